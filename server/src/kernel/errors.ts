@@ -1,0 +1,113 @@
+/**
+ * Every error the platform reports has a stable code from this registry. The table below maps
+ * each code to its HTTP status and error type; a code missing from it fails to compile.
+ */
+export const errorCodes = [
+  'invalid_request',
+  'validation_failed',
+  'invalid_json',
+  'body_too_large',
+  'unauthenticated',
+  'invalid_token',
+  'token_expired',
+  'invalid_credentials',
+  'forbidden',
+  'not_found',
+  'route_not_found',
+  'email_taken',
+  'insufficient_funds',
+  'card_declined',
+  'currency_mismatch',
+  'unsupported_currency',
+  'self_transfer',
+  'account_exists',
+  'transfer_exists',
+  'transfer_not_pending',
+  'amount_exceeds_pending',
+  'linked_transfer_failed',
+  'invalid_state_transition',
+  'idempotency_key_reused',
+  'idempotency_key_in_progress',
+  'conflict',
+  'rate_limited',
+  'internal_error',
+  'service_unavailable',
+] as const;
+
+export type ErrorCode = (typeof errorCodes)[number];
+
+export const errorTypes = {
+  invalid_request: 'invalid_request_error',
+  authentication: 'authentication_error',
+  permission: 'permission_error',
+  not_found: 'not_found_error',
+  card: 'card_error',
+  conflict: 'conflict_error',
+  idempotency: 'idempotency_error',
+  rate_limit: 'rate_limit_error',
+  api: 'api_error',
+} as const;
+
+export type ErrorType = (typeof errorTypes)[keyof typeof errorTypes];
+
+interface ErrorShape {
+  status: 400 | 401 | 402 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 503;
+  type: ErrorType;
+}
+
+/** Exhaustive: `satisfies Record<ErrorCode, …>` refuses a code without a row. */
+export const errorTable = {
+  invalid_request: { status: 400, type: errorTypes.invalid_request },
+  validation_failed: { status: 400, type: errorTypes.invalid_request },
+  invalid_json: { status: 400, type: errorTypes.invalid_request },
+  body_too_large: { status: 413, type: errorTypes.invalid_request },
+  unauthenticated: { status: 401, type: errorTypes.authentication },
+  invalid_token: { status: 401, type: errorTypes.authentication },
+  token_expired: { status: 401, type: errorTypes.authentication },
+  invalid_credentials: { status: 401, type: errorTypes.authentication },
+  forbidden: { status: 403, type: errorTypes.permission },
+  not_found: { status: 404, type: errorTypes.not_found },
+  route_not_found: { status: 404, type: errorTypes.not_found },
+  email_taken: { status: 409, type: errorTypes.conflict },
+  insufficient_funds: { status: 402, type: errorTypes.card },
+  card_declined: { status: 402, type: errorTypes.card },
+  currency_mismatch: { status: 422, type: errorTypes.invalid_request },
+  unsupported_currency: { status: 422, type: errorTypes.invalid_request },
+  self_transfer: { status: 400, type: errorTypes.invalid_request },
+  account_exists: { status: 409, type: errorTypes.conflict },
+  transfer_exists: { status: 409, type: errorTypes.conflict },
+  transfer_not_pending: { status: 409, type: errorTypes.conflict },
+  amount_exceeds_pending: { status: 422, type: errorTypes.invalid_request },
+  linked_transfer_failed: { status: 409, type: errorTypes.conflict },
+  invalid_state_transition: { status: 409, type: errorTypes.conflict },
+  idempotency_key_reused: { status: 422, type: errorTypes.idempotency },
+  idempotency_key_in_progress: { status: 409, type: errorTypes.idempotency },
+  conflict: { status: 409, type: errorTypes.conflict },
+  rate_limited: { status: 429, type: errorTypes.rate_limit },
+  internal_error: { status: 500, type: errorTypes.api },
+  service_unavailable: { status: 503, type: errorTypes.api },
+} as const satisfies Record<ErrorCode, ErrorShape>;
+
+/** A failure the caller can act on. Thrown by services, rendered by the HTTP layer. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly param: string | undefined;
+  readonly details: Record<string, unknown> | undefined;
+  constructor(code: ErrorCode, message: string, options: { param?: string; details?: Record<string, unknown>; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.param = options.param;
+    this.details = options.details;
+  }
+  get status(): number {
+    return errorTable[this.code].status;
+  }
+  get type(): ErrorType {
+    return errorTable[this.code].type;
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}

@@ -1,0 +1,37 @@
+import { newId } from './ids.ts';
+import { isoTime } from './clock.ts';
+
+/**
+ * The event envelope shared by the outbox, the bus, webhooks and realtime.
+ * `type` reads like `transfer.created`; `subject` names the object it is about;
+ * `audience` lists the user ids that may see it (realtime uses it, webhooks ignore it).
+ */
+export interface EventEnvelope<TData = Record<string, unknown>> {
+  id: string;
+  type: string;
+  source: string;
+  time: string;
+  subject: string;
+  audience?: string[];
+  data: TData;
+}
+
+export function createEvent<TData extends Record<string, unknown>>(input: {
+  type: string;
+  source: string;
+  subject: string;
+  data: TData;
+  audience?: string[];
+  now: number;
+}): EventEnvelope<TData> {
+  const event: EventEnvelope<TData> = {
+    id: newId('event', input.now),
+    type: input.type,
+    source: input.source,
+    time: isoTime(input.now),
+    subject: input.subject,
+    data: input.data,
+  };
+  if (input.audience) event.audience = input.audience;
+  return event;
+}

@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * Every id the platform mints has a registered prefix and sorts by creation time:
+ * `<prefix>_<10 chars of time><16 chars of randomness>` in Crockford base32.
+ */
+export const idPrefixes = {
+  account: 'acct',
+  transfer: 'tr',
+  event: 'evt',
+  user: 'usr',
+  session: 'ses',
+  paymentRequest: 'preq',
+  request: 'req',
+  merchant: 'mer',
+  apiKey: 'key',
+  payment: 'pay',
+  refund: 're',
+  webhookEndpoint: 'we',
+  delivery: 'del',
+  settlement: 'stl',
+  dispute: 'dp',
+  message: 'msg',
+  connection: 'conn',
+} as const;
+
+export type IdKind = keyof typeof idPrefixes;
+
+const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+let lastTime = 0;
+let lastRandom: number[] = [];
+
+function encodeTime(ms: number): string {
+  let out = '';
+  let value = ms;
+  for (let i = 0; i < 10; i++) {
+    out = alphabet[value % 32] + out;
+    value = Math.floor(value / 32);
+  }
+  return out;
+}
+
+/** Random part, incremented within one millisecond so ids stay strictly increasing. */
+function nextRandom(ms: number): number[] {
+  if (ms === lastTime && lastRandom.length === 16) {
+    const next = [...lastRandom];
+    for (let i = 15; i >= 0; i--) {
+      if (next[i]! < 31) { next[i]! += 1; break; }
+      next[i] = 0;
+    }
+    lastRandom = next;
+    return next;
+  }
+  const bytes = randomBytes(16);
+  lastTime = ms;
+  lastRandom = [...bytes].map((b) => b % 32);
+  return lastRandom;
+}
+
+/**
+ * Mints a new id for `kind`.
+ *
+ * @example newId('transfer') // "tr_01JD3S8Q4X9Z2K7M5N6P8R0T1V"
+ */
+export function newId(kind: IdKind, now: number = Date.now()): string {
+  const ms = Math.max(now, lastTime);
+  const random = nextRandom(ms).map((n) => alphabet[n]).join('');
+  return `${idPrefixes[kind]}_${encodeTime(ms)}${random}`;
+}
+
+/** True when `id` is shaped like an id of `kind`. */
+export function isId(kind: IdKind, id: string): boolean {
+  return new RegExp(`^${idPrefixes[kind]}_[0-9A-HJKMNP-TV-Z]{26}$`).test(id);
+}

@@ -1,0 +1,169 @@
+import type { IndexName } from './table-schema.ts';
+
+/**
+ * The Store port: a DynamoDB-shaped item store. Items are flat JSON objects keyed by the string
+ * attributes `pk` and `sk`; `gsi1pk/gsi1sk` and `gsi2pk/gsi2sk` place an item in a secondary
+ * index. Writes happen only through `transact`, which commits up to 100 operations atomically,
+ * each optionally guarded by a condition, or commits none of them.
+ *
+ * Adapters: `SqliteStore` (runtime/local) and `DynamoStore` (runtime/aws). Both pass
+ * `runStoreContract` in `store-contract.ts`.
+ */
+export interface Store {
+  /** Reads one item (strongly consistent). */
+  get(key: ItemKey): Promise<Item | undefined>;
+  /** Reads items of one partition of the table or of an index, ordered by sort key. */
+  query(query: Query): Promise<QueryPage>;
+  /**
+   * Applies all operations or none. Throws `TransactionCanceledError` when a condition fails,
+   * naming the index of each failed operation and the item as it was.
+   *
+   * @example
+   * await store.transact([
+   *   { type: 'put', item: { pk: 'A', sk: 'A', n: 0 }, condition: { attributeNotExists: 'pk' } },
+   *   { type: 'update', key: { pk: 'B', sk: 'B' }, add: { n: -5 }, condition: { compare: ['n', '>=', 5] } },
+   * ]);
+   */
+  transact(operations: WriteOperation[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type Scalar = string | number | boolean | null;
+export type AttributeValue = Scalar | AttributeValue[] | { [key: string]: AttributeValue | undefined };
+export interface Item {
+  pk: string;
+  sk: string;
+  [attribute: string]: unknown;
+}
+export interface ItemKey {
+  pk: string;
+  sk: string;
+}
+
+export type SortKeyCondition =
+  | { op: '=' | '<' | '<=' | '>' | '>='; value: string }
+  | { op: 'begins_with'; value: string }
+  | { op: 'between'; low: string; high: string };
+
+export interface Query {
+  /** Omit for the table itself. */
+  index?: IndexName;
+  partition: string;
+  sort?: SortKeyCondition;
+  /** Defaults to ascending sort-key order. */
+  direction?: 'asc' | 'desc';
+  /** At most this many items (default and cap: 1000). */
+  limit?: number;
+  /** The `cursor` of the previous page. */
+  cursor?: string;
+}
+
+export interface QueryPage {
+  items: Item[];
+  /** Present when more items may follow; pass it back as `Query.cursor`. */
+  cursor?: string;
+}
+
+/**
+ * A condition on one item, evaluated against the item as stored before the transaction.
+ * `all` and `any` combine conditions. Attribute names are top-level attributes.
+ */
+export type Condition =
+  | { attributeExists: string }
+  | { attributeNotExists: string }
+  | { compare: [attribute: string, op: '=' | '<>' | '<' | '<=' | '>' | '>=', value: Scalar] }
+  | { all: Condition[] }
+  | { any: Condition[] };
+
+export type WriteOperation =
+  | { type: 'put'; item: Item; condition?: Condition }
+  | {
+      type: 'update';
+      key: ItemKey;
+      /** Attributes to set (creating the item when it does not exist, as DynamoDB does). */
+      set?: Record<string, unknown>;
+      /** Numeric attributes to increment atomically (missing counts as 0). */
+      add?: Record<string, number>;
+      remove?: string[];
+      condition?: Condition;
+    }
+  | { type: 'delete'; key: ItemKey; condition?: Condition }
+  | { type: 'check'; key: ItemKey; condition: Condition };
+
+export const maxTransactionItems = 100;
+export const maxQueryLimit = 1000;
+
+export interface CancellationReason {
+  /** Position of the operation in the `transact` call. */
+  index: number;
+  code: 'ConditionalCheckFailed';
+  /** The item as it was when the condition failed (undefined when it did not exist). */
+  item: Item | undefined;
+}
+
+/** A transaction refused because at least one condition failed. Nothing was written. */
+export class TransactionCanceledError extends Error {
+  readonly reasons: CancellationReason[];
+  constructor(reasons: CancellationReason[]) {
+    super(`transaction canceled: condition failed at ${reasons.map((r) => r.index).join(', ')}`);
+    this.name = 'TransactionCanceledError';
+    this.reasons = reasons;
+  }
+  /** The reason for the operation at `index`, if that one failed. */
+  reasonAt(index: number): CancellationReason | undefined {
+    return this.reasons.find((reason) => reason.index === index);
+  }
+}
+
+/** A request the store refuses before touching anything (too many items, one item twice…). */
+export class StoreValidationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreValidationError';
+  }
+}
+
+export function isTransactionCanceled(error: unknown): error is TransactionCanceledError {
+  return error instanceof TransactionCanceledError;
+}
+
+/** Checks the shape rules DynamoDB enforces, so both adapters refuse the same requests. */
+export function validateTransaction(operations: WriteOperation[]): void {
+  if (operations.length === 0) throw new StoreValidationError('a transaction needs at least one operation');
+  if (operations.length > maxTransactionItems) {
+    throw new StoreValidationError(`a transaction holds at most ${maxTransactionItems} operations, got ${operations.length}`);
+  }
+  const seen = new Set<string>();
+  for (const operation of operations) {
+    const key = operation.type === 'put' ? operation.item : operation.key;
+    if (typeof key.pk !== 'string' || key.pk === '' || typeof key.sk !== 'string' || key.sk === '') {
+      throw new StoreValidationError('every item needs non-empty string pk and sk');
+    }
+    const id = `${key.pk}\u0000${key.sk}`;
+    if (seen.has(id)) throw new StoreValidationError(`one transaction cannot touch an item twice (${key.pk} / ${key.sk})`);
+    seen.add(id);
+  }
+}
+
+/** Evaluates a condition against an item in memory: the embedded adapter's semantics. */
+export function evaluateCondition(condition: Condition, item: Item | undefined): boolean {
+  if ('all' in condition) return condition.all.every((c) => evaluateCondition(c, item));
+  if ('any' in condition) return condition.any.some((c) => evaluateCondition(c, item));
+  if ('attributeExists' in condition) return item !== undefined && item[condition.attributeExists] !== undefined;
+  if ('attributeNotExists' in condition) return item === undefined || item[condition.attributeNotExists] === undefined;
+  const [attribute, op, value] = condition.compare;
+  const actual = item?.[attribute];
+  if (actual === undefined) return false;
+  if (op === '=') return actual === value;
+  if (op === '<>') return actual !== value;
+  // DynamoDB compares only like types; a type mismatch makes the comparison false.
+  if (typeof actual !== typeof value || (typeof actual !== 'number' && typeof actual !== 'string')) return false;
+  const a = actual as number | string;
+  const b = value as number | string;
+  switch (op) {
+    case '<': return a < b;
+    case '<=': return a <= b;
+    case '>': return a > b;
+    case '>=': return a >= b;
+  }
+}
