@@ -1,0 +1,60 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ZodError } from 'zod';
+import { AppError, errorTable, type ErrorCode } from '../kernel/errors.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { AppEnv } from './context.ts';
+
+/** The error body every route returns: `{ error: { type, code, message, param, request_id } }`. */
+export function errorBody(error: AppError, requestId: string | undefined) {
+  return {
+    error: {
+      type: error.type,
+      code: error.code,
+      message: error.message,
+      ...(error.param !== undefined ? { param: error.param } : {}),
+      ...(error.details ?? {}),
+      request_id: requestId,
+    },
+  };
+}
+
+export function errorResponse(c: Context<AppEnv>, error: AppError): Response {
+  const status = errorTable[error.code].status;
+  return c.json(errorBody(error, c.get('requestId')), status);
+}
+
+/** Renders the first zod issue as a `validation_failed` error naming the field. */
+export function validationError(error: ZodError, target: string): AppError {
+  const issue = error.issues[0];
+  const path = issue?.path.map(String).join('.') ?? '';
+  const param = path === '' ? undefined : path;
+  const message = issue ? `${param ?? target}: ${issue.message}` : `invalid ${target}`;
+  return new AppError('validation_failed', message, param === undefined ? {} : { param });
+}
+
+/**
+ * The `defaultHook` for every OpenAPIHono app: a failed schema check becomes a 400 naming the
+ * field instead of the library's default body.
+ */
+export function validationHook(
+  result: { success: true } | { success: false; error: ZodError; target: string },
+  c: Context<AppEnv>,
+): Response | undefined {
+  if (!result.success) return errorResponse(c, validationError(result.error, result.target));
+  return undefined;
+}
+
+/** `app.onError`: typed errors become their status; anything else is a logged 500 that leaks nothing. */
+export function createErrorHandler(logger: Logger) {
+  return (error: Error, c: Context<AppEnv>): Response => {
+    if (error instanceof AppError) return errorResponse(c, error);
+    if (error instanceof HTTPException) {
+      const code: ErrorCode = error.status === 413 ? 'body_too_large' : error.status === 401 ? 'unauthenticated' : 'invalid_request';
+      return errorResponse(c, new AppError(code, error.message || 'invalid request'));
+    }
+    if (error instanceof SyntaxError) return errorResponse(c, new AppError('invalid_json', 'the request body is not valid JSON'));
+    logger.error('unhandled error', { request_id: c.get('requestId'), error: String(error), stack: error.stack });
+    return errorResponse(c, new AppError('internal_error', 'an internal error occurred; it has been logged'));
+  };
+}

@@ -1,0 +1,64 @@
+import { AppError } from '../kernel/errors.ts';
+import { newId } from '../kernel/ids.ts';
+import type { Store } from '../platform/store.ts';
+import { ledgerKeys } from './keys.ts';
+import type { HistoryEntry } from './model.ts';
+import { createTransfers, getTransfer, type LedgerDeps } from './service.ts';
+
+export interface HistoryPage {
+  entries: HistoryEntry[];
+  next_cursor: string | undefined;
+}
+
+/** An account's entries, newest first by default, one per transfer that touched it. */
+export async function listHistory(
+  store: Store,
+  accountId: string,
+  options: { limit?: number; cursor?: string; direction?: 'asc' | 'desc' } = {},
+): Promise<HistoryPage> {
+  const page = await store.query({
+    partition: ledgerKeys.historyPartition(accountId),
+    sort: { op: 'begins_with', value: ledgerKeys.historyPrefix },
+    direction: options.direction ?? 'desc',
+    limit: options.limit ?? 20,
+    ...(options.cursor ? { cursor: options.cursor } : {}),
+  });
+  const entries = page.items.map((item) => {
+    const { pk: _pk, sk: _sk, entity: _entity, ...entry } = item;
+    return entry as unknown as HistoryEntry;
+  });
+  return { entries, next_cursor: page.cursor };
+}
+
+/**
+ * Expires holds whose timeout has passed, as of `now`: each one's pending amounts are released
+ * by an `expire_pending` transfer. Safe to run concurrently and repeatedly: a hold resolves once.
+ * Returns how many holds this call expired.
+ */
+export async function expirePendingTransfers(deps: LedgerDeps, now: number = deps.clock.now()): Promise<number> {
+  let expired = 0;
+  for (;;) {
+    const page = await deps.store.query({
+      index: 'gsi1',
+      partition: ledgerKeys.pendingPartition,
+      sort: { op: 'between', low: ledgerKeys.pendingSort(1, ''), high: ledgerKeys.pendingSort(now, '\u{10FFFF}') },
+      limit: 100,
+    });
+    let progressed = false;
+    for (const item of page.items) {
+      const pending = await getTransfer(deps, item.id as string);
+      if (!pending || pending.pending_status !== 'pending') continue;
+      try {
+        await createTransfers(deps, [{ kind: 'expire_pending', id: newId('transfer'), pending_id: pending.id }], {
+          event: { type: 'ledger.hold.expired', source: 'sluice.ledger', subject: pending.id },
+        });
+        expired += 1;
+      } catch (error) {
+        // Posted, voided or expired by someone else in the meantime: nothing left to do.
+        if (!(error instanceof AppError && error.code === 'transfer_not_pending')) throw error;
+      }
+      progressed = true;
+    }
+    if (!progressed || !page.cursor) return expired;
+  }
+}
