@@ -50,8 +50,12 @@ export function createErrorHandler(logger: Logger) {
   return (error: Error, c: Context<AppEnv>): Response => {
     if (error instanceof AppError) return errorResponse(c, error);
     if (error instanceof HTTPException) {
-      const code: ErrorCode = error.status === 413 ? 'body_too_large' : error.status === 401 ? 'unauthenticated' : 'invalid_request';
-      return errorResponse(c, new AppError(code, error.message || 'invalid request'));
+      const code: ErrorCode =
+        error.status === 413 ? 'body_too_large'
+        : error.status === 401 ? 'unauthenticated'
+        : /json/i.test(error.message) ? 'invalid_json'
+        : 'invalid_request';
+      return errorResponse(c, new AppError(code, code === 'invalid_json' ? 'the request body is not valid JSON' : error.message || 'invalid request'));
     }
     if (error instanceof SyntaxError) return errorResponse(c, new AppError('invalid_json', 'the request body is not valid JSON'));
     logger.error('unhandled error', { request_id: c.get('requestId'), error: String(error), stack: error.stack });

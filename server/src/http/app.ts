@@ -1,0 +1,129 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { swaggerUI } from '@hono/swagger-ui';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import type { Identity } from '../identity/index.ts';
+import { identityRoutes } from '../identity/index.ts';
+import type { Clock } from '../kernel/clock.ts';
+import { AppError } from '../kernel/errors.ts';
+import { newId } from '../kernel/ids.ts';
+import { auditLedger } from '../ledger/index.ts';
+import type { Config } from '../platform/config.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { Store } from '../platform/store.ts';
+import { walletRoutes } from '../wallet/index.ts';
+import { requireAdmin, requireUser } from './auth.ts';
+import type { AppEnv } from './context.ts';
+import { createErrorHandler, errorResponse } from './errors.ts';
+import { idempotencyMiddleware } from './idempotency.ts';
+import { HttpMetrics } from './metrics.ts';
+import { bearerSecurity, createRouter, errorResponses, jsonResponse } from './openapi.ts';
+
+/** Everything the HTTP app needs, as ports. The local server and the Lambda handler fill it. */
+export interface AppDeps {
+  store: Store;
+  clock: Clock;
+  config: Config;
+  logger: Logger;
+  identity: Identity;
+  metrics?: HttpMetrics;
+  /** Extra routes a runtime mounts (the local runtime's realtime socket, the dashboard). */
+  extend?: (app: OpenAPIHono<AppEnv>) => void;
+}
+
+/** Paths under /v1 that need no access token. */
+const publicPaths = new Set(['/v1/auth/signup', '/v1/auth/login', '/v1/auth/refresh', '/v1/auth/logout', '/v1/realtime']);
+
+/**
+ * Builds the Sluice HTTP app from ports.
+ *
+ * @example
+ * const app = createApp({ store, clock: systemClock, config: defaultConfig, logger, identity });
+ * const res = await app.request('/health');
+ */
+export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
+  const app = createRouter();
+  const metrics = deps.metrics ?? new HttpMetrics();
+  const authenticate = requireUser(deps.identity);
+
+  app.use('*', requestId({ headerName: 'Request-Id', generator: () => newId('request') }));
+  app.use('*', async (c, next) => {
+    c.set('requestId', c.get('requestId') ?? c.res.headers.get('Request-Id') ?? '');
+    await next();
+  });
+  app.use('*', metrics.middleware());
+  app.use('*', secureHeaders({ crossOriginResourcePolicy: false, contentSecurityPolicy: undefined }));
+  app.use('/v1/*', bodyLimit({
+    maxSize: deps.config.maxBodyBytes,
+    onError: (c) => errorResponse(c, new AppError('body_too_large', `the request body exceeds ${deps.config.maxBodyBytes} bytes`)),
+  }));
+  app.use('/v1/*', async (c, next) => (publicPaths.has(c.req.path) ? next() : authenticate(c, next)));
+  app.use('/v1/*', idempotencyMiddleware({ store: deps.store, clock: deps.clock, scopeOf: (c) => principalScope(c.get('principal')) }));
+  app.use('/v1/admin/*', requireAdmin());
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  app.route('/', identityRoutes(deps.identity));
+  app.route('/', walletRoutes({ store: deps.store, clock: deps.clock, config: deps.config, users: deps.identity }));
+  app.route('/', platformRoutes(deps, metrics));
+  deps.extend?.(app);
+
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Sluice API',
+      version: '1.0.0',
+      description: 'One double-entry ledger under a wallet, a card-payments sandbox and more. Amounts are integers in minor units.',
+    },
+  });
+  app.get('/docs', swaggerUI({ url: '/openapi.json', baseUrl: '/docs/assets', persistAuthorization: true, title: 'Sluice API' }));
+  app.get('/docs/assets/swagger-ui-dist/:file', async (c) => {
+    const file = c.req.param('file');
+    const types: Record<string, string> = { 'swagger-ui.css': 'text/css', 'swagger-ui-bundle.js': 'text/javascript' };
+    const type = types[file];
+    if (!type) return errorResponse(c, new AppError('route_not_found', 'no such asset'));
+    return c.body(await readFile(join(swaggerUiDir(), file)), 200, { 'Content-Type': type, 'Cache-Control': 'public, max-age=86400' });
+  });
+
+  app.notFound((c) => errorResponse(c, new AppError('route_not_found', `no route ${c.req.method} ${c.req.path}`)));
+  app.onError(createErrorHandler(deps.logger));
+  return app;
+}
+
+function principalScope(principal: AppEnv['Variables']['principal'] | undefined): string | undefined {
+  return principal ? `user:${principal.userId}` : undefined;
+}
+
+let swaggerDir: string | undefined;
+function swaggerUiDir(): string {
+  swaggerDir ??= join(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'), '..');
+  return swaggerDir;
+}
+
+function platformRoutes(deps: AppDeps, metrics: HttpMetrics) {
+  const app = createRouter();
+  const tags = ['Platform'];
+  app.openapi(
+    createRoute({ method: 'get', path: '/health', tags, summary: 'Liveness and store reachability', responses: { 200: jsonResponse(z.object({ status: z.literal('ok'), time: z.string() }), 'Healthy') } }),
+    async (c) => {
+      await deps.store.get({ pk: 'HEALTH', sk: 'HEALTH' });
+      return c.json({ status: 'ok' as const, time: new Date(deps.clock.now()).toISOString() }, 200);
+    },
+  );
+  app.get('/metrics', async (c) => c.text(await metrics.text(), 200, { 'Content-Type': metrics.registry.contentType }));
+  const currencyAudit = z.object({
+    currency: z.string(), accounts: z.number().int(), debits_posted: z.number().int(), credits_posted: z.number().int(),
+    debits_pending: z.number().int(), credits_pending: z.number().int(), balanced: z.boolean(), overdrawn_accounts: z.array(z.string()),
+  });
+  app.openapi(
+    createRoute({
+      method: 'get', path: '/v1/admin/audit', tags: ['Admin'], security: bearerSecurity, summary: 'Ledger invariants per currency, checked now',
+      responses: { 200: jsonResponse(z.object({ balanced: z.boolean(), currencies: z.array(currencyAudit), checked_at: z.string() }).openapi('AuditReport'), 'The audit'), ...errorResponses(401, 403) },
+    }),
+    async (c) => c.json(await auditLedger(deps.store, deps.clock.now()), 200),
+  );
+  return app;
+}

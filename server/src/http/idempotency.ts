@@ -1,0 +1,144 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import type { Clock } from '../kernel/clock.ts';
+import { AppError } from '../kernel/errors.ts';
+import { isTransactionCanceled, type Item, type Store, type WriteOperation } from '../platform/store.ts';
+import type { AppEnv } from './context.ts';
+import { errorResponse } from './errors.ts';
+
+/**
+ * Idempotency keys, as ARCHITECTURE.md defines them: a replay returns the stored status and body
+ * with `Idempotent-Replayed: true`; the same key with another request → 422
+ * `idempotency_key_reused`; the same key still in flight → 409 `idempotency_key_in_progress`;
+ * records live 24 h or more and are scoped to the caller.
+ *
+ * A route that moves money asks `c.var.idempotency.record(status, body)` for the write that
+ * completes the record and commits it in the same store transaction as its effect, so a crash
+ * can never leave the effect without its record (or the reverse). Other routes get their record
+ * written by the middleware after the handler returns.
+ */
+export interface Idempotency {
+  /** The write completing this key's record with the response; put it in the effect's transaction. */
+  record(status: number, body: unknown): WriteOperation;
+  /** Whether `record` was used (then the middleware writes nothing more). */
+  readonly recorded: boolean;
+}
+
+const keyHeaders = ['Idempotency-Key', 'X-Idempotency-Key'];
+export const idempotencyRetentionSeconds = 48 * 3600;
+/** How long a request may hold a key before another attempt may take it over. */
+const lockMilliseconds = 60_000;
+
+function recordKey(scope: string, key: string) {
+  return { pk: `IDEM#${scope}#${key}`, sk: 'IDEM' };
+}
+
+export interface IdempotencyOptions {
+  store: Store;
+  clock: Clock;
+  /** The caller's scope (user id, API key id); undefined: the request is not idempotent-capable. */
+  scopeOf: (c: Parameters<MiddlewareHandler<AppEnv>>[0]) => string | undefined;
+}
+
+export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHandler<AppEnv> {
+  const { store, clock } = options;
+  return async (c, next) => {
+    const key = keyHeaders.map((name) => c.req.header(name)).find((value) => value !== undefined);
+    const scope = c.req.method === 'POST' && key !== undefined ? options.scopeOf(c) : undefined;
+    if (key === undefined || scope === undefined) {
+      c.set('idempotency', undefined);
+      return next();
+    }
+    if (key.length === 0 || key.length > 255 || /[^\x21-\x7e]/.test(key)) {
+      return errorResponse(c, new AppError('validation_failed', 'Idempotency-Key must be 1 to 255 visible ASCII characters', { param: 'Idempotency-Key' }));
+    }
+    const body = await c.req.text();
+    const fingerprint = createHash('sha256').update(`${c.req.method} ${c.req.path}\n${body}`).digest('hex');
+    const itemKey = recordKey(scope, key);
+    const lockId = randomUUID();
+    const now = clock.now();
+
+    const claimed = await claim(store, itemKey, fingerprint, lockId, now);
+    if (claimed !== true) {
+      if (claimed.fingerprint !== fingerprint) {
+        return errorResponse(c, new AppError('idempotency_key_reused', 'this Idempotency-Key was used with a different request', { param: 'Idempotency-Key' }));
+      }
+      if (claimed.state === 'in_progress') {
+        return errorResponse(c, new AppError('idempotency_key_in_progress', 'a request with this Idempotency-Key is still in progress', { param: 'Idempotency-Key' }));
+      }
+      c.header('Idempotent-Replayed', 'true');
+      return c.body(claimed.response_body as string, claimed.response_status as 200, { 'Content-Type': 'application/json' });
+    }
+
+    let recorded = false;
+    const completion = (status: number, responseBody: unknown): WriteOperation => ({
+      type: 'update',
+      key: itemKey,
+      set: { state: 'complete', response_status: status, response_body: JSON.stringify(responseBody), completed_at: clock.now() },
+      remove: ['lock_id', 'locked_until'],
+      condition: { compare: ['lock_id', '=', lockId] },
+    });
+    c.set('idempotency', {
+      record(status, responseBody) {
+        recorded = true;
+        return completion(status, responseBody);
+      },
+      get recorded() {
+        return recorded;
+      },
+    });
+
+    await next();
+    if (recorded && c.res.status < 300) return;
+    // Server errors release the key so the client can retry; everything else is stored as is.
+    if (c.res.status >= 500) {
+      await store.transact([{ type: 'delete', key: itemKey, condition: { compare: ['lock_id', '=', lockId] } }]).catch(() => undefined);
+      return;
+    }
+    const text = await c.res.clone().text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // non-JSON bodies are stored as strings
+    }
+    await store.transact([completion(c.res.status, parsed)]).catch((error: unknown) => {
+      if (!isTransactionCanceled(error)) throw error;
+    });
+  };
+}
+
+type Claim = true | (Item & { fingerprint: string; state: 'in_progress' | 'complete' });
+
+/** Takes the key for this request, or returns the record that holds it. */
+async function claim(store: Store, key: { pk: string; sk: string }, fingerprint: string, lockId: string, now: number): Promise<Claim> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const existing = await store.get(key);
+    const stale = existing?.state === 'in_progress' && (existing.locked_until as number) < now && existing.fingerprint === fingerprint;
+    if (existing && !stale) return existing as Claim & Item;
+    try {
+      await store.transact([
+        {
+          type: 'put',
+          item: {
+            ...key,
+            entity: 'idempotency_record',
+            state: 'in_progress',
+            fingerprint,
+            lock_id: lockId,
+            locked_until: now + lockMilliseconds,
+            created_at: now,
+            expires_at: Math.floor(now / 1000) + idempotencyRetentionSeconds,
+          },
+          condition: existing
+            ? { compare: ['lock_id', '=', existing.lock_id as string] }
+            : { attributeNotExists: 'pk' },
+        },
+      ]);
+      return true;
+    } catch (error) {
+      if (!isTransactionCanceled(error)) throw error;
+    }
+  }
+  throw new AppError('idempotency_key_in_progress', 'a request with this Idempotency-Key is still in progress', { param: 'Idempotency-Key' });
+}

@@ -1,0 +1,46 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { matchedRoutes } from 'hono/route';
+import { Counter, Histogram, Registry } from 'prom-client';
+import type { AppEnv } from './context.ts';
+
+/**
+ * Per-route request counts and latency, exposed as Prometheus text at `/metrics`. Labels use the
+ * route pattern (`/v1/transfers/:id`), never the raw path, so ids don't explode cardinality.
+ */
+export class HttpMetrics {
+  readonly registry = new Registry();
+  readonly #requests = new Counter({
+    name: 'sluice_http_requests_total',
+    help: 'HTTP requests by method, route and status class',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
+  readonly #latency = new Histogram({
+    name: 'sluice_http_request_duration_seconds',
+    help: 'HTTP request latency by method and route',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
+  middleware(): MiddlewareHandler<AppEnv> {
+    return async (c, next) => {
+      const started = performance.now();
+      await next();
+      const route = routeOf(c);
+      const seconds = (performance.now() - started) / 1000;
+      this.#requests.inc({ method: c.req.method, route, status: `${Math.floor(c.res.status / 100)}xx` });
+      this.#latency.observe({ method: c.req.method, route }, seconds);
+    };
+  }
+
+  async text(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
+
+/** The pattern of the handler that answered (middleware is registered for method ALL). */
+function routeOf(c: Context<AppEnv>): string {
+  const handler = matchedRoutes(c).findLast((route) => route.method !== 'ALL');
+  return handler ? handler.path : 'unmatched';
+}

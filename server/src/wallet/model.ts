@@ -1,0 +1,104 @@
+import { z } from '@hono/zod-openapi';
+import { isCurrency, isValidAmount, maxAmount } from '../kernel/money.ts';
+
+/** An amount in minor units: a positive safe integer; never a float, never a string. */
+export const amountSchema = z
+  .number({ error: 'amount must be an integer number of minor units' })
+  .int({ error: 'amount must be an integer number of minor units (no fractions)' })
+  .positive({ error: 'amount must be positive' })
+  .max(maxAmount, { error: `amount must be at most ${maxAmount}` })
+  .refine(isValidAmount, { error: 'amount must be a positive integer in minor units' })
+  .openapi({ example: 1250, description: 'Integer amount in the currency\'s minor units (1250 = $12.50).' });
+
+export const currencySchema = z
+  .string({ error: 'currency must be an ISO 4217 code' })
+  .refine((code) => isCurrency(code) && code !== 'COIN', { error: 'currency must be a supported upper-case ISO 4217 code' })
+  .openapi({ example: 'USD' });
+
+const noteSchema = z.string().max(280, { error: 'note must be at most 280 characters' }).optional().openapi({ example: 'Dinner 🍜' });
+
+export const sendMoneySchema = z
+  .object({
+    to: z.string().min(1, { error: 'to is required: an email or a user id' }).max(320).openapi({ example: 'bob@example.com' }),
+    amount: amountSchema,
+    currency: currencySchema,
+    note: noteSchema,
+  })
+  .strict()
+  .openapi('SendMoney');
+export type SendMoney = z.infer<typeof sendMoneySchema>;
+
+export const walletTransferSchema = z
+  .object({
+    id: z.string().openapi({ example: 'tr_01JD3S8Q4X9Z2K7M5N6P8R0T1V' }),
+    from: z.string(),
+    to: z.string(),
+    amount: z.number().int(),
+    currency: z.string(),
+    note: z.string().nullable(),
+    status: z.enum(['succeeded']),
+    created_at: z.string(),
+  })
+  .openapi('WalletTransfer');
+export type WalletTransfer = z.infer<typeof walletTransferSchema>;
+
+export const paymentRequestStatuses = ['pending', 'paid', 'declined', 'canceled'] as const;
+export type PaymentRequestStatus = (typeof paymentRequestStatuses)[number];
+
+export const createPaymentRequestSchema = z
+  .object({
+    from: z.string().min(1, { error: 'from is required: the payer\'s email or user id' }).max(320).openapi({ example: 'alice@example.com' }),
+    amount: amountSchema,
+    currency: currencySchema,
+    note: noteSchema,
+  })
+  .strict()
+  .openapi('CreatePaymentRequest');
+export type CreatePaymentRequest = z.infer<typeof createPaymentRequestSchema>;
+
+export const paymentRequestSchema = z
+  .object({
+    id: z.string().openapi({ example: 'preq_01JD3S8Q4X9Z2K7M5N6P8R0T1V' }),
+    requester: z.string(),
+    payer: z.string(),
+    amount: z.number().int(),
+    currency: z.string(),
+    note: z.string().nullable(),
+    status: z.enum(paymentRequestStatuses),
+    transfer_id: z.string().nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi('PaymentRequest');
+export type PaymentRequest = z.infer<typeof paymentRequestSchema>;
+
+export const balanceSchema = z
+  .object({ currency: z.string(), available: z.number().int(), pending: z.number().int(), posted: z.number().int() })
+  .openapi('Balance');
+
+export const activityEntrySchema = z
+  .object({
+    id: z.string(),
+    transfer_id: z.string(),
+    type: z.string().openapi({ description: 'p2p, payment_request, signup_bonus …' }),
+    direction: z.enum(['debit', 'credit']),
+    amount: z.number().int(),
+    currency: z.string(),
+    counterparty: z.string().nullable(),
+    note: z.string().nullable(),
+    created_at: z.string(),
+  })
+  .openapi('ActivityEntry');
+export type ActivityEntry = z.infer<typeof activityEntrySchema>;
+
+export const paginationQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ example: 20 }),
+  starting_after: z.string().max(1024).optional().openapi({ description: 'The next_cursor of the previous page.' }),
+});
+
+export function listSchema<T extends z.ZodType>(item: T) {
+  return z.object({ data: z.array(item), has_more: z.boolean(), next_cursor: z.string().nullable() });
+}
+
+/** Ledger codes of wallet transfers. */
+export const walletCodes = { p2p: 'p2p', paymentRequest: 'payment_request', signupBonus: 'signup_bonus' } as const;

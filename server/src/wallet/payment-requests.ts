@@ -1,0 +1,193 @@
+import { isoTime } from '../kernel/clock.ts';
+import { AppError } from '../kernel/errors.ts';
+import { createEvent } from '../kernel/events.ts';
+import { newId } from '../kernel/ids.ts';
+import type { Currency } from '../kernel/money.ts';
+import { createTransfers, getAccount } from '../ledger/index.ts';
+import { outboxPut } from '../platform/outbox.ts';
+import { isTransactionCanceled, type Item, type WriteOperation } from '../platform/store.ts';
+import { walletCodes, type CreatePaymentRequest, type PaymentRequest, type PaymentRequestStatus } from './model.ts';
+import { ensureWallet, walletAccountId, type Page, type Respond, type WalletDeps, type WalletUser } from './service.ts';
+
+const source = 'sluice.wallet';
+
+const keys = {
+  request: (id: string) => ({ pk: `PREQ#${id}`, sk: 'PREQ' }),
+  incoming: (payerId: string) => `PREQ#IN#${payerId}`,
+  outgoing: (requesterId: string) => `PREQ#OUT#${requesterId}`,
+};
+
+function toPaymentRequest(item: Item): PaymentRequest {
+  return {
+    id: item.id as string,
+    requester: item.requester as string,
+    payer: item.payer as string,
+    amount: item.amount as number,
+    currency: item.currency as string,
+    note: (item.note as string | null) ?? null,
+    status: item.status as PaymentRequestStatus,
+    transfer_id: (item.transfer_id as string | null) ?? null,
+    created_at: item.created_at as string,
+    updated_at: item.updated_at as string,
+  };
+}
+
+async function findUser(deps: WalletDeps, reference: string): Promise<WalletUser> {
+  const user = reference.includes('@') ? await deps.users.findUserByEmail(reference.trim().toLowerCase()) : await deps.users.getUser(reference);
+  if (!user) throw new AppError('not_found', `no user ${reference}`, { param: 'from' });
+  return user;
+}
+
+/** Asks another user for money. The payer sees it as an incoming request. */
+export async function createPaymentRequest(deps: WalletDeps, requesterId: string, input: CreatePaymentRequest, respond?: Respond<PaymentRequest>): Promise<PaymentRequest> {
+  if (input.currency !== deps.config.walletCurrency) throw new AppError('unsupported_currency', `wallets hold ${deps.config.walletCurrency} only`, { param: 'currency' });
+  const payer = await findUser(deps, input.from);
+  if (payer.id === requesterId) throw new AppError('self_transfer', 'you cannot request money from yourself', { param: 'from' });
+  const now = deps.clock.now();
+  const request: PaymentRequest = {
+    id: newId('paymentRequest', now),
+    requester: requesterId,
+    payer: payer.id,
+    amount: input.amount,
+    currency: input.currency,
+    note: input.note ?? null,
+    status: 'pending',
+    transfer_id: null,
+    created_at: isoTime(now),
+    updated_at: isoTime(now),
+  };
+  const event = createEvent({ type: 'payment_request.created', source, subject: request.id, audience: [payer.id, requesterId], data: { payment_request: request }, now });
+  await deps.store.transact([
+    {
+      type: 'put',
+      item: {
+        ...keys.request(request.id),
+        entity: 'payment_request',
+        ...request,
+        gsi1pk: keys.incoming(payer.id),
+        gsi1sk: `${request.created_at}#${request.id}`,
+        gsi2pk: keys.outgoing(requesterId),
+        gsi2sk: `${request.created_at}#${request.id}`,
+      },
+      condition: { attributeNotExists: 'pk' },
+    },
+    outboxPut(event),
+    ...(respond?.(request) ?? []),
+  ]);
+  return request;
+}
+
+/** A request, for its requester and payer only. */
+export async function getPaymentRequest(deps: WalletDeps, userId: string, id: string): Promise<PaymentRequest> {
+  const item = await deps.store.get(keys.request(id));
+  if (!item || (item.requester !== userId && item.payer !== userId)) throw new AppError('not_found', `no payment request ${id}`, { param: 'id' });
+  return toPaymentRequest(item);
+}
+
+export async function listPaymentRequests(
+  deps: WalletDeps,
+  userId: string,
+  options: { role: 'incoming' | 'outgoing'; status?: PaymentRequestStatus; limit: number; cursor?: string },
+): Promise<Page<PaymentRequest>> {
+  const data: PaymentRequest[] = [];
+  let next = options.cursor;
+  try {
+    do {
+      const page = await deps.store.query({
+        index: options.role === 'incoming' ? 'gsi1' : 'gsi2',
+        partition: options.role === 'incoming' ? keys.incoming(userId) : keys.outgoing(userId),
+        direction: 'desc',
+        limit: options.limit - data.length,
+        ...(next ? { cursor: next } : {}),
+      });
+      for (const item of page.items) {
+        const request = toPaymentRequest(item);
+        if (!options.status || request.status === options.status) data.push(request);
+      }
+      next = page.cursor;
+    } while (next && data.length < options.limit);
+  } catch (error) {
+    if (error instanceof Error && error.name === 'InvalidCursorError') throw new AppError('validation_failed', 'starting_after is not a valid cursor', { param: 'starting_after' });
+    throw error;
+  }
+  return { data, next_cursor: next };
+}
+
+/**
+ * Pays a pending request: one ledger transfer whose id is derived from the request, committed
+ * with the request's move from `pending` to `paid` under a condition. However many accepts run
+ * at once, one commits; the others find the request no longer pending (409).
+ */
+export async function acceptPaymentRequest(deps: WalletDeps, userId: string, id: string, respond?: Respond<PaymentRequest>): Promise<PaymentRequest> {
+  const request = await getPaymentRequest(deps, userId, id);
+  if (request.payer !== userId) throw new AppError('forbidden', 'only the payer can accept a payment request');
+  assertPending(request, 'accept');
+  const currency = request.currency as Currency;
+  await ensureWallet(deps, request.requester);
+  if (!(await getAccount(deps, walletAccountId(userId, currency)))) await ensureWallet(deps, userId);
+  const now = deps.clock.now();
+  const transferId = `tr_preq_${request.id}`;
+  const paid: PaymentRequest = { ...request, status: 'paid', transfer_id: transferId, updated_at: isoTime(now) };
+  const metadata: Record<string, string> = { from_user: userId, to_user: request.requester, payment_request: request.id };
+  if (request.note) metadata.note = request.note;
+  const result = await createTransfers(
+    deps,
+    [{ id: transferId, debit_account_id: walletAccountId(userId, currency), credit_account_id: walletAccountId(request.requester, currency), amount: request.amount, currency, code: walletCodes.paymentRequest, metadata }],
+    {
+      event: { type: 'payment_request.paid', source, subject: request.id, audience: [userId, request.requester], data: { payment_request: paid } },
+      operations: () => [statusUpdate(paid), ...(respond?.(paid) ?? [])],
+    },
+  ).catch(async (error: unknown) => {
+    // The request's own condition failed: someone else resolved it first.
+    if (error instanceof AppError && error.code === 'conflict') throw await notPending(deps, userId, id, 'accept');
+    throw error;
+  });
+  if (result.replayed) throw await notPending(deps, userId, id, 'accept');
+  return paid;
+}
+
+export async function declinePaymentRequest(deps: WalletDeps, userId: string, id: string, respond?: Respond<PaymentRequest>): Promise<PaymentRequest> {
+  return resolveWithoutPaying(deps, userId, id, 'declined', respond);
+}
+
+export async function cancelPaymentRequest(deps: WalletDeps, userId: string, id: string, respond?: Respond<PaymentRequest>): Promise<PaymentRequest> {
+  return resolveWithoutPaying(deps, userId, id, 'canceled', respond);
+}
+
+async function resolveWithoutPaying(deps: WalletDeps, userId: string, id: string, status: 'declined' | 'canceled', respond?: Respond<PaymentRequest>): Promise<PaymentRequest> {
+  const action = status === 'declined' ? 'decline' : 'cancel';
+  const request = await getPaymentRequest(deps, userId, id);
+  if (status === 'declined' && request.payer !== userId) throw new AppError('forbidden', 'only the payer can decline a payment request');
+  if (status === 'canceled' && request.requester !== userId) throw new AppError('forbidden', 'only the requester can cancel a payment request');
+  assertPending(request, action);
+  const now = deps.clock.now();
+  const resolved: PaymentRequest = { ...request, status, updated_at: isoTime(now) };
+  const event = createEvent({ type: `payment_request.${status}`, source, subject: id, audience: [request.payer, request.requester], data: { payment_request: resolved }, now });
+  try {
+    await deps.store.transact([statusUpdate(resolved), outboxPut(event), ...(respond?.(resolved) ?? [])]);
+  } catch (error) {
+    if (isTransactionCanceled(error)) throw await notPending(deps, userId, id, action);
+    throw error;
+  }
+  return resolved;
+}
+
+function statusUpdate(request: PaymentRequest): WriteOperation {
+  return {
+    type: 'update',
+    key: keys.request(request.id),
+    set: { status: request.status, transfer_id: request.transfer_id, updated_at: request.updated_at },
+    condition: { compare: ['status', '=', 'pending'] },
+  };
+}
+
+function assertPending(request: PaymentRequest, action: string): void {
+  if (request.status !== 'pending') {
+    throw new AppError('invalid_state_transition', `cannot ${action} a payment request that is ${request.status}`, { details: { status: request.status } });
+  }
+}
+
+async function notPending(deps: WalletDeps, userId: string, id: string, action: string): Promise<AppError> {
+  const current = await getPaymentRequest(deps, userId, id);
+  return new AppError('invalid_state_transition', `cannot ${action} a payment request that is ${current.status}`, { details: { status: current.status } });
+}

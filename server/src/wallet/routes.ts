@@ -1,0 +1,132 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { bearerSecurity, createRouter, errorResponses, idempotencyHeaderSchema, jsonBody, jsonResponse } from '../http/openapi.ts';
+import {
+  activityEntrySchema,
+  balanceSchema,
+  createPaymentRequestSchema,
+  listSchema,
+  paginationQuerySchema,
+  paymentRequestSchema,
+  paymentRequestStatuses,
+  sendMoneySchema,
+  walletTransferSchema,
+  type CreatePaymentRequest,
+  type SendMoney,
+} from './model.ts';
+import { acceptPaymentRequest, cancelPaymentRequest, createPaymentRequest, declinePaymentRequest, getPaymentRequest, listPaymentRequests } from './payment-requests.ts';
+import { getBalances, getWalletTransfer, listActivity, listWalletTransfers, sendMoney, type WalletDeps } from './service.ts';
+
+const tags = ['Wallet'];
+const idParam = z.object({ id: z.string().min(1).max(200).openapi({ param: { name: 'id', in: 'path' } }) });
+
+function page<T>(result: { data: T[]; next_cursor: string | undefined }) {
+  return { data: result.data, has_more: result.next_cursor !== undefined, next_cursor: result.next_cursor ?? null };
+}
+
+const routes = {
+  wallet: createRoute({
+    method: 'get', path: '/v1/wallet', tags, security: bearerSecurity, summary: 'Your balances',
+    responses: { 200: jsonResponse(z.object({ balances: z.array(balanceSchema) }), 'Balances per currency'), ...errorResponses(401) },
+  }),
+  sendMoney: createRoute({
+    method: 'post', path: '/v1/transfers', tags, security: bearerSecurity, summary: 'Send money to another user',
+    request: { headers: idempotencyHeaderSchema, body: jsonBody(sendMoneySchema) },
+    responses: { 201: jsonResponse(walletTransferSchema, 'The transfer'), ...errorResponses(400, 401, 402, 404, 409, 422) },
+  }),
+  listTransfers: createRoute({
+    method: 'get', path: '/v1/transfers', tags, security: bearerSecurity, summary: 'Your transfers, newest first',
+    request: { query: paginationQuerySchema },
+    responses: { 200: jsonResponse(listSchema(walletTransferSchema), 'A page of transfers'), ...errorResponses(400, 401) },
+  }),
+  getTransfer: createRoute({
+    method: 'get', path: '/v1/transfers/{id}', tags, security: bearerSecurity, summary: 'One transfer (its two parties only)',
+    request: { params: idParam },
+    responses: { 200: jsonResponse(walletTransferSchema, 'The transfer'), ...errorResponses(401, 404) },
+  }),
+  createRequest: createRoute({
+    method: 'post', path: '/v1/payment-requests', tags, security: bearerSecurity, summary: 'Request money from another user',
+    request: { headers: idempotencyHeaderSchema, body: jsonBody(createPaymentRequestSchema) },
+    responses: { 201: jsonResponse(paymentRequestSchema, 'The payment request'), ...errorResponses(400, 401, 404, 409, 422) },
+  }),
+  listRequests: createRoute({
+    method: 'get', path: '/v1/payment-requests', tags, security: bearerSecurity, summary: 'Incoming or outgoing payment requests',
+    request: {
+      query: paginationQuerySchema.extend({
+        role: z.enum(['incoming', 'outgoing']).default('incoming'),
+        status: z.enum(paymentRequestStatuses).optional(),
+      }),
+    },
+    responses: { 200: jsonResponse(listSchema(paymentRequestSchema), 'A page of payment requests'), ...errorResponses(400, 401) },
+  }),
+  getRequest: createRoute({
+    method: 'get', path: '/v1/payment-requests/{id}', tags, security: bearerSecurity, summary: 'One payment request',
+    request: { params: idParam },
+    responses: { 200: jsonResponse(paymentRequestSchema, 'The payment request'), ...errorResponses(401, 404) },
+  }),
+  activity: createRoute({
+    method: 'get', path: '/v1/activity', tags, security: bearerSecurity, summary: 'Your ledger entries, newest first',
+    request: { query: paginationQuerySchema },
+    responses: { 200: jsonResponse(listSchema(activityEntrySchema), 'A page of activity'), ...errorResponses(400, 401) },
+  }),
+};
+
+const actions = ['accept', 'decline', 'cancel'] as const;
+const actionRoute = (action: (typeof actions)[number]) =>
+  createRoute({
+    method: 'post', path: `/v1/payment-requests/{id}/${action}`, tags, security: bearerSecurity,
+    summary: action === 'accept' ? 'Pay a pending request (exactly once)' : action === 'decline' ? 'Decline a request (payer)' : 'Cancel your request (requester)',
+    request: { params: idParam, headers: idempotencyHeaderSchema },
+    responses: { 200: jsonResponse(paymentRequestSchema, 'The payment request'), ...errorResponses(401, 402, 403, 404, 409, 422) },
+  });
+const resolve = { accept: acceptPaymentRequest, decline: declinePaymentRequest, cancel: cancelPaymentRequest };
+
+/** Wallet routes: all need a signed-in user (`c.var.principal`). */
+export function walletRoutes(deps: WalletDeps) {
+  const app = createRouter();
+
+  app.openapi(routes.wallet, async (c) => c.json({ balances: await getBalances(deps, c.var.principal.userId) }, 200));
+
+  app.openapi(routes.sendMoney, async (c) => {
+    const idem = c.var.idempotency;
+    const transfer = await sendMoney(deps, c.var.principal.userId, c.req.valid('json') as SendMoney, idem && ((t) => [idem.record(201, t)]));
+    return c.json(transfer, 201);
+  });
+
+  app.openapi(routes.listTransfers, async (c) => {
+    const query = c.req.valid('query');
+    return c.json(page(await listWalletTransfers(deps, c.var.principal.userId, query.limit, query.starting_after)), 200);
+  });
+
+  app.openapi(routes.getTransfer, async (c) => c.json(await getWalletTransfer(deps, c.var.principal.userId, c.req.valid('param').id), 200));
+
+  app.openapi(routes.createRequest, async (c) => {
+    const idem = c.var.idempotency;
+    const request = await createPaymentRequest(deps, c.var.principal.userId, c.req.valid('json') as CreatePaymentRequest, idem && ((r) => [idem.record(201, r)]));
+    return c.json(request, 201);
+  });
+
+  app.openapi(routes.listRequests, async (c) => {
+    const query = c.req.valid('query');
+    const result = await listPaymentRequests(deps, c.var.principal.userId, {
+      role: query.role, limit: query.limit, ...(query.status ? { status: query.status } : {}), ...(query.starting_after ? { cursor: query.starting_after } : {}),
+    });
+    return c.json(page(result), 200);
+  });
+
+  app.openapi(routes.getRequest, async (c) => c.json(await getPaymentRequest(deps, c.var.principal.userId, c.req.valid('param').id), 200));
+
+  for (const action of actions) {
+    app.openapi(actionRoute(action), async (c) => {
+      const idem = c.var.idempotency;
+      const request = await resolve[action](deps, c.var.principal.userId, c.req.valid('param').id, idem && ((r) => [idem.record(200, r)]));
+      return c.json(request, 200);
+    });
+  }
+
+  app.openapi(routes.activity, async (c) => {
+    const query = c.req.valid('query');
+    return c.json(page(await listActivity(deps, c.var.principal.userId, query.limit, query.starting_after)), 200);
+  });
+
+  return app;
+}

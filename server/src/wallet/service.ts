@@ -1,0 +1,199 @@
+import type { Clock } from '../kernel/clock.ts';
+import { isoTime } from '../kernel/clock.ts';
+import { AppError } from '../kernel/errors.ts';
+import { createEvent } from '../kernel/events.ts';
+import { newId } from '../kernel/ids.ts';
+import type { Currency } from '../kernel/money.ts';
+import {
+  balanceOf,
+  createAccount,
+  createTransfers,
+  ensureSystemAccount,
+  getAccount,
+  getTransfer,
+  listHistory,
+  type Balance,
+  type HistoryEntry,
+  type Transfer,
+} from '../ledger/index.ts';
+import type { Config } from '../platform/config.ts';
+import { outboxPut } from '../platform/outbox.ts';
+import { isTransactionCanceled, type Item, type Store, type WriteOperation } from '../platform/store.ts';
+import { walletCodes, type ActivityEntry, type CreatePaymentRequest, type PaymentRequest, type PaymentRequestStatus, type SendMoney, type WalletTransfer } from './model.ts';
+
+export interface WalletUser {
+  id: string;
+  email: string;
+  name: string;
+}
+
+/** How the wallet finds people: the identity module implements it. */
+export interface UserDirectory {
+  getUser(id: string): Promise<WalletUser | undefined>;
+  findUserByEmail(email: string): Promise<WalletUser | undefined>;
+}
+
+export interface WalletDeps {
+  store: Store;
+  clock: Clock;
+  config: Pick<Config, 'signupBonus' | 'walletCurrency'>;
+  users: UserDirectory;
+}
+
+/** Extra writes for the same transaction, given the result (the idempotency record). */
+export type Respond<T> = (result: T) => WriteOperation[];
+
+const source = 'sluice.wallet';
+
+export function walletAccountId(userId: string, currency: Currency): string {
+  return `acct_w_${userId}_${currency}`;
+}
+
+/**
+ * Opens the user's wallet and pays the sign-up bonus, once. Both steps are idempotent (fixed
+ * account and transfer ids), so the sign-up consumer and lazy callers may race or repeat.
+ */
+export async function ensureWallet(deps: WalletDeps, userId: string): Promise<void> {
+  const currency = deps.config.walletCurrency;
+  const accountId = walletAccountId(userId, currency);
+  if (await getAccount(deps, accountId)) {
+    if (deps.config.signupBonus <= 0 || (await getTransfer(deps, bonusTransferId(userId)))) return;
+  }
+  await createAccount(deps, { id: accountId, currency, owner: userId, code: 'wallet', debits_must_not_exceed_credits: true });
+  if (deps.config.signupBonus > 0) {
+    const issuance = await ensureSystemAccount(deps, 'issuance', currency);
+    await createTransfers(
+      deps,
+      [{ id: bonusTransferId(userId), debit_account_id: issuance.id, credit_account_id: accountId, amount: deps.config.signupBonus, currency, code: walletCodes.signupBonus, metadata: { to_user: userId, note: 'Welcome to Sluice' } }],
+      { event: { type: 'wallet.balance.changed', source, subject: userId, audience: [userId], data: { reason: walletCodes.signupBonus } } },
+    );
+  }
+}
+
+function bonusTransferId(userId: string): string {
+  return `tr_bonus_${userId}`;
+}
+
+export async function getBalances(deps: WalletDeps, userId: string): Promise<Balance[]> {
+  const currency = deps.config.walletCurrency;
+  let account = await getAccount(deps, walletAccountId(userId, currency));
+  if (!account) {
+    await ensureWallet(deps, userId);
+    account = await getAccount(deps, walletAccountId(userId, currency));
+  }
+  return account ? [balanceOf(account)] : [];
+}
+
+async function resolveUser(deps: WalletDeps, reference: string, param: string): Promise<WalletUser> {
+  const user = reference.includes('@') ? await deps.users.findUserByEmail(reference.trim().toLowerCase()) : await deps.users.getUser(reference);
+  if (!user) throw new AppError('not_found', `no user ${reference}`, { param });
+  return user;
+}
+
+export function toWalletTransfer(transfer: Transfer): WalletTransfer {
+  return {
+    id: transfer.id,
+    from: transfer.metadata.from_user ?? 'system',
+    to: transfer.metadata.to_user ?? 'system',
+    amount: transfer.amount,
+    currency: transfer.currency,
+    note: transfer.metadata.note ?? null,
+    status: 'succeeded',
+    created_at: transfer.created_at,
+  };
+}
+
+/** Sends money to another user, atomically. Refusals: self_transfer, not_found, insufficient_funds. */
+export async function sendMoney(deps: WalletDeps, senderId: string, input: SendMoney, respond?: Respond<WalletTransfer>): Promise<WalletTransfer> {
+  const currency = input.currency as Currency;
+  if (currency !== deps.config.walletCurrency) throw new AppError('unsupported_currency', `wallets hold ${deps.config.walletCurrency} only`, { param: 'currency' });
+  const recipient = await resolveUser(deps, input.to, 'to');
+  if (recipient.id === senderId) throw new AppError('self_transfer', 'you cannot send money to yourself', { param: 'to' });
+  await ensureWallet(deps, recipient.id);
+  if (!(await getAccount(deps, walletAccountId(senderId, currency)))) await ensureWallet(deps, senderId);
+  const metadata: Record<string, string> = { from_user: senderId, to_user: recipient.id };
+  if (input.note) metadata.note = input.note;
+  const result = await createTransfers(
+    deps,
+    [{ id: newId('transfer', deps.clock.now()), debit_account_id: walletAccountId(senderId, currency), credit_account_id: walletAccountId(recipient.id, currency), amount: input.amount, currency, code: walletCodes.p2p, metadata }],
+    {
+      event: { type: 'wallet.transfer.created', source, subject: senderId, audience: [senderId, recipient.id] },
+      operations: (transfers) => respond?.(toWalletTransfer(transfers[0]!)) ?? [],
+    },
+  );
+  return toWalletTransfer(result.transfers[0]!);
+}
+
+const walletTransferCodes = new Set<string>([walletCodes.p2p, walletCodes.paymentRequest]);
+
+/** A wallet transfer, for its two parties only: anyone else gets not_found. */
+export async function getWalletTransfer(deps: WalletDeps, userId: string, transferId: string): Promise<WalletTransfer> {
+  const transfer = await getTransfer(deps, transferId);
+  if (!transfer || !walletTransferCodes.has(transfer.code) || (transfer.metadata.from_user !== userId && transfer.metadata.to_user !== userId)) {
+    throw new AppError('not_found', `no transfer ${transferId}`, { param: 'id' });
+  }
+  return toWalletTransfer(transfer);
+}
+
+export interface Page<T> {
+  data: T[];
+  next_cursor: string | undefined;
+}
+
+/**
+ * Walks history pages, keeping entries that pass `keep`, until `limit` are found. Each store page
+ * asks for no more than the entries still missing, so the store's cursor always marks exactly
+ * where the returned page ends.
+ */
+async function collectHistory(deps: WalletDeps, userId: string, limit: number, cursor: string | undefined, keep: (entry: HistoryEntry) => boolean): Promise<Page<HistoryEntry>> {
+  const accountId = walletAccountId(userId, deps.config.walletCurrency);
+  const data: HistoryEntry[] = [];
+  let next = cursor;
+  try {
+    do {
+      const page = await listHistory(deps.store, accountId, { limit: limit - data.length, ...(next ? { cursor: next } : {}) });
+      for (const entry of page.entries) if (keep(entry)) data.push(entry);
+      next = page.next_cursor;
+    } while (next && data.length < limit);
+  } catch (error) {
+    if (error instanceof Error && error.name === 'InvalidCursorError') throw new AppError('validation_failed', 'starting_after is not a valid cursor', { param: 'starting_after' });
+    throw error;
+  }
+  return { data, next_cursor: next };
+}
+
+export async function listWalletTransfers(deps: WalletDeps, userId: string, limit: number, cursor?: string): Promise<Page<WalletTransfer>> {
+  const page = await collectHistory(deps, userId, limit, cursor, (entry) => walletTransferCodes.has(entry.code) && entry.kind === 'posted');
+  return { data: page.data.map(historyToTransfer), next_cursor: page.next_cursor };
+}
+
+function historyToTransfer(entry: HistoryEntry): WalletTransfer {
+  return {
+    id: entry.transfer_id,
+    from: entry.metadata.from_user ?? 'system',
+    to: entry.metadata.to_user ?? 'system',
+    amount: entry.amount,
+    currency: entry.currency,
+    note: entry.metadata.note ?? null,
+    status: 'succeeded',
+    created_at: entry.created_at,
+  };
+}
+
+export async function listActivity(deps: WalletDeps, userId: string, limit: number, cursor?: string): Promise<Page<ActivityEntry>> {
+  const page = await collectHistory(deps, userId, limit, cursor, () => true);
+  return {
+    data: page.data.map((entry) => ({
+      id: `${entry.transfer_id}:${entry.direction}`,
+      transfer_id: entry.transfer_id,
+      type: entry.code,
+      direction: entry.direction,
+      amount: entry.amount,
+      currency: entry.currency,
+      counterparty: (entry.direction === 'debit' ? entry.metadata.to_user : entry.metadata.from_user) ?? null,
+      note: entry.metadata.note ?? null,
+      created_at: entry.created_at,
+    })),
+    next_cursor: page.next_cursor,
+  };
+}

@@ -1,0 +1,284 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../../test/app-harness.ts';
+import { expectBooksBalanced } from '../../../test/invariants.ts';
+
+let t: TestApp;
+beforeEach(() => {
+  t = createTestApp();
+});
+afterEach(async () => {
+  await expectBooksBalanced(t.store);
+  await t.store.close();
+});
+
+async function balanceOf(token: string): Promise<number> {
+  const response = await t.call('GET', '/v1/wallet', { token });
+  expect(response.status).toBe(200);
+  return response.json.balances[0].available;
+}
+
+describe('wallet: happy paths', () => {
+  it('gives a new user a USD wallet with the sign-up bonus', async () => {
+    const alice = await t.signUp('alice');
+    const response = await t.call('GET', '/v1/wallet', { token: alice.token });
+    expect(response.json).toEqual({ balances: [{ currency: 'USD', available: 2000, pending: 0, posted: 2000 }] });
+  });
+
+  it('sends money by email and by user id, atomically', async () => {
+    const alice = await t.signUp('alice');
+    const bob = await t.signUp('bob');
+    const byEmail = await t.call('POST', '/v1/transfers', { token: alice.token, body: { to: bob.email.toUpperCase(), amount: 1250, currency: 'USD', note: 'dinner' } });
+    expect(byEmail.status).toBe(201);
+    expect(byEmail.json).toMatchObject({ from: alice.id, to: bob.id, amount: 1250, currency: 'USD', note: 'dinner', status: 'succeeded' });
+    expect(byEmail.json.id).toMatch(/^tr_/);
+    const byId = await t.call('POST', '/v1/transfers', { token: bob.token, body: { to: alice.id, amount: 250, currency: 'USD' } });
+    expect(byId.status).toBe(201);
+    expect(await balanceOf(alice.token)).toBe(2000 - 1250 + 250);
+    expect(await balanceOf(bob.token)).toBe(2000 + 1250 - 250);
+    const fetched = await t.call('GET', `/v1/transfers/${byEmail.json.id}`, { token: bob.token });
+    expect(fetched.json).toEqual(byEmail.json);
+  });
+
+  it('lists transfers and activity newest first with cursor pagination', async () => {
+    const alice = await t.signUp('alice');
+    const bob = await t.signUp('bob');
+    await balanceOf(bob.token);
+    for (let i = 1; i <= 5; i++) {
+      t.clock.advance(10);
+      expect((await t.call('POST', '/v1/transfers', { token: alice.token, body: { to: bob.id, amount: i, currency: 'USD' } })).status).toBe(201);
+    }
+    const first = await t.call('GET', '/v1/transfers?limit=3', { token: alice.token });
+    expect(first.json.data.map((x: { amount: number }) => x.amount)).toEqual([5, 4, 3]);
+    expect(first.json.has_more).toBe(true);
+    const second = await t.call('GET', `/v1/transfers?limit=3&starting_after=${first.json.next_cursor}`, { token: alice.token });
+    expect(second.json.data.map((x: { amount: number }) => x.amount)).toEqual([2, 1]);
+    const activity = await t.call('GET', '/v1/activity?limit=10', { token: bob.token });
+    expect(activity.json.data.map((x: { type: string; direction: string; amount: number }) => [x.type, x.direction, x.amount])).toEqual([
+      ['p2p', 'credit', 5], ['p2p', 'credit', 4], ['p2p', 'credit', 3], ['p2p', 'credit', 2], ['p2p', 'credit', 1], ['signup_bonus', 'credit', 2000],
+    ]);
+    expect(activity.json.has_more).toBe(false);
+  });
+
+  it('requests money; the payer accepts and the request is paid once', async () => {
+    const alice = await t.signUp('alice');
+    const bob = await t.signUp('bob');
+    const created = await t.call('POST', '/v1/payment-requests', { token: alice.token, body: { from: bob.email, amount: 700, currency: 'USD', note: 'rent' } });
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ requester: alice.id, payer: bob.id, amount: 700, status: 'pending', transfer_id: null });
+    const incoming = await t.call('GET', '/v1/payment-requests?role=incoming&status=pending', { token: bob.token });
+    expect(incoming.json.data.map((r: { id: string }) => r.id)).toEqual([created.json.id]);
+    const outgoing = await t.call('GET', '/v1/payment-requests?role=outgoing', { token: alice.token });
+    expect(outgoing.json.data).toHaveLength(1);
+    const accepted = await t.call('POST', `/v1/payment-requests/${created.json.id}/accept`, { token: bob.token });
+    expect(accepted.status).toBe(200);
+    expect(accepted.json.status).toBe('paid');
+    expect(await balanceOf(alice.token)).toBe(2700);
+    expect(await balanceOf(bob.token)).toBe(1300);
+    const transfer = await t.call('GET', `/v1/transfers/${accepted.json.transfer_id}`, { token: alice.token });
+    expect(transfer.json).toMatchObject({ from: bob.id, to: alice.id, amount: 700 });
+    const again = await t.call('POST', `/v1/payment-requests/${created.json.id}/accept`, { token: bob.token });
+    expect(again.status).toBe(409);
+    expect(again.json.error.code).toBe('invalid_state_transition');
+  });
+
+  it('pays a payment request exactly once under five concurrent accepts', async () => {
+    const alice = await t.signUp('alice');
+    const bob = await t.signUp('bob');
+    const created = await t.call('POST', '/v1/payment-requests', { token: alice.token, body: { from: bob.id, amount: 300, currency: 'USD' } });
+    const results = await Promise.all(Array.from({ length: 5 }, () => t.call('POST', `/v1/payment-requests/${created.json.id}/accept`, { token: bob.token })));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409]);
+    expect(await balanceOf(bob.token)).toBe(1700);
+    expect(await balanceOf(alice.token)).toBe(2300);
+  });
+
+  it('declines and cancels only pending requests, each by the right party', async () => {
+    const alice = await t.signUp('alice');
+    const bob = await t.signUp('bob');
+    const one = await t.call('POST', '/v1/payment-requests', { token: alice.token, body: { from: bob.id, amount: 100, currency: 'USD' } });
+    const two = await t.call('POST', '/v1/payment-requests', { token: alice.token, body: { from: bob.id, amount: 100, currency: 'USD' } });
+    expect((await t.call('POST', `/v1/payment-requests/${one.json.id}/decline`, { token: alice.token })).status).toBe(403);
+    expect((await t.call('POST', `/v1/payment-requests/${one.json.id}/decline`, { token: bob.token })).json.status).toBe('declined');
+    expect((await t.call('POST', `/v1/payment-requests/${two.json.id}/cancel`, { token: bob.token })).status).toBe(403);
+    expect((await t.call('POST', `/v1/payment-requests/${two.json.id}/cancel`, { token: alice.token })).json.status).toBe('canceled');
+    for (const action of ['accept', 'decline']) {
+      expect((await t.call('POST', `/v1/payment-requests/${one.json.id}/${action}`, { token: bob.token })).status).toBe(409);
+    }
+    expect((await t.call('POST', `/v1/payment-requests/${two.json.id}/cancel`, { token: alice.token })).status).toBe(409);
+    expect(await balanceOf(bob.token)).toBe(2000);
+  });
+});
+
+describe('wallet: errors', () => {
+  it('refuses insufficient funds with 402 and moves nothing', async () => {
+    const alice = await t.signUp('alice');
+    const bob = await t.signUp('bob');
+    const response = await t.call('POST', '/v1/transfers', { token: alice.token, body: { to: bob.id, amount: 2001, currency: 'USD' } });
+    expect(response.status).toBe(402);
+    expect(response.json.error).toMatchObject({ code: 'insufficient_funds', type: 'card_error' });
+    expect(response.json.error.request_id).toBe(response.headers.get('request-id'));
+    expect(await balanceOf(alice.token)).toBe(2000);
+    expect(await balanceOf(bob.token)).toBe(2000);
+  });
+
+  it('refuses sending to yourself (400) and to an unknown recipient (404)', async () => {
+    const alice = await t.signUp('alice');
+    expect((await t.call('POST', '/v1/transfers', { token: alice.token, body: { to: alice.email, amount: 1, currency: 'USD' } })).json.error).toMatchObject({ code: 'self_transfer', param: 'to' });
+    const unknown = await t.call('POST', '/v1/transfers', { token: alice.token, body: { to: 'nobody@example.com', amount: 1, currency: 'USD' } });
+    expect(unknown.status).toBe(404);
+    expect(unknown.json.error.param).toBe('to');
+  });
+
+  it.each([
+    ['a string amount', { amount: '10' }, 'amount'],
+    ['a negative amount', { amount: -5 }, 'amount'],
+    ['a zero amount', { amount: 0 }, 'amount'],
+    ['a fractional amount', { amount: 10.5 }, 'amount'],
+    ['an amount past the limit', { amount: 1e15 }, 'amount'],
+    ['an unknown currency', { currency: 'XYZ' }, 'currency'],
+    ['a lower-case currency', { currency: 'usd' }, 'currency'],
+    ['a missing recipient', { to: undefined }, 'to'],
+    ['an unknown field', { extra: 1 }, ''],
+    ['a note that is too long', { note: 'x'.repeat(281) }, 'note'],
+  ])('refuses %s with 400 naming the field, and writes nothing', async (_name, change, param) => {
+    const alice = await t.signUp('alice');
+    const bob = await t.signUp('bob');
+    const body = { to: bob.id, amount: 100, currency: 'USD', ...change };
+    const response = await t.call('POST', '/v1/transfers', { token: alice.token, body });
+    expect(response.status).toBe(400);
+    expect(response.json.error.code).toBe('validation_failed');
+    if (param) expect(response.json.error.param).toBe(param);
+    expect(await balanceOf(alice.token)).toBe(2000);
+    expect((await t.call('GET', '/v1/transfers', { token: alice.token })).json.data).toEqual([]);
+  });
+
+  it('refuses a supported currency the wallet does not hold with 422', async () => {
+    const alice = await t.signUp('alice');
+    const bob = await t.signUp('bob');
+    const response = await t.call('POST', '/v1/transfers', { token: alice.token, body: { to: bob.id, amount: 100, currency: 'EUR' } });
+    expect(response.status).toBe(422);
+    expect(response.json.error).toMatchObject({ code: 'unsupported_currency', param: 'currency' });
+  });
+
+  it('refuses malformed JSON with 400 invalid_json and an oversized body with 413', async () => {
+    const alice = await t.signUp('alice');
+    const malformed = await t.call('POST', '/v1/transfers', { token: alice.token, raw: '{"to": "x", amount: }' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.json.error.code).toBe('invalid_json');
+    const big = await t.call('POST', '/v1/transfers', { token: alice.token, raw: JSON.stringify({ to: 'x', amount: 1, currency: 'USD', note: 'x'.repeat(100_000) }) });
+    expect(big.status).toBe(413);
+    expect(big.json.error.code).toBe('body_too_large');
+    expect(await balanceOf(alice.token)).toBe(2000);
+  });
+
+  it('answers unknown routes with 404 route_not_found', async () => {
+    const alice = await t.signUp('alice');
+    const response = await t.call('GET', '/v1/nothing-here', { token: alice.token });
+    expect(response.status).toBe(404);
+    expect(response.json.error.code).toBe('route_not_found');
+  });
+});
+
+describe('wallet: idempotency', () => {
+  it('replays a transfer with the same key: same status and body, money moved once', async () => {
+    const alice = await t.signUp('alice');
+    const bob = await t.signUp('bob');
+    const headers = { 'Idempotency-Key': 'send-1' };
+    const body = { to: bob.id, amount: 500, currency: 'USD' };
+    const first = await t.call('POST', '/v1/transfers', { token: alice.token, body, headers });
+    const second = await t.call('POST', '/v1/transfers', { token: alice.token, body, headers });
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(201);
+    expect(second.text).toBe(first.text);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    expect(await balanceOf(alice.token)).toBe(1500);
+  });
+
+  it('refuses the same key with another body (422) and scopes keys to the caller', async () => {
+    const alice = await t.signUp('alice');
+    const bob = await t.signUp('bob');
+    const headers = { 'X-Idempotency-Key': 'k' };
+    expect((await t.call('POST', '/v1/transfers', { token: alice.token, body: { to: bob.id, amount: 1, currency: 'USD' }, headers })).status).toBe(201);
+    const reused = await t.call('POST', '/v1/transfers', { token: alice.token, body: { to: bob.id, amount: 2, currency: 'USD' }, headers });
+    expect(reused.status).toBe(422);
+    expect(reused.json.error.code).toBe('idempotency_key_reused');
+    const bobs = await t.call('POST', '/v1/transfers', { token: bob.token, body: { to: alice.id, amount: 1, currency: 'USD' }, headers });
+    expect(bobs.status).toBe(201);
+    expect(bobs.headers.get('idempotent-replayed')).toBeNull();
+  });
+
+  it('stores a refusal too: a replayed 402 stays a 402 even after funds arrive', async () => {
+    const alice = await t.signUp('alice');
+    const bob = await t.signUp('bob');
+    const headers = { 'Idempotency-Key': 'big' };
+    const body = { to: bob.id, amount: 3000, currency: 'USD' };
+    expect((await t.call('POST', '/v1/transfers', { token: alice.token, body, headers })).status).toBe(402);
+    await t.call('POST', '/v1/transfers', { token: bob.token, body: { to: alice.id, amount: 2000, currency: 'USD' } });
+    const replay = await t.call('POST', '/v1/transfers', { token: alice.token, body, headers });
+    expect(replay.status).toBe(402);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it('creates one transfer for 20 concurrent requests with one key', async () => {
+    const alice = await t.signUp('alice');
+    const bob = await t.signUp('bob');
+    const headers = { 'Idempotency-Key': 'burst' };
+    const results = await Promise.all(Array.from({ length: 20 }, () => t.call('POST', '/v1/transfers', { token: alice.token, body: { to: bob.id, amount: 10, currency: 'USD' }, headers })));
+    const created = results.filter((r) => r.status === 201);
+    expect(created.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(created.map((r) => r.json.id)).size).toBe(1);
+    for (const r of results) expect([201, 409]).toContain(r.status);
+    expect(await balanceOf(alice.token)).toBe(1990);
+  });
+});
+
+describe('wallet: security', () => {
+  it.each([
+    ['GET', '/v1/wallet'],
+    ['POST', '/v1/transfers'],
+    ['GET', '/v1/transfers'],
+    ['GET', '/v1/activity'],
+    ['GET', '/v1/payment-requests'],
+    ['POST', '/v1/payment-requests'],
+  ])('%s %s without a token → 401', async (method, path) => {
+    const response = await t.call(method, path, { body: method === 'POST' ? {} : undefined });
+    expect(response.status).toBe(401);
+    expect(response.json.error.code).toBe('unauthenticated');
+  });
+
+  it('hides another user\'s transfer and payment request behind 404', async () => {
+    const alice = await t.signUp('alice');
+    const bob = await t.signUp('bob');
+    const eve = await t.signUp('eve');
+    const transfer = await t.call('POST', '/v1/transfers', { token: alice.token, body: { to: bob.id, amount: 1, currency: 'USD' } });
+    const request = await t.call('POST', '/v1/payment-requests', { token: alice.token, body: { from: bob.id, amount: 1, currency: 'USD' } });
+    const peek = await t.call('GET', `/v1/transfers/${transfer.json.id}`, { token: eve.token });
+    expect(peek.status).toBe(404);
+    expect(peek.text).not.toContain(alice.id);
+    expect((await t.call('GET', `/v1/payment-requests/${request.json.id}`, { token: eve.token })).status).toBe(404);
+    expect((await t.call('POST', `/v1/payment-requests/${request.json.id}/accept`, { token: eve.token })).status).toBe(404);
+    expect((await t.call('GET', `/v1/transfers/tr_bonus_${alice.id}`, { token: alice.token })).status).toBe(404);
+  });
+
+  it('keeps the audit to admins', async () => {
+    const alice = await t.signUp('alice');
+    expect((await t.call('GET', '/v1/admin/audit', { token: alice.token })).status).toBe(403);
+    const admin = await t.signUp('admin', 'admin@example.com');
+    const audit = await t.call('GET', '/v1/admin/audit', { token: admin.token });
+    expect(audit.status).toBe(200);
+    expect(audit.json.balanced).toBe(true);
+  });
+});
+
+describe('platform routes', () => {
+  it('serves health, metrics, OpenAPI and docs', async () => {
+    expect((await t.call('GET', '/health')).json.status).toBe('ok');
+    const spec = await t.call('GET', '/openapi.json');
+    expect(spec.json.openapi).toBe('3.1.0');
+    expect(Object.keys(spec.json.paths)).toEqual(expect.arrayContaining(['/v1/transfers', '/v1/payment-requests/{id}/accept', '/v1/auth/signup', '/v1/admin/audit']));
+    expect((await t.call('GET', '/docs')).text).toContain('swagger-ui');
+    expect((await t.call('GET', '/docs/assets/swagger-ui-dist/swagger-ui-bundle.js')).status).toBe(200);
+    const metrics = await t.call('GET', '/metrics');
+    expect(metrics.text).toContain('sluice_http_requests_total{method="GET",route="/health",status="2xx"}');
+  });
+});

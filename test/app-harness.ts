@@ -1,0 +1,55 @@
+import { createApp } from '../server/src/http/app.ts';
+import { createLocalIdentity } from '../server/src/identity/index.ts';
+import { ManualClock } from '../server/src/kernel/clock.ts';
+import { defaultConfig, type Config } from '../server/src/platform/config.ts';
+import { silentLogger } from '../server/src/platform/logger.ts';
+import type { Store } from '../server/src/platform/store.ts';
+import { SqliteStore } from '../server/src/runtime/local/sqlite-store.ts';
+
+let sequence = 0;
+
+export interface TestUser {
+  id: string;
+  email: string;
+  token: string;
+  refresh_token: string;
+}
+
+/** The whole HTTP app on an in-memory SQLite store, driven with `app.request()`. */
+export function createTestApp(options: { config?: Partial<Config>; store?: Store; clock?: ManualClock } = {}) {
+  const store = options.store ?? new SqliteStore(':memory:');
+  const clock = options.clock ?? new ManualClock(Date.now());
+  const config: Config = { ...defaultConfig, adminEmails: ['admin@example.com'], ...options.config };
+  const identity = createLocalIdentity({ store, clock, config, logger: silentLogger });
+  const app = createApp({ store, clock, config, logger: silentLogger, identity });
+
+  async function call(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {}) {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let body: string | undefined;
+    if (options.raw !== undefined) body = options.raw;
+    else if (options.body !== undefined) body = JSON.stringify(options.body);
+    if (body !== undefined) headers['content-type'] ??= 'application/json';
+    const response = await app.request(path, { method, headers, ...(body !== undefined ? { body } : {}) });
+    const text = await response.text();
+    let json: any;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, headers: response.headers, json, text };
+  }
+
+  async function signUp(name = 'user', email?: string): Promise<TestUser> {
+    sequence += 1;
+    const address = email ?? `${name}${sequence}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+    const response = await call('POST', '/v1/auth/signup', { body: { email: address, password: 'correct horse battery', name } });
+    if (response.status !== 201) throw new Error(`sign-up failed: ${response.status} ${response.text}`);
+    return { id: response.json.user.id, email: address, token: response.json.access_token, refresh_token: response.json.refresh_token };
+  }
+
+  return { app, store, clock, config, identity, call, signUp };
+}
+
+export type TestApp = ReturnType<typeof createTestApp>;
