@@ -1,0 +1,90 @@
+import { parseArgs } from 'node:util';
+import { serve } from '@hono/node-server';
+import { createJsonLogger } from '../../platform/logger.ts';
+import { createLocalPlatform } from './platform.ts';
+import { seedDemoData, demoEmails } from './seed.ts';
+
+/**
+ * `npm start`: the whole platform in one process. Options (flags win over environment):
+ *   --port N            PORT, default 3000
+ *   --data-dir DIR      SLUICE_DATA_DIR, default .sluice
+ *   --store sqlite|dynamodb   SLUICE_STORE, default sqlite
+ *   --endpoint URL      SLUICE_DYNAMODB_ENDPOINT, for --store dynamodb
+ *   --no-seed           skip demo data
+ */
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string' },
+    'data-dir': { type: 'string' },
+    store: { type: 'string' },
+    endpoint: { type: 'string' },
+    table: { type: 'string' },
+    'no-seed': { type: 'boolean', default: false },
+    host: { type: 'string' },
+  },
+});
+
+const logger = createJsonLogger();
+const port = Number(values.port ?? process.env.PORT ?? 3000);
+const host = values.host ?? process.env.HOST ?? '127.0.0.1';
+const dataDir = values['data-dir'] ?? process.env.SLUICE_DATA_DIR ?? '.sluice';
+const storeKind = (values.store ?? process.env.SLUICE_STORE ?? 'sqlite') as 'sqlite' | 'dynamodb';
+if (storeKind !== 'sqlite' && storeKind !== 'dynamodb') throw new Error(`unknown --store ${storeKind}: use sqlite or dynamodb`);
+const endpoint = values.endpoint ?? process.env.SLUICE_DYNAMODB_ENDPOINT;
+const adminEmails = [demoEmails.admin, ...(process.env.SLUICE_ADMIN_EMAILS ?? '').split(',').map((e) => e.trim().toLowerCase()).filter(Boolean)];
+const signupBonus = process.env.SLUICE_SIGNUP_BONUS === undefined ? undefined : Number(process.env.SLUICE_SIGNUP_BONUS);
+
+const platform = await createLocalPlatform({
+  dataDir,
+  store: storeKind,
+  ...(endpoint ? { endpoint } : {}),
+  ...(values.table ? { tableName: values.table } : {}),
+  config: { adminEmails, ...(signupBonus !== undefined && Number.isSafeInteger(signupBonus) ? { signupBonus } : {}) },
+  logger,
+});
+
+const seeded = values['no-seed'] ? undefined : await seedDemoData(platform.store, platform.identity, {
+  store: platform.store, clock: platform.clock, config: platform.config, users: platform.identity,
+});
+
+platform.startWorkers();
+const server = serve({ fetch: platform.app.fetch, port, hostname: host }, (info) => {
+  const base = `http://${host === '0.0.0.0' ? 'localhost' : host}:${info.port}`;
+  const lines = [
+    '',
+    `  Sluice is running on ${base}`,
+    `    API       ${base}/v1        (OpenAPI: ${base}/openapi.json)`,
+    `    API docs  ${base}/docs`,
+    `    Health    ${base}/health    Metrics: ${base}/metrics`,
+    `    Realtime  ws://${base.slice(7)}/v1/realtime?token=<access token>`,
+    `    Store     ${storeKind === 'sqlite' ? `SQLite in ${dataDir}/sluice.db` : `DynamoDB at ${endpoint}`}`,
+    '',
+  ];
+  if (seeded) {
+    lines.push('  Demo users (passwords are shown this once; delete the data dir to start over):');
+    for (const user of seeded) lines.push(`    ${user.email.padEnd(20)} ${user.password}${user.admin ? '   (admin)' : ''}`);
+  } else if (!values['no-seed']) {
+    lines.push(`  Demo users ${demoEmails.alice}, ${demoEmails.bob}, ${demoEmails.admin} exist; their passwords were printed on the first run.`);
+  }
+  lines.push('', '  Sign in: curl -s localhost:' + info.port + '/v1/auth/login -H "content-type: application/json" -d \'{"email":"...","password":"..."}\'', '');
+  process.stdout.write(`${lines.join('\n')}\n`);
+  logger.info('listening', { port: info.port, store: storeKind });
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info('shutting down', { signal });
+  // Stop accepting connections and let in-flight requests finish, then stop the workers.
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    if ('closeIdleConnections' in server) server.closeIdleConnections();
+    setTimeout(resolve, 10_000).unref();
+  });
+  await platform.stop();
+  logger.info('stopped');
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,0 +1,123 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { createApp } from '../../http/app.ts';
+import type { AppEnv } from '../../http/context.ts';
+import { createLocalIdentity, type Identity } from '../../identity/index.ts';
+import { systemClock, type Clock } from '../../kernel/clock.ts';
+import { expirePendingTransfers } from '../../ledger/index.ts';
+import { InProcessBus } from '../../platform/bus.ts';
+import { defaultConfig, type Config } from '../../platform/config.ts';
+import type { Logger } from '../../platform/logger.ts';
+import { OutboxDispatcher } from '../../platform/outbox-dispatcher.ts';
+import type { Store } from '../../platform/store.ts';
+import { subscribeWallet } from '../../wallet/index.ts';
+import { createTableIfMissing, DynamoStore } from '../aws/dynamo-store.ts';
+import { SqliteStore } from './sqlite-store.ts';
+
+export interface LocalPlatformOptions {
+  dataDir: string;
+  store: 'sqlite' | 'dynamodb';
+  /** DynamoDB endpoint (DynamoDB Local) for `store: 'dynamodb'`. */
+  endpoint?: string;
+  tableName?: string;
+  config?: Partial<Config>;
+  clock?: Clock;
+  logger: Logger;
+  /** Mounts runtime routes (realtime, dashboard) on the app. */
+  extend?: (app: OpenAPIHono<AppEnv>, platform: { identity: Identity; bus: InProcessBus }) => void;
+}
+
+export interface LocalPlatform {
+  app: OpenAPIHono<AppEnv>;
+  store: Store;
+  identity: Identity;
+  bus: InProcessBus;
+  dispatcher: OutboxDispatcher;
+  config: Config;
+  clock: Clock;
+  /** Starts the workers: outbox dispatcher, hold expiry. */
+  startWorkers(): void;
+  /** Stops the workers after their current round, then closes the store. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything the local runtime runs, in one process: the store, identity, the HTTP app, the
+ * in-process bus with its subscribers, and the workers. `main.ts` serves it; tests use it whole.
+ */
+export async function createLocalPlatform(options: LocalPlatformOptions): Promise<LocalPlatform> {
+  const clock = options.clock ?? systemClock;
+  const config: Config = { ...defaultConfig, ...options.config };
+  const store = await openStore(options);
+  const bus = new InProcessBus();
+  const dispatcher = new OutboxDispatcher({ store, bus, clock, logger: options.logger });
+  // Writes that carry events wake the dispatcher at once instead of at its next poll.
+  const appStore = notifyOnCommit(store, () => dispatcher.notify());
+  const identity = createLocalIdentity({ store: appStore, clock, config, logger: options.logger });
+  subscribeWallet(bus, { store: appStore, clock, config, users: identity });
+
+  const app = createApp({
+    store: appStore,
+    clock,
+    config,
+    logger: options.logger,
+    identity,
+    extend: (app) => options.extend?.(app, { identity, bus }),
+  });
+
+  let expiryTimer: NodeJS.Timeout | undefined;
+  let expiryRun: Promise<unknown> = Promise.resolve();
+  return {
+    app,
+    store: appStore,
+    identity,
+    bus,
+    dispatcher,
+    config,
+    clock,
+    startWorkers() {
+      dispatcher.start();
+      expiryTimer = setInterval(() => {
+        expiryRun = expirePendingTransfers({ store: appStore, clock }).catch((error: unknown) => options.logger.error('hold expiry failed', { error: String(error) }));
+      }, 1000);
+      expiryTimer.unref();
+    },
+    async stop() {
+      if (expiryTimer) clearInterval(expiryTimer);
+      await expiryRun;
+      await dispatcher.stop();
+      await store.close();
+    },
+  };
+}
+
+async function openStore(options: LocalPlatformOptions): Promise<Store> {
+  if (options.store === 'dynamodb') {
+    if (!options.endpoint) throw new Error('--store dynamodb needs --endpoint URL');
+    const client = new DynamoDBClient({
+      endpoint: options.endpoint,
+      region: process.env.AWS_REGION ?? 'us-east-1',
+      credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'local', secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'local' },
+    });
+    const tableName = options.tableName ?? 'sluice';
+    await createTableIfMissing(client, tableName);
+    return new DynamoStore({ client, tableName });
+  }
+  mkdirSync(options.dataDir, { recursive: true });
+  return new SqliteStore(join(options.dataDir, 'sluice.db'));
+}
+
+/** A store that calls `onCommit` after each transaction that wrote an outbox event. */
+function notifyOnCommit(store: Store, onCommit: () => void): Store {
+  return {
+    get: (key) => store.get(key),
+    query: (query) => store.query(query),
+    async transact(operations) {
+      await store.transact(operations);
+      if (operations.some((op) => op.type === 'put' && op.item.kind === 'event')) onCommit();
+    },
+    close: () => store.close(),
+  };
+}
