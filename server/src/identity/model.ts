@@ -1,0 +1,85 @@
+import { z } from '@hono/zod-openapi';
+
+/** Emails are compared and stored trimmed and in lower case, so `Ann@X.com ` and `ann@x.com` are one account. */
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254)
+  .email()
+  .openapi({ example: 'ann@example.com' });
+
+/** 8..128 characters; the upper bound keeps a hash request cheap for us, not for an attacker. */
+export const passwordSchema = z.string().min(8).max(128).openapi({ example: 'correct horse battery staple' });
+
+export const signUpSchema = z
+  .object({
+    email: emailSchema,
+    password: passwordSchema,
+    name: z.string().trim().min(1).max(100).openapi({ example: 'Ann Lee' }),
+  })
+  .openapi('SignUpRequest');
+export type SignUpInput = z.infer<typeof signUpSchema>;
+
+export const logInSchema = z
+  .object({
+    email: emailSchema,
+    // Only bounded, not checked for the sign-up rules: those may change after a user chose a password.
+    password: z.string().min(1).max(128),
+  })
+  .openapi('LogInRequest');
+export type LogInInput = z.infer<typeof logInSchema>;
+
+const refreshTokenField = z.string().min(1).max(200).openapi({ example: 'rt_3q2-Bt1o…' });
+
+export const refreshSchema = z.object({ refresh_token: refreshTokenField }).openapi('RefreshRequest');
+export type RefreshInput = z.infer<typeof refreshSchema>;
+
+export const logOutSchema = z.object({ refresh_token: refreshTokenField }).openapi('LogOutRequest');
+export type LogOutInput = z.infer<typeof logOutSchema>;
+
+/** What `getClientIp` reports when the address is not known; such logins skip the per-address limit. */
+export const unknownClientIp = 'unknown';
+
+export const groups = { admin: 'admin' } as const;
+export type Group = (typeof groups)[keyof typeof groups];
+
+export const authUserSchema = z
+  .object({
+    id: z.string().openapi({ example: 'usr_01JD3S8Q4X9Z2K7M5N6P8R0T1V' }),
+    email: z.string(),
+    name: z.string(),
+    groups: z.array(z.string()).openapi({ example: [] }),
+  })
+  .openapi('AuthUser');
+export type AuthUser = z.infer<typeof authUserSchema>;
+
+export const authResponseSchema = z
+  .object({
+    user: authUserSchema,
+    access_token: z.string().openapi({ description: 'An ES256 JWT; send it as `Authorization: Bearer <token>`.' }),
+    refresh_token: z.string().openapi({ description: 'Single use: each refresh returns a new one.' }),
+    expires_in: z.number().int().openapi({ description: 'Seconds until the access token expires.', example: 900 }),
+  })
+  .openapi('AuthResponse');
+export type AuthResponse = z.infer<typeof authResponseSchema>;
+
+export const userSchema = authUserSchema
+  .extend({ created_at: z.string().openapi({ example: '2026-01-01T00:00:00.000Z' }) })
+  .openapi('User');
+export type User = z.infer<typeof userSchema>;
+
+/** A public JSON Web Key as served at `/.well-known/jwks.json`. */
+export const jwkSchema = z
+  .object({
+    kty: z.string(),
+    crv: z.string().optional(),
+    x: z.string().optional(),
+    y: z.string().optional(),
+    kid: z.string().optional(),
+    alg: z.string().optional(),
+    use: z.string().optional(),
+  })
+  .openapi('Jwk');
+export const jwksSchema = z.object({ keys: z.array(jwkSchema) }).openapi('Jwks');
+export type Jwks = z.infer<typeof jwksSchema>;

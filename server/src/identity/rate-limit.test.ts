@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { SqliteStore } from '../runtime/local/sqlite-store.ts';
+import { consumeRateLimit, retryAfterSeconds } from './rate-limit.ts';
+
+const start = Date.UTC(2026, 0, 1, 12, 0, 0);
+
+describe('consumeRateLimit', () => {
+  it('allows `limit` requests in a window, counting down, then refuses', async () => {
+    const store = new SqliteStore(':memory:');
+    const input = { key: 'api-key:key_1', limit: 3, windowSeconds: 60, now: start + 10_000 };
+    const results = [];
+    for (let i = 0; i < 5; i++) results.push(await consumeRateLimit(store, input));
+    expect(results.map((r) => [r.allowed, r.remaining])).toEqual([
+      [true, 2],
+      [true, 1],
+      [true, 0],
+      [false, 0],
+      [false, 0],
+    ]);
+    expect(results.every((r) => r.limit === 3 && r.resetAt === start + 60_000)).toBe(true);
+    expect(retryAfterSeconds(results[4]!, input.now)).toBe(50);
+  });
+
+  it('starts afresh in the next window', async () => {
+    const store = new SqliteStore(':memory:');
+    const input = { key: 'k', limit: 1, windowSeconds: 60, now: start };
+    expect((await consumeRateLimit(store, input)).allowed).toBe(true);
+    expect((await consumeRateLimit(store, { ...input, now: start + 59_999 })).allowed).toBe(false);
+    expect((await consumeRateLimit(store, { ...input, now: start + 60_000 })).allowed).toBe(true);
+  });
+
+  it('keeps keys apart', async () => {
+    const store = new SqliteStore(':memory:');
+    expect((await consumeRateLimit(store, { key: 'a', limit: 1, windowSeconds: 60, now: start })).allowed).toBe(true);
+    expect((await consumeRateLimit(store, { key: 'b', limit: 1, windowSeconds: 60, now: start })).allowed).toBe(true);
+  });
+
+  it('never lets more than `limit` concurrent requests through', async () => {
+    const store = new SqliteStore(':memory:');
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => consumeRateLimit(store, { key: 'burst', limit: 7, windowSeconds: 1, now: start })),
+    );
+    expect(results.filter((r) => r.allowed)).toHaveLength(7);
+  });
+
+  it('gives each counter an expires_at after its window for the store’s TTL', async () => {
+    const store = new SqliteStore(':memory:');
+    await consumeRateLimit(store, { key: 'ttl', limit: 5, windowSeconds: 60, now: start });
+    const { items } = await store.query({ partition: `RATE#${createHash('sha256').update('ttl').digest('base64url')}` });
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ count: 1, expires_at: start / 1000 + 120 });
+  });
+
+  it('reports at least one second to wait', () => {
+    expect(retryAfterSeconds({ allowed: false, limit: 1, remaining: 0, resetAt: start }, start)).toBe(1);
+  });
+});

@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import { isTransactionCanceled, type Store } from '../platform/store.ts';
+
+export interface RateLimitInput {
+  /** What is limited, namespaced by the caller: `login:email:ann@example.com`, `api-key:key_…`. */
+  key: string;
+  /** Requests allowed per window. */
+  limit: number;
+  windowSeconds: number;
+  /** Milliseconds since the Unix epoch (from the injected clock). */
+  now: number;
+}
+
+export interface RateLimitResult {
+  allowed: boolean;
+  limit: number;
+  /** Requests left in the current window after this one. */
+  remaining: number;
+  /** When the current window ends (ms since the epoch): the basis of `Retry-After` and `RateLimit-Reset`. */
+  resetAt: number;
+}
+
+/**
+ * Counts one request against `key` in a fixed window and says whether it is allowed.
+ *
+ * One counter item per key and window, incremented with an atomic `add` guarded by
+ * `count < limit`, so concurrent callers (or processes, or Lambdas) never let more than `limit`
+ * through, and a refused request does not count. The item carries `expires_at` so the store's TTL
+ * removes old windows. A fixed window allows up to 2×limit across a window boundary; that is the
+ * accepted price of one write per request.
+ *
+ * @example
+ * const result = await consumeRateLimit(store, { key: `api-key:${keyId}`, limit: 100, windowSeconds: 60, now: clock.now() });
+ * if (!result.allowed) throw new AppError('rate_limited', 'too many requests', { details: { retry_after: retryAfterSeconds(result, now) } });
+ */
+export async function consumeRateLimit(store: Store, input: RateLimitInput): Promise<RateLimitResult> {
+  const windowMs = input.windowSeconds * 1000;
+  const windowStart = Math.floor(input.now / windowMs) * windowMs;
+  const resetAt = windowStart + windowMs;
+  const key = rateLimitKey(input.key, windowStart);
+  try {
+    await store.transact([
+      {
+        type: 'update',
+        key,
+        add: { count: 1 },
+        // Kept one window past its end so a slow TTL sweep never matters and the item is gone soon after.
+        set: { kind: 'rate_limit', expires_at: Math.ceil((resetAt + windowMs) / 1000) },
+        condition: { any: [{ attributeNotExists: 'count' }, { compare: ['count', '<', input.limit] }] },
+      },
+    ]);
+  } catch (error) {
+    if (isTransactionCanceled(error)) return { allowed: false, limit: input.limit, remaining: 0, resetAt };
+    throw error;
+  }
+  const counter = await store.get(key);
+  const count = typeof counter?.count === 'number' ? counter.count : input.limit;
+  return { allowed: true, limit: input.limit, remaining: Math.max(0, input.limit - count), resetAt };
+}
+
+/** Whole seconds until the window resets (at least 1): the value of a `Retry-After` header. */
+export function retryAfterSeconds(result: RateLimitResult, now: number): number {
+  return Math.max(1, Math.ceil((result.resetAt - now) / 1000));
+}
+
+/** Keys are hashed so callers may pass emails or addresses of any length without them landing in keys. */
+function rateLimitKey(key: string, windowStart: number) {
+  const digest = createHash('sha256').update(key).digest('base64url');
+  return { pk: `RATE#${digest}`, sk: `W#${windowStart}` };
+}

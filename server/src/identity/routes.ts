@@ -1,0 +1,144 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { getClientIp, requireUser } from '../http/auth.ts';
+import type { AppEnv } from '../http/context.ts';
+import { validationHook } from '../http/errors.ts';
+import { AppError, isAppError } from '../kernel/errors.ts';
+import { authResponseSchema, jwksSchema, logInSchema, logOutSchema, refreshSchema, signUpSchema, userSchema } from './model.ts';
+import type { Identity } from './service.ts';
+
+const tags = ['Auth'];
+
+// The platform-wide error body, described here for the OpenAPI document of these routes.
+const errorSchema = z
+  .object({
+    error: z.object({
+      type: z.string(),
+      code: z.string(),
+      message: z.string(),
+      param: z.string().optional(),
+      request_id: z.string().optional(),
+    }),
+  })
+  .openapi('Error');
+
+const error = (description: string) => ({ description, content: { 'application/json': { schema: errorSchema } } });
+const jsonBody = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
+const authResponse = (description: string) => ({ description, content: { 'application/json': { schema: authResponseSchema } } });
+
+const signUpRoute = createRoute({
+  method: 'post',
+  path: '/v1/auth/signup',
+  tags,
+  summary: 'Create an account',
+  request: { body: jsonBody(signUpSchema) },
+  responses: {
+    201: authResponse('The new user, signed in'),
+    400: error('Invalid input'),
+    409: error('`email_taken`: an account with this email exists'),
+  },
+});
+
+const logInRoute = createRoute({
+  method: 'post',
+  path: '/v1/auth/login',
+  tags,
+  summary: 'Sign in with email and password',
+  request: { body: jsonBody(logInSchema) },
+  responses: {
+    200: authResponse('Signed in'),
+    400: error('Invalid input'),
+    401: error('`invalid_credentials`: unknown email or wrong password (indistinguishable)'),
+    429: {
+      ...error('`rate_limited`: too many attempts for this email or address'),
+      headers: z.object({ 'Retry-After': z.string().openapi({ description: 'Seconds until the next attempt is allowed.' }) }),
+    },
+  },
+});
+
+const refreshRoute = createRoute({
+  method: 'post',
+  path: '/v1/auth/refresh',
+  tags,
+  summary: 'Exchange a refresh token for new tokens',
+  description: 'Refresh tokens are single use. Presenting one a second time revokes its whole session.',
+  request: { body: jsonBody(refreshSchema) },
+  responses: {
+    200: authResponse('New access and refresh tokens'),
+    400: error('Invalid input'),
+    401: error('`invalid_token`: unknown, expired, used or revoked refresh token'),
+  },
+});
+
+const logOutRoute = createRoute({
+  method: 'post',
+  path: '/v1/auth/logout',
+  tags,
+  summary: 'Revoke a session',
+  description: 'Revokes every refresh token of the session. An unknown token is ignored (RFC 7009).',
+  request: { body: jsonBody(logOutSchema) },
+  responses: { 204: { description: 'Signed out' }, 400: error('Invalid input') },
+});
+
+const jwksRoute = createRoute({
+  method: 'get',
+  path: '/.well-known/jwks.json',
+  tags,
+  summary: 'Public keys that sign access tokens',
+  responses: { 200: { description: 'A JSON Web Key Set', content: { 'application/json': { schema: jwksSchema } } } },
+});
+
+/**
+ * The sign-up and sign-in API (SPEC §0) as a Hono sub-app; mount it with `app.route('/', …)`.
+ *
+ * @example app.route('/', identityRoutes(identity));
+ */
+export function identityRoutes(identity: Identity) {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+
+  app.openapi(signUpRoute, async (c) => c.json(await identity.signUp(c.req.valid('json')), 201));
+
+  app.openapi(logInRoute, async (c) => {
+    try {
+      return c.json(await identity.logIn({ ...c.req.valid('json'), client_ip: getClientIp(c) }), 200);
+    } catch (error) {
+      const retryAfter = isAppError(error) && error.code === 'rate_limited' ? error.details?.retry_after : undefined;
+      // The error handler renders the body; headers set on the context carry over into it.
+      if (typeof retryAfter === 'number') c.header('Retry-After', String(retryAfter));
+      throw error;
+    }
+  });
+
+  app.openapi(refreshRoute, async (c) => c.json(await identity.refresh(c.req.valid('json').refresh_token), 200));
+
+  app.openapi(logOutRoute, async (c) => {
+    await identity.logOut(c.req.valid('json').refresh_token);
+    return c.body(null, 204);
+  });
+
+  const meRoute = createRoute({
+    method: 'get',
+    path: '/v1/me',
+    tags,
+    summary: 'The signed-in user',
+    security: [{ bearerAuth: [] }],
+    middleware: [requireUser(identity)] as const,
+    responses: {
+      200: { description: 'The user', content: { 'application/json': { schema: userSchema } } },
+      401: error('`unauthenticated`, `invalid_token` or `token_expired`'),
+      404: error('The user no longer exists'),
+    },
+  });
+  app.openapi(meRoute, async (c) => {
+    const user = await identity.getUser(c.var.principal.userId);
+    if (!user) throw new AppError('not_found', 'the user no longer exists');
+    return c.json(user, 200);
+  });
+
+  app.openapi(jwksRoute, async (c) => {
+    c.header('Cache-Control', 'public, max-age=300');
+    return c.json(await identity.jwks(), 200);
+  });
+
+  return app;
+}

@@ -1,0 +1,122 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../kernel/clock.ts';
+import { SqliteStore } from '../runtime/local/sqlite-store.ts';
+import { hashPassword } from './password.ts';
+import { aSignUp, createHarness, errorOf } from './test-support.ts';
+import { signingKeyKey } from './tokens.ts';
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+function fileStore() {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-identity-'));
+  const path = join(dir, 'store.db');
+  const store = new SqliteStore(path);
+  cleanups.push(() => {
+    void store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const rows = () => {
+    const db = new DatabaseSync(path);
+    try {
+      return (db.prepare('SELECT data FROM items').all() as Array<{ data: string }>).map((row) => row.data);
+    } finally {
+      db.close();
+    }
+  };
+  return { store, rows };
+}
+
+describe('local identity service', () => {
+  it('lets exactly one of 10 concurrent sign-ups with one email succeed', async () => {
+    const { post, store } = createHarness();
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => post('/v1/auth/signup', aSignUp({ email: 'race@example.com', name: `Racer ${i}` }))),
+    );
+    const statuses = responses.map((response) => response.status).sort();
+    expect(statuses).toEqual([201, ...Array<number>(9).fill(409)]);
+    for (const response of responses.filter((r) => r.status === 409)) expect((await errorOf(response)).code).toBe('email_taken');
+    const pointer = await store.get({ pk: 'EMAIL#race@example.com', sk: 'EMAIL' });
+    const winner = (await responses.find((r) => r.status === 201)!.json()) as { user: { id: string } };
+    expect(pointer?.user_id).toBe(winner.user.id);
+  });
+
+  it('persists the signing key: a second instance on the same store verifies the first one’s tokens', async () => {
+    const first = createHarness();
+    const { access_token: token, user } = await first.signUp();
+    const second = createHarness({ store: first.store, clock: first.clock });
+    await expect(second.identity.verifyAccessToken(token)).resolves.toEqual({ kind: 'user', userId: user.id, email: user.email, groups: [] });
+    expect(await second.identity.jwks()).toEqual(await first.identity.jwks());
+  });
+
+  it('agrees on one signing key when two instances start at once on an empty store', async () => {
+    const first = createHarness();
+    const second = createHarness({ store: first.store, clock: first.clock });
+    const [a, b] = await Promise.all([first.identity.jwks(), second.identity.jwks()]);
+    expect(a).toEqual(b);
+    expect((await first.store.get(signingKeyKey))?.kid).toBe(a.keys[0]?.kid);
+  });
+
+  it('never stores a password, refresh token or access token in plain text', async () => {
+    const { store, rows } = fileStore();
+    const harness = createHarness({ store });
+    const password = 'Plain-Text-Canary-Password-42';
+    const signUp = await harness.signUp(aSignUp({ password }));
+    const login = (await (await harness.post('/v1/auth/login', { email: signUp.user.email, password })).json()) as { refresh_token: string };
+    const refreshed = (await (await harness.post('/v1/auth/refresh', { refresh_token: login.refresh_token })).json()) as {
+      access_token: string;
+      refresh_token: string;
+    };
+    const everything = rows().join('\n');
+    expect(everything).toContain(signUp.user.email); // the scan does see the data
+    for (const secret of [password, signUp.refresh_token, login.refresh_token, refreshed.refresh_token, refreshed.access_token, signUp.access_token]) {
+      expect(everything).not.toContain(secret);
+    }
+    expect(everything).not.toContain(Buffer.from(password).toString('base64'));
+    const user = await store.get({ pk: `USER#${signUp.user.id}`, sk: 'PROFILE' });
+    expect(user?.password_hash).toMatch(/^scrypt\$ln=14,r=8,p=1\$[\w-]{22}\$[\w-]{43}$/);
+  });
+
+  it('stores refresh tokens with a TTL attribute in Unix seconds', async () => {
+    const { store, rows } = fileStore();
+    const harness = createHarness({ store });
+    await harness.signUp();
+    const items = rows().map((row) => JSON.parse(row) as Record<string, unknown>);
+    const token = items.find((item) => item.kind === 'refresh_token');
+    expect(token?.expires_at).toBe(harness.clock.now() / 1000 + harness.config.refreshTokenTtlSeconds);
+  });
+
+  it('upgrades a hash made with weaker parameters on the next successful login', async () => {
+    const harness = createHarness();
+    const { user, password } = await harness.signUp();
+    const key = { pk: `USER#${user.id}`, sk: 'PROFILE' };
+    await harness.store.transact([{ type: 'update', key, set: { password_hash: await hashPassword(password, { logN: 10, r: 8, p: 1 }) } }]);
+    expect((await harness.post('/v1/auth/login', { email: user.email, password })).status).toBe(200);
+    expect((await harness.store.get(key))?.password_hash).toMatch(/^scrypt\$ln=14,/);
+    expect((await harness.post('/v1/auth/login', { email: user.email, password })).status).toBe(200);
+  });
+
+  it('finds users by id and by email in any casing', async () => {
+    const { identity, signUp, clock } = createHarness();
+    const { user } = await signUp(aSignUp({ email: 'find.me@example.com' }));
+    const expected = { ...user, created_at: new Date(clock.now()).toISOString() };
+    expect(await identity.getUser(user.id)).toEqual(expected);
+    expect(await identity.findUserByEmail(' Find.Me@Example.com')).toEqual(expected);
+    expect(await identity.findUserByEmail('nobody@example.com')).toBeUndefined();
+    expect(await identity.getUser('usr_missing')).toBeUndefined();
+  });
+
+  it('rejects a token as expired only when the injected clock passes exp', async () => {
+    const clock = new ManualClock();
+    const harness = createHarness({ clock });
+    const { access_token: token } = await harness.signUp();
+    clock.advance(harness.config.accessTokenTtlSeconds * 1000 + 6000);
+    await expect(harness.identity.verifyAccessToken(token)).rejects.toMatchObject({ code: 'token_expired' });
+  });
+});

@@ -1,0 +1,225 @@
+import { randomBytes } from 'node:crypto';
+import type { Principal } from '../http/context.ts';
+import type { Clock } from '../kernel/clock.ts';
+import { AppError } from '../kernel/errors.ts';
+import { createEvent } from '../kernel/events.ts';
+import { newId } from '../kernel/ids.ts';
+import type { Config } from '../platform/config.ts';
+import type { Logger } from '../platform/logger.ts';
+import { outboxPut } from '../platform/outbox.ts';
+import { isTransactionCanceled, type Item, type Store } from '../platform/store.ts';
+import { groups as knownGroups, unknownClientIp, type AuthResponse, type Jwks, type LogInInput, type SignUpInput, type User } from './model.ts';
+import { hashPassword, needsRehash, verifyPassword } from './password.ts';
+import { consumeRateLimit, retryAfterSeconds } from './rate-limit.ts';
+import { createRefreshTokens } from './refresh-tokens.ts';
+import { createAccessTokens } from './tokens.ts';
+
+/**
+ * The Identity port: sign-up, sign-in, sessions and access tokens. `createLocalIdentity` is the
+ * built-in issuer; a Cognito adapter implements the same interface on AWS.
+ *
+ * @example
+ * const identity = createLocalIdentity({ store, clock, config, logger });
+ * const { access_token } = await identity.signUp({ email: 'ann@example.com', password: 'correct horse', name: 'Ann' });
+ * const principal = await identity.verifyAccessToken(access_token);
+ */
+export interface Identity {
+  /** Creates a user and a session. Throws `email_taken` (409) when the email is in use. */
+  signUp(input: SignUpInput): Promise<AuthResponse>;
+  /**
+   * Opens a session. Throws `invalid_credentials` for an unknown email or a wrong password alike,
+   * and `rate_limited` (with `details.retry_after` in seconds) past the per-email or per-address limit.
+   */
+  logIn(input: LogInInput & { client_ip: string }): Promise<AuthResponse>;
+  /** Spends a refresh token and returns fresh tokens. Throws `invalid_token`; a reused token also revokes its session. */
+  refresh(refreshToken: string): Promise<AuthResponse>;
+  /** Revokes the session (every refresh token of its family) that `refreshToken` belongs to. */
+  logOut(refreshToken: string): Promise<void>;
+  /** Throws `invalid_token` or `token_expired`. */
+  verifyAccessToken(token: string): Promise<Principal>;
+  getUser(userId: string): Promise<User | undefined>;
+  findUserByEmail(email: string): Promise<User | undefined>;
+  /** The public keys access tokens are signed with, for `/.well-known/jwks.json`. */
+  jwks(): Promise<Jwks>;
+}
+
+export interface LocalIdentityDeps {
+  store: Store;
+  clock: Clock;
+  config: Config;
+  logger: Logger;
+}
+
+const source = 'sluice.identity';
+const badCredentials = () => new AppError('invalid_credentials', 'the email or password is incorrect');
+
+export function userKey(userId: string) {
+  return { pk: `USER#${userId}`, sk: 'PROFILE' };
+}
+
+export function emailKey(email: string) {
+  return { pk: `EMAIL#${email}`, sk: 'EMAIL' };
+}
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+function toUser(item: Item): User {
+  return {
+    id: String(item.id),
+    email: String(item.email),
+    name: String(item.name),
+    groups: Array.isArray(item.groups) ? item.groups.map(String) : [],
+    created_at: String(item.created_at),
+  };
+}
+
+export function createLocalIdentity(deps: LocalIdentityDeps): Identity {
+  const { store, clock, config, logger } = deps;
+  const accessTokens = createAccessTokens({ store, clock, config });
+  const refreshTokens = createRefreshTokens({ store, clock, logger, ttlSeconds: config.refreshTokenTtlSeconds });
+  const adminEmails = new Set(config.adminEmails.map(normalizeEmail));
+  // Compared against when the email is unknown, so that answer takes as long as a wrong password.
+  let dummyHash: Promise<string> | undefined;
+
+  async function respond(user: User, refreshToken: string): Promise<AuthResponse> {
+    const accessToken = await accessTokens.sign({ userId: user.id, email: user.email, groups: user.groups });
+    return {
+      user: { id: user.id, email: user.email, name: user.name, groups: user.groups },
+      access_token: accessToken,
+      refresh_token: refreshToken,
+      expires_in: config.accessTokenTtlSeconds,
+    };
+  }
+
+  async function userItemByEmail(email: string): Promise<Item | undefined> {
+    const pointer = await store.get(emailKey(email));
+    if (!pointer || typeof pointer.user_id !== 'string') return undefined;
+    return store.get(userKey(pointer.user_id));
+  }
+
+  async function enforceLoginLimits(email: string, clientIp: string): Promise<void> {
+    const now = clock.now();
+    const keys = [`login:email:${email}`];
+    // Behind a proxy every caller shares one unknown address: limiting it would lock everyone out.
+    if (clientIp !== unknownClientIp) keys.push(`login:ip:${clientIp}`);
+    for (const key of keys) {
+      const result = await consumeRateLimit(store, {
+        key,
+        limit: config.loginAttemptsPerWindow,
+        windowSeconds: config.loginWindowSeconds,
+        now,
+      });
+      if (!result.allowed) {
+        throw new AppError('rate_limited', 'too many login attempts; try again later', {
+          details: { retry_after: retryAfterSeconds(result, now) },
+        });
+      }
+    }
+  }
+
+  async function upgradeHash(item: Item, password: string): Promise<void> {
+    try {
+      await store.transact([
+        {
+          type: 'update',
+          key: userKey(String(item.id)),
+          set: { password_hash: await hashPassword(password) },
+          condition: { compare: ['password_hash', '=', String(item.password_hash)] },
+        },
+      ]);
+    } catch (error) {
+      // Best effort: a concurrent change of the hash wins, and the login still succeeds.
+      if (!isTransactionCanceled(error)) logger.warn('password rehash failed', { user_id: item.id, error: String(error) });
+    }
+  }
+
+  return {
+    async signUp(input) {
+      const now = clock.now();
+      const email = normalizeEmail(input.email);
+      const id = newId('user', now);
+      const user: User = {
+        id,
+        email,
+        name: input.name.trim(),
+        groups: adminEmails.has(email) ? [knownGroups.admin] : [],
+        created_at: new Date(now).toISOString(),
+      };
+      const session = refreshTokens.startSession(id);
+      const event = createEvent({
+        type: 'user.signed_up',
+        source,
+        subject: id,
+        audience: [id],
+        data: { user_id: id, email, name: user.name },
+        now,
+      });
+      try {
+        await store.transact([
+          {
+            type: 'put',
+            item: { ...userKey(id), kind: 'user', ...user, password_hash: await hashPassword(input.password) },
+            condition: { attributeNotExists: 'pk' },
+          },
+          { type: 'put', item: { ...emailKey(email), kind: 'user_email', user_id: id }, condition: { attributeNotExists: 'pk' } },
+          outboxPut(event),
+          ...session.operations,
+        ]);
+      } catch (error) {
+        if (isTransactionCanceled(error) && error.reasonAt(1)) {
+          throw new AppError('email_taken', 'an account with this email already exists', { param: 'email' });
+        }
+        throw error;
+      }
+      logger.info('user signed up', { user_id: id });
+      return respond(user, session.refreshToken);
+    },
+
+    async logIn(input) {
+      const email = normalizeEmail(input.email);
+      dummyHash ??= hashPassword(randomBytes(16).toString('base64url'));
+      await enforceLoginLimits(email, input.client_ip);
+      const item = await userItemByEmail(email);
+      if (!item || typeof item.password_hash !== 'string') {
+        await verifyPassword(input.password, await dummyHash);
+        throw badCredentials();
+      }
+      if (!(await verifyPassword(input.password, item.password_hash))) throw badCredentials();
+      if (needsRehash(item.password_hash)) await upgradeHash(item, input.password);
+      const user = toUser(item);
+      const session = refreshTokens.startSession(user.id);
+      await store.transact(session.operations);
+      return respond(user, session.refreshToken);
+    },
+
+    async refresh(refreshToken) {
+      const next = await refreshTokens.rotate(refreshToken);
+      const item = await store.get(userKey(next.userId));
+      if (!item) {
+        await refreshTokens.revokeSession(next.sessionId);
+        throw new AppError('invalid_token', 'the refresh token is invalid');
+      }
+      return respond(toUser(item), next.refreshToken);
+    },
+
+    async logOut(refreshToken) {
+      await refreshTokens.revoke(refreshToken);
+    },
+
+    verifyAccessToken: (token) => accessTokens.verify(token),
+
+    async getUser(userId) {
+      const item = await store.get(userKey(userId));
+      return item ? toUser(item) : undefined;
+    },
+
+    async findUserByEmail(email) {
+      const item = await userItemByEmail(normalizeEmail(email));
+      return item ? toUser(item) : undefined;
+    },
+
+    jwks: () => accessTokens.jwks(),
+  };
+}

@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import {
+  calculateJwkThumbprint,
+  createLocalJWKSet,
+  errors,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  jwtVerify,
+  SignJWT,
+  type CryptoKey,
+  type JWK,
+  type JWTVerifyGetKey,
+} from 'jose';
+import type { Principal } from '../http/context.ts';
+import type { Clock } from '../kernel/clock.ts';
+import { AppError } from '../kernel/errors.ts';
+import type { Config } from '../platform/config.ts';
+import { isTransactionCanceled, type Item, type Store } from '../platform/store.ts';
+import type { Jwks } from './model.ts';
+
+const algorithm = 'ES256';
+/** RFC 9068: marks the JWT as an access token, so no other JWT we might sign later passes as one. */
+const tokenType = 'at+jwt';
+/** Tolerated clock skew between the minting and the verifying process. */
+const clockToleranceSeconds = 5;
+
+export const signingKeyKey = { pk: 'IDENTITY#SIGNING_KEY', sk: 'CURRENT' } as const;
+
+interface SigningKey {
+  kid: string;
+  privateKey: CryptoKey;
+  jwks: Jwks;
+  keySet: JWTVerifyGetKey;
+}
+
+export interface AccessTokenSubject {
+  userId: string;
+  email: string;
+  groups: string[];
+}
+
+export interface AccessTokens {
+  sign(subject: AccessTokenSubject): Promise<string>;
+  verify(token: string): Promise<Principal>;
+  jwks(): Promise<Jwks>;
+}
+
+/**
+ * Mints and checks ES256 access tokens with one key pair kept in the store, created by whichever
+ * process gets there first (a conditional put), so every process signs and verifies alike.
+ * The private JWK sits in the store item: acceptable for the local runtime, whose store is a file
+ * beside the process. On AWS, Cognito owns the keys and this module is not used.
+ */
+export function createAccessTokens(deps: { store: Store; clock: Clock; config: Config }): AccessTokens {
+  const { store, clock, config } = deps;
+  let loading: Promise<SigningKey> | undefined;
+
+  function signingKey(): Promise<SigningKey> {
+    loading ??= loadOrCreateKey(store, clock).catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    });
+    return loading;
+  }
+
+  return {
+    async sign(subject) {
+      const key = await signingKey();
+      const now = Math.floor(clock.now() / 1000);
+      return new SignJWT({ email: subject.email, groups: subject.groups })
+        .setProtectedHeader({ alg: algorithm, kid: key.kid, typ: tokenType })
+        .setIssuer(config.issuer)
+        .setAudience(config.audience)
+        .setSubject(subject.userId)
+        .setIssuedAt(now)
+        .setExpirationTime(now + config.accessTokenTtlSeconds)
+        .setJti(randomUUID())
+        .sign(key.privateKey);
+    },
+
+    async verify(token) {
+      const key = await signingKey();
+      let payload;
+      try {
+        ({ payload } = await jwtVerify(token, key.keySet, {
+          // Fixed, never read from the token: no `none`, no HS256 keyed with our public key.
+          algorithms: [algorithm],
+          typ: tokenType,
+          issuer: config.issuer,
+          audience: config.audience,
+          clockTolerance: clockToleranceSeconds,
+          currentDate: new Date(clock.now()),
+          requiredClaims: ['sub', 'exp', 'iat', 'jti'],
+        }));
+      } catch (error) {
+        // jose checks the signature before the claims, so only a genuine token can be "expired".
+        if (error instanceof errors.JWTExpired) throw new AppError('token_expired', 'the access token has expired');
+        throw new AppError('invalid_token', 'the access token is invalid');
+      }
+      const { sub, email, groups } = payload;
+      if (typeof sub !== 'string' || typeof email !== 'string' || !isStringArray(groups)) {
+        throw new AppError('invalid_token', 'the access token is invalid');
+      }
+      return { kind: 'user', userId: sub, email, groups };
+    },
+
+    async jwks() {
+      return (await signingKey()).jwks;
+    },
+  };
+}
+
+async function loadOrCreateKey(store: Store, clock: Clock): Promise<SigningKey> {
+  const existing = await store.get(signingKeyKey);
+  if (existing) return importSigningKey(existing);
+  const pair = await generateKeyPair(algorithm, { extractable: true });
+  const publicJwk = await exportJWK(pair.publicKey);
+  const privateJwk = await exportJWK(pair.privateKey);
+  const kid = await calculateJwkThumbprint(publicJwk);
+  const item: Item = {
+    ...signingKeyKey,
+    kind: 'signing_key',
+    kid,
+    alg: algorithm,
+    public_jwk: publicJwk,
+    private_jwk: privateJwk,
+    created_at: new Date(clock.now()).toISOString(),
+  };
+  try {
+    await store.transact([{ type: 'put', item, condition: { attributeNotExists: 'pk' } }]);
+  } catch (error) {
+    if (!isTransactionCanceled(error)) throw error;
+    // Another process created the key first: use theirs.
+    const winner = await store.get(signingKeyKey);
+    if (!winner) throw error;
+    return importSigningKey(winner);
+  }
+  return importSigningKey(item);
+}
+
+async function importSigningKey(item: Item): Promise<SigningKey> {
+  const { kid, public_jwk: publicJwk, private_jwk: privateJwk } = item;
+  if (typeof kid !== 'string' || !isJwk(publicJwk) || !isJwk(privateJwk)) {
+    throw new Error('the stored signing key is malformed');
+  }
+  const privateKey = await importJWK(privateJwk, algorithm);
+  if (privateKey instanceof Uint8Array) throw new Error('the stored signing key is not an EC key');
+  const jwks: Jwks = { keys: [{ ...publicJwk, kty: 'EC', kid, alg: algorithm, use: 'sig' }] };
+  return { kid, privateKey, jwks, keySet: createLocalJWKSet(jwks) };
+}
+
+function isJwk(value: unknown): value is JWK & { kty: string } {
+  return typeof value === 'object' && value !== null && (value as { kty?: unknown }).kty === 'EC';
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((entry) => typeof entry === 'string');
+}
