@@ -2,27 +2,14 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { getClientIp, requireUser } from '../http/auth.ts';
 import type { AppEnv } from '../http/context.ts';
 import { validationHook } from '../http/errors.ts';
+import { errorSchema, jsonBody } from '../http/openapi.ts';
 import { AppError, isAppError } from '../kernel/errors.ts';
 import { authResponseSchema, jwksSchema, logInSchema, logOutSchema, refreshSchema, signUpSchema, userSchema } from './model.ts';
 import type { Identity } from './service.ts';
 
 const tags = ['Auth'];
 
-// The platform-wide error body, described here for the OpenAPI document of these routes.
-const errorSchema = z
-  .object({
-    error: z.object({
-      type: z.string(),
-      code: z.string(),
-      message: z.string(),
-      param: z.string().optional(),
-      request_id: z.string().optional(),
-    }),
-  })
-  .openapi('Error');
-
 const error = (description: string) => ({ description, content: { 'application/json': { schema: errorSchema } } });
-const jsonBody = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
 const authResponse = (description: string) => ({ description, content: { 'application/json': { schema: authResponseSchema } } });
 
 const signUpRoute = createRoute({

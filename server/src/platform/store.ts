@@ -1,4 +1,4 @@
-import type { IndexName } from './table-schema.ts';
+import { tableSchema, type IndexName } from './table-schema.ts';
 
 /**
  * The Store port: a DynamoDB-shaped item store. Items are flat JSON objects keyed by the string
@@ -123,6 +123,14 @@ export class StoreValidationError extends Error {
   }
 }
 
+/** A `Query.cursor` that no adapter produced for this query (corrupted, truncated or from another query). */
+export class InvalidCursorError extends Error {
+  constructor(message = 'invalid cursor') {
+    super(message);
+    this.name = 'InvalidCursorError';
+  }
+}
+
 export function isTransactionCanceled(error: unknown): error is TransactionCanceledError {
   return error instanceof TransactionCanceledError;
 }
@@ -142,6 +150,82 @@ export function validateTransaction(operations: WriteOperation[]): void {
     const id = `${key.pk}\u0000${key.sk}`;
     if (seen.has(id)) throw new StoreValidationError(`one transaction cannot touch an item twice (${key.pk} / ${key.sk})`);
     seen.add(id);
+    if (operation.type === 'put') validateAttributes(operation.item);
+    if (operation.type === 'update') validateUpdate(operation);
+    if (operation.condition) validateCondition(operation.condition);
+  }
+}
+
+const tableKeyAttributes = new Set<string>([tableSchema.partitionKey, tableSchema.sortKey]);
+const indexKeyAttributes = new Set<string>(tableSchema.indexes.flatMap((index) => [index.partitionKey, index.sortKey]));
+// DynamoDB numbers: 38 significant digits, magnitude 1E-130 up to (but excluding) 1E+126.
+const largestNumber = 1e126;
+const smallestNumber = 1e-130;
+
+function validateUpdate(update: Extract<WriteOperation, { type: 'update' }>): void {
+  const named = [...Object.keys(update.set ?? {}), ...Object.keys(update.add ?? {}), ...(update.remove ?? [])];
+  if (named.length === 0) throw new StoreValidationError('an update needs at least one attribute to set, add or remove');
+  const seen = new Set<string>();
+  for (const name of named) {
+    if (tableKeyAttributes.has(name)) throw new StoreValidationError(`an update cannot change the key attribute ${name}`);
+    // DynamoDB refuses an update expression whose paths overlap ("SET a = :a REMOVE a").
+    if (seen.has(name)) throw new StoreValidationError(`an update names ${name} more than once`);
+    seen.add(name);
+  }
+  validateAttributes(update.set ?? {});
+  for (const [name, delta] of Object.entries(update.add ?? {})) {
+    if (indexKeyAttributes.has(name)) throw new StoreValidationError(`index key ${name} is a string; it cannot be added to`);
+    validateValue(delta, name);
+  }
+}
+
+/** Index keys are strings (as the table definition declares them); values are JSON-shaped. */
+function validateAttributes(attributes: Record<string, unknown>): void {
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined) continue;
+    if (indexKeyAttributes.has(name) && (typeof value !== 'string' || value === '')) {
+      throw new StoreValidationError(`index key ${name} must be a non-empty string`);
+    }
+    validateValue(value, name);
+  }
+}
+
+function validateValue(value: unknown, path: string): void {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return;
+  if (typeof value === 'number') {
+    const magnitude = Math.abs(value);
+    if (!Number.isFinite(value) || magnitude >= largestNumber || (magnitude !== 0 && magnitude < smallestNumber)) {
+      throw new StoreValidationError(`${path}: ${value} is outside the range of numbers the store can hold`);
+    }
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((element, index) => {
+      // JSON would turn it into null and DynamoDB would drop it, shifting the elements after it.
+      if (element === undefined) throw new StoreValidationError(`${path}[${index}] is undefined`);
+      validateValue(element, `${path}[${index}]`);
+    });
+    return;
+  }
+  const prototype: unknown = typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
+  if (prototype === Object.prototype || prototype === null) {
+    for (const [name, nested] of Object.entries(value as object)) {
+      if (nested !== undefined) validateValue(nested, `${path}.${name}`);
+    }
+    return;
+  }
+  throw new StoreValidationError(`${path}: only strings, numbers, booleans, null, arrays and plain objects can be stored`);
+}
+
+function validateCondition(condition: Condition): void {
+  if ('all' in condition) return condition.all.forEach(validateCondition);
+  if ('any' in condition) return condition.any.forEach(validateCondition);
+  if (!('compare' in condition)) return;
+  const [attribute, op, value] = condition.compare;
+  validateValue(value, attribute);
+  // DynamoDB rejects the whole request when an ordering operator gets a boolean or null operand.
+  if (op !== '=' && op !== '<>' && typeof value !== 'number' && typeof value !== 'string') {
+    throw new StoreValidationError(`${attribute} ${op} needs a number or a string, got ${String(value)}`);
   }
 }
 
@@ -160,10 +244,34 @@ export function evaluateCondition(condition: Condition, item: Item | undefined):
   if (typeof actual !== typeof value || (typeof actual !== 'number' && typeof actual !== 'string')) return false;
   const a = actual as number | string;
   const b = value as number | string;
+  if (typeof a === 'string') {
+    const order = compareStrings(a, b as string);
+    switch (op) {
+      case '<': return order < 0;
+      case '<=': return order <= 0;
+      case '>': return order > 0;
+      case '>=': return order >= 0;
+    }
+  }
   switch (op) {
     case '<': return a < b;
     case '<=': return a <= b;
     case '>': return a > b;
     case '>=': return a >= b;
   }
+}
+
+/**
+ * Orders strings by code point, which is UTF-8 byte order: how DynamoDB and SQLite (BINARY
+ * collation) order them. JavaScript's `<` compares UTF-16 code units instead, which puts
+ * characters above U+FFFF before U+E000–U+FFFF.
+ */
+function compareStrings(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.codePointAt(i)!;
+    const y = b.codePointAt(i)!;
+    if (x !== y) return x - y;
+  }
+  return a.length - b.length;
 }

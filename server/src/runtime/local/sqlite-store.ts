@@ -1,7 +1,9 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import {
   evaluateCondition,
+  InvalidCursorError,
   maxQueryLimit,
+  StoreValidationError,
   TransactionCanceledError,
   validateTransaction,
   type CancellationReason,
@@ -15,6 +17,8 @@ import {
 import { tableSchema } from '../../platform/table-schema.ts';
 
 const [gsi1, gsi2] = tableSchema.indexes;
+/** DynamoDB's item size limit (400 KB, names included), enforced here so nothing works only locally. */
+const maxItemBytes = 400 * 1024;
 
 /**
  * The Store port on `node:sqlite`. One row per item: the keys in columns (so SQLite indexes can
@@ -65,7 +69,7 @@ export class SqliteStore implements Store {
     const pkColumn = index ? index.partitionKey : 'pk';
     const skColumn = index ? index.sortKey : 'sk';
     const descending = query.direction === 'desc';
-    const limit = Math.min(Math.max(1, query.limit ?? maxQueryLimit), maxQueryLimit);
+    const limit = Math.min(Math.max(1, Math.floor(query.limit ?? maxQueryLimit)), maxQueryLimit);
 
     const where = [`${pkColumn} = ?`, `${skColumn} IS NOT NULL`];
     const params: string[] = [query.partition];
@@ -73,8 +77,13 @@ export class SqliteStore implements Store {
     if (sort) {
       if (sort.op === 'begins_with') {
         // A range on the prefix uses the index, unlike LIKE.
-        where.push(`${skColumn} >= ?`, `${skColumn} < ?`);
-        params.push(sort.value, `${sort.value}\u{10FFFF}`);
+        where.push(`${skColumn} >= ?`);
+        params.push(sort.value);
+        const upper = prefixUpperBound(sort.value);
+        if (upper !== undefined) {
+          where.push(`${skColumn} < ?`);
+          params.push(upper);
+        }
       } else if (sort.op === 'between') {
         where.push(`${skColumn} >= ?`, `${skColumn} <= ?`);
         params.push(sort.low, sort.high);
@@ -84,14 +93,14 @@ export class SqliteStore implements Store {
       }
     }
     if (query.cursor) {
-      const after = decodeCursor(query.cursor);
+      const after = decodeCursor(query.cursor, pkColumn, skColumn, query.partition);
       // Order within an index partition is (index sort key, table key), as a stable total order.
       if (index) {
         where.push(`(${skColumn}, pk, sk) ${descending ? '<' : '>'} (?, ?, ?)`);
-        params.push(after.s, after.pk, after.sk);
+        params.push(after[skColumn]!, after.pk!, after.sk!);
       } else {
         where.push(`sk ${descending ? '<' : '>'} ?`);
-        params.push(after.sk);
+        params.push(after.sk!);
       }
     }
     const order = descending ? 'DESC' : 'ASC';
@@ -107,7 +116,11 @@ export class SqliteStore implements Store {
     const page = hasMore ? rows.slice(0, limit) : rows;
     const items = page.map((row) => JSON.parse(row.data) as Item);
     const last = page.at(-1);
-    return hasMore && last ? { items, cursor: encodeCursor({ pk: last.pk, sk: last.sk, s: last.s }) } : { items };
+    if (!hasMore || !last) return { items };
+    // The same shape as DynamoDB's LastEvaluatedKey: the table key plus the index key.
+    const cursor: Record<string, string> = { pk: last.pk, sk: last.sk };
+    if (index) Object.assign(cursor, { [pkColumn]: query.partition, [skColumn]: last.s });
+    return { items, cursor: Buffer.from(JSON.stringify(cursor)).toString('base64url') };
   }
 
   async transact(operations: WriteOperation[]): Promise<void> {
@@ -158,7 +171,8 @@ export class SqliteStore implements Store {
         }
         for (const [name, delta] of Object.entries(operation.add ?? {})) {
           const before = next[name] ?? 0;
-          if (typeof before !== 'number') throw new Error(`cannot add to non-numeric attribute ${name}`);
+          // DynamoDB answers a ValidationException, which DynamoStore reports the same way.
+          if (typeof before !== 'number') throw new StoreValidationError(`cannot add to non-numeric attribute ${name}`);
           next[name] = before + delta;
         }
         for (const name of operation.remove ?? []) delete next[name];
@@ -169,6 +183,10 @@ export class SqliteStore implements Store {
   }
 
   #write(item: Item): void {
+    const size = itemSize(item);
+    if (size > maxItemBytes) {
+      throw new StoreValidationError(`item ${item.pk} / ${item.sk} is ${size} bytes; the limit is ${maxItemBytes}`);
+    }
     const text = (name: string) => (typeof item[name] === 'string' ? (item[name] as string) : null);
     this.#putStatement.run(
       item.pk,
@@ -186,22 +204,66 @@ function stripUndefined(item: Item): Item {
   return JSON.parse(JSON.stringify(item)) as Item;
 }
 
-interface Cursor {
-  pk: string;
-  sk: string;
-  s: string;
-}
-
-function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
-}
-
-function decodeCursor(text: string): Cursor {
+/**
+ * Decodes a cursor produced by `query` for the same partition of the same table or index.
+ * Cursors are opaque to callers, so anything else is a client mistake, not a server error.
+ */
+function decodeCursor(text: string, pkColumn: string, skColumn: string, partition: string): Record<string, string> {
+  let value: unknown;
   try {
-    const value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
-    if (typeof value.pk === 'string' && typeof value.sk === 'string' && typeof value.s === 'string') return value;
+    value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
   } catch {
-    // fall through
+    throw new InvalidCursorError();
   }
-  throw new Error('invalid cursor');
+  const expected = new Set(['pk', 'sk', pkColumn, skColumn]);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidCursorError();
+  const entries = Object.entries(value);
+  if (entries.length !== expected.size || entries.some(([name, v]) => !expected.has(name) || typeof v !== 'string' || v === '')) {
+    throw new InvalidCursorError();
+  }
+  const cursor = value as Record<string, string>;
+  if (cursor[pkColumn] !== partition) throw new InvalidCursorError('the cursor belongs to another partition');
+  return cursor;
+}
+
+/**
+ * The least string greater than every string that starts with `prefix` (in code point order,
+ * which is SQLite's BINARY order for UTF-8): the prefix with its last code point incremented.
+ * Undefined when no such string exists (a prefix made only of U+10FFFF).
+ */
+function prefixUpperBound(prefix: string): string | undefined {
+  const codePoints = [...prefix].map((c) => c.codePointAt(0)!);
+  while (codePoints.length > 0) {
+    const last = codePoints.pop()!;
+    if (last < 0x10ffff) {
+      // Skip the surrogate range: those code points never occur in well-formed strings.
+      codePoints.push(last === 0xd7ff ? 0xe000 : last + 1);
+      return String.fromCodePoint(...codePoints);
+    }
+  }
+  return undefined;
+}
+
+/** An item's size as DynamoDB counts it (names plus values, with its per-type overheads). */
+function itemSize(item: Item): number {
+  let size = 0;
+  for (const [name, value] of Object.entries(item)) {
+    if (value !== undefined) size += Buffer.byteLength(name) + valueSize(value);
+  }
+  return size;
+}
+
+function valueSize(value: unknown): number {
+  if (typeof value === 'string') return Buffer.byteLength(value);
+  if (typeof value === 'number') {
+    const digits = String(Math.abs(value)).split('e')[0]!.replace('.', '').replace(/^0+/, '').replace(/0+$/, '');
+    return Math.ceil(Math.max(1, digits.length) / 2) + 1;
+  }
+  if (value === null || typeof value === 'boolean') return 1;
+  if (Array.isArray(value)) return value.reduce((sum: number, element) => sum + 1 + valueSize(element), 3);
+  let size = 3;
+  for (const [name, nested] of Object.entries(value as object)) {
+    if (nested !== undefined) size += 1 + Buffer.byteLength(name) + valueSize(nested);
+  }
+  return size;
 }
