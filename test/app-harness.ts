@@ -32,6 +32,7 @@ export function createTestApp(options: { config?: Partial<Config>; store?: Store
     if (body !== undefined) headers['content-type'] ??= 'application/json';
     const response = await app.request(path, { method, headers, ...(body !== undefined ? { body } : {}) });
     const text = await response.text();
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read response bodies freely
     let json: any;
     try {
       json = text ? JSON.parse(text) : undefined;

@@ -22,6 +22,9 @@ import type { Jwks } from './model.ts';
 const algorithm = 'ES256';
 /** RFC 9068: marks the JWT as an access token, so no other JWT we might sign later passes as one. */
 const tokenType = 'at+jwt';
+/** Verified tokens remembered per process. */
+const verifiedCacheSize = 10_000;
+
 /** Tolerated clock skew between the minting and the verifying process. */
 const clockToleranceSeconds = 5;
 
@@ -64,6 +67,7 @@ export function createAccessTokens(deps: { store: Store; clock: Clock; config: C
     return loading;
   }
 
+  const verified = new Map<string, { principal: Principal; exp: number }>();
   return {
     async sign(subject) {
       const key = await signingKey();
@@ -80,6 +84,16 @@ export function createAccessTokens(deps: { store: Store; clock: Clock; config: C
     },
 
     async verify(token) {
+      // A token's signature and claims never change, so a verified token is remembered until it
+      // expires: the hot path skips the ECDSA check. Bounded, oldest entries evicted first.
+      const cached = verified.get(token);
+      if (cached) {
+        if (clock.now() / 1000 - clockToleranceSeconds >= cached.exp) {
+          verified.delete(token);
+          throw new AppError('token_expired', 'the access token has expired');
+        }
+        return cached.principal;
+      }
       const key = await signingKey();
       let payload;
       try {
@@ -102,7 +116,10 @@ export function createAccessTokens(deps: { store: Store; clock: Clock; config: C
       if (typeof sub !== 'string' || typeof email !== 'string' || !isStringArray(groups)) {
         throw new AppError('invalid_token', 'the access token is invalid');
       }
-      return { kind: 'user', userId: sub, email, groups };
+      const principal: Principal = { kind: 'user', userId: sub, email, groups };
+      if (verified.size >= verifiedCacheSize) verified.delete(verified.keys().next().value!);
+      verified.set(token, { principal, exp: payload.exp! });
+      return principal;
     },
 
     async jwks() {

@@ -3,11 +3,11 @@ import { AppError } from '../kernel/errors.ts';
 import { createEvent } from '../kernel/events.ts';
 import { newId } from '../kernel/ids.ts';
 import type { Currency } from '../kernel/money.ts';
-import { createTransfers, getAccount } from '../ledger/index.ts';
+import { createTransfers } from '../ledger/index.ts';
 import { outboxPut } from '../platform/outbox.ts';
 import { isTransactionCanceled, type Item, type WriteOperation } from '../platform/store.ts';
 import { walletCodes, type CreatePaymentRequest, type PaymentRequest, type PaymentRequestStatus } from './model.ts';
-import { ensureWallet, walletAccountId, type Page, type Respond, type WalletDeps, type WalletUser } from './service.ts';
+import { walletAccountId, withWallets, type Page, type Respond, type WalletDeps, type WalletUser } from './service.ts';
 
 const source = 'sluice.wallet';
 
@@ -123,21 +123,19 @@ export async function acceptPaymentRequest(deps: WalletDeps, userId: string, id:
   if (request.payer !== userId) throw new AppError('forbidden', 'only the payer can accept a payment request');
   assertPending(request, 'accept');
   const currency = request.currency as Currency;
-  await ensureWallet(deps, request.requester);
-  if (!(await getAccount(deps, walletAccountId(userId, currency)))) await ensureWallet(deps, userId);
   const now = deps.clock.now();
   const transferId = `tr_preq_${request.id}`;
   const paid: PaymentRequest = { ...request, status: 'paid', transfer_id: transferId, updated_at: isoTime(now) };
   const metadata: Record<string, string> = { from_user: userId, to_user: request.requester, payment_request: request.id };
   if (request.note) metadata.note = request.note;
-  const result = await createTransfers(
+  const result = await withWallets(deps, [userId, request.requester], () => createTransfers(
     deps,
     [{ id: transferId, debit_account_id: walletAccountId(userId, currency), credit_account_id: walletAccountId(request.requester, currency), amount: request.amount, currency, code: walletCodes.paymentRequest, metadata }],
     {
       event: { type: 'payment_request.paid', source, subject: request.id, audience: [userId, request.requester], data: { payment_request: paid } },
       operations: () => [statusUpdate(paid), ...(respond?.(paid) ?? [])],
     },
-  ).catch(async (error: unknown) => {
+  )).catch(async (error: unknown) => {
     // The request's own condition failed: someone else resolved it first.
     if (error instanceof AppError && error.code === 'conflict') throw await notPending(deps, userId, id, 'accept');
     throw error;

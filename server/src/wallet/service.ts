@@ -1,7 +1,5 @@
 import type { Clock } from '../kernel/clock.ts';
-import { isoTime } from '../kernel/clock.ts';
 import { AppError } from '../kernel/errors.ts';
-import { createEvent } from '../kernel/events.ts';
 import { newId } from '../kernel/ids.ts';
 import type { Currency } from '../kernel/money.ts';
 import {
@@ -17,9 +15,8 @@ import {
   type Transfer,
 } from '../ledger/index.ts';
 import type { Config } from '../platform/config.ts';
-import { outboxPut } from '../platform/outbox.ts';
-import { isTransactionCanceled, type Item, type Store, type WriteOperation } from '../platform/store.ts';
-import { walletCodes, type ActivityEntry, type CreatePaymentRequest, type PaymentRequest, type PaymentRequestStatus, type SendMoney, type WalletTransfer } from './model.ts';
+import type { Store, WriteOperation } from '../platform/store.ts';
+import { walletCodes, type ActivityEntry, type SendMoney, type WalletTransfer } from './model.ts';
 
 export interface WalletUser {
   id: string;
@@ -74,6 +71,23 @@ function bonusTransferId(userId: string): string {
   return `tr_bonus_${userId}`;
 }
 
+/**
+ * Runs `work`, and if it failed because one of `userIds` has no wallet yet (a user whose
+ * sign-up event is still on its way), opens the wallets and runs it once more. The common path
+ * costs no extra reads.
+ */
+export async function withWallets<T>(deps: WalletDeps, userIds: string[], work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const missing = error instanceof AppError && error.code === 'not_found' ? error.details?.account_id : undefined;
+    const owner = userIds.find((id) => missing === walletAccountId(id, deps.config.walletCurrency));
+    if (!owner) throw error;
+    for (const id of userIds) await ensureWallet(deps, id);
+    return work();
+  }
+}
+
 export async function getBalances(deps: WalletDeps, userId: string): Promise<Balance[]> {
   const currency = deps.config.walletCurrency;
   let account = await getAccount(deps, walletAccountId(userId, currency));
@@ -109,18 +123,22 @@ export async function sendMoney(deps: WalletDeps, senderId: string, input: SendM
   if (currency !== deps.config.walletCurrency) throw new AppError('unsupported_currency', `wallets hold ${deps.config.walletCurrency} only`, { param: 'currency' });
   const recipient = await resolveUser(deps, input.to, 'to');
   if (recipient.id === senderId) throw new AppError('self_transfer', 'you cannot send money to yourself', { param: 'to' });
-  await ensureWallet(deps, recipient.id);
-  if (!(await getAccount(deps, walletAccountId(senderId, currency)))) await ensureWallet(deps, senderId);
   const metadata: Record<string, string> = { from_user: senderId, to_user: recipient.id };
   if (input.note) metadata.note = input.note;
-  const result = await createTransfers(
-    deps,
-    [{ id: newId('transfer', deps.clock.now()), debit_account_id: walletAccountId(senderId, currency), credit_account_id: walletAccountId(recipient.id, currency), amount: input.amount, currency, code: walletCodes.p2p, metadata }],
-    {
-      event: { type: 'wallet.transfer.created', source, subject: senderId, audience: [senderId, recipient.id] },
-      operations: (transfers) => respond?.(toWalletTransfer(transfers[0]!)) ?? [],
-    },
-  );
+  const request = {
+    id: newId('transfer', deps.clock.now()),
+    debit_account_id: walletAccountId(senderId, currency),
+    credit_account_id: walletAccountId(recipient.id, currency),
+    amount: input.amount,
+    currency,
+    code: walletCodes.p2p,
+    metadata,
+  };
+  const options = {
+    event: { type: 'wallet.transfer.created', source, subject: senderId, audience: [senderId, recipient.id] },
+    operations: (transfers: Transfer[]) => respond?.(toWalletTransfer(transfers[0]!)) ?? [],
+  };
+  const result = await withWallets(deps, [senderId, recipient.id], () => createTransfers(deps, [request], options));
   return toWalletTransfer(result.transfers[0]!);
 }
 
