@@ -242,22 +242,12 @@ export function evaluateCondition(condition: Condition, item: Item | undefined):
   if (op === '<>') return actual !== value;
   // DynamoDB compares only like types; a type mismatch makes the comparison false.
   if (typeof actual !== typeof value || (typeof actual !== 'number' && typeof actual !== 'string')) return false;
-  const a = actual as number | string;
-  const b = value as number | string;
-  if (typeof a === 'string') {
-    const order = compareStrings(a, b as string);
-    switch (op) {
-      case '<': return order < 0;
-      case '<=': return order <= 0;
-      case '>': return order > 0;
-      case '>=': return order >= 0;
-    }
-  }
+  const order = typeof actual === 'string' ? compareStrings(actual, value as string) : (actual as number) - (value as number);
   switch (op) {
-    case '<': return a < b;
-    case '<=': return a <= b;
-    case '>': return a > b;
-    case '>=': return a >= b;
+    case '<': return order < 0;
+    case '<=': return order <= 0;
+    case '>': return order > 0;
+    case '>=': return order >= 0;
   }
 }
 
