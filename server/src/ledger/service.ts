@@ -25,7 +25,8 @@ export interface LedgerEventSpec {
   source: string;
   subject: string;
   audience?: string[];
-  data?: Record<string, unknown>;
+  /** Domain data, or a function of the transfers being written that returns it. */
+  data?: Record<string, unknown> | ((transfers: Transfer[]) => Record<string, unknown>);
 }
 
 export interface TransferOptions {
@@ -207,7 +208,7 @@ export async function createTransfers(deps: LedgerDeps, requests: TransferReques
     source: spec.source,
     subject: spec.subject,
     ...(spec.audience ? { audience: spec.audience } : {}),
-    data: { ...(spec.data ?? {}), transfers },
+    data: { ...(typeof spec.data === 'function' ? spec.data(transfers) : (spec.data ?? {})), transfers },
     now,
   });
   operations.push(outboxPut(event));

@@ -135,7 +135,7 @@ export async function sendMoney(deps: WalletDeps, senderId: string, input: SendM
     metadata,
   };
   const options = {
-    event: { type: 'wallet.transfer.created', source, subject: senderId, audience: [senderId, recipient.id] },
+    event: { type: 'wallet.transfer.created', source, subject: senderId, audience: [senderId, recipient.id], data: (transfers: Transfer[]) => ({ transfer: toWalletTransfer(transfers[0]!) }) },
     operations: (transfers: Transfer[]) => respond?.(toWalletTransfer(transfers[0]!)) ?? [],
   };
   const result = await withWallets(deps, [senderId, recipient.id], () => createTransfers(deps, [request], options));

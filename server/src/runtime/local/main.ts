@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
 import { createJsonLogger } from '../../platform/logger.ts';
 import { createLocalPlatform } from './platform.ts';
+import { createRealtimeServer } from './realtime.ts';
 import { seedDemoData, demoEmails } from './seed.ts';
 
 /**
@@ -48,7 +49,7 @@ const seeded = values['no-seed'] ? undefined : await seedDemoData(platform.store
 });
 
 platform.startWorkers();
-const server = serve({ fetch: platform.app.fetch, port, hostname: host }, (info) => {
+const server = serve({ fetch: platform.app.fetch, port, hostname: host, websocket: { server: createRealtimeServer() } }, (info) => {
   const base = `http://${host === '0.0.0.0' ? 'localhost' : host}:${info.port}`;
   const lines = [
     '',
@@ -77,6 +78,7 @@ async function shutdown(signal: string) {
   stopping = true;
   logger.info('shutting down', { signal });
   // Stop accepting connections and let in-flight requests finish, then stop the workers.
+  await platform.realtime.closeAll();
   await new Promise<void>((resolve) => {
     server.close(() => resolve());
     if ('closeIdleConnections' in server) server.closeIdleConnections();

@@ -14,6 +14,8 @@ import { OutboxDispatcher } from '../../platform/outbox-dispatcher.ts';
 import type { Store } from '../../platform/store.ts';
 import { subscribeWallet } from '../../wallet/index.ts';
 import { createTableIfMissing, DynamoStore } from '../aws/dynamo-store.ts';
+import { subscribeRealtime } from '../../platform/realtime.ts';
+import { LocalRealtime } from './realtime.ts';
 import { SqliteStore } from './sqlite-store.ts';
 
 export interface LocalPlatformOptions {
@@ -34,6 +36,7 @@ export interface LocalPlatform {
   store: Store;
   identity: Identity;
   bus: InProcessBus;
+  realtime: LocalRealtime;
   dispatcher: OutboxDispatcher;
   config: Config;
   clock: Clock;
@@ -57,6 +60,8 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
   const appStore = notifyOnCommit(store, () => dispatcher.notify());
   const identity = createLocalIdentity({ store: appStore, clock, config, logger: options.logger });
   subscribeWallet(bus, { store: appStore, clock, config, users: identity });
+  const realtime = new LocalRealtime({ identity, clock, logger: options.logger });
+  subscribeRealtime(bus, realtime);
 
   const app = createApp({
     store: appStore,
@@ -64,7 +69,10 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     config,
     logger: options.logger,
     identity,
-    extend: (app) => options.extend?.(app, { identity, bus }),
+    extend: (app) => {
+      app.get('/v1/realtime', realtime.route());
+      options.extend?.(app, { identity, bus });
+    },
   });
 
   let expiryTimer: NodeJS.Timeout | undefined;
@@ -74,6 +82,7 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     store: appStore,
     identity,
     bus,
+    realtime,
     dispatcher,
     config,
     clock,
@@ -85,6 +94,7 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
       expiryTimer.unref();
     },
     async stop() {
+      await realtime.closeAll();
       if (expiryTimer) clearInterval(expiryTimer);
       await expiryRun;
       await dispatcher.stop();
