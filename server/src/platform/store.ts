@@ -144,15 +144,36 @@ export function validateTransaction(operations: WriteOperation[]): void {
   const seen = new Set<string>();
   for (const operation of operations) {
     const key = operation.type === 'put' ? operation.item : operation.key;
-    if (typeof key.pk !== 'string' || key.pk === '' || typeof key.sk !== 'string' || key.sk === '') {
-      throw new StoreValidationError('every item needs non-empty string pk and sk');
-    }
+    validateKey(key);
     const id = `${key.pk}\u0000${key.sk}`;
     if (seen.has(id)) throw new StoreValidationError(`one transaction cannot touch an item twice (${key.pk} / ${key.sk})`);
     seen.add(id);
     if (operation.type === 'put') validateAttributes(operation.item);
     if (operation.type === 'update') validateUpdate(operation);
     if (operation.condition) validateCondition(operation.condition);
+  }
+}
+
+/** Keys are non-empty strings: DynamoDB refuses an empty string in any key attribute. */
+export function validateKey(key: ItemKey): void {
+  if (typeof key.pk !== 'string' || key.pk === '' || typeof key.sk !== 'string' || key.sk === '') {
+    throw new StoreValidationError('every item needs non-empty string pk and sk');
+  }
+}
+
+/** The query rules DynamoDB enforces (key values are non-empty; `between` needs low <= high). */
+export function validateQuery(query: Query): void {
+  if (typeof query.partition !== 'string' || query.partition === '') {
+    throw new StoreValidationError('a query needs a non-empty partition');
+  }
+  const sort = query.sort;
+  if (!sort) return;
+  const values = sort.op === 'between' ? [sort.low, sort.high] : [sort.value];
+  if (values.some((value) => typeof value !== 'string' || value === '')) {
+    throw new StoreValidationError(`sort key values must be non-empty strings (${sort.op})`);
+  }
+  if (sort.op === 'between' && compareStrings(sort.low, sort.high) > 0) {
+    throw new StoreValidationError(`between needs low <= high, got ${sort.low} > ${sort.high}`);
   }
 }
 

@@ -5,6 +5,8 @@ import {
   maxQueryLimit,
   StoreValidationError,
   TransactionCanceledError,
+  validateKey,
+  validateQuery,
   validateTransaction,
   type CancellationReason,
   type Item,
@@ -60,10 +62,12 @@ export class SqliteStore implements Store {
   }
 
   async get(key: ItemKey): Promise<Item | undefined> {
+    validateKey(key);
     return this.#read(key);
   }
 
   async query(query: Query): Promise<QueryPage> {
+    validateQuery(query);
     const index = query.index ? tableSchema.indexes.find((i) => i.name === query.index) : undefined;
     if (query.index && !index) throw new Error(`unknown index ${query.index}`);
     const pkColumn = index ? index.partitionKey : 'pk';
