@@ -164,6 +164,21 @@ describe('ledger', () => {
     expect(balanceOf((await getAccount(deps, 'a'))!).available).toBe(0);
   });
 
+  it('opens an account already funded, atomically and once', async () => {
+    const issuance = await ensureSystemAccount(deps, 'issuance', 'USD');
+    const opening = { id: 'tr_open_a', debit_account_id: issuance.id, amount: 2000, code: 'bonus', event: { type: 'test.opened', source: 'test', subject: 'a' } };
+    const input = { id: 'a', currency: 'USD' as const, owner: 'a', code: 'wallet', debits_must_not_exceed_credits: true };
+    const results = await Promise.all([createAccount(deps, input, opening), createAccount(deps, input, opening), createAccount(deps, input, opening)]);
+    expect(results.map((account) => account.credits_posted)).toEqual([2000, 2000, 2000]);
+    expect(balanceOf((await getAccount(deps, 'a'))!).available).toBe(2000);
+    expect((await getAccount(deps, issuance.id))!.debits_posted).toBe(2000);
+    expect((await listHistory(store, 'a')).entries.map((e) => e.transfer_id)).toEqual(['tr_open_a']);
+    await wallet('poor');
+    const refused = await errorOf(createAccount(deps, { ...input, id: 'b', owner: 'b' }, { ...opening, id: 'tr_open_b', debit_account_id: 'poor' }));
+    expect(refused.code).toBe('insufficient_funds');
+    expect(await getAccount(deps, 'b')).toBeUndefined();
+  });
+
   it('paginates history with a cursor without gaps or repeats', async () => {
     await wallet('a');
     await wallet('b');

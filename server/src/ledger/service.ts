@@ -53,11 +53,27 @@ interface AccountDelta {
   credits_posted: number;
 }
 
+/** Position of the debit account's update in an opening transaction: after the account, registry, currency, transfer and two history puts. */
+const openingDebitIndex = 6;
+
+/** Funds a new account in the same transaction that opens it (a sign-up bonus, say). */
+export interface OpeningTransfer {
+  id: string;
+  /** The account debited: usually a system account. */
+  debit_account_id: string;
+  amount: number;
+  code: string;
+  metadata?: Record<string, string>;
+  event: LedgerEventSpec;
+}
+
 /**
  * Opens or returns an account. Account creation is idempotent by id: the same id with the same
- * currency returns the stored account; with another currency it is an error.
+ * currency, owner and code returns the stored account; with others it is an error. With
+ * `opening`, the account is created already holding the opening transfer, in one transaction,
+ * so nobody can ever see it open but unfunded.
  */
-export async function createAccount(deps: LedgerDeps, input: NewAccount): Promise<Account> {
+export async function createAccount(deps: LedgerDeps, input: NewAccount, opening?: OpeningTransfer): Promise<Account> {
   const account: Account = {
     id: input.id,
     currency: input.currency,
@@ -71,20 +87,51 @@ export async function createAccount(deps: LedgerDeps, input: NewAccount): Promis
     credits_posted: 0,
     created_at: isoTime(deps.clock.now()),
   };
+  const operations: WriteOperation[] = [];
+  if (opening) {
+    if (!isValidAmount(opening.amount)) throw new AppError('validation_failed', 'amount must be a positive integer in minor units', { param: 'amount' });
+    const transfer: Transfer = {
+      id: opening.id,
+      kind: 'posted',
+      debit_account_id: opening.debit_account_id,
+      credit_account_id: account.id,
+      amount: opening.amount,
+      currency: account.currency,
+      code: opening.code,
+      metadata: opening.metadata ?? {},
+      created_at: account.created_at,
+    };
+    account.credits_posted = opening.amount;
+    const event = createEvent({ ...opening.event, data: { ...(typeof opening.event.data === 'function' ? opening.event.data([transfer]) : (opening.event.data ?? {})), transfers: [transfer] }, now: deps.clock.now() });
+    operations.push(
+      transferPut(transfer),
+      ...historyPuts(transfer),
+      accountUpdate(opening.debit_account_id, { currency: account.currency, debits_pending: 0, debits_posted: opening.amount, credits_pending: 0, credits_posted: 0 }),
+      outboxPut(event),
+    );
+  }
+  const room = account.credits_posted - account.debits_posted - account.debits_pending;
   try {
     await deps.store.transact([
       {
         type: 'put',
-        item: { ...ledgerKeys.account(account.id), entity: 'account', ...account, dr_room: 0, cr_room: 0 },
+        item: { ...ledgerKeys.account(account.id), entity: 'account', ...account, dr_room: room, cr_room: -room },
         condition: { attributeNotExists: 'pk' },
       },
       { type: 'put', item: { ...ledgerKeys.registry(account.currency, account.id), entity: 'account_registry' } },
       { type: 'put', item: { ...ledgerKeys.currency(account.currency), entity: 'ledger_currency' } },
+      ...operations,
     ]);
     return account;
   } catch (error) {
     if (!isTransactionCanceled(error)) throw error;
     const existing = await getAccount(deps, account.id);
+    if (!existing && opening) {
+      // The account is not there, so the opening transfer's debit side refused it.
+      const debit = error.reasons.find((reason) => reason.index === openingDebitIndex)?.item;
+      if (!debit) throw new AppError('not_found', `no account ${opening.debit_account_id}`, { param: 'debit_account_id' });
+      throw new AppError('insufficient_funds', 'the opening transfer exceeds the funding account', { param: 'amount' });
+    }
     if (existing && existing.currency === account.currency && existing.owner === account.owner && existing.code === account.code) {
       return existing;
     }
@@ -141,16 +188,7 @@ export async function createTransfers(deps: LedgerDeps, requests: TransferReques
   };
 
   for (const transfer of transfers) {
-    operations.push({
-      type: 'put',
-      item: {
-        ...ledgerKeys.transfer(transfer.id),
-        entity: 'transfer',
-        ...transfer,
-        ...(transfer.kind === 'pending' ? { gsi1pk: ledgerKeys.pendingPartition, gsi1sk: ledgerKeys.pendingSort(transfer.timeout_at ?? 0, transfer.id) } : {}),
-      },
-      condition: { attributeNotExists: 'pk' },
-    });
+    operations.push(transferPut(transfer));
     const debit = delta(transfer.debit_account_id, transfer.currency);
     const credit = delta(transfer.credit_account_id, transfer.currency);
     switch (transfer.kind) {
@@ -176,24 +214,7 @@ export async function createTransfers(deps: LedgerDeps, requests: TransferReques
         break;
       }
     }
-    for (const [accountId, direction, counterparty] of [
-      [transfer.debit_account_id, 'debit', transfer.credit_account_id],
-      [transfer.credit_account_id, 'credit', transfer.debit_account_id],
-    ] as const) {
-      const entry: HistoryEntry = {
-        account_id: accountId,
-        transfer_id: transfer.id,
-        kind: transfer.kind,
-        direction,
-        amount: transfer.amount,
-        currency: transfer.currency,
-        code: transfer.code,
-        counterparty_account_id: counterparty,
-        metadata: transfer.metadata,
-        created_at: createdAt,
-      };
-      operations.push({ type: 'put', item: { ...ledgerKeys.history(accountId, createdAt, transfer.id), entity: 'history', ...entry } });
-    }
+    operations.push(...historyPuts(transfer));
   }
 
   const accountOperationIndex = new Map<number, string>();
@@ -221,6 +242,41 @@ export async function createTransfers(deps: LedgerDeps, requests: TransferReques
     if (!isTransactionCanceled(error)) throw error;
     return explainRefusal(deps, error.reasons.map((r) => ({ index: r.index, item: r.item })), operations, transfers, accountOperationIndex);
   }
+}
+
+function transferPut(transfer: Transfer): WriteOperation {
+  return {
+    type: 'put',
+    item: {
+      ...ledgerKeys.transfer(transfer.id),
+      entity: 'transfer',
+      ...transfer,
+      ...(transfer.kind === 'pending' ? { gsi1pk: ledgerKeys.pendingPartition, gsi1sk: ledgerKeys.pendingSort(transfer.timeout_at ?? 0, transfer.id) } : {}),
+    },
+    condition: { attributeNotExists: 'pk' },
+  };
+}
+
+/** One history entry on each side of a transfer. */
+function historyPuts(transfer: Transfer): WriteOperation[] {
+  return ([
+    [transfer.debit_account_id, 'debit', transfer.credit_account_id],
+    [transfer.credit_account_id, 'credit', transfer.debit_account_id],
+  ] as const).map(([accountId, direction, counterparty]) => {
+    const entry: HistoryEntry = {
+      account_id: accountId,
+      transfer_id: transfer.id,
+      kind: transfer.kind,
+      direction,
+      amount: transfer.amount,
+      currency: transfer.currency,
+      code: transfer.code,
+      counterparty_account_id: counterparty,
+      metadata: transfer.metadata,
+      created_at: transfer.created_at,
+    };
+    return { type: 'put', item: { ...ledgerKeys.history(accountId, transfer.created_at, transfer.id), entity: 'history', ...entry } };
+  });
 }
 
 function buildTransfer(request: TransferRequest, pendings: Map<string, Transfer>, createdAt: string, linkedId: string | undefined): Transfer {

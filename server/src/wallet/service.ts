@@ -47,24 +47,26 @@ export function walletAccountId(userId: string, currency: Currency): string {
 }
 
 /**
- * Opens the user's wallet and pays the sign-up bonus, once. Both steps are idempotent (fixed
- * account and transfer ids), so the sign-up consumer and lazy callers may race or repeat.
+ * Opens the user's wallet funded with the sign-up bonus, in one transaction and once: the
+ * account and bonus ids are fixed, so the sign-up consumer and lazy callers may race or repeat.
  */
 export async function ensureWallet(deps: WalletDeps, userId: string): Promise<void> {
   const currency = deps.config.walletCurrency;
-  const accountId = walletAccountId(userId, currency);
-  if (await getAccount(deps, accountId)) {
-    if (deps.config.signupBonus <= 0 || (await getTransfer(deps, bonusTransferId(userId)))) return;
+  const account = { id: walletAccountId(userId, currency), currency, owner: userId, code: 'wallet', debits_must_not_exceed_credits: true };
+  if (await getAccount(deps, account.id)) return;
+  if (deps.config.signupBonus <= 0) {
+    await createAccount(deps, account);
+    return;
   }
-  await createAccount(deps, { id: accountId, currency, owner: userId, code: 'wallet', debits_must_not_exceed_credits: true });
-  if (deps.config.signupBonus > 0) {
-    const issuance = await ensureSystemAccount(deps, 'issuance', currency);
-    await createTransfers(
-      deps,
-      [{ id: bonusTransferId(userId), debit_account_id: issuance.id, credit_account_id: accountId, amount: deps.config.signupBonus, currency, code: walletCodes.signupBonus, metadata: { to_user: userId, note: 'Welcome to Sluice' } }],
-      { event: { type: 'wallet.balance.changed', source, subject: userId, audience: [userId], data: { reason: walletCodes.signupBonus } } },
-    );
-  }
+  const issuance = await ensureSystemAccount(deps, 'issuance', currency);
+  await createAccount(deps, account, {
+    id: bonusTransferId(userId),
+    debit_account_id: issuance.id,
+    amount: deps.config.signupBonus,
+    code: walletCodes.signupBonus,
+    metadata: { to_user: userId, note: 'Welcome to Sluice' },
+    event: { type: 'wallet.balance.changed', source, subject: userId, audience: [userId], data: { reason: walletCodes.signupBonus } },
+  });
 }
 
 function bonusTransferId(userId: string): string {

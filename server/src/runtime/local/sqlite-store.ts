@@ -34,6 +34,8 @@ export class SqliteStore implements Store {
   readonly #putStatement: StatementSync;
   readonly #deleteStatement: StatementSync;
   readonly #queryStatements = new Map<string, StatementSync>();
+  readonly #queue: Array<{ operations: WriteOperation[]; resolve: () => void; reject: (error: unknown) => void }> = [];
+  #isFlushScheduled = false;
 
   /** `path` is a file, or `:memory:` for tests. */
   constructor(path: string) {
@@ -127,28 +129,70 @@ export class SqliteStore implements Store {
     return { items, cursor: Buffer.from(JSON.stringify(cursor)).toString('base64url') };
   }
 
+  /**
+   * Group commit: transactions that arrive in the same turn of the event loop are applied one
+   * after the other inside one SQLite transaction, each in its own savepoint (so a failed
+   * condition undoes only its own writes), and made durable by a single COMMIT. Each caller
+   * learns its outcome only after that COMMIT. The serial order is the order of the calls.
+   */
   async transact(operations: WriteOperation[]): Promise<void> {
     validateTransaction(operations);
-    this.#db.exec('BEGIN IMMEDIATE');
+    return new Promise<void>((resolve, reject) => {
+      this.#queue.push({ operations, resolve, reject });
+      if (!this.#isFlushScheduled) {
+        this.#isFlushScheduled = true;
+        setImmediate(() => this.#flush());
+      }
+    });
+  }
+
+  #flush(): void {
+    this.#isFlushScheduled = false;
+    const batch = this.#queue.splice(0);
+    if (batch.length === 0) return;
+    const outcomes: Array<unknown> = [];
     try {
-      const reasons: CancellationReason[] = [];
-      const current = operations.map((operation) => this.#read(operation.type === 'put' ? operation.item : operation.key));
-      operations.forEach((operation, index) => {
-        const item = current[index];
-        if (operation.condition && !evaluateCondition(operation.condition, item)) {
-          reasons.push({ index, code: 'ConditionalCheckFailed', item });
+      this.#db.exec('BEGIN IMMEDIATE');
+      for (const transaction of batch) {
+        this.#db.exec('SAVEPOINT tx');
+        try {
+          this.#applyTransaction(transaction.operations);
+          this.#db.exec('RELEASE tx');
+          outcomes.push(undefined);
+        } catch (error) {
+          this.#db.exec('ROLLBACK TO tx');
+          this.#db.exec('RELEASE tx');
+          outcomes.push(error ?? new Error('transaction failed'));
         }
-      });
-      if (reasons.length > 0) throw new TransactionCanceledError(reasons);
-      operations.forEach((operation, index) => this.#apply(operation, current[index]));
+      }
       this.#db.exec('COMMIT');
     } catch (error) {
-      this.#db.exec('ROLLBACK');
-      throw error;
+      if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
+      for (const transaction of batch) transaction.reject(error);
+      return;
     }
+    batch.forEach((transaction, index) => {
+      const outcome = outcomes[index];
+      if (outcome === undefined) transaction.resolve();
+      else transaction.reject(outcome);
+    });
+  }
+
+  #applyTransaction(operations: WriteOperation[]): void {
+    const reasons: CancellationReason[] = [];
+    const current = operations.map((operation) => this.#read(operation.type === 'put' ? operation.item : operation.key));
+    operations.forEach((operation, index) => {
+      const item = current[index];
+      if (operation.condition && !evaluateCondition(operation.condition, item)) {
+        reasons.push({ index, code: 'ConditionalCheckFailed', item });
+      }
+    });
+    if (reasons.length > 0) throw new TransactionCanceledError(reasons);
+    operations.forEach((operation, index) => this.#apply(operation, current[index]));
   }
 
   async close(): Promise<void> {
+    this.#flush();
     if (this.#db.isOpen) this.#db.close();
   }
 
