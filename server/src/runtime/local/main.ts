@@ -11,6 +11,7 @@ import { seedDemoData, demoEmails } from './seed.ts';
  *   --data-dir DIR      SLUICE_DATA_DIR, default .sluice
  *   --store sqlite|dynamodb   SLUICE_STORE, default sqlite
  *   --endpoint URL      SLUICE_DYNAMODB_ENDPOINT, for --store dynamodb
+ *   --table NAME        SLUICE_TABLE, default sluice (the DynamoDB table, created if missing)
  *   --no-seed           skip demo data
  */
 const { values } = parseArgs({
@@ -39,7 +40,7 @@ const platform = await createLocalPlatform({
   dataDir,
   store: storeKind,
   ...(endpoint ? { endpoint } : {}),
-  ...(values.table ? { tableName: values.table } : {}),
+  ...((values.table ?? process.env.SLUICE_TABLE) ? { tableName: values.table ?? process.env.SLUICE_TABLE } : {}),
   config: { adminEmails, ...(signupBonus !== undefined && Number.isSafeInteger(signupBonus) ? { signupBonus } : {}) },
   logger,
 });
