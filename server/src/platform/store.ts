@@ -212,30 +212,41 @@ function validateAttributes(attributes: Record<string, unknown>): void {
 }
 
 function validateValue(value: unknown, path: string): void {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return;
+  const problem = findInvalidValue(value);
+  if (problem) throw new StoreValidationError(`${path}${problem.path}${problem.message}`);
+}
+
+/** The first value DynamoDB could not hold, with its path; paths are built only on failure (hot path). */
+function findInvalidValue(value: unknown): { path: string; message: string } | undefined {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
   if (typeof value === 'number') {
     const magnitude = Math.abs(value);
     if (!Number.isFinite(value) || magnitude >= largestNumber || (magnitude !== 0 && magnitude < smallestNumber)) {
-      throw new StoreValidationError(`${path}: ${value} is outside the range of numbers the store can hold`);
+      return { path: '', message: `: ${value} is outside the range of numbers the store can hold` };
     }
-    return;
+    return undefined;
   }
   if (Array.isArray(value)) {
-    value.forEach((element, index) => {
+    for (let index = 0; index < value.length; index++) {
+      const element: unknown = value[index];
       // JSON would turn it into null and DynamoDB would drop it, shifting the elements after it.
-      if (element === undefined) throw new StoreValidationError(`${path}[${index}] is undefined`);
-      validateValue(element, `${path}[${index}]`);
-    });
-    return;
+      if (element === undefined) return { path: `[${index}]`, message: ' is undefined' };
+      const problem = findInvalidValue(element);
+      if (problem) return { path: `[${index}]${problem.path}`, message: problem.message };
+    }
+    return undefined;
   }
   const prototype: unknown = typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
   if (prototype === Object.prototype || prototype === null) {
-    for (const [name, nested] of Object.entries(value as object)) {
-      if (nested !== undefined) validateValue(nested, `${path}.${name}`);
+    for (const name in value as object) {
+      const nested: unknown = (value as Record<string, unknown>)[name];
+      if (nested === undefined) continue;
+      const problem = findInvalidValue(nested);
+      if (problem) return { path: `.${name}${problem.path}`, message: problem.message };
     }
-    return;
+    return undefined;
   }
-  throw new StoreValidationError(`${path}: only strings, numbers, booleans, null, arrays and plain objects can be stored`);
+  return { path: '', message: ': only strings, numbers, booleans, null, arrays and plain objects can be stored' };
 }
 
 function validateCondition(condition: Condition): void {
