@@ -9,6 +9,7 @@ import {
   validateQuery,
   validateTransaction,
   type CancellationReason,
+  type Condition,
   type Item,
   type ItemKey,
   type Query,
@@ -35,6 +36,7 @@ const maxItemBytes = 400 * 1024;
 export class SqliteStore implements Store {
   readonly #db: DatabaseSync;
   readonly #getStatement: StatementSync;
+  readonly #existsStatement: StatementSync;
   readonly #putStatement: StatementSync;
   readonly #deleteStatement: StatementSync;
   readonly #queryStatements = new Map<string, StatementSync>();
@@ -61,6 +63,7 @@ export class SqliteStore implements Store {
       CREATE INDEX IF NOT EXISTS items_gsi2 ON items (gsi2pk, gsi2sk) WHERE gsi2pk IS NOT NULL;
     `);
     this.#getStatement = this.#db.prepare('SELECT data FROM items WHERE pk = ? AND sk = ?');
+    this.#existsStatement = this.#db.prepare('SELECT 1 FROM items WHERE pk = ? AND sk = ?');
     this.#putStatement = this.#db.prepare(
       'INSERT INTO items (pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, data) VALUES (?, ?, ?, ?, ?, ?, ?) ' +
         'ON CONFLICT (pk, sk) DO UPDATE SET gsi1pk = excluded.gsi1pk, gsi1sk = excluded.gsi1sk, ' +
@@ -186,10 +189,14 @@ export class SqliteStore implements Store {
 
   #applyTransaction(operations: WriteOperation[]): void {
     const reasons: CancellationReason[] = [];
-    // Only conditions and updates need the stored item; a plain put does not read.
-    const current = operations.map((operation) =>
-      operation.condition || operation.type === 'update' ? this.#read(operation.type === 'put' ? operation.item : operation.key) : undefined,
-    );
+    // Only conditions and updates need the stored item; a plain put does not read, and a put
+    // guarded only by "does not exist yet" (every create) asks for existence, not the JSON.
+    const current = operations.map((operation) => {
+      if (operation.type === 'put' && isCreateOnly(operation.condition)) {
+        return this.#existsStatement.get(operation.item.pk, operation.item.sk) ? this.#read(operation.item) : undefined;
+      }
+      return operation.condition || operation.type === 'update' ? this.#read(operation.type === 'put' ? operation.item : operation.key) : undefined;
+    });
     operations.forEach((operation, index) => {
       const item = current[index];
       if (operation.condition && !evaluateCondition(operation.condition, item)) {
@@ -325,4 +332,9 @@ function valueSize(value: unknown): number {
     if (nested !== undefined) size += 1 + Buffer.byteLength(name) + valueSize(nested);
   }
   return size;
+}
+
+/** A put guarded only by `attributeNotExists(pk)`: a create. */
+function isCreateOnly(condition: Condition | undefined): boolean {
+  return condition !== undefined && 'attributeNotExists' in condition && condition.attributeNotExists === 'pk';
 }
