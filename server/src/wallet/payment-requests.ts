@@ -7,7 +7,7 @@ import { createTransfers } from '../ledger/index.ts';
 import { outboxPut } from '../platform/outbox.ts';
 import { isTransactionCanceled, type Item, type WriteOperation } from '../platform/store.ts';
 import { walletCodes, type CreatePaymentRequest, type PaymentRequest, type PaymentRequestStatus } from './model.ts';
-import { walletAccountId, withWallets, type Page, type Respond, type WalletDeps, type WalletUser } from './service.ts';
+import { asCursorError, resolveUser, walletAccountId, withWallets, type Page, type Respond, type WalletDeps } from './service.ts';
 
 const source = 'sluice.wallet';
 
@@ -32,16 +32,10 @@ function toPaymentRequest(item: Item): PaymentRequest {
   };
 }
 
-async function findUser(deps: WalletDeps, reference: string): Promise<WalletUser> {
-  const user = reference.includes('@') ? await deps.users.findUserByEmail(reference.trim().toLowerCase()) : await deps.users.getUser(reference);
-  if (!user) throw new AppError('not_found', `no user ${reference}`, { param: 'from' });
-  return user;
-}
-
 /** Asks another user for money. The payer sees it as an incoming request. */
 export async function createPaymentRequest(deps: WalletDeps, requesterId: string, input: CreatePaymentRequest, respond?: Respond<PaymentRequest>): Promise<PaymentRequest> {
   if (input.currency !== deps.config.walletCurrency) throw new AppError('unsupported_currency', `wallets hold ${deps.config.walletCurrency} only`, { param: 'currency' });
-  const payer = await findUser(deps, input.from);
+  const payer = await resolveUser(deps, input.from, 'from');
   if (payer.id === requesterId) throw new AppError('self_transfer', 'you cannot request money from yourself', { param: 'from' });
   const now = deps.clock.now();
   const request: PaymentRequest = {
@@ -107,8 +101,7 @@ export async function listPaymentRequests(
       next = page.cursor;
     } while (next && data.length < options.limit);
   } catch (error) {
-    if (error instanceof Error && error.name === 'InvalidCursorError') throw new AppError('validation_failed', 'starting_after is not a valid cursor', { param: 'starting_after' });
-    throw error;
+    throw asCursorError(error);
   }
   return { data, next_cursor: next };
 }

@@ -15,7 +15,7 @@ import {
   type Transfer,
 } from '../ledger/index.ts';
 import type { Config } from '../platform/config.ts';
-import type { Store, WriteOperation } from '../platform/store.ts';
+import { InvalidCursorError, type Store, type WriteOperation } from '../platform/store.ts';
 import { walletCodes, type ActivityEntry, type SendMoney, type WalletTransfer } from './model.ts';
 
 export interface WalletUser {
@@ -100,13 +100,15 @@ export async function getBalances(deps: WalletDeps, userId: string): Promise<Bal
   return account ? [balanceOf(account)] : [];
 }
 
-async function resolveUser(deps: WalletDeps, reference: string, param: string): Promise<WalletUser> {
+/** A user by email or id; `param` names the field at fault when there is none. */
+export async function resolveUser(deps: WalletDeps, reference: string, param: string): Promise<WalletUser> {
   const user = reference.includes('@') ? await deps.users.findUserByEmail(reference.trim().toLowerCase()) : await deps.users.getUser(reference);
   if (!user) throw new AppError('not_found', `no user ${reference}`, { param });
   return user;
 }
 
-export function toWalletTransfer(transfer: Transfer): WalletTransfer {
+/** The wallet's view of a ledger transfer (or of a history entry, which carries the same fields). */
+export function toWalletTransfer(transfer: Pick<Transfer, 'id' | 'metadata' | 'amount' | 'currency' | 'created_at'>): WalletTransfer {
   return {
     id: transfer.id,
     from: transfer.metadata.from_user ?? 'system',
@@ -155,6 +157,11 @@ export async function getWalletTransfer(deps: WalletDeps, userId: string, transf
   return toWalletTransfer(transfer);
 }
 
+/** A malformed `starting_after` is the client's mistake: 400 naming the field. */
+export function asCursorError(error: unknown): unknown {
+  return error instanceof InvalidCursorError ? new AppError('validation_failed', 'starting_after is not a valid cursor', { param: 'starting_after' }) : error;
+}
+
 export interface Page<T> {
   data: T[];
   next_cursor: string | undefined;
@@ -176,28 +183,14 @@ async function collectHistory(deps: WalletDeps, userId: string, limit: number, c
       next = page.next_cursor;
     } while (next && data.length < limit);
   } catch (error) {
-    if (error instanceof Error && error.name === 'InvalidCursorError') throw new AppError('validation_failed', 'starting_after is not a valid cursor', { param: 'starting_after' });
-    throw error;
+    throw asCursorError(error);
   }
   return { data, next_cursor: next };
 }
 
 export async function listWalletTransfers(deps: WalletDeps, userId: string, limit: number, cursor?: string): Promise<Page<WalletTransfer>> {
   const page = await collectHistory(deps, userId, limit, cursor, (entry) => walletTransferCodes.has(entry.code) && entry.kind === 'posted');
-  return { data: page.data.map(historyToTransfer), next_cursor: page.next_cursor };
-}
-
-function historyToTransfer(entry: HistoryEntry): WalletTransfer {
-  return {
-    id: entry.transfer_id,
-    from: entry.metadata.from_user ?? 'system',
-    to: entry.metadata.to_user ?? 'system',
-    amount: entry.amount,
-    currency: entry.currency,
-    note: entry.metadata.note ?? null,
-    status: 'succeeded',
-    created_at: entry.created_at,
-  };
+  return { data: page.data.map((entry) => toWalletTransfer({ ...entry, id: entry.transfer_id })), next_cursor: page.next_cursor };
 }
 
 export async function listActivity(deps: WalletDeps, userId: string, limit: number, cursor?: string): Promise<Page<ActivityEntry>> {
