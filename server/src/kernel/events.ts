@@ -4,7 +4,8 @@ import { isoTime } from './clock.ts';
 /**
  * The event envelope shared by the outbox, the bus, webhooks and realtime.
  * `type` reads like `transfer.created`; `subject` names the object it is about;
- * `audience` lists the user ids that may see it (realtime uses it, webhooks ignore it).
+ * `audience` lists the user ids that may see it (realtime uses it, webhooks ignore it);
+ * `merchant` names the sandbox merchant whose event it is (webhooks and `GET /v1/events` use it).
  */
 export interface EventEnvelope<TData = Record<string, unknown>> {
   id: string;
@@ -13,6 +14,7 @@ export interface EventEnvelope<TData = Record<string, unknown>> {
   time: string;
   subject: string;
   audience?: string[];
+  merchant?: string;
   data: TData;
 }
 
@@ -22,6 +24,7 @@ export function createEvent<TData extends Record<string, unknown>>(input: {
   subject: string;
   data: TData;
   audience?: string[];
+  merchant?: string;
   now: number;
 }): EventEnvelope<TData> {
   const event: EventEnvelope<TData> = {
@@ -33,5 +36,6 @@ export function createEvent<TData extends Record<string, unknown>>(input: {
     data: input.data,
   };
   if (input.audience) event.audience = input.audience;
+  if (input.merchant) event.merchant = input.merchant;
   return event;
 }
