@@ -25,6 +25,8 @@ export interface LedgerEventSpec {
   source: string;
   subject: string;
   audience?: string[];
+  /** The sandbox merchant the event belongs to, if any. */
+  merchant?: string;
   /** Domain data, or a function of the transfers being written that returns it. */
   data?: Record<string, unknown> | ((transfers: Transfer[]) => Record<string, unknown>);
 }
@@ -229,6 +231,7 @@ export async function createTransfers(deps: LedgerDeps, requests: TransferReques
     source: spec.source,
     subject: spec.subject,
     ...(spec.audience ? { audience: spec.audience } : {}),
+    ...(spec.merchant ? { merchant: spec.merchant } : {}),
     data: { ...(typeof spec.data === 'function' ? spec.data(transfers) : (spec.data ?? {})), transfers },
     now,
   });
