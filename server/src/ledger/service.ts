@@ -19,7 +19,7 @@ export interface LedgerDeps {
   clock: Clock;
 }
 
-/** The event a ledger write records; the ledger adds the transfers to `data`. */
+/** The event a ledger write records; without `data`, its data is `{ transfers }`. */
 export interface LedgerEventSpec {
   type: string;
   source: string;
@@ -32,7 +32,7 @@ export interface LedgerEventSpec {
 }
 
 export interface TransferOptions {
-  /** Names the outbox event in domain terms; defaults to `ledger.transfers.created`. */
+  /** Names the outbox event in domain terms; defaults to `ledger.transfers.created` with `{ transfers }`. */
   event?: LedgerEventSpec;
   /** More writes to commit in the same transaction (idempotency records, domain records). */
   operations?: (transfers: Transfer[]) => WriteOperation[];
@@ -104,7 +104,8 @@ export async function createAccount(deps: LedgerDeps, input: NewAccount, opening
       created_at: account.created_at,
     };
     account.credits_posted = opening.amount;
-    const event = createEvent({ ...opening.event, data: { ...(typeof opening.event.data === 'function' ? opening.event.data([transfer]) : (opening.event.data ?? {})), transfers: [transfer] }, now: deps.clock.now() });
+    const spec = opening.event;
+    const event = createEvent({ ...spec, data: typeof spec.data === 'function' ? spec.data([transfer]) : (spec.data ?? { transfers: [transfer] }), now: deps.clock.now() });
     operations.push(
       transferPut(transfer),
       ...historyPuts(transfer),
@@ -232,7 +233,9 @@ export async function createTransfers(deps: LedgerDeps, requests: TransferReques
     subject: spec.subject,
     ...(spec.audience ? { audience: spec.audience } : {}),
     ...(spec.merchant ? { merchant: spec.merchant } : {}),
-    data: { ...(typeof spec.data === 'function' ? spec.data(transfers) : (spec.data ?? {})), transfers },
+    // Domain events carry their own data (a webhook must not see ledger internals); the ledger's
+    // default event carries the transfers.
+    data: typeof spec.data === 'function' ? spec.data(transfers) : (spec.data ?? { transfers }),
     now,
   });
   operations.push(outboxPut(event));

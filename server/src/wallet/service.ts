@@ -65,7 +65,10 @@ export async function ensureWallet(deps: WalletDeps, userId: string): Promise<vo
     amount: deps.config.signupBonus,
     code: walletCodes.signupBonus,
     metadata: { to_user: userId, note: 'Welcome to Sluice' },
-    event: { type: 'wallet.balance.changed', source, subject: userId, audience: [userId], data: { reason: walletCodes.signupBonus } },
+    event: {
+      type: 'wallet.balance.changed', source, subject: userId, audience: [userId],
+      data: (transfers: Transfer[]) => ({ reason: walletCodes.signupBonus, transfer: toWalletTransfer(transfers[0]!) }),
+    },
   });
 }
 

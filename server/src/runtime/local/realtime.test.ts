@@ -197,7 +197,7 @@ describe('realtime: delivery', () => {
 
     const toAlice = await nextMessage(aliceSocket);
     const toBob = await nextMessage(bobSocket);
-    expect(toAlice).toMatchObject({ type: 'wallet.transfer.created', data: { transfers: [{ id: sent.json.id, amount: 725, currency: 'USD' }] } });
+    expect(toAlice).toMatchObject({ type: 'wallet.transfer.created', data: { transfer: { id: sent.json.id, from: alice!.id, to: bob!.id, amount: 725, currency: 'USD', note: 'lunch' } } });
     expect(toAlice.id).toMatch(/^evt_/);
     expect(typeof toAlice.time).toBe('string');
     expect(toBob).toEqual(toAlice);
