@@ -1,0 +1,153 @@
+import { z } from '@hono/zod-openapi';
+
+/** The event types an endpoint can subscribe to (SPEC §2); `*` subscribes to all of them. */
+export const webhookEventTypes = [
+  'payment.authorized',
+  'payment.captured',
+  'payment.voided',
+  'payment.failed',
+  'payment.expired',
+  'refund.succeeded',
+  'payout.settled',
+  'dispute.created',
+  'dispute.closed',
+] as const;
+export type WebhookEventType = (typeof webhookEventTypes)[number];
+
+/** Sent by `POST /v1/webhook-endpoints/{id}/test` to that endpoint only, whatever it subscribes to. */
+export const testEventType = 'test.webhook';
+
+/** Stripe's limit: one merchant's endpoints also fit the fan-out in one store transaction. */
+export const maxEndpointsPerMerchant = 16;
+
+/** The queue delivery messages travel on. */
+export const deliveryQueueName = 'webhook-deliveries';
+
+/** Per-attempt HTTP timeout, and how much of a response body the delivery log keeps. */
+export const deliveryTimeoutMs = 10_000;
+export const responseSnippetBytes = 500;
+
+/**
+ * The published retry schedule: the delay before attempt n+1 after attempt n failed, in
+ * seconds, before ±10 % jitter. 13 attempts over about 72.6 hours; then the delivery is dead
+ * (listed by `GET /v1/webhook-endpoints/{id}/deliveries?status=dead`) and can be redelivered.
+ * Each delay stays under SQS's 12 h visibility limit.
+ */
+export const retryDelaysSeconds = [60, 300, 1800, 7200, 18_000, 36_000, 36_000, 36_000, 36_000, 36_000, 36_000, 18_000] as const;
+export const maxDeliveryAttempts = retryDelaysSeconds.length + 1;
+
+/** Delay after failed attempt `attempt` (1-based), with ±10 % jitter so failed receivers are not retried in lockstep. */
+export function retryDelaySeconds(attempt: number, random: () => number = Math.random): number {
+  const base = retryDelaysSeconds[Math.min(attempt, retryDelaysSeconds.length) - 1] ?? retryDelaysSeconds[0];
+  return Math.round(base * (0.9 + 0.2 * random()));
+}
+
+export const endpointStatuses = ['enabled', 'disabled'] as const;
+export type EndpointStatus = (typeof endpointStatuses)[number];
+export const deliveryStatuses = ['pending', 'succeeded', 'dead'] as const;
+export type DeliveryStatus = (typeof deliveryStatuses)[number];
+
+const eventsField = z
+  .array(z.union([z.enum(webhookEventTypes), z.literal('*')]))
+  .min(1)
+  .max(webhookEventTypes.length + 1)
+  .openapi({ example: ['payment.captured', 'refund.succeeded'] });
+const urlField = z.string().min(1).max(2048).openapi({ example: 'https://example.com/webhooks/sluice' });
+
+export const createEndpointSchema = z
+  .object({ url: urlField, events: eventsField, description: z.string().max(500).optional() })
+  .openapi('CreateWebhookEndpoint');
+export type CreateEndpoint = z.infer<typeof createEndpointSchema>;
+
+export const updateEndpointSchema = z
+  .object({ url: urlField.optional(), events: eventsField.optional(), description: z.string().max(500).optional(), status: z.enum(endpointStatuses).optional() })
+  .openapi('UpdateWebhookEndpoint');
+export type UpdateEndpoint = z.infer<typeof updateEndpointSchema>;
+
+export const rotateSecretSchema = z
+  .object({
+    expires_in_seconds: z.number().int().min(0).max(7 * 24 * 3600).default(86_400)
+      .openapi({ description: 'How long the previous secret keeps signing (both signatures are sent meanwhile). 0 retires it now.' }),
+  })
+  .openapi('RotateWebhookSecret');
+
+export const endpointSchema = z
+  .object({
+    id: z.string().openapi({ example: 'we_01JD3S8Q4X9Z2K7M5N6P8R0T1V' }),
+    object: z.literal('webhook_endpoint'),
+    url: z.string(),
+    events: z.array(z.string()),
+    description: z.string().nullable(),
+    status: z.enum(endpointStatuses),
+    created_at: z.string(),
+    /** Present only in the responses of create and rotate-secret. */
+    secret: z.string().optional().openapi({ example: 'whsec_…', description: 'Shown only on creation and rotation.' }),
+  })
+  .openapi('WebhookEndpoint');
+export type EndpointView = z.infer<typeof endpointSchema>;
+
+export const eventSchema = z
+  .object({
+    id: z.string().openapi({ example: 'evt_01JD3S8Q4X9Z2K7M5N6P8R0T1V' }),
+    object: z.literal('event'),
+    type: z.string().openapi({ example: 'payment.captured' }),
+    created: z.number().int().openapi({ description: 'Unix seconds' }),
+    livemode: z.literal(false),
+    data: z.record(z.string(), z.unknown()).openapi({ description: '`{ object: … }`: the object as it was after the change' }),
+  })
+  .openapi('Event');
+export type PublicEvent = z.infer<typeof eventSchema>;
+
+export const deliveryAttemptSchema = z
+  .object({
+    attempt: z.number().int(),
+    at: z.string(),
+    url: z.string(),
+    response_status: z.number().int().nullable(),
+    latency_ms: z.number().int(),
+    response_body: z.string().nullable().openapi({ description: `The first ${responseSnippetBytes} bytes of the response` }),
+    error: z.string().nullable(),
+  })
+  .openapi('WebhookDeliveryAttempt');
+export type DeliveryAttempt = z.infer<typeof deliveryAttemptSchema>;
+
+export const deliverySchema = z
+  .object({
+    id: z.string().openapi({ example: 'del_01JD3S8Q4X9Z2K7M5N6P8R0T1V' }),
+    object: z.literal('webhook_delivery'),
+    event: z.string(),
+    endpoint: z.string(),
+    status: z.enum(deliveryStatuses),
+    attempt_count: z.number().int(),
+    next_attempt_at: z.string().nullable(),
+    created_at: z.string(),
+    attempts: z.array(deliveryAttemptSchema),
+  })
+  .openapi('WebhookDelivery');
+export type DeliveryView = z.infer<typeof deliverySchema>;
+
+export const redeliverSchema = z
+  .object({ endpoint: z.string().max(200).optional().openapi({ description: 'One endpoint; all subscribed, enabled endpoints when omitted.' }) })
+  .openapi('RedeliverEvent');
+
+export const listQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ example: 20 }),
+  starting_after: z.string().max(200).optional().openapi({ description: 'The next_cursor of the previous page.' }),
+});
+
+export function listSchema<T extends z.ZodType>(item: T) {
+  return z.object({ data: z.array(item), has_more: z.boolean(), next_cursor: z.string().nullable() });
+}
+
+/** Store keys. Endpoints, events and deliveries are read by id and checked against the caller's merchant. */
+export const keys = {
+  endpoint: (id: string) => ({ pk: `WHEP#${id}`, sk: 'WHEP' }),
+  merchantEndpoints: (merchantId: string) => `MER#${merchantId}#WHEPS`,
+  endpointCount: (merchantId: string) => ({ pk: `MER#${merchantId}#WHEPS`, sk: 'COUNT' }),
+  event: (id: string) => ({ pk: `WHEVT#${id}`, sk: 'WHEVT' }),
+  merchantEvents: (merchantId: string) => `MER#${merchantId}#EVENTS`,
+  merchantEventsOfType: (merchantId: string, type: string) => `MER#${merchantId}#EVENTS#${type}`,
+  delivery: (id: string) => ({ pk: `WHDEL#${id}`, sk: 'WHDEL' }),
+  eventDeliveries: (eventId: string) => `WHEVT#${eventId}#DELIVERIES`,
+  endpointDeliveries: (endpointId: string) => `WHEP#${endpointId}#DELIVERIES`,
+} as const;
