@@ -12,14 +12,17 @@ import type { Clock } from '../kernel/clock.ts';
 import { AppError } from '../kernel/errors.ts';
 import { newId } from '../kernel/ids.ts';
 import { auditLedger } from '../ledger/index.ts';
+import { installationSecret, merchantRoutes, paymentRoutes } from '../payments/index.ts';
 import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Store } from '../platform/store.ts';
 import { walletRoutes } from '../wallet/index.ts';
+import { webhookRoutes, type TransactionalQueue, type WebhookDeps } from '../webhooks/index.ts';
 import { requireAdmin, requireUser } from './auth.ts';
 import type { AppEnv } from './context.ts';
 import { createErrorHandler, errorResponse } from './errors.ts';
 import { idempotencyMiddleware } from './idempotency.ts';
+import { requireMerchant } from './merchant-auth.ts';
 import { HttpMetrics } from './metrics.ts';
 import { bearerSecurity, createRouter, errorResponses, jsonResponse } from './openapi.ts';
 
@@ -30,6 +33,8 @@ export interface AppDeps {
   config: Config;
   logger: Logger;
   identity: Identity;
+  /** The queue webhook deliveries go through (a store-backed queue locally). */
+  queue: TransactionalQueue;
   metrics?: HttpMetrics;
   /** Extra routes a runtime mounts (the local runtime's realtime socket, the dashboard). */
   extend?: (app: OpenAPIHono<AppEnv>) => void;
@@ -37,6 +42,17 @@ export interface AppDeps {
 
 /** Paths under /v1 that need no access token. */
 const publicPaths = new Set(['/v1/auth/signup', '/v1/auth/login', '/v1/auth/refresh', '/v1/auth/logout', '/v1/realtime']);
+
+/**
+ * The merchant API (payments sandbox): these paths authenticate with an API key, or a user token
+ * plus `Sluice-Merchant`, instead of a user token alone. A prefix matches itself and what lies
+ * below it (`/v1/events` and `/v1/events/evt_…`), not longer names (`/v1/eventsx`).
+ */
+const merchantPathPrefixes = ['/v1/payments', '/v1/refunds', '/v1/balance', '/v1/test-helpers', '/v1/webhook-endpoints', '/v1/events'];
+
+export function isMerchantPath(path: string): boolean {
+  return merchantPathPrefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+}
 
 /**
  * Builds the Sluice HTTP app from ports.
@@ -49,6 +65,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const app = createRouter();
   const metrics = deps.metrics ?? new HttpMetrics();
   const authenticate = requireUser(deps.identity);
+  const authenticateMerchant = requireMerchant({ store: deps.store, clock: deps.clock, identity: deps.identity });
 
   app.use('*', requestId({ headerName: 'Request-Id', generator: () => newId('request') }));
   app.use('*', async (c, next) => {
@@ -61,13 +78,24 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     maxSize: deps.config.maxBodyBytes,
     onError: (c) => errorResponse(c, new AppError('body_too_large', `the request body exceeds ${deps.config.maxBodyBytes} bytes`)),
   }));
-  app.use('/v1/*', async (c, next) => (publicPaths.has(c.req.path) ? next() : authenticate(c, next)));
-  app.use('/v1/*', idempotencyMiddleware({ store: deps.store, clock: deps.clock, scopeOf: (c) => principalScope(c.get('principal')) }));
+  app.use('/v1/*', async (c, next) => {
+    if (publicPaths.has(c.req.path)) return next();
+    return isMerchantPath(c.req.path) ? authenticateMerchant(c, next) : authenticate(c, next);
+  });
+  app.use('/v1/*', idempotencyMiddleware({
+    store: deps.store,
+    clock: deps.clock,
+    scopeOf: (c) => callerScope(c.get('merchant'), c.get('principal')),
+    fingerprintKey: () => installationSecret(deps.store),
+  }));
   app.use('/v1/admin/*', requireAdmin());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.route('/', identityRoutes(deps.identity));
   app.route('/', walletRoutes({ store: deps.store, clock: deps.clock, config: deps.config, users: deps.identity }));
+  app.route('/', merchantRoutes({ store: deps.store, clock: deps.clock }));
+  app.route('/', paymentRoutes({ store: deps.store, clock: deps.clock }));
+  app.route('/', webhookRoutes(webhookDepsOf(deps)));
   app.route('/', platformRoutes(deps, metrics));
   deps.extend?.(app);
 
@@ -93,7 +121,14 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   return app;
 }
 
-function principalScope(principal: AppEnv['Variables']['principal'] | undefined): string | undefined {
+/** What the webhooks module needs, from the app's ports. */
+export function webhookDepsOf(deps: Pick<AppDeps, 'store' | 'clock' | 'logger' | 'queue' | 'config'>): WebhookDeps {
+  return { store: deps.store, clock: deps.clock, logger: deps.logger, queue: deps.queue, allowPrivate: deps.config.webhookAllowPrivate };
+}
+
+/** Idempotency keys belong to the caller: per API key, per merchant (token + Sluice-Merchant), per user. */
+function callerScope(merchant: AppEnv['Variables']['merchant'] | undefined, principal: AppEnv['Variables']['principal'] | undefined): string | undefined {
+  if (merchant) return merchant.apiKeyId ? `key:${merchant.apiKeyId}` : `merchant:${merchant.merchantId}`;
   return principal ? `user:${principal.userId}` : undefined;
 }
 

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { Clock } from '../kernel/clock.ts';
 import { AppError } from '../kernel/errors.ts';
@@ -38,6 +38,11 @@ export interface IdempotencyOptions {
   clock: Clock;
   /** The caller's scope (user id, API key id); undefined: the request is not idempotent-capable. */
   scopeOf: (c: Parameters<MiddlewareHandler<AppEnv>>[0]) => string | undefined;
+  /**
+   * A secret to key the request fingerprint with. Bodies can hold card numbers and CVCs, and a
+   * plain SHA-256 of one can be brute-forced back to the card; an HMAC under a secret cannot.
+   */
+  fingerprintKey?: () => Promise<string>;
 }
 
 export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHandler<AppEnv> {
@@ -53,7 +58,10 @@ export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHa
       return errorResponse(c, new AppError('validation_failed', 'Idempotency-Key must be 1 to 255 visible ASCII characters', { param: 'Idempotency-Key' }));
     }
     const body = await c.req.text();
-    const fingerprint = createHash('sha256').update(`${c.req.method} ${c.req.path}\n${body}`).digest('hex');
+    const request = `${c.req.method} ${c.req.path}\n${body}`;
+    const fingerprint = options.fingerprintKey
+      ? createHmac('sha256', await options.fingerprintKey()).update(`idempotency\n${request}`).digest('hex')
+      : createHash('sha256').update(request).digest('hex');
     const itemKey = recordKey(scope, key);
     const lockId = randomUUID();
     const now = clock.now();

@@ -30,6 +30,10 @@ export const errorCodes = [
   'idempotency_key_in_progress',
   'conflict',
   'rate_limited',
+  'invalid_api_key',
+  'invalid_card',
+  'amount_too_large',
+  'payment_expired',
   'internal_error',
   'service_unavailable',
 ] as const;
@@ -84,6 +88,10 @@ export const errorTable = {
   idempotency_key_in_progress: { status: 409, type: errorTypes.idempotency },
   conflict: { status: 409, type: errorTypes.conflict },
   rate_limited: { status: 429, type: errorTypes.rate_limit },
+  invalid_api_key: { status: 401, type: errorTypes.authentication },
+  invalid_card: { status: 400, type: errorTypes.invalid_request },
+  amount_too_large: { status: 400, type: errorTypes.invalid_request },
+  payment_expired: { status: 409, type: errorTypes.conflict },
   internal_error: { status: 500, type: errorTypes.api },
   service_unavailable: { status: 503, type: errorTypes.api },
 } as const satisfies Record<ErrorCode, ErrorShape>;

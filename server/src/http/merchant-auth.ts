@@ -1,0 +1,80 @@
+import { createMiddleware } from 'hono/factory';
+import type { Identity } from '../identity/index.ts';
+import { consumeRateLimit, retryAfterSeconds } from '../identity/index.ts';
+import type { Clock } from '../kernel/clock.ts';
+import { AppError, isAppError } from '../kernel/errors.ts';
+import { apiKeySecretPrefix, authenticateApiKey, getMerchantRecord } from '../payments/index.ts';
+import { defaultRateLimitPerMinute } from '../payments/model.ts';
+import type { Store } from '../platform/store.ts';
+import type { AppEnv, MerchantPrincipal } from './context.ts';
+import { errorResponse } from './errors.ts';
+
+export interface MerchantAuthDeps {
+  store: Store;
+  clock: Clock;
+  identity: Pick<Identity, 'verifyAccessToken'>;
+}
+
+const maxCredentialLength = 4096;
+
+/**
+ * Authenticates the merchant API and sets `c.var.merchant`. Either a secret key
+ * (`Authorization: Bearer sk_test_…`, looked up by its hash on every request, so a revoked key
+ * is refused at once: 401 `invalid_api_key`), or the owner's access token with
+ * `Sluice-Merchant: mer_…` (the dashboard). Then a fixed-window rate limit per key (per merchant
+ * for token callers): `RateLimit-Limit`, `-Remaining` and `-Reset` on every response, and 429
+ * `rate_limited` with `Retry-After` beyond it.
+ *
+ * @example app.use('/v1/payments/*', requireMerchant({ store, clock, identity }));
+ */
+export function requireMerchant(deps: MerchantAuthDeps) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const token = /^Bearer +([^\s]+) *$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    if (!token) {
+      c.header('WWW-Authenticate', 'Bearer');
+      return errorResponse(c, new AppError('unauthenticated', 'an API key (Authorization: Bearer sk_test_…) is required'));
+    }
+    let principal: MerchantPrincipal;
+    let limit = defaultRateLimitPerMinute;
+    if (token.startsWith(apiKeySecretPrefix)) {
+      const grant = token.length <= maxCredentialLength ? await authenticateApiKey(deps, token) : undefined;
+      if (!grant) {
+        c.header('WWW-Authenticate', 'Bearer error="invalid_token"');
+        return errorResponse(c, new AppError('invalid_api_key', 'the API key is invalid or revoked'));
+      }
+      principal = { kind: 'merchant', merchantId: grant.merchantId, apiKeyId: grant.keyId, ownerId: grant.ownerId };
+      limit = grant.rateLimitPerMinute;
+    } else {
+      let userId: string;
+      try {
+        if (token.length > maxCredentialLength) throw new AppError('invalid_token', 'the access token is invalid');
+        userId = (await deps.identity.verifyAccessToken(token)).userId;
+      } catch (error) {
+        if (!isAppError(error)) throw error;
+        c.header('WWW-Authenticate', 'Bearer error="invalid_token"');
+        return errorResponse(c, error);
+      }
+      const merchantId = c.req.header('sluice-merchant');
+      if (!merchantId) return errorResponse(c, new AppError('validation_failed', 'with a user access token, name the merchant in the Sluice-Merchant header', { param: 'Sluice-Merchant' }));
+      const merchant = merchantId.length <= 200 ? await getMerchantRecord(deps, merchantId) : undefined;
+      if (!merchant || merchant.owner !== userId) return errorResponse(c, new AppError('not_found', `no merchant ${merchantId}`, { param: 'Sluice-Merchant' }));
+      principal = { kind: 'merchant', merchantId: merchant.id, apiKeyId: undefined, ownerId: userId };
+    }
+
+    const now = deps.clock.now();
+    const result = await consumeRateLimit(deps.store, { key: principal.apiKeyId ? `api-key:${principal.apiKeyId}` : `merchant:${principal.merchantId}`, limit, windowSeconds: 60, now });
+    const headers = {
+      'RateLimit-Limit': String(result.limit),
+      'RateLimit-Remaining': String(result.remaining),
+      'RateLimit-Reset': String(retryAfterSeconds(result, now)),
+    };
+    for (const [name, value] of Object.entries(headers)) c.header(name, value);
+    if (!result.allowed) {
+      c.header('Retry-After', String(retryAfterSeconds(result, now)));
+      return errorResponse(c, new AppError('rate_limited', `rate limit of ${result.limit} requests per minute exceeded`));
+    }
+    c.set('merchant', principal);
+    await next();
+    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
+  });
+}

@@ -1,0 +1,24 @@
+/** Item keys of the sandbox's records: one place, so no other code spells them. */
+export const paymentKeys = {
+  merchant: (id: string) => ({ pk: `MER#${id}`, sk: 'MER' }),
+  /** gsi1 partition of a user's merchants. */
+  ownerMerchants: (userId: string) => `MER#OWNER#${userId}`,
+  /** gsi2 partition of every merchant: how the real-time expiry sweep finds them. */
+  allMerchants: 'MER#ALL',
+  /** One item per currency the merchant has accounts in (sort key `CUR#<code>`). */
+  merchantCurrency: (merchantId: string, currency: string) => ({ pk: `MER#${merchantId}`, sk: `CUR#${currency}` }),
+  merchantCurrencyPrefix: 'CUR#',
+  merchantPartition: (merchantId: string) => `MER#${merchantId}`,
+  /** An API key is found by the SHA-256 of its secret; the secret itself is never stored. */
+  apiKey: (secretHash: string) => ({ pk: `APIKEY#${secretHash}`, sk: 'APIKEY' }),
+  /** gsi1 partition of a merchant's keys, sorted by key id. */
+  merchantApiKeys: (merchantId: string) => `MER#KEYS#${merchantId}`,
+  payment: (id: string) => ({ pk: `PAY#${id}`, sk: 'PAY' }),
+  /** gsi1 partition of a merchant's payments, sorted by id (so by creation time). */
+  merchantPayments: (merchantId: string) => `MER#PAYS#${merchantId}`,
+  /** gsi2 partition of a merchant's open authorizations, sorted by capture_before. */
+  merchantAuthorizations: (merchantId: string) => `MER#AUTHS#${merchantId}`,
+  refund: (id: string) => ({ pk: `RE#${id}`, sk: 'RE' }),
+  /** The per-installation secret card fingerprints are keyed with. */
+  fingerprintSecret: { pk: 'PAYMENTS#CONFIG', sk: 'FINGERPRINT_SECRET' },
+} as const;

@@ -1,0 +1,182 @@
+import { z } from '@hono/zod-openapi';
+import { amountSchema, currencySchema } from '../wallet/model.ts';
+
+/** Requests per minute an API key gets unless it was created with its own limit. */
+export const defaultRateLimitPerMinute = 100;
+
+/** How long an authorization holds funds, in sandbox time (as card networks do, roughly). */
+export const authorizationLifetimeMs = 7 * 24 * 3600 * 1000;
+
+/** The merchant's ledger accounts, one set per currency, opened on first use. */
+export const merchantAccountPurposes = ['pending', 'available', 'fees', 'disputes'] as const;
+export type MerchantAccountPurpose = (typeof merchantAccountPurposes)[number];
+
+/** Ledger codes of sandbox transfers. */
+export const paymentCodes = { charge: 'card_payment', refund: 'card_refund' } as const;
+
+export const createMerchantSchema = z
+  .object({ name: z.string().trim().min(1, { error: 'name is required' }).max(200).openapi({ example: 'Acme Coffee' }) })
+  .strict()
+  .openapi('CreateMerchant');
+export type CreateMerchant = z.infer<typeof createMerchantSchema>;
+
+export const merchantSchema = z
+  .object({
+    id: z.string().openapi({ example: 'mer_01JD3S8Q4X9Z2K7M5N6P8R0T1V' }),
+    name: z.string(),
+    owner: z.string(),
+    sandbox_time: z.string().openapi({ description: 'The merchant\'s test clock: real time plus the offset moved by advance-clock.' }),
+    created_at: z.string(),
+  })
+  .openapi('Merchant');
+export type Merchant = z.infer<typeof merchantSchema>;
+
+export const createApiKeySchema = z
+  .object({
+    name: z.string().trim().max(200).optional().openapi({ example: 'checkout server' }),
+    rate_limit_per_minute: z.number().int().min(1).max(100_000).optional().openapi({ example: 100 }),
+  })
+  .strict()
+  .openapi('CreateApiKey');
+export type CreateApiKey = z.infer<typeof createApiKeySchema>;
+
+export const apiKeySchema = z
+  .object({
+    id: z.string().openapi({ example: 'key_01JD3S8Q4X9Z2K7M5N6P8R0T1V' }),
+    merchant: z.string(),
+    name: z.string().nullable(),
+    last4: z.string().openapi({ description: 'The last four characters of the secret, to tell keys apart.' }),
+    rate_limit_per_minute: z.number().int(),
+    created_at: z.string(),
+    revoked_at: z.string().nullable(),
+  })
+  .openapi('ApiKey');
+export type ApiKey = z.infer<typeof apiKeySchema>;
+
+export const createdApiKeySchema = apiKeySchema
+  .extend({ secret: z.string().openapi({ example: 'sk_test_…', description: 'Shown only in this response; stored hashed.' }) })
+  .openapi('CreatedApiKey');
+export type CreatedApiKey = z.infer<typeof createdApiKeySchema>;
+
+export const cardInputSchema = z
+  .object({
+    number: z.string({ error: 'card.number must be a string of digits' }).min(1, { error: 'card.number is required' }).max(40, { error: 'card.number is too long' }),
+    exp_month: z.number({ error: 'card.exp_month must be an integer' }).int({ error: 'card.exp_month must be an integer' }),
+    exp_year: z.number({ error: 'card.exp_year must be an integer' }).int({ error: 'card.exp_year must be an integer' }),
+    cvc: z.string({ error: 'card.cvc must be a string of digits' }).max(8, { error: 'card.cvc is too long' }),
+  })
+  .strict()
+  .openapi('CardInput');
+export type CardInput = z.infer<typeof cardInputSchema>;
+
+const metadataSchema = z
+  .record(z.string().max(40), z.string().max(500))
+  .refine((value) => Object.keys(value).length <= 50, { error: 'metadata holds at most 50 keys' })
+  .openapi({ example: { order_id: '6735' } });
+
+export const createPaymentSchema = z
+  .object({
+    amount: amountSchema,
+    currency: currencySchema,
+    card: cardInputSchema,
+    capture: z.boolean().default(true),
+    description: z.string().max(1000).optional(),
+    metadata: metadataSchema.optional(),
+  })
+  .strict()
+  .openapi('CreatePayment');
+export type CreatePayment = z.infer<typeof createPaymentSchema>;
+
+export const capturePaymentSchema = z
+  .object({ amount: amountSchema.optional().openapi({ description: 'At most amount_capturable; the rest of the hold is released.' }) })
+  .strict()
+  .openapi('CapturePayment');
+
+export const cardBrands = ['visa', 'mastercard', 'amex', 'discover', 'diners', 'jcb', 'unionpay'] as const;
+export type CardBrand = (typeof cardBrands)[number];
+
+export const cardSchema = z
+  .object({
+    brand: z.enum(cardBrands),
+    last4: z.string(),
+    exp_month: z.number().int(),
+    exp_year: z.number().int(),
+    fingerprint: z.string().openapi({ description: 'Same card number, same fingerprint, within this installation.' }),
+  })
+  .openapi('Card');
+export type Card = z.infer<typeof cardSchema>;
+
+export const paymentStatuses = ['requires_capture', 'succeeded', 'canceled', 'failed'] as const;
+export type PaymentStatus = (typeof paymentStatuses)[number];
+
+export const paymentSchema = z
+  .object({
+    id: z.string().openapi({ example: 'pay_01JD3S8Q4X9Z2K7M5N6P8R0T1V' }),
+    object: z.literal('payment'),
+    merchant: z.string(),
+    status: z.enum(paymentStatuses),
+    amount: z.number().int(),
+    amount_capturable: z.number().int(),
+    amount_captured: z.number().int(),
+    amount_refunded: z.number().int(),
+    currency: z.string(),
+    card: cardSchema,
+    capture_before: z.string().nullable().openapi({ description: 'Sandbox time after which an uncaptured authorization expires.' }),
+    review: z.boolean().openapi({ description: 'Flagged for manual review: never captured automatically.' }),
+    description: z.string().nullable(),
+    metadata: z.record(z.string(), z.string()),
+    failure_code: z.string().nullable(),
+    decline_code: z.string().nullable(),
+    failure_message: z.string().nullable(),
+    canceled_at: z.string().nullable(),
+    cancellation_reason: z.enum(['expired', 'requested_by_merchant']).nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi('Payment');
+export type Payment = z.infer<typeof paymentSchema>;
+
+export const createRefundSchema = z
+  .object({
+    payment: z.string().min(1).max(200).openapi({ example: 'pay_01JD3S8Q4X9Z2K7M5N6P8R0T1V' }),
+    amount: amountSchema.optional().openapi({ description: 'Defaults to everything captured and not yet refunded.' }),
+    reason: z.enum(['duplicate', 'fraudulent', 'requested_by_customer']).optional(),
+  })
+  .strict()
+  .openapi('CreateRefund');
+export type CreateRefund = z.infer<typeof createRefundSchema>;
+
+export const refundSchema = z
+  .object({
+    id: z.string().openapi({ example: 're_01JD3S8Q4X9Z2K7M5N6P8R0T1V' }),
+    object: z.literal('refund'),
+    merchant: z.string(),
+    payment: z.string(),
+    amount: z.number().int(),
+    currency: z.string(),
+    reason: z.string().nullable(),
+    status: z.literal('succeeded'),
+    created_at: z.string(),
+  })
+  .openapi('Refund');
+export type Refund = z.infer<typeof refundSchema>;
+
+export const merchantBalanceSchema = z
+  .object({
+    balances: z.array(z.object({
+      currency: z.string(),
+      available: z.number().int().openapi({ description: 'Settled funds.' }),
+      pending: z.number().int().openapi({ description: 'Captured funds, less refunds, not yet settled.' }),
+    })),
+  })
+  .openapi('MerchantBalance');
+export type MerchantBalance = z.infer<typeof merchantBalanceSchema>;
+
+export const advanceClockSchema = z
+  .object({ seconds: z.number().int().min(1).max(10 * 365 * 24 * 3600).openapi({ example: 604_800 }) })
+  .strict()
+  .openapi('AdvanceClock');
+
+export const advanceClockResultSchema = z
+  .object({ sandbox_time: z.string(), expired_payments: z.array(z.string()) })
+  .openapi('AdvanceClockResult');

@@ -1,0 +1,96 @@
+import { isoTime } from '../kernel/clock.ts';
+import { AppError, isAppError } from '../kernel/errors.ts';
+import { newId } from '../kernel/ids.ts';
+import type { Currency } from '../kernel/money.ts';
+import { createTransfers, systemAccountId } from '../ledger/index.ts';
+import type { Item, WriteOperation } from '../platform/store.ts';
+import { paymentEvent } from './events.ts';
+import { paymentKeys } from './keys.ts';
+import { merchantAccountId, sandboxNow, type PaymentsDeps } from './merchants.ts';
+import { paymentCodes, type CreateRefund, type Refund } from './model.ts';
+import { getPaymentRecord, requireMerchantRecord, type MerchantActor, type PaymentRecord, type Respond } from './service.ts';
+
+function toRefund(item: Item): Refund {
+  return {
+    id: item.id as string,
+    object: 'refund',
+    merchant: item.merchant as string,
+    payment: item.payment as string,
+    amount: item.amount as number,
+    currency: item.currency as string,
+    reason: (item.reason as string | null) ?? null,
+    status: 'succeeded',
+    created_at: item.created_at as string,
+  };
+}
+
+/**
+ * Adds the refund to the payment only while the total stays within what was captured: the
+ * condition, not the read before it, is what keeps concurrent refunds from exceeding it.
+ */
+function refundedUpdate(payment: PaymentRecord, amount: number, at: string): WriteOperation {
+  return {
+    type: 'update',
+    key: paymentKeys.payment(payment.id),
+    add: { amount_refunded: amount },
+    set: { updated_at: at },
+    condition: { all: [{ compare: ['status', '=', 'succeeded'] }, { compare: ['amount_refunded', '<=', payment.amount_captured - amount] }] },
+  };
+}
+
+/**
+ * Refunds part or all (the default) of what a payment captured and has not yet refunded; may be
+ * repeated. The money goes back from the merchant's pending account to the card network. That
+ * account has no overdraft flag: once settlement (a later feature) has moved funds to available,
+ * a refund may take pending below zero, to be netted by the next settlement.
+ */
+export async function createRefund(deps: PaymentsDeps, actor: MerchantActor, input: CreateRefund, respond?: Respond<Refund>): Promise<Refund> {
+  const merchant = await requireMerchantRecord(deps, actor.merchantId);
+  let payment = await getPaymentRecord(deps, merchant.id, input.payment).catch((error: unknown) => {
+    throw isAppError(error) && error.code === 'not_found' ? new AppError('not_found', `no payment ${input.payment}`, { param: 'payment' }) : error;
+  });
+  for (let attempt = 0; ; attempt++) {
+    if (payment.status !== 'succeeded') {
+      throw new AppError('invalid_state_transition', `cannot refund a payment that is ${payment.status}`, { details: { status: payment.status } });
+    }
+    const remaining = payment.amount_captured - payment.amount_refunded;
+    const amount = input.amount ?? remaining;
+    if (amount <= 0 || amount > remaining) {
+      throw new AppError('amount_too_large', remaining === 0 ? 'the payment is already fully refunded' : `cannot refund ${amount}: at most ${remaining} is left to refund`, { param: 'amount' });
+    }
+    const at = isoTime(sandboxNow(deps, merchant));
+    const refund: Refund = {
+      id: newId('refund', deps.clock.now()), object: 'refund', merchant: merchant.id, payment: payment.id, amount, currency: payment.currency, reason: input.reason ?? null, status: 'succeeded', created_at: at,
+    };
+    const currency = payment.currency as Currency;
+    try {
+      await createTransfers(deps, [{
+        id: newId('transfer', deps.clock.now()),
+        debit_account_id: merchantAccountId(merchant.id, 'pending', currency),
+        credit_account_id: systemAccountId('card_network', currency),
+        amount,
+        currency,
+        code: paymentCodes.refund,
+        metadata: { payment: payment.id, refund: refund.id, merchant: merchant.id },
+      }], {
+        event: paymentEvent('refund.succeeded', actor, refund),
+        operations: () => [
+          { type: 'put', item: { ...paymentKeys.refund(refund.id), entity: 'refund', ...refund }, condition: { attributeNotExists: 'pk' } },
+          refundedUpdate(payment, amount, at),
+          ...(respond?.(refund) ?? []),
+        ],
+      });
+      return refund;
+    } catch (error) {
+      // Another refund landed between the read and the write: judge again against the new total.
+      if (!(isAppError(error) && error.code === 'conflict') || attempt >= 5) throw error;
+      payment = await getPaymentRecord(deps, merchant.id, payment.id);
+    }
+  }
+}
+
+export async function getRefund(deps: PaymentsDeps, merchantId: string, refundId: string): Promise<Refund> {
+  const item = await deps.store.get(paymentKeys.refund(refundId));
+  if (!item || item.merchant !== merchantId) throw new AppError('not_found', `no refund ${refundId}`, { param: 'id' });
+  return toRefund(item);
+}

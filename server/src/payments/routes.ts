@@ -1,0 +1,178 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { errorBody } from '../http/errors.ts';
+import { bearerSecurity, createRouter, errorResponses, idempotencyHeaderSchema, jsonBody, jsonResponse } from '../http/openapi.ts';
+import { listSchema, paginationQuerySchema } from '../wallet/model.ts';
+import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.ts';
+import { createMerchant, getMerchantBalance, getOwnedMerchant, listMerchants, toMerchant, type PaymentsDeps } from './merchants.ts';
+import {
+  advanceClockResultSchema,
+  advanceClockSchema,
+  apiKeySchema,
+  capturePaymentSchema,
+  createApiKeySchema,
+  createdApiKeySchema,
+  createMerchantSchema,
+  createPaymentSchema,
+  createRefundSchema,
+  merchantBalanceSchema,
+  merchantSchema,
+  paymentSchema,
+  paymentStatuses,
+  refundSchema,
+  type CreatePayment,
+} from './model.ts';
+import { createRefund, getRefund } from './refunds.ts';
+import { createPayment, declineError, getPayment, listPayments, type MerchantActor } from './service.ts';
+import { advanceClock, capturePayment, voidPayment } from './transitions.ts';
+
+const idParam = z.object({ id: z.string().min(1).max(200).openapi({ param: { name: 'id', in: 'path' } }) });
+const keyParams = idParam.extend({ key_id: z.string().min(1).max(200).openapi({ param: { name: 'key_id', in: 'path' } }) });
+const merchantTags = ['Merchants'];
+const tags = ['Payments sandbox'];
+/** The merchant API: an `sk_test_…` key, or a user token with `Sluice-Merchant: mer_…`. */
+const merchantHeaders = z.object({ 'sluice-merchant': z.string().optional().openapi({ description: 'With a user access token: the merchant to act as (its owner only).' }) });
+const mutatingHeaders = merchantHeaders.extend(idempotencyHeaderSchema.shape);
+
+const routes = {
+  createMerchant: createRoute({
+    method: 'post', path: '/v1/merchants', tags: merchantTags, security: bearerSecurity, summary: 'Create a sandbox merchant you own',
+    request: { headers: idempotencyHeaderSchema, body: jsonBody(createMerchantSchema) },
+    responses: { 201: jsonResponse(merchantSchema, 'The merchant'), ...errorResponses(400, 401, 409, 422) },
+  }),
+  listMerchants: createRoute({
+    method: 'get', path: '/v1/merchants', tags: merchantTags, security: bearerSecurity, summary: 'Your merchants',
+    responses: { 200: jsonResponse(z.object({ data: z.array(merchantSchema), has_more: z.boolean(), next_cursor: z.string().nullable() }), 'Your merchants'), ...errorResponses(401) },
+  }),
+  getMerchant: createRoute({
+    method: 'get', path: '/v1/merchants/{id}', tags: merchantTags, security: bearerSecurity, summary: 'One of your merchants',
+    request: { params: idParam },
+    responses: { 200: jsonResponse(merchantSchema, 'The merchant'), ...errorResponses(401, 404) },
+  }),
+  createKey: createRoute({
+    method: 'post', path: '/v1/merchants/{id}/api-keys', tags: merchantTags, security: bearerSecurity, summary: 'Create an API key (the secret is shown only here)',
+    request: { params: idParam, headers: idempotencyHeaderSchema, body: { ...jsonBody(createApiKeySchema), required: false } },
+    responses: { 201: jsonResponse(createdApiKeySchema, 'The key with its secret'), ...errorResponses(400, 401, 404, 409, 422) },
+  }),
+  listKeys: createRoute({
+    method: 'get', path: '/v1/merchants/{id}/api-keys', tags: merchantTags, security: bearerSecurity, summary: 'The merchant\'s API keys (no secrets)',
+    request: { params: idParam },
+    responses: { 200: jsonResponse(z.object({ data: z.array(apiKeySchema), has_more: z.boolean(), next_cursor: z.string().nullable() }), 'The keys'), ...errorResponses(401, 404) },
+  }),
+  revokeKey: createRoute({
+    method: 'delete', path: '/v1/merchants/{id}/api-keys/{key_id}', tags: merchantTags, security: bearerSecurity, summary: 'Revoke an API key, at once',
+    request: { params: keyParams },
+    responses: { 200: jsonResponse(apiKeySchema, 'The revoked key'), ...errorResponses(401, 404) },
+  }),
+  createPayment: createRoute({
+    method: 'post', path: '/v1/payments', tags, security: bearerSecurity, summary: 'Charge a card (authorize, and capture unless capture=false)',
+    request: { headers: mutatingHeaders, body: jsonBody(createPaymentSchema) },
+    responses: { 201: jsonResponse(paymentSchema, 'The payment'), ...errorResponses(400, 401, 402, 409, 422, 429) },
+  }),
+  listPayments: createRoute({
+    method: 'get', path: '/v1/payments', tags, security: bearerSecurity, summary: 'Your payments, newest first',
+    request: { headers: merchantHeaders, query: paginationQuerySchema.extend({ status: z.enum(paymentStatuses).optional() }) },
+    responses: { 200: jsonResponse(listSchema(paymentSchema), 'A page of payments'), ...errorResponses(400, 401, 429) },
+  }),
+  getPayment: createRoute({
+    method: 'get', path: '/v1/payments/{id}', tags, security: bearerSecurity, summary: 'One payment',
+    request: { headers: merchantHeaders, params: idParam },
+    responses: { 200: jsonResponse(paymentSchema, 'The payment'), ...errorResponses(401, 404, 429) },
+  }),
+  capture: createRoute({
+    method: 'post', path: '/v1/payments/{id}/capture', tags, security: bearerSecurity, summary: 'Capture an authorization (once; the rest is released)',
+    request: { headers: mutatingHeaders, params: idParam, body: { ...jsonBody(capturePaymentSchema), required: false } },
+    responses: { 200: jsonResponse(paymentSchema, 'The captured payment'), ...errorResponses(400, 401, 404, 409, 422, 429) },
+  }),
+  void: createRoute({
+    method: 'post', path: '/v1/payments/{id}/void', tags, security: bearerSecurity, summary: 'Void an authorization, releasing the hold',
+    request: { headers: mutatingHeaders, params: idParam },
+    responses: { 200: jsonResponse(paymentSchema, 'The canceled payment'), ...errorResponses(401, 404, 409, 422, 429) },
+  }),
+  createRefund: createRoute({
+    method: 'post', path: '/v1/refunds', tags, security: bearerSecurity, summary: 'Refund part or all of a captured payment',
+    request: { headers: mutatingHeaders, body: jsonBody(createRefundSchema) },
+    responses: { 201: jsonResponse(refundSchema, 'The refund'), ...errorResponses(400, 401, 404, 409, 422, 429) },
+  }),
+  getRefund: createRoute({
+    method: 'get', path: '/v1/refunds/{id}', tags, security: bearerSecurity, summary: 'One refund',
+    request: { headers: merchantHeaders, params: idParam },
+    responses: { 200: jsonResponse(refundSchema, 'The refund'), ...errorResponses(401, 404, 429) },
+  }),
+  balance: createRoute({
+    method: 'get', path: '/v1/balance', tags, security: bearerSecurity, summary: 'Your balance per currency',
+    request: { headers: merchantHeaders },
+    responses: { 200: jsonResponse(merchantBalanceSchema, 'Balances'), ...errorResponses(401, 429) },
+  }),
+  advanceClock: createRoute({
+    method: 'post', path: '/v1/test-helpers/advance-clock', tags, security: bearerSecurity, summary: 'Move your sandbox clock forward, firing what falls due',
+    request: { headers: mutatingHeaders, body: jsonBody(advanceClockSchema) },
+    responses: { 200: jsonResponse(advanceClockResultSchema, 'The new sandbox time and what expired'), ...errorResponses(400, 401, 422, 429) },
+  }),
+};
+
+function single<T>(data: T[]) {
+  return { data, has_more: false, next_cursor: null };
+}
+
+/** `/v1/merchants*`: a signed-in user manages the merchants they own (`c.var.principal`). */
+export function merchantRoutes(deps: PaymentsDeps) {
+  const app = createRouter();
+  app.openapi(routes.createMerchant, async (c) => c.json(await createMerchant(deps, c.var.principal.userId, c.req.valid('json')), 201));
+  app.openapi(routes.listMerchants, async (c) => c.json(single(await listMerchants(deps, c.var.principal.userId)), 200));
+  app.openapi(routes.getMerchant, async (c) => c.json(toMerchant(deps, await getOwnedMerchant(deps, c.var.principal.userId, c.req.valid('param').id)), 200));
+  app.openapi(routes.createKey, async (c) => {
+    const body = (await c.req.text()) ? c.req.valid('json') : {};
+    return c.json(await createApiKey(deps, c.var.principal.userId, c.req.valid('param').id, body), 201);
+  });
+  app.openapi(routes.listKeys, async (c) => c.json(single(await listApiKeys(deps, c.var.principal.userId, c.req.valid('param').id)), 200));
+  app.openapi(routes.revokeKey, async (c) => {
+    const params = c.req.valid('param');
+    return c.json(await revokeApiKey(deps, c.var.principal.userId, params.id, params.key_id), 200);
+  });
+  return app;
+}
+
+/** The merchant API: every route acts as `c.var.merchant`, set by `requireMerchant`. */
+export function paymentRoutes(deps: PaymentsDeps) {
+  const app = createRouter();
+  const actor = (c: { var: { merchant: { merchantId: string; ownerId: string } } }): MerchantActor => ({ merchantId: c.var.merchant.merchantId, ownerId: c.var.merchant.ownerId });
+
+  app.openapi(routes.createPayment, async (c) => {
+    const idem = c.var.idempotency;
+    // A decline is recorded with the failed payment, as the 402 it answers.
+    const respond = idem && ((p: Parameters<typeof declineError>[0]) => [p.status === 'failed' ? idem.record(402, errorBody(declineError(p), c.var.requestId)) : idem.record(201, p)]);
+    return c.json(await createPayment(deps, actor(c), c.req.valid('json') as CreatePayment, respond), 201);
+  });
+
+  app.openapi(routes.listPayments, async (c) => {
+    const query = c.req.valid('query');
+    const result = await listPayments(deps, c.var.merchant.merchantId, { limit: query.limit, ...(query.starting_after ? { cursor: query.starting_after } : {}), ...(query.status ? { status: query.status } : {}) });
+    return c.json({ data: result.data, has_more: result.next_cursor !== undefined, next_cursor: result.next_cursor ?? null }, 200);
+  });
+
+  app.openapi(routes.getPayment, async (c) => c.json(await getPayment(deps, c.var.merchant.merchantId, c.req.valid('param').id), 200));
+
+  app.openapi(routes.capture, async (c) => {
+    const idem = c.var.idempotency;
+    const body = (await c.req.text()) ? c.req.valid('json') : {};
+    return c.json(await capturePayment(deps, actor(c), c.req.valid('param').id, body.amount, idem && ((p) => [idem.record(200, p)])), 200);
+  });
+
+  app.openapi(routes.void, async (c) => {
+    const idem = c.var.idempotency;
+    return c.json(await voidPayment(deps, actor(c), c.req.valid('param').id, idem && ((p) => [idem.record(200, p)])), 200);
+  });
+
+  app.openapi(routes.createRefund, async (c) => {
+    const idem = c.var.idempotency;
+    return c.json(await createRefund(deps, actor(c), c.req.valid('json'), idem && ((r) => [idem.record(201, r)])), 201);
+  });
+
+  app.openapi(routes.getRefund, async (c) => c.json(await getRefund(deps, c.var.merchant.merchantId, c.req.valid('param').id), 200));
+
+  app.openapi(routes.balance, async (c) => c.json(await getMerchantBalance(deps, c.var.merchant.merchantId), 200));
+
+  app.openapi(routes.advanceClock, async (c) => c.json(await advanceClock(deps, c.var.merchant.merchantId, c.req.valid('json').seconds), 200));
+
+  return app;
+}

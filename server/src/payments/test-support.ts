@@ -1,0 +1,35 @@
+import { expect } from 'vitest';
+import type { TestApp, TestUser } from '../../../test/app-harness.ts';
+
+/** A merchant owned by a fresh user, with one API key. */
+export interface TestMerchant {
+  owner: TestUser;
+  id: string;
+  key: { id: string; secret: string };
+}
+
+export async function createTestMerchant(t: TestApp, options: { rate_limit_per_minute?: number; owner?: TestUser } = {}): Promise<TestMerchant> {
+  const owner = options.owner ?? await t.signUp('merchant');
+  const merchant = await t.call('POST', '/v1/merchants', { token: owner.token, body: { name: 'Acme Coffee' } });
+  expect(merchant.status).toBe(201);
+  const key = await t.call('POST', `/v1/merchants/${merchant.json.id}/api-keys`, {
+    token: owner.token,
+    body: { name: 'server', ...(options.rate_limit_per_minute ? { rate_limit_per_minute: options.rate_limit_per_minute } : {}) },
+  });
+  expect(key.status).toBe(201);
+  return { owner, id: merchant.json.id, key: { id: key.json.id, secret: key.json.secret } };
+}
+
+export function card(number = '4242424242424242', overrides: Partial<{ exp_month: number; exp_year: number; cvc: string }> = {}) {
+  return { number, exp_month: 12, exp_year: new Date().getUTCFullYear() + 3, cvc: '123', ...overrides };
+}
+
+export function paymentBody(overrides: Record<string, unknown> = {}) {
+  return { amount: 1000, currency: 'USD', card: card(), ...overrides };
+}
+
+/** Calls the merchant API with the merchant's key. */
+export function asMerchant(t: TestApp, merchant: Pick<TestMerchant, 'key'>) {
+  return (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+    t.call(method, path, { token: merchant.key.secret, ...(body !== undefined ? { body } : {}), headers });
+}
