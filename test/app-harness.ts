@@ -5,6 +5,7 @@ import { defaultConfig, type Config } from '../server/src/platform/config.ts';
 import { silentLogger } from '../server/src/platform/logger.ts';
 import type { Store } from '../server/src/platform/store.ts';
 import { SqliteStore } from '../server/src/runtime/local/sqlite-store.ts';
+import { StoreQueue } from '../server/src/runtime/local/store-queue.ts';
 
 let sequence = 0;
 
@@ -21,7 +22,8 @@ export function createTestApp(options: { config?: Partial<Config>; store?: Store
   const clock = options.clock ?? new ManualClock(Date.now());
   const config: Config = { ...defaultConfig, adminEmails: ['admin@example.com'], ...options.config };
   const identity = createLocalIdentity({ store, clock, config, logger: silentLogger });
-  const app = createApp({ store, clock, config, logger: silentLogger, identity });
+  const queue = new StoreQueue({ store, clock, logger: silentLogger });
+  const app = createApp({ store, clock, config, logger: silentLogger, identity, queue });
 
   async function call(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {}) {
     const headers: Record<string, string> = { ...options.headers };
@@ -50,7 +52,7 @@ export function createTestApp(options: { config?: Partial<Config>; store?: Store
     return { id: response.json.user.id, email: address, token: response.json.access_token, refresh_token: response.json.refresh_token };
   }
 
-  return { app, store, clock, config, identity, call, signUp };
+  return { app, store, clock, config, identity, queue, call, signUp };
 }
 
 export type TestApp = ReturnType<typeof createTestApp>;

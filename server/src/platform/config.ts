@@ -16,6 +16,12 @@ export interface Config {
   loginWindowSeconds: number;
   /** Emails that get the `admin` group at sign-up. */
   adminEmails: string[];
+  /**
+   * Which private addresses webhook URLs may resolve to (`SLUICE_WEBHOOK_ALLOW_PRIVATE`):
+   * `none` (the default on AWS), `loopback` (the local default, so a developer's own receiver
+   * works) or `all`.
+   */
+  webhookAllowPrivate: 'none' | 'loopback' | 'all';
 }
 
 export const defaultConfig: Config = {
@@ -29,4 +35,5 @@ export const defaultConfig: Config = {
   loginAttemptsPerWindow: 10,
   loginWindowSeconds: 60,
   adminEmails: [],
+  webhookAllowPrivate: 'loopback',
 };

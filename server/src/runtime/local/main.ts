@@ -1,6 +1,11 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
 import { createJsonLogger } from '../../platform/logger.ts';
+import { parsePrivateAddressPolicy } from '../../webhooks/index.ts';
+import { buildDashboardIfStale } from './build-dashboard.ts';
+import { mountDashboard } from './dashboard.ts';
 import { createLocalPlatform } from './platform.ts';
 import { createRealtimeServer } from './realtime.ts';
 import { seedDemoData, demoEmails } from './seed.ts';
@@ -13,6 +18,7 @@ import { seedDemoData, demoEmails } from './seed.ts';
  *   --endpoint URL      SLUICE_DYNAMODB_ENDPOINT, for --store dynamodb
  *   --table NAME        SLUICE_TABLE, default sluice (the DynamoDB table, created if missing)
  *   --no-seed           skip demo data
+ *   --no-build          do not build the dashboard when web/dist is missing or stale
  */
 const { values } = parseArgs({
   options: {
@@ -22,6 +28,7 @@ const { values } = parseArgs({
     endpoint: { type: 'string' },
     table: { type: 'string' },
     'no-seed': { type: 'boolean', default: false },
+    'no-build': { type: 'boolean', default: false },
     host: { type: 'string' },
   },
 });
@@ -34,14 +41,19 @@ const storeKind = (values.store ?? process.env.SLUICE_STORE ?? 'sqlite') as 'sql
 if (storeKind !== 'sqlite' && storeKind !== 'dynamodb') throw new Error(`unknown --store ${storeKind}: use sqlite or dynamodb`);
 const endpoint = values.endpoint ?? process.env.SLUICE_DYNAMODB_ENDPOINT;
 const adminEmails = [demoEmails.admin, ...(process.env.SLUICE_ADMIN_EMAILS ?? '').split(',').map((e) => e.trim().toLowerCase()).filter(Boolean)];
+const webhookAllowPrivate = parsePrivateAddressPolicy(process.env.SLUICE_WEBHOOK_ALLOW_PRIVATE, 'loopback');
 const signupBonus = process.env.SLUICE_SIGNUP_BONUS === undefined ? undefined : Number(process.env.SLUICE_SIGNUP_BONUS);
+
+const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+if (!values['no-build']) await buildDashboardIfStale(repoRoot, logger);
 
 const platform = await createLocalPlatform({
   dataDir,
   store: storeKind,
   ...(endpoint ? { endpoint } : {}),
   ...((values.table ?? process.env.SLUICE_TABLE) ? { tableName: values.table ?? process.env.SLUICE_TABLE } : {}),
-  config: { adminEmails, ...(signupBonus !== undefined && Number.isSafeInteger(signupBonus) ? { signupBonus } : {}) },
+  extend: (app) => mountDashboard(app, { distDir: join(repoRoot, 'web', 'dist') }),
+  config: { adminEmails, webhookAllowPrivate, ...(signupBonus !== undefined && Number.isSafeInteger(signupBonus) ? { signupBonus } : {}) },
   logger,
 });
 
@@ -55,6 +67,7 @@ const server = serve({ fetch: platform.app.fetch, port, hostname: host, websocke
   const lines = [
     '',
     `  Sluice is running on ${base}`,
+    `    Dashboard ${base}/`,
     `    API       ${base}/v1        (OpenAPI: ${base}/openapi.json)`,
     `    API docs  ${base}/docs`,
     `    Health    ${base}/health    Metrics: ${base}/metrics`,

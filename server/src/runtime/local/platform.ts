@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { createApp } from '../../http/app.ts';
+import { createApp, webhookDepsOf } from '../../http/app.ts';
 import type { AppEnv } from '../../http/context.ts';
 import { createLocalIdentity, type Identity } from '../../identity/index.ts';
 import { systemClock, type Clock } from '../../kernel/clock.ts';
@@ -12,11 +12,14 @@ import { defaultConfig, type Config } from '../../platform/config.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { OutboxDispatcher } from '../../platform/outbox-dispatcher.ts';
 import type { Store } from '../../platform/store.ts';
+import { expireAuthorizations } from '../../payments/index.ts';
 import { subscribeWallet } from '../../wallet/index.ts';
+import { registerDeliveryWorker, subscribeWebhooks } from '../../webhooks/index.ts';
 import { createTableIfMissing, DynamoStore } from '../aws/dynamo-store.ts';
 import { subscribeRealtime } from '../../platform/realtime.ts';
 import { LocalRealtime } from './realtime.ts';
 import { SqliteStore } from './sqlite-store.ts';
+import { StoreQueue } from './store-queue.ts';
 
 export interface LocalPlatformOptions {
   dataDir: string;
@@ -37,6 +40,7 @@ export interface LocalPlatform {
   identity: Identity;
   bus: InProcessBus;
   realtime: LocalRealtime;
+  queue: StoreQueue;
   dispatcher: OutboxDispatcher;
   config: Config;
   clock: Clock;
@@ -62,6 +66,10 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
   subscribeWallet(bus, { store: appStore, clock, config, users: identity });
   const realtime = new LocalRealtime({ identity, clock, logger: options.logger });
   subscribeRealtime(bus, realtime);
+  const queue = new StoreQueue({ store: appStore, clock, logger: options.logger });
+  const webhooks = webhookDepsOf({ store: appStore, clock, logger: options.logger, queue, config });
+  subscribeWebhooks(bus, webhooks);
+  registerDeliveryWorker(queue, webhooks);
 
   const app = createApp({
     store: appStore,
@@ -69,6 +77,7 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     config,
     logger: options.logger,
     identity,
+    queue,
     extend: (app) => {
       app.get('/v1/realtime', realtime.route());
       options.extend?.(app, { identity, bus });
@@ -83,13 +92,17 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     identity,
     bus,
     realtime,
+    queue,
     dispatcher,
     config,
     clock,
     startWorkers() {
       dispatcher.start();
+      queue.start();
       expiryTimer = setInterval(() => {
-        expiryRun = expirePendingTransfers({ store: appStore, clock }).catch((error: unknown) => options.logger.error('hold expiry failed', { error: String(error) }));
+        expiryRun = Promise.all([expirePendingTransfers({ store: appStore, clock }), expireAuthorizations({ store: appStore, clock })]).catch((error: unknown) =>
+          options.logger.error('expiry failed', { error: String(error) }),
+        );
       }, 1000);
       expiryTimer.unref();
     },
@@ -98,6 +111,7 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
       if (expiryTimer) clearInterval(expiryTimer);
       await expiryRun;
       await dispatcher.stop();
+      await queue.stop();
       await store.close();
     },
   };

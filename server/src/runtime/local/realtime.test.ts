@@ -15,6 +15,7 @@ import { subscribeRealtime, type RealtimeMessage } from '../../platform/realtime
 import { subscribeWallet } from '../../wallet/index.ts';
 import { createRealtimeServer, LocalRealtime, type LocalRealtimeOptions } from './realtime.ts';
 import { SqliteStore } from './sqlite-store.ts';
+import { StoreQueue } from './store-queue.ts';
 
 const password = 'correct horse battery';
 const waitMs = 2_000;
@@ -40,7 +41,8 @@ async function startServer(options: { realtime?: Partial<LocalRealtimeOptions> }
   const config: Config = { ...defaultConfig };
   const identity = createLocalIdentity({ store, clock, config, logger: silentLogger });
   const realtime = new LocalRealtime({ identity, clock, ...options.realtime });
-  const app = createApp({ store, clock, config, logger: silentLogger, identity, extend: (app) => app.get('/v1/realtime', realtime.route()) });
+  const queue = new StoreQueue({ store, clock, logger: silentLogger });
+  const app = createApp({ store, clock, config, logger: silentLogger, identity, queue, extend: (app) => app.get('/v1/realtime', realtime.route()) });
   const bus = new InProcessBus();
   subscribeWallet(bus, { store, clock, config, users: identity });
   subscribeRealtime(bus, realtime);

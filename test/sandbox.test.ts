@@ -1,0 +1,71 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifySignature } from '../server/src/webhooks/index.ts';
+import { audit, call, signUp, startServer, type ServerProcess } from './server-process.ts';
+
+interface Received {
+  body: string;
+  signature: string;
+}
+
+// The sandbox through the real server process: a merchant's payment reaches its webhook receiver,
+// signed, through the outbox, the bus, the fan-out and the durable delivery queue.
+describe('payments sandbox with webhooks, end to end', () => {
+  let server: ServerProcess;
+  let receiver: Server;
+  const received: Received[] = [];
+
+  beforeAll(async () => {
+    server = await startServer({ adminEmails: ['ops@example.com'] });
+    receiver = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      request.on('end', () => {
+        received.push({ body, signature: String(request.headers['sluice-signature'] ?? '') });
+        response.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  }, 60_000);
+
+  afterAll(async () => {
+    await new Promise<void>((resolve) => receiver?.close(() => resolve()));
+    await server?.dispose();
+  });
+
+  it('delivers signed payment events to the merchant\'s endpoint and keeps the books balanced', { timeout: 60_000 }, async () => {
+    const owner = await signUp(server.url, { name: 'owner' });
+    const merchant = await call(server.url, 'POST', '/v1/merchants', { token: owner.token, body: { name: 'Acme' } });
+    expect(merchant.status).toBe(201);
+    const key = await call(server.url, 'POST', `/v1/merchants/${merchant.json.id}/api-keys`, { token: owner.token, body: { name: 'server' } });
+    expect(key.json.secret).toMatch(/^sk_test_/);
+    const secretKey: string = key.json.secret;
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+    const endpoint = await call(server.url, 'POST', '/v1/webhook-endpoints', { token: secretKey, body: { url, events: ['payment.captured', 'refund.succeeded'] } });
+    expect(endpoint.status).toBe(201);
+    const whsec: string = endpoint.json.secret;
+
+    const card = { number: '4242424242424242', exp_month: 12, exp_year: new Date().getUTCFullYear() + 2, cvc: '123' };
+    const payment = await call(server.url, 'POST', '/v1/payments', { token: secretKey, body: { amount: 2500, currency: 'USD', card, capture: false }, headers: { 'Idempotency-Key': 'order-1' } });
+    expect(payment.status).toBe(201);
+    expect(payment.json.status).toBe('requires_capture');
+    const captured = await call(server.url, 'POST', `/v1/payments/${payment.json.id}/capture`, { token: secretKey, body: { amount: 2000 } });
+    expect(captured.json).toMatchObject({ status: 'succeeded', amount_captured: 2000 });
+    const refund = await call(server.url, 'POST', '/v1/refunds', { token: secretKey, body: { payment: payment.json.id, amount: 500 } });
+    expect(refund.status).toBe(201);
+    const declined = await call(server.url, 'POST', '/v1/payments', { token: secretKey, body: { amount: 100, currency: 'USD', card: { ...card, number: '4000000000000002' } } });
+    expect(declined.status).toBe(402);
+
+    await expect.poll(() => received.length, { timeout: 15_000, interval: 100 }).toBe(2);
+    const types = received.map((r) => JSON.parse(r.body).type).sort();
+    expect(types).toEqual(['payment.captured', 'refund.succeeded']);
+    for (const delivery of received) expect(verifySignature(delivery.body, delivery.signature, whsec)).toBe(true);
+    expect(received.map((r) => r.body).join('')).not.toContain('4242424242424242');
+
+    const events = await call(server.url, 'GET', '/v1/events', { token: secretKey });
+    expect(events.status).toBe(200);
+    const admin = await signUp(server.url, { name: 'ops', email: 'ops@example.com' });
+    expect((await audit(server.url, admin.token)).balanced).toBe(true);
+  });
+});
