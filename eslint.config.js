@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.sluice/**', 'dist/**', 'web/dist/**', 'cdk.out/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', '.tmp/**', '.sluice/**', 'dist/**', 'web/dist/**', 'cdk.out/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -123,7 +123,7 @@ async function startOnce(options: StartServerOptions & { port: number; dataDir: 
   try {
     child = spawn(
       process.execPath,
-      [...(options.nodeArgs ?? []), mainScript, '--port', String(options.port), '--data-dir', options.dataDir, '--no-seed'],
+      [...(options.nodeArgs ?? []), mainScript, '--port', String(options.port), '--data-dir', options.dataDir, '--no-seed', '--no-build'],
       { cwd: repoRoot, env, stdio: ['ignore', stdoutFd ?? 'pipe', 'pipe'] },
     );
   } finally {

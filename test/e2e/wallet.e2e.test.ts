@@ -1,0 +1,186 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot, signUp, startServer, type ServerProcess } from '../server-process.ts';
+
+/**
+ * The wallet dashboard end to end: the real server process (what `npm start` runs: SQLite,
+ * realtime, workers) on a temporary data dir, serving the built dashboard from web/dist, driven by Debian's Chromium through playwright-core. Two browser
+ * contexts are two people. `npm test` builds web/dist first; run alone, this file builds it if
+ * it is missing.
+ */
+
+const chromiumPath = '/usr/bin/chromium';
+const distDir = join(repoRoot, 'web/dist');
+const screenshotDir = join(repoRoot, 'docs/screenshots');
+const password = 'correct horse battery staple';
+const waitMs = 10_000;
+const desktop = { width: 1280, height: 800 };
+const phone = { width: 390, height: 844 };
+const run = Date.now().toString(36);
+const alice = { name: 'Alice', email: `alice-${run}@example.com` };
+const bob = { name: 'Bob', email: `bob-${run}@example.com` };
+const admin = { name: 'Ada', email: `admin-${run}@example.com` };
+
+let server: ServerProcess;
+let base: string;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const problems: string[] = [];
+
+async function newPage(viewport = desktop): Promise<Page> {
+  const context = await browser.newContext({ viewport, baseURL: base });
+  context.setDefaultTimeout(waitMs);
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  return page;
+}
+
+async function signUpThroughUi(page: Page, person: { name: string; email: string }): Promise<void> {
+  await page.goto('/signup');
+  await page.getByLabel('Name').fill(person.name);
+  await page.getByLabel('Email').fill(person.email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await page.getByRole('heading', { name: `Hi, ${person.name}` }).waitFor();
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  for (const [label, viewport] of [['desktop', desktop], ['phone', phone]] as const) {
+    await page.setViewportSize(viewport);
+    await page.screenshot({ path: join(screenshotDir, `${name}-${label}.png`) });
+  }
+  await page.setViewportSize(desktop);
+}
+
+const balance = (page: Page) => page.getByTestId('balance-USD');
+
+beforeAll(async () => {
+  if (!existsSync(join(distDir, 'index.html'))) {
+    const { build } = await import('vite');
+    await build({ configFile: join(repoRoot, 'web/vite.config.ts'), logLevel: 'warn' });
+  }
+  await mkdir(screenshotDir, { recursive: true });
+  server = await startServer({ adminEmails: [admin.email] });
+  base = server.url;
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    timeout: 30_000,
+  });
+}, 120_000);
+
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => undefined);
+  await browser?.close().catch(() => undefined);
+  await server?.dispose();
+}, 60_000);
+
+describe('wallet dashboard', () => {
+  let alicePage: Page;
+  let bobPage: Page;
+
+  it('serves the app shell for client routes and leaves the API alone', async () => {
+    const shell = await fetch(`${base}/activity`, { headers: { accept: 'text/html' } });
+    expect(shell.status).toBe(200);
+    expect(shell.headers.get('cache-control')).toBe('no-cache');
+    expect(await shell.text()).toContain('<div id="root">');
+    const api = await fetch(`${base}/v1/wallet`);
+    expect(api.status).toBe(401);
+    expect(api.headers.get('content-type')).toContain('application/json');
+  });
+
+  it('signs two people up through the UI', async () => {
+    alicePage = await newPage();
+    await alicePage.goto('/signin');
+    await alicePage.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await shoot(alicePage, 'sign-in');
+    await signUpThroughUi(alicePage, alice);
+    await expect.poll(() => balance(alicePage).textContent(), { timeout: waitMs }).toBe('$20.00');
+
+    bobPage = await newPage();
+    await signUpThroughUi(bobPage, bob);
+    await expect.poll(() => balance(bobPage).textContent(), { timeout: waitMs }).toBe('$20.00');
+  });
+
+  it('sends money and the recipient sees it arrive live, with a toast', async () => {
+    await alicePage.getByRole('link', { name: 'Send', exact: true }).first().click();
+    await alicePage.getByLabel('Recipient email').fill(bob.email);
+    await alicePage.getByLabel(/Amount/).fill('12.50');
+    await alicePage.getByLabel(/Note/).fill('Lunch');
+    await shoot(alicePage, 'send');
+    await alicePage.getByRole('button', { name: 'Review' }).click();
+    const dialog = alicePage.getByRole('dialog');
+    await expect.poll(() => dialog.textContent(), { timeout: waitMs }).toContain(`Send $12.50 to ${bob.email}`);
+    await alicePage.getByRole('button', { name: 'Send $12.50' }).click();
+    await alicePage.getByRole('heading', { name: 'Hi, Alice' }).waitFor();
+    await expect.poll(() => balance(alicePage).textContent(), { timeout: waitMs }).toBe('$7.50');
+
+    // Bob's page was not reloaded: the realtime event refetched the balance and raised a toast.
+    await expect.poll(() => balance(bobPage).textContent(), { timeout: waitMs }).toBe('$32.50');
+    await bobPage.getByText(/received \$12\.50|sent you \$12\.50/).first().waitFor();
+    await shoot(bobPage, 'home');
+  });
+
+  it('a request made by one person and paid by the other shows as paid to the first', async () => {
+    await bobPage.getByRole('link', { name: 'Request', exact: true }).first().click();
+    await bobPage.getByLabel(/Request from/).fill(alice.email);
+    await bobPage.getByLabel(/Amount/).fill('5');
+    await bobPage.getByLabel(/Note/).fill('Coffee');
+    await bobPage.getByRole('button', { name: 'Send request' }).click();
+    await bobPage.waitForURL(/\/requests\?role=outgoing/);
+    const bobRequest = bobPage.getByTestId('payment-request').first();
+    await expect.poll(() => bobRequest.textContent(), { timeout: waitMs }).toContain('pending');
+
+    await alicePage.getByRole('link', { name: 'Requests' }).click();
+    const aliceRequest = alicePage.getByTestId('payment-request').first();
+    await expect.poll(() => aliceRequest.textContent(), { timeout: waitMs }).toContain('$5.00');
+    await shoot(alicePage, 'requests');
+    await alicePage.getByRole('button', { name: 'Pay $5.00' }).click();
+    await expect.poll(() => aliceRequest.textContent(), { timeout: waitMs }).toContain('paid');
+
+    // Live on Bob's side: status and balance, without a reload.
+    await expect.poll(() => bobRequest.textContent(), { timeout: waitMs }).toContain('paid');
+    await bobPage.getByRole('link', { name: 'Home' }).click();
+    await expect.poll(() => balance(bobPage).textContent(), { timeout: waitMs }).toBe('$37.50');
+  });
+
+  it('lists activity, newest first', async () => {
+    await alicePage.getByRole('link', { name: 'Activity' }).click();
+    const items = alicePage.locator('main li');
+    await expect.poll(() => items.count(), { timeout: waitMs }).toBe(3);
+    expect(await items.first().textContent()).toContain('−$5.00');
+    expect(await items.last().textContent()).toContain('Sign-up bonus');
+    await shoot(alicePage, 'activity');
+  });
+
+  it('shows the ledger audit to an admin who signs in', async () => {
+    await signUp(base, { ...admin, password });
+    const adminPage = await newPage();
+    await adminPage.goto('/signin');
+    await adminPage.getByLabel('Email').fill(admin.email);
+    await adminPage.getByLabel('Password').fill(password);
+    await adminPage.getByRole('button', { name: 'Sign in' }).click();
+    await adminPage.getByRole('link', { name: 'Audit' }).click();
+    await adminPage.getByText('Ledger: Balanced').waitFor();
+    await shoot(adminPage, 'audit');
+  });
+
+  it('signs out', async () => {
+    await bobPage.getByRole('button', { name: 'Sign out' }).click();
+    await bobPage.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await bobPage.goto('/');
+    await bobPage.waitForURL(/\/signin$/);
+  });
+
+  it('logged no console errors', () => {
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,0 +1,45 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { apiFetch } from './client.ts';
+import { getSession, sessionFromAuth, setSession, type AuthResponse } from './session.ts';
+
+export interface SignUpInput {
+  name: string;
+  email: string;
+  password: string;
+}
+
+export interface SignInInput {
+  email: string;
+  password: string;
+}
+
+export async function signUp(input: SignUpInput): Promise<void> {
+  setSession(sessionFromAuth(await apiFetch<AuthResponse>('/v1/auth/signup', { method: 'POST', body: input, auth: false })));
+}
+
+export async function signIn(input: SignInInput): Promise<void> {
+  setSession(sessionFromAuth(await apiFetch<AuthResponse>('/v1/auth/login', { method: 'POST', body: input, auth: false })));
+}
+
+/** Revokes the session on the server (best effort) and forgets it here. */
+export async function signOut(): Promise<void> {
+  const session = getSession();
+  setSession(null);
+  if (session) await apiFetch('/v1/auth/logout', { method: 'POST', body: { refresh_token: session.refreshToken }, auth: false }).catch(() => undefined);
+}
+
+export function useSignUp() {
+  return useMutation({ mutationFn: signUp });
+}
+
+export function useSignIn() {
+  return useMutation({ mutationFn: signIn });
+}
+
+export function useSignOut() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: signOut,
+    onSettled: () => queryClient.clear(),
+  });
+}

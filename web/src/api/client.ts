@@ -1,0 +1,78 @@
+import { freshAccessToken, refreshSession } from './session.ts';
+
+/** An error answer of the API: `{ error: { type, code, message, param } }`. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly type: string;
+  readonly code: string;
+  /** The request field the error is about (`amount`, `to` …), when the server names one. */
+  readonly param: string | undefined;
+
+  constructor(status: number, body: { type?: string; code?: string; message?: string; param?: string } | undefined) {
+    super(body?.message ?? `Request failed (${status})`);
+    this.name = 'ApiError';
+    this.status = status;
+    this.type = body?.type ?? 'api_error';
+    this.code = body?.code ?? 'unknown';
+    this.param = body?.param;
+  }
+}
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST';
+  body?: unknown;
+  /** Sent as `Idempotency-Key`, so a retried money movement happens once. */
+  idempotencyKey?: string;
+  /** Send the access token (default true). */
+  auth?: boolean;
+  signal?: AbortSignal;
+}
+
+/** A page of a cursor-paginated list. */
+export interface Page<T> {
+  data: T[];
+  has_more: boolean;
+  next_cursor: string | null;
+}
+
+/**
+ * Calls the API with the session's access token, refreshing it when it is about to expire and
+ * once more after a 401; throws ApiError for error answers.
+ */
+export async function apiFetch<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const send = async (token: string | null) => {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
+    return fetch(path, {
+      method: options.method ?? 'GET',
+      headers,
+      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  };
+  const auth = options.auth ?? true;
+  let response = await send(auth ? await freshAccessToken() : null);
+  if (auth && response.status === 401) {
+    const session = await refreshSession();
+    if (session) response = await send(session.accessToken);
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  if (!response.ok) throw new ApiError(response.status, (json as { error?: ConstructorParameters<typeof ApiError>[1] } | undefined)?.error);
+  return json as T;
+}
+
+/** A readable message for any error a query or mutation can throw. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  if (error instanceof TypeError) return 'Could not reach Sluice. Check your connection and try again.';
+  return error instanceof Error ? error.message : 'Something went wrong';
+}

@@ -1,0 +1,76 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { rememberContact } from '../lib/contacts.ts';
+import { activityKeys } from './activity.ts';
+import { apiFetch, type Page } from './client.ts';
+import { walletKeys } from './wallet.ts';
+
+export type PaymentRequestStatus = 'pending' | 'paid' | 'declined' | 'canceled';
+export type PaymentRequestRole = 'incoming' | 'outgoing';
+export type PaymentRequestAction = 'accept' | 'decline' | 'cancel';
+
+export interface PaymentRequest {
+  id: string;
+  requester: string;
+  payer: string;
+  amount: number;
+  currency: string;
+  note: string | null;
+  status: PaymentRequestStatus;
+  transfer_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RequestMoneyInput {
+  from: string;
+  amount: number;
+  currency: string;
+  note?: string;
+  idempotencyKey: string;
+}
+
+export const paymentRequestKeys = {
+  all: ['payment-requests'] as const,
+  list: (role: PaymentRequestRole) => [...paymentRequestKeys.all, role] as const,
+};
+
+export function fetchPaymentRequests(role: PaymentRequestRole, signal?: AbortSignal): Promise<Page<PaymentRequest>> {
+  return apiFetch(`/v1/payment-requests?role=${role}&limit=100`, signal ? { signal } : {});
+}
+
+export function requestMoney({ idempotencyKey, ...body }: RequestMoneyInput): Promise<PaymentRequest> {
+  return apiFetch('/v1/payment-requests', { method: 'POST', body, idempotencyKey });
+}
+
+export function actOnPaymentRequest(id: string, action: PaymentRequestAction): Promise<PaymentRequest> {
+  return apiFetch(`/v1/payment-requests/${encodeURIComponent(id)}/${action}`, { method: 'POST', idempotencyKey: `${id}-${action}` });
+}
+
+export function usePaymentRequests(role: PaymentRequestRole) {
+  return useQuery({ queryKey: paymentRequestKeys.list(role), queryFn: ({ signal }) => fetchPaymentRequests(role, signal) });
+}
+
+export function useRequestMoney() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: requestMoney,
+    onSuccess: (request, input) => {
+      rememberContact(request.payer, input.from);
+      void queryClient.invalidateQueries({ queryKey: paymentRequestKeys.all });
+    },
+  });
+}
+
+export function usePaymentRequestAction() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, action }: { id: string; action: PaymentRequestAction }) => actOnPaymentRequest(id, action),
+    onSettled: (_result, _error, { action }) => {
+      void queryClient.invalidateQueries({ queryKey: paymentRequestKeys.all });
+      if (action === 'accept') {
+        void queryClient.invalidateQueries({ queryKey: walletKeys.all });
+        void queryClient.invalidateQueries({ queryKey: activityKeys.all });
+      }
+    },
+  });
+}

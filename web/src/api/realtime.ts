@@ -1,0 +1,157 @@
+import { useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { toast } from 'sonner';
+import { formatAmount } from '../lib/money.ts';
+import { knownContact } from '../lib/contacts.ts';
+import { activityKeys } from './activity.ts';
+import { paymentRequestKeys, type PaymentRequest } from './payment-requests.ts';
+import { freshAccessToken, getSession, refreshSession, subscribeSession } from './session.ts';
+import { transferKeys, type WalletTransfer } from './transfers.ts';
+import { walletKeys } from './wallet.ts';
+
+export interface RealtimeMessage {
+  type: string;
+  data: unknown;
+  id?: string;
+  time?: string;
+}
+
+/** What an event changes: the queries to refetch, and a toast for the signed-in user, if any. */
+export function applyRealtimeMessage(queryClient: QueryClient, message: RealtimeMessage, userId: string): void {
+  const invalidate = (queryKey: readonly unknown[]) => void queryClient.invalidateQueries({ queryKey });
+  switch (message.type) {
+    case 'wallet.transfer.created': {
+      invalidate(walletKeys.all);
+      invalidate(activityKeys.all);
+      invalidate(transferKeys.all);
+      const transfer = (message.data as { transfer?: WalletTransfer & { from_name?: string } } | null)?.transfer;
+      if (transfer && transfer.to === userId && transfer.from !== userId) {
+        // The event names the sender by id; show a name when the server sends one or we know them.
+        const who = transfer.from_name ?? knownContact(transfer.from);
+        const amount = formatAmount(transfer.amount, transfer.currency);
+        toast.success(who ? `${who} sent you ${amount}` : `You received ${amount}`, transfer.note ? { description: transfer.note } : {});
+      }
+      return;
+    }
+    case 'wallet.balance.changed':
+      invalidate(walletKeys.all);
+      invalidate(activityKeys.all);
+      return;
+    case 'payment_request.created':
+    case 'payment_request.paid':
+    case 'payment_request.declined':
+    case 'payment_request.canceled': {
+      invalidate(paymentRequestKeys.all);
+      if (message.type === 'payment_request.paid') {
+        invalidate(walletKeys.all);
+        invalidate(activityKeys.all);
+      }
+      const request = (message.data as { payment_request?: PaymentRequest } | null)?.payment_request;
+      if (!request) return;
+      const amount = formatAmount(request.amount, request.currency);
+      if (message.type === 'payment_request.created' && request.payer === userId) toast(`${knownContact(request.requester) ?? 'Someone'} requested ${amount} from you`);
+      if (message.type === 'payment_request.paid' && request.requester === userId) toast.success(`Your request for ${amount} was paid`);
+      if (message.type === 'payment_request.declined' && request.requester === userId) toast(`Your request for ${amount} was declined`);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+const closeUnauthenticated = 4401;
+const maxBackoffMs = 30_000;
+
+/**
+ * Keeps one WebSocket to `/v1/realtime` open while signed in: applies events to the query cache,
+ * reconnects with jittered exponential backoff, reauthenticates the open socket when the access
+ * token is refreshed, and refetches everything after a reconnect (events sent while it was down
+ * are not replayed).
+ */
+export function useRealtime(): void {
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    let socket: WebSocket | undefined;
+    let stopped = false;
+    let attempt = 0;
+    let retryTimer: ReturnType<typeof setTimeout> | undefined;
+    let connectedOnce = false;
+    let lastToken: string | undefined;
+    const seen: string[] = [];
+
+    const scheduleReconnect = () => {
+      if (stopped) return;
+      const delay = Math.min(maxBackoffMs, 500 * 2 ** attempt) * (0.5 + Math.random() / 2);
+      attempt += 1;
+      retryTimer = setTimeout(() => void connect(), delay);
+    };
+
+    const connect = async () => {
+      if (stopped || socket) return;
+      let token: string | null;
+      try {
+        token = await freshAccessToken();
+      } catch {
+        scheduleReconnect();
+        return;
+      }
+      if (!token || stopped) return;
+      lastToken = token;
+      const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+      const ws = new WebSocket(`${scheme}://${location.host}/v1/realtime?token=${encodeURIComponent(token)}`);
+      socket = ws;
+      ws.onmessage = (event) => {
+        let message: RealtimeMessage;
+        try {
+          message = JSON.parse(String(event.data)) as RealtimeMessage;
+        } catch {
+          return;
+        }
+        if (message.type === 'ready') {
+          attempt = 0;
+          if (connectedOnce) void queryClient.invalidateQueries();
+          connectedOnce = true;
+          return;
+        }
+        if (message.id) {
+          if (seen.includes(message.id)) return;
+          seen.push(message.id);
+          if (seen.length > 200) seen.shift();
+        }
+        const userId = getSession()?.user.id;
+        if (userId) applyRealtimeMessage(queryClient, message, userId);
+      };
+      ws.onclose = (event) => {
+        if (socket === ws) socket = undefined;
+        if (stopped) return;
+        if (event.code === closeUnauthenticated) {
+          refreshSession().then(() => scheduleReconnect(), () => scheduleReconnect());
+          return;
+        }
+        scheduleReconnect();
+      };
+    };
+
+    // A refreshed token extends the open socket; signing out closes it.
+    const unsubscribe = subscribeSession(() => {
+      const session = getSession();
+      if (!session) {
+        stopped = true;
+        socket?.close(1000, 'signed out');
+        return;
+      }
+      if (socket?.readyState === WebSocket.OPEN && session.accessToken !== lastToken) {
+        lastToken = session.accessToken;
+        socket.send(JSON.stringify({ type: 'auth', token: session.accessToken }));
+      }
+    });
+
+    void connect();
+    return () => {
+      stopped = true;
+      unsubscribe();
+      clearTimeout(retryTimer);
+      socket?.close(1000, 'bye');
+    };
+  }, [queryClient]);
+}

@@ -1,0 +1,64 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { createBrowserRouter, Navigate, RouterProvider, useLocation } from 'react-router';
+import { Toaster } from 'sonner';
+import { ApiError } from './api/client.ts';
+import { useSession } from './api/session.ts';
+import { Layout } from './components/layout.tsx';
+import { ActivityPage } from './pages/activity/activity-page.tsx';
+import { AuditPage } from './pages/audit/audit-page.tsx';
+import { HomePage } from './pages/home/home-page.tsx';
+import { RequestPage } from './pages/request/request-page.tsx';
+import { RequestsPage } from './pages/requests/requests-page.tsx';
+import { SendPage } from './pages/send/send-page.tsx';
+import { SignInPage } from './pages/sign-in/sign-in-page.tsx';
+import { SignUpPage } from './pages/sign-up/sign-up-page.tsx';
+
+export function createQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        staleTime: 30_000,
+        // Client errors (403, 404 …) will not change on retry; network and 5xx errors may.
+        retry: (count, error) => count < 2 && !(error instanceof ApiError && error.status < 500),
+      },
+    },
+  });
+}
+
+function RequireSession({ children }: { children: ReactNode }) {
+  const session = useSession();
+  const location = useLocation();
+  if (!session) return <Navigate to="/signin" replace state={{ from: location.pathname + location.search }} />;
+  return children;
+}
+
+function GuestOnly({ children }: { children: ReactNode }) {
+  return useSession() ? <Navigate to="/" replace /> : children;
+}
+
+const router = createBrowserRouter([
+  { path: '/signin', element: <GuestOnly><SignInPage /></GuestOnly> },
+  { path: '/signup', element: <GuestOnly><SignUpPage /></GuestOnly> },
+  {
+    element: <RequireSession><Layout /></RequireSession>,
+    children: [
+      { index: true, element: <HomePage /> },
+      { path: 'send', element: <SendPage /> },
+      { path: 'request', element: <RequestPage /> },
+      { path: 'requests', element: <RequestsPage /> },
+      { path: 'activity', element: <ActivityPage /> },
+      { path: 'admin/audit', element: <AuditPage /> },
+      { path: '*', element: <Navigate to="/" replace /> },
+    ],
+  },
+]);
+
+export function App({ queryClient }: { queryClient: QueryClient }) {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <RouterProvider router={router} />
+      <Toaster position="top-center" richColors closeButton />
+    </QueryClientProvider>
+  );
+}

@@ -1,0 +1,35 @@
+import type { ActivityEntry } from '../api/activity.ts';
+import { contactLabel } from '../lib/contacts.ts';
+import { cn } from '../lib/cn.ts';
+import { formatAmount } from '../lib/money.ts';
+
+const dateFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' });
+
+function describe(entry: ActivityEntry): string {
+  if (entry.type === 'signup_bonus') return 'Sign-up bonus';
+  const who = contactLabel(entry.counterparty);
+  const what = entry.type === 'payment_request' ? 'Request' : entry.direction === 'credit' ? 'From' : 'To';
+  return entry.type === 'payment_request' ? `${what} ${entry.direction === 'credit' ? 'paid by' : 'paid to'} ${who}` : `${what} ${who}`;
+}
+
+export function ActivityList({ entries }: { entries: ActivityEntry[] }) {
+  return (
+    <ul className="divide-y divide-border">
+      {entries.map((entry) => (
+        <li key={entry.id} className="flex items-center justify-between gap-3 py-3">
+          <div className="min-w-0">
+            <p className="truncate font-medium">{describe(entry)}</p>
+            <p className="truncate text-sm text-muted-foreground">
+              <time dateTime={entry.created_at}>{dateFormat.format(new Date(entry.created_at))}</time>
+              {entry.note ? ` · ${entry.note}` : ''}
+            </p>
+          </div>
+          <span className={cn('shrink-0 font-semibold tabular-nums', entry.direction === 'credit' ? 'text-success' : 'text-foreground')}>
+            {entry.direction === 'credit' ? '+' : '−'}
+            {formatAmount(entry.amount, entry.currency)}
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}

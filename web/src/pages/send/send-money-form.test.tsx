@@ -1,0 +1,91 @@
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { setSession } from '../../api/session.ts';
+import { mockFetch, signInTestUser, withQueryClient, type Route } from '../../test-support.tsx';
+import { SendMoneyForm } from './send-money-form.tsx';
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+  setSession(null);
+});
+
+const walletRoute: Route = { method: 'GET', path: '/v1/wallet', respond: () => ({ status: 200, body: { balances: [{ currency: 'USD', available: 2000, pending: 0, posted: 2000 }] } }) };
+
+function renderForm(routes: Route[] = []) {
+  signInTestUser();
+  const mocked = mockFetch([walletRoute, ...routes]);
+  const { wrapper: Wrapper } = withQueryClient();
+  const onSent = vi.fn();
+  render(
+    <Wrapper>
+      <SendMoneyForm onSent={onSent} />
+    </Wrapper>,
+  );
+  const fill = (label: RegExp, value: string) => fireEvent.change(screen.getByLabelText(label), { target: { value } });
+  return { ...mocked, onSent, fill, review: () => fireEvent.click(screen.getByRole('button', { name: 'Review' })) };
+}
+
+describe('SendMoneyForm', () => {
+  it('names every missing field and does not call the API', async () => {
+    const { review, calls } = renderForm();
+    review();
+    expect(await screen.findByText('Enter an email address')).toBeTruthy();
+    expect(screen.getByText('Enter an amount')).toBeTruthy();
+    expect(screen.getByLabelText(/Recipient email/).getAttribute('aria-invalid')).toBe('true');
+    expect(document.activeElement).toBe(screen.getByLabelText(/Recipient email/));
+    expect(calls.filter((c) => c.method === 'POST')).toHaveLength(0);
+  });
+
+  it('refuses sub-cent amounts, yourself, and more than the balance', async () => {
+    const { fill, review } = renderForm();
+    await waitFor(() => expect(screen.getByLabelText(/Recipient email/)).toBeTruthy());
+    fill(/Recipient email/, 'alice@example.com');
+    fill(/Amount/, '0.001');
+    review();
+    expect(await screen.findByText('USD amounts have at most 2 decimals')).toBeTruthy();
+    expect(screen.getByText("You can't send money to yourself")).toBeTruthy();
+
+    fill(/Recipient email/, 'bob@example.com');
+    fill(/Amount/, '20.01');
+    // The balance arrives asynchronously; once it has, the form checks against it.
+    await waitFor(() => {
+      review();
+      expect(screen.getByText('You have $20.00 available')).toBeTruthy();
+    });
+  });
+
+  it('confirms, then posts the exact minor units once with an Idempotency-Key', async () => {
+    const { fill, review, calls, onSent } = renderForm([
+      {
+        method: 'POST',
+        path: '/v1/transfers',
+        respond: ({ body }) => ({ status: 201, body: { id: 'tr_1', from: 'usr_alice', to: 'usr_bob', ...(body as object), status: 'succeeded', created_at: '2026-01-01T00:00:00Z' } }),
+      },
+    ]);
+    fill(/Recipient email/, ' bob@example.com ');
+    fill(/Amount/, '12.3');
+    fill(/Note/, 'Lunch');
+    review();
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog.textContent).toContain('Send $12.30 to bob@example.com for “Lunch”?');
+    fireEvent.click(screen.getByRole('button', { name: 'Send $12.30' }));
+    await waitFor(() => expect(onSent).toHaveBeenCalledOnce());
+    const posts = calls.filter((c) => c.method === 'POST');
+    expect(posts).toHaveLength(1);
+    expect(posts[0]!.body).toEqual({ to: 'bob@example.com', amount: 1230, currency: 'USD', note: 'Lunch' });
+    expect(posts[0]!.headers.get('idempotency-key')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('puts a server error on the field its param names', async () => {
+    const { fill, review } = renderForm([
+      { method: 'POST', path: '/v1/transfers', respond: () => ({ status: 404, body: { error: { type: 'invalid_request_error', code: 'recipient_not_found', message: 'no such user', param: 'to' } } }) },
+    ]);
+    fill(/Recipient email/, 'nobody@example.com');
+    fill(/Amount/, '1');
+    review();
+    fireEvent.click(await screen.findByRole('button', { name: 'Send $1.00' }));
+    expect(await screen.findByText('No Sluice user has that email')).toBeTruthy();
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+});
