@@ -1,4 +1,7 @@
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifySignature } from '../server/src/webhooks/index.ts';
@@ -15,9 +18,10 @@ describe('payments sandbox with webhooks, end to end', () => {
   let server: ServerProcess;
   let receiver: Server;
   const received: Received[] = [];
+  const logFile = join(tmpdir(), `sluice-sandbox-${process.pid}.log`);
 
   beforeAll(async () => {
-    server = await startServer({ adminEmails: ['ops@example.com'] });
+    server = await startServer({ adminEmails: ['ops@example.com'], stdoutFile: logFile });
     receiver = createServer((request, response) => {
       let body = '';
       request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
@@ -32,6 +36,7 @@ describe('payments sandbox with webhooks, end to end', () => {
   afterAll(async () => {
     await new Promise<void>((resolve) => receiver?.close(() => resolve()));
     await server?.dispose();
+    await rm(logFile, { force: true });
   });
 
   it('delivers signed payment events to the merchant\'s endpoint and keeps the books balanced', { timeout: 60_000 }, async () => {
@@ -67,5 +72,21 @@ describe('payments sandbox with webhooks, end to end', () => {
     expect(events.status).toBe(200);
     const admin = await signUp(server.url, { name: 'ops', email: 'ops@example.com' });
     expect((await audit(server.url, admin.token)).balanced).toBe(true);
+  });
+
+  it('leaves no full card number or CVC in the data dir or the logs', { timeout: 30_000 }, async () => {
+    const files = await readdir(server.dataDir, { recursive: true });
+    expect(files.length).toBeGreaterThan(0);
+    const needles = ['4242424242424242', '4000000000000002', '"cvc"', 'cvc=123'];
+    for (const file of files) {
+      const path = join(server.dataDir, file);
+      if (!(await stat(path)).isFile()) continue;
+      const content = (await readFile(path)).toString('latin1');
+      for (const needle of needles) expect(content.includes(needle), `${needle} in ${file}`).toBe(false);
+    }
+    // The whole stdout log (a file), and the tail of stderr the helper keeps.
+    const log = `${await readFile(logFile, 'utf8')}\n${server.output().stderr}`;
+    expect(log).toContain('listening');
+    for (const needle of needles) expect(log).not.toContain(needle);
   });
 });
