@@ -149,6 +149,21 @@ function platformRoutes(deps: AppDeps, metrics: HttpMetrics) {
     },
   );
   app.get('/metrics', async (c) => c.text(await metrics.text(), 200, { 'Content-Type': metrics.registry.contentType }));
+  const seconds = z.object({
+    time: z.string(), requests: z.number().int(), client_errors: z.number().int(), server_errors: z.number().int(),
+    p50_ms: z.number().nullable(), p95_ms: z.number().nullable(), p99_ms: z.number().nullable(),
+  });
+  const routeStats = z.object({
+    route: z.string(), requests: z.number().int(), requests_per_second: z.number(), rate_4xx: z.number(), rate_5xx: z.number(),
+    p50_ms: z.number().nullable(), p95_ms: z.number().nullable(), p99_ms: z.number().nullable(),
+  });
+  app.openapi(
+    createRoute({
+      method: 'get', path: '/v1/metrics', tags, security: bearerSecurity, summary: 'The last minute of API traffic: per second and per route, with p50/p95/p99 latency and 4xx/5xx rates',
+      responses: { 200: jsonResponse(z.object({ window_seconds: z.number().int(), series: z.array(seconds), routes: z.array(routeStats) }).openapi('LiveMetrics'), 'Live metrics'), ...errorResponses(401) },
+    }),
+    (c) => c.json(metrics.live.snapshot(), 200),
+  );
   const currencyAudit = z.object({
     currency: z.string(), accounts: z.number().int(), debits_posted: z.number().int(), credits_posted: z.number().int(),
     debits_pending: z.number().int(), credits_pending: z.number().int(), balanced: z.boolean(), overdrawn_accounts: z.array(z.string()),

@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { Counter, Histogram, Registry } from 'prom-client';
 import type { AppEnv } from './context.ts';
+import { LiveStats } from './live-stats.ts';
 
 /**
  * Per-route request counts and latency, exposed as Prometheus text at `/metrics`. Labels use the
@@ -9,6 +10,8 @@ import type { AppEnv } from './context.ts';
  */
 export class HttpMetrics {
   readonly registry = new Registry();
+  /** The last minute, per second and route, for the dashboard (`GET /v1/metrics`). */
+  readonly live = new LiveStats();
   readonly #requests = new Counter({
     name: 'sluice_http_requests_total',
     help: 'HTTP requests by method, route and status class',
@@ -31,6 +34,7 @@ export class HttpMetrics {
       const seconds = (performance.now() - started) / 1000;
       this.#requests.inc({ method: c.req.method, route, status: `${Math.floor(c.res.status / 100)}xx` });
       this.#latency.observe({ method: c.req.method, route }, seconds);
+      this.live.record(`${c.req.method} ${route}`, c.res.status, seconds * 1000);
     };
   }
 
