@@ -19,6 +19,7 @@ import { cpus, loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 import {
   audit,
+  call,
   freePort,
   makeTempDir,
   mapLimit,
@@ -37,6 +38,7 @@ interface AutocannonRequest {
   headers?: Record<string, string>;
   body?: string;
   setupRequest?: (request: AutocannonRequest, context: Record<string, unknown>) => AutocannonRequest;
+  onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
 }
 interface AutocannonOptions {
   url: string;
@@ -74,6 +76,8 @@ interface ScenarioResult {
   /** CPU used during the run, in % of one core: the target server process and this process (autocannon). */
   cpu: { server_pct: number; loadgen_pct: number };
   ratio_to_baseline?: number;
+  /** Payment scenarios: authorize-then-capture cycles per second (half the 2xx rate). */
+  authorizations_per_second?: number;
   /** The run's window on the monotonic clock (µs), to cut the server's CPU profile. */
   window_us: [number, number];
 }
@@ -83,6 +87,7 @@ const settings = {
   warmup: Number(process.env.BENCH_WARMUP ?? 3),
   connections: Number(process.env.BENCH_CONNECTIONS ?? 32),
   users: Number(process.env.BENCH_USERS ?? 1000),
+  merchants: Number(process.env.BENCH_MERCHANTS ?? 100),
   profile: process.env.BENCH_PROFILE === '1',
   nodeArgs: (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
   pipelining: 1,
@@ -175,15 +180,63 @@ async function main(): Promise<void> {
     const hotResult = await runLoad(autocannon, server.url, 'transfers: into one hot account', settings.duration, transferRequest(intoHot), server.pid);
     for (const result of [random, hotResult]) result.ratio_to_baseline = round(result.rps_2xx / base.rps_2xx, 3);
 
+    // 3. The payments sandbox: merchants with API keys (rate limits lifted), then authorize-then-capture.
+    started = performance.now();
+    const merchantKeys = new Array<string>(Math.min(settings.merchants, users.length));
+    await mapLimit(merchantKeys.length, 8, async (i) => {
+      const owner = users[i]!;
+      const merchant = await call(server.url, 'POST', '/v1/merchants', { token: owner.token, body: { name: `Bench merchant ${i}` } });
+      const key = await call(server.url, 'POST', `/v1/merchants/${merchant.json.id}/api-keys`, { token: owner.token, body: { rate_limit_per_minute: 100_000 } });
+      if (key.status !== 201) throw new Error(`api key for merchant ${i}: ${key.status} ${key.text}`);
+      merchantKeys[i] = key.json.secret as string;
+    });
+    log(`created ${merchantKeys.length} merchants with API keys in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    const card = { number: '4242424242424242', exp_month: 12, exp_year: new Date().getUTCFullYear() + 3, cvc: '123' };
+    // Two requests per cycle on each connection: authorize (capture: false), then capture that payment.
+    const authorizeThenCapture = (pickKey: () => string): AutocannonRequest[] => [
+      {
+        method: 'POST',
+        path: '/v1/payments',
+        setupRequest: (request, context) => {
+          context.key = pickKey();
+          return {
+            ...request,
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${String(context.key)}` },
+            body: JSON.stringify({ amount: 100 + Math.floor(Math.random() * 10_000), currency: 'USD', capture: false, card }),
+          };
+        },
+        onResponse: (status, body, context) => {
+          context.payment = status === 201 ? (JSON.parse(body) as { id: string }).id : undefined;
+        },
+      },
+      {
+        method: 'POST',
+        setupRequest: (request, context) => ({
+          ...request,
+          path: `/v1/payments/${String(context.payment ?? 'pay_missing')}/capture`,
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${String(context.key)}` },
+          body: '{}',
+        }),
+      },
+    ];
+    const randomKey = () => merchantKeys[Math.floor(Math.random() * merchantKeys.length)]!;
+    const paymentsMany = await runLoad(autocannon, server.url, `payments: authorize then capture, ${merchantKeys.length} merchants`, settings.duration, authorizeThenCapture(randomKey), server.pid);
+    const paymentsOne = await runLoad(autocannon, server.url, 'payments: authorize then capture, one merchant', settings.duration, authorizeThenCapture(() => merchantKeys[0]!), server.pid);
+    for (const result of [paymentsMany, paymentsOne]) {
+      result.ratio_to_baseline = round(result.rps_2xx / base.rps_2xx, 3);
+      // Each authorization is one of the two requests.
+      result.authorizations_per_second = round(result.rps_2xx / 2, 0);
+    }
+
     started = performance.now();
     const report = await audit(server.url, admin.token);
     const auditMs = performance.now() - started;
     const hotBalance = await wallet(server.url, hot.token);
 
     await server.kill('SIGTERM', 15_000);
-    const profile = settings.profile ? summarizeProfile(profileDir, [random, hotResult]) : undefined;
+    const profile = settings.profile ? summarizeProfile(profileDir, [random, hotResult, paymentsMany, paymentsOne]) : undefined;
 
-    const results = [base, random, hotResult];
+    const results = [base, random, hotResult, paymentsMany, paymentsOne];
     log('');
     log(table(results));
     log('');
@@ -196,6 +249,8 @@ async function main(): Promise<void> {
       ge_half_baseline: random.rps_2xx >= base.rps_2xx / 2,
     };
     log(`targets (random pairs): >=3,000 transfers/s ${mark(targets.rps_ge_3000)}, p95 < 25 ms ${mark(targets.p95_lt_25ms)}, >= half the bare rate ${mark(targets.ge_half_baseline)}`);
+    const authorizations = paymentsMany.authorizations_per_second ?? 0;
+    log(`payments (${merchantKeys.length} merchants): ${authorizations} authorizations/s (each followed by its capture), p95 ${paymentsMany.latency_ms.p95} ms; targets >=4,000/s ${mark(authorizations >= 4000)}, p95 < 50 ms ${mark(paymentsMany.latency_ms.p95 < 50)}, >= half the bare rate ${mark(paymentsMany.rps_2xx >= base.rps_2xx / 2)}`);
     if (profile) {
       log('');
       log(profile.text);
@@ -273,7 +328,7 @@ function processCpuMs(pid: number): number {
 const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
 /** One autocannon run; latency percentiles from every response's own time (autocannon has no p95). */
-function runLoad(autocannon: Autocannon, url: string, name: string, duration: number, request: AutocannonRequest, serverPid: number): Promise<ScenarioResult> {
+function runLoad(autocannon: Autocannon, url: string, name: string, duration: number, request: AutocannonRequest | AutocannonRequest[], serverPid: number): Promise<ScenarioResult> {
   process.stdout.write(`running ${name} for ${duration} s ...\n`);
   const latencies: number[] = [];
   const serverCpu0 = processCpuMs(serverPid);
@@ -282,7 +337,7 @@ function runLoad(autocannon: Autocannon, url: string, name: string, duration: nu
   const start = monotonicUs();
   return new Promise((resolve, reject) => {
     const instance = autocannon(
-      { url, connections: settings.connections, pipelining: settings.pipelining, duration, timeout: 10, requests: [request] },
+      { url, connections: settings.connections, pipelining: settings.pipelining, duration, timeout: 10, requests: Array.isArray(request) ? request : [request] },
       (error, result) => {
         if (error) return reject(error);
         const end = monotonicUs();
