@@ -12,7 +12,7 @@ import type { Clock } from '../kernel/clock.ts';
 import { AppError } from '../kernel/errors.ts';
 import { newId } from '../kernel/ids.ts';
 import { auditLedger } from '../ledger/index.ts';
-import { installationSecret, merchantRoutes, paymentRoutes } from '../payments/index.ts';
+import { disputeRoutes, installationSecret, merchantRoutes, paymentRoutes, settlementRoutes } from '../payments/index.ts';
 import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Store } from '../platform/store.ts';
@@ -48,7 +48,7 @@ const publicPaths = new Set(['/v1/auth/signup', '/v1/auth/login', '/v1/auth/refr
  * plus `Sluice-Merchant`, instead of a user token alone. A prefix matches itself and what lies
  * below it (`/v1/events` and `/v1/events/evt_…`), not longer names (`/v1/eventsx`).
  */
-const merchantPathPrefixes = ['/v1/payments', '/v1/refunds', '/v1/balance', '/v1/test-helpers', '/v1/webhook-endpoints', '/v1/events'];
+const merchantPathPrefixes = ['/v1/payments', '/v1/refunds', '/v1/balance', '/v1/test-helpers', '/v1/webhook-endpoints', '/v1/events', '/v1/settlements', '/v1/disputes'];
 
 export function isMerchantPath(path: string): boolean {
   return merchantPathPrefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
@@ -95,6 +95,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/', walletRoutes({ store: deps.store, clock: deps.clock, config: deps.config, users: deps.identity }));
   app.route('/', merchantRoutes({ store: deps.store, clock: deps.clock }));
   app.route('/', paymentRoutes({ store: deps.store, clock: deps.clock }));
+  app.route('/', settlementRoutes({ store: deps.store, clock: deps.clock }));
+  app.route('/', disputeRoutes({ store: deps.store, clock: deps.clock }));
   app.route('/', webhookRoutes(webhookDepsOf(deps)));
   app.route('/', platformRoutes(deps, metrics));
   deps.extend?.(app);

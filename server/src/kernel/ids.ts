@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 /**
  * Every id the platform mints has a registered prefix and sorts by creation time:
@@ -67,6 +67,19 @@ export function newId(kind: IdKind, now: number = Date.now()): string {
   const ms = Math.max(now, lastTime);
   const random = nextRandom(ms).map((n) => alphabet[n]).join('');
   return `${idPrefixes[kind]}_${encodeTime(ms)}${random}`;
+}
+
+/**
+ * An id derived from what it names rather than minted: the same `seed` gives the same id, so a
+ * retried job writes the same record (a conditional put then refuses the second one). `at` is its
+ * time part, so derived ids still sort by the time they stand for.
+ *
+ * @example derivedId('settlement', Date.UTC(2026, 0, 1), 'mer_…:USD:2026-01-01:pay_…')
+ */
+export function derivedId(kind: IdKind, at: number, seed: string): string {
+  const digest = createHash('sha256').update(`${kind}:${seed}`).digest();
+  const random = [...digest.subarray(0, 16)].map((b) => alphabet[b % 32]).join('');
+  return `${idPrefixes[kind]}_${encodeTime(at)}${random}`;
 }
 
 /** True when `id` is shaped like an id of `kind`. */

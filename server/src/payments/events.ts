@@ -8,6 +8,9 @@ export const paymentEventTypes = [
   'payment.failed',
   'payment.expired',
   'refund.succeeded',
+  'payout.settled',
+  'dispute.created',
+  'dispute.closed',
 ] as const;
 export type PaymentEventType = (typeof paymentEventTypes)[number];
 

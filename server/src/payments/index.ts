@@ -1,7 +1,12 @@
 export { merchantRoutes, paymentRoutes } from './routes.ts';
+export { settlementRoutes } from './settlement-routes.ts';
+export { disputeRoutes } from './dispute-routes.ts';
 export { authenticateApiKey, apiKeySecretPrefix, type ApiKeyGrant } from './api-keys.ts';
 export { getMerchantRecord, merchantAccountId, sandboxNow, type MerchantRecord, type PaymentsDeps } from './merchants.ts';
 export { expireAuthorizations, expireDueAuthorizations, advanceClock } from './transitions.ts';
 export { paymentEventTypes, type PaymentEventType } from './events.ts';
 export { testCards, findTestCard, type TestCard, type TestCardOutcome } from './test-cards.ts';
 export { installationSecret } from './cards.ts';
+export { settleMerchant, listMerchantsDue, settlementTasks, getSettlement, listSettlements } from './settlement.ts';
+export { closeDueDisputes, openDispute } from './disputes.ts';
+export type { Dispute, Settlement } from './model.ts';

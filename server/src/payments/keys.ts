@@ -18,6 +18,16 @@ export const paymentKeys = {
   merchantPayments: (merchantId: string) => `MER#PAYS#${merchantId}`,
   /** gsi2 partition of a merchant's open authorizations, sorted by capture_before. */
   merchantAuthorizations: (merchantId: string) => `MER#AUTHS#${merchantId}`,
+  /** gsi2 partition of a merchant's captured, not yet settled payments, sorted by `<captured_at>#<id>`. */
+  merchantUnsettled: (merchantId: string) => `MER#UNSETTLED#${merchantId}`,
+  settlement: (id: string) => ({ pk: `STL#${id}`, sk: 'STL' }),
+  /** gsi1 partition of a merchant's settlements, sorted by id (so by the day they settle). */
+  merchantSettlements: (merchantId: string) => `MER#STLS#${merchantId}`,
+  dispute: (id: string) => ({ pk: `DP#${id}`, sk: 'DP' }),
+  /** gsi1 partition of a merchant's disputes, sorted by id. */
+  merchantDisputes: (merchantId: string) => `MER#DPS#${merchantId}`,
+  /** gsi2 partition of a merchant's open disputes, sorted by `<evidence_due_by>#<id>`. */
+  merchantOpenDisputes: (merchantId: string) => `MER#DPOPEN#${merchantId}`,
   refund: (id: string) => ({ pk: `RE#${id}`, sk: 'RE' }),
   /** The per-installation secret card fingerprints are keyed with. */
   fingerprintSecret: { pk: 'PAYMENTS#CONFIG', sk: 'FINGERPRINT_SECRET' },

@@ -12,7 +12,10 @@ export const merchantAccountPurposes = ['pending', 'available', 'fees', 'dispute
 export type MerchantAccountPurpose = (typeof merchantAccountPurposes)[number];
 
 /** Ledger codes of sandbox transfers. */
-export const paymentCodes = { charge: 'card_payment', refund: 'card_refund' } as const;
+export const paymentCodes = {
+  charge: 'card_payment', refund: 'card_refund', settlement: 'settlement', settlementFee: 'settlement_fee',
+  dispute: 'dispute', disputeFee: 'dispute_fee', disputeWon: 'dispute_won', disputeLost: 'dispute_lost',
+} as const;
 
 export const createMerchantSchema = z
   .object({ name: z.string().trim().min(1, { error: 'name is required' }).max(200).openapi({ example: 'Acme Coffee' }) })
@@ -178,5 +181,80 @@ export const advanceClockSchema = z
   .openapi('AdvanceClock');
 
 export const advanceClockResultSchema = z
-  .object({ sandbox_time: z.string(), expired_payments: z.array(z.string()) })
+  .object({
+    sandbox_time: z.string(),
+    expired_payments: z.array(z.string()),
+    settlements: z.array(z.string()).openapi({ description: 'Settlements the move fired (captures of sandbox days that ended).' }),
+    closed_disputes: z.array(z.string()).openapi({ description: 'Disputes whose evidence deadline passed: won with evidence, lost without.' }),
+  })
   .openapi('AdvanceClockResult');
+
+/**
+ * Processing fee per settled payment: 2.9% + 30 minor units of what the payment settles
+ * (captured − refunded before settlement). The percentage rounds half up to a whole minor unit
+ * (integer math: `(net * 29 + 500) / 1000`, floored), and the fee is capped at the net, so a
+ * payment never settles below zero; a payment fully refunded before settlement pays no fee.
+ */
+export const settlementFee = { basisPointsTimesTen: 29, fixed: 30 } as const;
+
+export function settlementFeeFor(net: number): number {
+  if (net <= 0) return 0;
+  return Math.min(net, Math.floor((net * settlementFee.basisPointsTimesTen + 500) / 1000) + settlementFee.fixed);
+}
+
+/** Payments settle in batches of at most this many, one ledger transaction (and settlement) each. */
+export const settlementBatchSize = 40;
+
+export const settlementSchema = z
+  .object({
+    id: z.string().openapi({ example: 'stl_01JD3S8Q4X9Z2K7M5N6P8R0T1V' }),
+    object: z.literal('settlement'),
+    merchant: z.string(),
+    currency: z.string(),
+    settlement_date: z.string().openapi({ description: 'The sandbox UTC day (YYYY-MM-DD) whose captures it settles.', example: '2026-01-01' }),
+    gross: z.number().int().openapi({ description: 'Captured less refunded, of its payments.' }),
+    fees: z.number().int(),
+    net: z.number().int().openapi({ description: 'gross − fees: moved from pending to available.' }),
+    payments: z.array(z.string()),
+    created_at: z.string(),
+  })
+  .openapi('Settlement');
+export type Settlement = z.infer<typeof settlementSchema>;
+
+/** What opening a dispute costs the merchant on top of the disputed amount, in minor units; kept even if won. */
+export const disputeFee = 1500;
+
+/** How long the merchant has to answer a dispute, in sandbox time. */
+export const disputeResponseWindowMs = 7 * 24 * 3600 * 1000;
+
+export const disputeStatuses = ['needs_response', 'under_review', 'won', 'lost'] as const;
+export type DisputeStatus = (typeof disputeStatuses)[number];
+
+export const disputeSchema = z
+  .object({
+    id: z.string().openapi({ example: 'dp_01JD3S8Q4X9Z2K7M5N6P8R0T1V' }),
+    object: z.literal('dispute'),
+    merchant: z.string(),
+    payment: z.string(),
+    amount: z.number().int().openapi({ description: 'Withdrawn from the merchant while the dispute is open.' }),
+    fee: z.number().int().openapi({ description: 'The dispute fee, charged when opened and kept whatever the outcome.' }),
+    currency: z.string(),
+    reason: z.string(),
+    status: z.enum(disputeStatuses),
+    evidence: z.object({ text: z.string(), submitted_at: z.string() }).nullable(),
+    evidence_due_by: z.string(),
+    created_at: z.string(),
+    closed_at: z.string().nullable(),
+  })
+  .openapi('Dispute');
+export type Dispute = z.infer<typeof disputeSchema>;
+
+export const disputeEvidenceSchema = z
+  .object({ text: z.string().trim().min(1, { error: 'text is required' }).max(20_000) })
+  .strict()
+  .openapi('DisputeEvidence');
+
+export const openDisputeSchema = z
+  .object({ payment: z.string().min(1).max(200), reason: z.enum(['fraudulent', 'product_not_received', 'duplicate', 'general']).optional() })
+  .strict()
+  .openapi('OpenDispute');

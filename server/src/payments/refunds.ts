@@ -34,15 +34,24 @@ function refundedUpdate(payment: PaymentRecord, amount: number, at: string): Wri
     key: paymentKeys.payment(payment.id),
     add: { amount_refunded: amount },
     set: { updated_at: at },
-    condition: { all: [{ compare: ['status', '=', 'succeeded'] }, { compare: ['amount_refunded', '<=', payment.amount_captured - amount] }] },
+    condition: {
+      all: [
+        { compare: ['status', '=', 'succeeded'] },
+        { compare: ['amount_refunded', '<=', payment.amount_captured - amount] },
+        payment.settlement ? { attributeExists: 'settlement' } : { attributeNotExists: 'settlement' },
+        { attributeNotExists: 'dispute' },
+      ],
+    },
   };
 }
 
 /**
  * Refunds part or all (the default) of what a payment captured and has not yet refunded; may be
- * repeated. The money goes back from the merchant's pending account to the card network. That
- * account has no overdraft flag: once settlement (a later feature) has moved funds to available,
- * a refund may take pending below zero, to be netted by the next settlement.
+ * repeated. The money goes back to the card network from where the payment's funds are: the
+ * merchant's pending account before the payment is settled, its available account after (which
+ * may not overdraw: a refund larger than the available balance is refused with 402). The
+ * payment's update is conditional on that settled state, so a refund racing settlement is judged
+ * again rather than debiting the wrong account.
  */
 export async function createRefund(deps: PaymentsDeps, actor: MerchantActor, input: CreateRefund, respond?: Respond<Refund>): Promise<Refund> {
   const merchant = await requireMerchantRecord(deps, actor.merchantId);
@@ -53,6 +62,7 @@ export async function createRefund(deps: PaymentsDeps, actor: MerchantActor, inp
     if (payment.status !== 'succeeded') {
       throw new AppError('invalid_state_transition', `cannot refund a payment that is ${payment.status}`, { details: { status: payment.status } });
     }
+    if (payment.dispute) throw new AppError('invalid_state_transition', `cannot refund a disputed payment (${payment.dispute})`, { details: { dispute: payment.dispute } });
     const remaining = payment.amount_captured - payment.amount_refunded;
     const amount = input.amount ?? remaining;
     if (amount <= 0 || amount > remaining) {
@@ -66,7 +76,7 @@ export async function createRefund(deps: PaymentsDeps, actor: MerchantActor, inp
     try {
       await createTransfers(deps, [{
         id: newId('transfer', deps.clock.now()),
-        debit_account_id: merchantAccountId(merchant.id, 'pending', currency),
+        debit_account_id: merchantAccountId(merchant.id, payment.settlement ? 'available' : 'pending', currency),
         credit_account_id: systemAccountId('card_network', currency),
         amount,
         currency,

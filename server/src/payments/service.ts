@@ -8,6 +8,7 @@ import { outboxPut } from '../platform/outbox.ts';
 import type { Item, WriteOperation } from '../platform/store.ts';
 import { asCursorError } from '../wallet/service.ts';
 import { checkCard, tokenizeCard } from './cards.ts';
+import { openScriptedDispute } from './disputes.ts';
 import { paymentEvent } from './events.ts';
 import { paymentKeys } from './keys.ts';
 import { ensureMerchantAccounts, getMerchantRecord, merchantAccountId, sandboxNow, type MerchantRecord, type PaymentsDeps } from './merchants.ts';
@@ -30,6 +31,10 @@ export interface PaymentRecord extends Payment {
   hold_id: string | null;
   /** A test card's scripted outcome (`dispute` marks a payment a dispute module will open). */
   sandbox_outcome: TestCardOutcome | null;
+  /** The settlement that paid it out (`stl_…`); null until then. */
+  settlement: string | null;
+  /** Its dispute (`dp_…`), if one was opened; a disputed payment can no longer be refunded. */
+  dispute: string | null;
 }
 
 const paymentFields = [
@@ -42,19 +47,22 @@ export function toPayment(record: PaymentRecord | Item): Payment {
 }
 
 function toPaymentRecord(item: Item): PaymentRecord {
-  return { ...toPayment(item), owner: item.owner as string, hold_id: (item.hold_id as string | null) ?? null, sandbox_outcome: (item.sandbox_outcome as TestCardOutcome | null) ?? null };
+  return { ...toPayment(item), owner: item.owner as string, hold_id: (item.hold_id as string | null) ?? null, sandbox_outcome: (item.sandbox_outcome as TestCardOutcome | null) ?? null, settlement: (item.settlement as string | null | undefined) ?? null, dispute: (item.dispute as string | null | undefined) ?? null };
 }
 
 function paymentPut(payment: PaymentRecord): WriteOperation {
+  // `settlement` and `dispute` are absent until set: settlement, refunds and disputes condition on their existence.
+  const { settlement: _unsettled, dispute: _undisputed, ...stored } = payment;
   return {
     type: 'put',
     item: {
       ...paymentKeys.payment(payment.id),
       entity: 'payment',
-      ...payment,
+      ...stored,
       gsi1pk: paymentKeys.merchantPayments(payment.merchant),
       gsi1sk: payment.id,
       ...(payment.status === 'requires_capture' ? authorizationIndex(payment) : {}),
+      ...(payment.status === 'succeeded' ? unsettledIndex(payment) : {}),
     },
     condition: { attributeNotExists: 'pk' },
   };
@@ -63,6 +71,11 @@ function paymentPut(payment: PaymentRecord): WriteOperation {
 /** Open authorizations sit in the merchant's gsi2 partition by deadline, for the expiry sweep. */
 function authorizationIndex(payment: PaymentRecord) {
   return { gsi2pk: paymentKeys.merchantAuthorizations(payment.merchant), gsi2sk: `${payment.capture_before}#${payment.id}` };
+}
+
+/** Captured payments sit in the merchant's gsi2 unsettled partition by capture time until settled. */
+function unsettledIndex(payment: PaymentRecord) {
+  return { gsi2pk: paymentKeys.merchantUnsettled(payment.merchant), gsi2sk: `${payment.updated_at}#${payment.id}` };
 }
 
 /**
@@ -81,8 +94,10 @@ export function paymentTransition(next: PaymentRecord, from: PaymentStatus): Wri
       canceled_at: next.canceled_at,
       cancellation_reason: next.cancellation_reason,
       updated_at: next.updated_at,
+      // A capture moves the payment from the authorization index to the unsettled one.
+      ...(next.status === 'succeeded' ? unsettledIndex(next) : {}),
     },
-    ...(next.status !== 'requires_capture' ? { remove: ['gsi2pk', 'gsi2sk'] } : {}),
+    ...(next.status !== 'requires_capture' && next.status !== 'succeeded' ? { remove: ['gsi2pk', 'gsi2sk'] } : {}),
     condition: { compare: ['status', '=', from] },
   };
 }
@@ -128,7 +143,7 @@ export async function createPayment(deps: PaymentsDeps, actor: MerchantActor, in
     id, object: 'payment', merchant: merchant.id, owner: actor.ownerId, status: 'failed', amount: input.amount, amount_capturable: 0, amount_captured: 0, amount_refunded: 0,
     currency, card, capture_before: null, review: testCard?.outcome === 'review', description: input.description ?? null, metadata: input.metadata ?? {},
     failure_code: null, decline_code: null, failure_message: null, canceled_at: null, cancellation_reason: null, created_at: isoTime(now), updated_at: isoTime(now),
-    hold_id: null, sandbox_outcome: testCard ? testCard.outcome : null,
+    hold_id: null, sandbox_outcome: testCard ? testCard.outcome : null, settlement: null, dispute: null,
   };
 
   if (testCard?.declineCode) {
@@ -161,6 +176,8 @@ export async function createPayment(deps: PaymentsDeps, actor: MerchantActor, in
     event: paymentEvent(isCaptured ? 'payment.captured' : 'payment.authorized', actor, json),
     operations: () => [paymentPut(payment), ...authorized, ...(respond?.(json) ?? [])],
   });
+  // The dispute card succeeds, then its cardholder disputes it at once (a separate transaction, as a real chargeback arrives later).
+  if (isCaptured && testCard?.outcome === 'dispute') await openScriptedDispute(deps, actor, id);
   return json;
 }
 

@@ -2,10 +2,12 @@ import { isoTime } from '../kernel/clock.ts';
 import { AppError, isAppError } from '../kernel/errors.ts';
 import { newId } from '../kernel/ids.ts';
 import { createTransfers } from '../ledger/index.ts';
+import { closeDueDisputes, openScriptedDispute } from './disputes.ts';
 import { paymentEvent, type PaymentEventType } from './events.ts';
 import { paymentKeys } from './keys.ts';
 import { advanceMerchantClock, allMerchants, sandboxNow, type MerchantRecord, type PaymentsDeps } from './merchants.ts';
 import type { Payment } from './model.ts';
+import { settleMerchant } from './settlement.ts';
 import {
   getPaymentRecord,
   isAuthorizationDue,
@@ -74,6 +76,7 @@ export async function capturePayment(deps: PaymentsDeps, actor: MerchantActor, p
     if (isLostRace(error)) throw await stateError(deps, merchant.id, paymentId, 'capture');
     throw error;
   }
+  if (payment.sandbox_outcome === 'dispute') await openScriptedDispute(deps, actor, payment.id);
   return json;
 }
 
@@ -151,9 +154,15 @@ export async function expireAuthorizations(deps: PaymentsDeps): Promise<number> 
   return count;
 }
 
-/** Moves the merchant's test clock forward and fires what fell due (expiries) before returning. */
-export async function advanceClock(deps: PaymentsDeps, merchantId: string, seconds: number): Promise<{ sandbox_time: string; expired_payments: string[] }> {
+/**
+ * Moves the merchant's test clock forward and fires what fell due before returning: expiries,
+ * dispute deadlines, then settlement of every sandbox day that ended (the same step the
+ * settlement workflow runs); a dispute won returns funds to available, so it goes first.
+ */
+export async function advanceClock(deps: PaymentsDeps, merchantId: string, seconds: number): Promise<{ sandbox_time: string; expired_payments: string[]; settlements: string[]; closed_disputes: string[] }> {
   const merchant = await advanceMerchantClock(deps, merchantId, seconds);
   const expired = await expireDueAuthorizations(deps, merchant);
-  return { sandbox_time: isoTime(sandboxNow(deps, merchant)), expired_payments: expired };
+  const closedDisputes = await closeDueDisputes(deps, merchant);
+  const settlements = await settleMerchant(deps, merchant.id);
+  return { sandbox_time: isoTime(sandboxNow(deps, merchant)), expired_payments: expired, settlements: settlements.map((s) => s.id), closed_disputes: closedDisputes };
 }

@@ -18,6 +18,9 @@ import { registerDeliveryWorker, subscribeWebhooks } from '../../webhooks/index.
 import { createTableIfMissing, DynamoStore } from '../aws/dynamo-store.ts';
 import { subscribeRealtime } from '../../platform/realtime.ts';
 import { LocalRealtime } from './realtime.ts';
+import { schedules } from '../../platform/scheduler.ts';
+import { CronScheduler } from './cron-scheduler.ts';
+import { runSettlementWorkflow } from './settlement-workflow.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import { StoreQueue } from './store-queue.ts';
 
@@ -42,9 +45,10 @@ export interface LocalPlatform {
   realtime: LocalRealtime;
   queue: StoreQueue;
   dispatcher: OutboxDispatcher;
+  scheduler: CronScheduler;
   config: Config;
   clock: Clock;
-  /** Starts the workers: outbox dispatcher, hold expiry. */
+  /** Starts the workers: outbox dispatcher, hold expiry, scheduled jobs (daily settlement). */
   startWorkers(): void;
   /** Stops the workers after their current round, then closes the store. */
   stop(): Promise<void>;
@@ -84,6 +88,9 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     },
   });
 
+  const scheduler = new CronScheduler({ logger: options.logger });
+  scheduler.schedule(schedules.settlement.name, schedules.settlement.cron, () => runSettlementWorkflow({ store: appStore, clock }));
+
   let expiryTimer: NodeJS.Timeout | undefined;
   let expiryRun: Promise<unknown> = Promise.resolve();
   return {
@@ -94,11 +101,13 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     realtime,
     queue,
     dispatcher,
+    scheduler,
     config,
     clock,
     startWorkers() {
       dispatcher.start();
       queue.start();
+      scheduler.start();
       expiryTimer = setInterval(() => {
         expiryRun = Promise.all([expirePendingTransfers({ store: appStore, clock }), expireAuthorizations({ store: appStore, clock })]).catch((error: unknown) =>
           options.logger.error('expiry failed', { error: String(error) }),
@@ -109,6 +118,7 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     async stop() {
       await realtime.closeAll();
       if (expiryTimer) clearInterval(expiryTimer);
+      await scheduler.stop();
       await expiryRun;
       await dispatcher.stop();
       await queue.stop();

@@ -1,0 +1,134 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../../test/app-harness.ts';
+import { expectBooksBalanced } from '../../../test/invariants.ts';
+import { getAccount, systemAccountId } from '../ledger/index.ts';
+import { outboxPendingPartition } from '../platform/outbox.ts';
+import { disputeFee, settlementFeeFor } from './model.ts';
+import { asMerchant, card, createTestMerchant, paymentBody, type TestMerchant } from './test-support.ts';
+
+const disputeCard = '4000000000000259';
+const day = 24 * 3600;
+
+let t: TestApp;
+let merchant: TestMerchant;
+let api: ReturnType<typeof asMerchant>;
+beforeEach(async () => {
+  t = createTestApp();
+  merchant = await createTestMerchant(t);
+  api = asMerchant(t, merchant);
+});
+afterEach(async () => {
+  await expectBooksBalanced(t.store);
+  await t.store.close();
+});
+
+async function balance(): Promise<{ available: number; pending: number }> {
+  const usd = (await api('GET', '/v1/balance')).json.balances.find((b: { currency: string }) => b.currency === 'USD');
+  return { available: usd.available, pending: usd.pending };
+}
+
+async function disputedPayment(amount = 5_000): Promise<{ payment: string; dispute: string }> {
+  const payment = await api('POST', '/v1/payments', paymentBody({ amount, card: card(disputeCard) }));
+  expect(payment.status).toBe(201);
+  const listed = await api('GET', '/v1/disputes');
+  const dispute = listed.json.data.find((d: { payment: string }) => d.payment === payment.json.id);
+  expect(dispute).toBeDefined();
+  return { payment: payment.json.id, dispute: dispute.id };
+}
+
+async function accountPosted(id: string): Promise<number> {
+  const account = await getAccount(t, id);
+  return account!.credits_posted - account!.debits_posted;
+}
+
+/** The merchant's events in the outbox (no dispatcher runs here), with the dispute they carry. */
+async function events(): Promise<Array<{ type: string; data: { object: { id: string; status: string } } }>> {
+  const page = await t.store.query({ index: 'gsi1', partition: outboxPendingPartition });
+  return page.items.map((item) => item.event as { type: string; merchant?: string; data: { object: { id: string; status: string } } }).filter((event) => event.merchant === merchant.id);
+}
+
+describe('disputes', () => {
+  it('opens a dispute when a dispute-card payment succeeds, withdrawing the amount and the fee', async () => {
+    const { payment, dispute } = await disputedPayment(5_000);
+
+    const opened = await api('GET', `/v1/disputes/${dispute}`);
+    expect(opened.json).toMatchObject({ object: 'dispute', payment, amount: 5_000, fee: disputeFee, currency: 'USD', status: 'needs_response', evidence: null, closed_at: null });
+    expect(Date.parse(opened.json.evidence_due_by) - Date.parse(opened.json.created_at)).toBe(7 * day * 1000);
+    expect(await balance()).toEqual({ available: 0, pending: 0 });
+    expect(await accountPosted(`acct_m_${merchant.id}_disputes_USD`)).toBe(5_000);
+    expect(await accountPosted(`acct_m_${merchant.id}_fees_USD`)).toBe(-disputeFee);
+    expect(await accountPosted(systemAccountId('fees', 'USD'))).toBe(disputeFee);
+    expect((await events()).find((e) => e.type === 'dispute.created')?.data.object).toMatchObject({ id: dispute, status: 'needs_response' });
+  });
+
+  it('wins a dispute answered with evidence once the deadline passes: the amount returns, the fee is kept', async () => {
+    const { dispute } = await disputedPayment(5_000);
+    const answered = await api('POST', `/v1/disputes/${dispute}/evidence`, { text: 'Signed delivery receipt attached.' });
+    expect(answered.status).toBe(200);
+    expect(answered.json).toMatchObject({ status: 'under_review', evidence: { text: 'Signed delivery receipt attached.' } });
+
+    expect((await api('POST', '/v1/test-helpers/advance-clock', { seconds: 6 * day })).json.closed_disputes).toEqual([]);
+    const fired = await api('POST', '/v1/test-helpers/advance-clock', { seconds: day + 60 });
+
+    expect(fired.json.closed_disputes).toEqual([dispute]);
+    expect((await api('GET', `/v1/disputes/${dispute}`)).json).toMatchObject({ status: 'won', closed_at: expect.any(String) });
+    expect(await balance()).toEqual({ available: 5_000, pending: 0 });
+    expect(await accountPosted(`acct_m_${merchant.id}_disputes_USD`)).toBe(0);
+    expect((await events()).find((e) => e.type === 'dispute.closed')?.data.object).toMatchObject({ id: dispute, status: 'won' });
+  });
+
+  it('loses a dispute left unanswered past the deadline', async () => {
+    const { dispute } = await disputedPayment(5_000);
+    const fired = await api('POST', '/v1/test-helpers/advance-clock', { seconds: 7 * day + 60 });
+    expect(fired.json.closed_disputes).toEqual([dispute]);
+    expect((await api('GET', `/v1/disputes/${dispute}`)).json.status).toBe('lost');
+    expect(await balance()).toEqual({ available: 0, pending: 0 });
+  });
+
+  it('loses an accepted dispute at once', async () => {
+    const { dispute } = await disputedPayment(5_000);
+    const accepted = await api('POST', `/v1/disputes/${dispute}/accept`);
+    expect(accepted.status).toBe(200);
+    expect(accepted.json.status).toBe('lost');
+    expect(await accountPosted(`acct_m_${merchant.id}_disputes_USD`)).toBe(0);
+  });
+
+  it('refuses illegal transitions with 409', async () => {
+    const { payment, dispute } = await disputedPayment(5_000);
+    expect((await api('POST', '/v1/refunds', { payment })).status).toBe(409);
+    expect((await api('POST', '/v1/test-helpers/disputes', { payment })).status).toBe(409);
+    expect((await api('POST', `/v1/disputes/${dispute}/evidence`, { text: 'receipt' })).status).toBe(200);
+    expect((await api('POST', `/v1/disputes/${dispute}/evidence`, { text: 'again' })).status).toBe(409);
+    expect((await api('POST', `/v1/disputes/${dispute}/accept`)).status).toBe(409);
+    await api('POST', '/v1/test-helpers/advance-clock', { seconds: 8 * day });
+    expect((await api('POST', `/v1/disputes/${dispute}/accept`)).status).toBe(409);
+
+    const late = await disputedPayment(1_000);
+    await api('POST', '/v1/test-helpers/advance-clock', { seconds: 8 * day });
+    expect((await api('POST', `/v1/disputes/${late.dispute}/evidence`, { text: 'too late' })).status).toBe(409);
+  });
+
+  it('opens a dispute on demand and leaves the disputed amount out of settlement', async () => {
+    const ordinary = await api('POST', '/v1/payments', paymentBody({ amount: 3_000 }));
+    const kept = await api('POST', '/v1/payments', paymentBody({ amount: 2_000 }));
+    const opened = await api('POST', '/v1/test-helpers/disputes', { payment: ordinary.json.id });
+    expect(opened.status).toBe(201);
+    expect(opened.json).toMatchObject({ payment: ordinary.json.id, amount: 3_000, status: 'needs_response' });
+
+    const fired = await api('POST', '/v1/test-helpers/advance-clock', { seconds: day + 60 });
+
+    expect(fired.json.settlements).toHaveLength(1);
+    const settlement = (await api('GET', `/v1/settlements/${fired.json.settlements[0]}`)).json;
+    expect(settlement).toMatchObject({ gross: 2_000, fees: settlementFeeFor(2_000) });
+    expect([...settlement.payments].sort()).toEqual([ordinary.json.id, kept.json.id].sort());
+    expect(await balance()).toEqual({ available: 2_000 - settlementFeeFor(2_000), pending: 0 });
+  });
+
+  it('hides another merchant\'s disputes and payments', async () => {
+    const { payment, dispute } = await disputedPayment(1_000);
+    const other = asMerchant(t, await createTestMerchant(t));
+    expect((await other('GET', `/v1/disputes/${dispute}`)).status).toBe(404);
+    expect((await other('POST', `/v1/disputes/${dispute}/accept`)).status).toBe(404);
+    expect((await other('POST', '/v1/test-helpers/disputes', { payment })).status).toBe(404);
+  });
+});

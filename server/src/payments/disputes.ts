@@ -1,0 +1,243 @@
+import { isoTime } from '../kernel/clock.ts';
+import { AppError, isAppError } from '../kernel/errors.ts';
+import { derivedId, newId } from '../kernel/ids.ts';
+import type { Currency } from '../kernel/money.ts';
+import { createTransfers, ensureSystemAccount, systemAccountId } from '../ledger/index.ts';
+import type { Item, WriteOperation } from '../platform/store.ts';
+import { asCursorError } from '../wallet/service.ts';
+import { paymentEvent } from './events.ts';
+import { paymentKeys } from './keys.ts';
+import { merchantAccountId, sandboxNow, type MerchantRecord, type PaymentsDeps } from './merchants.ts';
+import { disputeFee, disputeResponseWindowMs, paymentCodes, type Dispute, type DisputeStatus } from './model.ts';
+import { getPaymentRecord, requireMerchantRecord, type MerchantActor, type PaymentRecord, type Respond } from './service.ts';
+
+/**
+ * Disputes (chargebacks) in the sandbox. Opening one withdraws what the payment still holds
+ * (captured − refunded) from where its funds sit (pending before settlement, available after)
+ * into the merchant's `disputes` account, and charges `disputeFee` from the merchant's `fees`
+ * account to the platform's fees account (the merchant's `fees` account runs negative: fees owed,
+ * not yet netted against payouts). A payment has at most one dispute (its id derives from the
+ * payment) and, once disputed, can no longer be refunded; settlement leaves the disputed amount out.
+ *
+ * Outcome: `accept` loses at once (funds go to the card network); at `evidence_due_by` (7 sandbox
+ * days) a dispute with evidence (`under_review`) is won — the amount returns to the merchant's
+ * available balance, the fee is kept — and one without (`needs_response`) is lost. Every move is a
+ * ledger transaction with the dispute's conditional status change, so it happens once.
+ */
+
+export function toDispute(item: Item): Dispute {
+  return {
+    id: item.id as string,
+    object: 'dispute',
+    merchant: item.merchant as string,
+    payment: item.payment as string,
+    amount: item.amount as number,
+    fee: item.fee as number,
+    currency: item.currency as string,
+    reason: item.reason as string,
+    status: item.status as DisputeStatus,
+    evidence: (item.evidence as Dispute['evidence'] | undefined) ?? null,
+    evidence_due_by: item.evidence_due_by as string,
+    created_at: item.created_at as string,
+    closed_at: (item.closed_at as string | null | undefined) ?? null,
+  };
+}
+
+function isLostRace(error: unknown): boolean {
+  return isAppError(error) && error.code === 'conflict';
+}
+
+/**
+ * Opens a dispute on a succeeded payment (the dispute test card does so at capture; the
+ * test-helpers route does so on demand). 409 when the payment is not succeeded, already disputed
+ * or fully refunded; 402 when a settled payment's amount exceeds the available balance.
+ */
+export async function openDispute(deps: PaymentsDeps, actor: MerchantActor, paymentId: string, reason = 'fraudulent', respond?: Respond<Dispute>): Promise<Dispute> {
+  const merchant = await requireMerchantRecord(deps, actor.merchantId);
+  const payment = await getPaymentRecord(deps, merchant.id, paymentId).catch((error: unknown) => {
+    throw isAppError(error) && error.code === 'not_found' ? new AppError('not_found', `no payment ${paymentId}`, { param: 'payment' }) : error;
+  });
+  const amount = payment.amount_captured - payment.amount_refunded;
+  if (payment.status !== 'succeeded' || payment.dispute || amount <= 0) {
+    throw new AppError('invalid_state_transition', payment.dispute ? `payment ${payment.id} is already disputed` : `cannot dispute a payment that is ${payment.status}${amount <= 0 ? ' and fully refunded' : ''}`, { details: { status: payment.status } });
+  }
+  const now = sandboxNow(deps, merchant);
+  const dispute: Dispute = {
+    id: derivedId('dispute', now, payment.id),
+    object: 'dispute',
+    merchant: merchant.id,
+    payment: payment.id,
+    amount,
+    fee: disputeFee,
+    currency: payment.currency,
+    reason,
+    status: 'needs_response',
+    evidence: null,
+    evidence_due_by: isoTime(now + disputeResponseWindowMs),
+    created_at: isoTime(now),
+    closed_at: null,
+  };
+  const currency = payment.currency as Currency;
+  await ensureSystemAccount(deps, 'fees', currency);
+  const metadata = { dispute: dispute.id, payment: payment.id, merchant: merchant.id };
+  try {
+    await createTransfers(deps, [
+      { id: newId('transfer', deps.clock.now()), debit_account_id: merchantAccountId(merchant.id, payment.settlement ? 'available' : 'pending', currency), credit_account_id: merchantAccountId(merchant.id, 'disputes', currency), amount, currency, code: paymentCodes.dispute, metadata },
+      { id: newId('transfer', deps.clock.now()), debit_account_id: merchantAccountId(merchant.id, 'fees', currency), credit_account_id: systemAccountId('fees', currency), amount: disputeFee, currency, code: paymentCodes.disputeFee, metadata },
+    ], {
+      event: paymentEvent('dispute.created', actor, dispute),
+      operations: () => [
+        {
+          type: 'put',
+          item: {
+            ...paymentKeys.dispute(dispute.id), entity: 'dispute', ...dispute,
+            gsi1pk: paymentKeys.merchantDisputes(merchant.id), gsi1sk: dispute.id,
+            gsi2pk: paymentKeys.merchantOpenDisputes(merchant.id), gsi2sk: `${dispute.evidence_due_by}#${dispute.id}`,
+          },
+          condition: { attributeNotExists: 'pk' },
+        },
+        disputedUpdate(payment, dispute),
+        ...(respond?.(dispute) ?? []),
+      ],
+    });
+  } catch (error) {
+    if (isLostRace(error)) throw new AppError('invalid_state_transition', `payment ${payment.id} changed while the dispute was opened`, { details: { status: payment.status } });
+    throw error;
+  }
+  return dispute;
+}
+
+/** Marks the payment disputed only while it is as read: unrefunded further, settled or not as it was. */
+function disputedUpdate(payment: PaymentRecord, dispute: Dispute): WriteOperation {
+  return {
+    type: 'update',
+    key: paymentKeys.payment(payment.id),
+    set: { dispute: dispute.id, ...(payment.settlement ? {} : { amount_disputed: dispute.amount }) },
+    condition: {
+      all: [
+        { attributeNotExists: 'dispute' },
+        { compare: ['status', '=', 'succeeded'] },
+        { compare: ['amount_refunded', '=', payment.amount_refunded] },
+        payment.settlement ? { attributeExists: 'settlement' } : { attributeNotExists: 'settlement' },
+      ],
+    },
+  };
+}
+
+/** Opens the dispute the dispute test card scripts; a payment already disputed is left alone. */
+export async function openScriptedDispute(deps: PaymentsDeps, actor: MerchantActor, paymentId: string): Promise<void> {
+  try {
+    await openDispute(deps, actor, paymentId, 'fraudulent');
+  } catch (error) {
+    if (!(isAppError(error) && error.code === 'invalid_state_transition')) throw error;
+  }
+}
+
+export async function getDispute(deps: PaymentsDeps, merchantId: string, disputeId: string): Promise<Dispute> {
+  const item = await deps.store.get(paymentKeys.dispute(disputeId));
+  if (!item || item.merchant !== merchantId) throw new AppError('not_found', `no dispute ${disputeId}`, { param: 'id' });
+  return toDispute(item);
+}
+
+/** The merchant's disputes, newest first. */
+export async function listDisputes(deps: PaymentsDeps, merchantId: string, options: { limit: number; cursor?: string }): Promise<{ data: Dispute[]; next_cursor: string | undefined }> {
+  try {
+    const page = await deps.store.query({ index: 'gsi1', partition: paymentKeys.merchantDisputes(merchantId), direction: 'desc', limit: options.limit, ...(options.cursor ? { cursor: options.cursor } : {}) });
+    return { data: page.items.map(toDispute), next_cursor: page.cursor };
+  } catch (error) {
+    throw asCursorError(error);
+  }
+}
+
+function illegal(dispute: Dispute, action: string): AppError {
+  return new AppError('invalid_state_transition', `cannot ${action} a dispute that is ${dispute.status}`, { details: { status: dispute.status } });
+}
+
+/** Submits evidence, once, while the dispute needs a response and before its deadline. */
+export async function submitDisputeEvidence(deps: PaymentsDeps, actor: MerchantActor, disputeId: string, text: string): Promise<Dispute> {
+  const merchant = await requireMerchantRecord(deps, actor.merchantId);
+  const dispute = await getDispute(deps, merchant.id, disputeId);
+  const now = sandboxNow(deps, merchant);
+  if (dispute.status !== 'needs_response') throw illegal(dispute, 'submit evidence for');
+  if (Date.parse(dispute.evidence_due_by) <= now) throw new AppError('invalid_state_transition', `the evidence was due by ${dispute.evidence_due_by}`, { details: { status: dispute.status } });
+  const next: Dispute = { ...dispute, status: 'under_review', evidence: { text, submitted_at: isoTime(now) } };
+  try {
+    await deps.store.transact([{
+      type: 'update',
+      key: paymentKeys.dispute(dispute.id),
+      set: { status: next.status, evidence: next.evidence },
+      condition: { compare: ['status', '=', 'needs_response'] },
+    }]);
+  } catch (error) {
+    if (error instanceof Error && error.name === 'TransactionCanceledError') throw illegal(await getDispute(deps, merchant.id, disputeId), 'submit evidence for');
+    throw error;
+  }
+  return next;
+}
+
+/** Accepts the dispute: lost at once. */
+export async function acceptDispute(deps: PaymentsDeps, actor: MerchantActor, disputeId: string, respond?: Respond<Dispute>): Promise<Dispute> {
+  const merchant = await requireMerchantRecord(deps, actor.merchantId);
+  const dispute = await getDispute(deps, merchant.id, disputeId);
+  if (dispute.status !== 'needs_response') throw illegal(dispute, 'accept');
+  const closed = await closeDispute(deps, merchant, dispute, 'lost', respond);
+  if (!closed) throw illegal(await getDispute(deps, merchant.id, disputeId), 'accept');
+  return closed;
+}
+
+/**
+ * Closes an open dispute as `outcome`, conditional on its status being the one read: won returns
+ * the amount to available, lost sends it to the card network. Undefined when another change
+ * closed or answered it first.
+ */
+async function closeDispute(deps: PaymentsDeps, merchant: MerchantRecord, dispute: Dispute, outcome: 'won' | 'lost', respond?: Respond<Dispute>): Promise<Dispute | undefined> {
+  const currency = dispute.currency as Currency;
+  const closed: Dispute = { ...dispute, status: outcome, closed_at: isoTime(sandboxNow(deps, merchant)) };
+  try {
+    await createTransfers(deps, [{
+      id: newId('transfer', deps.clock.now()),
+      debit_account_id: merchantAccountId(merchant.id, 'disputes', currency),
+      credit_account_id: outcome === 'won' ? merchantAccountId(merchant.id, 'available', currency) : systemAccountId('card_network', currency),
+      amount: dispute.amount,
+      currency,
+      code: outcome === 'won' ? paymentCodes.disputeWon : paymentCodes.disputeLost,
+      metadata: { dispute: dispute.id, payment: dispute.payment, merchant: merchant.id },
+    }], {
+      event: paymentEvent('dispute.closed', { merchantId: merchant.id, ownerId: merchant.owner }, closed),
+      operations: () => [
+        {
+          type: 'update',
+          key: paymentKeys.dispute(dispute.id),
+          set: { status: closed.status, closed_at: closed.closed_at },
+          remove: ['gsi2pk', 'gsi2sk'],
+          condition: { compare: ['status', '=', dispute.status] },
+        },
+        ...(respond?.(closed) ?? []),
+      ],
+    });
+    return closed;
+  } catch (error) {
+    if (isLostRace(error)) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Closes the merchant's disputes whose evidence deadline passed on its test clock: won with
+ * evidence, lost without. Returns the ids this call closed.
+ */
+export async function closeDueDisputes(deps: PaymentsDeps, merchant: MerchantRecord): Promise<string[]> {
+  const closed: string[] = [];
+  const now = sandboxNow(deps, merchant);
+  let cursor: string | undefined;
+  do {
+    const page = await deps.store.query({ index: 'gsi2', partition: paymentKeys.merchantOpenDisputes(merchant.id), sort: { op: '<', value: isoTime(now + 1) }, limit: 100, ...(cursor ? { cursor } : {}) });
+    for (const item of page.items) {
+      const dispute = toDispute(item);
+      if (dispute.status !== 'needs_response' && dispute.status !== 'under_review') continue;
+      if (await closeDispute(deps, merchant, dispute, dispute.status === 'under_review' ? 'won' : 'lost')) closed.push(dispute.id);
+    }
+    cursor = page.cursor;
+  } while (cursor);
+  return closed;
+}
