@@ -1,10 +1,11 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { createBrowserRouter, Navigate, RouterProvider, useLocation } from 'react-router';
 import { Toaster } from 'sonner';
 import { ApiError } from './api/client.ts';
 import { useSession } from './api/session.ts';
 import { Layout } from './components/layout.tsx';
+import { Loading } from './components/ui/states.tsx';
 import { ActivityPage } from './pages/activity/activity-page.tsx';
 import { AuditPage } from './pages/audit/audit-page.tsx';
 import { HomePage } from './pages/home/home-page.tsx';
@@ -25,6 +26,9 @@ export function createQueryClient(): QueryClient {
     },
   });
 }
+
+/** The developer section is its own chunk: wallet users never download it. */
+const DevelopersSection = lazy(() => import('./pages/developers/developers-section.tsx'));
 
 function RequireSession({ children }: { children: ReactNode }) {
   const session = useSession();
@@ -49,6 +53,14 @@ const router = createBrowserRouter([
       { path: 'requests', element: <RequestsPage /> },
       { path: 'activity', element: <ActivityPage /> },
       { path: 'admin/audit', element: <AuditPage /> },
+      {
+        path: 'developers/*',
+        element: (
+          <Suspense fallback={<Loading label="Loading developer tools…" />}>
+            <DevelopersSection />
+          </Suspense>
+        ),
+      },
       { path: '*', element: <Navigate to="/" replace /> },
     ],
   },

@@ -7,6 +7,8 @@ export class ApiError extends Error {
   readonly code: string;
   /** The request field the error is about (`amount`, `to` …), when the server names one. */
   readonly param: string | undefined;
+  /** The whole error object, for fields some errors add (a decline's `decline_code`, `payment_id`). */
+  readonly details: Record<string, unknown>;
 
   constructor(status: number, body: { type?: string; code?: string; message?: string; param?: string } | undefined) {
     super(body?.message ?? `Request failed (${status})`);
@@ -15,11 +17,14 @@ export class ApiError extends Error {
     this.type = body?.type ?? 'api_error';
     this.code = body?.code ?? 'unknown';
     this.param = body?.param;
+    this.details = { ...(body ?? {}) };
   }
 }
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** Extra request headers (the dashboard names the merchant it acts as in `Sluice-Merchant`). */
+  headers?: Record<string, string>;
   body?: unknown;
   /** Sent as `Idempotency-Key`, so a retried money movement happens once. */
   idempotencyKey?: string;
@@ -41,7 +46,7 @@ export interface Page<T> {
  */
 export async function apiFetch<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const send = async (token: string | null) => {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
     if (token) headers.authorization = `Bearer ${token}`;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;

@@ -35,6 +35,16 @@ describe('applyRealtimeMessage', () => {
     expect(toast.success).toHaveBeenCalledWith('Your request for $5.00 was paid');
   });
 
+  it('refetches the developer pages on a payments sandbox event, without a toast', () => {
+    const queryClient = new QueryClient();
+    const keys = invalidatedKeys(queryClient);
+    applyRealtimeMessage(queryClient, { type: 'payment.captured', data: { object: { id: 'pay_1', object: 'payment' } } }, 'usr_bob');
+    applyRealtimeMessage(queryClient, { type: 'refund.succeeded', data: { object: { id: 're_1', object: 'refund' } } }, 'usr_bob');
+    expect(keys()).toEqual(['developer', 'developer']);
+    expect(toast).not.toHaveBeenCalled();
+    expect(toast.success).not.toHaveBeenCalled();
+  });
+
   it('ignores unknown event types', () => {
     const queryClient = new QueryClient();
     const keys = invalidatedKeys(queryClient);

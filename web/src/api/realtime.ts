@@ -4,6 +4,7 @@ import { toast } from 'sonner';
 import { formatAmount } from '../lib/money.ts';
 import { knownContact } from '../lib/contacts.ts';
 import { activityKeys } from './activity.ts';
+import { developerRoot } from './merchants.ts';
 import { paymentRequestKeys, type PaymentRequest } from './payment-requests.ts';
 import { freshAccessToken, getSession, refreshSession, subscribeSession } from './session.ts';
 import { transferKeys, type WalletTransfer } from './transfers.ts';
@@ -55,6 +56,8 @@ export function applyRealtimeMessage(queryClient: QueryClient, message: Realtime
       return;
     }
     default:
+      // Payments sandbox events reach their merchant's owner: refresh the developer pages.
+      if (/^(payment|refund|dispute|payout)\./.test(message.type)) invalidate(developerRoot);
       return;
   }
 }

@@ -11,6 +11,7 @@ const links = [
   { to: '/request', label: 'Request' },
   { to: '/requests', label: 'Requests' },
   { to: '/activity', label: 'Activity' },
+  { to: '/developers', label: 'Developers' },
 ];
 
 /** The signed-in shell: navigation, sign out, and the live connection. */

@@ -1,0 +1,252 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot, startServer, type ServerProcess } from '../server-process.ts';
+
+/**
+ * The developer pages end to end: a developer signs up through the UI, creates a sandbox
+ * merchant, an API key and a webhook endpoint pointing at a receiver in this test, takes a
+ * declined and an authorized test payment, captures and refunds it, and sees the events in the
+ * feed and the 2xx deliveries in the endpoint's log. Real server process, Debian's Chromium.
+ */
+
+const chromiumPath = '/usr/bin/chromium';
+const distDir = join(repoRoot, 'web/dist');
+const screenshotDir = join(repoRoot, 'docs/screenshots');
+const password = 'correct horse battery staple';
+const waitMs = 15_000;
+const desktop = { width: 1280, height: 800 };
+const phone = { width: 390, height: 844 };
+const run = Date.now().toString(36);
+const developer = { name: 'Dev', email: `dev-${run}@example.com` };
+
+interface Received {
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+let server: ServerProcess;
+let base: string;
+let browser: Browser;
+let receiver: Server;
+let receiverUrl: string;
+const received: Received[] = [];
+const contexts: BrowserContext[] = [];
+const problems: string[] = [];
+
+async function newPage(viewport = desktop): Promise<Page> {
+  const context = await browser.newContext({ viewport, baseURL: base });
+  context.setDefaultTimeout(waitMs);
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    // A declined card is a 402 answer, which Chromium logs as a failed resource load.
+    if (message.type() === 'error' && !/status of 402/.test(message.text())) problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  // API errors other than the expected decline, so a failure names the server's answer.
+  page.on('response', (response) => {
+    if (response.url().includes('/v1/') && response.status() >= 400 && response.status() !== 402) {
+      void response.text().then(
+        (body) => problems.push(`${response.request().method()} ${new URL(response.url()).pathname} → ${response.status()} ${body.slice(0, 300)}`),
+        () => undefined,
+      );
+    }
+  });
+  return page;
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  for (const [label, viewport] of [['desktop', desktop], ['phone', phone]] as const) {
+    await page.setViewportSize(viewport);
+    await page.screenshot({ path: join(screenshotDir, `${name}-${label}.png`), fullPage: label === 'desktop' });
+  }
+  await page.setViewportSize(desktop);
+}
+
+beforeAll(async () => {
+  if (!existsSync(join(distDir, 'index.html'))) {
+    const { build } = await import('vite');
+    await build({ configFile: join(repoRoot, 'web/vite.config.ts'), logLevel: 'warn' });
+  }
+  await mkdir(screenshotDir, { recursive: true });
+  receiver = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      received.push({ path: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('{"received":true}');
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/sluice/webhooks`;
+  server = await startServer();
+  base = server.url;
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    timeout: 30_000,
+  });
+}, 120_000);
+
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => undefined);
+  await browser?.close().catch(() => undefined);
+  await server?.dispose();
+  await new Promise<void>((resolve) => (receiver ? receiver.close(() => resolve()) : resolve()));
+}, 60_000);
+
+const receivedTypes = () => received.map((r) => (JSON.parse(r.body) as { type?: string }).type);
+
+describe('developer dashboard', () => {
+  let page: Page;
+  let merchantPath: string;
+
+  it('signs up, creates a merchant and lands on its overview', async () => {
+    page = await newPage();
+    await page.goto('/signup');
+    await page.getByLabel('Name').fill(developer.name);
+    await page.getByLabel('Email').fill(developer.email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    await page.getByRole('heading', { name: `Hi, ${developer.name}` }).waitFor();
+
+    await page.getByRole('link', { name: 'Developers', exact: true }).first().click();
+    await page.getByText('No merchants yet').waitFor();
+    await shoot(page, 'developers-merchants');
+    await page.getByLabel('Merchant name').fill('Acme Coffee');
+    await page.getByRole('button', { name: 'Create merchant' }).click();
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    expect(page.url()).toMatch(/\/developers\/mer_[0-9A-Za-z]+$/);
+    merchantPath = new URL(page.url()).pathname;
+    await expect.poll(() => page.getByTestId('merchant-name').textContent(), { timeout: waitMs }).toBe('Acme Coffee');
+  });
+
+  it('creates an API key whose secret is shown once', async () => {
+    await page.getByRole('link', { name: 'API keys' }).click();
+    await page.getByLabel(/Key name/).fill('checkout server');
+    await page.getByRole('button', { name: 'Create secret key' }).click();
+    const dialog = page.getByRole('dialog');
+    await expect.poll(() => dialog.getByTestId('secret').textContent(), { timeout: waitMs }).toMatch(/^sk_test_/);
+    const secret = (await dialog.getByTestId('secret').textContent()) ?? '';
+    await shoot(page, 'developers-api-key-secret');
+    await dialog.getByRole('button', { name: 'I have saved it' }).click();
+    await page.getByTestId('api-key').first().waitFor();
+    expect(await page.getByTestId('api-key').first().textContent()).toContain(`sk_test_…${secret.slice(-4)}`);
+    expect(await page.content()).not.toContain(secret);
+    // The key works against the API.
+    const balance = await fetch(`${base}/v1/balance`, { headers: { authorization: `Bearer ${secret}` } });
+    expect(balance.status).toBe(200);
+    await shoot(page, 'developers-api-keys');
+  });
+
+  it('adds a webhook endpoint pointing at the receiver', async () => {
+    await page.getByRole('link', { name: 'Webhooks' }).click();
+    await page.getByLabel('Endpoint URL').fill(receiverUrl);
+    await page.getByRole('button', { name: 'Select all' }).click();
+    await page.getByRole('button', { name: 'Add endpoint' }).click();
+    const dialog = page.getByRole('dialog');
+    await expect.poll(() => dialog.getByTestId('secret').textContent(), { timeout: waitMs }).toMatch(/^whsec_/);
+    await dialog.getByRole('button', { name: 'I have saved it' }).click();
+    await page.getByTestId('webhook-endpoint').first().waitFor();
+    expect(await page.getByTestId('webhook-endpoint').first().textContent()).toContain(receiverUrl);
+    await shoot(page, 'developers-webhooks');
+  });
+
+  it('makes a declined test payment and an authorization', async () => {
+    await page.getByRole('link', { name: 'Test payment' }).click();
+    await page.waitForURL(/\/test-payment$/);
+    await page.getByLabel('Amount').fill('12.50');
+    await page.getByRole('button', { name: /Use Generic decline card/ }).click();
+    await page.getByRole('button', { name: 'Pay' }).click();
+    const result = page.getByTestId('payment-result');
+    await expect.poll(() => result.textContent(), { timeout: waitMs }).toContain('generic_decline');
+    expect(await result.textContent()).toContain('Declined');
+
+    await page.getByRole('button', { name: /Use Success card/ }).click();
+    await page.getByLabel('Capture immediately').uncheck();
+    await page.getByRole('button', { name: 'Pay' }).click();
+    await expect.poll(() => result.textContent(), { timeout: waitMs }).toContain('requires_capture');
+    await shoot(page, 'developers-test-payment');
+    await result.getByRole('link', { name: /View payment/ }).click();
+    await page.getByRole('heading', { name: '$12.50' }).waitFor();
+    await expect.poll(() => page.getByTestId('payment-status').textContent(), { timeout: waitMs }).toBe('Requires capture');
+  });
+
+  it('captures part and refunds part of it in the dashboard', async () => {
+    await page.getByRole('button', { name: 'Capture', exact: true }).click();
+    let dialog = page.getByRole('dialog');
+    await dialog.getByLabel(/Amount/).fill('10.00');
+    await dialog.getByRole('button', { name: 'Capture', exact: true }).click();
+    await expect.poll(() => page.getByTestId('payment-status').textContent(), { timeout: waitMs }).toBe('Succeeded');
+    expect(await page.getByTestId('amount-captured').textContent()).toBe('$10.00');
+
+    await page.getByRole('button', { name: 'Refund', exact: true }).click();
+    dialog = page.getByRole('dialog');
+    // More than captured is refused on the field, before any request.
+    await dialog.getByLabel(/Amount/).fill('11');
+    await dialog.getByRole('button', { name: 'Refund', exact: true }).click();
+    await dialog.getByText('At most $10.00', { exact: true }).first().waitFor();
+    await dialog.getByLabel(/Amount/).fill('4');
+    await dialog.getByRole('button', { name: 'Refund', exact: true }).click();
+    await expect.poll(() => page.getByTestId('amount-refunded').textContent(), { timeout: waitMs }).toBe('$4.00');
+    await expect.poll(async () => (await page.getByTestId('timeline-event').allTextContents()).join(' '), { timeout: waitMs }).toContain('refund.succeeded');
+    const timeline = (await page.getByTestId('timeline-event').allTextContents()).join(' ');
+    expect(timeline).toContain('payment.authorized');
+    expect(timeline).toContain('payment.captured');
+    await shoot(page, 'developers-payment');
+
+    await page.getByRole('link', { name: 'Payments', exact: true }).click();
+    await expect.poll(() => page.getByTestId('payment-row').count(), { timeout: waitMs }).toBe(2);
+    await page.getByLabel('Status').selectOption('failed');
+    await expect.poll(() => page.getByTestId('payment-row').count(), { timeout: waitMs }).toBe(1);
+    expect(await page.getByTestId('payment-row').first().textContent()).toContain('generic_decline');
+    await page.getByLabel('Status').selectOption('');
+    await shoot(page, 'developers-payments');
+  });
+
+  it('shows the events in the live feed', async () => {
+    await page.getByRole('link', { name: 'Events' }).click();
+    const feed = async () => (await page.getByTestId('event').allTextContents()).join(' ');
+    await expect.poll(feed, { timeout: waitMs }).toContain('refund.succeeded');
+    for (const type of ['payment.failed', 'payment.authorized', 'payment.captured']) expect(await feed()).toContain(type);
+    await shoot(page, 'developers-events');
+  });
+
+  it('delivers the events to the receiver and logs the 2xx answers', async () => {
+    await expect.poll(receivedTypes, { timeout: waitMs }).toEqual(expect.arrayContaining(['payment.failed', 'payment.authorized', 'payment.captured', 'refund.succeeded']));
+    for (const request of received) expect(Object.keys(request.headers).some((name) => /signature/i.test(name))).toBe(true);
+
+    await page.getByRole('link', { name: 'Webhooks' }).click();
+    await page.getByTestId('webhook-endpoint').first().click();
+    await page.getByRole('heading', { name: 'Webhook endpoint' }).waitFor();
+    await expect.poll(() => page.getByTestId('attempt-status').count(), { timeout: waitMs }).toBeGreaterThanOrEqual(4);
+    const statuses = await page.getByTestId('attempt-status').allTextContents();
+    expect(statuses.every((s) => s.trim() === '200')).toBe(true);
+    const log = (await page.getByRole('list', { name: 'Deliveries' }).textContent()) ?? '';
+    expect(log).toContain('{"received":true}');
+    await expect.poll(async () => (await page.getByRole('list', { name: 'Deliveries' }).textContent()) ?? '', { timeout: waitMs }).toContain('refund.succeeded');
+
+    await page.getByRole('button', { name: 'Send test event' }).click();
+    await expect.poll(receivedTypes, { timeout: waitMs }).toContain('test.webhook');
+    await shoot(page, 'developers-webhook-endpoint');
+  });
+
+  it('shows the balance and moves the test clock', async () => {
+    await page.goto(merchantPath);
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await expect.poll(() => page.getByTestId('merchant-balance-USD').textContent(), { timeout: waitMs }).toContain('$6.00');
+    const before = await page.getByTestId('sandbox-time').textContent();
+    await page.getByRole('button', { name: '+1 day' }).click();
+    await expect.poll(() => page.getByTestId('sandbox-time').textContent(), { timeout: waitMs }).not.toBe(before);
+    await shoot(page, 'developers-overview');
+    expect(problems).toEqual([]);
+  });
+});

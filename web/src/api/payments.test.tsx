@@ -1,0 +1,48 @@
+import { act, cleanup, renderHook, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { mockFetch, signInTestUser, withQueryClient } from '../test-support.tsx';
+import { paymentKeys, useCapturePayment, usePayments } from './payments.ts';
+import { setSession } from './session.ts';
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+  setSession(null);
+});
+
+const page = { data: [{ id: 'pay_1', status: 'succeeded' }], has_more: true, next_cursor: 'cur_1' };
+
+describe('usePayments', () => {
+  it('lists as the merchant with the status filter and cursor, under the merchant\'s key', async () => {
+    signInTestUser('token-a');
+    const { calls } = mockFetch([{ method: 'GET', path: '/v1/payments', respond: () => ({ status: 200, body: page }) }]);
+    const { wrapper, queryClient } = withQueryClient();
+    const { result } = renderHook(() => usePayments('mer_1', { status: 'requires_capture', cursor: 'cur_0' }), { wrapper });
+    await waitFor(() => expect(result.current.isSuccess).toBe(true));
+    expect(result.current.data).toEqual(page);
+    const url = new URL(calls[0]!.url, 'http://x');
+    expect(url.pathname).toBe('/v1/payments');
+    expect(url.searchParams.get('status')).toBe('requires_capture');
+    expect(url.searchParams.get('starting_after')).toBe('cur_0');
+    expect(calls[0]!.headers.get('sluice-merchant')).toBe('mer_1');
+    expect(calls[0]!.headers.get('authorization')).toBe('Bearer token-a');
+    expect(queryClient.getQueryData(paymentKeys.list('mer_1', { status: 'requires_capture', cursor: 'cur_0' }))).toEqual(page);
+  });
+
+  it('refetches the merchant\'s payments after a capture', async () => {
+    signInTestUser();
+    let listed = 0;
+    const { calls } = mockFetch([
+      { method: 'GET', path: '/v1/payments', respond: () => ((listed += 1), { status: 200, body: page }) },
+      { method: 'POST', path: '/v1/payments/pay_1/capture', respond: () => ({ status: 200, body: { id: 'pay_1', status: 'succeeded' } }) },
+    ]);
+    const { wrapper } = withQueryClient();
+    const { result } = renderHook(() => ({ list: usePayments('mer_1', {}), capture: useCapturePayment('mer_1', 'pay_1') }), { wrapper });
+    await waitFor(() => expect(result.current.list.isSuccess).toBe(true));
+    await act(() => result.current.capture.mutateAsync({ amount: 500, idempotencyKey: 'k1' }));
+    await waitFor(() => expect(listed).toBe(2));
+    const capture = calls.find((c) => c.method === 'POST')!;
+    expect(capture.body).toEqual({ amount: 500 });
+    expect(capture.headers.get('idempotency-key')).toBe('k1');
+  });
+});

@@ -1,0 +1,144 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { Page } from './client.ts';
+import { developerRoot, merchantFetch, merchantKeys } from './merchants.ts';
+
+export const paymentStatuses = ['requires_capture', 'succeeded', 'canceled', 'failed'] as const;
+export type PaymentStatus = (typeof paymentStatuses)[number];
+
+/** A sandbox card payment (`/v1/payments`). */
+export interface Payment {
+  id: string;
+  object: 'payment';
+  merchant: string;
+  status: PaymentStatus;
+  amount: number;
+  amount_capturable: number;
+  amount_captured: number;
+  amount_refunded: number;
+  currency: string;
+  card: { brand: string; last4: string; exp_month: number; exp_year: number; fingerprint: string };
+  capture_before: string | null;
+  review: boolean;
+  description: string | null;
+  metadata: Record<string, string>;
+  failure_code: string | null;
+  decline_code: string | null;
+  failure_message: string | null;
+  canceled_at: string | null;
+  cancellation_reason: 'expired' | 'requested_by_merchant' | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Refund {
+  id: string;
+  object: 'refund';
+  payment: string;
+  amount: number;
+  currency: string;
+  reason: string | null;
+  status: 'succeeded';
+  created_at: string;
+}
+
+export interface MerchantBalance {
+  balances: Array<{ currency: string; available: number; pending: number }>;
+}
+
+export interface AdvanceClockResult {
+  sandbox_time: string;
+  expired_payments: string[];
+  /** Settlements and closed disputes the move fired (newer servers). */
+  settlements?: string[];
+  closed_disputes?: string[];
+}
+
+export interface CreatePaymentInput {
+  amount: number;
+  currency: string;
+  card: { number: string; exp_month: number; exp_year: number; cvc: string };
+  capture: boolean;
+  description?: string;
+}
+
+export const paymentKeys = {
+  all: (merchantId: string) => [...developerRoot, merchantId, 'payments'] as const,
+  list: (merchantId: string, filter: { status?: PaymentStatus | undefined; cursor?: string | undefined }) =>
+    [...developerRoot, merchantId, 'payments', 'list', filter.status ?? 'all', filter.cursor ?? null] as const,
+  one: (merchantId: string, paymentId: string) => [...developerRoot, merchantId, 'payments', 'one', paymentId] as const,
+  balance: (merchantId: string) => [...developerRoot, merchantId, 'balance'] as const,
+};
+
+export function fetchPayments(merchantId: string, filter: { status?: PaymentStatus | undefined; cursor?: string | undefined; limit?: number }): Promise<Page<Payment>> {
+  const query = new URLSearchParams({ limit: String(filter.limit ?? 20) });
+  if (filter.status) query.set('status', filter.status);
+  if (filter.cursor) query.set('starting_after', filter.cursor);
+  return merchantFetch(merchantId, `/v1/payments?${query}`);
+}
+export const fetchPayment = (merchantId: string, paymentId: string) => merchantFetch<Payment>(merchantId, `/v1/payments/${encodeURIComponent(paymentId)}`);
+export const fetchBalance = (merchantId: string) => merchantFetch<MerchantBalance>(merchantId, '/v1/balance');
+
+export function usePayments(merchantId: string, filter: { status?: PaymentStatus | undefined; cursor?: string | undefined }) {
+  return useQuery({ queryKey: paymentKeys.list(merchantId, filter), queryFn: () => fetchPayments(merchantId, filter), placeholderData: keepPreviousData });
+}
+
+export function usePayment(merchantId: string, paymentId: string) {
+  return useQuery({ queryKey: paymentKeys.one(merchantId, paymentId), queryFn: () => fetchPayment(merchantId, paymentId) });
+}
+
+export function useBalance(merchantId: string) {
+  return useQuery({ queryKey: paymentKeys.balance(merchantId), queryFn: () => fetchBalance(merchantId) });
+}
+
+/** After any money movement: the payments, the balance and the event feed change. */
+function useInvalidateMerchant(merchantId: string) {
+  const queryClient = useQueryClient();
+  return () => void queryClient.invalidateQueries({ queryKey: [...developerRoot, merchantId] });
+}
+
+export function useCreatePayment(merchantId: string) {
+  const invalidate = useInvalidateMerchant(merchantId);
+  return useMutation({
+    mutationFn: ({ idempotencyKey, ...body }: CreatePaymentInput & { idempotencyKey: string }) => merchantFetch<Payment>(merchantId, '/v1/payments', { method: 'POST', body, idempotencyKey }),
+    // A decline (402) records a failed payment too.
+    onSettled: invalidate,
+  });
+}
+
+export function useCapturePayment(merchantId: string, paymentId: string) {
+  const invalidate = useInvalidateMerchant(merchantId);
+  return useMutation({
+    mutationFn: (input: { amount?: number; idempotencyKey: string }) =>
+      merchantFetch<Payment>(merchantId, `/v1/payments/${encodeURIComponent(paymentId)}/capture`, { method: 'POST', body: input.amount === undefined ? {} : { amount: input.amount }, idempotencyKey: input.idempotencyKey }),
+    onSuccess: invalidate,
+  });
+}
+
+export function useVoidPayment(merchantId: string, paymentId: string) {
+  const invalidate = useInvalidateMerchant(merchantId);
+  return useMutation({
+    mutationFn: (input: { idempotencyKey: string }) => merchantFetch<Payment>(merchantId, `/v1/payments/${encodeURIComponent(paymentId)}/void`, { method: 'POST', idempotencyKey: input.idempotencyKey }),
+    onSuccess: invalidate,
+  });
+}
+
+export function useRefundPayment(merchantId: string, paymentId: string) {
+  const invalidate = useInvalidateMerchant(merchantId);
+  return useMutation({
+    mutationFn: (input: { amount?: number; idempotencyKey: string }) =>
+      merchantFetch<Refund>(merchantId, '/v1/refunds', { method: 'POST', body: { payment: paymentId, ...(input.amount === undefined ? {} : { amount: input.amount }) }, idempotencyKey: input.idempotencyKey }),
+    onSuccess: invalidate,
+  });
+}
+
+export function useAdvanceClock(merchantId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { seconds: number; idempotencyKey: string }) =>
+      merchantFetch<AdvanceClockResult>(merchantId, '/v1/test-helpers/advance-clock', { method: 'POST', body: { seconds: input.seconds }, idempotencyKey: input.idempotencyKey }),
+    onSuccess: (result) => {
+      queryClient.setQueryData(merchantKeys.one(merchantId), (merchant: { sandbox_time: string } | undefined) => (merchant ? { ...merchant, sandbox_time: result.sandbox_time } : merchant));
+      void queryClient.invalidateQueries({ queryKey: [...developerRoot, merchantId] });
+    },
+  });
+}

@@ -1,0 +1,143 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { Page } from './client.ts';
+import { developerRoot, merchantFetch } from './merchants.ts';
+
+/** The event types an endpoint can subscribe to (server/src/webhooks/model.ts). */
+export const webhookEventTypes = [
+  'payment.authorized',
+  'payment.captured',
+  'payment.voided',
+  'payment.failed',
+  'payment.expired',
+  'refund.succeeded',
+  'payout.settled',
+  'dispute.created',
+  'dispute.closed',
+] as const;
+
+export interface WebhookEndpoint {
+  id: string;
+  object: 'webhook_endpoint';
+  url: string;
+  events: string[];
+  description: string | null;
+  status: 'enabled' | 'disabled';
+  created_at: string;
+  /** Only in the answers of create and rotate-secret. */
+  secret?: string;
+}
+
+export interface SluiceEvent {
+  id: string;
+  object: 'event';
+  type: string;
+  /** Unix seconds. */
+  created: number;
+  data: { object?: { id?: string; object?: string; amount?: number; amount_captured?: number; currency?: string; status?: string; payment?: string } & Record<string, unknown> } & Record<string, unknown>;
+}
+
+export interface DeliveryAttempt {
+  attempt: number;
+  at: string;
+  url: string;
+  response_status: number | null;
+  latency_ms: number;
+  response_body: string | null;
+  error: string | null;
+}
+
+export interface Delivery {
+  id: string;
+  object: 'webhook_delivery';
+  event: string;
+  endpoint: string;
+  status: 'pending' | 'succeeded' | 'dead';
+  attempt_count: number;
+  next_attempt_at: string | null;
+  created_at: string;
+  attempts: DeliveryAttempt[];
+}
+
+export const webhookKeys = {
+  endpoints: (merchantId: string) => [...developerRoot, merchantId, 'webhook-endpoints'] as const,
+  endpoint: (merchantId: string, endpointId: string) => [...developerRoot, merchantId, 'webhook-endpoints', endpointId] as const,
+  deliveries: (merchantId: string, endpointId: string, status?: Delivery['status']) => [...developerRoot, merchantId, 'webhook-endpoints', endpointId, 'deliveries', status ?? 'all'] as const,
+  events: (merchantId: string) => [...developerRoot, merchantId, 'events'] as const,
+};
+
+const endpointPath = (endpointId: string) => `/v1/webhook-endpoints/${encodeURIComponent(endpointId)}`;
+
+export const fetchEndpoints = (merchantId: string) => merchantFetch<Page<WebhookEndpoint>>(merchantId, '/v1/webhook-endpoints?limit=100');
+export const fetchEndpoint = (merchantId: string, endpointId: string) => merchantFetch<WebhookEndpoint>(merchantId, endpointPath(endpointId));
+export function fetchDeliveries(merchantId: string, endpointId: string, status?: Delivery['status']) {
+  return merchantFetch<Page<Delivery>>(merchantId, `${endpointPath(endpointId)}/deliveries?limit=50${status ? `&status=${status}` : ''}`);
+}
+export const fetchEvents = (merchantId: string, limit = 100) => merchantFetch<Page<SluiceEvent>>(merchantId, `/v1/events?limit=${limit}`);
+
+export function useEndpoints(merchantId: string) {
+  return useQuery({ queryKey: webhookKeys.endpoints(merchantId), queryFn: () => fetchEndpoints(merchantId) });
+}
+
+export function useEndpoint(merchantId: string, endpointId: string) {
+  return useQuery({ queryKey: webhookKeys.endpoint(merchantId, endpointId), queryFn: () => fetchEndpoint(merchantId, endpointId) });
+}
+
+/**
+ * Deliveries are made by a worker after the request: poll every 2 s while one is pending, else
+ * slowly. Dashboard calls count against the merchant's rate limit (100 a minute by default), so
+ * the developer pages poll little and rely on realtime invalidation for the rest.
+ */
+export function useDeliveries(merchantId: string, endpointId: string, status?: Delivery['status']) {
+  return useQuery({
+    queryKey: webhookKeys.deliveries(merchantId, endpointId, status),
+    queryFn: () => fetchDeliveries(merchantId, endpointId, status),
+    refetchInterval: status === 'dead' ? false : (query) => (query.state.data?.data.some((d) => d.status === 'pending') ? 2_000 : 15_000),
+  });
+}
+
+/** The live event feed: the newest events, polled every 2 s (realtime invalidation makes it sooner). */
+export function useEvents(merchantId: string, options: { live?: boolean } = {}) {
+  return useQuery({
+    queryKey: webhookKeys.events(merchantId),
+    queryFn: () => fetchEvents(merchantId),
+    refetchInterval: options.live === false ? false : 2_000,
+    staleTime: 0,
+  });
+}
+
+export function useCreateEndpoint(merchantId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ idempotencyKey, ...body }: { url: string; events: string[]; description?: string; idempotencyKey: string }) =>
+      merchantFetch<WebhookEndpoint>(merchantId, '/v1/webhook-endpoints', { method: 'POST', body, idempotencyKey }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: webhookKeys.endpoints(merchantId) }),
+  });
+}
+
+export function useRotateSecret(merchantId: string, endpointId: string) {
+  return useMutation({
+    mutationFn: (input: { idempotencyKey: string; expiresInSeconds?: number }) =>
+      merchantFetch<WebhookEndpoint>(merchantId, `${endpointPath(endpointId)}/rotate-secret`, {
+        method: 'POST',
+        body: input.expiresInSeconds === undefined ? {} : { expires_in_seconds: input.expiresInSeconds },
+        idempotencyKey: input.idempotencyKey,
+      }),
+  });
+}
+
+export function useSendTestEvent(merchantId: string, endpointId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { idempotencyKey: string }) => merchantFetch<{ event: SluiceEvent; delivery: Delivery }>(merchantId, `${endpointPath(endpointId)}/test`, { method: 'POST', idempotencyKey: input.idempotencyKey }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: webhookKeys.endpoint(merchantId, endpointId) }),
+  });
+}
+
+export function useRedeliver(merchantId: string, endpointId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { eventId: string; idempotencyKey: string }) =>
+      merchantFetch<{ data: Delivery[] }>(merchantId, `/v1/events/${encodeURIComponent(input.eventId)}/redeliver`, { method: 'POST', body: { endpoint: endpointId }, idempotencyKey: input.idempotencyKey }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: webhookKeys.endpoint(merchantId, endpointId) }),
+  });
+}

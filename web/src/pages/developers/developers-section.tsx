@@ -1,0 +1,34 @@
+import { Navigate, Route, Routes } from 'react-router';
+import { ApiKeysPage } from './api-keys/api-keys-page.tsx';
+import { EventsPage } from './events/events-page.tsx';
+import { MerchantShell } from './merchant-shell.tsx';
+import { MerchantsPage } from './merchants/merchants-page.tsx';
+import { OverviewPage } from './overview/overview-page.tsx';
+import { PaymentPage } from './payment/payment-page.tsx';
+import { PaymentsPage } from './payments/payments-page.tsx';
+import { TestPaymentPage } from './test-payment/test-payment-page.tsx';
+import { WebhookEndpointPage } from './webhook-endpoint/webhook-endpoint-page.tsx';
+import { WebhooksPage } from './webhooks/webhooks-page.tsx';
+
+/**
+ * The developer section (`/developers/*`), loaded lazily: the merchant picker, then everything
+ * about one merchant under `/developers/:merchantId/…`, so the selection lives in the URL.
+ */
+export default function DevelopersSection() {
+  return (
+    <Routes>
+      <Route index element={<MerchantsPage />} />
+      <Route path=":merchantId" element={<MerchantShell />}>
+        <Route index element={<OverviewPage />} />
+        <Route path="keys" element={<ApiKeysPage />} />
+        <Route path="payments" element={<PaymentsPage />} />
+        <Route path="test-payment" element={<TestPaymentPage />} />
+        <Route path="payments/:paymentId" element={<PaymentPage />} />
+        <Route path="webhooks" element={<WebhooksPage />} />
+        <Route path="webhooks/:endpointId" element={<WebhookEndpointPage />} />
+        <Route path="events" element={<EventsPage />} />
+        <Route path="*" element={<Navigate to="." replace />} />
+      </Route>
+    </Routes>
+  );
+}

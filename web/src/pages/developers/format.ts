@@ -1,0 +1,33 @@
+import type { PaymentStatus } from '../../api/payments.ts';
+import type { SluiceEvent } from '../../api/webhooks.ts';
+import { formatAmount } from '../../lib/money.ts';
+import type { BadgeTone } from '../../components/ui/badge.tsx';
+
+export const paymentStatusTone: Record<PaymentStatus, BadgeTone> = {
+  succeeded: 'success',
+  requires_capture: 'warning',
+  canceled: 'neutral',
+  failed: 'destructive',
+};
+
+export const paymentStatusLabel: Record<PaymentStatus, string> = {
+  succeeded: 'Succeeded',
+  requires_capture: 'Requires capture',
+  canceled: 'Canceled',
+  failed: 'Failed',
+};
+
+const dateTime = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'medium' });
+
+export function formatDateTime(value: string | number): string {
+  const date = typeof value === 'number' ? new Date(value * 1000) : new Date(value);
+  return Number.isNaN(date.getTime()) ? String(value) : dateTime.format(date);
+}
+
+/** The amount an event is about: what was captured for `payment.captured`, else the object's amount. */
+export function eventAmount(event: SluiceEvent): string | undefined {
+  const object = event.data.object;
+  if (!object || typeof object.currency !== 'string') return undefined;
+  const amount = event.type === 'payment.captured' && typeof object.amount_captured === 'number' ? object.amount_captured : object.amount;
+  return typeof amount === 'number' ? formatAmount(amount, object.currency) : undefined;
+}

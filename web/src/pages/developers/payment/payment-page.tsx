@@ -1,0 +1,180 @@
+import { useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { toast } from 'sonner';
+import { ApiError } from '../../../api/client.ts';
+import { useCapturePayment, usePayment, useRefundPayment, useVoidPayment, type Payment } from '../../../api/payments.ts';
+import { useEvents } from '../../../api/webhooks.ts';
+import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
+import { Badge } from '../../../components/ui/badge.tsx';
+import { Button } from '../../../components/ui/button.tsx';
+import { Card, PageHeader } from '../../../components/ui/card.tsx';
+import { Field } from '../../../components/ui/field.tsx';
+import { Input } from '../../../components/ui/input.tsx';
+import { ErrorState, Loading } from '../../../components/ui/states.tsx';
+import { useIdempotencyKey } from '../../../lib/idempotency.ts';
+import { currencyExponent, formatAmount, minorToDecimalString, parseAmount } from '../../../lib/money.ts';
+import { eventAmount, formatDateTime, paymentStatusLabel, paymentStatusTone } from '../format.ts';
+import { useMerchantId } from '../merchant-shell.tsx';
+
+type Action = 'capture' | 'void' | 'refund';
+
+/** One payment: details, its timeline of events, and capture / void / refund. */
+export function PaymentPage() {
+  const merchantId = useMerchantId();
+  const paymentId = useParams().paymentId ?? '';
+  const payment = usePayment(merchantId, paymentId);
+  const [action, setAction] = useState<Action | null>(null);
+
+  if (payment.isPending) return <Loading label="Loading payment…" />;
+  if (payment.isError) return <ErrorState error={payment.error} onRetry={() => void payment.refetch()} />;
+  const p = payment.data;
+  const refundable = p.amount_captured - p.amount_refunded;
+  return (
+    <div className="flex flex-col gap-6">
+      <div>
+        <Link to={`/developers/${merchantId}/payments`} className="text-sm text-primary underline-offset-4 hover:underline">
+          ← Payments
+        </Link>
+      </div>
+      <PageHeader title={formatAmount(p.amount, p.currency)} description={p.id}>
+        <Badge tone={paymentStatusTone[p.status]} className="text-sm">
+          <span data-testid="payment-status">{paymentStatusLabel[p.status]}</span>
+        </Badge>
+      </PageHeader>
+      <div className="flex flex-wrap gap-2">
+        {p.status === 'requires_capture' ? (
+          <>
+            <Button onClick={() => setAction('capture')}>Capture</Button>
+            <Button variant="outline" onClick={() => setAction('void')}>
+              Void
+            </Button>
+          </>
+        ) : null}
+        {p.status === 'succeeded' && refundable > 0 ? (
+          <Button variant="outline" onClick={() => setAction('refund')}>
+            Refund
+          </Button>
+        ) : null}
+      </div>
+      <Card>
+        <h2 className="mb-3 font-semibold">Details</h2>
+        <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[10rem_1fr]">
+          <Detail term="Amount" value={formatAmount(p.amount, p.currency)} />
+          <Detail term="Captured" value={formatAmount(p.amount_captured, p.currency)} testId="amount-captured" />
+          <Detail term="Capturable" value={formatAmount(p.amount_capturable, p.currency)} />
+          <Detail term="Refunded" value={formatAmount(p.amount_refunded, p.currency)} testId="amount-refunded" />
+          <Detail term="Card" value={`${p.card.brand} ···· ${p.card.last4}, expires ${String(p.card.exp_month).padStart(2, '0')}/${p.card.exp_year}`} />
+          {p.capture_before ? <Detail term="Capture before" value={formatDateTime(p.capture_before)} /> : null}
+          {p.review ? <Detail term="Review" value="Flagged for manual review" /> : null}
+          {p.decline_code ? <Detail term="Decline code" value={p.decline_code} /> : null}
+          {p.failure_message ? <Detail term="Failure" value={p.failure_message} /> : null}
+          {p.cancellation_reason ? <Detail term="Canceled" value={p.cancellation_reason.replaceAll('_', ' ')} /> : null}
+          {p.description ? <Detail term="Description" value={p.description} /> : null}
+          <Detail term="Created" value={formatDateTime(p.created_at)} />
+          <Detail term="Updated" value={formatDateTime(p.updated_at)} />
+        </dl>
+      </Card>
+      <Timeline merchantId={merchantId} paymentId={p.id} />
+      {action ? <ActionDialog merchantId={merchantId} payment={p} action={action} onClose={() => setAction(null)} /> : null}
+    </div>
+  );
+}
+
+function Detail({ term, value, testId }: { term: string; value: string; testId?: string }) {
+  return (
+    <>
+      <dt className="text-muted-foreground">{term}</dt>
+      <dd className="break-words" data-testid={testId}>
+        {value}
+      </dd>
+    </>
+  );
+}
+
+/** The payment's events (and its refunds'), oldest first, from the merchant's event log. */
+function Timeline({ merchantId, paymentId }: { merchantId: string; paymentId: string }) {
+  const events = useEvents(merchantId, { live: false });
+  const mine = (events.data?.data ?? []).filter((e) => e.data.object?.id === paymentId || e.data.object?.payment === paymentId).reverse();
+  return (
+    <Card>
+      <h2 className="mb-3 font-semibold">Timeline</h2>
+      {events.isPending ? (
+        <Loading />
+      ) : events.isError ? (
+        <ErrorState error={events.error} onRetry={() => void events.refetch()} />
+      ) : mine.length === 0 ? (
+        <p className="text-sm text-muted-foreground">No events yet.</p>
+      ) : (
+        <ol className="relative flex flex-col gap-3 border-l border-border pl-4" aria-label="Timeline">
+          {mine.map((event) => (
+            <li key={event.id} data-testid="timeline-event">
+              <span className="absolute -left-1 mt-1.5 size-2 rounded-full bg-primary" aria-hidden="true" />
+              <p className="font-mono text-sm font-medium">{event.type}</p>
+              <p className="text-xs text-muted-foreground">
+                {formatDateTime(event.created)}
+                {eventAmount(event) ? ` · ${eventAmount(event)}` : ''} · {event.id}
+              </p>
+            </li>
+          ))}
+        </ol>
+      )}
+    </Card>
+  );
+}
+
+const copy: Record<Action, { title: string; action: string; description: string }> = {
+  capture: { title: 'Capture payment', action: 'Capture', description: 'Capture up to the authorized amount, once; the rest of the hold is released.' },
+  void: { title: 'Void authorization', action: 'Void', description: 'The hold is released and the payment canceled. This cannot be undone.' },
+  refund: { title: 'Refund payment', action: 'Refund', description: 'Refund part or all of what was captured. Refunds can be repeated up to the captured amount.' },
+};
+
+function ActionDialog({ merchantId, payment, action, onClose }: { merchantId: string; payment: Payment; action: Action; onClose: () => void }) {
+  const capture = useCapturePayment(merchantId, payment.id);
+  const voidPayment = useVoidPayment(merchantId, payment.id);
+  const refund = useRefundPayment(merchantId, payment.id);
+  const mutation = action === 'capture' ? capture : action === 'void' ? voidPayment : refund;
+  const idempotency = useIdempotencyKey();
+  const max = action === 'capture' ? payment.amount_capturable : payment.amount_captured - payment.amount_refunded;
+  const [amount, setAmount] = useState(minorToDecimalString(max, currencyExponent(payment.currency)));
+  const [fieldError, setFieldError] = useState<string>();
+  const serverFieldError = mutation.error instanceof ApiError && mutation.error.param === 'amount' ? mutation.error.message : undefined;
+
+  const confirm = () => {
+    if (action === 'void') {
+      voidPayment.mutate({ idempotencyKey: idempotency.keyFor({ action }) }, { onSuccess: done });
+      return;
+    }
+    const parsed = parseAmount(amount, payment.currency);
+    if (!parsed.ok) return setFieldError(parsed.error);
+    if (parsed.minor > max) return setFieldError(`At most ${formatAmount(max, payment.currency)}`);
+    setFieldError(undefined);
+    const input = { amount: parsed.minor, idempotencyKey: idempotency.keyFor({ action, amount: parsed.minor }) };
+    if (action === 'capture') capture.mutate(input, { onSuccess: done });
+    else refund.mutate(input, { onSuccess: done });
+  };
+  function done() {
+    idempotency.done();
+    toast.success(action === 'capture' ? 'Payment captured' : action === 'void' ? 'Authorization voided' : 'Refund created');
+    onClose();
+  }
+
+  return (
+    <ConfirmDialog
+      open
+      onOpenChange={(open) => !open && onClose()}
+      title={copy[action].title}
+      description={copy[action].description}
+      action={copy[action].action}
+      destructive={action === 'void'}
+      pending={mutation.isPending}
+      error={serverFieldError ? undefined : mutation.error}
+      onConfirm={confirm}
+    >
+      {action === 'void' ? null : (
+        <Field label={`Amount (${payment.currency})`} error={fieldError ?? serverFieldError} hint={`At most ${formatAmount(max, payment.currency)}`}>
+          <Input inputMode="decimal" autoComplete="off" value={amount} onChange={(e) => setAmount(e.target.value)} />
+        </Field>
+      )}
+    </ConfirmDialog>
+  );
+}
