@@ -18,11 +18,17 @@ export interface MerchantAuthDeps {
 const maxCredentialLength = 4096;
 
 /**
+ * The owner's own dashboard (a user token plus `Sluice-Merchant`) polls several resources at
+ * once; it gets a budget of its own, separate from and larger than an API key's default.
+ */
+export const dashboardRateLimitPerMinute = 1000;
+
+/**
  * Authenticates the merchant API and sets `c.var.merchant`. Either a secret key
  * (`Authorization: Bearer sk_test_…`, looked up by its hash on every request, so a revoked key
  * is refused at once: 401 `invalid_api_key`), or the owner's access token with
- * `Sluice-Merchant: mer_…` (the dashboard). Then a fixed-window rate limit per key (per merchant
- * for token callers): `RateLimit-Limit`, `-Remaining` and `-Reset` on every response, and 429
+ * `Sluice-Merchant: mer_…` (the dashboard). Then a fixed-window rate limit per key (per merchant,
+ * with the dashboard's larger budget, for token callers): `RateLimit-Limit`, `-Remaining` and `-Reset` on every response, and 429
  * `rate_limited` with `Retry-After` beyond it.
  *
  * @example app.use('/v1/payments/*', requireMerchant({ store, clock, identity }));
@@ -59,10 +65,11 @@ export function requireMerchant(deps: MerchantAuthDeps) {
       const merchant = merchantId.length <= 200 ? await getMerchantRecord(deps, merchantId) : undefined;
       if (!merchant || merchant.owner !== userId) return errorResponse(c, new AppError('not_found', `no merchant ${merchantId}`, { param: 'Sluice-Merchant' }));
       principal = { kind: 'merchant', merchantId: merchant.id, apiKeyId: undefined, ownerId: userId };
+      limit = dashboardRateLimitPerMinute;
     }
 
     const now = deps.clock.now();
-    const result = await consumeRateLimit(deps.store, { key: principal.apiKeyId ? `api-key:${principal.apiKeyId}` : `merchant:${principal.merchantId}`, limit, windowSeconds: 60, now });
+    const result = await consumeRateLimit(deps.store, { key: principal.apiKeyId ? `api-key:${principal.apiKeyId}` : `dashboard:${principal.merchantId}`, limit, windowSeconds: 60, now });
     const headers = {
       'RateLimit-Limit': String(result.limit),
       'RateLimit-Remaining': String(result.remaining),

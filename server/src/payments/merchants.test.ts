@@ -73,6 +73,8 @@ describe('merchants and API keys', () => {
     const owner = await t.call('POST', '/v1/payments', { token: merchant.owner.token, body: paymentBody(), headers: { 'Sluice-Merchant': merchant.id } });
     expect(owner.status).toBe(201);
     expect(owner.json.merchant).toBe(merchant.id);
+    // The dashboard has a budget of its own, larger than an API key's default of 100 a minute.
+    expect(owner.headers.get('RateLimit-Limit')).toBe('1000');
     const other = await t.call('GET', '/v1/payments', { token: mallory.token, headers: { 'Sluice-Merchant': merchant.id } });
     expect(other.status).toBe(404);
   });
