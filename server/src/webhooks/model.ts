@@ -1,18 +1,9 @@
 import { z } from '@hono/zod-openapi';
+import { paymentEventTypes, type PaymentEventType } from '../payments/index.ts';
 
-/** The event types an endpoint can subscribe to (SPEC §2); `*` subscribes to all of them. */
-export const webhookEventTypes = [
-  'payment.authorized',
-  'payment.captured',
-  'payment.voided',
-  'payment.failed',
-  'payment.expired',
-  'refund.succeeded',
-  'payout.settled',
-  'dispute.created',
-  'dispute.closed',
-] as const;
-export type WebhookEventType = (typeof webhookEventTypes)[number];
+/** The event types an endpoint can subscribe to: the sandbox's (SPEC §2); `*` subscribes to all of them. */
+export const webhookEventTypes = paymentEventTypes;
+export type WebhookEventType = PaymentEventType;
 
 /** Sent by `POST /v1/webhook-endpoints/{id}/test` to that endpoint only, whatever it subscribes to. */
 export const testEventType = 'test.webhook';
