@@ -249,4 +249,49 @@ describe('developer dashboard', () => {
     await shoot(page, 'developers-overview');
     expect(problems).toEqual([]);
   });
+
+  it('lists the settlement the clock paid out, with its fees and payments', async () => {
+    await page.getByRole('link', { name: 'Settlements', exact: true }).click();
+    await page.getByRole('heading', { name: 'Settlements' }).waitFor();
+    await page.getByTestId('settlement-row').first().click();
+    await page.getByTestId('settlement-net').waitFor();
+    // $6.00 captured after the refund; the fee is 2.9% + 30¢ of it.
+    expect(await page.getByTestId('settlement-gross').textContent()).toBe('$6.00');
+    expect(await page.getByTestId('settlement-fees').textContent()).toBe('−$0.47');
+    expect(await page.getByTestId('settlement-net').textContent()).toBe('$5.53');
+    await expect.poll(() => page.getByTestId('settled-payment').count(), { timeout: waitMs }).toBe(1);
+    await shoot(page, 'developers-settlement');
+  });
+
+  it('answers a dispute with evidence', async () => {
+    await page.getByRole('link', { name: 'Test payment', exact: true }).click();
+    await page.waitForURL(/\/test-payment$/);
+    await page.getByLabel('Amount').fill('20.00');
+    await page.getByRole('button', { name: /Use Disputed after success card/ }).click();
+    await page.getByRole('button', { name: 'Pay' }).click();
+    await expect.poll(() => page.getByTestId('payment-result').textContent(), { timeout: waitMs }).toContain('succeeded');
+
+    await page.getByRole('link', { name: 'Disputes', exact: true }).click();
+    await page.getByTestId('dispute-row').first().click();
+    await expect.poll(() => page.getByTestId('dispute-status').textContent(), { timeout: waitMs }).toBe('Needs response');
+    // Blank evidence is refused on the field, before any request.
+    await page.getByRole('button', { name: 'Submit evidence' }).click();
+    await page.getByText('Describe your evidence', { exact: true }).waitFor();
+    await page.getByLabel('Evidence').fill('Signed delivery receipt, 2026-11-20.');
+    await page.getByRole('button', { name: 'Submit evidence' }).click();
+    await expect.poll(() => page.getByTestId('dispute-status').textContent(), { timeout: waitMs }).toBe('Under review');
+    await shoot(page, 'developers-dispute');
+  });
+
+  it('charts the live API traffic on the Metrics page', async () => {
+    await page.getByRole('link', { name: 'Metrics', exact: true }).click();
+    await page.getByRole('heading', { name: 'Metrics' }).waitFor();
+    await page.getByTestId('chart-requests').locator('svg.recharts-surface').first().waitFor();
+    await expect.poll(() => page.getByTestId('route-row').count(), { timeout: waitMs }).toBeGreaterThan(0);
+    expect(await page.getByTestId('chart-requests').locator('figcaption').textContent()).toMatch(/^[1-9]\d* requests in the last 60 s/);
+    // Let the clock's toasts go so they do not cover the screenshot.
+    await expect.poll(() => page.locator('[data-sonner-toast]').count(), { timeout: waitMs }).toBe(0);
+    await shoot(page, 'developers-metrics');
+    expect(problems).toEqual([]);
+  });
 });

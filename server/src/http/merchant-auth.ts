@@ -4,7 +4,6 @@ import { consumeRateLimit, retryAfterSeconds } from '../identity/index.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { AppError, isAppError } from '../kernel/errors.ts';
 import { apiKeySecretPrefix, authenticateApiKey, getMerchantRecord } from '../payments/index.ts';
-import { defaultRateLimitPerMinute } from '../payments/model.ts';
 import type { Store } from '../platform/store.ts';
 import type { AppEnv, MerchantPrincipal } from './context.ts';
 import { errorResponse } from './errors.ts';
@@ -41,7 +40,7 @@ export function requireMerchant(deps: MerchantAuthDeps) {
       return errorResponse(c, new AppError('unauthenticated', 'an API key (Authorization: Bearer sk_test_…) is required'));
     }
     let principal: MerchantPrincipal;
-    let limit = defaultRateLimitPerMinute;
+    let limit: number;
     if (token.startsWith(apiKeySecretPrefix)) {
       const grant = token.length <= maxCredentialLength ? await authenticateApiKey(deps, token) : undefined;
       if (!grant) {

@@ -1,14 +1,23 @@
+import { lazy, Suspense } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
+import { Loading } from '../../components/ui/states.tsx';
 import { ApiKeysPage } from './api-keys/api-keys-page.tsx';
+import { DisputePage } from './dispute/dispute-page.tsx';
+import { DisputesPage } from './disputes/disputes-page.tsx';
 import { EventsPage } from './events/events-page.tsx';
 import { MerchantShell } from './merchant-shell.tsx';
 import { MerchantsPage } from './merchants/merchants-page.tsx';
 import { OverviewPage } from './overview/overview-page.tsx';
 import { PaymentPage } from './payment/payment-page.tsx';
 import { PaymentsPage } from './payments/payments-page.tsx';
+import { SettlementPage } from './settlement/settlement-page.tsx';
+import { SettlementsPage } from './settlements/settlements-page.tsx';
 import { TestPaymentPage } from './test-payment/test-payment-page.tsx';
 import { WebhookEndpointPage } from './webhook-endpoint/webhook-endpoint-page.tsx';
 import { WebhooksPage } from './webhooks/webhooks-page.tsx';
+
+/** The charts pull in Recharts; only someone opening Metrics downloads it. */
+const MetricsPage = lazy(() => import('./metrics/metrics-page.tsx'));
 
 /**
  * The developer section (`/developers/*`), loaded lazily: the merchant picker, then everything
@@ -27,6 +36,18 @@ export default function DevelopersSection() {
         <Route path="webhooks" element={<WebhooksPage />} />
         <Route path="webhooks/:endpointId" element={<WebhookEndpointPage />} />
         <Route path="events" element={<EventsPage />} />
+        <Route path="settlements" element={<SettlementsPage />} />
+        <Route path="settlements/:settlementId" element={<SettlementPage />} />
+        <Route path="disputes" element={<DisputesPage />} />
+        <Route path="disputes/:disputeId" element={<DisputePage />} />
+        <Route
+          path="metrics"
+          element={
+            <Suspense fallback={<Loading label="Loading charts…" />}>
+              <MetricsPage />
+            </Suspense>
+          }
+        />
         <Route path="*" element={<Navigate to="." replace />} />
       </Route>
     </Routes>

@@ -1,4 +1,5 @@
 import type { PaymentStatus } from '../../api/payments.ts';
+import type { DisputeStatus } from '../../api/disputes.ts';
 import type { SluiceEvent } from '../../api/webhooks.ts';
 import { formatAmount } from '../../lib/money.ts';
 import type { BadgeTone } from '../../components/ui/badge.tsx';
@@ -31,3 +32,17 @@ export function eventAmount(event: SluiceEvent): string | undefined {
   const amount = event.type === 'payment.captured' && typeof object.amount_captured === 'number' ? object.amount_captured : object.amount;
   return typeof amount === 'number' ? formatAmount(amount, object.currency) : undefined;
 }
+
+export const disputeStatusTone: Record<DisputeStatus, BadgeTone> = {
+  needs_response: 'warning',
+  under_review: 'neutral',
+  won: 'success',
+  lost: 'destructive',
+};
+
+export const disputeStatusLabel: Record<DisputeStatus, string> = {
+  needs_response: 'Needs response',
+  under_review: 'Under review',
+  won: 'Won',
+  lost: 'Lost',
+};

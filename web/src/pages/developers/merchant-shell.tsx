@@ -16,7 +16,10 @@ const sections = [
   { to: 'payments', label: 'Payments' },
   { to: 'test-payment', label: 'Test payment' },
   { to: 'webhooks', label: 'Webhooks' },
+  { to: 'settlements', label: 'Settlements' },
+  { to: 'disputes', label: 'Disputes' },
   { to: 'events', label: 'Events' },
+  { to: 'metrics', label: 'Metrics' },
 ];
 
 /** One merchant's developer pages: a merchant switcher and the section navigation. */

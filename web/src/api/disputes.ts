@@ -1,0 +1,72 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { Page } from './client.ts';
+import { developerRoot, merchantFetch } from './merchants.ts';
+
+export const disputeStatuses = ['needs_response', 'under_review', 'won', 'lost'] as const;
+export type DisputeStatus = (typeof disputeStatuses)[number];
+
+/** A chargeback on one of the merchant's payments (`/v1/disputes`). */
+export interface Dispute {
+  id: string;
+  object: 'dispute';
+  merchant: string;
+  payment: string;
+  /** Withdrawn from the merchant while the dispute is open. */
+  amount: number;
+  /** Charged when opened and kept whatever the outcome. */
+  fee: number;
+  currency: string;
+  reason: string;
+  status: DisputeStatus;
+  evidence: { text: string; submitted_at: string } | null;
+  evidence_due_by: string;
+  created_at: string;
+  closed_at: string | null;
+}
+
+/** The server's limit on evidence text (`DisputeEvidence.text`). */
+export const evidenceMaxLength = 20_000;
+
+export const disputeKeys = {
+  list: (merchantId: string, cursor: string | undefined) => [...developerRoot, merchantId, 'disputes', 'list', cursor ?? null] as const,
+  one: (merchantId: string, disputeId: string) => [...developerRoot, merchantId, 'disputes', 'one', disputeId] as const,
+};
+
+export function fetchDisputes(merchantId: string, cursor: string | undefined, limit = 20): Promise<Page<Dispute>> {
+  const query = new URLSearchParams({ limit: String(limit) });
+  if (cursor) query.set('starting_after', cursor);
+  return merchantFetch(merchantId, `/v1/disputes?${query}`);
+}
+export const fetchDispute = (merchantId: string, disputeId: string) => merchantFetch<Dispute>(merchantId, `/v1/disputes/${encodeURIComponent(disputeId)}`);
+
+export function useDisputes(merchantId: string, cursor: string | undefined) {
+  return useQuery({ queryKey: disputeKeys.list(merchantId, cursor), queryFn: () => fetchDisputes(merchantId, cursor), placeholderData: keepPreviousData });
+}
+
+export function useDispute(merchantId: string, disputeId: string) {
+  return useQuery({ queryKey: disputeKeys.one(merchantId, disputeId), queryFn: () => fetchDispute(merchantId, disputeId) });
+}
+
+/** Answering or accepting moves money and the balance: refetch everything about the merchant. */
+function useDisputeMutation<Input>(merchantId: string, disputeId: string, request: (input: Input) => Promise<Dispute>) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: request,
+    onSuccess: (dispute) => {
+      queryClient.setQueryData(disputeKeys.one(merchantId, disputeId), dispute);
+      void queryClient.invalidateQueries({ queryKey: [...developerRoot, merchantId] });
+    },
+  });
+}
+
+export function useSubmitEvidence(merchantId: string, disputeId: string) {
+  return useDisputeMutation(merchantId, disputeId, (input: { text: string; idempotencyKey: string }) =>
+    merchantFetch<Dispute>(merchantId, `/v1/disputes/${encodeURIComponent(disputeId)}/evidence`, { method: 'POST', body: { text: input.text }, idempotencyKey: input.idempotencyKey }),
+  );
+}
+
+export function useAcceptDispute(merchantId: string, disputeId: string) {
+  return useDisputeMutation(merchantId, disputeId, (input: { idempotencyKey: string }) =>
+    merchantFetch<Dispute>(merchantId, `/v1/disputes/${encodeURIComponent(disputeId)}/accept`, { method: 'POST', idempotencyKey: input.idempotencyKey }),
+  );
+}

@@ -1,0 +1,40 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import type { Page } from './client.ts';
+import { developerRoot, merchantFetch } from './merchants.ts';
+
+/** A T+1 settlement: one sandbox day's captures moved from pending to available (`/v1/settlements`). */
+export interface Settlement {
+  id: string;
+  object: 'settlement';
+  merchant: string;
+  currency: string;
+  /** The sandbox UTC day (YYYY-MM-DD) whose captures it settles. */
+  settlement_date: string;
+  /** Captured less refunded, of its payments. */
+  gross: number;
+  fees: number;
+  /** gross − fees. */
+  net: number;
+  payments: string[];
+  created_at: string;
+}
+
+export const settlementKeys = {
+  list: (merchantId: string, cursor: string | undefined) => [...developerRoot, merchantId, 'settlements', 'list', cursor ?? null] as const,
+  one: (merchantId: string, settlementId: string) => [...developerRoot, merchantId, 'settlements', 'one', settlementId] as const,
+};
+
+export function fetchSettlements(merchantId: string, cursor: string | undefined, limit = 20): Promise<Page<Settlement>> {
+  const query = new URLSearchParams({ limit: String(limit) });
+  if (cursor) query.set('starting_after', cursor);
+  return merchantFetch(merchantId, `/v1/settlements?${query}`);
+}
+export const fetchSettlement = (merchantId: string, settlementId: string) => merchantFetch<Settlement>(merchantId, `/v1/settlements/${encodeURIComponent(settlementId)}`);
+
+export function useSettlements(merchantId: string, cursor: string | undefined) {
+  return useQuery({ queryKey: settlementKeys.list(merchantId, cursor), queryFn: () => fetchSettlements(merchantId, cursor), placeholderData: keepPreviousData });
+}
+
+export function useSettlement(merchantId: string, settlementId: string) {
+  return useQuery({ queryKey: settlementKeys.one(merchantId, settlementId), queryFn: () => fetchSettlement(merchantId, settlementId) });
+}

@@ -1,0 +1,71 @@
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { useDisputes } from '../../../api/disputes.ts';
+import { Badge } from '../../../components/ui/badge.tsx';
+import { Button } from '../../../components/ui/button.tsx';
+import { PageHeader } from '../../../components/ui/card.tsx';
+import { Empty, ErrorState, Loading } from '../../../components/ui/states.tsx';
+import { formatAmount } from '../../../lib/money.ts';
+import { disputeStatusLabel, disputeStatusTone, formatDateTime } from '../format.ts';
+import { useMerchantId } from '../merchant-shell.tsx';
+
+/** The merchant's disputes, newest first, with cursor pagination. */
+export function DisputesPage() {
+  const merchantId = useMerchantId();
+  const [cursors, setCursors] = useState<string[]>([]);
+  const disputes = useDisputes(merchantId, cursors.at(-1));
+
+  return (
+    <div>
+      <PageHeader title="Disputes" description="Chargebacks on your payments: answer with evidence before the due date, or accept." />
+      {disputes.isPending ? (
+        <Loading label="Loading disputes…" />
+      ) : disputes.isError ? (
+        <ErrorState error={disputes.error} onRetry={() => void disputes.refetch()} />
+      ) : disputes.data.data.length === 0 ? (
+        <Empty title="No disputes">
+          Pay with the “Disputed after success” test card (4000 0000 0000 0259), or call <code className="font-mono text-sm">POST /v1/test-helpers/disputes</code> on a succeeded payment.
+        </Empty>
+      ) : (
+        <>
+          <ul className="flex flex-col gap-2" aria-label="Disputes" aria-busy={disputes.isPlaceholderData}>
+            {disputes.data.data.map((d) => (
+              <li key={d.id}>
+                <Link
+                  to={`/developers/${merchantId}/disputes/${d.id}`}
+                  data-testid="dispute-row"
+                  className="grid grid-cols-[1fr_auto] items-center gap-x-3 gap-y-1 rounded-lg border border-border bg-card px-4 py-3 hover:bg-muted focus-visible:outline-2 focus-visible:outline-ring sm:grid-cols-[8rem_1fr_auto_auto]"
+                >
+                  <span className="font-semibold tabular-nums">{formatAmount(d.amount, d.currency)}</span>
+                  <span className="order-3 col-span-2 truncate text-sm text-muted-foreground sm:order-none sm:col-span-1">
+                    {d.reason.replaceAll('_', ' ')} · <span className="font-mono">{d.payment}</span>
+                  </span>
+                  <Badge tone={disputeStatusTone[d.status]}>{disputeStatusLabel[d.status]}</Badge>
+                  <span className="hidden text-sm text-muted-foreground sm:inline">
+                    {d.status === 'needs_response' ? `due ${formatDateTime(d.evidence_due_by)}` : formatDateTime(d.created_at)}
+                  </span>
+                </Link>
+              </li>
+            ))}
+          </ul>
+          <div className="mt-4 flex justify-between">
+            <Button variant="outline" size="sm" disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
+              Previous
+            </Button>
+            <Button
+              variant="outline"
+              size="sm"
+              disabled={!disputes.data.has_more || !disputes.data.next_cursor || disputes.isPlaceholderData}
+              onClick={() => {
+                const next = disputes.data.next_cursor;
+                if (next) setCursors((c) => [...c, next]);
+              }}
+            >
+              Next
+            </Button>
+          </div>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,93 @@
+import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { summarizeMetrics, type LiveMetrics } from '../../../api/metrics.ts';
+import { setSession } from '../../../api/session.ts';
+import { mockFetch, signInTestUser, withQueryClient } from '../../../test-support.tsx';
+import MetricsPage, { describeMetrics } from './metrics-page.tsx';
+
+class NoopResizeObserver {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+}
+
+beforeEach(() => vi.stubGlobal('ResizeObserver', NoopResizeObserver));
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+  setSession(null);
+});
+
+function second(offset: number, fields: Partial<LiveMetrics['series'][number]> = {}) {
+  return { time: new Date(Date.UTC(2026, 10, 22, 6, 0, offset)).toISOString(), requests: 0, client_errors: 0, server_errors: 0, p50_ms: null, p95_ms: null, p99_ms: null, ...fields };
+}
+
+function liveMetrics(): LiveMetrics {
+  return {
+    window_seconds: 60,
+    series: [
+      second(0, { requests: 30, client_errors: 2, p50_ms: 4, p95_ms: 12, p99_ms: 20 }),
+      second(1),
+      second(2, { requests: 90, client_errors: 1, server_errors: 3, p50_ms: 5, p95_ms: 9, p99_ms: 40 }),
+    ],
+    routes: [{ route: 'GET /v1/payments', requests: 120, requests_per_second: 2, rate_4xx: 0.025, rate_5xx: 0.025, p50_ms: 4.5, p95_ms: 11, p99_ms: 38 }],
+  };
+}
+
+describe('summarizeMetrics', () => {
+  it('totals the window and keeps the latest second with traffic', () => {
+    expect(summarizeMetrics(liveMetrics())).toEqual({
+      totalRequests: 120,
+      requestsPerSecond: 2,
+      clientErrors: 3,
+      serverErrors: 3,
+      peakP95Ms: 12,
+      latest: { p50_ms: 5, p95_ms: 9, p99_ms: 40 },
+    });
+  });
+
+  it('says there was no traffic when every second is empty', () => {
+    const idle = { window_seconds: 60, series: [second(0), second(1)], routes: [] };
+    expect(summarizeMetrics(idle)).toMatchObject({ totalRequests: 0, peakP95Ms: null, latest: null });
+    expect(describeMetrics(idle).latency).toBe('No requests in the last 60 s.');
+  });
+});
+
+describe('MetricsPage', () => {
+  it('describes each chart in words and lists the routes, as the user without a merchant header', async () => {
+    signInTestUser();
+    const { calls } = mockFetch([{ method: 'GET', path: '/v1/metrics', respond: () => ({ status: 200, body: liveMetrics() }) }]);
+    const { wrapper: Wrapper } = withQueryClient();
+    render(<MetricsPage />, { wrapper: Wrapper });
+
+    expect(await screen.findByText('120 requests in the last 60 s, 2 per second on average.')).toBeTruthy();
+    expect(screen.getByText('Latest: p50 5.0 ms, p95 9.0 ms, p99 40.0 ms; peak p95 12.0 ms.')).toBeTruthy();
+    expect(screen.getByText('3 client errors (4xx) and 3 server errors (5xx) in the last 60 s.')).toBeTruthy();
+    expect(screen.getByRole('rowheader', { name: 'GET /v1/payments' })).toBeTruthy();
+    expect(calls[0]!.headers.get('authorization')).toBe('Bearer access-1');
+    expect(calls[0]!.headers.has('sluice-merchant')).toBe(false);
+  });
+
+  it('polls every 2 seconds', async () => {
+    signInTestUser();
+    const { calls } = mockFetch([{ method: 'GET', path: '/v1/metrics', respond: () => ({ status: 200, body: liveMetrics() }) }]);
+    const { wrapper: Wrapper } = withQueryClient();
+    render(<MetricsPage />, { wrapper: Wrapper });
+    await waitFor(() => expect(calls.length).toBeGreaterThanOrEqual(2), { timeout: 3500 });
+  });
+
+  it('shows an empty state when there was no traffic, and an error with a retry', async () => {
+    signInTestUser();
+    mockFetch([{ method: 'GET', path: '/v1/metrics', respond: () => ({ status: 200, body: { window_seconds: 60, series: [second(0)], routes: [] } }) }]);
+    const first = withQueryClient();
+    render(<MetricsPage />, { wrapper: first.wrapper });
+    expect(await screen.findByText('No traffic in the last minute')).toBeTruthy();
+    cleanup();
+
+    mockFetch([{ method: 'GET', path: '/v1/metrics', respond: () => ({ status: 500, body: { error: { type: 'api_error', code: 'internal', message: 'Metrics are unavailable' } } }) }]);
+    const second_ = withQueryClient();
+    render(<MetricsPage />, { wrapper: second_.wrapper });
+    expect((await screen.findByRole('alert')).textContent).toContain('Metrics are unavailable');
+    expect(screen.getByRole('button', { name: 'Try again' })).toBeTruthy();
+  });
+});
