@@ -1,19 +1,18 @@
-import { useState } from 'react';
 import { Link } from 'react-router';
 import { useDisputes } from '../../../api/disputes.ts';
 import { Badge } from '../../../components/ui/badge.tsx';
-import { Button } from '../../../components/ui/button.tsx';
 import { PageHeader } from '../../../components/ui/card.tsx';
 import { Empty, ErrorState, Loading } from '../../../components/ui/states.tsx';
 import { formatAmount } from '../../../lib/money.ts';
 import { disputeStatusLabel, disputeStatusTone, formatDateTime } from '../format.ts';
 import { useMerchantId } from '../merchant-shell.tsx';
+import { CursorPager, useCursorPages } from '../../../components/cursor-pager.tsx';
 
 /** The merchant's disputes, newest first, with cursor pagination. */
 export function DisputesPage() {
   const merchantId = useMerchantId();
-  const [cursors, setCursors] = useState<string[]>([]);
-  const disputes = useDisputes(merchantId, cursors.at(-1));
+  const pages = useCursorPages();
+  const disputes = useDisputes(merchantId, pages.current);
 
   return (
     <div>
@@ -48,22 +47,7 @@ export function DisputesPage() {
               </li>
             ))}
           </ul>
-          <div className="mt-4 flex justify-between">
-            <Button variant="outline" size="sm" disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
-              Previous
-            </Button>
-            <Button
-              variant="outline"
-              size="sm"
-              disabled={!disputes.data.has_more || !disputes.data.next_cursor || disputes.isPlaceholderData}
-              onClick={() => {
-                const next = disputes.data.next_cursor;
-                if (next) setCursors((c) => [...c, next]);
-              }}
-            >
-              Next
-            </Button>
-          </div>
+          <CursorPager pages={pages} page={disputes.data} isPlaceholderData={disputes.isPlaceholderData} />
         </>
       )}
     </div>

@@ -2,20 +2,19 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { paymentStatuses, usePayments, type PaymentStatus } from '../../../api/payments.ts';
 import { Badge } from '../../../components/ui/badge.tsx';
-import { Button } from '../../../components/ui/button.tsx';
 import { PageHeader } from '../../../components/ui/card.tsx';
 import { Empty, ErrorState, Loading } from '../../../components/ui/states.tsx';
 import { formatAmount } from '../../../lib/money.ts';
 import { formatDateTime, paymentStatusLabel, paymentStatusTone } from '../format.ts';
 import { useMerchantId } from '../merchant-shell.tsx';
+import { CursorPager, useCursorPages } from '../../../components/cursor-pager.tsx';
 
 /** The merchant's payments, newest first: a status filter and cursor pagination. */
 export function PaymentsPage() {
   const merchantId = useMerchantId();
   const [status, setStatus] = useState<PaymentStatus | undefined>();
-  // The cursors of the pages before this one, to go back.
-  const [cursors, setCursors] = useState<string[]>([]);
-  const cursor = cursors.at(-1);
+  const pages = useCursorPages();
+  const cursor = pages.current;
   const payments = usePayments(merchantId, { status, cursor });
 
   return (
@@ -33,7 +32,7 @@ export function PaymentsPage() {
           value={status ?? ''}
           onChange={(event) => {
             setStatus(event.target.value === '' ? undefined : (event.target.value as PaymentStatus));
-            setCursors([]);
+            pages.reset();
           }}
         >
           <option value="">All</option>
@@ -71,22 +70,7 @@ export function PaymentsPage() {
               </li>
             ))}
           </ul>
-          <div className="mt-4 flex justify-between">
-            <Button variant="outline" size="sm" disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
-              Previous
-            </Button>
-            <Button
-              variant="outline"
-              size="sm"
-              disabled={!payments.data.has_more || !payments.data.next_cursor || payments.isPlaceholderData}
-              onClick={() => {
-                const next = payments.data.next_cursor;
-                if (next) setCursors((c) => [...c, next]);
-              }}
-            >
-              Next
-            </Button>
-          </div>
+          <CursorPager pages={pages} page={payments.data} isPlaceholderData={payments.isPlaceholderData} />
         </>
       )}
     </div>

@@ -1,17 +1,16 @@
-import { useState } from 'react';
 import { Link } from 'react-router';
 import { useSettlements } from '../../../api/settlements.ts';
-import { Button } from '../../../components/ui/button.tsx';
 import { PageHeader } from '../../../components/ui/card.tsx';
 import { Empty, ErrorState, Loading } from '../../../components/ui/states.tsx';
 import { formatAmount } from '../../../lib/money.ts';
 import { useMerchantId } from '../merchant-shell.tsx';
+import { CursorPager, useCursorPages } from '../../../components/cursor-pager.tsx';
 
 /** The merchant's T+1 settlements, newest first, with cursor pagination. */
 export function SettlementsPage() {
   const merchantId = useMerchantId();
-  const [cursors, setCursors] = useState<string[]>([]);
-  const settlements = useSettlements(merchantId, cursors.at(-1));
+  const pages = useCursorPages();
+  const settlements = useSettlements(merchantId, pages.current);
 
   return (
     <div>
@@ -41,22 +40,7 @@ export function SettlementsPage() {
               </li>
             ))}
           </ul>
-          <div className="mt-4 flex justify-between">
-            <Button variant="outline" size="sm" disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
-              Previous
-            </Button>
-            <Button
-              variant="outline"
-              size="sm"
-              disabled={!settlements.data.has_more || !settlements.data.next_cursor || settlements.isPlaceholderData}
-              onClick={() => {
-                const next = settlements.data.next_cursor;
-                if (next) setCursors((c) => [...c, next]);
-              }}
-            >
-              Next
-            </Button>
-          </div>
+          <CursorPager pages={pages} page={settlements.data} isPlaceholderData={settlements.isPlaceholderData} />
         </>
       )}
     </div>
