@@ -161,7 +161,7 @@ describe('wallet dashboard', () => {
     await shoot(alicePage, 'activity');
   });
 
-  it('shows the ledger audit to an admin who signs in', async () => {
+  it('shows the ledger audit and the users to an admin who signs in', async () => {
     await signUp(base, { ...admin, password });
     const adminPage = await newPage();
     await adminPage.goto('/signin');
@@ -171,6 +171,10 @@ describe('wallet dashboard', () => {
     await adminPage.getByRole('link', { name: 'Audit' }).click();
     await adminPage.getByText('Ledger: Balanced').waitFor();
     await shoot(adminPage, 'audit');
+    await adminPage.getByRole('link', { name: 'Users' }).click();
+    await adminPage.getByRole('cell', { name: alice.email }).waitFor();
+    await adminPage.getByRole('cell', { name: bob.email }).waitFor();
+    await shoot(adminPage, 'users');
   });
 
   it('signs out', async () => {

@@ -8,6 +8,7 @@ import { Layout } from './components/layout.tsx';
 import { Loading } from './components/ui/states.tsx';
 import { ActivityPage } from './pages/activity/activity-page.tsx';
 import { AuditPage } from './pages/audit/audit-page.tsx';
+import { UsersPage } from './pages/users/users-page.tsx';
 import { HomePage } from './pages/home/home-page.tsx';
 import { RequestPage } from './pages/request/request-page.tsx';
 import { RequestsPage } from './pages/requests/requests-page.tsx';
@@ -53,6 +54,7 @@ const router = createBrowserRouter([
       { path: 'requests', element: <RequestsPage /> },
       { path: 'activity', element: <ActivityPage /> },
       { path: 'admin/audit', element: <AuditPage /> },
+      { path: 'admin/users', element: <UsersPage /> },
       {
         path: 'developers/*',
         element: (

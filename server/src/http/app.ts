@@ -7,7 +7,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Identity } from '../identity/index.ts';
-import { identityRoutes } from '../identity/index.ts';
+import { identityRoutes, userSchema } from '../identity/index.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { AppError } from '../kernel/errors.ts';
 import { newId } from '../kernel/ids.ts';
@@ -176,6 +176,21 @@ function platformRoutes(deps: AppDeps, metrics: HttpMetrics) {
       responses: { 200: jsonResponse(z.object({ balanced: z.boolean(), currencies: z.array(currencyAudit), checked_at: z.string() }).openapi('AuditReport'), 'The audit'), ...errorResponses(401, 403) },
     }),
     async (c) => c.json(await auditLedger(deps.store, deps.clock.now()), 200),
+  );
+  app.openapi(
+    createRoute({
+      method: 'get', path: '/v1/admin/users', tags: ['Admin'], security: bearerSecurity, summary: 'Everyone who has signed up, newest first',
+      request: { query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20), starting_after: z.string().max(1024).optional() }) },
+      responses: {
+        200: jsonResponse(z.object({ data: z.array(userSchema), has_more: z.boolean(), next_cursor: z.string().nullable() }), 'A page of users'),
+        ...errorResponses(400, 401, 403),
+      },
+    }),
+    async (c) => {
+      const query = c.req.valid('query');
+      const page = await deps.identity.listUsers({ limit: query.limit, ...(query.starting_after ? { cursor: query.starting_after } : {}) });
+      return c.json({ data: page.users, has_more: page.next_cursor !== undefined, next_cursor: page.next_cursor ?? null }, 200);
+    },
   );
   return app;
 }

@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
 import { AppError, errorTable, type ErrorCode } from '../kernel/errors.ts';
 import type { Logger } from '../platform/logger.ts';
+import { InvalidCursorError } from '../platform/store.ts';
 import type { AppEnv } from './context.ts';
 
 /** The error body every route returns: `{ error: { type, code, message, param, request_id } }`. */
@@ -49,6 +50,10 @@ export function validationHook(
 export function createErrorHandler(logger: Logger) {
   return (error: Error, c: Context<AppEnv>): Response => {
     if (error instanceof AppError) return errorResponse(c, error);
+    // Cursors are opaque: a malformed `starting_after` is the client's mistake, on every list route.
+    if (error instanceof InvalidCursorError) {
+      return errorResponse(c, new AppError('validation_failed', 'starting_after is not a valid cursor', { param: 'starting_after' }));
+    }
     if (error instanceof HTTPException) {
       const code: ErrorCode =
         error.status === 413 ? 'body_too_large'

@@ -41,7 +41,11 @@ export interface Identity {
   findUserByEmail(email: string): Promise<User | undefined>;
   /** The public keys access tokens are signed with, for `/.well-known/jwks.json`. */
   jwks(): Promise<Jwks>;
+  /** Everyone, newest first, a page at a time (for admins). */
+  listUsers(options: { limit: number; cursor?: string }): Promise<{ users: User[]; next_cursor: string | undefined }>;
 }
+
+const usersPartition = 'USERS';
 
 export interface LocalIdentityDeps {
   store: Store;
@@ -160,7 +164,8 @@ export function createLocalIdentity(deps: LocalIdentityDeps): Identity {
         await store.transact([
           {
             type: 'put',
-            item: { ...userKey(id), kind: 'user', ...user, password_hash: await hashPassword(input.password) },
+            // In gsi1 under USERS, newest last, so admins can list people (GET /v1/admin/users).
+            item: { ...userKey(id), kind: 'user', ...user, password_hash: await hashPassword(input.password), gsi1pk: usersPartition, gsi1sk: `${user.created_at}#${id}` },
             condition: { attributeNotExists: 'pk' },
           },
           { type: 'put', item: { ...emailKey(email), kind: 'user_email', user_id: id }, condition: { attributeNotExists: 'pk' } },
@@ -221,5 +226,10 @@ export function createLocalIdentity(deps: LocalIdentityDeps): Identity {
     },
 
     jwks: () => accessTokens.jwks(),
+
+    async listUsers({ limit, cursor }) {
+      const page = await store.query({ index: 'gsi1', partition: usersPartition, direction: 'desc', limit, ...(cursor ? { cursor } : {}) });
+      return { users: page.items.map(toUser), next_cursor: page.cursor };
+    },
   };
 }

@@ -260,6 +260,25 @@ describe('wallet: security', () => {
     expect((await t.call('GET', `/v1/transfers/tr_bonus_${alice.id}`, { token: alice.token })).status).toBe(404);
   });
 
+  it('lists users to admins only, newest first, a page at a time', async () => {
+    const alice = await t.signUp('alice');
+    const bob = await t.signUp('bob');
+    t.clock.advance(1000);
+    const admin = await t.signUp('admin', 'admin@example.com');
+    expect((await t.call('GET', '/v1/admin/users', { token: alice.token })).status).toBe(403);
+    const first = await t.call('GET', '/v1/admin/users?limit=2', { token: admin.token });
+    expect(first.status).toBe(200);
+    expect(first.json.data[0]).toMatchObject({ id: admin.id, email: 'admin@example.com', groups: ['admin'] });
+    expect(first.json.data[0].password_hash).toBeUndefined();
+    expect(first.json.has_more).toBe(true);
+    const second = await t.call('GET', `/v1/admin/users?limit=2&starting_after=${first.json.next_cursor}`, { token: admin.token });
+    const ids = [...first.json.data, ...second.json.data].map((u: { id: string }) => u.id);
+    expect(new Set(ids)).toEqual(new Set([alice.id, bob.id, admin.id]));
+    const broken = await t.call('GET', '/v1/admin/users?starting_after=not-a-cursor', { token: admin.token });
+    expect(broken.status).toBe(400);
+    expect(broken.json.error.param).toBe('starting_after');
+  });
+
   it('keeps the audit to admins', async () => {
     const alice = await t.signUp('alice');
     expect((await t.call('GET', '/v1/admin/audit', { token: alice.token })).status).toBe(403);

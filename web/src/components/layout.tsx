@@ -21,7 +21,7 @@ export function Layout() {
   const navigate = useNavigate();
   useRealtime();
   const isAdmin = session?.user.groups.includes('admin') ?? false;
-  const nav = isAdmin ? [...links, { to: '/admin/audit', label: 'Audit' }] : links;
+  const nav = isAdmin ? [...links, { to: '/admin/audit', label: 'Audit' }, { to: '/admin/users', label: 'Users' }] : links;
   return (
     <div className="min-h-dvh">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-card focus:px-3 focus:py-2">
