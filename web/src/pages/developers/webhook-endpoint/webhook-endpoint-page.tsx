@@ -3,6 +3,7 @@ import { Link, useParams } from 'react-router';
 import { toast } from 'sonner';
 import { errorMessage } from '../../../api/client.ts';
 import { useDeliveries, useEndpoint, useEvents, useRedeliver, useRotateSecret, useSendTestEvent, type Delivery } from '../../../api/webhooks.ts';
+import type { SluiceEvent } from '../../../api/webhooks.ts';
 import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
 import { SecretDialog } from '../../../components/secret-dialog.tsx';
 import { Badge } from '../../../components/ui/badge.tsx';
@@ -92,8 +93,9 @@ export function WebhookEndpointPage() {
   );
 }
 
-function DeliveryRow({ delivery, eventType, action }: { delivery: Delivery; eventType: string | undefined; action?: ReactNode }) {
+function DeliveryRow({ delivery, event, action }: { delivery: Delivery; event: SluiceEvent | undefined; action?: ReactNode }) {
   const last = delivery.attempts.at(-1);
+  const eventType = event?.type;
   return (
     <li data-testid="delivery" className="rounded-lg border border-border bg-card px-4 py-3">
       <div className="flex flex-wrap items-center gap-2">
@@ -139,6 +141,14 @@ function DeliveryRow({ delivery, eventType, action }: { delivery: Delivery; even
           </table>
         </div>
       )}
+      {last ? (
+        <details className="mt-2 text-sm">
+          <summary className="cursor-pointer text-muted-foreground">Request</summary>
+          <p className="mt-1 font-mono text-xs break-all">POST {last.url}</p>
+          <p className="font-mono text-xs text-muted-foreground">Content-Type: application/json · Sluice-Signature: t=…,v1=…</p>
+          {event ? <pre className="mt-1 max-h-64 overflow-auto rounded bg-muted p-2 font-mono text-xs">{JSON.stringify(event, null, 2)}</pre> : null}
+        </details>
+      ) : null}
       {last && delivery.status === 'pending' && delivery.next_attempt_at ? <p className="mt-1 text-xs text-muted-foreground">Next attempt {formatDateTime(delivery.next_attempt_at)}</p> : null}
     </li>
   );
@@ -148,10 +158,10 @@ function DeliveryRow({ delivery, eventType, action }: { delivery: Delivery; even
  * Event id → type, from the event log (a delivery names only its event). The log is refetched
  * once per delivery whose event it does not hold yet, rather than polled.
  */
-function useEventTypes(merchantId: string, deliveries: Delivery[] | undefined): Map<string, string> {
+function useEventTypes(merchantId: string, deliveries: Delivery[] | undefined): Map<string, SluiceEvent> {
   const events = useEvents(merchantId, { live: false });
   const asked = useRef(new Set<string>());
-  const types = new Map((events.data?.data ?? []).map((e) => [e.id, e.type]));
+  const types = new Map((events.data?.data ?? []).map((e) => [e.id, e]));
   const missing = (deliveries ?? []).map((d) => d.event).filter((id) => !types.has(id) && !asked.current.has(id)).join(',');
   const { refetch, isFetching } = events;
   useEffect(() => {
@@ -179,7 +189,7 @@ function DeliveryLog({ merchantId, endpointId }: { merchantId: string; endpointI
       ) : (
         <ul className="flex flex-col gap-2" aria-label="Deliveries">
           {deliveries.data.data.map((delivery) => (
-            <DeliveryRow key={delivery.id} delivery={delivery} eventType={types.get(delivery.event)} />
+            <DeliveryRow key={delivery.id} delivery={delivery} event={types.get(delivery.event)} />
           ))}
         </ul>
       )}
@@ -209,7 +219,7 @@ function DeadLetters({ merchantId, endpointId }: { merchantId: string; endpointI
             <DeliveryRow
               key={delivery.id}
               delivery={delivery}
-              eventType={types.get(delivery.event)}
+              event={types.get(delivery.event)}
               action={
                 <Button
                   size="sm"
