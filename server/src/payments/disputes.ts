@@ -4,7 +4,6 @@ import { derivedId, newId } from '../kernel/ids.ts';
 import type { Currency } from '../kernel/money.ts';
 import { createTransfers, ensureSystemAccount, systemAccountId } from '../ledger/index.ts';
 import type { Item, WriteOperation } from '../platform/store.ts';
-import { asCursorError } from '../wallet/service.ts';
 import { paymentEvent } from './events.ts';
 import { paymentKeys } from './keys.ts';
 import { merchantAccountId, sandboxNow, type MerchantRecord, type PaymentsDeps } from './merchants.ts';
@@ -141,12 +140,8 @@ export async function getDispute(deps: PaymentsDeps, merchantId: string, dispute
 
 /** The merchant's disputes, newest first. */
 export async function listDisputes(deps: PaymentsDeps, merchantId: string, options: { limit: number; cursor?: string }): Promise<{ data: Dispute[]; next_cursor: string | undefined }> {
-  try {
-    const page = await deps.store.query({ index: 'gsi1', partition: paymentKeys.merchantDisputes(merchantId), direction: 'desc', limit: options.limit, ...(options.cursor ? { cursor: options.cursor } : {}) });
-    return { data: page.items.map(toDispute), next_cursor: page.cursor };
-  } catch (error) {
-    throw asCursorError(error);
-  }
+  const page = await deps.store.query({ index: 'gsi1', partition: paymentKeys.merchantDisputes(merchantId), direction: 'desc', limit: options.limit, ...(options.cursor ? { cursor: options.cursor } : {}) });
+  return { data: page.items.map(toDispute), next_cursor: page.cursor };
 }
 
 function illegal(dispute: Dispute, action: string): AppError {

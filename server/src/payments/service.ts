@@ -6,7 +6,6 @@ import type { Currency } from '../kernel/money.ts';
 import { createTransfers, systemAccountId, type TransferRequest } from '../ledger/index.ts';
 import { outboxPut } from '../platform/outbox.ts';
 import type { Item, WriteOperation } from '../platform/store.ts';
-import { asCursorError } from '../wallet/service.ts';
 import { checkCard, tokenizeCard } from './cards.ts';
 import { openScriptedDispute } from './disputes.ts';
 import { paymentEvent } from './events.ts';
@@ -199,15 +198,11 @@ export async function listPayments(
 ): Promise<{ data: Payment[]; next_cursor: string | undefined }> {
   const data: Payment[] = [];
   let next = options.cursor;
-  try {
-    do {
-      const page = await deps.store.query({ index: 'gsi1', partition: paymentKeys.merchantPayments(merchantId), direction: 'desc', limit: options.limit - data.length, ...(next ? { cursor: next } : {}) });
-      for (const item of page.items) if (!options.status || item.status === options.status) data.push(toPayment(item));
-      next = page.cursor;
-    } while (next && data.length < options.limit);
-  } catch (error) {
-    throw asCursorError(error);
-  }
+  do {
+    const page = await deps.store.query({ index: 'gsi1', partition: paymentKeys.merchantPayments(merchantId), direction: 'desc', limit: options.limit - data.length, ...(next ? { cursor: next } : {}) });
+    for (const item of page.items) if (!options.status || item.status === options.status) data.push(toPayment(item));
+    next = page.cursor;
+  } while (next && data.length < options.limit);
   return { data, next_cursor: next };
 }
 

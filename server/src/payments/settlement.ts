@@ -6,7 +6,6 @@ import type { Currency } from '../kernel/money.ts';
 import { createTransfers, ensureSystemAccount, systemAccountId, type TransferRequest } from '../ledger/index.ts';
 import { outboxPut } from '../platform/outbox.ts';
 import type { Item, WriteOperation } from '../platform/store.ts';
-import { asCursorError } from '../wallet/service.ts';
 import { paymentEvent } from './events.ts';
 import { paymentKeys } from './keys.ts';
 import { allMerchants, getMerchantRecord, merchantAccountId, sandboxNow, type MerchantRecord, type PaymentsDeps } from './merchants.ts';
@@ -219,10 +218,6 @@ export async function getSettlement(deps: PaymentsDeps, merchantId: string, sett
 
 /** The merchant's settlements, newest first. */
 export async function listSettlements(deps: PaymentsDeps, merchantId: string, options: { limit: number; cursor?: string }): Promise<{ data: Settlement[]; next_cursor: string | undefined }> {
-  try {
-    const page = await deps.store.query({ index: 'gsi1', partition: paymentKeys.merchantSettlements(merchantId), direction: 'desc', limit: options.limit, ...(options.cursor ? { cursor: options.cursor } : {}) });
-    return { data: page.items.map(toSettlement), next_cursor: page.cursor };
-  } catch (error) {
-    throw asCursorError(error);
-  }
+  const page = await deps.store.query({ index: 'gsi1', partition: paymentKeys.merchantSettlements(merchantId), direction: 'desc', limit: options.limit, ...(options.cursor ? { cursor: options.cursor } : {}) });
+  return { data: page.items.map(toSettlement), next_cursor: page.cursor };
 }

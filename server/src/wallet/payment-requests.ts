@@ -7,7 +7,7 @@ import { createTransfers } from '../ledger/index.ts';
 import { outboxPut } from '../platform/outbox.ts';
 import { isTransactionCanceled, type Item, type WriteOperation } from '../platform/store.ts';
 import { walletCodes, type CreatePaymentRequest, type PaymentRequest, type PaymentRequestStatus } from './model.ts';
-import { asCursorError, resolveUser, walletAccountId, withWallets, type Page, type Respond, type WalletDeps } from './service.ts';
+import { resolveUser, walletAccountId, withWallets, type Page, type Respond, type WalletDeps } from './service.ts';
 
 const source = 'sluice.wallet';
 
@@ -85,24 +85,20 @@ export async function listPaymentRequests(
 ): Promise<Page<PaymentRequest>> {
   const data: PaymentRequest[] = [];
   let next = options.cursor;
-  try {
-    do {
-      const page = await deps.store.query({
-        index: options.role === 'incoming' ? 'gsi1' : 'gsi2',
-        partition: options.role === 'incoming' ? keys.incoming(userId) : keys.outgoing(userId),
-        direction: 'desc',
-        limit: options.limit - data.length,
-        ...(next ? { cursor: next } : {}),
-      });
-      for (const item of page.items) {
-        const request = toPaymentRequest(item);
-        if (!options.status || request.status === options.status) data.push(request);
-      }
-      next = page.cursor;
-    } while (next && data.length < options.limit);
-  } catch (error) {
-    throw asCursorError(error);
-  }
+  do {
+    const page = await deps.store.query({
+      index: options.role === 'incoming' ? 'gsi1' : 'gsi2',
+      partition: options.role === 'incoming' ? keys.incoming(userId) : keys.outgoing(userId),
+      direction: 'desc',
+      limit: options.limit - data.length,
+      ...(next ? { cursor: next } : {}),
+    });
+    for (const item of page.items) {
+      const request = toPaymentRequest(item);
+      if (!options.status || request.status === options.status) data.push(request);
+    }
+    next = page.cursor;
+  } while (next && data.length < options.limit);
   return { data, next_cursor: next };
 }
 

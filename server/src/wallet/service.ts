@@ -15,7 +15,7 @@ import {
   type Transfer,
 } from '../ledger/index.ts';
 import type { Config } from '../platform/config.ts';
-import { InvalidCursorError, type Store, type WriteOperation } from '../platform/store.ts';
+import type { Store, WriteOperation } from '../platform/store.ts';
 import { walletCodes, type ActivityEntry, type SendMoney, type WalletTransfer } from './model.ts';
 
 export interface WalletUser {
@@ -160,11 +160,6 @@ export async function getWalletTransfer(deps: WalletDeps, userId: string, transf
   return toWalletTransfer(transfer);
 }
 
-/** A malformed `starting_after` is the client's mistake: 400 naming the field. */
-export function asCursorError(error: unknown): unknown {
-  return error instanceof InvalidCursorError ? new AppError('validation_failed', 'starting_after is not a valid cursor', { param: 'starting_after' }) : error;
-}
-
 export interface Page<T> {
   data: T[];
   next_cursor: string | undefined;
@@ -179,15 +174,11 @@ async function collectHistory(deps: WalletDeps, userId: string, limit: number, c
   const accountId = walletAccountId(userId, deps.config.walletCurrency);
   const data: HistoryEntry[] = [];
   let next = cursor;
-  try {
-    do {
-      const page = await listHistory(deps.store, accountId, { limit: limit - data.length, ...(next ? { cursor: next } : {}) });
-      for (const entry of page.entries) if (keep(entry)) data.push(entry);
-      next = page.next_cursor;
-    } while (next && data.length < limit);
-  } catch (error) {
-    throw asCursorError(error);
-  }
+  do {
+    const page = await listHistory(deps.store, accountId, { limit: limit - data.length, ...(next ? { cursor: next } : {}) });
+    for (const entry of page.entries) if (keep(entry)) data.push(entry);
+    next = page.next_cursor;
+  } while (next && data.length < limit);
   return { data, next_cursor: next };
 }
 
