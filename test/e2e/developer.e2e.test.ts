@@ -1,11 +1,9 @@
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, startServer, type ServerProcess } from '../server-process.ts';
+import { startServer, type ServerProcess } from '../server-process.ts';
+import { desktop, ensureDashboardBuilt, launchChromium, shoot } from './browser.ts';
 
 /**
  * The developer pages end to end: a developer signs up through the UI, creates a sandbox
@@ -14,13 +12,8 @@ import { repoRoot, startServer, type ServerProcess } from '../server-process.ts'
  * feed and the 2xx deliveries in the endpoint's log. Real server process, Debian's Chromium.
  */
 
-const chromiumPath = '/usr/bin/chromium';
-const distDir = join(repoRoot, 'web/dist');
-const screenshotDir = join(repoRoot, 'docs/screenshots');
 const password = 'correct horse battery staple';
 const waitMs = 15_000;
-const desktop = { width: 1280, height: 800 };
-const phone = { width: 390, height: 844 };
 const run = Date.now().toString(36);
 const developer = { name: 'Dev', email: `dev-${run}@example.com` };
 
@@ -61,20 +54,8 @@ async function newPage(viewport = desktop): Promise<Page> {
   return page;
 }
 
-async function shoot(page: Page, name: string): Promise<void> {
-  for (const [label, viewport] of [['desktop', desktop], ['phone', phone]] as const) {
-    await page.setViewportSize(viewport);
-    await page.screenshot({ path: join(screenshotDir, `${name}-${label}.png`), fullPage: label === 'desktop' });
-  }
-  await page.setViewportSize(desktop);
-}
-
 beforeAll(async () => {
-  if (!existsSync(join(distDir, 'index.html'))) {
-    const { build } = await import('vite');
-    await build({ configFile: join(repoRoot, 'web/vite.config.ts'), logLevel: 'warn' });
-  }
-  await mkdir(screenshotDir, { recursive: true });
+  await ensureDashboardBuilt();
   receiver = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -88,12 +69,7 @@ beforeAll(async () => {
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/sluice/webhooks`;
   server = await startServer();
   base = server.url;
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    timeout: 30_000,
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
@@ -120,7 +96,7 @@ describe('developer dashboard', () => {
 
     await page.getByRole('link', { name: 'Developers', exact: true }).first().click();
     await page.getByText('No merchants yet').waitFor();
-    await shoot(page, 'developers-merchants');
+    await shoot(page, 'developers-merchants', { fullPageOnDesktop: true });
     await page.getByLabel('Merchant name').fill('Acme Coffee');
     await page.getByRole('button', { name: 'Create merchant' }).click();
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
@@ -136,7 +112,7 @@ describe('developer dashboard', () => {
     const dialog = page.getByRole('dialog');
     await expect.poll(() => dialog.getByTestId('secret').textContent(), { timeout: waitMs }).toMatch(/^sk_test_/);
     const secret = (await dialog.getByTestId('secret').textContent()) ?? '';
-    await shoot(page, 'developers-api-key-secret');
+    await shoot(page, 'developers-api-key-secret', { fullPageOnDesktop: true });
     await dialog.getByRole('button', { name: 'I have saved it' }).click();
     await page.getByTestId('api-key').first().waitFor();
     expect(await page.getByTestId('api-key').first().textContent()).toContain(`sk_test_…${secret.slice(-4)}`);
@@ -144,7 +120,7 @@ describe('developer dashboard', () => {
     // The key works against the API.
     const balance = await fetch(`${base}/v1/balance`, { headers: { authorization: `Bearer ${secret}` } });
     expect(balance.status).toBe(200);
-    await shoot(page, 'developers-api-keys');
+    await shoot(page, 'developers-api-keys', { fullPageOnDesktop: true });
   });
 
   it('adds a webhook endpoint pointing at the receiver', async () => {
@@ -157,7 +133,7 @@ describe('developer dashboard', () => {
     await dialog.getByRole('button', { name: 'I have saved it' }).click();
     await page.getByTestId('webhook-endpoint').first().waitFor();
     expect(await page.getByTestId('webhook-endpoint').first().textContent()).toContain(receiverUrl);
-    await shoot(page, 'developers-webhooks');
+    await shoot(page, 'developers-webhooks', { fullPageOnDesktop: true });
   });
 
   it('makes a declined test payment and an authorization', async () => {
@@ -174,7 +150,7 @@ describe('developer dashboard', () => {
     await page.getByLabel('Capture immediately').uncheck();
     await page.getByRole('button', { name: 'Pay' }).click();
     await expect.poll(() => result.textContent(), { timeout: waitMs }).toContain('requires_capture');
-    await shoot(page, 'developers-test-payment');
+    await shoot(page, 'developers-test-payment', { fullPageOnDesktop: true });
     await result.getByRole('link', { name: /View payment/ }).click();
     await page.getByRole('heading', { name: '$12.50' }).waitFor();
     await expect.poll(() => page.getByTestId('payment-status').textContent(), { timeout: waitMs }).toBe('Requires capture');
@@ -201,7 +177,7 @@ describe('developer dashboard', () => {
     const timeline = (await page.getByTestId('timeline-event').allTextContents()).join(' ');
     expect(timeline).toContain('payment.authorized');
     expect(timeline).toContain('payment.captured');
-    await shoot(page, 'developers-payment');
+    await shoot(page, 'developers-payment', { fullPageOnDesktop: true });
 
     await page.getByRole('link', { name: 'Payments', exact: true }).click();
     await expect.poll(() => page.getByTestId('payment-row').count(), { timeout: waitMs }).toBe(2);
@@ -209,7 +185,7 @@ describe('developer dashboard', () => {
     await expect.poll(() => page.getByTestId('payment-row').count(), { timeout: waitMs }).toBe(1);
     expect(await page.getByTestId('payment-row').first().textContent()).toContain('generic_decline');
     await page.getByLabel('Status').selectOption('');
-    await shoot(page, 'developers-payments');
+    await shoot(page, 'developers-payments', { fullPageOnDesktop: true });
   });
 
   it('shows the events in the live feed', async () => {
@@ -217,7 +193,7 @@ describe('developer dashboard', () => {
     const feed = async () => (await page.getByTestId('event').allTextContents()).join(' ');
     await expect.poll(feed, { timeout: waitMs }).toContain('refund.succeeded');
     for (const type of ['payment.failed', 'payment.authorized', 'payment.captured']) expect(await feed()).toContain(type);
-    await shoot(page, 'developers-events');
+    await shoot(page, 'developers-events', { fullPageOnDesktop: true });
   });
 
   it('delivers the events to the receiver and logs the 2xx answers', async () => {
@@ -236,7 +212,7 @@ describe('developer dashboard', () => {
 
     await page.getByRole('button', { name: 'Send test event' }).click();
     await expect.poll(receivedTypes, { timeout: waitMs }).toContain('test.webhook');
-    await shoot(page, 'developers-webhook-endpoint');
+    await shoot(page, 'developers-webhook-endpoint', { fullPageOnDesktop: true });
   });
 
   it('shows the balance and moves the test clock', async () => {
@@ -246,7 +222,7 @@ describe('developer dashboard', () => {
     const before = await page.getByTestId('sandbox-time').textContent();
     await page.getByRole('button', { name: '+1 day' }).click();
     await expect.poll(() => page.getByTestId('sandbox-time').textContent(), { timeout: waitMs }).not.toBe(before);
-    await shoot(page, 'developers-overview');
+    await shoot(page, 'developers-overview', { fullPageOnDesktop: true });
     expect(problems).toEqual([]);
   });
 
@@ -260,7 +236,7 @@ describe('developer dashboard', () => {
     expect(await page.getByTestId('settlement-fees').textContent()).toBe('−$0.47');
     expect(await page.getByTestId('settlement-net').textContent()).toBe('$5.53');
     await expect.poll(() => page.getByTestId('settled-payment').count(), { timeout: waitMs }).toBe(1);
-    await shoot(page, 'developers-settlement');
+    await shoot(page, 'developers-settlement', { fullPageOnDesktop: true });
   });
 
   it('answers a dispute with evidence', async () => {
@@ -280,7 +256,7 @@ describe('developer dashboard', () => {
     await page.getByLabel('Evidence').fill('Signed delivery receipt, 2026-11-20.');
     await page.getByRole('button', { name: 'Submit evidence' }).click();
     await expect.poll(() => page.getByTestId('dispute-status').textContent(), { timeout: waitMs }).toBe('Under review');
-    await shoot(page, 'developers-dispute');
+    await shoot(page, 'developers-dispute', { fullPageOnDesktop: true });
   });
 
   it('charts the live API traffic on the Metrics page', async () => {
@@ -291,7 +267,7 @@ describe('developer dashboard', () => {
     expect(await page.getByTestId('chart-requests').locator('figcaption').textContent()).toMatch(/^[1-9]\d* requests in the last 60 s/);
     // Let the clock's toasts go so they do not cover the screenshot.
     await expect.poll(() => page.locator('[data-sonner-toast]').count(), { timeout: waitMs }).toBe(0);
-    await shoot(page, 'developers-metrics');
+    await shoot(page, 'developers-metrics', { fullPageOnDesktop: true });
     expect(problems).toEqual([]);
   });
 });

@@ -1,9 +1,7 @@
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, signUp, startServer, type ServerProcess } from '../server-process.ts';
+import { signUp, startServer, type ServerProcess } from '../server-process.ts';
+import { desktop, ensureDashboardBuilt, launchChromium, shoot } from './browser.ts';
 
 /**
  * The wallet dashboard end to end: the real server process (what `npm start` runs: SQLite,
@@ -12,13 +10,8 @@ import { repoRoot, signUp, startServer, type ServerProcess } from '../server-pro
  * it is missing.
  */
 
-const chromiumPath = '/usr/bin/chromium';
-const distDir = join(repoRoot, 'web/dist');
-const screenshotDir = join(repoRoot, 'docs/screenshots');
 const password = 'correct horse battery staple';
 const waitMs = 10_000;
-const desktop = { width: 1280, height: 800 };
-const phone = { width: 390, height: 844 };
 const run = Date.now().toString(36);
 const alice = { name: 'Alice', email: `alice-${run}@example.com` };
 const bob = { name: 'Bob', email: `bob-${run}@example.com` };
@@ -51,30 +44,13 @@ async function signUpThroughUi(page: Page, person: { name: string; email: string
   await page.getByRole('heading', { name: `Hi, ${person.name}` }).waitFor();
 }
 
-async function shoot(page: Page, name: string): Promise<void> {
-  for (const [label, viewport] of [['desktop', desktop], ['phone', phone]] as const) {
-    await page.setViewportSize(viewport);
-    await page.screenshot({ path: join(screenshotDir, `${name}-${label}.png`) });
-  }
-  await page.setViewportSize(desktop);
-}
-
 const balance = (page: Page) => page.getByTestId('balance-USD');
 
 beforeAll(async () => {
-  if (!existsSync(join(distDir, 'index.html'))) {
-    const { build } = await import('vite');
-    await build({ configFile: join(repoRoot, 'web/vite.config.ts'), logLevel: 'warn' });
-  }
-  await mkdir(screenshotDir, { recursive: true });
+  await ensureDashboardBuilt();
   server = await startServer({ adminEmails: [admin.email] });
   base = server.url;
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    timeout: 30_000,
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
