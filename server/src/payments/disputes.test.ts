@@ -119,9 +119,37 @@ describe('disputes', () => {
 
     expect(fired.json.settlements).toHaveLength(1);
     const settlement = (await api('GET', `/v1/settlements/${fired.json.settlements[0]}`)).json;
-    expect(settlement).toMatchObject({ gross: 2_000, fees: settlementFeeFor(2_000) });
+    // The dispute fee owed is recovered from this payout, as Stripe nets it from the balance.
+    const net = 2_000 - settlementFeeFor(2_000) - disputeFee;
+    expect(settlement).toMatchObject({ gross: 2_000, fees: settlementFeeFor(2_000), dispute_fees: disputeFee, net });
     expect([...settlement.payments].sort()).toEqual([ordinary.json.id, kept.json.id].sort());
-    expect(await balance()).toEqual({ available: 2_000 - settlementFeeFor(2_000), pending: 0 });
+    expect(await balance()).toEqual({ available: net, pending: 0 });
+    expect(await accountPosted(`acct_m_${merchant.id}_fees_USD`)).toBe(0);
+  });
+
+  it('recovers a dispute fee from payouts only up to their net, the rest from the next ones, never twice', async () => {
+    const disputed = await api('POST', '/v1/payments', paymentBody({ amount: 3_000 }));
+    await api('POST', '/v1/test-helpers/disputes', { payment: disputed.json.id });
+    const small = await api('POST', '/v1/payments', paymentBody({ amount: 1_000 }));
+    expect(small.status).toBe(201);
+
+    const first = await api('POST', '/v1/test-helpers/advance-clock', { seconds: day + 60 });
+    const firstNet = 1_000 - settlementFeeFor(1_000);
+    const firstSettlement = (await api('GET', `/v1/settlements/${first.json.settlements[0]}`)).json;
+    expect(firstSettlement).toMatchObject({ gross: 1_000, dispute_fees: firstNet, net: 0 });
+    expect(await balance()).toEqual({ available: 0, pending: 0 });
+    expect(await accountPosted(`acct_m_${merchant.id}_fees_USD`)).toBe(-(disputeFee - firstNet));
+
+    await api('POST', '/v1/payments', paymentBody({ amount: 5_000 }));
+    const second = await api('POST', '/v1/test-helpers/advance-clock', { seconds: day });
+    const secondSettlement = (await api('GET', `/v1/settlements/${second.json.settlements[0]}`)).json;
+    expect(secondSettlement).toMatchObject({ gross: 5_000, dispute_fees: disputeFee - firstNet, net: 5_000 - settlementFeeFor(5_000) - (disputeFee - firstNet) });
+    expect(await accountPosted(`acct_m_${merchant.id}_fees_USD`)).toBe(0);
+
+    // Nothing is owed any more: the next payout is whole.
+    await api('POST', '/v1/payments', paymentBody({ amount: 2_000 }));
+    const third = await api('POST', '/v1/test-helpers/advance-clock', { seconds: day });
+    expect((await api('GET', `/v1/settlements/${third.json.settlements[0]}`)).json).toMatchObject({ dispute_fees: 0, net: 2_000 - settlementFeeFor(2_000) });
   });
 
   it('hides another merchant\'s disputes and payments', async () => {

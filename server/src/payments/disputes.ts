@@ -14,8 +14,8 @@ import { getPaymentRecord, requireMerchantRecord, type MerchantActor, type Payme
  * Disputes (chargebacks) in the sandbox. Opening one withdraws what the payment still holds
  * (captured − refunded) from where its funds sit (pending before settlement, available after)
  * into the merchant's `disputes` account, and charges `disputeFee` from the merchant's `fees`
- * account to the platform's fees account (the merchant's `fees` account runs negative: fees owed,
- * not yet netted against payouts). A payment has at most one dispute (its id derives from the
+ * account to the platform's fees account (the merchant's `fees` account then shows the fee as owed,
+ * and the next settlement recovers it from the payout). A payment has at most one dispute (its id derives from the
  * payment) and, once disputed, can no longer be refunded; settlement leaves the disputed amount out.
  *
  * Outcome: `accept` loses at once (funds go to the card network); at `evidence_due_by` (7 sandbox

@@ -103,6 +103,8 @@ export async function ensureMerchantAccounts(deps: PaymentsDeps, merchantId: str
       owner: merchantId,
       code: `merchant_${purpose}`,
       debits_must_not_exceed_credits: purpose === 'available',
+      // Fees owed are recovered from payouts, never beyond what is owed.
+      credits_must_not_exceed_debits: purpose === 'fees',
     });
   }
   await deps.store.transact([{ type: 'put', item: { ...paymentKeys.merchantCurrency(merchantId, currency), entity: 'merchant_currency', currency } }]);

@@ -15,6 +15,7 @@ export type MerchantAccountPurpose = (typeof merchantAccountPurposes)[number];
 export const paymentCodes = {
   charge: 'card_payment', refund: 'card_refund', settlement: 'settlement', settlementFee: 'settlement_fee',
   dispute: 'dispute', disputeFee: 'dispute_fee', disputeWon: 'dispute_won', disputeLost: 'dispute_lost',
+  feesRecovered: 'fees_recovered',
 } as const;
 
 export const createMerchantSchema = z
@@ -213,8 +214,9 @@ export const settlementSchema = z
     currency: z.string(),
     settlement_date: z.string().openapi({ description: 'The sandbox UTC day (YYYY-MM-DD) whose captures it settles.', example: '2026-01-01' }),
     gross: z.number().int().openapi({ description: 'Captured less refunded, of its payments.' }),
-    fees: z.number().int(),
-    net: z.number().int().openapi({ description: 'gross − fees: moved from pending to available.' }),
+    fees: z.number().int().openapi({ description: 'Processing fees of its payments (2.9% + 30 per payment).' }),
+    dispute_fees: z.number().int().openapi({ description: 'Dispute fees charged since an earlier payout and recovered from this one.' }),
+    net: z.number().int().openapi({ description: 'gross − fees − dispute_fees: moved from pending to available.' }),
     payments: z.array(z.string()),
     created_at: z.string(),
   })

@@ -3,7 +3,7 @@ import { AppError, isAppError } from '../kernel/errors.ts';
 import { createEvent } from '../kernel/events.ts';
 import { derivedId, newId } from '../kernel/ids.ts';
 import type { Currency } from '../kernel/money.ts';
-import { createTransfers, ensureSystemAccount, systemAccountId, type TransferRequest } from '../ledger/index.ts';
+import { createTransfers, ensureSystemAccount, getAccount, systemAccountId, type TransferRequest } from '../ledger/index.ts';
 import { outboxPut } from '../platform/outbox.ts';
 import type { Item, WriteOperation } from '../platform/store.ts';
 import { paymentEvent } from './events.ts';
@@ -17,6 +17,12 @@ import { paymentCodes, settlementBatchSize, settlementFeeFor, type Settlement } 
  * payments of one merchant, currency and day is its own settlement, committed in ONE ledger
  * transaction: net funds pending → available, fees pending → the platform's fees account, the
  * settlement record, each payment's conditional "settled" update and `payout.settled`.
+ *
+ * Dispute fees are charged when a dispute opens, to the merchant's `fees` account, which then
+ * shows what the merchant owes. Like a Stripe payout, the next settlement recovers what is owed
+ * before paying out: up to its net, pending → `fees` (`dispute_fees` on the settlement), so the
+ * payout is gross − fees − dispute_fees and the fees account returns towards zero. Merchants'
+ * fees accounts refuse credits beyond their debits, so two runs cannot recover one fee twice.
  *
  * Idempotent: a settlement's id derives from merchant, currency, day and the first payment of its
  * batch, and every payment update holds only while the payment is unsettled and its refunded
@@ -66,6 +72,7 @@ export function toSettlement(item: Item): Settlement {
     settlement_date: item.settlement_date as string,
     gross: item.gross as number,
     fees: item.fees as number,
+    dispute_fees: (item.dispute_fees as number | undefined) ?? 0,
     net: item.net as number,
     payments: item.payments as string[],
     created_at: item.created_at as string,
@@ -113,6 +120,7 @@ async function settleBatch(deps: PaymentsDeps, merchant: MerchantRecord, batch: 
   const gross = batch.reduce((sum, p) => sum + settledAmount(p), 0);
   const fees = batch.reduce((sum, p) => sum + settlementFeeFor(settledAmount(p)), 0);
   const at = isoTime(sandboxNow(deps, merchant));
+  const disputeFees = Math.min(await feesOwed(deps, merchant.id, currency), Math.max(0, gross - fees));
   const settlement: Settlement = {
     id: derivedId('settlement', Date.parse(`${day}T00:00:00.000Z`), `${merchant.id}:${currency}:${day}:${batch[0]!.id}`),
     object: 'settlement',
@@ -121,7 +129,8 @@ async function settleBatch(deps: PaymentsDeps, merchant: MerchantRecord, batch: 
     settlement_date: day,
     gross,
     fees,
-    net: gross - fees,
+    dispute_fees: disputeFees,
+    net: gross - fees - disputeFees,
     payments: batch.map((p) => p.id),
     created_at: at,
   };
@@ -143,6 +152,9 @@ async function settleBatch(deps: PaymentsDeps, merchant: MerchantRecord, batch: 
     await ensureSystemAccount(deps, 'fees', currency);
     transfers.push({ id: newId('transfer', deps.clock.now()), debit_account_id: pending, credit_account_id: systemAccountId('fees', currency), amount: fees, currency, code: paymentCodes.settlementFee, metadata });
   }
+  if (disputeFees > 0) {
+    transfers.push({ id: newId('transfer', deps.clock.now()), debit_account_id: pending, credit_account_id: merchantAccountId(merchant.id, 'fees', currency), amount: disputeFees, currency, code: paymentCodes.feesRecovered, metadata });
+  }
   const event = paymentEvent('payout.settled', { merchantId: merchant.id, ownerId: merchant.owner }, settlement);
   try {
     if (transfers.length > 0) {
@@ -156,6 +168,12 @@ async function settleBatch(deps: PaymentsDeps, merchant: MerchantRecord, batch: 
     if ((isAppError(error) && error.code === 'conflict') || (error instanceof Error && error.name === 'TransactionCanceledError')) return undefined;
     throw error;
   }
+}
+
+/** What the merchant owes in fees charged outside settlement (dispute fees): its fees account's debit balance. */
+async function feesOwed(deps: PaymentsDeps, merchantId: string, currency: Currency): Promise<number> {
+  const account = await getAccount(deps, merchantAccountId(merchantId, 'fees', currency));
+  return account ? Math.max(0, account.debits_posted - account.credits_posted) : 0;
 }
 
 /**
