@@ -9,7 +9,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'server',
-          include: ['server/**/*.test.ts', 'test/**/*.test.ts'],
+          include: ['server/**/*.test.ts', 'test/**/*.test.ts', 'infra/**/*.test.ts'],
           pool: 'forks',
           globalSetup: ['test/global-setup.ts'],
         },

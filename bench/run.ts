@@ -75,6 +75,11 @@ interface ScenarioResult {
   timeouts: number;
   /** CPU used during the run, in % of one core: the target server process and this process (autocannon). */
   cpu: { server_pct: number; loadgen_pct: number };
+  /**
+   * Server CPU time per 2xx response, in µs: less sensitive to other load on the machine than
+   * the rate, so runs on a busy machine still compare.
+   */
+  server_cpu_us_per_2xx: number;
   ratio_to_baseline?: number;
   /** Payment scenarios: authorize-then-capture cycles per second (half the 2xx rate). */
   authorizations_per_second?: number;
@@ -361,6 +366,7 @@ function runLoad(autocannon: Autocannon, url: string, name: string, duration: nu
           errors: result.errors,
           timeouts: result.timeouts,
           cpu: { server_pct: round((100 * serverCpu) / wall, 0), loadgen_pct: round((100 * (ownCpu.user + ownCpu.system)) / 1000 / wall, 0) },
+          server_cpu_us_per_2xx: ok > 0 ? round((serverCpu * 1000) / ok, 0) : NaN,
           window_us: [start, end],
         });
       },
@@ -370,7 +376,7 @@ function runLoad(autocannon: Autocannon, url: string, name: string, duration: nu
 }
 
 function table(results: ScenarioResult[]): string {
-  const header = ['scenario', '2xx req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'non-2xx', 'errors', 'timeouts', 'vs bare', 'server CPU', 'bench CPU'];
+  const header = ['scenario', '2xx req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'non-2xx', 'errors', 'timeouts', 'vs bare', 'server CPU', 'bench CPU', 'server µs/2xx'];
   const rows = results.map((r) => [
     r.name,
     String(r.rps_2xx),
@@ -384,6 +390,7 @@ function table(results: ScenarioResult[]): string {
     r.ratio_to_baseline === undefined ? '1.00' : r.ratio_to_baseline.toFixed(2),
     `${r.cpu.server_pct}%`,
     `${r.cpu.loadgen_pct}%`,
+    String(r.server_cpu_us_per_2xx),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join(' | ')} |`;

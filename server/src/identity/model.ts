@@ -30,7 +30,8 @@ export const logInSchema = z
   .openapi('LogInRequest');
 export type LogInInput = z.infer<typeof logInSchema>;
 
-const refreshTokenField = z.string().min(1).max(200).openapi({ example: 'rt_3q2-Bt1o…' });
+// Cognito's refresh tokens (the AWS runtime) are JWEs of about 1,800 characters; local ones are short.
+const refreshTokenField = z.string().min(1).max(4096).openapi({ example: 'rt_3q2-Bt1o…' });
 
 export const refreshSchema = z.object({ refresh_token: refreshTokenField }).openapi('RefreshRequest');
 export type RefreshInput = z.infer<typeof refreshSchema>;
@@ -57,7 +58,7 @@ export type AuthUser = z.infer<typeof authUserSchema>;
 export const authResponseSchema = z
   .object({
     user: authUserSchema,
-    access_token: z.string().openapi({ description: 'An ES256 JWT; send it as `Authorization: Bearer <token>`.' }),
+    access_token: z.string().openapi({ description: 'A JWT (ES256 from the local issuer, RS256 from Cognito on AWS); send it as `Authorization: Bearer <token>`.' }),
     refresh_token: z.string().openapi({ description: 'Single use: each refresh returns a new one.' }),
     expires_in: z.number().int().openapi({ description: 'Seconds until the access token expires.', example: 900 }),
   })
@@ -76,6 +77,8 @@ export const jwkSchema = z
     crv: z.string().optional(),
     x: z.string().optional(),
     y: z.string().optional(),
+    n: z.string().optional(),
+    e: z.string().optional(),
     kid: z.string().optional(),
     alg: z.string().optional(),
     use: z.string().optional(),

@@ -45,7 +45,8 @@ export interface Identity {
   listUsers(options: { limit: number; cursor?: string }): Promise<{ users: User[]; next_cursor: string | undefined }>;
 }
 
-const usersPartition = 'USERS';
+/** The gsi1 partition that lists every user, newest last (`listUsers`). */
+export const usersPartition = 'USERS';
 
 export interface LocalIdentityDeps {
   store: Store;
@@ -69,7 +70,8 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-function toUser(item: Item): User {
+/** The user a profile item (`userKey`) describes. */
+export function toUser(item: Item): User {
   return {
     id: String(item.id),
     email: String(item.email),

@@ -7,7 +7,7 @@ export interface Logger {
 
 const redactedKeys = /pass(word)?|secret|token|authorization|card_?number|^number$|cvc|cookie/i;
 
-function redact(fields: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+export function redact(fields: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
   if (!fields) return undefined;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(fields)) out[key] = redactedKeys.test(key) ? '[redacted]' : value;

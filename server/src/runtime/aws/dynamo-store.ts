@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { AppError } from '../../kernel/errors.ts';
 import {
   InvalidCursorError,
   maxQueryLimit,
@@ -34,13 +35,31 @@ export interface DynamoStoreOptions {
   /** Either client works: the store sends only low-level commands and marshals items itself. */
   client: DynamoDBClient | DynamoDBDocumentClient;
   tableName: string;
-  /** How often a transaction refused for a `TransactionConflict` is retried (default 8). */
+  /**
+   * How often a transaction refused for a `TransactionConflict` or for throttling is retried
+   * (default 8; at most ~3.5 s of waiting in all). Never one refused for a failed condition.
+   */
   conflictRetries?: number;
 }
 
-/** Full-jitter exponential backoff between conflict retries: random in [0, min(cap, base·2^n)). */
+/** Full-jitter exponential backoff between retries: random in [0, min(cap, base·2^n)). */
 const backoffBaseMs = 25;
 const backoffCapMs = 1_000;
+
+/**
+ * How long to wait before retry number `attempt` (0 for the first): "full jitter", a uniform
+ * random delay up to an exponentially growing cap, which spreads out writers that collided on
+ * one item better than a fixed or equal-jitter backoff.
+ *
+ * @example
+ * await sleep(backoffDelayMs(attempt)); // attempt 0: < 25 ms, 1: < 50 ms, … never above 1 s
+ */
+export function backoffDelayMs(attempt: number, random: () => number = Math.random): number {
+  return random() * Math.min(backoffCapMs, backoffBaseMs * 2 ** attempt);
+}
+
+/** Errors DynamoDB (after the SDK's own retries) raises when a table or index is over its throughput. */
+const throttlingErrorNames = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
 
 /**
  * The Store port on DynamoDB, one table laid out by `tableSchema`.
@@ -145,12 +164,12 @@ export class DynamoStore implements Store {
         const outcome = classifyTransactionError(error);
         if (outcome.kind === 'canceled') throw new TransactionCanceledError(outcome.reasons);
         if (outcome.kind === 'invalid') throw new StoreValidationError(outcome.message);
-        if (outcome.kind === 'conflict' && attempt < this.#conflictRetries) {
-          await sleep(Math.random() * Math.min(backoffCapMs, backoffBaseMs * 2 ** attempt));
+        if (outcome.kind === 'retryable' && attempt < this.#conflictRetries) {
+          await sleep(backoffDelayMs(attempt));
           continue;
         }
-        if (outcome.kind === 'conflict') {
-          throw new Error(`transaction still conflicting after ${attempt + 1} attempts`, { cause: error });
+        if (outcome.kind === 'retryable') {
+          throw new AppError('service_unavailable', `the store is busy: transaction still refused after ${attempt + 1} attempts`, { cause: error });
         }
         throw error;
       }
@@ -306,9 +325,23 @@ class ExpressionBuilder {
 
 type TransactionOutcome =
   | { kind: 'canceled'; reasons: CancellationReason[] }
-  | { kind: 'conflict' }
+  | { kind: 'retryable' }
   | { kind: 'invalid'; message: string }
   | { kind: 'other' };
+
+/**
+ * Whether `transact` retries after this TransactWriteItems failure: a cancellation for
+ * `TransactionConflict` (another transaction or write on one of its items) or `ThrottlingError`,
+ * or a throttling error of the whole request, and never when any `ConditionalCheckFailed` is
+ * among the reasons.
+ *
+ * @example
+ * isRetryableTransactionError(canceled('TransactionConflict', 'None'));       // true
+ * isRetryableTransactionError(canceled('ConditionalCheckFailed', 'TransactionConflict')); // false
+ */
+export function isRetryableTransactionError(error: unknown): boolean {
+  return classifyTransactionError(error).kind === 'retryable';
+}
 
 /**
  * Reads a TransactWriteItems failure. A failed condition always wins over a conflict: retrying
@@ -316,7 +349,9 @@ type TransactionOutcome =
  */
 function classifyTransactionError(error: unknown): TransactionOutcome {
   if (isValidationException(error)) return { kind: 'invalid', message: errorMessage(error) };
-  if ((error as Error | undefined)?.name !== 'TransactionCanceledException') return { kind: 'other' };
+  const name = (error as Error | undefined)?.name;
+  if (name !== undefined && throttlingErrorNames.has(name)) return { kind: 'retryable' };
+  if (name !== 'TransactionCanceledException') return { kind: 'other' };
   const dynamoReasons = (error as { CancellationReasons?: Array<{ Code?: string; Message?: string; Item?: Record<string, AttributeValue> }> })
     .CancellationReasons ?? [];
   const reasons = dynamoReasons.flatMap((reason, index): CancellationReason[] =>
@@ -327,7 +362,7 @@ function classifyTransactionError(error: unknown): TransactionOutcome {
   if (reasons.length > 0) return { kind: 'canceled', reasons };
   const invalid = dynamoReasons.find((reason) => reason.Code === 'ValidationError');
   if (invalid) return { kind: 'invalid', message: invalid.Message ?? 'invalid request' };
-  if (dynamoReasons.some((reason) => reason.Code === 'TransactionConflict')) return { kind: 'conflict' };
+  if (dynamoReasons.some((reason) => reason.Code === 'TransactionConflict' || reason.Code === 'ThrottlingError')) return { kind: 'retryable' };
   return { kind: 'other' };
 }
 

@@ -7,6 +7,11 @@ import { SqliteStore } from './sqlite-store.ts';
 
 runStoreContract('SqliteStore (:memory:)', async () => ({ store: new SqliteStore(':memory:') }));
 
+runStoreContract('SqliteStore (a file, writer thread)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'sluice-sqlite-'));
+  return { store: new SqliteStore(join(dir, 'store.db'), { writer: 'worker' }), cleanup: () => rm(dir, { recursive: true, force: true }) };
+});
+
 describe('SqliteStore on a file', () => {
   it('keeps committed data across close and reopen', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sluice-sqlite-'));

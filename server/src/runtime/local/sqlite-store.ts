@@ -1,15 +1,11 @@
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { Worker } from 'node:worker_threads';
 import {
-  evaluateCondition,
   InvalidCursorError,
   maxQueryLimit,
-  StoreValidationError,
-  TransactionCanceledError,
   validateKey,
   validateQuery,
   validateTransaction,
-  type CancellationReason,
-  type Condition,
   type Item,
   type ItemKey,
   type Query,
@@ -18,58 +14,62 @@ import {
   type WriteOperation,
 } from '../../platform/store.ts';
 import { tableSchema } from '../../platform/table-schema.ts';
+import type { WriterRequest, WriterResponse } from './sqlite-writer-worker.ts';
+import { openSqlite, SqliteWriter, toError, type TransactionOutcome } from './sqlite-writer.ts';
 
-const [gsi1, gsi2] = tableSchema.indexes;
-/** DynamoDB's item size limit (400 KB, names included), enforced here so nothing works only locally. */
-const maxItemBytes = 400 * 1024;
+export interface SqliteStoreOptions {
+  /**
+   * Where writes run. `inline` (the default): on the caller's thread. `worker`: on a writer
+   * thread with its own connection, so a batch's COMMIT and fsync overlap the main thread's work
+   * on the next batch (what `npm start` uses). Ignored for `:memory:`, which one connection owns.
+   */
+  writer?: 'inline' | 'worker';
+}
+
+interface Pending {
+  operations: WriteOperation[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
 
 /**
  * The Store port on `node:sqlite`. One row per item: the keys in columns (so SQLite indexes can
- * serve queries) and the whole item as JSON. `node:sqlite` is synchronous, so a transaction runs
- * start to finish without yielding the event loop: within one process, transactions are
- * serializable without any locking of our own. WAL keeps readers off the writer's path.
+ * serve queries) and the whole item as JSON. WAL keeps readers off the writer's path.
  *
- * The table is a rowid table with a unique (pk, sk) index, not WITHOUT ROWID: items are JSON of
- * hundreds of bytes to kilobytes, and SQLite's own guidance (and a measurement here: 60 µs
- * against 166 µs for a six-item transfer) favours rowid tables for rows that size.
+ * Group commit: transactions that arrive while no batch is being written (in the same turn of
+ * the event loop, or while the previous batch commits) are applied one after the other inside
+ * one SQLite transaction, each in its own savepoint, and made durable by a single COMMIT (see
+ * `SqliteWriter`). Each caller learns its outcome only after that COMMIT; batches are written one
+ * at a time, so the serial order is the order of the calls. Reads run on the caller's thread
+ * and see every transaction whose promise has resolved.
  */
 export class SqliteStore implements Store {
   readonly #db: DatabaseSync;
   readonly #getStatement: StatementSync;
-  readonly #existsStatement: StatementSync;
-  readonly #putStatement: StatementSync;
-  readonly #deleteStatement: StatementSync;
   readonly #queryStatements = new Map<string, StatementSync>();
-  readonly #queue: Array<{ operations: WriteOperation[]; resolve: () => void; reject: (error: unknown) => void }> = [];
+  readonly #writer: SqliteWriter | undefined;
+  readonly #worker: Worker | undefined;
+  #queue: Pending[] = [];
+  #inFlight: Pending[] | undefined;
+  #batchId = 0;
   #isFlushScheduled = false;
+  #failure: Error | undefined;
+  #isClosed = false;
+  #idle: Array<() => void> = [];
 
   /** `path` is a file, or `:memory:` for tests. */
-  constructor(path: string) {
-    this.#db = new DatabaseSync(path);
-    if (path !== ':memory:') {
-      this.#db.exec('PRAGMA journal_mode = WAL');
-      // FULL: a transaction acknowledged to a client survives power loss, not only a crash.
-      this.#db.exec('PRAGMA synchronous = FULL');
-    }
-    this.#db.exec('PRAGMA busy_timeout = 5000');
-    this.#db.exec(`
-      CREATE TABLE IF NOT EXISTS items (
-        pk TEXT NOT NULL, sk TEXT NOT NULL,
-        gsi1pk TEXT, gsi1sk TEXT, gsi2pk TEXT, gsi2sk TEXT,
-        data TEXT NOT NULL,
-        UNIQUE (pk, sk)
-      );
-      CREATE INDEX IF NOT EXISTS items_gsi1 ON items (gsi1pk, gsi1sk) WHERE gsi1pk IS NOT NULL;
-      CREATE INDEX IF NOT EXISTS items_gsi2 ON items (gsi2pk, gsi2sk) WHERE gsi2pk IS NOT NULL;
-    `);
+  constructor(path: string, options: SqliteStoreOptions = {}) {
+    this.#db = openSqlite(path);
     this.#getStatement = this.#db.prepare('SELECT data FROM items WHERE pk = ? AND sk = ?');
-    this.#existsStatement = this.#db.prepare('SELECT 1 FROM items WHERE pk = ? AND sk = ?');
-    this.#putStatement = this.#db.prepare(
-      'INSERT INTO items (pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, data) VALUES (?, ?, ?, ?, ?, ?, ?) ' +
-        'ON CONFLICT (pk, sk) DO UPDATE SET gsi1pk = excluded.gsi1pk, gsi1sk = excluded.gsi1sk, ' +
-        'gsi2pk = excluded.gsi2pk, gsi2sk = excluded.gsi2sk, data = excluded.data',
-    );
-    this.#deleteStatement = this.#db.prepare('DELETE FROM items WHERE pk = ? AND sk = ?');
+    if (options.writer === 'worker' && path !== ':memory:') {
+      this.#worker = new Worker(new URL('./sqlite-writer-worker.ts', import.meta.url), { workerData: { path } });
+      this.#worker.unref();
+      this.#worker.on('message', (response: WriterResponse) => this.#onResponse(response));
+      this.#worker.on('error', (error) => this.#fail(error));
+      this.#worker.on('exit', (code) => this.#fail(new Error(`the SQLite writer thread exited (code ${code})`)));
+    } else {
+      this.#writer = new SqliteWriter(this.#db);
+    }
   }
 
   async get(key: ItemKey): Promise<Item | undefined> {
@@ -138,77 +138,100 @@ export class SqliteStore implements Store {
     return { items, cursor: Buffer.from(JSON.stringify(cursor)).toString('base64url') };
   }
 
-  /**
-   * Group commit: transactions that arrive in the same turn of the event loop are applied one
-   * after the other inside one SQLite transaction, each in its own savepoint (so a failed
-   * condition undoes only its own writes), and made durable by a single COMMIT. Each caller
-   * learns its outcome only after that COMMIT. The serial order is the order of the calls.
-   */
   async transact(operations: WriteOperation[]): Promise<void> {
     validateTransaction(operations);
+    if (this.#failure) throw this.#failure;
+    if (this.#isClosed) throw new Error('the store is closed');
     return new Promise<void>((resolve, reject) => {
       this.#queue.push({ operations, resolve, reject });
-      if (!this.#isFlushScheduled) {
+      if (!this.#isFlushScheduled && !this.#inFlight) {
         this.#isFlushScheduled = true;
-        setImmediate(() => this.#flush());
+        setImmediate(() => {
+          this.#isFlushScheduled = false;
+          this.#flush();
+        });
       }
     });
   }
 
+  /** Writes what is queued as one batch: here, or by posting it to the writer thread. */
   #flush(): void {
-    this.#isFlushScheduled = false;
-    const batch = this.#queue.splice(0);
-    if (batch.length === 0) return;
-    const outcomes: Array<unknown> = [];
-    try {
-      this.#db.exec('BEGIN IMMEDIATE');
-      for (const transaction of batch) {
-        this.#db.exec('SAVEPOINT tx');
-        try {
-          this.#applyTransaction(transaction.operations);
-          this.#db.exec('RELEASE tx');
-          outcomes.push(undefined);
-        } catch (error) {
-          this.#db.exec('ROLLBACK TO tx');
-          this.#db.exec('RELEASE tx');
-          outcomes.push(error ?? new Error('transaction failed'));
-        }
-      }
-      this.#db.exec('COMMIT');
-    } catch (error) {
-      if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
-      for (const transaction of batch) transaction.reject(error);
+    if (this.#inFlight || this.#queue.length === 0) return this.#notifyIdle();
+    const batch = this.#queue;
+    this.#queue = [];
+    if (this.#worker) {
+      this.#inFlight = batch;
+      this.#worker.ref();
+      this.#worker.postMessage({ type: 'batch', id: ++this.#batchId, batch: batch.map((p) => p.operations) } satisfies WriterRequest);
       return;
     }
-    batch.forEach((transaction, index) => {
-      const outcome = outcomes[index];
-      if (outcome === undefined) transaction.resolve();
-      else transaction.reject(outcome);
-    });
+    let outcomes: TransactionOutcome[];
+    try {
+      outcomes = this.#writer!.applyBatch(batch.map((p) => p.operations));
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+      return this.#notifyIdle();
+    }
+    settle(batch, outcomes);
+    this.#notifyIdle();
   }
 
-  #applyTransaction(operations: WriteOperation[]): void {
-    const reasons: CancellationReason[] = [];
-    // Only conditions and updates need the stored item; a plain put does not read, and a put
-    // guarded only by "does not exist yet" (every create) asks for existence, not the JSON.
-    const current = operations.map((operation) => {
-      if (operation.type === 'put' && isCreateOnly(operation.condition)) {
-        return this.#existsStatement.get(operation.item.pk, operation.item.sk) ? this.#read(operation.item) : undefined;
-      }
-      return operation.condition || operation.type === 'update' ? this.#read(operation.type === 'put' ? operation.item : operation.key) : undefined;
-    });
-    operations.forEach((operation, index) => {
-      const item = current[index];
-      if (operation.condition && !evaluateCondition(operation.condition, item)) {
-        reasons.push({ index, code: 'ConditionalCheckFailed', item });
-      }
-    });
-    if (reasons.length > 0) throw new TransactionCanceledError(reasons);
-    operations.forEach((operation, index) => this.#apply(operation, current[index]));
-  }
-
-  async close(): Promise<void> {
+  #onResponse(response: WriterResponse): void {
+    if (response.type !== 'batch' || response.id !== this.#batchId || !this.#inFlight) return;
+    const batch = this.#inFlight;
+    this.#inFlight = undefined;
+    this.#worker!.unref();
+    if ('error' in response) {
+      const error = new Error(response.error);
+      for (const pending of batch) pending.reject(error);
+    } else {
+      settle(batch, response.outcomes);
+    }
+    // What arrived while this batch was being written is the next batch.
     this.#flush();
+  }
+
+  /** The writer thread is gone: everything waiting fails, and so does every later write. */
+  #fail(error: Error): void {
+    if (this.#failure || this.#isClosed) return;
+    this.#failure = error;
+    for (const pending of [...(this.#inFlight ?? []), ...this.#queue]) pending.reject(error);
+    this.#inFlight = undefined;
+    this.#queue = [];
+    this.#notifyIdle();
+  }
+
+  #notifyIdle(): void {
+    if (this.#inFlight || this.#queue.length > 0) return;
+    for (const resolve of this.#idle.splice(0)) resolve();
+  }
+
+  /** Waits for every transaction already handed in, then closes the connection(s). */
+  async close(): Promise<void> {
+    if (this.#isClosed) return;
+    if (!this.#failure) {
+      await new Promise<void>((resolve) => {
+        this.#idle.push(resolve);
+        if (!this.#isFlushScheduled) this.#flush();
+      });
+    }
+    this.#isClosed = true;
+    if (this.#worker) {
+      const worker = this.#worker;
+      worker.removeAllListeners('exit');
+      worker.ref();
+      if (!this.#failure) {
+        await new Promise<void>((resolve) => {
+          worker.once('exit', () => resolve());
+          worker.on('message', (response: WriterResponse) => {
+            if (response.type === 'closed') void worker.terminate();
+          });
+          worker.postMessage({ type: 'close' } satisfies WriterRequest);
+        });
+      } else {
+        await worker.terminate();
+      }
+    }
     if (this.#db.isOpen) this.#db.close();
   }
 
@@ -216,58 +239,14 @@ export class SqliteStore implements Store {
     const row = this.#getStatement.get(key.pk, key.sk) as { data: string } | undefined;
     return row ? (JSON.parse(row.data) as Item) : undefined;
   }
+}
 
-  #apply(operation: WriteOperation, current: Item | undefined): void {
-    switch (operation.type) {
-      case 'put':
-        this.#write(operation.item);
-        return;
-      case 'delete':
-        this.#deleteStatement.run(operation.key.pk, operation.key.sk);
-        return;
-      case 'check':
-        return;
-      case 'update': {
-        const next: Item = { ...(current ?? {}), pk: operation.key.pk, sk: operation.key.sk };
-        for (const [name, value] of Object.entries(operation.set ?? {})) {
-          if (value === undefined) delete next[name];
-          else next[name] = value;
-        }
-        for (const [name, delta] of Object.entries(operation.add ?? {})) {
-          const before = next[name] ?? 0;
-          // DynamoDB answers a ValidationException, which DynamoStore reports the same way.
-          if (typeof before !== 'number') throw new StoreValidationError(`cannot add to non-numeric attribute ${name}`);
-          next[name] = before + delta;
-        }
-        for (const name of operation.remove ?? []) delete next[name];
-        this.#write(next);
-        return;
-      }
-    }
-  }
-
-  #write(item: Item): void {
-    // JSON.stringify drops undefined attributes, as DynamoDB's marshalling does.
-    const json = JSON.stringify(item);
-    // DynamoDB's size can exceed the JSON's (small numbers cost 2 bytes), but never by 2x: only
-    // large items need the exact count.
-    if (json.length * 3 > maxItemBytes / 2) {
-      const size = itemSize(item);
-      if (size > maxItemBytes) {
-        throw new StoreValidationError(`item ${item.pk} / ${item.sk} is ${size} bytes; the limit is ${maxItemBytes}`);
-      }
-    }
-    const text = (name: string) => (typeof item[name] === 'string' ? (item[name] as string) : null);
-    this.#putStatement.run(
-      item.pk,
-      item.sk,
-      text(gsi1!.partitionKey),
-      text(gsi1!.sortKey),
-      text(gsi2!.partitionKey),
-      text(gsi2!.sortKey),
-      json,
-    );
-  }
+function settle(batch: Pending[], outcomes: TransactionOutcome[]): void {
+  batch.forEach((pending, index) => {
+    const outcome = outcomes[index];
+    if (outcome === undefined) pending.resolve();
+    else pending.reject(toError(outcome));
+  });
 }
 
 /**
@@ -308,33 +287,4 @@ function prefixUpperBound(prefix: string): string | undefined {
     }
   }
   return undefined;
-}
-
-/** An item's size as DynamoDB counts it (names plus values, with its per-type overheads). */
-function itemSize(item: Item): number {
-  let size = 0;
-  for (const [name, value] of Object.entries(item)) {
-    if (value !== undefined) size += Buffer.byteLength(name) + valueSize(value);
-  }
-  return size;
-}
-
-function valueSize(value: unknown): number {
-  if (typeof value === 'string') return Buffer.byteLength(value);
-  if (typeof value === 'number') {
-    const digits = String(Math.abs(value)).split('e')[0]!.replace('.', '').replace(/^0+/, '').replace(/0+$/, '');
-    return Math.ceil(Math.max(1, digits.length) / 2) + 1;
-  }
-  if (value === null || typeof value === 'boolean') return 1;
-  if (Array.isArray(value)) return value.reduce((sum: number, element) => sum + 1 + valueSize(element), 3);
-  let size = 3;
-  for (const [name, nested] of Object.entries(value as object)) {
-    if (nested !== undefined) size += 1 + Buffer.byteLength(name) + valueSize(nested);
-  }
-  return size;
-}
-
-/** A put guarded only by `attributeNotExists(pk)`: a create. */
-function isCreateOnly(condition: Condition | undefined): boolean {
-  return condition !== undefined && 'attributeNotExists' in condition && condition.attributeNotExists === 'pk';
 }
