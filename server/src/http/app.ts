@@ -16,6 +16,7 @@ import { disputeRoutes, installationSecret, merchantRoutes, paymentRoutes, settl
 import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Store } from '../platform/store.ts';
+import type { RequestMetrics } from '../platform/telemetry.ts';
 import { walletRoutes } from '../wallet/index.ts';
 import { webhookRoutes, type TransactionalQueue, type WebhookDeps } from '../webhooks/index.ts';
 import { requireAdmin, requireUser } from './auth.ts';
@@ -36,6 +37,8 @@ export interface AppDeps {
   /** The queue webhook deliveries go through (a store-backed queue locally). */
   queue: TransactionalQueue;
   metrics?: HttpMetrics;
+  /** The runtime's metrics system, told of every request (CloudWatch EMF on AWS). */
+  requestMetrics?: RequestMetrics;
   /** Extra routes a runtime mounts (the local runtime's realtime socket, the dashboard). */
   extend?: (app: OpenAPIHono<AppEnv>) => void;
 }
@@ -72,7 +75,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     c.set('requestId', c.get('requestId') ?? c.res.headers.get('Request-Id') ?? '');
     await next();
   });
-  app.use('*', metrics.middleware());
+  app.use('*', metrics.middleware(deps.requestMetrics));
   app.use('*', secureHeaders({ crossOriginResourcePolicy: false, contentSecurityPolicy: undefined }));
   app.use('/v1/*', bodyLimit({
     maxSize: deps.config.maxBodyBytes,

@@ -103,6 +103,11 @@ describe('getClientIp', () => {
     expect(await response.text()).toBe('192.0.2.1');
   });
 
+  it('reads the source address API Gateway saw (the Lambda adapter passes its request context)', async () => {
+    const response = await createApp().request('/ip', { headers: { 'x-forwarded-for': '10.9.8.7' } }, { requestContext: { http: { sourceIp: '198.51.100.7' } } });
+    expect(await response.text()).toBe('198.51.100.7');
+  });
+
   it('ignores X-Forwarded-For, which any client can write', async () => {
     const response = await createApp().request('/ip', { headers: { 'x-forwarded-for': '10.9.8.7' } });
     expect(await response.text()).toBe(unknownClientIp);

@@ -53,13 +53,16 @@ export function requireAdmin() {
 }
 
 /**
- * The caller's address as the Node server saw it, or `'unknown'` (tests, Lambda), which the
+ * The caller's address as the Node server or API Gateway saw it, or `'unknown'` (tests), which the
  * identity module's `unknownClientIp` matches (a literal here, so http does not import identity
  * values and the two modules stay free of an import cycle). Deliberately
  * not `X-Forwarded-For`: any client can write that header, so trusting it would let an attacker
  * pick a fresh address for every login attempt.
  */
 export function getClientIp(c: Context): string {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? 'unknown';
+  // The local server (@hono/node-server) hands over the socket; API Gateway (through the Lambda
+  // adapter) its request context, whose sourceIp it sets itself: neither comes from a header a
+  // client could forge.
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } }; requestContext?: { http?: { sourceIp?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress ?? env?.requestContext?.http?.sourceIp ?? 'unknown';
 }

@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { Counter, Histogram, Registry } from 'prom-client';
 import type { AppEnv } from './context.ts';
+import type { RequestMetrics } from '../platform/telemetry.ts';
 import { LiveStats } from './live-stats.ts';
 
 /**
@@ -26,7 +27,8 @@ export class HttpMetrics {
     registers: [this.registry],
   });
 
-  middleware(): MiddlewareHandler<AppEnv> {
+  /** `also`: the runtime's own metrics system (CloudWatch EMF on AWS), told of every request too. */
+  middleware(also?: RequestMetrics): MiddlewareHandler<AppEnv> {
     return async (c, next) => {
       const started = performance.now();
       await next();
@@ -35,6 +37,7 @@ export class HttpMetrics {
       this.#requests.inc({ method: c.req.method, route, status: `${Math.floor(c.res.status / 100)}xx` });
       this.#latency.observe({ method: c.req.method, route }, seconds);
       this.live.record(`${c.req.method} ${route}`, c.res.status, seconds * 1000);
+      also?.countRequest(`${c.req.method} ${route}`, c.res.status, seconds * 1000);
     };
   }
 

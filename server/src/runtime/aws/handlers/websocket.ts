@@ -1,0 +1,92 @@
+import { GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import type { APIGatewayProxyStructuredResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
+import { isAppError } from '../../../kernel/errors.ts';
+import type { RealtimeMessage } from '../../../platform/realtime.ts';
+import { awsPlatform, buildDuringInit } from '../platform.ts';
+
+/** `$connect` carries the handshake's headers and query string, which the generic type leaves out. */
+export type WebSocketConnectEvent = APIGatewayProxyWebsocketEventV2 & {
+  headers?: Record<string, string | undefined>;
+};
+
+/** The subprotocol a browser offers with its token (`new WebSocket(url, ['bearer', token])`), echoed back when chosen. */
+const bearerProtocol = 'bearer';
+/** Far longer than any token we accept; anything bigger is refused before it is parsed. */
+const maxTokenLength = 8192;
+
+buildDuringInit(awsPlatform);
+
+/**
+ * WebSocket `$connect`: the socket belongs to the user of the access token it presents, never to
+ * a user the client names. The token comes from `?token=` or, for clients that cannot put it in
+ * the URL, the subprotocols `bearer, <token>`. A missing or bad token refuses the upgrade (401).
+ *
+ * @example
+ * await connect({ requestContext: { connectionId: 'abc=', routeKey: '$connect', … }, queryStringParameters: { token } });
+ */
+export async function connect(event: WebSocketConnectEvent): Promise<APIGatewayProxyStructuredResultV2> {
+  const platform = awsPlatform();
+  const offered = headerOf(event.headers, 'sec-websocket-protocol')?.split(',').map((p) => p.trim()) ?? [];
+  const fromProtocol = offered[0] === bearerProtocol ? offered[1] : undefined;
+  const token = event.queryStringParameters?.token ?? fromProtocol;
+  if (!token || token.length > maxTokenLength) return unauthorized();
+  let userId: string;
+  try {
+    userId = (await platform.identity.verifyAccessToken(token)).userId;
+  } catch (error) {
+    // Anything else (the signing keys unreachable) is ours: a 500, and the client retries.
+    if (isAppError(error) && (error.code === 'invalid_token' || error.code === 'token_expired')) return unauthorized();
+    throw error;
+  }
+  await platform.connections.add(event.requestContext.connectionId, userId);
+  return { statusCode: 200, ...(fromProtocol === token ? { headers: { 'Sec-WebSocket-Protocol': bearerProtocol } } : {}) };
+}
+
+/**
+ * WebSocket `$disconnect`: forgets the connection (best effort on AWS's side, so realtime also
+ * drops a connection that answers `GoneException`).
+ *
+ * @example
+ * await disconnect({ requestContext: { connectionId: 'abc=', routeKey: '$disconnect', … } });
+ */
+export async function disconnect(event: APIGatewayProxyWebsocketEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  await awsPlatform().connections.remove(event.requestContext.connectionId);
+  return { statusCode: 200 };
+}
+
+/**
+ * WebSocket `$default`: answers `{"type":"ping"}` with `{"type":"pong"}` (browsers cannot send
+ * protocol pings) and ignores everything else: clients only listen.
+ *
+ * @example
+ * await message({ requestContext: { connectionId: 'abc=', routeKey: '$default', … }, body: '{"type":"ping"}' });
+ */
+export async function message(event: APIGatewayProxyWebsocketEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  if (messageType(event.body) !== 'ping') return { statusCode: 200 };
+  const pong: RealtimeMessage = { type: 'pong', data: {} };
+  try {
+    await awsPlatform().clients.apiGateway.send(
+      new PostToConnectionCommand({ ConnectionId: event.requestContext.connectionId, Data: new TextEncoder().encode(JSON.stringify(pong)) }),
+    );
+  } catch (error) {
+    if (!(error instanceof GoneException)) throw error;
+  }
+  return { statusCode: 200 };
+}
+
+function unauthorized(): APIGatewayProxyStructuredResultV2 {
+  return { statusCode: 401, headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' }, body: 'Unauthorized' };
+}
+
+function headerOf(headers: Record<string, string | undefined> | undefined, name: string): string | undefined {
+  return Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
+}
+
+function messageType(body: string | undefined): unknown {
+  if (!body || body.length > 1024) return undefined;
+  try {
+    return (JSON.parse(body) as { type?: unknown } | null)?.type;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,350 @@
+import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Identity } from '../../identity/index.ts';
+import { isoTime, systemClock, type Clock } from '../../kernel/clock.ts';
+import type { EventEnvelope } from '../../kernel/events.ts';
+import { expirePendingTransfers } from '../../ledger/index.ts';
+import { expireAuthorizations, settlementTasks } from '../../payments/index.ts';
+import { InProcessBus, type EventBus } from '../../platform/bus.ts';
+import { defaultConfig, type Config } from '../../platform/config.ts';
+import type { Logger } from '../../platform/logger.ts';
+import { isOutboxItem, outboxPendingPartition } from '../../platform/outbox.ts';
+import { subscribeRealtime, type Realtime } from '../../platform/realtime.ts';
+import { isTransactionCanceled, type Item, type Store } from '../../platform/store.ts';
+import { subscribeWallet } from '../../wallet/index.ts';
+import { registerDeliveryWorker, subscribeWebhooks, type WebhookDeps } from '../../webhooks/index.ts';
+import { ApiGatewayRealtime, ConnectionRegistry } from './apigw-realtime.ts';
+import { createCognitoIdentity } from './cognito-identity.ts';
+import { DynamoStore } from './dynamo-store.ts';
+import { EventBridgePublisher } from './eventbridge-bus.ts';
+import { awsEnvironment } from './functions.ts';
+import { createPowertoolsLogger, traceClient } from './powertools.ts';
+import { isQueuedMessageItem, SqsQueue } from './sqs-queue.ts';
+
+/** The SDK clients, one of each per container. */
+export interface AwsClients {
+  dynamodb: DynamoDBClient;
+  sqs: SQSClient;
+  eventBridge: EventBridgeClient;
+  /** The WebSocket API's management endpoint (`SLUICE_WEBSOCKET_ENDPOINT`). */
+  apiGateway: ApiGatewayManagementApiClient;
+  cognito: CognitoIdentityProviderClient;
+}
+
+/** Publishes envelopes to the event bus (`EventBridgePublisher`); reports the ids it could not. */
+export interface EventPublisher {
+  publish(events: EventEnvelope[]): Promise<{ failedEventIds: string[] }>;
+}
+
+/** What `createAwsPlatform` builds on the store, clock, config and logger when no identity is given. */
+export interface IdentityDeps {
+  store: Store;
+  clock: Clock;
+  config: Config;
+  logger: Logger;
+}
+
+/**
+ * Replacements for what the platform would build from the environment: tests inject the local
+ * identity (Cognito cannot run here), a store on DynamoDB Local and clients whose cloud edge is
+ * mocked. Anything left out is built from `env`.
+ */
+export interface AwsPlatformOverrides {
+  clients: Partial<AwsClients>;
+  store: Store;
+  identity: Identity | ((deps: IdentityDeps) => Identity);
+  realtime: Realtime;
+  connections: ConnectionRegistry;
+  queue: SqsQueue;
+  publisher: EventPublisher;
+  clock: Clock;
+  logger: Logger;
+  /** Laid over the AWS defaults (`webhookAllowPrivate: 'none'`, admin emails from the environment). */
+  config: Partial<Config>;
+  /** Extra webhook settings (a DNS resolver, jitter) for tests. */
+  webhooks: Partial<Pick<WebhookDeps, 'resolve' | 'random'>>;
+}
+
+export interface AwsPlatformOptions {
+  /** Default: `process.env`. */
+  env?: Record<string, string | undefined>;
+  overrides?: Partial<AwsPlatformOverrides>;
+}
+
+/** The stream records of one batch, as the dispatcher reads them: an id to report a failure by, and the new item. */
+export interface InsertedItem {
+  id: string;
+  item: Item;
+}
+
+/**
+ * Everything the functions share. The HTTP app is not part of it: `handlers/http.ts` builds it from
+ * these ports, so the other functions' bundles leave the routes, zod-openapi and the docs out.
+ */
+export interface AwsPlatform {
+  store: Store;
+  identity: Identity;
+  queue: SqsQueue;
+  publisher: EventPublisher;
+  realtime: Realtime;
+  connections: ConnectionRegistry;
+  clients: AwsClients;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  /** `SLUICE_SUBSCRIPTION`: the bus subscription this function runs, if it is an event consumer. */
+  subscription: string | undefined;
+  /** `SLUICE_QUEUE`: the queue this function drains, if it is a queue consumer. */
+  queueName: string | undefined;
+  /** The names of the in-process subscriptions, the same as the local runtime's. */
+  subscriptions: readonly string[];
+  /**
+   * Runs the subscription `name` on one event, as the local bus would: `'not-matched'` when the
+   * event falls outside its pattern (the EventBridge rule should not have sent it). Throws what
+   * the subscriber threw; the subscribers dedupe by event id themselves, as they do locally.
+   */
+  runSubscription(name: string, event: EventEnvelope): Promise<'delivered' | 'not-matched'>;
+  /**
+   * Relays the items a batch of DynamoDB stream records inserted: outbox events to the event
+   * bus, then marked dispatched (so `OUTBOX#PENDING` holds only what is stuck); queued messages
+   * to SQS. Other items are ignored. Returns the ids of the records that failed, each alone.
+   */
+  dispatchInserted(records: InsertedItem[]): Promise<string[]>;
+  /** Expires due ledger holds and card authorizations (the local runtime's 1 s expiry loop). */
+  expire(): Promise<{ holds: number; authorizations: number }>;
+  /** The settlement state machine's Task handlers, the same the local ASL runner maps. */
+  settlement: ReturnType<typeof settlementTasks>;
+}
+
+/**
+ * The AWS runtime's composition root: the SDK clients (region from `AWS_REGION`), the DynamoDB
+ * store, the SQS queue (the webhook delivery worker registered on it), the EventBridge publisher,
+ * API Gateway realtime, Cognito identity, and an in-process bus holding the same subscriptions as
+ * the local runtime, so one event-consumer function can run one of them. Nothing here talks to
+ * the network until used. Handlers share one per container through `awsPlatform()`.
+ *
+ * @example
+ * const platform = createAwsPlatform({ env: process.env });
+ * const app = createApp({ ...platform });
+ */
+export function createAwsPlatform(options: AwsPlatformOptions = {}): AwsPlatform {
+  const env = options.env ?? process.env;
+  const overrides = options.overrides ?? {};
+  const required = (name: string): string => {
+    const value = env[name];
+    if (value === undefined || value === '') throw new Error(`environment variable ${name} is not set`);
+    return value;
+  };
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  // Every call of every client is an X-Ray subsegment inside Lambda (untouched elsewhere).
+  const clients: AwsClients = {
+    dynamodb: overrides.clients?.dynamodb ?? traceClient(new DynamoDBClient({ region })),
+    sqs: overrides.clients?.sqs ?? traceClient(new SQSClient({ region })),
+    eventBridge: overrides.clients?.eventBridge ?? traceClient(new EventBridgeClient({ region })),
+    apiGateway: overrides.clients?.apiGateway ?? traceClient(new ApiGatewayManagementApiClient({ region, endpoint: env[awsEnvironment.websocketEndpoint] })),
+    cognito: overrides.clients?.cognito ?? traceClient(new CognitoIdentityProviderClient({ region })),
+  };
+  const clock = overrides.clock ?? systemClock;
+  // Powertools Logger: JSON lines CloudWatch indexes, with the platform's redaction rule.
+  const logger = overrides.logger ?? createPowertoolsLogger({ serviceName: 'sluice', persistentKeys: { stage: env[awsEnvironment.stage] ?? 'dev' } });
+  const config: Config = {
+    ...defaultConfig,
+    webhookAllowPrivate: 'none',
+    adminEmails: (env[awsEnvironment.adminEmails] ?? '').split(',').map((email) => email.trim()).filter(Boolean),
+    ...overrides.config,
+  };
+
+  const store = overrides.store ?? new DynamoStore({ client: clients.dynamodb, tableName: required(awsEnvironment.tableName) });
+  const queue = overrides.queue ?? new SqsQueue({ client: clients.sqs, queueUrls: parseQueueUrls(required(awsEnvironment.queueUrls)), clock, logger });
+  const identityDeps: IdentityDeps = { store, clock, config, logger };
+  const identity = typeof overrides.identity === 'function'
+    ? overrides.identity(identityDeps)
+    : (overrides.identity ?? createCognitoIdentity({
+        ...identityDeps,
+        client: clients.cognito,
+        userPoolId: required(awsEnvironment.userPoolId),
+        clientId: required(awsEnvironment.userPoolClientId),
+      }));
+  const publisher = overrides.publisher ?? new EventBridgePublisher({ client: clients.eventBridge, eventBusName: required(awsEnvironment.eventBusName) });
+  const connections = overrides.connections ?? new ConnectionRegistry({ store, clock });
+  const realtime = overrides.realtime ?? new ApiGatewayRealtime({ client: clients.apiGateway, connections, logger });
+
+  // The local runtime's subscriptions, on a bus that remembers their names so one can run alone.
+  // A subscriber still running after 20 s fails its message, not the whole batch (the event
+  // consumers' function timeout is 30 s).
+  const bus = new InProcessBus({ handlerTimeoutMs: 20_000 });
+  const subscriptions: string[] = [];
+  const namingBus: EventBus = {
+    subscribe(name, pattern, handler) {
+      bus.subscribe(name, pattern, handler);
+      subscriptions.push(name);
+    },
+    publish: (events, publishOptions) => bus.publish(events, publishOptions),
+  };
+  // What `webhookDepsOf` (http/app.ts) builds, written out so that non-HTTP bundles skip the app.
+  const webhooks: WebhookDeps = { store, clock, logger, queue, allowPrivate: config.webhookAllowPrivate, ...overrides.webhooks };
+  subscribeWallet(namingBus, { store, clock, config, users: identity });
+  subscribeRealtime(namingBus, realtime);
+  subscribeWebhooks(namingBus, webhooks);
+  registerDeliveryWorker(queue, webhooks);
+
+  return {
+    store,
+    identity,
+    queue,
+    publisher,
+    realtime,
+    connections,
+    clients,
+    config,
+    clock,
+    logger,
+    subscription: env[awsEnvironment.subscription] || undefined,
+    queueName: env[awsEnvironment.queue] || undefined,
+    subscriptions,
+    async runSubscription(name, event) {
+      if (!subscriptions.includes(name)) throw new Error(`no subscription named "${name}"`);
+      const skip = new Map([[event.id, subscriptions.filter((other) => other !== name)]]);
+      const [delivery] = (await bus.publish([event], { skip })).deliveries;
+      const failure = delivery?.failed[0];
+      if (failure) throw failure.error;
+      return delivery?.delivered.includes(name) ? 'delivered' : 'not-matched';
+    },
+    dispatchInserted: (records) => dispatchInserted({ store, queue, publisher, clock, logger }, records),
+    async expire() {
+      const [holds, authorizations] = await Promise.all([expirePendingTransfers({ store, clock }), expireAuthorizations({ store, clock })]);
+      return { holds, authorizations };
+    },
+    settlement: settlementTasks({ store, clock }),
+  };
+}
+
+let current: AwsPlatform | undefined;
+
+/**
+ * The container's platform, built from `process.env` on first use and kept for every later
+ * invocation (clients, connection pools and the app are reused while the container lives).
+ *
+ * @example
+ * export const handler = async (event: SQSEvent) => awsPlatform().queue.handleSqsRecords('webhook-deliveries', event.Records);
+ */
+export function awsPlatform(): AwsPlatform {
+  current ??= createAwsPlatform();
+  return current;
+}
+
+/**
+ * Replaces the container's platform: tests hand the real handlers a platform on DynamoDB Local.
+ * `undefined` forgets it, so the next `awsPlatform()` builds one from the environment.
+ *
+ * @example
+ * setAwsPlatform(createAwsPlatform({ env, overrides: { identity: createLocalIdentity } }));
+ */
+export function setAwsPlatform(platform: AwsPlatform | undefined): void {
+  current = platform;
+}
+
+/**
+ * Runs `build` while the handler module loads, when it loads inside Lambda
+ * (`AWS_LAMBDA_FUNCTION_NAME` is set): the init phase runs with a full CPU, so the first
+ * request does not pay for building clients and the app. Elsewhere (tests) it waits for first use.
+ *
+ * @example
+ * buildDuringInit(awsPlatform);
+ */
+export function buildDuringInit(build: () => unknown): void {
+  if (process.env.AWS_LAMBDA_FUNCTION_NAME) build();
+}
+
+function parseQueueUrls(text: string): Record<string, string> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.values(value).some((url) => typeof url !== 'string')) {
+    throw new Error(`${awsEnvironment.queueUrls} must be a JSON object of queue name to SQS queue URL`);
+  }
+  return value as Record<string, string>;
+}
+
+interface DispatchDeps {
+  store: Store;
+  queue: SqsQueue;
+  publisher: EventPublisher;
+  clock: Clock;
+  logger: Logger;
+}
+
+async function dispatchInserted(deps: DispatchDeps, records: InsertedItem[]): Promise<string[]> {
+  const failed = new Set<string>();
+  const fail = (record: InsertedItem, reason: string, error?: unknown) => {
+    failed.add(record.id);
+    deps.logger.error(reason, { record: record.id, pk: record.item.pk, error: error === undefined ? undefined : describeError(error) });
+  };
+
+  const events: Array<InsertedItem & { event: EventEnvelope }> = [];
+  const messages: InsertedItem[] = [];
+  for (const record of records) {
+    if (isOutboxItem(record.item)) {
+      const event = record.item.event;
+      if (typeof event.id === 'string' && event.id !== '' && typeof event.type === 'string') events.push({ ...record, event });
+      else fail(record, 'outbox item holds no valid event');
+    } else if (isQueuedMessageItem(record.item)) {
+      messages.push(record);
+    }
+  }
+
+  const relayed = Promise.all(messages.map(async (record) => {
+    try {
+      await deps.queue.relay(record.item);
+    } catch (error) {
+      fail(record, 'queued message not relayed to SQS', error);
+    }
+  }));
+
+  if (events.length > 0) {
+    let failedEventIds: Set<string>;
+    try {
+      failedEventIds = new Set((await deps.publisher.publish(events.map((e) => e.event))).failedEventIds);
+    } catch (error) {
+      failedEventIds = new Set(events.map((e) => e.event.id));
+      deps.logger.error('publishing outbox events failed', { error: describeError(error) });
+    }
+    await Promise.all(events.map(async (record) => {
+      if (failedEventIds.has(record.event.id)) return fail(record, 'outbox event not published', undefined);
+      try {
+        await markDispatched(deps, record.item);
+      } catch (error) {
+        fail(record, 'outbox event published but not marked dispatched', error);
+      }
+    }));
+  }
+  await relayed;
+  return records.filter((record) => failed.has(record.id)).map((record) => record.id);
+}
+
+/** What the local dispatcher writes once every subscriber has an event: out of `OUTBOX#PENDING`. */
+async function markDispatched(deps: DispatchDeps, item: Item): Promise<void> {
+  try {
+    await deps.store.transact([{
+      type: 'update',
+      key: { pk: item.pk, sk: item.sk },
+      set: { dispatched_at: isoTime(deps.clock.now()) },
+      add: { attempts: 1 },
+      remove: ['gsi1pk', 'gsi1sk', 'next_attempt_at', 'failed_subscribers', 'last_error'],
+      // A redelivered stream record finds it already dispatched: nothing to do.
+      condition: { compare: ['gsi1pk', '=', outboxPendingPartition] },
+    }]);
+  } catch (error) {
+    if (!isTransactionCanceled(error)) throw error;
+  }
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
