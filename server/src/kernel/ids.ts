@@ -76,6 +76,16 @@ export function newId(kind: IdKind, now: number = Date.now()): string {
  *
  * @example derivedId('settlement', Date.UTC(2026, 0, 1), 'mer_…:USD:2026-01-01:pay_…')
  */
+/**
+ * The least id of `kind` made at `ms` or later: every id made before `ms` sorts below it, so it
+ * bounds a range query over time-sorted ids.
+ *
+ * @example store.query({ partition, sort: { op: '<', value: idTimeBound('event', Date.now() - 60_000) } })
+ */
+export function idTimeBound(kind: IdKind, ms: number): string {
+  return `${idPrefixes[kind]}_${encodeTime(ms)}`;
+}
+
 export function derivedId(kind: IdKind, at: number, seed: string): string {
   const digest = createHash('sha256').update(`${kind}:${seed}`).digest();
   const random = [...digest.subarray(0, 16)].map((b) => alphabet[b % 32]).join('');

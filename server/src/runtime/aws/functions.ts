@@ -64,6 +64,7 @@ export const lambdaFunctions: readonly LambdaFunctionSpec[] = [
     trigger: { type: 'event-subscription', subscription },
   })),
   { id: 'expire-holds', entry: `${handlers}/scheduled.ts`, handler: 'expire', description: 'Expires due ledger holds and card authorizations', memoryMb: 512, timeoutSeconds: 60, trigger: { type: 'schedule', cron: '* * * * *' } },
+  { id: 'sweep-outbox', entry: `${handlers}/scheduled.ts`, handler: 'sweepOutbox', description: 'Publishes outbox events whose stream records ran out of retries', memoryMb: 512, timeoutSeconds: 120, trigger: { type: 'schedule', cron: '*/5 * * * *' } },
   { id: 'settlement-list-merchants-due', entry: `${handlers}/settlement-tasks.ts`, handler: 'listMerchantsDue', description: 'Settlement task: merchants with captures due', memoryMb: 512, timeoutSeconds: 60, trigger: { type: 'state-machine-task', stateMachine: 'settlement', state: 'ListMerchantsDue' } },
   { id: 'settlement-settle-merchant', entry: `${handlers}/settlement-tasks.ts`, handler: 'settleMerchant', description: 'Settlement task: settle one merchant', memoryMb: 512, timeoutSeconds: 300, trigger: { type: 'state-machine-task', stateMachine: 'settlement', state: 'SettleMerchant' } },
 ];

@@ -578,6 +578,27 @@ describe('the Lambda edge on DynamoDB Local', () => {
     expect((await platforms.http.store.get(eventKey(event.id)))?.gsi1pk).toBeUndefined();
   });
 
+  it('sweeps an outbox event its stream record left pending, and leaves a fresh one to the stream', async () => {
+    const stuck = createEvent({ type: 'test.stuck', source: 'sluice.test', subject: 'test', data: {}, now: clock.now() });
+    await platforms.http.store.transact([outboxPut(stuck)]);
+    clock.advance(6 * 60_000);
+    const fresh = createEvent({ type: 'test.fresh', source: 'sluice.test', subject: 'test', data: {}, now: clock.now() });
+    await platforms.http.store.transact([outboxPut(fresh)]);
+    const published: string[] = [];
+    eventBridge.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => {
+      published.push(...input.Entries.map((entry) => JSON.parse(entry.Detail!).id as string));
+      return { FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: randomUUID() })) };
+    });
+
+    const result = await as(platforms.stream, () => scheduled.sweepOutbox());
+
+    expect(published).toContain(stuck.id);
+    expect(published).not.toContain(fresh.id);
+    expect(result.failed).toBe(0);
+    expect((await platforms.http.store.get(eventKey(stuck.id)))?.gsi1pk).toBeUndefined();
+    expect((await platforms.http.store.get(eventKey(fresh.id)))?.gsi1pk).toBe('OUTBOX#PENDING');
+  });
+
   it('reports an unreadable event message alone and runs a subscriber once per event id in a batch', async () => {
     const fanOut = platforms.subscriptions.get('webhooks.fan-out')!;
     const event = createEvent({ type: 'payment.captured', source: 'sluice.payments', subject: 'pay_x', data: {}, merchant: 'mer_unknown', now: clock.now() });

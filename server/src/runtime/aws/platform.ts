@@ -5,6 +5,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Identity } from '../../identity/index.ts';
 import { isoTime, systemClock, type Clock } from '../../kernel/clock.ts';
+import { idTimeBound } from '../../kernel/ids.ts';
 import type { EventEnvelope } from '../../kernel/events.ts';
 import { expirePendingTransfers } from '../../ledger/index.ts';
 import { expireAuthorizations, settlementTasks } from '../../payments/index.ts';
@@ -113,6 +114,12 @@ export interface AwsPlatform {
    * to SQS. Other items are ignored. Returns the ids of the records that failed, each alone.
    */
   dispatchInserted(records: InsertedItem[]): Promise<string[]>;
+  /**
+   * Publishes outbox events still pending `olderThanMs` after they were written: those whose
+   * stream record ran out of retries (EventBridge down for long, a bug since fixed). The local
+   * dispatcher's pending index is the safety net here too, so an event is published at least once.
+   */
+  sweepOutbox(olderThanMs?: number): Promise<{ swept: number; failed: number }>;
   /** Expires due ledger holds and card authorizations (the local runtime's 1 s expiry loop). */
   expire(): Promise<{ holds: number; authorizations: number }>;
   /** The settlement state machine's Task handlers, the same the local ASL runner maps. */
@@ -214,6 +221,24 @@ export function createAwsPlatform(options: AwsPlatformOptions = {}): AwsPlatform
       return delivery?.delivered.includes(name) ? 'delivered' : 'not-matched';
     },
     dispatchInserted: (records) => dispatchInserted({ store, queue, publisher, clock, logger }, records),
+    async sweepOutbox(olderThanMs = 5 * 60_000) {
+      const bound = idTimeBound('event', clock.now() - olderThanMs);
+      let swept = 0;
+      let failed = 0;
+      let cursor: string | undefined;
+      // At most 20 pages of 100 a run; the schedule comes back for the rest.
+      for (let page = 0; page < 20; page++) {
+        const found = await store.query({ index: 'gsi1', partition: outboxPendingPartition, sort: { op: '<', value: bound }, limit: 100, ...(cursor ? { cursor } : {}) });
+        const records = found.items.map((item) => ({ id: String(item.pk), item }));
+        const failures = await dispatchInserted({ store, queue, publisher, clock, logger }, records);
+        swept += records.length - failures.length;
+        failed += failures.length;
+        cursor = found.cursor;
+        if (!cursor) break;
+      }
+      if (swept + failed > 0) logger.warn('swept outbox events their stream records left pending', { swept, failed });
+      return { swept, failed };
+    },
     async expire() {
       const [holds, authorizations] = await Promise.all([expirePendingTransfers({ store, clock }), expireAuthorizations({ store, clock })]);
       return { holds, authorizations };

@@ -16,3 +16,14 @@ export async function expire(_event?: ScheduledEvent): Promise<{ holds: number; 
   if (expired.holds > 0 || expired.authorizations > 0) platform.logger.info('expired', expired);
   return expired;
 }
+
+/**
+ * Every five minutes: publishes outbox events their DynamoDB stream records left pending for
+ * more than five minutes (the stream's retries ran out), so no event is lost to a long outage.
+ *
+ * @example
+ * await sweepOutbox({ 'detail-type': 'Scheduled Event', … });
+ */
+export async function sweepOutbox(_event?: ScheduledEvent): Promise<{ swept: number; failed: number }> {
+  return awsPlatform().sweepOutbox();
+}
