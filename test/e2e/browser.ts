@@ -21,10 +21,25 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Screenshots `page` at desktop and phone width into docs/screenshots/<name>-<width>.png. */
+/**
+ * Closes every toast (with its close button, as a person would) and waits until none is left,
+ * so a screenshot shows the page rather than a notification over it. Toasts that arrive
+ * meanwhile are closed too.
+ */
+export async function dismissToasts(page: Page): Promise<void> {
+  // A string, because this project's tsconfig has no DOM types; it runs in the page.
+  const closeAllAndCheck = `(() => {
+    for (const button of document.querySelectorAll('[data-sonner-toast]:not([data-removed="true"]) [data-close-button]')) button.click();
+    return document.querySelectorAll('[data-sonner-toast]').length === 0;
+  })()`;
+  await page.waitForFunction(closeAllAndCheck, undefined, { polling: 100, timeout: 10_000 });
+}
+
+/** Screenshots `page` at desktop and phone width into docs/screenshots/<name>-<width>.png, without toasts. */
 export async function shoot(page: Page, name: string, options: { fullPageOnDesktop?: boolean } = {}): Promise<void> {
   for (const [label, viewport] of [['desktop', desktop], ['phone', phone]] as const) {
     await page.setViewportSize(viewport);
+    await dismissToasts(page);
     await page.screenshot({ path: join(screenshotDir, `${name}-${label}.png`), fullPage: label === 'desktop' && options.fullPageOnDesktop === true });
   }
   await page.setViewportSize(desktop);

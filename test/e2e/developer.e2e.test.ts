@@ -215,6 +215,63 @@ describe('developer dashboard', () => {
     await shoot(page, 'developers-webhook-endpoint', { fullPageOnDesktop: true });
   });
 
+  it('edits the endpoint: URL, events, description, disabled and enabled again', async () => {
+    const newUrl = `${receiverUrl}-v2`;
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.getByLabel('Endpoint URL').inputValue()).toBe(receiverUrl);
+    // A broken URL is refused on the field, before any request.
+    await dialog.getByLabel('Endpoint URL').fill('not a url');
+    await dialog.getByRole('button', { name: 'Save changes' }).click();
+    await dialog.getByText('Enter a full URL, e.g. https://example.com/webhooks').waitFor();
+    await dialog.getByLabel('Endpoint URL').fill(newUrl);
+    await dialog.getByLabel('payment.voided').uncheck();
+    await dialog.getByLabel(/Description/).fill('Order service');
+    await dialog.getByLabel(/Enabled/).uncheck();
+    await shoot(page, 'developers-webhook-endpoint-edit');
+    await dialog.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(() => page.getByTestId('endpoint-status').textContent(), { timeout: waitMs }).toBe('disabled');
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    expect(await page.getByTestId('endpoint-url').textContent()).toBe(newUrl);
+    expect(await page.getByTestId('endpoint-description').textContent()).toBe('Order service');
+    const events = (await page.getByText(/^Events: /).textContent()) ?? '';
+    expect(events).toContain('payment.authorized');
+    expect(events).not.toContain('payment.voided');
+
+    await page.getByRole('button', { name: 'Enable', exact: true }).click();
+    await expect.poll(() => page.getByTestId('endpoint-status').textContent(), { timeout: waitMs }).toBe('enabled');
+    // Events now go to the new URL.
+    await page.getByRole('button', { name: 'Send test event' }).click();
+    await expect.poll(() => received.some((r) => r.path === '/sluice/webhooks-v2'), { timeout: waitMs }).toBe(true);
+  });
+
+  it('deletes an endpoint after confirmation, and only that one', async () => {
+    await page.getByRole('link', { name: 'Webhooks', exact: true }).click();
+    await page.getByLabel('Endpoint URL').fill(`${receiverUrl}-old`);
+    await page.getByRole('button', { name: 'Add endpoint' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'I have saved it' }).click();
+    await expect.poll(() => page.getByTestId('webhook-endpoint').count(), { timeout: waitMs }).toBe(2);
+    await page.getByTestId('webhook-endpoint').filter({ hasText: `${receiverUrl}-old` }).click();
+    await page.getByRole('heading', { name: 'Webhook endpoint' }).waitFor();
+
+    // Cancel keeps it.
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    expect(await page.getByTestId('endpoint-url').textContent()).toBe(`${receiverUrl}-old`);
+
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.textContent()).toContain(`${receiverUrl}-old`);
+    await shoot(page, 'developers-webhook-endpoint-delete');
+    await dialog.getByRole('button', { name: 'Delete endpoint' }).click();
+    await page.waitForURL(/\/webhooks$/);
+    await expect.poll(() => page.getByTestId('webhook-endpoint').count(), { timeout: waitMs }).toBe(1);
+    expect(await page.getByTestId('webhook-endpoint').first().textContent()).toContain(`${receiverUrl}-v2`);
+    expect(await page.getByTestId('webhook-endpoint').first().textContent()).toContain('Order service');
+    expect(problems).toEqual([]);
+  });
+
   it('shows the balance and moves the test clock', async () => {
     await page.goto(merchantPath);
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
@@ -257,6 +314,41 @@ describe('developer dashboard', () => {
     await page.getByRole('button', { name: 'Submit evidence' }).click();
     await expect.poll(() => page.getByTestId('dispute-status').textContent(), { timeout: waitMs }).toBe('Under review');
     await shoot(page, 'developers-dispute', { fullPageOnDesktop: true });
+  });
+
+  it('opens a test dispute from a succeeded payment\'s page, and lists it', async () => {
+    await page.getByRole('link', { name: 'Test payment', exact: true }).click();
+    await page.waitForURL(/\/test-payment$/);
+    await page.getByLabel('Amount').fill('8.00');
+    await page.getByRole('button', { name: /Use Success card/ }).click();
+    await page.getByLabel('Capture immediately').check();
+    await page.getByRole('button', { name: 'Pay' }).click();
+    const result = page.getByTestId('payment-result');
+    await expect.poll(() => result.textContent(), { timeout: waitMs }).toContain('succeeded');
+    await result.getByRole('link', { name: /View payment/ }).click();
+    await page.getByRole('heading', { name: '$8.00' }).waitFor();
+    const paymentId = new URL(page.url()).pathname.split('/').pop() ?? '';
+    expect(paymentId).toMatch(/^pay_/);
+
+    await page.getByRole('button', { name: 'Open test dispute' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Reason').selectOption('product_not_received');
+    await shoot(page, 'developers-open-dispute');
+    await dialog.getByRole('button', { name: 'Open dispute' }).click();
+    await page.waitForURL(/\/disputes$/);
+    const row = page.getByTestId('dispute-row').filter({ hasText: paymentId });
+    await expect.poll(() => row.count(), { timeout: waitMs }).toBe(1);
+    const text = (await row.textContent()) ?? '';
+    expect(text).toContain('$8.00');
+    expect(text).toContain('product not received');
+    expect(text).toContain('Needs response');
+    await shoot(page, 'developers-disputes', { fullPageOnDesktop: true });
+
+    // Back on the payment, the button is gone: a payment is disputed once.
+    await page.goBack();
+    await page.getByRole('heading', { name: '$8.00' }).waitFor();
+    await expect.poll(async () => (await page.getByTestId('timeline-event').allTextContents()).join(' '), { timeout: waitMs }).toContain('dispute.created');
+    expect(await page.getByRole('button', { name: 'Open test dispute' }).count()).toBe(0);
   });
 
   it('charts the live API traffic on the Metrics page', async () => {

@@ -13,8 +13,8 @@ import { desktop, ensureDashboardBuilt, launchChromium, shoot } from './browser.
 const password = 'correct horse battery staple';
 const waitMs = 10_000;
 const run = Date.now().toString(36);
-const alice = { name: 'Alice', email: `alice-${run}@example.com` };
-const bob = { name: 'Bob', email: `bob-${run}@example.com` };
+const alice = { name: 'Alice Ng', email: `alice-${run}@example.com` };
+const bob = { name: 'Bob Lee', email: `bob-${run}@example.com` };
 const admin = { name: 'Ada', email: `admin-${run}@example.com` };
 
 let server: ServerProcess;
@@ -96,12 +96,18 @@ describe('wallet dashboard', () => {
     const dialog = alicePage.getByRole('dialog');
     await expect.poll(() => dialog.textContent(), { timeout: waitMs }).toContain(`Send $12.50 to ${bob.email}`);
     await alicePage.getByRole('button', { name: 'Send $12.50' }).click();
+    // The confirmation names the recipient the server resolved the email to.
+    await alicePage.getByText(`Sent $12.50 to ${bob.name}`).waitFor();
     await alicePage.getByRole('heading', { name: 'Hi, Alice' }).waitFor();
     await expect.poll(() => balance(alicePage).textContent(), { timeout: waitMs }).toBe('$7.50');
 
     // Bob's page was not reloaded: the realtime event refetched the balance and raised a toast.
     await expect.poll(() => balance(bobPage).textContent(), { timeout: waitMs }).toBe('$32.50');
     await bobPage.getByText(/received \$12\.50|sent you \$12\.50/).first().waitFor();
+    // By name, though Bob's browser has never seen Alice before.
+    await bobPage.getByText(`${alice.name} sent you $12.50`).waitFor();
+    const bobRecent = bobPage.locator('main li').first();
+    await expect.poll(() => bobRecent.textContent(), { timeout: waitMs }).toContain(`From ${alice.name}`);
     await shoot(bobPage, 'home');
   });
 
@@ -114,16 +120,20 @@ describe('wallet dashboard', () => {
     await bobPage.waitForURL(/\/requests\?role=outgoing/);
     const bobRequest = bobPage.getByTestId('payment-request').first();
     await expect.poll(() => bobRequest.textContent(), { timeout: waitMs }).toContain('pending');
+    expect(await bobRequest.textContent()).toContain(`You requested from ${alice.name}`);
+    await alicePage.getByText(`${bob.name} requested $5.00 from you`).waitFor();
 
     await alicePage.getByRole('link', { name: 'Requests' }).click();
     const aliceRequest = alicePage.getByTestId('payment-request').first();
     await expect.poll(() => aliceRequest.textContent(), { timeout: waitMs }).toContain('$5.00');
+    expect(await aliceRequest.textContent()).toContain(`${bob.name} requests`);
     await shoot(alicePage, 'requests');
     await alicePage.getByRole('button', { name: 'Pay $5.00' }).click();
     await expect.poll(() => aliceRequest.textContent(), { timeout: waitMs }).toContain('paid');
 
     // Live on Bob's side: status and balance, without a reload.
     await expect.poll(() => bobRequest.textContent(), { timeout: waitMs }).toContain('paid');
+    await bobPage.getByText(`${alice.name} paid your request for $5.00`).waitFor();
     await bobPage.getByRole('link', { name: 'Home' }).click();
     await expect.poll(() => balance(bobPage).textContent(), { timeout: waitMs }).toBe('$37.50');
   });
@@ -134,6 +144,11 @@ describe('wallet dashboard', () => {
     await expect.poll(() => items.count(), { timeout: waitMs }).toBe(3);
     expect(await items.first().textContent()).toContain('−$5.00');
     expect(await items.last().textContent()).toContain('Sign-up bonus');
+    expect(await items.allTextContents()).toEqual([
+      expect.stringContaining(`Request paid to ${bob.name}`),
+      expect.stringContaining(`To ${bob.name}`),
+      expect.stringContaining('Sign-up bonus'),
+    ]);
     await shoot(alicePage, 'activity');
   });
 

@@ -28,11 +28,29 @@ export const sendMoneySchema = z
   .openapi('SendMoney');
 export type SendMoney = z.infer<typeof sendMoneySchema>;
 
+/**
+ * A person on the other end of a wallet transfer or request: the name and email they had when
+ * it was made (what Venmo shows too), stored with the item so reads need no directory lookups.
+ */
+export const walletPartySchema = z
+  .object({
+    id: z.string().openapi({ example: 'usr_01JD3S8Q4X9Z2K7M5N6P8R0T1V' }),
+    name: z.string().openapi({ example: 'Bob Lee' }),
+    email: z.string().openapi({ example: 'bob@example.com' }),
+  })
+  .openapi('WalletParty', { description: 'A user as the parties of a transfer or request see them: id, name and email, nothing else.' });
+export type WalletParty = z.infer<typeof walletPartySchema>;
+
+const partyField = (of: string) =>
+  walletPartySchema.nullable().openapi({ description: `The user behind \`${of}\`; null for Sluice itself (the sign-up bonus) or a user who no longer exists.` });
+
 export const walletTransferSchema = z
   .object({
     id: z.string().openapi({ example: 'tr_01JD3S8Q4X9Z2K7M5N6P8R0T1V' }),
-    from: z.string(),
-    to: z.string(),
+    from: z.string().openapi({ description: 'The sender\'s user id (`system` for the sign-up bonus).' }),
+    to: z.string().openapi({ description: 'The recipient\'s user id.' }),
+    from_user: partyField('from'),
+    to_user: partyField('to'),
     amount: z.number().int(),
     currency: z.string(),
     note: z.string().nullable(),
@@ -59,8 +77,10 @@ export type CreatePaymentRequest = z.infer<typeof createPaymentRequestSchema>;
 export const paymentRequestSchema = z
   .object({
     id: z.string().openapi({ example: 'preq_01JD3S8Q4X9Z2K7M5N6P8R0T1V' }),
-    requester: z.string(),
-    payer: z.string(),
+    requester: z.string().openapi({ description: 'The user id of who asks for the money.' }),
+    payer: z.string().openapi({ description: 'The user id of who is asked to pay.' }),
+    requester_user: partyField('requester'),
+    payer_user: partyField('payer'),
     amount: z.number().int(),
     currency: z.string(),
     note: z.string().nullable(),
@@ -84,7 +104,8 @@ export const activityEntrySchema = z
     direction: z.enum(['debit', 'credit']),
     amount: z.number().int(),
     currency: z.string(),
-    counterparty: z.string().nullable(),
+    counterparty: z.string().nullable().openapi({ description: 'The other user\'s id; null for Sluice itself (the sign-up bonus).' }),
+    counterparty_user: partyField('counterparty'),
     note: z.string().nullable(),
     created_at: z.string(),
   })

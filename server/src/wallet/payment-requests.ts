@@ -7,7 +7,8 @@ import { createTransfers } from '../ledger/index.ts';
 import { outboxPut } from '../platform/outbox.ts';
 import { isTransactionCanceled, type Item, type WriteOperation } from '../platform/store.ts';
 import { walletCodes, type CreatePaymentRequest, type PaymentRequest, type PaymentRequestStatus } from './model.ts';
-import { resolveUser, walletAccountId, withWallets, type Page, type Respond, type WalletDeps } from './service.ts';
+import { createPartyResolver, partyFields, storedParty, toParty } from './parties.ts';
+import { resolveUser, signedInUser, walletAccountId, withWallets, type Page, type Respond, type WalletDeps } from './service.ts';
 
 const source = 'sluice.wallet';
 
@@ -22,6 +23,8 @@ function toPaymentRequest(item: Item): PaymentRequest {
     id: item.id as string,
     requester: item.requester as string,
     payer: item.payer as string,
+    requester_user: storedParty(item.requester as string, 'requester', item),
+    payer_user: storedParty(item.payer as string, 'payer', item),
     amount: item.amount as number,
     currency: item.currency as string,
     note: (item.note as string | null) ?? null,
@@ -37,11 +40,14 @@ export async function createPaymentRequest(deps: WalletDeps, requesterId: string
   if (input.currency !== deps.config.walletCurrency) throw new AppError('unsupported_currency', `wallets hold ${deps.config.walletCurrency} only`, { param: 'currency' });
   const payer = await resolveUser(deps, input.from, 'from');
   if (payer.id === requesterId) throw new AppError('self_transfer', 'you cannot request money from yourself', { param: 'from' });
+  const requester = await signedInUser(deps, requesterId);
   const now = deps.clock.now();
   const request: PaymentRequest = {
     id: newId('paymentRequest', now),
     requester: requesterId,
     payer: payer.id,
+    requester_user: toParty(requester),
+    payer_user: toParty(payer),
     amount: input.amount,
     currency: input.currency,
     note: input.note ?? null,
@@ -57,7 +63,7 @@ export async function createPaymentRequest(deps: WalletDeps, requesterId: string
       item: {
         ...keys.request(request.id),
         entity: 'payment_request',
-        ...request,
+        ...storedRequest(request),
         gsi1pk: keys.incoming(payer.id),
         gsi1sk: `${request.created_at}#${request.id}`,
         gsi2pk: keys.outgoing(requesterId),
@@ -71,11 +77,26 @@ export async function createPaymentRequest(deps: WalletDeps, requesterId: string
   return request;
 }
 
+/** The item's fields: the parties flattened to stored names, as `storedParty` reads them back. */
+function storedRequest({ requester_user, payer_user, ...request }: PaymentRequest): Record<string, unknown> {
+  return {
+    ...request,
+    ...(requester_user ? partyFields('requester', requester_user) : {}),
+    ...(payer_user ? partyFields('payer', payer_user) : {}),
+  };
+}
+
 /** A request, for its requester and payer only. */
 export async function getPaymentRequest(deps: WalletDeps, userId: string, id: string): Promise<PaymentRequest> {
   const item = await deps.store.get(keys.request(id));
   if (!item || (item.requester !== userId && item.payer !== userId)) throw new AppError('not_found', `no payment request ${id}`, { param: 'id' });
-  return toPaymentRequest(item);
+  return (await withRequestParties(deps, [toPaymentRequest(item)]))[0]!;
+}
+
+/** Fills in the parties of requests made before names were stored with them. */
+async function withRequestParties(deps: WalletDeps, requests: PaymentRequest[]): Promise<PaymentRequest[]> {
+  const party = createPartyResolver(deps.users);
+  return Promise.all(requests.map(async (r) => ({ ...r, requester_user: await party(r.requester, r.requester_user), payer_user: await party(r.payer, r.payer_user) })));
 }
 
 export async function listPaymentRequests(
@@ -99,7 +120,7 @@ export async function listPaymentRequests(
     }
     next = page.cursor;
   } while (next && data.length < options.limit);
-  return { data, next_cursor: next };
+  return { data: await withRequestParties(deps, data), next_cursor: next };
 }
 
 /**
@@ -116,6 +137,8 @@ export async function acceptPaymentRequest(deps: WalletDeps, userId: string, id:
   const transferId = `tr_preq_${request.id}`;
   const paid: PaymentRequest = { ...request, status: 'paid', transfer_id: transferId, updated_at: isoTime(now) };
   const metadata: Record<string, string> = { from_user: userId, to_user: request.requester, payment_request: request.id };
+  if (request.payer_user) Object.assign(metadata, partyFields('from', request.payer_user));
+  if (request.requester_user) Object.assign(metadata, partyFields('to', request.requester_user));
   if (request.note) metadata.note = request.note;
   const result = await withWallets(deps, [userId, request.requester], () => createTransfers(
     deps,

@@ -17,6 +17,7 @@ import {
 import type { Config } from '../platform/config.ts';
 import type { Store, WriteOperation } from '../platform/store.ts';
 import { walletCodes, type ActivityEntry, type SendMoney, type WalletTransfer } from './model.ts';
+import { createPartyResolver, partyFields, storedParty } from './parties.ts';
 
 export interface WalletUser {
   id: string;
@@ -110,12 +111,26 @@ export async function resolveUser(deps: WalletDeps, reference: string, param: st
   return user;
 }
 
-/** The wallet's view of a ledger transfer (or of a history entry, which carries the same fields). */
+/** The signed-in user, for the names stored with what they send or request. */
+export async function signedInUser(deps: WalletDeps, userId: string): Promise<WalletUser> {
+  const user = await deps.users.getUser(userId);
+  if (!user) throw new AppError('not_found', `no user ${userId}`);
+  return user;
+}
+
+/**
+ * The wallet's view of a ledger transfer (or of a history entry, which carries the same fields).
+ * Parties come from the names stored in the metadata; `withTransferParties` completes older ones.
+ */
 export function toWalletTransfer(transfer: Pick<Transfer, 'id' | 'metadata' | 'amount' | 'currency' | 'created_at'>): WalletTransfer {
+  const from = transfer.metadata.from_user ?? 'system';
+  const to = transfer.metadata.to_user ?? 'system';
   return {
     id: transfer.id,
-    from: transfer.metadata.from_user ?? 'system',
-    to: transfer.metadata.to_user ?? 'system',
+    from,
+    to,
+    from_user: storedParty(from, 'from', transfer.metadata),
+    to_user: storedParty(to, 'to', transfer.metadata),
     amount: transfer.amount,
     currency: transfer.currency,
     note: transfer.metadata.note ?? null,
@@ -130,7 +145,8 @@ export async function sendMoney(deps: WalletDeps, senderId: string, input: SendM
   if (currency !== deps.config.walletCurrency) throw new AppError('unsupported_currency', `wallets hold ${deps.config.walletCurrency} only`, { param: 'currency' });
   const recipient = await resolveUser(deps, input.to, 'to');
   if (recipient.id === senderId) throw new AppError('self_transfer', 'you cannot send money to yourself', { param: 'to' });
-  const metadata: Record<string, string> = { from_user: senderId, to_user: recipient.id };
+  const sender = await signedInUser(deps, senderId);
+  const metadata: Record<string, string> = { from_user: senderId, to_user: recipient.id, ...partyFields('from', sender), ...partyFields('to', recipient) };
   if (input.note) metadata.note = input.note;
   const request = {
     id: newId('transfer', deps.clock.now()),
@@ -157,7 +173,13 @@ export async function getWalletTransfer(deps: WalletDeps, userId: string, transf
   if (!transfer || !walletTransferCodes.has(transfer.code) || (transfer.metadata.from_user !== userId && transfer.metadata.to_user !== userId)) {
     throw new AppError('not_found', `no transfer ${transferId}`, { param: 'id' });
   }
-  return toWalletTransfer(transfer);
+  return (await withTransferParties(deps, [toWalletTransfer(transfer)]))[0]!;
+}
+
+/** Fills in the parties of transfers made before names were stored with them. */
+async function withTransferParties(deps: WalletDeps, transfers: WalletTransfer[]): Promise<WalletTransfer[]> {
+  const party = createPartyResolver(deps.users);
+  return Promise.all(transfers.map(async (t) => ({ ...t, from_user: await party(t.from, t.from_user), to_user: await party(t.to, t.to_user) })));
 }
 
 export interface Page<T> {
@@ -184,23 +206,29 @@ async function collectHistory(deps: WalletDeps, userId: string, limit: number, c
 
 export async function listWalletTransfers(deps: WalletDeps, userId: string, limit: number, cursor?: string): Promise<Page<WalletTransfer>> {
   const page = await collectHistory(deps, userId, limit, cursor, (entry) => walletTransferCodes.has(entry.code) && entry.kind === 'posted');
-  return { data: page.data.map((entry) => toWalletTransfer({ ...entry, id: entry.transfer_id })), next_cursor: page.next_cursor };
+  const transfers = page.data.map((entry) => toWalletTransfer({ ...entry, id: entry.transfer_id }));
+  return { data: await withTransferParties(deps, transfers), next_cursor: page.next_cursor };
 }
 
 export async function listActivity(deps: WalletDeps, userId: string, limit: number, cursor?: string): Promise<Page<ActivityEntry>> {
   const page = await collectHistory(deps, userId, limit, cursor, () => true);
-  return {
-    data: page.data.map((entry) => ({
+  const party = createPartyResolver(deps.users);
+  const data = await Promise.all(page.data.map(async (entry): Promise<ActivityEntry> => {
+    // A debit went to someone, a credit came from someone: the other side is the counterparty.
+    const role = entry.direction === 'debit' ? 'to' : 'from';
+    const counterparty = entry.metadata[`${role}_user`] ?? null;
+    return {
       id: `${entry.transfer_id}:${entry.direction}`,
       transfer_id: entry.transfer_id,
       type: entry.code,
       direction: entry.direction,
       amount: entry.amount,
       currency: entry.currency,
-      counterparty: (entry.direction === 'debit' ? entry.metadata.to_user : entry.metadata.from_user) ?? null,
+      counterparty,
+      counterparty_user: await party(counterparty, storedParty(counterparty, role, entry.metadata)),
       note: entry.metadata.note ?? null,
       created_at: entry.created_at,
-    })),
-    next_cursor: page.next_cursor,
-  };
+    };
+  }));
+  return { data, next_cursor: page.next_cursor };
 }

@@ -1,6 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../../test/app-harness.ts';
+import { createTestApp, type TestApp, type TestUser } from '../../../test/app-harness.ts';
 import { expectBooksBalanced } from '../../../test/invariants.ts';
+import type { EventEnvelope } from '../kernel/events.ts';
+import { createTransfers } from '../ledger/index.ts';
+import { isOutboxItem, outboxPendingPartition } from '../platform/outbox.ts';
+import { walletAccountId } from './service.ts';
 
 let t: TestApp;
 beforeEach(() => {
@@ -105,6 +109,153 @@ describe('wallet: happy paths', () => {
     }
     expect((await t.call('POST', `/v1/payment-requests/${two.json.id}/cancel`, { token: alice.token })).status).toBe(409);
     expect(await balanceOf(bob.token)).toBe(2000);
+  });
+});
+
+/** Signs up someone with a full name (the harness makes the email from the name). */
+let people = 0;
+const signUpAs = (name: string) => t.signUp(name, `${name.split(' ')[0]!.toLowerCase()}-${(people += 1)}@example.com`);
+
+/** The party the API should show for a user: id, name and email only. */
+const party = (user: TestUser, name: string) => ({ id: user.id, name, email: user.email });
+
+/** The events the wallet wrote to the outbox, oldest first. */
+async function outboxEvents(type: string): Promise<EventEnvelope[]> {
+  const page = await t.store.query({ index: 'gsi1', partition: outboxPendingPartition, limit: 100 });
+  return page.items.filter(isOutboxItem).map((item) => item.event).filter((event) => event.type === type);
+}
+
+describe('wallet: people by name', () => {
+  it('names both parties of a transfer, in its answer, its read and both lists', async () => {
+    const alice = await signUpAs('Alice Ng');
+    const bob = await signUpAs('Bob Lee');
+    const sent = await t.call('POST', '/v1/transfers', { token: alice.token, body: { to: bob.email, amount: 1250, currency: 'USD', note: 'Lunch' } });
+    expect(sent.status).toBe(201);
+    expect(sent.json).toMatchObject({ from: alice.id, to: bob.id, from_user: party(alice, 'Alice Ng'), to_user: party(bob, 'Bob Lee') });
+    expect((await t.call('GET', `/v1/transfers/${sent.json.id}`, { token: bob.token })).json).toEqual(sent.json);
+    expect((await t.call('GET', '/v1/transfers', { token: bob.token })).json.data).toEqual([sent.json]);
+    expect((await t.call('GET', '/v1/transfers', { token: alice.token })).json.data).toEqual([sent.json]);
+  });
+
+  it('documents the parties in the OpenAPI schema', async () => {
+    const { components } = (await t.call('GET', '/openapi.json')).json;
+    expect(Object.keys(components.schemas.WalletParty.properties)).toEqual(['id', 'name', 'email']);
+    for (const [schema, fields] of [['WalletTransfer', ['from_user', 'to_user']], ['PaymentRequest', ['requester_user', 'payer_user']], ['ActivityEntry', ['counterparty_user']]] as const) {
+      for (const field of fields) expect(JSON.stringify(components.schemas[schema].properties[field])).toContain('#/components/schemas/WalletParty');
+      expect(components.schemas[schema].required).toEqual(expect.arrayContaining([...fields]));
+    }
+  });
+
+  it('names the counterparty of each activity entry, and nobody for the sign-up bonus', async () => {
+    const alice = await signUpAs('Alice Ng');
+    const bob = await signUpAs('Bob Lee');
+    await balanceOf(alice.token);
+    await balanceOf(bob.token);
+    t.clock.advance(10);
+    await t.call('POST', '/v1/transfers', { token: alice.token, body: { to: bob.id, amount: 1250, currency: 'USD' } });
+    const bobs = (await t.call('GET', '/v1/activity', { token: bob.token })).json.data;
+    expect(bobs.map((e: { type: string; counterparty: string | null; counterparty_user: unknown }) => [e.type, e.counterparty, e.counterparty_user])).toEqual([
+      ['p2p', alice.id, party(alice, 'Alice Ng')],
+      ['signup_bonus', null, null],
+    ]);
+    const alices = (await t.call('GET', '/v1/activity?limit=1', { token: alice.token })).json.data;
+    expect(alices[0]).toMatchObject({ direction: 'debit', counterparty: bob.id, counterparty_user: party(bob, 'Bob Lee') });
+  });
+
+  it('names requester and payer of a payment request, and both sides of the transfer that pays it', async () => {
+    const alice = await signUpAs('Alice Ng');
+    const bob = await signUpAs('Bob Lee');
+    await balanceOf(alice.token);
+    await balanceOf(bob.token);
+    const created = await t.call('POST', '/v1/payment-requests', { token: alice.token, body: { from: bob.email, amount: 700, currency: 'USD', note: 'Rent' } });
+    expect(created.json).toMatchObject({ requester_user: party(alice, 'Alice Ng'), payer_user: party(bob, 'Bob Lee') });
+    expect((await t.call('GET', '/v1/payment-requests?role=incoming', { token: bob.token })).json.data).toEqual([created.json]);
+    expect((await t.call('GET', '/v1/payment-requests?role=outgoing', { token: alice.token })).json.data).toEqual([created.json]);
+    expect((await t.call('GET', `/v1/payment-requests/${created.json.id}`, { token: bob.token })).json).toEqual(created.json);
+
+    t.clock.advance(10);
+    const paid = await t.call('POST', `/v1/payment-requests/${created.json.id}/accept`, { token: bob.token });
+    expect(paid.json).toMatchObject({ status: 'paid', requester_user: party(alice, 'Alice Ng'), payer_user: party(bob, 'Bob Lee') });
+    const transfer = await t.call('GET', `/v1/transfers/${paid.json.transfer_id}`, { token: alice.token });
+    expect(transfer.json).toMatchObject({ from_user: party(bob, 'Bob Lee'), to_user: party(alice, 'Alice Ng') });
+    const [entry] = (await t.call('GET', '/v1/activity?limit=1', { token: alice.token })).json.data;
+    expect(entry).toMatchObject({ type: 'payment_request', direction: 'credit', counterparty_user: party(bob, 'Bob Lee') });
+  });
+
+  it('puts the names in the realtime events for a received transfer and an incoming request, for the two parties only', async () => {
+    const alice = await signUpAs('Alice Ng');
+    const bob = await signUpAs('Bob Lee');
+    await signUpAs('Eve');
+    await t.call('POST', '/v1/transfers', { token: alice.token, body: { to: bob.id, amount: 1250, currency: 'USD' } });
+    await t.call('POST', '/v1/payment-requests', { token: bob.token, body: { from: alice.id, amount: 500, currency: 'USD' } });
+
+    const [sent] = await outboxEvents('wallet.transfer.created');
+    expect(sent!.audience).toEqual([alice.id, bob.id]);
+    expect(sent!.data).toMatchObject({ transfer: { from_user: party(alice, 'Alice Ng'), to_user: party(bob, 'Bob Lee') } });
+    const [requested] = await outboxEvents('payment_request.created');
+    expect(requested!.audience).toEqual([alice.id, bob.id]);
+    expect(requested!.data).toMatchObject({ payment_request: { requester_user: party(bob, 'Bob Lee'), payer_user: party(alice, 'Alice Ng') } });
+  });
+
+  it('shows a party as id, name and email only, and nothing of two people to a third', async () => {
+    const alice = await signUpAs('Alice Ng');
+    const bob = await signUpAs('Bob Lee');
+    const eve = await signUpAs('Eve');
+    const sent = await t.call('POST', '/v1/transfers', { token: alice.token, body: { to: bob.id, amount: 100, currency: 'USD' } });
+    const request = await t.call('POST', '/v1/payment-requests', { token: alice.token, body: { from: bob.id, amount: 100, currency: 'USD' } });
+    expect(Object.keys(sent.json.to_user).sort()).toEqual(['email', 'id', 'name']);
+    expect(Object.keys(request.json.payer_user).sort()).toEqual(['email', 'id', 'name']);
+
+    const seenByEve = [
+      await t.call('GET', `/v1/transfers/${sent.json.id}`, { token: eve.token }),
+      await t.call('GET', `/v1/payment-requests/${request.json.id}`, { token: eve.token }),
+      await t.call('GET', '/v1/transfers', { token: eve.token }),
+      await t.call('GET', '/v1/activity', { token: eve.token }),
+      await t.call('GET', '/v1/payment-requests?role=incoming', { token: eve.token }),
+      await t.call('GET', '/v1/payment-requests?role=outgoing', { token: eve.token }),
+    ];
+    for (const response of seenByEve) {
+      for (const secret of [alice.email, bob.email, 'Alice Ng', 'Bob Lee']) expect(response.text).not.toContain(secret);
+    }
+    expect(seenByEve.map((r) => r.status)).toEqual([404, 404, 200, 200, 200, 200]);
+  });
+
+  it('keeps the name a payment was made under when the user later has another one', async () => {
+    const alice = await signUpAs('Alice Ng');
+    const bob = await signUpAs('Bob Lee');
+    const sent = await t.call('POST', '/v1/transfers', { token: alice.token, body: { to: bob.id, amount: 100, currency: 'USD' } });
+    // There is no rename route yet: change the profile item the local identity keeps.
+    await t.store.transact([{ type: 'update', key: { pk: `USER#${alice.id}`, sk: 'PROFILE' }, set: { name: 'Alice Renamed' } }]);
+    expect((await t.identity.getUser(alice.id))?.name).toBe('Alice Renamed');
+    expect((await t.call('GET', `/v1/transfers/${sent.json.id}`, { token: bob.token })).json.from_user.name).toBe('Alice Ng');
+  });
+
+  it('names the parties of transfers and requests written before names were stored, from the directory', async () => {
+    const alice = await signUpAs('Alice Ng');
+    const bob = await signUpAs('Bob Lee');
+    await t.call('GET', '/v1/wallet', { token: alice.token });
+    await t.call('GET', '/v1/wallet', { token: bob.token });
+    t.clock.advance(10);
+    // The shapes older versions wrote: user ids only.
+    await createTransfers({ store: t.store, clock: t.clock }, [{
+      id: 'tr_legacy', debit_account_id: walletAccountId(alice.id, 'USD'), credit_account_id: walletAccountId(bob.id, 'USD'),
+      amount: 300, currency: 'USD', code: 'p2p', metadata: { from_user: alice.id, to_user: bob.id },
+    }]);
+    const createdAt = new Date(t.clock.now()).toISOString();
+    await t.store.transact([{
+      type: 'put',
+      item: {
+        pk: 'PREQ#preq_legacy', sk: 'PREQ', entity: 'payment_request', id: 'preq_legacy', requester: bob.id, payer: alice.id, amount: 100, currency: 'USD',
+        note: null, status: 'pending', transfer_id: null, created_at: createdAt, updated_at: createdAt,
+        gsi1pk: `PREQ#IN#${alice.id}`, gsi1sk: `${createdAt}#preq_legacy`, gsi2pk: `PREQ#OUT#${bob.id}`, gsi2sk: `${createdAt}#preq_legacy`,
+      },
+    }]);
+    expect((await t.call('GET', '/v1/transfers/tr_legacy', { token: bob.token })).json).toMatchObject({ from_user: party(alice, 'Alice Ng'), to_user: party(bob, 'Bob Lee') });
+    expect((await t.call('GET', '/v1/activity?limit=1', { token: bob.token })).json.data[0].counterparty_user).toEqual(party(alice, 'Alice Ng'));
+    expect((await t.call('GET', '/v1/payment-requests?role=incoming', { token: alice.token })).json.data[0]).toMatchObject({ requester_user: party(bob, 'Bob Lee'), payer_user: party(alice, 'Alice Ng') });
+    const paid = await t.call('POST', '/v1/payment-requests/preq_legacy/accept', { token: alice.token });
+    expect(paid.status).toBe(200);
+    expect((await t.call('GET', `/v1/transfers/${paid.json.transfer_id}`, { token: bob.token })).json.from_user).toEqual(party(alice, 'Alice Ng'));
   });
 });
 

@@ -1,5 +1,7 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { rememberPeople } from '../lib/contacts.ts';
 import { apiFetch, type Page } from './client.ts';
+import type { WalletParty } from './wallet.ts';
 
 export interface ActivityEntry {
   id: string;
@@ -8,7 +10,10 @@ export interface ActivityEntry {
   direction: 'debit' | 'credit';
   amount: number;
   currency: string;
+  /** The other user's id; null for Sluice itself (the sign-up bonus). */
   counterparty: string | null;
+  /** Who that is, by name; null for Sluice itself. */
+  counterparty_user: WalletParty | null;
   note: string | null;
   created_at: string;
 }
@@ -19,10 +24,12 @@ export const activityKeys = {
   recent: (limit: number) => [...activityKeys.all, 'recent', limit] as const,
 };
 
-export function fetchActivity(params: { limit: number; startingAfter?: string | undefined }, signal?: AbortSignal): Promise<Page<ActivityEntry>> {
+export async function fetchActivity(params: { limit: number; startingAfter?: string | undefined }, signal?: AbortSignal): Promise<Page<ActivityEntry>> {
   const query = new URLSearchParams({ limit: String(params.limit) });
   if (params.startingAfter) query.set('starting_after', params.startingAfter);
-  return apiFetch(`/v1/activity?${query}`, signal ? { signal } : {});
+  const page = await apiFetch<Page<ActivityEntry>>(`/v1/activity?${query}`, signal ? { signal } : {});
+  rememberPeople(page.data.map((entry) => entry.counterparty_user));
+  return page;
 }
 
 /** The whole activity feed, newest first, a page at a time. */

@@ -1,4 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { forgetPeople } from '../lib/contacts.ts';
 import { apiFetch } from './client.ts';
 import { getSession, sessionFromAuth, setSession, type AuthResponse } from './session.ts';
 
@@ -25,6 +26,7 @@ export async function signIn(input: SignInInput): Promise<void> {
 export async function signOut(): Promise<void> {
   const session = getSession();
   setSession(null);
+  forgetPeople();
   if (session) await apiFetch('/v1/auth/logout', { method: 'POST', body: { refresh_token: session.refreshToken }, auth: false }).catch(() => undefined);
 }
 

@@ -47,6 +47,21 @@ export function useDispute(merchantId: string, disputeId: string) {
   return useQuery({ queryKey: disputeKeys.one(merchantId, disputeId), queryFn: () => fetchDispute(merchantId, disputeId) });
 }
 
+/** The reasons the sandbox can open a dispute with (`OpenDispute.reason`). */
+export const disputeReasons = ['fraudulent', 'product_not_received', 'duplicate', 'general'] as const;
+export type DisputeReason = (typeof disputeReasons)[number];
+
+/** Opens a test dispute on a succeeded payment (`POST /v1/test-helpers/disputes`). */
+export function useOpenTestDispute(merchantId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { payment: string; reason: DisputeReason; idempotencyKey: string }) =>
+      merchantFetch<Dispute>(merchantId, '/v1/test-helpers/disputes', { method: 'POST', body: { payment: input.payment, reason: input.reason }, idempotencyKey: input.idempotencyKey }),
+    // The balance, the payment, the event log and the dispute list all change.
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: [...developerRoot, merchantId] }),
+  });
+}
+
 /** Answering or accepting moves money and the balance: refetch everything about the merchant. */
 function useDisputeMutation<Input>(merchantId: string, disputeId: string, request: (input: Input) => Promise<Dispute>) {
   const queryClient = useQueryClient();

@@ -1,8 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { rememberContact } from '../lib/contacts.ts';
+import { rememberPeople } from '../lib/contacts.ts';
 import { activityKeys } from './activity.ts';
 import { apiFetch, type Page } from './client.ts';
-import { walletKeys } from './wallet.ts';
+import { walletKeys, type WalletParty } from './wallet.ts';
 
 export type PaymentRequestStatus = 'pending' | 'paid' | 'declined' | 'canceled';
 export type PaymentRequestRole = 'incoming' | 'outgoing';
@@ -12,6 +12,9 @@ export interface PaymentRequest {
   id: string;
   requester: string;
   payer: string;
+  /** Who asked and who is asked to pay, by name. */
+  requester_user: WalletParty | null;
+  payer_user: WalletParty | null;
   amount: number;
   currency: string;
   note: string | null;
@@ -34,8 +37,10 @@ export const paymentRequestKeys = {
   list: (role: PaymentRequestRole) => [...paymentRequestKeys.all, role] as const,
 };
 
-export function fetchPaymentRequests(role: PaymentRequestRole, signal?: AbortSignal): Promise<Page<PaymentRequest>> {
-  return apiFetch(`/v1/payment-requests?role=${role}&limit=100`, signal ? { signal } : {});
+export async function fetchPaymentRequests(role: PaymentRequestRole, signal?: AbortSignal): Promise<Page<PaymentRequest>> {
+  const page = await apiFetch<Page<PaymentRequest>>(`/v1/payment-requests?role=${role}&limit=100`, signal ? { signal } : {});
+  rememberPeople(page.data.map((request) => (role === 'incoming' ? request.requester_user : request.payer_user)));
+  return page;
 }
 
 export function requestMoney({ idempotencyKey, ...body }: RequestMoneyInput): Promise<PaymentRequest> {
@@ -54,8 +59,8 @@ export function useRequestMoney() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: requestMoney,
-    onSuccess: (request, input) => {
-      rememberContact(request.payer, input.from);
+    onSuccess: (request) => {
+      rememberPeople([request.payer_user]);
       void queryClient.invalidateQueries({ queryKey: paymentRequestKeys.all });
     },
   });

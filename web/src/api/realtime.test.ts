@@ -35,6 +35,22 @@ describe('applyRealtimeMessage', () => {
     expect(toast.success).toHaveBeenCalledWith('Your request for $5.00 was paid');
   });
 
+  it('names the sender, the requester and the payer in the toasts', () => {
+    const queryClient = new QueryClient();
+    const alice = { id: 'usr_alice', name: 'Alice Ng', email: 'alice@example.com' };
+    const bob = { id: 'usr_bob', name: 'Bob Lee', email: 'bob@example.com' };
+    applyRealtimeMessage(queryClient, { type: 'wallet.transfer.created', data: { transfer: { ...transfer, from_user: alice, to_user: bob } } }, 'usr_bob');
+    expect(toast.success).toHaveBeenCalledWith('Alice Ng sent you $12.50', { description: 'Lunch' });
+
+    const request = { id: 'preq_1', requester: 'usr_bob', payer: 'usr_alice', requester_user: bob, payer_user: alice, amount: 500, currency: 'USD', note: 'Coffee' };
+    applyRealtimeMessage(queryClient, { type: 'payment_request.created', data: { payment_request: { ...request, status: 'pending' } } }, 'usr_alice');
+    expect(toast).toHaveBeenCalledWith('Bob Lee requested $5.00 from you', { description: 'Coffee' });
+    applyRealtimeMessage(queryClient, { type: 'payment_request.paid', data: { payment_request: { ...request, status: 'paid' } } }, 'usr_bob');
+    expect(toast.success).toHaveBeenCalledWith('Alice Ng paid your request for $5.00');
+    applyRealtimeMessage(queryClient, { type: 'payment_request.declined', data: { payment_request: { ...request, status: 'declined' } } }, 'usr_bob');
+    expect(toast).toHaveBeenCalledWith('Alice Ng declined your request for $5.00');
+  });
+
   it('refetches the developer pages on a payments sandbox event, without a toast', () => {
     const queryClient = new QueryClient();
     const keys = invalidatedKeys(queryClient);

@@ -2,7 +2,6 @@ import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { toast } from 'sonner';
 import { formatAmount } from '../lib/money.ts';
-import { knownContact } from '../lib/contacts.ts';
 import { activityKeys } from './activity.ts';
 import { developerRoot } from './merchants.ts';
 import { paymentRequestKeys, type PaymentRequest } from './payment-requests.ts';
@@ -25,10 +24,9 @@ export function applyRealtimeMessage(queryClient: QueryClient, message: Realtime
       invalidate(walletKeys.all);
       invalidate(activityKeys.all);
       invalidate(transferKeys.all);
-      const transfer = (message.data as { transfer?: WalletTransfer & { from_name?: string } } | null)?.transfer;
+      const transfer = (message.data as { transfer?: WalletTransfer } | null)?.transfer;
       if (transfer && transfer.to === userId && transfer.from !== userId) {
-        // The event names the sender by id; show a name when the server sends one or we know them.
-        const who = transfer.from_name ?? knownContact(transfer.from);
+        const who = transfer.from_user?.name;
         const amount = formatAmount(transfer.amount, transfer.currency);
         toast.success(who ? `${who} sent you ${amount}` : `You received ${amount}`, transfer.note ? { description: transfer.note } : {});
       }
@@ -50,9 +48,10 @@ export function applyRealtimeMessage(queryClient: QueryClient, message: Realtime
       const request = (message.data as { payment_request?: PaymentRequest } | null)?.payment_request;
       if (!request) return;
       const amount = formatAmount(request.amount, request.currency);
-      if (message.type === 'payment_request.created' && request.payer === userId) toast(`${knownContact(request.requester) ?? 'Someone'} requested ${amount} from you`);
-      if (message.type === 'payment_request.paid' && request.requester === userId) toast.success(`Your request for ${amount} was paid`);
-      if (message.type === 'payment_request.declined' && request.requester === userId) toast(`Your request for ${amount} was declined`);
+      const payer = request.payer_user?.name;
+      if (message.type === 'payment_request.created' && request.payer === userId) toast(`${request.requester_user?.name ?? 'Someone'} requested ${amount} from you`, request.note ? { description: request.note } : {});
+      if (message.type === 'payment_request.paid' && request.requester === userId) toast.success(payer ? `${payer} paid your request for ${amount}` : `Your request for ${amount} was paid`);
+      if (message.type === 'payment_request.declined' && request.requester === userId) toast(payer ? `${payer} declined your request for ${amount}` : `Your request for ${amount} was declined`);
       return;
     }
     default:

@@ -13,7 +13,9 @@ export interface Settlement {
   /** Captured less refunded, of its payments. */
   gross: number;
   fees: number;
-  /** gross − fees. */
+  /** Dispute fees owed since an earlier payout, recovered from this one. */
+  dispute_fees: number;
+  /** gross − fees − dispute_fees. */
   net: number;
   payments: string[];
   created_at: string;

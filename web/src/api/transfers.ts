@@ -1,13 +1,16 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { rememberContact } from '../lib/contacts.ts';
+import { rememberPeople } from '../lib/contacts.ts';
 import { activityKeys } from './activity.ts';
 import { apiFetch } from './client.ts';
-import { walletKeys } from './wallet.ts';
+import { walletKeys, type WalletParty } from './wallet.ts';
 
 export interface WalletTransfer {
   id: string;
   from: string;
   to: string;
+  /** Who sent and who received it, by name; null for Sluice itself (the sign-up bonus). */
+  from_user: WalletParty | null;
+  to_user: WalletParty | null;
   amount: number;
   currency: string;
   note: string | null;
@@ -36,8 +39,8 @@ export function useSendMoney() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: sendMoney,
-    onSuccess: (transfer, input) => {
-      rememberContact(transfer.to, input.to);
+    onSuccess: (transfer) => {
+      rememberPeople([transfer.to_user]);
       void queryClient.invalidateQueries({ queryKey: walletKeys.all });
       void queryClient.invalidateQueries({ queryKey: activityKeys.all });
       void queryClient.invalidateQueries({ queryKey: transferKeys.all });

@@ -8,6 +8,13 @@ export interface Balance {
   posted: number;
 }
 
+/** The other person on a transfer, request or activity entry, as the API names them. */
+export interface WalletParty {
+  id: string;
+  name: string;
+  email: string;
+}
+
 export const walletKeys = {
   all: ['wallet'] as const,
 };

@@ -114,6 +114,35 @@ export function useCreateEndpoint(merchantId: string) {
   });
 }
 
+/** What PATCH accepts: any of URL, events, description and status. */
+export interface EndpointChanges {
+  url?: string;
+  events?: string[];
+  description?: string;
+  status?: WebhookEndpoint['status'];
+}
+
+export function useUpdateEndpoint(merchantId: string, endpointId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (changes: EndpointChanges) => merchantFetch<WebhookEndpoint>(merchantId, endpointPath(endpointId), { method: 'PATCH', body: changes }),
+    onSuccess: (endpoint) => {
+      queryClient.setQueryData(webhookKeys.endpoint(merchantId, endpointId), endpoint);
+      void queryClient.invalidateQueries({ queryKey: webhookKeys.endpoints(merchantId), exact: true });
+    },
+  });
+}
+
+export function useDeleteEndpoint(merchantId: string, endpointId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => merchantFetch<{ id: string; deleted: true }>(merchantId, endpointPath(endpointId), { method: 'DELETE' }),
+    // Its own queries are left to expire: removing them while its page is still mounted would
+    // refetch them, and a deleted endpoint answers 404.
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: webhookKeys.endpoints(merchantId), exact: true }),
+  });
+}
+
 export function useRotateSecret(merchantId: string, endpointId: string) {
   return useMutation({
     mutationFn: (input: { idempotencyKey: string; expiresInSeconds?: number }) =>

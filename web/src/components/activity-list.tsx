@@ -1,5 +1,5 @@
 import type { ActivityEntry } from '../api/activity.ts';
-import { contactLabel } from '../lib/contacts.ts';
+import { personLabel } from '../lib/contacts.ts';
 import { cn } from '../lib/cn.ts';
 import { formatAmount } from '../lib/money.ts';
 
@@ -7,7 +7,7 @@ const dateFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeS
 
 function describe(entry: ActivityEntry): string {
   if (entry.type === 'signup_bonus') return 'Sign-up bonus';
-  const who = contactLabel(entry.counterparty);
+  const who = personLabel(entry.counterparty_user, entry.counterparty);
   const what = entry.type === 'payment_request' ? 'Request' : entry.direction === 'credit' ? 'From' : 'To';
   return entry.type === 'payment_request' ? `${what} ${entry.direction === 'credit' ? 'paid by' : 'paid to'} ${who}` : `${what} ${who}`;
 }
@@ -18,7 +18,9 @@ export function ActivityList({ entries }: { entries: ActivityEntry[] }) {
       {entries.map((entry) => (
         <li key={entry.id} className="flex items-center justify-between gap-3 py-3">
           <div className="min-w-0">
-            <p className="truncate font-medium">{describe(entry)}</p>
+            <p className="truncate font-medium" title={entry.counterparty_user?.email}>
+              {describe(entry)}
+            </p>
             <p className="truncate text-sm text-muted-foreground">
               <time dateTime={entry.created_at}>{dateFormat.format(new Date(entry.created_at))}</time>
               {entry.note ? ` · ${entry.note}` : ''}

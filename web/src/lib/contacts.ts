@@ -1,8 +1,11 @@
+import type { WalletParty } from '../api/wallet.ts';
+
 /**
- * The people this browser has sent to or requested from, by user id, so lists can show an email
- * instead of an id. The API names counterparties by id only.
+ * What the dashboard calls a person, and the names this browser has seen. The API names the
+ * other party of every transfer, request and activity entry; remembering name by email lets the
+ * send confirmation say who an email belongs to before any money moves. Forgotten on sign-out.
  */
-const storageKey = 'sluice.contacts';
+const storageKey = 'sluice.people';
 
 function load(): Record<string, string> {
   try {
@@ -12,22 +15,49 @@ function load(): Record<string, string> {
   }
 }
 
-export function rememberContact(userId: string, label: string): void {
-  if (!userId || userId === label) return;
+/** A shortened id, for the rare party the API could not name. */
+function shortId(id: string): string {
+  return id.length > 14 ? `${id.slice(0, 6)}…${id.slice(-4)}` : id;
+}
+
+/** The person's name; their id (shortened) when the API sent no name; Sluice for itself. */
+export function personLabel(party: WalletParty | null | undefined, id?: string | null): string {
+  if (party?.name) return party.name;
+  if (party?.email) return party.email;
+  return id && id !== 'system' ? shortId(id) : 'Sluice';
+}
+
+/** Keeps the names of the people in an API answer, by email. */
+export function rememberPeople(parties: Array<WalletParty | null | undefined>): void {
+  const known = load();
+  let changed = false;
+  for (const party of parties) {
+    if (!party?.email || !party.name) continue;
+    const email = party.email.toLowerCase();
+    if (known[email] !== party.name) {
+      known[email] = party.name;
+      changed = true;
+    }
+  }
+  if (!changed) return;
   try {
-    localStorage.setItem(storageKey, JSON.stringify({ ...load(), [userId]: label }));
+    localStorage.setItem(storageKey, JSON.stringify(known));
   } catch {
-    // No storage: ids stay ids.
+    // No storage: the confirmation shows the email alone.
   }
 }
 
-/** An email this browser knows for the user id, or a shortened id. */
-export function contactLabel(userId: string | null | undefined): string {
-  if (!userId) return 'Sluice';
-  return load()[userId] ?? (userId.length > 14 ? `${userId.slice(0, 6)}…${userId.slice(-4)}` : userId);
+/** The name this browser has seen for an email, if any. */
+export function knownName(email: string): string | undefined {
+  return load()[email.trim().toLowerCase()];
 }
 
-/** The email this browser knows for the user id, if any. */
-export function knownContact(userId: string): string | undefined {
-  return load()[userId];
+/** Forgets every name (signing out: the next person on this browser should not see them). */
+export function forgetPeople(): void {
+  try {
+    localStorage.removeItem(storageKey);
+    localStorage.removeItem('sluice.contacts');
+  } catch {
+    // Nothing stored.
+  }
 }

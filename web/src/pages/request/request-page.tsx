@@ -22,7 +22,7 @@ export function RequestPage() {
           submitLabel="Send request"
           {...(session ? { ownEmail: session.user.email } : {})}
           onSubmit={async (values) => {
-                const created = await request.mutateAsync({
+            const created = await request.mutateAsync({
               from: values.counterparty,
               amount: values.amount,
               currency: values.currency,
@@ -30,7 +30,7 @@ export function RequestPage() {
               idempotencyKey: idempotency.keyFor(values),
             });
             idempotency.done();
-            toast.success(`Requested ${formatAmount(created.amount, created.currency)} from ${values.counterparty}`);
+            toast.success(`Requested ${formatAmount(created.amount, created.currency)} from ${created.payer_user?.name ?? values.counterparty}`);
             void navigate('/requests?role=outgoing');
           }}
         />

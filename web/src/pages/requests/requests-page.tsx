@@ -6,7 +6,7 @@ import { Button } from '../../components/ui/button.tsx';
 import { Card, PageHeader } from '../../components/ui/card.tsx';
 import { Empty, ErrorState, Loading } from '../../components/ui/states.tsx';
 import { cn } from '../../lib/cn.ts';
-import { contactLabel } from '../../lib/contacts.ts';
+import { personLabel } from '../../lib/contacts.ts';
 import { formatAmount } from '../../lib/money.ts';
 
 const statusStyle: Record<PaymentRequest['status'], string> = {
@@ -29,7 +29,8 @@ function RequestRow({ request, role }: { request: PaymentRequest; role: PaymentR
       { id: request.id, action: name },
       { onSuccess: () => toast.success(done), onError: (error) => toast.error(errorMessage(error)) },
     );
-  const who = contactLabel(role === 'incoming' ? request.requester : request.payer);
+  const other = role === 'incoming' ? request.requester_user : request.payer_user;
+  const who = personLabel(other, role === 'incoming' ? request.requester : request.payer);
   return (
     <li className="flex flex-wrap items-center justify-between gap-3 py-3" data-testid="payment-request">
       <div className="min-w-0">
@@ -39,14 +40,14 @@ function RequestRow({ request, role }: { request: PaymentRequest; role: PaymentR
         </p>
         <p className="text-sm text-muted-foreground">
           <span className={cn('mr-2 rounded px-1.5 py-0.5 text-xs font-medium', statusStyle[request.status])}>{request.status}</span>
-          {request.note ?? ''}
+          {[other?.email, request.note].filter(Boolean).join(' · ')}
         </p>
       </div>
       {request.status === 'pending' ? (
         <div className="flex gap-2">
           {role === 'incoming' ? (
             <>
-              <Button size="sm" disabled={action.isPending} onClick={() => act('accept', `Paid ${amount}`)}>
+              <Button size="sm" disabled={action.isPending} onClick={() => act('accept', `Paid ${amount} to ${who}`)}>
                 Pay {amount}
               </Button>
               <Button size="sm" variant="outline" disabled={action.isPending} onClick={() => act('decline', 'Request declined')}>

@@ -1,6 +1,7 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { setSession } from '../../api/session.ts';
+import { forgetPeople, rememberPeople } from '../../lib/contacts.ts';
 import { mockFetch, signInTestUser, withQueryClient, type Route } from '../../test-support.tsx';
 import { SendMoneyForm } from './send-money-form.tsx';
 
@@ -8,6 +9,7 @@ afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
   setSession(null);
+  forgetPeople();
 });
 
 const walletRoute: Route = { method: 'GET', path: '/v1/wallet', respond: () => ({ status: 200, body: { balances: [{ currency: 'USD', available: 2000, pending: 0, posted: 2000 }] } }) };
@@ -75,6 +77,16 @@ describe('SendMoneyForm', () => {
     expect(posts).toHaveLength(1);
     expect(posts[0]!.body).toEqual({ to: 'bob@example.com', amount: 1230, currency: 'USD', note: 'Lunch' });
     expect(posts[0]!.headers.get('idempotency-key')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('names the recipient in the confirmation once this browser has seen them', async () => {
+    rememberPeople([{ id: 'usr_bob', name: 'Bob Lee', email: 'bob@example.com' }]);
+    const { fill, review } = renderForm();
+    fill(/Recipient email/, 'Bob@Example.com');
+    fill(/Amount/, '5');
+    review();
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog.textContent).toContain('Send $5.00 to Bob Lee (Bob@Example.com)?');
   });
 
   it('puts a server error on the field its param names', async () => {

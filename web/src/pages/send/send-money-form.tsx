@@ -4,7 +4,14 @@ import { useSendMoney } from '../../api/transfers.ts';
 import { useWallet } from '../../api/wallet.ts';
 import { MoneyForm } from '../../components/money-form.tsx';
 import { useIdempotencyKey } from '../../lib/idempotency.ts';
+import { knownName } from '../../lib/contacts.ts';
 import { formatAmount } from '../../lib/money.ts';
+
+/** `Bob Lee (bob@example.com)` when this browser has seen the name, else the email. */
+function recipientLabel(email: string): string {
+  const name = knownName(email);
+  return name ? `${name} (${email})` : email;
+}
 
 /** Send money: recipient, amount and note, a confirmation step, then one idempotent POST. */
 export function SendMoneyForm({ onSent }: { onSent?: () => void }) {
@@ -22,7 +29,7 @@ export function SendMoneyForm({ onSent }: { onSent?: () => void }) {
       available={available}
       confirm={(values) => ({
         title: 'Confirm payment',
-        description: `Send ${formatAmount(values.amount, values.currency)} to ${values.counterparty}${values.note ? ` for “${values.note}”` : ''}?`,
+        description: `Send ${formatAmount(values.amount, values.currency)} to ${recipientLabel(values.counterparty)}${values.note ? ` for “${values.note}”` : ''}?`,
         action: `Send ${formatAmount(values.amount, values.currency)}`,
       })}
       onSubmit={async (values) => {
@@ -34,7 +41,7 @@ export function SendMoneyForm({ onSent }: { onSent?: () => void }) {
           idempotencyKey: idempotency.keyFor(values),
         });
         idempotency.done();
-        toast.success(`Sent ${formatAmount(transfer.amount, transfer.currency)} to ${values.counterparty}`);
+        toast.success(`Sent ${formatAmount(transfer.amount, transfer.currency)} to ${transfer.to_user?.name ?? values.counterparty}`, transfer.note ? { description: transfer.note } : {});
         onSent?.();
       }}
     />

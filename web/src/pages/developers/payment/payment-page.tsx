@@ -1,7 +1,8 @@
 import { useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { toast } from 'sonner';
 import { ApiError } from '../../../api/client.ts';
+import { disputeReasons, useOpenTestDispute, type DisputeReason } from '../../../api/disputes.ts';
 import { useCapturePayment, usePayment, useRefundPayment, useVoidPayment, type Payment } from '../../../api/payments.ts';
 import { useEvents } from '../../../api/webhooks.ts';
 import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
@@ -16,19 +17,22 @@ import { currencyExponent, formatAmount, minorToDecimalString, parseAmount } fro
 import { eventAmount, formatDateTime, paymentStatusLabel, paymentStatusTone } from '../format.ts';
 import { useMerchantId } from '../merchant-shell.tsx';
 
-type Action = 'capture' | 'void' | 'refund';
+type Action = 'capture' | 'void' | 'refund' | 'dispute';
 
 /** One payment: details, its timeline of events, and capture / void / refund. */
 export function PaymentPage() {
   const merchantId = useMerchantId();
   const paymentId = useParams().paymentId ?? '';
   const payment = usePayment(merchantId, paymentId);
+  const events = useEvents(merchantId, { live: false });
   const [action, setAction] = useState<Action | null>(null);
 
   if (payment.isPending) return <Loading label="Loading payment…" />;
   if (payment.isError) return <ErrorState error={payment.error} onRetry={() => void payment.refetch()} />;
   const p = payment.data;
   const refundable = p.amount_captured - p.amount_refunded;
+  // The payment does not name its dispute; its dispute.created event does (the server refuses a second one anyway).
+  const disputed = (events.data?.data ?? []).some((e) => e.type === 'dispute.created' && e.data.object?.payment === p.id);
   return (
     <div className="flex flex-col gap-6">
       <div>
@@ -55,6 +59,11 @@ export function PaymentPage() {
             Refund
           </Button>
         ) : null}
+        {p.status === 'succeeded' && refundable > 0 && events.isSuccess && !disputed ? (
+          <Button variant="outline" onClick={() => setAction('dispute')}>
+            Open test dispute
+          </Button>
+        ) : null}
       </div>
       <Card>
         <h2 className="mb-3 font-semibold">Details</h2>
@@ -75,7 +84,8 @@ export function PaymentPage() {
         </dl>
       </Card>
       <Timeline merchantId={merchantId} paymentId={p.id} />
-      {action ? <ActionDialog merchantId={merchantId} payment={p} action={action} onClose={() => setAction(null)} /> : null}
+      {action === 'dispute' ? <DisputeDialog merchantId={merchantId} payment={p} onClose={() => setAction(null)} /> : null}
+      {action && action !== 'dispute' ? <ActionDialog merchantId={merchantId} payment={p} action={action} onClose={() => setAction(null)} /> : null}
     </div>
   );
 }
@@ -122,13 +132,64 @@ function Timeline({ merchantId, paymentId }: { merchantId: string; paymentId: st
   );
 }
 
-const copy: Record<Action, { title: string; action: string; description: string }> = {
+const reasonLabel: Record<DisputeReason, string> = {
+  fraudulent: 'Fraudulent',
+  product_not_received: 'Product not received',
+  duplicate: 'Duplicate',
+  general: 'General',
+};
+
+/** Opens a sandbox dispute on this payment, as a cardholder's bank would, then shows the list. */
+function DisputeDialog({ merchantId, payment, onClose }: { merchantId: string; payment: Payment; onClose: () => void }) {
+  const open = useOpenTestDispute(merchantId);
+  const idempotency = useIdempotencyKey();
+  const navigate = useNavigate();
+  const [reason, setReason] = useState<DisputeReason>('fraudulent');
+  const amount = formatAmount(payment.amount_captured - payment.amount_refunded, payment.currency);
+  return (
+    <ConfirmDialog
+      open
+      onOpenChange={(next) => !next && onClose()}
+      title="Open a test dispute"
+      description={`The cardholder disputes ${amount}: it is held from your balance while the dispute is open, and a dispute fee is charged whatever the outcome.`}
+      action="Open dispute"
+      destructive
+      pending={open.isPending}
+      error={open.error}
+      onConfirm={() => {
+        const input = { payment: payment.id, reason };
+        open.mutate(
+          { ...input, idempotencyKey: idempotency.keyFor(input) },
+          {
+            onSuccess: () => {
+              idempotency.done();
+              toast.success(`Dispute opened on ${amount}`);
+              void navigate(`/developers/${merchantId}/disputes`);
+            },
+          },
+        );
+      }}
+    >
+      <Field label="Reason">
+        <select className="h-10 w-full rounded-md border border-input bg-card px-3 text-foreground focus-visible:outline-2 focus-visible:outline-ring" value={reason} onChange={(e) => setReason(e.target.value as DisputeReason)}>
+          {disputeReasons.map((r) => (
+            <option key={r} value={r}>
+              {reasonLabel[r]}
+            </option>
+          ))}
+        </select>
+      </Field>
+    </ConfirmDialog>
+  );
+}
+
+const copy: Record<Exclude<Action, 'dispute'>, { title: string; action: string; description: string }> = {
   capture: { title: 'Capture payment', action: 'Capture', description: 'Capture up to the authorized amount, once; the rest of the hold is released.' },
   void: { title: 'Void authorization', action: 'Void', description: 'The hold is released and the payment canceled. This cannot be undone.' },
   refund: { title: 'Refund payment', action: 'Refund', description: 'Refund part or all of what was captured. Refunds can be repeated up to the captured amount.' },
 };
 
-function ActionDialog({ merchantId, payment, action, onClose }: { merchantId: string; payment: Payment; action: Action; onClose: () => void }) {
+function ActionDialog({ merchantId, payment, action, onClose }: { merchantId: string; payment: Payment; action: Exclude<Action, 'dispute'>; onClose: () => void }) {
   const capture = useCapturePayment(merchantId, payment.id);
   const voidPayment = useVoidPayment(merchantId, payment.id);
   const refund = useRefundPayment(merchantId, payment.id);

@@ -34,6 +34,12 @@ export function SettlementPage() {
           <dd data-testid="settlement-gross">{formatAmount(s.gross, s.currency)}</dd>
           <dt className="text-muted-foreground">Fees</dt>
           <dd data-testid="settlement-fees">−{formatAmount(s.fees, s.currency)}</dd>
+          {s.dispute_fees > 0 && (
+            <>
+              <dt className="text-muted-foreground">Dispute fees recovered</dt>
+              <dd data-testid="settlement-dispute-fees">−{formatAmount(s.dispute_fees, s.currency)}</dd>
+            </>
+          )}
           <dt className="text-muted-foreground">Net</dt>
           <dd data-testid="settlement-net" className="font-semibold">
             {formatAmount(s.net, s.currency)}

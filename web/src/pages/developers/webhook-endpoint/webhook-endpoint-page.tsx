@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { toast } from 'sonner';
 import { errorMessage } from '../../../api/client.ts';
-import { useDeliveries, useEndpoint, useEvents, useRedeliver, useRotateSecret, useSendTestEvent, type Delivery } from '../../../api/webhooks.ts';
+import { useDeliveries, useEndpoint, useEvents, useRedeliver, useRotateSecret, useSendTestEvent, useUpdateEndpoint, type Delivery } from '../../../api/webhooks.ts';
 import type { SluiceEvent } from '../../../api/webhooks.ts';
 import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
 import { SecretDialog } from '../../../components/secret-dialog.tsx';
@@ -13,18 +13,22 @@ import { Empty, ErrorState, Loading } from '../../../components/ui/states.tsx';
 import { useIdempotencyKey } from '../../../lib/idempotency.ts';
 import { formatDateTime } from '../format.ts';
 import { useMerchantId } from '../merchant-shell.tsx';
+import { DeleteEndpointDialog, EditEndpointDialog } from './endpoint-dialogs.tsx';
 
 const deliveryTone = { succeeded: 'success', pending: 'warning', dead: 'destructive' } as const;
 
-/** One endpoint: rotate its secret, send a test event, its delivery log and dead letters. */
+/** One endpoint: edit, enable or disable, delete, rotate its secret, send a test event; its delivery log and dead letters. */
 export function WebhookEndpointPage() {
   const merchantId = useMerchantId();
   const endpointId = useParams().endpointId ?? '';
   const endpoint = useEndpoint(merchantId, endpointId);
   const rotate = useRotateSecret(merchantId, endpointId);
   const sendTest = useSendTestEvent(merchantId, endpointId);
+  const update = useUpdateEndpoint(merchantId, endpointId);
   const rotateKey = useIdempotencyKey();
   const [confirmRotate, setConfirmRotate] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const [deleting, setDeleting] = useState(false);
   const [secret, setSecret] = useState<string | null>(null);
 
   if (endpoint.isPending) return <Loading label="Loading endpoint…" />;
@@ -38,10 +42,19 @@ export function WebhookEndpointPage() {
         </Link>
       </div>
       <PageHeader title="Webhook endpoint" description={e.id}>
-        <Badge tone={e.status === 'enabled' ? 'success' : 'neutral'}>{e.status}</Badge>
+        <Badge tone={e.status === 'enabled' ? 'success' : 'neutral'}>
+          <span data-testid="endpoint-status">{e.status}</span>
+        </Badge>
       </PageHeader>
       <Card>
-        <p className="font-mono text-sm break-all">{e.url}</p>
+        <p className="font-mono text-sm break-all" data-testid="endpoint-url">
+          {e.url}
+        </p>
+        {e.description ? (
+          <p className="mt-2 text-sm" data-testid="endpoint-description">
+            {e.description}
+          </p>
+        ) : null}
         <p className="mt-2 text-sm text-muted-foreground">Events: {e.events.join(', ')}</p>
         <p className="text-sm text-muted-foreground">Created {formatDateTime(e.created_at)}</p>
         <div className="mt-4 flex flex-wrap gap-2">
@@ -60,8 +73,27 @@ export function WebhookEndpointPage() {
           <Button variant="outline" onClick={() => setConfirmRotate(true)}>
             Rotate secret
           </Button>
+          <Button variant="outline" onClick={() => setEditing(true)}>
+            Edit
+          </Button>
+          <Button
+            variant="outline"
+            disabled={update.isPending}
+            onClick={() => {
+              const status = e.status === 'enabled' ? 'disabled' : 'enabled';
+              update.mutate({ status }, { onSuccess: () => toast.success(status === 'enabled' ? 'Endpoint enabled' : 'Endpoint disabled'), onError: (error) => toast.error(errorMessage(error)) });
+            }}
+          >
+            {e.status === 'enabled' ? 'Disable' : 'Enable'}
+          </Button>
+          <Button variant="destructive" onClick={() => setDeleting(true)}>
+            Delete
+          </Button>
         </div>
       </Card>
+      {/* Mounted only while open, so each opening starts from the endpoint as it is now. */}
+      {editing ? <EditEndpointDialog merchantId={merchantId} endpoint={e} open onOpenChange={setEditing} /> : null}
+      <DeleteEndpointDialog merchantId={merchantId} endpoint={e} open={deleting} onOpenChange={setDeleting} />
       <DeliveryLog merchantId={merchantId} endpointId={endpointId} />
       <DeadLetters merchantId={merchantId} endpointId={endpointId} />
       <ConfirmDialog
