@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runStoreContract } from '../../platform/store-contract.ts';
+import { isTransactionCanceled } from '../../platform/store.ts';
 import { SqliteStore } from './sqlite-store.ts';
 
 runStoreContract('SqliteStore (:memory:)', async () => ({ store: new SqliteStore(':memory:') }));
@@ -33,6 +34,34 @@ describe('SqliteStore on a file', () => {
         await second.close();
       }
     } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('with the writer thread, applies transactions of many batches in call order, each condition seeing the ones before', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-sqlite-'));
+    const store = new SqliteStore(join(dir, 'store.db'), { writer: 'worker' });
+    try {
+      await store.transact([{ type: 'put', item: { pk: 'C', sk: 'C', n: 0 } }]);
+      // 300 guarded increments over 30 turns of the event loop, none awaited before the next is
+      // made: batches pile up while earlier ones commit, and the cap must still hold exactly.
+      const increments: Array<Promise<void>> = [];
+      for (let turn = 0; turn < 30; turn++) {
+        for (let i = 0; i < 10; i++) {
+          increments.push(store.transact([{ type: 'update', key: { pk: 'C', sk: 'C' }, add: { n: 1 }, condition: { compare: ['n', '<', 250] } }]));
+        }
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const outcomes = await Promise.allSettled(increments);
+      const refused = outcomes.filter((o) => o.status === 'rejected');
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(250);
+      expect(refused).toHaveLength(50);
+      expect(refused.every((o) => isTransactionCanceled((o as PromiseRejectedResult).reason))).toBe(true);
+      // The first 250 calls won and the last 50 lost: the serial order is the order of the calls.
+      expect(outcomes.slice(0, 250).every((o) => o.status === 'fulfilled')).toBe(true);
+      expect((await store.get({ pk: 'C', sk: 'C' }))?.n).toBe(250);
+    } finally {
+      await store.close();
       await rm(dir, { recursive: true, force: true });
     }
   });

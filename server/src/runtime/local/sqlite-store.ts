@@ -21,7 +21,7 @@ export interface SqliteStoreOptions {
   /**
    * Where writes run. `inline` (the default): on the caller's thread. `worker`: on a writer
    * thread with its own connection, so a batch's COMMIT and fsync overlap the main thread's work
-   * on the next batch (what `npm start` uses). Ignored for `:memory:`, which one connection owns.
+   * on the next batch (`SLUICE_SQLITE_WRITER=worker npm start`). Ignored for `:memory:`, which one connection owns.
    */
   writer?: 'inline' | 'worker';
 }
@@ -36,12 +36,13 @@ interface Pending {
  * The Store port on `node:sqlite`. One row per item: the keys in columns (so SQLite indexes can
  * serve queries) and the whole item as JSON. WAL keeps readers off the writer's path.
  *
- * Group commit: transactions that arrive while no batch is being written (in the same turn of
- * the event loop, or while the previous batch commits) are applied one after the other inside
- * one SQLite transaction, each in its own savepoint, and made durable by a single COMMIT (see
- * `SqliteWriter`). Each caller learns its outcome only after that COMMIT; batches are written one
- * at a time, so the serial order is the order of the calls. Reads run on the caller's thread
- * and see every transaction whose promise has resolved.
+ * Group commit: transactions that arrive in the same turn of the event loop form a batch; a
+ * batch's transactions are applied one after the other inside one SQLite transaction, each in
+ * its own savepoint, and made durable by a single COMMIT (see `SqliteWriter`); with the writer
+ * thread, every batch posted while the previous COMMIT ran joins the next one. Each caller learns
+ * its outcome only after that COMMIT. Batches are applied in the order they were made, so the
+ * serial order is the order of the calls. Reads run on the caller's thread and see every
+ * transaction whose promise has resolved.
  */
 export class SqliteStore implements Store {
   readonly #db: DatabaseSync;
@@ -50,7 +51,8 @@ export class SqliteStore implements Store {
   readonly #writer: SqliteWriter | undefined;
   readonly #worker: Worker | undefined;
   #queue: Pending[] = [];
-  #inFlight: Pending[] | undefined;
+  /** Batches posted to the writer thread and not answered yet, by batch id. */
+  readonly #inFlight = new Map<number, Pending[]>();
   #batchId = 0;
   #isFlushScheduled = false;
   #failure: Error | undefined;
@@ -144,7 +146,7 @@ export class SqliteStore implements Store {
     if (this.#isClosed) throw new Error('the store is closed');
     return new Promise<void>((resolve, reject) => {
       this.#queue.push({ operations, resolve, reject });
-      if (!this.#isFlushScheduled && !this.#inFlight) {
+      if (!this.#isFlushScheduled) {
         this.#isFlushScheduled = true;
         setImmediate(() => {
           this.#isFlushScheduled = false;
@@ -154,15 +156,19 @@ export class SqliteStore implements Store {
     });
   }
 
-  /** Writes what is queued as one batch: here, or by posting it to the writer thread. */
+  /**
+   * Writes what is queued as one batch: here, or by posting it to the writer thread, which
+   * commits every batch waiting for it together (so batches never wait for each other here).
+   */
   #flush(): void {
-    if (this.#inFlight || this.#queue.length === 0) return this.#notifyIdle();
+    if (this.#queue.length === 0) return this.#notifyIdle();
     const batch = this.#queue;
     this.#queue = [];
     if (this.#worker) {
-      this.#inFlight = batch;
+      const id = ++this.#batchId;
+      this.#inFlight.set(id, batch);
       this.#worker.ref();
-      this.#worker.postMessage({ type: 'batch', id: ++this.#batchId, batch: batch.map((p) => p.operations) } satisfies WriterRequest);
+      this.#worker.postMessage({ type: 'batch', id, batch: batch.map((p) => p.operations) } satisfies WriterRequest);
       return;
     }
     let outcomes: TransactionOutcome[];
@@ -177,32 +183,32 @@ export class SqliteStore implements Store {
   }
 
   #onResponse(response: WriterResponse): void {
-    if (response.type !== 'batch' || response.id !== this.#batchId || !this.#inFlight) return;
-    const batch = this.#inFlight;
-    this.#inFlight = undefined;
-    this.#worker!.unref();
+    if (response.type !== 'batch') return;
+    const batch = this.#inFlight.get(response.id);
+    if (!batch) return;
+    this.#inFlight.delete(response.id);
+    if (this.#inFlight.size === 0) this.#worker!.unref();
     if ('error' in response) {
       const error = new Error(response.error);
       for (const pending of batch) pending.reject(error);
     } else {
       settle(batch, response.outcomes);
     }
-    // What arrived while this batch was being written is the next batch.
-    this.#flush();
+    this.#notifyIdle();
   }
 
   /** The writer thread is gone: everything waiting fails, and so does every later write. */
   #fail(error: Error): void {
     if (this.#failure || this.#isClosed) return;
     this.#failure = error;
-    for (const pending of [...(this.#inFlight ?? []), ...this.#queue]) pending.reject(error);
-    this.#inFlight = undefined;
+    for (const pending of [...[...this.#inFlight.values()].flat(), ...this.#queue]) pending.reject(error);
+    this.#inFlight.clear();
     this.#queue = [];
     this.#notifyIdle();
   }
 
   #notifyIdle(): void {
-    if (this.#inFlight || this.#queue.length > 0) return;
+    if (this.#inFlight.size > 0 || this.#queue.length > 0) return;
     for (const resolve of this.#idle.splice(0)) resolve();
   }
 

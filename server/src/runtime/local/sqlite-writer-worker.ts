@@ -4,7 +4,7 @@
  * fsync) is done. Meanwhile the main thread goes on serving requests and collecting the next
  * batch, so the disk work of one batch overlaps the CPU work of the next.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import type { WriteOperation } from '../../platform/store.ts';
 import { openSqlite, SqliteWriter, type TransactionOutcome } from './sqlite-writer.ts';
 
@@ -18,18 +18,31 @@ const port = parentPort!;
 const db = openSqlite((workerData as { path: string }).path);
 const writer = new SqliteWriter(db);
 
-port.on('message', (request: WriterRequest) => {
-  if (request.type === 'close') {
+/**
+ * Every batch waiting when the writer comes round is committed together: the batches the main
+ * thread posted while the previous COMMIT ran share one COMMIT (and one fsync). Answers go out
+ * per batch, in the order the batches came.
+ */
+port.on('message', (first: WriterRequest) => {
+  const requests = [first];
+  for (let next = receiveMessageOnPort(port); next; next = receiveMessageOnPort(port)) requests.push(next.message as WriterRequest);
+  const batches = requests.filter((request) => request.type === 'batch');
+  if (batches.length > 0) {
+    try {
+      const outcomes = writer.applyBatch(batches.flatMap((request) => request.batch));
+      let offset = 0;
+      for (const request of batches) {
+        port.postMessage({ type: 'batch', id: request.id, outcomes: outcomes.slice(offset, offset + request.batch.length) } satisfies WriterResponse);
+        offset += request.batch.length;
+      }
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      for (const request of batches) port.postMessage({ type: 'batch', id: request.id, error: message } satisfies WriterResponse);
+    }
+  }
+  if (requests.some((request) => request.type === 'close')) {
     db.close();
     port.postMessage({ type: 'closed' } satisfies WriterResponse);
     port.close();
-    return;
   }
-  let response: WriterResponse;
-  try {
-    response = { type: 'batch', id: request.id, outcomes: writer.applyBatch(request.batch) };
-  } catch (error) {
-    response = { type: 'batch', id: request.id, error: error instanceof Error ? error.message : String(error) };
-  }
-  port.postMessage(response);
 });
