@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { swaggerUI } from '@hono/swagger-ui';
 import { bodyLimit } from 'hono/body-limit';
@@ -44,14 +45,15 @@ export interface AppDeps {
 }
 
 /** Paths under /v1 that need no access token. */
-const publicPaths = new Set(['/v1/auth/signup', '/v1/auth/login', '/v1/auth/refresh', '/v1/auth/logout', '/v1/realtime']);
+export const publicPaths = ['/v1/auth/signup', '/v1/auth/login', '/v1/auth/refresh', '/v1/auth/logout', '/v1/realtime'] as const;
+const publicPathSet = new Set<string>(publicPaths);
 
 /**
  * The merchant API (payments sandbox): these paths authenticate with an API key, or a user token
  * plus `Sluice-Merchant`, instead of a user token alone. A prefix matches itself and what lies
  * below it (`/v1/events` and `/v1/events/evt_…`), not longer names (`/v1/eventsx`).
  */
-const merchantPathPrefixes = ['/v1/payments', '/v1/refunds', '/v1/balance', '/v1/test-helpers', '/v1/webhook-endpoints', '/v1/events', '/v1/settlements', '/v1/disputes'];
+export const merchantPathPrefixes = ['/v1/payments', '/v1/refunds', '/v1/balance', '/v1/test-helpers', '/v1/webhook-endpoints', '/v1/events', '/v1/settlements', '/v1/disputes'] as const;
 
 export function isMerchantPath(path: string): boolean {
   return merchantPathPrefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
@@ -82,7 +84,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     onError: (c) => errorResponse(c, new AppError('body_too_large', `the request body exceeds ${deps.config.maxBodyBytes} bytes`)),
   }));
   app.use('/v1/*', async (c, next) => {
-    if (publicPaths.has(c.req.path)) return next();
+    if (publicPathSet.has(c.req.path)) return next();
     return isMerchantPath(c.req.path) ? authenticateMerchant(c, next) : authenticate(c, next);
   });
   app.use('/v1/*', idempotencyMiddleware({
@@ -138,8 +140,18 @@ function callerScope(merchant: AppEnv['Variables']['merchant'] | undefined, prin
 }
 
 let swaggerDir: string | undefined;
+/**
+ * Where Swagger UI's assets are: the installed package, or, in a bundle (the Lambda function,
+ * which has no node_modules), the `swagger-ui-dist/` folder the deploy copies beside it.
+ */
 function swaggerUiDir(): string {
-  swaggerDir ??= join(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'), '..');
+  if (!swaggerDir) {
+    try {
+      swaggerDir = join(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'), '..');
+    } catch {
+      swaggerDir = fileURLToPath(new URL('./swagger-ui-dist/', import.meta.url));
+    }
+  }
   return swaggerDir;
 }
 

@@ -1,0 +1,341 @@
+import { ArnFormat, CfnOutput, Duration, Fn, Stack, TimeZone, type StackProps } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration, WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import { readFileSync } from 'node:fs';
+import { schedules, toEventBridgeCron } from '../../server/src/platform/scheduler.ts';
+import { tableSchema } from '../../server/src/platform/table-schema.ts';
+import { awsEnvironment, awsQueues, type QueueName } from '../../server/src/runtime/aws/functions.ts';
+import { SluiceFunctions } from './functions.ts';
+import { createIdentity } from './identity.ts';
+import { SluiceQueues } from './messaging.ts';
+import { createTable } from './table.ts';
+import { SluiceMonitoring } from './monitoring.ts';
+import { merchantPathPrefixes, publicHttpPaths } from './routes.ts';
+import type { StageConfig } from './stage.ts';
+import { recordSubscriptions, ruleEventPattern } from './subscriptions.ts';
+import { SluiceWeb } from './web.ts';
+
+/** The settlement ASL file: the local runner and Step Functions run the same text. */
+export const settlementDefinitionUrl = new URL('../../server/src/workflows/settlement.asl.json', import.meta.url);
+
+/** The DefinitionSubstitutions key for a Task state's function: `${<State>FunctionArn}` in the ASL. */
+export function taskSubstitutionKey(state: string): string {
+  return `${state}FunctionArn`;
+}
+
+/**
+ * What every function may do to table items. Transactions (TransactWriteItems) are authorized
+ * per item by these same actions.
+ */
+export const tableItemActions = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DescribeTable',
+] as const;
+
+/** The Cognito admin actions the http function may call, on the user pool only. */
+export const cognitoAdminActions = [
+  'cognito-idp:AdminAddUserToGroup',
+  'cognito-idp:AdminConfirmSignUp',
+  'cognito-idp:AdminDeleteUser',
+  'cognito-idp:AdminUpdateUserAttributes',
+] as const;
+
+/** The stage and the optional operator settings from context. */
+export interface SluiceStackProps extends StackProps {
+  stage: StageConfig;
+  /** Comma-separated emails put in the Admins group at sign-up (`-c adminEmails=…`). */
+  adminEmails?: string;
+  /** Where alarm notifications go (`-c alarmEmail=…`); none subscribed when absent. */
+  alarmEmail?: string;
+  /**
+   * WebSocket stage access logs (`-c websocketAccessLogs=true`): only once the account's API
+   * Gateway settings name a CloudWatch Logs role, or the stage fails to deploy.
+   */
+  websocketAccessLogs?: boolean;
+}
+
+/**
+ * The whole Sluice platform on AWS: the single table, the functions of `functions.ts` with their
+ * triggers, the HTTP and WebSocket APIs, the bus and its rules, the queues with DLQs, the
+ * schedules, the settlement state machine, Cognito, the dashboard behind CloudFront and WAF, and
+ * the alarms. Physical names carry the stage prefix, so dev and prod share an account.
+ */
+export class SluiceStack extends Stack {
+  readonly stage: StageConfig;
+  readonly table: dynamodb.Table;
+  readonly functions: SluiceFunctions;
+  readonly queues: SluiceQueues;
+  readonly settlement: sfn.StateMachine;
+  readonly userPool: cognito.UserPool;
+  readonly httpApi: apigwv2.HttpApi;
+  readonly websocketApi: apigwv2.WebSocketApi;
+  readonly websocketStage: apigwv2.WebSocketStage;
+  readonly hasWebsocketAccessLogs: boolean;
+  readonly web: SluiceWeb;
+  readonly monitoring: SluiceMonitoring;
+
+  constructor(scope: Construct, id: string, props: SluiceStackProps) {
+    super(scope, id, props);
+    const { stage } = props;
+    this.stage = stage;
+    this.hasWebsocketAccessLogs = props.websocketAccessLogs ?? false;
+    const prefix = stage.prefix;
+
+    this.table = createTable(this, stage);
+    const table = this.table;
+    this.queues = new SluiceQueues(this, 'Queues', { prefix });
+    const portQueues = new Map<QueueName, sqs.Queue>();
+    for (const [name, settings] of Object.entries(awsQueues) as Array<[QueueName, (typeof awsQueues)[QueueName]]>) {
+      portQueues.set(name, this.queues.withDeadLetterQueue(name, {
+        visibilityTimeout: Duration.seconds(settings.visibilityTimeoutSeconds),
+        maxReceiveCount: settings.maxReceiveCount,
+      }));
+    }
+
+    const bus = new events.EventBus(this, 'Bus', { eventBusName: prefix });
+
+    const { userPool, userPoolClient } = createIdentity(this, stage);
+    this.userPool = userPool;
+
+    const websocketApi = this.websocketApi = new apigwv2.WebSocketApi(this, 'WebSocketApi', { apiName: `${prefix}-realtime` });
+    const websocketStage = new apigwv2.WebSocketStage(this, 'WebSocketStage', {
+      webSocketApi: websocketApi,
+      stageName: stage.name,
+      autoDeploy: true,
+      throttle: stage.throttle,
+      // WebSocket (like REST) access logs need the account-wide API Gateway CloudWatch role, a
+      // singleton no one stage should own: on only when the account has it.
+      accessLogSettings: props.websocketAccessLogs ? { destination: new apigwv2.LogGroupLogDestination(this.accessLogGroup('WebSocketAccessLogs', stage)) } : undefined,
+    });
+    this.websocketStage = websocketStage;
+
+    // Built from the fixed name, not the state machine, so the task functions (which get every
+    // environment variable) do not depend on the state machine that depends on them.
+    const settlementName = `${prefix}-settlement`;
+    const settlementArn = this.formatArn({ service: 'states', resource: 'stateMachine', resourceName: settlementName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+
+    const environment: Record<string, string> = {
+      [awsEnvironment.stage]: stage.name,
+      [awsEnvironment.tableName]: table.tableName,
+      [awsEnvironment.eventBusName]: bus.eventBusName,
+      [awsEnvironment.queueUrls]: this.toJsonString(Object.fromEntries([...portQueues].map(([name, queue]) => [name, queue.queueUrl]))),
+      [awsEnvironment.websocketEndpoint]: websocketStage.callbackUrl,
+      [awsEnvironment.userPoolId]: userPool.userPoolId,
+      [awsEnvironment.userPoolClientId]: userPoolClient.userPoolClientId,
+      [awsEnvironment.settlementStateMachineArn]: settlementArn,
+      [awsEnvironment.adminEmails]: props.adminEmails ?? '',
+    };
+    this.functions = new SluiceFunctions(this, 'Functions', { prefix, environment, logRetention: stage.logRetention, removalPolicy: stage.removalPolicy });
+    const functions = this.functions;
+
+    // Every function keeps its state in the table: item actions on the table and its named
+    // indexes (not `index/*`); no Scan, no table management. Only the dispatcher reads the stream.
+    const tableResources = [table.tableArn, ...tableSchema.indexes.map((index) => `${table.tableArn}/index/${index.name}`)];
+    for (const { role } of functions.byId.values()) {
+      role.addToPolicy(new iam.PolicyStatement({ sid: 'TableItems', actions: [...tableItemActions], resources: tableResources }));
+    }
+
+    // http-api: the Hono app behind the HTTP API.
+    const http = functions.get('http-api');
+    const httpApi = this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
+      apiName: `${prefix}-http`,
+      createDefaultStage: false,
+      corsPreflight: stage.corsOrigins.length === 0 ? undefined : {
+        allowOrigins: stage.corsOrigins,
+        allowMethods: [apigwv2.CorsHttpMethod.ANY],
+        allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-idempotency-key', 'sluice-merchant'],
+        exposeHeaders: ['request-id', 'idempotent-replayed'],
+        maxAge: Duration.hours(1),
+      },
+    });
+    const httpStage = new apigwv2.HttpStage(this, 'HttpStage', {
+      httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: stage.throttle,
+      accessLogSettings: { destination: new apigwv2.LogGroupLogDestination(this.accessLogGroup('HttpAccessLogs', stage)) },
+    });
+    const httpIntegration = new HttpLambdaIntegration('HttpIntegration', http.fn, { payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0 });
+    const userAuthorizer = new HttpUserPoolAuthorizer('CognitoJwt', userPool, { userPoolClients: [userPoolClient], authorizerName: `${prefix}-cognito` });
+    // People: a Cognito access token, checked by API Gateway and again by the app.
+    httpApi.addRoutes({ path: '/v1/{proxy+}', methods: [apigwv2.HttpMethod.ANY], integration: httpIntegration, authorizer: userAuthorizer });
+    // Merchants (API keys, which are not JWTs) and the public paths: no authorizer; the app checks.
+    for (const prefixPath of merchantPathPrefixes) {
+      httpApi.addRoutes({ path: prefixPath, methods: [apigwv2.HttpMethod.ANY], integration: httpIntegration });
+      httpApi.addRoutes({ path: `${prefixPath}/{proxy+}`, methods: [apigwv2.HttpMethod.ANY], integration: httpIntegration });
+    }
+    for (const path of publicHttpPaths) httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod.ANY], integration: httpIntegration });
+    // Everything outside /v1 (/health, /openapi.json, /docs, /.well-known/jwks.json): public.
+    httpApi.addRoutes({ path: '/{proxy+}', methods: [apigwv2.HttpMethod.ANY], integration: httpIntegration });
+    http.role.addToPolicy(new iam.PolicyStatement({
+      sid: 'CognitoAdminActions',
+      // What the Cognito identity adapter calls with IAM (runtime/aws/cognito-identity.ts): sign-up
+      // confirmation, email_verified, the Admins group, and undoing a half-finished sign-up. Its
+      // public calls (SignUp, InitiateAuth, GetTokensFromRefreshToken, RevokeToken) need no IAM.
+      actions: [...cognitoAdminActions],
+      resources: [userPool.userPoolArn],
+    }));
+    http.role.addToPolicy(new iam.PolicyStatement({
+      sid: 'StartSettlement',
+      // Sandbox test clocks run settlement early (advance-clock).
+      actions: ['states:StartExecution'],
+      resources: [settlementArn],
+    }));
+
+    // websocket: $connect, $disconnect, $default.
+    for (const { spec, fn } of functions.byId.values()) {
+      if (spec.trigger.type !== 'websocket') continue;
+      websocketApi.addRoute(spec.trigger.route, { integration: new WebSocketLambdaIntegration(`${spec.id}-integration`, fn) });
+    }
+    // Pushes reach sockets through the management API: the realtime subscription, and $default's pong.
+    websocketStage.grantManagementApiAccess(functions.get('events-realtime-push').fn);
+    websocketStage.grantManagementApiAccess(functions.get('ws-default').fn);
+
+    // dynamodb-stream: the dispatcher, outbox → EventBridge and queued messages → SQS.
+    const streamFailures = this.queues.deadLetterQueue('stream-dispatch-failures', 'the table stream dispatcher');
+    for (const { spec, fn } of functions.byId.values()) {
+      if (spec.trigger.type !== 'dynamodb-stream') continue;
+      fn.addEventSource(new DynamoEventSource(table, {
+        // From the oldest record, so outbox items written before the first deploy still go out.
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        maxBatchingWindow: Duration.seconds(1),
+        bisectBatchOnError: true,
+        retryAttempts: 10,
+        reportBatchItemFailures: true,
+        parallelizationFactor: 1,
+        onFailure: new SqsDlq(streamFailures),
+      }));
+      bus.grantPutEventsTo(fn);
+      for (const queue of portQueues.values()) queue.grantSendMessages(fn);
+    }
+
+    // queue: the Queue port's queues.
+    for (const { spec, fn } of functions.byId.values()) {
+      if (spec.trigger.type !== 'queue') continue;
+      const queue = portQueues.get(spec.trigger.queue);
+      if (!queue) throw new Error(`queue ${spec.trigger.queue} is not in awsQueues`);
+      fn.addEventSource(new SqsEventSource(queue, { batchSize: awsQueues[spec.trigger.queue].batchSize, reportBatchItemFailures: true }));
+    }
+
+    // event-subscription: EventBridge rule (the module's own pattern) → SQS → the function.
+    const subscriptions = new Map(recordSubscriptions().map((subscription) => [subscription.name, subscription.pattern]));
+    const busTargetFailures = this.queues.deadLetterQueue('bus-target-failures', 'EventBridge rule targets');
+    for (const { spec, fn } of functions.byId.values()) {
+      if (spec.trigger.type !== 'event-subscription') continue;
+      const pattern = subscriptions.get(spec.trigger.subscription);
+      if (!pattern) throw new Error(`no module subscribes ${spec.trigger.subscription}`);
+      const queue = this.queues.withDeadLetterQueue(spec.id, { visibilityTimeout: Duration.seconds(spec.timeoutSeconds * 6), maxReceiveCount: 10 });
+      new events.Rule(this, `${spec.id}-rule`, {
+        ruleName: `${prefix}-${spec.id}`,
+        description: `Bus subscription ${spec.trigger.subscription}`,
+        eventBus: bus,
+        eventPattern: ruleEventPattern(pattern) as events.EventPattern,
+        targets: [new eventTargets.SqsQueue(queue, { deadLetterQueue: busTargetFailures, retryAttempts: 20, maxEventAge: Duration.hours(24) })],
+      });
+      fn.addEventSource(new SqsEventSource(queue, { batchSize: 10, reportBatchItemFailures: true }));
+    }
+
+    // state-machine-task: the settlement state machine from the ASL file, tasks substituted in.
+    const substitutions: Record<string, string> = {};
+    const taskFunctions: lambda.IFunction[] = [];
+    for (const { spec, fn } of functions.byId.values()) {
+      if (spec.trigger.type !== 'state-machine-task') continue;
+      substitutions[taskSubstitutionKey(spec.trigger.state)] = fn.functionArn;
+      taskFunctions.push(fn);
+    }
+    this.settlement = new sfn.StateMachine(this, 'Settlement', {
+      stateMachineName: settlementName,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromString(readFileSync(settlementDefinitionUrl, 'utf8')),
+      definitionSubstitutions: substitutions,
+      tracingEnabled: true,
+      logs: { destination: this.logGroup('SettlementLogs', `/aws/vendedlogs/states/${settlementName}`, stage), level: sfn.LogLevel.ALL, includeExecutionData: true },
+    });
+    // The ASL invokes the unqualified ARNs, so no `:*` version wildcard is granted.
+    this.settlement.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: taskFunctions.map((fn) => fn.functionArn) }));
+
+    // schedule: EventBridge Scheduler with the cron expressions the local scheduler runs.
+    const scheduleFailures = this.queues.deadLetterQueue('schedule-failures', 'EventBridge Scheduler targets');
+    const scheduleGroup = new scheduler.ScheduleGroup(this, 'Schedules', { scheduleGroupName: prefix });
+    for (const { spec, fn } of functions.byId.values()) {
+      if (spec.trigger.type !== 'schedule') continue;
+      new scheduler.Schedule(this, `${spec.id}-schedule`, {
+        scheduleName: `${prefix}-${spec.id}`,
+        scheduleGroup,
+        schedule: scheduler.ScheduleExpression.expression(toEventBridgeCron(spec.trigger.cron), TimeZone.ETC_UTC),
+        target: new schedulerTargets.LambdaInvoke(fn, { deadLetterQueue: scheduleFailures, retryAttempts: 2, maxEventAge: Duration.minutes(5) }),
+      });
+    }
+    new scheduler.Schedule(this, 'settlement-schedule', {
+      scheduleName: `${prefix}-${schedules.settlement.name}`,
+      scheduleGroup,
+      schedule: scheduler.ScheduleExpression.expression(toEventBridgeCron(schedules.settlement.cron), TimeZone.ETC_UTC),
+      target: new schedulerTargets.StepFunctionsStartExecution(this.settlement, {
+        input: scheduler.ScheduleTargetInput.fromObject({}),
+        deadLetterQueue: scheduleFailures,
+        retryAttempts: 5,
+        maxEventAge: Duration.hours(1),
+      }),
+    });
+
+    const web = this.web = new SluiceWeb(this, 'Web', {
+      stage,
+      httpApiDomain: Fn.select(2, Fn.split('/', httpApi.apiEndpoint)),
+      websocketApiDomain: Fn.select(2, Fn.split('/', websocketApi.apiEndpoint)),
+      websocketStageName: websocketStage.stageName,
+    });
+
+    this.monitoring = new SluiceMonitoring(this, 'Monitoring', {
+      prefix,
+      stage,
+      httpApi,
+      httpStage,
+      websocketApi,
+      table,
+      functions: [...functions.byId.values()].map(({ fn, spec }) => ({ id: spec.id, fn })),
+      deadLetterQueues: this.queues.deadLetterQueues,
+      stateMachines: [this.settlement],
+      alarmEmail: props.alarmEmail,
+    });
+
+    new CfnOutput(this, 'DashboardUrl', { value: `https://${web.distribution.distributionDomainName}`, description: 'The dashboard (and the API under /v1) through CloudFront' });
+    new CfnOutput(this, 'HttpApiUrl', { value: httpApi.apiEndpoint, description: 'The HTTP API, directly (no WAF)' });
+    new CfnOutput(this, 'WebSocketUrl', { value: websocketStage.url, description: 'The WebSocket API' });
+    new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'DashboardBucket', { value: web.bucket.bucketName, description: 'Where CI syncs web/dist' });
+    new CfnOutput(this, 'DistributionId', { value: web.distribution.distributionId, description: 'Invalidated by CI after a dashboard deploy' });
+    new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'SettlementStateMachineArn', { value: this.settlement.stateMachineArn });
+  }
+
+  private accessLogGroup(id: string, stage: StageConfig): logs.LogGroup {
+    return new logs.LogGroup(this, id, { retention: stage.logRetention, removalPolicy: stage.removalPolicy });
+  }
+
+  private logGroup(id: string, logGroupName: string, stage: StageConfig): logs.LogGroup {
+    return new logs.LogGroup(this, id, { logGroupName, retention: stage.logRetention, removalPolicy: stage.removalPolicy });
+  }
+}
