@@ -17,7 +17,7 @@ import { seedDemoData, demoEmails } from './seed.ts';
  *   --store sqlite|dynamodb   SLUICE_STORE, default sqlite
  *   --endpoint URL      SLUICE_DYNAMODB_ENDPOINT, for --store dynamodb
  *   --table NAME        SLUICE_TABLE, default sluice (the DynamoDB table, created if missing)
- *   SLUICE_SQLITE_WRITER=inline|worker   where SQLite writes run (default inline; worker: a writer thread)
+ *   SLUICE_SQLITE_WRITER=inline|worker   where SQLite writes run (default worker: a writer thread)
  *   --no-seed           skip demo data
  *   --no-build          do not build the dashboard when web/dist is missing or stale
  */
@@ -41,7 +41,7 @@ const dataDir = values['data-dir'] ?? process.env.SLUICE_DATA_DIR ?? '.sluice';
 const storeKind = (values.store ?? process.env.SLUICE_STORE ?? 'sqlite') as 'sqlite' | 'dynamodb';
 if (storeKind !== 'sqlite' && storeKind !== 'dynamodb') throw new Error(`unknown --store ${storeKind}: use sqlite or dynamodb`);
 const endpoint = values.endpoint ?? process.env.SLUICE_DYNAMODB_ENDPOINT;
-const sqliteWriter = process.env.SLUICE_SQLITE_WRITER ?? 'inline';
+const sqliteWriter = process.env.SLUICE_SQLITE_WRITER ?? 'worker';
 if (sqliteWriter !== 'inline' && sqliteWriter !== 'worker') throw new Error(`unknown SLUICE_SQLITE_WRITER ${sqliteWriter}: use inline or worker`);
 const adminEmails = [demoEmails.admin, ...(process.env.SLUICE_ADMIN_EMAILS ?? '').split(',').map((e) => e.trim().toLowerCase()).filter(Boolean)];
 const webhookAllowPrivate = parsePrivateAddressPolicy(process.env.SLUICE_WEBHOOK_ALLOW_PRIVATE, 'loopback');

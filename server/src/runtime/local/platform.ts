@@ -30,7 +30,7 @@ export interface LocalPlatformOptions {
   /** DynamoDB endpoint (DynamoDB Local) for `store: 'dynamodb'`. */
   endpoint?: string;
   tableName?: string;
-  /** Where SQLite writes run (see `SqliteStoreOptions`); default `inline`. */
+  /** Where SQLite writes run (see `SqliteStoreOptions`); default `worker`. */
   sqliteWriter?: 'inline' | 'worker';
   config?: Partial<Config>;
   clock?: Clock;
@@ -142,7 +142,7 @@ async function openStore(options: LocalPlatformOptions): Promise<Store> {
     return new DynamoStore({ client, tableName });
   }
   mkdirSync(options.dataDir, { recursive: true });
-  return new SqliteStore(join(options.dataDir, 'sluice.db'), { writer: options.sqliteWriter ?? 'inline' });
+  return new SqliteStore(join(options.dataDir, 'sluice.db'), { writer: options.sqliteWriter ?? 'worker' });
 }
 
 /** A store that calls `onCommit` after each transaction that wrote an outbox event. */

@@ -21,7 +21,7 @@ export interface SqliteStoreOptions {
   /**
    * Where writes run. `inline` (the default): on the caller's thread. `worker`: on a writer
    * thread with its own connection, so a batch's COMMIT and fsync overlap the main thread's work
-   * on the next batch (`SLUICE_SQLITE_WRITER=worker npm start`). Ignored for `:memory:`, which one connection owns.
+   * on the next batch (what `npm start` uses). Ignored for `:memory:`, which one connection owns.
    */
   writer?: 'inline' | 'worker';
 }
