@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../kernel/clock.ts';
 import { SqliteStore } from '../runtime/local/sqlite-store.ts';
 import { hashPassword } from './password.ts';
@@ -110,6 +110,25 @@ describe('local identity service', () => {
     expect(await identity.findUserByEmail(' Find.Me@Example.com')).toEqual(expected);
     expect(await identity.findUserByEmail('nobody@example.com')).toBeUndefined();
     expect(await identity.getUser('usr_missing')).toBeUndefined();
+  });
+
+  it('reads a profile and an email pointer from the store at most once a minute', async () => {
+    const store = new SqliteStore(':memory:');
+    const { identity, signUp, clock } = createHarness({ store });
+    const { user } = await signUp(aSignUp({ email: 'cached@example.com' }));
+    const get = vi.spyOn(store, 'get');
+    for (let i = 0; i < 3; i++) {
+      expect((await identity.findUserByEmail('cached@example.com'))?.id).toBe(user.id);
+      expect((await identity.getUser(user.id))?.email).toBe('cached@example.com');
+    }
+    expect(get).toHaveBeenCalledTimes(2);
+    clock.advance(60_001);
+    await identity.findUserByEmail('cached@example.com');
+    expect(get).toHaveBeenCalledTimes(4);
+    // Someone who is not there yet is asked for again: they may sign up.
+    expect(await identity.findUserByEmail('later@example.com')).toBeUndefined();
+    await signUp(aSignUp({ email: 'later@example.com' }));
+    expect((await identity.findUserByEmail('later@example.com'))?.email).toBe('later@example.com');
   });
 
   it('rejects a token as expired only when the injected clock passes exp', async () => {

@@ -99,6 +99,23 @@ export function createLocalIdentity(deps: LocalIdentityDeps): Identity {
     };
   }
 
+  // Every wallet transfer looks up two people, so profiles (id, email, name, groups) and the
+  // email → user pointers are kept in memory for a minute once read. Nothing changes them after
+  // sign-up today; a feature that does must drop the entry here, and the minute bounds how long
+  // another process (or a change behind the identity's back) can be out of date.
+  const profiles = new ExpiringCache<string, User>(clock, 60_000, 10_000);
+  const userIdsByEmail = new ExpiringCache<string, string>(clock, 60_000, 10_000);
+
+  async function cachedUser(userId: string): Promise<User | undefined> {
+    const cached = profiles.get(userId);
+    if (cached) return cached;
+    const item = await store.get(userKey(userId));
+    if (!item) return undefined;
+    const user = toUser(item);
+    profiles.set(userId, user);
+    return user;
+  }
+
   async function userItemByEmail(email: string): Promise<Item | undefined> {
     const pointer = await store.get(emailKey(email));
     if (!pointer || typeof pointer.user_id !== 'string') return undefined;
@@ -217,14 +234,16 @@ export function createLocalIdentity(deps: LocalIdentityDeps): Identity {
 
     verifyAccessToken: (token) => accessTokens.verify(token),
 
-    async getUser(userId) {
-      const item = await store.get(userKey(userId));
-      return item ? toUser(item) : undefined;
-    },
+    getUser: (userId) => cachedUser(userId),
 
     async findUserByEmail(email) {
-      const item = await userItemByEmail(normalizeEmail(email));
-      return item ? toUser(item) : undefined;
+      const normalized = normalizeEmail(email);
+      const userId = userIdsByEmail.get(normalized);
+      if (userId) return cachedUser(userId);
+      const pointer = await store.get(emailKey(normalized));
+      if (!pointer || typeof pointer.user_id !== 'string') return undefined;
+      userIdsByEmail.set(normalized, pointer.user_id);
+      return cachedUser(pointer.user_id);
     },
 
     jwks: () => accessTokens.jwks(),
@@ -234,4 +253,32 @@ export function createLocalIdentity(deps: LocalIdentityDeps): Identity {
       return { users: page.items.map(toUser), next_cursor: page.cursor };
     },
   };
+}
+
+/** A map whose entries expire `ttlMs` after they were set, holding at most `capacity` (oldest go first). */
+class ExpiringCache<K, V> {
+  readonly #entries = new Map<K, { value: V; expiresAt: number }>();
+  readonly #clock: Clock;
+  readonly #ttlMs: number;
+  readonly #capacity: number;
+
+  constructor(clock: Clock, ttlMs: number, capacity: number) {
+    this.#clock = clock;
+    this.#ttlMs = ttlMs;
+    this.#capacity = capacity;
+  }
+
+  get(key: K): V | undefined {
+    const entry = this.#entries.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt > this.#clock.now()) return entry.value;
+    this.#entries.delete(key);
+    return undefined;
+  }
+
+  set(key: K, value: V): void {
+    this.#entries.delete(key);
+    this.#entries.set(key, { value, expiresAt: this.#clock.now() + this.#ttlMs });
+    if (this.#entries.size > this.#capacity) this.#entries.delete(this.#entries.keys().next().value as K);
+  }
 }

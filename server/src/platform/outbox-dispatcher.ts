@@ -185,7 +185,8 @@ export class OutboxDispatcher {
     const found = [...dueRetries.items, ...fresh.items];
     // Index reads may lag (DynamoDB GSIs are eventually consistent): act on the item as it is now,
     // and only if it is still where the index showed it, so a lagging index does not re-deliver.
-    const current = await Promise.all(found.map((item) => this.#store.get({ pk: item.pk, sk: item.sk })));
+    // A store whose indexes never lag (SQLite) already returned the items as they are.
+    const current = this.#store.consistentIndexes ? found : await Promise.all(found.map((item) => this.#store.get({ pk: item.pk, sk: item.sk })));
     const items = current.filter(
       (item, index): item is Item & { kind: 'event'; event: EventEnvelope } =>
         item !== undefined && isOutboxItem(item) && item.gsi1pk === outboxPendingPartition && item.gsi1sk === found[index]!.gsi1sk,

@@ -26,6 +26,12 @@ export interface Store {
    */
   transact(operations: WriteOperation[]): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Whether a query of an index sees every transaction that has committed (SQLite). DynamoDB's
+   * global secondary indexes are eventually consistent, so readers that act on what an index
+   * showed must read the item again there.
+   */
+  readonly consistentIndexes?: boolean;
 }
 
 export type Scalar = string | number | boolean | null;

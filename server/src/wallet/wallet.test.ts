@@ -224,8 +224,10 @@ describe('wallet: people by name', () => {
     const alice = await signUpAs('Alice Ng');
     const bob = await signUpAs('Bob Lee');
     const sent = await t.call('POST', '/v1/transfers', { token: alice.token, body: { to: bob.id, amount: 100, currency: 'USD' } });
-    // There is no rename route yet: change the profile item the local identity keeps.
+    // There is no rename route yet: change the profile item the local identity keeps, and let
+    // the minute its profile reads are cached for pass.
     await t.store.transact([{ type: 'update', key: { pk: `USER#${alice.id}`, sk: 'PROFILE' }, set: { name: 'Alice Renamed' } }]);
+    t.clock.advance(61_000);
     expect((await t.identity.getUser(alice.id))?.name).toBe('Alice Renamed');
     expect((await t.call('GET', `/v1/transfers/${sent.json.id}`, { token: bob.token })).json.from_user.name).toBe('Alice Ng');
   });

@@ -155,5 +155,6 @@ function notifyOnCommit(store: Store, onCommit: () => void): Store {
       if (operations.some((op) => op.type === 'put' && op.item.kind === 'event')) onCommit();
     },
     close: () => store.close(),
+    ...(store.consistentIndexes !== undefined ? { consistentIndexes: store.consistentIndexes } : {}),
   };
 }

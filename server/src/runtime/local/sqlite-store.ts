@@ -45,6 +45,8 @@ interface Pending {
  * transaction whose promise has resolved.
  */
 export class SqliteStore implements Store {
+  /** Indexes are SQLite indexes, updated in the writing transaction. */
+  readonly consistentIndexes = true;
   readonly #db: DatabaseSync;
   readonly #getStatement: StatementSync;
   readonly #queryStatements = new Map<string, StatementSync>();
