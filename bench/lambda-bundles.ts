@@ -14,6 +14,7 @@ import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { fakeFunctionEnvironment } from '../test/aws-environment.ts';
 import { awsEnvironment, lambdaFunctions, type LambdaFunctionSpec } from '../server/src/runtime/aws/functions.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -24,22 +25,11 @@ export const httpBundleBudgetBytes = 1_500_000;
 /** ESM bundles have no `require`; bundled CommonJS dependencies (the AWS SDK's) still call it. */
 const requireBanner = "import { createRequire as __sluiceCreateRequire } from 'node:module'; const require = __sluiceCreateRequire(import.meta.url);";
 
-/** What a deployed function sees, with made-up values: enough to build the platform offline. */
+/** What a deployed function sees, with made-up values, plus the variables Lambda itself sets. */
 const fakeEnvironment: Record<string, string> = {
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKEFAKE',
-  AWS_SECRET_ACCESS_KEY: 'fake',
+  ...fakeFunctionEnvironment('bench'),
   AWS_LAMBDA_FUNCTION_NAME: 'sluice-bench',
   AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
-  [awsEnvironment.stage]: 'bench',
-  [awsEnvironment.tableName]: 'sluice-bench',
-  [awsEnvironment.eventBusName]: 'sluice-bench',
-  [awsEnvironment.queueUrls]: JSON.stringify({ 'webhook-deliveries': 'https://sqs.us-east-1.amazonaws.com/000000000000/sluice-webhook-deliveries' }),
-  [awsEnvironment.websocketEndpoint]: 'https://ws0123.execute-api.us-east-1.amazonaws.com/bench',
-  [awsEnvironment.userPoolId]: 'us-east-1_Bench0123',
-  [awsEnvironment.userPoolClientId]: 'benchclientid0123456789',
-  [awsEnvironment.settlementStateMachineArn]: 'arn:aws:states:us-east-1:000000000000:stateMachine:sluice-settlement',
-  [awsEnvironment.adminEmails]: 'ops@example.com',
 };
 
 interface Bundle {

@@ -3,24 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { awsEnvironment, lambdaFunctions } from '../../server/src/runtime/aws/functions.ts';
+import { lambdaFunctions } from '../../server/src/runtime/aws/functions.ts';
+import { fakeFunctionEnvironment } from '../../test/aws-environment.ts';
 import { buildSluiceApp } from '../lib/app.ts';
 import { cdkJsonContext } from './synth.ts';
 
-/** What a deployed function's environment holds, with made-up values: enough to build offline. */
-const fakeFunctionEnvironment: Record<string, string> = {
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKEFAKE',
-  AWS_SECRET_ACCESS_KEY: 'fake',
-  [awsEnvironment.stage]: 'test',
-  [awsEnvironment.tableName]: 'sluice-test',
-  [awsEnvironment.eventBusName]: 'sluice-test',
-  [awsEnvironment.queueUrls]: JSON.stringify({ 'webhook-deliveries': 'https://sqs.us-east-1.amazonaws.com/000000000000/sluice-webhook-deliveries' }),
-  [awsEnvironment.websocketEndpoint]: 'https://ws0123.execute-api.us-east-1.amazonaws.com/test',
-  [awsEnvironment.userPoolId]: 'us-east-1_Test0123',
-  [awsEnvironment.userPoolClientId]: 'testclientid0123456789',
-  [awsEnvironment.settlementStateMachineArn]: 'arn:aws:states:us-east-1:000000000000:stateMachine:sluice-settlement',
-};
 
 /**
  * One real synth: every function bundled by local esbuild (no Docker), as `cdk synth` does, and
@@ -51,7 +38,7 @@ describe('the function bundles', () => {
     // a Lambda package): call its handler as API Gateway would, with a made-up environment.
     const http = functions.find((resource) => resource.Properties.Handler === 'index.handler' && /http-api/.test(resource.Properties.FunctionName))!;
     expect(http).toBeDefined();
-    Object.assign(process.env, fakeFunctionEnvironment);
+    Object.assign(process.env, fakeFunctionEnvironment('test'));
     const bundle = join(outdir, `asset.${http.Properties.Code.S3Key.replace(/\.zip$/, '')}`, 'index.mjs');
     const { handler } = (await import(pathToFileURL(bundle).href)) as { handler: (event: unknown, context: unknown) => Promise<{ statusCode: number; headers: Record<string, string>; body: string }> };
     for (const [file, type] of [['swagger-ui.css', 'text/css'], ['swagger-ui-bundle.js', 'text/javascript']] as const) {

@@ -7,7 +7,7 @@ import { newId } from '../kernel/ids.ts';
 import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/logger.ts';
 import { outboxPut } from '../platform/outbox.ts';
-import { isTransactionCanceled, type Item, type Store } from '../platform/store.ts';
+import { isTransactionCanceled, type Item, type Store, type WriteOperation } from '../platform/store.ts';
 import { groups as knownGroups, unknownClientIp, type AuthResponse, type Jwks, type LogInInput, type SignUpInput, type User } from './model.ts';
 import { hashPassword, needsRehash, verifyPassword } from './password.ts';
 import { consumeRateLimit, retryAfterSeconds } from './rate-limit.ts';
@@ -80,6 +80,30 @@ export function toUser(item: Item): User {
     created_at: String(item.created_at),
   };
 }
+
+/**
+ * The writes that record a new user, the same in both identity adapters: the profile (in gsi1
+ * under `USERS`, for the admin list), the email pointer and `user.signed_up` (the wallet opens
+ * the account from it). Both puts are create-only: a taken email fails the transaction at
+ * index `signUpEmailIndex`. `profile` adds attributes to the profile item (a password hash).
+ *
+ * @example await store.transact(signUpWrites(user, clock.now(), { password_hash }));
+ */
+export function signUpWrites(user: User, now: number, profile: Record<string, unknown> = {}): WriteOperation[] {
+  const event = createEvent({ type: 'user.signed_up', source, subject: user.id, audience: [user.id], data: { user_id: user.id, email: user.email, name: user.name }, now });
+  return [
+    {
+      type: 'put',
+      item: { ...userKey(user.id), kind: 'user', ...user, ...profile, gsi1pk: usersPartition, gsi1sk: `${user.created_at}#${user.id}` },
+      condition: { attributeNotExists: 'pk' },
+    },
+    { type: 'put', item: { ...emailKey(user.email), kind: 'user_email', user_id: user.id }, condition: { attributeNotExists: 'pk' } },
+    outboxPut(event),
+  ];
+}
+
+/** Where `signUpWrites` puts the email pointer: a cancellation there means the email is taken. */
+export const signUpEmailIndex = 1;
 
 export function createLocalIdentity(deps: LocalIdentityDeps): Identity {
   const { store, clock, config, logger } = deps;
@@ -171,28 +195,10 @@ export function createLocalIdentity(deps: LocalIdentityDeps): Identity {
         created_at: new Date(now).toISOString(),
       };
       const session = refreshTokens.startSession(id);
-      const event = createEvent({
-        type: 'user.signed_up',
-        source,
-        subject: id,
-        audience: [id],
-        data: { user_id: id, email, name: user.name },
-        now,
-      });
       try {
-        await store.transact([
-          {
-            type: 'put',
-            // In gsi1 under USERS, newest last, so admins can list people (GET /v1/admin/users).
-            item: { ...userKey(id), kind: 'user', ...user, password_hash: await hashPassword(input.password), gsi1pk: usersPartition, gsi1sk: `${user.created_at}#${id}` },
-            condition: { attributeNotExists: 'pk' },
-          },
-          { type: 'put', item: { ...emailKey(email), kind: 'user_email', user_id: id }, condition: { attributeNotExists: 'pk' } },
-          outboxPut(event),
-          ...session.operations,
-        ]);
+        await store.transact([...signUpWrites(user, now, { password_hash: await hashPassword(input.password) }), ...session.operations]);
       } catch (error) {
-        if (isTransactionCanceled(error) && error.reasonAt(1)) {
+        if (isTransactionCanceled(error) && error.reasonAt(signUpEmailIndex)) {
           throw new AppError('email_taken', 'an account with this email already exists', { param: 'email' });
         }
         throw error;

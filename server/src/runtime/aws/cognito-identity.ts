@@ -17,11 +17,9 @@ import { decodeJwt } from 'jose';
 import type { Principal } from '../../http/context.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import { AppError, isAppError } from '../../kernel/errors.ts';
-import { createEvent } from '../../kernel/events.ts';
 import { newId } from '../../kernel/ids.ts';
 import type { Config } from '../../platform/config.ts';
 import type { Logger } from '../../platform/logger.ts';
-import { outboxPut } from '../../platform/outbox.ts';
 import { isTransactionCanceled, type Item, type Store } from '../../platform/store.ts';
 import {
   consumeRateLimit,
@@ -29,6 +27,8 @@ import {
   groups as knownGroups,
   normalizeEmail,
   retryAfterSeconds,
+  signUpEmailIndex,
+  signUpWrites,
   toUser,
   unknownClientIp,
   userKey,
@@ -62,7 +62,6 @@ export interface CognitoIdentityOptions {
   fetch?: typeof fetch;
 }
 
-const source = 'sluice.identity';
 /** How long `jwks()` serves the pool's keys before fetching them again (Cognito rotates rarely). */
 const jwksCacheMs = 3600_000;
 const jwksFetchTimeoutMs = 3_000;
@@ -222,19 +221,10 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
         }
         tokens = await signInWithPassword(id, input.password);
         if (!tokens.AccessToken) throw new AppError('service_unavailable', 'the identity provider returned no tokens');
-        const event = createEvent({ type: 'user.signed_up', source, subject: id, audience: [id], data: { user_id: id, email, name: user.name }, now });
-        await store.transact([
-          {
-            type: 'put',
-            item: { ...userKey(id), kind: 'user', ...user, gsi1pk: usersPartition, gsi1sk: `${user.created_at}#${id}` },
-            condition: { attributeNotExists: 'pk' },
-          },
-          { type: 'put', item: { ...emailKey(email), kind: 'user_email', user_id: id }, condition: { attributeNotExists: 'pk' } },
-          outboxPut(event),
-        ]);
+        await store.transact(signUpWrites(user, now));
       } catch (error) {
         await deleteCognitoUser(id);
-        if (isTransactionCanceled(error) && error.reasonAt(1)) throw emailTaken();
+        if (isTransactionCanceled(error) && error.reasonAt(signUpEmailIndex)) throw emailTaken();
         throw translateCognitoError(error, 'signUp');
       }
       logger.info('user signed up', { user_id: id });
