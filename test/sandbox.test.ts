@@ -1,40 +1,25 @@
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifySignature } from '../server/src/webhooks/index.ts';
 import { audit, call, signUp, startServer, type ServerProcess } from './server-process.ts';
-
-interface Received {
-  body: string;
-  signature: string;
-}
+import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.ts';
 
 // The sandbox through the real server process: a merchant's payment reaches its webhook receiver,
 // signed, through the outbox, the bus, the fan-out and the durable delivery queue.
 describe('payments sandbox with webhooks, end to end', () => {
   let server: ServerProcess;
-  let receiver: Server;
-  const received: Received[] = [];
+  let receiver: WebhookReceiver | undefined;
   const logFile = join(tmpdir(), `sluice-sandbox-${process.pid}.log`);
 
   beforeAll(async () => {
     server = await startServer({ adminEmails: ['ops@example.com'], stdoutFile: logFile });
-    receiver = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-      request.on('end', () => {
-        received.push({ body, signature: String(request.headers['sluice-signature'] ?? '') });
-        response.writeHead(200).end('ok');
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    receiver = await startWebhookReceiver();
   }, 60_000);
 
   afterAll(async () => {
-    await new Promise<void>((resolve) => receiver?.close(() => resolve()));
+    await receiver?.close();
     await server?.dispose();
     await rm(logFile, { force: true });
   });
@@ -46,7 +31,8 @@ describe('payments sandbox with webhooks, end to end', () => {
     const key = await call(server.url, 'POST', `/v1/merchants/${merchant.json.id}/api-keys`, { token: owner.token, body: { name: 'server' } });
     expect(key.json.secret).toMatch(/^sk_test_/);
     const secretKey: string = key.json.secret;
-    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+    const received = receiver!.received;
+    const url = `${receiver!.url}/hooks`;
     const endpoint = await call(server.url, 'POST', '/v1/webhook-endpoints', { token: secretKey, body: { url, events: ['payment.captured', 'refund.succeeded'] } });
     expect(endpoint.status).toBe(201);
     const whsec: string = endpoint.json.secret;

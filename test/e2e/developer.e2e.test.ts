@@ -1,8 +1,7 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type ServerProcess } from '../server-process.ts';
+import { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from '../webhook-receiver.ts';
 import { desktop, ensureDashboardBuilt, launchChromium, shoot } from './browser.ts';
 
 /**
@@ -17,18 +16,12 @@ const waitMs = 15_000;
 const run = Date.now().toString(36);
 const developer = { name: 'Dev', email: `dev-${run}@example.com` };
 
-interface Received {
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
 let server: ServerProcess;
 let base: string;
 let browser: Browser;
-let receiver: Server;
+let receiver: WebhookReceiver | undefined;
 let receiverUrl: string;
-const received: Received[] = [];
+const received = (): ReceivedWebhook[] => receiver?.received ?? [];
 const contexts: BrowserContext[] = [];
 const problems: string[] = [];
 
@@ -56,17 +49,8 @@ async function newPage(viewport = desktop): Promise<Page> {
 
 beforeAll(async () => {
   await ensureDashboardBuilt();
-  receiver = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      received.push({ path: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end('{"received":true}');
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/sluice/webhooks`;
+  receiver = await startWebhookReceiver();
+  receiverUrl = `${receiver.url}/sluice/webhooks`;
   server = await startServer();
   base = server.url;
   browser = await launchChromium();
@@ -76,10 +60,10 @@ afterAll(async () => {
   for (const context of contexts) await context.close().catch(() => undefined);
   await browser?.close().catch(() => undefined);
   await server?.dispose();
-  await new Promise<void>((resolve) => (receiver ? receiver.close(() => resolve()) : resolve()));
+  await receiver?.close();
 }, 60_000);
 
-const receivedTypes = () => received.map((r) => (JSON.parse(r.body) as { type?: string }).type);
+const receivedTypes = () => received().map((r) => (JSON.parse(r.body) as { type?: string }).type);
 
 describe('developer dashboard', () => {
   let page: Page;
@@ -198,7 +182,7 @@ describe('developer dashboard', () => {
 
   it('delivers the events to the receiver and logs the 2xx answers', async () => {
     await expect.poll(receivedTypes, { timeout: waitMs }).toEqual(expect.arrayContaining(['payment.failed', 'payment.authorized', 'payment.captured', 'refund.succeeded']));
-    for (const request of received) expect(Object.keys(request.headers).some((name) => /signature/i.test(name))).toBe(true);
+    for (const request of received()) expect(Object.keys(request.headers).some((name) => /signature/i.test(name))).toBe(true);
 
     await page.getByRole('link', { name: 'Webhooks' }).click();
     await page.getByTestId('webhook-endpoint').first().click();
@@ -242,7 +226,7 @@ describe('developer dashboard', () => {
     await expect.poll(() => page.getByTestId('endpoint-status').textContent(), { timeout: waitMs }).toBe('enabled');
     // Events now go to the new URL.
     await page.getByRole('button', { name: 'Send test event' }).click();
-    await expect.poll(() => received.some((r) => r.path === '/sluice/webhooks-v2'), { timeout: waitMs }).toBe(true);
+    await expect.poll(() => received().some((r) => r.path === '/sluice/webhooks-v2'), { timeout: waitMs }).toBe(true);
   });
 
   it('deletes an endpoint after confirmation, and only that one', async () => {

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
@@ -14,6 +12,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { dynamoLocalClientConfig } from '../../../../test/dynamodb-local.ts';
 import { expectBooksBalanced } from '../../../../test/invariants.ts';
+import { startWebhookReceiver } from '../../../../test/webhook-receiver.ts';
 import { createLocalIdentity } from '../../identity/index.ts';
 import { ManualClock } from '../../kernel/clock.ts';
 import { createEvent } from '../../kernel/events.ts';
@@ -462,16 +461,8 @@ describe('the Lambda edge on DynamoDB Local', () => {
   });
 
   it('runs the payments sandbox, and its webhooks from the outbox to a signed delivery', async () => {
-    const received: Array<{ body: string; signature: string }> = [];
-    const receiver: Server = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-      request.on('end', () => {
-        received.push({ body, signature: String(request.headers['sluice-signature'] ?? '') });
-        response.writeHead(200).end('ok');
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const receiver = await startWebhookReceiver();
+    const received = receiver.received;
     try {
       const owner = await signUpThroughLambda('owner');
       const merchant = await api('POST', '/v1/merchants', { token: owner.token, body: { name: 'Acme' } });
@@ -479,7 +470,7 @@ describe('the Lambda edge on DynamoDB Local', () => {
       const key = await api('POST', `/v1/merchants/${merchant.json.id}/api-keys`, { token: owner.token, body: { name: 'server' } });
       const secretKey: string = key.json.secret;
       expect(secretKey).toMatch(/^sk_test_/);
-      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+      const url = `${receiver.url}/hooks`;
       const endpoint = await api('POST', '/v1/webhook-endpoints', { token: secretKey, body: { url, events: ['payment.captured', 'refund.succeeded'] } });
       expect(endpoint.status).toBe(201);
 
@@ -525,7 +516,7 @@ describe('the Lambda edge on DynamoDB Local', () => {
       expect((await as(platforms.settlement, () => settlementTasks.listMerchantsDue({ merchant: merchant.json.id }))).merchants).toEqual([]);
       await settle();
     } finally {
-      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+      await receiver.close();
     }
     await expectBooksBalanced(platforms.http.store);
   });
