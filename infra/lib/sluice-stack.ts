@@ -227,6 +227,10 @@ export class SluiceStack extends Stack {
         parallelizationFactor: 1,
         onFailure: new SqsDlq(streamFailures),
       }));
+    }
+    // The outbox relays (the stream dispatcher and the sweeper) alone publish and enqueue.
+    for (const { spec, fn } of functions.byId.values()) {
+      if (!spec.relaysOutbox) continue;
       bus.grantPutEventsTo(fn);
       for (const queue of portQueues.values()) queue.grantSendMessages(fn);
     }

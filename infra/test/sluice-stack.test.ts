@@ -266,16 +266,27 @@ describe('IAM', () => {
     expect(JSON.stringify(statements)).not.toContain('/index/*');
   });
 
-  it('lets only the dispatcher publish to the bus and send to the Queue port queues', () => {
-    const dispatcherRole = referencedId(dev.template.toJSON().Resources[functionLogicalId(dev, 'stream-dispatcher')].Properties.Role);
+  it('lets only the outbox relays (dispatcher, sweeper) publish to the bus and send to the Queue port queues, and both may', () => {
+    const resources = dev.template.toJSON().Resources as Record<string, { Type: string; Properties: { Role?: unknown; Roles?: unknown } }>;
+    const relays = lambdaFunctions.filter((spec) => spec.relaysOutbox).map((spec) => spec.id);
+    expect(relays.sort()).toEqual(['stream-dispatcher', 'sweep-outbox']);
+    const relayRoles = new Set(relays.map((id) => referencedId(resources[functionLogicalId(dev, id)]!.Properties.Role)));
+    const granted = new Map<string, Set<string>>();
     for (const [id, statement] of statements) {
       const actions = asArray(statement.Action);
-      if (actions.includes('events:PutEvents') || actions.includes('sqs:SendMessage')) {
-        const policy = dev.template.toJSON().Resources[id] ?? prod.template.toJSON().Resources[id];
-        const roles = asArray(policy?.Properties?.Roles).map(referencedId);
-        // EventBridge's own queue policy is a resource policy, not an IAM policy: not listed here.
-        if (actions.includes('events:PutEvents') || roles.length > 0) expect(roles.some((role) => role?.startsWith('Functionsstreamdispatcher') || role === dispatcherRole || role?.startsWith('SchedulerRole')), `${id}: ${actions}`).toBe(true);
+      if (!actions.includes('events:PutEvents') && !actions.includes('sqs:SendMessage')) continue;
+      const policy = resources[id] ?? prod.template.toJSON().Resources[id];
+      const roles = asArray(policy?.Properties?.Roles).map(referencedId);
+      // EventBridge's own queue policy is a resource policy, not an IAM policy: not listed here.
+      if (!actions.includes('events:PutEvents') && roles.length === 0) continue;
+      for (const role of roles) {
+        expect(relayRoles.has(role!) || role?.startsWith('SchedulerRole'), `${id}: ${actions} for ${role}`).toBe(true);
+        for (const action of actions) granted.set(role!, (granted.get(role!) ?? new Set()).add(action));
       }
+    }
+    for (const role of relayRoles) {
+      expect(granted.get(role!)?.has('events:PutEvents'), `${role} may put events`).toBe(true);
+      expect(granted.get(role!)?.has('sqs:SendMessage'), `${role} may send messages`).toBe(true);
     }
   });
 });

@@ -28,6 +28,11 @@ export interface LambdaFunctionSpec {
   memoryMb: number;
   timeoutSeconds: number;
   trigger: LambdaTrigger;
+  /**
+   * Relays the outbox: may put events on the Sluice bus and send to the Queue-port queues (the
+   * stream dispatcher and the sweeper). No other function may.
+   */
+  relaysOutbox?: true;
 }
 
 /** Queues of the Queue port, with the consumer settings the SQS queue and event source copy. */
@@ -52,7 +57,7 @@ export const lambdaFunctions: readonly LambdaFunctionSpec[] = [
   { id: 'ws-connect', entry: `${handlers}/websocket.ts`, handler: 'connect', description: 'WebSocket $connect: checks the access token, records the connection', memoryMb: 512, timeoutSeconds: 10, trigger: { type: 'websocket', route: '$connect' } },
   { id: 'ws-disconnect', entry: `${handlers}/websocket.ts`, handler: 'disconnect', description: 'WebSocket $disconnect: forgets the connection', memoryMb: 256, timeoutSeconds: 10, trigger: { type: 'websocket', route: '$disconnect' } },
   { id: 'ws-default', entry: `${handlers}/websocket.ts`, handler: 'message', description: 'WebSocket $default: answers pings', memoryMb: 256, timeoutSeconds: 10, trigger: { type: 'websocket', route: '$default' } },
-  { id: 'stream-dispatcher', entry: `${handlers}/stream-dispatcher.ts`, handler: 'handler', description: 'DynamoDB Streams: outbox events to EventBridge, queued messages to SQS', memoryMb: 512, timeoutSeconds: 60, trigger: { type: 'dynamodb-stream' } },
+  { id: 'stream-dispatcher', entry: `${handlers}/stream-dispatcher.ts`, handler: 'handler', description: 'DynamoDB Streams: outbox events to EventBridge, queued messages to SQS', memoryMb: 512, timeoutSeconds: 60, trigger: { type: 'dynamodb-stream' }, relaysOutbox: true },
   { id: 'webhook-deliveries', entry: `${handlers}/queue-consumer.ts`, handler: 'handler', description: 'Delivers webhooks (SQS, partial batch failures)', memoryMb: 512, timeoutSeconds: 60, trigger: { type: 'queue', queue: 'webhook-deliveries' } },
   ...eventSubscriptionNames.map((subscription): LambdaFunctionSpec => ({
     id: `events-${subscription.replaceAll('.', '-')}`,
@@ -64,7 +69,7 @@ export const lambdaFunctions: readonly LambdaFunctionSpec[] = [
     trigger: { type: 'event-subscription', subscription },
   })),
   { id: 'expire-holds', entry: `${handlers}/scheduled.ts`, handler: 'expire', description: 'Expires due ledger holds and card authorizations', memoryMb: 512, timeoutSeconds: 60, trigger: { type: 'schedule', cron: '* * * * *' } },
-  { id: 'sweep-outbox', entry: `${handlers}/scheduled.ts`, handler: 'sweepOutbox', description: 'Publishes outbox events whose stream records ran out of retries', memoryMb: 512, timeoutSeconds: 120, trigger: { type: 'schedule', cron: '*/5 * * * *' } },
+  { id: 'sweep-outbox', entry: `${handlers}/scheduled.ts`, handler: 'sweepOutbox', description: 'Publishes outbox events and relays queued messages whose stream records ran out of retries', memoryMb: 512, timeoutSeconds: 120, trigger: { type: 'schedule', cron: '*/5 * * * *' }, relaysOutbox: true },
   { id: 'settlement-list-merchants-due', entry: `${handlers}/settlement-tasks.ts`, handler: 'listMerchantsDue', description: 'Settlement task: merchants with captures due', memoryMb: 512, timeoutSeconds: 60, trigger: { type: 'state-machine-task', stateMachine: 'settlement', state: 'ListMerchantsDue' } },
   { id: 'settlement-settle-merchant', entry: `${handlers}/settlement-tasks.ts`, handler: 'settleMerchant', description: 'Settlement task: settle one merchant', memoryMb: 512, timeoutSeconds: 300, trigger: { type: 'state-machine-task', stateMachine: 'settlement', state: 'SettleMerchant' } },
 ];

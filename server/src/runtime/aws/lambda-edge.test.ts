@@ -31,6 +31,7 @@ import * as settlementTasks from './handlers/settlement-tasks.ts';
 import * as streamDispatcher from './handlers/stream-dispatcher.ts';
 import * as websocket from './handlers/websocket.ts';
 import { createAwsPlatform, setAwsPlatform, type AwsPlatform } from './platform.ts';
+import { queuedMessageKey } from './sqs-queue.ts';
 
 // The Lambda handlers, invoked in process with the events API Gateway, DynamoDB Streams, SQS and
 // EventBridge Scheduler send, on the DynamoDB store against DynamoDB Local (test/global-setup.ts).
@@ -588,6 +589,25 @@ describe('the Lambda edge on DynamoDB Local', () => {
     expect(result.failed).toBe(0);
     expect((await platforms.http.store.get(eventKey(stuck.id)))?.gsi1pk).toBeUndefined();
     expect((await platforms.http.store.get(eventKey(fresh.id)))?.gsi1pk).toBe('OUTBOX#PENDING');
+  });
+
+  it('sweeps a queued message its stream record left unrelayed to SQS, and relays it once', async () => {
+    const stuck = { id: `msg_stuck_${randomUUID()}`, body: { delivery_id: 'whd_stuck' } };
+    await platforms.http.store.transact([platforms.http.queue.sendOperation('webhook-deliveries', stuck)]);
+    clock.advance(6 * 60_000);
+
+    const first = await as(platforms.stream, () => scheduled.sweepOutbox());
+    const relayed = sent.filter((input) => JSON.parse(input.MessageBody!).id === stuck.id);
+    expect(relayed).toHaveLength(1);
+    expect(relayed[0]!.QueueUrl).toBe(deliveryQueueUrl);
+    expect(first.failed).toBe(0);
+    const item = await platforms.http.store.get(queuedMessageKey('webhook-deliveries', stuck.id));
+    expect(item?.gsi1pk).toBeUndefined();
+    expect(item?.relayed_at).toEqual(expect.any(String));
+
+    // Marked relayed: the next sweep leaves it alone.
+    await as(platforms.stream, () => scheduled.sweepOutbox());
+    expect(sent.filter((input) => JSON.parse(input.MessageBody!).id === stuck.id)).toHaveLength(1);
   });
 
   it('reports an unreadable event message alone and runs a subscriber once per event id in a batch', async () => {

@@ -23,7 +23,7 @@ import { DynamoStore } from './dynamo-store.ts';
 import { EventBridgePublisher } from './eventbridge-bus.ts';
 import { awsEnvironment } from './functions.ts';
 import { createPowertoolsLogger, traceClient } from './powertools.ts';
-import { isQueuedMessageItem, SqsQueue } from './sqs-queue.ts';
+import { isQueuedMessageItem, queuedPendingPartition, SqsQueue } from './sqs-queue.ts';
 
 /** The SDK clients, one of each per container. */
 export interface AwsClients {
@@ -115,9 +115,10 @@ export interface AwsPlatform {
    */
   dispatchInserted(records: InsertedItem[]): Promise<string[]>;
   /**
-   * Publishes outbox events still pending `olderThanMs` after they were written: those whose
-   * stream record ran out of retries (EventBridge down for long, a bug since fixed). The local
-   * dispatcher's pending index is the safety net here too, so an event is published at least once.
+   * Publishes outbox events, and relays queued messages, still pending `olderThanMs` after they
+   * were written: those whose stream record ran out of retries (EventBridge or SQS down for a
+   * while, a bug since fixed). The pending indexes are the safety net, as the local dispatcher's
+   * is, so every event is published and every message sent at least once.
    */
   sweepOutbox(olderThanMs?: number): Promise<{ swept: number; failed: number }>;
   /** Expires due ledger holds and card authorizations (the local runtime's 1 s expiry loop). */
@@ -222,21 +223,24 @@ export function createAwsPlatform(options: AwsPlatformOptions = {}): AwsPlatform
     },
     dispatchInserted: (records) => dispatchInserted({ store, queue, publisher, clock, logger }, records),
     async sweepOutbox(olderThanMs = 5 * 60_000) {
-      const bound = idTimeBound('event', clock.now() - olderThanMs);
+      const before = clock.now() - olderThanMs;
       let swept = 0;
       let failed = 0;
-      let cursor: string | undefined;
-      // At most 20 pages of 100 a run; the schedule comes back for the rest.
-      for (let page = 0; page < 20; page++) {
-        const found = await store.query({ index: 'gsi1', partition: outboxPendingPartition, sort: { op: '<', value: bound }, limit: 100, ...(cursor ? { cursor } : {}) });
-        const records = found.items.map((item) => ({ id: String(item.pk), item }));
-        const failures = await dispatchInserted({ store, queue, publisher, clock, logger }, records);
-        swept += records.length - failures.length;
-        failed += failures.length;
-        cursor = found.cursor;
-        if (!cursor) break;
+      // Outbox events (sorted by id, so by time) and queued messages (sorted by time written).
+      for (const [partition, bound] of [[outboxPendingPartition, idTimeBound('event', before)], [queuedPendingPartition, isoTime(before)]] as const) {
+        let cursor: string | undefined;
+        // At most 20 pages of 100 a run; the schedule comes back for the rest.
+        for (let page = 0; page < 20; page++) {
+          const found = await store.query({ index: 'gsi1', partition, sort: { op: '<', value: bound }, limit: 100, ...(cursor ? { cursor } : {}) });
+          const records = found.items.map((item) => ({ id: String(item.pk), item }));
+          const failures = await dispatchInserted({ store, queue, publisher, clock, logger }, records);
+          swept += records.length - failures.length;
+          failed += failures.length;
+          cursor = found.cursor;
+          if (!cursor) break;
+        }
       }
-      if (swept + failed > 0) logger.warn('swept outbox events their stream records left pending', { swept, failed });
+      if (swept + failed > 0) logger.warn('swept outbox events and queued messages their stream records left pending', { swept, failed });
       return { swept, failed };
     },
     async expire() {
@@ -328,7 +332,12 @@ async function dispatchInserted(deps: DispatchDeps, records: InsertedItem[]): Pr
     try {
       await deps.queue.relay(record.item);
     } catch (error) {
-      fail(record, 'queued message not relayed to SQS', error);
+      return fail(record, 'queued message not relayed to SQS', error);
+    }
+    try {
+      await markRelayed(deps, record.item);
+    } catch (error) {
+      fail(record, 'queued message relayed but not marked relayed', error);
     }
   }));
 
@@ -351,6 +360,21 @@ async function dispatchInserted(deps: DispatchDeps, records: InsertedItem[]): Pr
   }
   await relayed;
   return records.filter((record) => failed.has(record.id)).map((record) => record.id);
+}
+
+/** Out of `QUEUED#PENDING` once SQS has the message, so the sweeper does not send it again. */
+async function markRelayed(deps: DispatchDeps, item: Item): Promise<void> {
+  try {
+    await deps.store.transact([{
+      type: 'update',
+      key: { pk: item.pk, sk: item.sk },
+      set: { relayed_at: isoTime(deps.clock.now()) },
+      remove: ['gsi1pk', 'gsi1sk'],
+      condition: { compare: ['gsi1pk', '=', queuedPendingPartition] },
+    }]);
+  } catch (error) {
+    if (!isTransactionCanceled(error)) throw error;
+  }
 }
 
 /** What the local dispatcher writes once every subscriber has an event: out of `OUTBOX#PENDING`. */

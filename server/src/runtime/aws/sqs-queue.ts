@@ -1,6 +1,6 @@
 import { ChangeMessageVisibilityCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
-import type { Clock } from '../../kernel/clock.ts';
+import { isoTime, type Clock } from '../../kernel/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type {
   BatchHandler,
@@ -49,6 +49,12 @@ interface Consumer {
   handler: BatchHandler;
   options: ConsumeOptions;
 }
+
+/**
+ * The gsi1 partition of queued messages not yet relayed to SQS, by time written: the stream
+ * dispatcher takes them out once sent, and the sweeper relays what the stream left behind.
+ */
+export const queuedPendingPartition = 'QUEUED#PENDING';
 
 export function queuedMessageKey(queue: string, id: string) {
   return { pk: `QUEUED#${queue}#${id}`, sk: 'MSG' };
@@ -126,6 +132,8 @@ export class SqsQueue implements Queue, TransactionalQueue {
       message: stored,
       written_at: now,
       expires_at: Math.ceil(now / 1000) + queuedMessageRetentionSeconds,
+      gsi1pk: queuedPendingPartition,
+      gsi1sk: `${isoTime(now)}#${queue}#${message.id}`,
     };
     return { type: 'put', item, condition: { attributeNotExists: 'pk' } };
   }

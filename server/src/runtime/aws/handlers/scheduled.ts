@@ -18,8 +18,9 @@ export async function expire(_event?: ScheduledEvent): Promise<{ holds: number; 
 }
 
 /**
- * Every five minutes: publishes outbox events their DynamoDB stream records left pending for
- * more than five minutes (the stream's retries ran out), so no event is lost to a long outage.
+ * Every five minutes: publishes outbox events, and relays queued messages, that their DynamoDB
+ * stream records left pending for more than five minutes (the stream's retries ran out), so no
+ * event or message is lost to an outage.
  *
  * @example
  * await sweepOutbox({ 'detail-type': 'Scheduled Event', … });
