@@ -55,6 +55,7 @@ describe('disputes', () => {
     expect(opened.json).toMatchObject({ object: 'dispute', payment, amount: 5_000, fee: disputeFee, currency: 'USD', status: 'needs_response', evidence: null, closed_at: null });
     expect(Date.parse(opened.json.evidence_due_by) - Date.parse(opened.json.created_at)).toBe(7 * day * 1000);
     expect(await balance()).toEqual({ available: 0, pending: 0 });
+    expect((await api('GET', `/v1/payments/${payment}`)).json).toMatchObject({ dispute, settlement: null });
     expect(await accountPosted(`acct_m_${merchant.id}_disputes_USD`)).toBe(5_000);
     expect(await accountPosted(`acct_m_${merchant.id}_fees_USD`)).toBe(-disputeFee);
     expect(await accountPosted(systemAccountId('fees', 'USD'))).toBe(disputeFee);

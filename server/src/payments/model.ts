@@ -134,6 +134,8 @@ export const paymentSchema = z
     failure_message: z.string().nullable(),
     canceled_at: z.string().nullable(),
     cancellation_reason: z.enum(['expired', 'requested_by_merchant']).nullable(),
+    settlement: z.string().nullable().openapi({ description: 'The settlement that paid it out (`stl_…`); null until then.' }),
+    dispute: z.string().nullable().openapi({ description: 'Its dispute (`dp_…`), once one is opened; a disputed payment can no longer be refunded.' }),
     created_at: z.string(),
     updated_at: z.string(),
   })

@@ -38,7 +38,8 @@ export interface PaymentRecord extends Payment {
 
 const paymentFields = [
   'id', 'object', 'merchant', 'status', 'amount', 'amount_capturable', 'amount_captured', 'amount_refunded', 'currency', 'card', 'capture_before',
-  'review', 'description', 'metadata', 'failure_code', 'decline_code', 'failure_message', 'canceled_at', 'cancellation_reason', 'created_at', 'updated_at',
+  'review', 'description', 'metadata', 'failure_code', 'decline_code', 'failure_message', 'canceled_at', 'cancellation_reason', 'settlement', 'dispute',
+  'created_at', 'updated_at',
 ] as const satisfies ReadonlyArray<keyof Payment>;
 
 export function toPayment(record: PaymentRecord | Item): Payment {

@@ -73,6 +73,9 @@ describe('settlement T+1', () => {
     expect(settlement.json).toMatchObject({ object: 'settlement', merchant: merchant.id, currency: 'USD', gross: 13_000, fees, net: 13_000 - fees });
     expect([...settlement.json.payments].sort()).toEqual([...ids].sort());
     expect(settlement.json.payments).not.toContain(uncaptured.json.id);
+    // Each payment names the settlement that paid it out; the uncaptured one none.
+    for (const id of ids) expect((await api('GET', `/v1/payments/${id}`)).json.settlement).toBe(settlement.json.id);
+    expect((await api('GET', `/v1/payments/${uncaptured.json.id}`)).json.settlement).toBeNull();
     const platformFees = await getAccount(t, systemAccountId('fees', 'USD'));
     expect(platformFees!.credits_posted).toBe(fees);
     const listed = await api('GET', '/v1/settlements');

@@ -26,6 +26,10 @@ export interface Payment {
   failure_message: string | null;
   canceled_at: string | null;
   cancellation_reason: 'expired' | 'requested_by_merchant' | null;
+  /** The settlement that paid it out; null until then. */
+  settlement: string | null;
+  /** Its dispute, once one is opened. */
+  dispute: string | null;
   created_at: string;
   updated_at: string;
 }

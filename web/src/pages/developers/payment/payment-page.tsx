@@ -24,15 +24,12 @@ export function PaymentPage() {
   const merchantId = useMerchantId();
   const paymentId = useParams().paymentId ?? '';
   const payment = usePayment(merchantId, paymentId);
-  const events = useEvents(merchantId, { live: false });
   const [action, setAction] = useState<Action | null>(null);
 
   if (payment.isPending) return <Loading label="Loading payment…" />;
   if (payment.isError) return <ErrorState error={payment.error} onRetry={() => void payment.refetch()} />;
   const p = payment.data;
   const refundable = p.amount_captured - p.amount_refunded;
-  // The payment does not name its dispute; its dispute.created event does (the server refuses a second one anyway).
-  const disputed = (events.data?.data ?? []).some((e) => e.type === 'dispute.created' && e.data.object?.payment === p.id);
   return (
     <div className="flex flex-col gap-6">
       <div>
@@ -59,7 +56,7 @@ export function PaymentPage() {
             Refund
           </Button>
         ) : null}
-        {p.status === 'succeeded' && refundable > 0 && events.isSuccess && !disputed ? (
+        {p.status === 'succeeded' && refundable > 0 && !p.dispute ? (
           <Button variant="outline" onClick={() => setAction('dispute')}>
             Open test dispute
           </Button>
@@ -79,6 +76,26 @@ export function PaymentPage() {
           {p.failure_message ? <Detail term="Failure" value={p.failure_message} /> : null}
           {p.cancellation_reason ? <Detail term="Canceled" value={p.cancellation_reason.replaceAll('_', ' ')} /> : null}
           {p.description ? <Detail term="Description" value={p.description} /> : null}
+          {p.settlement ? (
+            <>
+              <dt className="text-muted-foreground">Settlement</dt>
+              <dd>
+                <Link to={`/developers/${merchantId}/settlements/${p.settlement}`} className="text-primary underline-offset-4 hover:underline" data-testid="payment-settlement">
+                  {p.settlement}
+                </Link>
+              </dd>
+            </>
+          ) : null}
+          {p.dispute ? (
+            <>
+              <dt className="text-muted-foreground">Dispute</dt>
+              <dd>
+                <Link to={`/developers/${merchantId}/disputes/${p.dispute}`} className="text-primary underline-offset-4 hover:underline" data-testid="payment-dispute">
+                  {p.dispute}
+                </Link>
+              </dd>
+            </>
+          ) : null}
           <Detail term="Created" value={formatDateTime(p.created_at)} />
           <Detail term="Updated" value={formatDateTime(p.updated_at)} />
         </dl>
