@@ -129,7 +129,13 @@ export class FileBlobs implements Blobs {
       const error = code === 'ENOTDIR' || code === 'EISDIR' || code === 'EEXIST'
         ? new AppError('conflict', 'another object occupies part of this key (a key cannot be both an object and a folder locally)', { cause: caught })
         : caught;
-      file.destroy();
+      // Wait for the file to be closed: a stream destroyed before its open finished still opens
+      // (creating the file) and closes afterwards, which would leave the file behind the rm.
+      if (!file.closed) {
+        const closed = once(file, 'close');
+        file.destroy();
+        await closed;
+      }
       await rm(tmp, { force: true });
       await rm(`${tmp}.meta`, { force: true });
       throw error;
