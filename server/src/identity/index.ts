@@ -1,4 +1,4 @@
-export { createLocalIdentity, emailKey, normalizeEmail, signUpEmailIndex, signUpWrites, toUser, userKey, usersPartition, type Identity, type LocalIdentityDeps } from './service.ts';
+export { createLocalIdentity, emailKey, newUser, normalizeEmail, signUpEmailIndex, signUpWrites, toUser, userKey, usersPartition, type Identity, type LocalIdentityDeps } from './service.ts';
 export { identityRoutes } from './routes.ts';
 export { consumeRateLimit, retryAfterSeconds, type RateLimitInput, type RateLimitResult } from './rate-limit.ts';
 export {

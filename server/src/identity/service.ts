@@ -82,6 +82,17 @@ export function toUser(item: Item): User {
 }
 
 /**
+ * A new user as both identity adapters record it: the email as given (normalized), the name
+ * trimmed, `admin` for the configured admin emails.
+ *
+ * @example const user = newUser(input, newId('user', now), now, new Set(config.adminEmails));
+ */
+export function newUser(input: SignUpInput, id: string, now: number, adminEmails: ReadonlySet<string>): User {
+  const email = normalizeEmail(input.email);
+  return { id, email, name: input.name.trim(), groups: adminEmails.has(email) ? [knownGroups.admin] : [], created_at: new Date(now).toISOString() };
+}
+
+/**
  * The writes that record a new user, the same in both identity adapters: the profile (in gsi1
  * under `USERS`, for the admin list), the email pointer and `user.signed_up` (the wallet opens
  * the account from it). Both puts are create-only: a taken email fails the transaction at
@@ -185,15 +196,8 @@ export function createLocalIdentity(deps: LocalIdentityDeps): Identity {
   return {
     async signUp(input) {
       const now = clock.now();
-      const email = normalizeEmail(input.email);
       const id = newId('user', now);
-      const user: User = {
-        id,
-        email,
-        name: input.name.trim(),
-        groups: adminEmails.has(email) ? [knownGroups.admin] : [],
-        created_at: new Date(now).toISOString(),
-      };
+      const user = newUser(input, id, now, adminEmails);
       const session = refreshTokens.startSession(id);
       try {
         await store.transact([...signUpWrites(user, now, { password_hash: await hashPassword(input.password) }), ...session.operations]);

@@ -26,6 +26,7 @@ import {
   emailKey,
   groups as knownGroups,
   normalizeEmail,
+  newUser,
   retryAfterSeconds,
   signUpEmailIndex,
   signUpWrites,
@@ -184,16 +185,10 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
   return {
     async signUp(input) {
       const now = clock.now();
-      const email = normalizeEmail(input.email);
-      if (await store.get(emailKey(email))) throw emailTaken();
       const id = newId('user', now);
-      const user: User = {
-        id,
-        email,
-        name: input.name.trim(),
-        groups: adminEmails.has(email) ? [knownGroups.admin] : [],
-        created_at: new Date(now).toISOString(),
-      };
+      const user = newUser(input, id, now, adminEmails);
+      const email = user.email;
+      if (await store.get(emailKey(email))) throw emailTaken();
       try {
         await client.send(
           new SignUpCommand({
