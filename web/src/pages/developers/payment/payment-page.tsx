@@ -76,26 +76,8 @@ export function PaymentPage() {
           {p.failure_message ? <Detail term="Failure" value={p.failure_message} /> : null}
           {p.cancellation_reason ? <Detail term="Canceled" value={p.cancellation_reason.replaceAll('_', ' ')} /> : null}
           {p.description ? <Detail term="Description" value={p.description} /> : null}
-          {p.settlement ? (
-            <>
-              <dt className="text-muted-foreground">Settlement</dt>
-              <dd>
-                <Link to={`/developers/${merchantId}/settlements/${p.settlement}`} className="text-primary underline-offset-4 hover:underline" data-testid="payment-settlement">
-                  {p.settlement}
-                </Link>
-              </dd>
-            </>
-          ) : null}
-          {p.dispute ? (
-            <>
-              <dt className="text-muted-foreground">Dispute</dt>
-              <dd>
-                <Link to={`/developers/${merchantId}/disputes/${p.dispute}`} className="text-primary underline-offset-4 hover:underline" data-testid="payment-dispute">
-                  {p.dispute}
-                </Link>
-              </dd>
-            </>
-          ) : null}
+          {p.settlement ? <Detail term="Settlement" value={p.settlement} to={`/developers/${merchantId}/settlements/${p.settlement}`} testId="payment-settlement" /> : null}
+          {p.dispute ? <Detail term="Dispute" value={p.dispute} to={`/developers/${merchantId}/disputes/${p.dispute}`} testId="payment-dispute" /> : null}
           <Detail term="Created" value={formatDateTime(p.created_at)} />
           <Detail term="Updated" value={formatDateTime(p.updated_at)} />
         </dl>
@@ -107,13 +89,22 @@ export function PaymentPage() {
   );
 }
 
-function Detail({ term, value, testId }: { term: string; value: string; testId?: string }) {
+/** One term of the details list; `to` makes the value a link. */
+function Detail({ term, value, testId, to }: { term: string; value: string; testId?: string; to?: string }) {
   return (
     <>
       <dt className="text-muted-foreground">{term}</dt>
-      <dd className="break-words" data-testid={testId}>
-        {value}
-      </dd>
+      {to ? (
+        <dd className="break-words">
+          <Link to={to} className="text-primary underline-offset-4 hover:underline" data-testid={testId}>
+            {value}
+          </Link>
+        </dd>
+      ) : (
+        <dd className="break-words" data-testid={testId}>
+          {value}
+        </dd>
+      )}
     </>
   );
 }
