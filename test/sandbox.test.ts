@@ -60,6 +60,21 @@ describe('payments sandbox with webhooks, end to end', () => {
     expect((await audit(server.url, admin.token)).balanced).toBe(true);
   });
 
+  it('enforces each API key\'s rate limit in the running server, with RateLimit headers and 429 Retry-After', { timeout: 30_000 }, async () => {
+    const owner = await signUp(server.url, { name: 'limited' });
+    const merchant = await call(server.url, 'POST', '/v1/merchants', { token: owner.token, body: { name: 'Tiny' } });
+    const key = await call(server.url, 'POST', `/v1/merchants/${merchant.json.id}/api-keys`, { token: owner.token, body: { rate_limit_per_minute: 2 } });
+    const other = await call(server.url, 'POST', `/v1/merchants/${merchant.json.id}/api-keys`, { token: owner.token, body: { rate_limit_per_minute: 2 } });
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push(await call(server.url, 'GET', '/v1/balance', { token: key.json.secret }));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 429]);
+    expect(answers[0]!.headers.get('ratelimit-remaining')).toBe('1');
+    expect(answers[2]!.json.error.code).toBe('rate_limited');
+    expect(Number(answers[2]!.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Limits are per key: the merchant's other key still has its own budget.
+    expect((await call(server.url, 'GET', '/v1/balance', { token: other.json.secret })).status).toBe(200);
+  });
+
   it('leaves no full card number or CVC in the data dir or the logs', { timeout: 30_000 }, async () => {
     const files = await readdir(server.dataDir, { recursive: true });
     expect(files.length).toBeGreaterThan(0);

@@ -224,6 +224,7 @@ async function startOnce(options: StartServerOptions & { port: number; dataDir: 
 
 export interface ApiResponse {
   status: number;
+  headers: Headers;
   json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
   text: string;
 }
@@ -264,7 +265,7 @@ export async function call(base: string, method: string, path: string, options: 
   } catch {
     json = undefined;
   }
-  return { status: response.status, json, text };
+  return { status: response.status, headers: response.headers, json, text };
 }
 
 let userSequence = 0;

@@ -9,7 +9,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Identity } from '../identity/index.ts';
-import { identityRoutes, userSchema } from '../identity/index.ts';
+import { identityRoutes, storeRateLimiter, userSchema, type RateLimiter } from '../identity/index.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { AppError } from '../kernel/errors.ts';
 import { newId } from '../kernel/ids.ts';
@@ -39,6 +39,12 @@ export interface AppDeps {
   /** The queue webhook deliveries go through (a store-backed queue locally). */
   queue: TransactionalQueue;
   metrics?: HttpMetrics;
+  /**
+   * Counts merchant API requests against each key's limit. Default: counters in the store,
+   * shared by every process (what AWS needs); the local runtime's one process keeps them in
+   * memory (`MemoryRateLimiter`) and saves a store write per request.
+   */
+  rateLimiter?: RateLimiter;
   /** The runtime's metrics system, told of every request (CloudWatch EMF on AWS). */
   requestMetrics?: RequestMetrics;
   /** Extra routes a runtime mounts (the local runtime's realtime socket, the dashboard). */
@@ -71,7 +77,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const app = createRouter();
   const metrics = deps.metrics ?? new HttpMetrics();
   const authenticate = requireUser(deps.identity);
-  const authenticateMerchant = requireMerchant({ store: deps.store, clock: deps.clock, identity: deps.identity });
+  const authenticateMerchant = requireMerchant({ store: deps.store, clock: deps.clock, identity: deps.identity, rateLimiter: deps.rateLimiter ?? storeRateLimiter(deps.store) });
 
   app.use('*', requestId({ headerName: 'Request-Id', generator: () => newId('request') }));
   app.use('*', async (c, next) => {

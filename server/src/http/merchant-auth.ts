@@ -1,6 +1,6 @@
 import { createMiddleware } from 'hono/factory';
 import type { Identity } from '../identity/index.ts';
-import { consumeRateLimit, retryAfterSeconds } from '../identity/index.ts';
+import { retryAfterSeconds, type RateLimiter } from '../identity/index.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { AppError, isAppError } from '../kernel/errors.ts';
 import { apiKeySecretPrefix, authenticateApiKey, getMerchantRecord } from '../payments/index.ts';
@@ -12,6 +12,7 @@ export interface MerchantAuthDeps {
   store: Store;
   clock: Clock;
   identity: Pick<Identity, 'verifyAccessToken'>;
+  rateLimiter: RateLimiter;
 }
 
 const maxCredentialLength = 4096;
@@ -30,7 +31,7 @@ export const dashboardRateLimitPerMinute = 1000;
  * with the dashboard's larger budget, for token callers): `RateLimit-Limit`, `-Remaining` and `-Reset` on every response, and 429
  * `rate_limited` with `Retry-After` beyond it.
  *
- * @example app.use('/v1/payments/*', requireMerchant({ store, clock, identity }));
+ * @example app.use('/v1/payments/*', requireMerchant({ store, clock, identity, rateLimiter: storeRateLimiter(store) }));
  */
 export function requireMerchant(deps: MerchantAuthDeps) {
   return createMiddleware<AppEnv>(async (c, next) => {
@@ -68,7 +69,7 @@ export function requireMerchant(deps: MerchantAuthDeps) {
     }
 
     const now = deps.clock.now();
-    const result = await consumeRateLimit(deps.store, { key: principal.apiKeyId ? `api-key:${principal.apiKeyId}` : `dashboard:${principal.merchantId}`, limit, windowSeconds: 60, now });
+    const result = await deps.rateLimiter.consume({ key: principal.apiKeyId ? `api-key:${principal.apiKeyId}` : `dashboard:${principal.merchantId}`, limit, windowSeconds: 60, now });
     const headers = {
       'RateLimit-Limit': String(result.limit),
       'RateLimit-Remaining': String(result.remaining),

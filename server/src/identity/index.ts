@@ -1,6 +1,6 @@
 export { createLocalIdentity, emailKey, newUser, normalizeEmail, signUpEmailIndex, signUpWrites, toUser, userKey, usersPartition, type Identity, type LocalIdentityDeps } from './service.ts';
 export { identityRoutes } from './routes.ts';
-export { consumeRateLimit, retryAfterSeconds, type RateLimitInput, type RateLimitResult } from './rate-limit.ts';
+export { consumeRateLimit, MemoryRateLimiter, retryAfterSeconds, storeRateLimiter, type RateLimiter, type RateLimitInput, type RateLimitResult } from './rate-limit.ts';
 export {
   authResponseSchema,
   authUserSchema,

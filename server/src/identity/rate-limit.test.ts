@@ -1,16 +1,20 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../runtime/local/sqlite-store.ts';
-import { consumeRateLimit, retryAfterSeconds } from './rate-limit.ts';
+import { consumeRateLimit, MemoryRateLimiter, retryAfterSeconds, storeRateLimiter, type RateLimiter } from './rate-limit.ts';
 
 const start = Date.UTC(2026, 0, 1, 12, 0, 0);
 
-describe('consumeRateLimit', () => {
+// The same rules for both limiters: the store's (shared by processes) and the in-memory one.
+describe.each([
+  ['the store (consumeRateLimit)', () => storeRateLimiter(new SqliteStore(':memory:'))],
+  ['memory (MemoryRateLimiter)', () => new MemoryRateLimiter()],
+])('rate limiter in %s', (_name, makeLimiter: () => RateLimiter) => {
   it('allows `limit` requests in a window, counting down, then refuses', async () => {
-    const store = new SqliteStore(':memory:');
+    const limiter = makeLimiter();
     const input = { key: 'api-key:key_1', limit: 3, windowSeconds: 60, now: start + 10_000 };
     const results = [];
-    for (let i = 0; i < 5; i++) results.push(await consumeRateLimit(store, input));
+    for (let i = 0; i < 5; i++) results.push(await limiter.consume(input));
     expect(results.map((r) => [r.allowed, r.remaining])).toEqual([
       [true, 2],
       [true, 1],
@@ -23,27 +27,40 @@ describe('consumeRateLimit', () => {
   });
 
   it('starts afresh in the next window', async () => {
-    const store = new SqliteStore(':memory:');
+    const limiter = makeLimiter();
     const input = { key: 'k', limit: 1, windowSeconds: 60, now: start };
-    expect((await consumeRateLimit(store, input)).allowed).toBe(true);
-    expect((await consumeRateLimit(store, { ...input, now: start + 59_999 })).allowed).toBe(false);
-    expect((await consumeRateLimit(store, { ...input, now: start + 60_000 })).allowed).toBe(true);
+    expect((await limiter.consume(input)).allowed).toBe(true);
+    expect((await limiter.consume({ ...input, now: start + 59_999 })).allowed).toBe(false);
+    expect((await limiter.consume({ ...input, now: start + 60_000 })).allowed).toBe(true);
   });
 
   it('keeps keys apart', async () => {
-    const store = new SqliteStore(':memory:');
-    expect((await consumeRateLimit(store, { key: 'a', limit: 1, windowSeconds: 60, now: start })).allowed).toBe(true);
-    expect((await consumeRateLimit(store, { key: 'b', limit: 1, windowSeconds: 60, now: start })).allowed).toBe(true);
+    const limiter = makeLimiter();
+    expect((await limiter.consume({ key: 'a', limit: 1, windowSeconds: 60, now: start })).allowed).toBe(true);
+    expect((await limiter.consume({ key: 'b', limit: 1, windowSeconds: 60, now: start })).allowed).toBe(true);
   });
 
   it('never lets more than `limit` concurrent requests through', async () => {
-    const store = new SqliteStore(':memory:');
+    const limiter = makeLimiter();
     const results = await Promise.all(
-      Array.from({ length: 50 }, () => consumeRateLimit(store, { key: 'burst', limit: 7, windowSeconds: 1, now: start })),
+      Array.from({ length: 50 }, () => limiter.consume({ key: 'burst', limit: 7, windowSeconds: 1, now: start })),
     );
     expect(results.filter((r) => r.allowed)).toHaveLength(7);
   });
+});
 
+describe('MemoryRateLimiter', () => {
+  it('forgets ended windows once it holds many keys, keeping the current ones exact', async () => {
+    const limiter = new MemoryRateLimiter();
+    for (let i = 0; i < 10_000; i++) await limiter.consume({ key: `old-${i}`, limit: 1, windowSeconds: 60, now: start });
+    expect((await limiter.consume({ key: 'kept', limit: 1, windowSeconds: 60, now: start + 60_000 })).allowed).toBe(true);
+    expect((await limiter.consume({ key: 'kept', limit: 1, windowSeconds: 60, now: start + 60_001 })).allowed).toBe(false);
+    // An old key's window ended: it starts afresh.
+    expect((await limiter.consume({ key: 'old-1', limit: 1, windowSeconds: 60, now: start + 60_002 })).allowed).toBe(true);
+  });
+});
+
+describe('consumeRateLimit', () => {
   it('gives each counter an expires_at after its window for the store’s TTL', async () => {
     const store = new SqliteStore(':memory:');
     await consumeRateLimit(store, { key: 'ttl', limit: 5, windowSeconds: 60, now: start });

@@ -58,6 +58,56 @@ export async function consumeRateLimit(store: Store, input: RateLimitInput): Pro
   return { allowed: true, limit: input.limit, remaining: Math.max(0, input.limit - count), resetAt };
 }
 
+/**
+ * The rate limiter the HTTP layer counts merchant API requests with. `storeRateLimiter` keeps the
+ * counters in the Store, shared by every process (every Lambda on AWS); `MemoryRateLimiter` keeps
+ * them in memory, exact for the local runtime's one process and without a store write per request.
+ */
+export interface RateLimiter {
+  consume(input: RateLimitInput): Promise<RateLimitResult>;
+}
+
+/**
+ * `consumeRateLimit` on `store`, as a `RateLimiter`.
+ *
+ * @example const limiter = storeRateLimiter(store);
+ */
+export function storeRateLimiter(store: Store): RateLimiter {
+  return { consume: (input) => consumeRateLimit(store, input) };
+}
+
+/**
+ * Fixed-window counters in this process's memory, with the same rules as `consumeRateLimit`: up to
+ * `limit` requests per window and key, a refused request does not count. For one process only: a
+ * restart starts every window afresh (at most one extra window's worth), and several processes
+ * would each allow `limit`.
+ *
+ * @example const limiter = new MemoryRateLimiter(); await limiter.consume({ key, limit: 100, windowSeconds: 60, now });
+ */
+export class MemoryRateLimiter implements RateLimiter {
+  readonly #windows = new Map<string, { windowStart: number; windowMs: number; count: number }>();
+
+  async consume(input: RateLimitInput): Promise<RateLimitResult> {
+    const windowMs = input.windowSeconds * 1000;
+    const windowStart = Math.floor(input.now / windowMs) * windowMs;
+    const resetAt = windowStart + windowMs;
+    let window = this.#windows.get(input.key);
+    if (!window || window.windowStart !== windowStart || window.windowMs !== windowMs) {
+      if (this.#windows.size >= 10_000) this.#forgetEnded(input.now);
+      window = { windowStart, windowMs, count: 0 };
+      this.#windows.set(input.key, window);
+    }
+    if (window.count >= input.limit) return { allowed: false, limit: input.limit, remaining: 0, resetAt };
+    window.count += 1;
+    return { allowed: true, limit: input.limit, remaining: Math.max(0, input.limit - window.count), resetAt };
+  }
+
+  /** Drops the counters of windows that have ended, so one-off keys do not pile up. */
+  #forgetEnded(now: number): void {
+    for (const [key, window] of this.#windows) if (window.windowStart + window.windowMs <= now) this.#windows.delete(key);
+  }
+}
+
 /** Whole seconds until the window resets (at least 1): the value of a `Retry-After` header. */
 export function retryAfterSeconds(result: RateLimitResult, now: number): number {
   return Math.max(1, Math.ceil((result.resetAt - now) / 1000));

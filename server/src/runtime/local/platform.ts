@@ -4,7 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createApp, webhookDepsOf } from '../../http/app.ts';
 import type { AppEnv } from '../../http/context.ts';
-import { createLocalIdentity, type Identity } from '../../identity/index.ts';
+import { createLocalIdentity, MemoryRateLimiter, type Identity } from '../../identity/index.ts';
 import { systemClock, type Clock } from '../../kernel/clock.ts';
 import { expirePendingTransfers } from '../../ledger/index.ts';
 import { InProcessBus } from '../../platform/bus.ts';
@@ -84,6 +84,8 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     logger: options.logger,
     identity,
     queue,
+    // One process: exact counters in memory, no store write per merchant request.
+    rateLimiter: new MemoryRateLimiter(),
     extend: (app) => {
       app.get('/v1/realtime', realtime.route());
       options.extend?.(app, { identity, bus });
