@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../kernel/errors.ts';
 import { maxSmsLength, type EmailMessage, type Notifier, type SmsMessage } from './notifier.ts';
+import { rejectionOf } from './store-contract.ts';
 
 /** A message as it left the adapter, seen from the outside (the mailbox, or the calls to SES/SNS). */
 export type DeliveredMessage =
@@ -117,13 +118,4 @@ async function expectInvalid(promise: Promise<unknown>, param: string): Promise<
   const error = await rejectionOf(promise);
   expect(error).toBeInstanceOf(AppError);
   expect(error).toMatchObject({ code: 'invalid_request', param });
-}
-
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
 }

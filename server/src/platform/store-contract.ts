@@ -629,7 +629,8 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreUnd
   });
 }
 
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+/** The error `promise` rejects with; fails the test when it resolves. Shared by the contract suites. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
   try {
     await promise;
   } catch (error) {
