@@ -17,6 +17,7 @@ import { auditLedger } from '../ledger/index.ts';
 import { disputeRoutes, installationSecret, merchantRoutes, paymentRoutes, settlementRoutes } from '../payments/index.ts';
 import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/logger.ts';
+import { outboxBacklog } from '../platform/outbox.ts';
 import type { Store } from '../platform/store.ts';
 import type { RequestMetrics } from '../platform/telemetry.ts';
 import { walletRoutes } from '../wallet/index.ts';
@@ -76,6 +77,7 @@ export function isMerchantPath(path: string): boolean {
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const app = createRouter();
   const metrics = deps.metrics ?? new HttpMetrics();
+  metrics.gauge('sluice_outbox_lag_seconds', 'Age of the oldest outbox event not yet handed to the bus; 0 when none waits', async () => (await outboxBacklog(deps.store, deps.clock.now())).lag_seconds);
   const authenticate = requireUser(deps.identity);
   const authenticateMerchant = requireMerchant({ store: deps.store, clock: deps.clock, identity: deps.identity, rateLimiter: deps.rateLimiter ?? storeRateLimiter(deps.store) });
 

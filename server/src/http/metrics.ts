@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AppEnv } from './context.ts';
 import type { RequestMetrics } from '../platform/telemetry.ts';
 import { LiveStats } from './live-stats.ts';
@@ -39,6 +39,22 @@ export class HttpMetrics {
       this.live.record(`${c.req.method} ${route}`, c.res.status, seconds * 1000);
       also?.countRequest(`${c.req.method} ${route}`, c.res.status, seconds * 1000);
     };
+  }
+
+  /**
+   * A gauge read when `/metrics` is scraped (the outbox's lag, say). Registering a name twice
+   * keeps the first: one registry may serve more than one app.
+   */
+  gauge(name: string, help: string, read: () => Promise<number>): void {
+    if (this.registry.getSingleMetric(name)) return;
+    new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      async collect() {
+        this.set(await read());
+      },
+    });
   }
 
   async text(): Promise<string> {

@@ -83,6 +83,23 @@ describe('InProcessBus', () => {
     expect(String(deliveries[0]!.failed[0]!.error)).toMatch(/timed out/);
   });
 
+  it('runs the deliveries of one batch at once, starting them in event order', async () => {
+    // The first event's handler waits for the second's to start: one after the other, it would time out.
+    const bus = new InProcessBus({ handlerTimeoutMs: 1000 });
+    const started: string[] = [];
+    let secondStarted!: () => void;
+    const second = new Promise<void>((resolve) => (secondStarted = resolve));
+    bus.subscribe('waits', { type: ['transfer.created'] }, async (event) => {
+      started.push(String(event.data.n));
+      if (event.data.n === 1) await second;
+      else secondStarted();
+    });
+    const events = [anEvent('transfer.created', { n: 1 }), anEvent('transfer.created', { n: 2 })];
+    const { deliveries } = await bus.publish(events);
+    expect(started).toEqual(['1', '2']);
+    expect(deliveries).toEqual(events.map((event) => ({ eventId: event.id, delivered: ['waits'], failed: [] })));
+  });
+
   it('reports an event nobody subscribes to as delivered to no one', async () => {
     const bus = new InProcessBus();
     const event = anEvent('nobody.cares');

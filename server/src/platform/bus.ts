@@ -71,9 +71,10 @@ interface Subscription {
 }
 
 /**
- * The local bus: runs matching handlers in this process. Events are delivered one after the
- * other; the subscribers of one event run concurrently, each on its own copy of the event so one
- * cannot change what another sees.
+ * The local bus: runs matching handlers in this process. The deliveries of one `publish` run
+ * concurrently, handlers starting in event order; each handler gets its own copy of the event
+ * so one cannot change what another sees. Like EventBridge, it promises no order of completion:
+ * consumers dedupe and do not rely on seeing events in order.
  *
  * @example
  * const bus = new InProcessBus();
@@ -95,8 +96,9 @@ export class InProcessBus implements EventBus {
   }
 
   async publish(events: EventEnvelope[], options: PublishOptions = {}): Promise<PublishResult> {
-    const deliveries: EventDelivery[] = [];
-    for (const event of events) {
+    // Every delivery of the batch runs at once, as EventBridge's targets do: a consumer that
+    // writes to the store waits for a commit, and its writes for the whole batch share one.
+    const pending = events.map(async (event): Promise<EventDelivery> => {
       const skip = new Set(options.skip?.get(event.id) ?? []);
       const targets = [...this.#subscriptions.values()].filter((s) => !skip.has(s.name) && s.matches(event));
       const outcomes = await Promise.all(targets.map((target) => this.#deliver(target, event)));
@@ -106,9 +108,9 @@ export class InProcessBus implements EventBus {
         if (outcome.ok) delivery.delivered.push(target.name);
         else delivery.failed.push({ subscriber: target.name, error: outcome.error });
       });
-      deliveries.push(delivery);
-    }
-    return { deliveries };
+      return delivery;
+    });
+    return { deliveries: await Promise.all(pending) };
   }
 
   async #deliver(subscription: Subscription, event: EventEnvelope): Promise<{ ok: true } | { ok: false; error: unknown }> {

@@ -4,7 +4,7 @@ import { createEvent, type EventEnvelope } from '../kernel/events.ts';
 import { SqliteStore } from '../runtime/local/sqlite-store.ts';
 import { InProcessBus } from './bus.ts';
 import type { Logger } from './logger.ts';
-import { eventKey, outboxPendingPartition, outboxPut } from './outbox.ts';
+import { eventKey, outboxBacklog, outboxPendingPartition, outboxPut } from './outbox.ts';
 import { outboxFailedPartition, OutboxDispatcher, type OutboxDispatcherOptions } from './outbox-dispatcher.ts';
 import type { Store } from './store.ts';
 
@@ -192,6 +192,33 @@ describe('OutboxDispatcher', () => {
     await commitWithEvent(fresh);
     expect(await outbox.dispatchOnce()).toMatchObject({ attempted: 1, dispatched: 1 });
     expect(handled).toEqual([fresh.id]);
+  });
+
+  it('reports its lag: the age of the oldest event not yet delivered, new or waiting for a retry', async () => {
+    expect(await outboxBacklog(store, clock.now())).toEqual({ oldest_pending_at: null, lag_seconds: 0 });
+    let failing = true;
+    bus.subscribe('flaky', { type: ['transfer.created'] }, async () => {
+      if (failing) throw new Error('down');
+    });
+    const first = transferCreated();
+    await commitWithEvent(first);
+    clock.advance(5_000);
+    const second = transferCreated();
+    await commitWithEvent(second);
+    clock.advance(2_500);
+    expect(await outboxBacklog(store, clock.now())).toEqual({ oldest_pending_at: first.time, lag_seconds: 7.5 });
+
+    // Both fail and wait for a retry: the older one still sets the lag, ahead of a newer event.
+    const outbox = dispatcher({ retryDelayMs: () => 60_000 });
+    expect(await outbox.dispatchOnce()).toMatchObject({ retrying: 2 });
+    const third = transferCreated();
+    await commitWithEvent(third);
+    expect(await outboxBacklog(store, clock.now())).toEqual({ oldest_pending_at: first.time, lag_seconds: 7.5 });
+
+    failing = false;
+    clock.advance(60_000);
+    await outbox.drain();
+    expect(await outboxBacklog(store, clock.now())).toEqual({ oldest_pending_at: null, lag_seconds: 0 });
   });
 
   it('does not deliver twice when rounds are requested at the same time', async () => {

@@ -2,18 +2,13 @@ import { isoTime, type Clock } from '../kernel/clock.ts';
 import type { EventEnvelope } from '../kernel/events.ts';
 import type { DeliveryFailure, EventBus } from './bus.ts';
 import { createJsonLogger, type Logger } from './logger.ts';
-import { isOutboxItem, outboxPendingPartition } from './outbox.ts';
+import { isOutboxItem, outboxPendingPartition, outboxRetryPrefix } from './outbox.ts';
 import { isTransactionCanceled, type Item, type Store, type WriteOperation } from './store.ts';
 
 /** The `gsi1` partition of events parked after too many failed attempts. */
 export const outboxFailedPartition = 'OUTBOX#FAILED';
 
-/**
- * Sort-key prefix, inside `OUTBOX#PENDING`, of events waiting for a retry: `~retry#<due ISO
- * time>#<event id>`. `~` sorts after every id, so new events (keyed by their id) and due
- * retries are two cheap range reads, and events backing off never sit in front of new ones.
- */
-const retryPrefix = '~retry#';
+const retryPrefix = outboxRetryPrefix;
 
 export interface OutboxDispatcherOptions {
   store: Store;

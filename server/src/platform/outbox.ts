@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '../kernel/events.ts';
-import type { Item, WriteOperation } from './store.ts';
+import type { Item, Store, WriteOperation } from './store.ts';
 
 /**
  * The outbox: every event is an item written in the same store transaction as the change it
@@ -8,6 +8,13 @@ import type { Item, WriteOperation } from './store.ts';
  * items to the dispatcher Lambda. The item stays as the event's record (`GET /v1/events`).
  */
 export const outboxPendingPartition = 'OUTBOX#PENDING';
+
+/**
+ * Sort-key prefix, inside `OUTBOX#PENDING`, of events waiting for a retry: `~retry#<due ISO
+ * time>#<event id>`. `~` sorts after every id, so new events (keyed by their id) and due
+ * retries are two cheap range reads, and events backing off never sit in front of new ones.
+ */
+export const outboxRetryPrefix = '~retry#';
 
 export function eventKey(eventId: string) {
   return { pk: `EVT#${eventId}`, sk: 'EVT' };
@@ -30,4 +37,33 @@ export function outboxPut(event: EventEnvelope): WriteOperation {
 
 export function isOutboxItem(item: Item): item is Item & { kind: 'event'; event: EventEnvelope } {
   return item.kind === 'event' && typeof item.event === 'object' && item.event !== null;
+}
+
+/** How far the outbox is behind: its oldest event not yet handed to the bus. */
+export interface OutboxBacklog {
+  /** When that event was created; null when nothing is waiting. */
+  oldest_pending_at: string | null;
+  /** Its age in seconds at `now`; 0 when nothing is waiting. */
+  lag_seconds: number;
+}
+
+/**
+ * The outbox's lag, from two one-item reads of the pending partition: the oldest new event and
+ * the oldest one waiting for a retry (those sort after every new one). A dispatcher keeping up
+ * holds it near zero; a growing lag means events are produced faster than they are delivered.
+ *
+ * @example const { lag_seconds } = await outboxBacklog(store, clock.now());
+ */
+export async function outboxBacklog(store: Store, now: number): Promise<OutboxBacklog> {
+  const [fresh, retrying] = await Promise.all([
+    store.query({ index: 'gsi1', partition: outboxPendingPartition, sort: { op: '<', value: outboxRetryPrefix }, limit: 1 }),
+    store.query({ index: 'gsi1', partition: outboxPendingPartition, sort: { op: 'begins_with', value: outboxRetryPrefix }, limit: 1 }),
+  ]);
+  const times = [...fresh.items, ...retrying.items]
+    .filter(isOutboxItem)
+    .map((item) => Date.parse(item.event.time))
+    .filter((time) => Number.isFinite(time));
+  if (times.length === 0) return { oldest_pending_at: null, lag_seconds: 0 };
+  const oldest = Math.min(...times);
+  return { oldest_pending_at: new Date(oldest).toISOString(), lag_seconds: Math.max(0, (now - oldest) / 1000) };
 }

@@ -40,6 +40,7 @@ describe('webhook delivery', () => {
     const result = await bus.publish([event]);
     expect(result.deliveries[0]!.failed).toEqual([]);
     await bus.publish([event]); // at-least-once: a redelivered event fans out once
+    await bus.publish([event, event]); // even twice in one batch, whose deliveries run at once
     await queue.drain();
 
     expect(receiver.received).toHaveLength(1);

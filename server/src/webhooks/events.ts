@@ -3,7 +3,7 @@ import { isoTime } from '../kernel/clock.ts';
 import type { EventEnvelope } from '../kernel/events.ts';
 import { newId } from '../kernel/ids.ts';
 import type { EventBus } from '../platform/bus.ts';
-import { applyOnce } from '../platform/consumer-dedupe.ts';
+import { isDuplicateDelivery } from '../platform/consumer-dedupe.ts';
 import type { Item, WriteOperation } from '../platform/store.ts';
 import { findEndpoint, subscribesTo, type EndpointItem, type WebhookDeps } from './endpoints.ts';
 import { deliveryQueueName, keys, maxEndpointsPerMerchant, testEventType, type DeliveryAttempt, type DeliveryStatus, type DeliveryView, type PublicEvent } from './model.ts';
@@ -58,6 +58,8 @@ function eventPut(merchantId: string, event: PublicEvent): WriteOperation {
       merchant: merchantId,
       event: event as never,
     },
+    // One record per event id: this condition is also the fan-out's dedupe.
+    condition: { attributeNotExists: 'pk' },
   };
 }
 
@@ -97,8 +99,9 @@ async function merchantEndpoints(deps: WebhookDeps, merchantId: string): Promise
 
 /**
  * Subscribes the fan-out: every event naming a `merchant` is recorded in that merchant's event
- * list and gets one delivery per enabled endpoint subscribed to its type. The records and the
- * queue messages commit with a dedupe record, so a redelivered event fans out once.
+ * list and gets one delivery per enabled endpoint subscribed to its type. The event's record,
+ * created only if absent, is the dedupe: it commits with the deliveries and their queue
+ * messages, so a redelivered event fans out once.
  *
  * @example
  * subscribeWebhooks(bus, { store, clock, logger, queue: storeQueue, allowPrivate: 'loopback' });
@@ -115,8 +118,14 @@ export async function fanOut(deps: WebhookDeps, envelope: EventEnvelope): Promis
   const now = deps.clock.now();
   const event = publicEvent(envelope);
   const targets = (await merchantEndpoints(deps, merchantId)).filter((endpoint) => endpoint.status === 'enabled' && subscribesTo(endpoint, event.type));
-  const effect = [eventPut(merchantId, event), ...targets.flatMap((endpoint) => deliveryWrites(deps, merchantId, event.id, endpoint.id, now).operations)];
-  return applyOnce(deps.store, { consumer: fanOutSubscription, eventId: event.id, effect, now });
+  // The event's record goes first and only once: a redelivered event finds it and changes nothing.
+  try {
+    await deps.store.transact([eventPut(merchantId, event), ...targets.flatMap((endpoint) => deliveryWrites(deps, merchantId, event.id, endpoint.id, now).operations)]);
+    return 'applied';
+  } catch (error) {
+    if (isDuplicateDelivery(error, 0)) return 'duplicate';
+    throw error;
+  }
 }
 
 function eventNotFound(id: string): AppError {

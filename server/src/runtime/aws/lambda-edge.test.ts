@@ -619,8 +619,8 @@ describe('the Lambda edge on DynamoDB Local', () => {
     const bad = sqsRecord(queueArn, '{"detail":{"id":"evt_x"}}');
     const response = await as(fanOut, () => eventConsumer.handler({ Records: [good[0]!, bad, good[1]!] }));
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: bad.messageId }]);
-    // The fan-out's own dedupe record: written once, so the event fanned out once.
-    expect(await fanOut.store.get({ pk: `DEDUPE#webhooks.fan-out#${event.id}`, sk: 'DEDUPE' })).toMatchObject({ event_id: event.id });
+    // The merchant's record of the event, which is also the fan-out's dedupe: written once.
+    expect(await fanOut.store.get({ pk: `WHEVT#${event.id}`, sk: 'WHEVT' })).toMatchObject({ kind: 'webhook_event', merchant: 'mer_unknown', event: { id: event.id } });
   });
 
   it('answers over the HTTP edge with the app\'s errors and Request-Id', async () => {

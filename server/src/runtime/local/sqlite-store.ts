@@ -148,6 +148,11 @@ export class SqliteStore implements Store {
     if (this.#isClosed) throw new Error('the store is closed');
     return new Promise<void>((resolve, reject) => {
       this.#queue.push({ operations, resolve, reject });
+      // An idle writer thread starts on this transaction at once; while it is busy, what arrives
+      // is gathered until the end of this turn of the event loop (and it takes every batch
+      // waiting when it comes round). Waiting for the turn's end when it is idle would leave it
+      // idle while the main thread works, and then the main thread idle while it commits.
+      if (this.#worker && this.#inFlight.size === 0) return this.#flush();
       if (!this.#isFlushScheduled) {
         this.#isFlushScheduled = true;
         setImmediate(() => {

@@ -25,6 +25,11 @@ const maxItemBytes = 400 * 1024;
  */
 export function openSqlite(path: string): DatabaseSync {
   const db = new DatabaseSync(path);
+  // 2 KB pages (for a new file; an existing one keeps its own): a commit writes every page it
+  // dirtied to the WAL, and items land in scattered index pages, so smaller pages write less.
+  // Replaying a payments workload's batches took ~25% less writer time than with 4 KB pages;
+  // 2 KB rather than 1 KB keeps the ~1 KB event and payment items off overflow pages.
+  db.exec('PRAGMA page_size = 2048');
   if (path !== ':memory:') {
     db.exec('PRAGMA journal_mode = WAL');
     // FULL: a transaction acknowledged to a client survives power loss, not only a crash.
