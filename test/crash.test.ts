@@ -1,6 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
 import {
   audit,
+  call,
   getTransfer,
   makeTempDir,
   mapLimit,
@@ -108,6 +109,18 @@ it('keeps every acknowledged transfer across a SIGKILL mid-load', { timeout: 120
   expect(total).toBe((users.length + 1) * options.signupBonus);
   const report = await audit(second.url, admin.token);
   expect(report.balanced, JSON.stringify(report)).toBe(true);
+
+  // The killed server's lock was taken over; a second server on the running one's dir is refused.
+  const refusal = await startServer({ ...options, readyTimeoutMs: 30_000 }).then(
+    (third) => {
+      servers.push(third);
+      throw new Error('a second server started on a data dir in use');
+    },
+    (error: unknown) => String(error),
+  );
+  expect(refusal).toContain('exited (1)');
+  expect(refusal).toContain(`Sluice cannot start: the data dir ${options.dataDir} is in use by process ${second.pid}`);
+  expect((await call(second.url, 'GET', '/health')).status).toBe(200);
   for (const currency of report.currencies) {
     expect(currency.debits_posted).toBe(currency.credits_posted);
     expect(currency.overdrawn_accounts).toEqual([]);

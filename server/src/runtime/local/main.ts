@@ -7,6 +7,7 @@ import { parsePrivateAddressPolicy } from '../../webhooks/index.ts';
 import { buildDashboardIfStale } from './build-dashboard.ts';
 import { mountDashboard } from './dashboard.ts';
 import { createLocalPlatform } from './platform.ts';
+import { DataDirInUseError } from './data-dir-lock.ts';
 import { createRealtimeServer } from './realtime.ts';
 import { seedDemoData, demoEmails } from './seed.ts';
 
@@ -59,6 +60,11 @@ const platform = await createLocalPlatform({
   extend: (app) => mountDashboard(app, { distDir: join(repoRoot, 'web', 'dist') }),
   config: { adminEmails, webhookAllowPrivate, ...(signupBonus !== undefined && Number.isSafeInteger(signupBonus) ? { signupBonus } : {}) },
   logger,
+}).catch((error: unknown) => {
+  // A second server on the same data dir: say so plainly, without a stack trace.
+  if (!(error instanceof DataDirInUseError)) throw error;
+  process.stderr.write(`\n  Sluice cannot start: ${error.message}\n\n`);
+  process.exit(1);
 });
 
 const seeded = values['no-seed'] ? undefined : await seedDemoData(platform.store, platform.identity, {

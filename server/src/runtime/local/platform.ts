@@ -23,6 +23,7 @@ import { CronScheduler } from './cron-scheduler.ts';
 import { runSettlementWorkflow } from './settlement-workflow.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import { StoreQueue } from './store-queue.ts';
+import { lockDataDir } from './data-dir-lock.ts';
 
 export interface LocalPlatformOptions {
   dataDir: string;
@@ -144,7 +145,28 @@ async function openStore(options: LocalPlatformOptions): Promise<Store> {
     return new DynamoStore({ client, tableName });
   }
   mkdirSync(options.dataDir, { recursive: true });
-  return new SqliteStore(join(options.dataDir, 'sluice.db'), { writer: options.sqliteWriter ?? 'worker' });
+  // One process per data dir: the store's read cache and the in-memory rate limits rely on it.
+  const release = lockDataDir(options.dataDir);
+  let store: SqliteStore;
+  try {
+    store = new SqliteStore(join(options.dataDir, 'sluice.db'), { writer: options.sqliteWriter ?? 'worker' });
+  } catch (error) {
+    release();
+    throw error;
+  }
+  return {
+    get: (key) => store.get(key),
+    query: (query) => store.query(query),
+    transact: (operations) => store.transact(operations),
+    consistentIndexes: store.consistentIndexes,
+    async close() {
+      try {
+        await store.close();
+      } finally {
+        release();
+      }
+    },
+  };
 }
 
 /** A store that calls `onCommit` after each transaction that wrote an outbox event. */

@@ -66,4 +66,36 @@ describe('SqliteStore on a file', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('reads through its cache: the value committed before, never one another caller changed, never one overwritten', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-sqlite-'));
+    const store = new SqliteStore(join(dir, 'store.db'), { writer: 'worker', readCacheItems: 2 });
+    try {
+      const key = { pk: 'K', sk: 'K' };
+      await store.transact([{ type: 'put', item: { ...key, n: 1, tags: ['a'] } }]);
+      const first = (await store.get(key))!;
+      (first.tags as string[]).push('changed by a caller');
+      first.n = 99;
+      expect(await store.get(key)).toEqual({ ...key, n: 1, tags: ['a'] });
+
+      // While a write is in flight, reads see what was committed; once it resolves, the new value.
+      const writing = store.transact([{ type: 'update', key, add: { n: 1 } }]);
+      expect((await store.get(key))?.n).toBe(1);
+      await writing;
+      expect((await store.get(key))?.n).toBe(2);
+
+      // A refused write leaves the value; a delete removes it.
+      await expect(store.transact([{ type: 'update', key, add: { n: 1 }, condition: { compare: ['n', '>', 5] } }])).rejects.toSatisfy(isTransactionCanceled);
+      expect((await store.get(key))?.n).toBe(2);
+      await store.transact([{ type: 'delete', key }]);
+      expect(await store.get(key)).toBeUndefined();
+
+      // Beyond its size the oldest entries go; every item still reads from SQLite.
+      await store.transact([1, 2, 3, 4].map((n) => ({ type: 'put' as const, item: { pk: `P${n}`, sk: 'P', n } })));
+      for (const n of [1, 2, 3, 4, 1, 2]) expect((await store.get({ pk: `P${n}`, sk: 'P' }))?.n).toBe(n);
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

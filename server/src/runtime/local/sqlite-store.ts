@@ -24,6 +24,8 @@ export interface SqliteStoreOptions {
    * on the next batch (what `npm start` uses). Ignored for `:memory:`, which one connection owns.
    */
   writer?: 'inline' | 'worker';
+  /** Items kept in the read cache (see `SqliteStore`); 0 turns it off. Default 20,000. */
+  readCacheItems?: number;
 }
 
 interface Pending {
@@ -43,6 +45,12 @@ interface Pending {
  * its outcome only after that COMMIT. Batches are applied in the order they were made, so the
  * serial order is the order of the calls. Reads run on the caller's thread and see every
  * transaction whose promise has resolved.
+ *
+ * Read cache: `get` keeps the JSON of the items it read (API keys, merchants and the like are
+ * read on every request and rarely change). Every key a batch wrote is dropped from it once the
+ * batch has committed, before any caller hears of the commit, so a `get` never returns less than
+ * SQLite would. It assumes this store is the only writer of the file, as in the local runtime,
+ * which holds the data dir for one process (`lockDataDir`).
  */
 export class SqliteStore implements Store {
   /** Indexes are SQLite indexes, updated in the writing transaction. */
@@ -60,11 +68,15 @@ export class SqliteStore implements Store {
   #failure: Error | undefined;
   #isClosed = false;
   #idle: Array<() => void> = [];
+  /** JSON of items read, by `pk\0sk`; insertion order is the eviction order. */
+  readonly #cache = new Map<string, string>();
+  readonly #cacheLimit: number;
 
   /** `path` is a file, or `:memory:` for tests. */
   constructor(path: string, options: SqliteStoreOptions = {}) {
     this.#db = openSqlite(path);
     this.#getStatement = this.#db.prepare('SELECT data FROM items WHERE pk = ? AND sk = ?');
+    this.#cacheLimit = options.readCacheItems ?? 20_000;
     if (options.writer === 'worker' && path !== ':memory:') {
       this.#worker = new Worker(new URL('./sqlite-writer-worker.ts', import.meta.url), { workerData: { path } });
       this.#worker.unref();
@@ -185,6 +197,7 @@ export class SqliteStore implements Store {
       for (const pending of batch) pending.reject(error);
       return this.#notifyIdle();
     }
+    this.#forget(batch);
     settle(batch, outcomes);
     this.#notifyIdle();
   }
@@ -195,6 +208,8 @@ export class SqliteStore implements Store {
     if (!batch) return;
     this.#inFlight.delete(response.id);
     if (this.#inFlight.size === 0) this.#worker!.unref();
+    // Whatever the outcome, the batch may have changed these items.
+    this.#forget(batch);
     if ('error' in response) {
       const error = new Error(response.error);
       for (const pending of batch) pending.reject(error);
@@ -208,6 +223,8 @@ export class SqliteStore implements Store {
   #fail(error: Error): void {
     if (this.#failure || this.#isClosed) return;
     this.#failure = error;
+    // Batches in flight may or may not have committed.
+    this.#cache.clear();
     for (const pending of [...[...this.#inFlight.values()].flat(), ...this.#queue]) pending.reject(error);
     this.#inFlight.clear();
     this.#queue = [];
@@ -249,8 +266,29 @@ export class SqliteStore implements Store {
   }
 
   #read(key: ItemKey): Item | undefined {
-    const row = this.#getStatement.get(key.pk, key.sk) as { data: string } | undefined;
-    return row ? (JSON.parse(row.data) as Item) : undefined;
+    const id = `${key.pk}\u0000${key.sk}`;
+    let data = this.#cache.get(id);
+    if (data === undefined) {
+      data = (this.#getStatement.get(key.pk, key.sk) as { data: string } | undefined)?.data;
+      if (data === undefined) return undefined;
+      if (this.#cacheLimit > 0) {
+        if (this.#cache.size >= this.#cacheLimit) this.#cache.delete(this.#cache.keys().next().value!);
+        this.#cache.set(id, data);
+      }
+    }
+    // Parsed for each caller: nobody can change what another one reads.
+    return JSON.parse(data) as Item;
+  }
+
+  /** Drops from the read cache every item `batch` wrote (called once it has committed, or failed). */
+  #forget(batch: Pending[]): void {
+    if (this.#cache.size === 0) return;
+    for (const { operations } of batch) {
+      for (const operation of operations) {
+        const key = operation.type === 'put' ? operation.item : operation.key;
+        this.#cache.delete(`${key.pk}\u0000${key.sk}`);
+      }
+    }
   }
 }
 
