@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUp, startServer, type ServerProcess } from '../server-process.ts';
-import { desktop, ensureDashboardBuilt, launchChromium, shoot } from './browser.ts';
+import { desktop, ensureDashboardBuilt, launchChromium, phone, shoot } from './browser.ts';
 
 /**
  * The wallet dashboard end to end: the real server process (what `npm start` runs: SQLite,
@@ -166,6 +166,16 @@ describe('wallet dashboard', () => {
     await adminPage.getByRole('cell', { name: alice.email }).waitFor();
     await adminPage.getByRole('cell', { name: bob.email }).waitFor();
     await shoot(adminPage, 'users');
+
+    // At phone width every one of the admin's eight links is on screen, none scrolled out of view.
+    await adminPage.setViewportSize(phone);
+    const links = adminPage.getByRole('navigation', { name: 'Main' }).getByRole('link');
+    expect(await links.count()).toBe(8);
+    for (const link of await links.all()) {
+      const box = (await link.boundingBox())!;
+      expect(box.x, await link.innerText()).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width, await link.innerText()).toBeLessThanOrEqual(phone.width);
+    }
   });
 
   it('signs out', async () => {

@@ -54,7 +54,7 @@ describe('webhook delivery', () => {
     expect((await call('GET', `/v1/events/${event.id}`)).body.id).toBe(event.id);
     const deliveries = await call('GET', `/v1/events/${event.id}/deliveries`);
     expect(deliveries.body.data).toHaveLength(1);
-    expect(deliveries.body.data[0]).toMatchObject({ endpoint: endpoint.id, status: 'succeeded', attempt_count: 1 });
+    expect(deliveries.body.data[0]).toMatchObject({ event: event.id, event_type: 'payment.captured', endpoint: endpoint.id, status: 'succeeded', attempt_count: 1 });
     expect(deliveries.body.data[0].attempts[0]).toMatchObject({ attempt: 1, url: receiver.url, response_status: 200, response_body: 'ok', error: null });
   });
 
@@ -173,6 +173,7 @@ describe('webhook delivery', () => {
     receiver.secrets.push(endpoint.secret, other.secret);
     const sent = await call('POST', `/v1/webhook-endpoints/${endpoint.id}/test`);
     expect(sent.status).toBe(202);
+    expect(sent.body.delivery).toMatchObject({ event: sent.body.event.id, event_type: 'test.webhook', endpoint: endpoint.id, status: 'pending' });
     await queue.drain();
     expect(receiver.received).toHaveLength(1);
     expect(JSON.parse(receiver.received[0]!.body)).toMatchObject({ type: 'test.webhook', id: sent.body.event.id });

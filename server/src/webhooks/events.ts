@@ -21,6 +21,8 @@ export interface DeliveryItem extends Item {
   kind: 'webhook_delivery';
   id: string;
   event_id: string;
+  /** Absent on deliveries recorded before it was kept. */
+  event_type?: string;
   endpoint_id: string;
   merchant: string;
   status: DeliveryStatus;
@@ -64,8 +66,9 @@ function eventPut(merchantId: string, event: PublicEvent): WriteOperation {
 }
 
 /** A delivery record and its queue message: both or neither. */
-function deliveryWrites(deps: WebhookDeps, merchantId: string, eventId: string, endpointId: string, now: number): { id: string; operations: WriteOperation[] } {
+function deliveryWrites(deps: WebhookDeps, merchantId: string, event: Pick<PublicEvent, 'id' | 'type'>, endpointId: string, now: number): { id: string; operations: WriteOperation[] } {
   const id = newId('delivery', now);
+  const eventId = event.id;
   const item: DeliveryItem = {
     ...keys.delivery(id),
     gsi1pk: keys.eventDeliveries(eventId),
@@ -75,6 +78,7 @@ function deliveryWrites(deps: WebhookDeps, merchantId: string, eventId: string, 
     kind: 'webhook_delivery',
     id,
     event_id: eventId,
+    event_type: event.type,
     endpoint_id: endpointId,
     merchant: merchantId,
     status: 'pending',
@@ -120,7 +124,7 @@ export async function fanOut(deps: WebhookDeps, envelope: EventEnvelope): Promis
   const targets = (await merchantEndpoints(deps, merchantId)).filter((endpoint) => endpoint.status === 'enabled' && subscribesTo(endpoint, event.type));
   // The event's record goes first and only once: a redelivered event finds it and changes nothing.
   try {
-    await deps.store.transact([eventPut(merchantId, event), ...targets.flatMap((endpoint) => deliveryWrites(deps, merchantId, event.id, endpoint.id, now).operations)]);
+    await deps.store.transact([eventPut(merchantId, event), ...targets.flatMap((endpoint) => deliveryWrites(deps, merchantId, event, endpoint.id, now).operations)]);
     return 'applied';
   } catch (error) {
     if (isDuplicateDelivery(error, 0)) return 'duplicate';
@@ -160,6 +164,7 @@ export function deliveryView(item: DeliveryItem): DeliveryView {
     id: item.id,
     object: 'webhook_delivery',
     event: item.event_id,
+    event_type: item.event_type ?? null,
     endpoint: item.endpoint_id,
     status: item.status,
     attempt_count: item.attempt_count,
@@ -207,7 +212,7 @@ export async function redeliverEvent(deps: WebhookDeps, merchantId: string, even
   const targets = endpointId
     ? [await findEndpoint(deps, merchantId, endpointId)]
     : (await merchantEndpoints(deps, merchantId)).filter((endpoint) => endpoint.status === 'enabled' && subscribesTo(endpoint, event.event.type));
-  return createDeliveries(deps, merchantId, event.event.id, targets, []);
+  return createDeliveries(deps, merchantId, event.event, targets, []);
 }
 
 /** Sends a `test.webhook` event to this endpoint only; it is listed with the merchant's events. */
@@ -222,19 +227,20 @@ export async function sendTestEvent(deps: WebhookDeps, merchantId: string, endpo
     livemode: false,
     data: { object: { id: endpoint.id, object: 'webhook_endpoint', url: endpoint.url } },
   };
-  const [delivery] = await createDeliveries(deps, merchantId, event.id, [endpoint], [eventPut(merchantId, event)]);
+  const [delivery] = await createDeliveries(deps, merchantId, event, [endpoint], [eventPut(merchantId, event)]);
   return { event, delivery: delivery! };
 }
 
-async function createDeliveries(deps: WebhookDeps, merchantId: string, eventId: string, targets: EndpointItem[], extra: WriteOperation[]): Promise<DeliveryView[]> {
+async function createDeliveries(deps: WebhookDeps, merchantId: string, event: Pick<PublicEvent, 'id' | 'type'>, targets: EndpointItem[], extra: WriteOperation[]): Promise<DeliveryView[]> {
   if (targets.length === 0) return [];
   const now = deps.clock.now();
-  const created = targets.map((endpoint) => ({ endpoint, ...deliveryWrites(deps, merchantId, eventId, endpoint.id, now) }));
+  const created = targets.map((endpoint) => ({ endpoint, ...deliveryWrites(deps, merchantId, event, endpoint.id, now) }));
   await deps.store.transact([...extra, ...created.flatMap((c) => c.operations)]);
   return created.map((c) => ({
     id: c.id,
     object: 'webhook_delivery' as const,
-    event: eventId,
+    event: event.id,
+    event_type: event.type,
     endpoint: c.endpoint.id,
     status: 'pending' as const,
     attempt_count: 0,

@@ -107,6 +107,7 @@ export const deliverySchema = z
     id: z.string().openapi({ example: 'del_01JD3S8Q4X9Z2K7M5N6P8R0T1V' }),
     object: z.literal('webhook_delivery'),
     event: z.string(),
+    event_type: z.string().nullable().openapi({ example: 'payment.captured', description: 'The event\'s type; null on deliveries recorded before it was kept' }),
     endpoint: z.string(),
     status: z.enum(deliveryStatuses),
     attempt_count: z.number().int(),

@@ -50,6 +50,7 @@ export interface Delivery {
   id: string;
   object: 'webhook_delivery';
   event: string;
+  event_type: string | null;
   endpoint: string;
   status: 'pending' | 'succeeded' | 'dead';
   attempt_count: number;

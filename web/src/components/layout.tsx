@@ -42,7 +42,8 @@ export function Layout() {
               Sign out
             </Button>
           </div>
-          <nav aria-label="Main" className="-mx-1 flex w-full gap-1 overflow-x-auto">
+          {/* Wraps rather than scrolls: at phone width a scrolled-off link looks like no link at all. */}
+          <nav aria-label="Main" className="-mx-1 flex w-full flex-wrap gap-1">
             {nav.map((link) => (
               <NavLink
                 key={link.to}

@@ -127,7 +127,7 @@ export function WebhookEndpointPage() {
 
 function DeliveryRow({ delivery, event, action }: { delivery: Delivery; event: SluiceEvent | undefined; action?: ReactNode }) {
   const last = delivery.attempts.at(-1);
-  const eventType = event?.type;
+  const eventType = delivery.event_type ?? event?.type;
   return (
     <li data-testid="delivery" className="rounded-lg border border-border bg-card px-4 py-3">
       <div className="flex flex-wrap items-center gap-2">
