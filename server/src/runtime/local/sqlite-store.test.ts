@@ -38,9 +38,9 @@ describe('SqliteStore on a file', () => {
     }
   });
 
-  it('with the writer thread, applies transactions of many batches in call order, each condition seeing the ones before', async () => {
+  it.each([16, 3])('with the writer thread (commit groups of %i), applies transactions of many batches in call order, each condition seeing the ones before', async (commitGroup) => {
     const dir = await mkdtemp(join(tmpdir(), 'sluice-sqlite-'));
-    const store = new SqliteStore(join(dir, 'store.db'), { writer: 'worker' });
+    const store = new SqliteStore(join(dir, 'store.db'), { writer: 'worker', commitGroup });
     try {
       await store.transact([{ type: 'put', item: { pk: 'C', sk: 'C', n: 0 } }]);
       // 300 guarded increments over 30 turns of the event loop, none awaited before the next is

@@ -14,7 +14,7 @@ import {
   type WriteOperation,
 } from '../../platform/store.ts';
 import { tableSchema } from '../../platform/table-schema.ts';
-import type { WriterRequest, WriterResponse } from './sqlite-writer-worker.ts';
+import type { WriterData, WriterRequest, WriterResponse } from './sqlite-writer-worker.ts';
 import { openSqlite, SqliteWriter, toError, type TransactionOutcome } from './sqlite-writer.ts';
 
 export interface SqliteStoreOptions {
@@ -26,6 +26,13 @@ export interface SqliteStoreOptions {
   writer?: 'inline' | 'worker';
   /** Items kept in the read cache (see `SqliteStore`); 0 turns it off. Default 20,000. */
   readCacheItems?: number;
+  /**
+   * With the writer thread: the transactions it commits together, at most (a batch posted whole
+   * may hold more). Default 16. Smaller groups commit more often, so the main thread gets the
+   * first answers back while the writer commits the next group, instead of both taking turns
+   * over one large group: in process, 16 gave ~1.4× the payment cycles/s of unbounded groups.
+   */
+  commitGroup?: number;
 }
 
 interface Pending {
@@ -71,6 +78,7 @@ export class SqliteStore implements Store {
   /** JSON of items read, by `pk\0sk`; insertion order is the eviction order. */
   readonly #cache = new Map<string, string>();
   readonly #cacheLimit: number;
+  #commitGroup = Infinity;
 
   /** `path` is a file, or `:memory:` for tests. */
   constructor(path: string, options: SqliteStoreOptions = {}) {
@@ -78,7 +86,8 @@ export class SqliteStore implements Store {
     this.#getStatement = this.#db.prepare('SELECT data FROM items WHERE pk = ? AND sk = ?');
     this.#cacheLimit = options.readCacheItems ?? 20_000;
     if (options.writer === 'worker' && path !== ':memory:') {
-      this.#worker = new Worker(new URL('./sqlite-writer-worker.ts', import.meta.url), { workerData: { path } });
+      this.#commitGroup = options.commitGroup ?? 16;
+      this.#worker = new Worker(new URL('./sqlite-writer-worker.ts', import.meta.url), { workerData: { path, commitGroup: this.#commitGroup } satisfies WriterData });
       this.#worker.unref();
       this.#worker.on('message', (response: WriterResponse) => this.#onResponse(response));
       this.#worker.on('error', (error) => this.#fail(error));
@@ -161,10 +170,11 @@ export class SqliteStore implements Store {
     return new Promise<void>((resolve, reject) => {
       this.#queue.push({ operations, resolve, reject });
       // An idle writer thread starts on this transaction at once; while it is busy, what arrives
-      // is gathered until the end of this turn of the event loop (and it takes every batch
-      // waiting when it comes round). Waiting for the turn's end when it is idle would leave it
-      // idle while the main thread works, and then the main thread idle while it commits.
-      if (this.#worker && this.#inFlight.size === 0) return this.#flush();
+      // is gathered until the end of this turn of the event loop, or until a commit group's
+      // worth is waiting (it takes up to a group of the batches waiting when it comes round).
+      // Waiting for the turn's end when it is idle would leave it idle while the main thread
+      // works, and then the main thread idle while it commits.
+      if (this.#worker && (this.#inFlight.size === 0 || this.#queue.length >= this.#commitGroup)) return this.#flush();
       if (!this.#isFlushScheduled) {
         this.#isFlushScheduled = true;
         setImmediate(() => {

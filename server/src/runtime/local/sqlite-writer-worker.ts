@@ -14,18 +14,32 @@ export type WriterResponse =
   | { type: 'batch'; id: number; error: string }
   | { type: 'closed' };
 
+export interface WriterData {
+  path: string;
+  /** Stop gathering waiting batches once this many transactions are in hand. */
+  commitGroup: number;
+}
+
 const port = parentPort!;
-const db = openSqlite((workerData as { path: string }).path);
+const { path, commitGroup } = workerData as WriterData;
+const db = openSqlite(path);
 const writer = new SqliteWriter(db);
 
 /**
- * Every batch waiting when the writer comes round is committed together: the batches the main
- * thread posted while the previous COMMIT ran share one COMMIT (and one fsync). Answers go out
- * per batch, in the order the batches came.
+ * The batches waiting when the writer comes round are committed together, up to a commit
+ * group's worth of transactions: the batches the main thread posted while the previous COMMIT
+ * ran share one COMMIT (and one fsync). The rest wait for the next round, in order. Answers go
+ * out per batch, in the order the batches came.
  */
 port.on('message', (first: WriterRequest) => {
   const requests = [first];
-  for (let next = receiveMessageOnPort(port); next; next = receiveMessageOnPort(port)) requests.push(next.message as WriterRequest);
+  let transactions = first.type === 'batch' ? first.batch.length : 0;
+  while (transactions < commitGroup) {
+    const next = receiveMessageOnPort(port)?.message as WriterRequest | undefined;
+    if (!next) break;
+    requests.push(next);
+    if (next.type === 'batch') transactions += next.batch.length;
+  }
   const batches = requests.filter((request) => request.type === 'batch');
   if (batches.length > 0) {
     try {
