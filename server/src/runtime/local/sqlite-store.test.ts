@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { runStoreContract } from '../../platform/store-contract.ts';
 import { isTransactionCanceled } from '../../platform/store.ts';
@@ -94,6 +95,37 @@ describe('SqliteStore on a file', () => {
       await store.transact([1, 2, 3, 4].map((n) => ({ type: 'put' as const, item: { pk: `P${n}`, sk: 'P', n } })));
       for (const n of [1, 2, 3, 4, 1, 2]) expect((await store.get({ pk: `P${n}`, sk: 'P' }))?.n).toBe(n);
     } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('never serves a cached item older than what SQLite already shows, while the writer thread\'s answer is on its way', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-sqlite-'));
+    const path = join(dir, 'store.db');
+    const store = new SqliteStore(path, { writer: 'worker' });
+    const observer = new DatabaseSync(path, { readOnly: true });
+    try {
+      const a = { pk: 'A', sk: 'A' };
+      const b = { pk: 'B', sk: 'B' };
+      await store.transact([{ type: 'put', item: { ...a, n: 1 } }, { type: 'put', item: { ...b, n: 1 } }]);
+      expect((await store.get(a))?.n).toBe(1); // cached
+
+      // One transaction moves both to 2. Without yielding to the event loop (so the writer's
+      // answer cannot be handled), wait until another connection sees the commit on disk.
+      const writing = store.transact([{ type: 'update', key: a, add: { n: 1 } }, { type: 'update', key: b, add: { n: 1 } }]);
+      const read = observer.prepare('SELECT data FROM items WHERE pk = ? AND sk = ?');
+      const deadline = Date.now() + 10_000;
+      while (JSON.parse((read.get('B', 'B') as { data: string }).data).n !== 2) {
+        if (Date.now() > deadline) throw new Error('the writer thread did not commit within 10 s');
+      }
+      // B is read from SQLite (2); A must not come from the cache (1): both or neither.
+      const [readA, readB] = [store.get(a), store.get(b)];
+      expect([(await readA)?.n, (await readB)?.n]).toEqual([2, 2]);
+      await writing;
+      expect((await store.get(a))?.n).toBe(2);
+    } finally {
+      observer.close();
       await store.close();
       await rm(dir, { recursive: true, force: true });
     }

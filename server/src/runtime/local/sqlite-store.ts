@@ -54,10 +54,12 @@ interface Pending {
  * transaction whose promise has resolved.
  *
  * Read cache: `get` keeps the JSON of the items it read (API keys, merchants and the like are
- * read on every request and rarely change). Every key a batch wrote is dropped from it once the
- * batch has committed, before any caller hears of the commit, so a `get` never returns less than
- * SQLite would. It assumes this store is the only writer of the file, as in the local runtime,
- * which holds the data dir for one process (`lockDataDir`).
+ * read on every request and rarely change). An item that a batch on the writer thread may be
+ * changing is read from SQLite, never from the cache: the writer may have committed it already,
+ * and a cached copy would then be older than what SQLite shows for the batch's other items.
+ * Once the batch's answer is in, its items leave the cache. So a `get` returns what SQLite
+ * would. It assumes this store is the only writer of the file, as in the local runtime, which
+ * holds the data dir for one process (`lockDataDir`).
  */
 export class SqliteStore implements Store {
   /** Indexes are SQLite indexes, updated in the writing transaction. */
@@ -77,6 +79,8 @@ export class SqliteStore implements Store {
   #idle: Array<() => void> = [];
   /** JSON of items read, by `pk\0sk`; insertion order is the eviction order. */
   readonly #cache = new Map<string, string>();
+  /** Items written by batches posted to the writer thread and not answered yet: how many each. */
+  readonly #writing = new Map<string, number>();
   readonly #cacheLimit: number;
   #commitGroup = Infinity;
 
@@ -196,6 +200,12 @@ export class SqliteStore implements Store {
     if (this.#worker) {
       const id = ++this.#batchId;
       this.#inFlight.set(id, batch);
+      for (const { operations } of batch) {
+        for (const operation of operations) {
+          const key = cacheKey(operation.type === 'put' ? operation.item : operation.key);
+          this.#writing.set(key, (this.#writing.get(key) ?? 0) + 1);
+        }
+      }
       this.#worker.ref();
       this.#worker.postMessage({ type: 'batch', id, batch: batch.map((p) => p.operations) } satisfies WriterRequest);
       return;
@@ -207,7 +217,7 @@ export class SqliteStore implements Store {
       for (const pending of batch) pending.reject(error);
       return this.#notifyIdle();
     }
-    this.#forget(batch);
+    this.#forget(batch, false);
     settle(batch, outcomes);
     this.#notifyIdle();
   }
@@ -219,7 +229,7 @@ export class SqliteStore implements Store {
     this.#inFlight.delete(response.id);
     if (this.#inFlight.size === 0) this.#worker!.unref();
     // Whatever the outcome, the batch may have changed these items.
-    this.#forget(batch);
+    this.#forget(batch, true);
     if ('error' in response) {
       const error = new Error(response.error);
       for (const pending of batch) pending.reject(error);
@@ -235,6 +245,7 @@ export class SqliteStore implements Store {
     this.#failure = error;
     // Batches in flight may or may not have committed.
     this.#cache.clear();
+    this.#writing.clear();
     for (const pending of [...[...this.#inFlight.values()].flat(), ...this.#queue]) pending.reject(error);
     this.#inFlight.clear();
     this.#queue = [];
@@ -276,12 +287,13 @@ export class SqliteStore implements Store {
   }
 
   #read(key: ItemKey): Item | undefined {
-    const id = `${key.pk}\u0000${key.sk}`;
-    let data = this.#cache.get(id);
+    const id = cacheKey(key);
+    const isWriting = this.#writing.has(id);
+    let data = isWriting ? undefined : this.#cache.get(id);
     if (data === undefined) {
       data = (this.#getStatement.get(key.pk, key.sk) as { data: string } | undefined)?.data;
       if (data === undefined) return undefined;
-      if (this.#cacheLimit > 0) {
+      if (this.#cacheLimit > 0 && !isWriting) {
         if (this.#cache.size >= this.#cacheLimit) this.#cache.delete(this.#cache.keys().next().value!);
         this.#cache.set(id, data);
       }
@@ -291,15 +303,22 @@ export class SqliteStore implements Store {
   }
 
   /** Drops from the read cache every item `batch` wrote (called once it has committed, or failed). */
-  #forget(batch: Pending[]): void {
-    if (this.#cache.size === 0) return;
+  #forget(batch: Pending[], posted: boolean): void {
     for (const { operations } of batch) {
       for (const operation of operations) {
-        const key = operation.type === 'put' ? operation.item : operation.key;
-        this.#cache.delete(`${key.pk}\u0000${key.sk}`);
+        const key = cacheKey(operation.type === 'put' ? operation.item : operation.key);
+        this.#cache.delete(key);
+        if (!posted) continue;
+        const left = (this.#writing.get(key) ?? 1) - 1;
+        if (left > 0) this.#writing.set(key, left);
+        else this.#writing.delete(key);
       }
     }
   }
+}
+
+function cacheKey(key: ItemKey): string {
+  return `${key.pk}\u0000${key.sk}`;
 }
 
 function settle(batch: Pending[], outcomes: TransactionOutcome[]): void {
