@@ -56,8 +56,28 @@ describe('payments sandbox with webhooks, end to end', () => {
 
     const events = await call(server.url, 'GET', '/v1/events', { token: secretKey });
     expect(events.status).toBe(200);
+
+    // advance-clock in the running server settles through the settlement state machine (the ASL
+    // file run in process, as the daily schedule runs it): captured 2,000 less the 500 refunded.
+    const advanced = await call(server.url, 'POST', '/v1/test-helpers/advance-clock', { token: secretKey, body: { seconds: 2 * 86_400 } });
+    expect(advanced.status).toBe(200);
+    expect(advanced.json.settlements).toHaveLength(1);
+    const settlement = await call(server.url, 'GET', `/v1/settlements/${advanced.json.settlements[0]}`, { token: secretKey });
+    expect(settlement.json).toMatchObject({ object: 'settlement', gross: 1500, payments: [payment.json.id] });
+    expect(settlement.json.net).toBe(1500 - settlement.json.fees);
+    const balance = await call(server.url, 'GET', '/v1/balance', { token: secretKey });
+    expect(balance.json.balances).toEqual([expect.objectContaining({ currency: 'USD', available: settlement.json.net, pending: 0 })]);
+    const again = await call(server.url, 'POST', '/v1/test-helpers/advance-clock', { token: secretKey, body: { seconds: 2 * 86_400 } });
+    expect(again.json.settlements).toEqual([]);
+    const runs = (await readFile(logFile, 'utf8')).split('\n').filter((line) => line.includes('"settlement workflow ran"')).map((line) => JSON.parse(line));
+    expect(runs.map((run) => [run.trigger, run.merchant, run.settlements])).toEqual([
+      ['advance-clock', merchant.json.id, advanced.json.settlements],
+      ['advance-clock', merchant.json.id, []],
+    ]);
+
     const admin = await signUp(server.url, { name: 'ops', email: 'ops@example.com' });
-    expect((await audit(server.url, admin.token)).balanced).toBe(true);
+    const report = await audit(server.url, admin.token);
+    expect(report.balanced, JSON.stringify(report)).toBe(true);
   });
 
   it('enforces each API key\'s rate limit in the running server, with RateLimit headers and 429 Retry-After', { timeout: 30_000 }, async () => {

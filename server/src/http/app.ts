@@ -14,7 +14,7 @@ import type { Clock } from '../kernel/clock.ts';
 import { AppError } from '../kernel/errors.ts';
 import { newId } from '../kernel/ids.ts';
 import { auditLedger } from '../ledger/index.ts';
-import { disputeRoutes, installationSecret, merchantRoutes, paymentRoutes, settlementRoutes } from '../payments/index.ts';
+import { disputeRoutes, installationSecret, merchantRoutes, paymentRoutes, settlementRoutes, type SettleMerchantRun } from '../payments/index.ts';
 import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/logger.ts';
 import { outboxBacklog } from '../platform/outbox.ts';
@@ -48,6 +48,12 @@ export interface AppDeps {
   rateLimiter?: RateLimiter;
   /** The runtime's metrics system, told of every request (CloudWatch EMF on AWS). */
   requestMetrics?: RequestMetrics;
+  /**
+   * How `advance-clock` settles a merchant's ended sandbox days. The local runtime runs the
+   * settlement state machine (`workflows/settlement.asl.json`) for that merchant; by default the
+   * workflow's settlement step is called directly.
+   */
+  settleMerchant?: SettleMerchantRun;
   /** Extra routes a runtime mounts (the local runtime's realtime socket, the dashboard). */
   extend?: (app: OpenAPIHono<AppEnv>) => void;
 }
@@ -118,7 +124,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/', identityRoutes(deps.identity));
   app.route('/', walletRoutes({ store: deps.store, clock: deps.clock, config: deps.config, users: deps.identity }));
   app.route('/', merchantRoutes({ store: deps.store, clock: deps.clock }));
-  app.route('/', paymentRoutes({ store: deps.store, clock: deps.clock }));
+  app.route('/', paymentRoutes({ store: deps.store, clock: deps.clock, ...(deps.settleMerchant ? { settle: deps.settleMerchant } : {}) }));
   app.route('/', settlementRoutes({ store: deps.store, clock: deps.clock }));
   app.route('/', disputeRoutes({ store: deps.store, clock: deps.clock }));
   app.route('/', webhookRoutes(webhookDepsOf(deps)));

@@ -23,7 +23,7 @@ import {
 } from './model.ts';
 import { createRefund, getRefund } from './refunds.ts';
 import { createPayment, declineError, getPayment, listPayments, type MerchantActor } from './service.ts';
-import { advanceClock, capturePayment, voidPayment } from './transitions.ts';
+import { advanceClock, capturePayment, voidPayment, type SettleMerchantRun } from './transitions.ts';
 
 const idParam = z.object({ id: z.string().min(1).max(200).openapi({ param: { name: 'id', in: 'path' } }) });
 const keyParams = idParam.extend({ key_id: z.string().min(1).max(200).openapi({ param: { name: 'key_id', in: 'path' } }) });
@@ -133,7 +133,8 @@ export function merchantRoutes(deps: PaymentsDeps) {
 }
 
 /** The merchant API: every route acts as `c.var.merchant`, set by `requireMerchant`. */
-export function paymentRoutes(deps: PaymentsDeps) {
+/** `settle`: how advance-clock settles (see `advanceClock`); default, the settlement step itself. */
+export function paymentRoutes(deps: PaymentsDeps & { settle?: SettleMerchantRun }) {
   const app = createRouter();
   const actor = (c: { var: { merchant: { merchantId: string; ownerId: string } } }): MerchantActor => ({ merchantId: c.var.merchant.merchantId, ownerId: c.var.merchant.ownerId });
 
@@ -172,7 +173,7 @@ export function paymentRoutes(deps: PaymentsDeps) {
 
   app.openapi(routes.balance, async (c) => c.json(await getMerchantBalance(deps, c.var.merchant.merchantId), 200));
 
-  app.openapi(routes.advanceClock, async (c) => c.json(await advanceClock(deps, c.var.merchant.merchantId, c.req.valid('json').seconds), 200));
+  app.openapi(routes.advanceClock, async (c) => c.json(await advanceClock(deps, c.var.merchant.merchantId, c.req.valid('json').seconds, deps.settle), 200));
 
   return app;
 }

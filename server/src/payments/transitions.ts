@@ -154,15 +154,25 @@ export async function expireAuthorizations(deps: PaymentsDeps): Promise<number> 
   return count;
 }
 
+/** Settles one merchant's ended sandbox days and returns the new settlements' ids. */
+export type SettleMerchantRun = (merchantId: string) => Promise<string[]>;
+
 /**
  * Moves the merchant's test clock forward and fires what fell due before returning: expiries,
- * dispute deadlines, then settlement of every sandbox day that ended (the same step the
- * settlement workflow runs); a dispute won returns funds to available, so it goes first.
+ * dispute deadlines, then settlement of every sandbox day that ended; a dispute won returns
+ * funds to available, so it goes first. `settle` is how: the local runtime runs the settlement
+ * state machine for the merchant; by default (AWS, where a Standard workflow cannot be awaited
+ * inside a request) the workflow's settlement step is called directly.
  */
-export async function advanceClock(deps: PaymentsDeps, merchantId: string, seconds: number): Promise<{ sandbox_time: string; expired_payments: string[]; settlements: string[]; closed_disputes: string[] }> {
+export async function advanceClock(
+  deps: PaymentsDeps,
+  merchantId: string,
+  seconds: number,
+  settle: SettleMerchantRun = async (id) => (await settleMerchant(deps, id)).map((s) => s.id),
+): Promise<{ sandbox_time: string; expired_payments: string[]; settlements: string[]; closed_disputes: string[] }> {
   const merchant = await advanceMerchantClock(deps, merchantId, seconds);
   const expired = await expireDueAuthorizations(deps, merchant);
   const closedDisputes = await closeDueDisputes(deps, merchant);
-  const settlements = await settleMerchant(deps, merchant.id);
-  return { sandbox_time: isoTime(sandboxNow(deps, merchant)), expired_payments: expired, settlements: settlements.map((s) => s.id), closed_disputes: closedDisputes };
+  const settlements = await settle(merchant.id);
+  return { sandbox_time: isoTime(sandboxNow(deps, merchant)), expired_payments: expired, settlements, closed_disputes: closedDisputes };
 }

@@ -19,6 +19,7 @@ import { seedDemoData, demoEmails } from './seed.ts';
  *   --endpoint URL      SLUICE_DYNAMODB_ENDPOINT, for --store dynamodb
  *   --table NAME        SLUICE_TABLE, default sluice (the DynamoDB table, created if missing)
  *   SLUICE_SQLITE_WRITER=inline|worker   where SQLite writes run (default worker: a writer thread)
+ *   SLUICE_SQLITE_COMMIT_GROUP=N         transactions the writer thread commits together, at most (default 16)
  *   --no-seed           skip demo data
  *   --no-build          do not build the dashboard when web/dist is missing or stale
  */
@@ -44,6 +45,10 @@ if (storeKind !== 'sqlite' && storeKind !== 'dynamodb') throw new Error(`unknown
 const endpoint = values.endpoint ?? process.env.SLUICE_DYNAMODB_ENDPOINT;
 const sqliteWriter = process.env.SLUICE_SQLITE_WRITER ?? 'worker';
 if (sqliteWriter !== 'inline' && sqliteWriter !== 'worker') throw new Error(`unknown SLUICE_SQLITE_WRITER ${sqliteWriter}: use inline or worker`);
+const sqliteCommitGroup = process.env.SLUICE_SQLITE_COMMIT_GROUP === undefined ? undefined : Number(process.env.SLUICE_SQLITE_COMMIT_GROUP);
+if (sqliteCommitGroup !== undefined && !(Number.isSafeInteger(sqliteCommitGroup) && sqliteCommitGroup >= 1)) {
+  throw new Error(`SLUICE_SQLITE_COMMIT_GROUP must be a whole number of at least 1, not ${process.env.SLUICE_SQLITE_COMMIT_GROUP}`);
+}
 const adminEmails = [demoEmails.admin, ...(process.env.SLUICE_ADMIN_EMAILS ?? '').split(',').map((e) => e.trim().toLowerCase()).filter(Boolean)];
 const webhookAllowPrivate = parsePrivateAddressPolicy(process.env.SLUICE_WEBHOOK_ALLOW_PRIVATE, 'loopback');
 const signupBonus = process.env.SLUICE_SIGNUP_BONUS === undefined ? undefined : Number(process.env.SLUICE_SIGNUP_BONUS);
@@ -55,6 +60,7 @@ const platform = await createLocalPlatform({
   dataDir,
   store: storeKind,
   sqliteWriter,
+  ...(sqliteCommitGroup !== undefined ? { sqliteCommitGroup } : {}),
   ...(endpoint ? { endpoint } : {}),
   ...((values.table ?? process.env.SLUICE_TABLE) ? { tableName: values.table ?? process.env.SLUICE_TABLE } : {}),
   extend: (app) => mountDashboard(app, { distDir: join(repoRoot, 'web', 'dist') }),

@@ -33,6 +33,8 @@ export interface LocalPlatformOptions {
   tableName?: string;
   /** Where SQLite writes run (see `SqliteStoreOptions`); default `worker`. */
   sqliteWriter?: 'inline' | 'worker';
+  /** Transactions the writer thread commits together, at most (see `SqliteStoreOptions`). */
+  sqliteCommitGroup?: number;
   config?: Partial<Config>;
   clock?: Clock;
   logger: Logger;
@@ -87,6 +89,12 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     queue,
     // One process: exact counters in memory, no store write per merchant request.
     rateLimiter: new MemoryRateLimiter(),
+    // advance-clock settles through the same state machine the daily schedule runs.
+    settleMerchant: async (merchant) => {
+      const settlements = (await runSettlementWorkflow({ store: appStore, clock }, { merchant })).settled.flatMap((run) => run.settlements);
+      options.logger.info('settlement workflow ran', { trigger: 'advance-clock', merchant, settlements });
+      return settlements;
+    },
     extend: (app) => {
       app.get('/v1/realtime', realtime.route());
       options.extend?.(app, { identity, bus });
@@ -149,7 +157,10 @@ async function openStore(options: LocalPlatformOptions): Promise<Store> {
   const release = lockDataDir(options.dataDir);
   let store: SqliteStore;
   try {
-    store = new SqliteStore(join(options.dataDir, 'sluice.db'), { writer: options.sqliteWriter ?? 'worker' });
+    store = new SqliteStore(join(options.dataDir, 'sluice.db'), {
+      writer: options.sqliteWriter ?? 'worker',
+      ...(options.sqliteCommitGroup !== undefined ? { commitGroup: options.sqliteCommitGroup } : {}),
+    });
   } catch (error) {
     release();
     throw error;
