@@ -82,15 +82,17 @@ export class SqliteStore implements Store {
   /** Items written by batches posted to the writer thread and not answered yet: how many each. */
   readonly #writing = new Map<string, number>();
   readonly #cacheLimit: number;
-  #commitGroup = Infinity;
+  /** Without the writer thread every batch commits whole. */
+  readonly #commitGroup: number;
 
   /** `path` is a file, or `:memory:` for tests. */
   constructor(path: string, options: SqliteStoreOptions = {}) {
     this.#db = openSqlite(path);
     this.#getStatement = this.#db.prepare('SELECT data FROM items WHERE pk = ? AND sk = ?');
     this.#cacheLimit = options.readCacheItems ?? 20_000;
-    if (options.writer === 'worker' && path !== ':memory:') {
-      this.#commitGroup = options.commitGroup ?? 16;
+    const usesWorker = options.writer === 'worker' && path !== ':memory:';
+    this.#commitGroup = usesWorker ? (options.commitGroup ?? 16) : Infinity;
+    if (usesWorker) {
       this.#worker = new Worker(new URL('./sqlite-writer-worker.ts', import.meta.url), { workerData: { path, commitGroup: this.#commitGroup } satisfies WriterData });
       this.#worker.unref();
       this.#worker.on('message', (response: WriterResponse) => this.#onResponse(response));
