@@ -8,7 +8,6 @@ import { isTransactionCanceled, type Item, type Store, type WriteOperation } fro
 /** The `gsi1` partition of events parked after too many failed attempts. */
 export const outboxFailedPartition = 'OUTBOX#FAILED';
 
-const retryPrefix = outboxRetryPrefix;
 
 export interface OutboxDispatcherOptions {
   store: Store;
@@ -172,10 +171,10 @@ export class OutboxDispatcher {
       this.#store.query({
         index: 'gsi1',
         partition: outboxPendingPartition,
-        sort: { op: 'between', low: retryPrefix, high: `${retryPrefix}${isoTime(this.#clock.now())}$` },
+        sort: { op: 'between', low: outboxRetryPrefix, high: `${outboxRetryPrefix}${isoTime(this.#clock.now())}$` },
         limit: this.#batchSize,
       }),
-      this.#store.query({ index: 'gsi1', partition: outboxPendingPartition, sort: { op: '<', value: retryPrefix }, limit: this.#batchSize }),
+      this.#store.query({ index: 'gsi1', partition: outboxPendingPartition, sort: { op: '<', value: outboxRetryPrefix }, limit: this.#batchSize }),
     ]);
     const found = [...dueRetries.items, ...fresh.items];
     // Index reads may lag (DynamoDB GSIs are eventually consistent): act on the item as it is now,
@@ -250,7 +249,7 @@ export class OutboxDispatcher {
         update = {
           type: 'update',
           key: { pk: item.pk, sk: item.sk },
-          set: { ...failure, gsi1sk: `${retryPrefix}${due}#${event.id}`, next_attempt_at: due },
+          set: { ...failure, gsi1sk: `${outboxRetryPrefix}${due}#${event.id}`, next_attempt_at: due },
         };
         this.#logger.warn('outbox delivery failed, will retry', { ...fields, next_attempt_at: due });
       }

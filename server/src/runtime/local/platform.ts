@@ -66,11 +66,11 @@ export interface LocalPlatform {
 export async function createLocalPlatform(options: LocalPlatformOptions): Promise<LocalPlatform> {
   const clock = options.clock ?? systemClock;
   const config: Config = { ...defaultConfig, ...options.config };
-  const store = await openStore(options);
+  const { store, release } = await openStore(options);
   const bus = new InProcessBus();
   const dispatcher = new OutboxDispatcher({ store, bus, clock, logger: options.logger });
   // Writes that carry events wake the dispatcher at once instead of at its next poll.
-  const appStore = notifyOnCommit(store, () => dispatcher.notify());
+  const appStore = notifyOnCommit(store, () => dispatcher.notify(), release);
   const identity = createLocalIdentity({ store: appStore, clock, config, logger: options.logger });
   subscribeWallet(bus, { store: appStore, clock, config, users: identity });
   const realtime = new LocalRealtime({ identity, clock, logger: options.logger });
@@ -135,12 +135,13 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
       await expiryRun;
       await dispatcher.stop();
       await queue.stop();
-      await store.close();
+      await appStore.close();
     },
   };
 }
 
-async function openStore(options: LocalPlatformOptions): Promise<Store> {
+/** The store, and what frees the data dir once it is closed (nothing for DynamoDB). */
+async function openStore(options: LocalPlatformOptions): Promise<{ store: Store; release: () => void }> {
   if (options.store === 'dynamodb') {
     if (!options.endpoint) throw new Error('--store dynamodb needs --endpoint URL');
     const client = new DynamoDBClient({
@@ -150,38 +151,28 @@ async function openStore(options: LocalPlatformOptions): Promise<Store> {
     });
     const tableName = options.tableName ?? 'sluice';
     await createTableIfMissing(client, tableName);
-    return new DynamoStore({ client, tableName });
+    return { store: new DynamoStore({ client, tableName }), release: () => {} };
   }
   mkdirSync(options.dataDir, { recursive: true });
   // One process per data dir: the store's read cache and the in-memory rate limits rely on it.
   const release = lockDataDir(options.dataDir);
-  let store: SqliteStore;
   try {
-    store = new SqliteStore(join(options.dataDir, 'sluice.db'), {
+    const store = new SqliteStore(join(options.dataDir, 'sluice.db'), {
       writer: options.sqliteWriter ?? 'worker',
       ...(options.sqliteCommitGroup !== undefined ? { commitGroup: options.sqliteCommitGroup } : {}),
     });
+    return { store, release };
   } catch (error) {
     release();
     throw error;
   }
-  return {
-    get: (key) => store.get(key),
-    query: (query) => store.query(query),
-    transact: (operations) => store.transact(operations),
-    consistentIndexes: store.consistentIndexes,
-    async close() {
-      try {
-        await store.close();
-      } finally {
-        release();
-      }
-    },
-  };
 }
 
-/** A store that calls `onCommit` after each transaction that wrote an outbox event. */
-function notifyOnCommit(store: Store, onCommit: () => void): Store {
+/**
+ * A store that calls `onCommit` after each transaction that wrote an outbox event, and
+ * `onClose` once the store has closed.
+ */
+function notifyOnCommit(store: Store, onCommit: () => void, onClose: () => void): Store {
   return {
     get: (key) => store.get(key),
     query: (query) => store.query(query),
@@ -189,7 +180,13 @@ function notifyOnCommit(store: Store, onCommit: () => void): Store {
       await store.transact(operations);
       if (operations.some((op) => op.type === 'put' && op.item.kind === 'event')) onCommit();
     },
-    close: () => store.close(),
+    async close() {
+      try {
+        await store.close();
+      } finally {
+        onClose();
+      }
+    },
     ...(store.consistentIndexes !== undefined ? { consistentIndexes: store.consistentIndexes } : {}),
   };
 }
