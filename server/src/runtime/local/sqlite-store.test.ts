@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -127,6 +127,39 @@ describe('SqliteStore on a file', () => {
     } finally {
       observer.close();
       await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('copies the WAL into the database file on its checkpointer thread while it is open, well below the writer\'s own checkpoint size', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-sqlite-'));
+    const path = join(dir, 'store.db');
+    const store = new SqliteStore(path, { writer: 'worker' });
+    try {
+      await store.transact([{ type: 'put', item: { pk: 'X', sk: '0' } }]);
+      const before = (await stat(path)).size;
+      // ~1 MB in ~500 pages: far under the writer's backstop (20,000 pages), so only another
+      // connection can have moved it into the database file.
+      const body = 'x'.repeat(1000);
+      for (let round = 0; round < 10; round++) {
+        await Promise.all(Array.from({ length: 100 }, (_, i) => store.transact([{ type: 'put', item: { pk: `P${round}-${i}`, sk: 'P', body } }])));
+      }
+      const deadline = Date.now() + 10_000;
+      while ((await stat(path)).size < before + 1_000_000) {
+        if (Date.now() > deadline) throw new Error(`the database file stayed at ${(await stat(path)).size} bytes`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect((await store.get({ pk: 'P9-99', sk: 'P' }))?.body).toBe(body);
+    } finally {
+      await store.close();
+    }
+    // Closed cleanly: the last connection folds the WAL in and removes it, and the data is there.
+    await expect(stat(`${path}-wal`)).rejects.toThrow();
+    const reopened = new SqliteStore(path);
+    try {
+      expect((await reopened.query({ partition: 'P0-0' })).items).toHaveLength(1);
+    } finally {
+      await reopened.close();
       await rm(dir, { recursive: true, force: true });
     }
   });

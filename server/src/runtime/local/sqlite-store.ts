@@ -14,6 +14,7 @@ import {
   type WriteOperation,
 } from '../../platform/store.ts';
 import { tableSchema } from '../../platform/table-schema.ts';
+import type { CheckpointerData, CheckpointerRequest, CheckpointerResponse } from './sqlite-checkpointer-worker.ts';
 import type { WriterData, WriterRequest, WriterResponse } from './sqlite-writer-worker.ts';
 import { openSqlite, SqliteWriter, toError, type TransactionOutcome } from './sqlite-writer.ts';
 
@@ -34,6 +35,16 @@ export interface SqliteStoreOptions {
    */
   commitGroup?: number;
 }
+
+/** How often the checkpointer thread copies the WAL into the database file. */
+const checkpointIntervalMs = 100;
+/**
+ * The WAL size (in pages, 2 KB each) at which the writer thread checkpoints itself: a backstop
+ * for the checkpointer thread, and the moment the WAL starts over from its beginning. Replaying
+ * write batches with the checkpointer running, 20,000 took ~10% less writer time than 10,000
+ * and ~25-30% less than SQLite's default of 1,000 without the checkpointer.
+ */
+const writerAutoCheckpointPages = 20_000;
 
 interface Pending {
   operations: WriteOperation[];
@@ -69,6 +80,7 @@ export class SqliteStore implements Store {
   readonly #queryStatements = new Map<string, StatementSync>();
   readonly #writer: SqliteWriter | undefined;
   readonly #worker: Worker | undefined;
+  readonly #checkpointer: Worker | undefined;
   #queue: Pending[] = [];
   /** Batches posted to the writer thread and not answered yet, by batch id. */
   readonly #inFlight = new Map<number, Pending[]>();
@@ -93,8 +105,16 @@ export class SqliteStore implements Store {
     const usesWorker = options.writer === 'worker' && path !== ':memory:';
     this.#commitGroup = usesWorker ? (options.commitGroup ?? 16) : Infinity;
     if (usesWorker) {
-      this.#worker = new Worker(new URL('./sqlite-writer-worker.ts', import.meta.url), { workerData: { path, commitGroup: this.#commitGroup } satisfies WriterData });
+      this.#worker = new Worker(new URL('./sqlite-writer-worker.ts', import.meta.url), {
+        workerData: { path, commitGroup: this.#commitGroup, autoCheckpointPages: writerAutoCheckpointPages } satisfies WriterData,
+      });
       this.#worker.unref();
+      this.#checkpointer = new Worker(new URL('./sqlite-checkpointer-worker.ts', import.meta.url), {
+        workerData: { path, intervalMs: checkpointIntervalMs } satisfies CheckpointerData,
+      });
+      this.#checkpointer.unref();
+      // Losing it costs speed, not data: the writer's own auto-checkpoint takes over.
+      this.#checkpointer.on('error', () => {});
       this.#worker.on('message', (response: WriterResponse) => this.#onResponse(response));
       this.#worker.on('error', (error) => this.#fail(error));
       this.#worker.on('exit', (code) => this.#fail(new Error(`the SQLite writer thread exited (code ${code})`)));
@@ -269,6 +289,7 @@ export class SqliteStore implements Store {
       });
     }
     this.#isClosed = true;
+    if (this.#checkpointer) await stopCheckpointer(this.#checkpointer);
     if (this.#worker) {
       const worker = this.#worker;
       worker.removeAllListeners('exit');
@@ -317,6 +338,18 @@ export class SqliteStore implements Store {
       }
     }
   }
+}
+
+/** Stops the checkpointer thread between two passes (or at once, if it has died). */
+async function stopCheckpointer(checkpointer: Worker): Promise<void> {
+  checkpointer.ref();
+  await new Promise<void>((resolve) => {
+    checkpointer.once('exit', () => resolve());
+    checkpointer.on('message', (response: CheckpointerResponse) => {
+      if (response.type === 'closed') void checkpointer.terminate();
+    });
+    checkpointer.postMessage({ type: 'close' } satisfies CheckpointerRequest);
+  });
 }
 
 function cacheKey(key: ItemKey): string {

@@ -18,11 +18,14 @@ export interface WriterData {
   path: string;
   /** Stop gathering waiting batches once this many transactions are in hand. */
   commitGroup: number;
+  /** The WAL size, in pages, at which this connection checkpoints (a backstop: see the checkpointer thread). */
+  autoCheckpointPages: number;
 }
 
 const port = parentPort!;
-const { path, commitGroup } = workerData as WriterData;
+const { path, commitGroup, autoCheckpointPages } = workerData as WriterData;
 const db = openSqlite(path);
+db.exec(`PRAGMA wal_autocheckpoint = ${Math.floor(autoCheckpointPages)}`);
 const writer = new SqliteWriter(db);
 
 /**
