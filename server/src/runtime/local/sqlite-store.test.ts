@@ -138,7 +138,7 @@ describe('SqliteStore on a file', () => {
     try {
       await store.transact([{ type: 'put', item: { pk: 'X', sk: '0' } }]);
       const before = (await stat(path)).size;
-      // ~1 MB in ~500 pages: far under the writer's backstop (20,000 pages), so only another
+      // ~1 MB in ~500 pages: far under the writer's backstop (100,000 pages), so only another
       // connection can have moved it into the database file.
       const body = 'x'.repeat(1000);
       for (let round = 0; round < 10; round++) {
