@@ -118,7 +118,7 @@ async function main(): Promise<void> {
   const stops: Array<() => Promise<void>> = [];
   try {
     // 1. Baseline: the bare Hono endpoint in its own process, driven the same way.
-    const baseline = await startBaseline();
+    const baseline = await startBaseline(tmp);
     stops.push(baseline.stop);
     const baselineRequest = (): AutocannonRequest => ({
       method: 'POST',
@@ -131,6 +131,13 @@ async function main(): Promise<void> {
     });
     if (settings.warmup > 0) await runLoad(autocannon, baseline.url, 'baseline warm-up', settings.warmup, baselineRequest(), baseline.pid);
     const base = await runLoad(autocannon, baseline.url, 'baseline: bare Hono POST /x', settings.duration, baselineRequest(), baseline.pid);
+    // The same request made durable: parsed, and committed as one row through the local store
+    // (its writer thread, group commit and fsync, its checkpointer). No ledger transaction can
+    // answer faster than this on the same machine, so it shows how much of the bare rate any
+    // durable write can reach here.
+    const durableRequest = (): AutocannonRequest => ({ ...baselineRequest(), path: '/durable' });
+    const durable = await runLoad(autocannon, baseline.url, 'baseline: POST + 1 durable SQLite row', settings.duration, durableRequest(), baseline.pid);
+    durable.ratio_to_baseline = round(durable.rps_2xx / base.rps_2xx, 3);
     await baseline.stop();
 
     // 2. The real server on a fresh data dir; its JSON logs go to a file.
@@ -268,7 +275,7 @@ async function main(): Promise<void> {
     const measured = [random, hotResult, paymentsMany, paymentsOne].filter((result) => result !== undefined);
     const profile = settings.profile ? summarizeProfile(profileDir, measured) : undefined;
 
-    const results = [base, ...measured];
+    const results = [base, durable, ...measured];
     log('');
     log(table(results));
     log('');
@@ -335,9 +342,9 @@ async function main(): Promise<void> {
 }
 
 /** The bare app in a child process, so it has its own core like the real server. */
-async function startBaseline(): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
+async function startBaseline(dataDir: string): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(repoRoot, 'bench/run.ts'), '--baseline', String(port)], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(repoRoot, 'bench/run.ts'), '--baseline', String(port), dataDir], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -582,7 +589,17 @@ function mark(ok: boolean): string {
 if (process.argv[2] === '--baseline') {
   const { Hono } = await import('hono');
   const { serve } = await import('@hono/node-server');
-  const app = new Hono().post('/x', (c) => c.json({ ok: true }, 201));
+  const { SqliteStore } = await import('../server/src/runtime/local/sqlite-store.ts');
+  const store = new SqliteStore(join(process.argv[4]!, 'baseline.db'), { writer: 'worker' });
+  let written = 0;
+  const app = new Hono()
+    .post('/x', (c) => c.json({ ok: true }, 201))
+    .post('/durable', async (c) => {
+      const body = await c.req.json<Record<string, unknown>>();
+      const id = `row_${++written}`;
+      await store.transact([{ type: 'put', item: { pk: `ROW#${id}`, sk: 'ROW', ...body }, condition: { attributeNotExists: 'pk' } }]);
+      return c.json({ ok: true, id }, 201);
+    });
   const port = Number(process.argv[3]);
   serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, (info) => process.stdout.write(`baseline listening on ${info.port}\n`));
   process.on('SIGTERM', () => process.exit(0));
