@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: load-tests the real server as a child process, against a bare Hono endpoint
- * served the same way as a baseline. See BENCHMARKS.md.
+ * `npm run bench`: load-tests the real server as a child process, against two baselines served
+ * the same way: a bare Hono endpoint, and the same endpoint committing one row per request
+ * through the local store. See BENCHMARKS.md.
  *
  * Environment:
  *   BENCH_DURATION      seconds per measured scenario (default 30)
