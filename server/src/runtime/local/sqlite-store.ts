@@ -293,22 +293,11 @@ export class SqliteStore implements Store {
       });
     }
     this.#isClosed = true;
-    if (this.#checkpointer) await stopCheckpointer(this.#checkpointer);
+    if (this.#checkpointer) await closeWorker(this.#checkpointer);
     if (this.#worker) {
-      const worker = this.#worker;
-      worker.removeAllListeners('exit');
-      worker.ref();
-      if (!this.#failure) {
-        await new Promise<void>((resolve) => {
-          worker.once('exit', () => resolve());
-          worker.on('message', (response: WriterResponse) => {
-            if (response.type === 'closed') void worker.terminate();
-          });
-          worker.postMessage({ type: 'close' } satisfies WriterRequest);
-        });
-      } else {
-        await worker.terminate();
-      }
+      this.#worker.removeAllListeners('exit');
+      if (!this.#failure) await closeWorker(this.#worker);
+      else await this.#worker.terminate();
     }
     if (this.#db.isOpen) this.#db.close();
   }
@@ -344,15 +333,19 @@ export class SqliteStore implements Store {
   }
 }
 
-/** Stops the checkpointer thread between two passes (or at once, if it has died). */
-async function stopCheckpointer(checkpointer: Worker): Promise<void> {
-  checkpointer.ref();
+/**
+ * Asks a worker thread (the writer or the checkpointer) to close its connection, and waits for
+ * it to exit. Returns at once if it has already exited, as a crashed checkpointer may have.
+ */
+async function closeWorker(worker: Worker): Promise<void> {
+  if (worker.threadId === -1) return;
+  worker.ref();
   await new Promise<void>((resolve) => {
-    checkpointer.once('exit', () => resolve());
-    checkpointer.on('message', (response: CheckpointerResponse) => {
-      if (response.type === 'closed') void checkpointer.terminate();
+    worker.once('exit', () => resolve());
+    worker.on('message', (response: WriterResponse | CheckpointerResponse) => {
+      if (response.type === 'closed') void worker.terminate();
     });
-    checkpointer.postMessage({ type: 'close' } satisfies CheckpointerRequest);
+    worker.postMessage({ type: 'close' } satisfies WriterRequest & CheckpointerRequest);
   });
 }
 
