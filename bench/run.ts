@@ -344,7 +344,7 @@ async function main(): Promise<void> {
   }
 }
 
-/** The bare app in a child process, so it has its own core like the real server. */
+/** The baseline apps (bare, and durable on a store in `dataDir`) in a child process, so they have their own core like the real server. */
 async function startBaseline(dataDir: string): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const port = await freePort();
   const child = spawn(process.execPath, [join(repoRoot, 'bench/run.ts'), '--baseline', String(port), dataDir], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
