@@ -20,14 +20,31 @@ export function eventKey(eventId: string) {
   return { pk: `EVT#${eventId}`, sk: 'EVT' };
 }
 
+/**
+ * The `gsi2` partition of one merchant's events, by event id (`GET /v1/events`). An event naming
+ * a `merchant` is listed there from the transaction that created it: the outbox item is the
+ * merchant's event record, so no second copy is written when it is delivered.
+ */
+export function merchantEventsPartition(merchantId: string): string {
+  return `MER#${merchantId}#EVENTS`;
+}
+
 /** The write that records `event` in the outbox; add it to the transaction of the change. */
 export function outboxPut(event: EventEnvelope): WriteOperation {
+  return eventRecordPut(event, { pending: true });
+}
+
+/**
+ * The event's record: with `pending`, an outbox item the dispatcher hands to the bus; without,
+ * a record only (listed with the merchant's events, never published), e.g. an endpoint's test event.
+ */
+export function eventRecordPut(event: EventEnvelope, options: { pending: boolean }): WriteOperation {
   return {
     type: 'put',
     item: {
       ...eventKey(event.id),
-      gsi1pk: outboxPendingPartition,
-      gsi1sk: event.id,
+      ...(options.pending ? { gsi1pk: outboxPendingPartition, gsi1sk: event.id } : {}),
+      ...(event.merchant ? { gsi2pk: merchantEventsPartition(event.merchant), gsi2sk: event.id } : {}),
       kind: 'event',
       event,
     },
@@ -37,6 +54,11 @@ export function outboxPut(event: EventEnvelope): WriteOperation {
 
 export function isOutboxItem(item: Item): item is Item & { kind: 'event'; event: EventEnvelope } {
   return item.kind === 'event' && typeof item.event === 'object' && item.event !== null;
+}
+
+/** An event record written to be published (not a record-only event): what a stream dispatcher hands to the bus. */
+export function isPendingOutboxItem(item: Item): item is Item & { kind: 'event'; event: EventEnvelope } {
+  return isOutboxItem(item) && item.gsi1pk === outboxPendingPartition;
 }
 
 /** How far the outbox is behind: its oldest event not yet handed to the bus. */

@@ -32,15 +32,15 @@ function paymentEvent(clock: ManualClock, type = 'payment.captured', merchant = 
 
 describe('webhook delivery', () => {
   it('delivers a merchant event, signed, to each subscribed endpoint and records it', async () => {
-    const { call, bus, queue, clock, receiver } = await setup();
+    const { call, emit, queue, clock, receiver } = await setup();
     const endpoint = await register(call, receiver.url, ['payment.captured']);
     receiver.secrets.push(endpoint.secret);
     await register(call, receiver.url.replace('/hook', '/other'), ['refund.succeeded']);
     const event = paymentEvent(clock);
-    const result = await bus.publish([event]);
+    const result = await emit([event]);
     expect(result.deliveries[0]!.failed).toEqual([]);
-    await bus.publish([event]); // at-least-once: a redelivered event fans out once
-    await bus.publish([event, event]); // even twice in one batch, whose deliveries run at once
+    await emit([event]); // at-least-once: a redelivered event fans out once
+    await emit([event, event]); // even twice in one batch, whose deliveries run at once
     await queue.drain();
 
     expect(receiver.received).toHaveLength(1);
@@ -59,10 +59,10 @@ describe('webhook delivery', () => {
   });
 
   it('keeps events and deliveries to their merchant', async () => {
-    const { call, bus, clock, receiver } = await setup();
+    const { call, emit, clock, receiver } = await setup();
     await register(call, receiver.url);
     const event = paymentEvent(clock);
-    await bus.publish([event]);
+    await emit([event]);
     expect((await call('GET', `/v1/events/${event.id}`, undefined, 'mer_B')).status).toBe(404);
     expect((await call('GET', `/v1/events/${event.id}/deliveries`, undefined, 'mer_B')).status).toBe(404);
     expect((await call('POST', `/v1/events/${event.id}/redeliver`, {}, 'mer_B')).status).toBe(404);
@@ -70,11 +70,11 @@ describe('webhook delivery', () => {
   });
 
   it('retries a failing receiver on the published schedule until it recovers', async () => {
-    const { call, bus, queue, clock, receiver } = await setup((n) => (n <= 3 ? 500 : 200));
+    const { call, emit, queue, clock, receiver } = await setup((n) => (n <= 3 ? 500 : 200));
     const endpoint = await register(call, receiver.url);
     receiver.secrets.push(endpoint.secret);
     const event = paymentEvent(clock);
-    await bus.publish([event]);
+    await emit([event]);
     for (let attempt = 1; attempt <= 3; attempt++) {
       await queue.drain();
       expect(receiver.requests()).toBe(attempt);
@@ -94,11 +94,11 @@ describe('webhook delivery', () => {
 
   it('dead-letters after the last attempt; a redelivery then reaches the recovered receiver', async () => {
     let isUp = false;
-    const { call, bus, queue, clock, receiver } = await setup(() => (isUp ? 200 : 503));
+    const { call, emit, queue, clock, receiver } = await setup(() => (isUp ? 200 : 503));
     const endpoint = await register(call, receiver.url);
     receiver.secrets.push(endpoint.secret);
     const event = paymentEvent(clock);
-    await bus.publish([event]);
+    await emit([event]);
     for (let attempt = 1; attempt <= maxDeliveryAttempts; attempt++) {
       await queue.drain();
       clock.advance((retryDelaysSeconds[attempt - 1] ?? 0) * 1000);
@@ -134,7 +134,7 @@ describe('webhook delivery', () => {
     const endpoints = [await register(first.call, first.receiver.url), await register(first.call, first.receiver.url)];
     first.receiver.secrets.push(...endpoints.map((e) => e.secret));
     const events = [paymentEvent(clock), paymentEvent(clock, 'refund.succeeded')];
-    await first.bus.publish(events);
+    await first.emit(events);
     await first.queue.drain();
     expect(first.receiver.requests()).toBe(4);
     await first.store.close();
@@ -150,17 +150,17 @@ describe('webhook delivery', () => {
   });
 
   it('signs with both secrets during a rotation, and with the new one alone after it', async () => {
-    const { call, bus, queue, clock, receiver } = await setup();
+    const { call, emit, queue, clock, receiver } = await setup();
     const endpoint = await register(call, receiver.url);
     const rotated = await call('POST', `/v1/webhook-endpoints/${endpoint.id}/rotate-secret`, { expires_in_seconds: 3600 });
     receiver.secrets.push(endpoint.secret, rotated.body.secret);
-    await bus.publish([paymentEvent(clock)]);
+    await emit([paymentEvent(clock)]);
     await queue.drain();
     expect(receiver.received[0]!.signature.match(/v1=/g)).toHaveLength(2);
     expect(receiver.received[0]!.verifiedWith.sort()).toEqual([endpoint.secret, rotated.body.secret].sort());
 
     clock.advance(3601 * 1000);
-    await bus.publish([paymentEvent(clock)]);
+    await emit([paymentEvent(clock)]);
     await queue.drain();
     expect(receiver.received[1]!.signature.match(/v1=/g)).toHaveLength(1);
     expect(receiver.received[1]!.verifiedWith).toEqual([rotated.body.secret]);
@@ -181,11 +181,11 @@ describe('webhook delivery', () => {
   });
 
   it('does not send to a disabled endpoint, nor to one whose URL now resolves to a private address', async () => {
-    const { call, bus, queue, clock, receiver, deps } = await setup();
+    const { call, emit, queue, clock, receiver, deps } = await setup();
     const endpoint = await register(call, receiver.url);
     receiver.secrets.push(endpoint.secret);
     const event = paymentEvent(clock);
-    await bus.publish([event]);
+    await emit([event]);
     deps.allowPrivate = 'none'; // as if the host had been rebound to an internal address since registration
     await queue.drain();
     expect(receiver.requests()).toBe(0);
@@ -194,18 +194,18 @@ describe('webhook delivery', () => {
 
     deps.allowPrivate = 'loopback';
     await call('PATCH', `/v1/webhook-endpoints/${endpoint.id}`, { status: 'disabled' });
-    await bus.publish([paymentEvent(clock)]);
+    await emit([paymentEvent(clock)]);
     await call('POST', `/v1/events/${event.id}/redeliver`, { endpoint: endpoint.id });
     await queue.drain();
     expect(receiver.requests()).toBe(0);
   });
 
   it('never writes a secret to the logs', async () => {
-    const { call, bus, queue, clock, receiver, logLines } = await setup((n) => (n === 1 ? 500 : 200));
+    const { call, emit, queue, clock, receiver, logLines } = await setup((n) => (n === 1 ? 500 : 200));
     const endpoint = await register(call, receiver.url);
     const rotated = await call('POST', `/v1/webhook-endpoints/${endpoint.id}/rotate-secret`, {});
     receiver.secrets.push(rotated.body.secret);
-    await bus.publish([paymentEvent(clock)]);
+    await emit([paymentEvent(clock)]);
     await queue.drain();
     clock.advance(retryDelaysSeconds[0] * 1000);
     await queue.drain();

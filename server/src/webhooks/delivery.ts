@@ -4,7 +4,7 @@ import { isoTime } from '../kernel/clock.ts';
 import { perMessage, type ConsumeOptions, type MessageOutcome, type Queue, type ReceivedMessage } from '../platform/queue.ts';
 import { isTransactionCanceled, type WriteOperation } from '../platform/store.ts';
 import { activeSecrets, type EndpointItem, type WebhookDeps } from './endpoints.ts';
-import type { DeliveryItem, EventItem } from './events.ts';
+import { loadEvent, type DeliveryItem } from './events.ts';
 import { deliveryQueueName, deliveryTimeoutMs, keys, maxDeliveryAttempts, responseSnippetBytes, retryDelaySeconds, type DeliveryAttempt } from './model.ts';
 import { signatureHeader, signPayload } from './signature.ts';
 import { checkWebhookUrl, pinnedLookup, systemResolver, UrlRefusedError, type ResolvedAddress } from './url-guard.ts';
@@ -48,7 +48,7 @@ export async function handleDeliveryMessage(deps: WebhookDeps, message: Received
   const attemptNumber = delivery.attempt_count + 1;
   const [endpoint, event] = await Promise.all([
     deps.store.get(keys.endpoint(delivery.endpoint_id)) as Promise<EndpointItem | undefined>,
-    deps.store.get(keys.event(delivery.event_id)) as Promise<EventItem | undefined>,
+    loadEvent(deps, delivery.merchant, delivery.event_id),
   ]);
 
   let outcome: HttpOutcome;
@@ -63,7 +63,7 @@ export async function handleDeliveryMessage(deps: WebhookDeps, message: Received
     isFinal = true;
   } else {
     url = endpoint.url;
-    const payload = JSON.stringify(event.event);
+    const payload = JSON.stringify(event);
     const started = performance.now();
     outcome = await post(deps, endpoint, payload, Math.floor(now / 1000));
     latencyMs = Math.round(performance.now() - started);

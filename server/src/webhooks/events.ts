@@ -1,9 +1,10 @@
 import { AppError } from '../kernel/errors.ts';
 import { isoTime } from '../kernel/clock.ts';
-import type { EventEnvelope } from '../kernel/events.ts';
+import { createEvent, type EventEnvelope } from '../kernel/events.ts';
 import { newId } from '../kernel/ids.ts';
 import type { EventBus } from '../platform/bus.ts';
 import { isDuplicateDelivery } from '../platform/consumer-dedupe.ts';
+import { eventKey, eventRecordPut, isOutboxItem, merchantEventsPartition } from '../platform/outbox.ts';
 import type { Item, WriteOperation } from '../platform/store.ts';
 import { findEndpoint, subscribesTo, type EndpointItem, type WebhookDeps } from './endpoints.ts';
 import { deliveryQueueName, keys, maxEndpointsPerMerchant, testEventType, type DeliveryAttempt, type DeliveryStatus, type DeliveryView, type PublicEvent } from './model.ts';
@@ -11,7 +12,8 @@ import { deliveryQueueName, keys, maxEndpointsPerMerchant, testEventType, type D
 /** The bus subscription that records merchant events and fans them out to endpoints. */
 export const fanOutSubscription = 'webhooks.fan-out';
 
-export interface EventItem extends Item {
+/** A merchant event recorded before events were listed from their outbox item (read only). */
+interface LegacyEventItem extends Item {
   kind: 'webhook_event';
   merchant: string;
   event: PublicEvent;
@@ -47,22 +49,12 @@ export function publicEvent(envelope: EventEnvelope): PublicEvent {
   };
 }
 
-function eventPut(merchantId: string, event: PublicEvent): WriteOperation {
-  return {
-    type: 'put',
-    item: {
-      ...keys.event(event.id),
-      gsi1pk: keys.merchantEvents(merchantId),
-      gsi1sk: event.id,
-      gsi2pk: keys.merchantEventsOfType(merchantId, event.type),
-      gsi2sk: event.id,
-      kind: 'webhook_event',
-      merchant: merchantId,
-      event: event as never,
-    },
-    // One record per event id: this condition is also the fan-out's dedupe.
-    condition: { attributeNotExists: 'pk' },
-  };
+/**
+ * The fan-out's dedupe for one event: created with its deliveries, only if absent, so a
+ * redelivered event fans out once. Written only when the event has somewhere to go.
+ */
+function fanOutMarkerPut(eventId: string, now: number): WriteOperation {
+  return { type: 'put', item: { ...keys.fanOut(eventId), kind: 'webhook_fan_out', event_id: eventId, created_at: isoTime(now) }, condition: { attributeNotExists: 'pk' } };
 }
 
 /** A delivery record and its queue message: both or neither. */
@@ -102,10 +94,11 @@ async function merchantEndpoints(deps: WebhookDeps, merchantId: string): Promise
 }
 
 /**
- * Subscribes the fan-out: every event naming a `merchant` is recorded in that merchant's event
- * list and gets one delivery per enabled endpoint subscribed to its type. The event's record,
- * created only if absent, is the dedupe: it commits with the deliveries and their queue
- * messages, so a redelivered event fans out once.
+ * Subscribes the fan-out: every event naming a `merchant` gets one delivery per enabled endpoint
+ * subscribed to its type. The event itself is already listed with the merchant's events: its
+ * outbox item is the record (`eventRecordPut`). The deliveries, their queue messages and a
+ * dedupe marker commit together, so a redelivered event fans out once; an event no endpoint
+ * wants writes nothing.
  *
  * @example
  * subscribeWebhooks(bus, { store, clock, logger, queue: storeQueue, allowPrivate: 'loopback' });
@@ -119,12 +112,12 @@ export function subscribeWebhooks(bus: EventBus, deps: WebhookDeps): void {
 export async function fanOut(deps: WebhookDeps, envelope: EventEnvelope): Promise<'applied' | 'duplicate'> {
   const merchantId = envelope.merchant;
   if (!merchantId) return 'duplicate';
+  const targets = (await merchantEndpoints(deps, merchantId)).filter((endpoint) => endpoint.status === 'enabled' && subscribesTo(endpoint, envelope.type));
+  if (targets.length === 0) return 'applied';
   const now = deps.clock.now();
-  const event = publicEvent(envelope);
-  const targets = (await merchantEndpoints(deps, merchantId)).filter((endpoint) => endpoint.status === 'enabled' && subscribesTo(endpoint, event.type));
-  // The event's record goes first and only once: a redelivered event finds it and changes nothing.
+  // The marker goes first: a redelivered event finds it and changes nothing.
   try {
-    await deps.store.transact([eventPut(merchantId, event), ...targets.flatMap((endpoint) => deliveryWrites(deps, merchantId, event, endpoint.id, now).operations)]);
+    await deps.store.transact([fanOutMarkerPut(envelope.id, now), ...targets.flatMap((endpoint) => deliveryWrites(deps, merchantId, envelope, endpoint.id, now).operations)]);
     return 'applied';
   } catch (error) {
     if (isDuplicateDelivery(error, 0)) return 'duplicate';
@@ -136,27 +129,72 @@ function eventNotFound(id: string): AppError {
   return new AppError('not_found', `no event ${id}`, { param: 'id' });
 }
 
-async function findEvent(deps: WebhookDeps, merchantId: string, id: string): Promise<EventItem> {
-  const item = await deps.store.get(keys.event(id));
-  if (!item || item.kind !== 'webhook_event' || item.merchant !== merchantId) throw eventNotFound(id);
-  return item as EventItem;
+/**
+ * The merchant's event as receivers see it: from its outbox record, or from the separate record
+ * kept before events were listed from the outbox. Undefined when absent or not the merchant's.
+ */
+export async function loadEvent(deps: Pick<WebhookDeps, 'store'>, merchantId: string, id: string): Promise<PublicEvent | undefined> {
+  const item = await deps.store.get(eventKey(id));
+  if (item && isOutboxItem(item) && item.event.merchant === merchantId) return publicEvent(item.event);
+  const legacy = await deps.store.get(keys.legacyEvent(id));
+  return legacy?.kind === 'webhook_event' && legacy.merchant === merchantId ? (legacy as LegacyEventItem).event : undefined;
 }
 
+async function findEvent(deps: WebhookDeps, merchantId: string, id: string): Promise<PublicEvent> {
+  const event = await loadEvent(deps, merchantId, id);
+  if (!event) throw eventNotFound(id);
+  return event;
+}
+
+/** Events read per store page while looking for `type` among the merchant's events. */
+const eventScanPage = 100;
+/** At most this many events are read for one filtered page: a rare type gets a short page and a cursor, not an unbounded scan. */
+const maxEventsScanned = 1000;
+
+/**
+ * The merchant's events, newest first, optionally of one `type`. A filtered page reads through
+ * the merchant's events (at most `maxEventsScanned` per call): it can hold fewer than `limit`
+ * events with `next_cursor` set, and the next page goes on from there.
+ */
 export async function listEvents(deps: WebhookDeps, merchantId: string, options: { limit: number; startingAfter?: string; type?: string }) {
-  const page = await deps.store.query({
-    index: options.type ? 'gsi2' : 'gsi1',
-    partition: options.type ? keys.merchantEventsOfType(merchantId, options.type) : keys.merchantEvents(merchantId),
-    direction: 'desc',
-    ...(options.startingAfter ? { sort: { op: '<' as const, value: options.startingAfter } } : {}),
-    limit: options.limit + 1,
-  });
-  const items = page.items.filter((item): item is EventItem => item.kind === 'webhook_event');
-  const data = items.slice(0, options.limit).map((item) => item.event);
-  return { data, next_cursor: items.length > options.limit ? data.at(-1)?.id : undefined };
+  const data: PublicEvent[] = [];
+  let before = options.startingAfter;
+  let scanned = 0;
+  let isExhausted = false;
+  while (data.length < options.limit + 1 && scanned < maxEventsScanned) {
+    const want = options.type ? eventScanPage : options.limit + 1 - data.length;
+    const page = await readEvents(deps, merchantId, before, want);
+    scanned += page.length;
+    for (const event of page) if (!options.type || event.type === options.type) data.push(event);
+    if (page.length < want) {
+      isExhausted = true;
+      break;
+    }
+    before = page.at(-1)!.id;
+  }
+  if (data.length > options.limit) return { data: data.slice(0, options.limit), next_cursor: data[options.limit - 1]!.id };
+  // A filtered read that stopped at its cap goes on, next call, from the last event it read.
+  return { data, next_cursor: isExhausted ? undefined : before };
+}
+
+/** Up to `limit` of the merchant's events older than `before` (or the newest), newest first: outbox records merged with legacy ones. */
+async function readEvents(deps: WebhookDeps, merchantId: string, before: string | undefined, limit: number): Promise<PublicEvent[]> {
+  const partition = merchantEventsPartition(merchantId);
+  const range = before ? { sort: { op: '<' as const, value: before } } : {};
+  const [current, legacy] = await Promise.all([
+    deps.store.query({ index: 'gsi2', partition, direction: 'desc', ...range, limit }),
+    // Records kept before the outbox item was the record sit in gsi1 under the same name.
+    deps.store.query({ index: 'gsi1', partition, direction: 'desc', ...range, limit }),
+  ]);
+  const events = [
+    ...current.items.filter(isOutboxItem).map((item) => publicEvent(item.event)),
+    ...legacy.items.filter((item): item is LegacyEventItem => item.kind === 'webhook_event').map((item) => item.event),
+  ];
+  return events.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)).slice(0, limit);
 }
 
 export async function getEvent(deps: WebhookDeps, merchantId: string, id: string): Promise<PublicEvent> {
-  return (await findEvent(deps, merchantId, id)).event;
+  return findEvent(deps, merchantId, id);
 }
 
 export function deliveryView(item: DeliveryItem): DeliveryView {
@@ -211,24 +249,24 @@ export async function redeliverEvent(deps: WebhookDeps, merchantId: string, even
   const event = await findEvent(deps, merchantId, eventId);
   const targets = endpointId
     ? [await findEndpoint(deps, merchantId, endpointId)]
-    : (await merchantEndpoints(deps, merchantId)).filter((endpoint) => endpoint.status === 'enabled' && subscribesTo(endpoint, event.event.type));
-  return createDeliveries(deps, merchantId, event.event, targets, []);
+    : (await merchantEndpoints(deps, merchantId)).filter((endpoint) => endpoint.status === 'enabled' && subscribesTo(endpoint, event.type));
+  return createDeliveries(deps, merchantId, event, targets, []);
 }
 
 /** Sends a `test.webhook` event to this endpoint only; it is listed with the merchant's events. */
 export async function sendTestEvent(deps: WebhookDeps, merchantId: string, endpointId: string): Promise<{ event: PublicEvent; delivery: DeliveryView }> {
   const endpoint = await findEndpoint(deps, merchantId, endpointId);
-  const now = deps.clock.now();
-  const event: PublicEvent = {
-    id: newId('event', now),
-    object: 'event',
+  const envelope = createEvent({
     type: testEventType,
-    created: Math.floor(now / 1000),
-    livemode: false,
+    source: 'sluice.webhooks',
+    subject: endpoint.id,
+    merchant: merchantId,
     data: { object: { id: endpoint.id, object: 'webhook_endpoint', url: endpoint.url } },
-  };
-  const [delivery] = await createDeliveries(deps, merchantId, event, [endpoint], [eventPut(merchantId, event)]);
-  return { event, delivery: delivery! };
+    now: deps.clock.now(),
+  });
+  // A record only: listed with the merchant's events, never published to the other endpoints.
+  const [delivery] = await createDeliveries(deps, merchantId, envelope, [endpoint], [eventRecordPut(envelope, { pending: false })]);
+  return { event: publicEvent(envelope), delivery: delivery! };
 }
 
 async function createDeliveries(deps: WebhookDeps, merchantId: string, event: Pick<PublicEvent, 'id' | 'type'>, targets: EndpointItem[], extra: WriteOperation[]): Promise<DeliveryView[]> {

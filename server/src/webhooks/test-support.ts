@@ -5,6 +5,8 @@ import type { AppEnv } from '../http/context.ts';
 import { createErrorHandler } from '../http/errors.ts';
 import { ManualClock } from '../kernel/clock.ts';
 import { InProcessBus } from '../platform/bus.ts';
+import type { EventEnvelope } from '../kernel/events.ts';
+import { eventKey, outboxPut } from '../platform/outbox.ts';
 import { createJsonLogger, silentLogger } from '../platform/logger.ts';
 import type { Store } from '../platform/store.ts';
 import { SqliteStore } from '../runtime/local/sqlite-store.ts';
@@ -55,7 +57,15 @@ export function buildWebhooks(options: { store?: Store; clock?: ManualClock } = 
     });
     return { status: response.status, body: (await response.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
   };
-  return { store, clock, queue, deps, bus, app, call, logLines };
+  /**
+   * What the outbox dispatcher does for a producer's events: their outbox items (the events'
+   * records, written once) are in the store, then the bus gets them, repeats included.
+   */
+  const emit = async (events: EventEnvelope[]) => {
+    for (const event of new Set(events)) if (!(await store.get(eventKey(event.id)))) await store.transact([outboxPut(event)]);
+    return bus.publish(events);
+  };
+  return { store, clock, queue, deps, bus, emit, app, call, logLines };
 }
 
 export interface ReceivedWebhook {

@@ -17,7 +17,7 @@ import { createLocalIdentity } from '../../identity/index.ts';
 import { ManualClock } from '../../kernel/clock.ts';
 import { createEvent } from '../../kernel/events.ts';
 import { silentLogger } from '../../platform/logger.ts';
-import { eventKey, outboxPut } from '../../platform/outbox.ts';
+import { eventKey, eventRecordPut, outboxPut } from '../../platform/outbox.ts';
 import { verifySignature } from '../../webhooks/index.ts';
 import { createLocalPlatform } from '../local/platform.ts';
 import { connectionKey } from './apigw-realtime.ts';
@@ -530,11 +530,14 @@ describe('the Lambda edge on DynamoDB Local', () => {
       return event;
     };
     const [first, second] = [await write('test.first'), await write('test.second')];
+    // A record-only event (an endpoint's test event) is listed, never published.
+    const recordOnly = createEvent({ type: 'test.webhook', source: 'sluice.webhooks', subject: 'we_x', data: {}, merchant: 'mer_x', now: clock.now() });
+    await platforms.http.store.transact([eventRecordPut(recordOnly, { pending: false })]);
     const records = await newInserts();
-    expect(records).toHaveLength(2);
+    expect(records).toHaveLength(3);
     const poison = streamRecord({ ...marshall({ pk: 'EVT#evt_poison', sk: 'EVT', kind: 'event' }), event: { Z: 'not a DynamoDB type' } as never });
     const noise = streamRecord(marshall({ pk: 'X', sk: 'Y', kind: 'other' }), 'MODIFY');
-    const batch = [records[0]!, poison, noise, records[1]!];
+    const batch = [records[0]!, poison, noise, records[1]!, records[2]!];
 
     const response = await as(platforms.stream, () => streamDispatcher.handler({ Records: batch }));
 
@@ -612,15 +615,24 @@ describe('the Lambda edge on DynamoDB Local', () => {
 
   it('reports an unreadable event message alone and runs a subscriber once per event id in a batch', async () => {
     const fanOut = platforms.subscriptions.get('webhooks.fan-out')!;
-    const event = createEvent({ type: 'payment.captured', source: 'sluice.payments', subject: 'pay_x', data: {}, merchant: 'mer_unknown', now: clock.now() });
+    // An endpoint of the event's merchant, written as its routes would: the fan-out has somewhere to send.
+    const endpointId = `we_${randomUUID()}`;
+    await fanOut.store.transact([{ type: 'put', item: {
+      pk: `WHEP#${endpointId}`, sk: 'WHEP', gsi1pk: 'MER#mer_once#WHEPS', gsi1sk: endpointId, kind: 'webhook_endpoint', id: endpointId, merchant: 'mer_once',
+      url: 'https://hooks.example.com/x', events: ['payment.captured'], description: null, status: 'enabled', secrets: [], secret_version: 1, created_at: new Date(clock.now()).toISOString(),
+    } }]);
+    const event = createEvent({ type: 'payment.captured', source: 'sluice.payments', subject: 'pay_x', data: {}, merchant: 'mer_once', now: clock.now() });
     const entry: PutEventsRequestEntry = { Source: event.source, DetailType: event.type, Detail: JSON.stringify(event) };
     const queueArn = `arn:aws:sqs:${region}:000000000000:sluice-events-webhooks-fan-out`;
     const good = [sqsRecord(queueArn, eventBridgeMessage(entry)), sqsRecord(queueArn, eventBridgeMessage(entry))];
     const bad = sqsRecord(queueArn, '{"detail":{"id":"evt_x"}}');
     const response = await as(fanOut, () => eventConsumer.handler({ Records: [good[0]!, bad, good[1]!] }));
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: bad.messageId }]);
-    // The merchant's record of the event, which is also the fan-out's dedupe: written once.
-    expect(await fanOut.store.get({ pk: `WHEVT#${event.id}`, sk: 'WHEVT' })).toMatchObject({ kind: 'webhook_event', merchant: 'mer_unknown', event: { id: event.id } });
+    // The fan-out's dedupe marker commits with the deliveries: one delivery for the two copies of the event.
+    expect(await fanOut.store.get({ pk: `WHFAN#${event.id}`, sk: 'WHFAN' })).toMatchObject({ kind: 'webhook_fan_out', event_id: event.id });
+    const deliveries = await fanOut.store.query({ index: 'gsi1', partition: `WHEVT#${event.id}#DELIVERIES` });
+    expect(deliveries.items).toHaveLength(1);
+    expect(deliveries.items[0]).toMatchObject({ kind: 'webhook_delivery', endpoint_id: endpointId, merchant: 'mer_once' });
   });
 
   it('answers over the HTTP edge with the app\'s errors and Request-Id', async () => {

@@ -12,7 +12,7 @@ import { expireAuthorizations, settlementTasks } from '../../payments/index.ts';
 import { InProcessBus, type EventBus } from '../../platform/bus.ts';
 import { defaultConfig, type Config } from '../../platform/config.ts';
 import type { Logger } from '../../platform/logger.ts';
-import { isOutboxItem, outboxPendingPartition } from '../../platform/outbox.ts';
+import { isPendingOutboxItem, outboxPendingPartition } from '../../platform/outbox.ts';
 import { subscribeRealtime, type Realtime } from '../../platform/realtime.ts';
 import { isTransactionCanceled, type Item, type Store } from '../../platform/store.ts';
 import { subscribeWallet } from '../../wallet/index.ts';
@@ -319,7 +319,7 @@ async function dispatchInserted(deps: DispatchDeps, records: InsertedItem[]): Pr
   const events: Array<InsertedItem & { event: EventEnvelope }> = [];
   const messages: InsertedItem[] = [];
   for (const record of records) {
-    if (isOutboxItem(record.item)) {
+    if (isPendingOutboxItem(record.item)) {
       const event = record.item.event;
       if (typeof event.id === 'string' && event.id !== '' && typeof event.type === 'string') events.push({ ...record, event });
       else fail(record, 'outbox item holds no valid event');

@@ -1,0 +1,110 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ManualClock } from '../kernel/clock.ts';
+import { createEvent, type EventEnvelope } from '../kernel/events.ts';
+import { eventKey, merchantEventsPartition } from '../platform/outbox.ts';
+import { publicEvent } from './events.ts';
+import { keys } from './model.ts';
+import { buildWebhooks, startReceiver } from './test-support.ts';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function merchantEvent(clock: ManualClock, type = 'payment.captured', merchant = 'mer_A') {
+  clock.advance(1);
+  return createEvent({ type, source: 'payments', subject: 'pay_1', data: { object: { id: 'pay_1', object: 'payment' } }, merchant, now: clock.now() });
+}
+
+/** How many items the store holds under partition key `pk`. */
+async function countItems(store: ReturnType<typeof buildWebhooks>['store'], pk: string): Promise<number> {
+  return (await store.query({ partition: pk })).items.length;
+}
+
+/** A merchant event as the fan-out recorded it before the outbox item became the record. */
+function legacyRecord(event: EventEnvelope) {
+  const shown = publicEvent(event);
+  return {
+    type: 'put' as const,
+    item: {
+      ...keys.legacyEvent(event.id),
+      gsi1pk: merchantEventsPartition(event.merchant!), gsi1sk: event.id,
+      gsi2pk: `MER#${event.merchant}#EVENTS#${event.type}`, gsi2sk: event.id,
+      kind: 'webhook_event', merchant: event.merchant, event: shown,
+    },
+  };
+}
+
+describe('merchant events', () => {
+  it('lists an event from its outbox record; an event no endpoint wants writes nothing more', async () => {
+    const { emit, call, store, clock } = buildWebhooks();
+    const event = merchantEvent(clock);
+    await emit([event]);
+    await emit([event]);
+
+    expect((await call('GET', '/v1/events')).body.data).toEqual([publicEvent(event)]);
+    expect((await call('GET', `/v1/events/${event.id}`)).body).toEqual(publicEvent(event));
+    // Only the outbox item: no second copy, no fan-out marker.
+    expect(await store.get(eventKey(event.id))).toMatchObject({ kind: 'event', gsi2pk: merchantEventsPartition('mer_A') });
+    expect(await countItems(store, keys.legacyEvent(event.id).pk)).toBe(0);
+    expect(await countItems(store, keys.fanOut(event.id).pk)).toBe(0);
+  });
+
+  it('pages a type filter through the merchant\'s events, a bounded read at a time', async () => {
+    const { emit, call, clock } = buildWebhooks();
+    const refunds = [merchantEvent(clock, 'refund.succeeded'), merchantEvent(clock, 'refund.succeeded'), merchantEvent(clock, 'refund.succeeded')];
+    await emit(refunds);
+    const captures = Array.from({ length: 1100 }, () => merchantEvent(clock));
+    await emit(captures);
+    await emit([merchantEvent(clock, 'refund.succeeded', 'mer_B')]);
+
+    // The 1,100 newer captures fill the first read: a short page, and a cursor to go on from.
+    const first = await call('GET', '/v1/events?type=refund.succeeded&limit=2');
+    expect(first.status).toBe(200);
+    expect(first.body.data).toEqual([]);
+    expect(first.body.has_more).toBe(true);
+    const second = await call('GET', `/v1/events?type=refund.succeeded&limit=2&starting_after=${first.body.next_cursor}`);
+    expect(second.body.data.map((e: { id: string }) => e.id)).toEqual([refunds[2]!.id, refunds[1]!.id]);
+    expect(second.body.has_more).toBe(true);
+    const third = await call('GET', `/v1/events?type=refund.succeeded&limit=2&starting_after=${second.body.next_cursor}`);
+    expect(third.body.data.map((e: { id: string }) => e.id)).toEqual([refunds[0]!.id]);
+    expect(third.body).toMatchObject({ has_more: false, next_cursor: null });
+
+    // Unfiltered pages are full, newest first, and end.
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: Record<string, any> } = await call('GET', `/v1/events?limit=100${cursor ? `&starting_after=${cursor}` : ''}`); // eslint-disable-line @typescript-eslint/no-explicit-any
+      seen.push(...page.body.data.map((e: { id: string }) => e.id));
+      cursor = page.body.next_cursor;
+    } while (cursor);
+    expect(seen).toEqual([...refunds, ...captures].map((e) => e.id).reverse());
+  });
+
+  it('still lists, shows and delivers events recorded the old way, merged in order with new ones', async () => {
+    const { emit, call, store, clock, queue } = buildWebhooks();
+    const receiver = await startReceiver(clock);
+    cleanups.push(receiver.close);
+    const old = [merchantEvent(clock), merchantEvent(clock, 'refund.succeeded')];
+    // Written as the earlier fan-out did: its own record, the outbox item already dispatched.
+    for (const event of old) await store.transact([legacyRecord(event), { type: 'put', item: { ...eventKey(event.id), kind: 'event', event } }]);
+    await store.transact([legacyRecord(merchantEvent(clock, 'payment.captured', 'mer_B'))]);
+    const fresh = merchantEvent(clock);
+    await emit([fresh]);
+
+    const listed = await call('GET', '/v1/events?limit=2');
+    expect(listed.body.data.map((e: { id: string }) => e.id)).toEqual([fresh.id, old[1]!.id]);
+    const rest = await call('GET', `/v1/events?limit=2&starting_after=${listed.body.next_cursor}`);
+    expect(rest.body.data.map((e: { id: string }) => e.id)).toEqual([old[0]!.id]);
+    expect(rest.body.has_more).toBe(false);
+    expect((await call('GET', '/v1/events?type=refund.succeeded')).body.data).toEqual([publicEvent(old[1]!)]);
+    expect((await call('GET', `/v1/events/${old[0]!.id}`)).body).toEqual(publicEvent(old[0]!));
+    expect((await call('GET', `/v1/events/${old[0]!.id}`, undefined, 'mer_B')).status).toBe(404);
+
+    const endpoint = await call('POST', '/v1/webhook-endpoints', { url: receiver.url, events: ['*'] });
+    receiver.secrets.push(endpoint.body.secret);
+    expect((await call('POST', `/v1/events/${old[0]!.id}/redeliver`, {})).status).toBe(202);
+    await queue.drain();
+    expect(receiver.received.map((r) => JSON.parse(r.body))).toEqual([publicEvent(old[0]!)]);
+  });
+});
