@@ -38,6 +38,9 @@ function legacyRecord(event: EventEnvelope) {
 describe('merchant events', () => {
   it('lists an event from its outbox record; an event no endpoint wants writes nothing more', async () => {
     const { emit, call, store, clock } = buildWebhooks();
+    // An endpoint that came and went leaves the count at 0: nothing to fan out to.
+    const gone = await call('POST', '/v1/webhook-endpoints', { url: 'https://hooks.example.com/x', events: ['*'] });
+    expect((await call('DELETE', `/v1/webhook-endpoints/${gone.body.id}`)).status).toBe(200);
     const event = merchantEvent(clock);
     await emit([event]);
     await emit([event]);

@@ -620,7 +620,7 @@ describe('the Lambda edge on DynamoDB Local', () => {
     await fanOut.store.transact([{ type: 'put', item: {
       pk: `WHEP#${endpointId}`, sk: 'WHEP', gsi1pk: 'MER#mer_once#WHEPS', gsi1sk: endpointId, kind: 'webhook_endpoint', id: endpointId, merchant: 'mer_once',
       url: 'https://hooks.example.com/x', events: ['payment.captured'], description: null, status: 'enabled', secrets: [], secret_version: 1, created_at: new Date(clock.now()).toISOString(),
-    } }]);
+    } }, { type: 'put', item: { pk: 'MER#mer_once#WHEPS', sk: 'COUNT', count: 1 } }]);
     const event = createEvent({ type: 'payment.captured', source: 'sluice.payments', subject: 'pay_x', data: {}, merchant: 'mer_once', now: clock.now() });
     const entry: PutEventsRequestEntry = { Source: event.source, DetailType: event.type, Detail: JSON.stringify(event) };
     const queueArn = `arn:aws:sqs:${region}:000000000000:sluice-events-webhooks-fan-out`;
