@@ -70,13 +70,6 @@ export function newId(kind: IdKind, now: number = Date.now()): string {
 }
 
 /**
- * An id derived from what it names rather than minted: the same `seed` gives the same id, so a
- * retried job writes the same record (a conditional put then refuses the second one). `at` is its
- * time part, so derived ids still sort by the time they stand for.
- *
- * @example derivedId('settlement', Date.UTC(2026, 0, 1), 'mer_…:USD:2026-01-01:pay_…')
- */
-/**
  * The least id of `kind` made at `ms` or later: every id made before `ms` sorts below it, so it
  * bounds a range query over time-sorted ids.
  *
@@ -86,6 +79,13 @@ export function idTimeBound(kind: IdKind, ms: number): string {
   return `${idPrefixes[kind]}_${encodeTime(ms)}`;
 }
 
+/**
+ * An id derived from what it names rather than minted: the same `seed` gives the same id, so a
+ * retried job writes the same record (a conditional put then refuses the second one). `at` is its
+ * time part, so derived ids still sort by the time they stand for.
+ *
+ * @example derivedId('settlement', Date.UTC(2026, 0, 1), 'mer_…:USD:2026-01-01:pay_…')
+ */
 export function derivedId(kind: IdKind, at: number, seed: string): string {
   const digest = createHash('sha256').update(`${kind}:${seed}`).digest();
   const random = [...digest.subarray(0, 16)].map((b) => alphabet[b % 32]).join('');

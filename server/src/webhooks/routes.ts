@@ -71,6 +71,7 @@ const routes = {
   }),
   events: createRoute({
     method: 'get', path: '/v1/events', tags, security, summary: 'Your events, newest first',
+    description: 'With `type`, each call reads through at most 1,000 of your events: a page can hold fewer than `limit` (even none) with `has_more: true`. Follow `next_cursor` until `has_more` is false.',
     request: { query: listQuerySchema.extend({ type: z.enum([...webhookEventTypes, testEventType]).optional() }) },
     responses: { 200: jsonResponse(listSchema(eventSchema), 'A page of events'), ...errorResponses(400, 401) },
   }),
