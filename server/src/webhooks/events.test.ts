@@ -84,6 +84,37 @@ describe('merchant events', () => {
     expect(seen).toEqual([...refunds, ...captures].map((e) => e.id).reverse());
   });
 
+  it('keeps to a created range, alone, with a type and across pages', async () => {
+    const { emit, call, clock } = buildWebhooks();
+    // Ids take the latest time minted in the process, wall-clock ids included: start ahead of it.
+    clock.set(Math.ceil(Date.now() / 1000) * 1000 + 86_400_000);
+    const second = (event: EventEnvelope) => Math.floor(Date.parse(event.time) / 1000);
+    const events: EventEnvelope[] = [];
+    for (let i = 0; i < 6; i++) {
+      events.push(merchantEvent(clock, i % 2 === 0 ? 'payment.captured' : 'refund.succeeded'));
+      clock.advance(60_000);
+    }
+    await emit(events);
+    const ids = (body: Record<string, unknown>) => (body.data as Array<{ id: string }>).map((e) => e.id);
+    const t = events.map(second);
+
+    expect(ids((await call('GET', `/v1/events?created[gte]=${t[2]}&created[lte]=${t[4]}`)).body)).toEqual([events[4]!.id, events[3]!.id, events[2]!.id]);
+    expect(ids((await call('GET', `/v1/events?created[gt]=${t[2]}&created[lt]=${t[4]}`)).body)).toEqual([events[3]!.id]);
+    expect(ids((await call('GET', `/v1/events?created[gte]=${t[1]}&type=payment.captured`)).body)).toEqual([events[4]!.id, events[2]!.id]);
+    expect(ids((await call('GET', `/v1/events?created[lt]=${t[0]}`)).body)).toEqual([]);
+    expect(ids((await call('GET', `/v1/events?created[gte]=${t[4]}&created[lte]=${t[1]}`)).body)).toEqual([]);
+
+    const first = await call('GET', `/v1/events?created[lte]=${t[4]}&created[gte]=${t[1]}&limit=2`);
+    expect(ids(first.body)).toEqual([events[4]!.id, events[3]!.id]);
+    const next = await call('GET', `/v1/events?created[lte]=${t[4]}&created[gte]=${t[1]}&limit=2&starting_after=${first.body.next_cursor}`);
+    expect(ids(next.body)).toEqual([events[2]!.id, events[1]!.id]);
+    expect(next.body.has_more).toBe(false);
+
+    const bad = await call('GET', '/v1/events?created[gte]=yesterday');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatchObject({ code: 'validation_failed', param: 'created[gte]' });
+  });
+
   it('still lists, shows and delivers events recorded the old way, merged in order with new ones', async () => {
     const { emit, call, store, clock, queue } = buildWebhooks();
     const receiver = await startReceiver(clock);

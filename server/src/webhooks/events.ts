@@ -1,7 +1,7 @@
 import { AppError } from '../kernel/errors.ts';
 import { isoTime } from '../kernel/clock.ts';
 import { createEvent, type EventEnvelope } from '../kernel/events.ts';
-import { newId } from '../kernel/ids.ts';
+import { idTimeBound, newId } from '../kernel/ids.ts';
 import type { EventBus } from '../platform/bus.ts';
 import { isDuplicateDelivery } from '../platform/consumer-dedupe.ts';
 import { eventKey, eventRecordPut, isOutboxItem, merchantEventsPartition } from '../platform/outbox.ts';
@@ -154,22 +154,34 @@ const eventScanPage = 100;
 /** At most this many events are read for one filtered page: a rare type gets a short page and a cursor, not an unbounded scan. */
 const maxEventsScanned = 1000;
 
+/** Bounds on an event's `created` time, in Unix seconds, as Stripe takes them (`created[gte]=…`). */
+export interface CreatedRange {
+  gt?: number;
+  gte?: number;
+  lt?: number;
+  lte?: number;
+}
+
 /**
- * The merchant's events, newest first, optionally of one `type`. A filtered page reads through
- * the merchant's events (at most `maxEventsScanned` per call): it can hold fewer than `limit`
- * events with `next_cursor` set, and the next page goes on from there.
+ * The merchant's events, newest first, optionally of one `type` and within a `created` range.
+ * Event ids sort by time, so the range bounds the ids read. A filtered page reads through the
+ * merchant's events (at most `maxEventsScanned` per call): it can hold fewer than `limit` events
+ * with `next_cursor` set, and the next page goes on from there.
  */
-export async function listEvents(deps: WebhookDeps, merchantId: string, options: { limit: number; startingAfter?: string; type?: string }) {
+export async function listEvents(deps: WebhookDeps, merchantId: string, options: { limit: number; startingAfter?: string; type?: string; created?: CreatedRange }) {
+  const { lowest, below } = idRange(options.created ?? {});
   const data: PublicEvent[] = [];
-  let before = options.startingAfter;
+  let before = options.startingAfter !== undefined && (below === undefined || options.startingAfter < below) ? options.startingAfter : below;
   let scanned = 0;
   let isExhausted = false;
   while (data.length < options.limit + 1 && scanned < maxEventsScanned) {
     const want = options.type ? eventScanPage : options.limit + 1 - data.length;
     const page = await readEvents(deps, merchantId, before, want);
     scanned += page.length;
-    for (const event of page) if (!options.type || event.type === options.type) data.push(event);
-    if (page.length < want) {
+    const inRange = lowest === undefined ? page : page.filter((event) => event.id >= lowest);
+    for (const event of inRange) if (!options.type || event.type === options.type) data.push(event);
+    // Newest first: once the page ends, or reaches below the range, nothing older can match.
+    if (page.length < want || inRange.length < page.length) {
       isExhausted = true;
       break;
     }
@@ -178,6 +190,21 @@ export async function listEvents(deps: WebhookDeps, merchantId: string, options:
   if (data.length > options.limit) return { data: data.slice(0, options.limit), next_cursor: data[options.limit - 1]!.id };
   // A filtered read that stopped at its cap goes on, next call, from the last event it read.
   return { data, next_cursor: isExhausted ? undefined : before };
+}
+
+/**
+ * The ids an event created in `range` can have: at least `lowest`, below `below`. Bounds are
+ * whole seconds; an id's time part is in milliseconds, so `lte: t` admits all of second t.
+ * (An id made just after the system clock stepped back keeps the later time: by that step, it
+ * can fall outside a range its `created` is in.)
+ */
+function idRange(range: CreatedRange): { lowest?: string; below?: string } {
+  const from = Math.max(range.gte ?? -Infinity, range.gt === undefined ? -Infinity : range.gt + 1);
+  const until = Math.min(range.lt ?? Infinity, range.lte === undefined ? Infinity : range.lte + 1);
+  return {
+    ...(Number.isFinite(from) ? { lowest: idTimeBound('event', Math.max(0, from) * 1000) } : {}),
+    ...(Number.isFinite(until) ? { below: idTimeBound('event', Math.max(0, until) * 1000) } : {}),
+  };
 }
 
 /** Up to `limit` of the merchant's events older than `before` (or the newest), newest first: outbox records merged with legacy ones. */

@@ -21,6 +21,15 @@ const tags = ['Webhooks'];
 const security = bearerSecurity;
 const idParam = z.object({ id: z.string().min(1).max(200).openapi({ param: { name: 'id', in: 'path' } }) });
 const deletedSchema = z.object({ id: z.string(), object: z.literal('webhook_endpoint'), deleted: z.literal(true) });
+/** A `created` bound in Unix seconds (up to the year 9999). */
+const createdBound = (description: string) => z.coerce.number().int().min(0).max(253_402_300_799).optional().openapi({ description, example: 1767225600 });
+const eventListQuery = listQuerySchema.extend({
+  type: z.enum([...webhookEventTypes, testEventType]).optional(),
+  'created[gte]': createdBound('Only events created at or after this Unix time (seconds).'),
+  'created[gt]': createdBound('Only events created after this Unix time.'),
+  'created[lte]': createdBound('Only events created at or before this Unix time.'),
+  'created[lt]': createdBound('Only events created before this Unix time.'),
+});
 
 function page<T>(result: { data: T[]; next_cursor: string | undefined }) {
   return { data: result.data, has_more: result.next_cursor !== undefined, next_cursor: result.next_cursor ?? null };
@@ -71,8 +80,8 @@ const routes = {
   }),
   events: createRoute({
     method: 'get', path: '/v1/events', tags, security, summary: 'Your events, newest first',
-    description: 'With `type`, each call reads through at most 1,000 of your events: a page can hold fewer than `limit` (even none) with `has_more: true`. Follow `next_cursor` until `has_more` is false.',
-    request: { query: listQuerySchema.extend({ type: z.enum([...webhookEventTypes, testEventType]).optional() }) },
+    description: 'With `type`, each call reads through at most 1,000 of your events: a page can hold fewer than `limit` (even none) with `has_more: true`. Follow `next_cursor` until `has_more` is false. The `created[…]` bounds combine, and pages keep them: pass them again with `starting_after`.',
+    request: { query: eventListQuery },
     responses: { 200: jsonResponse(listSchema(eventSchema), 'A page of events'), ...errorResponses(400, 401) },
   }),
   event: createRoute({
@@ -123,8 +132,12 @@ export function webhookRoutes(deps: WebhookDeps) {
 
   app.openapi(routes.events, async (c) => {
     const query = c.req.valid('query');
+    const created = { gt: query['created[gt]'], gte: query['created[gte]'], lt: query['created[lt]'], lte: query['created[lte]'] };
     const result = await listEvents(deps, merchant(c), {
-      limit: query.limit, ...(query.starting_after ? { startingAfter: query.starting_after } : {}), ...(query.type ? { type: query.type } : {}),
+      limit: query.limit,
+      ...(query.starting_after ? { startingAfter: query.starting_after } : {}),
+      ...(query.type ? { type: query.type } : {}),
+      created: Object.fromEntries(Object.entries(created).filter(([, value]) => value !== undefined)),
     });
     return c.json(page(result), 200);
   });
