@@ -177,6 +177,12 @@ describe('developer dashboard', () => {
     const feed = async () => (await page.getByTestId('event').allTextContents()).join(' ');
     await expect.poll(feed, { timeout: waitMs }).toContain('refund.succeeded');
     for (const type of ['payment.failed', 'payment.authorized', 'payment.captured']) expect(await feed()).toContain(type);
+    // The type filter asks the server for that type only.
+    await page.getByLabel('Type').selectOption('refund.succeeded');
+    const types = async () => (await page.getByTestId('event').locator('span.font-mono.font-medium').allTextContents()).join(',');
+    await expect.poll(types, { timeout: waitMs }).toBe('refund.succeeded');
+    await page.getByLabel('Type').selectOption('');
+    await expect.poll(feed, { timeout: waitMs }).toContain('payment.failed');
     await shoot(page, 'developers-events', { fullPageOnDesktop: true });
   });
 

@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Page } from './client.ts';
 import { developerRoot, merchantFetch } from './merchants.ts';
 
@@ -64,7 +64,14 @@ export const webhookKeys = {
   endpoint: (merchantId: string, endpointId: string) => [...developerRoot, merchantId, 'webhook-endpoints', endpointId] as const,
   deliveries: (merchantId: string, endpointId: string, status?: Delivery['status']) => [...developerRoot, merchantId, 'webhook-endpoints', endpointId, 'deliveries', status ?? 'all'] as const,
   events: (merchantId: string) => [...developerRoot, merchantId, 'events'] as const,
+  eventLog: (merchantId: string, filter: EventFilter) => [...developerRoot, merchantId, 'events', 'log', filter.type ?? 'all', filter.cursor ?? null] as const,
 };
+
+/** A page of the event log: one type or all, from a cursor (`starting_after`) or the newest. */
+export interface EventFilter {
+  type?: string | undefined;
+  cursor?: string | undefined;
+}
 
 const endpointPath = (endpointId: string) => `/v1/webhook-endpoints/${encodeURIComponent(endpointId)}`;
 
@@ -73,7 +80,12 @@ export const fetchEndpoint = (merchantId: string, endpointId: string) => merchan
 export function fetchDeliveries(merchantId: string, endpointId: string, status?: Delivery['status']) {
   return merchantFetch<Page<Delivery>>(merchantId, `${endpointPath(endpointId)}/deliveries?limit=50${status ? `&status=${status}` : ''}`);
 }
-export const fetchEvents = (merchantId: string, limit = 100) => merchantFetch<Page<SluiceEvent>>(merchantId, `/v1/events?limit=${limit}`);
+export function fetchEvents(merchantId: string, filter: EventFilter & { limit?: number } = {}): Promise<Page<SluiceEvent>> {
+  const query = new URLSearchParams({ limit: String(filter.limit ?? 100) });
+  if (filter.type) query.set('type', filter.type);
+  if (filter.cursor) query.set('starting_after', filter.cursor);
+  return merchantFetch(merchantId, `/v1/events?${query}`);
+}
 
 export function useEndpoints(merchantId: string) {
   return useQuery({ queryKey: webhookKeys.endpoints(merchantId), queryFn: () => fetchEndpoints(merchantId) });
@@ -102,6 +114,21 @@ export function useEvents(merchantId: string, options: { live?: boolean } = {}) 
     queryKey: webhookKeys.events(merchantId),
     queryFn: () => fetchEvents(merchantId),
     refetchInterval: options.live === false ? false : 2_000,
+    staleTime: 0,
+  });
+}
+
+/**
+ * One page of the event log (the Events page): 50 events, optionally of one type. The newest
+ * page is polled every 2 s; older pages stand still. With a type, a page can be short, even
+ * empty, and still have more after it (the server reads at most 1,000 events per call).
+ */
+export function useEventLog(merchantId: string, filter: EventFilter) {
+  return useQuery({
+    queryKey: webhookKeys.eventLog(merchantId, filter),
+    queryFn: () => fetchEvents(merchantId, { ...filter, limit: 50 }),
+    placeholderData: keepPreviousData,
+    refetchInterval: filter.cursor ? false : 2_000,
     staleTime: 0,
   });
 }

@@ -1,54 +1,96 @@
+import { useState } from 'react';
 import { Link } from 'react-router';
-import { useEvents } from '../../../api/webhooks.ts';
+import { useEventLog, webhookEventTypes } from '../../../api/webhooks.ts';
+import { CursorPager, useCursorPages } from '../../../components/cursor-pager.tsx';
 import { PageHeader } from '../../../components/ui/card.tsx';
 import { Empty, ErrorState, Loading } from '../../../components/ui/states.tsx';
 import { eventAmount, formatDateTime } from '../format.ts';
 import { useMerchantId } from '../merchant-shell.tsx';
 
-/** The live event feed: polled every 2 s, and refreshed at once by realtime payment events. */
+/** Types the log can be filtered by: what endpoints subscribe to, and endpoint test sends. */
+const eventTypes = [...webhookEventTypes, 'test.webhook'];
+
+/**
+ * The event log: the newest page is live (polled every 2 s, and refreshed at once by realtime
+ * payment events); a type filter and cursor paging reach older events.
+ */
 export function EventsPage() {
   const merchantId = useMerchantId();
-  const events = useEvents(merchantId);
+  const [type, setType] = useState<string | undefined>();
+  const pages = useCursorPages();
+  const events = useEventLog(merchantId, { type, cursor: pages.current });
+  const isLive = pages.current === undefined;
   return (
     <div>
       <PageHeader title="Events" description="Everything that happened to this merchant's objects, newest first.">
         <span className="flex items-center gap-2 text-sm text-muted-foreground">
-          <span className={`size-2 rounded-full ${events.isError ? 'bg-destructive' : 'animate-pulse bg-success'}`} aria-hidden="true" />
-          {events.isError ? 'Feed paused' : 'Live'}
+          <span className={`size-2 rounded-full ${events.isError ? 'bg-destructive' : isLive ? 'animate-pulse bg-success' : 'bg-muted-foreground'}`} aria-hidden="true" />
+          {events.isError ? 'Feed paused' : isLive ? 'Live' : 'Older events'}
         </span>
       </PageHeader>
+      <label className="mb-4 flex items-center gap-2 text-sm">
+        <span className="text-muted-foreground">Type</span>
+        <select
+          aria-label="Type"
+          className="h-9 rounded-md border border-input bg-card px-2 text-foreground focus-visible:outline-2 focus-visible:outline-ring"
+          value={type ?? ''}
+          onChange={(event) => {
+            setType(event.target.value === '' ? undefined : event.target.value);
+            pages.reset();
+          }}
+        >
+          <option value="">All</option>
+          {eventTypes.map((t) => (
+            <option key={t} value={t}>
+              {t}
+            </option>
+          ))}
+        </select>
+      </label>
       {events.isPending ? (
         <Loading />
       ) : events.isError && !events.data ? (
         <ErrorState error={events.error} onRetry={() => void events.refetch()} />
       ) : events.data.data.length === 0 ? (
-        <Empty title="No events yet">Make a test payment: its events appear here within seconds.</Empty>
+        <>
+          {type && events.data.has_more ? (
+            <Empty title={`No ${type} events on this page`}>The filter reads a thousand events at a time: older ones may still match. Use Next to read on.</Empty>
+          ) : type ? (
+            <Empty title={`No ${type} events`}>Nothing of this type has happened to this merchant{isLive ? ' yet' : ' before these'}.</Empty>
+          ) : (
+            <Empty title="No events yet">Make a test payment: its events appear here within seconds.</Empty>
+          )}
+          {events.data.has_more || pages.hasPrevious ? <CursorPager pages={pages} page={events.data} isPlaceholderData={events.isPlaceholderData} /> : null}
+        </>
       ) : (
-        <ul className="flex flex-col gap-2" aria-label="Events" aria-live="polite">
-          {events.data.data.map((event) => {
-            const object = event.data.object;
-            const paymentId = object?.object === 'payment' ? object.id : object?.payment;
-            return (
-              <li key={event.id} data-testid="event" className="flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg border border-border bg-card px-4 py-3">
-                <span className="font-mono text-sm font-medium">{event.type}</span>
-                {eventAmount(event) ? <span className="tabular-nums">{eventAmount(event)}</span> : null}
-                <span className="flex-1" />
-                <span className="text-xs text-muted-foreground">{formatDateTime(event.created)}</span>
-                <span className="w-full truncate font-mono text-xs text-muted-foreground">
-                  {event.id}
-                  {paymentId ? (
-                    <>
-                      {' · '}
-                      <Link className="text-primary hover:underline" to={`/developers/${merchantId}/payments/${paymentId}`}>
-                        {paymentId}
-                      </Link>
-                    </>
-                  ) : null}
-                </span>
-              </li>
-            );
-          })}
-        </ul>
+        <>
+          <ul className="flex flex-col gap-2" aria-label="Events" aria-live={isLive ? 'polite' : 'off'} aria-busy={events.isPlaceholderData}>
+            {events.data.data.map((event) => {
+              const object = event.data.object;
+              const paymentId = object?.object === 'payment' ? object.id : object?.payment;
+              return (
+                <li key={event.id} data-testid="event" className="flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg border border-border bg-card px-4 py-3">
+                  <span className="font-mono text-sm font-medium">{event.type}</span>
+                  {eventAmount(event) ? <span className="tabular-nums">{eventAmount(event)}</span> : null}
+                  <span className="flex-1" />
+                  <span className="text-xs text-muted-foreground">{formatDateTime(event.created)}</span>
+                  <span className="w-full truncate font-mono text-xs text-muted-foreground">
+                    {event.id}
+                    {paymentId ? (
+                      <>
+                        {' · '}
+                        <Link className="text-primary hover:underline" to={`/developers/${merchantId}/payments/${paymentId}`}>
+                          {paymentId}
+                        </Link>
+                      </>
+                    ) : null}
+                  </span>
+                </li>
+              );
+            })}
+          </ul>
+          <CursorPager pages={pages} page={events.data} isPlaceholderData={events.isPlaceholderData} />
+        </>
       )}
     </div>
   );

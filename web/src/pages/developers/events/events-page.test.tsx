@@ -1,0 +1,82 @@
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { MemoryRouter, Route, Routes } from 'react-router';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { setSession } from '../../../api/session.ts';
+import { mockFetch, signInTestUser, withQueryClient } from '../../../test-support.tsx';
+import { EventsPage } from './events-page.tsx';
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+  setSession(null);
+});
+
+const event = (id: string, type: string) => ({ id, object: 'event', type, created: 1_764_547_200, data: { object: { id: `pay_${id}`, object: 'payment', amount: 500, currency: 'USD' } } });
+
+/** The server's answers, by the query the page asks with. */
+function answer(url: string) {
+  const query = new URL(url, 'http://x').searchParams;
+  const type = query.get('type');
+  const after = query.get('starting_after');
+  if (type === 'refund.succeeded' && !after) return { data: [], has_more: true, next_cursor: 'evt_scanned' };
+  if (type === 'refund.succeeded' && after === 'evt_scanned') return { data: [event('evt_r1', 'refund.succeeded')], has_more: false, next_cursor: null };
+  if (after === 'evt_2') return { data: [event('evt_1', 'payment.authorized')], has_more: false, next_cursor: null };
+  return { data: [event('evt_3', 'payment.captured'), event('evt_2', 'payment.authorized')], has_more: true, next_cursor: 'evt_2' };
+}
+
+function renderPage() {
+  signInTestUser();
+  const mocked = mockFetch([{ method: 'GET', path: '/v1/events', respond: ({ url }) => ({ status: 200, body: answer(url) }) }]);
+  const { wrapper: Wrapper } = withQueryClient();
+  render(
+    <Wrapper>
+      <MemoryRouter initialEntries={['/developers/mer_1/events']}>
+        <Routes>
+          <Route path="/developers/:merchantId/events" element={<EventsPage />} />
+        </Routes>
+      </MemoryRouter>
+    </Wrapper>,
+  );
+  return mocked;
+}
+
+const shownIds = () => screen.getAllByTestId('event').map((row) => within(row).getByText(/^evt_/).textContent!.split(' · ')[0]);
+const lastQuery = (calls: Array<{ url: string }>) => new URL(calls.at(-1)!.url, 'http://x').searchParams;
+
+describe('EventsPage', () => {
+  it('pages back through older events and returns to the live feed', async () => {
+    const { calls } = renderPage();
+    await waitFor(() => expect(shownIds()).toEqual(['evt_3', 'evt_2']));
+    expect(screen.getByText('Live')).toBeTruthy();
+    expect(calls[0]!.headers.get('sluice-merchant')).toBe('mer_1');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Next' }));
+    await waitFor(() => expect(shownIds()).toEqual(['evt_1']));
+    expect(lastQuery(calls).get('starting_after')).toBe('evt_2');
+    expect(screen.getByText('Older events')).toBeTruthy();
+    expect((screen.getByRole('button', { name: 'Next' }) as HTMLButtonElement).disabled).toBe(true);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Previous' }));
+    await waitFor(() => expect(shownIds()).toEqual(['evt_3', 'evt_2']));
+    expect(screen.getByText('Live')).toBeTruthy();
+  });
+
+  it('filters by type, and reads on past a page the filter found empty', async () => {
+    const { calls } = renderPage();
+    await waitFor(() => expect(shownIds()).toHaveLength(2));
+    fireEvent.change(screen.getByLabelText('Type'), { target: { value: 'refund.succeeded' } });
+
+    expect(await screen.findByText('No refund.succeeded events on this page')).toBeTruthy();
+    expect(lastQuery(calls).get('type')).toBe('refund.succeeded');
+    expect(lastQuery(calls).get('starting_after')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Next' }));
+    await waitFor(() => expect(shownIds()).toEqual(['evt_r1']));
+    expect(lastQuery(calls).get('starting_after')).toBe('evt_scanned');
+    expect(lastQuery(calls).get('type')).toBe('refund.succeeded');
+
+    // Back to all types: from the newest page again.
+    fireEvent.change(screen.getByLabelText('Type'), { target: { value: '' } });
+    await waitFor(() => expect(shownIds()).toEqual(['evt_3', 'evt_2']));
+    expect(lastQuery(calls).get('type')).toBeNull();
+  });
+});
