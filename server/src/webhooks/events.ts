@@ -9,7 +9,7 @@ import type { Item, WriteOperation } from '../platform/store.ts';
 import { findEndpoint, subscribesTo, type EndpointItem, type WebhookDeps } from './endpoints.ts';
 import { deliveryQueueName, keys, maxEndpointsPerMerchant, testEventType, type DeliveryAttempt, type DeliveryStatus, type DeliveryView, type PublicEvent } from './model.ts';
 
-/** The bus subscription that records merchant events and fans them out to endpoints. */
+/** The bus subscription that fans merchant events out to their webhook endpoints. */
 export const fanOutSubscription = 'webhooks.fan-out';
 
 /** A merchant event recorded before events were listed from their outbox item (read only). */
