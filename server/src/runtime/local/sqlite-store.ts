@@ -37,7 +37,7 @@ export interface SqliteStoreOptions {
 }
 
 /** How often the checkpointer thread copies the WAL into the database file. */
-const checkpointIntervalMs = 100;
+export const checkpointIntervalMs = 100;
 /**
  * The WAL size (in pages, 2 KB each) at which the writer thread checkpoints itself: a backstop
  * for the checkpointer thread, and the moment the WAL starts over from its beginning (under a
@@ -48,7 +48,7 @@ const checkpointIntervalMs = 100;
  * only under sustained load) p99 is back to ~20 ms, at the price of rarer, longer stalls
  * (max ~120 ms instead of ~80 ms).
  */
-const writerAutoCheckpointPages = 100_000;
+export const writerAutoCheckpointPages = 100_000;
 
 interface Pending {
   operations: WriteOperation[];
