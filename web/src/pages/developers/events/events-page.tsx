@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { useEventLog, webhookEventTypes } from '../../../api/webhooks.ts';
 import { CursorPager, useCursorPages } from '../../../components/cursor-pager.tsx';
+import { FilterSelect } from '../../../components/filter-select.tsx';
 import { PageHeader } from '../../../components/ui/card.tsx';
 import { Empty, ErrorState, Loading } from '../../../components/ui/states.tsx';
 import { eventAmount, formatDateTime } from '../format.ts';
@@ -28,25 +29,15 @@ export function EventsPage() {
           {events.isError ? 'Feed paused' : isLive ? 'Live' : 'Older events'}
         </span>
       </PageHeader>
-      <label className="mb-4 flex items-center gap-2 text-sm">
-        <span className="text-muted-foreground">Type</span>
-        <select
-          aria-label="Type"
-          className="h-9 rounded-md border border-input bg-card px-2 text-foreground focus-visible:outline-2 focus-visible:outline-ring"
-          value={type ?? ''}
-          onChange={(event) => {
-            setType(event.target.value === '' ? undefined : event.target.value);
-            pages.reset();
-          }}
-        >
-          <option value="">All</option>
-          {eventTypes.map((t) => (
-            <option key={t} value={t}>
-              {t}
-            </option>
-          ))}
-        </select>
-      </label>
+      <FilterSelect
+        label="Type"
+        value={type}
+        options={eventTypes.map((t) => ({ value: t, label: t }))}
+        onChange={(next) => {
+          setType(next);
+          pages.reset();
+        }}
+      />
       {events.isPending ? (
         <Loading />
       ) : events.isError && !events.data ? (

@@ -8,6 +8,7 @@ import { formatAmount } from '../../../lib/money.ts';
 import { formatDateTime, paymentStatusLabel, paymentStatusTone } from '../format.ts';
 import { useMerchantId } from '../merchant-shell.tsx';
 import { CursorPager, useCursorPages } from '../../../components/cursor-pager.tsx';
+import { FilterSelect } from '../../../components/filter-select.tsx';
 
 /** The merchant's payments, newest first: a status filter and cursor pagination. */
 export function PaymentsPage() {
@@ -24,25 +25,15 @@ export function PaymentsPage() {
           Make a test payment
         </Link>
       </PageHeader>
-      <label className="mb-4 flex items-center gap-2 text-sm">
-        <span className="text-muted-foreground">Status</span>
-        <select
-          aria-label="Status"
-          className="h-9 rounded-md border border-input bg-card px-2 text-foreground focus-visible:outline-2 focus-visible:outline-ring"
-          value={status ?? ''}
-          onChange={(event) => {
-            setStatus(event.target.value === '' ? undefined : (event.target.value as PaymentStatus));
-            pages.reset();
-          }}
-        >
-          <option value="">All</option>
-          {paymentStatuses.map((s) => (
-            <option key={s} value={s}>
-              {paymentStatusLabel[s]}
-            </option>
-          ))}
-        </select>
-      </label>
+      <FilterSelect
+        label="Status"
+        value={status}
+        options={paymentStatuses.map((s) => ({ value: s, label: paymentStatusLabel[s] }))}
+        onChange={(next) => {
+          setStatus(next);
+          pages.reset();
+        }}
+      />
       {payments.isPending ? (
         <Loading />
       ) : payments.isError ? (
