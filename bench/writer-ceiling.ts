@@ -28,7 +28,7 @@ import { Worker } from 'node:worker_threads';
 import { silentLogger } from '../server/src/platform/logger.ts';
 import type { WriteOperation } from '../server/src/platform/store.ts';
 import { createLocalPlatform } from '../server/src/runtime/local/platform.ts';
-import { checkpointIntervalMs, SqliteStore, writerAutoCheckpointPages } from '../server/src/runtime/local/sqlite-store.ts';
+import { checkpointIntervalMs, closeWorker, SqliteStore, writerAutoCheckpointPages } from '../server/src/runtime/local/sqlite-store.ts';
 import { openSqlite, SqliteWriter } from '../server/src/runtime/local/sqlite-writer.ts';
 import { makeTempDir, removeDir } from '../test/server-process.ts';
 
@@ -97,11 +97,7 @@ async function replay(dir: string, name: string, transactions: Transaction[], co
   for (let i = 0; i < timed.length; i += commitGroup) failed += writer.applyBatch(timed.slice(i, i + commitGroup)).filter(Boolean).length;
   const wallUs = (performance.now() - wall0) * 1000;
   const cpu = process.threadCpuUsage(cpu0);
-  await new Promise<void>((resolve) => {
-    checkpointer.once('exit', () => resolve());
-    checkpointer.on('message', () => void checkpointer.terminate());
-    checkpointer.postMessage({ type: 'close' });
-  });
+  await closeWorker(checkpointer);
   db.close();
   const units = countsOf(timed);
   return { transactions: timed.length, failed, units, wall_us: wallUs / units, cpu_us: (cpu.user + cpu.system) / units };

@@ -337,7 +337,7 @@ export class SqliteStore implements Store {
  * Asks a worker thread (the writer or the checkpointer) to close its connection, and waits for
  * it to exit. Returns at once if it has already exited, as a crashed checkpointer may have.
  */
-async function closeWorker(worker: Worker): Promise<void> {
+export async function closeWorker(worker: Worker): Promise<void> {
   if (worker.threadId === -1) return;
   worker.ref();
   await new Promise<void>((resolve) => {
