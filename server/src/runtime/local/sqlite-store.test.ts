@@ -2,7 +2,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { runStoreContract } from '../../platform/store-contract.ts';
 import { isTransactionCanceled } from '../../platform/store.ts';
 import { SqliteStore } from './sqlite-store.ts';
@@ -15,33 +15,38 @@ runStoreContract('SqliteStore (a file, writer thread)', async () => {
 });
 
 describe('SqliteStore on a file', () => {
-  it('keeps committed data across close and reopen', async () => {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  /** A database path in a temp dir of its own, removed after the test. */
+  async function tempStorePath(): Promise<string> {
     const dir = await mkdtemp(join(tmpdir(), 'sluice-sqlite-'));
-    try {
-      const path = join(dir, 'store.db');
-      const first = new SqliteStore(path);
-      await first.transact([
-        { type: 'put', item: { pk: 'A', sk: '1', gsi1pk: 'G', gsi1sk: 'x', nested: { n: [1, true, null] } } },
-        { type: 'update', key: { pk: 'A', sk: '2' }, add: { n: 3 } },
-      ]);
-      await first.close();
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    return join(dir, 'store.db');
+  }
 
-      const second = new SqliteStore(path);
-      try {
-        expect(await second.get({ pk: 'A', sk: '1' })).toEqual({ pk: 'A', sk: '1', gsi1pk: 'G', gsi1sk: 'x', nested: { n: [1, true, null] } });
-        expect(await second.get({ pk: 'A', sk: '2' })).toEqual({ pk: 'A', sk: '2', n: 3 });
-        expect((await second.query({ index: 'gsi1', partition: 'G' })).items.map((item) => item.sk)).toEqual(['1']);
-      } finally {
-        await second.close();
-      }
+  it('keeps committed data across close and reopen', async () => {
+    const path = await tempStorePath();
+    const first = new SqliteStore(path);
+    await first.transact([
+      { type: 'put', item: { pk: 'A', sk: '1', gsi1pk: 'G', gsi1sk: 'x', nested: { n: [1, true, null] } } },
+      { type: 'update', key: { pk: 'A', sk: '2' }, add: { n: 3 } },
+    ]);
+    await first.close();
+
+    const second = new SqliteStore(path);
+    try {
+      expect(await second.get({ pk: 'A', sk: '1' })).toEqual({ pk: 'A', sk: '1', gsi1pk: 'G', gsi1sk: 'x', nested: { n: [1, true, null] } });
+      expect(await second.get({ pk: 'A', sk: '2' })).toEqual({ pk: 'A', sk: '2', n: 3 });
+      expect((await second.query({ index: 'gsi1', partition: 'G' })).items.map((item) => item.sk)).toEqual(['1']);
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await second.close();
     }
   });
 
   it.each([16, 3])('with the writer thread (commit groups of %i), applies transactions of many batches in call order, each condition seeing the ones before', async (commitGroup) => {
-    const dir = await mkdtemp(join(tmpdir(), 'sluice-sqlite-'));
-    const store = new SqliteStore(join(dir, 'store.db'), { writer: 'worker', commitGroup });
+    const store = new SqliteStore(await tempStorePath(), { writer: 'worker', commitGroup });
     try {
       await store.transact([{ type: 'put', item: { pk: 'C', sk: 'C', n: 0 } }]);
       // 300 guarded increments over 30 turns of the event loop, none awaited before the next is
@@ -64,13 +69,11 @@ describe('SqliteStore on a file', () => {
       expect((await store.get({ pk: 'C', sk: 'C' }))?.n).toBe(250);
     } finally {
       await store.close();
-      await rm(dir, { recursive: true, force: true });
     }
   });
 
   it('reads through its cache: the value committed before, never one another caller changed, never one overwritten', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'sluice-sqlite-'));
-    const store = new SqliteStore(join(dir, 'store.db'), { writer: 'worker', readCacheItems: 2 });
+    const store = new SqliteStore(await tempStorePath(), { writer: 'worker', readCacheItems: 2 });
     try {
       const key = { pk: 'K', sk: 'K' };
       await store.transact([{ type: 'put', item: { ...key, n: 1, tags: ['a'] } }]);
@@ -96,13 +99,11 @@ describe('SqliteStore on a file', () => {
       for (const n of [1, 2, 3, 4, 1, 2]) expect((await store.get({ pk: `P${n}`, sk: 'P' }))?.n).toBe(n);
     } finally {
       await store.close();
-      await rm(dir, { recursive: true, force: true });
     }
   });
 
   it('never serves a cached item older than what SQLite already shows, while the writer thread\'s answer is on its way', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'sluice-sqlite-'));
-    const path = join(dir, 'store.db');
+    const path = await tempStorePath();
     const store = new SqliteStore(path, { writer: 'worker' });
     const observer = new DatabaseSync(path, { readOnly: true });
     try {
@@ -127,13 +128,11 @@ describe('SqliteStore on a file', () => {
     } finally {
       observer.close();
       await store.close();
-      await rm(dir, { recursive: true, force: true });
     }
   });
 
   it('copies the WAL into the database file on its checkpointer thread while it is open, well below the writer\'s own checkpoint size', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'sluice-sqlite-'));
-    const path = join(dir, 'store.db');
+    const path = await tempStorePath();
     const store = new SqliteStore(path, { writer: 'worker' });
     try {
       await store.transact([{ type: 'put', item: { pk: 'X', sk: '0' } }]);
@@ -160,7 +159,6 @@ describe('SqliteStore on a file', () => {
       expect((await reopened.query({ partition: 'P0-0' })).items).toHaveLength(1);
     } finally {
       await reopened.close();
-      await rm(dir, { recursive: true, force: true });
     }
   });
 });
