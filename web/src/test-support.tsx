@@ -1,5 +1,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { render } from '@testing-library/react';
 import type { ReactNode } from 'react';
+import { MemoryRouter, Route as RouterRoute, Routes } from 'react-router';
 import { vi } from 'vitest';
 import { setSession, type User } from './api/session.ts';
 
@@ -42,4 +44,26 @@ export function withQueryClient() {
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
   const wrapper = ({ children }: { children: ReactNode }) => <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>;
   return { queryClient, wrapper };
+}
+
+/**
+ * Renders the app's routes `routes` (path pattern → element) at `url`, inside a fresh query
+ * client: a page as the router would show it.
+ *
+ * @example renderAt('/developers/mer_1/events', { '/developers/:merchantId/events': <EventsPage /> });
+ */
+export function renderAt(url: string, routes: Record<string, ReactNode>) {
+  const { queryClient, wrapper: Wrapper } = withQueryClient();
+  render(
+    <Wrapper>
+      <MemoryRouter initialEntries={[url]}>
+        <Routes>
+          {Object.entries(routes).map(([path, element]) => (
+            <RouterRoute key={path} path={path} element={element} />
+          ))}
+        </Routes>
+      </MemoryRouter>
+    </Wrapper>,
+  );
+  return { queryClient };
 }

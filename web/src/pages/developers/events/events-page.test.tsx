@@ -1,8 +1,7 @@
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { MemoryRouter, Route, Routes } from 'react-router';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { setSession } from '../../../api/session.ts';
-import { mockFetch, signInTestUser, withQueryClient } from '../../../test-support.tsx';
+import { mockFetch, renderAt, signInTestUser } from '../../../test-support.tsx';
 import { EventsPage } from './events-page.tsx';
 
 afterEach(() => {
@@ -27,16 +26,7 @@ function answer(url: string) {
 function renderPage() {
   signInTestUser();
   const mocked = mockFetch([{ method: 'GET', path: '/v1/events', respond: ({ url }) => ({ status: 200, body: answer(url) }) }]);
-  const { wrapper: Wrapper } = withQueryClient();
-  render(
-    <Wrapper>
-      <MemoryRouter initialEntries={['/developers/mer_1/events']}>
-        <Routes>
-          <Route path="/developers/:merchantId/events" element={<EventsPage />} />
-        </Routes>
-      </MemoryRouter>
-    </Wrapper>,
-  );
+  renderAt('/developers/mer_1/events', { '/developers/:merchantId/events': <EventsPage /> });
   return mocked;
 }
 

@@ -1,9 +1,8 @@
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { MemoryRouter, Route, Routes } from 'react-router';
+import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Payment } from '../../../api/payments.ts';
 import { setSession } from '../../../api/session.ts';
-import { mockFetch, signInTestUser, withQueryClient, type Route as MockRoute } from '../../../test-support.tsx';
+import { mockFetch, renderAt, signInTestUser, type Route as MockRoute } from '../../../test-support.tsx';
 import { PaymentPage } from './payment-page.tsx';
 
 afterEach(() => {
@@ -28,17 +27,10 @@ function renderPage(events: unknown[], routes: MockRoute[] = [], shown: Payment 
     { method: 'GET', path: '/v1/events', respond: () => ({ status: 200, body: { data: events, has_more: false, next_cursor: null } }) },
     ...routes,
   ]);
-  const { wrapper: Wrapper } = withQueryClient();
-  render(
-    <Wrapper>
-      <MemoryRouter initialEntries={['/developers/mer_1/payments/pay_1']}>
-        <Routes>
-          <Route path="/developers/:merchantId/payments/:paymentId" element={<PaymentPage />} />
-          <Route path="/developers/:merchantId/disputes" element={<p>Dispute list</p>} />
-        </Routes>
-      </MemoryRouter>
-    </Wrapper>,
-  );
+  renderAt('/developers/mer_1/payments/pay_1', {
+    '/developers/:merchantId/payments/:paymentId': <PaymentPage />,
+    '/developers/:merchantId/disputes': <p>Dispute list</p>,
+  });
   return mocked;
 }
 

@@ -1,10 +1,9 @@
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import type { ReactElement } from 'react';
-import { MemoryRouter, Route, Routes } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { setSession } from '../../../api/session.ts';
 import type { WebhookEndpoint } from '../../../api/webhooks.ts';
-import { mockFetch, signInTestUser, withQueryClient, type Route as MockRoute } from '../../../test-support.tsx';
+import { mockFetch, renderAt, signInTestUser, type Route as MockRoute } from '../../../test-support.tsx';
 import { validateEndpoint } from '../webhooks/endpoint-fields.tsx';
 import { DeleteEndpointDialog, EditEndpointDialog, endpointChanges } from './endpoint-dialogs.tsx';
 
@@ -22,17 +21,10 @@ const endpoint: WebhookEndpoint = {
 function renderWithRoutes(ui: ReactElement, routes: MockRoute[]) {
   signInTestUser();
   const mocked = mockFetch(routes);
-  const { wrapper: Wrapper } = withQueryClient();
-  render(
-    <Wrapper>
-      <MemoryRouter initialEntries={['/developers/mer_1/webhooks/we_1']}>
-        <Routes>
-          <Route path="/developers/:merchantId/webhooks/:endpointId" element={ui} />
-          <Route path="/developers/:merchantId/webhooks" element={<p>Endpoint list</p>} />
-        </Routes>
-      </MemoryRouter>
-    </Wrapper>,
-  );
+  renderAt('/developers/mer_1/webhooks/we_1', {
+    '/developers/:merchantId/webhooks/:endpointId': ui,
+    '/developers/:merchantId/webhooks': <p>Endpoint list</p>,
+  });
   return mocked;
 }
 
