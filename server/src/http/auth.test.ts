@@ -4,7 +4,8 @@ import { unknownClientIp, type Identity } from '../identity/index.ts';
 import { AppError } from '../kernel/errors.ts';
 import { silentLogger } from '../platform/logger.ts';
 import { getClientIp, requireAdmin, requireUser } from './auth.ts';
-import type { AppEnv, Principal } from './context.ts';
+import type { Principal } from '../kernel/principal.ts';
+import type { AppEnv } from './context.ts';
 import { createErrorHandler } from './errors.ts';
 
 const ann: Principal = { kind: 'user', userId: 'usr_ann', email: 'ann@example.com', groups: [] };

@@ -1,8 +1,9 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import type { Identity } from '../identity/index.ts';
+import type { Identity } from '../platform/identity.ts';
 import { AppError, isAppError } from '../kernel/errors.ts';
-import type { AppEnv, Principal } from './context.ts';
+import type { Principal } from '../kernel/principal.ts';
+import type { AppEnv } from './context.ts';
 import { errorResponse } from './errors.ts';
 
 /** Far longer than any token we mint; anything bigger is refused before it is parsed. */

@@ -1,11 +1,12 @@
 import { createMiddleware } from 'hono/factory';
-import type { Identity } from '../identity/index.ts';
+import type { Identity } from '../platform/identity.ts';
 import { retryAfterSeconds, type RateLimiter } from '../identity/index.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { AppError, isAppError } from '../kernel/errors.ts';
 import { apiKeySecretPrefix, authenticateApiKey, getMerchantRecord } from '../payments/index.ts';
 import type { Store } from '../platform/store.ts';
-import type { AppEnv, MerchantPrincipal } from './context.ts';
+import type { MerchantPrincipal } from '../kernel/principal.ts';
+import type { AppEnv } from './context.ts';
 import { errorResponse } from './errors.ts';
 
 export interface MerchantAuthDeps {

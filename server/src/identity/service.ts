@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { Principal } from '../http/context.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { AppError } from '../kernel/errors.ts';
 import { createEvent } from '../kernel/events.ts';
@@ -8,42 +7,15 @@ import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/logger.ts';
 import { outboxPut } from '../platform/outbox.ts';
 import { isTransactionCanceled, type Item, type Store, type WriteOperation } from '../platform/store.ts';
-import { groups as knownGroups, unknownClientIp, type AuthResponse, type Jwks, type LogInInput, type SignUpInput, type User } from './model.ts';
+import { groups as knownGroups, unknownClientIp, type AuthResponse, type SignUpInput, type User } from './model.ts';
 import { hashPassword, needsRehash, verifyPassword } from './password.ts';
 import { consumeRateLimit, retryAfterSeconds } from './rate-limit.ts';
 import { createRefreshTokens } from './refresh-tokens.ts';
 import { createAccessTokens } from './tokens.ts';
 
-/**
- * The Identity port: sign-up, sign-in, sessions and access tokens. `createLocalIdentity` is the
- * built-in issuer; a Cognito adapter implements the same interface on AWS.
- *
- * @example
- * const identity = createLocalIdentity({ store, clock, config, logger });
- * const { access_token } = await identity.signUp({ email: 'ann@example.com', password: 'correct horse', name: 'Ann' });
- * const principal = await identity.verifyAccessToken(access_token);
- */
-export interface Identity {
-  /** Creates a user and a session. Throws `email_taken` (409) when the email is in use. */
-  signUp(input: SignUpInput): Promise<AuthResponse>;
-  /**
-   * Opens a session. Throws `invalid_credentials` for an unknown email or a wrong password alike,
-   * and `rate_limited` (with `details.retry_after` in seconds) past the per-email or per-address limit.
-   */
-  logIn(input: LogInInput & { client_ip: string }): Promise<AuthResponse>;
-  /** Spends a refresh token and returns fresh tokens. Throws `invalid_token`; a reused token also revokes its session. */
-  refresh(refreshToken: string): Promise<AuthResponse>;
-  /** Revokes the session (every refresh token of its family) that `refreshToken` belongs to. */
-  logOut(refreshToken: string): Promise<void>;
-  /** Throws `invalid_token` or `token_expired`. */
-  verifyAccessToken(token: string): Promise<Principal>;
-  getUser(userId: string): Promise<User | undefined>;
-  findUserByEmail(email: string): Promise<User | undefined>;
-  /** The public keys access tokens are signed with, for `/.well-known/jwks.json`. */
-  jwks(): Promise<Jwks>;
-  /** Everyone, newest first, a page at a time (for admins). */
-  listUsers(options: { limit: number; cursor?: string }): Promise<{ users: User[]; next_cursor: string | undefined }>;
-}
+import type { Identity } from '../platform/identity.ts';
+
+export type { Identity };
 
 /** The gsi1 partition that lists every user, newest last (`listUsers`). */
 export const usersPartition = 'USERS';

@@ -12,7 +12,7 @@ import {
   type JWK,
   type JWTVerifyGetKey,
 } from 'jose';
-import type { Principal } from '../http/context.ts';
+import type { Principal } from '../kernel/principal.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { AppError } from '../kernel/errors.ts';
 import type { Config } from '../platform/config.ts';

@@ -3,3 +3,4 @@ export * from './ids.ts';
 export * from './errors.ts';
 export * from './clock.ts';
 export * from './events.ts';
+export * from './principal.ts';

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { bearerSecurity, createRouter, errorResponses, idempotencyHeaderSchema, jsonBody, jsonResponse } from '../http/openapi.ts';
-import { listSchema, paginationQuerySchema } from '../wallet/model.ts';
+import { listSchema, paginationQuerySchema } from '../http/schemas.ts';
 import { acceptDispute, getDispute, listDisputes, openDispute, submitDisputeEvidence } from './disputes.ts';
 import type { PaymentsDeps } from './merchants.ts';
 import { disputeEvidenceSchema, disputeSchema, openDisputeSchema } from './model.ts';

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { amountSchema, currencySchema } from '../wallet/model.ts';
+import { amountSchema, currencySchema } from '../http/schemas.ts';
 
 /** Requests per minute an API key gets unless it was created with its own limit. */
 export const defaultRateLimitPerMinute = 100;

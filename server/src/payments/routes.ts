@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { errorBody } from '../http/errors.ts';
 import { bearerSecurity, createRouter, errorResponses, idempotencyHeaderSchema, jsonBody, jsonResponse } from '../http/openapi.ts';
-import { listSchema, paginationQuerySchema } from '../wallet/model.ts';
+import { listSchema, paginationQuerySchema } from '../http/schemas.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.ts';
 import { createMerchant, getMerchantBalance, getOwnedMerchant, listMerchants, toMerchant, type PaymentsDeps } from './merchants.ts';
 import {

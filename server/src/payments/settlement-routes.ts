@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { bearerSecurity, createRouter, errorResponses, jsonResponse } from '../http/openapi.ts';
-import { listSchema, paginationQuerySchema } from '../wallet/model.ts';
+import { listSchema, paginationQuerySchema } from '../http/schemas.ts';
 import type { PaymentsDeps } from './merchants.ts';
 import { settlementSchema } from './model.ts';
 import { getSettlement, listSettlements } from './settlement.ts';

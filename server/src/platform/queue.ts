@@ -1,3 +1,5 @@
+import type { WriteOperation } from './store.ts';
+
 /**
  * The Queue port: durable work queues with SQS semantics, so an SQS adapter can implement it.
  *
@@ -32,6 +34,15 @@ export interface Queue {
    * queue.consume('webhook-deliveries', perMessage(async (message) => deliver(message.body)), { maxReceives: 16 });
    */
   consume(queue: string, handler: BatchHandler, options?: ConsumeOptions): void;
+}
+
+/**
+ * Enqueues in the caller's store transaction, so a delivery record and its message commit
+ * together (`StoreQueue.sendOperation`). `SqsQueue` writes the message to the table and its stream relays it to SQS, keeping the
+ * same all-or-nothing.
+ */
+export interface TransactionalQueue {
+  sendOperation(queue: string, message: OutgoingMessage): WriteOperation;
 }
 
 export interface OutgoingMessage {

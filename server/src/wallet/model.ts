@@ -1,19 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { isCurrency, isValidAmount, maxAmount } from '../kernel/money.ts';
-
-/** An amount in minor units: a positive safe integer; never a float, never a string. */
-export const amountSchema = z
-  .number({ error: 'amount must be an integer number of minor units' })
-  .int({ error: 'amount must be an integer number of minor units (no fractions)' })
-  .positive({ error: 'amount must be positive' })
-  .max(maxAmount, { error: `amount must be at most ${maxAmount}` })
-  .refine(isValidAmount, { error: 'amount must be a positive integer in minor units' })
-  .openapi({ example: 1250, description: 'Integer amount in the currency\'s minor units (1250 = $12.50).' });
-
-export const currencySchema = z
-  .string({ error: 'currency must be an ISO 4217 code' })
-  .refine((code) => isCurrency(code) && code !== 'COIN', { error: 'currency must be a supported upper-case ISO 4217 code' })
-  .openapi({ example: 'USD' });
+import { amountSchema, currencySchema } from '../http/schemas.ts';
 
 const noteSchema = z.string().max(280, { error: 'note must be at most 280 characters' }).optional().openapi({ example: 'Dinner 🍜' });
 
@@ -111,15 +97,6 @@ export const activityEntrySchema = z
   })
   .openapi('ActivityEntry');
 export type ActivityEntry = z.infer<typeof activityEntrySchema>;
-
-export const paginationQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ example: 20 }),
-  starting_after: z.string().max(1024).optional().openapi({ description: 'The next_cursor of the previous page.' }),
-});
-
-export function listSchema<T extends z.ZodType>(item: T) {
-  return z.object({ data: z.array(item), has_more: z.boolean(), next_cursor: z.string().nullable() });
-}
 
 /** Ledger codes of wallet transfers. */
 export const walletCodes = { p2p: 'p2p', paymentRequest: 'payment_request', signupBonus: 'signup_bonus' } as const;

@@ -1,11 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { bearerSecurity, createRouter, errorResponses, idempotencyHeaderSchema, jsonBody, jsonResponse } from '../http/openapi.ts';
+import { listSchema, paginationQuerySchema } from '../http/schemas.ts';
 import {
   activityEntrySchema,
   balanceSchema,
   createPaymentRequestSchema,
-  listSchema,
-  paginationQuerySchema,
   paymentRequestSchema,
   paymentRequestStatuses,
   sendMoneySchema,

@@ -3,19 +3,10 @@ import { AppError } from '../kernel/errors.ts';
 import { isoTime, type Clock } from '../kernel/clock.ts';
 import { newId } from '../kernel/ids.ts';
 import type { Logger } from '../platform/logger.ts';
-import type { OutgoingMessage } from '../platform/queue.ts';
-import { isTransactionCanceled, type Item, type Store, type WriteOperation } from '../platform/store.ts';
+import type { TransactionalQueue } from '../platform/queue.ts';
+import { isTransactionCanceled, type Item, type Store } from '../platform/store.ts';
 import { keys, maxEndpointsPerMerchant, type CreateEndpoint, type EndpointStatus, type EndpointView, type UpdateEndpoint } from './model.ts';
 import { checkWebhookUrl, systemResolver, UrlRefusedError, type CheckedUrl, type PrivateAddressPolicy, type Resolver } from './url-guard.ts';
-
-/**
- * Enqueues in the caller's store transaction, so a delivery record and its message commit
- * together (`StoreQueue.sendOperation`). An SQS runtime would put the message in the outbox and
- * relay it, keeping the same all-or-nothing.
- */
-export interface TransactionalQueue {
-  sendOperation(queue: string, message: OutgoingMessage): WriteOperation;
-}
 
 export interface WebhookDeps {
   store: Store;

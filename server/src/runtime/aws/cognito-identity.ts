@@ -14,7 +14,7 @@ import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { FetchError, JwksNotAvailableInCacheError, JwksValidationError, JwtExpiredError } from 'aws-jwt-verify/error';
 import type { JwksCache } from 'aws-jwt-verify/jwk';
 import { decodeJwt } from 'jose';
-import type { Principal } from '../../http/context.ts';
+import type { Principal } from '../../kernel/principal.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import { AppError, isAppError } from '../../kernel/errors.ts';
 import { newId } from '../../kernel/ids.ts';

@@ -3,7 +3,7 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { Identity } from '../../identity/index.ts';
+import type { Identity } from '../../platform/identity.ts';
 import { isoTime, systemClock, type Clock } from '../../kernel/clock.ts';
 import { idTimeBound } from '../../kernel/ids.ts';
 import type { EventEnvelope } from '../../kernel/events.ts';

@@ -11,7 +11,7 @@ import type {
   ReceivedMessage,
 } from '../../platform/queue.ts';
 import type { Item, WriteOperation } from '../../platform/store.ts';
-import type { TransactionalQueue } from '../../webhooks/index.ts';
+import type { TransactionalQueue } from '../../platform/queue.ts';
 
 /** SQS refuses a `DelaySeconds` above 15 minutes. */
 export const maxSqsDelaySeconds = 900;

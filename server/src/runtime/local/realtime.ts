@@ -5,7 +5,7 @@ import { decodeJwt } from 'jose';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AppEnv } from '../../http/context.ts';
 import { errorResponse } from '../../http/errors.ts';
-import type { Identity } from '../../identity/index.ts';
+import type { Identity } from '../../platform/identity.ts';
 import { systemClock, type Clock } from '../../kernel/clock.ts';
 import { AppError, isAppError } from '../../kernel/errors.ts';
 import { silentLogger, type Logger } from '../../platform/logger.ts';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Identity } from '../../identity/index.ts';
+import type { Identity } from '../../platform/identity.ts';
 import { AppError } from '../../kernel/errors.ts';
 import { isTransactionCanceled, type Store } from '../../platform/store.ts';
 import { ensureWallet, sendMoney, type WalletDeps } from '../../wallet/index.ts';

@@ -1,0 +1,21 @@
+/** A signed-in person. Routes read it from `c.var.principal` after `requireUser` ran. */
+export type Principal = {
+  kind: 'user';
+  userId: string;
+  email: string;
+  groups: string[];
+};
+
+/**
+ * A merchant calling the sandbox API: with a secret API key (`Authorization: Bearer sk_test_…`),
+ * or as its owner signed in with a JWT who names the merchant in `Sluice-Merchant` (the dashboard).
+ * Routes of the merchant API read it from `c.var.merchant` after `requireMerchant` ran.
+ */
+export type MerchantPrincipal = {
+  kind: 'merchant';
+  merchantId: string;
+  /** The API key used, when the caller authenticated with one. */
+  apiKeyId: string | undefined;
+  /** The user who owns the merchant. */
+  ownerId: string;
+};
