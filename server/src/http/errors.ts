@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
-import { AppError, errorTable, type ErrorCode } from '../kernel/errors.ts';
+import { AppError, type ErrorCode } from '../kernel/errors.ts';
 import type { Logger } from '../platform/logger.ts';
 import { InvalidCursorError } from '../platform/store.ts';
 import type { AppEnv } from './context.ts';
@@ -21,8 +21,7 @@ export function errorBody(error: AppError, requestId: string | undefined) {
 }
 
 export function errorResponse(c: Context<AppEnv>, error: AppError): Response {
-  const status = errorTable[error.code].status;
-  return c.json(errorBody(error, c.get('requestId')), status);
+  return c.json(errorBody(error, c.get('requestId')), error.status);
 }
 
 /** Renders the first zod issue as a `validation_failed` error naming the field. */

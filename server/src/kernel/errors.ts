@@ -54,7 +54,7 @@ export const errorTypes = {
 
 export type ErrorType = (typeof errorTypes)[keyof typeof errorTypes];
 
-interface ErrorShape {
+export interface ErrorShape {
   status: 400 | 401 | 402 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 503;
   type: ErrorType;
 }
@@ -98,22 +98,54 @@ export const errorTable = {
 
 /** A failure the caller can act on. Thrown by services, rendered by the HTTP layer. */
 export class AppError extends Error {
-  readonly code: ErrorCode;
+  /** A kernel code (`ErrorCode`) or one a module registered with `defineErrors`. */
+  readonly code: ErrorCode | (string & {});
   readonly param: string | undefined;
   readonly details: Record<string, unknown> | undefined;
-  constructor(code: ErrorCode, message: string, options: { param?: string; details?: Record<string, unknown>; cause?: unknown } = {}) {
+  #shape: ErrorShape;
+  constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
     super(message, { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.param = options.param;
     this.details = options.details;
+    this.#shape = errorTable[code];
   }
-  get status(): number {
-    return errorTable[this.code].status;
+  get status(): ErrorShape['status'] {
+    return this.#shape.status;
   }
   get type(): ErrorType {
-    return errorTable[this.code].type;
+    return this.#shape.type;
   }
+  /** A module's own code with its row (see `defineErrors`). */
+  static ofModule(code: string, shape: ErrorShape, message: string, options: AppErrorOptions = {}): AppError {
+    const error = new AppError('internal_error', message, options);
+    Object.defineProperty(error, 'code', { value: code });
+    error.#shape = shape;
+    return error;
+  }
+}
+
+export interface AppErrorOptions {
+  param?: string;
+  details?: Record<string, unknown>;
+  cause?: unknown;
+}
+
+/**
+ * A module's own error codes, each with its HTTP status and type, so a new product adds codes
+ * without editing this file. The module lists `table` in its definition; `app/` checks that no
+ * code is claimed twice (nor clashes with the kernel's).
+ *
+ * @example
+ * const commerceErrors = defineErrors({ out_of_stock: { status: 409, type: errorTypes.conflict } });
+ * throw commerceErrors.error('out_of_stock', 'only 2 left', { param: 'quantity' });
+ */
+export function defineErrors<const T extends Record<string, ErrorShape>>(table: T) {
+  return {
+    table,
+    error: (code: keyof T & string, message: string, options: AppErrorOptions = {}): AppError => AppError.ofModule(code, table[code]!, message, options),
+  };
 }
 
 export function isAppError(error: unknown): error is AppError {

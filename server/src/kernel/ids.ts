@@ -64,9 +64,13 @@ function nextRandom(ms: number): number[] {
  * @example newId('transfer') // "tr_01JD3S8Q4X9Z2K7M5N6P8R0T1V"
  */
 export function newId(kind: IdKind, now: number = Date.now()): string {
+  return mintId(idPrefixes[kind], now);
+}
+
+function mintId(prefix: string, now: number): string {
   const ms = Math.max(now, lastTime);
   const random = nextRandom(ms).map((n) => alphabet[n]).join('');
-  return `${idPrefixes[kind]}_${encodeTime(ms)}${random}`;
+  return `${prefix}_${encodeTime(ms)}${random}`;
 }
 
 /**
@@ -95,4 +99,21 @@ export function derivedId(kind: IdKind, at: number, seed: string): string {
 /** True when `id` is shaped like an id of `kind`. */
 export function isId(kind: IdKind, id: string): boolean {
   return new RegExp(`^${idPrefixes[kind]}_[0-9A-HJKMNP-TV-Z]{26}$`).test(id);
+}
+
+/**
+ * A module's own id prefixes, so a new product mints ids without editing this file. The module
+ * lists `prefixes` in its definition; `app/` checks that no prefix is claimed twice (nor clashes
+ * with `idPrefixes`).
+ *
+ * @example
+ * const commerceIds = defineIds({ product: 'prod', order: 'ord' });
+ * commerceIds.newId('order') // "ord_01JD3S8Q4X9Z2K7M5N6P8R0T1V"
+ */
+export function defineIds<const T extends Record<string, string>>(prefixes: T) {
+  return {
+    prefixes,
+    newId: (kind: keyof T & string, now: number = Date.now()): string => mintId(prefixes[kind]!, now),
+    isId: (kind: keyof T & string, id: string): boolean => new RegExp(`^${prefixes[kind]}_[0-9A-HJKMNP-TV-Z]{26}$`).test(id),
+  };
 }

@@ -1,0 +1,165 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
+import type { Clock } from '../kernel/clock.ts';
+import type { ErrorShape } from '../kernel/errors.ts';
+import type { EventEnvelope } from '../kernel/events.ts';
+import type { EventPattern } from './event-pattern.ts';
+import type { Config } from './config.ts';
+import type { Identity } from './identity.ts';
+import type { KeyPattern } from './keys.ts';
+import type { Logger } from './logger.ts';
+import type { BatchHandler, ConsumeOptions, TransactionalQueue } from './queue.ts';
+import type { Realtime } from './realtime.ts';
+import type { Store } from './store.ts';
+
+/**
+ * The ports every module is built on. Both runtimes fill it once and hand the same object to
+ * every module's routes, subscribers, consumers, jobs and workflow tasks.
+ */
+export interface ModuleDeps {
+  store: Store;
+  clock: Clock;
+  config: Config;
+  logger: Logger;
+  identity: Identity;
+  /** Sends a message in the caller's store transaction (webhook deliveries). */
+  queue: TransactionalQueue;
+  realtime: Realtime;
+  /** What the modules of this app declare, for modules that serve others (webhooks, docs). */
+  catalog: ModuleCatalog;
+  /**
+   * Runs a module's workflow to its end and returns its output, where the runtime can do so
+   * inside the call (the local runtime runs the ASL file in process). Absent on AWS, where
+   * callers run the workflow's steps themselves or start the state machine.
+   */
+  runWorkflow?: (workflow: string, input: unknown) => Promise<unknown>;
+  /** Settings tests lay over a module's own defaults (a DNS resolver, jitter), by module name. */
+  testHooks?: Readonly<Record<string, unknown>>;
+}
+
+/** What every module of the app declares, gathered once by `app/`. */
+export interface ModuleCatalog {
+  /** Every event type a merchant can receive by webhook, from the modules' `webhookEvents`. */
+  webhookEventTypes: readonly string[];
+}
+
+/**
+ * How the routes under a path authenticate:
+ * - `public`: no credentials (the handler may check its own);
+ * - `user`: a person's access token (`Authorization: Bearer <JWT>`);
+ * - `admin`: a person's access token whose user is in the `admin` group;
+ * - any other name: an authentication scheme a module provides (`authSchemes`), such as the
+ *   payments module's `merchant` (an API key, or a user token plus `Sluice-Merchant`).
+ */
+export type PathAuth = 'public' | 'user' | 'admin' | (string & {});
+
+/**
+ * A path the module owns. `prefix` matches itself and what lies below it (`/v1/events` and
+ * `/v1/events/evt_…`, not `/v1/eventsx`); `exact` matches that path alone.
+ */
+export type OwnedPath = { prefix: string; auth: PathAuth } | { exact: string; auth: PathAuth };
+
+/** A Hono sub-app of OpenAPI routes, mounted at `/`. The env type belongs to `http/`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each module's router is typed by http/'s AppEnv, which platform/ cannot name
+export type ModuleRouter = OpenAPIHono<any>;
+
+export interface ModuleHttp {
+  /** The paths the module serves and how each authenticates; `/v1` paths not claimed need a user token. */
+  paths: readonly OwnedPath[];
+  routes: (deps: ModuleDeps) => ModuleRouter;
+  /** Authentication schemes this module offers to every module's paths, by name (`merchant`). */
+  authSchemes?: Readonly<Record<string, (deps: ModuleDeps) => MiddlewareHandler>>;
+}
+
+/**
+ * A bus subscription: the handler runs for every event matching `pattern` (EventBridge pattern
+ * syntax), at least once, so it dedupes by event id. Locally it runs on the in-process bus; on AWS
+ * an EventBridge rule with the same pattern feeds an SQS queue drained by a function.
+ */
+export interface ModuleSubscription {
+  /** `<module>.<what it does>`, unique across the app; names the AWS rule, queue and function. */
+  name: string;
+  pattern: EventPattern;
+  handler: (deps: ModuleDeps) => (event: EventEnvelope) => Promise<void>;
+}
+
+/** A consumer of a Queue-port queue; the settings size the SQS queue and its event source on AWS. */
+export interface ModuleConsumer {
+  queue: string;
+  handler: (deps: ModuleDeps) => BatchHandler;
+  options: ConsumeOptions;
+  aws: {
+    /** SQS visibility timeout; at least six times the consumer function's timeout, as AWS advises. */
+    visibilityTimeoutSeconds: number;
+    /** Receives before SQS moves a message to the DLQ. */
+    maxReceiveCount: number;
+    batchSize: number;
+  };
+}
+
+/**
+ * A scheduled job on a five-field cron expression (UTC). Either it runs `run` (locally in
+ * process, on AWS a function on an EventBridge schedule) or it starts the module's `workflow`
+ * (locally the ASL runner, on AWS the state machine).
+ */
+export type ModuleJob = {
+  name: string;
+  cron: string;
+  description: string;
+  /** Locally, run every this many ms instead of on `cron` (hold expiry runs every second). */
+  localEveryMs?: number;
+} & ({ run: (deps: ModuleDeps) => Promise<unknown>; workflow?: never } | { workflow: string; run?: never });
+
+/** A Task state's handler: JSON in, JSON out, idempotent (Step Functions retries). */
+export type TaskHandler = (input: unknown) => Promise<unknown>;
+
+/**
+ * A state machine: one ASL file that the local runner (aws-local-stepfunctions) and Step Functions
+ * run alike, with a handler per Task state (each a function on AWS).
+ */
+export interface ModuleWorkflow {
+  name: string;
+  definition: URL;
+  tasks: (deps: ModuleDeps) => Readonly<Record<string, TaskHandler>>;
+  /** Per Task state: its function's description and size on AWS. */
+  taskFunctions: Readonly<Record<string, { description: string; memoryMb: number; timeoutSeconds: number }>>;
+}
+
+/**
+ * One product (or platform service) as the app sees it: everything the HTTP app, both runtimes,
+ * the Lambda function list, the CDK app, the webhook catalogue and the OpenAPI document need.
+ * A module's `index.ts` exports one; `app/modules.ts` lists them.
+ *
+ * @example
+ * export const walletModule = defineModule({
+ *   name: 'wallet',
+ *   http: { paths: [{ prefix: '/v1/wallet', auth: 'user' }], routes: (deps) => walletRoutes(deps) },
+ *   subscriptions: [{ name: 'wallet.open-on-signup', pattern: { type: ['user.signed_up'] }, handler: (deps) => openOnSignUp(deps) }],
+ *   events: walletEventTypes,
+ *   keys: walletKeyPatterns,
+ * });
+ */
+export interface SluiceModule {
+  /** Lower case, unique: prefixes its subscription and job names. */
+  name: string;
+  http?: ModuleHttp;
+  subscriptions?: readonly ModuleSubscription[];
+  consumers?: readonly ModuleConsumer[];
+  jobs?: readonly ModuleJob[];
+  workflows?: readonly ModuleWorkflow[];
+  /** Every event type it emits (`payment.captured`). */
+  events?: readonly string[];
+  /** The events merchants may subscribe their webhook endpoints to (a subset of `events`). */
+  webhookEvents?: readonly string[];
+  /** Its own error codes beyond the kernel's (`defineErrors`), checked unique across modules. */
+  errors?: Readonly<Record<string, ErrorShape>>;
+  /** Its own id prefixes beyond the kernel's (`defineIds`), checked unique across modules. */
+  ids?: Readonly<Record<string, string>>;
+  /** The partition keys it writes (`platform/keys.ts`), checked not to overlap another's. */
+  keys?: readonly KeyPattern[];
+}
+
+/** Types a module definition (an identity function: the value is the definition). */
+export function defineModule<const M extends SluiceModule>(module: M): M {
+  return module;
+}
