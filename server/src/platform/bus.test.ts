@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createEvent, type EventEnvelope } from '../kernel/events.ts';
 import { InProcessBus } from './bus.ts';
+import { runEventBusContract } from './bus-contract.ts';
 import { InvalidEventPatternError } from './event-pattern.ts';
 
 function anEvent(type = 'transfer.created', data: Record<string, unknown> = { amount: 1500, currency: 'USD' }): EventEnvelope {
@@ -113,3 +114,5 @@ describe('InProcessBus', () => {
     expect(() => bus.subscribe('once', { type: ['b'] }, async () => {})).toThrow(/already exists/);
   });
 });
+
+runEventBusContract('InProcessBus', async () => ({ bus: new InProcessBus() }));
