@@ -1,6 +1,5 @@
 import type { Store } from '../platform/store.ts';
-import { ledgerKeys } from './keys.ts';
-import { toAccount } from './service.ts';
+import { queryAccountIds, queryCurrencies, readAccount } from './store.ts';
 
 export interface CurrencyAudit {
   currency: string;
@@ -29,12 +28,7 @@ export interface AuditReport {
  */
 export async function auditLedger(store: Store, now: number, attempts = 3): Promise<AuditReport> {
   const currencies: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await store.query({ partition: ledgerKeys.currenciesPartition, ...(cursor ? { cursor } : {}) });
-    currencies.push(...page.items.map((item) => item.sk));
-    cursor = page.cursor;
-  } while (cursor);
+  for await (const currency of queryCurrencies(store)) currencies.push(currency);
 
   const results: CurrencyAudit[] = [];
   for (const currency of currencies) {
@@ -60,26 +54,20 @@ async function auditCurrency(store: Store, currency: string): Promise<CurrencyAu
     balanced: false,
     overdrawn_accounts: [],
   };
-  let cursor: string | undefined;
-  do {
-    const page = await store.query({ partition: ledgerKeys.registryPartition(currency), ...(cursor ? { cursor } : {}) });
-    for (const entry of page.items) {
-      const item = await store.get(ledgerKeys.account(entry.sk));
-      if (!item) continue;
-      const account = toAccount(item);
-      audit.accounts += 1;
-      audit.debits_posted += account.debits_posted;
-      audit.credits_posted += account.credits_posted;
-      audit.debits_pending += account.debits_pending;
-      audit.credits_pending += account.credits_pending;
-      const available = account.credits_posted - account.debits_posted - account.debits_pending;
-      const reverse = account.debits_posted - account.credits_posted - account.credits_pending;
-      if ((account.debits_must_not_exceed_credits && available < 0) || (account.credits_must_not_exceed_debits && reverse < 0)) {
-        audit.overdrawn_accounts.push(account.id);
-      }
+  for await (const accountId of queryAccountIds(store, currency)) {
+    const account = await readAccount(store, accountId);
+    if (!account) continue;
+    audit.accounts += 1;
+    audit.debits_posted += account.debits_posted;
+    audit.credits_posted += account.credits_posted;
+    audit.debits_pending += account.debits_pending;
+    audit.credits_pending += account.credits_pending;
+    const available = account.credits_posted - account.debits_posted - account.debits_pending;
+    const reverse = account.debits_posted - account.credits_posted - account.credits_pending;
+    if ((account.debits_must_not_exceed_credits && available < 0) || (account.credits_must_not_exceed_debits && reverse < 0)) {
+      audit.overdrawn_accounts.push(account.id);
     }
-    cursor = page.cursor;
-  } while (cursor);
+  }
   audit.balanced = audit.debits_posted === audit.credits_posted && audit.debits_pending === audit.credits_pending;
   return audit;
 }

@@ -1,9 +1,9 @@
 import { AppError } from '../kernel/errors.ts';
 import { newId } from '../kernel/ids.ts';
 import type { Store } from '../platform/store.ts';
-import { ledgerKeys } from './keys.ts';
 import type { HistoryEntry } from './model.ts';
 import { createTransfers, getTransfer, type LedgerDeps } from './service.ts';
+import { queryDueHolds, queryHistory } from './store.ts';
 
 export interface HistoryPage {
   entries: HistoryEntry[];
@@ -16,18 +16,12 @@ export async function listHistory(
   accountId: string,
   options: { limit?: number; cursor?: string; direction?: 'asc' | 'desc' } = {},
 ): Promise<HistoryPage> {
-  const page = await store.query({
-    partition: ledgerKeys.historyPartition(accountId),
-    sort: { op: 'begins_with', value: ledgerKeys.historyPrefix },
+  const page = await queryHistory(store, accountId, {
     direction: options.direction ?? 'desc',
     limit: options.limit ?? 20,
     ...(options.cursor ? { cursor: options.cursor } : {}),
   });
-  const entries = page.items.map((item) => {
-    const { pk: _pk, sk: _sk, entity: _entity, ...entry } = item;
-    return entry as unknown as HistoryEntry;
-  });
-  return { entries, next_cursor: page.cursor };
+  return { entries: page.entries, next_cursor: page.cursor };
 }
 
 /**
@@ -38,15 +32,10 @@ export async function listHistory(
 export async function expirePendingTransfers(deps: LedgerDeps, now: number = deps.clock.now()): Promise<number> {
   let expired = 0;
   for (;;) {
-    const page = await deps.store.query({
-      index: 'gsi1',
-      partition: ledgerKeys.pendingPartition,
-      sort: { op: 'between', low: ledgerKeys.pendingSort(1, ''), high: ledgerKeys.pendingSort(now, '\u{10FFFF}') },
-      limit: 100,
-    });
+    const page = await queryDueHolds(deps.store, now, 100);
     let progressed = false;
-    for (const item of page.items) {
-      const pending = await getTransfer(deps, item.id as string);
+    for (const id of page.ids) {
+      const pending = await getTransfer(deps, id);
       if (!pending || pending.pending_status !== 'pending') continue;
       try {
         await createTransfers(deps, [{ kind: 'expire_pending', id: newId('transfer'), pending_id: pending.id }], {

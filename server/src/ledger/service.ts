@@ -4,15 +4,22 @@ import { AppError } from '../kernel/errors.ts';
 import { createEvent, type EventEnvelope } from '../kernel/events.ts';
 import { isValidAmount, type Currency } from '../kernel/money.ts';
 import { outboxPut } from '../platform/outbox.ts';
+import { isTransactionCanceled, type Item, type Store, type WriteOperation } from '../platform/store.ts';
+import type { Account, NewAccount, Transfer, TransferRequest } from './model.ts';
 import {
-  isTransactionCanceled,
-  type Condition,
-  type Item,
-  type Store,
-  type WriteOperation,
-} from '../platform/store.ts';
-import { ledgerKeys } from './keys.ts';
-import type { Account, HistoryEntry, NewAccount, Transfer, TransferRequest } from './model.ts';
+  accountFromItem,
+  accountOpeningPuts,
+  accountUpdate,
+  historyPuts,
+  holdResolutionUpdate,
+  isTransferPut,
+  readAccount,
+  readTransfer,
+  resolvedHoldId,
+  transferFromItem,
+  transferPut,
+  type AccountDelta,
+} from './store.ts';
 
 export interface LedgerDeps {
   store: Store;
@@ -43,16 +50,6 @@ export interface TransferResult {
   /** True when every transfer already existed with the same fields: nothing was written. */
   replayed: boolean;
   event: EventEnvelope | undefined;
-}
-
-const accountFields = ['debits_pending', 'debits_posted', 'credits_pending', 'credits_posted'] as const;
-
-interface AccountDelta {
-  currency: Currency;
-  debits_pending: number;
-  debits_posted: number;
-  credits_pending: number;
-  credits_posted: number;
 }
 
 /** Position of the debit account's update in an opening transaction: after the account, registry, currency, transfer and two history puts. */
@@ -113,18 +110,8 @@ export async function createAccount(deps: LedgerDeps, input: NewAccount, opening
       outboxPut(event),
     );
   }
-  const room = account.credits_posted - account.debits_posted - account.debits_pending;
   try {
-    await deps.store.transact([
-      {
-        type: 'put',
-        item: { ...ledgerKeys.account(account.id), entity: 'account', ...account, dr_room: room, cr_room: -room },
-        condition: { attributeNotExists: 'pk' },
-      },
-      { type: 'put', item: { ...ledgerKeys.registry(account.currency, account.id), entity: 'account_registry' } },
-      { type: 'put', item: { ...ledgerKeys.currency(account.currency), entity: 'ledger_currency' } },
-      ...operations,
-    ]);
+    await deps.store.transact([...accountOpeningPuts(account), ...operations]);
     return account;
   } catch (error) {
     if (!isTransactionCanceled(error)) throw error;
@@ -143,13 +130,11 @@ export async function createAccount(deps: LedgerDeps, input: NewAccount, opening
 }
 
 export async function getAccount(deps: LedgerDeps, id: string): Promise<Account | undefined> {
-  const item = await deps.store.get(ledgerKeys.account(id));
-  return item ? toAccount(item) : undefined;
+  return readAccount(deps.store, id);
 }
 
 export async function getTransfer(deps: LedgerDeps, id: string): Promise<Transfer | undefined> {
-  const item = await deps.store.get(ledgerKeys.transfer(id));
-  return item ? toTransfer(item) : undefined;
+  return readTransfer(deps.store, id);
 }
 
 /**
@@ -213,7 +198,7 @@ export async function createTransfers(deps: LedgerDeps, requests: TransferReques
           debit.debits_posted += transfer.amount;
           credit.credits_posted += transfer.amount;
         }
-        operations.push(resolvePendingOperation(pending, transfer, now));
+        operations.push(holdResolutionUpdate(pending, transfer, now));
         break;
       }
     }
@@ -248,41 +233,6 @@ export async function createTransfers(deps: LedgerDeps, requests: TransferReques
     if (!isTransactionCanceled(error)) throw error;
     return explainRefusal(deps, error.reasons.map((r) => ({ index: r.index, item: r.item })), operations, transfers, accountOperationIndex);
   }
-}
-
-function transferPut(transfer: Transfer): WriteOperation {
-  return {
-    type: 'put',
-    item: {
-      ...ledgerKeys.transfer(transfer.id),
-      entity: 'transfer',
-      ...transfer,
-      ...(transfer.kind === 'pending' ? { gsi1pk: ledgerKeys.pendingPartition, gsi1sk: ledgerKeys.pendingSort(transfer.timeout_at ?? 0, transfer.id) } : {}),
-    },
-    condition: { attributeNotExists: 'pk' },
-  };
-}
-
-/** One history entry on each side of a transfer. */
-function historyPuts(transfer: Transfer): WriteOperation[] {
-  return ([
-    [transfer.debit_account_id, 'debit', transfer.credit_account_id],
-    [transfer.credit_account_id, 'credit', transfer.debit_account_id],
-  ] as const).map(([accountId, direction, counterparty]) => {
-    const entry: HistoryEntry = {
-      account_id: accountId,
-      transfer_id: transfer.id,
-      kind: transfer.kind,
-      direction,
-      amount: transfer.amount,
-      currency: transfer.currency,
-      code: transfer.code,
-      counterparty_account_id: counterparty,
-      metadata: transfer.metadata,
-      created_at: transfer.created_at,
-    };
-    return { type: 'put', item: { ...ledgerKeys.history(accountId, transfer.created_at, transfer.id), entity: 'history', ...entry } };
-  });
 }
 
 function buildTransfer(request: TransferRequest, pendings: Map<string, Transfer>, createdAt: string, linkedId: string | undefined): Transfer {
@@ -327,41 +277,6 @@ function buildTransfer(request: TransferRequest, pendings: Map<string, Transfer>
   };
 }
 
-/** The hold moves from `pending` exactly once; an expired hold can no longer be posted. */
-function resolvePendingOperation(pending: Transfer, resolution: Transfer, now: number): WriteOperation {
-  const status = resolution.kind === 'post_pending' ? 'posted' : resolution.kind === 'void_pending' ? 'voided' : 'expired';
-  const stillOpen: Condition[] = [{ compare: ['pending_status', '=', 'pending'] }];
-  if (resolution.kind === 'expire_pending') {
-    stillOpen.push({ compare: ['timeout_at', '>', 0] }, { compare: ['timeout_at', '<=', now] });
-  } else {
-    stillOpen.push({ any: [{ compare: ['timeout_at', '=', 0] }, { compare: ['timeout_at', '>', now] }] });
-  }
-  return {
-    type: 'update',
-    key: ledgerKeys.transfer(pending.id),
-    set: { pending_status: status, resolved_by: resolution.id, gsi1pk: undefined, gsi1sk: undefined },
-    condition: { all: stillOpen },
-  };
-}
-
-/**
- * One atomic update per account. The room attributes (`dr_room`, `cr_room`) are the balances the
- * overdraft flags guard, kept beside the four totals because DynamoDB conditions cannot do
- * arithmetic: a debit is allowed when `dr_room` covers it or the account has no such limit.
- */
-function accountUpdate(accountId: string, d: AccountDelta): WriteOperation {
-  const drRoom = d.credits_posted - d.debits_posted - d.debits_pending;
-  const crRoom = d.debits_posted - d.credits_posted - d.credits_pending;
-  const conditions: Condition[] = [{ attributeExists: 'pk' }, { compare: ['currency', '=', d.currency] }];
-  if (drRoom < 0) conditions.push({ any: [{ compare: ['debits_must_not_exceed_credits', '=', false] }, { compare: ['dr_room', '>=', -drRoom] }] });
-  if (crRoom < 0) conditions.push({ any: [{ compare: ['credits_must_not_exceed_debits', '=', false] }, { compare: ['cr_room', '>=', -crRoom] }] });
-  const add: Record<string, number> = {};
-  for (const field of accountFields) if (d[field] !== 0) add[field] = d[field];
-  if (drRoom !== 0) add.dr_room = drRoom;
-  if (crRoom !== 0) add.cr_room = crRoom;
-  return { type: 'update', key: ledgerKeys.account(accountId), add, condition: { all: conditions } };
-}
-
 /** Turns the failed conditions of a refused transaction into the error the caller can act on. */
 async function explainRefusal(
   deps: LedgerDeps,
@@ -370,28 +285,29 @@ async function explainRefusal(
   transfers: Transfer[],
   accountOperationIndex: Map<number, string>,
 ): Promise<TransferResult> {
-  const transferPuts = reasons.filter((r) => operations[r.index]?.type === 'put' && (operations[r.index] as { item: Item }).item.entity === 'transfer');
-  if (transferPuts.length > 0) {
+  if (reasons.some((r) => isTransferPut(operations[r.index]))) {
     // Same ids again: a replay when every transfer exists with the same fields.
     const existing = await Promise.all(transfers.map((t) => getTransfer(deps, t.id)));
-    if (existing.every((e, i) => e && sameTransfer(e, transfers[i]!))) return { transfers: existing as Transfer[], replayed: true, event: undefined };
+    const replayed = existing.filter((e, i): e is Transfer => e !== undefined && sameTransfer(e, transfers[i]!));
+    if (replayed.length === transfers.length) return { transfers: replayed, replayed: true, event: undefined };
     const index = existing.findIndex((e, i) => e && !sameTransfer(e, transfers[i]!));
     throw new AppError('transfer_exists', `transfer ${transfers[Math.max(index, 0)]!.id} exists with other fields`, { param: 'id' });
   }
   for (const reason of reasons) {
     const accountId = accountOperationIndex.get(reason.index);
     if (accountId !== undefined) {
-      const account = reason.item;
-      if (!account) throw new AppError('not_found', `no account ${accountId}`, { param: 'account_id', details: { account_id: accountId } });
+      if (!reason.item) throw new AppError('not_found', `no account ${accountId}`, { param: 'account_id', details: { account_id: accountId } });
+      const account = accountFromItem(reason.item);
       const transfer = transfers.find((t) => t.debit_account_id === accountId || t.credit_account_id === accountId)!;
       if (account.currency !== transfer.currency) {
-        throw new AppError('currency_mismatch', `account ${accountId} holds ${String(account.currency)}, not ${transfer.currency}`, { param: 'currency' });
+        throw new AppError('currency_mismatch', `account ${accountId} holds ${account.currency}, not ${transfer.currency}`, { param: 'currency' });
       }
       throw new AppError('insufficient_funds', 'insufficient funds for this transfer', { details: { account_id: accountId } });
     }
-    const operation = operations[reason.index];
-    if (operation?.type === 'update' && operation.key.pk.startsWith('TR#')) {
-      throw new AppError('transfer_not_pending', `pending transfer ${operation.key.pk.slice(3)} is ${String(reason.item?.pending_status ?? 'missing')}${reason.item?.pending_status === 'pending' ? ' but has expired' : ''}`, {
+    const holdId = resolvedHoldId(operations[reason.index]);
+    if (holdId !== undefined) {
+      const status = reason.item ? transferFromItem(reason.item).pending_status : undefined;
+      throw new AppError('transfer_not_pending', `pending transfer ${holdId} is ${status ?? 'missing'}${status === 'pending' ? ' but has expired' : ''}`, {
         param: 'pending_id',
       });
     }
@@ -411,25 +327,4 @@ function sameTransfer(a: Transfer, b: Transfer): boolean {
     (a.pending_id ?? '') === (b.pending_id ?? '') &&
     JSON.stringify(a.metadata) === JSON.stringify(b.metadata)
   );
-}
-
-export function toAccount(item: Item): Account {
-  return {
-    id: item.id as string,
-    currency: item.currency as Currency,
-    owner: item.owner as string,
-    code: item.code as string,
-    debits_must_not_exceed_credits: item.debits_must_not_exceed_credits as boolean,
-    credits_must_not_exceed_debits: item.credits_must_not_exceed_debits as boolean,
-    debits_pending: item.debits_pending as number,
-    debits_posted: item.debits_posted as number,
-    credits_pending: item.credits_pending as number,
-    credits_posted: item.credits_posted as number,
-    created_at: item.created_at as string,
-  };
-}
-
-export function toTransfer(item: Item): Transfer {
-  const { pk: _pk, sk: _sk, entity: _e, gsi1pk: _g1, gsi1sk: _g2, resolved_by: _r, ...rest } = item;
-  return rest as unknown as Transfer;
 }
