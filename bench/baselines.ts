@@ -1,0 +1,71 @@
+/**
+ * The two baselines every server figure is read against, served by `baseline-server.ts` in a
+ * child process and driven exactly like the server (same connections, a body and an
+ * `Authorization` header of similar size):
+ *
+ * - bare: a Hono endpoint that answers 201 and does nothing else;
+ * - durable: the same request parsed and committed as one row through the local store. No ledger
+ *   transaction can answer faster than this on the same machine, so its ratio to the bare rate
+ *   shows how much of that rate any durable write can reach here.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { freePort, repoRoot } from '../test/server-process.ts';
+import { runLoad, type AutocannonRequest, type LoadTarget, type ScenarioResult } from './load.ts';
+import { round, settings } from './support.ts';
+
+/** Runs the bare baseline (after a warm-up) and then the durable one; `ratio_to_baseline` of the durable one is set. */
+export async function runBaselines(dataDir: string): Promise<{ bare: ScenarioResult; durable: ScenarioResult }> {
+  const baseline = await startBaselineServer(dataDir);
+  try {
+    if (settings.warmup > 0) await runLoad(baseline, 'baseline warm-up', settings.warmup, baselineRequest('/x'));
+    const bare = await runLoad(baseline, 'baseline: bare Hono POST /x', settings.duration, baselineRequest('/x'));
+    const durable = await runLoad(baseline, 'baseline: POST + 1 durable SQLite row', settings.duration, baselineRequest('/durable'));
+    durable.ratio_to_baseline = round(durable.rps_2xx / bare.rps_2xx, 3);
+    return { bare, durable };
+  } finally {
+    await baseline.stop();
+  }
+}
+
+/** A request shaped like a wallet transfer: a random small JSON body and a 400-character bearer token. */
+function baselineRequest(path: '/x' | '/durable'): AutocannonRequest {
+  return {
+    method: 'POST',
+    path,
+    setupRequest: (request) => ({
+      ...request,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${'x'.repeat(400)}` },
+      body: JSON.stringify({ to: `usr_${Math.random().toString(36).slice(2)}`, amount: 1 + Math.floor(Math.random() * 100), currency: 'USD' }),
+    }),
+  };
+}
+
+/** The baseline server in a child process, so it has its own core like the real server; its store lives in `dataDir`. */
+async function startBaselineServer(dataDir: string): Promise<LoadTarget & { stop: () => Promise<void> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(repoRoot, 'bench/baseline-server.ts'), String(port), dataDir], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const deadline = Date.now() + 20_000;
+  while (!output.includes('baseline listening')) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`baseline server did not start:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
