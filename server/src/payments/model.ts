@@ -1,5 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { amountSchema, currencySchema } from '../http/schemas.ts';
+import { currencies, currencyExponents } from '../kernel/money.ts';
+import { testCards } from './test-cards.ts';
 
 /** Requests per minute an API key gets unless it was created with its own limit. */
 export const defaultRateLimitPerMinute = 100;
@@ -64,7 +66,13 @@ export type CreatedApiKey = z.infer<typeof createdApiKeySchema>;
 
 export const cardInputSchema = z
   .object({
-    number: z.string({ error: 'card.number must be a string of digits' }).min(1, { error: 'card.number is required' }).max(40, { error: 'card.number is too long' }),
+    number: z.string({ error: 'card.number must be a string of digits' }).min(1, { error: 'card.number is required' }).max(40, { error: 'card.number is too long' })
+      .openapi({
+        example: '4242424242424242',
+        // The test card table, published in the document so clients (the dashboard) read it
+        // instead of copying it: web/src/api/catalog.gen.ts is generated from it.
+        'x-test-cards': testCards.map((card) => ({ number: card.number, outcome: card.outcome, decline_code: card.declineCode ?? null, description: card.description })),
+      }),
     exp_month: z.number({ error: 'card.exp_month must be an integer' }).int({ error: 'card.exp_month must be an integer' }),
     exp_year: z.number({ error: 'card.exp_year must be an integer' }).int({ error: 'card.exp_year must be an integer' }),
     cvc: z.string({ error: 'card.cvc must be a string of digits' }).max(8, { error: 'card.cvc is too long' }),
@@ -78,10 +86,21 @@ const metadataSchema = z
   .refine((value) => Object.keys(value).length <= 50, { error: 'metadata holds at most 50 keys' })
   .openapi({ example: { order_id: '6735' } });
 
+/**
+ * The currencies a payment can be made in, named in the document with each one's minor-unit
+ * exponent (`x-exponents`) so clients (the dashboard) read the table instead of copying it.
+ * Documentation only: validation is `currencySchema`'s.
+ */
+const apiCurrencies = currencies.filter((code) => code !== 'COIN');
+const paymentCurrencySchema = currencySchema.openapi('Currency', {
+  enum: apiCurrencies,
+  'x-exponents': Object.fromEntries(apiCurrencies.map((code) => [code, currencyExponents[code]])),
+});
+
 export const createPaymentSchema = z
   .object({
     amount: amountSchema,
-    currency: currencySchema,
+    currency: paymentCurrencySchema,
     card: cardInputSchema,
     capture: z.boolean().default(true),
     description: z.string().max(1000).optional(),

@@ -1,22 +1,10 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { rememberPeople } from '../lib/contacts.ts';
 import { apiFetch, type Page } from './client.ts';
-import type { WalletParty } from './wallet.ts';
+import type { components } from './schema.gen.ts';
 
-export interface ActivityEntry {
-  id: string;
-  transfer_id: string;
-  type: string;
-  direction: 'debit' | 'credit';
-  amount: number;
-  currency: string;
-  /** The other user's id; null for Sluice itself (the sign-up bonus). */
-  counterparty: string | null;
-  /** Who that is, by name; null for Sluice itself. */
-  counterparty_user: WalletParty | null;
-  note: string | null;
-  created_at: string;
-}
+/** One line of the wallet's activity; `counterparty_user` is null for Sluice itself (the sign-up bonus). */
+export type ActivityEntry = components['schemas']['ActivityEntry'];
 
 export const activityKeys = {
   all: ['activity'] as const,

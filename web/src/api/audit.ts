@@ -1,22 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { apiFetch } from './client.ts';
+import type { components } from './schema.gen.ts';
 
-export interface CurrencyAudit {
-  currency: string;
-  accounts?: number;
-  debits_posted: number;
-  credits_posted: number;
-  debits_pending: number;
-  credits_pending: number;
-  balanced: boolean;
-  overdrawn_accounts: string[];
-}
-
-export interface AuditReport {
-  balanced: boolean;
-  currencies: CurrencyAudit[];
-  checked_at?: string;
-}
+export type AuditReport = components['schemas']['AuditReport'];
+export type CurrencyAudit = AuditReport['currencies'][number];
 
 export const auditKeys = {
   all: ['audit'] as const,

@@ -1,18 +1,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { forgetPeople } from '../lib/contacts.ts';
 import { apiFetch } from './client.ts';
+import type { components } from './schema.gen.ts';
 import { getSession, sessionFromAuth, setSession, type AuthResponse } from './session.ts';
 
-export interface SignUpInput {
-  name: string;
-  email: string;
-  password: string;
-}
-
-export interface SignInInput {
-  email: string;
-  password: string;
-}
+export type SignUpInput = components['schemas']['SignUpRequest'];
+export type SignInInput = components['schemas']['LogInRequest'];
 
 export async function signUp(input: SignUpInput): Promise<void> {
   setSession(sessionFromAuth(await apiFetch<AuthResponse>('/v1/auth/signup', { method: 'POST', body: input, auth: false })));

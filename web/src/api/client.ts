@@ -1,4 +1,8 @@
+import type { components } from './schema.gen.ts';
 import { freshAccessToken, refreshSession } from './session.ts';
+
+/** The `error` object of an error answer, as far as it came (a proxy's 502 has none). */
+type ErrorBody = Partial<components['schemas']['Error']['error']>;
 
 /** An error answer of the API: `{ error: { type, code, message, param } }`. */
 export class ApiError extends Error {
@@ -10,7 +14,7 @@ export class ApiError extends Error {
   /** The whole error object, for fields some errors add (a decline's `decline_code`, `payment_id`). */
   readonly details: Record<string, unknown>;
 
-  constructor(status: number, body: { type?: string; code?: string; message?: string; param?: string } | undefined) {
+  constructor(status: number, body: ErrorBody | undefined) {
     super(body?.message ?? `Request failed (${status})`);
     this.name = 'ApiError';
     this.status = status;
@@ -71,7 +75,7 @@ export async function apiFetch<T>(path: string, options: RequestOptions = {}): P
   } catch {
     json = undefined;
   }
-  if (!response.ok) throw new ApiError(response.status, (json as { error?: ConstructorParameters<typeof ApiError>[1] } | undefined)?.error);
+  if (!response.ok) throw new ApiError(response.status, (json as { error?: ErrorBody } | undefined)?.error);
   return json as T;
 }
 

@@ -1,31 +1,17 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { disputeEvidenceMaxLength } from './catalog.gen.ts';
 import type { Page } from './client.ts';
 import { developerRoot, merchantFetch } from './merchants.ts';
+import type { components } from './schema.gen.ts';
 
-export const disputeStatuses = ['needs_response', 'under_review', 'won', 'lost'] as const;
-export type DisputeStatus = (typeof disputeStatuses)[number];
+export { disputeReasons, disputeStatuses } from './catalog.gen.ts';
+export type DisputeStatus = Dispute['status'];
 
 /** A chargeback on one of the merchant's payments (`/v1/disputes`). */
-export interface Dispute {
-  id: string;
-  object: 'dispute';
-  merchant: string;
-  payment: string;
-  /** Withdrawn from the merchant while the dispute is open. */
-  amount: number;
-  /** Charged when opened and kept whatever the outcome. */
-  fee: number;
-  currency: string;
-  reason: string;
-  status: DisputeStatus;
-  evidence: { text: string; submitted_at: string } | null;
-  evidence_due_by: string;
-  created_at: string;
-  closed_at: string | null;
-}
+export type Dispute = components['schemas']['Dispute'];
 
 /** The server's limit on evidence text (`DisputeEvidence.text`). */
-export const evidenceMaxLength = 20_000;
+export const evidenceMaxLength = disputeEvidenceMaxLength;
 
 export const disputeKeys = {
   list: (merchantId: string, cursor: string | undefined) => [...developerRoot, merchantId, 'disputes', 'list', cursor ?? null] as const,
@@ -47,9 +33,8 @@ export function useDispute(merchantId: string, disputeId: string) {
   return useQuery({ queryKey: disputeKeys.one(merchantId, disputeId), queryFn: () => fetchDispute(merchantId, disputeId) });
 }
 
-/** The reasons the sandbox can open a dispute with (`OpenDispute.reason`). */
-export const disputeReasons = ['fraudulent', 'product_not_received', 'duplicate', 'general'] as const;
-export type DisputeReason = (typeof disputeReasons)[number];
+/** The reasons the sandbox can open a dispute with (`OpenDispute.reason`, `disputeReasons`). */
+export type DisputeReason = NonNullable<components['schemas']['OpenDispute']['reason']>;
 
 /** Opens a test dispute on a succeeded payment (`POST /v1/test-helpers/disputes`). */
 export function useOpenTestDispute(merchantId: string) {

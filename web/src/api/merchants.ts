@@ -1,30 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiFetch, type Page, type RequestOptions } from './client.ts';
+import type { components } from './schema.gen.ts';
 
 /** A sandbox merchant the signed-in user owns (`/v1/merchants`). */
-export interface Merchant {
-  id: string;
-  name: string;
-  owner: string;
-  /** The merchant's test clock: real time plus what advance-clock moved. */
-  sandbox_time: string;
-  created_at: string;
-}
-
-export interface ApiKey {
-  id: string;
-  merchant: string;
-  name: string | null;
-  last4: string;
-  rate_limit_per_minute: number;
-  created_at: string;
-  revoked_at: string | null;
-}
-
+export type Merchant = components['schemas']['Merchant'];
+export type ApiKey = components['schemas']['ApiKey'];
 /** Only the create answer carries the secret. */
-export interface CreatedApiKey extends ApiKey {
-  secret: string;
-}
+export type CreatedApiKey = components['schemas']['CreatedApiKey'];
 
 /**
  * Every developer query lives under this root, merchant first, so a realtime payment event can

@@ -1,36 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
 import { apiFetch } from './client.ts';
 import { developerRoot } from './merchants.ts';
+import type { components } from './schema.gen.ts';
 
+export type LiveMetrics = components['schemas']['LiveMetrics'];
 /** One second of API traffic (`GET /v1/metrics`, `series`). */
-export interface MetricsSecond {
-  time: string;
-  requests: number;
-  client_errors: number;
-  server_errors: number;
-  p50_ms: number | null;
-  p95_ms: number | null;
-  p99_ms: number | null;
-}
-
-/** One route over the whole window (`GET /v1/metrics`, `routes`). */
-export interface RouteMetrics {
-  route: string;
-  requests: number;
-  requests_per_second: number;
-  /** Share of the route's requests, 0 to 1. */
-  rate_4xx: number;
-  rate_5xx: number;
-  p50_ms: number | null;
-  p95_ms: number | null;
-  p99_ms: number | null;
-}
-
-export interface LiveMetrics {
-  window_seconds: number;
-  series: MetricsSecond[];
-  routes: RouteMetrics[];
-}
+export type MetricsSecond = LiveMetrics['series'][number];
+/** One route over the whole window (`GET /v1/metrics`, `routes`); `rate_4xx` and `rate_5xx` are shares, 0 to 1. */
+export type RouteMetrics = LiveMetrics['routes'][number];
 
 /** How often the live charts refresh. */
 export const metricsPollMs = 2000;

@@ -2,35 +2,16 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { rememberPeople } from '../lib/contacts.ts';
 import { activityKeys } from './activity.ts';
 import { apiFetch, type Page } from './client.ts';
-import { walletKeys, type WalletParty } from './wallet.ts';
+import type { components } from './schema.gen.ts';
+import { walletKeys } from './wallet.ts';
 
-export type PaymentRequestStatus = 'pending' | 'paid' | 'declined' | 'canceled';
+/** A request for money; `requester_user` and `payer_user` name who asked and who is asked to pay. */
+export type PaymentRequest = components['schemas']['PaymentRequest'];
+export type PaymentRequestStatus = PaymentRequest['status'];
 export type PaymentRequestRole = 'incoming' | 'outgoing';
 export type PaymentRequestAction = 'accept' | 'decline' | 'cancel';
 
-export interface PaymentRequest {
-  id: string;
-  requester: string;
-  payer: string;
-  /** Who asked and who is asked to pay, by name. */
-  requester_user: WalletParty | null;
-  payer_user: WalletParty | null;
-  amount: number;
-  currency: string;
-  note: string | null;
-  status: PaymentRequestStatus;
-  transfer_id: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface RequestMoneyInput {
-  from: string;
-  amount: number;
-  currency: string;
-  note?: string;
-  idempotencyKey: string;
-}
+export type RequestMoneyInput = components['schemas']['CreatePaymentRequest'] & { idempotencyKey: string };
 
 export const paymentRequestKeys = {
   all: ['payment-requests'] as const,

@@ -1,69 +1,17 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Page } from './client.ts';
 import { developerRoot, merchantFetch, merchantKeys } from './merchants.ts';
+import type { components } from './schema.gen.ts';
 
-export const paymentStatuses = ['requires_capture', 'succeeded', 'canceled', 'failed'] as const;
-export type PaymentStatus = (typeof paymentStatuses)[number];
+export { paymentStatuses } from './catalog.gen.ts';
+export type PaymentStatus = Payment['status'];
 
 /** A sandbox card payment (`/v1/payments`). */
-export interface Payment {
-  id: string;
-  object: 'payment';
-  merchant: string;
-  status: PaymentStatus;
-  amount: number;
-  amount_capturable: number;
-  amount_captured: number;
-  amount_refunded: number;
-  currency: string;
-  card: { brand: string; last4: string; exp_month: number; exp_year: number; fingerprint: string };
-  capture_before: string | null;
-  review: boolean;
-  description: string | null;
-  metadata: Record<string, string>;
-  failure_code: string | null;
-  decline_code: string | null;
-  failure_message: string | null;
-  canceled_at: string | null;
-  cancellation_reason: 'expired' | 'requested_by_merchant' | null;
-  /** The settlement that paid it out; null until then. */
-  settlement: string | null;
-  /** Its dispute, once one is opened. */
-  dispute: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface Refund {
-  id: string;
-  object: 'refund';
-  payment: string;
-  amount: number;
-  currency: string;
-  reason: string | null;
-  status: 'succeeded';
-  created_at: string;
-}
-
-export interface MerchantBalance {
-  balances: Array<{ currency: string; available: number; pending: number }>;
-}
-
-export interface AdvanceClockResult {
-  sandbox_time: string;
-  expired_payments: string[];
-  /** Settlements and closed disputes the move fired (newer servers). */
-  settlements?: string[];
-  closed_disputes?: string[];
-}
-
-export interface CreatePaymentInput {
-  amount: number;
-  currency: string;
-  card: { number: string; exp_month: number; exp_year: number; cvc: string };
-  capture: boolean;
-  description?: string;
-}
+export type Payment = components['schemas']['Payment'];
+export type Refund = components['schemas']['Refund'];
+export type MerchantBalance = components['schemas']['MerchantBalance'];
+export type AdvanceClockResult = components['schemas']['AdvanceClockResult'];
+export type CreatePaymentInput = components['schemas']['CreatePayment'];
 
 export const paymentKeys = {
   all: (merchantId: string) => [...developerRoot, merchantId, 'payments'] as const,

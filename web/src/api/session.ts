@@ -5,13 +5,9 @@
  * that finds the stored token already rotated by another tab adopts it instead of reusing its own.
  */
 import { useSyncExternalStore } from 'react';
+import type { components } from './schema.gen.ts';
 
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  groups: string[];
-}
+export type User = components['schemas']['AuthUser'];
 
 export interface Session {
   accessToken: string;
@@ -22,12 +18,7 @@ export interface Session {
 }
 
 /** The body of sign-up, login and refresh. */
-export interface AuthResponse {
-  user: User;
-  access_token: string;
-  refresh_token: string;
-  expires_in: number;
-}
+export type AuthResponse = components['schemas']['AuthResponse'];
 
 const storageKey = 'sluice.session';
 /** Refresh this long before the access token expires. */

@@ -1,25 +1,10 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { Page } from './client.ts';
 import { developerRoot, merchantFetch } from './merchants.ts';
+import type { components } from './schema.gen.ts';
 
 /** A T+1 settlement: one sandbox day's captures moved from pending to available (`/v1/settlements`). */
-export interface Settlement {
-  id: string;
-  object: 'settlement';
-  merchant: string;
-  currency: string;
-  /** The sandbox UTC day (YYYY-MM-DD) whose captures it settles. */
-  settlement_date: string;
-  /** Captured less refunded, of its payments. */
-  gross: number;
-  fees: number;
-  /** Dispute fees owed since an earlier payout, recovered from this one. */
-  dispute_fees: number;
-  /** gross − fees − dispute_fees. */
-  net: number;
-  payments: string[];
-  created_at: string;
-}
+export type Settlement = components['schemas']['Settlement'];
 
 export const settlementKeys = {
   list: (merchantId: string, cursor: string | undefined) => [...developerRoot, merchantId, 'settlements', 'list', cursor ?? null] as const,

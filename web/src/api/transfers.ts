@@ -2,30 +2,16 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { rememberPeople } from '../lib/contacts.ts';
 import { activityKeys } from './activity.ts';
 import { apiFetch } from './client.ts';
-import { walletKeys, type WalletParty } from './wallet.ts';
+import type { components } from './schema.gen.ts';
+import { walletKeys } from './wallet.ts';
 
-export interface WalletTransfer {
-  id: string;
-  from: string;
-  to: string;
-  /** Who sent and who received it, by name; null for Sluice itself (the sign-up bonus). */
-  from_user: WalletParty | null;
-  to_user: WalletParty | null;
-  amount: number;
-  currency: string;
-  note: string | null;
-  status: string;
-  created_at: string;
-}
+/** A wallet transfer; `from_user` and `to_user` are null for Sluice itself (the sign-up bonus). */
+export type WalletTransfer = components['schemas']['WalletTransfer'];
 
-export interface SendMoneyInput {
-  to: string;
-  amount: number;
-  currency: string;
-  note?: string;
+export type SendMoneyInput = components['schemas']['SendMoney'] & {
   /** One key per confirmed send, reused by its retries. */
   idempotencyKey: string;
-}
+};
 
 export const transferKeys = {
   all: ['transfers'] as const,

@@ -1,19 +1,9 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { apiFetch } from './client.ts';
+import { apiFetch, type Page } from './client.ts';
+import type { components } from './schema.gen.ts';
 
-export interface AdminUser {
-  id: string;
-  email: string;
-  name: string;
-  groups: string[];
-  created_at: string;
-}
-
-export interface UserPage {
-  data: AdminUser[];
-  has_more: boolean;
-  next_cursor: string | null;
-}
+export type AdminUser = components['schemas']['User'];
+export type UserPage = Page<AdminUser>;
 
 export const userKeys = {
   all: ['admin-users'] as const,

@@ -1,19 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
 import { apiFetch } from './client.ts';
+import type { components } from './schema.gen.ts';
 
-export interface Balance {
-  currency: string;
-  available: number;
-  pending: number;
-  posted: number;
-}
+export type Balance = components['schemas']['Balance'];
 
-/** The other person on a transfer, request or activity entry, as the API names them. */
-export interface WalletParty {
-  id: string;
-  name: string;
-  email: string;
-}
+/** The other person on a transfer, request or activity entry, as the API names them (the schema allows null: Sluice itself). */
+export type WalletParty = NonNullable<components['schemas']['WalletParty']>;
 
 export const walletKeys = {
   all: ['wallet'] as const,

@@ -1,63 +1,32 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Page } from './client.ts';
+import { webhookEventTypes } from './catalog.gen.ts';
 import { developerRoot, merchantFetch } from './merchants.ts';
+import type { components } from './schema.gen.ts';
 
-/** The event types an endpoint can subscribe to (server/src/webhooks/model.ts). */
-export const webhookEventTypes = [
-  'payment.authorized',
-  'payment.captured',
-  'payment.voided',
-  'payment.failed',
-  'payment.expired',
-  'refund.succeeded',
-  'payout.settled',
-  'dispute.created',
-  'dispute.closed',
-] as const;
+export { webhookEventTypes };
+/** An event type an endpoint can subscribe to. */
+export type WebhookEventType = (typeof webhookEventTypes)[number];
+/** What an endpoint's `events` holds when sent: event types, or `*` for all of them. */
+export type EndpointEvent = components['schemas']['CreateWebhookEndpoint']['events'][number];
 
-export interface WebhookEndpoint {
-  id: string;
-  object: 'webhook_endpoint';
-  url: string;
-  events: string[];
-  description: string | null;
-  status: 'enabled' | 'disabled';
-  created_at: string;
-  /** Only in the answers of create and rotate-secret. */
-  secret?: string;
+export function isEndpointEvent(type: string): type is EndpointEvent {
+  return type === '*' || (webhookEventTypes as readonly string[]).includes(type);
 }
 
-export interface SluiceEvent {
-  id: string;
-  object: 'event';
-  type: string;
-  /** Unix seconds. */
-  created: number;
+/** A webhook endpoint; `secret` is only in the answers of create and rotate-secret. */
+export type WebhookEndpoint = components['schemas']['WebhookEndpoint'];
+
+/**
+ * An event. The schema leaves `data` open (`{ object: … }`, any of the API's objects); these are
+ * the fields of it the pages read.
+ */
+export type SluiceEvent = Omit<components['schemas']['Event'], 'data'> & {
   data: { object?: { id?: string; object?: string; amount?: number; amount_captured?: number; currency?: string; status?: string; payment?: string } & Record<string, unknown> } & Record<string, unknown>;
-}
+};
 
-export interface DeliveryAttempt {
-  attempt: number;
-  at: string;
-  url: string;
-  response_status: number | null;
-  latency_ms: number;
-  response_body: string | null;
-  error: string | null;
-}
-
-export interface Delivery {
-  id: string;
-  object: 'webhook_delivery';
-  event: string;
-  event_type: string | null;
-  endpoint: string;
-  status: 'pending' | 'succeeded' | 'dead';
-  attempt_count: number;
-  next_attempt_at: string | null;
-  created_at: string;
-  attempts: DeliveryAttempt[];
-}
+export type DeliveryAttempt = components['schemas']['WebhookDeliveryAttempt'];
+export type Delivery = components['schemas']['WebhookDelivery'];
 
 export const webhookKeys = {
   endpoints: (merchantId: string) => [...developerRoot, merchantId, 'webhook-endpoints'] as const,
@@ -136,19 +105,14 @@ export function useEventLog(merchantId: string, filter: EventFilter) {
 export function useCreateEndpoint(merchantId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ idempotencyKey, ...body }: { url: string; events: string[]; description?: string; idempotencyKey: string }) =>
+    mutationFn: ({ idempotencyKey, ...body }: components['schemas']['CreateWebhookEndpoint'] & { idempotencyKey: string }) =>
       merchantFetch<WebhookEndpoint>(merchantId, '/v1/webhook-endpoints', { method: 'POST', body, idempotencyKey }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: webhookKeys.endpoints(merchantId) }),
   });
 }
 
 /** What PATCH accepts: any of URL, events, description and status. */
-export interface EndpointChanges {
-  url?: string;
-  events?: string[];
-  description?: string;
-  status?: WebhookEndpoint['status'];
-}
+export type EndpointChanges = components['schemas']['UpdateWebhookEndpoint'];
 
 export function useUpdateEndpoint(merchantId: string, endpointId: string) {
   const queryClient = useQueryClient();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { currencyExponents } from '../api/catalog.gen.ts';
 import { currencyExponent, formatAmount, maxAmountMinor, minorToDecimalString, parseAmount } from './money.ts';
 
 describe('parseAmount', () => {
@@ -43,6 +44,11 @@ describe('parseAmount', () => {
     const result = parseAmount(input, 'USD');
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error).toMatch(reason);
+  });
+
+  it('takes each currency\'s exponent from the API\'s table', () => {
+    for (const [code, exponent] of Object.entries(currencyExponents)) expect(currencyExponent(code), code).toBe(exponent);
+    expect(currencyExponent('BHD')).toBe(3);
   });
 
   it('follows the currency exponent', () => {

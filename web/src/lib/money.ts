@@ -4,15 +4,24 @@
  * never with floating-point arithmetic.
  */
 
-/** The largest amount the API accepts (10^14 minor units), as in the server's kernel/money.ts. */
-export const maxAmountMinor = 100_000_000_000_000;
+import { currencyExponents, maxAmount } from '../api/catalog.gen.ts';
 
-const knownExponents: Record<string, number> = { USD: 2, EUR: 2, GBP: 2, CAD: 2, AUD: 2, CHF: 2, JPY: 0, KRW: 0, BHD: 3, KWD: 3 };
+/** The largest amount the API accepts (10^14 minor units), from its OpenAPI document. */
+export const maxAmountMinor: number = maxAmount;
 
-/** Digits after the decimal point of a currency (USD 2, JPY 0), from a table or else from Intl. */
+/** A currency the API takes (`Currency` in its OpenAPI document). */
+export type Currency = keyof typeof currencyExponents;
+
+export function isCurrency(code: string): code is Currency {
+  return Object.hasOwn(currencyExponents, code);
+}
+
+/**
+ * Digits after the decimal point of a currency (USD 2, JPY 0), from the API's table
+ * (web/src/api/catalog.gen.ts); Intl's for a code the API does not take.
+ */
 export function currencyExponent(currency: string): number {
-  const known = knownExponents[currency];
-  if (known !== undefined) return known;
+  if (isCurrency(currency)) return currencyExponents[currency];
   try {
     return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
   } catch {

@@ -1,23 +1,29 @@
-/** The sandbox's test cards (docs/test-cards.md, server/src/payments/test-cards.ts). */
+import { testCards as apiTestCards } from '../api/catalog.gen.ts';
+
+/** A sandbox test card as the test payment page lists it. */
 export interface TestCard {
   number: string;
+  /** The outcome, readable: "Insufficient funds". */
   outcome: string;
+  /** What happens, as the API describes it. */
   result: string;
+  /** For declines: the `decline_code` the 402 carries. */
+  declineCode: string | null;
 }
 
-export const testCards: readonly TestCard[] = [
-  { number: '4242424242424242', outcome: 'Success', result: 'succeeded (requires_capture with capture off)' },
-  { number: '4000000000000002', outcome: 'Generic decline', result: 'declined: generic_decline' },
-  { number: '4000000000009995', outcome: 'Insufficient funds', result: 'declined: insufficient_funds' },
-  { number: '4000000000009987', outcome: 'Lost card', result: 'declined: lost_card' },
-  { number: '4000000000009979', outcome: 'Stolen card', result: 'declined: stolen_card' },
-  { number: '4000000000000069', outcome: 'Expired card', result: 'declined: expired_card' },
-  { number: '4000000000000127', outcome: 'Incorrect CVC', result: 'declined: incorrect_cvc' },
-  { number: '4000000000000119', outcome: 'Processing error', result: 'declined: processing_error' },
-  { number: '4100000000000019', outcome: 'Fraudulent', result: 'declined: fraudulent' },
-  { number: '4000000000000259', outcome: 'Disputed after success', result: 'succeeded; a dispute opens once captured' },
-  { number: '4000000000004954', outcome: 'Requires review', result: 'requires_capture with review, even with capture on' },
-];
+/** The sandbox's test cards, from the API's OpenAPI document (`CardInput.number`, `x-test-cards`). */
+export const testCards: readonly TestCard[] = apiTestCards.map((card) => ({
+  number: card.number,
+  outcome: readableOutcome(card.outcome),
+  result: card.description,
+  declineCode: card.decline_code,
+}));
+
+/** "insufficient_funds" → "Insufficient funds". */
+function readableOutcome(outcome: string): string {
+  const words = outcome.replaceAll('_', ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
 
 /** "4242424242424242" → "4242 4242 4242 4242". */
 export function groupCardNumber(number: string): string {

@@ -8,10 +8,10 @@ import { Card } from '../../../components/ui/card.tsx';
 import { Field } from '../../../components/ui/field.tsx';
 import { Input } from '../../../components/ui/input.tsx';
 import { useIdempotencyKey } from '../../../lib/idempotency.ts';
-import { formatAmount, parseAmount } from '../../../lib/money.ts';
+import { formatAmount, isCurrency, parseAmount, type Currency } from '../../../lib/money.ts';
 import { groupCardNumber, luhnValid, testCards } from '../../../lib/test-cards.ts';
 
-export const testCurrencies = ['USD', 'EUR', 'GBP', 'JPY'] as const;
+export const testCurrencies = ['USD', 'EUR', 'GBP', 'JPY'] as const satisfies readonly Currency[];
 
 export interface TestPaymentValues {
   amount: string;
@@ -25,13 +25,15 @@ export interface TestPaymentValues {
 type FieldName = 'amount' | 'number' | 'expiry' | 'cvc';
 export type TestPaymentErrors = Partial<Record<FieldName, string>>;
 
-export type ValidatedPayment = { amount: number; currency: string; capture: boolean; card: { number: string; exp_month: number; exp_year: number; cvc: string } };
+export type ValidatedPayment = { amount: number; currency: Currency; capture: boolean; card: { number: string; exp_month: number; exp_year: number; cvc: string } };
 
 /** Client-side checks of the test payment form; the server checks again (brand, sandbox-time expiry). */
 export function validateTestPayment(values: TestPaymentValues, now = new Date()): { ok: true; input: ValidatedPayment } | { ok: false; errors: TestPaymentErrors } {
   const errors: TestPaymentErrors = {};
   const amount = parseAmount(values.amount, values.currency);
+  const currency = isCurrency(values.currency) ? values.currency : undefined;
   if (!amount.ok) errors.amount = amount.error;
+  else if (!currency) errors.amount = `Sluice does not take ${values.currency}`;
   const number = values.number.replace(/[\s-]/g, '');
   if (number === '') errors.number = 'Enter a card number, or pick a test card below';
   else if (!/^\d{12,19}$/.test(number)) errors.number = 'A card number is 12 to 19 digits';
@@ -47,8 +49,8 @@ export function validateTestPayment(values: TestPaymentValues, now = new Date())
     else if (expYear < now.getUTCFullYear() || (expYear === now.getUTCFullYear() && expMonth < now.getUTCMonth() + 1)) errors.expiry = 'This card has expired';
   }
   if (!/^\d{3,4}$/.test(values.cvc.trim())) errors.cvc = 'The CVC is 3 or 4 digits';
-  if (Object.keys(errors).length > 0 || !amount.ok) return { ok: false, errors };
-  return { ok: true, input: { amount: amount.minor, currency: values.currency, capture: values.capture, card: { number, exp_month: expMonth, exp_year: expYear, cvc: values.cvc.trim() } } };
+  if (Object.keys(errors).length > 0 || !amount.ok || !currency) return { ok: false, errors };
+  return { ok: true, input: { amount: amount.minor, currency, capture: values.capture, card: { number, exp_month: expMonth, exp_year: expYear, cvc: values.cvc.trim() } } };
 }
 
 /** The server names the field it refuses in `param`: `amount`, `card.number`, `card.exp_year` … */

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { toast } from 'sonner';
 import { errorMessage } from '../../../api/client.ts';
-import { useDeleteEndpoint, useUpdateEndpoint, type EndpointChanges, type WebhookEndpoint } from '../../../api/webhooks.ts';
+import { isEndpointEvent, useDeleteEndpoint, useUpdateEndpoint, type EndpointChanges, type WebhookEndpoint } from '../../../api/webhooks.ts';
 import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
 import { Button } from '../../../components/ui/button.tsx';
 import { Dialog } from '../../../components/ui/dialog.tsx';
@@ -24,7 +24,8 @@ export function endpointChanges(endpoint: WebhookEndpoint, draft: EndpointDraft,
 /** Change an endpoint's URL, events, description and whether it receives events. */
 export function EditEndpointDialog({ merchantId, endpoint, open, onOpenChange }: { merchantId: string; endpoint: WebhookEndpoint; open: boolean; onOpenChange: (open: boolean) => void }) {
   const update = useUpdateEndpoint(merchantId, endpoint.id);
-  const [draft, setDraft] = useState<EndpointDraft>({ url: endpoint.url, events: endpoint.events, description: endpoint.description ?? '' });
+  // An event type the API no longer offers cannot be sent back: the form leaves it out.
+  const [draft, setDraft] = useState<EndpointDraft>({ url: endpoint.url, events: endpoint.events.filter(isEndpointEvent), description: endpoint.description ?? '' });
   const [enabled, setEnabled] = useState(endpoint.status === 'enabled');
   const [errors, setErrors] = useState<EndpointErrors>({});
   const close = () => {

@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import { ApiError } from '../../../api/client.ts';
-import { webhookEventTypes } from '../../../api/webhooks.ts';
+import { webhookEventTypes, type EndpointEvent } from '../../../api/webhooks.ts';
 import { Button } from '../../../components/ui/button.tsx';
 import { Field } from '../../../components/ui/field.tsx';
 import { Input } from '../../../components/ui/input.tsx';
@@ -8,7 +8,7 @@ import { Input } from '../../../components/ui/input.tsx';
 /** An endpoint as the add and edit forms hold it. */
 export interface EndpointDraft {
   url: string;
-  events: string[];
+  events: EndpointEvent[];
   description: string;
 }
 
@@ -56,7 +56,7 @@ export function endpointErrorsFromApi(error: unknown): EndpointErrors | null {
 export function EndpointFields({ draft, errors, onChange }: { draft: EndpointDraft; errors: EndpointErrors; onChange: (draft: EndpointDraft, errors: EndpointErrors) => void }) {
   const eventsErrorId = `${useId()}-events-error`;
   const change = (next: EndpointDraft) => onChange(next, keepUnchangedErrors(errors, draft, next));
-  const setEvents = (events: string[]) => change({ ...draft, events });
+  const setEvents = (events: EndpointEvent[]) => change({ ...draft, events });
   return (
     <>
       <Field label="Endpoint URL" error={errors.url}>
