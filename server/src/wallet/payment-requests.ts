@@ -5,35 +5,13 @@ import { newId } from '../kernel/ids.ts';
 import type { Currency } from '../kernel/money.ts';
 import { createTransfers } from '../ledger/index.ts';
 import { outboxPut } from '../platform/outbox.ts';
-import { isTransactionCanceled, type Item, type WriteOperation } from '../platform/store.ts';
+import { isTransactionCanceled } from '../platform/store.ts';
 import { walletCodes, type CreatePaymentRequest, type PaymentRequest, type PaymentRequestStatus } from './model.ts';
-import { createPartyResolver, partyFields, storedParty, toParty } from './parties.ts';
+import { createPartyResolver, partyFields, toParty } from './parties.ts';
 import { resolveUser, signedInUser, walletAccountId, withWallets, type Page, type Respond, type WalletDeps } from './service.ts';
+import { paymentRequestPut, paymentRequestResolution, queryPaymentRequests, readPaymentRequest } from './store.ts';
 
 const source = 'sluice.wallet';
-
-const keys = {
-  request: (id: string) => ({ pk: `PREQ#${id}`, sk: 'PREQ' }),
-  incoming: (payerId: string) => `PREQ#IN#${payerId}`,
-  outgoing: (requesterId: string) => `PREQ#OUT#${requesterId}`,
-};
-
-function toPaymentRequest(item: Item): PaymentRequest {
-  return {
-    id: item.id as string,
-    requester: item.requester as string,
-    payer: item.payer as string,
-    requester_user: storedParty(item.requester as string, 'requester', item),
-    payer_user: storedParty(item.payer as string, 'payer', item),
-    amount: item.amount as number,
-    currency: item.currency as string,
-    note: (item.note as string | null) ?? null,
-    status: item.status as PaymentRequestStatus,
-    transfer_id: (item.transfer_id as string | null) ?? null,
-    created_at: item.created_at as string,
-    updated_at: item.updated_at as string,
-  };
-}
 
 /** Asks another user for money. The payer sees it as an incoming request. */
 export async function createPaymentRequest(deps: WalletDeps, requesterId: string, input: CreatePaymentRequest, respond?: Respond<PaymentRequest>): Promise<PaymentRequest> {
@@ -57,40 +35,15 @@ export async function createPaymentRequest(deps: WalletDeps, requesterId: string
     updated_at: isoTime(now),
   };
   const event = createEvent({ type: 'payment_request.created', source, subject: request.id, audience: [payer.id, requesterId], data: { payment_request: request }, now });
-  await deps.store.transact([
-    {
-      type: 'put',
-      item: {
-        ...keys.request(request.id),
-        entity: 'payment_request',
-        ...storedRequest(request),
-        gsi1pk: keys.incoming(payer.id),
-        gsi1sk: `${request.created_at}#${request.id}`,
-        gsi2pk: keys.outgoing(requesterId),
-        gsi2sk: `${request.created_at}#${request.id}`,
-      },
-      condition: { attributeNotExists: 'pk' },
-    },
-    outboxPut(event),
-    ...(respond?.(request) ?? []),
-  ]);
+  await deps.store.transact([paymentRequestPut(request), outboxPut(event), ...(respond?.(request) ?? [])]);
   return request;
-}
-
-/** The item's fields: the parties flattened to stored names, as `storedParty` reads them back. */
-function storedRequest({ requester_user, payer_user, ...request }: PaymentRequest): Record<string, unknown> {
-  return {
-    ...request,
-    ...(requester_user ? partyFields('requester', requester_user) : {}),
-    ...(payer_user ? partyFields('payer', payer_user) : {}),
-  };
 }
 
 /** A request, for its requester and payer only. */
 export async function getPaymentRequest(deps: WalletDeps, userId: string, id: string): Promise<PaymentRequest> {
-  const item = await deps.store.get(keys.request(id));
-  if (!item || (item.requester !== userId && item.payer !== userId)) throw new AppError('not_found', `no payment request ${id}`, { param: 'id' });
-  return (await withRequestParties(deps, [toPaymentRequest(item)]))[0]!;
+  const request = await readPaymentRequest(deps.store, id);
+  if (!request || (request.requester !== userId && request.payer !== userId)) throw new AppError('not_found', `no payment request ${id}`, { param: 'id' });
+  return (await withRequestParties(deps, [request]))[0]!;
 }
 
 /** Fills in the parties of requests made before names were stored with them. */
@@ -107,15 +60,8 @@ export async function listPaymentRequests(
   const data: PaymentRequest[] = [];
   let next = options.cursor;
   do {
-    const page = await deps.store.query({
-      index: options.role === 'incoming' ? 'gsi1' : 'gsi2',
-      partition: options.role === 'incoming' ? keys.incoming(userId) : keys.outgoing(userId),
-      direction: 'desc',
-      limit: options.limit - data.length,
-      ...(next ? { cursor: next } : {}),
-    });
-    for (const item of page.items) {
-      const request = toPaymentRequest(item);
+    const page = await queryPaymentRequests(deps.store, userId, { role: options.role, limit: options.limit - data.length, ...(next ? { cursor: next } : {}) });
+    for (const request of page.requests) {
       if (!options.status || request.status === options.status) data.push(request);
     }
     next = page.cursor;
@@ -145,7 +91,7 @@ export async function acceptPaymentRequest(deps: WalletDeps, userId: string, id:
     [{ id: transferId, debit_account_id: walletAccountId(userId, currency), credit_account_id: walletAccountId(request.requester, currency), amount: request.amount, currency, code: walletCodes.paymentRequest, metadata }],
     {
       event: { type: 'payment_request.paid', source, subject: request.id, audience: [userId, request.requester], data: { payment_request: paid } },
-      operations: () => [statusUpdate(paid), ...(respond?.(paid) ?? [])],
+      operations: () => [paymentRequestResolution(paid), ...(respond?.(paid) ?? [])],
     },
   )).catch(async (error: unknown) => {
     // The request's own condition failed: someone else resolved it first.
@@ -174,21 +120,12 @@ async function resolveWithoutPaying(deps: WalletDeps, userId: string, id: string
   const resolved: PaymentRequest = { ...request, status, updated_at: isoTime(now) };
   const event = createEvent({ type: `payment_request.${status}`, source, subject: id, audience: [request.payer, request.requester], data: { payment_request: resolved }, now });
   try {
-    await deps.store.transact([statusUpdate(resolved), outboxPut(event), ...(respond?.(resolved) ?? [])]);
+    await deps.store.transact([paymentRequestResolution(resolved), outboxPut(event), ...(respond?.(resolved) ?? [])]);
   } catch (error) {
     if (isTransactionCanceled(error)) throw await notPending(deps, userId, id, action);
     throw error;
   }
   return resolved;
-}
-
-function statusUpdate(request: PaymentRequest): WriteOperation {
-  return {
-    type: 'update',
-    key: keys.request(request.id),
-    set: { status: request.status, transfer_id: request.transfer_id, updated_at: request.updated_at },
-    condition: { compare: ['status', '=', 'pending'] },
-  };
 }
 
 function assertPending(request: PaymentRequest, action: string): void {

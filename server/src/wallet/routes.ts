@@ -22,6 +22,24 @@ function page<T>(result: { data: T[]; next_cursor: string | undefined }) {
   return { data: result.data, has_more: result.next_cursor !== undefined, next_cursor: result.next_cursor ?? null };
 }
 
+/** `GET path`: a page of the caller's own objects. */
+function listRoute<T extends z.ZodType, Q extends z.ZodObject>(path: string, summary: string, query: Q, item: T, description: string) {
+  return createRoute({
+    method: 'get', path, tags, security: bearerSecurity, summary,
+    request: { query },
+    responses: { 200: jsonResponse(listSchema(item), description), ...errorResponses(400, 401) },
+  });
+}
+
+/** `GET path/{id}`: one object, for the users it concerns; anyone else gets a 404. */
+function getRoute<T extends z.ZodType>(path: string, summary: string, schema: T, description: string) {
+  return createRoute({
+    method: 'get', path, tags, security: bearerSecurity, summary,
+    request: { params: idParam },
+    responses: { 200: jsonResponse(schema, description), ...errorResponses(401, 404) },
+  });
+}
+
 const routes = {
   wallet: createRoute({
     method: 'get', path: '/v1/wallet', tags, security: bearerSecurity, summary: 'Your balances',
@@ -32,41 +50,22 @@ const routes = {
     request: { headers: idempotencyHeaderSchema, body: jsonBody(sendMoneySchema) },
     responses: { 201: jsonResponse(walletTransferSchema, 'The transfer'), ...errorResponses(400, 401, 402, 404, 409, 422) },
   }),
-  listTransfers: createRoute({
-    method: 'get', path: '/v1/transfers', tags, security: bearerSecurity, summary: 'Your transfers, newest first',
-    request: { query: paginationQuerySchema },
-    responses: { 200: jsonResponse(listSchema(walletTransferSchema), 'A page of transfers'), ...errorResponses(400, 401) },
-  }),
-  getTransfer: createRoute({
-    method: 'get', path: '/v1/transfers/{id}', tags, security: bearerSecurity, summary: 'One transfer (its two parties only)',
-    request: { params: idParam },
-    responses: { 200: jsonResponse(walletTransferSchema, 'The transfer'), ...errorResponses(401, 404) },
-  }),
+  listTransfers: listRoute('/v1/transfers', 'Your transfers, newest first', paginationQuerySchema, walletTransferSchema, 'A page of transfers'),
+  getTransfer: getRoute('/v1/transfers/{id}', 'One transfer (its two parties only)', walletTransferSchema, 'The transfer'),
   createRequest: createRoute({
     method: 'post', path: '/v1/payment-requests', tags, security: bearerSecurity, summary: 'Request money from another user',
     request: { headers: idempotencyHeaderSchema, body: jsonBody(createPaymentRequestSchema) },
     responses: { 201: jsonResponse(paymentRequestSchema, 'The payment request'), ...errorResponses(400, 401, 404, 409, 422) },
   }),
-  listRequests: createRoute({
-    method: 'get', path: '/v1/payment-requests', tags, security: bearerSecurity, summary: 'Incoming or outgoing payment requests',
-    request: {
-      query: paginationQuerySchema.extend({
-        role: z.enum(['incoming', 'outgoing']).default('incoming'),
-        status: z.enum(paymentRequestStatuses).optional(),
-      }),
-    },
-    responses: { 200: jsonResponse(listSchema(paymentRequestSchema), 'A page of payment requests'), ...errorResponses(400, 401) },
-  }),
-  getRequest: createRoute({
-    method: 'get', path: '/v1/payment-requests/{id}', tags, security: bearerSecurity, summary: 'One payment request',
-    request: { params: idParam },
-    responses: { 200: jsonResponse(paymentRequestSchema, 'The payment request'), ...errorResponses(401, 404) },
-  }),
-  activity: createRoute({
-    method: 'get', path: '/v1/activity', tags, security: bearerSecurity, summary: 'Your ledger entries, newest first',
-    request: { query: paginationQuerySchema },
-    responses: { 200: jsonResponse(listSchema(activityEntrySchema), 'A page of activity'), ...errorResponses(400, 401) },
-  }),
+  listRequests: listRoute(
+    '/v1/payment-requests',
+    'Incoming or outgoing payment requests',
+    paginationQuerySchema.extend({ role: z.enum(['incoming', 'outgoing']).default('incoming'), status: z.enum(paymentRequestStatuses).optional() }),
+    paymentRequestSchema,
+    'A page of payment requests',
+  ),
+  getRequest: getRoute('/v1/payment-requests/{id}', 'One payment request', paymentRequestSchema, 'The payment request'),
+  activity: listRoute('/v1/activity', 'Your ledger entries, newest first', paginationQuerySchema, activityEntrySchema, 'A page of activity'),
 };
 
 const actions = ['accept', 'decline', 'cancel'] as const;

@@ -4,7 +4,8 @@ import { expectBooksBalanced } from '../../../test/invariants.ts';
 import type { EventEnvelope } from '../kernel/events.ts';
 import { createTransfers } from '../ledger/index.ts';
 import { isOutboxItem, outboxPendingPartition } from '../platform/outbox.ts';
-import { walletAccountId } from './service.ts';
+import { getWalletTransfer, walletAccountId, type UserDirectory } from './service.ts';
+import { paymentRequestPut } from './store.ts';
 
 let t: TestApp;
 beforeEach(() => {
@@ -224,12 +225,16 @@ describe('wallet: people by name', () => {
     const alice = await signUpAs('Alice Ng');
     const bob = await signUpAs('Bob Lee');
     const sent = await t.call('POST', '/v1/transfers', { token: alice.token, body: { to: bob.id, amount: 100, currency: 'USD' } });
-    // There is no rename route yet: change the profile item the local identity keeps, and let
-    // the minute its profile reads are cached for pass.
-    await t.store.transact([{ type: 'update', key: { pk: `USER#${alice.id}`, sk: 'PROFILE' }, set: { name: 'Alice Renamed' } }]);
-    t.clock.advance(61_000);
-    expect((await t.identity.getUser(alice.id))?.name).toBe('Alice Renamed');
-    expect((await t.call('GET', `/v1/transfers/${sent.json.id}`, { token: bob.token })).json.from_user.name).toBe('Alice Ng');
+    // There is no rename route yet: a directory that already knows Alice by her new name.
+    const renamed: UserDirectory = {
+      getUser: async (id) => {
+        const user = await t.identity.getUser(id);
+        return user && id === alice.id ? { ...user, name: 'Alice Renamed' } : user;
+      },
+      findUserByEmail: (email) => t.identity.findUserByEmail(email),
+    };
+    const transfer = await getWalletTransfer({ store: t.store, clock: t.clock, config: t.config, users: renamed }, bob.id, sent.json.id);
+    expect(transfer.from_user?.name).toBe('Alice Ng');
   });
 
   it('names the parties of transfers and requests written before names were stored, from the directory', async () => {
@@ -244,14 +249,10 @@ describe('wallet: people by name', () => {
       amount: 300, currency: 'USD', code: 'p2p', metadata: { from_user: alice.id, to_user: bob.id },
     }]);
     const createdAt = new Date(t.clock.now()).toISOString();
-    await t.store.transact([{
-      type: 'put',
-      item: {
-        pk: 'PREQ#preq_legacy', sk: 'PREQ', entity: 'payment_request', id: 'preq_legacy', requester: bob.id, payer: alice.id, amount: 100, currency: 'USD',
-        note: null, status: 'pending', transfer_id: null, created_at: createdAt, updated_at: createdAt,
-        gsi1pk: `PREQ#IN#${alice.id}`, gsi1sk: `${createdAt}#preq_legacy`, gsi2pk: `PREQ#OUT#${bob.id}`, gsi2sk: `${createdAt}#preq_legacy`,
-      },
-    }]);
+    await t.store.transact([paymentRequestPut({
+      id: 'preq_legacy', requester: bob.id, payer: alice.id, requester_user: null, payer_user: null, amount: 100, currency: 'USD',
+      note: null, status: 'pending', transfer_id: null, created_at: createdAt, updated_at: createdAt,
+    })]);
     expect((await t.call('GET', '/v1/transfers/tr_legacy', { token: bob.token })).json).toMatchObject({ from_user: party(alice, 'Alice Ng'), to_user: party(bob, 'Bob Lee') });
     expect((await t.call('GET', '/v1/activity?limit=1', { token: bob.token })).json.data[0].counterparty_user).toEqual(party(alice, 'Alice Ng'));
     expect((await t.call('GET', '/v1/payment-requests?role=incoming', { token: alice.token })).json.data[0]).toMatchObject({ requester_user: party(bob, 'Bob Lee'), payer_user: party(alice, 'Alice Ng') });
