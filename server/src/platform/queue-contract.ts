@@ -1,0 +1,288 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { perMessage, type BatchHandler, type ConsumeOptions, type Queue, type ReceivedMessage, type TransactionalQueue } from './queue.ts';
+import { TransactionCanceledError, type Store } from './store.ts';
+import { rejectionOf } from './store-contract.ts';
+
+/** The queue names a `QueueUnderTest` must serve; each test starts with both empty. */
+export const contractQueues = ['jobs', 'other'] as const;
+export type ContractQueue = (typeof contractQueues)[number];
+
+export interface QueueUnderTest {
+  queue: Queue;
+  /** Where producers enqueue inside their own store transaction, when the adapter offers it. */
+  transactional?: { queue: TransactionalQueue; store: Store };
+  /** The adapter's clock, ms since the epoch (`sentAt` is read from it). */
+  now(): number;
+  /**
+   * Hands every message due now to its consumer and records the outcomes, round after round,
+   * until a round finds nothing due: what the runtime's poller or SQS event source does.
+   */
+  deliver(): Promise<void>;
+  /** Lets `seconds` pass: a manual clock moved, or real time waited for a real server. */
+  wait(seconds: number): Promise<void>;
+  /**
+   * A consumer of `queue` takes the messages due now and dies before settling them (a crashed
+   * process, a Lambda that timed out): nothing acknowledges or fails them.
+   */
+  abandon(queue: ContractQueue): Promise<void>;
+  /** The ids of the messages `queue` has dead-lettered, sorted. */
+  deadLetters(queue: ContractQueue): Promise<string[]>;
+  cleanup?: () => Promise<void>;
+}
+
+/**
+ * The behaviour every `Queue` adapter must show, as one vitest suite: at-least-once delivery with
+ * receive counts, delays, visibility timeouts after a consumer dies, retries after the delay a
+ * failure names (or the consumer's default, or the visibility timeout), partial batch failures,
+ * batch sizes and dead-lettering after `maxReceives`; and for a `TransactionalQueue`, messages
+ * that commit or fail with the producer's transaction. Each test gets fresh, empty queues from
+ * `makeQueue`. Delays are whole seconds and short, since a real server is waited for in real time.
+ *
+ * @example
+ * runQueueContract('StoreQueue', async () => storeQueueUnderTest());
+ */
+export function runQueueContract(name: string, makeQueue: () => Promise<QueueUnderTest>): void {
+  describe(`Queue contract: ${name}`, () => {
+    let subject: QueueUnderTest;
+    beforeEach(async () => {
+      subject = await makeQueue();
+    });
+    afterEach(async () => {
+      await subject.cleanup?.();
+    });
+
+    /** Consumes `queue` with a per-message handler, recording every delivery. */
+    function consume(queue: ContractQueue, options: ConsumeOptions, outcome: (message: ReceivedMessage) => ReturnType<Parameters<typeof perMessage>[0]> = async () => {}) {
+      const seen: ReceivedMessage[] = [];
+      subject.queue.consume(queue, perMessage(async (message) => {
+        seen.push(message);
+        return outcome(message);
+      }), options);
+      return { seen, receipts: () => seen.map((message) => `${message.id}#${message.receiveCount}`).toSorted() };
+    }
+
+    it('delivers each message with its id, body, receive count and send time, and never again once acknowledged', async () => {
+      const { seen } = consume('jobs', { visibilityTimeoutSeconds: 1 });
+      const before = subject.now();
+      await subject.queue.send('jobs', { id: 'm1', body: { delivery_id: 'del_1', nested: { list: [1, 'two', null, true] } } });
+      await subject.queue.send('jobs', { id: 'm2', body: 'plain text' });
+      const after = subject.now();
+      await subject.deliver();
+
+      expect(seen.toSorted((a, b) => a.id.localeCompare(b.id))).toEqual([
+        { id: 'm1', queue: 'jobs', body: { delivery_id: 'del_1', nested: { list: [1, 'two', null, true] } }, receiveCount: 1, sentAt: expect.any(Number) },
+        { id: 'm2', queue: 'jobs', body: 'plain text', receiveCount: 1, sentAt: expect.any(Number) },
+      ]);
+      for (const message of seen) {
+        expect(message.sentAt).toBeGreaterThanOrEqual(before);
+        expect(message.sentAt).toBeLessThanOrEqual(after);
+      }
+      await subject.wait(1);
+      await subject.deliver();
+      expect(seen).toHaveLength(2);
+      expect(await subject.deadLetters('jobs')).toEqual([]);
+    });
+
+    it('hands a message only to the consumer of its own queue', async () => {
+      const jobs = consume('jobs', {});
+      const other = consume('other', {});
+      await subject.queue.send('other', { id: 'o1', body: {} });
+      await subject.deliver();
+      expect(jobs.seen).toEqual([]);
+      expect(other.receipts()).toEqual(['o1#1']);
+    });
+
+    it('holds a delayed message until its delay has passed', async () => {
+      const { receipts } = consume('jobs', {});
+      await subject.queue.send('jobs', { id: 'later', body: {}, delaySeconds: 2 });
+      await subject.queue.send('jobs', { id: 'now', body: {} });
+      await subject.deliver();
+      expect(receipts()).toEqual(['now#1']);
+      await subject.wait(1);
+      await subject.deliver();
+      expect(receipts()).toEqual(['now#1']);
+      await subject.wait(1);
+      await subject.deliver();
+      expect(receipts()).toEqual(['later#1', 'now#1']);
+    });
+
+    it('hands a message out again, counting the receive, once a consumer that died holding it has timed out', async () => {
+      const { receipts } = consume('jobs', { visibilityTimeoutSeconds: 1 });
+      await subject.queue.send('jobs', { id: 'm', body: {} });
+      await subject.abandon('jobs');
+      await subject.deliver();
+      expect(receipts()).toEqual([]);
+      await subject.wait(1);
+      await subject.deliver();
+      expect(receipts()).toEqual(['m#2']);
+    });
+
+    it('retries a failed message after the delay the failure names', async () => {
+      const { receipts } = consume('jobs', { visibilityTimeoutSeconds: 60 }, async (message) => (message.receiveCount === 1 ? { retryAfterSeconds: 2 } : undefined));
+      await subject.queue.send('jobs', { id: 'm', body: {} });
+      await subject.deliver();
+      expect(receipts()).toEqual(['m#1']);
+      await subject.wait(1);
+      await subject.deliver();
+      expect(receipts()).toEqual(['m#1']);
+      await subject.wait(1);
+      await subject.deliver();
+      expect(receipts()).toEqual(['m#1', 'm#2']);
+      await subject.wait(2);
+      await subject.deliver();
+      expect(receipts()).toEqual(['m#1', 'm#2']);
+    });
+
+    it('retries a failure that names no delay after the consumer’s default delay for its receive count', async () => {
+      const { receipts } = consume('jobs', { visibilityTimeoutSeconds: 60, retryAfterSeconds: (receiveCount) => receiveCount * 2 }, async (message) => {
+        if (message.receiveCount === 1) throw new Error('provider down');
+      });
+      await subject.queue.send('jobs', { id: 'm', body: {} });
+      await subject.deliver();
+      await subject.wait(1);
+      await subject.deliver();
+      expect(receipts()).toEqual(['m#1']);
+      await subject.wait(1);
+      await subject.deliver();
+      expect(receipts()).toEqual(['m#1', 'm#2']);
+    });
+
+    it('retries a failure after the visibility timeout when neither the failure nor the consumer names a delay', async () => {
+      const { receipts } = consume('jobs', { visibilityTimeoutSeconds: 2 }, async (message) => {
+        if (message.receiveCount === 1) throw new Error('provider down');
+      });
+      await subject.queue.send('jobs', { id: 'm', body: {} });
+      await subject.deliver();
+      await subject.wait(1);
+      await subject.deliver();
+      expect(receipts()).toEqual(['m#1']);
+      await subject.wait(1);
+      await subject.deliver();
+      expect(receipts()).toEqual(['m#1', 'm#2']);
+    });
+
+    it('acknowledges the successes of a batch and retries only the messages it reports failed', async () => {
+      const batches: string[][] = [];
+      let isFirstCall = true;
+      const handler: BatchHandler = async (messages) => {
+        batches.push(messages.map((message) => `${message.id}#${message.receiveCount}`).toSorted());
+        const failures = isFirstCall ? messages.filter((message) => message.id === 'b').map((message) => ({ id: message.id, retryAfterSeconds: 1 })) : [];
+        isFirstCall = false;
+        return { failures };
+      };
+      subject.queue.consume('jobs', handler, { visibilityTimeoutSeconds: 60 });
+      for (const id of ['a', 'b', 'c']) await subject.queue.send('jobs', { id, body: {} });
+      await subject.deliver();
+      expect(batches).toEqual([['a#1', 'b#1', 'c#1']]);
+      await subject.wait(1);
+      await subject.deliver();
+      expect(batches).toEqual([['a#1', 'b#1', 'c#1'], ['b#2']]);
+      expect(await subject.deadLetters('jobs')).toEqual([]);
+    });
+
+    it('retries every message of a batch whose handler throws', async () => {
+      const batches: string[][] = [];
+      subject.queue.consume('jobs', async (messages) => {
+        batches.push(messages.map((message) => `${message.id}#${message.receiveCount}`).toSorted());
+        if (batches.length === 1) throw new Error('database down');
+        return { failures: [] };
+      }, { visibilityTimeoutSeconds: 1 });
+      for (const id of ['a', 'b', 'c']) await subject.queue.send('jobs', { id, body: {} });
+      await subject.deliver();
+      await subject.wait(1);
+      await subject.deliver();
+      expect(batches).toEqual([['a#1', 'b#1', 'c#1'], ['a#2', 'b#2', 'c#2']]);
+    });
+
+    it('hands a handler at most batchSize messages at a time', async () => {
+      const sizes: number[] = [];
+      const handled: string[] = [];
+      subject.queue.consume('jobs', async (messages) => {
+        sizes.push(messages.length);
+        handled.push(...messages.map((message) => message.id));
+        return { failures: [] };
+      }, { batchSize: 2 });
+      for (const id of ['a', 'b', 'c', 'd', 'e']) await subject.queue.send('jobs', { id, body: {} });
+      await subject.deliver();
+      expect(handled.toSorted()).toEqual(['a', 'b', 'c', 'd', 'e']);
+      expect(Math.max(...sizes)).toBeLessThanOrEqual(2);
+    });
+
+    it('dead-letters a message that failed maxReceives times, and hands it out no more', async () => {
+      const { receipts } = consume('jobs', { visibilityTimeoutSeconds: 1, maxReceives: 2 }, async (message) => {
+        if (message.id === 'poison') throw new Error('always broken');
+      });
+      await subject.queue.send('jobs', { id: 'poison', body: {} });
+      await subject.queue.send('jobs', { id: 'fine', body: {} });
+      for (let round = 0; round < 2; round++) {
+        await subject.deliver();
+        await subject.wait(1);
+      }
+      await subject.deliver();
+      expect(receipts()).toEqual(['fine#1', 'poison#1', 'poison#2']);
+      expect(await subject.deadLetters('jobs')).toEqual(['poison']);
+      await subject.wait(1);
+      await subject.deliver();
+      expect(receipts()).toEqual(['fine#1', 'poison#1', 'poison#2']);
+    });
+
+    it('dead-letters a message whose consumers kept dying, once it has been received maxReceives times', async () => {
+      const { receipts } = consume('jobs', { visibilityTimeoutSeconds: 1, maxReceives: 2 });
+      await subject.queue.send('jobs', { id: 'm', body: {} });
+      await subject.abandon('jobs');
+      await subject.wait(1);
+      await subject.abandon('jobs');
+      await subject.wait(1);
+      await subject.deliver();
+      expect(receipts()).toEqual([]);
+      expect(await subject.deadLetters('jobs')).toEqual(['m']);
+    });
+
+    describe('TransactionalQueue', () => {
+      const transactional = () => {
+        if (!subject.transactional) throw new Error(`${name} offers no TransactionalQueue: pass \`transactional\``);
+        return subject.transactional;
+      };
+
+      it('enqueues a message with the producer’s own writes, delivered once committed', async () => {
+        const { queue, store } = transactional();
+        const { seen } = consume('jobs', {});
+        await store.transact([
+          { type: 'put', item: { pk: 'DELIVERY#d1', sk: 'D', status: 'pending' } },
+          queue.sendOperation('jobs', { id: 'd1', body: { delivery_id: 'd1' } }),
+        ]);
+        await subject.deliver();
+        expect(seen.map((message) => [message.id, message.body, message.receiveCount])).toEqual([['d1', { delivery_id: 'd1' }, 1]]);
+        expect(await store.get({ pk: 'DELIVERY#d1', sk: 'D' })).toMatchObject({ status: 'pending' });
+      });
+
+      it('enqueues nothing when the producer’s transaction fails', async () => {
+        const { queue, store } = transactional();
+        const { seen } = consume('jobs', {});
+        await store.transact([{ type: 'put', item: { pk: 'DELIVERY#d2', sk: 'D' } }]);
+        const error = await rejectionOf(store.transact([
+          { type: 'put', item: { pk: 'DELIVERY#d2', sk: 'D' }, condition: { attributeNotExists: 'pk' } },
+          queue.sendOperation('jobs', { id: 'd2', body: {} }),
+        ]));
+        expect(error).toBeInstanceOf(TransactionCanceledError);
+        await subject.deliver();
+        expect(seen).toEqual([]);
+      });
+
+      it('refuses a message id already queued, and the producer’s transaction with it', async () => {
+        const { queue, store } = transactional();
+        const { seen } = consume('jobs', {});
+        await store.transact([queue.sendOperation('jobs', { id: 'd3', body: { first: true } })]);
+        const error = await rejectionOf(store.transact([
+          { type: 'put', item: { pk: 'OTHER#d3', sk: 'X' } },
+          queue.sendOperation('jobs', { id: 'd3', body: { first: false } }),
+        ]));
+        expect(error).toBeInstanceOf(TransactionCanceledError);
+        expect((error as TransactionCanceledError).reasonAt(1)).toBeDefined();
+        expect(await store.get({ pk: 'OTHER#d3', sk: 'X' })).toBeUndefined();
+        await subject.deliver();
+        expect(seen.map((message) => [message.id, message.body])).toEqual([['d3', { first: true }]]);
+      });
+    });
+  });
+}
