@@ -19,7 +19,7 @@ export function fakeFunctionEnvironment(stage: string): Record<string, string> {
     [awsEnvironment.websocketEndpoint]: `https://ws0123.execute-api.us-east-1.amazonaws.com/${stage}`,
     [awsEnvironment.userPoolId]: 'us-east-1_Fake01234',
     [awsEnvironment.userPoolClientId]: 'fakeclientid0123456789',
-    [awsEnvironment.settlementStateMachineArn]: `arn:aws:states:us-east-1:000000000000:stateMachine:sluice-${stage}-settlement`,
+    [awsEnvironment.stateMachineArns]: JSON.stringify({ settlement: `arn:aws:states:us-east-1:000000000000:stateMachine:sluice-${stage}-settlement` }),
     [awsEnvironment.adminEmails]: 'ops@example.com',
   };
 }

@@ -69,10 +69,10 @@ describe('payments sandbox with webhooks, end to end', () => {
     expect(balance.json.balances).toEqual([expect.objectContaining({ currency: 'USD', available: settlement.json.net, pending: 0 })]);
     const again = await call(server.url, 'POST', '/v1/test-helpers/advance-clock', { token: secretKey, body: { seconds: 2 * 86_400 } });
     expect(again.json.settlements).toEqual([]);
-    const runs = (await readFile(logFile, 'utf8')).split('\n').filter((line) => line.includes('"settlement workflow ran"')).map((line) => JSON.parse(line));
-    expect(runs.map((run) => [run.trigger, run.merchant, run.settlements])).toEqual([
-      ['advance-clock', merchant.json.id, advanced.json.settlements],
-      ['advance-clock', merchant.json.id, []],
+    const runs = (await readFile(logFile, 'utf8')).split('\n').filter((line) => line.includes('"workflow ran"')).map((line) => JSON.parse(line));
+    expect(runs.map((run) => [run.workflow, run.input, run.output])).toEqual([
+      ['settlement', { merchant: merchant.json.id }, { settled: [{ merchant: merchant.json.id, settlements: advanced.json.settlements }] }],
+      ['settlement', { merchant: merchant.json.id }, { settled: [] }],
     ]);
 
     const admin = await signUp(server.url, { name: 'ops', email: 'ops@example.com' });

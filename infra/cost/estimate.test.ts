@@ -30,8 +30,8 @@ describe('the cost estimator', () => {
 
   it('prices Lambda compute as arm64 GB-seconds from functions.ts memory sizes', () => {
     const idle = line({}, 'Lambda', 'compute');
-    // expire-holds every minute (512 MB, 200 ms) and one ListMerchantsDue a day (512 MB, 500 ms).
-    expect(idle.quantity).toBeCloseTo(43_200 * 0.2 * 0.5 + 30 * 0.5 * 0.5, 6);
+    // Hold expiry and authorization expiry every minute (512 MB, 200 ms each) and one ListMerchantsDue a day (512 MB, 500 ms).
+    expect(idle.quantity).toBeCloseTo(2 * 43_200 * 0.2 * 0.5 + 30 * 0.5 * 0.5, 6);
     const busy = line({ requests: 1_000_000 }, 'Lambda', 'compute');
     expect(busy.quantity - idle.quantity).toBeCloseTo(1_000_000 * (assumptions.httpMs / 1000) * 1, 6);
     expect(busy.cost).toBeCloseTo(busy.quantity * prices.lambda.perGbSecondArm64, 10);

@@ -70,7 +70,7 @@ export const assumptions = {
   websocketAverageConnectionMinutes: 30,
   websocketPingEveryMinutes: 5,
   websocketMs: 40,
-  expireHoldsMs: 200,
+  minuteJobMs: 200,
   settlementTaskMs: 500,
   /** Lambda starts five long-polling pollers per SQS event source, each polling every 20 s when idle. */
   sqsIdleReceivesPerQueueMonth: 5 * 3 * 60 * 24 * 30,
@@ -119,7 +119,9 @@ export function estimateMonthlyCost(volumes: MonthlyVolumes, options: { prices?:
   const streamRecords = events + volumes.webhookDeliveries;
   const connections = volumes.websocketConnectionMinutes / a.websocketAverageConnectionMinutes;
   const pings = volumes.websocketConnectionMinutes / a.websocketPingEveryMinutes;
-  const expireRuns = 60 * 24 * a.daysPerMonth;
+  // The modules' every-minute jobs (hold and authorization expiry), one function each.
+  const minuteJobs = lambdaFunctions.filter((spec) => spec.trigger.type === 'schedule' && spec.trigger.job !== undefined && spec.trigger.cron === '* * * * *');
+  const minuteJobRuns = 60 * 24 * a.daysPerMonth * minuteJobs.length;
   const settlementTasks = a.daysPerMonth * (1 + volumes.settledMerchantsPerDay);
   const work: Array<[string, number, number, number]> = [
     ['http-api', volumes.requests, a.httpMs, memoryGbOf('http-api')],
@@ -127,7 +129,7 @@ export function estimateMonthlyCost(volumes: MonthlyVolumes, options: { prices?:
     ['bus subscriptions', subscriptionMessages, a.consumerMs, memoryGbOf('events-realtime-push')],
     ['webhook-deliveries', volumes.webhookDeliveries, a.deliveryMs, memoryGbOf('webhook-deliveries')],
     ['websocket', connections * 2 + pings, a.websocketMs, memoryGbOf('ws-connect')],
-    ['expire-holds', expireRuns, a.expireHoldsMs, memoryGbOf('expire-holds')],
+    ['every-minute jobs', minuteJobRuns, a.minuteJobMs, (minuteJobs[0]?.memoryMb ?? 512) / 1024],
     ['settlement tasks', settlementTasks, a.settlementTaskMs, memoryGbOf('settlement-settle-merchant')],
   ];
   const invocations = work.reduce((sum, [, count]) => sum + count, 0);
@@ -146,7 +148,7 @@ export function estimateMonthlyCost(volumes: MonthlyVolumes, options: { prices?:
     + subscriptionMessages * a.consumerItemsWritten * 2
     + volumes.webhookDeliveries * a.deliveryItemsWritten * 2
     + connections * 2;
-  const readUnits = volumes.requests * a.httpReadUnitsPerRequest + volumes.transfers * 4 + subscriptionMessages * 2 + volumes.webhookDeliveries * 2 + expireRuns + pings;
+  const readUnits = volumes.requests * a.httpReadUnitsPerRequest + volumes.transfers * 4 + subscriptionMessages * 2 + volumes.webhookDeliveries * 2 + minuteJobRuns + pings;
   add('DynamoDB', 'on-demand writes', writeUnits, 'WRU', perMillion(writeUnits, p.dynamodb.perMillionWriteRequestUnits));
   add('DynamoDB', 'on-demand reads', readUnits, 'RRU', perMillion(readUnits, p.dynamodb.perMillionReadRequestUnits));
   add('DynamoDB', 'storage', volumes.storageGb, 'GB-month', afterFree(volumes.storageGb, p.dynamodb.freeGbStorage, free) * p.dynamodb.perGbMonthStorage);
@@ -158,7 +160,7 @@ export function estimateMonthlyCost(volumes: MonthlyVolumes, options: { prices?:
   const sqsRequests = (subscriptionMessages + volumes.webhookDeliveries) * 3 + consumedQueues * a.sqsIdleReceivesPerQueueMonth;
   add('SQS', 'requests (incl. idle polling)', sqsRequests, 'requests', perMillion(afterFree(sqsRequests, p.sqs.freeRequests, free), p.sqs.perMillionRequests));
   add('EventBridge', 'custom events', events, 'events', perMillion(events, p.eventBridge.perMillionCustomEvents));
-  const scheduled = expireRuns + a.daysPerMonth;
+  const scheduled = minuteJobRuns + a.daysPerMonth;
   add('EventBridge Scheduler', 'invocations', scheduled, 'invocations', perMillion(afterFree(scheduled, p.scheduler.freeInvocations, free), p.scheduler.perMillionInvocations));
   const transitions = a.daysPerMonth * (3 + 2 * volumes.settledMerchantsPerDay);
   add('Step Functions', 'standard state transitions', transitions, 'transitions', (afterFree(transitions, p.stepFunctions.freeStateTransitions, free) / 1000) * p.stepFunctions.perThousandStateTransitions);

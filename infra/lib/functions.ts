@@ -87,6 +87,8 @@ export class SluiceFunctions extends Construct {
     };
     if (spec.trigger.type === 'event-subscription') environment[awsEnvironment.subscription] = spec.trigger.subscription;
     if (spec.trigger.type === 'queue') environment[awsEnvironment.queue] = spec.trigger.queue;
+    if (spec.trigger.type === 'schedule' && spec.trigger.job !== undefined) environment[awsEnvironment.job] = spec.trigger.job;
+    if (spec.trigger.type === 'state-machine-task') environment[awsEnvironment.workflowTask] = `${spec.trigger.stateMachine}/${spec.trigger.state}`;
 
     const fn = new NodejsFunction(this, spec.id, {
       functionName,

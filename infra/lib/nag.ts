@@ -45,7 +45,9 @@ export function applyNagSuppressions(stack: SluiceStack): void {
   for (const id of ['events-realtime-push', 'ws-default']) {
     acknowledge(stack.functions.get(id).role, `IAM5[Resource::${connections}]`, 'PostToConnection targets connection ids that exist only at run time; the grant is limited to this API and stage');
   }
-  acknowledge(stack.settlement.role, 'IAM5[Resource::*]', `Step Functions logging and tracing: ${wildcardResourceActions['logs:CreateLogDelivery']}; ${wildcardResourceActions['xray:PutTraceSegments']}`);
+  for (const machine of stack.stateMachines.values()) {
+    acknowledge(machine.role, 'IAM5[Resource::*]', `Step Functions logging and tracing: ${wildcardResourceActions['logs:CreateLogDelivery']}; ${wildcardResourceActions['xray:PutTraceSegments']}`);
+  }
   for (const child of stack.node.children) {
     // The role CDK creates for the Scheduler's Lambda target grants invoke on the function and
     // its versions (`:*`); the schedule invokes the unqualified ARN.

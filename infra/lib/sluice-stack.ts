@@ -16,7 +16,9 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { readFileSync } from 'node:fs';
-import { schedules, toEventBridgeCron } from '../../server/src/platform/scheduler.ts';
+import { modules } from '../../server/src/app/modules.ts';
+import { jobsOf, workflowsOf } from '../../server/src/app/registry.ts';
+import { toEventBridgeCron } from '../../server/src/platform/scheduler.ts';
 import { tableSchema } from '../../server/src/platform/table-schema.ts';
 import { awsEnvironment, awsQueues, type QueueName } from '../../server/src/runtime/aws/functions.ts';
 import { SluiceFunctions } from './functions.ts';
@@ -24,13 +26,10 @@ import { createIdentity } from './identity.ts';
 import { SluiceQueues } from './messaging.ts';
 import { createTable } from './table.ts';
 import { SluiceMonitoring } from './monitoring.ts';
-import { merchantPathPrefixes, publicHttpPaths } from './routes.ts';
+import { routesWithoutAuthorizer } from './routes.ts';
 import type { StageConfig } from './stage.ts';
 import { recordSubscriptions, ruleEventPattern } from './subscriptions.ts';
 import { SluiceWeb } from './web.ts';
-
-/** The settlement ASL file: the local runner and Step Functions run the same text. */
-export const settlementDefinitionUrl = new URL('../../server/src/workflows/settlement.asl.json', import.meta.url);
 
 /** The DefinitionSubstitutions key for a Task state's function: `${<State>FunctionArn}` in the ASL. */
 export function taskSubstitutionKey(state: string): string {
@@ -78,7 +77,7 @@ export interface SluiceStackProps extends StackProps {
 /**
  * The whole Sluice platform on AWS: the single table, the functions of `functions.ts` with their
  * triggers, the HTTP and WebSocket APIs, the bus and its rules, the queues with DLQs, the
- * schedules, the settlement state machine, Cognito, the dashboard behind CloudFront and WAF, and
+ * schedules, the modules' state machines, Cognito, the dashboard behind CloudFront and WAF, and
  * the alarms. Physical names carry the stage prefix, so dev and prod share an account.
  */
 export class SluiceStack extends Stack {
@@ -86,7 +85,8 @@ export class SluiceStack extends Stack {
   readonly table: dynamodb.Table;
   readonly functions: SluiceFunctions;
   readonly queues: SluiceQueues;
-  readonly settlement: sfn.StateMachine;
+  /** One per module workflow, by workflow name: the ASL file the local runner runs too. */
+  readonly stateMachines: ReadonlyMap<string, sfn.StateMachine>;
   readonly userPool: cognito.UserPool;
   readonly httpApi: apigwv2.HttpApi;
   readonly websocketApi: apigwv2.WebSocketApi;
@@ -130,10 +130,12 @@ export class SluiceStack extends Stack {
     });
     this.websocketStage = websocketStage;
 
-    // Built from the fixed name, not the state machine, so the task functions (which get every
-    // environment variable) do not depend on the state machine that depends on them.
-    const settlementName = `${prefix}-settlement`;
-    const settlementArn = this.formatArn({ service: 'states', resource: 'stateMachine', resourceName: settlementName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    // Built from the fixed names, not the state machines, so the task functions (which get every
+    // environment variable) do not depend on the state machines that depend on them.
+    const workflows = workflowsOf(modules).map((workflow) => {
+      const name = `${prefix}-${workflow.name}`;
+      return { workflow, name, arn: this.formatArn({ service: 'states', resource: 'stateMachine', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME }) };
+    });
 
     const environment: Record<string, string> = {
       [awsEnvironment.stage]: stage.name,
@@ -143,7 +145,7 @@ export class SluiceStack extends Stack {
       [awsEnvironment.websocketEndpoint]: websocketStage.callbackUrl,
       [awsEnvironment.userPoolId]: userPool.userPoolId,
       [awsEnvironment.userPoolClientId]: userPoolClient.userPoolClientId,
-      [awsEnvironment.settlementStateMachineArn]: settlementArn,
+      [awsEnvironment.stateMachineArns]: JSON.stringify(Object.fromEntries(workflows.map(({ workflow, arn }) => [workflow.name, arn]))),
       [awsEnvironment.adminEmails]: props.adminEmails ?? '',
     };
     this.functions = new SluiceFunctions(this, 'Functions', { prefix, environment, logRetention: stage.logRetention, removalPolicy: stage.removalPolicy });
@@ -181,11 +183,7 @@ export class SluiceStack extends Stack {
     // People: a Cognito access token, checked by API Gateway and again by the app.
     httpApi.addRoutes({ path: '/v1/{proxy+}', methods: [apigwv2.HttpMethod.ANY], integration: httpIntegration, authorizer: userAuthorizer });
     // Merchants (API keys, which are not JWTs) and the public paths: no authorizer; the app checks.
-    for (const prefixPath of merchantPathPrefixes) {
-      httpApi.addRoutes({ path: prefixPath, methods: [apigwv2.HttpMethod.ANY], integration: httpIntegration });
-      httpApi.addRoutes({ path: `${prefixPath}/{proxy+}`, methods: [apigwv2.HttpMethod.ANY], integration: httpIntegration });
-    }
-    for (const path of publicHttpPaths) httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod.ANY], integration: httpIntegration });
+    for (const path of routesWithoutAuthorizer()) httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod.ANY], integration: httpIntegration });
     // Everything outside /v1 (/health, /openapi.json, /docs, /.well-known/jwks.json): public.
     httpApi.addRoutes({ path: '/{proxy+}', methods: [apigwv2.HttpMethod.ANY], integration: httpIntegration });
     http.role.addToPolicy(new iam.PolicyStatement({
@@ -197,10 +195,10 @@ export class SluiceStack extends Stack {
       resources: [userPool.userPoolArn],
     }));
     http.role.addToPolicy(new iam.PolicyStatement({
-      sid: 'StartSettlement',
-      // Sandbox test clocks run settlement early (advance-clock).
+      sid: 'StartWorkflows',
+      // Routes may start their module's workflows (sandbox test clocks run settlement early).
       actions: ['states:StartExecution'],
-      resources: [settlementArn],
+      resources: workflows.map(({ arn }) => arn),
     }));
 
     // websocket: $connect, $disconnect, $default.
@@ -240,7 +238,7 @@ export class SluiceStack extends Stack {
       if (spec.trigger.type !== 'queue') continue;
       const queue = portQueues.get(spec.trigger.queue);
       if (!queue) throw new Error(`queue ${spec.trigger.queue} is not in awsQueues`);
-      fn.addEventSource(new SqsEventSource(queue, { batchSize: awsQueues[spec.trigger.queue].batchSize, reportBatchItemFailures: true }));
+      fn.addEventSource(new SqsEventSource(queue, { batchSize: awsQueues[spec.trigger.queue]!.batchSize, reportBatchItemFailures: true }));
     }
 
     // event-subscription: EventBridge rule (the module's own pattern) → SQS → the function.
@@ -261,24 +259,30 @@ export class SluiceStack extends Stack {
       fn.addEventSource(new SqsEventSource(queue, { batchSize: 10, reportBatchItemFailures: true }));
     }
 
-    // state-machine-task: the settlement state machine from the ASL file, tasks substituted in.
-    const substitutions: Record<string, string> = {};
-    const taskFunctions: lambda.IFunction[] = [];
-    for (const { spec, fn } of functions.byId.values()) {
-      if (spec.trigger.type !== 'state-machine-task') continue;
-      substitutions[taskSubstitutionKey(spec.trigger.state)] = fn.functionArn;
-      taskFunctions.push(fn);
+    // state-machine-task: each module workflow's state machine from its ASL file, tasks substituted in.
+    const stateMachines = new Map<string, sfn.StateMachine>();
+    for (const { workflow, name } of workflows) {
+      const substitutions: Record<string, string> = {};
+      const taskFunctions: lambda.IFunction[] = [];
+      for (const { spec, fn } of functions.byId.values()) {
+        if (spec.trigger.type !== 'state-machine-task' || spec.trigger.stateMachine !== workflow.name) continue;
+        substitutions[taskSubstitutionKey(spec.trigger.state)] = fn.functionArn;
+        taskFunctions.push(fn);
+      }
+      const id = pascalCase(workflow.name);
+      const machine = new sfn.StateMachine(this, id, {
+        stateMachineName: name,
+        stateMachineType: sfn.StateMachineType.STANDARD,
+        definitionBody: sfn.DefinitionBody.fromString(readFileSync(workflow.definition, 'utf8')),
+        definitionSubstitutions: substitutions,
+        tracingEnabled: true,
+        logs: { destination: this.logGroup(`${id}Logs`, `/aws/vendedlogs/states/${name}`, stage), level: sfn.LogLevel.ALL, includeExecutionData: true },
+      });
+      // The ASL invokes the unqualified ARNs, so no `:*` version wildcard is granted.
+      machine.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: taskFunctions.map((fn) => fn.functionArn) }));
+      stateMachines.set(workflow.name, machine);
     }
-    this.settlement = new sfn.StateMachine(this, 'Settlement', {
-      stateMachineName: settlementName,
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromString(readFileSync(settlementDefinitionUrl, 'utf8')),
-      definitionSubstitutions: substitutions,
-      tracingEnabled: true,
-      logs: { destination: this.logGroup('SettlementLogs', `/aws/vendedlogs/states/${settlementName}`, stage), level: sfn.LogLevel.ALL, includeExecutionData: true },
-    });
-    // The ASL invokes the unqualified ARNs, so no `:*` version wildcard is granted.
-    this.settlement.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: taskFunctions.map((fn) => fn.functionArn) }));
+    this.stateMachines = stateMachines;
 
     // schedule: EventBridge Scheduler with the cron expressions the local scheduler runs.
     const scheduleFailures = this.queues.deadLetterQueue('schedule-failures', 'EventBridge Scheduler targets');
@@ -292,17 +296,22 @@ export class SluiceStack extends Stack {
         target: new schedulerTargets.LambdaInvoke(fn, { deadLetterQueue: scheduleFailures, retryAttempts: 2, maxEventAge: Duration.minutes(5) }),
       });
     }
-    new scheduler.Schedule(this, 'settlement-schedule', {
-      scheduleName: `${prefix}-${schedules.settlement.name}`,
-      scheduleGroup,
-      schedule: scheduler.ScheduleExpression.expression(toEventBridgeCron(schedules.settlement.cron), TimeZone.ETC_UTC),
-      target: new schedulerTargets.StepFunctionsStartExecution(this.settlement, {
-        input: scheduler.ScheduleTargetInput.fromObject({}),
-        deadLetterQueue: scheduleFailures,
-        retryAttempts: 5,
-        maxEventAge: Duration.hours(1),
-      }),
-    });
+    // Jobs that start a workflow: the schedule starts the state machine itself.
+    for (const job of jobsOf(modules)) {
+      if (job.workflow === undefined) continue;
+      new scheduler.Schedule(this, `${job.workflow}-schedule`, {
+        scheduleName: `${prefix}-${job.name}`,
+        description: job.description,
+        scheduleGroup,
+        schedule: scheduler.ScheduleExpression.expression(toEventBridgeCron(job.cron), TimeZone.ETC_UTC),
+        target: new schedulerTargets.StepFunctionsStartExecution(stateMachines.get(job.workflow)!, {
+          input: scheduler.ScheduleTargetInput.fromObject({}),
+          deadLetterQueue: scheduleFailures,
+          retryAttempts: 5,
+          maxEventAge: Duration.hours(1),
+        }),
+      });
+    }
 
     const web = this.web = new SluiceWeb(this, 'Web', {
       stage,
@@ -320,7 +329,7 @@ export class SluiceStack extends Stack {
       table,
       functions: [...functions.byId.values()].map(({ fn, spec }) => ({ id: spec.id, fn })),
       deadLetterQueues: this.queues.deadLetterQueues,
-      stateMachines: [this.settlement],
+      stateMachines: [...stateMachines.values()],
       alarmEmail: props.alarmEmail,
     });
 
@@ -332,7 +341,7 @@ export class SluiceStack extends Stack {
     new CfnOutput(this, 'DashboardBucket', { value: web.bucket.bucketName, description: 'Where CI syncs web/dist' });
     new CfnOutput(this, 'DistributionId', { value: web.distribution.distributionId, description: 'Invalidated by CI after a dashboard deploy' });
     new CfnOutput(this, 'TableName', { value: table.tableName });
-    new CfnOutput(this, 'SettlementStateMachineArn', { value: this.settlement.stateMachineArn });
+    for (const [name, machine] of stateMachines) new CfnOutput(this, `${pascalCase(name)}StateMachineArn`, { value: machine.stateMachineArn });
   }
 
   private accessLogGroup(id: string, stage: StageConfig): logs.LogGroup {
@@ -342,4 +351,9 @@ export class SluiceStack extends Stack {
   private logGroup(id: string, logGroupName: string, stage: StageConfig): logs.LogGroup {
     return new logs.LogGroup(this, id, { logGroupName, retention: stage.logRetention, removalPolicy: stage.removalPolicy });
   }
+}
+
+/** `settlement` → `Settlement`, `refund-retry` → `RefundRetry`: a workflow's construct id. */
+function pascalCase(name: string): string {
+  return name.split(/[^A-Za-z0-9]+/).filter(Boolean).map((part) => part[0]!.toUpperCase() + part.slice(1)).join('');
 }

@@ -1,8 +1,7 @@
-import type { EventBus } from '../../server/src/platform/bus.ts';
+import { modules } from '../../server/src/app/modules.ts';
+import { subscriptionsOf } from '../../server/src/app/registry.ts';
 import type { EventPattern } from '../../server/src/platform/event-pattern.ts';
-import { subscribeRealtime } from '../../server/src/platform/realtime.ts';
-import { subscribeWallet } from '../../server/src/wallet/events.ts';
-import { subscribeWebhooks } from '../../server/src/webhooks/events.ts';
+import type { SluiceModule } from '../../server/src/platform/module.ts';
 
 /** One bus subscription as the modules declare it. */
 export interface RecordedSubscription {
@@ -11,27 +10,14 @@ export interface RecordedSubscription {
 }
 
 /**
- * The bus subscriptions with their patterns, taken from the modules' own `subscribe*` functions
- * through a bus that only records: the EventBridge rules then match exactly what the local bus
- * matches, and no pattern is copied into the infrastructure. The handlers never run, so the
- * dependencies passed are empty.
+ * The bus subscriptions with their patterns, from the modules' own definitions: the EventBridge
+ * rules then match exactly what the local bus matches, and no pattern is copied into the
+ * infrastructure.
  *
  * @example recordSubscriptions().find((s) => s.name === 'realtime.push')?.pattern
  */
-export function recordSubscriptions(): RecordedSubscription[] {
-  const recorded: RecordedSubscription[] = [];
-  const bus: EventBus = {
-    subscribe(name, pattern) {
-      recorded.push({ name, pattern });
-    },
-    publish() {
-      throw new Error('the recording bus only records subscriptions');
-    },
-  };
-  subscribeWallet(bus, {} as never);
-  subscribeRealtime(bus, {} as never);
-  subscribeWebhooks(bus, {} as never);
-  return recorded;
+export function recordSubscriptions(list: readonly SluiceModule[] = modules): RecordedSubscription[] {
+  return subscriptionsOf(list).map(({ name, pattern }) => ({ name, pattern }));
 }
 
 /**

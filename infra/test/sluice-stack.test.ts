@@ -6,15 +6,17 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { isMerchantPath } from '../../server/src/http/app.ts';
+import { modules } from '../../server/src/app/modules.ts';
+import { authResolver, jobsOf } from '../../server/src/app/registry.ts';
+import { settlementDefinition } from '../../server/src/payments/index.ts';
 import { realtimeEventPattern } from '../../server/src/platform/realtime.ts';
-import { schedules, toEventBridgeCron } from '../../server/src/platform/scheduler.ts';
+import { toEventBridgeCron } from '../../server/src/platform/scheduler.ts';
 import { dynamoKeySchemaDefinition, tableSchema } from '../../server/src/platform/table-schema.ts';
 import { awsEnvironment, awsQueues, eventSubscriptionNames, lambdaFunctions } from '../../server/src/runtime/aws/functions.ts';
 import { buildSluiceApp } from '../lib/app.ts';
 import { wildcardResourceActions } from '../lib/nag.ts';
-import { merchantPathPrefixes, publicHttpPaths } from '../lib/routes.ts';
-import { settlementDefinitionUrl, taskSubstitutionKey } from '../lib/sluice-stack.ts';
+import { routesWithoutAuthorizer } from '../lib/routes.ts';
+import { taskSubstitutionKey } from '../lib/sluice-stack.ts';
 import { stageNames } from '../lib/stage.ts';
 import { recordSubscriptions } from '../lib/subscriptions.ts';
 import { asArray, cdkJsonContext, referencedId, resourcesOf, synthesizeStage, type CfnResource } from './synth.ts';
@@ -165,7 +167,7 @@ describe('the bus', () => {
 });
 
 describe('the settlement state machine', () => {
-  const text = readFileSync(settlementDefinitionUrl, 'utf8');
+  const text = readFileSync(settlementDefinition, 'utf8');
   const [first, ...others] = resourcesOf(dev.template, 'AWS::StepFunctions::StateMachine');
   const machine = first?.[1];
 
@@ -197,9 +199,11 @@ describe('the schedules', () => {
     expect((schedule!.Target as { Arn: unknown }).Arn).toEqual({ 'Fn::GetAtt': [functionLogicalId(dev, id), 'Arn'] });
   });
 
-  it('starts settlement on schedules.settlement\'s cron', () => {
-    const schedule = all.find((candidate) => candidate.Name === `sluice-dev-${schedules.settlement.name}`);
-    expect(schedule).toMatchObject({ ScheduleExpression: toEventBridgeCron(schedules.settlement.cron), ScheduleExpressionTimezone: 'Etc/UTC' });
+  it('starts settlement on its job\'s cron', () => {
+    const job = jobsOf(modules).find((candidate) => candidate.workflow === 'settlement')!;
+    const schedule = all.find((candidate) => candidate.Name === `sluice-dev-${job.name}`);
+    expect(schedule).toMatchObject({ ScheduleExpression: toEventBridgeCron(job.cron), ScheduleExpressionTimezone: 'Etc/UTC' });
+    expect(job.cron).toBe('0 0 * * *');
     const [[machineId]] = resourcesOf(dev.template, 'AWS::StepFunctions::StateMachine') as [[string, CfnResource]];
     expect((schedule!.Target as { Arn: unknown }).Arn).toEqual({ Ref: machineId });
   });
@@ -218,16 +222,23 @@ describe('the HTTP and WebSocket APIs', () => {
     expect(routeByKey.get('ANY /v1/{proxy+}')).toMatchObject({ AuthorizationType: 'JWT' });
   });
 
-  it('leaves the merchant API (API keys) and the public paths to the app, and agrees with isMerchantPath', () => {
-    for (const prefix of merchantPathPrefixes) {
-      expect(isMerchantPath(prefix) && isMerchantPath(`${prefix}/x_1`), prefix).toBe(true);
-      for (const key of [`ANY ${prefix}`, `ANY ${prefix}/{proxy+}`]) expect(routeByKey.get(key)?.AuthorizationType, key).toBe('NONE');
+  it('leaves the merchant API (API keys) and the public paths to the app, as the modules claim them', () => {
+    const authOf = authResolver(modules);
+    const open = routesWithoutAuthorizer();
+    for (const prefix of ['/v1/payments', '/v1/refunds', '/v1/balance', '/v1/test-helpers', '/v1/webhook-endpoints', '/v1/events', '/v1/settlements', '/v1/disputes']) {
+      expect([authOf(prefix), authOf(`${prefix}/x_1`)], prefix).toEqual(['merchant', 'merchant']);
+      for (const path of [prefix, `${prefix}/{proxy+}`]) {
+        expect(open).toContain(path);
+        expect(routeByKey.get(`ANY ${path}`)?.AuthorizationType, path).toBe('NONE');
+      }
     }
-    for (const path of publicHttpPaths) {
-      expect(isMerchantPath(path)).toBe(false);
+    for (const path of ['/v1/auth/signup', '/v1/auth/login', '/v1/auth/refresh', '/v1/auth/logout', '/v1/realtime']) {
+      expect(authOf(path), path).toBe('public');
       expect(routeByKey.get(`ANY ${path}`)?.AuthorizationType, path).toBe('NONE');
     }
-    for (const path of ['/v1/wallet', '/v1/me', '/v1/admin/audit', '/v1/paymentsx']) expect(isMerchantPath(path), path).toBe(false);
+    for (const path of ['/v1/wallet', '/v1/me', '/v1/paymentsx', '/v1/merchants']) expect(authOf(path), path).toBe('user');
+    expect(authOf('/v1/admin/audit')).toBe('admin');
+    expect(open.some((path) => ['/v1/wallet', '/v1/me', '/v1/admin/audit', '/v1/merchants'].some((user) => path.startsWith(user)))).toBe(false);
   });
 
   it('routes $connect, $disconnect and $default to their functions', () => {

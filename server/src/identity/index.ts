@@ -1,3 +1,6 @@
+import { defineModule } from '../platform/module.ts';
+import { identityAdminRoutes } from './admin-routes.ts';
+import { identityRoutes } from './routes.ts';
 export { createLocalIdentity, emailKey, newUser, normalizeEmail, signUpEmailIndex, signUpWrites, toUser, userKey, usersPartition, type Identity, type LocalIdentityDeps } from './service.ts';
 export { identityRoutes } from './routes.ts';
 export { consumeRateLimit, MemoryRateLimiter, retryAfterSeconds, storeRateLimiter, type RateLimiter, type RateLimitInput, type RateLimitResult } from './rate-limit.ts';
@@ -22,3 +25,23 @@ export {
   type SignUpInput,
   type User,
 } from './model.ts';
+
+/**
+ * Identity as a module: sign-up, sign-in and sessions (public paths), `/v1/me`, the admins' user
+ * list. The Identity port itself is built by each runtime (the local issuer, Cognito on AWS).
+ */
+export const identityModule = defineModule({
+  name: 'identity',
+  http: {
+    paths: [
+      { exact: '/v1/auth/signup', auth: 'public' },
+      { exact: '/v1/auth/login', auth: 'public' },
+      { exact: '/v1/auth/refresh', auth: 'public' },
+      { exact: '/v1/auth/logout', auth: 'public' },
+      { prefix: '/v1/me', auth: 'user' },
+      { prefix: '/v1/admin/users', auth: 'admin' },
+    ],
+    routes: (deps) => identityRoutes(deps.identity).route('/', identityAdminRoutes(deps.identity)),
+  },
+  events: ['user.signed_up'],
+});

@@ -1,7 +1,7 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { AppError } from '../kernel/errors.ts';
-import { isTransactionCanceled, type Store } from '../platform/store.ts';
-import { paymentKeys } from './keys.ts';
+import { installationSecret } from '../platform/installation-secret.ts';
+import type { Store } from '../platform/store.ts';
 import type { Card, CardBrand, CardInput } from './model.ts';
 
 /**
@@ -77,36 +77,6 @@ export function checkCard(card: CardInput, sandboxNow: number): CheckedCard {
   const cvcLength = brand === 'amex' ? 4 : 3;
   if (!new RegExp(`^\\d{${cvcLength}}$`).test(card.cvc)) throw new AppError('invalid_card', `card.cvc must be ${cvcLength} digits for a ${brand} card`, { param: 'card.cvc' });
   return { number, brand, exp_month: card.exp_month, exp_year: card.exp_year };
-}
-
-const secrets = new WeakMap<Store, Promise<string>>();
-
-/**
- * The installation's secret: made once at random and kept in the store, so card fingerprints stay
- * stable across restarts but cannot be recomputed from a number without the store. The HTTP
- * idempotency layer keys its request fingerprints with it too (requests can carry card numbers).
- */
-export function installationSecret(store: Store): Promise<string> {
-  let secret = secrets.get(store);
-  if (!secret) {
-    secret = loadOrCreateSecret(store);
-    secrets.set(store, secret);
-    secret.catch(() => secrets.delete(store));
-  }
-  return secret;
-}
-
-async function loadOrCreateSecret(store: Store): Promise<string> {
-  const existing = await store.get(paymentKeys.fingerprintSecret);
-  if (existing) return existing.secret as string;
-  const secret = randomBytes(32).toString('base64url');
-  try {
-    await store.transact([{ type: 'put', item: { ...paymentKeys.fingerprintSecret, secret }, condition: { attributeNotExists: 'pk' } }]);
-    return secret;
-  } catch (error) {
-    if (!isTransactionCanceled(error)) throw error;
-    return (await store.get(paymentKeys.fingerprintSecret))!.secret as string;
-  }
 }
 
 /** What the sandbox keeps of a card: brand, last four, expiry and an HMAC fingerprint. */

@@ -1,3 +1,11 @@
+import { defineModule } from '../platform/module.ts';
+import { disputeRoutes } from './dispute-routes.ts';
+import { paymentEventTypes } from './events.ts';
+import { requireMerchant } from './merchant-auth.ts';
+import { merchantRoutes, paymentRoutes } from './routes.ts';
+import { settlementTasks } from './settlement.ts';
+import { settlementRoutes } from './settlement-routes.ts';
+import { expireAuthorizations, type SettleMerchantRun } from './transitions.ts';
 export { merchantRoutes, paymentRoutes } from './routes.ts';
 export { settlementRoutes } from './settlement-routes.ts';
 export { disputeRoutes } from './dispute-routes.ts';
@@ -6,7 +14,69 @@ export { getMerchantRecord, merchantAccountId, sandboxNow, type MerchantRecord, 
 export { expireAuthorizations, expireDueAuthorizations, advanceClock, type SettleMerchantRun } from './transitions.ts';
 export { paymentEventTypes, type PaymentEventType } from './events.ts';
 export { testCards, findTestCard, type TestCard, type TestCardOutcome } from './test-cards.ts';
-export { installationSecret } from './cards.ts';
 export { settleMerchant, listMerchantsDue, settlementTasks, getSettlement, listSettlements } from './settlement.ts';
 export { closeDueDisputes, openDispute } from './disputes.ts';
 export type { Dispute, Settlement } from './model.ts';
+
+/** The settlement state machine: the local runner and Step Functions run the same file. */
+export const settlementDefinition = new URL('../workflows/settlement.asl.json', import.meta.url);
+
+/**
+ * The card-payments sandbox as a module: merchants and API keys (people's routes), the merchant
+ * API (an API key, or the owner's token plus `Sluice-Merchant`: the `merchant` scheme it offers),
+ * authorization expiry, and T+1 settlement as a state machine run daily and by test clocks.
+ */
+export const paymentsModule = defineModule({
+  name: 'payments',
+  http: {
+    paths: [
+      { prefix: '/v1/merchants', auth: 'user' },
+      { prefix: '/v1/payments', auth: 'merchant' },
+      { prefix: '/v1/refunds', auth: 'merchant' },
+      { prefix: '/v1/balance', auth: 'merchant' },
+      { prefix: '/v1/test-helpers', auth: 'merchant' },
+      { prefix: '/v1/settlements', auth: 'merchant' },
+      { prefix: '/v1/disputes', auth: 'merchant' },
+    ],
+    routes: (deps) => {
+      const payments = { store: deps.store, clock: deps.clock };
+      const runWorkflow = deps.runWorkflow;
+      // advance-clock settles through the same state machine the daily schedule runs, where the
+      // runtime can run it in the call; otherwise it calls the settlement step itself.
+      const settle: SettleMerchantRun | undefined = runWorkflow
+        ? async (merchant) => ((await runWorkflow('settlement', { merchant })) as SettlementRun).settled.flatMap((run) => run.settlements)
+        : undefined;
+      return merchantRoutes(payments)
+        .route('/', paymentRoutes({ ...payments, ...(settle ? { settle } : {}) }))
+        .route('/', settlementRoutes(payments))
+        .route('/', disputeRoutes(payments));
+    },
+    authSchemes: { merchant: (deps) => requireMerchant(deps) },
+  },
+  jobs: [
+    {
+      name: 'payments.expire-authorizations',
+      cron: '* * * * *',
+      localEveryMs: 1000,
+      description: 'Expires card authorizations past their hold, by each merchant\'s test clock',
+      run: (deps) => expireAuthorizations(deps),
+    },
+    { name: 'settlement-daily', cron: '0 0 * * *', description: 'T+1 settlement at real UTC midnight; test clocks fire it early', workflow: 'settlement' },
+  ],
+  workflows: [{
+    name: 'settlement',
+    definition: settlementDefinition,
+    tasks: (deps) => settlementTasks(deps),
+    taskFunctions: {
+      ListMerchantsDue: { description: 'Settlement task: merchants with captures due', memoryMb: 512, timeoutSeconds: 60 },
+      SettleMerchant: { description: 'Settlement task: settle one merchant', memoryMb: 512, timeoutSeconds: 300 },
+    },
+  }],
+  events: paymentEventTypes,
+  webhookEvents: paymentEventTypes,
+});
+
+/** What the settlement state machine returns. */
+interface SettlementRun {
+  settled: Array<{ merchant: string; settlements: string[] }>;
+}

@@ -1,27 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../../test/app-harness.ts';
-import { expectBooksBalanced } from '../../../test/invariants.ts';
+import type { TestApp } from '../../../test/app-harness.ts';
 import { getAccount, systemAccountId } from '../ledger/index.ts';
-import { outboxPendingPartition } from '../platform/outbox.ts';
-import { runSettlementWorkflow } from '../runtime/local/settlement-workflow.ts';
+import { runStateMachine } from '../runtime/local/workflow-runner.ts';
+import { settlementDefinition } from './index.ts';
 import { settlementFeeFor } from './model.ts';
-import { settleMerchant } from './settlement.ts';
-import { asMerchant, createTestMerchant, paymentBody, type TestMerchant } from './test-support.ts';
+import { settleMerchant, settlementTasks } from './settlement.ts';
+import { asMerchant, createTestMerchant, paymentBody, pendingEvents, setUpMerchantApp, tearDownApp, type MerchantApi, type TestMerchant } from './test-support.ts';
 
 const dayMs = 24 * 3600 * 1000;
 
 let t: TestApp;
 let merchant: TestMerchant;
-let api: ReturnType<typeof asMerchant>;
-beforeEach(async () => {
-  t = createTestApp();
-  merchant = await createTestMerchant(t);
-  api = asMerchant(t, merchant);
-});
-afterEach(async () => {
-  await expectBooksBalanced(t.store);
-  await t.store.close();
-});
+let api: MerchantApi;
+beforeEach(async () => ({ t, merchant, api } = await setUpMerchantApp()));
+afterEach(() => tearDownApp(t));
 
 async function charge(amount: number): Promise<string> {
   const response = await api('POST', '/v1/payments', paymentBody({ amount }));
@@ -80,8 +72,7 @@ describe('settlement T+1', () => {
     expect(platformFees!.credits_posted).toBe(fees);
     const listed = await api('GET', '/v1/settlements');
     expect(listed.json.data.map((s: { id: string }) => s.id)).toEqual(fired.settlements);
-    const outbox = await t.store.query({ index: 'gsi1', partition: outboxPendingPartition });
-    const payout = outbox.items.map((item) => item.event as { type: string; merchant?: string; data: { object: unknown } }).find((event) => event.type === 'payout.settled');
+    const payout = (await pendingEvents(t)).find((event) => event.type === 'payout.settled');
     expect(payout).toMatchObject({ merchant: merchant.id, data: { object: settlement.json } });
   });
 
@@ -99,7 +90,7 @@ describe('settlement T+1', () => {
 
     expect((await advance(3600)).settlements).toEqual([]);
     expect(await settleMerchant(t, merchant.id)).toEqual([]);
-    expect((await runSettlementWorkflow(t)).settled).toEqual([]);
+    expect(((await runStateMachine(settlementDefinition, settlementTasks(t))) as { settled: Array<{ merchant: string; settlements: string[] }> }).settled).toEqual([]);
     expect(await balance()).toEqual(after);
     expect((await api('GET', '/v1/settlements')).json.data).toHaveLength(1);
   });
@@ -137,7 +128,7 @@ describe('settlement T+1', () => {
     const id = await charge(5_000);
     t.clock.advance(2 * dayMs);
 
-    const run = await runSettlementWorkflow(t);
+    const run = (await runStateMachine(settlementDefinition, settlementTasks(t))) as { settled: Array<{ merchant: string; settlements: string[] }> };
 
     expect(run.settled).toHaveLength(1);
     expect(run.settled[0]!.merchant).toBe(merchant.id);

@@ -21,7 +21,7 @@ export const platformKeyPatterns = [
   'DEDUPE#*#*',
   'RATE#*',
   'HEALTH',
-  'INSTALLATION',
+  'PAYMENTS#CONFIG',
   'WSCONN#*',
   'USERCONN#*',
 ] as const satisfies readonly KeyPattern[];

@@ -9,6 +9,7 @@ import type { Identity } from './identity.ts';
 import type { KeyPattern } from './keys.ts';
 import type { Logger } from './logger.ts';
 import type { BatchHandler, ConsumeOptions, TransactionalQueue } from './queue.ts';
+import type { RateLimiter } from './rate-limiter.ts';
 import type { Realtime } from './realtime.ts';
 import type { Store } from './store.ts';
 
@@ -25,6 +26,8 @@ export interface ModuleDeps {
   /** Sends a message in the caller's store transaction (webhook deliveries). */
   queue: TransactionalQueue;
   realtime: Realtime;
+  /** Counts API requests against their limits (in memory locally, in the store on AWS). */
+  rateLimiter: RateLimiter;
   /** What the modules of this app declare, for modules that serve others (webhooks, docs). */
   catalog: ModuleCatalog;
   /**
@@ -66,7 +69,8 @@ export type ModuleRouter = OpenAPIHono<any>;
 export interface ModuleHttp {
   /** The paths the module serves and how each authenticates; `/v1` paths not claimed need a user token. */
   paths: readonly OwnedPath[];
-  routes: (deps: ModuleDeps) => ModuleRouter;
+  /** Absent when the runtime serves the paths itself (the realtime socket). */
+  routes?: (deps: ModuleDeps) => ModuleRouter;
   /** Authentication schemes this module offers to every module's paths, by name (`merchant`). */
   authSchemes?: Readonly<Record<string, (deps: ModuleDeps) => MiddlewareHandler>>;
 }

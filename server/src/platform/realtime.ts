@@ -1,6 +1,7 @@
 import type { EventEnvelope } from '../kernel/events.ts';
 import type { EventBus } from './bus.ts';
 import type { EventPattern } from './event-pattern.ts';
+import { defineModule } from './module.ts';
 
 /**
  * What a client receives on its socket. Events carry their `id` (for the client to drop
@@ -48,12 +49,27 @@ export const realtimeEventPattern: EventPattern = { audience: [{ exists: true }]
  * subscribeRealtime(bus, realtime);
  */
 export function subscribeRealtime(bus: EventBus, realtime: Realtime): void {
-  bus.subscribe(realtimeSubscriptionName, realtimeEventPattern, async (event) => {
+  bus.subscribe(realtimeSubscriptionName, realtimeEventPattern, pushToAudience(realtime));
+}
+
+function pushToAudience(realtime: Realtime) {
+  return async (event: EventEnvelope) => {
     const audience = audienceOf(event);
     if (audience.length === 0) return;
     await realtime.push(audience, toRealtimeMessage(event));
-  });
+  };
 }
+
+/**
+ * Realtime as a module: the push subscription, and `/v1/realtime`, which each runtime serves
+ * itself (a `ws` upgrade locally, API Gateway's WebSocket API on AWS) and which checks its own
+ * token, so it is public to the HTTP app.
+ */
+export const realtimeModule = defineModule({
+  name: 'realtime',
+  http: { paths: [{ exact: '/v1/realtime', auth: 'public' }] },
+  subscriptions: [{ name: realtimeSubscriptionName, pattern: realtimeEventPattern, handler: (deps) => pushToAudience(deps.realtime) }],
+});
 
 /** The message an event becomes on the wire: no `source`, `subject` or `audience`. */
 export function toRealtimeMessage(event: EventEnvelope): RealtimeMessage {

@@ -3,8 +3,10 @@
  * them in process; on AWS an EventBridge Scheduler schedule with the same expression starts the
  * matching state machine or function.
  *
+ * Jobs come from the modules' definitions (`ModuleJob`): name, cron and what to run.
+ *
  * @example
- * scheduler.schedule(schedules.settlement.name, schedules.settlement.cron, () => runSettlement());
+ * scheduler.schedule('settlement-daily', '0 0 * * *', () => runWorkflow('settlement'));
  * scheduler.start();
  */
 export interface Scheduler {
@@ -14,16 +16,6 @@ export interface Scheduler {
   /** Stops firing jobs and waits for the ones running to finish. */
   stop(): Promise<void>;
 }
-
-/**
- * The platform's schedules, defined once: the local runtime and the AWS stack read the same
- * names and five-field cron expressions (UTC; EventBridge wants `cron(0 0 * * ? *)`, see
- * `toEventBridgeCron`).
- */
-export const schedules = {
-  /** Daily T+1 settlement, at real UTC midnight; test clocks fire it early through advance-clock. */
-  settlement: { name: 'settlement-daily', cron: '0 0 * * *' },
-} as const;
 
 /** A five-field cron expression as EventBridge writes it (six fields, `?` for one day field). */
 export function toEventBridgeCron(cron: string): string {

@@ -1,4 +1,35 @@
+import { defineModule, type ModuleDeps } from '../platform/module.ts';
+import { walletEventTypes } from './events.ts';
+import { walletRoutes } from './routes.ts';
+import { ensureWallet, type WalletDeps } from './service.ts';
 export { walletRoutes } from './routes.ts';
 export { subscribeWallet, walletEventTypes } from './events.ts';
 export { ensureWallet, getBalances, sendMoney, walletAccountId, type UserDirectory, type WalletDeps, type WalletUser } from './service.ts';
 export { acceptPaymentRequest, createPaymentRequest } from './payment-requests.ts';
+
+/** The wallet as a module: balances, transfers, requests and activity, and a wallet for every new user. */
+export const walletModule = defineModule({
+  name: 'wallet',
+  http: {
+    paths: [
+      { prefix: '/v1/wallet', auth: 'user' },
+      { prefix: '/v1/transfers', auth: 'user' },
+      { prefix: '/v1/activity', auth: 'user' },
+      { prefix: '/v1/payment-requests', auth: 'user' },
+    ],
+    routes: (deps) => walletRoutes(walletDepsOf(deps)),
+  },
+  subscriptions: [{
+    name: 'wallet.open-on-signup',
+    pattern: { type: ['user.signed_up'] },
+    // Idempotent: a redelivered sign-up finds the wallet open.
+    handler: (deps) => async (event) => {
+      await ensureWallet(walletDepsOf(deps), event.subject);
+    },
+  }],
+  events: walletEventTypes,
+});
+
+function walletDepsOf(deps: ModuleDeps): WalletDeps {
+  return { store: deps.store, clock: deps.clock, config: deps.config, users: deps.identity };
+}

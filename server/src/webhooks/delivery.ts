@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isoTime } from '../kernel/clock.ts';
-import { perMessage, type ConsumeOptions, type MessageOutcome, type Queue, type ReceivedMessage } from '../platform/queue.ts';
+import { perMessage, type BatchHandler, type ConsumeOptions, type MessageOutcome, type Queue, type ReceivedMessage } from '../platform/queue.ts';
 import { isTransactionCanceled, type WriteOperation } from '../platform/store.ts';
 import { activeSecrets, type EndpointItem, type WebhookDeps } from './endpoints.ts';
 import { loadEvent, type DeliveryItem } from './events.ts';
@@ -25,7 +25,12 @@ export const deliveryConsumeOptions: ConsumeOptions = {
  * storeQueue.start();
  */
 export function registerDeliveryWorker(queue: Pick<Queue, 'consume'>, deps: WebhookDeps): void {
-  queue.consume(deliveryQueueName, perMessage((message) => handleDeliveryMessage(deps, message)), deliveryConsumeOptions);
+  queue.consume(deliveryQueueName, deliveryHandler(deps), deliveryConsumeOptions);
+}
+
+/** The delivery worker: each message one attempt of one delivery, failures retried alone. */
+export function deliveryHandler(deps: WebhookDeps): BatchHandler {
+  return perMessage((message) => handleDeliveryMessage(deps, message));
 }
 
 interface HttpOutcome {

@@ -1,9 +1,4 @@
 import { z } from '@hono/zod-openapi';
-import { paymentEventTypes, type PaymentEventType } from '../payments/index.ts';
-
-/** The event types an endpoint can subscribe to: the sandbox's (SPEC §2); `*` subscribes to all of them. */
-export const webhookEventTypes = paymentEventTypes;
-export type WebhookEventType = PaymentEventType;
 
 /** Sent by `POST /v1/webhook-endpoints/{id}/test` to that endpoint only, whatever it subscribes to. */
 export const testEventType = 'test.webhook';
@@ -38,22 +33,28 @@ export type EndpointStatus = (typeof endpointStatuses)[number];
 export const deliveryStatuses = ['pending', 'succeeded', 'dead'] as const;
 export type DeliveryStatus = (typeof deliveryStatuses)[number];
 
-const eventsField = z
-  .array(z.union([z.enum(webhookEventTypes), z.literal('*')]))
-  .min(1)
-  .max(webhookEventTypes.length + 1)
-  .openapi({ example: ['payment.captured', 'refund.succeeded'] });
-const urlField = z.string().min(1).max(2048).openapi({ example: 'https://example.com/webhooks/sluice' });
-
-export const createEndpointSchema = z
-  .object({ url: urlField, events: eventsField, description: z.string().max(500).optional() })
-  .openapi('CreateWebhookEndpoint');
-export type CreateEndpoint = z.infer<typeof createEndpointSchema>;
-
-export const updateEndpointSchema = z
-  .object({ url: urlField.optional(), events: eventsField.optional(), description: z.string().max(500).optional(), status: z.enum(endpointStatuses).optional() })
-  .openapi('UpdateWebhookEndpoint');
-export type UpdateEndpoint = z.infer<typeof updateEndpointSchema>;
+/**
+ * The endpoint request bodies for an app whose modules offer `eventTypes` to webhooks (the
+ * catalogue, `ModuleDeps.catalog`); `*` subscribes to all of them.
+ */
+export function endpointSchemas(eventTypes: readonly string[]) {
+  const eventsField = z
+    .array(z.union([z.enum(eventTypes as [string, ...string[]]), z.literal('*')]))
+    .min(1)
+    .max(eventTypes.length + 1)
+    .openapi({ example: ['payment.captured', 'refund.succeeded'] });
+  const urlField = z.string().min(1).max(2048).openapi({ example: 'https://example.com/webhooks/sluice' });
+  return {
+    create: z
+      .object({ url: urlField, events: eventsField, description: z.string().max(500).optional() })
+      .openapi('CreateWebhookEndpoint'),
+    update: z
+      .object({ url: urlField.optional(), events: eventsField.optional(), description: z.string().max(500).optional(), status: z.enum(endpointStatuses).optional() })
+      .openapi('UpdateWebhookEndpoint'),
+  };
+}
+export type CreateEndpoint = z.infer<ReturnType<typeof endpointSchemas>['create']>;
+export type UpdateEndpoint = z.infer<ReturnType<typeof endpointSchemas>['update']>;
 
 export const rotateSecretSchema = z
   .object({

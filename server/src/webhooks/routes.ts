@@ -3,7 +3,6 @@ import { bearerSecurity, createRouter, errorResponses, idempotencyHeaderSchema, 
 import { createEndpoint, deleteEndpoint, getEndpoint, listEndpoints, rotateSecret, updateEndpoint, type WebhookDeps } from './endpoints.ts';
 import { getEvent, listEndpointDeliveries, listEventDeliveries, listEvents, redeliverEvent, sendTestEvent } from './events.ts';
 import {
-  createEndpointSchema,
   deliverySchema,
   deliveryStatuses,
   endpointSchema,
@@ -11,9 +10,8 @@ import {
   listQuerySchema,
   listSchema,
   redeliverSchema,
+  endpointSchemas,
   rotateSecretSchema,
-  updateEndpointSchema,
-  webhookEventTypes,
   testEventType,
 } from './model.ts';
 
@@ -23,8 +21,8 @@ const idParam = z.object({ id: z.string().min(1).max(200).openapi({ param: { nam
 const deletedSchema = z.object({ id: z.string(), object: z.literal('webhook_endpoint'), deleted: z.literal(true) });
 /** A `created` bound in Unix seconds (up to the year 9999). */
 const createdBound = (description: string) => z.coerce.number().int().min(0).max(253_402_300_799).optional().openapi({ description, example: 1767225600 });
-const eventListQuery = listQuerySchema.extend({
-  type: z.enum([...webhookEventTypes, testEventType]).optional(),
+const eventListQuery = (eventTypes: readonly string[]) => listQuerySchema.extend({
+  type: z.enum([...eventTypes, testEventType]).optional(),
   'created[gte]': createdBound('Only events created at or after this Unix time (seconds).'),
   'created[gt]': createdBound('Only events created after this Unix time.'),
   'created[lte]': createdBound('Only events created at or before this Unix time.'),
@@ -36,10 +34,11 @@ function page<T>(result: { data: T[]; next_cursor: string | undefined }) {
 }
 
 const base = '/v1/webhook-endpoints';
-const routes = {
+/** The routes, for the event types this app's modules offer to webhooks. */
+const routesFor = (eventTypes: readonly string[], bodies = endpointSchemas(eventTypes)) => ({
   create: createRoute({
     method: 'post', path: base, tags, security, summary: 'Register a webhook endpoint (its secret is shown only here)',
-    request: { headers: idempotencyHeaderSchema, body: jsonBody(createEndpointSchema) },
+    request: { headers: idempotencyHeaderSchema, body: jsonBody(bodies.create) },
     responses: { 201: jsonResponse(endpointSchema, 'The endpoint, with its signing secret'), ...errorResponses(400, 401, 409, 422) },
   }),
   list: createRoute({
@@ -54,7 +53,7 @@ const routes = {
   }),
   update: createRoute({
     method: 'patch', path: `${base}/{id}`, tags, security, summary: 'Change the URL, events, description or status',
-    request: { params: idParam, body: jsonBody(updateEndpointSchema) },
+    request: { params: idParam, body: jsonBody(bodies.update) },
     responses: { 200: jsonResponse(endpointSchema, 'The endpoint'), ...errorResponses(400, 401, 404) },
   }),
   remove: createRoute({
@@ -81,7 +80,7 @@ const routes = {
   events: createRoute({
     method: 'get', path: '/v1/events', tags, security, summary: 'Your events, newest first',
     description: 'With `type`, each call reads through at most 1,000 of your events: a page can hold fewer than `limit` (even none) with `has_more: true`. Follow `next_cursor` until `has_more` is false. The `created[…]` bounds combine, and pages keep them: pass them again with `starting_after`.',
-    request: { query: eventListQuery },
+    request: { query: eventListQuery(eventTypes) },
     responses: { 200: jsonResponse(listSchema(eventSchema), 'A page of events'), ...errorResponses(400, 401) },
   }),
   event: createRoute({
@@ -99,14 +98,16 @@ const routes = {
     request: { params: idParam, headers: idempotencyHeaderSchema, body: { ...jsonBody(redeliverSchema), required: false } },
     responses: { 202: jsonResponse(z.object({ data: z.array(deliverySchema) }), 'The new deliveries'), ...errorResponses(400, 401, 404, 409, 422) },
   }),
-};
+});
 
 /**
- * Webhook endpoints and the event log of the payments sandbox. Every route needs a merchant
- * (`c.var.merchant`, set by `requireMerchant`) and sees only that merchant's objects.
+ * Webhook endpoints and the merchant's event log. Every route needs a merchant (`c.var.merchant`,
+ * set by the `merchant` authentication scheme) and sees only that merchant's objects. Endpoints
+ * subscribe to `eventTypes`: the event types every module of the app offers to webhooks.
  */
-export function webhookRoutes(deps: WebhookDeps) {
+export function webhookRoutes(deps: WebhookDeps, eventTypes: readonly string[]) {
   const app = createRouter();
+  const routes = routesFor(eventTypes);
   const merchant = (c: { var: { merchant: { merchantId: string } } }) => c.var.merchant.merchantId;
 
   app.openapi(routes.create, async (c) => c.json(await createEndpoint(deps, merchant(c), c.req.valid('json')), 201));

@@ -1,3 +1,4 @@
+import { paymentEventTypes } from '../payments/index.ts';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OpenAPIHono } from '@hono/zod-openapi';
@@ -48,7 +49,8 @@ export function buildWebhooks(options: { store?: Store; clock?: ManualClock } = 
     await next();
   });
   app.onError(createErrorHandler(silentLogger));
-  app.route('/', webhookRoutes(deps));
+  // The sandbox's event types, as the app's catalogue offers them.
+  app.route('/', webhookRoutes(deps, paymentEventTypes));
   const call = async (method: string, path: string, body?: unknown, merchant = 'mer_A') => {
     const response = await app.request(path, {
       method,

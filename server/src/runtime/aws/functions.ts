@@ -1,7 +1,11 @@
+import { modules as appModules } from '../../app/modules.ts';
+import { jobsOf, subscriptionsOf, workflowsOf } from '../../app/registry.ts';
+import type { ModuleConsumer, SluiceModule } from '../../platform/module.ts';
+
 /**
- * The AWS runtime's Lambda functions, queues and environment, defined once: the CDK app (`infra/`)
- * builds one function per entry, the bundle-size script bundles the same entries, and the
- * composition root (`platform.ts`) reads the same environment names.
+ * The AWS runtime's Lambda functions, queues and environment, derived once from the module list:
+ * the CDK app (`infra/`) builds one function per entry, the bundle-size script bundles the same
+ * entries, and the composition root (`platform.ts`) reads the same environment names.
  */
 
 /** What invokes a function; the CDK app wires the matching event source. */
@@ -13,9 +17,10 @@ export type LambdaTrigger =
   | { type: 'queue'; queue: QueueName }
   /** An SQS queue fed by an EventBridge rule with the subscription's pattern. */
   | { type: 'event-subscription'; subscription: string }
-  | { type: 'schedule'; cron: string }
-  /** A Task state of a state machine, named as in the ASL file. */
-  | { type: 'state-machine-task'; stateMachine: 'settlement'; state: string };
+  /** A module's job (`SLUICE_JOB`), or a platform job when `job` is absent. */
+  | { type: 'schedule'; cron: string; job?: string }
+  /** A Task state of a module's state machine, named as in the ASL file (`SLUICE_WORKFLOW_TASK`). */
+  | { type: 'state-machine-task'; stateMachine: string; state: string };
 
 export interface LambdaFunctionSpec {
   /** Construct id and function name suffix, kebab-case. */
@@ -35,48 +40,57 @@ export interface LambdaFunctionSpec {
   relaysOutbox?: true;
 }
 
-/** Queues of the Queue port, with the consumer settings the SQS queue and event source copy. */
-export const awsQueues = {
-  'webhook-deliveries': {
-    /** SQS visibility timeout; at least six times the consumer's timeout, as AWS advises. */
-    visibilityTimeoutSeconds: 360,
-    /** Receives before SQS moves a message to the DLQ (the delivery worker dead-letters first, at attempt 13). */
-    maxReceiveCount: 18,
-    batchSize: 10,
-  },
-} as const;
-export type QueueName = keyof typeof awsQueues;
+/** The SQS settings of every Queue-port queue a module consumes, by queue name. */
+export function awsQueuesOf(modules: readonly SluiceModule[]): Record<string, ModuleConsumer['aws']> {
+  return Object.fromEntries(modules.flatMap((module) => (module.consumers ?? []).map((consumer) => [consumer.queue, consumer.aws])));
+}
+export const awsQueues = awsQueuesOf(appModules);
+export type QueueName = string;
 
 /** The bus subscriptions that run on AWS as EventBridge rule → SQS → Lambda. */
-export const eventSubscriptionNames = ['wallet.open-on-signup', 'realtime.push', 'webhooks.fan-out'] as const;
+export const eventSubscriptionNames: readonly string[] = subscriptionsOf(appModules).map((subscription) => subscription.name);
 
 const handlers = 'server/src/runtime/aws/handlers';
+const kebab = (name: string) => name.replaceAll('.', '-').replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 
-export const lambdaFunctions: readonly LambdaFunctionSpec[] = [
-  { id: 'http-api', entry: `${handlers}/http.ts`, handler: 'handler', description: 'The Sluice HTTP API (the Hono app)', memoryMb: 1024, timeoutSeconds: 29, trigger: { type: 'http-api' } },
-  { id: 'ws-connect', entry: `${handlers}/websocket.ts`, handler: 'connect', description: 'WebSocket $connect: checks the access token, records the connection', memoryMb: 512, timeoutSeconds: 10, trigger: { type: 'websocket', route: '$connect' } },
-  { id: 'ws-disconnect', entry: `${handlers}/websocket.ts`, handler: 'disconnect', description: 'WebSocket $disconnect: forgets the connection', memoryMb: 256, timeoutSeconds: 10, trigger: { type: 'websocket', route: '$disconnect' } },
-  { id: 'ws-default', entry: `${handlers}/websocket.ts`, handler: 'message', description: 'WebSocket $default: answers pings', memoryMb: 256, timeoutSeconds: 10, trigger: { type: 'websocket', route: '$default' } },
-  { id: 'stream-dispatcher', entry: `${handlers}/stream-dispatcher.ts`, handler: 'handler', description: 'DynamoDB Streams: outbox events to EventBridge, queued messages to SQS', memoryMb: 512, timeoutSeconds: 60, trigger: { type: 'dynamodb-stream' }, relaysOutbox: true },
-  { id: 'webhook-deliveries', entry: `${handlers}/queue-consumer.ts`, handler: 'handler', description: 'Delivers webhooks (SQS, partial batch failures)', memoryMb: 512, timeoutSeconds: 60, trigger: { type: 'queue', queue: 'webhook-deliveries' } },
-  ...eventSubscriptionNames.map((subscription): LambdaFunctionSpec => ({
-    id: `events-${subscription.replaceAll('.', '-')}`,
-    entry: `${handlers}/event-consumer.ts`,
-    handler: 'handler',
-    description: `Bus subscription ${subscription} (EventBridge rule → SQS)`,
-    memoryMb: 512,
-    timeoutSeconds: 30,
-    trigger: { type: 'event-subscription', subscription },
-  })),
-  { id: 'expire-holds', entry: `${handlers}/scheduled.ts`, handler: 'expire', description: 'Expires due ledger holds and card authorizations', memoryMb: 512, timeoutSeconds: 60, trigger: { type: 'schedule', cron: '* * * * *' } },
-  { id: 'sweep-outbox', entry: `${handlers}/scheduled.ts`, handler: 'sweepOutbox', description: 'Publishes outbox events and relays queued messages whose stream records ran out of retries', memoryMb: 512, timeoutSeconds: 120, trigger: { type: 'schedule', cron: '*/5 * * * *' }, relaysOutbox: true },
-  { id: 'settlement-list-merchants-due', entry: `${handlers}/settlement-tasks.ts`, handler: 'listMerchantsDue', description: 'Settlement task: merchants with captures due', memoryMb: 512, timeoutSeconds: 60, trigger: { type: 'state-machine-task', stateMachine: 'settlement', state: 'ListMerchantsDue' } },
-  { id: 'settlement-settle-merchant', entry: `${handlers}/settlement-tasks.ts`, handler: 'settleMerchant', description: 'Settlement task: settle one merchant', memoryMb: 512, timeoutSeconds: 300, trigger: { type: 'state-machine-task', stateMachine: 'settlement', state: 'SettleMerchant' } },
-];
+/**
+ * The functions of an app of `modules`: the platform's own (HTTP, WebSocket, the stream
+ * dispatcher and its sweeper), then per module one per subscription, queue, job and workflow
+ * Task state.
+ */
+export function lambdaFunctionsOf(modules: readonly SluiceModule[]): LambdaFunctionSpec[] {
+  return [
+    { id: 'http-api', entry: `${handlers}/http.ts`, handler: 'handler', description: 'The Sluice HTTP API (the Hono app)', memoryMb: 1024, timeoutSeconds: 29, trigger: { type: 'http-api' } },
+    { id: 'ws-connect', entry: `${handlers}/websocket.ts`, handler: 'connect', description: 'WebSocket $connect: checks the access token, records the connection', memoryMb: 512, timeoutSeconds: 10, trigger: { type: 'websocket', route: '$connect' } },
+    { id: 'ws-disconnect', entry: `${handlers}/websocket.ts`, handler: 'disconnect', description: 'WebSocket $disconnect: forgets the connection', memoryMb: 256, timeoutSeconds: 10, trigger: { type: 'websocket', route: '$disconnect' } },
+    { id: 'ws-default', entry: `${handlers}/websocket.ts`, handler: 'message', description: 'WebSocket $default: answers pings', memoryMb: 256, timeoutSeconds: 10, trigger: { type: 'websocket', route: '$default' } },
+    { id: 'stream-dispatcher', entry: `${handlers}/stream-dispatcher.ts`, handler: 'handler', description: 'DynamoDB Streams: outbox events to EventBridge, queued messages to SQS', memoryMb: 512, timeoutSeconds: 60, trigger: { type: 'dynamodb-stream' }, relaysOutbox: true },
+    { id: 'sweep-outbox', entry: `${handlers}/scheduled.ts`, handler: 'sweepOutbox', description: 'Publishes outbox events and relays queued messages whose stream records ran out of retries', memoryMb: 512, timeoutSeconds: 120, trigger: { type: 'schedule', cron: '*/5 * * * *' }, relaysOutbox: true },
+    ...modules.flatMap((module) => (module.consumers ?? []).map((consumer): LambdaFunctionSpec => ({
+      id: consumer.queue, entry: `${handlers}/queue-consumer.ts`, handler: 'handler', description: `Queue ${consumer.queue} of ${module.name} (SQS, partial batch failures)`,
+      memoryMb: 512, timeoutSeconds: 60, trigger: { type: 'queue', queue: consumer.queue },
+    }))),
+    ...subscriptionsOf(modules).map((subscription): LambdaFunctionSpec => ({
+      id: `events-${kebab(subscription.name)}`, entry: `${handlers}/event-consumer.ts`, handler: 'handler', description: `Bus subscription ${subscription.name} (EventBridge rule → SQS)`,
+      memoryMb: 512, timeoutSeconds: 30, trigger: { type: 'event-subscription', subscription: subscription.name },
+    })),
+    ...jobsOf(modules).flatMap((job): LambdaFunctionSpec[] => job.workflow !== undefined ? [] : [{
+      id: `job-${kebab(job.name)}`, entry: `${handlers}/scheduled.ts`, handler: 'runJob', description: job.description,
+      memoryMb: 512, timeoutSeconds: 60, trigger: { type: 'schedule', cron: job.cron, job: job.name },
+    }]),
+    ...workflowsOf(modules).flatMap((workflow) => Object.entries(workflow.taskFunctions).map(([state, settings]): LambdaFunctionSpec => ({
+      id: `${kebab(workflow.name)}-${kebab(state)}`, entry: `${handlers}/workflow-task.ts`, handler: 'handler', description: settings.description,
+      memoryMb: settings.memoryMb, timeoutSeconds: settings.timeoutSeconds, trigger: { type: 'state-machine-task', stateMachine: workflow.name, state },
+    }))),
+  ];
+}
+
+export const lambdaFunctions: readonly LambdaFunctionSpec[] = lambdaFunctionsOf(appModules);
 
 /**
  * Environment variables the functions read (`platform.ts`) and the CDK app sets. Every function
- * gets all of them; `SLUICE_SUBSCRIPTION` and `SLUICE_QUEUE` only where the trigger names one.
+ * gets all of them; `SLUICE_SUBSCRIPTION`, `SLUICE_QUEUE`, `SLUICE_JOB` and `SLUICE_WORKFLOW_TASK`
+ * only where the trigger names one.
  */
 export const awsEnvironment = {
   stage: 'SLUICE_STAGE',
@@ -88,11 +102,16 @@ export const awsEnvironment = {
   websocketEndpoint: 'SLUICE_WEBSOCKET_ENDPOINT',
   userPoolId: 'SLUICE_USER_POOL_ID',
   userPoolClientId: 'SLUICE_USER_POOL_CLIENT_ID',
-  settlementStateMachineArn: 'SLUICE_SETTLEMENT_STATE_MACHINE_ARN',
+  /** JSON object: workflow name → state machine ARN. */
+  stateMachineArns: 'SLUICE_STATE_MACHINES',
   /** Comma-separated emails put in the Admins group at sign-up. */
   adminEmails: 'SLUICE_ADMIN_EMAILS',
   /** The bus subscription an event consumer runs (event-subscription trigger only). */
   subscription: 'SLUICE_SUBSCRIPTION',
   /** The Queue-port queue a queue consumer drains (queue trigger only). */
   queue: 'SLUICE_QUEUE',
+  /** The module job a scheduled function runs (schedule trigger with a job only). */
+  job: 'SLUICE_JOB',
+  /** `<workflow>/<Task state>` a workflow task function runs (state-machine-task trigger only). */
+  workflowTask: 'SLUICE_WORKFLOW_TASK',
 } as const;

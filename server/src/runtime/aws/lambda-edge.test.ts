@@ -7,7 +7,7 @@ import { DeleteTableCommand, DynamoDBClient, ScanCommand, type AttributeValue, t
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { ChangeMessageVisibilityCommand, SendMessageCommand, SQSClient, type SendMessageCommandInput } from '@aws-sdk/client-sqs';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import type { APIGatewayProxyEventV2, Context, DynamoDBRecord, SQSRecord } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, Context, DynamoDBRecord, ScheduledEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { dynamoLocalClientConfig } from '../../../../test/dynamodb-local.ts';
@@ -27,7 +27,7 @@ import * as eventConsumer from './handlers/event-consumer.ts';
 import * as http from './handlers/http.ts';
 import * as queueConsumer from './handlers/queue-consumer.ts';
 import * as scheduled from './handlers/scheduled.ts';
-import * as settlementTasks from './handlers/settlement-tasks.ts';
+import * as workflowTask from './handlers/workflow-task.ts';
 import * as streamDispatcher from './handlers/stream-dispatcher.ts';
 import * as websocket from './handlers/websocket.ts';
 import { createAwsPlatform, setAwsPlatform, type AwsPlatform } from './platform.ts';
@@ -80,8 +80,10 @@ let platforms: {
   websocket: AwsPlatform;
   stream: AwsPlatform;
   deliveries: AwsPlatform;
-  scheduled: AwsPlatform;
-  settlement: AwsPlatform;
+  expireAuthorizations: AwsPlatform;
+  expireHolds: AwsPlatform;
+  listMerchantsDue: AwsPlatform;
+  settleMerchant: AwsPlatform;
   subscriptions: Map<string, AwsPlatform>;
 };
 
@@ -98,8 +100,10 @@ beforeAll(async () => {
     websocket: functionPlatform(),
     stream: functionPlatform(),
     deliveries: functionPlatform({ [awsEnvironment.queue]: 'webhook-deliveries' }),
-    scheduled: functionPlatform(),
-    settlement: functionPlatform(),
+    expireAuthorizations: functionPlatform({ [awsEnvironment.job]: 'payments.expire-authorizations' }),
+    expireHolds: functionPlatform({ [awsEnvironment.job]: 'ledger.expire-holds' }),
+    listMerchantsDue: functionPlatform({ [awsEnvironment.workflowTask]: 'settlement/ListMerchantsDue' }),
+    settleMerchant: functionPlatform({ [awsEnvironment.workflowTask]: 'settlement/SettleMerchant' }),
     subscriptions: new Map(['wallet.open-on-signup', 'realtime.push', 'webhooks.fan-out'].map((name) => [name, functionPlatform({ [awsEnvironment.subscription]: name })])),
   };
 });
@@ -506,15 +510,16 @@ describe('the Lambda edge on DynamoDB Local', () => {
 
       // Eight days on: the scheduled expiry releases the uncaptured hold, then settlement runs.
       clock.advance(8 * 24 * 3600 * 1000);
-      const expired = await as(platforms.scheduled, () => scheduled.expire({ id: randomUUID(), version: '0', account: '000000000000', time: new Date().toISOString(), region, resources: [], source: 'aws.scheduler', 'detail-type': 'Scheduled Event', detail: {} }));
-      expect(expired.authorizations).toBeGreaterThanOrEqual(1);
-      const due = await as(platforms.settlement, () => settlementTasks.listMerchantsDue({}));
+      const scheduledEvent: ScheduledEvent = { id: randomUUID(), version: '0', account: '000000000000', time: new Date().toISOString(), region, resources: [], source: 'aws.scheduler', 'detail-type': 'Scheduled Event', detail: {} };
+      expect(await as(platforms.expireAuthorizations, () => scheduled.runJob(scheduledEvent))).toBeGreaterThanOrEqual(1);
+      expect(await as(platforms.expireHolds, () => scheduled.runJob(scheduledEvent))).toBeTypeOf('number');
+      const due = (await as(platforms.listMerchantsDue, () => workflowTask.handler({}))) as { merchants: string[] };
       expect(due.merchants).toContain(merchant.json.id);
-      const settled = await as(platforms.settlement, () => settlementTasks.settleMerchant({ merchant: merchant.json.id }));
+      const settled = (await as(platforms.settleMerchant, () => workflowTask.handler({ merchant: merchant.json.id }))) as { settlements: string[] };
       expect(settled.settlements.length).toBeGreaterThanOrEqual(1);
-      const again = await as(platforms.settlement, () => settlementTasks.settleMerchant({ merchant: merchant.json.id }));
+      const again = (await as(platforms.settleMerchant, () => workflowTask.handler({ merchant: merchant.json.id }))) as { settlements: string[] };
       expect(again.settlements).toEqual([]);
-      expect((await as(platforms.settlement, () => settlementTasks.listMerchantsDue({ merchant: merchant.json.id }))).merchants).toEqual([]);
+      expect(((await as(platforms.listMerchantsDue, () => workflowTask.handler({ merchant: merchant.json.id }))) as { merchants: string[] }).merchants).toEqual([]);
       await settle();
     } finally {
       await receiver.close();

@@ -3,20 +3,20 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { Identity } from '../../platform/identity.ts';
+import { moduleDepsOf } from '../../app/module-deps.ts';
+import { modules as appModules } from '../../app/modules.ts';
+import { checkModules, jobsOf, subscriptionsOf, workflowsOf } from '../../app/registry.ts';
 import { isoTime, systemClock, type Clock } from '../../kernel/clock.ts';
-import { idTimeBound } from '../../kernel/ids.ts';
 import type { EventEnvelope } from '../../kernel/events.ts';
-import { expirePendingTransfers } from '../../ledger/index.ts';
-import { expireAuthorizations, settlementTasks } from '../../payments/index.ts';
-import { InProcessBus, type EventBus } from '../../platform/bus.ts';
+import { idTimeBound } from '../../kernel/ids.ts';
+import { InProcessBus } from '../../platform/bus.ts';
 import { defaultConfig, type Config } from '../../platform/config.ts';
+import type { Identity } from '../../platform/identity.ts';
 import type { Logger } from '../../platform/logger.ts';
+import type { ModuleDeps, SluiceModule, TaskHandler } from '../../platform/module.ts';
 import { isPendingOutboxItem, outboxPendingPartition } from '../../platform/outbox.ts';
-import { subscribeRealtime, type Realtime } from '../../platform/realtime.ts';
+import type { Realtime } from '../../platform/realtime.ts';
 import { isTransactionCanceled, type Item, type Store } from '../../platform/store.ts';
-import { subscribeWallet } from '../../wallet/index.ts';
-import { registerDeliveryWorker, subscribeWebhooks, type WebhookDeps } from '../../webhooks/index.ts';
 import { ApiGatewayRealtime, ConnectionRegistry } from './apigw-realtime.ts';
 import { createCognitoIdentity } from './cognito-identity.ts';
 import { DynamoStore } from './dynamo-store.ts';
@@ -65,8 +65,10 @@ export interface AwsPlatformOverrides {
   logger: Logger;
   /** Laid over the AWS defaults (`webhookAllowPrivate: 'none'`, admin emails from the environment). */
   config: Partial<Config>;
-  /** Extra webhook settings (a DNS resolver, jitter) for tests. */
-  webhooks: Partial<Pick<WebhookDeps, 'resolve' | 'random'>>;
+  /** Settings laid over modules' defaults, by module name (`ModuleDeps.testHooks`): a DNS resolver for webhooks. */
+  testHooks: ModuleDeps['testHooks'];
+  /** The modules to run. Default: the app's (`app/modules.ts`). */
+  modules: readonly SluiceModule[];
 }
 
 export interface AwsPlatformOptions {
@@ -100,6 +102,13 @@ export interface AwsPlatform {
   subscription: string | undefined;
   /** `SLUICE_QUEUE`: the queue this function drains, if it is a queue consumer. */
   queueName: string | undefined;
+  /** `SLUICE_JOB`: the module job this function runs, if it is a scheduled one. */
+  jobName: string | undefined;
+  /** `SLUICE_WORKFLOW_TASK`: the `<workflow>/<Task state>` this function runs, if it is a workflow task. */
+  workflowTask: string | undefined;
+  /** The modules this app runs, and what each was given. */
+  modules: readonly SluiceModule[];
+  moduleDeps: ModuleDeps;
   /** The names of the in-process subscriptions, the same as the local runtime's. */
   subscriptions: readonly string[];
   /**
@@ -121,10 +130,10 @@ export interface AwsPlatform {
    * is, so every event is published and every message sent at least once.
    */
   sweepOutbox(olderThanMs?: number): Promise<{ swept: number; failed: number }>;
-  /** Expires due ledger holds and card authorizations (the local runtime's 1 s expiry loop). */
-  expire(): Promise<{ holds: number; authorizations: number }>;
-  /** The settlement state machine's Task handlers, the same the local ASL runner maps. */
-  settlement: ReturnType<typeof settlementTasks>;
+  /** Runs the module job `name` once (EventBridge Scheduler fires it; locally croner or a timer). */
+  runJob(name: string): Promise<unknown>;
+  /** Runs one Task state of a module's workflow: the handler the local ASL runner maps to it. */
+  runTask(workflow: string, state: string, input: unknown): Promise<unknown>;
 }
 
 /**
@@ -180,24 +189,32 @@ export function createAwsPlatform(options: AwsPlatformOptions = {}): AwsPlatform
   const connections = overrides.connections ?? new ConnectionRegistry({ store, clock });
   const realtime = overrides.realtime ?? new ApiGatewayRealtime({ client: clients.apiGateway, connections, logger });
 
-  // The local runtime's subscriptions, on a bus that remembers their names so one can run alone.
-  // A subscriber still running after 20 s fails its message, not the whole batch (the event
+  const modules = overrides.modules ?? appModules;
+  checkModules(modules);
+  const moduleDeps = moduleDepsOf({ store, clock, config, logger, identity, queue, realtime, ...(overrides.testHooks ? { testHooks: overrides.testHooks } : {}) }, modules);
+  // The local runtime's subscriptions, on one bus, so that one of them can run alone. A
+  // subscriber still running after 20 s fails its message, not the whole batch (the event
   // consumers' function timeout is 30 s).
   const bus = new InProcessBus({ handlerTimeoutMs: 20_000 });
-  const subscriptions: string[] = [];
-  const namingBus: EventBus = {
-    subscribe(name, pattern, handler) {
-      bus.subscribe(name, pattern, handler);
-      subscriptions.push(name);
-    },
-    publish: (events, publishOptions) => bus.publish(events, publishOptions),
+  const subscriptions = subscriptionsOf(modules).map((subscription) => {
+    bus.subscribe(subscription.name, subscription.pattern, subscription.handler(moduleDeps));
+    return subscription.name;
+  });
+  for (const module of modules) {
+    for (const consumer of module.consumers ?? []) queue.consume(consumer.queue, consumer.handler(moduleDeps), consumer.options);
+  }
+  const jobs = new Map(jobsOf(modules).map((job) => [job.name, job]));
+  const tasks = new Map<string, Readonly<Record<string, TaskHandler>>>();
+  const tasksOf = (workflow: string) => {
+    let found = tasks.get(workflow);
+    if (!found) {
+      const definition = workflowsOf(modules).find((candidate) => candidate.name === workflow);
+      if (!definition) throw new Error(`no workflow named "${workflow}"`);
+      found = definition.tasks(moduleDeps);
+      tasks.set(workflow, found);
+    }
+    return found;
   };
-  // What `webhookDepsOf` (http/app.ts) builds, written out so that non-HTTP bundles skip the app.
-  const webhooks: WebhookDeps = { store, clock, logger, queue, allowPrivate: config.webhookAllowPrivate, ...overrides.webhooks };
-  subscribeWallet(namingBus, { store, clock, config, users: identity });
-  subscribeRealtime(namingBus, realtime);
-  subscribeWebhooks(namingBus, webhooks);
-  registerDeliveryWorker(queue, webhooks);
 
   return {
     store,
@@ -212,6 +229,10 @@ export function createAwsPlatform(options: AwsPlatformOptions = {}): AwsPlatform
     logger,
     subscription: env[awsEnvironment.subscription] || undefined,
     queueName: env[awsEnvironment.queue] || undefined,
+    jobName: env[awsEnvironment.job] || undefined,
+    workflowTask: env[awsEnvironment.workflowTask] || undefined,
+    modules,
+    moduleDeps,
     subscriptions,
     async runSubscription(name, event) {
       if (!subscriptions.includes(name)) throw new Error(`no subscription named "${name}"`);
@@ -243,11 +264,16 @@ export function createAwsPlatform(options: AwsPlatformOptions = {}): AwsPlatform
       if (swept + failed > 0) logger.warn('swept outbox events and queued messages their stream records left pending', { swept, failed });
       return { swept, failed };
     },
-    async expire() {
-      const [holds, authorizations] = await Promise.all([expirePendingTransfers({ store, clock }), expireAuthorizations({ store, clock })]);
-      return { holds, authorizations };
+    async runJob(name) {
+      const job = jobs.get(name);
+      if (!job?.run) throw new Error(`no job named "${name}" runs in a function`);
+      return job.run(moduleDeps);
     },
-    settlement: settlementTasks({ store, clock }),
+    async runTask(workflow, state, input) {
+      const handler = tasksOf(workflow)[state];
+      if (!handler) throw new Error(`the workflow "${workflow}" has no Task state "${state}"`);
+      return handler(input);
+    },
   };
 }
 

@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../platform/logger.ts';
-import { schedules, toEventBridgeCron } from '../../platform/scheduler.ts';
+import { toEventBridgeCron } from '../../platform/scheduler.ts';
+
+const settlement = { name: 'settlement-daily', cron: '0 0 * * *' };
 import { CronScheduler } from './cron-scheduler.ts';
 
 describe('CronScheduler', () => {
   it('schedules daily settlement for the next UTC midnight and stops cleanly', async () => {
     const scheduler = new CronScheduler({ logger: silentLogger });
-    scheduler.schedule(schedules.settlement.name, schedules.settlement.cron, async () => undefined);
+    scheduler.schedule(settlement.name, settlement.cron, async () => undefined);
     scheduler.start();
-    const next = scheduler.nextRuns()[schedules.settlement.name]!;
+    const next = scheduler.nextRuns()[settlement.name]!;
     expect(next.getUTCHours()).toBe(0);
     expect(next.getUTCMinutes()).toBe(0);
     expect(next.getTime()).toBeGreaterThan(Date.now());
@@ -28,6 +30,6 @@ describe('CronScheduler', () => {
   });
 
   it('writes the shared expression the way EventBridge Scheduler reads it', () => {
-    expect(toEventBridgeCron(schedules.settlement.cron)).toBe('cron(0 0 * * ? *)');
+    expect(toEventBridgeCron(settlement.cron)).toBe('cron(0 0 * * ? *)');
   });
 });

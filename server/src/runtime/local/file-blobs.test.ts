@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createApp } from '../../http/app.ts';
+import { createApp } from '../../app/create-app.ts';
 import { createLocalIdentity } from '../../identity/index.ts';
 import { ManualClock } from '../../kernel/clock.ts';
 import { runBlobsContract } from '../../platform/blobs-contract.ts';

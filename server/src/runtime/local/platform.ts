@@ -2,28 +2,27 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { createApp, webhookDepsOf } from '../../http/app.ts';
+import { createApp } from '../../app/create-app.ts';
+import { moduleDepsOf } from '../../app/module-deps.ts';
+import { modules as appModules } from '../../app/modules.ts';
+import { checkModules, jobsOf, subscriptionsOf, workflowsOf } from '../../app/registry.ts';
 import type { AppEnv } from '../../http/context.ts';
-import { createLocalIdentity, MemoryRateLimiter, type Identity } from '../../identity/index.ts';
+import { createLocalIdentity, MemoryRateLimiter } from '../../identity/index.ts';
 import { systemClock, type Clock } from '../../kernel/clock.ts';
-import { expirePendingTransfers } from '../../ledger/index.ts';
 import { InProcessBus } from '../../platform/bus.ts';
 import { defaultConfig, type Config } from '../../platform/config.ts';
+import type { Identity } from '../../platform/identity.ts';
 import type { Logger } from '../../platform/logger.ts';
+import type { ModuleDeps, SluiceModule } from '../../platform/module.ts';
 import { OutboxDispatcher } from '../../platform/outbox-dispatcher.ts';
 import type { Store } from '../../platform/store.ts';
-import { expireAuthorizations } from '../../payments/index.ts';
-import { subscribeWallet } from '../../wallet/index.ts';
-import { registerDeliveryWorker, subscribeWebhooks } from '../../webhooks/index.ts';
 import { createTableIfMissing, DynamoStore } from '../aws/dynamo-store.ts';
-import { subscribeRealtime } from '../../platform/realtime.ts';
-import { LocalRealtime } from './realtime.ts';
-import { schedules } from '../../platform/scheduler.ts';
 import { CronScheduler } from './cron-scheduler.ts';
-import { runSettlementWorkflow } from './settlement-workflow.ts';
+import { lockDataDir } from './data-dir-lock.ts';
+import { LocalRealtime } from './realtime.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import { StoreQueue } from './store-queue.ts';
-import { lockDataDir } from './data-dir-lock.ts';
+import { runStateMachine } from './workflow-runner.ts';
 
 export interface LocalPlatformOptions {
   dataDir: string;
@@ -38,6 +37,8 @@ export interface LocalPlatformOptions {
   config?: Partial<Config>;
   clock?: Clock;
   logger: Logger;
+  /** The modules to run. Default: the app's (`app/modules.ts`). */
+  modules?: readonly SluiceModule[];
   /** Mounts runtime routes (realtime, dashboard) on the app. */
   extend?: (app: OpenAPIHono<AppEnv>, platform: { identity: Identity; bus: InProcessBus }) => void;
 }
@@ -53,7 +54,11 @@ export interface LocalPlatform {
   scheduler: CronScheduler;
   config: Config;
   clock: Clock;
-  /** Starts the workers: outbox dispatcher, hold expiry, scheduled jobs (daily settlement). */
+  /** What every module was given. */
+  moduleDeps: ModuleDeps;
+  /** Runs a module's workflow to its end (the ASL file, in process). */
+  runWorkflow(workflow: string, input?: unknown): Promise<unknown>;
+  /** Starts the workers: outbox dispatcher, queue consumers, the modules' jobs. */
   startWorkers(): void;
   /** Stops the workers after their current round, then closes the store. */
   stop(): Promise<void>;
@@ -64,48 +69,78 @@ export interface LocalPlatform {
  * in-process bus with its subscribers, and the workers. `main.ts` serves it; tests use it whole.
  */
 export async function createLocalPlatform(options: LocalPlatformOptions): Promise<LocalPlatform> {
+  const modules = options.modules ?? appModules;
+  checkModules(modules);
   const clock = options.clock ?? systemClock;
   const config: Config = { ...defaultConfig, ...options.config };
+  const { logger } = options;
   const { store, release } = await openStore(options);
   const bus = new InProcessBus();
-  const dispatcher = new OutboxDispatcher({ store, bus, clock, logger: options.logger });
+  const dispatcher = new OutboxDispatcher({ store, bus, clock, logger });
   // Writes that carry events wake the dispatcher at once instead of at its next poll.
   const appStore = notifyOnCommit(store, () => dispatcher.notify(), release);
-  const identity = createLocalIdentity({ store: appStore, clock, config, logger: options.logger });
-  subscribeWallet(bus, { store: appStore, clock, config, users: identity });
-  const realtime = new LocalRealtime({ identity, clock, logger: options.logger });
-  subscribeRealtime(bus, realtime);
-  const queue = new StoreQueue({ store: appStore, clock, logger: options.logger });
-  const webhooks = webhookDepsOf({ store: appStore, clock, logger: options.logger, queue, config });
-  subscribeWebhooks(bus, webhooks);
-  registerDeliveryWorker(queue, webhooks);
+  const identity = createLocalIdentity({ store: appStore, clock, config, logger });
+  const realtime = new LocalRealtime({ identity, clock, logger });
+  const queue = new StoreQueue({ store: appStore, clock, logger });
+  // One process: exact counters in memory, no store write per merchant request.
+  const rateLimiter = new MemoryRateLimiter();
+
+  const workflows = new Map(workflowsOf(modules).map((workflow) => [workflow.name, workflow]));
+  const runWorkflow = async (name: string, input: unknown = {}): Promise<unknown> => {
+    const workflow = workflows.get(name);
+    if (!workflow) throw new Error(`no workflow named "${name}"`);
+    const output = await runStateMachine(workflow.definition, workflow.tasks(moduleDeps), input);
+    logger.info('workflow ran', { workflow: name, input, output });
+    return output;
+  };
+  const moduleDeps = moduleDepsOf({ store: appStore, clock, config, logger, identity, queue, rateLimiter, realtime, runWorkflow }, modules);
+  for (const subscription of subscriptionsOf(modules)) bus.subscribe(subscription.name, subscription.pattern, subscription.handler(moduleDeps));
+  for (const module of modules) {
+    for (const consumer of module.consumers ?? []) queue.consume(consumer.queue, consumer.handler(moduleDeps), consumer.options);
+  }
 
   const app = createApp({
     store: appStore,
     clock,
     config,
-    logger: options.logger,
+    logger,
     identity,
     queue,
-    // One process: exact counters in memory, no store write per merchant request.
-    rateLimiter: new MemoryRateLimiter(),
-    // advance-clock settles through the same state machine the daily schedule runs.
-    settleMerchant: async (merchant) => {
-      const settlements = (await runSettlementWorkflow({ store: appStore, clock }, { merchant })).settled.flatMap((run) => run.settlements);
-      options.logger.info('settlement workflow ran', { trigger: 'advance-clock', merchant, settlements });
-      return settlements;
-    },
+    modules,
+    realtime,
+    rateLimiter,
+    runWorkflow,
     extend: (app) => {
       app.get('/v1/realtime', realtime.route());
       options.extend?.(app, { identity, bus });
     },
   });
 
-  const scheduler = new CronScheduler({ logger: options.logger });
-  scheduler.schedule(schedules.settlement.name, schedules.settlement.cron, () => runSettlementWorkflow({ store: appStore, clock }));
+  // Jobs on cron expressions go to croner; the few that must run more often than a minute
+  // allows (hold expiry) run on their own timers.
+  const scheduler = new CronScheduler({ logger });
+  const timers: Array<() => NodeJS.Timeout> = [];
+  const running = new Set<Promise<unknown>>();
+  for (const job of jobsOf(modules)) {
+    const run = () => (job.workflow !== undefined ? runWorkflow(job.workflow) : job.run(moduleDeps));
+    if (job.localEveryMs === undefined) {
+      scheduler.schedule(job.name, job.cron, run);
+      continue;
+    }
+    let current: Promise<unknown> | undefined;
+    timers.push(() => setInterval(() => {
+      if (current) return; // the previous round is still running
+      current = run()
+        .catch((error: unknown) => logger.error('job failed', { job: job.name, error: String(error) }))
+        .finally(() => {
+          running.delete(current!);
+          current = undefined;
+        });
+      running.add(current);
+    }, job.localEveryMs));
+  }
 
-  let expiryTimer: NodeJS.Timeout | undefined;
-  let expiryRun: Promise<unknown> = Promise.resolve();
+  let started: NodeJS.Timeout[] = [];
   return {
     app,
     store: appStore,
@@ -117,22 +152,20 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     scheduler,
     config,
     clock,
+    moduleDeps,
+    runWorkflow,
     startWorkers() {
       dispatcher.start();
       queue.start();
       scheduler.start();
-      expiryTimer = setInterval(() => {
-        expiryRun = Promise.all([expirePendingTransfers({ store: appStore, clock }), expireAuthorizations({ store: appStore, clock })]).catch((error: unknown) =>
-          options.logger.error('expiry failed', { error: String(error) }),
-        );
-      }, 1000);
-      expiryTimer.unref();
+      started = timers.map((start) => start());
+      for (const timer of started) timer.unref();
     },
     async stop() {
       await realtime.closeAll();
-      if (expiryTimer) clearInterval(expiryTimer);
+      for (const timer of started) clearInterval(timer);
       await scheduler.stop();
-      await expiryRun;
+      await Promise.all(running);
       await dispatcher.stop();
       await queue.stop();
       await appStore.close();

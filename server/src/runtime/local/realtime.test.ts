@@ -4,7 +4,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { generateKeyPair, SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { createApp } from '../../http/app.ts';
+import { createApp } from '../../app/create-app.ts';
 import { createLocalIdentity } from '../../identity/index.ts';
 import { ManualClock } from '../../kernel/clock.ts';
 import { InProcessBus } from '../../platform/bus.ts';

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { handle } from 'hono/aws-lambda';
-import { createApp } from '../../../http/app.ts';
+import { createApp } from '../../../app/create-app.ts';
 import { awsPlatform, buildDuringInit, type AwsPlatform } from '../platform.ts';
 import { createPowertoolsMetrics } from '../powertools.ts';
 
@@ -11,9 +11,10 @@ let built: { platform: AwsPlatform; handler: HonoLambdaHandler } | undefined;
 function honoHandler(): HonoLambdaHandler {
   const platform = awsPlatform();
   if (built?.platform !== platform) {
-    const { store, clock, config, logger, identity, queue } = platform;
+    const { store, clock, config, logger, identity, queue, realtime, modules, moduleDeps } = platform;
     const requestMetrics = createPowertoolsMetrics({ namespace: 'Sluice', serviceName: 'sluice-http' });
-    built = { platform, handler: handle(createApp({ store, clock, config, logger, identity, queue, requestMetrics })) };
+    const app = createApp({ store, clock, config, logger, identity, queue, realtime, modules, rateLimiter: moduleDeps.rateLimiter, requestMetrics, ...(moduleDeps.testHooks ? { testHooks: moduleDeps.testHooks } : {}) });
+    built = { platform, handler: handle(app) };
   }
   return built.handler;
 }

@@ -4,17 +4,19 @@ import { awsPlatform, buildDuringInit } from '../platform.ts';
 buildDuringInit(awsPlatform);
 
 /**
- * Every minute (EventBridge Scheduler): expires due ledger holds and card authorizations, the
- * job the local runtime runs on a one-second timer. Idempotent: each expiry is conditional.
+ * A module's job (`SLUICE_JOB`) on its EventBridge Scheduler schedule: the same function the
+ * local runtime runs on croner or its timer. Jobs are idempotent (each expiry is conditional), so
+ * a schedule that fires twice changes nothing twice.
  *
  * @example
- * await expire({ 'detail-type': 'Scheduled Event', time: '2026-01-01T00:00:00Z', … });
+ * await runJob({ 'detail-type': 'Scheduled Event', time: '2026-01-01T00:00:00Z', … });
  */
-export async function expire(_event?: ScheduledEvent): Promise<{ holds: number; authorizations: number }> {
+export async function runJob(_event?: ScheduledEvent): Promise<unknown> {
   const platform = awsPlatform();
-  const expired = await platform.expire();
-  if (expired.holds > 0 || expired.authorizations > 0) platform.logger.info('expired', expired);
-  return expired;
+  if (!platform.jobName) throw new Error('SLUICE_JOB is not set');
+  const result = await platform.runJob(platform.jobName);
+  platform.logger.info('job ran', { job: platform.jobName, result });
+  return result;
 }
 
 /**

@@ -1,13 +1,14 @@
 import { createMiddleware } from 'hono/factory';
-import type { Identity } from '../platform/identity.ts';
 import { retryAfterSeconds, type RateLimiter } from '../identity/index.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { AppError, isAppError } from '../kernel/errors.ts';
-import { apiKeySecretPrefix, authenticateApiKey, getMerchantRecord } from '../payments/index.ts';
 import type { Store } from '../platform/store.ts';
 import type { MerchantPrincipal } from '../kernel/principal.ts';
-import type { AppEnv } from './context.ts';
-import { errorResponse } from './errors.ts';
+import type { AppEnv } from '../http/context.ts';
+import { errorResponse } from '../http/errors.ts';
+import type { Identity } from '../platform/identity.ts';
+import { apiKeySecretPrefix, authenticateApiKey } from './api-keys.ts';
+import { getMerchantRecord } from './merchants.ts';
 
 export interface MerchantAuthDeps {
   store: Store;

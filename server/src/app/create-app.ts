@@ -4,32 +4,34 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { swaggerUI } from '@hono/swagger-ui';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { every } from 'hono/combine';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import type { Identity } from '../identity/index.ts';
-import { identityRoutes, storeRateLimiter, userSchema, type RateLimiter } from '../identity/index.ts';
+import { requireAdmin, requireUser } from '../http/auth.ts';
+import type { AppEnv } from '../http/context.ts';
+import { createErrorHandler, errorResponse } from '../http/errors.ts';
+import { idempotencyMiddleware } from '../http/idempotency.ts';
+import { HttpMetrics } from '../http/metrics.ts';
+import { bearerSecurity, createRouter, errorResponses, jsonResponse } from '../http/openapi.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { AppError } from '../kernel/errors.ts';
 import { newId } from '../kernel/ids.ts';
-import { auditLedger } from '../ledger/index.ts';
-import { disputeRoutes, installationSecret, merchantRoutes, paymentRoutes, settlementRoutes, type SettleMerchantRun } from '../payments/index.ts';
 import type { Config } from '../platform/config.ts';
+import type { Identity } from '../platform/identity.ts';
+import { installationSecret } from '../platform/installation-secret.ts';
 import type { Logger } from '../platform/logger.ts';
+import type { ModuleDeps, PathAuth, SluiceModule } from '../platform/module.ts';
 import { outboxBacklog } from '../platform/outbox.ts';
+import type { TransactionalQueue } from '../platform/queue.ts';
+import type { RateLimiter } from '../platform/rate-limiter.ts';
+import type { Realtime } from '../platform/realtime.ts';
 import type { Store } from '../platform/store.ts';
 import type { RequestMetrics } from '../platform/telemetry.ts';
-import { walletRoutes } from '../wallet/index.ts';
-import type { TransactionalQueue } from '../platform/queue.ts';
-import { webhookRoutes, type WebhookDeps } from '../webhooks/index.ts';
-import { requireAdmin, requireUser } from './auth.ts';
-import type { AppEnv } from './context.ts';
-import { createErrorHandler, errorResponse } from './errors.ts';
-import { idempotencyMiddleware } from './idempotency.ts';
-import { requireMerchant } from './merchant-auth.ts';
-import { HttpMetrics } from './metrics.ts';
-import { bearerSecurity, createRouter, errorResponses, jsonResponse } from './openapi.ts';
+import { modules as appModules } from './modules.ts';
+import { moduleDepsOf } from './module-deps.ts';
+import { authResolver, checkModules } from './registry.ts';
 
 /** Everything the HTTP app needs, as ports. The local server and the Lambda handler fill it. */
 export interface AppDeps {
@@ -40,6 +42,10 @@ export interface AppDeps {
   identity: Identity;
   /** The queue webhook deliveries go through (a store-backed queue locally). */
   queue: TransactionalQueue;
+  /** The modules to serve. Default: the app's (`app/modules.ts`). */
+  modules?: readonly SluiceModule[];
+  /** Pushes to users' sockets; the routes never push (subscribers do), so it may be left out here. */
+  realtime?: Realtime;
   metrics?: HttpMetrics;
   /**
    * Counts merchant API requests against each key's limit. Default: counters in the store,
@@ -49,29 +55,12 @@ export interface AppDeps {
   rateLimiter?: RateLimiter;
   /** The runtime's metrics system, told of every request (CloudWatch EMF on AWS). */
   requestMetrics?: RequestMetrics;
-  /**
-   * How `advance-clock` settles a merchant's ended sandbox days. The local runtime runs the
-   * settlement state machine (`workflows/settlement.asl.json`) for that merchant; by default the
-   * workflow's settlement step is called directly.
-   */
-  settleMerchant?: SettleMerchantRun;
+  /** Runs a module's workflow in the call, where the runtime can (`ModuleDeps.runWorkflow`). */
+  runWorkflow?: ModuleDeps['runWorkflow'];
+  /** Settings tests lay over modules' defaults (`ModuleDeps.testHooks`). */
+  testHooks?: ModuleDeps['testHooks'];
   /** Extra routes a runtime mounts (the local runtime's realtime socket, the dashboard). */
   extend?: (app: OpenAPIHono<AppEnv>) => void;
-}
-
-/** Paths under /v1 that need no access token. */
-export const publicPaths = ['/v1/auth/signup', '/v1/auth/login', '/v1/auth/refresh', '/v1/auth/logout', '/v1/realtime'] as const;
-const publicPathSet = new Set<string>(publicPaths);
-
-/**
- * The merchant API (payments sandbox): these paths authenticate with an API key, or a user token
- * plus `Sluice-Merchant`, instead of a user token alone. A prefix matches itself and what lies
- * below it (`/v1/events` and `/v1/events/evt_…`), not longer names (`/v1/eventsx`).
- */
-export const merchantPathPrefixes = ['/v1/payments', '/v1/refunds', '/v1/balance', '/v1/test-helpers', '/v1/webhook-endpoints', '/v1/events', '/v1/settlements', '/v1/disputes'] as const;
-
-export function isMerchantPath(path: string): boolean {
-  return merchantPathPrefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
 }
 
 /**
@@ -82,11 +71,14 @@ export function isMerchantPath(path: string): boolean {
  * const res = await app.request('/health');
  */
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
+  const modules = deps.modules ?? appModules;
+  checkModules(modules);
+  const moduleDeps = moduleDepsOf(deps, modules);
   const app = createRouter();
   const metrics = deps.metrics ?? new HttpMetrics();
   metrics.gauge('sluice_outbox_lag_seconds', 'Age of the oldest outbox event not yet handed to the bus; 0 when none waits', async () => (await outboxBacklog(deps.store, deps.clock.now())).lag_seconds);
-  const authenticate = requireUser(deps.identity);
-  const authenticateMerchant = requireMerchant({ store: deps.store, clock: deps.clock, identity: deps.identity, rateLimiter: deps.rateLimiter ?? storeRateLimiter(deps.store) });
+  const authOf = authResolver(modules);
+  const authenticators = authenticatorsOf(modules, moduleDeps);
 
   app.use('*', requestId({ headerName: 'Request-Id', generator: () => newId('request') }));
   app.use('*', async (c, next) => {
@@ -110,8 +102,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     return countingBodyLimit(c, next);
   });
   app.use('/v1/*', async (c, next) => {
-    if (publicPathSet.has(c.req.path)) return next();
-    return isMerchantPath(c.req.path) ? authenticateMerchant(c, next) : authenticate(c, next);
+    const auth = authOf(c.req.path);
+    if (auth === 'public') return next();
+    return authenticators.get(auth)!(c, next);
   });
   app.use('/v1/*', idempotencyMiddleware({
     store: deps.store,
@@ -119,16 +112,12 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     scopeOf: (c) => callerScope(c.get('merchant'), c.get('principal')),
     fingerprintKey: () => installationSecret(deps.store),
   }));
-  app.use('/v1/admin/*', requireAdmin());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
-  app.route('/', identityRoutes(deps.identity));
-  app.route('/', walletRoutes({ store: deps.store, clock: deps.clock, config: deps.config, users: deps.identity }));
-  app.route('/', merchantRoutes({ store: deps.store, clock: deps.clock }));
-  app.route('/', paymentRoutes({ store: deps.store, clock: deps.clock, ...(deps.settleMerchant ? { settle: deps.settleMerchant } : {}) }));
-  app.route('/', settlementRoutes({ store: deps.store, clock: deps.clock }));
-  app.route('/', disputeRoutes({ store: deps.store, clock: deps.clock }));
-  app.route('/', webhookRoutes(webhookDepsOf(deps)));
+  for (const module of modules) {
+    const routes = module.http?.routes;
+    if (routes) app.route('/', routes(moduleDeps));
+  }
   app.route('/', platformRoutes(deps, metrics));
   deps.extend?.(app);
 
@@ -154,9 +143,18 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   return app;
 }
 
-/** What the webhooks module needs, from the app's ports. */
-export function webhookDepsOf(deps: Pick<AppDeps, 'store' | 'clock' | 'logger' | 'queue' | 'config'>): WebhookDeps {
-  return { store: deps.store, clock: deps.clock, logger: deps.logger, queue: deps.queue, allowPrivate: deps.config.webhookAllowPrivate };
+/** One middleware per authentication scheme: a user token, an admin's, and the modules' own. */
+function authenticatorsOf(modules: readonly SluiceModule[], deps: ModuleDeps): Map<PathAuth, MiddlewareHandler<AppEnv>> {
+  const user = requireUser(deps.identity);
+  const admin = requireAdmin();
+  const authenticators = new Map<PathAuth, MiddlewareHandler<AppEnv>>([
+    ['user', user],
+    ['admin', every(user, admin)],
+  ]);
+  for (const module of modules) {
+    for (const [name, scheme] of Object.entries(module.http?.authSchemes ?? {})) authenticators.set(name, scheme(deps));
+  }
+  return authenticators;
 }
 
 /** Idempotency keys belong to the caller: per API key, per merchant (token + Sluice-Merchant), per user. */
@@ -206,32 +204,6 @@ function platformRoutes(deps: AppDeps, metrics: HttpMetrics) {
       responses: { 200: jsonResponse(z.object({ window_seconds: z.number().int(), series: z.array(seconds), routes: z.array(routeStats) }).openapi('LiveMetrics'), 'Live metrics'), ...errorResponses(401) },
     }),
     (c) => c.json(metrics.live.snapshot(), 200),
-  );
-  const currencyAudit = z.object({
-    currency: z.string(), accounts: z.number().int(), debits_posted: z.number().int(), credits_posted: z.number().int(),
-    debits_pending: z.number().int(), credits_pending: z.number().int(), balanced: z.boolean(), overdrawn_accounts: z.array(z.string()),
-  });
-  app.openapi(
-    createRoute({
-      method: 'get', path: '/v1/admin/audit', tags: ['Admin'], security: bearerSecurity, summary: 'Ledger invariants per currency, checked now',
-      responses: { 200: jsonResponse(z.object({ balanced: z.boolean(), currencies: z.array(currencyAudit), checked_at: z.string() }).openapi('AuditReport'), 'The audit'), ...errorResponses(401, 403) },
-    }),
-    async (c) => c.json(await auditLedger(deps.store, deps.clock.now()), 200),
-  );
-  app.openapi(
-    createRoute({
-      method: 'get', path: '/v1/admin/users', tags: ['Admin'], security: bearerSecurity, summary: 'Everyone who has signed up, newest first',
-      request: { query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20), starting_after: z.string().max(1024).optional() }) },
-      responses: {
-        200: jsonResponse(z.object({ data: z.array(userSchema), has_more: z.boolean(), next_cursor: z.string().nullable() }), 'A page of users'),
-        ...errorResponses(400, 401, 403),
-      },
-    }),
-    async (c) => {
-      const query = c.req.valid('query');
-      const page = await deps.identity.listUsers({ limit: query.limit, ...(query.starting_after ? { cursor: query.starting_after } : {}) });
-      return c.json({ data: page.users, has_more: page.next_cursor !== undefined, next_cursor: page.next_cursor ?? null }, 200);
-    },
   );
   return app;
 }

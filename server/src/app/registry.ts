@@ -1,0 +1,98 @@
+import { errorCodes } from '../kernel/errors.ts';
+import { idPrefixes } from '../kernel/ids.ts';
+import { keyPatternsOverlap, platformKeyPatterns } from '../platform/keys.ts';
+import type { ModuleCatalog, ModuleJob, ModuleSubscription, ModuleWorkflow, OwnedPath, PathAuth, SluiceModule } from '../platform/module.ts';
+
+/**
+ * What the modules declare, gathered: the webhook catalogue.
+ *
+ * @example catalogOf(modules).webhookEventTypes // ['payment.authorized', …]
+ */
+export function catalogOf(modules: readonly SluiceModule[]): ModuleCatalog {
+  return { webhookEventTypes: [...new Set(modules.flatMap((module) => module.webhookEvents ?? []))] };
+}
+
+/** Every path the modules own, with the module that owns it. */
+export function ownedPaths(modules: readonly SluiceModule[]): Array<OwnedPath & { module: string }> {
+  return modules.flatMap((module) => (module.http?.paths ?? []).map((path) => ({ ...path, module: module.name })));
+}
+
+/** Every subscription, job and workflow, with its module. */
+export function subscriptionsOf(modules: readonly SluiceModule[]): Array<ModuleSubscription & { module: string }> {
+  return modules.flatMap((module) => (module.subscriptions ?? []).map((subscription) => ({ ...subscription, module: module.name })));
+}
+export function jobsOf(modules: readonly SluiceModule[]): Array<ModuleJob & { module: string }> {
+  return modules.flatMap((module) => (module.jobs ?? []).map((job) => ({ ...job, module: module.name })));
+}
+export function workflowsOf(modules: readonly SluiceModule[]): Array<ModuleWorkflow & { module: string }> {
+  return modules.flatMap((module) => (module.workflows ?? []).map((workflow) => ({ ...workflow, module: module.name })));
+}
+
+/**
+ * How a `/v1` path authenticates: the module path that names it exactly, else the longest prefix
+ * that covers it (`/v1/events` covers `/v1/events/evt_…`, not `/v1/eventsx`), else an admin's
+ * token under `/v1/admin/` and a user token anywhere else.
+ *
+ * @example authResolver(modules)('/v1/payments/pay_1') // 'merchant'
+ */
+export function authResolver(modules: readonly SluiceModule[]): (path: string) => PathAuth {
+  const exact = new Map<string, PathAuth>();
+  const prefixes: Array<{ prefix: string; auth: PathAuth }> = [];
+  for (const path of ownedPaths(modules)) {
+    if ('exact' in path) exact.set(path.exact, path.auth);
+    else prefixes.push({ prefix: path.prefix, auth: path.auth });
+  }
+  prefixes.sort((a, b) => b.prefix.length - a.prefix.length);
+  return (path) => exact.get(path) ?? prefixes.find(({ prefix }) => path === prefix || path.startsWith(`${prefix}/`))?.auth ?? (path.startsWith('/v1/admin/') ? 'admin' : 'user');
+}
+
+/**
+ * Refuses a module list in which two modules claim one name: a module, a path, a subscription, a
+ * job, a workflow, a queue, an error code or an id prefix (the kernel's included), or key
+ * patterns that some key could match twice (the platform's included); and a path whose scheme no
+ * module offers. Both runtimes and the CDK app call it, so a clash fails at start-up and in
+ * tests, not in production data.
+ *
+ * @example checkModules(modules) // throws Error('two modules claim the subscription "wallet.open-on-signup": wallet, extra')
+ */
+export function checkModules(modules: readonly SluiceModule[]): void {
+  const claims = new Map<string, string>();
+  const claim = (what: string, name: string, module: string) => {
+    const key = `${what}\u0000${name}`;
+    const owner = claims.get(key);
+    if (owner !== undefined) throw new Error(`two modules claim the ${what} "${name}": ${owner}, ${module}`);
+    claims.set(key, module);
+  };
+  for (const code of errorCodes) claim('error code', code, 'kernel');
+  for (const prefix of Object.values(idPrefixes)) claim('id prefix', prefix, 'kernel');
+  const keys: Array<{ pattern: string; module: string }> = platformKeyPatterns.map((pattern) => ({ pattern, module: 'platform' }));
+  const schemes = new Set(['public', 'user', 'admin', ...modules.flatMap((module) => Object.keys(module.http?.authSchemes ?? {}))]);
+
+  for (const module of modules) {
+    claim('module', module.name, module.name);
+    for (const path of module.http?.paths ?? []) {
+      claim('path', 'exact' in path ? path.exact : `${path.prefix}/*`, module.name);
+      if (!schemes.has(path.auth)) throw new Error(`module ${module.name} asks for the authentication scheme "${path.auth}", which no module offers`);
+      const name = 'exact' in path ? path.exact : path.prefix;
+      if (name.startsWith('/v1/admin/') && path.auth !== 'admin') throw new Error(`module ${module.name} opens ${name} to "${path.auth}": /v1/admin/ is for admins`);
+    }
+    for (const scheme of Object.keys(module.http?.authSchemes ?? {})) claim('authentication scheme', scheme, module.name);
+    for (const subscription of module.subscriptions ?? []) claim('subscription', subscription.name, module.name);
+    for (const job of module.jobs ?? []) claim('job', job.name, module.name);
+    for (const workflow of module.workflows ?? []) claim('workflow', workflow.name, module.name);
+    for (const consumer of module.consumers ?? []) claim('queue', consumer.queue, module.name);
+    for (const type of module.events ?? []) claim('event type', type, module.name);
+    for (const code of Object.keys(module.errors ?? {})) claim('error code', code, module.name);
+    for (const prefix of Object.values(module.ids ?? {})) claim('id prefix', prefix, module.name);
+    for (const pattern of module.keys ?? []) {
+      const clash = keys.find((other) => keyPatternsOverlap(other.pattern, pattern));
+      if (clash) throw new Error(`the key pattern "${pattern}" of ${module.name} overlaps "${clash.pattern}" of ${clash.module}`);
+      keys.push({ pattern, module: module.name });
+    }
+    for (const job of module.jobs ?? []) {
+      if (job.workflow !== undefined && !(module.workflows ?? []).some((workflow) => workflow.name === job.workflow)) {
+        throw new Error(`the job "${job.name}" of ${module.name} starts the workflow "${job.workflow}", which ${module.name} does not define`);
+      }
+    }
+  }
+}
