@@ -1,0 +1,265 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  AdminAddUserToGroupCommand,
+  AdminConfirmSignUpCommand,
+  AdminDeleteUserCommand,
+  AdminUpdateUserAttributesCommand,
+  AliasExistsException,
+  CognitoIdentityProviderClient,
+  GetTokensFromRefreshTokenCommand,
+  InitiateAuthCommand,
+  InvalidPasswordException,
+  NotAuthorizedException,
+  ResourceNotFoundException,
+  RevokeTokenCommand,
+  SignUpCommand,
+  UnsupportedTokenTypeException,
+  UsernameExistsException,
+  type AdminAddUserToGroupCommandInput,
+  type AdminConfirmSignUpCommandInput,
+  type AdminDeleteUserCommandInput,
+  type AdminUpdateUserAttributesCommandInput,
+  type GetTokensFromRefreshTokenCommandInput,
+  type InitiateAuthCommandInput,
+  type RevokeTokenCommandInput,
+  type SignUpCommandInput,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { afterAll, inject, vi } from 'vitest';
+import { ManualClock } from '../../kernel/clock.ts';
+import { runIdentityContract } from '../../platform/identity-contract.ts';
+import { silentLogger } from '../../platform/logger.ts';
+import { dynamoLocalClientConfig } from '../../../../test/dynamodb-local.ts';
+import { createCognitoAccessTokenVerifier, createCognitoIdentity } from './cognito-identity.ts';
+import { createTableIfMissing, DynamoStore } from './dynamo-store.ts';
+
+// The Cognito API is the one mocked edge here: a fake user pool (below) that answers like ours
+// does as infra/lib/identity.ts configures it. Everything else is real: the table is DynamoDB
+// Local (test/global-setup.ts), a fresh one per test, and access tokens are RS256 JWTs signed by
+// the fake and checked by aws-jwt-verify against the fake's JWKS.
+//
+// Not cognito-local (npm, 5.3.0), which runs offline but cannot play our pool: it refuses a
+// sign-up whose username is not an email unless the pool signs in by username only, so signing
+// in with the email as an alias of the Sluice user id fails either way; its
+// AdminUpdateUserAttributes refuses `email_verified` without `email`; and it has no
+// GetTokensFromRefreshToken, the only refresh call that works with refresh-token rotation.
+//
+// Time: `advance` moves the adapter's clock, the fake's, and `Date` (aws-jwt-verify checks `exp`
+// against `Date.now()`); only `Date` is faked, timers stay real.
+const dynamo = new DynamoDBClient({ ...dynamoLocalClientConfig, endpoint: inject('dynamoEndpoint') });
+const cognito = mockClient(CognitoIdentityProviderClient);
+afterAll(() => {
+  dynamo.destroy();
+  cognito.restore();
+});
+
+const userPoolId = 'us-east-1_ContractPool';
+const clientId = 'sluicecontractclient';
+const issuer = `https://cognito-idp.us-east-1.amazonaws.com/${userPoolId}`;
+const jwksUri = `${issuer}/.well-known/jwks.json`;
+/** As infra/lib/identity.ts: 15-minute access tokens, refresh-token rotation with a 10 s grace period. */
+const accessTokenSeconds = 900;
+const rotationGraceSeconds = 10;
+const minPasswordLength = 8;
+
+interface PoolUser {
+  username: string;
+  password: string;
+  email: string;
+  isEmailVerified: boolean;
+  isConfirmed: boolean;
+  groups: Set<string>;
+}
+
+interface IssuedRefreshToken {
+  username: string;
+  isRevoked: boolean;
+  /** When a refresh rotated it out; it stays usable for the grace period after. */
+  rotatedAt?: number;
+}
+
+/** A user pool with the email as a sign-in alias, token revocation and refresh-token rotation. */
+class FakeUserPool {
+  readonly #clock: ManualClock;
+  readonly #signingKey: CryptoKey;
+  readonly #kid: string;
+  readonly #users = new Map<string, PoolUser>();
+  readonly #refreshTokens = new Map<string, IssuedRefreshToken>();
+
+  constructor(clock: ManualClock, signingKey: CryptoKey, kid: string) {
+    this.#clock = clock;
+    this.#signingKey = signingKey;
+    this.#kid = kid;
+  }
+
+  install(): void {
+    cognito.reset();
+    cognito.on(SignUpCommand).callsFake((input: SignUpCommandInput) => this.#signUp(input));
+    cognito.on(AdminConfirmSignUpCommand).callsFake((input: AdminConfirmSignUpCommandInput) => void (this.#user(input.Username).isConfirmed = true));
+    cognito.on(AdminUpdateUserAttributesCommand).callsFake((input: AdminUpdateUserAttributesCommandInput) => this.#updateAttributes(input));
+    cognito.on(AdminAddUserToGroupCommand).callsFake((input: AdminAddUserToGroupCommandInput) => void this.#user(input.Username).groups.add(input.GroupName!));
+    cognito.on(AdminDeleteUserCommand).callsFake((input: AdminDeleteUserCommandInput) => void this.#users.delete(this.#user(input.Username).username));
+    cognito.on(InitiateAuthCommand).callsFake((input: InitiateAuthCommandInput) => this.#initiateAuth(input));
+    cognito.on(GetTokensFromRefreshTokenCommand).callsFake((input: GetTokensFromRefreshTokenCommandInput) => this.#refresh(input));
+    cognito.on(RevokeTokenCommand).callsFake((input: RevokeTokenCommandInput) => this.#revoke(input));
+  }
+
+  #checkClient(id: string | undefined): void {
+    if (id !== clientId) throw new ResourceNotFoundException({ message: 'User pool client does not exist.', $metadata: {} });
+  }
+
+  #user(username: string | undefined): PoolUser {
+    const user = this.#users.get(username ?? '');
+    if (!user) throw new NotAuthorizedException({ message: 'User does not exist.', $metadata: {} });
+    return user;
+  }
+
+  #signUp(input: SignUpCommandInput) {
+    this.#checkClient(input.ClientId);
+    const username = input.Username ?? '';
+    if (this.#users.has(username)) throw new UsernameExistsException({ message: 'User already exists', $metadata: {} });
+    if ((input.Password ?? '').length < minPasswordLength) {
+      throw new InvalidPasswordException({ message: 'Password did not conform with policy: Password not long enough', $metadata: {} });
+    }
+    const email = input.UserAttributes?.find((attribute) => attribute.Name === 'email')?.Value ?? '';
+    this.#users.set(username, { username, password: input.Password!, email, isEmailVerified: false, isConfirmed: false, groups: new Set() });
+    return { UserConfirmed: false, UserSub: randomUUID() };
+  }
+
+  #updateAttributes(input: AdminUpdateUserAttributesCommandInput) {
+    const user = this.#user(input.Username);
+    for (const attribute of input.UserAttributes ?? []) {
+      if (attribute.Name === 'email_verified' && attribute.Value === 'true') {
+        // An alias belongs to one user: verifying an email another user has verified is refused.
+        if (this.#byAlias(user.email)) throw new AliasExistsException({ message: 'An account with the given email already exists.', $metadata: {} });
+        user.isEmailVerified = true;
+      }
+    }
+    return {};
+  }
+
+  /** The user whose verified email alias this is; Cognito matches aliases case-insensitively. */
+  #byAlias(email: string): PoolUser | undefined {
+    return [...this.#users.values()].find((user) => user.isEmailVerified && user.email.toLowerCase() === email.toLowerCase());
+  }
+
+  async #initiateAuth(input: InitiateAuthCommandInput) {
+    this.#checkClient(input.ClientId);
+    if (input.AuthFlow !== 'USER_PASSWORD_AUTH') throw new NotAuthorizedException({ message: 'Auth flow not enabled for this client', $metadata: {} });
+    const name = input.AuthParameters?.USERNAME ?? '';
+    const user = this.#users.get(name) ?? this.#byAlias(name);
+    // PreventUserExistenceErrors: an unknown user reads like a wrong password.
+    if (!user || user.password !== input.AuthParameters?.PASSWORD) throw new NotAuthorizedException({ message: 'Incorrect username or password.', $metadata: {} });
+    if (!user.isConfirmed) throw new NotAuthorizedException({ message: 'User is not confirmed.', $metadata: {} });
+    const refreshToken = this.#issueRefreshToken(user.username);
+    return { ChallengeParameters: {}, AuthenticationResult: { ...(await this.#tokens(user)), RefreshToken: refreshToken } };
+  }
+
+  async #refresh(input: GetTokensFromRefreshTokenCommandInput) {
+    this.#checkClient(input.ClientId);
+    const issued = this.#refreshTokens.get(input.RefreshToken ?? '');
+    const now = this.#clock.now();
+    if (!issued || issued.isRevoked || (issued.rotatedAt !== undefined && now > issued.rotatedAt + rotationGraceSeconds * 1000)) {
+      throw new NotAuthorizedException({ message: 'Invalid Refresh Token', $metadata: {} });
+    }
+    const user = this.#user(issued.username);
+    issued.rotatedAt ??= now;
+    return { AuthenticationResult: { ...(await this.#tokens(user)), RefreshToken: this.#issueRefreshToken(user.username) } };
+  }
+
+  #revoke(input: RevokeTokenCommandInput) {
+    this.#checkClient(input.ClientId);
+    const issued = this.#refreshTokens.get(input.Token ?? '');
+    if (!issued) throw new UnsupportedTokenTypeException({ message: 'Invalid token', $metadata: {} });
+    issued.isRevoked = true;
+    return {};
+  }
+
+  #issueRefreshToken(username: string): string {
+    // Cognito's are opaque (an encrypted JWE); only their being unguessable matters here.
+    const token = `eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ.${randomBytes(48).toString('base64url')}`;
+    this.#refreshTokens.set(token, { username, isRevoked: false });
+    return token;
+  }
+
+  /** An access token shaped like Cognito's (and an ID token, which the adapter ignores). */
+  async #tokens(user: PoolUser) {
+    const now = Math.floor(this.#clock.now() / 1000);
+    const accessToken = await new SignJWT({
+      sub: randomUUID(),
+      ...(user.groups.size > 0 ? { 'cognito:groups': [...user.groups] } : {}),
+      iss: issuer,
+      client_id: clientId,
+      origin_jti: randomUUID(),
+      event_id: randomUUID(),
+      token_use: 'access',
+      scope: 'aws.cognito.signin.user.admin',
+      auth_time: now,
+      iat: now,
+      exp: now + accessTokenSeconds,
+      jti: randomUUID(),
+      username: user.username,
+    })
+      .setProtectedHeader({ alg: 'RS256', kid: this.#kid })
+      .sign(this.#signingKey);
+    return { AccessToken: accessToken, IdToken: 'id-token-unused', ExpiresIn: accessTokenSeconds, TokenType: 'Bearer' };
+  }
+}
+
+const keyPair = generateKeyPair('RS256', { extractable: true });
+
+runIdentityContract(
+  'Cognito (user pool mocked, table on DynamoDB Local, tokens checked by aws-jwt-verify)',
+  async (config) => {
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+    const clock = new ManualClock(Date.now());
+    const tableName = `sluice-cognito-contract-${randomUUID()}`;
+    await createTableIfMissing(dynamo, tableName);
+    const { privateKey, publicKey } = await keyPair;
+    const kid = `contract-${randomUUID()}`;
+    const publicJwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
+    new FakeUserPool(clock, privateKey, kid).install();
+
+    const verifier = createCognitoAccessTokenVerifier({
+      userPoolId,
+      clientId,
+      // The pool's JWKS, loaded up front: there is no pool to fetch it from.
+      jwksCache: new SimpleJwksCache({ fetcher: { fetch: async () => { throw new Error('no network in tests'); } } }),
+    });
+    verifier.cacheJwks({ keys: [publicJwk as Record<string, string>] } as never);
+    const fetchJwks: typeof fetch = async (url) =>
+      String(url) === jwksUri ? Response.json({ keys: [publicJwk] }) : new Response('not found', { status: 404 });
+
+    const identity = createCognitoIdentity({
+      client: new CognitoIdentityProviderClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
+      userPoolId,
+      clientId,
+      store: new DynamoStore({ client: dynamo, tableName }),
+      clock,
+      config,
+      logger: silentLogger,
+      verifier,
+      fetch: fetchJwks,
+    });
+    return {
+      identity,
+      async advance(seconds) {
+        clock.advance(seconds * 1000);
+        vi.setSystemTime(clock.now());
+      },
+      async cleanup() {
+        vi.useRealTimers();
+        await dynamo.send(new DeleteTableCommand({ TableName: tableName }));
+      },
+    };
+  },
+  {
+    gaps: {
+      refreshSingleUse: `with rotation Cognito still accepts a rotated-out refresh token for the app client's grace period (${rotationGraceSeconds} s), so a retried refresh can succeed`,
+      reuseRevokesSession: 'Cognito refuses a rotated-out refresh token after the grace period but does not revoke the tokens issued from it',
+    },
+  },
+);
