@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../runtime/local/sqlite-store.ts';
 import { consumeRateLimit, MemoryRateLimiter, retryAfterSeconds, storeRateLimiter, type RateLimiter } from './rate-limit.ts';
+import { rateLimitCounterKey } from './store.ts';
 
 const start = Date.UTC(2026, 0, 1, 12, 0, 0);
 
@@ -64,7 +64,7 @@ describe('consumeRateLimit', () => {
   it('gives each counter an expires_at after its window for the store’s TTL', async () => {
     const store = new SqliteStore(':memory:');
     await consumeRateLimit(store, { key: 'ttl', limit: 5, windowSeconds: 60, now: start });
-    const { items } = await store.query({ partition: `RATE#${createHash('sha256').update('ttl').digest('base64url')}` });
+    const { items } = await store.query({ partition: rateLimitCounterKey('ttl', start).pk });
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ count: 1, expires_at: start / 1000 + 120 });
   });

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { isTransactionCanceled, type Store } from '../platform/store.ts';
+import { rateLimitCount, rateLimitCounterKey, readRateLimitCount } from './store.ts';
 
 export interface RateLimitInput {
   /** What is limited, namespaced by the caller: `login:email:ann@example.com`, `api-key:key_…`. */
@@ -37,24 +37,15 @@ export async function consumeRateLimit(store: Store, input: RateLimitInput): Pro
   const windowMs = input.windowSeconds * 1000;
   const windowStart = Math.floor(input.now / windowMs) * windowMs;
   const resetAt = windowStart + windowMs;
-  const key = rateLimitKey(input.key, windowStart);
+  const key = rateLimitCounterKey(input.key, windowStart);
   try {
-    await store.transact([
-      {
-        type: 'update',
-        key,
-        add: { count: 1 },
-        // Kept one window past its end so a slow TTL sweep never matters and the item is gone soon after.
-        set: { kind: 'rate_limit', expires_at: Math.ceil((resetAt + windowMs) / 1000) },
-        condition: { any: [{ attributeNotExists: 'count' }, { compare: ['count', '<', input.limit] }] },
-      },
-    ]);
+    // Kept one window past its end so a slow TTL sweep never matters and the item is gone soon after.
+    await store.transact([rateLimitCount(key, input.limit, Math.ceil((resetAt + windowMs) / 1000))]);
   } catch (error) {
     if (isTransactionCanceled(error)) return { allowed: false, limit: input.limit, remaining: 0, resetAt };
     throw error;
   }
-  const counter = await store.get(key);
-  const count = typeof counter?.count === 'number' ? counter.count : input.limit;
+  const count = (await readRateLimitCount(store, key)) ?? input.limit;
   return { allowed: true, limit: input.limit, remaining: Math.max(0, input.limit - count), resetAt };
 }
 
@@ -111,10 +102,4 @@ export class MemoryRateLimiter implements RateLimiter {
 /** Whole seconds until the window resets (at least 1): the value of a `Retry-After` header. */
 export function retryAfterSeconds(result: RateLimitResult, now: number): number {
   return Math.max(1, Math.ceil((result.resetAt - now) / 1000));
-}
-
-/** Keys are hashed so callers may pass emails or addresses of any length without them landing in keys. */
-function rateLimitKey(key: string, windowStart: number) {
-  const digest = createHash('sha256').update(key).digest('base64url');
-  return { pk: `RATE#${digest}`, sk: `W#${windowStart}` };
 }

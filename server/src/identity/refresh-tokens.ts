@@ -4,6 +4,7 @@ import { AppError } from '../kernel/errors.ts';
 import { newId } from '../kernel/ids.ts';
 import type { Logger } from '../platform/logger.ts';
 import { isTransactionCanceled, type Store, type WriteOperation } from '../platform/store.ts';
+import { readRefreshToken, refreshTokenPut, refreshTokenSpend, sessionPut, sessionRevocation, sessionUse } from './store.ts';
 
 /**
  * Refresh tokens are opaque (`rt_` + 32 random bytes, base64url) and stored only as a SHA-256
@@ -15,14 +16,6 @@ import { isTransactionCanceled, type Store, type WriteOperation } from '../platf
  */
 const tokenPrefix = 'rt_';
 const invalid = () => new AppError('invalid_token', 'the refresh token is invalid');
-
-export function sessionKey(sessionId: string) {
-  return { pk: `SESSION#${sessionId}`, sk: 'SESSION' };
-}
-
-export function refreshTokenKey(tokenHash: string) {
-  return { pk: `REFRESH#${tokenHash}`, sk: 'REFRESH' };
-}
 
 function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
@@ -46,28 +39,15 @@ export interface RefreshTokens {
 export function createRefreshTokens(deps: { store: Store; clock: Clock; logger: Logger; ttlSeconds: number }): RefreshTokens {
   const { store, clock, logger, ttlSeconds } = deps;
   const expiresAt = () => Math.floor(clock.now() / 1000) + ttlSeconds;
+  const nowIso = () => new Date(clock.now()).toISOString();
 
-  function tokenItem(hash: string, sessionId: string, userId: string) {
-    return {
-      ...refreshTokenKey(hash),
-      kind: 'refresh_token',
-      session_id: sessionId,
-      user_id: userId,
-      created_at: new Date(clock.now()).toISOString(),
-      expires_at: expiresAt(),
-    };
+  function tokenPut(hash: string, sessionId: string, userId: string): WriteOperation {
+    return refreshTokenPut({ hash, session_id: sessionId, user_id: userId, created_at: nowIso(), expires_at: expiresAt() });
   }
 
   async function revokeSession(sessionId: string): Promise<void> {
     try {
-      await store.transact([
-        {
-          type: 'update',
-          key: sessionKey(sessionId),
-          set: { revoked_at: new Date(clock.now()).toISOString() },
-          condition: { all: [{ attributeExists: 'pk' }, { attributeNotExists: 'revoked_at' }] },
-        },
-      ]);
+      await store.transact([sessionRevocation(sessionId, nowIso())]);
     } catch (error) {
       if (!isTransactionCanceled(error)) throw error; // already revoked, or gone: nothing to do
     }
@@ -77,29 +57,15 @@ export function createRefreshTokens(deps: { store: Store; clock: Clock; logger: 
     startSession(userId) {
       const sessionId = newId('session', clock.now());
       const { token, hash } = mint();
-      const operations: WriteOperation[] = [
-        {
-          type: 'put',
-          item: {
-            ...sessionKey(sessionId),
-            kind: 'session',
-            id: sessionId,
-            user_id: userId,
-            created_at: new Date(clock.now()).toISOString(),
-            expires_at: expiresAt(),
-          },
-          condition: { attributeNotExists: 'pk' },
-        },
-        { type: 'put', item: tokenItem(hash, sessionId, userId), condition: { attributeNotExists: 'pk' } },
-      ];
+      const operations = [sessionPut({ id: sessionId, user_id: userId, created_at: nowIso(), expires_at: expiresAt() }), tokenPut(hash, sessionId, userId)];
       return { refreshToken: token, sessionId, operations };
     },
 
     async rotate(token) {
       if (!token.startsWith(tokenPrefix)) throw invalid();
       const hash = hashToken(token);
-      const current = await store.get(refreshTokenKey(hash));
-      if (!current || typeof current.session_id !== 'string' || typeof current.user_id !== 'string') throw invalid();
+      const current = await readRefreshToken(store, hash);
+      if (!current) throw invalid();
       const sessionId = current.session_id;
       const userId = current.user_id;
       if (current.used_at !== undefined) {
@@ -107,26 +73,12 @@ export function createRefreshTokens(deps: { store: Store; clock: Clock; logger: 
         await revokeSession(sessionId);
         throw invalid();
       }
-      if (typeof current.expires_at !== 'number' || current.expires_at * 1000 <= clock.now()) throw invalid();
+      if (current.expires_at * 1000 <= clock.now()) throw invalid();
 
       const next = mint();
       try {
-        await store.transact([
-          {
-            type: 'update',
-            key: refreshTokenKey(hash),
-            set: { used_at: new Date(clock.now()).toISOString() },
-            // Used once: of two concurrent rotations of one token, exactly one passes this.
-            condition: { all: [{ attributeExists: 'pk' }, { attributeNotExists: 'used_at' }] },
-          },
-          {
-            type: 'update',
-            key: sessionKey(sessionId),
-            set: { last_used_at: new Date(clock.now()).toISOString(), expires_at: expiresAt() },
-            condition: { all: [{ attributeExists: 'pk' }, { attributeNotExists: 'revoked_at' }] },
-          },
-          { type: 'put', item: tokenItem(next.hash, sessionId, userId), condition: { attributeNotExists: 'pk' } },
-        ]);
+        // Spent once: of two concurrent rotations of one token, exactly one passes the first condition.
+        await store.transact([refreshTokenSpend(hash, nowIso()), sessionUse(sessionId, nowIso(), expiresAt()), tokenPut(next.hash, sessionId, userId)]);
       } catch (error) {
         if (!isTransactionCanceled(error)) throw error;
         if (error.reasonAt(0) && error.reasonAt(1) === undefined) {
@@ -140,8 +92,8 @@ export function createRefreshTokens(deps: { store: Store; clock: Clock; logger: 
 
     async revoke(token) {
       if (!token.startsWith(tokenPrefix)) return;
-      const current = await store.get(refreshTokenKey(hashToken(token)));
-      if (current && typeof current.session_id === 'string') await revokeSession(current.session_id);
+      const current = await readRefreshToken(store, hashToken(token));
+      if (current) await revokeSession(current.session_id);
     },
 
     revokeSession,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { userKey } from './store.ts';
 import { aSignUp, createHarness, errorOf } from './test-support.ts';
 
 describe('identity routes: error paths', () => {
@@ -84,7 +85,7 @@ describe('identity routes: error paths', () => {
   it('answers 404 on /v1/me when the user behind a valid token is gone', async () => {
     const { signUp, get, store } = createHarness();
     const { user, access_token: token } = await signUp();
-    await store.transact([{ type: 'delete', key: { pk: `USER#${user.id}`, sk: 'PROFILE' } }]);
+    await store.transact([{ type: 'delete', key: userKey(user.id) }]);
     const response = await get('/v1/me', token);
     expect(response.status).toBe(404);
     expect((await errorOf(response)).code).toBe('not_found');

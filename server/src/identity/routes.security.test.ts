@@ -1,8 +1,8 @@
 import { createPublicKey } from 'node:crypto';
-import { decodeJwt, generateKeyPair, importJWK, SignJWT, type JWK, type JWTPayload } from 'jose';
+import { decodeJwt, generateKeyPair, importJWK, SignJWT, type JWTPayload } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createHarness, errorOf } from './test-support.ts';
-import { signingKeyKey } from './tokens.ts';
+import { readSigningKey } from './store.ts';
 
 type Harness = ReturnType<typeof createHarness>;
 
@@ -12,8 +12,9 @@ function claimsLike(token: string, overrides: JWTPayload = {}): JWTPayload {
 }
 
 async function storedKey(harness: Harness) {
-  const item = await harness.store.get(signingKeyKey);
-  return { kid: String(item?.kid), privateJwk: item?.private_jwk as JWK, publicJwk: item?.public_jwk as JWK };
+  const key = await readSigningKey(harness.store);
+  if (!key) throw new Error('no signing key stored yet');
+  return { kid: key.kid, privateJwk: key.private_jwk, publicJwk: key.public_jwk };
 }
 
 /** Signs `claims` with the harness's own private key, as only the issuer could. */

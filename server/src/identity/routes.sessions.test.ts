@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AuthResponse } from './model.ts';
+import { userKey } from './store.ts';
 import { createHarness, errorOf } from './test-support.ts';
 
 async function refresh(harness: ReturnType<typeof createHarness>, refreshToken: string) {
@@ -71,7 +72,7 @@ describe('identity routes: refresh tokens and sessions', () => {
   it('gives a refreshed access token the user’s current groups', async () => {
     const harness = createHarness();
     const { user, refresh_token: token } = await harness.signUp();
-    await harness.store.transact([{ type: 'update', key: { pk: `USER#${user.id}`, sk: 'PROFILE' }, set: { groups: ['admin'] } }]);
+    await harness.store.transact([{ type: 'update', key: userKey(user.id), set: { groups: ['admin'] } }]);
     const next = await refresh(harness, token);
     expect(next.body.user.groups).toEqual(['admin']);
     const principal = await harness.identity.verifyAccessToken(next.body.access_token);

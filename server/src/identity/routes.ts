@@ -1,4 +1,4 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono, z, type RouteConfig } from '@hono/zod-openapi';
 import { getClientIp, requireUser } from '../http/auth.ts';
 import type { AppEnv } from '../http/context.ts';
 import { validationHook } from '../http/errors.ts';
@@ -12,28 +12,32 @@ const tags = ['Auth'];
 const error = (description: string) => ({ description, content: { 'application/json': { schema: errorSchema } } });
 const authResponse = (description: string) => ({ description, content: { 'application/json': { schema: authResponseSchema } } });
 
-const signUpRoute = createRoute({
-  method: 'post',
+/** A `POST` of a JSON body to `path`: a body that fails its schema is a 400. */
+function postRoute<B extends z.ZodType, R extends RouteConfig['responses']>(route: { path: string; summary: string; description?: string; body: B; responses: R }) {
+  return createRoute({
+    method: 'post',
+    path: route.path,
+    tags,
+    summary: route.summary,
+    ...(route.description ? { description: route.description } : {}),
+    request: { body: jsonBody(route.body) },
+    responses: { ...route.responses, 400: error('Invalid input') },
+  });
+}
+
+const signUpRoute = postRoute({
   path: '/v1/auth/signup',
-  tags,
   summary: 'Create an account',
-  request: { body: jsonBody(signUpSchema) },
-  responses: {
-    201: authResponse('The new user, signed in'),
-    400: error('Invalid input'),
-    409: error('`email_taken`: an account with this email exists'),
-  },
+  body: signUpSchema,
+  responses: { 201: authResponse('The new user, signed in'), 409: error('`email_taken`: an account with this email exists') },
 });
 
-const logInRoute = createRoute({
-  method: 'post',
+const logInRoute = postRoute({
   path: '/v1/auth/login',
-  tags,
   summary: 'Sign in with email and password',
-  request: { body: jsonBody(logInSchema) },
+  body: logInSchema,
   responses: {
     200: authResponse('Signed in'),
-    400: error('Invalid input'),
     401: error('`invalid_credentials`: unknown email or wrong password (indistinguishable)'),
     429: {
       ...error('`rate_limited`: too many attempts for this email or address'),
@@ -42,28 +46,20 @@ const logInRoute = createRoute({
   },
 });
 
-const refreshRoute = createRoute({
-  method: 'post',
+const refreshRoute = postRoute({
   path: '/v1/auth/refresh',
-  tags,
   summary: 'Exchange a refresh token for new tokens',
   description: 'Refresh tokens are single use. Presenting one a second time revokes its whole session.',
-  request: { body: jsonBody(refreshSchema) },
-  responses: {
-    200: authResponse('New access and refresh tokens'),
-    400: error('Invalid input'),
-    401: error('`invalid_token`: unknown, expired, used or revoked refresh token'),
-  },
+  body: refreshSchema,
+  responses: { 200: authResponse('New access and refresh tokens'), 401: error('`invalid_token`: unknown, expired, used or revoked refresh token') },
 });
 
-const logOutRoute = createRoute({
-  method: 'post',
+const logOutRoute = postRoute({
   path: '/v1/auth/logout',
-  tags,
   summary: 'Revoke a session',
   description: 'Revokes every refresh token of the session. An unknown token is ignored (RFC 7009).',
-  request: { body: jsonBody(logOutSchema) },
-  responses: { 204: { description: 'Signed out' }, 400: error('Invalid input') },
+  body: logOutSchema,
+  responses: { 204: { description: 'Signed out' } },
 });
 
 const jwksRoute = createRoute({

@@ -7,7 +7,7 @@ import { ManualClock } from '../kernel/clock.ts';
 import { SqliteStore } from '../runtime/local/sqlite-store.ts';
 import { hashPassword } from './password.ts';
 import { aSignUp, createHarness, errorOf } from './test-support.ts';
-import { signingKeyKey } from './tokens.ts';
+import { passwordHashUpdate, readCredentials, readSigningKey, readUserIdByEmail } from './store.ts';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -42,9 +42,8 @@ describe('local identity service', () => {
     const statuses = responses.map((response) => response.status).sort();
     expect(statuses).toEqual([201, ...Array<number>(9).fill(409)]);
     for (const response of responses.filter((r) => r.status === 409)) expect((await errorOf(response)).code).toBe('email_taken');
-    const pointer = await store.get({ pk: 'EMAIL#race@example.com', sk: 'EMAIL' });
     const winner = (await responses.find((r) => r.status === 201)!.json()) as { user: { id: string } };
-    expect(pointer?.user_id).toBe(winner.user.id);
+    expect(await readUserIdByEmail(store, 'race@example.com')).toBe(winner.user.id);
   });
 
   it('persists the signing key: a second instance on the same store verifies the first one’s tokens', async () => {
@@ -60,7 +59,7 @@ describe('local identity service', () => {
     const second = createHarness({ store: first.store, clock: first.clock });
     const [a, b] = await Promise.all([first.identity.jwks(), second.identity.jwks()]);
     expect(a).toEqual(b);
-    expect((await first.store.get(signingKeyKey))?.kid).toBe(a.keys[0]?.kid);
+    expect((await readSigningKey(first.store))?.kid).toBe(a.keys[0]?.kid);
   });
 
   it('never stores a password, refresh token or access token in plain text', async () => {
@@ -79,8 +78,7 @@ describe('local identity service', () => {
       expect(everything).not.toContain(secret);
     }
     expect(everything).not.toContain(Buffer.from(password).toString('base64'));
-    const user = await store.get({ pk: `USER#${signUp.user.id}`, sk: 'PROFILE' });
-    expect(user?.password_hash).toMatch(/^scrypt\$ln=14,r=8,p=1\$[\w-]{22}\$[\w-]{43}$/);
+    expect((await readCredentials(store, signUp.user.id))?.passwordHash).toMatch(/^scrypt\$ln=14,r=8,p=1\$[\w-]{22}\$[\w-]{43}$/);
   });
 
   it('stores refresh tokens with a TTL attribute in Unix seconds', async () => {
@@ -95,10 +93,10 @@ describe('local identity service', () => {
   it('upgrades a hash made with weaker parameters on the next successful login', async () => {
     const harness = createHarness();
     const { user, password } = await harness.signUp();
-    const key = { pk: `USER#${user.id}`, sk: 'PROFILE' };
-    await harness.store.transact([{ type: 'update', key, set: { password_hash: await hashPassword(password, { logN: 10, r: 8, p: 1 }) } }]);
+    const current = (await readCredentials(harness.store, user.id))?.passwordHash ?? '';
+    await harness.store.transact([passwordHashUpdate(user.id, await hashPassword(password, { logN: 10, r: 8, p: 1 }), current)]);
     expect((await harness.post('/v1/auth/login', { email: user.email, password })).status).toBe(200);
-    expect((await harness.store.get(key))?.password_hash).toMatch(/^scrypt\$ln=14,/);
+    expect((await readCredentials(harness.store, user.id))?.passwordHash).toMatch(/^scrypt\$ln=14,/);
     expect((await harness.post('/v1/auth/login', { email: user.email, password })).status).toBe(200);
   });
 

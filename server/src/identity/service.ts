@@ -6,19 +6,19 @@ import { newId } from '../kernel/ids.ts';
 import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/logger.ts';
 import { outboxPut } from '../platform/outbox.ts';
-import { isTransactionCanceled, type Item, type Store, type WriteOperation } from '../platform/store.ts';
+import { isTransactionCanceled, type Store, type WriteOperation } from '../platform/store.ts';
 import { groups as knownGroups, unknownClientIp, type AuthResponse, type SignUpInput, type User } from './model.ts';
 import { hashPassword, needsRehash, verifyPassword } from './password.ts';
 import { consumeRateLimit, retryAfterSeconds } from './rate-limit.ts';
 import { createRefreshTokens } from './refresh-tokens.ts';
+import { emailPointerPut, passwordHashUpdate, queryUsers, readCredentials, readUser, readUserIdByEmail, userPut } from './store.ts';
 import { createAccessTokens } from './tokens.ts';
 
 import type { Identity } from '../platform/identity.ts';
 
 export type { Identity };
-
-/** The gsi1 partition that lists every user, newest last (`listUsers`). */
-export const usersPartition = 'USERS';
+// The AWS identity adapter reads and writes the same profile and email items through these.
+export { emailKey, userFromItem as toUser, userKey, usersPartition } from './store.ts';
 
 export interface LocalIdentityDeps {
   store: Store;
@@ -30,27 +30,8 @@ export interface LocalIdentityDeps {
 const source = 'sluice.identity';
 const badCredentials = () => new AppError('invalid_credentials', 'the email or password is incorrect');
 
-export function userKey(userId: string) {
-  return { pk: `USER#${userId}`, sk: 'PROFILE' };
-}
-
-export function emailKey(email: string) {
-  return { pk: `EMAIL#${email}`, sk: 'EMAIL' };
-}
-
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
-}
-
-/** The user a profile item (`userKey`) describes. */
-export function toUser(item: Item): User {
-  return {
-    id: String(item.id),
-    email: String(item.email),
-    name: String(item.name),
-    groups: Array.isArray(item.groups) ? item.groups.map(String) : [],
-    created_at: String(item.created_at),
-  };
 }
 
 /**
@@ -65,24 +46,16 @@ export function newUser(input: SignUpInput, id: string, now: number, adminEmails
 }
 
 /**
- * The writes that record a new user, the same in both identity adapters: the profile (in gsi1
+ * The writes that record a new user, the same in both identity adapters: the profile (listed
  * under `USERS`, for the admin list), the email pointer and `user.signed_up` (the wallet opens
  * the account from it). Both puts are create-only: a taken email fails the transaction at
  * index `signUpEmailIndex`. `profile` adds attributes to the profile item (a password hash).
  *
  * @example await store.transact(signUpWrites(user, clock.now(), { password_hash }));
  */
-export function signUpWrites(user: User, now: number, profile: Record<string, unknown> = {}): WriteOperation[] {
+export function signUpWrites(user: User, now: number, profile: { password_hash?: string } = {}): WriteOperation[] {
   const event = createEvent({ type: 'user.signed_up', source, subject: user.id, audience: [user.id], data: { user_id: user.id, email: user.email, name: user.name }, now });
-  return [
-    {
-      type: 'put',
-      item: { ...userKey(user.id), kind: 'user', ...user, ...profile, gsi1pk: usersPartition, gsi1sk: `${user.created_at}#${user.id}` },
-      condition: { attributeNotExists: 'pk' },
-    },
-    { type: 'put', item: { ...emailKey(user.email), kind: 'user_email', user_id: user.id }, condition: { attributeNotExists: 'pk' } },
-    outboxPut(event),
-  ];
+  return [userPut(user, profile), emailPointerPut(user), outboxPut(event)];
 }
 
 /** Where `signUpWrites` puts the email pointer: a cancellation there means the email is taken. */
@@ -116,17 +89,9 @@ export function createLocalIdentity(deps: LocalIdentityDeps): Identity {
   async function cachedUser(userId: string): Promise<User | undefined> {
     const cached = profiles.get(userId);
     if (cached) return cached;
-    const item = await store.get(userKey(userId));
-    if (!item) return undefined;
-    const user = toUser(item);
-    profiles.set(userId, user);
+    const user = await readUser(store, userId);
+    if (user) profiles.set(userId, user);
     return user;
-  }
-
-  async function userItemByEmail(email: string): Promise<Item | undefined> {
-    const pointer = await store.get(emailKey(email));
-    if (!pointer || typeof pointer.user_id !== 'string') return undefined;
-    return store.get(userKey(pointer.user_id));
   }
 
   async function enforceLoginLimits(email: string, clientIp: string): Promise<void> {
@@ -149,19 +114,12 @@ export function createLocalIdentity(deps: LocalIdentityDeps): Identity {
     }
   }
 
-  async function upgradeHash(item: Item, password: string): Promise<void> {
+  async function upgradeHash(userId: string, previousHash: string, password: string): Promise<void> {
     try {
-      await store.transact([
-        {
-          type: 'update',
-          key: userKey(String(item.id)),
-          set: { password_hash: await hashPassword(password) },
-          condition: { compare: ['password_hash', '=', String(item.password_hash)] },
-        },
-      ]);
+      await store.transact([passwordHashUpdate(userId, await hashPassword(password), previousHash)]);
     } catch (error) {
       // Best effort: a concurrent change of the hash wins, and the login still succeeds.
-      if (!isTransactionCanceled(error)) logger.warn('password rehash failed', { user_id: item.id, error: String(error) });
+      if (!isTransactionCanceled(error)) logger.warn('password rehash failed', { user_id: userId, error: String(error) });
     }
   }
 
@@ -187,14 +145,16 @@ export function createLocalIdentity(deps: LocalIdentityDeps): Identity {
       const email = normalizeEmail(input.email);
       dummyHash ??= hashPassword(randomBytes(16).toString('base64url'));
       await enforceLoginLimits(email, input.client_ip);
-      const item = await userItemByEmail(email);
-      if (!item || typeof item.password_hash !== 'string') {
+      const userId = await readUserIdByEmail(store, email);
+      const credentials = userId === undefined ? undefined : await readCredentials(store, userId);
+      const passwordHash = credentials?.passwordHash;
+      if (!credentials || passwordHash === undefined) {
         await verifyPassword(input.password, await dummyHash);
         throw badCredentials();
       }
-      if (!(await verifyPassword(input.password, item.password_hash))) throw badCredentials();
-      if (needsRehash(item.password_hash)) await upgradeHash(item, input.password);
-      const user = toUser(item);
+      const { user } = credentials;
+      if (!(await verifyPassword(input.password, passwordHash))) throw badCredentials();
+      if (needsRehash(passwordHash)) await upgradeHash(user.id, passwordHash, input.password);
       const session = refreshTokens.startSession(user.id);
       await store.transact(session.operations);
       return respond(user, session.refreshToken);
@@ -202,12 +162,12 @@ export function createLocalIdentity(deps: LocalIdentityDeps): Identity {
 
     async refresh(refreshToken) {
       const next = await refreshTokens.rotate(refreshToken);
-      const item = await store.get(userKey(next.userId));
-      if (!item) {
+      const user = await readUser(store, next.userId);
+      if (!user) {
         await refreshTokens.revokeSession(next.sessionId);
         throw new AppError('invalid_token', 'the refresh token is invalid');
       }
-      return respond(toUser(item), next.refreshToken);
+      return respond(user, next.refreshToken);
     },
 
     async logOut(refreshToken) {
@@ -222,17 +182,17 @@ export function createLocalIdentity(deps: LocalIdentityDeps): Identity {
       const normalized = normalizeEmail(email);
       const userId = userIdsByEmail.get(normalized);
       if (userId) return cachedUser(userId);
-      const pointer = await store.get(emailKey(normalized));
-      if (!pointer || typeof pointer.user_id !== 'string') return undefined;
-      userIdsByEmail.set(normalized, pointer.user_id);
-      return cachedUser(pointer.user_id);
+      const pointedTo = await readUserIdByEmail(store, normalized);
+      if (pointedTo === undefined) return undefined;
+      userIdsByEmail.set(normalized, pointedTo);
+      return cachedUser(pointedTo);
     },
 
     jwks: () => accessTokens.jwks(),
 
     async listUsers({ limit, cursor }) {
-      const page = await store.query({ index: 'gsi1', partition: usersPartition, direction: 'desc', limit, ...(cursor ? { cursor } : {}) });
-      return { users: page.items.map(toUser), next_cursor: page.cursor };
+      const page = await queryUsers(store, { limit, ...(cursor ? { cursor } : {}) });
+      return { users: page.users, next_cursor: page.cursor };
     },
   };
 }

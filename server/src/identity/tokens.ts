@@ -9,15 +9,15 @@ import {
   jwtVerify,
   SignJWT,
   type CryptoKey,
-  type JWK,
   type JWTVerifyGetKey,
 } from 'jose';
 import type { Principal } from '../kernel/principal.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { AppError } from '../kernel/errors.ts';
 import type { Config } from '../platform/config.ts';
-import { isTransactionCanceled, type Item, type Store } from '../platform/store.ts';
+import type { Store } from '../platform/store.ts';
 import type { Jwks } from './model.ts';
+import { putSigningKeyOnce, readSigningKey, type StoredSigningKey } from './store.ts';
 
 const algorithm = 'ES256';
 /** RFC 9068: marks the JWT as an access token, so no other JWT we might sign later passes as one. */
@@ -27,8 +27,6 @@ const verifiedCacheSize = 10_000;
 
 /** Tolerated clock skew between the minting and the verifying process. */
 const clockToleranceSeconds = 5;
-
-export const signingKeyKey = { pk: 'IDENTITY#SIGNING_KEY', sk: 'CURRENT' } as const;
 
 interface SigningKey {
   kid: string;
@@ -129,46 +127,21 @@ export function createAccessTokens(deps: { store: Store; clock: Clock; config: C
 }
 
 async function loadOrCreateKey(store: Store, clock: Clock): Promise<SigningKey> {
-  const existing = await store.get(signingKeyKey);
+  const existing = await readSigningKey(store);
   if (existing) return importSigningKey(existing);
   const pair = await generateKeyPair(algorithm, { extractable: true });
   const publicJwk = await exportJWK(pair.publicKey);
   const privateJwk = await exportJWK(pair.privateKey);
   const kid = await calculateJwkThumbprint(publicJwk);
-  const item: Item = {
-    ...signingKeyKey,
-    kind: 'signing_key',
-    kid,
-    alg: algorithm,
-    public_jwk: publicJwk,
-    private_jwk: privateJwk,
-    created_at: new Date(clock.now()).toISOString(),
-  };
-  try {
-    await store.transact([{ type: 'put', item, condition: { attributeNotExists: 'pk' } }]);
-  } catch (error) {
-    if (!isTransactionCanceled(error)) throw error;
-    // Another process created the key first: use theirs.
-    const winner = await store.get(signingKeyKey);
-    if (!winner) throw error;
-    return importSigningKey(winner);
-  }
-  return importSigningKey(item);
+  // Another process may create one first: then it is theirs that every process uses.
+  return importSigningKey(await putSigningKeyOnce(store, { kid, alg: algorithm, public_jwk: publicJwk, private_jwk: privateJwk, created_at: new Date(clock.now()).toISOString() }));
 }
 
-async function importSigningKey(item: Item): Promise<SigningKey> {
-  const { kid, public_jwk: publicJwk, private_jwk: privateJwk } = item;
-  if (typeof kid !== 'string' || !isJwk(publicJwk) || !isJwk(privateJwk)) {
-    throw new Error('the stored signing key is malformed');
-  }
+async function importSigningKey({ kid, public_jwk: publicJwk, private_jwk: privateJwk }: StoredSigningKey): Promise<SigningKey> {
   const privateKey = await importJWK(privateJwk, algorithm);
   if (privateKey instanceof Uint8Array) throw new Error('the stored signing key is not an EC key');
   const jwks: Jwks = { keys: [{ ...publicJwk, kty: 'EC', kid, alg: algorithm, use: 'sig' }] };
   return { kid, privateKey, jwks, keySet: createLocalJWKSet(jwks) };
-}
-
-function isJwk(value: unknown): value is JWK & { kty: string } {
-  return typeof value === 'object' && value !== null && (value as { kty?: unknown }).kty === 'EC';
 }
 
 function isStringArray(value: unknown): value is string[] {

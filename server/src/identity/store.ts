@@ -1,0 +1,254 @@
+import { createHash } from 'node:crypto';
+import type { JWK } from 'jose';
+import { z } from 'zod';
+import type { KeyPattern } from '../platform/keys.ts';
+import { isTransactionCanceled, type Condition, type Item, type ItemKey, type Store, type WriteOperation } from '../platform/store.ts';
+import type { User } from './model.ts';
+
+/**
+ * Identity's stored layout, the only code that knows it:
+ *
+ * - profile `USER#<user id>` / `PROFILE`, with the password hash where the local issuer keeps
+ *   it, listed in gsi1 `USERS` by `<created_at>#<id>` (the admins' user list);
+ * - email pointer `EMAIL#<email>` / `EMAIL` → user id: its create-only put makes an email taken;
+ * - local issuer only: session `SESSION#<id>` / `SESSION`, refresh token `REFRESH#<SHA-256 of
+ *   the token>` / `REFRESH`, signing key `IDENTITY#SIGNING_KEY` / `CURRENT`;
+ * - rate-limit counter `RATE#<SHA-256 of the limited key>` / `W#<window start>`.
+ */
+const identityKeys = {
+  user: (userId: string) => ({ pk: `USER#${userId}`, sk: 'PROFILE' }),
+  email: (email: string) => ({ pk: `EMAIL#${email}`, sk: 'EMAIL' }),
+  session: (sessionId: string) => ({ pk: `SESSION#${sessionId}`, sk: 'SESSION' }),
+  refreshToken: (tokenHash: string) => ({ pk: `REFRESH#${tokenHash}`, sk: 'REFRESH' }),
+  signingKey: { pk: 'IDENTITY#SIGNING_KEY', sk: 'CURRENT' },
+};
+
+/** The gsi1 partition that lists every user (`queryUsers`). */
+export const usersPartition = 'USERS';
+
+/** Every partition key and index partition identity writes (`*` is one id, email or hash). */
+export const identityKeyPatterns = [
+  'USER#*',
+  'EMAIL#*',
+  'USERS',
+  'SESSION#*',
+  'REFRESH#*',
+  'RATE#*',
+  'IDENTITY#SIGNING_KEY',
+] as const satisfies readonly KeyPattern[];
+
+/** The profile item's key. */
+export function userKey(userId: string): ItemKey {
+  return identityKeys.user(userId);
+}
+
+/** The email pointer's key; `email` as normalized. */
+export function emailKey(email: string): ItemKey {
+  return identityKeys.email(email);
+}
+
+/** A put that only creates: a second write of the same key fails its transaction. */
+function createOnly(item: Item): WriteOperation {
+  return { type: 'put', item, condition: { attributeNotExists: 'pk' } };
+}
+
+// Users
+
+const userItemSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  groups: z.array(z.string()),
+  created_at: z.string(),
+  password_hash: z.string().optional(),
+});
+
+/** The user with the password hash the local issuer keeps (absent for Cognito users). */
+export interface UserCredentials {
+  user: User;
+  passwordHash: string | undefined;
+}
+
+function credentialsFromItem(item: Item): UserCredentials {
+  const { id, email, name, groups, created_at, password_hash } = userItemSchema.parse(item);
+  return { user: { id, email, name, groups, created_at }, passwordHash: password_hash };
+}
+
+/** The user a profile item describes (never its password hash). */
+export function userFromItem(item: Item): User {
+  return credentialsFromItem(item).user;
+}
+
+/** The create-only profile put of a new user, listed under `USERS`; `profile` adds the password hash. */
+export function userPut(user: User, profile: { password_hash?: string } = {}): WriteOperation {
+  return createOnly({ ...identityKeys.user(user.id), kind: 'user', ...user, ...profile, gsi1pk: usersPartition, gsi1sk: `${user.created_at}#${user.id}` });
+}
+
+/** The create-only email pointer of a new user: it fails when the email is taken. */
+export function emailPointerPut(user: User): WriteOperation {
+  return createOnly({ ...identityKeys.email(user.email), kind: 'user_email', user_id: user.id });
+}
+
+/** Replaces the password hash, unless it changed since `previousHash` was read. */
+export function passwordHashUpdate(userId: string, hash: string, previousHash: string): WriteOperation {
+  return { type: 'update', key: identityKeys.user(userId), set: { password_hash: hash }, condition: { compare: ['password_hash', '=', previousHash] } };
+}
+
+export async function readCredentials(store: Store, userId: string): Promise<UserCredentials | undefined> {
+  const item = await store.get(identityKeys.user(userId));
+  return item ? credentialsFromItem(item) : undefined;
+}
+
+export async function readUser(store: Store, userId: string): Promise<User | undefined> {
+  return (await readCredentials(store, userId))?.user;
+}
+
+const emailPointerItemSchema = z.object({ user_id: z.string() });
+
+/** Whose the (normalized) email is, from its pointer. */
+export async function readUserIdByEmail(store: Store, email: string): Promise<string | undefined> {
+  const item = await store.get(identityKeys.email(email));
+  return item ? emailPointerItemSchema.parse(item).user_id : undefined;
+}
+
+/** A page of users, newest first. */
+export async function queryUsers(store: Store, options: { limit: number; cursor?: string }): Promise<{ users: User[]; cursor: string | undefined }> {
+  const page = await store.query({ index: 'gsi1', partition: usersPartition, direction: 'desc', limit: options.limit, ...(options.cursor ? { cursor: options.cursor } : {}) });
+  return { users: page.items.map(userFromItem), cursor: page.cursor };
+}
+
+// Sessions and refresh tokens (the local issuer)
+
+export interface StoredSession {
+  id: string;
+  user_id: string;
+  created_at: string;
+  /** Unix seconds: the store's TTL attribute. */
+  expires_at: number;
+}
+
+export interface StoredRefreshToken {
+  /** SHA-256 of the token: the token itself is never stored. */
+  hash: string;
+  session_id: string;
+  user_id: string;
+  created_at: string;
+  /** Unix seconds: the store's TTL attribute. */
+  expires_at: number;
+  /** Set once, when the token is spent. */
+  used_at?: string;
+}
+
+const refreshTokenItemSchema = z.object({
+  session_id: z.string(),
+  user_id: z.string(),
+  created_at: z.string(),
+  expires_at: z.number(),
+  used_at: z.string().optional(),
+});
+
+export function sessionPut(session: StoredSession): WriteOperation {
+  return createOnly({ ...identityKeys.session(session.id), kind: 'session', ...session });
+}
+
+export function refreshTokenPut({ hash, ...token }: StoredRefreshToken): WriteOperation {
+  return createOnly({ ...identityKeys.refreshToken(hash), kind: 'refresh_token', ...token });
+}
+
+export async function readRefreshToken(store: Store, hash: string): Promise<StoredRefreshToken | undefined> {
+  const item = await store.get(identityKeys.refreshToken(hash));
+  return item ? { hash, ...refreshTokenItemSchema.parse(item) } : undefined;
+}
+
+/** Holds while the item exists and `attribute` is not set yet. */
+function existsWithout(attribute: string): Condition {
+  return { all: [{ attributeExists: 'pk' }, { attributeNotExists: attribute }] };
+}
+
+/** Spends the token: of two concurrent spends of one token, exactly one passes. */
+export function refreshTokenSpend(hash: string, at: string): WriteOperation {
+  return { type: 'update', key: identityKeys.refreshToken(hash), set: { used_at: at }, condition: existsWithout('used_at') };
+}
+
+/** Records a use of the session and extends it, unless it was revoked. */
+export function sessionUse(sessionId: string, at: string, expiresAt: number): WriteOperation {
+  return { type: 'update', key: identityKeys.session(sessionId), set: { last_used_at: at, expires_at: expiresAt }, condition: existsWithout('revoked_at') };
+}
+
+/** Revokes the session once: a revoked or missing session fails the condition. */
+export function sessionRevocation(sessionId: string, at: string): WriteOperation {
+  return { type: 'update', key: identityKeys.session(sessionId), set: { revoked_at: at }, condition: existsWithout('revoked_at') };
+}
+
+// Rate limits
+
+/** One counter item per limited key and window; keys are hashed so emails and addresses never land in keys. */
+export function rateLimitCounterKey(key: string, windowStart: number): ItemKey {
+  const digest = createHash('sha256').update(key).digest('base64url');
+  return { pk: `RATE#${digest}`, sk: `W#${windowStart}` };
+}
+
+/** Counts one request, only while fewer than `limit` are counted; `expiresAt` (Unix seconds) is the TTL. */
+export function rateLimitCount(key: ItemKey, limit: number, expiresAt: number): WriteOperation {
+  return {
+    type: 'update',
+    key,
+    add: { count: 1 },
+    set: { kind: 'rate_limit', expires_at: expiresAt },
+    condition: { any: [{ attributeNotExists: 'count' }, { compare: ['count', '<', limit] }] },
+  };
+}
+
+const rateLimitItemSchema = z.object({ count: z.number().int() });
+
+/** How many requests the counter holds; undefined when there is no counter. */
+export async function readRateLimitCount(store: Store, key: ItemKey): Promise<number | undefined> {
+  const item = await store.get(key);
+  return item ? rateLimitItemSchema.parse(item).count : undefined;
+}
+
+// The local issuer's signing key
+
+/** An EC JWK as exported; other members are kept as they are. */
+const ecJwkSchema = z.looseObject({ kty: z.literal('EC'), crv: z.string(), x: z.string(), y: z.string() });
+
+const signingKeyItemSchema = z.object({
+  kid: z.string(),
+  alg: z.string(),
+  public_jwk: ecJwkSchema,
+  private_jwk: ecJwkSchema.extend({ d: z.string() }),
+  created_at: z.string(),
+});
+
+export type StoredSigningKey = z.infer<typeof signingKeyItemSchema>;
+
+export function signingKeyFromItem(item: Item): StoredSigningKey {
+  return signingKeyItemSchema.parse(item);
+}
+
+export async function readSigningKey(store: Store): Promise<StoredSigningKey | undefined> {
+  const item = await store.get(identityKeys.signingKey);
+  return item ? signingKeyFromItem(item) : undefined;
+}
+
+/**
+ * Stores the key pair every process signs with, unless one is stored already (another process
+ * started first), and returns the one that is. The new key is checked as a stored one would be
+ * before it is written, so a key that could not be read back is never stored.
+ */
+export async function putSigningKeyOnce(
+  store: Store,
+  key: { kid: string; alg: string; public_jwk: JWK; private_jwk: JWK; created_at: string },
+): Promise<StoredSigningKey> {
+  const item = { ...identityKeys.signingKey, kind: 'signing_key', ...key };
+  const stored = signingKeyFromItem(item);
+  try {
+    await store.transact([createOnly(item)]);
+    return stored;
+  } catch (error) {
+    if (!isTransactionCanceled(error)) throw error;
+    const winner = await readSigningKey(store);
+    if (!winner) throw error;
+    return winner;
+  }
+}
