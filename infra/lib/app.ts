@@ -1,5 +1,6 @@
 import { App, Tags, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import type { SluiceModule } from '../../server/src/platform/module.ts';
 import { applyNagSuppressions } from './nag.ts';
 import { SluiceStack } from './sluice-stack.ts';
 import { stageConfig } from './stage.ts';
@@ -13,7 +14,7 @@ import { stageConfig } from './stage.ts';
  * const { app, stack } = buildSluiceApp({ context: { stage: 'prod' } });
  * app.synth();
  */
-export function buildSluiceApp(props: AppProps = {}): { app: App; stack: SluiceStack } {
+export function buildSluiceApp(props: AppProps = {}, modules?: readonly SluiceModule[]): { app: App; stack: SluiceStack } {
   const app = new App(props);
   const stage = stageConfig(app.node.tryGetContext('stage') ?? 'dev');
   // Not CDK_DEFAULT_REGION: the CloudFront web ACL can only be created in us-east-1, and a
@@ -28,6 +29,7 @@ export function buildSluiceApp(props: AppProps = {}): { app: App; stack: SluiceS
     alarmEmail: app.node.tryGetContext('alarmEmail') as string | undefined,
     websocketAccessLogs: [true, 'true'].includes(app.node.tryGetContext('websocketAccessLogs') as boolean | string),
     terminationProtection: stage.isProtected,
+    ...(modules ? { modules } : {}),
   });
   Tags.of(stack).add('project', 'sluice');
   Tags.of(stack).add('stage', stage.name);

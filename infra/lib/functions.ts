@@ -5,7 +5,8 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
-import { awsEnvironment, lambdaFunctions, type LambdaFunctionSpec } from '../../server/src/runtime/aws/functions.ts';
+import type { SluiceModule } from '../../server/src/platform/module.ts';
+import { awsEnvironment, lambdaFunctionsOf, type LambdaFunctionSpec } from '../../server/src/runtime/aws/functions.ts';
 
 /** The repository root: function entries in `functions.ts` are relative to it. */
 export const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -26,6 +27,8 @@ export interface SluiceFunctionsProps {
   environment: Record<string, string>;
   logRetention: logs.RetentionDays;
   removalPolicy: RemovalPolicy;
+  /** The app's modules, whose subscriptions, queues, jobs and workflow tasks become functions. */
+  modules: readonly SluiceModule[];
 }
 
 /** One Lambda function of `lambdaFunctions`, with its role and log group. */
@@ -48,7 +51,7 @@ export class SluiceFunctions extends Construct {
   constructor(scope: Construct, id: string, props: SluiceFunctionsProps) {
     super(scope, id);
     const byId = new Map<string, SluiceFunction>();
-    for (const spec of lambdaFunctions) byId.set(spec.id, this.createFunction(spec, props));
+    for (const spec of lambdaFunctionsOf(props.modules)) byId.set(spec.id, this.createFunction(spec, props));
     this.byId = byId;
   }
 

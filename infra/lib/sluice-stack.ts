@@ -16,11 +16,12 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { readFileSync } from 'node:fs';
-import { modules } from '../../server/src/app/modules.ts';
-import { jobsOf, workflowsOf } from '../../server/src/app/registry.ts';
+import { modules as appModules } from '../../server/src/app/modules.ts';
+import { checkModules, jobsOf, workflowsOf } from '../../server/src/app/registry.ts';
+import type { SluiceModule } from '../../server/src/platform/module.ts';
 import { toEventBridgeCron } from '../../server/src/platform/scheduler.ts';
 import { tableSchema } from '../../server/src/platform/table-schema.ts';
-import { awsEnvironment, awsQueues, type QueueName } from '../../server/src/runtime/aws/functions.ts';
+import { awsEnvironment, awsQueuesOf, type QueueName } from '../../server/src/runtime/aws/functions.ts';
 import { SluiceFunctions } from './functions.ts';
 import { createIdentity } from './identity.ts';
 import { SluiceQueues } from './messaging.ts';
@@ -72,6 +73,8 @@ export interface SluiceStackProps extends StackProps {
    * Gateway settings name a CloudWatch Logs role, or the stage fails to deploy.
    */
   websocketAccessLogs?: boolean;
+  /** The modules to deploy. Default: the app's (`app/modules.ts`). */
+  modules?: readonly SluiceModule[];
 }
 
 /**
@@ -101,6 +104,9 @@ export class SluiceStack extends Stack {
     this.stage = stage;
     this.hasWebsocketAccessLogs = props.websocketAccessLogs ?? false;
     const prefix = stage.prefix;
+    const modules = props.modules ?? appModules;
+    checkModules(modules);
+    const awsQueues = awsQueuesOf(modules);
 
     this.table = createTable(this, stage);
     const table = this.table;
@@ -148,7 +154,7 @@ export class SluiceStack extends Stack {
       [awsEnvironment.stateMachineArns]: JSON.stringify(Object.fromEntries(workflows.map(({ workflow, arn }) => [workflow.name, arn]))),
       [awsEnvironment.adminEmails]: props.adminEmails ?? '',
     };
-    this.functions = new SluiceFunctions(this, 'Functions', { prefix, environment, logRetention: stage.logRetention, removalPolicy: stage.removalPolicy });
+    this.functions = new SluiceFunctions(this, 'Functions', { prefix, environment, logRetention: stage.logRetention, removalPolicy: stage.removalPolicy, modules });
     const functions = this.functions;
 
     // Every function keeps its state in the table: item actions on the table and its named
@@ -183,7 +189,7 @@ export class SluiceStack extends Stack {
     // People: a Cognito access token, checked by API Gateway and again by the app.
     httpApi.addRoutes({ path: '/v1/{proxy+}', methods: [apigwv2.HttpMethod.ANY], integration: httpIntegration, authorizer: userAuthorizer });
     // Merchants (API keys, which are not JWTs) and the public paths: no authorizer; the app checks.
-    for (const path of routesWithoutAuthorizer()) httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod.ANY], integration: httpIntegration });
+    for (const path of routesWithoutAuthorizer(modules)) httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod.ANY], integration: httpIntegration });
     // Everything outside /v1 (/health, /openapi.json, /docs, /.well-known/jwks.json): public.
     httpApi.addRoutes({ path: '/{proxy+}', methods: [apigwv2.HttpMethod.ANY], integration: httpIntegration });
     http.role.addToPolicy(new iam.PolicyStatement({
@@ -242,7 +248,7 @@ export class SluiceStack extends Stack {
     }
 
     // event-subscription: EventBridge rule (the module's own pattern) → SQS → the function.
-    const subscriptions = new Map(recordSubscriptions().map((subscription) => [subscription.name, subscription.pattern]));
+    const subscriptions = new Map(recordSubscriptions(modules).map((subscription) => [subscription.name, subscription.pattern]));
     const busTargetFailures = this.queues.deadLetterQueue('bus-target-failures', 'EventBridge rule targets');
     for (const { spec, fn } of functions.byId.values()) {
       if (spec.trigger.type !== 'event-subscription') continue;

@@ -86,10 +86,12 @@ describe('the functions', () => {
     expect(properties.MemorySize).toBe(spec.memoryMb);
     expect(properties.Timeout).toBe(spec.timeoutSeconds);
     const variables = (properties.Environment as { Variables: Record<string, unknown> }).Variables;
-    const { subscription, queue, ...everyFunction } = awsEnvironment;
+    const { subscription, queue, job, workflowTask, ...everyFunction } = awsEnvironment;
     for (const name of Object.values(everyFunction)) expect(variables, name).toHaveProperty(name);
     expect(variables[subscription]).toBe(spec.trigger.type === 'event-subscription' ? spec.trigger.subscription : undefined);
     expect(variables[queue]).toBe(spec.trigger.type === 'queue' ? spec.trigger.queue : undefined);
+    expect(variables[job]).toBe(spec.trigger.type === 'schedule' ? spec.trigger.job : undefined);
+    expect(variables[workflowTask]).toBe(spec.trigger.type === 'state-machine-task' ? `${spec.trigger.stateMachine}/${spec.trigger.state}` : undefined);
     expect(variables[awsEnvironment.stage]).toBe('dev');
   });
 
