@@ -1,26 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../../test/app-harness.ts';
-import { expectBooksBalanced } from '../../../test/invariants.ts';
+import type { TestApp } from '../../../test/app-harness.ts';
 import { getAccount, systemAccountId } from '../ledger/index.ts';
-import { outboxPendingPartition } from '../platform/outbox.ts';
 import { disputeFee, settlementFeeFor } from './model.ts';
-import { asMerchant, card, createTestMerchant, paymentBody, type TestMerchant } from './test-support.ts';
+import { asMerchant, card, createTestMerchant, paymentBody, pendingEvents, setUpMerchantApp, tearDownApp, type MerchantApi, type TestMerchant } from './test-support.ts';
 
 const disputeCard = '4000000000000259';
 const day = 24 * 3600;
 
 let t: TestApp;
 let merchant: TestMerchant;
-let api: ReturnType<typeof asMerchant>;
-beforeEach(async () => {
-  t = createTestApp();
-  merchant = await createTestMerchant(t);
-  api = asMerchant(t, merchant);
-});
-afterEach(async () => {
-  await expectBooksBalanced(t.store);
-  await t.store.close();
-});
+let api: MerchantApi;
+beforeEach(async () => ({ t, merchant, api } = await setUpMerchantApp()));
+afterEach(() => tearDownApp(t));
 
 async function balance(): Promise<{ available: number; pending: number }> {
   const usd = (await api('GET', '/v1/balance')).json.balances.find((b: { currency: string }) => b.currency === 'USD');
@@ -42,9 +33,8 @@ async function accountPosted(id: string): Promise<number> {
 }
 
 /** The merchant's events in the outbox (no dispatcher runs here), with the dispute they carry. */
-async function events(): Promise<Array<{ type: string; data: { object: { id: string; status: string } } }>> {
-  const page = await t.store.query({ index: 'gsi1', partition: outboxPendingPartition });
-  return page.items.map((item) => item.event as { type: string; merchant?: string; data: { object: { id: string; status: string } } }).filter((event) => event.merchant === merchant.id);
+async function events() {
+  return (await pendingEvents(t)).filter((event) => event.merchant === merchant.id);
 }
 
 describe('disputes', () => {

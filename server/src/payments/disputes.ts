@@ -1,14 +1,14 @@
 import { isoTime } from '../kernel/clock.ts';
 import { AppError, isAppError } from '../kernel/errors.ts';
 import { derivedId, newId } from '../kernel/ids.ts';
-import type { Currency } from '../kernel/money.ts';
 import { createTransfers, ensureSystemAccount, systemAccountId } from '../ledger/index.ts';
-import type { Item, WriteOperation } from '../platform/store.ts';
 import { paymentEvent } from './events.ts';
-import { paymentKeys } from './keys.ts';
-import { merchantAccountId, sandboxNow, type MerchantRecord, type PaymentsDeps } from './merchants.ts';
-import { disputeFee, disputeResponseWindowMs, paymentCodes, type Dispute, type DisputeStatus } from './model.ts';
-import { getPaymentRecord, requireMerchantRecord, type MerchantActor, type PaymentRecord, type Respond } from './service.ts';
+import { merchantAccountId, ownedBy, sandboxNow, type MerchantRecord, type PaymentsDeps } from './merchants.ts';
+import { disputeFee, disputeResponseWindowMs, paymentCodes, type Dispute } from './model.ts';
+import { getPaymentRecord, requireMerchantRecord, type MerchantActor, type Respond } from './service.ts';
+import { disputeClose, disputeEvidenceSet, disputePut, dueOpenDisputes, merchantDisputesPage, readDispute, type DisputeRecord } from './store/disputes.ts';
+import type { PageRequest, RecordPage } from './store/keys.ts';
+import { paymentDisputeSet } from './store/payments.ts';
 
 /**
  * Disputes (chargebacks) in the sandbox. Opening one withdraws what the payment still holds
@@ -23,24 +23,6 @@ import { getPaymentRecord, requireMerchantRecord, type MerchantActor, type Payme
  * available balance, the fee is kept — and one without (`needs_response`) is lost. Every move is a
  * ledger transaction with the dispute's conditional status change, so it happens once.
  */
-
-export function toDispute(item: Item): Dispute {
-  return {
-    id: item.id as string,
-    object: 'dispute',
-    merchant: item.merchant as string,
-    payment: item.payment as string,
-    amount: item.amount as number,
-    fee: item.fee as number,
-    currency: item.currency as string,
-    reason: item.reason as string,
-    status: item.status as DisputeStatus,
-    evidence: (item.evidence as Dispute['evidence'] | undefined) ?? null,
-    evidence_due_by: item.evidence_due_by as string,
-    created_at: item.created_at as string,
-    closed_at: (item.closed_at as string | null | undefined) ?? null,
-  };
-}
 
 function isLostRace(error: unknown): boolean {
   return isAppError(error) && error.code === 'conflict';
@@ -61,7 +43,7 @@ export async function openDispute(deps: PaymentsDeps, actor: MerchantActor, paym
     throw new AppError('invalid_state_transition', payment.dispute ? `payment ${payment.id} is already disputed` : `cannot dispute a payment that is ${payment.status}${amount <= 0 ? ' and fully refunded' : ''}`, { details: { status: payment.status } });
   }
   const now = sandboxNow(deps, merchant);
-  const dispute: Dispute = {
+  const dispute: DisputeRecord = {
     id: derivedId('dispute', now, payment.id),
     object: 'dispute',
     merchant: merchant.id,
@@ -76,7 +58,7 @@ export async function openDispute(deps: PaymentsDeps, actor: MerchantActor, paym
     created_at: isoTime(now),
     closed_at: null,
   };
-  const currency = payment.currency as Currency;
+  const currency = payment.currency;
   await ensureSystemAccount(deps, 'fees', currency);
   const metadata = { dispute: dispute.id, payment: payment.id, merchant: merchant.id };
   try {
@@ -85,42 +67,13 @@ export async function openDispute(deps: PaymentsDeps, actor: MerchantActor, paym
       { id: newId('transfer', deps.clock.now()), debit_account_id: merchantAccountId(merchant.id, 'fees', currency), credit_account_id: systemAccountId('fees', currency), amount: disputeFee, currency, code: paymentCodes.disputeFee, metadata },
     ], {
       event: paymentEvent('dispute.created', actor, dispute),
-      operations: () => [
-        {
-          type: 'put',
-          item: {
-            ...paymentKeys.dispute(dispute.id), entity: 'dispute', ...dispute,
-            gsi1pk: paymentKeys.merchantDisputes(merchant.id), gsi1sk: dispute.id,
-            gsi2pk: paymentKeys.merchantOpenDisputes(merchant.id), gsi2sk: `${dispute.evidence_due_by}#${dispute.id}`,
-          },
-          condition: { attributeNotExists: 'pk' },
-        },
-        disputedUpdate(payment, dispute),
-        ...(respond?.(dispute) ?? []),
-      ],
+      operations: () => [disputePut(dispute), paymentDisputeSet(payment, dispute), ...(respond?.(dispute) ?? [])],
     });
   } catch (error) {
     if (isLostRace(error)) throw new AppError('invalid_state_transition', `payment ${payment.id} changed while the dispute was opened`, { details: { status: payment.status } });
     throw error;
   }
   return dispute;
-}
-
-/** Marks the payment disputed only while it is as read: unrefunded further, settled or not as it was. */
-function disputedUpdate(payment: PaymentRecord, dispute: Dispute): WriteOperation {
-  return {
-    type: 'update',
-    key: paymentKeys.payment(payment.id),
-    set: { dispute: dispute.id, ...(payment.settlement ? {} : { amount_disputed: dispute.amount }) },
-    condition: {
-      all: [
-        { attributeNotExists: 'dispute' },
-        { compare: ['status', '=', 'succeeded'] },
-        { compare: ['amount_refunded', '=', payment.amount_refunded] },
-        payment.settlement ? { attributeExists: 'settlement' } : { attributeNotExists: 'settlement' },
-      ],
-    },
-  };
 }
 
 /** Opens the dispute the dispute test card scripts; a payment already disputed is left alone. */
@@ -132,16 +85,13 @@ export async function openScriptedDispute(deps: PaymentsDeps, actor: MerchantAct
   }
 }
 
-export async function getDispute(deps: PaymentsDeps, merchantId: string, disputeId: string): Promise<Dispute> {
-  const item = await deps.store.get(paymentKeys.dispute(disputeId));
-  if (!item || item.merchant !== merchantId) throw new AppError('not_found', `no dispute ${disputeId}`, { param: 'id' });
-  return toDispute(item);
+export async function getDispute(deps: PaymentsDeps, merchantId: string, disputeId: string): Promise<DisputeRecord> {
+  return ownedBy(await readDispute(deps.store, disputeId), merchantId, 'dispute', disputeId);
 }
 
 /** The merchant's disputes, newest first. */
-export async function listDisputes(deps: PaymentsDeps, merchantId: string, options: { limit: number; cursor?: string }): Promise<{ data: Dispute[]; next_cursor: string | undefined }> {
-  const page = await deps.store.query({ index: 'gsi1', partition: paymentKeys.merchantDisputes(merchantId), direction: 'desc', limit: options.limit, ...(options.cursor ? { cursor: options.cursor } : {}) });
-  return { data: page.items.map(toDispute), next_cursor: page.cursor };
+export function listDisputes(deps: PaymentsDeps, merchantId: string, page: PageRequest): Promise<RecordPage<Dispute>> {
+  return merchantDisputesPage(deps.store, merchantId, page);
 }
 
 function illegal(dispute: Dispute, action: string): AppError {
@@ -155,14 +105,9 @@ export async function submitDisputeEvidence(deps: PaymentsDeps, actor: MerchantA
   const now = sandboxNow(deps, merchant);
   if (dispute.status !== 'needs_response') throw illegal(dispute, 'submit evidence for');
   if (Date.parse(dispute.evidence_due_by) <= now) throw new AppError('invalid_state_transition', `the evidence was due by ${dispute.evidence_due_by}`, { details: { status: dispute.status } });
-  const next: Dispute = { ...dispute, status: 'under_review', evidence: { text, submitted_at: isoTime(now) } };
+  const next: DisputeRecord = { ...dispute, status: 'under_review', evidence: { text, submitted_at: isoTime(now) } };
   try {
-    await deps.store.transact([{
-      type: 'update',
-      key: paymentKeys.dispute(dispute.id),
-      set: { status: next.status, evidence: next.evidence },
-      condition: { compare: ['status', '=', 'needs_response'] },
-    }]);
+    await deps.store.transact([disputeEvidenceSet(next)]);
   } catch (error) {
     if (error instanceof Error && error.name === 'TransactionCanceledError') throw illegal(await getDispute(deps, merchant.id, disputeId), 'submit evidence for');
     throw error;
@@ -185,9 +130,9 @@ export async function acceptDispute(deps: PaymentsDeps, actor: MerchantActor, di
  * the amount to available, lost sends it to the card network. Undefined when another change
  * closed or answered it first.
  */
-async function closeDispute(deps: PaymentsDeps, merchant: MerchantRecord, dispute: Dispute, outcome: 'won' | 'lost', respond?: Respond<Dispute>): Promise<Dispute | undefined> {
-  const currency = dispute.currency as Currency;
-  const closed: Dispute = { ...dispute, status: outcome, closed_at: isoTime(sandboxNow(deps, merchant)) };
+async function closeDispute(deps: PaymentsDeps, merchant: MerchantRecord, dispute: DisputeRecord, outcome: 'won' | 'lost', respond?: Respond<Dispute>): Promise<Dispute | undefined> {
+  const currency = dispute.currency;
+  const closed: DisputeRecord = { ...dispute, status: outcome, closed_at: isoTime(sandboxNow(deps, merchant)) };
   try {
     await createTransfers(deps, [{
       id: newId('transfer', deps.clock.now()),
@@ -199,16 +144,7 @@ async function closeDispute(deps: PaymentsDeps, merchant: MerchantRecord, disput
       metadata: { dispute: dispute.id, payment: dispute.payment, merchant: merchant.id },
     }], {
       event: paymentEvent('dispute.closed', { merchantId: merchant.id, ownerId: merchant.owner }, closed),
-      operations: () => [
-        {
-          type: 'update',
-          key: paymentKeys.dispute(dispute.id),
-          set: { status: closed.status, closed_at: closed.closed_at },
-          remove: ['gsi2pk', 'gsi2sk'],
-          condition: { compare: ['status', '=', dispute.status] },
-        },
-        ...(respond?.(closed) ?? []),
-      ],
+      operations: () => [disputeClose(closed, dispute.status), ...(respond?.(closed) ?? [])],
     });
     return closed;
   } catch (error) {
@@ -224,15 +160,9 @@ async function closeDispute(deps: PaymentsDeps, merchant: MerchantRecord, disput
 export async function closeDueDisputes(deps: PaymentsDeps, merchant: MerchantRecord): Promise<string[]> {
   const closed: string[] = [];
   const now = sandboxNow(deps, merchant);
-  let cursor: string | undefined;
-  do {
-    const page = await deps.store.query({ index: 'gsi2', partition: paymentKeys.merchantOpenDisputes(merchant.id), sort: { op: '<', value: isoTime(now + 1) }, limit: 100, ...(cursor ? { cursor } : {}) });
-    for (const item of page.items) {
-      const dispute = toDispute(item);
-      if (dispute.status !== 'needs_response' && dispute.status !== 'under_review') continue;
-      if (await closeDispute(deps, merchant, dispute, dispute.status === 'under_review' ? 'won' : 'lost')) closed.push(dispute.id);
-    }
-    cursor = page.cursor;
-  } while (cursor);
+  for await (const dispute of dueOpenDisputes(deps.store, merchant.id, now)) {
+    if (dispute.status !== 'needs_response' && dispute.status !== 'under_review') continue;
+    if (await closeDispute(deps, merchant, dispute, dispute.status === 'under_review' ? 'won' : 'lost')) closed.push(dispute.id);
+  }
   return closed;
 }

@@ -1,21 +1,13 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../../test/app-harness.ts';
-import { expectBooksBalanced } from '../../../test/invariants.ts';
-import { asMerchant, card, createTestMerchant, paymentBody, type TestMerchant } from './test-support.ts';
+import type { TestApp } from '../../../test/app-harness.ts';
+import { card, paymentBody, pendingEvents, setUpMerchantApp, tearDownApp, type MerchantApi, type TestMerchant } from './test-support.ts';
 
 let t: TestApp;
 let merchant: TestMerchant;
-let api: ReturnType<typeof asMerchant>;
-beforeEach(async () => {
-  t = createTestApp();
-  merchant = await createTestMerchant(t);
-  api = asMerchant(t, merchant);
-});
-afterEach(async () => {
-  await expectBooksBalanced(t.store);
-  await t.store.close();
-});
+let api: MerchantApi;
+beforeEach(async () => ({ t, merchant, api } = await setUpMerchantApp()));
+afterEach(() => tearDownApp(t));
 
 const key = (value: string) => ({ 'Idempotency-Key': value });
 
@@ -113,9 +105,7 @@ describe('payments: events', () => {
     await api('POST', `/v1/payments/${voided}/void`);
     await api('POST', '/v1/payments', paymentBody({ card: card('4000000000000002') }));
     await api('POST', '/v1/payments', paymentBody());
-    const page = await t.store.query({ index: 'gsi1', partition: 'OUTBOX#PENDING' });
-    const events = page.items.map((item) => item.event as { type: string; merchant?: string; audience?: string[]; data: { object: { id: string; status?: string } } })
-      .filter((event) => event.merchant === merchant.id);
+    const events = (await pendingEvents(t)).filter((event) => event.merchant === merchant.id);
     expect(events.map((event) => event.type)).toEqual([
       'payment.authorized', 'payment.captured', 'refund.succeeded', 'payment.authorized', 'payment.voided', 'payment.failed', 'payment.authorized', 'payment.captured',
     ]);

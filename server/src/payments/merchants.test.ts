@@ -1,16 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/app-harness.ts';
-import { expectBooksBalanced } from '../../../test/invariants.ts';
-import { asMerchant, createTestMerchant, paymentBody } from './test-support.ts';
+import { asMerchant, createTestMerchant, paymentBody, tearDownApp } from './test-support.ts';
 
 let t: TestApp;
 beforeEach(() => {
   t = createTestApp();
 });
-afterEach(async () => {
-  await expectBooksBalanced(t.store);
-  await t.store.close();
-});
+afterEach(() => tearDownApp(t));
 
 describe('merchants and API keys', () => {
   it('creates a merchant owned by the signed-in user and lists only the user\'s merchants', async () => {

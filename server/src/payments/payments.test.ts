@@ -5,23 +5,16 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../runtime/local/sqlite-store.ts';
 import { createTestApp, type TestApp } from '../../../test/app-harness.ts';
-import { expectBooksBalanced } from '../../../test/invariants.ts';
+import { merchantPaymentsPage } from './store/payments.ts';
 import { testCards } from './test-cards.ts';
-import { asMerchant, card, createTestMerchant, paymentBody, type TestMerchant } from './test-support.ts';
+import { asMerchant, card, createTestMerchant, paymentBody, setUpMerchantApp, tearDownApp, type MerchantApi, type TestMerchant } from './test-support.ts';
 
 let t: TestApp;
 let merchant: TestMerchant;
-let api: ReturnType<typeof asMerchant>;
+let api: MerchantApi;
 let storePath = '';
-beforeEach(async () => {
-  t = createTestApp();
-  merchant = await createTestMerchant(t);
-  api = asMerchant(t, merchant);
-});
-afterEach(async () => {
-  await expectBooksBalanced(t.store);
-  await t.store.close();
-});
+beforeEach(async () => ({ t, merchant, api } = await setUpMerchantApp()));
+afterEach(() => tearDownApp(t));
 
 async function balance(): Promise<{ available: number; pending: number } | undefined> {
   const response = await api('GET', '/v1/balance');
@@ -75,8 +68,8 @@ describe('payments: charging cards', () => {
         expect(response.json.status).toBe('succeeded');
       }
     }
-    const disputed = await t.store.query({ index: 'gsi1', partition: `MER#PAYS#${merchant.id}` });
-    expect(disputed.items.filter((item) => item.sandbox_outcome === 'dispute')).toHaveLength(1);
+    const stored = await merchantPaymentsPage(t.store, merchant.id, { limit: 100 });
+    expect(stored.data.filter((payment) => payment.sandbox_outcome === 'dispute')).toHaveLength(1);
     // 4242…, the dispute card: captured (the dispute card's amount then withdrawn by its dispute); the review card: held only.
     expect(await balance()).toEqual({ currency: 'USD', available: 0, pending: 1000 });
   });
@@ -117,9 +110,7 @@ describe('payments: charging cards', () => {
   it('never stores the full card number or the CVC anywhere', async () => {
     await t.store.close();
     storePath = join(mkdtempSync(join(tmpdir(), 'sluice-pay-')), 'store.db');
-    t = createTestApp({ store: new SqliteStore(storePath) });
-    merchant = await createTestMerchant(t);
-    api = asMerchant(t, merchant);
+    ({ t, merchant, api } = await setUpMerchantApp(createTestApp({ store: new SqliteStore(storePath) })));
     for (const testCard of testCards) await api('POST', '/v1/payments', paymentBody({ card: card(testCard.number, { cvc: '737' }) }));
     const rows = await allRows();
     expect(rows.length).toBeGreaterThan(20);

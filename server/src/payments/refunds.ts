@@ -1,49 +1,13 @@
 import { isoTime } from '../kernel/clock.ts';
 import { AppError, isAppError } from '../kernel/errors.ts';
 import { newId } from '../kernel/ids.ts';
-import type { Currency } from '../kernel/money.ts';
 import { createTransfers, systemAccountId } from '../ledger/index.ts';
-import type { Item, WriteOperation } from '../platform/store.ts';
 import { paymentEvent } from './events.ts';
-import { paymentKeys } from './keys.ts';
-import { merchantAccountId, sandboxNow, type PaymentsDeps } from './merchants.ts';
+import { merchantAccountId, ownedBy, sandboxNow, type PaymentsDeps } from './merchants.ts';
 import { paymentCodes, type CreateRefund, type Refund } from './model.ts';
-import { getPaymentRecord, requireMerchantRecord, type MerchantActor, type PaymentRecord, type Respond } from './service.ts';
-
-function toRefund(item: Item): Refund {
-  return {
-    id: item.id as string,
-    object: 'refund',
-    merchant: item.merchant as string,
-    payment: item.payment as string,
-    amount: item.amount as number,
-    currency: item.currency as string,
-    reason: (item.reason as string | null) ?? null,
-    status: 'succeeded',
-    created_at: item.created_at as string,
-  };
-}
-
-/**
- * Adds the refund to the payment only while the total stays within what was captured: the
- * condition, not the read before it, is what keeps concurrent refunds from exceeding it.
- */
-function refundedUpdate(payment: PaymentRecord, amount: number, at: string): WriteOperation {
-  return {
-    type: 'update',
-    key: paymentKeys.payment(payment.id),
-    add: { amount_refunded: amount },
-    set: { updated_at: at },
-    condition: {
-      all: [
-        { compare: ['status', '=', 'succeeded'] },
-        { compare: ['amount_refunded', '<=', payment.amount_captured - amount] },
-        payment.settlement ? { attributeExists: 'settlement' } : { attributeNotExists: 'settlement' },
-        { attributeNotExists: 'dispute' },
-      ],
-    },
-  };
-}
+import { getPaymentRecord, requireMerchantRecord, type MerchantActor, type Respond } from './service.ts';
+import { paymentRefundAdd } from './store/payments.ts';
+import { readRefund, refundPut } from './store/refunds.ts';
 
 /**
  * Refunds part or all (the default) of what a payment captured and has not yet refunded; may be
@@ -72,7 +36,7 @@ export async function createRefund(deps: PaymentsDeps, actor: MerchantActor, inp
     const refund: Refund = {
       id: newId('refund', deps.clock.now()), object: 'refund', merchant: merchant.id, payment: payment.id, amount, currency: payment.currency, reason: input.reason ?? null, status: 'succeeded', created_at: at,
     };
-    const currency = payment.currency as Currency;
+    const currency = payment.currency;
     try {
       await createTransfers(deps, [{
         id: newId('transfer', deps.clock.now()),
@@ -85,8 +49,8 @@ export async function createRefund(deps: PaymentsDeps, actor: MerchantActor, inp
       }], {
         event: paymentEvent('refund.succeeded', actor, refund),
         operations: () => [
-          { type: 'put', item: { ...paymentKeys.refund(refund.id), entity: 'refund', ...refund }, condition: { attributeNotExists: 'pk' } },
-          refundedUpdate(payment, amount, at),
+          refundPut(refund),
+          paymentRefundAdd(payment, amount, at),
           ...(respond?.(refund) ?? []),
         ],
       });
@@ -100,7 +64,5 @@ export async function createRefund(deps: PaymentsDeps, actor: MerchantActor, inp
 }
 
 export async function getRefund(deps: PaymentsDeps, merchantId: string, refundId: string): Promise<Refund> {
-  const item = await deps.store.get(paymentKeys.refund(refundId));
-  if (!item || item.merchant !== merchantId) throw new AppError('not_found', `no refund ${refundId}`, { param: 'id' });
-  return toRefund(item);
+  return ownedBy(await readRefund(deps.store, refundId), merchantId, 'refund', refundId);
 }

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { errorBody } from '../http/errors.ts';
 import { bearerSecurity, createRouter, errorResponses, idempotencyHeaderSchema, jsonBody, jsonResponse } from '../http/openapi.ts';
-import { listSchema, paginationQuerySchema } from '../http/schemas.ts';
+import { paginationQuerySchema } from '../http/schemas.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.ts';
 import { createMerchant, getMerchantBalance, getOwnedMerchant, listMerchants, toMerchant, type PaymentsDeps } from './merchants.ts';
 import {
@@ -22,16 +22,12 @@ import {
   type CreatePayment,
 } from './model.ts';
 import { createRefund, getRefund } from './refunds.ts';
-import { createPayment, declineError, getPayment, listPayments, type MerchantActor } from './service.ts';
+import { actorOf as actor, createObjectRoute, getRoute, idParam, listRoute, merchantHeaders, mutatingHeaders, pageBody, pageRequest, tags } from './route-parts.ts';
+import { createPayment, declineError, getPayment, listPayments } from './service.ts';
 import { advanceClock, capturePayment, voidPayment, type SettleMerchantRun } from './transitions.ts';
 
-const idParam = z.object({ id: z.string().min(1).max(200).openapi({ param: { name: 'id', in: 'path' } }) });
 const keyParams = idParam.extend({ key_id: z.string().min(1).max(200).openapi({ param: { name: 'key_id', in: 'path' } }) });
 const merchantTags = ['Merchants'];
-const tags = ['Payments sandbox'];
-/** The merchant API: an `sk_test_…` key, or a user token with `Sluice-Merchant: mer_…`. */
-const merchantHeaders = z.object({ 'sluice-merchant': z.string().optional().openapi({ description: 'With a user access token: the merchant to act as (its owner only).' }) });
-const mutatingHeaders = merchantHeaders.extend(idempotencyHeaderSchema.shape);
 
 const routes = {
   createMerchant: createRoute({
@@ -63,21 +59,9 @@ const routes = {
     request: { params: keyParams },
     responses: { 200: jsonResponse(apiKeySchema, 'The revoked key'), ...errorResponses(401, 404) },
   }),
-  createPayment: createRoute({
-    method: 'post', path: '/v1/payments', tags, security: bearerSecurity, summary: 'Charge a card (authorize, and capture unless capture=false)',
-    request: { headers: mutatingHeaders, body: jsonBody(createPaymentSchema) },
-    responses: { 201: jsonResponse(paymentSchema, 'The payment'), ...errorResponses(400, 401, 402, 409, 422, 429) },
-  }),
-  listPayments: createRoute({
-    method: 'get', path: '/v1/payments', tags, security: bearerSecurity, summary: 'Your payments, newest first',
-    request: { headers: merchantHeaders, query: paginationQuerySchema.extend({ status: z.enum(paymentStatuses).optional() }) },
-    responses: { 200: jsonResponse(listSchema(paymentSchema), 'A page of payments'), ...errorResponses(400, 401, 429) },
-  }),
-  getPayment: createRoute({
-    method: 'get', path: '/v1/payments/{id}', tags, security: bearerSecurity, summary: 'One payment',
-    request: { headers: merchantHeaders, params: idParam },
-    responses: { 200: jsonResponse(paymentSchema, 'The payment'), ...errorResponses(401, 404, 429) },
-  }),
+  createPayment: createObjectRoute('/v1/payments', createPaymentSchema, paymentSchema, 'Charge a card (authorize, and capture unless capture=false)', 'The payment', [400, 401, 402, 409, 422, 429]),
+  listPayments: listRoute('/v1/payments', paymentSchema, 'Your payments, newest first', 'A page of payments', paginationQuerySchema.extend({ status: z.enum(paymentStatuses).optional() })),
+  getPayment: getRoute('/v1/payments/{id}', paymentSchema, 'One payment', 'The payment'),
   capture: createRoute({
     method: 'post', path: '/v1/payments/{id}/capture', tags, security: bearerSecurity, summary: 'Capture an authorization (once; the rest is released)',
     request: { headers: mutatingHeaders, params: idParam, body: { ...jsonBody(capturePaymentSchema), required: false } },
@@ -88,16 +72,8 @@ const routes = {
     request: { headers: mutatingHeaders, params: idParam },
     responses: { 200: jsonResponse(paymentSchema, 'The canceled payment'), ...errorResponses(401, 404, 409, 422, 429) },
   }),
-  createRefund: createRoute({
-    method: 'post', path: '/v1/refunds', tags, security: bearerSecurity, summary: 'Refund part or all of a captured payment',
-    request: { headers: mutatingHeaders, body: jsonBody(createRefundSchema) },
-    responses: { 201: jsonResponse(refundSchema, 'The refund'), ...errorResponses(400, 401, 404, 409, 422, 429) },
-  }),
-  getRefund: createRoute({
-    method: 'get', path: '/v1/refunds/{id}', tags, security: bearerSecurity, summary: 'One refund',
-    request: { headers: merchantHeaders, params: idParam },
-    responses: { 200: jsonResponse(refundSchema, 'The refund'), ...errorResponses(401, 404, 429) },
-  }),
+  createRefund: createObjectRoute('/v1/refunds', createRefundSchema, refundSchema, 'Refund part or all of a captured payment', 'The refund', [400, 401, 404, 409, 422, 429]),
+  getRefund: getRoute('/v1/refunds/{id}', refundSchema, 'One refund', 'The refund'),
   balance: createRoute({
     method: 'get', path: '/v1/balance', tags, security: bearerSecurity, summary: 'Your balance per currency',
     request: { headers: merchantHeaders },
@@ -136,7 +112,6 @@ export function merchantRoutes(deps: PaymentsDeps) {
 /** `settle`: how advance-clock settles (see `advanceClock`); default, the settlement step itself. */
 export function paymentRoutes(deps: PaymentsDeps & { settle?: SettleMerchantRun }) {
   const app = createRouter();
-  const actor = (c: { var: { merchant: { merchantId: string; ownerId: string } } }): MerchantActor => ({ merchantId: c.var.merchant.merchantId, ownerId: c.var.merchant.ownerId });
 
   app.openapi(routes.createPayment, async (c) => {
     const idem = c.var.idempotency;
@@ -147,8 +122,8 @@ export function paymentRoutes(deps: PaymentsDeps & { settle?: SettleMerchantRun 
 
   app.openapi(routes.listPayments, async (c) => {
     const query = c.req.valid('query');
-    const result = await listPayments(deps, c.var.merchant.merchantId, { limit: query.limit, ...(query.starting_after ? { cursor: query.starting_after } : {}), ...(query.status ? { status: query.status } : {}) });
-    return c.json({ data: result.data, has_more: result.next_cursor !== undefined, next_cursor: result.next_cursor ?? null }, 200);
+    const result = await listPayments(deps, c.var.merchant.merchantId, { ...pageRequest(query), ...(query.status ? { status: query.status } : {}) });
+    return c.json(pageBody(result), 200);
   });
 
   app.openapi(routes.getPayment, async (c) => c.json(await getPayment(deps, c.var.merchant.merchantId, c.req.valid('param').id), 200));

@@ -5,14 +5,14 @@ import { newId } from '../kernel/ids.ts';
 import type { Currency } from '../kernel/money.ts';
 import { createTransfers, systemAccountId, type TransferRequest } from '../ledger/index.ts';
 import { outboxPut } from '../platform/outbox.ts';
-import type { Item, WriteOperation } from '../platform/store.ts';
+import type { WriteOperation } from '../platform/store.ts';
 import { checkCard, tokenizeCard } from './cards.ts';
 import { openScriptedDispute } from './disputes.ts';
 import { paymentEvent } from './events.ts';
-import { paymentKeys } from './keys.ts';
-import { ensureMerchantAccounts, getMerchantRecord, merchantAccountId, sandboxNow, type MerchantRecord, type PaymentsDeps } from './merchants.ts';
+import { ensureMerchantAccounts, getMerchantRecord, merchantAccountId, ownedBy, sandboxNow, type MerchantRecord, type PaymentsDeps } from './merchants.ts';
 import { authorizationLifetimeMs, paymentCodes, type CreatePayment, type Payment, type PaymentStatus } from './model.ts';
-import { findTestCard, type TestCardOutcome } from './test-cards.ts';
+import { merchantPaymentsPage, paymentPut, readPayment, type PaymentRecord } from './store/payments.ts';
+import { findTestCard } from './test-cards.ts';
 
 /** Who is acting: the merchant, and the user who owns it (the audience of its events). */
 export interface MerchantActor {
@@ -23,82 +23,14 @@ export interface MerchantActor {
 /** Extra writes for the same transaction, given the result (the idempotency record). */
 export type Respond<T> = (result: T) => WriteOperation[];
 
-/** A payment as stored: the API object plus what only the sandbox needs. */
-export interface PaymentRecord extends Payment {
-  owner: string;
-  /** The ledger hold of an authorization. */
-  hold_id: string | null;
-  /** A test card's scripted outcome (`dispute` marks a payment a dispute module will open). */
-  sandbox_outcome: TestCardOutcome | null;
-  /** The settlement that paid it out (`stl_…`); null until then. */
-  settlement: string | null;
-  /** Its dispute (`dp_…`), if one was opened; a disputed payment can no longer be refunded. */
-  dispute: string | null;
-}
-
-const paymentFields = [
-  'id', 'object', 'merchant', 'status', 'amount', 'amount_capturable', 'amount_captured', 'amount_refunded', 'currency', 'card', 'capture_before',
-  'review', 'description', 'metadata', 'failure_code', 'decline_code', 'failure_message', 'canceled_at', 'cancellation_reason', 'settlement', 'dispute',
-  'created_at', 'updated_at',
-] as const satisfies ReadonlyArray<keyof Payment>;
-
-export function toPayment(record: PaymentRecord | Item): Payment {
-  return Object.fromEntries(paymentFields.map((field) => [field, record[field] ?? null])) as unknown as Payment;
-}
-
-function toPaymentRecord(item: Item): PaymentRecord {
-  return { ...toPayment(item), owner: item.owner as string, hold_id: (item.hold_id as string | null) ?? null, sandbox_outcome: (item.sandbox_outcome as TestCardOutcome | null) ?? null, settlement: (item.settlement as string | null | undefined) ?? null, dispute: (item.dispute as string | null | undefined) ?? null };
-}
-
-function paymentPut(payment: PaymentRecord): WriteOperation {
-  // `settlement` and `dispute` are absent until set: settlement, refunds and disputes condition on their existence.
-  const { settlement: _unsettled, dispute: _undisputed, ...stored } = payment;
+/** The payment as the API shows it, in the documented field order. */
+export function toPayment(p: PaymentRecord): Payment {
   return {
-    type: 'put',
-    item: {
-      ...paymentKeys.payment(payment.id),
-      entity: 'payment',
-      ...stored,
-      gsi1pk: paymentKeys.merchantPayments(payment.merchant),
-      gsi1sk: payment.id,
-      ...(payment.status === 'requires_capture' ? authorizationIndex(payment) : {}),
-      ...(payment.status === 'succeeded' ? unsettledIndex(payment) : {}),
-    },
-    condition: { attributeNotExists: 'pk' },
-  };
-}
-
-/** Open authorizations sit in the merchant's gsi2 partition by deadline, for the expiry sweep. */
-function authorizationIndex(payment: PaymentRecord) {
-  return { gsi2pk: paymentKeys.merchantAuthorizations(payment.merchant), gsi2sk: `${payment.capture_before}#${payment.id}` };
-}
-
-/** Captured payments sit in the merchant's gsi2 unsettled partition by capture time until settled. */
-function unsettledIndex(payment: PaymentRecord) {
-  return { gsi2pk: paymentKeys.merchantUnsettled(payment.merchant), gsi2sk: `${payment.updated_at}#${payment.id}` };
-}
-
-/**
- * The conditional write of a state change: it commits only while the payment is still `from`,
- * in the same transaction as the ledger movement, so concurrent captures, voids and expiries
- * resolve one authorization once.
- */
-export function paymentTransition(next: PaymentRecord, from: PaymentStatus): WriteOperation {
-  return {
-    type: 'update',
-    key: paymentKeys.payment(next.id),
-    set: {
-      status: next.status,
-      amount_capturable: next.amount_capturable,
-      amount_captured: next.amount_captured,
-      canceled_at: next.canceled_at,
-      cancellation_reason: next.cancellation_reason,
-      updated_at: next.updated_at,
-      // A capture moves the payment from the authorization index to the unsettled one.
-      ...(next.status === 'succeeded' ? unsettledIndex(next) : {}),
-    },
-    ...(next.status !== 'requires_capture' && next.status !== 'succeeded' ? { remove: ['gsi2pk', 'gsi2sk'] } : {}),
-    condition: { compare: ['status', '=', from] },
+    id: p.id, object: 'payment', merchant: p.merchant, status: p.status, amount: p.amount, amount_capturable: p.amount_capturable,
+    amount_captured: p.amount_captured, amount_refunded: p.amount_refunded, currency: p.currency, card: p.card, capture_before: p.capture_before,
+    review: p.review, description: p.description, metadata: p.metadata, failure_code: p.failure_code, decline_code: p.decline_code,
+    failure_message: p.failure_message, canceled_at: p.canceled_at, cancellation_reason: p.cancellation_reason, settlement: p.settlement,
+    dispute: p.dispute, created_at: p.created_at, updated_at: p.updated_at,
   };
 }
 
@@ -182,9 +114,7 @@ export async function createPayment(deps: PaymentsDeps, actor: MerchantActor, in
 }
 
 export async function getPaymentRecord(deps: PaymentsDeps, merchantId: string, paymentId: string): Promise<PaymentRecord> {
-  const item = await deps.store.get(paymentKeys.payment(paymentId));
-  if (!item || item.merchant !== merchantId) throw new AppError('not_found', `no payment ${paymentId}`, { param: 'id' });
-  return toPaymentRecord(item);
+  return ownedBy(await readPayment(deps.store, paymentId), merchantId, 'payment', paymentId);
 }
 
 export async function getPayment(deps: PaymentsDeps, merchantId: string, paymentId: string): Promise<Payment> {
@@ -200,9 +130,9 @@ export async function listPayments(
   const data: Payment[] = [];
   let next = options.cursor;
   do {
-    const page = await deps.store.query({ index: 'gsi1', partition: paymentKeys.merchantPayments(merchantId), direction: 'desc', limit: options.limit - data.length, ...(next ? { cursor: next } : {}) });
-    for (const item of page.items) if (!options.status || item.status === options.status) data.push(toPayment(item));
-    next = page.cursor;
+    const page = await merchantPaymentsPage(deps.store, merchantId, { limit: options.limit - data.length, ...(next ? { cursor: next } : {}) });
+    for (const payment of page.data) if (!options.status || payment.status === options.status) data.push(toPayment(payment));
+    next = page.next_cursor;
   } while (next && data.length < options.limit);
   return { data, next_cursor: next };
 }

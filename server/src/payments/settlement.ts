@@ -5,11 +5,13 @@ import { derivedId, newId } from '../kernel/ids.ts';
 import type { Currency } from '../kernel/money.ts';
 import { createTransfers, ensureSystemAccount, getAccount, systemAccountId, type TransferRequest } from '../ledger/index.ts';
 import { outboxPut } from '../platform/outbox.ts';
-import type { Item, WriteOperation } from '../platform/store.ts';
+import type { WriteOperation } from '../platform/store.ts';
 import { paymentEvent } from './events.ts';
-import { paymentKeys } from './keys.ts';
-import { allMerchants, getMerchantRecord, merchantAccountId, sandboxNow, type MerchantRecord, type PaymentsDeps } from './merchants.ts';
+import { allMerchants, getMerchantRecord, merchantAccountId, ownedBy, sandboxNow, type MerchantRecord, type PaymentsDeps } from './merchants.ts';
 import { paymentCodes, settlementBatchSize, settlementFeeFor, type Settlement } from './model.ts';
+import type { PageRequest, RecordPage } from './store/keys.ts';
+import { paymentSettle, unsettledPaymentsBefore, type UnsettledPayment } from './store/payments.ts';
+import { merchantSettlementsPage, readSettlement, settlementPut } from './store/settlements.ts';
 
 /**
  * Settlement T+1. Payments captured on sandbox UTC day D settle once the merchant's test clock
@@ -36,54 +38,13 @@ function startOfUtcDay(ms: number): number {
   return Math.floor(ms / dayMs) * dayMs;
 }
 
-interface UnsettledPayment {
-  id: string;
-  owner: string;
-  currency: Currency;
-  amount_captured: number;
-  amount_refunded: number;
-  /** Withdrawn by a dispute opened before settlement: not settled (the dispute holds it). */
-  amount_disputed: number;
-  isDisputed: boolean;
-  /** The sandbox UTC day it was captured on, YYYY-MM-DD. */
-  day: string;
-}
-
-function toUnsettled(item: Item): UnsettledPayment {
-  const capturedAt = (item.gsi2sk as string).split('#')[0]!;
-  return {
-    id: item.id as string,
-    owner: item.owner as string,
-    currency: item.currency as Currency,
-    amount_captured: item.amount_captured as number,
-    amount_refunded: item.amount_refunded as number,
-    amount_disputed: (item.amount_disputed as number | undefined) ?? 0,
-    isDisputed: typeof item.dispute === 'string',
-    day: capturedAt.slice(0, 10),
-  };
-}
-
-export function toSettlement(item: Item): Settlement {
-  return {
-    id: item.id as string,
-    object: 'settlement',
-    merchant: item.merchant as string,
-    currency: item.currency as string,
-    settlement_date: item.settlement_date as string,
-    gross: item.gross as number,
-    fees: item.fees as number,
-    dispute_fees: (item.dispute_fees as number | undefined) ?? 0,
-    net: item.net as number,
-    payments: item.payments as string[],
-    created_at: item.created_at as string,
-  };
-}
+/** A payment due to settle, with the sandbox UTC day it was captured on (YYYY-MM-DD). */
+type DuePayment = UnsettledPayment & { day: string };
 
 /** The oldest captured, unsettled payments of days that ended on the merchant's test clock. */
-async function dueUnsettled(deps: PaymentsDeps, merchant: MerchantRecord, limit: number): Promise<UnsettledPayment[]> {
-  const cutoff = startOfUtcDay(sandboxNow(deps, merchant));
-  const page = await deps.store.query({ index: 'gsi2', partition: paymentKeys.merchantUnsettled(merchant.id), sort: { op: '<', value: isoTime(cutoff) }, limit });
-  return page.items.map(toUnsettled);
+async function dueUnsettled(deps: PaymentsDeps, merchant: MerchantRecord, limit: number): Promise<DuePayment[]> {
+  const unsettled = await unsettledPaymentsBefore(deps.store, merchant.id, startOfUtcDay(sandboxNow(deps, merchant)), limit);
+  return unsettled.map((payment) => ({ ...payment, day: payment.captured_at.slice(0, 10) }));
 }
 
 /** Whether the merchant has captures of an ended sandbox day still to settle. */
@@ -91,31 +52,13 @@ export async function hasSettlementDue(deps: PaymentsDeps, merchant: MerchantRec
   return (await dueUnsettled(deps, merchant, 1)).length > 0;
 }
 
-/** What a payment settles: captured, less refunds and what a dispute withdrew. */
+/** What a payment settles: captured, less refunds and what a dispute opened before settlement withdrew (the dispute holds that). */
 function settledAmount(p: UnsettledPayment): number {
-  return p.amount_captured - p.amount_refunded - p.amount_disputed;
-}
-
-/** A settled payment's writes: only while still unsettled, refunded and disputed as the batch assumed. */
-function settledUpdate(payment: UnsettledPayment, settlementId: string, at: string): WriteOperation {
-  return {
-    type: 'update',
-    key: paymentKeys.payment(payment.id),
-    set: { settlement: settlementId, settled_at: at },
-    remove: ['gsi2pk', 'gsi2sk'],
-    condition: {
-      all: [
-        { attributeNotExists: 'settlement' },
-        { compare: ['status', '=', 'succeeded'] },
-        { compare: ['amount_refunded', '=', payment.amount_refunded] },
-        payment.isDisputed ? { compare: ['amount_disputed', '=', payment.amount_disputed] } : { attributeNotExists: 'dispute' },
-      ],
-    },
-  };
+  return p.amount_captured - p.amount_refunded - (p.amount_disputed ?? 0);
 }
 
 /** Commits one batch; false when a concurrent change (refund, another run) got there first. */
-async function settleBatch(deps: PaymentsDeps, merchant: MerchantRecord, batch: UnsettledPayment[]): Promise<Settlement | undefined> {
+async function settleBatch(deps: PaymentsDeps, merchant: MerchantRecord, batch: DuePayment[]): Promise<Settlement | undefined> {
   const { currency, day } = batch[0]!;
   const gross = batch.reduce((sum, p) => sum + settledAmount(p), 0);
   const fees = batch.reduce((sum, p) => sum + settlementFeeFor(settledAmount(p)), 0);
@@ -134,14 +77,7 @@ async function settleBatch(deps: PaymentsDeps, merchant: MerchantRecord, batch: 
     payments: batch.map((p) => p.id),
     created_at: at,
   };
-  const operations: WriteOperation[] = [
-    {
-      type: 'put',
-      item: { ...paymentKeys.settlement(settlement.id), entity: 'settlement', ...settlement, gsi1pk: paymentKeys.merchantSettlements(merchant.id), gsi1sk: settlement.id },
-      condition: { attributeNotExists: 'pk' },
-    },
-    ...batch.map((p) => settledUpdate(p, settlement.id, at)),
-  ];
+  const operations: WriteOperation[] = [settlementPut(settlement), ...batch.map((p) => paymentSettle(p, settlement.id, at))];
   const pending = merchantAccountId(merchant.id, 'pending', currency);
   const metadata = { settlement: settlement.id, merchant: merchant.id };
   const transfers: TransferRequest[] = [];
@@ -229,13 +165,10 @@ export function settlementTasks(deps: PaymentsDeps) {
 }
 
 export async function getSettlement(deps: PaymentsDeps, merchantId: string, settlementId: string): Promise<Settlement> {
-  const item = await deps.store.get(paymentKeys.settlement(settlementId));
-  if (!item || item.merchant !== merchantId) throw new AppError('not_found', `no settlement ${settlementId}`, { param: 'id' });
-  return toSettlement(item);
+  return ownedBy(await readSettlement(deps.store, settlementId), merchantId, 'settlement', settlementId);
 }
 
 /** The merchant's settlements, newest first. */
-export async function listSettlements(deps: PaymentsDeps, merchantId: string, options: { limit: number; cursor?: string }): Promise<{ data: Settlement[]; next_cursor: string | undefined }> {
-  const page = await deps.store.query({ index: 'gsi1', partition: paymentKeys.merchantSettlements(merchantId), direction: 'desc', limit: options.limit, ...(options.cursor ? { cursor: options.cursor } : {}) });
-  return { data: page.items.map(toSettlement), next_cursor: page.cursor };
+export function listSettlements(deps: PaymentsDeps, merchantId: string, page: PageRequest): Promise<RecordPage<Settlement>> {
+  return merchantSettlementsPage(deps.store, merchantId, page);
 }

@@ -1,5 +1,8 @@
 import { expect } from 'vitest';
-import type { TestApp, TestUser } from '../../../test/app-harness.ts';
+import { createTestApp, type TestApp, type TestUser } from '../../../test/app-harness.ts';
+import { expectBooksBalanced } from '../../../test/invariants.ts';
+import type { EventEnvelope } from '../kernel/events.ts';
+import { isOutboxItem, outboxPendingPartition } from '../platform/outbox.ts';
 
 /** A merchant owned by a fresh user, with one API key. */
 export interface TestMerchant {
@@ -32,4 +35,29 @@ export function paymentBody(overrides: Record<string, unknown> = {}) {
 export function asMerchant(t: TestApp, merchant: Pick<TestMerchant, 'key'>) {
   return (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
     t.call(method, path, { token: merchant.key.secret, ...(body !== undefined ? { body } : {}), headers });
+}
+
+export type MerchantApi = ReturnType<typeof asMerchant>;
+
+/**
+ * What most payments tests start from: an app (a fresh one unless given) with one merchant, and
+ * that merchant's API.
+ *
+ * @example beforeEach(async () => { ({ t, merchant, api } = await setUpMerchantApp()); });
+ */
+export async function setUpMerchantApp(t: TestApp = createTestApp()): Promise<{ t: TestApp; merchant: TestMerchant; api: MerchantApi }> {
+  const merchant = await createTestMerchant(t);
+  return { t, merchant, api: asMerchant(t, merchant) };
+}
+
+/** After each test: the books still balance; then the store closes. */
+export async function tearDownApp(t: TestApp): Promise<void> {
+  await expectBooksBalanced(t.store);
+  await t.store.close();
+}
+
+/** The events still in the outbox, oldest first (no dispatcher runs in these tests). */
+export async function pendingEvents(t: TestApp): Promise<EventEnvelope[]> {
+  const page = await t.store.query({ index: 'gsi1', partition: outboxPendingPartition });
+  return page.items.filter(isOutboxItem).map((item) => item.event);
 }

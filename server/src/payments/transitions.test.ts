@@ -1,21 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../../test/app-harness.ts';
-import { expectBooksBalanced } from '../../../test/invariants.ts';
+import type { TestApp } from '../../../test/app-harness.ts';
+import { getAccount } from '../ledger/index.ts';
+import { merchantAccountId } from './merchants.ts';
 import { expireAuthorizations } from './transitions.ts';
-import { asMerchant, card, createTestMerchant, paymentBody, type TestMerchant } from './test-support.ts';
+import { asMerchant, card, createTestMerchant, paymentBody, pendingEvents, setUpMerchantApp, tearDownApp, type MerchantApi, type TestMerchant } from './test-support.ts';
 
 let t: TestApp;
 let merchant: TestMerchant;
-let api: ReturnType<typeof asMerchant>;
-beforeEach(async () => {
-  t = createTestApp();
-  merchant = await createTestMerchant(t);
-  api = asMerchant(t, merchant);
-});
-afterEach(async () => {
-  await expectBooksBalanced(t.store);
-  await t.store.close();
-});
+let api: MerchantApi;
+beforeEach(async () => ({ t, merchant, api } = await setUpMerchantApp()));
+afterEach(() => tearDownApp(t));
 
 async function pendingBalance(): Promise<number> {
   const response = await api('GET', '/v1/balance');
@@ -24,8 +18,8 @@ async function pendingBalance(): Promise<number> {
 
 /** The merchant's pending account in the ledger: held (credits pending) and posted amounts. */
 async function ledgerPending(): Promise<{ held: number; posted: number }> {
-  const item = await t.store.get({ pk: `ACC#acct_m_${merchant.id}_pending_USD`, sk: 'ACC' });
-  return { held: item!.credits_pending as number, posted: (item!.credits_posted as number) - (item!.debits_posted as number) };
+  const account = await getAccount(t, merchantAccountId(merchant.id, 'pending', 'USD'));
+  return { held: account!.credits_pending, posted: account!.credits_posted - account!.debits_posted };
 }
 
 async function authorize(amount = 1000): Promise<string> {
@@ -183,8 +177,7 @@ describe('payments: sandbox clock and expiry', () => {
     const capture = await api('POST', `/v1/payments/${due}/capture`);
     expect(capture.status).toBe(409);
     expect(capture.json.error.code).toBe('payment_expired');
-    const events = await t.store.query({ index: 'gsi1', partition: 'OUTBOX#PENDING' });
-    const expired = events.items.map((item) => item.event as { type: string; merchant?: string; data: { object: { id: string } } }).filter((e) => e.type === 'payment.expired');
+    const expired = (await pendingEvents(t)).filter((e) => e.type === 'payment.expired');
     expect(expired).toHaveLength(1);
     expect(expired[0]).toMatchObject({ merchant: merchant.id, data: { object: { id: due, status: 'canceled' } } });
   });

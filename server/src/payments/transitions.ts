@@ -4,20 +4,11 @@ import { newId } from '../kernel/ids.ts';
 import { createTransfers } from '../ledger/index.ts';
 import { closeDueDisputes, openScriptedDispute } from './disputes.ts';
 import { paymentEvent, type PaymentEventType } from './events.ts';
-import { paymentKeys } from './keys.ts';
 import { advanceMerchantClock, allMerchants, sandboxNow, type MerchantRecord, type PaymentsDeps } from './merchants.ts';
 import type { Payment } from './model.ts';
 import { settleMerchant } from './settlement.ts';
-import {
-  getPaymentRecord,
-  isAuthorizationDue,
-  paymentTransition,
-  requireMerchantRecord,
-  toPayment,
-  type MerchantActor,
-  type PaymentRecord,
-  type Respond,
-} from './service.ts';
+import { getPaymentRecord, isAuthorizationDue, requireMerchantRecord, toPayment, type MerchantActor, type Respond } from './service.ts';
+import { dueAuthorizationIds, paymentTransition, type PaymentRecord } from './store/payments.ts';
 
 /**
  * The moves of an authorization: capture (posts the hold, at most once), void and expiry (release
@@ -117,28 +108,16 @@ async function releaseHold(deps: PaymentsDeps, payment: PaymentRecord, reason: '
 export async function expireDueAuthorizations(deps: PaymentsDeps, merchant: MerchantRecord): Promise<string[]> {
   const expired: string[] = [];
   const now = sandboxNow(deps, merchant);
-  let cursor: string | undefined;
-  do {
-    const page = await deps.store.query({
-      index: 'gsi2',
-      partition: paymentKeys.merchantAuthorizations(merchant.id),
-      // Sort keys are `<capture_before ISO>#<id>`: everything before the next millisecond is due.
-      sort: { op: '<', value: isoTime(now + 1) },
-      limit: 100,
-      ...(cursor ? { cursor } : {}),
-    });
-    for (const item of page.items) {
-      const payment = await getPaymentRecord(deps, merchant.id, item.id as string);
-      if (!isAuthorizationDue(payment, now) || !payment.hold_id) continue;
-      try {
-        await releaseHold(deps, payment, 'expired');
-        expired.push(payment.id);
-      } catch (error) {
-        if (!isLostRace(error)) throw error;
-      }
+  for await (const paymentId of dueAuthorizationIds(deps.store, merchant.id, now)) {
+    const payment = await getPaymentRecord(deps, merchant.id, paymentId);
+    if (!isAuthorizationDue(payment, now) || !payment.hold_id) continue;
+    try {
+      await releaseHold(deps, payment, 'expired');
+      expired.push(payment.id);
+    } catch (error) {
+      if (!isLostRace(error)) throw error;
     }
-    cursor = page.cursor;
-  } while (cursor);
+  }
   return expired;
 }
 

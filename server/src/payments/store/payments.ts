@@ -1,0 +1,179 @@
+import { z } from 'zod';
+import { isoTime } from '../../kernel/clock.ts';
+import type { Item, Store, WriteOperation } from '../../platform/store.ts';
+import { paymentSchema, type Dispute, type PaymentStatus } from '../model.ts';
+import { testCardOutcomes } from '../test-cards.ts';
+import { everyItem, newestFirst, paymentKeys, storedCurrencySchema, type PageRequest, type RecordPage } from './keys.ts';
+
+/**
+ * A payment item `PAY#<id>` / `PAY`: in gsi1 under its merchant by id; while an authorization, in
+ * gsi2 `MER#AUTHS#<merchant>` by deadline; once captured and until settled, in gsi2
+ * `MER#UNSETTLED#<merchant>` by capture time.
+ */
+const paymentItemSchema = z.object({
+  // The payment as the API shows it (a field added there needs a default here, for items stored before it) …
+  ...paymentSchema.shape,
+  currency: storedCurrencySchema,
+  /** Absent until settled: settlement and refunds condition on it. */
+  settlement: z.string().nullable().default(null),
+  /** Absent until disputed: settlement, refunds and disputes condition on it. */
+  dispute: z.string().nullable().default(null),
+  // … and what only the sandbox needs.
+  /** The merchant's owner: the audience of the payment's events. */
+  owner: z.string(),
+  /** The ledger hold of an authorization. */
+  hold_id: z.string().nullable(),
+  /** A test card's scripted outcome (`dispute` marks a payment to be disputed at capture). */
+  sandbox_outcome: z.enum(testCardOutcomes).nullable(),
+  /** What a dispute opened before settlement withdrew; absent otherwise. */
+  amount_disputed: z.number().int().optional(),
+});
+
+/** A payment as stored: the API object plus what only the sandbox needs. */
+export type PaymentRecord = z.output<typeof paymentItemSchema>;
+
+export function paymentFromItem(item: Item): PaymentRecord {
+  return paymentItemSchema.parse(item);
+}
+
+/** A new payment; it is created once. */
+export function paymentPut(payment: PaymentRecord): WriteOperation {
+  // `settlement` and `dispute` are absent until set: settlement, refunds and disputes condition on their existence.
+  const { settlement: _unsettled, dispute: _undisputed, ...stored } = payment;
+  return {
+    type: 'put',
+    item: {
+      ...paymentKeys.payment(payment.id),
+      entity: 'payment',
+      ...stored,
+      gsi1pk: paymentKeys.merchantPayments(payment.merchant),
+      gsi1sk: payment.id,
+      ...(payment.status === 'requires_capture' ? authorizationIndex(payment) : {}),
+      ...(payment.status === 'succeeded' ? unsettledIndex(payment) : {}),
+    },
+    condition: { attributeNotExists: 'pk' },
+  };
+}
+
+/** Open authorizations sit in the merchant's gsi2 partition by deadline, for the expiry sweep. */
+function authorizationIndex(payment: PaymentRecord) {
+  return { gsi2pk: paymentKeys.merchantAuthorizations(payment.merchant), gsi2sk: `${payment.capture_before}#${payment.id}` };
+}
+
+/** Captured payments sit in the merchant's gsi2 unsettled partition by capture time until settled. */
+function unsettledIndex(payment: PaymentRecord) {
+  return { gsi2pk: paymentKeys.merchantUnsettled(payment.merchant), gsi2sk: `${payment.updated_at}#${payment.id}` };
+}
+
+/**
+ * The conditional write of a state change: it commits only while the payment is still `from`,
+ * in the same transaction as the ledger movement, so concurrent captures, voids and expiries
+ * resolve one authorization once.
+ */
+export function paymentTransition(next: PaymentRecord, from: PaymentStatus): WriteOperation {
+  return {
+    type: 'update',
+    key: paymentKeys.payment(next.id),
+    set: {
+      status: next.status,
+      amount_capturable: next.amount_capturable,
+      amount_captured: next.amount_captured,
+      canceled_at: next.canceled_at,
+      cancellation_reason: next.cancellation_reason,
+      updated_at: next.updated_at,
+      // A capture moves the payment from the authorization index to the unsettled one.
+      ...(next.status === 'succeeded' ? unsettledIndex(next) : {}),
+    },
+    ...(next.status !== 'requires_capture' && next.status !== 'succeeded' ? { remove: ['gsi2pk', 'gsi2sk'] } : {}),
+    condition: { compare: ['status', '=', from] },
+  };
+}
+
+/**
+ * Adds a refund to the payment only while the total stays within what was captured: the
+ * condition, not the read before it, is what keeps concurrent refunds from exceeding it.
+ */
+export function paymentRefundAdd(payment: PaymentRecord, amount: number, at: string): WriteOperation {
+  return {
+    type: 'update',
+    key: paymentKeys.payment(payment.id),
+    add: { amount_refunded: amount },
+    set: { updated_at: at },
+    condition: {
+      all: [
+        { compare: ['status', '=', 'succeeded'] },
+        { compare: ['amount_refunded', '<=', payment.amount_captured - amount] },
+        payment.settlement ? { attributeExists: 'settlement' } : { attributeNotExists: 'settlement' },
+        { attributeNotExists: 'dispute' },
+      ],
+    },
+  };
+}
+
+/** Marks the payment disputed only while it is as read: unrefunded further, settled or not as it was. */
+export function paymentDisputeSet(payment: PaymentRecord, dispute: Pick<Dispute, 'id' | 'amount'>): WriteOperation {
+  return {
+    type: 'update',
+    key: paymentKeys.payment(payment.id),
+    set: { dispute: dispute.id, ...(payment.settlement ? {} : { amount_disputed: dispute.amount }) },
+    condition: {
+      all: [
+        { attributeNotExists: 'dispute' },
+        { compare: ['status', '=', 'succeeded'] },
+        { compare: ['amount_refunded', '=', payment.amount_refunded] },
+        payment.settlement ? { attributeExists: 'settlement' } : { attributeNotExists: 'settlement' },
+      ],
+    },
+  };
+}
+
+/** Settles the payment, out of the unsettled index: only while still unsettled, refunded and disputed as the batch assumed. */
+export function paymentSettle(payment: PaymentRecord, settlementId: string, at: string): WriteOperation {
+  return {
+    type: 'update',
+    key: paymentKeys.payment(payment.id),
+    set: { settlement: settlementId, settled_at: at },
+    remove: ['gsi2pk', 'gsi2sk'],
+    condition: {
+      all: [
+        { attributeNotExists: 'settlement' },
+        { compare: ['status', '=', 'succeeded'] },
+        { compare: ['amount_refunded', '=', payment.amount_refunded] },
+        payment.dispute !== null ? { compare: ['amount_disputed', '=', payment.amount_disputed ?? 0] } : { attributeNotExists: 'dispute' },
+      ],
+    },
+  };
+}
+
+export async function readPayment(store: Store, paymentId: string): Promise<PaymentRecord | undefined> {
+  const item = await store.get(paymentKeys.payment(paymentId));
+  return item ? paymentFromItem(item) : undefined;
+}
+
+/** A page of the merchant's payments, newest first. */
+export function merchantPaymentsPage(store: Store, merchantId: string, page: PageRequest): Promise<RecordPage<PaymentRecord>> {
+  return newestFirst(store, { index: 'gsi1', partition: paymentKeys.merchantPayments(merchantId) }, page, paymentFromItem);
+}
+
+const indexEntrySchema = z.object({ id: z.string() });
+
+/**
+ * Ids of the merchant's authorizations whose deadline is at or before `now` (ms), soonest first.
+ * An index can lag on DynamoDB: read each payment before acting on it.
+ */
+export async function* dueAuthorizationIds(store: Store, merchantId: string, now: number): AsyncGenerator<string> {
+  // Sort keys are `<capture_before ISO>#<id>`: everything before the next millisecond is due.
+  const partition = paymentKeys.merchantAuthorizations(merchantId);
+  for await (const item of everyItem(store, { index: 'gsi2', partition, sort: { op: '<', value: isoTime(now + 1) }, limit: 100 })) yield indexEntrySchema.parse(item).id;
+}
+
+/** A captured, unsettled payment, with the sandbox time it was captured at (from its index entry). */
+export type UnsettledPayment = PaymentRecord & { captured_at: string };
+
+const unsettledEntrySchema = z.object({ gsi2sk: z.string() });
+
+/** The merchant's oldest captured, unsettled payments captured before `before` (ms), at most `limit`. */
+export async function unsettledPaymentsBefore(store: Store, merchantId: string, before: number, limit: number): Promise<UnsettledPayment[]> {
+  const page = await store.query({ index: 'gsi2', partition: paymentKeys.merchantUnsettled(merchantId), sort: { op: '<', value: isoTime(before) }, limit });
+  return page.items.map((item) => ({ ...paymentFromItem(item), captured_at: unsettledEntrySchema.parse(item).gsi2sk.split('#')[0]! }));
+}
