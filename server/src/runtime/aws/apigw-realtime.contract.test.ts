@@ -14,7 +14,7 @@ import { runRealtimeContract, type RealtimeConnection } from '../../platform/rea
 import type { RealtimeMessage } from '../../platform/realtime.ts';
 import { dynamoLocalClientConfig } from '../../../../test/dynamodb-local.ts';
 import { ApiGatewayRealtime, ConnectionRegistry } from './apigw-realtime.ts';
-import { createTableIfMissing, DynamoStore } from './dynamo-store.ts';
+import { createTableIfMissing, DynamoStore } from '../dynamodb/dynamo-store.ts';
 
 // API Gateway's WebSocket API has no local server, so its Management API is the one mocked edge:
 // a fake gateway that keeps each connection's messages and answers PostToConnection to a

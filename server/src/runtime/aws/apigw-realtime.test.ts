@@ -7,7 +7,7 @@ import { ManualClock } from '../../kernel/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { dynamoLocalClientConfig } from '../../../../test/dynamodb-local.ts';
 import { ApiGatewayRealtime, ConnectionRegistry, connectionKey } from './apigw-realtime.ts';
-import { createTableIfMissing, DynamoStore } from './dynamo-store.ts';
+import { createTableIfMissing, DynamoStore } from '../dynamodb/dynamo-store.ts';
 
 // The API Gateway Management API is a mocked cloud edge (aws-sdk-client-mock); the connection
 // registry runs on DynamoDB Local (test/global-setup.ts) in a table of this file's own.

@@ -34,7 +34,7 @@ import { runIdentityContract } from '../../platform/identity-contract.ts';
 import { silentLogger } from '../../platform/logger.ts';
 import { dynamoLocalClientConfig } from '../../../../test/dynamodb-local.ts';
 import { createCognitoAccessTokenVerifier, createCognitoIdentity } from './cognito-identity.ts';
-import { createTableIfMissing, DynamoStore } from './dynamo-store.ts';
+import { createTableIfMissing, DynamoStore } from '../dynamodb/dynamo-store.ts';
 
 // The Cognito API is the one mocked edge here: a fake user pool (below) that answers like ours
 // does as infra/lib/identity.ts configures it. Everything else is real: the table is DynamoDB

@@ -29,7 +29,7 @@ import { defaultConfig, type Config } from '../../platform/config.ts';
 import { silentLogger } from '../../platform/logger.ts';
 import { dynamoLocalClientConfig } from '../../../../test/dynamodb-local.ts';
 import { createCognitoAccessTokenVerifier, createCognitoIdentity } from './cognito-identity.ts';
-import { createTableIfMissing, DynamoStore } from './dynamo-store.ts';
+import { createTableIfMissing, DynamoStore } from '../dynamodb/dynamo-store.ts';
 
 // The Cognito API is a mocked cloud edge (aws-sdk-client-mock). Everything else is real: the
 // store is DynamoDB Local (test/global-setup.ts), and access tokens are RS256 JWTs signed here

@@ -21,7 +21,7 @@ import { eventKey, eventRecordPut, outboxPut } from '../../platform/outbox.ts';
 import { verifySignature } from '../../webhooks/index.ts';
 import { createLocalPlatform } from '../local/platform.ts';
 import { connectionKey } from './apigw-realtime.ts';
-import { createTableIfMissing } from './dynamo-store.ts';
+import { createTableIfMissing } from '../dynamodb/dynamo-store.ts';
 import { awsEnvironment } from './functions.ts';
 import * as eventConsumer from './handlers/event-consumer.ts';
 import * as http from './handlers/http.ts';

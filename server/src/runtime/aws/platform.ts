@@ -19,7 +19,7 @@ import type { Realtime } from '../../platform/realtime.ts';
 import { isTransactionCanceled, type Item, type Store } from '../../platform/store.ts';
 import { ApiGatewayRealtime, ConnectionRegistry } from './apigw-realtime.ts';
 import { createCognitoIdentity } from './cognito-identity.ts';
-import { DynamoStore } from './dynamo-store.ts';
+import { DynamoStore } from '../dynamodb/dynamo-store.ts';
 import { EventBridgePublisher } from './eventbridge-bus.ts';
 import { awsEnvironment } from './functions.ts';
 import { createPowertoolsLogger, traceClient } from './powertools.ts';

@@ -18,7 +18,7 @@ import { contractQueues, runQueueContract, type ContractQueue } from '../../plat
 import { defaultConsumeOptions, type ConsumeOptions, type Queue } from '../../platform/queue.ts';
 import { dynamoLocalClientConfig } from '../../../../test/dynamodb-local.ts';
 import { sqsLocalClientConfig, startSqsLocal, type SqsLocal } from '../../../../test/sqs-local.ts';
-import { createTableIfMissing, DynamoStore } from './dynamo-store.ts';
+import { createTableIfMissing, DynamoStore } from '../dynamodb/dynamo-store.ts';
 import { queuedPendingPartition, SqsQueue } from './sqs-queue.ts';
 
 // Nothing is mocked. SQS is fauxqs (an SQS emulator on npm, in-memory, pure Node), started for

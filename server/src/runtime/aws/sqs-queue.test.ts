@@ -9,7 +9,7 @@ import { silentLogger } from '../../platform/logger.ts';
 import { perMessage, type ReceivedMessage } from '../../platform/queue.ts';
 import { TransactionCanceledError } from '../../platform/store.ts';
 import { dynamoLocalClientConfig } from '../../../../test/dynamodb-local.ts';
-import { createTableIfMissing, DynamoStore } from './dynamo-store.ts';
+import { createTableIfMissing, DynamoStore } from '../dynamodb/dynamo-store.ts';
 import { isQueuedMessageItem, queuedMessageKey, SqsQueue } from './sqs-queue.ts';
 
 // SQS is a mocked cloud edge (aws-sdk-client-mock): nothing here runs SQS. The table side is real:

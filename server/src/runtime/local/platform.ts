@@ -16,7 +16,7 @@ import type { Logger } from '../../platform/logger.ts';
 import type { ModuleDeps, SluiceModule } from '../../platform/module.ts';
 import { OutboxDispatcher } from '../../platform/outbox-dispatcher.ts';
 import type { Store } from '../../platform/store.ts';
-import { createTableIfMissing, DynamoStore } from '../aws/dynamo-store.ts';
+import { createTableIfMissing, DynamoStore } from '../dynamodb/dynamo-store.ts';
 import { CronScheduler } from './cron-scheduler.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { LocalRealtime } from './realtime.ts';
