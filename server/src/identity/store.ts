@@ -209,14 +209,19 @@ export async function readRateLimitCount(store: Store, key: ItemKey): Promise<nu
 
 // The local issuer's signing key
 
-/** An EC JWK as exported; other members are kept as they are. */
-const ecJwkSchema = z.looseObject({ kty: z.literal('EC'), crv: z.string(), x: z.string(), y: z.string() });
+const ecPublicJwkSchema = z.looseObject({ kty: z.literal('EC'), crv: z.string(), x: z.string(), y: z.string() });
+const ecPrivateJwkSchema = ecPublicJwkSchema.extend({ d: z.string() });
+type EcPublicJwk = z.infer<typeof ecPublicJwkSchema>;
+type EcPrivateJwk = z.infer<typeof ecPrivateJwkSchema>;
+
+/** The JWK exactly as stored (the JWKS route serves it member for member), once it is known to be an EC key. */
+const storedJwk = <T>(schema: z.ZodType<T>) => z.custom<T>((value) => schema.safeParse(value).success, { error: 'expected an EC JWK' });
 
 const signingKeyItemSchema = z.object({
   kid: z.string(),
   alg: z.string(),
-  public_jwk: ecJwkSchema,
-  private_jwk: ecJwkSchema.extend({ d: z.string() }),
+  public_jwk: storedJwk<EcPublicJwk>(ecPublicJwkSchema),
+  private_jwk: storedJwk<EcPrivateJwk>(ecPrivateJwkSchema),
   created_at: z.string(),
 });
 
