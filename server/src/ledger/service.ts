@@ -129,11 +129,12 @@ export async function createAccount(deps: LedgerDeps, input: NewAccount, opening
   }
 }
 
-export async function getAccount(deps: LedgerDeps, id: string): Promise<Account | undefined> {
+// Not async: a wrapping async function would add a promise hop to every read of the hot path.
+export function getAccount(deps: LedgerDeps, id: string): Promise<Account | undefined> {
   return readAccount(deps.store, id);
 }
 
-export async function getTransfer(deps: LedgerDeps, id: string): Promise<Transfer | undefined> {
+export function getTransfer(deps: LedgerDeps, id: string): Promise<Transfer | undefined> {
   return readTransfer(deps.store, id);
 }
 
