@@ -2,10 +2,11 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isoTime } from '../kernel/clock.ts';
 import { perMessage, type BatchHandler, type ConsumeOptions, type MessageOutcome, type Queue, type ReceivedMessage } from '../platform/queue.ts';
-import { isTransactionCanceled, type WriteOperation } from '../platform/store.ts';
-import { activeSecrets, type EndpointItem, type WebhookDeps } from './endpoints.ts';
-import { loadEvent, type DeliveryItem } from './events.ts';
-import { deliveryQueueName, deliveryTimeoutMs, keys, maxDeliveryAttempts, responseSnippetBytes, retryDelaySeconds, type DeliveryAttempt } from './model.ts';
+import { isTransactionCanceled } from '../platform/store.ts';
+import { activeSecrets, type WebhookDeps } from './endpoints.ts';
+import { loadEvent } from './events.ts';
+import { deliveryQueueName, deliveryTimeoutMs, maxDeliveryAttempts, responseSnippetBytes, retryDelaySeconds, type DeliveryAttempt } from './model.ts';
+import { deliveryAttemptRecord, readDelivery, readEndpoint, type EndpointRecord } from './store.ts';
 import { signatureHeader, signPayload } from './signature.ts';
 import { checkWebhookUrl, pinnedLookup, systemResolver, UrlRefusedError, type ResolvedAddress } from './url-guard.ts';
 
@@ -47,12 +48,12 @@ interface HttpOutcome {
 export async function handleDeliveryMessage(deps: WebhookDeps, message: ReceivedMessage): Promise<MessageOutcome> {
   const deliveryId = (message.body as { delivery_id?: unknown } | null)?.delivery_id;
   if (typeof deliveryId !== 'string') return; // not ours to retry
-  const delivery = (await deps.store.get(keys.delivery(deliveryId))) as DeliveryItem | undefined;
+  const delivery = await readDelivery(deps.store, deliveryId);
   if (!delivery || delivery.status !== 'pending') return;
   const now = deps.clock.now();
   const attemptNumber = delivery.attempt_count + 1;
   const [endpoint, event] = await Promise.all([
-    deps.store.get(keys.endpoint(delivery.endpoint_id)) as Promise<EndpointItem | undefined>,
+    readEndpoint(deps.store, delivery.endpoint_id),
     loadEvent(deps, delivery.merchant, delivery.event_id),
   ]);
 
@@ -86,20 +87,14 @@ export async function handleDeliveryMessage(deps: WebhookDeps, message: Received
     error: outcome.error,
   };
   const status = isSuccess ? 'succeeded' : isDead ? 'dead' : 'pending';
-  const update: WriteOperation = {
-    type: 'update',
-    key: keys.delivery(deliveryId),
-    set: {
-      status,
-      gsi2sk: `${status}#${deliveryId}`,
-      attempts: [...delivery.attempts, attempt],
-      attempt_count: attemptNumber,
-      next_attempt_at: status === 'pending' ? isoTime(now + delaySeconds * 1000) : null,
-    },
-    condition: { all: [{ compare: ['attempt_count', '=', delivery.attempt_count] }, { compare: ['status', '=', 'pending'] }] },
-  };
+  const recorded = deliveryAttemptRecord(delivery, {
+    status,
+    attempts: [...delivery.attempts, attempt],
+    attempt_count: attemptNumber,
+    next_attempt_at: status === 'pending' ? isoTime(now + delaySeconds * 1000) : null,
+  });
   try {
-    await deps.store.transact([update]);
+    await deps.store.transact([recorded]);
   } catch (error) {
     if (isTransactionCanceled(error)) return; // another worker recorded this attempt
     throw error;
@@ -112,7 +107,7 @@ export async function handleDeliveryMessage(deps: WebhookDeps, message: Received
 }
 
 /** Checks the URL again (DNS may have changed) and POSTs to the address it checked. */
-async function post(deps: WebhookDeps, endpoint: EndpointItem, payload: string, timestamp: number): Promise<HttpOutcome> {
+async function post(deps: WebhookDeps, endpoint: EndpointRecord, payload: string, timestamp: number): Promise<HttpOutcome> {
   let target: { url: URL; addresses: ResolvedAddress[] };
   try {
     target = await checkWebhookUrl(endpoint.url, { policy: deps.allowPrivate, resolve: deps.resolve ?? systemResolver });

@@ -4,8 +4,21 @@ import { isoTime, type Clock } from '../kernel/clock.ts';
 import { newId } from '../kernel/ids.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { TransactionalQueue } from '../platform/queue.ts';
-import { isTransactionCanceled, type Item, type Store } from '../platform/store.ts';
-import { keys, maxEndpointsPerMerchant, type CreateEndpoint, type EndpointStatus, type EndpointView, type UpdateEndpoint } from './model.ts';
+import { isTransactionCanceled, type Store } from '../platform/store.ts';
+import { maxEndpointsPerMerchant, type CreateEndpoint, type EndpointView, type UpdateEndpoint } from './model.ts';
+import {
+  endpointCountDecrement,
+  endpointCountIncrement,
+  endpointDelete,
+  endpointPut,
+  endpointSecretsRotate,
+  endpointUpdate,
+  merchantEndpoints,
+  readEndpoint,
+  type EndpointChanges,
+  type EndpointRecord,
+  type StoredSecret,
+} from './store.ts';
 import { checkWebhookUrl, systemResolver, UrlRefusedError, type CheckedUrl, type PrivateAddressPolicy, type Resolver } from './url-guard.ts';
 
 export interface WebhookDeps {
@@ -21,38 +34,12 @@ export interface WebhookDeps {
   random?: () => number;
 }
 
-/**
- * A signing secret. Stored as-is: signing needs the plaintext (an HMAC key cannot be hashed like
- * an API key), so the store file or table is as sensitive as the secrets in it. On AWS the table
- * is encrypted at rest with KMS; envelope-encrypting this attribute with a KMS data key is the
- * next step if table readers must not see secrets. Never logged (the logger redacts `secret`).
- */
-export interface StoredSecret {
-  secret: string;
-  created_at: number;
-  /** ms since the epoch; null while it is the current secret. */
-  expires_at: number | null;
-}
-
-export interface EndpointItem extends Item {
-  kind: 'webhook_endpoint';
-  id: string;
-  merchant: string;
-  url: string;
-  events: string[];
-  description: string | null;
-  status: EndpointStatus;
-  secrets: StoredSecret[];
-  secret_version: number;
-  created_at: string;
-}
-
 export function newSecret(): string {
   return `whsec_${randomBytes(32).toString('base64url')}`;
 }
 
 /** The secrets that sign at `now`, newest first: two while a rotation's grace period lasts. */
-export function activeSecrets(endpoint: EndpointItem, now: number): string[] {
+export function activeSecrets(endpoint: EndpointRecord, now: number): string[] {
   return endpoint.secrets.filter((s) => s.expires_at === null || s.expires_at > now).map((s) => s.secret);
 }
 
@@ -66,7 +53,7 @@ export async function guardUrl(deps: WebhookDeps, url: string): Promise<CheckedU
   }
 }
 
-export function endpointView(item: EndpointItem, secret?: string): EndpointView {
+export function endpointView(item: EndpointRecord, secret?: string): EndpointView {
   return {
     id: item.id,
     object: 'webhook_endpoint',
@@ -83,7 +70,7 @@ function normalizeEvents(events: readonly string[]): string[] {
   return events.includes('*') ? ['*'] : [...new Set(events)].sort();
 }
 
-export function subscribesTo(endpoint: EndpointItem, type: string): boolean {
+export function subscribesTo(endpoint: EndpointRecord, type: string): boolean {
   return endpoint.events.includes('*') || endpoint.events.includes(type);
 }
 
@@ -92,10 +79,10 @@ function notFound(id: string): AppError {
 }
 
 /** The endpoint, if it is this merchant's; 404 otherwise (another merchant's id included). */
-export async function findEndpoint(deps: WebhookDeps, merchantId: string, id: string): Promise<EndpointItem> {
-  const item = await deps.store.get(keys.endpoint(id));
-  if (!item || item.kind !== 'webhook_endpoint' || item.merchant !== merchantId) throw notFound(id);
-  return item as EndpointItem;
+export async function findEndpoint(deps: WebhookDeps, merchantId: string, id: string): Promise<EndpointRecord> {
+  const endpoint = await readEndpoint(deps.store, id);
+  if (!endpoint || endpoint.merchant !== merchantId) throw notFound(id);
+  return endpoint;
 }
 
 export async function createEndpoint(deps: WebhookDeps, merchantId: string, input: CreateEndpoint): Promise<EndpointView> {
@@ -103,10 +90,7 @@ export async function createEndpoint(deps: WebhookDeps, merchantId: string, inpu
   const now = deps.clock.now();
   const id = newId('webhookEndpoint', now);
   const secret = newSecret();
-  const item: EndpointItem = {
-    ...keys.endpoint(id),
-    gsi1pk: keys.merchantEndpoints(merchantId),
-    gsi1sk: id,
+  const endpoint: EndpointRecord = {
     kind: 'webhook_endpoint',
     id,
     merchant: merchantId,
@@ -119,15 +103,8 @@ export async function createEndpoint(deps: WebhookDeps, merchantId: string, inpu
     created_at: isoTime(now),
   };
   try {
-    await deps.store.transact([
-      {
-        type: 'update',
-        key: keys.endpointCount(merchantId),
-        add: { count: 1 },
-        condition: { any: [{ attributeNotExists: 'count' }, { compare: ['count', '<', maxEndpointsPerMerchant] }] },
-      },
-      { type: 'put', item, condition: { attributeNotExists: 'pk' } },
-    ]);
+    // The count goes first: its refusal (the merchant is at the limit) is reason 0.
+    await deps.store.transact([endpointCountIncrement(merchantId), endpointPut(endpoint)]);
   } catch (error) {
     if (isTransactionCanceled(error) && error.reasonAt(0)) {
       throw new AppError('invalid_request', `a merchant can have at most ${maxEndpointsPerMerchant} webhook endpoints`);
@@ -135,19 +112,13 @@ export async function createEndpoint(deps: WebhookDeps, merchantId: string, inpu
     throw error;
   }
   deps.logger.info('webhook endpoint created', { merchant_id: merchantId, endpoint_id: id });
-  return endpointView(item, secret);
+  return endpointView(endpoint, secret);
 }
 
 export async function listEndpoints(deps: WebhookDeps, merchantId: string, limit: number, startingAfter?: string) {
-  const page = await deps.store.query({
-    index: 'gsi1',
-    partition: keys.merchantEndpoints(merchantId),
-    ...(startingAfter ? { sort: { op: '>' as const, value: startingAfter } } : {}),
-    limit: limit + 1,
-  });
-  const items = page.items.filter((item) => item.kind === 'webhook_endpoint') as EndpointItem[];
-  const data = items.slice(0, limit).map((item) => endpointView(item));
-  return { data, next_cursor: items.length > limit ? data.at(-1)?.id : undefined };
+  const endpoints = await merchantEndpoints(deps.store, merchantId, limit + 1, startingAfter);
+  const data = endpoints.slice(0, limit).map((endpoint) => endpointView(endpoint));
+  return { data, next_cursor: endpoints.length > limit ? data.at(-1)?.id : undefined };
 }
 
 export async function getEndpoint(deps: WebhookDeps, merchantId: string, id: string): Promise<EndpointView> {
@@ -157,28 +128,25 @@ export async function getEndpoint(deps: WebhookDeps, merchantId: string, id: str
 export async function updateEndpoint(deps: WebhookDeps, merchantId: string, id: string, input: UpdateEndpoint): Promise<EndpointView> {
   const current = await findEndpoint(deps, merchantId, id);
   if (input.url !== undefined) await guardUrl(deps, input.url);
-  const set: Record<string, unknown> = {};
-  if (input.url !== undefined) set.url = input.url;
-  if (input.events !== undefined) set.events = normalizeEvents(input.events);
-  if (input.description !== undefined) set.description = input.description;
-  if (input.status !== undefined) set.status = input.status;
-  if (Object.keys(set).length === 0) return endpointView(current);
+  const changes: EndpointChanges = {};
+  if (input.url !== undefined) changes.url = input.url;
+  if (input.events !== undefined) changes.events = normalizeEvents(input.events);
+  if (input.description !== undefined) changes.description = input.description;
+  if (input.status !== undefined) changes.status = input.status;
+  if (Object.keys(changes).length === 0) return endpointView(current);
   try {
-    await deps.store.transact([{ type: 'update', key: keys.endpoint(id), set, condition: { compare: ['merchant', '=', merchantId] } }]);
+    await deps.store.transact([endpointUpdate(current, changes)]);
   } catch (error) {
     if (isTransactionCanceled(error)) throw notFound(id);
     throw error;
   }
-  return endpointView({ ...current, ...set } as EndpointItem);
+  return endpointView({ ...current, ...changes });
 }
 
 export async function deleteEndpoint(deps: WebhookDeps, merchantId: string, id: string) {
-  await findEndpoint(deps, merchantId, id);
+  const endpoint = await findEndpoint(deps, merchantId, id);
   try {
-    await deps.store.transact([
-      { type: 'delete', key: keys.endpoint(id), condition: { compare: ['merchant', '=', merchantId] } },
-      { type: 'update', key: keys.endpointCount(merchantId), add: { count: -1 } },
-    ]);
+    await deps.store.transact([endpointDelete(endpoint), endpointCountDecrement(merchantId)]);
   } catch (error) {
     if (isTransactionCanceled(error)) throw notFound(id);
     throw error;
@@ -203,12 +171,7 @@ export async function rotateSecret(deps: WebhookDeps, merchantId: string, id: st
       .filter((s) => s.expires_at > now),
   ];
   try {
-    await deps.store.transact([{
-      type: 'update',
-      key: keys.endpoint(id),
-      set: { secrets, secret_version: current.secret_version + 1 },
-      condition: { all: [{ compare: ['merchant', '=', merchantId] }, { compare: ['secret_version', '=', current.secret_version] }] },
-    }]);
+    await deps.store.transact([endpointSecretsRotate(current, secrets)]);
   } catch (error) {
     if (isTransactionCanceled(error)) throw new AppError('conflict', 'the secret was rotated concurrently; try again');
     throw error;

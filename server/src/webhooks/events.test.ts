@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ManualClock } from '../kernel/clock.ts';
 import { createEvent, type EventEnvelope } from '../kernel/events.ts';
-import { eventKey, merchantEventsPartition } from '../platform/outbox.ts';
+import { eventKey } from '../platform/outbox.ts';
 import { publicEvent } from './events.ts';
-import { keys } from './model.ts';
+import { hasFanOutMarker, legacyEventPut, readLegacyEvent, readOutboxEvent } from './store.ts';
 import { buildWebhooks, startReceiver } from './test-support.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -16,23 +16,9 @@ function merchantEvent(clock: ManualClock, type = 'payment.captured', merchant =
   return createEvent({ type, source: 'payments', subject: 'pay_1', data: { object: { id: 'pay_1', object: 'payment' } }, merchant, now: clock.now() });
 }
 
-/** How many items the store holds under partition key `pk`. */
-async function countItems(store: ReturnType<typeof buildWebhooks>['store'], pk: string): Promise<number> {
-  return (await store.query({ partition: pk })).items.length;
-}
-
 /** A merchant event as the fan-out recorded it before the outbox item became the record. */
 function legacyRecord(event: EventEnvelope) {
-  const shown = publicEvent(event);
-  return {
-    type: 'put' as const,
-    item: {
-      ...keys.legacyEvent(event.id),
-      gsi1pk: merchantEventsPartition(event.merchant!), gsi1sk: event.id,
-      gsi2pk: `MER#${event.merchant}#EVENTS#${event.type}`, gsi2sk: event.id,
-      kind: 'webhook_event', merchant: event.merchant, event: shown,
-    },
-  };
+  return legacyEventPut({ kind: 'webhook_event', merchant: event.merchant!, event: publicEvent(event) });
 }
 
 describe('merchant events', () => {
@@ -48,9 +34,9 @@ describe('merchant events', () => {
     expect((await call('GET', '/v1/events')).body.data).toEqual([publicEvent(event)]);
     expect((await call('GET', `/v1/events/${event.id}`)).body).toEqual(publicEvent(event));
     // Only the outbox item: no second copy, no fan-out marker.
-    expect(await store.get(eventKey(event.id))).toMatchObject({ kind: 'event', gsi2pk: merchantEventsPartition('mer_A') });
-    expect(await countItems(store, keys.legacyEvent(event.id).pk)).toBe(0);
-    expect(await countItems(store, keys.fanOut(event.id).pk)).toBe(0);
+    expect(await readOutboxEvent(store, event.id)).toEqual(event);
+    expect(await readLegacyEvent(store, event.id)).toBeUndefined();
+    expect(await hasFanOutMarker(store, event.id)).toBe(false);
   });
 
   it('pages a type filter through the merchant\'s events, a bounded read at a time', async () => {

@@ -4,35 +4,26 @@ import { createEvent, type EventEnvelope } from '../kernel/events.ts';
 import { idTimeBound, newId } from '../kernel/ids.ts';
 import type { EventBus } from '../platform/bus.ts';
 import { isDuplicateDelivery } from '../platform/consumer-dedupe.ts';
-import { eventKey, eventRecordPut, isOutboxItem, merchantEventsPartition } from '../platform/outbox.ts';
-import type { Item, WriteOperation } from '../platform/store.ts';
-import { findEndpoint, subscribesTo, type EndpointItem, type WebhookDeps } from './endpoints.ts';
-import { deliveryQueueName, keys, maxEndpointsPerMerchant, testEventType, type DeliveryAttempt, type DeliveryStatus, type DeliveryView, type PublicEvent } from './model.ts';
+import { eventRecordPut } from '../platform/outbox.ts';
+import type { WriteOperation } from '../platform/store.ts';
+import { findEndpoint, subscribesTo, type WebhookDeps } from './endpoints.ts';
+import { deliveryQueueName, maxEndpointsPerMerchant, testEventType, type DeliveryStatus, type DeliveryView, type PublicEvent } from './model.ts';
+import {
+  deliveryPut,
+  endpointDeliveries,
+  eventDeliveries,
+  fanOutMarkerPut,
+  merchantEndpoints,
+  merchantEventRecords,
+  readEndpointCount,
+  readLegacyEvent,
+  readOutboxEvent,
+  type DeliveryRecord,
+  type EndpointRecord,
+} from './store.ts';
 
 /** The bus subscription that fans merchant events out to their webhook endpoints. */
 export const fanOutSubscription = 'webhooks.fan-out';
-
-/** A merchant event recorded before events were listed from their outbox item (read only). */
-interface LegacyEventItem extends Item {
-  kind: 'webhook_event';
-  merchant: string;
-  event: PublicEvent;
-}
-
-export interface DeliveryItem extends Item {
-  kind: 'webhook_delivery';
-  id: string;
-  event_id: string;
-  /** Absent on deliveries recorded before it was kept. */
-  event_type?: string;
-  endpoint_id: string;
-  merchant: string;
-  status: DeliveryStatus;
-  attempts: DeliveryAttempt[];
-  attempt_count: number;
-  next_attempt_at: string | null;
-  created_at: string;
-}
 
 /**
  * The event as receivers and `GET /v1/events` see it, Stripe-like:
@@ -49,27 +40,13 @@ export function publicEvent(envelope: EventEnvelope): PublicEvent {
   };
 }
 
-/**
- * The fan-out's dedupe for one event: created with its deliveries, only if absent, so a
- * redelivered event fans out once. Written only when the event has somewhere to go.
- */
-function fanOutMarkerPut(eventId: string, now: number): WriteOperation {
-  return { type: 'put', item: { ...keys.fanOut(eventId), kind: 'webhook_fan_out', event_id: eventId, created_at: isoTime(now) }, condition: { attributeNotExists: 'pk' } };
-}
-
 /** A delivery record and its queue message: both or neither. */
-function deliveryWrites(deps: WebhookDeps, merchantId: string, event: Pick<PublicEvent, 'id' | 'type'>, endpointId: string, now: number): { id: string; operations: WriteOperation[] } {
+function deliveryWrites(deps: WebhookDeps, merchantId: string, event: Pick<PublicEvent, 'id' | 'type'>, endpointId: string, now: number): { delivery: DeliveryRecord; operations: WriteOperation[] } {
   const id = newId('delivery', now);
-  const eventId = event.id;
-  const item: DeliveryItem = {
-    ...keys.delivery(id),
-    gsi1pk: keys.eventDeliveries(eventId),
-    gsi1sk: id,
-    gsi2pk: keys.endpointDeliveries(endpointId),
-    gsi2sk: `pending#${id}`,
+  const delivery: DeliveryRecord = {
     kind: 'webhook_delivery',
     id,
-    event_id: eventId,
+    event_id: event.id,
     event_type: event.type,
     endpoint_id: endpointId,
     merchant: merchantId,
@@ -79,18 +56,13 @@ function deliveryWrites(deps: WebhookDeps, merchantId: string, event: Pick<Publi
     next_attempt_at: isoTime(now),
     created_at: isoTime(now),
   };
-  return {
-    id,
-    operations: [
-      { type: 'put', item, condition: { attributeNotExists: 'pk' } },
-      deps.queue.sendOperation(deliveryQueueName, { id, body: { delivery_id: id } }),
-    ],
-  };
+  return { delivery, operations: [deliveryPut(delivery), deps.queue.sendOperation(deliveryQueueName, { id, body: { delivery_id: id } })] };
 }
 
-async function merchantEndpoints(deps: WebhookDeps, merchantId: string): Promise<EndpointItem[]> {
-  const page = await deps.store.query({ index: 'gsi1', partition: keys.merchantEndpoints(merchantId), limit: maxEndpointsPerMerchant + 1 });
-  return page.items.filter((item): item is EndpointItem => item.kind === 'webhook_endpoint');
+/** The merchant's enabled endpoints subscribed to `type`. */
+async function targetsOf(deps: WebhookDeps, merchantId: string, type: string): Promise<EndpointRecord[]> {
+  const endpoints = await merchantEndpoints(deps.store, merchantId, maxEndpointsPerMerchant + 1);
+  return endpoints.filter((endpoint) => endpoint.status === 'enabled' && subscribesTo(endpoint, type));
 }
 
 /**
@@ -113,12 +85,12 @@ export async function fanOut(deps: WebhookDeps, envelope: EventEnvelope): Promis
   const merchantId = envelope.merchant;
   if (!merchantId) return 'duplicate';
   // Most merchants' events go nowhere: the endpoint count (kept with every create and delete) says so in one read.
-  const count = await deps.store.get(keys.endpointCount(merchantId));
-  if (typeof count?.count !== 'number' || count.count <= 0) return 'applied';
-  const targets = (await merchantEndpoints(deps, merchantId)).filter((endpoint) => endpoint.status === 'enabled' && subscribesTo(endpoint, envelope.type));
+  if ((await readEndpointCount(deps.store, merchantId)) <= 0) return 'applied';
+  const targets = await targetsOf(deps, merchantId, envelope.type);
   if (targets.length === 0) return 'applied';
   const now = deps.clock.now();
-  // The marker goes first: a redelivered event finds it and changes nothing.
+  // The marker goes first: a redelivered event finds it and changes nothing; it is written only
+  // when the event has somewhere to go.
   try {
     await deps.store.transact([fanOutMarkerPut(envelope.id, now), ...targets.flatMap((endpoint) => deliveryWrites(deps, merchantId, envelope, endpoint.id, now).operations)]);
     return 'applied';
@@ -137,10 +109,10 @@ function eventNotFound(id: string): AppError {
  * kept before events were listed from the outbox. Undefined when absent or not the merchant's.
  */
 export async function loadEvent(deps: Pick<WebhookDeps, 'store'>, merchantId: string, id: string): Promise<PublicEvent | undefined> {
-  const item = await deps.store.get(eventKey(id));
-  if (item && isOutboxItem(item) && item.event.merchant === merchantId) return publicEvent(item.event);
-  const legacy = await deps.store.get(keys.legacyEvent(id));
-  return legacy?.kind === 'webhook_event' && legacy.merchant === merchantId ? (legacy as LegacyEventItem).event : undefined;
+  const envelope = await readOutboxEvent(deps.store, id);
+  if (envelope?.merchant === merchantId) return publicEvent(envelope);
+  const legacy = await readLegacyEvent(deps.store, id);
+  return legacy?.merchant === merchantId ? legacy.event : undefined;
 }
 
 async function findEvent(deps: WebhookDeps, merchantId: string, id: string): Promise<PublicEvent> {
@@ -209,17 +181,8 @@ function idRange(range: CreatedRange): { lowest?: string; below?: string } {
 
 /** Up to `limit` of the merchant's events older than `before` (or the newest), newest first: outbox records merged with legacy ones. */
 async function readEvents(deps: WebhookDeps, merchantId: string, before: string | undefined, limit: number): Promise<PublicEvent[]> {
-  const partition = merchantEventsPartition(merchantId);
-  const range = before ? { sort: { op: '<' as const, value: before } } : {};
-  const [current, legacy] = await Promise.all([
-    deps.store.query({ index: 'gsi2', partition, direction: 'desc', ...range, limit }),
-    // Records kept before the outbox item was the record sit in gsi1 under the same name.
-    deps.store.query({ index: 'gsi1', partition, direction: 'desc', ...range, limit }),
-  ]);
-  const events = [
-    ...current.items.filter(isOutboxItem).map((item) => publicEvent(item.event)),
-    ...legacy.items.filter((item): item is LegacyEventItem => item.kind === 'webhook_event').map((item) => item.event),
-  ];
+  const { current, legacy } = await merchantEventRecords(deps.store, merchantId, before, limit);
+  const events = [...current.map(publicEvent), ...legacy];
   return events.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)).slice(0, limit);
 }
 
@@ -227,7 +190,7 @@ export async function getEvent(deps: WebhookDeps, merchantId: string, id: string
   return findEvent(deps, merchantId, id);
 }
 
-export function deliveryView(item: DeliveryItem): DeliveryView {
+export function deliveryView(item: DeliveryRecord): DeliveryView {
   return {
     id: item.id,
     object: 'webhook_delivery',
@@ -242,15 +205,13 @@ export function deliveryView(item: DeliveryItem): DeliveryView {
   };
 }
 
-function page(items: Item[], cursor: string | undefined) {
-  const data = items.filter((item): item is DeliveryItem => item.kind === 'webhook_delivery').map(deliveryView);
-  return { data, next_cursor: cursor };
+function viewsOf(page: { data: DeliveryRecord[]; next_cursor: string | undefined }) {
+  return { data: page.data.map(deliveryView), next_cursor: page.next_cursor };
 }
 
 export async function listEventDeliveries(deps: WebhookDeps, merchantId: string, eventId: string, limit: number, cursor?: string) {
   await findEvent(deps, merchantId, eventId);
-  const result = await deps.store.query({ index: 'gsi1', partition: keys.eventDeliveries(eventId), limit, ...(cursor ? { cursor } : {}) });
-  return page(result.items, result.cursor);
+  return viewsOf(await eventDeliveries(deps.store, eventId, limit, cursor));
 }
 
 /** An endpoint's deliveries, optionally of one status (`dead`: the dead-letter list). */
@@ -261,14 +222,7 @@ export async function listEndpointDeliveries(
   options: { limit: number; cursor?: string; status?: DeliveryStatus },
 ) {
   await findEndpoint(deps, merchantId, endpointId);
-  const result = await deps.store.query({
-    index: 'gsi2',
-    partition: keys.endpointDeliveries(endpointId),
-    ...(options.status ? { sort: { op: 'begins_with' as const, value: `${options.status}#` } } : {}),
-    limit: options.limit,
-    ...(options.cursor ? { cursor: options.cursor } : {}),
-  });
-  return page(result.items, result.cursor);
+  return viewsOf(await endpointDeliveries(deps.store, endpointId, options));
 }
 
 /**
@@ -279,7 +233,7 @@ export async function redeliverEvent(deps: WebhookDeps, merchantId: string, even
   const event = await findEvent(deps, merchantId, eventId);
   const targets = endpointId
     ? [await findEndpoint(deps, merchantId, endpointId)]
-    : (await merchantEndpoints(deps, merchantId)).filter((endpoint) => endpoint.status === 'enabled' && subscribesTo(endpoint, event.type));
+    : await targetsOf(deps, merchantId, event.type);
   return createDeliveries(deps, merchantId, event, targets, []);
 }
 
@@ -299,21 +253,10 @@ export async function sendTestEvent(deps: WebhookDeps, merchantId: string, endpo
   return { event: publicEvent(envelope), delivery: delivery! };
 }
 
-async function createDeliveries(deps: WebhookDeps, merchantId: string, event: Pick<PublicEvent, 'id' | 'type'>, targets: EndpointItem[], extra: WriteOperation[]): Promise<DeliveryView[]> {
+async function createDeliveries(deps: WebhookDeps, merchantId: string, event: Pick<PublicEvent, 'id' | 'type'>, targets: EndpointRecord[], extra: WriteOperation[]): Promise<DeliveryView[]> {
   if (targets.length === 0) return [];
   const now = deps.clock.now();
-  const created = targets.map((endpoint) => ({ endpoint, ...deliveryWrites(deps, merchantId, event, endpoint.id, now) }));
+  const created = targets.map((endpoint) => deliveryWrites(deps, merchantId, event, endpoint.id, now));
   await deps.store.transact([...extra, ...created.flatMap((c) => c.operations)]);
-  return created.map((c) => ({
-    id: c.id,
-    object: 'webhook_delivery' as const,
-    event: event.id,
-    event_type: event.type,
-    endpoint: c.endpoint.id,
-    status: 'pending' as const,
-    attempt_count: 0,
-    next_attempt_at: isoTime(now),
-    created_at: isoTime(now),
-    attempts: [],
-  }));
+  return created.map((c) => deliveryView(c.delivery));
 }

@@ -131,20 +131,3 @@ export const listQuerySchema = z.object({
 export function listSchema<T extends z.ZodType>(item: T) {
   return z.object({ data: z.array(item), has_more: z.boolean(), next_cursor: z.string().nullable() });
 }
-
-/**
- * Store keys. Endpoints, events and deliveries are read by id and checked against the caller's
- * merchant. Events themselves are outbox items (`platform/outbox.ts`).
- */
-export const keys = {
-  endpoint: (id: string) => ({ pk: `WHEP#${id}`, sk: 'WHEP' }),
-  merchantEndpoints: (merchantId: string) => `MER#${merchantId}#WHEPS`,
-  endpointCount: (merchantId: string) => ({ pk: `MER#${merchantId}#WHEPS`, sk: 'COUNT' }),
-  /** A merchant event's own record, written before the outbox item became the record; read only. */
-  legacyEvent: (id: string) => ({ pk: `WHEVT#${id}`, sk: 'WHEVT' }),
-  /** The fan-out's dedupe marker of one event. */
-  fanOut: (eventId: string) => ({ pk: `WHFAN#${eventId}`, sk: 'WHFAN' }),
-  delivery: (id: string) => ({ pk: `WHDEL#${id}`, sk: 'WHDEL' }),
-  eventDeliveries: (eventId: string) => `WHEVT#${eventId}#DELIVERIES`,
-  endpointDeliveries: (endpointId: string) => `WHEP#${endpointId}#DELIVERIES`,
-} as const;
