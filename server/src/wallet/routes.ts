@@ -9,8 +9,6 @@ import {
   paymentRequestStatuses,
   sendMoneySchema,
   walletTransferSchema,
-  type CreatePaymentRequest,
-  type SendMoney,
 } from './model.ts';
 import { acceptPaymentRequest, cancelPaymentRequest, createPaymentRequest, declinePaymentRequest, getPaymentRequest, listPaymentRequests } from './payment-requests.ts';
 import { getBalances, getWalletTransfer, listActivity, listWalletTransfers, sendMoney, type WalletDeps } from './service.ts';
@@ -86,7 +84,7 @@ export function walletRoutes(deps: WalletDeps) {
 
   app.openapi(routes.sendMoney, async (c) => {
     const idem = c.var.idempotency;
-    const transfer = await sendMoney(deps, c.var.principal.userId, c.req.valid('json') as SendMoney, idem && ((t) => [idem.record(201, t)]));
+    const transfer = await sendMoney(deps, c.var.principal.userId, c.req.valid('json'), idem && ((t) => [idem.record(201, t)]));
     return c.json(transfer, 201);
   });
 
@@ -99,7 +97,7 @@ export function walletRoutes(deps: WalletDeps) {
 
   app.openapi(routes.createRequest, async (c) => {
     const idem = c.var.idempotency;
-    const request = await createPaymentRequest(deps, c.var.principal.userId, c.req.valid('json') as CreatePaymentRequest, idem && ((r) => [idem.record(201, r)]));
+    const request = await createPaymentRequest(deps, c.var.principal.userId, c.req.valid('json'), idem && ((r) => [idem.record(201, r)]));
     return c.json(request, 201);
   });
 
