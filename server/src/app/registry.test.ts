@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../test/app-harness.ts';
 import { errorTypes } from '../kernel/errors.ts';
-import { keyPatternsOverlap } from '../platform/keys.ts';
+import { keyMatchesPattern, keyPatternsOverlap } from '../platform/keys.ts';
 import { defineModule, type SluiceModule } from '../platform/module.ts';
 import { modules } from './modules.ts';
 import { authResolver, catalogOf, checkModules, ownedPaths } from './registry.ts';
@@ -17,7 +17,7 @@ describe('the module registry', () => {
     expect(() => checkModules([...modules, extra({ keys: ['PAY#*'] })])).toThrow(/key pattern "PAY#\*" of extra overlaps/);
     expect(() => checkModules([...modules, extra({ keys: ['OUTBOX#PENDING'] })])).toThrow(/of platform/);
     expect(() => checkModules([extra({ keys: ['MER#*#THINGS'] }), extra({ name: 'other', keys: ['MER#mer_1#THINGS'] })])).toThrow(/overlaps/);
-    expect(() => checkModules([extra({ keys: ['MER#*#THINGS'] }), extra({ name: 'other', keys: ['MER#*#OTHERS', 'MER#*'] })])).not.toThrow();
+    expect(() => checkModules([extra({ keys: ['MER#*#THINGS'] }), extra({ name: 'other', keys: ['MER#*#OTHERS', 'MER#*', 'MER#THINGS#*'] })])).not.toThrow();
   });
 
   it('claims a key pattern for every module that writes items', () => {
@@ -30,7 +30,23 @@ describe('the module registry', () => {
     expect(keyPatternsOverlap('MER#*#EVENTS', 'MER#mer_1#EVENTS')).toBe(true);
     expect(keyPatternsOverlap('MER#*#EVENTS', 'MER#*#PAYMENTS')).toBe(false);
     expect(keyPatternsOverlap('MER#*', 'MER#*#PAYMENTS')).toBe(false);
-    expect(keyPatternsOverlap('*', 'USERS')).toBe(true);
+    expect(keyPatternsOverlap('MER#*#EVENTS', 'MER#PAYS#*')).toBe(false);
+    expect(keyPatternsOverlap('*', 'USERS')).toBe(false);
+    expect(keyPatternsOverlap('*', 'ann@example.com')).toBe(true);
+    expect(keyPatternsOverlap('IDEM#*#**', 'IDEM#key:key_1#order#7')).toBe(true);
+    expect(keyPatternsOverlap('IDEM#*#**', 'IDEM#*')).toBe(false);
+    expect(keyPatternsOverlap('LEDGER#CURRENCY#{CODE}', 'LEDGER#CURRENCY#USD')).toBe(true);
+    expect(keyPatternsOverlap('LEDGER#CURRENCY#{CODE}', 'LEDGER#CURRENCY#*')).toBe(false);
+  });
+
+  it('matches real keys to patterns: ids and emails fill a *, currency codes a {CODE}, layout words only themselves', () => {
+    expect(keyMatchesPattern('MER#mer_01J#EVENTS', 'MER#*#EVENTS')).toBe(true);
+    expect(keyMatchesPattern('MER#ALL', 'MER#*')).toBe(false);
+    expect(keyMatchesPattern('MER#ALL', 'MER#ALL')).toBe(true);
+    expect(keyMatchesPattern('LEDGER#CURRENCY#COIN', 'LEDGER#CURRENCY#{CODE}')).toBe(true);
+    expect(keyMatchesPattern('LEDGER#CURRENCY#usd', 'LEDGER#CURRENCY#{CODE}')).toBe(false);
+    expect(keyMatchesPattern('IDEM#user:usr_1#a#b', 'IDEM#*#**')).toBe(true);
+    expect(keyMatchesPattern('PAY#pay_1#X', 'PAY#*')).toBe(false);
   });
 
   it('refuses a second claim on a name: module, subscription, job, queue, event type, path', () => {

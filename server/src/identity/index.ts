@@ -1,3 +1,4 @@
+import { identityKeyPatterns } from './store.ts';
 import { defineModule } from '../platform/module.ts';
 import { identityAdminRoutes } from './admin-routes.ts';
 import { identityRoutes } from './routes.ts';
@@ -44,4 +45,5 @@ export const identityModule = defineModule({
     routes: (deps) => identityRoutes(deps.identity).route('/', identityAdminRoutes(deps.identity)),
   },
   events: ['user.signed_up'],
+  keys: identityKeyPatterns,
 });

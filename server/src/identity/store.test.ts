@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keyPatternsOverlap } from '../platform/keys.ts';
+import { keyMatchesPattern, keyPatternsOverlap } from '../platform/keys.ts';
 import type { WriteOperation } from '../platform/store.ts';
 import type { User } from './model.ts';
 import {
@@ -30,7 +30,7 @@ describe('identity store', () => {
       refreshTokenPut(token), refreshTokenSpend('h', user.created_at), sessionRevocation('ses_a', user.created_at), rateLimitCount(rateLimitCounterKey('login:x', 0), 5, 1),
     ];
     const keys = operations.flatMap((o) => (o.type === 'put' ? [o.item.pk, o.item.gsi1pk] : [o.key.pk])).filter((key) => typeof key === 'string');
-    for (const key of keys) expect(identityKeyPatterns.filter((pattern) => keyPatternsOverlap(pattern, key)), key).toHaveLength(1);
+    for (const key of keys) expect(identityKeyPatterns.filter((pattern) => keyMatchesPattern(key, pattern)), key).toHaveLength(1);
   });
 
   it('reads back the user it writes, never the password hash', () => {

@@ -1,3 +1,4 @@
+import { ledgerKeyPatterns } from './store.ts';
 import { defineModule } from '../platform/module.ts';
 import { expirePendingTransfers } from './history.ts';
 import { ledgerAdminRoutes } from './routes.ts';
@@ -20,4 +21,5 @@ export const ledgerModule = defineModule({
     description: 'Expires ledger holds whose timeout has passed',
     run: (deps) => expirePendingTransfers(deps),
   }],
+  keys: ledgerKeyPatterns,
 });

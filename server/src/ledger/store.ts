@@ -32,7 +32,7 @@ const ledgerKeys = {
 } as const;
 
 /** Every partition key and index partition the ledger writes (`*` is one id). */
-export const ledgerKeyPatterns = ['ACC#*', 'TR#*', 'LEDGER#CURRENCY#*', 'LEDGER#CURRENCIES', 'LEDGER#PENDING'] as const satisfies readonly KeyPattern[];
+export const ledgerKeyPatterns = ['ACC#*', 'TR#*', 'LEDGER#CURRENCY#{CODE}', 'LEDGER#CURRENCIES', 'LEDGER#PENDING'] as const satisfies readonly KeyPattern[];
 
 const currencySchema = z.custom<Currency>((value) => typeof value === 'string' && isCurrency(value), { error: 'expected a supported currency code' });
 const totalSchema = z.number().int();

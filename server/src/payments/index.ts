@@ -1,3 +1,4 @@
+import { paymentsKeyPatterns } from './store/keys.ts';
 import { defineModule } from '../platform/module.ts';
 import { disputeRoutes } from './dispute-routes.ts';
 import { paymentEventTypes } from './events.ts';
@@ -74,6 +75,7 @@ export const paymentsModule = defineModule({
   }],
   events: paymentEventTypes,
   webhookEvents: paymentEventTypes,
+  keys: paymentsKeyPatterns,
 });
 
 /** What the settlement state machine returns. */

@@ -1,39 +1,87 @@
 /**
  * The registry of key patterns: every partition key (an item's `pk`, or an index partition such
- * as `gsi1pk`) a module writes, as `#`-separated segments where `*` stands for one id. A module
- * claims its patterns in its definition (`keys`); `app/` checks that no key can match two claims,
- * so two modules can never write into each other's items or index partitions.
+ * as `gsi1pk`) a module writes, as `#`-separated segments. A literal segment is a layout word,
+ * always spelled in upper case (`PAY`, `EVENTS`); `*` stands for one value the code fills in (an
+ * id, an email, a queue name), which is never a bare upper-case word; `{CODE}` for a currency code
+ * (ISO 4217, or `COIN`); a last `**` for one or more segments (a client's idempotency key
+ * may itself hold `#`). A module claims its
+ * patterns in its definition (`keys`); `app/` checks that no key can match two claims, so two
+ * modules can never write into each other's items or index partitions.
  *
- * @example const paymentKeys = ['PAY#*', 'MER#*#PAYMENTS'] as const satisfies readonly KeyPattern[];
+ * @example const paymentKeys = ['PAY#*', 'MER#PAYS#*'] as const satisfies readonly KeyPattern[];
  */
 export type KeyPattern = string;
 
-/** The partitions the platform itself writes (outbox, queues, idempotency, rate limits, health). */
+/** The partitions the platform itself writes (outbox, queues, idempotency, consumer dedupe, realtime, demo seed). */
 export const platformKeyPatterns = [
   'EVT#*',
   'OUTBOX#PENDING',
-  'QUEUED#PENDING',
-  'MSG#*',
-  'QUEUE#*',
+  'OUTBOX#FAILED',
+  'MER#*#EVENTS',
+  'DEDUPE#*#*',
+  'IDEM#*#**',
+  'PAYMENTS#CONFIG',
+  'QUEUE#*#*',
   'QUEUE#*#READY',
   'QUEUE#*#DEAD',
-  'IDEM#*',
-  'DEDUPE#*#*',
-  'RATE#*',
-  'HEALTH',
-  'PAYMENTS#CONFIG',
+  'QUEUED#*#*',
+  'QUEUED#PENDING',
   'WSCONN#*',
-  'USERCONN#*',
+  'WSUSER#*',
+  'SEED#DEMO',
+  'MAILBOX#*',
 ] as const satisfies readonly KeyPattern[];
 
+const layoutWord = /^[A-Z][A-Z_]*$/;
+const code = /^[A-Z]{3,4}$/;
+
 /**
- * True when some key matches both patterns: the same number of segments, and in each place the
- * same text or a `*` on either side.
+ * True when some key matches both patterns: segment by segment, the same word, or a `*` against
+ * anything but a layout word (or another `*`); a `**` takes the rest.
  *
  * @example keyPatternsOverlap('MER#*#EVENTS', 'MER#mer_1#EVENTS') // true
+ * @example keyPatternsOverlap('MER#*#EVENTS', 'MER#PAYS#*') // false: PAYS is a layout word, never an id
  */
 export function keyPatternsOverlap(a: KeyPattern, b: KeyPattern): boolean {
   const left = a.split('#');
   const right = b.split('#');
-  return left.length === right.length && left.every((segment, i) => segment === '*' || right[i] === '*' || segment === right[i]);
+  for (let i = 0; i < Math.max(left.length, right.length); i++) {
+    const x = left[i];
+    const y = right[i];
+    if (x === '**' || y === '**') return x !== undefined && y !== undefined;
+    if (x === undefined || y === undefined) return false;
+    if (!segmentsOverlap(x, y)) return false;
+  }
+  return true;
+}
+
+function segmentsOverlap(x: string, y: string): boolean {
+  if (x === y) return true;
+  if (x === '*' || y === '*') return x !== '{CODE}' && y !== '{CODE}' && !layoutWord.test(x === '*' ? y : x);
+  if (x === '{CODE}') return code.test(y);
+  if (y === '{CODE}') return code.test(x);
+  return false;
+}
+
+/** Whether one segment of a real key fills one segment of a pattern. */
+function segmentMatches(segment: string, part: string): boolean {
+  if (part === '*') return segment !== '' && !layoutWord.test(segment);
+  if (part === '{CODE}') return code.test(segment);
+  return segment === part;
+}
+
+/**
+ * True when the key (a real `pk` or index partition, not a pattern) matches the pattern, by the
+ * rules above.
+ *
+ * @example keyMatchesPattern('LEDGER#CURRENCY#USD', 'LEDGER#CURRENCY#*') // true
+ */
+export function keyMatchesPattern(key: string, pattern: KeyPattern): boolean {
+  const segments = key.split('#');
+  const parts = pattern.split('#');
+  for (let i = 0; i < parts.length; i++) {
+    if (parts[i] === '**') return segments.length > i;
+    if (segments[i] === undefined || !segmentMatches(segments[i]!, parts[i]!)) return false;
+  }
+  return segments.length === parts.length;
 }

@@ -1,3 +1,4 @@
+import { walletKeyPatterns } from './store.ts';
 import { defineModule, type ModuleDeps } from '../platform/module.ts';
 import { walletEventTypes } from './events.ts';
 import { walletRoutes } from './routes.ts';
@@ -28,6 +29,7 @@ export const walletModule = defineModule({
     },
   }],
   events: walletEventTypes,
+  keys: walletKeyPatterns,
 });
 
 function walletDepsOf(deps: ModuleDeps): WalletDeps {

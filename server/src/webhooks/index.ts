@@ -1,3 +1,4 @@
+import { webhooksKeyPatterns } from './store.ts';
 import { defineModule, type ModuleDeps } from '../platform/module.ts';
 import { deliveryConsumeOptions, deliveryHandler } from './delivery.ts';
 import type { WebhookDeps } from './endpoints.ts';
@@ -47,6 +48,7 @@ export const webhooksModule = defineModule({
     aws: { visibilityTimeoutSeconds: 360, maxReceiveCount: 18, batchSize: 10 },
   }],
   events: [testEventType],
+  keys: webhooksKeyPatterns,
 });
 
 /** What the webhook services need, from the module ports (tests lay a resolver and jitter over them). */

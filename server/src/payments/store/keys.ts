@@ -43,12 +43,10 @@ export const paymentKeys = {
   merchantOpenDisputes: (merchantId: string) => `MER#DPOPEN#${merchantId}`,
 } as const;
 
-/**
- * Every partition key and index partition the payments module writes (`*` is one id). `MER#*`
- * covers the merchant's own partition and gsi2's `MER#ALL` alike: listed apart they would overlap.
- */
+/** Every partition key and index partition the payments module writes (`*` is one id; `MER#ALL` is gsi2's every-merchant index). */
 export const paymentsKeyPatterns = [
   'MER#*',
+  'MER#ALL',
   'MER#OWNER#*',
   'APIKEY#*',
   'MER#KEYS#*',
