@@ -1,4 +1,4 @@
-import { createApp } from '../server/src/http/app.ts';
+import { createApp } from '../server/src/app/create-app.ts';
 import { createLocalIdentity } from '../server/src/identity/index.ts';
 import { ManualClock } from '../server/src/kernel/clock.ts';
 import { defaultConfig, type Config } from '../server/src/platform/config.ts';

@@ -2,7 +2,7 @@ import { identityKeyPatterns } from './store.ts';
 import { defineModule } from '../platform/module.ts';
 import { identityAdminRoutes } from './admin-routes.ts';
 import { identityRoutes } from './routes.ts';
-export { createLocalIdentity, emailKey, newUser, normalizeEmail, signUpEmailIndex, signUpWrites, toUser, userKey, usersPartition, type Identity, type LocalIdentityDeps } from './service.ts';
+export { createLocalIdentity, emailKey, newUser, normalizeEmail, signUpEmailIndex, signUpWrites, userKey, type Identity, type LocalIdentityDeps } from './service.ts';
 export { identityRoutes } from './routes.ts';
 export { consumeRateLimit, MemoryRateLimiter, retryAfterSeconds, storeRateLimiter, type RateLimiter, type RateLimitInput, type RateLimitResult } from './rate-limit.ts';
 export {
@@ -47,3 +47,6 @@ export const identityModule = defineModule({
   events: ['user.signed_up'],
   keys: identityKeyPatterns,
 });
+
+/** For identity adapters outside this folder (Cognito) that keep profiles in the same items. */
+export { queryUsers, readUser, readUserIdByEmail } from './store.ts';

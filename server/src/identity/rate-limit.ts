@@ -1,24 +1,8 @@
+import type { RateLimiter, RateLimitInput, RateLimitResult } from '../platform/rate-limiter.ts';
 import { isTransactionCanceled, type Store } from '../platform/store.ts';
 import { rateLimitCount, rateLimitCounterKey, readRateLimitCount } from './store.ts';
 
-export interface RateLimitInput {
-  /** What is limited, namespaced by the caller: `login:email:ann@example.com`, `api-key:key_…`. */
-  key: string;
-  /** Requests allowed per window. */
-  limit: number;
-  windowSeconds: number;
-  /** Milliseconds since the Unix epoch (from the injected clock). */
-  now: number;
-}
-
-export interface RateLimitResult {
-  allowed: boolean;
-  limit: number;
-  /** Requests left in the current window after this one. */
-  remaining: number;
-  /** When the current window ends (ms since the epoch): the basis of `Retry-After` and `RateLimit-Reset`. */
-  resetAt: number;
-}
+export type { RateLimiter, RateLimitInput, RateLimitResult };
 
 /**
  * Counts one request against `key` in a fixed window and says whether it is allowed.
@@ -47,15 +31,6 @@ export async function consumeRateLimit(store: Store, input: RateLimitInput): Pro
   }
   const count = (await readRateLimitCount(store, key)) ?? input.limit;
   return { allowed: true, limit: input.limit, remaining: Math.max(0, input.limit - count), resetAt };
-}
-
-/**
- * The rate limiter the HTTP layer counts merchant API requests with. `storeRateLimiter` keeps the
- * counters in the Store, shared by every process (every Lambda on AWS); `MemoryRateLimiter` keeps
- * them in memory, exact for the local runtime's one process and without a store write per request.
- */
-export interface RateLimiter {
-  consume(input: RateLimitInput): Promise<RateLimitResult>;
 }
 
 /**

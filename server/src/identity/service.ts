@@ -18,7 +18,7 @@ import type { Identity } from '../platform/identity.ts';
 
 export type { Identity };
 // The AWS identity adapter reads and writes the same profile and email items through these.
-export { emailKey, userFromItem as toUser, userKey, usersPartition } from './store.ts';
+export { emailKey, userKey } from './store.ts';
 
 export interface LocalIdentityDeps {
   store: Store;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keyMatchesPattern, keyPatternsOverlap } from '../platform/keys.ts';
+import { keyMatchesPattern, keyPatternsOverlap, partitionsWritten } from '../platform/keys.ts';
 import type { WriteOperation } from '../platform/store.ts';
 import type { Account, Transfer } from './model.ts';
 import { accountFromItem, accountOpeningPuts, accountUpdate, historyEntryFromItem, historyPuts, holdResolutionUpdate, ledgerKeyPatterns, transferFromItem, transferPut } from './store.ts';
@@ -15,10 +15,6 @@ const hold: Transfer = {
 const post: Transfer = { ...hold, id: 'tr_post', kind: 'post_pending', pending_id: hold.id, pending_status: undefined, timeout_at: undefined };
 
 const itemOf = (operation: WriteOperation) => (operation.type === 'put' ? operation.item : { pk: '', sk: '' });
-/** Every partition an operation writes: its item's, and the index partitions a put places it in. */
-const partitionsOf = (operation: WriteOperation) =>
-  operation.type === 'put' ? [operation.item.pk, operation.item.gsi1pk, operation.item.gsi2pk].filter((key) => typeof key === 'string') : [operation.key.pk];
-
 describe('ledger store', () => {
   it('claims key patterns that never overlap one another', () => {
     for (const [i, a] of ledgerKeyPatterns.entries()) for (const b of ledgerKeyPatterns.slice(i + 1)) expect(keyPatternsOverlap(a, b), `${a} ~ ${b}`).toBe(false);
@@ -27,7 +23,7 @@ describe('ledger store', () => {
   it('writes only partitions its patterns claim, each claimed once', () => {
     const delta = { currency: 'USD' as const, debits_pending: 0, debits_posted: 5, credits_pending: 0, credits_posted: 0 };
     const operations = [...accountOpeningPuts(account), transferPut(hold), ...historyPuts(hold), accountUpdate(account.id, delta), holdResolutionUpdate(hold, post, 0)];
-    for (const key of operations.flatMap(partitionsOf)) expect(ledgerKeyPatterns.filter((pattern) => keyMatchesPattern(key, pattern)), key).toHaveLength(1);
+    for (const key of operations.flatMap(partitionsWritten)) expect(ledgerKeyPatterns.filter((pattern) => keyMatchesPattern(key, pattern)), key).toHaveLength(1);
   });
 
   it('reads back what it writes', () => {

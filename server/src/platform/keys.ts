@@ -1,3 +1,5 @@
+import type { WriteOperation } from './store.ts';
+
 /**
  * The registry of key patterns: every partition key (an item's `pk`, or an index partition such
  * as `gsi1pk`) a module writes, as `#`-separated segments. A literal segment is a layout word,
@@ -84,4 +86,18 @@ export function keyMatchesPattern(key: string, pattern: KeyPattern): boolean {
     if (segments[i] === undefined || !segmentMatches(segments[i]!, parts[i]!)) return false;
   }
   return segments.length === parts.length;
+}
+
+/**
+ * The partitions a write puts an item in: its `pk`, and the index partitions (`gsi1pk`,
+ * `gsi2pk`) it sets. What a module's store tests check against its key patterns.
+ *
+ * @example partitionsWritten({ type: 'put', item: { pk: 'PAY#pay_1', sk: 'PAY', gsi1pk: 'MER#PAYS#mer_1' } }) // ['PAY#pay_1', 'MER#PAYS#mer_1']
+ */
+export function partitionsWritten(operation: WriteOperation): string[] {
+  const attributes: Record<string, unknown> = operation.type === 'put' ? operation.item : operation.type === 'update' ? { ...operation.key, ...operation.set } : { ...operation.key };
+  return ['pk', 'gsi1pk', 'gsi2pk'].flatMap((name) => {
+    const value = attributes[name];
+    return typeof value === 'string' ? [value] : [];
+  });
 }

@@ -61,6 +61,29 @@ export function isPendingOutboxItem(item: Item): item is Item & { kind: 'event';
   return isOutboxItem(item) && item.gsi1pk === outboxPendingPartition;
 }
 
+/** An event's record, whoever's it is; undefined when there is none. */
+export async function readEvent(store: Pick<Store, 'get'>, eventId: string): Promise<EventEnvelope | undefined> {
+  const item = await store.get(eventKey(eventId));
+  return item && isOutboxItem(item) ? item.event : undefined;
+}
+
+/**
+ * Up to `limit` of one merchant's events, newest first, older than the event id `before` when
+ * given: what `GET /v1/events` pages through.
+ *
+ * @example const events = await merchantEvents(store, 'mer_…', { limit: 20 });
+ */
+export async function merchantEvents(store: Pick<Store, 'query'>, merchantId: string, options: { before?: string; limit: number }): Promise<EventEnvelope[]> {
+  const page = await store.query({
+    index: 'gsi2',
+    partition: merchantEventsPartition(merchantId),
+    direction: 'desc',
+    ...(options.before ? { sort: { op: '<' as const, value: options.before } } : {}),
+    limit: options.limit,
+  });
+  return page.items.filter(isOutboxItem).map((item) => item.event);
+}
+
 /** How far the outbox is behind: its oldest event not yet handed to the bus. */
 export interface OutboxBacklog {
   /** When that event was created; null when nothing is waiting. */

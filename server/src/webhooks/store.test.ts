@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keyMatchesPattern, keyPatternsOverlap } from '../platform/keys.ts';
+import { keyMatchesPattern, keyPatternsOverlap, partitionsWritten } from '../platform/keys.ts';
 import type { WriteOperation } from '../platform/store.ts';
 import {
   deliveryAttemptRecord,
@@ -37,19 +37,10 @@ function everyWrite(): WriteOperation[] {
   ];
 }
 
-/** The partition keys and index partitions a write puts an item in. */
-function partitionsOf(operation: WriteOperation): string[] {
-  const attributes: Record<string, unknown> = operation.type === 'put' ? operation.item : operation.type === 'update' ? { ...operation.key, ...operation.set } : { ...operation.key };
-  return ['pk', 'gsi1pk', 'gsi2pk'].flatMap((name) => {
-    const value = attributes[name];
-    return typeof value === 'string' ? [value] : [];
-  });
-}
-
 describe('webhooks store', () => {
   it('claims every partition it writes, with patterns that do not overlap one another', () => {
     // The legacy record's gsi1 partition is the outbox's merchant-events partition: the platform's.
-    const own = everyWrite().flatMap(partitionsOf).filter((partition) => partition !== 'MER#mer_1#EVENTS');
+    const own = everyWrite().flatMap(partitionsWritten).filter((partition) => partition !== 'MER#mer_1#EVENTS');
     for (const partition of own) expect(webhooksKeyPatterns.filter((pattern) => keyMatchesPattern(partition, pattern)), partition).toHaveLength(1);
     for (const [i, pattern] of webhooksKeyPatterns.entries()) {
       expect(webhooksKeyPatterns.slice(i + 1).filter((other) => keyPatternsOverlap(pattern, other)), pattern).toEqual([]);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isoTime } from '../kernel/clock.ts';
 import type { EventEnvelope } from '../kernel/events.ts';
 import type { KeyPattern } from '../platform/keys.ts';
-import { eventKey, isOutboxItem, merchantEventsPartition } from '../platform/outbox.ts';
+import { merchantEvents, merchantEventsPartition, readEvent } from '../platform/outbox.ts';
 import type { Item, Query, Store, WriteOperation } from '../platform/store.ts';
 import { deliveryAttemptSchema, deliveryStatuses, endpointStatuses, eventSchema, maxEndpointsPerMerchant, type DeliveryStatus, type PublicEvent } from './model.ts';
 
@@ -271,9 +271,8 @@ export async function readLegacyEvent(store: Store, id: string): Promise<LegacyE
 }
 
 /** The event's outbox record (`platform/outbox.ts`), whoever's it is. */
-export async function readOutboxEvent(store: Store, id: string): Promise<EventEnvelope | undefined> {
-  const item = await store.get(eventKey(id));
-  return item && isOutboxItem(item) ? item.event : undefined;
+export function readOutboxEvent(store: Store, id: string): Promise<EventEnvelope | undefined> {
+  return readEvent(store, id);
 }
 
 /**
@@ -282,14 +281,10 @@ export async function readOutboxEvent(store: Store, id: string): Promise<EventEn
  * legacy records, in gsi1 under the same name.
  */
 export async function merchantEventRecords(store: Store, merchantId: string, before: string | undefined, limit: number): Promise<{ current: EventEnvelope[]; legacy: PublicEvent[] }> {
-  const partition = merchantEventsPartition(merchantId);
   const range = before ? { sort: { op: '<' as const, value: before } } : {};
   const [current, legacy] = await Promise.all([
-    store.query({ index: 'gsi2', partition, direction: 'desc', ...range, limit }),
-    store.query({ index: 'gsi1', partition, direction: 'desc', ...range, limit }),
+    merchantEvents(store, merchantId, { ...(before ? { before } : {}), limit }),
+    store.query({ index: 'gsi1', partition: merchantEventsPartition(merchantId), direction: 'desc', ...range, limit }),
   ]);
-  return {
-    current: current.items.filter(isOutboxItem).map((item) => item.event),
-    legacy: legacy.items.filter((item) => item.kind === 'webhook_event').map((item) => legacyEventFromItem(item).event),
-  };
+  return { current, legacy: legacy.items.filter((item) => item.kind === 'webhook_event').map((item) => legacyEventFromItem(item).event) };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keyMatchesPattern, keyPatternsOverlap } from '../../platform/keys.ts';
+import { keyMatchesPattern, keyPatternsOverlap, partitionsWritten } from '../../platform/keys.ts';
 import type { WriteOperation } from '../../platform/store.ts';
 import { apiKeyPut } from './api-keys.ts';
 import { disputeFromItem, disputePut, type DisputeRecord } from './disputes.ts';
@@ -36,18 +36,9 @@ function everyWrite(): WriteOperation[] {
   ];
 }
 
-/** The partition keys and index partitions a write puts an item in. */
-function partitionsOf(operation: WriteOperation): string[] {
-  const attributes: Record<string, unknown> = operation.type === 'put' ? operation.item : operation.type === 'update' ? { ...operation.key, ...operation.set } : { ...operation.key };
-  return ['pk', 'gsi1pk', 'gsi2pk'].flatMap((name) => {
-    const value = attributes[name];
-    return typeof value === 'string' ? [value] : [];
-  });
-}
-
 describe('payments store', () => {
   it('claims every partition it writes, with patterns that do not overlap one another', () => {
-    for (const partition of everyWrite().flatMap(partitionsOf)) {
+    for (const partition of everyWrite().flatMap(partitionsWritten)) {
       expect(paymentsKeyPatterns.filter((pattern) => keyMatchesPattern(partition, pattern)), partition).toHaveLength(1);
     }
     for (const [i, pattern] of paymentsKeyPatterns.entries()) {

@@ -20,20 +20,19 @@ import { AppError, isAppError } from '../../kernel/errors.ts';
 import { newId } from '../../kernel/ids.ts';
 import type { Config } from '../../platform/config.ts';
 import type { Logger } from '../../platform/logger.ts';
-import { isTransactionCanceled, type Item, type Store } from '../../platform/store.ts';
+import { isTransactionCanceled, type Store } from '../../platform/store.ts';
 import {
   consumeRateLimit,
-  emailKey,
   groups as knownGroups,
   normalizeEmail,
   newUser,
+  queryUsers,
+  readUser,
+  readUserIdByEmail,
   retryAfterSeconds,
   signUpEmailIndex,
   signUpWrites,
-  toUser,
   unknownClientIp,
-  userKey,
-  usersPartition,
   type AuthResponse,
   type Identity,
   type Jwks,
@@ -151,10 +150,10 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
     // Straight from Cognito over TLS: decoding is enough to read whom it was issued to.
     const claim = decodeJwt(result.AccessToken).username;
     const username = typeof claim === 'string' ? claim : '';
-    const item = username !== '' ? await store.get(userKey(username)) : undefined;
+    const user = username !== '' ? await readUser(store, username) : undefined;
     return {
       username,
-      user: item ? toUser(item) : undefined,
+      user,
       tokens: { access: result.AccessToken, refresh: result.RefreshToken, expiresIn: result.ExpiresIn ?? config.accessTokenTtlSeconds },
     };
   }
@@ -188,7 +187,7 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
       const id = newId('user', now);
       const user = newUser(input, id, now, adminEmails);
       const email = user.email;
-      if (await store.get(emailKey(email))) throw emailTaken();
+      if ((await readUserIdByEmail(store, email)) !== undefined) throw emailTaken();
       try {
         await client.send(
           new SignUpCommand({
@@ -280,9 +279,9 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
       if (typeof userId !== 'string' || userId === '') throw new AppError('invalid_token', 'the access token names no user');
       let profile = profiles.get(userId);
       if (!profile) {
-        const item = await store.get(userKey(userId));
-        if (!item) throw new AppError('invalid_token', 'the access token names an unknown user');
-        profile = { email: String(item.email) };
+        const user = await readUser(store, userId);
+        if (!user) throw new AppError('invalid_token', 'the access token names an unknown user');
+        profile = { email: user.email };
         if (profiles.size >= profileCacheSize) profiles.delete(profiles.keys().next().value!);
         profiles.set(userId, profile);
       }
@@ -291,16 +290,11 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
       return { kind: 'user', userId, email: profile.email, groups: isAdmin ? [knownGroups.admin] : [] } satisfies Principal;
     },
 
-    async getUser(userId) {
-      const item = await store.get(userKey(userId));
-      return item ? toUser(item) : undefined;
-    },
+    getUser: (userId) => readUser(store, userId),
 
     async findUserByEmail(email) {
-      const pointer = await store.get(emailKey(normalizeEmail(email)));
-      if (!pointer || typeof pointer.user_id !== 'string') return undefined;
-      const item = await store.get(userKey(pointer.user_id));
-      return item ? toUser(item) : undefined;
+      const userId = await readUserIdByEmail(store, normalizeEmail(email));
+      return userId === undefined ? undefined : readUser(store, userId);
     },
 
     async jwks() {
@@ -321,8 +315,8 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
     },
 
     async listUsers({ limit, cursor }) {
-      const page = await store.query({ index: 'gsi1', partition: usersPartition, direction: 'desc', limit, ...(cursor ? { cursor } : {}) });
-      return { users: page.items.map((item: Item) => toUser(item)), next_cursor: page.cursor };
+      const page = await queryUsers(store, { limit, ...(cursor ? { cursor } : {}) });
+      return { users: page.users, next_cursor: page.cursor };
     },
   };
 }
