@@ -13,7 +13,8 @@ module.exports = {
     {
       name: 'no-cycle-across-folders',
       severity: 'error',
-      comment: 'Two folders of server/src import each other (through any chain): one of them is in the wrong layer.',
+      comment:
+        'Two folders of server/src import each other (through any chain): one of them is in the wrong layer.',
       from: { path: '^server/src/([^/]+)/' },
       to: { circular: true, viaSomeNot: '^server/src/$1/' },
     },
@@ -56,7 +57,10 @@ module.exports = {
       severity: 'error',
       comment: 'Another module is reached through its index.ts only.',
       from: { path: `^server/src/${products}/`, pathNot: notTest },
-      to: { path: `^server/src/${products}/`, pathNot: ['^server/src/$1/', `^server/src/${products}/index\\.ts$`] },
+      to: {
+        path: `^server/src/${products}/`,
+        pathNot: ['^server/src/$1/', `^server/src/${products}/index\\.ts$`],
+      },
     },
     {
       name: 'app-imports-no-runtime',
@@ -67,7 +71,8 @@ module.exports = {
     {
       name: 'local-runtime-imports-no-aws',
       severity: 'error',
-      comment: 'The local runtime runs without the AWS runtime; shared adapters (DynamoDB) live in runtime/dynamodb.',
+      comment:
+        'The local runtime runs without the AWS runtime; shared adapters (DynamoDB) live in runtime/dynamodb.',
       from: { path: '^server/src/runtime/local/' },
       to: { path: '^server/src/runtime/aws/' },
     },

@@ -22,8 +22,12 @@ const app = new Hono()
   .post('/durable', async (c) => {
     const body = await c.req.json<Record<string, unknown>>();
     const id = `row_${++written}`;
-    await store.transact([{ type: 'put', item: { pk: `ROW#${id}`, sk: 'ROW', ...body }, condition: { attributeNotExists: 'pk' } }]);
+    await store.transact([
+      { type: 'put', item: { pk: `ROW#${id}`, sk: 'ROW', ...body }, condition: { attributeNotExists: 'pk' } },
+    ]);
     return c.json({ ok: true, id }, 201);
   });
-serve({ fetch: app.fetch, port: Number(port), hostname: '127.0.0.1' }, (info) => process.stdout.write(`baseline listening on ${info.port}\n`));
+serve({ fetch: app.fetch, port: Number(port), hostname: '127.0.0.1' }, (info) =>
+  process.stdout.write(`baseline listening on ${info.port}\n`),
+);
 process.on('SIGTERM', () => process.exit(0));

@@ -15,12 +15,25 @@ import { runLoad, type AutocannonRequest, type LoadTarget, type ScenarioResult }
 import { round, settings } from './support.ts';
 
 /** Runs the bare baseline (after a warm-up) and then the durable one; `ratio_to_baseline` of the durable one is set. */
-export async function runBaselines(dataDir: string): Promise<{ bare: ScenarioResult; durable: ScenarioResult }> {
+export async function runBaselines(
+  dataDir: string,
+): Promise<{ bare: ScenarioResult; durable: ScenarioResult }> {
   const baseline = await startBaselineServer(dataDir);
   try {
-    if (settings.warmup > 0) await runLoad(baseline, 'baseline warm-up', settings.warmup, baselineRequest('/x'));
-    const bare = await runLoad(baseline, 'baseline: bare Hono POST /x', settings.duration, baselineRequest('/x'));
-    const durable = await runLoad(baseline, 'baseline: POST + 1 durable SQLite row', settings.duration, baselineRequest('/durable'));
+    if (settings.warmup > 0)
+      await runLoad(baseline, 'baseline warm-up', settings.warmup, baselineRequest('/x'));
+    const bare = await runLoad(
+      baseline,
+      'baseline: bare Hono POST /x',
+      settings.duration,
+      baselineRequest('/x'),
+    );
+    const durable = await runLoad(
+      baseline,
+      'baseline: POST + 1 durable SQLite row',
+      settings.duration,
+      baselineRequest('/durable'),
+    );
     durable.ratio_to_baseline = round(durable.rps_2xx / bare.rps_2xx, 3);
     return { bare, durable };
   } finally {
@@ -36,7 +49,11 @@ function baselineRequest(path: '/x' | '/durable'): AutocannonRequest {
     setupRequest: (request) => ({
       ...request,
       headers: { 'content-type': 'application/json', authorization: `Bearer ${'x'.repeat(400)}` },
-      body: JSON.stringify({ to: `usr_${Math.random().toString(36).slice(2)}`, amount: 1 + Math.floor(Math.random() * 100), currency: 'USD' }),
+      body: JSON.stringify({
+        to: `usr_${Math.random().toString(36).slice(2)}`,
+        amount: 1 + Math.floor(Math.random() * 100),
+        currency: 'USD',
+      }),
     }),
   };
 }
@@ -44,7 +61,10 @@ function baselineRequest(path: '/x' | '/durable'): AutocannonRequest {
 /** The baseline server in a child process, so it has its own core like the real server; its store lives in `dataDir`. */
 async function startBaselineServer(dataDir: string): Promise<LoadTarget & { stop: () => Promise<void> }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(repoRoot, 'bench/baseline-server.ts'), String(port), dataDir], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(repoRoot, 'bench/baseline-server.ts'), String(port), dataDir], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));

@@ -15,7 +15,11 @@ import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { fakeFunctionEnvironment } from '../test/aws-environment.ts';
-import { awsEnvironment, lambdaFunctions, type LambdaFunctionSpec } from '../server/src/runtime/aws/functions.ts';
+import {
+  awsEnvironment,
+  lambdaFunctions,
+  type LambdaFunctionSpec,
+} from '../server/src/runtime/aws/functions.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const outDir = join(root, '.tmp', 'lambda-bundles');
@@ -23,7 +27,8 @@ const outDir = join(root, '.tmp', 'lambda-bundles');
 export const httpBundleBudgetBytes = 1_500_000;
 
 /** ESM bundles have no `require`; bundled CommonJS dependencies (the AWS SDK's) still call it. */
-const requireBanner = "import { createRequire as __sluiceCreateRequire } from 'node:module'; const require = __sluiceCreateRequire(import.meta.url);";
+const requireBanner =
+  "import { createRequire as __sluiceCreateRequire } from 'node:module'; const require = __sluiceCreateRequire(import.meta.url);";
 
 /** What a deployed function sees, with made-up values, plus the variables Lambda itself sets. */
 const fakeEnvironment: Record<string, string> = {
@@ -65,7 +70,13 @@ async function bundleAll(): Promise<Bundle[]> {
       logLevel: 'warning',
     });
     const code = readFileSync(file);
-    bundles.push({ entry, file, bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length, functions });
+    bundles.push({
+      entry,
+      file,
+      bytes: code.length,
+      gzipBytes: gzipSync(code, { level: 9 }).length,
+      functions,
+    });
   }
   return bundles;
 }
@@ -120,24 +131,30 @@ async function main(): Promise<void> {
 
   const bundles = await bundleAll();
   const baseline = median(Array.from({ length: runs }, emptyProcessMs));
-  console.log(`node ${process.version}; ${runs} fresh processes per bundle; an empty node process takes ${baseline.toFixed(0)} ms (median)\n`);
+  console.log(
+    `node ${process.version}; ${runs} fresh processes per bundle; an empty node process takes ${baseline.toFixed(0)} ms (median)\n`,
+  );
   console.log(['bundle', 'functions', 'minified', 'gzip', 'import+init ms', 'process ms'].join('\t'));
   for (const bundle of bundles) {
     const samples = Array.from({ length: runs }, () => coldStart(bundle));
-    console.log([
-      basename(bundle.file),
-      bundle.functions.map((fn) => fn.id).join(','),
-      `${bundle.bytes} B (${kb(bundle.bytes)})`,
-      `${bundle.gzipBytes} B (${kb(bundle.gzipBytes)})`,
-      median(samples.map((s) => s.importMs)).toFixed(0),
-      median(samples.map((s) => s.processMs)).toFixed(0),
-    ].join('\t'));
+    console.log(
+      [
+        basename(bundle.file),
+        bundle.functions.map((fn) => fn.id).join(','),
+        `${bundle.bytes} B (${kb(bundle.bytes)})`,
+        `${bundle.gzipBytes} B (${kb(bundle.gzipBytes)})`,
+        median(samples.map((s) => s.importMs)).toFixed(0),
+        median(samples.map((s) => s.processMs)).toFixed(0),
+      ].join('\t'),
+    );
   }
 
   const http = bundles.find((bundle) => bundle.functions.some((fn) => fn.trigger.type === 'http-api'));
   if (!http) throw new Error('no HTTP API function in lambdaFunctions');
   const verdict = http.bytes < httpBundleBudgetBytes ? 'within' : 'OVER';
-  console.log(`\nHTTP API bundle: ${http.bytes} B minified, ${verdict} the ${httpBundleBudgetBytes} B budget`);
+  console.log(
+    `\nHTTP API bundle: ${http.bytes} B minified, ${verdict} the ${httpBundleBudgetBytes} B budget`,
+  );
   if (http.bytes >= httpBundleBudgetBytes) process.exitCode = 1;
 }
 

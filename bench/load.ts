@@ -34,9 +34,15 @@ interface AutocannonResult {
   statusCodeStats: Record<string, { count: number }>;
 }
 interface AutocannonInstance {
-  on(event: 'response', listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void): void;
+  on(
+    event: 'response',
+    listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void,
+  ): void;
 }
-type Autocannon = (options: AutocannonOptions, done: (error: Error | null, result: AutocannonResult) => void) => AutocannonInstance;
+type Autocannon = (
+  options: AutocannonOptions,
+  done: (error: Error | null, result: AutocannonResult) => void,
+) => AutocannonInstance;
 
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
@@ -78,7 +84,12 @@ export interface LoadTarget {
 }
 
 /** One autocannon run; latency percentiles from every response's own time (autocannon has no p95). */
-export function runLoad(target: LoadTarget, name: string, duration: number, request: AutocannonRequest | AutocannonRequest[]): Promise<ScenarioResult> {
+export function runLoad(
+  target: LoadTarget,
+  name: string,
+  duration: number,
+  request: AutocannonRequest | AutocannonRequest[],
+): Promise<ScenarioResult> {
   log(`running ${name} for ${duration} s ...`);
   const latencies: number[] = [];
   const serverCpu0 = processCpuMs(target.pid);
@@ -87,7 +98,14 @@ export function runLoad(target: LoadTarget, name: string, duration: number, requ
   const start = monotonicUs();
   return new Promise((resolve, reject) => {
     const instance = autocannon(
-      { url: target.url, connections: settings.connections, pipelining: settings.pipelining, duration, timeout: 10, requests: Array.isArray(request) ? request : [request] },
+      {
+        url: target.url,
+        connections: settings.connections,
+        pipelining: settings.pipelining,
+        duration,
+        timeout: 10,
+        requests: Array.isArray(request) ? request : [request],
+      },
       (error, result) => {
         if (error) return reject(error);
         const end = monotonicUs();
@@ -95,9 +113,16 @@ export function runLoad(target: LoadTarget, name: string, duration: number, requ
         const ownCpu = process.cpuUsage(ownCpu0);
         const serverCpu = processCpuMs(target.pid) - serverCpu0;
         latencies.sort((a, b) => a - b);
-        const pct = (p: number) => round(latencies[Math.min(latencies.length - 1, Math.max(0, Math.ceil((p / 100) * latencies.length) - 1))] ?? NaN, 2);
+        const pct = (p: number) =>
+          round(
+            latencies[
+              Math.min(latencies.length - 1, Math.max(0, Math.ceil((p / 100) * latencies.length) - 1))
+            ] ?? NaN,
+            2,
+          );
         const statusCodes: Record<string, number> = {};
-        for (const [code, stat] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = Number(stat.count);
+        for (const [code, stat] of Object.entries(result.statusCodeStats ?? {}))
+          statusCodes[code] = Number(stat.count);
         const ok = result['2xx'];
         resolve({
           name,
@@ -110,7 +135,10 @@ export function runLoad(target: LoadTarget, name: string, duration: number, requ
           status_codes: statusCodes,
           errors: result.errors,
           timeouts: result.timeouts,
-          cpu: { server_pct: round((100 * serverCpu) / wall, 0), loadgen_pct: round((100 * (ownCpu.user + ownCpu.system)) / 1000 / wall, 0) },
+          cpu: {
+            server_pct: round((100 * serverCpu) / wall, 0),
+            loadgen_pct: round((100 * (ownCpu.user + ownCpu.system)) / 1000 / wall, 0),
+          },
           server_cpu_us_per_2xx: ok > 0 ? round((serverCpu * 1000) / ok, 0) : NaN,
           window_us: [start, end],
         });
@@ -124,7 +152,11 @@ export function runLoad(target: LoadTarget, name: string, duration: number, requ
  * A measured run against the Sluice server (`settings.duration`), then the wait for its outbox
  * to drain, so the next run starts from no delivery work left behind.
  */
-export async function runServerLoad(server: LoadTarget, name: string, request: AutocannonRequest | AutocannonRequest[]): Promise<ScenarioResult> {
+export async function runServerLoad(
+  server: LoadTarget,
+  name: string,
+  request: AutocannonRequest | AutocannonRequest[],
+): Promise<ScenarioResult> {
   const result = await runLoad(server, name, settings.duration, request);
   result.outbox = await drainOutbox(server.url);
   log(`  outbox lag at the end ${result.outbox.lag_at_end_s} s, drained in ${result.outbox.drain_s} s`);
@@ -145,7 +177,8 @@ async function drainOutbox(url: string): Promise<{ lag_at_end_s: number; drain_s
   const started = performance.now();
   const atEnd = await lag();
   for (let current = atEnd; current > 0; current = await lag()) {
-    if (performance.now() - started > 600_000) throw new Error(`the outbox did not drain in 10 minutes (lag ${current} s)`);
+    if (performance.now() - started > 600_000)
+      throw new Error(`the outbox did not drain in 10 minutes (lag ${current} s)`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return { lag_at_end_s: round(atEnd, 2), drain_s: round((performance.now() - started) / 1000, 1) };

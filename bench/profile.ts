@@ -28,7 +28,10 @@ interface CpuProfile {
  * V8 and process.hrtime share the monotonic clock on Linux, so samples are cut to each run's
  * window. A synchronous call (SQLite's COMMIT and its fsync) counts as busy while it blocks.
  */
-export function summarizeProfile(dir: string, windows: Array<{ name: string; window_us: [number, number] }>): { text: string; data: unknown } | undefined {
+export function summarizeProfile(
+  dir: string,
+  windows: Array<{ name: string; window_us: [number, number] }>,
+): { text: string; data: unknown } | undefined {
   let files: string[];
   try {
     files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
@@ -40,7 +43,12 @@ export function summarizeProfile(dir: string, windows: Array<{ name: string; win
   mkdirSync(join(repoRoot, '.tmp'), { recursive: true });
   // The main thread's profile is the first; the SQLite writer thread's follows it.
   files.sort();
-  files.forEach((file, i) => copyFileSync(join(dir, file), join(repoRoot, '.tmp', i === 0 ? 'bench-server.cpuprofile' : `bench-server-thread-${i}.cpuprofile`)));
+  files.forEach((file, i) =>
+    copyFileSync(
+      join(dir, file),
+      join(repoRoot, '.tmp', i === 0 ? 'bench-server.cpuprofile' : `bench-server-thread-${i}.cpuprofile`),
+    ),
+  );
   const profile = JSON.parse(readFileSync(join(dir, files[0]!), 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parentOf = new Map<number, number>();
@@ -48,12 +56,19 @@ export function summarizeProfile(dir: string, windows: Array<{ name: string; win
   const label = (node: ProfileNode) => {
     const { functionName, url, lineNumber } = node.callFrame;
     const file = url.replace(/^file:\/\//, '').replace(`${repoRoot}/`, '');
-    return { key: `${functionName || '(anonymous)'}${file ? ` ${file}:${lineNumber + 1}` : ''}`, area: areaOf(functionName, file), own: file.startsWith('server/') || file.includes('node_modules/') };
+    return {
+      key: `${functionName || '(anonymous)'}${file ? ` ${file}:${lineNumber + 1}` : ''}`,
+      area: areaOf(functionName, file),
+      own: file.startsWith('server/') || file.includes('node_modules/'),
+    };
   };
 
   const lines: string[] = [`server CPU profile: .tmp/bench-server.cpuprofile`];
   const data: Record<string, unknown> = {};
-  for (const { name, window_us: [from, to] } of windows) {
+  for (const {
+    name,
+    window_us: [from, to],
+  } of windows) {
     const selfTime = new Map<number, number>();
     let time = profile.startTime;
     let total = 0;
@@ -81,7 +96,8 @@ export function summarizeProfile(dir: string, windows: Array<{ name: string; win
       }
     }
     const pct = (t: number) => `${((100 * t) / total).toFixed(1)}%`;
-    const top = (map: Map<string, number>, n: number) => [...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, n);
+    const top = (map: Map<string, number>, n: number) =>
+      [...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, n);
     lines.push(
       '',
       `during "${name}" (${(total / 1e6).toFixed(1)} s sampled) - self time by area:`,

@@ -34,25 +34,32 @@ import { signUpUsers, startBenchServer } from './sluice-server.ts';
 import { log, round, settings } from './support.ts';
 
 const tmp = await makeTempDir('sluice-bench-');
-log(`bench: ${settings.duration} s per scenario, ${settings.connections} connections, pipelining ${settings.pipelining}, ${settings.users} users; temp dir ${tmp}`);
+log(
+  `bench: ${settings.duration} s per scenario, ${settings.connections} connections, pipelining ${settings.pipelining}, ${settings.users} users; temp dir ${tmp}`,
+);
 // Other work on the machine skews every figure: say how busy it was.
 const loadBefore = loadavg()[0]!;
 log(`machine: ${cpus().length} cores, load average ${loadBefore.toFixed(2)}, node ${process.version}`);
 const stops: Array<() => Promise<void>> = [];
 try {
   const { bare, durable } = await runBaselines(tmp);
-  const vsBare = (result: ScenarioResult) => void (result.ratio_to_baseline = round(result.rps_2xx / bare.rps_2xx, 3));
+  const vsBare = (result: ScenarioResult) =>
+    void (result.ratio_to_baseline = round(result.rps_2xx / bare.rps_2xx, 3));
 
   const profileDir = join(tmp, 'profile');
   const server = await startBenchServer(tmp, profileDir);
   stops.push(() => server.kill('SIGTERM', 15_000));
   const { admin, users, signupSeconds } = await signUpUsers(server.url);
 
-  const transfers = settings.scenarios.includes('transfers') ? await runTransferScenarios(server, users) : undefined;
+  const transfers = settings.scenarios.includes('transfers')
+    ? await runTransferScenarios(server, users)
+    : undefined;
   if (transfers) [transfers.random, transfers.hot].forEach(vsBare);
 
   const merchants = await createMerchants(server.url, users, settings.merchants);
-  const payments = settings.scenarios.includes('payments') ? await runPaymentScenarios(server, merchants) : undefined;
+  const payments = settings.scenarios.includes('payments')
+    ? await runPaymentScenarios(server, merchants)
+    : undefined;
   for (const result of payments ? [payments.many, payments.one] : []) {
     vsBare(result);
     // Each authorization is one of the two requests.
@@ -65,7 +72,9 @@ try {
   const hotBalance = await wallet(server.url, hotAccount(users).token);
 
   await server.kill('SIGTERM', 15_000);
-  const measured = [transfers?.random, transfers?.hot, payments?.many, payments?.one].filter((result) => result !== undefined);
+  const measured = [transfers?.random, transfers?.hot, payments?.many, payments?.one].filter(
+    (result) => result !== undefined,
+  );
   const profile = settings.profile ? summarizeProfile(profileDir, measured) : undefined;
 
   const results = [bare, durable, ...measured];
@@ -73,7 +82,9 @@ try {
   log(table(results));
   log('');
   const usd = report.currencies.find((c) => c.currency === 'USD');
-  log(`audit: balanced=${report.balanced} (${usd?.accounts ?? 0} USD accounts, debits posted ${usd?.debits_posted} = credits posted ${usd?.credits_posted}; ${auditMs.toFixed(0)} ms)`);
+  log(
+    `audit: balanced=${report.balanced} (${usd?.accounts ?? 0} USD accounts, debits posted ${usd?.debits_posted} = credits posted ${usd?.credits_posted}; ${auditMs.toFixed(0)} ms)`,
+  );
   log(`hot account balance: ${hotBalance.available} (started at ${settings.signupBonus})`);
   const figures = { bare, durable, random: transfers?.random, paymentsMany: payments?.many };
   const targets = evaluateTargets(figures);

@@ -3,7 +3,14 @@
  * data dir (its JSON log in a file beside it), and the people the scenarios act as.
  */
 import { join } from 'node:path';
-import { mapLimit, signUp, startServer, wallet, type ApiUser, type ServerProcess } from '../test/server-process.ts';
+import {
+  mapLimit,
+  signUp,
+  startServer,
+  wallet,
+  type ApiUser,
+  type ServerProcess,
+} from '../test/server-process.ts';
 import { log, settings } from './support.ts';
 
 export const adminEmail = 'bench-admin@example.com';
@@ -16,14 +23,19 @@ export async function startBenchServer(tmp: string, profileDir: string): Promise
     signupBonus: settings.signupBonus,
     stdoutFile: join(tmp, 'server.log'),
     readyTimeoutMs: 60_000,
-    nodeArgs: [...settings.nodeArgs, ...(settings.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
+    nodeArgs: [
+      ...settings.nodeArgs,
+      ...(settings.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+    ],
   });
   log(`server pid ${server.pid} at ${server.url}; log ${join(tmp, 'server.log')}`);
   return server;
 }
 
 /** Signs up the admin (for the audit) and `settings.users` people, 8 at a time because password hashing is slow, and opens their wallets. */
-export async function signUpUsers(url: string): Promise<{ admin: ApiUser; users: ApiUser[]; signupSeconds: number }> {
+export async function signUpUsers(
+  url: string,
+): Promise<{ admin: ApiUser; users: ApiUser[]; signupSeconds: number }> {
   const admin = await signUp(url, { email: adminEmail, name: 'admin' });
   let started = performance.now();
   const users = new Array<ApiUser>(settings.users);
@@ -34,7 +46,9 @@ export async function signUpUsers(url: string): Promise<{ admin: ApiUser; users:
     if (done % 250 === 0) log(`  signed up ${done}/${settings.users}`);
   });
   const signupSeconds = (performance.now() - started) / 1000;
-  log(`signed up ${settings.users} users in ${signupSeconds.toFixed(1)} s (${(settings.users / signupSeconds).toFixed(0)}/s, concurrency 8)`);
+  log(
+    `signed up ${settings.users} users in ${signupSeconds.toFixed(1)} s (${(settings.users / signupSeconds).toFixed(0)}/s, concurrency 8)`,
+  );
   started = performance.now();
   await mapLimit(settings.users, 16, async (i) => void (await wallet(url, users[i]!.token)));
   log(`opened ${settings.users} wallets in ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -17,7 +17,9 @@ export interface TestUser {
 }
 
 /** The whole HTTP app on an in-memory SQLite store, driven with `app.request()`. */
-export function createTestApp(options: { config?: Partial<Config>; store?: Store; clock?: ManualClock } = {}) {
+export function createTestApp(
+  options: { config?: Partial<Config>; store?: Store; clock?: ManualClock } = {},
+) {
   const store = options.store ?? new SqliteStore(':memory:');
   const clock = options.clock ?? new ManualClock(Date.now());
   const config: Config = { ...defaultConfig, adminEmails: ['admin@example.com'], ...options.config };
@@ -25,7 +27,11 @@ export function createTestApp(options: { config?: Partial<Config>; store?: Store
   const queue = new StoreQueue({ store, clock, logger: silentLogger });
   const app = createApp({ store, clock, config, logger: silentLogger, identity, queue });
 
-  async function call(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {}) {
+  async function call(
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {},
+  ) {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let body: string | undefined;
@@ -47,9 +53,16 @@ export function createTestApp(options: { config?: Partial<Config>; store?: Store
   async function signUp(name = 'user', email?: string): Promise<TestUser> {
     sequence += 1;
     const address = email ?? `${name}${sequence}-${Math.random().toString(36).slice(2, 8)}@example.com`;
-    const response = await call('POST', '/v1/auth/signup', { body: { email: address, password: 'correct horse battery', name } });
+    const response = await call('POST', '/v1/auth/signup', {
+      body: { email: address, password: 'correct horse battery', name },
+    });
     if (response.status !== 201) throw new Error(`sign-up failed: ${response.status} ${response.text}`);
-    return { id: response.json.user.id, email: address, token: response.json.access_token, refresh_token: response.json.refresh_token };
+    return {
+      id: response.json.user.id,
+      email: address,
+      token: response.json.access_token,
+      refresh_token: response.json.refresh_token,
+    };
   }
 
   return { app, store, clock, config, identity, queue, call, signUp };

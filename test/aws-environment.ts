@@ -15,11 +15,15 @@ export function fakeFunctionEnvironment(stage: string): Record<string, string> {
     [awsEnvironment.stage]: stage,
     [awsEnvironment.tableName]: `sluice-${stage}`,
     [awsEnvironment.eventBusName]: `sluice-${stage}`,
-    [awsEnvironment.queueUrls]: JSON.stringify({ 'webhook-deliveries': `https://sqs.us-east-1.amazonaws.com/000000000000/sluice-${stage}-webhook-deliveries` }),
+    [awsEnvironment.queueUrls]: JSON.stringify({
+      'webhook-deliveries': `https://sqs.us-east-1.amazonaws.com/000000000000/sluice-${stage}-webhook-deliveries`,
+    }),
     [awsEnvironment.websocketEndpoint]: `https://ws0123.execute-api.us-east-1.amazonaws.com/${stage}`,
     [awsEnvironment.userPoolId]: 'us-east-1_Fake01234',
     [awsEnvironment.userPoolClientId]: 'fakeclientid0123456789',
-    [awsEnvironment.stateMachineArns]: JSON.stringify({ settlement: `arn:aws:states:us-east-1:000000000000:stateMachine:sluice-${stage}-settlement` }),
+    [awsEnvironment.stateMachineArns]: JSON.stringify({
+      settlement: `arn:aws:states:us-east-1:000000000000:stateMachine:sluice-${stage}-settlement`,
+    }),
     [awsEnvironment.adminEmails]: 'ops@example.com',
   };
 }

@@ -32,7 +32,9 @@ afterAll(async () => {
 });
 
 describe('concurrent transfers from one sender', () => {
-  it('never overdraws, and every acknowledged transfer (and no refused one) is recorded', { timeout: 90_000 }, async () => {
+  it('never overdraws, and every acknowledged transfer (and no refused one) is recorded', {
+    timeout: 90_000,
+  }, async () => {
     const base = server.url;
     const sender = await signUp(base, { name: 'sender' });
     const recipients = await Promise.all([0, 1, 2].map((i) => signUp(base, { name: `recipient${i}` })));
@@ -42,7 +44,14 @@ describe('concurrent transfers from one sender', () => {
     const amounts = Array.from({ length: 200 }, (_, i) => 50 + ((i * 37) % 101));
     expect(amounts.reduce((a, b) => a + b, 0)).toBeGreaterThan(bonus);
     const responses: ApiResponse[] = await Promise.all(
-      amounts.map((amount, i) => transfer(base, sender.token, { to: recipients[i % recipients.length]!.id, amount, note: `load ${i}` }, { 'Idempotency-Key': `k-${i}` })),
+      amounts.map((amount, i) =>
+        transfer(
+          base,
+          sender.token,
+          { to: recipients[i % recipients.length]!.id, amount, note: `load ${i}` },
+          { 'Idempotency-Key': `k-${i}` },
+        ),
+      ),
     );
 
     const accepted: Array<{ id: string; amount: number; to: string }> = [];
@@ -51,7 +60,11 @@ describe('concurrent transfers from one sender', () => {
       if (response.status === 201) {
         expect(response.json.amount).toBe(amounts[i]);
         expect(response.json.from).toBe(sender.id);
-        accepted.push({ id: response.json.id as string, amount: amounts[i]!, to: response.json.to as string });
+        accepted.push({
+          id: response.json.id as string,
+          amount: amounts[i]!,
+          to: response.json.to as string,
+        });
       } else {
         expect(response.status, response.text).toBe(402);
         expect(response.json.error.code).toBe('insufficient_funds');
@@ -91,20 +104,31 @@ describe('concurrent transfers from one sender', () => {
 describe('concurrent accepts of one payment request', () => {
   it('pays it exactly once', { timeout: 60_000 }, async () => {
     const base = server.url;
-    const [requester, payer] = await Promise.all([signUp(base, { name: 'requester' }), signUp(base, { name: 'payer' })]);
-    const created = await call(base, 'POST', '/v1/payment-requests', { token: requester.token, body: { from: payer.id, amount: 700, currency: 'USD', note: 'rent' } });
+    const [requester, payer] = await Promise.all([
+      signUp(base, { name: 'requester' }),
+      signUp(base, { name: 'payer' }),
+    ]);
+    const created = await call(base, 'POST', '/v1/payment-requests', {
+      token: requester.token,
+      body: { from: payer.id, amount: 700, currency: 'USD', note: 'rent' },
+    });
     expect(created.status, created.text).toBe(201);
     const id = created.json.id as string;
     expect(created.json.status).toBe('pending');
     const payerBefore = (await wallet(base, payer.token)).available;
     const requesterBefore = (await wallet(base, requester.token)).available;
 
-    const accepts = await Promise.all(Array.from({ length: 5 }, () => call(base, 'POST', `/v1/payment-requests/${id}/accept`, { token: payer.token })));
+    const accepts = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        call(base, 'POST', `/v1/payment-requests/${id}/accept`, { token: payer.token }),
+      ),
+    );
     const statuses = accepts.map((r) => r.status).sort();
     expect(statuses, accepts.map((r) => r.text).join('\n')).toEqual([200, 409, 409, 409, 409]);
     const winner = accepts.find((r) => r.status === 200)!;
     expect(winner.json.status).toBe('paid');
-    for (const loser of accepts.filter((r) => r.status === 409)) expect(loser.json.error.code).toBe('invalid_state_transition');
+    for (const loser of accepts.filter((r) => r.status === 409))
+      expect(loser.json.error.code).toBe('invalid_state_transition');
 
     expect((await wallet(base, payer.token)).available).toBe(payerBefore - 700);
     expect((await wallet(base, requester.token)).available).toBe(requesterBefore + 700);

@@ -40,7 +40,11 @@ it('keeps every acknowledged transfer across a SIGKILL mid-load', { timeout: 120
   // Open the wallets (pays the bonus) before the load, so the load is transfers only.
   await mapLimit(users.length, 8, async (i) => void (await wallet(first.url, users[i]!.token)));
 
-  interface Acknowledged { id: string; sender: ApiUser; amount: number }
+  interface Acknowledged {
+    id: string;
+    sender: ApiUser;
+    amount: number;
+  }
   const acknowledged: Acknowledged[] = [];
   let attempted = 0;
   let failed = 0;
@@ -58,7 +62,8 @@ it('keeps every acknowledged transfer across a SIGKILL mid-load', { timeout: 120
         attempted += 1;
         try {
           const response = await transfer(first.url, sender.token, { to: users[to]!.id, amount }, undefined);
-          if (response.status >= 200 && response.status < 300) acknowledged.push({ id: response.json.id as string, sender, amount });
+          if (response.status >= 200 && response.status < 300)
+            acknowledged.push({ id: response.json.id as string, sender, amount });
           else if (response.status !== 402) throw new Error(`unexpected ${response.status} ${response.text}`);
         } catch (error) {
           // The server was killed under this request: its outcome is unknown, so it is not counted.
@@ -71,7 +76,10 @@ it('keeps every acknowledged transfer across a SIGKILL mid-load', { timeout: 120
   );
 
   // At least 1.5 s of load, and (on a slow machine, up to 10 s) at least 100 acknowledged transfers.
-  while (Date.now() - loadStarted < 1500 || (acknowledged.length < 100 && Date.now() - loadStarted < 10_000)) {
+  while (
+    Date.now() - loadStarted < 1500 ||
+    (acknowledged.length < 100 && Date.now() - loadStarted < 10_000)
+  ) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   const beforeKill = acknowledged.length;
@@ -119,7 +127,9 @@ it('keeps every acknowledged transfer across a SIGKILL mid-load', { timeout: 120
     (error: unknown) => String(error),
   );
   expect(refusal).toContain('exited (1)');
-  expect(refusal).toContain(`Sluice cannot start: the data dir ${options.dataDir} is in use by process ${second.pid}`);
+  expect(refusal).toContain(
+    `Sluice cannot start: the data dir ${options.dataDir} is in use by process ${second.pid}`,
+  );
   expect((await call(second.url, 'GET', '/health')).status).toBe(200);
   for (const currency of report.currencies) {
     expect(currency.debits_posted).toBe(currency.credits_posted);

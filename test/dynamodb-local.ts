@@ -78,7 +78,9 @@ async function startOnce(): Promise<DynamoLocal> {
     const message =
       `DynamoDB Local (java from PATH, ${child.spawnfile}) did not start on ${endpoint}: ${(error as Error).message}` +
       (log ? `\n--- DynamoDB Local output ---\n${log}` : '');
-    throw error instanceof ExitedEarlyError ? new ExitedEarlyError(message, { cause: error }) : new Error(message, { cause: error });
+    throw error instanceof ExitedEarlyError
+      ? new ExitedEarlyError(message, { cause: error })
+      : new Error(message, { cause: error });
   }
   output = undefined;
   return { endpoint, stop };
@@ -96,7 +98,11 @@ async function findFreePort(): Promise<number> {
   return address.port;
 }
 
-async function waitUntilAnswering(endpoint: string, child: ChildProcess, spawnError: () => Error | undefined): Promise<void> {
+async function waitUntilAnswering(
+  endpoint: string,
+  child: ChildProcess,
+  spawnError: () => Error | undefined,
+): Promise<void> {
   const client = new DynamoDBClient({ ...dynamoLocalClientConfig, endpoint, maxAttempts: 1 });
   const deadline = Date.now() + startTimeoutMs;
   let lastError: unknown;
@@ -105,7 +111,9 @@ async function waitUntilAnswering(endpoint: string, child: ChildProcess, spawnEr
       const error = spawnError();
       if (error) throw error;
       if (child.exitCode !== null || child.signalCode !== null) {
-        throw new ExitedEarlyError(`the process exited early (code ${child.exitCode}, signal ${child.signalCode})`);
+        throw new ExitedEarlyError(
+          `the process exited early (code ${child.exitCode}, signal ${child.signalCode})`,
+        );
       }
       try {
         await client.send(new ListTablesCommand({}), { abortSignal: AbortSignal.timeout(2_000) });

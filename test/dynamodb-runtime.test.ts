@@ -9,7 +9,11 @@ describe('the local runtime on DynamoDB', () => {
   beforeAll(async () => {
     server = await startServer({
       adminEmails: ['root@example.com'],
-      env: { SLUICE_STORE: 'dynamodb', SLUICE_DYNAMODB_ENDPOINT: inject('dynamoEndpoint'), SLUICE_TABLE: `sluice-runtime-${randomUUID()}` },
+      env: {
+        SLUICE_STORE: 'dynamodb',
+        SLUICE_DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
+        SLUICE_TABLE: `sluice-runtime-${randomUUID()}`,
+      },
       readyTimeoutMs: 60_000,
     });
   }, 90_000);
@@ -26,9 +30,16 @@ describe('the local runtime on DynamoDB', () => {
     expect(sent.status).toBe(201);
     expect((await wallet(server.url, alice.token)).available).toBe(2000 - 700);
     expect((await wallet(server.url, bob.token)).available).toBe(2000 + 700);
-    const request = await call(server.url, 'POST', '/v1/payment-requests', { token: alice.token, body: { from: bob.id, amount: 300, currency: 'USD' } });
+    const request = await call(server.url, 'POST', '/v1/payment-requests', {
+      token: alice.token,
+      body: { from: bob.id, amount: 300, currency: 'USD' },
+    });
     expect(request.status).toBe(201);
-    const accepts = await Promise.all(Array.from({ length: 5 }, () => call(server.url, 'POST', `/v1/payment-requests/${request.json.id}/accept`, { token: bob.token })));
+    const accepts = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        call(server.url, 'POST', `/v1/payment-requests/${request.json.id}/accept`, { token: bob.token }),
+      ),
+    );
     expect(accepts.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409]);
     expect((await wallet(server.url, bob.token)).available).toBe(2700 - 300);
     const report = await audit(server.url, admin.token);

@@ -17,21 +17,34 @@ describe('request body limit over HTTP', () => {
     await server?.dispose();
   });
 
-  const oversized = JSON.stringify({ email: 'big@example.com', password: 'correct horse battery', name: 'x'.repeat(defaultConfig.maxBodyBytes) });
+  const oversized = JSON.stringify({
+    email: 'big@example.com',
+    password: 'correct horse battery',
+    name: 'x'.repeat(defaultConfig.maxBodyBytes),
+  });
 
-  function post(path: string, body: string, chunked: boolean): Promise<{ status: number; json: { error?: { code: string } } }> {
+  function post(
+    path: string,
+    body: string,
+    chunked: boolean,
+  ): Promise<{ status: number; json: { error?: { code: string } } }> {
     return new Promise((resolve, reject) => {
       const headers: Record<string, string | number> = { 'content-type': 'application/json' };
       if (!chunked) headers['content-length'] = Buffer.byteLength(body);
       const req = request(`${server.url}${path}`, { method: 'POST', headers }, (response) => {
         let text = '';
         response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, json: text ? JSON.parse(text) : {} }));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, json: text ? JSON.parse(text) : {} }),
+        );
       });
       // The server may answer (and close) before the whole body is sent: that is the point.
-      req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
+      req.on('error', (error: NodeJS.ErrnoException) =>
+        error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error),
+      );
       if (chunked) {
-        for (let offset = 0; offset < body.length; offset += 8192) req.write(body.slice(offset, offset + 8192));
+        for (let offset = 0; offset < body.length; offset += 8192)
+          req.write(body.slice(offset, offset + 8192));
         req.end();
       } else {
         req.end(body);
@@ -50,7 +63,11 @@ describe('request body limit over HTTP', () => {
     expect(response.status).toBe(413);
     expect(response.json.error?.code).toBe('body_too_large');
     // Neither attempt signed anyone up: the email is still free.
-    const ok = await post('/v1/auth/signup', JSON.stringify({ email: 'big@example.com', password: 'correct horse battery', name: 'Big' }), true);
+    const ok = await post(
+      '/v1/auth/signup',
+      JSON.stringify({ email: 'big@example.com', password: 'correct horse battery', name: 'Big' }),
+      true,
+    );
     expect(ok.status).toBe(201);
   });
 });

@@ -36,7 +36,14 @@ const greetingsModule = defineModule({
     routes: () => {
       const app = createRouter();
       app.openapi(
-        createRoute({ method: 'get', path: '/v1/greetings', tags: ['Greetings'], security: bearerSecurity, summary: 'A greeting for the caller', responses: { 200: jsonResponse(z.object({ id: z.string(), to: z.string() }), 'A greeting') } }),
+        createRoute({
+          method: 'get',
+          path: '/v1/greetings',
+          tags: ['Greetings'],
+          security: bearerSecurity,
+          summary: 'A greeting for the caller',
+          responses: { 200: jsonResponse(z.object({ id: z.string(), to: z.string() }), 'A greeting') },
+        }),
         (c) => c.json({ id: greetingIds.newId('greeting'), to: c.var.principal.userId }, 200),
       );
       app.post('/v1/greetings/shout', () => {
@@ -45,8 +52,21 @@ const greetingsModule = defineModule({
       return app;
     },
   },
-  subscriptions: [{ name: 'greetings.welcome', pattern: { type: ['user.signed_up'] }, handler: () => async (event) => void heard.push(event.subject) }],
-  jobs: [{ name: 'greetings.morning', cron: '0 9 * * *', description: 'Says good morning', run: async () => 'good morning' }],
+  subscriptions: [
+    {
+      name: 'greetings.welcome',
+      pattern: { type: ['user.signed_up'] },
+      handler: () => async (event) => void heard.push(event.subject),
+    },
+  ],
+  jobs: [
+    {
+      name: 'greetings.morning',
+      cron: '0 9 * * *',
+      description: 'Says good morning',
+      run: async () => 'good morning',
+    },
+  ],
   events: ['greeting.sent'],
   webhookEvents: ['greeting.sent'],
   errors: greetingErrors.table,
@@ -61,34 +81,74 @@ describe('a new module registered by one line', () => {
   const clock = new ManualClock(Date.now());
   const config = { ...defaultConfig, adminEmails: [] };
   const identity = createLocalIdentity({ store, clock, config, logger: silentLogger });
-  const app = createApp({ store, clock, config, logger: silentLogger, identity, queue: new StoreQueue({ store, clock, logger: silentLogger }), modules: withGreetings });
+  const app = createApp({
+    store,
+    clock,
+    config,
+    logger: silentLogger,
+    identity,
+    queue: new StoreQueue({ store, clock, logger: silentLogger }),
+    modules: withGreetings,
+  });
 
   afterAll(() => store.close());
 
   it('serves its routes behind the authentication its paths ask for, and its own error codes', async () => {
     expect((await app.request('/v1/greetings')).status).toBe(401);
-    const { access_token, user } = await identity.signUp({ email: 'greeted@example.com', password: 'correct horse battery', name: 'Greeted' });
-    const response = await app.request('/v1/greetings', { headers: { authorization: `Bearer ${access_token}` } });
+    const { access_token, user } = await identity.signUp({
+      email: 'greeted@example.com',
+      password: 'correct horse battery',
+      name: 'Greeted',
+    });
+    const response = await app.request('/v1/greetings', {
+      headers: { authorization: `Bearer ${access_token}` },
+    });
     expect(response.status).toBe(200);
     const body = (await response.json()) as { id: string; to: string };
     expect(body.to).toBe(user.id);
     expect(greetingIds.isId('greeting', body.id)).toBe(true);
-    const shout = await app.request('/v1/greetings/shout', { method: 'POST', headers: { authorization: `Bearer ${access_token}` } });
+    const shout = await app.request('/v1/greetings/shout', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${access_token}` },
+    });
     expect(shout.status).toBe(422);
-    expect(((await shout.json()) as { error: Record<string, unknown> }).error).toMatchObject({ type: 'invalid_request_error', code: 'greeting_too_loud', param: 'volume' });
+    expect(((await shout.json()) as { error: Record<string, unknown> }).error).toMatchObject({
+      type: 'invalid_request_error',
+      code: 'greeting_too_loud',
+      param: 'volume',
+    });
   });
 
   it('appears in the OpenAPI document, and its events in the webhook catalogue', async () => {
-    const document = (await (await app.request('/openapi.json')).json()) as { paths: Record<string, unknown>; components: { schemas: Record<string, { properties: Record<string, { items: { anyOf: Array<{ enum?: string[] }> } }> }> } };
+    const document = (await (await app.request('/openapi.json')).json()) as {
+      paths: Record<string, unknown>;
+      components: {
+        schemas: Record<
+          string,
+          { properties: Record<string, { items: { anyOf: Array<{ enum?: string[] }> } }> }
+        >;
+      };
+    };
     expect(Object.keys(document.paths)).toContain('/v1/greetings');
-    const offered = document.components.schemas.CreateWebhookEndpoint!.properties.events!.items.anyOf.flatMap((option) => option.enum ?? []);
+    const offered = document.components.schemas.CreateWebhookEndpoint!.properties.events!.items.anyOf.flatMap(
+      (option) => option.enum ?? [],
+    );
     expect(offered).toContain('greeting.sent');
     expect(offered).toContain('payment.captured');
   });
 
   it('is left out of the app that does not list it', async () => {
-    const plain = createApp({ store, clock, config, logger: silentLogger, identity, queue: new StoreQueue({ store, clock, logger: silentLogger }) });
-    const document = (await (await plain.request('/openapi.json')).json()) as { paths: Record<string, unknown> };
+    const plain = createApp({
+      store,
+      clock,
+      config,
+      logger: silentLogger,
+      identity,
+      queue: new StoreQueue({ store, clock, logger: silentLogger }),
+    });
+    const document = (await (await plain.request('/openapi.json')).json()) as {
+      paths: Record<string, unknown>;
+    };
     expect(Object.keys(document.paths)).not.toContain('/v1/greetings');
   });
 });
@@ -99,7 +159,13 @@ describe('a new module in the local runtime', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'sluice-module-'));
-    platform = await createLocalPlatform({ dataDir, store: 'sqlite', sqliteWriter: 'inline', logger: silentLogger, modules: withGreetings });
+    platform = await createLocalPlatform({
+      dataDir,
+      store: 'sqlite',
+      sqliteWriter: 'inline',
+      logger: silentLogger,
+      modules: withGreetings,
+    });
   });
 
   afterAll(async () => {
@@ -108,7 +174,13 @@ describe('a new module in the local runtime', () => {
   });
 
   it('gets its subscription on the bus and its job in the scheduler', async () => {
-    const event = createEvent({ type: 'user.signed_up', source: 'sluice.identity', subject: 'usr_greeted', data: {}, now: Date.now() });
+    const event = createEvent({
+      type: 'user.signed_up',
+      source: 'sluice.identity',
+      subject: 'usr_greeted',
+      data: {},
+      now: Date.now(),
+    });
     const [delivery] = (await platform.bus.publish([event])).deliveries;
     expect(delivery?.delivered).toContain('greetings.welcome');
     expect(heard).toContain('usr_greeted');
@@ -124,11 +196,19 @@ describe('a new module on AWS', () => {
 
   it('gets a rule, a queue and a function for its subscription, and a scheduled function for its job', () => {
     const rules = resourcesOf(template, 'AWS::Events::Rule').map(([, rule]) => rule.Properties!);
-    expect(rules.find((rule) => rule.Name === 'sluice-dev-events-greetings-welcome')?.EventPattern).toEqual({ detail: { type: ['user.signed_up'] } });
+    expect(rules.find((rule) => rule.Name === 'sluice-dev-events-greetings-welcome')?.EventPattern).toEqual({
+      detail: { type: ['user.signed_up'] },
+    });
     const names = resourcesOf(template, 'AWS::Lambda::Function').map(([, fn]) => fn.Properties?.FunctionName);
-    expect(names).toEqual(expect.arrayContaining(['sluice-dev-events-greetings-welcome', 'sluice-dev-job-greetings-morning']));
+    expect(names).toEqual(
+      expect.arrayContaining(['sluice-dev-events-greetings-welcome', 'sluice-dev-job-greetings-morning']),
+    );
     expect(names).toHaveLength(lambdaFunctionsOf(withGreetings).length);
-    const schedules = resourcesOf(template, 'AWS::Scheduler::Schedule').map(([, schedule]) => schedule.Properties!);
-    expect(schedules.find((schedule) => schedule.Name === 'sluice-dev-job-greetings-morning')?.ScheduleExpression).toBe('cron(0 9 * * ? *)');
+    const schedules = resourcesOf(template, 'AWS::Scheduler::Schedule').map(
+      ([, schedule]) => schedule.Properties!,
+    );
+    expect(
+      schedules.find((schedule) => schedule.Name === 'sluice-dev-job-greetings-morning')?.ScheduleExpression,
+    ).toBe('cron(0 9 * * ? *)');
   });
 });

@@ -24,34 +24,64 @@ describe('payments sandbox with webhooks, end to end', () => {
     await rm(logFile, { force: true });
   });
 
-  it('delivers signed payment events to the merchant\'s endpoint and keeps the books balanced', { timeout: 60_000 }, async () => {
+  it("delivers signed payment events to the merchant's endpoint and keeps the books balanced", {
+    timeout: 60_000,
+  }, async () => {
     const owner = await signUp(server.url, { name: 'owner' });
-    const merchant = await call(server.url, 'POST', '/v1/merchants', { token: owner.token, body: { name: 'Acme' } });
+    const merchant = await call(server.url, 'POST', '/v1/merchants', {
+      token: owner.token,
+      body: { name: 'Acme' },
+    });
     expect(merchant.status).toBe(201);
-    const key = await call(server.url, 'POST', `/v1/merchants/${merchant.json.id}/api-keys`, { token: owner.token, body: { name: 'server' } });
+    const key = await call(server.url, 'POST', `/v1/merchants/${merchant.json.id}/api-keys`, {
+      token: owner.token,
+      body: { name: 'server' },
+    });
     expect(key.json.secret).toMatch(/^sk_test_/);
     const secretKey: string = key.json.secret;
     const received = receiver!.received;
     const url = `${receiver!.url}/hooks`;
-    const endpoint = await call(server.url, 'POST', '/v1/webhook-endpoints', { token: secretKey, body: { url, events: ['payment.captured', 'refund.succeeded'] } });
+    const endpoint = await call(server.url, 'POST', '/v1/webhook-endpoints', {
+      token: secretKey,
+      body: { url, events: ['payment.captured', 'refund.succeeded'] },
+    });
     expect(endpoint.status).toBe(201);
     const whsec: string = endpoint.json.secret;
 
-    const card = { number: '4242424242424242', exp_month: 12, exp_year: new Date().getUTCFullYear() + 2, cvc: '123' };
-    const payment = await call(server.url, 'POST', '/v1/payments', { token: secretKey, body: { amount: 2500, currency: 'USD', card, capture: false }, headers: { 'Idempotency-Key': 'order-1' } });
+    const card = {
+      number: '4242424242424242',
+      exp_month: 12,
+      exp_year: new Date().getUTCFullYear() + 2,
+      cvc: '123',
+    };
+    const payment = await call(server.url, 'POST', '/v1/payments', {
+      token: secretKey,
+      body: { amount: 2500, currency: 'USD', card, capture: false },
+      headers: { 'Idempotency-Key': 'order-1' },
+    });
     expect(payment.status).toBe(201);
     expect(payment.json.status).toBe('requires_capture');
-    const captured = await call(server.url, 'POST', `/v1/payments/${payment.json.id}/capture`, { token: secretKey, body: { amount: 2000 } });
+    const captured = await call(server.url, 'POST', `/v1/payments/${payment.json.id}/capture`, {
+      token: secretKey,
+      body: { amount: 2000 },
+    });
     expect(captured.json).toMatchObject({ status: 'succeeded', amount_captured: 2000 });
-    const refund = await call(server.url, 'POST', '/v1/refunds', { token: secretKey, body: { payment: payment.json.id, amount: 500 } });
+    const refund = await call(server.url, 'POST', '/v1/refunds', {
+      token: secretKey,
+      body: { payment: payment.json.id, amount: 500 },
+    });
     expect(refund.status).toBe(201);
-    const declined = await call(server.url, 'POST', '/v1/payments', { token: secretKey, body: { amount: 100, currency: 'USD', card: { ...card, number: '4000000000000002' } } });
+    const declined = await call(server.url, 'POST', '/v1/payments', {
+      token: secretKey,
+      body: { amount: 100, currency: 'USD', card: { ...card, number: '4000000000000002' } },
+    });
     expect(declined.status).toBe(402);
 
     await expect.poll(() => received.length, { timeout: 15_000, interval: 100 }).toBe(2);
     const types = received.map((r) => JSON.parse(r.body).type).sort();
     expect(types).toEqual(['payment.captured', 'refund.succeeded']);
-    for (const delivery of received) expect(verifySignature(delivery.body, delivery.signature, whsec)).toBe(true);
+    for (const delivery of received)
+      expect(verifySignature(delivery.body, delivery.signature, whsec)).toBe(true);
     expect(received.map((r) => r.body).join('')).not.toContain('4242424242424242');
 
     const events = await call(server.url, 'GET', '/v1/events', { token: secretKey });
@@ -59,19 +89,36 @@ describe('payments sandbox with webhooks, end to end', () => {
 
     // advance-clock in the running server settles through the settlement state machine (the ASL
     // file run in process, as the daily schedule runs it): captured 2,000 less the 500 refunded.
-    const advanced = await call(server.url, 'POST', '/v1/test-helpers/advance-clock', { token: secretKey, body: { seconds: 2 * 86_400 } });
+    const advanced = await call(server.url, 'POST', '/v1/test-helpers/advance-clock', {
+      token: secretKey,
+      body: { seconds: 2 * 86_400 },
+    });
     expect(advanced.status).toBe(200);
     expect(advanced.json.settlements).toHaveLength(1);
-    const settlement = await call(server.url, 'GET', `/v1/settlements/${advanced.json.settlements[0]}`, { token: secretKey });
+    const settlement = await call(server.url, 'GET', `/v1/settlements/${advanced.json.settlements[0]}`, {
+      token: secretKey,
+    });
     expect(settlement.json).toMatchObject({ object: 'settlement', gross: 1500, payments: [payment.json.id] });
     expect(settlement.json.net).toBe(1500 - settlement.json.fees);
     const balance = await call(server.url, 'GET', '/v1/balance', { token: secretKey });
-    expect(balance.json.balances).toEqual([expect.objectContaining({ currency: 'USD', available: settlement.json.net, pending: 0 })]);
-    const again = await call(server.url, 'POST', '/v1/test-helpers/advance-clock', { token: secretKey, body: { seconds: 2 * 86_400 } });
+    expect(balance.json.balances).toEqual([
+      expect.objectContaining({ currency: 'USD', available: settlement.json.net, pending: 0 }),
+    ]);
+    const again = await call(server.url, 'POST', '/v1/test-helpers/advance-clock', {
+      token: secretKey,
+      body: { seconds: 2 * 86_400 },
+    });
     expect(again.json.settlements).toEqual([]);
-    const runs = (await readFile(logFile, 'utf8')).split('\n').filter((line) => line.includes('"workflow ran"')).map((line) => JSON.parse(line));
+    const runs = (await readFile(logFile, 'utf8'))
+      .split('\n')
+      .filter((line) => line.includes('"workflow ran"'))
+      .map((line) => JSON.parse(line));
     expect(runs.map((run) => [run.workflow, run.input, run.output])).toEqual([
-      ['settlement', { merchant: merchant.json.id }, { settled: [{ merchant: merchant.json.id, settlements: advanced.json.settlements }] }],
+      [
+        'settlement',
+        { merchant: merchant.json.id },
+        { settled: [{ merchant: merchant.json.id, settlements: advanced.json.settlements }] },
+      ],
       ['settlement', { merchant: merchant.json.id }, { settled: [] }],
     ]);
 
@@ -80,13 +127,25 @@ describe('payments sandbox with webhooks, end to end', () => {
     expect(report.balanced, JSON.stringify(report)).toBe(true);
   });
 
-  it('enforces each API key\'s rate limit in the running server, with RateLimit headers and 429 Retry-After', { timeout: 30_000 }, async () => {
+  it("enforces each API key's rate limit in the running server, with RateLimit headers and 429 Retry-After", {
+    timeout: 30_000,
+  }, async () => {
     const owner = await signUp(server.url, { name: 'limited' });
-    const merchant = await call(server.url, 'POST', '/v1/merchants', { token: owner.token, body: { name: 'Tiny' } });
-    const key = await call(server.url, 'POST', `/v1/merchants/${merchant.json.id}/api-keys`, { token: owner.token, body: { rate_limit_per_minute: 2 } });
-    const other = await call(server.url, 'POST', `/v1/merchants/${merchant.json.id}/api-keys`, { token: owner.token, body: { rate_limit_per_minute: 2 } });
+    const merchant = await call(server.url, 'POST', '/v1/merchants', {
+      token: owner.token,
+      body: { name: 'Tiny' },
+    });
+    const key = await call(server.url, 'POST', `/v1/merchants/${merchant.json.id}/api-keys`, {
+      token: owner.token,
+      body: { rate_limit_per_minute: 2 },
+    });
+    const other = await call(server.url, 'POST', `/v1/merchants/${merchant.json.id}/api-keys`, {
+      token: owner.token,
+      body: { rate_limit_per_minute: 2 },
+    });
     const answers = [];
-    for (let i = 0; i < 3; i++) answers.push(await call(server.url, 'GET', '/v1/balance', { token: key.json.secret }));
+    for (let i = 0; i < 3; i++)
+      answers.push(await call(server.url, 'GET', '/v1/balance', { token: key.json.secret }));
     expect(answers.map((a) => a.status)).toEqual([200, 200, 429]);
     expect(answers[0]!.headers.get('ratelimit-remaining')).toBe('1');
     expect(answers[2]!.json.error.code).toBe('rate_limited');

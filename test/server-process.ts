@@ -113,7 +113,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
   }
 }
 
-async function startOnce(options: StartServerOptions & { port: number; dataDir: string }, ownDir: boolean): Promise<ServerProcess> {
+async function startOnce(
+  options: StartServerOptions & { port: number; dataDir: string },
+  ownDir: boolean,
+): Promise<ServerProcess> {
   const env: Record<string, string | undefined> = { ...process.env, ...options.env };
   if (options.adminEmails) env.SLUICE_ADMIN_EMAILS = options.adminEmails.join(',');
   if (options.signupBonus !== undefined) env.SLUICE_SIGNUP_BONUS = String(options.signupBonus);
@@ -123,7 +126,16 @@ async function startOnce(options: StartServerOptions & { port: number; dataDir: 
   try {
     child = spawn(
       process.execPath,
-      [...(options.nodeArgs ?? []), mainScript, '--port', String(options.port), '--data-dir', options.dataDir, '--no-seed', '--no-build'],
+      [
+        ...(options.nodeArgs ?? []),
+        mainScript,
+        '--port',
+        String(options.port),
+        '--data-dir',
+        options.dataDir,
+        '--no-seed',
+        '--no-build',
+      ],
       { cwd: repoRoot, env, stdio: ['ignore', stdoutFd ?? 'pipe', 'pipe'] },
     );
   } finally {
@@ -213,8 +225,13 @@ async function startOnce(options: StartServerOptions & { port: number; dataDir: 
   if (ready !== 'ready') {
     await kill('SIGKILL');
     const { stdout: out, stderr: err } = output();
-    const why = ready === 'exited' ? `exited (${exitInfo?.code ?? exitInfo?.signal})` : `was not ready after ${timeoutMs} ms`;
-    throw new Error(`server on port ${options.port} ${why}\n--- stderr ---\n${err.slice(-4000)}\n--- stdout ---\n${out.slice(-2000)}`);
+    const why =
+      ready === 'exited'
+        ? `exited (${exitInfo?.code ?? exitInfo?.signal})`
+        : `was not ready after ${timeoutMs} ms`;
+    throw new Error(
+      `server on port ${options.port} ${why}\n--- stderr ---\n${err.slice(-4000)}\n--- stdout ---\n${out.slice(-2000)}`,
+    );
   }
   return server;
 }
@@ -244,7 +261,12 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
-export async function call(base: string, method: string, path: string, options: CallOptions = {}): Promise<ApiResponse> {
+export async function call(
+  base: string,
+  method: string,
+  path: string,
+  options: CallOptions = {},
+): Promise<ApiResponse> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   let body: string | undefined;
@@ -271,17 +293,34 @@ export async function call(base: string, method: string, path: string, options: 
 let userSequence = 0;
 
 /** Signs a new user up; `email` defaults to a unique address. Throws unless 201. */
-export async function signUp(base: string, options: { name?: string; email?: string; password?: string } = {}): Promise<ApiUser> {
+export async function signUp(
+  base: string,
+  options: { name?: string; email?: string; password?: string } = {},
+): Promise<ApiUser> {
   userSequence += 1;
   const name = options.name ?? 'user';
-  const email = options.email ?? `${name}${userSequence}-${process.pid}-${Math.random().toString(36).slice(2, 8)}@example.com`;
-  const response = await call(base, 'POST', '/v1/auth/signup', { body: { email, password: options.password ?? 'correct horse battery staple', name } });
-  if (response.status !== 201) throw new Error(`sign-up of ${email} failed: ${response.status} ${response.text}`);
-  return { id: response.json.user.id, email, token: response.json.access_token, refresh_token: response.json.refresh_token };
+  const email =
+    options.email ??
+    `${name}${userSequence}-${process.pid}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+  const response = await call(base, 'POST', '/v1/auth/signup', {
+    body: { email, password: options.password ?? 'correct horse battery staple', name },
+  });
+  if (response.status !== 201)
+    throw new Error(`sign-up of ${email} failed: ${response.status} ${response.text}`);
+  return {
+    id: response.json.user.id,
+    email,
+    token: response.json.access_token,
+    refresh_token: response.json.refresh_token,
+  };
 }
 
 /** Signs `count` users up with at most `concurrency` sign-ups in flight (scrypt is slow). */
-export async function signUpMany(base: string, count: number, options: { concurrency?: number; name?: string } = {}): Promise<ApiUser[]> {
+export async function signUpMany(
+  base: string,
+  count: number,
+  options: { concurrency?: number; name?: string } = {},
+): Promise<ApiUser[]> {
   const users = new Array<ApiUser>(count);
   await mapLimit(count, options.concurrency ?? 8, async (index) => {
     users[index] = await signUp(base, { name: `${options.name ?? 'user'}${index}` });
@@ -290,7 +329,11 @@ export async function signUpMany(base: string, count: number, options: { concurr
 }
 
 /** Runs `task(0..count-1)` with at most `limit` running at once; rejects on the first failure. */
-export async function mapLimit(count: number, limit: number, task: (index: number) => Promise<void>): Promise<void> {
+export async function mapLimit(
+  count: number,
+  limit: number,
+  task: (index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < count) {
@@ -301,8 +344,17 @@ export async function mapLimit(count: number, limit: number, task: (index: numbe
   await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
 }
 
-export function transfer(base: string, token: string, input: { to: string; amount: number; currency?: string; note?: string }, headers?: Record<string, string>): Promise<ApiResponse> {
-  return call(base, 'POST', '/v1/transfers', { token, body: { currency: 'USD', ...input }, ...(headers ? { headers } : {}) });
+export function transfer(
+  base: string,
+  token: string,
+  input: { to: string; amount: number; currency?: string; note?: string },
+  headers?: Record<string, string>,
+): Promise<ApiResponse> {
+  return call(base, 'POST', '/v1/transfers', {
+    token,
+    body: { currency: 'USD', ...input },
+    ...(headers ? { headers } : {}),
+  });
 }
 
 export async function getTransfer(base: string, token: string, id: string): Promise<ApiResponse> {
@@ -310,10 +362,15 @@ export async function getTransfer(base: string, token: string, id: string): Prom
 }
 
 /** The USD wallet balance `{available, pending, posted}`; throws unless 200. */
-export async function wallet(base: string, token: string): Promise<{ currency: string; available: number; pending: number; posted: number }> {
+export async function wallet(
+  base: string,
+  token: string,
+): Promise<{ currency: string; available: number; pending: number; posted: number }> {
   const response = await call(base, 'GET', '/v1/wallet', { token });
   if (response.status !== 200) throw new Error(`GET /v1/wallet: ${response.status} ${response.text}`);
-  const usd = (response.json.balances as Array<{ currency: string; available: number; pending: number; posted: number }>).find((b) => b.currency === 'USD');
+  const usd = (
+    response.json.balances as Array<{ currency: string; available: number; pending: number; posted: number }>
+  ).find((b) => b.currency === 'USD');
   if (!usd) throw new Error(`no USD balance: ${response.text}`);
   return usd;
 }
@@ -346,7 +403,16 @@ export async function listAllTransfers(base: string, token: string): Promise<Wal
 
 export interface AuditReport {
   balanced: boolean;
-  currencies: Array<{ currency: string; accounts: number; debits_posted: number; credits_posted: number; debits_pending: number; credits_pending: number; balanced: boolean; overdrawn_accounts: string[] }>;
+  currencies: Array<{
+    currency: string;
+    accounts: number;
+    debits_posted: number;
+    credits_posted: number;
+    debits_pending: number;
+    credits_pending: number;
+    balanced: boolean;
+    overdrawn_accounts: string[];
+  }>;
   checked_at: string;
 }
 

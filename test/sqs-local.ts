@@ -84,7 +84,9 @@ async function startOnce(): Promise<SqsLocal> {
     await stop();
     const log = (output ?? []).join('').trim();
     const message = `the local SQS (fauxqs) did not start on ${endpoint}: ${(error as Error).message}${log ? `\n--- its output ---\n${log}` : ''}`;
-    throw error instanceof ExitedEarlyError ? new ExitedEarlyError(message, { cause: error }) : new Error(message, { cause: error });
+    throw error instanceof ExitedEarlyError
+      ? new ExitedEarlyError(message, { cause: error })
+      : new Error(message, { cause: error });
   }
   output = undefined;
   return { endpoint, stop };
@@ -109,7 +111,9 @@ async function waitUntilAnswering(endpoint: string, child: ChildProcess): Promis
   try {
     while (Date.now() < deadline) {
       if (child.exitCode !== null || child.signalCode !== null) {
-        throw new ExitedEarlyError(`the process exited early (code ${child.exitCode}, signal ${child.signalCode})`);
+        throw new ExitedEarlyError(
+          `the process exited early (code ${child.exitCode}, signal ${child.signalCode})`,
+        );
       }
       try {
         await client.send(new ListQueuesCommand({}), { abortSignal: AbortSignal.timeout(2_000) });

@@ -27,33 +27,61 @@ export async function createMerchants(url: string, users: ApiUser[], count: numb
   const keys = new Array<string>(Math.min(count, users.length));
   await mapLimit(keys.length, 8, async (i) => {
     const owner = users[i]!;
-    const merchant = await call(url, 'POST', '/v1/merchants', { token: owner.token, body: { name: `Bench merchant ${i}` } });
-    const key = await call(url, 'POST', `/v1/merchants/${merchant.json.id}/api-keys`, { token: owner.token, body: { rate_limit_per_minute: 100_000 } });
+    const merchant = await call(url, 'POST', '/v1/merchants', {
+      token: owner.token,
+      body: { name: `Bench merchant ${i}` },
+    });
+    const key = await call(url, 'POST', `/v1/merchants/${merchant.json.id}/api-keys`, {
+      token: owner.token,
+      body: { rate_limit_per_minute: 100_000 },
+    });
     if (key.status !== 201) throw new Error(`api key for merchant ${i}: ${key.status} ${key.text}`);
     keys[i] = key.json.secret as string;
   });
-  const firstMerchant = (await call(url, 'GET', '/v1/merchants', { token: users[0]!.token })).json.data[0].id as string;
+  const firstMerchant = (await call(url, 'GET', '/v1/merchants', { token: users[0]!.token })).json.data[0]
+    .id as string;
   const oneMerchantKeys = [keys[0]!];
   for (let i = 1; i < 4; i++) {
-    const key = await call(url, 'POST', `/v1/merchants/${firstMerchant}/api-keys`, { token: users[0]!.token, body: { rate_limit_per_minute: 100_000 } });
+    const key = await call(url, 'POST', `/v1/merchants/${firstMerchant}/api-keys`, {
+      token: users[0]!.token,
+      body: { rate_limit_per_minute: 100_000 },
+    });
     if (key.status !== 201) throw new Error(`extra api key ${i}: ${key.status} ${key.text}`);
     oneMerchantKeys.push(key.json.secret as string);
   }
-  log(`created ${keys.length} merchants with API keys in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  log(
+    `created ${keys.length} merchants with API keys in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
   return { keys, oneMerchantKeys };
 }
 
 /** Many merchants, then one. */
-export async function runPaymentScenarios(server: LoadTarget, merchants: BenchMerchants): Promise<{ many: ScenarioResult; one: ScenarioResult }> {
+export async function runPaymentScenarios(
+  server: LoadTarget,
+  merchants: BenchMerchants,
+): Promise<{ many: ScenarioResult; one: ScenarioResult }> {
   const pick = (keys: string[]) => () => keys[Math.floor(Math.random() * keys.length)]!;
-  const many = await runServerLoad(server, `payments: authorize then capture, ${merchants.keys.length} merchants`, authorizeThenCapture(pick(merchants.keys)));
-  const one = await runServerLoad(server, 'payments: authorize then capture, one merchant', authorizeThenCapture(pick(merchants.oneMerchantKeys)));
+  const many = await runServerLoad(
+    server,
+    `payments: authorize then capture, ${merchants.keys.length} merchants`,
+    authorizeThenCapture(pick(merchants.keys)),
+  );
+  const one = await runServerLoad(
+    server,
+    'payments: authorize then capture, one merchant',
+    authorizeThenCapture(pick(merchants.oneMerchantKeys)),
+  );
   return { many, one };
 }
 
 /** Two requests per cycle on each connection: authorize (capture: false), then capture that payment. */
 function authorizeThenCapture(pickKey: () => string): AutocannonRequest[] {
-  const card = { number: '4242424242424242', exp_month: 12, exp_year: new Date().getUTCFullYear() + 3, cvc: '123' };
+  const card = {
+    number: '4242424242424242',
+    exp_month: 12,
+    exp_year: new Date().getUTCFullYear() + 3,
+    cvc: '123',
+  };
   return [
     {
       method: 'POST',
@@ -63,7 +91,12 @@ function authorizeThenCapture(pickKey: () => string): AutocannonRequest[] {
         return {
           ...request,
           headers: { 'content-type': 'application/json', authorization: `Bearer ${String(context.key)}` },
-          body: JSON.stringify({ amount: 100 + Math.floor(Math.random() * 10_000), currency: 'USD', capture: false, card }),
+          body: JSON.stringify({
+            amount: 100 + Math.floor(Math.random() * 10_000),
+            currency: 'USD',
+            capture: false,
+            card,
+          }),
         };
       },
       onResponse: (status, body, context) => {

@@ -6,14 +6,23 @@
  *   the busiest single balance a wallet can have.
  */
 import type { ApiUser } from '../../test/server-process.ts';
-import { runLoad, runServerLoad, type AutocannonRequest, type LoadTarget, type ScenarioResult } from '../load.ts';
+import {
+  runLoad,
+  runServerLoad,
+  type AutocannonRequest,
+  type LoadTarget,
+  type ScenarioResult,
+} from '../load.ts';
 import { settings } from '../support.ts';
 
 /** The account every transfer of the hot-account scenario pays into. */
 export const hotAccount = (users: ApiUser[]): ApiUser => users[0]!;
 
 /** The warm-up (unmeasured), then random pairs and the hot account. */
-export async function runTransferScenarios(server: LoadTarget, users: ApiUser[]): Promise<{ random: ScenarioResult; hot: ScenarioResult }> {
+export async function runTransferScenarios(
+  server: LoadTarget,
+  users: ApiUser[],
+): Promise<{ random: ScenarioResult; hot: ScenarioResult }> {
   const randomUser = () => users[Math.floor(Math.random() * users.length)]!;
   const randomPair = (): [ApiUser, ApiUser] => {
     const from = randomUser();
@@ -27,7 +36,8 @@ export async function runTransferScenarios(server: LoadTarget, users: ApiUser[])
     while (from === hot) from = randomUser();
     return [from, hot];
   };
-  if (settings.warmup > 0) await runLoad(server, 'transfers warm-up', settings.warmup, transferRequest(randomPair));
+  if (settings.warmup > 0)
+    await runLoad(server, 'transfers warm-up', settings.warmup, transferRequest(randomPair));
   const random = await runServerLoad(server, 'transfers: random pairs', transferRequest(randomPair));
   const hotResult = await runServerLoad(server, 'transfers: into one hot account', transferRequest(intoHot));
   return { random, hot: hotResult };

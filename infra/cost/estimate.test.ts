@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { assumptions, estimateMonthlyCost, formatEstimate, volumesFromArgs, type MonthlyVolumes } from './estimate.ts';
+import {
+  assumptions,
+  estimateMonthlyCost,
+  formatEstimate,
+  volumesFromArgs,
+  type MonthlyVolumes,
+} from './estimate.ts';
 import { prices } from './prices.ts';
 
 const nothing: MonthlyVolumes = {
@@ -16,7 +22,9 @@ const nothing: MonthlyVolumes = {
 };
 
 function line(volumes: Partial<MonthlyVolumes>, service: string, item: string, freeTier = false) {
-  const found = estimateMonthlyCost({ ...nothing, ...volumes }, { freeTier }).lines.find((candidate) => candidate.service === service && candidate.item.startsWith(item));
+  const found = estimateMonthlyCost({ ...nothing, ...volumes }, { freeTier }).lines.find(
+    (candidate) => candidate.service === service && candidate.item.startsWith(item),
+  );
   if (!found) throw new Error(`no line ${service} ${item}`);
   return found;
 }
@@ -40,26 +48,46 @@ describe('the cost estimator', () => {
   it('counts transactional writes at two write units per item', () => {
     const writes = line({ transfers: 1_000 }, 'DynamoDB', 'on-demand writes');
     const subscriptionMessages = 1_000 * assumptions.eventsPerTransfer * assumptions.subscriptionsPerEvent;
-    expect(writes.quantity).toBe(1_000 * assumptions.itemsPerTransfer * 2 + subscriptionMessages * assumptions.consumerItemsWritten * 2);
-    expect(writes.cost).toBeCloseTo((writes.quantity / 1_000_000) * prices.dynamodb.perMillionWriteRequestUnits, 12);
+    expect(writes.quantity).toBe(
+      1_000 * assumptions.itemsPerTransfer * 2 + subscriptionMessages * assumptions.consumerItemsWritten * 2,
+    );
+    expect(writes.cost).toBeCloseTo(
+      (writes.quantity / 1_000_000) * prices.dynamodb.perMillionWriteRequestUnits,
+      12,
+    );
     expect(line({ transfers: 1_000 }, 'DynamoDB', 'stream reads').cost).toBe(0);
   });
 
   it('bills Cognito users beyond the free ones only with the free tier on', () => {
-    expect(line({ monthlyActiveUsers: 12_000 }, 'Cognito', 'monthly').cost).toBeCloseTo(12_000 * prices.cognito.perMonthlyActiveUser, 10);
-    expect(line({ monthlyActiveUsers: 12_000 }, 'Cognito', 'monthly', true).cost).toBeCloseTo(2_000 * prices.cognito.perMonthlyActiveUser, 10);
+    expect(line({ monthlyActiveUsers: 12_000 }, 'Cognito', 'monthly').cost).toBeCloseTo(
+      12_000 * prices.cognito.perMonthlyActiveUser,
+      10,
+    );
+    expect(line({ monthlyActiveUsers: 12_000 }, 'Cognito', 'monthly', true).cost).toBeCloseTo(
+      2_000 * prices.cognito.perMonthlyActiveUser,
+      10,
+    );
   });
 
   it('charges the fixed monthly items even when idle, and totals its lines', () => {
     const estimate = estimateMonthlyCost(nothing);
     expect(line({}, 'WAF', 'web ACL').cost).toBe(prices.waf.perWebAclMonth);
-    expect(estimate.total).toBeCloseTo(estimate.lines.reduce((sum, each) => sum + each.cost, 0), 10);
+    expect(estimate.total).toBeCloseTo(
+      estimate.lines.reduce((sum, each) => sum + each.cost, 0),
+      10,
+    );
     expect(estimate.total).toBeGreaterThan(prices.waf.perWebAclMonth + 4 * prices.waf.perRuleMonth);
     expect(formatEstimate(estimate)).toContain(prices.pricesAsOf);
   });
 
   it('reads volumes from flags and refuses nonsense', () => {
-    const { volumes, freeTier } = volumesFromArgs(['--requests', '5_000_000', '--mau', '20000', '--free-tier']);
+    const { volumes, freeTier } = volumesFromArgs([
+      '--requests',
+      '5_000_000',
+      '--mau',
+      '20000',
+      '--free-tier',
+    ]);
     expect(volumes.requests).toBe(5_000_000);
     expect(volumes.monthlyActiveUsers).toBe(20_000);
     expect(freeTier).toBe(true);

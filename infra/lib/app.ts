@@ -14,20 +14,28 @@ import { stageConfig } from './stage.ts';
  * const { app, stack } = buildSluiceApp({ context: { stage: 'prod' } });
  * app.synth();
  */
-export function buildSluiceApp(props: AppProps = {}, modules?: readonly SluiceModule[]): { app: App; stack: SluiceStack } {
+export function buildSluiceApp(
+  props: AppProps = {},
+  modules?: readonly SluiceModule[],
+): { app: App; stack: SluiceStack } {
   const app = new App(props);
   const stage = stageConfig(app.node.tryGetContext('stage') ?? 'dev');
   // Not CDK_DEFAULT_REGION: the CloudFront web ACL can only be created in us-east-1, and a
   // companion edge stack for other regions is not built yet.
   const region = (app.node.tryGetContext('region') as string | undefined) ?? 'us-east-1';
-  if (region !== 'us-east-1') throw new Error(`region ${region}: the dashboard's CloudFront web ACL must be created in us-east-1, so the stack deploys there (-c region=us-east-1)`);
+  if (region !== 'us-east-1')
+    throw new Error(
+      `region ${region}: the dashboard's CloudFront web ACL must be created in us-east-1, so the stack deploys there (-c region=us-east-1)`,
+    );
   const stack = new SluiceStack(app, `Sluice-${stage.name}`, {
     stage,
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region },
     description: `Sluice payments platform (${stage.name})`,
     adminEmails: app.node.tryGetContext('adminEmails') as string | undefined,
     alarmEmail: app.node.tryGetContext('alarmEmail') as string | undefined,
-    websocketAccessLogs: [true, 'true'].includes(app.node.tryGetContext('websocketAccessLogs') as boolean | string),
+    websocketAccessLogs: [true, 'true'].includes(
+      app.node.tryGetContext('websocketAccessLogs') as boolean | string,
+    ),
     terminationProtection: stage.isProtected,
     ...(modules ? { modules } : {}),
   });

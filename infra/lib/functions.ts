@@ -6,7 +6,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import type { SluiceModule } from '../../server/src/platform/module.ts';
-import { awsEnvironment, lambdaFunctionsOf, type LambdaFunctionSpec } from '../../server/src/runtime/aws/functions.ts';
+import {
+  awsEnvironment,
+  lambdaFunctionsOf,
+  type LambdaFunctionSpec,
+} from '../../server/src/runtime/aws/functions.ts';
 
 /** The repository root: function entries in `functions.ts` are relative to it. */
 export const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -18,7 +22,8 @@ export const functionRuntime = lambda.Runtime.NODEJS_24_X;
  * ESM bundles need `require` for the CommonJS dependencies esbuild inlines (the AWS SDK's
  * dynamic requires of Node built-ins).
  */
-const esmRequireBanner = "import { createRequire as __sluiceCreateRequire } from 'node:module'; const require = __sluiceCreateRequire(import.meta.url);";
+const esmRequireBanner =
+  "import { createRequire as __sluiceCreateRequire } from 'node:module'; const require = __sluiceCreateRequire(import.meta.url);";
 
 /** What every function shares: the name prefix, the environment, log retention and removal. */
 export interface SluiceFunctionsProps {
@@ -78,20 +83,25 @@ export class SluiceFunctions extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Sluice ${spec.id}: least privilege, grants added per trigger and job`,
     });
-    role.addToPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [logGroup.logGroupArn],
-    }));
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
+    );
     const environment: Record<string, string> = {
       ...props.environment,
       NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_SERVICE_NAME: `sluice-${spec.id}`,
       POWERTOOLS_METRICS_NAMESPACE: 'Sluice',
     };
-    if (spec.trigger.type === 'event-subscription') environment[awsEnvironment.subscription] = spec.trigger.subscription;
+    if (spec.trigger.type === 'event-subscription')
+      environment[awsEnvironment.subscription] = spec.trigger.subscription;
     if (spec.trigger.type === 'queue') environment[awsEnvironment.queue] = spec.trigger.queue;
-    if (spec.trigger.type === 'schedule' && spec.trigger.job !== undefined) environment[awsEnvironment.job] = spec.trigger.job;
-    if (spec.trigger.type === 'state-machine-task') environment[awsEnvironment.workflowTask] = `${spec.trigger.stateMachine}/${spec.trigger.state}`;
+    if (spec.trigger.type === 'schedule' && spec.trigger.job !== undefined)
+      environment[awsEnvironment.job] = spec.trigger.job;
+    if (spec.trigger.type === 'state-machine-task')
+      environment[awsEnvironment.workflowTask] = `${spec.trigger.stateMachine}/${spec.trigger.state}`;
 
     const fn = new NodejsFunction(this, spec.id, {
       functionName,

@@ -8,7 +8,10 @@ import type { StageConfig } from './stage.ts';
  * email is an alias, the client signs in with USER_PASSWORD_AUTH, rotates and revokes refresh
  * tokens, and `Admins` maps to the app's `admin` group.
  */
-export function createIdentity(scope: Stack, stage: StageConfig): { userPool: cognito.UserPool; userPoolClient: cognito.UserPoolClient } {
+export function createIdentity(
+  scope: Stack,
+  stage: StageConfig,
+): { userPool: cognito.UserPool; userPoolClient: cognito.UserPoolClient } {
   const prefix = stage.prefix;
   const userPool = new cognito.UserPool(scope, 'UserPool', {
     userPoolName: prefix,
@@ -18,10 +21,19 @@ export function createIdentity(scope: Stack, stage: StageConfig): { userPool: co
     // the local identity does (runtime/aws/cognito-identity.ts).
     signInAliases: { username: true, email: true },
     autoVerify: { email: false },
-    standardAttributes: { email: { required: true, mutable: true }, fullname: { required: false, mutable: true } },
+    standardAttributes: {
+      email: { required: true, mutable: true },
+      fullname: { required: false, mutable: true },
+    },
     // The app's rules (identity/model.ts passwordSchema: 8 to 128 characters, no composition
     // rules), so a password accepted locally is accepted here.
-    passwordPolicy: { minLength: 8, requireLowercase: false, requireUppercase: false, requireDigits: false, requireSymbols: false },
+    passwordPolicy: {
+      minLength: 8,
+      requireLowercase: false,
+      requireUppercase: false,
+      requireDigits: false,
+      requireSymbols: false,
+    },
     mfa: cognito.Mfa.OPTIONAL,
     mfaSecondFactor: { otp: true, sms: false },
     accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
@@ -40,6 +52,9 @@ export function createIdentity(scope: Stack, stage: StageConfig): { userPool: co
     refreshTokenRotationGracePeriod: Duration.seconds(10),
     preventUserExistenceErrors: true,
   });
-  userPool.addGroup('Admins', { groupName: 'Admins', description: 'Sluice administrators (the app\'s `admin` group)' });
+  userPool.addGroup('Admins', {
+    groupName: 'Admins',
+    description: "Sluice administrators (the app's `admin` group)",
+  });
   return { userPool, userPoolClient };
 }

@@ -28,7 +28,10 @@ export class SluiceQueues extends Construct {
    *
    * @example queues.withDeadLetterQueue('webhook-deliveries', { visibilityTimeout: Duration.seconds(360), maxReceiveCount: 18 })
    */
-  withDeadLetterQueue(name: string, options: { visibilityTimeout: Duration; maxReceiveCount: number }): sqs.Queue {
+  withDeadLetterQueue(
+    name: string,
+    options: { visibilityTimeout: Duration; maxReceiveCount: number },
+  ): sqs.Queue {
     const deadLetter = this.deadLetterQueue(`${name}-dlq`, `queue ${name}`);
     return new sqs.Queue(this, name, {
       queueName: `${this.#prefix}-${name}`,

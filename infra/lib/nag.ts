@@ -7,19 +7,27 @@ import type { SluiceStack } from './sluice-stack.ts';
  * resource for it. The tests fail on any other `*` resource, and on any `*` in an action.
  */
 export const wildcardResourceActions: Record<string, string> = {
-  'xray:PutTraceSegments': 'X-Ray has no resource-level permissions; Lambda and Step Functions active tracing need it',
-  'xray:PutTelemetryRecords': 'X-Ray has no resource-level permissions; Lambda and Step Functions active tracing need it',
-  'xray:GetSamplingRules': 'X-Ray has no resource-level permissions; Step Functions tracing reads the sampling rules',
-  'xray:GetSamplingTargets': 'X-Ray has no resource-level permissions; Step Functions tracing reads the sampling targets',
-  'dynamodb:ListStreams': 'ListStreams supports no resource-level permission; the stream event source mapping calls it (the stream itself is granted by ARN)',
+  'xray:PutTraceSegments':
+    'X-Ray has no resource-level permissions; Lambda and Step Functions active tracing need it',
+  'xray:PutTelemetryRecords':
+    'X-Ray has no resource-level permissions; Lambda and Step Functions active tracing need it',
+  'xray:GetSamplingRules':
+    'X-Ray has no resource-level permissions; Step Functions tracing reads the sampling rules',
+  'xray:GetSamplingTargets':
+    'X-Ray has no resource-level permissions; Step Functions tracing reads the sampling targets',
+  'dynamodb:ListStreams':
+    'ListStreams supports no resource-level permission; the stream event source mapping calls it (the stream itself is granted by ARN)',
   'logs:CreateLogDelivery': 'CloudWatch Logs vended log delivery (Step Functions logging) supports only "*"',
   'logs:GetLogDelivery': 'CloudWatch Logs vended log delivery (Step Functions logging) supports only "*"',
   'logs:UpdateLogDelivery': 'CloudWatch Logs vended log delivery (Step Functions logging) supports only "*"',
   'logs:DeleteLogDelivery': 'CloudWatch Logs vended log delivery (Step Functions logging) supports only "*"',
   'logs:ListLogDeliveries': 'CloudWatch Logs vended log delivery (Step Functions logging) supports only "*"',
-  'logs:PutResourcePolicy': 'Step Functions logging sets the log group resource policy; the action supports only "*"',
-  'logs:DescribeResourcePolicies': 'Step Functions logging reads the resource policies; the action supports only "*"',
-  'logs:DescribeLogGroups': 'Step Functions logging checks the log group; DescribeLogGroups supports only "*"',
+  'logs:PutResourcePolicy':
+    'Step Functions logging sets the log group resource policy; the action supports only "*"',
+  'logs:DescribeResourcePolicies':
+    'Step Functions logging reads the resource policies; the action supports only "*"',
+  'logs:DescribeLogGroups':
+    'Step Functions logging checks the log group; DescribeLogGroups supports only "*"',
 };
 
 function acknowledge(scope: IConstruct, id: string, reason: string): void {
@@ -33,8 +41,11 @@ function acknowledge(scope: IConstruct, id: string, reason: string): void {
 export function applyNagSuppressions(stack: SluiceStack): void {
   const logicalId = (construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as CfnElement);
   for (const { spec, role, fn } of stack.functions.byId.values()) {
-    const reasons = [`xray:PutTraceSegments, xray:PutTelemetryRecords: ${wildcardResourceActions['xray:PutTraceSegments']}`];
-    if (spec.trigger.type === 'dynamodb-stream') reasons.push(`dynamodb:ListStreams: ${wildcardResourceActions['dynamodb:ListStreams']}`);
+    const reasons = [
+      `xray:PutTraceSegments, xray:PutTelemetryRecords: ${wildcardResourceActions['xray:PutTraceSegments']}`,
+    ];
+    if (spec.trigger.type === 'dynamodb-stream')
+      reasons.push(`dynamodb:ListStreams: ${wildcardResourceActions['dynamodb:ListStreams']}`);
     // The role's policy, and the function's own (where the tracing grant goes with the
     // `createNewPoliciesWithAddToRolePolicy` feature flag).
     acknowledge(role, 'IAM5[Resource::*]', reasons.join('; '));
@@ -43,39 +54,83 @@ export function applyNagSuppressions(stack: SluiceStack): void {
   const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
   const connections = `arn:${partition}:execute-api:${stack.region}:<AWS::AccountId>:<${logicalId(stack.websocketApi)}>/${stack.stage.name}/*/@connections/*`;
   for (const id of ['events-realtime-push', 'ws-default']) {
-    acknowledge(stack.functions.get(id).role, `IAM5[Resource::${connections}]`, 'PostToConnection targets connection ids that exist only at run time; the grant is limited to this API and stage');
+    acknowledge(
+      stack.functions.get(id).role,
+      `IAM5[Resource::${connections}]`,
+      'PostToConnection targets connection ids that exist only at run time; the grant is limited to this API and stage',
+    );
   }
   for (const machine of stack.stateMachines.values()) {
-    acknowledge(machine.role, 'IAM5[Resource::*]', `Step Functions logging and tracing: ${wildcardResourceActions['logs:CreateLogDelivery']}; ${wildcardResourceActions['xray:PutTraceSegments']}`);
+    acknowledge(
+      machine.role,
+      'IAM5[Resource::*]',
+      `Step Functions logging and tracing: ${wildcardResourceActions['logs:CreateLogDelivery']}; ${wildcardResourceActions['xray:PutTraceSegments']}`,
+    );
   }
   for (const child of stack.node.children) {
     // The role CDK creates for the Scheduler's Lambda target grants invoke on the function and
     // its versions (`:*`); the schedule invokes the unqualified ARN.
     if (!child.node.id.startsWith('SchedulerRoleForTarget')) continue;
     for (const { spec, fn } of stack.functions.withTrigger('schedule')) {
-      acknowledge(child, `IAM5[Resource::<${logicalId(fn)}.Arn>:*]`, `Added by the Scheduler Lambda target for versions and aliases of ${spec.id}; the schedule invokes the unqualified ARN`);
+      acknowledge(
+        child,
+        `IAM5[Resource::<${logicalId(fn)}.Arn>:*]`,
+        `Added by the Scheduler Lambda target for versions and aliases of ${spec.id}; the schedule invokes the unqualified ARN`,
+      );
     }
   }
 
   for (const route of stack.httpApi.node.children) {
     if (route.node.id.startsWith('ANY') && !route.node.id.startsWith('ANY--v1--{proxy+}')) {
-      acknowledge(route, 'APIG4', 'Merchant routes authenticate with API keys (not JWTs) and public routes (sign-up, sign-in, health, docs) need none; the app authenticates every /v1 request itself (http/app.ts)');
+      acknowledge(
+        route,
+        'APIG4',
+        'Merchant routes authenticate with API keys (not JWTs) and public routes (sign-up, sign-in, health, docs) need none; the app authenticates every /v1 request itself (http/app.ts)',
+      );
     }
   }
   for (const route of stack.websocketApi.node.children) {
-    acknowledge(route, 'APIG4', '$connect checks the access token in the function (Cognito JWT via aws-jwt-verify) and refuses the connection without one; $disconnect and $default reach only connections accepted that way');
+    acknowledge(
+      route,
+      'APIG4',
+      '$connect checks the access token in the function (Cognito JWT via aws-jwt-verify) and refuses the connection without one; $disconnect and $default reach only connections accepted that way',
+    );
   }
 
   if (!stack.hasWebsocketAccessLogs) {
-    acknowledge(stack.websocketStage, 'APIG1', 'WebSocket access logs need the account-wide API Gateway CloudWatch Logs role, which no single stage should own; turn them on with -c websocketAccessLogs=true once the account has it. Function logs record every connect, disconnect and message');
+    acknowledge(
+      stack.websocketStage,
+      'APIG1',
+      'WebSocket access logs need the account-wide API Gateway CloudWatch Logs role, which no single stage should own; turn them on with -c websocketAccessLogs=true once the account has it. Function logs record every connect, disconnect and message',
+    );
   }
   for (const { queue } of stack.queues.deadLetterQueues) {
-    acknowledge(queue, 'SQS3', 'This queue is itself a dead-letter queue or failure destination; its depth is alarmed');
+    acknowledge(
+      queue,
+      'SQS3',
+      'This queue is itself a dead-letter queue or failure destination; its depth is alarmed',
+    );
   }
 
-  acknowledge(stack.userPool, 'COG1', "The password policy is the app's own (identity passwordSchema: 8 to 128 characters, no composition rules, as NIST SP 800-63B advises), so the same passwords work locally and on AWS");
-  acknowledge(stack.userPool, 'COG2', 'MFA is optional (TOTP) rather than required: the wallet sandbox signs people up through the API; require it for a production wallet');
-  acknowledge(stack.userPool, 'COG8', 'The Essentials feature plan: threat protection (Plus plan) is priced per MAU and left as a choice for a production deployment');
+  acknowledge(
+    stack.userPool,
+    'COG1',
+    "The password policy is the app's own (identity passwordSchema: 8 to 128 characters, no composition rules, as NIST SP 800-63B advises), so the same passwords work locally and on AWS",
+  );
+  acknowledge(
+    stack.userPool,
+    'COG2',
+    'MFA is optional (TOTP) rather than required: the wallet sandbox signs people up through the API; require it for a production wallet',
+  );
+  acknowledge(
+    stack.userPool,
+    'COG8',
+    'The Essentials feature plan: threat protection (Plus plan) is priced per MAU and left as a choice for a production deployment',
+  );
   acknowledge(stack.web.distribution, 'CFR1', 'A global dashboard and API: no country is restricted');
-  acknowledge(stack.web.distribution, 'CFR4', 'The default *.cloudfront.net certificate allows TLSv1; a custom domain with an ACM certificate and TLSv1.2_2021 removes this (not configured: no domain)');
+  acknowledge(
+    stack.web.distribution,
+    'CFR4',
+    'The default *.cloudfront.net certificate allows TLSv1; a custom domain with an ACM certificate and TLSv1.2_2021 removes this (not configured: no domain)',
+  );
 }

@@ -112,11 +112,16 @@ export class SluiceStack extends Stack {
     const table = this.table;
     this.queues = new SluiceQueues(this, 'Queues', { prefix });
     const portQueues = new Map<QueueName, sqs.Queue>();
-    for (const [name, settings] of Object.entries(awsQueues) as Array<[QueueName, (typeof awsQueues)[QueueName]]>) {
-      portQueues.set(name, this.queues.withDeadLetterQueue(name, {
-        visibilityTimeout: Duration.seconds(settings.visibilityTimeoutSeconds),
-        maxReceiveCount: settings.maxReceiveCount,
-      }));
+    for (const [name, settings] of Object.entries(awsQueues) as Array<
+      [QueueName, (typeof awsQueues)[QueueName]]
+    >) {
+      portQueues.set(
+        name,
+        this.queues.withDeadLetterQueue(name, {
+          visibilityTimeout: Duration.seconds(settings.visibilityTimeoutSeconds),
+          maxReceiveCount: settings.maxReceiveCount,
+        }),
+      );
     }
 
     const bus = new events.EventBus(this, 'Bus', { eventBusName: prefix });
@@ -124,7 +129,9 @@ export class SluiceStack extends Stack {
     const { userPool, userPoolClient } = createIdentity(this, stage);
     this.userPool = userPool;
 
-    const websocketApi = this.websocketApi = new apigwv2.WebSocketApi(this, 'WebSocketApi', { apiName: `${prefix}-realtime` });
+    const websocketApi = (this.websocketApi = new apigwv2.WebSocketApi(this, 'WebSocketApi', {
+      apiName: `${prefix}-realtime`,
+    }));
     const websocketStage = new apigwv2.WebSocketStage(this, 'WebSocketStage', {
       webSocketApi: websocketApi,
       stageName: stage.name,
@@ -132,7 +139,13 @@ export class SluiceStack extends Stack {
       throttle: stage.throttle,
       // WebSocket (like REST) access logs need the account-wide API Gateway CloudWatch role, a
       // singleton no one stage should own: on only when the account has it.
-      accessLogSettings: props.websocketAccessLogs ? { destination: new apigwv2.LogGroupLogDestination(this.accessLogGroup('WebSocketAccessLogs', stage)) } : undefined,
+      accessLogSettings: props.websocketAccessLogs
+        ? {
+            destination: new apigwv2.LogGroupLogDestination(
+              this.accessLogGroup('WebSocketAccessLogs', stage),
+            ),
+          }
+        : undefined,
     });
     this.websocketStage = websocketStage;
 
@@ -140,97 +153,158 @@ export class SluiceStack extends Stack {
     // environment variable) do not depend on the state machines that depend on them.
     const workflows = workflowsOf(modules).map((workflow) => {
       const name = `${prefix}-${workflow.name}`;
-      return { workflow, name, arn: this.formatArn({ service: 'states', resource: 'stateMachine', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME }) };
+      return {
+        workflow,
+        name,
+        arn: this.formatArn({
+          service: 'states',
+          resource: 'stateMachine',
+          resourceName: name,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      };
     });
 
     const environment: Record<string, string> = {
       [awsEnvironment.stage]: stage.name,
       [awsEnvironment.tableName]: table.tableName,
       [awsEnvironment.eventBusName]: bus.eventBusName,
-      [awsEnvironment.queueUrls]: this.toJsonString(Object.fromEntries([...portQueues].map(([name, queue]) => [name, queue.queueUrl]))),
+      [awsEnvironment.queueUrls]: this.toJsonString(
+        Object.fromEntries([...portQueues].map(([name, queue]) => [name, queue.queueUrl])),
+      ),
       [awsEnvironment.websocketEndpoint]: websocketStage.callbackUrl,
       [awsEnvironment.userPoolId]: userPool.userPoolId,
       [awsEnvironment.userPoolClientId]: userPoolClient.userPoolClientId,
-      [awsEnvironment.stateMachineArns]: JSON.stringify(Object.fromEntries(workflows.map(({ workflow, arn }) => [workflow.name, arn]))),
+      [awsEnvironment.stateMachineArns]: JSON.stringify(
+        Object.fromEntries(workflows.map(({ workflow, arn }) => [workflow.name, arn])),
+      ),
       [awsEnvironment.adminEmails]: props.adminEmails ?? '',
     };
-    this.functions = new SluiceFunctions(this, 'Functions', { prefix, environment, logRetention: stage.logRetention, removalPolicy: stage.removalPolicy, modules });
+    this.functions = new SluiceFunctions(this, 'Functions', {
+      prefix,
+      environment,
+      logRetention: stage.logRetention,
+      removalPolicy: stage.removalPolicy,
+      modules,
+    });
     const functions = this.functions;
 
     // Every function keeps its state in the table: item actions on the table and its named
     // indexes (not `index/*`); no Scan, no table management. Only the dispatcher reads the stream.
-    const tableResources = [table.tableArn, ...tableSchema.indexes.map((index) => `${table.tableArn}/index/${index.name}`)];
+    const tableResources = [
+      table.tableArn,
+      ...tableSchema.indexes.map((index) => `${table.tableArn}/index/${index.name}`),
+    ];
     for (const { role } of functions.byId.values()) {
-      role.addToPolicy(new iam.PolicyStatement({ sid: 'TableItems', actions: [...tableItemActions], resources: tableResources }));
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'TableItems',
+          actions: [...tableItemActions],
+          resources: tableResources,
+        }),
+      );
     }
 
     // http-api: the Hono app behind the HTTP API.
     const http = functions.get('http-api');
-    const httpApi = this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
+    const httpApi = (this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
       apiName: `${prefix}-http`,
       createDefaultStage: false,
-      corsPreflight: stage.corsOrigins.length === 0 ? undefined : {
-        allowOrigins: stage.corsOrigins,
-        allowMethods: [apigwv2.CorsHttpMethod.ANY],
-        allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-idempotency-key', 'sluice-merchant'],
-        exposeHeaders: ['request-id', 'idempotent-replayed'],
-        maxAge: Duration.hours(1),
-      },
-    });
+      corsPreflight:
+        stage.corsOrigins.length === 0
+          ? undefined
+          : {
+              allowOrigins: stage.corsOrigins,
+              allowMethods: [apigwv2.CorsHttpMethod.ANY],
+              allowHeaders: [
+                'authorization',
+                'content-type',
+                'idempotency-key',
+                'x-idempotency-key',
+                'sluice-merchant',
+              ],
+              exposeHeaders: ['request-id', 'idempotent-replayed'],
+              maxAge: Duration.hours(1),
+            },
+    }));
     const httpStage = new apigwv2.HttpStage(this, 'HttpStage', {
       httpApi,
       stageName: '$default',
       autoDeploy: true,
       throttle: stage.throttle,
-      accessLogSettings: { destination: new apigwv2.LogGroupLogDestination(this.accessLogGroup('HttpAccessLogs', stage)) },
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(this.accessLogGroup('HttpAccessLogs', stage)),
+      },
     });
-    const httpIntegration = new HttpLambdaIntegration('HttpIntegration', http.fn, { payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0 });
-    const userAuthorizer = new HttpUserPoolAuthorizer('CognitoJwt', userPool, { userPoolClients: [userPoolClient], authorizerName: `${prefix}-cognito` });
+    const httpIntegration = new HttpLambdaIntegration('HttpIntegration', http.fn, {
+      payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
+    });
+    const userAuthorizer = new HttpUserPoolAuthorizer('CognitoJwt', userPool, {
+      userPoolClients: [userPoolClient],
+      authorizerName: `${prefix}-cognito`,
+    });
     // People: a Cognito access token, checked by API Gateway and again by the app.
-    httpApi.addRoutes({ path: '/v1/{proxy+}', methods: [apigwv2.HttpMethod.ANY], integration: httpIntegration, authorizer: userAuthorizer });
+    httpApi.addRoutes({
+      path: '/v1/{proxy+}',
+      methods: [apigwv2.HttpMethod.ANY],
+      integration: httpIntegration,
+      authorizer: userAuthorizer,
+    });
     // Merchants (API keys, which are not JWTs) and the public paths: no authorizer; the app checks.
-    for (const path of routesWithoutAuthorizer(modules)) httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod.ANY], integration: httpIntegration });
+    for (const path of routesWithoutAuthorizer(modules))
+      httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod.ANY], integration: httpIntegration });
     // Everything outside /v1 (/health, /openapi.json, /docs, /.well-known/jwks.json): public.
     httpApi.addRoutes({ path: '/{proxy+}', methods: [apigwv2.HttpMethod.ANY], integration: httpIntegration });
-    http.role.addToPolicy(new iam.PolicyStatement({
-      sid: 'CognitoAdminActions',
-      // What the Cognito identity adapter calls with IAM (runtime/aws/cognito-identity.ts): sign-up
-      // confirmation, email_verified, the Admins group, and undoing a half-finished sign-up. Its
-      // public calls (SignUp, InitiateAuth, GetTokensFromRefreshToken, RevokeToken) need no IAM.
-      actions: [...cognitoAdminActions],
-      resources: [userPool.userPoolArn],
-    }));
-    http.role.addToPolicy(new iam.PolicyStatement({
-      sid: 'StartWorkflows',
-      // Routes may start their module's workflows (sandbox test clocks run settlement early).
-      actions: ['states:StartExecution'],
-      resources: workflows.map(({ arn }) => arn),
-    }));
+    http.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'CognitoAdminActions',
+        // What the Cognito identity adapter calls with IAM (runtime/aws/cognito-identity.ts): sign-up
+        // confirmation, email_verified, the Admins group, and undoing a half-finished sign-up. Its
+        // public calls (SignUp, InitiateAuth, GetTokensFromRefreshToken, RevokeToken) need no IAM.
+        actions: [...cognitoAdminActions],
+        resources: [userPool.userPoolArn],
+      }),
+    );
+    http.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'StartWorkflows',
+        // Routes may start their module's workflows (sandbox test clocks run settlement early).
+        actions: ['states:StartExecution'],
+        resources: workflows.map(({ arn }) => arn),
+      }),
+    );
 
     // websocket: $connect, $disconnect, $default.
     for (const { spec, fn } of functions.byId.values()) {
       if (spec.trigger.type !== 'websocket') continue;
-      websocketApi.addRoute(spec.trigger.route, { integration: new WebSocketLambdaIntegration(`${spec.id}-integration`, fn) });
+      websocketApi.addRoute(spec.trigger.route, {
+        integration: new WebSocketLambdaIntegration(`${spec.id}-integration`, fn),
+      });
     }
     // Pushes reach sockets through the management API: the realtime subscription, and $default's pong.
     websocketStage.grantManagementApiAccess(functions.get('events-realtime-push').fn);
     websocketStage.grantManagementApiAccess(functions.get('ws-default').fn);
 
     // dynamodb-stream: the dispatcher, outbox → EventBridge and queued messages → SQS.
-    const streamFailures = this.queues.deadLetterQueue('stream-dispatch-failures', 'the table stream dispatcher');
+    const streamFailures = this.queues.deadLetterQueue(
+      'stream-dispatch-failures',
+      'the table stream dispatcher',
+    );
     for (const { spec, fn } of functions.byId.values()) {
       if (spec.trigger.type !== 'dynamodb-stream') continue;
-      fn.addEventSource(new DynamoEventSource(table, {
-        // From the oldest record, so outbox items written before the first deploy still go out.
-        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-        batchSize: 100,
-        maxBatchingWindow: Duration.seconds(1),
-        bisectBatchOnError: true,
-        retryAttempts: 10,
-        reportBatchItemFailures: true,
-        parallelizationFactor: 1,
-        onFailure: new SqsDlq(streamFailures),
-      }));
+      fn.addEventSource(
+        new DynamoEventSource(table, {
+          // From the oldest record, so outbox items written before the first deploy still go out.
+          startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+          batchSize: 100,
+          maxBatchingWindow: Duration.seconds(1),
+          bisectBatchOnError: true,
+          retryAttempts: 10,
+          reportBatchItemFailures: true,
+          parallelizationFactor: 1,
+          onFailure: new SqsDlq(streamFailures),
+        }),
+      );
     }
     // The outbox relays (the stream dispatcher and the sweeper) alone publish and enqueue.
     for (const { spec, fn } of functions.byId.values()) {
@@ -244,23 +318,39 @@ export class SluiceStack extends Stack {
       if (spec.trigger.type !== 'queue') continue;
       const queue = portQueues.get(spec.trigger.queue);
       if (!queue) throw new Error(`queue ${spec.trigger.queue} is not in awsQueues`);
-      fn.addEventSource(new SqsEventSource(queue, { batchSize: awsQueues[spec.trigger.queue]!.batchSize, reportBatchItemFailures: true }));
+      fn.addEventSource(
+        new SqsEventSource(queue, {
+          batchSize: awsQueues[spec.trigger.queue]!.batchSize,
+          reportBatchItemFailures: true,
+        }),
+      );
     }
 
     // event-subscription: EventBridge rule (the module's own pattern) → SQS → the function.
-    const subscriptions = new Map(recordSubscriptions(modules).map((subscription) => [subscription.name, subscription.pattern]));
+    const subscriptions = new Map(
+      recordSubscriptions(modules).map((subscription) => [subscription.name, subscription.pattern]),
+    );
     const busTargetFailures = this.queues.deadLetterQueue('bus-target-failures', 'EventBridge rule targets');
     for (const { spec, fn } of functions.byId.values()) {
       if (spec.trigger.type !== 'event-subscription') continue;
       const pattern = subscriptions.get(spec.trigger.subscription);
       if (!pattern) throw new Error(`no module subscribes ${spec.trigger.subscription}`);
-      const queue = this.queues.withDeadLetterQueue(spec.id, { visibilityTimeout: Duration.seconds(spec.timeoutSeconds * 6), maxReceiveCount: 10 });
+      const queue = this.queues.withDeadLetterQueue(spec.id, {
+        visibilityTimeout: Duration.seconds(spec.timeoutSeconds * 6),
+        maxReceiveCount: 10,
+      });
       new events.Rule(this, `${spec.id}-rule`, {
         ruleName: `${prefix}-${spec.id}`,
         description: `Bus subscription ${spec.trigger.subscription}`,
         eventBus: bus,
         eventPattern: ruleEventPattern(pattern) as events.EventPattern,
-        targets: [new eventTargets.SqsQueue(queue, { deadLetterQueue: busTargetFailures, retryAttempts: 20, maxEventAge: Duration.hours(24) })],
+        targets: [
+          new eventTargets.SqsQueue(queue, {
+            deadLetterQueue: busTargetFailures,
+            retryAttempts: 20,
+            maxEventAge: Duration.hours(24),
+          }),
+        ],
       });
       fn.addEventSource(new SqsEventSource(queue, { batchSize: 10, reportBatchItemFailures: true }));
     }
@@ -271,7 +361,8 @@ export class SluiceStack extends Stack {
       const substitutions: Record<string, string> = {};
       const taskFunctions: lambda.IFunction[] = [];
       for (const { spec, fn } of functions.byId.values()) {
-        if (spec.trigger.type !== 'state-machine-task' || spec.trigger.stateMachine !== workflow.name) continue;
+        if (spec.trigger.type !== 'state-machine-task' || spec.trigger.stateMachine !== workflow.name)
+          continue;
         substitutions[taskSubstitutionKey(spec.trigger.state)] = fn.functionArn;
         taskFunctions.push(fn);
       }
@@ -282,24 +373,43 @@ export class SluiceStack extends Stack {
         definitionBody: sfn.DefinitionBody.fromString(readFileSync(workflow.definition, 'utf8')),
         definitionSubstitutions: substitutions,
         tracingEnabled: true,
-        logs: { destination: this.logGroup(`${id}Logs`, `/aws/vendedlogs/states/${name}`, stage), level: sfn.LogLevel.ALL, includeExecutionData: true },
+        logs: {
+          destination: this.logGroup(`${id}Logs`, `/aws/vendedlogs/states/${name}`, stage),
+          level: sfn.LogLevel.ALL,
+          includeExecutionData: true,
+        },
       });
       // The ASL invokes the unqualified ARNs, so no `:*` version wildcard is granted.
-      machine.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: taskFunctions.map((fn) => fn.functionArn) }));
+      machine.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['lambda:InvokeFunction'],
+          resources: taskFunctions.map((fn) => fn.functionArn),
+        }),
+      );
       stateMachines.set(workflow.name, machine);
     }
     this.stateMachines = stateMachines;
 
     // schedule: EventBridge Scheduler with the cron expressions the local scheduler runs.
-    const scheduleFailures = this.queues.deadLetterQueue('schedule-failures', 'EventBridge Scheduler targets');
+    const scheduleFailures = this.queues.deadLetterQueue(
+      'schedule-failures',
+      'EventBridge Scheduler targets',
+    );
     const scheduleGroup = new scheduler.ScheduleGroup(this, 'Schedules', { scheduleGroupName: prefix });
     for (const { spec, fn } of functions.byId.values()) {
       if (spec.trigger.type !== 'schedule') continue;
       new scheduler.Schedule(this, `${spec.id}-schedule`, {
         scheduleName: `${prefix}-${spec.id}`,
         scheduleGroup,
-        schedule: scheduler.ScheduleExpression.expression(toEventBridgeCron(spec.trigger.cron), TimeZone.ETC_UTC),
-        target: new schedulerTargets.LambdaInvoke(fn, { deadLetterQueue: scheduleFailures, retryAttempts: 2, maxEventAge: Duration.minutes(5) }),
+        schedule: scheduler.ScheduleExpression.expression(
+          toEventBridgeCron(spec.trigger.cron),
+          TimeZone.ETC_UTC,
+        ),
+        target: new schedulerTargets.LambdaInvoke(fn, {
+          deadLetterQueue: scheduleFailures,
+          retryAttempts: 2,
+          maxEventAge: Duration.minutes(5),
+        }),
       });
     }
     // Jobs that start a workflow: the schedule starts the state machine itself.
@@ -319,12 +429,12 @@ export class SluiceStack extends Stack {
       });
     }
 
-    const web = this.web = new SluiceWeb(this, 'Web', {
+    const web = (this.web = new SluiceWeb(this, 'Web', {
       stage,
       httpApiDomain: Fn.select(2, Fn.split('/', httpApi.apiEndpoint)),
       websocketApiDomain: Fn.select(2, Fn.split('/', websocketApi.apiEndpoint)),
       websocketStageName: websocketStage.stageName,
-    });
+    }));
 
     this.monitoring = new SluiceMonitoring(this, 'Monitoring', {
       prefix,
@@ -339,15 +449,28 @@ export class SluiceStack extends Stack {
       alarmEmail: props.alarmEmail,
     });
 
-    new CfnOutput(this, 'DashboardUrl', { value: `https://${web.distribution.distributionDomainName}`, description: 'The dashboard (and the API under /v1) through CloudFront' });
-    new CfnOutput(this, 'HttpApiUrl', { value: httpApi.apiEndpoint, description: 'The HTTP API, directly (no WAF)' });
+    new CfnOutput(this, 'DashboardUrl', {
+      value: `https://${web.distribution.distributionDomainName}`,
+      description: 'The dashboard (and the API under /v1) through CloudFront',
+    });
+    new CfnOutput(this, 'HttpApiUrl', {
+      value: httpApi.apiEndpoint,
+      description: 'The HTTP API, directly (no WAF)',
+    });
     new CfnOutput(this, 'WebSocketUrl', { value: websocketStage.url, description: 'The WebSocket API' });
     new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: userPoolClient.userPoolClientId });
-    new CfnOutput(this, 'DashboardBucket', { value: web.bucket.bucketName, description: 'Where CI syncs web/dist' });
-    new CfnOutput(this, 'DistributionId', { value: web.distribution.distributionId, description: 'Invalidated by CI after a dashboard deploy' });
+    new CfnOutput(this, 'DashboardBucket', {
+      value: web.bucket.bucketName,
+      description: 'Where CI syncs web/dist',
+    });
+    new CfnOutput(this, 'DistributionId', {
+      value: web.distribution.distributionId,
+      description: 'Invalidated by CI after a dashboard deploy',
+    });
     new CfnOutput(this, 'TableName', { value: table.tableName });
-    for (const [name, machine] of stateMachines) new CfnOutput(this, `${pascalCase(name)}StateMachineArn`, { value: machine.stateMachineArn });
+    for (const [name, machine] of stateMachines)
+      new CfnOutput(this, `${pascalCase(name)}StateMachineArn`, { value: machine.stateMachineArn });
   }
 
   private accessLogGroup(id: string, stage: StageConfig): logs.LogGroup {
@@ -355,11 +478,19 @@ export class SluiceStack extends Stack {
   }
 
   private logGroup(id: string, logGroupName: string, stage: StageConfig): logs.LogGroup {
-    return new logs.LogGroup(this, id, { logGroupName, retention: stage.logRetention, removalPolicy: stage.removalPolicy });
+    return new logs.LogGroup(this, id, {
+      logGroupName,
+      retention: stage.logRetention,
+      removalPolicy: stage.removalPolicy,
+    });
   }
 }
 
 /** `settlement` → `Settlement`, `refund-retry` → `RefundRetry`: a workflow's construct id. */
 function pascalCase(name: string): string {
-  return name.split(/[^A-Za-z0-9]+/).filter(Boolean).map((part) => part[0]!.toUpperCase() + part.slice(1)).join('');
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');
 }

@@ -57,6 +57,7 @@ const stages: Record<StageName, StageConfig> = {
  * @example stageConfig(app.node.tryGetContext('stage') ?? 'dev')
  */
 export function stageConfig(name: unknown): StageConfig {
-  if (!stageNames.includes(name as StageName)) throw new Error(`unknown stage ${JSON.stringify(name)}: use -c stage=dev or -c stage=prod`);
+  if (!stageNames.includes(name as StageName))
+    throw new Error(`unknown stage ${JSON.stringify(name)}: use -c stage=dev or -c stage=prod`);
   return stages[name as StageName];
 }

@@ -6,10 +6,13 @@ import type { StageConfig } from './stage.ts';
 /** The table exactly as `tableSchema` lays it out (the adapter and DynamoDB Local use the same). */
 export function createTable(scope: Stack, stage: StageConfig): dynamodb.Table {
   const definition = dynamoKeySchemaDefinition();
-  const attributeTypes = new Map(definition.AttributeDefinitions.map((attribute) => [attribute.AttributeName, attribute.AttributeType]));
+  const attributeTypes = new Map(
+    definition.AttributeDefinitions.map((attribute) => [attribute.AttributeName, attribute.AttributeType]),
+  );
   const attribute = (name: string): dynamodb.Attribute => {
     const type = attributeTypes.get(name);
-    if (type !== 'S') throw new Error(`attribute ${name} has type ${type}: only strings are keys in tableSchema`);
+    if (type !== 'S')
+      throw new Error(`attribute ${name} has type ${type}: only strings are keys in tableSchema`);
     return { name, type: dynamodb.AttributeType.STRING };
   };
   const table = new dynamodb.Table(scope, 'Table', {
@@ -25,7 +28,8 @@ export function createTable(scope: Stack, stage: StageConfig): dynamodb.Table {
   });
   for (const index of definition.GlobalSecondaryIndexes) {
     const [partition, sort] = index.KeySchema;
-    if (!partition || !sort || index.Projection.ProjectionType !== 'ALL') throw new Error(`index ${index.IndexName}: expected a partition and sort key, projecting ALL`);
+    if (!partition || !sort || index.Projection.ProjectionType !== 'ALL')
+      throw new Error(`index ${index.IndexName}: expected a partition and sort key, projecting ALL`);
     table.addGlobalSecondaryIndex({
       indexName: index.IndexName,
       partitionKey: attribute(partition.AttributeName),

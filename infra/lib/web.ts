@@ -77,21 +77,43 @@ export class SluiceWeb extends Construct {
       name: `${stage.prefix}-dashboard`,
       scope: 'CLOUDFRONT',
       defaultAction: { allow: {} },
-      visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: `${stage.prefix}-dashboard`, sampledRequestsEnabled: true },
+      visibilityConfig: {
+        cloudWatchMetricsEnabled: true,
+        metricName: `${stage.prefix}-dashboard`,
+        sampledRequestsEnabled: true,
+      },
       rules: [
         {
           name: 'rate-limit-per-ip',
           priority: 0,
           action: { block: {} },
-          statement: { rateBasedStatement: { limit: stage.wafRateLimitPer5Minutes, aggregateKeyType: 'IP', evaluationWindowSec: 300 } },
-          visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'rate-limit-per-ip', sampledRequestsEnabled: true },
+          statement: {
+            rateBasedStatement: {
+              limit: stage.wafRateLimitPer5Minutes,
+              aggregateKeyType: 'IP',
+              evaluationWindowSec: 300,
+            },
+          },
+          visibilityConfig: {
+            cloudWatchMetricsEnabled: true,
+            metricName: 'rate-limit-per-ip',
+            sampledRequestsEnabled: true,
+          },
         },
-        ...['AWSManagedRulesAmazonIpReputationList', 'AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet'].map((name, index) => ({
+        ...[
+          'AWSManagedRulesAmazonIpReputationList',
+          'AWSManagedRulesCommonRuleSet',
+          'AWSManagedRulesKnownBadInputsRuleSet',
+        ].map((name, index) => ({
           name,
           priority: index + 1,
           overrideAction: { none: {} },
           statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
-          visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: name, sampledRequestsEnabled: true },
+          visibilityConfig: {
+            cloudWatchMetricsEnabled: true,
+            metricName: name,
+            sampledRequestsEnabled: true,
+          },
         })),
       ],
     });
@@ -107,22 +129,34 @@ export class SluiceWeb extends Construct {
     const realtimePath = new cloudfront.Function(this, 'RealtimePath', {
       runtime: cloudfront.FunctionRuntime.JS_2_0,
       comment: 'Maps /v1/realtime to the WebSocket API stage',
-      code: cloudfront.FunctionCode.fromInline(`function handler(event) { var request = event.request; request.uri = '/${props.websocketStageName}'; return request; }`),
+      code: cloudfront.FunctionCode.fromInline(
+        `function handler(event) { var request = event.request; request.uri = '/${props.websocketStageName}'; return request; }`,
+      ),
     });
 
     const dashboardHeaders = new cloudfront.ResponseHeadersPolicy(this, 'DashboardHeaders', {
       responseHeadersPolicyName: `${stage.prefix}-dashboard-headers`,
       securityHeadersBehavior: {
         contentSecurityPolicy: { contentSecurityPolicy: dashboardContentSecurityPolicy, override: true },
-        strictTransportSecurity: { accessControlMaxAge: Duration.days(730), includeSubdomains: true, preload: true, override: true },
+        strictTransportSecurity: {
+          accessControlMaxAge: Duration.days(730),
+          includeSubdomains: true,
+          preload: true,
+          override: true,
+        },
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
-        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
+        referrerPolicy: {
+          referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
+          override: true,
+        },
       },
     });
 
     const apiBehavior: cloudfront.BehaviorOptions = {
-      origin: new origins.HttpOrigin(props.httpApiDomain, { protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY }),
+      origin: new origins.HttpOrigin(props.httpApiDomain, {
+        protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+      }),
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
       allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
       cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
@@ -144,15 +178,21 @@ export class SluiceWeb extends Construct {
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: dashboardHeaders,
-        functionAssociations: [{ function: spaRouting, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
+        functionAssociations: [
+          { function: spaRouting, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
+        ],
       },
       additionalBehaviors: {
         '/v1/realtime': {
-          origin: new origins.HttpOrigin(props.websocketApiDomain, { protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY }),
+          origin: new origins.HttpOrigin(props.websocketApiDomain, {
+            protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+          }),
           viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
           cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
           originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-          functionAssociations: [{ function: realtimePath, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
+          functionAssociations: [
+            { function: realtimePath, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
+          ],
         },
         '/v1/*': apiBehavior,
         ...Object.fromEntries(apiPathsOutsideV1.map((path) => [path, apiBehavior])),

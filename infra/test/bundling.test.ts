@@ -8,7 +8,6 @@ import { fakeFunctionEnvironment } from '../../test/aws-environment.ts';
 import { buildSluiceApp } from '../lib/app.ts';
 import { cdkJsonContext } from './synth.ts';
 
-
 /**
  * One real synth: every function bundled by local esbuild (no Docker), as `cdk synth` does, and
  * every bundle loaded on this Node to prove it is valid ESM exporting the handler functions.ts
@@ -21,13 +20,22 @@ describe('the function bundles', () => {
     const { app } = buildSluiceApp({ outdir, context: { ...cdkJsonContext, stage: 'dev' } });
     app.synth();
     const template = JSON.parse(readFileSync(join(outdir, 'Sluice-dev.template.json'), 'utf8')) as {
-      Resources: Record<string, { Type: string; Properties: { FunctionName: string; Handler: string; Code: { S3Key: string } } }>;
+      Resources: Record<
+        string,
+        { Type: string; Properties: { FunctionName: string; Handler: string; Code: { S3Key: string } } }
+      >;
     };
-    const functions = Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::Lambda::Function');
+    const functions = Object.values(template.Resources).filter(
+      (resource) => resource.Type === 'AWS::Lambda::Function',
+    );
     expect(functions).toHaveLength(lambdaFunctions.length);
     for (const resource of functions) {
       // The asset's S3 key is `<hash>.zip`; its staged directory `asset.<hash>`.
-      const bundle = join(outdir, `asset.${resource.Properties.Code.S3Key.replace(/\.zip$/, '')}`, 'index.mjs');
+      const bundle = join(
+        outdir,
+        `asset.${resource.Properties.Code.S3Key.replace(/\.zip$/, '')}`,
+        'index.mjs',
+      );
       expect(readFileSync(bundle, 'utf8')).toContain('createRequire');
       const module = (await import(pathToFileURL(bundle).href)) as Record<string, unknown>;
       const [, exported] = resource.Properties.Handler.split('.');
@@ -36,14 +44,40 @@ describe('the function bundles', () => {
 
     // The HTTP bundle serves /docs with Swagger UI's assets copied beside it (no node_modules in
     // a Lambda package): call its handler as API Gateway would, with a made-up environment.
-    const http = functions.find((resource) => resource.Properties.Handler === 'index.handler' && /http-api/.test(resource.Properties.FunctionName))!;
+    const http = functions.find(
+      (resource) =>
+        resource.Properties.Handler === 'index.handler' && /http-api/.test(resource.Properties.FunctionName),
+    )!;
     expect(http).toBeDefined();
     Object.assign(process.env, fakeFunctionEnvironment('test'));
     const bundle = join(outdir, `asset.${http.Properties.Code.S3Key.replace(/\.zip$/, '')}`, 'index.mjs');
-    const { handler } = (await import(pathToFileURL(bundle).href)) as { handler: (event: unknown, context: unknown) => Promise<{ statusCode: number; headers: Record<string, string>; body: string }> };
-    for (const [file, type] of [['swagger-ui.css', 'text/css'], ['swagger-ui-bundle.js', 'text/javascript']] as const) {
+    const { handler } = (await import(pathToFileURL(bundle).href)) as {
+      handler: (
+        event: unknown,
+        context: unknown,
+      ) => Promise<{ statusCode: number; headers: Record<string, string>; body: string }>;
+    };
+    for (const [file, type] of [
+      ['swagger-ui.css', 'text/css'],
+      ['swagger-ui-bundle.js', 'text/javascript'],
+    ] as const) {
       const path = `/docs/assets/swagger-ui-dist/${file}`;
-      const response = await handler({ version: '2.0', routeKey: '$default', rawPath: path, rawQueryString: '', headers: { host: 'api.example.com' }, requestContext: { http: { method: 'GET', path, sourceIp: '198.51.100.1' }, domainName: 'api.example.com', stage: '$default' }, isBase64Encoded: false }, {});
+      const response = await handler(
+        {
+          version: '2.0',
+          routeKey: '$default',
+          rawPath: path,
+          rawQueryString: '',
+          headers: { host: 'api.example.com' },
+          requestContext: {
+            http: { method: 'GET', path, sourceIp: '198.51.100.1' },
+            domainName: 'api.example.com',
+            stage: '$default',
+          },
+          isBase64Encoded: false,
+        },
+        {},
+      );
       expect(response.statusCode, path).toBe(200);
       expect(response.headers['content-type'], path).toContain(type);
     }

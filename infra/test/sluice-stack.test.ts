@@ -12,23 +12,40 @@ import { settlementDefinition } from '../../server/src/payments/index.ts';
 import { realtimeEventPattern } from '../../server/src/platform/realtime.ts';
 import { toEventBridgeCron } from '../../server/src/platform/scheduler.ts';
 import { dynamoKeySchemaDefinition, tableSchema } from '../../server/src/platform/table-schema.ts';
-import { awsEnvironment, awsQueues, eventSubscriptionNames, lambdaFunctions } from '../../server/src/runtime/aws/functions.ts';
+import {
+  awsEnvironment,
+  awsQueues,
+  eventSubscriptionNames,
+  lambdaFunctions,
+} from '../../server/src/runtime/aws/functions.ts';
 import { buildSluiceApp } from '../lib/app.ts';
 import { wildcardResourceActions } from '../lib/nag.ts';
 import { routesWithoutAuthorizer } from '../lib/routes.ts';
 import { taskSubstitutionKey } from '../lib/sluice-stack.ts';
 import { stageNames } from '../lib/stage.ts';
 import { recordSubscriptions } from '../lib/subscriptions.ts';
-import { asArray, cdkJsonContext, referencedId, resourcesOf, synthesizeStage, type CfnResource } from './synth.ts';
+import {
+  asArray,
+  cdkJsonContext,
+  referencedId,
+  resourcesOf,
+  synthesizeStage,
+  type CfnResource,
+} from './synth.ts';
 
 const dev = synthesizeStage('dev');
 const prod = synthesizeStage('prod');
-const stages = [['dev', dev], ['prod', prod]] as const;
+const stages = [
+  ['dev', dev],
+  ['prod', prod],
+] as const;
 
 /** Logical id of the Lambda function built from a `functions.ts` entry. */
 function functionLogicalId(stage: typeof dev, id: string): string {
   const name = `${stage.stack.stage.prefix}-${id}`;
-  const found = resourcesOf(stage.template, 'AWS::Lambda::Function').find(([, resource]) => resource.Properties?.FunctionName === name);
+  const found = resourcesOf(stage.template, 'AWS::Lambda::Function').find(
+    ([, resource]) => resource.Properties?.FunctionName === name,
+  );
   if (!found) throw new Error(`no function named ${name}`);
   return found[0];
 }
@@ -48,18 +65,26 @@ function queueAlarms(stage: typeof dev): Map<string, CfnResource> {
 describe('the table', () => {
   const definition = dynamoKeySchemaDefinition();
 
-  it.each(stages)('%s: has the shared schema keys, indexes, stream, recovery, TTL and on-demand billing', (_name, stage) => {
-    const tables = resourcesOf(stage.template, 'AWS::DynamoDB::Table');
-    expect(tables).toHaveLength(1);
-    const properties = tables[0]![1].Properties!;
-    expect(properties.KeySchema).toEqual(definition.KeySchema);
-    expect(new Set(properties.AttributeDefinitions as unknown[])).toEqual(new Set(definition.AttributeDefinitions));
-    expect(properties.GlobalSecondaryIndexes).toEqual(definition.GlobalSecondaryIndexes);
-    expect(properties.BillingMode).toBe('PAY_PER_REQUEST');
-    expect(properties.StreamSpecification).toEqual({ StreamViewType: tableSchema.stream });
-    expect(properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
-    expect(properties.TimeToLiveSpecification).toEqual({ AttributeName: tableSchema.ttlAttribute, Enabled: true });
-  });
+  it.each(stages)(
+    '%s: has the shared schema keys, indexes, stream, recovery, TTL and on-demand billing',
+    (_name, stage) => {
+      const tables = resourcesOf(stage.template, 'AWS::DynamoDB::Table');
+      expect(tables).toHaveLength(1);
+      const properties = tables[0]![1].Properties!;
+      expect(properties.KeySchema).toEqual(definition.KeySchema);
+      expect(new Set(properties.AttributeDefinitions as unknown[])).toEqual(
+        new Set(definition.AttributeDefinitions),
+      );
+      expect(properties.GlobalSecondaryIndexes).toEqual(definition.GlobalSecondaryIndexes);
+      expect(properties.BillingMode).toBe('PAY_PER_REQUEST');
+      expect(properties.StreamSpecification).toEqual({ StreamViewType: tableSchema.stream });
+      expect(properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+      expect(properties.TimeToLiveSpecification).toEqual({
+        AttributeName: tableSchema.ttlAttribute,
+        Enabled: true,
+      });
+    },
+  );
 
   it('is deletion-protected and retained in prod only', () => {
     const [[, prodTable]] = resourcesOf(prod.template, 'AWS::DynamoDB::Table') as [[string, CfnResource]];
@@ -76,41 +101,57 @@ describe('the functions', () => {
     expect(resourcesOf(dev.template, 'AWS::Lambda::Function')).toHaveLength(lambdaFunctions.length);
   });
 
-  it.each(lambdaFunctions.map((spec) => [spec.id, spec] as const))('%s: runs on Node 24 arm64 with tracing, its handler, size and environment', (_id, spec) => {
-    const resource = dev.template.toJSON().Resources[functionLogicalId(dev, spec.id)] as CfnResource;
-    const properties = resource.Properties!;
-    expect(properties.Runtime).toBe('nodejs24.x');
-    expect(properties.Architectures).toEqual(['arm64']);
-    expect(properties.TracingConfig).toEqual({ Mode: 'Active' });
-    expect(properties.Handler).toBe(`index.${spec.handler}`);
-    expect(properties.MemorySize).toBe(spec.memoryMb);
-    expect(properties.Timeout).toBe(spec.timeoutSeconds);
-    const variables = (properties.Environment as { Variables: Record<string, unknown> }).Variables;
-    const { subscription, queue, job, workflowTask, ...everyFunction } = awsEnvironment;
-    for (const name of Object.values(everyFunction)) expect(variables, name).toHaveProperty(name);
-    expect(variables[subscription]).toBe(spec.trigger.type === 'event-subscription' ? spec.trigger.subscription : undefined);
-    expect(variables[queue]).toBe(spec.trigger.type === 'queue' ? spec.trigger.queue : undefined);
-    expect(variables[job]).toBe(spec.trigger.type === 'schedule' ? spec.trigger.job : undefined);
-    expect(variables[workflowTask]).toBe(spec.trigger.type === 'state-machine-task' ? `${spec.trigger.stateMachine}/${spec.trigger.state}` : undefined);
-    expect(variables[awsEnvironment.stage]).toBe('dev');
-  });
+  it.each(lambdaFunctions.map((spec) => [spec.id, spec] as const))(
+    '%s: runs on Node 24 arm64 with tracing, its handler, size and environment',
+    (_id, spec) => {
+      const resource = dev.template.toJSON().Resources[functionLogicalId(dev, spec.id)] as CfnResource;
+      const properties = resource.Properties!;
+      expect(properties.Runtime).toBe('nodejs24.x');
+      expect(properties.Architectures).toEqual(['arm64']);
+      expect(properties.TracingConfig).toEqual({ Mode: 'Active' });
+      expect(properties.Handler).toBe(`index.${spec.handler}`);
+      expect(properties.MemorySize).toBe(spec.memoryMb);
+      expect(properties.Timeout).toBe(spec.timeoutSeconds);
+      const variables = (properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      const { subscription, queue, job, workflowTask, ...everyFunction } = awsEnvironment;
+      for (const name of Object.values(everyFunction)) expect(variables, name).toHaveProperty(name);
+      expect(variables[subscription]).toBe(
+        spec.trigger.type === 'event-subscription' ? spec.trigger.subscription : undefined,
+      );
+      expect(variables[queue]).toBe(spec.trigger.type === 'queue' ? spec.trigger.queue : undefined);
+      expect(variables[job]).toBe(spec.trigger.type === 'schedule' ? spec.trigger.job : undefined);
+      expect(variables[workflowTask]).toBe(
+        spec.trigger.type === 'state-machine-task'
+          ? `${spec.trigger.stateMachine}/${spec.trigger.state}`
+          : undefined,
+      );
+      expect(variables[awsEnvironment.stage]).toBe('dev');
+    },
+  );
 
   it('gives no function an AWS managed policy', () => {
-    for (const [id, role] of resourcesOf(dev.template, 'AWS::IAM::Role')) expect(role.Properties?.ManagedPolicyArns, id).toBeUndefined();
+    for (const [id, role] of resourcesOf(dev.template, 'AWS::IAM::Role'))
+      expect(role.Properties?.ManagedPolicyArns, id).toBeUndefined();
   });
 });
 
 describe('the queues', () => {
   for (const [name, stage] of stages) {
     const queues = resourcesOf(stage.template, 'AWS::SQS::Queue');
-    const consumed = new Set(resourcesOf(stage.template, 'AWS::Lambda::EventSourceMapping').map(([, mapping]) => referencedId(mapping.Properties?.EventSourceArn)).filter(Boolean));
+    const consumed = new Set(
+      resourcesOf(stage.template, 'AWS::Lambda::EventSourceMapping')
+        .map(([, mapping]) => referencedId(mapping.Properties?.EventSourceArn))
+        .filter(Boolean),
+    );
     const alarms = queueAlarms(stage);
 
     it(`${name}: gives every consumed queue a DLQ, and every DLQ an alarm`, () => {
       const deadLetterTargets = new Set<string>();
       for (const [id, queue] of queues) {
         if (!consumed.has(id)) continue;
-        const redrive = queue.Properties?.RedrivePolicy as { deadLetterTargetArn: unknown; maxReceiveCount: number } | undefined;
+        const redrive = queue.Properties?.RedrivePolicy as
+          | { deadLetterTargetArn: unknown; maxReceiveCount: number }
+          | undefined;
         expect(redrive, `${id} has a DLQ`).toBeDefined();
         deadLetterTargets.add(referencedId(redrive!.deadLetterTargetArn)!);
       }
@@ -120,27 +161,59 @@ describe('the queues', () => {
         if (!consumed.has(id)) expect(alarms.has(id), `${id} has a depth alarm`).toBe(true);
       }
       for (const id of deadLetterTargets) expect(alarms.has(id), `${id} has a depth alarm`).toBe(true);
-      for (const alarm of alarms.values()) expect(alarm.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: [expect.anything()] });
+      for (const alarm of alarms.values())
+        expect(alarm.Properties).toMatchObject({
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          AlarmActions: [expect.anything()],
+        });
     });
   }
 
-  it.each(Object.entries(awsQueues))('%s: copies the Queue port settings and reports partial batch failures', (queueName, settings) => {
-    const [id, queue] = resourcesOf(dev.template, 'AWS::SQS::Queue').find(([, resource]) => resource.Properties?.QueueName === `sluice-dev-${queueName}`)!;
-    expect(queue.Properties).toMatchObject({ VisibilityTimeout: settings.visibilityTimeoutSeconds, RedrivePolicy: { maxReceiveCount: settings.maxReceiveCount } });
-    const [, mapping] = resourcesOf(dev.template, 'AWS::Lambda::EventSourceMapping').find(([, resource]) => referencedId(resource.Properties?.EventSourceArn) === id)!;
-    expect(mapping.Properties).toMatchObject({ BatchSize: settings.batchSize, FunctionResponseTypes: ['ReportBatchItemFailures'] });
-    expect(mapping.Properties?.FunctionName).toEqual({ Ref: functionLogicalId(dev, lambdaFunctions.find((spec) => spec.trigger.type === 'queue' && spec.trigger.queue === queueName)!.id) });
-  });
+  it.each(Object.entries(awsQueues))(
+    '%s: copies the Queue port settings and reports partial batch failures',
+    (queueName, settings) => {
+      const [id, queue] = resourcesOf(dev.template, 'AWS::SQS::Queue').find(
+        ([, resource]) => resource.Properties?.QueueName === `sluice-dev-${queueName}`,
+      )!;
+      expect(queue.Properties).toMatchObject({
+        VisibilityTimeout: settings.visibilityTimeoutSeconds,
+        RedrivePolicy: { maxReceiveCount: settings.maxReceiveCount },
+      });
+      const [, mapping] = resourcesOf(dev.template, 'AWS::Lambda::EventSourceMapping').find(
+        ([, resource]) => referencedId(resource.Properties?.EventSourceArn) === id,
+      )!;
+      expect(mapping.Properties).toMatchObject({
+        BatchSize: settings.batchSize,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+      expect(mapping.Properties?.FunctionName).toEqual({
+        Ref: functionLogicalId(
+          dev,
+          lambdaFunctions.find((spec) => spec.trigger.type === 'queue' && spec.trigger.queue === queueName)!
+            .id,
+        ),
+      });
+    },
+  );
 
   it('reads the table stream into the dispatcher only, bisecting, bounded, with an alarmed failure destination', () => {
-    const streamMappings = resourcesOf(dev.template, 'AWS::Lambda::EventSourceMapping').filter(([, mapping]) => JSON.stringify(mapping.Properties?.EventSourceArn).includes('StreamArn'));
+    const streamMappings = resourcesOf(dev.template, 'AWS::Lambda::EventSourceMapping').filter(
+      ([, mapping]) => JSON.stringify(mapping.Properties?.EventSourceArn).includes('StreamArn'),
+    );
     expect(streamMappings).toHaveLength(1);
     const properties = streamMappings[0]![1].Properties!;
     expect(properties.FunctionName).toEqual({ Ref: functionLogicalId(dev, 'stream-dispatcher') });
-    expect(properties).toMatchObject({ StartingPosition: 'TRIM_HORIZON', BisectBatchOnFunctionError: true, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    expect(properties).toMatchObject({
+      StartingPosition: 'TRIM_HORIZON',
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
     expect(properties.MaximumRetryAttempts).toBeGreaterThan(0);
     expect(properties.MaximumRetryAttempts).toBeLessThanOrEqual(10);
-    const destination = referencedId((properties.DestinationConfig as { OnFailure: { Destination: unknown } }).OnFailure.Destination)!;
+    const destination = referencedId(
+      (properties.DestinationConfig as { OnFailure: { Destination: unknown } }).OnFailure.Destination,
+    )!;
     expect(queueAlarms(dev).has(destination)).toBe(true);
   });
 });
@@ -148,24 +221,38 @@ describe('the queues', () => {
 describe('the bus', () => {
   const recorded = recordSubscriptions();
 
-  it('records the modules\' subscriptions, exactly those functions.ts runs on AWS', () => {
-    expect(recorded.map((subscription) => subscription.name).sort()).toEqual([...eventSubscriptionNames].sort());
-    expect(recorded.find((subscription) => subscription.name === 'realtime.push')?.pattern).toEqual(realtimeEventPattern);
+  it("records the modules' subscriptions, exactly those functions.ts runs on AWS", () => {
+    expect(recorded.map((subscription) => subscription.name).sort()).toEqual(
+      [...eventSubscriptionNames].sort(),
+    );
+    expect(recorded.find((subscription) => subscription.name === 'realtime.push')?.pattern).toEqual(
+      realtimeEventPattern,
+    );
   });
 
-  it.each(recorded.map((subscription) => [subscription.name, subscription] as const))('%s: a rule with the module pattern under detail → a queue → its function', (name, subscription) => {
-    const spec = lambdaFunctions.find((candidate) => candidate.trigger.type === 'event-subscription' && candidate.trigger.subscription === name)!;
-    const rules = resourcesOf(dev.template, 'AWS::Events::Rule').filter(([, rule]) => rule.Properties?.Name === `sluice-dev-${spec.id}`);
-    expect(rules).toHaveLength(1);
-    const rule = rules[0]![1].Properties!;
-    expect(rule.EventPattern).toEqual({ detail: subscription.pattern });
-    expect(referencedId(rule.EventBusName)).toBeDefined();
-    const [target] = rule.Targets as Array<{ Arn: unknown; DeadLetterConfig?: unknown }>;
-    expect(target!.DeadLetterConfig).toBeDefined();
-    const queue = referencedId(target!.Arn);
-    const mapping = resourcesOf(dev.template, 'AWS::Lambda::EventSourceMapping').find(([, resource]) => referencedId(resource.Properties?.EventSourceArn) === queue);
-    expect(mapping?.[1].Properties?.FunctionName).toEqual({ Ref: functionLogicalId(dev, spec.id) });
-  });
+  it.each(recorded.map((subscription) => [subscription.name, subscription] as const))(
+    '%s: a rule with the module pattern under detail → a queue → its function',
+    (name, subscription) => {
+      const spec = lambdaFunctions.find(
+        (candidate) =>
+          candidate.trigger.type === 'event-subscription' && candidate.trigger.subscription === name,
+      )!;
+      const rules = resourcesOf(dev.template, 'AWS::Events::Rule').filter(
+        ([, rule]) => rule.Properties?.Name === `sluice-dev-${spec.id}`,
+      );
+      expect(rules).toHaveLength(1);
+      const rule = rules[0]![1].Properties!;
+      expect(rule.EventPattern).toEqual({ detail: subscription.pattern });
+      expect(referencedId(rule.EventBusName)).toBeDefined();
+      const [target] = rule.Targets as Array<{ Arn: unknown; DeadLetterConfig?: unknown }>;
+      expect(target!.DeadLetterConfig).toBeDefined();
+      const queue = referencedId(target!.Arn);
+      const mapping = resourcesOf(dev.template, 'AWS::Lambda::EventSourceMapping').find(
+        ([, resource]) => referencedId(resource.Properties?.EventSourceArn) === queue,
+      );
+      expect(mapping?.[1].Properties?.FunctionName).toEqual({ Ref: functionLogicalId(dev, spec.id) });
+    },
+  );
 });
 
 describe('the settlement state machine', () => {
@@ -178,35 +265,66 @@ describe('the settlement state machine', () => {
     expect(machine!.Properties?.DefinitionString).toBe(text);
     const placeholders = [...text.matchAll(/"\$\{(\w+)\}"/g)].map((match) => match[1]).sort();
     const tasks = lambdaFunctions.filter((spec) => spec.trigger.type === 'state-machine-task');
-    expect(placeholders).toEqual(tasks.map((spec) => spec.trigger.type === 'state-machine-task' && taskSubstitutionKey(spec.trigger.state)).sort());
+    expect(placeholders).toEqual(
+      tasks
+        .map((spec) => spec.trigger.type === 'state-machine-task' && taskSubstitutionKey(spec.trigger.state))
+        .sort(),
+    );
     for (const spec of tasks) {
       if (spec.trigger.type !== 'state-machine-task') continue;
       const definition = JSON.parse(text) as unknown;
-      expect(JSON.stringify(definition)).toContain(`"${spec.trigger.state}":{"Type":"Task","Resource":"\${${taskSubstitutionKey(spec.trigger.state)}}"`);
-      expect((machine!.Properties?.DefinitionSubstitutions as Record<string, unknown>)[taskSubstitutionKey(spec.trigger.state)]).toEqual({ 'Fn::GetAtt': [functionLogicalId(dev, spec.id), 'Arn'] });
+      expect(JSON.stringify(definition)).toContain(
+        `"${spec.trigger.state}":{"Type":"Task","Resource":"\${${taskSubstitutionKey(spec.trigger.state)}}"`,
+      );
+      expect(
+        (machine!.Properties?.DefinitionSubstitutions as Record<string, unknown>)[
+          taskSubstitutionKey(spec.trigger.state)
+        ],
+      ).toEqual({ 'Fn::GetAtt': [functionLogicalId(dev, spec.id), 'Arn'] });
     }
   });
 
   it('logs every event with execution data and traces with X-Ray', () => {
-    expect(machine!.Properties).toMatchObject({ StateMachineType: 'STANDARD', LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true }, TracingConfiguration: { Enabled: true } });
+    expect(machine!.Properties).toMatchObject({
+      StateMachineType: 'STANDARD',
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true },
+      TracingConfiguration: { Enabled: true },
+    });
   });
 });
 
 describe('the schedules', () => {
-  const all = resourcesOf(dev.template, 'AWS::Scheduler::Schedule').map(([, schedule]) => schedule.Properties!);
+  const all = resourcesOf(dev.template, 'AWS::Scheduler::Schedule').map(
+    ([, schedule]) => schedule.Properties!,
+  );
 
-  it.each(lambdaFunctions.filter((spec) => spec.trigger.type === 'schedule').map((spec) => [spec.id, spec] as const))('%s: runs on the same cron, in UTC', (id, spec) => {
+  it.each(
+    lambdaFunctions
+      .filter((spec) => spec.trigger.type === 'schedule')
+      .map((spec) => [spec.id, spec] as const),
+  )('%s: runs on the same cron, in UTC', (id, spec) => {
     const schedule = all.find((candidate) => candidate.Name === `sluice-dev-${id}`);
-    expect(schedule).toMatchObject({ ScheduleExpression: toEventBridgeCron(spec.trigger.type === 'schedule' ? spec.trigger.cron : ''), ScheduleExpressionTimezone: 'Etc/UTC', State: 'ENABLED' });
-    expect((schedule!.Target as { Arn: unknown }).Arn).toEqual({ 'Fn::GetAtt': [functionLogicalId(dev, id), 'Arn'] });
+    expect(schedule).toMatchObject({
+      ScheduleExpression: toEventBridgeCron(spec.trigger.type === 'schedule' ? spec.trigger.cron : ''),
+      ScheduleExpressionTimezone: 'Etc/UTC',
+      State: 'ENABLED',
+    });
+    expect((schedule!.Target as { Arn: unknown }).Arn).toEqual({
+      'Fn::GetAtt': [functionLogicalId(dev, id), 'Arn'],
+    });
   });
 
-  it('starts settlement on its job\'s cron', () => {
+  it("starts settlement on its job's cron", () => {
     const job = jobsOf(modules).find((candidate) => candidate.workflow === 'settlement')!;
     const schedule = all.find((candidate) => candidate.Name === `sluice-dev-${job.name}`);
-    expect(schedule).toMatchObject({ ScheduleExpression: toEventBridgeCron(job.cron), ScheduleExpressionTimezone: 'Etc/UTC' });
+    expect(schedule).toMatchObject({
+      ScheduleExpression: toEventBridgeCron(job.cron),
+      ScheduleExpressionTimezone: 'Etc/UTC',
+    });
     expect(job.cron).toBe('0 0 * * *');
-    const [[machineId]] = resourcesOf(dev.template, 'AWS::StepFunctions::StateMachine') as [[string, CfnResource]];
+    const [[machineId]] = resourcesOf(dev.template, 'AWS::StepFunctions::StateMachine') as [
+      [string, CfnResource],
+    ];
     expect((schedule!.Target as { Arn: unknown }).Arn).toEqual({ Ref: machineId });
   });
 });
@@ -215,11 +333,16 @@ describe('the HTTP and WebSocket APIs', () => {
   const routes = resourcesOf(dev.template, 'AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties!);
   const routeByKey = new Map(routes.map((route) => [route.RouteKey as string, route]));
 
-  it('puts people\'s routes behind a Cognito JWT authorizer for the app client', () => {
+  it("puts people's routes behind a Cognito JWT authorizer for the app client", () => {
     dev.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
-      JwtConfiguration: { Audience: [{ Ref: Match.anyValue() }], Issuer: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([Match.stringLikeRegexp('cognito-idp')])]) }) },
+      JwtConfiguration: {
+        Audience: [{ Ref: Match.anyValue() }],
+        Issuer: Match.objectLike({
+          'Fn::Join': Match.arrayWith([Match.arrayWith([Match.stringLikeRegexp('cognito-idp')])]),
+        }),
+      },
     });
     expect(routeByKey.get('ANY /v1/{proxy+}')).toMatchObject({ AuthorizationType: 'JWT' });
   });
@@ -227,37 +350,69 @@ describe('the HTTP and WebSocket APIs', () => {
   it('leaves the merchant API (API keys) and the public paths to the app, as the modules claim them', () => {
     const authOf = authResolver(modules);
     const open = routesWithoutAuthorizer();
-    for (const prefix of ['/v1/payments', '/v1/refunds', '/v1/balance', '/v1/test-helpers', '/v1/webhook-endpoints', '/v1/events', '/v1/settlements', '/v1/disputes']) {
+    for (const prefix of [
+      '/v1/payments',
+      '/v1/refunds',
+      '/v1/balance',
+      '/v1/test-helpers',
+      '/v1/webhook-endpoints',
+      '/v1/events',
+      '/v1/settlements',
+      '/v1/disputes',
+    ]) {
       expect([authOf(prefix), authOf(`${prefix}/x_1`)], prefix).toEqual(['merchant', 'merchant']);
       for (const path of [prefix, `${prefix}/{proxy+}`]) {
         expect(open).toContain(path);
         expect(routeByKey.get(`ANY ${path}`)?.AuthorizationType, path).toBe('NONE');
       }
     }
-    for (const path of ['/v1/auth/signup', '/v1/auth/login', '/v1/auth/refresh', '/v1/auth/logout', '/v1/realtime']) {
+    for (const path of [
+      '/v1/auth/signup',
+      '/v1/auth/login',
+      '/v1/auth/refresh',
+      '/v1/auth/logout',
+      '/v1/realtime',
+    ]) {
       expect(authOf(path), path).toBe('public');
       expect(routeByKey.get(`ANY ${path}`)?.AuthorizationType, path).toBe('NONE');
     }
-    for (const path of ['/v1/wallet', '/v1/me', '/v1/paymentsx', '/v1/merchants']) expect(authOf(path), path).toBe('user');
+    for (const path of ['/v1/wallet', '/v1/me', '/v1/paymentsx', '/v1/merchants'])
+      expect(authOf(path), path).toBe('user');
     expect(authOf('/v1/admin/audit')).toBe('admin');
-    expect(open.some((path) => ['/v1/wallet', '/v1/me', '/v1/admin/audit', '/v1/merchants'].some((user) => path.startsWith(user)))).toBe(false);
+    expect(
+      open.some((path) =>
+        ['/v1/wallet', '/v1/me', '/v1/admin/audit', '/v1/merchants'].some((user) => path.startsWith(user)),
+      ),
+    ).toBe(false);
   });
 
   it('routes $connect, $disconnect and $default to their functions', () => {
     for (const spec of lambdaFunctions) {
       if (spec.trigger.type !== 'websocket') continue;
       const route = routeByKey.get(spec.trigger.route)!;
-      const integrationId = (route.Target as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1].map(referencedId).find(Boolean)!;
+      const integrationId = (route.Target as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1]
+        .map(referencedId)
+        .find(Boolean)!;
       const integration = dev.template.toJSON().Resources[integrationId] as CfnResource;
-      expect(JSON.stringify(integration.Properties?.IntegrationUri)).toContain(functionLogicalId(dev, spec.id));
+      expect(JSON.stringify(integration.Properties?.IntegrationUri)).toContain(
+        functionLogicalId(dev, spec.id),
+      );
     }
   });
 });
 
 describe('IAM', () => {
   const statements = stages.flatMap(([, stage]) => [
-    ...resourcesOf(stage.template, 'AWS::IAM::Policy').flatMap(([id, policy]) => (policy.Properties!.PolicyDocument as { Statement: unknown[] }).Statement.map((statement) => [id, statement] as const)),
-    ...resourcesOf(stage.template, 'AWS::IAM::Role').flatMap(([id, role]) => asArray(role.Properties!.Policies as Array<{ PolicyDocument: { Statement: unknown[] } }>).flatMap((policy) => policy.PolicyDocument.Statement.map((statement) => [id, statement] as const))),
+    ...resourcesOf(stage.template, 'AWS::IAM::Policy').flatMap(([id, policy]) =>
+      (policy.Properties!.PolicyDocument as { Statement: unknown[] }).Statement.map(
+        (statement) => [id, statement] as const,
+      ),
+    ),
+    ...resourcesOf(stage.template, 'AWS::IAM::Role').flatMap(([id, role]) =>
+      asArray(role.Properties!.Policies as Array<{ PolicyDocument: { Statement: unknown[] } }>).flatMap(
+        (policy) => policy.PolicyDocument.Statement.map((statement) => [id, statement] as const),
+      ),
+    ),
   ]) as Array<readonly [string, { Action: string | string[]; Resource: unknown; Effect: string }]>;
 
   it('has no statement with a wildcard action', () => {
@@ -270,20 +425,26 @@ describe('IAM', () => {
   it('grants "*" resources only for actions whose service requires it, each explained', () => {
     for (const [id, statement] of statements) {
       if (!asArray(statement.Resource).includes('*')) continue;
-      for (const action of asArray(statement.Action)) expect(Object.keys(wildcardResourceActions), `${id}: ${action} on *`).toContain(action);
+      for (const action of asArray(statement.Action))
+        expect(Object.keys(wildcardResourceActions), `${id}: ${action} on *`).toContain(action);
     }
     for (const reason of Object.values(wildcardResourceActions)) expect(reason.length).toBeGreaterThan(20);
   });
 
-  it('names the table\'s indexes instead of index/*', () => {
+  it("names the table's indexes instead of index/*", () => {
     expect(JSON.stringify(statements)).not.toContain('/index/*');
   });
 
   it('lets only the outbox relays (dispatcher, sweeper) publish to the bus and send to the Queue port queues, and both may', () => {
-    const resources = dev.template.toJSON().Resources as Record<string, { Type: string; Properties: { Role?: unknown; Roles?: unknown } }>;
+    const resources = dev.template.toJSON().Resources as Record<
+      string,
+      { Type: string; Properties: { Role?: unknown; Roles?: unknown } }
+    >;
     const relays = lambdaFunctions.filter((spec) => spec.relaysOutbox).map((spec) => spec.id);
     expect(relays.sort()).toEqual(['stream-dispatcher', 'sweep-outbox']);
-    const relayRoles = new Set(relays.map((id) => referencedId(resources[functionLogicalId(dev, id)]!.Properties.Role)));
+    const relayRoles = new Set(
+      relays.map((id) => referencedId(resources[functionLogicalId(dev, id)]!.Properties.Role)),
+    );
     const granted = new Map<string, Set<string>>();
     for (const [id, statement] of statements) {
       const actions = asArray(statement.Action);
@@ -293,7 +454,10 @@ describe('IAM', () => {
       // EventBridge's own queue policy is a resource policy, not an IAM policy: not listed here.
       if (!actions.includes('events:PutEvents') && roles.length === 0) continue;
       for (const role of roles) {
-        expect(relayRoles.has(role!) || role?.startsWith('SchedulerRole'), `${id}: ${actions} for ${role}`).toBe(true);
+        expect(
+          relayRoles.has(role!) || role?.startsWith('SchedulerRole'),
+          `${id}: ${actions} for ${role}`,
+        ).toBe(true);
         for (const action of actions) granted.set(role!, (granted.get(role!) ?? new Set()).add(action));
       }
     }
@@ -306,18 +470,32 @@ describe('IAM', () => {
 
 describe('the dashboard', () => {
   it('serves a private bucket through CloudFront with origin access control, WAF, security headers and SPA routing', () => {
-    dev.template.hasResourceProperties('AWS::S3::Bucket', { PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true } });
+    dev.template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+    });
     dev.template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
     dev.template.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
         WebACLId: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] },
         DefaultRootObject: 'index.html',
-        DefaultCacheBehavior: Match.objectLike({ FunctionAssociations: [Match.objectLike({ EventType: 'viewer-request' })], ResponseHeadersPolicyId: Match.anyValue() }),
+        DefaultCacheBehavior: Match.objectLike({
+          FunctionAssociations: [Match.objectLike({ EventType: 'viewer-request' })],
+          ResponseHeadersPolicyId: Match.anyValue(),
+        }),
       }),
     });
     dev.template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
       ResponseHeadersPolicyConfig: Match.objectLike({
-        SecurityHeadersConfig: Match.objectLike({ ContentSecurityPolicy: Match.anyValue(), StrictTransportSecurity: Match.objectLike({ AccessControlMaxAgeSec: 63072000 }), FrameOptions: Match.objectLike({ FrameOption: 'DENY' }) }),
+        SecurityHeadersConfig: Match.objectLike({
+          ContentSecurityPolicy: Match.anyValue(),
+          StrictTransportSecurity: Match.objectLike({ AccessControlMaxAgeSec: 63072000 }),
+          FrameOptions: Match.objectLike({ FrameOption: 'DENY' }),
+        }),
       }),
     });
   });
@@ -325,9 +503,17 @@ describe('the dashboard', () => {
   it('has a CloudFront web ACL with AWS managed rules and a per-IP rate rule', () => {
     const [[, acl]] = resourcesOf(dev.template, 'AWS::WAFv2::WebACL') as [[string, CfnResource]];
     expect(acl.Properties?.Scope).toBe('CLOUDFRONT');
-    const rules = acl.Properties?.Rules as Array<{ Statement: Record<string, { Name?: string; Limit?: number }> }>;
-    expect(rules.some((rule) => rule.Statement.RateBasedStatement?.Limit === dev.stack.stage.wafRateLimitPer5Minutes)).toBe(true);
-    expect(rules.map((rule) => rule.Statement.ManagedRuleGroupStatement?.Name).filter(Boolean)).toEqual(expect.arrayContaining(['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet']));
+    const rules = acl.Properties?.Rules as Array<{
+      Statement: Record<string, { Name?: string; Limit?: number }>;
+    }>;
+    expect(
+      rules.some(
+        (rule) => rule.Statement.RateBasedStatement?.Limit === dev.stack.stage.wafRateLimitPer5Minutes,
+      ),
+    ).toBe(true);
+    expect(rules.map((rule) => rule.Statement.ManagedRuleGroupStatement?.Name).filter(Boolean)).toEqual(
+      expect.arrayContaining(['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet']),
+    );
   });
 });
 
@@ -335,13 +521,26 @@ describe('alarms and dashboard', () => {
   const alarms = resourcesOf(dev.template, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties!);
 
   it('alarms on HTTP 5xx and p95 latency', () => {
-    expect(alarms.some((alarm) => alarm.Namespace === 'AWS/ApiGateway' && alarm.MetricName === '5xx')).toBe(true);
-    expect(alarms.some((alarm) => alarm.Namespace === 'AWS/ApiGateway' && alarm.MetricName === 'Latency' && alarm.ExtendedStatistic === 'p95')).toBe(true);
+    expect(alarms.some((alarm) => alarm.Namespace === 'AWS/ApiGateway' && alarm.MetricName === '5xx')).toBe(
+      true,
+    );
+    expect(
+      alarms.some(
+        (alarm) =>
+          alarm.Namespace === 'AWS/ApiGateway' &&
+          alarm.MetricName === 'Latency' &&
+          alarm.ExtendedStatistic === 'p95',
+      ),
+    ).toBe(true);
   });
 
   it.each(lambdaFunctions.map((spec) => [spec.id] as const))('alarms when %s is throttled', (id) => {
     const logicalId = functionLogicalId(dev, id);
-    expect(alarms.some((alarm) => alarm.MetricName === 'Throttles' && JSON.stringify(alarm.Dimensions).includes(logicalId))).toBe(true);
+    expect(
+      alarms.some(
+        (alarm) => alarm.MetricName === 'Throttles' && JSON.stringify(alarm.Dimensions).includes(logicalId),
+      ),
+    ).toBe(true);
   });
 
   it('has a CloudWatch dashboard and an Admins group', () => {
@@ -349,7 +548,7 @@ describe('alarms and dashboard', () => {
     dev.template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'Admins' });
   });
 
-  it('protects the prod user pool from deletion, not dev\'s', () => {
+  it("protects the prod user pool from deletion, not dev's", () => {
     prod.template.hasResourceProperties('AWS::Cognito::UserPool', { DeletionProtection: 'ACTIVE' });
     dev.template.hasResourceProperties('AWS::Cognito::UserPool', { DeletionProtection: 'INACTIVE' });
   });
@@ -357,38 +556,56 @@ describe('alarms and dashboard', () => {
 
 describe('the app', () => {
   it('refuses an unknown stage and a region where the CloudFront web ACL cannot live', () => {
-    expect(() => buildSluiceApp({ context: { ...cdkJsonContext, stage: 'production' } })).toThrow(/unknown stage/);
-    expect(() => buildSluiceApp({ context: { ...cdkJsonContext, region: 'eu-west-1' } })).toThrow(/us-east-1/);
+    expect(() => buildSluiceApp({ context: { ...cdkJsonContext, stage: 'production' } })).toThrow(
+      /unknown stage/,
+    );
+    expect(() => buildSluiceApp({ context: { ...cdkJsonContext, region: 'eu-west-1' } })).toThrow(
+      /us-east-1/,
+    );
   });
 });
 
 describe('cdk-nag AwsSolutions', () => {
-  it.each(stageNames)('%s: synthesizes with the pack registered (an unacknowledged error fails synth)', (stage) => {
-    const outdir = mkdtempSync(join(tmpdir(), 'sluice-nag-'));
-    onTestFinished(() => rmSync(outdir, { recursive: true, force: true }));
-    const { app } = buildSluiceApp({ outdir, context: { ...cdkJsonContext, stage, 'aws:cdk:bundling-stacks': [] } });
-    expect(() => app.synth()).not.toThrow();
-  }, 60_000);
+  it.each(stageNames)(
+    '%s: synthesizes with the pack registered (an unacknowledged error fails synth)',
+    (stage) => {
+      const outdir = mkdtempSync(join(tmpdir(), 'sluice-nag-'));
+      onTestFinished(() => rmSync(outdir, { recursive: true, force: true }));
+      const { app } = buildSluiceApp({
+        outdir,
+        context: { ...cdkJsonContext, stage, 'aws:cdk:bundling-stacks': [] },
+      });
+      expect(() => app.synth()).not.toThrow();
+    },
+    60_000,
+  );
 
-  it.each(stages)('%s: finds only rules acknowledged on the resource or its parents, each with its reason', (_name, stage) => {
-    const report = new AwsSolutionsChecks(stage.stack).validateScope(stage.stack);
-    const byPath = new Map(stage.stack.node.findAll().map((construct) => [construct.node.path, construct]));
-    const acknowledgementsOf = (construct: IConstruct | undefined): Map<string, string> => {
-      const found = new Map<string, string>();
-      for (let current = construct; current; current = current.node.scope) {
-        for (const entry of current.node.metadata) {
-          if (entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY) for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) found.set(id, reason);
+  it.each(stages)(
+    '%s: finds only rules acknowledged on the resource or its parents, each with its reason',
+    (_name, stage) => {
+      const report = new AwsSolutionsChecks(stage.stack).validateScope(stage.stack);
+      const byPath = new Map(stage.stack.node.findAll().map((construct) => [construct.node.path, construct]));
+      const acknowledgementsOf = (construct: IConstruct | undefined): Map<string, string> => {
+        const found = new Map<string, string>();
+        for (let current = construct; current; current = current.node.scope) {
+          for (const entry of current.node.metadata) {
+            if (entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+              for (const [id, reason] of Object.entries(entry.data as Record<string, string>))
+                found.set(id, reason);
+          }
+        }
+        return found;
+      };
+      expect(report.violations.length).toBeGreaterThan(0);
+      for (const violation of report.violations) {
+        for (const resource of violation.violatingResources) {
+          const reason = acknowledgementsOf(byPath.get(resource.constructPath ?? '')).get(
+            `AwsSolutions::${violation.ruleName}`,
+          );
+          expect(reason, `${violation.ruleName} on ${resource.constructPath}`).toBeDefined();
+          expect(reason!.length).toBeGreaterThan(20);
         }
       }
-      return found;
-    };
-    expect(report.violations.length).toBeGreaterThan(0);
-    for (const violation of report.violations) {
-      for (const resource of violation.violatingResources) {
-        const reason = acknowledgementsOf(byPath.get(resource.constructPath ?? '')).get(`AwsSolutions::${violation.ruleName}`);
-        expect(reason, `${violation.ruleName} on ${resource.constructPath}`).toBeDefined();
-        expect(reason!.length).toBeGreaterThan(20);
-      }
-    }
-  });
+    },
+  );
 });

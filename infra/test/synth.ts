@@ -6,11 +6,18 @@ import type { StageName } from '../lib/stage.ts';
 import type { SluiceModule } from '../../server/src/platform/module.ts';
 
 /** The context `cdk synth` reads from cdk.json, so tests see the same feature flags. */
-export const cdkJsonContext = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context as Record<string, unknown>;
+export const cdkJsonContext = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'))
+  .context as Record<string, unknown>;
 
 /** A stage's stack and template, synthesized once per stage and without bundling (fast). */
-export function synthesizeStage(stage: StageName, modules?: readonly SluiceModule[]): { stack: SluiceStack; template: Template } {
-  const { stack } = buildSluiceApp({ context: { ...cdkJsonContext, stage, 'aws:cdk:bundling-stacks': [] } }, modules);
+export function synthesizeStage(
+  stage: StageName,
+  modules?: readonly SluiceModule[],
+): { stack: SluiceStack; template: Template } {
+  const { stack } = buildSluiceApp(
+    { context: { ...cdkJsonContext, stage, 'aws:cdk:bundling-stacks': [] } },
+    modules,
+  );
   return { stack, template: Template.fromStack(stack) };
 }
 

@@ -16,7 +16,14 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-gpu',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
     timeout: 30_000,
   });
 }
@@ -36,11 +43,21 @@ export async function dismissToasts(page: Page): Promise<void> {
 }
 
 /** Screenshots `page` at desktop and phone width into docs/screenshots/<name>-<width>.png, without toasts. */
-export async function shoot(page: Page, name: string, options: { fullPageOnDesktop?: boolean } = {}): Promise<void> {
-  for (const [label, viewport] of [['desktop', desktop], ['phone', phone]] as const) {
+export async function shoot(
+  page: Page,
+  name: string,
+  options: { fullPageOnDesktop?: boolean } = {},
+): Promise<void> {
+  for (const [label, viewport] of [
+    ['desktop', desktop],
+    ['phone', phone],
+  ] as const) {
     await page.setViewportSize(viewport);
     await dismissToasts(page);
-    await page.screenshot({ path: join(screenshotDir, `${name}-${label}.png`), fullPage: label === 'desktop' && options.fullPageOnDesktop === true });
+    await page.screenshot({
+      path: join(screenshotDir, `${name}-${label}.png`),
+      fullPage: label === 'desktop' && options.fullPageOnDesktop === true,
+    });
   }
   await page.setViewportSize(desktop);
 }

@@ -32,14 +32,18 @@ async function newPage(viewport = desktop): Promise<Page> {
   const page = await context.newPage();
   page.on('console', (message) => {
     // A declined card is a 402 answer, which Chromium logs as a failed resource load.
-    if (message.type() === 'error' && !/status of 402/.test(message.text())) problems.push(`console: ${message.text()}`);
+    if (message.type() === 'error' && !/status of 402/.test(message.text()))
+      problems.push(`console: ${message.text()}`);
   });
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
   // API errors other than the expected decline, so a failure names the server's answer.
   page.on('response', (response) => {
     if (response.url().includes('/v1/') && response.status() >= 400 && response.status() !== 402) {
       void response.text().then(
-        (body) => problems.push(`${response.request().method()} ${new URL(response.url()).pathname} → ${response.status()} ${body.slice(0, 300)}`),
+        (body) =>
+          problems.push(
+            `${response.request().method()} ${new URL(response.url()).pathname} → ${response.status()} ${body.slice(0, 300)}`,
+          ),
         () => undefined,
       );
     }
@@ -86,7 +90,9 @@ describe('developer dashboard', () => {
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
     expect(page.url()).toMatch(/\/developers\/mer_[0-9A-Za-z]+$/);
     merchantPath = new URL(page.url()).pathname;
-    await expect.poll(() => page.getByTestId('merchant-name').textContent(), { timeout: waitMs }).toBe('Acme Coffee');
+    await expect
+      .poll(() => page.getByTestId('merchant-name').textContent(), { timeout: waitMs })
+      .toBe('Acme Coffee');
   });
 
   it('creates an API key whose secret is shown once', async () => {
@@ -94,7 +100,9 @@ describe('developer dashboard', () => {
     await page.getByLabel(/Key name/).fill('checkout server');
     await page.getByRole('button', { name: 'Create secret key' }).click();
     const dialog = page.getByRole('dialog');
-    await expect.poll(() => dialog.getByTestId('secret').textContent(), { timeout: waitMs }).toMatch(/^sk_test_/);
+    await expect
+      .poll(() => dialog.getByTestId('secret').textContent(), { timeout: waitMs })
+      .toMatch(/^sk_test_/);
     const secret = (await dialog.getByTestId('secret').textContent()) ?? '';
     await shoot(page, 'developers-api-key-secret', { fullPageOnDesktop: true });
     await dialog.getByRole('button', { name: 'I have saved it' }).click();
@@ -113,7 +121,9 @@ describe('developer dashboard', () => {
     await page.getByRole('button', { name: 'Select all' }).click();
     await page.getByRole('button', { name: 'Add endpoint' }).click();
     const dialog = page.getByRole('dialog');
-    await expect.poll(() => dialog.getByTestId('secret').textContent(), { timeout: waitMs }).toMatch(/^whsec_/);
+    await expect
+      .poll(() => dialog.getByTestId('secret').textContent(), { timeout: waitMs })
+      .toMatch(/^whsec_/);
     await dialog.getByRole('button', { name: 'I have saved it' }).click();
     await page.getByTestId('webhook-endpoint').first().waitFor();
     expect(await page.getByTestId('webhook-endpoint').first().textContent()).toContain(receiverUrl);
@@ -137,7 +147,9 @@ describe('developer dashboard', () => {
     await shoot(page, 'developers-test-payment', { fullPageOnDesktop: true });
     await result.getByRole('link', { name: /View payment/ }).click();
     await page.getByRole('heading', { name: '$12.50' }).waitFor();
-    await expect.poll(() => page.getByTestId('payment-status').textContent(), { timeout: waitMs }).toBe('Requires capture');
+    await expect
+      .poll(() => page.getByTestId('payment-status').textContent(), { timeout: waitMs })
+      .toBe('Requires capture');
   });
 
   it('captures part and refunds part of it in the dashboard', async () => {
@@ -145,7 +157,9 @@ describe('developer dashboard', () => {
     let dialog = page.getByRole('dialog');
     await dialog.getByLabel(/Amount/).fill('10.00');
     await dialog.getByRole('button', { name: 'Capture', exact: true }).click();
-    await expect.poll(() => page.getByTestId('payment-status').textContent(), { timeout: waitMs }).toBe('Succeeded');
+    await expect
+      .poll(() => page.getByTestId('payment-status').textContent(), { timeout: waitMs })
+      .toBe('Succeeded');
     expect(await page.getByTestId('amount-captured').textContent()).toBe('$10.00');
 
     await page.getByRole('button', { name: 'Refund', exact: true }).click();
@@ -156,8 +170,14 @@ describe('developer dashboard', () => {
     await dialog.getByText('At most $10.00', { exact: true }).first().waitFor();
     await dialog.getByLabel(/Amount/).fill('4');
     await dialog.getByRole('button', { name: 'Refund', exact: true }).click();
-    await expect.poll(() => page.getByTestId('amount-refunded').textContent(), { timeout: waitMs }).toBe('$4.00');
-    await expect.poll(async () => (await page.getByTestId('timeline-event').allTextContents()).join(' '), { timeout: waitMs }).toContain('refund.succeeded');
+    await expect
+      .poll(() => page.getByTestId('amount-refunded').textContent(), { timeout: waitMs })
+      .toBe('$4.00');
+    await expect
+      .poll(async () => (await page.getByTestId('timeline-event').allTextContents()).join(' '), {
+        timeout: waitMs,
+      })
+      .toContain('refund.succeeded');
     const timeline = (await page.getByTestId('timeline-event').allTextContents()).join(' ');
     expect(timeline).toContain('payment.authorized');
     expect(timeline).toContain('payment.captured');
@@ -176,10 +196,12 @@ describe('developer dashboard', () => {
     await page.getByRole('link', { name: 'Events' }).click();
     const feed = async () => (await page.getByTestId('event').allTextContents()).join(' ');
     await expect.poll(feed, { timeout: waitMs }).toContain('refund.succeeded');
-    for (const type of ['payment.failed', 'payment.authorized', 'payment.captured']) expect(await feed()).toContain(type);
+    for (const type of ['payment.failed', 'payment.authorized', 'payment.captured'])
+      expect(await feed()).toContain(type);
     // The type filter asks the server for that type only.
     await page.getByLabel('Type').selectOption('refund.succeeded');
-    const types = async () => (await page.getByTestId('event').locator('span.font-mono.font-medium').allTextContents()).join(',');
+    const types = async () =>
+      (await page.getByTestId('event').locator('span.font-mono.font-medium').allTextContents()).join(',');
     await expect.poll(types, { timeout: waitMs }).toBe('refund.succeeded');
     await page.getByLabel('Type').selectOption('');
     await expect.poll(feed, { timeout: waitMs }).toContain('payment.failed');
@@ -187,18 +209,34 @@ describe('developer dashboard', () => {
   });
 
   it('delivers the events to the receiver and logs the 2xx answers', async () => {
-    await expect.poll(receivedTypes, { timeout: waitMs }).toEqual(expect.arrayContaining(['payment.failed', 'payment.authorized', 'payment.captured', 'refund.succeeded']));
-    for (const request of received()) expect(Object.keys(request.headers).some((name) => /signature/i.test(name))).toBe(true);
+    await expect
+      .poll(receivedTypes, { timeout: waitMs })
+      .toEqual(
+        expect.arrayContaining([
+          'payment.failed',
+          'payment.authorized',
+          'payment.captured',
+          'refund.succeeded',
+        ]),
+      );
+    for (const request of received())
+      expect(Object.keys(request.headers).some((name) => /signature/i.test(name))).toBe(true);
 
     await page.getByRole('link', { name: 'Webhooks' }).click();
     await page.getByTestId('webhook-endpoint').first().click();
     await page.getByRole('heading', { name: 'Webhook endpoint' }).waitFor();
-    await expect.poll(() => page.getByTestId('attempt-status').count(), { timeout: waitMs }).toBeGreaterThanOrEqual(4);
+    await expect
+      .poll(() => page.getByTestId('attempt-status').count(), { timeout: waitMs })
+      .toBeGreaterThanOrEqual(4);
     const statuses = await page.getByTestId('attempt-status').allTextContents();
     expect(statuses.every((s) => s.trim() === '200')).toBe(true);
     const log = (await page.getByRole('list', { name: 'Deliveries' }).textContent()) ?? '';
     expect(log).toContain('{"received":true}');
-    await expect.poll(async () => (await page.getByRole('list', { name: 'Deliveries' }).textContent()) ?? '', { timeout: waitMs }).toContain('refund.succeeded');
+    await expect
+      .poll(async () => (await page.getByRole('list', { name: 'Deliveries' }).textContent()) ?? '', {
+        timeout: waitMs,
+      })
+      .toContain('refund.succeeded');
 
     await page.getByRole('button', { name: 'Send test event' }).click();
     await expect.poll(receivedTypes, { timeout: waitMs }).toContain('test.webhook');
@@ -220,7 +258,9 @@ describe('developer dashboard', () => {
     await dialog.getByLabel(/Enabled/).uncheck();
     await shoot(page, 'developers-webhook-endpoint-edit');
     await dialog.getByRole('button', { name: 'Save changes' }).click();
-    await expect.poll(() => page.getByTestId('endpoint-status').textContent(), { timeout: waitMs }).toBe('disabled');
+    await expect
+      .poll(() => page.getByTestId('endpoint-status').textContent(), { timeout: waitMs })
+      .toBe('disabled');
     expect(await page.getByRole('dialog').count()).toBe(0);
     expect(await page.getByTestId('endpoint-url').textContent()).toBe(newUrl);
     expect(await page.getByTestId('endpoint-description').textContent()).toBe('Order service');
@@ -229,10 +269,14 @@ describe('developer dashboard', () => {
     expect(events).not.toContain('payment.voided');
 
     await page.getByRole('button', { name: 'Enable', exact: true }).click();
-    await expect.poll(() => page.getByTestId('endpoint-status').textContent(), { timeout: waitMs }).toBe('enabled');
+    await expect
+      .poll(() => page.getByTestId('endpoint-status').textContent(), { timeout: waitMs })
+      .toBe('enabled');
     // Events now go to the new URL.
     await page.getByRole('button', { name: 'Send test event' }).click();
-    await expect.poll(() => received().some((r) => r.path === '/sluice/webhooks-v2'), { timeout: waitMs }).toBe(true);
+    await expect
+      .poll(() => received().some((r) => r.path === '/sluice/webhooks-v2'), { timeout: waitMs })
+      .toBe(true);
   });
 
   it('deletes an endpoint after confirmation, and only that one', async () => {
@@ -241,7 +285,10 @@ describe('developer dashboard', () => {
     await page.getByRole('button', { name: 'Add endpoint' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'I have saved it' }).click();
     await expect.poll(() => page.getByTestId('webhook-endpoint').count(), { timeout: waitMs }).toBe(2);
-    await page.getByTestId('webhook-endpoint').filter({ hasText: `${receiverUrl}-old` }).click();
+    await page
+      .getByTestId('webhook-endpoint')
+      .filter({ hasText: `${receiverUrl}-old` })
+      .click();
     await page.getByRole('heading', { name: 'Webhook endpoint' }).waitFor();
 
     // Cancel keeps it.
@@ -265,10 +312,14 @@ describe('developer dashboard', () => {
   it('shows the balance and moves the test clock', async () => {
     await page.goto(merchantPath);
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
-    await expect.poll(() => page.getByTestId('merchant-balance-USD').textContent(), { timeout: waitMs }).toContain('$6.00');
+    await expect
+      .poll(() => page.getByTestId('merchant-balance-USD').textContent(), { timeout: waitMs })
+      .toContain('$6.00');
     const before = await page.getByTestId('sandbox-time').textContent();
     await page.getByRole('button', { name: '+1 day' }).click();
-    await expect.poll(() => page.getByTestId('sandbox-time').textContent(), { timeout: waitMs }).not.toBe(before);
+    await expect
+      .poll(() => page.getByTestId('sandbox-time').textContent(), { timeout: waitMs })
+      .not.toBe(before);
     await shoot(page, 'developers-overview', { fullPageOnDesktop: true });
     expect(problems).toEqual([]);
   });
@@ -292,21 +343,27 @@ describe('developer dashboard', () => {
     await page.getByLabel('Amount').fill('20.00');
     await page.getByRole('button', { name: /Use Disputed after success card/ }).click();
     await page.getByRole('button', { name: 'Pay' }).click();
-    await expect.poll(() => page.getByTestId('payment-result').textContent(), { timeout: waitMs }).toContain('succeeded');
+    await expect
+      .poll(() => page.getByTestId('payment-result').textContent(), { timeout: waitMs })
+      .toContain('succeeded');
 
     await page.getByRole('link', { name: 'Disputes', exact: true }).click();
     await page.getByTestId('dispute-row').first().click();
-    await expect.poll(() => page.getByTestId('dispute-status').textContent(), { timeout: waitMs }).toBe('Needs response');
+    await expect
+      .poll(() => page.getByTestId('dispute-status').textContent(), { timeout: waitMs })
+      .toBe('Needs response');
     // Blank evidence is refused on the field, before any request.
     await page.getByRole('button', { name: 'Submit evidence' }).click();
     await page.getByText('Describe your evidence', { exact: true }).waitFor();
     await page.getByLabel('Evidence').fill('Signed delivery receipt, 2026-11-20.');
     await page.getByRole('button', { name: 'Submit evidence' }).click();
-    await expect.poll(() => page.getByTestId('dispute-status').textContent(), { timeout: waitMs }).toBe('Under review');
+    await expect
+      .poll(() => page.getByTestId('dispute-status').textContent(), { timeout: waitMs })
+      .toBe('Under review');
     await shoot(page, 'developers-dispute', { fullPageOnDesktop: true });
   });
 
-  it('opens a test dispute from a succeeded payment\'s page, and lists it', async () => {
+  it("opens a test dispute from a succeeded payment's page, and lists it", async () => {
     await page.getByRole('link', { name: 'Test payment', exact: true }).click();
     await page.waitForURL(/\/test-payment$/);
     await page.getByLabel('Amount').fill('8.00');
@@ -337,7 +394,11 @@ describe('developer dashboard', () => {
     // Back on the payment, the button is gone: a payment is disputed once.
     await page.goBack();
     await page.getByRole('heading', { name: '$8.00' }).waitFor();
-    await expect.poll(async () => (await page.getByTestId('timeline-event').allTextContents()).join(' '), { timeout: waitMs }).toContain('dispute.created');
+    await expect
+      .poll(async () => (await page.getByTestId('timeline-event').allTextContents()).join(' '), {
+        timeout: waitMs,
+      })
+      .toContain('dispute.created');
     expect(await page.getByRole('button', { name: 'Open test dispute' }).count()).toBe(0);
   });
 
@@ -346,7 +407,9 @@ describe('developer dashboard', () => {
     await page.getByRole('heading', { name: 'Metrics' }).waitFor();
     await page.getByTestId('chart-requests').locator('svg.recharts-surface').first().waitFor();
     await expect.poll(() => page.getByTestId('route-row').count(), { timeout: waitMs }).toBeGreaterThan(0);
-    expect(await page.getByTestId('chart-requests').locator('figcaption').textContent()).toMatch(/^[1-9]\d* requests in the last 60 s/);
+    expect(await page.getByTestId('chart-requests').locator('figcaption').textContent()).toMatch(
+      /^[1-9]\d* requests in the last 60 s/,
+    );
     // Let the clock's toasts go so they do not cover the screenshot.
     await expect.poll(() => page.locator('[data-sonner-toast]').count(), { timeout: waitMs }).toBe(0);
     await shoot(page, 'developers-metrics', { fullPageOnDesktop: true });

@@ -94,7 +94,9 @@ describe('wallet dashboard', () => {
     await shoot(alicePage, 'send');
     await alicePage.getByRole('button', { name: 'Review' }).click();
     const dialog = alicePage.getByRole('dialog');
-    await expect.poll(() => dialog.textContent(), { timeout: waitMs }).toContain(`Send $12.50 to ${bob.email}`);
+    await expect
+      .poll(() => dialog.textContent(), { timeout: waitMs })
+      .toContain(`Send $12.50 to ${bob.email}`);
     await alicePage.getByRole('button', { name: 'Send $12.50' }).click();
     // The confirmation names the recipient the server resolved the email to.
     await alicePage.getByText(`Sent $12.50 to ${bob.name}`).waitFor();
@@ -103,7 +105,10 @@ describe('wallet dashboard', () => {
 
     // Bob's page was not reloaded: the realtime event refetched the balance and raised a toast.
     await expect.poll(() => balance(bobPage).textContent(), { timeout: waitMs }).toBe('$32.50');
-    await bobPage.getByText(/received \$12\.50|sent you \$12\.50/).first().waitFor();
+    await bobPage
+      .getByText(/received \$12\.50|sent you \$12\.50/)
+      .first()
+      .waitFor();
     // By name, though Bob's browser has never seen Alice before.
     await bobPage.getByText(`${alice.name} sent you $12.50`).waitFor();
     const bobRecent = bobPage.locator('main li').first();

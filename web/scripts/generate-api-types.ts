@@ -45,7 +45,8 @@ export async function buildOpenApiDocument(): Promise<OpenAPI3> {
     const queue = new StoreQueue({ store, clock, logger: silentLogger });
     const app = createApp({ store, clock, config: defaultConfig, logger: silentLogger, identity, queue });
     const response = await app.request('/openapi.json');
-    if (!response.ok) throw new Error(`GET /openapi.json answered ${response.status}: ${await response.text()}`);
+    if (!response.ok)
+      throw new Error(`GET /openapi.json answered ${response.status}: ${await response.text()}`);
     return (await response.json()) as OpenAPI3;
   } finally {
     await store.close();
@@ -56,7 +57,7 @@ const header = (what: string) =>
   [
     `// ${what}`,
     `// GENERATED from the API's OpenAPI document by \`${generateCommand}\` (web/scripts/generate-api-types.ts).`,
-    '// Do not edit: change the server\'s schemas and run the command again.',
+    "// Do not edit: change the server's schemas and run the command again.",
     '',
   ].join('\n');
 
@@ -107,9 +108,11 @@ class DocumentReader {
 
   /** The string values a schema allows: its `enum`, or every member's of an `anyOf`/`oneOf`. */
   strings(schema: JsonObject, where: string): string[] {
-    if (Array.isArray(schema.enum)) return schema.enum.filter((value): value is string => typeof value === 'string');
+    if (Array.isArray(schema.enum))
+      return schema.enum.filter((value): value is string => typeof value === 'string');
     const members = schema.anyOf ?? schema.oneOf;
-    if (Array.isArray(members)) return members.flatMap((member) => this.strings(this.#schemaAt(member, where), where));
+    if (Array.isArray(members))
+      return members.flatMap((member) => this.strings(this.#schemaAt(member, where), where));
     throw new Error(`the OpenAPI document's ${where} has no enum of strings`);
   }
 
@@ -127,7 +130,10 @@ class DocumentReader {
   /** A local `$ref` (`#/components/schemas/Payment`), or undefined. */
   #follow(ref: string): Json | undefined {
     if (!ref.startsWith('#/')) return undefined;
-    return ref.slice(2).split('/').reduce<Json | undefined>((at, key) => (isObject(at) ? at[key] : undefined), this.#document);
+    return ref
+      .slice(2)
+      .split('/')
+      .reduce<Json | undefined>((at, key) => (isObject(at) ? at[key] : undefined), this.#document);
   }
 }
 
@@ -143,12 +149,16 @@ interface Constant {
 export function catalogConstants(document: OpenAPI3): Constant[] {
   const doc = new DocumentReader(document);
   const schemas = (name: string) => `components['schemas']['${name}']`;
-  const eventTypes = doc.strings(doc.schema('CreateWebhookEndpoint', 'events', 'items'), 'CreateWebhookEndpoint.events').filter((type) => type !== '*');
+  const eventTypes = doc
+    .strings(doc.schema('CreateWebhookEndpoint', 'events', 'items'), 'CreateWebhookEndpoint.events')
+    .filter((type) => type !== '*');
   const currency = doc.schema('CreatePayment', 'currency');
   const exponents = currency['x-exponents'];
-  if (!isObject(exponents)) throw new Error('the OpenAPI document\'s CreatePayment.currency has no x-exponents');
+  if (!isObject(exponents))
+    throw new Error("the OpenAPI document's CreatePayment.currency has no x-exponents");
   const testCards = doc.schema('CardInput', 'number')['x-test-cards'];
-  if (!Array.isArray(testCards)) throw new Error('the OpenAPI document\'s CardInput.number has no x-test-cards');
+  if (!Array.isArray(testCards))
+    throw new Error("the OpenAPI document's CardInput.number has no x-test-cards");
   const number = (schema: JsonObject, key: string, where: string) => {
     const value = schema[key];
     if (typeof value !== 'number') throw new Error(`the OpenAPI document's ${where} has no ${key}`);
@@ -187,9 +197,10 @@ export function catalogConstants(document: OpenAPI3): Constant[] {
     },
     {
       name: 'testCards',
-      doc: 'The sandbox\'s test card numbers and their outcomes (`CardInput.number`, `x-test-cards`); any other valid number succeeds.',
+      doc: "The sandbox's test card numbers and their outcomes (`CardInput.number`, `x-test-cards`); any other valid number succeeds.",
       value: testCards,
-      satisfies: 'readonly { number: string; outcome: string; decline_code: string | null; description: string }[]',
+      satisfies:
+        'readonly { number: string; outcome: string; decline_code: string | null; description: string }[]',
     },
     {
       name: 'maxAmount',
@@ -212,7 +223,10 @@ function renderCatalog(document: OpenAPI3): string {
     const value = JSON.stringify(constant.value, null, 2);
     const suffix = typeof constant.value === 'object' && constant.value !== null ? ' as const' : '';
     lines.push(`/** ${constant.doc} */`);
-    lines.push(`export const ${constant.name} = ${value}${suffix}${constant.satisfies ? ` satisfies ${constant.satisfies}` : ''};`, '');
+    lines.push(
+      `export const ${constant.name} = ${value}${suffix}${constant.satisfies ? ` satisfies ${constant.satisfies}` : ''};`,
+      '',
+    );
   }
   return lines.join('\n');
 }
@@ -229,7 +243,10 @@ export async function staleApiFiles(): Promise<string[]> {
   for (const file of fileKeys) {
     const committed = await readFile(apiFilePath(file), 'utf8').catch(() => undefined);
     if (committed === undefined) problems.push(`${apiFiles[file]} is missing: run ${generateCommand}`);
-    else if (committed !== files[file]) problems.push(`${apiFiles[file]} is stale (${firstDifference(committed, files[file])}): run ${generateCommand}`);
+    else if (committed !== files[file])
+      problems.push(
+        `${apiFiles[file]} is stale (${firstDifference(committed, files[file])}): run ${generateCommand}`,
+      );
   }
   return problems;
 }

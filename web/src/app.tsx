@@ -34,7 +34,8 @@ const DevelopersSection = lazy(() => import('./pages/developers/developers-secti
 function RequireSession({ children }: { children: ReactNode }) {
   const session = useSession();
   const location = useLocation();
-  if (!session) return <Navigate to="/signin" replace state={{ from: location.pathname + location.search }} />;
+  if (!session)
+    return <Navigate to="/signin" replace state={{ from: location.pathname + location.search }} />;
   return children;
 }
 
@@ -43,10 +44,28 @@ function GuestOnly({ children }: { children: ReactNode }) {
 }
 
 const router = createBrowserRouter([
-  { path: '/signin', element: <GuestOnly><SignInPage /></GuestOnly> },
-  { path: '/signup', element: <GuestOnly><SignUpPage /></GuestOnly> },
   {
-    element: <RequireSession><Layout /></RequireSession>,
+    path: '/signin',
+    element: (
+      <GuestOnly>
+        <SignInPage />
+      </GuestOnly>
+    ),
+  },
+  {
+    path: '/signup',
+    element: (
+      <GuestOnly>
+        <SignUpPage />
+      </GuestOnly>
+    ),
+  },
+  {
+    element: (
+      <RequireSession>
+        <Layout />
+      </RequireSession>
+    ),
     children: [
       { index: true, element: <HomePage /> },
       { path: 'send', element: <SendPage /> },

@@ -31,18 +31,37 @@ export function mockFetch(routes: Route[]) {
     const body = typeof init?.body === 'string' ? JSON.parse(init.body) : undefined;
     calls.push({ method, url, headers, body });
     const path = url.split('?')[0]!;
-    const route = routes.find((r) => r.method === method && (typeof r.path === 'string' ? r.path === path : r.path.test(path)));
-    if (!route) return new Response(JSON.stringify({ error: { type: 'invalid_request_error', code: 'not_found', message: `no mock for ${method} ${url}` } }), { status: 404 });
+    const route = routes.find(
+      (r) => r.method === method && (typeof r.path === 'string' ? r.path === path : r.path.test(path)),
+    );
+    if (!route)
+      return new Response(
+        JSON.stringify({
+          error: {
+            type: 'invalid_request_error',
+            code: 'not_found',
+            message: `no mock for ${method} ${url}`,
+          },
+        }),
+        { status: 404 },
+      );
     const answer = route.respond({ body, headers, url });
-    return new Response(answer.body === undefined ? null : JSON.stringify(answer.body), { status: answer.status, headers: { 'content-type': 'application/json' } });
+    return new Response(answer.body === undefined ? null : JSON.stringify(answer.body), {
+      status: answer.status,
+      headers: { 'content-type': 'application/json' },
+    });
   });
   vi.stubGlobal('fetch', fetchMock);
   return { calls, fetchMock };
 }
 
 export function withQueryClient() {
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
-  const wrapper = ({ children }: { children: ReactNode }) => <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>;
+  const queryClient = new QueryClient({
+    defaultOptions: { queries: { retry: false }, mutations: { retry: false } },
+  });
+  const wrapper = ({ children }: { children: ReactNode }) => (
+    <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
+  );
   return { queryClient, wrapper };
 }
 

@@ -76,7 +76,11 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const moduleDeps = moduleDepsOf(deps, modules);
   const app = createRouter();
   const metrics = deps.metrics ?? new HttpMetrics();
-  metrics.gauge('sluice_outbox_lag_seconds', 'Age of the oldest outbox event not yet handed to the bus; 0 when none waits', async () => (await outboxBacklog(deps.store, deps.clock.now())).lag_seconds);
+  metrics.gauge(
+    'sluice_outbox_lag_seconds',
+    'Age of the oldest outbox event not yet handed to the bus; 0 when none waits',
+    async () => (await outboxBacklog(deps.store, deps.clock.now())).lag_seconds,
+  );
   const authOf = authResolver(modules);
   const authenticators = authenticatorsOf(modules, moduleDeps);
 
@@ -87,7 +91,11 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   });
   app.use('*', metrics.middleware(deps.requestMetrics));
   app.use('*', secureHeaders({ crossOriginResourcePolicy: false, contentSecurityPolicy: undefined }));
-  const tooLarge = (c: Context<AppEnv>) => errorResponse(c, new AppError('body_too_large', `the request body exceeds ${deps.config.maxBodyBytes} bytes`));
+  const tooLarge = (c: Context<AppEnv>) =>
+    errorResponse(
+      c,
+      new AppError('body_too_large', `the request body exceeds ${deps.config.maxBodyBytes} bytes`),
+    );
   const countingBodyLimit = bodyLimit({ maxSize: deps.config.maxBodyBytes, onError: tooLarge });
   app.use('/v1/*', async (c, next) => {
     // A declared length is checked from the header alone: Hono's bodyLimit looks at
@@ -106,14 +114,21 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     if (auth === 'public') return next();
     return authenticators.get(auth)!(c, next);
   });
-  app.use('/v1/*', idempotencyMiddleware({
-    store: deps.store,
-    clock: deps.clock,
-    scopeOf: (c) => callerScope(c.get('merchant'), c.get('principal')),
-    fingerprintKey: () => installationSecret(deps.store),
-  }));
+  app.use(
+    '/v1/*',
+    idempotencyMiddleware({
+      store: deps.store,
+      clock: deps.clock,
+      scopeOf: (c) => callerScope(c.get('merchant'), c.get('principal')),
+      fingerprintKey: () => installationSecret(deps.store),
+    }),
+  );
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+  });
   for (const module of modules) {
     const routes = module.http?.routes;
     if (routes) app.route('/', routes(moduleDeps));
@@ -126,25 +141,45 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     info: {
       title: 'Sluice API',
       version: '1.0.0',
-      description: 'One double-entry ledger under a wallet, a card-payments sandbox and more. Amounts are integers in minor units.',
+      description:
+        'One double-entry ledger under a wallet, a card-payments sandbox and more. Amounts are integers in minor units.',
     },
   });
-  app.get('/docs', swaggerUI({ url: '/openapi.json', baseUrl: '/docs/assets', persistAuthorization: true, title: 'Sluice API' }));
+  app.get(
+    '/docs',
+    swaggerUI({
+      url: '/openapi.json',
+      baseUrl: '/docs/assets',
+      persistAuthorization: true,
+      title: 'Sluice API',
+    }),
+  );
   app.get('/docs/assets/swagger-ui-dist/:file', async (c) => {
     const file = c.req.param('file');
-    const types: Record<string, string> = { 'swagger-ui.css': 'text/css', 'swagger-ui-bundle.js': 'text/javascript' };
+    const types: Record<string, string> = {
+      'swagger-ui.css': 'text/css',
+      'swagger-ui-bundle.js': 'text/javascript',
+    };
     const type = types[file];
     if (!type) return errorResponse(c, new AppError('route_not_found', 'no such asset'));
-    return c.body(await readFile(join(swaggerUiDir(), file)), 200, { 'Content-Type': type, 'Cache-Control': 'public, max-age=86400' });
+    return c.body(await readFile(join(swaggerUiDir(), file)), 200, {
+      'Content-Type': type,
+      'Cache-Control': 'public, max-age=86400',
+    });
   });
 
-  app.notFound((c) => errorResponse(c, new AppError('route_not_found', `no route ${c.req.method} ${c.req.path}`)));
+  app.notFound((c) =>
+    errorResponse(c, new AppError('route_not_found', `no route ${c.req.method} ${c.req.path}`)),
+  );
   app.onError(createErrorHandler(deps.logger));
   return app;
 }
 
 /** One middleware per authentication scheme: a user token, an admin's, and the modules' own. */
-function authenticatorsOf(modules: readonly SluiceModule[], deps: ModuleDeps): Map<PathAuth, MiddlewareHandler<AppEnv>> {
+function authenticatorsOf(
+  modules: readonly SluiceModule[],
+  deps: ModuleDeps,
+): Map<PathAuth, MiddlewareHandler<AppEnv>> {
   const user = requireUser(deps.identity);
   const admin = requireAdmin();
   const authenticators = new Map<PathAuth, MiddlewareHandler<AppEnv>>([
@@ -152,13 +187,17 @@ function authenticatorsOf(modules: readonly SluiceModule[], deps: ModuleDeps): M
     ['admin', every(user, admin)],
   ]);
   for (const module of modules) {
-    for (const [name, scheme] of Object.entries(module.http?.authSchemes ?? {})) authenticators.set(name, scheme(deps));
+    for (const [name, scheme] of Object.entries(module.http?.authSchemes ?? {}))
+      authenticators.set(name, scheme(deps));
   }
   return authenticators;
 }
 
 /** Idempotency keys belong to the caller: per API key, per merchant (token + Sluice-Merchant), per user. */
-function callerScope(merchant: AppEnv['Variables']['merchant'] | undefined, principal: AppEnv['Variables']['principal'] | undefined): string | undefined {
+function callerScope(
+  merchant: AppEnv['Variables']['merchant'] | undefined,
+  principal: AppEnv['Variables']['principal'] | undefined,
+): string | undefined {
   if (merchant) return merchant.apiKeyId ? `key:${merchant.apiKeyId}` : `merchant:${merchant.merchantId}`;
   return principal ? `user:${principal.userId}` : undefined;
 }
@@ -183,25 +222,61 @@ function platformRoutes(deps: AppDeps, metrics: HttpMetrics) {
   const app = createRouter();
   const tags = ['Platform'];
   app.openapi(
-    createRoute({ method: 'get', path: '/health', tags, summary: 'Liveness and store reachability', responses: { 200: jsonResponse(z.object({ status: z.literal('ok'), time: z.string() }), 'Healthy') } }),
+    createRoute({
+      method: 'get',
+      path: '/health',
+      tags,
+      summary: 'Liveness and store reachability',
+      responses: { 200: jsonResponse(z.object({ status: z.literal('ok'), time: z.string() }), 'Healthy') },
+    }),
     async (c) => {
       await deps.store.get({ pk: 'HEALTH', sk: 'HEALTH' });
       return c.json({ status: 'ok' as const, time: new Date(deps.clock.now()).toISOString() }, 200);
     },
   );
-  app.get('/metrics', async (c) => c.text(await metrics.text(), 200, { 'Content-Type': metrics.registry.contentType }));
+  app.get('/metrics', async (c) =>
+    c.text(await metrics.text(), 200, { 'Content-Type': metrics.registry.contentType }),
+  );
   const seconds = z.object({
-    time: z.string(), requests: z.number().int(), client_errors: z.number().int(), server_errors: z.number().int(),
-    p50_ms: z.number().nullable(), p95_ms: z.number().nullable(), p99_ms: z.number().nullable(),
+    time: z.string(),
+    requests: z.number().int(),
+    client_errors: z.number().int(),
+    server_errors: z.number().int(),
+    p50_ms: z.number().nullable(),
+    p95_ms: z.number().nullable(),
+    p99_ms: z.number().nullable(),
   });
   const routeStats = z.object({
-    route: z.string(), requests: z.number().int(), requests_per_second: z.number(), rate_4xx: z.number(), rate_5xx: z.number(),
-    p50_ms: z.number().nullable(), p95_ms: z.number().nullable(), p99_ms: z.number().nullable(),
+    route: z.string(),
+    requests: z.number().int(),
+    requests_per_second: z.number(),
+    rate_4xx: z.number(),
+    rate_5xx: z.number(),
+    p50_ms: z.number().nullable(),
+    p95_ms: z.number().nullable(),
+    p99_ms: z.number().nullable(),
   });
   app.openapi(
     createRoute({
-      method: 'get', path: '/v1/metrics', tags, security: bearerSecurity, summary: 'The last minute of API traffic: per second and per route, with p50/p95/p99 latency and 4xx/5xx rates',
-      responses: { 200: jsonResponse(z.object({ window_seconds: z.number().int(), series: z.array(seconds), routes: z.array(routeStats) }).openapi('LiveMetrics'), 'Live metrics'), ...errorResponses(401) },
+      method: 'get',
+      path: '/v1/metrics',
+      tags,
+      security: bearerSecurity,
+      summary:
+        'The last minute of API traffic: per second and per route, with p50/p95/p99 latency and 4xx/5xx rates',
+      responses: {
+        200: jsonResponse(
+          z
+            .object({
+              window_seconds: z.number().int(),
+              series: z.array(seconds),
+              routes: z.array(routeStats),
+            })
+            .openapi('LiveMetrics'),
+          'Live metrics',
+        ),
+        ...errorResponses(401),
+      },
     }),
     (c) => c.json(metrics.live.snapshot(), 200),
   );

@@ -3,7 +3,8 @@ import type { ModuleDeps, SluiceModule } from '../platform/module.ts';
 import { catalogOf } from './registry.ts';
 
 /** The ports a runtime has; what it lacks gets a default (`moduleDepsOf`). */
-export type RuntimePorts = Pick<ModuleDeps, 'store' | 'clock' | 'config' | 'logger' | 'identity' | 'queue'> & Partial<Pick<ModuleDeps, 'rateLimiter' | 'realtime' | 'runWorkflow' | 'testHooks'>>;
+export type RuntimePorts = Pick<ModuleDeps, 'store' | 'clock' | 'config' | 'logger' | 'identity' | 'queue'> &
+  Partial<Pick<ModuleDeps, 'rateLimiter' | 'realtime' | 'runWorkflow' | 'testHooks'>>;
 
 /**
  * The ports every module gets, from a runtime's. Both runtimes (and the HTTP app) build theirs
@@ -21,7 +22,9 @@ export function moduleDepsOf(ports: RuntimePorts, modules: readonly SluiceModule
     identity: ports.identity,
     queue: ports.queue,
     rateLimiter: ports.rateLimiter ?? storeRateLimiter(ports.store),
-    realtime: ports.realtime ?? { push: () => Promise.reject(new Error('no Realtime port was given to this process')) },
+    realtime: ports.realtime ?? {
+      push: () => Promise.reject(new Error('no Realtime port was given to this process')),
+    },
     catalog: catalogOf(modules),
     ...(ports.runWorkflow ? { runWorkflow: ports.runWorkflow } : {}),
     ...(ports.testHooks ? { testHooks: ports.testHooks } : {}),

@@ -9,15 +9,24 @@ import { authResolver, catalogOf, checkModules, ownedPaths } from './registry.ts
 const extra = (module: Partial<SluiceModule>): SluiceModule => defineModule({ name: 'extra', ...module });
 
 describe('the module registry', () => {
-  it('accepts the app\'s modules', () => {
+  it("accepts the app's modules", () => {
     expect(() => checkModules(modules)).not.toThrow();
   });
 
   it('refuses two modules that claim one key partition, however the ids fall', () => {
-    expect(() => checkModules([...modules, extra({ keys: ['PAY#*'] })])).toThrow(/key pattern "PAY#\*" of extra overlaps/);
+    expect(() => checkModules([...modules, extra({ keys: ['PAY#*'] })])).toThrow(
+      /key pattern "PAY#\*" of extra overlaps/,
+    );
     expect(() => checkModules([...modules, extra({ keys: ['OUTBOX#PENDING'] })])).toThrow(/of platform/);
-    expect(() => checkModules([extra({ keys: ['MER#*#THINGS'] }), extra({ name: 'other', keys: ['MER#mer_1#THINGS'] })])).toThrow(/overlaps/);
-    expect(() => checkModules([extra({ keys: ['MER#*#THINGS'] }), extra({ name: 'other', keys: ['MER#*#OTHERS', 'MER#*', 'MER#THINGS#*'] })])).not.toThrow();
+    expect(() =>
+      checkModules([extra({ keys: ['MER#*#THINGS'] }), extra({ name: 'other', keys: ['MER#mer_1#THINGS'] })]),
+    ).toThrow(/overlaps/);
+    expect(() =>
+      checkModules([
+        extra({ keys: ['MER#*#THINGS'] }),
+        extra({ name: 'other', keys: ['MER#*#OTHERS', 'MER#*', 'MER#THINGS#*'] }),
+      ]),
+    ).not.toThrow();
   });
 
   it('claims a key pattern for every module that writes items', () => {
@@ -52,25 +61,59 @@ describe('the module registry', () => {
   it('refuses a second claim on a name: module, subscription, job, queue, event type, path', () => {
     expect(() => checkModules([...modules, extra({ name: 'wallet' })])).toThrow(/module "wallet"/);
     const handler = () => async () => {};
-    expect(() => checkModules([...modules, extra({ subscriptions: [{ name: 'wallet.open-on-signup', pattern: { type: ['x'] }, handler }] })])).toThrow(/subscription "wallet.open-on-signup": wallet, extra/);
-    expect(() => checkModules([...modules, extra({ jobs: [{ name: 'settlement-daily', cron: '0 1 * * *', description: '', run: async () => 0 }] })])).toThrow(/job "settlement-daily"/);
-    expect(() => checkModules([...modules, extra({ events: ['payment.captured'] })])).toThrow(/event type "payment.captured"/);
-    expect(() => checkModules([...modules, extra({ http: { paths: [{ prefix: '/v1/payments', auth: 'user' }] } })])).toThrow(/path "\/v1\/payments\/\*"/);
+    expect(() =>
+      checkModules([
+        ...modules,
+        extra({ subscriptions: [{ name: 'wallet.open-on-signup', pattern: { type: ['x'] }, handler }] }),
+      ]),
+    ).toThrow(/subscription "wallet.open-on-signup": wallet, extra/);
+    expect(() =>
+      checkModules([
+        ...modules,
+        extra({
+          jobs: [{ name: 'settlement-daily', cron: '0 1 * * *', description: '', run: async () => 0 }],
+        }),
+      ]),
+    ).toThrow(/job "settlement-daily"/);
+    expect(() => checkModules([...modules, extra({ events: ['payment.captured'] })])).toThrow(
+      /event type "payment.captured"/,
+    );
+    expect(() =>
+      checkModules([...modules, extra({ http: { paths: [{ prefix: '/v1/payments', auth: 'user' }] } })]),
+    ).toThrow(/path "\/v1\/payments\/\*"/);
   });
 
   it('refuses an error code or id prefix the kernel or another module already has', () => {
-    expect(() => checkModules([...modules, extra({ errors: { not_found: { status: 404, type: errorTypes.not_found } } })])).toThrow(/error code "not_found": kernel, extra/);
-    expect(() => checkModules([...modules, extra({ ids: { thing: 'pay' } })])).toThrow(/id prefix "pay": kernel, extra/);
-    expect(() => checkModules([extra({ ids: { thing: 'thg' } }), extra({ name: 'other', ids: { other: 'thg' } })])).toThrow(/id prefix "thg": extra, other/);
+    expect(() =>
+      checkModules([
+        ...modules,
+        extra({ errors: { not_found: { status: 404, type: errorTypes.not_found } } }),
+      ]),
+    ).toThrow(/error code "not_found": kernel, extra/);
+    expect(() => checkModules([...modules, extra({ ids: { thing: 'pay' } })])).toThrow(
+      /id prefix "pay": kernel, extra/,
+    );
+    expect(() =>
+      checkModules([extra({ ids: { thing: 'thg' } }), extra({ name: 'other', ids: { other: 'thg' } })]),
+    ).toThrow(/id prefix "thg": extra, other/);
   });
 
   it('refuses an authentication scheme no module offers, an admin path opened to others, and a job for a missing workflow', () => {
-    expect(() => checkModules([...modules, extra({ http: { paths: [{ prefix: '/v1/things', auth: 'partner' }] } })])).toThrow(/scheme "partner", which no module offers/);
-    expect(() => checkModules([...modules, extra({ http: { paths: [{ prefix: '/v1/admin/things', auth: 'user' }] } })])).toThrow(/\/v1\/admin\/ is for admins/);
-    expect(() => checkModules([...modules, extra({ jobs: [{ name: 'x', cron: '* * * * *', description: '', workflow: 'nope' }] })])).toThrow(/workflow "nope"/);
+    expect(() =>
+      checkModules([...modules, extra({ http: { paths: [{ prefix: '/v1/things', auth: 'partner' }] } })]),
+    ).toThrow(/scheme "partner", which no module offers/);
+    expect(() =>
+      checkModules([...modules, extra({ http: { paths: [{ prefix: '/v1/admin/things', auth: 'user' }] } })]),
+    ).toThrow(/\/v1\/admin\/ is for admins/);
+    expect(() =>
+      checkModules([
+        ...modules,
+        extra({ jobs: [{ name: 'x', cron: '* * * * *', description: '', workflow: 'nope' }] }),
+      ]),
+    ).toThrow(/workflow "nope"/);
   });
 
-  it('resolves a path to the longest claim that covers it, a user token by default and an admin\'s under /v1/admin/', () => {
+  it("resolves a path to the longest claim that covers it, a user token by default and an admin's under /v1/admin/", () => {
     const authOf = authResolver(modules);
     expect(authOf('/v1/payments')).toBe('merchant');
     expect(authOf('/v1/payments/pay_1/capture')).toBe('merchant');
@@ -82,19 +125,32 @@ describe('the module registry', () => {
   });
 
   it('offers webhooks every event type a module puts in its webhookEvents', () => {
-    expect(catalogOf(modules).webhookEventTypes).toEqual(expect.arrayContaining(['payment.captured', 'refund.succeeded', 'dispute.created']));
+    expect(catalogOf(modules).webhookEventTypes).toEqual(
+      expect.arrayContaining(['payment.captured', 'refund.succeeded', 'dispute.created']),
+    );
     expect(catalogOf(modules).webhookEventTypes).not.toContain('wallet.transfer.created');
-    expect(catalogOf([...modules, extra({ events: ['thing.done'], webhookEvents: ['thing.done'] })]).webhookEventTypes).toContain('thing.done');
+    expect(
+      catalogOf([...modules, extra({ events: ['thing.done'], webhookEvents: ['thing.done'] })])
+        .webhookEventTypes,
+    ).toContain('thing.done');
   });
 
   it('serves every route of a module under a path that module claims', async () => {
     const { app } = createTestApp();
-    const document = (await (await app.request('/openapi.json')).json()) as { paths: Record<string, Record<string, { tags?: string[] }>> };
+    const document = (await (await app.request('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { tags?: string[] }>>;
+    };
     const claimed = ownedPaths(modules);
     // The app's own routes (platform metrics), mounted by create-app.ts beside the modules.
     const appRoutes = ['/v1/metrics'];
-    for (const path of Object.keys(document.paths).filter((candidate) => candidate.startsWith('/v1/') && !appRoutes.includes(candidate))) {
-      const owner = claimed.find((claim) => ('exact' in claim ? claim.exact === path : path === claim.prefix || path.startsWith(`${claim.prefix}/`)));
+    for (const path of Object.keys(document.paths).filter(
+      (candidate) => candidate.startsWith('/v1/') && !appRoutes.includes(candidate),
+    )) {
+      const owner = claimed.find((claim) =>
+        'exact' in claim
+          ? claim.exact === path
+          : path === claim.prefix || path.startsWith(`${claim.prefix}/`),
+      );
       expect(owner, path).toBeDefined();
     }
   });

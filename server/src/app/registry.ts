@@ -1,7 +1,15 @@
 import { errorCodes } from '../kernel/errors.ts';
 import { idPrefixes } from '../kernel/ids.ts';
 import { keyPatternsOverlap, platformKeyPatterns } from '../platform/keys.ts';
-import type { ModuleCatalog, ModuleJob, ModuleSubscription, ModuleWorkflow, OwnedPath, PathAuth, SluiceModule } from '../platform/module.ts';
+import type {
+  ModuleCatalog,
+  ModuleJob,
+  ModuleSubscription,
+  ModuleWorkflow,
+  OwnedPath,
+  PathAuth,
+  SluiceModule,
+} from '../platform/module.ts';
 
 /**
  * What the modules declare, gathered: the webhook catalogue.
@@ -14,18 +22,26 @@ export function catalogOf(modules: readonly SluiceModule[]): ModuleCatalog {
 
 /** Every path the modules own, with the module that owns it. */
 export function ownedPaths(modules: readonly SluiceModule[]): Array<OwnedPath & { module: string }> {
-  return modules.flatMap((module) => (module.http?.paths ?? []).map((path) => ({ ...path, module: module.name })));
+  return modules.flatMap((module) =>
+    (module.http?.paths ?? []).map((path) => ({ ...path, module: module.name })),
+  );
 }
 
 /** Every subscription, job and workflow, with its module. */
-export function subscriptionsOf(modules: readonly SluiceModule[]): Array<ModuleSubscription & { module: string }> {
-  return modules.flatMap((module) => (module.subscriptions ?? []).map((subscription) => ({ ...subscription, module: module.name })));
+export function subscriptionsOf(
+  modules: readonly SluiceModule[],
+): Array<ModuleSubscription & { module: string }> {
+  return modules.flatMap((module) =>
+    (module.subscriptions ?? []).map((subscription) => ({ ...subscription, module: module.name })),
+  );
 }
 export function jobsOf(modules: readonly SluiceModule[]): Array<ModuleJob & { module: string }> {
   return modules.flatMap((module) => (module.jobs ?? []).map((job) => ({ ...job, module: module.name })));
 }
 export function workflowsOf(modules: readonly SluiceModule[]): Array<ModuleWorkflow & { module: string }> {
-  return modules.flatMap((module) => (module.workflows ?? []).map((workflow) => ({ ...workflow, module: module.name })));
+  return modules.flatMap((module) =>
+    (module.workflows ?? []).map((workflow) => ({ ...workflow, module: module.name })),
+  );
 }
 
 /**
@@ -43,7 +59,10 @@ export function authResolver(modules: readonly SluiceModule[]): (path: string) =
     else prefixes.push({ prefix: path.prefix, auth: path.auth });
   }
   prefixes.sort((a, b) => b.prefix.length - a.prefix.length);
-  return (path) => exact.get(path) ?? prefixes.find(({ prefix }) => path === prefix || path.startsWith(`${prefix}/`))?.auth ?? (path.startsWith('/v1/admin/') ? 'admin' : 'user');
+  return (path) =>
+    exact.get(path) ??
+    prefixes.find(({ prefix }) => path === prefix || path.startsWith(`${prefix}/`))?.auth ??
+    (path.startsWith('/v1/admin/') ? 'admin' : 'user');
 }
 
 /**
@@ -65,19 +84,33 @@ export function checkModules(modules: readonly SluiceModule[]): void {
   };
   for (const code of errorCodes) claim('error code', code, 'kernel');
   for (const prefix of Object.values(idPrefixes)) claim('id prefix', prefix, 'kernel');
-  const keys: Array<{ pattern: string; module: string }> = platformKeyPatterns.map((pattern) => ({ pattern, module: 'platform' }));
-  const schemes = new Set(['public', 'user', 'admin', ...modules.flatMap((module) => Object.keys(module.http?.authSchemes ?? {}))]);
+  const keys: Array<{ pattern: string; module: string }> = platformKeyPatterns.map((pattern) => ({
+    pattern,
+    module: 'platform',
+  }));
+  const schemes = new Set([
+    'public',
+    'user',
+    'admin',
+    ...modules.flatMap((module) => Object.keys(module.http?.authSchemes ?? {})),
+  ]);
 
   for (const module of modules) {
     claim('module', module.name, module.name);
     for (const path of module.http?.paths ?? []) {
       claim('path', 'exact' in path ? path.exact : `${path.prefix}/*`, module.name);
-      if (!schemes.has(path.auth)) throw new Error(`module ${module.name} asks for the authentication scheme "${path.auth}", which no module offers`);
+      if (!schemes.has(path.auth))
+        throw new Error(
+          `module ${module.name} asks for the authentication scheme "${path.auth}", which no module offers`,
+        );
       const name = 'exact' in path ? path.exact : path.prefix;
-      if (name.startsWith('/v1/admin/') && path.auth !== 'admin') throw new Error(`module ${module.name} opens ${name} to "${path.auth}": /v1/admin/ is for admins`);
+      if (name.startsWith('/v1/admin/') && path.auth !== 'admin')
+        throw new Error(`module ${module.name} opens ${name} to "${path.auth}": /v1/admin/ is for admins`);
     }
-    for (const scheme of Object.keys(module.http?.authSchemes ?? {})) claim('authentication scheme', scheme, module.name);
-    for (const subscription of module.subscriptions ?? []) claim('subscription', subscription.name, module.name);
+    for (const scheme of Object.keys(module.http?.authSchemes ?? {}))
+      claim('authentication scheme', scheme, module.name);
+    for (const subscription of module.subscriptions ?? [])
+      claim('subscription', subscription.name, module.name);
     for (const job of module.jobs ?? []) claim('job', job.name, module.name);
     for (const workflow of module.workflows ?? []) claim('workflow', workflow.name, module.name);
     for (const consumer of module.consumers ?? []) claim('queue', consumer.queue, module.name);
@@ -86,12 +119,20 @@ export function checkModules(modules: readonly SluiceModule[]): void {
     for (const prefix of Object.values(module.ids ?? {})) claim('id prefix', prefix, module.name);
     for (const pattern of module.keys ?? []) {
       const clash = keys.find((other) => keyPatternsOverlap(other.pattern, pattern));
-      if (clash) throw new Error(`the key pattern "${pattern}" of ${module.name} overlaps "${clash.pattern}" of ${clash.module}`);
+      if (clash)
+        throw new Error(
+          `the key pattern "${pattern}" of ${module.name} overlaps "${clash.pattern}" of ${clash.module}`,
+        );
       keys.push({ pattern, module: module.name });
     }
     for (const job of module.jobs ?? []) {
-      if (job.workflow !== undefined && !(module.workflows ?? []).some((workflow) => workflow.name === job.workflow)) {
-        throw new Error(`the job "${job.name}" of ${module.name} starts the workflow "${job.workflow}", which ${module.name} does not define`);
+      if (
+        job.workflow !== undefined &&
+        !(module.workflows ?? []).some((workflow) => workflow.name === job.workflow)
+      ) {
+        throw new Error(
+          `the job "${job.name}" of ${module.name} starts the workflow "${job.workflow}", which ${module.name} does not define`,
+        );
       }
     }
   }

@@ -100,12 +100,20 @@ describe('requireAdmin', () => {
 
 describe('getClientIp', () => {
   it('reads the address the Node server saw', async () => {
-    const response = await createApp().request('/ip', {}, { incoming: { socket: { remoteAddress: '192.0.2.1' } } });
+    const response = await createApp().request(
+      '/ip',
+      {},
+      { incoming: { socket: { remoteAddress: '192.0.2.1' } } },
+    );
     expect(await response.text()).toBe('192.0.2.1');
   });
 
   it('reads the source address API Gateway saw (the Lambda adapter passes its request context)', async () => {
-    const response = await createApp().request('/ip', { headers: { 'x-forwarded-for': '10.9.8.7' } }, { requestContext: { http: { sourceIp: '198.51.100.7' } } });
+    const response = await createApp().request(
+      '/ip',
+      { headers: { 'x-forwarded-for': '10.9.8.7' } },
+      { requestContext: { http: { sourceIp: '198.51.100.7' } } },
+    );
     expect(await response.text()).toBe('198.51.100.7');
   });
 

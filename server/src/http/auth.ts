@@ -48,7 +48,8 @@ export function requireAdmin() {
   return createMiddleware<AppEnv>(async (c, next) => {
     const principal = c.get('principal') as Principal | undefined;
     if (!principal) return errorResponse(c, new AppError('unauthenticated', 'an access token is required'));
-    if (!principal.groups.includes('admin')) return errorResponse(c, new AppError('forbidden', 'this action needs the admin group'));
+    if (!principal.groups.includes('admin'))
+      return errorResponse(c, new AppError('forbidden', 'this action needs the admin group'));
     await next();
   });
 }
@@ -64,6 +65,11 @@ export function getClientIp(c: Context): string {
   // The local server (@hono/node-server) hands over the socket; API Gateway (through the Lambda
   // adapter) its request context, whose sourceIp it sets itself: neither comes from a header a
   // client could forge.
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } }; requestContext?: { http?: { sourceIp?: string } } } | undefined;
+  const env = c.env as
+    | {
+        incoming?: { socket?: { remoteAddress?: string } };
+        requestContext?: { http?: { sourceIp?: string } };
+      }
+    | undefined;
   return env?.incoming?.socket?.remoteAddress ?? env?.requestContext?.http?.sourceIp ?? 'unknown';
 }

@@ -51,18 +51,37 @@ export function createErrorHandler(logger: Logger) {
     if (error instanceof AppError) return errorResponse(c, error);
     // Cursors are opaque: a malformed `starting_after` is the client's mistake, on every list route.
     if (error instanceof InvalidCursorError) {
-      return errorResponse(c, new AppError('validation_failed', 'starting_after is not a valid cursor', { param: 'starting_after' }));
+      return errorResponse(
+        c,
+        new AppError('validation_failed', 'starting_after is not a valid cursor', {
+          param: 'starting_after',
+        }),
+      );
     }
     if (error instanceof HTTPException) {
       const code: ErrorCode =
-        error.status === 413 ? 'body_too_large'
-        : error.status === 401 ? 'unauthenticated'
-        : /json/i.test(error.message) ? 'invalid_json'
-        : 'invalid_request';
-      return errorResponse(c, new AppError(code, code === 'invalid_json' ? 'the request body is not valid JSON' : error.message || 'invalid request'));
+        error.status === 413
+          ? 'body_too_large'
+          : error.status === 401
+            ? 'unauthenticated'
+            : /json/i.test(error.message)
+              ? 'invalid_json'
+              : 'invalid_request';
+      return errorResponse(
+        c,
+        new AppError(
+          code,
+          code === 'invalid_json' ? 'the request body is not valid JSON' : error.message || 'invalid request',
+        ),
+      );
     }
-    if (error instanceof SyntaxError) return errorResponse(c, new AppError('invalid_json', 'the request body is not valid JSON'));
-    logger.error('unhandled error', { request_id: c.get('requestId'), error: String(error), stack: error.stack });
+    if (error instanceof SyntaxError)
+      return errorResponse(c, new AppError('invalid_json', 'the request body is not valid JSON'));
+    logger.error('unhandled error', {
+      request_id: c.get('requestId'),
+      error: String(error),
+      stack: error.stack,
+    });
     return errorResponse(c, new AppError('internal_error', 'an internal error occurred; it has been logged'));
   };
 }

@@ -55,12 +55,19 @@ export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHa
       return next();
     }
     if (key.length === 0 || key.length > 255 || /[^\x21-\x7e]/.test(key)) {
-      return errorResponse(c, new AppError('validation_failed', 'Idempotency-Key must be 1 to 255 visible ASCII characters', { param: 'Idempotency-Key' }));
+      return errorResponse(
+        c,
+        new AppError('validation_failed', 'Idempotency-Key must be 1 to 255 visible ASCII characters', {
+          param: 'Idempotency-Key',
+        }),
+      );
     }
     const body = await c.req.text();
     const request = `${c.req.method} ${c.req.path}\n${body}`;
     const fingerprint = options.fingerprintKey
-      ? createHmac('sha256', await options.fingerprintKey()).update(`idempotency\n${request}`).digest('hex')
+      ? createHmac('sha256', await options.fingerprintKey())
+          .update(`idempotency\n${request}`)
+          .digest('hex')
       : createHash('sha256').update(request).digest('hex');
     const itemKey = recordKey(scope, key);
     const lockId = randomUUID();
@@ -69,20 +76,39 @@ export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHa
     const claimed = await claim(store, itemKey, fingerprint, lockId, now);
     if (claimed !== true) {
       if (claimed.fingerprint !== fingerprint) {
-        return errorResponse(c, new AppError('idempotency_key_reused', 'this Idempotency-Key was used with a different request', { param: 'Idempotency-Key' }));
+        return errorResponse(
+          c,
+          new AppError('idempotency_key_reused', 'this Idempotency-Key was used with a different request', {
+            param: 'Idempotency-Key',
+          }),
+        );
       }
       if (claimed.state === 'in_progress') {
-        return errorResponse(c, new AppError('idempotency_key_in_progress', 'a request with this Idempotency-Key is still in progress', { param: 'Idempotency-Key' }));
+        return errorResponse(
+          c,
+          new AppError(
+            'idempotency_key_in_progress',
+            'a request with this Idempotency-Key is still in progress',
+            { param: 'Idempotency-Key' },
+          ),
+        );
       }
       c.header('Idempotent-Replayed', 'true');
-      return c.body(claimed.response_body as string, claimed.response_status as 200, { 'Content-Type': 'application/json' });
+      return c.body(claimed.response_body as string, claimed.response_status as 200, {
+        'Content-Type': 'application/json',
+      });
     }
 
     let recorded = false;
     const completion = (status: number, responseBody: unknown): WriteOperation => ({
       type: 'update',
       key: itemKey,
-      set: { state: 'complete', response_status: status, response_body: JSON.stringify(responseBody), completed_at: clock.now() },
+      set: {
+        state: 'complete',
+        response_status: status,
+        response_body: JSON.stringify(responseBody),
+        completed_at: clock.now(),
+      },
       remove: ['lock_id', 'locked_until'],
       condition: { compare: ['lock_id', '=', lockId] },
     });
@@ -100,7 +126,9 @@ export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHa
     if (recorded && c.res.status < 300) return;
     // Server errors release the key so the client can retry; everything else is stored as is.
     if (c.res.status >= 500) {
-      await store.transact([{ type: 'delete', key: itemKey, condition: { compare: ['lock_id', '=', lockId] } }]).catch(() => undefined);
+      await store
+        .transact([{ type: 'delete', key: itemKey, condition: { compare: ['lock_id', '=', lockId] } }])
+        .catch(() => undefined);
       return;
     }
     const text = await c.res.clone().text();
@@ -119,10 +147,19 @@ export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHa
 type Claim = true | (Item & { fingerprint: string; state: 'in_progress' | 'complete' });
 
 /** Takes the key for this request, or returns the record that holds it. */
-async function claim(store: Store, key: { pk: string; sk: string }, fingerprint: string, lockId: string, now: number): Promise<Claim> {
+async function claim(
+  store: Store,
+  key: { pk: string; sk: string },
+  fingerprint: string,
+  lockId: string,
+  now: number,
+): Promise<Claim> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const existing = await store.get(key);
-    const stale = existing?.state === 'in_progress' && (existing.locked_until as number) < now && existing.fingerprint === fingerprint;
+    const stale =
+      existing?.state === 'in_progress' &&
+      (existing.locked_until as number) < now &&
+      existing.fingerprint === fingerprint;
     if (existing && !stale) return existing as Claim & Item;
     try {
       await store.transact([
@@ -148,5 +185,9 @@ async function claim(store: Store, key: { pk: string; sk: string }, fingerprint:
       if (!isTransactionCanceled(error)) throw error;
     }
   }
-  throw new AppError('idempotency_key_in_progress', 'a request with this Idempotency-Key is still in progress', { param: 'Idempotency-Key' });
+  throw new AppError(
+    'idempotency_key_in_progress',
+    'a request with this Idempotency-Key is still in progress',
+    { param: 'Idempotency-Key' },
+  );
 }

@@ -11,9 +11,22 @@ describe('live stats', () => {
     stats.record('GET /v1/wallet', 200, 3);
     const snapshot = stats.snapshot();
     expect(snapshot.series).toHaveLength(60);
-    expect(snapshot.series.at(-2)).toMatchObject({ requests: 100, client_errors: 8, server_errors: 2, p50_ms: 50, p95_ms: 95, p99_ms: 99 });
+    expect(snapshot.series.at(-2)).toMatchObject({
+      requests: 100,
+      client_errors: 8,
+      server_errors: 2,
+      p50_ms: 50,
+      p95_ms: 95,
+      p99_ms: 99,
+    });
     expect(snapshot.series.at(-1)).toMatchObject({ requests: 1, p50_ms: 3 });
-    expect(snapshot.routes[0]).toMatchObject({ route: 'POST /v1/transfers', requests: 100, rate_4xx: 0.08, rate_5xx: 0.02, p99_ms: 99 });
+    expect(snapshot.routes[0]).toMatchObject({
+      route: 'POST /v1/transfers',
+      requests: 100,
+      rate_4xx: 0.08,
+      rate_5xx: 0.02,
+      p99_ms: 99,
+    });
   });
 
   it('forgets traffic older than the window', () => {

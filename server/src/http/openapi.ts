@@ -35,15 +35,21 @@ export function errorResponses(...statuses: Array<400 | 401 | 402 | 403 | 404 | 
     402: 'Declined: insufficient funds',
     403: 'Not allowed for this caller',
     404: 'Not found (or not visible to this caller)',
-    409: 'Conflicts with the object\'s current state, or the idempotency key is in use',
+    409: "Conflicts with the object's current state, or the idempotency key is in use",
     422: 'Idempotency key reused with another request, or unprocessable input',
     429: 'Rate limited; see Retry-After',
   };
-  return Object.fromEntries(statuses.map((status) => [status, jsonResponse(errorSchema, descriptions[status]!)]));
+  return Object.fromEntries(
+    statuses.map((status) => [status, jsonResponse(errorSchema, descriptions[status]!)]),
+  );
 }
 
 export const bearerSecurity = [{ bearerAuth: [] }];
 
 export const idempotencyHeaderSchema = z.object({
-  'idempotency-key': z.string().max(255).optional().openapi({ description: 'Makes the POST safe to retry: a replay returns the stored response.' }),
+  'idempotency-key': z
+    .string()
+    .max(255)
+    .optional()
+    .openapi({ description: 'Makes the POST safe to retry: a replay returns the stored response.' }),
 });

@@ -8,18 +8,24 @@ export const amountSchema = z
   .positive({ error: 'amount must be positive' })
   .max(maxAmount, { error: `amount must be at most ${maxAmount}` })
   .refine(isValidAmount, { error: 'amount must be a positive integer in minor units' })
-  .openapi({ example: 1250, description: 'Integer amount in the currency\'s minor units (1250 = $12.50).' });
+  .openapi({ example: 1250, description: "Integer amount in the currency's minor units (1250 = $12.50)." });
 
 /** A currency money can be held in over the API: ISO 4217, upper case, not the rewards `COIN`. */
 export const currencySchema = z
   .string({ error: 'currency must be an ISO 4217 code' })
-  .refine((code) => isCurrency(code) && code !== 'COIN', { error: 'currency must be a supported upper-case ISO 4217 code' })
+  .refine((code) => isCurrency(code) && code !== 'COIN', {
+    error: 'currency must be a supported upper-case ISO 4217 code',
+  })
   .openapi({ example: 'USD' });
 
 /** `limit` and `starting_after`, as every list route takes them. */
 export const paginationQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ example: 20 }),
-  starting_after: z.string().max(1024).optional().openapi({ description: 'The next_cursor of the previous page.' }),
+  starting_after: z
+    .string()
+    .max(1024)
+    .optional()
+    .openapi({ description: 'The next_cursor of the previous page.' }),
 });
 
 /** A page of `item`s: `{ data, has_more, next_cursor }`. */

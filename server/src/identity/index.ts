@@ -2,9 +2,27 @@ import { identityKeyPatterns } from './store.ts';
 import { defineModule } from '../platform/module.ts';
 import { identityAdminRoutes } from './admin-routes.ts';
 import { identityRoutes } from './routes.ts';
-export { createLocalIdentity, emailKey, newUser, normalizeEmail, signUpEmailIndex, signUpWrites, userKey, type Identity, type LocalIdentityDeps } from './service.ts';
+export {
+  createLocalIdentity,
+  emailKey,
+  newUser,
+  normalizeEmail,
+  signUpEmailIndex,
+  signUpWrites,
+  userKey,
+  type Identity,
+  type LocalIdentityDeps,
+} from './service.ts';
 export { identityRoutes } from './routes.ts';
-export { consumeRateLimit, MemoryRateLimiter, retryAfterSeconds, storeRateLimiter, type RateLimiter, type RateLimitInput, type RateLimitResult } from './rate-limit.ts';
+export {
+  consumeRateLimit,
+  MemoryRateLimiter,
+  retryAfterSeconds,
+  storeRateLimiter,
+  type RateLimiter,
+  type RateLimitInput,
+  type RateLimitResult,
+} from './rate-limit.ts';
 export {
   authResponseSchema,
   authUserSchema,

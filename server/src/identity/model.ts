@@ -58,9 +58,15 @@ export type AuthUser = z.infer<typeof authUserSchema>;
 export const authResponseSchema = z
   .object({
     user: authUserSchema,
-    access_token: z.string().openapi({ description: 'A JWT (ES256 from the local issuer, RS256 from Cognito on AWS); send it as `Authorization: Bearer <token>`.' }),
+    access_token: z.string().openapi({
+      description:
+        'A JWT (ES256 from the local issuer, RS256 from Cognito on AWS); send it as `Authorization: Bearer <token>`.',
+    }),
     refresh_token: z.string().openapi({ description: 'Single use: each refresh returns a new one.' }),
-    expires_in: z.number().int().openapi({ description: 'Seconds until the access token expires.', example: 900 }),
+    expires_in: z
+      .number()
+      .int()
+      .openapi({ description: 'Seconds until the access token expires.', example: 900 }),
   })
   .openapi('AuthResponse');
 export type AuthResponse = z.infer<typeof authResponseSchema>;

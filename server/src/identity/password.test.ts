@@ -25,10 +25,13 @@ describe('password hashing', () => {
     expect(await verifyPassword('cafe\u0301 au lait', stored)).toBe(true);
   });
 
-  it.each(['', 'plain', 'scrypt$ln=40,r=8,p=1$c2FsdA$aGFzaA', 'bcrypt$2b$10$abc'])('never matches the malformed hash %j', async (stored) => {
-    expect(await verifyPassword('plain', stored)).toBe(false);
-    expect(needsRehash(stored)).toBe(true);
-  });
+  it.each(['', 'plain', 'scrypt$ln=40,r=8,p=1$c2FsdA$aGFzaA', 'bcrypt$2b$10$abc'])(
+    'never matches the malformed hash %j',
+    async (stored) => {
+      expect(await verifyPassword('plain', stored)).toBe(false);
+      expect(needsRehash(stored)).toBe(true);
+    },
+  );
 
   it('takes tens of milliseconds per hash with the current parameters', async () => {
     await hashPassword('warm up');

@@ -40,7 +40,10 @@ function derive(password: string, salt: Buffer, params: ScryptParams): Promise<B
  *
  * @example const stored = await hashPassword('correct horse battery staple');
  */
-export async function hashPassword(password: string, params: ScryptParams = currentScryptParams): Promise<string> {
+export async function hashPassword(
+  password: string,
+  params: ScryptParams = currentScryptParams,
+): Promise<string> {
   const salt = randomBytes(saltBytes);
   const key = await derive(password, salt, params);
   return `${scheme}$ln=${params.logN},r=${params.r},p=${params.p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
@@ -57,7 +60,8 @@ function parseHash(stored: string): ParsedHash | undefined {
   if (!match) return undefined;
   const params = { logN: Number(match[1]), r: Number(match[2]), p: Number(match[3]) };
   // Bounds keep a corrupted row from asking for gigabytes of memory.
-  if (params.logN < 10 || params.logN > 20 || params.r < 1 || params.r > 32 || params.p < 1 || params.p > 16) return undefined;
+  if (params.logN < 10 || params.logN > 20 || params.r < 1 || params.r > 32 || params.p < 1 || params.p > 16)
+    return undefined;
   return { params, salt: Buffer.from(match[4]!, 'base64url'), key: Buffer.from(match[5]!, 'base64url') };
 }
 

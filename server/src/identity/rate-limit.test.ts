@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../runtime/local/sqlite-store.ts';
-import { consumeRateLimit, MemoryRateLimiter, retryAfterSeconds, storeRateLimiter, type RateLimiter } from './rate-limit.ts';
+import {
+  consumeRateLimit,
+  MemoryRateLimiter,
+  retryAfterSeconds,
+  storeRateLimiter,
+  type RateLimiter,
+} from './rate-limit.ts';
 import { rateLimitCounterKey } from './store.ts';
 
 const start = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -43,7 +49,9 @@ describe.each([
   it('never lets more than `limit` concurrent requests through', async () => {
     const limiter = makeLimiter();
     const results = await Promise.all(
-      Array.from({ length: 50 }, () => limiter.consume({ key: 'burst', limit: 7, windowSeconds: 1, now: start })),
+      Array.from({ length: 50 }, () =>
+        limiter.consume({ key: 'burst', limit: 7, windowSeconds: 1, now: start }),
+      ),
     );
     expect(results.filter((r) => r.allowed)).toHaveLength(7);
   });
@@ -52,11 +60,18 @@ describe.each([
 describe('MemoryRateLimiter', () => {
   it('forgets ended windows once it holds many keys, keeping the current ones exact', async () => {
     const limiter = new MemoryRateLimiter();
-    for (let i = 0; i < 10_000; i++) await limiter.consume({ key: `old-${i}`, limit: 1, windowSeconds: 60, now: start });
-    expect((await limiter.consume({ key: 'kept', limit: 1, windowSeconds: 60, now: start + 60_000 })).allowed).toBe(true);
-    expect((await limiter.consume({ key: 'kept', limit: 1, windowSeconds: 60, now: start + 60_001 })).allowed).toBe(false);
+    for (let i = 0; i < 10_000; i++)
+      await limiter.consume({ key: `old-${i}`, limit: 1, windowSeconds: 60, now: start });
+    expect(
+      (await limiter.consume({ key: 'kept', limit: 1, windowSeconds: 60, now: start + 60_000 })).allowed,
+    ).toBe(true);
+    expect(
+      (await limiter.consume({ key: 'kept', limit: 1, windowSeconds: 60, now: start + 60_001 })).allowed,
+    ).toBe(false);
     // An old key's window ended: it starts afresh.
-    expect((await limiter.consume({ key: 'old-1', limit: 1, windowSeconds: 60, now: start + 60_002 })).allowed).toBe(true);
+    expect(
+      (await limiter.consume({ key: 'old-1', limit: 1, windowSeconds: 60, now: start + 60_002 })).allowed,
+    ).toBe(true);
   });
 });
 

@@ -70,7 +70,8 @@ export class MemoryRateLimiter implements RateLimiter {
 
   /** Drops the counters of windows that have ended, so one-off keys do not pile up. */
   #forgetEnded(now: number): void {
-    for (const [key, window] of this.#windows) if (window.windowStart + window.windowMs <= now) this.#windows.delete(key);
+    for (const [key, window] of this.#windows)
+      if (window.windowStart + window.windowMs <= now) this.#windows.delete(key);
   }
 }
 

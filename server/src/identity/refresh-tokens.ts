@@ -4,7 +4,14 @@ import { AppError } from '../kernel/errors.ts';
 import { newId } from '../kernel/ids.ts';
 import type { Logger } from '../platform/logger.ts';
 import { isTransactionCanceled, type Store, type WriteOperation } from '../platform/store.ts';
-import { readRefreshToken, refreshTokenPut, refreshTokenSpend, sessionPut, sessionRevocation, sessionUse } from './store.ts';
+import {
+  readRefreshToken,
+  refreshTokenPut,
+  refreshTokenSpend,
+  sessionPut,
+  sessionRevocation,
+  sessionUse,
+} from './store.ts';
 
 /**
  * Refresh tokens are opaque (`rt_` + 32 random bytes, base64url) and stored only as a SHA-256
@@ -36,13 +43,24 @@ export interface RefreshTokens {
   revokeSession(sessionId: string): Promise<void>;
 }
 
-export function createRefreshTokens(deps: { store: Store; clock: Clock; logger: Logger; ttlSeconds: number }): RefreshTokens {
+export function createRefreshTokens(deps: {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  ttlSeconds: number;
+}): RefreshTokens {
   const { store, clock, logger, ttlSeconds } = deps;
   const expiresAt = () => Math.floor(clock.now() / 1000) + ttlSeconds;
   const nowIso = () => new Date(clock.now()).toISOString();
 
   function tokenPut(hash: string, sessionId: string, userId: string): WriteOperation {
-    return refreshTokenPut({ hash, session_id: sessionId, user_id: userId, created_at: nowIso(), expires_at: expiresAt() });
+    return refreshTokenPut({
+      hash,
+      session_id: sessionId,
+      user_id: userId,
+      created_at: nowIso(),
+      expires_at: expiresAt(),
+    });
   }
 
   async function revokeSession(sessionId: string): Promise<void> {
@@ -57,7 +75,10 @@ export function createRefreshTokens(deps: { store: Store; clock: Clock; logger: 
     startSession(userId) {
       const sessionId = newId('session', clock.now());
       const { token, hash } = mint();
-      const operations = [sessionPut({ id: sessionId, user_id: userId, created_at: nowIso(), expires_at: expiresAt() }), tokenPut(hash, sessionId, userId)];
+      const operations = [
+        sessionPut({ id: sessionId, user_id: userId, created_at: nowIso(), expires_at: expiresAt() }),
+        tokenPut(hash, sessionId, userId),
+      ];
       return { refreshToken: token, sessionId, operations };
     },
 
@@ -78,11 +99,18 @@ export function createRefreshTokens(deps: { store: Store; clock: Clock; logger: 
       const next = mint();
       try {
         // Spent once: of two concurrent rotations of one token, exactly one passes the first condition.
-        await store.transact([refreshTokenSpend(hash, nowIso()), sessionUse(sessionId, nowIso(), expiresAt()), tokenPut(next.hash, sessionId, userId)]);
+        await store.transact([
+          refreshTokenSpend(hash, nowIso()),
+          sessionUse(sessionId, nowIso(), expiresAt()),
+          tokenPut(next.hash, sessionId, userId),
+        ]);
       } catch (error) {
         if (!isTransactionCanceled(error)) throw error;
         if (error.reasonAt(0) && error.reasonAt(1) === undefined) {
-          logger.warn('refresh token reused concurrently; session revoked', { session_id: sessionId, user_id: userId });
+          logger.warn('refresh token reused concurrently; session revoked', {
+            session_id: sessionId,
+            user_id: userId,
+          });
           await revokeSession(sessionId);
         }
         throw invalid();

@@ -8,14 +8,21 @@ describe('identity routes: error paths', () => {
     await signUp(aSignUp({ email: 'dup@example.com' }));
     const response = await post('/v1/auth/signup', aSignUp({ email: 'DUP@example.com' }));
     expect(response.status).toBe(409);
-    expect(await errorOf(response)).toMatchObject({ code: 'email_taken', param: 'email', request_id: 'req_test' });
+    expect(await errorOf(response)).toMatchObject({
+      code: 'email_taken',
+      param: 'email',
+      request_id: 'req_test',
+    });
   });
 
   it('answers a wrong password and an unknown email with the same 401 invalid_credentials', async () => {
     const { signUp, post } = createHarness();
     const { user } = await signUp();
     const wrongPassword = await post('/v1/auth/login', { email: user.email, password: 'not the password' });
-    const unknownEmail = await post('/v1/auth/login', { email: 'nobody@example.com', password: 'not the password' });
+    const unknownEmail = await post('/v1/auth/login', {
+      email: 'nobody@example.com',
+      password: 'not the password',
+    });
     expect(wrongPassword.status).toBe(401);
     expect(unknownEmail.status).toBe(401);
     const [a, b] = [await errorOf(wrongPassword), await errorOf(unknownEmail)];
@@ -48,7 +55,11 @@ describe('identity routes: error paths', () => {
     'answers malformed JSON on %s with 400',
     async (path) => {
       const { app } = createHarness();
-      const response = await app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":' });
+      const response = await app.request(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"email":',
+      });
       expect(response.status).toBe(400);
       expect((await errorOf(response)).code).toMatch(/^(invalid_json|invalid_request)$/);
     },
@@ -61,12 +72,15 @@ describe('identity routes: error paths', () => {
     expect(await errorOf(response)).toMatchObject({ code: 'validation_failed', param: 'refresh_token' });
   });
 
-  it.each([['rt_unknown'], ['not-even-prefixed']])('refuses the unknown refresh token %s with 401 invalid_token', async (token) => {
-    const { post } = createHarness();
-    const response = await post('/v1/auth/refresh', { refresh_token: token });
-    expect(response.status).toBe(401);
-    expect((await errorOf(response)).code).toBe('invalid_token');
-  });
+  it.each([['rt_unknown'], ['not-even-prefixed']])(
+    'refuses the unknown refresh token %s with 401 invalid_token',
+    async (token) => {
+      const { post } = createHarness();
+      const response = await post('/v1/auth/refresh', { refresh_token: token });
+      expect(response.status).toBe(401);
+      expect((await errorOf(response)).code).toBe('invalid_token');
+    },
+  );
 
   it('refuses an expired refresh token with 401 invalid_token', async () => {
     const { signUp, post, clock, config } = createHarness();

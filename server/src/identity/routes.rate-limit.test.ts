@@ -9,7 +9,9 @@ describe('identity routes: login rate limit', () => {
     const { user, password } = await harness.signUp();
     harness.clock.advance(15_000); // 15 s into the minute: 45 s remain
     for (let i = 0; i < 3; i++) {
-      expect((await harness.post('/v1/auth/login', { email: user.email, password: 'wrong password' })).status).toBe(401);
+      expect(
+        (await harness.post('/v1/auth/login', { email: user.email, password: 'wrong password' })).status,
+      ).toBe(401);
     }
     const response = await harness.post('/v1/auth/login', { email: user.email, password });
     expect(response.status).toBe(429);
@@ -20,7 +22,8 @@ describe('identity routes: login rate limit', () => {
   it('allows attempts again once the window has passed', async () => {
     const harness = createHarness({ config });
     const { user, password } = await harness.signUp();
-    for (let i = 0; i < 4; i++) await harness.post('/v1/auth/login', { email: user.email, password: 'wrong password' });
+    for (let i = 0; i < 4; i++)
+      await harness.post('/v1/auth/login', { email: user.email, password: 'wrong password' });
     expect((await harness.post('/v1/auth/login', { email: user.email, password })).status).toBe(429);
     harness.clock.advance(60_000);
     expect((await harness.post('/v1/auth/login', { email: user.email, password })).status).toBe(200);
@@ -30,14 +33,26 @@ describe('identity routes: login rate limit', () => {
     const harness = createHarness({ config });
     const attacker = fromAddress('203.0.113.9');
     for (let i = 0; i < 3; i++) {
-      const response = await harness.post('/v1/auth/login', { email: `victim${i}@example.com`, password: 'guess guess' }, attacker);
+      const response = await harness.post(
+        '/v1/auth/login',
+        { email: `victim${i}@example.com`, password: 'guess guess' },
+        attacker,
+      );
       expect(response.status).toBe(401);
     }
-    const blocked = await harness.post('/v1/auth/login', { email: 'victim9@example.com', password: 'guess guess' }, attacker);
+    const blocked = await harness.post(
+      '/v1/auth/login',
+      { email: 'victim9@example.com', password: 'guess guess' },
+      attacker,
+    );
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
     // Another address is not affected.
-    const other = await harness.post('/v1/auth/login', { email: 'victim9@example.com', password: 'guess guess' }, fromAddress('198.51.100.7'));
+    const other = await harness.post(
+      '/v1/auth/login',
+      { email: 'victim9@example.com', password: 'guess guess' },
+      fromAddress('198.51.100.7'),
+    );
     expect(other.status).toBe(401);
   });
 

@@ -20,7 +20,9 @@ async function storedKey(harness: Harness) {
 /** Signs `claims` with the harness's own private key, as only the issuer could. */
 async function signWithOurKey(harness: Harness, claims: JWTPayload): Promise<string> {
   const { kid, privateJwk } = await storedKey(harness);
-  return new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid, typ: 'at+jwt' }).sign(await importJWK(privateJwk, 'ES256'));
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'ES256', kid, typ: 'at+jwt' })
+    .sign(await importJWK(privateJwk, 'ES256'));
 }
 
 function base64url(value: unknown): string {
@@ -48,9 +50,12 @@ describe('identity routes: access token security', () => {
     expect((await errorOf(response)).code).toBe('unauthenticated');
   });
 
-  it.each(['garbage', 'a.b.c', 'eyJhbGciOiJFUzI1NiJ9.e30.', 'x'.repeat(5000)])('refuses the garbage token %#', async (token) => {
-    await expectRefused(createHarness(), token);
-  });
+  it.each(['garbage', 'a.b.c', 'eyJhbGciOiJFUzI1NiJ9.e30.', 'x'.repeat(5000)])(
+    'refuses the garbage token %#',
+    async (token) => {
+      await expectRefused(createHarness(), token);
+    },
+  );
 
   it('refuses an expired token with 401 token_expired', async () => {
     const harness = createHarness();
@@ -92,9 +97,14 @@ describe('identity routes: access token security', () => {
     const { access_token: token } = await harness.signUp();
     const { kid, publicJwk } = await storedKey(harness);
     const claims = claimsLike(token, { groups: ['admin'] });
-    const pem = createPublicKey({ key: publicJwk as never, format: 'jwk' }).export({ type: 'spki', format: 'pem' });
+    const pem = createPublicKey({ key: publicJwk as never, format: 'jwk' }).export({
+      type: 'spki',
+      format: 'pem',
+    });
     for (const secret of [Buffer.from(String(pem)), Buffer.from(JSON.stringify(publicJwk))]) {
-      const forged = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid, typ: 'at+jwt' }).sign(secret);
+      const forged = await new SignJWT(claims)
+        .setProtectedHeader({ alg: 'HS256', kid, typ: 'at+jwt' })
+        .sign(secret);
       await expectRefused(harness, forged);
     }
   });
@@ -103,7 +113,10 @@ describe('identity routes: access token security', () => {
     const harness = createHarness();
     const { access_token: token } = await harness.signUp();
     const [header, , signature] = token.split('.');
-    await expectRefused(harness, `${header}.${base64url(claimsLike(token, { groups: ['admin'] }))}.${signature}`);
+    await expectRefused(
+      harness,
+      `${header}.${base64url(claimsLike(token, { groups: ['admin'] }))}.${signature}`,
+    );
   });
 
   it.each([
@@ -121,7 +134,9 @@ describe('identity routes: access token security', () => {
     const harness = createHarness();
     const { access_token: token } = await harness.signUp();
     const { kid, privateJwk } = await storedKey(harness);
-    const idToken = await new SignJWT(claimsLike(token)).setProtectedHeader({ alg: 'ES256', kid, typ: 'JWT' }).sign(await importJWK(privateJwk, 'ES256'));
+    const idToken = await new SignJWT(claimsLike(token))
+      .setProtectedHeader({ alg: 'ES256', kid, typ: 'JWT' })
+      .sign(await importJWK(privateJwk, 'ES256'));
     await expectRefused(harness, idToken);
   });
 

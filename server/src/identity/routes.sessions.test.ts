@@ -5,7 +5,10 @@ import { createHarness, errorOf } from './test-support.ts';
 
 async function refresh(harness: ReturnType<typeof createHarness>, refreshToken: string) {
   const response = await harness.post('/v1/auth/refresh', { refresh_token: refreshToken });
-  return { status: response.status, body: (await response.json().catch(() => undefined)) as AuthResponse & { error?: { code: string } } };
+  return {
+    status: response.status,
+    body: (await response.json().catch(() => undefined)) as AuthResponse & { error?: { code: string } },
+  };
 }
 
 describe('identity routes: refresh tokens and sessions', () => {
@@ -36,7 +39,8 @@ describe('identity routes: refresh tokens and sessions', () => {
     const winners = results.filter((result) => result.status === 200);
     expect(winners.length).toBeLessThanOrEqual(1);
     expect(results.filter((result) => result.status === 401).length).toBeGreaterThanOrEqual(4);
-    for (const winner of winners) expect((await refresh(harness, winner.body.refresh_token)).status).toBe(401);
+    for (const winner of winners)
+      expect((await refresh(harness, winner.body.refresh_token)).status).toBe(401);
   });
 
   it('revokes every refresh token of the session on logout', async () => {
@@ -52,7 +56,9 @@ describe('identity routes: refresh tokens and sessions', () => {
   it('revokes only the session logged out of, not the user’s other sessions', async () => {
     const harness = createHarness();
     const { user, password, refresh_token: laptop } = await harness.signUp();
-    const phone = (await (await harness.post('/v1/auth/login', { email: user.email, password })).json()) as AuthResponse;
+    const phone = (await (
+      await harness.post('/v1/auth/login', { email: user.email, password })
+    ).json()) as AuthResponse;
     await harness.post('/v1/auth/logout', { refresh_token: laptop });
     expect((await refresh(harness, laptop)).status).toBe(401);
     expect((await refresh(harness, phone.refresh_token)).status).toBe(200);

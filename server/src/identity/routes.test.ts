@@ -9,7 +9,11 @@ import { aSignUp, createHarness } from './test-support.ts';
 describe('identity routes: happy paths', () => {
   it('signs a user up and answers 201 with the user and tokens', async () => {
     const { post, config } = createHarness();
-    const response = await post('/v1/auth/signup', { email: '  Ann@Example.COM ', password: 'correct horse battery', name: 'Ann Lee' });
+    const response = await post('/v1/auth/signup', {
+      email: '  Ann@Example.COM ',
+      password: 'correct horse battery',
+      name: 'Ann Lee',
+    });
     expect(response.status).toBe(201);
     const body = (await response.json()) as AuthResponse;
     expect(Object.keys(body).sort()).toEqual(['access_token', 'expires_in', 'refresh_token', 'user']);
@@ -27,7 +31,13 @@ describe('identity routes: happy paths', () => {
     expect(header.typ).toBe('at+jwt');
     expect(typeof header.kid).toBe('string');
     const claims = decodeJwt(token);
-    expect(claims).toMatchObject({ iss: config.issuer, aud: config.audience, sub: user.id, email: user.email, groups: [] });
+    expect(claims).toMatchObject({
+      iss: config.issuer,
+      aud: config.audience,
+      sub: user.id,
+      email: user.email,
+      groups: [],
+    });
     expect(claims.iat).toBe(clock.now() / 1000);
     expect(claims.exp).toBe(clock.now() / 1000 + config.accessTokenTtlSeconds);
     expect(typeof claims.jti).toBe('string');
@@ -71,7 +81,10 @@ describe('identity routes: happy paths', () => {
     const { user, access_token: token } = await signUp();
     const response = await get('/v1/me', token);
     expect(response.status).toBe(200);
-    expect((await response.json()) as User).toEqual({ ...user, created_at: new Date(clock.now()).toISOString() });
+    expect((await response.json()) as User).toEqual({
+      ...user,
+      created_at: new Date(clock.now()).toISOString(),
+    });
   });
 
   it('exchanges a refresh token for new tokens', async () => {
@@ -105,13 +118,22 @@ describe('identity routes: happy paths', () => {
     expect(response.headers.get('cache-control')).toContain('max-age');
     const jwks = (await response.json()) as { keys: Array<Record<string, unknown>> };
     expect(jwks.keys).toHaveLength(1);
-    expect(jwks.keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig', kid: decodeProtectedHeader(token).kid });
+    expect(jwks.keys[0]).toMatchObject({
+      kty: 'EC',
+      crv: 'P-256',
+      alg: 'ES256',
+      use: 'sig',
+      kid: decodeProtectedHeader(token).kid,
+    });
     expect(jwks.keys[0]).not.toHaveProperty('d');
   });
 
   it('documents the routes in the OpenAPI document with bearer auth on /v1/me', async () => {
     const { identity } = createHarness();
-    const document = identityRoutes(identity).getOpenAPI31Document({ openapi: '3.1.0', info: { title: 't', version: '1' } });
+    const document = identityRoutes(identity).getOpenAPI31Document({
+      openapi: '3.1.0',
+      info: { title: 't', version: '1' },
+    });
     expect(Object.keys(document.paths ?? {}).sort()).toEqual([
       '/.well-known/jwks.json',
       '/v1/auth/login',
@@ -121,6 +143,9 @@ describe('identity routes: happy paths', () => {
       '/v1/me',
     ]);
     expect(document.paths?.['/v1/me']?.get?.security).toEqual([{ bearerAuth: [] }]);
-    expect(document.components?.securitySchemes?.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(document.components?.securitySchemes?.bearerAuth).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+    });
   });
 });

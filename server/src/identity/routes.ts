@@ -4,16 +4,36 @@ import type { AppEnv } from '../http/context.ts';
 import { validationHook } from '../http/errors.ts';
 import { errorSchema, jsonBody } from '../http/openapi.ts';
 import { AppError, isAppError } from '../kernel/errors.ts';
-import { authResponseSchema, jwksSchema, logInSchema, logOutSchema, refreshSchema, signUpSchema, userSchema } from './model.ts';
+import {
+  authResponseSchema,
+  jwksSchema,
+  logInSchema,
+  logOutSchema,
+  refreshSchema,
+  signUpSchema,
+  userSchema,
+} from './model.ts';
 import type { Identity } from './service.ts';
 
 const tags = ['Auth'];
 
-const error = (description: string) => ({ description, content: { 'application/json': { schema: errorSchema } } });
-const authResponse = (description: string) => ({ description, content: { 'application/json': { schema: authResponseSchema } } });
+const error = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: errorSchema } },
+});
+const authResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: authResponseSchema } },
+});
 
 /** A `POST` of a JSON body to `path`: a body that fails its schema is a 400. */
-function postRoute<B extends z.ZodType, R extends RouteConfig['responses']>(route: { path: string; summary: string; description?: string; body: B; responses: R }) {
+function postRoute<B extends z.ZodType, R extends RouteConfig['responses']>(route: {
+  path: string;
+  summary: string;
+  description?: string;
+  body: B;
+  responses: R;
+}) {
   return createRoute({
     method: 'post',
     path: route.path,
@@ -29,7 +49,10 @@ const signUpRoute = postRoute({
   path: '/v1/auth/signup',
   summary: 'Create an account',
   body: signUpSchema,
-  responses: { 201: authResponse('The new user, signed in'), 409: error('`email_taken`: an account with this email exists') },
+  responses: {
+    201: authResponse('The new user, signed in'),
+    409: error('`email_taken`: an account with this email exists'),
+  },
 });
 
 const logInRoute = postRoute({
@@ -41,7 +64,9 @@ const logInRoute = postRoute({
     401: error('`invalid_credentials`: unknown email or wrong password (indistinguishable)'),
     429: {
       ...error('`rate_limited`: too many attempts for this email or address'),
-      headers: z.object({ 'Retry-After': z.string().openapi({ description: 'Seconds until the next attempt is allowed.' }) }),
+      headers: z.object({
+        'Retry-After': z.string().openapi({ description: 'Seconds until the next attempt is allowed.' }),
+      }),
     },
   },
 });
@@ -51,7 +76,10 @@ const refreshRoute = postRoute({
   summary: 'Exchange a refresh token for new tokens',
   description: 'Refresh tokens are single use. Presenting one a second time revokes its whole session.',
   body: refreshSchema,
-  responses: { 200: authResponse('New access and refresh tokens'), 401: error('`invalid_token`: unknown, expired, used or revoked refresh token') },
+  responses: {
+    200: authResponse('New access and refresh tokens'),
+    401: error('`invalid_token`: unknown, expired, used or revoked refresh token'),
+  },
 });
 
 const logOutRoute = postRoute({
@@ -67,7 +95,9 @@ const jwksRoute = createRoute({
   path: '/.well-known/jwks.json',
   tags,
   summary: 'Public keys that sign access tokens',
-  responses: { 200: { description: 'A JSON Web Key Set', content: { 'application/json': { schema: jwksSchema } } } },
+  responses: {
+    200: { description: 'A JSON Web Key Set', content: { 'application/json': { schema: jwksSchema } } },
+  },
 });
 
 /**
@@ -77,7 +107,11 @@ const jwksRoute = createRoute({
  */
 export function identityRoutes(identity: Identity) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+  });
 
   app.openapi(signUpRoute, async (c) => c.json(await identity.signUp(c.req.valid('json')), 201));
 
@@ -85,14 +119,17 @@ export function identityRoutes(identity: Identity) {
     try {
       return c.json(await identity.logIn({ ...c.req.valid('json'), client_ip: getClientIp(c) }), 200);
     } catch (error) {
-      const retryAfter = isAppError(error) && error.code === 'rate_limited' ? error.details?.retry_after : undefined;
+      const retryAfter =
+        isAppError(error) && error.code === 'rate_limited' ? error.details?.retry_after : undefined;
       // The error handler renders the body; headers set on the context carry over into it.
       if (typeof retryAfter === 'number') c.header('Retry-After', String(retryAfter));
       throw error;
     }
   });
 
-  app.openapi(refreshRoute, async (c) => c.json(await identity.refresh(c.req.valid('json').refresh_token), 200));
+  app.openapi(refreshRoute, async (c) =>
+    c.json(await identity.refresh(c.req.valid('json').refresh_token), 200),
+  );
 
   app.openapi(logOutRoute, async (c) => {
     await identity.logOut(c.req.valid('json').refresh_token);

@@ -37,11 +37,14 @@ describe('local identity service', () => {
   it('lets exactly one of 10 concurrent sign-ups with one email succeed', async () => {
     const { post, store } = createHarness();
     const responses = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => post('/v1/auth/signup', aSignUp({ email: 'race@example.com', name: `Racer ${i}` }))),
+      Array.from({ length: 10 }, (_, i) =>
+        post('/v1/auth/signup', aSignUp({ email: 'race@example.com', name: `Racer ${i}` })),
+      ),
     );
     const statuses = responses.map((response) => response.status).sort();
     expect(statuses).toEqual([201, ...Array<number>(9).fill(409)]);
-    for (const response of responses.filter((r) => r.status === 409)) expect((await errorOf(response)).code).toBe('email_taken');
+    for (const response of responses.filter((r) => r.status === 409))
+      expect((await errorOf(response)).code).toBe('email_taken');
     const winner = (await responses.find((r) => r.status === 201)!.json()) as { user: { id: string } };
     expect(await readUserIdByEmail(store, 'race@example.com')).toBe(winner.user.id);
   });
@@ -50,7 +53,12 @@ describe('local identity service', () => {
     const first = createHarness();
     const { access_token: token, user } = await first.signUp();
     const second = createHarness({ store: first.store, clock: first.clock });
-    await expect(second.identity.verifyAccessToken(token)).resolves.toEqual({ kind: 'user', userId: user.id, email: user.email, groups: [] });
+    await expect(second.identity.verifyAccessToken(token)).resolves.toEqual({
+      kind: 'user',
+      userId: user.id,
+      email: user.email,
+      groups: [],
+    });
     expect(await second.identity.jwks()).toEqual(await first.identity.jwks());
   });
 
@@ -67,18 +75,31 @@ describe('local identity service', () => {
     const harness = createHarness({ store });
     const password = 'Plain-Text-Canary-Password-42';
     const signUp = await harness.signUp(aSignUp({ password }));
-    const login = (await (await harness.post('/v1/auth/login', { email: signUp.user.email, password })).json()) as { refresh_token: string };
-    const refreshed = (await (await harness.post('/v1/auth/refresh', { refresh_token: login.refresh_token })).json()) as {
+    const login = (await (
+      await harness.post('/v1/auth/login', { email: signUp.user.email, password })
+    ).json()) as { refresh_token: string };
+    const refreshed = (await (
+      await harness.post('/v1/auth/refresh', { refresh_token: login.refresh_token })
+    ).json()) as {
       access_token: string;
       refresh_token: string;
     };
     const everything = rows().join('\n');
     expect(everything).toContain(signUp.user.email); // the scan does see the data
-    for (const secret of [password, signUp.refresh_token, login.refresh_token, refreshed.refresh_token, refreshed.access_token, signUp.access_token]) {
+    for (const secret of [
+      password,
+      signUp.refresh_token,
+      login.refresh_token,
+      refreshed.refresh_token,
+      refreshed.access_token,
+      signUp.access_token,
+    ]) {
       expect(everything).not.toContain(secret);
     }
     expect(everything).not.toContain(Buffer.from(password).toString('base64'));
-    expect((await readCredentials(store, signUp.user.id))?.passwordHash).toMatch(/^scrypt\$ln=14,r=8,p=1\$[\w-]{22}\$[\w-]{43}$/);
+    expect((await readCredentials(store, signUp.user.id))?.passwordHash).toMatch(
+      /^scrypt\$ln=14,r=8,p=1\$[\w-]{22}\$[\w-]{43}$/,
+    );
   });
 
   it('stores refresh tokens with a TTL attribute in Unix seconds', async () => {
@@ -94,7 +115,9 @@ describe('local identity service', () => {
     const harness = createHarness();
     const { user, password } = await harness.signUp();
     const current = (await readCredentials(harness.store, user.id))?.passwordHash ?? '';
-    await harness.store.transact([passwordHashUpdate(user.id, await hashPassword(password, { logN: 10, r: 8, p: 1 }), current)]);
+    await harness.store.transact([
+      passwordHashUpdate(user.id, await hashPassword(password, { logN: 10, r: 8, p: 1 }), current),
+    ]);
     expect((await harness.post('/v1/auth/login', { email: user.email, password })).status).toBe(200);
     expect((await readCredentials(harness.store, user.id))?.passwordHash).toMatch(/^scrypt\$ln=14,/);
     expect((await harness.post('/v1/auth/login', { email: user.email, password })).status).toBe(200);

@@ -7,11 +7,25 @@ import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/logger.ts';
 import { outboxPut } from '../platform/outbox.ts';
 import { isTransactionCanceled, type Store, type WriteOperation } from '../platform/store.ts';
-import { groups as knownGroups, unknownClientIp, type AuthResponse, type SignUpInput, type User } from './model.ts';
+import {
+  groups as knownGroups,
+  unknownClientIp,
+  type AuthResponse,
+  type SignUpInput,
+  type User,
+} from './model.ts';
 import { hashPassword, needsRehash, verifyPassword } from './password.ts';
 import { consumeRateLimit, retryAfterSeconds } from './rate-limit.ts';
 import { createRefreshTokens } from './refresh-tokens.ts';
-import { emailPointerPut, passwordHashUpdate, queryUsers, readCredentials, readUser, readUserIdByEmail, userPut } from './store.ts';
+import {
+  emailPointerPut,
+  passwordHashUpdate,
+  queryUsers,
+  readCredentials,
+  readUser,
+  readUserIdByEmail,
+  userPut,
+} from './store.ts';
 import { createAccessTokens } from './tokens.ts';
 
 import type { Identity } from '../platform/identity.ts';
@@ -42,7 +56,13 @@ export function normalizeEmail(email: string): string {
  */
 export function newUser(input: SignUpInput, id: string, now: number, adminEmails: ReadonlySet<string>): User {
   const email = normalizeEmail(input.email);
-  return { id, email, name: input.name.trim(), groups: adminEmails.has(email) ? [knownGroups.admin] : [], created_at: new Date(now).toISOString() };
+  return {
+    id,
+    email,
+    name: input.name.trim(),
+    groups: adminEmails.has(email) ? [knownGroups.admin] : [],
+    created_at: new Date(now).toISOString(),
+  };
 }
 
 /**
@@ -53,8 +73,19 @@ export function newUser(input: SignUpInput, id: string, now: number, adminEmails
  *
  * @example await store.transact(signUpWrites(user, clock.now(), { password_hash }));
  */
-export function signUpWrites(user: User, now: number, profile: { password_hash?: string } = {}): WriteOperation[] {
-  const event = createEvent({ type: 'user.signed_up', source, subject: user.id, audience: [user.id], data: { user_id: user.id, email: user.email, name: user.name }, now });
+export function signUpWrites(
+  user: User,
+  now: number,
+  profile: { password_hash?: string } = {},
+): WriteOperation[] {
+  const event = createEvent({
+    type: 'user.signed_up',
+    source,
+    subject: user.id,
+    audience: [user.id],
+    data: { user_id: user.id, email: user.email, name: user.name },
+    now,
+  });
   return [userPut(user, profile), emailPointerPut(user), outboxPut(event)];
 }
 
@@ -64,7 +95,12 @@ export const signUpEmailIndex = 1;
 export function createLocalIdentity(deps: LocalIdentityDeps): Identity {
   const { store, clock, config, logger } = deps;
   const accessTokens = createAccessTokens({ store, clock, config });
-  const refreshTokens = createRefreshTokens({ store, clock, logger, ttlSeconds: config.refreshTokenTtlSeconds });
+  const refreshTokens = createRefreshTokens({
+    store,
+    clock,
+    logger,
+    ttlSeconds: config.refreshTokenTtlSeconds,
+  });
   const adminEmails = new Set(config.adminEmails.map(normalizeEmail));
   // Compared against when the email is unknown, so that answer takes as long as a wrong password.
   let dummyHash: Promise<string> | undefined;
@@ -119,7 +155,8 @@ export function createLocalIdentity(deps: LocalIdentityDeps): Identity {
       await store.transact([passwordHashUpdate(userId, await hashPassword(password), previousHash)]);
     } catch (error) {
       // Best effort: a concurrent change of the hash wins, and the login still succeeds.
-      if (!isTransactionCanceled(error)) logger.warn('password rehash failed', { user_id: userId, error: String(error) });
+      if (!isTransactionCanceled(error))
+        logger.warn('password rehash failed', { user_id: userId, error: String(error) });
     }
   }
 
@@ -130,7 +167,10 @@ export function createLocalIdentity(deps: LocalIdentityDeps): Identity {
       const user = newUser(input, id, now, adminEmails);
       const session = refreshTokens.startSession(id);
       try {
-        await store.transact([...signUpWrites(user, now, { password_hash: await hashPassword(input.password) }), ...session.operations]);
+        await store.transact([
+          ...signUpWrites(user, now, { password_hash: await hashPassword(input.password) }),
+          ...session.operations,
+        ]);
       } catch (error) {
         if (isTransactionCanceled(error) && error.reasonAt(signUpEmailIndex)) {
           throw new AppError('email_taken', 'an account with this email already exists', { param: 'email' });

@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import type { JWK } from 'jose';
 import { z } from 'zod';
 import type { KeyPattern } from '../platform/keys.ts';
-import { isTransactionCanceled, type Condition, type Item, type ItemKey, type Store, type WriteOperation } from '../platform/store.ts';
+import {
+  isTransactionCanceled,
+  type Condition,
+  type Item,
+  type ItemKey,
+  type Store,
+  type WriteOperation,
+} from '../platform/store.ts';
 import type { User } from './model.ts';
 
 /**
@@ -81,7 +88,14 @@ export function userFromItem(item: Item): User {
 
 /** The create-only profile put of a new user, listed under `USERS`; `profile` adds the password hash. */
 export function userPut(user: User, profile: { password_hash?: string } = {}): WriteOperation {
-  return createOnly({ ...identityKeys.user(user.id), kind: 'user', ...user, ...profile, gsi1pk: usersPartition, gsi1sk: `${user.created_at}#${user.id}` });
+  return createOnly({
+    ...identityKeys.user(user.id),
+    kind: 'user',
+    ...user,
+    ...profile,
+    gsi1pk: usersPartition,
+    gsi1sk: `${user.created_at}#${user.id}`,
+  });
 }
 
 /** The create-only email pointer of a new user: it fails when the email is taken. */
@@ -91,7 +105,12 @@ export function emailPointerPut(user: User): WriteOperation {
 
 /** Replaces the password hash, unless it changed since `previousHash` was read. */
 export function passwordHashUpdate(userId: string, hash: string, previousHash: string): WriteOperation {
-  return { type: 'update', key: identityKeys.user(userId), set: { password_hash: hash }, condition: { compare: ['password_hash', '=', previousHash] } };
+  return {
+    type: 'update',
+    key: identityKeys.user(userId),
+    set: { password_hash: hash },
+    condition: { compare: ['password_hash', '=', previousHash] },
+  };
 }
 
 export async function readCredentials(store: Store, userId: string): Promise<UserCredentials | undefined> {
@@ -112,8 +131,17 @@ export async function readUserIdByEmail(store: Store, email: string): Promise<st
 }
 
 /** A page of users, newest first. */
-export async function queryUsers(store: Store, options: { limit: number; cursor?: string }): Promise<{ users: User[]; cursor: string | undefined }> {
-  const page = await store.query({ index: 'gsi1', partition: usersPartition, direction: 'desc', limit: options.limit, ...(options.cursor ? { cursor: options.cursor } : {}) });
+export async function queryUsers(
+  store: Store,
+  options: { limit: number; cursor?: string },
+): Promise<{ users: User[]; cursor: string | undefined }> {
+  const page = await store.query({
+    index: 'gsi1',
+    partition: usersPartition,
+    direction: 'desc',
+    limit: options.limit,
+    ...(options.cursor ? { cursor: options.cursor } : {}),
+  });
   return { users: page.items.map(userFromItem), cursor: page.cursor };
 }
 
@@ -167,17 +195,32 @@ function existsWithout(attribute: string): Condition {
 
 /** Spends the token: of two concurrent spends of one token, exactly one passes. */
 export function refreshTokenSpend(hash: string, at: string): WriteOperation {
-  return { type: 'update', key: identityKeys.refreshToken(hash), set: { used_at: at }, condition: existsWithout('used_at') };
+  return {
+    type: 'update',
+    key: identityKeys.refreshToken(hash),
+    set: { used_at: at },
+    condition: existsWithout('used_at'),
+  };
 }
 
 /** Records a use of the session and extends it, unless it was revoked. */
 export function sessionUse(sessionId: string, at: string, expiresAt: number): WriteOperation {
-  return { type: 'update', key: identityKeys.session(sessionId), set: { last_used_at: at, expires_at: expiresAt }, condition: existsWithout('revoked_at') };
+  return {
+    type: 'update',
+    key: identityKeys.session(sessionId),
+    set: { last_used_at: at, expires_at: expiresAt },
+    condition: existsWithout('revoked_at'),
+  };
 }
 
 /** Revokes the session once: a revoked or missing session fails the condition. */
 export function sessionRevocation(sessionId: string, at: string): WriteOperation {
-  return { type: 'update', key: identityKeys.session(sessionId), set: { revoked_at: at }, condition: existsWithout('revoked_at') };
+  return {
+    type: 'update',
+    key: identityKeys.session(sessionId),
+    set: { revoked_at: at },
+    condition: existsWithout('revoked_at'),
+  };
 }
 
 // Rate limits
@@ -209,13 +252,19 @@ export async function readRateLimitCount(store: Store, key: ItemKey): Promise<nu
 
 // The local issuer's signing key
 
-const ecPublicJwkSchema = z.looseObject({ kty: z.literal('EC'), crv: z.string(), x: z.string(), y: z.string() });
+const ecPublicJwkSchema = z.looseObject({
+  kty: z.literal('EC'),
+  crv: z.string(),
+  x: z.string(),
+  y: z.string(),
+});
 const ecPrivateJwkSchema = ecPublicJwkSchema.extend({ d: z.string() });
 type EcPublicJwk = z.infer<typeof ecPublicJwkSchema>;
 type EcPrivateJwk = z.infer<typeof ecPrivateJwkSchema>;
 
 /** The JWK exactly as stored (the JWKS route serves it member for member), once it is known to be an EC key. */
-const storedJwk = <T>(schema: z.ZodType<T>) => z.custom<T>((value) => schema.safeParse(value).success, { error: 'expected an EC JWK' });
+const storedJwk = <T>(schema: z.ZodType<T>) =>
+  z.custom<T>((value) => schema.safeParse(value).success, { error: 'expected an EC JWK' });
 
 const signingKeyItemSchema = z.object({
   kid: z.string(),

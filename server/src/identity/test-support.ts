@@ -16,7 +16,12 @@ let userCount = 0;
 
 export function aSignUp(overrides: Partial<{ email: string; password: string; name: string }> = {}) {
   userCount += 1;
-  return { email: `user${userCount}@example.com`, password: 'correct horse battery', name: 'Ann Lee', ...overrides };
+  return {
+    email: `user${userCount}@example.com`,
+    password: 'correct horse battery',
+    name: 'Ann Lee',
+    ...overrides,
+  };
 }
 
 /** The Node server's bindings, as `getClientIp` reads them. */
@@ -24,7 +29,9 @@ export function fromAddress(address: string) {
   return { incoming: { socket: { remoteAddress: address } } };
 }
 
-export function createHarness(options: { config?: Partial<Config>; store?: Store; clock?: ManualClock } = {}) {
+export function createHarness(
+  options: { config?: Partial<Config>; store?: Store; clock?: ManualClock } = {},
+) {
   const store = options.store ?? new SqliteStore(':memory:');
   const clock = options.clock ?? new ManualClock();
   const config: Config = { ...defaultConfig, ...options.config };
@@ -38,21 +45,28 @@ export function createHarness(options: { config?: Partial<Config>; store?: Store
   app.route('/', identityRoutes(identity));
 
   const post = (path: string, body: unknown, env?: unknown) =>
-    app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, env);
+    app.request(
+      path,
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+      env,
+    );
   const get = (path: string, token?: string) =>
     app.request(path, token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } });
 
   /** Signs a user up through the API and returns the response body. */
   async function signUp(input = aSignUp()): Promise<AuthResponse & { password: string }> {
     const response = await post('/v1/auth/signup', input);
-    if (response.status !== 201) throw new Error(`sign-up failed: ${response.status} ${await response.text()}`);
+    if (response.status !== 201)
+      throw new Error(`sign-up failed: ${response.status} ${await response.text()}`);
     return { ...((await response.json()) as AuthResponse), password: input.password };
   }
 
   return { store, clock, config, identity, app, post, get, signUp };
 }
 
-export async function errorOf(response: Response): Promise<{ code: string; message: string; param?: string; [key: string]: unknown }> {
+export async function errorOf(
+  response: Response,
+): Promise<{ code: string; message: string; param?: string; [key: string]: unknown }> {
   const body = (await response.json()) as { error: { code: string; message: string; param?: string } };
   return body.error;
 }

@@ -107,7 +107,8 @@ export function createAccessTokens(deps: { store: Store; clock: Clock; config: C
         }));
       } catch (error) {
         // jose checks the signature before the claims, so only a genuine token can be "expired".
-        if (error instanceof errors.JWTExpired) throw new AppError('token_expired', 'the access token has expired');
+        if (error instanceof errors.JWTExpired)
+          throw new AppError('token_expired', 'the access token has expired');
         throw new AppError('invalid_token', 'the access token is invalid');
       }
       const { sub, email, groups } = payload;
@@ -134,10 +135,22 @@ async function loadOrCreateKey(store: Store, clock: Clock): Promise<SigningKey> 
   const privateJwk = await exportJWK(pair.privateKey);
   const kid = await calculateJwkThumbprint(publicJwk);
   // Another process may create one first: then it is theirs that every process uses.
-  return importSigningKey(await putSigningKeyOnce(store, { kid, alg: algorithm, public_jwk: publicJwk, private_jwk: privateJwk, created_at: new Date(clock.now()).toISOString() }));
+  return importSigningKey(
+    await putSigningKeyOnce(store, {
+      kid,
+      alg: algorithm,
+      public_jwk: publicJwk,
+      private_jwk: privateJwk,
+      created_at: new Date(clock.now()).toISOString(),
+    }),
+  );
 }
 
-async function importSigningKey({ kid, public_jwk: publicJwk, private_jwk: privateJwk }: StoredSigningKey): Promise<SigningKey> {
+async function importSigningKey({
+  kid,
+  public_jwk: publicJwk,
+  private_jwk: privateJwk,
+}: StoredSigningKey): Promise<SigningKey> {
   const privateKey = await importJWK(privateJwk, algorithm);
   if (privateKey instanceof Uint8Array) throw new Error('the stored signing key is not an EC key');
   const jwks: Jwks = { keys: [{ ...publicJwk, kty: 'EC', kid, alg: algorithm, use: 'sig' }] };

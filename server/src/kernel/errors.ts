@@ -144,7 +144,8 @@ export interface AppErrorOptions {
 export function defineErrors<const T extends Record<string, ErrorShape>>(table: T) {
   return {
     table,
-    error: (code: keyof T & string, message: string, options: AppErrorOptions = {}): AppError => AppError.ofModule(code, table[code]!, message, options),
+    error: (code: keyof T & string, message: string, options: AppErrorOptions = {}): AppError =>
+      AppError.ofModule(code, table[code]!, message, options),
   };
 }
 

@@ -46,7 +46,10 @@ function nextRandom(ms: number): number[] {
   if (ms === lastTime && lastRandom.length === 16) {
     const next = [...lastRandom];
     for (let i = 15; i >= 0; i--) {
-      if (next[i]! < 31) { next[i]! += 1; break; }
+      if (next[i]! < 31) {
+        next[i]! += 1;
+        break;
+      }
       next[i] = 0;
     }
     lastRandom = next;
@@ -69,7 +72,9 @@ export function newId(kind: IdKind, now: number = Date.now()): string {
 
 function mintId(prefix: string, now: number): string {
   const ms = Math.max(now, lastTime);
-  const random = nextRandom(ms).map((n) => alphabet[n]).join('');
+  const random = nextRandom(ms)
+    .map((n) => alphabet[n])
+    .join('');
   return `${prefix}_${encodeTime(ms)}${random}`;
 }
 
@@ -114,6 +119,7 @@ export function defineIds<const T extends Record<string, string>>(prefixes: T) {
   return {
     prefixes,
     newId: (kind: keyof T & string, now: number = Date.now()): string => mintId(prefixes[kind]!, now),
-    isId: (kind: keyof T & string, id: string): boolean => new RegExp(`^${prefixes[kind]}_[0-9A-HJKMNP-TV-Z]{26}$`).test(id),
+    isId: (kind: keyof T & string, id: string): boolean =>
+      new RegExp(`^${prefixes[kind]}_[0-9A-HJKMNP-TV-Z]{26}$`).test(id),
   };
 }

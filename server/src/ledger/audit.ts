@@ -33,7 +33,8 @@ export async function auditLedger(store: Store, now: number, attempts = 3): Prom
   const results: CurrencyAudit[] = [];
   for (const currency of currencies) {
     let audit = await auditCurrency(store, currency);
-    for (let attempt = 1; attempt < attempts && !isClean(audit); attempt++) audit = await auditCurrency(store, currency);
+    for (let attempt = 1; attempt < attempts && !isClean(audit); attempt++)
+      audit = await auditCurrency(store, currency);
     results.push(audit);
   }
   return { balanced: results.every(isClean), currencies: results, checked_at: new Date(now).toISOString() };
@@ -64,10 +65,14 @@ async function auditCurrency(store: Store, currency: string): Promise<CurrencyAu
     audit.credits_pending += account.credits_pending;
     const available = account.credits_posted - account.debits_posted - account.debits_pending;
     const reverse = account.debits_posted - account.credits_posted - account.credits_pending;
-    if ((account.debits_must_not_exceed_credits && available < 0) || (account.credits_must_not_exceed_debits && reverse < 0)) {
+    if (
+      (account.debits_must_not_exceed_credits && available < 0) ||
+      (account.credits_must_not_exceed_debits && reverse < 0)
+    ) {
       audit.overdrawn_accounts.push(account.id);
     }
   }
-  audit.balanced = audit.debits_posted === audit.credits_posted && audit.debits_pending === audit.credits_pending;
+  audit.balanced =
+    audit.debits_posted === audit.credits_posted && audit.debits_pending === audit.credits_pending;
   return audit;
 }

@@ -29,7 +29,10 @@ export async function listHistory(
  * by an `expire_pending` transfer. Safe to run concurrently and repeatedly: a hold resolves once.
  * Returns how many holds this call expired.
  */
-export async function expirePendingTransfers(deps: LedgerDeps, now: number = deps.clock.now()): Promise<number> {
+export async function expirePendingTransfers(
+  deps: LedgerDeps,
+  now: number = deps.clock.now(),
+): Promise<number> {
   let expired = 0;
   for (;;) {
     const page = await queryDueHolds(deps.store, now, 100);
@@ -38,9 +41,13 @@ export async function expirePendingTransfers(deps: LedgerDeps, now: number = dep
       const pending = await getTransfer(deps, id);
       if (!pending || pending.pending_status !== 'pending') continue;
       try {
-        await createTransfers(deps, [{ kind: 'expire_pending', id: newId('transfer'), pending_id: pending.id }], {
-          event: { type: 'ledger.hold.expired', source: 'sluice.ledger', subject: pending.id },
-        });
+        await createTransfers(
+          deps,
+          [{ kind: 'expire_pending', id: newId('transfer'), pending_id: pending.id }],
+          {
+            event: { type: 'ledger.hold.expired', source: 'sluice.ledger', subject: pending.id },
+          },
+        );
         expired += 1;
       } catch (error) {
         // Posted, voided or expired by someone else in the meantime: nothing left to do.

@@ -33,16 +33,34 @@ afterEach(async () => {
 });
 
 async function wallet(id: string) {
-  return createAccount(deps, { id, currency: 'USD', owner: id, code: 'wallet', debits_must_not_exceed_credits: true });
+  return createAccount(deps, {
+    id,
+    currency: 'USD',
+    owner: id,
+    code: 'wallet',
+    debits_must_not_exceed_credits: true,
+  });
 }
 
 async function fund(accountId: string, amount: number) {
   const issuance = await ensureSystemAccount(deps, 'issuance', 'USD');
-  await createTransfers(deps, [{ id: newId('transfer'), debit_account_id: issuance.id, credit_account_id: accountId, amount, currency: 'USD', code: 'funding' }]);
+  await createTransfers(deps, [
+    {
+      id: newId('transfer'),
+      debit_account_id: issuance.id,
+      credit_account_id: accountId,
+      amount,
+      currency: 'USD',
+      code: 'funding',
+    },
+  ]);
 }
 
 async function errorOf(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(AppError);
   return error as AppError;
 }
@@ -53,7 +71,9 @@ describe('ledger', () => {
     await wallet('b');
     await fund('a', 1000);
     const id = newId('transfer');
-    await createTransfers(deps, [{ id, debit_account_id: 'a', credit_account_id: 'b', amount: 300, currency: 'USD', code: 'p2p' }]);
+    await createTransfers(deps, [
+      { id, debit_account_id: 'a', credit_account_id: 'b', amount: 300, currency: 'USD', code: 'p2p' },
+    ]);
     expect(balanceOf((await getAccount(deps, 'a'))!).available).toBe(700);
     expect(balanceOf((await getAccount(deps, 'b'))!).available).toBe(300);
     const history = await listHistory(store, 'a');
@@ -67,7 +87,18 @@ describe('ledger', () => {
     await wallet('a');
     await wallet('b');
     await fund('a', 100);
-    const error = await errorOf(createTransfers(deps, [{ id: newId('transfer'), debit_account_id: 'a', credit_account_id: 'b', amount: 101, currency: 'USD', code: 'p2p' }]));
+    const error = await errorOf(
+      createTransfers(deps, [
+        {
+          id: newId('transfer'),
+          debit_account_id: 'a',
+          credit_account_id: 'b',
+          amount: 101,
+          currency: 'USD',
+          code: 'p2p',
+        },
+      ]),
+    );
     expect(error.code).toBe('insufficient_funds');
     expect(balanceOf((await getAccount(deps, 'a'))!).available).toBe(100);
     expect((await listHistory(store, 'b')).entries).toEqual([]);
@@ -77,7 +108,14 @@ describe('ledger', () => {
     await wallet('a');
     await wallet('b');
     await fund('a', 1000);
-    const request = { id: newId('transfer'), debit_account_id: 'a', credit_account_id: 'b', amount: 300, currency: 'USD' as const, code: 'p2p' };
+    const request = {
+      id: newId('transfer'),
+      debit_account_id: 'a',
+      credit_account_id: 'b',
+      amount: 300,
+      currency: 'USD' as const,
+      code: 'p2p',
+    };
     const first = await createTransfers(deps, [request]);
     clock.advance(86_400_000 * 400);
     const again = await createTransfers(deps, [request]);
@@ -92,14 +130,36 @@ describe('ledger', () => {
     await wallet('a');
     await createAccount(deps, { id: 'eur', currency: 'EUR', owner: 'x', code: 'wallet' });
     await fund('a', 100);
-    const error = await errorOf(createTransfers(deps, [{ id: newId('transfer'), debit_account_id: 'a', credit_account_id: 'eur', amount: 10, currency: 'USD', code: 'p2p' }]));
+    const error = await errorOf(
+      createTransfers(deps, [
+        {
+          id: newId('transfer'),
+          debit_account_id: 'a',
+          credit_account_id: 'eur',
+          amount: 10,
+          currency: 'USD',
+          code: 'p2p',
+        },
+      ]),
+    );
     expect(error.code).toBe('currency_mismatch');
   });
 
   it('refuses a transfer to a missing account with not_found', async () => {
     await wallet('a');
     await fund('a', 100);
-    const error = await errorOf(createTransfers(deps, [{ id: newId('transfer'), debit_account_id: 'a', credit_account_id: 'nobody', amount: 10, currency: 'USD', code: 'p2p' }]));
+    const error = await errorOf(
+      createTransfers(deps, [
+        {
+          id: newId('transfer'),
+          debit_account_id: 'a',
+          credit_account_id: 'nobody',
+          amount: 10,
+          currency: 'USD',
+          code: 'p2p',
+        },
+      ]),
+    );
     expect(error.code).toBe('not_found');
   });
 
@@ -108,14 +168,60 @@ describe('ledger', () => {
     await wallet('b');
     await fund('a', 1000);
     const hold = newId('transfer');
-    await createTransfers(deps, [{ kind: 'pending', id: hold, debit_account_id: 'a', credit_account_id: 'b', amount: 600, currency: 'USD', code: 'auth' }]);
-    expect(balanceOf((await getAccount(deps, 'a'))!)).toMatchObject({ available: 400, posted: 1000, pending: -600 });
-    expect((await errorOf(createTransfers(deps, [{ kind: 'post_pending', id: newId('transfer'), pending_id: hold, amount: 601 }]))).code).toBe('amount_exceeds_pending');
-    await createTransfers(deps, [{ kind: 'post_pending', id: newId('transfer'), pending_id: hold, amount: 450 }]);
-    expect(balanceOf((await getAccount(deps, 'a'))!)).toEqual({ currency: 'USD', available: 550, posted: 550, pending: 0 });
-    expect(balanceOf((await getAccount(deps, 'b'))!)).toEqual({ currency: 'USD', available: 450, posted: 450, pending: 0 });
-    expect((await errorOf(createTransfers(deps, [{ kind: 'post_pending', id: newId('transfer'), pending_id: hold }]))).code).toBe('transfer_not_pending');
-    expect((await errorOf(createTransfers(deps, [{ kind: 'void_pending', id: newId('transfer'), pending_id: hold }]))).code).toBe('transfer_not_pending');
+    await createTransfers(deps, [
+      {
+        kind: 'pending',
+        id: hold,
+        debit_account_id: 'a',
+        credit_account_id: 'b',
+        amount: 600,
+        currency: 'USD',
+        code: 'auth',
+      },
+    ]);
+    expect(balanceOf((await getAccount(deps, 'a'))!)).toMatchObject({
+      available: 400,
+      posted: 1000,
+      pending: -600,
+    });
+    expect(
+      (
+        await errorOf(
+          createTransfers(deps, [
+            { kind: 'post_pending', id: newId('transfer'), pending_id: hold, amount: 601 },
+          ]),
+        )
+      ).code,
+    ).toBe('amount_exceeds_pending');
+    await createTransfers(deps, [
+      { kind: 'post_pending', id: newId('transfer'), pending_id: hold, amount: 450 },
+    ]);
+    expect(balanceOf((await getAccount(deps, 'a'))!)).toEqual({
+      currency: 'USD',
+      available: 550,
+      posted: 550,
+      pending: 0,
+    });
+    expect(balanceOf((await getAccount(deps, 'b'))!)).toEqual({
+      currency: 'USD',
+      available: 450,
+      posted: 450,
+      pending: 0,
+    });
+    expect(
+      (
+        await errorOf(
+          createTransfers(deps, [{ kind: 'post_pending', id: newId('transfer'), pending_id: hold }]),
+        )
+      ).code,
+    ).toBe('transfer_not_pending');
+    expect(
+      (
+        await errorOf(
+          createTransfers(deps, [{ kind: 'void_pending', id: newId('transfer'), pending_id: hold }]),
+        )
+      ).code,
+    ).toBe('transfer_not_pending');
     expect((await getTransfer(deps, hold))!.pending_status).toBe('posted');
   });
 
@@ -124,10 +230,24 @@ describe('ledger', () => {
     await wallet('b');
     await fund('a', 1000);
     const hold = newId('transfer');
-    await createTransfers(deps, [{ kind: 'pending', id: hold, debit_account_id: 'a', credit_account_id: 'b', amount: 500, currency: 'USD', code: 'auth' }]);
+    await createTransfers(deps, [
+      {
+        kind: 'pending',
+        id: hold,
+        debit_account_id: 'a',
+        credit_account_id: 'b',
+        amount: 500,
+        currency: 'USD',
+        code: 'auth',
+      },
+    ]);
     const results = await Promise.allSettled(
       Array.from({ length: 10 }, (_, i) =>
-        createTransfers(deps, [i % 2 === 0 ? { kind: 'post_pending', id: newId('transfer'), pending_id: hold } : { kind: 'void_pending', id: newId('transfer'), pending_id: hold }]),
+        createTransfers(deps, [
+          i % 2 === 0
+            ? { kind: 'post_pending', id: newId('transfer'), pending_id: hold }
+            : { kind: 'void_pending', id: newId('transfer'), pending_id: hold },
+        ]),
       ),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
@@ -138,10 +258,27 @@ describe('ledger', () => {
     await wallet('b');
     await fund('a', 1000);
     const hold = newId('transfer');
-    await createTransfers(deps, [{ kind: 'pending', id: hold, debit_account_id: 'a', credit_account_id: 'b', amount: 500, currency: 'USD', code: 'auth', timeout_seconds: 60 }]);
+    await createTransfers(deps, [
+      {
+        kind: 'pending',
+        id: hold,
+        debit_account_id: 'a',
+        credit_account_id: 'b',
+        amount: 500,
+        currency: 'USD',
+        code: 'auth',
+        timeout_seconds: 60,
+      },
+    ]);
     expect(await expirePendingTransfers(deps)).toBe(0);
     clock.advance(61_000);
-    expect((await errorOf(createTransfers(deps, [{ kind: 'post_pending', id: newId('transfer'), pending_id: hold }]))).code).toBe('transfer_not_pending');
+    expect(
+      (
+        await errorOf(
+          createTransfers(deps, [{ kind: 'post_pending', id: newId('transfer'), pending_id: hold }]),
+        )
+      ).code,
+    ).toBe('transfer_not_pending');
     expect(await expirePendingTransfers(deps)).toBe(1);
     expect(await expirePendingTransfers(deps)).toBe(0);
     expect(balanceOf((await getAccount(deps, 'a'))!).available).toBe(1000);
@@ -154,8 +291,22 @@ describe('ledger', () => {
     await wallet('fee');
     await fund('a', 100);
     const split = (amount: number) => [
-      { id: newId('transfer'), debit_account_id: 'a', credit_account_id: 'b', amount, currency: 'USD' as const, code: 'p2p' },
-      { id: newId('transfer'), debit_account_id: 'a', credit_account_id: 'fee', amount: 10, currency: 'USD' as const, code: 'fee' },
+      {
+        id: newId('transfer'),
+        debit_account_id: 'a',
+        credit_account_id: 'b',
+        amount,
+        currency: 'USD' as const,
+        code: 'p2p',
+      },
+      {
+        id: newId('transfer'),
+        debit_account_id: 'a',
+        credit_account_id: 'fee',
+        amount: 10,
+        currency: 'USD' as const,
+        code: 'fee',
+      },
     ];
     expect((await errorOf(createTransfers(deps, split(95)))).code).toBe('insufficient_funds');
     expect(balanceOf((await getAccount(deps, 'a'))!).available).toBe(100);
@@ -166,15 +317,37 @@ describe('ledger', () => {
 
   it('opens an account already funded, atomically and once', async () => {
     const issuance = await ensureSystemAccount(deps, 'issuance', 'USD');
-    const opening = { id: 'tr_open_a', debit_account_id: issuance.id, amount: 2000, code: 'bonus', event: { type: 'test.opened', source: 'test', subject: 'a' } };
-    const input = { id: 'a', currency: 'USD' as const, owner: 'a', code: 'wallet', debits_must_not_exceed_credits: true };
-    const results = await Promise.all([createAccount(deps, input, opening), createAccount(deps, input, opening), createAccount(deps, input, opening)]);
+    const opening = {
+      id: 'tr_open_a',
+      debit_account_id: issuance.id,
+      amount: 2000,
+      code: 'bonus',
+      event: { type: 'test.opened', source: 'test', subject: 'a' },
+    };
+    const input = {
+      id: 'a',
+      currency: 'USD' as const,
+      owner: 'a',
+      code: 'wallet',
+      debits_must_not_exceed_credits: true,
+    };
+    const results = await Promise.all([
+      createAccount(deps, input, opening),
+      createAccount(deps, input, opening),
+      createAccount(deps, input, opening),
+    ]);
     expect(results.map((account) => account.credits_posted)).toEqual([2000, 2000, 2000]);
     expect(balanceOf((await getAccount(deps, 'a'))!).available).toBe(2000);
     expect((await getAccount(deps, issuance.id))!.debits_posted).toBe(2000);
     expect((await listHistory(store, 'a')).entries.map((e) => e.transfer_id)).toEqual(['tr_open_a']);
     await wallet('poor');
-    const refused = await errorOf(createAccount(deps, { ...input, id: 'b', owner: 'b' }, { ...opening, id: 'tr_open_b', debit_account_id: 'poor' }));
+    const refused = await errorOf(
+      createAccount(
+        deps,
+        { ...input, id: 'b', owner: 'b' },
+        { ...opening, id: 'tr_open_b', debit_account_id: 'poor' },
+      ),
+    );
     expect(refused.code).toBe('insufficient_funds');
     expect(await getAccount(deps, 'b')).toBeUndefined();
   });
@@ -185,7 +358,16 @@ describe('ledger', () => {
     await fund('a', 1000);
     for (let i = 0; i < 25; i++) {
       clock.advance(1);
-      await createTransfers(deps, [{ id: newId('transfer'), debit_account_id: 'a', credit_account_id: 'b', amount: 1, currency: 'USD', code: 'p2p' }]);
+      await createTransfers(deps, [
+        {
+          id: newId('transfer'),
+          debit_account_id: 'a',
+          credit_account_id: 'b',
+          amount: 1,
+          currency: 'USD',
+          code: 'p2p',
+        },
+      ]);
     }
     const seen: string[] = [];
     let cursor: string | undefined;
@@ -202,9 +384,24 @@ describe('ledger', () => {
   it('keeps the books balanced and no wallet negative across random operations', async () => {
     const accounts = ['w0', 'w1', 'w2', 'w3'];
     const operation = fc.oneof(
-      fc.record({ op: fc.constant('transfer' as const), from: fc.nat(3), to: fc.nat(3), amount: fc.integer({ min: 1, max: 400 }) }),
-      fc.record({ op: fc.constant('hold' as const), from: fc.nat(3), to: fc.nat(3), amount: fc.integer({ min: 1, max: 400 }), timeout: fc.integer({ min: 0, max: 3 }) }),
-      fc.record({ op: fc.constant('post' as const), pick: fc.nat(50), amount: fc.option(fc.integer({ min: 1, max: 500 })) }),
+      fc.record({
+        op: fc.constant('transfer' as const),
+        from: fc.nat(3),
+        to: fc.nat(3),
+        amount: fc.integer({ min: 1, max: 400 }),
+      }),
+      fc.record({
+        op: fc.constant('hold' as const),
+        from: fc.nat(3),
+        to: fc.nat(3),
+        amount: fc.integer({ min: 1, max: 400 }),
+        timeout: fc.integer({ min: 0, max: 3 }),
+      }),
+      fc.record({
+        op: fc.constant('post' as const),
+        pick: fc.nat(50),
+        amount: fc.option(fc.integer({ min: 1, max: 500 })),
+      }),
       fc.record({ op: fc.constant('void' as const), pick: fc.nat(50) }),
       fc.record({ op: fc.constant('tick' as const), seconds: fc.integer({ min: 1, max: 3 }) }),
     );
@@ -214,25 +411,62 @@ describe('ledger', () => {
         const localDeps: LedgerDeps = { store: local, clock: new ManualClock() };
         const localClock = localDeps.clock as ManualClock;
         try {
-          for (const id of accounts) await createAccount(localDeps, { id, currency: 'USD', owner: id, code: 'wallet', debits_must_not_exceed_credits: true });
+          for (const id of accounts)
+            await createAccount(localDeps, {
+              id,
+              currency: 'USD',
+              owner: id,
+              code: 'wallet',
+              debits_must_not_exceed_credits: true,
+            });
           const issuance = await ensureSystemAccount(localDeps, 'issuance', 'USD');
           for (const id of accounts) {
-            await createTransfers(localDeps, [{ id: newId('transfer'), debit_account_id: issuance.id, credit_account_id: id, amount: 500, currency: 'USD', code: 'funding' }]);
+            await createTransfers(localDeps, [
+              {
+                id: newId('transfer'),
+                debit_account_id: issuance.id,
+                credit_account_id: id,
+                amount: 500,
+                currency: 'USD',
+                code: 'funding',
+              },
+            ]);
           }
           const holds: string[] = [];
           for (const step of operations) {
             try {
               if (step.op === 'transfer' || step.op === 'hold') {
                 const id = newId('transfer');
-                await createTransfers(localDeps, [{
-                  kind: step.op === 'hold' ? 'pending' : 'posted', id, debit_account_id: accounts[step.from]!, credit_account_id: accounts[step.to]!,
-                  amount: step.amount, currency: 'USD', code: 'test', ...(step.op === 'hold' ? { timeout_seconds: step.timeout } : {}),
-                }]);
+                await createTransfers(localDeps, [
+                  {
+                    kind: step.op === 'hold' ? 'pending' : 'posted',
+                    id,
+                    debit_account_id: accounts[step.from]!,
+                    credit_account_id: accounts[step.to]!,
+                    amount: step.amount,
+                    currency: 'USD',
+                    code: 'test',
+                    ...(step.op === 'hold' ? { timeout_seconds: step.timeout } : {}),
+                  },
+                ]);
                 if (step.op === 'hold') holds.push(id);
               } else if (step.op === 'post' && holds.length > 0) {
-                await createTransfers(localDeps, [{ kind: 'post_pending', id: newId('transfer'), pending_id: holds[step.pick % holds.length]!, ...(step.amount ? { amount: step.amount } : {}) }]);
+                await createTransfers(localDeps, [
+                  {
+                    kind: 'post_pending',
+                    id: newId('transfer'),
+                    pending_id: holds[step.pick % holds.length]!,
+                    ...(step.amount ? { amount: step.amount } : {}),
+                  },
+                ]);
               } else if (step.op === 'void' && holds.length > 0) {
-                await createTransfers(localDeps, [{ kind: 'void_pending', id: newId('transfer'), pending_id: holds[step.pick % holds.length]!, }]);
+                await createTransfers(localDeps, [
+                  {
+                    kind: 'void_pending',
+                    id: newId('transfer'),
+                    pending_id: holds[step.pick % holds.length]!,
+                  },
+                ]);
               } else if (step.op === 'tick') {
                 localClock.advance(step.seconds * 1000);
                 await expirePendingTransfers(localDeps);
@@ -242,7 +476,8 @@ describe('ledger', () => {
             }
             const report = await auditLedger(local, 0, 1);
             expect(report.balanced).toBe(true);
-            for (const id of accounts) expect(balanceOf((await getAccount(localDeps, id))!).available).toBeGreaterThanOrEqual(0);
+            for (const id of accounts)
+              expect(balanceOf((await getAccount(localDeps, id))!).available).toBeGreaterThanOrEqual(0);
           }
         } finally {
           await local.close();

@@ -72,7 +72,11 @@ export interface OpeningTransfer {
  * `opening`, the account is created already holding the opening transfer, in one transaction,
  * so nobody can ever see it open but unfunded.
  */
-export async function createAccount(deps: LedgerDeps, input: NewAccount, opening?: OpeningTransfer): Promise<Account> {
+export async function createAccount(
+  deps: LedgerDeps,
+  input: NewAccount,
+  opening?: OpeningTransfer,
+): Promise<Account> {
   const account: Account = {
     id: input.id,
     currency: input.currency,
@@ -88,7 +92,10 @@ export async function createAccount(deps: LedgerDeps, input: NewAccount, opening
   };
   const operations: WriteOperation[] = [];
   if (opening) {
-    if (!isValidAmount(opening.amount)) throw new AppError('validation_failed', 'amount must be a positive integer in minor units', { param: 'amount' });
+    if (!isValidAmount(opening.amount))
+      throw new AppError('validation_failed', 'amount must be a positive integer in minor units', {
+        param: 'amount',
+      });
     const transfer: Transfer = {
       id: opening.id,
       kind: 'posted',
@@ -102,11 +109,22 @@ export async function createAccount(deps: LedgerDeps, input: NewAccount, opening
     };
     account.credits_posted = opening.amount;
     const spec = opening.event;
-    const event = createEvent({ ...spec, data: typeof spec.data === 'function' ? spec.data([transfer]) : (spec.data ?? { transfers: [transfer] }), now: deps.clock.now() });
+    const event = createEvent({
+      ...spec,
+      data:
+        typeof spec.data === 'function' ? spec.data([transfer]) : (spec.data ?? { transfers: [transfer] }),
+      now: deps.clock.now(),
+    });
     operations.push(
       transferPut(transfer),
       ...historyPuts(transfer),
-      accountUpdate(opening.debit_account_id, { currency: account.currency, debits_pending: 0, debits_posted: opening.amount, credits_pending: 0, credits_posted: 0 }),
+      accountUpdate(opening.debit_account_id, {
+        currency: account.currency,
+        debits_pending: 0,
+        debits_posted: opening.amount,
+        credits_pending: 0,
+        credits_posted: 0,
+      }),
       outboxPut(event),
     );
   }
@@ -119,10 +137,20 @@ export async function createAccount(deps: LedgerDeps, input: NewAccount, opening
     if (!existing && opening) {
       // The account is not there, so the opening transfer's debit side refused it.
       const debit = error.reasons.find((reason) => reason.index === openingDebitIndex)?.item;
-      if (!debit) throw new AppError('not_found', `no account ${opening.debit_account_id}`, { param: 'debit_account_id' });
-      throw new AppError('insufficient_funds', 'the opening transfer exceeds the funding account', { param: 'amount' });
+      if (!debit)
+        throw new AppError('not_found', `no account ${opening.debit_account_id}`, {
+          param: 'debit_account_id',
+        });
+      throw new AppError('insufficient_funds', 'the opening transfer exceeds the funding account', {
+        param: 'amount',
+      });
     }
-    if (existing && existing.currency === account.currency && existing.owner === account.owner && existing.code === account.code) {
+    if (
+      existing &&
+      existing.currency === account.currency &&
+      existing.owner === account.owner &&
+      existing.code === account.code
+    ) {
       return existing;
     }
     throw new AppError('account_exists', `account ${account.id} exists with other fields`, { param: 'id' });
@@ -148,7 +176,11 @@ export function getTransfer(deps: LedgerDeps, id: string): Promise<Transfer | un
  * await createTransfers(deps, [{ id: newId('transfer'), debit_account_id: a, credit_account_id: b,
  *   amount: 500, currency: 'USD', code: 'p2p' }]);
  */
-export async function createTransfers(deps: LedgerDeps, requests: TransferRequest[], options: TransferOptions = {}): Promise<TransferResult> {
+export async function createTransfers(
+  deps: LedgerDeps,
+  requests: TransferRequest[],
+  options: TransferOptions = {},
+): Promise<TransferResult> {
   if (requests.length === 0) throw new AppError('invalid_request', 'at least one transfer is required');
   const now = deps.clock.now();
   const createdAt = isoTime(now);
@@ -159,7 +191,8 @@ export async function createTransfers(deps: LedgerDeps, requests: TransferReques
   for (const request of requests) {
     if ('pending_id' in request) {
       const pending = await getTransfer(deps, request.pending_id);
-      if (!pending || pending.kind !== 'pending') throw new AppError('not_found', `no pending transfer ${request.pending_id}`, { param: 'pending_id' });
+      if (!pending || pending.kind !== 'pending')
+        throw new AppError('not_found', `no pending transfer ${request.pending_id}`, { param: 'pending_id' });
       pendings.set(request.pending_id, pending);
     }
   }
@@ -212,7 +245,11 @@ export async function createTransfers(deps: LedgerDeps, requests: TransferReques
     operations.push(accountUpdate(accountId, d));
   }
 
-  const spec = options.event ?? { type: 'ledger.transfers.created', source: 'sluice.ledger', subject: transfers[0]!.id };
+  const spec = options.event ?? {
+    type: 'ledger.transfers.created',
+    source: 'sluice.ledger',
+    subject: transfers[0]!.id,
+  };
   const event = createEvent({
     type: spec.type,
     source: spec.source,
@@ -232,19 +269,40 @@ export async function createTransfers(deps: LedgerDeps, requests: TransferReques
     return { transfers, replayed: false, event };
   } catch (error) {
     if (!isTransactionCanceled(error)) throw error;
-    return explainRefusal(deps, error.reasons.map((r) => ({ index: r.index, item: r.item })), operations, transfers, accountOperationIndex);
+    return explainRefusal(
+      deps,
+      error.reasons.map((r) => ({ index: r.index, item: r.item })),
+      operations,
+      transfers,
+      accountOperationIndex,
+    );
   }
 }
 
-function buildTransfer(request: TransferRequest, pendings: Map<string, Transfer>, createdAt: string, linkedId: string | undefined): Transfer {
-  const base = { id: request.id, metadata: request.metadata ?? {}, created_at: createdAt, ...(linkedId ? { linked_id: linkedId } : {}) };
+function buildTransfer(
+  request: TransferRequest,
+  pendings: Map<string, Transfer>,
+  createdAt: string,
+  linkedId: string | undefined,
+): Transfer {
+  const base = {
+    id: request.id,
+    metadata: request.metadata ?? {},
+    created_at: createdAt,
+    ...(linkedId ? { linked_id: linkedId } : {}),
+  };
   if ('pending_id' in request) {
     const pending = pendings.get(request.pending_id)!;
     const amount = request.kind === 'post_pending' ? (request.amount ?? pending.amount) : pending.amount;
     if (request.kind === 'post_pending') {
-      if (!isValidAmount(amount)) throw new AppError('validation_failed', 'amount must be a positive integer in minor units', { param: 'amount' });
+      if (!isValidAmount(amount))
+        throw new AppError('validation_failed', 'amount must be a positive integer in minor units', {
+          param: 'amount',
+        });
       if (amount > pending.amount) {
-        throw new AppError('amount_exceeds_pending', `cannot post ${amount}: the hold is ${pending.amount}`, { param: 'amount' });
+        throw new AppError('amount_exceeds_pending', `cannot post ${amount}: the hold is ${pending.amount}`, {
+          param: 'amount',
+        });
       }
     }
     return {
@@ -258,9 +316,14 @@ function buildTransfer(request: TransferRequest, pendings: Map<string, Transfer>
       pending_id: pending.id,
     };
   }
-  if (!isValidAmount(request.amount)) throw new AppError('validation_failed', 'amount must be a positive integer in minor units', { param: 'amount' });
+  if (!isValidAmount(request.amount))
+    throw new AppError('validation_failed', 'amount must be a positive integer in minor units', {
+      param: 'amount',
+    });
   if (request.debit_account_id === request.credit_account_id) {
-    throw new AppError('invalid_request', 'a transfer needs two different accounts', { param: 'credit_account_id' });
+    throw new AppError('invalid_request', 'a transfer needs two different accounts', {
+      param: 'credit_account_id',
+    });
   }
   const kind = request.kind ?? 'posted';
   const timeoutSeconds = request.timeout_seconds ?? 0;
@@ -273,7 +336,10 @@ function buildTransfer(request: TransferRequest, pendings: Map<string, Transfer>
     currency: request.currency,
     code: request.code,
     ...(kind === 'pending'
-      ? { pending_status: 'pending' as const, timeout_at: timeoutSeconds > 0 ? Date.parse(createdAt) + timeoutSeconds * 1000 : 0 }
+      ? {
+          pending_status: 'pending' as const,
+          timeout_at: timeoutSeconds > 0 ? Date.parse(createdAt) + timeoutSeconds * 1000 : 0,
+        }
       : {}),
   };
 }
@@ -289,32 +355,57 @@ async function explainRefusal(
   if (reasons.some((r) => isTransferPut(operations[r.index]))) {
     // Same ids again: a replay when every transfer exists with the same fields.
     const existing = await Promise.all(transfers.map((t) => getTransfer(deps, t.id)));
-    const replayed = existing.filter((e, i): e is Transfer => e !== undefined && sameTransfer(e, transfers[i]!));
-    if (replayed.length === transfers.length) return { transfers: replayed, replayed: true, event: undefined };
+    const replayed = existing.filter(
+      (e, i): e is Transfer => e !== undefined && sameTransfer(e, transfers[i]!),
+    );
+    if (replayed.length === transfers.length)
+      return { transfers: replayed, replayed: true, event: undefined };
     const index = existing.findIndex((e, i) => e && !sameTransfer(e, transfers[i]!));
-    throw new AppError('transfer_exists', `transfer ${transfers[Math.max(index, 0)]!.id} exists with other fields`, { param: 'id' });
+    throw new AppError(
+      'transfer_exists',
+      `transfer ${transfers[Math.max(index, 0)]!.id} exists with other fields`,
+      { param: 'id' },
+    );
   }
   for (const reason of reasons) {
     const accountId = accountOperationIndex.get(reason.index);
     if (accountId !== undefined) {
-      if (!reason.item) throw new AppError('not_found', `no account ${accountId}`, { param: 'account_id', details: { account_id: accountId } });
+      if (!reason.item)
+        throw new AppError('not_found', `no account ${accountId}`, {
+          param: 'account_id',
+          details: { account_id: accountId },
+        });
       const account = accountFromItem(reason.item);
-      const transfer = transfers.find((t) => t.debit_account_id === accountId || t.credit_account_id === accountId)!;
+      const transfer = transfers.find(
+        (t) => t.debit_account_id === accountId || t.credit_account_id === accountId,
+      )!;
       if (account.currency !== transfer.currency) {
-        throw new AppError('currency_mismatch', `account ${accountId} holds ${account.currency}, not ${transfer.currency}`, { param: 'currency' });
+        throw new AppError(
+          'currency_mismatch',
+          `account ${accountId} holds ${account.currency}, not ${transfer.currency}`,
+          { param: 'currency' },
+        );
       }
-      throw new AppError('insufficient_funds', 'insufficient funds for this transfer', { details: { account_id: accountId } });
+      throw new AppError('insufficient_funds', 'insufficient funds for this transfer', {
+        details: { account_id: accountId },
+      });
     }
     const holdId = resolvedHoldId(operations[reason.index]);
     if (holdId !== undefined) {
       const status = reason.item ? transferFromItem(reason.item).pending_status : undefined;
-      throw new AppError('transfer_not_pending', `pending transfer ${holdId} is ${status ?? 'missing'}${status === 'pending' ? ' but has expired' : ''}`, {
-        param: 'pending_id',
-      });
+      throw new AppError(
+        'transfer_not_pending',
+        `pending transfer ${holdId} is ${status ?? 'missing'}${status === 'pending' ? ' but has expired' : ''}`,
+        {
+          param: 'pending_id',
+        },
+      );
     }
   }
   // A condition supplied by the caller's own operations failed: the caller knows what it means.
-  throw new AppError('conflict', 'the transfer conflicts with a concurrent change', { details: { failed_operations: reasons.map((r) => r.index) } });
+  throw new AppError('conflict', 'the transfer conflicts with a concurrent change', {
+    details: { failed_operations: reasons.map((r) => r.index) },
+  });
 }
 
 function sameTransfer(a: Transfer, b: Transfer): boolean {

@@ -2,35 +2,92 @@ import { describe, expect, it } from 'vitest';
 import { keyMatchesPattern, keyPatternsOverlap, partitionsWritten } from '../platform/keys.ts';
 import type { WriteOperation } from '../platform/store.ts';
 import type { Account, Transfer } from './model.ts';
-import { accountFromItem, accountOpeningPuts, accountUpdate, historyEntryFromItem, historyPuts, holdResolutionUpdate, ledgerKeyPatterns, transferFromItem, transferPut } from './store.ts';
+import {
+  accountFromItem,
+  accountOpeningPuts,
+  accountUpdate,
+  historyEntryFromItem,
+  historyPuts,
+  holdResolutionUpdate,
+  ledgerKeyPatterns,
+  transferFromItem,
+  transferPut,
+} from './store.ts';
 
 const account: Account = {
-  id: 'acct_a', currency: 'USD', owner: 'usr_a', code: 'wallet', debits_must_not_exceed_credits: true, credits_must_not_exceed_debits: false,
-  debits_pending: 0, debits_posted: 0, credits_pending: 0, credits_posted: 500, created_at: '2026-01-01T00:00:00.000Z',
+  id: 'acct_a',
+  currency: 'USD',
+  owner: 'usr_a',
+  code: 'wallet',
+  debits_must_not_exceed_credits: true,
+  credits_must_not_exceed_debits: false,
+  debits_pending: 0,
+  debits_posted: 0,
+  credits_pending: 0,
+  credits_posted: 500,
+  created_at: '2026-01-01T00:00:00.000Z',
 };
 const hold: Transfer = {
-  id: 'tr_hold', kind: 'pending', debit_account_id: 'acct_a', credit_account_id: 'acct_b', amount: 300, currency: 'USD', code: 'card',
-  pending_status: 'pending', timeout_at: 0, metadata: { note: 'x' }, created_at: '2026-01-01T00:00:01.000Z',
+  id: 'tr_hold',
+  kind: 'pending',
+  debit_account_id: 'acct_a',
+  credit_account_id: 'acct_b',
+  amount: 300,
+  currency: 'USD',
+  code: 'card',
+  pending_status: 'pending',
+  timeout_at: 0,
+  metadata: { note: 'x' },
+  created_at: '2026-01-01T00:00:01.000Z',
 };
-const post: Transfer = { ...hold, id: 'tr_post', kind: 'post_pending', pending_id: hold.id, pending_status: undefined, timeout_at: undefined };
+const post: Transfer = {
+  ...hold,
+  id: 'tr_post',
+  kind: 'post_pending',
+  pending_id: hold.id,
+  pending_status: undefined,
+  timeout_at: undefined,
+};
 
-const itemOf = (operation: WriteOperation) => (operation.type === 'put' ? operation.item : { pk: '', sk: '' });
+const itemOf = (operation: WriteOperation) =>
+  operation.type === 'put' ? operation.item : { pk: '', sk: '' };
 describe('ledger store', () => {
   it('claims key patterns that never overlap one another', () => {
-    for (const [i, a] of ledgerKeyPatterns.entries()) for (const b of ledgerKeyPatterns.slice(i + 1)) expect(keyPatternsOverlap(a, b), `${a} ~ ${b}`).toBe(false);
+    for (const [i, a] of ledgerKeyPatterns.entries())
+      for (const b of ledgerKeyPatterns.slice(i + 1))
+        expect(keyPatternsOverlap(a, b), `${a} ~ ${b}`).toBe(false);
   });
 
   it('writes only partitions its patterns claim, each claimed once', () => {
-    const delta = { currency: 'USD' as const, debits_pending: 0, debits_posted: 5, credits_pending: 0, credits_posted: 0 };
-    const operations = [...accountOpeningPuts(account), transferPut(hold), ...historyPuts(hold), accountUpdate(account.id, delta), holdResolutionUpdate(hold, post, 0)];
-    for (const key of operations.flatMap(partitionsWritten)) expect(ledgerKeyPatterns.filter((pattern) => keyMatchesPattern(key, pattern)), key).toHaveLength(1);
+    const delta = {
+      currency: 'USD' as const,
+      debits_pending: 0,
+      debits_posted: 5,
+      credits_pending: 0,
+      credits_posted: 0,
+    };
+    const operations = [
+      ...accountOpeningPuts(account),
+      transferPut(hold),
+      ...historyPuts(hold),
+      accountUpdate(account.id, delta),
+      holdResolutionUpdate(hold, post, 0),
+    ];
+    for (const key of operations.flatMap(partitionsWritten))
+      expect(
+        ledgerKeyPatterns.filter((pattern) => keyMatchesPattern(key, pattern)),
+        key,
+      ).toHaveLength(1);
   });
 
   it('reads back what it writes', () => {
     expect(accountFromItem(itemOf(accountOpeningPuts(account)[0]!))).toEqual(account);
     expect(transferFromItem(itemOf(transferPut(hold)))).toEqual(hold);
     expect(transferFromItem(itemOf(transferPut(post)))).toEqual(post);
-    expect(historyPuts(hold).map((put) => historyEntryFromItem(itemOf(put)).direction)).toEqual(['debit', 'credit']);
+    expect(historyPuts(hold).map((put) => historyEntryFromItem(itemOf(put)).direction)).toEqual([
+      'debit',
+      'credit',
+    ]);
   });
 
   it('refuses a malformed item with an error naming the field', () => {

@@ -20,7 +20,10 @@ import { pendingStatuses, transferKinds, type Account, type HistoryEntry, type T
 const ledgerKeys = {
   account: (id: string) => ({ pk: `ACC#${id}`, sk: 'ACC' }),
   transfer: (id: string) => ({ pk: `TR#${id}`, sk: 'TR' }),
-  history: (accountId: string, createdAt: string, transferId: string) => ({ pk: `ACC#${accountId}`, sk: `H#${createdAt}#${transferId}` }),
+  history: (accountId: string, createdAt: string, transferId: string) => ({
+    pk: `ACC#${accountId}`,
+    sk: `H#${createdAt}#${transferId}`,
+  }),
   historyPartition: (accountId: string) => `ACC#${accountId}`,
   historyPrefix: 'H#',
   registry: (currency: string, accountId: string) => ({ pk: `LEDGER#CURRENCY#${currency}`, sk: accountId }),
@@ -32,9 +35,17 @@ const ledgerKeys = {
 } as const;
 
 /** Every partition key and index partition the ledger writes (`*` is one id). */
-export const ledgerKeyPatterns = ['ACC#*', 'TR#*', 'LEDGER#CURRENCY#{CODE}', 'LEDGER#CURRENCIES', 'LEDGER#PENDING'] as const satisfies readonly KeyPattern[];
+export const ledgerKeyPatterns = [
+  'ACC#*',
+  'TR#*',
+  'LEDGER#CURRENCY#{CODE}',
+  'LEDGER#CURRENCIES',
+  'LEDGER#PENDING',
+] as const satisfies readonly KeyPattern[];
 
-const currencySchema = z.custom<Currency>((value) => typeof value === 'string' && isCurrency(value), { error: 'expected a supported currency code' });
+const currencySchema = z.custom<Currency>((value) => typeof value === 'string' && isCurrency(value), {
+  error: 'expected a supported currency code',
+});
 const totalSchema = z.number().int();
 const metadataSchema = z.record(z.string(), z.string());
 
@@ -118,13 +129,27 @@ function createOnly(item: Item): WriteOperation {
 export function accountOpeningPuts(account: Account): WriteOperation[] {
   const room = account.credits_posted - account.debits_posted - account.debits_pending;
   return [
-    createOnly({ ...ledgerKeys.account(account.id), entity: 'account', ...account, dr_room: room, cr_room: -room }),
-    { type: 'put', item: { ...ledgerKeys.registry(account.currency, account.id), entity: 'account_registry' } },
+    createOnly({
+      ...ledgerKeys.account(account.id),
+      entity: 'account',
+      ...account,
+      dr_room: room,
+      cr_room: -room,
+    }),
+    {
+      type: 'put',
+      item: { ...ledgerKeys.registry(account.currency, account.id), entity: 'account_registry' },
+    },
     { type: 'put', item: { ...ledgerKeys.currency(account.currency), entity: 'ledger_currency' } },
   ];
 }
 
-export const accountTotals = ['debits_pending', 'debits_posted', 'credits_pending', 'credits_posted'] as const;
+export const accountTotals = [
+  'debits_pending',
+  'debits_posted',
+  'credits_pending',
+  'credits_posted',
+] as const;
 
 /** What one commit adds to an account's totals. */
 export interface AccountDelta {
@@ -144,8 +169,20 @@ export function accountUpdate(accountId: string, d: AccountDelta): WriteOperatio
   const drRoom = d.credits_posted - d.debits_posted - d.debits_pending;
   const crRoom = d.debits_posted - d.credits_posted - d.credits_pending;
   const conditions: Condition[] = [{ attributeExists: 'pk' }, { compare: ['currency', '=', d.currency] }];
-  if (drRoom < 0) conditions.push({ any: [{ compare: ['debits_must_not_exceed_credits', '=', false] }, { compare: ['dr_room', '>=', -drRoom] }] });
-  if (crRoom < 0) conditions.push({ any: [{ compare: ['credits_must_not_exceed_debits', '=', false] }, { compare: ['cr_room', '>=', -crRoom] }] });
+  if (drRoom < 0)
+    conditions.push({
+      any: [
+        { compare: ['debits_must_not_exceed_credits', '=', false] },
+        { compare: ['dr_room', '>=', -drRoom] },
+      ],
+    });
+  if (crRoom < 0)
+    conditions.push({
+      any: [
+        { compare: ['credits_must_not_exceed_debits', '=', false] },
+        { compare: ['cr_room', '>=', -crRoom] },
+      ],
+    });
   const add: Record<string, number> = {};
   for (const field of accountTotals) if (d[field] !== 0) add[field] = d[field];
   if (drRoom !== 0) add.dr_room = drRoom;
@@ -155,8 +192,19 @@ export function accountUpdate(accountId: string, d: AccountDelta): WriteOperatio
 
 /** The transfer, create-only; a hold also goes into the pending index by its expiry. */
 export function transferPut(transfer: Transfer): WriteOperation {
-  const pendingIndex = transfer.kind === 'pending' ? { gsi1pk: ledgerKeys.pendingPartition, gsi1sk: ledgerKeys.pendingSort(transfer.timeout_at ?? 0, transfer.id) } : {};
-  return createOnly({ ...ledgerKeys.transfer(transfer.id), entity: 'transfer', ...transfer, ...pendingIndex });
+  const pendingIndex =
+    transfer.kind === 'pending'
+      ? {
+          gsi1pk: ledgerKeys.pendingPartition,
+          gsi1sk: ledgerKeys.pendingSort(transfer.timeout_at ?? 0, transfer.id),
+        }
+      : {};
+  return createOnly({
+    ...ledgerKeys.transfer(transfer.id),
+    entity: 'transfer',
+    ...transfer,
+    ...pendingIndex,
+  });
 }
 
 /** Whether `operation` is the put of a transfer (`transferPut`). */
@@ -169,7 +217,8 @@ export function isTransferPut(operation: WriteOperation | undefined): boolean {
  * no longer be posted.
  */
 export function holdResolutionUpdate(pending: Transfer, resolution: Transfer, now: number): WriteOperation {
-  const status = resolution.kind === 'post_pending' ? 'posted' : resolution.kind === 'void_pending' ? 'voided' : 'expired';
+  const status =
+    resolution.kind === 'post_pending' ? 'posted' : resolution.kind === 'void_pending' ? 'voided' : 'expired';
   const stillOpen: Condition[] = [{ compare: ['pending_status', '=', 'pending'] }];
   if (resolution.kind === 'expire_pending') {
     stillOpen.push({ compare: ['timeout_at', '>', 0] }, { compare: ['timeout_at', '<=', now] });
@@ -192,10 +241,12 @@ export function resolvedHoldId(operation: WriteOperation | undefined): string | 
 
 /** One history entry on each side of a transfer. */
 export function historyPuts(transfer: Transfer): WriteOperation[] {
-  return ([
-    [transfer.debit_account_id, 'debit', transfer.credit_account_id],
-    [transfer.credit_account_id, 'credit', transfer.debit_account_id],
-  ] as const).map(([accountId, direction, counterparty]) => {
+  return (
+    [
+      [transfer.debit_account_id, 'debit', transfer.credit_account_id],
+      [transfer.credit_account_id, 'credit', transfer.debit_account_id],
+    ] as const
+  ).map(([accountId, direction, counterparty]) => {
     const entry: HistoryEntry = {
       account_id: accountId,
       transfer_id: transfer.id,
@@ -208,7 +259,14 @@ export function historyPuts(transfer: Transfer): WriteOperation[] {
       metadata: transfer.metadata,
       created_at: transfer.created_at,
     };
-    return { type: 'put', item: { ...ledgerKeys.history(accountId, transfer.created_at, transfer.id), entity: 'history', ...entry } };
+    return {
+      type: 'put',
+      item: {
+        ...ledgerKeys.history(accountId, transfer.created_at, transfer.id),
+        entity: 'history',
+        ...entry,
+      },
+    };
   });
 }
 
@@ -232,11 +290,19 @@ export async function queryHistory(
  * Ids of unresolved holds whose timeout is at or before `now`, oldest first, as the pending index
  * shows them (it may lag on DynamoDB: read each hold again before acting on it).
  */
-export async function queryDueHolds(store: Store, now: number, limit: number): Promise<{ ids: string[]; cursor: string | undefined }> {
+export async function queryDueHolds(
+  store: Store,
+  now: number,
+  limit: number,
+): Promise<{ ids: string[]; cursor: string | undefined }> {
   const page = await store.query({
     index: 'gsi1',
     partition: ledgerKeys.pendingPartition,
-    sort: { op: 'between', low: ledgerKeys.pendingSort(1, ''), high: ledgerKeys.pendingSort(now, '\u{10FFFF}') },
+    sort: {
+      op: 'between',
+      low: ledgerKeys.pendingSort(1, ''),
+      high: ledgerKeys.pendingSort(now, '\u{10FFFF}'),
+    },
     limit,
   });
   return { ids: page.items.map((item) => transferFromItem(item).id), cursor: page.cursor };

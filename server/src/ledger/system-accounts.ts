@@ -14,6 +14,15 @@ export function systemAccountId(purpose: SystemAccountPurpose, currency: Currenc
 }
 
 /** Creates the system account on first use (idempotent). */
-export async function ensureSystemAccount(deps: LedgerDeps, purpose: SystemAccountPurpose, currency: Currency): Promise<Account> {
-  return createAccount(deps, { id: systemAccountId(purpose, currency), currency, owner: 'system', code: purpose });
+export async function ensureSystemAccount(
+  deps: LedgerDeps,
+  purpose: SystemAccountPurpose,
+  currency: Currency,
+): Promise<Account> {
+  return createAccount(deps, {
+    id: systemAccountId(purpose, currency),
+    currency,
+    owner: 'system',
+    code: purpose,
+  });
 }

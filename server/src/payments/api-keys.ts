@@ -4,7 +4,14 @@ import { AppError } from '../kernel/errors.ts';
 import { newId } from '../kernel/ids.ts';
 import { defaultRateLimitPerMinute, type ApiKey, type CreateApiKey, type CreatedApiKey } from './model.ts';
 import { getOwnedMerchant, type PaymentsDeps } from './merchants.ts';
-import { apiKeyPut, apiKeyRevoke, findMerchantApiKey, merchantApiKeys, readApiKey, type ApiKeyRecord } from './store/api-keys.ts';
+import {
+  apiKeyPut,
+  apiKeyRevoke,
+  findMerchantApiKey,
+  merchantApiKeys,
+  readApiKey,
+  type ApiKeyRecord,
+} from './store/api-keys.ts';
 
 export const apiKeySecretPrefix = 'sk_test_';
 
@@ -30,7 +37,12 @@ function toApiKey({ owner: _owner, secret_hash: _hash, ...key }: ApiKeyRecord): 
  * store keeps its SHA-256, which is also the key's lookup key — a fast hash is enough because the
  * secret is random, not a password.
  */
-export async function createApiKey(deps: PaymentsDeps, ownerId: string, merchantId: string, input: CreateApiKey): Promise<CreatedApiKey> {
+export async function createApiKey(
+  deps: PaymentsDeps,
+  ownerId: string,
+  merchantId: string,
+  input: CreateApiKey,
+): Promise<CreatedApiKey> {
   const merchant = await getOwnedMerchant(deps, ownerId, merchantId);
   const now = deps.clock.now();
   const secret = `${apiKeySecretPrefix}${randomBytes(32).toString('base64url')}`;
@@ -47,7 +59,11 @@ export async function createApiKey(deps: PaymentsDeps, ownerId: string, merchant
   return { ...key, secret };
 }
 
-export async function listApiKeys(deps: PaymentsDeps, ownerId: string, merchantId: string): Promise<ApiKey[]> {
+export async function listApiKeys(
+  deps: PaymentsDeps,
+  ownerId: string,
+  merchantId: string,
+): Promise<ApiKey[]> {
   await getOwnedMerchant(deps, ownerId, merchantId);
   const keys: ApiKey[] = [];
   for await (const key of merchantApiKeys(deps.store, merchantId)) keys.push(toApiKey(key));
@@ -55,7 +71,12 @@ export async function listApiKeys(deps: PaymentsDeps, ownerId: string, merchantI
 }
 
 /** Revokes a key; the next request made with it is refused (no cache stands in the way). */
-export async function revokeApiKey(deps: PaymentsDeps, ownerId: string, merchantId: string, keyId: string): Promise<ApiKey> {
+export async function revokeApiKey(
+  deps: PaymentsDeps,
+  ownerId: string,
+  merchantId: string,
+  keyId: string,
+): Promise<ApiKey> {
   await getOwnedMerchant(deps, ownerId, merchantId);
   const key = await findMerchantApiKey(deps.store, merchantId, keyId);
   if (!key) throw new AppError('not_found', `no API key ${keyId}`, { param: 'key_id' });
@@ -66,9 +87,17 @@ export async function revokeApiKey(deps: PaymentsDeps, ownerId: string, merchant
 }
 
 /** The live key with this secret, or undefined (unknown, malformed or revoked). */
-export async function authenticateApiKey(deps: Pick<PaymentsDeps, 'store'>, secret: string): Promise<ApiKeyGrant | undefined> {
+export async function authenticateApiKey(
+  deps: Pick<PaymentsDeps, 'store'>,
+  secret: string,
+): Promise<ApiKeyGrant | undefined> {
   if (!secret.startsWith(apiKeySecretPrefix) || secret.length > 200) return undefined;
   const key = await readApiKey(deps.store, hashSecret(secret));
   if (!key || key.revoked_at) return undefined;
-  return { keyId: key.id, merchantId: key.merchant, ownerId: key.owner, rateLimitPerMinute: key.rate_limit_per_minute };
+  return {
+    keyId: key.id,
+    merchantId: key.merchant,
+    ownerId: key.owner,
+    rateLimitPerMinute: key.rate_limit_per_minute,
+  };
 }

@@ -36,7 +36,8 @@ describe('cards', () => {
   });
 
   it('accepts every test card, spaces and dashes included', () => {
-    for (const card of testCards) expect(checkCard({ ...valid, number: card.number }, now).brand).toBe('visa');
+    for (const card of testCards)
+      expect(checkCard({ ...valid, number: card.number }, now).brand).toBe('visa');
     expect(checkCard({ ...valid, number: '4242-4242 4242-4242' }, now).number).toBe('4242424242424242');
   });
 

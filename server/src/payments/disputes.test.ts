@@ -2,7 +2,17 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestApp } from '../../../test/app-harness.ts';
 import { getAccount, systemAccountId } from '../ledger/index.ts';
 import { disputeFee, settlementFeeFor } from './model.ts';
-import { asMerchant, card, createTestMerchant, paymentBody, pendingEvents, setUpMerchantApp, tearDownApp, type MerchantApi, type TestMerchant } from './test-support.ts';
+import {
+  asMerchant,
+  card,
+  createTestMerchant,
+  paymentBody,
+  pendingEvents,
+  setUpMerchantApp,
+  tearDownApp,
+  type MerchantApi,
+  type TestMerchant,
+} from './test-support.ts';
 
 const disputeCard = '4000000000000259';
 const day = 24 * 3600;
@@ -14,7 +24,9 @@ beforeEach(async () => ({ t, merchant, api } = await setUpMerchantApp()));
 afterEach(() => tearDownApp(t));
 
 async function balance(): Promise<{ available: number; pending: number }> {
-  const usd = (await api('GET', '/v1/balance')).json.balances.find((b: { currency: string }) => b.currency === 'USD');
+  const usd = (await api('GET', '/v1/balance')).json.balances.find(
+    (b: { currency: string }) => b.currency === 'USD',
+  );
   return { available: usd.available, pending: usd.pending };
 }
 
@@ -42,30 +54,55 @@ describe('disputes', () => {
     const { payment, dispute } = await disputedPayment(5_000);
 
     const opened = await api('GET', `/v1/disputes/${dispute}`);
-    expect(opened.json).toMatchObject({ object: 'dispute', payment, amount: 5_000, fee: disputeFee, currency: 'USD', status: 'needs_response', evidence: null, closed_at: null });
+    expect(opened.json).toMatchObject({
+      object: 'dispute',
+      payment,
+      amount: 5_000,
+      fee: disputeFee,
+      currency: 'USD',
+      status: 'needs_response',
+      evidence: null,
+      closed_at: null,
+    });
     expect(Date.parse(opened.json.evidence_due_by) - Date.parse(opened.json.created_at)).toBe(7 * day * 1000);
     expect(await balance()).toEqual({ available: 0, pending: 0 });
     expect((await api('GET', `/v1/payments/${payment}`)).json).toMatchObject({ dispute, settlement: null });
     expect(await accountPosted(`acct_m_${merchant.id}_disputes_USD`)).toBe(5_000);
     expect(await accountPosted(`acct_m_${merchant.id}_fees_USD`)).toBe(-disputeFee);
     expect(await accountPosted(systemAccountId('fees', 'USD'))).toBe(disputeFee);
-    expect((await events()).find((e) => e.type === 'dispute.created')?.data.object).toMatchObject({ id: dispute, status: 'needs_response' });
+    expect((await events()).find((e) => e.type === 'dispute.created')?.data.object).toMatchObject({
+      id: dispute,
+      status: 'needs_response',
+    });
   });
 
   it('wins a dispute answered with evidence once the deadline passes: the amount returns, the fee is kept', async () => {
     const { dispute } = await disputedPayment(5_000);
-    const answered = await api('POST', `/v1/disputes/${dispute}/evidence`, { text: 'Signed delivery receipt attached.' });
+    const answered = await api('POST', `/v1/disputes/${dispute}/evidence`, {
+      text: 'Signed delivery receipt attached.',
+    });
     expect(answered.status).toBe(200);
-    expect(answered.json).toMatchObject({ status: 'under_review', evidence: { text: 'Signed delivery receipt attached.' } });
+    expect(answered.json).toMatchObject({
+      status: 'under_review',
+      evidence: { text: 'Signed delivery receipt attached.' },
+    });
 
-    expect((await api('POST', '/v1/test-helpers/advance-clock', { seconds: 6 * day })).json.closed_disputes).toEqual([]);
+    expect(
+      (await api('POST', '/v1/test-helpers/advance-clock', { seconds: 6 * day })).json.closed_disputes,
+    ).toEqual([]);
     const fired = await api('POST', '/v1/test-helpers/advance-clock', { seconds: day + 60 });
 
     expect(fired.json.closed_disputes).toEqual([dispute]);
-    expect((await api('GET', `/v1/disputes/${dispute}`)).json).toMatchObject({ status: 'won', closed_at: expect.any(String) });
+    expect((await api('GET', `/v1/disputes/${dispute}`)).json).toMatchObject({
+      status: 'won',
+      closed_at: expect.any(String),
+    });
     expect(await balance()).toEqual({ available: 5_000, pending: 0 });
     expect(await accountPosted(`acct_m_${merchant.id}_disputes_USD`)).toBe(0);
-    expect((await events()).find((e) => e.type === 'dispute.closed')?.data.object).toMatchObject({ id: dispute, status: 'won' });
+    expect((await events()).find((e) => e.type === 'dispute.closed')?.data.object).toMatchObject({
+      id: dispute,
+      status: 'won',
+    });
   });
 
   it('loses a dispute left unanswered past the deadline', async () => {
@@ -96,7 +133,9 @@ describe('disputes', () => {
 
     const late = await disputedPayment(1_000);
     await api('POST', '/v1/test-helpers/advance-clock', { seconds: 8 * day });
-    expect((await api('POST', `/v1/disputes/${late.dispute}/evidence`, { text: 'too late' })).status).toBe(409);
+    expect((await api('POST', `/v1/disputes/${late.dispute}/evidence`, { text: 'too late' })).status).toBe(
+      409,
+    );
   });
 
   it('opens a dispute on demand and leaves the disputed amount out of settlement', async () => {
@@ -112,7 +151,12 @@ describe('disputes', () => {
     const settlement = (await api('GET', `/v1/settlements/${fired.json.settlements[0]}`)).json;
     // The dispute fee owed is recovered from this payout, as Stripe nets it from the balance.
     const net = 2_000 - settlementFeeFor(2_000) - disputeFee;
-    expect(settlement).toMatchObject({ gross: 2_000, fees: settlementFeeFor(2_000), dispute_fees: disputeFee, net });
+    expect(settlement).toMatchObject({
+      gross: 2_000,
+      fees: settlementFeeFor(2_000),
+      dispute_fees: disputeFee,
+      net,
+    });
     expect([...settlement.payments].sort()).toEqual([ordinary.json.id, kept.json.id].sort());
     expect(await balance()).toEqual({ available: net, pending: 0 });
     expect(await accountPosted(`acct_m_${merchant.id}_fees_USD`)).toBe(0);
@@ -134,16 +178,23 @@ describe('disputes', () => {
     await api('POST', '/v1/payments', paymentBody({ amount: 5_000 }));
     const second = await api('POST', '/v1/test-helpers/advance-clock', { seconds: day });
     const secondSettlement = (await api('GET', `/v1/settlements/${second.json.settlements[0]}`)).json;
-    expect(secondSettlement).toMatchObject({ gross: 5_000, dispute_fees: disputeFee - firstNet, net: 5_000 - settlementFeeFor(5_000) - (disputeFee - firstNet) });
+    expect(secondSettlement).toMatchObject({
+      gross: 5_000,
+      dispute_fees: disputeFee - firstNet,
+      net: 5_000 - settlementFeeFor(5_000) - (disputeFee - firstNet),
+    });
     expect(await accountPosted(`acct_m_${merchant.id}_fees_USD`)).toBe(0);
 
     // Nothing is owed any more: the next payout is whole.
     await api('POST', '/v1/payments', paymentBody({ amount: 2_000 }));
     const third = await api('POST', '/v1/test-helpers/advance-clock', { seconds: day });
-    expect((await api('GET', `/v1/settlements/${third.json.settlements[0]}`)).json).toMatchObject({ dispute_fees: 0, net: 2_000 - settlementFeeFor(2_000) });
+    expect((await api('GET', `/v1/settlements/${third.json.settlements[0]}`)).json).toMatchObject({
+      dispute_fees: 0,
+      net: 2_000 - settlementFeeFor(2_000),
+    });
   });
 
-  it('hides another merchant\'s disputes and payments', async () => {
+  it("hides another merchant's disputes and payments", async () => {
     const { payment, dispute } = await disputedPayment(1_000);
     const other = asMerchant(t, await createTestMerchant(t));
     expect((await other('GET', `/v1/disputes/${dispute}`)).status).toBe(404);

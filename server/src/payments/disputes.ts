@@ -3,10 +3,24 @@ import { AppError, isAppError } from '../kernel/errors.ts';
 import { derivedId, newId } from '../kernel/ids.ts';
 import { createTransfers, ensureSystemAccount, systemAccountId } from '../ledger/index.ts';
 import { paymentEvent } from './events.ts';
-import { merchantAccountId, ownedBy, sandboxNow, type MerchantRecord, type PaymentsDeps } from './merchants.ts';
+import {
+  merchantAccountId,
+  ownedBy,
+  sandboxNow,
+  type MerchantRecord,
+  type PaymentsDeps,
+} from './merchants.ts';
 import { disputeFee, disputeResponseWindowMs, paymentCodes, type Dispute } from './model.ts';
 import { getPaymentRecord, requireMerchantRecord, type MerchantActor, type Respond } from './service.ts';
-import { disputeClose, disputeEvidenceSet, disputePut, dueOpenDisputes, merchantDisputesPage, readDispute, type DisputeRecord } from './store/disputes.ts';
+import {
+  disputeClose,
+  disputeEvidenceSet,
+  disputePut,
+  dueOpenDisputes,
+  merchantDisputesPage,
+  readDispute,
+  type DisputeRecord,
+} from './store/disputes.ts';
 import type { PageRequest, RecordPage } from './store/keys.ts';
 import { paymentDisputeSet } from './store/payments.ts';
 
@@ -33,14 +47,28 @@ function isLostRace(error: unknown): boolean {
  * test-helpers route does so on demand). 409 when the payment is not succeeded, already disputed
  * or fully refunded; 402 when a settled payment's amount exceeds the available balance.
  */
-export async function openDispute(deps: PaymentsDeps, actor: MerchantActor, paymentId: string, reason = 'fraudulent', respond?: Respond<Dispute>): Promise<Dispute> {
+export async function openDispute(
+  deps: PaymentsDeps,
+  actor: MerchantActor,
+  paymentId: string,
+  reason = 'fraudulent',
+  respond?: Respond<Dispute>,
+): Promise<Dispute> {
   const merchant = await requireMerchantRecord(deps, actor.merchantId);
   const payment = await getPaymentRecord(deps, merchant.id, paymentId).catch((error: unknown) => {
-    throw isAppError(error) && error.code === 'not_found' ? new AppError('not_found', `no payment ${paymentId}`, { param: 'payment' }) : error;
+    throw isAppError(error) && error.code === 'not_found'
+      ? new AppError('not_found', `no payment ${paymentId}`, { param: 'payment' })
+      : error;
   });
   const amount = payment.amount_captured - payment.amount_refunded;
   if (payment.status !== 'succeeded' || payment.dispute || amount <= 0) {
-    throw new AppError('invalid_state_transition', payment.dispute ? `payment ${payment.id} is already disputed` : `cannot dispute a payment that is ${payment.status}${amount <= 0 ? ' and fully refunded' : ''}`, { details: { status: payment.status } });
+    throw new AppError(
+      'invalid_state_transition',
+      payment.dispute
+        ? `payment ${payment.id} is already disputed`
+        : `cannot dispute a payment that is ${payment.status}${amount <= 0 ? ' and fully refunded' : ''}`,
+      { details: { status: payment.status } },
+    );
   }
   const now = sandboxNow(deps, merchant);
   const dispute: DisputeRecord = {
@@ -62,22 +90,59 @@ export async function openDispute(deps: PaymentsDeps, actor: MerchantActor, paym
   await ensureSystemAccount(deps, 'fees', currency);
   const metadata = { dispute: dispute.id, payment: payment.id, merchant: merchant.id };
   try {
-    await createTransfers(deps, [
-      { id: newId('transfer', deps.clock.now()), debit_account_id: merchantAccountId(merchant.id, payment.settlement ? 'available' : 'pending', currency), credit_account_id: merchantAccountId(merchant.id, 'disputes', currency), amount, currency, code: paymentCodes.dispute, metadata },
-      { id: newId('transfer', deps.clock.now()), debit_account_id: merchantAccountId(merchant.id, 'fees', currency), credit_account_id: systemAccountId('fees', currency), amount: disputeFee, currency, code: paymentCodes.disputeFee, metadata },
-    ], {
-      event: paymentEvent('dispute.created', actor, dispute),
-      operations: () => [disputePut(dispute), paymentDisputeSet(payment, dispute), ...(respond?.(dispute) ?? [])],
-    });
+    await createTransfers(
+      deps,
+      [
+        {
+          id: newId('transfer', deps.clock.now()),
+          debit_account_id: merchantAccountId(
+            merchant.id,
+            payment.settlement ? 'available' : 'pending',
+            currency,
+          ),
+          credit_account_id: merchantAccountId(merchant.id, 'disputes', currency),
+          amount,
+          currency,
+          code: paymentCodes.dispute,
+          metadata,
+        },
+        {
+          id: newId('transfer', deps.clock.now()),
+          debit_account_id: merchantAccountId(merchant.id, 'fees', currency),
+          credit_account_id: systemAccountId('fees', currency),
+          amount: disputeFee,
+          currency,
+          code: paymentCodes.disputeFee,
+          metadata,
+        },
+      ],
+      {
+        event: paymentEvent('dispute.created', actor, dispute),
+        operations: () => [
+          disputePut(dispute),
+          paymentDisputeSet(payment, dispute),
+          ...(respond?.(dispute) ?? []),
+        ],
+      },
+    );
   } catch (error) {
-    if (isLostRace(error)) throw new AppError('invalid_state_transition', `payment ${payment.id} changed while the dispute was opened`, { details: { status: payment.status } });
+    if (isLostRace(error))
+      throw new AppError(
+        'invalid_state_transition',
+        `payment ${payment.id} changed while the dispute was opened`,
+        { details: { status: payment.status } },
+      );
     throw error;
   }
   return dispute;
 }
 
 /** Opens the dispute the dispute test card scripts; a payment already disputed is left alone. */
-export async function openScriptedDispute(deps: PaymentsDeps, actor: MerchantActor, paymentId: string): Promise<void> {
+export async function openScriptedDispute(
+  deps: PaymentsDeps,
+  actor: MerchantActor,
+  paymentId: string,
+): Promise<void> {
   try {
     await openDispute(deps, actor, paymentId, 'fraudulent');
   } catch (error) {
@@ -85,38 +150,66 @@ export async function openScriptedDispute(deps: PaymentsDeps, actor: MerchantAct
   }
 }
 
-export async function getDispute(deps: PaymentsDeps, merchantId: string, disputeId: string): Promise<DisputeRecord> {
+export async function getDispute(
+  deps: PaymentsDeps,
+  merchantId: string,
+  disputeId: string,
+): Promise<DisputeRecord> {
   return ownedBy(await readDispute(deps.store, disputeId), merchantId, 'dispute', disputeId);
 }
 
 /** The merchant's disputes, newest first. */
-export function listDisputes(deps: PaymentsDeps, merchantId: string, page: PageRequest): Promise<RecordPage<Dispute>> {
+export function listDisputes(
+  deps: PaymentsDeps,
+  merchantId: string,
+  page: PageRequest,
+): Promise<RecordPage<Dispute>> {
   return merchantDisputesPage(deps.store, merchantId, page);
 }
 
 function illegal(dispute: Dispute, action: string): AppError {
-  return new AppError('invalid_state_transition', `cannot ${action} a dispute that is ${dispute.status}`, { details: { status: dispute.status } });
+  return new AppError('invalid_state_transition', `cannot ${action} a dispute that is ${dispute.status}`, {
+    details: { status: dispute.status },
+  });
 }
 
 /** Submits evidence, once, while the dispute needs a response and before its deadline. */
-export async function submitDisputeEvidence(deps: PaymentsDeps, actor: MerchantActor, disputeId: string, text: string): Promise<Dispute> {
+export async function submitDisputeEvidence(
+  deps: PaymentsDeps,
+  actor: MerchantActor,
+  disputeId: string,
+  text: string,
+): Promise<Dispute> {
   const merchant = await requireMerchantRecord(deps, actor.merchantId);
   const dispute = await getDispute(deps, merchant.id, disputeId);
   const now = sandboxNow(deps, merchant);
   if (dispute.status !== 'needs_response') throw illegal(dispute, 'submit evidence for');
-  if (Date.parse(dispute.evidence_due_by) <= now) throw new AppError('invalid_state_transition', `the evidence was due by ${dispute.evidence_due_by}`, { details: { status: dispute.status } });
-  const next: DisputeRecord = { ...dispute, status: 'under_review', evidence: { text, submitted_at: isoTime(now) } };
+  if (Date.parse(dispute.evidence_due_by) <= now)
+    throw new AppError('invalid_state_transition', `the evidence was due by ${dispute.evidence_due_by}`, {
+      details: { status: dispute.status },
+    });
+  const next: DisputeRecord = {
+    ...dispute,
+    status: 'under_review',
+    evidence: { text, submitted_at: isoTime(now) },
+  };
   try {
     await deps.store.transact([disputeEvidenceSet(next)]);
   } catch (error) {
-    if (error instanceof Error && error.name === 'TransactionCanceledError') throw illegal(await getDispute(deps, merchant.id, disputeId), 'submit evidence for');
+    if (error instanceof Error && error.name === 'TransactionCanceledError')
+      throw illegal(await getDispute(deps, merchant.id, disputeId), 'submit evidence for');
     throw error;
   }
   return next;
 }
 
 /** Accepts the dispute: lost at once. */
-export async function acceptDispute(deps: PaymentsDeps, actor: MerchantActor, disputeId: string, respond?: Respond<Dispute>): Promise<Dispute> {
+export async function acceptDispute(
+  deps: PaymentsDeps,
+  actor: MerchantActor,
+  disputeId: string,
+  respond?: Respond<Dispute>,
+): Promise<Dispute> {
   const merchant = await requireMerchantRecord(deps, actor.merchantId);
   const dispute = await getDispute(deps, merchant.id, disputeId);
   if (dispute.status !== 'needs_response') throw illegal(dispute, 'accept');
@@ -130,22 +223,41 @@ export async function acceptDispute(deps: PaymentsDeps, actor: MerchantActor, di
  * the amount to available, lost sends it to the card network. Undefined when another change
  * closed or answered it first.
  */
-async function closeDispute(deps: PaymentsDeps, merchant: MerchantRecord, dispute: DisputeRecord, outcome: 'won' | 'lost', respond?: Respond<Dispute>): Promise<Dispute | undefined> {
+async function closeDispute(
+  deps: PaymentsDeps,
+  merchant: MerchantRecord,
+  dispute: DisputeRecord,
+  outcome: 'won' | 'lost',
+  respond?: Respond<Dispute>,
+): Promise<Dispute | undefined> {
   const currency = dispute.currency;
-  const closed: DisputeRecord = { ...dispute, status: outcome, closed_at: isoTime(sandboxNow(deps, merchant)) };
+  const closed: DisputeRecord = {
+    ...dispute,
+    status: outcome,
+    closed_at: isoTime(sandboxNow(deps, merchant)),
+  };
   try {
-    await createTransfers(deps, [{
-      id: newId('transfer', deps.clock.now()),
-      debit_account_id: merchantAccountId(merchant.id, 'disputes', currency),
-      credit_account_id: outcome === 'won' ? merchantAccountId(merchant.id, 'available', currency) : systemAccountId('card_network', currency),
-      amount: dispute.amount,
-      currency,
-      code: outcome === 'won' ? paymentCodes.disputeWon : paymentCodes.disputeLost,
-      metadata: { dispute: dispute.id, payment: dispute.payment, merchant: merchant.id },
-    }], {
-      event: paymentEvent('dispute.closed', { merchantId: merchant.id, ownerId: merchant.owner }, closed),
-      operations: () => [disputeClose(closed, dispute.status), ...(respond?.(closed) ?? [])],
-    });
+    await createTransfers(
+      deps,
+      [
+        {
+          id: newId('transfer', deps.clock.now()),
+          debit_account_id: merchantAccountId(merchant.id, 'disputes', currency),
+          credit_account_id:
+            outcome === 'won'
+              ? merchantAccountId(merchant.id, 'available', currency)
+              : systemAccountId('card_network', currency),
+          amount: dispute.amount,
+          currency,
+          code: outcome === 'won' ? paymentCodes.disputeWon : paymentCodes.disputeLost,
+          metadata: { dispute: dispute.id, payment: dispute.payment, merchant: merchant.id },
+        },
+      ],
+      {
+        event: paymentEvent('dispute.closed', { merchantId: merchant.id, ownerId: merchant.owner }, closed),
+        operations: () => [disputeClose(closed, dispute.status), ...(respond?.(closed) ?? [])],
+      },
+    );
     return closed;
   } catch (error) {
     if (isLostRace(error)) return undefined;
@@ -162,7 +274,8 @@ export async function closeDueDisputes(deps: PaymentsDeps, merchant: MerchantRec
   const now = sandboxNow(deps, merchant);
   for await (const dispute of dueOpenDisputes(deps.store, merchant.id, now)) {
     if (dispute.status !== 'needs_response' && dispute.status !== 'under_review') continue;
-    if (await closeDispute(deps, merchant, dispute, dispute.status === 'under_review' ? 'won' : 'lost')) closed.push(dispute.id);
+    if (await closeDispute(deps, merchant, dispute, dispute.status === 'under_review' ? 'won' : 'lost'))
+      closed.push(dispute.id);
   }
   return closed;
 }

@@ -21,6 +21,17 @@ export const paymentsSource = 'sluice.payments';
  * and is shown to the merchant's owner (realtime); `data.object` is the payment or refund as the
  * API returns it.
  */
-export function paymentEvent(type: PaymentEventType, owner: { merchantId: string; ownerId: string }, object: { id: string; [field: string]: unknown }): LedgerEventSpec & { data: Record<string, unknown> } {
-  return { type, source: paymentsSource, subject: object.id, merchant: owner.merchantId, audience: [owner.ownerId], data: { object } };
+export function paymentEvent(
+  type: PaymentEventType,
+  owner: { merchantId: string; ownerId: string },
+  object: { id: string; [field: string]: unknown },
+): LedgerEventSpec & { data: Record<string, unknown> } {
+  return {
+    type,
+    source: paymentsSource,
+    subject: object.id,
+    merchant: owner.merchantId,
+    audience: [owner.ownerId],
+    data: { object },
+  };
 }

@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestApp } from '../../../test/app-harness.ts';
-import { card, paymentBody, pendingEvents, setUpMerchantApp, tearDownApp, type MerchantApi, type TestMerchant } from './test-support.ts';
+import {
+  card,
+  paymentBody,
+  pendingEvents,
+  setUpMerchantApp,
+  tearDownApp,
+  type MerchantApi,
+  type TestMerchant,
+} from './test-support.ts';
 
 let t: TestApp;
 let merchant: TestMerchant;
@@ -35,16 +43,29 @@ describe('payments: idempotency', () => {
   });
 
   it('creates one payment from 20 concurrent requests with one key', async () => {
-    const responses = await Promise.all(Array.from({ length: 20 }, () => api('POST', '/v1/payments', paymentBody(), key('order-3'))));
-    expect(responses.every((r) => r.status === 201 || (r.status === 409 && r.json.error.code === 'idempotency_key_in_progress'))).toBe(true);
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => api('POST', '/v1/payments', paymentBody(), key('order-3'))),
+    );
+    expect(
+      responses.every(
+        (r) => r.status === 201 || (r.status === 409 && r.json.error.code === 'idempotency_key_in_progress'),
+      ),
+    ).toBe(true);
     expect(new Set(responses.filter((r) => r.status === 201).map((r) => r.json.id)).size).toBe(1);
     expect(await paymentCount()).toBe(1);
   });
 
   it('scopes keys per API key: the same key under two keys makes two payments', async () => {
-    const second = await t.call('POST', `/v1/merchants/${merchant.id}/api-keys`, { token: merchant.owner.token, body: {} });
+    const second = await t.call('POST', `/v1/merchants/${merchant.id}/api-keys`, {
+      token: merchant.owner.token,
+      body: {},
+    });
     const a = await api('POST', '/v1/payments', paymentBody(), key('order-4'));
-    const b = await t.call('POST', '/v1/payments', { token: second.json.secret, body: paymentBody(), headers: key('order-4') });
+    const b = await t.call('POST', '/v1/payments', {
+      token: second.json.secret,
+      body: paymentBody(),
+      headers: key('order-4'),
+    });
     expect(a.status).toBe(201);
     expect(b.status).toBe(201);
     expect(b.headers.get('Idempotent-Replayed')).toBeNull();
@@ -77,10 +98,18 @@ describe('payments: idempotency', () => {
 });
 
 describe('payments: idempotency for the dashboard and card data', () => {
-  it('scopes a token caller\'s keys to the merchant named in Sluice-Merchant', async () => {
+  it("scopes a token caller's keys to the merchant named in Sluice-Merchant", async () => {
     const headers = { 'Sluice-Merchant': merchant.id, ...key('dash-1') };
-    const first = await t.call('POST', '/v1/payments', { token: merchant.owner.token, body: paymentBody(), headers });
-    const replay = await t.call('POST', '/v1/payments', { token: merchant.owner.token, body: paymentBody(), headers });
+    const first = await t.call('POST', '/v1/payments', {
+      token: merchant.owner.token,
+      body: paymentBody(),
+      headers,
+    });
+    const replay = await t.call('POST', '/v1/payments', {
+      token: merchant.owner.token,
+      body: paymentBody(),
+      headers,
+    });
     expect(replay.headers.get('Idempotent-Replayed')).toBe('true');
     expect(replay.json.id).toBe(first.json.id);
     // The same key with an API key is another caller.
@@ -92,7 +121,11 @@ describe('payments: idempotency for the dashboard and card data', () => {
     await api('POST', '/v1/payments', body, key('order-6'));
     const item = await t.store.get({ pk: `IDEM#key:${merchant.key.id}#order-6`, sk: 'IDEM' });
     expect(item?.fingerprint).toBeDefined();
-    expect(item!.fingerprint).not.toBe(createHash('sha256').update(`POST /v1/payments\n${JSON.stringify(body)}`).digest('hex'));
+    expect(item!.fingerprint).not.toBe(
+      createHash('sha256')
+        .update(`POST /v1/payments\n${JSON.stringify(body)}`)
+        .digest('hex'),
+    );
   });
 });
 
@@ -107,7 +140,14 @@ describe('payments: events', () => {
     await api('POST', '/v1/payments', paymentBody());
     const events = (await pendingEvents(t)).filter((event) => event.merchant === merchant.id);
     expect(events.map((event) => event.type)).toEqual([
-      'payment.authorized', 'payment.captured', 'refund.succeeded', 'payment.authorized', 'payment.voided', 'payment.failed', 'payment.authorized', 'payment.captured',
+      'payment.authorized',
+      'payment.captured',
+      'refund.succeeded',
+      'payment.authorized',
+      'payment.voided',
+      'payment.failed',
+      'payment.authorized',
+      'payment.captured',
     ]);
     for (const event of events) expect(event.audience).toEqual([merchant.owner.id]);
     expect(events[1]!.data.object).toMatchObject({ id, status: 'succeeded' });

@@ -11,11 +11,28 @@ export { merchantRoutes, paymentRoutes } from './routes.ts';
 export { settlementRoutes } from './settlement-routes.ts';
 export { disputeRoutes } from './dispute-routes.ts';
 export { authenticateApiKey, apiKeySecretPrefix, type ApiKeyGrant } from './api-keys.ts';
-export { getMerchantRecord, merchantAccountId, sandboxNow, type MerchantRecord, type PaymentsDeps } from './merchants.ts';
-export { expireAuthorizations, expireDueAuthorizations, advanceClock, type SettleMerchantRun } from './transitions.ts';
+export {
+  getMerchantRecord,
+  merchantAccountId,
+  sandboxNow,
+  type MerchantRecord,
+  type PaymentsDeps,
+} from './merchants.ts';
+export {
+  expireAuthorizations,
+  expireDueAuthorizations,
+  advanceClock,
+  type SettleMerchantRun,
+} from './transitions.ts';
 export { paymentEventTypes, type PaymentEventType } from './events.ts';
 export { testCards, findTestCard, type TestCard, type TestCardOutcome } from './test-cards.ts';
-export { settleMerchant, listMerchantsDue, settlementTasks, getSettlement, listSettlements } from './settlement.ts';
+export {
+  settleMerchant,
+  listMerchantsDue,
+  settlementTasks,
+  getSettlement,
+  listSettlements,
+} from './settlement.ts';
 export { closeDueDisputes, openDispute } from './disputes.ts';
 export type { Dispute, Settlement } from './model.ts';
 
@@ -45,7 +62,10 @@ export const paymentsModule = defineModule({
       // advance-clock settles through the same state machine the daily schedule runs, where the
       // runtime can run it in the call; otherwise it calls the settlement step itself.
       const settle: SettleMerchantRun | undefined = runWorkflow
-        ? async (merchant) => ((await runWorkflow('settlement', { merchant })) as SettlementRun).settled.flatMap((run) => run.settlements)
+        ? async (merchant) =>
+            ((await runWorkflow('settlement', { merchant })) as SettlementRun).settled.flatMap(
+              (run) => run.settlements,
+            )
         : undefined;
       return merchantRoutes(payments)
         .route('/', paymentRoutes({ ...payments, ...(settle ? { settle } : {}) }))
@@ -59,20 +79,35 @@ export const paymentsModule = defineModule({
       name: 'payments.expire-authorizations',
       cron: '* * * * *',
       localEveryMs: 1000,
-      description: 'Expires card authorizations past their hold, by each merchant\'s test clock',
+      description: "Expires card authorizations past their hold, by each merchant's test clock",
       run: (deps) => expireAuthorizations(deps),
     },
-    { name: 'settlement-daily', cron: '0 0 * * *', description: 'T+1 settlement at real UTC midnight; test clocks fire it early', workflow: 'settlement' },
-  ],
-  workflows: [{
-    name: 'settlement',
-    definition: settlementDefinition,
-    tasks: (deps) => settlementTasks(deps),
-    taskFunctions: {
-      ListMerchantsDue: { description: 'Settlement task: merchants with captures due', memoryMb: 512, timeoutSeconds: 60 },
-      SettleMerchant: { description: 'Settlement task: settle one merchant', memoryMb: 512, timeoutSeconds: 300 },
+    {
+      name: 'settlement-daily',
+      cron: '0 0 * * *',
+      description: 'T+1 settlement at real UTC midnight; test clocks fire it early',
+      workflow: 'settlement',
     },
-  }],
+  ],
+  workflows: [
+    {
+      name: 'settlement',
+      definition: settlementDefinition,
+      tasks: (deps) => settlementTasks(deps),
+      taskFunctions: {
+        ListMerchantsDue: {
+          description: 'Settlement task: merchants with captures due',
+          memoryMb: 512,
+          timeoutSeconds: 60,
+        },
+        SettleMerchant: {
+          description: 'Settlement task: settle one merchant',
+          memoryMb: 512,
+          timeoutSeconds: 300,
+        },
+      },
+    },
+  ],
   events: paymentEventTypes,
   webhookEvents: paymentEventTypes,
   keys: paymentsKeyPatterns,

@@ -40,7 +40,10 @@ export function requireMerchant(deps: MerchantAuthDeps) {
     const token = /^Bearer +([^\s]+) *$/i.exec(c.req.header('authorization') ?? '')?.[1];
     if (!token) {
       c.header('WWW-Authenticate', 'Bearer');
-      return errorResponse(c, new AppError('unauthenticated', 'an API key (Authorization: Bearer sk_test_…) is required'));
+      return errorResponse(
+        c,
+        new AppError('unauthenticated', 'an API key (Authorization: Bearer sk_test_…) is required'),
+      );
     }
     let principal: MerchantPrincipal;
     let limit: number;
@@ -50,12 +53,18 @@ export function requireMerchant(deps: MerchantAuthDeps) {
         c.header('WWW-Authenticate', 'Bearer error="invalid_token"');
         return errorResponse(c, new AppError('invalid_api_key', 'the API key is invalid or revoked'));
       }
-      principal = { kind: 'merchant', merchantId: grant.merchantId, apiKeyId: grant.keyId, ownerId: grant.ownerId };
+      principal = {
+        kind: 'merchant',
+        merchantId: grant.merchantId,
+        apiKeyId: grant.keyId,
+        ownerId: grant.ownerId,
+      };
       limit = grant.rateLimitPerMinute;
     } else {
       let userId: string;
       try {
-        if (token.length > maxCredentialLength) throw new AppError('invalid_token', 'the access token is invalid');
+        if (token.length > maxCredentialLength)
+          throw new AppError('invalid_token', 'the access token is invalid');
         userId = (await deps.identity.verifyAccessToken(token)).userId;
       } catch (error) {
         if (!isAppError(error)) throw error;
@@ -63,15 +72,32 @@ export function requireMerchant(deps: MerchantAuthDeps) {
         return errorResponse(c, error);
       }
       const merchantId = c.req.header('sluice-merchant');
-      if (!merchantId) return errorResponse(c, new AppError('validation_failed', 'with a user access token, name the merchant in the Sluice-Merchant header', { param: 'Sluice-Merchant' }));
+      if (!merchantId)
+        return errorResponse(
+          c,
+          new AppError(
+            'validation_failed',
+            'with a user access token, name the merchant in the Sluice-Merchant header',
+            { param: 'Sluice-Merchant' },
+          ),
+        );
       const merchant = merchantId.length <= 200 ? await getMerchantRecord(deps, merchantId) : undefined;
-      if (!merchant || merchant.owner !== userId) return errorResponse(c, new AppError('not_found', `no merchant ${merchantId}`, { param: 'Sluice-Merchant' }));
+      if (!merchant || merchant.owner !== userId)
+        return errorResponse(
+          c,
+          new AppError('not_found', `no merchant ${merchantId}`, { param: 'Sluice-Merchant' }),
+        );
       principal = { kind: 'merchant', merchantId: merchant.id, apiKeyId: undefined, ownerId: userId };
       limit = dashboardRateLimitPerMinute;
     }
 
     const now = deps.clock.now();
-    const result = await deps.rateLimiter.consume({ key: principal.apiKeyId ? `api-key:${principal.apiKeyId}` : `dashboard:${principal.merchantId}`, limit, windowSeconds: 60, now });
+    const result = await deps.rateLimiter.consume({
+      key: principal.apiKeyId ? `api-key:${principal.apiKeyId}` : `dashboard:${principal.merchantId}`,
+      limit,
+      windowSeconds: 60,
+      now,
+    });
     const headers = {
       'RateLimit-Limit': String(result.limit),
       'RateLimit-Remaining': String(result.remaining),
@@ -80,7 +106,10 @@ export function requireMerchant(deps: MerchantAuthDeps) {
     for (const [name, value] of Object.entries(headers)) c.header(name, value);
     if (!result.allowed) {
       c.header('Retry-After', String(retryAfterSeconds(result, now)));
-      return errorResponse(c, new AppError('rate_limited', `rate limit of ${result.limit} requests per minute exceeded`));
+      return errorResponse(
+        c,
+        new AppError('rate_limited', `rate limit of ${result.limit} requests per minute exceeded`),
+      );
     }
     c.set('merchant', principal);
     await next();

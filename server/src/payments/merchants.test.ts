@@ -9,25 +9,35 @@ beforeEach(() => {
 afterEach(() => tearDownApp(t));
 
 describe('merchants and API keys', () => {
-  it('creates a merchant owned by the signed-in user and lists only the user\'s merchants', async () => {
+  it("creates a merchant owned by the signed-in user and lists only the user's merchants", async () => {
     const alice = await t.signUp('alice');
     const bob = await t.signUp('bob');
     const created = await t.call('POST', '/v1/merchants', { token: alice.token, body: { name: 'Acme' } });
     expect(created.status).toBe(201);
     expect(created.json).toMatchObject({ name: 'Acme', owner: alice.id });
     expect(created.json.id).toMatch(/^mer_/);
-    expect((await t.call('GET', '/v1/merchants', { token: alice.token })).json.data.map((m: { id: string }) => m.id)).toEqual([created.json.id]);
+    expect(
+      (await t.call('GET', '/v1/merchants', { token: alice.token })).json.data.map(
+        (m: { id: string }) => m.id,
+      ),
+    ).toEqual([created.json.id]);
     expect((await t.call('GET', '/v1/merchants', { token: bob.token })).json.data).toEqual([]);
     expect((await t.call('GET', `/v1/merchants/${created.json.id}`, { token: bob.token })).status).toBe(404);
   });
 
-  it('shows a key\'s secret only at creation and stores only its hash', async () => {
+  it("shows a key's secret only at creation and stores only its hash", async () => {
     const merchant = await createTestMerchant(t);
     expect(merchant.key.secret).toMatch(/^sk_test_/);
-    const listed = await t.call('GET', `/v1/merchants/${merchant.id}/api-keys`, { token: merchant.owner.token });
+    const listed = await t.call('GET', `/v1/merchants/${merchant.id}/api-keys`, {
+      token: merchant.owner.token,
+    });
     expect(listed.status).toBe(200);
     expect(listed.json.data).toHaveLength(1);
-    expect(listed.json.data[0]).toMatchObject({ id: merchant.key.id, rate_limit_per_minute: 100, revoked_at: null });
+    expect(listed.json.data[0]).toMatchObject({
+      id: merchant.key.id,
+      rate_limit_per_minute: 100,
+      revoked_at: null,
+    });
     expect(listed.text).not.toContain(merchant.key.secret);
     const rows = await t.store.query({ partition: `MER#${merchant.id}` });
     expect(JSON.stringify(rows)).not.toContain(merchant.key.secret);
@@ -36,9 +46,20 @@ describe('merchants and API keys', () => {
   it('lets only the owner create, list and revoke keys (others get 404)', async () => {
     const merchant = await createTestMerchant(t);
     const mallory = await t.signUp('mallory');
-    expect((await t.call('POST', `/v1/merchants/${merchant.id}/api-keys`, { token: mallory.token, body: {} })).status).toBe(404);
-    expect((await t.call('GET', `/v1/merchants/${merchant.id}/api-keys`, { token: mallory.token })).status).toBe(404);
-    expect((await t.call('DELETE', `/v1/merchants/${merchant.id}/api-keys/${merchant.key.id}`, { token: mallory.token })).status).toBe(404);
+    expect(
+      (await t.call('POST', `/v1/merchants/${merchant.id}/api-keys`, { token: mallory.token, body: {} }))
+        .status,
+    ).toBe(404);
+    expect(
+      (await t.call('GET', `/v1/merchants/${merchant.id}/api-keys`, { token: mallory.token })).status,
+    ).toBe(404);
+    expect(
+      (
+        await t.call('DELETE', `/v1/merchants/${merchant.id}/api-keys/${merchant.key.id}`, {
+          token: mallory.token,
+        })
+      ).status,
+    ).toBe(404);
     expect((await t.call('GET', '/v1/balance', { token: merchant.key.secret })).status).toBe(200);
   });
 
@@ -46,7 +67,9 @@ describe('merchants and API keys', () => {
     const merchant = await createTestMerchant(t);
     const api = asMerchant(t, merchant);
     expect((await api('GET', '/v1/payments')).status).toBe(200);
-    const revoked = await t.call('DELETE', `/v1/merchants/${merchant.id}/api-keys/${merchant.key.id}`, { token: merchant.owner.token });
+    const revoked = await t.call('DELETE', `/v1/merchants/${merchant.id}/api-keys/${merchant.key.id}`, {
+      token: merchant.owner.token,
+    });
     expect(revoked.status).toBe(200);
     expect(revoked.json.revoked_at).not.toBeNull();
     const refused = await api('POST', '/v1/payments', paymentBody());
@@ -66,12 +89,19 @@ describe('merchants and API keys', () => {
   it('lets the owner act as the merchant with a token and Sluice-Merchant; nobody else', async () => {
     const merchant = await createTestMerchant(t);
     const mallory = await t.signUp('mallory');
-    const owner = await t.call('POST', '/v1/payments', { token: merchant.owner.token, body: paymentBody(), headers: { 'Sluice-Merchant': merchant.id } });
+    const owner = await t.call('POST', '/v1/payments', {
+      token: merchant.owner.token,
+      body: paymentBody(),
+      headers: { 'Sluice-Merchant': merchant.id },
+    });
     expect(owner.status).toBe(201);
     expect(owner.json.merchant).toBe(merchant.id);
     // The dashboard has a budget of its own, larger than an API key's default of 100 a minute.
     expect(owner.headers.get('RateLimit-Limit')).toBe('1000');
-    const other = await t.call('GET', '/v1/payments', { token: mallory.token, headers: { 'Sluice-Merchant': merchant.id } });
+    const other = await t.call('GET', '/v1/payments', {
+      token: mallory.token,
+      headers: { 'Sluice-Merchant': merchant.id },
+    });
     expect(other.status).toBe(404);
   });
 
@@ -93,7 +123,10 @@ describe('merchants and API keys', () => {
     expect(Number(limited.headers.get('Retry-After'))).toBeGreaterThan(0);
     expect(limited.headers.get('RateLimit-Remaining')).toBe('0');
     // Another key of the same merchant has its own budget; the window resets.
-    const second = await t.call('POST', `/v1/merchants/${merchant.id}/api-keys`, { token: merchant.owner.token, body: {} });
+    const second = await t.call('POST', `/v1/merchants/${merchant.id}/api-keys`, {
+      token: merchant.owner.token,
+      body: {},
+    });
     expect((await t.call('GET', '/v1/balance', { token: second.json.secret })).status).toBe(200);
     t.clock.advance(60_000);
     expect((await api('GET', '/v1/balance')).status).toBe(200);

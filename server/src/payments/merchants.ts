@@ -5,7 +5,13 @@ import { newId } from '../kernel/ids.ts';
 import type { Currency } from '../kernel/money.ts';
 import { balanceOf, createAccount, ensureSystemAccount, getAccount } from '../ledger/index.ts';
 import type { Store } from '../platform/store.ts';
-import { merchantAccountPurposes, type CreateMerchant, type Merchant, type MerchantAccountPurpose, type MerchantBalance } from './model.ts';
+import {
+  merchantAccountPurposes,
+  type CreateMerchant,
+  type Merchant,
+  type MerchantAccountPurpose,
+  type MerchantBalance,
+} from './model.ts';
 import {
   everyMerchant,
   hasMerchantCurrency,
@@ -26,21 +32,44 @@ export interface PaymentsDeps {
 }
 
 /** The merchant's test clock: real time moved forward by every advance-clock call. */
-export function sandboxNow(deps: Pick<PaymentsDeps, 'clock'>, merchant: Pick<MerchantRecord, 'clock_offset_ms'>): number {
+export function sandboxNow(
+  deps: Pick<PaymentsDeps, 'clock'>,
+  merchant: Pick<MerchantRecord, 'clock_offset_ms'>,
+): number {
   return deps.clock.now() + merchant.clock_offset_ms;
 }
 
 export function toMerchant(deps: Pick<PaymentsDeps, 'clock'>, merchant: MerchantRecord): Merchant {
-  return { id: merchant.id, name: merchant.name, owner: merchant.owner, sandbox_time: isoTime(sandboxNow(deps, merchant)), created_at: merchant.created_at };
+  return {
+    id: merchant.id,
+    name: merchant.name,
+    owner: merchant.owner,
+    sandbox_time: isoTime(sandboxNow(deps, merchant)),
+    created_at: merchant.created_at,
+  };
 }
 
-export function merchantAccountId(merchantId: string, purpose: MerchantAccountPurpose, currency: Currency): string {
+export function merchantAccountId(
+  merchantId: string,
+  purpose: MerchantAccountPurpose,
+  currency: Currency,
+): string {
   return `acct_m_${merchantId}_${purpose}_${currency}`;
 }
 
-export async function createMerchant(deps: PaymentsDeps, ownerId: string, input: CreateMerchant): Promise<Merchant> {
+export async function createMerchant(
+  deps: PaymentsDeps,
+  ownerId: string,
+  input: CreateMerchant,
+): Promise<Merchant> {
   const now = deps.clock.now();
-  const merchant: MerchantRecord = { id: newId('merchant', now), name: input.name, owner: ownerId, clock_offset_ms: 0, created_at: isoTime(now) };
+  const merchant: MerchantRecord = {
+    id: newId('merchant', now),
+    name: input.name,
+    owner: ownerId,
+    clock_offset_ms: 0,
+    created_at: isoTime(now),
+  };
   await deps.store.transact([merchantPut(merchant)]);
   return toMerchant(deps, merchant);
 }
@@ -48,18 +77,27 @@ export async function createMerchant(deps: PaymentsDeps, ownerId: string, input:
 /** The user's merchants, oldest first (a user has few). */
 export async function listMerchants(deps: PaymentsDeps, ownerId: string): Promise<Merchant[]> {
   const merchants: Merchant[] = [];
-  for await (const merchant of ownerMerchants(deps.store, ownerId)) merchants.push(toMerchant(deps, merchant));
+  for await (const merchant of ownerMerchants(deps.store, ownerId))
+    merchants.push(toMerchant(deps, merchant));
   return merchants;
 }
 
-export async function getMerchantRecord(deps: PaymentsDeps, merchantId: string): Promise<MerchantRecord | undefined> {
+export async function getMerchantRecord(
+  deps: PaymentsDeps,
+  merchantId: string,
+): Promise<MerchantRecord | undefined> {
   return readMerchant(deps.store, merchantId);
 }
 
 /** The merchant, for its owner only: anyone else is told there is no such merchant. */
-export async function getOwnedMerchant(deps: PaymentsDeps, ownerId: string, merchantId: string): Promise<MerchantRecord> {
+export async function getOwnedMerchant(
+  deps: PaymentsDeps,
+  ownerId: string,
+  merchantId: string,
+): Promise<MerchantRecord> {
   const merchant = await getMerchantRecord(deps, merchantId);
-  if (!merchant || merchant.owner !== ownerId) throw new AppError('not_found', `no merchant ${merchantId}`, { param: 'id' });
+  if (!merchant || merchant.owner !== ownerId)
+    throw new AppError('not_found', `no merchant ${merchantId}`, { param: 'id' });
   return merchant;
 }
 
@@ -68,7 +106,11 @@ export async function getOwnedMerchant(deps: PaymentsDeps, ownerId: string, merc
  * card-network system account they trade with. Merchant accounts carry no overdraft flag but
  * `available`: `pending` may dip below zero when a refund follows settlement (a later feature).
  */
-export async function ensureMerchantAccounts(deps: PaymentsDeps, merchantId: string, currency: Currency): Promise<void> {
+export async function ensureMerchantAccounts(
+  deps: PaymentsDeps,
+  merchantId: string,
+  currency: Currency,
+): Promise<void> {
   if (await hasMerchantCurrency(deps.store, merchantId, currency)) return;
   await ensureSystemAccount(deps, 'card_network', currency);
   for (const purpose of merchantAccountPurposes) {
@@ -93,13 +135,21 @@ export async function getMerchantBalance(deps: PaymentsDeps, merchantId: string)
       getAccount(deps, merchantAccountId(merchantId, 'available', currency)),
       getAccount(deps, merchantAccountId(merchantId, 'pending', currency)),
     ]);
-    balances.push({ currency, available: available ? balanceOf(available).available : 0, pending: pending ? balanceOf(pending).posted : 0 });
+    balances.push({
+      currency,
+      available: available ? balanceOf(available).available : 0,
+      pending: pending ? balanceOf(pending).posted : 0,
+    });
   }
   return { balances };
 }
 
 /** Moves the merchant's test clock forward, atomically, and returns the merchant as it now is. */
-export async function advanceMerchantClock(deps: PaymentsDeps, merchantId: string, seconds: number): Promise<MerchantRecord> {
+export async function advanceMerchantClock(
+  deps: PaymentsDeps,
+  merchantId: string,
+  seconds: number,
+): Promise<MerchantRecord> {
   await deps.store.transact([merchantClockAdvance(merchantId, seconds * 1000)]);
   return (await getMerchantRecord(deps, merchantId))!;
 }
@@ -114,7 +164,13 @@ export function allMerchants(deps: PaymentsDeps): AsyncGenerator<MerchantRecord>
  *
  * @example const refund = ownedBy(await readRefund(deps.store, id), merchantId, 'refund', id);
  */
-export function ownedBy<T extends { merchant: string }>(record: T | undefined, merchantId: string, what: string, id: string): T {
-  if (!record || record.merchant !== merchantId) throw new AppError('not_found', `no ${what} ${id}`, { param: 'id' });
+export function ownedBy<T extends { merchant: string }>(
+  record: T | undefined,
+  merchantId: string,
+  what: string,
+  id: string,
+): T {
+  if (!record || record.merchant !== merchantId)
+    throw new AppError('not_found', `no ${what} ${id}`, { param: 'id' });
   return record;
 }

@@ -15,13 +15,26 @@ export type MerchantAccountPurpose = (typeof merchantAccountPurposes)[number];
 
 /** Ledger codes of sandbox transfers. */
 export const paymentCodes = {
-  charge: 'card_payment', refund: 'card_refund', settlement: 'settlement', settlementFee: 'settlement_fee',
-  dispute: 'dispute', disputeFee: 'dispute_fee', disputeWon: 'dispute_won', disputeLost: 'dispute_lost',
+  charge: 'card_payment',
+  refund: 'card_refund',
+  settlement: 'settlement',
+  settlementFee: 'settlement_fee',
+  dispute: 'dispute',
+  disputeFee: 'dispute_fee',
+  disputeWon: 'dispute_won',
+  disputeLost: 'dispute_lost',
   feesRecovered: 'fees_recovered',
 } as const;
 
 export const createMerchantSchema = z
-  .object({ name: z.string().trim().min(1, { error: 'name is required' }).max(200).openapi({ example: 'Acme Coffee' }) })
+  .object({
+    name: z
+      .string()
+      .trim()
+      .min(1, { error: 'name is required' })
+      .max(200)
+      .openapi({ example: 'Acme Coffee' }),
+  })
   .strict()
   .openapi('CreateMerchant');
 export type CreateMerchant = z.infer<typeof createMerchantSchema>;
@@ -31,7 +44,9 @@ export const merchantSchema = z
     id: z.string().openapi({ example: 'mer_01JD3S8Q4X9Z2K7M5N6P8R0T1V' }),
     name: z.string(),
     owner: z.string(),
-    sandbox_time: z.string().openapi({ description: 'The merchant\'s test clock: real time plus the offset moved by advance-clock.' }),
+    sandbox_time: z.string().openapi({
+      description: "The merchant's test clock: real time plus the offset moved by advance-clock.",
+    }),
     created_at: z.string(),
   })
   .openapi('Merchant');
@@ -60,21 +75,37 @@ export const apiKeySchema = z
 export type ApiKey = z.infer<typeof apiKeySchema>;
 
 export const createdApiKeySchema = apiKeySchema
-  .extend({ secret: z.string().openapi({ example: 'sk_test_…', description: 'Shown only in this response; stored hashed.' }) })
+  .extend({
+    secret: z
+      .string()
+      .openapi({ example: 'sk_test_…', description: 'Shown only in this response; stored hashed.' }),
+  })
   .openapi('CreatedApiKey');
 export type CreatedApiKey = z.infer<typeof createdApiKeySchema>;
 
 export const cardInputSchema = z
   .object({
-    number: z.string({ error: 'card.number must be a string of digits' }).min(1, { error: 'card.number is required' }).max(40, { error: 'card.number is too long' })
+    number: z
+      .string({ error: 'card.number must be a string of digits' })
+      .min(1, { error: 'card.number is required' })
+      .max(40, { error: 'card.number is too long' })
       .openapi({
         example: '4242424242424242',
         // The test card table, published in the document so clients (the dashboard) read it
         // instead of copying it: web/src/api/catalog.gen.ts is generated from it.
-        'x-test-cards': testCards.map((card) => ({ number: card.number, outcome: card.outcome, decline_code: card.declineCode ?? null, description: card.description })),
+        'x-test-cards': testCards.map((card) => ({
+          number: card.number,
+          outcome: card.outcome,
+          decline_code: card.declineCode ?? null,
+          description: card.description,
+        })),
       }),
-    exp_month: z.number({ error: 'card.exp_month must be an integer' }).int({ error: 'card.exp_month must be an integer' }),
-    exp_year: z.number({ error: 'card.exp_year must be an integer' }).int({ error: 'card.exp_year must be an integer' }),
+    exp_month: z
+      .number({ error: 'card.exp_month must be an integer' })
+      .int({ error: 'card.exp_month must be an integer' }),
+    exp_year: z
+      .number({ error: 'card.exp_year must be an integer' })
+      .int({ error: 'card.exp_year must be an integer' }),
     cvc: z.string({ error: 'card.cvc must be a string of digits' }).max(8, { error: 'card.cvc is too long' }),
   })
   .strict()
@@ -111,7 +142,11 @@ export const createPaymentSchema = z
 export type CreatePayment = z.infer<typeof createPaymentSchema>;
 
 export const capturePaymentSchema = z
-  .object({ amount: amountSchema.optional().openapi({ description: 'At most amount_capturable; the rest of the hold is released.' }) })
+  .object({
+    amount: amountSchema
+      .optional()
+      .openapi({ description: 'At most amount_capturable; the rest of the hold is released.' }),
+  })
   .strict()
   .openapi('CapturePayment');
 
@@ -124,7 +159,9 @@ export const cardSchema = z
     last4: z.string(),
     exp_month: z.number().int(),
     exp_year: z.number().int(),
-    fingerprint: z.string().openapi({ description: 'Same card number, same fingerprint, within this installation.' }),
+    fingerprint: z
+      .string()
+      .openapi({ description: 'Same card number, same fingerprint, within this installation.' }),
   })
   .openapi('Card');
 export type Card = z.infer<typeof cardSchema>;
@@ -144,7 +181,10 @@ export const paymentSchema = z
     amount_refunded: z.number().int(),
     currency: z.string(),
     card: cardSchema,
-    capture_before: z.string().nullable().openapi({ description: 'Sandbox time after which an uncaptured authorization expires.' }),
+    capture_before: z
+      .string()
+      .nullable()
+      .openapi({ description: 'Sandbox time after which an uncaptured authorization expires.' }),
     review: z.boolean().openapi({ description: 'Flagged for manual review: never captured automatically.' }),
     description: z.string().nullable(),
     metadata: z.record(z.string(), z.string()),
@@ -153,8 +193,13 @@ export const paymentSchema = z
     failure_message: z.string().nullable(),
     canceled_at: z.string().nullable(),
     cancellation_reason: z.enum(['expired', 'requested_by_merchant']).nullable(),
-    settlement: z.string().nullable().openapi({ description: 'The settlement that paid it out (`stl_…`); null until then.' }),
-    dispute: z.string().nullable().openapi({ description: 'Its dispute (`dp_…`), once one is opened; a disputed payment can no longer be refunded.' }),
+    settlement: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The settlement that paid it out (`stl_…`); null until then.' }),
+    dispute: z.string().nullable().openapi({
+      description: 'Its dispute (`dp_…`), once one is opened; a disputed payment can no longer be refunded.',
+    }),
     created_at: z.string(),
     updated_at: z.string(),
   })
@@ -164,7 +209,9 @@ export type Payment = z.infer<typeof paymentSchema>;
 export const createRefundSchema = z
   .object({
     payment: z.string().min(1).max(200).openapi({ example: 'pay_01JD3S8Q4X9Z2K7M5N6P8R0T1V' }),
-    amount: amountSchema.optional().openapi({ description: 'Defaults to everything captured and not yet refunded.' }),
+    amount: amountSchema
+      .optional()
+      .openapi({ description: 'Defaults to everything captured and not yet refunded.' }),
     reason: z.enum(['duplicate', 'fraudulent', 'requested_by_customer']).optional(),
   })
   .strict()
@@ -188,17 +235,26 @@ export type Refund = z.infer<typeof refundSchema>;
 
 export const merchantBalanceSchema = z
   .object({
-    balances: z.array(z.object({
-      currency: z.string(),
-      available: z.number().int().openapi({ description: 'Settled funds.' }),
-      pending: z.number().int().openapi({ description: 'Captured funds, less refunds, not yet settled.' }),
-    })),
+    balances: z.array(
+      z.object({
+        currency: z.string(),
+        available: z.number().int().openapi({ description: 'Settled funds.' }),
+        pending: z.number().int().openapi({ description: 'Captured funds, less refunds, not yet settled.' }),
+      }),
+    ),
   })
   .openapi('MerchantBalance');
 export type MerchantBalance = z.infer<typeof merchantBalanceSchema>;
 
 export const advanceClockSchema = z
-  .object({ seconds: z.number().int().min(1).max(10 * 365 * 24 * 3600).openapi({ example: 604_800 }) })
+  .object({
+    seconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(10 * 365 * 24 * 3600)
+      .openapi({ example: 604_800 }),
+  })
   .strict()
   .openapi('AdvanceClock');
 
@@ -206,8 +262,12 @@ export const advanceClockResultSchema = z
   .object({
     sandbox_time: z.string(),
     expired_payments: z.array(z.string()),
-    settlements: z.array(z.string()).openapi({ description: 'Settlements the move fired (captures of sandbox days that ended).' }),
-    closed_disputes: z.array(z.string()).openapi({ description: 'Disputes whose evidence deadline passed: won with evidence, lost without.' }),
+    settlements: z
+      .array(z.string())
+      .openapi({ description: 'Settlements the move fired (captures of sandbox days that ended).' }),
+    closed_disputes: z
+      .array(z.string())
+      .openapi({ description: 'Disputes whose evidence deadline passed: won with evidence, lost without.' }),
   })
   .openapi('AdvanceClockResult');
 
@@ -221,7 +281,10 @@ export const settlementFee = { basisPointsTimesTen: 29, fixed: 30 } as const;
 
 export function settlementFeeFor(net: number): number {
   if (net <= 0) return 0;
-  return Math.min(net, Math.floor((net * settlementFee.basisPointsTimesTen + 500) / 1000) + settlementFee.fixed);
+  return Math.min(
+    net,
+    Math.floor((net * settlementFee.basisPointsTimesTen + 500) / 1000) + settlementFee.fixed,
+  );
 }
 
 /** Payments settle in batches of at most this many, one ledger transaction (and settlement) each. */
@@ -233,11 +296,23 @@ export const settlementSchema = z
     object: z.literal('settlement'),
     merchant: z.string(),
     currency: z.string(),
-    settlement_date: z.string().openapi({ description: 'The sandbox UTC day (YYYY-MM-DD) whose captures it settles.', example: '2026-01-01' }),
+    settlement_date: z.string().openapi({
+      description: 'The sandbox UTC day (YYYY-MM-DD) whose captures it settles.',
+      example: '2026-01-01',
+    }),
     gross: z.number().int().openapi({ description: 'Captured less refunded, of its payments.' }),
-    fees: z.number().int().openapi({ description: 'Processing fees of its payments (2.9% + 30 per payment).' }),
-    dispute_fees: z.number().int().openapi({ description: 'Dispute fees charged since an earlier payout and recovered from this one.' }),
-    net: z.number().int().openapi({ description: 'gross − fees − dispute_fees: moved from pending to available.' }),
+    fees: z
+      .number()
+      .int()
+      .openapi({ description: 'Processing fees of its payments (2.9% + 30 per payment).' }),
+    dispute_fees: z
+      .number()
+      .int()
+      .openapi({ description: 'Dispute fees charged since an earlier payout and recovered from this one.' }),
+    net: z
+      .number()
+      .int()
+      .openapi({ description: 'gross − fees − dispute_fees: moved from pending to available.' }),
     payments: z.array(z.string()),
     created_at: z.string(),
   })
@@ -259,8 +334,14 @@ export const disputeSchema = z
     object: z.literal('dispute'),
     merchant: z.string(),
     payment: z.string(),
-    amount: z.number().int().openapi({ description: 'Withdrawn from the merchant while the dispute is open.' }),
-    fee: z.number().int().openapi({ description: 'The dispute fee, charged when opened and kept whatever the outcome.' }),
+    amount: z
+      .number()
+      .int()
+      .openapi({ description: 'Withdrawn from the merchant while the dispute is open.' }),
+    fee: z
+      .number()
+      .int()
+      .openapi({ description: 'The dispute fee, charged when opened and kept whatever the outcome.' }),
     currency: z.string(),
     reason: z.string(),
     status: z.enum(disputeStatuses),
@@ -278,6 +359,9 @@ export const disputeEvidenceSchema = z
   .openapi('DisputeEvidence');
 
 export const openDisputeSchema = z
-  .object({ payment: z.string().min(1).max(200), reason: z.enum(['fraudulent', 'product_not_received', 'duplicate', 'general']).optional() })
+  .object({
+    payment: z.string().min(1).max(200),
+    reason: z.enum(['fraudulent', 'product_not_received', 'duplicate', 'general']).optional(),
+  })
   .strict()
   .openapi('OpenDispute');

@@ -7,7 +7,16 @@ import { SqliteStore } from '../runtime/local/sqlite-store.ts';
 import { createTestApp, type TestApp } from '../../../test/app-harness.ts';
 import { merchantPaymentsPage } from './store/payments.ts';
 import { testCards } from './test-cards.ts';
-import { asMerchant, card, createTestMerchant, paymentBody, setUpMerchantApp, tearDownApp, type MerchantApi, type TestMerchant } from './test-support.ts';
+import {
+  asMerchant,
+  card,
+  createTestMerchant,
+  paymentBody,
+  setUpMerchantApp,
+  tearDownApp,
+  type MerchantApi,
+  type TestMerchant,
+} from './test-support.ts';
 
 let t: TestApp;
 let merchant: TestMerchant;
@@ -30,12 +39,25 @@ async function authorize(amount = 1000): Promise<string> {
 }
 
 describe('payments: charging cards', () => {
-  it('charges and captures by default, crediting the merchant\'s pending balance', async () => {
-    const response = await api('POST', '/v1/payments', paymentBody({ amount: 2500, description: 'latte', metadata: { order: '42' } }));
+  it("charges and captures by default, crediting the merchant's pending balance", async () => {
+    const response = await api(
+      'POST',
+      '/v1/payments',
+      paymentBody({ amount: 2500, description: 'latte', metadata: { order: '42' } }),
+    );
     expect(response.status).toBe(201);
     expect(response.json).toMatchObject({
-      object: 'payment', status: 'succeeded', amount: 2500, amount_capturable: 0, amount_captured: 2500, amount_refunded: 0, currency: 'USD',
-      card: { brand: 'visa', last4: '4242', exp_month: 12 }, description: 'latte', metadata: { order: '42' }, capture_before: null,
+      object: 'payment',
+      status: 'succeeded',
+      amount: 2500,
+      amount_capturable: 0,
+      amount_captured: 2500,
+      amount_refunded: 0,
+      currency: 'USD',
+      card: { brand: 'visa', last4: '4242', exp_month: 12 },
+      description: 'latte',
+      metadata: { order: '42' },
+      capture_before: null,
     });
     expect(response.json.id).toMatch(/^pay_/);
     expect(response.json.card.fingerprint).toMatch(/^[\w-]{16}$/);
@@ -45,7 +67,11 @@ describe('payments: charging cards', () => {
 
   it('gives the same card the same fingerprint and another card another', async () => {
     const a = await api('POST', '/v1/payments', paymentBody());
-    const b = await api('POST', '/v1/payments', paymentBody({ card: card('4242 4242 4242 4242', { cvc: '999' }) }));
+    const b = await api(
+      'POST',
+      '/v1/payments',
+      paymentBody({ card: card('4242 4242 4242 4242', { cvc: '999' }) }),
+    );
     const c = await api('POST', '/v1/payments', paymentBody({ card: card('5555555555554444') }));
     expect(a.json.card.fingerprint).toBe(b.json.card.fingerprint);
     expect(c.json.card).toMatchObject({ brand: 'mastercard', last4: '4444' });
@@ -57,12 +83,25 @@ describe('payments: charging cards', () => {
       const response = await api('POST', '/v1/payments', paymentBody({ card: card(testCard.number) }));
       if (testCard.declineCode) {
         expect(response.status, testCard.number).toBe(402);
-        expect(response.json.error).toMatchObject({ code: 'card_declined', type: 'card_error', decline_code: testCard.declineCode });
+        expect(response.json.error).toMatchObject({
+          code: 'card_declined',
+          type: 'card_error',
+          decline_code: testCard.declineCode,
+        });
         const failed = await api('GET', `/v1/payments/${response.json.error.payment_id}`);
-        expect(failed.json).toMatchObject({ status: 'failed', failure_code: 'card_declined', decline_code: testCard.declineCode, amount_captured: 0 });
+        expect(failed.json).toMatchObject({
+          status: 'failed',
+          failure_code: 'card_declined',
+          decline_code: testCard.declineCode,
+          amount_captured: 0,
+        });
       } else if (testCard.outcome === 'review') {
         expect(response.status).toBe(201);
-        expect(response.json).toMatchObject({ status: 'requires_capture', review: true, amount_capturable: 1000 });
+        expect(response.json).toMatchObject({
+          status: 'requires_capture',
+          review: true,
+          amount_capturable: 1000,
+        });
       } else {
         expect(response.status, testCard.number).toBe(201);
         expect(response.json.status).toBe('succeeded');
@@ -75,7 +114,11 @@ describe('payments: charging cards', () => {
   });
 
   it('lets any other valid number succeed, amex with a 4-digit CVC', async () => {
-    const amex = await api('POST', '/v1/payments', paymentBody({ card: card('378282246310005', { cvc: '1234' }) }));
+    const amex = await api(
+      'POST',
+      '/v1/payments',
+      paymentBody({ card: card('378282246310005', { cvc: '1234' }) }),
+    );
     expect(amex.status).toBe(201);
     expect(amex.json.card.brand).toBe('amex');
     const discover = await api('POST', '/v1/payments', paymentBody({ card: card('6011111111111117') }));
@@ -100,7 +143,11 @@ describe('payments: charging cards', () => {
       expect(response.json.error.param).toBe(param);
       expect(response.text).not.toContain(String(input.number).slice(0, 12));
     }
-    const missing = await api('POST', '/v1/payments', { amount: 100, currency: 'USD', card: { number: '4242424242424242', exp_month: 1, exp_year: new Date().getUTCFullYear() + 1 } });
+    const missing = await api('POST', '/v1/payments', {
+      amount: 100,
+      currency: 'USD',
+      card: { number: '4242424242424242', exp_month: 1, exp_year: new Date().getUTCFullYear() + 1 },
+    });
     expect(missing.status).toBe(400);
     expect(missing.json.error.param).toBe('card.cvc');
     const badAmount = await api('POST', '/v1/payments', paymentBody({ amount: 10.5 }));
@@ -111,7 +158,8 @@ describe('payments: charging cards', () => {
     await t.store.close();
     storePath = join(mkdtempSync(join(tmpdir(), 'sluice-pay-')), 'store.db');
     ({ t, merchant, api } = await setUpMerchantApp(createTestApp({ store: new SqliteStore(storePath) })));
-    for (const testCard of testCards) await api('POST', '/v1/payments', paymentBody({ card: card(testCard.number, { cvc: '737' }) }));
+    for (const testCard of testCards)
+      await api('POST', '/v1/payments', paymentBody({ card: card(testCard.number, { cvc: '737' }) }));
     const rows = await allRows();
     expect(rows.length).toBeGreaterThan(20);
     for (const testCard of testCards) expect(rows.join('\n')).not.toContain(testCard.number);
@@ -119,9 +167,10 @@ describe('payments: charging cards', () => {
     expect(rows.filter((row) => /(?<!incorrect_)cvc/.test(row))).toEqual([]);
   });
 
-  it('lists payments newest first, paginated and filtered by status, and hides other merchants\' objects', async () => {
+  it("lists payments newest first, paginated and filtered by status, and hides other merchants' objects", async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push((await api('POST', '/v1/payments', paymentBody({ amount: 100 + i }))).json.id);
+    for (let i = 0; i < 3; i++)
+      ids.push((await api('POST', '/v1/payments', paymentBody({ amount: 100 + i }))).json.id);
     ids.push(await authorize());
     const first = await api('GET', '/v1/payments?limit=2');
     expect(first.json.data.map((p: { id: string }) => p.id)).toEqual([ids[3], ids[2]]);
@@ -147,7 +196,10 @@ describe('payments: charging cards', () => {
 async function allRows(): Promise<string[]> {
   const db = new DatabaseSync(storePath);
   try {
-    return db.prepare('SELECT * FROM items').all().map((row) => JSON.stringify(row));
+    return db
+      .prepare('SELECT * FROM items')
+      .all()
+      .map((row) => JSON.stringify(row));
   } finally {
     db.close();
   }

@@ -17,43 +17,81 @@ import { readRefund, refundPut } from './store/refunds.ts';
  * payment's update is conditional on that settled state, so a refund racing settlement is judged
  * again rather than debiting the wrong account.
  */
-export async function createRefund(deps: PaymentsDeps, actor: MerchantActor, input: CreateRefund, respond?: Respond<Refund>): Promise<Refund> {
+export async function createRefund(
+  deps: PaymentsDeps,
+  actor: MerchantActor,
+  input: CreateRefund,
+  respond?: Respond<Refund>,
+): Promise<Refund> {
   const merchant = await requireMerchantRecord(deps, actor.merchantId);
   let payment = await getPaymentRecord(deps, merchant.id, input.payment).catch((error: unknown) => {
-    throw isAppError(error) && error.code === 'not_found' ? new AppError('not_found', `no payment ${input.payment}`, { param: 'payment' }) : error;
+    throw isAppError(error) && error.code === 'not_found'
+      ? new AppError('not_found', `no payment ${input.payment}`, { param: 'payment' })
+      : error;
   });
   for (let attempt = 0; ; attempt++) {
     if (payment.status !== 'succeeded') {
-      throw new AppError('invalid_state_transition', `cannot refund a payment that is ${payment.status}`, { details: { status: payment.status } });
+      throw new AppError('invalid_state_transition', `cannot refund a payment that is ${payment.status}`, {
+        details: { status: payment.status },
+      });
     }
-    if (payment.dispute) throw new AppError('invalid_state_transition', `cannot refund a disputed payment (${payment.dispute})`, { details: { dispute: payment.dispute } });
+    if (payment.dispute)
+      throw new AppError(
+        'invalid_state_transition',
+        `cannot refund a disputed payment (${payment.dispute})`,
+        { details: { dispute: payment.dispute } },
+      );
     const remaining = payment.amount_captured - payment.amount_refunded;
     const amount = input.amount ?? remaining;
     if (amount <= 0 || amount > remaining) {
-      throw new AppError('amount_too_large', remaining === 0 ? 'the payment is already fully refunded' : `cannot refund ${amount}: at most ${remaining} is left to refund`, { param: 'amount' });
+      throw new AppError(
+        'amount_too_large',
+        remaining === 0
+          ? 'the payment is already fully refunded'
+          : `cannot refund ${amount}: at most ${remaining} is left to refund`,
+        { param: 'amount' },
+      );
     }
     const at = isoTime(sandboxNow(deps, merchant));
     const refund: Refund = {
-      id: newId('refund', deps.clock.now()), object: 'refund', merchant: merchant.id, payment: payment.id, amount, currency: payment.currency, reason: input.reason ?? null, status: 'succeeded', created_at: at,
+      id: newId('refund', deps.clock.now()),
+      object: 'refund',
+      merchant: merchant.id,
+      payment: payment.id,
+      amount,
+      currency: payment.currency,
+      reason: input.reason ?? null,
+      status: 'succeeded',
+      created_at: at,
     };
     const currency = payment.currency;
     try {
-      await createTransfers(deps, [{
-        id: newId('transfer', deps.clock.now()),
-        debit_account_id: merchantAccountId(merchant.id, payment.settlement ? 'available' : 'pending', currency),
-        credit_account_id: systemAccountId('card_network', currency),
-        amount,
-        currency,
-        code: paymentCodes.refund,
-        metadata: { payment: payment.id, refund: refund.id, merchant: merchant.id },
-      }], {
-        event: paymentEvent('refund.succeeded', actor, refund),
-        operations: () => [
-          refundPut(refund),
-          paymentRefundAdd(payment, amount, at),
-          ...(respond?.(refund) ?? []),
+      await createTransfers(
+        deps,
+        [
+          {
+            id: newId('transfer', deps.clock.now()),
+            debit_account_id: merchantAccountId(
+              merchant.id,
+              payment.settlement ? 'available' : 'pending',
+              currency,
+            ),
+            credit_account_id: systemAccountId('card_network', currency),
+            amount,
+            currency,
+            code: paymentCodes.refund,
+            metadata: { payment: payment.id, refund: refund.id, merchant: merchant.id },
+          },
         ],
-      });
+        {
+          event: paymentEvent('refund.succeeded', actor, refund),
+          operations: () => [
+            refundPut(refund),
+            paymentRefundAdd(payment, amount, at),
+            ...(respond?.(refund) ?? []),
+          ],
+        },
+      );
       return refund;
     } catch (error) {
       // Another refund landed between the read and the write: judge again against the new total.

@@ -1,14 +1,31 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { bearerSecurity, errorResponses, idempotencyHeaderSchema, jsonBody, jsonResponse } from '../http/openapi.ts';
+import {
+  bearerSecurity,
+  errorResponses,
+  idempotencyHeaderSchema,
+  jsonBody,
+  jsonResponse,
+} from '../http/openapi.ts';
 import { listSchema } from '../http/schemas.ts';
 import type { MerchantActor } from './service.ts';
 
 /** What the merchant API's route files (payments, settlements, disputes) share. */
 
 export const tags = ['Payments sandbox'];
-export const idParam = z.object({ id: z.string().min(1).max(200).openapi({ param: { name: 'id', in: 'path' } }) });
+export const idParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(200)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
 /** The merchant API: an `sk_test_…` key, or a user token with `Sluice-Merchant: mer_…`. */
-export const merchantHeaders = z.object({ 'sluice-merchant': z.string().optional().openapi({ description: 'With a user access token: the merchant to act as (its owner only).' }) });
+export const merchantHeaders = z.object({
+  'sluice-merchant': z
+    .string()
+    .optional()
+    .openapi({ description: 'With a user access token: the merchant to act as (its owner only).' }),
+});
 export const mutatingHeaders = merchantHeaders.extend(idempotencyHeaderSchema.shape);
 
 /**
@@ -17,9 +34,19 @@ export const mutatingHeaders = merchantHeaders.extend(idempotencyHeaderSchema.sh
  *
  * @example listRoute('/v1/disputes', disputeSchema, 'Your disputes, newest first', 'A page of disputes', paginationQuerySchema)
  */
-export function listRoute<T extends z.ZodType, Q extends z.ZodObject>(path: string, item: T, summary: string, description: string, query: Q) {
+export function listRoute<T extends z.ZodType, Q extends z.ZodObject>(
+  path: string,
+  item: T,
+  summary: string,
+  description: string,
+  query: Q,
+) {
   return createRoute({
-    method: 'get', path, tags, security: bearerSecurity, summary,
+    method: 'get',
+    path,
+    tags,
+    security: bearerSecurity,
+    summary,
     request: { headers: merchantHeaders, query },
     responses: { 200: jsonResponse(listSchema(item), description), ...errorResponses(400, 401, 429) },
   });
@@ -28,16 +55,31 @@ export function listRoute<T extends z.ZodType, Q extends z.ZodObject>(path: stri
 /** `GET path` with an `{id}`: one of the merchant's objects (404 for anyone else's). */
 export function getRoute<T extends z.ZodType>(path: string, item: T, summary: string, description: string) {
   return createRoute({
-    method: 'get', path, tags, security: bearerSecurity, summary,
+    method: 'get',
+    path,
+    tags,
+    security: bearerSecurity,
+    summary,
     request: { headers: merchantHeaders, params: idParam },
     responses: { 200: jsonResponse(item, description), ...errorResponses(401, 404, 429) },
   });
 }
 
 /** `POST path` with a JSON `body` that creates one object (201); safe to retry with `Idempotency-Key`. */
-export function createObjectRoute<B extends z.ZodType, T extends z.ZodType>(path: string, body: B, created: T, summary: string, description: string, errors: Parameters<typeof errorResponses>) {
+export function createObjectRoute<B extends z.ZodType, T extends z.ZodType>(
+  path: string,
+  body: B,
+  created: T,
+  summary: string,
+  description: string,
+  errors: Parameters<typeof errorResponses>,
+) {
   return createRoute({
-    method: 'post', path, tags, security: bearerSecurity, summary,
+    method: 'post',
+    path,
+    tags,
+    security: bearerSecurity,
+    summary,
     request: { headers: mutatingHeaders, body: jsonBody(body) },
     responses: { 201: jsonResponse(created, description), ...errorResponses(...errors) },
   });
@@ -49,7 +91,10 @@ export function actorOf(c: { var: { merchant: { merchantId: string; ownerId: str
 }
 
 /** What a list route's query asks for: a page size and where the previous page ended. */
-export function pageRequest(query: { limit: number; starting_after?: string | undefined }): { limit: number; cursor?: string } {
+export function pageRequest(query: { limit: number; starting_after?: string | undefined }): {
+  limit: number;
+  cursor?: string;
+} {
   return { limit: query.limit, ...(query.starting_after ? { cursor: query.starting_after } : {}) };
 }
 

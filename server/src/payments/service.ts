@@ -9,8 +9,22 @@ import type { WriteOperation } from '../platform/store.ts';
 import { checkCard, tokenizeCard } from './cards.ts';
 import { openScriptedDispute } from './disputes.ts';
 import { paymentEvent } from './events.ts';
-import { ensureMerchantAccounts, getMerchantRecord, merchantAccountId, ownedBy, sandboxNow, type MerchantRecord, type PaymentsDeps } from './merchants.ts';
-import { authorizationLifetimeMs, paymentCodes, type CreatePayment, type Payment, type PaymentStatus } from './model.ts';
+import {
+  ensureMerchantAccounts,
+  getMerchantRecord,
+  merchantAccountId,
+  ownedBy,
+  sandboxNow,
+  type MerchantRecord,
+  type PaymentsDeps,
+} from './merchants.ts';
+import {
+  authorizationLifetimeMs,
+  paymentCodes,
+  type CreatePayment,
+  type Payment,
+  type PaymentStatus,
+} from './model.ts';
 import { merchantPaymentsPage, paymentPut, readPayment, type PaymentRecord } from './store/payments.ts';
 import { findTestCard } from './test-cards.ts';
 
@@ -26,17 +40,37 @@ export type Respond<T> = (result: T) => WriteOperation[];
 /** The payment as the API shows it, in the documented field order. */
 export function toPayment(p: PaymentRecord): Payment {
   return {
-    id: p.id, object: 'payment', merchant: p.merchant, status: p.status, amount: p.amount, amount_capturable: p.amount_capturable,
-    amount_captured: p.amount_captured, amount_refunded: p.amount_refunded, currency: p.currency, card: p.card, capture_before: p.capture_before,
-    review: p.review, description: p.description, metadata: p.metadata, failure_code: p.failure_code, decline_code: p.decline_code,
-    failure_message: p.failure_message, canceled_at: p.canceled_at, cancellation_reason: p.cancellation_reason, settlement: p.settlement,
-    dispute: p.dispute, created_at: p.created_at, updated_at: p.updated_at,
+    id: p.id,
+    object: 'payment',
+    merchant: p.merchant,
+    status: p.status,
+    amount: p.amount,
+    amount_capturable: p.amount_capturable,
+    amount_captured: p.amount_captured,
+    amount_refunded: p.amount_refunded,
+    currency: p.currency,
+    card: p.card,
+    capture_before: p.capture_before,
+    review: p.review,
+    description: p.description,
+    metadata: p.metadata,
+    failure_code: p.failure_code,
+    decline_code: p.decline_code,
+    failure_message: p.failure_message,
+    canceled_at: p.canceled_at,
+    cancellation_reason: p.cancellation_reason,
+    settlement: p.settlement,
+    dispute: p.dispute,
+    created_at: p.created_at,
+    updated_at: p.updated_at,
   };
 }
 
 /** The 402 a declined payment answers with; the failed payment is stored first. */
 export function declineError(payment: Payment): AppError {
-  return new AppError('card_declined', payment.failure_message ?? 'the card was declined', { details: { decline_code: payment.decline_code, payment_id: payment.id } });
+  return new AppError('card_declined', payment.failure_message ?? 'the card was declined', {
+    details: { decline_code: payment.decline_code, payment_id: payment.id },
+  });
 }
 
 const declineMessages: Record<string, string> = {
@@ -45,7 +79,7 @@ const declineMessages: Record<string, string> = {
   lost_card: 'The card was declined (reported lost).',
   stolen_card: 'The card was declined (reported stolen).',
   expired_card: 'The card has expired.',
-  incorrect_cvc: 'The card\'s security code is incorrect.',
+  incorrect_cvc: "The card's security code is incorrect.",
   processing_error: 'An error occurred while processing the card. Try again.',
   fraudulent: 'The payment was blocked as fraudulent.',
 };
@@ -63,7 +97,12 @@ export async function requireMerchantRecord(deps: PaymentsDeps, merchantId: stri
  * transfer instead). Test cards script declines: the failed payment is stored, `payment.failed`
  * emitted, and a 402 `card_declined` thrown naming `decline_code` and `payment_id`.
  */
-export async function createPayment(deps: PaymentsDeps, actor: MerchantActor, input: CreatePayment, respond?: Respond<Payment>): Promise<Payment> {
+export async function createPayment(
+  deps: PaymentsDeps,
+  actor: MerchantActor,
+  input: CreatePayment,
+  respond?: Respond<Payment>,
+): Promise<Payment> {
   const merchant = await requireMerchantRecord(deps, actor.merchantId);
   const now = sandboxNow(deps, merchant);
   const checked = checkCard(input.card, now);
@@ -72,16 +111,50 @@ export async function createPayment(deps: PaymentsDeps, actor: MerchantActor, in
   const currency = input.currency as Currency;
   const id = newId('payment', deps.clock.now());
   const base: PaymentRecord = {
-    id, object: 'payment', merchant: merchant.id, owner: actor.ownerId, status: 'failed', amount: input.amount, amount_capturable: 0, amount_captured: 0, amount_refunded: 0,
-    currency, card, capture_before: null, review: testCard?.outcome === 'review', description: input.description ?? null, metadata: input.metadata ?? {},
-    failure_code: null, decline_code: null, failure_message: null, canceled_at: null, cancellation_reason: null, created_at: isoTime(now), updated_at: isoTime(now),
-    hold_id: null, sandbox_outcome: testCard ? testCard.outcome : null, settlement: null, dispute: null,
+    id,
+    object: 'payment',
+    merchant: merchant.id,
+    owner: actor.ownerId,
+    status: 'failed',
+    amount: input.amount,
+    amount_capturable: 0,
+    amount_captured: 0,
+    amount_refunded: 0,
+    currency,
+    card,
+    capture_before: null,
+    review: testCard?.outcome === 'review',
+    description: input.description ?? null,
+    metadata: input.metadata ?? {},
+    failure_code: null,
+    decline_code: null,
+    failure_message: null,
+    canceled_at: null,
+    cancellation_reason: null,
+    created_at: isoTime(now),
+    updated_at: isoTime(now),
+    hold_id: null,
+    sandbox_outcome: testCard ? testCard.outcome : null,
+    settlement: null,
+    dispute: null,
   };
 
   if (testCard?.declineCode) {
-    const failed: PaymentRecord = { ...base, failure_code: 'card_declined', decline_code: testCard.declineCode, failure_message: declineMessages[testCard.declineCode] ?? 'The card was declined.' };
-    const event = createEvent({ ...paymentEvent('payment.failed', actor, toPayment(failed)), now: deps.clock.now() });
-    await deps.store.transact([paymentPut(failed), outboxPut(event), ...(respond?.(toPayment(failed)) ?? [])]);
+    const failed: PaymentRecord = {
+      ...base,
+      failure_code: 'card_declined',
+      decline_code: testCard.declineCode,
+      failure_message: declineMessages[testCard.declineCode] ?? 'The card was declined.',
+    };
+    const event = createEvent({
+      ...paymentEvent('payment.failed', actor, toPayment(failed)),
+      now: deps.clock.now(),
+    });
+    await deps.store.transact([
+      paymentPut(failed),
+      outboxPut(event),
+      ...(respond?.(toPayment(failed)) ?? []),
+    ]);
     throw declineError(toPayment(failed));
   }
 
@@ -90,7 +163,13 @@ export async function createPayment(deps: PaymentsDeps, actor: MerchantActor, in
   const transferId = newId('transfer', deps.clock.now());
   const payment: PaymentRecord = isCaptured
     ? { ...base, status: 'succeeded', amount_captured: input.amount }
-    : { ...base, status: 'requires_capture', amount_capturable: input.amount, capture_before: isoTime(now + authorizationLifetimeMs), hold_id: transferId };
+    : {
+        ...base,
+        status: 'requires_capture',
+        amount_capturable: input.amount,
+        capture_before: isoTime(now + authorizationLifetimeMs),
+        hold_id: transferId,
+      };
   const request: TransferRequest = {
     kind: isCaptured ? 'posted' : 'pending',
     id: transferId,
@@ -103,7 +182,21 @@ export async function createPayment(deps: PaymentsDeps, actor: MerchantActor, in
   };
   const json = toPayment(payment);
   // A captured charge reports both steps; the authorization's event is minted first so it sorts first.
-  const authorized = isCaptured ? [outboxPut(createEvent({ ...paymentEvent('payment.authorized', actor, { ...json, status: 'requires_capture', amount_capturable: json.amount, amount_captured: 0 }), now: deps.clock.now() }))] : [];
+  const authorized = isCaptured
+    ? [
+        outboxPut(
+          createEvent({
+            ...paymentEvent('payment.authorized', actor, {
+              ...json,
+              status: 'requires_capture',
+              amount_capturable: json.amount,
+              amount_captured: 0,
+            }),
+            now: deps.clock.now(),
+          }),
+        ),
+      ]
+    : [];
   await createTransfers(deps, [request], {
     event: paymentEvent(isCaptured ? 'payment.captured' : 'payment.authorized', actor, json),
     operations: () => [paymentPut(payment), ...authorized, ...(respond?.(json) ?? [])],
@@ -113,11 +206,19 @@ export async function createPayment(deps: PaymentsDeps, actor: MerchantActor, in
   return json;
 }
 
-export async function getPaymentRecord(deps: PaymentsDeps, merchantId: string, paymentId: string): Promise<PaymentRecord> {
+export async function getPaymentRecord(
+  deps: PaymentsDeps,
+  merchantId: string,
+  paymentId: string,
+): Promise<PaymentRecord> {
   return ownedBy(await readPayment(deps.store, paymentId), merchantId, 'payment', paymentId);
 }
 
-export async function getPayment(deps: PaymentsDeps, merchantId: string, paymentId: string): Promise<Payment> {
+export async function getPayment(
+  deps: PaymentsDeps,
+  merchantId: string,
+  paymentId: string,
+): Promise<Payment> {
   return toPayment(await getPaymentRecord(deps, merchantId, paymentId));
 }
 
@@ -130,14 +231,25 @@ export async function listPayments(
   const data: Payment[] = [];
   let next = options.cursor;
   do {
-    const page = await merchantPaymentsPage(deps.store, merchantId, { limit: options.limit - data.length, ...(next ? { cursor: next } : {}) });
-    for (const payment of page.data) if (!options.status || payment.status === options.status) data.push(toPayment(payment));
+    const page = await merchantPaymentsPage(deps.store, merchantId, {
+      limit: options.limit - data.length,
+      ...(next ? { cursor: next } : {}),
+    });
+    for (const payment of page.data)
+      if (!options.status || payment.status === options.status) data.push(toPayment(payment));
     next = page.next_cursor;
   } while (next && data.length < options.limit);
   return { data, next_cursor: next };
 }
 
 /** Whether the authorization's deadline has passed on the merchant's test clock. */
-export function isAuthorizationDue(payment: Pick<Payment, 'status' | 'capture_before'>, now: number): boolean {
-  return payment.status === 'requires_capture' && payment.capture_before !== null && Date.parse(payment.capture_before) <= now;
+export function isAuthorizationDue(
+  payment: Pick<Payment, 'status' | 'capture_before'>,
+  now: number,
+): boolean {
+  return (
+    payment.status === 'requires_capture' &&
+    payment.capture_before !== null &&
+    Date.parse(payment.capture_before) <= now
+  );
 }

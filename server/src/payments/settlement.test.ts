@@ -5,7 +5,16 @@ import { runStateMachine } from '../runtime/local/workflow-runner.ts';
 import { settlementDefinition } from './index.ts';
 import { settlementFeeFor } from './model.ts';
 import { settleMerchant, settlementTasks } from './settlement.ts';
-import { asMerchant, createTestMerchant, paymentBody, pendingEvents, setUpMerchantApp, tearDownApp, type MerchantApi, type TestMerchant } from './test-support.ts';
+import {
+  asMerchant,
+  createTestMerchant,
+  paymentBody,
+  pendingEvents,
+  setUpMerchantApp,
+  tearDownApp,
+  type MerchantApi,
+  type TestMerchant,
+} from './test-support.ts';
 
 const dayMs = 24 * 3600 * 1000;
 
@@ -30,7 +39,9 @@ async function balance(): Promise<{ available: number; pending: number }> {
 
 /** Seconds from the merchant's sandbox time (no offset yet) to just past the next UTC midnight. */
 async function secondsToNextDay(): Promise<number> {
-  const sandbox = Date.parse((await t.call('GET', `/v1/merchants/${merchant.id}`, { token: merchant.owner.token })).json.sandbox_time);
+  const sandbox = Date.parse(
+    (await t.call('GET', `/v1/merchants/${merchant.id}`, { token: merchant.owner.token })).json.sandbox_time,
+  );
   return Math.ceil((Math.floor(sandbox / dayMs) * dayMs + dayMs - sandbox) / 1000) + 1;
 }
 
@@ -62,11 +73,19 @@ describe('settlement T+1', () => {
     expect(await balance()).toEqual({ available: 13_000 - fees, pending: 0 });
     const settlement = await api('GET', `/v1/settlements/${fired.settlements[0]}`);
     expect(settlement.status).toBe(200);
-    expect(settlement.json).toMatchObject({ object: 'settlement', merchant: merchant.id, currency: 'USD', gross: 13_000, fees, net: 13_000 - fees });
+    expect(settlement.json).toMatchObject({
+      object: 'settlement',
+      merchant: merchant.id,
+      currency: 'USD',
+      gross: 13_000,
+      fees,
+      net: 13_000 - fees,
+    });
     expect([...settlement.json.payments].sort()).toEqual([...ids].sort());
     expect(settlement.json.payments).not.toContain(uncaptured.json.id);
     // Each payment names the settlement that paid it out; the uncaptured one none.
-    for (const id of ids) expect((await api('GET', `/v1/payments/${id}`)).json.settlement).toBe(settlement.json.id);
+    for (const id of ids)
+      expect((await api('GET', `/v1/payments/${id}`)).json.settlement).toBe(settlement.json.id);
     expect((await api('GET', `/v1/payments/${uncaptured.json.id}`)).json.settlement).toBeNull();
     const platformFees = await getAccount(t, systemAccountId('fees', 'USD'));
     expect(platformFees!.credits_posted).toBe(fees);
@@ -90,7 +109,13 @@ describe('settlement T+1', () => {
 
     expect((await advance(3600)).settlements).toEqual([]);
     expect(await settleMerchant(t, merchant.id)).toEqual([]);
-    expect(((await runStateMachine(settlementDefinition, settlementTasks(t))) as { settled: Array<{ merchant: string; settlements: string[] }> }).settled).toEqual([]);
+    expect(
+      (
+        (await runStateMachine(settlementDefinition, settlementTasks(t))) as {
+          settled: Array<{ merchant: string; settlements: string[] }>;
+        }
+      ).settled,
+    ).toEqual([]);
     expect(await balance()).toEqual(after);
     expect((await api('GET', '/v1/settlements')).json.data).toHaveLength(1);
   });
@@ -99,7 +124,9 @@ describe('settlement T+1', () => {
     for (let i = 0; i < 45; i++) await charge(100 + i);
     const fired = await advance(await secondsToNextDay());
     expect(fired.settlements).toHaveLength(2);
-    const settlements = await Promise.all(fired.settlements.map(async (id) => (await api('GET', `/v1/settlements/${id}`)).json));
+    const settlements = await Promise.all(
+      fired.settlements.map(async (id) => (await api('GET', `/v1/settlements/${id}`)).json),
+    );
     expect(settlements.map((s) => s.payments.length).sort()).toEqual([40, 5]);
     const gross = settlements.reduce((sum, s) => sum + s.gross, 0);
     expect(gross).toBe(Array.from({ length: 45 }, (_, i) => 100 + i).reduce((a, b) => a + b, 0));
@@ -128,7 +155,9 @@ describe('settlement T+1', () => {
     const id = await charge(5_000);
     t.clock.advance(2 * dayMs);
 
-    const run = (await runStateMachine(settlementDefinition, settlementTasks(t))) as { settled: Array<{ merchant: string; settlements: string[] }> };
+    const run = (await runStateMachine(settlementDefinition, settlementTasks(t))) as {
+      settled: Array<{ merchant: string; settlements: string[] }>;
+    };
 
     expect(run.settled).toHaveLength(1);
     expect(run.settled[0]!.merchant).toBe(merchant.id);
@@ -137,7 +166,7 @@ describe('settlement T+1', () => {
     expect((await balance()).available).toBe(5_000 - settlementFeeFor(5_000));
   });
 
-  it('hides another merchant\'s settlements', async () => {
+  it("hides another merchant's settlements", async () => {
     await charge(1_000);
     const [id] = (await advance(await secondsToNextDay())).settlements;
     const other = asMerchant(t, await createTestMerchant(t));

@@ -3,11 +3,25 @@ import { AppError, isAppError } from '../kernel/errors.ts';
 import { createEvent } from '../kernel/events.ts';
 import { derivedId, newId } from '../kernel/ids.ts';
 import type { Currency } from '../kernel/money.ts';
-import { createTransfers, ensureSystemAccount, getAccount, systemAccountId, type TransferRequest } from '../ledger/index.ts';
+import {
+  createTransfers,
+  ensureSystemAccount,
+  getAccount,
+  systemAccountId,
+  type TransferRequest,
+} from '../ledger/index.ts';
 import { outboxPut } from '../platform/outbox.ts';
 import type { WriteOperation } from '../platform/store.ts';
 import { paymentEvent } from './events.ts';
-import { allMerchants, getMerchantRecord, merchantAccountId, ownedBy, sandboxNow, type MerchantRecord, type PaymentsDeps } from './merchants.ts';
+import {
+  allMerchants,
+  getMerchantRecord,
+  merchantAccountId,
+  ownedBy,
+  sandboxNow,
+  type MerchantRecord,
+  type PaymentsDeps,
+} from './merchants.ts';
 import { paymentCodes, settlementBatchSize, settlementFeeFor, type Settlement } from './model.ts';
 import type { PageRequest, RecordPage } from './store/keys.ts';
 import { paymentSettle, unsettledPaymentsBefore, type UnsettledPayment } from './store/payments.ts';
@@ -42,8 +56,17 @@ function startOfUtcDay(ms: number): number {
 type DuePayment = UnsettledPayment & { day: string };
 
 /** The oldest captured, unsettled payments of days that ended on the merchant's test clock. */
-async function dueUnsettled(deps: PaymentsDeps, merchant: MerchantRecord, limit: number): Promise<DuePayment[]> {
-  const unsettled = await unsettledPaymentsBefore(deps.store, merchant.id, startOfUtcDay(sandboxNow(deps, merchant)), limit);
+async function dueUnsettled(
+  deps: PaymentsDeps,
+  merchant: MerchantRecord,
+  limit: number,
+): Promise<DuePayment[]> {
+  const unsettled = await unsettledPaymentsBefore(
+    deps.store,
+    merchant.id,
+    startOfUtcDay(sandboxNow(deps, merchant)),
+    limit,
+  );
   return unsettled.map((payment) => ({ ...payment, day: payment.captured_at.slice(0, 10) }));
 }
 
@@ -58,14 +81,22 @@ function settledAmount(p: UnsettledPayment): number {
 }
 
 /** Commits one batch; false when a concurrent change (refund, another run) got there first. */
-async function settleBatch(deps: PaymentsDeps, merchant: MerchantRecord, batch: DuePayment[]): Promise<Settlement | undefined> {
+async function settleBatch(
+  deps: PaymentsDeps,
+  merchant: MerchantRecord,
+  batch: DuePayment[],
+): Promise<Settlement | undefined> {
   const { currency, day } = batch[0]!;
   const gross = batch.reduce((sum, p) => sum + settledAmount(p), 0);
   const fees = batch.reduce((sum, p) => sum + settlementFeeFor(settledAmount(p)), 0);
   const at = isoTime(sandboxNow(deps, merchant));
   const disputeFees = Math.min(await feesOwed(deps, merchant.id, currency), Math.max(0, gross - fees));
   const settlement: Settlement = {
-    id: derivedId('settlement', Date.parse(`${day}T00:00:00.000Z`), `${merchant.id}:${currency}:${day}:${batch[0]!.id}`),
+    id: derivedId(
+      'settlement',
+      Date.parse(`${day}T00:00:00.000Z`),
+      `${merchant.id}:${currency}:${day}:${batch[0]!.id}`,
+    ),
     object: 'settlement',
     merchant: merchant.id,
     currency,
@@ -77,21 +108,52 @@ async function settleBatch(deps: PaymentsDeps, merchant: MerchantRecord, batch: 
     payments: batch.map((p) => p.id),
     created_at: at,
   };
-  const operations: WriteOperation[] = [settlementPut(settlement), ...batch.map((p) => paymentSettle(p, settlement.id, at))];
+  const operations: WriteOperation[] = [
+    settlementPut(settlement),
+    ...batch.map((p) => paymentSettle(p, settlement.id, at)),
+  ];
   const pending = merchantAccountId(merchant.id, 'pending', currency);
   const metadata = { settlement: settlement.id, merchant: merchant.id };
   const transfers: TransferRequest[] = [];
   if (settlement.net > 0) {
-    transfers.push({ id: newId('transfer', deps.clock.now()), debit_account_id: pending, credit_account_id: merchantAccountId(merchant.id, 'available', currency), amount: settlement.net, currency, code: paymentCodes.settlement, metadata });
+    transfers.push({
+      id: newId('transfer', deps.clock.now()),
+      debit_account_id: pending,
+      credit_account_id: merchantAccountId(merchant.id, 'available', currency),
+      amount: settlement.net,
+      currency,
+      code: paymentCodes.settlement,
+      metadata,
+    });
   }
   if (fees > 0) {
     await ensureSystemAccount(deps, 'fees', currency);
-    transfers.push({ id: newId('transfer', deps.clock.now()), debit_account_id: pending, credit_account_id: systemAccountId('fees', currency), amount: fees, currency, code: paymentCodes.settlementFee, metadata });
+    transfers.push({
+      id: newId('transfer', deps.clock.now()),
+      debit_account_id: pending,
+      credit_account_id: systemAccountId('fees', currency),
+      amount: fees,
+      currency,
+      code: paymentCodes.settlementFee,
+      metadata,
+    });
   }
   if (disputeFees > 0) {
-    transfers.push({ id: newId('transfer', deps.clock.now()), debit_account_id: pending, credit_account_id: merchantAccountId(merchant.id, 'fees', currency), amount: disputeFees, currency, code: paymentCodes.feesRecovered, metadata });
+    transfers.push({
+      id: newId('transfer', deps.clock.now()),
+      debit_account_id: pending,
+      credit_account_id: merchantAccountId(merchant.id, 'fees', currency),
+      amount: disputeFees,
+      currency,
+      code: paymentCodes.feesRecovered,
+      metadata,
+    });
   }
-  const event = paymentEvent('payout.settled', { merchantId: merchant.id, ownerId: merchant.owner }, settlement);
+  const event = paymentEvent(
+    'payout.settled',
+    { merchantId: merchant.id, ownerId: merchant.owner },
+    settlement,
+  );
   try {
     if (transfers.length > 0) {
       await createTransfers(deps, transfers, { event, operations: () => operations });
@@ -101,7 +163,11 @@ async function settleBatch(deps: PaymentsDeps, merchant: MerchantRecord, batch: 
     }
     return settlement;
   } catch (error) {
-    if ((isAppError(error) && error.code === 'conflict') || (error instanceof Error && error.name === 'TransactionCanceledError')) return undefined;
+    if (
+      (isAppError(error) && error.code === 'conflict') ||
+      (error instanceof Error && error.name === 'TransactionCanceledError')
+    )
+      return undefined;
     throw error;
   }
 }
@@ -123,7 +189,7 @@ export async function settleMerchant(deps: PaymentsDeps, merchantId: string): Pr
   if (!merchant) throw new AppError('not_found', `no merchant ${merchantId}`);
   const made: Settlement[] = [];
   // Each round settles (or loses the race for) the oldest batch; the bound stops a livelock.
-  for (let lost = 0; lost < 10;) {
+  for (let lost = 0; lost < 10; ) {
     const due = await dueUnsettled(deps, merchant, settlementBatchSize);
     if (due.length === 0) break;
     const { currency, day } = due[0]!;
@@ -140,10 +206,11 @@ export async function listMerchantsDue(deps: PaymentsDeps, merchantId?: string):
   const due: string[] = [];
   if (merchantId) {
     const merchant = await getMerchantRecord(deps, merchantId);
-    if (merchant && await hasSettlementDue(deps, merchant)) due.push(merchant.id);
+    if (merchant && (await hasSettlementDue(deps, merchant))) due.push(merchant.id);
     return due;
   }
-  for await (const merchant of allMerchants(deps)) if (await hasSettlementDue(deps, merchant)) due.push(merchant.id);
+  for await (const merchant of allMerchants(deps))
+    if (await hasSettlementDue(deps, merchant)) due.push(merchant.id);
   return due;
 }
 
@@ -164,11 +231,19 @@ export function settlementTasks(deps: PaymentsDeps) {
   };
 }
 
-export async function getSettlement(deps: PaymentsDeps, merchantId: string, settlementId: string): Promise<Settlement> {
+export async function getSettlement(
+  deps: PaymentsDeps,
+  merchantId: string,
+  settlementId: string,
+): Promise<Settlement> {
   return ownedBy(await readSettlement(deps.store, settlementId), merchantId, 'settlement', settlementId);
 }
 
 /** The merchant's settlements, newest first. */
-export function listSettlements(deps: PaymentsDeps, merchantId: string, page: PageRequest): Promise<RecordPage<Settlement>> {
+export function listSettlements(
+  deps: PaymentsDeps,
+  merchantId: string,
+  page: PageRequest,
+): Promise<RecordPage<Settlement>> {
   return merchantSettlementsPage(deps.store, merchantId, page);
 }

@@ -28,16 +28,64 @@ export interface TestCard {
 
 export const testCards: readonly TestCard[] = [
   { number: '4242424242424242', outcome: 'success', description: 'Succeeds.' },
-  { number: '4000000000000002', outcome: 'generic_decline', declineCode: 'generic_decline', description: 'Declined: generic decline.' },
-  { number: '4000000000009995', outcome: 'insufficient_funds', declineCode: 'insufficient_funds', description: 'Declined: insufficient funds.' },
-  { number: '4000000000009987', outcome: 'lost_card', declineCode: 'lost_card', description: 'Declined: lost card.' },
-  { number: '4000000000009979', outcome: 'stolen_card', declineCode: 'stolen_card', description: 'Declined: stolen card.' },
-  { number: '4000000000000069', outcome: 'expired_card', declineCode: 'expired_card', description: 'Declined: expired card (whatever expiry date is sent).' },
-  { number: '4000000000000127', outcome: 'incorrect_cvc', declineCode: 'incorrect_cvc', description: 'Declined: incorrect CVC.' },
-  { number: '4000000000000119', outcome: 'processing_error', declineCode: 'processing_error', description: 'Declined: processing error.' },
-  { number: '4100000000000019', outcome: 'fraudulent', declineCode: 'fraudulent', description: 'Declined: blocked as fraudulent.' },
-  { number: '4000000000000259', outcome: 'dispute', description: 'Succeeds; the payment is marked to be disputed (the dispute module opens it).' },
-  { number: '4000000000004954', outcome: 'review', description: 'Authorizes and is held for review: status requires_capture even with capture=true.' },
+  {
+    number: '4000000000000002',
+    outcome: 'generic_decline',
+    declineCode: 'generic_decline',
+    description: 'Declined: generic decline.',
+  },
+  {
+    number: '4000000000009995',
+    outcome: 'insufficient_funds',
+    declineCode: 'insufficient_funds',
+    description: 'Declined: insufficient funds.',
+  },
+  {
+    number: '4000000000009987',
+    outcome: 'lost_card',
+    declineCode: 'lost_card',
+    description: 'Declined: lost card.',
+  },
+  {
+    number: '4000000000009979',
+    outcome: 'stolen_card',
+    declineCode: 'stolen_card',
+    description: 'Declined: stolen card.',
+  },
+  {
+    number: '4000000000000069',
+    outcome: 'expired_card',
+    declineCode: 'expired_card',
+    description: 'Declined: expired card (whatever expiry date is sent).',
+  },
+  {
+    number: '4000000000000127',
+    outcome: 'incorrect_cvc',
+    declineCode: 'incorrect_cvc',
+    description: 'Declined: incorrect CVC.',
+  },
+  {
+    number: '4000000000000119',
+    outcome: 'processing_error',
+    declineCode: 'processing_error',
+    description: 'Declined: processing error.',
+  },
+  {
+    number: '4100000000000019',
+    outcome: 'fraudulent',
+    declineCode: 'fraudulent',
+    description: 'Declined: blocked as fraudulent.',
+  },
+  {
+    number: '4000000000000259',
+    outcome: 'dispute',
+    description: 'Succeeds; the payment is marked to be disputed (the dispute module opens it).',
+  },
+  {
+    number: '4000000000004954',
+    outcome: 'review',
+    description: 'Authorizes and is held for review: status requires_capture even with capture=true.',
+  },
 ];
 
 const byNumber = new Map(testCards.map((card) => [card.number, card]));

@@ -11,19 +11,31 @@ export interface TestMerchant {
   key: { id: string; secret: string };
 }
 
-export async function createTestMerchant(t: TestApp, options: { rate_limit_per_minute?: number; owner?: TestUser } = {}): Promise<TestMerchant> {
-  const owner = options.owner ?? await t.signUp('merchant');
-  const merchant = await t.call('POST', '/v1/merchants', { token: owner.token, body: { name: 'Acme Coffee' } });
+export async function createTestMerchant(
+  t: TestApp,
+  options: { rate_limit_per_minute?: number; owner?: TestUser } = {},
+): Promise<TestMerchant> {
+  const owner = options.owner ?? (await t.signUp('merchant'));
+  const merchant = await t.call('POST', '/v1/merchants', {
+    token: owner.token,
+    body: { name: 'Acme Coffee' },
+  });
   expect(merchant.status).toBe(201);
   const key = await t.call('POST', `/v1/merchants/${merchant.json.id}/api-keys`, {
     token: owner.token,
-    body: { name: 'server', ...(options.rate_limit_per_minute ? { rate_limit_per_minute: options.rate_limit_per_minute } : {}) },
+    body: {
+      name: 'server',
+      ...(options.rate_limit_per_minute ? { rate_limit_per_minute: options.rate_limit_per_minute } : {}),
+    },
   });
   expect(key.status).toBe(201);
   return { owner, id: merchant.json.id, key: { id: key.json.id, secret: key.json.secret } };
 }
 
-export function card(number = '4242424242424242', overrides: Partial<{ exp_month: number; exp_year: number; cvc: string }> = {}) {
+export function card(
+  number = '4242424242424242',
+  overrides: Partial<{ exp_month: number; exp_year: number; cvc: string }> = {},
+) {
   return { number, exp_month: 12, exp_year: new Date().getUTCFullYear() + 3, cvc: '123', ...overrides };
 }
 
@@ -45,7 +57,9 @@ export type MerchantApi = ReturnType<typeof asMerchant>;
  *
  * @example beforeEach(async () => { ({ t, merchant, api } = await setUpMerchantApp()); });
  */
-export async function setUpMerchantApp(t: TestApp = createTestApp()): Promise<{ t: TestApp; merchant: TestMerchant; api: MerchantApi }> {
+export async function setUpMerchantApp(
+  t: TestApp = createTestApp(),
+): Promise<{ t: TestApp; merchant: TestMerchant; api: MerchantApi }> {
   const merchant = await createTestMerchant(t);
   return { t, merchant, api: asMerchant(t, merchant) };
 }

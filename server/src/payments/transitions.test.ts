@@ -3,7 +3,17 @@ import type { TestApp } from '../../../test/app-harness.ts';
 import { getAccount } from '../ledger/index.ts';
 import { merchantAccountId } from './merchants.ts';
 import { expireAuthorizations } from './transitions.ts';
-import { asMerchant, card, createTestMerchant, paymentBody, pendingEvents, setUpMerchantApp, tearDownApp, type MerchantApi, type TestMerchant } from './test-support.ts';
+import {
+  asMerchant,
+  card,
+  createTestMerchant,
+  paymentBody,
+  pendingEvents,
+  setUpMerchantApp,
+  tearDownApp,
+  type MerchantApi,
+  type TestMerchant,
+} from './test-support.ts';
 
 let t: TestApp;
 let merchant: TestMerchant;
@@ -37,7 +47,11 @@ async function charge(amount = 1000): Promise<string> {
 describe('payments: authorize, capture, void', () => {
   it('authorizes as a ledger hold with a 7-day capture_before', async () => {
     const response = await api('POST', '/v1/payments', paymentBody({ amount: 1500, capture: false }));
-    expect(response.json).toMatchObject({ status: 'requires_capture', amount_capturable: 1500, amount_captured: 0 });
+    expect(response.json).toMatchObject({
+      status: 'requires_capture',
+      amount_capturable: 1500,
+      amount_captured: 0,
+    });
     const created = Date.parse(response.json.created_at);
     expect(Date.parse(response.json.capture_before) - created).toBe(7 * 24 * 3600 * 1000);
     expect(await ledgerPending()).toEqual({ held: 1500, posted: 0 });
@@ -58,7 +72,12 @@ describe('payments: authorize, capture, void', () => {
   it('captures part of an authorization and releases the rest', async () => {
     const id = await authorize(1000);
     const captured = await api('POST', `/v1/payments/${id}/capture`, { amount: 600 });
-    expect(captured.json).toMatchObject({ status: 'succeeded', amount: 1000, amount_captured: 600, amount_capturable: 0 });
+    expect(captured.json).toMatchObject({
+      status: 'succeeded',
+      amount: 1000,
+      amount_captured: 600,
+      amount_capturable: 0,
+    });
     expect(await ledgerPending()).toEqual({ held: 0, posted: 600 });
     expect(await pendingBalance()).toBe(600);
   });
@@ -76,7 +95,11 @@ describe('payments: authorize, capture, void', () => {
     const id = await authorize(1000);
     const voided = await api('POST', `/v1/payments/${id}/void`);
     expect(voided.status).toBe(200);
-    expect(voided.json).toMatchObject({ status: 'canceled', amount_capturable: 0, cancellation_reason: 'requested_by_merchant' });
+    expect(voided.json).toMatchObject({
+      status: 'canceled',
+      amount_capturable: 0,
+      cancellation_reason: 'requested_by_merchant',
+    });
     expect(voided.json.canceled_at).not.toBeNull();
     expect(await ledgerPending()).toEqual({ held: 0, posted: 0 });
   });
@@ -86,7 +109,8 @@ describe('payments: authorize, capture, void', () => {
     const voided = await authorize();
     await api('POST', `/v1/payments/${voided}/void`);
     const uncaptured = await authorize();
-    const failed = (await api('POST', '/v1/payments', paymentBody({ card: card('4000000000000002') }))).json.error.payment_id;
+    const failed = (await api('POST', '/v1/payments', paymentBody({ card: card('4000000000000002') }))).json
+      .error.payment_id;
     const cases: Array<[string, unknown]> = [
       [`/v1/payments/${captured}/capture`, undefined],
       [`/v1/payments/${captured}/void`, undefined],
@@ -108,7 +132,9 @@ describe('payments: authorize, capture, void', () => {
 
   it('lets exactly one of 10 concurrent captures through', async () => {
     const id = await authorize(1000);
-    const responses = await Promise.all(Array.from({ length: 10 }, () => api('POST', `/v1/payments/${id}/capture`)));
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => api('POST', `/v1/payments/${id}/capture`)),
+    );
     expect(responses.filter((r) => r.status === 200)).toHaveLength(1);
     expect(responses.filter((r) => r.status === 409)).toHaveLength(9);
     expect(await ledgerPending()).toEqual({ held: 0, posted: 1000 });
@@ -116,7 +142,9 @@ describe('payments: authorize, capture, void', () => {
 
   it('lets one of concurrent captures and voids win', async () => {
     const id = await authorize(1000);
-    const responses = await Promise.all(Array.from({ length: 10 }, (_, i) => api('POST', `/v1/payments/${id}/${i % 2 ? 'void' : 'capture'}`)));
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => api('POST', `/v1/payments/${id}/${i % 2 ? 'void' : 'capture'}`)),
+    );
     expect(responses.filter((r) => r.status === 200)).toHaveLength(1);
     const winner = responses.find((r) => r.status === 200)!.json;
     expect(await ledgerPending()).toEqual({ held: 0, posted: winner.status === 'succeeded' ? 1000 : 0 });
@@ -126,13 +154,28 @@ describe('payments: authorize, capture, void', () => {
 describe('payments: refunds', () => {
   it('refunds in parts up to what was captured, then refuses', async () => {
     const id = await charge(1000);
-    const first = await api('POST', '/v1/refunds', { payment: id, amount: 300, reason: 'requested_by_customer' });
+    const first = await api('POST', '/v1/refunds', {
+      payment: id,
+      amount: 300,
+      reason: 'requested_by_customer',
+    });
     expect(first.status).toBe(201);
-    expect(first.json).toMatchObject({ object: 'refund', payment: id, amount: 300, currency: 'USD', status: 'succeeded', reason: 'requested_by_customer' });
+    expect(first.json).toMatchObject({
+      object: 'refund',
+      payment: id,
+      amount: 300,
+      currency: 'USD',
+      status: 'succeeded',
+      reason: 'requested_by_customer',
+    });
     expect(first.json.id).toMatch(/^re_/);
     const rest = await api('POST', '/v1/refunds', { payment: id });
     expect(rest.json.amount).toBe(700);
-    expect((await api('GET', `/v1/payments/${id}`)).json).toMatchObject({ status: 'succeeded', amount_captured: 1000, amount_refunded: 1000 });
+    expect((await api('GET', `/v1/payments/${id}`)).json).toMatchObject({
+      status: 'succeeded',
+      amount_captured: 1000,
+      amount_refunded: 1000,
+    });
     const beyond = await api('POST', '/v1/refunds', { payment: id, amount: 1 });
     expect(beyond.status).toBe(400);
     expect(beyond.json.error.code).toBe('amount_too_large');
@@ -148,7 +191,9 @@ describe('payments: refunds', () => {
 
   it('never lets concurrent refunds exceed what was captured', async () => {
     const id = await charge(1000);
-    const responses = await Promise.all(Array.from({ length: 10 }, () => api('POST', '/v1/refunds', { payment: id, amount: 300 })));
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => api('POST', '/v1/refunds', { payment: id, amount: 300 })),
+    );
     expect(responses.filter((r) => r.status === 201)).toHaveLength(3);
     expect(responses.filter((r) => r.status === 400)).toHaveLength(7);
     expect((await api('GET', `/v1/payments/${id}`)).json.amount_refunded).toBe(900);
@@ -171,7 +216,11 @@ describe('payments: sandbox clock and expiry', () => {
     const advanced = await api('POST', '/v1/test-helpers/advance-clock', { seconds: 7 * 24 * 3600 - 1 });
     expect(advanced.status).toBe(200);
     expect(advanced.json.expired_payments).toEqual([due]);
-    expect((await api('GET', `/v1/payments/${due}`)).json).toMatchObject({ status: 'canceled', cancellation_reason: 'expired', amount_capturable: 0 });
+    expect((await api('GET', `/v1/payments/${due}`)).json).toMatchObject({
+      status: 'canceled',
+      cancellation_reason: 'expired',
+      amount_capturable: 0,
+    });
     expect((await api('GET', `/v1/payments/${later}`)).json.status).toBe('requires_capture');
     expect(await ledgerPending()).toEqual({ held: 500, posted: 0 });
     const capture = await api('POST', `/v1/payments/${due}/capture`);
@@ -179,7 +228,10 @@ describe('payments: sandbox clock and expiry', () => {
     expect(capture.json.error.code).toBe('payment_expired');
     const expired = (await pendingEvents(t)).filter((e) => e.type === 'payment.expired');
     expect(expired).toHaveLength(1);
-    expect(expired[0]).toMatchObject({ merchant: merchant.id, data: { object: { id: due, status: 'canceled' } } });
+    expect(expired[0]).toMatchObject({
+      merchant: merchant.id,
+      data: { object: { id: due, status: 'canceled' } },
+    });
   });
 
   it('expires an authorization found due at capture time and answers 409 payment_expired', async () => {
@@ -193,7 +245,7 @@ describe('payments: sandbox clock and expiry', () => {
     expect(await ledgerPending()).toEqual({ held: 0, posted: 0 });
   });
 
-  it('keeps each merchant\'s clock to itself and expires in real time through the sweep', async () => {
+  it("keeps each merchant's clock to itself and expires in real time through the sweep", async () => {
     const other = await createTestMerchant(t);
     const otherApi = asMerchant(t, other);
     const mine = await authorize(1000);

@@ -70,7 +70,8 @@ export const maxBlobBytes = 5 * 1024 ** 3;
 
 const keySegment = /^[A-Za-z0-9._-]+$/;
 // type/subtype with RFC 6838 characters, then optional parameters without line breaks.
-const mimeType = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}(\s*;[^\r\n]*)?$/;
+const mimeType =
+  /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}(\s*;[^\r\n]*)?$/;
 
 /**
  * Refuses a key that is not a safe relative path, with `AppError('invalid_request')` on `key`.
@@ -86,7 +87,11 @@ export function assertBlobKey(key: string): void {
     key.length <= maxBlobKeyLength &&
     key.split('/').every((segment) => keySegment.test(segment) && segment !== '.' && segment !== '..');
   if (!isSafe) {
-    throw new AppError('invalid_request', 'key must be /-separated segments of letters, digits and ._- (no empty, . or .. segment), at most 1024 characters', { param: 'key' });
+    throw new AppError(
+      'invalid_request',
+      'key must be /-separated segments of letters, digits and ._- (no empty, . or .. segment), at most 1024 characters',
+      { param: 'key' },
+    );
   }
 }
 
@@ -98,10 +103,14 @@ export function assertBlobKey(key: string): void {
  */
 export function assertUploadOptions(options: UploadUrlOptions): void {
   if (typeof options.contentType !== 'string' || !mimeType.test(options.contentType)) {
-    throw new AppError('invalid_request', 'contentType must be a MIME type such as image/png', { param: 'contentType' });
+    throw new AppError('invalid_request', 'contentType must be a MIME type such as image/png', {
+      param: 'contentType',
+    });
   }
   if (!Number.isSafeInteger(options.maxBytes) || options.maxBytes < 1 || options.maxBytes > maxBlobBytes) {
-    throw new AppError('invalid_request', `maxBytes must be an integer from 1 to ${maxBlobBytes}`, { param: 'maxBytes' });
+    throw new AppError('invalid_request', `maxBytes must be an integer from 1 to ${maxBlobBytes}`, {
+      param: 'maxBytes',
+    });
   }
   assertExpiry(options.expiresInSeconds);
 }
@@ -113,7 +122,15 @@ export function assertUploadOptions(options: UploadUrlOptions): void {
  * assertExpiry(300);
  */
 export function assertExpiry(expiresInSeconds: number): void {
-  if (!Number.isSafeInteger(expiresInSeconds) || expiresInSeconds < 1 || expiresInSeconds > maxBlobUrlSeconds) {
-    throw new AppError('invalid_request', `expiresInSeconds must be an integer from 1 to ${maxBlobUrlSeconds}`, { param: 'expiresInSeconds' });
+  if (
+    !Number.isSafeInteger(expiresInSeconds) ||
+    expiresInSeconds < 1 ||
+    expiresInSeconds > maxBlobUrlSeconds
+  ) {
+    throw new AppError(
+      'invalid_request',
+      `expiresInSeconds must be an integer from 1 to ${maxBlobUrlSeconds}`,
+      { param: 'expiresInSeconds' },
+    );
   }
 }

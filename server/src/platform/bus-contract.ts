@@ -45,8 +45,16 @@ export function runEventBusContract(name: string, makeBus: () => Promise<EventBu
       const usd = recorder('usd', { data: { currency: ['USD'] } });
       const fromWallet = recorder('wallet', { source: ['sluice.wallet'] });
 
-      const transfer = anEvent({ type: 'transfer.created', source: 'sluice.wallet', data: { amount: 1500, currency: 'USD' } });
-      const payment = anEvent({ type: 'payment.captured', source: 'sluice.payments', data: { amount: 900, currency: 'EUR' } });
+      const transfer = anEvent({
+        type: 'transfer.created',
+        source: 'sluice.wallet',
+        data: { amount: 1500, currency: 'USD' },
+      });
+      const payment = anEvent({
+        type: 'payment.captured',
+        source: 'sluice.payments',
+        data: { amount: 900, currency: 'EUR' },
+      });
       const { deliveries } = await bus.publish([transfer, payment]);
 
       expect(transfers).toEqual([transfer]);
@@ -65,7 +73,11 @@ export function runEventBusContract(name: string, makeBus: () => Promise<EventBu
       const withAudience = recorder('with-audience', { audience: [{ exists: true }] });
       const nested = recorder('card-visa', { data: { card: { brand: ['visa'] } } });
 
-      const big = anEvent({ type: 'payment.captured', data: { amount: 25_000, card: { brand: 'visa' } }, audience: ['usr_ann'] });
+      const big = anEvent({
+        type: 'payment.captured',
+        data: { amount: 25_000, card: { brand: 'visa' } },
+        audience: ['usr_ann'],
+      });
       const small = anEvent({ type: 'refund.created', data: { amount: 99, card: { brand: 'amex' } } });
       await bus.publish([big, small]);
 
@@ -92,7 +104,11 @@ export function runEventBusContract(name: string, makeBus: () => Promise<EventBu
       bus.subscribe('mutator', { type: ['transfer.created'] }, async (event) => {
         event.data.amount = 0;
       });
-      bus.subscribe('reader', { type: ['transfer.created'] }, async (event) => void amounts.push(event.data.amount));
+      bus.subscribe(
+        'reader',
+        { type: ['transfer.created'] },
+        async (event) => void amounts.push(event.data.amount),
+      );
       const event = anEvent({ data: { amount: 1500 } });
       await bus.publish([event]);
       expect(amounts).toEqual([1500]);
@@ -109,7 +125,9 @@ export function runEventBusContract(name: string, makeBus: () => Promise<EventBu
 
       const { deliveries } = await bus.publish([event]);
       expect(realtime).toEqual([event]);
-      expect(normalized(deliveries)).toEqual([{ eventId: event.id, delivered: ['realtime'], failed: ['webhooks'] }]);
+      expect(normalized(deliveries)).toEqual([
+        { eventId: event.id, delivered: ['realtime'], failed: ['webhooks'] },
+      ]);
       expect(deliveries[0]!.failed[0]!.error).toBe(boom);
     });
 
@@ -124,9 +142,13 @@ export function runEventBusContract(name: string, makeBus: () => Promise<EventBu
       const event = anEvent();
 
       const first = await bus.publish([event]);
-      expect(normalized(first.deliveries)).toEqual([{ eventId: event.id, delivered: ['steady'], failed: ['flaky'] }]);
+      expect(normalized(first.deliveries)).toEqual([
+        { eventId: event.id, delivered: ['steady'], failed: ['flaky'] },
+      ]);
       isDown = false;
-      const retry = await bus.publish([event], { skip: new Map([[event.id, first.deliveries[0]!.delivered]]) });
+      const retry = await bus.publish([event], {
+        skip: new Map([[event.id, first.deliveries[0]!.delivered]]),
+      });
       expect(normalized(retry.deliveries)).toEqual([{ eventId: event.id, delivered: ['flaky'], failed: [] }]);
       expect(attempts.toSorted()).toEqual(['flaky', 'flaky', 'steady']);
     });
@@ -142,14 +164,18 @@ export function runEventBusContract(name: string, makeBus: () => Promise<EventBu
     it('reports an event no subscription matches as delivered to no one', async () => {
       const seen = recorder('transfers', { type: ['transfer.created'] });
       const event = anEvent({ type: 'nobody.cares' });
-      expect(await bus.publish([event])).toEqual({ deliveries: [{ eventId: event.id, delivered: [], failed: [] }] });
+      expect(await bus.publish([event])).toEqual({
+        deliveries: [{ eventId: event.id, delivered: [], failed: [] }],
+      });
       expect(seen).toEqual([]);
     });
 
     it('refuses a malformed pattern and a second subscription under the same name', () => {
       const handler: EventHandler = async () => {};
       expect(() => bus.subscribe('empty-list', { type: [] }, handler)).toThrow(InvalidEventPatternError);
-      expect(() => bus.subscribe('bad-operator', { type: [{ nonsense: 1 } as never] }, handler)).toThrow(InvalidEventPatternError);
+      expect(() => bus.subscribe('bad-operator', { type: [{ nonsense: 1 } as never] }, handler)).toThrow(
+        InvalidEventPatternError,
+      );
       bus.subscribe('once', { type: ['a'] }, handler);
       expect(() => bus.subscribe('once', { type: ['b'] }, handler)).toThrow(/already exists/);
     });
@@ -161,7 +187,13 @@ let sequence = 0;
 function anEvent(overrides: Partial<Omit<EventEnvelope, 'id' | 'time'>> = {}): EventEnvelope {
   sequence += 1;
   return {
-    ...createEvent({ type: 'transfer.created', source: 'sluice.wallet', subject: `tr_${sequence}`, data: { amount: 1500, currency: 'USD' }, now: Date.UTC(2026, 0, 1, 0, 0, sequence) }),
+    ...createEvent({
+      type: 'transfer.created',
+      source: 'sluice.wallet',
+      subject: `tr_${sequence}`,
+      data: { amount: 1500, currency: 'USD' },
+      now: Date.UTC(2026, 0, 1, 0, 0, sequence),
+    }),
     ...overrides,
   };
 }

@@ -4,7 +4,10 @@ import { InProcessBus } from './bus.ts';
 import { runEventBusContract } from './bus-contract.ts';
 import { InvalidEventPatternError } from './event-pattern.ts';
 
-function anEvent(type = 'transfer.created', data: Record<string, unknown> = { amount: 1500, currency: 'USD' }): EventEnvelope {
+function anEvent(
+  type = 'transfer.created',
+  data: Record<string, unknown> = { amount: 1500, currency: 'USD' },
+): EventEnvelope {
   return createEvent({ type, source: 'sluice.test', subject: 'tr_test', data, now: Date.UTC(2026, 0, 1) });
 }
 
@@ -34,18 +37,24 @@ describe('InProcessBus', () => {
   it('reports a failing handler per event and subscriber without failing the others', async () => {
     const bus = new InProcessBus();
     const boom = new Error('webhook endpoint down');
-    bus.subscribe('webhooks', { type: ['transfer.created'] }, async () => { throw boom; });
+    bus.subscribe('webhooks', { type: ['transfer.created'] }, async () => {
+      throw boom;
+    });
     bus.subscribe('realtime', { type: ['transfer.created'] }, async () => {});
 
     const event = anEvent();
     const { deliveries } = await bus.publish([event]);
 
-    expect(deliveries).toEqual([{ eventId: event.id, delivered: ['realtime'], failed: [{ subscriber: 'webhooks', error: boom }] }]);
+    expect(deliveries).toEqual([
+      { eventId: event.id, delivered: ['realtime'], failed: [{ subscriber: 'webhooks', error: boom }] },
+    ]);
   });
 
   it('catches a handler that throws synchronously', async () => {
     const bus = new InProcessBus();
-    bus.subscribe('sync', { type: ['transfer.created'] }, (() => { throw new Error('sync'); }) as never);
+    bus.subscribe('sync', { type: ['transfer.created'] }, (() => {
+      throw new Error('sync');
+    }) as never);
     const { deliveries } = await bus.publish([anEvent()]);
     expect(deliveries[0]!.failed).toHaveLength(1);
   });
@@ -68,8 +77,12 @@ describe('InProcessBus', () => {
   it('gives each handler its own copy of the event', async () => {
     const bus = new InProcessBus();
     const seen: unknown[] = [];
-    bus.subscribe('mutator', { type: ['transfer.created'] }, async (event) => { event.data.amount = 0; });
-    bus.subscribe('reader', { type: ['transfer.created'] }, async (event) => { seen.push(event.data.amount); });
+    bus.subscribe('mutator', { type: ['transfer.created'] }, async (event) => {
+      event.data.amount = 0;
+    });
+    bus.subscribe('reader', { type: ['transfer.created'] }, async (event) => {
+      seen.push(event.data.amount);
+    });
     const event = anEvent();
     await bus.publish([event]);
     expect(seen).toEqual([1500]);
@@ -98,13 +111,17 @@ describe('InProcessBus', () => {
     const events = [anEvent('transfer.created', { n: 1 }), anEvent('transfer.created', { n: 2 })];
     const { deliveries } = await bus.publish(events);
     expect(started).toEqual(['1', '2']);
-    expect(deliveries).toEqual(events.map((event) => ({ eventId: event.id, delivered: ['waits'], failed: [] })));
+    expect(deliveries).toEqual(
+      events.map((event) => ({ eventId: event.id, delivered: ['waits'], failed: [] })),
+    );
   });
 
   it('reports an event nobody subscribes to as delivered to no one', async () => {
     const bus = new InProcessBus();
     const event = anEvent('nobody.cares');
-    expect(await bus.publish([event])).toEqual({ deliveries: [{ eventId: event.id, delivered: [], failed: [] }] });
+    expect(await bus.publish([event])).toEqual({
+      deliveries: [{ eventId: event.id, delivered: [], failed: [] }],
+    });
   });
 
   it('refuses a malformed pattern and a duplicate name at subscribe time', () => {

@@ -113,7 +113,10 @@ export class InProcessBus implements EventBus {
     return { deliveries: await Promise.all(pending) };
   }
 
-  async #deliver(subscription: Subscription, event: EventEnvelope): Promise<{ ok: true } | { ok: false; error: unknown }> {
+  async #deliver(
+    subscription: Subscription,
+    event: EventEnvelope,
+  ): Promise<{ ok: true } | { ok: false; error: unknown }> {
     let timer: NodeJS.Timeout | undefined;
     try {
       // Through a promise so a handler that throws synchronously is caught like a rejection.
@@ -121,7 +124,10 @@ export class InProcessBus implements EventBus {
       if (this.#handlerTimeoutMs > 0) {
         const timeout = new Promise<never>((_, reject) => {
           timer = setTimeout(
-            () => reject(new Error(`handler "${subscription.name}" timed out after ${this.#handlerTimeoutMs} ms`)),
+            () =>
+              reject(
+                new Error(`handler "${subscription.name}" timed out after ${this.#handlerTimeoutMs} ms`),
+              ),
             this.#handlerTimeoutMs,
           );
         });

@@ -3,7 +3,13 @@ import { ManualClock } from '../kernel/clock.ts';
 import { createEvent, type EventEnvelope } from '../kernel/events.ts';
 import { SqliteStore } from '../runtime/local/sqlite-store.ts';
 import { InProcessBus } from './bus.ts';
-import { applyOnce, dedupeKey, dedupePut, defaultDedupeTtlSeconds, isDuplicateDelivery } from './consumer-dedupe.ts';
+import {
+  applyOnce,
+  dedupeKey,
+  dedupePut,
+  defaultDedupeTtlSeconds,
+  isDuplicateDelivery,
+} from './consumer-dedupe.ts';
 import { outboxPut } from './outbox.ts';
 import { OutboxDispatcher } from './outbox-dispatcher.ts';
 import { silentLogger } from './logger.ts';
@@ -24,7 +30,13 @@ afterEach(async () => {
 const walletKey = { pk: 'WALLET#usr_alice', sk: 'WALLET' };
 
 function transferCreated(): EventEnvelope {
-  return createEvent({ type: 'transfer.created', source: 'sluice.ledger', subject: 'tr_test', data: { to: 'usr_alice' }, now: clock.now() });
+  return createEvent({
+    type: 'transfer.created',
+    source: 'sluice.ledger',
+    subject: 'tr_test',
+    data: { to: 'usr_alice' },
+    now: clock.now(),
+  });
 }
 
 function awardCoin(): WriteOperation[] {
@@ -38,7 +50,12 @@ async function coins(): Promise<unknown> {
 describe('applyOnce', () => {
   it('applies the effect on first delivery and records the event for the consumer', async () => {
     const event = transferCreated();
-    const outcome = await applyOnce(store, { consumer: 'coins.award', eventId: event.id, effect: awardCoin(), now: clock.now() });
+    const outcome = await applyOnce(store, {
+      consumer: 'coins.award',
+      eventId: event.id,
+      effect: awardCoin(),
+      now: clock.now(),
+    });
 
     expect(outcome).toBe('applied');
     expect(await coins()).toBe(1);
@@ -63,23 +80,43 @@ describe('applyOnce', () => {
 
   it('keeps consumers apart: each applies its own effect once', async () => {
     const event = transferCreated();
-    await applyOnce(store, { consumer: 'coins.award', eventId: event.id, effect: awardCoin(), now: clock.now() });
-    expect(await applyOnce(store, { consumer: 'coins.bonus', eventId: event.id, effect: awardCoin(), now: clock.now() })).toBe('applied');
+    await applyOnce(store, {
+      consumer: 'coins.award',
+      eventId: event.id,
+      effect: awardCoin(),
+      now: clock.now(),
+    });
+    expect(
+      await applyOnce(store, {
+        consumer: 'coins.bonus',
+        eventId: event.id,
+        effect: awardCoin(),
+        now: clock.now(),
+      }),
+    ).toBe('applied');
     expect(await coins()).toBe(2);
   });
 
   it('rethrows a failed condition of the effect itself and records nothing', async () => {
     const event = transferCreated();
-    const effect: WriteOperation[] = [{ type: 'update', key: walletKey, add: { coins: -5 }, condition: { compare: ['coins', '>=', 5] } }];
+    const effect: WriteOperation[] = [
+      { type: 'update', key: walletKey, add: { coins: -5 }, condition: { compare: ['coins', '>=', 5] } },
+    ];
 
-    await expect(applyOnce(store, { consumer: 'coins.spend', eventId: event.id, effect, now: clock.now() })).rejects.toBeInstanceOf(TransactionCanceledError);
+    await expect(
+      applyOnce(store, { consumer: 'coins.spend', eventId: event.id, effect, now: clock.now() }),
+    ).rejects.toBeInstanceOf(TransactionCanceledError);
     expect(await store.get(dedupeKey('coins.spend', event.id))).toBeUndefined();
   });
 
   it('records an event with no store effect', async () => {
     const event = transferCreated();
-    expect(await applyOnce(store, { consumer: 'notify', eventId: event.id, effect: [], now: clock.now() })).toBe('applied');
-    expect(await applyOnce(store, { consumer: 'notify', eventId: event.id, effect: [], now: clock.now() })).toBe('duplicate');
+    expect(
+      await applyOnce(store, { consumer: 'notify', eventId: event.id, effect: [], now: clock.now() }),
+    ).toBe('applied');
+    expect(
+      await applyOnce(store, { consumer: 'notify', eventId: event.id, effect: [], now: clock.now() }),
+    ).toBe('duplicate');
   });
 
   it('refuses consumer names that could collide in the key', () => {
@@ -89,7 +126,10 @@ describe('applyOnce', () => {
 
   it('lets a consumer build its own transaction with dedupePut', async () => {
     const event = transferCreated();
-    const operations = () => [dedupePut({ consumer: 'custom', eventId: event.id, now: clock.now() }), ...awardCoin()];
+    const operations = () => [
+      dedupePut({ consumer: 'custom', eventId: event.id, now: clock.now() }),
+      ...awardCoin(),
+    ];
     await store.transact(operations());
     const error = await store.transact(operations()).catch((e: unknown) => e);
     expect(isDuplicateDelivery(error)).toBe(true);
@@ -98,8 +138,12 @@ describe('applyOnce', () => {
 
   it('makes the re-delivery after a dispatcher crash harmless', async () => {
     const bus = new InProcessBus();
-    const handler = vi.fn((event: EventEnvelope) => applyOnce(store, { consumer: 'coins.award', eventId: event.id, effect: awardCoin(), now: clock.now() }));
-    bus.subscribe('coins.award', { type: ['transfer.created'] }, async (event) => { await handler(event); });
+    const handler = vi.fn((event: EventEnvelope) =>
+      applyOnce(store, { consumer: 'coins.award', eventId: event.id, effect: awardCoin(), now: clock.now() }),
+    );
+    bus.subscribe('coins.award', { type: ['transfer.created'] }, async (event) => {
+      await handler(event);
+    });
     await store.transact([outboxPut(transferCreated())]);
     const dispatcher = new OutboxDispatcher({ store, bus, clock, logger: silentLogger });
     // The handler commits, then the process dies before the dispatcher records the delivery.

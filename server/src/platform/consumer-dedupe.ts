@@ -29,7 +29,8 @@ export interface ApplyOnceInput {
 }
 
 export function dedupeKey(consumer: string, eventId: string): ItemKey {
-  if (consumer === '' || consumer.includes('#')) throw new Error(`invalid consumer name "${consumer}": it must be non-empty and free of "#"`);
+  if (consumer === '' || consumer.includes('#'))
+    throw new Error(`invalid consumer name "${consumer}": it must be non-empty and free of "#"`);
   if (eventId === '') throw new Error('an event id is required');
   return { pk: `DEDUPE#${consumer}#${eventId}`, sk: 'DEDUPE' };
 }
@@ -38,7 +39,12 @@ export function dedupeKey(consumer: string, eventId: string): ItemKey {
  * The dedupe record as a write, for a consumer that builds its own transaction. Put it first:
  * `isDuplicateDelivery(error, 0)` then recognizes the refusal.
  */
-export function dedupePut(input: { consumer: string; eventId: string; now: number; ttlSeconds?: number }): WriteOperation {
+export function dedupePut(input: {
+  consumer: string;
+  eventId: string;
+  now: number;
+  ttlSeconds?: number;
+}): WriteOperation {
   const ttlSeconds = input.ttlSeconds ?? defaultDedupeTtlSeconds;
   return {
     type: 'put',

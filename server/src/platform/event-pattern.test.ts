@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { compilePattern, InvalidEventPatternError, matchesPattern, validatePattern, type EventPattern } from './event-pattern.ts';
+import {
+  compilePattern,
+  InvalidEventPatternError,
+  matchesPattern,
+  validatePattern,
+  type EventPattern,
+} from './event-pattern.ts';
 
 /**
  * Every example of AWS's "Amazon EventBridge event patterns" pages (event patterns, null values
@@ -45,7 +51,11 @@ function envelope(overrides: Record<string, unknown> = {}) {
 const eventPatternsPage: Example[] = [
   {
     behaviour: 'matches EC2 instance-termination events on source, detail-type and detail.state',
-    pattern: { source: ['aws.ec2'], 'detail-type': ['EC2 Instance State-change Notification'], detail: { state: ['terminated'] } },
+    pattern: {
+      source: ['aws.ec2'],
+      'detail-type': ['EC2 Instance State-change Notification'],
+      detail: { state: ['terminated'] },
+    },
     matches: awsEvent({ 'instance-id': 'i-1234567890abcdef0', state: 'terminated' }),
     misses: awsEvent({ 'instance-id': 'i-1234567890abcdef0', state: 'running' }),
   },
@@ -57,21 +67,51 @@ const eventPatternsPage: Example[] = [
   },
   {
     behaviour: 'matches a null field together with source and detail-type',
-    pattern: { source: ['aws.autoscaling'], 'detail-type': ['EC2 Instance Launch Successful'], detail: { responseElements: [null] } },
-    matches: awsEvent({ eventVersion: '', responseElements: null }, { source: 'aws.autoscaling', 'detail-type': 'EC2 Instance Launch Successful' }),
-    misses: awsEvent({ eventVersion: '', responseElements: { instanceId: 'i-1' } }, { source: 'aws.autoscaling', 'detail-type': 'EC2 Instance Launch Successful' }),
+    pattern: {
+      source: ['aws.autoscaling'],
+      'detail-type': ['EC2 Instance Launch Successful'],
+      detail: { responseElements: [null] },
+    },
+    matches: awsEvent(
+      { eventVersion: '', responseElements: null },
+      { source: 'aws.autoscaling', 'detail-type': 'EC2 Instance Launch Successful' },
+    ),
+    misses: awsEvent(
+      { eventVersion: '', responseElements: { instanceId: 'i-1' } },
+      { source: 'aws.autoscaling', 'detail-type': 'EC2 Instance Launch Successful' },
+    ),
   },
   {
     behaviour: 'matches values in nested objects (Macie risk score and trigger risk)',
-    pattern: { source: ['aws.macie'], 'detail-type': ['Macie Alert'], detail: { 'risk-score': [80], trigger: { risk: [8] } } },
-    matches: awsEvent({ 'risk-score': 80, tags: ['Custom_Alert', 'Insider'], trigger: { 'alert-type': 'basic', risk: 8 } }, { source: 'aws.macie', 'detail-type': 'Macie Alert' }),
-    misses: awsEvent({ 'risk-score': 80, trigger: { 'alert-type': 'basic', risk: 7 } }, { source: 'aws.macie', 'detail-type': 'Macie Alert' }),
+    pattern: {
+      source: ['aws.macie'],
+      'detail-type': ['Macie Alert'],
+      detail: { 'risk-score': [80], trigger: { risk: [8] } },
+    },
+    matches: awsEvent(
+      { 'risk-score': 80, tags: ['Custom_Alert', 'Insider'], trigger: { 'alert-type': 'basic', risk: 8 } },
+      { source: 'aws.macie', 'detail-type': 'Macie Alert' },
+    ),
+    misses: awsEvent(
+      { 'risk-score': 80, trigger: { 'alert-type': 'basic', risk: 7 } },
+      { source: 'aws.macie', 'detail-type': 'Macie Alert' },
+    ),
   },
   {
     behaviour: 'matches a Macie finding by severity score and count',
-    pattern: { source: ['aws.macie'], 'detail-type': ['Macie Finding'], detail: { severity: { score: [1] }, count: [2] } },
-    matches: awsEvent({ severity: { score: 1, description: 'Low' }, count: 2 }, { source: 'aws.macie', 'detail-type': 'Macie Finding' }),
-    misses: awsEvent({ severity: { score: 1, description: 'Low' }, count: 3 }, { source: 'aws.macie', 'detail-type': 'Macie Finding' }),
+    pattern: {
+      source: ['aws.macie'],
+      'detail-type': ['Macie Finding'],
+      detail: { severity: { score: [1] }, count: [2] },
+    },
+    matches: awsEvent(
+      { severity: { score: 1, description: 'Low' }, count: 2 },
+      { source: 'aws.macie', 'detail-type': 'Macie Finding' },
+    ),
+    misses: awsEvent(
+      { severity: { score: 1, description: 'Low' }, count: 3 },
+      { source: 'aws.macie', 'detail-type': 'Macie Finding' },
+    ),
   },
 ];
 
@@ -100,39 +140,152 @@ const arraysPage: Example[] = [
         'arn:aws:ec2:us-east-1:444455556666:instance/i-b188560f',
       ],
     },
-    matches: awsEvent({}, {
-      resources: [
-        'arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:eb56d16b-bbf0-401d-b893-d5978ed4a025:autoScalingGroupName/ASGTerminate',
-        'arn:aws:ec2:us-east-1:123456789012:instance/i-b188560f',
-      ],
-    }),
+    matches: awsEvent(
+      {},
+      {
+        resources: [
+          'arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:eb56d16b-bbf0-401d-b893-d5978ed4a025:autoScalingGroupName/ASGTerminate',
+          'arn:aws:ec2:us-east-1:123456789012:instance/i-b188560f',
+        ],
+      },
+    ),
     misses: awsEvent({}, { resources: ['arn:aws:ec2:us-east-1:999999999999:instance/i-b188560f'] }),
   },
 ];
 
 const comparisonOperatorsTable: Example[] = [
-  { behaviour: 'And: Location is "New York" and Day is "Monday"', pattern: { Location: ['New York'], Day: ['Monday'] }, matches: { Location: 'New York', Day: 'Monday' }, misses: { Location: 'New York', Day: 'Tuesday' } },
-  { behaviour: 'Anything-but: state is anything but "initializing"', pattern: { state: [{ 'anything-but': 'initializing' }] }, matches: { state: 'running' }, misses: { state: 'initializing' } },
-  { behaviour: 'Anything-but (begins with): Region is not in the US', pattern: { Region: [{ 'anything-but': { prefix: 'us-' } }] }, matches: { Region: 'eu-west-1' }, misses: { Region: 'us-east-1' } },
-  { behaviour: 'Anything-but (ends with): FileName does not end with .png', pattern: { FileName: [{ 'anything-but': { suffix: '.png' } }] }, matches: { FileName: 'photo.jpg' }, misses: { FileName: 'photo.png' } },
-  { behaviour: 'Anything-but (ignore case): state is not "initializing" in any casing', pattern: { state: [{ 'anything-but': { 'equals-ignore-case': 'initializing' } }] }, matches: { state: 'running' }, misses: { state: 'INITIALIZING' } },
-  { behaviour: 'Anything-but using a wildcard: FilePath does not include /lib/', pattern: { FilePath: [{ 'anything-but': { wildcard: '*/lib/*' } }] }, matches: { FilePath: '/usr/bin/node' }, misses: { FilePath: '/usr/lib/node' } },
-  { behaviour: 'Begins with: Region is in the US', pattern: { Region: [{ prefix: 'us-' }] }, matches: { Region: 'us-east-1' }, misses: { Region: 'eu-west-1' } },
-  { behaviour: 'Begins with (ignore case): service starts with "eventb"', pattern: { service: [{ prefix: { 'equals-ignore-case': 'eventb' } }] }, matches: { service: 'EventBridge' }, misses: { service: 'Lambda' } },
-  { behaviour: 'Empty: LastName is empty', pattern: { LastName: [''] }, matches: { LastName: '' }, misses: { LastName: 'Doe' } },
-  { behaviour: 'Equals: Name is "Alice"', pattern: { Name: ['Alice'] }, matches: { Name: 'Alice' }, misses: { Name: 'alice' } },
-  { behaviour: 'Equals (ignore case): Name is "alice" in any casing', pattern: { Name: [{ 'equals-ignore-case': 'alice' }] }, matches: { Name: 'ALICE' }, misses: { Name: 'Alicia' } },
-  { behaviour: 'Ends with: FileName ends with .png', pattern: { FileName: [{ suffix: '.png' }] }, matches: { FileName: 'image.png' }, misses: { FileName: 'image.PNG' } },
-  { behaviour: 'Ends with (ignore case): service ends with "tbridge"', pattern: { service: [{ suffix: { 'equals-ignore-case': 'tBridge' } }] }, matches: { service: 'EVENTBRIDGE' }, misses: { service: 'EventBus' } },
-  { behaviour: 'Exists: ProductName exists', pattern: { ProductName: [{ exists: true }] }, matches: { ProductName: 'Widget' }, misses: { Price: 10 } },
-  { behaviour: 'Does not exist: ProductName does not exist', pattern: { ProductName: [{ exists: false }] }, matches: { Price: 10 }, misses: { ProductName: 'Widget' } },
-  { behaviour: 'Not: Weather is anything but "Raining"', pattern: { Weather: [{ 'anything-but': ['Raining'] }] }, matches: { Weather: 'Sunny' }, misses: { Weather: 'Raining' } },
-  { behaviour: 'Null: UserID is null', pattern: { UserID: [null] }, matches: { UserID: null }, misses: { UserID: 'usr_1' } },
-  { behaviour: 'Numeric (equals): Price is 100', pattern: { Price: [{ numeric: ['=', 100] }] }, matches: { Price: 100 }, misses: { Price: 101 } },
-  { behaviour: 'Numeric (range): Price is more than 10 and at most 20', pattern: { Price: [{ numeric: ['>', 10, '<=', 20] }] }, matches: { Price: 20 }, misses: { Price: 10 } },
-  { behaviour: 'Or: PaymentType is "Credit" or "Debit"', pattern: { PaymentType: ['Credit', 'Debit'] }, matches: { PaymentType: 'Debit' }, misses: { PaymentType: 'Cash' } },
-  { behaviour: 'Or ($or): Location is "New York", or Day is "Monday"', pattern: { $or: [{ Location: ['New York'] }, { Day: ['Monday'] }] }, matches: { Location: 'Boston', Day: 'Monday' }, misses: { Location: 'Boston', Day: 'Tuesday' } },
-  { behaviour: 'Wildcard: any .png file within the folder "dir"', pattern: { FileName: [{ wildcard: 'dir/*.png' }] }, matches: { FileName: 'dir/photo.png' }, misses: { FileName: 'other/photo.png' } },
+  {
+    behaviour: 'And: Location is "New York" and Day is "Monday"',
+    pattern: { Location: ['New York'], Day: ['Monday'] },
+    matches: { Location: 'New York', Day: 'Monday' },
+    misses: { Location: 'New York', Day: 'Tuesday' },
+  },
+  {
+    behaviour: 'Anything-but: state is anything but "initializing"',
+    pattern: { state: [{ 'anything-but': 'initializing' }] },
+    matches: { state: 'running' },
+    misses: { state: 'initializing' },
+  },
+  {
+    behaviour: 'Anything-but (begins with): Region is not in the US',
+    pattern: { Region: [{ 'anything-but': { prefix: 'us-' } }] },
+    matches: { Region: 'eu-west-1' },
+    misses: { Region: 'us-east-1' },
+  },
+  {
+    behaviour: 'Anything-but (ends with): FileName does not end with .png',
+    pattern: { FileName: [{ 'anything-but': { suffix: '.png' } }] },
+    matches: { FileName: 'photo.jpg' },
+    misses: { FileName: 'photo.png' },
+  },
+  {
+    behaviour: 'Anything-but (ignore case): state is not "initializing" in any casing',
+    pattern: { state: [{ 'anything-but': { 'equals-ignore-case': 'initializing' } }] },
+    matches: { state: 'running' },
+    misses: { state: 'INITIALIZING' },
+  },
+  {
+    behaviour: 'Anything-but using a wildcard: FilePath does not include /lib/',
+    pattern: { FilePath: [{ 'anything-but': { wildcard: '*/lib/*' } }] },
+    matches: { FilePath: '/usr/bin/node' },
+    misses: { FilePath: '/usr/lib/node' },
+  },
+  {
+    behaviour: 'Begins with: Region is in the US',
+    pattern: { Region: [{ prefix: 'us-' }] },
+    matches: { Region: 'us-east-1' },
+    misses: { Region: 'eu-west-1' },
+  },
+  {
+    behaviour: 'Begins with (ignore case): service starts with "eventb"',
+    pattern: { service: [{ prefix: { 'equals-ignore-case': 'eventb' } }] },
+    matches: { service: 'EventBridge' },
+    misses: { service: 'Lambda' },
+  },
+  {
+    behaviour: 'Empty: LastName is empty',
+    pattern: { LastName: [''] },
+    matches: { LastName: '' },
+    misses: { LastName: 'Doe' },
+  },
+  {
+    behaviour: 'Equals: Name is "Alice"',
+    pattern: { Name: ['Alice'] },
+    matches: { Name: 'Alice' },
+    misses: { Name: 'alice' },
+  },
+  {
+    behaviour: 'Equals (ignore case): Name is "alice" in any casing',
+    pattern: { Name: [{ 'equals-ignore-case': 'alice' }] },
+    matches: { Name: 'ALICE' },
+    misses: { Name: 'Alicia' },
+  },
+  {
+    behaviour: 'Ends with: FileName ends with .png',
+    pattern: { FileName: [{ suffix: '.png' }] },
+    matches: { FileName: 'image.png' },
+    misses: { FileName: 'image.PNG' },
+  },
+  {
+    behaviour: 'Ends with (ignore case): service ends with "tbridge"',
+    pattern: { service: [{ suffix: { 'equals-ignore-case': 'tBridge' } }] },
+    matches: { service: 'EVENTBRIDGE' },
+    misses: { service: 'EventBus' },
+  },
+  {
+    behaviour: 'Exists: ProductName exists',
+    pattern: { ProductName: [{ exists: true }] },
+    matches: { ProductName: 'Widget' },
+    misses: { Price: 10 },
+  },
+  {
+    behaviour: 'Does not exist: ProductName does not exist',
+    pattern: { ProductName: [{ exists: false }] },
+    matches: { Price: 10 },
+    misses: { ProductName: 'Widget' },
+  },
+  {
+    behaviour: 'Not: Weather is anything but "Raining"',
+    pattern: { Weather: [{ 'anything-but': ['Raining'] }] },
+    matches: { Weather: 'Sunny' },
+    misses: { Weather: 'Raining' },
+  },
+  {
+    behaviour: 'Null: UserID is null',
+    pattern: { UserID: [null] },
+    matches: { UserID: null },
+    misses: { UserID: 'usr_1' },
+  },
+  {
+    behaviour: 'Numeric (equals): Price is 100',
+    pattern: { Price: [{ numeric: ['=', 100] }] },
+    matches: { Price: 100 },
+    misses: { Price: 101 },
+  },
+  {
+    behaviour: 'Numeric (range): Price is more than 10 and at most 20',
+    pattern: { Price: [{ numeric: ['>', 10, '<=', 20] }] },
+    matches: { Price: 20 },
+    misses: { Price: 10 },
+  },
+  {
+    behaviour: 'Or: PaymentType is "Credit" or "Debit"',
+    pattern: { PaymentType: ['Credit', 'Debit'] },
+    matches: { PaymentType: 'Debit' },
+    misses: { PaymentType: 'Cash' },
+  },
+  {
+    behaviour: 'Or ($or): Location is "New York", or Day is "Monday"',
+    pattern: { $or: [{ Location: ['New York'] }, { Day: ['Monday'] }] },
+    matches: { Location: 'Boston', Day: 'Monday' },
+    misses: { Location: 'Boston', Day: 'Tuesday' },
+  },
+  {
+    behaviour: 'Wildcard: any .png file within the folder "dir"',
+    pattern: { FileName: [{ wildcard: 'dir/*.png' }] },
+    matches: { FileName: 'dir/photo.png' },
+    misses: { FileName: 'other/photo.png' },
+  },
 ];
 
 const contentFilteringPage: Example[] = [
@@ -210,7 +363,9 @@ const contentFilteringPage: Example[] = [
   },
   {
     behaviour: 'anything-but equals-ignore-case with a list',
-    pattern: { detail: { state: [{ 'anything-but': { 'equals-ignore-case': ['initializing', 'stopped'] } }] } },
+    pattern: {
+      detail: { state: [{ 'anything-but': { 'equals-ignore-case': ['initializing', 'stopped'] } }] },
+    },
     matches: awsEvent({ state: 'running' }),
     misses: awsEvent({ state: 'STOPPED' }),
   },
@@ -228,7 +383,13 @@ const contentFilteringPage: Example[] = [
   },
   {
     behaviour: 'numeric: all numeric fields must match',
-    pattern: { detail: { 'c-count': [{ numeric: ['>', 0, '<=', 5] }], 'd-count': [{ numeric: ['<', 10] }], 'x-limit': [{ numeric: ['=', 3.018e2] }] } },
+    pattern: {
+      detail: {
+        'c-count': [{ numeric: ['>', 0, '<=', 5] }],
+        'd-count': [{ numeric: ['<', 10] }],
+        'x-limit': [{ numeric: ['=', 3.018e2] }],
+      },
+    },
     matches: awsEvent({ 'c-count': 5, 'd-count': 3, 'x-limit': 301.8 }),
     misses: awsEvent({ 'c-count': 5, 'd-count': 10, 'x-limit': 301.8 }),
   },
@@ -248,7 +409,11 @@ const contentFilteringPage: Example[] = [
     behaviour: 'exists true: matches an event with detail.state',
     pattern: { detail: { state: [{ exists: true }] } },
     matches: awsEvent({ 'instance-id': 'i-abcd1111', state: 'pending' }),
-    misses: { 'detail-type': ['EC2 Instance State-change Notification'], resources: ['arn:aws:ec2:us-east-1:123456789012:instance/i-02ebd4584a2ebd341'], detail: { 'c-count': { c1: 100 } } },
+    misses: {
+      'detail-type': ['EC2 Instance State-change Notification'],
+      resources: ['arn:aws:ec2:us-east-1:123456789012:instance/i-02ebd4584a2ebd341'],
+      detail: { 'c-count': { c1: 100 } },
+    },
   },
   {
     behaviour: 'exists false: matches an event without detail.c-count',
@@ -282,13 +447,24 @@ const contentFilteringPage: Example[] = [
   },
   {
     behaviour: '$or: any of the numeric conditions',
-    pattern: { detail: { $or: [{ 'c-count': [{ numeric: ['>', 0, '<=', 5] }] }, { 'd-count': [{ numeric: ['<', 10] }] }, { 'x-limit': [{ numeric: ['=', 3.018e2] }] }] } },
+    pattern: {
+      detail: {
+        $or: [
+          { 'c-count': [{ numeric: ['>', 0, '<=', 5] }] },
+          { 'd-count': [{ numeric: ['<', 10] }] },
+          { 'x-limit': [{ numeric: ['=', 3.018e2] }] },
+        ],
+      },
+    },
     matches: awsEvent({ 'c-count': 50, 'd-count': 50, 'x-limit': 301.8 }),
     misses: awsEvent({ 'c-count': 50, 'd-count': 50, 'x-limit': 300 }),
   },
   {
     behaviour: '$or: source and (metricName or namespace)',
-    pattern: { source: ['aws.cloudwatch'], $or: [{ metricName: ['CPUUtilization', 'ReadLatency'] }, { namespace: ['AWS/EC2', 'AWS/ES'] }] },
+    pattern: {
+      source: ['aws.cloudwatch'],
+      $or: [{ metricName: ['CPUUtilization', 'ReadLatency'] }, { namespace: ['AWS/EC2', 'AWS/ES'] }],
+    },
     matches: { source: 'aws.cloudwatch', metricName: 'DiskIO', namespace: 'AWS/ES' },
     misses: { source: 'aws.ec2', metricName: 'CPUUtilization', namespace: 'AWS/EC2' },
   },
@@ -303,7 +479,14 @@ const contentFilteringPage: Example[] = [
   },
   {
     behaviour: '$or: a branch may need several fields at once',
-    pattern: { source: ['aws.cloudwatch'], $or: [{ metricName: ['CPUUtilization', 'ReadLatency'] }, { metricType: ['MetricType'], namespace: ['AWS/EC2', 'AWS/ES'] }, { scope: ['Service'] }] },
+    pattern: {
+      source: ['aws.cloudwatch'],
+      $or: [
+        { metricName: ['CPUUtilization', 'ReadLatency'] },
+        { metricType: ['MetricType'], namespace: ['AWS/EC2', 'AWS/ES'] },
+        { scope: ['Service'] },
+      ],
+    },
     matches: { source: 'aws.cloudwatch', metricType: 'MetricType', namespace: 'AWS/EC2' },
     misses: { source: 'aws.cloudwatch', metricType: 'MetricType', namespace: 'AWS/RDS' },
   },
@@ -313,7 +496,11 @@ const contentFilteringPage: Example[] = [
       source: ['aws.cloudwatch'],
       $or: [
         { metricName: ['CPUUtilization', 'ReadLatency'] },
-        { metricType: ['MetricType'], namespace: ['AWS/EC2', 'AWS/ES'], $or: [{ metricId: [1234] }, { spaceId: [1000] }] },
+        {
+          metricType: ['MetricType'],
+          namespace: ['AWS/EC2', 'AWS/ES'],
+          $or: [{ metricId: [1234] }, { spaceId: [1000] }],
+        },
         { scope: ['Service'] },
       ],
     },
@@ -332,32 +519,82 @@ const contentFilteringPage: Example[] = [
         'source-ip': [{ cidr: '10.0.0.0/8' }],
       },
     },
-    matches: awsEvent({ 'c-count': 5, 'd-count': 3, 'x-limit': 301.8, 'source-ip': '10.0.0.33', state: 'running' }),
-    misses: awsEvent({ 'c-count': 5, 'd-count': 3, 'x-limit': 300, 'source-ip': '10.0.0.33', state: 'running' }),
+    matches: awsEvent({
+      'c-count': 5,
+      'd-count': 3,
+      'x-limit': 301.8,
+      'source-ip': '10.0.0.33',
+      state: 'running',
+    }),
+    misses: awsEvent({
+      'c-count': 5,
+      'd-count': 3,
+      'x-limit': 300,
+      'source-ip': '10.0.0.33',
+      state: 'running',
+    }),
   },
 ];
 
 const eventRulerReadme: Example[] = [
   {
     behaviour: 'matches several fields, one of them against an array in the event',
-    pattern: { 'detail-type': ['EC2 Instance State-change Notification'], resources: ['arn:aws:ec2:us-west-1:123456789012:instance/i-1234567890abcdef0'], detail: { state: ['initializing', 'running'] } },
+    pattern: {
+      'detail-type': ['EC2 Instance State-change Notification'],
+      resources: ['arn:aws:ec2:us-west-1:123456789012:instance/i-1234567890abcdef0'],
+      detail: { state: ['initializing', 'running'] },
+    },
     matches: awsEvent({ state: 'running' }),
     misses: awsEvent({ state: 'stopped' }),
   },
-  { behaviour: 'suffix on source', pattern: { source: [{ suffix: 'ec2' }] }, matches: awsEvent(), misses: awsEvent({}, { source: 'aws.s3' }) },
-  { behaviour: 'equals-ignore-case on source', pattern: { source: [{ 'equals-ignore-case': 'AWS.EC2' }] }, matches: awsEvent(), misses: awsEvent({}, { source: 'aws.ec2x' }) },
-  { behaviour: 'wildcard in the middle of a value', pattern: { source: [{ wildcard: 'Simple*Service' }] }, matches: { source: 'SimpleQueueService' }, misses: { source: 'SimpleQueue' } },
+  {
+    behaviour: 'suffix on source',
+    pattern: { source: [{ suffix: 'ec2' }] },
+    matches: awsEvent(),
+    misses: awsEvent({}, { source: 'aws.s3' }),
+  },
+  {
+    behaviour: 'equals-ignore-case on source',
+    pattern: { source: [{ 'equals-ignore-case': 'AWS.EC2' }] },
+    matches: awsEvent(),
+    misses: awsEvent({}, { source: 'aws.ec2x' }),
+  },
+  {
+    behaviour: 'wildcard in the middle of a value',
+    pattern: { source: [{ wildcard: 'Simple*Service' }] },
+    matches: { source: 'SimpleQueueService' },
+    misses: { source: 'SimpleQueue' },
+  },
   {
     behaviour: 'a nested pattern matches objects inside an event array',
     pattern: { employees: { firstName: ['Anna'] } },
-    matches: { employees: [[{ firstName: 'John', lastName: 'Doe' }, { firstName: 'Anna', lastName: 'Smith' }], [{ firstName: 'Peter', lastName: 'Jones' }]] },
+    matches: {
+      employees: [
+        [
+          { firstName: 'John', lastName: 'Doe' },
+          { firstName: 'Anna', lastName: 'Smith' },
+        ],
+        [{ firstName: 'Peter', lastName: 'Jones' }],
+      ],
+    },
     misses: { employees: [{ firstName: 'John', lastName: 'Doe' }] },
   },
   {
     behaviour: 'fields of a nested pattern must match within the same array element',
     pattern: { employees: { firstName: ['Anna'], lastName: ['Jones'] } },
-    matches: { employees: [{ firstName: 'John', lastName: 'Doe' }, { firstName: 'Anna', lastName: 'Jones' }] },
-    misses: { employees: [{ firstName: 'John', lastName: 'Doe' }, { firstName: 'Anna', lastName: 'Smith' }, { firstName: 'Peter', lastName: 'Jones' }] },
+    matches: {
+      employees: [
+        { firstName: 'John', lastName: 'Doe' },
+        { firstName: 'Anna', lastName: 'Jones' },
+      ],
+    },
+    misses: {
+      employees: [
+        { firstName: 'John', lastName: 'Doe' },
+        { firstName: 'Anna', lastName: 'Smith' },
+        { firstName: 'Peter', lastName: 'Jones' },
+      ],
+    },
   },
 ];
 
@@ -389,7 +626,15 @@ const envelopePatterns: Example[] = [
 ];
 
 describe('matchesPattern', () => {
-  const groups = { eventPatternsPage, nullAndEmptyPage, arraysPage, comparisonOperatorsTable, contentFilteringPage, eventRulerReadme, envelopePatterns };
+  const groups = {
+    eventPatternsPage,
+    nullAndEmptyPage,
+    arraysPage,
+    comparisonOperatorsTable,
+    contentFilteringPage,
+    eventRulerReadme,
+    envelopePatterns,
+  };
   for (const [group, examples] of Object.entries(groups)) {
     describe(group, () => {
       it.each(examples)('$behaviour', ({ pattern, matches, misses }) => {
@@ -400,7 +645,9 @@ describe('matchesPattern', () => {
   }
 
   it('uses the last of duplicate keys in a JSON pattern, as EventBridge does', () => {
-    const pattern = JSON.parse('{"detail":{"location":[{"prefix":"us-"}],"location":[{"anything-but":"us-east"}]}}') as EventPattern;
+    const pattern = JSON.parse(
+      '{"detail":{"location":[{"prefix":"us-"}],"location":[{"anything-but":"us-east"}]}}',
+    ) as EventPattern;
     expect(matchesPattern(pattern, { detail: { location: 'eu-west' } })).toBe(true);
     expect(matchesPattern(pattern, { detail: { location: 'us-east' } })).toBe(false);
   });
@@ -460,12 +707,22 @@ describe('matchesPattern', () => {
 
   it('compiles once and matches many events', () => {
     const isUsdPayment = compilePattern({ type: [{ prefix: 'payment.' }], data: { currency: ['USD'] } });
-    expect([envelope({ type: 'payment.captured' }), envelope(), envelope({ type: 'payment.failed', data: { currency: 'GBP' } })].map(isUsdPayment)).toEqual([true, false, false]);
+    expect(
+      [
+        envelope({ type: 'payment.captured' }),
+        envelope(),
+        envelope({ type: 'payment.failed', data: { currency: 'GBP' } }),
+      ].map(isUsdPayment),
+    ).toEqual([true, false, false]);
   });
 });
 
 describe('validatePattern', () => {
-  const valid: EventPattern[] = [...Object.values({ eventPatternsPage, contentFilteringPage, comparisonOperatorsTable }).flat().map((e) => e.pattern)];
+  const valid: EventPattern[] = [
+    ...Object.values({ eventPatternsPage, contentFilteringPage, comparisonOperatorsTable })
+      .flat()
+      .map((e) => e.pattern),
+  ];
 
   it('accepts every documented example', () => {
     for (const pattern of valid) expect(() => validatePattern(pattern)).not.toThrow();
@@ -495,7 +752,10 @@ describe('validatePattern', () => {
     ['anything-but with an empty list', { s: [{ 'anything-but': [] }] }],
     ['anything-but with an empty prefix', { s: [{ 'anything-but': { prefix: '' } }] }],
     ['anything-but with numeric', { s: [{ 'anything-but': { numeric: ['>', 1] } }] }],
-    ['anything-but equals-ignore-case with a number', { s: [{ 'anything-but': { 'equals-ignore-case': [1] } }] }],
+    [
+      'anything-but equals-ignore-case with a number',
+      { s: [{ 'anything-but': { 'equals-ignore-case': [1] } }] },
+    ],
     ['a wildcard with consecutive stars', { s: [{ wildcard: 'a**b' }] }],
     ['a wildcard with a stray escape', { s: [{ wildcard: 'a\\b' }] }],
     ['a malformed cidr', { ip: [{ cidr: '10.0.0.0/33' }] }],
@@ -512,6 +772,8 @@ describe('validatePattern', () => {
   });
 
   it('names the offending path', () => {
-    expect(() => validatePattern({ data: { amount: [{ numeric: ['>', 'x'] }] } })).toThrow(/at data\.amount\[0\]\.numeric/);
+    expect(() => validatePattern({ data: { amount: [{ numeric: ['>', 'x'] }] } })).toThrow(
+      /at data\.amount\[0\]\.numeric/,
+    );
   });
 });

@@ -105,7 +105,16 @@ type LeafTest = (leaves: readonly PatternScalar[]) => boolean;
 type ValueTest = (value: PatternScalar) => boolean;
 
 const orKey = '$or';
-const operatorNames = new Set(['prefix', 'suffix', 'equals-ignore-case', 'wildcard', 'anything-but', 'numeric', 'exists', 'cidr']);
+const operatorNames = new Set([
+  'prefix',
+  'suffix',
+  'equals-ignore-case',
+  'wildcard',
+  'anything-but',
+  'numeric',
+  'exists',
+  'cidr',
+]);
 /** EventBridge's numeric range: pattern numbers outside it are refused. */
 const numericLimit = 5e9;
 
@@ -118,7 +127,10 @@ function compileObject(pattern: Record<string, unknown>, path: string, insideOr 
     if (key === orKey) return compileOr(value, path, fieldPath);
     // Inside $or, an operator name as a field name is almost surely a misplaced operator.
     if (insideOr && operatorNames.has(key)) {
-      throw new InvalidEventPatternError(fieldPath, `"${key}" is an operator and cannot be a field name inside $or`);
+      throw new InvalidEventPatternError(
+        fieldPath,
+        `"${key}" is an operator and cannot be a field name inside $or`,
+      );
     }
     if (Array.isArray(value)) {
       const leafTest = compileLeaf(value, fieldPath);
@@ -138,7 +150,8 @@ function compileOr(value: unknown, parentPath: string, path: string): NodeTest {
   if (!Array.isArray(value)) throw new InvalidEventPatternError(path, '$or must be an array of objects');
   if (value.length < 2) throw new InvalidEventPatternError(path, '$or needs at least 2 objects');
   const branches = value.map((branch, index) => {
-    if (!isPlainObject(branch)) throw new InvalidEventPatternError(`${path}[${index}]`, 'only objects are allowed in $or');
+    if (!isPlainObject(branch))
+      throw new InvalidEventPatternError(`${path}[${index}]`, 'only objects are allowed in $or');
     return compileObject(branch, parentPath, true);
   });
   return (node) => branches.some((branch) => branch(node));
@@ -165,9 +178,14 @@ function compileValue(value: unknown, path: string): LeafTest {
     if (!Number.isFinite(value)) throw new InvalidEventPatternError(path, 'numbers must be finite');
     return (leaves) => leaves.includes(value);
   }
-  if (!isPlainObject(value)) throw new InvalidEventPatternError(path, 'match values must be strings, numbers, true, false, null or operator objects');
+  if (!isPlainObject(value))
+    throw new InvalidEventPatternError(
+      path,
+      'match values must be strings, numbers, true, false, null or operator objects',
+    );
   const keys = Object.keys(value);
-  if (keys.length !== 1) throw new InvalidEventPatternError(path, 'an operator object holds exactly one operator');
+  if (keys.length !== 1)
+    throw new InvalidEventPatternError(path, 'an operator object holds exactly one operator');
   const name = keys[0]!;
   const operand = value[name];
   if (name === 'exists') {
@@ -213,13 +231,19 @@ function compileAnythingBut(operand: unknown, path: string): ValueTest {
     const isAllStrings = operand.every((v) => typeof v === 'string');
     const isAllNumbers = operand.every((v) => typeof v === 'number' && Number.isFinite(v));
     if (operand.length === 0 || (!isAllStrings && !isAllNumbers)) {
-      throw new InvalidEventPatternError(path, 'anything-but takes a string, a number, or a non-empty list of only strings or only numbers');
+      throw new InvalidEventPatternError(
+        path,
+        'anything-but takes a string, a number, or a non-empty list of only strings or only numbers',
+      );
     }
     const excluded = new Set<unknown>(operand);
     return (value) => !excluded.has(value);
   }
   if (!isPlainObject(operand) || Object.keys(operand).length !== 1) {
-    throw new InvalidEventPatternError(path, 'anything-but takes a value, a list, or one of prefix, suffix, equals-ignore-case, wildcard');
+    throw new InvalidEventPatternError(
+      path,
+      'anything-but takes a value, a list, or one of prefix, suffix, equals-ignore-case, wildcard',
+    );
   }
   const [name, inner] = Object.entries(operand)[0]!;
   const innerPath = `${path}.${name}`;
@@ -231,8 +255,12 @@ function compileAnythingBut(operand: unknown, path: string): ValueTest {
   switch (name) {
     case 'prefix':
     case 'suffix':
-      if (texts.includes('')) throw new InvalidEventPatternError(innerPath, `an empty ${name} is not allowed`);
-      excludes = name === 'prefix' ? (v) => texts.some((t) => v.startsWith(t)) : (v) => texts.some((t) => v.endsWith(t));
+      if (texts.includes(''))
+        throw new InvalidEventPatternError(innerPath, `an empty ${name} is not allowed`);
+      excludes =
+        name === 'prefix'
+          ? (v) => texts.some((t) => v.startsWith(t))
+          : (v) => texts.some((t) => v.endsWith(t));
       break;
     case 'equals-ignore-case': {
       const folded = new Set(texts.map((t) => fold(t, true)));
@@ -257,14 +285,23 @@ const upperBounds = { '<': (a: number, b: number) => a < b, '<=': (a: number, b:
 /** `[op, n]` or a lower bound then an upper bound: `['>', 0, '<=', 5]`, as EventBridge accepts. */
 function compileNumeric(operand: unknown, path: string): ValueTest {
   if (!Array.isArray(operand) || (operand.length !== 2 && operand.length !== 4)) {
-    throw new InvalidEventPatternError(path, 'numeric takes [operator, number] or [lower operator, number, upper operator, number]');
+    throw new InvalidEventPatternError(
+      path,
+      'numeric takes [operator, number] or [lower operator, number, upper operator, number]',
+    );
   }
   const terms: Array<[string, number]> = [];
   for (let i = 0; i < operand.length; i += 2) {
     const [op, n] = [operand[i], operand[i + 1]];
-    if (typeof op !== 'string') throw new InvalidEventPatternError(path, `expected an operator, got ${JSON.stringify(op)}`);
-    if (typeof n !== 'number' || !Number.isFinite(n)) throw new InvalidEventPatternError(path, `the value after "${op}" must be a number`);
-    if (Math.abs(n) > numericLimit) throw new InvalidEventPatternError(path, `numbers must lie between -${numericLimit} and ${numericLimit}`);
+    if (typeof op !== 'string')
+      throw new InvalidEventPatternError(path, `expected an operator, got ${JSON.stringify(op)}`);
+    if (typeof n !== 'number' || !Number.isFinite(n))
+      throw new InvalidEventPatternError(path, `the value after "${op}" must be a number`);
+    if (Math.abs(n) > numericLimit)
+      throw new InvalidEventPatternError(
+        path,
+        `numbers must lie between -${numericLimit} and ${numericLimit}`,
+      );
     terms.push([op, n]);
   }
   const [[op, n], upper] = [terms[0]!, terms[1]];
@@ -280,7 +317,8 @@ function compileNumeric(operand: unknown, path: string): ValueTest {
   const isAbove = lowerBounds[op];
   if (!upper) return (value) => typeof value === 'number' && isAbove(value, n);
   const [topOp, top] = upper;
-  if (topOp !== '<' && topOp !== '<=') throw new InvalidEventPatternError(path, `expected "<" or "<=" after the lower bound, got "${topOp}"`);
+  if (topOp !== '<' && topOp !== '<=')
+    throw new InvalidEventPatternError(path, `expected "<" or "<=" after the lower bound, got "${topOp}"`);
   if (top <= n) throw new InvalidEventPatternError(path, 'the lower bound must be below the upper bound');
   const isBelow = upperBounds[topOp];
   return (value) => typeof value === 'number' && isAbove(value, n) && isBelow(value, top);
@@ -293,7 +331,13 @@ function compileCidr(operand: unknown, path: string): ValueTest {
   const family = isIP(address);
   const maxBits = family === 6 ? 128 : 32;
   const bits = slash < 0 ? maxBits : Number(text.slice(slash + 1));
-  if (family === 0 || !Number.isInteger(bits) || bits < 0 || bits > maxBits || (slash >= 0 && !/^\d+$/.test(text.slice(slash + 1)))) {
+  if (
+    family === 0 ||
+    !Number.isInteger(bits) ||
+    bits < 0 ||
+    bits > maxBits ||
+    (slash >= 0 && !/^\d+$/.test(text.slice(slash + 1)))
+  ) {
     throw new InvalidEventPatternError(path, `"${text}" is not an IPv4 or IPv6 CIDR block`);
   }
   const type = family === 6 ? 'ipv6' : 'ipv4';
@@ -311,11 +355,13 @@ function wildcardRegex(text: string, path: string): RegExp {
   for (let i = 0; i < text.length; i++) {
     const char = text[i]!;
     if (char === '*') {
-      if (text[i + 1] === '*') throw new InvalidEventPatternError(path, 'consecutive wildcard characters are not allowed');
+      if (text[i + 1] === '*')
+        throw new InvalidEventPatternError(path, 'consecutive wildcard characters are not allowed');
       source += '[\\s\\S]*';
     } else if (char === '\\') {
       const next = text[i + 1];
-      if (next !== '*' && next !== '\\') throw new InvalidEventPatternError(path, 'a backslash may only escape "*" or "\\"');
+      if (next !== '*' && next !== '\\')
+        throw new InvalidEventPatternError(path, 'a backslash may only escape "*" or "\\"');
       source += `\\${next}`;
       i++;
     } else {
@@ -327,7 +373,11 @@ function wildcardRegex(text: string, path: string): RegExp {
 
 function stringOrIgnoreCase(operand: unknown, path: string): { text: string; ignoreCase: boolean } {
   if (typeof operand === 'string') return { text: operand, ignoreCase: false };
-  if (isPlainObject(operand) && Object.keys(operand).length === 1 && typeof operand['equals-ignore-case'] === 'string') {
+  if (
+    isPlainObject(operand) &&
+    Object.keys(operand).length === 1 &&
+    typeof operand['equals-ignore-case'] === 'string'
+  ) {
     return { text: operand['equals-ignore-case'], ignoreCase: true };
   }
   throw new InvalidEventPatternError(path, 'takes a string or { "equals-ignore-case": string }');
@@ -362,7 +412,9 @@ function flatten(values: readonly unknown[]): unknown[] {
 }
 
 function isScalar(value: unknown): value is PatternScalar {
-  return value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+  return (
+    value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+  );
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -49,7 +49,11 @@ export interface IdentityContractOptions {
  *   return { identity, advance: async (seconds) => clock.advance(seconds * 1000) };
  * });
  */
-export function runIdentityContract(name: string, makeIdentity: (config: Config) => Promise<IdentityUnderTest>, options: IdentityContractOptions = {}): void {
+export function runIdentityContract(
+  name: string,
+  makeIdentity: (config: Config) => Promise<IdentityUnderTest>,
+  options: IdentityContractOptions = {},
+): void {
   describe(`Identity contract: ${name}`, () => {
     let subject: IdentityUnderTest;
     let identity: Identity;
@@ -69,10 +73,13 @@ export function runIdentityContract(name: string, makeIdentity: (config: Config)
     }
 
     let count = 0;
-    const anEmail = (local = 'user') => `${local}-${++count}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+    const anEmail = (local = 'user') =>
+      `${local}-${++count}-${Math.random().toString(36).slice(2, 8)}@example.com`;
     const password = 'correct horse battery';
-    const signUp = (email = anEmail(), displayName = 'Ann Lee') => identity.signUp({ email, password, name: displayName });
-    const logIn = (email: string, secret = password) => identity.logIn({ email, password: secret, client_ip: '203.0.113.7' });
+    const signUp = (email = anEmail(), displayName = 'Ann Lee') =>
+      identity.signUp({ email, password, name: displayName });
+    const logIn = (email: string, secret = password) =>
+      identity.logIn({ email, password: secret, client_ip: '203.0.113.7' });
 
     async function expectCode(pending: Promise<unknown>, code: string): Promise<AppError> {
       const error = await rejectionOf(pending);
@@ -84,12 +91,26 @@ export function runIdentityContract(name: string, makeIdentity: (config: Config)
     describe('sign-up', () => {
       it('creates the user and answers with it, an access token that verifies as them, and a refresh token', async () => {
         const email = anEmail('Ann');
-        const auth = await identity.signUp({ email: `  ${email.toUpperCase()} `, password, name: '  Ann Lee ' });
-        expect(auth.user).toEqual({ id: expect.any(String), email: email.toLowerCase(), name: 'Ann Lee', groups: [] });
+        const auth = await identity.signUp({
+          email: `  ${email.toUpperCase()} `,
+          password,
+          name: '  Ann Lee ',
+        });
+        expect(auth.user).toEqual({
+          id: expect.any(String),
+          email: email.toLowerCase(),
+          name: 'Ann Lee',
+          groups: [],
+        });
         expect(auth.refresh_token).toEqual(expect.any(String));
         expect(auth.refresh_token).not.toBe('');
         expect(auth.expires_in).toBeGreaterThan(0);
-        expect(await identity.verifyAccessToken(auth.access_token)).toEqual({ kind: 'user', userId: auth.user.id, email: email.toLowerCase(), groups: [] });
+        expect(await identity.verifyAccessToken(auth.access_token)).toEqual({
+          kind: 'user',
+          userId: auth.user.id,
+          email: email.toLowerCase(),
+          groups: [],
+        });
       });
 
       it('makes a configured admin email an admin, in the answer and in the access token', async () => {
@@ -103,7 +124,9 @@ export function runIdentityContract(name: string, makeIdentity: (config: Config)
         const first = await signUp(email);
         const error = await expectCode(signUp(email.toUpperCase(), 'Impostor'), 'email_taken');
         expect(error.param).toBe('email');
-        expect((await identity.listUsers({ limit: 10 })).users.map((user) => user.id)).toEqual([first.user.id]);
+        expect((await identity.listUsers({ limit: 10 })).users.map((user) => user.id)).toEqual([
+          first.user.id,
+        ]);
         expect((await logIn(email)).user.id).toBe(first.user.id);
       });
     });
@@ -129,7 +152,8 @@ export function runIdentityContract(name: string, makeIdentity: (config: Config)
       it('refuses log-ins past the per-email limit with rate_limited and a retry_after, until the window has passed', async () => {
         const email = anEmail();
         await signUp(email);
-        for (let attempt = 0; attempt < contractIdentityConfig.loginAttemptsPerWindow; attempt++) await expectCode(logIn(email, 'guess'), 'invalid_credentials');
+        for (let attempt = 0; attempt < contractIdentityConfig.loginAttemptsPerWindow; attempt++)
+          await expectCode(logIn(email, 'guess'), 'invalid_credentials');
         const limited = await expectCode(logIn(email), 'rate_limited');
         expect(limited.details?.retry_after).toBeGreaterThan(0);
         expect(limited.details?.retry_after).toBeLessThanOrEqual(contractIdentityConfig.loginWindowSeconds);
@@ -217,10 +241,15 @@ export function runIdentityContract(name: string, makeIdentity: (config: Config)
         const { access_token } = await signUp();
         const jwks = await identity.jwks();
         expect(jwks.keys.length).toBeGreaterThan(0);
-        for (const key of jwks.keys) for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k']) expect(key).not.toHaveProperty(member);
+        for (const key of jwks.keys)
+          for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k']) expect(key).not.toHaveProperty(member);
         expect(jwks.keys.map((key) => key.kid)).toContain(decodeProtectedHeader(access_token).kid);
         // Signature only: the claims are the adapter's business (and the token may be "expired" for jose's own clock).
-        await expect(jwtVerify(access_token, createLocalJWKSet(jwks as Parameters<typeof createLocalJWKSet>[0]), { clockTolerance: Number.MAX_SAFE_INTEGER })).resolves.toBeDefined();
+        await expect(
+          jwtVerify(access_token, createLocalJWKSet(jwks as Parameters<typeof createLocalJWKSet>[0]), {
+            clockTolerance: Number.MAX_SAFE_INTEGER,
+          }),
+        ).resolves.toBeDefined();
       });
     });
 

@@ -79,5 +79,8 @@ export interface Identity {
   /** The public keys access tokens are signed with, for `/.well-known/jwks.json`. */
   jwks(): Promise<Jwks>;
   /** Everyone, newest first, a page at a time (for admins). */
-  listUsers(options: { limit: number; cursor?: string }): Promise<{ users: User[]; next_cursor: string | undefined }>;
+  listUsers(options: {
+    limit: number;
+    cursor?: string;
+  }): Promise<{ users: User[]; next_cursor: string | undefined }>;
 }

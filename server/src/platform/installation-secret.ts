@@ -28,12 +28,15 @@ async function loadOrCreateSecret(store: Store): Promise<string> {
   if (typeof existing?.secret === 'string') return existing.secret;
   const secret = randomBytes(32).toString('base64url');
   try {
-    await store.transact([{ type: 'put', item: { ...secretKey, secret }, condition: { attributeNotExists: 'pk' } }]);
+    await store.transact([
+      { type: 'put', item: { ...secretKey, secret }, condition: { attributeNotExists: 'pk' } },
+    ]);
     return secret;
   } catch (error) {
     if (!isTransactionCanceled(error)) throw error;
     const winner = await store.get(secretKey);
-    if (typeof winner?.secret !== 'string') throw new Error('the installation secret vanished after a concurrent write', { cause: error });
+    if (typeof winner?.secret !== 'string')
+      throw new Error('the installation secret vanished after a concurrent write', { cause: error });
     return winner.secret;
   }
 }

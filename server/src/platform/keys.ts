@@ -95,7 +95,12 @@ export function keyMatchesPattern(key: string, pattern: KeyPattern): boolean {
  * @example partitionsWritten({ type: 'put', item: { pk: 'PAY#pay_1', sk: 'PAY', gsi1pk: 'MER#PAYS#mer_1' } }) // ['PAY#pay_1', 'MER#PAYS#mer_1']
  */
 export function partitionsWritten(operation: WriteOperation): string[] {
-  const attributes: Record<string, unknown> = operation.type === 'put' ? operation.item : operation.type === 'update' ? { ...operation.key, ...operation.set } : { ...operation.key };
+  const attributes: Record<string, unknown> =
+    operation.type === 'put'
+      ? operation.item
+      : operation.type === 'update'
+        ? { ...operation.key, ...operation.set }
+        : { ...operation.key };
   return ['pk', 'gsi1pk', 'gsi2pk'].flatMap((name) => {
     const value = attributes[name];
     return typeof value === 'string' ? [value] : [];

@@ -14,7 +14,9 @@ export function redact(fields: Record<string, unknown> | undefined): Record<stri
   return out;
 }
 
-export function createJsonLogger(write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Logger {
+export function createJsonLogger(
+  write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+): Logger {
   const log = (level: string, message: string, fields?: Record<string, unknown>) =>
     write(JSON.stringify({ time: new Date().toISOString(), level, message, ...redact(fields) }));
   return {

@@ -70,15 +70,26 @@ const e164 = /^\+[1-9]\d{1,14}$/;
 export function parseEmail(message: EmailMessage): EmailMessage {
   const to = typeof message.to === 'string' ? message.to.trim() : '';
   if (!emailAddress.safeParse(to).success) throw invalid('to', 'to must be one valid email address');
-  if (typeof message.subject !== 'string' || message.subject.trim() === '') throw invalid('subject', 'subject must not be empty');
+  if (typeof message.subject !== 'string' || message.subject.trim() === '')
+    throw invalid('subject', 'subject must not be empty');
   // A line break in a subject is how header injection starts; SES would fold it, we refuse it.
   if (/[\r\n]/.test(message.subject)) throw invalid('subject', 'subject must be a single line');
-  if (typeof message.text !== 'string' || message.text === '') throw invalid('text', 'text must not be empty');
-  if (message.text.length > maxBodyLength) throw invalid('text', `text must be at most ${maxBodyLength} characters`);
-  if (message.html !== undefined && (typeof message.html !== 'string' || message.html.length > maxBodyLength)) {
+  if (typeof message.text !== 'string' || message.text === '')
+    throw invalid('text', 'text must not be empty');
+  if (message.text.length > maxBodyLength)
+    throw invalid('text', `text must be at most ${maxBodyLength} characters`);
+  if (
+    message.html !== undefined &&
+    (typeof message.html !== 'string' || message.html.length > maxBodyLength)
+  ) {
     throw invalid('html', `html must be a string of at most ${maxBodyLength} characters`);
   }
-  return { to, subject: message.subject, text: message.text, ...(message.html !== undefined && { html: message.html }) };
+  return {
+    to,
+    subject: message.subject,
+    text: message.text,
+    ...(message.html !== undefined && { html: message.html }),
+  };
 }
 
 /**
@@ -91,8 +102,10 @@ export function parseSms(message: SmsMessage): SmsMessage {
   if (typeof message.to !== 'string' || !e164.test(message.to)) {
     throw invalid('to', 'to must be a phone number in E.164 format, like +14155550123');
   }
-  if (typeof message.text !== 'string' || message.text === '') throw invalid('text', 'text must not be empty');
-  if (message.text.length > maxSmsLength) throw invalid('text', `text must be at most ${maxSmsLength} characters`);
+  if (typeof message.text !== 'string' || message.text === '')
+    throw invalid('text', 'text must not be empty');
+  if (message.text.length > maxSmsLength)
+    throw invalid('text', `text must be at most ${maxSmsLength} characters`);
   return { to: message.to, text: message.text };
 }
 

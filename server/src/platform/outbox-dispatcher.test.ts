@@ -5,7 +5,11 @@ import { SqliteStore } from '../runtime/local/sqlite-store.ts';
 import { InProcessBus } from './bus.ts';
 import type { Logger } from './logger.ts';
 import { eventKey, outboxBacklog, outboxPendingPartition, outboxPut } from './outbox.ts';
-import { outboxFailedPartition, OutboxDispatcher, type OutboxDispatcherOptions } from './outbox-dispatcher.ts';
+import {
+  outboxFailedPartition,
+  OutboxDispatcher,
+  type OutboxDispatcherOptions,
+} from './outbox-dispatcher.ts';
 import type { Store } from './store.ts';
 
 let store: SqliteStore;
@@ -29,12 +33,21 @@ function dispatcher(options: Partial<OutboxDispatcherOptions> = {}) {
 }
 
 function transferCreated(data: Record<string, unknown> = { amount: 1500, currency: 'USD' }): EventEnvelope {
-  return createEvent({ type: 'transfer.created', source: 'sluice.ledger', subject: 'tr_test', data, now: clock.now() });
+  return createEvent({
+    type: 'transfer.created',
+    source: 'sluice.ledger',
+    subject: 'tr_test',
+    data,
+    now: clock.now(),
+  });
 }
 
 /** Writes `event` the way services do: in the same transaction as the change it reports. */
 async function commitWithEvent(event: EventEnvelope) {
-  await store.transact([{ type: 'put', item: { pk: `TR#${event.id}`, sk: 'TR', amount: 1500 } }, outboxPut(event)]);
+  await store.transact([
+    { type: 'put', item: { pk: `TR#${event.id}`, sk: 'TR', amount: 1500 } },
+    outboxPut(event),
+  ]);
 }
 
 async function pendingIds(): Promise<string[]> {
@@ -68,7 +81,12 @@ describe('OutboxDispatcher', () => {
     expect(handler).toHaveBeenCalledExactlyOnceWith(event);
     expect(await pendingIds()).toEqual([]);
     const item = await outboxItem(event);
-    expect(item).toMatchObject({ event, attempts: 1, delivered_to: ['ledger.audit'], dispatched_at: '2026-01-01T00:00:00.000Z' });
+    expect(item).toMatchObject({
+      event,
+      attempts: 1,
+      delivered_to: ['ledger.audit'],
+      dispatched_at: '2026-01-01T00:00:00.000Z',
+    });
     expect(item.gsi1pk).toBeUndefined();
     expect(item.gsi1sk).toBeUndefined();
   });
@@ -118,7 +136,10 @@ describe('OutboxDispatcher', () => {
       next_attempt_at: '2026-01-01T00:00:01.000Z',
       gsi1pk: outboxPendingPartition,
     });
-    expect(logger.warn).toHaveBeenCalledWith('outbox delivery failed, will retry', expect.objectContaining({ event_id: event.id }));
+    expect(logger.warn).toHaveBeenCalledWith(
+      'outbox delivery failed, will retry',
+      expect.objectContaining({ event_id: event.id }),
+    );
 
     clock.advance(999);
     expect(await outbox.drain()).toMatchObject({ attempted: 0 });
@@ -128,7 +149,11 @@ describe('OutboxDispatcher', () => {
     expect(await outbox.drain()).toMatchObject({ attempted: 1, dispatched: 1 });
     expect(webhooks).toHaveBeenCalledTimes(2);
     expect(steady).toHaveBeenCalledTimes(1);
-    expect(await outboxItem(event)).toMatchObject({ attempts: 2, delivered_to: ['realtime', 'webhooks'], dispatched_at: '2026-01-01T00:00:01.000Z' });
+    expect(await outboxItem(event)).toMatchObject({
+      attempts: 2,
+      delivered_to: ['realtime', 'webhooks'],
+      dispatched_at: '2026-01-01T00:00:01.000Z',
+    });
     expect((await outboxItem(event)).last_error).toBeUndefined();
     expect(await pendingIds()).toEqual([]);
   });
@@ -167,9 +192,18 @@ describe('OutboxDispatcher', () => {
     expect(await pendingIds()).toEqual([]);
     const { items: parked } = await store.query({ index: 'gsi1', partition: outboxFailedPartition });
     expect(parked).toHaveLength(1);
-    expect(parked[0]).toMatchObject({ gsi1sk: event.id, attempts: 3, delivered_to: ['fine'], failed_subscribers: ['broken'], last_error: 'broken: failure 3' });
+    expect(parked[0]).toMatchObject({
+      gsi1sk: event.id,
+      attempts: 3,
+      delivered_to: ['fine'],
+      failed_subscribers: ['broken'],
+      last_error: 'broken: failure 3',
+    });
     expect(parked[0]!.next_attempt_at).toBeUndefined();
-    expect(logger.error).toHaveBeenCalledWith('outbox event parked after its last attempt', expect.objectContaining({ event_id: event.id, attempts: 3 }));
+    expect(logger.error).toHaveBeenCalledWith(
+      'outbox event parked after its last attempt',
+      expect.objectContaining({ event_id: event.id, attempts: 3 }),
+    );
   });
 
   it('does not let events waiting for a retry hold back new ones', async () => {
@@ -206,14 +240,20 @@ describe('OutboxDispatcher', () => {
     const second = transferCreated();
     await commitWithEvent(second);
     clock.advance(2_500);
-    expect(await outboxBacklog(store, clock.now())).toEqual({ oldest_pending_at: first.time, lag_seconds: 7.5 });
+    expect(await outboxBacklog(store, clock.now())).toEqual({
+      oldest_pending_at: first.time,
+      lag_seconds: 7.5,
+    });
 
     // Both fail and wait for a retry: the older one still sets the lag, ahead of a newer event.
     const outbox = dispatcher({ retryDelayMs: () => 60_000 });
     expect(await outbox.dispatchOnce()).toMatchObject({ retrying: 2 });
     const third = transferCreated();
     await commitWithEvent(third);
-    expect(await outboxBacklog(store, clock.now())).toEqual({ oldest_pending_at: first.time, lag_seconds: 7.5 });
+    expect(await outboxBacklog(store, clock.now())).toEqual({
+      oldest_pending_at: first.time,
+      lag_seconds: 7.5,
+    });
 
     failing = false;
     clock.advance(60_000);
@@ -255,7 +295,12 @@ describe('OutboxDispatcher', () => {
     await commitWithEvent(transferCreated());
     const stale = await store.query({ index: 'gsi1', partition: outboxPendingPartition });
     // A store whose indexes can lag, as DynamoDB's do: the same SQLite store without the promise.
-    const lagging: Store = { get: (key) => store.get(key), query: (query) => store.query(query), transact: (operations) => store.transact(operations), close: async () => {} };
+    const lagging: Store = {
+      get: (key) => store.get(key),
+      query: (query) => store.query(query),
+      transact: (operations) => store.transact(operations),
+      close: async () => {},
+    };
     const outbox = dispatcher({ store: lagging });
     await outbox.drain();
 
@@ -274,7 +319,9 @@ describe('OutboxDispatcher', () => {
 
   it('dispatches in the background after notify() and stops cleanly', async () => {
     const handled: string[] = [];
-    bus.subscribe('bg', { type: ['transfer.created'] }, async (event) => { handled.push(event.id); });
+    bus.subscribe('bg', { type: ['transfer.created'] }, async (event) => {
+      handled.push(event.id);
+    });
     const outbox = dispatcher({ pollIntervalMs: 60_000 });
     outbox.start();
 
@@ -289,7 +336,9 @@ describe('OutboxDispatcher', () => {
 
   it('polls on its own when nobody calls notify()', async () => {
     const handled: string[] = [];
-    bus.subscribe('bg', { type: ['transfer.created'] }, async (event) => { handled.push(event.id); });
+    bus.subscribe('bg', { type: ['transfer.created'] }, async (event) => {
+      handled.push(event.id);
+    });
     const outbox = dispatcher({ pollIntervalMs: 10 });
     outbox.start();
     const event = transferCreated();
@@ -301,7 +350,9 @@ describe('OutboxDispatcher', () => {
 
   it('stop() waits for the batch in flight and records it', async () => {
     let release!: () => void;
-    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     let isStarted = false;
     bus.subscribe('slow', { type: ['transfer.created'] }, async () => {
       isStarted = true;
@@ -314,13 +365,18 @@ describe('OutboxDispatcher', () => {
     await vi.waitFor(() => expect(isStarted).toBe(true), { timeout: 2000, interval: 5 });
 
     let isStopped = false;
-    const stopping = outbox.stop().then(() => { isStopped = true; });
+    const stopping = outbox.stop().then(() => {
+      isStopped = true;
+    });
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(isStopped).toBe(false);
 
     release();
     await stopping;
-    expect(await outboxItem(event)).toMatchObject({ delivered_to: ['slow'], dispatched_at: expect.any(String) });
+    expect(await outboxItem(event)).toMatchObject({
+      delivered_to: ['slow'],
+      dispatched_at: expect.any(String),
+    });
 
     const later = transferCreated();
     await commitWithEvent(later);

@@ -8,7 +8,6 @@ import { isTransactionCanceled, type Item, type Store, type WriteOperation } fro
 /** The `gsi1` partition of events parked after too many failed attempts. */
 export const outboxFailedPartition = 'OUTBOX#FAILED';
 
-
 export interface OutboxDispatcherOptions {
   store: Store;
   bus: EventBus;
@@ -171,19 +170,33 @@ export class OutboxDispatcher {
       this.#store.query({
         index: 'gsi1',
         partition: outboxPendingPartition,
-        sort: { op: 'between', low: outboxRetryPrefix, high: `${outboxRetryPrefix}${isoTime(this.#clock.now())}$` },
+        sort: {
+          op: 'between',
+          low: outboxRetryPrefix,
+          high: `${outboxRetryPrefix}${isoTime(this.#clock.now())}$`,
+        },
         limit: this.#batchSize,
       }),
-      this.#store.query({ index: 'gsi1', partition: outboxPendingPartition, sort: { op: '<', value: outboxRetryPrefix }, limit: this.#batchSize }),
+      this.#store.query({
+        index: 'gsi1',
+        partition: outboxPendingPartition,
+        sort: { op: '<', value: outboxRetryPrefix },
+        limit: this.#batchSize,
+      }),
     ]);
     const found = [...dueRetries.items, ...fresh.items];
     // Index reads may lag (DynamoDB GSIs are eventually consistent): act on the item as it is now,
     // and only if it is still where the index showed it, so a lagging index does not re-deliver.
     // A store whose indexes never lag (SQLite) already returned the items as they are.
-    const current = this.#store.consistentIndexes ? found : await Promise.all(found.map((item) => this.#store.get({ pk: item.pk, sk: item.sk })));
+    const current = this.#store.consistentIndexes
+      ? found
+      : await Promise.all(found.map((item) => this.#store.get({ pk: item.pk, sk: item.sk })));
     const items = current.filter(
       (item, index): item is Item & { kind: 'event'; event: EventEnvelope } =>
-        item !== undefined && isOutboxItem(item) && item.gsi1pk === outboxPendingPartition && item.gsi1sk === found[index]!.gsi1sk,
+        item !== undefined &&
+        isOutboxItem(item) &&
+        item.gsi1pk === outboxPendingPartition &&
+        item.gsi1sk === found[index]!.gsi1sk,
     );
     if (items.length === 0) return summary;
 
@@ -198,7 +211,13 @@ export class OutboxDispatcher {
     const outcomes = await Promise.all(
       deliveries.map((delivery, index) => {
         const item = items[index]!;
-        return this.#record(item, item.event, states.get(delivery.eventId)!, delivery.delivered, delivery.failed);
+        return this.#record(
+          item,
+          item.event,
+          states.get(delivery.eventId)!,
+          delivery.delivered,
+          delivery.failed,
+        );
       }),
     );
     for (const outcome of outcomes) if (outcome) summary[outcome] += 1;
@@ -231,9 +250,18 @@ export class OutboxDispatcher {
         attempts,
         delivered_to: deliveredTo,
         failed_subscribers: failed.map((f) => f.subscriber),
-        last_error: failed.map((f) => `${f.subscriber}: ${describeError(f.error)}`).join('; ').slice(0, maxErrorLength),
+        last_error: failed
+          .map((f) => `${f.subscriber}: ${describeError(f.error)}`)
+          .join('; ')
+          .slice(0, maxErrorLength),
       };
-      const fields = { event_id: event.id, event_type: event.type, attempts, failed_subscribers: failure.failed_subscribers, error: failure.last_error };
+      const fields = {
+        event_id: event.id,
+        event_type: event.type,
+        attempts,
+        failed_subscribers: failure.failed_subscribers,
+        error: failure.last_error,
+      };
       if (attempts >= this.#maxAttempts) {
         outcome = 'parked';
         update = {
@@ -269,7 +297,9 @@ export class OutboxDispatcher {
 
 function deliveryState(item: Item): DeliveryState {
   const attempts = typeof item.attempts === 'number' ? item.attempts : 0;
-  const deliveredTo = Array.isArray(item.delivered_to) ? item.delivered_to.filter((s): s is string => typeof s === 'string') : [];
+  const deliveredTo = Array.isArray(item.delivered_to)
+    ? item.delivered_to.filter((s): s is string => typeof s === 'string')
+    : [];
   return { attempts, deliveredTo };
 }
 

@@ -62,7 +62,10 @@ export function isPendingOutboxItem(item: Item): item is Item & { kind: 'event';
 }
 
 /** An event's record, whoever's it is; undefined when there is none. */
-export async function readEvent(store: Pick<Store, 'get'>, eventId: string): Promise<EventEnvelope | undefined> {
+export async function readEvent(
+  store: Pick<Store, 'get'>,
+  eventId: string,
+): Promise<EventEnvelope | undefined> {
   const item = await store.get(eventKey(eventId));
   return item && isOutboxItem(item) ? item.event : undefined;
 }
@@ -73,7 +76,11 @@ export async function readEvent(store: Pick<Store, 'get'>, eventId: string): Pro
  *
  * @example const events = await merchantEvents(store, 'mer_…', { limit: 20 });
  */
-export async function merchantEvents(store: Pick<Store, 'query'>, merchantId: string, options: { before?: string; limit: number }): Promise<EventEnvelope[]> {
+export async function merchantEvents(
+  store: Pick<Store, 'query'>,
+  merchantId: string,
+  options: { before?: string; limit: number },
+): Promise<EventEnvelope[]> {
   const page = await store.query({
     index: 'gsi2',
     partition: merchantEventsPartition(merchantId),
@@ -101,8 +108,18 @@ export interface OutboxBacklog {
  */
 export async function outboxBacklog(store: Store, now: number): Promise<OutboxBacklog> {
   const [fresh, retrying] = await Promise.all([
-    store.query({ index: 'gsi1', partition: outboxPendingPartition, sort: { op: '<', value: outboxRetryPrefix }, limit: 1 }),
-    store.query({ index: 'gsi1', partition: outboxPendingPartition, sort: { op: 'begins_with', value: outboxRetryPrefix }, limit: 1 }),
+    store.query({
+      index: 'gsi1',
+      partition: outboxPendingPartition,
+      sort: { op: '<', value: outboxRetryPrefix },
+      limit: 1,
+    }),
+    store.query({
+      index: 'gsi1',
+      partition: outboxPendingPartition,
+      sort: { op: 'begins_with', value: outboxRetryPrefix },
+      limit: 1,
+    }),
   ]);
   const times = [...fresh.items, ...retrying.items]
     .filter(isOutboxItem)
@@ -110,5 +127,8 @@ export async function outboxBacklog(store: Store, now: number): Promise<OutboxBa
     .filter((time) => Number.isFinite(time));
   if (times.length === 0) return { oldest_pending_at: null, lag_seconds: 0 };
   const oldest = Math.min(...times);
-  return { oldest_pending_at: new Date(oldest).toISOString(), lag_seconds: Math.max(0, (now - oldest) / 1000) };
+  return {
+    oldest_pending_at: new Date(oldest).toISOString(),
+    lag_seconds: Math.max(0, (now - oldest) / 1000),
+  };
 }

@@ -1,5 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { perMessage, type BatchHandler, type ConsumeOptions, type Queue, type ReceivedMessage, type TransactionalQueue } from './queue.ts';
+import {
+  perMessage,
+  type BatchHandler,
+  type ConsumeOptions,
+  type Queue,
+  type ReceivedMessage,
+  type TransactionalQueue,
+} from './queue.ts';
 import { TransactionCanceledError, type Store } from './store.ts';
 import { rejectionOf } from './store-contract.ts';
 
@@ -52,25 +59,45 @@ export function runQueueContract(name: string, makeQueue: () => Promise<QueueUnd
     });
 
     /** Consumes `queue` with a per-message handler, recording every delivery. */
-    function consume(queue: ContractQueue, options: ConsumeOptions, outcome: (message: ReceivedMessage) => ReturnType<Parameters<typeof perMessage>[0]> = async () => {}) {
+    function consume(
+      queue: ContractQueue,
+      options: ConsumeOptions,
+      outcome: (message: ReceivedMessage) => ReturnType<Parameters<typeof perMessage>[0]> = async () => {},
+    ) {
       const seen: ReceivedMessage[] = [];
-      subject.queue.consume(queue, perMessage(async (message) => {
-        seen.push(message);
-        return outcome(message);
-      }), options);
-      return { seen, receipts: () => seen.map((message) => `${message.id}#${message.receiveCount}`).toSorted() };
+      subject.queue.consume(
+        queue,
+        perMessage(async (message) => {
+          seen.push(message);
+          return outcome(message);
+        }),
+        options,
+      );
+      return {
+        seen,
+        receipts: () => seen.map((message) => `${message.id}#${message.receiveCount}`).toSorted(),
+      };
     }
 
     it('delivers each message with its id, body, receive count and send time, and never again once acknowledged', async () => {
       const { seen } = consume('jobs', { visibilityTimeoutSeconds: 1 });
       const before = subject.now();
-      await subject.queue.send('jobs', { id: 'm1', body: { delivery_id: 'del_1', nested: { list: [1, 'two', null, true] } } });
+      await subject.queue.send('jobs', {
+        id: 'm1',
+        body: { delivery_id: 'del_1', nested: { list: [1, 'two', null, true] } },
+      });
       await subject.queue.send('jobs', { id: 'm2', body: 'plain text' });
       const after = subject.now();
       await subject.deliver();
 
       expect(seen.toSorted((a, b) => a.id.localeCompare(b.id))).toEqual([
-        { id: 'm1', queue: 'jobs', body: { delivery_id: 'del_1', nested: { list: [1, 'two', null, true] } }, receiveCount: 1, sentAt: expect.any(Number) },
+        {
+          id: 'm1',
+          queue: 'jobs',
+          body: { delivery_id: 'del_1', nested: { list: [1, 'two', null, true] } },
+          receiveCount: 1,
+          sentAt: expect.any(Number),
+        },
         { id: 'm2', queue: 'jobs', body: 'plain text', receiveCount: 1, sentAt: expect.any(Number) },
       ]);
       for (const message of seen) {
@@ -118,7 +145,9 @@ export function runQueueContract(name: string, makeQueue: () => Promise<QueueUnd
     });
 
     it('retries a failed message after the delay the failure names', async () => {
-      const { receipts } = consume('jobs', { visibilityTimeoutSeconds: 60 }, async (message) => (message.receiveCount === 1 ? { retryAfterSeconds: 2 } : undefined));
+      const { receipts } = consume('jobs', { visibilityTimeoutSeconds: 60 }, async (message) =>
+        message.receiveCount === 1 ? { retryAfterSeconds: 2 } : undefined,
+      );
       await subject.queue.send('jobs', { id: 'm', body: {} });
       await subject.deliver();
       expect(receipts()).toEqual(['m#1']);
@@ -134,9 +163,13 @@ export function runQueueContract(name: string, makeQueue: () => Promise<QueueUnd
     });
 
     it('retries a failure that names no delay after the consumer’s default delay for its receive count', async () => {
-      const { receipts } = consume('jobs', { visibilityTimeoutSeconds: 60, retryAfterSeconds: (receiveCount) => receiveCount * 2 }, async (message) => {
-        if (message.receiveCount === 1) throw new Error('provider down');
-      });
+      const { receipts } = consume(
+        'jobs',
+        { visibilityTimeoutSeconds: 60, retryAfterSeconds: (receiveCount) => receiveCount * 2 },
+        async (message) => {
+          if (message.receiveCount === 1) throw new Error('provider down');
+        },
+      );
       await subject.queue.send('jobs', { id: 'm', body: {} });
       await subject.deliver();
       await subject.wait(1);
@@ -166,7 +199,11 @@ export function runQueueContract(name: string, makeQueue: () => Promise<QueueUnd
       let isFirstCall = true;
       const handler: BatchHandler = async (messages) => {
         batches.push(messages.map((message) => `${message.id}#${message.receiveCount}`).toSorted());
-        const failures = isFirstCall ? messages.filter((message) => message.id === 'b').map((message) => ({ id: message.id, retryAfterSeconds: 1 })) : [];
+        const failures = isFirstCall
+          ? messages
+              .filter((message) => message.id === 'b')
+              .map((message) => ({ id: message.id, retryAfterSeconds: 1 }))
+          : [];
         isFirstCall = false;
         return { failures };
       };
@@ -182,26 +219,37 @@ export function runQueueContract(name: string, makeQueue: () => Promise<QueueUnd
 
     it('retries every message of a batch whose handler throws', async () => {
       const batches: string[][] = [];
-      subject.queue.consume('jobs', async (messages) => {
-        batches.push(messages.map((message) => `${message.id}#${message.receiveCount}`).toSorted());
-        if (batches.length === 1) throw new Error('database down');
-        return { failures: [] };
-      }, { visibilityTimeoutSeconds: 1 });
+      subject.queue.consume(
+        'jobs',
+        async (messages) => {
+          batches.push(messages.map((message) => `${message.id}#${message.receiveCount}`).toSorted());
+          if (batches.length === 1) throw new Error('database down');
+          return { failures: [] };
+        },
+        { visibilityTimeoutSeconds: 1 },
+      );
       for (const id of ['a', 'b', 'c']) await subject.queue.send('jobs', { id, body: {} });
       await subject.deliver();
       await subject.wait(1);
       await subject.deliver();
-      expect(batches).toEqual([['a#1', 'b#1', 'c#1'], ['a#2', 'b#2', 'c#2']]);
+      expect(batches).toEqual([
+        ['a#1', 'b#1', 'c#1'],
+        ['a#2', 'b#2', 'c#2'],
+      ]);
     });
 
     it('hands a handler at most batchSize messages at a time', async () => {
       const sizes: number[] = [];
       const handled: string[] = [];
-      subject.queue.consume('jobs', async (messages) => {
-        sizes.push(messages.length);
-        handled.push(...messages.map((message) => message.id));
-        return { failures: [] };
-      }, { batchSize: 2 });
+      subject.queue.consume(
+        'jobs',
+        async (messages) => {
+          sizes.push(messages.length);
+          handled.push(...messages.map((message) => message.id));
+          return { failures: [] };
+        },
+        { batchSize: 2 },
+      );
       for (const id of ['a', 'b', 'c', 'd', 'e']) await subject.queue.send('jobs', { id, body: {} });
       await subject.deliver();
       expect(handled.toSorted()).toEqual(['a', 'b', 'c', 'd', 'e']);
@@ -209,9 +257,13 @@ export function runQueueContract(name: string, makeQueue: () => Promise<QueueUnd
     });
 
     it('dead-letters a message that failed maxReceives times, and hands it out no more', async () => {
-      const { receipts } = consume('jobs', { visibilityTimeoutSeconds: 1, maxReceives: 2 }, async (message) => {
-        if (message.id === 'poison') throw new Error('always broken');
-      });
+      const { receipts } = consume(
+        'jobs',
+        { visibilityTimeoutSeconds: 1, maxReceives: 2 },
+        async (message) => {
+          if (message.id === 'poison') throw new Error('always broken');
+        },
+      );
       await subject.queue.send('jobs', { id: 'poison', body: {} });
       await subject.queue.send('jobs', { id: 'fine', body: {} });
       for (let round = 0; round < 2; round++) {
@@ -240,7 +292,8 @@ export function runQueueContract(name: string, makeQueue: () => Promise<QueueUnd
 
     describe('TransactionalQueue', () => {
       const transactional = () => {
-        if (!subject.transactional) throw new Error(`${name} offers no TransactionalQueue: pass \`transactional\``);
+        if (!subject.transactional)
+          throw new Error(`${name} offers no TransactionalQueue: pass \`transactional\``);
         return subject.transactional;
       };
 
@@ -252,7 +305,9 @@ export function runQueueContract(name: string, makeQueue: () => Promise<QueueUnd
           queue.sendOperation('jobs', { id: 'd1', body: { delivery_id: 'd1' } }),
         ]);
         await subject.deliver();
-        expect(seen.map((message) => [message.id, message.body, message.receiveCount])).toEqual([['d1', { delivery_id: 'd1' }, 1]]);
+        expect(seen.map((message) => [message.id, message.body, message.receiveCount])).toEqual([
+          ['d1', { delivery_id: 'd1' }, 1],
+        ]);
         expect(await store.get({ pk: 'DELIVERY#d1', sk: 'D' })).toMatchObject({ status: 'pending' });
       });
 
@@ -260,10 +315,12 @@ export function runQueueContract(name: string, makeQueue: () => Promise<QueueUnd
         const { queue, store } = transactional();
         const { seen } = consume('jobs', {});
         await store.transact([{ type: 'put', item: { pk: 'DELIVERY#d2', sk: 'D' } }]);
-        const error = await rejectionOf(store.transact([
-          { type: 'put', item: { pk: 'DELIVERY#d2', sk: 'D' }, condition: { attributeNotExists: 'pk' } },
-          queue.sendOperation('jobs', { id: 'd2', body: {} }),
-        ]));
+        const error = await rejectionOf(
+          store.transact([
+            { type: 'put', item: { pk: 'DELIVERY#d2', sk: 'D' }, condition: { attributeNotExists: 'pk' } },
+            queue.sendOperation('jobs', { id: 'd2', body: {} }),
+          ]),
+        );
         expect(error).toBeInstanceOf(TransactionCanceledError);
         await subject.deliver();
         expect(seen).toEqual([]);
@@ -273,10 +330,12 @@ export function runQueueContract(name: string, makeQueue: () => Promise<QueueUnd
         const { queue, store } = transactional();
         const { seen } = consume('jobs', {});
         await store.transact([queue.sendOperation('jobs', { id: 'd3', body: { first: true } })]);
-        const error = await rejectionOf(store.transact([
-          { type: 'put', item: { pk: 'OTHER#d3', sk: 'X' } },
-          queue.sendOperation('jobs', { id: 'd3', body: { first: false } }),
-        ]));
+        const error = await rejectionOf(
+          store.transact([
+            { type: 'put', item: { pk: 'OTHER#d3', sk: 'X' } },
+            queue.sendOperation('jobs', { id: 'd3', body: { first: false } }),
+          ]),
+        );
         expect(error).toBeInstanceOf(TransactionCanceledError);
         expect((error as TransactionCanceledError).reasonAt(1)).toBeDefined();
         expect(await store.get({ pk: 'OTHER#d3', sk: 'X' })).toBeUndefined();

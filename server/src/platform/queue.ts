@@ -111,7 +111,11 @@ export function perMessage(handler: (message: ReceivedMessage) => Promise<Messag
     const failures: MessageFailure[] = [];
     outcomes.forEach((outcome, index) => {
       const id = messages[index]!.id;
-      if (outcome.status === 'rejected') failures.push({ id, error: outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason) });
+      if (outcome.status === 'rejected')
+        failures.push({
+          id,
+          error: outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason),
+        });
       else if (outcome.value) failures.push({ id, ...outcome.value });
     });
     return { failures };

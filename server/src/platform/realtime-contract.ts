@@ -46,7 +46,14 @@ export function runRealtimeContract(name: string, makeRealtime: () => Promise<Re
 
     it('pushes a message to every open connection of the user, exactly as given', async () => {
       const [phone, laptop] = [await subject.connect(users.ann), await subject.connect(users.ann)];
-      const message = aMessage({ data: { amount: 1500, currency: 'USD', nested: { list: [1, 'two', null, true] }, note: 'Zoë “quoted” ✓' } });
+      const message = aMessage({
+        data: {
+          amount: 1500,
+          currency: 'USD',
+          nested: { list: [1, 'two', null, true] },
+          note: 'Zoë “quoted” ✓',
+        },
+      });
       await subject.realtime.push([users.ann], message);
       await subject.settle();
       expect(phone.received()).toEqual([message]);
@@ -128,5 +135,11 @@ let sequence = 0;
 /** A pushed event as `toRealtimeMessage` shapes it. */
 function aMessage(overrides: Partial<RealtimeMessage> = {}): RealtimeMessage {
   sequence += 1;
-  return { id: `evt_contract_${sequence}`, type: 'wallet.balance.changed', time: new Date(Date.UTC(2026, 0, 1, 0, 0, sequence)).toISOString(), data: { currency: 'USD' }, ...overrides };
+  return {
+    id: `evt_contract_${sequence}`,
+    type: 'wallet.balance.changed',
+    time: new Date(Date.UTC(2026, 0, 1, 0, 0, sequence)).toISOString(),
+    data: { currency: 'USD' },
+    ...overrides,
+  };
 }

@@ -68,7 +68,13 @@ function pushToAudience(realtime: Realtime) {
 export const realtimeModule = defineModule({
   name: 'realtime',
   http: { paths: [{ exact: '/v1/realtime', auth: 'public' }] },
-  subscriptions: [{ name: realtimeSubscriptionName, pattern: realtimeEventPattern, handler: (deps) => pushToAudience(deps.realtime) }],
+  subscriptions: [
+    {
+      name: realtimeSubscriptionName,
+      pattern: realtimeEventPattern,
+      handler: (deps) => pushToAudience(deps.realtime),
+    },
+  ],
 });
 
 /** The message an event becomes on the wire: no `source`, `subject` or `audience`. */

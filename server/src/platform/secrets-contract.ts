@@ -13,7 +13,10 @@ export interface SecretsUnderTest {
  * @example
  * runSecretsContract('EnvSecrets', async (stored) => ({ secrets: new EnvSecrets(envFor(stored)) }));
  */
-export function runSecretsContract(name: string, makeSecrets: (stored: Record<string, string>) => Promise<SecretsUnderTest>): void {
+export function runSecretsContract(
+  name: string,
+  makeSecrets: (stored: Record<string, string>) => Promise<SecretsUnderTest>,
+): void {
   describe(`Secrets contract: ${name}`, () => {
     const stored = {
       'sluice/stripe-api-key': 'sk_live_51HxTOPSECRET',
@@ -50,7 +53,8 @@ export function runSecretsContract(name: string, makeSecrets: (stored: Record<st
       expect(error).toBeInstanceOf(SecretNotFoundError);
       expect(error).toMatchObject({ secretName: 'sluice/missing' });
       expect((error as Error).message).toContain('sluice/missing');
-      for (const value of Object.values(stored).filter(Boolean)) expect((error as Error).message).not.toContain(value);
+      for (const value of Object.values(stored).filter(Boolean))
+        expect((error as Error).message).not.toContain(value);
     });
 
     it('treats an empty value as missing', async () => {
@@ -60,7 +64,8 @@ export function runSecretsContract(name: string, makeSecrets: (stored: Record<st
 
     it('refuses a name the secret store could not hold', async () => {
       const secrets = await setup();
-      for (const bad of ['', 'stripe api key', 'x'.repeat(513)]) await expect(secrets.get(bad)).rejects.toBeInstanceOf(TypeError);
+      for (const bad of ['', 'stripe api key', 'x'.repeat(513)])
+        await expect(secrets.get(bad)).rejects.toBeInstanceOf(TypeError);
     });
   });
 }

@@ -24,7 +24,10 @@ export class SecretNotFoundError extends Error {
   readonly secretName: string;
   /** `where` tells the operator where to set it, e.g. `the environment variable SLUICE_X`. */
   constructor(secretName: string, options: { where?: string; cause?: unknown } = {}) {
-    super(`secret ${JSON.stringify(secretName)} is not set${options.where ? ` (set ${options.where})` : ''}`, { cause: options.cause });
+    super(
+      `secret ${JSON.stringify(secretName)} is not set${options.where ? ` (set ${options.where})` : ''}`,
+      { cause: options.cause },
+    );
     this.name = 'SecretNotFoundError';
     this.secretName = secretName;
   }
@@ -41,6 +44,8 @@ const secretName = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
  */
 export function assertSecretName(name: string): void {
   if (typeof name !== 'string' || !secretName.test(name)) {
-    throw new TypeError(`invalid secret name ${JSON.stringify(name)}: use 1 to 512 letters, digits and /_+=.@-`);
+    throw new TypeError(
+      `invalid secret name ${JSON.stringify(name)}: use 1 to 512 letters, digits and /_+=.@-`,
+    );
   }
 }

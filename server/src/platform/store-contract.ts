@@ -39,7 +39,8 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreUnd
       await cleanup?.();
     });
 
-    const putAll = (...items: Item[]) => store.transact(items.map((item) => ({ type: 'put', item }) as const));
+    const putAll = (...items: Item[]) =>
+      store.transact(items.map((item) => ({ type: 'put', item }) as const));
 
     describe('get', () => {
       it('returns undefined for an item that does not exist', async () => {
@@ -163,7 +164,13 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreUnd
       const placed = (index: IndexName | undefined, partition: string, sort: string, id = sort): Item => {
         if (!index) return { pk: partition, sk: sort, id };
         const definition = tableSchema.indexes.find((i) => i.name === index)!;
-        return { pk: `item#${id}`, sk: 'item', id, [definition.partitionKey]: partition, [definition.sortKey]: sort };
+        return {
+          pk: `item#${id}`,
+          sk: 'item',
+          id,
+          [definition.partitionKey]: partition,
+          [definition.sortKey]: sort,
+        };
       };
       const ids = (items: Item[]) => items.map((item) => item.id);
 
@@ -171,7 +178,10 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreUnd
         describe(`on ${label}`, () => {
           const sorts = ['a', 'b', 'ba', 'bb', 'c'];
           const seed = () =>
-            putAll(...sorts.map((sort) => placed(index, 'P', sort)), placed(index, 'Other', 'b', 'elsewhere'));
+            putAll(
+              ...sorts.map((sort) => placed(index, 'P', sort)),
+              placed(index, 'Other', 'b', 'elsewhere'),
+            );
 
           it('returns the items of one partition in ascending sort-key order by default', async () => {
             await seed();
@@ -183,7 +193,9 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreUnd
 
           it('returns them in descending order when asked', async () => {
             await seed();
-            expect(ids((await store.query({ index, partition: 'P', direction: 'desc' })).items)).toEqual([...sorts].reverse());
+            expect(ids((await store.query({ index, partition: 'P', direction: 'desc' })).items)).toEqual(
+              [...sorts].reverse(),
+            );
           });
 
           it('returns nothing for an empty partition', async () => {
@@ -202,7 +214,10 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreUnd
             { sort: { op: 'between', low: 'aa', high: 'az' }, expected: [] },
           ];
           for (const { sort, expected } of cases) {
-            const text = sort!.op === 'between' ? `between ${sort!.low} and ${sort!.high}` : `${sort!.op} ${sort!.value}`;
+            const text =
+              sort!.op === 'between'
+                ? `between ${sort!.low} and ${sort!.high}`
+                : `${sort!.op} ${sort!.value}`;
             it(`selects sort keys ${text}, in both directions`, async () => {
               await seed();
               expect(ids((await store.query({ index, partition: 'P', sort })).items)).toEqual(expected);
@@ -215,8 +230,18 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreUnd
             // JavaScript's < would put the emoji (a surrogate pair) before U+FF5E.
             const keys = ['B', 'a', 'k\u{FF5E}', 'k\u{1F600}', 'k\u{10FFFF}x'];
             await putAll(...keys.map((sort, i) => placed(index, 'U', sort, `u${i}`)));
-            expect(ids((await store.query({ index, partition: 'U' })).items)).toEqual(['u0', 'u1', 'u2', 'u3', 'u4']);
-            const prefixed = await store.query({ index, partition: 'U', sort: { op: 'begins_with', value: 'k' } });
+            expect(ids((await store.query({ index, partition: 'U' })).items)).toEqual([
+              'u0',
+              'u1',
+              'u2',
+              'u3',
+              'u4',
+            ]);
+            const prefixed = await store.query({
+              index,
+              partition: 'U',
+              sort: { op: 'begins_with', value: 'k' },
+            });
             expect(ids(prefixed.items)).toEqual(['u2', 'u3', 'u4']);
             const above = await store.query({ index, partition: 'U', sort: { op: '>', value: 'k\u{FF5E}' } });
             expect(ids(above.items)).toEqual(['u3', 'u4']);
@@ -245,9 +270,20 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreUnd
           });
 
           it('keeps paging inside the sort-key condition', async () => {
-            const items = Array.from({ length: 12 }, (_, i) => placed(index, 'Range', index ? `s${i % 3}` : `s${i % 3}#${i}`, `r${i}`));
-            await putAll(...items, placed(index, 'Range', 't', 'after'), placed(index, 'Range', 'r', 'before'));
-            const pages = await queryAll(store, { index, partition: 'Range', sort: { op: 'begins_with', value: 's' }, limit: 5 });
+            const items = Array.from({ length: 12 }, (_, i) =>
+              placed(index, 'Range', index ? `s${i % 3}` : `s${i % 3}#${i}`, `r${i}`),
+            );
+            await putAll(
+              ...items,
+              placed(index, 'Range', 't', 'after'),
+              placed(index, 'Range', 'r', 'before'),
+            );
+            const pages = await queryAll(store, {
+              index,
+              partition: 'Range',
+              sort: { op: 'begins_with', value: 's' },
+              limit: 5,
+            });
             const seen = ids(pages.flatMap((page) => page.items));
             expect([...seen].sort()).toEqual(ids(items).sort());
           });
@@ -265,28 +301,42 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreUnd
           it('refuses a malformed cursor with InvalidCursorError', async () => {
             await seed();
             const json = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-            for (const cursor of ['not a cursor', '%%%', json({}), json([1]), json({ pk: 1, sk: 2 }), json('x')]) {
+            for (const cursor of [
+              'not a cursor',
+              '%%%',
+              json({}),
+              json([1]),
+              json({ pk: 1, sk: 2 }),
+              json('x'),
+            ]) {
               const error = await rejectionOf(store.query({ index, partition: 'P', cursor }));
               expect(error, cursor).toBeInstanceOf(InvalidCursorError);
             }
           });
 
           it('refuses a cursor from another partition', async () => {
-            await putAll(...['a', 'b', 'c'].map((sort) => placed(index, 'P', sort)), placed(index, 'Q', 'a', 'q'));
+            await putAll(
+              ...['a', 'b', 'c'].map((sort) => placed(index, 'P', sort)),
+              placed(index, 'Q', 'a', 'q'),
+            );
             const { cursor } = await store.query({ index, partition: 'P', limit: 1 });
-            expect(await rejectionOf(store.query({ index, partition: 'Q', cursor }))).toBeInstanceOf(InvalidCursorError);
+            expect(await rejectionOf(store.query({ index, partition: 'Q', cursor }))).toBeInstanceOf(
+              InvalidCursorError,
+            );
           });
         });
       }
 
       it('refuses a cursor from the table in an index query and the other way round', async () => {
-        await putAll(
-          ...['a', 'b', 'c'].map((sort) => ({ pk: 'P', sk: sort, gsi1pk: 'P', gsi1sk: sort })),
-        );
+        await putAll(...['a', 'b', 'c'].map((sort) => ({ pk: 'P', sk: sort, gsi1pk: 'P', gsi1sk: sort })));
         const fromTable = await store.query({ partition: 'P', limit: 1 });
         const fromIndex = await store.query({ index: 'gsi1', partition: 'P', limit: 1 });
-        expect(await rejectionOf(store.query({ index: 'gsi1', partition: 'P', cursor: fromTable.cursor }))).toBeInstanceOf(InvalidCursorError);
-        expect(await rejectionOf(store.query({ partition: 'P', cursor: fromIndex.cursor }))).toBeInstanceOf(InvalidCursorError);
+        expect(
+          await rejectionOf(store.query({ index: 'gsi1', partition: 'P', cursor: fromTable.cursor })),
+        ).toBeInstanceOf(InvalidCursorError);
+        expect(await rejectionOf(store.query({ partition: 'P', cursor: fromIndex.cursor }))).toBeInstanceOf(
+          InvalidCursorError,
+        );
       });
 
       it('refuses queries DynamoDB would refuse', async () => {
@@ -299,7 +349,9 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreUnd
           { partition: 'P', sort: { op: 'between', low: 'z', high: 'a' } },
         ];
         for (const query of refused) {
-          expect(await rejectionOf(store.query(query)), JSON.stringify(query)).toBeInstanceOf(StoreValidationError);
+          expect(await rejectionOf(store.query(query)), JSON.stringify(query)).toBeInstanceOf(
+            StoreValidationError,
+          );
         }
         expect(await rejectionOf(store.get({ pk: '', sk: 'a' }))).toBeInstanceOf(StoreValidationError);
       });
@@ -311,8 +363,12 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreUnd
           { pk: 'A', sk: 'no-index-keys' },
           { pk: 'A', sk: 'other-index', gsi2pk: 'G', gsi2sk: '1' },
         );
-        expect((await store.query({ index: 'gsi1', partition: 'G' })).items.map((item) => item.sk)).toEqual(['both']);
-        expect((await store.query({ index: 'gsi2', partition: 'G' })).items.map((item) => item.sk)).toEqual(['other-index']);
+        expect((await store.query({ index: 'gsi1', partition: 'G' })).items.map((item) => item.sk)).toEqual([
+          'both',
+        ]);
+        expect((await store.query({ index: 'gsi2', partition: 'G' })).items.map((item) => item.sk)).toEqual([
+          'other-index',
+        ]);
         expect((await store.query({ partition: 'A' })).items).toHaveLength(4);
       });
 
@@ -320,7 +376,9 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreUnd
         const key = { pk: 'A', sk: '1' };
         await putAll(key);
         await store.transact([{ type: 'update', key, set: { gsi1pk: 'G', gsi1sk: 'x' } }]);
-        expect((await store.query({ index: 'gsi1', partition: 'G' })).items).toEqual([{ ...key, gsi1pk: 'G', gsi1sk: 'x' }]);
+        expect((await store.query({ index: 'gsi1', partition: 'G' })).items).toEqual([
+          { ...key, gsi1pk: 'G', gsi1sk: 'x' },
+        ]);
         await store.transact([{ type: 'update', key, set: { gsi1pk: 'H' } }]);
         expect((await store.query({ index: 'gsi1', partition: 'G' })).items).toEqual([]);
         expect((await store.query({ index: 'gsi1', partition: 'H' })).items).toHaveLength(1);
@@ -359,14 +417,23 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreUnd
           ]),
         );
         expect(error).toBeInstanceOf(TransactionCanceledError);
-        expect((await store.query({ partition: 'T' })).items).toEqual([{ pk: 'T', sk: 'doomed' }, existing, guard]);
+        expect((await store.query({ partition: 'T' })).items).toEqual([
+          { pk: 'T', sk: 'doomed' },
+          existing,
+          guard,
+        ]);
       });
 
       it('names every failed operation with the item as it was, or undefined when missing', async () => {
         await putAll(existing, { pk: 'T', sk: 'other', nested: { a: [1] } });
         const error = await rejectionOf(
           store.transact([
-            { type: 'update', key: key('existing'), add: { n: -10 }, condition: { compare: ['n', '>=', 10] } },
+            {
+              type: 'update',
+              key: key('existing'),
+              add: { n: -10 },
+              condition: { compare: ['n', '>=', 10] },
+            },
             { type: 'put', item: { pk: 'T', sk: 'fine' }, condition: { attributeNotExists: 'pk' } },
             { type: 'delete', key: key('absent'), condition: { attributeExists: 'pk' } },
             { type: 'check', key: key('other'), condition: { attributeNotExists: 'nested' } },
@@ -386,7 +453,8 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreUnd
 
       it('guards a put with a condition, so a create does not overwrite', async () => {
         await putAll(existing);
-        const create = (item: Item) => store.transact([{ type: 'put', item, condition: { attributeNotExists: 'pk' } }]);
+        const create = (item: Item) =>
+          store.transact([{ type: 'put', item, condition: { attributeNotExists: 'pk' } }]);
         expect(await rejectionOf(create({ ...existing, n: 0 }))).toBeInstanceOf(TransactionCanceledError);
         await create({ pk: 'T', sk: 'created' });
         expect(await store.get(key('existing'))).toEqual(existing);
@@ -404,8 +472,13 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreUnd
       });
 
       it('commits a transaction of the maximum size', async () => {
-        const items = Array.from({ length: maxTransactionItems }, (_, i) => ({ pk: 'Big', sk: String(i).padStart(3, '0') }));
-        await store.transact(items.map((item) => ({ type: 'put', item, condition: { attributeNotExists: 'pk' } })));
+        const items = Array.from({ length: maxTransactionItems }, (_, i) => ({
+          pk: 'Big',
+          sk: String(i).padStart(3, '0'),
+        }));
+        await store.transact(
+          items.map((item) => ({ type: 'put', item, condition: { attributeNotExists: 'pk' } })),
+        );
         const all = (await queryAll(store, { partition: 'Big' })).flatMap((page) => page.items);
         expect(all).toEqual(items);
       });
@@ -436,7 +509,10 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreUnd
           ['an empty key', { type: 'put', item: { pk: 'T', sk: '' } }],
           ['an update of a key attribute', { type: 'update', key: key('a'), set: { sk: 'b' } }],
           ['an update that does nothing', { type: 'update', key: key('a'), set: {} }],
-          ['an update naming an attribute twice', { type: 'update', key: key('a'), set: { x: 1 }, remove: ['x'] }],
+          [
+            'an update naming an attribute twice',
+            { type: 'update', key: key('a'), set: { x: 1 }, remove: ['x'] },
+          ],
           ['a non-string index key', { type: 'put', item: { pk: 'T', sk: 'a', gsi1pk: 'G', gsi1sk: 5 } }],
           ['an empty index key', { type: 'update', key: key('a'), set: { gsi2pk: '' } }],
           ['adding to an index key', { type: 'update', key: key('a'), add: { gsi1sk: 1 } }],
@@ -444,11 +520,16 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreUnd
           ['a number out of range', { type: 'put', item: { pk: 'T', sk: 'a', n: 1e200 } }],
           ['a value that is not JSON-shaped', { type: 'put', item: { pk: 'T', sk: 'a', at: new Date(0) } }],
           ['undefined inside an array', { type: 'put', item: { pk: 'T', sk: 'a', list: [1, undefined] } }],
-          ['ordering a boolean', { type: 'check', key: key('a'), condition: { compare: ['flag', '<', true] } }],
+          [
+            'ordering a boolean',
+            { type: 'check', key: key('a'), condition: { compare: ['flag', '<', true] } },
+          ],
           ['an item over 400 KB', { type: 'put', item: { pk: 'T', sk: 'a', blob: 'x'.repeat(410 * 1024) } }],
         ];
         for (const [label, operation] of refused) {
-          const error = await rejectionOf(store.transact([{ type: 'put', item: { pk: 'T', sk: 'other' } }, operation]));
+          const error = await rejectionOf(
+            store.transact([{ type: 'put', item: { pk: 'T', sk: 'other' } }, operation]),
+          );
           expect(error, label).toBeInstanceOf(StoreValidationError);
         }
         expect(await rejectionOf(store.transact([]))).toBeInstanceOf(StoreValidationError);
@@ -460,11 +541,15 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreUnd
         await putAll({ ...counter, n: 10 });
         const results = await Promise.allSettled(
           Array.from({ length: 20 }, () =>
-            store.transact([{ type: 'update', key: counter, add: { n: -1 }, condition: { compare: ['n', '>=', 1] } }]),
+            store.transact([
+              { type: 'update', key: counter, add: { n: -1 }, condition: { compare: ['n', '>=', 1] } },
+            ]),
           ),
         );
         expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(10);
-        const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
+        const failures = results.flatMap((result) =>
+          result.status === 'rejected' ? [result.reason as unknown] : [],
+        );
         expect(failures).toHaveLength(10);
         for (const failure of failures) expect(failure).toBeInstanceOf(TransactionCanceledError);
         expect(await store.get(counter)).toEqual({ ...counter, n: 0 });
@@ -473,7 +558,13 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreUnd
       it('lets exactly one of many concurrent conditional creates win', async () => {
         const results = await Promise.allSettled(
           Array.from({ length: 10 }, (_, i) =>
-            store.transact([{ type: 'put', item: { pk: 'T', sk: 'once', writer: i }, condition: { attributeNotExists: 'pk' } }]),
+            store.transact([
+              {
+                type: 'put',
+                item: { pk: 'T', sk: 'once', writer: i },
+                condition: { attributeNotExists: 'pk' },
+              },
+            ]),
           ),
         );
         const winners = results.flatMap((result, i) => (result.status === 'fulfilled' ? [i] : []));
@@ -565,7 +656,10 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreUnd
 
       it('makes every comparison with a missing attribute false', () =>
         expectAll(
-          (['=', '<>', '<', '<=', '>', '>='] as const).map((op): [Condition, boolean] => [{ compare: ['missing', op, 1] }, false]),
+          (['=', '<>', '<', '<=', '>', '>='] as const).map((op): [Condition, boolean] => [
+            { compare: ['missing', op, 1] },
+            false,
+          ]),
         ));
 
       it('combines conditions with all and any, nested', () =>
@@ -576,15 +670,35 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreUnd
           [{ any: [{ compare: ['n', '=', 6] }, { attributeExists: 'missing' }] }, false],
           [{ all: [] }, true],
           [{ any: [] }, false],
-          [{ all: [{ any: [{ attributeExists: 'missing' }, { compare: ['b', '=', true] }] }, { compare: ['n', '<', 10] }] }, true],
-          [{ any: [{ all: [{ attributeExists: 'n' }, { attributeExists: 'missing' }] }, { compare: ['z', '<>', null] }] }, false],
+          [
+            {
+              all: [
+                { any: [{ attributeExists: 'missing' }, { compare: ['b', '=', true] }] },
+                { compare: ['n', '<', 10] },
+              ],
+            },
+            true,
+          ],
+          [
+            {
+              any: [
+                { all: [{ attributeExists: 'n' }, { attributeExists: 'missing' }] },
+                { compare: ['z', '<>', null] },
+              ],
+            },
+            false,
+          ],
         ]));
 
       it('guards updates and deletes, leaving the item as it was when false', async () => {
         await putAll(item);
-        const failedUpdate = store.transact([{ type: 'update', key, set: { s: 'x' }, condition: { compare: ['n', '>', 5] } }]);
+        const failedUpdate = store.transact([
+          { type: 'update', key, set: { s: 'x' }, condition: { compare: ['n', '>', 5] } },
+        ]);
         expect(await rejectionOf(failedUpdate)).toBeInstanceOf(TransactionCanceledError);
-        const failedDelete = store.transact([{ type: 'delete', key, condition: { attributeNotExists: 'n' } }]);
+        const failedDelete = store.transact([
+          { type: 'delete', key, condition: { attributeNotExists: 'n' } },
+        ]);
         expect(await rejectionOf(failedDelete)).toBeInstanceOf(TransactionCanceledError);
         expect(await store.get(key)).toEqual(item);
         await store.transact([{ type: 'delete', key, condition: { compare: ['s', '=', 'm'] } }]);
@@ -611,19 +725,42 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreUnd
       });
 
       it('round-trips numbers as numbers', async () => {
-        const numbers = [0, 1, -1, 42, 0.1, -2.5, 1.5e-7, 123456789.125, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 1e100];
+        const numbers = [
+          0,
+          1,
+          -1,
+          42,
+          0.1,
+          -2.5,
+          1.5e-7,
+          123456789.125,
+          Number.MAX_SAFE_INTEGER,
+          -Number.MAX_SAFE_INTEGER,
+          1e100,
+        ];
         const item: Item = { pk: 'V', sk: 'numbers', numbers, nested: { n: 7 }, n: 3 };
         await putAll(item);
-        await store.transact([{ type: 'update', key: { pk: 'V', sk: 'numbers' }, add: { n: 0.5, counter: 2 } }]);
+        await store.transact([
+          { type: 'update', key: { pk: 'V', sk: 'numbers' }, add: { n: 0.5, counter: 2 } },
+        ]);
         const stored = await store.get({ pk: 'V', sk: 'numbers' });
         expect(stored).toEqual({ ...item, n: 3.5, counter: 2 });
-        for (const value of [...(stored!.numbers as unknown[]), stored!.n, stored!.counter]) expect(typeof value).toBe('number');
+        for (const value of [...(stored!.numbers as unknown[]), stored!.n, stored!.counter])
+          expect(typeof value).toBe('number');
       });
 
       it('stores through update the same values a put stores', async () => {
         const value = { list: [true, null, { n: 1 }], text: '' };
-        await store.transact([{ type: 'update', key: { pk: 'V', sk: 'u' }, set: { value, flag: false, none: null } }]);
-        expect(await store.get({ pk: 'V', sk: 'u' })).toEqual({ pk: 'V', sk: 'u', value, flag: false, none: null });
+        await store.transact([
+          { type: 'update', key: { pk: 'V', sk: 'u' }, set: { value, flag: false, none: null } },
+        ]);
+        expect(await store.get({ pk: 'V', sk: 'u' })).toEqual({
+          pk: 'V',
+          sk: 'u',
+          value,
+          flag: false,
+          none: null,
+        });
       });
     });
   });

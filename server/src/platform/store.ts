@@ -145,14 +145,17 @@ export function isTransactionCanceled(error: unknown): error is TransactionCance
 export function validateTransaction(operations: WriteOperation[]): void {
   if (operations.length === 0) throw new StoreValidationError('a transaction needs at least one operation');
   if (operations.length > maxTransactionItems) {
-    throw new StoreValidationError(`a transaction holds at most ${maxTransactionItems} operations, got ${operations.length}`);
+    throw new StoreValidationError(
+      `a transaction holds at most ${maxTransactionItems} operations, got ${operations.length}`,
+    );
   }
   const seen = new Set<string>();
   for (const operation of operations) {
     const key = operation.type === 'put' ? operation.item : operation.key;
     validateKey(key);
     const id = `${key.pk}\u0000${key.sk}`;
-    if (seen.has(id)) throw new StoreValidationError(`one transaction cannot touch an item twice (${key.pk} / ${key.sk})`);
+    if (seen.has(id))
+      throw new StoreValidationError(`one transaction cannot touch an item twice (${key.pk} / ${key.sk})`);
     seen.add(id);
     if (operation.type === 'put') validateAttributes(operation.item);
     if (operation.type === 'update') validateUpdate(operation);
@@ -184,24 +187,33 @@ export function validateQuery(query: Query): void {
 }
 
 const tableKeyAttributes = new Set<string>([tableSchema.partitionKey, tableSchema.sortKey]);
-const indexKeyAttributes = new Set<string>(tableSchema.indexes.flatMap((index) => [index.partitionKey, index.sortKey]));
+const indexKeyAttributes = new Set<string>(
+  tableSchema.indexes.flatMap((index) => [index.partitionKey, index.sortKey]),
+);
 // DynamoDB numbers: 38 significant digits, magnitude 1E-130 up to (but excluding) 1E+126.
 const largestNumber = 1e126;
 const smallestNumber = 1e-130;
 
 function validateUpdate(update: Extract<WriteOperation, { type: 'update' }>): void {
-  const named = [...Object.keys(update.set ?? {}), ...Object.keys(update.add ?? {}), ...(update.remove ?? [])];
-  if (named.length === 0) throw new StoreValidationError('an update needs at least one attribute to set, add or remove');
+  const named = [
+    ...Object.keys(update.set ?? {}),
+    ...Object.keys(update.add ?? {}),
+    ...(update.remove ?? []),
+  ];
+  if (named.length === 0)
+    throw new StoreValidationError('an update needs at least one attribute to set, add or remove');
   const seen = new Set<string>();
   for (const name of named) {
-    if (tableKeyAttributes.has(name)) throw new StoreValidationError(`an update cannot change the key attribute ${name}`);
+    if (tableKeyAttributes.has(name))
+      throw new StoreValidationError(`an update cannot change the key attribute ${name}`);
     // DynamoDB refuses an update expression whose paths overlap ("SET a = :a REMOVE a").
     if (seen.has(name)) throw new StoreValidationError(`an update names ${name} more than once`);
     seen.add(name);
   }
   validateAttributes(update.set ?? {});
   for (const [name, delta] of Object.entries(update.add ?? {})) {
-    if (indexKeyAttributes.has(name)) throw new StoreValidationError(`index key ${name} is a string; it cannot be added to`);
+    if (indexKeyAttributes.has(name))
+      throw new StoreValidationError(`index key ${name} is a string; it cannot be added to`);
     validateValue(delta, name);
   }
 }
@@ -227,7 +239,11 @@ function findInvalidValue(value: unknown): { path: string; message: string } | u
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
   if (typeof value === 'number') {
     const magnitude = Math.abs(value);
-    if (!Number.isFinite(value) || magnitude >= largestNumber || (magnitude !== 0 && magnitude < smallestNumber)) {
+    if (
+      !Number.isFinite(value) ||
+      magnitude >= largestNumber ||
+      (magnitude !== 0 && magnitude < smallestNumber)
+    ) {
       return { path: '', message: `: ${value} is outside the range of numbers the store can hold` };
     }
     return undefined;
@@ -252,7 +268,10 @@ function findInvalidValue(value: unknown): { path: string; message: string } | u
     }
     return undefined;
   }
-  return { path: '', message: ': only strings, numbers, booleans, null, arrays and plain objects can be stored' };
+  return {
+    path: '',
+    message: ': only strings, numbers, booleans, null, arrays and plain objects can be stored',
+  };
 }
 
 function validateCondition(condition: Condition): void {
@@ -271,21 +290,31 @@ function validateCondition(condition: Condition): void {
 export function evaluateCondition(condition: Condition, item: Item | undefined): boolean {
   if ('all' in condition) return condition.all.every((c) => evaluateCondition(c, item));
   if ('any' in condition) return condition.any.some((c) => evaluateCondition(c, item));
-  if ('attributeExists' in condition) return item !== undefined && item[condition.attributeExists] !== undefined;
-  if ('attributeNotExists' in condition) return item === undefined || item[condition.attributeNotExists] === undefined;
+  if ('attributeExists' in condition)
+    return item !== undefined && item[condition.attributeExists] !== undefined;
+  if ('attributeNotExists' in condition)
+    return item === undefined || item[condition.attributeNotExists] === undefined;
   const [attribute, op, value] = condition.compare;
   const actual = item?.[attribute];
   if (actual === undefined) return false;
   if (op === '=') return actual === value;
   if (op === '<>') return actual !== value;
   // DynamoDB compares only like types; a type mismatch makes the comparison false.
-  if (typeof actual !== typeof value || (typeof actual !== 'number' && typeof actual !== 'string')) return false;
-  const order = typeof actual === 'string' ? compareStrings(actual, value as string) : (actual as number) - (value as number);
+  if (typeof actual !== typeof value || (typeof actual !== 'number' && typeof actual !== 'string'))
+    return false;
+  const order =
+    typeof actual === 'string'
+      ? compareStrings(actual, value as string)
+      : (actual as number) - (value as number);
   switch (op) {
-    case '<': return order < 0;
-    case '<=': return order <= 0;
-    case '>': return order > 0;
-    case '>=': return order >= 0;
+    case '<':
+      return order < 0;
+    case '<=':
+      return order <= 0;
+    case '>':
+      return order > 0;
+    case '>=':
+      return order >= 0;
   }
 }
 

@@ -24,7 +24,10 @@ export function dynamoKeySchemaDefinition() {
     attributes.add(index.sortKey);
   }
   return {
-    AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
+    AttributeDefinitions: [...attributes].map((name) => ({
+      AttributeName: name,
+      AttributeType: 'S' as const,
+    })),
     KeySchema: [
       { AttributeName: tableSchema.partitionKey, KeyType: 'HASH' as const },
       { AttributeName: tableSchema.sortKey, KeyType: 'RANGE' as const },

@@ -5,7 +5,15 @@ import { walletRoutes } from './routes.ts';
 import { ensureWallet, type WalletDeps } from './service.ts';
 export { walletRoutes } from './routes.ts';
 export { subscribeWallet, walletEventTypes } from './events.ts';
-export { ensureWallet, getBalances, sendMoney, walletAccountId, type UserDirectory, type WalletDeps, type WalletUser } from './service.ts';
+export {
+  ensureWallet,
+  getBalances,
+  sendMoney,
+  walletAccountId,
+  type UserDirectory,
+  type WalletDeps,
+  type WalletUser,
+} from './service.ts';
 export { acceptPaymentRequest, createPaymentRequest } from './payment-requests.ts';
 
 /** The wallet as a module: balances, transfers, requests and activity, and a wallet for every new user. */
@@ -20,14 +28,16 @@ export const walletModule = defineModule({
     ],
     routes: (deps) => walletRoutes(walletDepsOf(deps)),
   },
-  subscriptions: [{
-    name: 'wallet.open-on-signup',
-    pattern: { type: ['user.signed_up'] },
-    // Idempotent: a redelivered sign-up finds the wallet open.
-    handler: (deps) => async (event) => {
-      await ensureWallet(walletDepsOf(deps), event.subject);
+  subscriptions: [
+    {
+      name: 'wallet.open-on-signup',
+      pattern: { type: ['user.signed_up'] },
+      // Idempotent: a redelivered sign-up finds the wallet open.
+      handler: (deps) => async (event) => {
+        await ensureWallet(walletDepsOf(deps), event.subject);
+      },
     },
-  }],
+  ],
   events: walletEventTypes,
   keys: walletKeyPatterns,
 });

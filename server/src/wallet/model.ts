@@ -1,11 +1,19 @@
 import { z } from '@hono/zod-openapi';
 import { amountSchema, currencySchema } from '../http/schemas.ts';
 
-const noteSchema = z.string().max(280, { error: 'note must be at most 280 characters' }).optional().openapi({ example: 'Dinner 🍜' });
+const noteSchema = z
+  .string()
+  .max(280, { error: 'note must be at most 280 characters' })
+  .optional()
+  .openapi({ example: 'Dinner 🍜' });
 
 export const sendMoneySchema = z
   .object({
-    to: z.string().min(1, { error: 'to is required: an email or a user id' }).max(320).openapi({ example: 'bob@example.com' }),
+    to: z
+      .string()
+      .min(1, { error: 'to is required: an email or a user id' })
+      .max(320)
+      .openapi({ example: 'bob@example.com' }),
     amount: amountSchema,
     currency: currencySchema,
     note: noteSchema,
@@ -24,17 +32,21 @@ export const walletPartySchema = z
     name: z.string().openapi({ example: 'Bob Lee' }),
     email: z.string().openapi({ example: 'bob@example.com' }),
   })
-  .openapi('WalletParty', { description: 'A user as the parties of a transfer or request see them: id, name and email, nothing else.' });
+  .openapi('WalletParty', {
+    description: 'A user as the parties of a transfer or request see them: id, name and email, nothing else.',
+  });
 export type WalletParty = z.infer<typeof walletPartySchema>;
 
 const partyField = (of: string) =>
-  walletPartySchema.nullable().openapi({ description: `The user behind \`${of}\`; null for Sluice itself (the sign-up bonus) or a user who no longer exists.` });
+  walletPartySchema.nullable().openapi({
+    description: `The user behind \`${of}\`; null for Sluice itself (the sign-up bonus) or a user who no longer exists.`,
+  });
 
 export const walletTransferSchema = z
   .object({
     id: z.string().openapi({ example: 'tr_01JD3S8Q4X9Z2K7M5N6P8R0T1V' }),
-    from: z.string().openapi({ description: 'The sender\'s user id (`system` for the sign-up bonus).' }),
-    to: z.string().openapi({ description: 'The recipient\'s user id.' }),
+    from: z.string().openapi({ description: "The sender's user id (`system` for the sign-up bonus)." }),
+    to: z.string().openapi({ description: "The recipient's user id." }),
     from_user: partyField('from'),
     to_user: partyField('to'),
     amount: z.number().int(),
@@ -51,7 +63,11 @@ export type PaymentRequestStatus = (typeof paymentRequestStatuses)[number];
 
 export const createPaymentRequestSchema = z
   .object({
-    from: z.string().min(1, { error: 'from is required: the payer\'s email or user id' }).max(320).openapi({ example: 'alice@example.com' }),
+    from: z
+      .string()
+      .min(1, { error: "from is required: the payer's email or user id" })
+      .max(320)
+      .openapi({ example: 'alice@example.com' }),
     amount: amountSchema,
     currency: currencySchema,
     note: noteSchema,
@@ -79,7 +95,12 @@ export const paymentRequestSchema = z
 export type PaymentRequest = z.infer<typeof paymentRequestSchema>;
 
 export const balanceSchema = z
-  .object({ currency: z.string(), available: z.number().int(), pending: z.number().int(), posted: z.number().int() })
+  .object({
+    currency: z.string(),
+    available: z.number().int(),
+    pending: z.number().int(),
+    posted: z.number().int(),
+  })
   .openapi('Balance');
 
 export const activityEntrySchema = z
@@ -90,7 +111,10 @@ export const activityEntrySchema = z
     direction: z.enum(['debit', 'credit']),
     amount: z.number().int(),
     currency: z.string(),
-    counterparty: z.string().nullable().openapi({ description: 'The other user\'s id; null for Sluice itself (the sign-up bonus).' }),
+    counterparty: z
+      .string()
+      .nullable()
+      .openapi({ description: "The other user's id; null for Sluice itself (the sign-up bonus)." }),
     counterparty_user: partyField('counterparty'),
     note: z.string().nullable(),
     created_at: z.string(),
@@ -99,4 +123,8 @@ export const activityEntrySchema = z
 export type ActivityEntry = z.infer<typeof activityEntrySchema>;
 
 /** Ledger codes of wallet transfers. */
-export const walletCodes = { p2p: 'p2p', paymentRequest: 'payment_request', signupBonus: 'signup_bonus' } as const;
+export const walletCodes = {
+  p2p: 'p2p',
+  paymentRequest: 'payment_request',
+  signupBonus: 'signup_bonus',
+} as const;

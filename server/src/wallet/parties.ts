@@ -14,7 +14,11 @@ export function partyFields(role: PartyRole, user: WalletUser): Record<string, s
 }
 
 /** The party stored as `role` beside `id`, or null when the item predates stored names. */
-export function storedParty(id: string | null | undefined, role: PartyRole, fields: Record<string, unknown>): WalletParty | null {
+export function storedParty(
+  id: string | null | undefined,
+  role: PartyRole,
+  fields: Record<string, unknown>,
+): WalletParty | null {
   const name = fields[`${role}_name`];
   const email = fields[`${role}_email`];
   if (!id || typeof name !== 'string' || typeof email !== 'string') return null;
@@ -30,7 +34,9 @@ export function toParty(user: WalletUser): WalletParty {
  * Completes parties missing from older items, looking each user up once per call. `system` and
  * null ids stay null, as does a user the directory no longer has.
  */
-export function createPartyResolver(users: UserDirectory): (id: string | null, stored: WalletParty | null) => Promise<WalletParty | null> {
+export function createPartyResolver(
+  users: UserDirectory,
+): (id: string | null, stored: WalletParty | null) => Promise<WalletParty | null> {
   const found = new Map<string, Promise<WalletParty | null>>();
   return (id, stored) => {
     if (stored || !id || id === 'system') return Promise.resolve(stored);

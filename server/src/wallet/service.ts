@@ -53,7 +53,13 @@ export function walletAccountId(userId: string, currency: Currency): string {
  */
 export async function ensureWallet(deps: WalletDeps, userId: string): Promise<void> {
   const currency = deps.config.walletCurrency;
-  const account = { id: walletAccountId(userId, currency), currency, owner: userId, code: 'wallet', debits_must_not_exceed_credits: true };
+  const account = {
+    id: walletAccountId(userId, currency),
+    currency,
+    owner: userId,
+    code: 'wallet',
+    debits_must_not_exceed_credits: true,
+  };
   if (await getAccount(deps, account.id)) return;
   if (deps.config.signupBonus <= 0) {
     await createAccount(deps, account);
@@ -67,8 +73,14 @@ export async function ensureWallet(deps: WalletDeps, userId: string): Promise<vo
     code: walletCodes.signupBonus,
     metadata: { to_user: userId, note: 'Welcome to Sluice' },
     event: {
-      type: 'wallet.balance.changed', source, subject: userId, audience: [userId],
-      data: (transfers: Transfer[]) => ({ reason: walletCodes.signupBonus, transfer: toWalletTransfer(transfers[0]!) }),
+      type: 'wallet.balance.changed',
+      source,
+      subject: userId,
+      audience: [userId],
+      data: (transfers: Transfer[]) => ({
+        reason: walletCodes.signupBonus,
+        transfer: toWalletTransfer(transfers[0]!),
+      }),
     },
   });
 }
@@ -82,11 +94,16 @@ function bonusTransferId(userId: string): string {
  * sign-up event is still on its way), opens the wallets and runs it once more. The common path
  * costs no extra reads.
  */
-export async function withWallets<T>(deps: WalletDeps, userIds: string[], work: () => Promise<T>): Promise<T> {
+export async function withWallets<T>(
+  deps: WalletDeps,
+  userIds: string[],
+  work: () => Promise<T>,
+): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    const missing = error instanceof AppError && error.code === 'not_found' ? error.details?.account_id : undefined;
+    const missing =
+      error instanceof AppError && error.code === 'not_found' ? error.details?.account_id : undefined;
     const owner = userIds.find((id) => missing === walletAccountId(id, deps.config.walletCurrency));
     if (!owner) throw error;
     for (const id of userIds) await ensureWallet(deps, id);
@@ -106,7 +123,9 @@ export async function getBalances(deps: WalletDeps, userId: string): Promise<Bal
 
 /** A user by email or id; `param` names the field at fault when there is none. */
 export async function resolveUser(deps: WalletDeps, reference: string, param: string): Promise<WalletUser> {
-  const user = reference.includes('@') ? await deps.users.findUserByEmail(reference.trim().toLowerCase()) : await deps.users.getUser(reference);
+  const user = reference.includes('@')
+    ? await deps.users.findUserByEmail(reference.trim().toLowerCase())
+    : await deps.users.getUser(reference);
   if (!user) throw new AppError('not_found', `no user ${reference}`, { param });
   return user;
 }
@@ -122,7 +141,9 @@ export async function signedInUser(deps: WalletDeps, userId: string): Promise<Wa
  * The wallet's view of a ledger transfer (or of a history entry, which carries the same fields).
  * Parties come from the names stored in the metadata; `withTransferParties` completes older ones.
  */
-export function toWalletTransfer(transfer: Pick<Transfer, 'id' | 'metadata' | 'amount' | 'currency' | 'created_at'>): WalletTransfer {
+export function toWalletTransfer(
+  transfer: Pick<Transfer, 'id' | 'metadata' | 'amount' | 'currency' | 'created_at'>,
+): WalletTransfer {
   const from = transfer.metadata.from_user ?? 'system';
   const to = transfer.metadata.to_user ?? 'system';
   return {
@@ -140,13 +161,27 @@ export function toWalletTransfer(transfer: Pick<Transfer, 'id' | 'metadata' | 'a
 }
 
 /** Sends money to another user, atomically. Refusals: self_transfer, not_found, insufficient_funds. */
-export async function sendMoney(deps: WalletDeps, senderId: string, input: SendMoney, respond?: Respond<WalletTransfer>): Promise<WalletTransfer> {
+export async function sendMoney(
+  deps: WalletDeps,
+  senderId: string,
+  input: SendMoney,
+  respond?: Respond<WalletTransfer>,
+): Promise<WalletTransfer> {
   const currency = input.currency as Currency;
-  if (currency !== deps.config.walletCurrency) throw new AppError('unsupported_currency', `wallets hold ${deps.config.walletCurrency} only`, { param: 'currency' });
+  if (currency !== deps.config.walletCurrency)
+    throw new AppError('unsupported_currency', `wallets hold ${deps.config.walletCurrency} only`, {
+      param: 'currency',
+    });
   const recipient = await resolveUser(deps, input.to, 'to');
-  if (recipient.id === senderId) throw new AppError('self_transfer', 'you cannot send money to yourself', { param: 'to' });
+  if (recipient.id === senderId)
+    throw new AppError('self_transfer', 'you cannot send money to yourself', { param: 'to' });
   const sender = await signedInUser(deps, senderId);
-  const metadata: Record<string, string> = { from_user: senderId, to_user: recipient.id, ...partyFields('from', sender), ...partyFields('to', recipient) };
+  const metadata: Record<string, string> = {
+    from_user: senderId,
+    to_user: recipient.id,
+    ...partyFields('from', sender),
+    ...partyFields('to', recipient),
+  };
   if (input.note) metadata.note = input.note;
   const request = {
     id: newId('transfer', deps.clock.now()),
@@ -158,19 +193,35 @@ export async function sendMoney(deps: WalletDeps, senderId: string, input: SendM
     metadata,
   };
   const options = {
-    event: { type: 'wallet.transfer.created', source, subject: senderId, audience: [senderId, recipient.id], data: (transfers: Transfer[]) => ({ transfer: toWalletTransfer(transfers[0]!) }) },
+    event: {
+      type: 'wallet.transfer.created',
+      source,
+      subject: senderId,
+      audience: [senderId, recipient.id],
+      data: (transfers: Transfer[]) => ({ transfer: toWalletTransfer(transfers[0]!) }),
+    },
     operations: (transfers: Transfer[]) => respond?.(toWalletTransfer(transfers[0]!)) ?? [],
   };
-  const result = await withWallets(deps, [senderId, recipient.id], () => createTransfers(deps, [request], options));
+  const result = await withWallets(deps, [senderId, recipient.id], () =>
+    createTransfers(deps, [request], options),
+  );
   return toWalletTransfer(result.transfers[0]!);
 }
 
 const walletTransferCodes = new Set<string>([walletCodes.p2p, walletCodes.paymentRequest]);
 
 /** A wallet transfer, for its two parties only: anyone else gets not_found. */
-export async function getWalletTransfer(deps: WalletDeps, userId: string, transferId: string): Promise<WalletTransfer> {
+export async function getWalletTransfer(
+  deps: WalletDeps,
+  userId: string,
+  transferId: string,
+): Promise<WalletTransfer> {
   const transfer = await getTransfer(deps, transferId);
-  if (!transfer || !walletTransferCodes.has(transfer.code) || (transfer.metadata.from_user !== userId && transfer.metadata.to_user !== userId)) {
+  if (
+    !transfer ||
+    !walletTransferCodes.has(transfer.code) ||
+    (transfer.metadata.from_user !== userId && transfer.metadata.to_user !== userId)
+  ) {
     throw new AppError('not_found', `no transfer ${transferId}`, { param: 'id' });
   }
   return (await withTransferParties(deps, [toWalletTransfer(transfer)]))[0]!;
@@ -179,7 +230,13 @@ export async function getWalletTransfer(deps: WalletDeps, userId: string, transf
 /** Fills in the parties of transfers made before names were stored with them. */
 async function withTransferParties(deps: WalletDeps, transfers: WalletTransfer[]): Promise<WalletTransfer[]> {
   const party = createPartyResolver(deps.users);
-  return Promise.all(transfers.map(async (t) => ({ ...t, from_user: await party(t.from, t.from_user), to_user: await party(t.to, t.to_user) })));
+  return Promise.all(
+    transfers.map(async (t) => ({
+      ...t,
+      from_user: await party(t.from, t.from_user),
+      to_user: await party(t.to, t.to_user),
+    })),
+  );
 }
 
 export interface Page<T> {
@@ -192,43 +249,70 @@ export interface Page<T> {
  * asks for no more than the entries still missing, so the store's cursor always marks exactly
  * where the returned page ends.
  */
-async function collectHistory(deps: WalletDeps, userId: string, limit: number, cursor: string | undefined, keep: (entry: HistoryEntry) => boolean): Promise<Page<HistoryEntry>> {
+async function collectHistory(
+  deps: WalletDeps,
+  userId: string,
+  limit: number,
+  cursor: string | undefined,
+  keep: (entry: HistoryEntry) => boolean,
+): Promise<Page<HistoryEntry>> {
   const accountId = walletAccountId(userId, deps.config.walletCurrency);
   const data: HistoryEntry[] = [];
   let next = cursor;
   do {
-    const page = await listHistory(deps.store, accountId, { limit: limit - data.length, ...(next ? { cursor: next } : {}) });
+    const page = await listHistory(deps.store, accountId, {
+      limit: limit - data.length,
+      ...(next ? { cursor: next } : {}),
+    });
     for (const entry of page.entries) if (keep(entry)) data.push(entry);
     next = page.next_cursor;
   } while (next && data.length < limit);
   return { data, next_cursor: next };
 }
 
-export async function listWalletTransfers(deps: WalletDeps, userId: string, limit: number, cursor?: string): Promise<Page<WalletTransfer>> {
-  const page = await collectHistory(deps, userId, limit, cursor, (entry) => walletTransferCodes.has(entry.code) && entry.kind === 'posted');
+export async function listWalletTransfers(
+  deps: WalletDeps,
+  userId: string,
+  limit: number,
+  cursor?: string,
+): Promise<Page<WalletTransfer>> {
+  const page = await collectHistory(
+    deps,
+    userId,
+    limit,
+    cursor,
+    (entry) => walletTransferCodes.has(entry.code) && entry.kind === 'posted',
+  );
   const transfers = page.data.map((entry) => toWalletTransfer({ ...entry, id: entry.transfer_id }));
   return { data: await withTransferParties(deps, transfers), next_cursor: page.next_cursor };
 }
 
-export async function listActivity(deps: WalletDeps, userId: string, limit: number, cursor?: string): Promise<Page<ActivityEntry>> {
+export async function listActivity(
+  deps: WalletDeps,
+  userId: string,
+  limit: number,
+  cursor?: string,
+): Promise<Page<ActivityEntry>> {
   const page = await collectHistory(deps, userId, limit, cursor, () => true);
   const party = createPartyResolver(deps.users);
-  const data = await Promise.all(page.data.map(async (entry): Promise<ActivityEntry> => {
-    // A debit went to someone, a credit came from someone: the other side is the counterparty.
-    const role = entry.direction === 'debit' ? 'to' : 'from';
-    const counterparty = entry.metadata[`${role}_user`] ?? null;
-    return {
-      id: `${entry.transfer_id}:${entry.direction}`,
-      transfer_id: entry.transfer_id,
-      type: entry.code,
-      direction: entry.direction,
-      amount: entry.amount,
-      currency: entry.currency,
-      counterparty,
-      counterparty_user: await party(counterparty, storedParty(counterparty, role, entry.metadata)),
-      note: entry.metadata.note ?? null,
-      created_at: entry.created_at,
-    };
-  }));
+  const data = await Promise.all(
+    page.data.map(async (entry): Promise<ActivityEntry> => {
+      // A debit went to someone, a credit came from someone: the other side is the counterparty.
+      const role = entry.direction === 'debit' ? 'to' : 'from';
+      const counterparty = entry.metadata[`${role}_user`] ?? null;
+      return {
+        id: `${entry.transfer_id}:${entry.direction}`,
+        transfer_id: entry.transfer_id,
+        type: entry.code,
+        direction: entry.direction,
+        amount: entry.amount,
+        currency: entry.currency,
+        counterparty,
+        counterparty_user: await party(counterparty, storedParty(counterparty, role, entry.metadata)),
+        note: entry.metadata.note ?? null,
+        created_at: entry.created_at,
+      };
+    }),
+  );
   return { data, next_cursor: page.next_cursor };
 }

@@ -18,7 +18,11 @@ const walletKeys = {
 };
 
 /** Every partition key and index partition the wallet writes (`*` is one id). */
-export const walletKeyPatterns = ['PREQ#*', 'PREQ#IN#*', 'PREQ#OUT#*'] as const satisfies readonly KeyPattern[];
+export const walletKeyPatterns = [
+  'PREQ#*',
+  'PREQ#IN#*',
+  'PREQ#OUT#*',
+] as const satisfies readonly KeyPattern[];
 
 /**
  * A payment request item. The parties' names and emails (`requester_name` …) are absent from

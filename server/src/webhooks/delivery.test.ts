@@ -20,14 +20,26 @@ async function setup(respond?: (n: number) => number, options: Parameters<typeof
   return { ...webhooks, receiver };
 }
 
-async function register(call: ReturnType<typeof buildWebhooks>['call'], url: string, events: string[] = ['*'], merchant = 'mer_A') {
+async function register(
+  call: ReturnType<typeof buildWebhooks>['call'],
+  url: string,
+  events: string[] = ['*'],
+  merchant = 'mer_A',
+) {
   const { status, body } = await call('POST', '/v1/webhook-endpoints', { url, events }, merchant);
   expect(status).toBe(201);
   return body as { id: string; secret: string };
 }
 
 function paymentEvent(clock: ManualClock, type = 'payment.captured', merchant = 'mer_A') {
-  return createEvent({ type, source: 'payments', subject: 'pay_1', data: { object: { id: 'pay_1', object: 'payment', amount: 1000 } }, merchant, now: clock.now() });
+  return createEvent({
+    type,
+    source: 'payments',
+    subject: 'pay_1',
+    data: { object: { id: 'pay_1', object: 'payment', amount: 1000 } },
+    merchant,
+    now: clock.now(),
+  });
 }
 
 describe('webhook delivery', () => {
@@ -45,7 +57,14 @@ describe('webhook delivery', () => {
 
     expect(receiver.received).toHaveLength(1);
     const sent = JSON.parse(receiver.received[0]!.body);
-    expect(sent).toEqual({ id: event.id, object: 'event', type: 'payment.captured', created: Math.floor(clock.now() / 1000), livemode: false, data: event.data });
+    expect(sent).toEqual({
+      id: event.id,
+      object: 'event',
+      type: 'payment.captured',
+      created: Math.floor(clock.now() / 1000),
+      livemode: false,
+      data: event.data,
+    });
     expect(receiver.received[0]!.verifiedWith).toEqual([endpoint.secret]);
 
     const listed = await call('GET', '/v1/events');
@@ -54,8 +73,20 @@ describe('webhook delivery', () => {
     expect((await call('GET', `/v1/events/${event.id}`)).body.id).toBe(event.id);
     const deliveries = await call('GET', `/v1/events/${event.id}/deliveries`);
     expect(deliveries.body.data).toHaveLength(1);
-    expect(deliveries.body.data[0]).toMatchObject({ event: event.id, event_type: 'payment.captured', endpoint: endpoint.id, status: 'succeeded', attempt_count: 1 });
-    expect(deliveries.body.data[0].attempts[0]).toMatchObject({ attempt: 1, url: receiver.url, response_status: 200, response_body: 'ok', error: null });
+    expect(deliveries.body.data[0]).toMatchObject({
+      event: event.id,
+      event_type: 'payment.captured',
+      endpoint: endpoint.id,
+      status: 'succeeded',
+      attempt_count: 1,
+    });
+    expect(deliveries.body.data[0].attempts[0]).toMatchObject({
+      attempt: 1,
+      url: receiver.url,
+      response_status: 200,
+      response_body: 'ok',
+      error: null,
+    });
   });
 
   it('keeps events and deliveries to their merchant', async () => {
@@ -87,7 +118,9 @@ describe('webhook delivery', () => {
     expect(receiver.received).toHaveLength(1);
     const [delivery] = (await call('GET', `/v1/events/${event.id}/deliveries`)).body.data;
     expect(delivery).toMatchObject({ status: 'succeeded', attempt_count: 4 });
-    expect(delivery.attempts.map((a: { response_status: number }) => a.response_status)).toEqual([500, 500, 500, 200]);
+    expect(delivery.attempts.map((a: { response_status: number }) => a.response_status)).toEqual([
+      500, 500, 500, 200,
+    ]);
     expect(delivery.attempts[0].response_body).toHaveLength(500);
     expect(delivery.attempts[0].latency_ms).toBeGreaterThanOrEqual(0);
   });
@@ -107,8 +140,15 @@ describe('webhook delivery', () => {
     expect(receiver.requests()).toBe(maxDeliveryAttempts);
     const dead = await call('GET', `/v1/webhook-endpoints/${endpoint.id}/deliveries?status=dead`);
     expect(dead.body.data).toHaveLength(1);
-    expect(dead.body.data[0]).toMatchObject({ event: event.id, status: 'dead', attempt_count: maxDeliveryAttempts, next_attempt_at: null });
-    expect((await call('GET', `/v1/webhook-endpoints/${endpoint.id}/deliveries?status=pending`)).body.data).toEqual([]);
+    expect(dead.body.data[0]).toMatchObject({
+      event: event.id,
+      status: 'dead',
+      attempt_count: maxDeliveryAttempts,
+      next_attempt_at: null,
+    });
+    expect(
+      (await call('GET', `/v1/webhook-endpoints/${endpoint.id}/deliveries?status=pending`)).body.data,
+    ).toEqual([]);
 
     isUp = true;
     const redelivered = await call('POST', `/v1/events/${event.id}/redeliver`, { endpoint: endpoint.id });
@@ -131,7 +171,10 @@ describe('webhook delivery', () => {
     const clock = new ManualClock();
     let isUp = false;
     const first = await setup(() => (isUp ? 200 : 500), { store: new SqliteStore(path), clock });
-    const endpoints = [await register(first.call, first.receiver.url), await register(first.call, first.receiver.url)];
+    const endpoints = [
+      await register(first.call, first.receiver.url),
+      await register(first.call, first.receiver.url),
+    ];
     first.receiver.secrets.push(...endpoints.map((e) => e.secret));
     const events = [paymentEvent(clock), paymentEvent(clock, 'refund.succeeded')];
     await first.emit(events);
@@ -145,14 +188,18 @@ describe('webhook delivery', () => {
     clock.advance(retryDelaysSeconds[0] * 1000);
     await second.queue.drain();
     expect(first.receiver.received).toHaveLength(4);
-    const delivered = first.receiver.received.map((r) => `${JSON.parse(r.body).id}/${r.verifiedWith[0]}`).sort();
+    const delivered = first.receiver.received
+      .map((r) => `${JSON.parse(r.body).id}/${r.verifiedWith[0]}`)
+      .sort();
     expect(delivered).toEqual(events.flatMap((e) => endpoints.map((ep) => `${e.id}/${ep.secret}`)).sort());
   });
 
   it('signs with both secrets during a rotation, and with the new one alone after it', async () => {
     const { call, emit, queue, clock, receiver } = await setup();
     const endpoint = await register(call, receiver.url);
-    const rotated = await call('POST', `/v1/webhook-endpoints/${endpoint.id}/rotate-secret`, { expires_in_seconds: 3600 });
+    const rotated = await call('POST', `/v1/webhook-endpoints/${endpoint.id}/rotate-secret`, {
+      expires_in_seconds: 3600,
+    });
     receiver.secrets.push(endpoint.secret, rotated.body.secret);
     await emit([paymentEvent(clock)]);
     await queue.drain();
@@ -173,10 +220,18 @@ describe('webhook delivery', () => {
     receiver.secrets.push(endpoint.secret, other.secret);
     const sent = await call('POST', `/v1/webhook-endpoints/${endpoint.id}/test`);
     expect(sent.status).toBe(202);
-    expect(sent.body.delivery).toMatchObject({ event: sent.body.event.id, event_type: 'test.webhook', endpoint: endpoint.id, status: 'pending' });
+    expect(sent.body.delivery).toMatchObject({
+      event: sent.body.event.id,
+      event_type: 'test.webhook',
+      endpoint: endpoint.id,
+      status: 'pending',
+    });
     await queue.drain();
     expect(receiver.received).toHaveLength(1);
-    expect(JSON.parse(receiver.received[0]!.body)).toMatchObject({ type: 'test.webhook', id: sent.body.event.id });
+    expect(JSON.parse(receiver.received[0]!.body)).toMatchObject({
+      type: 'test.webhook',
+      id: sent.body.event.id,
+    });
     expect(receiver.received[0]!.verifiedWith).toEqual([endpoint.secret]);
   });
 

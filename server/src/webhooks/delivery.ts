@@ -1,14 +1,34 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isoTime } from '../kernel/clock.ts';
-import { perMessage, type BatchHandler, type ConsumeOptions, type MessageOutcome, type Queue, type ReceivedMessage } from '../platform/queue.ts';
+import {
+  perMessage,
+  type BatchHandler,
+  type ConsumeOptions,
+  type MessageOutcome,
+  type Queue,
+  type ReceivedMessage,
+} from '../platform/queue.ts';
 import { isTransactionCanceled } from '../platform/store.ts';
 import { activeSecrets, type WebhookDeps } from './endpoints.ts';
 import { loadEvent } from './events.ts';
-import { deliveryQueueName, deliveryTimeoutMs, maxDeliveryAttempts, responseSnippetBytes, retryDelaySeconds, type DeliveryAttempt } from './model.ts';
+import {
+  deliveryQueueName,
+  deliveryTimeoutMs,
+  maxDeliveryAttempts,
+  responseSnippetBytes,
+  retryDelaySeconds,
+  type DeliveryAttempt,
+} from './model.ts';
 import { deliveryAttemptRecord, readDelivery, readEndpoint, type EndpointRecord } from './store.ts';
 import { signatureHeader, signPayload } from './signature.ts';
-import { checkWebhookUrl, pinnedLookup, systemResolver, UrlRefusedError, type ResolvedAddress } from './url-guard.ts';
+import {
+  checkWebhookUrl,
+  pinnedLookup,
+  systemResolver,
+  UrlRefusedError,
+  type ResolvedAddress,
+} from './url-guard.ts';
 
 /** Queue settings for the delivery consumer: the webhook schedule owns retries; the queue's own dead-letter list only catches a handler that keeps crashing. */
 export const deliveryConsumeOptions: ConsumeOptions = {
@@ -45,7 +65,10 @@ interface HttpOutcome {
  * next attempt, or dead-letter after the last. Idempotent per attempt: the record is written
  * only if no other worker recorded this attempt number first.
  */
-export async function handleDeliveryMessage(deps: WebhookDeps, message: ReceivedMessage): Promise<MessageOutcome> {
+export async function handleDeliveryMessage(
+  deps: WebhookDeps,
+  message: ReceivedMessage,
+): Promise<MessageOutcome> {
   const deliveryId = (message.body as { delivery_id?: unknown } | null)?.delivery_id;
   if (typeof deliveryId !== 'string') return; // not ours to retry
   const delivery = await readDelivery(deps.store, deliveryId);
@@ -99,31 +122,61 @@ export async function handleDeliveryMessage(deps: WebhookDeps, message: Received
     if (isTransactionCanceled(error)) return; // another worker recorded this attempt
     throw error;
   }
-  const fields = { delivery_id: deliveryId, event_id: delivery.event_id, endpoint_id: delivery.endpoint_id, attempt: attemptNumber, response_status: outcome.status, error: outcome.error };
+  const fields = {
+    delivery_id: deliveryId,
+    event_id: delivery.event_id,
+    endpoint_id: delivery.endpoint_id,
+    attempt: attemptNumber,
+    response_status: outcome.status,
+    error: outcome.error,
+  };
   if (isSuccess) deps.logger.info('webhook delivered', fields);
   else if (isDead) deps.logger.warn('webhook delivery dead after its last attempt', fields);
   else deps.logger.info('webhook attempt failed, will retry', { ...fields, retry_in_seconds: delaySeconds });
-  return status === 'pending' ? { retryAfterSeconds: delaySeconds, error: outcome.error ?? `HTTP ${outcome.status}` } : undefined;
+  return status === 'pending'
+    ? { retryAfterSeconds: delaySeconds, error: outcome.error ?? `HTTP ${outcome.status}` }
+    : undefined;
 }
 
 /** Checks the URL again (DNS may have changed) and POSTs to the address it checked. */
-async function post(deps: WebhookDeps, endpoint: EndpointRecord, payload: string, timestamp: number): Promise<HttpOutcome> {
+async function post(
+  deps: WebhookDeps,
+  endpoint: EndpointRecord,
+  payload: string,
+  timestamp: number,
+): Promise<HttpOutcome> {
   let target: { url: URL; addresses: ResolvedAddress[] };
   try {
-    target = await checkWebhookUrl(endpoint.url, { policy: deps.allowPrivate, resolve: deps.resolve ?? systemResolver });
+    target = await checkWebhookUrl(endpoint.url, {
+      policy: deps.allowPrivate,
+      resolve: deps.resolve ?? systemResolver,
+    });
   } catch (error) {
-    return { status: null, body: null, error: error instanceof UrlRefusedError ? `refused: ${error.message}` : 'url check failed' };
+    return {
+      status: null,
+      body: null,
+      error: error instanceof UrlRefusedError ? `refused: ${error.message}` : 'url check failed',
+    };
   }
   const headers = {
     'content-type': 'application/json',
     'user-agent': 'Sluice-Webhooks/1',
-    [signatureHeader.toLowerCase()]: signPayload(payload, activeSecrets(endpoint, deps.clock.now()), timestamp),
+    [signatureHeader.toLowerCase()]: signPayload(
+      payload,
+      activeSecrets(endpoint, deps.clock.now()),
+      timestamp,
+    ),
   };
   return send(target.url, target.addresses[0]!, payload, headers);
 }
 
 /** One POST: no redirects (node:http never follows them), 10 s for the whole exchange, the first 500 bytes of the answer kept. */
-function send(url: URL, address: ResolvedAddress, payload: string, headers: Record<string, string>): Promise<HttpOutcome> {
+function send(
+  url: URL,
+  address: ResolvedAddress,
+  payload: string,
+  headers: Record<string, string>,
+): Promise<HttpOutcome> {
   return new Promise((resolve) => {
     let isSettled = false;
     const finish = (outcome: HttpOutcome) => {
@@ -134,25 +187,37 @@ function send(url: URL, address: ResolvedAddress, payload: string, headers: Reco
       req.destroy();
     };
     const requestFn = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const req = requestFn(url, {
-      method: 'POST',
-      headers: { ...headers, 'content-length': String(Buffer.byteLength(payload)) },
-      lookup: pinnedLookup(address) as never,
-      agent: false,
-    }, (res: IncomingMessage) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      const done = () => finish({ status: res.statusCode ?? null, body: Buffer.concat(chunks).subarray(0, responseSnippetBytes).toString('utf8'), error: null });
-      res.on('data', (chunk: Buffer) => {
-        if (size >= responseSnippetBytes) return;
-        chunks.push(chunk);
-        size += chunk.length;
-        if (size >= responseSnippetBytes) done();
-      });
-      res.on('end', done);
-      res.on('error', done);
-    });
-    const timer = setTimeout(() => finish({ status: null, body: null, error: `timed out after ${deliveryTimeoutMs} ms` }), deliveryTimeoutMs);
+    const req = requestFn(
+      url,
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(payload)) },
+        lookup: pinnedLookup(address) as never,
+        agent: false,
+      },
+      (res: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        const done = () =>
+          finish({
+            status: res.statusCode ?? null,
+            body: Buffer.concat(chunks).subarray(0, responseSnippetBytes).toString('utf8'),
+            error: null,
+          });
+        res.on('data', (chunk: Buffer) => {
+          if (size >= responseSnippetBytes) return;
+          chunks.push(chunk);
+          size += chunk.length;
+          if (size >= responseSnippetBytes) done();
+        });
+        res.on('end', done);
+        res.on('error', done);
+      },
+    );
+    const timer = setTimeout(
+      () => finish({ status: null, body: null, error: `timed out after ${deliveryTimeoutMs} ms` }),
+      deliveryTimeoutMs,
+    );
     req.on('error', (error) => finish({ status: null, body: null, error: error.message }));
     req.end(payload);
   });

@@ -5,7 +5,12 @@ import { newId } from '../kernel/ids.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { TransactionalQueue } from '../platform/queue.ts';
 import { isTransactionCanceled, type Store } from '../platform/store.ts';
-import { maxEndpointsPerMerchant, type CreateEndpoint, type EndpointView, type UpdateEndpoint } from './model.ts';
+import {
+  maxEndpointsPerMerchant,
+  type CreateEndpoint,
+  type EndpointView,
+  type UpdateEndpoint,
+} from './model.ts';
 import {
   endpointCountDecrement,
   endpointCountIncrement,
@@ -19,7 +24,14 @@ import {
   type EndpointRecord,
   type StoredSecret,
 } from './store.ts';
-import { checkWebhookUrl, systemResolver, UrlRefusedError, type CheckedUrl, type PrivateAddressPolicy, type Resolver } from './url-guard.ts';
+import {
+  checkWebhookUrl,
+  systemResolver,
+  UrlRefusedError,
+  type CheckedUrl,
+  type PrivateAddressPolicy,
+  type Resolver,
+} from './url-guard.ts';
 
 export interface WebhookDeps {
   store: Store;
@@ -48,7 +60,8 @@ export async function guardUrl(deps: WebhookDeps, url: string): Promise<CheckedU
   try {
     return await checkWebhookUrl(url, { policy: deps.allowPrivate, resolve: deps.resolve ?? systemResolver });
   } catch (error) {
-    if (error instanceof UrlRefusedError) throw new AppError('validation_failed', error.message, { param: 'url' });
+    if (error instanceof UrlRefusedError)
+      throw new AppError('validation_failed', error.message, { param: 'url' });
     throw error;
   }
 }
@@ -79,13 +92,21 @@ function notFound(id: string): AppError {
 }
 
 /** The endpoint, if it is this merchant's; 404 otherwise (another merchant's id included). */
-export async function findEndpoint(deps: WebhookDeps, merchantId: string, id: string): Promise<EndpointRecord> {
+export async function findEndpoint(
+  deps: WebhookDeps,
+  merchantId: string,
+  id: string,
+): Promise<EndpointRecord> {
   const endpoint = await readEndpoint(deps.store, id);
   if (!endpoint || endpoint.merchant !== merchantId) throw notFound(id);
   return endpoint;
 }
 
-export async function createEndpoint(deps: WebhookDeps, merchantId: string, input: CreateEndpoint): Promise<EndpointView> {
+export async function createEndpoint(
+  deps: WebhookDeps,
+  merchantId: string,
+  input: CreateEndpoint,
+): Promise<EndpointView> {
   await guardUrl(deps, input.url);
   const now = deps.clock.now();
   const id = newId('webhookEndpoint', now);
@@ -107,7 +128,10 @@ export async function createEndpoint(deps: WebhookDeps, merchantId: string, inpu
     await deps.store.transact([endpointCountIncrement(merchantId), endpointPut(endpoint)]);
   } catch (error) {
     if (isTransactionCanceled(error) && error.reasonAt(0)) {
-      throw new AppError('invalid_request', `a merchant can have at most ${maxEndpointsPerMerchant} webhook endpoints`);
+      throw new AppError(
+        'invalid_request',
+        `a merchant can have at most ${maxEndpointsPerMerchant} webhook endpoints`,
+      );
     }
     throw error;
   }
@@ -115,7 +139,12 @@ export async function createEndpoint(deps: WebhookDeps, merchantId: string, inpu
   return endpointView(endpoint, secret);
 }
 
-export async function listEndpoints(deps: WebhookDeps, merchantId: string, limit: number, startingAfter?: string) {
+export async function listEndpoints(
+  deps: WebhookDeps,
+  merchantId: string,
+  limit: number,
+  startingAfter?: string,
+) {
   const endpoints = await merchantEndpoints(deps.store, merchantId, limit + 1, startingAfter);
   const data = endpoints.slice(0, limit).map((endpoint) => endpointView(endpoint));
   return { data, next_cursor: endpoints.length > limit ? data.at(-1)?.id : undefined };
@@ -125,7 +154,12 @@ export async function getEndpoint(deps: WebhookDeps, merchantId: string, id: str
   return endpointView(await findEndpoint(deps, merchantId, id));
 }
 
-export async function updateEndpoint(deps: WebhookDeps, merchantId: string, id: string, input: UpdateEndpoint): Promise<EndpointView> {
+export async function updateEndpoint(
+  deps: WebhookDeps,
+  merchantId: string,
+  id: string,
+  input: UpdateEndpoint,
+): Promise<EndpointView> {
   const current = await findEndpoint(deps, merchantId, id);
   if (input.url !== undefined) await guardUrl(deps, input.url);
   const changes: EndpointChanges = {};
@@ -159,7 +193,12 @@ export async function deleteEndpoint(deps: WebhookDeps, merchantId: string, id: 
  * A new signing secret. The previous one keeps signing for `expiresInSeconds` (both signatures
  * are sent meanwhile), so a receiver can switch without dropping events; 0 retires it now.
  */
-export async function rotateSecret(deps: WebhookDeps, merchantId: string, id: string, expiresInSeconds: number): Promise<EndpointView> {
+export async function rotateSecret(
+  deps: WebhookDeps,
+  merchantId: string,
+  id: string,
+  expiresInSeconds: number,
+): Promise<EndpointView> {
   const current = await findEndpoint(deps, merchantId, id);
   const now = deps.clock.now();
   const graceEnd = now + expiresInSeconds * 1000;
@@ -173,9 +212,14 @@ export async function rotateSecret(deps: WebhookDeps, merchantId: string, id: st
   try {
     await deps.store.transact([endpointSecretsRotate(current, secrets)]);
   } catch (error) {
-    if (isTransactionCanceled(error)) throw new AppError('conflict', 'the secret was rotated concurrently; try again');
+    if (isTransactionCanceled(error))
+      throw new AppError('conflict', 'the secret was rotated concurrently; try again');
     throw error;
   }
-  deps.logger.info('webhook secret rotated', { merchant_id: merchantId, endpoint_id: id, previous_valid_until: isoTime(graceEnd) });
+  deps.logger.info('webhook secret rotated', {
+    merchant_id: merchantId,
+    endpoint_id: id,
+    previous_valid_until: isoTime(graceEnd),
+  });
   return endpointView({ ...current, secrets }, secret);
 }

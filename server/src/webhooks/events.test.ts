@@ -13,7 +13,14 @@ afterEach(async () => {
 
 function merchantEvent(clock: ManualClock, type = 'payment.captured', merchant = 'mer_A') {
   clock.advance(1);
-  return createEvent({ type, source: 'payments', subject: 'pay_1', data: { object: { id: 'pay_1', object: 'payment' } }, merchant, now: clock.now() });
+  return createEvent({
+    type,
+    source: 'payments',
+    subject: 'pay_1',
+    data: { object: { id: 'pay_1', object: 'payment' } },
+    merchant,
+    now: clock.now(),
+  });
 }
 
 /** A merchant event as the fan-out recorded it before the outbox item became the record. */
@@ -25,7 +32,10 @@ describe('merchant events', () => {
   it('lists an event from its outbox record; an event no endpoint wants writes nothing more', async () => {
     const { emit, call, store, clock } = buildWebhooks();
     // An endpoint that came and went leaves the count at 0: nothing to fan out to.
-    const gone = await call('POST', '/v1/webhook-endpoints', { url: 'https://hooks.example.com/x', events: ['*'] });
+    const gone = await call('POST', '/v1/webhook-endpoints', {
+      url: 'https://hooks.example.com/x',
+      events: ['*'],
+    });
     expect((await call('DELETE', `/v1/webhook-endpoints/${gone.body.id}`)).status).toBe(200);
     const event = merchantEvent(clock);
     await emit([event]);
@@ -39,9 +49,13 @@ describe('merchant events', () => {
     expect(await hasFanOutMarker(store, event.id)).toBe(false);
   });
 
-  it('pages a type filter through the merchant\'s events, a bounded read at a time', async () => {
+  it("pages a type filter through the merchant's events, a bounded read at a time", async () => {
     const { emit, call, clock } = buildWebhooks();
-    const refunds = [merchantEvent(clock, 'refund.succeeded'), merchantEvent(clock, 'refund.succeeded'), merchantEvent(clock, 'refund.succeeded')];
+    const refunds = [
+      merchantEvent(clock, 'refund.succeeded'),
+      merchantEvent(clock, 'refund.succeeded'),
+      merchantEvent(clock, 'refund.succeeded'),
+    ];
     await emit(refunds);
     const captures = Array.from({ length: 1100 }, () => merchantEvent(clock));
     await emit(captures);
@@ -52,10 +66,16 @@ describe('merchant events', () => {
     expect(first.status).toBe(200);
     expect(first.body.data).toEqual([]);
     expect(first.body.has_more).toBe(true);
-    const second = await call('GET', `/v1/events?type=refund.succeeded&limit=2&starting_after=${first.body.next_cursor}`);
+    const second = await call(
+      'GET',
+      `/v1/events?type=refund.succeeded&limit=2&starting_after=${first.body.next_cursor}`,
+    );
     expect(second.body.data.map((e: { id: string }) => e.id)).toEqual([refunds[2]!.id, refunds[1]!.id]);
     expect(second.body.has_more).toBe(true);
-    const third = await call('GET', `/v1/events?type=refund.succeeded&limit=2&starting_after=${second.body.next_cursor}`);
+    const third = await call(
+      'GET',
+      `/v1/events?type=refund.succeeded&limit=2&starting_after=${second.body.next_cursor}`,
+    );
     expect(third.body.data.map((e: { id: string }) => e.id)).toEqual([refunds[0]!.id]);
     expect(third.body).toMatchObject({ has_more: false, next_cursor: null });
 
@@ -63,7 +83,11 @@ describe('merchant events', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { body: Record<string, any> } = await call('GET', `/v1/events?limit=100${cursor ? `&starting_after=${cursor}` : ''}`); // eslint-disable-line @typescript-eslint/no-explicit-any
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the test reads the page freely
+      const page: { body: Record<string, any> } = await call(
+        'GET',
+        `/v1/events?limit=100${cursor ? `&starting_after=${cursor}` : ''}`,
+      );
       seen.push(...page.body.data.map((e: { id: string }) => e.id));
       cursor = page.body.next_cursor;
     } while (cursor);
@@ -84,15 +108,27 @@ describe('merchant events', () => {
     const ids = (body: Record<string, unknown>) => (body.data as Array<{ id: string }>).map((e) => e.id);
     const t = events.map(second);
 
-    expect(ids((await call('GET', `/v1/events?created[gte]=${t[2]}&created[lte]=${t[4]}`)).body)).toEqual([events[4]!.id, events[3]!.id, events[2]!.id]);
-    expect(ids((await call('GET', `/v1/events?created[gt]=${t[2]}&created[lt]=${t[4]}`)).body)).toEqual([events[3]!.id]);
-    expect(ids((await call('GET', `/v1/events?created[gte]=${t[1]}&type=payment.captured`)).body)).toEqual([events[4]!.id, events[2]!.id]);
+    expect(ids((await call('GET', `/v1/events?created[gte]=${t[2]}&created[lte]=${t[4]}`)).body)).toEqual([
+      events[4]!.id,
+      events[3]!.id,
+      events[2]!.id,
+    ]);
+    expect(ids((await call('GET', `/v1/events?created[gt]=${t[2]}&created[lt]=${t[4]}`)).body)).toEqual([
+      events[3]!.id,
+    ]);
+    expect(ids((await call('GET', `/v1/events?created[gte]=${t[1]}&type=payment.captured`)).body)).toEqual([
+      events[4]!.id,
+      events[2]!.id,
+    ]);
     expect(ids((await call('GET', `/v1/events?created[lt]=${t[0]}`)).body)).toEqual([]);
     expect(ids((await call('GET', `/v1/events?created[gte]=${t[4]}&created[lte]=${t[1]}`)).body)).toEqual([]);
 
     const first = await call('GET', `/v1/events?created[lte]=${t[4]}&created[gte]=${t[1]}&limit=2`);
     expect(ids(first.body)).toEqual([events[4]!.id, events[3]!.id]);
-    const next = await call('GET', `/v1/events?created[lte]=${t[4]}&created[gte]=${t[1]}&limit=2&starting_after=${first.body.next_cursor}`);
+    const next = await call(
+      'GET',
+      `/v1/events?created[lte]=${t[4]}&created[gte]=${t[1]}&limit=2&starting_after=${first.body.next_cursor}`,
+    );
     expect(ids(next.body)).toEqual([events[2]!.id, events[1]!.id]);
     expect(next.body.has_more).toBe(false);
 
@@ -107,7 +143,11 @@ describe('merchant events', () => {
     cleanups.push(receiver.close);
     const old = [merchantEvent(clock), merchantEvent(clock, 'refund.succeeded')];
     // Written as the earlier fan-out did: its own record, the outbox item already dispatched.
-    for (const event of old) await store.transact([legacyRecord(event), { type: 'put', item: { ...eventKey(event.id), kind: 'event', event } }]);
+    for (const event of old)
+      await store.transact([
+        legacyRecord(event),
+        { type: 'put', item: { ...eventKey(event.id), kind: 'event', event } },
+      ]);
     await store.transact([legacyRecord(merchantEvent(clock, 'payment.captured', 'mer_B'))]);
     const fresh = merchantEvent(clock);
     await emit([fresh]);

@@ -7,7 +7,14 @@ import { isDuplicateDelivery } from '../platform/consumer-dedupe.ts';
 import { eventRecordPut } from '../platform/outbox.ts';
 import type { WriteOperation } from '../platform/store.ts';
 import { findEndpoint, subscribesTo, type WebhookDeps } from './endpoints.ts';
-import { deliveryQueueName, maxEndpointsPerMerchant, testEventType, type DeliveryStatus, type DeliveryView, type PublicEvent } from './model.ts';
+import {
+  deliveryQueueName,
+  maxEndpointsPerMerchant,
+  testEventType,
+  type DeliveryStatus,
+  type DeliveryView,
+  type PublicEvent,
+} from './model.ts';
 import {
   deliveryPut,
   endpointDeliveries,
@@ -41,7 +48,13 @@ export function publicEvent(envelope: EventEnvelope): PublicEvent {
 }
 
 /** A delivery record and its queue message: both or neither. */
-function deliveryWrites(deps: WebhookDeps, merchantId: string, event: Pick<PublicEvent, 'id' | 'type'>, endpointId: string, now: number): { delivery: DeliveryRecord; operations: WriteOperation[] } {
+function deliveryWrites(
+  deps: WebhookDeps,
+  merchantId: string,
+  event: Pick<PublicEvent, 'id' | 'type'>,
+  endpointId: string,
+  now: number,
+): { delivery: DeliveryRecord; operations: WriteOperation[] } {
   const id = newId('delivery', now);
   const delivery: DeliveryRecord = {
     kind: 'webhook_delivery',
@@ -56,7 +69,13 @@ function deliveryWrites(deps: WebhookDeps, merchantId: string, event: Pick<Publi
     next_attempt_at: isoTime(now),
     created_at: isoTime(now),
   };
-  return { delivery, operations: [deliveryPut(delivery), deps.queue.sendOperation(deliveryQueueName, { id, body: { delivery_id: id } })] };
+  return {
+    delivery,
+    operations: [
+      deliveryPut(delivery),
+      deps.queue.sendOperation(deliveryQueueName, { id, body: { delivery_id: id } }),
+    ],
+  };
 }
 
 /** The merchant's enabled endpoints subscribed to `type`. */
@@ -92,7 +111,12 @@ export async function fanOut(deps: WebhookDeps, envelope: EventEnvelope): Promis
   // The marker goes first: a redelivered event finds it and changes nothing; it is written only
   // when the event has somewhere to go.
   try {
-    await deps.store.transact([fanOutMarkerPut(envelope.id, now), ...targets.flatMap((endpoint) => deliveryWrites(deps, merchantId, envelope, endpoint.id, now).operations)]);
+    await deps.store.transact([
+      fanOutMarkerPut(envelope.id, now),
+      ...targets.flatMap(
+        (endpoint) => deliveryWrites(deps, merchantId, envelope, endpoint.id, now).operations,
+      ),
+    ]);
     return 'applied';
   } catch (error) {
     if (isDuplicateDelivery(error, 0)) return 'duplicate';
@@ -108,7 +132,11 @@ function eventNotFound(id: string): AppError {
  * The merchant's event as receivers see it: from its outbox record, or from the separate record
  * kept before events were listed from the outbox. Undefined when absent or not the merchant's.
  */
-export async function loadEvent(deps: Pick<WebhookDeps, 'store'>, merchantId: string, id: string): Promise<PublicEvent | undefined> {
+export async function loadEvent(
+  deps: Pick<WebhookDeps, 'store'>,
+  merchantId: string,
+  id: string,
+): Promise<PublicEvent | undefined> {
   const envelope = await readOutboxEvent(deps.store, id);
   if (envelope?.merchant === merchantId) return publicEvent(envelope);
   const legacy = await readLegacyEvent(deps.store, id);
@@ -140,10 +168,17 @@ export interface CreatedRange {
  * merchant's events (at most `maxEventsScanned` per call): it can hold fewer than `limit` events
  * with `next_cursor` set, and the next page goes on from there.
  */
-export async function listEvents(deps: WebhookDeps, merchantId: string, options: { limit: number; startingAfter?: string; type?: string; created?: CreatedRange }) {
+export async function listEvents(
+  deps: WebhookDeps,
+  merchantId: string,
+  options: { limit: number; startingAfter?: string; type?: string; created?: CreatedRange },
+) {
   const { lowest, below } = idRange(options.created ?? {});
   const data: PublicEvent[] = [];
-  let before = options.startingAfter !== undefined && (below === undefined || options.startingAfter < below) ? options.startingAfter : below;
+  let before =
+    options.startingAfter !== undefined && (below === undefined || options.startingAfter < below)
+      ? options.startingAfter
+      : below;
   let scanned = 0;
   let isExhausted = false;
   while (data.length < options.limit + 1 && scanned < maxEventsScanned) {
@@ -159,7 +194,8 @@ export async function listEvents(deps: WebhookDeps, merchantId: string, options:
     }
     before = page.at(-1)!.id;
   }
-  if (data.length > options.limit) return { data: data.slice(0, options.limit), next_cursor: data[options.limit - 1]!.id };
+  if (data.length > options.limit)
+    return { data: data.slice(0, options.limit), next_cursor: data[options.limit - 1]!.id };
   // A filtered read that stopped at its cap goes on, next call, from the last event it read.
   return { data, next_cursor: isExhausted ? undefined : before };
 }
@@ -180,7 +216,12 @@ function idRange(range: CreatedRange): { lowest?: string; below?: string } {
 }
 
 /** Up to `limit` of the merchant's events older than `before` (or the newest), newest first: outbox records merged with legacy ones. */
-async function readEvents(deps: WebhookDeps, merchantId: string, before: string | undefined, limit: number): Promise<PublicEvent[]> {
+async function readEvents(
+  deps: WebhookDeps,
+  merchantId: string,
+  before: string | undefined,
+  limit: number,
+): Promise<PublicEvent[]> {
   const { current, legacy } = await merchantEventRecords(deps.store, merchantId, before, limit);
   const events = [...current.map(publicEvent), ...legacy];
   return events.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)).slice(0, limit);
@@ -209,7 +250,13 @@ function viewsOf(page: { data: DeliveryRecord[]; next_cursor: string | undefined
   return { data: page.data.map(deliveryView), next_cursor: page.next_cursor };
 }
 
-export async function listEventDeliveries(deps: WebhookDeps, merchantId: string, eventId: string, limit: number, cursor?: string) {
+export async function listEventDeliveries(
+  deps: WebhookDeps,
+  merchantId: string,
+  eventId: string,
+  limit: number,
+  cursor?: string,
+) {
   await findEvent(deps, merchantId, eventId);
   return viewsOf(await eventDeliveries(deps.store, eventId, limit, cursor));
 }
@@ -229,7 +276,12 @@ export async function listEndpointDeliveries(
  * Sends the event again as new deliveries: to `endpointId`, or to every enabled endpoint now
  * subscribed to its type. The way to replay a dead delivery.
  */
-export async function redeliverEvent(deps: WebhookDeps, merchantId: string, eventId: string, endpointId?: string): Promise<DeliveryView[]> {
+export async function redeliverEvent(
+  deps: WebhookDeps,
+  merchantId: string,
+  eventId: string,
+  endpointId?: string,
+): Promise<DeliveryView[]> {
   const event = await findEvent(deps, merchantId, eventId);
   const targets = endpointId
     ? [await findEndpoint(deps, merchantId, endpointId)]
@@ -238,7 +290,11 @@ export async function redeliverEvent(deps: WebhookDeps, merchantId: string, even
 }
 
 /** Sends a `test.webhook` event to this endpoint only; it is listed with the merchant's events. */
-export async function sendTestEvent(deps: WebhookDeps, merchantId: string, endpointId: string): Promise<{ event: PublicEvent; delivery: DeliveryView }> {
+export async function sendTestEvent(
+  deps: WebhookDeps,
+  merchantId: string,
+  endpointId: string,
+): Promise<{ event: PublicEvent; delivery: DeliveryView }> {
   const endpoint = await findEndpoint(deps, merchantId, endpointId);
   const envelope = createEvent({
     type: testEventType,
@@ -249,11 +305,23 @@ export async function sendTestEvent(deps: WebhookDeps, merchantId: string, endpo
     now: deps.clock.now(),
   });
   // A record only: listed with the merchant's events, never published to the other endpoints.
-  const [delivery] = await createDeliveries(deps, merchantId, envelope, [endpoint], [eventRecordPut(envelope, { pending: false })]);
+  const [delivery] = await createDeliveries(
+    deps,
+    merchantId,
+    envelope,
+    [endpoint],
+    [eventRecordPut(envelope, { pending: false })],
+  );
   return { event: publicEvent(envelope), delivery: delivery! };
 }
 
-async function createDeliveries(deps: WebhookDeps, merchantId: string, event: Pick<PublicEvent, 'id' | 'type'>, targets: EndpointRecord[], extra: WriteOperation[]): Promise<DeliveryView[]> {
+async function createDeliveries(
+  deps: WebhookDeps,
+  merchantId: string,
+  event: Pick<PublicEvent, 'id' | 'type'>,
+  targets: EndpointRecord[],
+  extra: WriteOperation[],
+): Promise<DeliveryView[]> {
   if (targets.length === 0) return [];
   const now = deps.clock.now();
   const created = targets.map((endpoint) => deliveryWrites(deps, merchantId, event, endpoint.id, now));

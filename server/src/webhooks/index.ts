@@ -6,7 +6,13 @@ import { fanOut, fanOutSubscription } from './events.ts';
 import { deliveryQueueName, testEventType } from './model.ts';
 import { webhookRoutes } from './routes.ts';
 export { signatureHeader, signPayload, verifySignature, defaultToleranceSeconds } from './signature.ts';
-export { checkWebhookUrl, classifyAddress, parsePrivateAddressPolicy, systemResolver, UrlRefusedError } from './url-guard.ts';
+export {
+  checkWebhookUrl,
+  classifyAddress,
+  parsePrivateAddressPolicy,
+  systemResolver,
+  UrlRefusedError,
+} from './url-guard.ts';
 export type { PrivateAddressPolicy, ResolvedAddress, Resolver } from './url-guard.ts';
 export type { WebhookDeps } from './endpoints.ts';
 export { fanOut, fanOutSubscription, publicEvent, subscribeWebhooks } from './events.ts';
@@ -29,24 +35,28 @@ export const webhooksModule = defineModule({
     ],
     routes: (deps) => webhookRoutes(webhookDepsOf(deps), deps.catalog.webhookEventTypes),
   },
-  subscriptions: [{
-    name: fanOutSubscription,
-    pattern: { merchant: [{ exists: true }] },
-    handler: (deps) => {
-      const webhooks = webhookDepsOf(deps);
-      return async (event) => {
-        await fanOut(webhooks, event);
-      };
+  subscriptions: [
+    {
+      name: fanOutSubscription,
+      pattern: { merchant: [{ exists: true }] },
+      handler: (deps) => {
+        const webhooks = webhookDepsOf(deps);
+        return async (event) => {
+          await fanOut(webhooks, event);
+        };
+      },
     },
-  }],
-  consumers: [{
-    queue: deliveryQueueName,
-    handler: (deps) => deliveryHandler(webhookDepsOf(deps)),
-    options: deliveryConsumeOptions,
-    // SQS holds a failed message for the delivery worker's own retry delay; it dead-letters at
-    // attempt 13 itself, before SQS's redrive count is reached.
-    aws: { visibilityTimeoutSeconds: 360, maxReceiveCount: 18, batchSize: 10 },
-  }],
+  ],
+  consumers: [
+    {
+      queue: deliveryQueueName,
+      handler: (deps) => deliveryHandler(webhookDepsOf(deps)),
+      options: deliveryConsumeOptions,
+      // SQS holds a failed message for the delivery worker's own retry delay; it dead-letters at
+      // attempt 13 itself, before SQS's redrive count is reached.
+      aws: { visibilityTimeoutSeconds: 360, maxReceiveCount: 18, batchSize: 10 },
+    },
+  ],
   events: [testEventType],
   keys: webhooksKeyPatterns,
 });
@@ -54,5 +64,12 @@ export const webhooksModule = defineModule({
 /** What the webhook services need, from the module ports (tests lay a resolver and jitter over them). */
 export function webhookDepsOf(deps: ModuleDeps): WebhookDeps {
   const hooks = deps.testHooks?.webhooks as Partial<Pick<WebhookDeps, 'resolve' | 'random'>> | undefined;
-  return { store: deps.store, clock: deps.clock, logger: deps.logger, queue: deps.queue, allowPrivate: deps.config.webhookAllowPrivate, ...hooks };
+  return {
+    store: deps.store,
+    clock: deps.clock,
+    logger: deps.logger,
+    queue: deps.queue,
+    allowPrivate: deps.config.webhookAllowPrivate,
+    ...hooks,
+  };
 }

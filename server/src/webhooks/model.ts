@@ -19,7 +19,9 @@ export const responseSnippetBytes = 500;
  * (listed by `GET /v1/webhook-endpoints/{id}/deliveries?status=dead`) and can be redelivered.
  * Each delay stays under SQS's 12 h visibility limit.
  */
-export const retryDelaysSeconds = [60, 300, 1800, 7200, 18_000, 36_000, 36_000, 36_000, 36_000, 36_000, 36_000, 18_000] as const;
+export const retryDelaysSeconds = [
+  60, 300, 1800, 7200, 18_000, 36_000, 36_000, 36_000, 36_000, 36_000, 36_000, 18_000,
+] as const;
 export const maxDeliveryAttempts = retryDelaysSeconds.length + 1;
 
 /** Delay after failed attempt `attempt` (1-based), with ±10 % jitter so failed receivers are not retried in lockstep. */
@@ -49,7 +51,12 @@ export function endpointSchemas(eventTypes: readonly string[]) {
       .object({ url: urlField, events: eventsField, description: z.string().max(500).optional() })
       .openapi('CreateWebhookEndpoint'),
     update: z
-      .object({ url: urlField.optional(), events: eventsField.optional(), description: z.string().max(500).optional(), status: z.enum(endpointStatuses).optional() })
+      .object({
+        url: urlField.optional(),
+        events: eventsField.optional(),
+        description: z.string().max(500).optional(),
+        status: z.enum(endpointStatuses).optional(),
+      })
       .openapi('UpdateWebhookEndpoint'),
   };
 }
@@ -58,8 +65,16 @@ export type UpdateEndpoint = z.infer<ReturnType<typeof endpointSchemas>['update'
 
 export const rotateSecretSchema = z
   .object({
-    expires_in_seconds: z.number().int().min(0).max(7 * 24 * 3600).default(86_400)
-      .openapi({ description: 'How long the previous secret keeps signing (both signatures are sent meanwhile). 0 retires it now.' }),
+    expires_in_seconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 24 * 3600)
+      .default(86_400)
+      .openapi({
+        description:
+          'How long the previous secret keeps signing (both signatures are sent meanwhile). 0 retires it now.',
+      }),
   })
   .openapi('RotateWebhookSecret');
 
@@ -73,7 +88,10 @@ export const endpointSchema = z
     status: z.enum(endpointStatuses),
     created_at: z.string(),
     /** Present only in the responses of create and rotate-secret. */
-    secret: z.string().optional().openapi({ example: 'whsec_…', description: 'Shown only on creation and rotation.' }),
+    secret: z
+      .string()
+      .optional()
+      .openapi({ example: 'whsec_…', description: 'Shown only on creation and rotation.' }),
   })
   .openapi('WebhookEndpoint');
 export type EndpointView = z.infer<typeof endpointSchema>;
@@ -85,7 +103,9 @@ export const eventSchema = z
     type: z.string().openapi({ example: 'payment.captured' }),
     created: z.number().int().openapi({ description: 'Unix seconds' }),
     livemode: z.literal(false),
-    data: z.record(z.string(), z.unknown()).openapi({ description: '`{ object: … }`: the object as it was after the change' }),
+    data: z
+      .record(z.string(), z.unknown())
+      .openapi({ description: '`{ object: … }`: the object as it was after the change' }),
   })
   .openapi('Event');
 export type PublicEvent = z.infer<typeof eventSchema>;
@@ -97,7 +117,10 @@ export const deliveryAttemptSchema = z
     url: z.string(),
     response_status: z.number().int().nullable(),
     latency_ms: z.number().int(),
-    response_body: z.string().nullable().openapi({ description: `The first ${responseSnippetBytes} bytes of the response` }),
+    response_body: z
+      .string()
+      .nullable()
+      .openapi({ description: `The first ${responseSnippetBytes} bytes of the response` }),
     error: z.string().nullable(),
   })
   .openapi('WebhookDeliveryAttempt');
@@ -108,7 +131,10 @@ export const deliverySchema = z
     id: z.string().openapi({ example: 'del_01JD3S8Q4X9Z2K7M5N6P8R0T1V' }),
     object: z.literal('webhook_delivery'),
     event: z.string(),
-    event_type: z.string().nullable().openapi({ example: 'payment.captured', description: 'The event\'s type; null on deliveries recorded before it was kept' }),
+    event_type: z.string().nullable().openapi({
+      example: 'payment.captured',
+      description: "The event's type; null on deliveries recorded before it was kept",
+    }),
     endpoint: z.string(),
     status: z.enum(deliveryStatuses),
     attempt_count: z.number().int(),
@@ -120,12 +146,22 @@ export const deliverySchema = z
 export type DeliveryView = z.infer<typeof deliverySchema>;
 
 export const redeliverSchema = z
-  .object({ endpoint: z.string().max(200).optional().openapi({ description: 'One endpoint; all subscribed, enabled endpoints when omitted.' }) })
+  .object({
+    endpoint: z
+      .string()
+      .max(200)
+      .optional()
+      .openapi({ description: 'One endpoint; all subscribed, enabled endpoints when omitted.' }),
+  })
   .openapi('RedeliverEvent');
 
 export const listQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ example: 20 }),
-  starting_after: z.string().max(200).optional().openapi({ description: 'The next_cursor of the previous page.' }),
+  starting_after: z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({ description: 'The next_cursor of the previous page.' }),
 });
 
 export function listSchema<T extends z.ZodType>(item: T) {

@@ -25,7 +25,9 @@ function hmacHex(secret: string, timestamp: number, payload: string): string {
 export function signPayload(payload: string, secrets: readonly string[], timestamp: number): string {
   if (secrets.length === 0) throw new Error('signing needs at least one secret');
   if (!Number.isSafeInteger(timestamp)) throw new Error('the timestamp must be whole Unix seconds');
-  return [`t=${timestamp}`, ...secrets.map((secret) => `v1=${hmacHex(secret, timestamp, payload)}`)].join(',');
+  return [`t=${timestamp}`, ...secrets.map((secret) => `v1=${hmacHex(secret, timestamp, payload)}`)].join(
+    ',',
+  );
 }
 
 /**

@@ -17,12 +17,29 @@ import {
 
 const at = '2026-01-01T00:00:00.000Z';
 const endpoint: EndpointRecord = {
-  kind: 'webhook_endpoint', id: 'we_1', merchant: 'mer_1', url: 'https://hooks.example.com/x', events: ['*'], description: null, status: 'enabled',
-  secrets: [{ secret: 'whsec_1', created_at: 0, expires_at: null }], secret_version: 1, created_at: at,
+  kind: 'webhook_endpoint',
+  id: 'we_1',
+  merchant: 'mer_1',
+  url: 'https://hooks.example.com/x',
+  events: ['*'],
+  description: null,
+  status: 'enabled',
+  secrets: [{ secret: 'whsec_1', created_at: 0, expires_at: null }],
+  secret_version: 1,
+  created_at: at,
 };
 const delivery: DeliveryRecord = {
-  kind: 'webhook_delivery', id: 'del_1', event_id: 'evt_1', event_type: 'payment.captured', endpoint_id: 'we_1', merchant: 'mer_1', status: 'pending',
-  attempts: [], attempt_count: 0, next_attempt_at: at, created_at: at,
+  kind: 'webhook_delivery',
+  id: 'del_1',
+  event_id: 'evt_1',
+  event_type: 'payment.captured',
+  endpoint_id: 'we_1',
+  merchant: 'mer_1',
+  status: 'pending',
+  attempts: [],
+  attempt_count: 0,
+  next_attempt_at: at,
+  created_at: at,
 };
 
 /** Every write the store builds. */
@@ -31,19 +48,44 @@ function everyWrite(): WriteOperation[] {
     endpointPut(endpoint),
     endpointCountIncrement('mer_1'),
     deliveryPut(delivery),
-    deliveryAttemptRecord(delivery, { status: 'dead', attempts: [], attempt_count: 1, next_attempt_at: null }),
+    deliveryAttemptRecord(delivery, {
+      status: 'dead',
+      attempts: [],
+      attempt_count: 1,
+      next_attempt_at: null,
+    }),
     fanOutMarkerPut('evt_1', 0),
-    legacyEventPut({ kind: 'webhook_event', merchant: 'mer_1', event: { id: 'evt_1', object: 'event', type: 'payment.captured', created: 0, livemode: false, data: {} } }),
+    legacyEventPut({
+      kind: 'webhook_event',
+      merchant: 'mer_1',
+      event: {
+        id: 'evt_1',
+        object: 'event',
+        type: 'payment.captured',
+        created: 0,
+        livemode: false,
+        data: {},
+      },
+    }),
   ];
 }
 
 describe('webhooks store', () => {
   it('claims every partition it writes, with patterns that do not overlap one another', () => {
     // The legacy record's gsi1 partition is the outbox's merchant-events partition: the platform's.
-    const own = everyWrite().flatMap(partitionsWritten).filter((partition) => partition !== 'MER#mer_1#EVENTS');
-    for (const partition of own) expect(webhooksKeyPatterns.filter((pattern) => keyMatchesPattern(partition, pattern)), partition).toHaveLength(1);
+    const own = everyWrite()
+      .flatMap(partitionsWritten)
+      .filter((partition) => partition !== 'MER#mer_1#EVENTS');
+    for (const partition of own)
+      expect(
+        webhooksKeyPatterns.filter((pattern) => keyMatchesPattern(partition, pattern)),
+        partition,
+      ).toHaveLength(1);
     for (const [i, pattern] of webhooksKeyPatterns.entries()) {
-      expect(webhooksKeyPatterns.slice(i + 1).filter((other) => keyPatternsOverlap(pattern, other)), pattern).toEqual([]);
+      expect(
+        webhooksKeyPatterns.slice(i + 1).filter((other) => keyPatternsOverlap(pattern, other)),
+        pattern,
+      ).toEqual([]);
     }
   });
 

@@ -4,7 +4,15 @@ import type { EventEnvelope } from '../kernel/events.ts';
 import type { KeyPattern } from '../platform/keys.ts';
 import { merchantEvents, merchantEventsPartition, readEvent } from '../platform/outbox.ts';
 import type { Item, Query, Store, WriteOperation } from '../platform/store.ts';
-import { deliveryAttemptSchema, deliveryStatuses, endpointStatuses, eventSchema, maxEndpointsPerMerchant, type DeliveryStatus, type PublicEvent } from './model.ts';
+import {
+  deliveryAttemptSchema,
+  deliveryStatuses,
+  endpointStatuses,
+  eventSchema,
+  maxEndpointsPerMerchant,
+  type DeliveryStatus,
+  type PublicEvent,
+} from './model.ts';
 
 /**
  * The webhooks' stored layout, the only code that knows it:
@@ -90,13 +98,26 @@ export function endpointFromItem(item: Item): EndpointRecord {
 export function endpointPut(endpoint: EndpointRecord): WriteOperation {
   return {
     type: 'put',
-    item: { ...webhookKeys.endpoint(endpoint.id), gsi1pk: webhookKeys.merchantEndpoints(endpoint.merchant), gsi1sk: endpoint.id, ...endpoint },
+    item: {
+      ...webhookKeys.endpoint(endpoint.id),
+      gsi1pk: webhookKeys.merchantEndpoints(endpoint.merchant),
+      gsi1sk: endpoint.id,
+      ...endpoint,
+    },
     condition: { attributeNotExists: 'pk' },
   };
 }
 
-export function endpointUpdate(endpoint: Pick<EndpointRecord, 'id' | 'merchant'>, changes: EndpointChanges): WriteOperation {
-  return { type: 'update', key: webhookKeys.endpoint(endpoint.id), set: changes, condition: { compare: ['merchant', '=', endpoint.merchant] } };
+export function endpointUpdate(
+  endpoint: Pick<EndpointRecord, 'id' | 'merchant'>,
+  changes: EndpointChanges,
+): WriteOperation {
+  return {
+    type: 'update',
+    key: webhookKeys.endpoint(endpoint.id),
+    set: changes,
+    condition: { compare: ['merchant', '=', endpoint.merchant] },
+  };
 }
 
 /** The new secrets, only while no other rotation got there first. */
@@ -105,13 +126,22 @@ export function endpointSecretsRotate(current: EndpointRecord, secrets: StoredSe
     type: 'update',
     key: webhookKeys.endpoint(current.id),
     set: { secrets, secret_version: current.secret_version + 1 },
-    condition: { all: [{ compare: ['merchant', '=', current.merchant] }, { compare: ['secret_version', '=', current.secret_version] }] },
+    condition: {
+      all: [
+        { compare: ['merchant', '=', current.merchant] },
+        { compare: ['secret_version', '=', current.secret_version] },
+      ],
+    },
   };
 }
 
 /** Deletes the endpoint if it is the merchant's; commit it with `endpointCountDecrement`. */
 export function endpointDelete(endpoint: Pick<EndpointRecord, 'id' | 'merchant'>): WriteOperation {
-  return { type: 'delete', key: webhookKeys.endpoint(endpoint.id), condition: { compare: ['merchant', '=', endpoint.merchant] } };
+  return {
+    type: 'delete',
+    key: webhookKeys.endpoint(endpoint.id),
+    condition: { compare: ['merchant', '=', endpoint.merchant] },
+  };
 }
 
 /** Counts a new endpoint in, refused (a failed condition) once the merchant has `maxEndpointsPerMerchant`. */
@@ -120,7 +150,9 @@ export function endpointCountIncrement(merchantId: string): WriteOperation {
     type: 'update',
     key: webhookKeys.endpointCount(merchantId),
     add: { count: 1 },
-    condition: { any: [{ attributeNotExists: 'count' }, { compare: ['count', '<', maxEndpointsPerMerchant] }] },
+    condition: {
+      any: [{ attributeNotExists: 'count' }, { compare: ['count', '<', maxEndpointsPerMerchant] }],
+    },
   };
 }
 
@@ -143,7 +175,12 @@ export async function readEndpoint(store: Store, id: string): Promise<EndpointRe
 }
 
 /** Up to `limit` of the merchant's endpoints by id, after `startingAfter` when given. */
-export async function merchantEndpoints(store: Store, merchantId: string, limit: number, startingAfter?: string): Promise<EndpointRecord[]> {
+export async function merchantEndpoints(
+  store: Store,
+  merchantId: string,
+  limit: number,
+  startingAfter?: string,
+): Promise<EndpointRecord[]> {
   const page = await store.query({
     index: 'gsi1',
     partition: webhookKeys.merchantEndpoints(merchantId),
@@ -193,7 +230,10 @@ export function deliveryPut(delivery: DeliveryRecord): WriteOperation {
  * Records an attempt (`next`: the delivery after it), only if no other worker recorded this
  * attempt first; the endpoint's listing by status follows.
  */
-export function deliveryAttemptRecord(delivery: DeliveryRecord, next: Pick<DeliveryRecord, 'status' | 'attempts' | 'attempt_count' | 'next_attempt_at'>): WriteOperation {
+export function deliveryAttemptRecord(
+  delivery: DeliveryRecord,
+  next: Pick<DeliveryRecord, 'status' | 'attempts' | 'attempt_count' | 'next_attempt_at'>,
+): WriteOperation {
   return {
     type: 'update',
     key: webhookKeys.delivery(delivery.id),
@@ -204,7 +244,12 @@ export function deliveryAttemptRecord(delivery: DeliveryRecord, next: Pick<Deliv
       attempt_count: next.attempt_count,
       next_attempt_at: next.next_attempt_at,
     },
-    condition: { all: [{ compare: ['attempt_count', '=', delivery.attempt_count] }, { compare: ['status', '=', 'pending'] }] },
+    condition: {
+      all: [
+        { compare: ['attempt_count', '=', delivery.attempt_count] },
+        { compare: ['status', '=', 'pending'] },
+      ],
+    },
   };
 }
 
@@ -214,18 +259,33 @@ export async function readDelivery(store: Store, id: string): Promise<DeliveryRe
 }
 
 /** One page of deliveries, from an index partition. */
-async function deliveriesPage(store: Store, query: Query): Promise<{ data: DeliveryRecord[]; next_cursor: string | undefined }> {
+async function deliveriesPage(
+  store: Store,
+  query: Query,
+): Promise<{ data: DeliveryRecord[]; next_cursor: string | undefined }> {
   const page = await store.query(query);
-  return { data: page.items.filter((item) => item.kind === 'webhook_delivery').map(deliveryFromItem), next_cursor: page.cursor };
+  return {
+    data: page.items.filter((item) => item.kind === 'webhook_delivery').map(deliveryFromItem),
+    next_cursor: page.cursor,
+  };
 }
 
 /** A page of one event's deliveries, by id. */
 export function eventDeliveries(store: Store, eventId: string, limit: number, cursor?: string) {
-  return deliveriesPage(store, { index: 'gsi1', partition: webhookKeys.eventDeliveries(eventId), limit, ...(cursor ? { cursor } : {}) });
+  return deliveriesPage(store, {
+    index: 'gsi1',
+    partition: webhookKeys.eventDeliveries(eventId),
+    limit,
+    ...(cursor ? { cursor } : {}),
+  });
 }
 
 /** A page of one endpoint's deliveries, by status then id; of one status when given. */
-export function endpointDeliveries(store: Store, endpointId: string, options: { limit: number; cursor?: string; status?: DeliveryStatus }) {
+export function endpointDeliveries(
+  store: Store,
+  endpointId: string,
+  options: { limit: number; cursor?: string; status?: DeliveryStatus },
+) {
   return deliveriesPage(store, {
     index: 'gsi2',
     partition: webhookKeys.endpointDeliveries(endpointId),
@@ -237,7 +297,16 @@ export function endpointDeliveries(store: Store, endpointId: string, options: { 
 
 /** The fan-out's dedupe marker of one event: created only if absent, first in the fan-out's transaction. */
 export function fanOutMarkerPut(eventId: string, now: number): WriteOperation {
-  return { type: 'put', item: { ...webhookKeys.fanOut(eventId), kind: 'webhook_fan_out', event_id: eventId, created_at: isoTime(now) }, condition: { attributeNotExists: 'pk' } };
+  return {
+    type: 'put',
+    item: {
+      ...webhookKeys.fanOut(eventId),
+      kind: 'webhook_fan_out',
+      event_id: eventId,
+      created_at: isoTime(now),
+    },
+    condition: { attributeNotExists: 'pk' },
+  };
 }
 
 export async function hasFanOutMarker(store: Store, eventId: string): Promise<boolean> {
@@ -245,7 +314,11 @@ export async function hasFanOutMarker(store: Store, eventId: string): Promise<bo
 }
 
 /** A merchant event recorded before the outbox item was the record: the event as it was shown. */
-const legacyEventItemSchema = z.object({ kind: z.literal('webhook_event'), merchant: z.string(), event: eventSchema });
+const legacyEventItemSchema = z.object({
+  kind: z.literal('webhook_event'),
+  merchant: z.string(),
+  event: eventSchema,
+});
 export type LegacyEventRecord = z.output<typeof legacyEventItemSchema>;
 
 export function legacyEventFromItem(item: Item): LegacyEventRecord {
@@ -258,8 +331,10 @@ export function legacyEventPut(record: LegacyEventRecord): WriteOperation {
     type: 'put',
     item: {
       ...webhookKeys.legacyEvent(record.event.id),
-      gsi1pk: merchantEventsPartition(record.merchant), gsi1sk: record.event.id,
-      gsi2pk: webhookKeys.legacyEventsOfType(record.merchant, record.event.type), gsi2sk: record.event.id,
+      gsi1pk: merchantEventsPartition(record.merchant),
+      gsi1sk: record.event.id,
+      gsi2pk: webhookKeys.legacyEventsOfType(record.merchant, record.event.type),
+      gsi2sk: record.event.id,
       ...record,
     },
   };
@@ -280,11 +355,27 @@ export function readOutboxEvent(store: Store, id: string): Promise<EventEnvelope
  * each place they are kept: the outbox's gsi2 partition of the merchant's events, and the
  * legacy records, in gsi1 under the same name.
  */
-export async function merchantEventRecords(store: Store, merchantId: string, before: string | undefined, limit: number): Promise<{ current: EventEnvelope[]; legacy: PublicEvent[] }> {
+export async function merchantEventRecords(
+  store: Store,
+  merchantId: string,
+  before: string | undefined,
+  limit: number,
+): Promise<{ current: EventEnvelope[]; legacy: PublicEvent[] }> {
   const range = before ? { sort: { op: '<' as const, value: before } } : {};
   const [current, legacy] = await Promise.all([
     merchantEvents(store, merchantId, { ...(before ? { before } : {}), limit }),
-    store.query({ index: 'gsi1', partition: merchantEventsPartition(merchantId), direction: 'desc', ...range, limit }),
+    store.query({
+      index: 'gsi1',
+      partition: merchantEventsPartition(merchantId),
+      direction: 'desc',
+      ...range,
+      limit,
+    }),
   ]);
-  return { current, legacy: legacy.items.filter((item) => item.kind === 'webhook_event').map((item) => legacyEventFromItem(item).event) };
+  return {
+    current,
+    legacy: legacy.items
+      .filter((item) => item.kind === 'webhook_event')
+      .map((item) => legacyEventFromItem(item).event),
+  };
 }

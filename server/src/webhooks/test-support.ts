@@ -21,7 +21,7 @@ import type { Resolver } from './url-guard.ts';
 
 export const testDns: Record<string, string[]> = {
   'hooks.example.com': ['93.184.216.34'],
-  'localhost': ['127.0.0.1'],
+  localhost: ['127.0.0.1'],
   'internal.example.com': ['10.0.0.1'],
   'metadata.example.com': ['169.254.169.254'],
 };
@@ -38,14 +38,27 @@ export function buildWebhooks(options: { store?: Store; clock?: ManualClock } = 
   const logLines: string[] = [];
   const logger = createJsonLogger((line) => logLines.push(line));
   const queue = new StoreQueue({ store, clock, logger: silentLogger, pollIntervalMs: 5 });
-  const deps: WebhookDeps = { store, clock, logger, queue, allowPrivate: 'loopback', resolve: testResolver, random: () => 0.5 };
+  const deps: WebhookDeps = {
+    store,
+    clock,
+    logger,
+    queue,
+    allowPrivate: 'loopback',
+    resolve: testResolver,
+    random: () => 0.5,
+  };
   const bus = new InProcessBus();
   subscribeWebhooks(bus, deps);
   registerDeliveryWorker(queue, deps);
   const app = new OpenAPIHono<AppEnv>();
   app.use('*', async (c, next) => {
     c.set('requestId', 'req_test');
-    c.set('merchant', { kind: 'merchant', merchantId: c.req.header('x-test-merchant') ?? 'mer_A', apiKeyId: undefined, ownerId: 'usr_owner' });
+    c.set('merchant', {
+      kind: 'merchant',
+      merchantId: c.req.header('x-test-merchant') ?? 'mer_A',
+      apiKeyId: undefined,
+      ownerId: 'usr_owner',
+    });
     await next();
   });
   app.onError(createErrorHandler(silentLogger));
@@ -64,7 +77,8 @@ export function buildWebhooks(options: { store?: Store; clock?: ManualClock } = 
    * records, written once) are in the store, then the bus gets them, repeats included.
    */
   const emit = async (events: EventEnvelope[]) => {
-    for (const event of new Set(events)) if (!(await store.get(eventKey(event.id)))) await store.transact([outboxPut(event)]);
+    for (const event of new Set(events))
+      if (!(await store.get(eventKey(event.id)))) await store.transact([outboxPut(event)]);
     return bus.publish(events);
   };
   return { store, clock, queue, deps, bus, emit, app, call, logLines };
@@ -91,11 +105,15 @@ export async function startReceiver(clock: ManualClock, respond: (n: number) => 
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       const signature = String(req.headers['sluice-signature'] ?? '');
-      const verifiedWith = secrets.filter((secret) => verifySignature(body, signature, secret, 300, Math.floor(clock.now() / 1000)));
+      const verifiedWith = secrets.filter((secret) =>
+        verifySignature(body, signature, secret, 300, Math.floor(clock.now() / 1000)),
+      );
       count++;
       const status = verifiedWith.length === 0 ? 400 : respond(count);
       if (status >= 200 && status < 300) received.push({ body, signature, verifiedWith });
-      res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : `nope ${'x'.repeat(600)}`);
+      res
+        .writeHead(status, { 'content-type': 'text/plain' })
+        .end(status < 300 ? 'ok' : `nope ${'x'.repeat(600)}`);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -14,10 +14,15 @@ import { isIP } from 'node:net';
 export const privateAddressPolicies = ['none', 'loopback', 'all'] as const;
 export type PrivateAddressPolicy = (typeof privateAddressPolicies)[number];
 
-export function parsePrivateAddressPolicy(value: string | undefined, fallback: PrivateAddressPolicy): PrivateAddressPolicy {
+export function parsePrivateAddressPolicy(
+  value: string | undefined,
+  fallback: PrivateAddressPolicy,
+): PrivateAddressPolicy {
   if (value === undefined || value === '') return fallback;
   if ((privateAddressPolicies as readonly string[]).includes(value)) return value as PrivateAddressPolicy;
-  throw new Error(`SLUICE_WEBHOOK_ALLOW_PRIVATE must be one of ${privateAddressPolicies.join(', ')}, got "${value}"`);
+  throw new Error(
+    `SLUICE_WEBHOOK_ALLOW_PRIVATE must be one of ${privateAddressPolicies.join(', ')}, got "${value}"`,
+  );
 }
 
 export interface ResolvedAddress {
@@ -33,7 +38,15 @@ export const systemResolver: Resolver = async (hostname) => {
   return found.map((entry) => ({ address: entry.address, family: entry.family === 6 ? 6 : 4 }));
 };
 
-export type AddressClass = 'public' | 'loopback' | 'private' | 'link_local' | 'cgnat' | 'unspecified' | 'reserved' | 'multicast';
+export type AddressClass =
+  | 'public'
+  | 'loopback'
+  | 'private'
+  | 'link_local'
+  | 'cgnat'
+  | 'unspecified'
+  | 'reserved'
+  | 'multicast';
 
 /** Refused with a reason safe to show the merchant. */
 export class UrlRefusedError extends Error {
@@ -55,14 +68,18 @@ export interface CheckedUrl {
  * @example
  * const { url, addresses } = await checkWebhookUrl('https://example.com/hook', { policy: 'none', resolve: systemResolver });
  */
-export async function checkWebhookUrl(raw: string, options: { policy: PrivateAddressPolicy; resolve: Resolver }): Promise<CheckedUrl> {
+export async function checkWebhookUrl(
+  raw: string,
+  options: { policy: PrivateAddressPolicy; resolve: Resolver },
+): Promise<CheckedUrl> {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
     throw new UrlRefusedError('url must be an absolute http or https URL');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UrlRefusedError('url must use https or http');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new UrlRefusedError('url must use https or http');
   if (url.username !== '' || url.password !== '') throw new UrlRefusedError('url must not carry credentials');
   const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
   if (host === '') throw new UrlRefusedError('url needs a host');
@@ -81,7 +98,9 @@ export async function checkWebhookUrl(raw: string, options: { policy: PrivateAdd
   for (const { address } of addresses) {
     const kind = classifyAddress(address);
     if (!isAllowed(kind, options.policy)) {
-      throw new UrlRefusedError(`url resolves to a ${kind.replace('_', '-')} address, which webhooks may not call`);
+      throw new UrlRefusedError(
+        `url resolves to a ${kind.replace('_', '-')} address, which webhooks may not call`,
+      );
     }
   }
   return { url, addresses };
@@ -114,11 +133,13 @@ function inV4(value: number, base: string, bits: number): boolean {
 function classifyV4(value: number): AddressClass {
   if (inV4(value, '0.0.0.0', 8)) return 'unspecified';
   if (inV4(value, '127.0.0.0', 8)) return 'loopback';
-  if (inV4(value, '10.0.0.0', 8) || inV4(value, '172.16.0.0', 12) || inV4(value, '192.168.0.0', 16)) return 'private';
+  if (inV4(value, '10.0.0.0', 8) || inV4(value, '172.16.0.0', 12) || inV4(value, '192.168.0.0', 16))
+    return 'private';
   if (inV4(value, '169.254.0.0', 16)) return 'link_local';
   if (inV4(value, '100.64.0.0', 10)) return 'cgnat';
   if (inV4(value, '224.0.0.0', 4)) return 'multicast';
-  if (inV4(value, '240.0.0.0', 4) || inV4(value, '192.0.0.0', 24) || inV4(value, '198.18.0.0', 15)) return 'reserved';
+  if (inV4(value, '240.0.0.0', 4) || inV4(value, '192.0.0.0', 24) || inV4(value, '198.18.0.0', 15))
+    return 'reserved';
   return 'public';
 }
 
@@ -130,7 +151,7 @@ function parseV6(address: string): number[] {
     const v4 = parseV4(dotted[1]!);
     text = `${text.slice(0, -dotted[1]!.length)}${Math.floor(v4 / 65536).toString(16)}:${(v4 % 65536).toString(16)}`;
   }
-  const [head, tail] = text.includes('::') ? text.split('::') as [string, string] : [text, undefined];
+  const [head, tail] = text.includes('::') ? (text.split('::') as [string, string]) : [text, undefined];
   const headGroups = head === '' ? [] : head.split(':');
   const tailGroups = tail === undefined || tail === '' ? [] : tail.split(':');
   const fill = tail === undefined ? [] : Array<string>(8 - headGroups.length - tailGroups.length).fill('0');
@@ -159,7 +180,11 @@ export function pinnedLookup(address: ResolvedAddress) {
   return (
     _hostname: string,
     options: { all?: boolean },
-    callback: (error: NodeJS.ErrnoException | null, address: string | Array<{ address: string; family: number }>, family?: number) => void,
+    callback: (
+      error: NodeJS.ErrnoException | null,
+      address: string | Array<{ address: string; family: number }>,
+      family?: number,
+    ) => void,
   ): void => {
     if (options.all) callback(null, [{ address: address.address, family: address.family }]);
     else callback(null, address.address, address.family);

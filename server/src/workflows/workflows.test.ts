@@ -40,7 +40,8 @@ describe.each(files)('%s', (file) => {
       expect(object, path).not.toHaveProperty('Assign');
       expect(object, path).not.toHaveProperty('Arguments');
       expect(object, path).not.toHaveProperty('Output');
-      if (typeof object.Resource === 'string') expect(object.Resource, `${path}.Resource`).not.toContain('.waitForTaskToken');
+      if (typeof object.Resource === 'string')
+        expect(object.Resource, `${path}.Resource`).not.toContain('.waitForTaskToken');
     }
     expect(JSON.stringify(definition)).not.toMatch(/\{%/);
   });

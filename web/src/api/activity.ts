@@ -12,7 +12,10 @@ export const activityKeys = {
   recent: (limit: number) => [...activityKeys.all, 'recent', limit] as const,
 };
 
-export async function fetchActivity(params: { limit: number; startingAfter?: string | undefined }, signal?: AbortSignal): Promise<Page<ActivityEntry>> {
+export async function fetchActivity(
+  params: { limit: number; startingAfter?: string | undefined },
+  signal?: AbortSignal,
+): Promise<Page<ActivityEntry>> {
   const query = new URLSearchParams({ limit: String(params.limit) });
   if (params.startingAfter) query.set('starting_after', params.startingAfter);
   const page = await apiFetch<Page<ActivityEntry>>(`/v1/activity?${query}`, signal ? { signal } : {});
@@ -32,5 +35,8 @@ export function useActivityFeed(pageSize = 20) {
 
 /** The latest few entries, for the home page. */
 export function useRecentActivity(limit = 5) {
-  return useQuery({ queryKey: activityKeys.recent(limit), queryFn: ({ signal }) => fetchActivity({ limit }, signal) });
+  return useQuery({
+    queryKey: activityKeys.recent(limit),
+    queryFn: ({ signal }) => fetchActivity({ limit }, signal),
+  });
 }

@@ -8,11 +8,19 @@ export type SignUpInput = components['schemas']['SignUpRequest'];
 export type SignInInput = components['schemas']['LogInRequest'];
 
 export async function signUp(input: SignUpInput): Promise<void> {
-  setSession(sessionFromAuth(await apiFetch<AuthResponse>('/v1/auth/signup', { method: 'POST', body: input, auth: false })));
+  setSession(
+    sessionFromAuth(
+      await apiFetch<AuthResponse>('/v1/auth/signup', { method: 'POST', body: input, auth: false }),
+    ),
+  );
 }
 
 export async function signIn(input: SignInInput): Promise<void> {
-  setSession(sessionFromAuth(await apiFetch<AuthResponse>('/v1/auth/login', { method: 'POST', body: input, auth: false })));
+  setSession(
+    sessionFromAuth(
+      await apiFetch<AuthResponse>('/v1/auth/login', { method: 'POST', body: input, auth: false }),
+    ),
+  );
 }
 
 /** Revokes the session on the server (best effort) and forgets it here. */
@@ -20,7 +28,12 @@ export async function signOut(): Promise<void> {
   const session = getSession();
   setSession(null);
   forgetPeople();
-  if (session) await apiFetch('/v1/auth/logout', { method: 'POST', body: { refresh_token: session.refreshToken }, auth: false }).catch(() => undefined);
+  if (session)
+    await apiFetch('/v1/auth/logout', {
+      method: 'POST',
+      body: { refresh_token: session.refreshToken },
+      auth: false,
+    }).catch(() => undefined);
 }
 
 export function useSignUp() {

@@ -30,7 +30,8 @@ export function merchantFetch<T>(merchantId: string, path: string, options: Requ
 
 export const fetchMerchants = () => apiFetch<Page<Merchant>>('/v1/merchants');
 export const fetchMerchant = (id: string) => apiFetch<Merchant>(`/v1/merchants/${encodeURIComponent(id)}`);
-export const fetchApiKeys = (merchantId: string) => apiFetch<Page<ApiKey>>(`/v1/merchants/${encodeURIComponent(merchantId)}/api-keys`);
+export const fetchApiKeys = (merchantId: string) =>
+  apiFetch<Page<ApiKey>>(`/v1/merchants/${encodeURIComponent(merchantId)}/api-keys`);
 
 export function useMerchants() {
   return useQuery({ queryKey: merchantKeys.all, queryFn: fetchMerchants });
@@ -43,7 +44,12 @@ export function useMerchant(merchantId: string) {
 export function useCreateMerchant() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: { name: string; idempotencyKey: string }) => apiFetch<Merchant>('/v1/merchants', { method: 'POST', body: { name: input.name }, idempotencyKey: input.idempotencyKey }),
+    mutationFn: (input: { name: string; idempotencyKey: string }) =>
+      apiFetch<Merchant>('/v1/merchants', {
+        method: 'POST',
+        body: { name: input.name },
+        idempotencyKey: input.idempotencyKey,
+      }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: merchantKeys.all }),
   });
 }
@@ -57,7 +63,11 @@ export function useCreateApiKey(merchantId: string) {
   return useMutation({
     mutationFn: (input: { name?: string; rate_limit_per_minute?: number; idempotencyKey: string }) => {
       const { idempotencyKey, ...body } = input;
-      return apiFetch<CreatedApiKey>(`/v1/merchants/${encodeURIComponent(merchantId)}/api-keys`, { method: 'POST', body, idempotencyKey });
+      return apiFetch<CreatedApiKey>(`/v1/merchants/${encodeURIComponent(merchantId)}/api-keys`, {
+        method: 'POST',
+        body,
+        idempotencyKey,
+      });
     },
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: merchantKeys.apiKeys(merchantId) }),
   });
@@ -66,7 +76,11 @@ export function useCreateApiKey(merchantId: string) {
 export function useRevokeApiKey(merchantId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (keyId: string) => apiFetch<ApiKey>(`/v1/merchants/${encodeURIComponent(merchantId)}/api-keys/${encodeURIComponent(keyId)}`, { method: 'DELETE' }),
+    mutationFn: (keyId: string) =>
+      apiFetch<ApiKey>(
+        `/v1/merchants/${encodeURIComponent(merchantId)}/api-keys/${encodeURIComponent(keyId)}`,
+        { method: 'DELETE' },
+      ),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: merchantKeys.apiKeys(merchantId) }),
   });
 }

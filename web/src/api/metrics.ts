@@ -21,7 +21,12 @@ export const fetchLiveMetrics = () => apiFetch<LiveMetrics>('/v1/metrics');
 
 /** The last minute of traffic, refetched every 2 s while the page is visible. */
 export function useLiveMetrics() {
-  return useQuery({ queryKey: metricsKeys.live, queryFn: fetchLiveMetrics, refetchInterval: metricsPollMs, staleTime: 0 });
+  return useQuery({
+    queryKey: metricsKeys.live,
+    queryFn: fetchLiveMetrics,
+    refetchInterval: metricsPollMs,
+    staleTime: 0,
+  });
 }
 
 export interface MetricsSummary {
@@ -46,9 +51,17 @@ export function summarizeMetrics(metrics: LiveMetrics): MetricsSummary {
     totalRequests += second.requests;
     clientErrors += second.client_errors;
     serverErrors += second.server_errors;
-    if (second.p95_ms !== null && (peakP95Ms === null || second.p95_ms > peakP95Ms)) peakP95Ms = second.p95_ms;
+    if (second.p95_ms !== null && (peakP95Ms === null || second.p95_ms > peakP95Ms))
+      peakP95Ms = second.p95_ms;
     if (second.requests > 0) latest = { p50_ms: second.p50_ms, p95_ms: second.p95_ms, p99_ms: second.p99_ms };
   }
   const seconds = metrics.window_seconds || metrics.series.length || 1;
-  return { totalRequests, requestsPerSecond: Math.round((totalRequests / seconds) * 100) / 100, clientErrors, serverErrors, peakP95Ms, latest };
+  return {
+    totalRequests,
+    requestsPerSecond: Math.round((totalRequests / seconds) * 100) / 100,
+    clientErrors,
+    serverErrors,
+    peakP95Ms,
+    latest,
+  };
 }

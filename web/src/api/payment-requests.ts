@@ -18,9 +18,17 @@ export const paymentRequestKeys = {
   list: (role: PaymentRequestRole) => [...paymentRequestKeys.all, role] as const,
 };
 
-export async function fetchPaymentRequests(role: PaymentRequestRole, signal?: AbortSignal): Promise<Page<PaymentRequest>> {
-  const page = await apiFetch<Page<PaymentRequest>>(`/v1/payment-requests?role=${role}&limit=100`, signal ? { signal } : {});
-  rememberPeople(page.data.map((request) => (role === 'incoming' ? request.requester_user : request.payer_user)));
+export async function fetchPaymentRequests(
+  role: PaymentRequestRole,
+  signal?: AbortSignal,
+): Promise<Page<PaymentRequest>> {
+  const page = await apiFetch<Page<PaymentRequest>>(
+    `/v1/payment-requests?role=${role}&limit=100`,
+    signal ? { signal } : {},
+  );
+  rememberPeople(
+    page.data.map((request) => (role === 'incoming' ? request.requester_user : request.payer_user)),
+  );
   return page;
 }
 
@@ -29,11 +37,17 @@ export function requestMoney({ idempotencyKey, ...body }: RequestMoneyInput): Pr
 }
 
 export function actOnPaymentRequest(id: string, action: PaymentRequestAction): Promise<PaymentRequest> {
-  return apiFetch(`/v1/payment-requests/${encodeURIComponent(id)}/${action}`, { method: 'POST', idempotencyKey: `${id}-${action}` });
+  return apiFetch(`/v1/payment-requests/${encodeURIComponent(id)}/${action}`, {
+    method: 'POST',
+    idempotencyKey: `${id}-${action}`,
+  });
 }
 
 export function usePaymentRequests(role: PaymentRequestRole) {
-  return useQuery({ queryKey: paymentRequestKeys.list(role), queryFn: ({ signal }) => fetchPaymentRequests(role, signal) });
+  return useQuery({
+    queryKey: paymentRequestKeys.list(role),
+    queryFn: ({ signal }) => fetchPaymentRequests(role, signal),
+  });
 }
 
 export function useRequestMoney() {
@@ -50,7 +64,8 @@ export function useRequestMoney() {
 export function usePaymentRequestAction() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, action }: { id: string; action: PaymentRequestAction }) => actOnPaymentRequest(id, action),
+    mutationFn: ({ id, action }: { id: string; action: PaymentRequestAction }) =>
+      actOnPaymentRequest(id, action),
     onSettled: (_result, _error, { action }) => {
       void queryClient.invalidateQueries({ queryKey: paymentRequestKeys.all });
       if (action === 'accept') {

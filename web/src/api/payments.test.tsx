@@ -13,11 +13,16 @@ afterEach(() => {
 const page = { data: [{ id: 'pay_1', status: 'succeeded' }], has_more: true, next_cursor: 'cur_1' };
 
 describe('usePayments', () => {
-  it('lists as the merchant with the status filter and cursor, under the merchant\'s key', async () => {
+  it("lists as the merchant with the status filter and cursor, under the merchant's key", async () => {
     signInTestUser('token-a');
-    const { calls } = mockFetch([{ method: 'GET', path: '/v1/payments', respond: () => ({ status: 200, body: page }) }]);
+    const { calls } = mockFetch([
+      { method: 'GET', path: '/v1/payments', respond: () => ({ status: 200, body: page }) },
+    ]);
     const { wrapper, queryClient } = withQueryClient();
-    const { result } = renderHook(() => usePayments('mer_1', { status: 'requires_capture', cursor: 'cur_0' }), { wrapper });
+    const { result } = renderHook(
+      () => usePayments('mer_1', { status: 'requires_capture', cursor: 'cur_0' }),
+      { wrapper },
+    );
     await waitFor(() => expect(result.current.isSuccess).toBe(true));
     expect(result.current.data).toEqual(page);
     const url = new URL(calls[0]!.url, 'http://x');
@@ -26,18 +31,27 @@ describe('usePayments', () => {
     expect(url.searchParams.get('starting_after')).toBe('cur_0');
     expect(calls[0]!.headers.get('sluice-merchant')).toBe('mer_1');
     expect(calls[0]!.headers.get('authorization')).toBe('Bearer token-a');
-    expect(queryClient.getQueryData(paymentKeys.list('mer_1', { status: 'requires_capture', cursor: 'cur_0' }))).toEqual(page);
+    expect(
+      queryClient.getQueryData(paymentKeys.list('mer_1', { status: 'requires_capture', cursor: 'cur_0' })),
+    ).toEqual(page);
   });
 
-  it('refetches the merchant\'s payments after a capture', async () => {
+  it("refetches the merchant's payments after a capture", async () => {
     signInTestUser();
     let listed = 0;
     const { calls } = mockFetch([
       { method: 'GET', path: '/v1/payments', respond: () => ((listed += 1), { status: 200, body: page }) },
-      { method: 'POST', path: '/v1/payments/pay_1/capture', respond: () => ({ status: 200, body: { id: 'pay_1', status: 'succeeded' } }) },
+      {
+        method: 'POST',
+        path: '/v1/payments/pay_1/capture',
+        respond: () => ({ status: 200, body: { id: 'pay_1', status: 'succeeded' } }),
+      },
     ]);
     const { wrapper } = withQueryClient();
-    const { result } = renderHook(() => ({ list: usePayments('mer_1', {}), capture: useCapturePayment('mer_1', 'pay_1') }), { wrapper });
+    const { result } = renderHook(
+      () => ({ list: usePayments('mer_1', {}), capture: useCapturePayment('mer_1', 'pay_1') }),
+      { wrapper },
+    );
     await waitFor(() => expect(result.current.list.isSuccess).toBe(true));
     await act(() => result.current.capture.mutateAsync({ amount: 500, idempotencyKey: 'k1' }));
     await waitFor(() => expect(listed).toBe(2));

@@ -16,26 +16,48 @@ export type CreatePaymentInput = components['schemas']['CreatePayment'];
 export const paymentKeys = {
   all: (merchantId: string) => [...developerRoot, merchantId, 'payments'] as const,
   list: (merchantId: string, filter: { status?: PaymentStatus | undefined; cursor?: string | undefined }) =>
-    [...developerRoot, merchantId, 'payments', 'list', filter.status ?? 'all', filter.cursor ?? null] as const,
-  one: (merchantId: string, paymentId: string) => [...developerRoot, merchantId, 'payments', 'one', paymentId] as const,
+    [
+      ...developerRoot,
+      merchantId,
+      'payments',
+      'list',
+      filter.status ?? 'all',
+      filter.cursor ?? null,
+    ] as const,
+  one: (merchantId: string, paymentId: string) =>
+    [...developerRoot, merchantId, 'payments', 'one', paymentId] as const,
   balance: (merchantId: string) => [...developerRoot, merchantId, 'balance'] as const,
 };
 
-export function fetchPayments(merchantId: string, filter: { status?: PaymentStatus | undefined; cursor?: string | undefined; limit?: number }): Promise<Page<Payment>> {
+export function fetchPayments(
+  merchantId: string,
+  filter: { status?: PaymentStatus | undefined; cursor?: string | undefined; limit?: number },
+): Promise<Page<Payment>> {
   const query = new URLSearchParams({ limit: String(filter.limit ?? 20) });
   if (filter.status) query.set('status', filter.status);
   if (filter.cursor) query.set('starting_after', filter.cursor);
   return merchantFetch(merchantId, `/v1/payments?${query}`);
 }
-export const fetchPayment = (merchantId: string, paymentId: string) => merchantFetch<Payment>(merchantId, `/v1/payments/${encodeURIComponent(paymentId)}`);
+export const fetchPayment = (merchantId: string, paymentId: string) =>
+  merchantFetch<Payment>(merchantId, `/v1/payments/${encodeURIComponent(paymentId)}`);
 export const fetchBalance = (merchantId: string) => merchantFetch<MerchantBalance>(merchantId, '/v1/balance');
 
-export function usePayments(merchantId: string, filter: { status?: PaymentStatus | undefined; cursor?: string | undefined }) {
-  return useQuery({ queryKey: paymentKeys.list(merchantId, filter), queryFn: () => fetchPayments(merchantId, filter), placeholderData: keepPreviousData });
+export function usePayments(
+  merchantId: string,
+  filter: { status?: PaymentStatus | undefined; cursor?: string | undefined },
+) {
+  return useQuery({
+    queryKey: paymentKeys.list(merchantId, filter),
+    queryFn: () => fetchPayments(merchantId, filter),
+    placeholderData: keepPreviousData,
+  });
 }
 
 export function usePayment(merchantId: string, paymentId: string) {
-  return useQuery({ queryKey: paymentKeys.one(merchantId, paymentId), queryFn: () => fetchPayment(merchantId, paymentId) });
+  return useQuery({
+    queryKey: paymentKeys.one(merchantId, paymentId),
+    queryFn: () => fetchPayment(merchantId, paymentId),
+  });
 }
 
 export function useBalance(merchantId: string) {
@@ -51,7 +73,8 @@ function useInvalidateMerchant(merchantId: string) {
 export function useCreatePayment(merchantId: string) {
   const invalidate = useInvalidateMerchant(merchantId);
   return useMutation({
-    mutationFn: ({ idempotencyKey, ...body }: CreatePaymentInput & { idempotencyKey: string }) => merchantFetch<Payment>(merchantId, '/v1/payments', { method: 'POST', body, idempotencyKey }),
+    mutationFn: ({ idempotencyKey, ...body }: CreatePaymentInput & { idempotencyKey: string }) =>
+      merchantFetch<Payment>(merchantId, '/v1/payments', { method: 'POST', body, idempotencyKey }),
     // A decline (402) records a failed payment too.
     onSettled: invalidate,
   });
@@ -61,7 +84,11 @@ export function useCapturePayment(merchantId: string, paymentId: string) {
   const invalidate = useInvalidateMerchant(merchantId);
   return useMutation({
     mutationFn: (input: { amount?: number; idempotencyKey: string }) =>
-      merchantFetch<Payment>(merchantId, `/v1/payments/${encodeURIComponent(paymentId)}/capture`, { method: 'POST', body: input.amount === undefined ? {} : { amount: input.amount }, idempotencyKey: input.idempotencyKey }),
+      merchantFetch<Payment>(merchantId, `/v1/payments/${encodeURIComponent(paymentId)}/capture`, {
+        method: 'POST',
+        body: input.amount === undefined ? {} : { amount: input.amount },
+        idempotencyKey: input.idempotencyKey,
+      }),
     onSuccess: invalidate,
   });
 }
@@ -69,7 +96,11 @@ export function useCapturePayment(merchantId: string, paymentId: string) {
 export function useVoidPayment(merchantId: string, paymentId: string) {
   const invalidate = useInvalidateMerchant(merchantId);
   return useMutation({
-    mutationFn: (input: { idempotencyKey: string }) => merchantFetch<Payment>(merchantId, `/v1/payments/${encodeURIComponent(paymentId)}/void`, { method: 'POST', idempotencyKey: input.idempotencyKey }),
+    mutationFn: (input: { idempotencyKey: string }) =>
+      merchantFetch<Payment>(merchantId, `/v1/payments/${encodeURIComponent(paymentId)}/void`, {
+        method: 'POST',
+        idempotencyKey: input.idempotencyKey,
+      }),
     onSuccess: invalidate,
   });
 }
@@ -78,7 +109,11 @@ export function useRefundPayment(merchantId: string, paymentId: string) {
   const invalidate = useInvalidateMerchant(merchantId);
   return useMutation({
     mutationFn: (input: { amount?: number; idempotencyKey: string }) =>
-      merchantFetch<Refund>(merchantId, '/v1/refunds', { method: 'POST', body: { payment: paymentId, ...(input.amount === undefined ? {} : { amount: input.amount }) }, idempotencyKey: input.idempotencyKey }),
+      merchantFetch<Refund>(merchantId, '/v1/refunds', {
+        method: 'POST',
+        body: { payment: paymentId, ...(input.amount === undefined ? {} : { amount: input.amount }) },
+        idempotencyKey: input.idempotencyKey,
+      }),
     onSuccess: invalidate,
   });
 }
@@ -87,9 +122,17 @@ export function useAdvanceClock(merchantId: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (input: { seconds: number; idempotencyKey: string }) =>
-      merchantFetch<AdvanceClockResult>(merchantId, '/v1/test-helpers/advance-clock', { method: 'POST', body: { seconds: input.seconds }, idempotencyKey: input.idempotencyKey }),
+      merchantFetch<AdvanceClockResult>(merchantId, '/v1/test-helpers/advance-clock', {
+        method: 'POST',
+        body: { seconds: input.seconds },
+        idempotencyKey: input.idempotencyKey,
+      }),
     onSuccess: (result) => {
-      queryClient.setQueryData(merchantKeys.one(merchantId), (merchant: { sandbox_time: string } | undefined) => (merchant ? { ...merchant, sandbox_time: result.sandbox_time } : merchant));
+      queryClient.setQueryData(
+        merchantKeys.one(merchantId),
+        (merchant: { sandbox_time: string } | undefined) =>
+          merchant ? { ...merchant, sandbox_time: result.sandbox_time } : merchant,
+      );
       void queryClient.invalidateQueries({ queryKey: [...developerRoot, merchantId] });
     },
   });

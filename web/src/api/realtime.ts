@@ -17,7 +17,11 @@ export interface RealtimeMessage {
 }
 
 /** What an event changes: the queries to refetch, and a toast for the signed-in user, if any. */
-export function applyRealtimeMessage(queryClient: QueryClient, message: RealtimeMessage, userId: string): void {
+export function applyRealtimeMessage(
+  queryClient: QueryClient,
+  message: RealtimeMessage,
+  userId: string,
+): void {
   const invalidate = (queryKey: readonly unknown[]) => void queryClient.invalidateQueries({ queryKey });
   switch (message.type) {
     case 'wallet.transfer.created': {
@@ -28,7 +32,10 @@ export function applyRealtimeMessage(queryClient: QueryClient, message: Realtime
       if (transfer && transfer.to === userId && transfer.from !== userId) {
         const who = transfer.from_user?.name;
         const amount = formatAmount(transfer.amount, transfer.currency);
-        toast.success(who ? `${who} sent you ${amount}` : `You received ${amount}`, transfer.note ? { description: transfer.note } : {});
+        toast.success(
+          who ? `${who} sent you ${amount}` : `You received ${amount}`,
+          transfer.note ? { description: transfer.note } : {},
+        );
       }
       return;
     }
@@ -49,9 +56,19 @@ export function applyRealtimeMessage(queryClient: QueryClient, message: Realtime
       if (!request) return;
       const amount = formatAmount(request.amount, request.currency);
       const payer = request.payer_user?.name;
-      if (message.type === 'payment_request.created' && request.payer === userId) toast(`${request.requester_user?.name ?? 'Someone'} requested ${amount} from you`, request.note ? { description: request.note } : {});
-      if (message.type === 'payment_request.paid' && request.requester === userId) toast.success(payer ? `${payer} paid your request for ${amount}` : `Your request for ${amount} was paid`);
-      if (message.type === 'payment_request.declined' && request.requester === userId) toast(payer ? `${payer} declined your request for ${amount}` : `Your request for ${amount} was declined`);
+      if (message.type === 'payment_request.created' && request.payer === userId)
+        toast(
+          `${request.requester_user?.name ?? 'Someone'} requested ${amount} from you`,
+          request.note ? { description: request.note } : {},
+        );
+      if (message.type === 'payment_request.paid' && request.requester === userId)
+        toast.success(
+          payer ? `${payer} paid your request for ${amount}` : `Your request for ${amount} was paid`,
+        );
+      if (message.type === 'payment_request.declined' && request.requester === userId)
+        toast(
+          payer ? `${payer} declined your request for ${amount}` : `Your request for ${amount} was declined`,
+        );
       return;
     }
     default:
@@ -127,7 +144,10 @@ export function useRealtime(): void {
         if (socket === ws) socket = undefined;
         if (stopped) return;
         if (event.code === closeUnauthenticated) {
-          refreshSession().then(() => scheduleReconnect(), () => scheduleReconnect());
+          refreshSession().then(
+            () => scheduleReconnect(),
+            () => scheduleReconnect(),
+          );
           return;
         }
         scheduleReconnect();

@@ -44,7 +44,12 @@ export function getSession(): Session | null {
 }
 
 export function sessionFromAuth(body: AuthResponse): Session {
-  return { accessToken: body.access_token, refreshToken: body.refresh_token, expiresAt: Date.now() + body.expires_in * 1000, user: body.user };
+  return {
+    accessToken: body.access_token,
+    refreshToken: body.refresh_token,
+    expiresAt: Date.now() + body.expires_in * 1000,
+    user: body.user,
+  };
 }
 
 export function setSession(session: Session | null): void {
@@ -138,7 +143,11 @@ export function startSessionKeeper(): void {
   keeperStarted = true;
   scheduleRefresh();
   document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'visible' && current && current.expiresAt - Date.now() < refreshAheadMs) {
+    if (
+      document.visibilityState === 'visible' &&
+      current &&
+      current.expiresAt - Date.now() < refreshAheadMs
+    ) {
       refreshSession().catch(() => scheduleRetry());
     }
   });

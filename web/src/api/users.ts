@@ -18,5 +18,9 @@ export function fetchUsers(cursor: string | undefined, signal?: AbortSignal): Pr
 
 /** Everyone who has signed up, newest first (admins only). */
 export function useUsers(cursor: string | undefined) {
-  return useQuery({ queryKey: userKeys.page(cursor), queryFn: ({ signal }) => fetchUsers(cursor, signal), placeholderData: keepPreviousData });
+  return useQuery({
+    queryKey: userKeys.page(cursor),
+    queryFn: ({ signal }) => fetchUsers(cursor, signal),
+    placeholderData: keepPreviousData,
+  });
 }

@@ -22,7 +22,17 @@ export type WebhookEndpoint = components['schemas']['WebhookEndpoint'];
  * the fields of it the pages read.
  */
 export type SluiceEvent = Omit<components['schemas']['Event'], 'data'> & {
-  data: { object?: { id?: string; object?: string; amount?: number; amount_captured?: number; currency?: string; status?: string; payment?: string } & Record<string, unknown> } & Record<string, unknown>;
+  data: {
+    object?: {
+      id?: string;
+      object?: string;
+      amount?: number;
+      amount_captured?: number;
+      currency?: string;
+      status?: string;
+      payment?: string;
+    } & Record<string, unknown>;
+  } & Record<string, unknown>;
 };
 
 export type DeliveryAttempt = components['schemas']['WebhookDeliveryAttempt'];
@@ -30,10 +40,13 @@ export type Delivery = components['schemas']['WebhookDelivery'];
 
 export const webhookKeys = {
   endpoints: (merchantId: string) => [...developerRoot, merchantId, 'webhook-endpoints'] as const,
-  endpoint: (merchantId: string, endpointId: string) => [...developerRoot, merchantId, 'webhook-endpoints', endpointId] as const,
-  deliveries: (merchantId: string, endpointId: string, status?: Delivery['status']) => [...developerRoot, merchantId, 'webhook-endpoints', endpointId, 'deliveries', status ?? 'all'] as const,
+  endpoint: (merchantId: string, endpointId: string) =>
+    [...developerRoot, merchantId, 'webhook-endpoints', endpointId] as const,
+  deliveries: (merchantId: string, endpointId: string, status?: Delivery['status']) =>
+    [...developerRoot, merchantId, 'webhook-endpoints', endpointId, 'deliveries', status ?? 'all'] as const,
   events: (merchantId: string) => [...developerRoot, merchantId, 'events'] as const,
-  eventLog: (merchantId: string, filter: EventFilter) => [...developerRoot, merchantId, 'events', 'log', filter.type ?? 'all', filter.cursor ?? null] as const,
+  eventLog: (merchantId: string, filter: EventFilter) =>
+    [...developerRoot, merchantId, 'events', 'log', filter.type ?? 'all', filter.cursor ?? null] as const,
 };
 
 /** A page of the event log: one type or all, from a cursor (`starting_after`) or the newest. */
@@ -44,12 +57,20 @@ export interface EventFilter {
 
 const endpointPath = (endpointId: string) => `/v1/webhook-endpoints/${encodeURIComponent(endpointId)}`;
 
-export const fetchEndpoints = (merchantId: string) => merchantFetch<Page<WebhookEndpoint>>(merchantId, '/v1/webhook-endpoints?limit=100');
-export const fetchEndpoint = (merchantId: string, endpointId: string) => merchantFetch<WebhookEndpoint>(merchantId, endpointPath(endpointId));
+export const fetchEndpoints = (merchantId: string) =>
+  merchantFetch<Page<WebhookEndpoint>>(merchantId, '/v1/webhook-endpoints?limit=100');
+export const fetchEndpoint = (merchantId: string, endpointId: string) =>
+  merchantFetch<WebhookEndpoint>(merchantId, endpointPath(endpointId));
 export function fetchDeliveries(merchantId: string, endpointId: string, status?: Delivery['status']) {
-  return merchantFetch<Page<Delivery>>(merchantId, `${endpointPath(endpointId)}/deliveries?limit=50${status ? `&status=${status}` : ''}`);
+  return merchantFetch<Page<Delivery>>(
+    merchantId,
+    `${endpointPath(endpointId)}/deliveries?limit=50${status ? `&status=${status}` : ''}`,
+  );
 }
-export function fetchEvents(merchantId: string, filter: EventFilter & { limit?: number } = {}): Promise<Page<SluiceEvent>> {
+export function fetchEvents(
+  merchantId: string,
+  filter: EventFilter & { limit?: number } = {},
+): Promise<Page<SluiceEvent>> {
   const query = new URLSearchParams({ limit: String(filter.limit ?? 100) });
   if (filter.type) query.set('type', filter.type);
   if (filter.cursor) query.set('starting_after', filter.cursor);
@@ -61,7 +82,10 @@ export function useEndpoints(merchantId: string) {
 }
 
 export function useEndpoint(merchantId: string, endpointId: string) {
-  return useQuery({ queryKey: webhookKeys.endpoint(merchantId, endpointId), queryFn: () => fetchEndpoint(merchantId, endpointId) });
+  return useQuery({
+    queryKey: webhookKeys.endpoint(merchantId, endpointId),
+    queryFn: () => fetchEndpoint(merchantId, endpointId),
+  });
 }
 
 /**
@@ -73,7 +97,10 @@ export function useDeliveries(merchantId: string, endpointId: string, status?: D
   return useQuery({
     queryKey: webhookKeys.deliveries(merchantId, endpointId, status),
     queryFn: () => fetchDeliveries(merchantId, endpointId, status),
-    refetchInterval: status === 'dead' ? false : (query) => (query.state.data?.data.some((d) => d.status === 'pending') ? 2_000 : 15_000),
+    refetchInterval:
+      status === 'dead'
+        ? false
+        : (query) => (query.state.data?.data.some((d) => d.status === 'pending') ? 2_000 : 15_000),
   });
 }
 
@@ -105,8 +132,15 @@ export function useEventLog(merchantId: string, filter: EventFilter) {
 export function useCreateEndpoint(merchantId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ idempotencyKey, ...body }: components['schemas']['CreateWebhookEndpoint'] & { idempotencyKey: string }) =>
-      merchantFetch<WebhookEndpoint>(merchantId, '/v1/webhook-endpoints', { method: 'POST', body, idempotencyKey }),
+    mutationFn: ({
+      idempotencyKey,
+      ...body
+    }: components['schemas']['CreateWebhookEndpoint'] & { idempotencyKey: string }) =>
+      merchantFetch<WebhookEndpoint>(merchantId, '/v1/webhook-endpoints', {
+        method: 'POST',
+        body,
+        idempotencyKey,
+      }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: webhookKeys.endpoints(merchantId) }),
   });
 }
@@ -117,7 +151,11 @@ export type EndpointChanges = components['schemas']['UpdateWebhookEndpoint'];
 export function useUpdateEndpoint(merchantId: string, endpointId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (changes: EndpointChanges) => merchantFetch<WebhookEndpoint>(merchantId, endpointPath(endpointId), { method: 'PATCH', body: changes }),
+    mutationFn: (changes: EndpointChanges) =>
+      merchantFetch<WebhookEndpoint>(merchantId, endpointPath(endpointId), {
+        method: 'PATCH',
+        body: changes,
+      }),
     onSuccess: (endpoint) => {
       queryClient.setQueryData(webhookKeys.endpoint(merchantId, endpointId), endpoint);
       void queryClient.invalidateQueries({ queryKey: webhookKeys.endpoints(merchantId), exact: true });
@@ -128,10 +166,14 @@ export function useUpdateEndpoint(merchantId: string, endpointId: string) {
 export function useDeleteEndpoint(merchantId: string, endpointId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => merchantFetch<{ id: string; deleted: true }>(merchantId, endpointPath(endpointId), { method: 'DELETE' }),
+    mutationFn: () =>
+      merchantFetch<{ id: string; deleted: true }>(merchantId, endpointPath(endpointId), {
+        method: 'DELETE',
+      }),
     // Its own queries are left to expire: removing them while its page is still mounted would
     // refetch them, and a deleted endpoint answers 404.
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: webhookKeys.endpoints(merchantId), exact: true }),
+    onSuccess: () =>
+      void queryClient.invalidateQueries({ queryKey: webhookKeys.endpoints(merchantId), exact: true }),
   });
 }
 
@@ -149,8 +191,14 @@ export function useRotateSecret(merchantId: string, endpointId: string) {
 export function useSendTestEvent(merchantId: string, endpointId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: { idempotencyKey: string }) => merchantFetch<{ event: SluiceEvent; delivery: Delivery }>(merchantId, `${endpointPath(endpointId)}/test`, { method: 'POST', idempotencyKey: input.idempotencyKey }),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: webhookKeys.endpoint(merchantId, endpointId) }),
+    mutationFn: (input: { idempotencyKey: string }) =>
+      merchantFetch<{ event: SluiceEvent; delivery: Delivery }>(
+        merchantId,
+        `${endpointPath(endpointId)}/test`,
+        { method: 'POST', idempotencyKey: input.idempotencyKey },
+      ),
+    onSuccess: () =>
+      void queryClient.invalidateQueries({ queryKey: webhookKeys.endpoint(merchantId, endpointId) }),
   });
 }
 
@@ -158,7 +206,12 @@ export function useRedeliver(merchantId: string, endpointId: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (input: { eventId: string; idempotencyKey: string }) =>
-      merchantFetch<{ data: Delivery[] }>(merchantId, `/v1/events/${encodeURIComponent(input.eventId)}/redeliver`, { method: 'POST', body: { endpoint: endpointId }, idempotencyKey: input.idempotencyKey }),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: webhookKeys.endpoint(merchantId, endpointId) }),
+      merchantFetch<{ data: Delivery[] }>(
+        merchantId,
+        `/v1/events/${encodeURIComponent(input.eventId)}/redeliver`,
+        { method: 'POST', body: { endpoint: endpointId }, idempotencyKey: input.idempotencyKey },
+      ),
+    onSuccess: () =>
+      void queryClient.invalidateQueries({ queryKey: webhookKeys.endpoint(merchantId, endpointId) }),
   });
 }

@@ -9,8 +9,17 @@ const bob = { id: 'usr_01JD3S8Q4X9Z2K7M5N6P8RBOB1', name: 'Bob Lee', email: 'bob
 
 function entry(change: Partial<ActivityEntry>): ActivityEntry {
   return {
-    id: `tr_${Math.random()}:credit`, transfer_id: 'tr_1', type: 'p2p', direction: 'credit', amount: 1250, currency: 'USD',
-    counterparty: bob.id, counterparty_user: bob, note: null, created_at: '2026-12-01T12:00:00Z', ...change,
+    id: `tr_${Math.random()}:credit`,
+    transfer_id: 'tr_1',
+    type: 'p2p',
+    direction: 'credit',
+    amount: 1250,
+    currency: 'USD',
+    counterparty: bob.id,
+    counterparty_user: bob,
+    note: null,
+    created_at: '2026-12-01T12:00:00Z',
+    ...change,
   };
 }
 

@@ -9,7 +9,9 @@ function describe(entry: ActivityEntry): string {
   if (entry.type === 'signup_bonus') return 'Sign-up bonus';
   const who = personLabel(entry.counterparty_user, entry.counterparty);
   const what = entry.type === 'payment_request' ? 'Request' : entry.direction === 'credit' ? 'From' : 'To';
-  return entry.type === 'payment_request' ? `${what} ${entry.direction === 'credit' ? 'paid by' : 'paid to'} ${who}` : `${what} ${who}`;
+  return entry.type === 'payment_request'
+    ? `${what} ${entry.direction === 'credit' ? 'paid by' : 'paid to'} ${who}`
+    : `${what} ${who}`;
 }
 
 export function ActivityList({ entries }: { entries: ActivityEntry[] }) {
@@ -26,7 +28,12 @@ export function ActivityList({ entries }: { entries: ActivityEntry[] }) {
               {entry.note ? ` · ${entry.note}` : ''}
             </p>
           </div>
-          <span className={cn('shrink-0 font-semibold tabular-nums', entry.direction === 'credit' ? 'text-success' : 'text-foreground')}>
+          <span
+            className={cn(
+              'shrink-0 font-semibold tabular-nums',
+              entry.direction === 'credit' ? 'text-success' : 'text-foreground',
+            )}
+          >
             {entry.direction === 'credit' ? '+' : '−'}
             {formatAmount(entry.amount, entry.currency)}
           </span>

@@ -23,7 +23,9 @@ interface AuthFormProps {
 
 /** The sign-in and sign-up card: labelled fields, messages that name the field, server `param` mapped back. */
 export function AuthForm({ title, fields, submitLabel, onSubmit, footer }: AuthFormProps) {
-  const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(fields.map((f) => [f.name, ''])));
+  const [values, setValues] = useState<Record<string, string>>(() =>
+    Object.fromEntries(fields.map((f) => [f.name, ''])),
+  );
   const [errors, setErrors] = useState<Record<string, string | undefined>>({});
   const [busy, setBusy] = useState(false);
 
@@ -59,7 +61,13 @@ export function AuthForm({ title, fields, submitLabel, onSubmit, footer }: AuthF
         <form noValidate onSubmit={(e) => void submit(e)} className="flex flex-col gap-4">
           {fields.map((field) => (
             <Field key={field.name} label={field.label} error={errors[field.name]}>
-              <Input name={field.name} type={field.type} autoComplete={field.autoComplete} value={values[field.name] ?? ''} onChange={(e) => setValues((v) => ({ ...v, [field.name]: e.target.value }))} />
+              <Input
+                name={field.name}
+                type={field.type}
+                autoComplete={field.autoComplete}
+                value={values[field.name] ?? ''}
+                onChange={(e) => setValues((v) => ({ ...v, [field.name]: e.target.value }))}
+              />
             </Field>
           ))}
           {errors.form ? (
@@ -82,5 +90,10 @@ export const emailField: AuthField = {
   label: 'Email',
   type: 'email',
   autoComplete: 'email',
-  validate: (v) => (!v.trim() ? 'Enter your email' : /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.trim()) ? undefined : 'Enter a valid email address'),
+  validate: (v) =>
+    !v.trim()
+      ? 'Enter your email'
+      : /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.trim())
+        ? undefined
+        : 'Enter a valid email address',
 };

@@ -17,7 +17,18 @@ interface ConfirmDialogProps {
 }
 
 /** Asks before an action that cannot be undone; shows the action's error in place. */
-export function ConfirmDialog({ open, onOpenChange, title, description, action, destructive, pending, error, onConfirm, children }: ConfirmDialogProps) {
+export function ConfirmDialog({
+  open,
+  onOpenChange,
+  title,
+  description,
+  action,
+  destructive,
+  pending,
+  error,
+  onConfirm,
+  children,
+}: ConfirmDialogProps) {
   return (
     <Dialog open={open} onOpenChange={onOpenChange} title={title} description={description}>
       <form

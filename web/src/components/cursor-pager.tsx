@@ -19,7 +19,11 @@ export function useCursorPages() {
 
 export type CursorPages = ReturnType<typeof useCursorPages>;
 
-export function CursorPager(props: { pages: CursorPages; page: { has_more: boolean; next_cursor: string | null }; isPlaceholderData: boolean }) {
+export function CursorPager(props: {
+  pages: CursorPages;
+  page: { has_more: boolean; next_cursor: string | null };
+  isPlaceholderData: boolean;
+}) {
   const { pages, page } = props;
   const next = page.has_more ? page.next_cursor : null;
   return (
@@ -27,7 +31,12 @@ export function CursorPager(props: { pages: CursorPages; page: { has_more: boole
       <Button variant="outline" size="sm" disabled={!pages.hasPrevious} onClick={pages.previous}>
         Previous
       </Button>
-      <Button variant="outline" size="sm" disabled={!next || props.isPlaceholderData} onClick={() => next && pages.next(next)}>
+      <Button
+        variant="outline"
+        size="sm"
+        disabled={!next || props.isPlaceholderData}
+        onClick={() => next && pages.next(next)}
+      >
         Next
       </Button>
     </div>

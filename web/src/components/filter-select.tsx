@@ -16,7 +16,9 @@ export function FilterSelect<T extends string>(props: {
         aria-label={props.label}
         className="h-9 rounded-md border border-input bg-card px-2 text-foreground focus-visible:outline-2 focus-visible:outline-ring"
         value={props.value ?? ''}
-        onChange={(event) => props.onChange(event.target.value === '' ? undefined : (event.target.value as T))}
+        onChange={(event) =>
+          props.onChange(event.target.value === '' ? undefined : (event.target.value as T))
+        }
       >
         <option value="">All</option>
         {props.options.map((option) => (

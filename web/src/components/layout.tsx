@@ -21,10 +21,15 @@ export function Layout() {
   const navigate = useNavigate();
   useRealtime();
   const isAdmin = session?.user.groups.includes('admin') ?? false;
-  const nav = isAdmin ? [...links, { to: '/admin/audit', label: 'Audit' }, { to: '/admin/users', label: 'Users' }] : links;
+  const nav = isAdmin
+    ? [...links, { to: '/admin/audit', label: 'Audit' }, { to: '/admin/users', label: 'Users' }]
+    : links;
   return (
     <div className="min-h-dvh">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-card focus:px-3 focus:py-2">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-card focus:px-3 focus:py-2"
+      >
         Skip to content
       </a>
       <header className="border-b border-border bg-card">
@@ -50,7 +55,12 @@ export function Layout() {
                 to={link.to}
                 end={link.to === '/'}
                 className={({ isActive }) =>
-                  cn('shrink-0 rounded-md px-3 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-ring', isActive ? 'bg-secondary text-secondary-foreground' : 'text-muted-foreground hover:bg-muted')
+                  cn(
+                    'shrink-0 rounded-md px-3 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-ring',
+                    isActive
+                      ? 'bg-secondary text-secondary-foreground'
+                      : 'text-muted-foreground hover:bg-muted',
+                  )
                 }
               >
                 {link.label}

@@ -45,8 +45,10 @@ export function validateMoneyForm(
   const errors: FieldErrors = {};
   const counterparty = input.counterparty.trim();
   if (!counterparty) errors.counterparty = 'Enter an email address';
-  else if (!emailPattern.test(counterparty)) errors.counterparty = 'Enter a valid email address, like name@example.com';
-  else if (options.ownEmail && counterparty.toLowerCase() === options.ownEmail.toLowerCase()) errors.counterparty = `You can't ${options.verb} yourself`;
+  else if (!emailPattern.test(counterparty))
+    errors.counterparty = 'Enter a valid email address, like name@example.com';
+  else if (options.ownEmail && counterparty.toLowerCase() === options.ownEmail.toLowerCase())
+    errors.counterparty = `You can't ${options.verb} yourself`;
   const amount = parseAmount(input.amount, options.currency);
   if (!amount.ok) errors.amount = amount.error;
   else if (options.available !== undefined && amount.minor > options.available) {
@@ -54,7 +56,10 @@ export function validateMoneyForm(
   }
   if (input.note.length > maxNote) errors.note = `Keep the note to ${maxNote} characters`;
   if (Object.keys(errors).length > 0 || !amount.ok) return { ok: false, errors };
-  return { ok: true, values: { counterparty, amount: amount.minor, currency: options.currency, note: input.note.trim() } };
+  return {
+    ok: true,
+    values: { counterparty, amount: amount.minor, currency: options.currency, note: input.note.trim() },
+  };
 }
 
 /** Puts an API error on the field it names (`param`), or on the form. */
@@ -74,14 +79,27 @@ export function fieldErrorsFromApi(error: unknown, counterpartyParam: string): F
  * Email, amount and note, validated here with messages that name the field, then (optionally)
  * confirmed in a dialog, then submitted; server errors land on their field too.
  */
-export function MoneyForm({ counterpartyParam, counterpartyLabel, submitLabel, currency = 'USD', ownEmail, available, confirm, onSubmit }: MoneyFormProps) {
+export function MoneyForm({
+  counterpartyParam,
+  counterpartyLabel,
+  submitLabel,
+  currency = 'USD',
+  ownEmail,
+  available,
+  confirm,
+  onSubmit,
+}: MoneyFormProps) {
   const [counterparty, setCounterparty] = useState('');
   const [amount, setAmount] = useState('');
   const [note, setNote] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [pending, setPending] = useState<MoneyFormValues | null>(null);
   const [busy, setBusy] = useState(false);
-  const refs = { counterparty: useRef<HTMLInputElement>(null), amount: useRef<HTMLInputElement>(null), note: useRef<HTMLTextAreaElement>(null) };
+  const refs = {
+    counterparty: useRef<HTMLInputElement>(null),
+    amount: useRef<HTMLInputElement>(null),
+    note: useRef<HTMLTextAreaElement>(null),
+  };
 
   const showErrors = (next: FieldErrors) => {
     setErrors(next);
@@ -107,7 +125,15 @@ export function MoneyForm({ counterpartyParam, counterpartyLabel, submitLabel, c
 
   const onFormSubmit = (event: FormEvent) => {
     event.preventDefault();
-    const result = validateMoneyForm({ counterparty, amount, note }, { currency, ownEmail, available, verb: counterpartyParam === 'to' ? 'send money to' : 'request money from' });
+    const result = validateMoneyForm(
+      { counterparty, amount, note },
+      {
+        currency,
+        ownEmail,
+        available,
+        verb: counterpartyParam === 'to' ? 'send money to' : 'request money from',
+      },
+    );
     if (!result.ok) {
       showErrors(result.errors);
       return;
@@ -121,13 +147,37 @@ export function MoneyForm({ counterpartyParam, counterpartyLabel, submitLabel, c
   return (
     <form noValidate onSubmit={onFormSubmit} className="flex flex-col gap-4">
       <Field label={counterpartyLabel} error={errors.counterparty}>
-        <Input ref={refs.counterparty} type="email" name={counterpartyParam} autoComplete="email" inputMode="email" value={counterparty} onChange={(e) => setCounterparty(e.target.value)} placeholder="name@example.com" />
+        <Input
+          ref={refs.counterparty}
+          type="email"
+          name={counterpartyParam}
+          autoComplete="email"
+          inputMode="email"
+          value={counterparty}
+          onChange={(e) => setCounterparty(e.target.value)}
+          placeholder="name@example.com"
+        />
       </Field>
       <Field label={`Amount (${currency})`} error={errors.amount} hint="For example 12.50">
-        <Input ref={refs.amount} name="amount" inputMode="decimal" autoComplete="off" value={amount} onChange={(e) => setAmount(e.target.value)} placeholder="0.00" />
+        <Input
+          ref={refs.amount}
+          name="amount"
+          inputMode="decimal"
+          autoComplete="off"
+          value={amount}
+          onChange={(e) => setAmount(e.target.value)}
+          placeholder="0.00"
+        />
       </Field>
       <Field label="Note (optional)" error={errors.note}>
-        <Textarea ref={refs.note} name="note" maxLength={maxNote + 20} value={note} onChange={(e) => setNote(e.target.value)} placeholder="What's it for?" />
+        <Textarea
+          ref={refs.note}
+          name="note"
+          maxLength={maxNote + 20}
+          value={note}
+          onChange={(e) => setNote(e.target.value)}
+          placeholder="What's it for?"
+        />
       </Field>
       {errors.form ? (
         <p role="alert" className="text-sm text-destructive">
@@ -138,7 +188,12 @@ export function MoneyForm({ counterpartyParam, counterpartyLabel, submitLabel, c
         {busy ? 'Working…' : submitLabel}
       </Button>
       {confirmation && pending ? (
-        <Dialog open onOpenChange={(open) => !open && !busy && setPending(null)} title={confirmation.title} description={confirmation.description}>
+        <Dialog
+          open
+          onOpenChange={(open) => !open && !busy && setPending(null)}
+          title={confirmation.title}
+          description={confirmation.description}
+        >
           <div className="flex justify-end gap-2">
             <Button variant="outline" onClick={() => setPending(null)} disabled={busy}>
               Back

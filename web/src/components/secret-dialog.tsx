@@ -3,7 +3,15 @@ import { Button } from './ui/button.tsx';
 import { Dialog } from './ui/dialog.tsx';
 
 /** A secret shown once (an API key, a webhook signing secret): a copy button and a warning. */
-export function SecretDialog({ title, secret, onClose }: { title: string; secret: string | null; onClose: () => void }) {
+export function SecretDialog({
+  title,
+  secret,
+  onClose,
+}: {
+  title: string;
+  secret: string | null;
+  onClose: () => void;
+}) {
   const [copied, setCopied] = useState(false);
   return (
     <Dialog
@@ -18,7 +26,10 @@ export function SecretDialog({ title, secret, onClose }: { title: string; secret
       description="Copy it now and keep it somewhere safe: it is shown only once and Sluice cannot show it again."
     >
       <div className="flex flex-col gap-3">
-        <code data-testid="secret" className="block rounded-md border border-border bg-muted px-3 py-2 font-mono text-sm break-all">
+        <code
+          data-testid="secret"
+          className="block rounded-md border border-border bg-muted px-3 py-2 font-mono text-sm break-all"
+        >
           {secret}
         </code>
         <p role="note" className="text-sm text-warning">

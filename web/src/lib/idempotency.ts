@@ -8,7 +8,8 @@ export function useIdempotencyKey(): { keyFor: (body: unknown) => string; done: 
   const current = useRef<{ fingerprint: string; key: string } | null>(null);
   const keyFor = useCallback((body: unknown) => {
     const fingerprint = JSON.stringify(body);
-    if (current.current?.fingerprint !== fingerprint) current.current = { fingerprint, key: crypto.randomUUID() };
+    if (current.current?.fingerprint !== fingerprint)
+      current.current = { fingerprint, key: crypto.randomUUID() };
     return current.current.key;
   }, []);
   const done = useCallback(() => {

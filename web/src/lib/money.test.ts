@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { currencyExponents } from '../api/catalog.gen.ts';
-import { currencyExponent, formatAmount, maxAmountMinor, minorToDecimalString, parseAmount } from './money.ts';
+import {
+  currencyExponent,
+  formatAmount,
+  maxAmountMinor,
+  minorToDecimalString,
+  parseAmount,
+} from './money.ts';
 
 describe('parseAmount', () => {
   it.each([
@@ -46,8 +52,9 @@ describe('parseAmount', () => {
     if (!result.ok) expect(result.error).toMatch(reason);
   });
 
-  it('takes each currency\'s exponent from the API\'s table', () => {
-    for (const [code, exponent] of Object.entries(currencyExponents)) expect(currencyExponent(code), code).toBe(exponent);
+  it("takes each currency's exponent from the API's table", () => {
+    for (const [code, exponent] of Object.entries(currencyExponents))
+      expect(currencyExponent(code), code).toBe(exponent);
     expect(currencyExponent('BHD')).toBe(3);
   });
 

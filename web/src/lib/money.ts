@@ -23,7 +23,10 @@ export function isCurrency(code: string): code is Currency {
 export function currencyExponent(currency: string): number {
   if (isCurrency(currency)) return currencyExponents[currency];
   try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    return (
+      new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ??
+      2
+    );
   } catch {
     return 2;
   }
@@ -50,13 +53,24 @@ export function parseAmount(input: string, currency: string): ParseAmountResult 
   if (/^[-+]/.test(text)) return { ok: false, error: 'Enter a positive amount without a sign' };
   const match = /^(\d{1,3}(?:,\d{3})+|\d*)(?:\.(\d*))?$/.exec(text);
   if (!match) {
-    return { ok: false, error: /,/.test(text) ? 'Use commas only between groups of three digits, e.g. 1,000.50' : 'Enter a number, e.g. 12.50' };
+    return {
+      ok: false,
+      error: /,/.test(text)
+        ? 'Use commas only between groups of three digits, e.g. 1,000.50'
+        : 'Enter a number, e.g. 12.50',
+    };
   }
   const whole = (match[1] ?? '').replaceAll(',', '');
   const fraction = match[2] ?? '';
   if (whole === '' && fraction === '') return { ok: false, error: 'Enter a number, e.g. 12.50' };
   if (fraction.length > exponent) {
-    return { ok: false, error: exponent === 0 ? `${currency} amounts have no decimals` : `${currency} amounts have at most ${exponent} decimals` };
+    return {
+      ok: false,
+      error:
+        exponent === 0
+          ? `${currency} amounts have no decimals`
+          : `${currency} amounts have at most ${exponent} decimals`,
+    };
   }
   const digits = `${whole}${fraction.padEnd(exponent, '0')}`.replace(/^0+(?=\d)/, '');
   if (/^0*$/.test(digits)) return { ok: false, error: 'Enter an amount greater than zero' };

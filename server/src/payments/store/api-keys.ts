@@ -30,13 +30,24 @@ export function apiKeyPut(key: ApiKeyRecord): WriteOperation {
   const { secret_hash: secretHash, ...stored } = key;
   return {
     type: 'put',
-    item: { ...paymentKeys.apiKey(secretHash), entity: 'api_key', ...stored, gsi1pk: paymentKeys.merchantApiKeys(key.merchant), gsi1sk: key.id },
+    item: {
+      ...paymentKeys.apiKey(secretHash),
+      entity: 'api_key',
+      ...stored,
+      gsi1pk: paymentKeys.merchantApiKeys(key.merchant),
+      gsi1sk: key.id,
+    },
     condition: { attributeNotExists: 'pk' },
   };
 }
 
 export function apiKeyRevoke(key: ApiKeyRecord, revokedAt: string): WriteOperation {
-  return { type: 'update', key: paymentKeys.apiKey(key.secret_hash), set: { revoked_at: revokedAt }, condition: { attributeExists: 'pk' } };
+  return {
+    type: 'update',
+    key: paymentKeys.apiKey(key.secret_hash),
+    set: { revoked_at: revokedAt },
+    condition: { attributeExists: 'pk' },
+  };
 }
 
 /** The key whose secret hashes to `secretHash`, revoked or not. */
@@ -47,12 +58,24 @@ export async function readApiKey(store: Store, secretHash: string): Promise<ApiK
 
 /** The merchant's keys, by key id. */
 export async function* merchantApiKeys(store: Store, merchantId: string): AsyncGenerator<ApiKeyRecord> {
-  for await (const item of everyItem(store, { index: 'gsi1', partition: paymentKeys.merchantApiKeys(merchantId) })) yield apiKeyFromItem(item);
+  for await (const item of everyItem(store, {
+    index: 'gsi1',
+    partition: paymentKeys.merchantApiKeys(merchantId),
+  }))
+    yield apiKeyFromItem(item);
 }
 
 /** One of the merchant's keys, by its id. */
-export async function findMerchantApiKey(store: Store, merchantId: string, keyId: string): Promise<ApiKeyRecord | undefined> {
-  const page = await store.query({ index: 'gsi1', partition: paymentKeys.merchantApiKeys(merchantId), sort: { op: '=', value: keyId } });
+export async function findMerchantApiKey(
+  store: Store,
+  merchantId: string,
+  keyId: string,
+): Promise<ApiKeyRecord | undefined> {
+  const page = await store.query({
+    index: 'gsi1',
+    partition: paymentKeys.merchantApiKeys(merchantId),
+    sort: { op: '=', value: keyId },
+  });
   const item = page.items[0];
   return item ? apiKeyFromItem(item) : undefined;
 }

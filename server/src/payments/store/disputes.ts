@@ -2,7 +2,14 @@ import { z } from 'zod';
 import { isoTime } from '../../kernel/clock.ts';
 import type { Item, Store, WriteOperation } from '../../platform/store.ts';
 import { disputeSchema, type DisputeStatus } from '../model.ts';
-import { everyItem, newestFirst, paymentKeys, storedCurrencySchema, type PageRequest, type RecordPage } from './keys.ts';
+import {
+  everyItem,
+  newestFirst,
+  paymentKeys,
+  storedCurrencySchema,
+  type PageRequest,
+  type RecordPage,
+} from './keys.ts';
 
 /**
  * A dispute item `DP#<id>` / `DP`: in gsi1 under its merchant by id, and while open in gsi2
@@ -28,9 +35,13 @@ export function disputePut(dispute: DisputeRecord): WriteOperation {
   return {
     type: 'put',
     item: {
-      ...paymentKeys.dispute(dispute.id), entity: 'dispute', ...dispute,
-      gsi1pk: paymentKeys.merchantDisputes(dispute.merchant), gsi1sk: dispute.id,
-      gsi2pk: paymentKeys.merchantOpenDisputes(dispute.merchant), gsi2sk: `${dispute.evidence_due_by}#${dispute.id}`,
+      ...paymentKeys.dispute(dispute.id),
+      entity: 'dispute',
+      ...dispute,
+      gsi1pk: paymentKeys.merchantDisputes(dispute.merchant),
+      gsi1sk: dispute.id,
+      gsi2pk: paymentKeys.merchantOpenDisputes(dispute.merchant),
+      gsi2sk: `${dispute.evidence_due_by}#${dispute.id}`,
     },
     condition: { attributeNotExists: 'pk' },
   };
@@ -38,7 +49,12 @@ export function disputePut(dispute: DisputeRecord): WriteOperation {
 
 /** Records the evidence, only while the dispute still needs a response. */
 export function disputeEvidenceSet(next: DisputeRecord): WriteOperation {
-  return { type: 'update', key: paymentKeys.dispute(next.id), set: { status: next.status, evidence: next.evidence }, condition: { compare: ['status', '=', 'needs_response'] } };
+  return {
+    type: 'update',
+    key: paymentKeys.dispute(next.id),
+    set: { status: next.status, evidence: next.evidence },
+    condition: { compare: ['status', '=', 'needs_response'] },
+  };
 }
 
 /** Closes the dispute, out of the open index, only while its status is still `from`. */
@@ -58,12 +74,31 @@ export async function readDispute(store: Store, disputeId: string): Promise<Disp
 }
 
 /** A page of the merchant's disputes, newest first. */
-export function merchantDisputesPage(store: Store, merchantId: string, page: PageRequest): Promise<RecordPage<DisputeRecord>> {
-  return newestFirst(store, { index: 'gsi1', partition: paymentKeys.merchantDisputes(merchantId) }, page, disputeFromItem);
+export function merchantDisputesPage(
+  store: Store,
+  merchantId: string,
+  page: PageRequest,
+): Promise<RecordPage<DisputeRecord>> {
+  return newestFirst(
+    store,
+    { index: 'gsi1', partition: paymentKeys.merchantDisputes(merchantId) },
+    page,
+    disputeFromItem,
+  );
 }
 
 /** The merchant's open disputes whose evidence was due at or before `now` (ms), soonest first. */
-export async function* dueOpenDisputes(store: Store, merchantId: string, now: number): AsyncGenerator<DisputeRecord> {
+export async function* dueOpenDisputes(
+  store: Store,
+  merchantId: string,
+  now: number,
+): AsyncGenerator<DisputeRecord> {
   const partition = paymentKeys.merchantOpenDisputes(merchantId);
-  for await (const item of everyItem(store, { index: 'gsi2', partition, sort: { op: '<', value: isoTime(now + 1) }, limit: 100 })) yield disputeFromItem(item);
+  for await (const item of everyItem(store, {
+    index: 'gsi2',
+    partition,
+    sort: { op: '<', value: isoTime(now + 1) },
+    limit: 100,
+  }))
+    yield disputeFromItem(item);
 }

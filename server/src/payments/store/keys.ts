@@ -17,7 +17,10 @@ export const paymentKeys = {
   /** gsi2 partition of every merchant: how the real-time expiry sweep finds them. */
   allMerchants: 'MER#ALL',
   /** One item per currency the merchant has accounts in (sort key `CUR#<code>`), in the merchant's partition. */
-  merchantCurrency: (merchantId: string, currency: string) => ({ pk: `MER#${merchantId}`, sk: `CUR#${currency}` }),
+  merchantCurrency: (merchantId: string, currency: string) => ({
+    pk: `MER#${merchantId}`,
+    sk: `CUR#${currency}`,
+  }),
   merchantCurrencyPrefix: 'CUR#',
   merchantPartition: (merchantId: string) => `MER#${merchantId}`,
   /** An API key is found by the SHA-256 of its secret; the secret itself is never stored. */
@@ -63,7 +66,10 @@ export const paymentsKeyPatterns = [
 ] as const satisfies readonly KeyPattern[];
 
 /** A stored currency code, typed as one (the ledger's accounts are keyed by it). */
-export const storedCurrencySchema = z.custom<Currency>((value) => typeof value === 'string' && isCurrency(value), { error: 'expected a supported currency code' });
+export const storedCurrencySchema = z.custom<Currency>(
+  (value) => typeof value === 'string' && isCurrency(value),
+  { error: 'expected a supported currency code' },
+);
 
 /** One page of a merchant's records, as the list routes answer it. */
 export interface RecordPage<T> {
@@ -78,8 +84,18 @@ export interface PageRequest {
 }
 
 /** A merchant's index partition, newest first, one page of records. */
-export async function newestFirst<T>(store: Store, query: Pick<Query, 'index' | 'partition'>, page: PageRequest, parse: (item: Item) => T): Promise<RecordPage<T>> {
-  const result = await store.query({ ...query, direction: 'desc', limit: page.limit, ...(page.cursor ? { cursor: page.cursor } : {}) });
+export async function newestFirst<T>(
+  store: Store,
+  query: Pick<Query, 'index' | 'partition'>,
+  page: PageRequest,
+  parse: (item: Item) => T,
+): Promise<RecordPage<T>> {
+  const result = await store.query({
+    ...query,
+    direction: 'desc',
+    limit: page.limit,
+    ...(page.cursor ? { cursor: page.cursor } : {}),
+  });
   return { data: result.items.map(parse), next_cursor: result.cursor };
 }
 

@@ -38,7 +38,12 @@ export function merchantPut(merchant: MerchantRecord): WriteOperation {
 
 /** Moves the merchant's test clock forward, atomically (the merchant must exist). */
 export function merchantClockAdvance(merchantId: string, ms: number): WriteOperation {
-  return { type: 'update', key: paymentKeys.merchant(merchantId), add: { clock_offset_ms: ms }, condition: { attributeExists: 'pk' } };
+  return {
+    type: 'update',
+    key: paymentKeys.merchant(merchantId),
+    add: { clock_offset_ms: ms },
+    condition: { attributeExists: 'pk' },
+  };
 }
 
 export async function readMerchant(store: Store, merchantId: string): Promise<MerchantRecord | undefined> {
@@ -48,12 +53,17 @@ export async function readMerchant(store: Store, merchantId: string): Promise<Me
 
 /** The user's merchants, oldest first. */
 export async function* ownerMerchants(store: Store, ownerId: string): AsyncGenerator<MerchantRecord> {
-  for await (const item of everyItem(store, { index: 'gsi1', partition: paymentKeys.ownerMerchants(ownerId) })) yield merchantFromItem(item);
+  for await (const item of everyItem(store, {
+    index: 'gsi1',
+    partition: paymentKeys.ownerMerchants(ownerId),
+  }))
+    yield merchantFromItem(item);
 }
 
 /** Every merchant, page by page. */
 export async function* everyMerchant(store: Store): AsyncGenerator<MerchantRecord> {
-  for await (const item of everyItem(store, { index: 'gsi2', partition: paymentKeys.allMerchants })) yield merchantFromItem(item);
+  for await (const item of everyItem(store, { index: 'gsi2', partition: paymentKeys.allMerchants }))
+    yield merchantFromItem(item);
 }
 
 /** A currency the merchant has ledger accounts in: `MER#<id>` / `CUR#<code>`, written once they are open. */
@@ -65,15 +75,25 @@ export function merchantCurrencyFromItem(item: Item): Currency {
 
 /** Unconditional: opening the accounts is idempotent, and so is recording it. */
 export function merchantCurrencyPut(merchantId: string, currency: Currency): WriteOperation {
-  return { type: 'put', item: { ...paymentKeys.merchantCurrency(merchantId, currency), entity: 'merchant_currency', currency } };
+  return {
+    type: 'put',
+    item: { ...paymentKeys.merchantCurrency(merchantId, currency), entity: 'merchant_currency', currency },
+  };
 }
 
-export async function hasMerchantCurrency(store: Store, merchantId: string, currency: Currency): Promise<boolean> {
+export async function hasMerchantCurrency(
+  store: Store,
+  merchantId: string,
+  currency: Currency,
+): Promise<boolean> {
   return (await store.get(paymentKeys.merchantCurrency(merchantId, currency))) !== undefined;
 }
 
 /** The currencies the merchant trades in, in code order. */
 export async function merchantCurrencies(store: Store, merchantId: string): Promise<Currency[]> {
-  const page = await store.query({ partition: paymentKeys.merchantPartition(merchantId), sort: { op: 'begins_with', value: paymentKeys.merchantCurrencyPrefix } });
+  const page = await store.query({
+    partition: paymentKeys.merchantPartition(merchantId),
+    sort: { op: 'begins_with', value: paymentKeys.merchantCurrencyPrefix },
+  });
   return page.items.map(merchantCurrencyFromItem);
 }

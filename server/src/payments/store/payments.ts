@@ -3,7 +3,14 @@ import { isoTime } from '../../kernel/clock.ts';
 import type { Item, Store, WriteOperation } from '../../platform/store.ts';
 import { paymentSchema, type Dispute, type PaymentStatus } from '../model.ts';
 import { testCardOutcomes } from '../test-cards.ts';
-import { everyItem, newestFirst, paymentKeys, storedCurrencySchema, type PageRequest, type RecordPage } from './keys.ts';
+import {
+  everyItem,
+  newestFirst,
+  paymentKeys,
+  storedCurrencySchema,
+  type PageRequest,
+  type RecordPage,
+} from './keys.ts';
 
 /**
  * A payment item `PAY#<id>` / `PAY`: in gsi1 under its merchant by id; while an authorization, in
@@ -57,12 +64,18 @@ export function paymentPut(payment: PaymentRecord): WriteOperation {
 
 /** Open authorizations sit in the merchant's gsi2 partition by deadline, for the expiry sweep. */
 function authorizationIndex(payment: PaymentRecord) {
-  return { gsi2pk: paymentKeys.merchantAuthorizations(payment.merchant), gsi2sk: `${payment.capture_before}#${payment.id}` };
+  return {
+    gsi2pk: paymentKeys.merchantAuthorizations(payment.merchant),
+    gsi2sk: `${payment.capture_before}#${payment.id}`,
+  };
 }
 
 /** Captured payments sit in the merchant's gsi2 unsettled partition by capture time until settled. */
 function unsettledIndex(payment: PaymentRecord) {
-  return { gsi2pk: paymentKeys.merchantUnsettled(payment.merchant), gsi2sk: `${payment.updated_at}#${payment.id}` };
+  return {
+    gsi2pk: paymentKeys.merchantUnsettled(payment.merchant),
+    gsi2sk: `${payment.updated_at}#${payment.id}`,
+  };
 }
 
 /**
@@ -84,7 +97,9 @@ export function paymentTransition(next: PaymentRecord, from: PaymentStatus): Wri
       // A capture moves the payment from the authorization index to the unsettled one.
       ...(next.status === 'succeeded' ? unsettledIndex(next) : {}),
     },
-    ...(next.status !== 'requires_capture' && next.status !== 'succeeded' ? { remove: ['gsi2pk', 'gsi2sk'] } : {}),
+    ...(next.status !== 'requires_capture' && next.status !== 'succeeded'
+      ? { remove: ['gsi2pk', 'gsi2sk'] }
+      : {}),
     condition: { compare: ['status', '=', from] },
   };
 }
@@ -111,7 +126,10 @@ export function paymentRefundAdd(payment: PaymentRecord, amount: number, at: str
 }
 
 /** Marks the payment disputed only while it is as read: unrefunded further, settled or not as it was. */
-export function paymentDisputeSet(payment: PaymentRecord, dispute: Pick<Dispute, 'id' | 'amount'>): WriteOperation {
+export function paymentDisputeSet(
+  payment: PaymentRecord,
+  dispute: Pick<Dispute, 'id' | 'amount'>,
+): WriteOperation {
   return {
     type: 'update',
     key: paymentKeys.payment(payment.id),
@@ -139,7 +157,9 @@ export function paymentSettle(payment: PaymentRecord, settlementId: string, at: 
         { attributeNotExists: 'settlement' },
         { compare: ['status', '=', 'succeeded'] },
         { compare: ['amount_refunded', '=', payment.amount_refunded] },
-        payment.dispute !== null ? { compare: ['amount_disputed', '=', payment.amount_disputed ?? 0] } : { attributeNotExists: 'dispute' },
+        payment.dispute !== null
+          ? { compare: ['amount_disputed', '=', payment.amount_disputed ?? 0] }
+          : { attributeNotExists: 'dispute' },
       ],
     },
   };
@@ -151,8 +171,17 @@ export async function readPayment(store: Store, paymentId: string): Promise<Paym
 }
 
 /** A page of the merchant's payments, newest first. */
-export function merchantPaymentsPage(store: Store, merchantId: string, page: PageRequest): Promise<RecordPage<PaymentRecord>> {
-  return newestFirst(store, { index: 'gsi1', partition: paymentKeys.merchantPayments(merchantId) }, page, paymentFromItem);
+export function merchantPaymentsPage(
+  store: Store,
+  merchantId: string,
+  page: PageRequest,
+): Promise<RecordPage<PaymentRecord>> {
+  return newestFirst(
+    store,
+    { index: 'gsi1', partition: paymentKeys.merchantPayments(merchantId) },
+    page,
+    paymentFromItem,
+  );
 }
 
 const indexEntrySchema = z.object({ id: z.string() });
@@ -161,10 +190,20 @@ const indexEntrySchema = z.object({ id: z.string() });
  * Ids of the merchant's authorizations whose deadline is at or before `now` (ms), soonest first.
  * An index can lag on DynamoDB: read each payment before acting on it.
  */
-export async function* dueAuthorizationIds(store: Store, merchantId: string, now: number): AsyncGenerator<string> {
+export async function* dueAuthorizationIds(
+  store: Store,
+  merchantId: string,
+  now: number,
+): AsyncGenerator<string> {
   // Sort keys are `<capture_before ISO>#<id>`: everything before the next millisecond is due.
   const partition = paymentKeys.merchantAuthorizations(merchantId);
-  for await (const item of everyItem(store, { index: 'gsi2', partition, sort: { op: '<', value: isoTime(now + 1) }, limit: 100 })) yield indexEntrySchema.parse(item).id;
+  for await (const item of everyItem(store, {
+    index: 'gsi2',
+    partition,
+    sort: { op: '<', value: isoTime(now + 1) },
+    limit: 100,
+  }))
+    yield indexEntrySchema.parse(item).id;
 }
 
 /** A captured, unsettled payment, with the sandbox time it was captured at (from its index entry). */
@@ -173,7 +212,20 @@ export type UnsettledPayment = PaymentRecord & { captured_at: string };
 const unsettledEntrySchema = z.object({ gsi2sk: z.string() });
 
 /** The merchant's oldest captured, unsettled payments captured before `before` (ms), at most `limit`. */
-export async function unsettledPaymentsBefore(store: Store, merchantId: string, before: number, limit: number): Promise<UnsettledPayment[]> {
-  const page = await store.query({ index: 'gsi2', partition: paymentKeys.merchantUnsettled(merchantId), sort: { op: '<', value: isoTime(before) }, limit });
-  return page.items.map((item) => ({ ...paymentFromItem(item), captured_at: unsettledEntrySchema.parse(item).gsi2sk.split('#')[0]! }));
+export async function unsettledPaymentsBefore(
+  store: Store,
+  merchantId: string,
+  before: number,
+  limit: number,
+): Promise<UnsettledPayment[]> {
+  const page = await store.query({
+    index: 'gsi2',
+    partition: paymentKeys.merchantUnsettled(merchantId),
+    sort: { op: '<', value: isoTime(before) },
+    limit,
+  });
+  return page.items.map((item) => ({
+    ...paymentFromItem(item),
+    captured_at: unsettledEntrySchema.parse(item).gsi2sk.split('#')[0]!,
+  }));
 }

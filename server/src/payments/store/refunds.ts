@@ -17,7 +17,11 @@ export function refundFromItem(item: Item): Refund {
 
 /** A new refund; it is created once. */
 export function refundPut(refund: Refund): WriteOperation {
-  return { type: 'put', item: { ...paymentKeys.refund(refund.id), entity: 'refund', ...refund }, condition: { attributeNotExists: 'pk' } };
+  return {
+    type: 'put',
+    item: { ...paymentKeys.refund(refund.id), entity: 'refund', ...refund },
+    condition: { attributeNotExists: 'pk' },
+  };
 }
 
 export async function readRefund(store: Store, refundId: string): Promise<Refund | undefined> {

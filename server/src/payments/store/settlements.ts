@@ -20,7 +20,13 @@ export function settlementFromItem(item: Item): Settlement {
 export function settlementPut(settlement: Settlement): WriteOperation {
   return {
     type: 'put',
-    item: { ...paymentKeys.settlement(settlement.id), entity: 'settlement', ...settlement, gsi1pk: paymentKeys.merchantSettlements(settlement.merchant), gsi1sk: settlement.id },
+    item: {
+      ...paymentKeys.settlement(settlement.id),
+      entity: 'settlement',
+      ...settlement,
+      gsi1pk: paymentKeys.merchantSettlements(settlement.merchant),
+      gsi1sk: settlement.id,
+    },
     condition: { attributeNotExists: 'pk' },
   };
 }
@@ -31,6 +37,15 @@ export async function readSettlement(store: Store, settlementId: string): Promis
 }
 
 /** A page of the merchant's settlements, newest first. */
-export function merchantSettlementsPage(store: Store, merchantId: string, page: PageRequest): Promise<RecordPage<Settlement>> {
-  return newestFirst(store, { index: 'gsi1', partition: paymentKeys.merchantSettlements(merchantId) }, page, settlementFromItem);
+export function merchantSettlementsPage(
+  store: Store,
+  merchantId: string,
+  page: PageRequest,
+): Promise<RecordPage<Settlement>> {
+  return newestFirst(
+    store,
+    { index: 'gsi1', partition: paymentKeys.merchantSettlements(merchantId) },
+    page,
+    settlementFromItem,
+  );
 }

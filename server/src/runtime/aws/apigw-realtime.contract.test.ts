@@ -44,13 +44,19 @@ runRealtimeContract('ApiGatewayRealtime (Management API mocked, registry on Dyna
   management.reset();
   management.on(PostToConnectionCommand).callsFake(async (input: PostToConnectionCommandInput) => {
     const connection = gateway.get(input.ConnectionId ?? '');
-    if (!connection || connection.isGone) throw new GoneException({ message: 'Gone', $metadata: { httpStatusCode: 410 } });
-    connection.messages.push(JSON.parse(new TextDecoder().decode(input.Data as Uint8Array)) as RealtimeMessage);
+    if (!connection || connection.isGone)
+      throw new GoneException({ message: 'Gone', $metadata: { httpStatusCode: 410 } });
+    connection.messages.push(
+      JSON.parse(new TextDecoder().decode(input.Data as Uint8Array)) as RealtimeMessage,
+    );
     return {};
   });
   const connections = new ConnectionRegistry({ store, clock: systemClock });
   const realtime = new ApiGatewayRealtime({
-    client: new ApiGatewayManagementApiClient({ region: 'us-east-1', endpoint: 'https://example.execute-api.us-east-1.amazonaws.com/prod' }),
+    client: new ApiGatewayManagementApiClient({
+      region: 'us-east-1',
+      endpoint: 'https://example.execute-api.us-east-1.amazonaws.com/prod',
+    }),
     connections,
     logger: silentLogger,
   });

@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import {
+  ApiGatewayManagementApiClient,
+  GoneException,
+  PostToConnectionCommand,
+} from '@aws-sdk/client-apigatewaymanagementapi';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
@@ -29,7 +33,11 @@ beforeEach(() => {
 
 function recordingLogger() {
   const warnings: Array<{ message: string; fields?: Record<string, unknown> }> = [];
-  const logger: Logger = { info() {}, error() {}, warn: (message, fields) => void warnings.push({ message, fields }) };
+  const logger: Logger = {
+    info() {},
+    error() {},
+    warn: (message, fields) => void warnings.push({ message, fields }),
+  };
   return { logger, warnings };
 }
 
@@ -38,7 +46,10 @@ function aSetup() {
   const connections = new ConnectionRegistry({ store, clock });
   const { logger, warnings } = recordingLogger();
   const realtime = new ApiGatewayRealtime({
-    client: new ApiGatewayManagementApiClient({ region: 'us-east-1', endpoint: 'https://example.execute-api.us-east-1.amazonaws.com/prod' }),
+    client: new ApiGatewayManagementApiClient({
+      region: 'us-east-1',
+      endpoint: 'https://example.execute-api.us-east-1.amazonaws.com/prod',
+    }),
     connections,
     logger,
   });
@@ -107,9 +118,18 @@ describe('ApiGatewayRealtime (management API mocked, registry on DynamoDB Local)
     await connections.add(ann2, ann);
     await connections.add(bob1, bob);
 
-    const message = { id: 'evt_1', type: 'transfer.created', time: '2026-01-01T00:00:00.000Z', data: { amount: 5 } };
+    const message = {
+      id: 'evt_1',
+      type: 'transfer.created',
+      time: '2026-01-01T00:00:00.000Z',
+      data: { amount: 5 },
+    };
     await realtime.push([ann, ann], message);
-    expect(posts().map((post) => post.connectionId).sort()).toEqual([ann1, ann2].sort());
+    expect(
+      posts()
+        .map((post) => post.connectionId)
+        .sort(),
+    ).toEqual([ann1, ann2].sort());
     expect(posts().every((post) => JSON.stringify(post.data) === JSON.stringify(message))).toBe(true);
 
     management.resetHistory();
@@ -127,7 +147,11 @@ describe('ApiGatewayRealtime (management API mocked, registry on DynamoDB Local)
       .rejects(new GoneException({ message: 'gone', $metadata: { httpStatusCode: 410 } }));
 
     await realtime.push([ann], { type: 'ping', data: null });
-    expect(posts().map((post) => post.connectionId).sort()).toEqual([gone, open].sort());
+    expect(
+      posts()
+        .map((post) => post.connectionId)
+        .sort(),
+    ).toEqual([gone, open].sort());
     expect(await connections.connectionsOf(ann)).toEqual([open]);
     expect(await store.get(connectionKey(gone))).toBeUndefined();
   });
@@ -140,7 +164,12 @@ describe('ApiGatewayRealtime (management API mocked, registry on DynamoDB Local)
 
     await expect(realtime.push([ann], { type: 'ping', data: null })).resolves.toBeUndefined();
     expect(await connections.connectionsOf(ann)).toEqual([flaky]);
-    expect(warnings).toEqual([expect.objectContaining({ message: 'realtime push failed', fields: expect.objectContaining({ connection_id: flaky }) })]);
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        message: 'realtime push failed',
+        fields: expect.objectContaining({ connection_id: flaky }),
+      }),
+    ]);
   });
 
   it('does nothing for users without connections', async () => {

@@ -1,4 +1,7 @@
-import { PostToConnectionCommand, type ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import {
+  PostToConnectionCommand,
+  type ApiGatewayManagementApiClient,
+} from '@aws-sdk/client-apigatewaymanagementapi';
 import type { Clock } from '../../kernel/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { Realtime, RealtimeMessage } from '../../platform/realtime.ts';
@@ -44,7 +47,8 @@ export class ConnectionRegistry {
   }
 
   async add(connectionId: string, userId: string): Promise<void> {
-    if (connectionId === '' || userId === '') throw new Error('a connection needs a connection id and a user id');
+    if (connectionId === '' || userId === '')
+      throw new Error('a connection needs a connection id and a user id');
     const now = this.#clock.now();
     await this.#store.transact([
       {
@@ -76,8 +80,14 @@ export class ConnectionRegistry {
     const ids: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await this.#store.query({ index: 'gsi1', partition: userConnectionsPartition(userId), ...(cursor ? { cursor } : {}) });
-      ids.push(...page.items.filter((item) => isOpen(item, nowSeconds)).map((item) => String(item.connection_id)));
+      const page = await this.#store.query({
+        index: 'gsi1',
+        partition: userConnectionsPartition(userId),
+        ...(cursor ? { cursor } : {}),
+      });
+      ids.push(
+        ...page.items.filter((item) => isOpen(item, nowSeconds)).map((item) => String(item.connection_id)),
+      );
       cursor = page.cursor;
     } while (cursor);
     return ids;
@@ -86,7 +96,11 @@ export class ConnectionRegistry {
 
 // DynamoDB TTL deletes expired items lazily (often within minutes, sometimes days later).
 function isOpen(item: Item, nowSeconds: number): boolean {
-  return typeof item.connection_id === 'string' && typeof item.expires_at === 'number' && item.expires_at > nowSeconds;
+  return (
+    typeof item.connection_id === 'string' &&
+    typeof item.expires_at === 'number' &&
+    item.expires_at > nowSeconds
+  );
 }
 
 export interface ApiGatewayRealtimeOptions {
@@ -126,7 +140,11 @@ export class ApiGatewayRealtime implements Realtime {
     try {
       connectionIds = await this.#connections.connectionsOf(userId);
     } catch (error) {
-      this.#logger.warn('could not look up a user’s connections', { user_id: userId, message_type: type, error: describeError(error) });
+      this.#logger.warn('could not look up a user’s connections', {
+        user_id: userId,
+        message_type: type,
+        error: describeError(error),
+      });
       return;
     }
     await Promise.all(connectionIds.map((connectionId) => this.#post(connectionId, data, userId, type)));
@@ -137,13 +155,21 @@ export class ApiGatewayRealtime implements Realtime {
       await this.#client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: data }));
     } catch (error) {
       if (!isGone(error)) {
-        this.#logger.warn('realtime push failed', { connection_id: connectionId, user_id: userId, message_type: type, error: describeError(error) });
+        this.#logger.warn('realtime push failed', {
+          connection_id: connectionId,
+          user_id: userId,
+          message_type: type,
+          error: describeError(error),
+        });
         return;
       }
       try {
         await this.#connections.remove(connectionId);
       } catch (removeError) {
-        this.#logger.warn('could not forget a gone connection', { connection_id: connectionId, error: describeError(removeError) });
+        this.#logger.warn('could not forget a gone connection', {
+          connection_id: connectionId,
+          error: describeError(removeError),
+        });
       }
     }
   }

@@ -98,17 +98,35 @@ class FakeUserPool {
   install(): void {
     cognito.reset();
     cognito.on(SignUpCommand).callsFake((input: SignUpCommandInput) => this.#signUp(input));
-    cognito.on(AdminConfirmSignUpCommand).callsFake((input: AdminConfirmSignUpCommandInput) => void (this.#user(input.Username).isConfirmed = true));
-    cognito.on(AdminUpdateUserAttributesCommand).callsFake((input: AdminUpdateUserAttributesCommandInput) => this.#updateAttributes(input));
-    cognito.on(AdminAddUserToGroupCommand).callsFake((input: AdminAddUserToGroupCommandInput) => void this.#user(input.Username).groups.add(input.GroupName!));
-    cognito.on(AdminDeleteUserCommand).callsFake((input: AdminDeleteUserCommandInput) => void this.#users.delete(this.#user(input.Username).username));
+    cognito
+      .on(AdminConfirmSignUpCommand)
+      .callsFake(
+        (input: AdminConfirmSignUpCommandInput) => void (this.#user(input.Username).isConfirmed = true),
+      );
+    cognito
+      .on(AdminUpdateUserAttributesCommand)
+      .callsFake((input: AdminUpdateUserAttributesCommandInput) => this.#updateAttributes(input));
+    cognito
+      .on(AdminAddUserToGroupCommand)
+      .callsFake(
+        (input: AdminAddUserToGroupCommandInput) =>
+          void this.#user(input.Username).groups.add(input.GroupName!),
+      );
+    cognito
+      .on(AdminDeleteUserCommand)
+      .callsFake(
+        (input: AdminDeleteUserCommandInput) => void this.#users.delete(this.#user(input.Username).username),
+      );
     cognito.on(InitiateAuthCommand).callsFake((input: InitiateAuthCommandInput) => this.#initiateAuth(input));
-    cognito.on(GetTokensFromRefreshTokenCommand).callsFake((input: GetTokensFromRefreshTokenCommandInput) => this.#refresh(input));
+    cognito
+      .on(GetTokensFromRefreshTokenCommand)
+      .callsFake((input: GetTokensFromRefreshTokenCommandInput) => this.#refresh(input));
     cognito.on(RevokeTokenCommand).callsFake((input: RevokeTokenCommandInput) => this.#revoke(input));
   }
 
   #checkClient(id: string | undefined): void {
-    if (id !== clientId) throw new ResourceNotFoundException({ message: 'User pool client does not exist.', $metadata: {} });
+    if (id !== clientId)
+      throw new ResourceNotFoundException({ message: 'User pool client does not exist.', $metadata: {} });
   }
 
   #user(username: string | undefined): PoolUser {
@@ -120,12 +138,23 @@ class FakeUserPool {
   #signUp(input: SignUpCommandInput) {
     this.#checkClient(input.ClientId);
     const username = input.Username ?? '';
-    if (this.#users.has(username)) throw new UsernameExistsException({ message: 'User already exists', $metadata: {} });
+    if (this.#users.has(username))
+      throw new UsernameExistsException({ message: 'User already exists', $metadata: {} });
     if ((input.Password ?? '').length < minPasswordLength) {
-      throw new InvalidPasswordException({ message: 'Password did not conform with policy: Password not long enough', $metadata: {} });
+      throw new InvalidPasswordException({
+        message: 'Password did not conform with policy: Password not long enough',
+        $metadata: {},
+      });
     }
     const email = input.UserAttributes?.find((attribute) => attribute.Name === 'email')?.Value ?? '';
-    this.#users.set(username, { username, password: input.Password!, email, isEmailVerified: false, isConfirmed: false, groups: new Set() });
+    this.#users.set(username, {
+      username,
+      password: input.Password!,
+      email,
+      isEmailVerified: false,
+      isConfirmed: false,
+      groups: new Set(),
+    });
     return { UserConfirmed: false, UserSub: randomUUID() };
   }
 
@@ -134,7 +163,11 @@ class FakeUserPool {
     for (const attribute of input.UserAttributes ?? []) {
       if (attribute.Name === 'email_verified' && attribute.Value === 'true') {
         // An alias belongs to one user: verifying an email another user has verified is refused.
-        if (this.#byAlias(user.email)) throw new AliasExistsException({ message: 'An account with the given email already exists.', $metadata: {} });
+        if (this.#byAlias(user.email))
+          throw new AliasExistsException({
+            message: 'An account with the given email already exists.',
+            $metadata: {},
+          });
         user.isEmailVerified = true;
       }
     }
@@ -143,31 +176,48 @@ class FakeUserPool {
 
   /** The user whose verified email alias this is; Cognito matches aliases case-insensitively. */
   #byAlias(email: string): PoolUser | undefined {
-    return [...this.#users.values()].find((user) => user.isEmailVerified && user.email.toLowerCase() === email.toLowerCase());
+    return [...this.#users.values()].find(
+      (user) => user.isEmailVerified && user.email.toLowerCase() === email.toLowerCase(),
+    );
   }
 
   async #initiateAuth(input: InitiateAuthCommandInput) {
     this.#checkClient(input.ClientId);
-    if (input.AuthFlow !== 'USER_PASSWORD_AUTH') throw new NotAuthorizedException({ message: 'Auth flow not enabled for this client', $metadata: {} });
+    if (input.AuthFlow !== 'USER_PASSWORD_AUTH')
+      throw new NotAuthorizedException({ message: 'Auth flow not enabled for this client', $metadata: {} });
     const name = input.AuthParameters?.USERNAME ?? '';
     const user = this.#users.get(name) ?? this.#byAlias(name);
     // PreventUserExistenceErrors: an unknown user reads like a wrong password.
-    if (!user || user.password !== input.AuthParameters?.PASSWORD) throw new NotAuthorizedException({ message: 'Incorrect username or password.', $metadata: {} });
-    if (!user.isConfirmed) throw new NotAuthorizedException({ message: 'User is not confirmed.', $metadata: {} });
+    if (!user || user.password !== input.AuthParameters?.PASSWORD)
+      throw new NotAuthorizedException({ message: 'Incorrect username or password.', $metadata: {} });
+    if (!user.isConfirmed)
+      throw new NotAuthorizedException({ message: 'User is not confirmed.', $metadata: {} });
     const refreshToken = this.#issueRefreshToken(user.username);
-    return { ChallengeParameters: {}, AuthenticationResult: { ...(await this.#tokens(user)), RefreshToken: refreshToken } };
+    return {
+      ChallengeParameters: {},
+      AuthenticationResult: { ...(await this.#tokens(user)), RefreshToken: refreshToken },
+    };
   }
 
   async #refresh(input: GetTokensFromRefreshTokenCommandInput) {
     this.#checkClient(input.ClientId);
     const issued = this.#refreshTokens.get(input.RefreshToken ?? '');
     const now = this.#clock.now();
-    if (!issued || issued.isRevoked || (issued.rotatedAt !== undefined && now > issued.rotatedAt + rotationGraceSeconds * 1000)) {
+    if (
+      !issued ||
+      issued.isRevoked ||
+      (issued.rotatedAt !== undefined && now > issued.rotatedAt + rotationGraceSeconds * 1000)
+    ) {
       throw new NotAuthorizedException({ message: 'Invalid Refresh Token', $metadata: {} });
     }
     const user = this.#user(issued.username);
     issued.rotatedAt ??= now;
-    return { AuthenticationResult: { ...(await this.#tokens(user)), RefreshToken: this.#issueRefreshToken(user.username) } };
+    return {
+      AuthenticationResult: {
+        ...(await this.#tokens(user)),
+        RefreshToken: this.#issueRefreshToken(user.username),
+      },
+    };
   }
 
   #revoke(input: RevokeTokenCommandInput) {
@@ -205,7 +255,12 @@ class FakeUserPool {
     })
       .setProtectedHeader({ alg: 'RS256', kid: this.#kid })
       .sign(this.#signingKey);
-    return { AccessToken: accessToken, IdToken: 'id-token-unused', ExpiresIn: accessTokenSeconds, TokenType: 'Bearer' };
+    return {
+      AccessToken: accessToken,
+      IdToken: 'id-token-unused',
+      ExpiresIn: accessTokenSeconds,
+      TokenType: 'Bearer',
+    };
   }
 }
 
@@ -227,14 +282,25 @@ runIdentityContract(
       userPoolId,
       clientId,
       // The pool's JWKS, loaded up front: there is no pool to fetch it from.
-      jwksCache: new SimpleJwksCache({ fetcher: { fetch: async () => { throw new Error('no network in tests'); } } }),
+      jwksCache: new SimpleJwksCache({
+        fetcher: {
+          fetch: async () => {
+            throw new Error('no network in tests');
+          },
+        },
+      }),
     });
     verifier.cacheJwks({ keys: [publicJwk as Record<string, string>] } as never);
     const fetchJwks: typeof fetch = async (url) =>
-      String(url) === jwksUri ? Response.json({ keys: [publicJwk] }) : new Response('not found', { status: 404 });
+      String(url) === jwksUri
+        ? Response.json({ keys: [publicJwk] })
+        : new Response('not found', { status: 404 });
 
     const identity = createCognitoIdentity({
-      client: new CognitoIdentityProviderClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
+      client: new CognitoIdentityProviderClient({
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      }),
       userPoolId,
       clientId,
       store: new DynamoStore({ client: dynamo, tableName }),
@@ -259,7 +325,8 @@ runIdentityContract(
   {
     gaps: {
       refreshSingleUse: `with rotation Cognito still accepts a rotated-out refresh token for the app client's grace period (${rotationGraceSeconds} s), so a retried refresh can succeed`,
-      reuseRevokesSession: 'Cognito refuses a rotated-out refresh token after the grace period but does not revoke the tokens issued from it',
+      reuseRevokesSession:
+        'Cognito refuses a rotated-out refresh token after the grace period but does not revoke the tokens issued from it',
     },
   },
 );

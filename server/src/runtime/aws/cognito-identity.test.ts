@@ -55,7 +55,10 @@ beforeAll(async () => {
   publicJwk = { ...(await exportJWK(pair.publicKey)), kid, alg: 'RS256', use: 'sig' };
   otherKey = (await generateKeyPair('RS256')).privateKey;
   // The same key pair, usable by jose for RS384 signatures.
-  sameKeyForRs384 = (await importJWK({ ...(await exportJWK(pair.privateKey)), alg: 'RS384' }, 'RS384')) as CryptoKey;
+  sameKeyForRs384 = (await importJWK(
+    { ...(await exportJWK(pair.privateKey)), alg: 'RS384' },
+    'RS384',
+  )) as CryptoKey;
 });
 afterAll(async () => {
   await dynamo.send(new DeleteTableCommand({ TableName: tableName }));
@@ -147,12 +150,20 @@ function cognitoAcceptsSignUps() {
   cognito.on(AdminAddUserToGroupCommand).resolves({});
   cognito.on(AdminDeleteUserCommand).resolves({});
   cognito.on(InitiateAuthCommand).callsFake(async (input: { AuthParameters: { USERNAME: string } }) => ({
-    AuthenticationResult: { AccessToken: await anAccessToken({ username: input.AuthParameters.USERNAME }), RefreshToken: 'cognito-refresh-1', IdToken: 'id', ExpiresIn: 3600, TokenType: 'Bearer' },
+    AuthenticationResult: {
+      AccessToken: await anAccessToken({ username: input.AuthParameters.USERNAME }),
+      RefreshToken: 'cognito-refresh-1',
+      IdToken: 'id',
+      ExpiresIn: 3600,
+      TokenType: 'Bearer',
+    },
   }));
 }
 
 const inputsOf = <T extends abstract new (...args: never[]) => unknown>(command: T) =>
-  cognito.commandCalls(command as never).map((call) => (call.args[0] as { input: Record<string, unknown> }).input);
+  cognito
+    .commandCalls(command as never)
+    .map((call) => (call.args[0] as { input: Record<string, unknown> }).input);
 
 async function errorOf(promise: Promise<unknown>): Promise<AppError> {
   const error = await promise.then(
@@ -168,19 +179,41 @@ describe('Cognito identity: sign-up (Cognito mocked, store on DynamoDB Local)', 
     cognitoAcceptsSignUps();
     const { identity } = aSetup();
     const email = anEmail();
-    const response = await identity.signUp({ email: `  ${email.toUpperCase()} `, password: 'correct horse battery', name: ' Ann Lee ' });
+    const response = await identity.signUp({
+      email: `  ${email.toUpperCase()} `,
+      password: 'correct horse battery',
+      name: ' Ann Lee ',
+    });
 
     const id = response.user.id;
     expect(id).toMatch(/^usr_/);
-    expect(response).toMatchObject({ user: { id, email, name: 'Ann Lee', groups: [] }, refresh_token: 'cognito-refresh-1', expires_in: 3600 });
+    expect(response).toMatchObject({
+      user: { id, email, name: 'Ann Lee', groups: [] },
+      refresh_token: 'cognito-refresh-1',
+      expires_in: 3600,
+    });
     expect(inputsOf(SignUpCommand)).toEqual([
-      { ClientId: clientId, Username: id, Password: 'correct horse battery', UserAttributes: [{ Name: 'email', Value: email }, { Name: 'name', Value: 'Ann Lee' }] },
+      {
+        ClientId: clientId,
+        Username: id,
+        Password: 'correct horse battery',
+        UserAttributes: [
+          { Name: 'email', Value: email },
+          { Name: 'name', Value: 'Ann Lee' },
+        ],
+      },
     ]);
     expect(inputsOf(AdminConfirmSignUpCommand)).toEqual([{ UserPoolId: userPoolId, Username: id }]);
-    expect(inputsOf(AdminUpdateUserAttributesCommand)).toEqual([{ UserPoolId: userPoolId, Username: id, UserAttributes: [{ Name: 'email_verified', Value: 'true' }] }]);
+    expect(inputsOf(AdminUpdateUserAttributesCommand)).toEqual([
+      { UserPoolId: userPoolId, Username: id, UserAttributes: [{ Name: 'email_verified', Value: 'true' }] },
+    ]);
     expect(inputsOf(AdminAddUserToGroupCommand)).toEqual([]);
     expect(inputsOf(InitiateAuthCommand)).toEqual([
-      { AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId, AuthParameters: { USERNAME: id, PASSWORD: 'correct horse battery' } },
+      {
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        ClientId: clientId,
+        AuthParameters: { USERNAME: id, PASSWORD: 'correct horse battery' },
+      },
     ]);
 
     const profile = await store.get(userKey(id));
@@ -189,10 +222,22 @@ describe('Cognito identity: sign-up (Cognito mocked, store on DynamoDB Local)', 
     expect(await store.get(emailKey(email))).toMatchObject({ user_id: id });
     const events = await store.query({ index: 'gsi1', partition: 'OUTBOX#PENDING' });
     expect(events.items.map((item) => item.event)).toContainEqual(
-      expect.objectContaining({ type: 'user.signed_up', source: 'sluice.identity', subject: id, audience: [id], data: { user_id: id, email, name: 'Ann Lee' } }),
+      expect.objectContaining({
+        type: 'user.signed_up',
+        source: 'sluice.identity',
+        subject: id,
+        audience: [id],
+        data: { user_id: id, email, name: 'Ann Lee' },
+      }),
     );
 
-    expect(await identity.getUser(id)).toEqual({ id, email, name: 'Ann Lee', groups: [], created_at: profile!.created_at });
+    expect(await identity.getUser(id)).toEqual({
+      id,
+      email,
+      name: 'Ann Lee',
+      groups: [],
+      created_at: profile!.created_at,
+    });
     expect(await identity.findUserByEmail(email.toUpperCase())).toMatchObject({ id });
     const { users } = await identity.listUsers({ limit: 1000 });
     expect(users.map((user) => user.id)).toContain(id);
@@ -208,7 +253,9 @@ describe('Cognito identity: sign-up (Cognito mocked, store on DynamoDB Local)', 
     const { identity: withAdmin } = aSetup({ config: { adminEmails: [email] } });
     const response = await withAdmin.signUp({ email, password: 'correct horse battery', name: 'Boss' });
     expect(response.user.groups).toEqual(['admin']);
-    expect(inputsOf(AdminAddUserToGroupCommand)).toEqual([{ UserPoolId: userPoolId, Username: response.user.id, GroupName: 'Admins' }]);
+    expect(inputsOf(AdminAddUserToGroupCommand)).toEqual([
+      { UserPoolId: userPoolId, Username: response.user.id, GroupName: 'Admins' },
+    ]);
     expect(await identity.getUser(response.user.id)).toMatchObject({ groups: ['admin'] });
   });
 
@@ -225,7 +272,11 @@ describe('Cognito identity: sign-up (Cognito mocked, store on DynamoDB Local)', 
 
   it('turns a password Cognito refuses into validation_failed and writes nothing', async () => {
     cognitoAcceptsSignUps();
-    cognito.on(SignUpCommand).rejects(new InvalidPasswordException({ message: 'Password must have symbol characters', $metadata: {} }));
+    cognito
+      .on(SignUpCommand)
+      .rejects(
+        new InvalidPasswordException({ message: 'Password must have symbol characters', $metadata: {} }),
+      );
     const { identity } = aSetup();
     const email = anEmail();
     const error = await errorOf(identity.signUp({ email, password: 'correct horse battery', name: 'Ann' }));
@@ -236,13 +287,20 @@ describe('Cognito identity: sign-up (Cognito mocked, store on DynamoDB Local)', 
 
   it('deletes the Cognito user again when its email alias belongs to someone else', async () => {
     cognitoAcceptsSignUps();
-    cognito.on(AdminUpdateUserAttributesCommand).rejects(new AliasExistsException({ message: 'An account with the given email already exists.', $metadata: {} }));
+    cognito.on(AdminUpdateUserAttributesCommand).rejects(
+      new AliasExistsException({
+        message: 'An account with the given email already exists.',
+        $metadata: {},
+      }),
+    );
     const { identity } = aSetup();
     const email = anEmail();
     const error = await errorOf(identity.signUp({ email, password: 'correct horse battery', name: 'Ann' }));
     expect(error.code).toBe('email_taken');
     const [signUp] = inputsOf(SignUpCommand);
-    expect(inputsOf(AdminDeleteUserCommand)).toEqual([{ UserPoolId: userPoolId, Username: signUp!.Username }]);
+    expect(inputsOf(AdminDeleteUserCommand)).toEqual([
+      { UserPoolId: userPoolId, Username: signUp!.Username },
+    ]);
     expect(await store.get(emailKey(email))).toBeUndefined();
     expect(await store.get(userKey(String(signUp!.Username)))).toBeUndefined();
   });
@@ -253,13 +311,17 @@ describe('Cognito identity: sign-up (Cognito mocked, store on DynamoDB Local)', 
     const email = anEmail();
     // Another sign-up for the same email commits while Cognito is creating this one.
     cognito.on(SignUpCommand).callsFake(async () => {
-      await store.transact([{ type: 'put', item: { ...emailKey(email), kind: 'user_email', user_id: 'usr_winner' } }]);
+      await store.transact([
+        { type: 'put', item: { ...emailKey(email), kind: 'user_email', user_id: 'usr_winner' } },
+      ]);
       return { UserConfirmed: false, UserSub: randomUUID() };
     });
     const error = await errorOf(identity.signUp({ email, password: 'correct horse battery', name: 'Ann' }));
     expect(error.code).toBe('email_taken');
     const [signUp] = inputsOf(SignUpCommand);
-    expect(inputsOf(AdminDeleteUserCommand)).toEqual([{ UserPoolId: userPoolId, Username: signUp!.Username }]);
+    expect(inputsOf(AdminDeleteUserCommand)).toEqual([
+      { UserPoolId: userPoolId, Username: signUp!.Username },
+    ]);
     expect(await store.get(emailKey(email))).toMatchObject({ user_id: 'usr_winner' });
     expect(await store.get(userKey(String(signUp!.Username)))).toBeUndefined();
   });
@@ -277,31 +339,64 @@ describe('Cognito identity: sessions (Cognito mocked, store on DynamoDB Local)',
   it('logs in with the email alias and answers with the profile and Cognito’s tokens', async () => {
     const { identity, email, id } = await aSignedUpUser();
     const accessToken = await anAccessToken({ username: id });
-    cognito.on(InitiateAuthCommand).resolves({ AuthenticationResult: { AccessToken: accessToken, RefreshToken: 'refresh-2', ExpiresIn: 3600 } });
-    const response = await identity.logIn({ email: email.toUpperCase(), password: 'correct horse battery', client_ip: '203.0.113.7' });
-    expect(response).toEqual({ user: { id, email, name: 'Ann', groups: [] }, access_token: accessToken, refresh_token: 'refresh-2', expires_in: 3600 });
+    cognito.on(InitiateAuthCommand).resolves({
+      AuthenticationResult: { AccessToken: accessToken, RefreshToken: 'refresh-2', ExpiresIn: 3600 },
+    });
+    const response = await identity.logIn({
+      email: email.toUpperCase(),
+      password: 'correct horse battery',
+      client_ip: '203.0.113.7',
+    });
+    expect(response).toEqual({
+      user: { id, email, name: 'Ann', groups: [] },
+      access_token: accessToken,
+      refresh_token: 'refresh-2',
+      expires_in: 3600,
+    });
     expect(inputsOf(InitiateAuthCommand)).toEqual([
-      { AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId, AuthParameters: { USERNAME: email, PASSWORD: 'correct horse battery' } },
+      {
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        ClientId: clientId,
+        AuthParameters: { USERNAME: email, PASSWORD: 'correct horse battery' },
+      },
     ]);
   });
 
   it.each([
-    ['a wrong password', 'invalid_credentials', new NotAuthorizedException({ message: 'Incorrect username or password.', $metadata: {} })],
-    ['an unknown user', 'invalid_credentials', new UserNotFoundException({ message: 'User does not exist.', $metadata: {} })],
-    ['Cognito throttling', 'rate_limited', new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} })],
+    [
+      'a wrong password',
+      'invalid_credentials',
+      new NotAuthorizedException({ message: 'Incorrect username or password.', $metadata: {} }),
+    ],
+    [
+      'an unknown user',
+      'invalid_credentials',
+      new UserNotFoundException({ message: 'User does not exist.', $metadata: {} }),
+    ],
+    [
+      'Cognito throttling',
+      'rate_limited',
+      new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} }),
+    ],
   ])('turns %s into %s', async (_, code, cognitoError) => {
     cognito.on(InitiateAuthCommand).rejects(cognitoError);
     const { identity } = aSetup();
-    const error = await errorOf(identity.logIn({ email: anEmail(), password: 'wrong', client_ip: '203.0.113.8' }));
+    const error = await errorOf(
+      identity.logIn({ email: anEmail(), password: 'wrong', client_ip: '203.0.113.8' }),
+    );
     expect(error.code).toBe(code);
   });
 
   it('applies the local identity’s per-email limit before asking Cognito', async () => {
-    cognito.on(InitiateAuthCommand).rejects(new NotAuthorizedException({ message: 'Incorrect username or password.', $metadata: {} }));
+    cognito
+      .on(InitiateAuthCommand)
+      .rejects(new NotAuthorizedException({ message: 'Incorrect username or password.', $metadata: {} }));
     const { identity } = aSetup({ config: { loginAttemptsPerWindow: 2 } });
     const email = anEmail();
     for (const ip of ['198.51.100.1', '198.51.100.2']) {
-      expect((await errorOf(identity.logIn({ email, password: 'wrong', client_ip: ip }))).code).toBe('invalid_credentials');
+      expect((await errorOf(identity.logIn({ email, password: 'wrong', client_ip: ip }))).code).toBe(
+        'invalid_credentials',
+      );
     }
     const limited = await errorOf(identity.logIn({ email, password: 'wrong', client_ip: '198.51.100.3' }));
     expect(limited.code).toBe('rate_limited');
@@ -310,31 +405,48 @@ describe('Cognito identity: sessions (Cognito mocked, store on DynamoDB Local)',
   });
 
   it('applies the per-address limit across emails', async () => {
-    cognito.on(InitiateAuthCommand).rejects(new NotAuthorizedException({ message: 'Incorrect username or password.', $metadata: {} }));
+    cognito
+      .on(InitiateAuthCommand)
+      .rejects(new NotAuthorizedException({ message: 'Incorrect username or password.', $metadata: {} }));
     const { identity } = aSetup({ config: { loginAttemptsPerWindow: 2 } });
     const ip = `192.0.2.${Math.floor(Math.random() * 250)}-${randomUUID()}`;
     await errorOf(identity.logIn({ email: anEmail(), password: 'wrong', client_ip: ip }));
     await errorOf(identity.logIn({ email: anEmail(), password: 'wrong', client_ip: ip }));
-    expect((await errorOf(identity.logIn({ email: anEmail(), password: 'wrong', client_ip: ip }))).code).toBe('rate_limited');
+    expect((await errorOf(identity.logIn({ email: anEmail(), password: 'wrong', client_ip: ip }))).code).toBe(
+      'rate_limited',
+    );
   });
 
   it('refreshes with GetTokensFromRefreshToken, handing back the same refresh token when Cognito does not rotate it', async () => {
     const { identity, id } = await aSignedUpUser();
     const accessToken = await anAccessToken({ username: id });
-    cognito.on(GetTokensFromRefreshTokenCommand).resolves({ AuthenticationResult: { AccessToken: accessToken, ExpiresIn: 3600 } });
+    cognito
+      .on(GetTokensFromRefreshTokenCommand)
+      .resolves({ AuthenticationResult: { AccessToken: accessToken, ExpiresIn: 3600 } });
     const response = await identity.refresh('refresh-1');
     expect(response).toMatchObject({ user: { id }, access_token: accessToken, refresh_token: 'refresh-1' });
-    expect(inputsOf(GetTokensFromRefreshTokenCommand)).toEqual([{ ClientId: clientId, RefreshToken: 'refresh-1' }]);
+    expect(inputsOf(GetTokensFromRefreshTokenCommand)).toEqual([
+      { ClientId: clientId, RefreshToken: 'refresh-1' },
+    ]);
   });
 
   it('hands out the rotated refresh token when Cognito rotates', async () => {
     const { identity, id } = await aSignedUpUser();
-    cognito.on(GetTokensFromRefreshTokenCommand).resolves({ AuthenticationResult: { AccessToken: await anAccessToken({ username: id }), RefreshToken: 'refresh-2', ExpiresIn: 3600 } });
+    cognito.on(GetTokensFromRefreshTokenCommand).resolves({
+      AuthenticationResult: {
+        AccessToken: await anAccessToken({ username: id }),
+        RefreshToken: 'refresh-2',
+        ExpiresIn: 3600,
+      },
+    });
     expect((await identity.refresh('refresh-1')).refresh_token).toBe('refresh-2');
   });
 
   it.each([
-    ['a revoked or unknown token', new NotAuthorizedException({ message: 'Invalid Refresh Token', $metadata: {} })],
+    [
+      'a revoked or unknown token',
+      new NotAuthorizedException({ message: 'Invalid Refresh Token', $metadata: {} }),
+    ],
     ['a rotated-out token', new RefreshTokenReuseException({ message: 'reused', $metadata: {} })],
   ])('refuses %s as invalid_token', async (_, cognitoError) => {
     cognito.on(GetTokensFromRefreshTokenCommand).rejects(cognitoError);
@@ -343,14 +455,22 @@ describe('Cognito identity: sessions (Cognito mocked, store on DynamoDB Local)',
   });
 
   it('refuses a refresh for a user who has no profile', async () => {
-    cognito.on(GetTokensFromRefreshTokenCommand).resolves({ AuthenticationResult: { AccessToken: await anAccessToken({ username: 'usr_nobody' }), ExpiresIn: 3600 } });
+    cognito.on(GetTokensFromRefreshTokenCommand).resolves({
+      AuthenticationResult: {
+        AccessToken: await anAccessToken({ username: 'usr_nobody' }),
+        ExpiresIn: 3600,
+      },
+    });
     const { identity } = aSetup();
     expect((await errorOf(identity.refresh('refresh-x'))).code).toBe('invalid_token');
   });
 
   it('logs out by revoking the refresh token, and ignores a token Cognito does not know', async () => {
     const { identity } = aSetup();
-    cognito.on(RevokeTokenCommand).resolvesOnce({}).rejectsOnce(new UnsupportedTokenTypeException({ message: 'nope', $metadata: {} }));
+    cognito
+      .on(RevokeTokenCommand)
+      .resolvesOnce({})
+      .rejectsOnce(new UnsupportedTokenTypeException({ message: 'nope', $metadata: {} }));
     await identity.logOut('refresh-1');
     await identity.logOut('not-a-refresh-token');
     expect(inputsOf(RevokeTokenCommand)).toEqual([
@@ -361,7 +481,9 @@ describe('Cognito identity: sessions (Cognito mocked, store on DynamoDB Local)',
 
   it('reports Cognito throttling on log-out as rate_limited', async () => {
     const { identity } = aSetup();
-    cognito.on(RevokeTokenCommand).rejects(new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} }));
+    cognito
+      .on(RevokeTokenCommand)
+      .rejects(new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} }));
     expect((await errorOf(identity.logOut('refresh-1'))).code).toBe('rate_limited');
   });
 });
@@ -370,41 +492,95 @@ describe('Cognito identity: access tokens (aws-jwt-verify, for real)', () => {
   async function aProfile(groups: string[] = []) {
     const id = `usr_${randomUUID()}`;
     const email = anEmail();
-    await store.transact([{ type: 'put', item: { ...userKey(id), kind: 'user', id, email, name: 'Ann', groups, created_at: new Date().toISOString() } }]);
+    await store.transact([
+      {
+        type: 'put',
+        item: {
+          ...userKey(id),
+          kind: 'user',
+          id,
+          email,
+          name: 'Ann',
+          groups,
+          created_at: new Date().toISOString(),
+        },
+      },
+    ]);
     return { id, email };
   }
 
   it('accepts a valid access token and reads the email from the profile', async () => {
     const { identity } = aSetup();
     const { id, email } = await aProfile();
-    expect(await identity.verifyAccessToken(await anAccessToken({ username: id }))).toEqual({ kind: 'user', userId: id, email, groups: [] });
+    expect(await identity.verifyAccessToken(await anAccessToken({ username: id }))).toEqual({
+      kind: 'user',
+      userId: id,
+      email,
+      groups: [],
+    });
   });
 
   it('makes a member of the Admins group an admin, and only that group', async () => {
     const { identity } = aSetup();
     const { id } = await aProfile();
-    expect((await identity.verifyAccessToken(await anAccessToken({ username: id, groups: ['Admins', 'Other'] }))).groups).toEqual(['admin']);
-    expect((await identity.verifyAccessToken(await anAccessToken({ username: id, groups: ['admins', 'Other'] }))).groups).toEqual([]);
+    expect(
+      (await identity.verifyAccessToken(await anAccessToken({ username: id, groups: ['Admins', 'Other'] })))
+        .groups,
+    ).toEqual(['admin']);
+    expect(
+      (await identity.verifyAccessToken(await anAccessToken({ username: id, groups: ['admins', 'Other'] })))
+        .groups,
+    ).toEqual([]);
   });
 
   it('answers token_expired for an expired token', async () => {
     const { identity } = aSetup();
     const { id } = await aProfile();
-    expect((await errorOf(identity.verifyAccessToken(await anAccessToken({ username: id, expiresIn: -60 })))).code).toBe('token_expired');
+    expect(
+      (await errorOf(identity.verifyAccessToken(await anAccessToken({ username: id, expiresIn: -60 })))).code,
+    ).toBe('token_expired');
   });
 
   const invalidTokens: Array<[string, (username: string) => Promise<string> | string]> = [
-    ['another issuer', (username) => anAccessToken({ username, claims: { iss: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_OtherPool' } })],
-    ['another app client', (username) => anAccessToken({ username, claims: { client_id: 'someotherclient' } })],
-    ['an id token', (username) => anAccessToken({ username, claims: { token_use: 'id', client_id: undefined, aud: clientId } })],
+    [
+      'another issuer',
+      (username) =>
+        anAccessToken({
+          username,
+          claims: { iss: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_OtherPool' },
+        }),
+    ],
+    [
+      'another app client',
+      (username) => anAccessToken({ username, claims: { client_id: 'someotherclient' } }),
+    ],
+    [
+      'an id token',
+      (username) =>
+        anAccessToken({ username, claims: { token_use: 'id', client_id: undefined, aud: clientId } }),
+    ],
     ['alg none', (username) => anUnsignedToken(username)],
     ['another key under the same kid', (username) => anAccessToken({ username, key: otherKey })],
-    ['another key under an unknown kid', (username) => anAccessToken({ username, key: otherKey, kid: 'attacker-key' })],
-    ['a tampered payload', async (username) => {
-      const [header, , signature] = (await anAccessToken({ username })).split('.');
-      const payload = Buffer.from(JSON.stringify({ username: 'usr_admin', iss: issuer, client_id: clientId, token_use: 'access', exp: 4102444800 })).toString('base64url');
-      return `${header}.${payload}.${signature}`;
-    }],
+    [
+      'another key under an unknown kid',
+      (username) => anAccessToken({ username, key: otherKey, kid: 'attacker-key' }),
+    ],
+    [
+      'a tampered payload',
+      async (username) => {
+        const [header, , signature] = (await anAccessToken({ username })).split('.');
+        const payload = Buffer.from(
+          JSON.stringify({
+            username: 'usr_admin',
+            iss: issuer,
+            client_id: clientId,
+            token_use: 'access',
+            exp: 4102444800,
+          }),
+        ).toString('base64url');
+        return `${header}.${payload}.${signature}`;
+      },
+    ],
     ['garbage', () => 'not.a.jwt'],
     ['an empty string', () => ''],
   ];
@@ -419,13 +595,26 @@ describe('Cognito identity: access tokens (aws-jwt-verify, for real)', () => {
     const { alg: _alg, ...jwkWithoutAlg } = publicJwk;
     const { identity } = aSetup({ jwk: jwkWithoutAlg });
     const { id } = await aProfile();
-    expect(await identity.verifyAccessToken(await anAccessToken({ username: id }))).toMatchObject({ userId: id });
-    expect((await errorOf(identity.verifyAccessToken(await anAccessToken({ username: id, alg: 'RS384', key: sameKeyForRs384 })))).code).toBe('invalid_token');
+    expect(await identity.verifyAccessToken(await anAccessToken({ username: id }))).toMatchObject({
+      userId: id,
+    });
+    expect(
+      (
+        await errorOf(
+          identity.verifyAccessToken(
+            await anAccessToken({ username: id, alg: 'RS384', key: sameKeyForRs384 }),
+          ),
+        )
+      ).code,
+    ).toBe('invalid_token');
   });
 
   it('refuses a valid token for a user who has no profile', async () => {
     const { identity } = aSetup();
-    expect((await errorOf(identity.verifyAccessToken(await anAccessToken({ username: `usr_${randomUUID()}` })))).code).toBe('invalid_token');
+    expect(
+      (await errorOf(identity.verifyAccessToken(await anAccessToken({ username: `usr_${randomUUID()}` }))))
+        .code,
+    ).toBe('invalid_token');
   });
 });
 
@@ -440,7 +629,9 @@ describe('Cognito identity: JWKS (the pool’s JWKS URL mocked)', () => {
     }) as typeof fetch;
     const { identity, clock } = aSetup({ fetch: fakeFetch });
     const jwks = await identity.jwks();
-    expect(jwks).toEqual({ keys: [{ kty: 'RSA', kid, alg: 'RS256', use: 'sig', n: publicJwk.n, e: publicJwk.e }] });
+    expect(jwks).toEqual({
+      keys: [{ kty: 'RSA', kid, alg: 'RS256', use: 'sig', n: publicJwk.n, e: publicJwk.e }],
+    });
     await identity.jwks();
     expect(requested).toEqual([poolJwksUrl]);
     clock.advance(3601_000);
@@ -450,7 +641,8 @@ describe('Cognito identity: JWKS (the pool’s JWKS URL mocked)', () => {
 
   it('answers service_unavailable when the keys cannot be fetched and none are cached, stale keys otherwise', async () => {
     let isUp = false;
-    const fakeFetch = (async () => (isUp ? Response.json({ keys: [publicJwk] }) : new Response('down', { status: 503 }))) as typeof fetch;
+    const fakeFetch = (async () =>
+      isUp ? Response.json({ keys: [publicJwk] }) : new Response('down', { status: 503 })) as typeof fetch;
     const { identity, clock } = aSetup({ fetch: fakeFetch });
     expect((await errorOf(identity.jwks())).code).toBe('service_unavailable');
     isUp = true;

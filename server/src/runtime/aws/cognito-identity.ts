@@ -11,7 +11,12 @@ import {
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
-import { FetchError, JwksNotAvailableInCacheError, JwksValidationError, JwtExpiredError } from 'aws-jwt-verify/error';
+import {
+  FetchError,
+  JwksNotAvailableInCacheError,
+  JwksValidationError,
+  JwtExpiredError,
+} from 'aws-jwt-verify/error';
 import type { JwksCache } from 'aws-jwt-verify/jwk';
 import { decodeJwt } from 'jose';
 import type { Principal } from '../../kernel/principal.ts';
@@ -78,7 +83,11 @@ const profileCacheSize = 10_000;
  * const verifier = createCognitoAccessTokenVerifier({ userPoolId: 'us-east-1_AbC', clientId: '1example' });
  * const claims = await verifier.verify(accessToken);
  */
-export function createCognitoAccessTokenVerifier(options: { userPoolId: string; clientId: string; jwksCache?: JwksCache }) {
+export function createCognitoAccessTokenVerifier(options: {
+  userPoolId: string;
+  clientId: string;
+  jwksCache?: JwksCache;
+}) {
   const verifier = CognitoJwtVerifier.create(
     {
       userPoolId: options.userPoolId,
@@ -91,7 +100,9 @@ export function createCognitoAccessTokenVerifier(options: { userPoolId: string; 
     options.jwksCache ? { jwksCache: options.jwksCache } : undefined,
   );
   return {
-    verify: async (token: string): Promise<Record<string, unknown>> => ({ ...(await verifier.verify(token)) }),
+    verify: async (token: string): Promise<Record<string, unknown>> => ({
+      ...(await verifier.verify(token)),
+    }),
     /** Loads the pool's JWKS without fetching it (tests, or a copy bundled at deploy time). */
     cacheJwks: (jwks: Parameters<typeof verifier.cacheJwks>[0]) => verifier.cacheJwks(jwks),
   };
@@ -138,15 +149,27 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
     // Behind a proxy every caller shares one unknown address: limiting it would lock everyone out.
     if (clientIp !== unknownClientIp) keys.push(`login:ip:${clientIp}`);
     for (const key of keys) {
-      const result = await consumeRateLimit(store, { key, limit: config.loginAttemptsPerWindow, windowSeconds: config.loginWindowSeconds, now });
+      const result = await consumeRateLimit(store, {
+        key,
+        limit: config.loginAttemptsPerWindow,
+        windowSeconds: config.loginWindowSeconds,
+        now,
+      });
       if (!result.allowed) {
-        throw new AppError('rate_limited', 'too many login attempts; try again later', { details: { retry_after: retryAfterSeconds(result, now) } });
+        throw new AppError('rate_limited', 'too many login attempts; try again later', {
+          details: { retry_after: retryAfterSeconds(result, now) },
+        });
       }
     }
   }
 
-  async function userOfTokens(result: AuthenticationResultType | undefined): Promise<{ username: string; user: User | undefined; tokens: { access: string; refresh: string | undefined; expiresIn: number } }> {
-    if (!result?.AccessToken) throw new AppError('service_unavailable', 'the identity provider returned no tokens');
+  async function userOfTokens(result: AuthenticationResultType | undefined): Promise<{
+    username: string;
+    user: User | undefined;
+    tokens: { access: string; refresh: string | undefined; expiresIn: number };
+  }> {
+    if (!result?.AccessToken)
+      throw new AppError('service_unavailable', 'the identity provider returned no tokens');
     // Straight from Cognito over TLS: decoding is enough to read whom it was issued to.
     const claim = decodeJwt(result.AccessToken).username;
     const username = typeof claim === 'string' ? claim : '';
@@ -154,29 +177,49 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
     return {
       username,
       user,
-      tokens: { access: result.AccessToken, refresh: result.RefreshToken, expiresIn: result.ExpiresIn ?? config.accessTokenTtlSeconds },
+      tokens: {
+        access: result.AccessToken,
+        refresh: result.RefreshToken,
+        expiresIn: result.ExpiresIn ?? config.accessTokenTtlSeconds,
+      },
     };
   }
 
   function respond(user: User, access: string, refresh: string, expiresIn: number): AuthResponse {
-    return { user: { id: user.id, email: user.email, name: user.name, groups: user.groups }, access_token: access, refresh_token: refresh, expires_in: expiresIn };
+    return {
+      user: { id: user.id, email: user.email, name: user.name, groups: user.groups },
+      access_token: access,
+      refresh_token: refresh,
+      expires_in: expiresIn,
+    };
   }
 
   async function deleteCognitoUser(id: string): Promise<void> {
     try {
       await client.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: id }));
     } catch (error) {
-      logger.error('could not delete the Cognito user of a failed sign-up', { user_id: id, error: errorName(error) });
+      logger.error('could not delete the Cognito user of a failed sign-up', {
+        user_id: id,
+        error: errorName(error),
+      });
     }
   }
 
   async function signInWithPassword(username: string, password: string): Promise<AuthenticationResultType> {
     const output = await client.send(
-      new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId, AuthParameters: { USERNAME: username, PASSWORD: password } }),
+      new InitiateAuthCommand({
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        ClientId: clientId,
+        AuthParameters: { USERNAME: username, PASSWORD: password },
+      }),
     );
     if (output.ChallengeName || !output.AuthenticationResult) {
       // MFA, a forced new password…: steps this API does not offer, so the sign-in cannot finish.
-      throw new AppError('invalid_credentials', 'this account needs a sign-in step the API does not support', { details: { challenge: output.ChallengeName } });
+      throw new AppError(
+        'invalid_credentials',
+        'this account needs a sign-in step the API does not support',
+        { details: { challenge: output.ChallengeName } },
+      );
     }
     return output.AuthenticationResult;
   }
@@ -208,13 +251,24 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
         await client.send(new AdminConfirmSignUpCommand({ UserPoolId: userPoolId, Username: id }));
         // An alias signs in only once verified; like the local identity, no verification mail is sent.
         await client.send(
-          new AdminUpdateUserAttributesCommand({ UserPoolId: userPoolId, Username: id, UserAttributes: [{ Name: 'email_verified', Value: 'true' }] }),
+          new AdminUpdateUserAttributesCommand({
+            UserPoolId: userPoolId,
+            Username: id,
+            UserAttributes: [{ Name: 'email_verified', Value: 'true' }],
+          }),
         );
         if (user.groups.includes(knownGroups.admin)) {
-          await client.send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: id, GroupName: cognitoAdminGroup }));
+          await client.send(
+            new AdminAddUserToGroupCommand({
+              UserPoolId: userPoolId,
+              Username: id,
+              GroupName: cognitoAdminGroup,
+            }),
+          );
         }
         tokens = await signInWithPassword(id, input.password);
-        if (!tokens.AccessToken) throw new AppError('service_unavailable', 'the identity provider returned no tokens');
+        if (!tokens.AccessToken)
+          throw new AppError('service_unavailable', 'the identity provider returned no tokens');
         await store.transact(signUpWrites(user, now));
       } catch (error) {
         await deleteCognitoUser(id);
@@ -222,7 +276,12 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
         throw translateCognitoError(error, 'signUp');
       }
       logger.info('user signed up', { user_id: id });
-      return respond(user, tokens.AccessToken, tokens.RefreshToken ?? '', tokens.ExpiresIn ?? config.accessTokenTtlSeconds);
+      return respond(
+        user,
+        tokens.AccessToken,
+        tokens.RefreshToken ?? '',
+        tokens.ExpiresIn ?? config.accessTokenTtlSeconds,
+      );
     },
 
     async logIn(input) {
@@ -246,7 +305,11 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
     async refresh(refreshToken) {
       let result: AuthenticationResultType | undefined;
       try {
-        result = (await client.send(new GetTokensFromRefreshTokenCommand({ ClientId: clientId, RefreshToken: refreshToken }))).AuthenticationResult;
+        result = (
+          await client.send(
+            new GetTokensFromRefreshTokenCommand({ ClientId: clientId, RefreshToken: refreshToken }),
+          )
+        ).AuthenticationResult;
       } catch (error) {
         throw translateCognitoError(error, 'refresh');
       }
@@ -271,12 +334,15 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
       try {
         claims = await verifier.verify(token);
       } catch (error) {
-        if (error instanceof JwtExpiredError) throw new AppError('token_expired', 'the access token has expired');
-        if (isJwksUnavailable(error)) logger.warn('could not load the user pool JWKS', { error: errorName(error) });
+        if (error instanceof JwtExpiredError)
+          throw new AppError('token_expired', 'the access token has expired');
+        if (isJwksUnavailable(error))
+          logger.warn('could not load the user pool JWKS', { error: errorName(error) });
         throw new AppError('invalid_token', 'the access token is invalid');
       }
       const userId = claims.username;
-      if (typeof userId !== 'string' || userId === '') throw new AppError('invalid_token', 'the access token names no user');
+      if (typeof userId !== 'string' || userId === '')
+        throw new AppError('invalid_token', 'the access token names no user');
       let profile = profiles.get(userId);
       if (!profile) {
         const user = await readUser(store, userId);
@@ -287,7 +353,12 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
       }
       const cognitoGroups = claims['cognito:groups'];
       const isAdmin = Array.isArray(cognitoGroups) && cognitoGroups.includes(cognitoAdminGroup);
-      return { kind: 'user', userId, email: profile.email, groups: isAdmin ? [knownGroups.admin] : [] } satisfies Principal;
+      return {
+        kind: 'user',
+        userId,
+        email: profile.email,
+        groups: isAdmin ? [knownGroups.admin] : [],
+      } satisfies Principal;
     },
 
     getUser: (userId) => readUser(store, userId),
@@ -321,14 +392,18 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
   };
 }
 
-const emailTaken = () => new AppError('email_taken', 'an account with this email already exists', { param: 'email' });
+const emailTaken = () =>
+  new AppError('email_taken', 'an account with this email already exists', { param: 'email' });
 
 /**
  * Cognito's answers as the port's errors. Every "wrong email or password" answer is the same
  * `invalid_credentials` (the pool should also have PreventUserExistenceErrors on); everything
  * not listed passes through unchanged (a 500, logged by the HTTP layer).
  */
-function translateCognitoError(error: unknown, operation: 'signUp' | 'logIn' | 'refresh' | 'logOut'): unknown {
+function translateCognitoError(
+  error: unknown,
+  operation: 'signUp' | 'logIn' | 'refresh' | 'logOut',
+): unknown {
   if (isAppError(error)) return error;
   const name = errorName(error);
   const message = error instanceof Error ? error.message : String(error);
@@ -337,7 +412,10 @@ function translateCognitoError(error: unknown, operation: 'signUp' | 'logIn' | '
     case 'TooManyFailedAttemptsException':
     case 'LimitExceededException':
       // Cognito names no wait; its quotas are per second.
-      return new AppError('rate_limited', 'too many requests; try again later', { details: { retry_after: 1 }, cause: error });
+      return new AppError('rate_limited', 'too many requests; try again later', {
+        details: { retry_after: 1 },
+        cause: error,
+      });
     case 'AliasExistsException':
     case 'UsernameExistsException':
       return emailTaken();
@@ -345,18 +423,40 @@ function translateCognitoError(error: unknown, operation: 'signUp' | 'logIn' | '
     case 'PasswordHistoryPolicyViolationException':
       return new AppError('validation_failed', message, { param: 'password', cause: error });
   }
-  if (operation === 'logIn' && ['NotAuthorizedException', 'UserNotFoundException', 'UserNotConfirmedException', 'PasswordResetRequiredException'].includes(name)) {
+  if (
+    operation === 'logIn' &&
+    [
+      'NotAuthorizedException',
+      'UserNotFoundException',
+      'UserNotConfirmedException',
+      'PasswordResetRequiredException',
+    ].includes(name)
+  ) {
     return new AppError('invalid_credentials', 'the email or password is incorrect', { cause: error });
   }
-  if ((operation === 'refresh' || operation === 'logOut') && ['NotAuthorizedException', 'UserNotFoundException', 'RefreshTokenReuseException', 'UnsupportedTokenTypeException', 'InvalidParameterException'].includes(name)) {
+  if (
+    (operation === 'refresh' || operation === 'logOut') &&
+    [
+      'NotAuthorizedException',
+      'UserNotFoundException',
+      'RefreshTokenReuseException',
+      'UnsupportedTokenTypeException',
+      'InvalidParameterException',
+    ].includes(name)
+  ) {
     return new AppError('invalid_token', 'the refresh token is invalid', { cause: error });
   }
-  if (operation === 'signUp' && name === 'InvalidParameterException') return new AppError('validation_failed', message, { cause: error });
+  if (operation === 'signUp' && name === 'InvalidParameterException')
+    return new AppError('validation_failed', message, { cause: error });
   return error;
 }
 
 function isJwksUnavailable(error: unknown): boolean {
-  return error instanceof FetchError || error instanceof JwksNotAvailableInCacheError || error instanceof JwksValidationError;
+  return (
+    error instanceof FetchError ||
+    error instanceof JwksNotAvailableInCacheError ||
+    error instanceof JwksValidationError
+  );
 }
 
 function errorName(error: unknown): string {
@@ -369,7 +469,10 @@ function publicJwks(document: unknown): Jwks {
   if (!Array.isArray(keys)) throw new Error('the JWKS has no keys');
   return {
     keys: keys
-      .filter((key): key is Record<string, unknown> => typeof key === 'object' && key !== null && typeof (key as { kty?: unknown }).kty === 'string')
+      .filter(
+        (key): key is Record<string, unknown> =>
+          typeof key === 'object' && key !== null && typeof (key as { kty?: unknown }).kty === 'string',
+      )
       .map((key) => {
         const publicKey: Record<string, string> = {};
         for (const member of ['kty', 'kid', 'alg', 'use', 'n', 'e', 'crv', 'x', 'y']) {

@@ -3,7 +3,13 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsCommandInput } from 
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll } from 'vitest';
 import { ruleEventPattern } from '../../../../infra/lib/subscriptions.ts';
-import { InProcessBus, type EventBus, type EventDelivery, type PublishOptions, type PublishResult } from '../../platform/bus.ts';
+import {
+  InProcessBus,
+  type EventBus,
+  type EventDelivery,
+  type PublishOptions,
+  type PublishResult,
+} from '../../platform/bus.ts';
 import { runEventBusContract } from '../../platform/bus-contract.ts';
 import { compilePattern, type EventMatcher } from '../../platform/event-pattern.ts';
 import { EventBridgePublisher, envelopeFromEventBridge } from './eventbridge-bus.ts';
@@ -35,7 +41,10 @@ interface Rule {
 class EventBridgeBusUnderTest implements EventBus {
   readonly #rules: Rule[] = [];
   readonly #consumers = new InProcessBus({ handlerTimeoutMs: 20_000 });
-  readonly #publisher = new EventBridgePublisher({ client: new EventBridgeClient({ region: 'us-east-1' }), eventBusName: 'sluice-test' });
+  readonly #publisher = new EventBridgePublisher({
+    client: new EventBridgeClient({ region: 'us-east-1' }),
+    eventBusName: 'sluice-test',
+  });
 
   constructor() {
     eventBridge.reset();
@@ -47,22 +56,33 @@ class EventBridgeBusUnderTest implements EventBus {
     this.#rules.push({ subscription: name, matches: compilePattern(ruleEventPattern(pattern)), queue: [] });
   }
 
-  async publish(events: Parameters<EventBus['publish']>[0], options: PublishOptions = {}): Promise<PublishResult> {
+  async publish(
+    events: Parameters<EventBus['publish']>[0],
+    options: PublishOptions = {},
+  ): Promise<PublishResult> {
     const { failedEventIds } = await this.#publisher.publish(events);
     if (failedEventIds.length > 0) throw new Error(`PutEvents refused ${failedEventIds.join(', ')}`);
-    const deliveries = new Map<string, EventDelivery>(events.map((event) => [event.id, { eventId: event.id, delivered: [], failed: [] }]));
-    await Promise.all(this.#rules.map(async (rule) => {
-      for (const body of rule.queue.splice(0)) {
-        const envelope = envelopeFromEventBridge(JSON.parse(body) as { detail: unknown });
-        // An earlier attempt already reached this subscriber: its queue message was deleted then.
-        if (options.skip?.get(envelope.id)?.includes(rule.subscription)) continue;
-        const others = this.#rules.map((other) => other.subscription).filter((name) => name !== rule.subscription);
-        const [outcome] = (await this.#consumers.publish([envelope], { skip: new Map([[envelope.id, others]]) })).deliveries;
-        const delivery = deliveries.get(envelope.id)!;
-        delivery.delivered.push(...(outcome?.delivered ?? []));
-        delivery.failed.push(...(outcome?.failed ?? []));
-      }
-    }));
+    const deliveries = new Map<string, EventDelivery>(
+      events.map((event) => [event.id, { eventId: event.id, delivered: [], failed: [] }]),
+    );
+    await Promise.all(
+      this.#rules.map(async (rule) => {
+        for (const body of rule.queue.splice(0)) {
+          const envelope = envelopeFromEventBridge(JSON.parse(body) as { detail: unknown });
+          // An earlier attempt already reached this subscriber: its queue message was deleted then.
+          if (options.skip?.get(envelope.id)?.includes(rule.subscription)) continue;
+          const others = this.#rules
+            .map((other) => other.subscription)
+            .filter((name) => name !== rule.subscription);
+          const [outcome] = (
+            await this.#consumers.publish([envelope], { skip: new Map([[envelope.id, others]]) })
+          ).deliveries;
+          const delivery = deliveries.get(envelope.id)!;
+          delivery.delivered.push(...(outcome?.delivered ?? []));
+          delivery.failed.push(...(outcome?.failed ?? []));
+        }
+      }),
+    );
     return { deliveries: events.map((event) => deliveries.get(event.id)!) };
   }
 
@@ -87,4 +107,6 @@ class EventBridgeBusUnderTest implements EventBus {
   }
 }
 
-runEventBusContract('EventBridge (PutEvents mocked; rules, publisher and consumer for real)', async () => ({ bus: new EventBridgeBusUnderTest() }));
+runEventBusContract('EventBridge (PutEvents mocked; rules, publisher and consumer for real)', async () => ({
+  bus: new EventBridgeBusUnderTest(),
+}));

@@ -2,7 +2,12 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from 
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { createEvent, type EventEnvelope } from '../../kernel/events.ts';
-import { EventBridgePublisher, entrySize, envelopeFromEventBridge, maxPutEventsBytes } from './eventbridge-bus.ts';
+import {
+  EventBridgePublisher,
+  entrySize,
+  envelopeFromEventBridge,
+  maxPutEventsBytes,
+} from './eventbridge-bus.ts';
 
 // EventBridge is a mocked cloud edge (aws-sdk-client-mock): these tests check what we send and
 // how we read its answers, not EventBridge itself.
@@ -32,8 +37,13 @@ function anEvent(overrides: Partial<EventEnvelope> = {}): EventEnvelope {
   };
 }
 
-const publisher = () => new EventBridgePublisher({ client: new EventBridgeClient({ region: 'us-east-1' }), eventBusName: 'sluice-test' });
-const putCalls = () => eventBridge.commandCalls(PutEventsCommand).map((call) => call.args[0].input.Entries ?? []);
+const publisher = () =>
+  new EventBridgePublisher({
+    client: new EventBridgeClient({ region: 'us-east-1' }),
+    eventBusName: 'sluice-test',
+  });
+const putCalls = () =>
+  eventBridge.commandCalls(PutEventsCommand).map((call) => call.args[0].input.Entries ?? []);
 
 describe('EventBridgePublisher (EventBridge mocked)', () => {
   it('sends each envelope whole as the detail, with source, type and time on the entry', async () => {
@@ -41,9 +51,19 @@ describe('EventBridgePublisher (EventBridge mocked)', () => {
     const result = await publisher().publish([event]);
     expect(result).toEqual({ failedEventIds: [] });
     expect(putCalls()).toEqual([
-      [{ EventBusName: 'sluice-test', Source: 'sluice.wallet', DetailType: 'transfer.created', Detail: JSON.stringify(event), Time: new Date(event.time) }],
+      [
+        {
+          EventBusName: 'sluice-test',
+          Source: 'sluice.wallet',
+          DetailType: 'transfer.created',
+          Detail: JSON.stringify(event),
+          Time: new Date(event.time),
+        },
+      ],
     ]);
-    expect(envelopeFromEventBridge({ detail: JSON.parse(putCalls()[0]![0]!.Detail!) as unknown })).toEqual(event);
+    expect(envelopeFromEventBridge({ detail: JSON.parse(putCalls()[0]![0]!.Detail!) as unknown })).toEqual(
+      event,
+    );
   });
 
   it('splits 25 events into calls of at most 10, in order', async () => {
@@ -52,7 +72,9 @@ describe('EventBridgePublisher (EventBridge mocked)', () => {
     expect(result.failedEventIds).toEqual([]);
     const calls = putCalls();
     expect(calls.map((entries) => entries.length)).toEqual([10, 10, 5]);
-    expect(calls.flat().map((entry) => (JSON.parse(entry.Detail!) as EventEnvelope).id)).toEqual(events.map((e) => e.id));
+    expect(calls.flat().map((entry) => (JSON.parse(entry.Detail!) as EventEnvelope).id)).toEqual(
+      events.map((e) => e.id),
+    );
   });
 
   it('keeps every call under 256 KB', async () => {
@@ -62,7 +84,10 @@ describe('EventBridgePublisher (EventBridge mocked)', () => {
     expect(result.failedEventIds).toEqual([]);
     const calls = putCalls();
     expect(calls.map((entries) => entries.length)).toEqual([2, 2, 1]);
-    for (const entries of calls) expect(entries.reduce((sum, entry) => sum + entrySize(entry), 0)).toBeLessThanOrEqual(maxPutEventsBytes);
+    for (const entries of calls)
+      expect(entries.reduce((sum, entry) => sum + entrySize(entry), 0)).toBeLessThanOrEqual(
+        maxPutEventsBytes,
+      );
   });
 
   it('reports an event too large for any call as failed without sending it', async () => {
@@ -70,14 +95,23 @@ describe('EventBridgePublisher (EventBridge mocked)', () => {
     const fine = anEvent();
     const result = await publisher().publish([tooBig, fine]);
     expect(result.failedEventIds).toEqual([tooBig.id]);
-    expect(putCalls().flat().map((entry) => entry.DetailType)).toEqual(['transfer.created']);
+    expect(
+      putCalls()
+        .flat()
+        .map((entry) => entry.DetailType),
+    ).toEqual(['transfer.created']);
     expect(putCalls().flat()).toHaveLength(1);
   });
 
   it('reports the entries EventBridge refused, by event id', async () => {
     eventBridge.on(PutEventsCommand).resolves({
       FailedEntryCount: 2,
-      Entries: [{ EventId: 'a' }, { ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }, { EventId: 'c' }, { ErrorCode: 'ThrottlingException' }],
+      Entries: [
+        { EventId: 'a' },
+        { ErrorCode: 'InternalFailure', ErrorMessage: 'try again' },
+        { EventId: 'c' },
+        { ErrorCode: 'ThrottlingException' },
+      ],
     });
     const events = Array.from({ length: 4 }, () => anEvent());
     const result = await publisher().publish(events);
@@ -87,9 +121,15 @@ describe('EventBridgePublisher (EventBridge mocked)', () => {
   it('fails every event of a call that threw, and only those', async () => {
     eventBridge
       .on(PutEventsCommand)
-      .resolvesOnce({ FailedEntryCount: 0, Entries: Array.from({ length: 10 }, (_, i) => ({ EventId: `e${i}` })) })
+      .resolvesOnce({
+        FailedEntryCount: 0,
+        Entries: Array.from({ length: 10 }, (_, i) => ({ EventId: `e${i}` })),
+      })
       .rejectsOnce(new Error('ServiceUnavailable'))
-      .resolvesOnce({ FailedEntryCount: 0, Entries: Array.from({ length: 5 }, (_, i) => ({ EventId: `e${i}` })) });
+      .resolvesOnce({
+        FailedEntryCount: 0,
+        Entries: Array.from({ length: 5 }, (_, i) => ({ EventId: `e${i}` })),
+      });
     const events = Array.from({ length: 25 }, () => anEvent());
     const result = await publisher().publish(events);
     expect(result.failedEventIds).toEqual(events.slice(10, 20).map((e) => e.id));
@@ -114,14 +154,25 @@ describe('envelopeFromEventBridge', () => {
     ['a missing id', { detail: { type: 't', source: 's', time: 't', subject: 's', data: {} } }],
     ['an empty type', { detail: { id: 'e', type: '', source: 's', time: 't', subject: 's', data: {} } }],
     ['a numeric time', { detail: { id: 'e', type: 't', source: 's', time: 1, subject: 's', data: {} } }],
-    ['data that is not an object', { detail: { id: 'e', type: 't', source: 's', time: 't', subject: 's', data: 'x' } }],
-    ['an audience of numbers', { detail: { id: 'e', type: 't', source: 's', time: 't', subject: 's', data: {}, audience: [1] } }],
-    ['a numeric merchant', { detail: { id: 'e', type: 't', source: 's', time: 't', subject: 's', data: {}, merchant: 7 } }],
+    [
+      'data that is not an object',
+      { detail: { id: 'e', type: 't', source: 's', time: 't', subject: 's', data: 'x' } },
+    ],
+    [
+      'an audience of numbers',
+      { detail: { id: 'e', type: 't', source: 's', time: 't', subject: 's', data: {}, audience: [1] } },
+    ],
+    [
+      'a numeric merchant',
+      { detail: { id: 'e', type: 't', source: 's', time: 't', subject: 's', data: {}, merchant: 7 } },
+    ],
   ])('refuses %s', (_, garbage) => {
     expect(() => envelopeFromEventBridge(garbage as { detail: unknown })).toThrow(/not a Sluice event/);
   });
 
   it('refuses null', () => {
-    expect(() => envelopeFromEventBridge(null as unknown as { detail: unknown })).toThrow(/not a Sluice event/);
+    expect(() => envelopeFromEventBridge(null as unknown as { detail: unknown })).toThrow(
+      /not a Sluice event/,
+    );
   });
 });

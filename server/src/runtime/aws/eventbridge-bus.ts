@@ -1,4 +1,8 @@
-import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import {
+  PutEventsCommand,
+  type EventBridgeClient,
+  type PutEventsRequestEntry,
+} from '@aws-sdk/client-eventbridge';
 import type { EventEnvelope } from '../../kernel/events.ts';
 
 /** PutEvents takes at most 10 entries per call. */
@@ -67,10 +71,16 @@ export class EventBridgePublisher {
 
   async #put(entries: Array<{ event: EventEnvelope; entry: PutEventsRequestEntry }>): Promise<string[]> {
     try {
-      const output = await this.#client.send(new PutEventsCommand({ Entries: entries.map(({ entry }) => entry) }));
+      const output = await this.#client.send(
+        new PutEventsCommand({ Entries: entries.map(({ entry }) => entry) }),
+      );
       if (!output.FailedEntryCount) return [];
       // Result entries are in request order; a failed one carries an ErrorCode instead of an EventId.
-      return entries.filter((_, index) => output.Entries?.[index]?.ErrorCode !== undefined || !output.Entries?.[index]?.EventId).map(({ event }) => event.id);
+      return entries
+        .filter(
+          (_, index) => output.Entries?.[index]?.ErrorCode !== undefined || !output.Entries?.[index]?.EventId,
+        )
+        .map(({ event }) => event.id);
     } catch {
       return entries.map(({ event }) => event.id);
     }
@@ -111,13 +121,18 @@ export function envelopeFromEventBridge(event: { detail: unknown }): EventEnvelo
   const detail: unknown = (event as { detail?: unknown } | null | undefined)?.detail;
   if (!isPlainObject(detail)) throw new Error('not a Sluice event: detail is not an object');
   for (const field of ['id', 'type', 'source', 'time', 'subject'] as const) {
-    if (typeof detail[field] !== 'string' || detail[field] === '') throw new Error(`not a Sluice event: ${field} is not a non-empty string`);
+    if (typeof detail[field] !== 'string' || detail[field] === '')
+      throw new Error(`not a Sluice event: ${field} is not a non-empty string`);
   }
   if (!isPlainObject(detail.data)) throw new Error('not a Sluice event: data is not an object');
-  if (detail.audience !== undefined && !(Array.isArray(detail.audience) && detail.audience.every((id) => typeof id === 'string'))) {
+  if (
+    detail.audience !== undefined &&
+    !(Array.isArray(detail.audience) && detail.audience.every((id) => typeof id === 'string'))
+  ) {
     throw new Error('not a Sluice event: audience is not a list of user ids');
   }
-  if (detail.merchant !== undefined && typeof detail.merchant !== 'string') throw new Error('not a Sluice event: merchant is not a string');
+  if (detail.merchant !== undefined && typeof detail.merchant !== 'string')
+    throw new Error('not a Sluice event: merchant is not a string');
   return detail as unknown as EventEnvelope;
 }
 

@@ -42,16 +42,24 @@ export interface LambdaFunctionSpec {
 
 /** The SQS settings of every Queue-port queue a module consumes, by queue name. */
 export function awsQueuesOf(modules: readonly SluiceModule[]): Record<string, ModuleConsumer['aws']> {
-  return Object.fromEntries(modules.flatMap((module) => (module.consumers ?? []).map((consumer) => [consumer.queue, consumer.aws])));
+  return Object.fromEntries(
+    modules.flatMap((module) => (module.consumers ?? []).map((consumer) => [consumer.queue, consumer.aws])),
+  );
 }
 export const awsQueues = awsQueuesOf(appModules);
 export type QueueName = string;
 
 /** The bus subscriptions that run on AWS as EventBridge rule → SQS → Lambda. */
-export const eventSubscriptionNames: readonly string[] = subscriptionsOf(appModules).map((subscription) => subscription.name);
+export const eventSubscriptionNames: readonly string[] = subscriptionsOf(appModules).map(
+  (subscription) => subscription.name,
+);
 
 const handlers = 'server/src/runtime/aws/handlers';
-const kebab = (name: string) => name.replaceAll('.', '-').replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+const kebab = (name: string) =>
+  name
+    .replaceAll('.', '-')
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .toLowerCase();
 
 /**
  * The functions of an app of `modules`: the platform's own (HTTP, WebSocket, the stream
@@ -60,28 +68,115 @@ const kebab = (name: string) => name.replaceAll('.', '-').replace(/([a-z0-9])([A
  */
 export function lambdaFunctionsOf(modules: readonly SluiceModule[]): LambdaFunctionSpec[] {
   return [
-    { id: 'http-api', entry: `${handlers}/http.ts`, handler: 'handler', description: 'The Sluice HTTP API (the Hono app)', memoryMb: 1024, timeoutSeconds: 29, trigger: { type: 'http-api' } },
-    { id: 'ws-connect', entry: `${handlers}/websocket.ts`, handler: 'connect', description: 'WebSocket $connect: checks the access token, records the connection', memoryMb: 512, timeoutSeconds: 10, trigger: { type: 'websocket', route: '$connect' } },
-    { id: 'ws-disconnect', entry: `${handlers}/websocket.ts`, handler: 'disconnect', description: 'WebSocket $disconnect: forgets the connection', memoryMb: 256, timeoutSeconds: 10, trigger: { type: 'websocket', route: '$disconnect' } },
-    { id: 'ws-default', entry: `${handlers}/websocket.ts`, handler: 'message', description: 'WebSocket $default: answers pings', memoryMb: 256, timeoutSeconds: 10, trigger: { type: 'websocket', route: '$default' } },
-    { id: 'stream-dispatcher', entry: `${handlers}/stream-dispatcher.ts`, handler: 'handler', description: 'DynamoDB Streams: outbox events to EventBridge, queued messages to SQS', memoryMb: 512, timeoutSeconds: 60, trigger: { type: 'dynamodb-stream' }, relaysOutbox: true },
-    { id: 'sweep-outbox', entry: `${handlers}/scheduled.ts`, handler: 'sweepOutbox', description: 'Publishes outbox events and relays queued messages whose stream records ran out of retries', memoryMb: 512, timeoutSeconds: 120, trigger: { type: 'schedule', cron: '*/5 * * * *' }, relaysOutbox: true },
-    ...modules.flatMap((module) => (module.consumers ?? []).map((consumer): LambdaFunctionSpec => ({
-      id: consumer.queue, entry: `${handlers}/queue-consumer.ts`, handler: 'handler', description: `Queue ${consumer.queue} of ${module.name} (SQS, partial batch failures)`,
-      memoryMb: 512, timeoutSeconds: 60, trigger: { type: 'queue', queue: consumer.queue },
-    }))),
-    ...subscriptionsOf(modules).map((subscription): LambdaFunctionSpec => ({
-      id: `events-${kebab(subscription.name)}`, entry: `${handlers}/event-consumer.ts`, handler: 'handler', description: `Bus subscription ${subscription.name} (EventBridge rule → SQS)`,
-      memoryMb: 512, timeoutSeconds: 30, trigger: { type: 'event-subscription', subscription: subscription.name },
-    })),
-    ...jobsOf(modules).flatMap((job): LambdaFunctionSpec[] => job.workflow !== undefined ? [] : [{
-      id: `job-${kebab(job.name)}`, entry: `${handlers}/scheduled.ts`, handler: 'runJob', description: job.description,
-      memoryMb: 512, timeoutSeconds: 60, trigger: { type: 'schedule', cron: job.cron, job: job.name },
-    }]),
-    ...workflowsOf(modules).flatMap((workflow) => Object.entries(workflow.taskFunctions).map(([state, settings]): LambdaFunctionSpec => ({
-      id: `${kebab(workflow.name)}-${kebab(state)}`, entry: `${handlers}/workflow-task.ts`, handler: 'handler', description: settings.description,
-      memoryMb: settings.memoryMb, timeoutSeconds: settings.timeoutSeconds, trigger: { type: 'state-machine-task', stateMachine: workflow.name, state },
-    }))),
+    {
+      id: 'http-api',
+      entry: `${handlers}/http.ts`,
+      handler: 'handler',
+      description: 'The Sluice HTTP API (the Hono app)',
+      memoryMb: 1024,
+      timeoutSeconds: 29,
+      trigger: { type: 'http-api' },
+    },
+    {
+      id: 'ws-connect',
+      entry: `${handlers}/websocket.ts`,
+      handler: 'connect',
+      description: 'WebSocket $connect: checks the access token, records the connection',
+      memoryMb: 512,
+      timeoutSeconds: 10,
+      trigger: { type: 'websocket', route: '$connect' },
+    },
+    {
+      id: 'ws-disconnect',
+      entry: `${handlers}/websocket.ts`,
+      handler: 'disconnect',
+      description: 'WebSocket $disconnect: forgets the connection',
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      trigger: { type: 'websocket', route: '$disconnect' },
+    },
+    {
+      id: 'ws-default',
+      entry: `${handlers}/websocket.ts`,
+      handler: 'message',
+      description: 'WebSocket $default: answers pings',
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      trigger: { type: 'websocket', route: '$default' },
+    },
+    {
+      id: 'stream-dispatcher',
+      entry: `${handlers}/stream-dispatcher.ts`,
+      handler: 'handler',
+      description: 'DynamoDB Streams: outbox events to EventBridge, queued messages to SQS',
+      memoryMb: 512,
+      timeoutSeconds: 60,
+      trigger: { type: 'dynamodb-stream' },
+      relaysOutbox: true,
+    },
+    {
+      id: 'sweep-outbox',
+      entry: `${handlers}/scheduled.ts`,
+      handler: 'sweepOutbox',
+      description:
+        'Publishes outbox events and relays queued messages whose stream records ran out of retries',
+      memoryMb: 512,
+      timeoutSeconds: 120,
+      trigger: { type: 'schedule', cron: '*/5 * * * *' },
+      relaysOutbox: true,
+    },
+    ...modules.flatMap((module) =>
+      (module.consumers ?? []).map(
+        (consumer): LambdaFunctionSpec => ({
+          id: consumer.queue,
+          entry: `${handlers}/queue-consumer.ts`,
+          handler: 'handler',
+          description: `Queue ${consumer.queue} of ${module.name} (SQS, partial batch failures)`,
+          memoryMb: 512,
+          timeoutSeconds: 60,
+          trigger: { type: 'queue', queue: consumer.queue },
+        }),
+      ),
+    ),
+    ...subscriptionsOf(modules).map(
+      (subscription): LambdaFunctionSpec => ({
+        id: `events-${kebab(subscription.name)}`,
+        entry: `${handlers}/event-consumer.ts`,
+        handler: 'handler',
+        description: `Bus subscription ${subscription.name} (EventBridge rule → SQS)`,
+        memoryMb: 512,
+        timeoutSeconds: 30,
+        trigger: { type: 'event-subscription', subscription: subscription.name },
+      }),
+    ),
+    ...jobsOf(modules).flatMap((job): LambdaFunctionSpec[] =>
+      job.workflow !== undefined
+        ? []
+        : [
+            {
+              id: `job-${kebab(job.name)}`,
+              entry: `${handlers}/scheduled.ts`,
+              handler: 'runJob',
+              description: job.description,
+              memoryMb: 512,
+              timeoutSeconds: 60,
+              trigger: { type: 'schedule', cron: job.cron, job: job.name },
+            },
+          ],
+    ),
+    ...workflowsOf(modules).flatMap((workflow) =>
+      Object.entries(workflow.taskFunctions).map(
+        ([state, settings]): LambdaFunctionSpec => ({
+          id: `${kebab(workflow.name)}-${kebab(state)}`,
+          entry: `${handlers}/workflow-task.ts`,
+          handler: 'handler',
+          description: settings.description,
+          memoryMb: settings.memoryMb,
+          timeoutSeconds: settings.timeoutSeconds,
+          trigger: { type: 'state-machine-task', stateMachine: workflow.name, state },
+        }),
+      ),
+    ),
   ];
 }
 

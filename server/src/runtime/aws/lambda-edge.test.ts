@@ -2,10 +2,24 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
-import { DeleteTableCommand, DynamoDBClient, ScanCommand, type AttributeValue, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
+import {
+  ApiGatewayManagementApiClient,
+  PostToConnectionCommand,
+} from '@aws-sdk/client-apigatewaymanagementapi';
+import {
+  DeleteTableCommand,
+  DynamoDBClient,
+  ScanCommand,
+  type AttributeValue,
+  type ScanCommandOutput,
+} from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { ChangeMessageVisibilityCommand, SendMessageCommand, SQSClient, type SendMessageCommandInput } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityCommand,
+  SendMessageCommand,
+  SQSClient,
+  type SendMessageCommandInput,
+} from '@aws-sdk/client-sqs';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { APIGatewayProxyEventV2, Context, DynamoDBRecord, ScheduledEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -104,7 +118,12 @@ beforeAll(async () => {
     expireHolds: functionPlatform({ [awsEnvironment.job]: 'ledger.expire-holds' }),
     listMerchantsDue: functionPlatform({ [awsEnvironment.workflowTask]: 'settlement/ListMerchantsDue' }),
     settleMerchant: functionPlatform({ [awsEnvironment.workflowTask]: 'settlement/SettleMerchant' }),
-    subscriptions: new Map(['wallet.open-on-signup', 'realtime.push', 'webhooks.fan-out'].map((name) => [name, functionPlatform({ [awsEnvironment.subscription]: name })])),
+    subscriptions: new Map(
+      ['wallet.open-on-signup', 'realtime.push', 'webhooks.fan-out'].map((name) => [
+        name,
+        functionPlatform({ [awsEnvironment.subscription]: name }),
+      ]),
+    ),
   };
 });
 
@@ -162,7 +181,11 @@ const lambdaContext = {
 } satisfies Context;
 
 /** An API Gateway HTTP API (payload 2.0) request; `base64` sends the body the way binary bodies arrive. */
-function httpEvent(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string>; base64?: boolean } = {}): APIGatewayProxyEventV2 {
+function httpEvent(
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; headers?: Record<string, string>; base64?: boolean } = {},
+): APIGatewayProxyEventV2 {
   const [rawPath, rawQueryString = ''] = path.split('?') as [string, string?];
   const headers: Record<string, string> = {
     host: 'api0123.execute-api.us-east-1.amazonaws.com',
@@ -186,13 +209,21 @@ function httpEvent(method: string, path: string, options: { token?: string; body
     rawPath,
     rawQueryString,
     headers,
-    ...(rawQueryString ? { queryStringParameters: Object.fromEntries(new URLSearchParams(rawQueryString)) } : {}),
+    ...(rawQueryString
+      ? { queryStringParameters: Object.fromEntries(new URLSearchParams(rawQueryString)) }
+      : {}),
     requestContext: {
       accountId: '000000000000',
       apiId: 'api0123',
       domainName: headers.host!,
       domainPrefix: 'api0123',
-      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'lambda-edge-test' },
+      http: {
+        method,
+        path: rawPath,
+        protocol: 'HTTP/1.1',
+        sourceIp: '203.0.113.7',
+        userAgent: 'lambda-edge-test',
+      },
       requestId: randomUUID(),
       routeKey: '$default',
       stage: '$default',
@@ -212,19 +243,36 @@ interface Reply {
 }
 
 /** A request through the HTTP API function. */
-async function api(method: string, path: string, options: Parameters<typeof httpEvent>[2] = {}): Promise<Reply> {
-  const result = await as(platforms.http, async () => http.handler(httpEvent(method, path, options), lambdaContext));
+async function api(
+  method: string,
+  path: string,
+  options: Parameters<typeof httpEvent>[2] = {},
+): Promise<Reply> {
+  const result = await as(platforms.http, async () =>
+    http.handler(httpEvent(method, path, options), lambdaContext),
+  );
   const text = result.isBase64Encoded ? Buffer.from(result.body, 'base64').toString('utf8') : result.body;
-  const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]));
+  const headers = Object.fromEntries(
+    Object.entries(result.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]),
+  );
   return { status: result.statusCode, headers, json: text ? JSON.parse(text) : undefined };
 }
 
-function webSocketEvent(routeKey: '$connect' | '$disconnect' | '$default', connectionId: string, extra: { query?: Record<string, string>; headers?: Record<string, string>; body?: string } = {}) {
+function webSocketEvent(
+  routeKey: '$connect' | '$disconnect' | '$default',
+  connectionId: string,
+  extra: { query?: Record<string, string>; headers?: Record<string, string>; body?: string } = {},
+) {
   const now = Date.now();
   return {
     requestContext: {
       routeKey,
-      eventType: routeKey === '$connect' ? ('CONNECT' as const) : routeKey === '$disconnect' ? ('DISCONNECT' as const) : ('MESSAGE' as const),
+      eventType:
+        routeKey === '$connect'
+          ? ('CONNECT' as const)
+          : routeKey === '$disconnect'
+            ? ('DISCONNECT' as const)
+            : ('MESSAGE' as const),
       messageId: randomUUID(),
       extendedRequestId: randomUUID(),
       requestTime: new Date(now).toUTCString(),
@@ -239,7 +287,15 @@ function webSocketEvent(routeKey: '$connect' | '$disconnect' | '$default', conne
     },
     isBase64Encoded: false,
     ...(extra.query ? { queryStringParameters: extra.query } : {}),
-    ...(extra.headers ? { headers: { Host: 'ws0123.execute-api.us-east-1.amazonaws.com', 'Sec-WebSocket-Version': '13', ...extra.headers } } : {}),
+    ...(extra.headers
+      ? {
+          headers: {
+            Host: 'ws0123.execute-api.us-east-1.amazonaws.com',
+            'Sec-WebSocket-Version': '13',
+            ...extra.headers,
+          },
+        }
+      : {}),
     ...(extra.body !== undefined ? { body: extra.body } : {}),
   };
 }
@@ -250,7 +306,12 @@ function sqsRecord(queueArn: string, body: string): SQSRecord {
     messageId: randomUUID(),
     receiptHandle: `AQEB${randomUUID()}`,
     body,
-    attributes: { ApproximateReceiveCount: '1', SentTimestamp: now, SenderId: 'AIDAEXAMPLE', ApproximateFirstReceiveTimestamp: now },
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: now,
+      SenderId: 'AIDAEXAMPLE',
+      ApproximateFirstReceiveTimestamp: now,
+    },
     messageAttributes: {},
     md5OfBody: 'not-checked',
     eventSource: 'aws:sqs',
@@ -275,7 +336,10 @@ function eventBridgeMessage(entry: PutEventsRequestEntry): string {
 }
 
 let sequence = 1_000_000;
-function streamRecord(image: Record<string, AttributeValue>, eventName: 'INSERT' | 'MODIFY' = 'INSERT'): DynamoDBRecord {
+function streamRecord(
+  image: Record<string, AttributeValue>,
+  eventName: 'INSERT' | 'MODIFY' = 'INSERT',
+): DynamoDBRecord {
   sequence += 1;
   return {
     eventID: randomUUID().replaceAll('-', ''),
@@ -304,7 +368,9 @@ async function newInserts(): Promise<DynamoDBRecord[]> {
   const records: DynamoDBRecord[] = [];
   let startKey: Record<string, AttributeValue> | undefined;
   do {
-    const page: ScanCommandOutput = await dynamo.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: startKey }));
+    const page: ScanCommandOutput = await dynamo.send(
+      new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: startKey }),
+    );
     for (const image of page.Items ?? []) {
       const key = `${image.pk?.S}\u0000${image.sk?.S}`;
       if (seen.has(key)) continue;
@@ -320,7 +386,9 @@ async function newInserts(): Promise<DynamoDBRecord[]> {
 async function pumpStream(): Promise<void> {
   const records = await newInserts();
   for (let i = 0; i < records.length; i += 100) {
-    const response = await as(platforms.stream, () => streamDispatcher.handler({ Records: records.slice(i, i + 100) }));
+    const response = await as(platforms.stream, () =>
+      streamDispatcher.handler({ Records: records.slice(i, i + 100) }),
+    );
     expect(response.batchItemFailures).toEqual([]);
   }
 }
@@ -333,7 +401,12 @@ async function pumpStream(): Promise<void> {
 async function deliverPublishedEvents(): Promise<void> {
   const entries = published.splice(0);
   for (const [name, platform] of platforms.subscriptions) {
-    const records = entries.map((entry) => sqsRecord(`arn:aws:sqs:${region}:000000000000:sluice-events-${name.replaceAll('.', '-')}`, eventBridgeMessage(entry)));
+    const records = entries.map((entry) =>
+      sqsRecord(
+        `arn:aws:sqs:${region}:000000000000:sluice-events-${name.replaceAll('.', '-')}`,
+        eventBridgeMessage(entry),
+      ),
+    );
     if (records.length === 0) continue;
     const response = await as(platform, () => eventConsumer.handler({ Records: records }));
     expect(response.batchItemFailures, name).toEqual([]);
@@ -378,13 +451,32 @@ describe('the Lambda edge on DynamoDB Local', () => {
     alice = await signUpThroughLambda('alice');
     bob = await signUpThroughLambda('bob');
     await settle();
-    const sentMoney = await api('POST', '/v1/transfers', { token: alice.token, body: { to: bob.email, amount: 700, currency: 'USD', note: 'lunch' }, headers: { 'Idempotency-Key': 'lunch-1' } });
-    const replay = await api('POST', '/v1/transfers', { token: alice.token, body: { to: bob.email, amount: 700, currency: 'USD', note: 'lunch' }, headers: { 'Idempotency-Key': 'lunch-1' } });
-    const overdraft = await api('POST', '/v1/transfers', { token: bob.token, body: { to: alice.email, amount: 1_000_000, currency: 'USD' } });
+    const sentMoney = await api('POST', '/v1/transfers', {
+      token: alice.token,
+      body: { to: bob.email, amount: 700, currency: 'USD', note: 'lunch' },
+      headers: { 'Idempotency-Key': 'lunch-1' },
+    });
+    const replay = await api('POST', '/v1/transfers', {
+      token: alice.token,
+      body: { to: bob.email, amount: 700, currency: 'USD', note: 'lunch' },
+      headers: { 'Idempotency-Key': 'lunch-1' },
+    });
+    const overdraft = await api('POST', '/v1/transfers', {
+      token: bob.token,
+      body: { to: alice.email, amount: 1_000_000, currency: 'USD' },
+    });
     await settle();
     const lambda = {
-      transfer: { status: sentMoney.status, amount: sentMoney.json.amount, status_field: sentMoney.json.status },
-      replay: { status: replay.status, replayed: replay.headers['idempotent-replayed'], same: replay.json.id === sentMoney.json.id },
+      transfer: {
+        status: sentMoney.status,
+        amount: sentMoney.json.amount,
+        status_field: sentMoney.json.status,
+      },
+      replay: {
+        status: replay.status,
+        replayed: replay.headers['idempotent-replayed'],
+        same: replay.json.id === sentMoney.json.id,
+      },
       overdraft: { status: overdraft.status, code: overdraft.json.error.code },
       alice: (await api('GET', '/v1/wallet', { token: alice.token })).json.balances,
       bob: (await api('GET', '/v1/wallet', { token: bob.token })).json.balances,
@@ -395,10 +487,18 @@ describe('the Lambda edge on DynamoDB Local', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'sluice-lambda-edge-'));
     const local = await createLocalPlatform({ dataDir, store: 'sqlite', logger: silentLogger, clock });
     try {
-      const call = async (method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) => {
+      const call = async (
+        method: string,
+        path: string,
+        options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+      ) => {
         const response = await local.app.request(path, {
           method,
-          headers: { ...options.headers, ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...(options.body ? { 'content-type': 'application/json' } : {}) },
+          headers: {
+            ...options.headers,
+            ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+            ...(options.body ? { 'content-type': 'application/json' } : {}),
+          },
           ...(options.body ? { body: JSON.stringify(options.body) } : {}),
         });
         // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read response bodies freely
@@ -412,13 +512,32 @@ describe('the Lambda edge on DynamoDB Local', () => {
       const localAlice = await signUpLocally('alice');
       const localBob = await signUpLocally('bob');
       await local.dispatcher.drain();
-      const localSent = await call('POST', '/v1/transfers', { token: localAlice.token, body: { to: localBob.email, amount: 700, currency: 'USD', note: 'lunch' }, headers: { 'Idempotency-Key': 'lunch-1' } });
-      const localReplay = await call('POST', '/v1/transfers', { token: localAlice.token, body: { to: localBob.email, amount: 700, currency: 'USD', note: 'lunch' }, headers: { 'Idempotency-Key': 'lunch-1' } });
-      const localOverdraft = await call('POST', '/v1/transfers', { token: localBob.token, body: { to: localAlice.email, amount: 1_000_000, currency: 'USD' } });
+      const localSent = await call('POST', '/v1/transfers', {
+        token: localAlice.token,
+        body: { to: localBob.email, amount: 700, currency: 'USD', note: 'lunch' },
+        headers: { 'Idempotency-Key': 'lunch-1' },
+      });
+      const localReplay = await call('POST', '/v1/transfers', {
+        token: localAlice.token,
+        body: { to: localBob.email, amount: 700, currency: 'USD', note: 'lunch' },
+        headers: { 'Idempotency-Key': 'lunch-1' },
+      });
+      const localOverdraft = await call('POST', '/v1/transfers', {
+        token: localBob.token,
+        body: { to: localAlice.email, amount: 1_000_000, currency: 'USD' },
+      });
       await local.dispatcher.drain();
       const localResults = {
-        transfer: { status: localSent.status, amount: localSent.json.amount, status_field: localSent.json.status },
-        replay: { status: localReplay.status, replayed: localReplay.headers.get('idempotent-replayed') ?? undefined, same: localReplay.json.id === localSent.json.id },
+        transfer: {
+          status: localSent.status,
+          amount: localSent.json.amount,
+          status_field: localSent.json.status,
+        },
+        replay: {
+          status: localReplay.status,
+          replayed: localReplay.headers.get('idempotent-replayed') ?? undefined,
+          same: localReplay.json.id === localSent.json.id,
+        },
         overdraft: { status: localOverdraft.status, code: localOverdraft.json.error.code },
         alice: (await call('GET', '/v1/wallet', { token: localAlice.token })).json.balances,
         bob: (await call('GET', '/v1/wallet', { token: localBob.token })).json.balances,
@@ -435,32 +554,57 @@ describe('the Lambda edge on DynamoDB Local', () => {
     }
   });
 
-  it('opens a WebSocket only with a valid token, answers pings and pushes the user\'s events', async () => {
-    const refused = await as(platforms.websocket, () => websocket.connect(webSocketEvent('$connect', 'conn-none=', { headers: {} })));
+  it("opens a WebSocket only with a valid token, answers pings and pushes the user's events", async () => {
+    const refused = await as(platforms.websocket, () =>
+      websocket.connect(webSocketEvent('$connect', 'conn-none=', { headers: {} })),
+    );
     expect(refused.statusCode).toBe(401);
-    const forged = await as(platforms.websocket, () => websocket.connect(webSocketEvent('$connect', 'conn-bad=', { query: { token: `${alice.token}x` }, headers: {} })));
+    const forged = await as(platforms.websocket, () =>
+      websocket.connect(
+        webSocketEvent('$connect', 'conn-bad=', { query: { token: `${alice.token}x` }, headers: {} }),
+      ),
+    );
     expect(forged.statusCode).toBe(401);
     expect(await platforms.websocket.store.get(connectionKey('conn-bad='))).toBeUndefined();
 
-    const byQuery = await as(platforms.websocket, () => websocket.connect(webSocketEvent('$connect', 'conn-alice=', { query: { token: alice.token }, headers: {} })));
+    const byQuery = await as(platforms.websocket, () =>
+      websocket.connect(
+        webSocketEvent('$connect', 'conn-alice=', { query: { token: alice.token }, headers: {} }),
+      ),
+    );
     expect(byQuery.statusCode).toBe(200);
-    const byProtocol = await as(platforms.websocket, () => websocket.connect(webSocketEvent('$connect', 'conn-bob=', { headers: { 'Sec-WebSocket-Protocol': `bearer, ${bob.token}` } })));
+    const byProtocol = await as(platforms.websocket, () =>
+      websocket.connect(
+        webSocketEvent('$connect', 'conn-bob=', {
+          headers: { 'Sec-WebSocket-Protocol': `bearer, ${bob.token}` },
+        }),
+      ),
+    );
     expect(byProtocol).toMatchObject({ statusCode: 200, headers: { 'Sec-WebSocket-Protocol': 'bearer' } });
     expect(await platforms.websocket.connections.connectionsOf(alice.id)).toEqual(['conn-alice=']);
 
-    await as(platforms.websocket, () => websocket.message(webSocketEvent('$default', 'conn-alice=', { body: '{"type":"ping"}' })));
-    await as(platforms.websocket, () => websocket.message(webSocketEvent('$default', 'conn-alice=', { body: 'hello' })));
+    await as(platforms.websocket, () =>
+      websocket.message(webSocketEvent('$default', 'conn-alice=', { body: '{"type":"ping"}' })),
+    );
+    await as(platforms.websocket, () =>
+      websocket.message(webSocketEvent('$default', 'conn-alice=', { body: 'hello' })),
+    );
     expect(posted).toEqual([{ connectionId: 'conn-alice=', data: { type: 'pong', data: {} } }]);
     posted = [];
 
     // A transfer reaches both parties' sockets through stream → EventBridge → realtime.push.
-    const transfer = await api('POST', '/v1/transfers', { token: bob.token, body: { to: alice.email, amount: 100, currency: 'USD' } });
+    const transfer = await api('POST', '/v1/transfers', {
+      token: bob.token,
+      body: { to: alice.email, amount: 100, currency: 'USD' },
+    });
     expect(transfer.status).toBe(201);
     await settle();
     expect(new Set(posted.map((p) => p.connectionId))).toEqual(new Set(['conn-alice=', 'conn-bob=']));
     expect(posted.map((p) => p.data.type)).toContain('wallet.transfer.created');
 
-    const closed = await as(platforms.websocket, () => websocket.disconnect(webSocketEvent('$disconnect', 'conn-alice=')));
+    const closed = await as(platforms.websocket, () =>
+      websocket.disconnect(webSocketEvent('$disconnect', 'conn-alice=')),
+    );
     expect(closed.statusCode).toBe(200);
     expect(await platforms.websocket.connections.connectionsOf(alice.id)).toEqual([]);
   });
@@ -472,28 +616,65 @@ describe('the Lambda edge on DynamoDB Local', () => {
       const owner = await signUpThroughLambda('owner');
       const merchant = await api('POST', '/v1/merchants', { token: owner.token, body: { name: 'Acme' } });
       expect(merchant.status).toBe(201);
-      const key = await api('POST', `/v1/merchants/${merchant.json.id}/api-keys`, { token: owner.token, body: { name: 'server' } });
+      const key = await api('POST', `/v1/merchants/${merchant.json.id}/api-keys`, {
+        token: owner.token,
+        body: { name: 'server' },
+      });
       const secretKey: string = key.json.secret;
       expect(secretKey).toMatch(/^sk_test_/);
       const url = `${receiver.url}/hooks`;
-      const endpoint = await api('POST', '/v1/webhook-endpoints', { token: secretKey, body: { url, events: ['payment.captured', 'refund.succeeded'] } });
+      const endpoint = await api('POST', '/v1/webhook-endpoints', {
+        token: secretKey,
+        body: { url, events: ['payment.captured', 'refund.succeeded'] },
+      });
       expect(endpoint.status).toBe(201);
 
-      const card = { number: '4242424242424242', exp_month: 12, exp_year: new Date().getUTCFullYear() + 2, cvc: '123' };
+      const card = {
+        number: '4242424242424242',
+        exp_month: 12,
+        exp_year: new Date().getUTCFullYear() + 2,
+        cvc: '123',
+      };
       const order = { amount: 2500, currency: 'USD', card, capture: false };
-      const payment = await api('POST', '/v1/payments', { token: secretKey, body: order, headers: { 'Idempotency-Key': 'order-1' }, base64: true });
+      const payment = await api('POST', '/v1/payments', {
+        token: secretKey,
+        body: order,
+        headers: { 'Idempotency-Key': 'order-1' },
+        base64: true,
+      });
       expect(payment.status).toBe(201);
       expect(payment.json.status).toBe('requires_capture');
-      const replay = await api('POST', '/v1/payments', { token: secretKey, body: order, headers: { 'Idempotency-Key': 'order-1' } });
-      expect(replay).toMatchObject({ status: 201, headers: { 'idempotent-replayed': 'true' }, json: { id: payment.json.id } });
-      const reused = await api('POST', '/v1/payments', { token: secretKey, body: { ...order, amount: 1 }, headers: { 'Idempotency-Key': 'order-1' } });
+      const replay = await api('POST', '/v1/payments', {
+        token: secretKey,
+        body: order,
+        headers: { 'Idempotency-Key': 'order-1' },
+      });
+      expect(replay).toMatchObject({
+        status: 201,
+        headers: { 'idempotent-replayed': 'true' },
+        json: { id: payment.json.id },
+      });
+      const reused = await api('POST', '/v1/payments', {
+        token: secretKey,
+        body: { ...order, amount: 1 },
+        headers: { 'Idempotency-Key': 'order-1' },
+      });
       expect(reused.status).toBe(422);
       expect(reused.json.error.code).toBe('idempotency_key_reused');
-      const captured = await api('POST', `/v1/payments/${payment.json.id}/capture`, { token: secretKey, body: { amount: 2000 } });
+      const captured = await api('POST', `/v1/payments/${payment.json.id}/capture`, {
+        token: secretKey,
+        body: { amount: 2000 },
+      });
       expect(captured.json).toMatchObject({ status: 'succeeded', amount_captured: 2000 });
-      const refund = await api('POST', '/v1/refunds', { token: secretKey, body: { payment: payment.json.id, amount: 500 } });
+      const refund = await api('POST', '/v1/refunds', {
+        token: secretKey,
+        body: { payment: payment.json.id, amount: 500 },
+      });
       expect(refund.status).toBe(201);
-      const declined = await api('POST', '/v1/payments', { token: secretKey, body: { ...order, card: { ...card, number: '4000000000000002' } } });
+      const declined = await api('POST', '/v1/payments', {
+        token: secretKey,
+        body: { ...order, card: { ...card, number: '4000000000000002' } },
+      });
       expect(declined.status).toBe(402);
       const held = await api('POST', '/v1/payments', { token: secretKey, body: { ...order, amount: 900 } });
       expect(held.json.status).toBe('requires_capture');
@@ -503,23 +684,53 @@ describe('the Lambda edge on DynamoDB Local', () => {
       expect(sent.length).toBe(2);
       const delivered = await deliverQueuedMessages();
       expect(delivered.batchItemFailures).toEqual([]);
-      expect(received.map((r) => JSON.parse(r.body).type).sort()).toEqual(['payment.captured', 'refund.succeeded']);
-      for (const delivery of received) expect(verifySignature(delivery.body, delivery.signature, endpoint.json.secret)).toBe(true);
+      expect(received.map((r) => JSON.parse(r.body).type).sort()).toEqual([
+        'payment.captured',
+        'refund.succeeded',
+      ]);
+      for (const delivery of received)
+        expect(verifySignature(delivery.body, delivery.signature, endpoint.json.secret)).toBe(true);
       const events = await api('GET', '/v1/events', { token: secretKey });
-      expect(events.json.data.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['payment.captured', 'refund.succeeded']));
+      expect(events.json.data.map((e: { type: string }) => e.type)).toEqual(
+        expect.arrayContaining(['payment.captured', 'refund.succeeded']),
+      );
 
       // Eight days on: the scheduled expiry releases the uncaptured hold, then settlement runs.
       clock.advance(8 * 24 * 3600 * 1000);
-      const scheduledEvent: ScheduledEvent = { id: randomUUID(), version: '0', account: '000000000000', time: new Date().toISOString(), region, resources: [], source: 'aws.scheduler', 'detail-type': 'Scheduled Event', detail: {} };
-      expect(await as(platforms.expireAuthorizations, () => scheduled.runJob(scheduledEvent))).toBeGreaterThanOrEqual(1);
+      const scheduledEvent: ScheduledEvent = {
+        id: randomUUID(),
+        version: '0',
+        account: '000000000000',
+        time: new Date().toISOString(),
+        region,
+        resources: [],
+        source: 'aws.scheduler',
+        'detail-type': 'Scheduled Event',
+        detail: {},
+      };
+      expect(
+        await as(platforms.expireAuthorizations, () => scheduled.runJob(scheduledEvent)),
+      ).toBeGreaterThanOrEqual(1);
       expect(await as(platforms.expireHolds, () => scheduled.runJob(scheduledEvent))).toBeTypeOf('number');
-      const due = (await as(platforms.listMerchantsDue, () => workflowTask.handler({}))) as { merchants: string[] };
+      const due = (await as(platforms.listMerchantsDue, () => workflowTask.handler({}))) as {
+        merchants: string[];
+      };
       expect(due.merchants).toContain(merchant.json.id);
-      const settled = (await as(platforms.settleMerchant, () => workflowTask.handler({ merchant: merchant.json.id }))) as { settlements: string[] };
+      const settled = (await as(platforms.settleMerchant, () =>
+        workflowTask.handler({ merchant: merchant.json.id }),
+      )) as { settlements: string[] };
       expect(settled.settlements.length).toBeGreaterThanOrEqual(1);
-      const again = (await as(platforms.settleMerchant, () => workflowTask.handler({ merchant: merchant.json.id }))) as { settlements: string[] };
+      const again = (await as(platforms.settleMerchant, () =>
+        workflowTask.handler({ merchant: merchant.json.id }),
+      )) as { settlements: string[] };
       expect(again.settlements).toEqual([]);
-      expect(((await as(platforms.listMerchantsDue, () => workflowTask.handler({ merchant: merchant.json.id }))) as { merchants: string[] }).merchants).toEqual([]);
+      expect(
+        (
+          (await as(platforms.listMerchantsDue, () =>
+            workflowTask.handler({ merchant: merchant.json.id }),
+          )) as { merchants: string[] }
+        ).merchants,
+      ).toEqual([]);
       await settle();
     } finally {
       await receiver.close();
@@ -536,18 +747,30 @@ describe('the Lambda edge on DynamoDB Local', () => {
     };
     const [first, second] = [await write('test.first'), await write('test.second')];
     // A record-only event (an endpoint's test event) is listed, never published.
-    const recordOnly = createEvent({ type: 'test.webhook', source: 'sluice.webhooks', subject: 'we_x', data: {}, merchant: 'mer_x', now: clock.now() });
+    const recordOnly = createEvent({
+      type: 'test.webhook',
+      source: 'sluice.webhooks',
+      subject: 'we_x',
+      data: {},
+      merchant: 'mer_x',
+      now: clock.now(),
+    });
     await platforms.http.store.transact([eventRecordPut(recordOnly, { pending: false })]);
     const records = await newInserts();
     expect(records).toHaveLength(3);
-    const poison = streamRecord({ ...marshall({ pk: 'EVT#evt_poison', sk: 'EVT', kind: 'event' }), event: { Z: 'not a DynamoDB type' } as never });
+    const poison = streamRecord({
+      ...marshall({ pk: 'EVT#evt_poison', sk: 'EVT', kind: 'event' }),
+      event: { Z: 'not a DynamoDB type' } as never,
+    });
     const noise = streamRecord(marshall({ pk: 'X', sk: 'Y', kind: 'other' }), 'MODIFY');
     const batch = [records[0]!, poison, noise, records[1]!, records[2]!];
 
     const response = await as(platforms.stream, () => streamDispatcher.handler({ Records: batch }));
 
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: poison.dynamodb!.SequenceNumber }]);
-    expect(published.map((entry) => JSON.parse(entry.Detail!).id).sort()).toEqual([first.id, second.id].sort());
+    expect(published.map((entry) => JSON.parse(entry.Detail!).id).sort()).toEqual(
+      [first.id, second.id].sort(),
+    );
     for (const event of [first, second]) {
       const item = await platforms.http.store.get(eventKey(event.id));
       expect(item).toMatchObject({ dispatched_at: expect.any(String), attempts: 1 });
@@ -556,14 +779,30 @@ describe('the Lambda edge on DynamoDB Local', () => {
   });
 
   it('fails only the event EventBridge refused, and a redelivered record publishes once more without harm', async () => {
-    const event = createEvent({ type: 'test.refused', source: 'sluice.test', subject: 'test', data: {}, now: clock.now() });
-    const other = createEvent({ type: 'test.accepted', source: 'sluice.test', subject: 'test', data: {}, now: clock.now() });
+    const event = createEvent({
+      type: 'test.refused',
+      source: 'sluice.test',
+      subject: 'test',
+      data: {},
+      now: clock.now(),
+    });
+    const other = createEvent({
+      type: 'test.accepted',
+      source: 'sluice.test',
+      subject: 'test',
+      data: {},
+      now: clock.now(),
+    });
     await platforms.http.store.transact([outboxPut(event)]);
     await platforms.http.store.transact([outboxPut(other)]);
     const records = await newInserts();
     eventBridge.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => ({
       FailedEntryCount: 1,
-      Entries: input.Entries.map((entry) => (JSON.parse(entry.Detail!).id === event.id ? { ErrorCode: 'InternalFailure', ErrorMessage: 'try again' } : { EventId: randomUUID() })),
+      Entries: input.Entries.map((entry) =>
+        JSON.parse(entry.Detail!).id === event.id
+          ? { ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }
+          : { EventId: randomUUID() },
+      ),
     }));
     const response = await as(platforms.stream, () => streamDispatcher.handler({ Records: records }));
     const refusedRecord = records.find((r) => r.dynamodb?.NewImage?.pk?.S === `EVT#${event.id}`)!;
@@ -572,17 +811,31 @@ describe('the Lambda edge on DynamoDB Local', () => {
     expect((await platforms.http.store.get(eventKey(other.id)))?.gsi1pk).toBeUndefined();
 
     // Lambda retries from the failed record on; EventBridge takes it this time.
-    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: randomUUID() }, { EventId: randomUUID() }] });
+    eventBridge
+      .on(PutEventsCommand)
+      .resolves({ FailedEntryCount: 0, Entries: [{ EventId: randomUUID() }, { EventId: randomUUID() }] });
     const retry = await as(platforms.stream, () => streamDispatcher.handler({ Records: records }));
     expect(retry.batchItemFailures).toEqual([]);
     expect((await platforms.http.store.get(eventKey(event.id)))?.gsi1pk).toBeUndefined();
   });
 
   it('sweeps an outbox event its stream record left pending, and leaves a fresh one to the stream', async () => {
-    const stuck = createEvent({ type: 'test.stuck', source: 'sluice.test', subject: 'test', data: {}, now: clock.now() });
+    const stuck = createEvent({
+      type: 'test.stuck',
+      source: 'sluice.test',
+      subject: 'test',
+      data: {},
+      now: clock.now(),
+    });
     await platforms.http.store.transact([outboxPut(stuck)]);
     clock.advance(6 * 60_000);
-    const fresh = createEvent({ type: 'test.fresh', source: 'sluice.test', subject: 'test', data: {}, now: clock.now() });
+    const fresh = createEvent({
+      type: 'test.fresh',
+      source: 'sluice.test',
+      subject: 'test',
+      data: {},
+      now: clock.now(),
+    });
     await platforms.http.store.transact([outboxPut(fresh)]);
     const published: string[] = [];
     eventBridge.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => {
@@ -622,28 +875,70 @@ describe('the Lambda edge on DynamoDB Local', () => {
     const fanOut = platforms.subscriptions.get('webhooks.fan-out')!;
     // An endpoint of the event's merchant, written as its routes would: the fan-out has somewhere to send.
     const endpointId = `we_${randomUUID()}`;
-    await fanOut.store.transact([{ type: 'put', item: {
-      pk: `WHEP#${endpointId}`, sk: 'WHEP', gsi1pk: 'MER#mer_once#WHEPS', gsi1sk: endpointId, kind: 'webhook_endpoint', id: endpointId, merchant: 'mer_once',
-      url: 'https://hooks.example.com/x', events: ['payment.captured'], description: null, status: 'enabled', secrets: [], secret_version: 1, created_at: new Date(clock.now()).toISOString(),
-    } }, { type: 'put', item: { pk: 'MER#mer_once#WHEPS', sk: 'COUNT', count: 1 } }]);
-    const event = createEvent({ type: 'payment.captured', source: 'sluice.payments', subject: 'pay_x', data: {}, merchant: 'mer_once', now: clock.now() });
-    const entry: PutEventsRequestEntry = { Source: event.source, DetailType: event.type, Detail: JSON.stringify(event) };
+    await fanOut.store.transact([
+      {
+        type: 'put',
+        item: {
+          pk: `WHEP#${endpointId}`,
+          sk: 'WHEP',
+          gsi1pk: 'MER#mer_once#WHEPS',
+          gsi1sk: endpointId,
+          kind: 'webhook_endpoint',
+          id: endpointId,
+          merchant: 'mer_once',
+          url: 'https://hooks.example.com/x',
+          events: ['payment.captured'],
+          description: null,
+          status: 'enabled',
+          secrets: [],
+          secret_version: 1,
+          created_at: new Date(clock.now()).toISOString(),
+        },
+      },
+      { type: 'put', item: { pk: 'MER#mer_once#WHEPS', sk: 'COUNT', count: 1 } },
+    ]);
+    const event = createEvent({
+      type: 'payment.captured',
+      source: 'sluice.payments',
+      subject: 'pay_x',
+      data: {},
+      merchant: 'mer_once',
+      now: clock.now(),
+    });
+    const entry: PutEventsRequestEntry = {
+      Source: event.source,
+      DetailType: event.type,
+      Detail: JSON.stringify(event),
+    };
     const queueArn = `arn:aws:sqs:${region}:000000000000:sluice-events-webhooks-fan-out`;
-    const good = [sqsRecord(queueArn, eventBridgeMessage(entry)), sqsRecord(queueArn, eventBridgeMessage(entry))];
+    const good = [
+      sqsRecord(queueArn, eventBridgeMessage(entry)),
+      sqsRecord(queueArn, eventBridgeMessage(entry)),
+    ];
     const bad = sqsRecord(queueArn, '{"detail":{"id":"evt_x"}}');
     const response = await as(fanOut, () => eventConsumer.handler({ Records: [good[0]!, bad, good[1]!] }));
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: bad.messageId }]);
     // The fan-out's dedupe marker commits with the deliveries: one delivery for the two copies of the event.
-    expect(await fanOut.store.get({ pk: `WHFAN#${event.id}`, sk: 'WHFAN' })).toMatchObject({ kind: 'webhook_fan_out', event_id: event.id });
+    expect(await fanOut.store.get({ pk: `WHFAN#${event.id}`, sk: 'WHFAN' })).toMatchObject({
+      kind: 'webhook_fan_out',
+      event_id: event.id,
+    });
     const deliveries = await fanOut.store.query({ index: 'gsi1', partition: `WHEVT#${event.id}#DELIVERIES` });
     expect(deliveries.items).toHaveLength(1);
-    expect(deliveries.items[0]).toMatchObject({ kind: 'webhook_delivery', endpoint_id: endpointId, merchant: 'mer_once' });
+    expect(deliveries.items[0]).toMatchObject({
+      kind: 'webhook_delivery',
+      endpoint_id: endpointId,
+      merchant: 'mer_once',
+    });
   });
 
-  it('answers over the HTTP edge with the app\'s errors and Request-Id', async () => {
+  it("answers over the HTTP edge with the app's errors and Request-Id", async () => {
     const missing = await api('GET', '/v1/wallet');
     expect(missing.status).toBe(401);
-    expect(missing.json.error).toMatchObject({ code: expect.any(String), request_id: expect.stringMatching(/^req_/) });
+    expect(missing.json.error).toMatchObject({
+      code: expect.any(String),
+      request_id: expect.stringMatching(/^req_/),
+    });
     const carol = await signUpThroughLambda('carol');
     const notFound = await api('GET', '/v1/nothing-here?x=1', { token: carol.token });
     expect(notFound.status).toBe(404);
@@ -654,9 +949,20 @@ describe('the Lambda edge on DynamoDB Local', () => {
 });
 
 describe('createAwsPlatform', () => {
-  it('builds from the environment alone, offline, with the local runtime\'s subscriptions', () => {
-    const platform = createAwsPlatform({ env: { ...baseEnv, [awsEnvironment.userPoolId]: 'us-east-1_Test0123', [awsEnvironment.userPoolClientId]: 'testclient', [awsEnvironment.subscription]: 'realtime.push' } });
-    expect([...platform.subscriptions].sort()).toEqual(['realtime.push', 'wallet.open-on-signup', 'webhooks.fan-out']);
+  it("builds from the environment alone, offline, with the local runtime's subscriptions", () => {
+    const platform = createAwsPlatform({
+      env: {
+        ...baseEnv,
+        [awsEnvironment.userPoolId]: 'us-east-1_Test0123',
+        [awsEnvironment.userPoolClientId]: 'testclient',
+        [awsEnvironment.subscription]: 'realtime.push',
+      },
+    });
+    expect([...platform.subscriptions].sort()).toEqual([
+      'realtime.push',
+      'wallet.open-on-signup',
+      'webhooks.fan-out',
+    ]);
     expect(platform.subscription).toBe('realtime.push');
     expect(platform.queueName).toBeUndefined();
     expect(platform.config).toMatchObject({ webhookAllowPrivate: 'none', adminEmails: ['root@example.com'] });
@@ -665,6 +971,8 @@ describe('createAwsPlatform', () => {
   it('names the missing environment variable', () => {
     const { [awsEnvironment.tableName]: _table, ...withoutTable } = baseEnv;
     expect(() => createAwsPlatform({ env: withoutTable })).toThrow(awsEnvironment.tableName);
-    expect(() => createAwsPlatform({ env: { ...baseEnv, [awsEnvironment.queueUrls]: '["not an object"]' } })).toThrow(awsEnvironment.queueUrls);
+    expect(() =>
+      createAwsPlatform({ env: { ...baseEnv, [awsEnvironment.queueUrls]: '["not an object"]' } }),
+    ).toThrow(awsEnvironment.queueUrls);
   });
 });

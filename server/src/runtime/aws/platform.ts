@@ -161,37 +161,78 @@ export function createAwsPlatform(options: AwsPlatformOptions = {}): AwsPlatform
     dynamodb: overrides.clients?.dynamodb ?? traceClient(new DynamoDBClient({ region })),
     sqs: overrides.clients?.sqs ?? traceClient(new SQSClient({ region })),
     eventBridge: overrides.clients?.eventBridge ?? traceClient(new EventBridgeClient({ region })),
-    apiGateway: overrides.clients?.apiGateway ?? traceClient(new ApiGatewayManagementApiClient({ region, endpoint: env[awsEnvironment.websocketEndpoint] })),
+    apiGateway:
+      overrides.clients?.apiGateway ??
+      traceClient(
+        new ApiGatewayManagementApiClient({ region, endpoint: env[awsEnvironment.websocketEndpoint] }),
+      ),
     cognito: overrides.clients?.cognito ?? traceClient(new CognitoIdentityProviderClient({ region })),
   };
   const clock = overrides.clock ?? systemClock;
   // Powertools Logger: JSON lines CloudWatch indexes, with the platform's redaction rule.
-  const logger = overrides.logger ?? createPowertoolsLogger({ serviceName: 'sluice', persistentKeys: { stage: env[awsEnvironment.stage] ?? 'dev' } });
+  const logger =
+    overrides.logger ??
+    createPowertoolsLogger({
+      serviceName: 'sluice',
+      persistentKeys: { stage: env[awsEnvironment.stage] ?? 'dev' },
+    });
   const config: Config = {
     ...defaultConfig,
     webhookAllowPrivate: 'none',
-    adminEmails: (env[awsEnvironment.adminEmails] ?? '').split(',').map((email) => email.trim()).filter(Boolean),
+    adminEmails: (env[awsEnvironment.adminEmails] ?? '')
+      .split(',')
+      .map((email) => email.trim())
+      .filter(Boolean),
     ...overrides.config,
   };
 
-  const store = overrides.store ?? new DynamoStore({ client: clients.dynamodb, tableName: required(awsEnvironment.tableName) });
-  const queue = overrides.queue ?? new SqsQueue({ client: clients.sqs, queueUrls: parseQueueUrls(required(awsEnvironment.queueUrls)), clock, logger });
+  const store =
+    overrides.store ??
+    new DynamoStore({ client: clients.dynamodb, tableName: required(awsEnvironment.tableName) });
+  const queue =
+    overrides.queue ??
+    new SqsQueue({
+      client: clients.sqs,
+      queueUrls: parseQueueUrls(required(awsEnvironment.queueUrls)),
+      clock,
+      logger,
+    });
   const identityDeps: IdentityDeps = { store, clock, config, logger };
-  const identity = typeof overrides.identity === 'function'
-    ? overrides.identity(identityDeps)
-    : (overrides.identity ?? createCognitoIdentity({
-        ...identityDeps,
-        client: clients.cognito,
-        userPoolId: required(awsEnvironment.userPoolId),
-        clientId: required(awsEnvironment.userPoolClientId),
-      }));
-  const publisher = overrides.publisher ?? new EventBridgePublisher({ client: clients.eventBridge, eventBusName: required(awsEnvironment.eventBusName) });
+  const identity =
+    typeof overrides.identity === 'function'
+      ? overrides.identity(identityDeps)
+      : (overrides.identity ??
+        createCognitoIdentity({
+          ...identityDeps,
+          client: clients.cognito,
+          userPoolId: required(awsEnvironment.userPoolId),
+          clientId: required(awsEnvironment.userPoolClientId),
+        }));
+  const publisher =
+    overrides.publisher ??
+    new EventBridgePublisher({
+      client: clients.eventBridge,
+      eventBusName: required(awsEnvironment.eventBusName),
+    });
   const connections = overrides.connections ?? new ConnectionRegistry({ store, clock });
-  const realtime = overrides.realtime ?? new ApiGatewayRealtime({ client: clients.apiGateway, connections, logger });
+  const realtime =
+    overrides.realtime ?? new ApiGatewayRealtime({ client: clients.apiGateway, connections, logger });
 
   const modules = overrides.modules ?? appModules;
   checkModules(modules);
-  const moduleDeps = moduleDepsOf({ store, clock, config, logger, identity, queue, realtime, ...(overrides.testHooks ? { testHooks: overrides.testHooks } : {}) }, modules);
+  const moduleDeps = moduleDepsOf(
+    {
+      store,
+      clock,
+      config,
+      logger,
+      identity,
+      queue,
+      realtime,
+      ...(overrides.testHooks ? { testHooks: overrides.testHooks } : {}),
+    },
+    modules,
+  );
   // The local runtime's subscriptions, on one bus, so that one of them can run alone. A
   // subscriber still running after 20 s fails its message, not the whole batch (the event
   // consumers' function timeout is 30 s).
@@ -201,7 +242,8 @@ export function createAwsPlatform(options: AwsPlatformOptions = {}): AwsPlatform
     return subscription.name;
   });
   for (const module of modules) {
-    for (const consumer of module.consumers ?? []) queue.consume(consumer.queue, consumer.handler(moduleDeps), consumer.options);
+    for (const consumer of module.consumers ?? [])
+      queue.consume(consumer.queue, consumer.handler(moduleDeps), consumer.options);
   }
   const jobs = new Map(jobsOf(modules).map((job) => [job.name, job]));
   const tasks = new Map<string, Readonly<Record<string, TaskHandler>>>();
@@ -248,11 +290,20 @@ export function createAwsPlatform(options: AwsPlatformOptions = {}): AwsPlatform
       let swept = 0;
       let failed = 0;
       // Outbox events (sorted by id, so by time) and queued messages (sorted by time written).
-      for (const [partition, bound] of [[outboxPendingPartition, idTimeBound('event', before)], [queuedPendingPartition, isoTime(before)]] as const) {
+      for (const [partition, bound] of [
+        [outboxPendingPartition, idTimeBound('event', before)],
+        [queuedPendingPartition, isoTime(before)],
+      ] as const) {
         let cursor: string | undefined;
         // At most 20 pages of 100 a run; the schedule comes back for the rest.
         for (let page = 0; page < 20; page++) {
-          const found = await store.query({ index: 'gsi1', partition, sort: { op: '<', value: bound }, limit: 100, ...(cursor ? { cursor } : {}) });
+          const found = await store.query({
+            index: 'gsi1',
+            partition,
+            sort: { op: '<', value: bound },
+            limit: 100,
+            ...(cursor ? { cursor } : {}),
+          });
           const records = found.items.map((item) => ({ id: String(item.pk), item }));
           const failures = await dispatchInserted({ store, queue, publisher, clock, logger }, records);
           swept += records.length - failures.length;
@@ -261,7 +312,11 @@ export function createAwsPlatform(options: AwsPlatformOptions = {}): AwsPlatform
           if (!cursor) break;
         }
       }
-      if (swept + failed > 0) logger.warn('swept outbox events and queued messages their stream records left pending', { swept, failed });
+      if (swept + failed > 0)
+        logger.warn('swept outbox events and queued messages their stream records left pending', {
+          swept,
+          failed,
+        });
       return { swept, failed };
     },
     async runJob(name) {
@@ -321,7 +376,12 @@ function parseQueueUrls(text: string): Record<string, string> {
   } catch {
     value = undefined;
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.values(value).some((url) => typeof url !== 'string')) {
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    Array.isArray(value) ||
+    Object.values(value).some((url) => typeof url !== 'string')
+  ) {
     throw new Error(`${awsEnvironment.queueUrls} must be a JSON object of queue name to SQS queue URL`);
   }
   return value as Record<string, string>;
@@ -339,7 +399,11 @@ async function dispatchInserted(deps: DispatchDeps, records: InsertedItem[]): Pr
   const failed = new Set<string>();
   const fail = (record: InsertedItem, reason: string, error?: unknown) => {
     failed.add(record.id);
-    deps.logger.error(reason, { record: record.id, pk: record.item.pk, error: error === undefined ? undefined : describeError(error) });
+    deps.logger.error(reason, {
+      record: record.id,
+      pk: record.item.pk,
+      error: error === undefined ? undefined : describeError(error),
+    });
   };
 
   const events: Array<InsertedItem & { event: EventEnvelope }> = [];
@@ -347,25 +411,28 @@ async function dispatchInserted(deps: DispatchDeps, records: InsertedItem[]): Pr
   for (const record of records) {
     if (isPendingOutboxItem(record.item)) {
       const event = record.item.event;
-      if (typeof event.id === 'string' && event.id !== '' && typeof event.type === 'string') events.push({ ...record, event });
+      if (typeof event.id === 'string' && event.id !== '' && typeof event.type === 'string')
+        events.push({ ...record, event });
       else fail(record, 'outbox item holds no valid event');
     } else if (isQueuedMessageItem(record.item)) {
       messages.push(record);
     }
   }
 
-  const relayed = Promise.all(messages.map(async (record) => {
-    try {
-      await deps.queue.relay(record.item);
-    } catch (error) {
-      return fail(record, 'queued message not relayed to SQS', error);
-    }
-    try {
-      await markRelayed(deps, record.item);
-    } catch (error) {
-      fail(record, 'queued message relayed but not marked relayed', error);
-    }
-  }));
+  const relayed = Promise.all(
+    messages.map(async (record) => {
+      try {
+        await deps.queue.relay(record.item);
+      } catch (error) {
+        return fail(record, 'queued message not relayed to SQS', error);
+      }
+      try {
+        await markRelayed(deps, record.item);
+      } catch (error) {
+        fail(record, 'queued message relayed but not marked relayed', error);
+      }
+    }),
+  );
 
   if (events.length > 0) {
     let failedEventIds: Set<string>;
@@ -375,14 +442,16 @@ async function dispatchInserted(deps: DispatchDeps, records: InsertedItem[]): Pr
       failedEventIds = new Set(events.map((e) => e.event.id));
       deps.logger.error('publishing outbox events failed', { error: describeError(error) });
     }
-    await Promise.all(events.map(async (record) => {
-      if (failedEventIds.has(record.event.id)) return fail(record, 'outbox event not published', undefined);
-      try {
-        await markDispatched(deps, record.item);
-      } catch (error) {
-        fail(record, 'outbox event published but not marked dispatched', error);
-      }
-    }));
+    await Promise.all(
+      events.map(async (record) => {
+        if (failedEventIds.has(record.event.id)) return fail(record, 'outbox event not published', undefined);
+        try {
+          await markDispatched(deps, record.item);
+        } catch (error) {
+          fail(record, 'outbox event published but not marked dispatched', error);
+        }
+      }),
+    );
   }
   await relayed;
   return records.filter((record) => failed.has(record.id)).map((record) => record.id);
@@ -391,13 +460,15 @@ async function dispatchInserted(deps: DispatchDeps, records: InsertedItem[]): Pr
 /** Out of `QUEUED#PENDING` once SQS has the message, so the sweeper does not send it again. */
 async function markRelayed(deps: DispatchDeps, item: Item): Promise<void> {
   try {
-    await deps.store.transact([{
-      type: 'update',
-      key: { pk: item.pk, sk: item.sk },
-      set: { relayed_at: isoTime(deps.clock.now()) },
-      remove: ['gsi1pk', 'gsi1sk'],
-      condition: { compare: ['gsi1pk', '=', queuedPendingPartition] },
-    }]);
+    await deps.store.transact([
+      {
+        type: 'update',
+        key: { pk: item.pk, sk: item.sk },
+        set: { relayed_at: isoTime(deps.clock.now()) },
+        remove: ['gsi1pk', 'gsi1sk'],
+        condition: { compare: ['gsi1pk', '=', queuedPendingPartition] },
+      },
+    ]);
   } catch (error) {
     if (!isTransactionCanceled(error)) throw error;
   }
@@ -406,15 +477,17 @@ async function markRelayed(deps: DispatchDeps, item: Item): Promise<void> {
 /** What the local dispatcher writes once every subscriber has an event: out of `OUTBOX#PENDING`. */
 async function markDispatched(deps: DispatchDeps, item: Item): Promise<void> {
   try {
-    await deps.store.transact([{
-      type: 'update',
-      key: { pk: item.pk, sk: item.sk },
-      set: { dispatched_at: isoTime(deps.clock.now()) },
-      add: { attempts: 1 },
-      remove: ['gsi1pk', 'gsi1sk', 'next_attempt_at', 'failed_subscribers', 'last_error'],
-      // A redelivered stream record finds it already dispatched: nothing to do.
-      condition: { compare: ['gsi1pk', '=', outboxPendingPartition] },
-    }]);
+    await deps.store.transact([
+      {
+        type: 'update',
+        key: { pk: item.pk, sk: item.sk },
+        set: { dispatched_at: isoTime(deps.clock.now()) },
+        add: { attempts: 1 },
+        remove: ['gsi1pk', 'gsi1sk', 'next_attempt_at', 'failed_subscribers', 'last_error'],
+        // A redelivered stream record finds it already dispatched: nothing to do.
+        condition: { compare: ['gsi1pk', '=', outboxPendingPartition] },
+      },
+    ]);
   } catch (error) {
     if (!isTransactionCanceled(error)) throw error;
   }

@@ -20,14 +20,27 @@ afterEach(() => {
   vi.unstubAllEnvs();
 });
 
-const lines = () => written.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+const lines = () =>
+  written
+    .join('')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 
 describe('createPowertoolsLogger', () => {
   it('writes one JSON line per call with level, message, service and the fields', () => {
     const logger = createPowertoolsLogger({ serviceName: 'sluice-http', persistentKeys: { stage: 'test' } });
     logger.info('transfer posted', { transfer_id: 'tr_1', amount: 500 });
     expect(lines()).toEqual([
-      expect.objectContaining({ level: 'INFO', message: 'transfer posted', service: 'sluice-http', stage: 'test', transfer_id: 'tr_1', amount: 500, timestamp: expect.any(String) }),
+      expect.objectContaining({
+        level: 'INFO',
+        message: 'transfer posted',
+        service: 'sluice-http',
+        stage: 'test',
+        transfer_id: 'tr_1',
+        amount: 500,
+        timestamp: expect.any(String),
+      }),
     ]);
   });
 
@@ -59,7 +72,8 @@ describe('createPowertoolsLogger', () => {
       email: 'ann@example.com',
       attempts: 3,
     });
-    for (const secret of ['hunter2', 'rt_secret', 'eyJhbGciOi', '4242424242424242', 'cs_live', 'session=abc']) expect(written.join('')).not.toContain(secret);
+    for (const secret of ['hunter2', 'rt_secret', 'eyJhbGciOi', '4242424242424242', 'cs_live', 'session=abc'])
+      expect(written.join('')).not.toContain(secret);
   });
 
   it('logs errors with their name, message and stack', () => {
@@ -68,7 +82,11 @@ describe('createPowertoolsLogger', () => {
     expect(lines()[0]).toMatchObject({
       level: 'ERROR',
       delivery_id: 'del_1',
-      error: expect.objectContaining({ name: 'TypeError', message: 'socket hang up', stack: expect.any(String) }),
+      error: expect.objectContaining({
+        name: 'TypeError',
+        message: 'socket hang up',
+        stack: expect.any(String),
+      }),
     });
   });
 
@@ -79,10 +97,23 @@ describe('createPowertoolsLogger', () => {
 });
 
 describe('createPowertoolsMetrics', () => {
-  type Emf = { _aws: { Timestamp: number; CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string; Unit: string }> }> } } & Record<string, unknown>;
+  type Emf = {
+    _aws: {
+      Timestamp: number;
+      CloudWatchMetrics: Array<{
+        Namespace: string;
+        Dimensions: string[][];
+        Metrics: Array<{ Name: string; Unit: string }>;
+      }>;
+    };
+  } & Record<string, unknown>;
 
   it('writes each request as one EMF document: Requests and Latency by service, route and status class', () => {
-    const metrics = createPowertoolsMetrics({ namespace: 'Sluice', serviceName: 'sluice-http', defaultDimensions: { stage: 'test' } });
+    const metrics = createPowertoolsMetrics({
+      namespace: 'Sluice',
+      serviceName: 'sluice-http',
+      defaultDimensions: { stage: 'test' },
+    });
     metrics.countRequest('POST /v1/transfers', 201, 12.5);
     metrics.countRequest('GET /v1/transfers/:id', 404, 3);
     const [first, second] = lines() as Emf[];
@@ -97,7 +128,14 @@ describe('createPowertoolsMetrics', () => {
       },
     ]);
     expect(first!._aws.CloudWatchMetrics[0]!.Dimensions[0]).toHaveLength(4);
-    expect(first).toMatchObject({ service: 'sluice-http', stage: 'test', route: 'POST /v1/transfers', status: '2xx', Requests: 1, Latency: 12.5 });
+    expect(first).toMatchObject({
+      service: 'sluice-http',
+      stage: 'test',
+      route: 'POST /v1/transfers',
+      status: '2xx',
+      Requests: 1,
+      Latency: 12.5,
+    });
     expect(second).toMatchObject({ route: 'GET /v1/transfers/:id', status: '4xx', Requests: 1, Latency: 3 });
   });
 
@@ -123,7 +161,8 @@ describe('createPowertoolsMetrics', () => {
 });
 
 describe('traceClient', () => {
-  const hasXRay = (client: DynamoDBClient) => client.middlewareStack.identify().some((name) => /xray/i.test(name));
+  const hasXRay = (client: DynamoDBClient) =>
+    client.middlewareStack.identify().some((name) => /xray/i.test(name));
 
   it('leaves a client untouched outside Lambda, where tracing is off', () => {
     const client = new DynamoDBClient({ region: 'us-east-1' });

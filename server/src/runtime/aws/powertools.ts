@@ -123,6 +123,9 @@ export function powertoolsTracer(): Tracer {
  * @example
  * const dynamo = traceClient(new DynamoDBClient({}));
  */
-export function traceClient<Client extends object>(client: Client, tracer: Tracer = powertoolsTracer()): Client {
+export function traceClient<Client extends object>(
+  client: Client,
+  tracer: Tracer = powertoolsTracer(),
+): Client {
   return tracer.captureAWSv3Client(client);
 }

@@ -11,10 +11,16 @@ import { S3Blobs } from './s3-blobs.ts';
 const s3 = mockClient(S3Client);
 afterAll(() => s3.restore());
 
-const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
-const makeClient = (extra: Partial<ConstructorParameters<typeof S3Client>[0]> = {}) => new S3Client({ region: 'eu-west-1', credentials, ...extra });
+const credentials = {
+  accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+};
+const makeClient = (extra: Partial<ConstructorParameters<typeof S3Client>[0]> = {}) =>
+  new S3Client({ region: 'eu-west-1', credentials, ...extra });
 
-runBlobsContract('S3Blobs (presigned offline)', async (clock) => ({ blobs: new S3Blobs({ client: makeClient(), bucket: 'sluice-blobs', clock }) }));
+runBlobsContract('S3Blobs (presigned offline)', async (clock) => ({
+  blobs: new S3Blobs({ client: makeClient(), bucket: 'sluice-blobs', clock }),
+}));
 
 describe('S3Blobs', () => {
   const clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0, 0, 750));
@@ -22,7 +28,11 @@ describe('S3Blobs', () => {
   const key = 'evidence/dp_1/receipt.pdf';
 
   it('presigns a PutObject URL on the bucket host, with the content type as a signed header', async () => {
-    const upload = await blobs.uploadUrl(key, { contentType: 'application/pdf', maxBytes: 5_000_000, expiresInSeconds: 300 });
+    const upload = await blobs.uploadUrl(key, {
+      contentType: 'application/pdf',
+      maxBytes: 5_000_000,
+      expiresInSeconds: 300,
+    });
     const url = new URL(upload.url);
     expect(url.origin).toBe('https://sluice-blobs.s3.eu-west-1.amazonaws.com');
     expect(url.pathname).toBe(`/${key}`);
@@ -42,7 +52,10 @@ describe('S3Blobs', () => {
   });
 
   it('puts no checksum of the empty presigning payload in upload URLs, whatever the client default', async () => {
-    const url = new URL((await blobs.uploadUrl(key, { contentType: 'application/pdf', maxBytes: 10, expiresInSeconds: 60 })).url);
+    const url = new URL(
+      (await blobs.uploadUrl(key, { contentType: 'application/pdf', maxBytes: 10, expiresInSeconds: 60 }))
+        .url,
+    );
     expect([...url.searchParams.keys()].filter((name) => /checksum/i.test(name))).toEqual([]);
   });
 
@@ -58,13 +71,25 @@ describe('S3Blobs', () => {
 
   it('carries the session token of temporary credentials, as a Lambda role has', async () => {
     const client = makeClient({ credentials: { ...credentials, sessionToken: 'FwoGZXIvYXdzEXAMPLE' } });
-    const url = new URL((await new S3Blobs({ client, bucket: 'sluice-blobs', clock }).downloadUrl(key, { expiresInSeconds: 60 })).url);
+    const url = new URL(
+      (
+        await new S3Blobs({ client, bucket: 'sluice-blobs', clock }).downloadUrl(key, {
+          expiresInSeconds: 60,
+        })
+      ).url,
+    );
     expect(url.searchParams.get('X-Amz-Security-Token')).toBe('FwoGZXIvYXdzEXAMPLE');
   });
 
   it('uses path-style URLs when the client asks for them (S3-compatible stores)', async () => {
     const client = makeClient({ forcePathStyle: true });
-    const url = new URL((await new S3Blobs({ client, bucket: 'sluice-blobs', clock }).downloadUrl(key, { expiresInSeconds: 60 })).url);
+    const url = new URL(
+      (
+        await new S3Blobs({ client, bucket: 'sluice-blobs', clock }).downloadUrl(key, {
+          expiresInSeconds: 60,
+        })
+      ).url,
+    );
     expect(url.host).toBe('s3.eu-west-1.amazonaws.com');
     expect(url.pathname).toBe(`/sluice-blobs/${key}`);
   });

@@ -47,7 +47,10 @@ export class S3Blobs implements Blobs {
 
   constructor(options: S3BlobsOptions) {
     const { client } = options;
-    const config = { ...client.config, requestChecksumCalculation: () => Promise.resolve('WHEN_REQUIRED' as const) };
+    const config = {
+      ...client.config,
+      requestChecksumCalculation: () => Promise.resolve('WHEN_REQUIRED' as const),
+    };
     this.#presigner = { config, middlewareStack: client.middlewareStack } as unknown as S3Client;
     this.#bucket = options.bucket;
     this.#clock = options.clock ?? systemClock;
@@ -57,14 +60,22 @@ export class S3Blobs implements Blobs {
     assertBlobKey(key);
     assertUploadOptions(options);
     const signedAt = this.#signingTime();
-    const command = new PutObjectCommand({ Bucket: this.#bucket, Key: key, ContentType: options.contentType });
+    const command = new PutObjectCommand({
+      Bucket: this.#bucket,
+      Key: key,
+      ContentType: options.contentType,
+    });
     const url = await getSignedUrl(this.#presigner, command, {
       expiresIn: options.expiresInSeconds,
       signingDate: new Date(signedAt),
       // The presigner leaves Content-Type unsigned by default; signing it pins the upload's type.
       signableHeaders: new Set(['content-type']),
     });
-    return { url, headers: { 'content-type': options.contentType }, expiresAt: isoTime(signedAt + options.expiresInSeconds * 1000) };
+    return {
+      url,
+      headers: { 'content-type': options.contentType },
+      expiresAt: isoTime(signedAt + options.expiresInSeconds * 1000),
+    };
   }
 
   async downloadUrl(key: string, options: DownloadUrlOptions): Promise<DownloadUrl> {
@@ -72,7 +83,10 @@ export class S3Blobs implements Blobs {
     assertExpiry(options.expiresInSeconds);
     const signedAt = this.#signingTime();
     const command = new GetObjectCommand({ Bucket: this.#bucket, Key: key });
-    const url = await getSignedUrl(this.#presigner, command, { expiresIn: options.expiresInSeconds, signingDate: new Date(signedAt) });
+    const url = await getSignedUrl(this.#presigner, command, {
+      expiresIn: options.expiresInSeconds,
+      signingDate: new Date(signedAt),
+    });
     return { url, expiresAt: isoTime(signedAt + options.expiresInSeconds * 1000) };
   }
 

@@ -1,4 +1,9 @@
-import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient, type GetSecretValueCommandInput } from '@aws-sdk/client-secrets-manager';
+import {
+  GetSecretValueCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+  type GetSecretValueCommandInput,
+} from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../kernel/clock.ts';
@@ -10,14 +15,28 @@ import { SecretsManagerSecrets } from './secrets-manager.ts';
 // like the service: the current SecretString for a known SecretId, ResourceNotFoundException
 // ("Secrets Manager can't find the specified secret.") for any other.
 const secretsManager = mockClient(SecretsManagerClient);
-const client = () => new SecretsManagerClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+const client = () =>
+  new SecretsManagerClient({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
 
 function fakeService(stored: Record<string, string>): void {
   secretsManager.reset();
   secretsManager.on(GetSecretValueCommand).callsFake(async (input: GetSecretValueCommandInput) => {
     const name = input.SecretId ?? '';
-    if (!(name in stored)) throw new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret.", $metadata: {} });
-    return { ARN: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${name}-AbCdEf`, Name: name, SecretString: stored[name], VersionId: 'v1', VersionStages: ['AWSCURRENT'] };
+    if (!(name in stored))
+      throw new ResourceNotFoundException({
+        message: "Secrets Manager can't find the specified secret.",
+        $metadata: {},
+      });
+    return {
+      ARN: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${name}-AbCdEf`,
+      Name: name,
+      SecretString: stored[name],
+      VersionId: 'v1',
+      VersionStages: ['AWSCURRENT'],
+    };
   });
 }
 
@@ -51,9 +70,19 @@ describe('SecretsManagerSecrets', () => {
   it('sends one request for concurrent reads of the same name, one per name', async () => {
     fakeService({ 'sluice/a': 'A', 'sluice/b': 'B' });
     const secrets = new SecretsManagerSecrets({ client: client() });
-    const values = await Promise.all([secrets.get('sluice/a'), secrets.get('sluice/a'), secrets.get('sluice/b'), secrets.get('sluice/a')]);
+    const values = await Promise.all([
+      secrets.get('sluice/a'),
+      secrets.get('sluice/a'),
+      secrets.get('sluice/b'),
+      secrets.get('sluice/a'),
+    ]);
     expect(values).toEqual(['A', 'A', 'B', 'A']);
-    expect(secretsManager.commandCalls(GetSecretValueCommand).map((call) => call.args[0].input.SecretId).sort()).toEqual(['sluice/a', 'sluice/b']);
+    expect(
+      secretsManager
+        .commandCalls(GetSecretValueCommand)
+        .map((call) => call.args[0].input.SecretId)
+        .sort(),
+    ).toEqual(['sluice/a', 'sluice/b']);
   });
 
   it('does not cache a failure: the next read asks again', async () => {
@@ -68,17 +97,25 @@ describe('SecretsManagerSecrets', () => {
 
   it('reports a missing secret by name, with the SDK error as the cause', async () => {
     fakeService({});
-    const error = await new SecretsManagerSecrets({ client: client() }).get('sluice/missing').catch((caught: unknown) => caught);
+    const error = await new SecretsManagerSecrets({ client: client() })
+      .get('sluice/missing')
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(SecretNotFoundError);
-    expect((error as Error).message).toBe('secret "sluice/missing" is not set (set it in AWS Secrets Manager)');
+    expect((error as Error).message).toBe(
+      'secret "sluice/missing" is not set (set it in AWS Secrets Manager)',
+    );
     expect((error as Error).cause).toBeInstanceOf(ResourceNotFoundException);
   });
 
   it('refuses a binary secret without echoing its bytes', async () => {
     secretsManager.reset();
     secretsManager.on(GetSecretValueCommand).resolves({ SecretBinary: new TextEncoder().encode('hunter2') });
-    const error = await new SecretsManagerSecrets({ client: client() }).get('sluice/binary').catch((caught: unknown) => caught);
-    expect((error as Error).message).toBe('secret "sluice/binary" is binary; only string secrets are supported');
+    const error = await new SecretsManagerSecrets({ client: client() })
+      .get('sluice/binary')
+      .catch((caught: unknown) => caught);
+    expect((error as Error).message).toBe(
+      'secret "sluice/binary" is binary; only string secrets are supported',
+    );
     expect((error as Error).message).not.toContain('hunter2');
   });
 });

@@ -64,7 +64,8 @@ export class SecretsManagerSecrets implements Secrets {
     if (output.SecretString === undefined && output.SecretBinary !== undefined) {
       throw new Error(`secret ${JSON.stringify(name)} is binary; only string secrets are supported`);
     }
-    if (!output.SecretString) throw new SecretNotFoundError(name, { where: 'a value for it in AWS Secrets Manager' });
+    if (!output.SecretString)
+      throw new SecretNotFoundError(name, { where: 'a value for it in AWS Secrets Manager' });
     this.#cache.set(name, { value: output.SecretString, expiresAt: this.#clock.now() + this.#ttlMs });
     return output.SecretString;
   }

@@ -1,6 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { BadRequestException, SendEmailCommand, SESv2Client, TooManyRequestsException, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
-import { InvalidParameterException, PublishCommand, SNSClient, type PublishCommandInput } from '@aws-sdk/client-sns';
+import {
+  BadRequestException,
+  SendEmailCommand,
+  SESv2Client,
+  TooManyRequestsException,
+  type SendEmailCommandInput,
+} from '@aws-sdk/client-sesv2';
+import {
+  InvalidParameterException,
+  PublishCommand,
+  SNSClient,
+  type PublishCommandInput,
+} from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../kernel/errors.ts';
@@ -39,7 +50,10 @@ function fakeServices(): DeliveredMessage[] {
   });
   sns.on(PublishCommand).callsFake(async (input: PublishCommandInput) => {
     if (!input.PhoneNumber || !/^\+[1-9]\d{1,14}$/.test(input.PhoneNumber)) {
-      throw new InvalidParameterException({ message: 'Invalid parameter: PhoneNumber Reason: +1 is not valid to publish to', $metadata: {} });
+      throw new InvalidParameterException({
+        message: 'Invalid parameter: PhoneNumber Reason: +1 is not valid to publish to',
+        $metadata: {},
+      });
     }
     const id = randomUUID();
     delivered.push({ channel: 'sms', id, to: input.PhoneNumber, text: input.Message ?? '' });
@@ -49,7 +63,12 @@ function fakeServices(): DeliveredMessage[] {
 }
 
 const makeNotifier = (options: { configurationSetName?: string; smsSenderId?: string } = {}) =>
-  new SesSnsNotifier({ ses: new SESv2Client(clientConfig), sns: new SNSClient(clientConfig), from, ...options });
+  new SesSnsNotifier({
+    ses: new SESv2Client(clientConfig),
+    sns: new SNSClient(clientConfig),
+    from,
+    ...options,
+  });
 
 afterEach(() => {
   ses.reset();
@@ -64,7 +83,12 @@ runNotifierContract('SesSnsNotifier (mocked SES v2 and SNS)', async () => {
 describe('SesSnsNotifier', () => {
   it('sends from the configured sender, in UTF-8, through the configuration set', async () => {
     fakeServices();
-    await makeNotifier({ configurationSetName: 'sluice-events' }).sendEmail({ to: 'ann@example.com', subject: 'Reçu', text: 'Payé', html: '<p>Payé</p>' });
+    await makeNotifier({ configurationSetName: 'sluice-events' }).sendEmail({
+      to: 'ann@example.com',
+      subject: 'Reçu',
+      text: 'Payé',
+      html: '<p>Payé</p>',
+    });
     expect(ses.commandCalls(SendEmailCommand)[0]!.args[0].input).toEqual({
       FromEmailAddress: from,
       Destination: { ToAddresses: ['ann@example.com'] },
@@ -95,7 +119,9 @@ describe('SesSnsNotifier', () => {
     ses.reset();
     const refusal = new BadRequestException({ message: 'Illegal address', $metadata: {} });
     ses.on(SendEmailCommand).rejects(refusal);
-    const error = await makeNotifier().sendEmail({ to: 'ann@example.com', subject: 'Hi', text: 'Your code is 424242' }).catch((caught: unknown) => caught);
+    const error = await makeNotifier()
+      .sendEmail({ to: 'ann@example.com', subject: 'Hi', text: 'Your code is 424242' })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AppError);
     expect(error).toMatchObject({ code: 'invalid_request', param: 'to', cause: refusal });
     expect((error as Error).message).not.toContain('424242');
@@ -103,20 +129,33 @@ describe('SesSnsNotifier', () => {
 
   it('turns SES throttling into service_unavailable, so a queue consumer retries', async () => {
     ses.reset();
-    ses.on(SendEmailCommand).rejects(new TooManyRequestsException({ message: 'Maximum sending rate exceeded.', $metadata: {} }));
-    await expect(makeNotifier().sendEmail({ to: 'ann@example.com', subject: 'Hi', text: 'Hello' })).rejects.toMatchObject({ code: 'service_unavailable' });
+    ses
+      .on(SendEmailCommand)
+      .rejects(new TooManyRequestsException({ message: 'Maximum sending rate exceeded.', $metadata: {} }));
+    await expect(
+      makeNotifier().sendEmail({ to: 'ann@example.com', subject: 'Hi', text: 'Hello' }),
+    ).rejects.toMatchObject({ code: 'service_unavailable' });
   });
 
   it('turns a number SNS refuses into invalid_request on "to"', async () => {
     sns.reset();
-    sns.on(PublishCommand).rejects(new InvalidParameterException({ message: 'Invalid parameter: PhoneNumber', $metadata: {} }));
-    await expect(makeNotifier().sendSms({ to: '+999999999999', text: 'Hi' })).rejects.toMatchObject({ code: 'invalid_request', param: 'to' });
+    sns
+      .on(PublishCommand)
+      .rejects(new InvalidParameterException({ message: 'Invalid parameter: PhoneNumber', $metadata: {} }));
+    await expect(makeNotifier().sendSms({ to: '+999999999999', text: 'Hi' })).rejects.toMatchObject({
+      code: 'invalid_request',
+      param: 'to',
+    });
   });
 
   it('rethrows errors it cannot attribute to the caller, such as a missing permission', async () => {
     ses.reset();
-    const denied = Object.assign(new Error('not authorized to perform ses:SendEmail'), { name: 'AccessDeniedException' });
+    const denied = Object.assign(new Error('not authorized to perform ses:SendEmail'), {
+      name: 'AccessDeniedException',
+    });
     ses.on(SendEmailCommand).rejects(denied);
-    await expect(makeNotifier().sendEmail({ to: 'ann@example.com', subject: 'Hi', text: 'Hello' })).rejects.toBe(denied);
+    await expect(
+      makeNotifier().sendEmail({ to: 'ann@example.com', subject: 'Hi', text: 'Hello' }),
+    ).rejects.toBe(denied);
   });
 });

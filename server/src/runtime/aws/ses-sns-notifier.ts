@@ -1,7 +1,14 @@
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { AppError } from '../../kernel/errors.ts';
-import { parseEmail, parseSms, type EmailMessage, type Notifier, type SentMessage, type SmsMessage } from '../../platform/notifier.ts';
+import {
+  parseEmail,
+  parseSms,
+  type EmailMessage,
+  type Notifier,
+  type SentMessage,
+  type SmsMessage,
+} from '../../platform/notifier.ts';
 
 export interface SesSnsNotifierOptions {
   ses: SESv2Client;
@@ -41,8 +48,15 @@ export class SesSnsNotifier implements Notifier {
     const command = new SendEmailCommand({
       FromEmailAddress: this.#options.from,
       Destination: { ToAddresses: [to] },
-      Content: { Simple: { Subject: content(subject), Body: { Text: content(text), ...(html !== undefined && { Html: content(html) }) } } },
-      ...(this.#options.configurationSetName !== undefined && { ConfigurationSetName: this.#options.configurationSetName }),
+      Content: {
+        Simple: {
+          Subject: content(subject),
+          Body: { Text: content(text), ...(html !== undefined && { Html: content(html) }) },
+        },
+      },
+      ...(this.#options.configurationSetName !== undefined && {
+        ConfigurationSetName: this.#options.configurationSetName,
+      }),
     });
     let output;
     try {
@@ -62,7 +76,9 @@ export class SesSnsNotifier implements Notifier {
       Message: text,
       MessageAttributes: {
         'AWS.SNS.SMS.SMSType': attribute('Transactional'),
-        ...(this.#options.smsSenderId !== undefined && { 'AWS.SNS.SMS.SenderID': attribute(this.#options.smsSenderId) }),
+        ...(this.#options.smsSenderId !== undefined && {
+          'AWS.SNS.SMS.SenderID': attribute(this.#options.smsSenderId),
+        }),
       },
     });
     let output;
@@ -77,14 +93,37 @@ export class SesSnsNotifier implements Notifier {
 }
 
 /** SDK error names (stable across SDK versions; matching names avoids importing every class). */
-const refusedRecipient = new Set(['BadRequestException', 'MessageRejected', 'InvalidParameterException', 'InvalidParameterValueException', 'OptedOutException']);
-const unavailable = new Set(['TooManyRequestsException', 'LimitExceededException', 'SendingPausedException', 'AccountSuspendedException', 'ThrottledException', 'ThrottlingException']);
+const refusedRecipient = new Set([
+  'BadRequestException',
+  'MessageRejected',
+  'InvalidParameterException',
+  'InvalidParameterValueException',
+  'OptedOutException',
+]);
+const unavailable = new Set([
+  'TooManyRequestsException',
+  'LimitExceededException',
+  'SendingPausedException',
+  'AccountSuspendedException',
+  'ThrottledException',
+  'ThrottlingException',
+]);
 
 function translate(error: unknown, channel: 'email' | 'sms'): unknown {
   const name = error instanceof Error ? error.name : '';
   const what = channel === 'email' ? 'email' : 'text message';
   // The service's own message can quote the address but never the body; it is kept only as `cause`.
-  if (refusedRecipient.has(name)) return new AppError('invalid_request', `the ${what} service refused this recipient or message (${name})`, { param: 'to', cause: error });
-  if (unavailable.has(name)) return new AppError('service_unavailable', `the ${what} service is unavailable, try again later (${name})`, { cause: error });
+  if (refusedRecipient.has(name))
+    return new AppError(
+      'invalid_request',
+      `the ${what} service refused this recipient or message (${name})`,
+      { param: 'to', cause: error },
+    );
+  if (unavailable.has(name))
+    return new AppError(
+      'service_unavailable',
+      `the ${what} service is unavailable, try again later (${name})`,
+      { cause: error },
+    );
   return error;
 }

@@ -58,7 +58,9 @@ interface SqsPair {
 
 async function createQueuePair(name: string): Promise<SqsPair> {
   const deadLetterUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }))).QueueUrl!;
-  const attributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: deadLetterUrl, AttributeNames: ['QueueArn'] }));
+  const attributes = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: deadLetterUrl, AttributeNames: ['QueueArn'] }),
+  );
   const url = (await sqs.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl!;
   return { url, deadLetterUrl, deadLetterArn: attributes.Attributes!.QueueArn! };
 }
@@ -68,7 +70,11 @@ runQueueContract('SqsQueue (fauxqs, table on DynamoDB Local)', async () => {
   const tableName = `sluice-sqs-contract-${run}`;
   await createTableIfMissing(dynamo, tableName);
   const store = new DynamoStore({ client: dynamo, tableName });
-  const pairs = Object.fromEntries(await Promise.all(contractQueues.map(async (name) => [name, await createQueuePair(`${name}-${run}`)] as const))) as Record<ContractQueue, SqsPair>;
+  const pairs = Object.fromEntries(
+    await Promise.all(
+      contractQueues.map(async (name) => [name, await createQueuePair(`${name}-${run}`)] as const),
+    ),
+  ) as Record<ContractQueue, SqsPair>;
   const sqsQueue = new SqsQueue({
     client: sqs,
     queueUrls: Object.fromEntries(contractQueues.map((name) => [name, pairs[name].url])),
@@ -82,31 +88,52 @@ runQueueContract('SqsQueue (fauxqs, table on DynamoDB Local)', async () => {
     consume(name, handler, options: ConsumeOptions = {}) {
       sqsQueue.consume(name, handler, options);
       const pair = pairs[name as ContractQueue];
-      const configured = sqs.send(new SetQueueAttributesCommand({
-        QueueUrl: pair.url,
-        Attributes: {
-          VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? defaultConsumeOptions.visibilityTimeoutSeconds),
-          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: pair.deadLetterArn, maxReceiveCount: options.maxReceives ?? defaultConsumeOptions.maxReceives }),
-        },
-      }));
-      consumers.set(name as ContractQueue, { batchSize: Math.min(10, options.batchSize ?? defaultConsumeOptions.batchSize), configured });
+      const configured = sqs.send(
+        new SetQueueAttributesCommand({
+          QueueUrl: pair.url,
+          Attributes: {
+            VisibilityTimeout: String(
+              options.visibilityTimeoutSeconds ?? defaultConsumeOptions.visibilityTimeoutSeconds,
+            ),
+            RedrivePolicy: JSON.stringify({
+              deadLetterTargetArn: pair.deadLetterArn,
+              maxReceiveCount: options.maxReceives ?? defaultConsumeOptions.maxReceives,
+            }),
+          },
+        }),
+      );
+      consumers.set(name as ContractQueue, {
+        batchSize: Math.min(10, options.batchSize ?? defaultConsumeOptions.batchSize),
+        configured,
+      });
     },
   };
 
   const receive = async (url: string, maxMessages: number, visibilityTimeout?: number): Promise<Message[]> =>
-    (await sqs.send(new ReceiveMessageCommand({
-      QueueUrl: url,
-      MaxNumberOfMessages: maxMessages,
-      MessageSystemAttributeNames: ['All'],
-      ...(visibilityTimeout === undefined ? {} : { VisibilityTimeout: visibilityTimeout }),
-    }))).Messages ?? [];
+    (
+      await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: url,
+          MaxNumberOfMessages: maxMessages,
+          MessageSystemAttributeNames: ['All'],
+          ...(visibilityTimeout === undefined ? {} : { VisibilityTimeout: visibilityTimeout }),
+        }),
+      )
+    ).Messages ?? [];
 
   /** What the DynamoDB stream would have handed the dispatcher: queued messages not yet relayed. */
   async function relayPending(): Promise<void> {
     const pending = await store.query({ index: 'gsi1', partition: queuedPendingPartition });
     for (const item of pending.items) {
       await sqsQueue.relay(item);
-      await store.transact([{ type: 'update', key: { pk: item.pk, sk: item.sk }, set: { relayed_at: isoTime(Date.now()) }, remove: ['gsi1pk', 'gsi1sk'] }]);
+      await store.transact([
+        {
+          type: 'update',
+          key: { pk: item.pk, sk: item.sk },
+          set: { relayed_at: isoTime(Date.now()) },
+          remove: ['gsi1pk', 'gsi1sk'],
+        },
+      ]);
     }
   }
 
@@ -123,14 +150,22 @@ runQueueContract('SqsQueue (fauxqs, table on DynamoDB Local)', async () => {
           const messages = await receive(pairs[name].url, consumer.batchSize);
           if (messages.length === 0) continue;
           received += messages.length;
-          const { batchItemFailures } = await sqsQueue.handleSqsRecords(name, messages.map((message) => toRecord(message, name)));
+          const { batchItemFailures } = await sqsQueue.handleSqsRecords(
+            name,
+            messages.map((message) => toRecord(message, name)),
+          );
           const failed = new Set(batchItemFailures.map((failure) => failure.itemIdentifier));
           const done = messages.filter((message) => !failed.has(message.MessageId!));
           if (done.length > 0) {
-            await sqs.send(new DeleteMessageBatchCommand({
-              QueueUrl: pairs[name].url,
-              Entries: done.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle! })),
-            }));
+            await sqs.send(
+              new DeleteMessageBatchCommand({
+                QueueUrl: pairs[name].url,
+                Entries: done.map((message, index) => ({
+                  Id: String(index),
+                  ReceiptHandle: message.ReceiptHandle!,
+                })),
+              }),
+            );
           }
         }
         if (received === 0) return;

@@ -18,7 +18,9 @@ const dynamo = new DynamoDBClient({ ...dynamoLocalClientConfig, endpoint: inject
 const tableName = `sluice-sqs-queue-${randomUUID()}`;
 const store = new DynamoStore({ client: dynamo, tableName });
 const sqs = mockClient(SQSClient);
-const queueUrls = { 'webhook-deliveries': 'https://sqs.us-east-1.amazonaws.com/123456789012/webhook-deliveries' };
+const queueUrls = {
+  'webhook-deliveries': 'https://sqs.us-east-1.amazonaws.com/123456789012/webhook-deliveries',
+};
 const deliveriesUrl = queueUrls['webhook-deliveries'];
 
 beforeAll(() => createTableIfMissing(dynamo, tableName));
@@ -34,7 +36,15 @@ beforeEach(() => {
 });
 
 function aQueue(clock = new ManualClock()) {
-  return { queue: new SqsQueue({ client: new SQSClient({ region: 'us-east-1' }), queueUrls, clock, logger: silentLogger }), clock };
+  return {
+    queue: new SqsQueue({
+      client: new SQSClient({ region: 'us-east-1' }),
+      queueUrls,
+      clock,
+      logger: silentLogger,
+    }),
+    clock,
+  };
 }
 
 function aRecord(overrides: Partial<SQSRecord> & { wire?: unknown } = {}): SQSRecord {
@@ -60,7 +70,8 @@ function aRecord(overrides: Partial<SQSRecord> & { wire?: unknown } = {}): SQSRe
 }
 
 const sentInputs = () => sqs.commandCalls(SendMessageCommand).map((call) => call.args[0].input);
-const visibilityInputs = () => sqs.commandCalls(ChangeMessageVisibilityCommand).map((call) => call.args[0].input);
+const visibilityInputs = () =>
+  sqs.commandCalls(ChangeMessageVisibilityCommand).map((call) => call.args[0].input);
 
 describe('SqsQueue producer side (table on DynamoDB Local, SQS mocked)', () => {
   it('commits a message with the producer transaction and relays it to SQS from the stored item', async () => {
@@ -74,13 +85,20 @@ describe('SqsQueue producer side (table on DynamoDB Local, SQS mocked)', () => {
     const item = await store.get(queuedMessageKey('webhook-deliveries', id));
     expect(item).toBeDefined();
     expect(isQueuedMessageItem(item!)).toBe(true);
-    expect(item).toMatchObject({ kind: 'queued-message', queue: 'webhook-deliveries', written_at: clock.now() });
+    expect(item).toMatchObject({
+      kind: 'queued-message',
+      queue: 'webhook-deliveries',
+      written_at: clock.now(),
+    });
     expect(item!.expires_at).toBe(clock.now() / 1000 + 7 * 24 * 3600);
 
     clock.advance(2_000);
     await queue.relay(item!);
     expect(sentInputs()).toEqual([
-      { QueueUrl: deliveriesUrl, MessageBody: JSON.stringify({ id, body: { delivery_id: id }, sent_at: clock.now() - 2_000 }) },
+      {
+        QueueUrl: deliveriesUrl,
+        MessageBody: JSON.stringify({ id, body: { delivery_id: id }, sent_at: clock.now() - 2_000 }),
+      },
     ]);
   });
 
@@ -97,7 +115,10 @@ describe('SqsQueue producer side (table on DynamoDB Local, SQS mocked)', () => {
     expect(error).toBeInstanceOf(TransactionCanceledError);
     expect((error as TransactionCanceledError).reasonAt(1)).toBeDefined();
     expect(await store.get({ pk: `OTHER#${id}`, sk: 'X' })).toBeUndefined();
-    expect((await store.get(queuedMessageKey('webhook-deliveries', id)))?.message).toEqual({ id, body: { first: true } });
+    expect((await store.get(queuedMessageKey('webhook-deliveries', id)))?.message).toEqual({
+      id,
+      body: { first: true },
+    });
   });
 
   it('relays only the part of a delay still outstanding', async () => {
@@ -125,7 +146,9 @@ describe('SqsQueue producer side (table on DynamoDB Local, SQS mocked)', () => {
 
   it('refuses to relay an item that is not a queued message', async () => {
     const { queue } = aQueue();
-    await expect(queue.relay({ pk: 'EVT#1', sk: 'EVT', kind: 'event' })).rejects.toThrow(/not a queued message/);
+    await expect(queue.relay({ pk: 'EVT#1', sk: 'EVT', kind: 'event' })).rejects.toThrow(
+      /not a queued message/,
+    );
     expect(sentInputs()).toEqual([]);
   });
 
@@ -134,8 +157,15 @@ describe('SqsQueue producer side (table on DynamoDB Local, SQS mocked)', () => {
     await queue.send('webhook-deliveries', { id: 'm1', body: { a: 1 }, delaySeconds: 5_000 });
     await queue.send('webhook-deliveries', { id: 'm2', body: { a: 2 } });
     expect(sentInputs()).toEqual([
-      { QueueUrl: deliveriesUrl, MessageBody: JSON.stringify({ id: 'm1', body: { a: 1 }, sent_at: clock.now() }), DelaySeconds: 900 },
-      { QueueUrl: deliveriesUrl, MessageBody: JSON.stringify({ id: 'm2', body: { a: 2 }, sent_at: clock.now() }) },
+      {
+        QueueUrl: deliveriesUrl,
+        MessageBody: JSON.stringify({ id: 'm1', body: { a: 1 }, sent_at: clock.now() }),
+        DelaySeconds: 900,
+      },
+      {
+        QueueUrl: deliveriesUrl,
+        MessageBody: JSON.stringify({ id: 'm2', body: { a: 2 }, sent_at: clock.now() }),
+      },
     ]);
   });
 
@@ -161,7 +191,15 @@ describe('SqsQueue.handleSqsRecords (Lambda side; SQS mocked)', () => {
 
     const response = await queue.handleSqsRecords('webhook-deliveries', [record]);
     expect(response).toEqual({ batchItemFailures: [] });
-    expect(seen).toEqual([{ id: 'del_1', queue: 'webhook-deliveries', body: { delivery_id: 'del_1' }, receiveCount: 3, sentAt: 1234 }]);
+    expect(seen).toEqual([
+      {
+        id: 'del_1',
+        queue: 'webhook-deliveries',
+        body: { delivery_id: 'del_1' },
+        receiveCount: 3,
+        sentAt: 1234,
+      },
+    ]);
     expect(visibilityInputs()).toEqual([]);
   });
 
@@ -175,10 +213,16 @@ describe('SqsQueue.handleSqsRecords (Lambda side; SQS mocked)', () => {
         if (message.id === 'broken') throw new Error('boom');
       }),
     );
-    const records = ['ok', 'later', 'much-later', 'broken'].map((id) => aRecord({ messageId: `sqs-${id}`, wire: { id, body: {}, sent_at: 1 } }));
+    const records = ['ok', 'later', 'much-later', 'broken'].map((id) =>
+      aRecord({ messageId: `sqs-${id}`, wire: { id, body: {}, sent_at: 1 } }),
+    );
 
     const response = await queue.handleSqsRecords('webhook-deliveries', records);
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'sqs-later' }, { itemIdentifier: 'sqs-much-later' }, { itemIdentifier: 'sqs-broken' }]);
+    expect(response.batchItemFailures).toEqual([
+      { itemIdentifier: 'sqs-later' },
+      { itemIdentifier: 'sqs-much-later' },
+      { itemIdentifier: 'sqs-broken' },
+    ]);
     expect(visibilityInputs()).toEqual(
       expect.arrayContaining([
         { QueueUrl: deliveriesUrl, ReceiptHandle: 'receipt-sqs-later', VisibilityTimeout: 120 },
@@ -191,13 +235,19 @@ describe('SqsQueue.handleSqsRecords (Lambda side; SQS mocked)', () => {
 
   it('uses the consumer’s default retry delay for a failure that names none', async () => {
     const { queue } = aQueue();
-    queue.consume('webhook-deliveries', async (messages) => ({ failures: messages.map((m) => ({ id: m.id })) }), {
-      retryAfterSeconds: (receiveCount) => receiveCount * 10,
-    });
+    queue.consume(
+      'webhook-deliveries',
+      async (messages) => ({ failures: messages.map((m) => ({ id: m.id })) }),
+      {
+        retryAfterSeconds: (receiveCount) => receiveCount * 10,
+      },
+    );
     const record = aRecord({ messageId: 'sqs-a' });
     record.attributes.ApproximateReceiveCount = '4';
     await queue.handleSqsRecords('webhook-deliveries', [record]);
-    expect(visibilityInputs()).toEqual([{ QueueUrl: deliveriesUrl, ReceiptHandle: 'receipt-sqs-a', VisibilityTimeout: 40 }]);
+    expect(visibilityInputs()).toEqual([
+      { QueueUrl: deliveriesUrl, ReceiptHandle: 'receipt-sqs-a', VisibilityTimeout: 40 },
+    ]);
   });
 
   it('fails the whole batch when the handler throws', async () => {
@@ -205,15 +255,26 @@ describe('SqsQueue.handleSqsRecords (Lambda side; SQS mocked)', () => {
     queue.consume('webhook-deliveries', async () => {
       throw new Error('database down');
     });
-    const records = [aRecord({ messageId: 'a' }), aRecord({ messageId: 'b' }), aRecord({ messageId: 'c', body: 'not json' })];
+    const records = [
+      aRecord({ messageId: 'a' }),
+      aRecord({ messageId: 'b' }),
+      aRecord({ messageId: 'c', body: 'not json' }),
+    ];
     const response = await queue.handleSqsRecords('webhook-deliveries', records);
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'a' }, { itemIdentifier: 'b' }, { itemIdentifier: 'c' }]);
+    expect(response.batchItemFailures).toEqual([
+      { itemIdentifier: 'a' },
+      { itemIdentifier: 'b' },
+      { itemIdentifier: 'c' },
+    ]);
   });
 
   it('reports malformed bodies as failures and still handles the rest of the batch', async () => {
     const { queue } = aQueue();
     const handled: string[] = [];
-    queue.consume('webhook-deliveries', perMessage(async (message) => void handled.push(message.id)));
+    queue.consume(
+      'webhook-deliveries',
+      perMessage(async (message) => void handled.push(message.id)),
+    );
     const records = [
       aRecord({ messageId: 'not-json', body: '{oops' }),
       aRecord({ messageId: 'no-id', wire: { body: {}, sent_at: 1 } }),
@@ -234,7 +295,10 @@ describe('SqsQueue.handleSqsRecords (Lambda side; SQS mocked)', () => {
   it('still reports the failure when delaying its retry fails', async () => {
     sqs.on(ChangeMessageVisibilityCommand).rejects(new Error('ReceiptHandleIsInvalid'));
     const { queue } = aQueue();
-    queue.consume('webhook-deliveries', perMessage(async () => ({ retryAfterSeconds: 30 })));
+    queue.consume(
+      'webhook-deliveries',
+      perMessage(async () => ({ retryAfterSeconds: 30 })),
+    );
     const response = await queue.handleSqsRecords('webhook-deliveries', [aRecord({ messageId: 'x' })]);
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'x' }]);
   });
@@ -243,6 +307,8 @@ describe('SqsQueue.handleSqsRecords (Lambda side; SQS mocked)', () => {
     const { queue } = aQueue();
     await expect(queue.handleSqsRecords('webhook-deliveries', [aRecord()])).rejects.toThrow(/no consumer/);
     queue.consume('webhook-deliveries', async () => ({ failures: [] }));
-    expect(() => queue.consume('webhook-deliveries', async () => ({ failures: [] }))).toThrow(/already has a consumer/);
+    expect(() => queue.consume('webhook-deliveries', async () => ({ failures: [] }))).toThrow(
+      /already has a consumer/,
+    );
   });
 });

@@ -124,7 +124,8 @@ export class SqsQueue implements Queue, TransactionalQueue {
     checkMessage(message);
     const now = this.#clock.now();
     const stored: OutgoingMessage = { id: message.id, body: message.body };
-    if (message.delaySeconds !== undefined && message.delaySeconds > 0) stored.delaySeconds = message.delaySeconds;
+    if (message.delaySeconds !== undefined && message.delaySeconds > 0)
+      stored.delaySeconds = message.delaySeconds;
     const item: QueuedMessageItem = {
       ...queuedMessageKey(queue, message.id),
       kind: 'queued-message',
@@ -194,7 +195,10 @@ export class SqsQueue implements Queue, TransactionalQueue {
           for (const record of recordsById.get(failure.id) ?? []) failed.set(record, failure);
         }
       } catch (error) {
-        this.#logger.error('queue batch handler threw; the whole batch is retried', { queue, error: describeError(error) });
+        this.#logger.error('queue batch handler threw; the whole batch is retried', {
+          queue,
+          error: describeError(error),
+        });
         return { batchItemFailures: records.map((record) => ({ itemIdentifier: record.messageId })) };
       }
     }
@@ -205,7 +209,11 @@ export class SqsQueue implements Queue, TransactionalQueue {
         return delay === undefined ? undefined : this.#delayRetry(queueUrl, record, delay);
       }),
     );
-    return { batchItemFailures: records.filter((record) => failed.has(record)).map((record) => ({ itemIdentifier: record.messageId })) };
+    return {
+      batchItemFailures: records
+        .filter((record) => failed.has(record))
+        .map((record) => ({ itemIdentifier: record.messageId })),
+    };
   }
 
   #retryDelay(consumer: Consumer, failure: MessageFailure, record: SQSRecord): number | undefined {
@@ -220,18 +228,34 @@ export class SqsQueue implements Queue, TransactionalQueue {
     const visibility = Math.min(maxSqsVisibilitySeconds, Math.max(0, Math.ceil(seconds)));
     try {
       await this.#client.send(
-        new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: record.receiptHandle, VisibilityTimeout: visibility }),
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: queueUrl,
+          ReceiptHandle: record.receiptHandle,
+          VisibilityTimeout: visibility,
+        }),
       );
     } catch (error) {
-      this.#logger.warn('could not delay a queue retry', { sqs_message_id: record.messageId, error: describeError(error) });
+      this.#logger.warn('could not delay a queue retry', {
+        sqs_message_id: record.messageId,
+        error: describeError(error),
+      });
     }
   }
 
-  async #sendToSqs(queueUrl: string, message: OutgoingMessage, sentAt: number, delaySeconds: number): Promise<void> {
+  async #sendToSqs(
+    queueUrl: string,
+    message: OutgoingMessage,
+    sentAt: number,
+    delaySeconds: number,
+  ): Promise<void> {
     const wire: WireMessage = { id: message.id, body: message.body, sent_at: sentAt };
     const delay = Math.min(maxSqsDelaySeconds, Math.max(0, Math.ceil(delaySeconds)));
     await this.#client.send(
-      new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(wire), ...(delay > 0 ? { DelaySeconds: delay } : {}) }),
+      new SendMessageCommand({
+        QueueUrl: queueUrl,
+        MessageBody: JSON.stringify(wire),
+        ...(delay > 0 ? { DelaySeconds: delay } : {}),
+      }),
     );
   }
 
@@ -255,7 +279,8 @@ function parseWireMessage(text: string): WireMessage | undefined {
   }
   if (typeof value !== 'object' || value === null) return undefined;
   const { id, body, sent_at: sentAt } = value as Partial<WireMessage>;
-  if (typeof id !== 'string' || id === '' || typeof sentAt !== 'number' || !Number.isFinite(sentAt)) return undefined;
+  if (typeof id !== 'string' || id === '' || typeof sentAt !== 'number' || !Number.isFinite(sentAt))
+    return undefined;
   return { id, body, sent_at: sentAt };
 }
 

@@ -33,16 +33,29 @@ export class StepFunctionsWorkflows {
     this.#settlementStateMachineArn = options.settlementStateMachineArn;
   }
 
-  async startSettlement(input: { merchant?: string }, runName?: string): Promise<{ executionArn: string; alreadyStarted: boolean }> {
-    return this.#start(this.#settlementStateMachineArn, input.merchant === undefined ? {} : { merchant: input.merchant }, runName);
+  async startSettlement(
+    input: { merchant?: string },
+    runName?: string,
+  ): Promise<{ executionArn: string; alreadyStarted: boolean }> {
+    return this.#start(
+      this.#settlementStateMachineArn,
+      input.merchant === undefined ? {} : { merchant: input.merchant },
+      runName,
+    );
   }
 
-  async #start(stateMachineArn: string, input: unknown, runName: string | undefined): Promise<{ executionArn: string; alreadyStarted: boolean }> {
+  async #start(
+    stateMachineArn: string,
+    input: unknown,
+    runName: string | undefined,
+  ): Promise<{ executionArn: string; alreadyStarted: boolean }> {
     if (runName !== undefined && !executionNamePattern.test(runName)) {
       throw new Error(`invalid execution name "${runName}": 1 to 80 letters, digits, - or _`);
     }
     try {
-      const output = await this.#client.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input), name: runName }));
+      const output = await this.#client.send(
+        new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input), name: runName }),
+      );
       if (!output.executionArn) throw new Error('StartExecution returned no execution ARN');
       return { executionArn: output.executionArn, alreadyStarted: false };
     } catch (error) {
@@ -64,7 +77,8 @@ export class StepFunctionsWorkflows {
  */
 export function executionArnOf(stateMachineArn: string, name: string): string {
   const parts = stateMachineArn.split(':');
-  if (parts.length !== 7 || parts[5] !== 'stateMachine') throw new Error(`not a state machine ARN: ${stateMachineArn}`);
+  if (parts.length !== 7 || parts[5] !== 'stateMachine')
+    throw new Error(`not a state machine ARN: ${stateMachineArn}`);
   parts[5] = 'execution';
   return `${parts.join(':')}:${name}`;
 }

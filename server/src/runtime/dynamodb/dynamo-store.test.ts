@@ -14,10 +14,19 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { AppError } from '../../kernel/errors.ts';
-import { isTransactionCanceled, TransactionCanceledError, type WriteOperation } from '../../platform/store.ts';
+import {
+  isTransactionCanceled,
+  TransactionCanceledError,
+  type WriteOperation,
+} from '../../platform/store.ts';
 import { runStoreContract } from '../../platform/store-contract.ts';
 import { dynamoLocalClientConfig } from '../../../../test/dynamodb-local.ts';
-import { backoffDelayMs, createTableIfMissing, DynamoStore, isRetryableTransactionError } from './dynamo-store.ts';
+import {
+  backoffDelayMs,
+  createTableIfMissing,
+  DynamoStore,
+  isRetryableTransactionError,
+} from './dynamo-store.ts';
 
 // DynamoDB Local is started once per run by test/global-setup.ts.
 const client = new DynamoDBClient({ ...dynamoLocalClientConfig, endpoint: inject('dynamoEndpoint') });
@@ -45,13 +54,20 @@ async function emptyTable(tableName: string): Promise<void> {
   let startKey: Record<string, AttributeValue> | undefined;
   do {
     const page: ScanCommandOutput = await client.send(
-      new ScanCommand({ TableName: tableName, ConsistentRead: true, ProjectionExpression: 'pk, sk', ExclusiveStartKey: startKey }),
+      new ScanCommand({
+        TableName: tableName,
+        ConsistentRead: true,
+        ProjectionExpression: 'pk, sk',
+        ExclusiveStartKey: startKey,
+      }),
     );
     const deletes: WriteRequest[] = (page.Items ?? []).map((key) => ({ DeleteRequest: { Key: key } }));
     for (let i = 0; i < deletes.length; i += 25) {
       let batch: WriteRequest[] | undefined = deletes.slice(i, i + 25);
       while (batch && batch.length > 0) {
-        const output: BatchWriteItemCommandOutput = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: batch } }));
+        const output: BatchWriteItemCommandOutput = await client.send(
+          new BatchWriteItemCommand({ RequestItems: { [tableName]: batch } }),
+        );
         batch = output.UnprocessedItems?.[tableName];
       }
     }
@@ -67,7 +83,9 @@ describe('DynamoStore retries', () => {
       message: 'Transaction cancelled',
       $metadata: {},
       CancellationReasons: codes.map((Code) =>
-        Code === 'ConditionalCheckFailed' ? { Code, Item: { pk: { S: 'A' }, sk: { S: 'A' }, n: { N: '1' } } } : { Code },
+        Code === 'ConditionalCheckFailed'
+          ? { Code, Item: { pk: { S: 'A' }, sk: { S: 'A' }, n: { N: '1' } } }
+          : { Code },
       ),
     });
   const scriptedStore = (answers: Array<Error | undefined>) => {
@@ -88,14 +106,21 @@ describe('DynamoStore retries', () => {
   ];
 
   it('retries a transaction refused for a TransactionConflict until it commits', async () => {
-    const { store, sent } = scriptedStore([canceled('TransactionConflict', 'None'), canceled('None', 'TransactionConflict'), undefined]);
+    const { store, sent } = scriptedStore([
+      canceled('TransactionConflict', 'None'),
+      canceled('None', 'TransactionConflict'),
+      undefined,
+    ]);
     await store.transact(operations);
     expect(sent).toHaveLength(3);
     expect(sent.every((command) => command instanceof TransactWriteItemsCommand)).toBe(true);
   });
 
   it('never retries a failed condition, even next to a conflict', async () => {
-    const { store, sent } = scriptedStore([canceled('ConditionalCheckFailed', 'TransactionConflict'), undefined]);
+    const { store, sent } = scriptedStore([
+      canceled('ConditionalCheckFailed', 'TransactionConflict'),
+      undefined,
+    ]);
     const error = await store.transact(operations).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TransactionCanceledError);
     expect((error as TransactionCanceledError).reasons).toEqual([
@@ -105,7 +130,9 @@ describe('DynamoStore retries', () => {
   });
 
   it('gives up after its retries when the conflict persists, as service_unavailable', async () => {
-    const { store, sent } = scriptedStore(Array.from({ length: 10 }, () => canceled('TransactionConflict', 'None')));
+    const { store, sent } = scriptedStore(
+      Array.from({ length: 10 }, () => canceled('TransactionConflict', 'None')),
+    );
     const error = await store.transact(operations).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe('service_unavailable');
@@ -129,7 +156,11 @@ describe('DynamoStore retries', () => {
 
 describe('the transaction retry decision', () => {
   const canceled = (...codes: string[]) =>
-    new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) });
+    new TransactionCanceledException({
+      message: 'Transaction cancelled',
+      $metadata: {},
+      CancellationReasons: codes.map((Code) => ({ Code })),
+    });
   const named = (name: string) => Object.assign(new Error(name), { name });
 
   it.each([
@@ -139,7 +170,11 @@ describe('the transaction retry decision', () => {
     ['a throttled account', named('ThrottlingException'), true],
     ['the account request limit', named('RequestLimitExceeded'), true],
     ['a failed condition', canceled('ConditionalCheckFailed'), false],
-    ['a failed condition beside a conflict', canceled('TransactionConflict', 'ConditionalCheckFailed'), false],
+    [
+      'a failed condition beside a conflict',
+      canceled('TransactionConflict', 'ConditionalCheckFailed'),
+      false,
+    ],
     ['a failed condition beside throttling', canceled('ThrottlingError', 'ConditionalCheckFailed'), false],
     ['an invalid item', canceled('ValidationError'), false],
     ['a validation exception', named('ValidationException'), false],
@@ -171,7 +206,11 @@ describe('DynamoStore under contention (DynamoDB Local)', () => {
       Array.from({ length: 25 }, (_, i) =>
         store.transact([
           { type: 'update', key, add: { n: 1 } },
-          { type: 'put', item: { pk: `${key.pk}#ENTRY#${i}`, sk: 'E' }, condition: { attributeNotExists: 'pk' } },
+          {
+            type: 'put',
+            item: { pk: `${key.pk}#ENTRY#${i}`, sk: 'E' },
+            condition: { attributeNotExists: 'pk' },
+          },
         ]),
       ),
     );
@@ -183,10 +222,14 @@ describe('DynamoStore under contention (DynamoDB Local)', () => {
     const key = { pk: `HOT#${randomUUID()}`, sk: 'BALANCE' };
     await store.transact([{ type: 'put', item: { ...key, n: 5 } }]);
     const outcomes = await Promise.allSettled(
-      Array.from({ length: 12 }, () => store.transact([{ type: 'update', key, add: { n: -1 }, condition: { compare: ['n', '>=', 1] } }])),
+      Array.from({ length: 12 }, () =>
+        store.transact([{ type: 'update', key, add: { n: -1 }, condition: { compare: ['n', '>=', 1] } }]),
+      ),
     );
     expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(5);
-    const refusals = outcomes.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    const refusals = outcomes.filter(
+      (outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected',
+    );
     expect(refusals).toHaveLength(7);
     expect(refusals.every((outcome) => isTransactionCanceled(outcome.reason))).toBe(true);
     expect((await store.get(key))?.n).toBe(0);
@@ -204,7 +247,11 @@ describe('DynamoStore under contention (DynamoDB Local)', () => {
         sent += 1;
         if (command instanceof TransactWriteItemsCommand && conflicts-- > 0) {
           return Promise.reject(
-            new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }] }),
+            new TransactionCanceledException({
+              message: 'Transaction cancelled',
+              $metadata: {},
+              CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
+            }),
           );
         }
         return client.send(command as TransactWriteItemsCommand);

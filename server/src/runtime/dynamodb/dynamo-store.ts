@@ -59,7 +59,11 @@ export function backoffDelayMs(attempt: number, random: () => number = Math.rand
 }
 
 /** Errors DynamoDB (after the SDK's own retries) raises when a table or index is over its throughput. */
-const throttlingErrorNames = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
+const throttlingErrorNames = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+]);
 
 /**
  * The Store port on DynamoDB, one table laid out by `tableSchema`.
@@ -110,14 +114,17 @@ export class DynamoStore implements Store {
     if (sort) {
       const name = expression.name(skName);
       if (sort.op === 'begins_with') parts.push(`begins_with(${name}, ${expression.value(sort.value)})`);
-      else if (sort.op === 'between') parts.push(`${name} BETWEEN ${expression.value(sort.low)} AND ${expression.value(sort.high)}`);
+      else if (sort.op === 'between')
+        parts.push(`${name} BETWEEN ${expression.value(sort.low)} AND ${expression.value(sort.high)}`);
       else parts.push(`${name} ${sort.op} ${expression.value(sort.value)}`);
     }
 
     // Read one item past the page, so a cursor is handed out only when more items follow (as
     // the SQLite store does), and keep reading when DynamoDB stops short at its 1 MB page size.
     const items: Item[] = [];
-    let startKey = query.cursor ? toAttributeMap(decodeCursor(query.cursor, pkName, skName, query.partition)) : undefined;
+    let startKey = query.cursor
+      ? toAttributeMap(decodeCursor(query.cursor, pkName, skName, query.partition))
+      : undefined;
     do {
       let output;
       try {
@@ -169,7 +176,11 @@ export class DynamoStore implements Store {
           continue;
         }
         if (outcome.kind === 'retryable') {
-          throw new AppError('service_unavailable', `the store is busy: transaction still refused after ${attempt + 1} attempts`, { cause: error });
+          throw new AppError(
+            'service_unavailable',
+            `the store is busy: transaction still refused after ${attempt + 1} attempts`,
+            { cause: error },
+          );
         }
         throw error;
       }
@@ -194,7 +205,14 @@ export class DynamoStore implements Store {
       case 'delete':
         return { Delete: { ...common, Key: toKey(operation.key), ...expression.attributes() } };
       case 'check':
-        return { ConditionCheck: { ...common, ConditionExpression: conditionExpression!, Key: toKey(operation.key), ...expression.attributes() } };
+        return {
+          ConditionCheck: {
+            ...common,
+            ConditionExpression: conditionExpression!,
+            Key: toKey(operation.key),
+            ...expression.attributes(),
+          },
+        };
       case 'update': {
         const setClauses: string[] = [];
         const removeClauses: string[] = [];
@@ -215,7 +233,12 @@ export class DynamoStore implements Store {
           .filter(Boolean)
           .join(' ');
         return {
-          Update: { ...common, Key: toKey(operation.key), UpdateExpression: updateExpression, ...expression.attributes() },
+          Update: {
+            ...common,
+            Key: toKey(operation.key),
+            UpdateExpression: updateExpression,
+            ...expression.attributes(),
+          },
         };
       }
     }
@@ -252,9 +275,12 @@ export async function createTableIfMissing(
   const deadline = Date.now() + (options.timeoutMs ?? 300_000);
   for (;;) {
     const { Table: table } = await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
-    const indexesActive = (table?.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === 'ACTIVE');
+    const indexesActive = (table?.GlobalSecondaryIndexes ?? []).every(
+      (index) => index.IndexStatus === 'ACTIVE',
+    );
     if (table?.TableStatus === 'ACTIVE' && indexesActive) break;
-    if (Date.now() > deadline) throw new Error(`table ${tableName} is not ACTIVE (status ${table?.TableStatus})`);
+    if (Date.now() > deadline)
+      throw new Error(`table ${tableName} is not ACTIVE (status ${table?.TableStatus})`);
     await sleep(250);
   }
   if (created) {
@@ -299,7 +325,8 @@ class ExpressionBuilder {
       return `(${condition.any.map((c) => this.condition(c)).join(' OR ')})`;
     }
     if ('attributeExists' in condition) return `attribute_exists(${this.name(condition.attributeExists)})`;
-    if ('attributeNotExists' in condition) return `attribute_not_exists(${this.name(condition.attributeNotExists)})`;
+    if ('attributeNotExists' in condition)
+      return `attribute_not_exists(${this.name(condition.attributeNotExists)})`;
     const [attribute, op, value] = condition.compare;
     const name = this.name(attribute);
     // DynamoDB finds `a <> v` true when `a` is missing; the port says every comparison with a
@@ -310,12 +337,19 @@ class ExpressionBuilder {
 
   #always(result: boolean): string {
     const pk = this.name(tableSchema.partitionKey);
-    return result ? `(attribute_exists(${pk}) OR attribute_not_exists(${pk}))` : `(attribute_exists(${pk}) AND attribute_not_exists(${pk}))`;
+    return result
+      ? `(attribute_exists(${pk}) OR attribute_not_exists(${pk}))`
+      : `(attribute_exists(${pk}) AND attribute_not_exists(${pk}))`;
   }
 
   /** ExpressionAttributeNames/Values, left out when empty (DynamoDB refuses empty maps). */
-  attributes(): { ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, AttributeValue> } {
-    const names = Object.fromEntries([...this.#names].map(([attribute, placeholder]) => [placeholder, attribute]));
+  attributes(): {
+    ExpressionAttributeNames?: Record<string, string>;
+    ExpressionAttributeValues?: Record<string, AttributeValue>;
+  } {
+    const names = Object.fromEntries(
+      [...this.#names].map(([attribute, placeholder]) => [placeholder, attribute]),
+    );
     return {
       ...(this.#names.size > 0 ? { ExpressionAttributeNames: names } : {}),
       ...(this.#valueCount > 0 ? { ExpressionAttributeValues: this.#values } : {}),
@@ -352,17 +386,34 @@ function classifyTransactionError(error: unknown): TransactionOutcome {
   const name = (error as Error | undefined)?.name;
   if (name !== undefined && throttlingErrorNames.has(name)) return { kind: 'retryable' };
   if (name !== 'TransactionCanceledException') return { kind: 'other' };
-  const dynamoReasons = (error as { CancellationReasons?: Array<{ Code?: string; Message?: string; Item?: Record<string, AttributeValue> }> })
-    .CancellationReasons ?? [];
+  const dynamoReasons =
+    (
+      error as {
+        CancellationReasons?: Array<{
+          Code?: string;
+          Message?: string;
+          Item?: Record<string, AttributeValue>;
+        }>;
+      }
+    ).CancellationReasons ?? [];
   const reasons = dynamoReasons.flatMap((reason, index): CancellationReason[] =>
     reason.Code === 'ConditionalCheckFailed'
-      ? [{ index, code: 'ConditionalCheckFailed', item: reason.Item ? fromAttributeMap(reason.Item) : undefined }]
+      ? [
+          {
+            index,
+            code: 'ConditionalCheckFailed',
+            item: reason.Item ? fromAttributeMap(reason.Item) : undefined,
+          },
+        ]
       : [],
   );
   if (reasons.length > 0) return { kind: 'canceled', reasons };
   const invalid = dynamoReasons.find((reason) => reason.Code === 'ValidationError');
   if (invalid) return { kind: 'invalid', message: invalid.Message ?? 'invalid request' };
-  if (dynamoReasons.some((reason) => reason.Code === 'TransactionConflict' || reason.Code === 'ThrottlingError')) return { kind: 'retryable' };
+  if (
+    dynamoReasons.some((reason) => reason.Code === 'TransactionConflict' || reason.Code === 'ThrottlingError')
+  )
+    return { kind: 'retryable' };
   return { kind: 'other' };
 }
 
@@ -375,7 +426,12 @@ function errorMessage(error: unknown): string {
 }
 
 /** Decodes a cursor `query` produced for the same partition of the same table or index. */
-function decodeCursor(text: string, pkName: string, skName: string, partition: string): Record<string, string> {
+function decodeCursor(
+  text: string,
+  pkName: string,
+  skName: string,
+  partition: string,
+): Record<string, string> {
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
@@ -385,7 +441,10 @@ function decodeCursor(text: string, pkName: string, skName: string, partition: s
   const expected = new Set([tableSchema.partitionKey, tableSchema.sortKey, pkName, skName]);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidCursorError();
   const entries = Object.entries(value);
-  if (entries.length !== expected.size || entries.some(([name, v]) => !expected.has(name) || typeof v !== 'string' || v === '')) {
+  if (
+    entries.length !== expected.size ||
+    entries.some(([name, v]) => !expected.has(name) || typeof v !== 'string' || v === '')
+  ) {
     throw new InvalidCursorError();
   }
   const cursor = value as Record<string, string>;
@@ -421,7 +480,9 @@ function toAttributeValue(value: unknown): AttributeValue | undefined {
 }
 
 function fromAttributeMap(map: Record<string, AttributeValue>): Item {
-  return Object.fromEntries(Object.entries(map).map(([name, value]) => [name, fromAttributeValue(value)])) as Item;
+  return Object.fromEntries(
+    Object.entries(map).map(([name, value]) => [name, fromAttributeValue(value)]),
+  ) as Item;
 }
 
 /** Sets and binaries are never written by this store, but items written by other tools may hold them. */

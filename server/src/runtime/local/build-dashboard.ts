@@ -21,7 +21,9 @@ export async function buildDashboardIfStale(repoRoot: string, logger: Logger): P
   const webDir = join(repoRoot, 'web');
   const builtIndex = join(webDir, 'dist', 'index.html');
   if (!existsSync(webDir)) return;
-  const sources = ['src', 'index.html', 'vite.config.ts'].map((name) => join(webDir, name)).filter((path) => existsSync(path));
+  const sources = ['src', 'index.html', 'vite.config.ts']
+    .map((name) => join(webDir, name))
+    .filter((path) => existsSync(path));
   const sourceTime = Math.max(...sources.map(newestMtime));
   if (existsSync(builtIndex) && statSync(builtIndex).mtimeMs >= sourceTime) return;
   let build: (typeof Vite)['build'];

@@ -22,7 +22,9 @@ describe('CronScheduler', () => {
   it('runs a job on its cron tick', async () => {
     const scheduler = new CronScheduler({ logger: silentLogger });
     let runs = 0;
-    scheduler.schedule('every-second', '* * * * * *', async () => { runs += 1; });
+    scheduler.schedule('every-second', '* * * * * *', async () => {
+      runs += 1;
+    });
     scheduler.start();
     await new Promise((resolve) => setTimeout(resolve, 1_200));
     await scheduler.stop();

@@ -28,15 +28,20 @@ export class CronScheduler implements Scheduler {
 
   start(): void {
     if (this.#crons.length > 0) return;
-    this.#crons = this.#registrations.map(({ name, cron, job }) => new Cron(cron, { name, timezone: 'UTC', protect: true, unref: true }, async () => {
-      const run = job().catch((error: unknown) => this.#logger.error('scheduled job failed', { job: name, error: String(error) }));
-      this.#running.add(run);
-      try {
-        await run;
-      } finally {
-        this.#running.delete(run);
-      }
-    }));
+    this.#crons = this.#registrations.map(
+      ({ name, cron, job }) =>
+        new Cron(cron, { name, timezone: 'UTC', protect: true, unref: true }, async () => {
+          const run = job().catch((error: unknown) =>
+            this.#logger.error('scheduled job failed', { job: name, error: String(error) }),
+          );
+          this.#running.add(run);
+          try {
+            await run;
+          } finally {
+            this.#running.delete(run);
+          }
+        }),
+    );
   }
 
   /** The next time each job fires: for logs and tests. */

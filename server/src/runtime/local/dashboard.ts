@@ -37,7 +37,10 @@ export function mountDashboard(app: Hono<any, any, any>, options: DashboardOptio
   const files = serveStatic({
     root: distDir,
     onFound: (path, c) => {
-      c.header('Cache-Control', path.includes(`${join(distDir, 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      c.header(
+        'Cache-Control',
+        path.includes(`${join(distDir, 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
     },
   });
 

@@ -23,11 +23,15 @@ export function lockDataDir(dir: string): () => void {
     const owner = readOwner(path);
     if (owner === mine) return holdFor(path, mine);
     if (owner !== undefined && isRunning(Number(owner))) {
-      throw new DataDirInUseError(`the data dir ${dir} is in use by process ${owner}: stop that server, or give this one another --data-dir (delete ${path} if that process is not a Sluice server)`);
+      throw new DataDirInUseError(
+        `the data dir ${dir} is in use by process ${owner}: stop that server, or give this one another --data-dir (delete ${path} if that process is not a Sluice server)`,
+      );
     }
     rmSync(path, { force: true });
   }
-  throw new DataDirInUseError(`could not claim the data dir ${dir}: another process claimed it at the same time`);
+  throw new DataDirInUseError(
+    `could not claim the data dir ${dir}: another process claimed it at the same time`,
+  );
 }
 
 export class DataDirInUseError extends Error {

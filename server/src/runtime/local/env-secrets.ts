@@ -15,7 +15,9 @@ export class EnvSecrets implements Secrets {
   readonly #values: ReadonlyMap<string, string>;
 
   constructor(env: Record<string, string | undefined> = process.env) {
-    this.#values = new Map(Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+    this.#values = new Map(
+      Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+    );
   }
 
   async get(name: string): Promise<string> {

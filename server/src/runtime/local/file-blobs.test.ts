@@ -38,12 +38,19 @@ async function serveBlobs() {
   const dir = await tempDir();
   const clock = new ManualClock(Math.floor(Date.now() / 1000) * 1000);
   let app = new Hono();
-  const server: ServerType = serve({ fetch: (request) => app.fetch(request), port: 0, hostname: '127.0.0.1' });
-  cleanups.push(() => new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    // fetch keeps connections alive; a streamed download's socket otherwise holds close() ~3 s.
-    if ('closeAllConnections' in server) server.closeAllConnections();
-  }));
+  const server: ServerType = serve({
+    fetch: (request) => app.fetch(request),
+    port: 0,
+    hostname: '127.0.0.1',
+  });
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // fetch keeps connections alive; a streamed download's socket otherwise holds close() ~3 s.
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      }),
+  );
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   const blobs = new FileBlobs({ dir, baseUrl: `http://127.0.0.1:${port}/`, signingKey, clock });
@@ -56,7 +63,12 @@ const pdf = new TextEncoder().encode('%PDF-1.7 a receipt');
 const uploadOptions = { contentType: 'application/pdf', maxBytes: 64, expiresInSeconds: 300 };
 
 /** A request whose path is sent byte for byte, as fetch would normalize `..` away. */
-function rawRequest(port: number, method: string, path: string, headers: Record<string, string> = {}): Promise<number> {
+function rawRequest(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const request = httpRequest({ host: '127.0.0.1', port, method, path, headers }, (response) => {
       response.resume();
@@ -96,15 +108,27 @@ describe('FileBlobs over HTTP', () => {
     const { blobs } = await serveBlobs();
     for (const text of ['first', 'second']) {
       const upload = await blobs.uploadUrl('notes/a.txt', { ...uploadOptions, contentType: 'text/plain' });
-      expect((await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: text })).status).toBe(200);
+      expect((await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: text })).status).toBe(
+        200,
+      );
     }
-    expect(await (await fetch((await blobs.downloadUrl('notes/a.txt', { expiresInSeconds: 60 })).url)).text()).toBe('second');
+    expect(
+      await (await fetch((await blobs.downloadUrl('notes/a.txt', { expiresInSeconds: 60 })).url)).text(),
+    ).toBe('second');
   });
 
   it('refuses with 413 an upload whose Content-Length passes the limit', async () => {
     const { blobs, dir } = await serveBlobs();
-    const upload = await blobs.uploadUrl('big.bin', { ...uploadOptions, contentType: 'application/octet-stream', maxBytes: 10 });
-    const response = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: new Uint8Array(11) });
+    const upload = await blobs.uploadUrl('big.bin', {
+      ...uploadOptions,
+      contentType: 'application/octet-stream',
+      maxBytes: 10,
+    });
+    const response = await fetch(upload.url, {
+      method: 'PUT',
+      headers: upload.headers,
+      body: new Uint8Array(11),
+    });
     expect(response.status).toBe(413);
     expect(await response.json()).toMatchObject({ error: { code: 'body_too_large' } });
     expect(await readdir(dir)).not.toContain('objects');
@@ -112,19 +136,43 @@ describe('FileBlobs over HTTP', () => {
 
   it('refuses with 413 a streamed upload once it passes the limit, keeping nothing', async () => {
     const { blobs, dir } = await serveBlobs();
-    const upload = await blobs.uploadUrl('big.bin', { ...uploadOptions, contentType: 'application/octet-stream', maxBytes: 10 });
+    const upload = await blobs.uploadUrl('big.bin', {
+      ...uploadOptions,
+      contentType: 'application/octet-stream',
+      maxBytes: 10,
+    });
     const body = streamOf([new Uint8Array(6), new Uint8Array(6)]);
-    const response = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body, duplex: 'half' } as RequestInit);
+    const response = await fetch(upload.url, {
+      method: 'PUT',
+      headers: upload.headers,
+      body,
+      duplex: 'half',
+    } as RequestInit);
     expect(response.status).toBe(413);
     expect(await readdir(join(dir, 'tmp'))).toEqual([]);
-    expect((await fetch((await blobs.downloadUrl('big.bin', { expiresInSeconds: 60 })).url)).status).toBe(404);
+    expect((await fetch((await blobs.downloadUrl('big.bin', { expiresInSeconds: 60 })).url)).status).toBe(
+      404,
+    );
   });
 
   it('accepts a streamed upload of exactly the limit', async () => {
     const { blobs } = await serveBlobs();
-    const upload = await blobs.uploadUrl('exact.bin', { ...uploadOptions, contentType: 'application/octet-stream', maxBytes: 12 });
+    const upload = await blobs.uploadUrl('exact.bin', {
+      ...uploadOptions,
+      contentType: 'application/octet-stream',
+      maxBytes: 12,
+    });
     const body = streamOf([new Uint8Array(6).fill(1), new Uint8Array(6).fill(2)]);
-    expect((await fetch(upload.url, { method: 'PUT', headers: upload.headers, body, duplex: 'half' } as RequestInit)).status).toBe(200);
+    expect(
+      (
+        await fetch(upload.url, {
+          method: 'PUT',
+          headers: upload.headers,
+          body,
+          duplex: 'half',
+        } as RequestInit)
+      ).status,
+    ).toBe(200);
     const got = await fetch((await blobs.downloadUrl('exact.bin', { expiresInSeconds: 60 })).url);
     expect((await got.arrayBuffer()).byteLength).toBe(12);
   });
@@ -132,7 +180,11 @@ describe('FileBlobs over HTTP', () => {
   it('refuses an upload with another content type than the one signed', async () => {
     const { blobs } = await serveBlobs();
     const upload = await blobs.uploadUrl('evidence/receipt.pdf', uploadOptions);
-    const response = await fetch(upload.url, { method: 'PUT', headers: { 'content-type': 'text/html' }, body: '<script>alert(1)</script>' });
+    const response = await fetch(upload.url, {
+      method: 'PUT',
+      headers: { 'content-type': 'text/html' },
+      body: '<script>alert(1)</script>',
+    });
     expect(response.status).toBe(403);
     expect(await response.json()).toMatchObject({ error: { code: 'forbidden' } });
   });
@@ -146,14 +198,17 @@ describe('FileBlobs over HTTP', () => {
     clock.advance(60_001);
     const response = await fetch(download.url);
     expect(response.status).toBe(403);
-    expect(await response.json()).toMatchObject({ error: { code: 'forbidden', message: 'this URL has expired' } });
+    expect(await response.json()).toMatchObject({
+      error: { code: 'forbidden', message: 'this URL has expired' },
+    });
   });
 
   it('refuses a URL whose key, expiry or size limit was changed, or used with the other method', async () => {
     const { blobs } = await serveBlobs();
     const upload = new URL((await blobs.uploadUrl('mine.pdf', uploadOptions)).url);
     const download = new URL((await blobs.downloadUrl('mine.pdf', { expiresInSeconds: 60 })).url);
-    const put = (url: URL) => fetch(url, { method: 'PUT', headers: { 'content-type': 'application/pdf' }, body: pdf });
+    const put = (url: URL) =>
+      fetch(url, { method: 'PUT', headers: { 'content-type': 'application/pdf' }, body: pdf });
 
     const otherKey = new URL(upload);
     otherKey.pathname = '/blobs/theirs.pdf';
@@ -163,7 +218,8 @@ describe('FileBlobs over HTTP', () => {
     bigger.searchParams.set('max_bytes', '1000000000');
     const unsigned = new URL(upload);
     unsigned.searchParams.delete('signature');
-    for (const url of [otherKey, longer, bigger, unsigned, download]) expect((await put(url)).status).toBe(403);
+    for (const url of [otherKey, longer, bigger, unsigned, download])
+      expect((await put(url)).status).toBe(403);
     expect((await fetch(upload)).status).toBe(403);
   });
 
@@ -171,11 +227,19 @@ describe('FileBlobs over HTTP', () => {
     const { blobs, port } = await serveBlobs();
     const { url } = await blobs.downloadUrl('a/b.pdf', { expiresInSeconds: 60 });
     const query = new URL(url).search;
-    for (const path of ['/blobs/../../etc/passwd', '/blobs/a/..%2F..%2Fetc%2Fpasswd', '/blobs/%2e%2e/%2e%2e/etc/passwd', '/blobs/a%5C..%5Cb', '/blobs/%E0%A4%A']) {
+    for (const path of [
+      '/blobs/../../etc/passwd',
+      '/blobs/a/..%2F..%2Fetc%2Fpasswd',
+      '/blobs/%2e%2e/%2e%2e/etc/passwd',
+      '/blobs/a%5C..%5Cb',
+      '/blobs/%E0%A4%A',
+    ]) {
       const status = await rawRequest(port, 'GET', `${path}${query}`);
       expect([400, 404]).toContain(status);
     }
-    expect(await rawRequest(port, 'PUT', `/blobs/..%2Fescape.pdf${query}`, { 'content-type': 'application/pdf' })).toBe(400);
+    expect(
+      await rawRequest(port, 'PUT', `/blobs/..%2Fescape.pdf${query}`, { 'content-type': 'application/pdf' }),
+    ).toBe(400);
   });
 
   it('answers 404 for a signed URL of an object never uploaded', async () => {
@@ -189,14 +253,21 @@ describe('FileBlobs over HTTP', () => {
     const { blobs } = await serveBlobs();
     const first = await blobs.uploadUrl('reports/2026', { ...uploadOptions, contentType: 'text/csv' });
     expect((await fetch(first.url, { method: 'PUT', headers: first.headers, body: 'a,b' })).status).toBe(200);
-    const nested = await blobs.uploadUrl('reports/2026/01.csv', { ...uploadOptions, contentType: 'text/csv' });
+    const nested = await blobs.uploadUrl('reports/2026/01.csv', {
+      ...uploadOptions,
+      contentType: 'text/csv',
+    });
     const response = await fetch(nested.url, { method: 'PUT', headers: nested.headers, body: 'c,d' });
     expect(response.status).toBe(409);
-    expect(await (await fetch((await blobs.downloadUrl('reports/2026', { expiresInSeconds: 60 })).url)).text()).toBe('a,b');
+    expect(
+      await (await fetch((await blobs.downloadUrl('reports/2026', { expiresInSeconds: 60 })).url)).text(),
+    ).toBe('a,b');
   });
 
   it('will not start with a signing key shorter than 32 bytes', () => {
-    expect(() => new FileBlobs({ dir: '/tmp/unused', baseUrl: 'http://localhost', signingKey: 'short' })).toThrow(/32 bytes/);
+    expect(
+      () => new FileBlobs({ dir: '/tmp/unused', baseUrl: 'http://localhost', signingKey: 'short' }),
+    ).toThrow(/32 bytes/);
   });
 });
 
@@ -208,18 +279,43 @@ describe('fileBlobRoutes in the Sluice app', () => {
     const config = { ...defaultConfig };
     const identity = createLocalIdentity({ store, clock, config, logger: silentLogger });
     const queue = new StoreQueue({ store, clock, logger: silentLogger });
-    const blobs = new FileBlobs({ dir: await tempDir(), baseUrl: 'http://localhost:3000', signingKey, clock });
-    const app = createApp({ store, clock, config, logger: silentLogger, identity, queue, extend: (app) => app.route('/', fileBlobRoutes(blobs)) });
+    const blobs = new FileBlobs({
+      dir: await tempDir(),
+      baseUrl: 'http://localhost:3000',
+      signingKey,
+      clock,
+    });
+    const app = createApp({
+      store,
+      clock,
+      config,
+      logger: silentLogger,
+      identity,
+      queue,
+      extend: (app) => app.route('/', fileBlobRoutes(blobs)),
+    });
 
-    const upload = await blobs.uploadUrl('exports/report.csv', { contentType: 'text/csv', maxBytes: 100, expiresInSeconds: 60 });
-    expect((await app.request(upload.url, { method: 'PUT', headers: upload.headers, body: 'a,b\n1,2' })).status).toBe(200);
-    const download = await app.request((await blobs.downloadUrl('exports/report.csv', { expiresInSeconds: 60 })).url);
+    const upload = await blobs.uploadUrl('exports/report.csv', {
+      contentType: 'text/csv',
+      maxBytes: 100,
+      expiresInSeconds: 60,
+    });
+    expect(
+      (await app.request(upload.url, { method: 'PUT', headers: upload.headers, body: 'a,b\n1,2' })).status,
+    ).toBe(200);
+    const download = await app.request(
+      (await blobs.downloadUrl('exports/report.csv', { expiresInSeconds: 60 })).url,
+    );
     expect(download.status).toBe(200);
     expect(download.headers.get('request-id')).toMatch(/^req_/);
     expect(await download.text()).toBe('a,b\n1,2');
 
-    const forged = await app.request('http://localhost:3000/blobs/exports/report.csv?expires=99999999999999&signature=AAAA');
+    const forged = await app.request(
+      'http://localhost:3000/blobs/exports/report.csv?expires=99999999999999&signature=AAAA',
+    );
     expect(forged.status).toBe(403);
-    expect(await forged.json()).toMatchObject({ error: { type: 'permission_error', code: 'forbidden', request_id: expect.stringMatching(/^req_/) } });
+    expect(await forged.json()).toMatchObject({
+      error: { type: 'permission_error', code: 'forbidden', request_id: expect.stringMatching(/^req_/) },
+    });
   });
 });

@@ -59,7 +59,8 @@ export class FileBlobs implements Blobs {
   readonly #clock: Clock;
 
   constructor(options: FileBlobsOptions) {
-    if (Buffer.byteLength(options.signingKey) < 32) throw new Error('FileBlobs needs a signing key of at least 32 bytes');
+    if (Buffer.byteLength(options.signingKey) < 32)
+      throw new Error('FileBlobs needs a signing key of at least 32 bytes');
     this.#dir = resolve(options.dir);
     this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.#signingKey = options.signingKey;
@@ -72,15 +73,26 @@ export class FileBlobs implements Blobs {
     assertUploadOptions(options);
     const expires = this.#clock.now() + options.expiresInSeconds * 1000;
     const grant: Grant = { method: 'PUT', maxBytes: options.maxBytes, contentType: options.contentType };
-    const query = new URLSearchParams({ expires: String(expires), max_bytes: String(options.maxBytes), signature: this.#sign(key, expires, grant) });
-    return { url: `${this.#urlOf(key)}?${query}`, headers: { 'content-type': options.contentType }, expiresAt: isoTime(expires) };
+    const query = new URLSearchParams({
+      expires: String(expires),
+      max_bytes: String(options.maxBytes),
+      signature: this.#sign(key, expires, grant),
+    });
+    return {
+      url: `${this.#urlOf(key)}?${query}`,
+      headers: { 'content-type': options.contentType },
+      expiresAt: isoTime(expires),
+    };
   }
 
   async downloadUrl(key: string, options: DownloadUrlOptions): Promise<DownloadUrl> {
     assertBlobKey(key);
     assertExpiry(options.expiresInSeconds);
     const expires = this.#clock.now() + options.expiresInSeconds * 1000;
-    const query = new URLSearchParams({ expires: String(expires), signature: this.#sign(key, expires, { method: 'GET' }) });
+    const query = new URLSearchParams({
+      expires: String(expires),
+      signature: this.#sign(key, expires, { method: 'GET' }),
+    });
     return { url: `${this.#urlOf(key)}?${query}`, expiresAt: isoTime(expires) };
   }
 
@@ -88,13 +100,22 @@ export class FileBlobs implements Blobs {
    * Checks a request's signature and expiry; throws `AppError('forbidden')` when either fails.
    * Returns the upload's size limit for a PUT.
    */
-  verify(method: 'GET' | 'PUT', key: string, query: URLSearchParams, contentType: string | undefined): { maxBytes: number } {
+  verify(
+    method: 'GET' | 'PUT',
+    key: string,
+    query: URLSearchParams,
+    contentType: string | undefined,
+  ): { maxBytes: number } {
     const expires = Number(query.get('expires'));
     const maxBytes = Number(query.get('max_bytes'));
     const grant: Grant = method === 'GET' ? { method } : { method, maxBytes, contentType: contentType ?? '' };
     const given = Buffer.from(query.get('signature') ?? '', 'base64url');
     const expected = Buffer.from(this.#sign(key, expires, grant), 'base64url');
-    if (!Number.isSafeInteger(expires) || given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    if (
+      !Number.isSafeInteger(expires) ||
+      given.length !== expected.length ||
+      !timingSafeEqual(given, expected)
+    ) {
       throw new AppError('forbidden', 'the URL signature does not match this request');
     }
     // Checked after the signature, so an expiry cannot be probed for without a valid URL.
@@ -103,7 +124,11 @@ export class FileBlobs implements Blobs {
   }
 
   /** Streams `body` into the object at `key`, refusing it (and keeping nothing) past `maxBytes`. */
-  async write(key: string, body: ReadableStream<Uint8Array> | null, options: { maxBytes: number; contentType: string }): Promise<void> {
+  async write(
+    key: string,
+    body: ReadableStream<Uint8Array> | null,
+    options: { maxBytes: number; contentType: string },
+  ): Promise<void> {
     const tmp = join(this.#dir, 'tmp', randomUUID());
     await mkdir(dirname(tmp), { recursive: true });
     const file = createWriteStream(tmp, { flags: 'wx' });
@@ -111,7 +136,8 @@ export class FileBlobs implements Blobs {
     try {
       for await (const chunk of body ?? emptyStream()) {
         size += chunk.byteLength;
-        if (size > options.maxBytes) throw new AppError('body_too_large', `the upload exceeds ${options.maxBytes} bytes`);
+        if (size > options.maxBytes)
+          throw new AppError('body_too_large', `the upload exceeds ${options.maxBytes} bytes`);
         if (!file.write(chunk)) await once(file, 'drain');
       }
       file.end();
@@ -126,9 +152,14 @@ export class FileBlobs implements Blobs {
       // S3 holds `a` and `a/b` side by side; a file system cannot. Keys should be designed so
       // that one is never a prefix folder of another.
       const code = (caught as NodeJS.ErrnoException).code;
-      const error = code === 'ENOTDIR' || code === 'EISDIR' || code === 'EEXIST'
-        ? new AppError('conflict', 'another object occupies part of this key (a key cannot be both an object and a folder locally)', { cause: caught })
-        : caught;
+      const error =
+        code === 'ENOTDIR' || code === 'EISDIR' || code === 'EEXIST'
+          ? new AppError(
+              'conflict',
+              'another object occupies part of this key (a key cannot be both an object and a folder locally)',
+              { cause: caught },
+            )
+          : caught;
       // Wait for the file to be closed: a stream destroyed before its open finished still opens
       // (creating the file) and closes afterwards, which would leave the file behind the rm.
       if (!file.closed) {
@@ -143,14 +174,20 @@ export class FileBlobs implements Blobs {
   }
 
   /** The object at `key` as a stream with its type and size, or undefined when there is none. */
-  async read(key: string): Promise<{ body: ReadableStream<Uint8Array>; contentType: string; size: number } | undefined> {
+  async read(
+    key: string,
+  ): Promise<{ body: ReadableStream<Uint8Array>; contentType: string; size: number } | undefined> {
     const { object, meta } = this.#pathsOf(key);
     const info = await stat(object).catch(() => undefined);
     if (!info?.isFile()) return undefined;
     const contentType = await readFile(meta, 'utf8')
       .then((text) => (JSON.parse(text) as { contentType: string }).contentType)
       .catch(() => 'application/octet-stream');
-    return { body: Readable.toWeb(createReadStream(object)) as ReadableStream<Uint8Array>, contentType, size: info.size };
+    return {
+      body: Readable.toWeb(createReadStream(object)) as ReadableStream<Uint8Array>,
+      contentType,
+      size: info.size,
+    };
   }
 
   #urlOf(key: string): string {
@@ -158,7 +195,10 @@ export class FileBlobs implements Blobs {
   }
 
   #sign(key: string, expires: number, grant: Grant): string {
-    const fields = grant.method === 'GET' ? ['GET', key, expires] : ['PUT', key, expires, grant.maxBytes, grant.contentType];
+    const fields =
+      grant.method === 'GET'
+        ? ['GET', key, expires]
+        : ['PUT', key, expires, grant.maxBytes, grant.contentType];
     return createHmac('sha256', this.#signingKey).update(fields.join('\n')).digest('base64url');
   }
 
@@ -167,7 +207,8 @@ export class FileBlobs implements Blobs {
     assertBlobKey(key);
     const objects = join(this.#dir, 'objects');
     const object = resolve(objects, key);
-    if (!object.startsWith(objects + sep)) throw new AppError('invalid_request', 'key leaves the blob directory', { param: 'key' });
+    if (!object.startsWith(objects + sep))
+      throw new AppError('invalid_request', 'key leaves the blob directory', { param: 'key' });
     return { object, meta: resolve(this.#dir, 'meta', `${key}.json`) };
   }
 }
@@ -197,8 +238,12 @@ export function fileBlobRoutes(blobs: FileBlobs): Hono<AppEnv> {
     const contentType = c.req.header('content-type');
     const { maxBytes } = blobs.verify('PUT', key, new URL(c.req.url).searchParams, contentType);
     const declared = c.req.header('content-length');
-    if (declared !== undefined && Number(declared) > maxBytes) throw new AppError('body_too_large', `the upload exceeds ${maxBytes} bytes`);
-    await blobs.write(key, c.req.raw.body, { maxBytes, contentType: contentType ?? 'application/octet-stream' });
+    if (declared !== undefined && Number(declared) > maxBytes)
+      throw new AppError('body_too_large', `the upload exceeds ${maxBytes} bytes`);
+    await blobs.write(key, c.req.raw.body, {
+      maxBytes,
+      contentType: contentType ?? 'application/octet-stream',
+    });
     return c.body(null, 200);
   });
 

@@ -32,7 +32,9 @@ describe('MailboxNotifier', () => {
     const { store, clock, notifier } = setup();
     const ids: string[] = [];
     for (let n = 1; n <= 5; n++) {
-      ids.push((await notifier.sendEmail({ to: 'ann@example.com', subject: `Message ${n}`, text: `Body ${n}` })).id);
+      ids.push(
+        (await notifier.sendEmail({ to: 'ann@example.com', subject: `Message ${n}`, text: `Body ${n}` })).id,
+      );
       clock.advance(1000);
     }
     await notifier.sendEmail({ to: 'bob@example.com', subject: 'Not Ann’s', text: 'Elsewhere' });
@@ -50,8 +52,21 @@ describe('MailboxNotifier', () => {
 
   it('keeps what the dashboard shows: channel, recipient, subject, bodies and the time sent', async () => {
     const { store, notifier } = setup();
-    const { id } = await notifier.sendEmail({ to: 'ann@example.com', subject: 'Hi', text: 'Hello', html: '<p>Hello</p>' });
-    const expected: MailboxMessage = { id, channel: 'email', to: 'ann@example.com', subject: 'Hi', text: 'Hello', html: '<p>Hello</p>', sentAt: '2026-01-01T00:00:00.000Z' };
+    const { id } = await notifier.sendEmail({
+      to: 'ann@example.com',
+      subject: 'Hi',
+      text: 'Hello',
+      html: '<p>Hello</p>',
+    });
+    const expected: MailboxMessage = {
+      id,
+      channel: 'email',
+      to: 'ann@example.com',
+      subject: 'Hi',
+      text: 'Hello',
+      html: '<p>Hello</p>',
+      sentAt: '2026-01-01T00:00:00.000Z',
+    };
     expect((await notifier.list('ann@example.com')).items).toEqual([expected]);
     expect(id).toMatch(/^msg_/);
     await store.close();
@@ -74,16 +89,23 @@ describe('MailboxNotifier', () => {
   it('refuses a page size outside 1..100 and a cursor it did not hand out', async () => {
     const { store, notifier } = setup();
     for (const limit of [0, 101, 1.5]) {
-      await expect(notifier.list('ann@example.com', { limit })).rejects.toMatchObject({ code: 'invalid_request', param: 'limit' });
+      await expect(notifier.list('ann@example.com', { limit })).rejects.toMatchObject({
+        code: 'invalid_request',
+        param: 'limit',
+      });
     }
     await expect(notifier.list('ann@example.com', { limit: 1 })).resolves.toBeDefined();
-    await expect(notifier.list('ann@example.com', { cursor: 'garbage' })).rejects.toBeInstanceOf(InvalidCursorError);
+    await expect(notifier.list('ann@example.com', { cursor: 'garbage' })).rejects.toBeInstanceOf(
+      InvalidCursorError,
+    );
     await store.close();
   });
 
   it('stores nothing for a message it refuses', async () => {
     const { store, notifier } = setup();
-    await expect(notifier.sendSms({ to: '+1 415 555 0123', text: 'Code 1' })).rejects.toBeInstanceOf(AppError);
+    await expect(notifier.sendSms({ to: '+1 415 555 0123', text: 'Code 1' })).rejects.toBeInstanceOf(
+      AppError,
+    );
     expect((await notifier.list('+1 415 555 0123')).items).toEqual([]);
     await store.close();
   });

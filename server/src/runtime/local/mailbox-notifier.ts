@@ -1,7 +1,14 @@
 import { AppError } from '../../kernel/errors.ts';
 import { isoTime, systemClock, type Clock } from '../../kernel/clock.ts';
 import { newId } from '../../kernel/ids.ts';
-import { parseEmail, parseSms, type EmailMessage, type Notifier, type SentMessage, type SmsMessage } from '../../platform/notifier.ts';
+import {
+  parseEmail,
+  parseSms,
+  type EmailMessage,
+  type Notifier,
+  type SentMessage,
+  type SmsMessage,
+} from '../../platform/notifier.ts';
 import type { Item, Store } from '../../platform/store.ts';
 
 /** One message kept in the local mailbox. */
@@ -65,7 +72,9 @@ export class MailboxNotifier implements Notifier {
   async list(recipient: string, options: { limit?: number; cursor?: string } = {}): Promise<MailboxPage> {
     const limit = options.limit ?? defaultMailboxPageSize;
     if (!Number.isInteger(limit) || limit < 1 || limit > maxMailboxPageSize) {
-      throw new AppError('invalid_request', `limit must be an integer from 1 to ${maxMailboxPageSize}`, { param: 'limit' });
+      throw new AppError('invalid_request', `limit must be an integer from 1 to ${maxMailboxPageSize}`, {
+        param: 'limit',
+      });
     }
     const page = await this.#store.query({
       partition: mailboxPartition(recipient),
@@ -80,7 +89,13 @@ export class MailboxNotifier implements Notifier {
   async #file(message: DistributiveOmit<MailboxMessage, 'id' | 'sentAt'>): Promise<SentMessage> {
     const now = this.#clock.now();
     const id = newId('message', now);
-    const item: Item = { pk: mailboxPartition(message.to), sk: `MSG#${id}`, ...message, id, sentAt: isoTime(now) };
+    const item: Item = {
+      pk: mailboxPartition(message.to),
+      sk: `MSG#${id}`,
+      ...message,
+      id,
+      sentAt: isoTime(now),
+    };
     // Ids are unique, so the condition only guards against a bug overwriting someone's mail.
     await this.#store.transact([{ type: 'put', item, condition: { attributeNotExists: 'pk' } }]);
     return { id };

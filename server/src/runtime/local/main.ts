@@ -41,17 +41,31 @@ const port = Number(values.port ?? process.env.PORT ?? 3000);
 const host = values.host ?? process.env.HOST ?? '127.0.0.1';
 const dataDir = values['data-dir'] ?? process.env.SLUICE_DATA_DIR ?? '.sluice';
 const storeKind = (values.store ?? process.env.SLUICE_STORE ?? 'sqlite') as 'sqlite' | 'dynamodb';
-if (storeKind !== 'sqlite' && storeKind !== 'dynamodb') throw new Error(`unknown --store ${storeKind}: use sqlite or dynamodb`);
+if (storeKind !== 'sqlite' && storeKind !== 'dynamodb')
+  throw new Error(`unknown --store ${storeKind}: use sqlite or dynamodb`);
 const endpoint = values.endpoint ?? process.env.SLUICE_DYNAMODB_ENDPOINT;
 const sqliteWriter = process.env.SLUICE_SQLITE_WRITER ?? 'worker';
-if (sqliteWriter !== 'inline' && sqliteWriter !== 'worker') throw new Error(`unknown SLUICE_SQLITE_WRITER ${sqliteWriter}: use inline or worker`);
-const sqliteCommitGroup = process.env.SLUICE_SQLITE_COMMIT_GROUP === undefined ? undefined : Number(process.env.SLUICE_SQLITE_COMMIT_GROUP);
+if (sqliteWriter !== 'inline' && sqliteWriter !== 'worker')
+  throw new Error(`unknown SLUICE_SQLITE_WRITER ${sqliteWriter}: use inline or worker`);
+const sqliteCommitGroup =
+  process.env.SLUICE_SQLITE_COMMIT_GROUP === undefined
+    ? undefined
+    : Number(process.env.SLUICE_SQLITE_COMMIT_GROUP);
 if (sqliteCommitGroup !== undefined && !(Number.isSafeInteger(sqliteCommitGroup) && sqliteCommitGroup >= 1)) {
-  throw new Error(`SLUICE_SQLITE_COMMIT_GROUP must be a whole number of at least 1, not ${process.env.SLUICE_SQLITE_COMMIT_GROUP}`);
+  throw new Error(
+    `SLUICE_SQLITE_COMMIT_GROUP must be a whole number of at least 1, not ${process.env.SLUICE_SQLITE_COMMIT_GROUP}`,
+  );
 }
-const adminEmails = [demoEmails.admin, ...(process.env.SLUICE_ADMIN_EMAILS ?? '').split(',').map((e) => e.trim().toLowerCase()).filter(Boolean)];
+const adminEmails = [
+  demoEmails.admin,
+  ...(process.env.SLUICE_ADMIN_EMAILS ?? '')
+    .split(',')
+    .map((e) => e.trim().toLowerCase())
+    .filter(Boolean),
+];
 const webhookAllowPrivate = parsePrivateAddressPolicy(process.env.SLUICE_WEBHOOK_ALLOW_PRIVATE, 'loopback');
-const signupBonus = process.env.SLUICE_SIGNUP_BONUS === undefined ? undefined : Number(process.env.SLUICE_SIGNUP_BONUS);
+const signupBonus =
+  process.env.SLUICE_SIGNUP_BONUS === undefined ? undefined : Number(process.env.SLUICE_SIGNUP_BONUS);
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 if (!values['no-build']) await buildDashboardIfStale(repoRoot, logger);
@@ -62,9 +76,15 @@ const platform = await createLocalPlatform({
   sqliteWriter,
   ...(sqliteCommitGroup !== undefined ? { sqliteCommitGroup } : {}),
   ...(endpoint ? { endpoint } : {}),
-  ...((values.table ?? process.env.SLUICE_TABLE) ? { tableName: values.table ?? process.env.SLUICE_TABLE } : {}),
+  ...((values.table ?? process.env.SLUICE_TABLE)
+    ? { tableName: values.table ?? process.env.SLUICE_TABLE }
+    : {}),
   extend: (app) => mountDashboard(app, { distDir: join(repoRoot, 'web', 'dist') }),
-  config: { adminEmails, webhookAllowPrivate, ...(signupBonus !== undefined && Number.isSafeInteger(signupBonus) ? { signupBonus } : {}) },
+  config: {
+    adminEmails,
+    webhookAllowPrivate,
+    ...(signupBonus !== undefined && Number.isSafeInteger(signupBonus) ? { signupBonus } : {}),
+  },
   logger,
 }).catch((error: unknown) => {
   // A second server on the same data dir: say so plainly, without a stack trace.
@@ -73,34 +93,51 @@ const platform = await createLocalPlatform({
   process.exit(1);
 });
 
-const seeded = values['no-seed'] ? undefined : await seedDemoData(platform.store, platform.identity, {
-  store: platform.store, clock: platform.clock, config: platform.config, users: platform.identity,
-});
+const seeded = values['no-seed']
+  ? undefined
+  : await seedDemoData(platform.store, platform.identity, {
+      store: platform.store,
+      clock: platform.clock,
+      config: platform.config,
+      users: platform.identity,
+    });
 
 platform.startWorkers();
-const server = serve({ fetch: platform.app.fetch, port, hostname: host, websocket: { server: createRealtimeServer() } }, (info) => {
-  const base = `http://${host === '0.0.0.0' ? 'localhost' : host}:${info.port}`;
-  const lines = [
-    '',
-    `  Sluice is running on ${base}`,
-    `    Dashboard ${base}/`,
-    `    API       ${base}/v1        (OpenAPI: ${base}/openapi.json)`,
-    `    API docs  ${base}/docs`,
-    `    Health    ${base}/health    Metrics: ${base}/metrics`,
-    `    Realtime  ws://${base.slice(7)}/v1/realtime?token=<access token>`,
-    `    Store     ${storeKind === 'sqlite' ? `SQLite in ${dataDir}/sluice.db` : `DynamoDB at ${endpoint}`}`,
-    '',
-  ];
-  if (seeded) {
-    lines.push('  Demo users (passwords are shown this once; delete the data dir to start over):');
-    for (const user of seeded) lines.push(`    ${user.email.padEnd(20)} ${user.password}${user.admin ? '   (admin)' : ''}`);
-  } else if (!values['no-seed']) {
-    lines.push(`  Demo users ${demoEmails.alice}, ${demoEmails.bob}, ${demoEmails.admin} exist; their passwords were printed on the first run.`);
-  }
-  lines.push('', '  Sign in: curl -s localhost:' + info.port + '/v1/auth/login -H "content-type: application/json" -d \'{"email":"...","password":"..."}\'', '');
-  process.stdout.write(`${lines.join('\n')}\n`);
-  logger.info('listening', { port: info.port, store: storeKind });
-});
+const server = serve(
+  { fetch: platform.app.fetch, port, hostname: host, websocket: { server: createRealtimeServer() } },
+  (info) => {
+    const base = `http://${host === '0.0.0.0' ? 'localhost' : host}:${info.port}`;
+    const lines = [
+      '',
+      `  Sluice is running on ${base}`,
+      `    Dashboard ${base}/`,
+      `    API       ${base}/v1        (OpenAPI: ${base}/openapi.json)`,
+      `    API docs  ${base}/docs`,
+      `    Health    ${base}/health    Metrics: ${base}/metrics`,
+      `    Realtime  ws://${base.slice(7)}/v1/realtime?token=<access token>`,
+      `    Store     ${storeKind === 'sqlite' ? `SQLite in ${dataDir}/sluice.db` : `DynamoDB at ${endpoint}`}`,
+      '',
+    ];
+    if (seeded) {
+      lines.push('  Demo users (passwords are shown this once; delete the data dir to start over):');
+      for (const user of seeded)
+        lines.push(`    ${user.email.padEnd(20)} ${user.password}${user.admin ? '   (admin)' : ''}`);
+    } else if (!values['no-seed']) {
+      lines.push(
+        `  Demo users ${demoEmails.alice}, ${demoEmails.bob}, ${demoEmails.admin} exist; their passwords were printed on the first run.`,
+      );
+    }
+    lines.push(
+      '',
+      '  Sign in: curl -s localhost:' +
+        info.port +
+        '/v1/auth/login -H "content-type: application/json" -d \'{"email":"...","password":"..."}\'',
+      '',
+    );
+    process.stdout.write(`${lines.join('\n')}\n`);
+    logger.info('listening', { port: info.port, store: storeKind });
+  },
+);
 
 let stopping = false;
 async function shutdown(signal: string) {

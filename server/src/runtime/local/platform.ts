@@ -93,10 +93,15 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     logger.info('workflow ran', { workflow: name, input, output });
     return output;
   };
-  const moduleDeps = moduleDepsOf({ store: appStore, clock, config, logger, identity, queue, rateLimiter, realtime, runWorkflow }, modules);
-  for (const subscription of subscriptionsOf(modules)) bus.subscribe(subscription.name, subscription.pattern, subscription.handler(moduleDeps));
+  const moduleDeps = moduleDepsOf(
+    { store: appStore, clock, config, logger, identity, queue, rateLimiter, realtime, runWorkflow },
+    modules,
+  );
+  for (const subscription of subscriptionsOf(modules))
+    bus.subscribe(subscription.name, subscription.pattern, subscription.handler(moduleDeps));
   for (const module of modules) {
-    for (const consumer of module.consumers ?? []) queue.consume(consumer.queue, consumer.handler(moduleDeps), consumer.options);
+    for (const consumer of module.consumers ?? [])
+      queue.consume(consumer.queue, consumer.handler(moduleDeps), consumer.options);
   }
 
   const app = createApp({
@@ -128,16 +133,18 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
       continue;
     }
     let current: Promise<unknown> | undefined;
-    timers.push(() => setInterval(() => {
-      if (current) return; // the previous round is still running
-      current = run()
-        .catch((error: unknown) => logger.error('job failed', { job: job.name, error: String(error) }))
-        .finally(() => {
-          running.delete(current!);
-          current = undefined;
-        });
-      running.add(current);
-    }, job.localEveryMs));
+    timers.push(() =>
+      setInterval(() => {
+        if (current) return; // the previous round is still running
+        current = run()
+          .catch((error: unknown) => logger.error('job failed', { job: job.name, error: String(error) }))
+          .finally(() => {
+            running.delete(current!);
+            current = undefined;
+          });
+        running.add(current);
+      }, job.localEveryMs),
+    );
   }
 
   let started: NodeJS.Timeout[] = [];
@@ -180,7 +187,10 @@ async function openStore(options: LocalPlatformOptions): Promise<{ store: Store;
     const client = new DynamoDBClient({
       endpoint: options.endpoint,
       region: process.env.AWS_REGION ?? 'us-east-1',
-      credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'local', secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'local' },
+      credentials: {
+        accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'local',
+        secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+      },
     });
     const tableName = options.tableName ?? 'sluice';
     await createTableIfMissing(client, tableName);

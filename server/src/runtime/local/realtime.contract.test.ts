@@ -9,7 +9,11 @@ import type { AppEnv } from '../../http/context.ts';
 import { AppError } from '../../kernel/errors.ts';
 import type { Principal } from '../../kernel/principal.ts';
 import type { Identity } from '../../platform/identity.ts';
-import { runRealtimeContract, type RealtimeConnection, type RealtimeUnderTest } from '../../platform/realtime-contract.ts';
+import {
+  runRealtimeContract,
+  type RealtimeConnection,
+  type RealtimeUnderTest,
+} from '../../platform/realtime-contract.ts';
 import type { RealtimeMessage } from '../../platform/realtime.ts';
 import { createRealtimeServer, LocalRealtime } from './realtime.ts';
 
@@ -24,7 +28,12 @@ async function startLocalRealtime(): Promise<RealtimeUnderTest> {
     async verifyAccessToken(token) {
       try {
         const { payload } = await jwtVerify(token, secret, { algorithms: ['HS256'] });
-        return { kind: 'user', userId: String(payload.sub), email: `${String(payload.sub)}@example.com`, groups: [] } satisfies Principal;
+        return {
+          kind: 'user',
+          userId: String(payload.sub),
+          email: `${String(payload.sub)}@example.com`,
+          groups: [],
+        } satisfies Principal;
       } catch {
         throw new AppError('invalid_token', 'the access token is invalid');
       }
@@ -32,7 +41,12 @@ async function startLocalRealtime(): Promise<RealtimeUnderTest> {
   };
   const realtime = new LocalRealtime({ identity });
   const app = new Hono<AppEnv>().get('/v1/realtime', realtime.route());
-  const server: ServerType = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1', websocket: { server: createRealtimeServer() } });
+  const server: ServerType = serve({
+    fetch: app.fetch,
+    port: 0,
+    hostname: '127.0.0.1',
+    websocket: { server: createRealtimeServer() },
+  });
   await once(server, 'listening');
   const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/v1/realtime`;
   const clients = new Set<TestClient>();
@@ -40,14 +54,21 @@ async function startLocalRealtime(): Promise<RealtimeUnderTest> {
   return {
     realtime,
     async connect(userId) {
-      const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(userId).setExpirationTime('15m').sign(secret);
+      const token = await new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(userId)
+        .setExpirationTime('15m')
+        .sign(secret);
       const client = await TestClient.open(`${url}?token=${encodeURIComponent(token)}`);
       clients.add(client);
       return client;
     },
     openConnections: async (userId) => realtime.socketCount(userId),
     // A `pong` leaves after every message pushed before it on the same socket.
-    settle: async () => void (await Promise.all([...clients].filter((client) => client.isOpen).map((client) => client.roundTrip()))),
+    settle: async () =>
+      void (await Promise.all(
+        [...clients].filter((client) => client.isOpen).map((client) => client.roundTrip()),
+      )),
     async cleanup() {
       for (const client of clients) void client.vanish();
       await realtime.closeAll();

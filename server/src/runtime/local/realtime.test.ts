@@ -42,12 +42,25 @@ async function startServer(options: { realtime?: Partial<LocalRealtimeOptions> }
   const identity = createLocalIdentity({ store, clock, config, logger: silentLogger });
   const realtime = new LocalRealtime({ identity, clock, ...options.realtime });
   const queue = new StoreQueue({ store, clock, logger: silentLogger });
-  const app = createApp({ store, clock, config, logger: silentLogger, identity, queue, extend: (app) => app.get('/v1/realtime', realtime.route()) });
+  const app = createApp({
+    store,
+    clock,
+    config,
+    logger: silentLogger,
+    identity,
+    queue,
+    extend: (app) => app.get('/v1/realtime', realtime.route()),
+  });
   const bus = new InProcessBus();
   subscribeWallet(bus, { store, clock, config, users: identity });
   subscribeRealtime(bus, realtime);
   const dispatcher = new OutboxDispatcher({ store, bus, clock, logger: silentLogger });
-  const server: ServerType = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1', websocket: { server: createRealtimeServer() } });
+  const server: ServerType = serve({
+    fetch: app.fetch,
+    port: 0,
+    hostname: '127.0.0.1',
+    websocket: { server: createRealtimeServer() },
+  });
   cleanups.push(() => store.close());
   cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
   cleanups.push(() => realtime.closeAll());
@@ -59,7 +72,11 @@ async function startServer(options: { realtime?: Partial<LocalRealtimeOptions> }
   async function call(method: string, path: string, token: string | undefined, body?: unknown) {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (token) headers.authorization = `Bearer ${token}`;
-    const response = await fetch(`${base}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read response bodies freely
     return { status: response.status, json: (await response.json()) as any };
   }
@@ -94,7 +111,9 @@ function openClient(url: string, options: { autoPong?: boolean } = {}): Client {
     ws,
     messages: [],
     waiters: [],
-    closed: new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() }))),
+    closed: new Promise((resolve) =>
+      ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    ),
   };
   ws.on('error', () => {});
   ws.on('message', (data) => {
@@ -127,7 +146,9 @@ function nextMessage(client: Client, timeoutMs = waitMs): Promise<RealtimeMessag
 function closeOf(client: Client, timeoutMs = waitMs): Promise<{ code: number; reason: string }> {
   return Promise.race([
     client.closed,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`not closed within ${timeoutMs} ms`)), timeoutMs)),
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`not closed within ${timeoutMs} ms`)), timeoutMs),
+    ),
   ]);
 }
 
@@ -193,13 +214,30 @@ describe('realtime: delivery', () => {
     const bobSocket = await connectWithMessage(t.wsBase, bob!.token);
     const carolSocket = await connectWithQuery(t.wsBase, carol!.token);
 
-    const sent = await t.call('POST', '/v1/transfers', alice!.token, { to: bob!.email, amount: 725, currency: 'USD', note: 'lunch' });
+    const sent = await t.call('POST', '/v1/transfers', alice!.token, {
+      to: bob!.email,
+      amount: 725,
+      currency: 'USD',
+      note: 'lunch',
+    });
     expect(sent.status).toBe(201);
     await t.dispatcher.drain();
 
     const toAlice = await nextMessage(aliceSocket);
     const toBob = await nextMessage(bobSocket);
-    expect(toAlice).toMatchObject({ type: 'wallet.transfer.created', data: { transfer: { id: sent.json.id, from: alice!.id, to: bob!.id, amount: 725, currency: 'USD', note: 'lunch' } } });
+    expect(toAlice).toMatchObject({
+      type: 'wallet.transfer.created',
+      data: {
+        transfer: {
+          id: sent.json.id,
+          from: alice!.id,
+          to: bob!.id,
+          amount: 725,
+          currency: 'USD',
+          note: 'lunch',
+        },
+      },
+    });
     expect(toAlice.id).toMatch(/^evt_/);
     expect(typeof toAlice.time).toBe('string');
     expect(toBob).toEqual(toAlice);
@@ -212,13 +250,26 @@ describe('realtime: delivery', () => {
     const [alice, bob] = await t.signUp('alice', 'bob');
     const bobSocket = await connectWithMessage(t.wsBase, bob!.token);
 
-    const requested = await t.call('POST', '/v1/payment-requests', alice!.token, { from: bob!.email, amount: 1500, currency: 'USD', note: 'tickets' });
+    const requested = await t.call('POST', '/v1/payment-requests', alice!.token, {
+      from: bob!.email,
+      amount: 1500,
+      currency: 'USD',
+      note: 'tickets',
+    });
     expect(requested.status).toBe(201);
     await t.dispatcher.drain();
 
     expect(await nextMessage(bobSocket)).toMatchObject({
       type: 'payment_request.created',
-      data: { payment_request: { id: requested.json.id, requester: alice!.id, payer: bob!.id, amount: 1500, status: 'pending' } },
+      data: {
+        payment_request: {
+          id: requested.json.id,
+          requester: alice!.id,
+          payer: bob!.id,
+          amount: 1500,
+          status: 'pending',
+        },
+      },
     });
   });
 
@@ -242,7 +293,9 @@ describe('realtime: delivery', () => {
     const client = openClient(`${t.wsBase}?token=${alice!.token}`);
     const ready = await nextMessage(client);
     expect(ready).toMatchObject({ type: 'ready', data: { user_id: alice!.id } });
-    expect(Date.parse((ready.data as { expires_at: string }).expires_at)).toBe(t.clock.now() + t.config.accessTokenTtlSeconds * 1000);
+    expect(Date.parse((ready.data as { expires_at: string }).expires_at)).toBe(
+      t.clock.now() + t.config.accessTokenTtlSeconds * 1000,
+    );
   });
 });
 
@@ -265,7 +318,11 @@ describe('realtime: security', () => {
     const t = await startServer();
     const response = await fetch(`${t.base}/v1/realtime?token=not-a-jwt`);
     expect(response.status).toBe(401);
-    expect(((await response.json()) as { error: unknown }).error).toMatchObject({ type: 'authentication_error', code: 'invalid_token', message: expect.any(String) });
+    expect(((await response.json()) as { error: unknown }).error).toMatchObject({
+      type: 'authentication_error',
+      code: 'invalid_token',
+      message: expect.any(String),
+    });
   });
 
   it('answers a plain request with a valid token with 400: it needs a WebSocket', async () => {
@@ -305,7 +362,12 @@ describe('realtime: security', () => {
 
   it('closes with 4401 a socket whose first message is not an auth message', async () => {
     const t = await startServer();
-    for (const first of ['hello', JSON.stringify({ type: 'ping' }), JSON.stringify({ type: 'auth' }), JSON.stringify({ type: 'auth', token: 42 })]) {
+    for (const first of [
+      'hello',
+      JSON.stringify({ type: 'ping' }),
+      JSON.stringify({ type: 'auth' }),
+      JSON.stringify({ type: 'auth', token: 42 }),
+    ]) {
       const client = openClient(t.wsBase);
       await once(client.ws, 'open');
       client.ws.send(first);
@@ -413,12 +475,24 @@ describe('subscribeRealtime', () => {
     subscribeRealtime(bus, { push: async (userIds, message) => void pushes.push({ userIds, message }) });
     return { bus, pushes };
   }
-  const event = { id: 'evt_1', type: 'wallet.transfer.created', source: 'sluice.wallet', time: '2026-01-01T00:00:00.000Z', subject: 'user_a', data: { amount: 1 } };
+  const event = {
+    id: 'evt_1',
+    type: 'wallet.transfer.created',
+    source: 'sluice.wallet',
+    time: '2026-01-01T00:00:00.000Z',
+    subject: 'user_a',
+    data: { amount: 1 },
+  };
 
   it('pushes an event to exactly its audience, once per user, without the envelope fields', async () => {
     const { bus, pushes } = recordPushes();
     await bus.publish([{ ...event, audience: ['user_a', 'user_b', 'user_a'] }]);
-    expect(pushes).toEqual([{ userIds: ['user_a', 'user_b'], message: { id: 'evt_1', type: 'wallet.transfer.created', time: event.time, data: { amount: 1 } } }]);
+    expect(pushes).toEqual([
+      {
+        userIds: ['user_a', 'user_b'],
+        message: { id: 'evt_1', type: 'wallet.transfer.created', time: event.time, data: { amount: 1 } },
+      },
+    ]);
   });
 
   it('pushes nothing for an event without an audience or with an empty one', async () => {

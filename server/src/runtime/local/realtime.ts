@@ -118,7 +118,8 @@ export class LocalRealtime implements Realtime {
   /** The handler for `GET /v1/realtime`; mount it with the `extend` hook of `createApp`. */
   route(): MiddlewareHandler<AppEnv> {
     return async (c) => {
-      if (this.#isClosed) return errorResponse(c, new AppError('service_unavailable', 'the server is shutting down'));
+      if (this.#isClosed)
+        return errorResponse(c, new AppError('service_unavailable', 'the server is shutting down'));
       const token = c.req.query('token');
       let session: Session | undefined;
       if (token !== undefined) {
@@ -131,7 +132,10 @@ export class LocalRealtime implements Realtime {
         }
       }
       if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
-        return errorResponse(c, new AppError('invalid_request', 'connect to /v1/realtime with a WebSocket client'));
+        return errorResponse(
+          c,
+          new AppError('invalid_request', 'connect to /v1/realtime with a WebSocket client'),
+        );
       }
       return upgradeWebSocket(c, this.#events(session));
     };
@@ -142,7 +146,8 @@ export class LocalRealtime implements Realtime {
     this.#isClosed = true;
     clearInterval(this.#heartbeat);
     const sockets = [...this.#connections].map((connection) => connection.socket);
-    for (const connection of [...this.#connections]) this.#close(connection, realtimeCloseCodes.goingAway, 'server shutting down');
+    for (const connection of [...this.#connections])
+      this.#close(connection, realtimeCloseCodes.goingAway, 'server shutting down');
     await Promise.all(sockets.map((socket) => this.#closed(socket)));
   }
 
@@ -170,7 +175,14 @@ export class LocalRealtime implements Realtime {
   }
 
   #open(socket: WebSocket, session: Session | undefined): Connection {
-    const connection: Connection = { socket, userId: undefined, isAlive: true, isAuthenticating: false, authTimer: undefined, expiryTimer: undefined };
+    const connection: Connection = {
+      socket,
+      userId: undefined,
+      isAlive: true,
+      isAuthenticating: false,
+      authTimer: undefined,
+      expiryTimer: undefined,
+    };
     this.#connections.add(connection);
     socket.on('pong', () => {
       connection.isAlive = true;
@@ -180,7 +192,10 @@ export class LocalRealtime implements Realtime {
     } else if (session) {
       this.#admit(connection, session);
     } else {
-      connection.authTimer = setTimeout(() => this.#close(connection, realtimeCloseCodes.unauthenticated, 'unauthenticated'), this.#authTimeoutMs);
+      connection.authTimer = setTimeout(
+        () => this.#close(connection, realtimeCloseCodes.unauthenticated, 'unauthenticated'),
+        this.#authTimeoutMs,
+      );
     }
     return connection;
   }
@@ -194,7 +209,8 @@ export class LocalRealtime implements Realtime {
     if (message?.type !== 'auth') {
       // Before authentication the only acceptable message is the auth message; after it, the
       // client has nothing else to say, so anything else is ignored.
-      if (connection.userId === undefined && !connection.isAuthenticating) this.#close(connection, realtimeCloseCodes.unauthenticated, 'unauthenticated');
+      if (connection.userId === undefined && !connection.isAuthenticating)
+        this.#close(connection, realtimeCloseCodes.unauthenticated, 'unauthenticated');
       return;
     }
     if (connection.isAuthenticating) return;
@@ -238,13 +254,20 @@ export class LocalRealtime implements Realtime {
     }
     clearTimeout(connection.expiryTimer);
     const delay = Math.min(Math.max(0, session.expiresAt - this.#clock.now()), maxTimerMs);
-    connection.expiryTimer = setTimeout(() => this.#close(connection, realtimeCloseCodes.unauthenticated, 'token_expired'), delay);
-    const ready: RealtimeMessage = { type: 'ready', data: { user_id: session.userId, expires_at: new Date(session.expiresAt).toISOString() } };
+    connection.expiryTimer = setTimeout(
+      () => this.#close(connection, realtimeCloseCodes.unauthenticated, 'token_expired'),
+      delay,
+    );
+    const ready: RealtimeMessage = {
+      type: 'ready',
+      data: { user_id: session.userId, expires_at: new Date(session.expiresAt).toISOString() },
+    };
     this.#send(connection, JSON.stringify(ready));
   }
 
   async #authenticate(token: string): Promise<Session> {
-    if (token === '' || token.length > maxTokenLength) throw new AppError('invalid_token', 'the access token is invalid');
+    if (token === '' || token.length > maxTokenLength)
+      throw new AppError('invalid_token', 'the access token is invalid');
     const principal = await this.#identity.verifyAccessToken(token);
     // The Principal has no expiry; the token was just verified, so its payload can be trusted.
     let exp: unknown;
@@ -253,7 +276,8 @@ export class LocalRealtime implements Realtime {
     } catch {
       exp = undefined;
     }
-    if (typeof exp !== 'number' || !Number.isFinite(exp)) throw new AppError('invalid_token', 'the access token has no expiry');
+    if (typeof exp !== 'number' || !Number.isFinite(exp))
+      throw new AppError('invalid_token', 'the access token has no expiry');
     return { userId: principal.userId, expiresAt: exp * 1000 };
   }
 
@@ -262,7 +286,10 @@ export class LocalRealtime implements Realtime {
     if (socket.readyState !== socket.OPEN) return;
     if (socket.bufferedAmount > this.#maxBufferedBytes) {
       // A client that stopped reading would otherwise make the server hold every message for it.
-      this.#logger.warn('realtime socket dropped: too slow', { user_id: connection.userId, buffered_bytes: socket.bufferedAmount });
+      this.#logger.warn('realtime socket dropped: too slow', {
+        user_id: connection.userId,
+        buffered_bytes: socket.bufferedAmount,
+      });
       this.#forget(connection);
       socket.terminate();
       return;
@@ -289,7 +316,8 @@ export class LocalRealtime implements Realtime {
   #close(connection: Connection, code: number, reason: string): void {
     this.#forget(connection);
     const { socket } = connection;
-    if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close(code, reason);
+    if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING)
+      socket.close(code, reason);
   }
 
   /** Stops pushing to the socket and drops its timers. Idempotent. */

@@ -11,7 +11,11 @@ export interface DemoUser {
   admin: boolean;
 }
 
-export const demoEmails = { alice: 'alice@sluice.dev', bob: 'bob@sluice.dev', admin: 'admin@sluice.dev' } as const;
+export const demoEmails = {
+  alice: 'alice@sluice.dev',
+  bob: 'bob@sluice.dev',
+  admin: 'admin@sluice.dev',
+} as const;
 
 const seedMarker = { pk: 'SEED#DEMO', sk: 'SEED' };
 
@@ -20,9 +24,19 @@ const seedMarker = { pk: 'SEED#DEMO', sk: 'SEED' };
  * history, and an admin. Passwords are random, printed once and never stored in clear.
  * Returns the users created, or undefined when the data dir was seeded before.
  */
-export async function seedDemoData(store: Store, identity: Identity, wallet: WalletDeps): Promise<DemoUser[] | undefined> {
+export async function seedDemoData(
+  store: Store,
+  identity: Identity,
+  wallet: WalletDeps,
+): Promise<DemoUser[] | undefined> {
   try {
-    await store.transact([{ type: 'put', item: { ...seedMarker, started_at: new Date().toISOString() }, condition: { attributeNotExists: 'pk' } }]);
+    await store.transact([
+      {
+        type: 'put',
+        item: { ...seedMarker, started_at: new Date().toISOString() },
+        condition: { attributeNotExists: 'pk' },
+      },
+    ]);
   } catch (error) {
     if (isTransactionCanceled(error)) return undefined;
     throw error;

@@ -11,7 +11,10 @@ runStoreContract('SqliteStore (:memory:)', async () => ({ store: new SqliteStore
 
 runStoreContract('SqliteStore (a file, writer thread)', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'sluice-sqlite-'));
-  return { store: new SqliteStore(join(dir, 'store.db'), { writer: 'worker' }), cleanup: () => rm(dir, { recursive: true, force: true }) };
+  return {
+    store: new SqliteStore(join(dir, 'store.db'), { writer: 'worker' }),
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
 });
 
 describe('SqliteStore on a file', () => {
@@ -37,40 +40,65 @@ describe('SqliteStore on a file', () => {
 
     const second = new SqliteStore(path);
     try {
-      expect(await second.get({ pk: 'A', sk: '1' })).toEqual({ pk: 'A', sk: '1', gsi1pk: 'G', gsi1sk: 'x', nested: { n: [1, true, null] } });
+      expect(await second.get({ pk: 'A', sk: '1' })).toEqual({
+        pk: 'A',
+        sk: '1',
+        gsi1pk: 'G',
+        gsi1sk: 'x',
+        nested: { n: [1, true, null] },
+      });
       expect(await second.get({ pk: 'A', sk: '2' })).toEqual({ pk: 'A', sk: '2', n: 3 });
-      expect((await second.query({ index: 'gsi1', partition: 'G' })).items.map((item) => item.sk)).toEqual(['1']);
+      expect((await second.query({ index: 'gsi1', partition: 'G' })).items.map((item) => item.sk)).toEqual([
+        '1',
+      ]);
     } finally {
       await second.close();
     }
   });
 
-  it.each([16, 3])('with the writer thread (commit groups of %i), applies transactions of many batches in call order, each condition seeing the ones before', async (commitGroup) => {
-    const store = new SqliteStore(await tempStorePath(), { writer: 'worker', commitGroup });
-    try {
-      await store.transact([{ type: 'put', item: { pk: 'C', sk: 'C', n: 0 } }]);
-      // 300 guarded increments over 30 turns of the event loop, none awaited before the next is
-      // made: batches pile up while earlier ones commit, and the cap must still hold exactly.
-      // Each outcome is taken as it comes (undefined: committed), so no refusal goes unhandled.
-      const increments: Array<Promise<unknown>> = [];
-      for (let turn = 0; turn < 30; turn++) {
-        for (let i = 0; i < 10; i++) {
-          increments.push(store.transact([{ type: 'update', key: { pk: 'C', sk: 'C' }, add: { n: 1 }, condition: { compare: ['n', '<', 250] } }]).then(() => undefined, (error: unknown) => error));
+  it.each([16, 3])(
+    'with the writer thread (commit groups of %i), applies transactions of many batches in call order, each condition seeing the ones before',
+    async (commitGroup) => {
+      const store = new SqliteStore(await tempStorePath(), { writer: 'worker', commitGroup });
+      try {
+        await store.transact([{ type: 'put', item: { pk: 'C', sk: 'C', n: 0 } }]);
+        // 300 guarded increments over 30 turns of the event loop, none awaited before the next is
+        // made: batches pile up while earlier ones commit, and the cap must still hold exactly.
+        // Each outcome is taken as it comes (undefined: committed), so no refusal goes unhandled.
+        const increments: Array<Promise<unknown>> = [];
+        for (let turn = 0; turn < 30; turn++) {
+          for (let i = 0; i < 10; i++) {
+            increments.push(
+              store
+                .transact([
+                  {
+                    type: 'update',
+                    key: { pk: 'C', sk: 'C' },
+                    add: { n: 1 },
+                    condition: { compare: ['n', '<', 250] },
+                  },
+                ])
+                .then(
+                  () => undefined,
+                  (error: unknown) => error,
+                ),
+            );
+          }
+          await new Promise((resolve) => setImmediate(resolve));
         }
-        await new Promise((resolve) => setImmediate(resolve));
+        const outcomes = await Promise.all(increments);
+        const refused = outcomes.filter((outcome) => outcome !== undefined);
+        expect(outcomes.filter((outcome) => outcome === undefined)).toHaveLength(250);
+        expect(refused).toHaveLength(50);
+        expect(refused.every((error) => isTransactionCanceled(error))).toBe(true);
+        // The first 250 calls won and the last 50 lost: the serial order is the order of the calls.
+        expect(outcomes.slice(0, 250).every((outcome) => outcome === undefined)).toBe(true);
+        expect((await store.get({ pk: 'C', sk: 'C' }))?.n).toBe(250);
+      } finally {
+        await store.close();
       }
-      const outcomes = await Promise.all(increments);
-      const refused = outcomes.filter((outcome) => outcome !== undefined);
-      expect(outcomes.filter((outcome) => outcome === undefined)).toHaveLength(250);
-      expect(refused).toHaveLength(50);
-      expect(refused.every((error) => isTransactionCanceled(error))).toBe(true);
-      // The first 250 calls won and the last 50 lost: the serial order is the order of the calls.
-      expect(outcomes.slice(0, 250).every((outcome) => outcome === undefined)).toBe(true);
-      expect((await store.get({ pk: 'C', sk: 'C' }))?.n).toBe(250);
-    } finally {
-      await store.close();
-    }
-  });
+    },
+  );
 
   it('reads through its cache: the value committed before, never one another caller changed, never one overwritten', async () => {
     const store = new SqliteStore(await tempStorePath(), { writer: 'worker', readCacheItems: 2 });
@@ -89,32 +117,42 @@ describe('SqliteStore on a file', () => {
       expect((await store.get(key))?.n).toBe(2);
 
       // A refused write leaves the value; a delete removes it.
-      await expect(store.transact([{ type: 'update', key, add: { n: 1 }, condition: { compare: ['n', '>', 5] } }])).rejects.toSatisfy(isTransactionCanceled);
+      await expect(
+        store.transact([{ type: 'update', key, add: { n: 1 }, condition: { compare: ['n', '>', 5] } }]),
+      ).rejects.toSatisfy(isTransactionCanceled);
       expect((await store.get(key))?.n).toBe(2);
       await store.transact([{ type: 'delete', key }]);
       expect(await store.get(key)).toBeUndefined();
 
       // Beyond its size the oldest entries go; every item still reads from SQLite.
-      await store.transact([1, 2, 3, 4].map((n) => ({ type: 'put' as const, item: { pk: `P${n}`, sk: 'P', n } })));
+      await store.transact(
+        [1, 2, 3, 4].map((n) => ({ type: 'put' as const, item: { pk: `P${n}`, sk: 'P', n } })),
+      );
       for (const n of [1, 2, 3, 4, 1, 2]) expect((await store.get({ pk: `P${n}`, sk: 'P' }))?.n).toBe(n);
     } finally {
       await store.close();
     }
   });
 
-  it('never serves a cached item older than what SQLite already shows, while the writer thread\'s answer is on its way', async () => {
+  it("never serves a cached item older than what SQLite already shows, while the writer thread's answer is on its way", async () => {
     const path = await tempStorePath();
     const store = new SqliteStore(path, { writer: 'worker' });
     const observer = new DatabaseSync(path, { readOnly: true });
     try {
       const a = { pk: 'A', sk: 'A' };
       const b = { pk: 'B', sk: 'B' };
-      await store.transact([{ type: 'put', item: { ...a, n: 1 } }, { type: 'put', item: { ...b, n: 1 } }]);
+      await store.transact([
+        { type: 'put', item: { ...a, n: 1 } },
+        { type: 'put', item: { ...b, n: 1 } },
+      ]);
       expect((await store.get(a))?.n).toBe(1); // cached
 
       // One transaction moves both to 2. Without yielding to the event loop (so the writer's
       // answer cannot be handled), wait until another connection sees the commit on disk.
-      const writing = store.transact([{ type: 'update', key: a, add: { n: 1 } }, { type: 'update', key: b, add: { n: 1 } }]);
+      const writing = store.transact([
+        { type: 'update', key: a, add: { n: 1 } },
+        { type: 'update', key: b, add: { n: 1 } },
+      ]);
       const read = observer.prepare('SELECT data FROM items WHERE pk = ? AND sk = ?');
       const deadline = Date.now() + 10_000;
       while (JSON.parse((read.get('B', 'B') as { data: string }).data).n !== 2) {
@@ -131,7 +169,7 @@ describe('SqliteStore on a file', () => {
     }
   });
 
-  it('copies the WAL into the database file on its checkpointer thread while it is open, well below the writer\'s own checkpoint size', async () => {
+  it("copies the WAL into the database file on its checkpointer thread while it is open, well below the writer's own checkpoint size", async () => {
     const path = await tempStorePath();
     const store = new SqliteStore(path, { writer: 'worker' });
     try {
@@ -141,11 +179,16 @@ describe('SqliteStore on a file', () => {
       // connection can have moved it into the database file.
       const body = 'x'.repeat(1000);
       for (let round = 0; round < 10; round++) {
-        await Promise.all(Array.from({ length: 100 }, (_, i) => store.transact([{ type: 'put', item: { pk: `P${round}-${i}`, sk: 'P', body } }])));
+        await Promise.all(
+          Array.from({ length: 100 }, (_, i) =>
+            store.transact([{ type: 'put', item: { pk: `P${round}-${i}`, sk: 'P', body } }]),
+          ),
+        );
       }
       const deadline = Date.now() + 10_000;
       while ((await stat(path)).size < before + 1_000_000) {
-        if (Date.now() > deadline) throw new Error(`the database file stayed at ${(await stat(path)).size} bytes`);
+        if (Date.now() > deadline)
+          throw new Error(`the database file stayed at ${(await stat(path)).size} bytes`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       expect((await store.get({ pk: 'P9-99', sk: 'P' }))?.body).toBe(body);

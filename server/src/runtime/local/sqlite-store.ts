@@ -14,7 +14,11 @@ import {
   type WriteOperation,
 } from '../../platform/store.ts';
 import { tableSchema } from '../../platform/table-schema.ts';
-import type { CheckpointerData, CheckpointerRequest, CheckpointerResponse } from './sqlite-checkpointer-worker.ts';
+import type {
+  CheckpointerData,
+  CheckpointerRequest,
+  CheckpointerResponse,
+} from './sqlite-checkpointer-worker.ts';
 import type { WriterData, WriterRequest, WriterResponse } from './sqlite-writer-worker.ts';
 import { openSqlite, SqliteWriter, toError, type TransactionOutcome } from './sqlite-writer.ts';
 
@@ -110,7 +114,11 @@ export class SqliteStore implements Store {
     this.#commitGroup = usesWorker ? (options.commitGroup ?? 16) : Infinity;
     if (usesWorker) {
       this.#worker = new Worker(new URL('./sqlite-writer-worker.ts', import.meta.url), {
-        workerData: { path, commitGroup: this.#commitGroup, autoCheckpointPages: writerAutoCheckpointPages } satisfies WriterData,
+        workerData: {
+          path,
+          commitGroup: this.#commitGroup,
+          autoCheckpointPages: writerAutoCheckpointPages,
+        } satisfies WriterData,
       });
       this.#worker.unref();
       this.#checkpointer = new Worker(new URL('./sqlite-checkpointer-worker.ts', import.meta.url), {
@@ -121,7 +129,9 @@ export class SqliteStore implements Store {
       this.#checkpointer.on('error', () => {});
       this.#worker.on('message', (response: WriterResponse) => this.#onResponse(response));
       this.#worker.on('error', (error) => this.#fail(error));
-      this.#worker.on('exit', (code) => this.#fail(new Error(`the SQLite writer thread exited (code ${code})`)));
+      this.#worker.on('exit', (code) =>
+        this.#fail(new Error(`the SQLite writer thread exited (code ${code})`)),
+      );
     } else {
       this.#writer = new SqliteWriter(this.#db);
     }
@@ -181,7 +191,12 @@ export class SqliteStore implements Store {
       statement = this.#db.prepare(sql);
       this.#queryStatements.set(sql, statement);
     }
-    const rows = statement.all(...params, limit + 1) as Array<{ pk: string; sk: string; s: string; data: string }>;
+    const rows = statement.all(...params, limit + 1) as Array<{
+      pk: string;
+      sk: string;
+      s: string;
+      data: string;
+    }>;
     const hasMore = rows.length > limit;
     const page = hasMore ? rows.slice(0, limit) : rows;
     const items = page.map((row) => JSON.parse(row.data) as Item);
@@ -204,7 +219,8 @@ export class SqliteStore implements Store {
       // worth is waiting (it takes up to a group of the batches waiting when it comes round).
       // Waiting for the turn's end when it is idle would leave it idle while the main thread
       // works, and then the main thread idle while it commits.
-      if (this.#worker && (this.#inFlight.size === 0 || this.#queue.length >= this.#commitGroup)) return this.#flush();
+      if (this.#worker && (this.#inFlight.size === 0 || this.#queue.length >= this.#commitGroup))
+        return this.#flush();
       if (!this.#isFlushScheduled) {
         this.#isFlushScheduled = true;
         setImmediate(() => {
@@ -233,7 +249,11 @@ export class SqliteStore implements Store {
         }
       }
       this.#worker.ref();
-      this.#worker.postMessage({ type: 'batch', id, batch: batch.map((p) => p.operations) } satisfies WriterRequest);
+      this.#worker.postMessage({
+        type: 'batch',
+        id,
+        batch: batch.map((p) => p.operations),
+      } satisfies WriterRequest);
       return;
     }
     let outcomes: TransactionOutcome[];
@@ -365,7 +385,12 @@ function settle(batch: Pending[], outcomes: TransactionOutcome[]): void {
  * Decodes a cursor produced by `query` for the same partition of the same table or index.
  * Cursors are opaque to callers, so anything else is a client mistake, not a server error.
  */
-function decodeCursor(text: string, pkColumn: string, skColumn: string, partition: string): Record<string, string> {
+function decodeCursor(
+  text: string,
+  pkColumn: string,
+  skColumn: string,
+  partition: string,
+): Record<string, string> {
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
@@ -375,7 +400,10 @@ function decodeCursor(text: string, pkColumn: string, skColumn: string, partitio
   const expected = new Set(['pk', 'sk', pkColumn, skColumn]);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidCursorError();
   const entries = Object.entries(value);
-  if (entries.length !== expected.size || entries.some(([name, v]) => !expected.has(name) || typeof v !== 'string' || v === '')) {
+  if (
+    entries.length !== expected.size ||
+    entries.some(([name, v]) => !expected.has(name) || typeof v !== 'string' || v === '')
+  ) {
     throw new InvalidCursorError();
   }
   const cursor = value as Record<string, string>;

@@ -49,12 +49,17 @@ port.on('message', (first: WriterRequest) => {
       const outcomes = writer.applyBatch(batches.flatMap((request) => request.batch));
       let offset = 0;
       for (const request of batches) {
-        port.postMessage({ type: 'batch', id: request.id, outcomes: outcomes.slice(offset, offset + request.batch.length) } satisfies WriterResponse);
+        port.postMessage({
+          type: 'batch',
+          id: request.id,
+          outcomes: outcomes.slice(offset, offset + request.batch.length),
+        } satisfies WriterResponse);
         offset += request.batch.length;
       }
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      for (const request of batches) port.postMessage({ type: 'batch', id: request.id, error: message } satisfies WriterResponse);
+      for (const request of batches)
+        port.postMessage({ type: 'batch', id: request.id, error: message } satisfies WriterResponse);
     }
   }
   if (requests.some((request) => request.type === 'close')) {

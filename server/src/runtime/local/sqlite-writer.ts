@@ -136,9 +136,13 @@ export class SqliteWriter {
     // guarded only by "does not exist yet" (every create) asks for existence, not the JSON.
     const current = operations.map((operation) => {
       if (operation.type === 'put' && isCreateOnly(operation.condition)) {
-        return this.#existsStatement.get(operation.item.pk, operation.item.sk) ? this.#read(operation.item) : undefined;
+        return this.#existsStatement.get(operation.item.pk, operation.item.sk)
+          ? this.#read(operation.item)
+          : undefined;
       }
-      return operation.condition || operation.type === 'update' ? this.#read(operation.type === 'put' ? operation.item : operation.key) : undefined;
+      return operation.condition || operation.type === 'update'
+        ? this.#read(operation.type === 'put' ? operation.item : operation.key)
+        : undefined;
     });
     operations.forEach((operation, index) => {
       const item = current[index];
@@ -174,7 +178,8 @@ export class SqliteWriter {
         for (const [name, delta] of Object.entries(operation.add ?? {})) {
           const before = next[name] ?? 0;
           // DynamoDB answers a ValidationException, which DynamoStore reports the same way.
-          if (typeof before !== 'number') throw new StoreValidationError(`cannot add to non-numeric attribute ${name}`);
+          if (typeof before !== 'number')
+            throw new StoreValidationError(`cannot add to non-numeric attribute ${name}`);
           next[name] = before + delta;
         }
         for (const name of operation.remove ?? []) delete next[name];
@@ -192,7 +197,9 @@ export class SqliteWriter {
     if (json.length * 3 > maxItemBytes / 2) {
       const size = itemSize(item);
       if (size > maxItemBytes) {
-        throw new StoreValidationError(`item ${item.pk} / ${item.sk} is ${size} bytes; the limit is ${maxItemBytes}`);
+        throw new StoreValidationError(
+          `item ${item.pk} / ${item.sk} is ${size} bytes; the limit is ${maxItemBytes}`,
+        );
       }
     }
     const text = (name: string) => (typeof item[name] === 'string' ? (item[name] as string) : null);
@@ -220,7 +227,11 @@ function itemSize(item: Item): number {
 function valueSize(value: unknown): number {
   if (typeof value === 'string') return Buffer.byteLength(value);
   if (typeof value === 'number') {
-    const digits = String(Math.abs(value)).split('e')[0]!.replace('.', '').replace(/^0+/, '').replace(/0+$/, '');
+    const digits = String(Math.abs(value))
+      .split('e')[0]!
+      .replace('.', '')
+      .replace(/^0+/, '')
+      .replace(/0+$/, '');
     return Math.ceil(Math.max(1, digits.length) / 2) + 1;
   }
   if (value === null || typeof value === 'boolean') return 1;
@@ -234,5 +245,7 @@ function valueSize(value: unknown): number {
 
 /** A put guarded only by `attributeNotExists(pk)`: a create. */
 function isCreateOnly(condition: Condition | undefined): boolean {
-  return condition !== undefined && 'attributeNotExists' in condition && condition.attributeNotExists === 'pk';
+  return (
+    condition !== undefined && 'attributeNotExists' in condition && condition.attributeNotExists === 'pk'
+  );
 }

@@ -21,11 +21,19 @@ describe('StoreQueue', () => {
   it('delivers each message and deletes it once acknowledged', async () => {
     const { queue, store } = setup();
     const seen: ReceivedMessage[] = [];
-    queue.consume('jobs', perMessage(async (message) => { seen.push(message); }));
+    queue.consume(
+      'jobs',
+      perMessage(async (message) => {
+        seen.push(message);
+      }),
+    );
     await queue.send('jobs', { id: 'm1', body: { n: 1 } });
     await queue.send('jobs', { id: 'm2', body: { n: 2 } });
     await queue.drain();
-    expect(seen.map((m) => [m.id, m.body, m.receiveCount])).toEqual([['m1', { n: 1 }, 1], ['m2', { n: 2 }, 1]]);
+    expect(seen.map((m) => [m.id, m.body, m.receiveCount])).toEqual([
+      ['m1', { n: 1 }, 1],
+      ['m2', { n: 2 }, 1],
+    ]);
     expect(await store.get({ pk: 'QUEUE#jobs#m1', sk: 'MSG' })).toBeUndefined();
     await store.close();
   });
@@ -40,7 +48,12 @@ describe('StoreQueue', () => {
   it('holds a delayed message until its delay has passed', async () => {
     const { queue, clock, store } = setup();
     const seen: string[] = [];
-    queue.consume('jobs', perMessage(async (message) => { seen.push(message.id); }));
+    queue.consume(
+      'jobs',
+      perMessage(async (message) => {
+        seen.push(message.id);
+      }),
+    );
     await queue.send('jobs', { id: 'later', body: null, delaySeconds: 30 });
     await queue.drain();
     expect(seen).toEqual([]);
@@ -53,10 +66,14 @@ describe('StoreQueue', () => {
   it('redelivers a failed message with a growing receive count, after its retry delay', async () => {
     const { queue, clock, store } = setup();
     const counts: number[] = [];
-    queue.consume('jobs', perMessage(async (message) => {
-      counts.push(message.receiveCount);
-      if (message.receiveCount < 3) return { retryAfterSeconds: 10 };
-    }), { maxReceives: 5 });
+    queue.consume(
+      'jobs',
+      perMessage(async (message) => {
+        counts.push(message.receiveCount);
+        if (message.receiveCount < 3) return { retryAfterSeconds: 10 };
+      }),
+      { maxReceives: 5 },
+    );
     await queue.send('jobs', { id: 'm', body: null });
     await queue.drain();
     expect(counts).toEqual([1]);
@@ -76,10 +93,14 @@ describe('StoreQueue', () => {
     const { queue, clock, store } = setup();
     let calls = 0;
     let succeed = false;
-    queue.consume('jobs', perMessage(async () => {
-      calls++;
-      if (!succeed) throw new Error('boom');
-    }), { maxReceives: 3, retryAfterSeconds: () => 1 });
+    queue.consume(
+      'jobs',
+      perMessage(async () => {
+        calls++;
+        if (!succeed) throw new Error('boom');
+      }),
+      { maxReceives: 3, retryAfterSeconds: () => 1 },
+    );
     await queue.send('jobs', { id: 'm', body: null });
     for (let i = 0; i < 5; i++) {
       await queue.drain();
@@ -87,7 +108,9 @@ describe('StoreQueue', () => {
     }
     expect(calls).toBe(3);
     const dead = await queue.listDead('jobs');
-    expect(dead.items.map((item) => [item.message_id, item.receive_count, item.last_error])).toEqual([['m', 3, 'boom']]);
+    expect(dead.items.map((item) => [item.message_id, item.receive_count, item.last_error])).toEqual([
+      ['m', 3, 'boom'],
+    ]);
     succeed = true;
     expect(await queue.redrive('jobs', 'm')).toBe(true);
     await queue.drain();
@@ -100,11 +123,15 @@ describe('StoreQueue', () => {
     const { queue, clock, store } = setup();
     const counts: number[] = [];
     let hang = true;
-    queue.consume('jobs', async (messages) => {
-      counts.push(...messages.map((m) => m.receiveCount));
-      if (hang) throw new Error('crash'); // the outcome is recorded as a failure with the default retry: the visibility timeout
-      return { failures: [] };
-    }, { visibilityTimeoutSeconds: 30 });
+    queue.consume(
+      'jobs',
+      async (messages) => {
+        counts.push(...messages.map((m) => m.receiveCount));
+        if (hang) throw new Error('crash'); // the outcome is recorded as a failure with the default retry: the visibility timeout
+        return { failures: [] };
+      },
+      { visibilityTimeoutSeconds: 30 },
+    );
     await queue.send('jobs', { id: 'm', body: null });
     await queue.drain();
     hang = false;
@@ -138,12 +165,22 @@ describe('StoreQueue', () => {
   it('enqueues in the same transaction as the producer writes', async () => {
     const { queue, store } = setup();
     const seen: unknown[] = [];
-    queue.consume('jobs', perMessage(async (message) => { seen.push(message.body); }));
-    await store.transact([{ type: 'put', item: { pk: 'ORDER#1', sk: 'ORDER' } }, queue.sendOperation('jobs', { id: 'order-1', body: { order: 1 } })]);
-    await expect(store.transact([
-      { type: 'put', item: { pk: 'ORDER#1', sk: 'ORDER' }, condition: { attributeNotExists: 'pk' } },
-      queue.sendOperation('jobs', { id: 'order-1-again', body: {} }),
-    ])).rejects.toThrow();
+    queue.consume(
+      'jobs',
+      perMessage(async (message) => {
+        seen.push(message.body);
+      }),
+    );
+    await store.transact([
+      { type: 'put', item: { pk: 'ORDER#1', sk: 'ORDER' } },
+      queue.sendOperation('jobs', { id: 'order-1', body: { order: 1 } }),
+    ]);
+    await expect(
+      store.transact([
+        { type: 'put', item: { pk: 'ORDER#1', sk: 'ORDER' }, condition: { attributeNotExists: 'pk' } },
+        queue.sendOperation('jobs', { id: 'order-1-again', body: {} }),
+      ]),
+    ).rejects.toThrow();
     await queue.drain();
     expect(seen).toEqual([{ order: 1 }]);
     await store.close();
@@ -155,19 +192,33 @@ describe('StoreQueue', () => {
     const path = join(dir, 'q.db');
     const clock = new ManualClock();
     const first = setup(new SqliteStore(path), clock);
-    for (let i = 0; i < 20; i++) await first.queue.send('jobs', { id: `m${String(i).padStart(2, '0')}`, body: i, delaySeconds: i % 2 });
+    for (let i = 0; i < 20; i++)
+      await first.queue.send('jobs', { id: `m${String(i).padStart(2, '0')}`, body: i, delaySeconds: i % 2 });
     let processed = 0;
-    first.queue.consume('jobs', async (messages) => {
-      processed += messages.length;
-      return { failures: messages.filter((m) => Number(m.body) % 3 === 0).map((m) => ({ id: m.id, retryAfterSeconds: 5 })) };
-    }, { batchSize: 4 });
+    first.queue.consume(
+      'jobs',
+      async (messages) => {
+        processed += messages.length;
+        return {
+          failures: messages
+            .filter((m) => Number(m.body) % 3 === 0)
+            .map((m) => ({ id: m.id, retryAfterSeconds: 5 })),
+        };
+      },
+      { batchSize: 4 },
+    );
     await first.queue.pollOnce();
     expect(processed).toBe(4);
     await first.store.close();
 
     const second = setup(new SqliteStore(path), clock);
     const seen = new Set<unknown>();
-    second.queue.consume('jobs', perMessage(async (message) => { seen.add(message.body); }));
+    second.queue.consume(
+      'jobs',
+      perMessage(async (message) => {
+        seen.add(message.body);
+      }),
+    );
     clock.advance(5_000);
     await second.queue.drain();
     // Every message the first process did not acknowledge arrives: the failed ones and the untouched ones.
@@ -179,18 +230,24 @@ describe('StoreQueue', () => {
   it('never hands one message to two concurrent consumers', async () => {
     const store = new SqliteStore(':memory:');
     const clock = new ManualClock();
-    const consumers = [0, 1, 2].map(() => new StoreQueue({ store, clock, logger: silentLogger, pollIntervalMs: 1 }));
+    const consumers = [0, 1, 2].map(
+      () => new StoreQueue({ store, clock, logger: silentLogger, pollIntervalMs: 1 }),
+    );
     const active = new Set<string>();
     const handled: string[] = [];
     let overlaps = 0;
     for (const consumer of consumers) {
-      consumer.consume('jobs', perMessage(async (message) => {
-        if (active.has(message.id)) overlaps++;
-        active.add(message.id);
-        await new Promise((resolve) => setTimeout(resolve, 2));
-        active.delete(message.id);
-        handled.push(message.id);
-      }), { batchSize: 3 });
+      consumer.consume(
+        'jobs',
+        perMessage(async (message) => {
+          if (active.has(message.id)) overlaps++;
+          active.add(message.id);
+          await new Promise((resolve) => setTimeout(resolve, 2));
+          active.delete(message.id);
+          handled.push(message.id);
+        }),
+        { batchSize: 3 },
+      );
     }
     for (let i = 0; i < 60; i++) await consumers[0]!.send('jobs', { id: `m${i}`, body: i });
     await Promise.all(consumers.map((consumer) => consumer.drain()));
@@ -203,7 +260,12 @@ describe('StoreQueue', () => {
   it('polls in the background between start and stop', async () => {
     const { queue, store } = setup();
     const seen: string[] = [];
-    queue.consume('jobs', perMessage(async (message) => { seen.push(message.id); }));
+    queue.consume(
+      'jobs',
+      perMessage(async (message) => {
+        seen.push(message.id);
+      }),
+    );
     queue.start();
     await queue.send('jobs', { id: 'bg', body: null });
     await expect.poll(() => seen, { timeout: 2000 }).toEqual(['bg']);

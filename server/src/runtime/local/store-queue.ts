@@ -9,7 +9,14 @@ import {
   type Queue,
   type ReceivedMessage,
 } from '../../platform/queue.ts';
-import { isTransactionCanceled, type Condition, type Item, type QueryPage, type Store, type WriteOperation } from '../../platform/store.ts';
+import {
+  isTransactionCanceled,
+  type Condition,
+  type Item,
+  type QueryPage,
+  type Store,
+  type WriteOperation,
+} from '../../platform/store.ts';
 
 /**
  * The Queue port kept in the Store, so queued work survives a restart and can be enqueued in the
@@ -117,7 +124,8 @@ export class StoreQueue implements Queue {
 
   consume(queue: string, handler: BatchHandler, options: ConsumeOptions = {}): void {
     if (this.#consumers.has(queue)) throw new Error(`queue "${queue}" already has a consumer`);
-    const visibilityTimeoutSeconds = options.visibilityTimeoutSeconds ?? defaultConsumeOptions.visibilityTimeoutSeconds;
+    const visibilityTimeoutSeconds =
+      options.visibilityTimeoutSeconds ?? defaultConsumeOptions.visibilityTimeoutSeconds;
     this.#consumers.set(queue, {
       queue,
       handler,
@@ -163,20 +171,32 @@ export class StoreQueue implements Queue {
 
   /** Dead-lettered messages of `queue`, oldest first. */
   async listDead(queue: string, options: { limit?: number; cursor?: string } = {}): Promise<QueryPage> {
-    return this.#store.query({ index: 'gsi1', partition: deadPartition(queue), limit: options.limit ?? 100, ...(options.cursor ? { cursor: options.cursor } : {}) });
+    return this.#store.query({
+      index: 'gsi1',
+      partition: deadPartition(queue),
+      limit: options.limit ?? 100,
+      ...(options.cursor ? { cursor: options.cursor } : {}),
+    });
   }
 
   /** Moves a dead message back to the queue with a fresh receive count. False when it is not dead. */
   async redrive(queue: string, id: string): Promise<boolean> {
     const now = this.#clock.now();
     try {
-      await this.#store.transact([{
-        type: 'update',
-        key: queueMessageKey(queue, id),
-        set: { gsi1pk: readyPartition(queue), gsi1sk: dueSortKey(now, id), visible_at: now, receive_count: 0 },
-        remove: ['dead_at'],
-        condition: { compare: ['gsi1pk', '=', deadPartition(queue)] },
-      }]);
+      await this.#store.transact([
+        {
+          type: 'update',
+          key: queueMessageKey(queue, id),
+          set: {
+            gsi1pk: readyPartition(queue),
+            gsi1sk: dueSortKey(now, id),
+            visible_at: now,
+            receive_count: 0,
+          },
+          remove: ['dead_at'],
+          condition: { compare: ['gsi1pk', '=', deadPartition(queue)] },
+        },
+      ]);
       this.#wake?.();
       return true;
     } catch (error) {
@@ -210,7 +230,9 @@ export class StoreQueue implements Queue {
   }
 
   async #round(): Promise<number> {
-    const counts = await Promise.all([...this.#consumers.values()].map((consumer) => this.#consume(consumer)));
+    const counts = await Promise.all(
+      [...this.#consumers.values()].map((consumer) => this.#consume(consumer)),
+    );
     return counts.reduce((sum, count) => sum + count, 0);
   }
 
@@ -222,7 +244,9 @@ export class StoreQueue implements Queue {
       sort: { op: '<=', value: dueSortKey(now, '~') },
       limit: consumer.batchSize,
     });
-    const leases = (await Promise.all(page.items.map((found) => this.#lease(consumer, found, now)))).filter((lease) => lease !== undefined);
+    const leases = (await Promise.all(page.items.map((found) => this.#lease(consumer, found, now)))).filter(
+      (lease) => lease !== undefined,
+    );
     if (leases.length === 0) return page.items.length > 0 ? 1 : 0;
 
     let failures: Map<string, { retryAfterSeconds?: number; error?: string }>;
@@ -232,10 +256,12 @@ export class StoreQueue implements Queue {
     } catch (error) {
       failures = new Map(leases.map((lease) => [lease.message.id, { error: describeError(error) }]));
     }
-    await Promise.all(leases.map((lease) => {
-      const failure = failures.get(lease.message.id);
-      return failure ? this.#fail(consumer, lease, failure) : this.#ack(consumer, lease);
-    }));
+    await Promise.all(
+      leases.map((lease) => {
+        const failure = failures.get(lease.message.id);
+        return failure ? this.#fail(consumer, lease, failure) : this.#ack(consumer, lease);
+      }),
+    );
     return leases.length;
   }
 
@@ -243,29 +269,60 @@ export class StoreQueue implements Queue {
   async #lease(consumer: Consumer, found: Item, now: number): Promise<Lease | undefined> {
     // Act on the item as it is now: the index may lag behind it.
     const item = await this.#store.get({ pk: found.pk, sk: found.sk });
-    if (!item || item.gsi1pk !== readyPartition(consumer.queue) || typeof item.visible_at !== 'number' || item.visible_at > now) return undefined;
+    if (
+      !item ||
+      item.gsi1pk !== readyPartition(consumer.queue) ||
+      typeof item.visible_at !== 'number' ||
+      item.visible_at > now
+    )
+      return undefined;
     const receiveCount = typeof item.receive_count === 'number' ? item.receive_count : 0;
-    const whileAsFound: Condition = { all: [{ compare: ['visible_at', '=', item.visible_at] }, { compare: ['gsi1pk', '=', readyPartition(consumer.queue)] }] };
+    const whileAsFound: Condition = {
+      all: [
+        { compare: ['visible_at', '=', item.visible_at] },
+        { compare: ['gsi1pk', '=', readyPartition(consumer.queue)] },
+      ],
+    };
     const id = String(item.message_id);
     try {
       if (receiveCount >= consumer.maxReceives) {
         // Received maxReceives times and never settled (its consumers crashed or timed out): dead, as SQS would.
-        await this.#store.transact([this.#deadUpdate(consumer.queue, id, now, 'visibility timeout expired on the last receive', whileAsFound)]);
-        this.#logger.error('queue message dead-lettered', { queue: consumer.queue, message_id: id, receive_count: receiveCount });
+        await this.#store.transact([
+          this.#deadUpdate(
+            consumer.queue,
+            id,
+            now,
+            'visibility timeout expired on the last receive',
+            whileAsFound,
+          ),
+        ]);
+        this.#logger.error('queue message dead-lettered', {
+          queue: consumer.queue,
+          message_id: id,
+          receive_count: receiveCount,
+        });
         return undefined;
       }
       const token = randomBytes(12).toString('hex');
       const visibleAt = now + consumer.visibilityTimeoutSeconds * 1000;
-      await this.#store.transact([{
-        type: 'update',
-        key: { pk: item.pk, sk: item.sk },
-        set: { visible_at: visibleAt, gsi1sk: dueSortKey(visibleAt, id), lease: token },
-        add: { receive_count: 1 },
-        condition: whileAsFound,
-      }]);
+      await this.#store.transact([
+        {
+          type: 'update',
+          key: { pk: item.pk, sk: item.sk },
+          set: { visible_at: visibleAt, gsi1sk: dueSortKey(visibleAt, id), lease: token },
+          add: { receive_count: 1 },
+          condition: whileAsFound,
+        },
+      ]);
       return {
         token,
-        message: { id, queue: consumer.queue, body: item.body, receiveCount: receiveCount + 1, sentAt: Number(item.sent_at) },
+        message: {
+          id,
+          queue: consumer.queue,
+          body: item.body,
+          receiveCount: receiveCount + 1,
+          sentAt: Number(item.sent_at),
+        },
       };
     } catch (error) {
       if (isTransactionCanceled(error)) return undefined;
@@ -274,35 +331,66 @@ export class StoreQueue implements Queue {
   }
 
   async #ack(consumer: Consumer, lease: Lease): Promise<void> {
-    await this.#settle([{ type: 'delete', key: queueMessageKey(consumer.queue, lease.message.id), condition: { compare: ['lease', '=', lease.token] } }], lease);
+    await this.#settle(
+      [
+        {
+          type: 'delete',
+          key: queueMessageKey(consumer.queue, lease.message.id),
+          condition: { compare: ['lease', '=', lease.token] },
+        },
+      ],
+      lease,
+    );
   }
 
-  async #fail(consumer: Consumer, lease: Lease, failure: { retryAfterSeconds?: number; error?: string }): Promise<void> {
+  async #fail(
+    consumer: Consumer,
+    lease: Lease,
+    failure: { retryAfterSeconds?: number; error?: string },
+  ): Promise<void> {
     const now = this.#clock.now();
     const id = lease.message.id;
     const error = (failure.error ?? 'handler reported a failure').slice(0, maxErrorLength);
     const held: Condition = { compare: ['lease', '=', lease.token] };
     if (lease.message.receiveCount >= consumer.maxReceives) {
       await this.#settle([this.#deadUpdate(consumer.queue, id, now, error, held)], lease);
-      this.#logger.error('queue message dead-lettered', { queue: consumer.queue, message_id: id, receive_count: lease.message.receiveCount, error });
+      this.#logger.error('queue message dead-lettered', {
+        queue: consumer.queue,
+        message_id: id,
+        receive_count: lease.message.receiveCount,
+        error,
+      });
       return;
     }
-    const delaySeconds = Math.max(0, failure.retryAfterSeconds ?? consumer.retryAfterSeconds(lease.message.receiveCount));
+    const delaySeconds = Math.max(
+      0,
+      failure.retryAfterSeconds ?? consumer.retryAfterSeconds(lease.message.receiveCount),
+    );
     const visibleAt = now + delaySeconds * 1000;
-    await this.#settle([{
-      type: 'update',
-      key: queueMessageKey(consumer.queue, id),
-      set: { visible_at: visibleAt, gsi1sk: dueSortKey(visibleAt, id), last_error: error },
-      remove: ['lease'],
-      condition: held,
-    }], lease);
+    await this.#settle(
+      [
+        {
+          type: 'update',
+          key: queueMessageKey(consumer.queue, id),
+          set: { visible_at: visibleAt, gsi1sk: dueSortKey(visibleAt, id), last_error: error },
+          remove: ['lease'],
+          condition: held,
+        },
+      ],
+      lease,
+    );
   }
 
   #deadUpdate(queue: string, id: string, now: number, error: string, condition: Condition): WriteOperation {
     return {
       type: 'update',
       key: queueMessageKey(queue, id),
-      set: { gsi1pk: deadPartition(queue), gsi1sk: dueSortKey(now, id), dead_at: isoTime(now), last_error: error.slice(0, maxErrorLength) },
+      set: {
+        gsi1pk: deadPartition(queue),
+        gsi1sk: dueSortKey(now, id),
+        dead_at: isoTime(now),
+        last_error: error.slice(0, maxErrorLength),
+      },
       remove: ['lease'],
       condition,
     };
@@ -314,7 +402,10 @@ export class StoreQueue implements Queue {
       await this.#store.transact(operations);
     } catch (error) {
       if (!isTransactionCanceled(error)) throw error;
-      this.#logger.warn('queue lease lost before the outcome was recorded', { queue: lease.message.queue, message_id: lease.message.id });
+      this.#logger.warn('queue lease lost before the outcome was recorded', {
+        queue: lease.message.queue,
+        message_id: lease.message.id,
+      });
     }
   }
 }

@@ -12,7 +12,11 @@ const definitions = new Map<string, unknown>();
  *
  * @example await runStateMachine(settlementDefinition, settlementTasks({ store, clock }), { merchant: 'mer_…' })
  */
-export async function runStateMachine(definition: URL, tasks: Readonly<Record<string, TaskHandler>>, input: unknown = {}): Promise<unknown> {
+export async function runStateMachine(
+  definition: URL,
+  tasks: Readonly<Record<string, TaskHandler>>,
+  input: unknown = {},
+): Promise<unknown> {
   let parsed = definitions.get(definition.href);
   if (parsed === undefined) {
     parsed = JSON.parse(readFileSync(definition, 'utf8'));

@@ -5,7 +5,10 @@ import { Button } from './button.tsx';
 export function Loading({ label = 'Loading…' }: { label?: string }) {
   return (
     <div role="status" aria-live="polite" className="flex items-center gap-3 py-8 text-muted-foreground">
-      <span className="size-4 animate-spin rounded-full border-2 border-border border-t-primary" aria-hidden="true" />
+      <span
+        className="size-4 animate-spin rounded-full border-2 border-border border-t-primary"
+        aria-hidden="true"
+      />
       {label}
     </div>
   );
@@ -22,7 +25,10 @@ export function Empty({ title, children }: { title: string; children?: ReactNode
 
 export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   return (
-    <div role="alert" className="flex flex-wrap items-center justify-between gap-3 rounded-lg border border-destructive px-4 py-3 text-destructive">
+    <div
+      role="alert"
+      className="flex flex-wrap items-center justify-between gap-3 rounded-lg border border-destructive px-4 py-3 text-destructive"
+    >
       <span>{errorMessage(error)}</span>
       {onRetry ? (
         <Button variant="outline" size="sm" onClick={onRetry}>

@@ -7,7 +7,11 @@ import { cn } from '../../lib/cn.ts';
 import { formatAmount } from '../../lib/money.ts';
 
 function Verdict({ ok }: { ok: boolean }) {
-  return <span className={cn('font-semibold', ok ? 'text-success' : 'text-destructive')}>{ok ? 'Balanced' : 'Not balanced'}</span>;
+  return (
+    <span className={cn('font-semibold', ok ? 'text-success' : 'text-destructive')}>
+      {ok ? 'Balanced' : 'Not balanced'}
+    </span>
+  );
 }
 
 function AuditReport() {
@@ -20,7 +24,11 @@ function AuditReport() {
       <Card className="mb-4 flex flex-wrap items-center justify-between gap-3">
         <p>
           Ledger: <Verdict ok={report.balanced} />
-          {report.checked_at ? <span className="ml-2 text-sm text-muted-foreground">checked {new Date(report.checked_at).toLocaleString()}</span> : null}
+          {report.checked_at ? (
+            <span className="ml-2 text-sm text-muted-foreground">
+              checked {new Date(report.checked_at).toLocaleString()}
+            </span>
+          ) : null}
         </p>
         <Button variant="outline" size="sm" disabled={audit.isFetching} onClick={() => void audit.refetch()}>
           {audit.isFetching ? 'Checking…' : 'Check again'}
@@ -34,25 +42,45 @@ function AuditReport() {
             <caption className="sr-only">Ledger totals per currency</caption>
             <thead className="border-b border-border text-muted-foreground">
               <tr>
-                <th scope="col" className="px-4 py-2">Currency</th>
-                <th scope="col" className="px-4 py-2 text-right">Debits posted</th>
-                <th scope="col" className="px-4 py-2 text-right">Credits posted</th>
-                <th scope="col" className="px-4 py-2 text-right">Debits pending</th>
-                <th scope="col" className="px-4 py-2 text-right">Credits pending</th>
-                <th scope="col" className="px-4 py-2">Status</th>
-                <th scope="col" className="px-4 py-2">Overdrawn</th>
+                <th scope="col" className="px-4 py-2">
+                  Currency
+                </th>
+                <th scope="col" className="px-4 py-2 text-right">
+                  Debits posted
+                </th>
+                <th scope="col" className="px-4 py-2 text-right">
+                  Credits posted
+                </th>
+                <th scope="col" className="px-4 py-2 text-right">
+                  Debits pending
+                </th>
+                <th scope="col" className="px-4 py-2 text-right">
+                  Credits pending
+                </th>
+                <th scope="col" className="px-4 py-2">
+                  Status
+                </th>
+                <th scope="col" className="px-4 py-2">
+                  Overdrawn
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-border tabular-nums">
               {report.currencies.map((c) => (
                 <tr key={c.currency}>
-                  <th scope="row" className="px-4 py-2 font-medium">{c.currency}</th>
+                  <th scope="row" className="px-4 py-2 font-medium">
+                    {c.currency}
+                  </th>
                   <td className="px-4 py-2 text-right">{formatAmount(c.debits_posted, c.currency)}</td>
                   <td className="px-4 py-2 text-right">{formatAmount(c.credits_posted, c.currency)}</td>
                   <td className="px-4 py-2 text-right">{formatAmount(c.debits_pending, c.currency)}</td>
                   <td className="px-4 py-2 text-right">{formatAmount(c.credits_pending, c.currency)}</td>
-                  <td className="px-4 py-2"><Verdict ok={c.balanced} /></td>
-                  <td className="px-4 py-2">{c.overdrawn_accounts.length === 0 ? 'None' : c.overdrawn_accounts.join(', ')}</td>
+                  <td className="px-4 py-2">
+                    <Verdict ok={c.balanced} />
+                  </td>
+                  <td className="px-4 py-2">
+                    {c.overdrawn_accounts.length === 0 ? 'None' : c.overdrawn_accounts.join(', ')}
+                  </td>
                 </tr>
               ))}
             </tbody>

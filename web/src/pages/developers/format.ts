@@ -29,7 +29,10 @@ export function formatDateTime(value: string | number): string {
 export function eventAmount(event: SluiceEvent): string | undefined {
   const object = event.data.object;
   if (!object || typeof object.currency !== 'string') return undefined;
-  const amount = event.type === 'payment.captured' && typeof object.amount_captured === 'number' ? object.amount_captured : object.amount;
+  const amount =
+    event.type === 'payment.captured' && typeof object.amount_captured === 'number'
+      ? object.amount_captured
+      : object.amount;
   return typeof amount === 'number' ? formatAmount(amount, object.currency) : undefined;
 }
 

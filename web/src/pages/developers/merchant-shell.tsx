@@ -45,7 +45,9 @@ export function MerchantShell() {
             aria-label="Merchant"
             className="h-9 rounded-md border border-input bg-card px-2 text-foreground focus-visible:outline-2 focus-visible:outline-ring"
             value={merchantId}
-            onChange={(event) => navigate(event.target.value === '' ? '/developers' : `/developers/${event.target.value}`)}
+            onChange={(event) =>
+              navigate(event.target.value === '' ? '/developers' : `/developers/${event.target.value}`)
+            }
           >
             {(merchants.data?.data ?? [merchant.data]).map((m) => (
               <option key={m.id} value={m.id}>
@@ -63,7 +65,10 @@ export function MerchantShell() {
             to={section.to === '' ? `/developers/${merchantId}` : `/developers/${merchantId}/${section.to}`}
             end={section.end ?? false}
             className={({ isActive }) =>
-              cn('shrink-0 rounded-md px-3 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-ring', isActive ? 'bg-secondary text-secondary-foreground' : 'text-muted-foreground hover:bg-muted')
+              cn(
+                'shrink-0 rounded-md px-3 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-ring',
+                isActive ? 'bg-secondary text-secondary-foreground' : 'text-muted-foreground hover:bg-muted',
+              )
             }
           >
             {section.label}

@@ -30,7 +30,9 @@ export function RequestPage() {
               idempotencyKey: idempotency.keyFor(values),
             });
             idempotency.done();
-            toast.success(`Requested ${formatAmount(created.amount, created.currency)} from ${created.payer_user?.name ?? values.counterparty}`);
+            toast.success(
+              `Requested ${formatAmount(created.amount, created.currency)} from ${created.payer_user?.name ?? values.counterparty}`,
+            );
             void navigate('/requests?role=outgoing');
           }}
         />

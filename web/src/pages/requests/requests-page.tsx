@@ -1,7 +1,13 @@
 import { useSearchParams } from 'react-router';
 import { toast } from 'sonner';
 import { errorMessage } from '../../api/client.ts';
-import { usePaymentRequestAction, usePaymentRequests, type PaymentRequest, type PaymentRequestAction, type PaymentRequestRole } from '../../api/payment-requests.ts';
+import {
+  usePaymentRequestAction,
+  usePaymentRequests,
+  type PaymentRequest,
+  type PaymentRequestAction,
+  type PaymentRequestRole,
+} from '../../api/payment-requests.ts';
 import { Button } from '../../components/ui/button.tsx';
 import { Card, PageHeader } from '../../components/ui/card.tsx';
 import { Empty, ErrorState, Loading } from '../../components/ui/states.tsx';
@@ -39,7 +45,9 @@ function RequestRow({ request, role }: { request: PaymentRequest; role: PaymentR
           <span className="tabular-nums">{amount}</span>
         </p>
         <p className="text-sm text-muted-foreground">
-          <span className={cn('mr-2 rounded px-1.5 py-0.5 text-xs font-medium', statusStyle[request.status])}>{request.status}</span>
+          <span className={cn('mr-2 rounded px-1.5 py-0.5 text-xs font-medium', statusStyle[request.status])}>
+            {request.status}
+          </span>
           {[other?.email, request.note].filter(Boolean).join(' · ')}
         </p>
       </div>
@@ -47,15 +55,29 @@ function RequestRow({ request, role }: { request: PaymentRequest; role: PaymentR
         <div className="flex gap-2">
           {role === 'incoming' ? (
             <>
-              <Button size="sm" disabled={action.isPending} onClick={() => act('accept', `Paid ${amount} to ${who}`)}>
+              <Button
+                size="sm"
+                disabled={action.isPending}
+                onClick={() => act('accept', `Paid ${amount} to ${who}`)}
+              >
                 Pay {amount}
               </Button>
-              <Button size="sm" variant="outline" disabled={action.isPending} onClick={() => act('decline', 'Request declined')}>
+              <Button
+                size="sm"
+                variant="outline"
+                disabled={action.isPending}
+                onClick={() => act('decline', 'Request declined')}
+              >
                 Decline
               </Button>
             </>
           ) : (
-            <Button size="sm" variant="outline" disabled={action.isPending} onClick={() => act('cancel', 'Request canceled')}>
+            <Button
+              size="sm"
+              variant="outline"
+              disabled={action.isPending}
+              onClick={() => act('cancel', 'Request canceled')}
+            >
               Cancel request
             </Button>
           )}
@@ -72,14 +94,21 @@ export function RequestsPage() {
   return (
     <div>
       <PageHeader title="Requests" description="Money people asked you for, and money you asked for." />
-      <div role="group" aria-label="Which requests" className="mb-4 inline-flex rounded-md border border-border bg-card p-1">
+      <div
+        role="group"
+        aria-label="Which requests"
+        className="mb-4 inline-flex rounded-md border border-border bg-card p-1"
+      >
         {roles.map((r) => (
           <button
             key={r.role}
             type="button"
             aria-pressed={role === r.role}
             onClick={() => setParams({ role: r.role })}
-            className={cn('rounded px-4 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-ring', role === r.role ? 'bg-primary text-primary-foreground' : 'text-foreground hover:bg-muted')}
+            className={cn(
+              'rounded px-4 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-ring',
+              role === r.role ? 'bg-primary text-primary-foreground' : 'text-foreground hover:bg-muted',
+            )}
           >
             {r.label}
           </button>
@@ -90,7 +119,9 @@ export function RequestsPage() {
       ) : requests.isError ? (
         <ErrorState error={requests.error} onRetry={() => void requests.refetch()} />
       ) : requests.data.data.length === 0 ? (
-        <Empty title={role === 'incoming' ? 'Nobody has asked you for money' : 'You have not requested money yet'} />
+        <Empty
+          title={role === 'incoming' ? 'Nobody has asked you for money' : 'You have not requested money yet'}
+        />
       ) : (
         <Card className="py-1 sm:py-1">
           <ul className="divide-y divide-border">

@@ -12,7 +12,14 @@ afterEach(() => {
   forgetPeople();
 });
 
-const walletRoute: Route = { method: 'GET', path: '/v1/wallet', respond: () => ({ status: 200, body: { balances: [{ currency: 'USD', available: 2000, pending: 0, posted: 2000 }] } }) };
+const walletRoute: Route = {
+  method: 'GET',
+  path: '/v1/wallet',
+  respond: () => ({
+    status: 200,
+    body: { balances: [{ currency: 'USD', available: 2000, pending: 0, posted: 2000 }] },
+  }),
+};
 
 function renderForm(routes: Route[] = []) {
   signInTestUser();
@@ -24,8 +31,14 @@ function renderForm(routes: Route[] = []) {
       <SendMoneyForm onSent={onSent} />
     </Wrapper>,
   );
-  const fill = (label: RegExp, value: string) => fireEvent.change(screen.getByLabelText(label), { target: { value } });
-  return { ...mocked, onSent, fill, review: () => fireEvent.click(screen.getByRole('button', { name: 'Review' })) };
+  const fill = (label: RegExp, value: string) =>
+    fireEvent.change(screen.getByLabelText(label), { target: { value } });
+  return {
+    ...mocked,
+    onSent,
+    fill,
+    review: () => fireEvent.click(screen.getByRole('button', { name: 'Review' })),
+  };
 }
 
 describe('SendMoneyForm', () => {
@@ -62,7 +75,17 @@ describe('SendMoneyForm', () => {
       {
         method: 'POST',
         path: '/v1/transfers',
-        respond: ({ body }) => ({ status: 201, body: { id: 'tr_1', from: 'usr_alice', to: 'usr_bob', ...(body as object), status: 'succeeded', created_at: '2026-01-01T00:00:00Z' } }),
+        respond: ({ body }) => ({
+          status: 201,
+          body: {
+            id: 'tr_1',
+            from: 'usr_alice',
+            to: 'usr_bob',
+            ...(body as object),
+            status: 'succeeded',
+            created_at: '2026-01-01T00:00:00Z',
+          },
+        }),
       },
     ]);
     fill(/Recipient email/, ' bob@example.com ');
@@ -91,7 +114,21 @@ describe('SendMoneyForm', () => {
 
   it('puts a server error on the field its param names', async () => {
     const { fill, review } = renderForm([
-      { method: 'POST', path: '/v1/transfers', respond: () => ({ status: 404, body: { error: { type: 'invalid_request_error', code: 'recipient_not_found', message: 'no such user', param: 'to' } } }) },
+      {
+        method: 'POST',
+        path: '/v1/transfers',
+        respond: () => ({
+          status: 404,
+          body: {
+            error: {
+              type: 'invalid_request_error',
+              code: 'recipient_not_found',
+              message: 'no such user',
+              param: 'to',
+            },
+          },
+        }),
+      },
     ]);
     fill(/Recipient email/, 'nobody@example.com');
     fill(/Amount/, '1');

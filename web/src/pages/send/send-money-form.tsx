@@ -41,7 +41,10 @@ export function SendMoneyForm({ onSent }: { onSent?: () => void }) {
           idempotencyKey: idempotency.keyFor(values),
         });
         idempotency.done();
-        toast.success(`Sent ${formatAmount(transfer.amount, transfer.currency)} to ${transfer.to_user?.name ?? values.counterparty}`, transfer.note ? { description: transfer.note } : {});
+        toast.success(
+          `Sent ${formatAmount(transfer.amount, transfer.currency)} to ${transfer.to_user?.name ?? values.counterparty}`,
+          transfer.note ? { description: transfer.note } : {},
+        );
         onSent?.();
       }}
     />

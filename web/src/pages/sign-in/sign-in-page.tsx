@@ -12,7 +12,13 @@ export function SignInPage() {
       submitLabel="Sign in"
       fields={[
         emailField,
-        { name: 'password', label: 'Password', type: 'password', autoComplete: 'current-password', validate: (v) => (v ? undefined : 'Enter your password') },
+        {
+          name: 'password',
+          label: 'Password',
+          type: 'password',
+          autoComplete: 'current-password',
+          validate: (v) => (v ? undefined : 'Enter your password'),
+        },
       ]}
       onSubmit={async (values) => {
         await signIn.mutateAsync({ email: values.email!.trim(), password: values.password! });
@@ -20,7 +26,10 @@ export function SignInPage() {
       }}
       footer={
         <>
-          New to Sluice? <Link className="font-medium text-primary underline" to="/signup">Create an account</Link>
+          New to Sluice?{' '}
+          <Link className="font-medium text-primary underline" to="/signup">
+            Create an account
+          </Link>
         </>
       }
     />

@@ -23,10 +23,18 @@ export function UsersPage() {
               <caption className="sr-only">Users</caption>
               <thead className="border-b border-border text-muted-foreground">
                 <tr>
-                  <th scope="col" className="px-4 py-2">Name</th>
-                  <th scope="col" className="px-4 py-2">Email</th>
-                  <th scope="col" className="px-4 py-2">Groups</th>
-                  <th scope="col" className="hidden px-4 py-2 sm:table-cell">Signed up</th>
+                  <th scope="col" className="px-4 py-2">
+                    Name
+                  </th>
+                  <th scope="col" className="px-4 py-2">
+                    Email
+                  </th>
+                  <th scope="col" className="px-4 py-2">
+                    Groups
+                  </th>
+                  <th scope="col" className="hidden px-4 py-2 sm:table-cell">
+                    Signed up
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -35,7 +43,9 @@ export function UsersPage() {
                     <td className="px-4 py-2">{user.name}</td>
                     <td className="px-4 py-2 break-all">{user.email}</td>
                     <td className="px-4 py-2">{user.groups.length > 0 ? user.groups.join(', ') : '—'}</td>
-                    <td className="hidden px-4 py-2 text-muted-foreground sm:table-cell">{new Date(user.created_at).toLocaleString()}</td>
+                    <td className="hidden px-4 py-2 text-muted-foreground sm:table-cell">
+                      {new Date(user.created_at).toLocaleString()}
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -26,7 +26,11 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
     try {
       envelope = envelopeFromEventBridge(JSON.parse(record.body) as { detail: unknown });
     } catch (error) {
-      platform.logger.error('event message unreadable', { subscription, message_id: record.messageId, error: String(error) });
+      platform.logger.error('event message unreadable', {
+        subscription,
+        message_id: record.messageId,
+        error: String(error),
+      });
       failed.push(record.messageId);
       continue;
     }
@@ -34,14 +38,26 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
     entry.messageIds.push(record.messageId);
     byEvent.set(envelope.id, entry);
   }
-  await Promise.all([...byEvent.values()].map(async ({ envelope, messageIds }) => {
-    try {
-      const outcome = await platform.runSubscription(subscription, envelope);
-      if (outcome === 'not-matched') platform.logger.warn('event outside the subscription pattern', { subscription, event_id: envelope.id, event_type: envelope.type });
-    } catch (error) {
-      platform.logger.error('subscriber failed', { subscription, event_id: envelope.id, event_type: envelope.type, error: error instanceof Error ? error.message : String(error) });
-      failed.push(...messageIds);
-    }
-  }));
+  await Promise.all(
+    [...byEvent.values()].map(async ({ envelope, messageIds }) => {
+      try {
+        const outcome = await platform.runSubscription(subscription, envelope);
+        if (outcome === 'not-matched')
+          platform.logger.warn('event outside the subscription pattern', {
+            subscription,
+            event_id: envelope.id,
+            event_type: envelope.type,
+          });
+      } catch (error) {
+        platform.logger.error('subscriber failed', {
+          subscription,
+          event_id: envelope.id,
+          event_type: envelope.type,
+          error: error instanceof Error ? error.message : String(error),
+        });
+        failed.push(...messageIds);
+      }
+    }),
+  );
   return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
 }

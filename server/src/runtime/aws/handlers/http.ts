@@ -13,7 +13,19 @@ function honoHandler(): HonoLambdaHandler {
   if (built?.platform !== platform) {
     const { store, clock, config, logger, identity, queue, realtime, modules, moduleDeps } = platform;
     const requestMetrics = createPowertoolsMetrics({ namespace: 'Sluice', serviceName: 'sluice-http' });
-    const app = createApp({ store, clock, config, logger, identity, queue, realtime, modules, rateLimiter: moduleDeps.rateLimiter, requestMetrics, ...(moduleDeps.testHooks ? { testHooks: moduleDeps.testHooks } : {}) });
+    const app = createApp({
+      store,
+      clock,
+      config,
+      logger,
+      identity,
+      queue,
+      realtime,
+      modules,
+      rateLimiter: moduleDeps.rateLimiter,
+      requestMetrics,
+      ...(moduleDeps.testHooks ? { testHooks: moduleDeps.testHooks } : {}),
+    });
     built = { platform, handler: handle(app) };
   }
   return built.handler;
@@ -30,5 +42,8 @@ buildDuringInit(honoHandler);
  */
 export function handler(event: APIGatewayProxyEventV2, context: Context): ReturnType<HonoLambdaHandler> {
   // Hono declares its own copy of the API Gateway event types; the shapes are the same.
-  return honoHandler()(event as unknown as Parameters<HonoLambdaHandler>[0], context as unknown as Parameters<HonoLambdaHandler>[1]);
+  return honoHandler()(
+    event as unknown as Parameters<HonoLambdaHandler>[0],
+    context as unknown as Parameters<HonoLambdaHandler>[1],
+  );
 }

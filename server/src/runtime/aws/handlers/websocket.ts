@@ -26,7 +26,10 @@ buildDuringInit(awsPlatform);
  */
 export async function connect(event: WebSocketConnectEvent): Promise<APIGatewayProxyStructuredResultV2> {
   const platform = awsPlatform();
-  const offered = headerOf(event.headers, 'sec-websocket-protocol')?.split(',').map((p) => p.trim()) ?? [];
+  const offered =
+    headerOf(event.headers, 'sec-websocket-protocol')
+      ?.split(',')
+      .map((p) => p.trim()) ?? [];
   const fromProtocol = offered[0] === bearerProtocol ? offered[1] : undefined;
   const token = event.queryStringParameters?.token ?? fromProtocol;
   if (!token || token.length > maxTokenLength) return unauthorized();
@@ -35,11 +38,15 @@ export async function connect(event: WebSocketConnectEvent): Promise<APIGatewayP
     userId = (await platform.identity.verifyAccessToken(token)).userId;
   } catch (error) {
     // Anything else (the signing keys unreachable) is ours: a 500, and the client retries.
-    if (isAppError(error) && (error.code === 'invalid_token' || error.code === 'token_expired')) return unauthorized();
+    if (isAppError(error) && (error.code === 'invalid_token' || error.code === 'token_expired'))
+      return unauthorized();
     throw error;
   }
   await platform.connections.add(event.requestContext.connectionId, userId);
-  return { statusCode: 200, ...(fromProtocol === token ? { headers: { 'Sec-WebSocket-Protocol': bearerProtocol } } : {}) };
+  return {
+    statusCode: 200,
+    ...(fromProtocol === token ? { headers: { 'Sec-WebSocket-Protocol': bearerProtocol } } : {}),
+  };
 }
 
 /**
@@ -49,7 +56,9 @@ export async function connect(event: WebSocketConnectEvent): Promise<APIGatewayP
  * @example
  * await disconnect({ requestContext: { connectionId: 'abc=', routeKey: '$disconnect', … } });
  */
-export async function disconnect(event: APIGatewayProxyWebsocketEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+export async function disconnect(
+  event: APIGatewayProxyWebsocketEventV2,
+): Promise<APIGatewayProxyStructuredResultV2> {
   await awsPlatform().connections.remove(event.requestContext.connectionId);
   return { statusCode: 200 };
 }
@@ -61,12 +70,17 @@ export async function disconnect(event: APIGatewayProxyWebsocketEventV2): Promis
  * @example
  * await message({ requestContext: { connectionId: 'abc=', routeKey: '$default', … }, body: '{"type":"ping"}' });
  */
-export async function message(event: APIGatewayProxyWebsocketEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+export async function message(
+  event: APIGatewayProxyWebsocketEventV2,
+): Promise<APIGatewayProxyStructuredResultV2> {
   if (messageType(event.body) !== 'ping') return { statusCode: 200 };
   const pong: RealtimeMessage = { type: 'pong', data: {} };
   try {
     await awsPlatform().clients.apiGateway.send(
-      new PostToConnectionCommand({ ConnectionId: event.requestContext.connectionId, Data: new TextEncoder().encode(JSON.stringify(pong)) }),
+      new PostToConnectionCommand({
+        ConnectionId: event.requestContext.connectionId,
+        Data: new TextEncoder().encode(JSON.stringify(pong)),
+      }),
     );
   } catch (error) {
     if (!(error instanceof GoneException)) throw error;
@@ -75,7 +89,11 @@ export async function message(event: APIGatewayProxyWebsocketEventV2): Promise<A
 }
 
 function unauthorized(): APIGatewayProxyStructuredResultV2 {
-  return { statusCode: 401, headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' }, body: 'Unauthorized' };
+  return {
+    statusCode: 401,
+    headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
+    body: 'Unauthorized',
+  };
 }
 
 function headerOf(headers: Record<string, string | undefined> | undefined, name: string): string | undefined {

@@ -26,7 +26,10 @@ export function ApiKeysPage() {
 
   return (
     <div>
-      <PageHeader title="API keys" description="Secret keys authenticate your server: Authorization: Bearer sk_test_…" />
+      <PageHeader
+        title="API keys"
+        description="Secret keys authenticate your server: Authorization: Bearer sk_test_…"
+      />
       <Card className="mb-6">
         <form
           className="flex flex-wrap items-end gap-3"
@@ -46,8 +49,16 @@ export function ApiKeysPage() {
           }}
         >
           <div className="min-w-48 flex-1">
-            <Field label="Key name (optional)" error={create.isError ? errorMessage(create.error) : undefined}>
-              <Input value={name} onChange={(e) => setName(e.target.value)} placeholder="checkout server" maxLength={200} />
+            <Field
+              label="Key name (optional)"
+              error={create.isError ? errorMessage(create.error) : undefined}
+            >
+              <Input
+                value={name}
+                onChange={(e) => setName(e.target.value)}
+                placeholder="checkout server"
+                maxLength={200}
+              />
             </Field>
           </div>
           <Button type="submit" disabled={create.isPending}>
@@ -64,7 +75,11 @@ export function ApiKeysPage() {
       ) : (
         <ul className="flex flex-col gap-2" aria-label="API keys">
           {keys.data.data.map((key) => (
-            <li key={key.id} data-testid="api-key" className="flex flex-wrap items-center gap-3 rounded-lg border border-border bg-card px-4 py-3">
+            <li
+              key={key.id}
+              data-testid="api-key"
+              className="flex flex-wrap items-center gap-3 rounded-lg border border-border bg-card px-4 py-3"
+            >
               <div className="min-w-0 flex-1">
                 <p className="font-medium">{key.name ?? 'Unnamed key'}</p>
                 <p className="font-mono text-sm text-muted-foreground">sk_test_…{key.last4}</p>
@@ -75,7 +90,12 @@ export function ApiKeysPage() {
               {key.revoked_at ? (
                 <Badge tone="destructive">Revoked {formatDateTime(key.revoked_at)}</Badge>
               ) : (
-                <Button variant="outline" size="sm" onClick={() => setRevoking(key)} aria-label={`Revoke ${key.name ?? key.last4}`}>
+                <Button
+                  variant="outline"
+                  size="sm"
+                  onClick={() => setRevoking(key)}
+                  aria-label={`Revoke ${key.name ?? key.last4}`}
+                >
                   Revoke
                 </Button>
               )}

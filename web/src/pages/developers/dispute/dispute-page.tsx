@@ -27,7 +27,10 @@ export function DisputePage() {
   return (
     <div className="flex flex-col gap-6">
       <div>
-        <Link to={`/developers/${merchantId}/disputes`} className="text-sm text-primary underline-offset-4 hover:underline">
+        <Link
+          to={`/developers/${merchantId}/disputes`}
+          className="text-sm text-primary underline-offset-4 hover:underline"
+        >
           ← Disputes
         </Link>
       </div>
@@ -47,7 +50,10 @@ export function DisputePage() {
           <dd>{d.reason.replaceAll('_', ' ')}</dd>
           <dt className="text-muted-foreground">Payment</dt>
           <dd>
-            <Link to={`/developers/${merchantId}/payments/${d.payment}`} className="font-mono text-primary underline-offset-4 hover:underline">
+            <Link
+              to={`/developers/${merchantId}/payments/${d.payment}`}
+              className="font-mono text-primary underline-offset-4 hover:underline"
+            >
               {d.payment}
             </Link>
           </dd>
@@ -66,7 +72,9 @@ export function DisputePage() {
       {d.evidence ? (
         <Card>
           <h2 className="mb-1 font-semibold">Evidence</h2>
-          <p className="mb-3 text-sm text-muted-foreground">Submitted {formatDateTime(d.evidence.submitted_at)}</p>
+          <p className="mb-3 text-sm text-muted-foreground">
+            Submitted {formatDateTime(d.evidence.submitted_at)}
+          </p>
           <p className="text-sm break-words whitespace-pre-wrap">{d.evidence.text}</p>
         </Card>
       ) : null}
@@ -75,19 +83,38 @@ export function DisputePage() {
           <h2 className="mb-3 font-semibold">Respond</h2>
           <EvidenceForm merchantId={merchantId} disputeId={d.id} />
           <div className="mt-6 border-t border-border pt-4">
-            <p className="mb-2 text-sm text-muted-foreground">Or accept the dispute: it is lost at once and the amount stays with the customer.</p>
+            <p className="mb-2 text-sm text-muted-foreground">
+              Or accept the dispute: it is lost at once and the amount stays with the customer.
+            </p>
             <Button variant="outline" onClick={() => setAccepting(true)}>
               Accept dispute
             </Button>
           </div>
         </Card>
       ) : null}
-      {accepting ? <AcceptDialog merchantId={merchantId} disputeId={d.id} amount={formatAmount(d.amount, d.currency)} onClose={() => setAccepting(false)} /> : null}
+      {accepting ? (
+        <AcceptDialog
+          merchantId={merchantId}
+          disputeId={d.id}
+          amount={formatAmount(d.amount, d.currency)}
+          onClose={() => setAccepting(false)}
+        />
+      ) : null}
     </div>
   );
 }
 
-function AcceptDialog({ merchantId, disputeId, amount, onClose }: { merchantId: string; disputeId: string; amount: string; onClose: () => void }) {
+function AcceptDialog({
+  merchantId,
+  disputeId,
+  amount,
+  onClose,
+}: {
+  merchantId: string;
+  disputeId: string;
+  amount: string;
+  onClose: () => void;
+}) {
   const accept = useAcceptDispute(merchantId, disputeId);
   const idempotency = useIdempotencyKey();
   return (

@@ -11,8 +11,19 @@ afterEach(() => {
 });
 
 const dispute = {
-  id: 'dp_1', object: 'dispute', merchant: 'mer_1', payment: 'pay_1', amount: 1250, fee: 1500, currency: 'USD', reason: 'fraudulent', status: 'under_review',
-  evidence: { text: 'Signed delivery receipt', submitted_at: '2026-11-22T00:00:00Z' }, evidence_due_by: '2026-11-29T00:00:00Z', created_at: '2026-11-22T00:00:00Z', closed_at: null,
+  id: 'dp_1',
+  object: 'dispute',
+  merchant: 'mer_1',
+  payment: 'pay_1',
+  amount: 1250,
+  fee: 1500,
+  currency: 'USD',
+  reason: 'fraudulent',
+  status: 'under_review',
+  evidence: { text: 'Signed delivery receipt', submitted_at: '2026-11-22T00:00:00Z' },
+  evidence_due_by: '2026-11-29T00:00:00Z',
+  created_at: '2026-11-22T00:00:00Z',
+  closed_at: null,
 };
 
 function renderForm(routes: Route[] = []) {
@@ -21,14 +32,24 @@ function renderForm(routes: Route[] = []) {
   const { wrapper: Wrapper } = withQueryClient();
   render(<EvidenceForm merchantId="mer_1" disputeId="dp_1" />, { wrapper: Wrapper });
   const type = (value: string) => fireEvent.change(screen.getByLabelText('Evidence'), { target: { value } });
-  return { ...mocked, type, submit: () => fireEvent.click(screen.getByRole('button', { name: 'Submit evidence' })) };
+  return {
+    ...mocked,
+    type,
+    submit: () => fireEvent.click(screen.getByRole('button', { name: 'Submit evidence' })),
+  };
 }
 
 describe('validateEvidence', () => {
   it('trims the text and refuses blank or over-long evidence', () => {
-    expect(validateEvidence('  Signed delivery receipt \n')).toEqual({ ok: true, text: 'Signed delivery receipt' });
+    expect(validateEvidence('  Signed delivery receipt \n')).toEqual({
+      ok: true,
+      text: 'Signed delivery receipt',
+    });
     expect(validateEvidence(' \n\t ')).toEqual({ ok: false, error: 'Describe your evidence' });
-    expect(validateEvidence('x'.repeat(20_001))).toEqual({ ok: false, error: 'At most 20,000 characters (20,001 now)' });
+    expect(validateEvidence('x'.repeat(20_001))).toEqual({
+      ok: false,
+      error: 'At most 20,000 characters (20,001 now)',
+    });
     expect(validateEvidence('x'.repeat(20_000))).toMatchObject({ ok: true });
   });
 });
@@ -45,7 +66,9 @@ describe('EvidenceForm', () => {
   });
 
   it('sends the trimmed evidence as the merchant, with an idempotency key', async () => {
-    const { calls, type, submit } = renderForm([{ method: 'POST', path: '/v1/disputes/dp_1/evidence', respond: () => ({ status: 200, body: dispute }) }]);
+    const { calls, type, submit } = renderForm([
+      { method: 'POST', path: '/v1/disputes/dp_1/evidence', respond: () => ({ status: 200, body: dispute }) },
+    ]);
     type('  Signed delivery receipt  ');
     submit();
     await waitFor(() => expect(calls).toHaveLength(1));
@@ -56,7 +79,20 @@ describe('EvidenceForm', () => {
 
   it('shows the server refusal, such as a passed deadline', async () => {
     const { type, submit } = renderForm([
-      { method: 'POST', path: '/v1/disputes/dp_1/evidence', respond: () => ({ status: 409, body: { error: { type: 'invalid_request_error', code: 'invalid_state_transition', message: 'the evidence was due by 2026-11-29T00:00:00Z' } } }) },
+      {
+        method: 'POST',
+        path: '/v1/disputes/dp_1/evidence',
+        respond: () => ({
+          status: 409,
+          body: {
+            error: {
+              type: 'invalid_request_error',
+              code: 'invalid_state_transition',
+              message: 'the evidence was due by 2026-11-29T00:00:00Z',
+            },
+          },
+        }),
+      },
     ]);
     type('Receipt');
     submit();

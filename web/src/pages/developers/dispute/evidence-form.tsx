@@ -11,7 +11,11 @@ import { useIdempotencyKey } from '../../../lib/idempotency.ts';
 export function validateEvidence(text: string): { ok: true; text: string } | { ok: false; error: string } {
   const trimmed = text.trim();
   if (trimmed.length === 0) return { ok: false, error: 'Describe your evidence' };
-  if (trimmed.length > evidenceMaxLength) return { ok: false, error: `At most ${evidenceMaxLength.toLocaleString('en-US')} characters (${trimmed.length.toLocaleString('en-US')} now)` };
+  if (trimmed.length > evidenceMaxLength)
+    return {
+      ok: false,
+      error: `At most ${evidenceMaxLength.toLocaleString('en-US')} characters (${trimmed.length.toLocaleString('en-US')} now)`,
+    };
   return { ok: true, text: trimmed };
 }
 
@@ -21,7 +25,8 @@ export function EvidenceForm({ merchantId, disputeId }: { merchantId: string; di
   const idempotency = useIdempotencyKey();
   const [text, setText] = useState('');
   const [fieldError, setFieldError] = useState<string>();
-  const serverFieldError = submit.error instanceof ApiError && submit.error.param === 'text' ? submit.error.message : undefined;
+  const serverFieldError =
+    submit.error instanceof ApiError && submit.error.param === 'text' ? submit.error.message : undefined;
 
   return (
     <form
@@ -43,7 +48,11 @@ export function EvidenceForm({ merchantId, disputeId }: { merchantId: string; di
         );
       }}
     >
-      <Field label="Evidence" error={fieldError ?? serverFieldError} hint="Receipts, delivery tracking, correspondence with the customer.">
+      <Field
+        label="Evidence"
+        error={fieldError ?? serverFieldError}
+        hint="Receipts, delivery tracking, correspondence with the customer."
+      >
         <Textarea rows={5} value={text} onChange={(event) => setText(event.target.value)} />
       </Field>
       {submit.isError && !serverFieldError ? (

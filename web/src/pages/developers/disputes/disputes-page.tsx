@@ -16,14 +16,18 @@ export function DisputesPage() {
 
   return (
     <div>
-      <PageHeader title="Disputes" description="Chargebacks on your payments: answer with evidence before the due date, or accept." />
+      <PageHeader
+        title="Disputes"
+        description="Chargebacks on your payments: answer with evidence before the due date, or accept."
+      />
       {disputes.isPending ? (
         <Loading label="Loading disputes…" />
       ) : disputes.isError ? (
         <ErrorState error={disputes.error} onRetry={() => void disputes.refetch()} />
       ) : disputes.data.data.length === 0 ? (
         <Empty title="No disputes">
-          Pay with the “Disputed after success” test card (4000 0000 0000 0259), or call <code className="font-mono text-sm">POST /v1/test-helpers/disputes</code> on a succeeded payment.
+          Pay with the “Disputed after success” test card (4000 0000 0000 0259), or call{' '}
+          <code className="font-mono text-sm">POST /v1/test-helpers/disputes</code> on a succeeded payment.
         </Empty>
       ) : (
         <>
@@ -41,7 +45,9 @@ export function DisputesPage() {
                   </span>
                   <Badge tone={disputeStatusTone[d.status]}>{disputeStatusLabel[d.status]}</Badge>
                   <span className="hidden text-sm text-muted-foreground sm:inline">
-                    {d.status === 'needs_response' ? `due ${formatDateTime(d.evidence_due_by)}` : formatDateTime(d.created_at)}
+                    {d.status === 'needs_response'
+                      ? `due ${formatDateTime(d.evidence_due_by)}`
+                      : formatDateTime(d.created_at)}
                   </span>
                 </Link>
               </li>

@@ -10,7 +10,13 @@ afterEach(() => {
   setSession(null);
 });
 
-const event = (id: string, type: string) => ({ id, object: 'event', type, created: 1_764_547_200, data: { object: { id: `pay_${id}`, object: 'payment', amount: 500, currency: 'USD' } } });
+const event = (id: string, type: string) => ({
+  id,
+  object: 'event',
+  type,
+  created: 1_764_547_200,
+  data: { object: { id: `pay_${id}`, object: 'payment', amount: 500, currency: 'USD' } },
+});
 
 /** The server's answers, by the query the page asks with. */
 function answer(url: string) {
@@ -18,19 +24,28 @@ function answer(url: string) {
   const type = query.get('type');
   const after = query.get('starting_after');
   if (type === 'refund.succeeded' && !after) return { data: [], has_more: true, next_cursor: 'evt_scanned' };
-  if (type === 'refund.succeeded' && after === 'evt_scanned') return { data: [event('evt_r1', 'refund.succeeded')], has_more: false, next_cursor: null };
-  if (after === 'evt_2') return { data: [event('evt_1', 'payment.authorized')], has_more: false, next_cursor: null };
-  return { data: [event('evt_3', 'payment.captured'), event('evt_2', 'payment.authorized')], has_more: true, next_cursor: 'evt_2' };
+  if (type === 'refund.succeeded' && after === 'evt_scanned')
+    return { data: [event('evt_r1', 'refund.succeeded')], has_more: false, next_cursor: null };
+  if (after === 'evt_2')
+    return { data: [event('evt_1', 'payment.authorized')], has_more: false, next_cursor: null };
+  return {
+    data: [event('evt_3', 'payment.captured'), event('evt_2', 'payment.authorized')],
+    has_more: true,
+    next_cursor: 'evt_2',
+  };
 }
 
 function renderPage() {
   signInTestUser();
-  const mocked = mockFetch([{ method: 'GET', path: '/v1/events', respond: ({ url }) => ({ status: 200, body: answer(url) }) }]);
+  const mocked = mockFetch([
+    { method: 'GET', path: '/v1/events', respond: ({ url }) => ({ status: 200, body: answer(url) }) },
+  ]);
   renderAt('/developers/mer_1/events', { '/developers/:merchantId/events': <EventsPage /> });
   return mocked;
 }
 
-const shownIds = () => screen.getAllByTestId('event').map((row) => within(row).getByText(/^evt_/).textContent!.split(' · ')[0]);
+const shownIds = () =>
+  screen.getAllByTestId('event').map((row) => within(row).getByText(/^evt_/).textContent!.split(' · ')[0]);
 const lastQuery = (calls: Array<{ url: string }>) => new URL(calls.at(-1)!.url, 'http://x').searchParams;
 
 describe('EventsPage', () => {

@@ -23,9 +23,15 @@ export function EventsPage() {
   const isLive = pages.current === undefined;
   return (
     <div>
-      <PageHeader title="Events" description="Everything that happened to this merchant's objects, newest first.">
+      <PageHeader
+        title="Events"
+        description="Everything that happened to this merchant's objects, newest first."
+      >
         <span className="flex items-center gap-2 text-sm text-muted-foreground">
-          <span className={`size-2 rounded-full ${events.isError ? 'bg-destructive' : isLive ? 'animate-pulse bg-success' : 'bg-muted-foreground'}`} aria-hidden="true" />
+          <span
+            className={`size-2 rounded-full ${events.isError ? 'bg-destructive' : isLive ? 'animate-pulse bg-success' : 'bg-muted-foreground'}`}
+            aria-hidden="true"
+          />
           {events.isError ? 'Feed paused' : isLive ? 'Live' : 'Older events'}
         </span>
       </PageHeader>
@@ -45,22 +51,37 @@ export function EventsPage() {
       ) : events.data.data.length === 0 ? (
         <>
           {type && events.data.has_more ? (
-            <Empty title={`No ${type} events on this page`}>The filter reads a thousand events at a time: older ones may still match. Use Next to read on.</Empty>
+            <Empty title={`No ${type} events on this page`}>
+              The filter reads a thousand events at a time: older ones may still match. Use Next to read on.
+            </Empty>
           ) : type ? (
-            <Empty title={`No ${type} events`}>Nothing of this type has happened to this merchant{isLive ? ' yet' : ' before these'}.</Empty>
+            <Empty title={`No ${type} events`}>
+              Nothing of this type has happened to this merchant{isLive ? ' yet' : ' before these'}.
+            </Empty>
           ) : (
             <Empty title="No events yet">Make a test payment: its events appear here within seconds.</Empty>
           )}
-          {events.data.has_more || pages.hasPrevious ? <CursorPager pages={pages} page={events.data} isPlaceholderData={events.isPlaceholderData} /> : null}
+          {events.data.has_more || pages.hasPrevious ? (
+            <CursorPager pages={pages} page={events.data} isPlaceholderData={events.isPlaceholderData} />
+          ) : null}
         </>
       ) : (
         <>
-          <ul className="flex flex-col gap-2" aria-label="Events" aria-live={isLive ? 'polite' : 'off'} aria-busy={events.isPlaceholderData}>
+          <ul
+            className="flex flex-col gap-2"
+            aria-label="Events"
+            aria-live={isLive ? 'polite' : 'off'}
+            aria-busy={events.isPlaceholderData}
+          >
             {events.data.data.map((event) => {
               const object = event.data.object;
               const paymentId = object?.object === 'payment' ? object.id : object?.payment;
               return (
-                <li key={event.id} data-testid="event" className="flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg border border-border bg-card px-4 py-3">
+                <li
+                  key={event.id}
+                  data-testid="event"
+                  className="flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg border border-border bg-card px-4 py-3"
+                >
                   <span className="font-mono text-sm font-medium">{event.type}</span>
                   {eventAmount(event) ? <span className="tabular-nums">{eventAmount(event)}</span> : null}
                   <span className="flex-1" />
@@ -70,7 +91,10 @@ export function EventsPage() {
                     {paymentId ? (
                       <>
                         {' · '}
-                        <Link className="text-primary hover:underline" to={`/developers/${merchantId}/payments/${paymentId}`}>
+                        <Link
+                          className="text-primary hover:underline"
+                          to={`/developers/${merchantId}/payments/${paymentId}`}
+                        >
                           {paymentId}
                         </Link>
                       </>

@@ -21,7 +21,10 @@ export function MerchantsPage() {
 
   return (
     <div>
-      <PageHeader title="Developers" description="Build and test a card integration against the Sluice payments sandbox.">
+      <PageHeader
+        title="Developers"
+        description="Build and test a card integration against the Sluice payments sandbox."
+      >
         <a className="text-sm font-medium text-primary underline-offset-4 hover:underline" href="/docs">
           API reference
         </a>
@@ -36,7 +39,9 @@ export function MerchantsPage() {
           ) : merchants.isError ? (
             <ErrorState error={merchants.error} onRetry={() => void merchants.refetch()} />
           ) : merchants.data.data.length === 0 ? (
-            <Empty title="No merchants yet">Create a sandbox merchant to get API keys and take test payments.</Empty>
+            <Empty title="No merchants yet">
+              Create a sandbox merchant to get API keys and take test payments.
+            </Empty>
           ) : (
             <ul className="flex flex-col gap-2">
               {merchants.data.data.map((merchant) => (
@@ -47,7 +52,9 @@ export function MerchantsPage() {
                   >
                     <span className="font-medium">{merchant.name}</span>
                     <span className="font-mono text-xs text-muted-foreground">{merchant.id}</span>
-                    <span className="w-full text-xs text-muted-foreground">Created {formatDateTime(merchant.created_at)}</span>
+                    <span className="w-full text-xs text-muted-foreground">
+                      Created {formatDateTime(merchant.created_at)}
+                    </span>
                   </Link>
                 </li>
               ))}
@@ -72,13 +79,19 @@ export function MerchantsPage() {
                     idempotency.done();
                     void navigate(`/developers/${merchant.id}`);
                   },
-                  onError: (e) => setError(e instanceof ApiError && e.param === 'name' ? e.message : undefined),
+                  onError: (e) =>
+                    setError(e instanceof ApiError && e.param === 'name' ? e.message : undefined),
                 },
               );
             }}
           >
             <Field label="Merchant name" error={error}>
-              <Input value={name} onChange={(e) => setName(e.target.value)} placeholder="Acme Coffee" maxLength={200} />
+              <Input
+                value={name}
+                onChange={(e) => setName(e.target.value)}
+                placeholder="Acme Coffee"
+                maxLength={200}
+              />
             </Field>
             {create.isError && !error ? (
               <p role="alert" className="text-sm text-destructive">

@@ -3,7 +3,12 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import type { MetricsSecond } from '../../../api/metrics.ts';
 import { Card } from '../../../components/ui/card.tsx';
 
-const clock = new Intl.DateTimeFormat('en-US', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+const clock = new Intl.DateTimeFormat('en-US', {
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hour12: false,
+});
 
 interface Point extends MetricsSecond {
   label: string;
@@ -21,7 +26,13 @@ const colors = {
  * The three live charts. Each is a figure whose caption states what it shows in words, so a
  * screen reader gets the numbers without the SVG (the SVG itself is hidden from it).
  */
-export function MetricsCharts({ series, summaries }: { series: MetricsSecond[]; summaries: { requests: string; latency: string; errors: string } }) {
+export function MetricsCharts({
+  series,
+  summaries,
+}: {
+  series: MetricsSecond[];
+  summaries: { requests: string; latency: string; errors: string };
+}) {
   const points: Point[] = series.map((second) => ({ ...second, label: clock.format(new Date(second.time)) }));
   return (
     <div className="grid gap-4 lg:grid-cols-2">
@@ -31,7 +42,14 @@ export function MetricsCharts({ series, summaries }: { series: MetricsSecond[]; 
           <XAxis dataKey="label" tick={{ fontSize: 11 }} minTickGap={24} stroke={colors.muted} />
           <YAxis allowDecimals={false} tick={{ fontSize: 11 }} stroke={colors.muted} />
           <Tooltip />
-          <Line dataKey="requests" name="Requests" stroke={colors.primary} strokeWidth={2} dot={false} isAnimationActive={false} />
+          <Line
+            dataKey="requests"
+            name="Requests"
+            stroke={colors.primary}
+            strokeWidth={2}
+            dot={false}
+            isAnimationActive={false}
+          />
         </LineChart>
       </ChartCard>
       <ChartCard title="Latency (ms)" summary={summaries.latency} testId="chart-latency">
@@ -41,9 +59,33 @@ export function MetricsCharts({ series, summaries }: { series: MetricsSecond[]; 
           <YAxis tick={{ fontSize: 11 }} stroke={colors.muted} />
           <Tooltip />
           <Legend wrapperStyle={{ fontSize: 12 }} />
-          <Line dataKey="p50_ms" name="p50" stroke={colors.primary} strokeWidth={2} dot={false} connectNulls isAnimationActive={false} />
-          <Line dataKey="p95_ms" name="p95" stroke={colors.warning} strokeWidth={2} dot={false} connectNulls isAnimationActive={false} />
-          <Line dataKey="p99_ms" name="p99" stroke={colors.destructive} strokeWidth={2} dot={false} connectNulls isAnimationActive={false} />
+          <Line
+            dataKey="p50_ms"
+            name="p50"
+            stroke={colors.primary}
+            strokeWidth={2}
+            dot={false}
+            connectNulls
+            isAnimationActive={false}
+          />
+          <Line
+            dataKey="p95_ms"
+            name="p95"
+            stroke={colors.warning}
+            strokeWidth={2}
+            dot={false}
+            connectNulls
+            isAnimationActive={false}
+          />
+          <Line
+            dataKey="p99_ms"
+            name="p99"
+            stroke={colors.destructive}
+            strokeWidth={2}
+            dot={false}
+            connectNulls
+            isAnimationActive={false}
+          />
         </LineChart>
       </ChartCard>
       <ChartCard title="Errors per second" summary={summaries.errors} testId="chart-errors">
@@ -53,15 +95,39 @@ export function MetricsCharts({ series, summaries }: { series: MetricsSecond[]; 
           <YAxis allowDecimals={false} tick={{ fontSize: 11 }} stroke={colors.muted} />
           <Tooltip />
           <Legend wrapperStyle={{ fontSize: 12 }} />
-          <Line dataKey="client_errors" name="4xx" stroke={colors.warning} strokeWidth={2} dot={false} isAnimationActive={false} />
-          <Line dataKey="server_errors" name="5xx" stroke={colors.destructive} strokeWidth={2} dot={false} isAnimationActive={false} />
+          <Line
+            dataKey="client_errors"
+            name="4xx"
+            stroke={colors.warning}
+            strokeWidth={2}
+            dot={false}
+            isAnimationActive={false}
+          />
+          <Line
+            dataKey="server_errors"
+            name="5xx"
+            stroke={colors.destructive}
+            strokeWidth={2}
+            dot={false}
+            isAnimationActive={false}
+          />
         </LineChart>
       </ChartCard>
     </div>
   );
 }
 
-function ChartCard({ title, summary, testId, children }: { title: string; summary: string; testId: string; children: ReactElement }) {
+function ChartCard({
+  title,
+  summary,
+  testId,
+  children,
+}: {
+  title: string;
+  summary: string;
+  testId: string;
+  children: ReactElement;
+}) {
   return (
     <Card>
       <figure data-testid={testId}>

@@ -19,7 +19,16 @@ afterEach(() => {
 });
 
 function second(offset: number, fields: Partial<LiveMetrics['series'][number]> = {}) {
-  return { time: new Date(Date.UTC(2026, 10, 22, 6, 0, offset)).toISOString(), requests: 0, client_errors: 0, server_errors: 0, p50_ms: null, p95_ms: null, p99_ms: null, ...fields };
+  return {
+    time: new Date(Date.UTC(2026, 10, 22, 6, 0, offset)).toISOString(),
+    requests: 0,
+    client_errors: 0,
+    server_errors: 0,
+    p50_ms: null,
+    p95_ms: null,
+    p99_ms: null,
+    ...fields,
+  };
 }
 
 function liveMetrics(): LiveMetrics {
@@ -30,7 +39,18 @@ function liveMetrics(): LiveMetrics {
       second(1),
       second(2, { requests: 90, client_errors: 1, server_errors: 3, p50_ms: 5, p95_ms: 9, p99_ms: 40 }),
     ],
-    routes: [{ route: 'GET /v1/payments', requests: 120, requests_per_second: 2, rate_4xx: 0.025, rate_5xx: 0.025, p50_ms: 4.5, p95_ms: 11, p99_ms: 38 }],
+    routes: [
+      {
+        route: 'GET /v1/payments',
+        requests: 120,
+        requests_per_second: 2,
+        rate_4xx: 0.025,
+        rate_5xx: 0.025,
+        p50_ms: 4.5,
+        p95_ms: 11,
+        p99_ms: 38,
+      },
+    ],
   };
 }
 
@@ -56,13 +76,17 @@ describe('summarizeMetrics', () => {
 describe('MetricsPage', () => {
   it('describes each chart in words and lists the routes, as the user without a merchant header', async () => {
     signInTestUser();
-    const { calls } = mockFetch([{ method: 'GET', path: '/v1/metrics', respond: () => ({ status: 200, body: liveMetrics() }) }]);
+    const { calls } = mockFetch([
+      { method: 'GET', path: '/v1/metrics', respond: () => ({ status: 200, body: liveMetrics() }) },
+    ]);
     const { wrapper: Wrapper } = withQueryClient();
     render(<MetricsPage />, { wrapper: Wrapper });
 
     expect(await screen.findByText('120 requests in the last 60 s, 2 per second on average.')).toBeTruthy();
     expect(screen.getByText('Latest: p50 5.0 ms, p95 9.0 ms, p99 40.0 ms; peak p95 12.0 ms.')).toBeTruthy();
-    expect(screen.getByText('3 client errors (4xx) and 3 server errors (5xx) in the last 60 s.')).toBeTruthy();
+    expect(
+      screen.getByText('3 client errors (4xx) and 3 server errors (5xx) in the last 60 s.'),
+    ).toBeTruthy();
     expect(screen.getByRole('rowheader', { name: 'GET /v1/payments' })).toBeTruthy();
     expect(calls[0]!.headers.get('authorization')).toBe('Bearer access-1');
     expect(calls[0]!.headers.has('sluice-merchant')).toBe(false);
@@ -70,7 +94,9 @@ describe('MetricsPage', () => {
 
   it('polls every 2 seconds', async () => {
     signInTestUser();
-    const { calls } = mockFetch([{ method: 'GET', path: '/v1/metrics', respond: () => ({ status: 200, body: liveMetrics() }) }]);
+    const { calls } = mockFetch([
+      { method: 'GET', path: '/v1/metrics', respond: () => ({ status: 200, body: liveMetrics() }) },
+    ]);
     const { wrapper: Wrapper } = withQueryClient();
     render(<MetricsPage />, { wrapper: Wrapper });
     await waitFor(() => expect(calls.length).toBeGreaterThanOrEqual(2), { timeout: 3500 });
@@ -78,13 +104,28 @@ describe('MetricsPage', () => {
 
   it('shows an empty state when there was no traffic, and an error with a retry', async () => {
     signInTestUser();
-    mockFetch([{ method: 'GET', path: '/v1/metrics', respond: () => ({ status: 200, body: { window_seconds: 60, series: [second(0)], routes: [] } }) }]);
+    mockFetch([
+      {
+        method: 'GET',
+        path: '/v1/metrics',
+        respond: () => ({ status: 200, body: { window_seconds: 60, series: [second(0)], routes: [] } }),
+      },
+    ]);
     const first = withQueryClient();
     render(<MetricsPage />, { wrapper: first.wrapper });
     expect(await screen.findByText('No traffic in the last minute')).toBeTruthy();
     cleanup();
 
-    mockFetch([{ method: 'GET', path: '/v1/metrics', respond: () => ({ status: 500, body: { error: { type: 'api_error', code: 'internal', message: 'Metrics are unavailable' } } }) }]);
+    mockFetch([
+      {
+        method: 'GET',
+        path: '/v1/metrics',
+        respond: () => ({
+          status: 500,
+          body: { error: { type: 'api_error', code: 'internal', message: 'Metrics are unavailable' } },
+        }),
+      },
+    ]);
     const second_ = withQueryClient();
     render(<MetricsPage />, { wrapper: second_.wrapper });
     expect((await screen.findByRole('alert')).textContent).toContain('Metrics are unavailable');

@@ -38,7 +38,9 @@ export function OverviewPage() {
         ) : balance.isError ? (
           <ErrorState error={balance.error} onRetry={() => void balance.refetch()} />
         ) : balance.data.balances.length === 0 ? (
-          <Empty title="No funds yet">Captured payments show here as pending until they settle (T+1, sandbox time).</Empty>
+          <Empty title="No funds yet">
+            Captured payments show here as pending until they settle (T+1, sandbox time).
+          </Empty>
         ) : (
           <div className="grid gap-3 sm:grid-cols-2">
             {balance.data.balances.map((b) => (
@@ -47,11 +49,15 @@ export function OverviewPage() {
                 <dl className="mt-2 grid grid-cols-2 gap-2">
                   <div>
                     <dt className="text-sm text-muted-foreground">Available</dt>
-                    <dd className="text-xl font-semibold tabular-nums">{formatAmount(b.available, b.currency)}</dd>
+                    <dd className="text-xl font-semibold tabular-nums">
+                      {formatAmount(b.available, b.currency)}
+                    </dd>
                   </div>
                   <div>
                     <dt className="text-sm text-muted-foreground">Pending</dt>
-                    <dd className="text-xl font-semibold tabular-nums">{formatAmount(b.pending, b.currency)}</dd>
+                    <dd className="text-xl font-semibold tabular-nums">
+                      {formatAmount(b.pending, b.currency)}
+                    </dd>
                   </div>
                 </dl>
               </Card>
@@ -62,10 +68,14 @@ export function OverviewPage() {
       <Card>
         <h2 className="font-semibold">Test clock</h2>
         <p className="mt-1 text-sm text-muted-foreground">
-          Move this merchant&apos;s sandbox time forward: authorizations expire after 7 days, settlement runs daily.
+          Move this merchant&apos;s sandbox time forward: authorizations expire after 7 days, settlement runs
+          daily.
         </p>
         <p className="mt-3">
-          Sandbox time: <time data-testid="sandbox-time" className="font-medium tabular-nums">{merchant.data ? formatDateTime(merchant.data.sandbox_time) : '…'}</time>
+          Sandbox time:{' '}
+          <time data-testid="sandbox-time" className="font-medium tabular-nums">
+            {merchant.data ? formatDateTime(merchant.data.sandbox_time) : '…'}
+          </time>
         </p>
         <div className="mt-3 flex flex-wrap gap-2">
           {steps.map((step) => (
@@ -79,11 +89,20 @@ export function OverviewPage() {
                   {
                     onSuccess: (result) => {
                       const fired = [
-                        result.expired_payments.length ? `${result.expired_payments.length} authorization(s) expired` : '',
-                        result.settlements?.length ? `${result.settlements.length} settlement(s) paid out` : '',
-                        result.closed_disputes?.length ? `${result.closed_disputes.length} dispute(s) closed` : '',
+                        result.expired_payments.length
+                          ? `${result.expired_payments.length} authorization(s) expired`
+                          : '',
+                        result.settlements?.length
+                          ? `${result.settlements.length} settlement(s) paid out`
+                          : '',
+                        result.closed_disputes?.length
+                          ? `${result.closed_disputes.length} dispute(s) closed`
+                          : '',
                       ].filter(Boolean);
-                      toast.success(`Sandbox time is now ${formatDateTime(result.sandbox_time)}`, fired.length ? { description: fired.join(' · ') } : {});
+                      toast.success(
+                        `Sandbox time is now ${formatDateTime(result.sandbox_time)}`,
+                        fired.length ? { description: fired.join(' · ') } : {},
+                      );
                     },
                   },
                 )

@@ -3,7 +3,13 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { toast } from 'sonner';
 import { ApiError } from '../../../api/client.ts';
 import { disputeReasons, useOpenTestDispute, type DisputeReason } from '../../../api/disputes.ts';
-import { useCapturePayment, usePayment, useRefundPayment, useVoidPayment, type Payment } from '../../../api/payments.ts';
+import {
+  useCapturePayment,
+  usePayment,
+  useRefundPayment,
+  useVoidPayment,
+  type Payment,
+} from '../../../api/payments.ts';
 import { useEvents } from '../../../api/webhooks.ts';
 import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
 import { Badge } from '../../../components/ui/badge.tsx';
@@ -33,7 +39,10 @@ export function PaymentPage() {
   return (
     <div className="flex flex-col gap-6">
       <div>
-        <Link to={`/developers/${merchantId}/payments`} className="text-sm text-primary underline-offset-4 hover:underline">
+        <Link
+          to={`/developers/${merchantId}/payments`}
+          className="text-sm text-primary underline-offset-4 hover:underline"
+        >
           ← Payments
         </Link>
       </div>
@@ -66,25 +75,58 @@ export function PaymentPage() {
         <h2 className="mb-3 font-semibold">Details</h2>
         <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[10rem_1fr]">
           <Detail term="Amount" value={formatAmount(p.amount, p.currency)} />
-          <Detail term="Captured" value={formatAmount(p.amount_captured, p.currency)} testId="amount-captured" />
+          <Detail
+            term="Captured"
+            value={formatAmount(p.amount_captured, p.currency)}
+            testId="amount-captured"
+          />
           <Detail term="Capturable" value={formatAmount(p.amount_capturable, p.currency)} />
-          <Detail term="Refunded" value={formatAmount(p.amount_refunded, p.currency)} testId="amount-refunded" />
-          <Detail term="Card" value={`${p.card.brand} ···· ${p.card.last4}, expires ${String(p.card.exp_month).padStart(2, '0')}/${p.card.exp_year}`} />
-          {p.capture_before ? <Detail term="Capture before" value={formatDateTime(p.capture_before)} /> : null}
+          <Detail
+            term="Refunded"
+            value={formatAmount(p.amount_refunded, p.currency)}
+            testId="amount-refunded"
+          />
+          <Detail
+            term="Card"
+            value={`${p.card.brand} ···· ${p.card.last4}, expires ${String(p.card.exp_month).padStart(2, '0')}/${p.card.exp_year}`}
+          />
+          {p.capture_before ? (
+            <Detail term="Capture before" value={formatDateTime(p.capture_before)} />
+          ) : null}
           {p.review ? <Detail term="Review" value="Flagged for manual review" /> : null}
           {p.decline_code ? <Detail term="Decline code" value={p.decline_code} /> : null}
           {p.failure_message ? <Detail term="Failure" value={p.failure_message} /> : null}
-          {p.cancellation_reason ? <Detail term="Canceled" value={p.cancellation_reason.replaceAll('_', ' ')} /> : null}
+          {p.cancellation_reason ? (
+            <Detail term="Canceled" value={p.cancellation_reason.replaceAll('_', ' ')} />
+          ) : null}
           {p.description ? <Detail term="Description" value={p.description} /> : null}
-          {p.settlement ? <Detail term="Settlement" value={p.settlement} to={`/developers/${merchantId}/settlements/${p.settlement}`} testId="payment-settlement" /> : null}
-          {p.dispute ? <Detail term="Dispute" value={p.dispute} to={`/developers/${merchantId}/disputes/${p.dispute}`} testId="payment-dispute" /> : null}
+          {p.settlement ? (
+            <Detail
+              term="Settlement"
+              value={p.settlement}
+              to={`/developers/${merchantId}/settlements/${p.settlement}`}
+              testId="payment-settlement"
+            />
+          ) : null}
+          {p.dispute ? (
+            <Detail
+              term="Dispute"
+              value={p.dispute}
+              to={`/developers/${merchantId}/disputes/${p.dispute}`}
+              testId="payment-dispute"
+            />
+          ) : null}
           <Detail term="Created" value={formatDateTime(p.created_at)} />
           <Detail term="Updated" value={formatDateTime(p.updated_at)} />
         </dl>
       </Card>
       <Timeline merchantId={merchantId} paymentId={p.id} />
-      {action === 'dispute' ? <DisputeDialog merchantId={merchantId} payment={p} onClose={() => setAction(null)} /> : null}
-      {action && action !== 'dispute' ? <ActionDialog merchantId={merchantId} payment={p} action={action} onClose={() => setAction(null)} /> : null}
+      {action === 'dispute' ? (
+        <DisputeDialog merchantId={merchantId} payment={p} onClose={() => setAction(null)} />
+      ) : null}
+      {action && action !== 'dispute' ? (
+        <ActionDialog merchantId={merchantId} payment={p} action={action} onClose={() => setAction(null)} />
+      ) : null}
     </div>
   );
 }
@@ -112,7 +154,9 @@ function Detail({ term, value, testId, to }: { term: string; value: string; test
 /** The payment's events (and its refunds'), oldest first, from the merchant's event log. */
 function Timeline({ merchantId, paymentId }: { merchantId: string; paymentId: string }) {
   const events = useEvents(merchantId, { live: false });
-  const mine = (events.data?.data ?? []).filter((e) => e.data.object?.id === paymentId || e.data.object?.payment === paymentId).reverse();
+  const mine = (events.data?.data ?? [])
+    .filter((e) => e.data.object?.id === paymentId || e.data.object?.payment === paymentId)
+    .reverse();
   return (
     <Card>
       <h2 className="mb-3 font-semibold">Timeline</h2>
@@ -148,7 +192,15 @@ const reasonLabel: Record<DisputeReason, string> = {
 };
 
 /** Opens a sandbox dispute on this payment, as a cardholder's bank would, then shows the list. */
-function DisputeDialog({ merchantId, payment, onClose }: { merchantId: string; payment: Payment; onClose: () => void }) {
+function DisputeDialog({
+  merchantId,
+  payment,
+  onClose,
+}: {
+  merchantId: string;
+  payment: Payment;
+  onClose: () => void;
+}) {
   const open = useOpenTestDispute(merchantId);
   const idempotency = useIdempotencyKey();
   const navigate = useNavigate();
@@ -179,7 +231,11 @@ function DisputeDialog({ merchantId, payment, onClose }: { merchantId: string; p
       }}
     >
       <Field label="Reason">
-        <select className="h-10 w-full rounded-md border border-input bg-card px-3 text-foreground focus-visible:outline-2 focus-visible:outline-ring" value={reason} onChange={(e) => setReason(e.target.value as DisputeReason)}>
+        <select
+          className="h-10 w-full rounded-md border border-input bg-card px-3 text-foreground focus-visible:outline-2 focus-visible:outline-ring"
+          value={reason}
+          onChange={(e) => setReason(e.target.value as DisputeReason)}
+        >
           {disputeReasons.map((r) => (
             <option key={r} value={r}>
               {reasonLabel[r]}
@@ -192,21 +248,48 @@ function DisputeDialog({ merchantId, payment, onClose }: { merchantId: string; p
 }
 
 const copy: Record<Exclude<Action, 'dispute'>, { title: string; action: string; description: string }> = {
-  capture: { title: 'Capture payment', action: 'Capture', description: 'Capture up to the authorized amount, once; the rest of the hold is released.' },
-  void: { title: 'Void authorization', action: 'Void', description: 'The hold is released and the payment canceled. This cannot be undone.' },
-  refund: { title: 'Refund payment', action: 'Refund', description: 'Refund part or all of what was captured. Refunds can be repeated up to the captured amount.' },
+  capture: {
+    title: 'Capture payment',
+    action: 'Capture',
+    description: 'Capture up to the authorized amount, once; the rest of the hold is released.',
+  },
+  void: {
+    title: 'Void authorization',
+    action: 'Void',
+    description: 'The hold is released and the payment canceled. This cannot be undone.',
+  },
+  refund: {
+    title: 'Refund payment',
+    action: 'Refund',
+    description:
+      'Refund part or all of what was captured. Refunds can be repeated up to the captured amount.',
+  },
 };
 
-function ActionDialog({ merchantId, payment, action, onClose }: { merchantId: string; payment: Payment; action: Exclude<Action, 'dispute'>; onClose: () => void }) {
+function ActionDialog({
+  merchantId,
+  payment,
+  action,
+  onClose,
+}: {
+  merchantId: string;
+  payment: Payment;
+  action: Exclude<Action, 'dispute'>;
+  onClose: () => void;
+}) {
   const capture = useCapturePayment(merchantId, payment.id);
   const voidPayment = useVoidPayment(merchantId, payment.id);
   const refund = useRefundPayment(merchantId, payment.id);
   const mutation = action === 'capture' ? capture : action === 'void' ? voidPayment : refund;
   const idempotency = useIdempotencyKey();
-  const max = action === 'capture' ? payment.amount_capturable : payment.amount_captured - payment.amount_refunded;
+  const max =
+    action === 'capture' ? payment.amount_capturable : payment.amount_captured - payment.amount_refunded;
   const [amount, setAmount] = useState(minorToDecimalString(max, currencyExponent(payment.currency)));
   const [fieldError, setFieldError] = useState<string>();
-  const serverFieldError = mutation.error instanceof ApiError && mutation.error.param === 'amount' ? mutation.error.message : undefined;
+  const serverFieldError =
+    mutation.error instanceof ApiError && mutation.error.param === 'amount'
+      ? mutation.error.message
+      : undefined;
 
   const confirm = () => {
     if (action === 'void') {
@@ -217,13 +300,22 @@ function ActionDialog({ merchantId, payment, action, onClose }: { merchantId: st
     if (!parsed.ok) return setFieldError(parsed.error);
     if (parsed.minor > max) return setFieldError(`At most ${formatAmount(max, payment.currency)}`);
     setFieldError(undefined);
-    const input = { amount: parsed.minor, idempotencyKey: idempotency.keyFor({ action, amount: parsed.minor }) };
+    const input = {
+      amount: parsed.minor,
+      idempotencyKey: idempotency.keyFor({ action, amount: parsed.minor }),
+    };
     if (action === 'capture') capture.mutate(input, { onSuccess: done });
     else refund.mutate(input, { onSuccess: done });
   };
   function done() {
     idempotency.done();
-    toast.success(action === 'capture' ? 'Payment captured' : action === 'void' ? 'Authorization voided' : 'Refund created');
+    toast.success(
+      action === 'capture'
+        ? 'Payment captured'
+        : action === 'void'
+          ? 'Authorization voided'
+          : 'Refund created',
+    );
     onClose();
   }
 
@@ -240,8 +332,17 @@ function ActionDialog({ merchantId, payment, action, onClose }: { merchantId: st
       onConfirm={confirm}
     >
       {action === 'void' ? null : (
-        <Field label={`Amount (${payment.currency})`} error={fieldError ?? serverFieldError} hint={`At most ${formatAmount(max, payment.currency)}`}>
-          <Input inputMode="decimal" autoComplete="off" value={amount} onChange={(e) => setAmount(e.target.value)} />
+        <Field
+          label={`Amount (${payment.currency})`}
+          error={fieldError ?? serverFieldError}
+          hint={`At most ${formatAmount(max, payment.currency)}`}
+        >
+          <Input
+            inputMode="decimal"
+            autoComplete="off"
+            value={amount}
+            onChange={(e) => setAmount(e.target.value)}
+          />
         </Field>
       )}
     </ConfirmDialog>

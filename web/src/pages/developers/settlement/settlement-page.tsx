@@ -15,12 +15,16 @@ export function SettlementPage() {
   const settlement = useSettlement(merchantId, settlementId);
 
   if (settlement.isPending) return <Loading label="Loading settlement…" />;
-  if (settlement.isError) return <ErrorState error={settlement.error} onRetry={() => void settlement.refetch()} />;
+  if (settlement.isError)
+    return <ErrorState error={settlement.error} onRetry={() => void settlement.refetch()} />;
   const s = settlement.data;
   return (
     <div className="flex flex-col gap-6">
       <div>
-        <Link to={`/developers/${merchantId}/settlements`} className="text-sm text-primary underline-offset-4 hover:underline">
+        <Link
+          to={`/developers/${merchantId}/settlements`}
+          className="text-sm text-primary underline-offset-4 hover:underline"
+        >
           ← Settlements
         </Link>
       </div>

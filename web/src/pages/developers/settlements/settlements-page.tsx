@@ -14,16 +14,25 @@ export function SettlementsPage() {
 
   return (
     <div>
-      <PageHeader title="Settlements" description="Each sandbox day's captures settle the next day: gross less fees moves from pending to available." />
+      <PageHeader
+        title="Settlements"
+        description="Each sandbox day's captures settle the next day: gross less fees moves from pending to available."
+      />
       {settlements.isPending ? (
         <Loading label="Loading settlements…" />
       ) : settlements.isError ? (
         <ErrorState error={settlements.error} onRetry={() => void settlements.refetch()} />
       ) : settlements.data.data.length === 0 ? (
-        <Empty title="No settlements yet">Capture a payment, then advance the test clock past the end of its day on the overview.</Empty>
+        <Empty title="No settlements yet">
+          Capture a payment, then advance the test clock past the end of its day on the overview.
+        </Empty>
       ) : (
         <>
-          <ul className="flex flex-col gap-2" aria-label="Settlements" aria-busy={settlements.isPlaceholderData}>
+          <ul
+            className="flex flex-col gap-2"
+            aria-label="Settlements"
+            aria-busy={settlements.isPlaceholderData}
+          >
             {settlements.data.data.map((s) => (
               <li key={s.id}>
                 <Link
@@ -33,14 +42,22 @@ export function SettlementsPage() {
                 >
                   <span className="font-semibold tabular-nums">{formatAmount(s.net, s.currency)}</span>
                   <span className="order-3 col-span-2 truncate text-sm text-muted-foreground sm:order-none sm:col-span-1">
-                    {s.settlement_date} · {s.payments.length} {s.payments.length === 1 ? 'payment' : 'payments'} · fees {formatAmount(s.fees, s.currency)} · <span className="font-mono">{s.id}</span>
+                    {s.settlement_date} · {s.payments.length}{' '}
+                    {s.payments.length === 1 ? 'payment' : 'payments'} · fees{' '}
+                    {formatAmount(s.fees, s.currency)} · <span className="font-mono">{s.id}</span>
                   </span>
-                  <span className="text-sm text-muted-foreground tabular-nums">gross {formatAmount(s.gross, s.currency)}</span>
+                  <span className="text-sm text-muted-foreground tabular-nums">
+                    gross {formatAmount(s.gross, s.currency)}
+                  </span>
                 </Link>
               </li>
             ))}
           </ul>
-          <CursorPager pages={pages} page={settlements.data} isPlaceholderData={settlements.isPlaceholderData} />
+          <CursorPager
+            pages={pages}
+            page={settlements.data}
+            isPlaceholderData={settlements.isPlaceholderData}
+          />
         </>
       )}
     </div>

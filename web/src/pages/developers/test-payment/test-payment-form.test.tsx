@@ -12,9 +12,27 @@ afterEach(() => {
 });
 
 const payment = {
-  id: 'pay_1', object: 'payment', merchant: 'mer_1', status: 'requires_capture', amount: 1250, amount_capturable: 1250, amount_captured: 0, amount_refunded: 0, currency: 'USD',
-  card: { brand: 'visa', last4: '4242', exp_month: 12, exp_year: 2034, fingerprint: 'fp' }, capture_before: null, review: false, description: null, metadata: {},
-  failure_code: null, decline_code: null, failure_message: null, canceled_at: null, cancellation_reason: null, created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z',
+  id: 'pay_1',
+  object: 'payment',
+  merchant: 'mer_1',
+  status: 'requires_capture',
+  amount: 1250,
+  amount_capturable: 1250,
+  amount_captured: 0,
+  amount_refunded: 0,
+  currency: 'USD',
+  card: { brand: 'visa', last4: '4242', exp_month: 12, exp_year: 2034, fingerprint: 'fp' },
+  capture_before: null,
+  review: false,
+  description: null,
+  metadata: {},
+  failure_code: null,
+  decline_code: null,
+  failure_message: null,
+  canceled_at: null,
+  cancellation_reason: null,
+  created_at: '2026-01-01T00:00:00Z',
+  updated_at: '2026-01-01T00:00:00Z',
 };
 
 function renderForm(routes: Route[] = []) {
@@ -28,26 +46,61 @@ function renderForm(routes: Route[] = []) {
       </Wrapper>
     </MemoryRouter>,
   );
-  const fill = (label: RegExp, value: string) => fireEvent.change(screen.getByLabelText(label), { target: { value } });
+  const fill = (label: RegExp, value: string) =>
+    fireEvent.change(screen.getByLabelText(label), { target: { value } });
   return { ...mocked, fill, pay: () => fireEvent.click(screen.getByRole('button', { name: 'Pay' })) };
 }
 
 describe('validateTestPayment', () => {
   const now = new Date('2026-11-22T00:00:00Z');
-  const good = { amount: '12.50', currency: 'USD', capture: false, number: '4242 4242 4242 4242', expiry: '12/34', cvc: '123' };
+  const good = {
+    amount: '12.50',
+    currency: 'USD',
+    capture: false,
+    number: '4242 4242 4242 4242',
+    expiry: '12/34',
+    cvc: '123',
+  };
 
   it('turns the decimal amount into minor units and the expiry into month and year', () => {
-    expect(validateTestPayment(good, now)).toEqual({ ok: true, input: { amount: 1250, currency: 'USD', capture: false, card: { number: '4242424242424242', exp_month: 12, exp_year: 2034, cvc: '123' } } });
-    expect(validateTestPayment({ ...good, amount: '1,000', currency: 'JPY' }, now)).toMatchObject({ ok: true, input: { amount: 1000 } });
+    expect(validateTestPayment(good, now)).toEqual({
+      ok: true,
+      input: {
+        amount: 1250,
+        currency: 'USD',
+        capture: false,
+        card: { number: '4242424242424242', exp_month: 12, exp_year: 2034, cvc: '123' },
+      },
+    });
+    expect(validateTestPayment({ ...good, amount: '1,000', currency: 'JPY' }, now)).toMatchObject({
+      ok: true,
+      input: { amount: 1000 },
+    });
   });
 
   it('names each bad field', () => {
-    expect(validateTestPayment({ ...good, amount: '0.001', number: '4242424242424241', expiry: '13/30', cvc: '12' }, now)).toEqual({
+    expect(
+      validateTestPayment(
+        { ...good, amount: '0.001', number: '4242424242424241', expiry: '13/30', cvc: '12' },
+        now,
+      ),
+    ).toEqual({
       ok: false,
-      errors: { amount: 'USD amounts have at most 2 decimals', number: 'That card number is not valid (check digit)', expiry: 'The month is 01 to 12', cvc: 'The CVC is 3 or 4 digits' },
+      errors: {
+        amount: 'USD amounts have at most 2 decimals',
+        number: 'That card number is not valid (check digit)',
+        expiry: 'The month is 01 to 12',
+        cvc: 'The CVC is 3 or 4 digits',
+      },
     });
-    expect(validateTestPayment({ ...good, expiry: '10/26' }, now)).toMatchObject({ ok: false, errors: { expiry: 'This card has expired' } });
-    expect(validateTestPayment({ ...good, number: '42' }, now)).toMatchObject({ ok: false, errors: { number: 'A card number is 12 to 19 digits' } });
+    expect(validateTestPayment({ ...good, expiry: '10/26' }, now)).toMatchObject({
+      ok: false,
+      errors: { expiry: 'This card has expired' },
+    });
+    expect(validateTestPayment({ ...good, number: '42' }, now)).toMatchObject({
+      ok: false,
+      errors: { number: 'A card number is 12 to 19 digits' },
+    });
   });
 });
 
@@ -62,7 +115,9 @@ describe('TestPaymentForm', () => {
   });
 
   it('fills the number from the test card table and posts minor units as the merchant', async () => {
-    const { fill, pay, calls } = renderForm([{ method: 'POST', path: '/v1/payments', respond: () => ({ status: 201, body: payment }) }]);
+    const { fill, pay, calls } = renderForm([
+      { method: 'POST', path: '/v1/payments', respond: () => ({ status: 201, body: payment }) },
+    ]);
     fill(/Amount/, '12.50');
     fireEvent.click(screen.getByRole('button', { name: /Use Success card/ }));
     expect((screen.getByLabelText('Card number') as HTMLInputElement).value).toBe('4242 4242 4242 4242');
@@ -70,13 +125,29 @@ describe('TestPaymentForm', () => {
     pay();
     expect(await screen.findByText('requires_capture')).toBeTruthy();
     const post = calls.find((c) => c.method === 'POST')!;
-    expect(post.body).toEqual({ amount: 1250, currency: 'USD', capture: false, card: { number: '4242424242424242', exp_month: 12, exp_year: 2034, cvc: '123' } });
+    expect(post.body).toEqual({
+      amount: 1250,
+      currency: 'USD',
+      capture: false,
+      card: { number: '4242424242424242', exp_month: 12, exp_year: 2034, cvc: '123' },
+    });
     expect(post.headers.get('sluice-merchant')).toBe('mer_1');
     expect(post.headers.get('idempotency-key')).toBeTruthy();
   });
 
   it('shows a decline with its decline code, and a server param error on its field', async () => {
-    let answer = { status: 402, body: { error: { type: 'card_error', code: 'card_declined', message: 'The card has insufficient funds.', decline_code: 'insufficient_funds', payment_id: 'pay_9' } } };
+    let answer = {
+      status: 402,
+      body: {
+        error: {
+          type: 'card_error',
+          code: 'card_declined',
+          message: 'The card has insufficient funds.',
+          decline_code: 'insufficient_funds',
+          payment_id: 'pay_9',
+        },
+      },
+    };
     const { fill, pay } = renderForm([{ method: 'POST', path: '/v1/payments', respond: () => answer }]);
     fill(/Amount/, '5');
     fireEvent.click(screen.getByRole('button', { name: /Use Insufficient funds card/ }));
@@ -85,7 +156,17 @@ describe('TestPaymentForm', () => {
     expect(screen.getByText('Declined')).toBeTruthy();
     expect(screen.getByRole('link', { name: 'View payment pay_9' })).toBeTruthy();
 
-    answer = { status: 400, body: { error: { type: 'invalid_request_error', code: 'invalid_card', message: 'card.exp_year: the card has expired', param: 'card.exp_year' } as never } };
+    answer = {
+      status: 400,
+      body: {
+        error: {
+          type: 'invalid_request_error',
+          code: 'invalid_card',
+          message: 'card.exp_year: the card has expired',
+          param: 'card.exp_year',
+        } as never,
+      },
+    };
     fill(/Amount/, '6');
     pay();
     await waitFor(() => expect(screen.getByText('card.exp_year: the card has expired')).toBeTruthy());

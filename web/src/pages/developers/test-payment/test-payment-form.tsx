@@ -25,10 +25,18 @@ export interface TestPaymentValues {
 type FieldName = 'amount' | 'number' | 'expiry' | 'cvc';
 export type TestPaymentErrors = Partial<Record<FieldName, string>>;
 
-export type ValidatedPayment = { amount: number; currency: Currency; capture: boolean; card: { number: string; exp_month: number; exp_year: number; cvc: string } };
+export type ValidatedPayment = {
+  amount: number;
+  currency: Currency;
+  capture: boolean;
+  card: { number: string; exp_month: number; exp_year: number; cvc: string };
+};
 
 /** Client-side checks of the test payment form; the server checks again (brand, sandbox-time expiry). */
-export function validateTestPayment(values: TestPaymentValues, now = new Date()): { ok: true; input: ValidatedPayment } | { ok: false; errors: TestPaymentErrors } {
+export function validateTestPayment(
+  values: TestPaymentValues,
+  now = new Date(),
+): { ok: true; input: ValidatedPayment } | { ok: false; errors: TestPaymentErrors } {
   const errors: TestPaymentErrors = {};
   const amount = parseAmount(values.amount, values.currency);
   const currency = isCurrency(values.currency) ? values.currency : undefined;
@@ -46,11 +54,23 @@ export function validateTestPayment(values: TestPaymentValues, now = new Date())
     expMonth = Number(expiry[1]);
     expYear = expiry[2]!.length === 2 ? 2000 + Number(expiry[2]) : Number(expiry[2]);
     if (expMonth < 1 || expMonth > 12) errors.expiry = 'The month is 01 to 12';
-    else if (expYear < now.getUTCFullYear() || (expYear === now.getUTCFullYear() && expMonth < now.getUTCMonth() + 1)) errors.expiry = 'This card has expired';
+    else if (
+      expYear < now.getUTCFullYear() ||
+      (expYear === now.getUTCFullYear() && expMonth < now.getUTCMonth() + 1)
+    )
+      errors.expiry = 'This card has expired';
   }
   if (!/^\d{3,4}$/.test(values.cvc.trim())) errors.cvc = 'The CVC is 3 or 4 digits';
   if (Object.keys(errors).length > 0 || !amount.ok || !currency) return { ok: false, errors };
-  return { ok: true, input: { amount: amount.minor, currency, capture: values.capture, card: { number, exp_month: expMonth, exp_year: expYear, cvc: values.cvc.trim() } } };
+  return {
+    ok: true,
+    input: {
+      amount: amount.minor,
+      currency,
+      capture: values.capture,
+      card: { number, exp_month: expMonth, exp_year: expYear, cvc: values.cvc.trim() },
+    },
+  };
 }
 
 /** The server names the field it refuses in `param`: `amount`, `card.number`, `card.exp_year` … */
@@ -62,9 +82,18 @@ function fieldOfParam(param: string | undefined): FieldName | undefined {
   return undefined;
 }
 
-type Result = { kind: 'created'; payment: Payment } | { kind: 'declined'; declineCode: string; message: string; paymentId: string | undefined };
+type Result =
+  | { kind: 'created'; payment: Payment }
+  | { kind: 'declined'; declineCode: string; message: string; paymentId: string | undefined };
 
-const initial: TestPaymentValues = { amount: '', currency: 'USD', capture: true, number: '', expiry: '12/34', cvc: '123' };
+const initial: TestPaymentValues = {
+  amount: '',
+  currency: 'USD',
+  capture: true,
+  number: '',
+  expiry: '12/34',
+  cvc: '123',
+};
 
 /** "Make a test payment": amount, currency, capture, a card (pick one from the test card table), and the outcome. */
 export function TestPaymentForm({ merchantId }: { merchantId: string }) {
@@ -74,7 +103,8 @@ export function TestPaymentForm({ merchantId }: { merchantId: string }) {
   const [result, setResult] = useState<Result>();
   const create = useCreatePayment(merchantId);
   const idempotency = useIdempotencyKey();
-  const set = <K extends keyof TestPaymentValues>(key: K, value: TestPaymentValues[K]) => setValues((v) => ({ ...v, [key]: value }));
+  const set = <K extends keyof TestPaymentValues>(key: K, value: TestPaymentValues[K]) =>
+    setValues((v) => ({ ...v, [key]: value }));
 
   return (
     <div className="grid gap-6 lg:grid-cols-[1fr_1fr]">
@@ -103,8 +133,14 @@ export function TestPaymentForm({ merchantId }: { merchantId: string }) {
                 onError: (error) => {
                   if (error instanceof ApiError && error.code === 'card_declined') {
                     idempotency.done();
-                    const paymentId = typeof error.details.payment_id === 'string' ? error.details.payment_id : undefined;
-                    setResult({ kind: 'declined', declineCode: String(error.details.decline_code ?? 'generic_decline'), message: error.message, paymentId });
+                    const paymentId =
+                      typeof error.details.payment_id === 'string' ? error.details.payment_id : undefined;
+                    setResult({
+                      kind: 'declined',
+                      declineCode: String(error.details.decline_code ?? 'generic_decline'),
+                      message: error.message,
+                      paymentId,
+                    });
                     return;
                   }
                   const field = error instanceof ApiError ? fieldOfParam(error.param) : undefined;
@@ -117,10 +153,20 @@ export function TestPaymentForm({ merchantId }: { merchantId: string }) {
         >
           <div className="grid grid-cols-[1fr_7rem] gap-3">
             <Field label="Amount" error={errors.amount}>
-              <Input inputMode="decimal" autoComplete="off" placeholder="12.50" value={values.amount} onChange={(e) => set('amount', e.target.value)} />
+              <Input
+                inputMode="decimal"
+                autoComplete="off"
+                placeholder="12.50"
+                value={values.amount}
+                onChange={(e) => set('amount', e.target.value)}
+              />
             </Field>
             <Field label="Currency">
-              <select className="h-10 rounded-md border border-input bg-card px-2 text-foreground focus-visible:outline-2 focus-visible:outline-ring" value={values.currency} onChange={(e) => set('currency', e.target.value)}>
+              <select
+                className="h-10 rounded-md border border-input bg-card px-2 text-foreground focus-visible:outline-2 focus-visible:outline-ring"
+                value={values.currency}
+                onChange={(e) => set('currency', e.target.value)}
+              >
                 {testCurrencies.map((c) => (
                   <option key={c}>{c}</option>
                 ))}
@@ -128,18 +174,40 @@ export function TestPaymentForm({ merchantId }: { merchantId: string }) {
             </Field>
           </div>
           <Field label="Card number" error={errors.number}>
-            <Input inputMode="numeric" autoComplete="off" placeholder="4242 4242 4242 4242" value={values.number} onChange={(e) => set('number', e.target.value)} />
+            <Input
+              inputMode="numeric"
+              autoComplete="off"
+              placeholder="4242 4242 4242 4242"
+              value={values.number}
+              onChange={(e) => set('number', e.target.value)}
+            />
           </Field>
           <div className="grid grid-cols-2 gap-3">
             <Field label="Expiry (MM/YY)" error={errors.expiry}>
-              <Input autoComplete="off" placeholder="12/34" value={values.expiry} onChange={(e) => set('expiry', e.target.value)} />
+              <Input
+                autoComplete="off"
+                placeholder="12/34"
+                value={values.expiry}
+                onChange={(e) => set('expiry', e.target.value)}
+              />
             </Field>
             <Field label="CVC" error={errors.cvc}>
-              <Input inputMode="numeric" autoComplete="off" placeholder="123" value={values.cvc} onChange={(e) => set('cvc', e.target.value)} />
+              <Input
+                inputMode="numeric"
+                autoComplete="off"
+                placeholder="123"
+                value={values.cvc}
+                onChange={(e) => set('cvc', e.target.value)}
+              />
             </Field>
           </div>
           <label className="flex items-center gap-2">
-            <input type="checkbox" className="size-4 accent-primary" checked={values.capture} onChange={(e) => set('capture', e.target.checked)} />
+            <input
+              type="checkbox"
+              className="size-4 accent-primary"
+              checked={values.capture}
+              onChange={(e) => set('capture', e.target.checked)}
+            />
             <span>Capture immediately</span>
           </label>
           {formError ? (
@@ -157,7 +225,9 @@ export function TestPaymentForm({ merchantId }: { merchantId: string }) {
         <h2 id="test-cards-heading" className="mb-2 font-semibold">
           Test cards
         </h2>
-        <p className="mb-3 text-sm text-muted-foreground">Pick a card to fill the form. Any future expiry and any CVC work; any other valid number succeeds.</p>
+        <p className="mb-3 text-sm text-muted-foreground">
+          Pick a card to fill the form. Any future expiry and any CVC work; any other valid number succeeds.
+        </p>
         <div className="overflow-x-auto rounded-lg border border-border bg-card">
           <table className="w-full text-left text-sm">
             <thead className="border-b border-border text-muted-foreground">
@@ -203,13 +273,21 @@ export function TestPaymentForm({ merchantId }: { merchantId: string }) {
 function ResultPanel({ merchantId, result }: { merchantId: string; result: Result }) {
   if (result.kind === 'declined') {
     return (
-      <div role="status" data-testid="payment-result" className="mt-4 rounded-lg border border-destructive px-4 py-3">
+      <div
+        role="status"
+        data-testid="payment-result"
+        className="mt-4 rounded-lg border border-destructive px-4 py-3"
+      >
         <p className="flex items-center gap-2 font-medium">
-          <Badge tone="destructive">Declined</Badge> <span className="font-mono text-sm">{result.declineCode}</span>
+          <Badge tone="destructive">Declined</Badge>{' '}
+          <span className="font-mono text-sm">{result.declineCode}</span>
         </p>
         <p className="mt-1 text-sm text-muted-foreground">{result.message}</p>
         {result.paymentId ? (
-          <Link className="mt-1 inline-block text-sm text-primary hover:underline" to={`/developers/${merchantId}/payments/${result.paymentId}`}>
+          <Link
+            className="mt-1 inline-block text-sm text-primary hover:underline"
+            to={`/developers/${merchantId}/payments/${result.paymentId}`}
+          >
             View payment {result.paymentId}
           </Link>
         ) : null}
@@ -218,12 +296,22 @@ function ResultPanel({ merchantId, result }: { merchantId: string; result: Resul
   }
   const p = result.payment;
   return (
-    <div role="status" data-testid="payment-result" className={`mt-4 rounded-lg border px-4 py-3 ${p.status === 'succeeded' ? 'border-success' : 'border-warning'}`}>
+    <div
+      role="status"
+      data-testid="payment-result"
+      className={`mt-4 rounded-lg border px-4 py-3 ${p.status === 'succeeded' ? 'border-success' : 'border-warning'}`}
+    >
       <p className="flex items-center gap-2 font-medium">
-        <Badge tone={p.status === 'succeeded' ? 'success' : 'warning'}>{p.status}</Badge> {formatAmount(p.amount, p.currency)}
+        <Badge tone={p.status === 'succeeded' ? 'success' : 'warning'}>{p.status}</Badge>{' '}
+        {formatAmount(p.amount, p.currency)}
       </p>
-      {p.review ? <p className="mt-1 text-sm text-warning">Flagged for review: capture or void it yourself.</p> : null}
-      <Link className="mt-1 inline-block text-sm text-primary hover:underline" to={`/developers/${merchantId}/payments/${p.id}`}>
+      {p.review ? (
+        <p className="mt-1 text-sm text-warning">Flagged for review: capture or void it yourself.</p>
+      ) : null}
+      <Link
+        className="mt-1 inline-block text-sm text-primary hover:underline"
+        to={`/developers/${merchantId}/payments/${p.id}`}
+      >
         View payment {p.id}
       </Link>
     </div>

@@ -6,7 +6,10 @@ export function TestPaymentPage() {
   const merchantId = useMerchantId();
   return (
     <div>
-      <PageHeader title="Make a test payment" description="Charge a test card as this merchant, through the same API your server calls." />
+      <PageHeader
+        title="Make a test payment"
+        description="Charge a test card as this merchant, through the same API your server calls."
+      />
       <TestPaymentForm merchantId={merchantId} />
     </div>
   );

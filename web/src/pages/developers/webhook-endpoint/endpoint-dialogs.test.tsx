@@ -14,8 +14,13 @@ afterEach(() => {
 });
 
 const endpoint: WebhookEndpoint = {
-  id: 'we_1', object: 'webhook_endpoint', url: 'https://example.com/hooks', events: ['payment.captured', 'refund.succeeded'],
-  description: null, status: 'enabled', created_at: '2026-12-01T00:00:00Z',
+  id: 'we_1',
+  object: 'webhook_endpoint',
+  url: 'https://example.com/hooks',
+  events: ['payment.captured', 'refund.succeeded'],
+  description: null,
+  status: 'enabled',
+  created_at: '2026-12-01T00:00:00Z',
 };
 
 function renderWithRoutes(ui: ReactElement, routes: MockRoute[]) {
@@ -30,19 +35,42 @@ function renderWithRoutes(ui: ReactElement, routes: MockRoute[]) {
 
 describe('validateEndpoint and endpointChanges', () => {
   it('refuses a relative or non-http URL, no events, and a long description', () => {
-    expect(validateEndpoint({ url: 'https://example.com/x', events: ['payment.captured'], description: '' })).toEqual({});
+    expect(
+      validateEndpoint({ url: 'https://example.com/x', events: ['payment.captured'], description: '' }),
+    ).toEqual({});
     expect(validateEndpoint({ url: '/hooks', events: [], description: 'x'.repeat(501) })).toEqual({
       url: 'Enter a full URL, e.g. https://example.com/webhooks',
       events: 'Pick at least one event',
       description: 'At most 500 characters',
     });
-    expect(validateEndpoint({ url: 'ftp://example.com', events: ['*'], description: '' }).url).toBe('Use an http:// or https:// URL');
+    expect(validateEndpoint({ url: 'ftp://example.com', events: ['*'], description: '' }).url).toBe(
+      'Use an http:// or https:// URL',
+    );
   });
 
   it('sends only what changed, ignoring event order and surrounding spaces', () => {
-    expect(endpointChanges(endpoint, { url: ' https://example.com/hooks ', events: ['refund.succeeded', 'payment.captured'], description: ' ' }, true)).toEqual({});
-    expect(endpointChanges(endpoint, { url: 'https://example.com/v2', events: ['payment.captured'], description: 'Orders' }, false)).toEqual({
-      url: 'https://example.com/v2', events: ['payment.captured'], description: 'Orders', status: 'disabled',
+    expect(
+      endpointChanges(
+        endpoint,
+        {
+          url: ' https://example.com/hooks ',
+          events: ['refund.succeeded', 'payment.captured'],
+          description: ' ',
+        },
+        true,
+      ),
+    ).toEqual({});
+    expect(
+      endpointChanges(
+        endpoint,
+        { url: 'https://example.com/v2', events: ['payment.captured'], description: 'Orders' },
+        false,
+      ),
+    ).toEqual({
+      url: 'https://example.com/v2',
+      events: ['payment.captured'],
+      description: 'Orders',
+      status: 'disabled',
     });
   });
 });
@@ -50,24 +78,52 @@ describe('validateEndpoint and endpointChanges', () => {
 describe('EditEndpointDialog', () => {
   it('PATCHes the changed fields as the merchant and closes', async () => {
     const onOpenChange = vi.fn();
-    const { calls } = renderWithRoutes(<EditEndpointDialog merchantId="mer_1" endpoint={endpoint} open onOpenChange={onOpenChange} />, [
-      { method: 'PATCH', path: '/v1/webhook-endpoints/we_1', respond: ({ body }) => ({ status: 200, body: { ...endpoint, ...(body as object) } }) },
-    ]);
+    const { calls } = renderWithRoutes(
+      <EditEndpointDialog merchantId="mer_1" endpoint={endpoint} open onOpenChange={onOpenChange} />,
+      [
+        {
+          method: 'PATCH',
+          path: '/v1/webhook-endpoints/we_1',
+          respond: ({ body }) => ({ status: 200, body: { ...endpoint, ...(body as object) } }),
+        },
+      ],
+    );
     fireEvent.change(screen.getByLabelText(/Description/), { target: { value: 'Order service' } });
     fireEvent.click(screen.getByLabelText('payment.captured'));
     fireEvent.click(screen.getByLabelText(/Enabled/));
     fireEvent.click(screen.getByRole('button', { name: 'Save changes' }));
     await waitFor(() => expect(onOpenChange).toHaveBeenCalledWith(false));
     const patch = calls.find((c) => c.method === 'PATCH')!;
-    expect(patch.body).toEqual({ events: ['refund.succeeded'], description: 'Order service', status: 'disabled' });
+    expect(patch.body).toEqual({
+      events: ['refund.succeeded'],
+      description: 'Order service',
+      status: 'disabled',
+    });
     expect(patch.headers.get('sluice-merchant')).toBe('mer_1');
   });
 
   it('shows a server error on the field it names and stays open', async () => {
     const onOpenChange = vi.fn();
-    renderWithRoutes(<EditEndpointDialog merchantId="mer_1" endpoint={endpoint} open onOpenChange={onOpenChange} />, [
-      { method: 'PATCH', path: '/v1/webhook-endpoints/we_1', respond: () => ({ status: 400, body: { error: { type: 'invalid_request_error', code: 'url_not_allowed', message: 'url must not point at a private address', param: 'url' } } }) },
-    ]);
+    renderWithRoutes(
+      <EditEndpointDialog merchantId="mer_1" endpoint={endpoint} open onOpenChange={onOpenChange} />,
+      [
+        {
+          method: 'PATCH',
+          path: '/v1/webhook-endpoints/we_1',
+          respond: () => ({
+            status: 400,
+            body: {
+              error: {
+                type: 'invalid_request_error',
+                code: 'url_not_allowed',
+                message: 'url must not point at a private address',
+                param: 'url',
+              },
+            },
+          }),
+        },
+      ],
+    );
     fireEvent.change(screen.getByLabelText('Endpoint URL'), { target: { value: 'http://10.0.0.1/hooks' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save changes' }));
     expect(await screen.findByText('url must not point at a private address')).toBeTruthy();
@@ -78,9 +134,16 @@ describe('EditEndpointDialog', () => {
 
 describe('DeleteEndpointDialog', () => {
   it('deletes after confirmation and goes back to the list', async () => {
-    const { calls } = renderWithRoutes(<DeleteEndpointDialog merchantId="mer_1" endpoint={endpoint} open onOpenChange={vi.fn()} />, [
-      { method: 'DELETE', path: '/v1/webhook-endpoints/we_1', respond: () => ({ status: 200, body: { id: 'we_1', object: 'webhook_endpoint', deleted: true } }) },
-    ]);
+    const { calls } = renderWithRoutes(
+      <DeleteEndpointDialog merchantId="mer_1" endpoint={endpoint} open onOpenChange={vi.fn()} />,
+      [
+        {
+          method: 'DELETE',
+          path: '/v1/webhook-endpoints/we_1',
+          respond: () => ({ status: 200, body: { id: 'we_1', object: 'webhook_endpoint', deleted: true } }),
+        },
+      ],
+    );
     expect(screen.getByRole('dialog').textContent).toContain('https://example.com/hooks');
     expect(calls).toHaveLength(0);
     fireEvent.click(screen.getByRole('button', { name: 'Delete endpoint' }));

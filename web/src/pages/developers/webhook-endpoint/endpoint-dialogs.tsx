@@ -2,14 +2,30 @@ import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { toast } from 'sonner';
 import { errorMessage } from '../../../api/client.ts';
-import { isEndpointEvent, useDeleteEndpoint, useUpdateEndpoint, type EndpointChanges, type WebhookEndpoint } from '../../../api/webhooks.ts';
+import {
+  isEndpointEvent,
+  useDeleteEndpoint,
+  useUpdateEndpoint,
+  type EndpointChanges,
+  type WebhookEndpoint,
+} from '../../../api/webhooks.ts';
 import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
 import { Button } from '../../../components/ui/button.tsx';
 import { Dialog } from '../../../components/ui/dialog.tsx';
-import { EndpointFields, endpointErrorsFromApi, validateEndpoint, type EndpointDraft, type EndpointErrors } from '../webhooks/endpoint-fields.tsx';
+import {
+  EndpointFields,
+  endpointErrorsFromApi,
+  validateEndpoint,
+  type EndpointDraft,
+  type EndpointErrors,
+} from '../webhooks/endpoint-fields.tsx';
 
 /** Only what the form changed, so an untouched URL is not checked again. */
-export function endpointChanges(endpoint: WebhookEndpoint, draft: EndpointDraft, enabled: boolean): EndpointChanges {
+export function endpointChanges(
+  endpoint: WebhookEndpoint,
+  draft: EndpointDraft,
+  enabled: boolean,
+): EndpointChanges {
   const changes: EndpointChanges = {};
   const url = draft.url.trim();
   const description = draft.description.trim();
@@ -22,10 +38,24 @@ export function endpointChanges(endpoint: WebhookEndpoint, draft: EndpointDraft,
 }
 
 /** Change an endpoint's URL, events, description and whether it receives events. */
-export function EditEndpointDialog({ merchantId, endpoint, open, onOpenChange }: { merchantId: string; endpoint: WebhookEndpoint; open: boolean; onOpenChange: (open: boolean) => void }) {
+export function EditEndpointDialog({
+  merchantId,
+  endpoint,
+  open,
+  onOpenChange,
+}: {
+  merchantId: string;
+  endpoint: WebhookEndpoint;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+}) {
   const update = useUpdateEndpoint(merchantId, endpoint.id);
   // An event type the API no longer offers cannot be sent back: the form leaves it out.
-  const [draft, setDraft] = useState<EndpointDraft>({ url: endpoint.url, events: endpoint.events.filter(isEndpointEvent), description: endpoint.description ?? '' });
+  const [draft, setDraft] = useState<EndpointDraft>({
+    url: endpoint.url,
+    events: endpoint.events.filter(isEndpointEvent),
+    description: endpoint.description ?? '',
+  });
   const [enabled, setEnabled] = useState(endpoint.status === 'enabled');
   const [errors, setErrors] = useState<EndpointErrors>({});
   const close = () => {
@@ -35,7 +65,12 @@ export function EditEndpointDialog({ merchantId, endpoint, open, onOpenChange }:
   };
 
   return (
-    <Dialog open={open} onOpenChange={(next) => (next ? onOpenChange(true) : close())} title="Edit endpoint" description="A disabled endpoint keeps its settings and secret but receives no events.">
+    <Dialog
+      open={open}
+      onOpenChange={(next) => (next ? onOpenChange(true) : close())}
+      title="Edit endpoint"
+      description="A disabled endpoint keeps its settings and secret but receives no events."
+    >
       <form
         noValidate
         className="flex flex-col gap-4"
@@ -66,7 +101,12 @@ export function EditEndpointDialog({ merchantId, endpoint, open, onOpenChange }:
             }}
           />
           <label className="flex items-center gap-2 text-sm font-medium">
-            <input type="checkbox" className="size-4 accent-primary" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />
+            <input
+              type="checkbox"
+              className="size-4 accent-primary"
+              checked={enabled}
+              onChange={(e) => setEnabled(e.target.checked)}
+            />
             Enabled: send events to this endpoint
           </label>
         </div>
@@ -89,7 +129,17 @@ export function EditEndpointDialog({ merchantId, endpoint, open, onOpenChange }:
 }
 
 /** Asks, deletes, and goes back to the list. */
-export function DeleteEndpointDialog({ merchantId, endpoint, open, onOpenChange }: { merchantId: string; endpoint: WebhookEndpoint; open: boolean; onOpenChange: (open: boolean) => void }) {
+export function DeleteEndpointDialog({
+  merchantId,
+  endpoint,
+  open,
+  onOpenChange,
+}: {
+  merchantId: string;
+  endpoint: WebhookEndpoint;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+}) {
   const remove = useDeleteEndpoint(merchantId, endpoint.id);
   const navigate = useNavigate();
   return (
@@ -102,7 +152,8 @@ export function DeleteEndpointDialog({ merchantId, endpoint, open, onOpenChange 
       title="Delete this endpoint?"
       description={
         <>
-          Sluice stops sending events to <span className="font-mono break-all">{endpoint.url}</span>. This cannot be undone.
+          Sluice stops sending events to <span className="font-mono break-all">{endpoint.url}</span>. This
+          cannot be undone.
         </>
       }
       action="Delete endpoint"

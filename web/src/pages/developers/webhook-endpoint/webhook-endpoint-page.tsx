@@ -2,7 +2,16 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { toast } from 'sonner';
 import { errorMessage } from '../../../api/client.ts';
-import { useDeliveries, useEndpoint, useEvents, useRedeliver, useRotateSecret, useSendTestEvent, useUpdateEndpoint, type Delivery } from '../../../api/webhooks.ts';
+import {
+  useDeliveries,
+  useEndpoint,
+  useEvents,
+  useRedeliver,
+  useRotateSecret,
+  useSendTestEvent,
+  useUpdateEndpoint,
+  type Delivery,
+} from '../../../api/webhooks.ts';
 import type { SluiceEvent } from '../../../api/webhooks.ts';
 import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
 import { SecretDialog } from '../../../components/secret-dialog.tsx';
@@ -37,7 +46,10 @@ export function WebhookEndpointPage() {
   return (
     <div className="flex flex-col gap-6">
       <div>
-        <Link to={`/developers/${merchantId}/webhooks`} className="text-sm text-primary underline-offset-4 hover:underline">
+        <Link
+          to={`/developers/${merchantId}/webhooks`}
+          className="text-sm text-primary underline-offset-4 hover:underline"
+        >
           ← Webhooks
         </Link>
       </div>
@@ -64,7 +76,10 @@ export function WebhookEndpointPage() {
             onClick={() =>
               sendTest.mutate(
                 { idempotencyKey: crypto.randomUUID() },
-                { onSuccess: () => toast.success('Test event queued'), onError: (error) => toast.error(errorMessage(error)) },
+                {
+                  onSuccess: () => toast.success('Test event queued'),
+                  onError: (error) => toast.error(errorMessage(error)),
+                },
               )
             }
           >
@@ -81,7 +96,14 @@ export function WebhookEndpointPage() {
             disabled={update.isPending}
             onClick={() => {
               const status = e.status === 'enabled' ? 'disabled' : 'enabled';
-              update.mutate({ status }, { onSuccess: () => toast.success(status === 'enabled' ? 'Endpoint enabled' : 'Endpoint disabled'), onError: (error) => toast.error(errorMessage(error)) });
+              update.mutate(
+                { status },
+                {
+                  onSuccess: () =>
+                    toast.success(status === 'enabled' ? 'Endpoint enabled' : 'Endpoint disabled'),
+                  onError: (error) => toast.error(errorMessage(error)),
+                },
+              );
             }}
           >
             {e.status === 'enabled' ? 'Disable' : 'Enable'}
@@ -92,7 +114,9 @@ export function WebhookEndpointPage() {
         </div>
       </Card>
       {/* Mounted only while open, so each opening starts from the endpoint as it is now. */}
-      {editing ? <EditEndpointDialog merchantId={merchantId} endpoint={e} open onOpenChange={setEditing} /> : null}
+      {editing ? (
+        <EditEndpointDialog merchantId={merchantId} endpoint={e} open onOpenChange={setEditing} />
+      ) : null}
       <DeleteEndpointDialog merchantId={merchantId} endpoint={e} open={deleting} onOpenChange={setDeleting} />
       <DeliveryLog merchantId={merchantId} endpointId={endpointId} />
       <DeadLetters merchantId={merchantId} endpointId={endpointId} />
@@ -125,7 +149,15 @@ export function WebhookEndpointPage() {
   );
 }
 
-function DeliveryRow({ delivery, event, action }: { delivery: Delivery; event: SluiceEvent | undefined; action?: ReactNode }) {
+function DeliveryRow({
+  delivery,
+  event,
+  action,
+}: {
+  delivery: Delivery;
+  event: SluiceEvent | undefined;
+  action?: ReactNode;
+}) {
   const last = delivery.attempts.at(-1);
   const eventType = delivery.event_type ?? event?.type;
   return (
@@ -139,16 +171,27 @@ function DeliveryRow({ delivery, event, action }: { delivery: Delivery; event: S
         {action}
       </div>
       {delivery.attempts.length === 0 ? (
-        <p className="mt-2 text-sm text-muted-foreground">Not attempted yet{delivery.next_attempt_at ? ` · next at ${formatDateTime(delivery.next_attempt_at)}` : ''}</p>
+        <p className="mt-2 text-sm text-muted-foreground">
+          Not attempted yet
+          {delivery.next_attempt_at ? ` · next at ${formatDateTime(delivery.next_attempt_at)}` : ''}
+        </p>
       ) : (
         <div className="mt-2 overflow-x-auto">
           <table className="w-full text-left text-sm">
             <thead className="text-muted-foreground">
               <tr>
-                <th scope="col" className="pr-3 font-medium">Attempt</th>
-                <th scope="col" className="pr-3 font-medium">Status</th>
-                <th scope="col" className="pr-3 font-medium">Latency</th>
-                <th scope="col" className="font-medium">Response</th>
+                <th scope="col" className="pr-3 font-medium">
+                  Attempt
+                </th>
+                <th scope="col" className="pr-3 font-medium">
+                  Status
+                </th>
+                <th scope="col" className="pr-3 font-medium">
+                  Latency
+                </th>
+                <th scope="col" className="font-medium">
+                  Response
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -159,11 +202,22 @@ function DeliveryRow({ delivery, event, action }: { delivery: Delivery; event: S
                     <span className="block text-xs text-muted-foreground">{formatDateTime(attempt.at)}</span>
                   </td>
                   <td className="pr-3 tabular-nums" data-testid="attempt-status">
-                    <span className={attempt.response_status !== null && attempt.response_status < 300 ? 'text-success' : 'text-destructive'}>{attempt.response_status ?? 'no response'}</span>
+                    <span
+                      className={
+                        attempt.response_status !== null && attempt.response_status < 300
+                          ? 'text-success'
+                          : 'text-destructive'
+                      }
+                    >
+                      {attempt.response_status ?? 'no response'}
+                    </span>
                   </td>
                   <td className="pr-3 tabular-nums">{attempt.latency_ms} ms</td>
                   <td className="max-w-72">
-                    <code className="block truncate font-mono text-xs text-muted-foreground" title={attempt.response_body ?? attempt.error ?? ''}>
+                    <code
+                      className="block truncate font-mono text-xs text-muted-foreground"
+                      title={attempt.response_body ?? attempt.error ?? ''}
+                    >
                       {attempt.error ?? attempt.response_body ?? '(empty)'}
                     </code>
                   </td>
@@ -177,11 +231,21 @@ function DeliveryRow({ delivery, event, action }: { delivery: Delivery; event: S
         <details className="mt-2 text-sm">
           <summary className="cursor-pointer text-muted-foreground">Request</summary>
           <p className="mt-1 font-mono text-xs break-all">POST {last.url}</p>
-          <p className="font-mono text-xs text-muted-foreground">Content-Type: application/json · Sluice-Signature: t=…,v1=…</p>
-          {event ? <pre className="mt-1 max-h-64 overflow-auto rounded bg-muted p-2 font-mono text-xs">{JSON.stringify(event, null, 2)}</pre> : null}
+          <p className="font-mono text-xs text-muted-foreground">
+            Content-Type: application/json · Sluice-Signature: t=…,v1=…
+          </p>
+          {event ? (
+            <pre className="mt-1 max-h-64 overflow-auto rounded bg-muted p-2 font-mono text-xs">
+              {JSON.stringify(event, null, 2)}
+            </pre>
+          ) : null}
         </details>
       ) : null}
-      {last && delivery.status === 'pending' && delivery.next_attempt_at ? <p className="mt-1 text-xs text-muted-foreground">Next attempt {formatDateTime(delivery.next_attempt_at)}</p> : null}
+      {last && delivery.status === 'pending' && delivery.next_attempt_at ? (
+        <p className="mt-1 text-xs text-muted-foreground">
+          Next attempt {formatDateTime(delivery.next_attempt_at)}
+        </p>
+      ) : null}
     </li>
   );
 }
@@ -194,7 +258,10 @@ function useEventTypes(merchantId: string, deliveries: Delivery[] | undefined): 
   const events = useEvents(merchantId, { live: false });
   const asked = useRef(new Set<string>());
   const types = new Map((events.data?.data ?? []).map((e) => [e.id, e]));
-  const missing = (deliveries ?? []).map((d) => d.event).filter((id) => !types.has(id) && !asked.current.has(id)).join(',');
+  const missing = (deliveries ?? [])
+    .map((d) => d.event)
+    .filter((id) => !types.has(id) && !asked.current.has(id))
+    .join(',');
   const { refetch, isFetching } = events;
   useEffect(() => {
     if (missing === '' || isFetching) return;
@@ -238,7 +305,9 @@ function DeadLetters({ merchantId, endpointId }: { merchantId: string; endpointI
       <h2 id="dead-heading" className="mb-1 font-semibold">
         Dead letters
       </h2>
-      <p className="mb-3 text-sm text-muted-foreground">Deliveries that failed every retry. Redeliver once your endpoint is fixed.</p>
+      <p className="mb-3 text-sm text-muted-foreground">
+        Deliveries that failed every retry. Redeliver once your endpoint is fixed.
+      </p>
       {dead.isPending ? (
         <Loading />
       ) : dead.isError ? (
@@ -260,7 +329,10 @@ function DeadLetters({ merchantId, endpointId }: { merchantId: string; endpointI
                   onClick={() =>
                     redeliver.mutate(
                       { eventId: delivery.event, idempotencyKey: crypto.randomUUID() },
-                      { onSuccess: () => toast.success('Redelivery queued'), onError: (error) => toast.error(errorMessage(error)) },
+                      {
+                        onSuccess: () => toast.success('Redelivery queued'),
+                        onError: (error) => toast.error(errorMessage(error)),
+                      },
                     )
                   }
                 >

@@ -22,17 +22,23 @@ export function validateEndpoint(draft: EndpointDraft): EndpointErrors {
   const errors: EndpointErrors = {};
   try {
     const parsed = new URL(draft.url.trim());
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') errors.url = 'Use an http:// or https:// URL';
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+      errors.url = 'Use an http:// or https:// URL';
   } catch {
     errors.url = 'Enter a full URL, e.g. https://example.com/webhooks';
   }
   if (draft.events.length === 0) errors.events = 'Pick at least one event';
-  if (draft.description.trim().length > descriptionMax) errors.description = `At most ${descriptionMax} characters`;
+  if (draft.description.trim().length > descriptionMax)
+    errors.description = `At most ${descriptionMax} characters`;
   return errors;
 }
 
 /** The errors left once the fields that changed between `before` and `after` are forgiven. */
-export function keepUnchangedErrors(errors: EndpointErrors, before: EndpointDraft, after: EndpointDraft): EndpointErrors {
+export function keepUnchangedErrors(
+  errors: EndpointErrors,
+  before: EndpointDraft,
+  after: EndpointDraft,
+): EndpointErrors {
   const kept: EndpointErrors = {};
   if (errors.url && before.url === after.url) kept.url = errors.url;
   if (errors.events && before.events === after.events) kept.events = errors.events;
@@ -53,14 +59,29 @@ export function endpointErrorsFromApi(error: unknown): EndpointErrors | null {
  * URL, events and description, shared by the add form and the edit dialog. Editing a field
  * clears its error; the rest stay until the next submit.
  */
-export function EndpointFields({ draft, errors, onChange }: { draft: EndpointDraft; errors: EndpointErrors; onChange: (draft: EndpointDraft, errors: EndpointErrors) => void }) {
+export function EndpointFields({
+  draft,
+  errors,
+  onChange,
+}: {
+  draft: EndpointDraft;
+  errors: EndpointErrors;
+  onChange: (draft: EndpointDraft, errors: EndpointErrors) => void;
+}) {
   const eventsErrorId = `${useId()}-events-error`;
   const change = (next: EndpointDraft) => onChange(next, keepUnchangedErrors(errors, draft, next));
   const setEvents = (events: EndpointEvent[]) => change({ ...draft, events });
   return (
     <>
       <Field label="Endpoint URL" error={errors.url}>
-        <Input type="url" inputMode="url" autoComplete="off" placeholder="https://example.com/webhooks/sluice" value={draft.url} onChange={(e) => change({ ...draft, url: e.target.value })} />
+        <Input
+          type="url"
+          inputMode="url"
+          autoComplete="off"
+          placeholder="https://example.com/webhooks/sluice"
+          value={draft.url}
+          onChange={(e) => change({ ...draft, url: e.target.value })}
+        />
       </Field>
       <fieldset aria-describedby={errors.events ? eventsErrorId : undefined}>
         <legend className="mb-2 text-sm font-medium">Events to send</legend>
@@ -95,7 +116,13 @@ export function EndpointFields({ draft, errors, onChange }: { draft: EndpointDra
         ) : null}
       </fieldset>
       <Field label="Description (optional)" error={errors.description}>
-        <Input autoComplete="off" maxLength={descriptionMax + 20} placeholder="What this endpoint is for" value={draft.description} onChange={(e) => change({ ...draft, description: e.target.value })} />
+        <Input
+          autoComplete="off"
+          maxLength={descriptionMax + 20}
+          placeholder="What this endpoint is for"
+          value={draft.description}
+          onChange={(e) => change({ ...draft, description: e.target.value })}
+        />
       </Field>
     </>
   );

@@ -9,7 +9,13 @@ import { Card, PageHeader } from '../../../components/ui/card.tsx';
 import { Empty, ErrorState, Loading } from '../../../components/ui/states.tsx';
 import { useIdempotencyKey } from '../../../lib/idempotency.ts';
 import { useMerchantId } from '../merchant-shell.tsx';
-import { EndpointFields, endpointErrorsFromApi, validateEndpoint, type EndpointDraft, type EndpointErrors } from './endpoint-fields.tsx';
+import {
+  EndpointFields,
+  endpointErrorsFromApi,
+  validateEndpoint,
+  type EndpointDraft,
+  type EndpointErrors,
+} from './endpoint-fields.tsx';
 
 /** Webhook endpoints: the list, and a form to add one (its signing secret shown once). Edit and delete are on each endpoint's page. */
 export function WebhooksPage() {
@@ -17,13 +23,20 @@ export function WebhooksPage() {
   const endpoints = useEndpoints(merchantId);
   const create = useCreateEndpoint(merchantId);
   const idempotency = useIdempotencyKey();
-  const [draft, setDraft] = useState<EndpointDraft>({ url: '', events: ['payment.captured', 'refund.succeeded'], description: '' });
+  const [draft, setDraft] = useState<EndpointDraft>({
+    url: '',
+    events: ['payment.captured', 'refund.succeeded'],
+    description: '',
+  });
   const [errors, setErrors] = useState<EndpointErrors>({});
   const [secret, setSecret] = useState<string | null>(null);
 
   return (
     <div>
-      <PageHeader title="Webhooks" description="Sluice POSTs signed events to your endpoints and retries failures with backoff for 3 days." />
+      <PageHeader
+        title="Webhooks"
+        description="Sluice POSTs signed events to your endpoints and retries failures with backoff for 3 days."
+      />
       <Card className="mb-6">
         <h2 className="mb-3 font-semibold">Add an endpoint</h2>
         <form
@@ -35,7 +48,11 @@ export function WebhooksPage() {
             setErrors(next);
             if (Object.keys(next).length > 0) return;
             const description = draft.description.trim();
-            const body = { url: draft.url.trim(), events: draft.events, ...(description ? { description } : {}) };
+            const body = {
+              url: draft.url.trim(),
+              events: draft.events,
+              ...(description ? { description } : {}),
+            };
             create.mutate(
               { ...body, idempotencyKey: idempotency.keyFor(body) },
               {
