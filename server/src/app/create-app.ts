@@ -15,50 +15,27 @@ import { createErrorHandler, errorResponse } from '../http/errors.ts';
 import { idempotencyMiddleware } from '../http/idempotency.ts';
 import { HttpMetrics } from '../http/metrics.ts';
 import { bearerSecurity, createRouter, errorResponses, jsonResponse } from '../http/openapi.ts';
-import type { Clock } from '../kernel/clock.ts';
 import { AppError } from '../kernel/errors.ts';
 import { newId } from '../kernel/ids.ts';
-import type { Config } from '../platform/config.ts';
-import type { Identity } from '../platform/identity.ts';
 import { installationSecret } from '../platform/installation-secret.ts';
-import type { Logger } from '../platform/logger.ts';
 import type { ModuleDeps, PathAuth, SluiceModule } from '../platform/module.ts';
 import { outboxBacklog } from '../platform/outbox.ts';
-import type { TransactionalQueue } from '../platform/queue.ts';
-import type { RateLimiter } from '../platform/rate-limiter.ts';
-import type { Realtime } from '../platform/realtime.ts';
-import type { Store } from '../platform/store.ts';
 import type { RequestMetrics } from '../platform/telemetry.ts';
 import { modules as appModules } from './modules.ts';
-import { moduleDepsOf } from './module-deps.ts';
+import { moduleDepsOf, type RuntimePorts } from './module-deps.ts';
 import { authResolver, checkModules } from './registry.ts';
 
-/** Everything the HTTP app needs, as ports. The local server and the Lambda handler fill it. */
-export interface AppDeps {
-  store: Store;
-  clock: Clock;
-  config: Config;
-  logger: Logger;
-  identity: Identity;
-  /** The queue webhook deliveries go through (a store-backed queue locally). */
-  queue: TransactionalQueue;
+/**
+ * Everything the HTTP app needs: a runtime's ports (`RuntimePorts`: the store, clock, config,
+ * logger, identity and queue, and where it has them a rate limiter, realtime, a workflow runner
+ * and test hooks), plus what only HTTP uses. The local server and the Lambda handler fill it.
+ */
+export interface AppDeps extends RuntimePorts {
   /** The modules to serve. Default: the app's (`app/modules.ts`). */
   modules?: readonly SluiceModule[];
-  /** Pushes to users' sockets; the routes never push (subscribers do), so it may be left out here. */
-  realtime?: Realtime;
   metrics?: HttpMetrics;
-  /**
-   * Counts merchant API requests against each key's limit. Default: counters in the store,
-   * shared by every process (what AWS needs); the local runtime's one process keeps them in
-   * memory (`MemoryRateLimiter`) and saves a store write per request.
-   */
-  rateLimiter?: RateLimiter;
   /** The runtime's metrics system, told of every request (CloudWatch EMF on AWS). */
   requestMetrics?: RequestMetrics;
-  /** Runs a module's workflow in the call, where the runtime can (`ModuleDeps.runWorkflow`). */
-  runWorkflow?: ModuleDeps['runWorkflow'];
-  /** Settings tests lay over modules' defaults (`ModuleDeps.testHooks`). */
-  testHooks?: ModuleDeps['testHooks'];
   /** Extra routes a runtime mounts (the local runtime's realtime socket, the dashboard). */
   extend?: (app: OpenAPIHono<AppEnv>) => void;
 }

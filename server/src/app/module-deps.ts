@@ -2,7 +2,11 @@ import { storeRateLimiter } from '../identity/index.ts';
 import type { ModuleDeps, SluiceModule } from '../platform/module.ts';
 import { catalogOf } from './registry.ts';
 
-/** The ports a runtime has; what it lacks gets a default (`moduleDepsOf`). */
+/**
+ * The ports a runtime has; what it lacks gets a default (`moduleDepsOf`). Without a rate limiter,
+ * merchant API counters live in the store, shared by every process (what AWS needs); the local
+ * runtime's one process keeps them in memory and saves a store write per request.
+ */
 export type RuntimePorts = Pick<ModuleDeps, 'store' | 'clock' | 'config' | 'logger' | 'identity' | 'queue'> &
   Partial<Pick<ModuleDeps, 'rateLimiter' | 'realtime' | 'runWorkflow' | 'testHooks'>>;
 

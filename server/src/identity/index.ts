@@ -16,6 +16,7 @@ export {
 export { identityRoutes } from './routes.ts';
 export {
   consumeRateLimit,
+  enforceLoginLimits,
   MemoryRateLimiter,
   retryAfterSeconds,
   storeRateLimiter,

@@ -1,3 +1,7 @@
+import type { Clock } from '../kernel/clock.ts';
+import { AppError } from '../kernel/errors.ts';
+import type { Config } from '../platform/config.ts';
+import { unknownClientIp } from './model.ts';
 import type { RateLimiter, RateLimitInput, RateLimitResult } from '../platform/rate-limiter.ts';
 import { isTransactionCanceled, type Store } from '../platform/store.ts';
 import { rateLimitCount, rateLimitCounterKey, readRateLimitCount } from './store.ts';
@@ -78,4 +82,35 @@ export class MemoryRateLimiter implements RateLimiter {
 /** Whole seconds until the window resets (at least 1): the value of a `Retry-After` header. */
 export function retryAfterSeconds(result: RateLimitResult, now: number): number {
   return Math.max(1, Math.ceil((result.resetAt - now) / 1000));
+}
+
+/**
+ * Counts a login attempt against the email and, when known, the caller's address; throws
+ * `rate_limited` (with `details.retry_after` in seconds) past either limit. Both identity
+ * adapters (the local issuer and Cognito) call it before checking the password.
+ *
+ * @example await enforceLoginLimits({ store, clock, config }, 'ann@example.com', '198.51.100.7');
+ */
+export async function enforceLoginLimits(
+  deps: { store: Store; clock: Clock; config: Pick<Config, 'loginAttemptsPerWindow' | 'loginWindowSeconds'> },
+  email: string,
+  clientIp: string,
+): Promise<void> {
+  const now = deps.clock.now();
+  const keys = [`login:email:${email}`];
+  // Behind a proxy every caller shares one unknown address: limiting it would lock everyone out.
+  if (clientIp !== unknownClientIp) keys.push(`login:ip:${clientIp}`);
+  for (const key of keys) {
+    const result = await consumeRateLimit(deps.store, {
+      key,
+      limit: deps.config.loginAttemptsPerWindow,
+      windowSeconds: deps.config.loginWindowSeconds,
+      now,
+    });
+    if (!result.allowed) {
+      throw new AppError('rate_limited', 'too many login attempts; try again later', {
+        details: { retry_after: retryAfterSeconds(result, now) },
+      });
+    }
+  }
 }

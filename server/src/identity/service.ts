@@ -7,15 +7,9 @@ import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/logger.ts';
 import { outboxPut } from '../platform/outbox.ts';
 import { isTransactionCanceled, type Store, type WriteOperation } from '../platform/store.ts';
-import {
-  groups as knownGroups,
-  unknownClientIp,
-  type AuthResponse,
-  type SignUpInput,
-  type User,
-} from './model.ts';
+import { groups as knownGroups, type AuthResponse, type SignUpInput, type User } from './model.ts';
 import { hashPassword, needsRehash, verifyPassword } from './password.ts';
-import { consumeRateLimit, retryAfterSeconds } from './rate-limit.ts';
+import { enforceLoginLimits } from './rate-limit.ts';
 import { createRefreshTokens } from './refresh-tokens.ts';
 import {
   emailPointerPut,
@@ -130,26 +124,6 @@ export function createLocalIdentity(deps: LocalIdentityDeps): Identity {
     return user;
   }
 
-  async function enforceLoginLimits(email: string, clientIp: string): Promise<void> {
-    const now = clock.now();
-    const keys = [`login:email:${email}`];
-    // Behind a proxy every caller shares one unknown address: limiting it would lock everyone out.
-    if (clientIp !== unknownClientIp) keys.push(`login:ip:${clientIp}`);
-    for (const key of keys) {
-      const result = await consumeRateLimit(store, {
-        key,
-        limit: config.loginAttemptsPerWindow,
-        windowSeconds: config.loginWindowSeconds,
-        now,
-      });
-      if (!result.allowed) {
-        throw new AppError('rate_limited', 'too many login attempts; try again later', {
-          details: { retry_after: retryAfterSeconds(result, now) },
-        });
-      }
-    }
-  }
-
   async function upgradeHash(userId: string, previousHash: string, password: string): Promise<void> {
     try {
       await store.transact([passwordHashUpdate(userId, await hashPassword(password), previousHash)]);
@@ -184,7 +158,7 @@ export function createLocalIdentity(deps: LocalIdentityDeps): Identity {
     async logIn(input) {
       const email = normalizeEmail(input.email);
       dummyHash ??= hashPassword(randomBytes(16).toString('base64url'));
-      await enforceLoginLimits(email, input.client_ip);
+      await enforceLoginLimits({ store, clock, config }, email, input.client_ip);
       const userId = await readUserIdByEmail(store, email);
       const credentials = userId === undefined ? undefined : await readCredentials(store, userId);
       const passwordHash = credentials?.passwordHash;

@@ -27,17 +27,15 @@ import type { Config } from '../../platform/config.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { isTransactionCanceled, type Store } from '../../platform/store.ts';
 import {
-  consumeRateLimit,
+  enforceLoginLimits,
   groups as knownGroups,
   normalizeEmail,
   newUser,
   queryUsers,
   readUser,
   readUserIdByEmail,
-  retryAfterSeconds,
   signUpEmailIndex,
   signUpWrites,
-  unknownClientIp,
   type AuthResponse,
   type Identity,
   type Jwks,
@@ -142,26 +140,6 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
   const adminEmails = new Set(config.adminEmails.map(normalizeEmail));
   const profiles = new Map<string, { email: string }>();
   let jwksCache: { jwks: Jwks; fetchedAt: number } | undefined;
-
-  async function enforceLoginLimits(email: string, clientIp: string): Promise<void> {
-    const now = clock.now();
-    const keys = [`login:email:${email}`];
-    // Behind a proxy every caller shares one unknown address: limiting it would lock everyone out.
-    if (clientIp !== unknownClientIp) keys.push(`login:ip:${clientIp}`);
-    for (const key of keys) {
-      const result = await consumeRateLimit(store, {
-        key,
-        limit: config.loginAttemptsPerWindow,
-        windowSeconds: config.loginWindowSeconds,
-        now,
-      });
-      if (!result.allowed) {
-        throw new AppError('rate_limited', 'too many login attempts; try again later', {
-          details: { retry_after: retryAfterSeconds(result, now) },
-        });
-      }
-    }
-  }
 
   async function userOfTokens(result: AuthenticationResultType | undefined): Promise<{
     username: string;
@@ -286,7 +264,7 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
 
     async logIn(input) {
       const email = normalizeEmail(input.email);
-      await enforceLoginLimits(email, input.client_ip);
+      await enforceLoginLimits({ store, clock, config }, email, input.client_ip);
       let result: AuthenticationResultType;
       try {
         result = await signInWithPassword(email, input.password);

@@ -11,21 +11,9 @@ let built: { platform: AwsPlatform; handler: HonoLambdaHandler } | undefined;
 function honoHandler(): HonoLambdaHandler {
   const platform = awsPlatform();
   if (built?.platform !== platform) {
-    const { store, clock, config, logger, identity, queue, realtime, modules, moduleDeps } = platform;
     const requestMetrics = createPowertoolsMetrics({ namespace: 'Sluice', serviceName: 'sluice-http' });
-    const app = createApp({
-      store,
-      clock,
-      config,
-      logger,
-      identity,
-      queue,
-      realtime,
-      modules,
-      rateLimiter: moduleDeps.rateLimiter,
-      requestMetrics,
-      ...(moduleDeps.testHooks ? { testHooks: moduleDeps.testHooks } : {}),
-    });
+    // The app gets the same ports every module of this container got.
+    const app = createApp({ ...platform.moduleDeps, modules: platform.modules, requestMetrics });
     built = { platform, handler: handle(app) };
   }
   return built.handler;
