@@ -137,6 +137,50 @@ export class InvalidCursorError extends Error {
   }
 }
 
+/**
+ * A query cursor, as both adapters write it: the last item's key attributes (the table's and the
+ * queried index's), as base64url JSON.
+ *
+ * @example const cursor = encodeCursor({ pk: 'ACC#a', sk: 'H#1', gsi1pk: 'P', gsi1sk: '1' });
+ */
+export function encodeCursor(key: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+/**
+ * Reads a cursor `encodeCursor` wrote for a query of `partition`: exactly the attributes named,
+ * each a non-empty string, and the partition attribute equal to the partition queried. Anything
+ * else is an `InvalidCursorError` (a 400 to the API caller), never a query of another partition.
+ *
+ * @example decodeCursor(text, ['pk', 'sk', 'gsi1pk', 'gsi1sk'], 'gsi1pk', 'USERS')
+ */
+export function decodeCursor(
+  text: string,
+  names: readonly string[],
+  partitionName: string,
+  partition: string,
+): Record<string, string> {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursorError();
+  }
+  const expected = new Set(names);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidCursorError();
+  const entries = Object.entries(value);
+  if (
+    entries.length !== expected.size ||
+    entries.some(([name, v]) => !expected.has(name) || typeof v !== 'string' || v === '')
+  ) {
+    throw new InvalidCursorError();
+  }
+  const cursor = value as Record<string, string>;
+  if (cursor[partitionName] !== partition)
+    throw new InvalidCursorError('the cursor belongs to another partition');
+  return cursor;
+}
+
 export function isTransactionCanceled(error: unknown): error is TransactionCanceledError {
   return error instanceof TransactionCanceledError;
 }

@@ -11,19 +11,28 @@ export interface TestCard {
   declineCode: string | null;
 }
 
+/** How the page names each outcome; an outcome the API adds without a label here fails to compile. */
+const outcomeLabels = {
+  success: 'Success',
+  generic_decline: 'Generic decline',
+  insufficient_funds: 'Insufficient funds',
+  lost_card: 'Lost card',
+  stolen_card: 'Stolen card',
+  expired_card: 'Expired card',
+  incorrect_cvc: 'Incorrect CVC',
+  processing_error: 'Processing error',
+  fraudulent: 'Fraudulent',
+  dispute: 'Disputed after success',
+  review: 'Requires review',
+} as const satisfies Record<(typeof apiTestCards)[number]['outcome'], string>;
+
 /** The sandbox's test cards, from the API's OpenAPI document (`CardInput.number`, `x-test-cards`). */
 export const testCards: readonly TestCard[] = apiTestCards.map((card) => ({
   number: card.number,
-  outcome: readableOutcome(card.outcome),
+  outcome: outcomeLabels[card.outcome],
   result: card.description,
   declineCode: card.decline_code,
 }));
-
-/** "insufficient_funds" → "Insufficient funds". */
-function readableOutcome(outcome: string): string {
-  const words = outcome.replaceAll('_', ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
 
 /** "4242424242424242" → "4242 4242 4242 4242". */
 export function groupCardNumber(number: string): string {

@@ -13,6 +13,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../../kernel/errors.ts';
 import {
+  decodeCursor,
+  encodeCursor,
   InvalidCursorError,
   maxQueryLimit,
   StoreValidationError,
@@ -123,7 +125,14 @@ export class DynamoStore implements Store {
     // the SQLite store does), and keep reading when DynamoDB stops short at its 1 MB page size.
     const items: Item[] = [];
     let startKey = query.cursor
-      ? toAttributeMap(decodeCursor(query.cursor, pkName, skName, query.partition))
+      ? toAttributeMap(
+          decodeCursor(
+            query.cursor,
+            [tableSchema.partitionKey, tableSchema.sortKey, pkName, skName],
+            pkName,
+            query.partition,
+          ),
+        )
       : undefined;
     do {
       let output;
@@ -155,7 +164,7 @@ export class DynamoStore implements Store {
     // The same shape as LastEvaluatedKey: the table key, plus the index key for an index.
     const cursor: Record<string, unknown> = { pk: last.pk, sk: last.sk };
     if (index) Object.assign(cursor, { [pkName]: last[pkName], [skName]: last[skName] });
-    return { items: page, cursor: Buffer.from(JSON.stringify(cursor)).toString('base64url') };
+    return { items: page, cursor: encodeCursor(cursor) };
   }
 
   async transact(operations: WriteOperation[]): Promise<void> {
@@ -423,33 +432,6 @@ function isValidationException(error: unknown): boolean {
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/** Decodes a cursor `query` produced for the same partition of the same table or index. */
-function decodeCursor(
-  text: string,
-  pkName: string,
-  skName: string,
-  partition: string,
-): Record<string, string> {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-  } catch {
-    throw new InvalidCursorError();
-  }
-  const expected = new Set([tableSchema.partitionKey, tableSchema.sortKey, pkName, skName]);
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidCursorError();
-  const entries = Object.entries(value);
-  if (
-    entries.length !== expected.size ||
-    entries.some(([name, v]) => !expected.has(name) || typeof v !== 'string' || v === '')
-  ) {
-    throw new InvalidCursorError();
-  }
-  const cursor = value as Record<string, string>;
-  if (cursor[pkName] !== partition) throw new InvalidCursorError('the cursor belongs to another partition');
-  return cursor;
 }
 
 function toKey(key: ItemKey): Record<string, AttributeValue> {

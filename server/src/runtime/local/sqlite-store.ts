@@ -1,7 +1,8 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
 import {
-  InvalidCursorError,
+  decodeCursor,
+  encodeCursor,
   maxQueryLimit,
   validateKey,
   validateQuery,
@@ -173,7 +174,7 @@ export class SqliteStore implements Store {
       }
     }
     if (query.cursor) {
-      const after = decodeCursor(query.cursor, pkColumn, skColumn, query.partition);
+      const after = decodeCursor(query.cursor, ['pk', 'sk', pkColumn, skColumn], pkColumn, query.partition);
       // Order within an index partition is (index sort key, table key), as a stable total order.
       if (index) {
         where.push(`(${skColumn}, pk, sk) ${descending ? '<' : '>'} (?, ?, ?)`);
@@ -205,7 +206,7 @@ export class SqliteStore implements Store {
     // The same shape as DynamoDB's LastEvaluatedKey: the table key plus the index key.
     const cursor: Record<string, string> = { pk: last.pk, sk: last.sk };
     if (index) Object.assign(cursor, { [pkColumn]: query.partition, [skColumn]: last.s });
-    return { items, cursor: Buffer.from(JSON.stringify(cursor)).toString('base64url') };
+    return { items, cursor: encodeCursor(cursor) };
   }
 
   async transact(operations: WriteOperation[]): Promise<void> {
@@ -385,32 +386,6 @@ function settle(batch: Pending[], outcomes: TransactionOutcome[]): void {
  * Decodes a cursor produced by `query` for the same partition of the same table or index.
  * Cursors are opaque to callers, so anything else is a client mistake, not a server error.
  */
-function decodeCursor(
-  text: string,
-  pkColumn: string,
-  skColumn: string,
-  partition: string,
-): Record<string, string> {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-  } catch {
-    throw new InvalidCursorError();
-  }
-  const expected = new Set(['pk', 'sk', pkColumn, skColumn]);
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidCursorError();
-  const entries = Object.entries(value);
-  if (
-    entries.length !== expected.size ||
-    entries.some(([name, v]) => !expected.has(name) || typeof v !== 'string' || v === '')
-  ) {
-    throw new InvalidCursorError();
-  }
-  const cursor = value as Record<string, string>;
-  if (cursor[pkColumn] !== partition) throw new InvalidCursorError('the cursor belongs to another partition');
-  return cursor;
-}
-
 /**
  * The least string greater than every string that starts with `prefix` (in code point order,
  * which is SQLite's BINARY order for UTF-8): the prefix with its last code point incremented.
