@@ -213,6 +213,26 @@ describe('webhook delivery', () => {
     expect(receiver.received[1]!.verifiedWith).toEqual([rotated.body.secret]);
   });
 
+  it('keeps at most one previous secret however often the secret is rotated', async () => {
+    const { call, emit, queue, clock, receiver } = await setup();
+    const endpoint = await register(call, receiver.url);
+    const secrets = [endpoint.secret];
+    for (let rotation = 0; rotation < 300; rotation++) {
+      const rotated = await call('POST', `/v1/webhook-endpoints/${endpoint.id}/rotate-secret`, {
+        expires_in_seconds: 3600,
+      });
+      expect(rotated.status).toBe(200);
+      secrets.push(rotated.body.secret);
+    }
+    receiver.secrets.push(...secrets);
+    await emit([paymentEvent(clock)]);
+    await queue.drain();
+    expect(receiver.received).toHaveLength(1);
+    // The newest and the one before it: the header stays small (300 signatures would overflow 16 KB).
+    expect(receiver.received[0]!.signature.match(/v1=/g)).toHaveLength(2);
+    expect(receiver.received[0]!.verifiedWith.sort()).toEqual(secrets.slice(-2).sort());
+  });
+
   it('sends a test event to the one endpoint asked', async () => {
     const { call, queue, receiver } = await setup();
     const endpoint = await register(call, receiver.url, ['payment.failed']);

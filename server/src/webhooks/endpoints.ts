@@ -50,9 +50,19 @@ export function newSecret(): string {
   return `whsec_${randomBytes(32).toString('base64url')}`;
 }
 
-/** The secrets that sign at `now`, newest first: two while a rotation's grace period lasts. */
+/** How many secrets sign at once: the current one and, during a rotation's grace period, the one before it. */
+export const maxSigningSecrets = 2;
+
+/**
+ * The secrets that sign at `now`, newest first: two while a rotation's grace period lasts. Capped
+ * even for endpoints stored before rotation kept only one previous secret, so the signature
+ * header never outgrows a receiver's header limit.
+ */
 export function activeSecrets(endpoint: EndpointRecord, now: number): string[] {
-  return endpoint.secrets.filter((s) => s.expires_at === null || s.expires_at > now).map((s) => s.secret);
+  return endpoint.secrets
+    .filter((s) => s.expires_at === null || s.expires_at > now)
+    .slice(0, maxSigningSecrets)
+    .map((s) => s.secret);
 }
 
 /** Checks a URL against the SSRF policy; a refusal is a 400 naming `url`. */
@@ -191,7 +201,8 @@ export async function deleteEndpoint(deps: WebhookDeps, merchantId: string, id: 
 
 /**
  * A new signing secret. The previous one keeps signing for `expiresInSeconds` (both signatures
- * are sent meanwhile), so a receiver can switch without dropping events; 0 retires it now.
+ * are sent meanwhile), so a receiver can switch without dropping events; 0 retires it now. Any
+ * older secret still in its grace period retires at once: at most one previous secret is kept.
  */
 export async function rotateSecret(
   deps: WebhookDeps,
@@ -203,12 +214,20 @@ export async function rotateSecret(
   const now = deps.clock.now();
   const graceEnd = now + expiresInSeconds * 1000;
   const secret = newSecret();
+  // Only the secret that was current keeps signing through the grace period: older ones retire
+  // now, so each signature header carries at most two `v1`s however often the secret rotates.
+  const previous = current.secrets[0];
   const secrets: StoredSecret[] = [
     { secret, created_at: now, expires_at: null },
-    ...current.secrets
-      .map((s) => ({ ...s, expires_at: s.expires_at === null ? graceEnd : Math.min(s.expires_at, graceEnd) }))
-      .filter((s) => s.expires_at > now),
-  ];
+    ...(previous && graceEnd > now
+      ? [
+          {
+            ...previous,
+            expires_at: previous.expires_at === null ? graceEnd : Math.min(previous.expires_at, graceEnd),
+          },
+        ]
+      : []),
+  ].filter((s) => s.expires_at === null || s.expires_at > now);
   try {
     await deps.store.transact([endpointSecretsRotate(current, secrets)]);
   } catch (error) {
