@@ -43,6 +43,20 @@ describe('webhook URL guard', () => {
     ['::ffff:127.0.0.1', 'loopback'],
     ['::ffff:7f00:1', 'loopback'],
     ['::ffff:a9fe:a9fe', 'link_local'],
+    ['::ffff:0:7f00:1', 'loopback'], // RFC 6145 IPv4-translated
+    ['::ffff:0:a00:1', 'private'],
+    ['2002:7f00:1::', 'loopback'], // 6to4 of 127.0.0.1
+    ['2002:a9fe:a9fe::1', 'link_local'], // 6to4 of the metadata address
+    ['2002:5db8:d822::1', 'public'], // 6to4 of a public address
+    ['64:ff9b::a9fe:a9fe', 'link_local'], // NAT64
+    ['64:ff9b:1::1', 'private'], // local-use NAT64
+    ['2001:0:4136:e378:8000:63bf:80ff:fffe', 'loopback'], // Teredo, client 127.0.0.1 (inverted)
+    ['fec0::1', 'private'], // deprecated site-local
+    ['::7f00:1', 'reserved'], // deprecated IPv4-compatible
+    ['2001:db8::1', 'reserved'], // documentation
+    ['255.255.255.255', 'reserved'],
+    ['198.51.100.7', 'reserved'],
+    ['fe80::1%eth0', 'link_local'],
     ['172.32.0.1', 'public'],
     ['93.184.216.34', 'public'],
     ['2606:2800:220:1:248:1893:25c8:1946', 'public'],
@@ -67,6 +81,10 @@ describe('webhook URL guard', () => {
     'https://mixed.example.com/',
     'http://[::1]/',
     'http://[::ffff:127.0.0.1]/',
+    'http://[::ffff:0:7f00:1]/',
+    'http://[2002:7f00:1::]/',
+    'http://[fec0::1]/',
+    'http://[64:ff9b::7f00:1]/',
     'http://2130706433/',
     'http://0x7f.1/',
   ])('refuses %s under the none policy', async (url) => {

@@ -1,5 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
 /**
  * The SSRF guard for webhook URLs. A URL is refused when any address its hostname resolves to is
@@ -113,63 +114,66 @@ function isAllowed(kind: AddressClass, policy: PrivateAddressPolicy): boolean {
   return policy === 'loopback' && kind === 'loopback';
 }
 
-/** What kind of address `address` (IPv4 or IPv6 text) is. IPv4-mapped IPv6 is judged as IPv4. */
+/** ipaddr.js's IPv4 ranges (RFC 6890 and the ranges it cites) as the guard's classes. */
+const v4Classes: Record<string, AddressClass> = {
+  unicast: 'public',
+  unspecified: 'unspecified',
+  loopback: 'loopback',
+  private: 'private',
+  linkLocal: 'link_local',
+  carrierGradeNat: 'cgnat',
+  multicast: 'multicast',
+};
+
+/** ipaddr.js's IPv6 ranges whose class does not depend on an embedded IPv4 address. */
+const v6Classes: Record<string, AddressClass> = {
+  unicast: 'public',
+  unspecified: 'unspecified',
+  loopback: 'loopback',
+  uniqueLocal: 'private',
+  deprecatedSiteLocal: 'private',
+  linkLocal: 'link_local',
+  multicast: 'multicast',
+};
+
+/**
+ * What kind of address `address` (IPv4 or IPv6 text) is, from ipaddr.js's special-range tables.
+ * An IPv6 form that carries an IPv4 address (IPv4-mapped, IPv4-translated, NAT64, 6to4,
+ * Teredo) is judged by that IPv4 address; any other special range (documentation, benchmarking,
+ * deprecated IPv4-compatible …) is `reserved`: fail closed on what the table does not call unicast.
+ */
 export function classifyAddress(address: string): AddressClass {
-  const family = isIP(address);
-  if (family === 4) return classifyV4(parseV4(address));
-  if (family === 6) return classifyV6(parseV6(address));
-  return 'reserved';
+  if (isIP(address) === 0) return 'reserved';
+  const parsed = ipaddr.parse(address);
+  if (parsed.kind() === 'ipv4') return v4Classes[parsed.range()] ?? 'reserved';
+  return classifyV6(parsed as ipaddr.IPv6);
 }
 
-function parseV4(address: string): number {
-  return address.split('.').reduce((value, octet) => value * 256 + Number(octet), 0);
-}
-
-function inV4(value: number, base: string, bits: number): boolean {
-  const size = 2 ** (32 - bits);
-  return Math.floor(value / size) === Math.floor(parseV4(base) / size);
-}
-
-function classifyV4(value: number): AddressClass {
-  if (inV4(value, '0.0.0.0', 8)) return 'unspecified';
-  if (inV4(value, '127.0.0.0', 8)) return 'loopback';
-  if (inV4(value, '10.0.0.0', 8) || inV4(value, '172.16.0.0', 12) || inV4(value, '192.168.0.0', 16))
-    return 'private';
-  if (inV4(value, '169.254.0.0', 16)) return 'link_local';
-  if (inV4(value, '100.64.0.0', 10)) return 'cgnat';
-  if (inV4(value, '224.0.0.0', 4)) return 'multicast';
-  if (inV4(value, '240.0.0.0', 4) || inV4(value, '192.0.0.0', 24) || inV4(value, '198.18.0.0', 15))
-    return 'reserved';
-  return 'public';
-}
-
-/** Eight 16-bit groups; `::` expanded, a trailing dotted IPv4 folded in. */
-function parseV6(address: string): number[] {
-  let text = address.toLowerCase().split('%')[0]!;
-  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (dotted) {
-    const v4 = parseV4(dotted[1]!);
-    text = `${text.slice(0, -dotted[1]!.length)}${Math.floor(v4 / 65536).toString(16)}:${(v4 % 65536).toString(16)}`;
+function classifyV6(address: ipaddr.IPv6): AddressClass {
+  const range = address.range();
+  const parts = address.parts;
+  const v4 = (high: number, low: number) =>
+    classifyAddress(new ipaddr.IPv4([high >> 8, high & 0xff, low >> 8, low & 0xff]).toString());
+  switch (range) {
+    case 'ipv4Mapped': // ::ffff:a.b.c.d
+    case 'rfc6145': // ::ffff:0:a.b.c.d
+      return v4(parts[6]!, parts[7]!);
+    case 'rfc6052':
+      // 64:ff9b::/96 carries the IPv4 address last; 64:ff9b:1::/48 is for local use only.
+      return parts[1] === 0xff9b && parts[2] === 0 ? v4(parts[6]!, parts[7]!) : 'private';
+    case '6to4': // 2002:AABB:CCDD::/48
+      return v4(parts[1]!, parts[2]!);
+    case 'teredo':
+      // 2001:0:<server>:<flags>:<port>:<client>, the client address bit-inverted: the worse of the two decides.
+      return worse(v4(parts[2]!, parts[3]!), v4(parts[6]! ^ 0xffff, parts[7]! ^ 0xffff));
+    default:
+      if (range === 'unicast' && parts.slice(0, 6).every((part) => part === 0)) return 'reserved'; // deprecated ::a.b.c.d
+      return v6Classes[range] ?? 'reserved';
   }
-  const [head, tail] = text.includes('::') ? (text.split('::') as [string, string]) : [text, undefined];
-  const headGroups = head === '' ? [] : head.split(':');
-  const tailGroups = tail === undefined || tail === '' ? [] : tail.split(':');
-  const fill = tail === undefined ? [] : Array<string>(8 - headGroups.length - tailGroups.length).fill('0');
-  return [...headGroups, ...fill, ...tailGroups].map((group) => parseInt(group, 16));
 }
 
-function classifyV6(groups: number[]): AddressClass {
-  const [a = 0, b = 0, c = 0, d = 0, e = 0, f = 0, g = 0, h = 0] = groups;
-  const zeroTo80 = a === 0 && b === 0 && c === 0 && d === 0 && e === 0;
-  if (zeroTo80 && f === 0xffff) return classifyV4(g * 65536 + h); // ::ffff:a.b.c.d
-  if (zeroTo80 && f === 0 && g === 0 && h === 0) return 'unspecified';
-  if (zeroTo80 && f === 0 && g === 0 && h === 1) return 'loopback';
-  if ((a & 0xfe00) === 0xfc00) return 'private';
-  if ((a & 0xffc0) === 0xfe80) return 'link_local';
-  if ((a & 0xff00) === 0xff00) return 'multicast';
-  if (a === 0x64 && b === 0xff9b) return classifyV4(g * 65536 + h); // NAT64 of an IPv4 address
-  if (zeroTo80 && f === 0) return 'reserved'; // deprecated IPv4-compatible ::a.b.c.d
-  return 'public';
+function worse(a: AddressClass, b: AddressClass): AddressClass {
+  return a === 'public' ? b : a;
 }
 
 /**
