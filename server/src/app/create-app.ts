@@ -170,12 +170,16 @@ function authenticatorsOf(
   return authenticators;
 }
 
-/** Idempotency keys belong to the caller: per API key, per merchant (token + Sluice-Merchant), per user. */
+/**
+ * Idempotency keys belong to the account acted for, as at Stripe: on merchant routes the merchant
+ * (all its API keys and its dashboard share one scope, so a retry through another key replays
+ * rather than charging again), on user routes the user.
+ */
 function callerScope(
   merchant: AppEnv['Variables']['merchant'] | undefined,
   principal: AppEnv['Variables']['principal'] | undefined,
 ): string | undefined {
-  if (merchant) return merchant.apiKeyId ? `key:${merchant.apiKeyId}` : `merchant:${merchant.merchantId}`;
+  if (merchant) return `merchant:${merchant.merchantId}`;
   return principal ? `user:${principal.userId}` : undefined;
 }
 

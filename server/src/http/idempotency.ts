@@ -20,11 +20,25 @@ import { errorResponse } from './errors.ts';
 export interface Idempotency {
   /** The write completing this key's record with the response; put it in the effect's transaction. */
   record(status: number, body: unknown): WriteOperation;
+  /**
+   * Marks more response fields as secret (beyond `secretResponseFields`): the stored response
+   * holds them as null, and a replay says so in `Idempotent-Redacted`.
+   */
+  redact(...fields: string[]): void;
   /** Whether `record` was used (then the middleware writes nothing more). */
   readonly recorded: boolean;
 }
 
 const keyHeaders = ['Idempotency-Key', 'X-Idempotency-Key'];
+/**
+ * Response fields that are never stored: a secret shown once (an API key's `sk_test_…`, a webhook
+ * endpoint's `whsec_…`, tokens) must not sit in an idempotency record for 48 h and come back on
+ * every replay. A replay answers the same status and body with these fields set to null and
+ * names them in the `Idempotent-Redacted` header (comma-separated), as the routes document.
+ */
+export const secretResponseFields: readonly string[] = ['secret', 'refresh_token', 'access_token'];
+/** The replay header naming the fields that were redacted from the stored response. */
+export const redactedHeader = 'Idempotent-Redacted';
 export const idempotencyRetentionSeconds = 48 * 3600;
 /** How long a request may hold a key before another attempt may take it over. */
 const lockMilliseconds = 60_000;
@@ -94,28 +108,38 @@ export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHa
         );
       }
       c.header('Idempotent-Replayed', 'true');
+      if (typeof claimed.redacted_fields === 'string') c.header(redactedHeader, claimed.redacted_fields);
       return c.body(claimed.response_body as string, claimed.response_status as 200, {
         'Content-Type': 'application/json',
       });
     }
 
     let recorded = false;
-    const completion = (status: number, responseBody: unknown): WriteOperation => ({
-      type: 'update',
-      key: itemKey,
-      set: {
-        state: 'complete',
-        response_status: status,
-        response_body: JSON.stringify(responseBody),
-        completed_at: clock.now(),
-      },
-      remove: ['lock_id', 'locked_until'],
-      condition: { compare: ['lock_id', '=', lockId] },
-    });
+    const secretFields = new Set(secretResponseFields);
+    const completion = (status: number, responseBody: unknown): WriteOperation => {
+      const redacted = new Set<string>();
+      const stored = redactSecrets(responseBody, secretFields, redacted);
+      return {
+        type: 'update',
+        key: itemKey,
+        set: {
+          state: 'complete',
+          response_status: status,
+          response_body: JSON.stringify(stored),
+          ...(redacted.size > 0 ? { redacted_fields: [...redacted].sort().join(',') } : {}),
+          completed_at: clock.now(),
+        },
+        remove: ['lock_id', 'locked_until'],
+        condition: { compare: ['lock_id', '=', lockId] },
+      };
+    };
     c.set('idempotency', {
       record(status, responseBody) {
         recorded = true;
         return completion(status, responseBody);
+      },
+      redact(...fields) {
+        for (const field of fields) secretFields.add(field);
       },
       get recorded() {
         return recorded;
@@ -142,6 +166,21 @@ export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHa
       if (!isTransactionCanceled(error)) throw error;
     });
   };
+}
+
+/** `body` with every non-null value under a secret field name set to null, at any depth. */
+function redactSecrets(body: unknown, fields: ReadonlySet<string>, redacted: Set<string>): unknown {
+  if (Array.isArray(body)) return body.map((value) => redactSecrets(value, fields, redacted));
+  if (body === null || typeof body !== 'object') return body;
+  return Object.fromEntries(
+    Object.entries(body).map(([name, value]) => {
+      if (fields.has(name) && value !== null && value !== undefined) {
+        redacted.add(name);
+        return [name, null];
+      }
+      return [name, redactSecrets(value, fields, redacted)];
+    }),
+  );
 }
 
 type Claim = true | (Item & { fingerprint: string; state: 'in_progress' | 'complete' });

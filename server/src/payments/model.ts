@@ -76,9 +76,11 @@ export type ApiKey = z.infer<typeof apiKeySchema>;
 
 export const createdApiKeySchema = apiKeySchema
   .extend({
-    secret: z
-      .string()
-      .openapi({ example: 'sk_test_…', description: 'Shown only in this response; stored hashed.' }),
+    secret: z.string().nullable().openapi({
+      example: 'sk_test_…',
+      description:
+        'Shown only in this response; stored hashed. null on an idempotent replay (Idempotent-Redacted: secret).',
+    }),
   })
   .openapi('CreatedApiKey');
 export type CreatedApiKey = z.infer<typeof createdApiKeySchema>;

@@ -103,6 +103,8 @@ const routes = {
     tags: merchantTags,
     security: bearerSecurity,
     summary: 'Create an API key (the secret is shown only here)',
+    description:
+      'The secret is returned once and stored hashed.\n\nA replay of the same Idempotency-Key answers the same status and body with `secret: null` and the header `Idempotent-Redacted: secret`: the secret is never stored, so it is shown once.',
     request: {
       params: idParam,
       headers: idempotencyHeaderSchema,

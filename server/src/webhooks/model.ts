@@ -88,10 +88,11 @@ export const endpointSchema = z
     status: z.enum(endpointStatuses),
     created_at: z.string(),
     /** Present only in the responses of create and rotate-secret. */
-    secret: z
-      .string()
-      .optional()
-      .openapi({ example: 'whsec_…', description: 'Shown only on creation and rotation.' }),
+    secret: z.string().nullable().optional().openapi({
+      example: 'whsec_…',
+      description:
+        'Shown only on creation and rotation; null on an idempotent replay (Idempotent-Redacted: secret).',
+    }),
   })
   .openapi('WebhookEndpoint');
 export type EndpointView = z.infer<typeof endpointSchema>;

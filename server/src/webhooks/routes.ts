@@ -78,6 +78,8 @@ function page<T>(result: { data: T[]; next_cursor: string | undefined }) {
 }
 
 const base = '/v1/webhook-endpoints';
+const secretReplayNote =
+  'A replay of the same Idempotency-Key answers the same status and body with `secret: null` and the header `Idempotent-Redacted: secret`: idempotency records never hold a secret.';
 /** The routes, for the event types this app's modules offer to webhooks. */
 const routesFor = (eventTypes: readonly string[], bodies = endpointSchemas(eventTypes)) => ({
   create: createRoute({
@@ -86,6 +88,7 @@ const routesFor = (eventTypes: readonly string[], bodies = endpointSchemas(event
     tags,
     security,
     summary: 'Register a webhook endpoint (its secret is shown only here)',
+    description: secretReplayNote,
     request: { headers: idempotencyHeaderSchema, body: jsonBody(bodies.create) },
     responses: {
       201: jsonResponse(endpointSchema, 'The endpoint, with its signing secret'),
@@ -138,6 +141,7 @@ const routesFor = (eventTypes: readonly string[], bodies = endpointSchemas(event
     security,
     summary:
       'A new signing secret; the previous one keeps signing until expires_in_seconds (both signatures are sent)',
+    description: secretReplayNote,
     request: {
       params: idParam,
       headers: idempotencyHeaderSchema,

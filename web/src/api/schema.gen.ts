@@ -1462,7 +1462,12 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create an API key (the secret is shown only here) */
+        /**
+         * Create an API key (the secret is shown only here)
+         * @description The secret is returned once and stored hashed.
+         *
+         *     A replay of the same Idempotency-Key answers the same status and body with `secret: null` and the header `Idempotent-Redacted: secret`: the secret is never stored, so it is shown once.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2947,7 +2952,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Register a webhook endpoint (its secret is shown only here) */
+        /**
+         * Register a webhook endpoint (its secret is shown only here)
+         * @description A replay of the same Idempotency-Key answers the same status and body with `secret: null` and the header `Idempotent-Redacted: secret`: idempotency records never hold a secret.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -3181,7 +3189,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A new signing secret; the previous one keeps signing until expires_in_seconds (both signatures are sent) */
+        /**
+         * A new signing secret; the previous one keeps signing until expires_in_seconds (both signatures are sent)
+         * @description A replay of the same Idempotency-Key answers the same status and body with `secret: null` and the header `Idempotent-Redacted: secret`: idempotency records never hold a secret.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -3996,10 +4007,10 @@ export interface components {
         };
         CreatedApiKey: components["schemas"]["ApiKey"] & {
             /**
-             * @description Shown only in this response; stored hashed.
+             * @description Shown only in this response; stored hashed. null on an idempotent replay (Idempotent-Redacted: secret).
              * @example sk_test_…
              */
-            secret: string;
+            secret: string | null;
         };
         ApiKey: {
             /** @example key_01JD3S8Q4X9Z2K7M5N6P8R0T1V */
@@ -4213,10 +4224,10 @@ export interface components {
             status: "enabled" | "disabled";
             created_at: string;
             /**
-             * @description Shown only on creation and rotation.
+             * @description Shown only on creation and rotation; null on an idempotent replay (Idempotent-Redacted: secret).
              * @example whsec_…
              */
-            secret?: string;
+            secret?: string | null;
         };
         CreateWebhookEndpoint: {
             /** @example https://example.com/webhooks/sluice */
