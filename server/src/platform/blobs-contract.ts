@@ -16,7 +16,8 @@ export interface BlobsUnderTest {
  *
  * What the suite cannot check on both, and why:
  * - Using the URLs (a real PUT then GET) needs the backend: `FileBlobs` is exercised over HTTP in
- *   its own tests; S3 cannot run here, so `S3Blobs` tests assert the SigV4 URL's shape instead.
+ *   its own tests, `S3Blobs` against a local S3 (s3rver) in its own. s3rver checks a SigV4 URL's
+ *   expiry but not its signature, so those tests also assert the signed headers on the URL.
  * - `maxBytes` is enforced by `fileBlobRoutes` (413). A presigned S3 PUT cannot cap the size
  *   (only a presigned POST policy can), so on S3 the size must be checked after the upload
  *   (HeadObject) before the object is trusted.

@@ -4,7 +4,6 @@ import {
   SendEmailCommand,
   SESv2Client,
   TooManyRequestsException,
-  type SendEmailCommandInput,
 } from '@aws-sdk/client-sesv2';
 import {
   InvalidParameterException,
@@ -13,41 +12,51 @@ import {
   type PublishCommandInput,
 } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  startSesLocal,
+  sesLocalClientConfig,
+  type SesLocal,
+  type SesLocalEmail,
+} from '../../../../test/ses-local.ts';
 import { AppError } from '../../kernel/errors.ts';
 import { runNotifierContract, type DeliveredMessage } from '../../platform/notifier-contract.ts';
 import { SesSnsNotifier } from './ses-sns-notifier.ts';
 
-// SES and SNS cannot run here (there is no local emulator in this project), so the clients are
-// mocked with aws-sdk-client-mock and made to answer like the services: a MessageId per accepted
-// message, SES's BadRequestException for a destination it cannot parse, SNS's
-// InvalidParameterException for a phone number that is not E.164.
-const ses = mockClient(SESv2Client);
-const sns = mockClient(SNSClient);
+// Email goes to a local SES v2: aws-ses-v2-local (npm, pure Node, in-memory), started for this
+// file by test/ses-local.ts. The SDK's SESv2Client sends it real SendEmail requests and the
+// contract reads back what it accepted.
+//
+// What stays mocked, and why:
+// - SNS, entirely: there is no local SNS server on npm that can take an SMS Publish, so SNSClient
+//   is mocked (aws-sdk-client-mock) to answer like SNS: a MessageId per accepted message,
+//   InvalidParameterException for a number that is not E.164.
+// - SES refusals and throttling: aws-ses-v2-local checks no address, identity or quota, and its
+//   errors carry no error type (the SDK names them "Unknown"), so SES's BadRequestException and
+//   TooManyRequestsException come from a mock on one SESv2Client instance.
+// - The request's Charset and ConfigurationSetName: the local SES keeps neither, so that one
+//   test inspects the request a mocked client received.
+
 const clientConfig = { region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
 const from = 'Sluice <no-reply@sluice.example>';
+const sns = mockClient(SNSClient);
+let ses: SesLocal;
 
-function fakeServices(): DeliveredMessage[] {
-  const delivered: DeliveredMessage[] = [];
-  ses.reset();
+beforeAll(async () => {
+  ses = await startSesLocal();
+});
+afterAll(async () => {
+  sns.restore();
+  await ses?.stop();
+});
+afterEach(() => {
   sns.reset();
-  ses.on(SendEmailCommand).callsFake(async (input: SendEmailCommandInput) => {
-    const to = input.Destination?.ToAddresses ?? [];
-    if (!input.FromEmailAddress || to.length !== 1 || !to[0]!.includes('@')) {
-      throw new BadRequestException({ message: 'Missing final @domain', $metadata: {} });
-    }
-    const simple = input.Content?.Simple;
-    const id = `0100019a${randomUUID().replaceAll('-', '')}-000000`;
-    delivered.push({
-      channel: 'email',
-      id,
-      to: to[0]!,
-      subject: simple?.Subject?.Data ?? '',
-      text: simple?.Body?.Text?.Data ?? '',
-      ...(simple?.Body?.Html && { html: simple.Body.Html.Data ?? '' }),
-    });
-    return { MessageId: id };
-  });
+});
+
+/** Makes the mocked SNS accept E.164 numbers; returns the text messages it accepted. */
+function fakeSns(): DeliveredMessage[] {
+  const delivered: DeliveredMessage[] = [];
+  sns.reset();
   sns.on(PublishCommand).callsFake(async (input: PublishCommandInput) => {
     if (!input.PhoneNumber || !/^\+[1-9]\d{1,14}$/.test(input.PhoneNumber)) {
       throw new InvalidParameterException({
@@ -62,34 +71,74 @@ function fakeServices(): DeliveredMessage[] {
   return delivered;
 }
 
-const makeNotifier = (options: { configurationSetName?: string; smsSenderId?: string } = {}) =>
+function toDelivered(email: SesLocalEmail): DeliveredMessage {
+  return {
+    channel: 'email',
+    id: email.messageId,
+    to: email.destination.to.join(', '),
+    subject: email.subject,
+    text: email.body.text ?? '',
+    ...(email.body.html !== undefined && { html: email.body.html }),
+  };
+}
+
+const makeNotifier = (
+  options: { ses?: SESv2Client; configurationSetName?: string; smsSenderId?: string } = {},
+) =>
   new SesSnsNotifier({
-    ses: new SESv2Client(clientConfig),
+    ses: new SESv2Client({ ...sesLocalClientConfig, endpoint: ses.endpoint }),
     sns: new SNSClient(clientConfig),
     from,
     ...options,
   });
 
-afterEach(() => {
-  ses.reset();
-  sns.reset();
-});
+/** An SESv2Client whose `send` is mocked, for what the local SES cannot show. */
+function mockedSes() {
+  const client = new SESv2Client(clientConfig);
+  return { client, stub: mockClient(client) };
+}
 
-runNotifierContract('SesSnsNotifier (mocked SES v2 and SNS)', async () => {
-  const delivered = fakeServices();
-  return { notifier: makeNotifier(), delivered: async () => [...delivered] };
+// Emails (from the local SES) come before text messages (from the SNS mock): the two are kept
+// apart, and the contract compares no order across channels.
+runNotifierContract('SesSnsNotifier (local SES v2: aws-ses-v2-local; SNS mocked)', async () => {
+  await ses.clear();
+  const texts = fakeSns();
+  return {
+    notifier: makeNotifier(),
+    delivered: async () => [...(await ses.emails()).map(toDelivered), ...texts],
+  };
 });
 
 describe('SesSnsNotifier', () => {
-  it('sends from the configured sender, in UTF-8, through the configuration set', async () => {
-    fakeServices();
-    await makeNotifier({ configurationSetName: 'sluice-events' }).sendEmail({
+  it('sends from the configured sender, with the subject and bodies intact in UTF-8', async () => {
+    await ses.clear();
+    const { id } = await makeNotifier().sendEmail({
       to: 'ann@example.com',
       subject: 'Reçu',
       text: 'Payé',
       html: '<p>Payé</p>',
     });
-    expect(ses.commandCalls(SendEmailCommand)[0]!.args[0].input).toEqual({
+    expect(await ses.emails()).toEqual([
+      expect.objectContaining({
+        messageId: id,
+        from,
+        destination: { to: ['ann@example.com'], cc: [], bcc: [] },
+        subject: 'Reçu',
+        body: { text: 'Payé', html: '<p>Payé</p>' },
+      }),
+    ]);
+  });
+
+  it('names UTF-8 and the configuration set in the SendEmail request (mocked: the local SES keeps neither)', async () => {
+    const { client, stub } = mockedSes();
+    stub.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
+    await makeNotifier({ ses: client, configurationSetName: 'sluice-events' }).sendEmail({
+      to: 'ann@example.com',
+      subject: 'Reçu',
+      text: 'Payé',
+      html: '<p>Payé</p>',
+    });
+    expect(stub.commandCalls(SendEmailCommand)[0]!.args[0].input).toEqual({
       FromEmailAddress: from,
       Destination: { ToAddresses: ['ann@example.com'] },
       Content: {
@@ -103,7 +152,7 @@ describe('SesSnsNotifier', () => {
   });
 
   it('publishes text messages to the phone number as transactional SMS, with the sender id when set', async () => {
-    fakeServices();
+    fakeSns();
     await makeNotifier({ smsSenderId: 'Sluice' }).sendSms({ to: '+447700900123', text: 'Code 123456' });
     expect(sns.commandCalls(PublishCommand)[0]!.args[0].input).toEqual({
       PhoneNumber: '+447700900123',
@@ -116,10 +165,10 @@ describe('SesSnsNotifier', () => {
   });
 
   it('turns a recipient SES refuses into invalid_request on "to", keeping the SDK error as the cause', async () => {
-    ses.reset();
+    const { client, stub } = mockedSes();
     const refusal = new BadRequestException({ message: 'Illegal address', $metadata: {} });
-    ses.on(SendEmailCommand).rejects(refusal);
-    const error = await makeNotifier()
+    stub.on(SendEmailCommand).rejects(refusal);
+    const error = await makeNotifier({ ses: client })
       .sendEmail({ to: 'ann@example.com', subject: 'Hi', text: 'Your code is 424242' })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AppError);
@@ -128,12 +177,12 @@ describe('SesSnsNotifier', () => {
   });
 
   it('turns SES throttling into service_unavailable, so a queue consumer retries', async () => {
-    ses.reset();
-    ses
+    const { client, stub } = mockedSes();
+    stub
       .on(SendEmailCommand)
       .rejects(new TooManyRequestsException({ message: 'Maximum sending rate exceeded.', $metadata: {} }));
     await expect(
-      makeNotifier().sendEmail({ to: 'ann@example.com', subject: 'Hi', text: 'Hello' }),
+      makeNotifier({ ses: client }).sendEmail({ to: 'ann@example.com', subject: 'Hi', text: 'Hello' }),
     ).rejects.toMatchObject({ code: 'service_unavailable' });
   });
 
@@ -149,13 +198,13 @@ describe('SesSnsNotifier', () => {
   });
 
   it('rethrows errors it cannot attribute to the caller, such as a missing permission', async () => {
-    ses.reset();
+    const { client, stub } = mockedSes();
     const denied = Object.assign(new Error('not authorized to perform ses:SendEmail'), {
       name: 'AccessDeniedException',
     });
-    ses.on(SendEmailCommand).rejects(denied);
+    stub.on(SendEmailCommand).rejects(denied);
     await expect(
-      makeNotifier().sendEmail({ to: 'ann@example.com', subject: 'Hi', text: 'Hello' }),
+      makeNotifier({ ses: client }).sendEmail({ to: 'ann@example.com', subject: 'Hi', text: 'Hello' }),
     ).rejects.toBe(denied);
   });
 });
