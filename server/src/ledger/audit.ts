@@ -1,13 +1,17 @@
 import type { Store } from '../platform/store.ts';
 import { queryAccountIds, queryCurrencies, readAccount } from './store.ts';
 
+/**
+ * One currency's sums are exact integers: each account's totals stay within 2^53 − 1, but their
+ * sum over many accounts need not, and a rounded sum could hide (or invent) an imbalance.
+ */
 export interface CurrencyAudit {
   currency: string;
   accounts: number;
-  debits_posted: number;
-  credits_posted: number;
-  debits_pending: number;
-  credits_pending: number;
+  debits_posted: bigint;
+  credits_posted: bigint;
+  debits_pending: bigint;
+  credits_pending: bigint;
   balanced: boolean;
   /** Accounts whose no-overdraft flag is violated (must be empty). */
   overdrawn_accounts: string[];
@@ -48,10 +52,10 @@ async function auditCurrency(store: Store, currency: string): Promise<CurrencyAu
   const audit: CurrencyAudit = {
     currency,
     accounts: 0,
-    debits_posted: 0,
-    credits_posted: 0,
-    debits_pending: 0,
-    credits_pending: 0,
+    debits_posted: 0n,
+    credits_posted: 0n,
+    debits_pending: 0n,
+    credits_pending: 0n,
     balanced: false,
     overdrawn_accounts: [],
   };
@@ -59,10 +63,10 @@ async function auditCurrency(store: Store, currency: string): Promise<CurrencyAu
     const account = await readAccount(store, accountId);
     if (!account) continue;
     audit.accounts += 1;
-    audit.debits_posted += account.debits_posted;
-    audit.credits_posted += account.credits_posted;
-    audit.debits_pending += account.debits_pending;
-    audit.credits_pending += account.credits_pending;
+    audit.debits_posted += BigInt(account.debits_posted);
+    audit.credits_posted += BigInt(account.credits_posted);
+    audit.debits_pending += BigInt(account.debits_pending);
+    audit.credits_pending += BigInt(account.credits_pending);
     const available = account.credits_posted - account.debits_posted - account.debits_pending;
     const reverse = account.debits_posted - account.credits_posted - account.credits_pending;
     if (

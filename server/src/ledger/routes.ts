@@ -35,6 +35,17 @@ const auditRoute = createRoute({
 /** The ledger's audit for admins (the path is admin-only in the module definition). */
 export function ledgerAdminRoutes(deps: { store: Store; clock: Clock }) {
   const app = createRouter();
-  app.openapi(auditRoute, async (c) => c.json(await auditLedger(deps.store, deps.clock.now()), 200));
+  app.openapi(auditRoute, async (c) => {
+    const report = await auditLedger(deps.store, deps.clock.now());
+    // JSON numbers: exact up to 2^53 − 1 per sum; `balanced` is decided on the exact sums.
+    const currencies = report.currencies.map((currency) => ({
+      ...currency,
+      debits_posted: Number(currency.debits_posted),
+      credits_posted: Number(currency.credits_posted),
+      debits_pending: Number(currency.debits_pending),
+      credits_pending: Number(currency.credits_pending),
+    }));
+    return c.json({ ...report, currencies }, 200);
+  });
   return app;
 }

@@ -10,6 +10,7 @@ import {
   accountFromItem,
   accountOpeningPuts,
   accountUpdate,
+  exceedsCapacity,
   historyPuts,
   holdResolutionUpdate,
   isTransferPut,
@@ -91,6 +92,14 @@ export async function createAccount(
     created_at: isoTime(deps.clock.now()),
   };
   const operations: WriteOperation[] = [];
+  // What the opening transfer adds to the funding account's totals.
+  const openingDebit: AccountDelta | undefined = opening && {
+    currency: account.currency,
+    debits_pending: 0,
+    debits_posted: opening.amount,
+    credits_pending: 0,
+    credits_posted: 0,
+  };
   if (opening) {
     if (!isValidAmount(opening.amount))
       throw new AppError('validation_failed', 'amount must be a positive integer in minor units', {
@@ -118,13 +127,7 @@ export async function createAccount(
     operations.push(
       transferPut(transfer),
       ...historyPuts(transfer),
-      accountUpdate(opening.debit_account_id, {
-        currency: account.currency,
-        debits_pending: 0,
-        debits_posted: opening.amount,
-        credits_pending: 0,
-        credits_posted: 0,
-      }),
+      accountUpdate(opening.debit_account_id, openingDebit!),
       outboxPut(event),
     );
   }
@@ -141,6 +144,8 @@ export async function createAccount(
         throw new AppError('not_found', `no account ${opening.debit_account_id}`, {
           param: 'debit_account_id',
         });
+      if (exceedsCapacity(accountFromItem(debit), openingDebit!))
+        throw capacityError(opening.debit_account_id);
       throw new AppError('insufficient_funds', 'the opening transfer exceeds the funding account', {
         param: 'amount',
       });
@@ -170,7 +175,8 @@ export function getTransfer(deps: LedgerDeps, id: string): Promise<Transfer | un
  * Commits transfers as one linked group: all of them or none, with one outbox event.
  * Refusals: `insufficient_funds` (402) when a no-overdraft account would go negative,
  * `not_found`, `currency_mismatch`, `transfer_exists` (same id, other fields),
- * `transfer_not_pending` (post or void of a resolved or expired hold), `amount_exceeds_pending`.
+ * `transfer_not_pending` (post or void of a resolved or expired hold), `amount_exceeds_pending`,
+ * `amount_exceeds_capacity` (422) when a running total would pass 2^53 − 1.
  *
  * @example
  * await createTransfers(deps, [{ id: newId('transfer'), debit_account_id: a, credit_account_id: b,
@@ -275,6 +281,7 @@ export async function createTransfers(
       operations,
       transfers,
       accountOperationIndex,
+      deltas,
     );
   }
 }
@@ -351,6 +358,7 @@ async function explainRefusal(
   operations: WriteOperation[],
   transfers: Transfer[],
   accountOperationIndex: Map<number, string>,
+  deltas: Map<string, AccountDelta>,
 ): Promise<TransferResult> {
   if (reasons.some((r) => isTransferPut(operations[r.index]))) {
     // Same ids again: a replay when every transfer exists with the same fields.
@@ -386,6 +394,7 @@ async function explainRefusal(
           { param: 'currency' },
         );
       }
+      if (exceedsCapacity(account, deltas.get(accountId)!)) throw capacityError(accountId);
       throw new AppError('insufficient_funds', 'insufficient funds for this transfer', {
         details: { account_id: accountId },
       });
@@ -406,6 +415,18 @@ async function explainRefusal(
   throw new AppError('conflict', 'the transfer conflicts with a concurrent change', {
     details: { failed_operations: reasons.map((r) => r.index) },
   });
+}
+
+/**
+ * A total would pass 2^53 − 1 and could no longer be held exactly. 422 rather than 409: the
+ * request is well formed but this account cannot take it, and retrying it will not help.
+ */
+function capacityError(accountId: string): AppError {
+  return new AppError(
+    'amount_exceeds_capacity',
+    `the amount would take account ${accountId}'s totals past ${Number.MAX_SAFE_INTEGER}, the most the ledger holds exactly`,
+    { param: 'amount', details: { account_id: accountId } },
+  );
 }
 
 function sameTransfer(a: Transfer, b: Transfer): boolean {

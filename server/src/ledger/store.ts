@@ -161,9 +161,23 @@ export interface AccountDelta {
 }
 
 /**
+ * The largest a running total may be: 2^53 − 1, the last integer a JavaScript number (and so the
+ * SQLite adapter's arithmetic and every reader) holds exactly. Totals are refused past it rather
+ * than rounded.
+ */
+export const maxAccountTotal = Number.MAX_SAFE_INTEGER;
+
+/** Whether adding `d` would take one of `account`'s totals past `maxAccountTotal`. */
+export function exceedsCapacity(account: Account, d: AccountDelta): boolean {
+  return accountTotals.some((field) => d[field] > 0 && account[field] > maxAccountTotal - d[field]);
+}
+
+/**
  * One atomic update per account. The room attributes (`dr_room`, `cr_room`) are the balances the
  * overdraft flags guard, kept beside the four totals because DynamoDB conditions cannot do
  * arithmetic: a debit is allowed when `dr_room` covers it or the account has no such limit.
+ * Likewise every total the update adds to carries `total <= 2^53 − 1 − delta`, checked in the
+ * same transaction, so no two concurrent transfers can jointly take it past the edge.
  */
 export function accountUpdate(accountId: string, d: AccountDelta): WriteOperation {
   const drRoom = d.credits_posted - d.debits_posted - d.debits_pending;
@@ -183,6 +197,8 @@ export function accountUpdate(accountId: string, d: AccountDelta): WriteOperatio
         { compare: ['cr_room', '>=', -crRoom] },
       ],
     });
+  for (const field of accountTotals)
+    if (d[field] > 0) conditions.push({ compare: [field, '<=', maxAccountTotal - d[field]] });
   const add: Record<string, number> = {};
   for (const field of accountTotals) if (d[field] !== 0) add[field] = d[field];
   if (drRoom !== 0) add.dr_room = drRoom;
