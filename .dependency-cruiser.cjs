@@ -65,7 +65,7 @@ module.exports = {
     {
       name: 'app-imports-no-runtime',
       severity: 'error',
-      from: { path: '^server/src/app/' },
+      from: { path: '^server/src/app/', pathNot: notTest },
       to: { path: '^server/src/runtime/' },
     },
     {
