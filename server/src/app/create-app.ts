@@ -13,6 +13,7 @@ import { requireAdmin, requireUser } from '../http/auth.ts';
 import type { AppEnv } from '../http/context.ts';
 import { createErrorHandler, errorResponse } from '../http/errors.ts';
 import { idempotencyMiddleware } from '../http/idempotency.ts';
+import { strictJsonBodies } from '../http/json-body.ts';
 import { HttpMetrics } from '../http/metrics.ts';
 import { bearerSecurity, createRouter, errorResponses, jsonResponse } from '../http/openapi.ts';
 import { AppError } from '../kernel/errors.ts';
@@ -91,6 +92,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     if (auth === 'public') return next();
     return authenticators.get(auth)!(c, next);
   });
+  app.use('/v1/*', strictJsonBodies());
   app.use(
     '/v1/*',
     idempotencyMiddleware({
@@ -145,9 +147,21 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     });
   });
 
-  app.notFound((c) =>
-    errorResponse(c, new AppError('route_not_found', `no route ${c.req.method} ${c.req.path}`)),
-  );
+  const allowedMethods = methodsByPath(app);
+  app.notFound((c) => {
+    const allowed = allowedMethods(c.req.path);
+    if (allowed.length > 0) {
+      c.header('Allow', allowed.join(', '));
+      return errorResponse(
+        c,
+        new AppError(
+          'method_not_allowed',
+          `${c.req.path} does not take ${c.req.method}; it takes ${allowed.join(', ')}`,
+        ),
+      );
+    }
+    return errorResponse(c, new AppError('route_not_found', `no route ${c.req.method} ${c.req.path}`));
+  });
   app.onError(createErrorHandler(deps.logger));
   return app;
 }
@@ -181,6 +195,30 @@ function callerScope(
 ): string | undefined {
   if (merchant) return `merchant:${merchant.merchantId}`;
   return principal ? `user:${principal.userId}` : undefined;
+}
+
+/**
+ * The methods the app's routes take at a path, for a 405's `Allow`. Routes with a wildcard (the
+ * dashboard's fallback) and middleware (`ALL`) do not count: they would make every path "known".
+ * Read once, at the first unmatched request, when every route is registered.
+ */
+function methodsByPath(app: OpenAPIHono<AppEnv>): (path: string) => string[] {
+  let patterns: Array<{ pattern: RegExp; method: string }> | undefined;
+  return (path) => {
+    patterns ??= app.routes
+      .filter((route) => route.method !== 'ALL' && !route.path.includes('*'))
+      .map((route) => ({
+        method: route.method,
+        pattern: new RegExp(
+          `^${route.path
+            .split('/')
+            .map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+            .join('/')}/?$`,
+        ),
+      }));
+    const methods = new Set(patterns.filter(({ pattern }) => pattern.test(path)).map(({ method }) => method));
+    return [...methods].sort();
+  };
 }
 
 let swaggerDir: string | undefined;

@@ -59,6 +59,18 @@ export function createErrorHandler(logger: Logger) {
       );
     }
     if (error instanceof HTTPException) {
+      if (error.status === 415) {
+        return errorResponse(
+          c,
+          new AppError(
+            'unsupported_media_type',
+            'the request body must be JSON (Content-Type: application/json)',
+            {
+              param: 'Content-Type',
+            },
+          ),
+        );
+      }
       const code: ErrorCode =
         error.status === 413
           ? 'body_too_large'

@@ -2,11 +2,13 @@ import { z } from '@hono/zod-openapi';
 import { isCurrency, isValidAmount, maxAmount } from '../kernel/money.ts';
 
 /** An amount in minor units: a positive safe integer; never a float, never a string. */
+// The bounds come first: the first failed check is the one reported, and zod's int check also
+// refuses integers beyond 2^53, which are too large, not fractional.
 export const amountSchema = z
   .number({ error: 'amount must be an integer number of minor units' })
-  .int({ error: 'amount must be an integer number of minor units (no fractions)' })
   .positive({ error: 'amount must be positive' })
   .max(maxAmount, { error: `amount must be at most ${maxAmount}` })
+  .int({ error: 'amount must be an integer number of minor units (no fractions)' })
   .refine(isValidAmount, { error: 'amount must be a positive integer in minor units' })
   .openapi({ example: 1250, description: "Integer amount in the currency's minor units (1250 = $12.50)." });
 
@@ -20,7 +22,14 @@ export const currencySchema = z
 
 /** `limit` and `starting_after`, as every list route takes them. */
 export const paginationQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ example: 20 }),
+  // A repeated `limit` arrives as a list, which coerces to NaN: one message says what is wanted.
+  limit: z.coerce
+    .number({ error: 'limit must be given once, as a whole number from 1 to 100' })
+    .int({ error: 'limit must be a whole number from 1 to 100' })
+    .min(1, { error: 'limit must be a whole number from 1 to 100' })
+    .max(100, { error: 'limit must be a whole number from 1 to 100' })
+    .default(20)
+    .openapi({ example: 20 }),
   starting_after: z
     .string()
     .max(1024)

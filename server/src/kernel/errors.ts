@@ -7,6 +7,7 @@ export const errorCodes = [
   'validation_failed',
   'invalid_json',
   'body_too_large',
+  'unsupported_media_type',
   'unauthenticated',
   'invalid_token',
   'token_expired',
@@ -14,6 +15,7 @@ export const errorCodes = [
   'forbidden',
   'not_found',
   'route_not_found',
+  'method_not_allowed',
   'email_taken',
   'insufficient_funds',
   'card_declined',
@@ -56,7 +58,7 @@ export const errorTypes = {
 export type ErrorType = (typeof errorTypes)[keyof typeof errorTypes];
 
 export interface ErrorShape {
-  status: 400 | 401 | 402 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 503;
+  status: 400 | 401 | 402 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
   type: ErrorType;
 }
 
@@ -66,6 +68,7 @@ export const errorTable = {
   validation_failed: { status: 400, type: errorTypes.invalid_request },
   invalid_json: { status: 400, type: errorTypes.invalid_request },
   body_too_large: { status: 413, type: errorTypes.invalid_request },
+  unsupported_media_type: { status: 415, type: errorTypes.invalid_request },
   unauthenticated: { status: 401, type: errorTypes.authentication },
   invalid_token: { status: 401, type: errorTypes.authentication },
   token_expired: { status: 401, type: errorTypes.authentication },
@@ -73,8 +76,11 @@ export const errorTable = {
   forbidden: { status: 403, type: errorTypes.permission },
   not_found: { status: 404, type: errorTypes.not_found },
   route_not_found: { status: 404, type: errorTypes.not_found },
+  method_not_allowed: { status: 405, type: errorTypes.invalid_request },
   email_taken: { status: 409, type: errorTypes.conflict },
-  insufficient_funds: { status: 402, type: errorTypes.card },
+  // The ledger's refusal of an overdraft (a wallet, a balance): a card's lack of funds is a
+  // `card_declined` with `decline_code: insufficient_funds`, so this one is no card error.
+  insufficient_funds: { status: 402, type: errorTypes.invalid_request },
   card_declined: { status: 402, type: errorTypes.card },
   currency_mismatch: { status: 422, type: errorTypes.invalid_request },
   unsupported_currency: { status: 422, type: errorTypes.invalid_request },

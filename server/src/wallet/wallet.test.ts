@@ -458,7 +458,7 @@ describe('wallet: errors', () => {
       body: { to: bob.id, amount: 2001, currency: 'USD' },
     });
     expect(response.status).toBe(402);
-    expect(response.json.error).toMatchObject({ code: 'insufficient_funds', type: 'card_error' });
+    expect(response.json.error).toMatchObject({ code: 'insufficient_funds', type: 'invalid_request_error' });
     expect(response.json.error.request_id).toBe(response.headers.get('request-id'));
     expect(await balanceOf(alice.token)).toBe(2000);
     expect(await balanceOf(bob.token)).toBe(2000);
