@@ -17,6 +17,7 @@ export { identityRoutes } from './routes.ts';
 export {
   consumeRateLimit,
   enforceLoginLimits,
+  enforceSignUpLimits,
   MemoryRateLimiter,
   retryAfterSeconds,
   storeRateLimiter,

@@ -84,33 +84,86 @@ export function retryAfterSeconds(result: RateLimitResult, now: number): number 
   return Math.max(1, Math.ceil((result.resetAt - now) / 1000));
 }
 
+/** The settings `enforceLoginLimits` reads. */
+type LoginLimitsConfig = Pick<
+  Config,
+  | 'loginAttemptsPerWindow'
+  | 'loginAttemptsPerAddressPerWindow'
+  | 'loginAttemptsPerEmailPerWindow'
+  | 'loginWindowSeconds'
+>;
+
 /**
- * Counts a login attempt against the email and, when known, the caller's address; throws
- * `rate_limited` (with `details.retry_after` in seconds) past either limit. Both identity
- * adapters (the local issuer and Cognito) call it before checking the password.
+ * Counts a login attempt against three limits and throws `rate_limited` (with
+ * `details.retry_after` in seconds) past any of them. Both identity adapters (the local issuer
+ * and Cognito) call it before checking the password.
+ *
+ * - per email and address (`loginAttemptsPerWindow`): what a guesser meets. Keyed on the pair,
+ *   so bad guesses from elsewhere never lock the owner out at their own address;
+ * - per address across emails (`loginAttemptsPerAddressPerWindow`): one address trying many
+ *   accounts;
+ * - per email across addresses (`loginAttemptsPerEmailPerWindow`, much higher): a backstop
+ *   against guessing spread over many addresses. Reaching it does lock the email out for the
+ *   rest of the window, but takes at least that limit ÷ `loginAttemptsPerWindow` addresses.
+ *
+ * Counting stops at the first limit reached, so refused attempts add nothing to the later keys:
+ * one address can add at most `loginAttemptsPerWindow` to an email's ceiling per window. When the
+ * address is unknown (behind a proxy that hides it) every caller shares it: the address limit is
+ * skipped, and the pair limit then acts per email, as the one safe choice left.
  *
  * @example await enforceLoginLimits({ store, clock, config }, 'ann@example.com', '198.51.100.7');
  */
 export async function enforceLoginLimits(
-  deps: { store: Store; clock: Clock; config: Pick<Config, 'loginAttemptsPerWindow' | 'loginWindowSeconds'> },
+  deps: { store: Store; clock: Clock; config: LoginLimitsConfig },
   email: string,
   clientIp: string,
 ): Promise<void> {
+  const { config } = deps;
+  const limits = [{ key: `login:email-ip:${email}|${clientIp}`, limit: config.loginAttemptsPerWindow }];
+  if (clientIp !== unknownClientIp)
+    limits.push({ key: `login:ip:${clientIp}`, limit: config.loginAttemptsPerAddressPerWindow });
+  limits.push({ key: `login:email:${email}`, limit: config.loginAttemptsPerEmailPerWindow });
+  await enforceLimits(deps, limits, config.loginWindowSeconds, 'too many login attempts; try again later');
+}
+
+/**
+ * Counts a sign-up against its client address (`signUpsPerAddressPerWindow`) and throws
+ * `rate_limited` past it. Each sign-up may be paid a bonus, so an address cannot farm them; the
+ * bonus budget bounds the total whatever the addresses. An unknown address is not limited
+ * (everyone behind the proxy would share it). Both identity adapters call it before creating
+ * anyone.
+ *
+ * @example await enforceSignUpLimits({ store, clock, config }, '198.51.100.7');
+ */
+export async function enforceSignUpLimits(
+  deps: {
+    store: Store;
+    clock: Clock;
+    config: Pick<Config, 'signUpsPerAddressPerWindow' | 'signUpWindowSeconds'>;
+  },
+  clientIp: string | undefined,
+): Promise<void> {
+  if (clientIp === undefined || clientIp === unknownClientIp) return;
+  await enforceLimits(
+    deps,
+    [{ key: `signup:ip:${clientIp}`, limit: deps.config.signUpsPerAddressPerWindow }],
+    deps.config.signUpWindowSeconds,
+    'too many sign-ups from this address; try again later',
+  );
+}
+
+async function enforceLimits(
+  deps: { store: Store; clock: Clock },
+  limits: { key: string; limit: number }[],
+  windowSeconds: number,
+  message: string,
+): Promise<void> {
   const now = deps.clock.now();
-  const keys = [`login:email:${email}`];
-  // Behind a proxy every caller shares one unknown address: limiting it would lock everyone out.
-  if (clientIp !== unknownClientIp) keys.push(`login:ip:${clientIp}`);
-  for (const key of keys) {
-    const result = await consumeRateLimit(deps.store, {
-      key,
-      limit: deps.config.loginAttemptsPerWindow,
-      windowSeconds: deps.config.loginWindowSeconds,
-      now,
-    });
-    if (!result.allowed) {
-      throw new AppError('rate_limited', 'too many login attempts; try again later', {
+  for (const { key, limit } of limits) {
+    const result = await consumeRateLimit(deps.store, { key, limit, windowSeconds, now });
+    if (!result.allowed)
+      throw new AppError('rate_limited', message, {
         details: { retry_after: retryAfterSeconds(result, now) },
       });
-    }
   }
 }

@@ -96,12 +96,12 @@ describe('identity routes: error paths', () => {
     expect((await post('/v1/auth/logout', { refresh_token: 'rt_unknown' })).status).toBe(204);
   });
 
-  it('answers 404 on /v1/me when the user behind a valid token is gone', async () => {
+  it('refuses a valid token whose user is gone with 401 invalid_token', async () => {
     const { signUp, get, store } = createHarness();
     const { user, access_token: token } = await signUp();
     await store.transact([{ type: 'delete', key: userKey(user.id) }]);
     const response = await get('/v1/me', token);
-    expect(response.status).toBe(404);
-    expect((await errorOf(response)).code).toBe('not_found');
+    expect(response.status).toBe(401);
+    expect((await errorOf(response)).code).toBe('invalid_token');
   });
 });

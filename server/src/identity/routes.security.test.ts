@@ -130,6 +130,28 @@ describe('identity routes: access token security', () => {
     await expectRefused(harness, await signWithOurKey(harness, claimsLike(token, overrides)));
   });
 
+  it('refuses a token signed with our key but issued in the future, beyond the clock tolerance', async () => {
+    const harness = createHarness();
+    const { access_token: token } = await harness.signUp();
+    const iat = Math.floor(harness.clock.now() / 1000) + 3600;
+    const exp = iat + harness.config.accessTokenTtlSeconds;
+    await expectRefused(harness, await signWithOurKey(harness, claimsLike(token, { iat, exp })));
+  });
+
+  it('refuses a token signed with our key whose lifetime is longer than the issuer gives', async () => {
+    const harness = createHarness();
+    const { access_token: token } = await harness.signUp();
+    const iat = Math.floor(harness.clock.now() / 1000);
+    const exp = iat + 365 * 24 * 3600;
+    await expectRefused(harness, await signWithOurKey(harness, claimsLike(token, { iat, exp })));
+  });
+
+  it('refuses a token signed with our key for a user who does not exist', async () => {
+    const harness = createHarness();
+    const { access_token: token } = await harness.signUp();
+    await expectRefused(harness, await signWithOurKey(harness, claimsLike(token, { sub: 'user_nobody' })));
+  });
+
   it('refuses a token signed with our key but typed as something other than an access token', async () => {
     const harness = createHarness();
     const { access_token: token } = await harness.signUp();

@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z, type RouteConfig } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { getClientIp, requireUser } from '../http/auth.ts';
 import type { AppEnv } from '../http/context.ts';
 import { validationHook } from '../http/errors.ts';
@@ -24,6 +25,13 @@ const error = (description: string) => ({
 const authResponse = (description: string) => ({
   description,
   content: { 'application/json': { schema: authResponseSchema } },
+});
+
+const rateLimited = (description: string) => ({
+  ...error(description),
+  headers: z.object({
+    'Retry-After': z.string().openapi({ description: 'Seconds until the next attempt is allowed.' }),
+  }),
 });
 
 /** A `POST` of a JSON body to `path`: a body that fails its schema is a 400. */
@@ -52,6 +60,7 @@ const signUpRoute = postRoute({
   responses: {
     201: authResponse('The new user, signed in'),
     409: error('`email_taken`: an account with this email exists'),
+    429: rateLimited('`rate_limited`: too many sign-ups from this address'),
   },
 });
 
@@ -62,12 +71,7 @@ const logInRoute = postRoute({
   responses: {
     200: authResponse('Signed in'),
     401: error('`invalid_credentials`: unknown email or wrong password (indistinguishable)'),
-    429: {
-      ...error('`rate_limited`: too many attempts for this email or address'),
-      headers: z.object({
-        'Retry-After': z.string().openapi({ description: 'Seconds until the next attempt is allowed.' }),
-      }),
-    },
+    429: rateLimited('`rate_limited`: too many attempts for this email or address'),
   },
 });
 
@@ -113,19 +117,17 @@ export function identityRoutes(identity: Identity) {
     bearerFormat: 'JWT',
   });
 
-  app.openapi(signUpRoute, async (c) => c.json(await identity.signUp(c.req.valid('json')), 201));
+  app.openapi(signUpRoute, async (c) =>
+    withRetryAfter(c, async () =>
+      c.json(await identity.signUp({ ...c.req.valid('json'), client_ip: getClientIp(c) }), 201),
+    ),
+  );
 
-  app.openapi(logInRoute, async (c) => {
-    try {
-      return c.json(await identity.logIn({ ...c.req.valid('json'), client_ip: getClientIp(c) }), 200);
-    } catch (error) {
-      const retryAfter =
-        isAppError(error) && error.code === 'rate_limited' ? error.details?.retry_after : undefined;
-      // The error handler renders the body; headers set on the context carry over into it.
-      if (typeof retryAfter === 'number') c.header('Retry-After', String(retryAfter));
-      throw error;
-    }
-  });
+  app.openapi(logInRoute, async (c) =>
+    withRetryAfter(c, async () =>
+      c.json(await identity.logIn({ ...c.req.valid('json'), client_ip: getClientIp(c) }), 200),
+    ),
+  );
 
   app.openapi(refreshRoute, async (c) =>
     c.json(await identity.refresh(c.req.valid('json').refresh_token), 200),
@@ -161,4 +163,17 @@ export function identityRoutes(identity: Identity) {
   });
 
   return app;
+}
+
+/** Runs `handle`; a `rate_limited` refusal also gets its `Retry-After` header. */
+async function withRetryAfter<T>(c: Context, handle: () => Promise<T>): Promise<T> {
+  try {
+    return await handle();
+  } catch (error) {
+    const retryAfter =
+      isAppError(error) && error.code === 'rate_limited' ? error.details?.retry_after : undefined;
+    // The error handler renders the body; headers set on the context carry over into it.
+    if (typeof retryAfter === 'number') c.header('Retry-After', String(retryAfter));
+    throw error;
+  }
 }

@@ -9,7 +9,7 @@ import { outboxPut } from '../platform/outbox.ts';
 import { isTransactionCanceled, type Store, type WriteOperation } from '../platform/store.ts';
 import { groups as knownGroups, type AuthResponse, type SignUpInput, type User } from './model.ts';
 import { hashPassword, needsRehash, verifyPassword } from './password.ts';
-import { enforceLoginLimits } from './rate-limit.ts';
+import { enforceLoginLimits, enforceSignUpLimits } from './rate-limit.ts';
 import { createRefreshTokens } from './refresh-tokens.ts';
 import {
   emailPointerPut,
@@ -136,6 +136,7 @@ export function createLocalIdentity(deps: LocalIdentityDeps): Identity {
 
   return {
     async signUp(input) {
+      await enforceSignUpLimits({ store, clock, config }, input.client_ip);
       const now = clock.now();
       const id = newId('user', now);
       const user = newUser(input, id, now, adminEmails);
@@ -188,7 +189,14 @@ export function createLocalIdentity(deps: LocalIdentityDeps): Identity {
       await refreshTokens.revoke(refreshToken);
     },
 
-    verifyAccessToken: (token) => accessTokens.verify(token),
+    async verifyAccessToken(token) {
+      const principal = await accessTokens.verify(token);
+      // A valid signature is not enough: a token for nobody must not open a wallet (or anything
+      // else) for an id no one signed up with. Cognito's adapter refuses the same way.
+      if (!(await cachedUser(principal.userId)))
+        throw new AppError('invalid_token', 'the access token names an unknown user');
+      return principal;
+    },
 
     getUser: (userId) => cachedUser(userId),
 

@@ -104,6 +104,8 @@ export function createAccessTokens(deps: { store: Store; clock: Clock; config: C
           clockTolerance: clockToleranceSeconds,
           currentDate: new Date(clock.now()),
           requiredClaims: ['sub', 'exp', 'iat', 'jti'],
+          // Also refuses an `iat` in the future (beyond the tolerance): nobody mints tokens ahead of time.
+          maxTokenAge: config.accessTokenTtlSeconds,
         }));
       } catch (error) {
         // jose checks the signature before the claims, so only a genuine token can be "expired".
@@ -112,7 +114,9 @@ export function createAccessTokens(deps: { store: Store; clock: Clock; config: C
         throw new AppError('invalid_token', 'the access token is invalid');
       }
       const { sub, email, groups } = payload;
-      if (typeof sub !== 'string' || typeof email !== 'string' || !isStringArray(groups)) {
+      // We never issue a longer lifetime: a token that claims one was not minted by `sign`.
+      const isLongLived = payload.exp! - payload.iat! > config.accessTokenTtlSeconds;
+      if (isLongLived || typeof sub !== 'string' || typeof email !== 'string' || !isStringArray(groups)) {
         throw new AppError('invalid_token', 'the access token is invalid');
       }
       const principal: Principal = { kind: 'user', userId: sub, email, groups };

@@ -15,6 +15,18 @@ export interface CurrencyAudit {
   balanced: boolean;
   /** Accounts whose no-overdraft flag is violated (must be empty). */
   overdrawn_accounts: string[];
+  /**
+   * The accounts owned by the system (issuance, promotions, card network …) with their posted
+   * totals: what was ever minted, and what is left of a budget, read off the books.
+   */
+  system_accounts: SystemAccountTotals[];
+}
+
+export interface SystemAccountTotals {
+  id: string;
+  code: string;
+  debits_posted: number;
+  credits_posted: number;
 }
 
 export interface AuditReport {
@@ -58,6 +70,7 @@ async function auditCurrency(store: Store, currency: string): Promise<CurrencyAu
     credits_pending: 0n,
     balanced: false,
     overdrawn_accounts: [],
+    system_accounts: [],
   };
   for await (const accountId of queryAccountIds(store, currency)) {
     const account = await readAccount(store, accountId);
@@ -67,6 +80,10 @@ async function auditCurrency(store: Store, currency: string): Promise<CurrencyAu
     audit.credits_posted += BigInt(account.credits_posted);
     audit.debits_pending += BigInt(account.debits_pending);
     audit.credits_pending += BigInt(account.credits_pending);
+    if (account.owner === 'system') {
+      const { id, code, debits_posted, credits_posted } = account;
+      audit.system_accounts.push({ id, code, debits_posted, credits_posted });
+    }
     const available = account.credits_posted - account.debits_posted - account.debits_pending;
     const reverse = account.debits_posted - account.credits_posted - account.credits_pending;
     if (

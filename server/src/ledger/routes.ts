@@ -13,6 +13,14 @@ const currencyAudit = z.object({
   credits_pending: z.number().int(),
   balanced: z.boolean(),
   overdrawn_accounts: z.array(z.string()),
+  system_accounts: z.array(
+    z.object({
+      id: z.string(),
+      code: z.string(),
+      debits_posted: z.number().int(),
+      credits_posted: z.number().int(),
+    }),
+  ),
 });
 
 const auditRoute = createRoute({

@@ -8,12 +8,31 @@ export interface Config {
   refreshTokenTtlSeconds: number;
   /** Sign-up bonus for a new wallet, in minor units of `walletCurrency`. */
   signupBonus: number;
+  /**
+   * The most ever paid in sign-up bonuses, in minor units of `walletCurrency`: the promotions
+   * account is funded with it from issuance once, when it is first needed; later changes do not
+   * top it up. Once it is spent, new wallets open without a bonus.
+   */
+  signupBonusBudget: number;
   walletCurrency: 'USD';
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
-  /** Failed-or-not login attempts allowed per email and per client address in a window. */
+  /**
+   * Login attempts (failed or not) allowed per email from one client address in a window: the
+   * limit a guesser meets, without locking the owner out at their own address.
+   */
   loginAttemptsPerWindow: number;
+  /** Login attempts allowed per client address across all emails in a window. */
+  loginAttemptsPerAddressPerWindow: number;
+  /**
+   * Login attempts allowed per email from all addresses together: a much higher backstop against
+   * guessing spread over many addresses (reaching it takes that many addresses' worth of tries).
+   */
+  loginAttemptsPerEmailPerWindow: number;
   loginWindowSeconds: number;
+  /** Sign-ups allowed per client address in a window (each pays a bonus while the budget lasts). */
+  signUpsPerAddressPerWindow: number;
+  signUpWindowSeconds: number;
   /** Emails that get the `admin` group at sign-up. */
   adminEmails: string[];
   /**
@@ -30,10 +49,15 @@ export const defaultConfig: Config = {
   accessTokenTtlSeconds: 900,
   refreshTokenTtlSeconds: 30 * 24 * 3600,
   signupBonus: 2000,
+  signupBonusBudget: 10_000_000,
   walletCurrency: 'USD',
   maxBodyBytes: 64 * 1024,
   loginAttemptsPerWindow: 10,
+  loginAttemptsPerAddressPerWindow: 30,
+  loginAttemptsPerEmailPerWindow: 100,
   loginWindowSeconds: 60,
+  signUpsPerAddressPerWindow: 30,
+  signUpWindowSeconds: 3600,
   adminEmails: [],
   webhookAllowPrivate: 'loopback',
 };

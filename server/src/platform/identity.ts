@@ -61,8 +61,12 @@ export interface Jwks {
  * const principal = await identity.verifyAccessToken(access_token);
  */
 export interface Identity {
-  /** Creates a user and a session. Throws `email_taken` (409) when the email is in use. */
-  signUp(input: SignUpInput): Promise<AuthResponse>;
+  /**
+   * Creates a user and a session. Throws `email_taken` (409) when the email is in use, and
+   * `rate_limited` (with `details.retry_after`) past the sign-ups allowed per `client_ip`
+   * (not limited when absent: seeds and scripts).
+   */
+  signUp(input: SignUpInput & { client_ip?: string }): Promise<AuthResponse>;
   /**
    * Opens a session. Throws `invalid_credentials` for an unknown email or a wrong password alike,
    * and `rate_limited` (with `details.retry_after` in seconds) past the per-email or per-address limit.

@@ -8,6 +8,7 @@ export { subscribeWallet, walletEventTypes } from './events.ts';
 export {
   ensureWallet,
   getBalances,
+  promotionsAccountId,
   sendMoney,
   walletAccountId,
   type UserDirectory,
@@ -43,5 +44,11 @@ export const walletModule = defineModule({
 });
 
 function walletDepsOf(deps: ModuleDeps): WalletDeps {
-  return { store: deps.store, clock: deps.clock, config: deps.config, users: deps.identity };
+  return {
+    store: deps.store,
+    clock: deps.clock,
+    config: deps.config,
+    users: deps.identity,
+    logger: deps.logger,
+  };
 }

@@ -127,4 +127,6 @@ export const walletCodes = {
   p2p: 'p2p',
   paymentRequest: 'payment_request',
   signupBonus: 'signup_bonus',
+  /** Issuance funding the promotions account the bonuses are paid from. */
+  promotionsBudget: 'promotions_budget',
 } as const;

@@ -12,9 +12,11 @@ import {
   listHistory,
   type Balance,
   type HistoryEntry,
+  type NewAccount,
   type Transfer,
 } from '../ledger/index.ts';
 import type { Config } from '../platform/config.ts';
+import type { Logger } from '../platform/logger.ts';
 import type { Store, WriteOperation } from '../platform/store.ts';
 import { walletCodes, type ActivityEntry, type SendMoney, type WalletTransfer } from './model.ts';
 import { createPartyResolver, partyFields, storedParty } from './parties.ts';
@@ -34,8 +36,10 @@ export interface UserDirectory {
 export interface WalletDeps {
   store: Store;
   clock: Clock;
-  config: Pick<Config, 'signupBonus' | 'walletCurrency'>;
+  config: Pick<Config, 'signupBonus' | 'signupBonusBudget' | 'walletCurrency'>;
   users: UserDirectory;
+  /** Where a spent bonus budget is reported. */
+  logger?: Logger;
 }
 
 /** Extra writes for the same transaction, given the result (the idempotency record). */
@@ -47,9 +51,44 @@ export function walletAccountId(userId: string, currency: Currency): string {
   return `acct_w_${userId}_${currency}`;
 }
 
+/** The account sign-up bonuses are paid from: funded once with the budget, never overdrawn. */
+export function promotionsAccountId(currency: Currency): string {
+  return `acct_promo_signup_${currency}`;
+}
+
+/**
+ * Opens the promotions account of `currency`, funded from issuance with the configured budget in
+ * the same transaction, once: the account and the funding transfer have fixed ids, so racing
+ * callers open it once and mint the budget once. Its no-overdraft flag makes the ledger itself
+ * refuse any bonus past the budget, atomically with the bonus.
+ */
+async function ensurePromotionsAccount(deps: WalletDeps, currency: Currency): Promise<string> {
+  const id = promotionsAccountId(currency);
+  if (await getAccount(deps, id)) return id;
+  const account = { id, currency, owner: 'system', code: 'promotions', debits_must_not_exceed_credits: true };
+  const budget = deps.config.signupBonusBudget;
+  if (budget <= 0) {
+    await createAccount(deps, account);
+    return id;
+  }
+  const issuance = await ensureSystemAccount(deps, 'issuance', currency);
+  await createAccount(deps, account, {
+    id: `tr_promo_budget_${currency}`,
+    debit_account_id: issuance.id,
+    amount: budget,
+    code: walletCodes.promotionsBudget,
+    metadata: { note: 'Sign-up bonus budget' },
+    event: { type: 'ledger.transfers.created', source, subject: id },
+  });
+  return id;
+}
+
 /**
  * Opens the user's wallet funded with the sign-up bonus, in one transaction and once: the
  * account and bonus ids are fixed, so the sign-up consumer and lazy callers may race or repeat.
+ * The bonus comes out of the promotions budget; once that is spent the wallet opens empty (a
+ * sign-up is never refused for it) and the spent budget is logged. Refuses (`not_found`) a user
+ * id the directory does not know, so no token or event can conjure a wallet and a bonus.
  */
 export async function ensureWallet(deps: WalletDeps, userId: string): Promise<void> {
   const currency = deps.config.walletCurrency;
@@ -61,14 +100,34 @@ export async function ensureWallet(deps: WalletDeps, userId: string): Promise<vo
     debits_must_not_exceed_credits: true,
   };
   if (await getAccount(deps, account.id)) return;
+  if (!(await deps.users.getUser(userId))) throw new AppError('not_found', `no user ${userId}`);
   if (deps.config.signupBonus <= 0) {
     await createAccount(deps, account);
     return;
   }
-  const issuance = await ensureSystemAccount(deps, 'issuance', currency);
+  const promotions = await ensurePromotionsAccount(deps, currency);
+  try {
+    await openWithBonus(deps, account, promotions, userId);
+  } catch (error) {
+    if (!(error instanceof AppError && error.code === 'insufficient_funds')) throw error;
+    deps.logger?.warn('sign-up bonus budget spent: wallet opened without a bonus', {
+      user_id: userId,
+      currency,
+      bonus: deps.config.signupBonus,
+    });
+    await createAccount(deps, account);
+  }
+}
+
+async function openWithBonus(
+  deps: WalletDeps,
+  account: NewAccount,
+  promotionsId: string,
+  userId: string,
+): Promise<void> {
   await createAccount(deps, account, {
     id: bonusTransferId(userId),
-    debit_account_id: issuance.id,
+    debit_account_id: promotionsId,
     amount: deps.config.signupBonus,
     code: walletCodes.signupBonus,
     metadata: { to_user: userId, note: 'Welcome to Sluice' },
@@ -209,8 +268,10 @@ export async function sendMoney(
 }
 
 const walletTransferCodes = new Set<string>([walletCodes.p2p, walletCodes.paymentRequest]);
+/** What `GET /v1/transfers/{id}` shows: the activity links every one of these (the bonus too). */
+const readableTransferCodes = new Set<string>([...walletTransferCodes, walletCodes.signupBonus]);
 
-/** A wallet transfer, for its two parties only: anyone else gets not_found. */
+/** A wallet transfer, for its two parties only (the bonus: its recipient): anyone else gets not_found. */
 export async function getWalletTransfer(
   deps: WalletDeps,
   userId: string,
@@ -219,7 +280,7 @@ export async function getWalletTransfer(
   const transfer = await getTransfer(deps, transferId);
   if (
     !transfer ||
-    !walletTransferCodes.has(transfer.code) ||
+    !readableTransferCodes.has(transfer.code) ||
     (transfer.metadata.from_user !== userId && transfer.metadata.to_user !== userId)
   ) {
     throw new AppError('not_found', `no transfer ${transferId}`, { param: 'id' });

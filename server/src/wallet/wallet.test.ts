@@ -657,7 +657,8 @@ describe('wallet: security', () => {
     expect(
       (await t.call('POST', `/v1/payment-requests/${request.json.id}/accept`, { token: eve.token })).status,
     ).toBe(404);
-    expect((await t.call('GET', `/v1/transfers/tr_bonus_${alice.id}`, { token: alice.token })).status).toBe(
+    // The sign-up bonus is its recipient's to read (the activity links it), nobody else's.
+    expect((await t.call('GET', `/v1/transfers/tr_bonus_${alice.id}`, { token: eve.token })).status).toBe(
       404,
     );
   });

@@ -53,6 +53,17 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description `rate_limited`: too many sign-ups from this address */
+                429: {
+                    headers: {
+                        /** @description Seconds until the next attempt is allowed. */
+                        "Retry-After": string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -3899,6 +3910,12 @@ export interface components {
                 credits_pending: number;
                 balanced: boolean;
                 overdrawn_accounts: string[];
+                system_accounts: {
+                    id: string;
+                    code: string;
+                    debits_posted: number;
+                    credits_posted: number;
+                }[];
             }[];
             checked_at: string;
         };

@@ -285,6 +285,18 @@ describe('Cognito identity: sign-up (Cognito mocked, store on DynamoDB Local)', 
     expect(inputsOf(AdminConfirmSignUpCommand)).toEqual([]);
   });
 
+  it('applies the per-address sign-up limit before asking Cognito', async () => {
+    cognitoAcceptsSignUps();
+    const { identity } = aSetup({ config: { signUpsPerAddressPerWindow: 1 } });
+    const ip = `192.0.2.${Math.floor(Math.random() * 250)}-${randomUUID()}`;
+    const password = 'correct horse battery';
+    await identity.signUp({ email: anEmail(), password, name: 'Ann', client_ip: ip });
+    const error = await errorOf(identity.signUp({ email: anEmail(), password, name: 'Ann', client_ip: ip }));
+    expect(error.code).toBe('rate_limited');
+    expect(error.details?.retry_after).toBeGreaterThan(0);
+    expect(inputsOf(SignUpCommand)).toHaveLength(1);
+  });
+
   it('deletes the Cognito user again when its email alias belongs to someone else', async () => {
     cognitoAcceptsSignUps();
     cognito.on(AdminUpdateUserAttributesCommand).rejects(
@@ -387,11 +399,11 @@ describe('Cognito identity: sessions (Cognito mocked, store on DynamoDB Local)',
     expect(error.code).toBe(code);
   });
 
-  it('applies the local identity’s per-email limit before asking Cognito', async () => {
+  it('applies the local identity’s per-email ceiling across addresses before asking Cognito', async () => {
     cognito
       .on(InitiateAuthCommand)
       .rejects(new NotAuthorizedException({ message: 'Incorrect username or password.', $metadata: {} }));
-    const { identity } = aSetup({ config: { loginAttemptsPerWindow: 2 } });
+    const { identity } = aSetup({ config: { loginAttemptsPerEmailPerWindow: 2 } });
     const email = anEmail();
     for (const ip of ['198.51.100.1', '198.51.100.2']) {
       expect((await errorOf(identity.logIn({ email, password: 'wrong', client_ip: ip }))).code).toBe(
@@ -408,7 +420,7 @@ describe('Cognito identity: sessions (Cognito mocked, store on DynamoDB Local)',
     cognito
       .on(InitiateAuthCommand)
       .rejects(new NotAuthorizedException({ message: 'Incorrect username or password.', $metadata: {} }));
-    const { identity } = aSetup({ config: { loginAttemptsPerWindow: 2 } });
+    const { identity } = aSetup({ config: { loginAttemptsPerAddressPerWindow: 2 } });
     const ip = `192.0.2.${Math.floor(Math.random() * 250)}-${randomUUID()}`;
     await errorOf(identity.logIn({ email: anEmail(), password: 'wrong', client_ip: ip }));
     await errorOf(identity.logIn({ email: anEmail(), password: 'wrong', client_ip: ip }));

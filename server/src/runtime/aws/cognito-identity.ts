@@ -28,6 +28,7 @@ import type { Logger } from '../../platform/logger.ts';
 import { isTransactionCanceled, type Store } from '../../platform/store.ts';
 import {
   enforceLoginLimits,
+  enforceSignUpLimits,
   groups as knownGroups,
   normalizeEmail,
   newUser,
@@ -116,8 +117,9 @@ export function createCognitoAccessTokenVerifier(options: {
  *   `username` claim is the Sluice user id; the pool signs in by its email alias), confirms it and
  *   marks the email verified (no verification mail, as locally), puts admins in `Admins`, signs in,
  *   then commits the profile. A failure before that commit deletes the Cognito user again.
- * - Log-in applies the same per-email and per-address limits as the local identity before asking
- *   Cognito; every wrong-credential answer is `invalid_credentials`.
+ * - Sign-up applies the local identity's per-address sign-up limit before asking Cognito.
+ * - Log-in applies the same login limits as the local identity (per email and address, per
+ *   address, per email) before asking Cognito; every wrong-credential answer is `invalid_credentials`.
  * - Refresh uses `GetTokensFromRefreshToken`, which works with refresh-token rotation on the app
  *   client and without it (the InitiateAuth `REFRESH_TOKEN_AUTH` flow refuses clients with
  *   rotation). Only with rotation enabled does Cognito return a new refresh token and refuse the
@@ -204,6 +206,7 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
 
   return {
     async signUp(input) {
+      await enforceSignUpLimits({ store, clock, config }, input.client_ip);
       const now = clock.now();
       const id = newId('user', now);
       const user = newUser(input, id, now, adminEmails);
