@@ -4,7 +4,7 @@ import { AppError } from '../kernel/errors.ts';
 import { newId } from '../kernel/ids.ts';
 import type { Currency } from '../kernel/money.ts';
 import { balanceOf, createAccount, ensureSystemAccount, getAccount } from '../ledger/index.ts';
-import type { Store } from '../platform/store.ts';
+import { isTransactionCanceled, type Store } from '../platform/store.ts';
 import {
   merchantAccountPurposes,
   type CreateMerchant,
@@ -18,6 +18,7 @@ import {
   merchantClockAdvance,
   merchantCurrencies,
   merchantCurrencyPut,
+  merchantFromItem,
   merchantPut,
   ownerMerchants,
   readMerchant,
@@ -144,13 +145,35 @@ export async function getMerchantBalance(deps: PaymentsDeps, merchantId: string)
   return { balances };
 }
 
-/** Moves the merchant's test clock forward, atomically, and returns the merchant as it now is. */
+/**
+ * How far a test clock may run ahead of real time: 100 years (of 365 days). Far enough for any
+ * test of expiries, disputes and settlement, and it keeps sandbox times in 4-digit years, where
+ * ISO 8601 strings (the index sort keys that settlement and expiry query) order as the times do.
+ */
+export const maxSandboxClockOffsetMs = 100 * 365 * 24 * 3600 * 1000;
+
+/**
+ * Moves the merchant's test clock forward, atomically, and returns the merchant as it now is.
+ * A move past `maxSandboxClockOffsetMs` is refused (400, `param: 'seconds'`) and moves nothing.
+ */
 export async function advanceMerchantClock(
   deps: PaymentsDeps,
   merchantId: string,
   seconds: number,
 ): Promise<MerchantRecord> {
-  await deps.store.transact([merchantClockAdvance(merchantId, seconds * 1000)]);
+  try {
+    await deps.store.transact([merchantClockAdvance(merchantId, seconds * 1000, maxSandboxClockOffsetMs)]);
+  } catch (error) {
+    if (!isTransactionCanceled(error)) throw error;
+    const item = error.reasons[0]?.item;
+    if (!item) throw new AppError('not_found', `no merchant ${merchantId}`);
+    const left = Math.floor((maxSandboxClockOffsetMs - merchantFromItem(item).clock_offset_ms) / 1000);
+    throw new AppError(
+      'invalid_request',
+      `the sandbox clock runs at most 100 years ahead of real time: it can move at most ${left} more seconds`,
+      { param: 'seconds', details: { max_seconds: left } },
+    );
+  }
   return (await getMerchantRecord(deps, merchantId))!;
 }
 

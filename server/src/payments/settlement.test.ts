@@ -7,6 +7,7 @@ import { settlementFeeFor } from './model.ts';
 import { settleMerchant, settlementTasks } from './settlement.ts';
 import {
   asMerchant,
+  card,
   createTestMerchant,
   paymentBody,
   pendingEvents,
@@ -164,6 +165,38 @@ describe('settlement T+1', () => {
     const settlement = await api('GET', `/v1/settlements/${run.settled[0]!.settlements[0]}`);
     expect(settlement.json.payments).toEqual([id]);
     expect((await balance()).available).toBe(5_000 - settlementFeeFor(5_000));
+  });
+
+  it('caps the test clock at 100 years ahead of real time: a call past it is a 400 naming seconds and moves nothing', async () => {
+    const tenYears = 10 * 365 * 24 * 3600;
+    for (let i = 0; i < 10; i++) await advance(tenYears);
+    const atCap = (await t.call('GET', `/v1/merchants/${merchant.id}`, { token: merchant.owner.token })).json
+      .sandbox_time;
+    expect(Date.parse(atCap) - t.clock.now()).toBe(100 * 365 * dayMs);
+
+    const refused = await api('POST', '/v1/test-helpers/advance-clock', { seconds: 1 });
+
+    expect(refused.status).toBe(400);
+    expect(refused.json.error).toMatchObject({ code: 'invalid_request', param: 'seconds' });
+    const after = (await t.call('GET', `/v1/merchants/${merchant.id}`, { token: merchant.owner.token })).json;
+    expect(after.sandbox_time).toBe(atCap);
+  });
+
+  it('settles captures made on a clock a century ahead, by the UTC day they were captured', async () => {
+    const tenYears = 10 * 365 * 24 * 3600;
+    for (let i = 0; i < 9; i++) await advance(tenYears);
+    const { sandbox_time } = await advance(9 * 365 * 24 * 3600);
+    const farCard = card(undefined, { exp_year: new Date(sandbox_time).getUTCFullYear() + 1 });
+    const charged = await api('POST', '/v1/payments', paymentBody({ amount: 2_000, card: farCard }));
+    expect(charged.status).toBe(201);
+    const id = charged.json.id as string;
+    const fired = await advance(await secondsToNextDay());
+    expect(fired.settlements).toHaveLength(1);
+    const settlement = (await api('GET', `/v1/settlements/${fired.settlements[0]}`)).json;
+    expect(settlement.payments).toEqual([id]);
+    const captured = (await api('GET', `/v1/payments/${id}`)).json.created_at as string;
+    expect(settlement.settlement_date).toBe(captured.slice(0, 10));
+    expect(await balance()).toEqual({ available: 2_000 - settlementFeeFor(2_000), pending: 0 });
   });
 
   it("hides another merchant's settlements", async () => {

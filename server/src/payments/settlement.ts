@@ -52,6 +52,11 @@ function startOfUtcDay(ms: number): number {
   return Math.floor(ms / dayMs) * dayMs;
 }
 
+/** The UTC day of `ms` as YYYY-MM-DD. */
+function utcDay(ms: number): string {
+  return isoTime(startOfUtcDay(ms)).slice(0, 10);
+}
+
 /** A payment due to settle, with the sandbox UTC day it was captured on (YYYY-MM-DD). */
 type DuePayment = UnsettledPayment & { day: string };
 
@@ -61,13 +66,13 @@ async function dueUnsettled(
   merchant: MerchantRecord,
   limit: number,
 ): Promise<DuePayment[]> {
-  const unsettled = await unsettledPaymentsBefore(
-    deps.store,
-    merchant.id,
-    startOfUtcDay(sandboxNow(deps, merchant)),
-    limit,
-  );
-  return unsettled.map((payment) => ({ ...payment, day: payment.captured_at.slice(0, 10) }));
+  const cutoff = startOfUtcDay(sandboxNow(deps, merchant));
+  const unsettled = await unsettledPaymentsBefore(deps.store, merchant.id, cutoff, limit);
+  // Times are compared as times: the day is the capture's UTC midnight, not a prefix of its text.
+  return unsettled.flatMap((payment) => {
+    const capturedAt = Date.parse(payment.captured_at);
+    return capturedAt < cutoff ? [{ ...payment, day: utcDay(capturedAt) }] : [];
+  });
 }
 
 /** Whether the merchant has captures of an ended sandbox day still to settle. */
@@ -94,7 +99,7 @@ async function settleBatch(
   const settlement: Settlement = {
     id: derivedId(
       'settlement',
-      Date.parse(`${day}T00:00:00.000Z`),
+      startOfUtcDay(Date.parse(batch[0]!.captured_at)),
       `${merchant.id}:${currency}:${day}:${batch[0]!.id}`,
     ),
     object: 'settlement',

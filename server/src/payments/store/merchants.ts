@@ -36,13 +36,27 @@ export function merchantPut(merchant: MerchantRecord): WriteOperation {
   };
 }
 
-/** Moves the merchant's test clock forward, atomically (the merchant must exist). */
-export function merchantClockAdvance(merchantId: string, ms: number): WriteOperation {
+/**
+ * Moves the merchant's test clock forward, atomically: the merchant must exist and the offset
+ * stay at most `maxOffsetMs`, checked in the same write so concurrent advances cannot pass it.
+ */
+export function merchantClockAdvance(merchantId: string, ms: number, maxOffsetMs: number): WriteOperation {
   return {
     type: 'update',
     key: paymentKeys.merchant(merchantId),
     add: { clock_offset_ms: ms },
-    condition: { attributeExists: 'pk' },
+    condition: {
+      all: [
+        { attributeExists: 'pk' },
+        {
+          any: [
+            // Merchants stored before the offset existed have none: it counts as 0.
+            { attributeNotExists: 'clock_offset_ms' },
+            { compare: ['clock_offset_ms', '<=', maxOffsetMs - ms] },
+          ],
+        },
+      ],
+    },
   };
 }
 
