@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { metricsToken } from './sluice-server.ts';
 import { log, round, settings } from './support.ts';
 
 // --- autocannon's programmatic API (the package ships no types).
@@ -169,7 +170,8 @@ export async function runServerLoad(
  */
 async function drainOutbox(url: string): Promise<{ lag_at_end_s: number; drain_s: number }> {
   const lag = async () => {
-    const text = await (await fetch(`${url}/metrics`)).text();
+    const headers = { authorization: `Bearer ${metricsToken}` };
+    const text = await (await fetch(`${url}/metrics`, { headers })).text();
     const value = /^sluice_outbox_lag_seconds (\S+)$/m.exec(text)?.[1];
     if (value === undefined) throw new Error('the server reports no sluice_outbox_lag_seconds');
     return Number(value);

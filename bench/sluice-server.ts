@@ -2,6 +2,7 @@
  * The real server for `npm run bench`: `npm start`'s entry point as a child process on a fresh
  * data dir (its JSON log in a file beside it), and the people the scenarios act as.
  */
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import {
   mapLimit,
@@ -14,6 +15,8 @@ import {
 import { log, settings } from './support.ts';
 
 export const adminEmail = 'bench-admin@example.com';
+/** The token `/metrics` asks for (`SLUICE_METRICS_TOKEN`), made up for this run. */
+export const metricsToken = randomBytes(24).toString('base64url');
 
 /** Starts the server with a sign-up bonus large enough that no transfer is refused; profiled into `profileDir` with BENCH_PROFILE=1. */
 export async function startBenchServer(tmp: string, profileDir: string): Promise<ServerProcess> {
@@ -23,6 +26,7 @@ export async function startBenchServer(tmp: string, profileDir: string): Promise
     signupBonus: settings.signupBonus,
     stdoutFile: join(tmp, 'server.log'),
     readyTimeoutMs: 60_000,
+    env: { SLUICE_METRICS_TOKEN: metricsToken },
     nodeArgs: [
       ...settings.nodeArgs,
       ...(settings.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),

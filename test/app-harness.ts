@@ -1,4 +1,4 @@
-import { createApp } from '../server/src/app/create-app.ts';
+import { createApp, type AppDeps } from '../server/src/app/create-app.ts';
 import { createLocalIdentity } from '../server/src/identity/index.ts';
 import { ManualClock } from '../server/src/kernel/clock.ts';
 import { defaultConfig, type Config } from '../server/src/platform/config.ts';
@@ -18,14 +18,22 @@ export interface TestUser {
 
 /** The whole HTTP app on an in-memory SQLite store, driven with `app.request()`. */
 export function createTestApp(
-  options: { config?: Partial<Config>; store?: Store; clock?: ManualClock } = {},
+  options: { config?: Partial<Config>; store?: Store; clock?: ManualClock; extend?: AppDeps['extend'] } = {},
 ) {
   const store = options.store ?? new SqliteStore(':memory:');
   const clock = options.clock ?? new ManualClock(Date.now());
   const config: Config = { ...defaultConfig, adminEmails: ['admin@example.com'], ...options.config };
   const identity = createLocalIdentity({ store, clock, config, logger: silentLogger });
   const queue = new StoreQueue({ store, clock, logger: silentLogger });
-  const app = createApp({ store, clock, config, logger: silentLogger, identity, queue });
+  const app = createApp({
+    store,
+    clock,
+    config,
+    logger: silentLogger,
+    identity,
+    queue,
+    ...(options.extend ? { extend: options.extend } : {}),
+  });
 
   async function call(
     method: string,

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -59,8 +60,13 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     'Age of the oldest outbox event not yet handed to the bus; 0 when none waits',
     async () => (await outboxBacklog(deps.store, deps.clock.now())).lag_seconds,
   );
-  const authOf = authResolver(modules);
   const authenticators = authenticatorsOf(modules, moduleDeps);
+  const moduleAuthOf = authResolver(modules);
+  // A merchant's live metrics are read as the merchant (an API key, or the owner's dashboard with
+  // Sluice-Merchant), with the scheme the merchant module offers; admins read everyone's.
+  const hasMerchantMetrics = authenticators.has(merchantAuth);
+  const authOf = (path: string): PathAuth =>
+    hasMerchantMetrics && path === merchantMetricsPath ? merchantAuth : moduleAuthOf(path);
 
   app.use('*', requestId({ headerName: 'Request-Id', generator: () => newId('request') }));
   app.use('*', async (c, next) => {
@@ -112,7 +118,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     const routes = module.http?.routes;
     if (routes) app.route('/', routes(moduleDeps));
   }
-  app.route('/', platformRoutes(deps, metrics));
+  app.route('/', platformRoutes(deps, metrics, { hasMerchantMetrics, admin: authenticators.get('admin')! }));
   deps.extend?.(app);
 
   app.doc31('/openapi.json', {
@@ -237,7 +243,23 @@ function swaggerUiDir(): string {
   return swaggerDir;
 }
 
-function platformRoutes(deps: AppDeps, metrics: HttpMetrics) {
+const merchantAuth: PathAuth = 'merchant';
+const merchantMetricsPath = '/v1/metrics';
+
+/** Whether the request carries the configured Prometheus scrape token (compared in constant time). */
+function hasScrapeToken(c: Context<AppEnv>, configured: string | undefined): boolean {
+  if (!configured) return false;
+  const presented = /^Bearer +([^\s]+) *$/i.exec(c.req.header('authorization') ?? '')?.[1];
+  if (!presented) return false;
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(presented), digest(configured));
+}
+
+function platformRoutes(
+  deps: AppDeps,
+  metrics: HttpMetrics,
+  options: { hasMerchantMetrics: boolean; admin: MiddlewareHandler<AppEnv> },
+) {
   const app = createRouter();
   const tags = ['Platform'];
   app.openapi(
@@ -253,8 +275,11 @@ function platformRoutes(deps: AppDeps, metrics: HttpMetrics) {
       return c.json({ status: 'ok' as const, time: new Date(deps.clock.now()).toISOString() }, 200);
     },
   );
-  app.get('/metrics', async (c) =>
-    c.text(await metrics.text(), 200, { 'Content-Type': metrics.registry.contentType }),
+  // The whole installation's traffic: for a scraper with the configured token, or an admin.
+  app.get(
+    '/metrics',
+    (c, next) => (hasScrapeToken(c, deps.config.metricsToken) ? next() : options.admin(c, next)),
+    async (c) => c.text(await metrics.text(), 200, { 'Content-Type': metrics.registry.contentType }),
   );
   const seconds = z.object({
     time: z.string(),
@@ -275,26 +300,43 @@ function platformRoutes(deps: AppDeps, metrics: HttpMetrics) {
     p95_ms: z.number().nullable(),
     p99_ms: z.number().nullable(),
   });
+  const liveMetrics = z
+    .object({
+      window_seconds: z.number().int(),
+      series: z.array(seconds),
+      routes: z.array(routeStats),
+    })
+    .openapi('LiveMetrics');
+  const windowSummary =
+    'The last minute of API traffic: per second and per route (by template, `GET /v1/payments/{id}`), with p50/p95/p99 latency and 4xx/5xx rates';
+  if (options.hasMerchantMetrics) {
+    app.openapi(
+      createRoute({
+        method: 'get',
+        path: merchantMetricsPath,
+        tags,
+        security: bearerSecurity,
+        summary: `${windowSummary}, of this merchant's requests only`,
+        description:
+          "Authenticated as the merchant: an API key, or the owner's access token with `Sluice-Merchant`. Counts the requests made as this merchant, never another's.",
+        responses: {
+          200: jsonResponse(liveMetrics, "The merchant's live metrics"),
+          ...errorResponses(400, 401, 404),
+        },
+      }),
+      (c) => c.json(metrics.live.snapshot(c.get('merchant').merchantId), 200),
+    );
+  }
   app.openapi(
     createRoute({
       method: 'get',
-      path: '/v1/metrics',
+      path: '/v1/admin/metrics',
       tags,
       security: bearerSecurity,
-      summary:
-        'The last minute of API traffic: per second and per route, with p50/p95/p99 latency and 4xx/5xx rates',
+      summary: `${windowSummary}, of the whole installation (admins only)`,
       responses: {
-        200: jsonResponse(
-          z
-            .object({
-              window_seconds: z.number().int(),
-              series: z.array(seconds),
-              routes: z.array(routeStats),
-            })
-            .openapi('LiveMetrics'),
-          'Live metrics',
-        ),
-        ...errorResponses(401),
+        200: jsonResponse(liveMetrics, 'Live metrics of every caller'),
+        ...errorResponses(401, 403),
       },
     }),
     (c) => c.json(metrics.live.snapshot(), 200),

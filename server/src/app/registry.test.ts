@@ -142,7 +142,7 @@ describe('the module registry', () => {
     };
     const claimed = ownedPaths(modules);
     // The app's own routes (platform metrics), mounted by create-app.ts beside the modules.
-    const appRoutes = ['/v1/metrics'];
+    const appRoutes = ['/v1/metrics', '/v1/admin/metrics'];
     for (const path of Object.keys(document.paths).filter(
       (candidate) => candidate.startsWith('/v1/') && !appRoutes.includes(candidate),
     )) {

@@ -39,14 +39,30 @@ describe('live stats', () => {
     expect(snapshot.series.every((s) => s.requests === 0)).toBe(true);
   });
 
-  it('is served at GET /v1/metrics to signed-in users', async () => {
+  it('is served at GET /v1/admin/metrics to admins, not to every signed-in user', async () => {
     const t = createTestApp();
     const alice = await t.signUp('alice');
     await t.call('GET', '/v1/wallet', { token: alice.token });
-    expect((await t.call('GET', '/v1/metrics')).status).toBe(401);
-    const response = await t.call('GET', '/v1/metrics', { token: alice.token });
+    expect((await t.call('GET', '/v1/admin/metrics')).status).toBe(401);
+    expect((await t.call('GET', '/v1/admin/metrics', { token: alice.token })).status).toBe(403);
+    const admin = await t.signUp('admin', 'admin@example.com');
+    const response = await t.call('GET', '/v1/admin/metrics', { token: admin.token });
     expect(response.status).toBe(200);
     expect(response.json.routes.map((r: { route: string }) => r.route)).toContain('GET /v1/wallet');
     await t.store.close();
+  });
+
+  it('keeps a scope apart from the others and from the platform view', () => {
+    const stats = new LiveStats(() => Date.UTC(2026, 0, 1));
+    stats.record('POST /v1/payments', 201, 1, 'mer_a');
+    stats.record('GET /v1/balance', 200, 1, 'mer_b');
+    expect(stats.snapshot('mer_a').routes.map((r) => r.route)).toEqual(['POST /v1/payments']);
+    expect(stats.snapshot('mer_c').routes).toEqual([]);
+    expect(
+      stats
+        .snapshot()
+        .routes.map((r) => r.route)
+        .sort(),
+    ).toEqual(['GET /v1/balance', 'POST /v1/payments']);
   });
 });

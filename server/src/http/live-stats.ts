@@ -42,20 +42,53 @@ export interface LiveStatsSnapshot {
   routes: RouteStats[];
 }
 
+/** The scope every request is counted in: the whole installation's traffic. */
+const platformScope = '';
+
+/**
+ * Kept per scope: the whole platform's traffic (for admins), and each merchant's own (for that
+ * merchant's keys and dashboard), so no caller sees another's routes. A scope with no traffic in
+ * the window is dropped, so memory follows the active merchants, not all of them.
+ */
 export class LiveStats {
-  readonly #routes = new Map<string, Bucket[]>();
+  readonly #scopes = new Map<string, Map<string, Bucket[]>>();
   readonly #now: () => number;
+  #prunedAt = 0;
 
   constructor(now: () => number = Date.now) {
     this.#now = now;
   }
 
-  record(route: string, status: number, latencyMs: number): void {
+  /** Counts a request in the platform's traffic and, given `scope` (a merchant id), in that scope's too. */
+  record(route: string, status: number, latencyMs: number, scope?: string): void {
     const second = Math.floor(this.#now() / 1000);
-    let ring = this.#routes.get(route);
+    this.#prune(second);
+    this.#recordIn(platformScope, route, status, latencyMs, second);
+    if (scope !== undefined && scope !== platformScope)
+      this.#recordIn(scope, route, status, latencyMs, second);
+  }
+
+  #prune(second: number): void {
+    if (second === this.#prunedAt) return;
+    this.#prunedAt = second;
+    for (const [scope, routes] of this.#scopes) {
+      const isActive = [...routes.values()].some((ring) =>
+        ring.some((bucket) => bucket !== undefined && bucket.second > second - windowSeconds),
+      );
+      if (!isActive && scope !== platformScope) this.#scopes.delete(scope);
+    }
+  }
+
+  #recordIn(scope: string, route: string, status: number, latencyMs: number, second: number): void {
+    let routes = this.#scopes.get(scope);
+    if (!routes) {
+      routes = new Map();
+      this.#scopes.set(scope, routes);
+    }
+    let ring = routes.get(route);
     if (!ring) {
       ring = [];
-      this.#routes.set(route, ring);
+      routes.set(route, ring);
     }
     const slot = second % windowSeconds;
     let bucket = ring[slot];
@@ -74,7 +107,8 @@ export class LiveStats {
     }
   }
 
-  snapshot(): LiveStatsSnapshot {
+  /** The last minute of `scope`'s traffic (a merchant id), or of the whole platform's without one. */
+  snapshot(scope: string = platformScope): LiveStatsSnapshot {
     const current = Math.floor(this.#now() / 1000);
     const first = current - windowSeconds + 1;
     const perSecond = new Map<number, Bucket>();
@@ -82,7 +116,7 @@ export class LiveStats {
       perSecond.set(second, { second, requests: 0, client_errors: 0, server_errors: 0, latencies: [] });
     }
     const routes: RouteStats[] = [];
-    for (const [route, ring] of this.#routes) {
+    for (const [route, ring] of this.#scopes.get(scope) ?? []) {
       const total = { requests: 0, client_errors: 0, server_errors: 0, latencies: [] as number[] };
       for (const bucket of ring) {
         if (!bucket || bucket.second < first) continue;

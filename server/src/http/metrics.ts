@@ -36,7 +36,13 @@ export class HttpMetrics {
       const seconds = (performance.now() - started) / 1000;
       this.#requests.inc({ method: c.req.method, route, status: `${Math.floor(c.res.status / 100)}xx` });
       this.#latency.observe({ method: c.req.method, route }, seconds);
-      this.live.record(`${c.req.method} ${route}`, c.res.status, seconds * 1000);
+      // A merchant's requests count in its own view too (`c.var.merchant`, set by merchant auth).
+      this.live.record(
+        `${c.req.method} ${route}`,
+        c.res.status,
+        seconds * 1000,
+        c.get('merchant')?.merchantId,
+      );
       also?.countRequest(`${c.req.method} ${route}`, c.res.status, seconds * 1000);
     };
   }
@@ -62,8 +68,14 @@ export class HttpMetrics {
   }
 }
 
-/** The pattern of the handler that answered (middleware is registered for method ALL). */
+/**
+ * The template of the handler that answered, as the OpenAPI document writes it
+ * (`/v1/payments/{id}`). Hono's `routeIndex` is left at the last handler run, which answered;
+ * the matched list also holds routes that never ran (a catch-all like the dashboard's `/*`).
+ * Middleware is registered for method ALL: a request no route answered is `unmatched`.
+ */
 function routeOf(c: Context<AppEnv>): string {
-  const handler = matchedRoutes(c).findLast((route) => route.method !== 'ALL');
-  return handler ? handler.path : 'unmatched';
+  const handler = matchedRoutes(c)[c.req.routeIndex];
+  if (!handler || handler.method === 'ALL') return 'unmatched';
+  return handler.path.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, '{$1}');
 }

@@ -36,6 +36,11 @@ export interface Config {
   /** Emails that get the `admin` group at sign-up. */
   adminEmails: string[];
   /**
+   * A bearer token a Prometheus scraper may present at `/metrics` (`SLUICE_METRICS_TOKEN`);
+   * without one, only an admin's access token reads it.
+   */
+  metricsToken?: string;
+  /**
    * Which private addresses webhook URLs may resolve to (`SLUICE_WEBHOOK_ALLOW_PRIVATE`):
    * `none` (the default on AWS), `loopback` (the local default, so a developer's own receiver
    * works) or `all`.

@@ -709,7 +709,8 @@ describe('platform routes', () => {
     );
     expect((await t.call('GET', '/docs')).text).toContain('swagger-ui');
     expect((await t.call('GET', '/docs/assets/swagger-ui-dist/swagger-ui-bundle.js')).status).toBe(200);
-    const metrics = await t.call('GET', '/metrics');
+    const admin = await t.signUp('admin', 'admin@example.com');
+    const metrics = await t.call('GET', '/metrics', { token: admin.token });
     expect(metrics.text).toContain('sluice_http_requests_total{method="GET",route="/health",status="2xx"}');
     // The outbox lag is read when scraped: a number, whatever the tests before left waiting.
     expect(metrics.text).toMatch(/^sluice_outbox_lag_seconds \d+(\.\d+)?(e[-+]\d+)?$/m);

@@ -1,6 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { apiFetch } from './client.ts';
-import { developerRoot } from './merchants.ts';
+import { developerRoot, merchantFetch } from './merchants.ts';
 import type { components } from './schema.gen.ts';
 
 export type LiveMetrics = components['schemas']['LiveMetrics'];
@@ -12,18 +11,18 @@ export type RouteMetrics = LiveMetrics['routes'][number];
 /** How often the live charts refresh. */
 export const metricsPollMs = 2000;
 
-/** The whole installation's traffic, not one merchant's: a user route, so no `Sluice-Merchant`. */
+/** One merchant's own traffic (`Sluice-Merchant`): the API counts only the requests made as it. */
 export const metricsKeys = {
-  live: [...developerRoot, 'metrics', 'live'] as const,
+  live: (merchantId: string) => [...developerRoot, merchantId, 'metrics', 'live'] as const,
 };
 
-export const fetchLiveMetrics = () => apiFetch<LiveMetrics>('/v1/metrics');
+export const fetchLiveMetrics = (merchantId: string) => merchantFetch<LiveMetrics>(merchantId, '/v1/metrics');
 
-/** The last minute of traffic, refetched every 2 s while the page is visible. */
-export function useLiveMetrics() {
+/** The merchant's last minute of traffic, refetched every 2 s while the page is visible. */
+export function useLiveMetrics(merchantId: string) {
   return useQuery({
-    queryKey: metricsKeys.live,
-    queryFn: fetchLiveMetrics,
+    queryKey: metricsKeys.live(merchantId),
+    queryFn: () => fetchLiveMetrics(merchantId),
     refetchInterval: metricsPollMs,
     staleTime: 0,
   });

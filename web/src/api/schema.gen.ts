@@ -3780,7 +3780,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The last minute of API traffic: per second and per route, with p50/p95/p99 latency and 4xx/5xx rates */
+        /**
+         * The last minute of API traffic: per second and per route (by template, `GET /v1/payments/{id}`), with p50/p95/p99 latency and 4xx/5xx rates, of this merchant's requests only
+         * @description Authenticated as the merchant: an API key, or the owner's access token with `Sluice-Merchant`. Counts the requests made as this merchant, never another's.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -3790,7 +3793,70 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Live metrics */
+                /** @description The merchant's live metrics */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LiveMetrics"];
+                    };
+                };
+                /** @description Invalid request: the field at fault is named in `param` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or not visible to this caller) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The last minute of API traffic: per second and per route (by template, `GET /v1/payments/{id}`), with p50/p95/p99 latency and 4xx/5xx rates, of the whole installation (admins only) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Live metrics of every caller */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3801,6 +3867,15 @@ export interface paths {
                 };
                 /** @description Missing, invalid or expired credentials */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for this caller */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };

@@ -64,6 +64,7 @@ const adminEmails = [
     .filter(Boolean),
 ];
 const webhookAllowPrivate = parsePrivateAddressPolicy(process.env.SLUICE_WEBHOOK_ALLOW_PRIVATE, 'loopback');
+const metricsToken = process.env.SLUICE_METRICS_TOKEN || undefined;
 const signupBonus =
   process.env.SLUICE_SIGNUP_BONUS === undefined ? undefined : Number(process.env.SLUICE_SIGNUP_BONUS);
 
@@ -83,6 +84,7 @@ const platform = await createLocalPlatform({
   config: {
     adminEmails,
     webhookAllowPrivate,
+    ...(metricsToken ? { metricsToken } : {}),
     ...(signupBonus !== undefined && Number.isSafeInteger(signupBonus) ? { signupBonus } : {}),
   },
   logger,
@@ -113,7 +115,7 @@ const server = serve(
       `    Dashboard ${base}/`,
       `    API       ${base}/v1        (OpenAPI: ${base}/openapi.json)`,
       `    API docs  ${base}/docs`,
-      `    Health    ${base}/health    Metrics: ${base}/metrics`,
+      `    Health    ${base}/health    Metrics: ${base}/metrics (an admin's token or SLUICE_METRICS_TOKEN)`,
       `    Realtime  ws://${base.slice(7)}/v1/realtime?token=<access token>`,
       `    Store     ${storeKind === 'sqlite' ? `SQLite in ${dataDir}/sluice.db` : `DynamoDB at ${endpoint}`}`,
       '',

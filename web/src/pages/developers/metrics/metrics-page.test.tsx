@@ -1,8 +1,8 @@
-import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import { cleanup, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { summarizeMetrics, type LiveMetrics } from '../../../api/metrics.ts';
 import { setSession } from '../../../api/session.ts';
-import { mockFetch, signInTestUser, withQueryClient } from '../../../test-support.tsx';
+import { mockFetch, renderAt, signInTestUser } from '../../../test-support.tsx';
 import MetricsPage, { describeMetrics } from './metrics-page.tsx';
 
 class NoopResizeObserver {
@@ -73,14 +73,16 @@ describe('summarizeMetrics', () => {
   });
 });
 
+const renderMetricsPage = () =>
+  renderAt('/developers/mer_1/metrics', { '/developers/:merchantId/metrics': <MetricsPage /> });
+
 describe('MetricsPage', () => {
-  it('describes each chart in words and lists the routes, as the user without a merchant header', async () => {
+  it("describes each chart in words and lists the routes, asking for the merchant's own traffic", async () => {
     signInTestUser();
     const { calls } = mockFetch([
       { method: 'GET', path: '/v1/metrics', respond: () => ({ status: 200, body: liveMetrics() }) },
     ]);
-    const { wrapper: Wrapper } = withQueryClient();
-    render(<MetricsPage />, { wrapper: Wrapper });
+    renderMetricsPage();
 
     expect(await screen.findByText('120 requests in the last 60 s, 2 per second on average.')).toBeTruthy();
     expect(screen.getByText('Latest: p50 5.0 ms, p95 9.0 ms, p99 40.0 ms; peak p95 12.0 ms.')).toBeTruthy();
@@ -89,7 +91,7 @@ describe('MetricsPage', () => {
     ).toBeTruthy();
     expect(screen.getByRole('rowheader', { name: 'GET /v1/payments' })).toBeTruthy();
     expect(calls[0]!.headers.get('authorization')).toBe('Bearer access-1');
-    expect(calls[0]!.headers.has('sluice-merchant')).toBe(false);
+    expect(calls[0]!.headers.get('sluice-merchant')).toBe('mer_1');
   });
 
   it('polls every 2 seconds', async () => {
@@ -97,8 +99,7 @@ describe('MetricsPage', () => {
     const { calls } = mockFetch([
       { method: 'GET', path: '/v1/metrics', respond: () => ({ status: 200, body: liveMetrics() }) },
     ]);
-    const { wrapper: Wrapper } = withQueryClient();
-    render(<MetricsPage />, { wrapper: Wrapper });
+    renderMetricsPage();
     await waitFor(() => expect(calls.length).toBeGreaterThanOrEqual(2), { timeout: 3500 });
   });
 
@@ -111,8 +112,7 @@ describe('MetricsPage', () => {
         respond: () => ({ status: 200, body: { window_seconds: 60, series: [second(0)], routes: [] } }),
       },
     ]);
-    const first = withQueryClient();
-    render(<MetricsPage />, { wrapper: first.wrapper });
+    renderMetricsPage();
     expect(await screen.findByText('No traffic in the last minute')).toBeTruthy();
     cleanup();
 
@@ -126,8 +126,7 @@ describe('MetricsPage', () => {
         }),
       },
     ]);
-    const second_ = withQueryClient();
-    render(<MetricsPage />, { wrapper: second_.wrapper });
+    renderMetricsPage();
     expect((await screen.findByRole('alert')).textContent).toContain('Metrics are unavailable');
     expect(screen.getByRole('button', { name: 'Try again' })).toBeTruthy();
   });

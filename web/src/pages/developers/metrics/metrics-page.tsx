@@ -6,6 +6,7 @@ import {
 } from '../../../api/metrics.ts';
 import { Card, PageHeader } from '../../../components/ui/card.tsx';
 import { Empty, ErrorState, Loading } from '../../../components/ui/states.tsx';
+import { useMerchantId } from '../merchant-shell.tsx';
 import { MetricsCharts } from './metrics-charts.tsx';
 
 const ms = (value: number | null) => (value === null ? '—' : `${value.toFixed(1)} ms`);
@@ -24,14 +25,14 @@ export function describeMetrics(metrics: LiveMetrics): { requests: string; laten
   };
 }
 
-/** The whole API's last minute of traffic, refreshed every 2 s (`GET /v1/metrics`). */
+/** The merchant's last minute of API traffic, refreshed every 2 s (`GET /v1/metrics`). */
 export default function MetricsPage() {
-  const metrics = useLiveMetrics();
+  const metrics = useLiveMetrics(useMerchantId());
   return (
     <div>
       <PageHeader
         title="Metrics"
-        description="Live API traffic over the last minute, refreshed every 2 seconds."
+        description="This merchant's live API traffic over the last minute, refreshed every 2 seconds."
       />
       {metrics.isPending ? (
         <Loading label="Loading metrics…" />
