@@ -41,3 +41,39 @@ export const paginationQuerySchema = z.object({
 export function listSchema<T extends z.ZodType>(item: T) {
   return z.object({ data: z.array(item), has_more: z.boolean(), next_cursor: z.string().nullable() });
 }
+
+/**
+ * Emoji glue that is itself a format character (Cf) and so allowed only where it glues emoji: a
+ * zero-width joiner between two pictographs (👩‍💻, 🏳️‍🌈, 🧑🏽‍💻 — the first may carry a variation
+ * selector or a skin tone), and the tag characters of a subdivision flag (🏴 + tags + cancel tag).
+ */
+const emojiGlue =
+  /(?<=\p{Extended_Pictographic}[\u{FE0F}\p{Emoji_Modifier}]?)\u{200D}(?=\p{Extended_Pictographic})|\u{1F3F4}[\u{E0020}-\u{E007E}]+\u{E007F}/gu;
+/** Unicode general categories Cc (controls: NUL, line breaks, DEL …) and Cf (invisible formatting: bidi overrides and isolates, zero-width characters, soft hyphen, BOM, tags). */
+const controlOrFormat = /[\p{Cc}\p{Cf}]/u;
+
+/** True when `text` holds no control or format character outside emoji sequences. */
+export function isDisplayableText(text: string): boolean {
+  return !controlOrFormat.test(text.replace(emojiGlue, ''));
+}
+
+/**
+ * Text people are shown by (names, notes, descriptions): NFC-normalized, trimmed, at most `max`
+ * UTF-16 units after both, and free of control and format characters (categories Cc and Cf), so
+ * no NUL, line break, bidi override or zero-width character can make one name pass for another.
+ * Emoji sequences stay: their zero-width joiners and flag tags are the one exception. Chain
+ * `.min(1)` for a required field.
+ *
+ * @example const nameSchema = displayTextSchema(100).min(1);
+ */
+export function displayTextSchema(max: number) {
+  return z
+    .string()
+    .normalize('NFC')
+    .trim()
+    .max(max, { error: `must be at most ${max} characters` })
+    .refine(isDisplayableText, {
+      error:
+        'must not contain control or invisible formatting characters (line breaks, bidi or zero-width marks)',
+    });
+}

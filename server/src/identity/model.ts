@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { displayTextSchema } from '../http/schemas.ts';
 
 /** Emails are compared and stored trimmed and in lower case, so `Ann@X.com ` and `ann@x.com` are one account. */
 export const emailSchema = z
@@ -16,7 +17,7 @@ export const signUpSchema = z
   .object({
     email: emailSchema,
     password: passwordSchema,
-    name: z.string().trim().min(1).max(100).openapi({ example: 'Ann Lee' }),
+    name: displayTextSchema(100).min(1).openapi({ example: 'Ann Lee' }),
   })
   .openapi('SignUpRequest');
 export type SignUpInput = z.infer<typeof signUpSchema>;

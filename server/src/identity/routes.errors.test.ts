@@ -15,6 +15,25 @@ describe('identity routes: error paths', () => {
     });
   });
 
+  it.each([
+    ['a NUL', 'Ann\u0000Lee'],
+    ['a right-to-left override', 'Ann \u202eeeL'],
+    ['a lone zero-width joiner', 'A\u200dnn'],
+  ])('refuses a name with %s: 400 validation_failed naming the name, and no user', async (_label, name) => {
+    const { post, identity } = createHarness();
+    const input = aSignUp({ name });
+    const response = await post('/v1/auth/signup', input);
+    expect(response.status).toBe(400);
+    expect(await errorOf(response)).toMatchObject({ code: 'validation_failed', param: 'name' });
+    expect(await identity.findUserByEmail(input.email)).toBeUndefined();
+  });
+
+  it('stores a name normalized (NFC) and trimmed, emoji sequences kept', async () => {
+    const { signUp } = createHarness();
+    const { user } = await signUp(aSignUp({ name: '  Zoe\u0308 👩‍💻 ' }));
+    expect(user.name).toBe('Zoë 👩‍💻');
+  });
+
   it('answers a wrong password and an unknown email with the same 401 invalid_credentials', async () => {
     const { signUp, post } = createHarness();
     const { user } = await signUp();

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { amountSchema, currencySchema } from '../http/schemas.ts';
+import { amountSchema, currencySchema, displayTextSchema } from '../http/schemas.ts';
 import { currencies, currencyExponents } from '../kernel/money.ts';
 import { testCards } from './test-cards.ts';
 
@@ -28,12 +28,7 @@ export const paymentCodes = {
 
 export const createMerchantSchema = z
   .object({
-    name: z
-      .string()
-      .trim()
-      .min(1, { error: 'name is required' })
-      .max(200)
-      .openapi({ example: 'Acme Coffee' }),
+    name: displayTextSchema(200).min(1, { error: 'name is required' }).openapi({ example: 'Acme Coffee' }),
   })
   .strict()
   .openapi('CreateMerchant');

@@ -1,11 +1,7 @@
 import { z } from '@hono/zod-openapi';
-import { amountSchema, currencySchema } from '../http/schemas.ts';
+import { amountSchema, currencySchema, displayTextSchema } from '../http/schemas.ts';
 
-const noteSchema = z
-  .string()
-  .max(280, { error: 'note must be at most 280 characters' })
-  .optional()
-  .openapi({ example: 'Dinner 🍜' });
+const noteSchema = displayTextSchema(280).optional().openapi({ example: 'Dinner 🍜' });
 
 export const sendMoneySchema = z
   .object({

@@ -541,6 +541,43 @@ describe('wallet: errors', () => {
   });
 });
 
+describe('wallet: notes', () => {
+  it.each([
+    ['a NUL', 'rent\u0000'],
+    ['a right-to-left override', 'for \u202etnerrent'],
+    ['a zero-width space', 'ren\u200bt'],
+  ])(
+    'refuses a note with %s on transfers and requests: 400 naming the note, nothing moved',
+    async (_label, note) => {
+      const alice = await t.signUp('alice');
+      const bob = await t.signUp('bob');
+      for (const [path, body] of [
+        ['/v1/transfers', { to: bob.id, amount: 100, currency: 'USD', note }],
+        ['/v1/payment-requests', { from: bob.id, amount: 100, currency: 'USD', note }],
+      ] as const) {
+        const response = await t.call('POST', path, { token: alice.token, body });
+        expect(response.status).toBe(400);
+        expect(response.json.error).toMatchObject({ code: 'validation_failed', param: 'note' });
+      }
+      expect(await balanceOf(alice.token)).toBe(2000);
+      expect(
+        (await t.call('GET', '/v1/payment-requests?role=outgoing', { token: alice.token })).json.data,
+      ).toEqual([]);
+    },
+  );
+
+  it('keeps a note normalized (NFC) and trimmed, emoji sequences included', async () => {
+    const alice = await t.signUp('alice');
+    const bob = await t.signUp('bob');
+    const response = await t.call('POST', '/v1/transfers', {
+      token: alice.token,
+      body: { to: bob.id, amount: 100, currency: 'USD', note: ' Cafe\u0301 👨‍👩‍👧 ' },
+    });
+    expect(response.status).toBe(201);
+    expect(response.json.note).toBe('Café 👨‍👩‍👧');
+  });
+});
+
 describe('wallet: idempotency', () => {
   it('replays a transfer with the same key: same status and body, money moved once', async () => {
     const alice = await t.signUp('alice');

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { displayTextSchema } from '../http/schemas.ts';
 
 /** Sent by `POST /v1/webhook-endpoints/{id}/test` to that endpoint only, whatever it subscribes to. */
 export const testEventType = 'test.webhook';
@@ -48,13 +49,13 @@ export function endpointSchemas(eventTypes: readonly string[]) {
   const urlField = z.string().min(1).max(2048).openapi({ example: 'https://example.com/webhooks/sluice' });
   return {
     create: z
-      .object({ url: urlField, events: eventsField, description: z.string().max(500).optional() })
+      .object({ url: urlField, events: eventsField, description: displayTextSchema(500).optional() })
       .openapi('CreateWebhookEndpoint'),
     update: z
       .object({
         url: urlField.optional(),
         events: eventsField.optional(),
-        description: z.string().max(500).optional(),
+        description: displayTextSchema(500).optional(),
         status: z.enum(endpointStatuses).optional(),
       })
       .openapi('UpdateWebhookEndpoint'),
