@@ -20,6 +20,8 @@ import { seedDemoData, demoEmails } from './seed.ts';
  *   --table NAME        SLUICE_TABLE, default sluice (the DynamoDB table, created if missing)
  *   SLUICE_SQLITE_WRITER=inline|worker   where SQLite writes run (default worker: a writer thread)
  *   SLUICE_SQLITE_COMMIT_GROUP=N         transactions the writer thread commits together, at most (default 16)
+ *   SLUICE_SIGNUP_BONUS=N, SLUICE_SIGNUP_BONUS_BUDGET=N   the bonus and the most ever paid in bonuses (minor units)
+ *   SLUICE_SIGNUPS_PER_ADDRESS=N         sign-ups allowed per client address an hour (default 30)
  *   --no-seed           skip demo data
  *   --no-build          do not build the dashboard when web/dist is missing or stale
  */
@@ -67,6 +69,14 @@ const webhookAllowPrivate = parsePrivateAddressPolicy(process.env.SLUICE_WEBHOOK
 const metricsToken = process.env.SLUICE_METRICS_TOKEN || undefined;
 const signupBonus =
   process.env.SLUICE_SIGNUP_BONUS === undefined ? undefined : Number(process.env.SLUICE_SIGNUP_BONUS);
+const signupBonusBudget =
+  process.env.SLUICE_SIGNUP_BONUS_BUDGET === undefined
+    ? undefined
+    : Number(process.env.SLUICE_SIGNUP_BONUS_BUDGET);
+const signUpsPerAddressPerWindow =
+  process.env.SLUICE_SIGNUPS_PER_ADDRESS === undefined
+    ? undefined
+    : Number(process.env.SLUICE_SIGNUPS_PER_ADDRESS);
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 if (!values['no-build']) await buildDashboardIfStale(repoRoot, logger);
@@ -86,6 +96,12 @@ const platform = await createLocalPlatform({
     webhookAllowPrivate,
     ...(metricsToken ? { metricsToken } : {}),
     ...(signupBonus !== undefined && Number.isSafeInteger(signupBonus) ? { signupBonus } : {}),
+    ...(signupBonusBudget !== undefined && Number.isSafeInteger(signupBonusBudget)
+      ? { signupBonusBudget }
+      : {}),
+    ...(signUpsPerAddressPerWindow !== undefined && Number.isSafeInteger(signUpsPerAddressPerWindow)
+      ? { signUpsPerAddressPerWindow }
+      : {}),
   },
   logger,
 }).catch((error: unknown) => {
