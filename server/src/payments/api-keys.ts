@@ -2,8 +2,21 @@ import { createHash, randomBytes } from 'node:crypto';
 import { isoTime } from '../kernel/clock.ts';
 import { AppError } from '../kernel/errors.ts';
 import { newId } from '../kernel/ids.ts';
-import { defaultRateLimitPerMinute, type ApiKey, type CreateApiKey, type CreatedApiKey } from './model.ts';
+import { isTransactionCanceled } from '../platform/store.ts';
+import { paymentsErrors } from './errors.ts';
+import {
+  defaultRateLimitPerMinute,
+  maxActiveApiKeysPerMerchant,
+  type ApiKey,
+  type CreateApiKey,
+  type CreatedApiKey,
+} from './model.ts';
 import { getOwnedMerchant, type PaymentsDeps } from './merchants.ts';
+import {
+  merchantKeyCountDecrement,
+  merchantKeyCountIncrement,
+  merchantKeyCountOpen,
+} from './store/merchants.ts';
 import {
   apiKeyPut,
   apiKeyRevoke,
@@ -55,8 +68,41 @@ export async function createApiKey(
     created_at: isoTime(now),
     revoked_at: null,
   };
-  await deps.store.transact([apiKeyPut({ ...key, owner: merchant.owner, secret_hash: hashSecret(secret) })]);
-  return { ...key, secret };
+  // The merchant's count of active keys goes up in the same transaction, under its limit.
+  const operations = [
+    apiKeyPut({ ...key, owner: merchant.owner, secret_hash: hashSecret(secret) }),
+    merchantKeyCountIncrement(merchant.id, maxActiveApiKeysPerMerchant),
+  ];
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await deps.store.transact(operations);
+      return { ...key, secret };
+    } catch (error) {
+      const counted = isTransactionCanceled(error) ? error.reasonAt(1)?.item : undefined;
+      if (!counted || attempt > 0) throw error;
+      if (counted.active_api_keys !== undefined)
+        throw paymentsErrors.error(
+          'limit_reached',
+          `a merchant can hold at most ${maxActiveApiKeysPerMerchant} active API keys: revoke one first`,
+          { details: { limit: maxActiveApiKeysPerMerchant } },
+        );
+      await openMerchantKeyCount(deps, merchant.id);
+    }
+  }
+}
+
+/**
+ * Gives a merchant stored before the count of active keys its count, from its keys as listed
+ * (on DynamoDB, up to the index's lag for keys made just before). A concurrent opening wins alike.
+ */
+async function openMerchantKeyCount(deps: PaymentsDeps, merchantId: string): Promise<void> {
+  let count = 0;
+  for await (const key of merchantApiKeys(deps.store, merchantId)) if (!key.revoked_at) count += 1;
+  try {
+    await deps.store.transact([merchantKeyCountOpen(merchantId, count)]);
+  } catch (error) {
+    if (!isTransactionCanceled(error)) throw error;
+  }
 }
 
 export async function listApiKeys(
@@ -77,12 +123,23 @@ export async function revokeApiKey(
   merchantId: string,
   keyId: string,
 ): Promise<ApiKey> {
-  await getOwnedMerchant(deps, ownerId, merchantId);
+  const merchant = await getOwnedMerchant(deps, ownerId, merchantId);
   const key = await findMerchantApiKey(deps.store, merchantId, keyId);
   if (!key) throw new AppError('not_found', `no API key ${keyId}`, { param: 'key_id' });
   if (key.revoked_at) return toApiKey(key);
   const revokedAt = isoTime(deps.clock.now());
-  await deps.store.transact([apiKeyRevoke(key, revokedAt)]);
+  // A merchant without a count yet gets one from its active keys when it next creates a key.
+  const operations = [apiKeyRevoke(key, revokedAt)];
+  if (merchant.active_api_keys !== undefined) operations.push(merchantKeyCountDecrement(merchantId));
+  try {
+    await deps.store.transact(operations);
+  } catch (error) {
+    if (!isTransactionCanceled(error)) throw error;
+    // Revoked meanwhile by another call: the key as that call left it.
+    const now = await findMerchantApiKey(deps.store, merchantId, keyId);
+    if (!now?.revoked_at) throw error;
+    return toApiKey(now);
+  }
   return { ...toApiKey(key), revoked_at: revokedAt };
 }
 

@@ -1,6 +1,7 @@
 import { paymentsKeyPatterns } from './store/keys.ts';
 import { defineModule } from '../platform/module.ts';
 import { disputeRoutes } from './dispute-routes.ts';
+import { paymentsErrors } from './errors.ts';
 import { paymentEventTypes } from './events.ts';
 import { requireMerchant } from './merchant-auth.ts';
 import { merchantRoutes, paymentRoutes } from './routes.ts';
@@ -110,6 +111,7 @@ export const paymentsModule = defineModule({
   ],
   events: paymentEventTypes,
   webhookEvents: paymentEventTypes,
+  errors: paymentsErrors.table,
   keys: paymentsKeyPatterns,
 });
 

@@ -5,7 +5,9 @@ import { newId } from '../kernel/ids.ts';
 import type { Currency } from '../kernel/money.ts';
 import { balanceOf, createAccount, ensureSystemAccount, getAccount } from '../ledger/index.ts';
 import { isTransactionCanceled, type Store } from '../platform/store.ts';
+import { paymentsErrors } from './errors.ts';
 import {
+  maxMerchantsPerUser,
   merchantAccountPurposes,
   type CreateMerchant,
   type Merchant,
@@ -20,10 +22,14 @@ import {
   merchantCurrencyPut,
   merchantFromItem,
   merchantPut,
+  ownerMerchantCountIncrement,
+  ownerMerchantCountOpen,
   ownerMerchants,
+  ownerMerchantsPage,
   readMerchant,
   type MerchantRecord,
 } from './store/merchants.ts';
+import type { PageRequest, RecordPage } from './store/keys.ts';
 
 export type { MerchantRecord } from './store/merchants.ts';
 
@@ -71,16 +77,52 @@ export async function createMerchant(
     clock_offset_ms: 0,
     created_at: isoTime(now),
   };
-  await deps.store.transact([merchantPut(merchant)]);
-  return toMerchant(deps, merchant);
+  // The owner's count goes up in the same transaction, under its limit: concurrent creations
+  // cannot pass it together.
+  const operations = [merchantPut(merchant), ownerMerchantCountIncrement(ownerId, maxMerchantsPerUser)];
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await deps.store.transact(operations);
+      return toMerchant(deps, merchant);
+    } catch (error) {
+      if (!isTransactionCanceled(error) || !error.reasonAt(1) || attempt > 0) throw error;
+      if (error.reasonAt(1)!.item)
+        throw paymentsErrors.error(
+          'limit_reached',
+          `a user can own at most ${maxMerchantsPerUser} merchants`,
+          {
+            details: { limit: maxMerchantsPerUser },
+          },
+        );
+      await openOwnerMerchantCount(deps, ownerId);
+    }
+  }
 }
 
-/** The user's merchants, oldest first (a user has few). */
-export async function listMerchants(deps: PaymentsDeps, ownerId: string): Promise<Merchant[]> {
-  const merchants: Merchant[] = [];
-  for await (const merchant of ownerMerchants(deps.store, ownerId))
-    merchants.push(toMerchant(deps, merchant));
-  return merchants;
+/**
+ * Starts the owner's merchant count from the merchants they own (none for a new user; some for a
+ * user from before the count). No merchant can be created while the count is missing, so the
+ * merchants read are all there are (on DynamoDB, up to the index's lag for ones created just
+ * before the count was introduced). A concurrent opening of the same count is as good as ours.
+ */
+async function openOwnerMerchantCount(deps: PaymentsDeps, ownerId: string): Promise<void> {
+  let count = 0;
+  for await (const _merchant of ownerMerchants(deps.store, ownerId)) count += 1;
+  try {
+    await deps.store.transact([ownerMerchantCountOpen(ownerId, count)]);
+  } catch (error) {
+    if (!isTransactionCanceled(error)) throw error;
+  }
+}
+
+/** A page of the user's merchants, oldest first. */
+export async function listMerchants(
+  deps: PaymentsDeps,
+  ownerId: string,
+  page: PageRequest,
+): Promise<RecordPage<Merchant>> {
+  const result = await ownerMerchantsPage(deps.store, ownerId, page);
+  return { data: result.data.map((merchant) => toMerchant(deps, merchant)), next_cursor: result.next_cursor };
 }
 
 export async function getMerchantRecord(

@@ -6,6 +6,11 @@ import { testCards } from './test-cards.ts';
 /** Requests per minute an API key gets unless it was created with its own limit. */
 export const defaultRateLimitPerMinute = 100;
 
+/** How many merchants one user may own (Stripe-like: a handful of accounts per person). */
+export const maxMerchantsPerUser = 20;
+/** How many unrevoked API keys one merchant may hold at once; a revoked key frees its place. */
+export const maxActiveApiKeysPerMerchant = 20;
+
 /** How long an authorization holds funds, in sandbox time (as card networks do, roughly). */
 export const authorizationLifetimeMs = 7 * 24 * 3600 * 1000;
 

@@ -75,7 +75,8 @@ const routes = {
     path: '/v1/merchants',
     tags: merchantTags,
     security: bearerSecurity,
-    summary: 'Your merchants',
+    summary: 'Your merchants, oldest first',
+    request: { query: paginationQuerySchema },
     responses: {
       200: jsonResponse(
         z.object({
@@ -83,9 +84,9 @@ const routes = {
           has_more: z.boolean(),
           next_cursor: z.string().nullable(),
         }),
-        'Your merchants',
+        'A page of your merchants',
       ),
-      ...errorResponses(401),
+      ...errorResponses(400, 401),
     },
   }),
   getMerchant: createRoute({
@@ -226,7 +227,10 @@ export function merchantRoutes(deps: PaymentsDeps) {
     c.json(await createMerchant(deps, c.var.principal.userId, c.req.valid('json')), 201),
   );
   app.openapi(routes.listMerchants, async (c) =>
-    c.json(single(await listMerchants(deps, c.var.principal.userId)), 200),
+    c.json(
+      pageBody(await listMerchants(deps, c.var.principal.userId, pageRequest(c.req.valid('query')))),
+      200,
+    ),
   );
   app.openapi(routes.getMerchant, async (c) =>
     c.json(

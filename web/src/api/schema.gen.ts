@@ -1259,17 +1259,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your merchants */
+        /** Your merchants, oldest first */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    limit?: number;
+                    /** @description The next_cursor of the previous page. */
+                    starting_after?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
             };
             requestBody?: never;
             responses: {
-                /** @description Your merchants */
+                /** @description A page of your merchants */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1280,6 +1284,15 @@ export interface paths {
                             has_more: boolean;
                             next_cursor: string | null;
                         };
+                    };
+                };
+                /** @description Invalid request: the field at fault is named in `param` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Missing, invalid or expired credentials */

@@ -46,7 +46,13 @@ export function apiKeyRevoke(key: ApiKeyRecord, revokedAt: string): WriteOperati
     type: 'update',
     key: paymentKeys.apiKey(key.secret_hash),
     set: { revoked_at: revokedAt },
-    condition: { attributeExists: 'pk' },
+    // Revoked once: a second, concurrent revocation must not free a second place.
+    condition: {
+      all: [
+        { attributeExists: 'pk' },
+        { any: [{ attributeNotExists: 'revoked_at' }, { compare: ['revoked_at', '=', null] }] },
+      ],
+    },
   };
 }
 

@@ -14,6 +14,8 @@ export const paymentKeys = {
   merchant: (id: string) => ({ pk: `MER#${id}`, sk: 'MER' }),
   /** gsi1 partition of a user's merchants, sorted by id. */
   ownerMerchants: (userId: string) => `MER#OWNER#${userId}`,
+  /** How many merchants the user owns (`merchants`), in the table under the same partition name. */
+  ownerMerchantCount: (userId: string) => ({ pk: `MER#OWNER#${userId}`, sk: 'COUNT' }),
   /** gsi2 partition of every merchant: how the real-time expiry sweep finds them. */
   allMerchants: 'MER#ALL',
   /** One item per currency the merchant has accounts in (sort key `CUR#<code>`), in the merchant's partition. */

@@ -1,15 +1,19 @@
 import { z } from 'zod';
 import type { Currency } from '../../kernel/money.ts';
 import type { Item, Store, WriteOperation } from '../../platform/store.ts';
-import { everyItem, paymentKeys, storedCurrencySchema } from './keys.ts';
+import { everyItem, paymentKeys, storedCurrencySchema, type PageRequest, type RecordPage } from './keys.ts';
 
-/** A merchant item `MER#<id>` / `MER`: in gsi1 under its owner, in gsi2 with every merchant. */
+/**
+ * A merchant item `MER#<id>` / `MER`: in gsi1 under its owner, in gsi2 with every merchant. It
+ * counts its unrevoked API keys (`active_api_keys`, absent on merchants stored before the count).
+ */
 const merchantItemSchema = z.object({
   id: z.string(),
   name: z.string(),
   owner: z.string(),
   /** The test clock's offset from real time, moved by advance-clock. */
   clock_offset_ms: z.number().default(0),
+  active_api_keys: z.number().int().optional(),
   created_at: z.string(),
 });
 
@@ -27,6 +31,7 @@ export function merchantPut(merchant: MerchantRecord): WriteOperation {
       ...paymentKeys.merchant(merchant.id),
       entity: 'merchant',
       ...merchant,
+      active_api_keys: merchant.active_api_keys ?? 0,
       gsi1pk: paymentKeys.ownerMerchants(merchant.owner),
       gsi1sk: merchant.id,
       gsi2pk: paymentKeys.allMerchants,
@@ -72,6 +77,73 @@ export async function* ownerMerchants(store: Store, ownerId: string): AsyncGener
     partition: paymentKeys.ownerMerchants(ownerId),
   }))
     yield merchantFromItem(item);
+}
+
+/** A page of the user's merchants, oldest first. */
+export async function ownerMerchantsPage(
+  store: Store,
+  ownerId: string,
+  page: PageRequest,
+): Promise<RecordPage<MerchantRecord>> {
+  const result = await store.query({
+    index: 'gsi1',
+    partition: paymentKeys.ownerMerchants(ownerId),
+    limit: page.limit,
+    ...(page.cursor ? { cursor: page.cursor } : {}),
+  });
+  return { data: result.items.map(merchantFromItem), next_cursor: result.cursor };
+}
+
+/**
+ * Counts one more merchant for the owner, below `limit`. Fails its condition when the count is
+ * at the limit or does not exist yet (`ownerMerchantCountOpen` creates it).
+ */
+export function ownerMerchantCountIncrement(ownerId: string, limit: number): WriteOperation {
+  return {
+    type: 'update',
+    key: paymentKeys.ownerMerchantCount(ownerId),
+    add: { merchants: 1 },
+    condition: { compare: ['merchants', '<', limit] },
+  };
+}
+
+/** Creates the owner's merchant count at `count` (create-only: a concurrent opening wins alike). */
+export function ownerMerchantCountOpen(ownerId: string, count: number): WriteOperation {
+  return {
+    type: 'put',
+    item: { ...paymentKeys.ownerMerchantCount(ownerId), entity: 'owner_merchant_count', merchants: count },
+    condition: { attributeNotExists: 'pk' },
+  };
+}
+
+/** Counts one more active API key on the merchant, below `limit` (fails too when it has no count yet). */
+export function merchantKeyCountIncrement(merchantId: string, limit: number): WriteOperation {
+  return {
+    type: 'update',
+    key: paymentKeys.merchant(merchantId),
+    add: { active_api_keys: 1 },
+    condition: { compare: ['active_api_keys', '<', limit] },
+  };
+}
+
+/** One active API key fewer on the merchant (which has a count). */
+export function merchantKeyCountDecrement(merchantId: string): WriteOperation {
+  return {
+    type: 'update',
+    key: paymentKeys.merchant(merchantId),
+    add: { active_api_keys: -1 },
+    condition: { attributeExists: 'active_api_keys' },
+  };
+}
+
+/** Gives a merchant stored before the count its count of active keys (only if it still has none). */
+export function merchantKeyCountOpen(merchantId: string, count: number): WriteOperation {
+  return {
+    type: 'update',
+    key: paymentKeys.merchant(merchantId),
+    set: { active_api_keys: count },
+    condition: { all: [{ attributeExists: 'pk' }, { attributeNotExists: 'active_api_keys' }] },
+  };
 }
 
 /** Every merchant, page by page. */

@@ -4,7 +4,17 @@ import type { WriteOperation } from '../../platform/store.ts';
 import { apiKeyPut } from './api-keys.ts';
 import { disputeFromItem, disputePut, type DisputeRecord } from './disputes.ts';
 import { paymentsKeyPatterns } from './keys.ts';
-import { merchantCurrencyPut, merchantFromItem, merchantPut } from './merchants.ts';
+import {
+  merchantClockAdvance,
+  merchantCurrencyPut,
+  merchantFromItem,
+  merchantKeyCountDecrement,
+  merchantKeyCountIncrement,
+  merchantKeyCountOpen,
+  merchantPut,
+  ownerMerchantCountIncrement,
+  ownerMerchantCountOpen,
+} from './merchants.ts';
 import { paymentFromItem, paymentPut, paymentTransition, type PaymentRecord } from './payments.ts';
 import { refundPut } from './refunds.ts';
 import { settlementFromItem, settlementPut } from './settlements.ts';
@@ -101,6 +111,12 @@ function everyWrite(): WriteOperation[] {
       created_at: at,
     }),
     disputePut(dispute),
+    ownerMerchantCountOpen('usr_1', 0),
+    ownerMerchantCountIncrement('usr_1', 20),
+    merchantKeyCountOpen('mer_1', 1),
+    merchantKeyCountIncrement('mer_1', 20),
+    merchantKeyCountDecrement('mer_1'),
+    merchantClockAdvance('mer_1', 1000, 2000),
   ];
 }
 
@@ -128,6 +144,7 @@ describe('payments store', () => {
       name: 'Acme',
       owner: 'usr_1',
       clock_offset_ms: 0,
+      active_api_keys: 0,
       created_at: at,
     });
     expect(paymentFromItem(authorization.item)).toEqual(payment);
