@@ -288,7 +288,12 @@ async function runEdgeProperty(
             expected ??= overflows ? 'amount_exceeds_capacity' : undefined;
 
             const code = await errorCodeOf(createTransfers(deps, [request]));
-            expect(code, JSON.stringify(step)).toBe(expected);
+            if (expected === 'transfer_not_pending' && overflows) {
+              // Both conditions fail; which one an adapter names first is not part of the contract.
+              expect(code, JSON.stringify(step)).toMatch(/^(transfer_not_pending|amount_exceeds_capacity)$/);
+            } else {
+              expect(code, JSON.stringify(step)).toBe(expected);
+            }
             if (code === undefined) {
               for (const [id, totals] of next) model.set(id, totals);
               if (step.op === 'hold') holds.push(hold!);
