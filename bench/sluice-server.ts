@@ -24,14 +24,14 @@ export async function startBenchServer(tmp: string, profileDir: string): Promise
     dataDir: join(tmp, 'data'),
     adminEmails: [adminEmail],
     signupBonus: settings.signupBonus,
-    // Every bench user signs up from this machine's address, each paid the whole bonus.
+    stdoutFile: join(tmp, 'server.log'),
+    readyTimeoutMs: 60_000,
     env: {
+      SLUICE_METRICS_TOKEN: metricsToken,
+      // Every bench user signs up from this machine's address, each paid the whole bonus.
       SLUICE_SIGNUP_BONUS_BUDGET: String(settings.signupBonus * (settings.users + 1)),
       SLUICE_SIGNUPS_PER_ADDRESS: String(settings.users + 1),
     },
-    stdoutFile: join(tmp, 'server.log'),
-    readyTimeoutMs: 60_000,
-    env: { SLUICE_METRICS_TOKEN: metricsToken },
     nodeArgs: [
       ...settings.nodeArgs,
       ...(settings.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
