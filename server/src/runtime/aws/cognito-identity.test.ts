@@ -621,6 +621,21 @@ describe('Cognito identity: access tokens (aws-jwt-verify, for real)', () => {
     ).toBe('invalid_token');
   });
 
+  it('refuses a token signed by the pool whose iat is in the future', async () => {
+    const { identity } = aSetup();
+    const { id } = await aProfile();
+    const iat = Math.floor(Date.now() / 1000) + 3600;
+    const token = await anAccessToken({ username: id, claims: { iat, exp: iat + 3600 } });
+    expect((await errorOf(identity.verifyAccessToken(token))).code).toBe('invalid_token');
+  });
+
+  it('refuses a token signed by the pool that claims a lifetime longer than Cognito gives (a day)', async () => {
+    const { identity } = aSetup();
+    const { id } = await aProfile();
+    const token = await anAccessToken({ username: id, expiresIn: 365 * 24 * 3600 });
+    expect((await errorOf(identity.verifyAccessToken(token))).code).toBe('invalid_token');
+  });
+
   it('refuses a valid token for a user who has no profile', async () => {
     const { identity } = aSetup();
     expect(

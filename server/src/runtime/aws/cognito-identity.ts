@@ -69,6 +69,10 @@ export interface CognitoIdentityOptions {
 /** How long `jwks()` serves the pool's keys before fetching them again (Cognito rotates rarely). */
 const jwksCacheMs = 3600_000;
 const jwksFetchTimeoutMs = 3_000;
+/** Cognito's longest access-token validity (an app client setting, 5 minutes to 1 day). */
+const cognitoMaxAccessTokenSeconds = 24 * 3600;
+/** Tolerated clock skew between Cognito and this process. */
+const clockToleranceSeconds = 5;
 /** Profiles remembered per process by `verifyAccessToken`: a user's id and email never change. */
 const profileCacheSize = 10_000;
 
@@ -92,8 +96,15 @@ export function createCognitoAccessTokenVerifier(options: {
       userPoolId: options.userPoolId,
       tokenUse: 'access',
       clientId: options.clientId,
-      customJwtCheck: ({ header }) => {
+      customJwtCheck: ({ header, payload }) => {
         if (header.alg !== 'RS256') throw new Error(`unexpected signature algorithm ${String(header.alg)}`);
+        // aws-jwt-verify checks exp and nbf, not iat: as the local issuer does, refuse a token
+        // minted in the future or living longer than the pool can issue (as its own clock does).
+        const { iat, exp } = payload;
+        if (typeof iat !== 'number' || iat > Date.now() / 1000 + clockToleranceSeconds)
+          throw new Error('the token is issued in the future');
+        if (typeof exp !== 'number' || exp - iat > cognitoMaxAccessTokenSeconds)
+          throw new Error('the token outlives what the pool issues');
       },
     },
     options.jwksCache ? { jwksCache: options.jwksCache } : undefined,
