@@ -46,6 +46,13 @@ export interface Config {
    * works) or `all`.
    */
   webhookAllowPrivate: 'none' | 'loopback' | 'all';
+  /**
+   * How long the webhook delivery worker waits for a POST before it answers its queue batch and
+   * lets the POST finish in the background, so a hanging endpoint does not hold the batch (the
+   * local queue's next round waits for it). Unset: the webhooks module's default. `null` on AWS,
+   * where Lambda freezes what runs on after the handler returns: every POST is awaited there.
+   */
+  webhookDeliveryHoldMs?: number | null;
 }
 
 export const defaultConfig: Config = {

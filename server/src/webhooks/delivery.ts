@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isoTime } from '../kernel/clock.ts';
@@ -12,15 +13,25 @@ import {
 import { isTransactionCanceled } from '../platform/store.ts';
 import { activeSecrets, type WebhookDeps } from './endpoints.ts';
 import { loadEvent } from './events.ts';
+import { EndpointGate } from './endpoint-gate.ts';
 import {
+  defaultDeliveryHoldMs,
+  deliveryConnectTimeoutMs,
   deliveryQueueName,
   deliveryTimeoutMs,
+  maxQueueDelaySeconds,
   maxDeliveryAttempts,
   responseSnippetBytes,
   retryDelaySeconds,
   type DeliveryAttempt,
 } from './model.ts';
-import { deliveryAttemptRecord, readDelivery, readEndpoint, type EndpointRecord } from './store.ts';
+import {
+  deliveryAttemptRecord,
+  readDelivery,
+  readEndpoint,
+  type DeliveryRecord,
+  type EndpointRecord,
+} from './store.ts';
 import { signatureHeader, signPayload } from './signature.ts';
 import {
   checkWebhookUrl,
@@ -51,51 +62,133 @@ export function registerDeliveryWorker(queue: Pick<Queue, 'consume'>, deps: Webh
 
 /** The delivery worker: each message one attempt of one delivery, failures retried alone. */
 export function deliveryHandler(deps: WebhookDeps): BatchHandler {
-  return perMessage((message) => handleDeliveryMessage(deps, message));
+  const gate = new EndpointGate();
+  return perMessage((message) => handleDeliveryMessage(deps, message, gate));
 }
 
 interface HttpOutcome {
   status: number | null;
   body: string | null;
   error: string | null;
+  /** No answer at all: the connection failed or timed out. */
+  isUnresponsive?: boolean;
 }
+
+/** The gate of the process's delivery workers (see `endpoint-gate.ts`). */
+const processGate = new EndpointGate();
+
+/** A message back a little early (a queue's timer against this clock) is still taken as due. */
+const earlyToleranceMs = 500;
 
 /**
  * One attempt of one delivery: POST the event, record the attempt, then succeed, schedule the
  * next attempt, or dead-letter after the last. Idempotent per attempt: the record is written
  * only if no other worker recorded this attempt number first.
+ *
+ * Isolation: an endpoint with too many requests open, or backing off after failing to answer,
+ * gets the delivery deferred (a fresh queue message with a delay, so deferrals do not use up the
+ * message's receives). A POST still running after `deps.deliveryHoldMs` is left to finish and
+ * record its attempt in the background, and the message is replaced by one that comes back after
+ * the POST's timeout: a hanging endpoint never holds the batch, nor the local queue's next round.
  */
 export async function handleDeliveryMessage(
   deps: WebhookDeps,
   message: ReceivedMessage,
+  gate: EndpointGate = processGate,
 ): Promise<MessageOutcome> {
   const deliveryId = (message.body as { delivery_id?: unknown } | null)?.delivery_id;
   if (typeof deliveryId !== 'string') return; // not ours to retry
   const delivery = await readDelivery(deps.store, deliveryId);
   if (!delivery || delivery.status !== 'pending') return;
+  const openSeconds = gate.openRequestSeconds(deliveryId);
+  if (openSeconds !== undefined) return defer(deps, deliveryId, openSeconds + 1);
   const now = deps.clock.now();
-  const attemptNumber = delivery.attempt_count + 1;
-  const [endpoint, event] = await Promise.all([
-    readEndpoint(deps.store, delivery.endpoint_id),
-    loadEvent(deps, delivery.merchant, delivery.event_id),
-  ]);
+  const dueInMs = delivery.next_attempt_at === null ? 0 : Date.parse(delivery.next_attempt_at) - now;
+  // Back before its time (it replaced a POST left running, which has since recorded a failure).
+  if (dueInMs > earlyToleranceMs)
+    return { retryAfterSeconds: Math.ceil(dueInMs / 1000), error: 'not due yet' };
+  const admission = gate.admit(delivery.endpoint_id, deliveryId, deliveryTimeoutMs);
+  if (!admission.isAdmitted) return defer(deps, deliveryId, admission.retryAfterSeconds);
 
+  const holdMs = deps.deliveryHoldMs === undefined ? defaultDeliveryHoldMs : deps.deliveryHoldMs;
+  const started = performance.now();
+  // An answer later than the hold keeps the endpoint `slow`; one within it (or no hold) clears that.
+  const attempt = attemptDelivery(deps, delivery, now, (end) =>
+    gate.release(
+      delivery.endpoint_id,
+      deliveryId,
+      end === 'fast' && holdMs !== null && performance.now() - started > holdMs ? 'slow' : end,
+    ),
+  );
+  if (holdMs === null) return attempt;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const held = await Promise.race([
+    attempt,
+    new Promise<'detached'>((resolve) => {
+      timer = setTimeout(() => resolve('detached'), gate.isSlow(delivery.endpoint_id) ? 0 : holdMs);
+    }),
+  ]).finally(() => clearTimeout(timer));
+  if (held !== 'detached') return held;
+  gate.markSlow(delivery.endpoint_id);
+  attempt.catch((error: unknown) =>
+    deps.logger.error('webhook attempt failed to record', {
+      delivery_id: deliveryId,
+      error: error instanceof Error ? error.message : String(error),
+    }),
+  );
+  return defer(deps, deliveryId, Math.ceil((deliveryTimeoutMs - (performance.now() - started)) / 1000) + 1);
+}
+
+/**
+ * Replaces the message with a fresh one `seconds` later (at most SQS's 900 s delay); this one is
+ * then acknowledged. If that acknowledgement is lost both come back, and the second finds the
+ * attempt recorded or in flight: at worst a duplicate POST, which receivers dedupe by event id.
+ */
+async function defer(deps: WebhookDeps, deliveryId: string, seconds: number): Promise<MessageOutcome> {
+  await deps.store.transact([
+    deps.queue.sendOperation(deliveryQueueName, {
+      id: `${deliveryId}.${randomBytes(8).toString('hex')}`,
+      body: { delivery_id: deliveryId },
+      delaySeconds: Math.min(maxQueueDelaySeconds, Math.max(1, seconds)),
+    }),
+  ]);
+}
+
+/** The POST and its record; `release` is told how the request ended as soon as it has. */
+async function attemptDelivery(
+  deps: WebhookDeps,
+  delivery: DeliveryRecord,
+  now: number,
+  release: (end: 'fast' | 'unresponsive') => void,
+): Promise<MessageOutcome> {
+  const deliveryId = delivery.id;
+  const attemptNumber = delivery.attempt_count + 1;
   let outcome: HttpOutcome;
   let latencyMs = 0;
-  let url = endpoint?.url ?? '';
+  let url: string;
   let isFinal = false;
-  if (!endpoint || !event) {
-    outcome = { status: null, body: null, error: !endpoint ? 'endpoint deleted' : 'event not found' };
-    isFinal = true;
-  } else if (endpoint.status !== 'enabled') {
-    outcome = { status: null, body: null, error: 'endpoint disabled' };
-    isFinal = true;
-  } else {
-    url = endpoint.url;
-    const payload = JSON.stringify(event);
-    const started = performance.now();
-    outcome = await post(deps, endpoint, payload, Math.floor(now / 1000));
-    latencyMs = Math.round(performance.now() - started);
+  let isUnresponsive = false;
+  try {
+    const [endpoint, event] = await Promise.all([
+      readEndpoint(deps.store, delivery.endpoint_id),
+      loadEvent(deps, delivery.merchant, delivery.event_id),
+    ]);
+    url = endpoint?.url ?? '';
+    if (!endpoint || !event) {
+      outcome = { status: null, body: null, error: !endpoint ? 'endpoint deleted' : 'event not found' };
+      isFinal = true;
+    } else if (endpoint.status !== 'enabled') {
+      outcome = { status: null, body: null, error: 'endpoint disabled' };
+      isFinal = true;
+    } else {
+      const payload = JSON.stringify(event);
+      const started = performance.now();
+      outcome = await post(deps, endpoint, payload, Math.floor(now / 1000));
+      latencyMs = Math.round(performance.now() - started);
+      isUnresponsive = outcome.isUnresponsive === true;
+    }
+  } finally {
+    release(isUnresponsive ? 'unresponsive' : 'fast');
   }
   const isSuccess = outcome.status !== null && outcome.status >= 200 && outcome.status < 300;
   const isDead = !isSuccess && (isFinal || attemptNumber >= maxDeliveryAttempts);
@@ -170,7 +263,10 @@ async function post(
   return send(target.url, target.addresses[0]!, payload, headers);
 }
 
-/** One POST: no redirects (node:http never follows them), 10 s for the whole exchange, the first 500 bytes of the answer kept. */
+/**
+ * One POST: no redirects (node:http never follows them), `deliveryConnectTimeoutMs` to connect
+ * and `deliveryTimeoutMs` for the whole exchange, the first 500 bytes of the answer kept.
+ */
 function send(
   url: URL,
   address: ResolvedAddress,
@@ -183,6 +279,7 @@ function send(
       if (isSettled) return;
       isSettled = true;
       clearTimeout(timer);
+      clearTimeout(connectTimer);
       resolve(outcome);
       req.destroy();
     };
@@ -215,10 +312,33 @@ function send(
       },
     );
     const timer = setTimeout(
-      () => finish({ status: null, body: null, error: `timed out after ${deliveryTimeoutMs} ms` }),
+      () =>
+        finish({
+          status: null,
+          body: null,
+          error: `timed out after ${deliveryTimeoutMs} ms`,
+          isUnresponsive: true,
+        }),
       deliveryTimeoutMs,
     );
-    req.on('error', (error) => finish({ status: null, body: null, error: error.message }));
+    let connectTimer: ReturnType<typeof setTimeout> | undefined;
+    req.on('socket', (socket) => {
+      if (!socket.connecting) return;
+      connectTimer = setTimeout(
+        () =>
+          finish({
+            status: null,
+            body: null,
+            error: `could not connect within ${deliveryConnectTimeoutMs} ms`,
+            isUnresponsive: true,
+          }),
+        deliveryConnectTimeoutMs,
+      );
+      socket.once('connect', () => clearTimeout(connectTimer));
+    });
+    req.on('error', (error) =>
+      finish({ status: null, body: null, error: error.message, isUnresponsive: true }),
+    );
     req.end(payload);
   });
 }

@@ -44,6 +44,13 @@ export interface WebhookDeps {
   resolve?: Resolver;
   /** For retry jitter; tests inject one. Default `Math.random`. */
   random?: () => number;
+  /**
+   * How long the delivery worker waits for a POST before it answers the queue and lets the POST
+   * finish and record itself in the background (`Config.webhookDeliveryHoldMs`). Default
+   * `defaultDeliveryHoldMs`; null waits for every POST to end (AWS: Lambda freezes what runs on
+   * after the handler returns).
+   */
+  deliveryHoldMs?: number | null;
 }
 
 export function newSecret(): string {

@@ -70,6 +70,9 @@ export function webhookDepsOf(deps: ModuleDeps): WebhookDeps {
     logger: deps.logger,
     queue: deps.queue,
     allowPrivate: deps.config.webhookAllowPrivate,
+    ...(deps.config.webhookDeliveryHoldMs === undefined
+      ? {}
+      : { deliveryHoldMs: deps.config.webhookDeliveryHoldMs }),
     ...hooks,
   };
 }

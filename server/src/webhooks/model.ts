@@ -12,6 +12,15 @@ export const deliveryQueueName = 'webhook-deliveries';
 
 /** Per-attempt HTTP timeout, and how much of a response body the delivery log keeps. */
 export const deliveryTimeoutMs = 10_000;
+/** How long a connection may take: far less than an answer, so an unreachable host is known soon. */
+export const deliveryConnectTimeoutMs = 3000;
+/**
+ * How long the delivery worker waits for a POST before answering the queue and letting the POST
+ * finish in the background (`WebhookDeps.deliveryHoldMs`; the local runtime's default).
+ */
+export const defaultDeliveryHoldMs = 250;
+/** SQS's longest message delay: a deferred delivery comes back within it. */
+export const maxQueueDelaySeconds = 900;
 export const responseSnippetBytes = 500;
 
 /**

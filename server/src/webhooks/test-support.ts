@@ -1,6 +1,6 @@
 import { paymentEventTypes } from '../payments/index.ts';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../http/context.ts';
 import { createErrorHandler } from '../http/errors.ts';
@@ -46,6 +46,9 @@ export function buildWebhooks(options: { store?: Store; clock?: ManualClock } = 
     allowPrivate: 'loopback',
     resolve: testResolver,
     random: () => 0.5,
+    // Every POST awaited, so `queue.drain()` returns with each attempt made and recorded (the
+    // isolation tests set the hold the runtime uses).
+    deliveryHoldMs: null,
   };
   const bus = new InProcessBus();
   subscribeWebhooks(bus, deps);
@@ -93,9 +96,14 @@ export interface ReceivedWebhook {
 
 /**
  * A real HTTP receiver on 127.0.0.1 that checks signatures with the exported `verifySignature`
- * against the test's clock, and answers with `respond(n)` for its n-th request (1-based).
+ * against the test's clock, and answers with `respond(n)` for its n-th request (1-based), after
+ * `answerAfterMs`.
  */
-export async function startReceiver(clock: ManualClock, respond: (n: number) => number = () => 200) {
+export async function startReceiver(
+  clock: ManualClock,
+  respond: (n: number) => number = () => 200,
+  answerAfterMs = 0,
+) {
   const received: ReceivedWebhook[] = [];
   const secrets: string[] = [];
   let count = 0;
@@ -111,9 +119,12 @@ export async function startReceiver(clock: ManualClock, respond: (n: number) => 
       count++;
       const status = verifiedWith.length === 0 ? 400 : respond(count);
       if (status >= 200 && status < 300) received.push({ body, signature, verifiedWith });
-      res
-        .writeHead(status, { 'content-type': 'text/plain' })
-        .end(status < 300 ? 'ok' : `nope ${'x'.repeat(600)}`);
+      const answer = () =>
+        res
+          .writeHead(status, { 'content-type': 'text/plain' })
+          .end(status < 300 ? 'ok' : `nope ${'x'.repeat(600)}`);
+      if (answerAfterMs > 0) setTimeout(answer, answerAfterMs);
+      else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -124,5 +135,45 @@ export async function startReceiver(clock: ManualClock, respond: (n: number) => 
     secrets,
     requests: () => count,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * A receiver that accepts TCP and reads the request but never answers: the endpoint of a
+ * merchant whose server hangs. Counts the requests open on each path, and the most ever open at once.
+ */
+export async function startHangingServer() {
+  const open = new Map<string, number>();
+  const maxOpen = new Map<string, number>();
+  let total = 0;
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((req: IncomingMessage) => {
+    const path = req.url ?? '';
+    total++;
+    const now = (open.get(path) ?? 0) + 1;
+    open.set(path, now);
+    maxOpen.set(path, Math.max(now, maxOpen.get(path) ?? 0));
+    req.socket.once('close', () => open.set(path, (open.get(path) ?? 1) - 1));
+    req.resume();
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    /** Requests received so far. */
+    requests: () => total,
+    /** Requests open now, over every path. */
+    openNow: () => [...open.values()].reduce((sum, n) => sum + n, 0),
+    /** The most requests ever open at once on one path. */
+    maxOpenOnOnePath: () => Math.max(0, ...maxOpen.values()),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -965,7 +965,11 @@ describe('createAwsPlatform', () => {
     ]);
     expect(platform.subscription).toBe('realtime.push');
     expect(platform.queueName).toBeUndefined();
-    expect(platform.config).toMatchObject({ webhookAllowPrivate: 'none', adminEmails: ['root@example.com'] });
+    expect(platform.config).toMatchObject({
+      webhookAllowPrivate: 'none',
+      webhookDeliveryHoldMs: null,
+      adminEmails: ['root@example.com'],
+    });
   });
 
   it('names the missing environment variable', () => {

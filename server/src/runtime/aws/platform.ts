@@ -179,6 +179,7 @@ export function createAwsPlatform(options: AwsPlatformOptions = {}): AwsPlatform
   const config: Config = {
     ...defaultConfig,
     webhookAllowPrivate: 'none',
+    webhookDeliveryHoldMs: null,
     adminEmails: (env[awsEnvironment.adminEmails] ?? '')
       .split(',')
       .map((email) => email.trim())
