@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DataDirInUseError, lockDataDir } from './data-dir-lock.ts';
 
@@ -16,65 +17,86 @@ function dataDir(): string {
   return dir;
 }
 
-/** A real other process: `node -e` waiting until killed. */
-function otherProcess() {
-  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+/** A real other process that tries to claim `dir` and, when it does, keeps it until killed. */
+async function otherProcess(dir: string) {
+  const script = `
+    import { lockDataDir } from ${JSON.stringify(pathToFileURL(join(import.meta.dirname, 'data-dir-lock.ts')).href)};
+    try { lockDataDir(process.argv[1]); console.log('claimed'); } catch (error) { console.log(error.name); process.exit(0); }
+    setInterval(() => {}, 1000);`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script, dir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const outcome = await new Promise<string>((resolve) => {
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+      if (out.includes('\n')) resolve(out.trim());
+    });
+    void exited.then(() => resolve(out.trim()));
+  });
   return {
+    outcome,
     pid: child.pid!,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGKILL');
-      }),
+    kill: async () => {
+      child.kill('SIGKILL');
+      await exited;
+    },
   };
 }
 
 describe('lockDataDir', () => {
-  it('claims a free dir with this pid and frees it on release', () => {
+  it('claims a free dir, keeps other processes out, and lets them in on release', async () => {
     const dir = dataDir();
     const release = lockDataDir(dir);
-    expect(readFileSync(join(dir, 'sluice.lock'), 'utf8')).toBe(String(process.pid));
+    const refused = await otherProcess(dir);
+    expect(refused.outcome).toBe('DataDirInUseError');
     release();
-    expect(existsSync(join(dir, 'sluice.lock'))).toBe(false);
+    const claimed = await otherProcess(dir);
+    expect(claimed.outcome).toBe('claimed');
+    await claimed.kill();
   });
 
-  it('refuses a dir another running process holds, and leaves its lock alone', async () => {
+  it('refuses a dir another running process holds, saying so', async () => {
     const dir = dataDir();
-    const other = otherProcess();
+    const other = await otherProcess(dir);
     try {
-      writeFileSync(join(dir, 'sluice.lock'), String(other.pid));
+      expect(other.outcome).toBe('claimed');
       expect(() => lockDataDir(dir)).toThrow(DataDirInUseError);
-      expect(() => lockDataDir(dir)).toThrow(new RegExp(`in use by process ${other.pid}`));
-      expect(readFileSync(join(dir, 'sluice.lock'), 'utf8')).toBe(String(other.pid));
+      expect(() => lockDataDir(dir)).toThrow(new RegExp(`is in use by process ${other.pid}:`));
     } finally {
-      await other.stop();
+      await other.kill();
     }
   });
 
-  it('takes over a lock whose process has ended, or that holds no pid', async () => {
+  it('is free again once its holder is killed (SIGKILL: the kernel drops the lock)', async () => {
     const dir = dataDir();
-    const ended = otherProcess();
-    await ended.stop();
-    writeFileSync(join(dir, 'sluice.lock'), String(ended.pid));
+    const other = await otherProcess(dir);
+    expect(other.outcome).toBe('claimed');
+    await other.kill();
     lockDataDir(dir)();
-    writeFileSync(join(dir, 'sluice.lock'), 'garbage');
-    const release = lockDataDir(dir);
-    expect(readFileSync(join(dir, 'sluice.lock'), 'utf8')).toBe(String(process.pid));
-    release();
   });
 
-  it('shares the lock within this process until its last holder releases it, and never removes one it does not own', () => {
+  it('replaces a lock file from before (a pid as text) and holds the new one', async () => {
+    const dir = dataDir();
+    writeFileSync(join(dir, 'sluice.lock'), '1');
+    const release = lockDataDir(dir);
+    expect((await otherProcess(dir)).outcome).toBe('DataDirInUseError');
+    release();
+    // Read only once released: closing any descriptor of a file drops this process's POSIX locks on it.
+    expect(readFileSync(join(dir, 'sluice.lock'), 'utf8')).not.toBe('1');
+  });
+
+  it('shares the claim within this process until its last holder releases it', async () => {
     const dir = dataDir();
     const first = lockDataDir(dir);
     const second = lockDataDir(dir);
     second();
     second();
-    expect(readFileSync(join(dir, 'sluice.lock'), 'utf8')).toBe(String(process.pid));
+    expect((await otherProcess(dir)).outcome).toBe('DataDirInUseError');
     first();
-    expect(existsSync(join(dir, 'sluice.lock'))).toBe(false);
-    const third = lockDataDir(dir);
-    writeFileSync(join(dir, 'sluice.lock'), '1');
-    third(); // pid 1 holds it now: not ours to remove
-    expect(readFileSync(join(dir, 'sluice.lock'), 'utf8')).toBe('1');
+    const claimed = await otherProcess(dir);
+    expect(claimed.outcome).toBe('claimed');
+    await claimed.kill();
   });
 });

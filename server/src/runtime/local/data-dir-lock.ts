@@ -1,44 +1,70 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 
 /**
- * Claims a data dir for this process: `sluice.lock` holds the owner's pid. The local runtime
- * keeps state only one process can own (the SQLite read cache, in-memory rate limits, the
- * outbox and queue workers), so a second server on the same dir is refused with a clear error
- * instead of quietly serving stale reads. A lock left by a process that no longer runs is taken
- * over; one held by this process (a platform reopened in the same process) is shared.
+ * Claims a data dir for this process. The local runtime keeps state only one process can own
+ * (the SQLite read cache, in-memory rate limits, the outbox and queue workers), so a second
+ * server on the same dir is refused with a clear error instead of quietly serving stale reads.
+ *
+ * The claim is an exclusive SQLite lock on `sluice.lock` (a tiny database opened with
+ * `locking_mode=EXCLUSIVE` and a write transaction held open), not a pid in a file: the kernel
+ * drops the lock with the process however it ends, SIGKILL included, and a process killed but
+ * not yet reaped (a zombie, which `kill(pid, 0)` still finds) holds nothing. The file stays; it
+ * is never deleted, since a process could be opening it at that moment and lock an orphan. A
+ * platform reopened in the same process shares the claim. Nothing else in the process may open
+ * the file while it is held: closing any descriptor of a file drops the process's POSIX locks.
  *
  * @example const release = lockDataDir('.sluice'); … release();
  */
 export function lockDataDir(dir: string): () => void {
   const path = join(dir, 'sluice.lock');
-  const mine = String(process.pid);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(path, mine, { flag: 'wx' });
-      return holdFor(path, mine);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const owner = readOwner(path);
-    if (owner === mine) return holdFor(path, mine);
-    if (owner !== undefined && isRunning(Number(owner))) {
-      throw new DataDirInUseError(
-        `the data dir ${dir} is in use by process ${owner}: stop that server, or give this one another --data-dir (delete ${path} if that process is not a Sluice server)`,
-      );
-    }
-    rmSync(path, { force: true });
+  const held = holders.get(path);
+  if (held) {
+    held.count += 1;
+    return releaser(path, held);
   }
-  throw new DataDirInUseError(
-    `could not claim the data dir ${dir}: another process claimed it at the same time`,
-  );
+  // Before this lock was SQLite, `sluice.lock` held a pid as text: such a file is replaced.
+  if (!isSqliteFileOrAbsent(path)) rmSync(path, { force: true });
+  const db = new DatabaseSync(path, { timeout: 0 });
+  try {
+    db.exec('PRAGMA locking_mode = EXCLUSIVE');
+    db.exec('BEGIN EXCLUSIVE');
+  } catch (error) {
+    db.close();
+    if (!/locked|busy/i.test(String((error as Error).message))) throw error;
+    const owner = readPid(join(dir, pidFile));
+    throw new DataDirInUseError(
+      `the data dir ${dir} is in use by ${owner ? `process ${owner}` : 'another Sluice server'}: stop that server, or give this one another --data-dir`,
+    );
+  }
+  // For the message above only (the lock is the SQLite one): which process holds the dir.
+  writeFileSync(join(dir, pidFile), String(process.pid));
+  const claim = { db, count: 1, pidPath: join(dir, pidFile) };
+  holders.set(path, claim);
+  return releaser(path, claim);
 }
 
-export class DataDirInUseError extends Error {
-  override readonly name = 'DataDirInUseError';
+/** Whether `path` is missing, empty, or starts with SQLite's header. */
+function isSqliteFileOrAbsent(path: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return true;
+  }
+  try {
+    const header = Buffer.alloc(16);
+    const read = readSync(fd, header, 0, 16, 0);
+    return read === 0 || header.toString('latin1', 0, read) === 'SQLite format 3\0'.slice(0, read);
+  } finally {
+    closeSync(fd);
+  }
 }
 
-function readOwner(path: string): string | undefined {
+const pidFile = 'sluice.pid';
+
+function readPid(path: string): string | undefined {
   try {
     const text = readFileSync(path, 'utf8').trim();
     return /^\d+$/.test(text) ? text : undefined;
@@ -47,28 +73,29 @@ function readOwner(path: string): string | undefined {
   }
 }
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it runs, as another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+interface Claim {
+  db: DatabaseSync;
+  count: number;
+  pidPath: string;
 }
 
-/** Holders in this process, by lock path: the file goes when the last one releases. */
-const holders = new Map<string, number>();
+/** Claims held by this process, by lock path: the lock goes when the last holder releases. */
+const holders = new Map<string, Claim>();
 
-function holdFor(path: string, mine: string): () => void {
-  holders.set(path, (holders.get(path) ?? 0) + 1);
+function releaser(path: string, claim: Claim): () => void {
   let released = false;
   return () => {
     if (released) return;
     released = true;
-    const left = (holders.get(path) ?? 1) - 1;
-    if (left > 0) return void holders.set(path, left);
+    claim.count -= 1;
+    if (claim.count > 0) return;
     holders.delete(path);
-    if (readOwner(path) === mine) rmSync(path, { force: true });
+    if (readPid(claim.pidPath) === String(process.pid)) rmSync(claim.pidPath, { force: true });
+    // Closing the connection ends the transaction and drops the lock.
+    claim.db.close();
   };
+}
+
+export class DataDirInUseError extends Error {
+  override readonly name = 'DataDirInUseError';
 }

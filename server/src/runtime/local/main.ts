@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -111,6 +112,28 @@ const platform = await createLocalPlatform({
   process.exit(1);
 });
 
+// Bind the port before seeding: a start that cannot serve must not create the demo users and
+// then die before printing their passwords (which are stored only hashed).
+const server = serve({
+  fetch: platform.app.fetch,
+  port,
+  hostname: host,
+  websocket: { server: createRealtimeServer() },
+});
+const bound = await new Promise<AddressInfo | Error>((resolve) => {
+  server.once('listening', () => resolve(server.address() as AddressInfo));
+  server.once('error', (error: Error) => resolve(error));
+});
+if (bound instanceof Error) {
+  const reason =
+    (bound as NodeJS.ErrnoException).code === 'EADDRINUSE'
+      ? `port ${port} on ${host} is in use: stop what holds it, or give this server another --port`
+      : bound.message;
+  process.stderr.write(`\n  Sluice cannot start: ${reason}\n\n`);
+  await platform.stop().catch(() => undefined);
+  process.exit(1);
+}
+
 const seeded = values['no-seed']
   ? undefined
   : await seedDemoData(platform.store, platform.identity, {
@@ -121,41 +144,38 @@ const seeded = values['no-seed']
     });
 
 platform.startWorkers();
-const server = serve(
-  { fetch: platform.app.fetch, port, hostname: host, websocket: { server: createRealtimeServer() } },
-  (info) => {
-    const base = `http://${host === '0.0.0.0' ? 'localhost' : host}:${info.port}`;
-    const lines = [
-      '',
-      `  Sluice is running on ${base}`,
-      `    Dashboard ${base}/`,
-      `    API       ${base}/v1        (OpenAPI: ${base}/openapi.json)`,
-      `    API docs  ${base}/docs`,
-      `    Health    ${base}/health    Metrics: ${base}/metrics (an admin's token or SLUICE_METRICS_TOKEN)`,
-      `    Realtime  ws://${base.slice(7)}/v1/realtime?token=<access token>`,
-      `    Store     ${storeKind === 'sqlite' ? `SQLite in ${dataDir}/sluice.db` : `DynamoDB at ${endpoint}`}`,
-      '',
-    ];
-    if (seeded) {
-      lines.push('  Demo users (passwords are shown this once; delete the data dir to start over):');
-      for (const user of seeded)
-        lines.push(`    ${user.email.padEnd(20)} ${user.password}${user.admin ? '   (admin)' : ''}`);
-    } else if (!values['no-seed']) {
-      lines.push(
-        `  Demo users ${demoEmails.alice}, ${demoEmails.bob}, ${demoEmails.admin} exist; their passwords were printed on the first run.`,
-      );
-    }
+{
+  const base = `http://${host === '0.0.0.0' ? 'localhost' : host}:${bound.port}`;
+  const lines = [
+    '',
+    `  Sluice is running on ${base}`,
+    `    Dashboard ${base}/`,
+    `    API       ${base}/v1        (OpenAPI: ${base}/openapi.json)`,
+    `    API docs  ${base}/docs`,
+    `    Health    ${base}/health    Metrics: ${base}/metrics (an admin's token or SLUICE_METRICS_TOKEN)`,
+    `    Realtime  ws://${base.slice(7)}/v1/realtime?token=<access token>`,
+    `    Store     ${storeKind === 'sqlite' ? `SQLite in ${dataDir}/sluice.db` : `DynamoDB at ${endpoint}`}`,
+    '',
+  ];
+  if (seeded) {
+    lines.push('  Demo users (passwords are shown this once; delete the data dir to start over):');
+    for (const user of seeded)
+      lines.push(`    ${user.email.padEnd(20)} ${user.password}${user.admin ? '   (admin)' : ''}`);
+  } else if (!values['no-seed']) {
     lines.push(
-      '',
-      '  Sign in: curl -s localhost:' +
-        info.port +
-        '/v1/auth/login -H "content-type: application/json" -d \'{"email":"...","password":"..."}\'',
-      '',
+      `  Demo users ${demoEmails.alice}, ${demoEmails.bob}, ${demoEmails.admin} exist; their passwords were printed on the first run.`,
     );
-    process.stdout.write(`${lines.join('\n')}\n`);
-    logger.info('listening', { port: info.port, store: storeKind });
-  },
-);
+  }
+  lines.push(
+    '',
+    '  Sign in: curl -s localhost:' +
+      bound.port +
+      '/v1/auth/login -H "content-type: application/json" -d \'{"email":"...","password":"..."}\'',
+    '',
+  );
+  process.stdout.write(`${lines.join('\n')}\n`);
+  logger.info('listening', { port: bound.port, store: storeKind });
+}
 
 let stopping = false;
 async function shutdown(signal: string) {
