@@ -5,6 +5,7 @@ import { newId } from '../kernel/ids.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { TransactionalQueue } from '../platform/queue.ts';
 import { isTransactionCanceled, type Store } from '../platform/store.ts';
+import { webhooksErrors } from './errors.ts';
 import {
   maxEndpointsPerMerchant,
   type CreateEndpoint,
@@ -145,9 +146,9 @@ export async function createEndpoint(
     await deps.store.transact([endpointCountIncrement(merchantId), endpointPut(endpoint)]);
   } catch (error) {
     if (isTransactionCanceled(error) && error.reasonAt(0)) {
-      throw new AppError(
-        'invalid_request',
-        `a merchant can have at most ${maxEndpointsPerMerchant} webhook endpoints`,
+      throw webhooksErrors.error(
+        'endpoint_limit_reached',
+        `a merchant can have at most ${maxEndpointsPerMerchant} webhook endpoints; delete one first`,
       );
     }
     throw error;

@@ -5,11 +5,13 @@ import { idTimeBound, newId } from '../kernel/ids.ts';
 import type { EventBus } from '../platform/bus.ts';
 import { isDuplicateDelivery } from '../platform/consumer-dedupe.ts';
 import { eventRecordPut } from '../platform/outbox.ts';
-import type { WriteOperation } from '../platform/store.ts';
+import { isTransactionCanceled, type WriteOperation } from '../platform/store.ts';
+import { webhooksErrors } from './errors.ts';
 import { findEndpoint, subscribesTo, type WebhookDeps } from './endpoints.ts';
 import {
   deliveryQueueName,
   maxEndpointsPerMerchant,
+  maxRedeliveriesPerEvent,
   testEventType,
   type DeliveryStatus,
   type DeliveryView,
@@ -25,6 +27,7 @@ import {
   readEndpointCount,
   readLegacyEvent,
   readOutboxEvent,
+  redeliveryCountAdd,
   type DeliveryRecord,
   type EndpointRecord,
 } from './store.ts';
@@ -286,7 +289,24 @@ export async function redeliverEvent(
   const targets = endpointId
     ? [await findEndpoint(deps, merchantId, endpointId)]
     : await targetsOf(deps, merchantId, event.type);
-  return createDeliveries(deps, merchantId, event, targets, []);
+  if (targets.length > maxRedeliveriesPerEvent) throw redeliveryLimit(eventId);
+  try {
+    // The count goes first: its refusal (the event's allowance is spent) is reason 0.
+    return await createDeliveries(deps, merchantId, event, targets, [
+      redeliveryCountAdd(eventId, targets.length),
+    ]);
+  } catch (error) {
+    if (isTransactionCanceled(error) && error.reasonAt(0)) throw redeliveryLimit(eventId);
+    throw error;
+  }
+}
+
+function redeliveryLimit(eventId: string): AppError {
+  return webhooksErrors.error(
+    'redelivery_limit_reached',
+    `event ${eventId} has been redelivered ${maxRedeliveriesPerEvent} times (one per endpoint sent to), its limit`,
+    { param: 'id' },
+  );
 }
 
 /** Sends a `test.webhook` event to this endpoint only; it is listed with the merchant's events. */

@@ -1,6 +1,7 @@
 import { webhooksKeyPatterns } from './store.ts';
 import { defineModule, type ModuleDeps } from '../platform/module.ts';
 import { deliveryConsumeOptions, deliveryHandler } from './delivery.ts';
+import { webhooksErrors } from './errors.ts';
 import type { WebhookDeps } from './endpoints.ts';
 import { fanOut, fanOutSubscription } from './events.ts';
 import { deliveryQueueName, testEventType } from './model.ts';
@@ -58,6 +59,7 @@ export const webhooksModule = defineModule({
     },
   ],
   events: [testEventType],
+  errors: webhooksErrors.table,
   keys: webhooksKeyPatterns,
 });
 

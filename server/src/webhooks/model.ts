@@ -7,6 +7,12 @@ export const testEventType = 'test.webhook';
 /** Stripe's limit: one merchant's endpoints also fit the fan-out in one store transaction. */
 export const maxEndpointsPerMerchant = 16;
 
+/**
+ * Deliveries redelivery may create for one event, over all its calls (one per endpoint sent to):
+ * without a cap, "redeliver to every endpoint" would turn one call into 16 POSTs, any number of times.
+ */
+export const maxRedeliveriesPerEvent = 32;
+
 /** The queue delivery messages travel on. */
 export const deliveryQueueName = 'webhook-deliveries';
 

@@ -148,7 +148,8 @@ describe('webhook endpoint routes', () => {
       url: 'https://hooks.example.com/17',
       events: ['*'],
     });
-    expect(refused.status).toBe(400);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('endpoint_limit_reached');
   });
 });
 

@@ -10,6 +10,7 @@ import {
   endpointStatuses,
   eventSchema,
   maxEndpointsPerMerchant,
+  maxRedeliveriesPerEvent,
   type DeliveryStatus,
   type PublicEvent,
 } from './model.ts';
@@ -22,6 +23,7 @@ import {
  * - delivery `WHDEL#<id>` / `WHDEL`, in gsi1 `WHEVT#<event>#DELIVERIES` by id and in gsi2
  *   `WHEP#<endpoint>#DELIVERIES` by `<status>#<id>`;
  * - fan-out marker `WHFAN#<event id>` / `WHFAN`: created with an event's deliveries, so it fans out once;
+ *   beside it `WHFAN#<event id>` / `REDELIVERED`, the count of deliveries redelivery made of it;
  * - legacy event record `WHEVT#<id>` / `WHEVT`, written before the outbox item became the event's
  *   record and now only read: in gsi1 `MER#<merchant>#EVENTS` (the name of the outbox's gsi2
  *   partition of the merchant's events) and gsi2 `MER#<merchant>#EVENTS#<type>`.
@@ -36,6 +38,7 @@ const webhookKeys = {
   legacyEvent: (id: string) => ({ pk: `WHEVT#${id}`, sk: 'WHEVT' }),
   legacyEventsOfType: (merchantId: string, type: string) => `MER#${merchantId}#EVENTS#${type}`,
   fanOut: (eventId: string) => ({ pk: `WHFAN#${eventId}`, sk: 'WHFAN' }),
+  redeliveryCount: (eventId: string) => ({ pk: `WHFAN#${eventId}`, sk: 'REDELIVERED' }),
   delivery: (id: string) => ({ pk: `WHDEL#${id}`, sk: 'WHDEL' }),
   eventDeliveries: (eventId: string) => `WHEVT#${eventId}#DELIVERIES`,
   endpointDeliveries: (endpointId: string) => `WHEP#${endpointId}#DELIVERIES`,
@@ -306,6 +309,24 @@ export function fanOutMarkerPut(eventId: string, now: number): WriteOperation {
       created_at: isoTime(now),
     },
     condition: { attributeNotExists: 'pk' },
+  };
+}
+
+/**
+ * Counts `deliveries` more redeliveries of the event, refused (a failed condition) when that
+ * would take it past `maxRedeliveriesPerEvent`; commit it with the deliveries.
+ */
+export function redeliveryCountAdd(eventId: string, deliveries: number): WriteOperation {
+  return {
+    type: 'update',
+    key: webhookKeys.redeliveryCount(eventId),
+    add: { count: deliveries },
+    condition: {
+      any: [
+        { attributeNotExists: 'count' },
+        { compare: ['count', '<=', maxRedeliveriesPerEvent - deliveries] },
+      ],
+    },
   };
 }
 
