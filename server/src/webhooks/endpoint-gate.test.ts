@@ -49,6 +49,15 @@ describe('endpoint gate', () => {
       expect(gate.admit('we_1', `del_again_${n}`, 10_000).isAdmitted).toBe(true);
   });
 
+  it('counts requests that time out together as one failure', () => {
+    const { gate } = gateAt();
+    gate.admit('we_1', 'del_0', 10_000);
+    gate.admit('we_1', 'del_1', 10_000);
+    gate.release('we_1', 'del_0', 'unresponsive');
+    gate.release('we_1', 'del_1', 'unresponsive');
+    expect(gate.admit('we_1', 'del_2', 10_000)).toEqual({ isAdmitted: false, retryAfterSeconds: 10 });
+  });
+
   it('keeps an endpoint slow while its answers come after the hold', () => {
     const { gate } = gateAt();
     gate.admit('we_1', 'del_0', 10_000);

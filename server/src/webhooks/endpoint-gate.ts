@@ -66,10 +66,13 @@ export class EndpointGate {
     state.open.delete(deliveryId);
     this.#endpointOf.delete(deliveryId);
     if (end === 'unresponsive') {
-      state.unresponsiveStreak++;
       state.isSlow = true;
+      const now = this.#now();
+      // Requests that were open together fail together: they count as one failure, not several.
+      if (state.backoffUntil > now) return;
+      state.unresponsiveStreak++;
       const backoff = Math.min(maxBackoffSeconds, backoffBaseSeconds * 2 ** (state.unresponsiveStreak - 1));
-      state.backoffUntil = this.#now() + backoff * 1000;
+      state.backoffUntil = now + backoff * 1000;
     } else {
       state.unresponsiveStreak = 0;
       state.backoffUntil = 0;
