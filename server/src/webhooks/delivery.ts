@@ -17,6 +17,7 @@ import { EndpointGate } from './endpoint-gate.ts';
 import {
   defaultDeliveryHoldMs,
   deliveryConnectTimeoutMs,
+  deliveryScheduleMs,
   deliveryQueueName,
   deliveryTimeoutMs,
   maxQueueDelaySeconds,
@@ -108,7 +109,11 @@ export async function handleDeliveryMessage(
   if (dueInMs > earlyToleranceMs)
     return { retryAfterSeconds: Math.ceil(dueInMs / 1000), error: 'not due yet' };
   const admission = gate.admit(delivery.endpoint_id, deliveryId, deliveryTimeoutMs);
-  if (!admission.isAdmitted) return defer(deps, deliveryId, admission.retryAfterSeconds);
+  if (!admission.isAdmitted) {
+    // Held back all along (its endpoint never answered): dead when the schedule would have ended.
+    if (now - Date.parse(delivery.created_at) > deliveryScheduleMs) return giveUp(deps, delivery, now);
+    return defer(deps, deliveryId, admission.retryAfterSeconds);
+  }
 
   const holdMs = deps.deliveryHoldMs === undefined ? defaultDeliveryHoldMs : deps.deliveryHoldMs;
   const started = performance.now();
@@ -152,6 +157,38 @@ async function defer(deps: WebhookDeps, deliveryId: string, seconds: number): Pr
       delaySeconds: Math.min(maxQueueDelaySeconds, Math.max(1, seconds)),
     }),
   ]);
+}
+
+/** Records the delivery dead without a POST: its endpoint was held back until the schedule ran out. */
+async function giveUp(deps: WebhookDeps, delivery: DeliveryRecord, now: number): Promise<MessageOutcome> {
+  const endpoint = await readEndpoint(deps.store, delivery.endpoint_id);
+  const attempt: DeliveryAttempt = {
+    attempt: delivery.attempt_count + 1,
+    at: isoTime(now),
+    url: endpoint?.url ?? '',
+    response_status: null,
+    latency_ms: 0,
+    response_body: null,
+    error: 'not attempted: the endpoint kept failing to answer until the retry schedule ran out',
+  };
+  try {
+    await deps.store.transact([
+      deliveryAttemptRecord(delivery, {
+        status: 'dead',
+        attempts: [...delivery.attempts, attempt],
+        attempt_count: attempt.attempt,
+        next_attempt_at: null,
+      }),
+    ]);
+  } catch (error) {
+    if (isTransactionCanceled(error)) return; // another worker recorded an attempt first
+    throw error;
+  }
+  deps.logger.warn('webhook delivery dead: its endpoint never answered within the schedule', {
+    delivery_id: delivery.id,
+    event_id: delivery.event_id,
+    endpoint_id: delivery.endpoint_id,
+  });
 }
 
 /** The POST and its record; `release` is told how the request ended as soon as it has. */

@@ -8,8 +8,12 @@ function gateAt(start = 0) {
 }
 
 describe('endpoint gate', () => {
-  it('admits up to the limit per endpoint and defers the next delivery briefly while the endpoint is quick', () => {
+  it('admits a few requests to an endpoint it does not know yet, and a batch of them once it has answered quickly', () => {
     const { gate } = gateAt();
+    for (let n = 0; n < maxOpenPerSlowEndpoint; n++)
+      expect(gate.admit('we_1', `first_${n}`, 10_000).isAdmitted).toBe(true);
+    expect(gate.admit('we_1', 'first_x', 10_000)).toEqual({ isAdmitted: false, retryAfterSeconds: 1 });
+    for (let n = 0; n < maxOpenPerSlowEndpoint; n++) gate.release('we_1', `first_${n}`, 'fast');
     for (let n = 0; n < maxOpenPerEndpoint; n++)
       expect(gate.admit('we_1', `del_${n}`, 10_000)).toEqual({ isAdmitted: true });
     expect(gate.admit('we_1', 'del_x', 10_000)).toEqual({ isAdmitted: false, retryAfterSeconds: 1 });

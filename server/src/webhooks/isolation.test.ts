@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEvent } from '../kernel/events.ts';
 import type { ManualClock } from '../kernel/clock.ts';
-import { maxOpenPerSlowEndpoint } from './endpoint-gate.ts';
-import { defaultDeliveryHoldMs } from './model.ts';
+import { handleDeliveryMessage } from './delivery.ts';
+import { EndpointGate, maxOpenPerSlowEndpoint } from './endpoint-gate.ts';
+import { defaultDeliveryHoldMs, retryDelaysSeconds } from './model.ts';
 import { buildWebhooks, startHangingServer, startReceiver } from './test-support.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -115,5 +116,36 @@ describe('webhook delivery isolation', () => {
     expect(slow.requests()).toBe(2);
     const [delivery] = (await call('GET', `/v1/events/${events[0]!.id}/deliveries`)).body.data;
     expect(delivery).toMatchObject({ status: 'succeeded', attempt_count: 1 });
+  });
+
+  it('lets a delivery held back by its unresponsive endpoint die once its whole schedule has passed', async () => {
+    const webhooks = buildWebhooks();
+    const { call, emit, clock, deps } = webhooks;
+    const endpoint = await call('POST', '/v1/webhook-endpoints', {
+      url: 'http://127.0.0.1:9/h',
+      events: ['*'],
+    });
+    const event = captured(clock, 'mer_A', 1);
+    await emit([event]);
+    const [pending] = (await call('GET', `/v1/events/${event.id}/deliveries`)).body.data;
+    // The endpoint keeps failing to answer: every try finds it backing off.
+    const gate = new EndpointGate({ now: () => 0 });
+    gate.admit(endpoint.body.id, 'del_other', 10_000);
+    gate.release(endpoint.body.id, 'del_other', 'unresponsive');
+    const message = {
+      id: pending.id,
+      queue: 'webhook-deliveries',
+      body: { delivery_id: pending.id },
+      receiveCount: 1,
+      sentAt: clock.now(),
+    };
+
+    expect(await handleDeliveryMessage(deps, message, gate)).toBeUndefined(); // deferred
+    expect((await call('GET', `/v1/events/${event.id}/deliveries`)).body.data[0].status).toBe('pending');
+    clock.advance(retryDelaysSeconds.reduce((sum, s) => sum + s, 0) * 1000 + 1000);
+    expect(await handleDeliveryMessage(deps, message, gate)).toBeUndefined();
+    const [dead] = (await call('GET', `/v1/events/${event.id}/deliveries`)).body.data;
+    expect(dead).toMatchObject({ status: 'dead', attempt_count: 1, next_attempt_at: null });
+    expect(dead.attempts[0].error).toMatch(/not attempted/);
   });
 });

@@ -39,6 +39,8 @@ export const retryDelaysSeconds = [
   60, 300, 1800, 7200, 18_000, 36_000, 36_000, 36_000, 36_000, 36_000, 36_000, 18_000,
 ] as const;
 export const maxDeliveryAttempts = retryDelaysSeconds.length + 1;
+/** How long the whole schedule takes, before jitter: a delivery still pending after it is given up. */
+export const deliveryScheduleMs = retryDelaysSeconds.reduce((sum, seconds) => sum + seconds, 0) * 1000;
 
 /** Delay after failed attempt `attempt` (1-based), with ±10 % jitter so failed receivers are not retried in lockstep. */
 export function retryDelaySeconds(attempt: number, random: () => number = Math.random): number {
