@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { expectBooksBalanced } from './invariants.ts';
 import { createTestApp, type TestApp } from './app-harness.ts';
 
 // Every field people are shown by refuses control and invisible formatting characters (NUL, bidi
@@ -11,6 +12,8 @@ const spoofs = [
 
 let t: TestApp;
 afterEach(async () => {
+  // Sign-ups pay bonuses: the books balance whatever was refused.
+  await expectBooksBalanced(t.store);
   await t.store.close();
 });
 
