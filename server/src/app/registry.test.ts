@@ -98,6 +98,27 @@ describe('the module registry', () => {
     ).toThrow(/id prefix "thg": extra, other/);
   });
 
+  it('refuses migrations not numbered 1, 2, 3… in order', () => {
+    const run = async () => ({ changed: 0 });
+    expect(() =>
+      checkModules([...modules, extra({ migrations: [{ version: 2, description: 'x', run }] })]),
+    ).toThrow(/numbered 1, 2, 3/);
+    expect(() =>
+      checkModules([
+        ...modules,
+        extra({
+          migrations: [
+            { version: 1, description: 'a', run },
+            { version: 1, description: 'b', run },
+          ],
+        }),
+      ]),
+    ).toThrow(/found 1 at position 2/);
+    expect(
+      catalogOf([...modules, extra({ migrations: [{ version: 1, description: 'a', run }] })]).migrations,
+    ).toContainEqual({ module: 'extra', version: 1, description: 'a' });
+  });
+
   it('refuses an authentication scheme no module offers, an admin path opened to others, and a job for a missing workflow', () => {
     expect(() =>
       checkModules([...modules, extra({ http: { paths: [{ prefix: '/v1/things', auth: 'partner' }] } })]),

@@ -17,7 +17,16 @@ import type {
  * @example catalogOf(modules).webhookEventTypes // ['payment.authorized', …]
  */
 export function catalogOf(modules: readonly SluiceModule[]): ModuleCatalog {
-  return { webhookEventTypes: [...new Set(modules.flatMap((module) => module.webhookEvents ?? []))] };
+  return {
+    webhookEventTypes: [...new Set(modules.flatMap((module) => module.webhookEvents ?? []))],
+    migrations: modules.flatMap((module) =>
+      (module.migrations ?? []).map(({ version, description }) => ({
+        module: module.name,
+        version,
+        description,
+      })),
+    ),
+  };
 }
 
 /** Every path the modules own, with the module that owns it. */

@@ -44,6 +44,8 @@ export interface ModuleDeps {
 export interface ModuleCatalog {
   /** Every event type a merchant can receive by webhook, from the modules' `webhookEvents`. */
   webhookEventTypes: readonly string[];
+  /** Every module's migrations this code knows, in the order they run. */
+  migrations: readonly { module: string; version: number; description: string }[];
 }
 
 /**
@@ -161,6 +163,21 @@ export interface SluiceModule {
   ids?: Readonly<Record<string, string>>;
   /** The partition keys it writes (`platform/keys.ts`), checked not to overlap another's. */
   keys?: readonly KeyPattern[];
+  /** Its stored-data migrations, versions 1, 2, 3… in order. */
+  migrations?: readonly ModuleMigration[];
+}
+
+/**
+ * A change to a module's stored data, run once per store before the app serves (locally at
+ * start, on AWS by a one-off function the deploy runs). Versions count 1, 2, 3… per module and
+ * are never renumbered; the store records each one applied, and a process refuses to start on
+ * data a newer version of the code has migrated.
+ */
+export interface ModuleMigration {
+  version: number;
+  description: string;
+  /** Idempotent: a second run (after a crash mid-way, say) changes nothing more. */
+  run: (deps: ModuleDeps) => Promise<{ changed: number }>;
 }
 
 /** Types a module definition (an identity function: the value is the definition). */
