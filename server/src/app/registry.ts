@@ -134,6 +134,13 @@ export function checkModules(modules: readonly SluiceModule[]): void {
         );
       keys.push({ pattern, module: module.name });
     }
+    for (const [index, migration] of (module.migrations ?? []).entries()) {
+      if (migration.version !== index + 1) {
+        throw new Error(
+          `the migrations of ${module.name} must be numbered 1, 2, 3… in order; found ${migration.version} at position ${index + 1}`,
+        );
+      }
+    }
     for (const job of module.jobs ?? []) {
       if (
         job.workflow !== undefined &&
