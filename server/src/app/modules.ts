@@ -1,5 +1,6 @@
 import { identityModule } from '../identity/index.ts';
 import { ledgerModule } from '../ledger/index.ts';
+import { operationsModule } from '../operations/index.ts';
 import { paymentsModule } from '../payments/index.ts';
 import { realtimeModule } from '../platform/realtime.ts';
 import type { SluiceModule } from '../platform/module.ts';
@@ -18,4 +19,5 @@ export const modules: readonly SluiceModule[] = [
   paymentsModule,
   webhooksModule,
   realtimeModule,
+  operationsModule,
 ];

@@ -14,7 +14,7 @@ import type { WriteOperation } from './store.ts';
  */
 export type KeyPattern = string;
 
-/** The partitions the platform itself writes (outbox, queues, idempotency, consumer dedupe, realtime, demo seed). */
+/** The partitions the platform itself writes (outbox, queues, idempotency, consumer dedupe, realtime, demo seed, applied migrations). */
 export const platformKeyPatterns = [
   'EVT#*',
   'OUTBOX#PENDING',
@@ -32,6 +32,7 @@ export const platformKeyPatterns = [
   'WSUSER#*',
   'SEED#DEMO',
   'MAILBOX#*',
+  'MIGRATIONS',
 ] as const satisfies readonly KeyPattern[];
 
 const layoutWord = /^[A-Z][A-Z_]*$/;

@@ -3746,6 +3746,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/migrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Stored-data migrations: those the code knows, those applied to this store, those pending */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The migrations */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MigrationStatus"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for this caller */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -4415,6 +4469,27 @@ export interface components {
         RedeliverEvent: {
             /** @description One endpoint; all subscribed, enabled endpoints when omitted. */
             endpoint?: string;
+        };
+        MigrationStatus: {
+            code: {
+                module: string;
+                version: number;
+                description: string;
+            }[];
+            applied: {
+                module: string;
+                version: number;
+                description: string;
+                /** @description When it was applied (ISO 8601) */
+                applied_at: string;
+                /** @description Items it changed */
+                changed: number;
+            }[];
+            pending: {
+                module: string;
+                version: number;
+                description: string;
+            }[];
         };
         LiveMetrics: {
             window_seconds: number;
