@@ -38,6 +38,29 @@ export interface ModuleDeps {
   runWorkflow?: (workflow: string, input: unknown) => Promise<unknown>;
   /** Settings tests lay over a module's own defaults (a DNS resolver, jitter), by module name. */
   testHooks?: Readonly<Record<string, unknown>>;
+  /**
+   * The backups of this deployment's data, where the runtime takes them itself (the local
+   * runtime: `npm run backup`, or on a schedule). Absent on AWS, where AWS Backup holds them.
+   */
+  backups?: Backups;
+}
+
+/** One backup of the local database, as `npm run backup` records it. */
+export interface BackupRecord {
+  /** The backup file's absolute path. */
+  file: string;
+  size_bytes: number;
+  sha256: string;
+  /** When the copy's snapshot was taken (ISO 8601). */
+  taken_at: string;
+}
+
+/** What the runtime knows of its backups. */
+export interface Backups {
+  /** The newest backup recorded, or null before the first. */
+  last(): Promise<BackupRecord | null>;
+  /** Backups the server takes itself, when configured. */
+  schedule: { dir: string; every_seconds: number; keep: number } | null;
 }
 
 /** What every module of the app declares, gathered once by `app/`. */
