@@ -27,6 +27,7 @@ export {
 export { expirePendingTransfers, listHistory, type HistoryPage } from './history.ts';
 export { auditLedger, type AuditReport, type CurrencyAudit } from './audit.ts';
 export { systemAccountId, ensureSystemAccount } from './system-accounts.ts';
+export { setAccountFlag, type SetAccountFlagResult } from './flags.ts';
 
 /** The ledger as a module: the admins' audit, and the expiry of holds whose timeout passed. */
 export const ledgerModule = defineModule({

@@ -2,7 +2,14 @@ import { z } from 'zod';
 import { isCurrency, type Currency } from '../kernel/money.ts';
 import type { KeyPattern } from '../platform/keys.ts';
 import type { Condition, Item, Store, WriteOperation } from '../platform/store.ts';
-import { pendingStatuses, transferKinds, type Account, type HistoryEntry, type Transfer } from './model.ts';
+import {
+  pendingStatuses,
+  transferKinds,
+  type Account,
+  type AccountFlags,
+  type HistoryEntry,
+  type Transfer,
+} from './model.ts';
 
 /**
  * The ledger's stored layout, the only code that knows it:
@@ -204,6 +211,33 @@ export function accountUpdate(accountId: string, d: AccountDelta): WriteOperatio
   if (drRoom !== 0) add.dr_room = drRoom;
   if (crRoom !== 0) add.cr_room = crRoom;
   return { type: 'update', key: ledgerKeys.account(accountId), add, condition: { all: conditions } };
+}
+
+/**
+ * Turns an overdraft flag on, only where the account's totals already honour it: the room
+ * attribute the flag's condition reads is not negative (`cr_room` = debits posted − credits
+ * posted − credits pending ≥ 0 for `credits_must_not_exceed_debits`; `dr_room` for the other),
+ * in the same write, so no transfer committed between a read and this update can slip past it.
+ */
+export function accountFlagUpdate(accountId: string, flag: keyof AccountFlags): WriteOperation {
+  const [room, other] =
+    flag === 'credits_must_not_exceed_debits'
+      ? (['cr_room', 'debits_must_not_exceed_credits'] as const)
+      : (['dr_room', 'credits_must_not_exceed_debits'] as const);
+  return {
+    type: 'update',
+    key: ledgerKeys.account(accountId),
+    set: { [flag]: true },
+    condition: {
+      all: [
+        { attributeExists: 'pk' },
+        { compare: [flag, '=', false] },
+        // The flags exclude each other, as in TigerBeetle: both would freeze the account.
+        { compare: [other, '=', false] },
+        { compare: [room, '>=', 0] },
+      ],
+    },
+  };
 }
 
 /** The transfer, create-only; a hold also goes into the pending index by its expiry. */

@@ -4,6 +4,7 @@ import { disputeRoutes } from './dispute-routes.ts';
 import { paymentsErrors } from './errors.ts';
 import { paymentEventTypes } from './events.ts';
 import { requireMerchant } from './merchant-auth.ts';
+import { paymentsMigrations } from './migrations.ts';
 import { merchantRoutes, paymentRoutes } from './routes.ts';
 import { settlementTasks } from './settlement.ts';
 import { settlementRoutes } from './settlement-routes.ts';
@@ -113,6 +114,7 @@ export const paymentsModule = defineModule({
   webhookEvents: paymentEventTypes,
   errors: paymentsErrors.table,
   keys: paymentsKeyPatterns,
+  migrations: paymentsMigrations,
 });
 
 /** What the settlement state machine returns. */

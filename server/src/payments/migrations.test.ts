@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../../test/app-harness.ts';
+import { dynamoLocalClientConfig } from '../../../test/dynamodb-local.ts';
+import { expectBooksBalanced } from '../../../test/invariants.ts';
+import { migrationsOf } from '../app/migrations.ts';
+import { moduleDepsOf } from '../app/module-deps.ts';
+import { modules } from '../app/modules.ts';
+import { AppError } from '../kernel/errors.ts';
+import { newId } from '../kernel/ids.ts';
+import type { Currency } from '../kernel/money.ts';
+import {
+  createAccount,
+  createTransfers,
+  ensureSystemAccount,
+  getAccount,
+  systemAccountId,
+} from '../ledger/index.ts';
+import type { Logger } from '../platform/logger.ts';
+import {
+  DataNewerThanCodeError,
+  migrationRecordPut,
+  readMigrationRecords,
+  runMigrations,
+} from '../platform/migrations.ts';
+import type { ModuleDeps } from '../platform/module.ts';
+import type { Store } from '../platform/store.ts';
+import { createTableIfMissing, DynamoStore } from '../runtime/dynamodb/dynamo-store.ts';
+import { SqliteStore } from '../runtime/local/sqlite-store.ts';
+import { merchantAccountPurposes } from './model.ts';
+import { capFeesAccountCredits } from './migrations.ts';
+import { merchantAccountId } from './merchants.ts';
+import { merchantCurrencyPut } from './store/merchants.ts';
+import { asMerchant, createTestMerchant, paymentBody } from './test-support.ts';
+
+const client = new DynamoDBClient({ ...dynamoLocalClientConfig, endpoint: inject('dynamoEndpoint') });
+const tables: string[] = [];
+afterAll(async () => {
+  for (const table of tables) await client.send(new DeleteTableCommand({ TableName: table }));
+  client.destroy();
+});
+
+const stores: Array<[string, () => Promise<Store>]> = [
+  ['SQLite', async () => new SqliteStore(':memory:')],
+  [
+    'DynamoDB Local',
+    async () => {
+      const tableName = `sluice-migrations-${randomUUID()}`;
+      await createTableIfMissing(client, tableName);
+      tables.push(tableName);
+      return new DynamoStore({ client, tableName });
+    },
+  ],
+];
+
+/**
+ * A merchant's accounts in `currency` as `ensureMerchantAccounts` opened them before dispute fees
+ * (commit 5e62e6f): the `fees` account without `credits_must_not_exceed_debits`.
+ */
+async function openAccountsTheOldWay(t: TestApp, merchantId: string, currency: Currency): Promise<void> {
+  await ensureSystemAccount(t, 'card_network', currency);
+  for (const purpose of merchantAccountPurposes) {
+    await createAccount(t, {
+      id: merchantAccountId(merchantId, purpose, currency),
+      currency,
+      owner: merchantId,
+      code: `merchant_${purpose}`,
+      debits_must_not_exceed_credits: purpose === 'available',
+    });
+  }
+  await t.store.transact([merchantCurrencyPut(merchantId, currency)]);
+}
+
+/** Moves `amount` between a merchant's fees account and the platform's fees account. */
+async function moveFees(
+  t: TestApp,
+  merchantId: string,
+  currency: Currency,
+  amount: number,
+  direction: 'charge' | 'refund',
+): Promise<void> {
+  await ensureSystemAccount(t, 'fees', currency);
+  const merchantFees = merchantAccountId(merchantId, 'fees', currency);
+  const platformFees = systemAccountId('fees', currency);
+  await createTransfers(t, [
+    {
+      id: newId('transfer'),
+      debit_account_id: direction === 'charge' ? merchantFees : platformFees,
+      credit_account_id: direction === 'charge' ? platformFees : merchantFees,
+      amount,
+      currency,
+      code: direction === 'charge' ? 'dispute_fee' : 'fees_recovered',
+    },
+  ]);
+}
+
+function recordingLogger(): Logger & { warnings: Array<Record<string, unknown> | undefined> } {
+  const warnings: Array<Record<string, unknown> | undefined> = [];
+  return { info() {}, error() {}, warn: (_message, fields) => warnings.push(fields), warnings };
+}
+
+function depsOf(t: TestApp, logger: Logger): ModuleDeps {
+  const { store, clock, config, identity, queue } = t;
+  return moduleDepsOf({ store, clock, config, logger, identity, queue }, modules);
+}
+
+async function feesFlag(t: TestApp, merchantId: string, currency: Currency): Promise<boolean | undefined> {
+  return (await getAccount(t, merchantAccountId(merchantId, 'fees', currency)))
+    ?.credits_must_not_exceed_debits;
+}
+
+describe.each(stores)('payments migration 1: the fees accounts’ credit cap (%s)', (_name, makeStore) => {
+  it('caps old fees accounts, leaves over-credited ones for a person, records itself, and a second run changes nothing', async () => {
+    const t = createTestApp({ store: await makeStore() });
+    try {
+      const old = await createTestMerchant(t);
+      await openAccountsTheOldWay(t, old.id, 'USD');
+      await openAccountsTheOldWay(t, old.id, 'EUR');
+      await moveFees(t, old.id, 'USD', 1500, 'charge'); // a dispute fee owed: debits 1500
+      await moveFees(t, old.id, 'USD', 500, 'refund'); // partly recovered: credits 500 ≤ 1500
+      const overCredited = await createTestMerchant(t);
+      await openAccountsTheOldWay(t, overCredited.id, 'USD');
+      await moveFees(t, overCredited.id, 'USD', 700, 'refund'); // recovered without a fee owed
+      const current = await createTestMerchant(t);
+      // A merchant of today: its first payment opens its accounts with the cap.
+      expect((await asMerchant(t, current)('POST', '/v1/payments', paymentBody())).status).toBe(201);
+      expect(await feesFlag(t, old.id, 'USD')).toBe(false);
+      expect(await feesFlag(t, current.id, 'USD')).toBe(true);
+
+      const logger = recordingLogger();
+      const first = await runMigrations(depsOf(t, logger), migrationsOf(modules));
+
+      expect(first.ran).toEqual([expect.objectContaining({ module: 'payments', version: 1, changed: 2 })]);
+      expect(await feesFlag(t, old.id, 'USD')).toBe(true);
+      expect(await feesFlag(t, old.id, 'EUR')).toBe(true);
+      expect(await feesFlag(t, overCredited.id, 'USD')).toBe(false);
+      expect(logger.warnings).toEqual([
+        expect.objectContaining({ account: merchantAccountId(overCredited.id, 'fees', 'USD') }),
+      ]);
+      const records = await readMigrationRecords(t.store);
+      expect(records).toEqual([
+        {
+          module: 'payments',
+          version: 1,
+          description: expect.stringContaining('fees accounts'),
+          applied_at: new Date(t.clock.now()).toISOString(),
+          changed: 2,
+        },
+      ]);
+
+      // The cap now holds: recovering more than the 1500 owed (500 already) is refused.
+      const recovery = await moveFees(t, old.id, 'USD', 1001, 'refund').catch((error: unknown) => error);
+      expect(recovery).toBeInstanceOf(AppError);
+      await moveFees(t, old.id, 'USD', 1000, 'refund');
+
+      t.clock.advance(60_000);
+      const second = await runMigrations(depsOf(t, recordingLogger()), migrationsOf(modules));
+      expect(second).toEqual({ ran: [], alreadyApplied: 1 });
+      expect(await readMigrationRecords(t.store)).toEqual(records);
+      // The migration itself is idempotent too, as a crash between its run and its record needs.
+      expect((await capFeesAccountCredits({ ...t, logger: recordingLogger() })).changed).toBe(0);
+      await expectBooksBalanced(t.store);
+    } finally {
+      await t.store.close();
+    }
+  });
+
+  it('refuses to run on a store that a newer version of the code migrated, and changes nothing', async () => {
+    const t = createTestApp({ store: await makeStore() });
+    try {
+      const old = await createTestMerchant(t);
+      await openAccountsTheOldWay(t, old.id, 'USD');
+      await t.store.transact([
+        migrationRecordPut({
+          module: 'payments',
+          version: 2,
+          description: 'a migration of a later release',
+          applied_at: '2027-01-01T00:00:00.000Z',
+          changed: 0,
+        }),
+      ]);
+
+      const refusal = await runMigrations(depsOf(t, recordingLogger()), migrationsOf(modules)).catch(
+        (error: unknown) => error,
+      );
+
+      expect(refusal).toBeInstanceOf(DataNewerThanCodeError);
+      expect((refusal as DataNewerThanCodeError).newer).toEqual([
+        { module: 'payments', storeVersion: 2, codeVersion: 1 },
+      ]);
+      expect((refusal as Error).message).toContain('payments is migrated to version 2');
+      expect(await feesFlag(t, old.id, 'USD')).toBe(false);
+      expect((await readMigrationRecords(t.store)).map((record) => record.version)).toEqual([2]);
+      await expectBooksBalanced(t.store);
+    } finally {
+      await t.store.close();
+    }
+  });
+});
