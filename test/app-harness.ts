@@ -18,7 +18,13 @@ export interface TestUser {
 
 /** The whole HTTP app on an in-memory SQLite store, driven with `app.request()`. */
 export function createTestApp(
-  options: { config?: Partial<Config>; store?: Store; clock?: ManualClock; extend?: AppDeps['extend'] } = {},
+  options: {
+    config?: Partial<Config>;
+    store?: Store;
+    clock?: ManualClock;
+    extend?: AppDeps['extend'];
+    backups?: AppDeps['backups'];
+  } = {},
 ) {
   const store = options.store ?? new SqliteStore(':memory:');
   const clock = options.clock ?? new ManualClock(Date.now());
@@ -33,6 +39,7 @@ export function createTestApp(
     identity,
     queue,
     ...(options.extend ? { extend: options.extend } : {}),
+    ...(options.backups ? { backups: options.backups } : {}),
   });
 
   async function call(

@@ -8,7 +8,7 @@ import { catalogOf } from './registry.ts';
  * runtime's one process keeps them in memory and saves a store write per request.
  */
 export type RuntimePorts = Pick<ModuleDeps, 'store' | 'clock' | 'config' | 'logger' | 'identity' | 'queue'> &
-  Partial<Pick<ModuleDeps, 'rateLimiter' | 'realtime' | 'runWorkflow' | 'testHooks'>>;
+  Partial<Pick<ModuleDeps, 'rateLimiter' | 'realtime' | 'runWorkflow' | 'testHooks' | 'backups'>>;
 
 /**
  * The ports every module gets, from a runtime's. Both runtimes (and the HTTP app) build theirs
@@ -32,5 +32,6 @@ export function moduleDepsOf(ports: RuntimePorts, modules: readonly SluiceModule
     catalog: catalogOf(modules),
     ...(ports.runWorkflow ? { runWorkflow: ports.runWorkflow } : {}),
     ...(ports.testHooks ? { testHooks: ports.testHooks } : {}),
+    ...(ports.backups ? { backups: ports.backups } : {}),
   };
 }

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   closeSync,
@@ -5,6 +6,7 @@ import {
   existsSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   readSync,
   renameSync,
@@ -14,8 +16,10 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { fileURLToPath } from 'node:url';
 import { auditLedger, type AuditReport } from '../../ledger/index.ts';
-import type { BackupRecord } from '../../platform/module.ts';
+import type { Logger } from '../../platform/logger.ts';
+import type { BackupRecord, Backups } from '../../platform/module.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { SqliteStore } from './sqlite-store.ts';
 
@@ -137,6 +141,110 @@ export async function restoreBackup(options: {
   } finally {
     release();
   }
+}
+
+/** Backups the server takes itself: every `every_seconds` into `dir`, the newest `keep` kept. */
+export interface BackupSchedule {
+  dir: string;
+  every_seconds: number;
+  keep: number;
+}
+
+/**
+ * The Backups port of the local runtime: the last backup is what `backups.json` says, whoever
+ * took it (`npm run backup` in another process, or this server's schedule).
+ */
+export function localBackups(dataDir: string, schedule: BackupSchedule | null): Backups {
+  return {
+    last: async () => readBackupRecords(dataDir).at(-1) ?? null,
+    schedule,
+  };
+}
+
+/**
+ * The schedule from SLUICE_BACKUP_DIR (none without it), SLUICE_BACKUP_EVERY (seconds, default
+ * 3600) and SLUICE_BACKUP_KEEP (default 24); throws on a value that is not a positive integer.
+ */
+export function backupScheduleFromEnv(env: Record<string, string | undefined>): BackupSchedule | null {
+  if (!env.SLUICE_BACKUP_DIR) return null;
+  const positive = (name: string, fallback: number) => {
+    const value = env[name] === undefined ? fallback : Number(env[name]);
+    if (!(Number.isSafeInteger(value) && value >= 1))
+      throw new Error(`${name} must be a whole number of at least 1, not ${env[name]}`);
+    return value;
+  };
+  return {
+    dir: resolve(env.SLUICE_BACKUP_DIR),
+    every_seconds: positive('SLUICE_BACKUP_EVERY', 3600),
+    keep: positive('SLUICE_BACKUP_KEEP', 24),
+  };
+}
+
+/**
+ * Takes a backup every `every_seconds` into `schedule.dir` (as `sluice-<time>.db`), then deletes
+ * the oldest scheduled backups beyond `keep`. Each backup runs in a child process (the backup CLI)
+ * so that the copy and its audit never hold up this server's event loop. Returns a stop function.
+ */
+export function startBackupSchedule(options: {
+  dataDir: string;
+  schedule: BackupSchedule;
+  logger: Logger;
+}): () => void {
+  const { dataDir, schedule, logger } = options;
+  let running = false;
+  const run = async () => {
+    if (running) return;
+    running = true;
+    try {
+      mkdirSync(schedule.dir, { recursive: true });
+      const file = join(
+        schedule.dir,
+        `${scheduledPrefix}${new Date().toISOString().replace(/[:.]/g, '-')}.db`,
+      );
+      const outcome = await runBackupProcess(dataDir, file);
+      if (outcome.code !== 0) {
+        logger.error('scheduled backup failed', { file, stderr: outcome.stderr.trim() });
+        return;
+      }
+      const removed = pruneScheduledBackups(schedule.dir, schedule.keep);
+      logger.info('scheduled backup taken', { file, removed });
+    } catch (error) {
+      logger.error('scheduled backup failed', { error: String(error) });
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(() => void run(), schedule.every_seconds * 1000);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+const scheduledPrefix = 'sluice-';
+
+function runBackupProcess(dataDir: string, file: string): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolveRun, reject) => {
+    const cli = fileURLToPath(new URL('./backup-cli.ts', import.meta.url));
+    const child = spawn(process.execPath, [cli, 'backup', '--to', file, '--data-dir', dataDir], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.once('error', reject);
+    child.once('exit', (code) => resolveRun({ code, stderr }));
+  });
+}
+
+/** Deletes the oldest `sluice-*.db` backups (and their `.sha256`) beyond the newest `keep`. */
+export function pruneScheduledBackups(dir: string, keep: number): string[] {
+  const backups = readdirSync(dir)
+    .filter((name) => name.startsWith(scheduledPrefix) && name.endsWith('.db'))
+    .sort();
+  const removed = backups.slice(0, Math.max(0, backups.length - keep));
+  for (const name of removed) {
+    rmSync(join(dir, name), { force: true });
+    rmSync(join(dir, `${name}.sha256`), { force: true });
+  }
+  return removed;
 }
 
 /** The backups recorded in a data dir's `backups.json`, newest last (none when it is absent). */

@@ -7,6 +7,7 @@ import { createJsonLogger } from '../../platform/logger.ts';
 import { parsePrivateAddressPolicy } from '../../webhooks/index.ts';
 import { buildDashboardIfStale } from './build-dashboard.ts';
 import { mountDashboard } from './dashboard.ts';
+import { backupScheduleFromEnv, startBackupSchedule } from './backup.ts';
 import { createLocalPlatform } from './platform.ts';
 import { DataDirInUseError } from './data-dir-lock.ts';
 import { createRealtimeServer } from './realtime.ts';
@@ -23,6 +24,8 @@ import { seedDemoData, demoEmails } from './seed.ts';
  *   SLUICE_SQLITE_COMMIT_GROUP=N         transactions the writer thread commits together, at most (default 16)
  *   SLUICE_SIGNUP_BONUS=N, SLUICE_SIGNUP_BONUS_BUDGET=N   the bonus and the most ever paid in bonuses (minor units)
  *   SLUICE_SIGNUPS_PER_ADDRESS=N         sign-ups allowed per client address an hour (default 30)
+ *   SLUICE_BACKUP_DIR=DIR, SLUICE_BACKUP_EVERY=S, SLUICE_BACKUP_KEEP=N   backups every S seconds
+ *                                        (default 3600) into DIR, the newest N (default 24) kept
  *   --no-seed           skip demo data
  *   --no-build          do not build the dashboard when web/dist is missing or stale
  */
@@ -82,8 +85,12 @@ const signUpsPerAddressPerWindow =
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 if (!values['no-build']) await buildDashboardIfStale(repoRoot, logger);
 
+// SLUICE_BACKUP_DIR, SLUICE_BACKUP_EVERY (seconds), SLUICE_BACKUP_KEEP: backups on a schedule.
+const backupSchedule = storeKind === 'sqlite' ? backupScheduleFromEnv(process.env) : null;
+
 const platform = await createLocalPlatform({
   dataDir,
+  backupSchedule,
   store: storeKind,
   sqliteWriter,
   ...(sqliteCommitGroup !== undefined ? { sqliteCommitGroup } : {}),
@@ -144,6 +151,7 @@ const seeded = values['no-seed']
     });
 
 platform.startWorkers();
+if (backupSchedule) startBackupSchedule({ dataDir, schedule: backupSchedule, logger });
 {
   const base = `http://${host === '0.0.0.0' ? 'localhost' : host}:${bound.port}`;
   const lines = [

@@ -17,6 +17,7 @@ import type { ModuleDeps, SluiceModule } from '../../platform/module.ts';
 import { OutboxDispatcher } from '../../platform/outbox-dispatcher.ts';
 import type { Store } from '../../platform/store.ts';
 import { createTableIfMissing, DynamoStore } from '../dynamodb/dynamo-store.ts';
+import { localBackups, type BackupSchedule } from './backup.ts';
 import { CronScheduler } from './cron-scheduler.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { LocalRealtime } from './realtime.ts';
@@ -41,6 +42,8 @@ export interface LocalPlatformOptions {
   modules?: readonly SluiceModule[];
   /** Mounts runtime routes (realtime, dashboard) on the app. */
   extend?: (app: OpenAPIHono<AppEnv>, platform: { identity: Identity; bus: InProcessBus }) => void;
+  /** The backups `main.ts` takes on a schedule, shown to admins (`npm run backup` works without). */
+  backupSchedule?: BackupSchedule | null;
 }
 
 export interface LocalPlatform {
@@ -93,8 +96,22 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     logger.info('workflow ran', { workflow: name, input, output });
     return output;
   };
+  // Backups are of the SQLite file; a DynamoDB table has its own (point-in-time recovery).
+  const backups =
+    options.store === 'sqlite' ? localBackups(options.dataDir, options.backupSchedule ?? null) : undefined;
   const moduleDeps = moduleDepsOf(
-    { store: appStore, clock, config, logger, identity, queue, rateLimiter, realtime, runWorkflow },
+    {
+      store: appStore,
+      clock,
+      config,
+      logger,
+      identity,
+      queue,
+      rateLimiter,
+      realtime,
+      runWorkflow,
+      ...(backups ? { backups } : {}),
+    },
     modules,
   );
   for (const subscription of subscriptionsOf(modules))
@@ -115,6 +132,7 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     realtime,
     rateLimiter,
     runWorkflow,
+    ...(backups ? { backups } : {}),
     extend: (app) => {
       app.get('/v1/realtime', realtime.route());
       options.extend?.(app, { identity, bus });
