@@ -3800,6 +3800,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/backups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The last backup of the local database and the backup schedule (both null on AWS, where AWS Backup keeps them) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The backups */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BackupStatus"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for this caller */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -4491,6 +4545,22 @@ export interface components {
                 description: string;
             }[];
         };
+        BackupStatus: {
+            last: components["schemas"]["Backup"];
+            scheduled: {
+                dir: string;
+                every_seconds: number;
+                keep: number;
+            } | null;
+        };
+        Backup: {
+            /** @description The backup file, on the server machine */
+            file: string;
+            size_bytes: number;
+            sha256: string;
+            /** @description When its snapshot was taken (ISO 8601) */
+            taken_at: string;
+        } | null;
         LiveMetrics: {
             window_seconds: number;
             series: {

@@ -5,6 +5,7 @@ import { Card, PageHeader } from '../../components/ui/card.tsx';
 import { Empty, ErrorState, Loading } from '../../components/ui/states.tsx';
 import { cn } from '../../lib/cn.ts';
 import { formatAmount } from '../../lib/money.ts';
+import { OperationsPanel } from './operations-panel.tsx';
 
 function Verdict({ ok }: { ok: boolean }) {
   return (
@@ -97,7 +98,14 @@ export function AuditPage() {
   return (
     <div>
       <PageHeader title="Ledger audit" description="Double-entry invariants per currency, checked now." />
-      {isAdmin ? <AuditReport /> : <Empty title="Admins only">Ask an administrator for access.</Empty>}
+      {isAdmin ? (
+        <>
+          <AuditReport />
+          <OperationsPanel />
+        </>
+      ) : (
+        <Empty title="Admins only">Ask an administrator for access.</Empty>
+      )}
     </div>
   );
 }
