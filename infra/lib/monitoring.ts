@@ -18,7 +18,7 @@ export interface SluiceMonitoringProps {
   httpApi: apigwv2.HttpApi;
   httpStage: apigwv2.HttpStage;
   websocketApi: apigwv2.WebSocketApi;
-  table: dynamodb.Table;
+  table: dynamodb.ITable;
   functions: Array<{ id: string; fn: lambda.Function }>;
   deadLetterQueues: DeadLetterQueue[];
   stateMachines: sfn.StateMachine[];

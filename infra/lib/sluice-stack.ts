@@ -25,7 +25,8 @@ import { awsEnvironment, awsQueuesOf, type QueueName } from '../../server/src/ru
 import { SluiceFunctions } from './functions.ts';
 import { createIdentity } from './identity.ts';
 import { SluiceQueues } from './messaging.ts';
-import { createTable } from './table.ts';
+import { SluiceBackup } from './backup.ts';
+import { stageTable, type ExistingTable } from './table.ts';
 import { SluiceMonitoring } from './monitoring.ts';
 import { routesWithoutAuthorizer } from './routes.ts';
 import type { StageConfig } from './stage.ts';
@@ -75,6 +76,8 @@ export interface SluiceStackProps extends StackProps {
   websocketAccessLogs?: boolean;
   /** The modules to deploy. Default: the app's (`app/modules.ts`). */
   modules?: readonly SluiceModule[];
+  /** Use this table (restored from a backup) instead of creating one (`-c tableName=…`). */
+  existingTable?: ExistingTable;
 }
 
 /**
@@ -85,7 +88,8 @@ export interface SluiceStackProps extends StackProps {
  */
 export class SluiceStack extends Stack {
   readonly stage: StageConfig;
-  readonly table: dynamodb.Table;
+  readonly table: dynamodb.ITable;
+  readonly backup: SluiceBackup;
   readonly functions: SluiceFunctions;
   readonly queues: SluiceQueues;
   /** One per module workflow, by workflow name: the ASL file the local runner runs too. */
@@ -108,8 +112,9 @@ export class SluiceStack extends Stack {
     checkModules(modules);
     const awsQueues = awsQueuesOf(modules);
 
-    this.table = createTable(this, stage);
+    this.table = stageTable(this, stage, props.existingTable);
     const table = this.table;
+    this.backup = new SluiceBackup(this, 'Backup', { stage, table });
     this.queues = new SluiceQueues(this, 'Queues', { prefix });
     const portQueues = new Map<QueueName, sqs.Queue>();
     for (const [name, settings] of Object.entries(awsQueues) as Array<

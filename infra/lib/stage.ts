@@ -23,6 +23,21 @@ export interface StageConfig {
   latencyP95Threshold: Duration;
   /** Origins allowed to call the HTTP API directly (the dashboard itself is same-origin through CloudFront). */
   corsOrigins: string[];
+  /** The table's AWS Backup plan (point-in-time recovery, 35 days, is on in every stage). */
+  backup: BackupConfig;
+}
+
+/** Daily AWS Backup recovery points of the table, and where prod copies them. */
+export interface BackupConfig {
+  /** How long each daily recovery point is kept in the stage's vault. */
+  dailyRetention: Duration;
+  /**
+   * Vault lock (governance mode): no recovery point can be deleted, nor its retention cut, below
+   * this age. At most `dailyRetention` (and the copy's retention), or backup jobs fail.
+   */
+  lockMinRetention?: Duration;
+  /** A copy of every daily recovery point in a vault in another region, kept this long. */
+  copy?: { region: string; retention: Duration };
 }
 
 const stages: Record<StageName, StageConfig> = {
@@ -36,6 +51,7 @@ const stages: Record<StageName, StageConfig> = {
     wafRateLimitPer5Minutes: 2_000,
     latencyP95Threshold: Duration.seconds(2),
     corsOrigins: ['http://localhost:5173', 'http://127.0.0.1:5173'],
+    backup: { dailyRetention: Duration.days(7) },
   },
   prod: {
     name: 'prod',
@@ -47,6 +63,11 @@ const stages: Record<StageName, StageConfig> = {
     wafRateLimitPer5Minutes: 5_000,
     latencyP95Threshold: Duration.seconds(1),
     corsOrigins: [],
+    backup: {
+      dailyRetention: Duration.days(35),
+      lockMinRetention: Duration.days(35),
+      copy: { region: 'us-west-2', retention: Duration.days(35) },
+    },
   },
 };
 

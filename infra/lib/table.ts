@@ -3,6 +3,30 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { dynamoKeySchemaDefinition, tableSchema } from '../../server/src/platform/table-schema.ts';
 import type { StageConfig } from './stage.ts';
 
+/**
+ * A table the stage uses instead of creating its own (`-c tableName=… -c tableStreamArn=…`): one
+ * restored from a backup. The stack neither creates nor changes it, so its stream
+ * (NEW_AND_OLD_IMAGES), point-in-time recovery and deletion protection are the operator's to
+ * enable; the stream ARN is needed because the dispatcher reads it.
+ */
+export interface ExistingTable {
+  tableName: string;
+  tableStreamArn: string;
+}
+
+/**
+ * The stage's table: `existing` imported when given (after a restore, see docs/aws.md), otherwise
+ * created by {@link createTable}.
+ */
+export function stageTable(scope: Stack, stage: StageConfig, existing?: ExistingTable): dynamodb.ITable {
+  if (!existing) return createTable(scope, stage);
+  if (!existing.tableStreamArn.startsWith('arn:') || !existing.tableStreamArn.includes(':table/'))
+    throw new Error(
+      `tableStreamArn ${JSON.stringify(existing.tableStreamArn)} is not a stream ARN: enable the stream (NEW_AND_OLD_IMAGES) on ${existing.tableName} and pass its LatestStreamArn`,
+    );
+  return dynamodb.Table.fromTableAttributes(scope, 'Table', existing);
+}
+
 /** The table exactly as `tableSchema` lays it out (the adapter and DynamoDB Local use the same). */
 export function createTable(scope: Stack, stage: StageConfig): dynamodb.Table {
   const definition = dynamoKeySchemaDefinition();
