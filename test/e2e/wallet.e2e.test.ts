@@ -166,6 +166,9 @@ describe('wallet dashboard', () => {
     await adminPage.getByRole('button', { name: 'Sign in' }).click();
     await adminPage.getByRole('link', { name: 'Audit' }).click();
     await adminPage.getByText('Ledger: Balanced').waitFor();
+    // The operations panel, from the real server: no backup taken yet, every migration applied.
+    await adminPage.getByText('No backup yet.', { exact: false }).waitFor();
+    await adminPage.getByText(/applied, none pending/).waitFor();
     await shoot(adminPage, 'audit');
     await adminPage.getByRole('link', { name: 'Users' }).click();
     await adminPage.getByRole('cell', { name: alice.email }).waitFor();
