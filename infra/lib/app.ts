@@ -45,6 +45,7 @@ export function buildSluiceApp(
     ...(modules ? { modules } : {}),
     ...(existingTable ? { existingTable } : {}),
   });
+  stack.backup.notifyFailures(stack.monitoring.topic);
   // The copy region's vault, deployed before the stack whose backup plan copies into it.
   const copyRegion = stage.backup.copy?.region;
   const backupCopyStack = copyRegion

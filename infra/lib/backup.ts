@@ -2,8 +2,10 @@ import { ArnFormat, CfnOutput, RemovalPolicy, Stack, Validations, type StackProp
 import * as backup from 'aws-cdk-lib/aws-backup';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { StageConfig } from './stage.ts';
 
@@ -66,10 +68,12 @@ export class SluiceBackup extends Construct {
   readonly vault: backup.BackupVault;
   readonly plan: backup.BackupPlan;
   readonly role: iam.Role;
+  private readonly prefix: string;
 
   constructor(scope: Construct, id: string, props: SluiceBackupProps) {
     super(scope, id);
     const { stage, table } = props;
+    this.prefix = stage.prefix;
     const stack = Stack.of(this);
     this.vault = lockedVault(this, stage, 'daily backups of the table', undefined);
 
@@ -134,6 +138,28 @@ export class SluiceBackup extends Construct {
       value: this.role.roleArn,
       description: 'The role to pass to aws backup start-restore-job',
     });
+  }
+
+  /**
+   * Sends backup jobs that fail, abort or expire, and copy jobs that fail, to `topic`. An EventBridge
+   * rule rather than vault notifications, whose only backup-job event left (BACKUP_JOB_COMPLETED)
+   * fires on every success too. The rule takes every job of the account and region: stages that
+   * share an account each hear of the others' failures (the event names the vault).
+   *
+   * @example stack.backup.notifyFailures(stack.monitoring.topic)
+   */
+  notifyFailures(topic: sns.ITopic): events.Rule {
+    const rule = new events.Rule(this, 'Failures', {
+      ruleName: `${this.prefix}-backup-failures`,
+      description: 'AWS Backup: failed, aborted or expired backup jobs and failed copy jobs',
+      eventPattern: {
+        source: ['aws.backup'],
+        detailType: ['Backup Job State Change', 'Copy Job State Change'],
+        detail: { state: ['FAILED', 'ABORTED', 'EXPIRED'] },
+      },
+    });
+    rule.addTarget(new eventTargets.SnsTopic(topic));
+    return rule;
   }
 }
 

@@ -1,3 +1,4 @@
+import type { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { awsEnvironment } from '../../server/src/runtime/aws/functions.ts';
@@ -118,6 +119,25 @@ describe('the backup plan', () => {
   );
 });
 
+describe('backup failures', () => {
+  it.each(stages)('%s: failed backup and copy jobs notify the alarm topic', (_name, { stack, template }) => {
+    const rules = resourcesOf(template, 'AWS::Events::Rule').filter(
+      ([, rule]) => rule.Properties?.Name === `${stack.stage.prefix}-backup-failures`,
+    );
+    expect(rules).toHaveLength(1);
+    const properties = rules[0]![1].Properties!;
+    expect(properties.EventPattern).toEqual({
+      source: ['aws.backup'],
+      'detail-type': ['Backup Job State Change', 'Copy Job State Change'],
+      detail: { state: ['FAILED', 'ABORTED', 'EXPIRED'] },
+    });
+    const [target] = properties.Targets as Array<{ Arn: unknown }>;
+    expect(referencedId(target!.Arn)).toBe(
+      stack.getLogicalId(stack.monitoring.topic.node.defaultChild as CfnElement),
+    );
+  });
+});
+
 describe('the backup copy stack', () => {
   const { stack, backupCopyStack, copyTemplate } = apps.prod!;
   const copy = stack.stage.backup.copy!;
@@ -167,7 +187,10 @@ describe('a restored table (-c tableName -c tableStreamArn)', () => {
 
   it('creates no table and points every function at the restored one', () => {
     expect(resourcesOf(template, 'AWS::DynamoDB::Table')).toEqual([]);
-    const functions = resourcesOf(template, 'AWS::Lambda::Function');
+    // Sluice's own functions (not CDK's providers), by their stage-prefixed names.
+    const functions = resourcesOf(template, 'AWS::Lambda::Function').filter(([, fn]) =>
+      String(fn.Properties?.FunctionName).startsWith(`${stack.stage.prefix}-`),
+    );
     expect(functions.length).toBeGreaterThan(0);
     for (const [id, fn] of functions) {
       const variables = (fn.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
