@@ -101,6 +101,9 @@ it('backs up during a transfer load and restores every transfer acknowledged bef
   await load;
 
   expect(backup.code, backup.stderr).toBe(0);
+  console.log(
+    `backup test: ${before.length} transfers acknowledged before the backup began, ${duringBackup} while it ran, ${acknowledged.length} in all`,
+  );
   expect(duringBackup, 'transfers went on while the backup ran').toBeGreaterThan(0);
   const sha256 = /sha256\s+([0-9a-f]{64})/.exec(backup.stdout)?.[1];
   expect(sha256, backup.stdout).toBeDefined();
