@@ -71,6 +71,7 @@ it('restores over an existing database only with force, keeping the old one asid
   const restored = await restoreBackup({ file, dataDir: target, force: true });
   expect(restored.audit.balanced).toBe(true);
   expect(readFileSync(restored.keptAs!, 'utf8')).toBe('an older database');
+  expect(readFileSync(`${restored.keptAs!}-wal`, 'utf8')).toBe('its write-ahead log');
   expect(existsSync(join(target, 'sluice.db-wal'))).toBe(false);
   const store = new SqliteStore(join(target, 'sluice.db'));
   try {

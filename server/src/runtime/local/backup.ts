@@ -129,6 +129,9 @@ export async function restoreBackup(options: {
       if (existsSync(target)) {
         keptAs = `${target}.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`;
         renameSync(target, keptAs);
+        // Its WAL goes with it (a server killed with SIGKILL leaves commits there): opening the
+        // kept file replays it.
+        if (existsSync(`${target}-wal`)) renameSync(`${target}-wal`, `${keptAs}-wal`);
       }
       // The replaced database's WAL must not be replayed into the restored one.
       rmSync(`${target}-wal`, { force: true });
