@@ -14,6 +14,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as triggers from 'aws-cdk-lib/triggers';
 import type { Construct } from 'constructs';
 import { readFileSync } from 'node:fs';
 import { modules as appModules } from '../../server/src/app/modules.ts';
@@ -208,6 +209,17 @@ export class SluiceStack extends Stack {
           resources: tableResources,
         }),
       );
+    }
+
+    // deploy: the stored-data migrations, run by the deploy once the table, the function and its
+    // grants exist, again whenever the function's code changes (a new release); one that throws
+    // (data newer than the code, a failed migration) fails the deploy.
+    for (const { spec, fn, role } of functions.withTrigger('deploy')) {
+      new triggers.Trigger(this, `${spec.id}-on-deploy`, {
+        handler: fn,
+        executeAfter: [table, role, fn],
+        timeout: Duration.seconds(spec.timeoutSeconds + 60),
+      });
     }
 
     // http-api: the Hono app behind the HTTP API.

@@ -21,7 +21,7 @@ import {
 import { buildSluiceApp } from '../lib/app.ts';
 import { wildcardResourceActions } from '../lib/nag.ts';
 import { routesWithoutAuthorizer } from '../lib/routes.ts';
-import { taskSubstitutionKey } from '../lib/sluice-stack.ts';
+import { tableItemActions, taskSubstitutionKey } from '../lib/sluice-stack.ts';
 import { stageNames } from '../lib/stage.ts';
 import { recordSubscriptions } from '../lib/subscriptions.ts';
 import {
@@ -97,8 +97,10 @@ describe('the table', () => {
 });
 
 describe('the functions', () => {
-  it('builds one function per functions.ts entry and nothing else', () => {
-    expect(resourcesOf(dev.template, 'AWS::Lambda::Function')).toHaveLength(lambdaFunctions.length);
+  it('builds one function per functions.ts entry and nothing else but the deploy trigger’s provider', () => {
+    const { providerFunction } = deployTrigger(dev);
+    const functions = resourcesOf(dev.template, 'AWS::Lambda::Function');
+    expect(functions.filter(([id]) => id !== providerFunction)).toHaveLength(lambdaFunctions.length);
   });
 
   it.each(lambdaFunctions.map((spec) => [spec.id, spec] as const))(
@@ -132,8 +134,100 @@ describe('the functions', () => {
   it('gives no function an AWS managed policy', () => {
     // AWS Backup's role alone has AWS Backup's service-role policies (asserted in backup.test.ts).
     const backupRole = dev.stack.getLogicalId(dev.stack.backup.role.node.defaultChild as CfnElement);
+    // CDK's provider of the deploy trigger has AWSLambdaBasicExecutionRole (asserted below).
+    const { providerRole } = deployTrigger(dev);
     for (const [id, role] of resourcesOf(dev.template, 'AWS::IAM::Role'))
-      if (id !== backupRole) expect(role.Properties?.ManagedPolicyArns, id).toBeUndefined();
+      if (id !== backupRole && id !== providerRole)
+        expect(role.Properties?.ManagedPolicyArns, id).toBeUndefined();
+  });
+});
+
+/** The deploy's trigger of the migrate function, and the function, role and version it involves. */
+function deployTrigger(stage: typeof dev) {
+  const triggers = resourcesOf(stage.template, 'Custom::Trigger');
+  expect(triggers).toHaveLength(1);
+  const [id, trigger] = triggers[0]!;
+  const resources = stage.template.toJSON().Resources as Record<string, CfnResource>;
+  const providerFunction = referencedId(trigger.Properties!.ServiceToken)!;
+  const migrate = functionLogicalId(stage, 'migrate');
+  return {
+    id,
+    trigger: trigger as CfnResource & { DependsOn?: string[] },
+    providerFunction,
+    providerRole: referencedId(resources[providerFunction]!.Properties!.Role)!,
+    migrate,
+    migrateRole: referencedId(resources[migrate]!.Properties!.Role)!,
+  };
+}
+
+describe('the migrations a deploy runs', () => {
+  it.each(stages)(
+    '%s: a trigger runs the migrate function (its current code) synchronously, after the table and its grants',
+    (_name, stage) => {
+      const { trigger, migrate, migrateRole } = deployTrigger(stage);
+      const resources = stage.template.toJSON().Resources as Record<string, CfnResource>;
+      const version = referencedId(trigger.Properties!.HandlerArn)!;
+      expect(resources[version]?.Type).toBe('AWS::Lambda::Version');
+      expect(referencedId(resources[version]!.Properties!.FunctionName)).toBe(migrate);
+      expect(trigger.Properties!.ExecuteOnHandlerChange).toBe(true);
+      // Synchronous: a migration that throws fails the deploy.
+      expect(trigger.Properties!.InvocationType).toBe('RequestResponse');
+      const spec = lambdaFunctions.find((candidate) => candidate.id === 'migrate')!;
+      expect(spec.trigger).toEqual({ type: 'deploy' });
+      expect(Number(trigger.Properties!.Timeout)).toBeGreaterThan(spec.timeoutSeconds * 1000);
+      const [[table]] = resourcesOf(stage.template, 'AWS::DynamoDB::Table') as [[string, CfnResource]];
+      const grants = resourcesOf(stage.template, 'AWS::IAM::Policy')
+        .filter(([, policy]) => asArray(policy.Properties!.Roles).map(referencedId).includes(migrateRole))
+        .map(([id]) => id);
+      expect(grants.length).toBeGreaterThan(0);
+      expect(trigger.DependsOn).toEqual(expect.arrayContaining([table, migrateRole, ...grants]));
+    },
+  );
+
+  it('gives the migrate function no more than the table’s items, its logs and its traces', () => {
+    const { migrateRole } = deployTrigger(dev);
+    const [[table]] = resourcesOf(dev.template, 'AWS::DynamoDB::Table') as [[string, CfnResource]];
+    const role = dev.template.toJSON().Resources[migrateRole] as CfnResource;
+    expect(role.Properties?.ManagedPolicyArns).toBeUndefined();
+    expect(role.Properties?.Policies).toBeUndefined();
+    const statements = resourcesOf(dev.template, 'AWS::IAM::Policy')
+      .filter(([, policy]) => asArray(policy.Properties!.Roles).map(referencedId).includes(migrateRole))
+      .flatMap(
+        ([, policy]) => (policy.Properties!.PolicyDocument as { Statement: unknown[] }).Statement,
+      ) as Array<{
+      Action: string | string[];
+      Resource: unknown;
+    }>;
+    const allowed = new Set([
+      ...tableItemActions,
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'xray:PutTelemetryRecords',
+      'xray:PutTraceSegments',
+    ]);
+    for (const statement of statements) {
+      const actions = asArray(statement.Action);
+      for (const action of actions) expect(allowed, action).toContain(action);
+      if (actions.some((action) => action.startsWith('dynamodb:')))
+        for (const resource of asArray(statement.Resource)) expect(JSON.stringify(resource)).toContain(table);
+    }
+  });
+
+  it('lets the trigger’s provider invoke the migrate function only', () => {
+    const { providerRole, migrate } = deployTrigger(dev);
+    const role = dev.template.toJSON().Resources[providerRole] as CfnResource;
+    const policies = role.Properties!.Policies as Array<{
+      PolicyDocument: { Statement: Array<{ Action: string[]; Resource: unknown }> };
+    }>;
+    const statements = policies.flatMap((policy) => policy.PolicyDocument.Statement);
+    expect(statements.flatMap((statement) => asArray(statement.Action))).toEqual(['lambda:InvokeFunction']);
+    for (const statement of statements)
+      for (const resource of asArray(statement.Resource)) expect(JSON.stringify(resource)).toContain(migrate);
+    expect(
+      resourcesOf(dev.template, 'AWS::IAM::Policy').filter(([, policy]) =>
+        asArray(policy.Properties!.Roles).map(referencedId).includes(providerRole),
+      ),
+    ).toEqual([]);
   });
 });
 

@@ -20,7 +20,9 @@ export type LambdaTrigger =
   /** A module's job (`SLUICE_JOB`), or a platform job when `job` is absent. */
   | { type: 'schedule'; cron: string; job?: string }
   /** A Task state of a module's state machine, named as in the ASL file (`SLUICE_WORKFLOW_TASK`). */
-  | { type: 'state-machine-task'; stateMachine: string; state: string };
+  | { type: 'state-machine-task'; stateMachine: string; state: string }
+  /** Run once by every deploy (a CDK trigger), after the table exists: the stored-data migrations. */
+  | { type: 'deploy' };
 
 export interface LambdaFunctionSpec {
   /** Construct id and function name suffix, kebab-case. */
@@ -63,7 +65,7 @@ const kebab = (name: string) =>
 
 /**
  * The functions of an app of `modules`: the platform's own (HTTP, WebSocket, the stream
- * dispatcher and its sweeper), then per module one per subscription, queue, job and workflow
+ * dispatcher and its sweeper, the migrations a deploy runs), then per module one per subscription, queue, job and workflow
  * Task state.
  */
 export function lambdaFunctionsOf(modules: readonly SluiceModule[]): LambdaFunctionSpec[] {
@@ -124,6 +126,18 @@ export function lambdaFunctionsOf(modules: readonly SluiceModule[]): LambdaFunct
       timeoutSeconds: 120,
       trigger: { type: 'schedule', cron: '*/5 * * * *' },
       relaysOutbox: true,
+    },
+    {
+      id: 'migrate',
+      entry: `${handlers}/migrate.ts`,
+      handler: 'handler',
+      description:
+        'Runs the stored-data migrations on every deploy; fails the deploy on data newer than the code',
+      memoryMb: 512,
+      // A migration pages through every merchant (or whatever it must touch); the deploy's
+      // trigger waits a minute longer, within its provider's 15.
+      timeoutSeconds: 600,
+      trigger: { type: 'deploy' },
     },
     ...modules.flatMap((module) =>
       (module.consumers ?? []).map(

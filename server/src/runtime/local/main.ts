@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
 import { createJsonLogger } from '../../platform/logger.ts';
+import { DataNewerThanCodeError } from '../../platform/migrations.ts';
 import { parsePrivateAddressPolicy } from '../../webhooks/index.ts';
 import { buildDashboardIfStale } from './build-dashboard.ts';
 import { mountDashboard } from './dashboard.ts';
@@ -113,8 +114,9 @@ const platform = await createLocalPlatform({
   },
   logger,
 }).catch((error: unknown) => {
-  // A second server on the same data dir: say so plainly, without a stack trace.
-  if (!(error instanceof DataDirInUseError)) throw error;
+  // A second server on the same data dir, or data a newer release migrated: say so plainly,
+  // without a stack trace.
+  if (!(error instanceof DataDirInUseError || error instanceof DataNewerThanCodeError)) throw error;
   process.stderr.write(`\n  Sluice cannot start: ${error.message}\n\n`);
   process.exit(1);
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createApp } from '../../app/create-app.ts';
+import { migrationsOf } from '../../app/migrations.ts';
 import { moduleDepsOf } from '../../app/module-deps.ts';
 import { modules as appModules } from '../../app/modules.ts';
 import { checkModules, jobsOf, subscriptionsOf, workflowsOf } from '../../app/registry.ts';
@@ -11,6 +12,7 @@ import { createLocalIdentity, MemoryRateLimiter } from '../../identity/index.ts'
 import { systemClock, type Clock } from '../../kernel/clock.ts';
 import { InProcessBus } from '../../platform/bus.ts';
 import { defaultConfig, type Config } from '../../platform/config.ts';
+import { runMigrations } from '../../platform/migrations.ts';
 import type { Identity } from '../../platform/identity.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { ModuleDeps, SluiceModule } from '../../platform/module.ts';
@@ -114,6 +116,14 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     },
     modules,
   );
+  // The data is brought up to this code before anything serves or works on it; data a newer
+  // release migrated stops the start (`DataNewerThanCodeError`), with the data dir released.
+  try {
+    await runMigrations(moduleDeps, migrationsOf(modules));
+  } catch (error) {
+    await appStore.close();
+    throw error;
+  }
   for (const subscription of subscriptionsOf(modules))
     bus.subscribe(subscription.name, subscription.pattern, subscription.handler(moduleDeps));
   for (const module of modules) {

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
+import { dynamoLocalClientConfig } from '../../../../test/dynamodb-local.ts';
+import { createLocalIdentity } from '../../identity/index.ts';
+import { ManualClock } from '../../kernel/clock.ts';
+import { silentLogger } from '../../platform/logger.ts';
+import {
+  DataNewerThanCodeError,
+  migrationRecordPut,
+  readMigrationRecords,
+} from '../../platform/migrations.ts';
+import { createTableIfMissing } from '../dynamodb/dynamo-store.ts';
+import { awsEnvironment } from './functions.ts';
+import { handler } from './handlers/migrate.ts';
+import { createAwsPlatform, setAwsPlatform, type AwsPlatform } from './platform.ts';
+
+// The migrate function as the deploy's trigger invokes it, on the DynamoDB store against
+// DynamoDB Local (test/global-setup.ts). Nothing but the table is touched.
+const region = 'us-east-1';
+const dynamo = new DynamoDBClient({ ...dynamoLocalClientConfig, endpoint: inject('dynamoEndpoint') });
+const tables: string[] = [];
+
+afterEach(() => setAwsPlatform(undefined));
+afterAll(async () => {
+  for (const table of tables) await dynamo.send(new DeleteTableCommand({ TableName: table }));
+  dynamo.destroy();
+});
+
+/** The migrate function's platform on a fresh table. */
+async function migrateFunction(): Promise<AwsPlatform> {
+  const tableName = `sluice-migrate-${randomUUID()}`;
+  await createTableIfMissing(dynamo, tableName);
+  tables.push(tableName);
+  const platform = createAwsPlatform({
+    env: {
+      AWS_REGION: region,
+      [awsEnvironment.stage]: 'test',
+      [awsEnvironment.tableName]: tableName,
+      [awsEnvironment.eventBusName]: 'sluice-test',
+      [awsEnvironment.queueUrls]: JSON.stringify({}),
+      [awsEnvironment.websocketEndpoint]: `https://ws0123.execute-api.${region}.amazonaws.com/test`,
+    },
+    overrides: {
+      clients: { dynamodb: dynamo },
+      identity: createLocalIdentity,
+      clock: new ManualClock(Date.now()),
+      logger: silentLogger,
+    },
+  });
+  setAwsPlatform(platform);
+  return platform;
+}
+
+describe('the migrate function (handlers/migrate.ts)', () => {
+  it('applies the migrations the table lacks and records them; the next deploy changes nothing', async () => {
+    const platform = await migrateFunction();
+
+    const first = await handler({ RequestType: 'Create' });
+    expect(first.ran).toEqual([expect.objectContaining({ module: 'payments', version: 1, changed: 0 })]);
+    const records = await readMigrationRecords(platform.store);
+    expect(records).toEqual(first.ran);
+
+    const second = await handler({ RequestType: 'Update' });
+    expect(second).toEqual({ ran: [], alreadyApplied: 1 });
+    expect(await readMigrationRecords(platform.store)).toEqual(records);
+  });
+
+  it('fails (and so fails the deploy) on a table a later release migrated', async () => {
+    const platform = await migrateFunction();
+    await platform.store.transact([
+      migrationRecordPut({
+        module: 'payments',
+        version: 2,
+        description: 'a migration of a later release',
+        applied_at: '2027-01-01T00:00:00.000Z',
+        changed: 0,
+      }),
+    ]);
+
+    await expect(handler({ RequestType: 'Update' })).rejects.toBeInstanceOf(DataNewerThanCodeError);
+  });
+});
