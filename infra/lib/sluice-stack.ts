@@ -212,12 +212,15 @@ export class SluiceStack extends Stack {
     }
 
     // deploy: the stored-data migrations, run by the deploy once the table, the function and its
-    // grants exist, again whenever the function's code changes (a new release); one that throws
-    // (data newer than the code, a failed migration) fails the deploy.
+    // grants exist, again whenever the function's code changes (a new release), and before any
+    // other function is created or updated, so new code never serves unmigrated data; one that
+    // throws (data newer than the code, a failed migration) fails the deploy before that.
+    const others = [...functions.byId.values()].filter(({ spec }) => spec.trigger.type !== 'deploy');
     for (const { spec, fn, role } of functions.withTrigger('deploy')) {
       new triggers.Trigger(this, `${spec.id}-on-deploy`, {
         handler: fn,
         executeAfter: [table, role, fn],
+        executeBefore: others.map((other) => other.fn),
         timeout: Duration.seconds(spec.timeoutSeconds + 60),
       });
     }

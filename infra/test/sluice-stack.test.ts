@@ -184,6 +184,18 @@ describe('the migrations a deploy runs', () => {
     },
   );
 
+  it.each(stages)(
+    '%s: runs before every other function is created or updated (Template.fromStack refuses a cycle)',
+    (_name, stage) => {
+      const { id: triggerId, migrate } = deployTrigger(stage);
+      const resources = stage.template.toJSON().Resources as Record<string, { DependsOn?: string[] }>;
+      for (const spec of lambdaFunctions) {
+        const fn = functionLogicalId(stage, spec.id);
+        if (fn !== migrate) expect(resources[fn]!.DependsOn, spec.id).toContain(triggerId);
+      }
+    },
+  );
+
   it('gives the migrate function no more than the table’s items, its logs and its traces', () => {
     const { migrateRole } = deployTrigger(dev);
     const [[table]] = resourcesOf(dev.template, 'AWS::DynamoDB::Table') as [[string, CfnResource]];
