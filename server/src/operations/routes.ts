@@ -39,7 +39,15 @@ const migrationsRoute = createRoute({
 export function operationsRoutes(deps: Pick<ModuleDeps, 'store' | 'catalog'>) {
   const app = createRouter();
   app.openapi(migrationsRoute, async (c) => {
-    const applied = await readMigrationRecords(deps.store);
+    const applied = (await readMigrationRecords(deps.store)).map(
+      ({ module, version, description, applied_at, changed }) => ({
+        module,
+        version,
+        description,
+        applied_at,
+        changed,
+      }),
+    );
     const done = new Set(applied.map((record) => `${record.module}#${record.version}`));
     const code = deps.catalog.migrations.map(({ module, version, description }) => ({
       module,

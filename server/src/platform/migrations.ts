@@ -24,6 +24,8 @@ const migrationItemSchema = z.object({
   description: z.string(),
   applied_at: z.string(),
   changed: z.number().int().nonnegative(),
+  /** What applied it, where the runtime says (the AWS migrate function's version number). */
+  applied_by: z.string().optional(),
 });
 
 /** One applied migration, as the store records it (`applied_at` is an ISO time). */
@@ -110,6 +112,7 @@ export function migrationRecordPut(record: MigrationRecord): WriteOperation {
 export async function runMigrations(
   deps: ModuleDeps,
   migrations: readonly ModuleMigrationEntry[],
+  options: { appliedBy?: string } = {},
 ): Promise<MigrationSummary> {
   const records = await readMigrationRecords(deps.store);
   const known = new Map<string, number>();
@@ -137,6 +140,7 @@ export async function runMigrations(
       description: migration.description,
       applied_at: isoTime(deps.clock.now()),
       changed,
+      ...(options.appliedBy !== undefined ? { applied_by: options.appliedBy } : {}),
     };
     try {
       await deps.store.transact([migrationRecordPut(record)]);

@@ -21,7 +21,10 @@ const region = 'us-east-1';
 const dynamo = new DynamoDBClient({ ...dynamoLocalClientConfig, endpoint: inject('dynamoEndpoint') });
 const tables: string[] = [];
 
-afterEach(() => setAwsPlatform(undefined));
+afterEach(() => {
+  setAwsPlatform(undefined);
+  delete process.env.AWS_LAMBDA_FUNCTION_VERSION;
+});
 afterAll(async () => {
   for (const table of tables) await dynamo.send(new DeleteTableCommand({ TableName: table }));
   dynamo.destroy();
@@ -79,5 +82,31 @@ describe('the migrate function (handlers/migrate.ts)', () => {
     ]);
 
     await expect(handler({ RequestType: 'Update' })).rejects.toBeInstanceOf(DataNewerThanCodeError);
+  });
+
+  it('passes the rollback of a failed deploy: the previous version, run again after a later one migrated', async () => {
+    const platform = await migrateFunction();
+    process.env.AWS_LAMBDA_FUNCTION_VERSION = '7';
+    const first = await handler();
+    expect(first.ran).toEqual([expect.objectContaining({ version: 1, applied_by: '7' })]);
+    // Version 8 (a release with payments migration 2) migrated, then another resource failed.
+    await platform.store.transact([
+      migrationRecordPut({
+        module: 'payments',
+        version: 2,
+        description: 'a migration of the failed release',
+        applied_at: '2027-01-01T00:00:00.000Z',
+        changed: 3,
+        applied_by: '8',
+      }),
+    ]);
+
+    // CloudFormation rolls back: the trigger invokes version 7 again.
+    expect(await handler()).toEqual({ ran: [], alreadyApplied: 0, rolledBack: true });
+
+    // The same old code deployed anew (a version after 8) is refused.
+    process.env.AWS_LAMBDA_FUNCTION_VERSION = '9';
+    await expect(handler()).rejects.toBeInstanceOf(DataNewerThanCodeError);
+    expect((await readMigrationRecords(platform.store)).map((record) => record.version)).toEqual([1, 2]);
   });
 });
