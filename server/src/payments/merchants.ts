@@ -3,7 +3,13 @@ import { isoTime } from '../kernel/clock.ts';
 import { AppError } from '../kernel/errors.ts';
 import { newId } from '../kernel/ids.ts';
 import type { Currency } from '../kernel/money.ts';
-import { balanceOf, createAccount, ensureSystemAccount, getAccount } from '../ledger/index.ts';
+import {
+  balanceOf,
+  createAccount,
+  ensureSystemAccount,
+  getAccount,
+  setAccountFlag,
+} from '../ledger/index.ts';
 import { isTransactionCanceled, type Store } from '../platform/store.ts';
 import { paymentsErrors } from './errors.ts';
 import {
@@ -157,7 +163,7 @@ export async function ensureMerchantAccounts(
   if (await hasMerchantCurrency(deps.store, merchantId, currency)) return;
   await ensureSystemAccount(deps, 'card_network', currency);
   for (const purpose of merchantAccountPurposes) {
-    await createAccount(deps, {
+    const account = await createAccount(deps, {
       id: merchantAccountId(merchantId, purpose, currency),
       currency,
       owner: merchantId,
@@ -166,6 +172,10 @@ export async function ensureMerchantAccounts(
       // Fees owed are recovered from payouts, never beyond what is owed.
       credits_must_not_exceed_debits: purpose === 'fees',
     });
+    // Opened by older code that stopped before recording the currency, so migration 1 (which
+    // finds accounts through that record) passed it by: cap it now, as the migration would.
+    if (purpose === 'fees' && !account.credits_must_not_exceed_debits)
+      await setAccountFlag(deps, account.id, 'credits_must_not_exceed_debits');
   }
   await deps.store.transact([merchantCurrencyPut(merchantId, currency)]);
 }

@@ -58,7 +58,12 @@ const stores: Array<[string, () => Promise<Store>]> = [
  * A merchant's accounts in `currency` as `ensureMerchantAccounts` opened them before dispute fees
  * (commit 5e62e6f): the `fees` account without `credits_must_not_exceed_debits`.
  */
-async function openAccountsTheOldWay(t: TestApp, merchantId: string, currency: Currency): Promise<void> {
+async function openAccountsTheOldWay(
+  t: TestApp,
+  merchantId: string,
+  currency: Currency,
+  options: { recordCurrency: boolean } = { recordCurrency: true },
+): Promise<void> {
   await ensureSystemAccount(t, 'card_network', currency);
   for (const purpose of merchantAccountPurposes) {
     await createAccount(t, {
@@ -69,7 +74,8 @@ async function openAccountsTheOldWay(t: TestApp, merchantId: string, currency: C
       debits_must_not_exceed_credits: purpose === 'available',
     });
   }
-  await t.store.transact([merchantCurrencyPut(merchantId, currency)]);
+  // Without it: the old code stopped (a crash) between opening the accounts and recording them.
+  if (options.recordCurrency) await t.store.transact([merchantCurrencyPut(merchantId, currency)]);
 }
 
 /** Moves `amount` between a merchant's fees account and the platform's fees account. */
@@ -160,6 +166,22 @@ describe.each(stores)('payments migration 1: the fees accounts’ credit cap (%s
       expect(await readMigrationRecords(t.store)).toEqual(records);
       // The migration itself is idempotent too, as a crash between its run and its record needs.
       expect((await capFeesAccountCredits({ ...t, logger: recordingLogger() })).changed).toBe(0);
+      await expectBooksBalanced(t.store);
+    } finally {
+      await t.store.close();
+    }
+  });
+
+  it('caps, on its next payment, a fees account that old code opened without recording the currency', async () => {
+    const t = createTestApp({ store: await makeStore() });
+    try {
+      const merchant = await createTestMerchant(t);
+      await openAccountsTheOldWay(t, merchant.id, 'USD', { recordCurrency: false });
+      expect(await feesFlag(t, merchant.id, 'USD')).toBe(false);
+
+      expect((await asMerchant(t, merchant)('POST', '/v1/payments', paymentBody())).status).toBe(201);
+
+      expect(await feesFlag(t, merchant.id, 'USD')).toBe(true);
       await expectBooksBalanced(t.store);
     } finally {
       await t.store.close();
