@@ -4,7 +4,8 @@
  * from layers to its left (and itself); tests and test support may reach further, since they
  * assemble real adapters. See ../shared/ARCHITECTURE.md, "Layout and the module contract".
  */
-const products = '(ledger|identity|wallet|payments|webhooks|operations|commerce|rewards|hub|billing|approvals)';
+const products =
+  '(ledger|identity|wallet|payments|webhooks|operations|commerce|rewards|hub|billing|approvals)';
 const notTest = '\\.test\\.ts$|/test-support\\.ts$|-contract\\.ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
