@@ -16,6 +16,12 @@ export interface TestUser {
   refresh_token: string;
 }
 
+/**
+ * Where every harness clock starts unless a test brings its own: a fixed instant (midday, mid-month)
+ * so no test depends on the wall clock, e.g. on how far it is to the next UTC midnight.
+ */
+export const harnessStart = Date.UTC(2026, 0, 15, 12, 0, 0);
+
 /** The whole HTTP app on an in-memory SQLite store, driven with `app.request()`. */
 export function createTestApp(
   options: {
@@ -27,7 +33,7 @@ export function createTestApp(
   } = {},
 ) {
   const store = options.store ?? new SqliteStore(':memory:');
-  const clock = options.clock ?? new ManualClock(Date.now());
+  const clock = options.clock ?? new ManualClock(harnessStart);
   const config: Config = { ...defaultConfig, adminEmails: ['admin@example.com'], ...options.config };
   const identity = createLocalIdentity({ store, clock, config, logger: silentLogger });
   const queue = new StoreQueue({ store, clock, logger: silentLogger });

@@ -99,7 +99,8 @@ describe('settlement T+1', () => {
   it('does not settle captures of the current sandbox day', async () => {
     await charge(1_000);
     const seconds = await secondsToNextDay();
-    if (seconds > 3) expect((await advance(seconds - 3)).settlements).toEqual([]);
+    expect(seconds).toBeGreaterThan(3);
+    expect((await advance(seconds - 3)).settlements).toEqual([]);
     expect(await balance()).toEqual({ available: 0, pending: 1_000 });
   });
 
