@@ -33,14 +33,9 @@ describe('password hashing', () => {
     },
   );
 
-  it('takes tens of milliseconds per hash with the current parameters', async () => {
-    await hashPassword('warm up');
-    const started = performance.now();
-    await hashPassword('correct horse battery');
-    const elapsed = performance.now() - started;
+  it('hashes new passwords with the chosen cost parameters, N = 2^14, r = 8, p = 1', async () => {
+    // The cost is fixed by these parameters, not measured: a timing bound would test the machine.
     expect(currentScryptParams).toEqual({ logN: 14, r: 8, p: 1 });
-    // Loose bounds: slow enough to hurt guessing, fast enough for a login (CI machines vary).
-    expect(elapsed).toBeGreaterThan(5);
-    expect(elapsed).toBeLessThan(1000);
+    expect(await hashPassword('correct horse battery')).toMatch(/^scrypt\$ln=14,r=8,p=1\$/);
   });
 });
