@@ -1,20 +1,28 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../platform/logger.ts';
 import { toEventBridgeCron } from '../../platform/scheduler.ts';
 
 const settlement = { name: 'settlement-daily', cron: '0 0 * * *' };
 import { CronScheduler } from './cron-scheduler.ts';
 
+// croner reads Date and sets timeouts: fake both, from a fixed instant, and drive them.
+const start = Date.UTC(2026, 0, 15, 12, 0, 0);
+
 describe('CronScheduler', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: start });
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('schedules daily settlement for the next UTC midnight and stops cleanly', async () => {
     const scheduler = new CronScheduler({ logger: silentLogger });
     scheduler.schedule(settlement.name, settlement.cron, async () => undefined);
     scheduler.start();
     const next = scheduler.nextRuns()[settlement.name]!;
-    expect(next.getUTCHours()).toBe(0);
-    expect(next.getUTCMinutes()).toBe(0);
-    expect(next.getTime()).toBeGreaterThan(Date.now());
-    expect(next.getTime() - Date.now()).toBeLessThanOrEqual(24 * 3600 * 1000);
+    expect(next).toEqual(new Date(Date.UTC(2026, 0, 16, 0, 0, 0)));
     await scheduler.stop();
     expect(scheduler.nextRuns()).toEqual({});
   });
@@ -26,9 +34,15 @@ describe('CronScheduler', () => {
       runs += 1;
     });
     scheduler.start();
-    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    await vi.advanceTimersByTimeAsync(999);
+    expect(runs).toBe(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(runs).toBe(1);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(runs).toBe(3);
     await scheduler.stop();
-    expect(runs).toBeGreaterThanOrEqual(1);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(runs).toBe(3);
   });
 
   it('writes the shared expression the way EventBridge Scheduler reads it', () => {
