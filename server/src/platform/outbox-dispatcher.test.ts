@@ -349,38 +349,44 @@ describe('OutboxDispatcher', () => {
   });
 
   it('stop() waits for the batch in flight and records it', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let isStarted = false;
-    bus.subscribe('slow', { type: ['transfer.created'] }, async () => {
-      isStarted = true;
-      await gate;
-    });
-    const event = transferCreated();
-    await commitWithEvent(event);
-    const outbox = dispatcher();
-    outbox.start();
-    await vi.waitFor(() => expect(isStarted).toBe(true), { timeout: 2000, interval: 5 });
+    // Fake timers from the start, so the poll pause of a loop that outlived stop() would be
+    // driven below instead of waited for in real time.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let isStarted = false;
+      const order: string[] = [];
+      bus.subscribe('slow', { type: ['transfer.created'] }, async () => {
+        isStarted = true;
+        await gate;
+        order.push('handled');
+      });
+      const event = transferCreated();
+      await commitWithEvent(event);
+      const outbox = dispatcher();
+      outbox.start();
+      await vi.waitFor(() => expect(isStarted).toBe(true), { timeout: 2000, interval: 5 });
 
-    let isStopped = false;
-    const stopping = outbox.stop().then(() => {
-      isStopped = true;
-    });
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(isStopped).toBe(false);
+      // Chained before the gate opens: a stop() that did not wait for the handler would settle first.
+      const stopping = outbox.stop().then(() => order.push('stopped'));
+      release();
+      await stopping;
+      expect(order).toEqual(['handled', 'stopped']);
+      expect(await outboxItem(event)).toMatchObject({
+        delivered_to: ['slow'],
+        dispatched_at: expect.any(String),
+      });
 
-    release();
-    await stopping;
-    expect(await outboxItem(event)).toMatchObject({
-      delivered_to: ['slow'],
-      dispatched_at: expect.any(String),
-    });
-
-    const later = transferCreated();
-    await commitWithEvent(later);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(await pendingIds()).toEqual([later.id]);
+      const later = transferCreated();
+      await commitWithEvent(later);
+      outbox.notify();
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(await pendingIds()).toEqual([later.id]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
