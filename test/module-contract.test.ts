@@ -78,7 +78,7 @@ const withGreetings = [...modules, greetingsModule];
 
 describe('a new module registered by one line', () => {
   const store = new SqliteStore(':memory:');
-  const clock = new ManualClock(Date.now());
+  const clock = new ManualClock(Date.UTC(2026, 0, 15, 12, 0, 0));
   const config = { ...defaultConfig, adminEmails: [] };
   const identity = createLocalIdentity({ store, clock, config, logger: silentLogger });
   const app = createApp({

@@ -42,7 +42,7 @@ function recordingLogger() {
 }
 
 function aSetup() {
-  const clock = new ManualClock(Date.now());
+  const clock = new ManualClock(Date.UTC(2026, 0, 15, 12, 0, 0));
   const connections = new ConnectionRegistry({ store, clock });
   const { logger, warnings } = recordingLogger();
   const realtime = new ApiGatewayRealtime({
