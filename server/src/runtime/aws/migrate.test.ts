@@ -47,7 +47,7 @@ async function migrateFunction(): Promise<AwsPlatform> {
     overrides: {
       clients: { dynamodb: dynamo },
       identity: createLocalIdentity,
-      clock: new ManualClock(Date.now()),
+      clock: new ManualClock(Date.UTC(2026, 0, 15, 12, 0, 0)),
       logger: silentLogger,
     },
   });
