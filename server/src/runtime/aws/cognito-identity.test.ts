@@ -108,7 +108,7 @@ function anUnsignedToken(username: string): string {
 }
 
 function aSetup(overrides: { config?: Partial<Config>; jwk?: JWK; fetch?: typeof fetch } = {}) {
-  const clock = new ManualClock(Date.now());
+  const clock = new ManualClock(Date.UTC(2026, 0, 15, 12, 0, 0));
   const config: Config = { ...defaultConfig, adminEmails: ['boss@example.com'], ...overrides.config };
   let jwksFetches = 0;
   const verifier = createCognitoAccessTokenVerifier({
