@@ -33,8 +33,14 @@ interface Inexact {
 /** The stand-ins made by `reviveInexact`, so no client object can pass for one. */
 const inexactMarkers = new WeakSet<object>();
 
+const mayHideProblem = /\d[.eE]|__proto__|\\u/;
+
 /** What is wrong with this JSON text (see `strictJsonBodies`); undefined when fine or not JSON. */
 export function strictJsonProblem(text: string): AppError | undefined {
+  // Every body is parsed again by its route's validator, so the reviver's second parse (the
+  // costly one) runs only where it can find something: an inexact integer needs a digit before
+  // `.`, `e` or `E`, and a `__proto__` key is spelled out or escaped with `\u`.
+  if (!mayHideProblem.test(text)) return undefined;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text, reviveInexact);
