@@ -9,6 +9,7 @@ import {
   type ItemKey,
   type Store,
   type WriteOperation,
+  readItem,
 } from '../platform/store.ts';
 import type { User } from './model.ts';
 
@@ -113,9 +114,8 @@ export function passwordHashUpdate(userId: string, hash: string, previousHash: s
   };
 }
 
-export async function readCredentials(store: Store, userId: string): Promise<UserCredentials | undefined> {
-  const item = await store.get(identityKeys.user(userId));
-  return item ? credentialsFromItem(item) : undefined;
+export function readCredentials(store: Store, userId: string): Promise<UserCredentials | undefined> {
+  return readItem(store, identityKeys.user(userId), credentialsFromItem);
 }
 
 export async function readUser(store: Store, userId: string): Promise<User | undefined> {
@@ -280,9 +280,8 @@ export function signingKeyFromItem(item: Item): StoredSigningKey {
   return signingKeyItemSchema.parse(item);
 }
 
-export async function readSigningKey(store: Store): Promise<StoredSigningKey | undefined> {
-  const item = await store.get(identityKeys.signingKey);
-  return item ? signingKeyFromItem(item) : undefined;
+export function readSigningKey(store: Store): Promise<StoredSigningKey | undefined> {
+  return readItem(store, identityKeys.signingKey, signingKeyFromItem);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isCurrency, type Currency } from '../kernel/money.ts';
 import type { KeyPattern } from '../platform/keys.ts';
-import type { Condition, Item, Store, WriteOperation } from '../platform/store.ts';
+import { readItem, type Condition, type Item, type Store, type WriteOperation } from '../platform/store.ts';
 import {
   pendingStatuses,
   transferKinds,
@@ -114,14 +114,12 @@ export function historyEntryFromItem(item: Item): HistoryEntry {
   return historyItemSchema.parse(item);
 }
 
-export async function readAccount(store: Store, id: string): Promise<Account | undefined> {
-  const item = await store.get(ledgerKeys.account(id));
-  return item ? accountFromItem(item) : undefined;
+export function readAccount(store: Store, id: string): Promise<Account | undefined> {
+  return readItem(store, ledgerKeys.account(id), accountFromItem);
 }
 
-export async function readTransfer(store: Store, id: string): Promise<Transfer | undefined> {
-  const item = await store.get(ledgerKeys.transfer(id));
-  return item ? transferFromItem(item) : undefined;
+export function readTransfer(store: Store, id: string): Promise<Transfer | undefined> {
+  return readItem(store, ledgerKeys.transfer(id), transferFromItem);
 }
 
 /** A put that only creates: a second write of the same key fails its transaction. */

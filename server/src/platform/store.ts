@@ -181,6 +181,20 @@ export function decodeCursor(
   return cursor;
 }
 
+/**
+ * Reads one item and maps it to its record, or undefined when there is none: what every module
+ * store's `readX` does with its own key and `xFromItem`.
+ *
+ * @example export const readPayment = (store: Store, id: string) => readItem(store, paymentKeys.payment(id), paymentFromItem);
+ */
+export function readItem<T>(
+  store: Pick<Store, 'get'>,
+  key: ItemKey,
+  fromItem: (item: Item) => T,
+): Promise<T | undefined> {
+  return store.get(key).then((item) => (item ? fromItem(item) : undefined));
+}
+
 export function isTransactionCanceled(error: unknown): error is TransactionCanceledError {
   return error instanceof TransactionCanceledError;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { KeyPattern } from '../platform/keys.ts';
-import type { Item, Store, WriteOperation } from '../platform/store.ts';
+import { readItem, type Item, type Store, type WriteOperation } from '../platform/store.ts';
 import { paymentRequestStatuses, type PaymentRequest } from './model.ts';
 import { partyFields, storedParty } from './parties.ts';
 
@@ -97,9 +97,8 @@ export function paymentRequestResolution(request: PaymentRequest): WriteOperatio
   };
 }
 
-export async function readPaymentRequest(store: Store, id: string): Promise<PaymentRequest | undefined> {
-  const item = await store.get(walletKeys.request(id));
-  return item ? paymentRequestFromItem(item) : undefined;
+export function readPaymentRequest(store: Store, id: string): Promise<PaymentRequest | undefined> {
+  return readItem(store, walletKeys.request(id), paymentRequestFromItem);
 }
 
 /** A page of the requests a user was asked to pay (`incoming`) or asked for (`outgoing`), newest first. */

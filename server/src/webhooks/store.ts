@@ -3,7 +3,7 @@ import { isoTime } from '../kernel/clock.ts';
 import type { EventEnvelope } from '../kernel/events.ts';
 import type { KeyPattern } from '../platform/keys.ts';
 import { merchantEvents, merchantEventsPartition, readEvent } from '../platform/outbox.ts';
-import type { Item, Query, Store, WriteOperation } from '../platform/store.ts';
+import { readItem, type Item, type Query, type Store, type WriteOperation } from '../platform/store.ts';
 import {
   deliveryAttemptSchema,
   deliveryStatuses,
@@ -256,9 +256,8 @@ export function deliveryAttemptRecord(
   };
 }
 
-export async function readDelivery(store: Store, id: string): Promise<DeliveryRecord | undefined> {
-  const item = await store.get(webhookKeys.delivery(id));
-  return item ? deliveryFromItem(item) : undefined;
+export function readDelivery(store: Store, id: string): Promise<DeliveryRecord | undefined> {
+  return readItem(store, webhookKeys.delivery(id), deliveryFromItem);
 }
 
 /** One page of deliveries, from an index partition. */

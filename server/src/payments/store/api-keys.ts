@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Item, Store, WriteOperation } from '../../platform/store.ts';
+import { readItem, type Item, type Store, type WriteOperation } from '../../platform/store.ts';
 import { apiKeySchema, type ApiKey } from '../model.ts';
 import { everyItem, paymentKeys } from './keys.ts';
 
@@ -57,9 +57,8 @@ export function apiKeyRevoke(key: ApiKeyRecord, revokedAt: string): WriteOperati
 }
 
 /** The key whose secret hashes to `secretHash`, revoked or not. */
-export async function readApiKey(store: Store, secretHash: string): Promise<ApiKeyRecord | undefined> {
-  const item = await store.get(paymentKeys.apiKey(secretHash));
-  return item ? apiKeyFromItem(item) : undefined;
+export function readApiKey(store: Store, secretHash: string): Promise<ApiKeyRecord | undefined> {
+  return readItem(store, paymentKeys.apiKey(secretHash), apiKeyFromItem);
 }
 
 /** The merchant's keys, by key id. */

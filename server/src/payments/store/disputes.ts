@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isoTime } from '../../kernel/clock.ts';
-import type { Item, Store, WriteOperation } from '../../platform/store.ts';
+import { readItem, type Item, type Store, type WriteOperation } from '../../platform/store.ts';
 import { disputeSchema, type DisputeStatus } from '../model.ts';
 import {
   everyItem,
@@ -68,9 +68,8 @@ export function disputeClose(closed: DisputeRecord, from: DisputeStatus): WriteO
   };
 }
 
-export async function readDispute(store: Store, disputeId: string): Promise<DisputeRecord | undefined> {
-  const item = await store.get(paymentKeys.dispute(disputeId));
-  return item ? disputeFromItem(item) : undefined;
+export function readDispute(store: Store, disputeId: string): Promise<DisputeRecord | undefined> {
+  return readItem(store, paymentKeys.dispute(disputeId), disputeFromItem);
 }
 
 /** A page of the merchant's disputes, newest first. */

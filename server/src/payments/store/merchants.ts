@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Currency } from '../../kernel/money.ts';
-import type { Item, Store, WriteOperation } from '../../platform/store.ts';
+import { readItem, type Item, type Store, type WriteOperation } from '../../platform/store.ts';
 import { everyItem, paymentKeys, storedCurrencySchema, type PageRequest, type RecordPage } from './keys.ts';
 
 /**
@@ -65,9 +65,8 @@ export function merchantClockAdvance(merchantId: string, ms: number, maxOffsetMs
   };
 }
 
-export async function readMerchant(store: Store, merchantId: string): Promise<MerchantRecord | undefined> {
-  const item = await store.get(paymentKeys.merchant(merchantId));
-  return item ? merchantFromItem(item) : undefined;
+export function readMerchant(store: Store, merchantId: string): Promise<MerchantRecord | undefined> {
+  return readItem(store, paymentKeys.merchant(merchantId), merchantFromItem);
 }
 
 /** The user's merchants, oldest first. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isoTime } from '../../kernel/clock.ts';
-import type { Item, Store, WriteOperation } from '../../platform/store.ts';
+import { readItem, type Item, type Store, type WriteOperation } from '../../platform/store.ts';
 import { paymentSchema, type Dispute, type PaymentStatus } from '../model.ts';
 import { testCardOutcomes } from '../test-cards.ts';
 import {
@@ -165,9 +165,8 @@ export function paymentSettle(payment: PaymentRecord, settlementId: string, at: 
   };
 }
 
-export async function readPayment(store: Store, paymentId: string): Promise<PaymentRecord | undefined> {
-  const item = await store.get(paymentKeys.payment(paymentId));
-  return item ? paymentFromItem(item) : undefined;
+export function readPayment(store: Store, paymentId: string): Promise<PaymentRecord | undefined> {
+  return readItem(store, paymentKeys.payment(paymentId), paymentFromItem);
 }
 
 /** A page of the merchant's payments, newest first. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Item, Store, WriteOperation } from '../../platform/store.ts';
+import { readItem, type Item, type Store, type WriteOperation } from '../../platform/store.ts';
 import { refundSchema, type Refund } from '../model.ts';
 import { paymentKeys, storedCurrencySchema } from './keys.ts';
 
@@ -24,7 +24,6 @@ export function refundPut(refund: Refund): WriteOperation {
   };
 }
 
-export async function readRefund(store: Store, refundId: string): Promise<Refund | undefined> {
-  const item = await store.get(paymentKeys.refund(refundId));
-  return item ? refundFromItem(item) : undefined;
+export function readRefund(store: Store, refundId: string): Promise<Refund | undefined> {
+  return readItem(store, paymentKeys.refund(refundId), refundFromItem);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Item, Store, WriteOperation } from '../../platform/store.ts';
+import { readItem, type Item, type Store, type WriteOperation } from '../../platform/store.ts';
 import { settlementSchema, type Settlement } from '../model.ts';
 import { newestFirst, paymentKeys, storedCurrencySchema, type PageRequest, type RecordPage } from './keys.ts';
 
@@ -31,9 +31,8 @@ export function settlementPut(settlement: Settlement): WriteOperation {
   };
 }
 
-export async function readSettlement(store: Store, settlementId: string): Promise<Settlement | undefined> {
-  const item = await store.get(paymentKeys.settlement(settlementId));
-  return item ? settlementFromItem(item) : undefined;
+export function readSettlement(store: Store, settlementId: string): Promise<Settlement | undefined> {
+  return readItem(store, paymentKeys.settlement(settlementId), settlementFromItem);
 }
 
 /** A page of the merchant's settlements, newest first. */
