@@ -5,7 +5,8 @@ import { afterEach, expect, it } from 'vitest';
 import {
   audit,
   call,
-  getTransfer,
+  expectTransfersPresent,
+  type AcknowledgedTransfer,
   makeTempDir,
   mapLimit,
   removeDir,
@@ -15,7 +16,6 @@ import {
   startServer,
   transfer,
   wallet,
-  type ApiUser,
   type ServerProcess,
 } from './server-process.ts';
 
@@ -49,12 +49,6 @@ function runCli(args: string[]): Promise<{ code: number | null; stdout: string; 
   });
 }
 
-interface Acknowledged {
-  id: string;
-  sender: ApiUser;
-  amount: number;
-}
-
 it('backs up during a transfer load and restores every transfer acknowledged before the backup, books balanced', {
   timeout: 180_000,
 }, async () => {
@@ -70,7 +64,7 @@ it('backs up during a transfer load and restores every transfer acknowledged bef
   const users = await signUpMany(server.url, 12, { concurrency: 8, name: 'backup' });
   await mapLimit(users.length, 8, async (i) => void (await wallet(server.url, users[i]!.token)));
 
-  const acknowledged: Array<Acknowledged & { at: number }> = [];
+  const acknowledged: Array<AcknowledgedTransfer & { at: number }> = [];
   let stop = false;
   const load = Promise.all(
     Array.from({ length: 12 }, async () => {
@@ -131,13 +125,7 @@ it('backs up during a transfer load and restores every transfer acknowledged bef
   await server.kill();
   const restored = await startServer({ dataDir: restoredDir, adminEmails: [adminEmail], signupBonus });
   servers.push(restored);
-  await mapLimit(before.length, 16, async (i) => {
-    const { id, sender, amount } = before[i]!;
-    const response = await getTransfer(restored.url, sender.token, id);
-    expect(response.status, `${id}: ${response.text}`).toBe(200);
-    expect(response.json.amount).toBe(amount);
-    expect(response.json.from).toBe(sender.id);
-  });
+  await expectTransfersPresent(restored.url, before);
   // Transfers only move money between these wallets: together they hold exactly the bonuses.
   let total = 0;
   for (const user of [...users, admin]) {

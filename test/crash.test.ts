@@ -2,7 +2,8 @@ import { afterEach, expect, it } from 'vitest';
 import {
   audit,
   call,
-  getTransfer,
+  expectTransfersPresent,
+  type AcknowledgedTransfer,
   makeTempDir,
   mapLimit,
   removeDir,
@@ -11,7 +12,6 @@ import {
   startServer,
   transfer,
   wallet,
-  type ApiUser,
   type ServerProcess,
 } from './server-process.ts';
 
@@ -40,12 +40,7 @@ it('keeps every acknowledged transfer across a SIGKILL mid-load', { timeout: 120
   // Open the wallets (pays the bonus) before the load, so the load is transfers only.
   await mapLimit(users.length, 8, async (i) => void (await wallet(first.url, users[i]!.token)));
 
-  interface Acknowledged {
-    id: string;
-    sender: ApiUser;
-    amount: number;
-  }
-  const acknowledged: Acknowledged[] = [];
+  const acknowledged: AcknowledgedTransfer[] = [];
   let attempted = 0;
   let failed = 0;
   let stop = false;
@@ -98,13 +93,7 @@ it('keeps every acknowledged transfer across a SIGKILL mid-load', { timeout: 120
   // Restart on the same data dir; the tokens stay valid (the signing key is in the store).
   const second = await startServer(options);
   servers.push(second);
-  await mapLimit(acknowledged.length, 16, async (i) => {
-    const { id, sender, amount } = acknowledged[i]!;
-    const response = await getTransfer(second.url, sender.token, id);
-    expect(response.status, `${id}: ${response.text}`).toBe(200);
-    expect(response.json.amount).toBe(amount);
-    expect(response.json.from).toBe(sender.id);
-  });
+  await expectTransfersPresent(second.url, acknowledged);
 
   // Transfers only move money between these wallets: together they hold exactly the bonuses.
   let total = 0;

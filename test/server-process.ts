@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 
 /** The repository root: the server's entry point is resolved from here, whatever the cwd. */
 export const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -359,6 +360,27 @@ export function transfer(
 
 export async function getTransfer(base: string, token: string, id: string): Promise<ApiResponse> {
   return call(base, 'GET', `/v1/transfers/${encodeURIComponent(id)}`, { token });
+}
+
+/** A transfer the server answered 201 for: who sent it, and how much. */
+export interface AcknowledgedTransfer {
+  id: string;
+  sender: ApiUser;
+  amount: number;
+}
+
+/** Expects every one of `transfers` on the server at `base`, as acknowledged (16 reads at a time). */
+export async function expectTransfersPresent(
+  base: string,
+  transfers: readonly AcknowledgedTransfer[],
+): Promise<void> {
+  await mapLimit(transfers.length, 16, async (i) => {
+    const { id, sender, amount } = transfers[i]!;
+    const response = await getTransfer(base, sender.token, id);
+    expect(response.status, `${id}: ${response.text}`).toBe(200);
+    expect(response.json.amount).toBe(amount);
+    expect(response.json.from).toBe(sender.id);
+  });
 }
 
 /** The USD wallet balance `{available, pending, posted}`; throws unless 200. */
