@@ -12,7 +12,7 @@ import type { ExistingTable } from './table.ts';
  * region (prod), the `SluiceBackupCopy-<stage>` stack there, which deploys first; all checked by
  * cdk-nag's AwsSolutions pack (a finding without a suppression fails the synth). Context: `stage`
  * (dev | prod), `region` (us-east-1, the only one the CloudFront web ACL accepts), `adminEmails`,
- * `alarmEmail`, `websocketAccessLogs`, and `tableName` with `tableStreamArn` (a restored table).
+ * `alarmEmail`, `emailFrom`, `websocketAccessLogs`, and `tableName` with `tableStreamArn` (a restored table).
  *
  * @example
  * const { app, stack } = buildSluiceApp({ context: { stage: 'prod' } });
@@ -38,6 +38,7 @@ export function buildSluiceApp(
     description: `Sluice payments platform (${stage.name})`,
     adminEmails: app.node.tryGetContext('adminEmails') as string | undefined,
     alarmEmail: app.node.tryGetContext('alarmEmail') as string | undefined,
+    emailFrom: app.node.tryGetContext('emailFrom') as string | undefined,
     websocketAccessLogs: [true, 'true'].includes(
       app.node.tryGetContext('websocketAccessLogs') as boolean | string,
     ),

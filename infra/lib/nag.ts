@@ -1,6 +1,6 @@
 import { Token, Validations, type CfnElement } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import type { SluiceStack } from './sluice-stack.ts';
+import { moduleCodeTriggers, type SluiceStack } from './sluice-stack.ts';
 
 /**
  * The IAM actions granted on `Resource: "*"`, each because the service offers no narrower
@@ -15,6 +15,8 @@ export const wildcardResourceActions: Record<string, string> = {
     'X-Ray has no resource-level permissions; Step Functions tracing reads the sampling rules',
   'xray:GetSamplingTargets':
     'X-Ray has no resource-level permissions; Step Functions tracing reads the sampling targets',
+  'sns:Publish':
+    "SNS Publish to a phone number (the Notifier port's text messages) has no resource ARN to grant it on",
   'dynamodb:ListStreams':
     'ListStreams supports no resource-level permission; the stream event source mapping calls it (the stream itself is granted by ARN)',
   'logs:CreateLogDelivery': 'CloudWatch Logs vended log delivery (Step Functions logging) supports only "*"',
@@ -46,6 +48,19 @@ export function applyNagSuppressions(stack: SluiceStack): void {
     ];
     if (spec.trigger.type === 'dynamodb-stream')
       reasons.push(`dynamodb:ListStreams: ${wildcardResourceActions['dynamodb:ListStreams']}`);
+    if (moduleCodeTriggers.has(spec.trigger.type)) {
+      reasons.push(`sns:Publish: ${wildcardResourceActions['sns:Publish']}`);
+      acknowledge(
+        role,
+        `IAM5[Resource::<${logicalId(stack.blobsBucket)}.Arn>/*]`,
+        'Blob keys are chosen at run time (per product, dispute, export); the grant is GetObject and PutObject on this bucket only, used to sign presigned URLs',
+      );
+      acknowledge(
+        role,
+        `IAM5[Resource::arn:${Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition}:ses:${stack.region}:<AWS::AccountId>:identity/*]`,
+        'The sender identity (-c emailFrom) is verified in SES outside the stack; the grant is SendEmail only, in this account and region',
+      );
+    }
     // The role's policy, and the function's own (where the tracing grant goes with the
     // `createNewPoliciesWithAddToRolePolicy` feature flag).
     acknowledge(role, 'IAM5[Resource::*]', reasons.join('; '));
@@ -126,6 +141,11 @@ export function applyNagSuppressions(stack: SluiceStack): void {
     stack.userPool,
     'COG8',
     'The Essentials feature plan: threat protection (Plus plan) is priced per MAU and left as a choice for a production deployment',
+  );
+  acknowledge(
+    stack.blobsBucket,
+    'S1',
+    'Objects are reached only through presigned URLs the functions sign (each signing is in the function logs); turn on CloudTrail S3 data events for a per-request record',
   );
   acknowledge(stack.web.distribution, 'CFR1', 'A global dashboard and API: no country is restricted');
   acknowledge(

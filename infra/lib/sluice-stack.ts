@@ -10,6 +10,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -68,6 +69,11 @@ export interface SluiceStackProps extends StackProps {
   stage: StageConfig;
   /** Comma-separated emails put in the Admins group at sign-up (`-c adminEmails=…`). */
   adminEmails?: string;
+  /**
+   * The verified SES identity the Notifier sends from (`-c emailFrom=…`, e.g.
+   * `Sluice <no-reply@example.com>`); sending fails loudly until it is set.
+   */
+  emailFrom?: string;
   /** Where alarm notifications go (`-c alarmEmail=…`); none subscribed when absent. */
   alarmEmail?: string;
   /**
@@ -93,6 +99,8 @@ export class SluiceStack extends Stack {
   readonly backup: SluiceBackup;
   readonly functions: SluiceFunctions;
   readonly queues: SluiceQueues;
+  /** The Blobs port's bucket: files reached through presigned URLs only. */
+  readonly blobsBucket: s3.Bucket;
   /** One per module workflow, by workflow name: the ASL file the local runner runs too. */
   readonly stateMachines: ReadonlyMap<string, sfn.StateMachine>;
   readonly userPool: cognito.UserPool;
@@ -131,6 +139,26 @@ export class SluiceStack extends Stack {
     }
 
     const bus = new events.EventBus(this, 'Bus', { eventBusName: prefix });
+
+    // The Blobs port (runtime/aws/s3-blobs.ts): private objects, reached only through presigned
+    // URLs the functions sign. The browser uploads and downloads directly, so CORS allows PUT and
+    // GET from any origin: the signed URL, not the origin, is the authorization.
+    const blobsBucket = (this.blobsBucket = new s3.Bucket(this, 'Blobs', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      versioned: stage.isProtected,
+      cors: [
+        {
+          allowedMethods: [s3.HttpMethods.PUT, s3.HttpMethods.GET],
+          allowedOrigins: ['*'],
+          allowedHeaders: ['content-type'],
+          maxAge: 3600,
+        },
+      ],
+      lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      removalPolicy: stage.removalPolicy,
+    }));
 
     const { userPool, userPoolClient } = createIdentity(this, stage);
     this.userPool = userPool;
@@ -185,6 +213,8 @@ export class SluiceStack extends Stack {
         Object.fromEntries(workflows.map(({ workflow, arn }) => [workflow.name, arn])),
       ),
       [awsEnvironment.adminEmails]: props.adminEmails ?? '',
+      [awsEnvironment.emailFrom]: props.emailFrom ?? '',
+      [awsEnvironment.blobsBucket]: blobsBucket.bucketName,
     };
     this.functions = new SluiceFunctions(this, 'Functions', {
       prefix,
@@ -208,6 +238,29 @@ export class SluiceStack extends Stack {
           actions: [...tableItemActions],
           resources: tableResources,
         }),
+      );
+    }
+
+    // The functions that run module code may sign blob URLs (the signer's role must hold the
+    // object actions) and send email and text messages through the Notifier port.
+    for (const { spec, role } of functions.byId.values()) {
+      if (!moduleCodeTriggers.has(spec.trigger.type)) continue;
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'BlobObjects',
+          actions: ['s3:GetObject', 's3:PutObject'],
+          resources: [blobsBucket.arnForObjects('*')],
+        }),
+      );
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'SendEmail',
+          actions: ['ses:SendEmail'],
+          resources: [this.formatArn({ service: 'ses', resource: 'identity', resourceName: '*' })],
+        }),
+      );
+      role.addToPolicy(
+        new iam.PolicyStatement({ sid: 'SendSms', actions: ['sns:Publish'], resources: ['*'] }),
       );
     }
 
@@ -505,6 +558,15 @@ export class SluiceStack extends Stack {
     });
   }
 }
+
+/** The triggers of functions that run module code, so use the Notifier and Blobs ports. */
+export const moduleCodeTriggers: ReadonlySet<string> = new Set([
+  'http-api',
+  'event-subscription',
+  'queue',
+  'schedule',
+  'state-machine-task',
+]);
 
 /** `settlement` → `Settlement`, `refund-retry` → `RefundRetry`: a workflow's construct id. */
 function pascalCase(name: string): string {

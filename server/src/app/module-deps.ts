@@ -8,12 +8,18 @@ import { catalogOf } from './registry.ts';
  * runtime's one process keeps them in memory and saves a store write per request.
  */
 export type RuntimePorts = Pick<ModuleDeps, 'store' | 'clock' | 'config' | 'logger' | 'identity' | 'queue'> &
-  Partial<Pick<ModuleDeps, 'rateLimiter' | 'realtime' | 'runWorkflow' | 'testHooks' | 'backups'>>;
+  Partial<
+    Pick<
+      ModuleDeps,
+      'rateLimiter' | 'realtime' | 'notifier' | 'blobs' | 'runWorkflow' | 'testHooks' | 'backups'
+    >
+  >;
 
 /**
  * The ports every module gets, from a runtime's. Both runtimes (and the HTTP app) build theirs
  * here, so a module sees one shape wherever it runs. Without a rate limiter the counters live in
- * the store; without realtime a push fails loudly (the HTTP routes never push: subscribers do).
+ * the store; without realtime a push fails loudly (the HTTP routes never push: subscribers do),
+ * and so does a message or a file URL without a notifier or blobs (both runtimes give them).
  *
  * @example const deps = moduleDepsOf({ store, clock, config, logger, identity, queue }, modules);
  */
@@ -28,6 +34,14 @@ export function moduleDepsOf(ports: RuntimePorts, modules: readonly SluiceModule
     rateLimiter: ports.rateLimiter ?? storeRateLimiter(ports.store),
     realtime: ports.realtime ?? {
       push: () => Promise.reject(new Error('no Realtime port was given to this process')),
+    },
+    notifier: ports.notifier ?? {
+      sendEmail: () => Promise.reject(new Error('no Notifier port was given to this process')),
+      sendSms: () => Promise.reject(new Error('no Notifier port was given to this process')),
+    },
+    blobs: ports.blobs ?? {
+      uploadUrl: () => Promise.reject(new Error('no Blobs port was given to this process')),
+      downloadUrl: () => Promise.reject(new Error('no Blobs port was given to this process')),
     },
     catalog: catalogOf(modules),
     ...(ports.runWorkflow ? { runWorkflow: ports.runWorkflow } : {}),

@@ -8,6 +8,8 @@ import type { Config } from './config.ts';
 import type { Identity } from './identity.ts';
 import type { KeyPattern } from './keys.ts';
 import type { Logger } from './logger.ts';
+import type { Blobs } from './blobs.ts';
+import type { Notifier } from './notifier.ts';
 import type { BatchHandler, ConsumeOptions, TransactionalQueue } from './queue.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import type { Realtime } from './realtime.ts';
@@ -26,6 +28,10 @@ export interface ModuleDeps {
   /** Sends a message in the caller's store transaction (webhook deliveries). */
   queue: TransactionalQueue;
   realtime: Realtime;
+  /** Sends emails and text messages (the local mailbox, SES and SNS on AWS). */
+  notifier: Notifier;
+  /** Files behind presigned URLs (the data dir's blobs locally, S3 on AWS). */
+  blobs: Blobs;
   /** Counts API requests against their limits (in memory locally, in the store on AWS). */
   rateLimiter: RateLimiter;
   /** What the modules of this app declare, for modules that serve others (webhooks, docs). */

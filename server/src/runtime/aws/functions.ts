@@ -213,6 +213,10 @@ export const awsEnvironment = {
   userPoolClientId: 'SLUICE_USER_POOL_CLIENT_ID',
   /** JSON object: workflow name → state machine ARN. */
   stateMachineArns: 'SLUICE_STATE_MACHINES',
+  /** The verified SES identity emails are sent from (`Sluice <no-reply@example.com>`). */
+  emailFrom: 'SLUICE_EMAIL_FROM',
+  /** The S3 bucket behind the Blobs port (presigned uploads and downloads). */
+  blobsBucket: 'SLUICE_BLOBS_BUCKET',
   /** Comma-separated emails put in the Admins group at sign-up. */
   adminEmails: 'SLUICE_ADMIN_EMAILS',
   /** The bus subscription an event consumer runs (event-subscription trigger only). */

@@ -2,6 +2,9 @@ import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagem
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { moduleDepsOf } from '../../app/module-deps.ts';
 import { modules as appModules } from '../../app/modules.ts';
@@ -11,9 +14,11 @@ import type { EventEnvelope } from '../../kernel/events.ts';
 import { idTimeBound } from '../../kernel/ids.ts';
 import { InProcessBus } from '../../platform/bus.ts';
 import { defaultConfig, type Config } from '../../platform/config.ts';
+import type { Blobs } from '../../platform/blobs.ts';
 import type { Identity } from '../../platform/identity.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { ModuleDeps, SluiceModule, TaskHandler } from '../../platform/module.ts';
+import type { Notifier } from '../../platform/notifier.ts';
 import { isPendingOutboxItem, outboxPendingPartition } from '../../platform/outbox.ts';
 import type { Realtime } from '../../platform/realtime.ts';
 import { isTransactionCanceled, type Item, type Store } from '../../platform/store.ts';
@@ -23,6 +28,8 @@ import { DynamoStore } from '../dynamodb/dynamo-store.ts';
 import { EventBridgePublisher } from './eventbridge-bus.ts';
 import { awsEnvironment } from './functions.ts';
 import { createPowertoolsLogger, traceClient } from './powertools.ts';
+import { S3Blobs } from './s3-blobs.ts';
+import { SesSnsNotifier } from './ses-sns-notifier.ts';
 import { isQueuedMessageItem, queuedPendingPartition, SqsQueue } from './sqs-queue.ts';
 
 /** The SDK clients, one of each per container. */
@@ -33,6 +40,9 @@ export interface AwsClients {
   /** The WebSocket API's management endpoint (`SLUICE_WEBSOCKET_ENDPOINT`). */
   apiGateway: ApiGatewayManagementApiClient;
   cognito: CognitoIdentityProviderClient;
+  ses: SESv2Client;
+  sns: SNSClient;
+  s3: S3Client;
 }
 
 /** Publishes envelopes to the event bus (`EventBridgePublisher`); reports the ids it could not. */
@@ -61,6 +71,8 @@ export interface AwsPlatformOverrides {
   connections: ConnectionRegistry;
   queue: SqsQueue;
   publisher: EventPublisher;
+  notifier: Notifier;
+  blobs: Blobs;
   clock: Clock;
   logger: Logger;
   /** Laid over the AWS defaults (`webhookAllowPrivate: 'none'`, admin emails from the environment). */
@@ -167,6 +179,9 @@ export function createAwsPlatform(options: AwsPlatformOptions = {}): AwsPlatform
         new ApiGatewayManagementApiClient({ region, endpoint: env[awsEnvironment.websocketEndpoint] }),
       ),
     cognito: overrides.clients?.cognito ?? traceClient(new CognitoIdentityProviderClient({ region })),
+    ses: overrides.clients?.ses ?? traceClient(new SESv2Client({ region })),
+    sns: overrides.clients?.sns ?? traceClient(new SNSClient({ region })),
+    s3: overrides.clients?.s3 ?? traceClient(new S3Client({ region })),
   };
   const clock = overrides.clock ?? systemClock;
   // Powertools Logger: JSON lines CloudWatch indexes, with the platform's redaction rule.
@@ -219,6 +234,30 @@ export function createAwsPlatform(options: AwsPlatformOptions = {}): AwsPlatform
   const realtime =
     overrides.realtime ?? new ApiGatewayRealtime({ client: clients.apiGateway, connections, logger });
 
+  // Built on first use, so a function that sends nothing needs neither variable.
+  let sesSns: Notifier | undefined;
+  const notifier: Notifier = overrides.notifier ?? {
+    sendEmail: (message) =>
+      (sesSns ??= new SesSnsNotifier({
+        ses: clients.ses,
+        sns: clients.sns,
+        from: required(awsEnvironment.emailFrom),
+      })).sendEmail(message),
+    sendSms: (message) =>
+      (sesSns ??= new SesSnsNotifier({
+        ses: clients.ses,
+        sns: clients.sns,
+        from: required(awsEnvironment.emailFrom),
+      })).sendSms(message),
+  };
+  let s3Blobs: Blobs | undefined;
+  const blobsOf = () =>
+    (s3Blobs ??= new S3Blobs({ client: clients.s3, bucket: required(awsEnvironment.blobsBucket), clock }));
+  const blobs: Blobs = overrides.blobs ?? {
+    uploadUrl: (key, options) => blobsOf().uploadUrl(key, options),
+    downloadUrl: (key, options) => blobsOf().downloadUrl(key, options),
+  };
+
   const modules = overrides.modules ?? appModules;
   checkModules(modules);
   const moduleDeps = moduleDepsOf(
@@ -230,6 +269,8 @@ export function createAwsPlatform(options: AwsPlatformOptions = {}): AwsPlatform
       identity,
       queue,
       realtime,
+      notifier,
+      blobs,
       ...(overrides.testHooks ? { testHooks: overrides.testHooks } : {}),
     },
     modules,

@@ -27,6 +27,7 @@ import { seedDemoData, demoEmails } from './seed.ts';
  *   SLUICE_SIGNUPS_PER_ADDRESS=N         sign-ups allowed per client address an hour (default 30)
  *   SLUICE_BACKUP_DIR=DIR, SLUICE_BACKUP_EVERY=S, SLUICE_BACKUP_KEEP=N   backups every S seconds
  *                                        (default 3600) into DIR, the newest N (default 24) kept
+ *   SLUICE_PUBLIC_URL=URL                the origin blob URLs point at (default http://<host>:<port>)
  *   --no-seed           skip demo data
  *   --no-build          do not build the dashboard when web/dist is missing or stale
  */
@@ -92,6 +93,7 @@ const backupSchedule = storeKind === 'sqlite' ? backupScheduleFromEnv(process.en
 const platform = await createLocalPlatform({
   dataDir,
   backupSchedule,
+  publicUrl: process.env.SLUICE_PUBLIC_URL ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`,
   store: storeKind,
   sqliteWriter,
   ...(sqliteCommitGroup !== undefined ? { sqliteCommitGroup } : {}),

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -12,6 +13,7 @@ import { createLocalIdentity, MemoryRateLimiter } from '../../identity/index.ts'
 import { systemClock, type Clock } from '../../kernel/clock.ts';
 import { InProcessBus } from '../../platform/bus.ts';
 import { defaultConfig, type Config } from '../../platform/config.ts';
+import { installationSecret } from '../../platform/installation-secret.ts';
 import { runMigrations } from '../../platform/migrations.ts';
 import type { Identity } from '../../platform/identity.ts';
 import type { Logger } from '../../platform/logger.ts';
@@ -21,6 +23,8 @@ import type { Store } from '../../platform/store.ts';
 import { createTableIfMissing, DynamoStore } from '../dynamodb/dynamo-store.ts';
 import { localBackups, type BackupSchedule } from './backup.ts';
 import { CronScheduler } from './cron-scheduler.ts';
+import { FileBlobs, fileBlobRoutes } from './file-blobs.ts';
+import { MailboxNotifier } from './mailbox-notifier.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { LocalRealtime } from './realtime.ts';
 import { SqliteStore } from './sqlite-store.ts';
@@ -44,6 +48,11 @@ export interface LocalPlatformOptions {
   modules?: readonly SluiceModule[];
   /** Mounts runtime routes (realtime, dashboard) on the app. */
   extend?: (app: OpenAPIHono<AppEnv>, platform: { identity: Identity; bus: InProcessBus }) => void;
+  /**
+   * The origin the blob URLs point at (this server as clients reach it), e.g.
+   * `http://localhost:3000`; default `http://localhost:3000`.
+   */
+  publicUrl?: string;
   /** The backups `main.ts` takes on a schedule, shown to admins (`npm run backup` works without). */
   backupSchedule?: BackupSchedule | null;
 }
@@ -59,6 +68,10 @@ export interface LocalPlatform {
   scheduler: CronScheduler;
   config: Config;
   clock: Clock;
+  /** The local mailbox: every email and text message the modules sent (`deps.notifier`). */
+  notifier: MailboxNotifier;
+  /** Files under `<data dir>/blobs`, served at `/blobs/…` behind signed URLs (`deps.blobs`). */
+  blobs: FileBlobs;
   /** What every module was given. */
   moduleDeps: ModuleDeps;
   /** Runs a module's workflow to its end (the ASL file, in process). */
@@ -89,6 +102,19 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
   const queue = new StoreQueue({ store: appStore, clock, logger });
   // One process: exact counters in memory, no store write per merchant request.
   const rateLimiter = new MemoryRateLimiter();
+  // Nothing leaves the machine: messages go to the mailbox in the store, files to the data dir,
+  // signed with a key derived from the installation secret (stable across restarts).
+  const notifier = new MailboxNotifier({ store: appStore, clock });
+  const secret = await installationSecret(appStore).catch(async (error: unknown) => {
+    await appStore.close();
+    throw error;
+  });
+  const blobs = new FileBlobs({
+    dir: join(options.dataDir, 'blobs'),
+    baseUrl: options.publicUrl ?? 'http://localhost:3000',
+    signingKey: createHmac('sha256', secret).update('sluice-file-blobs').digest(),
+    clock,
+  });
 
   const workflows = new Map(workflowsOf(modules).map((workflow) => [workflow.name, workflow]));
   const runWorkflow = async (name: string, input: unknown = {}): Promise<unknown> => {
@@ -111,6 +137,8 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
       queue,
       rateLimiter,
       realtime,
+      notifier,
+      blobs,
       runWorkflow,
       ...(backups ? { backups } : {}),
     },
@@ -141,10 +169,13 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     modules,
     realtime,
     rateLimiter,
+    notifier,
+    blobs,
     runWorkflow,
     ...(backups ? { backups } : {}),
     extend: (app) => {
       app.get('/v1/realtime', realtime.route());
+      app.route('/', fileBlobRoutes(blobs));
       options.extend?.(app, { identity, bus });
     },
   });
@@ -187,6 +218,8 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     scheduler,
     config,
     clock,
+    notifier,
+    blobs,
     moduleDeps,
     runWorkflow,
     startWorkers() {
