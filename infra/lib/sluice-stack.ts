@@ -338,6 +338,15 @@ export class SluiceStack extends Stack {
         resources: [userPool.userPoolArn],
       }),
     );
+    // Scheduled module jobs may restart workflows too (commerce resumes interrupted checkouts).
+    for (const { role } of functions.withTrigger('schedule'))
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'StartWorkflows',
+          actions: ['states:StartExecution'],
+          resources: workflows.map(({ arn }) => arn),
+        }),
+      );
     http.role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'StartWorkflows',

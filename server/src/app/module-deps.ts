@@ -11,7 +11,14 @@ export type RuntimePorts = Pick<ModuleDeps, 'store' | 'clock' | 'config' | 'logg
   Partial<
     Pick<
       ModuleDeps,
-      'rateLimiter' | 'realtime' | 'notifier' | 'blobs' | 'runWorkflow' | 'testHooks' | 'backups'
+      | 'rateLimiter'
+      | 'realtime'
+      | 'notifier'
+      | 'blobs'
+      | 'runWorkflow'
+      | 'startWorkflow'
+      | 'testHooks'
+      | 'backups'
     >
   >;
 
@@ -45,6 +52,7 @@ export function moduleDepsOf(ports: RuntimePorts, modules: readonly SluiceModule
     },
     catalog: catalogOf(modules),
     ...(ports.runWorkflow ? { runWorkflow: ports.runWorkflow } : {}),
+    ...(ports.startWorkflow ? { startWorkflow: ports.startWorkflow } : {}),
     ...(ports.testHooks ? { testHooks: ports.testHooks } : {}),
     ...(ports.backups ? { backups: ports.backups } : {}),
   };

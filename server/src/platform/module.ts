@@ -42,6 +42,11 @@ export interface ModuleDeps {
    * callers run the workflow's steps themselves or start the state machine.
    */
   runWorkflow?: (workflow: string, input: unknown) => Promise<unknown>;
+  /**
+   * Starts a module's workflow and returns without waiting for it (locally in process, on AWS a
+   * Step Functions execution named `runName`, so a second start of one name starts nothing).
+   */
+  startWorkflow?: (workflow: string, input: unknown, runName: string) => Promise<void>;
   /** Settings tests lay over a module's own defaults (a DNS resolver, jitter), by module name. */
   testHooks?: Readonly<Record<string, unknown>>;
   /**

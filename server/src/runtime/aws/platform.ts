@@ -4,6 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { moduleDepsOf } from '../../app/module-deps.ts';
@@ -43,6 +44,7 @@ export interface AwsClients {
   ses: SESv2Client;
   sns: SNSClient;
   s3: S3Client;
+  sfn: SFNClient;
 }
 
 /** Publishes envelopes to the event bus (`EventBridgePublisher`); reports the ids it could not. */
@@ -182,6 +184,7 @@ export function createAwsPlatform(options: AwsPlatformOptions = {}): AwsPlatform
     ses: overrides.clients?.ses ?? traceClient(new SESv2Client({ region })),
     sns: overrides.clients?.sns ?? traceClient(new SNSClient({ region })),
     s3: overrides.clients?.s3 ?? traceClient(new S3Client({ region })),
+    sfn: overrides.clients?.sfn ?? traceClient(new SFNClient({ region })),
   };
   const clock = overrides.clock ?? systemClock;
   // Powertools Logger: JSON lines CloudWatch indexes, with the platform's redaction rule.
@@ -258,6 +261,21 @@ export function createAwsPlatform(options: AwsPlatformOptions = {}): AwsPlatform
     downloadUrl: (key, options) => blobsOf().downloadUrl(key, options),
   };
 
+  // A workflow start is a Step Functions execution named `runName`: a repeated start of one name
+  // (a retried request, a recovery sweep) starts nothing new.
+  const startWorkflow = async (workflow: string, input: unknown, runName: string): Promise<void> => {
+    const arns = JSON.parse(required(awsEnvironment.stateMachineArns)) as Record<string, string>;
+    const stateMachineArn = arns[workflow];
+    if (!stateMachineArn) throw new Error(`no state machine for the workflow "${workflow}"`);
+    try {
+      await clients.sfn.send(
+        new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input), name: runName }),
+      );
+    } catch (error) {
+      if ((error as Error | undefined)?.name !== 'ExecutionAlreadyExists') throw error;
+    }
+  };
+
   const modules = overrides.modules ?? appModules;
   checkModules(modules);
   const moduleDeps = moduleDepsOf(
@@ -271,6 +289,7 @@ export function createAwsPlatform(options: AwsPlatformOptions = {}): AwsPlatform
       realtime,
       notifier,
       blobs,
+      startWorkflow,
       ...(overrides.testHooks ? { testHooks: overrides.testHooks } : {}),
     },
     modules,

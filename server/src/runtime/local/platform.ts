@@ -44,6 +44,8 @@ export interface LocalPlatformOptions {
   config?: Partial<Config>;
   clock?: Clock;
   logger: Logger;
+  /** Settings tests lay over modules' defaults, by module name (`ModuleDeps.testHooks`). */
+  testHooks?: ModuleDeps['testHooks'];
   /** The modules to run. Default: the app's (`app/modules.ts`). */
   modules?: readonly SluiceModule[];
   /** Mounts runtime routes (realtime, dashboard) on the app. */
@@ -124,6 +126,13 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     logger.info('workflow ran', { workflow: name, input, output });
     return output;
   };
+  // Started workflows run in the background; `stop()` waits for them like for jobs.
+  const startWorkflow = async (name: string, input: unknown): Promise<void> => {
+    const run: Promise<unknown> = runWorkflow(name, input)
+      .catch((error: unknown) => logger.error('workflow failed', { workflow: name, error: String(error) }))
+      .finally(() => running.delete(run));
+    running.add(run);
+  };
   // Backups are of the SQLite file; a DynamoDB table has its own (point-in-time recovery).
   const backups =
     options.store === 'sqlite' ? localBackups(options.dataDir, options.backupSchedule ?? null) : undefined;
@@ -140,6 +149,8 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
       notifier,
       blobs,
       runWorkflow,
+      startWorkflow,
+      ...(options.testHooks ? { testHooks: options.testHooks } : {}),
       ...(backups ? { backups } : {}),
     },
     modules,
@@ -172,6 +183,8 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     notifier,
     blobs,
     runWorkflow,
+    startWorkflow,
+    ...(options.testHooks ? { testHooks: options.testHooks } : {}),
     ...(backups ? { backups } : {}),
     extend: (app) => {
       app.get('/v1/realtime', realtime.route());
