@@ -1,9 +1,11 @@
+import { hubModule } from '../hub/index.ts';
 import { identityModule } from '../identity/index.ts';
 import { ledgerModule } from '../ledger/index.ts';
 import { operationsModule } from '../operations/index.ts';
 import { paymentsModule } from '../payments/index.ts';
 import { realtimeModule } from '../platform/realtime.ts';
 import type { SluiceModule } from '../platform/module.ts';
+import { rewardsModule } from '../rewards/index.ts';
 import { walletModule } from '../wallet/index.ts';
 import { webhooksModule } from '../webhooks/index.ts';
 
@@ -18,6 +20,8 @@ export const modules: readonly SluiceModule[] = [
   walletModule,
   paymentsModule,
   webhooksModule,
+  rewardsModule,
   realtimeModule,
   operationsModule,
+  hubModule,
 ];
