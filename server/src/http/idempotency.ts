@@ -39,6 +39,7 @@ const keyHeaders = ['Idempotency-Key', 'X-Idempotency-Key'];
 export const secretResponseFields: readonly string[] = ['secret', 'refresh_token', 'access_token'];
 /** The replay header naming the fields that were redacted from the stored response. */
 export const redactedHeader = 'Idempotent-Redacted';
+/** The default retention (`Config.idempotencyRetentionSeconds`): past it, the key may be used afresh. */
 export const idempotencyRetentionSeconds = 48 * 3600;
 /** How long a request may hold a key before another attempt may take it over. */
 const lockMilliseconds = 60_000;
@@ -57,10 +58,13 @@ export interface IdempotencyOptions {
    * plain SHA-256 of one can be brute-forced back to the card; an HMAC under a secret cannot.
    */
   fingerprintKey?: () => Promise<string>;
+  /** How long a record is kept (its `expires_at`). Default `idempotencyRetentionSeconds`. */
+  retentionSeconds?: number;
 }
 
 export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHandler<AppEnv> {
   const { store, clock } = options;
+  const retentionSeconds = options.retentionSeconds ?? idempotencyRetentionSeconds;
   return async (c, next) => {
     const key = keyHeaders.map((name) => c.req.header(name)).find((value) => value !== undefined);
     const scope = c.req.method === 'POST' && key !== undefined ? options.scopeOf(c) : undefined;
@@ -87,7 +91,7 @@ export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHa
     const lockId = randomUUID();
     const now = clock.now();
 
-    const claimed = await claim(store, itemKey, fingerprint, lockId, now);
+    const claimed = await claim(store, itemKey, fingerprint, lockId, now, retentionSeconds);
     if (claimed !== true) {
       if (claimed.fingerprint !== fingerprint) {
         return errorResponse(
@@ -192,9 +196,16 @@ async function claim(
   fingerprint: string,
   lockId: string,
   now: number,
+  retentionSeconds: number,
 ): Promise<Claim> {
+  const nowSeconds = Math.floor(now / 1000);
   for (let attempt = 0; attempt < 3; attempt++) {
-    const existing = await store.get(key);
+    const found = await store.get(key);
+    // Past its retention the record counts as gone, whether or not TTL has deleted it yet
+    // (DynamoDB's TTL and the local sweeper both delete lazily). Taking it over is conditional
+    // on it still being expired, so a request that took it meanwhile wins.
+    const isExpired = typeof found?.expires_at === 'number' && found.expires_at <= nowSeconds;
+    const existing = isExpired ? undefined : found;
     const stale =
       existing?.state === 'in_progress' &&
       (existing.locked_until as number) < now &&
@@ -212,11 +223,13 @@ async function claim(
             lock_id: lockId,
             locked_until: now + lockMilliseconds,
             created_at: now,
-            expires_at: Math.floor(now / 1000) + idempotencyRetentionSeconds,
+            expires_at: nowSeconds + retentionSeconds,
           },
           condition: existing
             ? { compare: ['lock_id', '=', existing.lock_id as string] }
-            : { attributeNotExists: 'pk' },
+            : isExpired
+              ? { compare: ['expires_at', '<=', nowSeconds] }
+              : { attributeNotExists: 'pk' },
         },
       ]);
       return true;

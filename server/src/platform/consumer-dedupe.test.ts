@@ -78,6 +78,20 @@ describe('applyOnce', () => {
     expect(await coins()).toBe(1);
   });
 
+  it('treats a dedupe record past its expires_at as absent, even before TTL deletes it', async () => {
+    const event = transferCreated();
+    const input = { consumer: 'coins.award', eventId: event.id, effect: awardCoin(), ttlSeconds: 60 };
+    await applyOnce(store, { ...input, now: clock.now() });
+    clock.advance(59_000);
+    expect(await applyOnce(store, { ...input, now: clock.now() })).toBe('duplicate');
+    clock.advance(1_000);
+    // Still stored, but expired: the delivery is as new as once the record is swept.
+    expect(await store.get(dedupeKey('coins.award', event.id))).toBeDefined();
+    expect(await applyOnce(store, { ...input, now: clock.now() })).toBe('applied');
+    expect(await coins()).toBe(2);
+    expect(await applyOnce(store, { ...input, now: clock.now() })).toBe('duplicate');
+  });
+
   it('keeps consumers apart: each applies its own effect once', async () => {
     const event = transferCreated();
     await applyOnce(store, {

@@ -56,7 +56,11 @@ export function dedupePut(input: {
       processed_at: isoTime(input.now),
       expires_at: Math.floor(input.now / 1000) + ttlSeconds,
     },
-    condition: { attributeNotExists: 'pk' },
+    // A record past its TTL counts as gone, whether or not TTL has deleted it yet (deletion is
+    // lazy on both stores): the delivery is then as new as it would be once the record is swept.
+    condition: {
+      any: [{ attributeNotExists: 'pk' }, { compare: ['expires_at', '<=', Math.floor(input.now / 1000)] }],
+    },
   };
 }
 

@@ -4,18 +4,31 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runStoreContract } from '../../platform/store-contract.ts';
-import { isTransactionCanceled } from '../../platform/store.ts';
+import { ManualClock } from '../../kernel/clock.ts';
+import { isTransactionCanceled, type Store } from '../../platform/store.ts';
 import { SqliteStore } from './sqlite-store.ts';
+import { TtlSweeper } from './ttl-sweeper.ts';
 
-runStoreContract('SqliteStore (:memory:)', async () => ({ store: new SqliteStore(':memory:') }));
+/** The local TTL: a sweeper on a clock that reads `nowSeconds`, run until nothing expired is left. */
+const sweepExpired = async (store: Store, nowSeconds: number) => {
+  await new TtlSweeper({ store: store as SqliteStore, clock: new ManualClock(nowSeconds * 1000) }).drain();
+};
 
-runStoreContract('SqliteStore (a file, writer thread)', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'sluice-sqlite-'));
-  return {
-    store: new SqliteStore(join(dir, 'store.db'), { writer: 'worker' }),
-    cleanup: () => rm(dir, { recursive: true, force: true }),
-  };
+runStoreContract('SqliteStore (:memory:)', async () => ({ store: new SqliteStore(':memory:') }), {
+  sweepExpired,
 });
+
+runStoreContract(
+  'SqliteStore (a file, writer thread)',
+  async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-sqlite-'));
+    return {
+      store: new SqliteStore(join(dir, 'store.db'), { writer: 'worker' }),
+      cleanup: () => rm(dir, { recursive: true, force: true }),
+    };
+  },
+  { sweepExpired },
+);
 
 describe('SqliteStore on a file', () => {
   const cleanups: Array<() => Promise<void>> = [];

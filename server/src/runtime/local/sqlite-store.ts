@@ -21,7 +21,14 @@ import type {
   CheckpointerResponse,
 } from './sqlite-checkpointer-worker.ts';
 import type { WriterData, WriterRequest, WriterResponse } from './sqlite-writer-worker.ts';
-import { openSqlite, SqliteWriter, toError, type TransactionOutcome } from './sqlite-writer.ts';
+import {
+  openSqlite,
+  reclaimFreePages,
+  SqliteWriter,
+  toError,
+  type TransactionOutcome,
+} from './sqlite-writer.ts';
+import { createExpiryIndex, findExpiredKeys, prepareExpiredKeysQuery } from './ttl-sweeper.ts';
 
 export interface SqliteStoreOptions {
   /**
@@ -54,6 +61,14 @@ export const checkpointIntervalMs = 100;
  * (max ~120 ms instead of ~80 ms).
  */
 export const writerAutoCheckpointPages = 100_000;
+/**
+ * A file older than incremental auto-vacuum (`openSqlite`) is converted by a one-time VACUUM when
+ * the store opens, if it is at most this size: VACUUM rewrites the whole file (and needs as much
+ * free disk again), which for a small file takes well under a second. A larger one keeps its
+ * mode: expired items are still deleted and their pages reused, but the file does not shrink
+ * until `VACUUM` is run by hand with the server stopped (see docs).
+ */
+export const autoVacuumConversionMaxBytes = 256 * 1024 * 1024;
 
 interface Pending {
   operations: WriteOperation[];
@@ -86,6 +101,7 @@ export class SqliteStore implements Store {
   readonly consistentIndexes = true;
   readonly #db: DatabaseSync;
   readonly #getStatement: StatementSync;
+  readonly #expiredStatement: StatementSync;
   readonly #queryStatements = new Map<string, StatementSync>();
   readonly #writer: SqliteWriter | undefined;
   readonly #worker: Worker | undefined;
@@ -94,6 +110,8 @@ export class SqliteStore implements Store {
   /** Batches posted to the writer thread and not answered yet, by batch id. */
   readonly #inFlight = new Map<number, Pending[]>();
   #batchId = 0;
+  /** `reclaimSpace` requests posted to the writer thread and not answered yet, by id. */
+  readonly #vacuums = new Map<number, { resolve: (freed: number) => void; reject: (error: Error) => void }>();
   #isFlushScheduled = false;
   #failure: Error | undefined;
   #isClosed = false;
@@ -109,6 +127,10 @@ export class SqliteStore implements Store {
   /** `path` is a file, or `:memory:` for tests. */
   constructor(path: string, options: SqliteStoreOptions = {}) {
     this.#db = openSqlite(path);
+    // Before the writer thread opens its connection: both are one-time changes to the file.
+    if (path !== ':memory:') convertToIncrementalVacuum(this.#db);
+    createExpiryIndex(this.#db);
+    this.#expiredStatement = prepareExpiredKeysQuery(this.#db);
     this.#getStatement = this.#db.prepare('SELECT data FROM items WHERE pk = ? AND sk = ?');
     this.#cacheLimit = options.readCacheItems ?? 20_000;
     const usesWorker = options.writer === 'worker' && path !== ':memory:';
@@ -269,12 +291,45 @@ export class SqliteStore implements Store {
     this.#notifyIdle();
   }
 
+  /**
+   * Keys of up to `limit` items whose TTL (`expires_at`) is at or before `nowSeconds`: what the
+   * `TtlSweeper` deletes. A read on this thread, served by the partial expiry index.
+   */
+  async expiredKeys(nowSeconds: number, limit: number): Promise<ItemKey[]> {
+    return findExpiredKeys(this.#expiredStatement, nowSeconds, limit).map(({ pk, sk }) => ({ pk, sk }));
+  }
+
+  /**
+   * Returns up to `pages` free pages to the file system, keeping `keepFree` for inserts to reuse
+   * (`reclaimFreePages`), on the connection that writes: with the writer thread, between two of
+   * its commits. Resolves to the pages freed.
+   */
+  async reclaimSpace(pages: number, keepFree: number): Promise<number> {
+    if (this.#failure) throw this.#failure;
+    if (this.#isClosed) throw new Error('the store is closed');
+    if (!this.#worker) return reclaimFreePages(this.#db, pages, keepFree);
+    const id = ++this.#batchId;
+    return new Promise<number>((resolve, reject) => {
+      this.#vacuums.set(id, { resolve, reject });
+      this.#worker!.ref();
+      this.#worker!.postMessage({ type: 'vacuum', id, pages, keepFree } satisfies WriterRequest);
+    });
+  }
+
   #onResponse(response: WriterResponse): void {
+    if (response.type === 'vacuum') {
+      const pending = this.#vacuums.get(response.id);
+      this.#vacuums.delete(response.id);
+      if (this.#inFlight.size === 0 && this.#vacuums.size === 0) this.#worker!.unref();
+      if ('error' in response) pending?.reject(new Error(response.error));
+      else pending?.resolve(response.freed);
+      return;
+    }
     if (response.type !== 'batch') return;
     const batch = this.#inFlight.get(response.id);
     if (!batch) return;
     this.#inFlight.delete(response.id);
-    if (this.#inFlight.size === 0) this.#worker!.unref();
+    if (this.#inFlight.size === 0 && this.#vacuums.size === 0) this.#worker!.unref();
     // Whatever the outcome, the batch may have changed these items.
     this.#forget(batch, true);
     if ('error' in response) {
@@ -296,6 +351,8 @@ export class SqliteStore implements Store {
     for (const pending of [...[...this.#inFlight.values()].flat(), ...this.#queue]) pending.reject(error);
     this.#inFlight.clear();
     this.#queue = [];
+    for (const vacuum of this.#vacuums.values()) vacuum.reject(error);
+    this.#vacuums.clear();
     this.#notifyIdle();
   }
 
@@ -368,6 +425,21 @@ export async function closeWorker(worker: Worker): Promise<void> {
     });
     worker.postMessage({ type: 'close' } satisfies WriterRequest & CheckpointerRequest);
   });
+}
+
+/**
+ * Turns on incremental auto-vacuum in a file created before it (`autoVacuumConversionMaxBytes`).
+ * VACUUM is one transaction: a crash during it leaves the file as it was.
+ */
+function convertToIncrementalVacuum(db: DatabaseSync): void {
+  const mode = Number((db.prepare('PRAGMA auto_vacuum').get() as { auto_vacuum: number }).auto_vacuum);
+  // 2: INCREMENTAL already. `openSqlite` asked for it, which a new file takes at its creation.
+  if (mode === 2) return;
+  const pages = Number((db.prepare('PRAGMA page_count').get() as { page_count: number }).page_count);
+  const pageSize = Number((db.prepare('PRAGMA page_size').get() as { page_size: number }).page_size);
+  if (pages * pageSize > autoVacuumConversionMaxBytes) return;
+  db.exec('PRAGMA auto_vacuum = INCREMENTAL');
+  db.exec('VACUUM');
 }
 
 function cacheKey(key: ItemKey): string {

@@ -6,12 +6,18 @@
  */
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import type { WriteOperation } from '../../platform/store.ts';
-import { openSqlite, SqliteWriter, type TransactionOutcome } from './sqlite-writer.ts';
+import { openSqlite, reclaimFreePages, SqliteWriter, type TransactionOutcome } from './sqlite-writer.ts';
 
-export type WriterRequest = { type: 'batch'; id: number; batch: WriteOperation[][] } | { type: 'close' };
+export type WriterRequest =
+  | { type: 'batch'; id: number; batch: WriteOperation[][] }
+  /** Frees up to `pages` free pages, keeping `keepFree` (`reclaimFreePages`), between two commits. */
+  | { type: 'vacuum'; id: number; pages: number; keepFree: number }
+  | { type: 'close' };
 export type WriterResponse =
   | { type: 'batch'; id: number; outcomes: TransactionOutcome[] }
   | { type: 'batch'; id: number; error: string }
+  | { type: 'vacuum'; id: number; freed: number }
+  | { type: 'vacuum'; id: number; error: string }
   | { type: 'closed' };
 
 export interface WriterData {
@@ -60,6 +66,16 @@ port.on('message', (first: WriterRequest) => {
       const message = error instanceof Error ? error.message : String(error);
       for (const request of batches)
         port.postMessage({ type: 'batch', id: request.id, error: message } satisfies WriterResponse);
+    }
+  }
+  for (const request of requests) {
+    if (request.type !== 'vacuum') continue;
+    try {
+      const freed = reclaimFreePages(db, request.pages, request.keepFree);
+      port.postMessage({ type: 'vacuum', id: request.id, freed } satisfies WriterResponse);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      port.postMessage({ type: 'vacuum', id: request.id, error: message } satisfies WriterResponse);
     }
   }
   if (requests.some((request) => request.type === 'close')) {

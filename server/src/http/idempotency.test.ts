@@ -1,0 +1,66 @@
+import { Hono } from 'hono';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../kernel/clock.ts';
+import { SqliteStore } from '../runtime/local/sqlite-store.ts';
+import type { AppEnv } from './context.ts';
+import { idempotencyMiddleware } from './idempotency.ts';
+
+const stores: SqliteStore[] = [];
+afterEach(async () => {
+  for (const store of stores.splice(0)) await store.close();
+});
+
+/** An app whose one route counts its calls, behind the middleware with a one-hour retention. */
+function counterApp() {
+  const store = new SqliteStore(':memory:');
+  stores.push(store);
+  const clock = new ManualClock();
+  let calls = 0;
+  const app = new Hono<AppEnv>();
+  app.use('*', idempotencyMiddleware({ store, clock, scopeOf: () => 'user_1', retentionSeconds: 3600 }));
+  app.post('/things', (c) => c.json({ call: ++calls }, 201));
+  const post = (key: string, body: unknown) =>
+    app.request('/things', {
+      method: 'POST',
+      headers: { 'Idempotency-Key': key, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  return { store, clock, post };
+}
+
+describe('idempotency records past their retention', () => {
+  it('replays a key within its retention and writes expires_at at the configured retention', async () => {
+    const { store, clock, post } = counterApp();
+    expect(await (await post('k1', { a: 1 })).json()).toEqual({ call: 1 });
+    const replay = await post('k1', { a: 1 });
+    expect(replay.headers.get('Idempotent-Replayed')).toBe('true');
+    expect(await replay.json()).toEqual({ call: 1 });
+    const record = await store.get({ pk: 'IDEM#user_1#k1', sk: 'IDEM' });
+    expect(record?.expires_at).toBe(Math.floor(clock.now() / 1000) + 3600);
+  });
+
+  it('treats a record past its expires_at as absent even before TTL deletes it: the key runs afresh', async () => {
+    const { store, clock, post } = counterApp();
+    await post('k1', { a: 1 });
+    clock.advance(3600 * 1000);
+    // Still stored (nothing swept it), but expired: neither a replay nor a reuse error.
+    expect(await store.get({ pk: 'IDEM#user_1#k1', sk: 'IDEM' })).toBeDefined();
+    const again = await post('k1', { a: 2 });
+    expect(again.status).toBe(201);
+    expect(again.headers.get('Idempotent-Replayed')).toBeNull();
+    expect(await again.json()).toEqual({ call: 2 });
+    // The new record has a retention of its own, and replays.
+    const replay = await post('k1', { a: 2 });
+    expect(await replay.json()).toEqual({ call: 2 });
+    expect(replay.headers.get('Idempotent-Replayed')).toBe('true');
+  });
+
+  it('still refuses a reused key one second before its retention ends', async () => {
+    const { clock, post } = counterApp();
+    await post('k1', { a: 1 });
+    clock.advance(3599 * 1000);
+    const reused = await post('k1', { a: 2 });
+    expect(reused.status).toBe(422);
+    expect(((await reused.json()) as { error: { code: string } }).error.code).toBe('idempotency_key_reused');
+  });
+});
