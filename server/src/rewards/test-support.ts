@@ -25,6 +25,8 @@ export interface RewardsTestPlatform {
     options?: { token?: string; body?: unknown; headers?: Record<string, string> },
   ) => Promise<{ status: number; json: any; headers: Headers }>; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read bodies freely
   signUp: (name: string, email?: string) => Promise<{ id: string; email: string; token: string }>;
+  /** A fresh access token (after the clock moved past the last one's expiry). */
+  logIn: (email: string) => Promise<string>;
   close: () => Promise<void>;
 }
 
@@ -66,8 +68,17 @@ export async function rewardsTestPlatform(
       throw new Error(`sign-up failed: ${response.status} ${JSON.stringify(response.json)}`);
     return { id: response.json.user.id, email: address, token: response.json.access_token };
   };
+  const logIn: RewardsTestPlatform['logIn'] = async (email) => {
+    const response = await call('POST', '/v1/auth/login', {
+      body: { email, password: 'correct horse battery' },
+    });
+    if (response.status !== 200)
+      throw new Error(`login failed: ${response.status} ${JSON.stringify(response.json)}`);
+    return response.json.access_token as string;
+  };
   return {
     platform,
+    logIn,
     clock,
     deps: rewardsDepsOf(platform.moduleDeps),
     call,
