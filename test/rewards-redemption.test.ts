@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { AppError } from '../server/src/kernel/errors.ts';
+import type { AppError } from '../server/src/kernel/errors.ts';
 import { getAccount } from '../server/src/ledger/index.ts';
 import { coinAccountId, payAward } from '../server/src/rewards/awards.ts';
 import { createReward, redeemReward } from '../server/src/rewards/redemption.ts';
