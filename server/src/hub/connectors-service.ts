@@ -1,0 +1,138 @@
+import { isoTime } from '../kernel/clock.ts';
+import { AppError } from '../kernel/errors.ts';
+import { isTransactionCanceled } from '../platform/store.ts';
+import { toBreaker } from './breaker.ts';
+import type { Provider } from './connectors/connector.ts';
+import { sealCredentials } from './credentials.ts';
+import type { HubDeps } from './deps.ts';
+import { hubErrors } from './errors.ts';
+import { hubIds } from './ids.ts';
+import type { ConnectorObject, CreateConnector, FaultInput, UpdateConnector } from './model.ts';
+import {
+  connectorDeletes,
+  connectorPuts,
+  connectorUpdate,
+  faultDelete,
+  faultPut,
+  merchantConnectors,
+  readBreaker,
+  readConnector,
+  readFault,
+  type ConnectorRecord,
+} from './store.ts';
+
+export async function toConnector(deps: HubDeps, record: ConnectorRecord): Promise<ConnectorObject> {
+  const [breaker, fault] = await Promise.all([
+    readBreaker(deps.store, record.id),
+    readFault(deps.store, record.id),
+  ]);
+  return {
+    id: record.id,
+    object: 'connector',
+    merchant: record.merchant,
+    provider: record.provider,
+    name: record.name,
+    disabled: record.disabled,
+    has_credentials: record.sealed_credentials !== null,
+    breaker: toBreaker(breaker),
+    fault: fault ?? null,
+    created_at: record.created_at,
+    updated_at: record.updated_at,
+  };
+}
+
+/** One of the merchant's connectors; anyone else's is 404. */
+export async function getConnectorRecord(
+  deps: HubDeps,
+  merchantId: string,
+  id: string,
+): Promise<ConnectorRecord> {
+  const record = await readConnector(deps.store, id);
+  if (!record || record.merchant !== merchantId) throw new AppError('not_found', `no connector ${id}`);
+  return record;
+}
+
+async function sealed(deps: HubDeps, provider: Provider, raw: unknown): Promise<string | null> {
+  const credentials = deps.connectors[provider].parseCredentials(raw);
+  return credentials === null ? null : sealCredentials(deps.store, credentials);
+}
+
+export async function createConnector(
+  deps: HubDeps,
+  merchantId: string,
+  input: CreateConnector,
+): Promise<ConnectorObject> {
+  const now = isoTime(deps.clock.now());
+  const record: ConnectorRecord = {
+    id: hubIds.newId('connector', deps.clock.now()),
+    merchant: merchantId,
+    provider: input.provider,
+    name: input.name ?? input.provider,
+    disabled: false,
+    sealed_credentials: await sealed(deps, input.provider, input.credentials),
+    created_at: now,
+    updated_at: now,
+  };
+  try {
+    await deps.store.transact(connectorPuts(record));
+  } catch (error) {
+    if (!isTransactionCanceled(error)) throw error;
+    throw hubErrors.error('connector_exists', `you already have a ${input.provider} connector`, {
+      param: 'provider',
+    });
+  }
+  return toConnector(deps, record);
+}
+
+export async function listConnectors(deps: HubDeps, merchantId: string): Promise<ConnectorObject[]> {
+  return Promise.all(
+    (await merchantConnectors(deps.store, merchantId)).map((record) => toConnector(deps, record)),
+  );
+}
+
+export async function updateConnector(
+  deps: HubDeps,
+  merchantId: string,
+  id: string,
+  input: UpdateConnector,
+): Promise<ConnectorObject> {
+  const record = await getConnectorRecord(deps, merchantId, id);
+  const next: ConnectorRecord = {
+    ...record,
+    ...(input.name !== undefined ? { name: input.name } : {}),
+    ...(input.disabled !== undefined ? { disabled: input.disabled } : {}),
+    ...(input.credentials !== undefined
+      ? { sealed_credentials: await sealed(deps, record.provider, input.credentials) }
+      : {}),
+    updated_at: isoTime(deps.clock.now()),
+  };
+  await deps.store.transact([connectorUpdate(next)]);
+  return toConnector(deps, next);
+}
+
+export async function deleteConnector(
+  deps: HubDeps,
+  merchantId: string,
+  id: string,
+): Promise<ConnectorObject> {
+  const record = await getConnectorRecord(deps, merchantId, id);
+  const shown = await toConnector(deps, record);
+  await deps.store.transact(connectorDeletes(record));
+  return shown;
+}
+
+/** Sets (or with null clears) the fault the sandbox injects into the connector's calls. */
+export async function setFault(
+  deps: HubDeps,
+  merchantId: string,
+  id: string,
+  input: FaultInput | null,
+): Promise<ConnectorObject> {
+  const record = await getConnectorRecord(deps, merchantId, id);
+  await deps.store.transact([
+    input === null
+      ? faultDelete(record.id)
+      : faultPut(record.id, { mode: input.mode, rate: input.rate, remaining: input.count ?? null }),
+  ]);
+  return toConnector(deps, record);
+}

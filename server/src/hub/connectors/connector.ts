@@ -1,0 +1,134 @@
+import type { Currency } from '../../kernel/money.ts';
+import type { CardInput } from '../../payments/index.ts';
+
+/**
+ * The providers the hub routes to. Each is one adapter behind `Connector`; a merchant configures
+ * one connector per provider (`POST /v1/connectors`).
+ */
+export const providers = ['sandbox_card', 'stripe'] as const;
+export type Provider = (typeof providers)[number];
+
+/** How the payer pays: a card, or their Sluice wallet (the payer approves a hold). */
+export type PaymentMethod = { type: 'card'; card: CardInput } | { type: 'wallet'; wallet: { user: string } };
+export type PaymentMethodType = PaymentMethod['type'];
+
+/**
+ * What a provider says about a payment, in the hub's one vocabulary whatever the provider:
+ * `authorized` (held, capturable), `captured`, `voided`, `refunded` (wholly), `declined` (a
+ * business answer: never failed over), `pending` (the payer has to act).
+ */
+export const providerStatuses = [
+  'authorized',
+  'captured',
+  'voided',
+  'refunded',
+  'declined',
+  'pending',
+] as const;
+export type ProviderStatus = (typeof providerStatuses)[number];
+
+/** The decline codes every connector maps its provider's codes onto. */
+export const declineCodes = [
+  'generic_decline',
+  'insufficient_funds',
+  'lost_card',
+  'stolen_card',
+  'expired_card',
+  'incorrect_cvc',
+  'processing_error',
+  'fraudulent',
+  'invalid_payment_method',
+] as const;
+export type DeclineCode = (typeof declineCodes)[number];
+
+export interface ProviderPayment {
+  status: ProviderStatus;
+  /** The provider's own id of the payment (`pay_…`, `ch_…`). */
+  reference: string;
+  amount_captured: number;
+  decline_code: DeclineCode | null;
+  /** Whether the provider reports a dispute on it (Stripe's `charge.disputed`). */
+  disputed?: boolean;
+}
+
+export interface ProviderRefund {
+  reference: string;
+  amount: number;
+}
+
+/** Who the connector acts for, and with what. */
+export interface ConnectorContext {
+  merchantId: string;
+  ownerId: string;
+  /** The connector's id (`mca_…`): faults and breakers are per connector. */
+  connectorId: string;
+  /** The connector's credentials, unsealed for this call only; never logged or returned. */
+  credentials: Readonly<Record<string, string>>;
+}
+
+export interface AuthorizeInput {
+  amount: number;
+  currency: Currency;
+  payment_method: PaymentMethod;
+  /** Capture at once (a sale) or only authorize. */
+  capture: boolean;
+  /**
+   * The attempt's own key towards the provider: the same key never charges twice, and a lookup by
+   * it finds what a timed-out call did.
+   */
+  idempotency_key: string;
+  /** The hub's payment intent, for the provider's metadata. */
+  intent: string;
+}
+
+/**
+ * A provider outage as opposed to an answer: a timeout, a 5xx, a network error. Only these make
+ * the hub try the next provider; a decline never does.
+ */
+export class TechnicalFailure extends Error {
+  readonly kind: 'timeout' | 'server_error' | 'network';
+  constructor(
+    kind: 'timeout' | 'server_error' | 'network',
+    message: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super(message, options);
+    this.name = 'TechnicalFailure';
+    this.kind = kind;
+  }
+}
+
+export function isTechnicalFailure(error: unknown): error is TechnicalFailure {
+  return error instanceof TechnicalFailure;
+}
+
+/**
+ * One payment provider behind the hub. Every method is idempotent by its key, answers declines
+ * as values, throws `TechnicalFailure` for outages and `AppError` for a request the provider
+ * refuses as wrong (capturing too much, refunding a voided payment).
+ *
+ * Every connector passes `runConnectorContract` (connectors/contract.ts).
+ */
+export interface Connector {
+  provider: Provider;
+  /** The payment methods it takes. */
+  methods: readonly PaymentMethodType[];
+  /** Checks and normalizes credentials (throws a 400 naming the field); null: it needs none. */
+  parseCredentials(raw: unknown): Record<string, string> | null;
+  authorize(ctx: ConnectorContext, input: AuthorizeInput): Promise<ProviderPayment>;
+  capture(
+    ctx: ConnectorContext,
+    reference: string,
+    amount: number | undefined,
+    key: string,
+  ): Promise<ProviderPayment>;
+  void(ctx: ConnectorContext, reference: string, key: string): Promise<ProviderPayment>;
+  refund(ctx: ConnectorContext, reference: string, amount: number, key: string): Promise<ProviderRefund>;
+  /** The payment as the provider has it now. */
+  status(ctx: ConnectorContext, reference: string): Promise<ProviderPayment>;
+  /**
+   * What an authorize call with this key did at the provider, if it got there: how the hub
+   * reconciles a call that timed out. Undefined when the provider never saw it.
+   */
+  lookup(ctx: ConnectorContext, input: AuthorizeInput): Promise<ProviderPayment | undefined>;
+}

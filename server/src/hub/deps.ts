@@ -1,0 +1,43 @@
+import type { Clock } from '../kernel/clock.ts';
+import type { ModuleDeps } from '../platform/module.ts';
+import type { Store } from '../platform/store.ts';
+import { defaultBreakerSettings, type BreakerSettings } from './breaker.ts';
+import type { Connector, Provider } from './connectors/connector.ts';
+import { sandboxCardConnector } from './connectors/sandbox-card.ts';
+import { stripeConnector, type StripeEndpoint } from './connectors/stripe.ts';
+
+/** What tests lay over the hub's defaults (`ModuleDeps.testHooks.hub`). */
+export interface HubTestHooks {
+  /** Points the Stripe SDK at a local Stripe-compatible server. */
+  stripe?: StripeEndpoint;
+  /** The first failover wait; doubled per attempt, plus jitter up to as much again (default 50 ms). */
+  backoffBaseMs?: number;
+  breaker?: Partial<BreakerSettings>;
+  /** Draws fault rates and jitter (default Math.random). */
+  random?: () => number;
+}
+
+export interface HubDeps {
+  store: Store;
+  clock: Clock;
+  connectors: Readonly<Record<Provider, Connector>>;
+  breaker: BreakerSettings;
+  backoff: { baseMs: number; capMs: number };
+  random: () => number;
+}
+
+export function hubDeps(deps: Pick<ModuleDeps, 'store' | 'clock' | 'testHooks'>): HubDeps {
+  const hooks = (deps.testHooks?.hub ?? {}) as HubTestHooks;
+  const payments = { store: deps.store, clock: deps.clock };
+  return {
+    store: deps.store,
+    clock: deps.clock,
+    connectors: {
+      sandbox_card: sandboxCardConnector(payments),
+      stripe: stripeConnector(hooks.stripe ? { endpoint: hooks.stripe } : {}),
+    },
+    breaker: { ...defaultBreakerSettings, ...hooks.breaker },
+    backoff: { baseMs: hooks.backoffBaseMs ?? 50, capMs: 2_000 },
+    random: hooks.random ?? Math.random,
+  };
+}

@@ -1,0 +1,17 @@
+import { defineErrors, errorTypes } from '../kernel/errors.ts';
+
+/**
+ * The hub's own codes. `unknown_connector` (400): routing names a provider the merchant has no
+ * connector for. `no_route` (422): no rule matches the payment and there is no default.
+ * `method_not_supported` (422): none of the providers chosen takes the payment method.
+ * `connector_exists` (409): the merchant already has a connector for that provider.
+ * `providers_unavailable` (503): every provider routed to failed technically (or was skipped by
+ * its open circuit breaker); the intent records each attempt and nothing was charged.
+ */
+export const hubErrors = defineErrors({
+  unknown_connector: { status: 400, type: errorTypes.invalid_request },
+  no_route: { status: 422, type: errorTypes.invalid_request },
+  method_not_supported: { status: 422, type: errorTypes.invalid_request },
+  connector_exists: { status: 409, type: errorTypes.conflict },
+  providers_unavailable: { status: 503, type: errorTypes.api },
+});

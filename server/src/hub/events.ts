@@ -1,0 +1,36 @@
+import { createEvent } from '../kernel/events.ts';
+import { outboxPut } from '../platform/outbox.ts';
+import type { WriteOperation } from '../platform/store.ts';
+
+export const hubEventTypes = [
+  'payment_intent.succeeded',
+  'payment_intent.requires_capture',
+  'payment_intent.payment_failed',
+  'payment_intent.canceled',
+  'payment_intent.refunded',
+  'payment_intent.disputed',
+  'payment_intent.attempt_failed',
+] as const;
+export type HubEventType = (typeof hubEventTypes)[number];
+
+export const hubSource = 'sluice.hub';
+
+/** The outbox write of a hub event, for the transaction of the change it reports. */
+export function hubEvent(
+  type: HubEventType,
+  owner: { merchantId: string; ownerId: string },
+  object: { id: string; [field: string]: unknown },
+  now: number,
+): WriteOperation {
+  return outboxPut(
+    createEvent({
+      type,
+      source: hubSource,
+      subject: object.id,
+      merchant: owner.merchantId,
+      audience: [owner.ownerId],
+      data: { object },
+      now,
+    }),
+  );
+}

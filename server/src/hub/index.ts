@@ -1,0 +1,33 @@
+import { defineModule } from '../platform/module.ts';
+import { hubErrors } from './errors.ts';
+import { hubEventTypes } from './events.ts';
+import { hubIds } from './ids.ts';
+import { hubRoutes } from './routes.ts';
+import { hubKeyPatterns } from './store.ts';
+export { hubEventTypes, type HubEventType } from './events.ts';
+export type { HubTestHooks } from './deps.ts';
+
+/**
+ * The processing hub: one payments API over several providers (the sandbox card network, Stripe),
+ * with per-merchant routing, failover on technical failures, a circuit breaker per connector kept
+ * in the store, fault injection for integrators, and provider webhooks normalized onto the bus.
+ */
+export const hubModule = defineModule({
+  name: 'hub',
+  http: {
+    paths: [
+      { prefix: '/v1/connectors', auth: 'merchant' },
+      { prefix: '/v1/routing', auth: 'merchant' },
+      { prefix: '/v1/payment-intents', auth: 'merchant' },
+      { prefix: '/v1/test-helpers/connectors', auth: 'merchant' },
+      // Providers call it; the handler verifies their signature with the connector's secret.
+      { prefix: '/v1/hub/webhooks', auth: 'public' },
+    ],
+    routes: (deps) => hubRoutes(deps),
+  },
+  events: hubEventTypes,
+  webhookEvents: hubEventTypes,
+  errors: hubErrors.table,
+  ids: hubIds.prefixes,
+  keys: hubKeyPatterns,
+});

@@ -1,0 +1,496 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isoTime } from '../kernel/clock.ts';
+import { AppError, isAppError } from '../kernel/errors.ts';
+import type { Currency } from '../kernel/money.ts';
+import type { WriteOperation } from '../platform/store.ts';
+import { acquire, report } from './breaker.ts';
+import {
+  isTechnicalFailure,
+  TechnicalFailure,
+  type AuthorizeInput,
+  type ConnectorContext,
+  type PaymentMethod,
+  type Provider,
+  type ProviderPayment,
+} from './connectors/connector.ts';
+import { getConnectorRecord } from './connectors-service.ts';
+import { unsealCredentials } from './credentials.ts';
+import type { HubDeps } from './deps.ts';
+import { hubErrors } from './errors.ts';
+import { hubEvent, type HubEventType } from './events.ts';
+import { drawFault } from './faults.ts';
+import { hubIds } from './ids.ts';
+import type { Attempt, AttemptErrorCode, CreateIntent, Intent, IntentStatus } from './model.ts';
+import { cardBrandOf, route } from './routing.ts';
+import {
+  intentPut,
+  merchantConnectors,
+  merchantIntentsPage,
+  providerRefPut,
+  readIntent,
+  readRouting,
+  toIntent,
+  type ConnectorRecord,
+  type IntentRecord,
+} from './store.ts';
+
+export interface MerchantActor {
+  merchantId: string;
+  ownerId: string;
+}
+
+/** Extra writes for the intent's final transaction, given the result (the idempotency record). */
+export type Respond = (intent: Intent) => WriteOperation[];
+
+const technicalCodes: Record<TechnicalFailure['kind'], AttemptErrorCode> = {
+  timeout: 'provider_timeout',
+  server_error: 'provider_error',
+  network: 'provider_unreachable',
+};
+
+/** The wait before attempt `n` (1 = the first failover): base·2^(n−1), capped, plus full jitter. */
+export function backoffMs(deps: Pick<HubDeps, 'backoff' | 'random'>, n: number): number {
+  const exponential = Math.min(deps.backoff.capMs, deps.backoff.baseMs * 2 ** (n - 1));
+  return Math.round(exponential + deps.random() * exponential);
+}
+
+async function contextOf(
+  deps: HubDeps,
+  actor: MerchantActor,
+  connector: ConnectorRecord,
+): Promise<ConnectorContext> {
+  return {
+    merchantId: actor.merchantId,
+    ownerId: actor.ownerId,
+    connectorId: connector.id,
+    credentials: await unsealCredentials(deps.store, connector.sealed_credentials),
+  };
+}
+
+/** The 402 of a declined intent (stored first, with its attempts). */
+export function intentDeclined(intent: Intent): AppError {
+  return new AppError('card_declined', 'the payment was declined', {
+    details: { payment_intent: intent.id, decline_code: intent.last_error?.decline_code ?? null },
+  });
+}
+
+export function intentUnavailable(intent: Intent): AppError {
+  return hubErrors.error('providers_unavailable', 'every provider routed to failed; nothing was charged', {
+    details: { payment_intent: intent.id, attempts: intent.attempts.length },
+  });
+}
+
+/** The connectors a payment goes to, in routing order: enabled, taking its method. */
+async function chooseConnectors(
+  deps: HubDeps,
+  actor: MerchantActor,
+  input: CreateIntent,
+): Promise<ConnectorRecord[]> {
+  const method = input.payment_method.type;
+  const connected = (await merchantConnectors(deps.store, actor.merchantId)).filter((c) => !c.disabled);
+  const byProvider = new Map(connected.map((c) => [c.provider, c]));
+  const routing = await readRouting(deps.store, actor.merchantId);
+  const chosen: readonly Provider[] = routing
+    ? route(routing, {
+        amount: input.amount,
+        currency: input.currency,
+        method,
+        card_brand:
+          input.payment_method.type === 'card' ? cardBrandOf(input.payment_method.card.number) : null,
+      })
+    : connected.map((c) => c.provider);
+  if (chosen.length === 0)
+    throw hubErrors.error('no_route', 'you have no connectors: create one with POST /v1/connectors');
+  const usable = chosen.flatMap((provider) => {
+    const connector = byProvider.get(provider);
+    return connector && deps.connectors[provider].methods.includes(method) ? [connector] : [];
+  });
+  if (usable.length === 0)
+    throw hubErrors.error(
+      'method_not_supported',
+      `none of the providers routed to (${chosen.join(', ')}) takes ${method} payments`,
+      {
+        param: 'payment_method.type',
+      },
+    );
+  return usable;
+}
+
+function methodShown(method: PaymentMethod): Intent['payment_method'] {
+  return method.type === 'card'
+    ? {
+        type: 'card',
+        card: { brand: cardBrandOf(method.card.number), last4: method.card.number.slice(-4) },
+        wallet: null,
+      }
+    : { type: 'wallet', card: null, wallet: { user: method.wallet.user } };
+}
+
+/** One attempt at one provider, through its breaker and the sandbox's injected faults. */
+async function attempt(
+  deps: HubDeps,
+  actor: MerchantActor,
+  connector: ConnectorRecord,
+  input: AuthorizeInput,
+): Promise<{ attempt: Attempt; payment?: ProviderPayment }> {
+  const started = isoTime(deps.clock.now());
+  const base = {
+    id: input.idempotency_key,
+    connector: connector.id,
+    provider: connector.provider,
+    started_at: started,
+  };
+  const finish = (fields: Omit<Attempt, keyof typeof base | 'finished_at'>): Attempt => ({
+    ...base,
+    ...fields,
+    finished_at: isoTime(deps.clock.now()),
+  });
+  const permit = await acquire(deps, connector.id);
+  if (permit === 'skip')
+    return {
+      attempt: finish({
+        status: 'skipped',
+        error_code: 'circuit_open',
+        decline_code: null,
+        provider_reference: null,
+      }),
+    };
+  const impl = deps.connectors[connector.provider];
+  const ctx = await contextOf(deps, actor, connector);
+  const fault = await drawFault(deps.store, connector.id, deps.random);
+  try {
+    let payment: ProviderPayment;
+    if (fault === 'error')
+      throw new TechnicalFailure('server_error', 'injected fault: the provider answered 503');
+    if (fault === 'decline')
+      payment = { status: 'declined', reference: '', amount_captured: 0, decline_code: 'generic_decline' };
+    else payment = await impl.authorize(ctx, input);
+    // A timeout as the worst case: the provider did the work and the answer was lost on the way back.
+    if (fault === 'timeout')
+      throw new TechnicalFailure('timeout', 'injected fault: no answer within the timeout');
+    await report(deps, connector.id, permit, 'answered');
+    if (payment.status === 'declined')
+      return {
+        attempt: finish({
+          status: 'declined',
+          error_code: 'card_declined',
+          decline_code: payment.decline_code,
+          provider_reference: payment.reference || null,
+        }),
+      };
+    return {
+      attempt: finish({
+        status:
+          payment.status === 'captured'
+            ? 'captured'
+            : payment.status === 'pending'
+              ? 'pending'
+              : 'authorized',
+        error_code: null,
+        decline_code: null,
+        provider_reference: payment.reference,
+      }),
+      payment,
+    };
+  } catch (error) {
+    if (!isTechnicalFailure(error) && !(isAppError(error) && error.status < 500)) throw error;
+    await report(deps, connector.id, permit, 'failed');
+    const code = isTechnicalFailure(error) ? technicalCodes[error.kind] : 'provider_error';
+    const reconciled =
+      isTechnicalFailure(error) && error.kind === 'timeout' ? await reconcile(deps, ctx, input) : undefined;
+    return {
+      attempt: finish({
+        status: reconciled ? 'reconciled' : 'failed',
+        error_code: code,
+        decline_code: null,
+        provider_reference: reconciled ?? null,
+      }),
+    };
+  }
+}
+
+/**
+ * After a timeout: asks the provider what the call with this key did and undoes it (voids an
+ * authorization, refunds a capture), so the payment that fails over is never charged twice.
+ * Returns the provider's reference of what it undid, if anything. A reconciliation that itself
+ * fails is left for the next look (the attempt stays `failed`, its key recorded).
+ */
+async function reconcile(
+  deps: HubDeps,
+  ctx: ConnectorContext,
+  input: AuthorizeInput,
+): Promise<string | undefined> {
+  const impl = deps.connectors[(await getConnectorRecord(deps, ctx.merchantId, ctx.connectorId)).provider];
+  try {
+    const found = await impl.lookup(ctx, input);
+    if (!found || found.status === 'declined' || found.status === 'voided' || found.status === 'refunded')
+      return undefined;
+    if (found.status === 'captured')
+      await impl.refund(ctx, found.reference, found.amount_captured, `${input.idempotency_key}:reconcile`);
+    else await impl.void(ctx, found.reference, `${input.idempotency_key}:reconcile`);
+    return found.reference;
+  } catch (error) {
+    if (isTechnicalFailure(error) || isAppError(error)) return undefined;
+    throw error;
+  }
+}
+
+const eventOf: Partial<Record<IntentStatus, HubEventType>> = {
+  succeeded: 'payment_intent.succeeded',
+  requires_capture: 'payment_intent.requires_capture',
+  failed: 'payment_intent.payment_failed',
+  canceled: 'payment_intent.canceled',
+};
+
+/**
+ * Creates a payment intent and pays it: the providers its merchant's routing picks, in order; on a
+ * technical failure (timeout, 5xx, network, open breaker) the next one after an exponential
+ * backoff with jitter; never after a decline. Each attempt has its own idempotency key towards
+ * its provider and is recorded on the intent. A decline answers 402, all providers failing 503,
+ * both after the failed intent is stored.
+ */
+export async function createIntent(
+  deps: HubDeps,
+  actor: MerchantActor,
+  input: CreateIntent,
+  respond?: Respond,
+): Promise<Intent> {
+  const chosen = await chooseConnectors(deps, actor, input);
+  const now = isoTime(deps.clock.now());
+  let record: IntentRecord = {
+    id: hubIds.newId('intent', deps.clock.now()),
+    object: 'payment_intent',
+    merchant: actor.merchantId,
+    owner: actor.ownerId,
+    amount: input.amount,
+    currency: input.currency,
+    capture: input.capture,
+    status: 'processing',
+    payment_method: methodShown(input.payment_method),
+    routed_to: chosen.map((c) => c.provider),
+    connector: null,
+    provider: null,
+    provider_reference: null,
+    amount_captured: 0,
+    amount_refunded: 0,
+    last_error: null,
+    attempts: [],
+    refunds: [],
+    dispute: null,
+    description: input.description ?? null,
+    created_at: now,
+    updated_at: now,
+    version: 1,
+  };
+  // Stored before the first call, so a crash mid-way leaves the intent and its attempts' keys.
+  await deps.store.transact([intentPut(record)]);
+
+  const attempts: Attempt[] = [];
+  let outcome: { connector: ConnectorRecord; payment: ProviderPayment } | undefined;
+  let declined: Attempt | undefined;
+  const failedEvents: WriteOperation[] = [];
+  for (const [index, connector] of chosen.entries()) {
+    if (index > 0) await sleep(backoffMs(deps, index));
+    const result = await attempt(deps, actor, connector, {
+      amount: input.amount,
+      currency: input.currency as Currency,
+      payment_method: input.payment_method as PaymentMethod,
+      capture: input.capture,
+      idempotency_key: hubIds.newId('attempt', deps.clock.now()),
+      intent: record.id,
+    });
+    attempts.push(result.attempt);
+    if (result.payment) {
+      outcome = { connector, payment: result.payment };
+      break;
+    }
+    if (result.attempt.status === 'declined') {
+      declined = result.attempt;
+      break;
+    }
+    failedEvents.push(
+      hubEvent(
+        'payment_intent.attempt_failed',
+        actor,
+        { id: record.id, attempt: result.attempt },
+        deps.clock.now(),
+      ),
+    );
+  }
+
+  const last = attempts.at(-1);
+  const status: IntentStatus = outcome
+    ? outcome.payment.status === 'captured'
+      ? 'succeeded'
+      : outcome.payment.status === 'pending'
+        ? 'requires_action'
+        : 'requires_capture'
+    : 'failed';
+  record = {
+    ...record,
+    status,
+    attempts,
+    connector: outcome?.connector.id ?? null,
+    provider: outcome?.connector.provider ?? null,
+    provider_reference: outcome?.payment.reference ?? null,
+    amount_captured: outcome?.payment.amount_captured ?? 0,
+    last_error:
+      outcome || !last?.error_code
+        ? null
+        : { code: last.error_code, decline_code: declined?.decline_code ?? null },
+    updated_at: isoTime(deps.clock.now()),
+    version: record.version + 1,
+  };
+  const intent = toIntent(record);
+  const event = eventOf[status];
+  await deps.store.transact([
+    intentPut(record),
+    ...failedEvents,
+    ...(event ? [hubEvent(event, actor, intent, deps.clock.now())] : []),
+    ...(outcome
+      ? [providerRefPut(outcome.connector.provider, outcome.payment.reference, record.id, actor.merchantId)]
+      : []),
+    ...(respond?.(intent) ?? []),
+  ]);
+  return intent;
+}
+
+export async function getIntentRecord(deps: HubDeps, merchantId: string, id: string): Promise<IntentRecord> {
+  const record = await readIntent(deps.store, id);
+  if (!record || record.merchant !== merchantId) throw new AppError('not_found', `no payment intent ${id}`);
+  return record;
+}
+
+export async function listIntents(
+  deps: HubDeps,
+  merchantId: string,
+  page: { limit: number; cursor?: string },
+) {
+  const result = await merchantIntentsPage(deps.store, merchantId, page);
+  return { data: result.data.map(toIntent), next_cursor: result.next_cursor };
+}
+
+async function takenBy(deps: HubDeps, actor: MerchantActor, record: IntentRecord) {
+  if (!record.connector || !record.provider_reference)
+    throw new AppError('invalid_state_transition', `payment intent ${record.id} is ${record.status}`, {
+      details: { status: record.status },
+    });
+  const connector = await getConnectorRecord(deps, actor.merchantId, record.connector).catch(() => {
+    throw new AppError(
+      'invalid_state_transition',
+      `the connector that took payment intent ${record.id} is gone`,
+    );
+  });
+  return {
+    connector,
+    impl: deps.connectors[connector.provider],
+    ctx: await contextOf(deps, actor, connector),
+    reference: record.provider_reference,
+  };
+}
+
+async function save(
+  deps: HubDeps,
+  actor: MerchantActor,
+  record: IntentRecord,
+  type: HubEventType | undefined,
+  respond?: Respond,
+) {
+  const next = { ...record, updated_at: isoTime(deps.clock.now()), version: record.version + 1 };
+  const intent = toIntent(next);
+  try {
+    await deps.store.transact([
+      intentPut(next),
+      ...(type ? [hubEvent(type, actor, intent, deps.clock.now())] : []),
+      ...(respond?.(intent) ?? []),
+    ]);
+  } catch (error) {
+    throw new AppError('conflict', `payment intent ${record.id} changed meanwhile; retry`, { cause: error });
+  }
+  return intent;
+}
+
+/** Captures an authorized intent at the provider that took it. */
+export async function captureIntent(
+  deps: HubDeps,
+  actor: MerchantActor,
+  id: string,
+  amount: number | undefined,
+  respond?: Respond,
+) {
+  const record = await getIntentRecord(deps, actor.merchantId, id);
+  if (record.status !== 'requires_capture')
+    throw new AppError(
+      'invalid_state_transition',
+      `cannot capture a payment intent that is ${record.status}`,
+      { details: { status: record.status } },
+    );
+  const { impl, ctx, reference } = await takenBy(deps, actor, record);
+  const payment = await impl.capture(ctx, reference, amount, `${record.id}:capture`);
+  return save(
+    deps,
+    actor,
+    { ...record, status: 'succeeded', amount_captured: payment.amount_captured },
+    'payment_intent.succeeded',
+    respond,
+  );
+}
+
+/** Cancels an authorized intent: the provider voids the authorization. */
+export async function cancelIntent(deps: HubDeps, actor: MerchantActor, id: string, respond?: Respond) {
+  const record = await getIntentRecord(deps, actor.merchantId, id);
+  if (record.status !== 'requires_capture')
+    throw new AppError(
+      'invalid_state_transition',
+      `cannot cancel a payment intent that is ${record.status}`,
+      { details: { status: record.status } },
+    );
+  const { impl, ctx, reference } = await takenBy(deps, actor, record);
+  await impl.void(ctx, reference, `${record.id}:void`);
+  return save(deps, actor, { ...record, status: 'canceled' }, 'payment_intent.canceled', respond);
+}
+
+/** Refunds (part of) a captured intent through the provider that took it. */
+export async function refundIntent(
+  deps: HubDeps,
+  actor: MerchantActor,
+  id: string,
+  amount: number | undefined,
+  respond?: Respond,
+) {
+  const record = await getIntentRecord(deps, actor.merchantId, id);
+  const left = record.amount_captured - record.amount_refunded;
+  if (record.status !== 'succeeded' || left <= 0)
+    throw new AppError(
+      'invalid_state_transition',
+      `cannot refund a payment intent that is ${record.status}${left <= 0 ? ' with nothing left to refund' : ''}`,
+      {
+        details: { status: record.status },
+      },
+    );
+  const wanted = amount ?? left;
+  if (wanted > left)
+    throw new AppError('validation_failed', `at most ${left} can still be refunded`, { param: 'amount' });
+  const { impl, ctx, reference } = await takenBy(deps, actor, record);
+  const refundId = hubIds.newId('intentRefund', deps.clock.now());
+  const refund = await impl.refund(ctx, reference, wanted, refundId);
+  return save(
+    deps,
+    actor,
+    {
+      ...record,
+      amount_refunded: record.amount_refunded + wanted,
+      refunds: [
+        ...record.refunds,
+        {
+          id: refundId,
+          amount: wanted,
+          provider_reference: refund.reference,
+          created_at: isoTime(deps.clock.now()),
+        },
+      ],
+    },
+    'payment_intent.refunded',
+    respond,
+  );
+}

@@ -1,0 +1,240 @@
+import { z } from '@hono/zod-openapi';
+import { amountSchema, currencySchema } from '../http/schemas.ts';
+import { cardInputSchema } from '../payments/index.ts';
+import { declineCodes, providers } from './connectors/connector.ts';
+
+/** The hub's API objects and request bodies: zod schemas that validate and feed the OpenAPI document. */
+
+export const providerSchema = z.enum(providers, {
+  error: `provider must be one of ${providers.join(', ')}`,
+});
+const nameSchema = z.string().min(1).max(100);
+
+export const createConnectorSchema = z
+  .object({
+    provider: providerSchema,
+    name: nameSchema.optional(),
+    credentials: z.record(z.string(), z.unknown()).optional().openapi({
+      description:
+        'What the provider needs (stripe: `secret_key` sk_test_… or sk_live_…, `webhook_secret` whsec_…). Stored sealed; never returned.',
+    }),
+  })
+  .strict()
+  .openapi('CreateConnector');
+export type CreateConnector = z.infer<typeof createConnectorSchema>;
+
+export const updateConnectorSchema = z
+  .object({
+    name: nameSchema.optional(),
+    credentials: z.record(z.string(), z.unknown()).optional(),
+    disabled: z.boolean().optional(),
+  })
+  .strict()
+  .openapi('UpdateConnector');
+export type UpdateConnector = z.infer<typeof updateConnectorSchema>;
+
+export const breakerStates = ['closed', 'open', 'half_open'] as const;
+export type BreakerState = (typeof breakerStates)[number];
+
+export const breakerSchema = z.object({
+  state: z.enum(breakerStates),
+  consecutive_failures: z.number().int(),
+  opened_at: z.string().nullable(),
+});
+
+export const faultModes = ['timeout', 'error', 'decline'] as const;
+export const faultSchema = z
+  .object({
+    mode: z.enum(faultModes).openapi({
+      description:
+        '`timeout`: the call reaches the provider but its answer is lost (the hub reconciles it); `error`: the provider answers 5xx; `decline`: the provider declines.',
+    }),
+    rate: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(1)
+      .openapi({ description: 'The share of calls that fail, 0 to 1.' }),
+    count: z
+      .number()
+      .int()
+      .positive()
+      .max(1_000_000)
+      .optional()
+      .openapi({ description: 'Fail only this many calls, then stop.' }),
+  })
+  .strict()
+  .openapi('ConnectorFault');
+export type FaultInput = z.infer<typeof faultSchema>;
+export const activeFaultSchema = z.object({
+  mode: z.enum(faultModes),
+  rate: z.number(),
+  remaining: z.number().int().nullable(),
+});
+
+export const connectorSchema = z
+  .object({
+    id: z.string().openapi({ example: 'mca_01JD3S8Q4X9Z2K7M5N6P8R0T1V' }),
+    object: z.literal('connector'),
+    merchant: z.string(),
+    provider: providerSchema,
+    name: z.string(),
+    disabled: z.boolean(),
+    has_credentials: z.boolean(),
+    breaker: breakerSchema,
+    fault: activeFaultSchema.nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi('Connector');
+export type ConnectorObject = z.infer<typeof connectorSchema>;
+
+export const cardBrands = ['visa', 'mastercard', 'amex', 'discover', 'unknown'] as const;
+export type CardBrand = (typeof cardBrands)[number];
+export const methodTypes = ['card', 'wallet'] as const;
+
+export const routingMatchSchema = z
+  .object({
+    currency: currencySchema.optional(),
+    amount_gte: z.number().int().nonnegative().optional(),
+    amount_lt: z.number().int().positive().optional(),
+    method: z.enum(methodTypes).optional(),
+    card_brand: z.enum(cardBrands).optional(),
+  })
+  .strict();
+export type RoutingMatch = z.infer<typeof routingMatchSchema>;
+
+const providerListSchema = z.array(providerSchema).min(1).max(5);
+export const routingSchema = z
+  .object({
+    rules: z.array(z.object({ match: routingMatchSchema, providers: providerListSchema }).strict()).max(50),
+    default: z.array(providerSchema).max(5).default([]),
+  })
+  .strict()
+  .openapi('Routing');
+export type Routing = z.infer<typeof routingSchema>;
+export const routingObjectSchema = routingSchema.extend({
+  object: z.literal('routing'),
+  updated_at: z.string().nullable(),
+});
+
+export const paymentMethodSchema = z
+  .discriminatedUnion('type', [
+    z.object({ type: z.literal('card'), card: cardInputSchema }).strict(),
+    z
+      .object({
+        type: z.literal('wallet'),
+        wallet: z.object({ user: z.string().min(1).max(200) }).strict(),
+      })
+      .strict(),
+  ])
+  .openapi('HubPaymentMethod');
+
+export const createIntentSchema = z
+  .object({
+    amount: amountSchema,
+    currency: currencySchema,
+    payment_method: paymentMethodSchema,
+    capture: z.boolean().default(true),
+    description: z.string().max(1000).optional(),
+  })
+  .strict()
+  .openapi('CreatePaymentIntent');
+export type CreateIntent = z.infer<typeof createIntentSchema>;
+
+export const intentStatuses = [
+  'processing',
+  'requires_action',
+  'requires_capture',
+  'succeeded',
+  'failed',
+  'canceled',
+] as const;
+export type IntentStatus = (typeof intentStatuses)[number];
+
+/** An attempt's outcome; `reconciled`: timed out, found done at the provider, and undone there. */
+export const attemptStatuses = [
+  'authorized',
+  'captured',
+  'pending',
+  'declined',
+  'failed',
+  'skipped',
+  'reconciled',
+] as const;
+export type AttemptStatus = (typeof attemptStatuses)[number];
+
+/** The hub's one vocabulary of technical errors, whatever the provider. */
+export const attemptErrorCodes = [
+  'provider_timeout',
+  'provider_error',
+  'provider_unreachable',
+  'circuit_open',
+  'card_declined',
+] as const;
+export type AttemptErrorCode = (typeof attemptErrorCodes)[number];
+
+export const attemptSchema = z.object({
+  id: z.string(),
+  connector: z.string(),
+  provider: providerSchema,
+  status: z.enum(attemptStatuses),
+  error_code: z.enum(attemptErrorCodes).nullable(),
+  decline_code: z.enum(declineCodes).nullable(),
+  provider_reference: z.string().nullable(),
+  started_at: z.string(),
+  finished_at: z.string(),
+});
+export type Attempt = z.infer<typeof attemptSchema>;
+
+export const intentRefundSchema = z.object({
+  id: z.string(),
+  amount: z.number().int(),
+  provider_reference: z.string(),
+  created_at: z.string(),
+});
+
+export const intentDisputeSchema = z.object({
+  id: z.string(),
+  provider_reference: z.string(),
+  amount: z.number().int(),
+  reason: z.string(),
+  status: z.string(),
+  created_at: z.string(),
+});
+
+export const intentSchema = z
+  .object({
+    id: z.string().openapi({ example: 'pi_01JD3S8Q4X9Z2K7M5N6P8R0T1V' }),
+    object: z.literal('payment_intent'),
+    merchant: z.string(),
+    amount: z.number().int(),
+    currency: z.string(),
+    capture: z.boolean(),
+    status: z.enum(intentStatuses),
+    payment_method: z.object({
+      type: z.enum(methodTypes),
+      card: z.object({ brand: z.enum(cardBrands), last4: z.string() }).nullable(),
+      wallet: z.object({ user: z.string() }).nullable(),
+    }),
+    routed_to: z.array(providerSchema),
+    connector: z.string().nullable(),
+    provider: providerSchema.nullable(),
+    provider_reference: z.string().nullable(),
+    amount_captured: z.number().int(),
+    amount_refunded: z.number().int(),
+    last_error: z
+      .object({ code: z.enum(attemptErrorCodes), decline_code: z.enum(declineCodes).nullable() })
+      .nullable(),
+    attempts: z.array(attemptSchema),
+    refunds: z.array(intentRefundSchema),
+    dispute: intentDisputeSchema.nullable(),
+    description: z.string().nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi('PaymentIntent');
+export type Intent = z.infer<typeof intentSchema>;
+
+export const captureIntentSchema = z.object({ amount: amountSchema.optional() }).strict();
+export const refundIntentSchema = z.object({ amount: amountSchema.optional() }).strict();

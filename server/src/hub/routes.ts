@@ -1,0 +1,385 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { errorBody } from '../http/errors.ts';
+import { bearerSecurity, createRouter, errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts';
+import { listSchema, paginationQuerySchema } from '../http/schemas.ts';
+import type { ModuleDeps } from '../platform/module.ts';
+import {
+  createConnector,
+  deleteConnector,
+  getConnectorRecord,
+  listConnectors,
+  setFault,
+  toConnector,
+  updateConnector,
+} from './connectors-service.ts';
+import { hubDeps } from './deps.ts';
+import {
+  cancelIntent,
+  captureIntent,
+  createIntent,
+  getIntentRecord,
+  intentDeclined,
+  intentUnavailable,
+  listIntents,
+  refundIntent,
+} from './intents.ts';
+import {
+  captureIntentSchema,
+  connectorSchema,
+  createConnectorSchema,
+  createIntentSchema,
+  faultSchema,
+  intentSchema,
+  refundIntentSchema,
+  routingObjectSchema,
+  routingSchema,
+  updateConnectorSchema,
+  type CreateIntent,
+} from './model.ts';
+import { getRouting, setRouting } from './routing-service.ts';
+import { toIntent } from './store.ts';
+import { receiveWebhook } from './webhooks.ts';
+
+const tags = ['Processing hub'];
+const idParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(200)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
+const merchantHeaders = z.object({
+  'sluice-merchant': z
+    .string()
+    .optional()
+    .openapi({ description: 'With a user access token: the merchant to act as.' }),
+});
+const mutatingHeaders = merchantHeaders.extend({
+  'idempotency-key': z.string().max(255).optional(),
+});
+
+const routes = {
+  createConnector: createRoute({
+    tags,
+    security: bearerSecurity,
+    method: 'post',
+    path: '/v1/connectors',
+    summary: 'Connect a payment provider (credentials are sealed and never returned)',
+    request: { headers: mutatingHeaders, body: jsonBody(createConnectorSchema) },
+    responses: {
+      201: jsonResponse(connectorSchema, 'The connector'),
+      ...errorResponses(400, 401, 409, 422, 429),
+    },
+  }),
+  listConnectors: createRoute({
+    tags,
+    security: bearerSecurity,
+    method: 'get',
+    path: '/v1/connectors',
+    summary: 'Your connectors, with their circuit breakers and injected faults',
+    request: { headers: merchantHeaders },
+    responses: {
+      200: jsonResponse(listSchema(connectorSchema), 'The connectors'),
+      ...errorResponses(401, 429),
+    },
+  }),
+  getConnector: createRoute({
+    tags,
+    security: bearerSecurity,
+    method: 'get',
+    path: '/v1/connectors/{id}',
+    summary: 'One connector',
+    request: { headers: merchantHeaders, params: idParam },
+    responses: { 200: jsonResponse(connectorSchema, 'The connector'), ...errorResponses(401, 404, 429) },
+  }),
+  updateConnector: createRoute({
+    tags,
+    security: bearerSecurity,
+    method: 'patch',
+    path: '/v1/connectors/{id}',
+    summary: 'Rename, disable or re-key a connector',
+    request: { headers: merchantHeaders, params: idParam, body: jsonBody(updateConnectorSchema) },
+    responses: { 200: jsonResponse(connectorSchema, 'The connector'), ...errorResponses(400, 401, 404, 429) },
+  }),
+  deleteConnector: createRoute({
+    tags,
+    security: bearerSecurity,
+    method: 'delete',
+    path: '/v1/connectors/{id}',
+    summary: 'Remove a connector (routing skips its provider from then on)',
+    request: { headers: merchantHeaders, params: idParam },
+    responses: {
+      200: jsonResponse(connectorSchema, 'The removed connector'),
+      ...errorResponses(401, 404, 429),
+    },
+  }),
+  getRouting: createRoute({
+    tags,
+    security: bearerSecurity,
+    method: 'get',
+    path: '/v1/routing',
+    summary: 'Your routing rules',
+    request: { headers: merchantHeaders },
+    responses: { 200: jsonResponse(routingObjectSchema, 'The routing table'), ...errorResponses(401, 429) },
+  }),
+  putRouting: createRoute({
+    tags,
+    security: bearerSecurity,
+    method: 'put',
+    path: '/v1/routing',
+    summary: 'Replace your routing rules: the first rule that matches a payment picks its ordered providers',
+    request: { headers: merchantHeaders, body: jsonBody(routingSchema) },
+    responses: {
+      200: jsonResponse(routingObjectSchema, 'The routing table'),
+      ...errorResponses(400, 401, 422, 429),
+    },
+  }),
+  createIntent: createRoute({
+    tags,
+    security: bearerSecurity,
+    method: 'post',
+    path: '/v1/payment-intents',
+    summary: 'Pay through your routing: fails over on technical failures, never after a decline',
+    description:
+      '402 `card_declined` when the provider declines; 503 `providers_unavailable` when every provider routed to failed technically. Both name the stored `payment_intent`, whose attempts tell what happened.',
+    request: { headers: mutatingHeaders, body: jsonBody(createIntentSchema) },
+    responses: {
+      201: jsonResponse(intentSchema, 'The payment intent with its attempts'),
+      ...errorResponses(400, 401, 402, 409, 422, 429),
+    },
+  }),
+  listIntents: createRoute({
+    tags,
+    security: bearerSecurity,
+    method: 'get',
+    path: '/v1/payment-intents',
+    summary: 'Your payment intents, newest first',
+    request: { headers: merchantHeaders, query: paginationQuerySchema },
+    responses: {
+      200: jsonResponse(listSchema(intentSchema), 'A page of payment intents'),
+      ...errorResponses(400, 401, 429),
+    },
+  }),
+  getIntent: createRoute({
+    tags,
+    security: bearerSecurity,
+    method: 'get',
+    path: '/v1/payment-intents/{id}',
+    summary: 'One payment intent with every attempt',
+    request: { headers: merchantHeaders, params: idParam },
+    responses: { 200: jsonResponse(intentSchema, 'The payment intent'), ...errorResponses(401, 404, 429) },
+  }),
+  captureIntent: createRoute({
+    tags,
+    security: bearerSecurity,
+    method: 'post',
+    path: '/v1/payment-intents/{id}/capture',
+    summary: 'Capture an authorized intent at the provider that took it',
+    request: {
+      headers: mutatingHeaders,
+      params: idParam,
+      body: { ...jsonBody(captureIntentSchema), required: false },
+    },
+    responses: {
+      200: jsonResponse(intentSchema, 'The payment intent'),
+      ...errorResponses(400, 401, 404, 409, 422, 429),
+    },
+  }),
+  cancelIntent: createRoute({
+    tags,
+    security: bearerSecurity,
+    method: 'post',
+    path: '/v1/payment-intents/{id}/cancel',
+    summary: 'Void an authorized intent at the provider that took it',
+    request: { headers: mutatingHeaders, params: idParam },
+    responses: {
+      200: jsonResponse(intentSchema, 'The payment intent'),
+      ...errorResponses(401, 404, 409, 422, 429),
+    },
+  }),
+  refundIntent: createRoute({
+    tags,
+    security: bearerSecurity,
+    method: 'post',
+    path: '/v1/payment-intents/{id}/refunds',
+    summary: 'Refund through the provider that took the payment',
+    request: {
+      headers: mutatingHeaders,
+      params: idParam,
+      body: { ...jsonBody(refundIntentSchema), required: false },
+    },
+    responses: {
+      200: jsonResponse(intentSchema, 'The payment intent with the refund'),
+      ...errorResponses(400, 401, 404, 409, 422, 429),
+    },
+  }),
+  setFault: createRoute({
+    tags,
+    security: bearerSecurity,
+    method: 'post',
+    path: '/v1/test-helpers/connectors/{id}/faults',
+    summary: 'Make a connector time out, fail or decline, at a rate or for N calls (sandbox)',
+    request: { headers: merchantHeaders, params: idParam, body: jsonBody(faultSchema) },
+    responses: {
+      200: jsonResponse(connectorSchema, 'The connector with its fault'),
+      ...errorResponses(400, 401, 404, 429),
+    },
+  }),
+  clearFault: createRoute({
+    tags,
+    security: bearerSecurity,
+    method: 'delete',
+    path: '/v1/test-helpers/connectors/{id}/faults',
+    summary: "Clear a connector's injected fault",
+    request: { headers: merchantHeaders, params: idParam },
+    responses: { 200: jsonResponse(connectorSchema, 'The connector'), ...errorResponses(401, 404, 429) },
+  }),
+  webhook: createRoute({
+    method: 'post',
+    path: '/v1/hub/webhooks/{id}',
+    tags,
+    summary: "A provider's webhook for one connector (Stripe-Signature verified)",
+    request: { params: idParam },
+    responses: {
+      200: jsonResponse(z.object({ received: z.literal(true), applied: z.boolean() }), 'Received'),
+      ...errorResponses(400, 404),
+    },
+  }),
+};
+
+const page = <T>(data: T[]) => ({ data, has_more: false, next_cursor: null });
+const actorOf = (c: { var: { merchant: { merchantId: string; ownerId: string } } }) => ({
+  merchantId: c.var.merchant.merchantId,
+  ownerId: c.var.merchant.ownerId,
+});
+
+/** The hub's routes: connectors, routing, payment intents, fault injection, provider webhooks. */
+export function hubRoutes(moduleDeps: ModuleDeps) {
+  const deps = hubDeps(moduleDeps);
+  const app = createRouter();
+  app.openapi(routes.createConnector, async (c) =>
+    c.json(await createConnector(deps, c.var.merchant.merchantId, c.req.valid('json')), 201),
+  );
+  app.openapi(routes.listConnectors, async (c) =>
+    c.json(page(await listConnectors(deps, c.var.merchant.merchantId)), 200),
+  );
+  app.openapi(routes.getConnector, async (c) =>
+    c.json(
+      await toConnector(
+        deps,
+        await getConnectorRecord(deps, c.var.merchant.merchantId, c.req.valid('param').id),
+      ),
+      200,
+    ),
+  );
+  app.openapi(routes.updateConnector, async (c) =>
+    c.json(
+      await updateConnector(deps, c.var.merchant.merchantId, c.req.valid('param').id, c.req.valid('json')),
+      200,
+    ),
+  );
+  app.openapi(routes.deleteConnector, async (c) =>
+    c.json(await deleteConnector(deps, c.var.merchant.merchantId, c.req.valid('param').id), 200),
+  );
+  app.openapi(routes.getRouting, async (c) => c.json(await getRouting(deps, c.var.merchant.merchantId), 200));
+  app.openapi(routes.putRouting, async (c) =>
+    c.json(await setRouting(deps, c.var.merchant.merchantId, c.req.valid('json')), 200),
+  );
+
+  app.openapi(routes.createIntent, async (c) => {
+    const idem = c.var.idempotency;
+    const respond =
+      idem &&
+      ((intent: Parameters<typeof intentDeclined>[0]) => [
+        intent.status === 'failed'
+          ? idem.record(
+              intent.last_error?.code === 'card_declined' ? 402 : 503,
+              errorBody(
+                intent.last_error?.code === 'card_declined'
+                  ? intentDeclined(intent)
+                  : intentUnavailable(intent),
+                c.var.requestId,
+              ),
+            )
+          : idem.record(201, intent),
+      ]);
+    const intent = await createIntent(deps, actorOf(c), c.req.valid('json') as CreateIntent, respond);
+    if (intent.status === 'failed')
+      throw intent.last_error?.code === 'card_declined' ? intentDeclined(intent) : intentUnavailable(intent);
+    return c.json(intent, 201);
+  });
+  app.openapi(routes.listIntents, async (c) => {
+    const query = c.req.valid('query');
+    const result = await listIntents(deps, c.var.merchant.merchantId, {
+      limit: query.limit,
+      ...(query.starting_after ? { cursor: query.starting_after } : {}),
+    });
+    return c.json(
+      {
+        data: result.data,
+        has_more: result.next_cursor !== undefined,
+        next_cursor: result.next_cursor ?? null,
+      },
+      200,
+    );
+  });
+  app.openapi(routes.getIntent, async (c) =>
+    c.json(toIntent(await getIntentRecord(deps, c.var.merchant.merchantId, c.req.valid('param').id)), 200),
+  );
+  app.openapi(routes.captureIntent, async (c) => {
+    const idem = c.var.idempotency;
+    const body = (await c.req.text()) ? c.req.valid('json') : {};
+    return c.json(
+      await captureIntent(
+        deps,
+        actorOf(c),
+        c.req.valid('param').id,
+        body.amount,
+        idem && ((i) => [idem.record(200, i)]),
+      ),
+      200,
+    );
+  });
+  app.openapi(routes.cancelIntent, async (c) => {
+    const idem = c.var.idempotency;
+    return c.json(
+      await cancelIntent(deps, actorOf(c), c.req.valid('param').id, idem && ((i) => [idem.record(200, i)])),
+      200,
+    );
+  });
+  app.openapi(routes.refundIntent, async (c) => {
+    const idem = c.var.idempotency;
+    const body = (await c.req.text()) ? c.req.valid('json') : {};
+    return c.json(
+      await refundIntent(
+        deps,
+        actorOf(c),
+        c.req.valid('param').id,
+        body.amount,
+        idem && ((i) => [idem.record(200, i)]),
+      ),
+      200,
+    );
+  });
+  app.openapi(routes.setFault, async (c) =>
+    c.json(
+      await setFault(deps, c.var.merchant.merchantId, c.req.valid('param').id, c.req.valid('json')),
+      200,
+    ),
+  );
+  app.openapi(routes.clearFault, async (c) =>
+    c.json(await setFault(deps, c.var.merchant.merchantId, c.req.valid('param').id, null), 200),
+  );
+  app.openapi(routes.webhook, async (c) =>
+    c.json(
+      await receiveWebhook(
+        deps,
+        c.req.valid('param').id,
+        await c.req.text(),
+        c.req.header('stripe-signature'),
+      ),
+      200,
+    ),
+  );
+  return app;
+}

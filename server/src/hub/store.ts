@@ -1,0 +1,310 @@
+import { z } from 'zod';
+import type { KeyPattern } from '../platform/keys.ts';
+import { readItem, type Item, type Store, type WriteOperation } from '../platform/store.ts';
+import { providers } from './connectors/connector.ts';
+import {
+  breakerStates,
+  faultModes,
+  intentSchema,
+  routingSchema,
+  type Intent,
+  type Routing,
+} from './model.ts';
+
+/**
+ * The hub's stored layout, spelled here only: connectors (with their sealed credentials), one
+ * routing table per merchant, payment intents with their attempts, circuit breakers and injected
+ * faults per connector (in the store, so every Lambda sees the same), and the references that
+ * find an intent from a provider's id (webhooks) or an attempt's key (reconciliation).
+ */
+export const hubKeys = {
+  connector: (id: string) => ({ pk: `HUB#CONN#${id}`, sk: 'CONN' }),
+  /** gsi1 partition of a merchant's connectors, by id. */
+  merchantConnectors: (merchantId: string) => `HUB#MERCONNS#${merchantId}`,
+  /** One connector per provider per merchant: routing names providers. */
+  connectorSlot: (merchantId: string, provider: string) => ({
+    pk: `HUB#CONNPROV#${merchantId}`,
+    sk: provider,
+  }),
+  routing: (merchantId: string) => ({ pk: `HUB#ROUTING#${merchantId}`, sk: 'ROUTING' }),
+  intent: (id: string) => ({ pk: `HUB#PI#${id}`, sk: 'PI' }),
+  /** gsi1 partition of a merchant's payment intents, by id (so by creation). */
+  merchantIntents: (merchantId: string) => `HUB#MERPIS#${merchantId}`,
+  /** What a sandbox_card call with this attempt key created (written in the payment's own transaction). */
+  attemptRef: (key: string) => ({ pk: `HUB#REF#${key}`, sk: 'REF' }),
+  /** The intent a provider's payment belongs to (webhooks name the provider's id). */
+  providerRef: (provider: string, reference: string) => ({
+    pk: `HUB#PROVREF#${provider}#${reference}`,
+    sk: 'REF',
+  }),
+  breaker: (connectorId: string) => ({ pk: `HUB#BREAKER#${connectorId}`, sk: 'BREAKER' }),
+  fault: (connectorId: string) => ({ pk: `HUB#FAULT#${connectorId}`, sk: 'FAULT' }),
+} as const;
+
+export const hubKeyPatterns = [
+  'HUB#CONN#*',
+  'HUB#MERCONNS#*',
+  'HUB#CONNPROV#*',
+  'HUB#ROUTING#*',
+  'HUB#PI#*',
+  'HUB#MERPIS#*',
+  'HUB#REF#*',
+  'HUB#PROVREF#*#*',
+  'HUB#BREAKER#*',
+  'HUB#FAULT#*',
+] as const satisfies readonly KeyPattern[];
+
+// Connectors
+
+const connectorItemSchema = z.object({
+  id: z.string(),
+  merchant: z.string(),
+  provider: z.enum(providers),
+  name: z.string(),
+  disabled: z.boolean(),
+  /** AES-256-GCM sealed JSON of the credentials, or null. */
+  sealed_credentials: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type ConnectorRecord = z.output<typeof connectorItemSchema>;
+
+export const connectorFromItem = (item: Item): ConnectorRecord => connectorItemSchema.parse(item);
+export const readConnector = (store: Store, id: string) =>
+  readItem(store, hubKeys.connector(id), connectorFromItem);
+
+export function connectorPuts(connector: ConnectorRecord): WriteOperation[] {
+  return [
+    {
+      type: 'put',
+      item: {
+        ...hubKeys.connector(connector.id),
+        ...connector,
+        gsi1pk: hubKeys.merchantConnectors(connector.merchant),
+        gsi1sk: connector.id,
+      },
+      condition: { attributeNotExists: 'pk' },
+    },
+    {
+      type: 'put',
+      item: { ...hubKeys.connectorSlot(connector.merchant, connector.provider), connector: connector.id },
+      condition: { attributeNotExists: 'pk' },
+    },
+  ];
+}
+
+export function connectorUpdate(connector: ConnectorRecord): WriteOperation {
+  return {
+    type: 'update',
+    key: hubKeys.connector(connector.id),
+    set: {
+      name: connector.name,
+      disabled: connector.disabled,
+      sealed_credentials: connector.sealed_credentials,
+      updated_at: connector.updated_at,
+    },
+    condition: { attributeExists: 'pk' },
+  };
+}
+
+export function connectorDeletes(connector: ConnectorRecord): WriteOperation[] {
+  return [
+    { type: 'delete', key: hubKeys.connector(connector.id), condition: { attributeExists: 'pk' } },
+    { type: 'delete', key: hubKeys.connectorSlot(connector.merchant, connector.provider) },
+    { type: 'delete', key: hubKeys.breaker(connector.id) },
+    { type: 'delete', key: hubKeys.fault(connector.id) },
+  ];
+}
+
+export async function merchantConnectors(store: Store, merchantId: string): Promise<ConnectorRecord[]> {
+  const out: ConnectorRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.query({
+      index: 'gsi1',
+      partition: hubKeys.merchantConnectors(merchantId),
+      ...(cursor ? { cursor } : {}),
+    });
+    out.push(...page.items.map(connectorFromItem));
+    cursor = page.cursor;
+  } while (cursor);
+  return out;
+}
+
+// Routing
+
+const routingItemSchema = z.object({ ...routingSchema.shape, updated_at: z.string() });
+export type RoutingRecord = Routing & { updated_at: string };
+export const readRouting = (store: Store, merchantId: string) =>
+  readItem(store, hubKeys.routing(merchantId), (item) => routingItemSchema.parse(item));
+export function routingPut(merchantId: string, routing: RoutingRecord): WriteOperation {
+  return { type: 'put', item: { ...hubKeys.routing(merchantId), ...routing } };
+}
+
+// Payment intents
+
+const intentItemSchema = intentSchema.extend({
+  /** The merchant's owner: the audience of the intent's events. */
+  owner: z.string(),
+  /** Bumped on every write: updates condition on it. */
+  version: z.number().int(),
+});
+export type IntentRecord = z.output<typeof intentItemSchema>;
+export const intentFromItem = (item: Item): IntentRecord => intentItemSchema.parse(item);
+export const readIntent = (store: Store, id: string) => readItem(store, hubKeys.intent(id), intentFromItem);
+
+/** Writes the intent: a new one (version 1) once, later ones over the version read. */
+export function intentPut(intent: IntentRecord): WriteOperation {
+  return {
+    type: 'put',
+    item: {
+      ...hubKeys.intent(intent.id),
+      ...intent,
+      gsi1pk: hubKeys.merchantIntents(intent.merchant),
+      gsi1sk: intent.id,
+    },
+    condition:
+      intent.version === 1 ? { attributeNotExists: 'pk' } : { compare: ['version', '=', intent.version - 1] },
+  };
+}
+
+export async function merchantIntentsPage(
+  store: Store,
+  merchantId: string,
+  page: { limit: number; cursor?: string },
+): Promise<{ data: IntentRecord[]; next_cursor: string | undefined }> {
+  const result = await store.query({
+    index: 'gsi1',
+    partition: hubKeys.merchantIntents(merchantId),
+    direction: 'desc',
+    limit: page.limit,
+    ...(page.cursor ? { cursor: page.cursor } : {}),
+  });
+  return { data: result.items.map(intentFromItem), next_cursor: result.cursor };
+}
+
+export function toIntent(record: IntentRecord): Intent {
+  const { owner: _owner, version: _version, ...intent } = record;
+  return intent;
+}
+
+// References
+
+export const readAttemptRef = (store: Store, key: string) =>
+  readItem(
+    store,
+    hubKeys.attemptRef(key),
+    (item) => z.object({ reference: z.string() }).parse(item).reference,
+  );
+export function attemptRefPut(key: string, reference: string): WriteOperation {
+  return { type: 'put', item: { ...hubKeys.attemptRef(key), reference } };
+}
+
+const providerRefSchema = z.object({ intent: z.string(), merchant: z.string() });
+export const readProviderRef = (store: Store, provider: string, reference: string) =>
+  readItem(store, hubKeys.providerRef(provider, reference), (item) => providerRefSchema.parse(item));
+export function providerRefPut(
+  provider: string,
+  reference: string,
+  intent: string,
+  merchant: string,
+): WriteOperation {
+  return { type: 'put', item: { ...hubKeys.providerRef(provider, reference), intent, merchant } };
+}
+
+// Circuit breakers
+
+const breakerItemSchema = z.object({
+  state: z.enum(breakerStates).default('closed'),
+  consecutive_failures: z.number().int().default(0),
+  /** Epoch ms the breaker opened; 0 while closed. */
+  opened_at: z.number().int().default(0),
+  /** Epoch ms the current half-open probe started. */
+  probe_started_at: z.number().int().default(0),
+});
+export type BreakerRecord = z.output<typeof breakerItemSchema>;
+export async function readBreaker(store: Store, connectorId: string): Promise<BreakerRecord> {
+  return (
+    (await readItem(store, hubKeys.breaker(connectorId), (item) => breakerItemSchema.parse(item))) ??
+    breakerItemSchema.parse({})
+  );
+}
+
+/**
+ * The breaker's moves, each conditional on the state it starts from, so concurrent callers (many
+ * Lambdas) agree: one opens it, one takes the half-open probe, one closes or reopens it.
+ */
+export const breakerWrites = {
+  /** A failure while closed: counted atomically, so concurrent failures all count. */
+  countFailure: (connectorId: string): WriteOperation => ({
+    type: 'update',
+    key: hubKeys.breaker(connectorId),
+    add: { consecutive_failures: 1 },
+  }),
+  /** A success while closed clears the count. */
+  resetFailures: (connectorId: string): WriteOperation => ({
+    type: 'update',
+    key: hubKeys.breaker(connectorId),
+    set: { consecutive_failures: 0 },
+    condition: { any: [{ attributeNotExists: 'state' }, { compare: ['state', '=', 'closed'] }] },
+  }),
+  open: (connectorId: string, now: number): WriteOperation => ({
+    type: 'update',
+    key: hubKeys.breaker(connectorId),
+    set: { state: 'open', opened_at: now },
+    condition: { any: [{ attributeNotExists: 'state' }, { compare: ['state', '=', 'closed'] }] },
+  }),
+  /** Takes the one probe of a breaker as read (open past its cool-down, or a stale probe). */
+  takeProbe: (connectorId: string, read: BreakerRecord, now: number): WriteOperation => ({
+    type: 'update',
+    key: hubKeys.breaker(connectorId),
+    set: { state: 'half_open', probe_started_at: now },
+    condition: {
+      all: [
+        { compare: ['state', '=', read.state] },
+        read.state === 'open'
+          ? { compare: ['opened_at', '=', read.opened_at] }
+          : { compare: ['probe_started_at', '=', read.probe_started_at] },
+      ],
+    },
+  }),
+  close: (connectorId: string): WriteOperation => ({
+    type: 'update',
+    key: hubKeys.breaker(connectorId),
+    set: { state: 'closed', consecutive_failures: 0, opened_at: 0 },
+    condition: { compare: ['state', '=', 'half_open'] },
+  }),
+  reopen: (connectorId: string, now: number): WriteOperation => ({
+    type: 'update',
+    key: hubKeys.breaker(connectorId),
+    set: { state: 'open', opened_at: now },
+    condition: { compare: ['state', '=', 'half_open'] },
+  }),
+};
+
+// Faults
+
+const faultItemSchema = z.object({
+  mode: z.enum(faultModes),
+  rate: z.number(),
+  /** Calls left to fail; null: until cleared. */
+  remaining: z.number().int().nullable(),
+});
+export type FaultRecord = z.output<typeof faultItemSchema>;
+export const readFault = (store: Store, connectorId: string) =>
+  readItem(store, hubKeys.fault(connectorId), (item) => faultItemSchema.parse(item));
+export function faultPut(connectorId: string, fault: FaultRecord): WriteOperation {
+  return { type: 'put', item: { ...hubKeys.fault(connectorId), ...fault } };
+}
+export function faultDelete(connectorId: string): WriteOperation {
+  return { type: 'delete', key: hubKeys.fault(connectorId) };
+}
+/** Takes one of a counted fault's calls; fails (canceled) when none is left. */
+export function faultTake(connectorId: string): WriteOperation {
+  return {
+    type: 'update',
+    key: hubKeys.fault(connectorId),
+    add: { remaining: -1 },
+    condition: { compare: ['remaining', '>', 0] },
+  };
+}

@@ -1,0 +1,109 @@
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { expect } from 'vitest';
+import { createTestApp, type TestApp } from '../../../test/app-harness.ts';
+import { startLocalService, type LocalService } from '../../../test/local-service.ts';
+import { createApp } from '../app/create-app.ts';
+import { ManualClock } from '../kernel/clock.ts';
+import { silentLogger } from '../platform/logger.ts';
+import {
+  asMerchant,
+  createTestMerchant,
+  type MerchantApi,
+  type TestMerchant,
+} from '../payments/test-support.ts';
+import type { HubTestHooks } from './deps.ts';
+import type { StripeEndpoint } from './connectors/stripe.ts';
+
+/**
+ * Starts stripe-stateful-mock (a Stripe-compatible server speaking Charges, Refunds, Customers and
+ * Disputes) as a child process on a free port, for the Stripe SDK to talk to over real HTTP.
+ */
+export async function startStripeMock(): Promise<LocalService & { stripe: StripeEndpoint }> {
+  const cli = createRequire(import.meta.url).resolve('stripe-stateful-mock/dist/cli.js');
+  const service = await startLocalService({
+    name: 'stripe-stateful-mock',
+    spawn: (port) =>
+      spawn(process.execPath, [cli], {
+        env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    group: false,
+    probe: async (endpoint) => {
+      // Any HTTP answer means it is up (it answers 401 without a key).
+      await fetch(`${endpoint}/v1/charges`, { signal: AbortSignal.timeout(2_000) });
+    },
+    startTimeoutMs: 20_000,
+    stopGraceMs: 2_000,
+    pollMs: 100,
+  });
+  const url = new URL(service.endpoint);
+  return { ...service, stripe: { host: url.hostname, port: Number(url.port), protocol: 'http' } };
+}
+
+/**
+ * The whole app (as `createTestApp`) with the hub's test hooks: the Stripe endpoint, no backoff
+ * waits, a breaker that opens after `failureThreshold` failures.
+ */
+export function createHubTestApp(hooks: HubTestHooks = {}): TestApp {
+  const clock = new ManualClock(Date.UTC(2026, 0, 15, 12, 0, 0));
+  const base = createTestApp({ clock });
+  const app = createApp({
+    store: base.store,
+    clock,
+    config: base.config,
+    logger: silentLogger,
+    identity: base.identity,
+    queue: base.queue,
+    testHooks: { hub: { backoffBaseMs: 0, ...hooks } },
+  });
+  async function call(
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {},
+  ) {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    const body = options.raw ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined);
+    if (body !== undefined) headers['content-type'] ??= 'application/json';
+    const response = await app.request(path, { method, headers, ...(body !== undefined ? { body } : {}) });
+    const text = await response.text();
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read response bodies freely
+    let json: any;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, headers: response.headers, json, text };
+  }
+  return { ...base, app, call };
+}
+
+/** A merchant with connectors for `providers` (stripe against `stripeKey`), and its API. */
+export async function setUpHubMerchant(
+  t: TestApp,
+  providers: ReadonlyArray<'sandbox_card' | 'stripe'>,
+): Promise<{ merchant: TestMerchant; api: MerchantApi; connectors: Record<string, string> }> {
+  const merchant = await createTestMerchant(t);
+  const api = asMerchant(t, merchant);
+  const connectors: Record<string, string> = {};
+  for (const provider of providers) {
+    const created = await api('POST', '/v1/connectors', {
+      provider,
+      ...(provider === 'stripe' ? { credentials: stripeCredentials } : {}),
+    });
+    expect(created.status, created.text).toBe(201);
+    connectors[provider] = created.json.id;
+  }
+  return { merchant, api, connectors };
+}
+
+export const stripeCredentials = {
+  secret_key: 'sk_test_hubtests0000000000000000',
+  webhook_secret: 'whsec_hubtestsigningsecret000000',
+};
+
+export function cardMethod(number = '4242424242424242') {
+  return { type: 'card', card: { number, exp_month: 12, exp_year: 2030, cvc: '123' } };
+}

@@ -1,0 +1,71 @@
+import { isoTime } from '../kernel/clock.ts';
+import { AppError } from '../kernel/errors.ts';
+import { getMerchantRecord } from '../payments/index.ts';
+import type { stripeConnector } from './connectors/stripe.ts';
+import { unsealCredentials } from './credentials.ts';
+import type { HubDeps } from './deps.ts';
+import { hubEvent } from './events.ts';
+import { intentPut, readConnector, readIntent, readProviderRef, toIntent } from './store.ts';
+
+/**
+ * A provider's webhook for one connector (`POST /v1/hub/webhooks/{connector}`): verified with the
+ * connector's signing secret (Stripe's scheme, through the SDK), normalized, and applied. A
+ * dispute (`charge.dispute.created`) becomes the intent's dispute and a `payment_intent.disputed`
+ * event on the bus; a redelivery of the same dispute changes nothing. Other event types are
+ * acknowledged and ignored.
+ */
+export async function receiveWebhook(
+  deps: HubDeps,
+  connectorId: string,
+  payload: string,
+  signature: string | undefined,
+): Promise<{ received: true; applied: boolean }> {
+  const connector = await readConnector(deps.store, connectorId);
+  if (!connector || connector.provider !== 'stripe')
+    throw new AppError('not_found', `no connector ${connectorId}`);
+  if (!signature)
+    throw new AppError('invalid_request', 'the Stripe-Signature header is missing', {
+      param: 'Stripe-Signature',
+    });
+  const merchant = await getMerchantRecord(deps, connector.merchant);
+  if (!merchant) throw new AppError('not_found', `no connector ${connectorId}`);
+  const ctx = {
+    merchantId: connector.merchant,
+    ownerId: merchant.owner,
+    connectorId: connector.id,
+    credentials: await unsealCredentials(deps.store, connector.sealed_credentials),
+  };
+  const impl = deps.connectors.stripe as ReturnType<typeof stripeConnector>;
+  const event = impl.parseWebhook(ctx, payload, signature);
+  if (event.type !== 'charge.dispute.created') return { received: true, applied: false };
+  const dispute = event.data.object;
+  const charge = typeof dispute.charge === 'string' ? dispute.charge : dispute.charge.id;
+  const ref = await readProviderRef(deps.store, 'stripe', charge);
+  if (!ref || ref.merchant !== connector.merchant) return { received: true, applied: false };
+  const record = await readIntent(deps.store, ref.intent);
+  if (!record || record.dispute?.id === dispute.id) return { received: true, applied: false };
+  const now = deps.clock.now();
+  const next = {
+    ...record,
+    dispute: {
+      id: dispute.id,
+      provider_reference: charge,
+      amount: dispute.amount,
+      reason: dispute.reason,
+      status: dispute.status,
+      created_at: isoTime(dispute.created * 1000),
+    },
+    updated_at: isoTime(now),
+    version: record.version + 1,
+  };
+  await deps.store.transact([
+    intentPut(next),
+    hubEvent(
+      'payment_intent.disputed',
+      { merchantId: ctx.merchantId, ownerId: ctx.ownerId },
+      toIntent(next),
+      now,
+    ),
+  ]);
+  return { received: true, applied: true };
+}
