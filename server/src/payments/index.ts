@@ -37,6 +37,11 @@ export {
 } from './settlement.ts';
 export { closeDueDisputes, openDispute } from './disputes.ts';
 export type { Dispute, Settlement } from './model.ts';
+// The hub's sandbox_card connector charges through these (module to module, through this file only).
+export { createPayment, getPayment, type MerchantActor } from './service.ts';
+export { capturePayment, voidPayment } from './transitions.ts';
+export { createRefund } from './refunds.ts';
+export { cardInputSchema, type CardInput, type Payment, type Refund } from './model.ts';
 
 /** The settlement state machine: the local runner and Step Functions run the same file. */
 export const settlementDefinition = new URL('../workflows/settlement.asl.json', import.meta.url);
