@@ -85,7 +85,7 @@ export async function setUpHubMerchant(
   t: TestApp,
   providers: ReadonlyArray<'sandbox_card' | 'stripe'>,
 ): Promise<{ merchant: TestMerchant; api: MerchantApi; connectors: Record<string, string> }> {
-  const merchant = await createTestMerchant(t);
+  const merchant = await createTestMerchant(t, { rate_limit_per_minute: 100_000 });
   const api = asMerchant(t, merchant);
   const connectors: Record<string, string> = {};
   for (const provider of providers) {
