@@ -1,4 +1,5 @@
 import { hubModule } from '../hub/index.ts';
+import { commerceModule } from '../commerce/index.ts';
 import { identityModule } from '../identity/index.ts';
 import { ledgerModule } from '../ledger/index.ts';
 import { operationsModule } from '../operations/index.ts';
@@ -21,6 +22,7 @@ export const modules: readonly SluiceModule[] = [
   paymentsModule,
   webhooksModule,
   rewardsModule,
+  commerceModule,
   realtimeModule,
   operationsModule,
   hubModule,

@@ -1,0 +1,153 @@
+import { isoTime } from '../kernel/clock.ts';
+import { AppError } from '../kernel/errors.ts';
+import type { Principal } from '../kernel/principal.ts';
+import type { ModuleDeps } from '../platform/module.ts';
+import type { WriteOperation } from '../platform/store.ts';
+import { checkCard } from '../payments/index.ts';
+import { getCart } from './cart.ts';
+import type { CatalogDeps } from './catalog.ts';
+import { commerceErrors, commerceIds, type CheckoutInput, type Order } from './model.ts';
+import { outboxOf, toOrder } from './orders.ts';
+import { checkoutTasks, dropCard, ensureShopMerchant, holdCard, type SagaDeps } from './saga.ts';
+import { orderPut, processingPartition, queryOrders, type OrderRecord } from './store.ts';
+
+export const checkoutWorkflow = 'checkout';
+const defaultReservationMs = 15 * 60_000;
+const defaultStaleAfterMs = 60_000;
+
+export type CommerceDeps = SagaDeps &
+  CatalogDeps & {
+    startWorkflow: ModuleDeps['startWorkflow'];
+  };
+
+/**
+ * Takes the cart as an order (`processing`) and starts the checkout saga for it. The cart is read
+ * at current prices: a deleted product, or a price that changed without the buyer confirming the
+ * new total (`expected_total`), refuses the checkout with `cart_changed`. A card is checked here
+ * and kept only in memory: this request reserves and authorizes it (the saga's own first two
+ * steps, idempotent), so no card number ever reaches the store, the workflow input or a log.
+ */
+export async function startCheckout(
+  deps: CommerceDeps,
+  principal: Principal,
+  input: CheckoutInput,
+  respond: ((order: Order) => WriteOperation[]) | undefined,
+): Promise<Order> {
+  const cart = await getCart(deps, principal.userId);
+  if (cart.lines.length === 0) throw commerceErrors.error('cart_empty', 'your cart is empty');
+  const changed = cart.lines.filter(
+    (line) => line.status === 'unavailable' || line.status === 'price_changed',
+  );
+  if (cart.lines.some((line) => line.status === 'unavailable'))
+    throw commerceErrors.error('cart_changed', 'a product in your cart is no longer sold; remove it first', {
+      param: 'cart',
+      details: { lines: changed },
+    });
+  if (
+    (input.expected_total !== undefined && input.expected_total !== cart.total) ||
+    (input.expected_total === undefined && changed.length > 0)
+  )
+    throw commerceErrors.error(
+      'cart_changed',
+      `prices changed since your cart was shown: the total is now ${cart.total}`,
+      { param: 'expected_total', details: { total: cart.total, lines: changed } },
+    );
+  if (input.payment_method.type === 'card') checkCard(input.payment_method.card, deps.clock.now());
+  const start = deps.startWorkflow;
+  if (!start) throw new Error('this runtime cannot start workflows');
+
+  const now = deps.clock.now();
+  const order: OrderRecord = {
+    id: commerceIds.newId('order', now),
+    user: principal.userId,
+    email: principal.email,
+    status: 'processing',
+    failure_reason: null,
+    decline_code: null,
+    lines: cart.lines.map((line) => ({
+      product_id: line.product_id,
+      name: line.name,
+      unit_price: line.unit_price,
+      quantity: line.quantity,
+      line_total: line.line_total,
+    })),
+    currency: cart.currency!,
+    total: cart.total,
+    payment_method: input.payment_method.type,
+    payment_status: 'none',
+    payment_id: null,
+    hold_id: null,
+    shipping_address: input.shipping_address as Record<string, string>,
+    reservation: 'none',
+    reservation_until: now + (deps.hooks.reservationMs ?? defaultReservationMs),
+    placed: false,
+    notified: false,
+    compensating: false,
+    needs_attention: false,
+    shop_merchant: await ensureShopMerchant(deps),
+    created_at: isoTime(now),
+    updated_at: isoTime(now),
+  };
+  const json = toOrder(order);
+  await deps.store.transact([
+    orderPut(order),
+    outboxOf(deps.clock, 'order.created', order),
+    ...(respond?.(json) ?? []),
+  ]);
+
+  if (input.payment_method.type === 'card') {
+    holdCard(order.id, input.payment_method.card);
+    try {
+      const tasks = checkoutTasks(deps);
+      const reserved = (await tasks.Reserve({ order_id: order.id })) as { ok: boolean };
+      if (reserved.ok) await tasks.Authorize({ order_id: order.id });
+    } catch (error) {
+      // The saga runs both steps again and decides; this attempt only spared the card a trip.
+      deps.logger.warn('checkout: the in-request authorization failed', {
+        order: order.id,
+        error: String(error),
+      });
+    } finally {
+      dropCard(order.id);
+    }
+  }
+  await start(checkoutWorkflow, { order_id: order.id }, order.id);
+  return json;
+}
+
+/**
+ * Resumes checkouts a crash or a restart left `processing`: each one untouched for a while runs
+ * the saga again, whose steps skip what is done, finish it, or (once its reservation ran out)
+ * compensate it. Returns how many it resumed.
+ */
+export async function resumeStaleCheckouts(deps: CommerceDeps): Promise<number> {
+  const start = deps.startWorkflow;
+  if (!start) return 0;
+  const staleBefore = deps.clock.now() - (deps.hooks.staleAfterMs ?? defaultStaleAfterMs);
+  let resumed = 0;
+  let after: string | undefined;
+  for (let page = 0; page < 10; page++) {
+    const orders = await queryOrders(
+      deps.store,
+      { index: 'gsi3', partition: processingPartition },
+      100,
+      after,
+      'asc',
+    );
+    for (const order of orders) {
+      after = order.id;
+      if (Date.parse(order.updated_at) > staleBefore) continue;
+      await start(checkoutWorkflow, { order_id: order.id }, `${order.id}-resume-${deps.clock.now()}`);
+      resumed += 1;
+    }
+    if (orders.length < 100) break;
+  }
+  return resumed;
+}
+
+export function assertIdempotencyKey(present: boolean): void {
+  if (!present)
+    throw new AppError('invalid_request', 'a checkout needs an Idempotency-Key header', {
+      param: 'Idempotency-Key',
+    });
+}
