@@ -106,6 +106,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
       clock: deps.clock,
       scopeOf: (c) => callerScope(c.get('merchant'), c.get('principal')),
       fingerprintKey: () => installationSecret(deps.store),
+      retentionSeconds: deps.config.idempotencyRetentionSeconds,
     }),
   );
 

@@ -53,6 +53,18 @@ export interface Config {
    * where Lambda freezes what runs on after the handler returns: every POST is awaited there.
    */
   webhookDeliveryHoldMs?: number | null;
+  /**
+   * How long an idempotency record is kept, in seconds (`SLUICE_IDEMPOTENCY_RETENTION_SECONDS`,
+   * at least 24 h as the API documents; default 48 h). Past it, the key may be used afresh.
+   */
+  idempotencyRetentionSeconds: number;
+  /**
+   * How long an event record is kept once it needs no more delivery, in seconds
+   * (`SLUICE_EVENT_RETENTION_SECONDS`, default 30 days, as Stripe keeps events): `GET /v1/events`
+   * and webhook redelivery answer 410 `event_expired` past it. Events still pending or parked are
+   * kept; the ledger's audit and history read its own items, never events.
+   */
+  eventRetentionSeconds: number;
 }
 
 export const defaultConfig: Config = {
@@ -72,4 +84,34 @@ export const defaultConfig: Config = {
   signUpWindowSeconds: 3600,
   adminEmails: [],
   webhookAllowPrivate: 'loopback',
+  idempotencyRetentionSeconds: 48 * 3600,
+  eventRetentionSeconds: 30 * 24 * 3600,
 };
+
+/** The shortest idempotency retention the API allows: its documented minimum. */
+export const minIdempotencyRetentionSeconds = 24 * 3600;
+
+/**
+ * The retention settings given in the environment (`SLUICE_IDEMPOTENCY_RETENTION_SECONDS`,
+ * `SLUICE_EVENT_RETENTION_SECONDS`), for both runtimes; a value out of range stops the start.
+ *
+ * @example const config = { ...defaultConfig, ...retentionConfigFromEnv(process.env) };
+ */
+export function retentionConfigFromEnv(
+  env: Record<string, string | undefined>,
+): Partial<Pick<Config, 'idempotencyRetentionSeconds' | 'eventRetentionSeconds'>> {
+  const read = (name: string, min: number): number | undefined => {
+    const text = env[name];
+    if (text === undefined || text === '') return undefined;
+    const value = Number(text);
+    if (!Number.isSafeInteger(value) || value < min)
+      throw new Error(`${name} must be a whole number of seconds, at least ${min}, not ${text}`);
+    return value;
+  };
+  const idempotency = read('SLUICE_IDEMPOTENCY_RETENTION_SECONDS', minIdempotencyRetentionSeconds);
+  const events = read('SLUICE_EVENT_RETENTION_SECONDS', 3600);
+  return {
+    ...(idempotency !== undefined ? { idempotencyRetentionSeconds: idempotency } : {}),
+    ...(events !== undefined ? { eventRetentionSeconds: events } : {}),
+  };
+}

@@ -91,6 +91,30 @@ describe('OutboxDispatcher', () => {
     expect(item.gsi1sk).toBeUndefined();
   });
 
+  it('gives an event its expires_at only once it is dispatched, at the configured retention', async () => {
+    bus.subscribe('flaky', { type: ['transfer.created'] }, flaky(1));
+    const event = transferCreated();
+    await commitWithEvent(event);
+    const outbox = dispatcher({ retryDelayMs: () => 1000, eventRetentionSeconds: 3600 });
+
+    await outbox.drain();
+    // Waiting for its retry: still needed, so it never expires.
+    expect((await outboxItem(event)).expires_at).toBeUndefined();
+    clock.advance(1000);
+    await outbox.drain();
+    expect((await outboxItem(event)).expires_at).toBe(Math.floor(clock.now() / 1000) + 3600);
+  });
+
+  it('never gives a parked event an expiry: it waits for someone to look at it', async () => {
+    bus.subscribe('broken', { type: ['transfer.created'] }, flaky(Number.POSITIVE_INFINITY));
+    const event = transferCreated();
+    await commitWithEvent(event);
+    await dispatcher({ maxAttempts: 2, retryDelayMs: () => 0 }).drain();
+    const item = await outboxItem(event);
+    expect(item.gsi1pk).toBe(outboxFailedPartition);
+    expect(item.expires_at).toBeUndefined();
+  });
+
   it('routes each event to the subscribers whose patterns match it', async () => {
     const usd = vi.fn(async () => {});
     const large = vi.fn(async () => {});

@@ -2,7 +2,13 @@ import { isoTime, type Clock } from '../kernel/clock.ts';
 import type { EventEnvelope } from '../kernel/events.ts';
 import type { DeliveryFailure, EventBus } from './bus.ts';
 import { createJsonLogger, type Logger } from './logger.ts';
-import { isOutboxItem, outboxPendingPartition, outboxRetryPrefix } from './outbox.ts';
+import {
+  defaultEventRetentionSeconds,
+  dispatchedEventFields,
+  isOutboxItem,
+  outboxPendingPartition,
+  outboxRetryPrefix,
+} from './outbox.ts';
 import { isTransactionCanceled, type Item, type Store, type WriteOperation } from './store.ts';
 
 /** The `gsi1` partition of events parked after too many failed attempts. */
@@ -21,6 +27,8 @@ export interface OutboxDispatcherOptions {
   maxAttempts?: number;
   /** Delay before the next attempt, after `attempts` failed ones. Default 1 s doubling to 5 min. */
   retryDelayMs?: (attempts: number) => number;
+  /** How long an event is kept once dispatched (its `expires_at`). Default 30 days (`Config.eventRetentionSeconds`). */
+  eventRetentionSeconds?: number;
 }
 
 /** What one round (or a whole `drain`) did. */
@@ -71,6 +79,7 @@ export class OutboxDispatcher {
   readonly #pollIntervalMs: number;
   readonly #maxAttempts: number;
   readonly #retryDelayMs: (attempts: number) => number;
+  readonly #eventRetentionSeconds: number;
 
   /** Rounds run one at a time, whoever asks: the loop, `drain` or a test. */
   #tail: Promise<unknown> = Promise.resolve();
@@ -88,6 +97,7 @@ export class OutboxDispatcher {
     this.#pollIntervalMs = options.pollIntervalMs ?? 50;
     this.#maxAttempts = options.maxAttempts ?? 10;
     this.#retryDelayMs = options.retryDelayMs ?? defaultRetryDelayMs;
+    this.#eventRetentionSeconds = options.eventRetentionSeconds ?? defaultEventRetentionSeconds;
   }
 
   /** Runs one round: publishes new events and due retries, then records the outcome of each. */
@@ -242,7 +252,12 @@ export class OutboxDispatcher {
       update = {
         type: 'update',
         key: { pk: item.pk, sk: item.sk },
-        set: { attempts, delivered_to: deliveredTo, dispatched_at: isoTime(now) },
+        // Delivered: from now on only kept for the record, for the retention period.
+        set: {
+          attempts,
+          delivered_to: deliveredTo,
+          ...dispatchedEventFields(now, this.#eventRetentionSeconds),
+        },
         remove: ['gsi1pk', 'gsi1sk', 'next_attempt_at', 'failed_subscribers', 'last_error'],
       };
     } else {

@@ -1,4 +1,6 @@
+import { isoTime } from '../kernel/clock.ts';
 import type { EventEnvelope } from '../kernel/events.ts';
+import { idTimeBound, isId } from '../kernel/ids.ts';
 import type { Item, Store, WriteOperation } from './store.ts';
 
 /**
@@ -15,6 +17,39 @@ export const outboxPendingPartition = 'OUTBOX#PENDING';
  * retries are two cheap range reads, and events backing off never sit in front of new ones.
  */
 export const outboxRetryPrefix = '~retry#';
+
+/**
+ * Retention: an event record gets `expires_at` (the store's TTL) only once it needs no more
+ * delivery, `Config.eventRetentionSeconds` (default 30 days, as Stripe keeps events) after that:
+ * when the dispatcher (local) or the stream dispatcher (AWS) marks it dispatched, or at once for
+ * a record-only event. A pending or parked event never expires. Nothing in the ledger reads
+ * events: its audit and history are its own items.
+ */
+export const defaultEventRetentionSeconds = 30 * 24 * 3600;
+
+/** What marking an event dispatched sets besides removing it from the pending index: when, and until when it is kept. */
+export function dispatchedEventFields(
+  now: number,
+  retentionSeconds: number = defaultEventRetentionSeconds,
+): { dispatched_at: string; expires_at: number } {
+  return { dispatched_at: isoTime(now), expires_at: Math.floor(now / 1000) + retentionSeconds };
+}
+
+/**
+ * Whether `eventId` names an event past any retention: its id (time-sorted) is older than
+ * `retentionSeconds` before `now`. For an id no record answers to, it tells "expired" from
+ * "never existed" the same way before and after TTL deleted it.
+ */
+export function isPastEventRetention(eventId: string, now: number, retentionSeconds: number): boolean {
+  return isId('event', eventId) && eventId < idTimeBound('event', now - retentionSeconds * 1000);
+}
+
+/** True for an event record whose `expires_at` has passed: gone, even while TTL has yet to delete it. */
+function isExpired(item: Item, now: number | undefined): boolean {
+  return (
+    now !== undefined && typeof item.expires_at === 'number' && item.expires_at <= Math.floor(now / 1000)
+  );
+}
 
 export function eventKey(eventId: string) {
   return { pk: `EVT#${eventId}`, sk: 'EVT' };
@@ -38,7 +73,11 @@ export function outboxPut(event: EventEnvelope): WriteOperation {
  * The event's record: with `pending`, an outbox item the dispatcher hands to the bus; without,
  * a record only (listed with the merchant's events, never published), e.g. an endpoint's test event.
  */
-export function eventRecordPut(event: EventEnvelope, options: { pending: boolean }): WriteOperation {
+export function eventRecordPut(
+  event: EventEnvelope,
+  options: { pending: boolean; retentionSeconds?: number },
+): WriteOperation {
+  const createdSeconds = Math.floor(Date.parse(event.time) / 1000);
   return {
     type: 'put',
     item: {
@@ -47,6 +86,10 @@ export function eventRecordPut(event: EventEnvelope, options: { pending: boolean
       ...(event.merchant ? { gsi2pk: merchantEventsPartition(event.merchant), gsi2sk: event.id } : {}),
       kind: 'event',
       event,
+      // A record-only event needs no delivery: its retention starts now.
+      ...(!options.pending && Number.isFinite(createdSeconds)
+        ? { expires_at: createdSeconds + (options.retentionSeconds ?? defaultEventRetentionSeconds) }
+        : {}),
     },
     condition: { attributeNotExists: 'pk' },
   };
@@ -61,13 +104,17 @@ export function isPendingOutboxItem(item: Item): item is Item & { kind: 'event';
   return isOutboxItem(item) && item.gsi1pk === outboxPendingPartition;
 }
 
-/** An event's record, whoever's it is; undefined when there is none. */
+/**
+ * An event's record, whoever's it is; undefined when there is none, or (given `now`) when it is
+ * past its `expires_at`.
+ */
 export async function readEvent(
   store: Pick<Store, 'get'>,
   eventId: string,
+  now?: number,
 ): Promise<EventEnvelope | undefined> {
   const item = await store.get(eventKey(eventId));
-  return item && isOutboxItem(item) ? item.event : undefined;
+  return item && isOutboxItem(item) && !isExpired(item, now) ? item.event : undefined;
 }
 
 /**
@@ -79,7 +126,7 @@ export async function readEvent(
 export async function merchantEvents(
   store: Pick<Store, 'query'>,
   merchantId: string,
-  options: { before?: string; limit: number },
+  options: { before?: string; limit: number; now?: number },
 ): Promise<EventEnvelope[]> {
   const page = await store.query({
     index: 'gsi2',
@@ -88,7 +135,9 @@ export async function merchantEvents(
     ...(options.before ? { sort: { op: '<' as const, value: options.before } } : {}),
     limit: options.limit,
   });
-  return page.items.filter(isOutboxItem).map((item) => item.event);
+  return page.items
+    .filter((item) => isOutboxItem(item) && !isExpired(item, options.now))
+    .map((item) => (item as Item & { event: EventEnvelope }).event);
 }
 
 /** How far the outbox is behind: its oldest event not yet handed to the bus. */

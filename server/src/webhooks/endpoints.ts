@@ -52,6 +52,8 @@ export interface WebhookDeps {
    * after the handler returns).
    */
   deliveryHoldMs?: number | null;
+  /** How long events are kept once delivered (`Config.eventRetentionSeconds`); default 30 days. */
+  eventRetentionSeconds?: number;
 }
 
 export function newSecret(): string {

@@ -9,4 +9,6 @@ import { defineErrors, errorTypes } from '../kernel/errors.ts';
 export const webhooksErrors = defineErrors({
   endpoint_limit_reached: { status: 409, type: errorTypes.conflict },
   redelivery_limit_reached: { status: 409, type: errorTypes.conflict },
+  /** The event is older than the retention (`Config.eventRetentionSeconds`): its record is gone or going. */
+  event_expired: { status: 404, type: errorTypes.not_found },
 });

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ManualClock } from '../kernel/clock.ts';
 import { createEvent, type EventEnvelope } from '../kernel/events.ts';
-import { eventKey } from '../platform/outbox.ts';
+import { newId } from '../kernel/ids.ts';
+import { dispatchedEventFields, eventKey } from '../platform/outbox.ts';
 import { publicEvent } from './events.ts';
 import { hasFanOutMarker, legacyEventPut, readLegacyEvent, readOutboxEvent } from './store.ts';
 import { buildWebhooks, startReceiver } from './test-support.ts';
@@ -47,6 +48,35 @@ describe('merchant events', () => {
     expect(await readOutboxEvent(store, event.id)).toEqual(event);
     expect(await readLegacyEvent(store, event.id)).toBeUndefined();
     expect(await hasFanOutMarker(store, event.id)).toBe(false);
+  });
+
+  it('answers event_expired for an event past its retention, before and after TTL deletes it', async () => {
+    const { emit, call, store, clock } = buildWebhooks();
+    const event = merchantEvent(clock);
+    await emit([event]);
+    // Delivered: the dispatcher starts its retention (30 days by default).
+    await store.transact([
+      { type: 'update', key: eventKey(event.id), set: dispatchedEventFields(clock.now()) },
+    ]);
+    clock.advance(30 * 24 * 3600 * 1000 - 1000);
+    expect((await call('GET', `/v1/events/${event.id}`)).status).toBe(200);
+
+    clock.advance(2000);
+    const expectExpired = async () => {
+      const shown = await call('GET', `/v1/events/${event.id}`);
+      expect([shown.status, shown.body.error.code]).toEqual([404, 'event_expired']);
+      const redelivered = await call('POST', `/v1/events/${event.id}/redeliver`, {});
+      expect([redelivered.status, redelivered.body.error.code]).toEqual([404, 'event_expired']);
+      expect((await call('GET', '/v1/events')).body.data).toEqual([]);
+    };
+    // Still stored (TTL deletes lazily), then deleted: the same answer.
+    expect(await store.get(eventKey(event.id))).toBeDefined();
+    await expectExpired();
+    await store.transact([{ type: 'delete', key: eventKey(event.id) }]);
+    await expectExpired();
+    // An id within the retention that names nothing is still plainly not found.
+    const unknown = await call('GET', `/v1/events/${newId('event', clock.now())}`);
+    expect([unknown.status, unknown.body.error.code]).toEqual([404, 'not_found']);
   });
 
   it("pages a type filter through the merchant's events, a bounded read at a time", async () => {

@@ -4,7 +4,7 @@ import { createEvent, type EventEnvelope } from '../kernel/events.ts';
 import { idTimeBound, newId } from '../kernel/ids.ts';
 import type { EventBus } from '../platform/bus.ts';
 import { isDuplicateDelivery } from '../platform/consumer-dedupe.ts';
-import { eventRecordPut } from '../platform/outbox.ts';
+import { defaultEventRetentionSeconds, eventRecordPut, isPastEventRetention } from '../platform/outbox.ts';
 import { isTransactionCanceled, type WriteOperation } from '../platform/store.ts';
 import { webhooksErrors } from './errors.ts';
 import { findEndpoint, subscribesTo, type WebhookDeps } from './endpoints.ts';
@@ -132,15 +132,32 @@ function eventNotFound(id: string): AppError {
 }
 
 /**
+ * No record, or one past its retention: `event_expired` when the id is older than the retention
+ * (the same answer before and after TTL deletes the record), `not_found` otherwise.
+ */
+function missingEvent(deps: Pick<WebhookDeps, 'clock' | 'eventRetentionSeconds'>, id: string): AppError {
+  const retention = deps.eventRetentionSeconds ?? defaultEventRetentionSeconds;
+  return isPastEventRetention(id, deps.clock.now(), retention)
+    ? webhooksErrors.error(
+        'event_expired',
+        `event ${id} is older than the ${retention}-second event retention`,
+        {
+          param: 'id',
+        },
+      )
+    : eventNotFound(id);
+}
+
+/**
  * The merchant's event as receivers see it: from its outbox record, or from the separate record
  * kept before events were listed from the outbox. Undefined when absent or not the merchant's.
  */
 export async function loadEvent(
-  deps: Pick<WebhookDeps, 'store'>,
+  deps: Pick<WebhookDeps, 'store'> & Partial<Pick<WebhookDeps, 'clock'>>,
   merchantId: string,
   id: string,
 ): Promise<PublicEvent | undefined> {
-  const envelope = await readOutboxEvent(deps.store, id);
+  const envelope = await readOutboxEvent(deps.store, id, deps.clock?.now());
   if (envelope?.merchant === merchantId) return publicEvent(envelope);
   const legacy = await readLegacyEvent(deps.store, id);
   return legacy?.merchant === merchantId ? legacy.event : undefined;
@@ -148,7 +165,7 @@ export async function loadEvent(
 
 async function findEvent(deps: WebhookDeps, merchantId: string, id: string): Promise<PublicEvent> {
   const event = await loadEvent(deps, merchantId, id);
-  if (!event) throw eventNotFound(id);
+  if (!event) throw missingEvent(deps, id);
   return event;
 }
 
@@ -225,7 +242,13 @@ async function readEvents(
   before: string | undefined,
   limit: number,
 ): Promise<PublicEvent[]> {
-  const { current, legacy } = await merchantEventRecords(deps.store, merchantId, before, limit);
+  const { current, legacy } = await merchantEventRecords(
+    deps.store,
+    merchantId,
+    before,
+    limit,
+    deps.clock.now(),
+  );
   const events = [...current.map(publicEvent), ...legacy];
   return events.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)).slice(0, limit);
 }
@@ -330,7 +353,12 @@ export async function sendTestEvent(
     merchantId,
     envelope,
     [endpoint],
-    [eventRecordPut(envelope, { pending: false })],
+    [
+      eventRecordPut(envelope, {
+        pending: false,
+        ...(deps.eventRetentionSeconds !== undefined ? { retentionSeconds: deps.eventRetentionSeconds } : {}),
+      }),
+    ],
   );
   return { event: publicEvent(envelope), delivery: delivery! };
 }

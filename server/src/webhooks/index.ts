@@ -72,6 +72,7 @@ export function webhookDepsOf(deps: ModuleDeps): WebhookDeps {
     logger: deps.logger,
     queue: deps.queue,
     allowPrivate: deps.config.webhookAllowPrivate,
+    eventRetentionSeconds: deps.config.eventRetentionSeconds,
     ...(deps.config.webhookDeliveryHoldMs === undefined
       ? {}
       : { deliveryHoldMs: deps.config.webhookDeliveryHoldMs }),

@@ -365,9 +365,9 @@ export async function readLegacyEvent(store: Store, id: string): Promise<LegacyE
   return item?.kind === 'webhook_event' ? legacyEventFromItem(item) : undefined;
 }
 
-/** The event's outbox record (`platform/outbox.ts`), whoever's it is. */
-export function readOutboxEvent(store: Store, id: string): Promise<EventEnvelope | undefined> {
-  return readEvent(store, id);
+/** The event's outbox record (`platform/outbox.ts`), whoever's it is; given `now`, not one past its `expires_at`. */
+export function readOutboxEvent(store: Store, id: string, now?: number): Promise<EventEnvelope | undefined> {
+  return readEvent(store, id, now);
 }
 
 /**
@@ -380,10 +380,15 @@ export async function merchantEventRecords(
   merchantId: string,
   before: string | undefined,
   limit: number,
+  now?: number,
 ): Promise<{ current: EventEnvelope[]; legacy: PublicEvent[] }> {
   const range = before ? { sort: { op: '<' as const, value: before } } : {};
   const [current, legacy] = await Promise.all([
-    merchantEvents(store, merchantId, { ...(before ? { before } : {}), limit }),
+    merchantEvents(store, merchantId, {
+      ...(before ? { before } : {}),
+      limit,
+      ...(now !== undefined ? { now } : {}),
+    }),
     store.query({
       index: 'gsi1',
       partition: merchantEventsPartition(merchantId),

@@ -14,13 +14,13 @@ import { isoTime, systemClock, type Clock } from '../../kernel/clock.ts';
 import type { EventEnvelope } from '../../kernel/events.ts';
 import { idTimeBound } from '../../kernel/ids.ts';
 import { InProcessBus } from '../../platform/bus.ts';
-import { defaultConfig, type Config } from '../../platform/config.ts';
+import { defaultConfig, retentionConfigFromEnv, type Config } from '../../platform/config.ts';
 import type { Blobs } from '../../platform/blobs.ts';
 import type { Identity } from '../../platform/identity.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { ModuleDeps, SluiceModule, TaskHandler } from '../../platform/module.ts';
 import type { Notifier } from '../../platform/notifier.ts';
-import { isPendingOutboxItem, outboxPendingPartition } from '../../platform/outbox.ts';
+import { dispatchedEventFields, isPendingOutboxItem, outboxPendingPartition } from '../../platform/outbox.ts';
 import type { Realtime } from '../../platform/realtime.ts';
 import { isTransactionCanceled, type Item, type Store } from '../../platform/store.ts';
 import { ApiGatewayRealtime, ConnectionRegistry } from './apigw-realtime.ts';
@@ -202,6 +202,7 @@ export function createAwsPlatform(options: AwsPlatformOptions = {}): AwsPlatform
       .split(',')
       .map((email) => email.trim())
       .filter(Boolean),
+    ...retentionConfigFromEnv(env),
     ...overrides.config,
   };
 
@@ -233,6 +234,14 @@ export function createAwsPlatform(options: AwsPlatformOptions = {}): AwsPlatform
       client: clients.eventBridge,
       eventBusName: required(awsEnvironment.eventBusName),
     });
+  const dispatchDeps: DispatchDeps = {
+    store,
+    queue,
+    publisher,
+    clock,
+    logger,
+    eventRetentionSeconds: config.eventRetentionSeconds,
+  };
   const connections = overrides.connections ?? new ConnectionRegistry({ store, clock });
   const realtime =
     overrides.realtime ?? new ApiGatewayRealtime({ client: clients.apiGateway, connections, logger });
@@ -345,7 +354,7 @@ export function createAwsPlatform(options: AwsPlatformOptions = {}): AwsPlatform
       if (failure) throw failure.error;
       return delivery?.delivered.includes(name) ? 'delivered' : 'not-matched';
     },
-    dispatchInserted: (records) => dispatchInserted({ store, queue, publisher, clock, logger }, records),
+    dispatchInserted: (records) => dispatchInserted(dispatchDeps, records),
     async sweepOutbox(olderThanMs = 5 * 60_000) {
       const before = clock.now() - olderThanMs;
       let swept = 0;
@@ -366,7 +375,7 @@ export function createAwsPlatform(options: AwsPlatformOptions = {}): AwsPlatform
             ...(cursor ? { cursor } : {}),
           });
           const records = found.items.map((item) => ({ id: String(item.pk), item }));
-          const failures = await dispatchInserted({ store, queue, publisher, clock, logger }, records);
+          const failures = await dispatchInserted(dispatchDeps, records);
           swept += records.length - failures.length;
           failed += failures.length;
           cursor = found.cursor;
@@ -454,6 +463,8 @@ interface DispatchDeps {
   publisher: EventPublisher;
   clock: Clock;
   logger: Logger;
+  /** `Config.eventRetentionSeconds`: a dispatched event expires this long after. */
+  eventRetentionSeconds: number;
 }
 
 async function dispatchInserted(deps: DispatchDeps, records: InsertedItem[]): Promise<string[]> {
@@ -542,7 +553,7 @@ async function markDispatched(deps: DispatchDeps, item: Item): Promise<void> {
       {
         type: 'update',
         key: { pk: item.pk, sk: item.sk },
-        set: { dispatched_at: isoTime(deps.clock.now()) },
+        set: dispatchedEventFields(deps.clock.now(), deps.eventRetentionSeconds),
         add: { attempts: 1 },
         remove: ['gsi1pk', 'gsi1sk', 'next_attempt_at', 'failed_subscribers', 'last_error'],
         // A redelivered stream record finds it already dispatched: nothing to do.

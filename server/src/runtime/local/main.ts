@@ -13,6 +13,7 @@ import { createLocalPlatform } from './platform.ts';
 import { DataDirInUseError } from './data-dir-lock.ts';
 import { createRealtimeServer } from './realtime.ts';
 import { seedDemoData, demoEmails } from './seed.ts';
+import { retentionConfigFromEnv } from '../../platform/config.ts';
 
 /**
  * `npm start`: the whole platform in one process. Options (flags win over environment):
@@ -105,6 +106,8 @@ const platform = await createLocalPlatform({
   config: {
     adminEmails,
     webhookAllowPrivate,
+    // SLUICE_IDEMPOTENCY_RETENTION_SECONDS, SLUICE_EVENT_RETENTION_SECONDS
+    ...retentionConfigFromEnv(process.env),
     ...(metricsToken ? { metricsToken } : {}),
     ...(signupBonus !== undefined && Number.isSafeInteger(signupBonus) ? { signupBonus } : {}),
     ...(signupBonusBudget !== undefined && Number.isSafeInteger(signupBonusBudget)

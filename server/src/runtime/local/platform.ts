@@ -29,6 +29,7 @@ import { lockDataDir } from './data-dir-lock.ts';
 import { LocalRealtime } from './realtime.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import { StoreQueue } from './store-queue.ts';
+import { TtlSweeper } from './ttl-sweeper.ts';
 import { runStateMachine } from './workflow-runner.ts';
 
 export interface LocalPlatformOptions {
@@ -96,7 +97,15 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
   const { logger } = options;
   const { store, release } = await openStore(options);
   const bus = new InProcessBus();
-  const dispatcher = new OutboxDispatcher({ store, bus, clock, logger });
+  const dispatcher = new OutboxDispatcher({
+    store,
+    bus,
+    clock,
+    logger,
+    eventRetentionSeconds: config.eventRetentionSeconds,
+  });
+  // DynamoDB's TTL, for the SQLite file (a DynamoDB table has its own).
+  const sweeper = store instanceof SqliteStore ? new TtlSweeper({ store, clock, logger }) : undefined;
   // Writes that carry events wake the dispatcher at once instead of at its next poll.
   const appStore = notifyOnCommit(store, () => dispatcher.notify(), release);
   const identity = createLocalIdentity({ store: appStore, clock, config, logger });
@@ -238,6 +247,7 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     startWorkers() {
       dispatcher.start();
       queue.start();
+      sweeper?.start();
       scheduler.start();
       started = timers.map((start) => start());
       for (const timer of started) timer.unref();
@@ -249,6 +259,7 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
       await Promise.all(running);
       await dispatcher.stop();
       await queue.stop();
+      await sweeper?.stop();
       await appStore.close();
     },
   };
