@@ -3,7 +3,7 @@ import { newId } from '../kernel/ids.ts';
 import type { Store } from '../platform/store.ts';
 import type { HistoryEntry } from './model.ts';
 import { createTransfers, getTransfer, type LedgerDeps } from './service.ts';
-import { queryDueHolds, queryHistory } from './store.ts';
+import { queryDueHolds, queryHistory, readAccountItem, shardCountFromItem } from './store.ts';
 
 export interface HistoryPage {
   entries: HistoryEntry[];
@@ -16,7 +16,8 @@ export async function listHistory(
   accountId: string,
   options: { limit?: number; cursor?: string; direction?: 'asc' | 'desc' } = {},
 ): Promise<HistoryPage> {
-  const page = await queryHistory(store, accountId, {
+  const item = await readAccountItem(store, accountId);
+  const page = await queryHistory(store, accountId, item ? shardCountFromItem(item) : 1, {
     direction: options.direction ?? 'desc',
     limit: options.limit ?? 20,
     ...(options.cursor ? { cursor: options.cursor } : {}),

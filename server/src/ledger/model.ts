@@ -31,6 +31,11 @@ export interface NewAccount extends Partial<AccountFlags> {
   currency: Currency;
   owner: string;
   code: string;
+  /**
+   * How many items keep its totals (default 1): more for an account that takes more than a few
+   * hundred transfers a second (a system account, a busy merchant), see `ledger/shards.ts`.
+   */
+  shards?: number;
 }
 
 export const transferKinds = ['posted', 'pending', 'post_pending', 'void_pending', 'expire_pending'] as const;

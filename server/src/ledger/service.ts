@@ -6,20 +6,22 @@ import { isValidAmount, type Currency } from '../kernel/money.ts';
 import { outboxPut } from '../platform/outbox.ts';
 import { isTransactionCanceled, type Item, type Store, type WriteOperation } from '../platform/store.ts';
 import type { Account, NewAccount, Transfer, TransferRequest } from './model.ts';
+import { foldAccountShards, maxShards, mayFold, pickShard, shardDirectory } from './shards.ts';
 import {
-  accountFromItem,
   accountOpeningPuts,
   accountUpdate,
   exceedsCapacity,
-  historyPuts,
   holdResolutionUpdate,
   isTransferPut,
   readAccount,
   readTransfer,
+  readTransferWithShards,
   resolvedHoldId,
+  accountOfItem,
   transferFromItem,
   transferPut,
   type AccountDelta,
+  type SideShards,
 } from './store.ts';
 
 export interface LedgerDeps {
@@ -52,9 +54,6 @@ export interface TransferResult {
   replayed: boolean;
   event: EventEnvelope | undefined;
 }
-
-/** Position of the debit account's update in an opening transaction: after the account, registry, currency, transfer and two history puts. */
-const openingDebitIndex = 6;
 
 /** Funds a new account in the same transaction that opens it (a sign-up bonus, say). */
 export interface OpeningTransfer {
@@ -91,6 +90,11 @@ export async function createAccount(
     credits_posted: 0,
     created_at: isoTime(deps.clock.now()),
   };
+  const shards = input.shards ?? 1;
+  if (!Number.isInteger(shards) || shards < 1 || shards > maxShards)
+    throw new AppError('validation_failed', `shards must be an integer from 1 to ${maxShards}`, {
+      param: 'shards',
+    });
   const operations: WriteOperation[] = [];
   // What the opening transfer adds to the funding account's totals.
   const openingDebit: AccountDelta | undefined = opening && {
@@ -124,15 +128,19 @@ export async function createAccount(
         typeof spec.data === 'function' ? spec.data([transfer]) : (spec.data ?? { transfers: [transfer] }),
       now: deps.clock.now(),
     });
+    const directory = await shardDirectory(deps.store, deps.clock.now());
+    const debitShard = pickShard(directory.get(opening.debit_account_id), 'debit', transfer.id);
     operations.push(
-      transferPut(transfer),
-      ...historyPuts(transfer),
-      accountUpdate(opening.debit_account_id, openingDebit!),
+      transferPut(transfer, { debit: debitShard, credit: 0 }),
+      accountUpdate(opening.debit_account_id, openingDebit!, debitShard),
       outboxPut(event),
     );
   }
+  const opened = accountOpeningPuts(account, shards);
+  // The funding account's update: after the opening puts and the transfer.
+  const openingDebitIndex = opened.length + 1;
   try {
-    await deps.store.transact([...accountOpeningPuts(account), ...operations]);
+    await deps.store.transact([...opened, ...operations]);
     return account;
   } catch (error) {
     if (!isTransactionCanceled(error)) throw error;
@@ -144,8 +152,8 @@ export async function createAccount(
         throw new AppError('not_found', `no account ${opening.debit_account_id}`, {
           param: 'debit_account_id',
         });
-      if (exceedsCapacity(accountFromItem(debit), openingDebit!))
-        throw capacityError(opening.debit_account_id);
+      const funding = accountOfItem(opening.debit_account_id, debit);
+      if (exceedsCapacity(funding, openingDebit!)) throw capacityError(opening.debit_account_id);
       throw new AppError('insufficient_funds', 'the opening transfer exceeds the funding account', {
         param: 'amount',
       });
@@ -187,38 +195,74 @@ export async function createTransfers(
   requests: TransferRequest[],
   options: TransferOptions = {},
 ): Promise<TransferResult> {
+  try {
+    return await writeTransfers(deps, requests, options);
+  } catch (error) {
+    // A limited account may be short only because its credits wait in its shards: fold them
+    // into the account item and try once more.
+    const accountId =
+      error instanceof AppError && error.code === 'insufficient_funds'
+        ? error.details?.account_id
+        : undefined;
+    if (typeof accountId !== 'string' || !(await mayFold(deps.store, deps.clock.now(), accountId)))
+      throw error;
+    if ((await foldAccountShards(deps, accountId)) === 0) throw error;
+    return writeTransfers(deps, requests, options);
+  }
+}
+
+async function writeTransfers(
+  deps: LedgerDeps,
+  requests: TransferRequest[],
+  options: TransferOptions,
+): Promise<TransferResult> {
   if (requests.length === 0) throw new AppError('invalid_request', 'at least one transfer is required');
   const now = deps.clock.now();
   const createdAt = isoTime(now);
   const linkedId = requests.length > 1 ? requests[0]!.id : undefined;
+  const directory = await shardDirectory(deps.store, now);
 
-  // Post and void need the hold they resolve: read it (it is immutable but for its status).
+  // Post and void need the hold they resolve: read it (it is immutable but for its status), with
+  // the items its sides went to, which its resolution goes to as well.
   const pendings = new Map<string, Transfer>();
+  const pendingShards = new Map<string, SideShards>();
   for (const request of requests) {
     if ('pending_id' in request) {
-      const pending = await getTransfer(deps, request.pending_id);
-      if (!pending || pending.kind !== 'pending')
+      const found = await readTransferWithShards(deps.store, request.pending_id);
+      if (!found || found.transfer.kind !== 'pending')
         throw new AppError('not_found', `no pending transfer ${request.pending_id}`, { param: 'pending_id' });
-      pendings.set(request.pending_id, pending);
+      pendings.set(request.pending_id, found.transfer);
+      pendingShards.set(request.pending_id, found.shards);
     }
   }
 
   const transfers = requests.map((request) => buildTransfer(request, pendings, createdAt, linkedId));
   const operations: WriteOperation[] = [];
-  const deltas = new Map<string, AccountDelta>();
-  const delta = (accountId: string, currency: Currency) => {
-    let entry = deltas.get(accountId);
+  const deltas = new Map<string, { accountId: string; shard: number; delta: AccountDelta }>();
+  const delta = (accountId: string, shard: number, currency: Currency) => {
+    const key = `${accountId}#${shard}`;
+    let entry = deltas.get(key);
     if (!entry) {
-      entry = { currency, debits_pending: 0, debits_posted: 0, credits_pending: 0, credits_posted: 0 };
-      deltas.set(accountId, entry);
+      entry = {
+        accountId,
+        shard,
+        delta: { currency, debits_pending: 0, debits_posted: 0, credits_pending: 0, credits_posted: 0 },
+      };
+      deltas.set(key, entry);
     }
-    return entry;
+    return entry.delta;
   };
 
   for (const transfer of transfers) {
-    operations.push(transferPut(transfer));
-    const debit = delta(transfer.debit_account_id, transfer.currency);
-    const credit = delta(transfer.credit_account_id, transfer.currency);
+    const shards = transfer.pending_id
+      ? pendingShards.get(transfer.pending_id)!
+      : {
+          debit: pickShard(directory.get(transfer.debit_account_id), 'debit', transfer.id),
+          credit: pickShard(directory.get(transfer.credit_account_id), 'credit', transfer.id),
+        };
+    operations.push(transferPut(transfer, shards));
+    const debit = delta(transfer.debit_account_id, shards.debit, transfer.currency);
+    const credit = delta(transfer.credit_account_id, shards.credit, transfer.currency);
     switch (transfer.kind) {
       case 'posted':
         debit.debits_posted += transfer.amount;
@@ -242,15 +286,13 @@ export async function createTransfers(
         break;
       }
     }
-    operations.push(...historyPuts(transfer));
   }
 
-  const accountOperationIndex = new Map<number, string>();
-  for (const [accountId, d] of deltas) {
-    accountOperationIndex.set(operations.length, accountId);
-    operations.push(accountUpdate(accountId, d));
+  const accountOperationIndex = new Map<number, { accountId: string; delta: AccountDelta }>();
+  for (const { accountId, shard, delta: d } of deltas.values()) {
+    accountOperationIndex.set(operations.length, { accountId, delta: d });
+    operations.push(accountUpdate(accountId, d, shard));
   }
-
   const spec = options.event ?? {
     type: 'ledger.transfers.created',
     source: 'sluice.ledger',
@@ -281,7 +323,6 @@ export async function createTransfers(
       operations,
       transfers,
       accountOperationIndex,
-      deltas,
     );
   }
 }
@@ -357,8 +398,7 @@ async function explainRefusal(
   reasons: Array<{ index: number; item: Item | undefined }>,
   operations: WriteOperation[],
   transfers: Transfer[],
-  accountOperationIndex: Map<number, string>,
-  deltas: Map<string, AccountDelta>,
+  accountOperationIndex: Map<number, { accountId: string; delta: AccountDelta }>,
 ): Promise<TransferResult> {
   if (reasons.some((r) => isTransferPut(operations[r.index]))) {
     // Same ids again: a replay when every transfer exists with the same fields.
@@ -376,14 +416,15 @@ async function explainRefusal(
     );
   }
   for (const reason of reasons) {
-    const accountId = accountOperationIndex.get(reason.index);
-    if (accountId !== undefined) {
+    const side = accountOperationIndex.get(reason.index);
+    if (side !== undefined) {
+      const { accountId } = side;
       if (!reason.item)
         throw new AppError('not_found', `no account ${accountId}`, {
           param: 'account_id',
           details: { account_id: accountId },
         });
-      const account = accountFromItem(reason.item);
+      const account = accountOfItem(accountId, reason.item);
       const transfer = transfers.find(
         (t) => t.debit_account_id === accountId || t.credit_account_id === accountId,
       )!;
@@ -394,7 +435,7 @@ async function explainRefusal(
           { param: 'currency' },
         );
       }
-      if (exceedsCapacity(account, deltas.get(accountId)!)) throw capacityError(accountId);
+      if (exceedsCapacity(account, side.delta)) throw capacityError(accountId);
       throw new AppError('insufficient_funds', 'insufficient funds for this transfer', {
         details: { account_id: accountId },
       });

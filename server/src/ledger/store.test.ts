@@ -6,8 +6,7 @@ import {
   accountFromItem,
   accountOpeningPuts,
   accountUpdate,
-  historyEntryFromItem,
-  historyPuts,
+  historyEntryOf,
   holdResolutionUpdate,
   ledgerKeyPatterns,
   transferFromItem,
@@ -67,10 +66,10 @@ describe('ledger store', () => {
       credits_posted: 0,
     };
     const operations = [
-      ...accountOpeningPuts(account),
-      transferPut(hold),
-      ...historyPuts(hold),
+      ...accountOpeningPuts(account, 4),
+      transferPut(hold, { debit: 0, credit: 3 }),
       accountUpdate(account.id, delta),
+      accountUpdate(account.id, delta, 2),
       holdResolutionUpdate(hold, post, 0),
     ];
     for (const key of operations.flatMap(partitionsWritten))
@@ -84,10 +83,12 @@ describe('ledger store', () => {
     expect(accountFromItem(itemOf(accountOpeningPuts(account)[0]!))).toEqual(account);
     expect(transferFromItem(itemOf(transferPut(hold)))).toEqual(hold);
     expect(transferFromItem(itemOf(transferPut(post)))).toEqual(post);
-    expect(historyPuts(hold).map((put) => historyEntryFromItem(itemOf(put)).direction)).toEqual([
+    const stored = transferFromItem(itemOf(transferPut(hold)));
+    expect([historyEntryOf(stored, 'acct_a').direction, historyEntryOf(stored, 'acct_b').direction]).toEqual([
       'debit',
       'credit',
     ]);
+    expect(historyEntryOf(stored, 'acct_b').counterparty_account_id).toBe('acct_a');
   });
 
   it('refuses a malformed item with an error naming the field', () => {

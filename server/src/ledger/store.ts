@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AppError } from '../kernel/errors.ts';
 import { isCurrency, type Currency } from '../kernel/money.ts';
 import type { KeyPattern } from '../platform/keys.ts';
 import { readItem, type Condition, type Item, type Store, type WriteOperation } from '../platform/store.ts';
@@ -15,40 +16,63 @@ import {
  * The ledger's stored layout, the only code that knows it:
  *
  * - account `ACC#<id>` / `ACC`: the account, its four totals and the room attributes its
- *   overdraft conditions read (`dr_room`, `cr_room`);
- * - history `ACC#<account id>` / `H#<created_at>#<transfer id>`: one entry per side of a transfer;
- * - transfer `TR#<id>` / `TR`; an unresolved hold is also in gsi1 `LEDGER#PENDING`, by expiry;
+ *   overdraft conditions read (`dr_room`, `cr_room`), and `shards` when it has more than one;
+ * - shard `ACC#<id>` / `S#<n>` (n = 1 … shards − 1): more of a busy account's totals, so that no
+ *   one item takes every write of a hot account (on DynamoDB an item takes ~1,000 write units/s,
+ *   and concurrent transactions on it cancel each other). The account item is shard 0. The
+ *   account's totals are the sum over its items; a side that an overdraft flag guards is always
+ *   written to the account item, so its limit check stays one atomic condition;
+ * - transfer `TR#<id>` / `TR`; it is also the history of both its accounts: its debit side in
+ *   `gsi2`, its credit side in `gsi3`, each in the partition of the account item (or shard) the
+ *   side was written to, sorted by `<created_at>#<id>`. An unresolved hold is also in gsi1
+ *   `LEDGER#PENDING`, by expiry;
  * - registry `LEDGER#CURRENCY#<currency>` / `<account id>` and `LEDGER#CURRENCIES` / `<currency>`:
- *   never-updated items through which the audit finds every account.
+ *   never-updated items through which the audit finds every account;
+ * - shard directory `LEDGER#SHARDS` / `<account id>`: the accounts with more than one item, with
+ *   their count and flags, read by writers to pick a shard without reading the account.
  *
  * Items are mapped to records by zod schemas built once; a parse costs well under a microsecond
  * (an account ~0.1 µs, a transfer with metadata ~0.8 µs), small beside the store read itself.
  */
 const ledgerKeys = {
   account: (id: string) => ({ pk: `ACC#${id}`, sk: 'ACC' }),
+  shard: (id: string, shard: number) =>
+    shard === 0 ? ledgerKeys.account(id) : { pk: `ACC#${id}`, sk: `S#${shard}` },
+  shardPrefix: 'S#',
+  accountPartition: (id: string) => `ACC#${id}`,
   transfer: (id: string) => ({ pk: `TR#${id}`, sk: 'TR' }),
-  history: (accountId: string, createdAt: string, transferId: string) => ({
-    pk: `ACC#${accountId}`,
-    sk: `H#${createdAt}#${transferId}`,
-  }),
-  historyPartition: (accountId: string) => `ACC#${accountId}`,
-  historyPrefix: 'H#',
+  /** The index partition of an account item's (or shard's) history. */
+  historyPartition: (accountId: string, shard: number) =>
+    shard === 0 ? `ACC#${accountId}` : `ACC#${accountId}#S#${shard}`,
+  historySort: (createdAt: string, transferId: string) => `${createdAt}#${transferId}`,
+  /** Before the history lived on transfers: one item per side, `ACC#<id>` / `H#<time>#<transfer id>`. */
+  legacyHistoryPrefix: 'H#',
   registry: (currency: string, accountId: string) => ({ pk: `LEDGER#CURRENCY#${currency}`, sk: accountId }),
   registryPartition: (currency: string) => `LEDGER#CURRENCY#${currency}`,
   currency: (currency: string) => ({ pk: 'LEDGER#CURRENCIES', sk: currency }),
   currenciesPartition: 'LEDGER#CURRENCIES',
   pendingPartition: 'LEDGER#PENDING',
   pendingSort: (timeoutAt: number, id: string) => `${String(timeoutAt).padStart(15, '0')}#${id}`,
+  shardDirectory: (accountId: string) => ({ pk: 'LEDGER#SHARDS', sk: accountId }),
+  shardDirectoryPartition: 'LEDGER#SHARDS',
 } as const;
 
 /** Every partition key and index partition the ledger writes (`*` is one id). */
 export const ledgerKeyPatterns = [
   'ACC#*',
+  'ACC#*#S#*',
   'TR#*',
   'LEDGER#CURRENCY#{CODE}',
   'LEDGER#CURRENCIES',
   'LEDGER#PENDING',
+  'LEDGER#SHARDS',
 ] as const satisfies readonly KeyPattern[];
+
+/** Which index holds each side of a transfer. */
+const sideIndex = {
+  debit: { pk: 'gsi2pk', sk: 'gsi2sk', name: 'gsi2' },
+  credit: { pk: 'gsi3pk', sk: 'gsi3sk', name: 'gsi3' },
+} as const;
 
 const currencySchema = z.custom<Currency>((value) => typeof value === 'string' && isCurrency(value), {
   error: 'expected a supported currency code',
@@ -87,17 +111,27 @@ const transferItemSchema = z.object({
   created_at: z.string(),
 });
 
-const historyItemSchema = z.object({
-  account_id: z.string(),
-  transfer_id: z.string(),
-  kind: z.enum(transferKinds),
-  direction: z.enum(['debit', 'credit']),
-  amount: totalSchema,
+const shardItemSchema = z.object({
   currency: currencySchema,
-  code: z.string(),
-  counterparty_account_id: z.string(),
-  metadata: metadataSchema,
-  created_at: z.string(),
+  debits_pending: totalSchema,
+  debits_posted: totalSchema,
+  credits_pending: totalSchema,
+  credits_posted: totalSchema,
+});
+
+const shardCountSchema = z.number().int().min(1).optional();
+const sideShardSchema = z.number().int().min(0).optional();
+
+/** A shard directory entry: how many items an account has, and which of its sides a flag guards. */
+export interface ShardedAccount {
+  shards: number;
+  debits_must_not_exceed_credits: boolean;
+  credits_must_not_exceed_debits: boolean;
+}
+const shardDirectorySchema = z.object({
+  shards: z.number().int().min(1),
+  debits_must_not_exceed_credits: z.boolean(),
+  credits_must_not_exceed_debits: z.boolean(),
 });
 
 /** The account an account item holds. Throws (naming the field) when the item is malformed. */
@@ -110,16 +144,61 @@ export function transferFromItem(item: Item): Transfer {
   return transferItemSchema.parse(item);
 }
 
-export function historyEntryFromItem(item: Item): HistoryEntry {
-  return historyItemSchema.parse(item);
+/** Which item of each account a transfer's sides were written to (0: the account item). */
+export interface SideShards {
+  debit: number;
+  credit: number;
 }
 
-export function readAccount(store: Store, id: string): Promise<Account | undefined> {
-  return readItem(store, ledgerKeys.account(id), accountFromItem);
+/** The item of each account a stored transfer's sides went to. */
+function sideShardsFromItem(item: Item): SideShards {
+  return {
+    debit: sideShardSchema.parse(item.debit_shard) ?? 0,
+    credit: sideShardSchema.parse(item.credit_shard) ?? 0,
+  };
+}
+
+/** How many items the account item says the account has. */
+export function shardCountFromItem(item: Item): number {
+  return shardCountSchema.parse(item.shards) ?? 1;
+}
+
+/**
+ * The account with its totals summed over its items: one read for an account with one item, a
+ * second (one query of its partition) for a sharded one.
+ */
+export async function readAccount(store: Store, id: string): Promise<Account | undefined> {
+  const item = await store.get(ledgerKeys.account(id));
+  if (!item) return undefined;
+  const account = accountFromItem(item);
+  if (shardCountFromItem(item) === 1) return account;
+  const shards = await store.query({
+    partition: ledgerKeys.accountPartition(id),
+    sort: { op: 'begins_with', value: ledgerKeys.shardPrefix },
+  });
+  for (const shard of shards.items.map((entry) => shardItemSchema.parse(entry)))
+    for (const field of accountTotals) account[field] += shard[field];
+  return account;
+}
+
+/** The raw account item, for the writes that change its layout. */
+export function readAccountItem(store: Store, id: string): Promise<Item | undefined> {
+  return store.get(ledgerKeys.account(id));
 }
 
 export function readTransfer(store: Store, id: string): Promise<Transfer | undefined> {
   return readItem(store, ledgerKeys.transfer(id), transferFromItem);
+}
+
+/** A transfer with the items its sides were written to (what resolving a hold needs). */
+export function readTransferWithShards(
+  store: Store,
+  id: string,
+): Promise<{ transfer: Transfer; shards: SideShards } | undefined> {
+  return readItem(store, ledgerKeys.transfer(id), (item) => ({
+    transfer: transferFromItem(item),
+    shards: sideShardsFromItem(item),
+  }));
 }
 
 /** A put that only creates: a second write of the same key fails its transaction. */
@@ -129,9 +208,10 @@ function createOnly(item: Item): WriteOperation {
 
 /**
  * The writes that open `account`: the account (create-only) with its room attributes, and its
- * entries in the registry the audit reads.
+ * entries in the registry the audit reads; with `shards` > 1, its shard items and its entry in
+ * the shard directory too.
  */
-export function accountOpeningPuts(account: Account): WriteOperation[] {
+export function accountOpeningPuts(account: Account, shards = 1): WriteOperation[] {
   const room = account.credits_posted - account.debits_posted - account.debits_pending;
   return [
     createOnly({
@@ -140,12 +220,114 @@ export function accountOpeningPuts(account: Account): WriteOperation[] {
       ...account,
       dr_room: room,
       cr_room: -room,
+      ...(shards > 1 ? { shards } : {}),
     }),
     {
       type: 'put',
       item: { ...ledgerKeys.registry(account.currency, account.id), entity: 'account_registry' },
     },
     { type: 'put', item: { ...ledgerKeys.currency(account.currency), entity: 'ledger_currency' } },
+    ...(shards > 1 ? shardPuts(account, 1, shards) : []),
+  ];
+}
+
+/**
+ * The writes that give `account` shard items `from` … `to − 1` (create-only, empty), and its
+ * directory entry saying it has `to`: the directory entry is what makes writers use them, so
+ * it is written with (or after) the items.
+ */
+export function shardPuts(account: Account, from: number, to: number): WriteOperation[] {
+  const puts: WriteOperation[] = [];
+  for (let shard = from; shard < to; shard++)
+    puts.push(
+      createOnly({
+        ...ledgerKeys.shard(account.id, shard),
+        entity: 'account_shard',
+        currency: account.currency,
+        debits_pending: 0,
+        debits_posted: 0,
+        credits_pending: 0,
+        credits_posted: 0,
+      }),
+    );
+  puts.push(shardDirectoryPut(account, to));
+  return puts;
+}
+
+function shardDirectoryPut(account: AccountFlags & { id: string }, shards: number): WriteOperation {
+  return {
+    type: 'put',
+    item: {
+      ...ledgerKeys.shardDirectory(account.id),
+      entity: 'account_shards',
+      shards,
+      debits_must_not_exceed_credits: account.debits_must_not_exceed_credits,
+      credits_must_not_exceed_debits: account.credits_must_not_exceed_debits,
+    },
+  };
+}
+
+/** Raises the account item's shard count from `from` to `to`, only if no one else changed it. */
+export function shardCountUpdate(accountId: string, from: number, to: number): WriteOperation {
+  return {
+    type: 'update',
+    key: ledgerKeys.account(accountId),
+    set: { shards: to },
+    condition:
+      from === 1
+        ? { all: [{ attributeExists: 'pk' }, { attributeNotExists: 'shards' }] }
+        : { compare: ['shards', '=', from] },
+  };
+}
+
+/** Every account with more than one item, from the shard directory. */
+export async function queryShardDirectory(store: Store): Promise<Map<string, ShardedAccount>> {
+  const directory = new Map<string, ShardedAccount>();
+  let cursor: string | undefined;
+  do {
+    const page = await store.query({
+      partition: ledgerKeys.shardDirectoryPartition,
+      ...(cursor ? { cursor } : {}),
+    });
+    for (const item of page.items) directory.set(item.sk, shardDirectorySchema.parse(item));
+    cursor = page.cursor;
+  } while (cursor);
+  return directory;
+}
+
+/** One shard's totals (shard ≥ 1), for folding. */
+export async function readShardTotals(
+  store: Store,
+  accountId: string,
+  shard: number,
+): Promise<z.infer<typeof shardItemSchema> | undefined> {
+  return readItem(store, ledgerKeys.shard(accountId, shard), (item) => shardItemSchema.parse(item));
+}
+
+/**
+ * Moves `amount` of one posted total (`field`) from shard `shard` to the account item, where the
+ * overdraft condition can count it. The account's totals (their sum) do not change.
+ */
+export function shardFold(
+  accountId: string,
+  shard: number,
+  field: 'credits_posted' | 'debits_posted',
+  amount: number,
+): WriteOperation[] {
+  const drRoom = field === 'credits_posted' ? amount : -amount;
+  return [
+    {
+      type: 'update',
+      key: ledgerKeys.shard(accountId, shard),
+      add: { [field]: -amount },
+      condition: { compare: [field, '>=', amount] },
+    },
+    {
+      type: 'update',
+      key: ledgerKeys.account(accountId),
+      add: { [field]: amount, dr_room: drRoom, cr_room: -drRoom },
+      condition: { all: [{ attributeExists: 'pk' }, { compare: [field, '<=', maxAccountTotal - amount] }] },
+    },
   ];
 }
 
@@ -184,7 +366,8 @@ export function exceedsCapacity(account: Account, d: AccountDelta): boolean {
  * Likewise every total the update adds to carries `total <= 2^53 − 1 − delta`, checked in the
  * same transaction, so no two concurrent transfers can jointly take it past the edge.
  */
-export function accountUpdate(accountId: string, d: AccountDelta): WriteOperation {
+export function accountUpdate(accountId: string, d: AccountDelta, shard = 0): WriteOperation {
+  if (shard > 0) return shardUpdate(accountId, shard, d);
   const drRoom = d.credits_posted - d.debits_posted - d.debits_pending;
   const crRoom = d.debits_posted - d.credits_posted - d.credits_pending;
   const conditions: Condition[] = [{ attributeExists: 'pk' }, { compare: ['currency', '=', d.currency] }];
@@ -209,6 +392,37 @@ export function accountUpdate(accountId: string, d: AccountDelta): WriteOperatio
   if (drRoom !== 0) add.dr_room = drRoom;
   if (crRoom !== 0) add.cr_room = crRoom;
   return { type: 'update', key: ledgerKeys.account(accountId), add, condition: { all: conditions } };
+}
+
+/**
+ * A shard item takes only sides no overdraft flag guards, so its update checks the currency and
+ * the totals' capacity, and keeps no room attributes.
+ */
+function shardUpdate(accountId: string, shard: number, d: AccountDelta): WriteOperation {
+  const conditions: Condition[] = [{ attributeExists: 'pk' }, { compare: ['currency', '=', d.currency] }];
+  const add: Record<string, number> = {};
+  for (const field of accountTotals) {
+    if (d[field] > 0) conditions.push({ compare: [field, '<=', maxAccountTotal - d[field]] });
+    if (d[field] !== 0) add[field] = d[field];
+  }
+  return { type: 'update', key: ledgerKeys.shard(accountId, shard), add, condition: { all: conditions } };
+}
+
+/**
+ * The account an account item or one of its shard items stands for in a refusal (a shard: its
+ * own totals and currency, no flags).
+ */
+export function accountOfItem(accountId: string, item: Item): Account {
+  if (item.entity !== 'account_shard') return accountFromItem(item);
+  return {
+    id: accountId,
+    owner: '',
+    code: '',
+    debits_must_not_exceed_credits: false,
+    credits_must_not_exceed_debits: false,
+    created_at: '',
+    ...shardItemSchema.parse(item),
+  };
 }
 
 /**
@@ -238,8 +452,15 @@ export function accountFlagUpdate(accountId: string, flag: keyof AccountFlags): 
   };
 }
 
-/** The transfer, create-only; a hold also goes into the pending index by its expiry. */
-export function transferPut(transfer: Transfer): WriteOperation {
+/**
+ * The transfer, create-only, placed in the history of both its accounts (the index partitions of
+ * the items its sides are written to); a hold also goes into the pending index by its expiry.
+ */
+export function transferPut(
+  transfer: Transfer,
+  shards: SideShards = { debit: 0, credit: 0 },
+): WriteOperation {
+  const sort = ledgerKeys.historySort(transfer.created_at, transfer.id);
   const pendingIndex =
     transfer.kind === 'pending'
       ? {
@@ -252,6 +473,12 @@ export function transferPut(transfer: Transfer): WriteOperation {
     entity: 'transfer',
     ...transfer,
     ...pendingIndex,
+    [sideIndex.debit.pk]: ledgerKeys.historyPartition(transfer.debit_account_id, shards.debit),
+    [sideIndex.debit.sk]: sort,
+    [sideIndex.credit.pk]: ledgerKeys.historyPartition(transfer.credit_account_id, shards.credit),
+    [sideIndex.credit.sk]: sort,
+    ...(shards.debit > 0 ? { debit_shard: shards.debit } : {}),
+    ...(shards.credit > 0 ? { credit_shard: shards.credit } : {}),
   });
 }
 
@@ -287,51 +514,130 @@ export function resolvedHoldId(operation: WriteOperation | undefined): string | 
   return operation.key.pk.slice('TR#'.length);
 }
 
-/** One history entry on each side of a transfer. */
-export function historyPuts(transfer: Transfer): WriteOperation[] {
-  return (
-    [
-      [transfer.debit_account_id, 'debit', transfer.credit_account_id],
-      [transfer.credit_account_id, 'credit', transfer.debit_account_id],
-    ] as const
-  ).map(([accountId, direction, counterparty]) => {
-    const entry: HistoryEntry = {
-      account_id: accountId,
-      transfer_id: transfer.id,
-      kind: transfer.kind,
-      direction,
-      amount: transfer.amount,
-      currency: transfer.currency,
-      code: transfer.code,
-      counterparty_account_id: counterparty,
-      metadata: transfer.metadata,
-      created_at: transfer.created_at,
-    };
-    return {
-      type: 'put',
-      item: {
-        ...ledgerKeys.history(accountId, transfer.created_at, transfer.id),
-        entity: 'history',
-        ...entry,
-      },
-    };
-  });
+/** One side of a transfer, as the account's history shows it. */
+export function historyEntryOf(transfer: Transfer, accountId: string): HistoryEntry {
+  const debit = transfer.debit_account_id === accountId;
+  return {
+    account_id: accountId,
+    transfer_id: transfer.id,
+    kind: transfer.kind,
+    direction: debit ? 'debit' : 'credit',
+    amount: transfer.amount,
+    currency: transfer.currency,
+    code: transfer.code,
+    counterparty_account_id: debit ? transfer.credit_account_id : transfer.debit_account_id,
+    metadata: transfer.metadata,
+    created_at: transfer.created_at,
+  };
 }
 
-/** A page of an account's history entries, in time order. */
+/** A history cursor: per index partition, the last sort key handed out (`null`: exhausted). */
+const historyCursorSchema = z.record(z.string(), z.string().nullable());
+
+/**
+ * A page of an account's history, in time order: its transfers, merged from the index
+ * partitions of its sides (debits in gsi2, credits in gsi3) and of each of its items. Each
+ * partition is read from just past where the cursor left it, so a page costs one query per
+ * partition whatever the depth.
+ */
 export async function queryHistory(
   store: Store,
   accountId: string,
+  shards: number,
   options: { limit: number; cursor?: string; direction: 'asc' | 'desc' },
 ): Promise<{ entries: HistoryEntry[]; cursor: string | undefined }> {
-  const page = await store.query({
-    partition: ledgerKeys.historyPartition(accountId),
-    sort: { op: 'begins_with', value: ledgerKeys.historyPrefix },
-    direction: options.direction,
-    limit: options.limit,
-    ...(options.cursor ? { cursor: options.cursor } : {}),
-  });
-  return { entries: page.items.map(historyEntryFromItem), cursor: page.cursor };
+  const position = options.cursor ? decodeHistoryCursor(options.cursor) : {};
+  const sources: Array<{ id: string; index: 'gsi2' | 'gsi3'; partition: string }> = [];
+  for (let shard = 0; shard < shards; shard++)
+    for (const side of [sideIndex.debit, sideIndex.credit]) {
+      const partition = ledgerKeys.historyPartition(accountId, shard);
+      sources.push({ id: `${side.name}:${partition}`, index: side.name, partition });
+    }
+  const after = options.direction === 'asc' ? ('>' as const) : ('<' as const);
+  const pages = await Promise.all(
+    sources.map(async (source) => {
+      const last = position[source.id];
+      if (last === null) return { source, items: [] as Item[], more: false };
+      const page = await store.query({
+        index: source.index,
+        partition: source.partition,
+        ...(last !== undefined ? { sort: { op: after, value: last } } : {}),
+        direction: options.direction,
+        limit: options.limit,
+      });
+      return { source, items: page.items, more: page.cursor !== undefined };
+    }),
+  );
+  const sortOf = (index: 'gsi2' | 'gsi3', item: Item) => item[`${index}sk`] as string;
+  const merged = pages.flatMap(({ source, items }) =>
+    items.map((item) => ({ source, item, sort: sortOf(source.index, item) })),
+  );
+  merged.sort((a, b) => (a.sort < b.sort ? -1 : a.sort > b.sort ? 1 : 0) * (after === '>' ? 1 : -1));
+  const taken = merged.slice(0, options.limit);
+  const next: Record<string, string | null> = { ...position };
+  for (const { source, sort } of taken) next[source.id] = sort;
+  for (const { source, items, more } of pages) {
+    // A partition whose every item was handed out, with nothing after them, is done.
+    const lastItem = items.at(-1);
+    const consumedAll = lastItem === undefined || next[source.id] === sortOf(source.index, lastItem);
+    if (!more && consumedAll) next[source.id] = null;
+  }
+  const finished = sources.every((source) => next[source.id] === null);
+  return {
+    entries: taken.map(({ item }) => historyEntryOf(transferFromItem(item), accountId)),
+    cursor:
+      finished || taken.length === 0 ? undefined : Buffer.from(JSON.stringify(next)).toString('base64url'),
+  };
+}
+
+function decodeHistoryCursor(cursor: string): Record<string, string | null> {
+  try {
+    return historyCursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  } catch {
+    throw new AppError('validation_failed', 'cursor is not one this list returned', { param: 'cursor' });
+  }
+}
+
+/** A history item of the layout before history lived on transfers: what the migration moves. */
+const legacyHistorySchema = z.object({ transfer_id: z.string(), direction: z.enum(['debit', 'credit']) });
+
+/**
+ * Moves one account's old history items onto their transfers, a page at a time: each transfer
+ * gets the index attributes of that side, and the history item is deleted, in one transaction.
+ * Returns how many it moved. Idempotent: a second run finds nothing left.
+ */
+export async function migrateLegacyHistory(store: Store, accountId: string): Promise<number> {
+  let moved = 0;
+  for (;;) {
+    const page = await store.query({
+      partition: ledgerKeys.accountPartition(accountId),
+      sort: { op: 'begins_with', value: ledgerKeys.legacyHistoryPrefix },
+      limit: 100,
+    });
+    if (page.items.length === 0) return moved;
+    for (const item of page.items) {
+      const entry = legacyHistorySchema.parse(item);
+      const transfer = await readTransfer(store, entry.transfer_id);
+      const remove: WriteOperation = { type: 'delete', key: { pk: item.pk, sk: item.sk } };
+      const side = sideIndex[entry.direction];
+      await store.transact(
+        transfer
+          ? [
+              {
+                type: 'update',
+                key: ledgerKeys.transfer(transfer.id),
+                set: {
+                  [side.pk]: ledgerKeys.historyPartition(accountId, 0),
+                  [side.sk]: ledgerKeys.historySort(transfer.created_at, transfer.id),
+                },
+              },
+              remove,
+            ]
+          : [remove],
+      );
+      moved += 1;
+    }
+  }
 }
 
 /**

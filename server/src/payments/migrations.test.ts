@@ -137,14 +137,18 @@ describe.each(stores)('payments migration 1: the fees accounts’ credit cap (%s
       const logger = recordingLogger();
       const first = await runMigrations(depsOf(t, logger), migrationsOf(modules));
 
-      expect(first.ran).toEqual([expect.objectContaining({ module: 'payments', version: 1, changed: 2 })]);
+      // The ledger's own migration runs too: it finds nothing of the older layout here.
+      expect(first.ran).toEqual([
+        expect.objectContaining({ module: 'ledger', version: 1, changed: 0 }),
+        expect.objectContaining({ module: 'payments', version: 1, changed: 2 }),
+      ]);
       expect(await feesFlag(t, old.id, 'USD')).toBe(true);
       expect(await feesFlag(t, old.id, 'EUR')).toBe(true);
       expect(await feesFlag(t, overCredited.id, 'USD')).toBe(false);
       expect(logger.warnings).toEqual([
         expect.objectContaining({ account: merchantAccountId(overCredited.id, 'fees', 'USD') }),
       ]);
-      const records = await readMigrationRecords(t.store);
+      const records = (await readMigrationRecords(t.store)).filter((record) => record.module === 'payments');
       expect(records).toEqual([
         {
           module: 'payments',

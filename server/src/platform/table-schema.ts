@@ -8,6 +8,7 @@ export const tableSchema = {
   indexes: [
     { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
     { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
   ],
   /** Items with this attribute (Unix seconds) are deleted by DynamoDB TTL after that time. */
   ttlAttribute: 'expires_at',

@@ -11,7 +11,8 @@ import {
 } from '../../platform/store.ts';
 import { tableSchema } from '../../platform/table-schema.ts';
 
-const [gsi1, gsi2] = tableSchema.indexes;
+/** The index key columns, in table order: each index's partition then sort key. */
+const indexColumns = tableSchema.indexes.flatMap((index) => [index.partitionKey, index.sortKey]);
 /** DynamoDB's item size limit (400 KB, names included), enforced here so nothing works only locally. */
 const maxItemBytes = 400 * 1024;
 
@@ -43,13 +44,24 @@ export function openSqlite(path: string): DatabaseSync {
   db.exec(`
     CREATE TABLE IF NOT EXISTS items (
       pk TEXT NOT NULL, sk TEXT NOT NULL,
-      gsi1pk TEXT, gsi1sk TEXT, gsi2pk TEXT, gsi2sk TEXT,
+      ${indexColumns.map((column) => `${column} TEXT, `).join('')}
       data TEXT NOT NULL,
       UNIQUE (pk, sk)
     );
-    CREATE INDEX IF NOT EXISTS items_gsi1 ON items (gsi1pk, gsi1sk) WHERE gsi1pk IS NOT NULL;
-    CREATE INDEX IF NOT EXISTS items_gsi2 ON items (gsi2pk, gsi2sk) WHERE gsi2pk IS NOT NULL;
   `);
+  // A file made before an index existed gets its columns now (empty: no item is in it yet).
+  const columns = new Set(
+    (db.prepare('SELECT name FROM pragma_table_info(?)').all('items') as Array<{ name: string }>).map(
+      (row) => row.name,
+    ),
+  );
+  for (const column of indexColumns)
+    if (!columns.has(column)) db.exec(`ALTER TABLE items ADD COLUMN ${column} TEXT`);
+  for (const index of tableSchema.indexes)
+    db.exec(
+      `CREATE INDEX IF NOT EXISTS items_${index.name} ON items (${index.partitionKey}, ${index.sortKey}) ` +
+        `WHERE ${index.partitionKey} IS NOT NULL`,
+    );
   return db;
 }
 
@@ -118,9 +130,10 @@ export class SqliteWriter {
     this.#getStatement = db.prepare('SELECT data FROM items WHERE pk = ? AND sk = ?');
     this.#existsStatement = db.prepare('SELECT 1 FROM items WHERE pk = ? AND sk = ?');
     this.#putStatement = db.prepare(
-      'INSERT INTO items (pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, data) VALUES (?, ?, ?, ?, ?, ?, ?) ' +
-        'ON CONFLICT (pk, sk) DO UPDATE SET gsi1pk = excluded.gsi1pk, gsi1sk = excluded.gsi1sk, ' +
-        'gsi2pk = excluded.gsi2pk, gsi2sk = excluded.gsi2sk, data = excluded.data',
+      `INSERT INTO items (pk, sk, ${indexColumns.join(', ')}, data) ` +
+        `VALUES (?, ?, ${indexColumns.map(() => '?, ').join('')}?) ON CONFLICT (pk, sk) DO UPDATE SET ` +
+        indexColumns.map((column) => `${column} = excluded.${column}, `).join('') +
+        'data = excluded.data',
     );
     this.#deleteStatement = db.prepare('DELETE FROM items WHERE pk = ? AND sk = ?');
   }
@@ -227,15 +240,7 @@ export class SqliteWriter {
       }
     }
     const text = (name: string) => (typeof item[name] === 'string' ? (item[name] as string) : null);
-    this.#putStatement.run(
-      item.pk,
-      item.sk,
-      text(gsi1!.partitionKey),
-      text(gsi1!.sortKey),
-      text(gsi2!.partitionKey),
-      text(gsi2!.sortKey),
-      json,
-    );
+    this.#putStatement.run(item.pk, item.sk, ...indexColumns.map(text), json);
   }
 }
 
