@@ -95,7 +95,8 @@ it('turns a verified Stripe dispute webhook into the intent’s dispute and a pa
   expect(paid.status, paid.text).toBe(201);
   const charge = await stripe.charges.retrieve(paid.json.provider_reference);
   expect(charge.disputed).toBe(true);
-  const dispute = await stripe.disputes.retrieve(charge.dispute as string);
+  // The mock speaks an older API version whose charge names its dispute (today's lists them by charge).
+  const dispute = await stripe.disputes.retrieve((charge as unknown as { dispute: string }).dispute);
 
   const payload = JSON.stringify({
     id: 'evt_test_dispute_1',
