@@ -2,8 +2,22 @@ import { identityKeyPatterns } from './store.ts';
 import { defineModule } from '../platform/module.ts';
 import { identityAdminRoutes } from './admin-routes.ts';
 import { identityRoutes } from './routes.ts';
+import { accountSecurityRoutes } from './security-routes.ts';
+import { identityErrors } from './errors.ts';
+export { identityErrors, requireVerifiedEmail } from './errors.ts';
+export { checkPasswordPolicy } from './password-policy.ts';
+export {
+  emailVerifiedWrites,
+  enforceResetConfirmLimits,
+  enforceResetRequestLimits,
+  enforceVerificationMailLimit,
+  securityLimits,
+} from './account-security.ts';
+export { enforceSecondFactorLimit, secondFactorLimit } from './second-factor.ts';
+export { totpCode, totpUri } from './totp.ts';
 export {
   createLocalIdentity,
+  deviceOf,
   emailKey,
   newUser,
   normalizeEmail,
@@ -59,14 +73,22 @@ export const identityModule = defineModule({
       { exact: '/v1/auth/login', auth: 'public' },
       { exact: '/v1/auth/refresh', auth: 'public' },
       { exact: '/v1/auth/logout', auth: 'public' },
+      { exact: '/v1/auth/login/mfa', auth: 'public' },
+      { exact: '/v1/auth/password-reset', auth: 'public' },
+      { exact: '/v1/auth/password-reset/confirm', auth: 'public' },
+      { prefix: '/v1/auth/verify-email', auth: 'user' },
       { prefix: '/v1/me', auth: 'user' },
       { prefix: '/v1/admin/users', auth: 'admin' },
     ],
-    routes: (deps) => identityRoutes(deps.identity).route('/', identityAdminRoutes(deps.identity)),
+    routes: (deps) =>
+      identityRoutes(deps.identity)
+        .route('/', accountSecurityRoutes(deps.identity))
+        .route('/', identityAdminRoutes(deps.identity)),
   },
-  events: ['user.signed_up'],
+  events: ['user.signed_up', 'user.email_verified'],
+  errors: identityErrors.table,
   keys: identityKeyPatterns,
 });
 
 /** For identity adapters outside this folder (Cognito) that keep profiles in the same items. */
-export { queryUsers, readUser, readUserIdByEmail } from './store.ts';
+export { mfaEnabledUpdate, queryUsers, readUser, readUserIdByEmail } from './store.ts';

@@ -73,7 +73,13 @@ export const authResponseSchema = z
 export type AuthResponse = z.infer<typeof authResponseSchema>;
 
 export const userSchema = authUserSchema
-  .extend({ created_at: z.string().openapi({ example: '2026-01-01T00:00:00.000Z' }) })
+  .extend({
+    created_at: z.string().openapi({ example: '2026-01-01T00:00:00.000Z' }),
+    email_verified: z.boolean().openapi({
+      description: 'False until the code mailed at sign-up is entered: until then no money goes out.',
+    }),
+    mfa_enabled: z.boolean().openapi({ description: 'Whether sign-in asks for an authenticator code.' }),
+  })
   .openapi('User');
 export type User = z.infer<typeof userSchema>;
 
@@ -93,3 +99,69 @@ export const jwkSchema = z
   .openapi('Jwk');
 export const jwksSchema = z.object({ keys: z.array(jwkSchema) }).openapi('Jwks');
 export type Jwks = z.infer<typeof jwksSchema>;
+
+// Account security
+
+/** A code from an email or an authenticator app; its form is checked where it is compared, so a malformed one is just wrong. */
+const codeField = z.string().trim().min(1).max(64).openapi({ example: '123456' });
+
+export const verifyEmailSchema = z.object({ code: codeField }).openapi('VerifyEmailRequest');
+
+export const passwordResetSchema = z.object({ email: emailSchema }).openapi('PasswordResetRequest');
+
+export const passwordResetConfirmSchema = z
+  .object({ email: emailSchema, code: codeField, new_password: passwordSchema })
+  .openapi('PasswordResetConfirmRequest');
+
+export const changePasswordSchema = z
+  .object({ current_password: z.string().min(1).max(128), new_password: passwordSchema })
+  .openapi('ChangePasswordRequest');
+
+export const mfaLogInSchema = z
+  .object({
+    mfa_token: z.string().min(1).max(200),
+    code: codeField.openapi({
+      description: 'A code from the authenticator app, or an unused recovery code.',
+    }),
+  })
+  .openapi('MfaLogInRequest');
+
+export const mfaChallengeSchema = z
+  .object({
+    mfa_required: z.literal(true),
+    mfa_token: z
+      .string()
+      .openapi({ description: 'Send it with a code to `POST /v1/auth/login/mfa` within 5 minutes.' }),
+  })
+  .openapi('MfaChallenge');
+
+export const totpCodeSchema = z.object({ code: codeField }).openapi('TotpCodeRequest');
+
+export const totpEnrolmentSchema = z
+  .object({
+    secret: z.string().openapi({ description: 'Base32; shown this once.', example: 'JBSWY3DPEHPK3PXP' }),
+    otpauth_url: z
+      .string()
+      .openapi({ description: 'The same secret as an `otpauth://` URI, for a QR code.' }),
+  })
+  .openapi('TotpEnrolment');
+
+export const recoveryCodesSchema = z
+  .object({
+    recovery_codes: z.array(z.string()).openapi({
+      description: 'Each signs in once in place of an authenticator code. Shown this once; stored hashed.',
+    }),
+  })
+  .openapi('RecoveryCodes');
+
+export const sessionSchema = z
+  .object({
+    id: z.string().openapi({ example: 'ses_01JD3S8Q4X9Z2K7M5N6P8R0T1V' }),
+    device: z.string().nullable().openapi({ description: 'The User-Agent it signed in with.' }),
+    created_at: z.string(),
+    last_used_at: z.string(),
+    current: z.boolean().openapi({ description: 'The session of the access token that asked.' }),
+  })
+  .openapi('Session');
+
+export const sessionListSchema = z.object({ data: z.array(sessionSchema) }).openapi('SessionList');

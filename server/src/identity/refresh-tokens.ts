@@ -5,6 +5,7 @@ import { newId } from '../kernel/ids.ts';
 import type { Logger } from '../platform/logger.ts';
 import { isTransactionCanceled, type Store, type WriteOperation } from '../platform/store.ts';
 import {
+  queryOpenSessions,
   readRefreshToken,
   refreshTokenPut,
   refreshTokenSpend,
@@ -35,13 +36,21 @@ function mint(): { token: string; hash: string } {
 
 export interface RefreshTokens {
   /** The writes that open a session for `userId` and its first refresh token, for the caller's transaction. */
-  startSession(userId: string): { refreshToken: string; sessionId: string; operations: WriteOperation[] };
+  startSession(
+    userId: string,
+    device?: string,
+  ): { refreshToken: string; sessionId: string; operations: WriteOperation[] };
   /** Spends `token` and returns the next one of its family. Throws `invalid_token`. */
   rotate(token: string): Promise<{ refreshToken: string; sessionId: string; userId: string }>;
   /** Revokes the family `token` belongs to. Unknown tokens are ignored (RFC 7009). */
   revoke(token: string): Promise<void>;
   revokeSession(sessionId: string): Promise<void>;
+  /** Revokes every open session of `userId` but `exceptSessionId`. */
+  revokeUserSessions(userId: string, exceptSessionId?: string): Promise<void>;
 }
+
+/** More than anyone keeps open; `revokeUserSessions` repeats until none is left. */
+const sessionPageSize = 100;
 
 export function createRefreshTokens(deps: {
   store: Store;
@@ -72,11 +81,19 @@ export function createRefreshTokens(deps: {
   }
 
   return {
-    startSession(userId) {
+    startSession(userId, device) {
       const sessionId = newId('session', clock.now());
       const { token, hash } = mint();
+      const now = nowIso();
       const operations = [
-        sessionPut({ id: sessionId, user_id: userId, created_at: nowIso(), expires_at: expiresAt() }),
+        sessionPut({
+          id: sessionId,
+          user_id: userId,
+          created_at: now,
+          last_used_at: now,
+          expires_at: expiresAt(),
+          ...(device ? { device } : {}),
+        }),
         tokenPut(hash, sessionId, userId),
       ];
       return { refreshToken: token, sessionId, operations };
@@ -125,5 +142,18 @@ export function createRefreshTokens(deps: {
     },
 
     revokeSession,
+
+    async revokeUserSessions(userId, exceptSessionId) {
+      // Each revocation takes the session off the list, so the next query sees the rest (bounded:
+      // DynamoDB's index may show revoked sessions a moment longer; revoking again is a no-op).
+      for (let round = 0; round < 50; round++) {
+        const open = (await queryOpenSessions(store, userId, sessionPageSize)).filter(
+          (session) => session.id !== exceptSessionId,
+        );
+        if (open.length === 0) return;
+        for (const session of open) await revokeSession(session.id);
+        if (open.length < sessionPageSize - 1) return;
+      }
+    },
   };
 }

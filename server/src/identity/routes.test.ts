@@ -84,6 +84,8 @@ describe('identity routes: happy paths', () => {
     expect((await response.json()) as User).toEqual({
       ...user,
       created_at: new Date(clock.now()).toISOString(),
+      email_verified: false,
+      mfa_enabled: false,
     });
   });
 

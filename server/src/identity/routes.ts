@@ -10,11 +10,12 @@ import {
   jwksSchema,
   logInSchema,
   logOutSchema,
+  mfaChallengeSchema,
   refreshSchema,
   signUpSchema,
   userSchema,
 } from './model.ts';
-import type { Identity } from './service.ts';
+import { deviceOf, type Identity } from './service.ts';
 
 const tags = ['Auth'];
 
@@ -49,7 +50,10 @@ function postRoute<B extends z.ZodType, R extends RouteConfig['responses']>(rout
     summary: route.summary,
     ...(route.description ? { description: route.description } : {}),
     request: { body: jsonBody(route.body) },
-    responses: { ...route.responses, 400: error('Invalid input') },
+    responses: {
+      ...route.responses,
+      400: error('Invalid input (`validation_failed`, `weak_password`, `invalid_code`…)'),
+    },
   });
 }
 
@@ -68,8 +72,13 @@ const logInRoute = postRoute({
   path: '/v1/auth/login',
   summary: 'Sign in with email and password',
   body: logInSchema,
+  description:
+    'A user with two-factor sign-in on gets `{mfa_required: true, mfa_token}` instead of tokens: finish with `POST /v1/auth/login/mfa`.',
   responses: {
-    200: authResponse('Signed in'),
+    200: {
+      description: 'Signed in, or a second factor is needed',
+      content: { 'application/json': { schema: z.union([authResponseSchema, mfaChallengeSchema]) } },
+    },
     401: error('`invalid_credentials`: unknown email or wrong password (indistinguishable)'),
     429: rateLimited('`rate_limited`: too many attempts for this email or address'),
   },
@@ -119,13 +128,27 @@ export function identityRoutes(identity: Identity) {
 
   app.openapi(signUpRoute, async (c) =>
     withRetryAfter(c, async () =>
-      c.json(await identity.signUp({ ...c.req.valid('json'), client_ip: getClientIp(c) }), 201),
+      c.json(
+        await identity.signUp({
+          ...c.req.valid('json'),
+          client_ip: getClientIp(c),
+          device: deviceOf(c.req.header('user-agent')),
+        }),
+        201,
+      ),
     ),
   );
 
   app.openapi(logInRoute, async (c) =>
     withRetryAfter(c, async () =>
-      c.json(await identity.logIn({ ...c.req.valid('json'), client_ip: getClientIp(c) }), 200),
+      c.json(
+        await identity.logIn({
+          ...c.req.valid('json'),
+          client_ip: getClientIp(c),
+          device: deviceOf(c.req.header('user-agent')),
+        }),
+        200,
+      ),
     ),
   );
 
@@ -166,7 +189,7 @@ export function identityRoutes(identity: Identity) {
 }
 
 /** Runs `handle`; a `rate_limited` refusal also gets its `Retry-After` header. */
-async function withRetryAfter<T>(c: Context, handle: () => Promise<T>): Promise<T> {
+export async function withRetryAfter<T>(c: Context, handle: () => Promise<T>): Promise<T> {
   try {
     return await handle();
   } catch (error) {

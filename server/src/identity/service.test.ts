@@ -53,7 +53,7 @@ describe('local identity service', () => {
     const first = createHarness();
     const { access_token: token, user } = await first.signUp();
     const second = createHarness({ store: first.store, clock: first.clock });
-    await expect(second.identity.verifyAccessToken(token)).resolves.toEqual({
+    await expect(second.identity.verifyAccessToken(token)).resolves.toMatchObject({
       kind: 'user',
       userId: user.id,
       email: user.email,
@@ -126,7 +126,12 @@ describe('local identity service', () => {
   it('finds users by id and by email in any casing', async () => {
     const { identity, signUp, clock } = createHarness();
     const { user } = await signUp(aSignUp({ email: 'find.me@example.com' }));
-    const expected = { ...user, created_at: new Date(clock.now()).toISOString() };
+    const expected = {
+      ...user,
+      created_at: new Date(clock.now()).toISOString(),
+      email_verified: false,
+      mfa_enabled: false,
+    };
     expect(await identity.getUser(user.id)).toEqual(expected);
     expect(await identity.findUserByEmail(' Find.Me@Example.com')).toEqual(expected);
     expect(await identity.findUserByEmail('nobody@example.com')).toBeUndefined();

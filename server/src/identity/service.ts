@@ -5,12 +5,17 @@ import { createEvent } from '../kernel/events.ts';
 import { newId } from '../kernel/ids.ts';
 import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/logger.ts';
+import type { Notifier } from '../platform/notifier.ts';
 import { outboxPut } from '../platform/outbox.ts';
 import { isTransactionCanceled, type Store, type WriteOperation } from '../platform/store.ts';
 import { groups as knownGroups, type AuthResponse, type SignUpInput, type User } from './model.ts';
 import { hashPassword, needsRehash, verifyPassword } from './password.ts';
 import { enforceLoginLimits, enforceSignUpLimits } from './rate-limit.ts';
 import { createRefreshTokens } from './refresh-tokens.ts';
+import { createAccountSecurity, emailVerificationCode } from './account-security.ts';
+import { checkPasswordPolicy } from './password-policy.ts';
+import type { SecurityContext } from './security-context.ts';
+import { createSecondFactor } from './second-factor.ts';
 import {
   emailPointerPut,
   passwordHashUpdate,
@@ -33,6 +38,11 @@ export interface LocalIdentityDeps {
   clock: Clock;
   config: Config;
   logger: Logger;
+  /**
+   * Where verification and reset codes are mailed (the local mailbox). Without one, codes are
+   * stored but not sent, and that is logged: fine for tests that never read them.
+   */
+  notifier?: Notifier;
 }
 
 const source = 'sluice.identity';
@@ -48,7 +58,13 @@ export function normalizeEmail(email: string): string {
  *
  * @example const user = newUser(input, newId('user', now), now, new Set(config.adminEmails));
  */
-export function newUser(input: SignUpInput, id: string, now: number, adminEmails: ReadonlySet<string>): User {
+export function newUser(
+  input: SignUpInput,
+  id: string,
+  now: number,
+  adminEmails: ReadonlySet<string>,
+  emailVerified = false,
+): User {
   const email = normalizeEmail(input.email);
   return {
     id,
@@ -56,7 +72,15 @@ export function newUser(input: SignUpInput, id: string, now: number, adminEmails
     name: input.name.trim(),
     groups: adminEmails.has(email) ? [knownGroups.admin] : [],
     created_at: new Date(now).toISOString(),
+    email_verified: emailVerified,
+    mfa_enabled: false,
   };
+}
+
+/** What a session records of the client: its User-Agent, cut to a length worth showing. */
+export function deviceOf(userAgent: string | undefined): string | undefined {
+  const device = userAgent?.trim().slice(0, 200);
+  return device ? device : undefined;
 }
 
 /**
@@ -87,7 +111,7 @@ export function signUpWrites(
 export const signUpEmailIndex = 1;
 
 export function createLocalIdentity(deps: LocalIdentityDeps): Identity {
-  const { store, clock, config, logger } = deps;
+  const { store, clock, config, logger, notifier } = deps;
   const accessTokens = createAccessTokens({ store, clock, config });
   const refreshTokens = createRefreshTokens({
     store,
@@ -99,8 +123,17 @@ export function createLocalIdentity(deps: LocalIdentityDeps): Identity {
   // Compared against when the email is unknown, so that answer takes as long as a wrong password.
   let dummyHash: Promise<string> | undefined;
 
-  async function respond(user: User, refreshToken: string): Promise<AuthResponse> {
-    const accessToken = await accessTokens.sign({ userId: user.id, email: user.email, groups: user.groups });
+  async function respond(
+    user: User,
+    session: { sessionId: string; refreshToken: string },
+  ): Promise<AuthResponse> {
+    const { sessionId, refreshToken } = session;
+    const accessToken = await accessTokens.sign({
+      userId: user.id,
+      email: user.email,
+      groups: user.groups,
+      sessionId,
+    });
     return {
       user: { id: user.id, email: user.email, name: user.name, groups: user.groups },
       access_token: accessToken,
@@ -111,7 +144,7 @@ export function createLocalIdentity(deps: LocalIdentityDeps): Identity {
 
   // Every wallet transfer looks up two people, so profiles (id, email, name, groups) and the
   // email → user pointers are kept in memory for a minute once read. Nothing changes them after
-  // sign-up today; a feature that does must drop the entry here, and the minute bounds how long
+  // sign-up but verification and two-factor enrolment, which drop the entry here (`forgetProfile`); the minute bounds how long
   // another process (or a change behind the identity's back) can be out of date.
   const profiles = new ExpiringCache<string, User>(clock, 60_000, 10_000);
   const userIdsByEmail = new ExpiringCache<string, string>(clock, 60_000, 10_000);
@@ -134,17 +167,38 @@ export function createLocalIdentity(deps: LocalIdentityDeps): Identity {
     }
   }
 
+  const securityContext: SecurityContext = {
+    store,
+    clock,
+    config,
+    logger,
+    notifier,
+    refreshTokens,
+    forgetProfile: (userId) => profiles.delete(userId),
+  };
+  const accountSecurity = createAccountSecurity(securityContext);
+  const secondFactor = createSecondFactor(securityContext);
+
   return {
+    ...accountSecurity,
+    startTotpEnrolment: secondFactor.startTotpEnrolment,
+    confirmTotp: secondFactor.confirmTotp,
+    disableTotp: secondFactor.disableTotp,
+
     async signUp(input) {
+      checkPasswordPolicy(input.password, { email: input.email, param: 'password' });
       await enforceSignUpLimits({ store, clock, config }, input.client_ip);
       const now = clock.now();
       const id = newId('user', now);
-      const user = newUser(input, id, now, adminEmails);
-      const session = refreshTokens.startSession(id);
+      const isVerified = input.email_verified === true || !config.requireEmailVerification;
+      const user = newUser(input, id, now, adminEmails, isVerified);
+      const session = refreshTokens.startSession(id, deviceOf(input.device));
+      const verification = isVerified ? undefined : await emailVerificationCode(securityContext, user);
       try {
         await store.transact([
           ...signUpWrites(user, now, { password_hash: await hashPassword(input.password) }),
           ...session.operations,
+          ...(verification?.operations ?? []),
         ]);
       } catch (error) {
         if (isTransactionCanceled(error) && error.reasonAt(signUpEmailIndex)) {
@@ -153,7 +207,8 @@ export function createLocalIdentity(deps: LocalIdentityDeps): Identity {
         throw error;
       }
       logger.info('user signed up', { user_id: id });
-      return respond(user, session.refreshToken);
+      await verification?.send();
+      return respond(user, session);
     },
 
     async logIn(input) {
@@ -170,9 +225,18 @@ export function createLocalIdentity(deps: LocalIdentityDeps): Identity {
       const { user } = credentials;
       if (!(await verifyPassword(input.password, passwordHash))) throw badCredentials();
       if (needsRehash(passwordHash)) await upgradeHash(user.id, passwordHash, input.password);
-      const session = refreshTokens.startSession(user.id);
+      if (user.mfa_enabled) return secondFactor.challenge(user.id);
+      const session = refreshTokens.startSession(user.id, deviceOf(input.device));
       await store.transact(session.operations);
-      return respond(user, session.refreshToken);
+      return respond(user, session);
+    },
+
+    async completeMfaLogIn(input) {
+      const user = await secondFactor.passChallenge(input);
+      const session = refreshTokens.startSession(user.id, deviceOf(input.device));
+      await store.transact(session.operations);
+      logger.info('signed in with a second factor', { user_id: user.id });
+      return respond(user, session);
     },
 
     async refresh(refreshToken) {
@@ -182,7 +246,7 @@ export function createLocalIdentity(deps: LocalIdentityDeps): Identity {
         await refreshTokens.revokeSession(next.sessionId);
         throw new AppError('invalid_token', 'the refresh token is invalid');
       }
-      return respond(user, next.refreshToken);
+      return respond(user, next);
     },
 
     async logOut(refreshToken) {
@@ -238,6 +302,10 @@ class ExpiringCache<K, V> {
     if (entry.expiresAt > this.#clock.now()) return entry.value;
     this.#entries.delete(key);
     return undefined;
+  }
+
+  delete(key: K): void {
+    this.#entries.delete(key);
   }
 
   set(key: K, value: V): void {

@@ -21,6 +21,8 @@ const user: User = {
   name: 'Ann',
   groups: [],
   created_at: '2026-01-01T00:00:00.000Z',
+  email_verified: false,
+  mfa_enabled: false,
 };
 const itemOf = (operation: WriteOperation) =>
   operation.type === 'put' ? operation.item : { pk: '', sk: '' };

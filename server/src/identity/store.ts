@@ -12,6 +12,7 @@ import {
   readItem,
 } from '../platform/store.ts';
 import type { User } from './model.ts';
+import { securityKeyPatterns } from './security-store.ts';
 
 /**
  * Identity's stored layout, the only code that knows it:
@@ -19,8 +20,10 @@ import type { User } from './model.ts';
  * - profile `USER#<user id>` / `PROFILE`, with the password hash where the local issuer keeps
  *   it, listed in gsi1 `USERS` by `<created_at>#<id>` (the admins' user list);
  * - email pointer `EMAIL#<email>` / `EMAIL` → user id: its create-only put makes an email taken;
- * - local issuer only: session `SESSION#<id>` / `SESSION`, refresh token `REFRESH#<SHA-256 of
- *   the token>` / `REFRESH`, signing key `IDENTITY#SIGNING_KEY` / `CURRENT`;
+ * - local issuer only: session `SESSION#<id>` / `SESSION`, listed in gsi1 `SESSIONS#<user id>` by
+ *   `<created_at>#<id>` while it is open, refresh token `REFRESH#<SHA-256 of the token>` /
+ *   `REFRESH`, signing key `IDENTITY#SIGNING_KEY` / `CURRENT`, and the account-security items of
+ *   `security-store.ts`;
  * - rate-limit counter `RATE#<SHA-256 of the limited key>` / `W#<window start>`.
  */
 const identityKeys = {
@@ -40,7 +43,9 @@ export const identityKeyPatterns = [
   'EMAIL#*',
   'USERS',
   'SESSION#*',
+  'SESSIONS#*',
   'REFRESH#*',
+  ...securityKeyPatterns,
   'RATE#*',
   'IDENTITY#SIGNING_KEY',
 ] as const satisfies readonly KeyPattern[];
@@ -69,6 +74,9 @@ const userItemSchema = z.object({
   groups: z.array(z.string()),
   created_at: z.string(),
   password_hash: z.string().optional(),
+  // Absent on profiles from before verification existed: those users count as verified.
+  email_verified: z.boolean().optional(),
+  mfa_enabled: z.boolean().optional(),
 });
 
 /** The user with the password hash the local issuer keeps (absent for Cognito users). */
@@ -78,8 +86,20 @@ export interface UserCredentials {
 }
 
 function credentialsFromItem(item: Item): UserCredentials {
-  const { id, email, name, groups, created_at, password_hash } = userItemSchema.parse(item);
-  return { user: { id, email, name, groups, created_at }, passwordHash: password_hash };
+  const { id, email, name, groups, created_at, password_hash, email_verified, mfa_enabled } =
+    userItemSchema.parse(item);
+  return {
+    user: {
+      id,
+      email,
+      name,
+      groups,
+      created_at,
+      email_verified: email_verified ?? true,
+      mfa_enabled: mfa_enabled ?? false,
+    },
+    passwordHash: password_hash,
+  };
 }
 
 /** The user a profile item describes (never its password hash). */
@@ -111,6 +131,36 @@ export function passwordHashUpdate(userId: string, hash: string, previousHash: s
     key: identityKeys.user(userId),
     set: { password_hash: hash },
     condition: { compare: ['password_hash', '=', previousHash] },
+  };
+}
+
+/** Sets the password hash, whatever it was (a reset). The profile must exist. */
+export function passwordHashSet(userId: string, hash: string): WriteOperation {
+  return {
+    type: 'update',
+    key: identityKeys.user(userId),
+    set: { password_hash: hash },
+    condition: { attributeExists: 'pk' },
+  };
+}
+
+/** Marks the email verified, once: fails when it is verified already. */
+export function emailVerifiedUpdate(userId: string): WriteOperation {
+  return {
+    type: 'update',
+    key: identityKeys.user(userId),
+    set: { email_verified: true },
+    condition: { all: [{ attributeExists: 'pk' }, { compare: ['email_verified', '=', false] }] },
+  };
+}
+
+/** Turns two-factor sign-in on or off; the profile must exist. */
+export function mfaEnabledUpdate(userId: string, enabled: boolean): WriteOperation {
+  return {
+    type: 'update',
+    key: identityKeys.user(userId),
+    set: { mfa_enabled: enabled },
+    condition: { attributeExists: 'pk' },
   };
 }
 
@@ -153,6 +203,43 @@ export interface StoredSession {
   created_at: string;
   /** Unix seconds: the store's TTL attribute. */
   expires_at: number;
+  /** The client's User-Agent, shortened; absent when it sent none. */
+  device?: string | undefined;
+  last_used_at?: string | undefined;
+  revoked_at?: string | undefined;
+}
+
+const sessionItemSchema = z.object({
+  id: z.string(),
+  user_id: z.string(),
+  created_at: z.string(),
+  expires_at: z.number(),
+  device: z.string().optional(),
+  last_used_at: z.string().optional(),
+  revoked_at: z.string().optional(),
+});
+
+function sessionFromItem(item: Item): StoredSession {
+  return sessionItemSchema.parse(item);
+}
+
+export function readSession(store: Store, sessionId: string): Promise<StoredSession | undefined> {
+  return readItem(store, identityKeys.session(sessionId), sessionFromItem);
+}
+
+/** The user's open sessions (listed ones: revoked sessions leave the list), newest first. */
+export async function queryOpenSessions(
+  store: Store,
+  userId: string,
+  limit: number,
+): Promise<StoredSession[]> {
+  const page = await store.query({
+    index: 'gsi1',
+    partition: `SESSIONS#${userId}`,
+    direction: 'desc',
+    limit,
+  });
+  return page.items.map(sessionFromItem);
 }
 
 export interface StoredRefreshToken {
@@ -176,7 +263,13 @@ const refreshTokenItemSchema = z.object({
 });
 
 export function sessionPut(session: StoredSession): WriteOperation {
-  return createOnly({ ...identityKeys.session(session.id), kind: 'session', ...session });
+  return createOnly({
+    ...identityKeys.session(session.id),
+    kind: 'session',
+    ...session,
+    gsi1pk: `SESSIONS#${session.user_id}`,
+    gsi1sk: `${session.created_at}#${session.id}`,
+  });
 }
 
 export function refreshTokenPut({ hash, ...token }: StoredRefreshToken): WriteOperation {
@@ -213,12 +306,13 @@ export function sessionUse(sessionId: string, at: string, expiresAt: number): Wr
   };
 }
 
-/** Revokes the session once: a revoked or missing session fails the condition. */
+/** Revokes the session once, and takes it off its user's list: a revoked or missing session fails the condition. */
 export function sessionRevocation(sessionId: string, at: string): WriteOperation {
   return {
     type: 'update',
     key: identityKeys.session(sessionId),
     set: { revoked_at: at },
+    remove: ['gsi1pk', 'gsi1sk'],
     condition: existsWithout('revoked_at'),
   };
 }

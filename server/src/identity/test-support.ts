@@ -5,9 +5,11 @@ import { ManualClock } from '../kernel/clock.ts';
 import { defaultConfig, type Config } from '../platform/config.ts';
 import { silentLogger } from '../platform/logger.ts';
 import type { Store } from '../platform/store.ts';
+import { MailboxNotifier } from '../runtime/local/mailbox-notifier.ts';
 import { SqliteStore } from '../runtime/local/sqlite-store.ts';
 import type { AuthResponse } from './model.ts';
 import { identityRoutes } from './routes.ts';
+import { accountSecurityRoutes } from './security-routes.ts';
 import { createLocalIdentity } from './service.ts';
 
 /** Test builders for the identity module: an app on an in-memory store with a manual clock. */
@@ -35,7 +37,9 @@ export function createHarness(
   const store = options.store ?? new SqliteStore(':memory:');
   const clock = options.clock ?? new ManualClock();
   const config: Config = { ...defaultConfig, ...options.config };
-  const identity = createLocalIdentity({ store, clock, config, logger: silentLogger });
+  // The local runtime's own mailbox, on the same store: tests read mailed codes as a user would.
+  const mailbox = new MailboxNotifier({ store, clock });
+  const identity = createLocalIdentity({ store, clock, config, logger: silentLogger, notifier: mailbox });
   const app = new OpenAPIHono<AppEnv>();
   app.use(async (c, next) => {
     c.set('requestId', 'req_test');
@@ -43,6 +47,7 @@ export function createHarness(
   });
   app.onError(createErrorHandler(silentLogger));
   app.route('/', identityRoutes(identity));
+  app.route('/', accountSecurityRoutes(identity));
 
   const post = (path: string, body: unknown, env?: unknown) =>
     app.request(
@@ -52,6 +57,26 @@ export function createHarness(
     );
   const get = (path: string, token?: string) =>
     app.request(path, token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } });
+  /** A request with a bearer token and an optional JSON body. */
+  const send = (method: string, path: string, token: string, body?: unknown) =>
+    app.request(path, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+
+  /** The code in the newest mail to `email` whose subject contains `subject`, or undefined. */
+  async function mailedCode(email: string, subject: string): Promise<string | undefined> {
+    const { items } = await mailbox.list(email, { limit: 50 });
+    for (const message of items) {
+      if (message.channel !== 'email' || !message.subject.includes(subject)) continue;
+      return /\b(\d{6})\b/.exec(message.text)?.[1];
+    }
+    return undefined;
+  }
 
   /** Signs a user up through the API and returns the response body. */
   async function signUp(input = aSignUp()): Promise<AuthResponse & { password: string }> {
@@ -61,7 +86,7 @@ export function createHarness(
     return { ...((await response.json()) as AuthResponse), password: input.password };
   }
 
-  return { store, clock, config, identity, app, post, get, signUp };
+  return { store, clock, config, identity, app, mailbox, post, get, send, mailedCode, signUp };
 }
 
 export async function errorOf(

@@ -39,6 +39,8 @@ export interface AccessTokenSubject {
   userId: string;
   email: string;
   groups: string[];
+  /** The session the token is minted for (the `sid` claim, OpenID Connect's name for it). */
+  sessionId: string;
 }
 
 export interface AccessTokens {
@@ -70,7 +72,7 @@ export function createAccessTokens(deps: { store: Store; clock: Clock; config: C
     async sign(subject) {
       const key = await signingKey();
       const now = Math.floor(clock.now() / 1000);
-      return new SignJWT({ email: subject.email, groups: subject.groups })
+      return new SignJWT({ email: subject.email, groups: subject.groups, sid: subject.sessionId })
         .setProtectedHeader({ alg: algorithm, kid: key.kid, typ: tokenType })
         .setIssuer(config.issuer)
         .setAudience(config.audience)
@@ -113,13 +115,19 @@ export function createAccessTokens(deps: { store: Store; clock: Clock; config: C
           throw new AppError('token_expired', 'the access token has expired');
         throw new AppError('invalid_token', 'the access token is invalid');
       }
-      const { sub, email, groups } = payload;
+      const { sub, email, groups, sid } = payload;
       // We never issue a longer lifetime: a token that claims one was not minted by `sign`.
       const isLongLived = payload.exp! - payload.iat! > config.accessTokenTtlSeconds;
       if (isLongLived || typeof sub !== 'string' || typeof email !== 'string' || !isStringArray(groups)) {
         throw new AppError('invalid_token', 'the access token is invalid');
       }
-      const principal: Principal = { kind: 'user', userId: sub, email, groups };
+      const principal: Principal = {
+        kind: 'user',
+        userId: sub,
+        email,
+        groups,
+        ...(typeof sid === 'string' ? { sessionId: sid } : {}),
+      };
       if (verified.size >= verifiedCacheSize) verified.delete(verified.keys().next().value!);
       verified.set(token, { principal, exp: payload.exp! });
       return principal;

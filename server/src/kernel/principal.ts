@@ -4,6 +4,8 @@ export type Principal = {
   userId: string;
   email: string;
   groups: string[];
+  /** The identity's session the access token was minted for, when the issuer names it (the local one does). */
+  sessionId?: string | undefined;
 };
 
 /**

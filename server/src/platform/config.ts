@@ -33,6 +33,12 @@ export interface Config {
   /** Sign-ups allowed per client address in a window (each pays a bonus while the budget lasts). */
   signUpsPerAddressPerWindow: number;
   signUpWindowSeconds: number;
+  /**
+   * Whether a new user must verify their email (a code mailed at sign-up) before money can leave
+   * their wallet or they can create merchants; the sign-up bonus is paid on verification. When
+   * false, sign-up counts the email as verified at once (tests and scripts that drive many users).
+   */
+  requireEmailVerification: boolean;
   /** Emails that get the `admin` group at sign-up. */
   adminEmails: string[];
   /**
@@ -82,6 +88,7 @@ export const defaultConfig: Config = {
   loginWindowSeconds: 60,
   signUpsPerAddressPerWindow: 30,
   signUpWindowSeconds: 3600,
+  requireEmailVerification: true,
   adminEmails: [],
   webhookAllowPrivate: 'loopback',
   idempotencyRetentionSeconds: 48 * 3600,

@@ -109,7 +109,14 @@ function anUnsignedToken(username: string): string {
 
 function aSetup(overrides: { config?: Partial<Config>; jwk?: JWK; fetch?: typeof fetch } = {}) {
   const clock = new ManualClock(Date.UTC(2026, 0, 15, 12, 0, 0));
-  const config: Config = { ...defaultConfig, adminEmails: ['boss@example.com'], ...overrides.config };
+  // Verification off unless a test turns it on: these tests follow the calls of a pre-verified
+  // sign-up; the verification flows run in the shared contract suite (cognito-identity.contract.test.ts).
+  const config: Config = {
+    ...defaultConfig,
+    adminEmails: ['boss@example.com'],
+    requireEmailVerification: false,
+    ...overrides.config,
+  };
   let jwksFetches = 0;
   const verifier = createCognitoAccessTokenVerifier({
     userPoolId,
@@ -237,6 +244,8 @@ describe('Cognito identity: sign-up (Cognito mocked, store on DynamoDB Local)', 
       name: 'Ann Lee',
       groups: [],
       created_at: profile!.created_at,
+      email_verified: true,
+      mfa_enabled: false,
     });
     expect(await identity.findUserByEmail(email.toUpperCase())).toMatchObject({ id });
     const { users } = await identity.listUsers({ limit: 1000 });
@@ -348,7 +357,7 @@ describe('Cognito identity: sessions (Cognito mocked, store on DynamoDB Local)',
     return { ...setup, email, id: response.user.id };
   }
 
-  it('logs in with the email alias and answers with the profile and Cognito’s tokens', async () => {
+  it('logs in by the user id the email points to and answers with the profile and Cognito’s tokens', async () => {
     const { identity, email, id } = await aSignedUpUser();
     const accessToken = await anAccessToken({ username: id });
     cognito.on(InitiateAuthCommand).resolves({
@@ -369,7 +378,8 @@ describe('Cognito identity: sessions (Cognito mocked, store on DynamoDB Local)',
       {
         AuthFlow: 'USER_PASSWORD_AUTH',
         ClientId: clientId,
-        AuthParameters: { USERNAME: email, PASSWORD: 'correct horse battery' },
+        // By user id, not the alias: an unverified email is no sign-in alias yet.
+        AuthParameters: { USERNAME: id, PASSWORD: 'correct horse battery' },
       },
     ]);
   });

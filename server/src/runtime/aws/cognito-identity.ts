@@ -3,10 +3,21 @@ import {
   AdminConfirmSignUpCommand,
   AdminDeleteUserCommand,
   AdminUpdateUserAttributesCommand,
+  AdminUserGlobalSignOutCommand,
+  AssociateSoftwareTokenCommand,
+  ChangePasswordCommand,
+  ConfirmForgotPasswordCommand,
+  ForgotPasswordCommand,
   GetTokensFromRefreshTokenCommand,
+  GetUserAttributeVerificationCodeCommand,
+  GlobalSignOutCommand,
   InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
   RevokeTokenCommand,
+  SetUserMFAPreferenceCommand,
   SignUpCommand,
+  VerifySoftwareTokenCommand,
+  VerifyUserAttributeCommand,
   type AuthenticationResultType,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -20,6 +31,7 @@ import {
 import type { JwksCache } from 'aws-jwt-verify/jwk';
 import { decodeJwt } from 'jose';
 import type { Principal } from '../../kernel/principal.ts';
+import type { MfaChallenge, SignedIn } from '../../platform/identity.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import { AppError, isAppError } from '../../kernel/errors.ts';
 import { newId } from '../../kernel/ids.ts';
@@ -27,8 +39,17 @@ import type { Config } from '../../platform/config.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { isTransactionCanceled, type Store } from '../../platform/store.ts';
 import {
+  checkPasswordPolicy,
+  emailVerifiedWrites,
   enforceLoginLimits,
+  enforceResetConfirmLimits,
+  enforceResetRequestLimits,
+  enforceSecondFactorLimit,
   enforceSignUpLimits,
+  enforceVerificationMailLimit,
+  identityErrors,
+  mfaEnabledUpdate,
+  totpUri,
   groups as knownGroups,
   normalizeEmail,
   newUser,
@@ -196,7 +217,36 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
     }
   }
 
-  async function signInWithPassword(username: string, password: string): Promise<AuthenticationResultType> {
+  async function sendVerificationCode(accessToken: string): Promise<void> {
+    try {
+      await client.send(
+        new GetUserAttributeVerificationCodeCommand({ AccessToken: accessToken, AttributeName: 'email' }),
+      );
+    } catch (error) {
+      logger.warn('Cognito did not send the verification code', { error: errorName(error) });
+      throw translateCognitoError(error, 'code');
+    }
+  }
+
+  /** Runs a user API call (one that takes the caller's access token), its errors translated. */
+  async function asCaller<T>(operation: CognitoOperation, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw translateCognitoError(error, operation);
+    }
+  }
+
+  async function signedInUser(caller: SignedIn): Promise<User> {
+    const user = await readUser(store, caller.userId);
+    if (!user) throw new AppError('invalid_token', 'the access token names an unknown user');
+    return user;
+  }
+
+  async function signInWithPassword(
+    username: string,
+    password: string,
+  ): Promise<AuthenticationResultType | MfaChallenge> {
     const output = await client.send(
       new InitiateAuthCommand({
         AuthFlow: 'USER_PASSWORD_AUTH',
@@ -204,6 +254,9 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
         AuthParameters: { USERNAME: username, PASSWORD: password },
       }),
     );
+    if (output.ChallengeName === 'SOFTWARE_TOKEN_MFA' && output.Session) {
+      return { mfa_required: true, mfa_token: encodeMfaToken(username, output.Session) };
+    }
     if (output.ChallengeName || !output.AuthenticationResult) {
       // MFA, a forced new password…: steps this API does not offer, so the sign-in cannot finish.
       throw new AppError(
@@ -217,10 +270,12 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
 
   return {
     async signUp(input) {
+      checkPasswordPolicy(input.password, { email: input.email, param: 'password' });
       await enforceSignUpLimits({ store, clock, config }, input.client_ip);
       const now = clock.now();
       const id = newId('user', now);
-      const user = newUser(input, id, now, adminEmails);
+      const isVerified = input.email_verified === true || !config.requireEmailVerification;
+      const user = newUser(input, id, now, adminEmails, isVerified);
       const email = user.email;
       if ((await readUserIdByEmail(store, email)) !== undefined) throw emailTaken();
       try {
@@ -240,15 +295,18 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
       }
       let tokens: AuthenticationResultType;
       try {
+        // Confirmed at once: an unverified user may sign in (by user id: an alias signs in only
+        // once verified), just not send money out, as with the local identity.
         await client.send(new AdminConfirmSignUpCommand({ UserPoolId: userPoolId, Username: id }));
-        // An alias signs in only once verified; like the local identity, no verification mail is sent.
-        await client.send(
-          new AdminUpdateUserAttributesCommand({
-            UserPoolId: userPoolId,
-            Username: id,
-            UserAttributes: [{ Name: 'email_verified', Value: 'true' }],
-          }),
-        );
+        if (isVerified) {
+          await client.send(
+            new AdminUpdateUserAttributesCommand({
+              UserPoolId: userPoolId,
+              Username: id,
+              UserAttributes: [{ Name: 'email_verified', Value: 'true' }],
+            }),
+          );
+        }
         if (user.groups.includes(knownGroups.admin)) {
           await client.send(
             new AdminAddUserToGroupCommand({
@@ -258,7 +316,10 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
             }),
           );
         }
-        tokens = await signInWithPassword(id, input.password);
+        const signedIn = await signInWithPassword(id, input.password);
+        if ('mfa_required' in signedIn)
+          throw new AppError('service_unavailable', 'a new user was asked for a second factor');
+        tokens = signedIn;
         if (!tokens.AccessToken)
           throw new AppError('service_unavailable', 'the identity provider returned no tokens');
         await store.transact(signUpWrites(user, now));
@@ -268,6 +329,9 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
         throw translateCognitoError(error, 'signUp');
       }
       logger.info('user signed up', { user_id: id });
+      // Cognito mails the code itself (through SES, as the pool is configured); the sign-up stands
+      // without it: the user can ask again.
+      if (!isVerified) await sendVerificationCode(tokens.AccessToken).catch(() => undefined);
       return respond(
         user,
         tokens.AccessToken,
@@ -279,12 +343,14 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
     async logIn(input) {
       const email = normalizeEmail(input.email);
       await enforceLoginLimits({ store, clock, config }, email, input.client_ip);
-      let result: AuthenticationResultType;
+      let result: AuthenticationResultType | MfaChallenge;
       try {
-        result = await signInWithPassword(email, input.password);
+        // By user id when the email is ours: an unverified email is no sign-in alias yet.
+        result = await signInWithPassword((await readUserIdByEmail(store, email)) ?? email, input.password);
       } catch (error) {
         throw translateCognitoError(error, 'logIn');
       }
+      if ('mfa_required' in result) return result;
       const { username, user, tokens } = await userOfTokens(result);
       if (!user) {
         // A Cognito user without a profile: a sign-up whose clean-up failed. It is no account.
@@ -381,7 +447,195 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
       const page = await queryUsers(store, { limit, ...(cursor ? { cursor } : {}) });
       return { users: page.users, next_cursor: page.cursor };
     },
+
+    async completeMfaLogIn({ mfa_token, code }) {
+      const challenge = decodeMfaToken(mfa_token);
+      if (!challenge)
+        throw new AppError('invalid_token', 'the sign-in step has expired or was used; sign in again');
+      await enforceSecondFactorLimit({ store, clock }, challenge.username);
+      const output = await asCaller('challenge', () =>
+        client.send(
+          new RespondToAuthChallengeCommand({
+            ClientId: clientId,
+            ChallengeName: 'SOFTWARE_TOKEN_MFA',
+            Session: challenge.session,
+            ChallengeResponses: { USERNAME: challenge.username, SOFTWARE_TOKEN_MFA_CODE: code.trim() },
+          }),
+        ),
+      );
+      const { user, tokens } = await userOfTokens(output.AuthenticationResult);
+      if (!user)
+        throw new AppError('invalid_token', 'the sign-in step has expired or was used; sign in again');
+      return respond(user, tokens.access, tokens.refresh ?? '', tokens.expiresIn);
+    },
+
+    async resendEmailVerification(caller) {
+      const user = await signedInUser(caller);
+      if (user.email_verified) return;
+      await enforceVerificationMailLimit({ store, clock }, user.id);
+      await sendVerificationCode(caller.accessToken);
+    },
+
+    async verifyEmail(caller, code) {
+      const user = await signedInUser(caller);
+      if (user.email_verified) return user;
+      // Cognito limits code attempts itself too; this is the same per-user ceiling as locally.
+      await enforceSecondFactorLimit({ store, clock }, user.id);
+      await asCaller('code', () =>
+        client.send(
+          new VerifyUserAttributeCommand({
+            AccessToken: caller.accessToken,
+            AttributeName: 'email',
+            Code: code.trim(),
+          }),
+        ),
+      );
+      try {
+        await store.transact(emailVerifiedWrites(user, clock.now()));
+      } catch (error) {
+        if (!isTransactionCanceled(error)) throw error; // verified meanwhile: quiet
+      }
+      return { ...user, email_verified: true };
+    },
+
+    async requestPasswordReset({ email, client_ip }) {
+      await enforceResetRequestLimits({ store, clock }, email, client_ip);
+      const userId = await readUserIdByEmail(store, email);
+      if (userId === undefined) return;
+      try {
+        await client.send(new ForgotPasswordCommand({ ClientId: clientId, Username: userId }));
+      } catch (error) {
+        // An unverified email gets no code from Cognito; the answer stays the same.
+        logger.warn('Cognito sent no password reset code', { user_id: userId, error: errorName(error) });
+      }
+    },
+
+    async confirmPasswordReset({ email, code, new_password, client_ip }) {
+      await enforceResetConfirmLimits({ store, clock }, client_ip);
+      checkPasswordPolicy(new_password, { email, param: 'new_password' });
+      const userId = await readUserIdByEmail(store, email);
+      if (userId === undefined) throw invalidCode();
+      await asCaller('reset', () =>
+        client.send(
+          new ConfirmForgotPasswordCommand({
+            ClientId: clientId,
+            Username: userId,
+            ConfirmationCode: code.trim(),
+            Password: new_password,
+          }),
+        ),
+      );
+      await client.send(new AdminUserGlobalSignOutCommand({ UserPoolId: userPoolId, Username: userId }));
+      logger.info('password reset; every session revoked', { user_id: userId });
+    },
+
+    async changePassword(caller, { current_password, new_password }) {
+      const user = await signedInUser(caller);
+      checkPasswordPolicy(new_password, { email: user.email, param: 'new_password' });
+      await asCaller('changePassword', () =>
+        client.send(
+          new ChangePasswordCommand({
+            AccessToken: caller.accessToken,
+            PreviousPassword: current_password,
+            ProposedPassword: new_password,
+          }),
+        ),
+      );
+      // Cognito cannot end sessions one by one: every session ends, this one too.
+      await client.send(new AdminUserGlobalSignOutCommand({ UserPoolId: userPoolId, Username: user.id }));
+    },
+
+    async startTotpEnrolment(caller) {
+      const user = await signedInUser(caller);
+      if (user.mfa_enabled)
+        throw identityErrors.error(
+          'mfa_already_enabled',
+          'two-factor sign-in is on already; turn it off first',
+        );
+      const output = await asCaller('accessToken', () =>
+        client.send(new AssociateSoftwareTokenCommand({ AccessToken: caller.accessToken })),
+      );
+      if (!output.SecretCode)
+        throw new AppError('service_unavailable', 'the identity provider returned no secret');
+      return { secret: output.SecretCode, otpauth_url: totpUri(output.SecretCode, user.email, 'Sluice') };
+    },
+
+    async confirmTotp(caller, code) {
+      const user = await signedInUser(caller);
+      if (user.mfa_enabled)
+        throw identityErrors.error('mfa_already_enabled', 'two-factor sign-in is on already');
+      await enforceSecondFactorLimit({ store, clock }, user.id);
+      const output = await asCaller('totp', () =>
+        client.send(
+          new VerifySoftwareTokenCommand({ AccessToken: caller.accessToken, UserCode: code.trim() }),
+        ),
+      );
+      if (output.Status !== 'SUCCESS') throw invalidCode();
+      await asCaller('accessToken', () =>
+        client.send(
+          new SetUserMFAPreferenceCommand({
+            AccessToken: caller.accessToken,
+            SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
+          }),
+        ),
+      );
+      await store.transact([mfaEnabledUpdate(user.id, true)]);
+      // Cognito's challenge takes authenticator codes only: no recovery codes (an admin resets MFA).
+      return { recovery_codes: [] };
+    },
+
+    async disableTotp(caller) {
+      const user = await signedInUser(caller);
+      if (!user.mfa_enabled) throw identityErrors.error('mfa_not_enabled', 'two-factor sign-in is off');
+      await asCaller('accessToken', () =>
+        client.send(
+          new SetUserMFAPreferenceCommand({
+            AccessToken: caller.accessToken,
+            SoftwareTokenMfaSettings: { Enabled: false, PreferredMfa: false },
+          }),
+        ),
+      );
+      await store.transact([mfaEnabledUpdate(user.id, false)]);
+    },
+
+    // Cognito keeps no list of a user's sessions (refresh tokens): none can be listed or ended one by one.
+    listSessions: async () => [],
+
+    async endSession() {
+      throw new AppError('not_found', 'sessions cannot be ended one by one here; end them all', {
+        param: 'id',
+      });
+    },
+
+    async endAllSessions(caller) {
+      await asCaller('accessToken', () =>
+        client.send(new GlobalSignOutCommand({ AccessToken: caller.accessToken })),
+      );
+    },
   };
+}
+
+const invalidCode = () =>
+  identityErrors.error('invalid_code', 'the code is wrong, used already, or was never sent', {
+    param: 'code',
+  });
+
+/** The second step of a Cognito log-in: whom it is for and Cognito's session, as one opaque token. */
+function encodeMfaToken(username: string, session: string): string {
+  return `cmfa_${Buffer.from(JSON.stringify({ u: username, s: session })).toString('base64url')}`;
+}
+
+function decodeMfaToken(token: string): { username: string; session: string } | undefined {
+  if (!token.startsWith('cmfa_')) return undefined;
+  try {
+    const { u, s } = JSON.parse(Buffer.from(token.slice(5), 'base64url').toString()) as {
+      u?: unknown;
+      s?: unknown;
+    };
+    return typeof u === 'string' && typeof s === 'string' ? { username: u, session: s } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const emailTaken = () =>
@@ -392,10 +646,21 @@ const emailTaken = () =>
  * `invalid_credentials` (the pool should also have PreventUserExistenceErrors on); everything
  * not listed passes through unchanged (a 500, logged by the HTTP layer).
  */
-function translateCognitoError(
-  error: unknown,
-  operation: 'signUp' | 'logIn' | 'refresh' | 'logOut',
-): unknown {
+type CognitoOperation =
+  | 'signUp'
+  | 'logIn'
+  | 'refresh'
+  | 'logOut'
+  /** A code check: email verification. */
+  | 'code'
+  | 'reset'
+  | 'totp'
+  | 'challenge'
+  | 'changePassword'
+  /** Any other user API call made with the caller's access token. */
+  | 'accessToken';
+
+function translateCognitoError(error: unknown, operation: CognitoOperation): unknown {
   if (isAppError(error)) return error;
   const name = errorName(error);
   const message = error instanceof Error ? error.message : String(error);
@@ -413,8 +678,38 @@ function translateCognitoError(
       return emailTaken();
     case 'InvalidPasswordException':
     case 'PasswordHistoryPolicyViolationException':
-      return new AppError('validation_failed', message, { param: 'password', cause: error });
+      return operation === 'signUp'
+        ? new AppError('validation_failed', message, { param: 'password', cause: error })
+        : identityErrors.error('weak_password', message, { param: 'new_password', cause: error });
+    case 'CodeMismatchException':
+    case 'EnableSoftwareTokenMFAException':
+      return identityErrors.error('invalid_code', 'the code is wrong, used already, or was never sent', {
+        param: 'code',
+        cause: error,
+      });
+    case 'ExpiredCodeException':
+      return identityErrors.error('code_expired', 'the code has expired; ask for a new one', {
+        param: 'code',
+        cause: error,
+      });
   }
+  if (operation === 'changePassword' && name === 'NotAuthorizedException')
+    return new AppError('invalid_credentials', 'the current password is incorrect', {
+      param: 'current_password',
+      cause: error,
+    });
+  if (operation === 'challenge' && ['NotAuthorizedException', 'UserNotFoundException'].includes(name))
+    return new AppError('invalid_token', 'the sign-in step has expired or was used; sign in again', {
+      param: 'mfa_token',
+      cause: error,
+    });
+  if (operation === 'reset' && ['UserNotFoundException', 'NotAuthorizedException'].includes(name))
+    return identityErrors.error('invalid_code', 'the code is wrong, used already, or was never sent', {
+      param: 'code',
+      cause: error,
+    });
+  if (['code', 'totp', 'accessToken'].includes(operation) && name === 'NotAuthorizedException')
+    return new AppError('invalid_token', 'the access token is invalid', { cause: error });
   if (
     operation === 'logIn' &&
     [
