@@ -43,6 +43,8 @@ export interface SagaDeps {
 export interface CommerceHooks {
   /** Fault injection: a task throws while this returns true for it (Step Functions then retries it). */
   failTask?: (state: SagaState, orderId: string) => boolean;
+  /** Runs before a step does its work: a test holds a step here to play a crash mid-saga. */
+  beforeTask?: (state: SagaState, orderId: string) => Promise<void>;
   /** A `processing` order untouched this long is resumed by the recovery job. Default 60 s. */
   staleAfterMs?: number;
   /** How long a checkout's reservation holds stock before the saga gives it up. Default 15 min. */
@@ -148,7 +150,8 @@ async function loadOrder(deps: SagaDeps, id: string): Promise<OrderRecord> {
   return order;
 }
 
-function injectFault(deps: SagaDeps, state: SagaState, order: OrderRecord): void {
+async function injectFault(deps: SagaDeps, state: SagaState, order: OrderRecord): Promise<void> {
+  await deps.hooks.beforeTask?.(state, order.id);
   if (deps.hooks.failTask?.(state, order.id)) throw new Error(`injected fault in ${state}`);
 }
 
@@ -193,7 +196,7 @@ async function reserve(deps: SagaDeps, input: TaskInput) {
     return { ok: true, reason: null, decline_code: null };
   }
   await assertForward(deps, order);
-  injectFault(deps, 'Reserve', order);
+  await injectFault(deps, 'Reserve', order);
   const stock: WriteOperation[] = order.lines.map((line) => ({
     type: 'update',
     key: productKey(line.product_id),
@@ -240,7 +243,7 @@ async function authorize(deps: SagaDeps, input: TaskInput) {
       decline_code: order.decline_code,
     };
   await assertForward(deps, order);
-  injectFault(deps, 'Authorize', order);
+  await injectFault(deps, 'Authorize', order);
   const guard: OrderCondition = { payment_status: 'none', compensating: false, status: 'processing' };
   try {
     if (order.payment_method === 'wallet') {
@@ -367,7 +370,7 @@ async function createOrder(deps: SagaDeps, input: TaskInput) {
     return { placed: true };
   }
   await assertForward(deps, order);
-  injectFault(deps, 'CreateOrder', order);
+  await injectFault(deps, 'CreateOrder', order);
   try {
     await commitStep(
       deps,
@@ -393,7 +396,7 @@ async function capture(deps: SagaDeps, input: TaskInput) {
   await assertForward(deps, order);
   if (order.payment_status !== 'authorized')
     throw new Error(`order ${order.id} has no authorized payment to capture (${order.payment_status})`);
-  injectFault(deps, 'Capture', order);
+  await injectFault(deps, 'Capture', order);
   const guard: OrderCondition = { payment_status: 'authorized', compensating: false, status: 'processing' };
   const changed = orderUpdate(deps.clock, order, { payment_status: 'captured' }, guard);
   try {
@@ -428,7 +431,7 @@ async function notify(deps: SagaDeps, input: TaskInput) {
   await assertForward(deps, order);
   if (order.payment_status !== 'captured')
     throw new Error(`order ${order.id} is not captured (${order.payment_status})`);
-  injectFault(deps, 'Notify', order);
+  await injectFault(deps, 'Notify', order);
   // At least once: a crash between the email and the commit sends it again on the re-run.
   if (!order.notified) await deps.notifier.sendEmail(confirmationEmail(order));
   const cart = order.lines.map(
@@ -520,7 +523,7 @@ async function refund(deps: SagaDeps, input: TaskInput) {
 export async function undoPayment(deps: SagaDeps, order: OrderRecord, state: SagaState | undefined) {
   if (order.payment_status !== 'authorized' && order.payment_status !== 'captured')
     return { payment_status: order.payment_status };
-  if (state) injectFault(deps, state, order);
+  if (state) await injectFault(deps, state, order);
   const from = order.payment_status;
   const to = from === 'authorized' ? ('voided' as const) : ('refunded' as const);
   const changed = orderUpdate(deps.clock, order, { payment_status: to }, { payment_status: from });
@@ -577,7 +580,7 @@ async function release(deps: SagaDeps, input: TaskInput) {
 
 export async function releaseStock(deps: SagaDeps, order: OrderRecord, state: SagaState | undefined) {
   if (order.reservation !== 'reserved') return { reservation: order.reservation };
-  if (state) injectFault(deps, state, order);
+  if (state) await injectFault(deps, state, order);
   const stock: WriteOperation[] = order.lines.map((line) => ({
     type: 'update',
     key: productKey(line.product_id),
@@ -606,10 +609,16 @@ async function markFailed(deps: SagaDeps, input: TaskInput) {
   const order = await compensating(deps, input);
   if (!order) return { skipped: true };
   if (order.status === 'failed') return { status: 'failed' };
-  injectFault(deps, 'MarkFailed', order);
-  let failed: OrderRecord;
+  await injectFault(deps, 'MarkFailed', order);
+  // The buyer is told first (at least once: a retry after a crash here tells them again). The
+  // email is a courtesy: the order fails whether or not it could be sent.
+  await deps.notifier
+    .sendEmail(failureEmail(order))
+    .catch((error: unknown) =>
+      deps.logger.warn('order failure email not sent', { order: order.id, error: String(error) }),
+    );
   try {
-    failed = await commitStep(
+    await commitStep(
       deps,
       order,
       { status: 'failed' },
@@ -620,12 +629,6 @@ async function markFailed(deps: SagaDeps, input: TaskInput) {
     if (!isTransactionCanceled(error)) throw error;
     return { status: (await loadOrder(deps, order.id)).status };
   }
-  // The failure email is a courtesy: the order is already failed whether or not it is sent.
-  await deps.notifier
-    .sendEmail(failureEmail(failed))
-    .catch((error: unknown) =>
-      deps.logger.warn('order failure email not sent', { order: failed.id, error: String(error) }),
-    );
   return { status: 'failed' };
 }
 

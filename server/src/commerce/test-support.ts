@@ -30,6 +30,8 @@ export interface CommerceTestPlatform {
     options?: { token?: string; body?: unknown; headers?: Record<string, string> },
   ) => Promise<{ status: number; json: Json; headers: Headers }>;
   signUp: (name: string, email?: string) => Promise<{ id: string; email: string; token: string }>;
+  /** A fresh access token (after the clock moved past the last one's expiry). */
+  logIn: (email: string) => Promise<string>;
   /** An admin's token (signed up once with the admin email). */
   adminToken: () => Promise<string>;
   createProduct: (input: Record<string, unknown>) => Promise<Json>;
@@ -88,6 +90,13 @@ export async function commerceTestPlatform(
     await ensureWallet(walletDeps, response.json.user.id);
     return { id: response.json.user.id, email: address, token: response.json.access_token };
   };
+  const logIn: CommerceTestPlatform['logIn'] = async (email) => {
+    const response = await call('POST', '/v1/auth/login', {
+      body: { email, password: 'correct horse battery' },
+    });
+    if (response.status !== 200) throw new Error(`login failed: ${response.status}`);
+    return response.json.access_token as string;
+  };
   let admin: Promise<string> | undefined;
   const adminToken = () => (admin ??= signUp('Admin', adminEmail).then((user) => user.token));
   const createProduct: CommerceTestPlatform['createProduct'] = async (input) => {
@@ -120,6 +129,7 @@ export async function commerceTestPlatform(
     dataDir,
     call,
     signUp,
+    logIn,
     adminToken,
     createProduct,
     waitForOrder,
