@@ -51,7 +51,7 @@ describe('the checkout saga under concurrency', () => {
   }, async () => {
     t = await commerceTestPlatform();
     const product = await t.createProduct({ name: 'Limited print', price: 3000, stock: 10 });
-    const buyers = [];
+    const buyers: Array<{ id: string; email: string; token: string }> = [];
     for (let i = 0; i < 50; i++) buyers.push(await buyerWithCart(t, product.id));
 
     const started = await Promise.all(buyers.map((buyer) => checkout(t!, buyer.token)));
