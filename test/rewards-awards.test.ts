@@ -4,6 +4,7 @@ import type { ReceivedMessage } from '../server/src/platform/queue.ts';
 import { StoreQueue } from '../server/src/runtime/local/store-queue.ts';
 import { awardConsumeOptions, awardConsumer, coinAccountId, payAward } from '../server/src/rewards/awards.ts';
 import { awardQueueName } from '../server/src/rewards/deps.ts';
+import type { Post } from '../server/src/rewards/model.ts';
 import { createPost, likePost, type Actor } from '../server/src/rewards/posts.ts';
 import { readDay } from '../server/src/rewards/store.ts';
 import { rewardsTestPlatform, type RewardsTestPlatform } from '../server/src/rewards/test-support.ts';
@@ -27,7 +28,7 @@ describe('coin awards under the daily cap', () => {
   }, async () => {
     t = await rewardsTestPlatform();
     const author = await t.signUp('Author');
-    const posts = [];
+    const posts: Post[] = [];
     for (let i = 0; i < 3; i++)
       posts.push(await createPost(t.deps, anActor(author.id, 'Author'), { content: `Post number ${i}` }));
 

@@ -103,7 +103,7 @@ describe('the rewards jobs', () => {
     expect(annMail[0]).toMatchObject({ subject: 'Your day on Sluice: 12 coins' });
     const bobMail = (await t.platform.notifier.list(bob.email)).items;
     expect(bobMail).toHaveLength(1);
-    expect(bobMail[0]!.subject).toBe('Your day on Sluice: 5 coins');
+    expect(bobMail[0]).toMatchObject({ channel: 'email', subject: 'Your day on Sluice: 5 coins' });
 
     // The next day, without activity, nobody gets one.
     t.clock.set(Date.UTC(2026, 0, 16, 20, 0, 0));

@@ -1,4 +1,5 @@
 import type { Clock } from '../kernel/clock.ts';
+import type { Blobs } from '../platform/blobs.ts';
 import type { Config } from '../platform/config.ts';
 import type { Identity } from '../platform/identity.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -13,6 +14,8 @@ export interface RewardsDeps {
   logger: Logger;
   identity: Identity;
   queue: TransactionalQueue;
+  /** Post images: clients upload with a presigned URL, readers get a short-lived download URL. */
+  blobs: Blobs;
   /** Test-only: runs before each award is paid; a throw fails that attempt (a poison award). */
   beforeAward?: (award: { rule: string; source: string; user: string }) => void;
 }

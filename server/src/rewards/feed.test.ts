@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { expectBooksBalanced } from '../../../test/invariants.ts';
 import { rewardsTestPlatform, type RewardsTestPlatform } from './test-support.ts';
 
@@ -141,5 +141,75 @@ describe('the feed', () => {
     const post = await t.call('POST', '/v1/posts', { token: ann.token, body: { content: 'Spam' } });
     expect((await t.call('DELETE', `/v1/posts/${post.json.id}`, { token: admin.token })).status).toBe(200);
     expect((await t.call('GET', `/v1/posts/${post.json.id}`, { token: ann.token })).status).toBe(404);
+  });
+
+  it('takes an image through a presigned upload, shows it by a signed URL, and refuses another user’s key', async () => {
+    t = await rewardsTestPlatform();
+    const ann = await t.signUp('Ann');
+    const bob = await t.signUp('Bob');
+    const upload = await t.call('POST', '/v1/posts/images', {
+      token: ann.token,
+      body: { content_type: 'image/png' },
+    });
+    expect(upload.status).toBe(201);
+    expect(upload.json.image_key).toMatch(new RegExp(`^posts/${ann.id}/[0-9a-f-]+\\.png$`));
+    const put = await t.platform.app.request(upload.json.upload_url, {
+      method: 'PUT',
+      headers: upload.json.upload_headers,
+      body: 'png bytes',
+    });
+    expect(put.status).toBe(200);
+    const post = await t.call('POST', '/v1/posts', {
+      token: ann.token,
+      body: { content: 'With a picture', image_key: upload.json.image_key },
+    });
+    expect(post.status).toBe(201);
+    const shown = await t.call('GET', `/v1/posts/${post.json.id}`, { token: bob.token });
+    const image = await t.platform.app.request(shown.json.image_url);
+    expect(image.status).toBe(200);
+    expect(await image.text()).toBe('png bytes');
+
+    const stolen = await t.call('POST', '/v1/posts', {
+      token: bob.token,
+      body: { content: 'Not mine', image_key: upload.json.image_key },
+    });
+    expect(stolen.status).toBe(400);
+    expect(stolen.json.error.param).toBe('image_key');
+    const badType = await t.call('POST', '/v1/posts/images', {
+      token: ann.token,
+      body: { content_type: 'text/html' },
+    });
+    expect(badType.status).toBe(400);
+    expect(badType.json.error.param).toBe('content_type');
+  });
+
+  it('pushes likes, comments and coins to the author’s sockets, and nothing of theirs to anyone else', async () => {
+    t = await rewardsTestPlatform();
+    const ann = await t.signUp('Ann');
+    const bob = await t.signUp('Bob');
+    const push = vi.spyOn(t.platform.realtime, 'push');
+    const post = await t.call('POST', '/v1/posts', { token: ann.token, body: { content: 'Push me' } });
+    await t.call('POST', `/v1/posts/${post.json.id}/like`, { token: bob.token });
+    await t.call('POST', `/v1/posts/${post.json.id}/comments`, {
+      token: bob.token,
+      body: { content: 'Pushed' },
+    });
+    await t.platform.queue.drain();
+    await t.platform.dispatcher.drain();
+    const pushed = (userId: string) =>
+      push.mock.calls
+        .filter(([users, message]) => users.includes(userId) && /^(post|coins)\./.test(message.type))
+        .map(([, message]) => message.type);
+    expect(pushed(ann.id).sort()).toEqual(['coins.earned', 'coins.earned', 'post.commented', 'post.liked']);
+    expect(pushed(bob.id)).toEqual(['coins.earned']);
+    const coins = push.mock.calls.find(
+      ([users, message]) =>
+        users.includes(ann.id) &&
+        message.type === 'coins.earned' &&
+        (message.data as { rule: string }).rule === 'like',
+    );
+    expect(coins?.[1].data).toMatchObject({ amount: 2, daily_cap: 500 });
+    // The post's and the like's awards settle in either order: the day's total is 2 or 12 at the like.
+    expect([2, 12]).toContain((coins?.[1].data as { earned_today: number }).earned_today);
   });
 });

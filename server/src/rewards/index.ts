@@ -66,6 +66,7 @@ export function rewardsDepsOf(deps: ModuleDeps): RewardsDeps {
     logger: deps.logger,
     identity: deps.identity,
     queue: deps.queue,
+    blobs: deps.blobs,
     ...hooks,
   };
 }

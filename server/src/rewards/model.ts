@@ -62,13 +62,44 @@ const imageUrlSchema = z
   .optional()
   .openapi({ example: 'https://example.com/cat.jpg' });
 
+export const imageContentTypes = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
+export const maxImageBytes = 5 * 1024 * 1024;
+
 export const createPostSchema = z
   .object({
     content: displayTextSchema(maxPostLength).min(1, { error: 'content must not be empty' }),
     image_url: imageUrlSchema,
+    image_key: z.string().max(300).optional().openapi({
+      description: 'The `image_key` of an upload from `POST /v1/posts/images` (instead of `image_url`).',
+    }),
   })
   .strict()
+  .refine((post) => post.image_url === undefined || post.image_key === undefined, {
+    error: 'give image_url or image_key, not both',
+    path: ['image_key'],
+  })
   .openapi('CreatePost');
+
+export const createImageUploadSchema = z
+  .object({
+    content_type: z.enum(imageContentTypes, {
+      error: `content_type must be one of ${imageContentTypes.join(', ')}`,
+    }),
+  })
+  .strict()
+  .openapi('CreateImageUpload');
+
+export const imageUploadSchema = z
+  .object({
+    image_key: z.string(),
+    upload_url: z.string(),
+    upload_headers: z.record(z.string(), z.string()),
+    max_bytes: z.number().int(),
+    expires_at: z.string(),
+  })
+  .openapi('ImageUpload', {
+    description: 'PUT the image to upload_url with upload_headers, then post with image_key.',
+  });
 export type CreatePost = z.infer<typeof createPostSchema>;
 
 export const createCommentSchema = z
@@ -91,7 +122,7 @@ export const postSchema = z
   .openapi('Post');
 export type Post = z.infer<typeof postSchema>;
 /** A post as stored: without the reader-dependent `liked_by_me`. */
-export type StoredPost = Omit<Post, 'liked_by_me'> & { content_hash: string };
+export type StoredPost = Omit<Post, 'liked_by_me'> & { content_hash: string; image_key: string | null };
 
 export const commentSchema = z
   .object({

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { isoTime } from '../kernel/clock.ts';
 import { AppError } from '../kernel/errors.ts';
 import { createEvent } from '../kernel/events.ts';
@@ -8,7 +8,15 @@ import { isTransactionCanceled, type WriteOperation } from '../platform/store.ts
 import { awardSend } from './awards.ts';
 import { rewardsSource, type RewardsDeps } from './deps.ts';
 import { rewardsErrors } from './errors.ts';
-import { rewardsIds, utcDay, type Comment, type CreatePost, type Post, type StoredPost } from './model.ts';
+import {
+  maxImageBytes,
+  rewardsIds,
+  utcDay,
+  type Comment,
+  type CreatePost,
+  type Post,
+  type StoredPost,
+} from './model.ts';
 import {
   commentPut,
   dayActivity,
@@ -102,16 +110,45 @@ async function commit(deps: RewardsDeps, postId: string, operations: WriteOperat
   }
 }
 
+/** Where a user's post images go: only keys under their own folder may be posted. */
+function imageFolder(userId: string): string {
+  return `posts/${userId}/`;
+}
+
+/** A presigned upload for a post image; the post then names it by `image_key`. */
+export async function createImageUpload(deps: RewardsDeps, actor: Actor, contentType: string) {
+  const extension = contentType.split('/')[1]!.replace('jpeg', 'jpg');
+  const key = `${imageFolder(actor.id)}${randomUUID()}.${extension}`;
+  const upload = await deps.blobs.uploadUrl(key, {
+    contentType,
+    maxBytes: maxImageBytes,
+    expiresInSeconds: 600,
+  });
+  return {
+    image_key: key,
+    upload_url: upload.url,
+    upload_headers: upload.headers,
+    max_bytes: maxImageBytes,
+    expires_at: upload.expiresAt,
+  };
+}
+
 export async function createPost(deps: RewardsDeps, actor: Actor, input: CreatePost): Promise<Post> {
   const now = deps.clock.now();
+  const imageKey = input.image_key ?? null;
+  if (imageKey !== null && (!imageKey.startsWith(imageFolder(actor.id)) || imageKey.includes('..')))
+    throw new AppError('validation_failed', 'image_key must be the key of an upload you made', {
+      param: 'image_key',
+    });
   const imageUrl = input.image_url ?? null;
   const post: StoredPost = {
     id: rewardsIds.newId('post', now),
     author: actor.id,
     author_name: actor.name,
     content: input.content,
-    content_hash: fingerprint(input.content, imageUrl),
+    content_hash: fingerprint(input.content, imageUrl ?? imageKey),
     image_url: imageUrl,
+    image_key: imageKey,
     like_count: 0,
     comment_count: 0,
     created_at: isoTime(now),
@@ -128,16 +165,28 @@ export async function createPost(deps: RewardsDeps, actor: Actor, input: CreateP
     }),
     event(deps, 'post.created', post.id, { post: publicPost(post) }),
   ]);
-  return { ...publicPost(post), liked_by_me: false };
+  return { ...(await readablePost(deps, post)), liked_by_me: false };
 }
 
+/** The post as the API shows it; events carry no image URL (it would expire in the event log). */
 function publicPost(post: StoredPost): Omit<Post, 'liked_by_me'> {
-  const { content_hash: _hash, ...fields } = post;
+  const { content_hash: _hash, image_key: _key, ...fields } = post;
   return fields;
 }
 
+/** An uploaded image is shown through a download URL signed for an hour. */
+async function readablePost(deps: RewardsDeps, post: StoredPost): Promise<Omit<Post, 'liked_by_me'>> {
+  if (!post.image_key) return publicPost(post);
+  const download = await deps.blobs.downloadUrl(post.image_key, { expiresInSeconds: 3600 });
+  return { ...publicPost(post), image_url: download.url };
+}
+
 async function withLiked(deps: RewardsDeps, userId: string, post: StoredPost): Promise<Post> {
-  return { ...publicPost(post), liked_by_me: await hasLiked(deps.store, post.id, userId) };
+  const [readable, liked] = await Promise.all([
+    readablePost(deps, post),
+    hasLiked(deps.store, post.id, userId),
+  ]);
+  return { ...readable, liked_by_me: liked };
 }
 
 export async function getPost(deps: RewardsDeps, userId: string, id: string): Promise<Post> {
@@ -202,7 +251,7 @@ export async function likePost(deps: RewardsDeps, actor: Actor, id: string): Pro
       throw rewardsErrors.error('post_already_liked', 'you already like this post', { param: 'id' });
     throw notFound(id);
   }
-  return { ...publicPost(post), like_count: post.like_count + 1, liked_by_me: true };
+  return { ...(await readablePost(deps, post)), like_count: post.like_count + 1, liked_by_me: true };
 }
 
 export async function unlikePost(deps: RewardsDeps, actor: Actor, id: string): Promise<Post> {
@@ -219,7 +268,11 @@ export async function unlikePost(deps: RewardsDeps, actor: Actor, id: string): P
       throw rewardsErrors.error('post_not_liked', 'you do not like this post', { param: 'id' });
     throw notFound(id);
   }
-  return { ...publicPost(post), like_count: Math.max(0, post.like_count - 1), liked_by_me: false };
+  return {
+    ...(await readablePost(deps, post)),
+    like_count: Math.max(0, post.like_count - 1),
+    liked_by_me: false,
+  };
 }
 
 /** Comments on a post; the commenter earns coins for a comment on someone else's post. */

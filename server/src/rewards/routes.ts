@@ -18,8 +18,10 @@ import {
   coinsSummarySchema,
   commentSchema,
   createCommentSchema,
+  createImageUploadSchema,
   createPostSchema,
   createRewardSchema,
+  imageUploadSchema,
   postSchema,
   redemptionSchema,
   rewardSchema,
@@ -28,6 +30,7 @@ import {
 import {
   actorOf,
   commentOnPost,
+  createImageUpload,
   createPost,
   deletePost,
   getPost,
@@ -77,6 +80,13 @@ const routes = {
     summary: 'Post to the feed (earns 10 coins, once per distinct post)',
     request: { headers: idempotencyHeaderSchema, body: jsonBody(createPostSchema) },
     responses: { 201: jsonResponse(postSchema, 'The post'), ...errorResponses(400, 401, 409, 422) },
+  }),
+  imageUpload: route(feed, {
+    method: 'post',
+    path: '/v1/posts/images',
+    summary: 'Get a presigned URL to upload a post image (PNG, JPEG, GIF or WebP, up to 5 MB)',
+    request: { body: jsonBody(createImageUploadSchema) },
+    responses: { 201: jsonResponse(imageUploadSchema, 'Where to upload'), ...errorResponses(400, 401) },
   }),
   feed: route(feed, {
     method: 'get',
@@ -217,6 +227,9 @@ export function rewardsRoutes(deps: RewardsDeps) {
 
   app.openapi(routes.createPost, async (c) =>
     c.json(await createPost(deps, await actor(c), c.req.valid('json')), 201),
+  );
+  app.openapi(routes.imageUpload, async (c) =>
+    c.json(await createImageUpload(deps, await actor(c), c.req.valid('json').content_type), 201),
   );
   app.openapi(routes.feed, async (c) =>
     c.json(page(await listFeed(deps, c.var.principal.userId, pageOptions(c.req.valid('query')))), 200),

@@ -80,13 +80,15 @@ const postItemSchema = z.object({
   content: z.string(),
   content_hash: z.string(),
   image_url: z.string().nullable(),
+  image_key: z.string().nullish(),
   like_count: z.number().int(),
   comment_count: z.number().int(),
   created_at: z.string(),
 });
 
 export function postFromItem(item: Item): StoredPost {
-  return postItemSchema.parse(item);
+  const stored = postItemSchema.parse(item);
+  return { ...stored, image_key: stored.image_key ?? null };
 }
 
 export function readPost(store: Store, id: string): Promise<StoredPost | undefined> {
