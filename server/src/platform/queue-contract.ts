@@ -290,6 +290,68 @@ export function runQueueContract(name: string, makeQueue: () => Promise<QueueUnd
       expect(await subject.deadLetters('jobs')).toEqual(['m']);
     });
 
+    describe('dead letters', () => {
+      /** A consumer of `queue` that fails the ids in `broken` (until they are taken out) and records every delivery. */
+      function consumeBreaking(queue: ContractQueue, broken: Set<string>) {
+        return consume(queue, { visibilityTimeoutSeconds: 1, maxReceives: 1 }, async (message) => {
+          if (broken.has(message.id)) throw new Error(`${message.id} is broken`);
+        });
+      }
+      /** One failed receive, then the one that dead-letters it (SQS moves a message on the receive after its last). */
+      async function failUntilDead(): Promise<void> {
+        await subject.deliver();
+        await subject.wait(1);
+        await subject.deliver();
+      }
+
+      it('lists and shows a dead letter with its body; once fixed and redriven it is consumed once more, with a fresh receive count', async () => {
+        const broken = new Set(['poison']);
+        const { receipts } = consumeBreaking('jobs', broken);
+        await subject.queue.send('jobs', { id: 'poison', body: { order: 7 } });
+        await failUntilDead();
+        expect(receipts()).toEqual(['poison#1']);
+
+        const { messages } = await subject.queue.listDeadLetters('jobs');
+        expect(messages.map((message) => [message.id, message.queue, message.body])).toEqual([
+          ['poison', 'jobs', { order: 7 }],
+        ]);
+        const shown = await subject.queue.readDeadLetter('jobs', 'poison');
+        expect(shown).toMatchObject({ id: 'poison', queue: 'jobs', body: { order: 7 } });
+        expect(shown!.receiveCount).toBeGreaterThanOrEqual(1);
+        expect(await subject.queue.readDeadLetter('jobs', 'unknown')).toBeUndefined();
+        expect(await subject.queue.readDeadLetter('other', 'poison')).toBeUndefined();
+
+        broken.delete('poison');
+        expect(await subject.queue.redriveDeadLetter('jobs', 'poison')).toBe(true);
+        await subject.deliver();
+        expect(receipts()).toEqual(['poison#1', 'poison#1']);
+        expect(await subject.deadLetters('jobs')).toEqual([]);
+        expect(await subject.queue.redriveDeadLetter('jobs', 'poison')).toBe(false);
+        await subject.wait(1);
+        await subject.deliver();
+        expect(receipts()).toEqual(['poison#1', 'poison#1']);
+      });
+
+      it('redrives every dead letter of one queue and leaves the other queue’s alone', async () => {
+        const broken = new Set(['a', 'b', 'c']);
+        const jobs = consumeBreaking('jobs', broken);
+        consumeBreaking('other', broken);
+        await subject.queue.send('jobs', { id: 'a', body: {} });
+        await subject.queue.send('jobs', { id: 'b', body: {} });
+        await subject.queue.send('other', { id: 'c', body: {} });
+        await failUntilDead();
+        expect(await subject.deadLetters('jobs')).toEqual(['a', 'b']);
+
+        broken.clear();
+        expect(await subject.queue.redriveDeadLetters('jobs')).toBe(2);
+        await subject.deliver();
+        expect(jobs.receipts()).toEqual(['a#1', 'a#1', 'b#1', 'b#1']);
+        expect(await subject.deadLetters('jobs')).toEqual([]);
+        expect(await subject.deadLetters('other')).toEqual(['c']);
+        expect(await subject.queue.redriveDeadLetters('jobs')).toBe(0);
+      });
+    });
+
     describe('TransactionalQueue', () => {
       const transactional = () => {
         if (!subject.transactional)

@@ -15,9 +15,9 @@ import type { WriteOperation } from './store.ts';
  *   (SQS: a redrive policy with `maxReceiveCount`).
  * - Handlers receive batches and report partial failures (SQS: `batchItemFailures`).
  *
- * Adapters: `StoreQueue` (runtime/local, kept in the Store).
+ * Adapters: `StoreQueue` (runtime/local, kept in the Store) and `SqsQueue` (runtime/aws).
  */
-export interface Queue {
+export interface Queue extends DeadLetterQueue {
   /**
    * Enqueues one message. `id` must be unique within the queue: sending an id again is refused
    * by the local adapter (SQS FIFO would drop it as a duplicate), so producers can retry safely.
@@ -34,6 +34,53 @@ export interface Queue {
    * queue.consume('webhook-deliveries', perMessage(async (message) => deliver(message.body)), { maxReceives: 16 });
    */
   consume(queue: string, handler: BatchHandler, options?: ConsumeOptions): void;
+}
+
+/**
+ * The dead letters of each queue, for operators: list, inspect, and redrive (move back to the
+ * queue with a fresh receive count, to be consumed as a new message).
+ *
+ * Known gap on SQS: a dead-letter queue has no listing, only receives, so `listDeadLetters` there
+ * is a sample of up to `limit` messages without a cursor, and `readDeadLetter` /
+ * `redriveDeadLetter` look through at most a bounded number of receives; `redriveDeadLetters`
+ * moves everything (as SQS's own DLQ redrive does).
+ *
+ * @example
+ * const { messages } = await queue.listDeadLetters('webhook-deliveries', { limit: 50 });
+ * await queue.redriveDeadLetter('webhook-deliveries', messages[0].id);
+ */
+export interface DeadLetterQueue {
+  listDeadLetters(queue: string, options?: { limit?: number; cursor?: string }): Promise<DeadLetterPage>;
+  /** The dead letter `id` of `queue`; undefined when it is not dead-lettered (or is gone). */
+  readDeadLetter(queue: string, id: string): Promise<DeadLetter | undefined>;
+  /** Moves it back to its queue with a fresh receive count. False when it is not dead-lettered. */
+  redriveDeadLetter(queue: string, id: string): Promise<boolean>;
+  /** Moves up to `limit` (default `maxRedriveBatch`) back to the queue; resolves to how many. */
+  redriveDeadLetters(queue: string, options?: { limit?: number }): Promise<number>;
+}
+
+/** The most dead letters one `redriveDeadLetters` call moves; call again for more. */
+export const maxRedriveBatch = 1000;
+
+/** A message a queue gave up on, as an operator sees it. */
+export interface DeadLetter {
+  id: string;
+  queue: string;
+  body: unknown;
+  /** Receives before it was dead-lettered. */
+  receiveCount: number;
+  /** When it was first sent, ms since the epoch. */
+  sentAt: number;
+  /** When it was dead-lettered, ms since the epoch; null where the adapter cannot tell (SQS). */
+  deadAt: number | null;
+  /** The last failure its consumer reported; null where the adapter does not keep it (SQS). */
+  lastError: string | null;
+}
+
+export interface DeadLetterPage {
+  messages: DeadLetter[];
+  /** Present when more may follow; pass it back as `cursor`. */
+  cursor?: string;
 }
 
 /**

@@ -107,6 +107,10 @@ runQueueContract('SqsQueue (fauxqs, table on DynamoDB Local)', async () => {
         configured,
       });
     },
+    listDeadLetters: (name, options) => sqsQueue.listDeadLetters(name, options),
+    readDeadLetter: (name, id) => sqsQueue.readDeadLetter(name, id),
+    redriveDeadLetter: (name, id) => sqsQueue.redriveDeadLetter(name, id),
+    redriveDeadLetters: (name, options) => sqsQueue.redriveDeadLetters(name, options),
   };
 
   const receive = async (url: string, maxMessages: number, visibilityTimeout?: number): Promise<Message[]> =>

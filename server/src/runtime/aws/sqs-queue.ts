@@ -1,14 +1,26 @@
-import { ChangeMessageVisibilityCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  type Message,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { isoTime, type Clock } from '../../kernel/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
-import type {
-  BatchHandler,
-  ConsumeOptions,
-  MessageFailure,
-  OutgoingMessage,
-  Queue,
-  ReceivedMessage,
+import {
+  maxRedriveBatch,
+  type BatchHandler,
+  type ConsumeOptions,
+  type DeadLetter,
+  type DeadLetterPage,
+  type MessageFailure,
+  type OutgoingMessage,
+  type Queue,
+  type ReceivedMessage,
 } from '../../platform/queue.ts';
 import type { Item, WriteOperation } from '../../platform/store.ts';
 import type { TransactionalQueue } from '../../platform/queue.ts';
@@ -17,6 +29,11 @@ import type { TransactionalQueue } from '../../platform/queue.ts';
 export const maxSqsDelaySeconds = 900;
 /** SQS refuses a visibility timeout above 12 hours. */
 export const maxSqsVisibilitySeconds = 43_200;
+/** Receives of 10 a dead-letter lookup makes at most: SQS has no lookup by id, so it looks through. */
+const maxDeadLetterScanReceives = 20;
+/** How long a dead letter looked through is hidden from the next receive of the same scan. */
+const scanVisibilitySeconds = 30;
+
 /** How long a queued-message item is kept after it was written (DynamoDB TTL): its id stays taken that long. */
 export const queuedMessageRetentionSeconds = 7 * 24 * 3600;
 
@@ -104,6 +121,8 @@ export class SqsQueue implements Queue, TransactionalQueue {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #consumers = new Map<string, Consumer>();
+  /** Each queue's dead-letter queue URL, from its redrive policy, looked up once. */
+  readonly #deadLetterUrls = new Map<string, Promise<string | undefined>>();
 
   constructor(options: SqsQueueOptions) {
     this.#client = options.client;
@@ -216,6 +235,150 @@ export class SqsQueue implements Queue, TransactionalQueue {
     };
   }
 
+  /** A sample of up to `limit` (at most 100) dead letters: SQS cannot list a queue, only receive from it. */
+  async listDeadLetters(queue: string, options: { limit?: number } = {}): Promise<DeadLetterPage> {
+    const deadLetterUrl = await this.#deadLetterUrlOf(queue);
+    if (!deadLetterUrl) return { messages: [] };
+    const limit = Math.min(Math.max(1, options.limit ?? 100), 100);
+    const seen = new Map<string, DeadLetter>();
+    const hidden: Message[] = [];
+    try {
+      for (let round = 0; round < maxDeadLetterScanReceives && seen.size < limit; round++) {
+        const messages = await this.#receive(deadLetterUrl, Math.min(10, limit - seen.size));
+        if (messages.length === 0) break;
+        hidden.push(...messages);
+        for (const message of messages) seen.set(message.MessageId!, deadLetterOf(queue, message));
+      }
+    } finally {
+      await this.#release(deadLetterUrl, hidden);
+    }
+    return { messages: [...seen.values()] };
+  }
+
+  async readDeadLetter(queue: string, id: string): Promise<DeadLetter | undefined> {
+    const deadLetterUrl = await this.#deadLetterUrlOf(queue);
+    if (!deadLetterUrl) return undefined;
+    const { found, hidden } = await this.#findDeadLetter(deadLetterUrl, id);
+    await this.#release(deadLetterUrl, hidden);
+    return found ? deadLetterOf(queue, found) : undefined;
+  }
+
+  async redriveDeadLetter(queue: string, id: string): Promise<boolean> {
+    const deadLetterUrl = await this.#deadLetterUrlOf(queue);
+    if (!deadLetterUrl) return false;
+    const { found, hidden } = await this.#findDeadLetter(deadLetterUrl, id);
+    try {
+      if (!found) return false;
+      await this.#moveBack(queue, deadLetterUrl, found);
+      return true;
+    } finally {
+      await this.#release(
+        deadLetterUrl,
+        hidden.filter((message) => message !== found),
+      );
+    }
+  }
+
+  async redriveDeadLetters(queue: string, options: { limit?: number } = {}): Promise<number> {
+    const deadLetterUrl = await this.#deadLetterUrlOf(queue);
+    if (!deadLetterUrl) return 0;
+    let left = Math.min(Math.max(0, options.limit ?? maxRedriveBatch), maxRedriveBatch);
+    let moved = 0;
+    while (left > 0) {
+      const messages = await this.#receive(deadLetterUrl, Math.min(10, left));
+      if (messages.length === 0) break;
+      for (const message of messages) await this.#moveBack(queue, deadLetterUrl, message);
+      moved += messages.length;
+      left -= messages.length;
+    }
+    return moved;
+  }
+
+  /** Sends the dead letter's body to its queue as a new message (a fresh receive count), then deletes it from the DLQ. */
+  async #moveBack(queue: string, deadLetterUrl: string, message: Message): Promise<void> {
+    await this.#client.send(
+      new SendMessageCommand({ QueueUrl: this.#urlOf(queue), MessageBody: message.Body! }),
+    );
+    await this.#client.send(
+      new DeleteMessageCommand({ QueueUrl: deadLetterUrl, ReceiptHandle: message.ReceiptHandle! }),
+    );
+  }
+
+  /** Looks through the DLQ for the message with port id `id`; what it received stays hidden until released. */
+  async #findDeadLetter(
+    deadLetterUrl: string,
+    id: string,
+  ): Promise<{ found: Message | undefined; hidden: Message[] }> {
+    const hidden: Message[] = [];
+    for (let round = 0; round < maxDeadLetterScanReceives; round++) {
+      const messages = await this.#receive(deadLetterUrl, 10);
+      if (messages.length === 0) break;
+      hidden.push(...messages);
+      const found = messages.find((message) => parseWireMessage(message.Body ?? '')?.id === id);
+      if (found) return { found, hidden };
+    }
+    return { found: undefined, hidden };
+  }
+
+  #receive(queueUrl: string, maxMessages: number): Promise<Message[]> {
+    return this.#client
+      .send(
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: maxMessages,
+          VisibilityTimeout: scanVisibilitySeconds,
+          MessageSystemAttributeNames: ['All'],
+        }),
+      )
+      .then((output) => output.Messages ?? []);
+  }
+
+  /** Makes messages a scan hid visible again at once. */
+  async #release(queueUrl: string, messages: Message[]): Promise<void> {
+    await Promise.all(
+      messages.map((message) =>
+        this.#client
+          .send(
+            new ChangeMessageVisibilityCommand({
+              QueueUrl: queueUrl,
+              ReceiptHandle: message.ReceiptHandle!,
+              VisibilityTimeout: 0,
+            }),
+          )
+          .catch(() => undefined),
+      ),
+    );
+  }
+
+  /** The queue's dead-letter queue, from the redrive policy the CDK app gave it; undefined without one (nothing is ever dead-lettered). */
+  #deadLetterUrlOf(queue: string): Promise<string | undefined> {
+    const queueUrl = this.#urlOf(queue);
+    let url = this.#deadLetterUrls.get(queue);
+    if (!url) {
+      url = (async () => {
+        const attributes = await this.#client.send(
+          new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['RedrivePolicy'] }),
+        );
+        const policy = attributes.Attributes?.RedrivePolicy;
+        const arn = policy
+          ? (JSON.parse(policy) as { deadLetterTargetArn?: string }).deadLetterTargetArn
+          : undefined;
+        // arn:aws:sqs:<region>:<account>:<name>
+        const parts = arn?.split(':') ?? [];
+        if (parts.length < 6) return undefined;
+        const output = await this.#client.send(
+          new GetQueueUrlCommand({ QueueName: parts[5], QueueOwnerAWSAccountId: parts[4] }),
+        );
+        return output.QueueUrl!;
+      })();
+      // Only a URL is kept: a policy may be given to the queue later.
+      const forget = () => void this.#deadLetterUrls.delete(queue);
+      url.then((found) => (found ? undefined : forget()), forget);
+      this.#deadLetterUrls.set(queue, url);
+    }
+    return url;
+  }
+
   #retryDelay(consumer: Consumer, failure: MessageFailure, record: SQSRecord): number | undefined {
     if (failure.retryAfterSeconds !== undefined) return failure.retryAfterSeconds;
     const receiveCount = Number(record.attributes?.ApproximateReceiveCount) || 1;
@@ -282,6 +445,20 @@ function parseWireMessage(text: string): WireMessage | undefined {
   if (typeof id !== 'string' || id === '' || typeof sentAt !== 'number' || !Number.isFinite(sentAt))
     return undefined;
   return { id, body, sent_at: sentAt };
+}
+
+function deadLetterOf(queue: string, message: Message): DeadLetter {
+  const wire = parseWireMessage(message.Body ?? '');
+  const receiveCount = Number(message.Attributes?.ApproximateReceiveCount);
+  return {
+    id: wire?.id ?? message.MessageId!,
+    queue,
+    body: wire ? wire.body : (message.Body ?? null),
+    receiveCount: Number.isInteger(receiveCount) ? receiveCount : 0,
+    sentAt: wire?.sent_at ?? Number(message.Attributes?.SentTimestamp ?? 0),
+    deadAt: null,
+    lastError: null,
+  };
 }
 
 function describeError(error: unknown): string {

@@ -18,6 +18,10 @@ runQueueContract('StoreQueue (SqliteStore :memory:)', async () => {
       storeQueue.consume(name, handler, options);
       optionsOf.set(name, options);
     },
+    listDeadLetters: (name, options) => storeQueue.listDeadLetters(name, options),
+    readDeadLetter: (name, id) => storeQueue.readDeadLetter(name, id),
+    redriveDeadLetter: (name, id) => storeQueue.redriveDeadLetter(name, id),
+    redriveDeadLetters: (name, options) => storeQueue.redriveDeadLetters(name, options),
   };
 
   return {

@@ -3,8 +3,11 @@ import { isoTime, type Clock } from '../../kernel/clock.ts';
 import { createJsonLogger, type Logger } from '../../platform/logger.ts';
 import {
   defaultConsumeOptions,
+  maxRedriveBatch,
   type BatchHandler,
   type ConsumeOptions,
+  type DeadLetter,
+  type DeadLetterPage,
   type OutgoingMessage,
   type Queue,
   type ReceivedMessage,
@@ -203,6 +206,49 @@ export class StoreQueue implements Queue {
       if (isTransactionCanceled(error)) return false;
       throw error;
     }
+  }
+
+  async listDeadLetters(
+    queue: string,
+    options: { limit?: number; cursor?: string } = {},
+  ): Promise<DeadLetterPage> {
+    const page = await this.listDead(queue, {
+      limit: Math.min(Math.max(1, options.limit ?? 100), 1000),
+      ...(options.cursor ? { cursor: options.cursor } : {}),
+    });
+    return {
+      messages: page.items.map((item) => deadLetterOf(queue, item)),
+      ...(page.cursor ? { cursor: page.cursor } : {}),
+    };
+  }
+
+  async readDeadLetter(queue: string, id: string): Promise<DeadLetter | undefined> {
+    if (queue === '' || queue.includes('#') || id === '') return undefined;
+    const item = await this.#store.get(queueMessageKey(queue, id));
+    return item?.gsi1pk === deadPartition(queue) ? deadLetterOf(queue, item) : undefined;
+  }
+
+  redriveDeadLetter(queue: string, id: string): Promise<boolean> {
+    if (queue === '' || queue.includes('#') || id === '') return Promise.resolve(false);
+    return this.redrive(queue, id);
+  }
+
+  async redriveDeadLetters(queue: string, options: { limit?: number } = {}): Promise<number> {
+    let left = Math.min(Math.max(0, options.limit ?? maxRedriveBatch), maxRedriveBatch);
+    let moved = 0;
+    while (left > 0) {
+      // Always the first page: what was redriven has left the dead partition.
+      const page = await this.listDead(queue, { limit: Math.min(left, 100) });
+      if (page.items.length === 0) break;
+      const outcomes = await Promise.all(
+        page.items.map((item) => this.redrive(queue, String(item.message_id))),
+      );
+      const count = outcomes.filter(Boolean).length;
+      moved += count;
+      left -= page.items.length;
+      if (count === 0) break;
+    }
+    return moved;
   }
 
   async #run(): Promise<void> {
@@ -408,6 +454,19 @@ export class StoreQueue implements Queue {
       });
     }
   }
+}
+
+function deadLetterOf(queue: string, item: Item): DeadLetter {
+  const deadAt = typeof item.dead_at === 'string' ? Date.parse(item.dead_at) : Number.NaN;
+  return {
+    id: String(item.message_id),
+    queue,
+    body: item.body,
+    receiveCount: typeof item.receive_count === 'number' ? item.receive_count : 0,
+    sentAt: Number(item.sent_at),
+    deadAt: Number.isFinite(deadAt) ? deadAt : null,
+    lastError: typeof item.last_error === 'string' ? item.last_error : null,
+  };
 }
 
 function describeError(error: unknown): string {
