@@ -6,7 +6,14 @@ import { isValidAmount, type Currency } from '../kernel/money.ts';
 import { outboxPut } from '../platform/outbox.ts';
 import { isTransactionCanceled, type Item, type Store, type WriteOperation } from '../platform/store.ts';
 import type { Account, NewAccount, Transfer, TransferRequest } from './model.ts';
-import { foldAccountShards, maxShards, mayFold, pickShard, shardDirectory } from './shards.ts';
+import {
+  foldAccountShards,
+  invalidateDirectory,
+  maxShards,
+  mayFold,
+  pickShard,
+  shardDirectory,
+} from './shards.ts';
 import {
   accountOpeningPuts,
   accountUpdate,
@@ -141,6 +148,8 @@ export async function createAccount(
   const openingDebitIndex = opened.length + 1;
   try {
     await deps.store.transact([...opened, ...operations]);
+    // This process spreads the new account's writes at once; others within the refresh interval.
+    if (shards > 1) invalidateDirectory(deps.store);
     return account;
   } catch (error) {
     if (!isTransactionCanceled(error)) throw error;

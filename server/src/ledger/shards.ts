@@ -50,7 +50,7 @@ export function shardDirectory(store: Store, now: number): Promise<Map<string, S
 }
 
 /** Forgets this process's copy of the directory (after a change made here). */
-function invalidateDirectory(store: Store): void {
+export function invalidateDirectory(store: Store): void {
   directories.delete(store);
 }
 

@@ -1,0 +1,318 @@
+/**
+ * `npm run bench:writes`: what each operation writes, and how hot the hottest item gets at the
+ * load Sluice is meant to carry on AWS — measured from the transactions the app really commits.
+ *
+ * 1. Runs each workload in process (`app.request`, no sockets) on a fresh SQLite data dir, with
+ *    the workers running (the outbox dispatcher's own writes count), and records every committed
+ *    transaction, per workload:
+ *    - transfers: wallet transfers between random pairs of `BENCH_WRITE_USERS` users;
+ *    - payments, many merchants: authorize (`capture: false`) then capture, each cycle as a random
+ *      one of `BENCH_WRITE_MERCHANTS` merchants;
+ *    - payments, one merchant: the same cycles for one merchant whose accounts an admin spread
+ *      over 16 items (`POST /v1/admin/ledger/accounts/{id}/shards`), as a hot merchant's would be.
+ * 2. Prints per operation: transactions, items written, bytes written (the items' JSON), and the
+ *    DynamoDB write units they would cost on demand (2 per KB per item of a transaction, plus
+ *    1 per KB per secondary-index entry written or changed).
+ * 3. The hot-item model: for each workload, the share of operations that write each item (and
+ *    each index partition), and from it the writes/s of the hottest at the target rates:
+ *    10,000 payment cycles/s over 1,000 merchants, 2,000/s for one merchant, 5,000 transfers/s.
+ *    A DynamoDB item takes ~1,000 write units/s; a transactional write costs 2, so the budget is
+ *    500 transactional writes/s per item (and 1,000 index writes/s per index partition).
+ *
+ *   BENCH_WRITE_OPS        operations recorded per workload (default 3000)
+ *   BENCH_WRITE_USERS      wallet users (default 1000)
+ *   BENCH_WRITE_MERCHANTS  merchants of the spread payments workload (default 1000)
+ */
+import { randomUUID } from 'node:crypto';
+import { silentLogger } from '../server/src/platform/logger.ts';
+import { outboxBacklog } from '../server/src/platform/outbox.ts';
+import type { Item, WriteOperation } from '../server/src/platform/store.ts';
+import { tableSchema } from '../server/src/platform/table-schema.ts';
+import { createLocalPlatform, type LocalPlatform } from '../server/src/runtime/local/platform.ts';
+import { SqliteStore } from '../server/src/runtime/local/sqlite-store.ts';
+import { makeTempDir, removeDir } from '../test/server-process.ts';
+import { log, round } from './support.ts';
+
+const opsPerWorkload = Number(process.env.BENCH_WRITE_OPS ?? 3000);
+const userCount = Number(process.env.BENCH_WRITE_USERS ?? 1000);
+const merchantCount = Number(process.env.BENCH_WRITE_MERCHANTS ?? 1000);
+const inFlight = 16;
+const adminEmail = 'writes-admin@example.com';
+/** Transactional writes/s one DynamoDB item sustains (1,000 write units/s, 2 per transactional write). */
+export const itemBudget = 500;
+
+type Transaction = WriteOperation[];
+
+export interface WorkloadRecord {
+  name: string;
+  /** What the model scales it to, operations/s. */
+  targetRate: number;
+  targetLabel: string;
+  operations: number;
+  transactions: Transaction[];
+}
+
+export interface WorkloadFigures {
+  name: string;
+  transactionsPerOp: number;
+  itemsPerOp: number;
+  bytesPerOp: number;
+  writeUnitsPerOp: number;
+  hottest: Array<{ key: string; share: number; writesPerSecond: number }>;
+  hottestIndex: Array<{ key: string; share: number; writesPerSecond: number }>;
+  targetLabel: string;
+}
+
+const indexKeys = tableSchema.indexes.map((index) => index.partitionKey);
+
+/** Bytes of an item as stored (its JSON), the measure both stores' sizes follow closely. */
+const sizeOf = (item: Item) => Buffer.byteLength(JSON.stringify(item));
+const units = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
+
+/** Per-operation figures and the hot-item model of one recorded workload. */
+export function figuresOf(record: WorkloadRecord, sizes: Map<string, number>): WorkloadFigures {
+  const itemWrites = new Map<string, number>();
+  const indexWrites = new Map<string, number>();
+  let items = 0;
+  let bytes = 0;
+  let writeUnits = 0;
+  for (const transaction of record.transactions) {
+    for (const operation of transaction) {
+      const key = operation.type === 'put' ? operation.item : operation.key;
+      const id = `${key.pk} | ${key.sk}`;
+      items += 1;
+      const size = operation.type === 'put' ? sizeOf(operation.item) : (sizes.get(id) ?? 200);
+      bytes += operation.type === 'delete' || operation.type === 'check' ? 0 : size;
+      writeUnits += 2 * units(size);
+      itemWrites.set(id, (itemWrites.get(id) ?? 0) + 1);
+      const indexed =
+        operation.type === 'put'
+          ? indexKeys
+              .filter((name) => typeof operation.item[name] === 'string')
+              .map((name) => [name, operation.item[name] as string])
+          : operation.type === 'update'
+            ? indexKeys
+                .filter((name) => operation.set && name in operation.set)
+                .map((name) => [name, String(operation.set![name] ?? '(removed)')])
+            : [];
+      for (const [name, partition] of indexed) {
+        writeUnits += units(size);
+        const indexKey = `${name.replace('pk', '')} ${partition}`;
+        indexWrites.set(indexKey, (indexWrites.get(indexKey) ?? 0) + 1);
+      }
+    }
+  }
+  const top = (counts: Map<string, number>) =>
+    [...counts.entries()]
+      .filter(([key]) => !key.endsWith('(removed)'))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([key, count]) => ({
+        key,
+        share: count / record.operations,
+        writesPerSecond: (count / record.operations) * record.targetRate,
+      }));
+  return {
+    name: record.name,
+    transactionsPerOp: record.transactions.length / record.operations,
+    itemsPerOp: items / record.operations,
+    bytesPerOp: bytes / record.operations,
+    writeUnitsPerOp: writeUnits / record.operations,
+    hottest: top(itemWrites),
+    hottestIndex: top(indexWrites),
+    targetLabel: record.targetLabel,
+  };
+}
+
+async function drained(platform: LocalPlatform): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    const backlog = await outboxBacklog(platform.store, platform.clock.now());
+    if (backlog.oldest_pending_at === null) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('the outbox did not drain');
+}
+
+async function parallel(count: number, run: (index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < count) await run(next++);
+    }),
+  );
+}
+
+/** Records the workloads; returns them with the final size of every item they wrote. */
+export async function recordWorkloads(): Promise<{ records: WorkloadRecord[]; sizes: Map<string, number> }> {
+  const dataDir = await makeTempDir('sluice-write-model-');
+  let bucket: Transaction[] | undefined;
+  const transact = SqliteStore.prototype.transact;
+  SqliteStore.prototype.transact = function (operations) {
+    const copy = bucket ? structuredClone(operations) : undefined;
+    return transact.call(this, operations).then(() => void (copy && bucket?.push(copy)));
+  };
+  const platform = await createLocalPlatform({
+    dataDir,
+    store: 'sqlite',
+    logger: silentLogger,
+    config: {
+      signupBonus: 100_000_000,
+      signupBonusBudget: 1_000_000_000_000,
+      adminEmails: [adminEmail],
+      requireEmailVerification: false,
+    },
+  });
+  try {
+    platform.startWorkers();
+    const request = async (method: string, path: string, token: string, body?: unknown) => {
+      const response = await platform.app.request(path, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const json = (await response.json()) as Record<string, unknown>;
+      if (response.status >= 300) throw new Error(`${path}: ${response.status} ${JSON.stringify(json)}`);
+      return json;
+    };
+    const signUp = async (i: number) =>
+      platform.identity.signUp({
+        email: `writes-${i}-${randomUUID()}@example.com`,
+        password: 'password-123-long',
+        name: `User ${i}`,
+      });
+
+    const users: Array<{ id: string; token: string }> = [];
+    await parallel(userCount, async (i) => {
+      const session = await signUp(i);
+      users.push({ id: session.user.id, token: session.access_token });
+    });
+    // Every wallet opened (the sign-up consumer) before anything is recorded.
+    await parallel(users.length, async (i) => void (await request('GET', '/v1/wallet', users[i]!.token)));
+    await drained(platform);
+
+    const records: WorkloadRecord[] = [];
+    const record = async (
+      name: string,
+      targetRate: number,
+      targetLabel: string,
+      run: (i: number) => Promise<void>,
+    ) => {
+      const transactions: Transaction[] = [];
+      bucket = transactions;
+      await parallel(opsPerWorkload, run);
+      await drained(platform);
+      bucket = undefined;
+      records.push({ name, targetRate, targetLabel, operations: opsPerWorkload, transactions });
+    };
+
+    await record('wallet transfer', 5000, '5,000 transfers/s', async () => {
+      const from = users[Math.floor(Math.random() * users.length)]!;
+      let to = from;
+      while (to === from) to = users[Math.floor(Math.random() * users.length)]!;
+      await request('POST', '/v1/transfers', from.token, {
+        to: to.id,
+        amount: 1 + Math.floor(Math.random() * 100),
+        currency: 'USD',
+      });
+    });
+
+    // Merchants: 20 a user (the cap), each with an unthrottled key and one payment made before
+    // recording, so the accounts it opens are not counted against the cycles.
+    const admin = (
+      await platform.identity.signUp({ email: adminEmail, password: 'password-123-long', name: 'Admin' })
+    ).access_token;
+    const keys: string[] = [];
+    const merchantIds: string[] = [];
+    await parallel(merchantCount, async (i) => {
+      const owner = users[Math.floor(i / 20)]!;
+      const merchant = await request('POST', '/v1/merchants', owner.token, { name: `Merchant ${i}` });
+      const key = await request('POST', `/v1/merchants/${String(merchant.id)}/api-keys`, owner.token, {
+        rate_limit_per_minute: 100_000,
+      });
+      keys[i] = String(key.secret);
+      merchantIds[i] = String(merchant.id);
+      await cycle(request, keys[i]!);
+    });
+    await drained(platform);
+    await record('card payment cycle, 1,000 merchants', 10_000, '10,000 cycles/s', async () => {
+      await cycle(request, keys[Math.floor(Math.random() * keys.length)]!);
+    });
+    // One hot merchant: an admin spreads its busy accounts, as the operations runbook says.
+    for (const purpose of ['pending', 'available'])
+      await request(
+        'POST',
+        `/v1/admin/ledger/accounts/acct_m_${merchantIds[0]}_${purpose}_USD/shards`,
+        admin,
+        {
+          shards: 16,
+        },
+      );
+    await record('card payment cycle, one merchant', 2000, '2,000 cycles/s', async () => {
+      await cycle(request, keys[0]!);
+    });
+
+    const sizes = new Map<string, number>();
+    for (const { transactions } of records)
+      for (const transaction of transactions)
+        for (const operation of transaction) {
+          if (operation.type !== 'update') continue;
+          const id = `${operation.key.pk} | ${operation.key.sk}`;
+          if (sizes.has(id)) continue;
+          const item = await platform.store.get(operation.key);
+          if (item) sizes.set(id, sizeOf(item));
+        }
+    return { records, sizes };
+  } finally {
+    SqliteStore.prototype.transact = transact;
+    await platform.stop();
+    await removeDir(dataDir);
+  }
+}
+
+const card = {
+  number: '4242424242424242',
+  exp_month: 12,
+  exp_year: new Date().getUTCFullYear() + 3,
+  cvc: '123',
+};
+
+async function cycle(
+  request: (method: string, path: string, token: string, body?: unknown) => Promise<Record<string, unknown>>,
+  key: string,
+): Promise<void> {
+  const payment = await request('POST', '/v1/payments', key, {
+    amount: 100 + Math.floor(Math.random() * 10_000),
+    currency: 'USD',
+    capture: false,
+    card,
+  });
+  await request('POST', `/v1/payments/${String(payment.id)}/capture`, key, {});
+}
+
+/** Prints the figures as two tables. */
+export function printWriteModel(figures: WorkloadFigures[]): void {
+  log('\nWrites per operation (recorded in process; DynamoDB write units on demand, indexes included)');
+  log('| operation | transactions | items | bytes | DynamoDB write units |');
+  log('|---|--:|--:|--:|--:|');
+  for (const f of figures)
+    log(
+      `| ${f.name} | ${round(f.transactionsPerOp, 2)} | ${round(f.itemsPerOp, 2)} | ${Math.round(f.bytesPerOp)} | ${round(f.writeUnitsPerOp, 1)} |`,
+    );
+  log(
+    `\nHottest items at the target load (budget: ${itemBudget} transactional writes/s per item, 1,000/s per index partition)`,
+  );
+  log('| workload | at | hottest item | share of ops | writes/s | hottest index partition | writes/s |');
+  log('|---|---|---|--:|--:|---|--:|');
+  for (const f of figures) {
+    const item = f.hottest[0]!;
+    const index = f.hottestIndex[0];
+    log(
+      `| ${f.name} | ${f.targetLabel} | \`${item.key}\` | ${round(item.share * 100, 2)}% | ${Math.round(item.writesPerSecond)}${item.writesPerSecond > itemBudget ? ' (over)' : ''} | ${index ? `\`${index.key}\`` : '—'} | ${index ? Math.round(index.writesPerSecond) : '—'} |`,
+    );
+  }
+}
+
+if (import.meta.main) {
+  const { records, sizes } = await recordWorkloads();
+  printWriteModel(records.map((record) => figuresOf(record, sizes)));
+}
