@@ -12,6 +12,9 @@ import { UsersPage } from './pages/users/users-page.tsx';
 import { HomePage } from './pages/home/home-page.tsx';
 import { RequestPage } from './pages/request/request-page.tsx';
 import { RequestsPage } from './pages/requests/requests-page.tsx';
+import { RewardsAdminPage } from './pages/rewards/admin-page.tsx';
+import { CoinsPage } from './pages/rewards/coins-page.tsx';
+import { FeedPage } from './pages/rewards/feed-page.tsx';
 import { SendPage } from './pages/send/send-page.tsx';
 import { SignInPage } from './pages/sign-in/sign-in-page.tsx';
 import { SignUpPage } from './pages/sign-up/sign-up-page.tsx';
@@ -72,6 +75,9 @@ const router = createBrowserRouter([
       { path: 'request', element: <RequestPage /> },
       { path: 'requests', element: <RequestsPage /> },
       { path: 'activity', element: <ActivityPage /> },
+      { path: 'feed', element: <FeedPage /> },
+      { path: 'coins', element: <CoinsPage /> },
+      { path: 'admin/rewards', element: <RewardsAdminPage /> },
       { path: 'admin/audit', element: <AuditPage /> },
       { path: 'admin/users', element: <UsersPage /> },
       {

@@ -5,6 +5,7 @@ import { formatAmount } from '../lib/money.ts';
 import { activityKeys } from './activity.ts';
 import { developerRoot } from './merchants.ts';
 import { paymentRequestKeys, type PaymentRequest } from './payment-requests.ts';
+import { applyRewardsMessage } from './rewards.ts';
 import { freshAccessToken, getSession, refreshSession, subscribeSession } from './session.ts';
 import { transferKeys, type WalletTransfer } from './transfers.ts';
 import { walletKeys } from './wallet.ts';
@@ -74,6 +75,7 @@ export function applyRealtimeMessage(
     default:
       // Payments sandbox events reach their merchant's owner: refresh the developer pages.
       if (/^(payment|refund|dispute|payout)\./.test(message.type)) invalidate(developerRoot);
+      if (/^(post|coins)\./.test(message.type)) applyRewardsMessage(queryClient, message, userId);
       return;
   }
 }

@@ -11,6 +11,8 @@ const links = [
   { to: '/request', label: 'Request' },
   { to: '/requests', label: 'Requests' },
   { to: '/activity', label: 'Activity' },
+  { to: '/feed', label: 'Feed' },
+  { to: '/coins', label: 'Coins' },
   { to: '/developers', label: 'Developers' },
 ];
 
@@ -22,7 +24,12 @@ export function Layout() {
   useRealtime();
   const isAdmin = session?.user.groups.includes('admin') ?? false;
   const nav = isAdmin
-    ? [...links, { to: '/admin/audit', label: 'Audit' }, { to: '/admin/users', label: 'Users' }]
+    ? [
+        ...links,
+        { to: '/admin/audit', label: 'Audit' },
+        { to: '/admin/users', label: 'Users' },
+        { to: '/admin/rewards', label: 'Rewards admin' },
+      ]
     : links;
   return (
     <div className="min-h-dvh">
