@@ -5,6 +5,7 @@ import { defaultBreakerSettings, type BreakerSettings } from './breaker.ts';
 import type { Connector, Provider } from './connectors/connector.ts';
 import { sandboxCardConnector } from './connectors/sandbox-card.ts';
 import { stripeConnector, type StripeEndpoint } from './connectors/stripe.ts';
+import { walletConnector, type WalletApproval } from './connectors/wallet.ts';
 
 /** What tests lay over the hub's defaults (`ModuleDeps.testHooks.hub`). */
 export interface HubTestHooks {
@@ -20,13 +21,15 @@ export interface HubTestHooks {
 export interface HubDeps {
   store: Store;
   clock: Clock;
-  connectors: Readonly<Record<Provider, Connector>>;
+  connectors: Readonly<Record<Provider, Connector>> & { wallet: Connector & WalletApproval };
   breaker: BreakerSettings;
   backoff: { baseMs: number; capMs: number };
   random: () => number;
 }
 
-export function hubDeps(deps: Pick<ModuleDeps, 'store' | 'clock' | 'testHooks'>): HubDeps {
+export function hubDeps(
+  deps: Pick<ModuleDeps, 'store' | 'clock' | 'config' | 'identity' | 'logger' | 'testHooks'>,
+): HubDeps {
   const hooks = (deps.testHooks?.hub ?? {}) as HubTestHooks;
   const payments = { store: deps.store, clock: deps.clock };
   return {
@@ -34,6 +37,12 @@ export function hubDeps(deps: Pick<ModuleDeps, 'store' | 'clock' | 'testHooks'>)
     clock: deps.clock,
     connectors: {
       sandbox_card: sandboxCardConnector(payments),
+      wallet: walletConnector({
+        ...payments,
+        config: deps.config,
+        users: deps.identity,
+        logger: deps.logger,
+      }),
       stripe: stripeConnector(hooks.stripe ? { endpoint: hooks.stripe } : {}),
     },
     breaker: { ...defaultBreakerSettings, ...hooks.breaker },

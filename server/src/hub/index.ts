@@ -8,7 +8,8 @@ export { hubEventTypes, type HubEventType } from './events.ts';
 export type { HubTestHooks } from './deps.ts';
 
 /**
- * The processing hub: one payments API over several providers (the sandbox card network, Stripe),
+ * The processing hub: one payments API over several providers (the sandbox card network, Sluice
+ * wallets, Stripe),
  * with per-merchant routing, failover on technical failures, a circuit breaker per connector kept
  * in the store, fault injection for integrators, and provider webhooks normalized onto the bus.
  */
@@ -20,6 +21,8 @@ export const hubModule = defineModule({
       { prefix: '/v1/routing', auth: 'merchant' },
       { prefix: '/v1/payment-intents', auth: 'merchant' },
       { prefix: '/v1/test-helpers/connectors', auth: 'merchant' },
+      // The payer of a wallet payment answers it with their own access token.
+      { prefix: '/v1/payer', auth: 'user' },
       // Providers call it; the handler verifies their signature with the connector's secret.
       { prefix: '/v1/hub/webhooks', auth: 'public' },
     ],

@@ -494,3 +494,69 @@ export async function refundIntent(
     respond,
   );
 }
+
+/**
+ * The payer's answer to a wallet payment asked of them: approving holds (or, for a sale, moves)
+ * the amount on their wallet; rejecting, or a wallet that cannot cover it, fails the intent with a
+ * decline. Only the payer named on the intent sees it (anyone else: 404).
+ */
+export async function answerIntent(deps: HubDeps, payerId: string, id: string, answer: 'approve' | 'reject') {
+  const record = await readIntent(deps.store, id);
+  if (!record || record.payment_method.wallet?.user !== payerId)
+    throw new AppError('not_found', `no payment intent ${id}`);
+  if (record.status !== 'requires_action' || !record.connector || !record.provider_reference)
+    throw new AppError('invalid_state_transition', `payment intent ${id} is ${record.status}`, {
+      details: { status: record.status },
+    });
+  const actor = { merchantId: record.merchant, ownerId: record.owner };
+  const connector = await getConnectorRecord(deps, record.merchant, record.connector);
+  const ctx = await contextOf(deps, actor, connector);
+  const wallet = deps.connectors.wallet;
+  const payment =
+    answer === 'approve'
+      ? await wallet.approve(ctx, record.provider_reference, payerId)
+      : await wallet.reject(ctx, record.provider_reference, payerId);
+  const status: IntentStatus =
+    payment.status === 'captured'
+      ? 'succeeded'
+      : payment.status === 'authorized'
+        ? 'requires_capture'
+        : 'failed';
+  const attempts = record.attempts.map((a, index) =>
+    index === record.attempts.length - 1
+      ? {
+          ...a,
+          status:
+            payment.status === 'declined'
+              ? ('declined' as const)
+              : status === 'succeeded'
+                ? ('captured' as const)
+                : ('authorized' as const),
+          error_code: payment.status === 'declined' ? ('card_declined' as const) : null,
+          decline_code: payment.decline_code,
+          finished_at: isoTime(deps.clock.now()),
+        }
+      : a,
+  );
+  return save(
+    deps,
+    actor,
+    {
+      ...record,
+      status,
+      attempts,
+      amount_captured: payment.amount_captured,
+      last_error:
+        payment.status === 'declined' ? { code: 'card_declined', decline_code: payment.decline_code } : null,
+    },
+    eventOf[status],
+  );
+}
+
+/** A wallet payment intent as its payer sees it. */
+export async function getPayerIntent(deps: HubDeps, payerId: string, id: string): Promise<Intent> {
+  const record = await readIntent(deps.store, id);
+  if (!record || record.payment_method.wallet?.user !== payerId)
+    throw new AppError('not_found', `no payment intent ${id}`);
+  return toIntent(record);
+}

@@ -14,10 +14,12 @@ import {
 } from './connectors-service.ts';
 import { hubDeps } from './deps.ts';
 import {
+  answerIntent,
   cancelIntent,
   captureIntent,
   createIntent,
   getIntentRecord,
+  getPayerIntent,
   intentDeclined,
   intentUnavailable,
   listIntents,
@@ -234,6 +236,36 @@ const routes = {
     request: { headers: merchantHeaders, params: idParam },
     responses: { 200: jsonResponse(connectorSchema, 'The connector'), ...errorResponses(401, 404, 429) },
   }),
+  payerIntent: createRoute({
+    method: 'get',
+    path: '/v1/payer/payment-intents/{id}',
+    tags,
+    security: bearerSecurity,
+    summary: 'A wallet payment asked of you',
+    request: { params: idParam },
+    responses: { 200: jsonResponse(intentSchema, 'The payment intent'), ...errorResponses(401, 404) },
+  }),
+  approveIntent: createRoute({
+    method: 'post',
+    path: '/v1/payer/payment-intents/{id}/approve',
+    tags,
+    security: bearerSecurity,
+    summary: 'Approve a wallet payment asked of you: the amount is held on (or paid from) your wallet',
+    request: { params: idParam },
+    responses: {
+      200: jsonResponse(intentSchema, 'The payment intent'),
+      ...errorResponses(401, 402, 404, 409),
+    },
+  }),
+  rejectIntent: createRoute({
+    method: 'post',
+    path: '/v1/payer/payment-intents/{id}/reject',
+    tags,
+    security: bearerSecurity,
+    summary: 'Refuse a wallet payment asked of you',
+    request: { params: idParam },
+    responses: { 200: jsonResponse(intentSchema, 'The payment intent'), ...errorResponses(401, 404, 409) },
+  }),
   webhook: createRoute({
     method: 'post',
     path: '/v1/hub/webhooks/{id}',
@@ -369,6 +401,17 @@ export function hubRoutes(moduleDeps: ModuleDeps) {
   );
   app.openapi(routes.clearFault, async (c) =>
     c.json(await setFault(deps, c.var.merchant.merchantId, c.req.valid('param').id, null), 200),
+  );
+  app.openapi(routes.payerIntent, async (c) =>
+    c.json(await getPayerIntent(deps, c.var.principal.userId, c.req.valid('param').id), 200),
+  );
+  app.openapi(routes.approveIntent, async (c) => {
+    const intent = await answerIntent(deps, c.var.principal.userId, c.req.valid('param').id, 'approve');
+    if (intent.status === 'failed') throw intentDeclined(intent);
+    return c.json(intent, 200);
+  });
+  app.openapi(routes.rejectIntent, async (c) =>
+    c.json(await answerIntent(deps, c.var.principal.userId, c.req.valid('param').id, 'reject'), 200),
   );
   app.openapi(routes.webhook, async (c) =>
     c.json(

@@ -39,6 +39,8 @@ export const hubKeys = {
   }),
   breaker: (connectorId: string) => ({ pk: `HUB#BREAKER#${connectorId}`, sk: 'BREAKER' }),
   fault: (connectorId: string) => ({ pk: `HUB#FAULT#${connectorId}`, sk: 'FAULT' }),
+  /** A wallet payment: the wallet connector's own record of a payer's approval and its hold. */
+  walletPayment: (reference: string) => ({ pk: `HUB#WALLETPAY#${reference}`, sk: 'WALLETPAY' }),
 } as const;
 
 export const hubKeyPatterns = [
@@ -52,6 +54,7 @@ export const hubKeyPatterns = [
   'HUB#PROVREF#*#*',
   'HUB#BREAKER#*',
   'HUB#FAULT#*',
+  'HUB#WALLETPAY#*',
 ] as const satisfies readonly KeyPattern[];
 
 // Connectors
@@ -306,5 +309,53 @@ export function faultTake(connectorId: string): WriteOperation {
     key: hubKeys.fault(connectorId),
     add: { remaining: -1 },
     condition: { compare: ['remaining', '>', 0] },
+  };
+}
+
+// Wallet payments
+
+const walletPaymentItemSchema = z.object({
+  /** The ledger id of the payer's hold (or charge), reserved when the payment is asked for. */
+  reference: z.string(),
+  merchant: z.string(),
+  payer: z.string(),
+  amount: z.number().int(),
+  currency: z.string(),
+  capture: z.boolean(),
+  status: z.enum(['pending', 'authorized', 'captured', 'voided', 'declined']),
+  decline_code: z.string().nullable(),
+  amount_captured: z.number().int(),
+  amount_refunded: z.number().int(),
+  created_at: z.string(),
+});
+export type WalletPaymentRecord = z.output<typeof walletPaymentItemSchema>;
+export const readWalletPayment = (store: Store, reference: string) =>
+  readItem(store, hubKeys.walletPayment(reference), (item) => walletPaymentItemSchema.parse(item));
+export function walletPaymentPut(record: WalletPaymentRecord): WriteOperation {
+  return {
+    type: 'put',
+    item: { ...hubKeys.walletPayment(record.reference), ...record },
+    condition: { attributeNotExists: 'pk' },
+  };
+}
+/** Moves a wallet payment on from the status read; loses (canceled) to a concurrent move. */
+export function walletPaymentMove(
+  read: WalletPaymentRecord,
+  set: Partial<Pick<WalletPaymentRecord, 'status' | 'decline_code' | 'amount_captured'>>,
+): WriteOperation {
+  return {
+    type: 'update',
+    key: hubKeys.walletPayment(read.reference),
+    set,
+    condition: { compare: ['status', '=', read.status] },
+  };
+}
+/** Counts a refund, never past what was captured. */
+export function walletPaymentRefund(read: WalletPaymentRecord, amount: number): WriteOperation {
+  return {
+    type: 'update',
+    key: hubKeys.walletPayment(read.reference),
+    add: { amount_refunded: amount },
+    condition: { compare: ['amount_refunded', '<=', read.amount_captured - amount] },
   };
 }

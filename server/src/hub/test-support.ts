@@ -45,9 +45,9 @@ export async function startStripeMock(): Promise<LocalService & { stripe: Stripe
  * The whole app (as `createTestApp`) with the hub's test hooks: the Stripe endpoint, no backoff
  * waits, a breaker that opens after `failureThreshold` failures.
  */
-export function createHubTestApp(hooks: HubTestHooks = {}): TestApp {
+export function createHubTestApp(hooks: HubTestHooks = {}, config: Partial<TestApp['config']> = {}): TestApp {
   const clock = new ManualClock(Date.UTC(2026, 0, 15, 12, 0, 0));
-  const base = createTestApp({ clock });
+  const base = createTestApp({ clock, config });
   const app = createApp({
     store: base.store,
     clock,
@@ -83,7 +83,7 @@ export function createHubTestApp(hooks: HubTestHooks = {}): TestApp {
 /** A merchant with connectors for `providers` (stripe against `stripeKey`), and its API. */
 export async function setUpHubMerchant(
   t: TestApp,
-  providers: ReadonlyArray<'sandbox_card' | 'stripe'>,
+  providers: ReadonlyArray<'sandbox_card' | 'wallet' | 'stripe'>,
 ): Promise<{ merchant: TestMerchant; api: MerchantApi; connectors: Record<string, string> }> {
   const merchant = await createTestMerchant(t, { rate_limit_per_minute: 100_000 });
   const api = asMerchant(t, merchant);

@@ -42,6 +42,7 @@ export { closeDueDisputes, openDispute } from './disputes.ts';
 export type { Dispute, Settlement } from './model.ts';
 // The hub's sandbox_card connector charges through these (module to module, through this file only).
 export { createPayment, getPayment, type MerchantActor } from './service.ts';
+export { ensureMerchantAccounts } from './merchants.ts';
 export { capturePayment, voidPayment } from './transitions.ts';
 export { createRefund } from './refunds.ts';
 export { cardInputSchema, type CardInput, type Payment, type Refund } from './model.ts';

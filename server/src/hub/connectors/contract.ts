@@ -16,6 +16,8 @@ export interface ConnectorHarness {
   /** A payment method the provider approves, and one it declines. */
   approved: PaymentMethod;
   declined: PaymentMethod;
+  /** For a provider where the payer acts (the wallet): the payer's approval of a pending payment. */
+  approve?: (reference: string) => Promise<void>;
   /** Checks after each test (the ledger balanced, say). */
   check?: () => Promise<void>;
 }
@@ -39,6 +41,13 @@ export function runConnectorContract(name: string, setUp: () => Promise<Connecto
       intent: `pi_contract_${sequence}`,
       ...fields,
     });
+    // Authorizes, and where the provider asks the payer first, has the payer approve.
+    const authorize = async (h: ConnectorHarness, request: AuthorizeInput) => {
+      const first = await h.connector.authorize(h.ctx, request);
+      if (first.status !== 'pending' || !h.approve) return first;
+      await h.approve(first.reference);
+      return h.connector.status(h.ctx, first.reference);
+    };
     const run = (title: string, body: (h: ConnectorHarness) => Promise<void>) =>
       it(title, async () => {
         const h = await setUp();
@@ -47,7 +56,7 @@ export function runConnectorContract(name: string, setUp: () => Promise<Connecto
       });
 
     run('authorizes without capturing, then captures part of it', async (h) => {
-      const authorized = await h.connector.authorize(h.ctx, input(h));
+      const authorized = await authorize(h, input(h));
       expect(authorized).toMatchObject({ status: 'authorized', amount_captured: 0, decline_code: null });
       const captured = await h.connector.capture(
         h.ctx,
@@ -64,7 +73,7 @@ export function runConnectorContract(name: string, setUp: () => Promise<Connecto
     });
 
     run('takes a sale at once and refunds part, then the rest', async (h) => {
-      const sale = await h.connector.authorize(h.ctx, input(h, { capture: true }));
+      const sale = await authorize(h, input(h, { capture: true }));
       expect(sale).toMatchObject({ status: 'captured', amount_captured: 2500 });
       const part = await h.connector.refund(h.ctx, sale.reference, 1000, `${sale.reference}:r1`);
       expect(part.amount).toBe(1000);
@@ -74,7 +83,7 @@ export function runConnectorContract(name: string, setUp: () => Promise<Connecto
     });
 
     run('voids an authorization', async (h) => {
-      const authorized = await h.connector.authorize(h.ctx, input(h));
+      const authorized = await authorize(h, input(h));
       const voided = await h.connector.void(h.ctx, authorized.reference, `${authorized.reference}:void`);
       expect(voided).toMatchObject({ status: 'voided', amount_captured: 0 });
     });
@@ -90,8 +99,8 @@ export function runConnectorContract(name: string, setUp: () => Promise<Connecto
 
     run('never charges twice for one idempotency key, and finds what a key did', async (h) => {
       const request = input(h, { capture: true });
-      const first = await h.connector.authorize(h.ctx, request);
-      const again = await h.connector.authorize(h.ctx, request);
+      const first = await authorize(h, request);
+      const again = await authorize(h, request);
       expect(again.reference).toBe(first.reference);
       expect(await h.connector.lookup(h.ctx, request)).toMatchObject({
         reference: first.reference,
