@@ -1,5 +1,6 @@
 import { storeRateLimiter } from '../identity/index.ts';
 import type { ModuleDeps, SluiceModule } from '../platform/module.ts';
+import type { DeadLetterQueue } from '../platform/queue.ts';
 import { catalogOf } from './registry.ts';
 
 /**
@@ -19,6 +20,7 @@ export type RuntimePorts = Pick<ModuleDeps, 'store' | 'clock' | 'config' | 'logg
       | 'startWorkflow'
       | 'testHooks'
       | 'backups'
+      | 'deadLetters'
     >
   >;
 
@@ -55,5 +57,15 @@ export function moduleDepsOf(ports: RuntimePorts, modules: readonly SluiceModule
     ...(ports.startWorkflow ? { startWorkflow: ports.startWorkflow } : {}),
     ...(ports.testHooks ? { testHooks: ports.testHooks } : {}),
     ...(ports.backups ? { backups: ports.backups } : {}),
+    // Both runtimes' queues (StoreQueue, SqsQueue) keep their dead letters: the queue serves.
+    ...(ports.deadLetters
+      ? { deadLetters: ports.deadLetters }
+      : isDeadLetterQueue(ports.queue)
+        ? { deadLetters: ports.queue }
+        : {}),
   };
+}
+
+function isDeadLetterQueue(queue: object): queue is DeadLetterQueue {
+  return 'listDeadLetters' in queue && 'redriveDeadLetter' in queue;
 }

@@ -26,6 +26,9 @@ export function catalogOf(modules: readonly SluiceModule[]): ModuleCatalog {
         description,
       })),
     ),
+    queues: modules.flatMap((module) =>
+      (module.consumers ?? []).map((consumer) => ({ module: module.name, queue: consumer.queue })),
+    ),
   };
 }
 

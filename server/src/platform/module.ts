@@ -10,7 +10,7 @@ import type { KeyPattern } from './keys.ts';
 import type { Logger } from './logger.ts';
 import type { Blobs } from './blobs.ts';
 import type { Notifier } from './notifier.ts';
-import type { BatchHandler, ConsumeOptions, TransactionalQueue } from './queue.ts';
+import type { BatchHandler, ConsumeOptions, DeadLetterQueue, TransactionalQueue } from './queue.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import type { Realtime } from './realtime.ts';
 import type { Store } from './store.ts';
@@ -54,6 +54,11 @@ export interface ModuleDeps {
    * runtime: `npm run backup`, or on a schedule). Absent on AWS, where AWS Backup holds them.
    */
   backups?: Backups;
+  /**
+   * The dead letters of every queue (both runtimes' Queue adapters have them): what the
+   * operations module lists and redrives for admins.
+   */
+  deadLetters?: DeadLetterQueue;
 }
 
 /** One backup of the local database, as `npm run backup` records it. */
@@ -80,6 +85,8 @@ export interface ModuleCatalog {
   webhookEventTypes: readonly string[];
   /** Every module's migrations this code knows, in the order they run. */
   migrations: readonly { module: string; version: number; description: string }[];
+  /** Every Queue-port queue a module consumes, with that module. */
+  queues: readonly { module: string; queue: string }[];
 }
 
 /**
