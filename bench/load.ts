@@ -53,7 +53,7 @@ export interface ScenarioResult {
   requests: number;
   ok_2xx: number;
   rps_2xx: number;
-  latency_ms: { p50: number; p95: number; p99: number; max: number };
+  latency_ms: { p50: number; p95: number; p97_5: number; p99: number; max: number };
   non_2xx: number;
   status_codes: Record<string, number>;
   errors: number;
@@ -131,7 +131,13 @@ export function runLoad(
           requests: latencies.length,
           ok_2xx: ok,
           rps_2xx: round(ok / result.duration, 0),
-          latency_ms: { p50: pct(50), p95: pct(95), p99: pct(99), max: round(latencies.at(-1) ?? NaN, 2) },
+          latency_ms: {
+            p50: pct(50),
+            p95: pct(95),
+            p97_5: pct(97.5),
+            p99: pct(99),
+            max: round(latencies.at(-1) ?? NaN, 2),
+          },
           non_2xx: result.non2xx,
           status_codes: statusCodes,
           errors: result.errors,

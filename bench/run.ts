@@ -15,7 +15,7 @@
  *   BENCH_CONNECTIONS   autocannon connections (default 32)
  *   BENCH_USERS         users to sign up (default 1000)
  *   BENCH_MERCHANTS     merchants for the payment scenarios (default 100)
- *   BENCH_SCENARIOS     server scenarios to run: transfers, payments or both (default transfers,payments)
+ *   BENCH_SCENARIOS     server scenarios to run: transfers, payments, likes (default all three)
  *   BENCH_PROFILE=1     run the server with --cpu-prof and print where its CPU time went
  *   BENCH_NODE_ARGS     extra flags for the server's node, space-separated (e.g. --import=./x.ts)
  *
@@ -28,7 +28,9 @@ import { runBaselines } from './baselines.ts';
 import type { ScenarioResult } from './load.ts';
 import { summarizeProfile } from './profile.ts';
 import { evaluateTargets, printTargets, table, writeLatest } from './report.ts';
-import { createMerchants, runPaymentScenarios } from './scenarios/payments.ts';
+import { runPeerAuthorizations } from './peer.ts';
+import { runLikesScenario } from './scenarios/likes.ts';
+import { createMerchants, runAuthorizations, runPaymentScenarios } from './scenarios/payments.ts';
 import { hotAccount, runTransferScenarios } from './scenarios/transfers.ts';
 import { signUpUsers, startBenchServer } from './sluice-server.ts';
 import { log, round, settings } from './support.ts';
@@ -66,15 +68,32 @@ try {
     result.authorizations_per_second = round(result.rps_2xx / 2, 0);
   }
 
+  // The card sandbox beside its peer, same connections: Sluice's authorizations, then the peer's.
+  const authorizations = settings.scenarios.includes('payments')
+    ? await runAuthorizations(server, merchants)
+    : undefined;
+  if (authorizations) vsBare(authorizations);
+
+  const likes = settings.scenarios.includes('likes') ? await runLikesScenario(server, users) : undefined;
+  if (likes) vsBare(likes);
+
   const started = performance.now();
   const report = await audit(server.url, admin.token);
   const auditMs = performance.now() - started;
   const hotBalance = await wallet(server.url, hotAccount(users).token);
 
   await server.kill('SIGTERM', 15_000);
-  const measured = [transfers?.random, transfers?.hot, payments?.many, payments?.one].filter(
-    (result) => result !== undefined,
-  );
+  const peer = authorizations ? await runPeerAuthorizations() : undefined;
+  if (peer) vsBare(peer);
+  const measured = [
+    transfers?.random,
+    transfers?.hot,
+    payments?.many,
+    payments?.one,
+    authorizations,
+    peer,
+  ].filter((result) => result !== undefined);
+  if (likes) measured.push(likes);
   const profile = settings.profile ? summarizeProfile(profileDir, measured) : undefined;
 
   const results = [bare, durable, ...measured];
@@ -86,6 +105,23 @@ try {
     `audit: balanced=${report.balanced} (${usd?.accounts ?? 0} USD accounts, debits posted ${usd?.debits_posted} = credits posted ${usd?.credits_posted}; ${auditMs.toFixed(0)} ms)`,
   );
   log(`hot account balance: ${hotBalance.available} (started at ${settings.signupBonus})`);
+  if (likes) {
+    const coin = report.currencies.find((c) => c.currency === 'COIN');
+    log(
+      `likes: ${likes.likes_per_second}/s (${round(likes.likes_per_second / durable.rps_2xx, 2)}× the durable 1-row baseline), awards settled ${likes.awards.settled_s} s after the load (${likes.awards.paid_coins}/${likes.awards.expected_coins} coins to ${likes.awards.authors} authors); COIN debits posted ${coin?.debits_posted} = credits posted ${coin?.credits_posted}`,
+    );
+  }
+  if (authorizations && peer)
+    log(
+      `card authorizations vs stripe-stateful-mock: ${round(authorizations.rps_2xx / peer.rps_2xx, 2)}× the rate ` +
+        `(${authorizations.rps_2xx} vs ${peer.rps_2xx} req/s), p97.5 ${authorizations.latency_ms.p97_5} vs ` +
+        `${peer.latency_ms.p97_5} ms (${round(authorizations.latency_ms.p97_5 / peer.latency_ms.p97_5, 2)}×)`,
+    );
+  if (transfers)
+    log(
+      `transfers vs the durable 1-row baseline: ${round(transfers.random.rps_2xx / durable.rps_2xx, 2)}× ` +
+        `(p95 ${transfers.random.latency_ms.p95} ms, p99 ${transfers.random.latency_ms.p99} ms)`,
+    );
   const figures = { bare, durable, random: transfers?.random, paymentsMany: payments?.many };
   const targets = evaluateTargets(figures);
   printTargets(figures, targets, merchants.keys.length);

@@ -89,11 +89,11 @@ export function figuresOf(record: WorkloadRecord, sizes: Map<string, number>): W
         operation.type === 'put'
           ? indexKeys
               .filter((name) => typeof operation.item[name] === 'string')
-              .map((name) => [name, operation.item[name] as string])
+              .map((name): [string, string] => [name, operation.item[name] as string])
           : operation.type === 'update'
             ? indexKeys
                 .filter((name) => operation.set && name in operation.set)
-                .map((name) => [name, String(operation.set![name] ?? '(removed)')])
+                .map((name): [string, string] => [name, String(operation.set![name] ?? '(removed)')])
             : [];
       for (const [name, partition] of indexed) {
         writeUnits += units(size);

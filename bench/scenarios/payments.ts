@@ -74,6 +74,17 @@ export async function runPaymentScenarios(
   return { many, one };
 }
 
+/**
+ * Authorizations only (`capture: false`, each a ledger hold), as random merchants: what the peer's
+ * `POST /v1/charges capture=false` is compared with.
+ */
+export function runAuthorizations(server: LoadTarget, merchants: BenchMerchants): Promise<ScenarioResult> {
+  const [authorize] = authorizeThenCapture(
+    () => merchants.keys[Math.floor(Math.random() * merchants.keys.length)]!,
+  );
+  return runServerLoad(server, `payments: authorize only, ${merchants.keys.length} merchants`, authorize!);
+}
+
 /** Two requests per cycle on each connection: authorize (capture: false), then capture that payment. */
 function authorizeThenCapture(pickKey: () => string): AutocannonRequest[] {
   const card = {
