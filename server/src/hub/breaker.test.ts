@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { dynamoLocalClientConfig } from '../../../test/dynamodb-local.ts';
+import { ManualClock } from '../kernel/clock.ts';
+import type { Store } from '../platform/store.ts';
+import { createTableIfMissing, DynamoStore } from '../runtime/dynamodb/dynamo-store.ts';
+import { SqliteStore } from '../runtime/local/sqlite-store.ts';
+import { acquire, report, type BreakerDeps } from './breaker.ts';
+import { readBreaker } from './store.ts';
+
+// The breaker's state lives in the store, so every process (every Lambda) sees one breaker. The
+// same behaviour on both stores: SQLite, and DynamoDB Local (started by test/global-setup.ts).
+const dynamo = new DynamoDBClient({ ...dynamoLocalClientConfig, endpoint: inject('dynamoEndpoint') });
+const tables: string[] = [];
+afterAll(async () => {
+  for (const table of tables) await dynamo.send(new DeleteTableCommand({ TableName: table }));
+  dynamo.destroy();
+});
+
+const stores: Array<[string, () => Promise<Store>]> = [
+  ['SQLite', async () => new SqliteStore(':memory:')],
+  [
+    'DynamoDB Local',
+    async () => {
+      const tableName = `sluice-hub-${randomUUID()}`;
+      await createTableIfMissing(dynamo, tableName);
+      tables.push(tableName);
+      return new DynamoStore({ client: dynamo, tableName });
+    },
+  ],
+];
+
+describe.each(stores)('circuit breaker on %s', (_name, makeStore) => {
+  const settings = { failureThreshold: 5, coolDownMs: 30_000 };
+  // Two "processes": separate deps over one store.
+  const processes = (store: Store, clock: ManualClock): [BreakerDeps, BreakerDeps] => [
+    { store, clock, breaker: settings },
+    { store, clock, breaker: settings },
+  ];
+
+  it('opens on failures counted by any process, lets exactly one of 50 concurrent callers probe, closes on its success', async () => {
+    const store = await makeStore();
+    const clock = new ManualClock(Date.UTC(2026, 0, 15));
+    const [a, b] = processes(store, clock);
+    await Promise.all(Array.from({ length: 5 }, (_, i) => report(i % 2 ? a : b, 'mca_x', 'call', 'failed')));
+    expect(await readBreaker(store, 'mca_x')).toMatchObject({ state: 'open', consecutive_failures: 5 });
+    expect(await acquire(a, 'mca_x')).toBe('skip');
+    expect(await acquire(b, 'mca_x')).toBe('skip');
+
+    clock.advance(settings.coolDownMs);
+    const permits = await Promise.all(Array.from({ length: 50 }, (_, i) => acquire(i % 2 ? a : b, 'mca_x')));
+    expect(permits.filter((p) => p === 'probe')).toHaveLength(1);
+    expect(permits.filter((p) => p === 'skip')).toHaveLength(49);
+
+    await report(b, 'mca_x', 'probe', 'answered');
+    expect(await readBreaker(store, 'mca_x')).toMatchObject({ state: 'closed', consecutive_failures: 0 });
+    expect(await acquire(a, 'mca_x')).toBe('call');
+    await store.close();
+  });
+
+  it('reopens on a failed probe, and lets a stale probe be taken over after another cool-down', async () => {
+    const store = await makeStore();
+    const clock = new ManualClock(Date.UTC(2026, 0, 15));
+    const [a, b] = processes(store, clock);
+    for (let i = 0; i < 5; i++) await report(a, 'mca_y', 'call', 'failed');
+    clock.advance(settings.coolDownMs);
+    expect(await acquire(a, 'mca_y')).toBe('probe');
+    await report(a, 'mca_y', 'probe', 'failed');
+    expect(await readBreaker(store, 'mca_y')).toMatchObject({ state: 'open', opened_at: clock.now() });
+
+    clock.advance(settings.coolDownMs);
+    expect(await acquire(a, 'mca_y')).toBe('probe');
+    // That probe never reports (its process died): after a cool-down another process takes over.
+    expect(await acquire(b, 'mca_y')).toBe('skip');
+    clock.advance(settings.coolDownMs);
+    expect(await acquire(b, 'mca_y')).toBe('probe');
+    await store.close();
+  });
+
+  it('a success while closed clears the count, so only consecutive failures open it', async () => {
+    const store = await makeStore();
+    const clock = new ManualClock(Date.UTC(2026, 0, 15));
+    const [a] = processes(store, clock);
+    for (let i = 0; i < 4; i++) await report(a, 'mca_z', 'call', 'failed');
+    await report(a, 'mca_z', 'call', 'answered');
+    for (let i = 0; i < 4; i++) await report(a, 'mca_z', 'call', 'failed');
+    expect(await readBreaker(store, 'mca_z')).toMatchObject({ state: 'closed', consecutive_failures: 4 });
+    await store.close();
+  });
+});
