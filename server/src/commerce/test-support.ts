@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../kernel/clock.ts';
-import { getAccount, balanceOf } from '../ledger/index.ts';
+import { balanceOf, createTransfers, ensureSystemAccount, getAccount } from '../ledger/index.ts';
 import { silentLogger } from '../platform/logger.ts';
 import { createLocalPlatform, type LocalPlatform } from '../runtime/local/platform.ts';
 import { ensureWallet, walletAccountId } from '../wallet/index.ts';
@@ -37,6 +37,8 @@ export interface CommerceTestPlatform {
   createProduct: (input: Record<string, unknown>) => Promise<Json>;
   /** Polls the order until it leaves `processing` (the saga runs in the background). */
   waitForOrder: (token: string, id: string) => Promise<Json>;
+  /** The subjects of the shop's emails to `email`, newest first (other modules mail too). */
+  shopMail: (email: string) => Promise<string[]>;
   /** The buyer's wallet: available balance and amount on hold. */
   wallet: (userId: string) => Promise<{ available: number; pending: number }>;
   close: () => Promise<void>;
@@ -86,8 +88,24 @@ export async function commerceTestPlatform(
     });
     if (response.status !== 201)
       throw new Error(`sign-up failed: ${response.status} ${JSON.stringify(response.json)}`);
-    // The wallet opens on the sign-up event; the bus is not running here, so open it directly.
-    await ensureWallet(walletDeps, response.json.user.id);
+    // The wallet opens on the sign-up event; the bus is not running here, so open it directly,
+    // and fund it to the bonus from the issuance account (an unverified user gets no bonus).
+    const userId = response.json.user.id as string;
+    await ensureWallet(walletDeps, userId);
+    const { available } = await wallet(userId);
+    if (available < signupBonus) {
+      const issuance = await ensureSystemAccount(platform, 'issuance', 'USD');
+      await createTransfers(platform, [
+        {
+          id: `tr_test_funding_${userId}`,
+          debit_account_id: issuance.id,
+          credit_account_id: walletAccountId(userId, 'USD'),
+          amount: signupBonus - available,
+          currency: 'USD',
+          code: 'test_funding',
+        },
+      ]);
+    }
     return { id: response.json.user.id, email: address, token: response.json.access_token };
   };
   const logIn: CommerceTestPlatform['logIn'] = async (email) => {
@@ -117,12 +135,12 @@ export async function commerceTestPlatform(
     }
     throw new Error(`order ${id} is still processing`);
   };
-  const wallet: CommerceTestPlatform['wallet'] = async (userId) => {
+  async function wallet(userId: string): Promise<{ available: number; pending: number }> {
     const account = await getAccount(platform, walletAccountId(userId, 'USD'));
     if (!account) throw new Error(`no wallet for ${userId}`);
     const balance = balanceOf(account);
     return { available: balance.available, pending: account.debits_pending };
-  };
+  }
   return {
     platform,
     clock,
@@ -134,6 +152,12 @@ export async function commerceTestPlatform(
     createProduct,
     waitForOrder,
     wallet,
+    async shopMail(email) {
+      const { items } = await platform.notifier.list(email, { limit: 100 });
+      return items.flatMap((item) =>
+        item.channel === 'email' && item.subject.includes('Sluice Shop') ? [item.subject] : [],
+      );
+    },
     async close() {
       await platform.stop();
       if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
