@@ -1,5 +1,5 @@
 /** What `npm run bench` prints and keeps: the results table, the targets and `.tmp/bench-latest.json`. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../test/server-process.ts';
 import type { ScenarioResult } from './load.ts';
@@ -112,4 +112,82 @@ export function writeLatest(figures: Record<string, unknown>): string {
   mkdirSync(join(repoRoot, '.tmp'), { recursive: true });
   writeFileSync(out, `${JSON.stringify(figures, null, 2)}\n`);
   return out;
+}
+
+// Disk per operation (issue 25): how much the data dir grows per acknowledged request.
+
+/** The data dir's size on disk: every file under it (database, WAL, blobs), and the WAL alone. */
+export function dataDirBytes(dir: string): { total: number; wal: number } {
+  let total = 0;
+  let wal = 0;
+  const visit = (path: string) => {
+    for (const entry of readdirSync(path, { withFileTypes: true })) {
+      const child = join(path, entry.name);
+      if (entry.isDirectory()) visit(child);
+      else if (entry.isFile()) {
+        const size = statSync(child).size;
+        total += size;
+        if (entry.name.endsWith('-wal')) wal += size;
+      }
+    }
+  };
+  try {
+    visit(dir);
+  } catch {
+    // Not there yet: nothing on disk.
+  }
+  return { total, wal };
+}
+
+/** One scenario group's disk growth: the data dir (WAL included) before and after, per 2xx response. */
+export interface DiskFigure {
+  name: string;
+  operations: number;
+  bytes_before: number;
+  bytes_after: number;
+  wal_after: number;
+  bytes_per_operation: number;
+}
+
+/**
+ * Runs `scenarios` (a group sharing one server) and measures the data dir around it; the
+ * operations are the 2xx responses of the results it returns. A group's unmeasured warm-up
+ * writes too (BENCH_WARMUP=0 leaves it out of the figure).
+ *
+ * @example const transfers = await measureDisk(dataDir, 'transfers', disk, () => runTransferScenarios(server, users));
+ */
+export async function measureDisk<T extends Record<string, ScenarioResult>>(
+  dataDir: string,
+  name: string,
+  figures: DiskFigure[],
+  scenarios: () => Promise<T>,
+): Promise<T> {
+  const before = dataDirBytes(dataDir);
+  const results = await scenarios();
+  const after = dataDirBytes(dataDir);
+  const operations = Object.values(results).reduce((sum, result) => sum + result.ok_2xx, 0);
+  figures.push({
+    name,
+    operations,
+    bytes_before: before.total,
+    bytes_after: after.total,
+    wal_after: after.wal,
+    bytes_per_operation: operations > 0 ? Math.round((after.total - before.total) / operations) : 0,
+  });
+  return results;
+}
+
+export function diskTable(figures: DiskFigure[]): string {
+  const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+  const rows = figures.map((f) => [
+    f.name,
+    String(f.operations),
+    mb(f.bytes_before),
+    mb(f.bytes_after),
+    mb(f.wal_after),
+    String(f.bytes_per_operation),
+  ]);
+  const header = ['scenarios', '2xx', 'data dir MB before', 'after', 'WAL MB after', 'bytes/2xx'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  return [header, ...rows].map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ')).join('\n');
 }

@@ -19,15 +19,30 @@
  *   BENCH_PROFILE=1     run the server with --cpu-prof and print where its CPU time went
  *   BENCH_NODE_ARGS     extra flags for the server's node, space-separated (e.g. --import=./x.ts)
  *
+ *   BENCH_SOAK          seconds of random transfers after the scenarios, printing the server's RSS,
+ *                       the data dir's size and its WAL's every 30 s (e.g. BENCH_SOAK=600)
+ *
+ * Each scenario group also reports the data dir's growth (WAL included) per 2xx response.
+ *
  * Writes the figures to .tmp/bench-latest.json.
  */
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, relative } from 'node:path';
-import { audit, makeTempDir, removeDir, wallet } from '../test/server-process.ts';
+import { audit, makeTempDir, removeDir, wallet, type ApiUser } from '../test/server-process.ts';
 import { runBaselines } from './baselines.ts';
-import type { ScenarioResult } from './load.ts';
+import { runLoad, type AutocannonRequest, type LoadTarget, type ScenarioResult } from './load.ts';
 import { summarizeProfile } from './profile.ts';
-import { evaluateTargets, printTargets, table, writeLatest } from './report.ts';
+import {
+  dataDirBytes,
+  diskTable,
+  evaluateTargets,
+  measureDisk,
+  printTargets,
+  table,
+  writeLatest,
+  type DiskFigure,
+} from './report.ts';
 import { runPeerAuthorizations } from './peer.ts';
 import { runLikesScenario } from './scenarios/likes.ts';
 import { createMerchants, runAuthorizations, runPaymentScenarios } from './scenarios/payments.ts';
@@ -35,6 +50,8 @@ import { hotAccount, runTransferScenarios } from './scenarios/transfers.ts';
 import { signUpUsers, startBenchServer } from './sluice-server.ts';
 import { log, round, settings } from './support.ts';
 
+/** BENCH_SOAK: seconds of random transfers after the scenarios; 0 (the default) skips the soak. */
+const soakSeconds = Number(process.env.BENCH_SOAK ?? 0);
 const tmp = await makeTempDir('sluice-bench-');
 log(
   `bench: ${settings.duration} s per scenario, ${settings.connections} connections, pipelining ${settings.pipelining}, ${settings.users} users; temp dir ${tmp}`,
@@ -52,15 +69,18 @@ try {
   const server = await startBenchServer(tmp, profileDir);
   stops.push(() => server.kill('SIGTERM', 15_000));
   const { admin, users, signupSeconds } = await signUpUsers(server.url);
+  // Where startBenchServer keeps the server's data: measured around each scenario group.
+  const dataDir = join(tmp, 'data');
+  const disk: DiskFigure[] = [];
 
   const transfers = settings.scenarios.includes('transfers')
-    ? await runTransferScenarios(server, users)
+    ? await measureDisk(dataDir, 'transfers', disk, () => runTransferScenarios(server, users))
     : undefined;
   if (transfers) [transfers.random, transfers.hot].forEach(vsBare);
 
   const merchants = await createMerchants(server.url, users, settings.merchants);
   const payments = settings.scenarios.includes('payments')
-    ? await runPaymentScenarios(server, merchants)
+    ? await measureDisk(dataDir, 'payments', disk, () => runPaymentScenarios(server, merchants))
     : undefined;
   for (const result of payments ? [payments.many, payments.one] : []) {
     vsBare(result);
@@ -76,6 +96,8 @@ try {
 
   const likes = settings.scenarios.includes('likes') ? await runLikesScenario(server, users) : undefined;
   if (likes) vsBare(likes);
+
+  if (soakSeconds > 0) await runSoak(server, users, dataDir, soakSeconds);
 
   const started = performance.now();
   const report = await audit(server.url, admin.token);
@@ -100,6 +122,10 @@ try {
   log('');
   log(table(results));
   log('');
+  if (disk.length > 0) {
+    log(diskTable(disk));
+    log('');
+  }
   const usd = report.currencies.find((c) => c.currency === 'USD');
   log(
     `audit: balanced=${report.balanced} (${usd?.accounts ?? 0} USD accounts, debits posted ${usd?.debits_posted} = credits posted ${usd?.credits_posted}; ${auditMs.toFixed(0)} ms)`,
@@ -138,6 +164,7 @@ try {
     settings,
     signup: { users: settings.users, seconds: round(signupSeconds, 1) },
     results,
+    disk,
     audit: { balanced: report.balanced, ms: Math.round(auditMs) },
     targets,
     ...(profile ? { profile: profile.data } : {}),
@@ -147,4 +174,73 @@ try {
 } finally {
   for (const stop of stops.reverse()) await stop().catch(() => undefined);
   await removeDir(tmp);
+}
+
+// Soak (issue 25): does memory or disk keep growing under a steady load?
+
+const soakSampleMs = 30_000;
+
+/** Random transfers for `seconds`, printing the server's RSS, the data dir and its WAL every 30 s. */
+async function runSoak(
+  server: LoadTarget,
+  users: ApiUser[],
+  dataDir: string,
+  seconds: number,
+): Promise<void> {
+  const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+  const started = performance.now();
+  const first = dataDirBytes(dataDir).total;
+  const sample = () => {
+    const { total, wal } = dataDirBytes(dataDir);
+    log(
+      `  soak ${Math.round((performance.now() - started) / 1000)} s: server RSS ${mb(rssBytes(server.pid))} MB, ` +
+        `data dir ${mb(total)} MB (WAL ${mb(wal)} MB)`,
+    );
+  };
+  log(
+    `soak: ${seconds} s of random transfers; every ${soakSampleMs / 1000} s the server's RSS, data dir and WAL`,
+  );
+  sample();
+  const timer = setInterval(sample, soakSampleMs);
+  let result: ScenarioResult;
+  try {
+    result = await runLoad(server, 'soak: random transfers', seconds, soakTransfer(users));
+  } finally {
+    clearInterval(timer);
+  }
+  sample();
+  const grown = dataDirBytes(dataDir).total - first;
+  log(
+    `soak: ${result.ok_2xx} transfers at ${result.rps_2xx}/s; data dir grew ${mb(grown)} MB, ` +
+      `${result.ok_2xx > 0 ? Math.round(grown / result.ok_2xx) : 0} bytes per transfer`,
+  );
+}
+
+/** The server's resident set, from /proc (Linux); 0 where there is none. */
+function rssBytes(pid: number): number {
+  try {
+    const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Number(kb) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** A transfer of 1–100 cents between two different random users, as the first. */
+function soakTransfer(users: ApiUser[]): AutocannonRequest {
+  const pick = () => users[Math.floor(Math.random() * users.length)]!;
+  return {
+    method: 'POST',
+    path: '/v1/transfers',
+    setupRequest: (request) => {
+      const from = pick();
+      let to = pick();
+      while (to === from && users.length > 1) to = pick();
+      return {
+        ...request,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${from.token}` },
+        body: JSON.stringify({ to: to.id, amount: 1 + Math.floor(Math.random() * 100), currency: 'USD' }),
+      };
+    },
+  };
 }
