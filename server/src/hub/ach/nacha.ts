@@ -92,7 +92,6 @@ function numeric(value: number | string, width: number): string {
   return text.padStart(width, '0');
 }
 const debitCodes = new Set(['27', '37', '28', '38', '29', '39']);
-const creditCodes = new Set(['22', '32', '23', '33', '24', '34', '21', '26', '31', '36']);
 
 function entryHash(entries: readonly EntryDetail[]): number {
   return entries.reduce((sum, e) => (sum + Number(e.routing_number.slice(0, 8))) % 10_000_000_000, 0);
