@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../runtime/local/sqlite-store.ts';
 import {
   consumeRateLimit,
+  countsPerCounterItem,
   MemoryRateLimiter,
   retryAfterSeconds,
   storeRateLimiter,
@@ -86,5 +87,30 @@ describe('consumeRateLimit', () => {
 
   it('reports at least one second to wait', () => {
     expect(retryAfterSeconds({ allowed: false, limit: 1, remaining: 0, resetAt: start }, start)).toBe(1);
+  });
+});
+
+describe('a high limit in the store', () => {
+  it('is spread over several counter items whose shares sum to the limit, and never lets more through', async () => {
+    const store = new SqliteStore(':memory:');
+    const limit = 2 * countsPerCounterItem + 1;
+    const input = { key: 'api-key:busy', limit, windowSeconds: 60, now: start + 1000 };
+    let allowed = 0;
+    // In waves of concurrent requests, past the limit.
+    for (let wave = 0; wave < Math.ceil((limit + 500) / 250); wave++) {
+      const results = await Promise.all(Array.from({ length: 250 }, () => consumeRateLimit(store, input)));
+      allowed += results.filter((result) => result.allowed).length;
+    }
+    expect(allowed).toBeLessThanOrEqual(limit);
+    // Near the end a request may find both items it tries full while a third has room: a few, no more.
+    expect(allowed).toBeGreaterThan(limit - 50);
+    const counts = await Promise.all(
+      [0, 1, 2, 3].map(
+        async (shard) => (await store.get(rateLimitCounterKey(input.key, start, shard)))?.count,
+      ),
+    );
+    expect(counts.slice(0, 3).every((count) => typeof count === 'number' && count > 0)).toBe(true);
+    expect(counts[3]).toBeUndefined();
+    await store.close();
   });
 });

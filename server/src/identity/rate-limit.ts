@@ -9,13 +9,24 @@ import { rateLimitCount, rateLimitCounterKey, readRateLimitCount } from './store
 export type { RateLimiter, RateLimitInput, RateLimitResult };
 
 /**
+ * Most counts per window one counter item takes before the limit is spread over more: 6,000 a
+ * minute is 100 writes/s, a fifth of what one DynamoDB item sustains for conditional writes.
+ */
+export const countsPerCounterItem = 6000;
+/** Most counter items one key's window is spread over. */
+export const maxCounterItems = 32;
+
+/**
  * Counts one request against `key` in a fixed window and says whether it is allowed.
  *
- * One counter item per key and window, incremented with an atomic `add` guarded by
- * `count < limit`, so concurrent callers (or processes, or Lambdas) never let more than `limit`
- * through, and a refused request does not count. The item carries `expires_at` so the store's TTL
- * removes old windows. A fixed window allows up to 2×limit across a window boundary; that is the
- * accepted price of one write per request.
+ * Counter items per key and window, incremented with an atomic `add` guarded by
+ * `count < its share of the limit`, so concurrent callers (or processes, or Lambdas) never let
+ * more than `limit` through, and a refused request does not count. A limit above
+ * `countsPerCounterItem` a window is split over several items (the shares sum to the limit), one
+ * picked at random per request and a second tried when it is full, so a busy API key's counter is
+ * never the item every request of the platform waits on. The items carry `expires_at` so the
+ * store's TTL removes old windows. A fixed window allows up to 2×limit across a window boundary;
+ * that is the accepted price of one write per request.
  *
  * @example
  * const result = await consumeRateLimit(store, { key: `api-key:${keyId}`, limit: 100, windowSeconds: 60, now: clock.now() });
@@ -25,16 +36,27 @@ export async function consumeRateLimit(store: Store, input: RateLimitInput): Pro
   const windowMs = input.windowSeconds * 1000;
   const windowStart = Math.floor(input.now / windowMs) * windowMs;
   const resetAt = windowStart + windowMs;
-  const key = rateLimitCounterKey(input.key, windowStart);
-  try {
-    // Kept one window past its end so a slow TTL sweep never matters and the item is gone soon after.
-    await store.transact([rateLimitCount(key, input.limit, Math.ceil((resetAt + windowMs) / 1000))]);
-  } catch (error) {
-    if (isTransactionCanceled(error)) return { allowed: false, limit: input.limit, remaining: 0, resetAt };
-    throw error;
+  const items = Math.min(maxCounterItems, Math.max(1, Math.ceil(input.limit / countsPerCounterItem)));
+  const shareOf = (shard: number) => Math.floor(input.limit / items) + (shard < input.limit % items ? 1 : 0);
+  const first = items === 1 ? 0 : Math.floor(Math.random() * items);
+  const tries =
+    items === 1 ? [first] : [first, (first + 1 + Math.floor(Math.random() * (items - 1))) % items];
+  // Kept one window past its end so a slow TTL sweep never matters and the item is gone soon after.
+  const expiresAt = Math.ceil((resetAt + windowMs) / 1000);
+  for (const shard of tries) {
+    const key = rateLimitCounterKey(input.key, windowStart, shard);
+    try {
+      await store.transact([rateLimitCount(key, shareOf(shard), expiresAt)]);
+    } catch (error) {
+      if (isTransactionCanceled(error)) continue;
+      throw error;
+    }
+    // What is left, as this item shows it for all of them (exact with one item).
+    const count = (await readRateLimitCount(store, key)) ?? shareOf(shard);
+    const remaining = Math.max(0, Math.floor(((shareOf(shard) - count) * input.limit) / shareOf(shard)));
+    return { allowed: true, limit: input.limit, remaining, resetAt };
   }
-  const count = (await readRateLimitCount(store, key)) ?? input.limit;
-  return { allowed: true, limit: input.limit, remaining: Math.max(0, input.limit - count), resetAt };
+  return { allowed: false, limit: input.limit, remaining: 0, resetAt };
 }
 
 /**

@@ -319,10 +319,13 @@ export function sessionRevocation(sessionId: string, at: string): WriteOperation
 
 // Rate limits
 
-/** One counter item per limited key and window; keys are hashed so emails and addresses never land in keys. */
-export function rateLimitCounterKey(key: string, windowStart: number): ItemKey {
+/**
+ * One counter item per limited key, window and shard (a high limit is spread over several, see
+ * `consumeRateLimit`); keys are hashed so emails and addresses never land in keys.
+ */
+export function rateLimitCounterKey(key: string, windowStart: number, shard = 0): ItemKey {
   const digest = createHash('sha256').update(key).digest('base64url');
-  return { pk: `RATE#${digest}`, sk: `W#${windowStart}` };
+  return { pk: `RATE#${digest}`, sk: shard === 0 ? `W#${windowStart}` : `W#${windowStart}#${shard}` };
 }
 
 /** Counts one request, only while fewer than `limit` are counted; `expiresAt` (Unix seconds) is the TTL. */
