@@ -4,6 +4,7 @@ import { ManualClock } from '../server/src/kernel/clock.ts';
 import { defaultConfig, type Config } from '../server/src/platform/config.ts';
 import { silentLogger } from '../server/src/platform/logger.ts';
 import type { Store } from '../server/src/platform/store.ts';
+import { MailboxNotifier } from '../server/src/runtime/local/mailbox-notifier.ts';
 import { SqliteStore } from '../server/src/runtime/local/sqlite-store.ts';
 import { StoreQueue } from '../server/src/runtime/local/store-queue.ts';
 
@@ -34,8 +35,17 @@ export function createTestApp(
 ) {
   const store = options.store ?? new SqliteStore(':memory:');
   const clock = options.clock ?? new ManualClock(harnessStart);
-  const config: Config = { ...defaultConfig, adminEmails: ['admin@example.com'], ...options.config };
-  const identity = createLocalIdentity({ store, clock, config, logger: silentLogger });
+  // Users sign up verified unless a test asks for verification (`requireEmailVerification: true`):
+  // most tests move money right after sign-up.
+  const config: Config = {
+    ...defaultConfig,
+    adminEmails: ['admin@example.com'],
+    requireEmailVerification: false,
+    ...options.config,
+  };
+  // The local mailbox on the same store: what the app mails (verification codes…) can be read back.
+  const mailbox = new MailboxNotifier({ store, clock });
+  const identity = createLocalIdentity({ store, clock, config, logger: silentLogger, notifier: mailbox });
   const queue = new StoreQueue({ store, clock, logger: silentLogger });
   const app = createApp({
     store,
@@ -44,6 +54,7 @@ export function createTestApp(
     logger: silentLogger,
     identity,
     queue,
+    notifier: mailbox,
     ...(options.extend ? { extend: options.extend } : {}),
     ...(options.backups ? { backups: options.backups } : {}),
   });
@@ -86,7 +97,7 @@ export function createTestApp(
     };
   }
 
-  return { app, store, clock, config, identity, queue, call, signUp };
+  return { app, store, clock, config, identity, queue, mailbox, call, signUp };
 }
 
 export type TestApp = ReturnType<typeof createTestApp>;

@@ -23,6 +23,8 @@ export interface StartServerOptions {
   adminEmails?: string[];
   /** The sign-up bonus in minor units (SLUICE_SIGNUP_BONUS). */
   signupBonus?: number;
+  /** Whether new users must verify their email (SLUICE_REQUIRE_EMAIL_VERIFICATION); default false here. */
+  requireEmailVerification?: boolean;
   /** More environment on top of the parent's. */
   env?: Record<string, string>;
   /** Extra flags for node itself, e.g. `['--cpu-prof', '--cpu-prof-dir=/tmp/x']`. */
@@ -121,6 +123,10 @@ async function startOnce(
   const env: Record<string, string | undefined> = { ...process.env, ...options.env };
   if (options.adminEmails) env.SLUICE_ADMIN_EMAILS = options.adminEmails.join(',');
   if (options.signupBonus !== undefined) env.SLUICE_SIGNUP_BONUS = String(options.signupBonus);
+  // Users sign up verified unless a test asks for verification: most move money right away.
+  if (options.requireEmailVerification !== undefined)
+    env.SLUICE_REQUIRE_EMAIL_VERIFICATION = String(options.requireEmailVerification);
+  else env.SLUICE_REQUIRE_EMAIL_VERIFICATION ??= 'false';
 
   const stdoutFd = options.stdoutFile ? openSync(options.stdoutFile, 'a') : undefined;
   let child: ChildProcess;

@@ -85,3 +85,91 @@ describe('identity routes: refresh tokens and sessions', () => {
     expect(principal.groups).toEqual(['admin']);
   });
 });
+
+describe('identity routes: listing and ending sessions', () => {
+  type Listed = {
+    data: { id: string; device: string | null; created_at: string; last_used_at: string; current: boolean }[];
+  };
+  const listOf = async (harness: ReturnType<typeof createHarness>, token: string) =>
+    ((await (await harness.get('/v1/me/sessions', token)).json()) as Listed).data;
+  const logInFrom = async (
+    harness: ReturnType<typeof createHarness>,
+    email: string,
+    password: string,
+    device: string,
+  ) =>
+    (await (
+      await harness.app.request('/v1/auth/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': device },
+        body: JSON.stringify({ email, password }),
+      })
+    ).json()) as AuthResponse;
+
+  it('lists the open sessions newest first, with device, times and which one is current', async () => {
+    const harness = createHarness();
+    const { user, password, refresh_token: first } = await harness.signUp();
+    harness.clock.advance(60_000);
+    const phone = await logInFrom(harness, user.email, password, 'Phone/1.0');
+    harness.clock.advance(60_000);
+    await refresh(harness, first);
+    const sessions = await listOf(harness, phone.access_token);
+    expect(sessions).toHaveLength(2);
+    expect(sessions[0]).toMatchObject({ device: 'Phone/1.0', current: true });
+    expect(sessions[1]).toMatchObject({ device: null, current: false });
+    expect(Date.parse(sessions[1]!.last_used_at)).toBeGreaterThan(Date.parse(sessions[1]!.created_at));
+  });
+
+  it('ends one session: its refresh token stops working, the other goes on, and it leaves the list', async () => {
+    const harness = createHarness();
+    const { user, password, refresh_token: laptop, access_token: token } = await harness.signUp();
+    const phone = await logInFrom(harness, user.email, password, 'Phone/1.0');
+    const target = (await listOf(harness, token)).find((session) => session.device === 'Phone/1.0')!;
+    expect((await harness.send('DELETE', `/v1/me/sessions/${target.id}`, token)).status).toBe(204);
+    expect((await refresh(harness, phone.refresh_token)).status).toBe(401);
+    expect((await refresh(harness, laptop)).status).toBe(200);
+    expect((await listOf(harness, token)).map((session) => session.id)).not.toContain(target.id);
+    // Ending it again, or someone else's session, is a 404 that changes nothing.
+    expect((await harness.send('DELETE', `/v1/me/sessions/${target.id}`, token)).status).toBe(404);
+    const other = await harness.signUp();
+    const theirs = (await listOf(harness, other.access_token))[0]!;
+    const response = await harness.send('DELETE', `/v1/me/sessions/${theirs.id}`, token);
+    expect(response.status).toBe(404);
+    expect((await refresh(harness, other.refresh_token)).status).toBe(200);
+  });
+
+  it('ends every session at once', async () => {
+    const harness = createHarness();
+    const { user, password, refresh_token: laptop, access_token: token } = await harness.signUp();
+    const phone = await logInFrom(harness, user.email, password, 'Phone/1.0');
+    expect((await harness.send('DELETE', '/v1/me/sessions', token)).status).toBe(204);
+    for (const refreshToken of [laptop, phone.refresh_token])
+      expect((await refresh(harness, refreshToken)).status).toBe(401);
+    expect(await listOf(harness, token)).toEqual([]);
+  });
+
+  it('changing the password ends the other sessions and keeps this one', async () => {
+    const harness = createHarness();
+    const { user, password, refresh_token: laptop, access_token: token } = await harness.signUp();
+    const phone = await logInFrom(harness, user.email, password, 'Phone/1.0');
+    const wrong = await harness.send('POST', '/v1/me/password', token, {
+      current_password: 'not it at all',
+      new_password: 'a fresh passphrase',
+    });
+    expect(wrong.status).toBe(401);
+    expect(await errorOf(wrong)).toMatchObject({ code: 'invalid_credentials', param: 'current_password' });
+    const changed = await harness.send('POST', '/v1/me/password', token, {
+      current_password: password,
+      new_password: 'a fresh passphrase',
+    });
+    expect(changed.status).toBe(204);
+    expect((await refresh(harness, laptop)).status).toBe(200);
+    expect((await refresh(harness, phone.refresh_token)).status).toBe(401);
+  });
+
+  it('needs a signed-in caller', async () => {
+    const harness = createHarness();
+    expect((await harness.get('/v1/me/sessions')).status).toBe(401);
+    expect((await harness.app.request('/v1/me/sessions', { method: 'DELETE' })).status).toBe(401);
+  });
+});

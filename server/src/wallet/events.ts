@@ -1,5 +1,5 @@
 import type { EventBus } from '../platform/bus.ts';
-import { ensureWallet, type WalletDeps } from './service.ts';
+import { ensureWallet, grantSignupBonus, type WalletDeps } from './service.ts';
 
 /** Event types the wallet emits; realtime pushes them to the users in each event's audience. */
 export const walletEventTypes = [
@@ -11,9 +11,12 @@ export const walletEventTypes = [
   'payment_request.canceled',
 ] as const;
 
-/** Opens a wallet with its bonus for every new user. Idempotent, so redelivery is harmless. */
+/** Opens a wallet for every new user, and pays the bonus on verification. Idempotent, so redelivery is harmless. */
 export function subscribeWallet(bus: EventBus, deps: WalletDeps): void {
   bus.subscribe('wallet.open-on-signup', { type: ['user.signed_up'] }, async (event) => {
     await ensureWallet(deps, event.subject);
+  });
+  bus.subscribe('wallet.bonus-on-verification', { type: ['user.email_verified'] }, async (event) => {
+    await grantSignupBonus(deps, event.subject);
   });
 }

@@ -2,12 +2,13 @@ import { walletKeyPatterns } from './store.ts';
 import { defineModule, type ModuleDeps } from '../platform/module.ts';
 import { walletEventTypes } from './events.ts';
 import { walletRoutes } from './routes.ts';
-import { ensureWallet, type WalletDeps } from './service.ts';
+import { ensureWallet, grantSignupBonus, type WalletDeps } from './service.ts';
 export { walletRoutes } from './routes.ts';
 export { subscribeWallet, walletEventTypes } from './events.ts';
 export {
   ensureWallet,
   getBalances,
+  grantSignupBonus,
   promotionsAccountId,
   sendMoney,
   walletAccountId,
@@ -36,6 +37,14 @@ export const walletModule = defineModule({
       // Idempotent: a redelivered sign-up finds the wallet open.
       handler: (deps) => async (event) => {
         await ensureWallet(walletDepsOf(deps), event.subject);
+      },
+    },
+    {
+      name: 'wallet.bonus-on-verification',
+      pattern: { type: ['user.email_verified'] },
+      // Idempotent: the bonus transfer has a fixed id per user.
+      handler: (deps) => async (event) => {
+        await grantSignupBonus(walletDepsOf(deps), event.subject);
       },
     },
   ],

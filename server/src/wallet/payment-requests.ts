@@ -3,6 +3,7 @@ import { AppError } from '../kernel/errors.ts';
 import { createEvent } from '../kernel/events.ts';
 import { newId } from '../kernel/ids.ts';
 import type { Currency } from '../kernel/money.ts';
+import { requireVerifiedEmail } from '../identity/index.ts';
 import { createTransfers } from '../ledger/index.ts';
 import { outboxPut } from '../platform/outbox.ts';
 import { isTransactionCanceled } from '../platform/store.ts';
@@ -133,6 +134,7 @@ export async function acceptPaymentRequest(
   if (request.payer !== userId)
     throw new AppError('forbidden', 'only the payer can accept a payment request');
   assertPending(request, 'accept');
+  requireVerifiedEmail(await deps.users.getUser(userId));
   const currency = request.currency as Currency;
   const now = deps.clock.now();
   const transferId = `tr_preq_${request.id}`;

@@ -18,6 +18,7 @@ import {
 import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Store, WriteOperation } from '../platform/store.ts';
+import { requireVerifiedEmail } from '../identity/index.ts';
 import { walletCodes, type ActivityEntry, type SendMoney, type WalletTransfer } from './model.ts';
 import { createPartyResolver, partyFields, storedParty } from './parties.ts';
 
@@ -25,6 +26,8 @@ export interface WalletUser {
   id: string;
   email: string;
   name: string;
+  /** False until the user verified their email: no bonus and no money out until then (absent: verified). */
+  email_verified?: boolean;
 }
 
 /** How the wallet finds people: the identity module implements it. */
@@ -88,7 +91,9 @@ async function ensurePromotionsAccount(deps: WalletDeps, currency: Currency): Pr
  * account and bonus ids are fixed, so the sign-up consumer and lazy callers may race or repeat.
  * The bonus comes out of the promotions budget; once that is spent the wallet opens empty (a
  * sign-up is never refused for it) and the spent budget is logged. Refuses (`not_found`) a user
- * id the directory does not know, so no token or event can conjure a wallet and a bonus.
+ * id the directory does not know, so no token or event can conjure a wallet and a bonus. A user
+ * whose email is not verified yet gets an empty wallet: `grantSignupBonus` pays the bonus on
+ * verification.
  */
 export async function ensureWallet(deps: WalletDeps, userId: string): Promise<void> {
   const currency = deps.config.walletCurrency;
@@ -100,8 +105,9 @@ export async function ensureWallet(deps: WalletDeps, userId: string): Promise<vo
     debits_must_not_exceed_credits: true,
   };
   if (await getAccount(deps, account.id)) return;
-  if (!(await deps.users.getUser(userId))) throw new AppError('not_found', `no user ${userId}`);
-  if (deps.config.signupBonus <= 0) {
+  const user = await deps.users.getUser(userId);
+  if (!user) throw new AppError('not_found', `no user ${userId}`);
+  if (deps.config.signupBonus <= 0 || user.email_verified === false) {
     await createAccount(deps, account);
     return;
   }
@@ -146,6 +152,52 @@ async function openWithBonus(
 
 function bonusTransferId(userId: string): string {
   return `tr_bonus_${userId}`;
+}
+
+/**
+ * Pays the sign-up bonus to a user who has just verified their email (`user.email_verified`),
+ * once: the bonus transfer has the same fixed id as when a wallet opens with it, so a repeated
+ * event, or a wallet that opened with the bonus already, pays nothing more. A spent budget pays
+ * nothing and is logged, as at opening.
+ */
+export async function grantSignupBonus(deps: WalletDeps, userId: string): Promise<void> {
+  const currency = deps.config.walletCurrency;
+  const walletId = walletAccountId(userId, currency);
+  // Not open yet (the sign-up event is still on its way): it opens with the bonus now.
+  if (!(await getAccount(deps, walletId))) return ensureWallet(deps, userId);
+  if (deps.config.signupBonus <= 0 || (await getTransfer(deps, bonusTransferId(userId)))) return;
+  const promotions = await ensurePromotionsAccount(deps, currency);
+  try {
+    await createTransfers(
+      deps,
+      [
+        {
+          id: bonusTransferId(userId),
+          debit_account_id: promotions,
+          credit_account_id: walletId,
+          amount: deps.config.signupBonus,
+          currency,
+          code: walletCodes.signupBonus,
+          metadata: { to_user: userId, note: 'Welcome to Sluice' },
+        },
+      ],
+      {
+        event: {
+          type: 'wallet.balance.changed',
+          source,
+          subject: userId,
+          audience: [userId],
+          data: (transfers: Transfer[]) => ({
+            reason: walletCodes.signupBonus,
+            transfer: toWalletTransfer(transfers[0]!),
+          }),
+        },
+      },
+    );
+  } catch (error) {
+    if (!(error instanceof AppError && error.code === 'insufficient_funds')) throw error;
+    deps.logger?.warn('sign-up bonus budget spent: no bonus on verification', { user_id: userId, currency });
+  }
 }
 
 /**
@@ -235,6 +287,7 @@ export async function sendMoney(
   if (recipient.id === senderId)
     throw new AppError('self_transfer', 'you cannot send money to yourself', { param: 'to' });
   const sender = await signedInUser(deps, senderId);
+  requireVerifiedEmail(sender);
   const metadata: Record<string, string> = {
     from_user: senderId,
     to_user: recipient.id,

@@ -83,8 +83,9 @@ function functionPlatform(env: Record<string, string> = {}): AwsPlatform {
       identity: createLocalIdentity,
       clock,
       logger: silentLogger,
-      // The test's webhook receiver listens on loopback, which AWS's 'none' refuses.
-      config: { webhookAllowPrivate: 'loopback' },
+      // The test's webhook receiver listens on loopback, which AWS's 'none' refuses; users sign up
+      // verified, as the wallet flow moves money right away.
+      config: { webhookAllowPrivate: 'loopback', requireEmailVerification: false },
     },
   });
 }
@@ -485,7 +486,13 @@ describe('the Lambda edge on DynamoDB Local', () => {
 
     // The same flow through the local runtime on SQLite, its outbox dispatcher drained in between.
     const dataDir = await mkdtemp(join(tmpdir(), 'sluice-lambda-edge-'));
-    const local = await createLocalPlatform({ dataDir, store: 'sqlite', logger: silentLogger, clock });
+    const local = await createLocalPlatform({
+      dataDir,
+      store: 'sqlite',
+      logger: silentLogger,
+      clock,
+      config: { requireEmailVerification: false },
+    });
     try {
       const call = async (
         method: string,
@@ -960,6 +967,7 @@ describe('createAwsPlatform', () => {
     });
     expect([...platform.subscriptions].sort()).toEqual([
       'realtime.push',
+      'wallet.bonus-on-verification',
       'wallet.open-on-signup',
       'webhooks.fan-out',
     ]);

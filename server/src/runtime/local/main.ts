@@ -26,6 +26,8 @@ import { retentionConfigFromEnv } from '../../platform/config.ts';
  *   SLUICE_SQLITE_COMMIT_GROUP=N         transactions the writer thread commits together, at most (default 16)
  *   SLUICE_SIGNUP_BONUS=N, SLUICE_SIGNUP_BONUS_BUDGET=N   the bonus and the most ever paid in bonuses (minor units)
  *   SLUICE_SIGNUPS_PER_ADDRESS=N         sign-ups allowed per client address an hour (default 30)
+ *   SLUICE_REQUIRE_EMAIL_VERIFICATION=false   new users count as verified at once (default true:
+ *                                        a code is mailed, and no money goes out until it is entered)
  *   SLUICE_BACKUP_DIR=DIR, SLUICE_BACKUP_EVERY=S, SLUICE_BACKUP_KEEP=N   backups every S seconds
  *                                        (default 3600) into DIR, the newest N (default 24) kept
  *   SLUICE_PUBLIC_URL=URL                the origin blob URLs point at (default http://<host>:<port>)
@@ -85,6 +87,9 @@ const signUpsPerAddressPerWindow =
     ? undefined
     : Number(process.env.SLUICE_SIGNUPS_PER_ADDRESS);
 
+// Only an explicit `false` turns verification off.
+const requireEmailVerification = process.env.SLUICE_REQUIRE_EMAIL_VERIFICATION !== 'false';
+
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 if (!values['no-build']) await buildDashboardIfStale(repoRoot, logger);
 
@@ -116,6 +121,7 @@ const platform = await createLocalPlatform({
     ...(signUpsPerAddressPerWindow !== undefined && Number.isSafeInteger(signUpsPerAddressPerWindow)
       ? { signUpsPerAddressPerWindow }
       : {}),
+    requireEmailVerification,
   },
   logger,
 }).catch((error: unknown) => {

@@ -35,10 +35,15 @@ interface TestUser {
 
 /** The whole app on a real HTTP server at 127.0.0.1, with the outbox feeding realtime. */
 async function startServer(options: { realtime?: Partial<LocalRealtimeOptions> } = {}) {
-  const store = new SqliteStore(':memory:');
+  const sqlite = new SqliteStore(':memory:');
   // On a whole second, so a token's `exp` (whole seconds) lands exactly `accessTokenTtlSeconds` later.
   const clock = new ManualClock(Math.floor(Date.now() / 1000) * 1000);
-  const config: Config = { ...defaultConfig };
+  const bus = new InProcessBus();
+  // The app writes through the dispatcher's watch, which hands it each committed event.
+  const dispatcher = new OutboxDispatcher({ store: sqlite, bus, clock, logger: silentLogger });
+  const store = dispatcher.watch(sqlite);
+  // Users sign up verified: the tests move money right after sign-up.
+  const config: Config = { ...defaultConfig, requireEmailVerification: false };
   const identity = createLocalIdentity({ store, clock, config, logger: silentLogger });
   const realtime = new LocalRealtime({ identity, clock, ...options.realtime });
   const queue = new StoreQueue({ store, clock, logger: silentLogger });
@@ -51,10 +56,8 @@ async function startServer(options: { realtime?: Partial<LocalRealtimeOptions> }
     queue,
     extend: (app) => app.get('/v1/realtime', realtime.route()),
   });
-  const bus = new InProcessBus();
   subscribeWallet(bus, { store, clock, config, users: identity });
   subscribeRealtime(bus, realtime);
-  const dispatcher = new OutboxDispatcher({ store, bus, clock, logger: silentLogger });
   const server: ServerType = serve({
     fetch: app.fetch,
     port: 0,

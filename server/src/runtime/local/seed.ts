@@ -49,7 +49,13 @@ export async function seedDemoData(
   const ids: string[] = [];
   for (const user of users) {
     try {
-      const result = await identity.signUp({ email: user.email, password: user.password, name: user.name });
+      // The demo users are ready to use: no verification mail to read first.
+      const result = await identity.signUp({
+        email: user.email,
+        password: user.password,
+        name: user.name,
+        email_verified: true,
+      });
       ids.push(result.user.id);
       await ensureWallet(wallet, result.user.id);
     } catch (error) {
