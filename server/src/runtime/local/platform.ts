@@ -108,14 +108,15 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
   const sweeper = store instanceof SqliteStore ? new TtlSweeper({ store, clock, logger }) : undefined;
   // Writes that carry events wake the dispatcher at once instead of at its next poll.
   const appStore = notifyOnCommit(store, () => dispatcher.notify(), release);
-  const identity = createLocalIdentity({ store: appStore, clock, config, logger });
+  // Nothing leaves the machine: messages go to the mailbox in the store (identity mails its
+  // verification and reset codes there), files to the data dir, signed with a key derived from
+  // the installation secret (stable across restarts).
+  const notifier = new MailboxNotifier({ store: appStore, clock });
+  const identity = createLocalIdentity({ store: appStore, clock, config, logger, notifier });
   const realtime = new LocalRealtime({ identity, clock, logger });
   const queue = new StoreQueue({ store: appStore, clock, logger });
   // One process: exact counters in memory, no store write per merchant request.
   const rateLimiter = new MemoryRateLimiter();
-  // Nothing leaves the machine: messages go to the mailbox in the store, files to the data dir,
-  // signed with a key derived from the installation secret (stable across restarts).
-  const notifier = new MailboxNotifier({ store: appStore, clock });
   const secret = await installationSecret(appStore).catch(async (error: unknown) => {
     await appStore.close();
     throw error;
