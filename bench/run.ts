@@ -45,6 +45,7 @@ import {
 } from './report.ts';
 import { runPeerAuthorizations } from './peer.ts';
 import { runLikesScenario } from './scenarios/likes.ts';
+import { runLikesScenario } from './scenarios/likes.ts';
 import { createMerchants, runAuthorizations, runPaymentScenarios } from './scenarios/payments.ts';
 import { hotAccount, runTransferScenarios } from './scenarios/transfers.ts';
 import { signUpUsers, startBenchServer } from './sluice-server.ts';
@@ -116,6 +117,7 @@ try {
     peer,
   ].filter((result) => result !== undefined);
   if (likes) measured.push(likes);
+  if (likes) measured.push(likes);
   const profile = settings.profile ? summarizeProfile(profileDir, measured) : undefined;
 
   const results = [bare, durable, ...measured];
@@ -131,6 +133,12 @@ try {
     `audit: balanced=${report.balanced} (${usd?.accounts ?? 0} USD accounts, debits posted ${usd?.debits_posted} = credits posted ${usd?.credits_posted}; ${auditMs.toFixed(0)} ms)`,
   );
   log(`hot account balance: ${hotBalance.available} (started at ${settings.signupBonus})`);
+  if (likes) {
+    const coin = report.currencies.find((c) => c.currency === 'COIN');
+    log(
+      `likes: ${likes.likes_per_second}/s (${round(likes.likes_per_second / durable.rps_2xx, 2)}× the durable 1-row baseline), awards settled ${likes.awards.settled_s} s after the load (${likes.awards.paid_coins}/${likes.awards.expected_coins} coins to ${likes.awards.authors} authors); COIN debits posted ${coin?.debits_posted} = credits posted ${coin?.credits_posted}`,
+    );
+  }
   if (likes) {
     const coin = report.currencies.find((c) => c.currency === 'COIN');
     log(

@@ -52,7 +52,10 @@ import {
 export const maxAwardAttempts = 5;
 
 export const awardConsumeOptions = {
-  batchSize: 10,
+  // Locally one poller takes 100 at a time (the store queue has no SQS cap of 10; awards of one
+  // batch commit concurrently, so a bigger batch keeps up with a burst of likes). On AWS the
+  // event source mapping hands over 10 (`aws.batchSize`).
+  batchSize: 100,
   visibilityTimeoutSeconds: 30,
   // The handler parks a message itself at attempt `maxAwardAttempts`; the queue's own
   // dead-lettering (SQS's redrive policy) is the backstop for a consumer that crashes each time.
