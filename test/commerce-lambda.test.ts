@@ -156,11 +156,13 @@ function httpEvent(
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read response bodies freely
+type Json = any;
+
 async function api(
   method: string,
   path: string,
   options: Parameters<typeof httpEvent>[2] = {},
-): Promise<{ status: number; json: any }> {
+): Promise<{ status: number; json: Json }> {
   setAwsPlatform(httpPlatform);
   const result = await http.handler(httpEvent(method, path, options), lambdaContext);
   return { status: result.statusCode, json: result.body ? JSON.parse(result.body) : undefined };
