@@ -45,7 +45,6 @@ import {
 } from './report.ts';
 import { runPeerAuthorizations } from './peer.ts';
 import { runLikesScenario } from './scenarios/likes.ts';
-import { runLikesScenario } from './scenarios/likes.ts';
 import { createMerchants, runAuthorizations, runPaymentScenarios } from './scenarios/payments.ts';
 import { hotAccount, runTransferScenarios } from './scenarios/transfers.ts';
 import { signUpUsers, startBenchServer } from './sluice-server.ts';
@@ -117,7 +116,6 @@ try {
     peer,
   ].filter((result) => result !== undefined);
   if (likes) measured.push(likes);
-  if (likes) measured.push(likes);
   const profile = settings.profile ? summarizeProfile(profileDir, measured) : undefined;
 
   const results = [bare, durable, ...measured];
@@ -133,12 +131,6 @@ try {
     `audit: balanced=${report.balanced} (${usd?.accounts ?? 0} USD accounts, debits posted ${usd?.debits_posted} = credits posted ${usd?.credits_posted}; ${auditMs.toFixed(0)} ms)`,
   );
   log(`hot account balance: ${hotBalance.available} (started at ${settings.signupBonus})`);
-  if (likes) {
-    const coin = report.currencies.find((c) => c.currency === 'COIN');
-    log(
-      `likes: ${likes.likes_per_second}/s (${round(likes.likes_per_second / durable.rps_2xx, 2)}× the durable 1-row baseline), awards settled ${likes.awards.settled_s} s after the load (${likes.awards.paid_coins}/${likes.awards.expected_coins} coins to ${likes.awards.authors} authors); COIN debits posted ${coin?.debits_posted} = credits posted ${coin?.credits_posted}`,
-    );
-  }
   if (likes) {
     const coin = report.currencies.find((c) => c.currency === 'COIN');
     log(
@@ -186,8 +178,6 @@ try {
 
 // Soak (issue 25): does memory or disk keep growing under a steady load?
 
-const soakSampleMs = 30_000;
-
 /** Random transfers for `seconds`, printing the server's RSS, the data dir and its WAL every 30 s. */
 async function runSoak(
   server: LoadTarget,
@@ -195,6 +185,8 @@ async function runSoak(
   dataDir: string,
   seconds: number,
 ): Promise<void> {
+  // A module-level constant would not exist yet here: this runs in the file's top-level await.
+  const soakSampleMs = 30_000;
   const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
   const started = performance.now();
   const first = dataDirBytes(dataDir).total;
