@@ -14,6 +14,10 @@ import { RequestPage } from './pages/request/request-page.tsx';
 import { RequestsPage } from './pages/requests/requests-page.tsx';
 import { RewardsAdminPage } from './pages/rewards/admin-page.tsx';
 import { CoinsPage } from './pages/rewards/coins-page.tsx';
+import { ShopAdminPage } from './pages/commerce/admin-page.tsx';
+import { CartPage } from './pages/commerce/cart-page.tsx';
+import { OrderPage, OrdersPage } from './pages/commerce/orders-page.tsx';
+import { ProductPage, ShopPage } from './pages/commerce/shop-page.tsx';
 import { FeedPage } from './pages/rewards/feed-page.tsx';
 import { SendPage } from './pages/send/send-page.tsx';
 import { SignInPage } from './pages/sign-in/sign-in-page.tsx';
@@ -77,6 +81,12 @@ const router = createBrowserRouter([
       { path: 'activity', element: <ActivityPage /> },
       { path: 'feed', element: <FeedPage /> },
       { path: 'coins', element: <CoinsPage /> },
+      { path: 'shop', element: <ShopPage /> },
+      { path: 'shop/products/:id', element: <ProductPage /> },
+      { path: 'shop/cart', element: <CartPage /> },
+      { path: 'shop/orders', element: <OrdersPage /> },
+      { path: 'shop/orders/:id', element: <OrderPage /> },
+      { path: 'admin/shop', element: <ShopAdminPage /> },
       { path: 'admin/rewards', element: <RewardsAdminPage /> },
       { path: 'admin/audit', element: <AuditPage /> },
       { path: 'admin/users', element: <UsersPage /> },

@@ -76,6 +76,8 @@ export function applyRealtimeMessage(
       // Payments sandbox events reach their merchant's owner: refresh the developer pages.
       if (/^(payment|refund|dispute|payout)\./.test(message.type)) invalidate(developerRoot);
       if (/^(post|coins)\./.test(message.type)) applyRewardsMessage(queryClient, message, userId);
+      // Shop orders: the checkout saga's progress and every status change.
+      if (message.type.startsWith('order.')) invalidate(['commerce']);
       return;
   }
 }

@@ -13,6 +13,7 @@ const links = [
   { to: '/activity', label: 'Activity' },
   { to: '/feed', label: 'Feed' },
   { to: '/coins', label: 'Coins' },
+  { to: '/shop', label: 'Shop' },
   { to: '/developers', label: 'Developers' },
 ];
 
@@ -29,6 +30,7 @@ export function Layout() {
         { to: '/admin/audit', label: 'Audit' },
         { to: '/admin/users', label: 'Users' },
         { to: '/admin/rewards', label: 'Rewards admin' },
+        { to: '/admin/shop', label: 'Shop admin' },
       ]
     : links;
   return (
