@@ -78,7 +78,7 @@ export const paymentsModule = defineModule({
               (run) => run.settlements,
             )
         : undefined;
-      return merchantRoutes(payments)
+      return merchantRoutes({ ...payments, users: deps.identity })
         .route('/', paymentRoutes({ ...payments, ...(settle ? { settle } : {}) }))
         .route('/', settlementRoutes(payments))
         .route('/', disputeRoutes(payments));

@@ -9,6 +9,8 @@ import {
   jsonResponse,
 } from '../http/openapi.ts';
 import { paginationQuerySchema } from '../http/schemas.ts';
+import { requireVerifiedEmail } from '../identity/index.ts';
+import type { Identity } from '../platform/identity.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.ts';
 import {
   createMerchant,
@@ -68,7 +70,10 @@ const routes = {
     security: bearerSecurity,
     summary: 'Create a sandbox merchant you own',
     request: { headers: idempotencyHeaderSchema, body: jsonBody(createMerchantSchema) },
-    responses: { 201: jsonResponse(merchantSchema, 'The merchant'), ...errorResponses(400, 401, 409, 422) },
+    responses: {
+      201: jsonResponse(merchantSchema, 'The merchant'),
+      ...errorResponses(400, 401, 403, 409, 422),
+    },
   }),
   listMerchants: createRoute({
     method: 'get',
@@ -220,12 +225,16 @@ function single<T>(data: T[]) {
   return { data, has_more: false, next_cursor: null };
 }
 
-/** `/v1/merchants*`: a signed-in user manages the merchants they own (`c.var.principal`). */
-export function merchantRoutes(deps: PaymentsDeps) {
+/**
+ * `/v1/merchants*`: a signed-in user manages the merchants they own (`c.var.principal`); only a
+ * user with a verified email creates one (403 `email_not_verified`).
+ */
+export function merchantRoutes(deps: PaymentsDeps & { users: Pick<Identity, 'getUser'> }) {
   const app = createRouter();
-  app.openapi(routes.createMerchant, async (c) =>
-    c.json(await createMerchant(deps, c.var.principal.userId, c.req.valid('json')), 201),
-  );
+  app.openapi(routes.createMerchant, async (c) => {
+    requireVerifiedEmail(await deps.users.getUser(c.var.principal.userId));
+    return c.json(await createMerchant(deps, c.var.principal.userId, c.req.valid('json')), 201);
+  });
   app.openapi(routes.listMerchants, async (c) =>
     c.json(
       pageBody(await listMerchants(deps, c.var.principal.userId, pageRequest(c.req.valid('query')))),

@@ -84,3 +84,25 @@ describe('wallet: the email-verification gate and the bonus on verification', ()
     expect(await available(app, ann)).toBe(2000);
   });
 });
+
+describe('payments: merchants need a verified email', () => {
+  it('refuses to create a merchant for an unverified user with 403 email_not_verified, and creates none', async () => {
+    const app = anApp();
+    const ann = await app.signUp('ann');
+    const refused = await app.call('POST', '/v1/merchants', {
+      token: ann.token,
+      body: { name: 'Ann’s shop' },
+      headers: { 'idempotency-key': 'merchant-1' },
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.json.error.code).toBe('email_not_verified');
+    expect((await app.call('GET', '/v1/merchants', { token: ann.token })).json.data).toEqual([]);
+    await verify(app, ann);
+    const created = await app.call('POST', '/v1/merchants', {
+      token: ann.token,
+      body: { name: 'Ann’s shop' },
+      headers: { 'idempotency-key': 'merchant-2' },
+    });
+    expect(created.status).toBe(201);
+  });
+});
