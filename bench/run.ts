@@ -189,7 +189,7 @@ async function runSoak(
   const soakSampleMs = 30_000;
   const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
   const started = performance.now();
-  const first = dataDirBytes(dataDir).total;
+  const first = dataDirBytes(dataDir);
   const sample = () => {
     const { total, wal } = dataDirBytes(dataDir);
     log(
@@ -209,10 +209,13 @@ async function runSoak(
     clearInterval(timer);
   }
   sample();
-  const grown = dataDirBytes(dataDir).total - first;
+  const last = dataDirBytes(dataDir);
+  const grown = last.total - first.total;
+  const dbGrown = last.total - last.wal - (first.total - first.wal);
+  const per = (bytes: number) => (result.ok_2xx > 0 ? Math.round(bytes / result.ok_2xx) : 0);
   log(
     `soak: ${result.ok_2xx} transfers at ${result.rps_2xx}/s; data dir grew ${mb(grown)} MB, ` +
-      `${result.ok_2xx > 0 ? Math.round(grown / result.ok_2xx) : 0} bytes per transfer`,
+      `${per(grown)} bytes per transfer (${per(dbGrown)} without the WAL)`,
   );
 }
 
