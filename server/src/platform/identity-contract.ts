@@ -1,8 +1,9 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { Secret, TOTP } from 'otpauth';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../kernel/errors.ts';
 import { defaultConfig, type Config } from './config.ts';
-import { isMfaChallenge, type AuthResponse, type Identity } from './identity.ts';
+import { isMfaChallenge, type AuthResponse, type Identity, type SignedIn } from './identity.ts';
 import { rejectionOf } from './store-contract.ts';
 
 /** The settings every adapter under the contract is built with. */
@@ -17,6 +18,13 @@ export interface IdentityUnderTest {
   identity: Identity;
   /** Moves time on by `seconds` for everything the adapter consults: its clock and its token checks. */
   advance(seconds: number): Promise<void>;
+  /** The adapter's time now (ms): TOTP codes are computed for it. */
+  now(): number;
+  /**
+   * The newest code mailed to `email` for `purpose` (what the user reads in their inbox), or
+   * undefined: the local mailbox, or the codes the mocked user pool "sent".
+   */
+  mailedCode(email: string, purpose: 'verify' | 'reset'): Promise<string | undefined>;
   cleanup?: () => Promise<void>;
 }
 
@@ -24,6 +32,10 @@ export interface IdentityUnderTest {
 export const identityPromises = {
   refreshSingleUse: 'refuses a refresh token that has been spent already',
   reuseRevokesSession: 'revokes the whole session when a spent refresh token is presented again',
+  sessionsListed: 'lists the open sessions of the caller, the current one marked',
+  sessionEndedAlone: 'ends one session and leaves the others open',
+  passwordChangeKeepsSession: 'changing the password ends the other sessions and keeps the current one',
+  recoveryCodes: 'answers recovery codes at enrolment, each of which finishes a sign-in once',
 } as const;
 export type IdentityPromise = keyof typeof identityPromises;
 
@@ -83,6 +95,24 @@ export function runIdentityContract(
       if (isMfaChallenge(answer)) throw new Error('a user without two-factor sign-in was challenged');
       return answer;
     };
+
+    /**
+     * The caller as the account-security operations take it, from the access token's claims
+     * (the routes get the same from the verified token): the user (`sub` locally, `username` on
+     * Cognito) and the session where the issuer names one (`sid`).
+     */
+    function callerOf(auth: AuthResponse): SignedIn {
+      const [, payload = ''] = auth.access_token.split('.');
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+      const userId = typeof claims.username === 'string' ? claims.username : String(claims.sub);
+      return {
+        userId,
+        accessToken: auth.access_token,
+        ...(typeof claims.sid === 'string' ? { sessionId: claims.sid } : {}),
+      };
+    }
+    /** A code of the same form that is not `code`. */
+    const wrongCode = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 
     async function expectCode(pending: Promise<unknown>, code: string): Promise<AppError> {
       const error = await rejectionOf(pending);
@@ -253,6 +283,193 @@ export function runIdentityContract(
             clockTolerance: Number.MAX_SAFE_INTEGER,
           }),
         ).resolves.toBeDefined();
+      });
+    });
+
+    describe('email verification', () => {
+      it('signs a user up unverified, mails a code, and verifies with it', async () => {
+        const email = anEmail();
+        const auth = await signUp(email);
+        expect((await identity.getUser(auth.user.id))?.email_verified).toBe(false);
+        const caller = callerOf(auth);
+        const code = await subject.mailedCode(email, 'verify');
+        expect(code).toMatch(/^\d{6}$/);
+        await expectCode(identity.verifyEmail(caller, wrongCode(code!)), 'invalid_code');
+        expect((await identity.getUser(auth.user.id))?.email_verified).toBe(false);
+        expect((await identity.verifyEmail(caller, code!)).email_verified).toBe(true);
+        expect((await identity.getUser(auth.user.id))?.email_verified).toBe(true);
+        // Verifying again is quiet.
+        expect((await identity.verifyEmail(caller, code!)).email_verified).toBe(true);
+      });
+
+      it('mails a new code on request', async () => {
+        const email = anEmail();
+        const auth = await signUp(email);
+        const first = await subject.mailedCode(email, 'verify');
+        await subject.advance(1);
+        await identity.resendEmailVerification(callerOf(auth));
+        const second = await subject.mailedCode(email, 'verify');
+        expect(second).toMatch(/^\d{6}$/);
+        expect((await identity.verifyEmail(callerOf(auth), second!)).email_verified).toBe(true);
+        expect(first).toBeDefined();
+      });
+    });
+
+    describe('password reset', () => {
+      /** A signed-up user with a verified email (a pool mails reset codes to verified emails only). */
+      async function aVerifiedUser() {
+        const email = anEmail();
+        const auth = await signUp(email);
+        await identity.verifyEmail(callerOf(auth), (await subject.mailedCode(email, 'verify'))!);
+        return { email, auth };
+      }
+      const newPassword = 'a brand new passphrase';
+
+      it('answers an unknown email as a known one, and mails no code for it', async () => {
+        const unknown = anEmail('nobody');
+        await expect(
+          identity.requestPasswordReset({ email: unknown, client_ip: '203.0.113.9' }),
+        ).resolves.toBeUndefined();
+        expect(await subject.mailedCode(unknown, 'reset')).toBeUndefined();
+      });
+
+      it('sets the new password with the mailed code, ends the sessions, and refuses the code again', async () => {
+        const { email, auth } = await aVerifiedUser();
+        await identity.requestPasswordReset({ email, client_ip: '203.0.113.9' });
+        const code = await subject.mailedCode(email, 'reset');
+        expect(code).toMatch(/^\d{6}$/);
+        const confirm = (secret: string, attempt: string) =>
+          identity.confirmPasswordReset({
+            email,
+            code: attempt,
+            new_password: secret,
+            client_ip: '203.0.113.9',
+          });
+        await expectCode(confirm(newPassword, wrongCode(code!)), 'invalid_code');
+        await confirm(newPassword, code!);
+        await expectCode(identity.refresh(auth.refresh_token), 'invalid_token');
+        await expectCode(logIn(email), 'invalid_credentials');
+        expect((await logIn(email, newPassword)).user.id).toBe(auth.user.id);
+        await expectCode(confirm('yet another passphrase', code!), 'invalid_code');
+      });
+
+      it('refuses a common password as the new one, with weak_password on new_password', async () => {
+        const { email } = await aVerifiedUser();
+        await identity.requestPasswordReset({ email, client_ip: '203.0.113.9' });
+        const code = (await subject.mailedCode(email, 'reset'))!;
+        const error = await expectCode(
+          identity.confirmPasswordReset({
+            email,
+            code,
+            new_password: 'password123',
+            client_ip: '203.0.113.9',
+          }),
+          'weak_password',
+        );
+        expect(error.param).toBe('new_password');
+        expect((await logIn(email)).user.email).toBe(email);
+      });
+    });
+
+    describe('two-factor sign-in', () => {
+      const codeFor = (secret: string, at = subject.now()) =>
+        new TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(secret) }).generate({
+          timestamp: at,
+        });
+
+      it('enrols with a confirming code; a log-in then asks for a code and finishes with one', async () => {
+        const email = anEmail();
+        const auth = await signUp(email);
+        const { secret, otpauth_url } = await identity.startTotpEnrolment(callerOf(auth));
+        expect(otpauth_url).toContain(`secret=${secret}`);
+        await expectCode(identity.confirmTotp(callerOf(auth), wrongCode(codeFor(secret))), 'invalid_code');
+        expect((await identity.getUser(auth.user.id))?.mfa_enabled).toBe(false);
+        await identity.confirmTotp(callerOf(auth), codeFor(secret));
+        expect((await identity.getUser(auth.user.id))?.mfa_enabled).toBe(true);
+
+        const challenge = await identity.logIn({ email, password, client_ip: '203.0.113.7' });
+        if (!isMfaChallenge(challenge)) throw new Error('expected a second-factor challenge');
+        await subject.advance(30);
+        await expectCode(
+          identity.completeMfaLogIn({ mfa_token: challenge.mfa_token, code: wrongCode(codeFor(secret)) }),
+          'invalid_code',
+        );
+        const signedIn = await identity.completeMfaLogIn({
+          mfa_token: challenge.mfa_token,
+          code: codeFor(secret),
+        });
+        expect(signedIn.user.id).toBe(auth.user.id);
+        expect((await identity.verifyAccessToken(signedIn.access_token)).userId).toBe(auth.user.id);
+      });
+
+      promise('recoveryCodes', async () => {
+        const email = anEmail();
+        const auth = await signUp(email);
+        const { secret } = await identity.startTotpEnrolment(callerOf(auth));
+        const { recovery_codes } = await identity.confirmTotp(callerOf(auth), codeFor(secret));
+        expect(recovery_codes.length).toBeGreaterThan(0);
+        const challenge = await identity.logIn({ email, password, client_ip: '203.0.113.7' });
+        if (!isMfaChallenge(challenge)) throw new Error('expected a second-factor challenge');
+        const signedIn = await identity.completeMfaLogIn({
+          mfa_token: challenge.mfa_token,
+          code: recovery_codes[0]!,
+        });
+        expect(signedIn.user.id).toBe(auth.user.id);
+      });
+    });
+
+    describe('ending sessions', () => {
+      it('ends every session at once: their refresh tokens are refused', async () => {
+        const email = anEmail();
+        const phone = await signUp(email);
+        const laptop = await logIn(email);
+        await identity.endAllSessions(callerOf(laptop));
+        await expectCode(identity.refresh(phone.refresh_token), 'invalid_token');
+        await expectCode(identity.refresh(laptop.refresh_token), 'invalid_token');
+      });
+
+      promise('sessionsListed', async () => {
+        const email = anEmail();
+        await signUp(email);
+        const laptop = await logIn(email);
+        const sessions = await identity.listSessions(callerOf(laptop));
+        expect(sessions).toHaveLength(2);
+        expect(sessions.filter((session) => session.current)).toHaveLength(1);
+      });
+
+      promise('sessionEndedAlone', async () => {
+        const email = anEmail();
+        const phone = await signUp(email);
+        const laptop = await logIn(email);
+        const other = (await identity.listSessions(callerOf(laptop))).find((session) => !session.current)!;
+        await identity.endSession(callerOf(laptop), other.id);
+        await expectCode(identity.refresh(phone.refresh_token), 'invalid_token');
+        expect((await identity.refresh(laptop.refresh_token)).user.id).toBe(phone.user.id);
+      });
+
+      promise('passwordChangeKeepsSession', async () => {
+        const email = anEmail();
+        const phone = await signUp(email);
+        const laptop = await logIn(email);
+        await identity.changePassword(callerOf(laptop), {
+          current_password: password,
+          new_password: 'a fresh passphrase',
+        });
+        await expectCode(identity.refresh(phone.refresh_token), 'invalid_token');
+        expect((await identity.refresh(laptop.refresh_token)).user.id).toBe(phone.user.id);
+      });
+
+      it('refuses a password change with a wrong current password, changing nothing', async () => {
+        const email = anEmail();
+        const auth = await signUp(email);
+        await expectCode(
+          identity.changePassword(callerOf(auth), {
+            current_password: 'not the one',
+            new_password: 'a fresh passphrase',
+          }),
+          'invalid_credentials',
+        );
+        expect((await logIn(email)).user.id).toBe(auth.user.id);
       });
     });
 

@@ -1,20 +1,45 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import {
   AdminAddUserToGroupCommand,
   AdminConfirmSignUpCommand,
   AdminDeleteUserCommand,
   AdminUpdateUserAttributesCommand,
+  AdminUserGlobalSignOutCommand,
   AliasExistsException,
+  AssociateSoftwareTokenCommand,
+  ChangePasswordCommand,
+  CodeMismatchException,
   CognitoIdentityProviderClient,
+  ConfirmForgotPasswordCommand,
+  EnableSoftwareTokenMFAException,
+  ForgotPasswordCommand,
   GetTokensFromRefreshTokenCommand,
+  GetUserAttributeVerificationCodeCommand,
+  GlobalSignOutCommand,
   InitiateAuthCommand,
+  InvalidParameterException,
   InvalidPasswordException,
   NotAuthorizedException,
   ResourceNotFoundException,
+  RespondToAuthChallengeCommand,
   RevokeTokenCommand,
+  SetUserMFAPreferenceCommand,
   SignUpCommand,
   UnsupportedTokenTypeException,
   UsernameExistsException,
+  VerifySoftwareTokenCommand,
+  VerifyUserAttributeCommand,
+  type AdminUserGlobalSignOutCommandInput,
+  type AssociateSoftwareTokenCommandInput,
+  type ChangePasswordCommandInput,
+  type ConfirmForgotPasswordCommandInput,
+  type ForgotPasswordCommandInput,
+  type GetUserAttributeVerificationCodeCommandInput,
+  type GlobalSignOutCommandInput,
+  type RespondToAuthChallengeCommandInput,
+  type SetUserMFAPreferenceCommandInput,
+  type VerifySoftwareTokenCommandInput,
+  type VerifyUserAttributeCommandInput,
   type AdminAddUserToGroupCommandInput,
   type AdminConfirmSignUpCommandInput,
   type AdminDeleteUserCommandInput,
@@ -27,7 +52,8 @@ import {
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { decodeJwt, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { Secret, TOTP } from 'otpauth';
 import { afterAll, inject, vi } from 'vitest';
 import { ManualClock } from '../../kernel/clock.ts';
 import { runIdentityContract } from '../../platform/identity-contract.ts';
@@ -36,7 +62,7 @@ import { dynamoLocalClientConfig } from '../../../../test/dynamodb-local.ts';
 import { createCognitoAccessTokenVerifier, createCognitoIdentity } from './cognito-identity.ts';
 import { createTableIfMissing, DynamoStore } from '../dynamodb/dynamo-store.ts';
 
-// The Cognito API is the one mocked edge here: a fake user pool (below) that answers like ours
+// The Cognito API is the one mocked edge here (aws-sdk-client-mock): a fake user pool (below) that answers like ours
 // does as infra/lib/identity.ts configures it. Everything else is real: the table is DynamoDB
 // Local (test/global-setup.ts), a fresh one per test, and access tokens are RS256 JWTs signed by
 // the fake and checked by aws-jwt-verify against the fake's JWKS.
@@ -46,6 +72,12 @@ import { createTableIfMissing, DynamoStore } from '../dynamodb/dynamo-store.ts';
 // in with the email as an alias of the Sluice user id fails either way; its
 // AdminUpdateUserAttributes refuses `email_verified` without `email`; and it has no
 // GetTokensFromRefreshToken, the only refresh call that works with refresh-token rotation.
+//
+// The account-security calls (ForgotPassword, VerifyUserAttribute, AssociateSoftwareToken,
+// RespondToAuthChallenge, GlobalSignOut…) are answered by the same fake: codes it "mails" are kept
+// on the pool user for `mailedCode`, TOTP codes are checked with otpauth as Cognito's authenticator
+// check would. So the shared contract runs here against a mocked client, not a wire-compatible
+// server: none on npm plays these calls for our pool (see cognito-local above).
 //
 // Time: `advance` moves the adapter's clock, the fake's, and `Date` (aws-jwt-verify checks `exp`
 // against `Date.now()`); only `Date` is faked, timers stay real.
@@ -72,6 +104,12 @@ interface PoolUser {
   isEmailVerified: boolean;
   isConfirmed: boolean;
   groups: Set<string>;
+  /** The codes the pool "mailed", newest last. */
+  verificationCode?: string | undefined;
+  resetCode?: string | undefined;
+  /** The authenticator secret once associated, and whether sign-in asks for it. */
+  totpSecret?: string | undefined;
+  isMfaEnabled?: boolean;
 }
 
 interface IssuedRefreshToken {
@@ -122,6 +160,134 @@ class FakeUserPool {
       .on(GetTokensFromRefreshTokenCommand)
       .callsFake((input: GetTokensFromRefreshTokenCommandInput) => this.#refresh(input));
     cognito.on(RevokeTokenCommand).callsFake((input: RevokeTokenCommandInput) => this.#revoke(input));
+    cognito
+      .on(GetUserAttributeVerificationCodeCommand)
+      .callsFake((input: GetUserAttributeVerificationCodeCommandInput) => {
+        this.#caller(input.AccessToken).verificationCode = sixDigits();
+        return { CodeDeliveryDetails: { DeliveryMedium: 'EMAIL', AttributeName: 'email' } };
+      });
+    cognito.on(VerifyUserAttributeCommand).callsFake((input: VerifyUserAttributeCommandInput) => {
+      const user = this.#caller(input.AccessToken);
+      if (!user.verificationCode || user.verificationCode !== input.Code)
+        throw new CodeMismatchException({
+          message: 'Invalid verification code provided, please try again.',
+          $metadata: {},
+        });
+      if (this.#byAlias(user.email))
+        throw new AliasExistsException({
+          message: 'An account with the given email already exists.',
+          $metadata: {},
+        });
+      user.isEmailVerified = true;
+      user.verificationCode = undefined;
+      return {};
+    });
+    cognito.on(ForgotPasswordCommand).callsFake((input: ForgotPasswordCommandInput) => {
+      this.#checkClient(input.ClientId);
+      const user = this.#user(input.Username);
+      if (!user.isEmailVerified)
+        throw new InvalidParameterException({
+          message:
+            'Cannot reset password for the user as there is no registered/verified email or phone_number',
+          $metadata: {},
+        });
+      user.resetCode = sixDigits();
+      return { CodeDeliveryDetails: { DeliveryMedium: 'EMAIL', AttributeName: 'email' } };
+    });
+    cognito.on(ConfirmForgotPasswordCommand).callsFake((input: ConfirmForgotPasswordCommandInput) => {
+      this.#checkClient(input.ClientId);
+      const user = this.#user(input.Username);
+      if (!user.resetCode || user.resetCode !== input.ConfirmationCode)
+        throw new CodeMismatchException({
+          message: 'Invalid verification code provided, please try again.',
+          $metadata: {},
+        });
+      user.password = input.Password ?? '';
+      user.resetCode = undefined;
+      return {};
+    });
+    cognito.on(ChangePasswordCommand).callsFake((input: ChangePasswordCommandInput) => {
+      const user = this.#caller(input.AccessToken);
+      if (user.password !== input.PreviousPassword)
+        throw new NotAuthorizedException({ message: 'Incorrect username or password.', $metadata: {} });
+      user.password = input.ProposedPassword ?? '';
+      return {};
+    });
+    cognito
+      .on(AdminUserGlobalSignOutCommand)
+      .callsFake((input: AdminUserGlobalSignOutCommandInput) =>
+        this.#signOutEverywhere(this.#user(input.Username)),
+      );
+    cognito
+      .on(GlobalSignOutCommand)
+      .callsFake((input: GlobalSignOutCommandInput) =>
+        this.#signOutEverywhere(this.#caller(input.AccessToken)),
+      );
+    cognito.on(AssociateSoftwareTokenCommand).callsFake((input: AssociateSoftwareTokenCommandInput) => {
+      const user = this.#caller(input.AccessToken);
+      user.totpSecret = new Secret({ size: 20 }).base32;
+      return { SecretCode: user.totpSecret };
+    });
+    cognito.on(VerifySoftwareTokenCommand).callsFake((input: VerifySoftwareTokenCommandInput) => {
+      const user = this.#caller(input.AccessToken);
+      if (!user.totpSecret || !this.#isTotpValid(user.totpSecret, input.UserCode))
+        throw new EnableSoftwareTokenMFAException({ message: 'Code mismatch', $metadata: {} });
+      return { Status: 'SUCCESS' };
+    });
+    cognito.on(SetUserMFAPreferenceCommand).callsFake((input: SetUserMFAPreferenceCommandInput) => {
+      const user = this.#caller(input.AccessToken);
+      user.isMfaEnabled = input.SoftwareTokenMfaSettings?.Enabled === true;
+      return {};
+    });
+    cognito
+      .on(RespondToAuthChallengeCommand)
+      .callsFake((input: RespondToAuthChallengeCommandInput) => this.#respondToChallenge(input));
+  }
+
+  /** The code the pool mailed to `email` for `purpose`, as the user would read it. */
+  mailedCode(email: string, purpose: 'verify' | 'reset'): string | undefined {
+    const user = [...this.#users.values()].find((candidate) => candidate.email === email);
+    return purpose === 'verify' ? user?.verificationCode : user?.resetCode;
+  }
+
+  /** The user an access token was issued to (Cognito checks the token; the fake trusts its own). */
+  #caller(accessToken: string | undefined): PoolUser {
+    const username = decodeJwt(accessToken ?? '').username;
+    return this.#user(typeof username === 'string' ? username : undefined);
+  }
+
+  #signOutEverywhere(user: PoolUser) {
+    for (const issued of this.#refreshTokens.values())
+      if (issued.username === user.username) issued.isRevoked = true;
+    return {};
+  }
+
+  #isTotpValid(secret: string, code: string | undefined): boolean {
+    const totp = new TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(secret) });
+    return totp.validate({ token: code ?? '', timestamp: this.#clock.now(), window: 1 }) !== null;
+  }
+
+  readonly #challenges = new Map<string, string>();
+
+  async #respondToChallenge(input: RespondToAuthChallengeCommandInput) {
+    this.#checkClient(input.ClientId);
+    const username = this.#challenges.get(input.Session ?? '');
+    if (
+      !username ||
+      input.ChallengeName !== 'SOFTWARE_TOKEN_MFA' ||
+      input.ChallengeResponses?.USERNAME !== username
+    )
+      throw new NotAuthorizedException({ message: 'Invalid session for the user.', $metadata: {} });
+    const user = this.#user(username);
+    if (!this.#isTotpValid(user.totpSecret ?? '', input.ChallengeResponses?.SOFTWARE_TOKEN_MFA_CODE))
+      throw new CodeMismatchException({ message: 'Invalid code received for user', $metadata: {} });
+    this.#challenges.delete(input.Session!);
+    return {
+      AuthenticationResult: {
+        ...(await this.#tokens(user)),
+        RefreshToken: this.#issueRefreshToken(username),
+      },
+    };
   }
 
   #checkClient(id: string | undefined): void {
@@ -192,6 +358,11 @@ class FakeUserPool {
       throw new NotAuthorizedException({ message: 'Incorrect username or password.', $metadata: {} });
     if (!user.isConfirmed)
       throw new NotAuthorizedException({ message: 'User is not confirmed.', $metadata: {} });
+    if (user.isMfaEnabled) {
+      const session = randomBytes(32).toString('base64url');
+      this.#challenges.set(session, user.username);
+      return { ChallengeName: 'SOFTWARE_TOKEN_MFA', Session: session, ChallengeParameters: {} };
+    }
     const refreshToken = this.#issueRefreshToken(user.username);
     return {
       ChallengeParameters: {},
@@ -265,6 +436,7 @@ class FakeUserPool {
 }
 
 const keyPair = generateKeyPair('RS256', { extractable: true });
+const sixDigits = () => String(randomInt(0, 1_000_000)).padStart(6, '0');
 
 runIdentityContract(
   'Cognito (user pool mocked, table on DynamoDB Local, tokens checked by aws-jwt-verify)',
@@ -276,7 +448,8 @@ runIdentityContract(
     const { privateKey, publicKey } = await keyPair;
     const kid = `contract-${randomUUID()}`;
     const publicJwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
-    new FakeUserPool(clock, privateKey, kid).install();
+    const pool = new FakeUserPool(clock, privateKey, kid);
+    pool.install();
 
     const verifier = createCognitoAccessTokenVerifier({
       userPoolId,
@@ -316,6 +489,8 @@ runIdentityContract(
         clock.advance(seconds * 1000);
         vi.setSystemTime(clock.now());
       },
+      now: () => clock.now(),
+      mailedCode: async (email, purpose) => pool.mailedCode(email, purpose),
       async cleanup() {
         vi.useRealTimers();
         await dynamo.send(new DeleteTableCommand({ TableName: tableName }));
@@ -327,6 +502,13 @@ runIdentityContract(
       refreshSingleUse: `with rotation Cognito still accepts a rotated-out refresh token for the app client's grace period (${rotationGraceSeconds} s), so a retried refresh can succeed`,
       reuseRevokesSession:
         'Cognito refuses a rotated-out refresh token after the grace period but does not revoke the tokens issued from it',
+      sessionsListed: 'Cognito keeps no list of a user’s sessions (refresh tokens) to show',
+      sessionEndedAlone:
+        'Cognito ends sessions all at once (GlobalSignOut) or by refresh token, not by a listed id',
+      passwordChangeKeepsSession:
+        'Cognito cannot sign out all but one session: a password change ends every session (AdminUserGlobalSignOut)',
+      recoveryCodes:
+        'Cognito’s SOFTWARE_TOKEN_MFA challenge takes authenticator codes only; an admin resets a lost authenticator',
     },
   },
 );
