@@ -7,6 +7,7 @@ import {
   type MonthlyVolumes,
 } from './estimate.ts';
 import { prices } from './prices.ts';
+import { lambdaFunctions, type LambdaFunctionSpec } from '../../server/src/runtime/aws/functions.ts';
 
 const nothing: MonthlyVolumes = {
   requests: 0,
@@ -38,8 +39,24 @@ describe('the cost estimator', () => {
 
   it('prices Lambda compute as arm64 GB-seconds from functions.ts memory sizes', () => {
     const idle = line({}, 'Lambda', 'compute');
-    // Hold expiry and authorization expiry every minute (512 MB, 200 ms each) and one ListMerchantsDue a day (512 MB, 500 ms).
-    expect(idle.quantity).toBeCloseTo(2 * 43_200 * 0.2 * 0.5 + 30 * 0.5 * 0.5, 6);
+    // Idle, only the clock runs functions: each every-minute module job in functions.ts (hold and
+    // authorization expiry, …) 43,200 times a month for 200 ms at its memory size, and settlement's
+    // ListMerchantsDue once a day for 500 ms.
+    const minuteJobs = lambdaFunctions.filter(
+      (spec) =>
+        spec.trigger.type === 'schedule' &&
+        spec.trigger.job !== undefined &&
+        spec.trigger.cron === '* * * * *',
+    );
+    expect(minuteJobs.map((spec) => spec.id)).toEqual(
+      expect.arrayContaining(['job-ledger-expire-holds', 'job-payments-expire-authorizations']),
+    );
+    const settlementTask = lambdaFunctions.find((spec) => spec.id === 'settlement-settle-merchant')!;
+    const gb = (spec: LambdaFunctionSpec) => spec.memoryMb / 1024;
+    const minuteJobGbSeconds = minuteJobs.reduce((sum, spec) => sum + 43_200 * 0.2 * gb(spec), 0);
+    expect(assumptions.minuteJobMs).toBe(200);
+    expect(assumptions.settlementTaskMs).toBe(500);
+    expect(idle.quantity).toBeCloseTo(minuteJobGbSeconds + 30 * 0.5 * gb(settlementTask), 6);
     const busy = line({ requests: 1_000_000 }, 'Lambda', 'compute');
     expect(busy.quantity - idle.quantity).toBeCloseTo(1_000_000 * (assumptions.httpMs / 1000) * 1, 6);
     expect(busy.cost).toBeCloseTo(busy.quantity * prices.lambda.perGbSecondArm64, 10);

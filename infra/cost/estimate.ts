@@ -14,6 +14,7 @@ import {
   eventSubscriptionNames,
   lambdaFunctions,
 } from '../../server/src/runtime/aws/functions.ts';
+import { costPerMillion, formatOperationCosts, readMeasuredOperations } from './per-operation.ts';
 import { prices as listPrices, type Prices } from './prices.ts';
 
 /** What a month of use looks like. */
@@ -134,7 +135,8 @@ export function estimateMonthlyCost(
     (spec) =>
       spec.trigger.type === 'schedule' && spec.trigger.job !== undefined && spec.trigger.cron === '* * * * *',
   );
-  const minuteJobRuns = 60 * 24 * a.daysPerMonth * minuteJobs.length;
+  const runsPerMinuteJob = 60 * 24 * a.daysPerMonth;
+  const minuteJobRuns = runsPerMinuteJob * minuteJobs.length;
   const settlementTasks = a.daysPerMonth * (1 + volumes.settledMerchantsPerDay);
   const work: Array<[string, number, number, number]> = [
     ['http-api', volumes.requests, a.httpMs, memoryGbOf('http-api')],
@@ -147,7 +149,13 @@ export function estimateMonthlyCost(
     ['bus subscriptions', subscriptionMessages, a.consumerMs, memoryGbOf('events-realtime-push')],
     ['webhook-deliveries', volumes.webhookDeliveries, a.deliveryMs, memoryGbOf('webhook-deliveries')],
     ['websocket', connections * 2 + pings, a.websocketMs, memoryGbOf('ws-connect')],
-    ['every-minute jobs', minuteJobRuns, a.minuteJobMs, (minuteJobs[0]?.memoryMb ?? 512) / 1024],
+    // Each at its own memory size.
+    ...minuteJobs.map((spec): [string, number, number, number] => [
+      spec.id,
+      runsPerMinuteJob,
+      a.minuteJobMs,
+      spec.memoryMb / 1024,
+    ]),
     ['settlement tasks', settlementTasks, a.settlementTaskMs, memoryGbOf('settlement-settle-merchant')],
   ];
   const invocations = work.reduce((sum, [, count]) => sum + count, 0);
@@ -417,6 +425,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   process.stdout.write(
     json
       ? `${JSON.stringify({ volumes, freeTier, ...estimate }, null, 2)}\n`
-      : `${formatEstimate(estimate)}\n`,
+      : `${formatEstimate(estimate)}\n\n${formatOperationCosts(costPerMillion(readMeasuredOperations()))}\n`,
   );
 }

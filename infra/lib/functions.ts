@@ -32,8 +32,25 @@ export interface SluiceFunctionsProps {
   environment: Record<string, string>;
   logRetention: logs.RetentionDays;
   removalPolicy: RemovalPolicy;
-  /** The app's modules, whose subscriptions, queues, jobs and workflow tasks become functions. */
-  modules: readonly SluiceModule[];
+  /** The functions to build here: the platform's (main stack) or one module's (its nested stack). */
+  specs: readonly LambdaFunctionSpec[];
+}
+
+/**
+ * The platform's own functions (HTTP, WebSocket, the outbox relays, the deploy's migrations),
+ * whatever the modules: they stay in the main stack.
+ */
+export function platformFunctionSpecs(): LambdaFunctionSpec[] {
+  return lambdaFunctionsOf([]);
+}
+
+/**
+ * The functions one module's definition produces (one per subscription, queue consumer, job and
+ * workflow Task state): they go in the module's nested stack.
+ */
+export function moduleFunctionSpecs(module: SluiceModule): LambdaFunctionSpec[] {
+  const platform = new Set(platformFunctionSpecs().map((spec) => spec.id));
+  return lambdaFunctionsOf([module]).filter((spec) => !platform.has(spec.id));
 }
 
 /** One Lambda function of `lambdaFunctions`, with its role and log group. */
@@ -44,7 +61,7 @@ export interface SluiceFunction {
 }
 
 /**
- * One function per `lambdaFunctions` entry, bundled locally with esbuild (never Docker) as ESM
+ * One function per spec (entries of `lambdaFunctionsOf`), bundled locally with esbuild (never Docker) as ESM
  * for Node 24 on arm64, with X-Ray tracing and its own role and log group. The role starts with
  * nothing but its log group (no `AWSLambdaBasicExecutionRole`, whose log actions cover every log
  * group); the stack adds each function's grants by trigger and job.
@@ -56,7 +73,7 @@ export class SluiceFunctions extends Construct {
   constructor(scope: Construct, id: string, props: SluiceFunctionsProps) {
     super(scope, id);
     const byId = new Map<string, SluiceFunction>();
-    for (const spec of lambdaFunctionsOf(props.modules)) byId.set(spec.id, this.createFunction(spec, props));
+    for (const spec of props.specs) byId.set(spec.id, this.createFunction(spec, props));
     this.byId = byId;
   }
 

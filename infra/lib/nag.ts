@@ -1,6 +1,7 @@
-import { Token, Validations, type CfnElement } from 'aws-cdk-lib';
+import { Stack, Token, Validations, type CfnElement } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { moduleCodeTriggers, type SluiceStack } from './sluice-stack.ts';
+import type { SluiceStack } from './sluice-stack.ts';
+import { moduleCodeTriggers, websocketPushers } from './wiring.ts';
 
 /**
  * The IAM actions granted on `Resource: "*"`, each because the service offers no narrower
@@ -41,8 +42,18 @@ function acknowledge(scope: IConstruct, id: string, reason: string): void {
  * finding not acknowledged here fails `cdk synth`.
  */
 export function applyNagSuppressions(stack: SluiceStack): void {
-  const logicalId = (construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as CfnElement);
-  for (const { spec, role, fn } of stack.functions.byId.values()) {
+  const logicalId = (construct: IConstruct) =>
+    Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
+  const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
+  // How a grant names a main-stack resource: its logical id here, in a module stack the
+  // parameter (module-stack.ts) that passes it in.
+  const inMainStack = (construct: IConstruct) => Stack.of(construct) === stack;
+  const blobsArn = (role: IConstruct) =>
+    inMainStack(role) ? `<${logicalId(stack.blobsBucket)}.Arn>` : '<BlobsBucketArn>';
+  const websocketApiId = (role: IConstruct) =>
+    inMainStack(role) ? `<${logicalId(stack.websocketApi)}>` : '<WebSocketApiId>';
+  const functions = stack.allFunctions();
+  for (const { spec, role, fn } of functions) {
     const reasons = [
       `xray:PutTraceSegments, xray:PutTelemetryRecords: ${wildcardResourceActions['xray:PutTraceSegments']}`,
     ];
@@ -52,28 +63,25 @@ export function applyNagSuppressions(stack: SluiceStack): void {
       reasons.push(`sns:Publish: ${wildcardResourceActions['sns:Publish']}`);
       acknowledge(
         role,
-        `IAM5[Resource::<${logicalId(stack.blobsBucket)}.Arn>/*]`,
+        `IAM5[Resource::${blobsArn(role)}/*]`,
         'Blob keys are chosen at run time (per product, dispute, export); the grant is GetObject and PutObject on this bucket only, used to sign presigned URLs',
       );
       acknowledge(
         role,
-        `IAM5[Resource::arn:${Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition}:ses:${stack.region}:<AWS::AccountId>:identity/*]`,
+        `IAM5[Resource::arn:${partition}:ses:${stack.region}:<AWS::AccountId>:identity/*]`,
         'The sender identity (-c emailFrom) is verified in SES outside the stack; the grant is SendEmail only, in this account and region',
       );
     }
+    if (websocketPushers.has(spec.id))
+      acknowledge(
+        role,
+        `IAM5[Resource::arn:${partition}:execute-api:${stack.region}:<AWS::AccountId>:${websocketApiId(role)}/${stack.stage.name}/*/@connections/*]`,
+        'PostToConnection targets connection ids that exist only at run time; the grant is limited to this API and stage',
+      );
     // The role's policy, and the function's own (where the tracing grant goes with the
     // `createNewPoliciesWithAddToRolePolicy` feature flag).
     acknowledge(role, 'IAM5[Resource::*]', reasons.join('; '));
     acknowledge(fn, 'IAM5[Resource::*]', reasons.join('; '));
-  }
-  const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
-  const connections = `arn:${partition}:execute-api:${stack.region}:<AWS::AccountId>:<${logicalId(stack.websocketApi)}>/${stack.stage.name}/*/@connections/*`;
-  for (const id of ['events-realtime-push', 'ws-default']) {
-    acknowledge(
-      stack.functions.get(id).role,
-      `IAM5[Resource::${connections}]`,
-      'PostToConnection targets connection ids that exist only at run time; the grant is limited to this API and stage',
-    );
   }
   for (const machine of stack.stateMachines.values()) {
     acknowledge(
@@ -82,16 +90,19 @@ export function applyNagSuppressions(stack: SluiceStack): void {
       `Step Functions logging and tracing: ${wildcardResourceActions['logs:CreateLogDelivery']}; ${wildcardResourceActions['xray:PutTraceSegments']}`,
     );
   }
-  for (const child of stack.node.children) {
-    // The role CDK creates for the Scheduler's Lambda target grants invoke on the function and
-    // its versions (`:*`); the schedule invokes the unqualified ARN.
-    if (!child.node.id.startsWith('SchedulerRoleForTarget')) continue;
-    for (const { spec, fn } of stack.functions.withTrigger('schedule')) {
-      acknowledge(
-        child,
-        `IAM5[Resource::<${logicalId(fn)}.Arn>:*]`,
-        `Added by the Scheduler Lambda target for versions and aliases of ${spec.id}; the schedule invokes the unqualified ARN`,
-      );
+  for (const scope of [stack, ...stack.moduleStacks.values()]) {
+    for (const child of scope.node.children) {
+      // The role CDK creates (one per stack) for the Scheduler's Lambda targets grants invoke on
+      // each function and its versions (`:*`); the schedule invokes the unqualified ARN.
+      if (!child.node.id.startsWith('SchedulerRoleForTarget')) continue;
+      for (const { spec, fn } of functions) {
+        if (spec.trigger.type !== 'schedule' || Stack.of(fn) !== scope) continue;
+        acknowledge(
+          child,
+          `IAM5[Resource::<${logicalId(fn)}.Arn>:*]`,
+          `Added by the Scheduler Lambda target for versions and aliases of ${spec.id}; the schedule invokes the unqualified ARN`,
+        );
+      }
     }
   }
 
@@ -119,7 +130,11 @@ export function applyNagSuppressions(stack: SluiceStack): void {
       'WebSocket access logs need the account-wide API Gateway CloudWatch Logs role, which no single stage should own; turn them on with -c websocketAccessLogs=true once the account has it. Function logs record every connect, disconnect and message',
     );
   }
-  for (const { queue } of stack.queues.deadLetterQueues) {
+  const deadLetterQueues = [
+    stack.queues,
+    ...[...stack.moduleStacks.values()].map((each) => each.queues),
+  ].flatMap((queues) => queues.deadLetterQueues);
+  for (const { queue } of deadLetterQueues) {
     acknowledge(
       queue,
       'SQS3',

@@ -1,68 +1,53 @@
-import { ArnFormat, CfnOutput, Duration, Fn, Stack, TimeZone, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration, WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as triggers from 'aws-cdk-lib/triggers';
 import type { Construct } from 'constructs';
-import { readFileSync } from 'node:fs';
 import { modules as appModules } from '../../server/src/app/modules.ts';
-import { checkModules, jobsOf, workflowsOf } from '../../server/src/app/registry.ts';
+import { checkModules, workflowsOf } from '../../server/src/app/registry.ts';
 import type { SluiceModule } from '../../server/src/platform/module.ts';
-import { toEventBridgeCron } from '../../server/src/platform/scheduler.ts';
-import { tableSchema } from '../../server/src/platform/table-schema.ts';
-import { awsEnvironment, awsQueuesOf, type QueueName } from '../../server/src/runtime/aws/functions.ts';
-import { SluiceFunctions } from './functions.ts';
+import { awsEnvironment, awsQueuesOf, lambdaFunctionsOf } from '../../server/src/runtime/aws/functions.ts';
+import {
+  SluiceFunctions,
+  moduleFunctionSpecs,
+  platformFunctionSpecs,
+  type SluiceFunction,
+} from './functions.ts';
 import { createIdentity } from './identity.ts';
 import { SluiceQueues } from './messaging.ts';
+import { ModuleStack } from './module-stack.ts';
 import { SluiceBackup } from './backup.ts';
 import { stageTable, type ExistingTable } from './table.ts';
 import { SluiceMonitoring } from './monitoring.ts';
 import { routesWithoutAuthorizer } from './routes.ts';
 import type { StageConfig } from './stage.ts';
-import { recordSubscriptions, ruleEventPattern } from './subscriptions.ts';
 import { SluiceWeb } from './web.ts';
+import {
+  cognitoAdminActions,
+  grantFunctions,
+  namedWorkflow,
+  pascalCase,
+  queueAddress,
+  scheduleFunctions,
+} from './wiring.ts';
 
-/** The DefinitionSubstitutions key for a Task state's function: `${<State>FunctionArn}` in the ASL. */
-export function taskSubstitutionKey(state: string): string {
-  return `${state}FunctionArn`;
-}
-
-/**
- * What every function may do to table items. Transactions (TransactWriteItems) are authorized
- * per item by these same actions.
- */
-export const tableItemActions = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:DescribeTable',
-] as const;
-
-/** The Cognito admin actions the http function may call, on the user pool only. */
-export const cognitoAdminActions = [
-  'cognito-idp:AdminAddUserToGroup',
-  'cognito-idp:AdminConfirmSignUp',
-  'cognito-idp:AdminDeleteUser',
-  'cognito-idp:AdminUpdateUserAttributes',
-] as const;
+export {
+  cognitoAdminActions,
+  moduleCodeTriggers,
+  tableItemActions,
+  taskSubstitutionKey,
+} from './wiring.ts';
 
 /** The stage and the optional operator settings from context. */
 export interface SluiceStackProps extends StackProps {
@@ -88,17 +73,24 @@ export interface SluiceStackProps extends StackProps {
 }
 
 /**
- * The whole Sluice platform on AWS: the single table, the functions of `functions.ts` with their
- * triggers, the HTTP and WebSocket APIs, the bus and its rules, the queues with DLQs, the
- * schedules, the modules' state machines, Cognito, the dashboard behind CloudFront and WAF, and
- * the alarms. Physical names carry the stage prefix, so dev and prod share an account.
+ * The whole Sluice platform on AWS. The main stack holds what is shared: the single table, the
+ * HTTP and WebSocket APIs with the platform's own functions (HTTP, WebSocket, the outbox relays,
+ * the deploy's migrations), the bus, the shared failure queues, the schedule group, Cognito, the
+ * blobs bucket, the dashboard behind CloudFront and WAF, and the alarm topic with the monitoring
+ * dashboard. Each module that produces functions gets a nested stack of its own ({@link ModuleStack},
+ * from its definition), so the main stack does not grow with the module list. Physical names carry
+ * the stage prefix, so dev and prod share an account.
  */
 export class SluiceStack extends Stack {
   readonly stage: StageConfig;
   readonly table: dynamodb.ITable;
   readonly backup: SluiceBackup;
+  /** The platform's own functions (main stack). */
   readonly functions: SluiceFunctions;
+  /** The main stack's queues: the shared failure destinations. */
   readonly queues: SluiceQueues;
+  /** One nested stack per module that produces AWS resources, by module name. */
+  readonly moduleStacks: ReadonlyMap<string, ModuleStack>;
   /** The Blobs port's bucket: files reached through presigned URLs only. */
   readonly blobsBucket: s3.Bucket;
   /** One per module workflow, by workflow name: the ASL file the local runner runs too. */
@@ -119,24 +111,12 @@ export class SluiceStack extends Stack {
     const prefix = stage.prefix;
     const modules = props.modules ?? appModules;
     checkModules(modules);
-    const awsQueues = awsQueuesOf(modules);
+    checkFunctionPlacement(modules);
 
     this.table = stageTable(this, stage, props.existingTable);
     const table = this.table;
     this.backup = new SluiceBackup(this, 'Backup', { stage, table });
     this.queues = new SluiceQueues(this, 'Queues', { prefix });
-    const portQueues = new Map<QueueName, sqs.Queue>();
-    for (const [name, settings] of Object.entries(awsQueues) as Array<
-      [QueueName, (typeof awsQueues)[QueueName]]
-    >) {
-      portQueues.set(
-        name,
-        this.queues.withDeadLetterQueue(name, {
-          visibilityTimeout: Duration.seconds(settings.visibilityTimeoutSeconds),
-          maxReceiveCount: settings.maxReceiveCount,
-        }),
-      );
-    }
 
     const bus = new events.EventBus(this, 'Bus', { eventBusName: prefix });
 
@@ -183,28 +163,21 @@ export class SluiceStack extends Stack {
     });
     this.websocketStage = websocketStage;
 
-    // Built from the fixed names, not the state machines, so the task functions (which get every
-    // environment variable) do not depend on the state machines that depend on them.
-    const workflows = workflowsOf(modules).map((workflow) => {
-      const name = `${prefix}-${workflow.name}`;
-      return {
-        workflow,
-        name,
-        arn: this.formatArn({
-          service: 'states',
-          resource: 'stateMachine',
-          resourceName: name,
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        }),
-      };
-    });
+    // Workflow state machine ARNs and Queue-port queue URLs are built from their fixed names, not
+    // from the resources (which live in the module stacks): every function gets them in its
+    // environment, so the platform's functions, the migrations included, depend on no module stack.
+    const workflows = workflowsOf(modules).map((workflow) => namedWorkflow(this, prefix, workflow));
+    const portQueues = Object.keys(awsQueuesOf(modules)).map((name) => ({
+      name,
+      ...queueAddress(this, prefix, name),
+    }));
 
     const environment: Record<string, string> = {
       [awsEnvironment.stage]: stage.name,
       [awsEnvironment.tableName]: table.tableName,
       [awsEnvironment.eventBusName]: bus.eventBusName,
       [awsEnvironment.queueUrls]: this.toJsonString(
-        Object.fromEntries([...portQueues].map(([name, queue]) => [name, queue.queueUrl])),
+        Object.fromEntries(portQueues.map(({ name, url }) => [name, url])),
       ),
       [awsEnvironment.websocketEndpoint]: websocketStage.callbackUrl,
       [awsEnvironment.userPoolId]: userPool.userPoolId,
@@ -221,62 +194,15 @@ export class SluiceStack extends Stack {
       environment,
       logRetention: stage.logRetention,
       removalPolicy: stage.removalPolicy,
-      modules,
+      specs: platformFunctionSpecs(),
     });
     const functions = this.functions;
-
-    // Every function keeps its state in the table: item actions on the table and its named
-    // indexes (not `index/*`); no Scan, no table management. Only the dispatcher reads the stream.
-    const tableResources = [
-      table.tableArn,
-      ...tableSchema.indexes.map((index) => `${table.tableArn}/index/${index.name}`),
-    ];
-    for (const { role } of functions.byId.values()) {
-      role.addToPolicy(
-        new iam.PolicyStatement({
-          sid: 'TableItems',
-          actions: [...tableItemActions],
-          resources: tableResources,
-        }),
-      );
-    }
-
-    // The functions that run module code may sign blob URLs (the signer's role must hold the
-    // object actions) and send email and text messages through the Notifier port.
-    for (const { spec, role } of functions.byId.values()) {
-      if (!moduleCodeTriggers.has(spec.trigger.type)) continue;
-      role.addToPolicy(
-        new iam.PolicyStatement({
-          sid: 'BlobObjects',
-          actions: ['s3:GetObject', 's3:PutObject'],
-          resources: [blobsBucket.arnForObjects('*')],
-        }),
-      );
-      role.addToPolicy(
-        new iam.PolicyStatement({
-          sid: 'SendEmail',
-          actions: ['ses:SendEmail'],
-          resources: [this.formatArn({ service: 'ses', resource: 'identity', resourceName: '*' })],
-        }),
-      );
-      role.addToPolicy(
-        new iam.PolicyStatement({ sid: 'SendSms', actions: ['sns:Publish'], resources: ['*'] }),
-      );
-    }
-
-    // deploy: the stored-data migrations, run by the deploy once the table, the function and its
-    // grants exist, again whenever the function's code changes (a new release), and before any
-    // other function is created or updated, so new code never serves unmigrated data; one that
-    // throws (data newer than the code, a failed migration) fails the deploy before that.
-    const others = [...functions.byId.values()].filter(({ spec }) => spec.trigger.type !== 'deploy');
-    for (const { spec, fn, role } of functions.withTrigger('deploy')) {
-      new triggers.Trigger(this, `${spec.id}-on-deploy`, {
-        handler: fn,
-        executeAfter: [table, role, fn],
-        executeBefore: others.map((other) => other.fn),
-        timeout: Duration.seconds(spec.timeoutSeconds + 60),
-      });
-    }
+    grantFunctions(functions.byId.values(), {
+      tableArn: table.tableArn,
+      blobsBucketArn: blobsBucket.bucketArn,
+      workflowArns: workflows.map(({ arn }) => arn),
+      websocket: { apiId: websocketApi.apiId, stageName: websocketStage.stageName },
+    });
 
     // http-api: the Hono app behind the HTTP API.
     const http = functions.get('http-api');
@@ -311,6 +237,9 @@ export class SluiceStack extends Stack {
     });
     const httpIntegration = new HttpLambdaIntegration('HttpIntegration', http.fn, {
       payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
+      // Every route invokes the same function: one permission for this API, not one per route
+      // (each module path would otherwise add a resource to the main stack).
+      scopePermissionToRoute: false,
     });
     const userAuthorizer = new HttpUserPoolAuthorizer('CognitoJwt', userPool, {
       userPoolClients: [userPoolClient],
@@ -338,42 +267,30 @@ export class SluiceStack extends Stack {
         resources: [userPool.userPoolArn],
       }),
     );
-    // Scheduled module jobs may restart workflows too (commerce resumes interrupted checkouts).
-    for (const { role } of functions.withTrigger('schedule'))
-      role.addToPolicy(
+    if (workflows.length > 0)
+      http.role.addToPolicy(
         new iam.PolicyStatement({
           sid: 'StartWorkflows',
+          // Routes may start their module's workflows (sandbox test clocks run settlement early).
           actions: ['states:StartExecution'],
           resources: workflows.map(({ arn }) => arn),
         }),
       );
-    http.role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'StartWorkflows',
-        // Routes may start their module's workflows (sandbox test clocks run settlement early).
-        actions: ['states:StartExecution'],
-        resources: workflows.map(({ arn }) => arn),
-      }),
-    );
 
     // websocket: $connect, $disconnect, $default.
-    for (const { spec, fn } of functions.byId.values()) {
+    for (const { spec, fn } of functions.withTrigger('websocket')) {
       if (spec.trigger.type !== 'websocket') continue;
       websocketApi.addRoute(spec.trigger.route, {
         integration: new WebSocketLambdaIntegration(`${spec.id}-integration`, fn),
       });
     }
-    // Pushes reach sockets through the management API: the realtime subscription, and $default's pong.
-    websocketStage.grantManagementApiAccess(functions.get('events-realtime-push').fn);
-    websocketStage.grantManagementApiAccess(functions.get('ws-default').fn);
 
     // dynamodb-stream: the dispatcher, outbox → EventBridge and queued messages → SQS.
     const streamFailures = this.queues.deadLetterQueue(
       'stream-dispatch-failures',
       'the table stream dispatcher',
     );
-    for (const { spec, fn } of functions.byId.values()) {
-      if (spec.trigger.type !== 'dynamodb-stream') continue;
+    for (const { fn } of functions.withTrigger('dynamodb-stream')) {
       fn.addEventSource(
         new DynamoEventSource(table, {
           // From the oldest record, so outbox items written before the first deploy still go out.
@@ -388,126 +305,113 @@ export class SluiceStack extends Stack {
         }),
       );
     }
-    // The outbox relays (the stream dispatcher and the sweeper) alone publish and enqueue.
-    for (const { spec, fn } of functions.byId.values()) {
+    // The outbox relays (the stream dispatcher and the sweeper) alone publish and enqueue, to the
+    // Queue-port queues by their fixed names (the queues are in their modules' stacks).
+    for (const { spec, role, fn } of functions.byId.values()) {
       if (!spec.relaysOutbox) continue;
       bus.grantPutEventsTo(fn);
-      for (const queue of portQueues.values()) queue.grantSendMessages(fn);
-    }
-
-    // queue: the Queue port's queues.
-    for (const { spec, fn } of functions.byId.values()) {
-      if (spec.trigger.type !== 'queue') continue;
-      const queue = portQueues.get(spec.trigger.queue);
-      if (!queue) throw new Error(`queue ${spec.trigger.queue} is not in awsQueues`);
-      fn.addEventSource(
-        new SqsEventSource(queue, {
-          batchSize: awsQueues[spec.trigger.queue]!.batchSize,
-          reportBatchItemFailures: true,
-        }),
-      );
-    }
-
-    // event-subscription: EventBridge rule (the module's own pattern) → SQS → the function.
-    const subscriptions = new Map(
-      recordSubscriptions(modules).map((subscription) => [subscription.name, subscription.pattern]),
-    );
-    const busTargetFailures = this.queues.deadLetterQueue('bus-target-failures', 'EventBridge rule targets');
-    for (const { spec, fn } of functions.byId.values()) {
-      if (spec.trigger.type !== 'event-subscription') continue;
-      const pattern = subscriptions.get(spec.trigger.subscription);
-      if (!pattern) throw new Error(`no module subscribes ${spec.trigger.subscription}`);
-      const queue = this.queues.withDeadLetterQueue(spec.id, {
-        visibilityTimeout: Duration.seconds(spec.timeoutSeconds * 6),
-        maxReceiveCount: 10,
-      });
-      new events.Rule(this, `${spec.id}-rule`, {
-        ruleName: `${prefix}-${spec.id}`,
-        description: `Bus subscription ${spec.trigger.subscription}`,
-        eventBus: bus,
-        eventPattern: ruleEventPattern(pattern) as events.EventPattern,
-        targets: [
-          new eventTargets.SqsQueue(queue, {
-            deadLetterQueue: busTargetFailures,
-            retryAttempts: 20,
-            maxEventAge: Duration.hours(24),
+      if (portQueues.length > 0)
+        role.addToPolicy(
+          new iam.PolicyStatement({
+            sid: 'SendToQueuePortQueues',
+            actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+            resources: portQueues.map(({ arn }) => arn),
           }),
-        ],
-      });
-      fn.addEventSource(new SqsEventSource(queue, { batchSize: 10, reportBatchItemFailures: true }));
+        );
     }
 
-    // state-machine-task: each module workflow's state machine from its ASL file, tasks substituted in.
-    const stateMachines = new Map<string, sfn.StateMachine>();
-    for (const { workflow, name } of workflows) {
-      const substitutions: Record<string, string> = {};
-      const taskFunctions: lambda.IFunction[] = [];
-      for (const { spec, fn } of functions.byId.values()) {
-        if (spec.trigger.type !== 'state-machine-task' || spec.trigger.stateMachine !== workflow.name)
-          continue;
-        substitutions[taskSubstitutionKey(spec.trigger.state)] = fn.functionArn;
-        taskFunctions.push(fn);
-      }
-      const id = pascalCase(workflow.name);
-      const machine = new sfn.StateMachine(this, id, {
-        stateMachineName: name,
-        stateMachineType: sfn.StateMachineType.STANDARD,
-        definitionBody: sfn.DefinitionBody.fromString(readFileSync(workflow.definition, 'utf8')),
-        definitionSubstitutions: substitutions,
-        tracingEnabled: true,
-        logs: {
-          destination: this.logGroup(`${id}Logs`, `/aws/vendedlogs/states/${name}`, stage),
-          level: sfn.LogLevel.ALL,
-          includeExecutionData: true,
-        },
-      });
-      // The ASL invokes the unqualified ARNs, so no `:*` version wildcard is granted.
-      machine.addToRolePolicy(
-        new iam.PolicyStatement({
-          actions: ['lambda:InvokeFunction'],
-          resources: taskFunctions.map((fn) => fn.functionArn),
-        }),
-      );
-      stateMachines.set(workflow.name, machine);
-    }
-    this.stateMachines = stateMachines;
-
-    // schedule: EventBridge Scheduler with the cron expressions the local scheduler runs.
+    // The shared failure destinations of the module stacks' rule and schedule targets.
+    const busTargetFailures = this.queues.deadLetterQueue('bus-target-failures', 'EventBridge rule targets');
     const scheduleFailures = this.queues.deadLetterQueue(
       'schedule-failures',
       'EventBridge Scheduler targets',
     );
     const scheduleGroup = new scheduler.ScheduleGroup(this, 'Schedules', { scheduleGroupName: prefix });
-    for (const { spec, fn } of functions.byId.values()) {
-      if (spec.trigger.type !== 'schedule') continue;
-      new scheduler.Schedule(this, `${spec.id}-schedule`, {
-        scheduleName: `${prefix}-${spec.id}`,
-        scheduleGroup,
-        schedule: scheduler.ScheduleExpression.expression(
-          toEventBridgeCron(spec.trigger.cron),
-          TimeZone.ETC_UTC,
-        ),
-        target: new schedulerTargets.LambdaInvoke(fn, {
-          deadLetterQueue: scheduleFailures,
-          retryAttempts: 2,
-          maxEventAge: Duration.minutes(5),
+    scheduleFunctions(this, functions.byId.values(), {
+      prefix,
+      group: scheduleGroup,
+      failures: scheduleFailures,
+    });
+
+    // The alarm topic and the main stack's alarms (each module stack alarms its own resources).
+    const monitoring = (this.monitoring = new SluiceMonitoring(this, 'Monitoring', {
+      prefix,
+      stage,
+      httpApi,
+      httpStage,
+      websocketApi,
+      table,
+      functions: [...functions.byId.values()].map(({ fn, spec }) => ({ id: spec.id, fn })),
+      deadLetterQueues: this.queues.deadLetterQueues,
+      stateMachines: [],
+      alarmEmail: props.alarmEmail,
+    }));
+
+    // The modules: one nested stack each, from its definition.
+    const moduleStacks = new Map<string, ModuleStack>();
+    for (const module of modules) {
+      if (!producesResources(module)) continue;
+      moduleStacks.set(
+        module.name,
+        new ModuleStack(this, `Module${pascalCase(module.name)}`, {
+          module,
+          shared: {
+            stage,
+            environment,
+            table,
+            bus,
+            blobsBucketArn: blobsBucket.bucketArn,
+            websocket: { apiId: websocketApi.apiId, stageName: websocketStage.stageName },
+            alarmTopic: monitoring.topic,
+            busTargetFailuresArn: busTargetFailures.queueArn,
+            scheduleFailuresArn: scheduleFailures.queueArn,
+            scheduleGroupName: scheduleGroup.scheduleGroupName,
+            workflows,
+          },
         }),
-      });
+      );
     }
-    // Jobs that start a workflow: the schedule starts the state machine itself.
-    for (const job of jobsOf(modules)) {
-      if (job.workflow === undefined) continue;
-      new scheduler.Schedule(this, `${job.workflow}-schedule`, {
-        scheduleName: `${prefix}-${job.name}`,
-        description: job.description,
-        scheduleGroup,
-        schedule: scheduler.ScheduleExpression.expression(toEventBridgeCron(job.cron), TimeZone.ETC_UTC),
-        target: new schedulerTargets.StepFunctionsStartExecution(stateMachines.get(job.workflow)!, {
-          input: scheduler.ScheduleTargetInput.fromObject({}),
-          deadLetterQueue: scheduleFailures,
-          retryAttempts: 5,
-          maxEventAge: Duration.hours(1),
+    this.moduleStacks = moduleStacks;
+    // Module schedules join the group by its (fixed) name, which is no reference: wait for it.
+    for (const moduleStack of moduleStacks.values()) moduleStack.node.addDependency(scheduleGroup);
+    this.stateMachines = new Map(
+      [...moduleStacks.values()].flatMap((moduleStack) => [...moduleStack.stateMachines]),
+    );
+    // EventBridge delivers a rule's failed events to the shared queue only for the module rules,
+    // named here as the module stacks name them (granted here, so no module stack extends this
+    // stack's queue policy).
+    const ruleArns = [...moduleStacks.values()].flatMap((moduleStack) =>
+      moduleStack.functions.withTrigger('event-subscription').map(({ spec }) =>
+        this.formatArn({
+          service: 'events',
+          resource: 'rule',
+          resourceName: `${bus.eventBusName}/${prefix}-${spec.id}`,
         }),
+      ),
+    );
+    if (ruleArns.length > 0)
+      busTargetFailures.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowModuleEventRules',
+          principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+          actions: ['sqs:SendMessage'],
+          resources: [busTargetFailures.queueArn],
+          conditions: { ArnEquals: { 'aws:SourceArn': ruleArns } },
+        }),
+      );
+
+    // deploy: the stored-data migrations, run by the deploy once the table, the function and its
+    // grants exist, again whenever the function's code changes (a new release), and before any
+    // other function is created or updated (the module stacks as a whole wait for it), so new code
+    // never serves unmigrated data; one that throws (data newer than the code, a failed
+    // migration) fails the deploy before that.
+    const others = this.allFunctions().filter(({ spec }) => spec.trigger.type !== 'deploy');
+    for (const { spec, fn, role } of functions.withTrigger('deploy')) {
+      new triggers.Trigger(this, `${spec.id}-on-deploy`, {
+        handler: fn,
+        executeAfter: [table, role, fn],
+        executeBefore: others.map((other) => other.fn),
+        timeout: Duration.seconds(spec.timeoutSeconds + 60),
       });
     }
 
@@ -518,18 +422,7 @@ export class SluiceStack extends Stack {
       websocketStageName: websocketStage.stageName,
     }));
 
-    this.monitoring = new SluiceMonitoring(this, 'Monitoring', {
-      prefix,
-      stage,
-      httpApi,
-      httpStage,
-      websocketApi,
-      table,
-      functions: [...functions.byId.values()].map(({ fn, spec }) => ({ id: spec.id, fn })),
-      deadLetterQueues: this.queues.deadLetterQueues,
-      stateMachines: [...stateMachines.values()],
-      alarmEmail: props.alarmEmail,
-    });
+    monitoring.addDashboard([...moduleStacks.values()].map((moduleStack) => moduleStack.watched));
 
     new CfnOutput(this, 'DashboardUrl', {
       value: `https://${web.distribution.distributionDomainName}`,
@@ -551,37 +444,37 @@ export class SluiceStack extends Stack {
       description: 'Invalidated by CI after a dashboard deploy',
     });
     new CfnOutput(this, 'TableName', { value: table.tableName });
-    for (const [name, machine] of stateMachines)
-      new CfnOutput(this, `${pascalCase(name)}StateMachineArn`, { value: machine.stateMachineArn });
+    for (const { workflow, arn } of workflows)
+      new CfnOutput(this, `${pascalCase(workflow.name)}StateMachineArn`, { value: arn });
+  }
+
+  /** Every Sluice function: the platform's (this stack) and each module stack's. */
+  allFunctions(): SluiceFunction[] {
+    return [
+      ...this.functions.byId.values(),
+      ...[...this.moduleStacks.values()].flatMap((moduleStack) => [...moduleStack.functions.byId.values()]),
+    ];
   }
 
   private accessLogGroup(id: string, stage: StageConfig): logs.LogGroup {
     return new logs.LogGroup(this, id, { retention: stage.logRetention, removalPolicy: stage.removalPolicy });
   }
-
-  private logGroup(id: string, logGroupName: string, stage: StageConfig): logs.LogGroup {
-    return new logs.LogGroup(this, id, {
-      logGroupName,
-      retention: stage.logRetention,
-      removalPolicy: stage.removalPolicy,
-    });
-  }
 }
 
-/** The triggers of functions that run module code, so use the Notifier and Blobs ports. */
-export const moduleCodeTriggers: ReadonlySet<string> = new Set([
-  'http-api',
-  'event-subscription',
-  'queue',
-  'schedule',
-  'state-machine-task',
-]);
+/** Whether a module's definition produces anything on AWS beyond routes: a stack of its own. */
+function producesResources(module: SluiceModule): boolean {
+  return moduleFunctionSpecs(module).length > 0 || (module.workflows ?? []).length > 0;
+}
 
-/** `settlement` → `Settlement`, `refund-retry` → `RefundRetry`: a workflow's construct id. */
-function pascalCase(name: string): string {
-  return name
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((part) => part[0]!.toUpperCase() + part.slice(1))
-    .join('');
+/**
+ * Every function of the app is the platform's or exactly one module's, so splitting them across
+ * the stacks loses none and builds none twice.
+ */
+function checkFunctionPlacement(modules: readonly SluiceModule[]): void {
+  const placed = [...platformFunctionSpecs(), ...modules.flatMap(moduleFunctionSpecs)].map((spec) => spec.id);
+  const expected = lambdaFunctionsOf(modules).map((spec) => spec.id);
+  if (placed.length !== expected.length || [...placed].sort().join() !== [...expected].sort().join())
+    throw new Error(
+      `the functions split across the stacks (${placed.join(', ')}) are not the app's (${expected.join(', ')})`,
+    );
 }

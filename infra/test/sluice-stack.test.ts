@@ -352,8 +352,25 @@ describe('the bus', () => {
       const rule = rules[0]![1].Properties!;
       expect(rule.EventPattern).toEqual({ detail: subscription.pattern });
       expect(referencedId(rule.EventBusName)).toBeDefined();
-      const [target] = rule.Targets as Array<{ Arn: unknown; DeadLetterConfig?: unknown }>;
+      const [target] = rule.Targets as Array<{ Arn: unknown; DeadLetterConfig?: { Arn: unknown } }>;
       expect(target!.DeadLetterConfig).toBeDefined();
+      // The failure queue admits EventBridge for this rule (by its ARN), and its depth is alarmed.
+      const deadLetter = referencedId(target!.DeadLetterConfig!.Arn)!;
+      expect(queueAlarms(dev).has(deadLetter)).toBe(true);
+      const [, policy] = resourcesOf(dev.template, 'AWS::SQS::QueuePolicy').find(([, candidate]) =>
+        asArray(candidate.Properties?.Queues).some((queue) => referencedId(queue) === deadLetter),
+      )!;
+      const admitted = (
+        policy.Properties!.PolicyDocument as {
+          Statement: Array<{ Effect: string; Principal?: { Service?: string }; Condition?: unknown }>;
+        }
+      ).Statement.filter(
+        (statement) =>
+          statement.Effect === 'Allow' && statement.Principal?.Service === 'events.amazonaws.com',
+      );
+      expect(admitted).toHaveLength(1);
+      // The rule's ARN on the Sluice bus: `…:rule/<bus>/<rule name>`.
+      expect(JSON.stringify(admitted[0]!.Condition)).toContain(`/sluice-dev-${spec.id}"`);
       const queue = referencedId(target!.Arn);
       const mapping = resourcesOf(dev.template, 'AWS::Lambda::EventSourceMapping').find(
         ([, resource]) => referencedId(resource.Properties?.EventSourceArn) === queue,
@@ -363,21 +380,33 @@ describe('the bus', () => {
   );
 });
 
+/** The state machine of a workflow, by its stage-prefixed name: exactly one. */
+function stateMachineNamed(stage: typeof dev, workflow: string): [string, CfnResource] {
+  const found = resourcesOf(stage.template, 'AWS::StepFunctions::StateMachine').filter(
+    ([, resource]) => resource.Properties?.StateMachineName === `${stage.stack.stage.prefix}-${workflow}`,
+  );
+  expect(found, workflow).toHaveLength(1);
+  return found[0]!;
+}
+
 describe('the settlement state machine', () => {
   const text = readFileSync(settlementDefinition, 'utf8');
-  const [first, ...others] = resourcesOf(dev.template, 'AWS::StepFunctions::StateMachine');
-  const machine = first?.[1];
+  const [, machine] = stateMachineNamed(dev, 'settlement');
 
   it('is the ASL file, unchanged, with its Lambda tasks substituted in', () => {
-    expect(others).toHaveLength(0);
-    expect(machine!.Properties?.DefinitionString).toBe(text);
+    expect(machine.Properties?.DefinitionString).toBe(text);
     const placeholders = [...text.matchAll(/"\$\{(\w+)\}"/g)].map((match) => match[1]).sort();
-    const tasks = lambdaFunctions.filter((spec) => spec.trigger.type === 'state-machine-task');
+    // Its own tasks: the settlement workflow's (other workflows have state machines of their own).
+    const tasks = lambdaFunctions.filter(
+      (spec) => spec.trigger.type === 'state-machine-task' && spec.trigger.stateMachine === 'settlement',
+    );
+    expect(tasks.length).toBeGreaterThan(0);
     expect(placeholders).toEqual(
       tasks
         .map((spec) => spec.trigger.type === 'state-machine-task' && taskSubstitutionKey(spec.trigger.state))
         .sort(),
     );
+    expect(Object.keys(machine.Properties?.DefinitionSubstitutions as object).sort()).toEqual(placeholders);
     for (const spec of tasks) {
       if (spec.trigger.type !== 'state-machine-task') continue;
       const definition = JSON.parse(text) as unknown;
@@ -385,7 +414,7 @@ describe('the settlement state machine', () => {
         `"${spec.trigger.state}":{"Type":"Task","Resource":"\${${taskSubstitutionKey(spec.trigger.state)}}"`,
       );
       expect(
-        (machine!.Properties?.DefinitionSubstitutions as Record<string, unknown>)[
+        (machine.Properties?.DefinitionSubstitutions as Record<string, unknown>)[
           taskSubstitutionKey(spec.trigger.state)
         ],
       ).toEqual({ 'Fn::GetAtt': [functionLogicalId(dev, spec.id), 'Arn'] });
@@ -393,7 +422,7 @@ describe('the settlement state machine', () => {
   });
 
   it('logs every event with execution data and traces with X-Ray', () => {
-    expect(machine!.Properties).toMatchObject({
+    expect(machine.Properties).toMatchObject({
       StateMachineType: 'STANDARD',
       LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true },
       TracingConfiguration: { Enabled: true },
@@ -430,9 +459,7 @@ describe('the schedules', () => {
       ScheduleExpressionTimezone: 'Etc/UTC',
     });
     expect(job.cron).toBe('0 0 * * *');
-    const [[machineId]] = resourcesOf(dev.template, 'AWS::StepFunctions::StateMachine') as [
-      [string, CfnResource],
-    ];
+    const [machineId] = stateMachineNamed(dev, 'settlement');
     expect((schedule!.Target as { Arn: unknown }).Arn).toEqual({ Ref: machineId });
   });
 });

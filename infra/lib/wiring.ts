@@ -1,0 +1,203 @@
+import { ArnFormat, Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { ModuleWorkflow } from '../../server/src/platform/module.ts';
+import { toEventBridgeCron } from '../../server/src/platform/scheduler.ts';
+import { tableSchema } from '../../server/src/platform/table-schema.ts';
+import type { SluiceFunction } from './functions.ts';
+
+/**
+ * The wiring every function gets the same way wherever it lives (the main stack for the
+ * platform's functions, a module's nested stack for the module's): grants on the function's own
+ * role, never on a resource policy of another stack's resource, so no stack depends on another's
+ * functions.
+ */
+
+/** The DefinitionSubstitutions key for a Task state's function: `${<State>FunctionArn}` in the ASL. */
+export function taskSubstitutionKey(state: string): string {
+  return `${state}FunctionArn`;
+}
+
+/**
+ * What every function may do to table items. Transactions (TransactWriteItems) are authorized
+ * per item by these same actions.
+ */
+export const tableItemActions = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DescribeTable',
+] as const;
+
+/** The Cognito admin actions the http function may call, on the user pool only. */
+export const cognitoAdminActions = [
+  'cognito-idp:AdminAddUserToGroup',
+  'cognito-idp:AdminConfirmSignUp',
+  'cognito-idp:AdminDeleteUser',
+  'cognito-idp:AdminUpdateUserAttributes',
+] as const;
+
+/** The triggers of functions that run module code, so use the Notifier and Blobs ports. */
+export const moduleCodeTriggers: ReadonlySet<string> = new Set([
+  'http-api',
+  'event-subscription',
+  'queue',
+  'schedule',
+  'state-machine-task',
+]);
+
+/** The functions that push to WebSocket connections through the management API. */
+export const websocketPushers: ReadonlySet<string> = new Set(['events-realtime-push', 'ws-default']);
+
+/** A module workflow with its fixed state machine name and the ARN built from it. */
+export interface NamedWorkflow {
+  workflow: ModuleWorkflow & { module: string };
+  name: string;
+  arn: string;
+}
+
+/**
+ * A workflow's state machine name and ARN, fixed by its name: task functions (which get every
+ * environment variable) and the module stacks refer to it without depending on the state machine.
+ */
+export function namedWorkflow(
+  stack: Stack,
+  prefix: string,
+  workflow: NamedWorkflow['workflow'],
+): NamedWorkflow {
+  const name = `${prefix}-${workflow.name}`;
+  const arn = stack.formatArn({
+    service: 'states',
+    resource: 'stateMachine',
+    resourceName: name,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+  return { workflow, name, arn };
+}
+
+/** A Queue-port queue's URL and ARN from its fixed name `<prefix>-<queue>`, valid in any stack. */
+export function queueAddress(stack: Stack, prefix: string, queue: string): { url: string; arn: string } {
+  const queueName = `${prefix}-${queue}`;
+  return {
+    url: `https://sqs.${stack.region}.${stack.urlSuffix}/${stack.account}/${queueName}`,
+    arn: stack.formatArn({ service: 'sqs', resource: queueName, arnFormat: ArnFormat.NO_RESOURCE_NAME }),
+  };
+}
+
+/** The shared resources a function's grants name, as values valid in the function's stack. */
+export interface GrantTargets {
+  /** The table's ARN: item actions on it and on its named indexes. */
+  tableArn: string;
+  /** The blobs bucket's ARN: object reads and writes (presigned URLs) for module code. */
+  blobsBucketArn: string;
+  /** Every workflow's state machine ARN: scheduled functions and the http function may start them. */
+  workflowArns: string[];
+  /** The WebSocket API id and stage: the management API for the functions that push. */
+  websocket: { apiId: string; stageName: string };
+}
+
+/**
+ * The grants of every function, on its own role: table items (the table and its named indexes,
+ * not `index/*`; no Scan, no table management); for module code the blobs objects, SES and SNS
+ * (Notifier); for scheduled functions starting workflows; for pushers the WebSocket management API.
+ */
+export function grantFunctions(functions: Iterable<SluiceFunction>, targets: GrantTargets): void {
+  const tableResources = [
+    targets.tableArn,
+    ...tableSchema.indexes.map((index) => `${targets.tableArn}/index/${index.name}`),
+  ];
+  for (const { spec, role } of functions) {
+    const stack = Stack.of(role);
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'TableItems',
+        actions: [...tableItemActions],
+        resources: tableResources,
+      }),
+    );
+    if (moduleCodeTriggers.has(spec.trigger.type)) {
+      // Module code may sign blob URLs (the signer's role must hold the object actions) and send
+      // email and text messages through the Notifier port.
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'BlobObjects',
+          actions: ['s3:GetObject', 's3:PutObject'],
+          resources: [`${targets.blobsBucketArn}/*`],
+        }),
+      );
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'SendEmail',
+          actions: ['ses:SendEmail'],
+          resources: [stack.formatArn({ service: 'ses', resource: 'identity', resourceName: '*' })],
+        }),
+      );
+      role.addToPolicy(
+        new iam.PolicyStatement({ sid: 'SendSms', actions: ['sns:Publish'], resources: ['*'] }),
+      );
+    }
+    // Scheduled module jobs may restart workflows too (commerce resumes interrupted checkouts).
+    if (spec.trigger.type === 'schedule' && targets.workflowArns.length > 0)
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'StartWorkflows',
+          actions: ['states:StartExecution'],
+          resources: targets.workflowArns,
+        }),
+      );
+    // Pushes reach sockets through the management API: the realtime subscription, and $default's pong.
+    if (websocketPushers.has(spec.id))
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['execute-api:ManageConnections'],
+          resources: [
+            `${stack.formatArn({ service: 'execute-api', resource: targets.websocket.apiId })}/${targets.websocket.stageName}/*/@connections/*`,
+          ],
+        }),
+      );
+  }
+}
+
+/**
+ * schedule: EventBridge Scheduler runs each scheduled function on the cron expression the local
+ * scheduler runs, in `scope` (the function's stack), failures to `failures`.
+ */
+export function scheduleFunctions(
+  scope: Construct,
+  functions: Iterable<SluiceFunction>,
+  props: { prefix: string; group: scheduler.IScheduleGroup; failures: sqs.IQueue },
+): void {
+  for (const { spec, fn } of functions) {
+    if (spec.trigger.type !== 'schedule') continue;
+    new scheduler.Schedule(scope, `${spec.id}-schedule`, {
+      scheduleName: `${props.prefix}-${spec.id}`,
+      scheduleGroup: props.group,
+      schedule: scheduler.ScheduleExpression.expression(
+        toEventBridgeCron(spec.trigger.cron),
+        TimeZone.ETC_UTC,
+      ),
+      target: new schedulerTargets.LambdaInvoke(fn, {
+        deadLetterQueue: props.failures,
+        retryAttempts: 2,
+        maxEventAge: Duration.minutes(5),
+      }),
+    });
+  }
+}
+
+/** `settlement` → `Settlement`, `refund-retry` → `RefundRetry`: a workflow's construct id. */
+export function pascalCase(name: string): string {
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');
+}
