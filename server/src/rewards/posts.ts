@@ -25,6 +25,7 @@ import {
   likeDelete,
   likePut,
   postCounter,
+  postExists,
   postDelete,
   postPut,
   queryComments,
@@ -226,8 +227,9 @@ export async function likePost(deps: RewardsDeps, actor: Actor, id: string): Pro
   const { day, dayStart } = dayOf(now);
   const isOwn = post.author === actor.id;
   const operations: WriteOperation[] = [
-    postCounter(id, 'like_count', 1),
+    postExists(id),
     likePut(id, actor.id, isoTime(now)),
+    postCounter(id, 'like_count', 1),
     dayActivity(actor.id, day, dayStart),
     event(
       deps,
@@ -247,9 +249,8 @@ export async function likePost(deps: RewardsDeps, actor: Actor, id: string): Pro
     await deps.store.transact(operations);
   } catch (error) {
     if (!isTransactionCanceled(error)) throw error;
-    if (error.reasonAt(1))
-      throw rewardsErrors.error('post_already_liked', 'you already like this post', { param: 'id' });
-    throw notFound(id);
+    if (error.reasonAt(0)) throw notFound(id);
+    throw rewardsErrors.error('post_already_liked', 'you already like this post', { param: 'id' });
   }
   return { ...(await readablePost(deps, post)), like_count: post.like_count + 1, liked_by_me: true };
 }
@@ -258,15 +259,15 @@ export async function unlikePost(deps: RewardsDeps, actor: Actor, id: string): P
   const post = await existingPost(deps, id);
   try {
     await deps.store.transact([
-      postCounter(id, 'like_count', -1),
+      postExists(id),
       likeDelete(id, actor.id),
+      postCounter(id, 'like_count', -1),
       event(deps, 'post.unliked', id, { post_id: id, author: post.author, user: actor.id }),
     ]);
   } catch (error) {
     if (!isTransactionCanceled(error)) throw error;
-    if (error.reasonAt(1))
-      throw rewardsErrors.error('post_not_liked', 'you do not like this post', { param: 'id' });
-    throw notFound(id);
+    if (error.reasonAt(0)) throw notFound(id);
+    throw rewardsErrors.error('post_not_liked', 'you do not like this post', { param: 'id' });
   }
   return {
     ...(await readablePost(deps, post)),
@@ -295,8 +296,9 @@ export async function commentOnPost(
   };
   const isOwn = post.author === actor.id;
   const operations: WriteOperation[] = [
-    postCounter(id, 'comment_count', 1),
+    postExists(id),
     commentPut(comment),
+    postCounter(id, 'comment_count', 1),
     dayActivity(actor.id, day, dayStart),
     event(
       deps,

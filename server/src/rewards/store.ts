@@ -14,8 +14,10 @@ import {
 /**
  * The rewards module's stored layout, the only code that knows it. Everything sits under `RW#`:
  *
- * - a post `RW#POST#<post>` / `POST`, in the feed `gsi1 RW#FEED` by `<created_at>#<id>`; its
- *   comments in the same partition, `CMT#<created_at>#<id>`;
+ * - a post `RW#POST#<post>` / `POST`, in the feed `gsi1 RW#FEED` by `<created_at>#<id>`; its like
+ *   and comment counts beside it, `COUNTS` (an item of their own, outside the index: a like then
+ *   never rewrites the feed's index entry, so the one `RW#FEED` index partition takes only new
+ *   posts); its comments in the same partition, `CMT#<created_at>#<id>`;
  * - a like `RW#LIKE#<post>` / `<user>` (one per user per post, by its key);
  * - a user's day `RW#DAY#<user>#<day>` / `DAY`: coins earned against the cap, likes and comments
  *   received; listed for the digest in `gsi2 RW#DAYS#<day>` and, once the user acted that day, for
@@ -28,6 +30,7 @@ import {
  */
 const keys = {
   post: (id: string) => ({ pk: `RW#POST#${id}`, sk: 'POST' }),
+  counts: (id: string) => ({ pk: `RW#POST#${id}`, sk: 'COUNTS' }),
   comment: (postId: string, comment: Pick<Comment, 'id' | 'created_at'>) => ({
     pk: `RW#POST#${postId}`,
     sk: `CMT#${comment.created_at}#${comment.id}`,
@@ -81,27 +84,37 @@ const postItemSchema = z.object({
   content_hash: z.string(),
   image_url: z.string().nullable(),
   image_key: z.string().nullish(),
-  like_count: z.number().int(),
-  comment_count: z.number().int(),
   created_at: z.string(),
 });
+const countsItemSchema = z.object({
+  like_count: z.number().int().optional(),
+  comment_count: z.number().int().optional(),
+});
 
-export function postFromItem(item: Item): StoredPost {
+function postFromItems(item: Item, counts: Item | undefined): StoredPost {
   const stored = postItemSchema.parse(item);
-  return { ...stored, image_key: stored.image_key ?? null };
+  const counted = counts ? countsItemSchema.parse(counts) : {};
+  return {
+    ...stored,
+    image_key: stored.image_key ?? null,
+    like_count: counted.like_count ?? 0,
+    comment_count: counted.comment_count ?? 0,
+  };
 }
 
-export function readPost(store: Store, id: string): Promise<StoredPost | undefined> {
-  return readItem(store, keys.post(id), postFromItem);
+export async function readPost(store: Store, id: string): Promise<StoredPost | undefined> {
+  const [item, counts] = await Promise.all([store.get(keys.post(id)), store.get(keys.counts(id))]);
+  return item ? postFromItems(item, counts) : undefined;
 }
 
 export function postPut(post: StoredPost): WriteOperation {
+  const { like_count: _likes, comment_count: _comments, ...fields } = post;
   return {
     type: 'put',
     item: {
       ...keys.post(post.id),
       entity: 'post',
-      ...post,
+      ...fields,
       gsi1pk: keys.feed,
       gsi1sk: `${post.created_at}#${post.id}`,
     },
@@ -114,9 +127,14 @@ export function postDelete(id: string): WriteOperation {
   return { type: 'delete', key: keys.post(id), condition: { attributeExists: 'pk' } };
 }
 
-/** Counts a like (+1) or an unlike (−1) on the post, which must still exist. */
+/** The condition that the post still exists (not deleted), for an action's transaction. */
+export function postExists(id: string): WriteOperation {
+  return { type: 'check', key: keys.post(id), condition: { attributeExists: 'pk' } };
+}
+
+/** Counts a like (+1), an unlike (−1) or a comment on the post; pair it with `postExists`. */
 export function postCounter(id: string, counter: 'like_count' | 'comment_count', by: number): WriteOperation {
-  return { type: 'update', key: keys.post(id), add: { [counter]: by }, condition: { attributeExists: 'pk' } };
+  return { type: 'update', key: keys.counts(id), set: { entity: 'post_counts' }, add: { [counter]: by } };
 }
 
 export async function queryFeed(
@@ -130,7 +148,8 @@ export async function queryFeed(
     limit: options.limit,
     ...(options.cursor ? { cursor: options.cursor } : {}),
   });
-  return { posts: page.items.map(postFromItem), cursor: page.cursor };
+  const counts = await Promise.all(page.items.map((item) => store.get(keys.counts(String(item.id)))));
+  return { posts: page.items.map((item, i) => postFromItems(item, counts[i])), cursor: page.cursor };
 }
 
 // Likes and comments -----------------------------------------------------------------------------
