@@ -2,6 +2,7 @@ import type { Clock } from '../kernel/clock.ts';
 import type { ModuleDeps } from '../platform/module.ts';
 import type { Store } from '../platform/store.ts';
 import { defaultBreakerSettings, type BreakerSettings } from './breaker.ts';
+import { achConnector } from './connectors/ach.ts';
 import type { Connector, Provider } from './connectors/connector.ts';
 import { sandboxCardConnector } from './connectors/sandbox-card.ts';
 import { stripeConnector, type StripeEndpoint } from './connectors/stripe.ts';
@@ -44,6 +45,7 @@ export function hubDeps(
         logger: deps.logger,
       }),
       stripe: stripeConnector(hooks.stripe ? { endpoint: hooks.stripe } : {}),
+      ach: achConnector(payments),
     },
     breaker: { ...defaultBreakerSettings, ...hooks.breaker },
     backoff: { baseMs: hooks.backoffBaseMs ?? 50, capMs: 2_000 },

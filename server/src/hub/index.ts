@@ -1,4 +1,6 @@
 import { defineModule } from '../platform/module.ts';
+import { settleDueAch } from './ach/service.ts';
+import { hubDeps } from './deps.ts';
 import { hubErrors } from './errors.ts';
 import { hubEventTypes } from './events.ts';
 import { hubIds } from './ids.ts';
@@ -9,7 +11,7 @@ export type { HubTestHooks } from './deps.ts';
 
 /**
  * The processing hub: one payments API over several providers (the sandbox card network, Sluice
- * wallets, Stripe),
+ * wallets, Stripe, ACH bank debits in daily NACHA files),
  * with per-merchant routing, failover on technical failures, a circuit breaker per connector kept
  * in the store, fault injection for integrators, and provider webhooks normalized onto the bus.
  */
@@ -21,6 +23,8 @@ export const hubModule = defineModule({
       { prefix: '/v1/routing', auth: 'merchant' },
       { prefix: '/v1/payment-intents', auth: 'merchant' },
       { prefix: '/v1/test-helpers/connectors', auth: 'merchant' },
+      { prefix: '/v1/test-helpers/ach', auth: 'merchant' },
+      { prefix: '/v1/ach', auth: 'merchant' },
       // The payer of a wallet payment answers it with their own access token.
       { prefix: '/v1/payer', auth: 'user' },
       // Providers call it; the handler verifies their signature with the connector's secret.
@@ -28,6 +32,14 @@ export const hubModule = defineModule({
     ],
     routes: (deps) => hubRoutes(deps),
   },
+  jobs: [
+    {
+      name: 'hub.ach-settlement',
+      cron: '0 * * * *',
+      description: "Settles ACH debits due (T+2 business days) by each merchant's sandbox clock",
+      run: (deps) => settleDueAch(hubDeps(deps)),
+    },
+  ],
   events: hubEventTypes,
   webhookEvents: hubEventTypes,
   errors: hubErrors.table,

@@ -117,13 +117,22 @@ async function chooseConnectors(
 }
 
 function methodShown(method: PaymentMethod): Intent['payment_method'] {
-  return method.type === 'card'
-    ? {
-        type: 'card',
-        card: { brand: cardBrandOf(method.card.number), last4: method.card.number.slice(-4) },
-        wallet: null,
-      }
-    : { type: 'wallet', card: null, wallet: { user: method.wallet.user } };
+  const none = { card: null, wallet: null, bank_account: null };
+  if (method.type === 'card')
+    return {
+      ...none,
+      type: 'card',
+      card: { brand: cardBrandOf(method.card.number), last4: method.card.number.slice(-4) },
+    };
+  if (method.type === 'wallet') return { ...none, type: 'wallet', wallet: { user: method.wallet.user } };
+  return {
+    ...none,
+    type: 'bank_account',
+    bank_account: {
+      routing_number: method.bank_account.routing_number,
+      last4: method.bank_account.account_number.slice(-4),
+    },
+  };
 }
 
 /** One attempt at one provider, through its breaker and the sandbox's injected faults. */
@@ -183,7 +192,7 @@ async function attempt(
         status:
           payment.status === 'captured'
             ? 'captured'
-            : payment.status === 'pending'
+            : payment.status === 'pending' || payment.status === 'processing'
               ? 'pending'
               : 'authorized',
         error_code: null,
@@ -324,7 +333,9 @@ export async function createIntent(
       ? 'succeeded'
       : outcome.payment.status === 'pending'
         ? 'requires_action'
-        : 'requires_capture'
+        : outcome.payment.status === 'processing'
+          ? 'processing'
+          : 'requires_capture'
     : 'failed';
   record = {
     ...record,
@@ -337,7 +348,7 @@ export async function createIntent(
     last_error:
       outcome || !last?.error_code
         ? null
-        : { code: last.error_code, decline_code: declined?.decline_code ?? null },
+        : { code: last.error_code, decline_code: declined?.decline_code ?? null, return_code: null },
     updated_at: isoTime(deps.clock.now()),
     version: record.version + 1,
   };
@@ -547,7 +558,9 @@ export async function answerIntent(deps: HubDeps, payerId: string, id: string, a
       attempts,
       amount_captured: payment.amount_captured,
       last_error:
-        payment.status === 'declined' ? { code: 'card_declined', decline_code: payment.decline_code } : null,
+        payment.status === 'declined'
+          ? { code: 'card_declined', decline_code: payment.decline_code, return_code: null }
+          : null,
     },
     eventOf[status],
   );

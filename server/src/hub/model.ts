@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { amountSchema, currencySchema } from '../http/schemas.ts';
 import { cardInputSchema } from '../payments/index.ts';
+import { isRoutingNumber } from './ach/nacha.ts';
 import { declineCodes, providers } from './connectors/connector.ts';
 
 /** The hub's API objects and request bodies: zod schemas that validate and feed the OpenAPI document. */
@@ -91,7 +92,7 @@ export type ConnectorObject = z.infer<typeof connectorSchema>;
 
 export const cardBrands = ['visa', 'mastercard', 'amex', 'discover', 'unknown'] as const;
 export type CardBrand = (typeof cardBrands)[number];
-export const methodTypes = ['card', 'wallet'] as const;
+export const methodTypes = ['card', 'wallet', 'bank_account'] as const;
 
 export const routingMatchSchema = z
   .object({
@@ -125,6 +126,31 @@ export const paymentMethodSchema = z
       .object({
         type: z.literal('wallet'),
         wallet: z.object({ user: z.string().min(1).max(200) }).strict(),
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal('bank_account'),
+        bank_account: z
+          .object({
+            routing_number: z
+              .string()
+              .refine(isRoutingNumber, {
+                error: 'routing_number must be a 9-digit ABA routing number with a valid check digit',
+              }),
+            account_number: z
+              .string()
+              .regex(/^\d{4,17}$/, { error: 'account_number must be 4 to 17 digits' }),
+            account_holder_name: z
+              .string()
+              .min(1)
+              .max(22)
+              .regex(/^[A-Za-z0-9 .,'&-]+$/, {
+                error: "account_holder_name must be letters, digits and . , ' & -",
+              }),
+            account_type: z.enum(['checking', 'savings']).default('checking'),
+          })
+          .strict(),
       })
       .strict(),
   ])
@@ -171,6 +197,7 @@ export const attemptErrorCodes = [
   'provider_unreachable',
   'circuit_open',
   'card_declined',
+  'bank_returned',
 ] as const;
 export type AttemptErrorCode = (typeof attemptErrorCodes)[number];
 
@@ -216,6 +243,7 @@ export const intentSchema = z
       type: z.enum(methodTypes),
       card: z.object({ brand: z.enum(cardBrands), last4: z.string() }).nullable(),
       wallet: z.object({ user: z.string() }).nullable(),
+      bank_account: z.object({ routing_number: z.string(), last4: z.string() }).nullable().default(null),
     }),
     routed_to: z.array(providerSchema),
     connector: z.string().nullable(),
@@ -224,7 +252,12 @@ export const intentSchema = z
     amount_captured: z.number().int(),
     amount_refunded: z.number().int(),
     last_error: z
-      .object({ code: z.enum(attemptErrorCodes), decline_code: z.enum(declineCodes).nullable() })
+      .object({
+        code: z.enum(attemptErrorCodes),
+        decline_code: z.enum(declineCodes).nullable(),
+        /** An ACH return's reason (R01, R02, R03 …). */
+        return_code: z.string().nullable().default(null),
+      })
       .nullable(),
     attempts: z.array(attemptSchema),
     refunds: z.array(intentRefundSchema),

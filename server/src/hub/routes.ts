@@ -12,6 +12,7 @@ import {
   toConnector,
   updateConnector,
 } from './connectors-service.ts';
+import { achDayFile, applyReturnFile, settleDueAch } from './ach/service.ts';
 import { hubDeps } from './deps.ts';
 import {
   answerIntent,
@@ -266,6 +267,70 @@ const routes = {
     request: { params: idParam },
     responses: { 200: jsonResponse(intentSchema, 'The payment intent'), ...errorResponses(401, 404, 409) },
   }),
+  achFile: createRoute({
+    method: 'get',
+    path: '/v1/ach/files/{day}',
+    tags,
+    security: bearerSecurity,
+    summary: 'Your NACHA file of one business day (debits and refund credits)',
+    request: {
+      headers: merchantHeaders,
+      params: z.object({
+        day: z
+          .string()
+          .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'day must be YYYY-MM-DD' })
+          .openapi({ param: { name: 'day', in: 'path' }, example: '2026-01-15' }),
+      }),
+    },
+    responses: {
+      200: {
+        content: { 'text/plain': { schema: z.string() } },
+        description: 'The NACHA file (94-character records)',
+      },
+      ...errorResponses(400, 401, 404, 429),
+    },
+  }),
+  achReturns: createRoute({
+    method: 'post',
+    path: '/v1/test-helpers/ach/returns',
+    tags,
+    security: bearerSecurity,
+    summary:
+      'Deliver a NACHA return file (R01, R02, R03 …): each returned entry reverses its debit (sandbox)',
+    request: {
+      headers: merchantHeaders,
+      body: jsonBody(z.object({ file: z.string().min(1).max(1_000_000) }).strict()),
+    },
+    responses: {
+      200: jsonResponse(
+        z.object({
+          returned: z.array(
+            z.object({
+              trace_number: z.string(),
+              return_code: z.string(),
+              reference: z.string(),
+              payment_intent: z.string().nullable(),
+            }),
+          ),
+          ignored: z.array(z.string()),
+        }),
+        'What the file reversed',
+      ),
+      ...errorResponses(400, 401, 429),
+    },
+  }),
+  achSettle: createRoute({
+    method: 'post',
+    path: '/v1/test-helpers/ach/settle',
+    tags,
+    security: bearerSecurity,
+    summary: 'Settle the ACH debits due by your sandbox clock (T+2 business days) now',
+    request: { headers: merchantHeaders },
+    responses: {
+      200: jsonResponse(z.object({ settled: z.number().int() }), 'How many settled'),
+      ...errorResponses(401, 429),
+    },
+  }),
   webhook: createRoute({
     method: 'post',
     path: '/v1/hub/webhooks/{id}',
@@ -412,6 +477,18 @@ export function hubRoutes(moduleDeps: ModuleDeps) {
   });
   app.openapi(routes.rejectIntent, async (c) =>
     c.json(await answerIntent(deps, c.var.principal.userId, c.req.valid('param').id, 'reject'), 200),
+  );
+  app.openapi(routes.achFile, async (c) => {
+    const text = await achDayFile(deps, c.var.merchant.merchantId, c.req.valid('param').day);
+    return c.text(text, 200, {
+      'content-disposition': `attachment; filename="ach-${c.req.valid('param').day}.txt"`,
+    });
+  });
+  app.openapi(routes.achReturns, async (c) =>
+    c.json(await applyReturnFile(deps, actorOf(c), c.req.valid('json').file), 200),
+  );
+  app.openapi(routes.achSettle, async (c) =>
+    c.json({ settled: await settleDueAch(deps, c.var.merchant.merchantId) }, 200),
   );
   app.openapi(routes.webhook, async (c) =>
     c.json(

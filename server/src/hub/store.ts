@@ -41,6 +41,19 @@ export const hubKeys = {
   fault: (connectorId: string) => ({ pk: `HUB#FAULT#${connectorId}`, sk: 'FAULT' }),
   /** A wallet payment: the wallet connector's own record of a payer's approval and its hold. */
   walletPayment: (reference: string) => ({ pk: `HUB#WALLETPAY#${reference}`, sk: 'WALLETPAY' }),
+  /** An ACH entry (a debit, or a refund's credit); its account number is sealed. */
+  achEntry: (reference: string) => ({ pk: `HUB#ACHENTRY#${reference}`, sk: 'ACHENTRY' }),
+  /** gsi1 partition of a merchant's ACH entries of one business day (its file), by trace number. */
+  achDay: (merchantId: string, day: string) => `HUB#ACHDAY#${merchantId}#${day}`,
+  /** gsi2 partition of every debit awaiting settlement, by `<settle_on>#<reference>`. */
+  achPending: 'HUB#ACHPENDING',
+  /** Finds an entry from the trace number a return file names. */
+  achTrace: (merchantId: string, trace: string) => ({
+    pk: `HUB#ACHTRACE#${merchantId}#${trace}`,
+    sk: 'TRACE',
+  }),
+  /** The merchant's last trace sequence number. */
+  achSequence: (merchantId: string) => ({ pk: `HUB#ACHSEQ#${merchantId}`, sk: 'SEQ' }),
 } as const;
 
 export const hubKeyPatterns = [
@@ -55,6 +68,11 @@ export const hubKeyPatterns = [
   'HUB#BREAKER#*',
   'HUB#FAULT#*',
   'HUB#WALLETPAY#*',
+  'HUB#ACHENTRY#*',
+  'HUB#ACHDAY#*#*',
+  'HUB#ACHPENDING',
+  'HUB#ACHTRACE#*#*',
+  'HUB#ACHSEQ#*',
 ] as const satisfies readonly KeyPattern[];
 
 // Connectors
@@ -357,5 +375,135 @@ export function walletPaymentRefund(read: WalletPaymentRecord, amount: number): 
     key: hubKeys.walletPayment(read.reference),
     add: { amount_refunded: amount },
     condition: { compare: ['amount_refunded', '<=', read.amount_captured - amount] },
+  };
+}
+
+// ACH entries
+
+const achEntryItemSchema = z.object({
+  reference: z.string(),
+  merchant: z.string(),
+  kind: z.enum(['debit', 'credit']),
+  /** For a credit (a refund): the debit it pays back. */
+  debit: z.string().nullable(),
+  amount: z.number().int(),
+  routing_number: z.string(),
+  sealed_account: z.string(),
+  account_last4: z.string(),
+  account_type: z.enum(['checking', 'savings']),
+  account_holder_name: z.string(),
+  trace_number: z.string(),
+  /** The business day whose file carries it, and (debits) the day it settles. */
+  day: z.string(),
+  settle_on: z.string(),
+  status: z.enum(['pending', 'settled', 'returned']),
+  return_code: z.string().nullable(),
+  amount_refunded: z.number().int(),
+  created_at: z.string(),
+});
+export type AchEntryRecord = z.output<typeof achEntryItemSchema>;
+export const achEntryFromItem = (item: Item): AchEntryRecord => achEntryItemSchema.parse(item);
+export const readAchEntry = (store: Store, reference: string) =>
+  readItem(store, hubKeys.achEntry(reference), achEntryFromItem);
+
+/** A new entry, with its trace lookup; a pending debit sits in the settlement index. */
+export function achEntryPuts(entry: AchEntryRecord): WriteOperation[] {
+  return [
+    {
+      type: 'put',
+      item: {
+        ...hubKeys.achEntry(entry.reference),
+        ...entry,
+        gsi1pk: hubKeys.achDay(entry.merchant, entry.day),
+        gsi1sk: entry.trace_number,
+        ...(entry.kind === 'debit'
+          ? { gsi2pk: hubKeys.achPending, gsi2sk: `${entry.settle_on}#${entry.reference}` }
+          : {}),
+      },
+      condition: { attributeNotExists: 'pk' },
+    },
+    {
+      type: 'put',
+      item: { ...hubKeys.achTrace(entry.merchant, entry.trace_number), reference: entry.reference },
+    },
+  ];
+}
+
+/** Moves an entry on from the status read (settled, returned); it leaves the settlement index. */
+export function achEntryMove(
+  read: AchEntryRecord,
+  set: Partial<Pick<AchEntryRecord, 'status' | 'return_code'>>,
+): WriteOperation {
+  return {
+    type: 'update',
+    key: hubKeys.achEntry(read.reference),
+    set,
+    remove: ['gsi2pk', 'gsi2sk'],
+    condition: { compare: ['status', '=', read.status] },
+  };
+}
+
+export function achEntryRefund(read: AchEntryRecord, amount: number): WriteOperation {
+  return {
+    type: 'update',
+    key: hubKeys.achEntry(read.reference),
+    add: { amount_refunded: amount },
+    condition: {
+      all: [
+        { compare: ['status', '=', 'settled'] },
+        { compare: ['amount_refunded', '<=', read.amount - amount] },
+      ],
+    },
+  };
+}
+
+export const readAchTrace = (store: Store, merchantId: string, trace: string) =>
+  readItem(
+    store,
+    hubKeys.achTrace(merchantId, trace),
+    (item) => z.object({ reference: z.string() }).parse(item).reference,
+  );
+
+export async function achDayEntries(
+  store: Store,
+  merchantId: string,
+  day: string,
+): Promise<AchEntryRecord[]> {
+  const out: AchEntryRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.query({
+      index: 'gsi1',
+      partition: hubKeys.achDay(merchantId, day),
+      ...(cursor ? { cursor } : {}),
+    });
+    out.push(...page.items.map(achEntryFromItem));
+    cursor = page.cursor;
+  } while (cursor);
+  return out;
+}
+
+/** Pending debits due to settle on or before `day`, oldest first (a page). */
+export async function achDueEntries(store: Store, day: string, cursor?: string) {
+  const page = await store.query({
+    index: 'gsi2',
+    partition: hubKeys.achPending,
+    sort: { op: '<', value: `${day}#~` },
+    limit: 100,
+    ...(cursor ? { cursor } : {}),
+  });
+  return { entries: page.items.map(achEntryFromItem), cursor: page.cursor };
+}
+
+/** Takes the merchant's next trace sequence number (optimistic: retried by the caller on a clash). */
+export async function readAchSequence(store: Store, merchantId: string): Promise<number> {
+  const item = await store.get(hubKeys.achSequence(merchantId));
+  return typeof item?.seq === 'number' ? item.seq : 0;
+}
+export function achSequencePut(merchantId: string, read: number): WriteOperation {
+  return {
+    type: 'put',
+    item: { ...hubKeys.achSequence(merchantId), seq: read + 1 },
+    condition: read === 0 ? { attributeNotExists: 'pk' } : { compare: ['seq', '=', read] },
   };
 }

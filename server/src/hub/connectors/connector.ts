@@ -5,17 +5,27 @@ import type { CardInput } from '../../payments/index.ts';
  * The providers the hub routes to. Each is one adapter behind `Connector`; a merchant configures
  * one connector per provider (`POST /v1/connectors`).
  */
-export const providers = ['sandbox_card', 'wallet', 'stripe'] as const;
+export const providers = ['sandbox_card', 'wallet', 'stripe', 'ach'] as const;
 export type Provider = (typeof providers)[number];
 
 /** How the payer pays: a card, or their Sluice wallet (the payer approves a hold). */
-export type PaymentMethod = { type: 'card'; card: CardInput } | { type: 'wallet'; wallet: { user: string } };
+export interface BankAccount {
+  routing_number: string;
+  account_number: string;
+  account_holder_name: string;
+  account_type: 'checking' | 'savings';
+}
+export type PaymentMethod =
+  | { type: 'card'; card: CardInput }
+  | { type: 'wallet'; wallet: { user: string } }
+  | { type: 'bank_account'; bank_account: BankAccount };
 export type PaymentMethodType = PaymentMethod['type'];
 
 /**
  * What a provider says about a payment, in the hub's one vocabulary whatever the provider:
  * `authorized` (held, capturable), `captured`, `voided`, `refunded` (wholly), `declined` (a
- * business answer: never failed over), `pending` (the payer has to act).
+ * business answer: never failed over), `pending` (the payer has to act), `processing` (submitted,
+ * settling: an ACH debit until its settlement day).
  */
 export const providerStatuses = [
   'authorized',
@@ -24,6 +34,7 @@ export const providerStatuses = [
   'refunded',
   'declined',
   'pending',
+  'processing',
 ] as const;
 export type ProviderStatus = (typeof providerStatuses)[number];
 

@@ -1,0 +1,195 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import type { TestApp } from './app-harness.ts';
+import { expectBooksBalanced } from './invariants.ts';
+import { formatFile, parseFile, type NachaFile } from '../server/src/hub/ach/nacha.ts';
+import { createHubTestApp } from '../server/src/hub/test-support.ts';
+import { asMerchant, createTestMerchant, type MerchantApi } from '../server/src/payments/test-support.ts';
+
+// The harness clock starts on Thursday 2026-01-15; T+2 business days is Monday 2026-01-19.
+const originator = {
+  company_name: 'Acme Coffee',
+  company_id: '1234567890',
+  odfi_routing_number: '091000019',
+};
+let t: TestApp;
+let api: MerchantApi;
+beforeEach(async () => {
+  t = createHubTestApp();
+  const merchant = await createTestMerchant(t, { rate_limit_per_minute: 100_000 });
+  api = asMerchant(t, merchant);
+  const connector = await api('POST', '/v1/connectors', { provider: 'ach', credentials: originator });
+  expect(connector.status, connector.text).toBe(201);
+});
+afterEach(async () => {
+  await expectBooksBalanced(t.store);
+  await t.store.close();
+});
+
+const bank = (fields: Record<string, string> = {}) => ({
+  type: 'bank_account',
+  bank_account: {
+    routing_number: '231380104',
+    account_number: '12345678',
+    account_holder_name: 'Jane Doe',
+    ...fields,
+  },
+});
+const debit = (amount: number, fields: Record<string, string> = {}) =>
+  api('POST', '/v1/payment-intents', { amount, currency: 'USD', payment_method: bank(fields) });
+const available = async () =>
+  (await api('GET', '/v1/balance')).json.balances.find((b: { currency: string }) => b.currency === 'USD')
+    ?.available ?? 0;
+const intent = async (id: string) => (await api('GET', `/v1/payment-intents/${id}`)).json;
+
+/** The bank's return file for some of a file's entries, as an RDFI sends it back. */
+function returnFileFor(file: NachaFile, returns: Array<{ trace: string; code: string }>): string {
+  const entries = file.batches[0]!.entries;
+  return formatFile({
+    header: {
+      ...file.header,
+      immediate_destination: file.header.immediate_origin,
+      immediate_origin: file.header.immediate_destination,
+    },
+    batches: [
+      {
+        header: {
+          ...file.batches[0]!.header,
+          service_class_code: '220',
+          company_entry_description: 'RETURN',
+        },
+        entries: returns.map(({ trace, code }, i) => {
+          const original = entries.find((e) => e.trace_number === trace)!;
+          const returnTrace = `23138010${String(i + 1).padStart(7, '0')}`;
+          return {
+            ...original,
+            transaction_code: '26',
+            trace_number: returnTrace,
+            return: {
+              return_code: code,
+              original_trace: trace,
+              date_of_death: '',
+              original_rdfi: '23138010',
+              information: '',
+              trace_number: returnTrace,
+            },
+          };
+        }),
+      },
+    ],
+  });
+}
+
+it("collects the day's debits into a NACHA file that reads back identically, reverses exactly the returned entries, and settles the rest at T+2", async () => {
+  const amounts = [12_500, 4_000, 99_999];
+  const debits = [];
+  for (const [i, amount] of amounts.entries()) {
+    const made = await debit(amount, { account_number: `1000000${i}`, account_holder_name: `Payer ${i}` });
+    expect(made.status, made.text).toBe(201);
+    expect(made.json).toMatchObject({
+      status: 'processing',
+      provider: 'ach',
+      payment_method: { bank_account: { last4: `000${i}` } },
+    });
+    debits.push(made.json);
+  }
+  expect(await available()).toBe(0);
+
+  const download = await api('GET', '/v1/ach/files/2026-01-15');
+  expect(download.status).toBe(200);
+  const text = download.text;
+  const file = parseFile(text);
+  expect(formatFile(file)).toBe(text);
+  const entries = file.batches[0]!.entries;
+  expect(entries.map((e) => [e.transaction_code, e.routing_number, e.account_number, e.amount])).toEqual([
+    ['27', '231380104', '10000000', 12_500],
+    ['27', '231380104', '10000001', 4_000],
+    ['27', '231380104', '10000002', 99_999],
+  ]);
+  expect(text.split('\n').length % 10).toBe(0);
+  expect(file.batches[0]!.header).toMatchObject({
+    service_class_code: '225',
+    company_identification: '1234567890',
+    standard_entry_class: 'PPD',
+  });
+
+  // The bank returns the second debit (R01) before it settles: only that one is reversed.
+  const returns = returnFileFor(file, [{ trace: entries[1]!.trace_number, code: 'R01' }]);
+  const applied = await api('POST', '/v1/test-helpers/ach/returns', { file: returns });
+  expect(applied.status, applied.text).toBe(200);
+  expect(applied.json.returned).toEqual([
+    expect.objectContaining({
+      trace_number: entries[1]!.trace_number,
+      return_code: 'R01',
+      payment_intent: debits[1].id,
+    }),
+  ]);
+  expect(await intent(debits[1].id)).toMatchObject({
+    status: 'failed',
+    last_error: { code: 'bank_returned', return_code: 'R01' },
+  });
+  expect((await intent(debits[0].id)).status).toBe('processing');
+  // Delivered again: nothing more.
+  expect((await api('POST', '/v1/test-helpers/ach/returns', { file: returns })).json).toEqual({
+    returned: [],
+    ignored: [entries[1]!.trace_number],
+  });
+
+  // Not due yet on Friday; due on Monday (T+2 business days).
+  expect((await api('POST', '/v1/test-helpers/advance-clock', { seconds: 86_400 })).status).toBe(200);
+  expect((await api('POST', '/v1/test-helpers/ach/settle')).json).toEqual({ settled: 0 });
+  await api('POST', '/v1/test-helpers/advance-clock', { seconds: 3 * 86_400 });
+  expect((await api('POST', '/v1/test-helpers/ach/settle')).json).toEqual({ settled: 2 });
+  expect((await intent(debits[0].id)).status).toBe('succeeded');
+  expect((await intent(debits[2].id)).status).toBe('succeeded');
+  expect(await available()).toBe(12_500 + 99_999);
+
+  // A return after settlement (R02, account closed) takes the credit back from the merchant.
+  const late = await api('POST', '/v1/test-helpers/ach/returns', {
+    file: returnFileFor(file, [{ trace: entries[2]!.trace_number, code: 'R02' }]),
+  });
+  expect(late.json.returned).toHaveLength(1);
+  expect(await available()).toBe(12_500);
+  expect(await intent(debits[2].id)).toMatchObject({ status: 'failed', last_error: { return_code: 'R02' } });
+
+  // A refund goes out as a credit in Monday's file.
+  const refunded = await api('POST', `/v1/payment-intents/${debits[0].id}/refunds`, { amount: 2_500 });
+  expect(refunded.status, refunded.text).toBe(200);
+  expect(await available()).toBe(10_000);
+  const monday = parseFile((await api('GET', '/v1/ach/files/2026-01-19')).text);
+  expect(monday.batches[0]!.entries.map((e) => [e.transaction_code, e.amount, e.account_number])).toEqual([
+    ['22', 2_500, '10000000'],
+  ]);
+});
+
+it('refuses invalid routing and account numbers, and originator credentials in the wrong shape', async () => {
+  for (const [fields, param] of [
+    [{ routing_number: '231380105' }, 'payment_method.bank_account.routing_number'],
+    [{ routing_number: '12345' }, 'payment_method.bank_account.routing_number'],
+    [{ account_number: '12ab' }, 'payment_method.bank_account.account_number'],
+    [{ account_number: '123' }, 'payment_method.bank_account.account_number'],
+  ] as const) {
+    const response = await debit(1000, fields);
+    expect(response.status, JSON.stringify(fields)).toBe(400);
+    expect(response.json.error.param).toBe(param);
+  }
+  expect((await api('GET', '/v1/payment-intents')).json.data).toEqual([]);
+
+  const other = asMerchant(t, await createTestMerchant(t));
+  for (const [credentials, param] of [
+    [{ ...originator, odfi_routing_number: '091000018' }, 'credentials.odfi_routing_number'],
+    [{ ...originator, company_id: '123' }, 'credentials.company_id'],
+    [{ company_name: 'Acme' }, 'credentials.company_id'],
+  ] as const) {
+    const response = await other('POST', '/v1/connectors', { provider: 'ach', credentials });
+    expect(response.status).toBe(400);
+    expect(response.json.error.param).toBe(param);
+  }
+});
+
+it('refuses a return file that is not NACHA, and serves no file for a day without entries', async () => {
+  const bad = await api('POST', '/v1/test-helpers/ach/returns', { file: 'not a nacha file' });
+  expect(bad.status).toBe(400);
+  expect(bad.json.error.param).toBe('file');
+  expect((await api('GET', '/v1/ach/files/2026-01-14')).status).toBe(404);
+  expect((await api('GET', '/v1/ach/files/yesterday')).status).toBe(400);
+});
