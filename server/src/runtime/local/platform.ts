@@ -25,6 +25,7 @@ import { localBackups, type BackupSchedule } from './backup.ts';
 import { CronScheduler } from './cron-scheduler.ts';
 import { FileBlobs, fileBlobRoutes } from './file-blobs.ts';
 import { MailboxNotifier } from './mailbox-notifier.ts';
+import { mailboxRoutes } from './mailbox-routes.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { LocalRealtime } from './realtime.ts';
 import { SqliteStore } from './sqlite-store.ts';
@@ -199,6 +200,7 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     extend: (app) => {
       app.get('/v1/realtime', realtime.route());
       app.route('/', fileBlobRoutes(blobs));
+      app.route('/', mailboxRoutes(notifier));
       options.extend?.(app, { identity, bus });
     },
   });
