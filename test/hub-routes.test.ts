@@ -184,6 +184,7 @@ describe('payment intents', () => {
       type: 'card',
       card: { brand: 'visa', last4: '4242' },
       wallet: null,
+      bank_account: null,
     });
     expect(paid.text).not.toContain('4242424242424242');
   });
