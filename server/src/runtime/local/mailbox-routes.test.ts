@@ -1,17 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../../test/app-harness.ts';
-import { MailboxNotifier } from './mailbox-notifier.ts';
+import type { MailboxNotifier } from './mailbox-notifier.ts';
 import { mailboxRoutes } from './mailbox-routes.ts';
 
 function anApp() {
-  let mailbox: MailboxNotifier | undefined;
+  // The harness makes the mailbox with the app: the route reads it once both exist.
+  const made: { mailbox?: MailboxNotifier } = {};
   const app = createTestApp({
     config: { requireEmailVerification: true },
     extend: (hono) => {
-      hono.route('/', mailboxRoutes({ list: (to, options) => mailbox!.list(to, options) }));
+      hono.route('/', mailboxRoutes({ list: (to, options) => made.mailbox!.list(to, options) }));
     },
   });
-  mailbox = app.mailbox;
+  made.mailbox = app.mailbox;
   return app;
 }
 
