@@ -24,6 +24,8 @@
  *   BENCH_WRITE_MERCHANTS  merchants of the spread payments workload (default 1000)
  */
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { measuredWritesFile, type MeasuredOperation } from '../infra/cost/per-operation.ts';
 import { silentLogger } from '../server/src/platform/logger.ts';
 import { outboxBacklog } from '../server/src/platform/outbox.ts';
 import type { Item, WriteOperation } from '../server/src/platform/store.ts';
@@ -45,6 +47,8 @@ type Transaction = WriteOperation[];
 
 export interface WorkloadRecord {
   name: string;
+  /** HTTP requests per operation. */
+  requests: number;
   /** What the model scales it to, operations/s. */
   targetRate: number;
   targetLabel: string;
@@ -54,6 +58,8 @@ export interface WorkloadRecord {
 
 export interface WorkloadFigures {
   name: string;
+  requestsPerOp: number;
+  eventsPerOp: number;
   transactionsPerOp: number;
   itemsPerOp: number;
   bytesPerOp: number;
@@ -74,6 +80,7 @@ export function figuresOf(record: WorkloadRecord, sizes: Map<string, number>): W
   const itemWrites = new Map<string, number>();
   const indexWrites = new Map<string, number>();
   let items = 0;
+  let events = 0;
   let bytes = 0;
   let writeUnits = 0;
   for (const transaction of record.transactions) {
@@ -81,6 +88,7 @@ export function figuresOf(record: WorkloadRecord, sizes: Map<string, number>): W
       const key = operation.type === 'put' ? operation.item : operation.key;
       const id = `${key.pk} | ${key.sk}`;
       items += 1;
+      if (operation.type === 'put' && operation.item.pk.startsWith('EVT#')) events += 1;
       const size = operation.type === 'put' ? sizeOf(operation.item) : (sizes.get(id) ?? 200);
       bytes += operation.type === 'delete' || operation.type === 'check' ? 0 : size;
       writeUnits += 2 * units(size);
@@ -114,6 +122,8 @@ export function figuresOf(record: WorkloadRecord, sizes: Map<string, number>): W
       }));
   return {
     name: record.name,
+    requestsPerOp: record.requests,
+    eventsPerOp: events / record.operations,
     transactionsPerOp: record.transactions.length / record.operations,
     itemsPerOp: items / record.operations,
     bytesPerOp: bytes / record.operations,
@@ -193,6 +203,7 @@ export async function recordWorkloads(): Promise<{ records: WorkloadRecord[]; si
     const records: WorkloadRecord[] = [];
     const record = async (
       name: string,
+      requests: number,
       targetRate: number,
       targetLabel: string,
       run: (i: number) => Promise<void>,
@@ -202,10 +213,10 @@ export async function recordWorkloads(): Promise<{ records: WorkloadRecord[]; si
       await parallel(opsPerWorkload, run);
       await drained(platform);
       bucket = undefined;
-      records.push({ name, targetRate, targetLabel, operations: opsPerWorkload, transactions });
+      records.push({ name, requests, targetRate, targetLabel, operations: opsPerWorkload, transactions });
     };
 
-    await record('wallet transfer', 5000, '5,000 transfers/s', async () => {
+    await record('wallet transfer', 1, 5000, '5,000 transfers/s', async () => {
       const from = users[Math.floor(Math.random() * users.length)]!;
       let to = from;
       while (to === from) to = users[Math.floor(Math.random() * users.length)]!;
@@ -234,7 +245,7 @@ export async function recordWorkloads(): Promise<{ records: WorkloadRecord[]; si
       await cycle(request, keys[i]!);
     });
     await drained(platform);
-    await record('card payment cycle, 1,000 merchants', 10_000, '10,000 cycles/s', async () => {
+    await record('card payment cycle, 1,000 merchants', 2, 10_000, '10,000 cycles/s', async () => {
       await cycle(request, keys[Math.floor(Math.random() * keys.length)]!);
     });
     // One hot merchant: an admin spreads its busy accounts, as the operations runbook says.
@@ -247,7 +258,7 @@ export async function recordWorkloads(): Promise<{ records: WorkloadRecord[]; si
           shards: 16,
         },
       );
-    await record('card payment cycle, one merchant', 2000, '2,000 cycles/s', async () => {
+    await record('card payment cycle, one merchant', 2, 2000, '2,000 cycles/s', async () => {
       await cycle(request, keys[0]!);
     });
 
@@ -312,7 +323,22 @@ export function printWriteModel(figures: WorkloadFigures[]): void {
   }
 }
 
+/** Saves the per-operation figures `npm run cost` prices (`infra/cost/measured-writes.json`). */
+export function saveMeasuredWrites(figures: WorkloadFigures[]): void {
+  const measured: MeasuredOperation[] = figures.map((f) => ({
+    name: f.name,
+    requests: f.requestsPerOp,
+    transactions: round(f.transactionsPerOp, 2),
+    items: round(f.itemsPerOp, 2),
+    writeUnits: round(f.writeUnitsPerOp, 1),
+    events: round(f.eventsPerOp, 2),
+  }));
+  writeFileSync(measuredWritesFile, `${JSON.stringify(measured, null, 2)}\n`);
+}
+
 if (import.meta.main) {
   const { records, sizes } = await recordWorkloads();
-  printWriteModel(records.map((record) => figuresOf(record, sizes)));
+  const figures = records.map((record) => figuresOf(record, sizes));
+  printWriteModel(figures);
+  saveMeasuredWrites(figures);
 }

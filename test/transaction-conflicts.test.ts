@@ -9,9 +9,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
+  DeleteItemCommand,
   DeleteTableCommand,
   DynamoDBClient,
+  PutItemCommand,
   TransactWriteItemsCommand,
+  UpdateItemCommand,
+  type AttributeValue,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -36,20 +40,43 @@ afterAll(async () => {
   plain.destroy();
 });
 
-/** A client that cancels a transaction touching an item another in-flight one holds, as DynamoDB does. */
-class ConflictingClient extends DynamoDBClient {
+/**
+ * A DynamoDB client that cancels a transaction touching an item another in-flight one holds, and
+ * refuses a single write to such an item, as DynamoDB does; everything else goes to DynamoDB Local.
+ */
+class ConflictingClient {
   readonly held = new Set<string>();
-  /** Per item, how many transactions it cancelled by being held. */
+  /** Per item, how many writes it cancelled by being held. */
   readonly hot = new Map<string, number>();
   conflicts = 0;
   transactions = 0;
+  readonly #client: DynamoDBClient;
 
-  override send(command: never, ...rest: never[]): Promise<never> {
-    if (!(command instanceof TransactWriteItemsCommand)) return super.send(command, ...rest);
+  constructor(client: DynamoDBClient) {
+    this.#client = client;
+  }
+
+  send(command: unknown): Promise<unknown> {
+    const send = () => this.#client.send(command as TransactWriteItemsCommand);
+    // Single writes queue behind each other on an item, but a transaction holding it refuses them.
+    if (single(command)) {
+      const input = command.input as {
+        Item?: Record<string, AttributeValue>;
+        Key?: Record<string, AttributeValue>;
+      };
+      const key = tableKey(input.Item ?? input.Key ?? {});
+      if (!this.held.has(key)) return send();
+      this.#refused([key]);
+      return Promise.reject(
+        Object.assign(new Error('Transaction is ongoing for the item'), {
+          name: 'TransactionConflictException',
+        }),
+      );
+    }
+    if (!(command instanceof TransactWriteItemsCommand)) return send();
     const keys = (command.input.TransactItems ?? []).map(keyOf);
     if (keys.some((key) => this.held.has(key))) {
-      this.conflicts += 1;
-      for (const key of keys) if (this.held.has(key)) this.hot.set(key, (this.hot.get(key) ?? 0) + 1);
+      this.#refused(keys);
       const error = Object.assign(new Error('Transaction cancelled, please refer cancellation reasons'), {
         name: 'TransactionCanceledException',
         CancellationReasons: keys.map((key) => ({
@@ -60,14 +87,30 @@ class ConflictingClient extends DynamoDBClient {
     }
     this.transactions += 1;
     for (const key of keys) this.held.add(key);
-    return super.send(command, ...rest).finally(() => {
+    return send().finally(() => {
       for (const key of keys) this.held.delete(key);
-    }) as Promise<never>;
+    });
+  }
+
+  #refused(keys: string[]): void {
+    this.conflicts += 1;
+    for (const key of keys) if (this.held.has(key)) this.hot.set(key, (this.hot.get(key) ?? 0) + 1);
   }
 }
 
+function single(command: unknown): command is PutItemCommand | UpdateItemCommand | DeleteItemCommand {
+  return (
+    command instanceof PutItemCommand ||
+    command instanceof UpdateItemCommand ||
+    command instanceof DeleteItemCommand
+  );
+}
+
 function keyOf(item: TransactWriteItem): string {
-  const key = item.Put?.Item ?? item.Update?.Key ?? item.Delete?.Key ?? item.ConditionCheck?.Key ?? {};
+  return tableKey(item.Put?.Item ?? item.Update?.Key ?? item.Delete?.Key ?? item.ConditionCheck?.Key ?? {});
+}
+
+function tableKey(key: Record<string, AttributeValue>): string {
   return `${key.pk?.S} | ${key.sk?.S}`;
 }
 
@@ -77,11 +120,13 @@ async function setUp(shards: number): Promise<{
   api: MerchantApi;
   merchantId: string;
 }> {
-  const client = new ConflictingClient({ ...dynamoLocalClientConfig, endpoint });
+  const client = new ConflictingClient(new DynamoDBClient({ ...dynamoLocalClientConfig, endpoint }));
   const tableName = `sluice-conflicts-${randomUUID()}`;
   await createTableIfMissing(plain, tableName);
   tables.push(tableName);
-  const t = createTestApp({ store: new DynamoStore({ client, tableName }) });
+  const t = createTestApp({
+    store: new DynamoStore({ client: client as unknown as DynamoDBClient, tableName }),
+  });
   const merchant = await createTestMerchant(t, { rate_limit_per_minute: 100_000 });
   const api = asMerchant(t, merchant);
   // The first payment opens the merchant's accounts; then an admin spreads the busy ones.

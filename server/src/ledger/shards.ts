@@ -2,6 +2,7 @@ import { AppError } from '../kernel/errors.ts';
 import { isTransactionCanceled, type Store } from '../platform/store.ts';
 import {
   accountFromItem,
+  hashOf,
   queryShardDirectory,
   readAccountItem,
   readShardTotals,
@@ -54,16 +55,6 @@ export function invalidateDirectory(store: Store): void {
   directories.delete(store);
 }
 
-/** FNV-1a: a cheap, stable spread of ids over shards. */
-function hash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
 /** The item (0: the account item) that one side of a new transfer `transferId` is written to. */
 export function pickShard(
   entry: ShardedAccount | undefined,
@@ -73,7 +64,7 @@ export function pickShard(
   if (!entry || entry.shards <= 1) return 0;
   const limited =
     side === 'debit' ? entry.debits_must_not_exceed_credits : entry.credits_must_not_exceed_debits;
-  return limited ? 0 : hash(transferId) % entry.shards;
+  return limited ? 0 : hashOf(transferId) % entry.shards;
 }
 
 /**

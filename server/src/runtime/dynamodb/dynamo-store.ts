@@ -1,9 +1,12 @@
 import {
   CreateTableCommand,
+  DeleteItemCommand,
   DescribeTableCommand,
   GetItemCommand,
+  PutItemCommand,
   QueryCommand,
   TransactWriteItemsCommand,
+  UpdateItemCommand,
   UpdateTimeToLiveCommand,
   type AttributeValue,
   type DynamoDBClient,
@@ -169,12 +172,10 @@ export class DynamoStore implements Store {
 
   async transact(operations: WriteOperation[]): Promise<void> {
     validateTransaction(operations);
-    const request = new TransactWriteItemsCommand({
-      TransactItems: operations.map((operation) => this.#toTransactItem(operation)),
-    });
+    const send = this.#sendOf(operations);
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.#client.send(request);
+        await send();
         return;
       } catch (error) {
         const outcome = classifyTransactionError(error);
@@ -198,6 +199,27 @@ export class DynamoStore implements Store {
 
   /** The client belongs to the caller, who may share it; closing the store leaves it open. */
   async close(): Promise<void> {}
+
+  /**
+   * The request for a transaction. One write (a rate-limit count, a queue receipt, a mark) goes as
+   * that write alone — PutItem, UpdateItem or DeleteItem with the same condition: as atomic, half
+   * the write units of a one-item TransactWriteItems, and concurrent single writes to one item
+   * queue behind each other instead of cancelling each other. Its failures read as a
+   * transaction's (`classifyTransactionError`).
+   */
+  #sendOf(operations: WriteOperation[]): () => Promise<unknown> {
+    const [only] = operations;
+    if (operations.length === 1 && only && only.type !== 'check') {
+      const { Put, Update, Delete } = this.#toTransactItem(only);
+      if (Put) return () => this.#client.send(new PutItemCommand(Put));
+      if (Update) return () => this.#client.send(new UpdateItemCommand(Update));
+      if (Delete) return () => this.#client.send(new DeleteItemCommand(Delete));
+    }
+    const request = new TransactWriteItemsCommand({
+      TransactItems: operations.map((operation) => this.#toTransactItem(operation)),
+    });
+    return () => this.#client.send(request);
+  }
 
   #toTransactItem(operation: WriteOperation): TransactWriteItem {
     const expression = new ExpressionBuilder();
@@ -394,6 +416,15 @@ function classifyTransactionError(error: unknown): TransactionOutcome {
   if (isValidationException(error)) return { kind: 'invalid', message: errorMessage(error) };
   const name = (error as Error | undefined)?.name;
   if (name !== undefined && throttlingErrorNames.has(name)) return { kind: 'retryable' };
+  // A single write: its condition failed (with the item as it was), or a transaction holds the item.
+  if (name === 'ConditionalCheckFailedException') {
+    const old = (error as { Item?: Record<string, AttributeValue> }).Item;
+    return {
+      kind: 'canceled',
+      reasons: [{ index: 0, code: 'ConditionalCheckFailed', item: old ? fromAttributeMap(old) : undefined }],
+    };
+  }
+  if (name === 'TransactionConflictException') return { kind: 'retryable' };
   if (name !== 'TransactionCanceledException') return { kind: 'other' };
   const dynamoReasons =
     (
