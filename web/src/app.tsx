@@ -20,8 +20,12 @@ import { OrderPage, OrdersPage } from './pages/commerce/orders-page.tsx';
 import { ProductPage, ShopPage } from './pages/commerce/shop-page.tsx';
 import { FeedPage } from './pages/rewards/feed-page.tsx';
 import { SendPage } from './pages/send/send-page.tsx';
+import { MailboxPage } from './pages/security/mailbox-page.tsx';
+import { SecurityPage } from './pages/security/security-page.tsx';
+import { ForgotPasswordPage } from './pages/sign-in/forgot-password-page.tsx';
 import { SignInPage } from './pages/sign-in/sign-in-page.tsx';
 import { SignUpPage } from './pages/sign-up/sign-up-page.tsx';
+import { VerifyEmailPage } from './pages/sign-up/verify-email-page.tsx';
 
 export function createQueryClient(): QueryClient {
   return new QueryClient({
@@ -68,6 +72,22 @@ const router = createBrowserRouter([
     ),
   },
   {
+    path: '/forgot-password',
+    element: (
+      <GuestOnly>
+        <ForgotPasswordPage />
+      </GuestOnly>
+    ),
+  },
+  {
+    path: '/verify-email',
+    element: (
+      <RequireSession>
+        <VerifyEmailPage />
+      </RequireSession>
+    ),
+  },
+  {
     element: (
       <RequireSession>
         <Layout />
@@ -90,6 +110,8 @@ const router = createBrowserRouter([
       { path: 'admin/rewards', element: <RewardsAdminPage /> },
       { path: 'admin/audit', element: <AuditPage /> },
       { path: 'admin/users', element: <UsersPage /> },
+      { path: 'admin/mailbox', element: <MailboxPage /> },
+      { path: 'security', element: <SecurityPage /> },
       {
         path: 'developers/*',
         element: (

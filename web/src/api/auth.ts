@@ -15,12 +15,22 @@ export async function signUp(input: SignUpInput): Promise<void> {
   );
 }
 
-export async function signIn(input: SignInInput): Promise<void> {
-  setSession(
-    sessionFromAuth(
-      await apiFetch<AuthResponse>('/v1/auth/login', { method: 'POST', body: input, auth: false }),
-    ),
-  );
+/** A sign-in that needs a second factor: finish it with `completeMfaSignIn` (api/account.ts). */
+export interface MfaChallenge {
+  mfa_required: true;
+  mfa_token: string;
+}
+
+/** Signs in, or answers the challenge of a user with two-factor sign-in on (no session yet). */
+export async function signIn(input: SignInInput): Promise<MfaChallenge | undefined> {
+  const answer = await apiFetch<AuthResponse | MfaChallenge>('/v1/auth/login', {
+    method: 'POST',
+    body: input,
+    auth: false,
+  });
+  if ('mfa_required' in answer) return answer;
+  setSession(sessionFromAuth(answer));
+  return undefined;
 }
 
 /** Revokes the session on the server (best effort) and forgets it here. */

@@ -15,6 +15,7 @@ const links = [
   { to: '/coins', label: 'Coins' },
   { to: '/shop', label: 'Shop' },
   { to: '/developers', label: 'Developers' },
+  { to: '/security', label: 'Security' },
 ];
 
 /** The signed-in shell: navigation, sign out, and the live connection. */
@@ -29,6 +30,7 @@ export function Layout() {
         ...links,
         { to: '/admin/audit', label: 'Audit' },
         { to: '/admin/users', label: 'Users' },
+        { to: '/admin/mailbox', label: 'Mailbox' },
         { to: '/admin/rewards', label: 'Rewards admin' },
         { to: '/admin/shop', label: 'Shop admin' },
       ]

@@ -1,5 +1,7 @@
 import { Link, useNavigate } from 'react-router';
+import type { Me } from '../../api/account.ts';
 import { useSignUp } from '../../api/auth.ts';
+import { apiFetch } from '../../api/client.ts';
 import { AuthForm, emailField } from '../../components/auth-form.tsx';
 
 export function SignUpPage() {
@@ -23,7 +25,8 @@ export function SignUpPage() {
           label: 'Password',
           type: 'password',
           autoComplete: 'new-password',
-          validate: (v) => (v.length >= 8 ? undefined : 'Use at least 8 characters'),
+          validate: (v) =>
+            v.length >= 8 ? undefined : 'Use at least 8 characters; a phrase of a few words is best',
         },
       ]}
       onSubmit={async (values) => {
@@ -32,7 +35,9 @@ export function SignUpPage() {
           email: values.email!.trim(),
           password: values.password!,
         });
-        void navigate('/', { replace: true });
+        // Straight to the code we mailed, where the server asks for verification.
+        const me = await apiFetch<Me>('/v1/me').catch(() => undefined);
+        void navigate(me && !me.email_verified ? '/verify-email' : '/', { replace: true });
       }}
       footer={
         <>
