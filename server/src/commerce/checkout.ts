@@ -8,7 +8,15 @@ import { getCart } from './cart.ts';
 import type { CatalogDeps } from './catalog.ts';
 import { commerceErrors, commerceIds, type CheckoutInput, type Order } from './model.ts';
 import { outboxOf, toOrder } from './orders.ts';
-import { checkoutTasks, dropCard, ensureShopMerchant, holdCard, type SagaDeps } from './saga.ts';
+import {
+  checkoutTasks,
+  dropCard,
+  ensureShopMerchant,
+  holdCard,
+  lastTouched,
+  touchOrder,
+  type SagaDeps,
+} from './saga.ts';
 import { orderPut, processingPartition, queryOrders, type OrderRecord } from './store.ts';
 
 export const checkoutWorkflow = 'checkout';
@@ -18,6 +26,8 @@ const defaultStaleAfterMs = 60_000;
 export type CommerceDeps = SagaDeps &
   CatalogDeps & {
     startWorkflow: ModuleDeps['startWorkflow'];
+    /** True where workflows run in this process (the local runtime), so a restart orphans them. */
+    runsWorkflowsInProcess: boolean;
   };
 
 /**
@@ -89,6 +99,7 @@ export async function startCheckout(
     updated_at: isoTime(now),
   };
   const json = toOrder(order);
+  touchOrder(deps, order);
   await deps.store.transact([
     orderPut(order),
     outboxOf(deps.clock, 'order.created', order),
@@ -136,13 +147,24 @@ export async function resumeStaleCheckouts(deps: CommerceDeps): Promise<number> 
     );
     for (const order of orders) {
       after = order.id;
-      if (Date.parse(order.updated_at) > staleBefore) continue;
+      if (!isStale(deps, order, staleBefore)) continue;
       await start(checkoutWorkflow, { order_id: order.id }, `${order.id}-resume-${deps.clock.now()}`);
       resumed += 1;
     }
     if (orders.length < 100) break;
   }
   return resumed;
+}
+
+/**
+ * Whether nobody works on the order: untouched for a while, or (with the in-process runner,
+ * where one process owns the data dir and runs every workflow it starts) never touched by this
+ * process, so started by one that stopped: after a restart, every processing order resumes at once.
+ */
+function isStale(deps: CommerceDeps, order: OrderRecord, staleBefore: number): boolean {
+  const here = lastTouched(deps.store, order.id);
+  if (here !== undefined) return here <= staleBefore;
+  return deps.runsWorkflowsInProcess || Date.parse(order.updated_at) <= staleBefore;
 }
 
 export function assertIdempotencyKey(present: boolean): void {

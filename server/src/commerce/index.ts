@@ -101,6 +101,7 @@ function commerceDepsOf(deps: ModuleDeps): CommerceDeps {
     blobs: deps.blobs,
     queue: deps.queue,
     startWorkflow: deps.startWorkflow,
+    runsWorkflowsInProcess: deps.runWorkflow !== undefined,
     hooks: (deps.testHooks?.commerce as CommerceHooks | undefined) ?? {},
   };
 }

@@ -147,7 +147,27 @@ function parseInput(input: unknown): TaskInput {
 async function loadOrder(deps: SagaDeps, id: string): Promise<OrderRecord> {
   const order = await readOrder(deps.store, id);
   if (!order) throw new Error(`no order ${id}`);
+  touchOrder(deps, order);
   return order;
+}
+
+/** When a step of each processing order last ran in this process (per store). */
+const touched = new WeakMap<Store, Map<string, number>>();
+
+/** Notes that this process works on the order now; forgets it once it left `processing`. */
+export function touchOrder(
+  deps: Pick<SagaDeps, 'store' | 'clock'>,
+  order: Pick<OrderRecord, 'id' | 'status'>,
+): void {
+  let orders = touched.get(deps.store);
+  if (!orders) touched.set(deps.store, (orders = new Map()));
+  if (order.status === 'processing') orders.set(order.id, deps.clock.now());
+  else orders.delete(order.id);
+}
+
+/** When a step of the order last ran in this process, if one did. */
+export function lastTouched(store: Store, orderId: string): number | undefined {
+  return touched.get(store)?.get(orderId);
 }
 
 async function injectFault(deps: SagaDeps, state: SagaState, order: OrderRecord): Promise<void> {
@@ -170,6 +190,7 @@ async function commitStep(
     ...more,
     ...(event ? [outboxOf(deps.clock, event.type, next, event.step)] : []),
   ]);
+  touchOrder(deps, next);
   return next;
 }
 

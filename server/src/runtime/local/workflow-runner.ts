@@ -2,7 +2,11 @@ import { readFileSync } from 'node:fs';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { TaskHandler } from '../../platform/module.ts';
 
-const definitions = new Map<string, unknown>();
+/**
+ * One state machine per ASL file: the constructor validates the definition (asl-validator), which
+ * costs more than a whole checkout's run, so it is paid once per file, not once per execution.
+ */
+const machines = new Map<string, StateMachine>();
 
 /**
  * Runs an ASL state machine in process with aws-local-stepfunctions, its Task states mapped to
@@ -17,12 +21,12 @@ export async function runStateMachine(
   tasks: Readonly<Record<string, TaskHandler>>,
   input: unknown = {},
 ): Promise<unknown> {
-  let parsed = definitions.get(definition.href);
-  if (parsed === undefined) {
-    parsed = JSON.parse(readFileSync(definition, 'utf8'));
-    definitions.set(definition.href, parsed);
+  let machine = machines.get(definition.href);
+  if (machine === undefined) {
+    const parsed = JSON.parse(readFileSync(definition, 'utf8'));
+    machine = new StateMachine(parsed as ConstructorParameters<typeof StateMachine>[0]);
+    machines.set(definition.href, machine);
   }
-  const machine = new StateMachine(parsed as ConstructorParameters<typeof StateMachine>[0]);
   const execution = machine.run(input as Parameters<typeof machine.run>[0], {
     overrides: {
       taskResourceLocalHandlers: { ...tasks } as never,
