@@ -15,7 +15,8 @@
  *   BENCH_CONNECTIONS   autocannon connections (default 32)
  *   BENCH_USERS         users to sign up (default 1000)
  *   BENCH_MERCHANTS     merchants for the payment scenarios (default 100)
- *   BENCH_SCENARIOS     server scenarios to run: transfers, payments, likes (default all three)
+ *   BENCH_SCENARIOS     server scenarios to run: transfers, payments, likes, checkout (default all four)
+ *   BENCH_CHECKOUT_WORKERS  shop checkouts in flight in the checkout scenario (default 16)
  *   BENCH_PROFILE=1     run the server with --cpu-prof and print where its CPU time went
  *   BENCH_NODE_ARGS     extra flags for the server's node, space-separated (e.g. --import=./x.ts)
  *
@@ -44,6 +45,7 @@ import {
   type DiskFigure,
 } from './report.ts';
 import { runPeerAuthorizations } from './peer.ts';
+import { runCheckoutScenario } from './scenarios/checkout.ts';
 import { runLikesScenario } from './scenarios/likes.ts';
 import { createMerchants, runAuthorizations, runPaymentScenarios } from './scenarios/payments.ts';
 import { hotAccount, runTransferScenarios } from './scenarios/transfers.ts';
@@ -97,6 +99,10 @@ try {
   const likes = settings.scenarios.includes('likes') ? await runLikesScenario(server, users) : undefined;
   if (likes) vsBare(likes);
 
+  const checkouts = settings.scenarios.includes('checkout')
+    ? await runCheckoutScenario(server, admin, users)
+    : undefined;
+
   if (soakSeconds > 0) await runSoak(server, users, dataDir, soakSeconds);
 
   const started = performance.now();
@@ -148,6 +154,12 @@ try {
       `transfers vs the durable 1-row baseline: ${round(transfers.random.rps_2xx / durable.rps_2xx, 2)}× ` +
         `(p95 ${transfers.random.latency_ms.p95} ms, p99 ${transfers.random.latency_ms.p99} ms)`,
     );
+  if (checkouts)
+    log(
+      `shop checkouts end to end (request → order paid): ${checkouts.checkouts_per_second}/s, ` +
+        `p95 ${checkouts.latency_ms.p95} ms (${checkouts.paid} paid, ${checkouts.failed} failed), ` +
+        `beside the durable 1-row baseline's ${durable.rps_2xx} req/s`,
+    );
   const figures = { bare, durable, random: transfers?.random, paymentsMany: payments?.many };
   const targets = evaluateTargets(figures);
   printTargets(figures, targets, merchants.keys.length);
@@ -166,6 +178,7 @@ try {
     results,
     disk,
     audit: { balanced: report.balanced, ms: Math.round(auditMs) },
+    ...(checkouts ? { checkouts } : {}),
     targets,
     ...(profile ? { profile: profile.data } : {}),
   });
