@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -19,17 +19,25 @@ describe('the function bundles', () => {
     onTestFinished(() => rmSync(outdir, { recursive: true, force: true }));
     const { app } = buildSluiceApp({ outdir, context: { ...cdkJsonContext, stage: 'dev' } });
     app.synth();
-    const template = JSON.parse(readFileSync(join(outdir, 'Sluice-dev.template.json'), 'utf8')) as {
-      Resources: Record<
-        string,
-        { Type: string; Properties: { FunctionName: string; Handler: string; Code: { S3Key: string } } }
-      >;
-    };
-    // Ours are named; the unnamed one is CDK's provider of the deploy trigger, prebuilt by CDK.
-    const functions = Object.values(template.Resources).filter(
-      (resource) =>
-        resource.Type === 'AWS::Lambda::Function' && resource.Properties.FunctionName !== undefined,
+    // The main stack's template and its module stacks' (written beside it as assets).
+    const nested = readdirSync(outdir).filter((file) => file.endsWith('.nested.template.json'));
+    expect(nested.length).toBeGreaterThan(0);
+    const templates = ['Sluice-dev.template.json', ...nested].map(
+      (file) =>
+        JSON.parse(readFileSync(join(outdir, file), 'utf8')) as {
+          Resources: Record<
+            string,
+            { Type: string; Properties: { FunctionName: string; Handler: string; Code: { S3Key: string } } }
+          >;
+        },
     );
+    // Ours are named; the unnamed one is CDK's provider of the deploy trigger, prebuilt by CDK.
+    const functions = templates
+      .flatMap((template) => Object.values(template.Resources))
+      .filter(
+        (resource) =>
+          resource.Type === 'AWS::Lambda::Function' && resource.Properties.FunctionName !== undefined,
+      );
     expect(functions).toHaveLength(lambdaFunctions.length);
     for (const resource of functions) {
       // The asset's S3 key is `<hash>.zip`; its staged directory `asset.<hash>`.
