@@ -18,6 +18,8 @@ import { WebhooksPage } from './webhooks/webhooks-page.tsx';
 
 /** The charts pull in Recharts; only someone opening Metrics downloads it. */
 const MetricsPage = lazy(() => import('./metrics/metrics-page.tsx'));
+/** The processing hub's pages load only when opened. */
+const HubSection = lazy(() => import('../hub/hub-section.tsx'));
 
 /**
  * The developer section (`/developers/*`), loaded lazily: the merchant picker, then everything
@@ -45,6 +47,14 @@ export default function DevelopersSection() {
           element={
             <Suspense fallback={<Loading label="Loading charts…" />}>
               <MetricsPage />
+            </Suspense>
+          }
+        />
+        <Route
+          path="hub/*"
+          element={
+            <Suspense fallback={<Loading label="Loading the hub…" />}>
+              <HubSection />
             </Suspense>
           }
         />

@@ -18,6 +18,7 @@ const sections = [
   { to: 'webhooks', label: 'Webhooks' },
   { to: 'settlements', label: 'Settlements' },
   { to: 'disputes', label: 'Disputes' },
+  { to: 'hub', label: 'Hub' },
   { to: 'events', label: 'Events' },
   { to: 'metrics', label: 'Metrics' },
 ];
