@@ -2,8 +2,8 @@ import { Cron } from 'croner';
 import { isoTime } from '../kernel/clock.ts';
 import { AppError } from '../kernel/errors.ts';
 import type { Notifier } from '../platform/notifier.ts';
-import { isTransactionCanceled } from '../platform/store.ts';
-import { payAward } from './awards.ts';
+import { isTransactionCanceled, type WriteOperation } from '../platform/store.ts';
+import { awardSend } from './awards.ts';
 import type { RewardsDeps } from './deps.ts';
 import { coinRules, dailyCoinCap, isoWeek, jobNames, utcDay, type JobName } from './model.ts';
 import {
@@ -13,6 +13,7 @@ import {
   digestPut,
   jobRunPut,
   queryDayUsers,
+  readAward,
   readJobRun,
   type DayFigures,
 } from './store.ts';
@@ -96,30 +97,29 @@ export async function sendDailyDigests(
 
 /**
  * The weekly bonus for the ISO week that ended last (Monday 00:00 UTC pays the week before), to
- * every user who acted in it. Keyed by (user, week) as an award, so a re-run pays nobody twice.
+ * every user who acted in it: one award message per user, keyed (user, week), sent through the
+ * award queue in transactions of 25. The consumer pays each at most once, so a re-run (or a
+ * schedule firing twice) pays nobody twice; users already paid are not even queued again. On AWS
+ * this keeps the job inside its function's time: it writes messages, the award consumers pay.
  */
 export async function payWeeklyBonus(
   deps: RewardsDeps,
-): Promise<{ week: string; paid: number; already_paid: number }> {
+): Promise<{ week: string; queued: number; already_paid: number }> {
   const now = deps.clock.now();
   const { week, start } = isoWeek(isoWeek(now).start - 1);
   const users = new Set<string>();
   for (let offset = 0; offset < 7; offset++)
     for await (const figures of daysOf(deps, utcDay(start + offset * 86_400_000), 'active'))
       users.add(figures.user);
-  let paid = 0;
+  const due: WriteOperation[] = [];
   let alreadyPaid = 0;
   for (const user of users) {
-    const result = await payAward(deps, {
-      rule: 'weekly_bonus',
-      source: `${user}:${week}`,
-      user,
-      occurred_at: now,
-    });
-    if (result.outcome === 'duplicate') alreadyPaid += 1;
-    else paid += 1;
+    const source = `${user}:${week}`;
+    if (await readAward(deps.store, 'weekly_bonus', source)) alreadyPaid += 1;
+    else due.push(awardSend(deps, { rule: 'weekly_bonus', source, user, occurred_at: now }));
   }
-  return { week, paid, already_paid: alreadyPaid };
+  for (let i = 0; i < due.length; i += 25) await deps.store.transact(due.slice(i, i + 25));
+  return { week, queued: due.length, already_paid: alreadyPaid };
 }
 
 /**
