@@ -1,8 +1,8 @@
 import { expect } from 'vitest';
-import { createTestApp, type TestApp, type TestUser } from '../../../test/app-harness.ts';
+import { createTestApp, harnessStart, type TestApp, type TestUser } from '../../../test/app-harness.ts';
 import { expectBooksBalanced } from '../../../test/invariants.ts';
 import type { EventEnvelope } from '../kernel/events.ts';
-import { isOutboxItem, outboxPendingPartition } from '../platform/outbox.ts';
+import { outboxEventsBetween } from '../platform/outbox.ts';
 
 /** A merchant owned by a fresh user, with one API key. */
 export interface TestMerchant {
@@ -70,8 +70,12 @@ export async function tearDownApp(t: TestApp): Promise<void> {
   await t.store.close();
 }
 
-/** The events still in the outbox, oldest first (no dispatcher runs in these tests). */
+/**
+ * The events the test wrote to the outbox, oldest first: read from the outbox's time buckets since
+ * the harness clock started (or the last hour, for a clock started elsewhere).
+ */
 export async function pendingEvents(t: TestApp): Promise<EventEnvelope[]> {
-  const page = await t.store.query({ index: 'gsi1', partition: outboxPendingPartition });
-  return page.items.filter(isOutboxItem).map((item) => item.event);
+  const now = t.clock.now();
+  const isHarnessClock = now >= harnessStart && now - harnessStart < 30 * 86_400_000;
+  return outboxEventsBetween(t.store, isHarnessClock ? harnessStart : now - 3_600_000, now);
 }

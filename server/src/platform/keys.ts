@@ -19,6 +19,8 @@ export const platformKeyPatterns = [
   'EVT#*',
   'OUTBOX#PENDING',
   'OUTBOX#FAILED',
+  'OUTBOX#CHECKPOINT',
+  'OUTBOX#*#*',
   'MER#*#EVENTS',
   'DEDUPE#*#*',
   'IDEM#*#**',

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp, type TestUser } from '../../../test/app-harness.ts';
+import { createTestApp, harnessStart, type TestApp, type TestUser } from '../../../test/app-harness.ts';
 import { expectBooksBalanced } from '../../../test/invariants.ts';
 import type { EventEnvelope } from '../kernel/events.ts';
 import { createTransfers } from '../ledger/index.ts';
-import { isOutboxItem, outboxPendingPartition } from '../platform/outbox.ts';
+import { outboxEventsBetween } from '../platform/outbox.ts';
 import { getWalletTransfer, walletAccountId, type UserDirectory } from './service.ts';
 import { paymentRequestPut } from './store.ts';
 
@@ -201,11 +201,8 @@ const party = (user: TestUser, name: string) => ({ id: user.id, name, email: use
 
 /** The events the wallet wrote to the outbox, oldest first. */
 async function outboxEvents(type: string): Promise<EventEnvelope[]> {
-  const page = await t.store.query({ index: 'gsi1', partition: outboxPendingPartition, limit: 100 });
-  return page.items
-    .filter(isOutboxItem)
-    .map((item) => item.event)
-    .filter((event) => event.type === type);
+  const events = await outboxEventsBetween(t.store, harnessStart, t.clock.now());
+  return events.filter((event) => event.type === type);
 }
 
 describe('wallet: people by name', () => {

@@ -31,7 +31,7 @@ import { createLocalIdentity } from '../../identity/index.ts';
 import { ManualClock } from '../../kernel/clock.ts';
 import { createEvent } from '../../kernel/events.ts';
 import { silentLogger } from '../../platform/logger.ts';
-import { eventKey, eventRecordPut, outboxPut } from '../../platform/outbox.ts';
+import { eventKey, eventRecordPut, outboxBucket, outboxPut } from '../../platform/outbox.ts';
 import { verifySignature } from '../../webhooks/index.ts';
 import { createLocalPlatform } from '../local/platform.ts';
 import { connectionKey } from './apigw-realtime.ts';
@@ -778,10 +778,11 @@ describe('the Lambda edge on DynamoDB Local', () => {
     expect(published.map((entry) => JSON.parse(entry.Detail!).id).sort()).toEqual(
       [first.id, second.id].sort(),
     );
+    // Published with no write: each event item is as its transaction wrote it.
     for (const event of [first, second]) {
       const item = await platforms.http.store.get(eventKey(event.id));
-      expect(item).toMatchObject({ dispatched_at: expect.any(String), attempts: 1 });
-      expect(item?.gsi1pk).toBeUndefined();
+      expect(item).toMatchObject({ gsi1pk: outboxBucket(event), expires_at: expect.any(Number) });
+      expect(item).not.toHaveProperty('dispatched_at');
     }
   });
 
@@ -814,8 +815,6 @@ describe('the Lambda edge on DynamoDB Local', () => {
     const response = await as(platforms.stream, () => streamDispatcher.handler({ Records: records }));
     const refusedRecord = records.find((r) => r.dynamodb?.NewImage?.pk?.S === `EVT#${event.id}`)!;
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: refusedRecord.dynamodb!.SequenceNumber }]);
-    expect((await platforms.http.store.get(eventKey(event.id)))?.gsi1pk).toBe('OUTBOX#PENDING');
-    expect((await platforms.http.store.get(eventKey(other.id)))?.gsi1pk).toBeUndefined();
 
     // Lambda retries from the failed record on; EventBridge takes it this time.
     eventBridge
@@ -823,27 +822,41 @@ describe('the Lambda edge on DynamoDB Local', () => {
       .resolves({ FailedEntryCount: 0, Entries: [{ EventId: randomUUID() }, { EventId: randomUUID() }] });
     const retry = await as(platforms.stream, () => streamDispatcher.handler({ Records: records }));
     expect(retry.batchItemFailures).toEqual([]);
-    expect((await platforms.http.store.get(eventKey(event.id)))?.gsi1pk).toBeUndefined();
+    // Neither attempt wrote anything on the events.
+    for (const id of [event.id, other.id])
+      expect(await platforms.http.store.get(eventKey(id))).not.toHaveProperty('dispatched_at');
   });
 
-  it('sweeps an outbox event its stream record left pending, and leaves a fresh one to the stream', async () => {
-    const stuck = createEvent({
-      type: 'test.stuck',
+  it("sweeps the events an older release left in OUTBOX#PENDING, and leaves today's to the stream", async () => {
+    const legacy = createEvent({
+      type: 'test.legacy',
       source: 'sluice.test',
       subject: 'test',
       data: {},
       now: clock.now(),
     });
-    await platforms.http.store.transact([outboxPut(stuck)]);
+    // As older releases wrote every event: pending until marked dispatched.
+    await platforms.http.store.transact([
+      {
+        type: 'put',
+        item: {
+          ...eventKey(legacy.id),
+          kind: 'event',
+          event: legacy,
+          gsi1pk: 'OUTBOX#PENDING',
+          gsi1sk: legacy.id,
+        },
+      },
+    ]);
+    const today = createEvent({
+      type: 'test.today',
+      source: 'sluice.test',
+      subject: 'test',
+      data: {},
+      now: clock.now(),
+    });
+    await platforms.http.store.transact([outboxPut(today)]);
     clock.advance(6 * 60_000);
-    const fresh = createEvent({
-      type: 'test.fresh',
-      source: 'sluice.test',
-      subject: 'test',
-      data: {},
-      now: clock.now(),
-    });
-    await platforms.http.store.transact([outboxPut(fresh)]);
     const published: string[] = [];
     eventBridge.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => {
       published.push(...input.Entries.map((entry) => JSON.parse(entry.Detail!).id as string));
@@ -852,11 +865,39 @@ describe('the Lambda edge on DynamoDB Local', () => {
 
     const result = await as(platforms.stream, () => scheduled.sweepOutbox());
 
-    expect(published).toContain(stuck.id);
-    expect(published).not.toContain(fresh.id);
+    expect(published).toContain(legacy.id);
+    expect(published).not.toContain(today.id);
     expect(result.failed).toBe(0);
-    expect((await platforms.http.store.get(eventKey(stuck.id)))?.gsi1pk).toBeUndefined();
-    expect((await platforms.http.store.get(eventKey(fresh.id)))?.gsi1pk).toBe('OUTBOX#PENDING');
+    expect(await platforms.http.store.get(eventKey(legacy.id))).toMatchObject({
+      dispatched_at: expect.any(String),
+      expires_at: expect.any(Number),
+    });
+    expect((await platforms.http.store.get(eventKey(legacy.id)))?.gsi1pk).toBeUndefined();
+    expect((await platforms.http.store.get(eventKey(today.id)))?.gsi1pk).toBe(outboxBucket(today));
+
+    // A stream batch that ran out of retries: redriven by time from its DLQ message.
+    published.length = 0;
+    const arrived = new Date(Date.parse(today.time) + 200).toISOString();
+    const dlqMessage = (messageId: string, body: string) => ({ messageId, body }) as SQSRecord;
+    const redriven = await as(platforms.stream, () =>
+      scheduled.redriveStreamFailures({
+        Records: [
+          dlqMessage(
+            'batch',
+            JSON.stringify({
+              DDBStreamBatchInfo: {
+                approximateArrivalOfFirstRecord: arrived,
+                approximateArrivalOfLastRecord: arrived,
+              },
+            }),
+          ),
+          dlqMessage('garbled', 'not json'),
+        ],
+      }),
+    );
+    expect(published).toContain(today.id);
+    expect(published).not.toContain(legacy.id);
+    expect(redriven.batchItemFailures).toEqual([{ itemIdentifier: 'garbled' }]);
   });
 
   it('sweeps a queued message its stream record left unrelayed to SQS, and relays it once', async () => {

@@ -20,7 +20,14 @@ import type { Identity } from '../../platform/identity.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { ModuleDeps, SluiceModule, TaskHandler } from '../../platform/module.ts';
 import type { Notifier } from '../../platform/notifier.ts';
-import { dispatchedEventFields, isPendingOutboxItem, outboxPendingPartition } from '../../platform/outbox.ts';
+import {
+  dispatchedEventFields,
+  eventRetentionStore,
+  isOutboxBucket,
+  isPendingOutboxItem,
+  outboxEventsBetween,
+  outboxPendingPartition,
+} from '../../platform/outbox.ts';
 import type { Realtime } from '../../platform/realtime.ts';
 import { isTransactionCanceled, type Item, type Store } from '../../platform/store.ts';
 import { ApiGatewayRealtime, ConnectionRegistry } from './apigw-realtime.ts';
@@ -133,17 +140,25 @@ export interface AwsPlatform {
   runSubscription(name: string, event: EventEnvelope): Promise<'delivered' | 'not-matched'>;
   /**
    * Relays the items a batch of DynamoDB stream records inserted: outbox events to the event
-   * bus, then marked dispatched (so `OUTBOX#PENDING` holds only what is stuck); queued messages
-   * to SQS. Other items are ignored. Returns the ids of the records that failed, each alone.
+   * bus, with no write (the event item is its only one); queued messages to SQS. Other items are
+   * ignored. Returns the ids of the records that failed, each alone: the event source mapping
+   * retries them (bisecting the batch), then sends the batch's description to its on-failure
+   * SQS queue (`stream-dispatch-failures`), from which `republishEvents` redrives it.
    */
   dispatchInserted(records: InsertedItem[]): Promise<string[]>;
   /**
-   * Publishes outbox events, and relays queued messages, still pending `olderThanMs` after they
-   * were written: those whose stream record ran out of retries (EventBridge or SQS down for a
-   * while, a bug since fixed). The pending indexes are the safety net, as the local dispatcher's
-   * is, so every event is published and every message sent at least once.
+   * Relays queued messages still pending `olderThanMs` after they were written (their stream
+   * record ran out of retries), and publishes the events older releases left in `OUTBOX#PENDING`
+   * (marking each dispatched, as they did), so nothing written before the upgrade is lost. New
+   * events never wait there: the stream and its DLQ carry them.
    */
   sweepOutbox(olderThanMs?: number): Promise<{ swept: number; failed: number }>;
+  /**
+   * Publishes again every outbox event whose time is from `from` to `to` (ms), read from the
+   * time buckets (16 queries a minute): the redrive of a stream batch that ran out of retries,
+   * from the arrival times its DLQ message gives. At-least-once: consumers dedupe by event id.
+   */
+  republishEvents(from: number, to: number): Promise<{ published: number; failed: number }>;
   /** Runs the module job `name` once (EventBridge Scheduler fires it; locally croner or a timer). */
   runJob(name: string): Promise<unknown>;
   /** Runs one Task state of a module's workflow: the handler the local ASL runner maps to it. */
@@ -206,9 +221,12 @@ export function createAwsPlatform(options: AwsPlatformOptions = {}): AwsPlatform
     ...overrides.config,
   };
 
-  const store =
+  // Event records written with the configured retention (`expires_at` from the write on).
+  const store = eventRetentionStore(
     overrides.store ??
-    new DynamoStore({ client: clients.dynamodb, tableName: required(awsEnvironment.tableName) });
+      new DynamoStore({ client: clients.dynamodb, tableName: required(awsEnvironment.tableName) }),
+    config.eventRetentionSeconds,
+  );
   const queue =
     overrides.queue ??
     new SqsQueue({
@@ -359,7 +377,8 @@ export function createAwsPlatform(options: AwsPlatformOptions = {}): AwsPlatform
       const before = clock.now() - olderThanMs;
       let swept = 0;
       let failed = 0;
-      // Outbox events (sorted by id, so by time) and queued messages (sorted by time written).
+      // Events older releases left pending (sorted by id, so by time) and queued messages
+      // (sorted by time written).
       for (const [partition, bound] of [
         [outboxPendingPartition, idTimeBound('event', before)],
         [queuedPendingPartition, isoTime(before)],
@@ -388,6 +407,26 @@ export function createAwsPlatform(options: AwsPlatformOptions = {}): AwsPlatform
           failed,
         });
       return { swept, failed };
+    },
+    async republishEvents(from, to) {
+      const events = await outboxEventsBetween(store, from, to);
+      let failed = 0;
+      for (let start = 0; start < events.length; start += 100) {
+        const batch = events.slice(start, start + 100);
+        try {
+          failed += (await publisher.publish(batch)).failedEventIds.length;
+        } catch (error) {
+          failed += batch.length;
+          logger.error('republishing outbox events failed', { error: describeError(error) });
+        }
+      }
+      logger.info('outbox events republished', {
+        from: isoTime(from),
+        to: isoTime(to),
+        published: events.length - failed,
+        failed,
+      });
+      return { published: events.length - failed, failed };
     },
     async runJob(name) {
       const job = jobs.get(name);
@@ -463,7 +502,7 @@ interface DispatchDeps {
   publisher: EventPublisher;
   clock: Clock;
   logger: Logger;
-  /** `Config.eventRetentionSeconds`: a dispatched event expires this long after. */
+  /** `Config.eventRetentionSeconds`: an older release's event expires this long after it is marked dispatched. */
   eventRetentionSeconds: number;
 }
 
@@ -517,6 +556,8 @@ async function dispatchInserted(deps: DispatchDeps, records: InsertedItem[]): Pr
     await Promise.all(
       events.map(async (record) => {
         if (failedEventIds.has(record.event.id)) return fail(record, 'outbox event not published', undefined);
+        // Today's events: published is done (no mark). Older releases' pending ones: marked, as they did.
+        if (isOutboxBucket(record.item.gsi1pk)) return;
         try {
           await markDispatched(deps, record.item);
         } catch (error) {
@@ -546,7 +587,7 @@ async function markRelayed(deps: DispatchDeps, item: Item): Promise<void> {
   }
 }
 
-/** What the local dispatcher writes once every subscriber has an event: out of `OUTBOX#PENDING`. */
+/** What older releases wrote once an event was published: out of `OUTBOX#PENDING`, expiring after the retention. */
 async function markDispatched(deps: DispatchDeps, item: Item): Promise<void> {
   try {
     await deps.store.transact([

@@ -107,8 +107,14 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
   });
   // DynamoDB's TTL, for the SQLite file (a DynamoDB table has its own).
   const sweeper = store instanceof SqliteStore ? new TtlSweeper({ store, clock, logger }) : undefined;
-  // Writes that carry events wake the dispatcher at once instead of at its next poll.
-  const appStore = notifyOnCommit(store, () => dispatcher.notify(), release);
+  // The app writes through the dispatcher's watch: each committed transaction's events are handed
+  // to it in commit order and published from memory (no write per event). Its checkpoint is read,
+  // or first written, before anything commits.
+  const appStore = dispatcher.watch(store, { onClose: release });
+  await dispatcher.open().catch(async (error: unknown) => {
+    await appStore.close();
+    throw error;
+  });
   // Nothing leaves the machine: messages go to the mailbox in the store (identity mails its
   // verification and reset codes there), files to the data dir, signed with a key derived from
   // the installation secret (stable across restarts).
@@ -297,27 +303,4 @@ async function openStore(options: LocalPlatformOptions): Promise<{ store: Store;
     release();
     throw error;
   }
-}
-
-/**
- * A store that calls `onCommit` after each transaction that wrote an outbox event, and
- * `onClose` once the store has closed.
- */
-function notifyOnCommit(store: Store, onCommit: () => void, onClose: () => void): Store {
-  return {
-    get: (key) => store.get(key),
-    query: (query) => store.query(query),
-    async transact(operations) {
-      await store.transact(operations);
-      if (operations.some((op) => op.type === 'put' && op.item.kind === 'event')) onCommit();
-    },
-    async close() {
-      try {
-        await store.close();
-      } finally {
-        onClose();
-      }
-    },
-    ...(store.consistentIndexes !== undefined ? { consistentIndexes: store.consistentIndexes } : {}),
-  };
 }

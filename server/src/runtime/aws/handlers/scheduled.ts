@@ -1,4 +1,4 @@
-import type { ScheduledEvent } from 'aws-lambda';
+import type { ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { awsPlatform, buildDuringInit } from '../platform.ts';
 
 buildDuringInit(awsPlatform);
@@ -20,13 +20,57 @@ export async function runJob(_event?: ScheduledEvent): Promise<unknown> {
 }
 
 /**
- * Every five minutes: publishes outbox events, and relays queued messages, that their DynamoDB
- * stream records left pending for more than five minutes (the stream's retries ran out), so no
- * event or message is lost to an outage.
+ * Every five minutes: relays queued messages their DynamoDB stream records left pending for more
+ * than five minutes (the stream's retries ran out), and publishes the events older releases left
+ * in `OUTBOX#PENDING` (none once drained). Today's events are not swept: the stream's event
+ * source mapping retries them (bisecting a failing batch) and then hands the batch to its DLQ,
+ * `stream-dispatch-failures`, which `redriveStreamFailures` replays.
  *
  * @example
  * await sweepOutbox({ 'detail-type': 'Scheduled Event', … });
  */
 export async function sweepOutbox(_event?: ScheduledEvent): Promise<{ swept: number; failed: number }> {
   return awsPlatform().sweepOutbox();
+}
+
+/** How long before a batch's first record its events may have been minted (an id before its commit). */
+const mintMarginMs = 60_000;
+
+/**
+ * The redrive of the stream dispatcher's DLQ: each message describes a batch of stream records
+ * that ran out of retries (`DDBStreamBatchInfo`, with the arrival times of its first and last
+ * records); the events of that time span are read from the outbox's time buckets and published
+ * again (at-least-once: consumers dedupe by event id). Queued messages of the batch are the
+ * sweeper's. Run it on the DLQ's messages (an operator's redrive, or an SQS trigger on the DLQ);
+ * a message it cannot read is reported failed, so it stays in the queue.
+ *
+ * @example
+ * await redriveStreamFailures({ Records: dlqMessages });
+ */
+export async function redriveStreamFailures(event: SQSEvent): Promise<SQSBatchResponse> {
+  const platform = awsPlatform();
+  const failures: SQSBatchResponse['batchItemFailures'] = [];
+  for (const record of event.Records) {
+    const span = batchSpan(record.body);
+    if (!span) {
+      platform.logger.error('stream DLQ message unreadable', { message_id: record.messageId });
+      failures.push({ itemIdentifier: record.messageId });
+      continue;
+    }
+    const { failed } = await platform.republishEvents(span.first - mintMarginMs, span.last);
+    if (failed > 0) failures.push({ itemIdentifier: record.messageId });
+  }
+  return { batchItemFailures: failures };
+}
+
+/** The arrival times (ms) of a failed stream batch's first and last records, from its DLQ message. */
+function batchSpan(body: string): { first: number; last: number } | undefined {
+  try {
+    const info = (JSON.parse(body) as { DDBStreamBatchInfo?: Record<string, unknown> }).DDBStreamBatchInfo;
+    const first = Date.parse(String(info?.approximateArrivalOfFirstRecord));
+    const last = Date.parse(String(info?.approximateArrivalOfLastRecord));
+    return Number.isFinite(first) && Number.isFinite(last) ? { first, last } : undefined;
+  } catch {
+    return undefined;
+  }
 }
