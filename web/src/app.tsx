@@ -21,7 +21,6 @@ import { ProductPage, ShopPage } from './pages/commerce/shop-page.tsx';
 import { FeedPage } from './pages/rewards/feed-page.tsx';
 import { SendPage } from './pages/send/send-page.tsx';
 import { MailboxPage } from './pages/security/mailbox-page.tsx';
-import { SecurityPage } from './pages/security/security-page.tsx';
 import { ForgotPasswordPage } from './pages/sign-in/forgot-password-page.tsx';
 import { SignInPage } from './pages/sign-in/sign-in-page.tsx';
 import { SignUpPage } from './pages/sign-up/sign-up-page.tsx';
@@ -41,6 +40,10 @@ export function createQueryClient(): QueryClient {
 
 /** The developer section is its own chunk: wallet users never download it. */
 const DevelopersSection = lazy(() => import('./pages/developers/developers-section.tsx'));
+/** So is the security page, with its QR-code drawing. */
+const SecurityPage = lazy(() =>
+  import('./pages/security/security-page.tsx').then((page) => ({ default: page.SecurityPage })),
+);
 
 function RequireSession({ children }: { children: ReactNode }) {
   const session = useSession();
@@ -111,7 +114,14 @@ const router = createBrowserRouter([
       { path: 'admin/audit', element: <AuditPage /> },
       { path: 'admin/users', element: <UsersPage /> },
       { path: 'admin/mailbox', element: <MailboxPage /> },
-      { path: 'security', element: <SecurityPage /> },
+      {
+        path: 'security',
+        element: (
+          <Suspense fallback={<Loading label="Loading security settings…" />}>
+            <SecurityPage />
+          </Suspense>
+        ),
+      },
       {
         path: 'developers/*',
         element: (
