@@ -60,7 +60,7 @@ async function record(dataDir: string, cycles: number, merchants: number): Promi
     dataDir,
     store: 'sqlite',
     logger: silentLogger,
-    config: { signupBonus: 0 },
+    config: { signupBonus: 0, requireEmailVerification: false },
   });
   try {
     platform.startWorkers();
