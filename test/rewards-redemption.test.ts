@@ -116,6 +116,12 @@ describe('redemption', () => {
     });
     expect(replay.headers.get('Idempotent-Replayed')).toBe('true');
     expect(replay.json.id).toBe(redeemed.json.id);
+    const reused = await t.call('POST', `/v1/rewards/${credit.json.id}/redeem`, {
+      token: ann.token,
+      headers: { 'Idempotency-Key': 'redeem-1' },
+    });
+    expect(reused.status).toBe(422);
+    expect(reused.json.error.code).toBe('idempotency_key_reused');
     const soldOut = await t.call('POST', `/v1/rewards/${voucher.json.id}/redeem`, { token: ann.token });
     expect(soldOut.status).toBe(409);
     expect(soldOut.json.error.code).toBe('reward_out_of_stock');
