@@ -1,0 +1,121 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type ServerProcess } from '../server-process.ts';
+import { desktop, ensureDashboardBuilt, launchChromium, shoot } from './browser.ts';
+
+/**
+ * The shop end to end: the real server process (SQLite, the in-process checkout saga, file blobs,
+ * realtime) serving the built dashboard, driven by Debian's Chromium. An admin adds a product with
+ * an image uploaded through its presigned URL; a buyer browses, adds it to the cart, pays with a
+ * test card, and watches the order turn paid without a reload.
+ */
+
+const password = 'correct horse battery staple';
+const waitMs = 20_000;
+const run = Date.now().toString(36);
+const admin = { name: 'Ada Admin', email: `admin-shop-${run}@example.com` };
+const buyer = { name: 'Bea Buyer', email: `bea-shop-${run}@example.com` };
+// A 1×1 PNG.
+const png = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+let server: ServerProcess;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const problems: string[] = [];
+
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext({ viewport: desktop, baseURL: server.url });
+  context.setDefaultTimeout(waitMs);
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  return page;
+}
+
+async function signUpThroughUi(page: Page, person: { name: string; email: string }): Promise<void> {
+  await page.goto('/signup');
+  await page.getByLabel('Name').fill(person.name);
+  await page.getByLabel('Email').fill(person.email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await page.getByRole('heading', { name: `Hi, ${person.name}` }).waitFor();
+}
+
+beforeAll(async () => {
+  await ensureDashboardBuilt();
+  server = await startServer({ adminEmails: [admin.email], signupBonus: 100_000 });
+  browser = await launchChromium();
+}, 240_000);
+
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => undefined);
+  await browser?.close().catch(() => undefined);
+  await server?.dispose();
+}, 60_000);
+
+describe('the shop in the browser', () => {
+  it('lets an admin add a product with an image, and a buyer pay for it by card and see it paid live', {
+    timeout: 180_000,
+  }, async () => {
+    const adminPage = await newPage();
+    await signUpThroughUi(adminPage, admin);
+    await adminPage
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Shop admin' })
+      .click();
+    await adminPage.getByRole('heading', { name: 'Shop admin' }).waitFor();
+    const form = adminPage.getByRole('form', { name: 'New product' });
+    await form.getByLabel('Name', { exact: true }).fill('Blue teapot');
+    await form.getByLabel('Price (USD)').fill('24.50');
+    await form.getByLabel('Stock').fill('3');
+    await form.getByLabel('Category').fill('kitchen');
+    await form.getByLabel('Description').fill('Porcelain, holds four cups.');
+    await form.getByLabel('Image').setInputFiles({ name: 'teapot.png', mimeType: 'image/png', buffer: png });
+    await form.getByRole('button', { name: 'Add product' }).click();
+    await adminPage.getByTestId('admin-product').filter({ hasText: 'Blue teapot' }).waitFor();
+    await shoot(adminPage, 'shop-admin', { fullPageOnDesktop: true });
+
+    const page = await newPage();
+    await signUpThroughUi(page, buyer);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Shop' }).click();
+    const card = page.getByTestId('product').filter({ hasText: 'Blue teapot' });
+    await card.waitFor();
+    // The image the admin uploaded, served from the local blob store through its signed URL.
+    await expect
+      .poll(() =>
+        card
+          .getByRole('img', { name: 'Blue teapot' })
+          .evaluate((img: unknown) => (img as { naturalWidth: number }).naturalWidth),
+      )
+      .toBe(1);
+    await expect.poll(() => card.textContent()).toContain('$24.50');
+    await shoot(page, 'shop-storefront');
+    await card.getByRole('button', { name: 'Add to cart' }).click();
+    await page.getByText('Blue teapot added to your cart').waitFor();
+
+    await page.getByRole('link', { name: 'Your cart' }).click();
+    await page.getByTestId('cart-line').filter({ hasText: 'Blue teapot' }).waitFor();
+    const checkout = page.getByRole('form', { name: 'Checkout' });
+    await checkout.getByLabel('Name', { exact: true }).fill(buyer.name);
+    await checkout.getByLabel('Address').fill('1 Market St');
+    await checkout.getByLabel('City').fill('San Francisco');
+    await checkout.getByLabel('Postal code').fill('94105');
+    await checkout.getByLabel('Pay with').selectOption('card');
+    await checkout.getByLabel('Test card').selectOption('4242424242424242');
+    await checkout.getByRole('button', { name: /^Pay/ }).click();
+
+    // The order page shows the saga's progress and turns paid without a reload.
+    await page.waitForURL(/\/shop\/orders\/ord_/);
+    await expect.poll(() => page.getByTestId('order-status').textContent(), { timeout: waitMs }).toBe('paid');
+    await shoot(page, 'shop-order');
+    await page.goto('/shop/orders');
+    await page.getByText('paid').first().waitFor();
+    expect(problems).toEqual([]);
+  });
+});
