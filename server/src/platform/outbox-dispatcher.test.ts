@@ -184,6 +184,29 @@ describe('OutboxDispatcher', () => {
     expect(await store.get(eventKey(refused.id))).toBeUndefined();
   });
 
+  it('hands over the events of a transaction that failed after committing (a lost answer)', async () => {
+    const handled: string[] = [];
+    bus.subscribe('all', { type: ['transfer.created'] }, async (event) => {
+      handled.push(event.id);
+    });
+    const { dispatcher } = outboxOf();
+    const lostAnswer: Store = {
+      get: (key) => store.get(key),
+      query: (query) => store.query(query),
+      close: async () => {},
+      transact: async (operations) => {
+        await store.transact(operations);
+        throw new Error('connection reset');
+      },
+    };
+    const app = dispatcher.watch(lostAnswer);
+    const event = transferCreated();
+    await expect(commitWithEvent(app, event)).rejects.toThrow('connection reset');
+
+    await vi.waitFor(async () => expect((await dispatcher.drain()).attempted).toBe(1));
+    expect(handled).toEqual([event.id]);
+  });
+
   it('routes each event to the subscribers whose patterns match it', async () => {
     const usd = vi.fn(async () => {});
     const large = vi.fn(async () => {});

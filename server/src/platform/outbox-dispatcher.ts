@@ -177,9 +177,13 @@ export class OutboxDispatcher {
         this.#inFlight.set(ticket, Math.min(...events.map(eventTime)));
         try {
           await store.transact(stamped);
-        } finally {
-          this.#inFlight.delete(ticket);
+        } catch (error) {
+          // Refused (a condition): nothing was written. Anything else may have committed.
+          if (isTransactionCanceled(error)) this.#inFlight.delete(ticket);
+          else void this.#settleDoubtful(store, ticket, events);
+          throw error;
         }
+        this.#inFlight.delete(ticket);
         // Reached only once committed, in the order the store acknowledged the commits.
         for (const event of events) this.#queue.push({ event, deliveredTo: [] });
         this.notify();
@@ -195,6 +199,27 @@ export class OutboxDispatcher {
     };
     registerOutboxBacklog(watched, () => this.#oldestUnfinished(false));
     return watched;
+  }
+
+  /**
+   * A transaction that failed without saying it wrote nothing (a timeout, a lost connection):
+   * its events are handed over if their records exist. Until that is known the checkpoint stays
+   * behind them; if it cannot be known, it stays there until the next start replays them.
+   */
+  async #settleDoubtful(store: Store, ticket: number, events: EventEnvelope[]): Promise<void> {
+    try {
+      const found = await Promise.all(events.map((event) => store.get(eventKey(event.id))));
+      events.forEach((event, index) => {
+        if (found[index]) this.#queue.push({ event, deliveredTo: [] });
+      });
+      this.#inFlight.delete(ticket);
+      this.notify();
+    } catch (error) {
+      this.#logger.error('outbox events of a failed transaction left to the next start', {
+        event_ids: events.map((event) => event.id),
+        error: describeError(error),
+      });
+    }
   }
 
   /**

@@ -12,6 +12,8 @@ buildDuringInit(awsPlatform);
  * only an insert is news. A record that cannot be read or relayed is reported alone in
  * `batchItemFailures` (the event source needs `ReportBatchItemFailures`); Lambda then retries
  * from it, and what was already relayed is relayed again, which consumers absorb (at-least-once).
+ * Publishing an event writes nothing (the event item is the outbox's only write); a batch that
+ * runs out of retries goes to the mapping's DLQ, which `scheduled.redriveStreamFailures` replays.
  *
  * @example
  * const { batchItemFailures } = await handler({ Records: [insertRecord] });
