@@ -5,6 +5,8 @@ import {
   signupBonus,
   type CommerceTestPlatform,
 } from '../server/src/commerce/test-support.ts';
+import { getAccount } from '../server/src/ledger/index.ts';
+import { coinAccountId, payAward, rewardsDepsOf } from '../server/src/rewards/index.ts';
 import { expectBooksBalanced } from './invariants.ts';
 
 let t: CommerceTestPlatform | undefined;
@@ -277,6 +279,68 @@ describe('checkout refusals and payment outcomes', () => {
     expect(order).toMatchObject({ status: 'failed', failure_reason: 'insufficient_funds' });
     expect((await t.call('GET', `/v1/products/${sofa.id}`)).json.stock).toBe(2);
     expect(await t.wallet(buyer.id)).toEqual({ available: signupBonus, pending: 0 });
+    await expectBooksBalanced(t.platform.store);
+  });
+});
+
+describe('reward items paid with coins', () => {
+  it('sells a COIN-priced product for coins only: paid from the coin balance, refused without enough', async () => {
+    t = await commerceTestPlatform();
+    const voucher = await t.createProduct({ name: 'Sticker pack', price: 30, currency: 'COIN', stock: 5 });
+    const buyer = await t.signUp('Ann');
+    // 50 coins, the way the weekly bonus pays them.
+    await payAward(rewardsDepsOf(t.platform.moduleDeps), {
+      rule: 'weekly_bonus',
+      source: `${buyer.id}:2026-W03`,
+      user: buyer.id,
+      occurred_at: t.clock.now(),
+    });
+    const coins = async () => {
+      const account = await getAccount(t!.platform, coinAccountId(buyer.id));
+      return account ? account.credits_posted - account.debits_posted - account.debits_pending : 0;
+    };
+    expect(await coins()).toBe(50);
+    const body = (type: string) => ({ shipping_address: shippingAddress, payment_method: { type } });
+    await t.call('POST', '/v1/cart/items', {
+      token: buyer.token,
+      body: { product_id: voucher.id, quantity: 1 },
+    });
+    const byWallet = await t.call('POST', '/v1/checkout', {
+      token: buyer.token,
+      headers: key(),
+      body: body('wallet'),
+    });
+    expect(byWallet.status).toBe(400);
+    expect(byWallet.json.error.param).toBe('payment_method');
+
+    const paid = await t.call('POST', '/v1/checkout', {
+      token: buyer.token,
+      headers: key(),
+      body: body('coins'),
+    });
+    expect(paid.status).toBe(202);
+    expect(await t.waitForOrder(buyer.token, paid.json.id)).toMatchObject({
+      status: 'paid',
+      total: 30,
+      currency: 'COIN',
+    });
+    expect(await coins()).toBe(20);
+
+    await t.call('POST', '/v1/cart/items', {
+      token: buyer.token,
+      body: { product_id: voucher.id, quantity: 1 },
+    });
+    const short = await t.call('POST', '/v1/checkout', {
+      token: buyer.token,
+      headers: key(),
+      body: body('coins'),
+    });
+    expect(await t.waitForOrder(buyer.token, short.json.id)).toMatchObject({
+      status: 'failed',
+      failure_reason: 'insufficient_funds',
+    });
+    expect(await coins()).toBe(20);
+    expect((await t.call('GET', `/v1/products/${voucher.id}`)).json.stock).toBe(4);
     await expectBooksBalanced(t.platform.store);
   });
 });

@@ -62,6 +62,15 @@ export async function startCheckout(
       `prices changed since your cart was shown: the total is now ${cart.total}`,
       { param: 'expected_total', details: { total: cart.total, lines: changed } },
     );
+  // Coins buy what is priced in coins, and only coins do.
+  if ((input.payment_method.type === 'coins') !== (cart.currency === 'COIN'))
+    throw new AppError(
+      'invalid_request',
+      cart.currency === 'COIN'
+        ? 'reward items are paid with coins: use payment_method {type: "coins"}'
+        : `this cart is priced in ${cart.currency}: pay with the wallet or a card`,
+      { param: 'payment_method' },
+    );
   if (input.payment_method.type === 'card') checkCard(input.payment_method.card, deps.clock.now());
   const start = deps.startWorkflow;
   if (!start) throw new Error('this runtime cannot start workflows');

@@ -41,7 +41,8 @@ export type OrderStatus = (typeof orderStatuses)[number];
 export const paymentStatuses = ['none', 'authorized', 'captured', 'voided', 'refunded', 'declined'] as const;
 export type OrderPaymentStatus = (typeof paymentStatuses)[number];
 
-export const paymentMethodTypes = ['wallet', 'card'] as const;
+/** `coins` pays for products priced in `COIN` (reward items) from the buyer's rewards coins. */
+export const paymentMethodTypes = ['wallet', 'card', 'coins'] as const;
 export type PaymentMethodType = (typeof paymentMethodTypes)[number];
 
 const productName = displayTextSchema(200).min(1, { error: 'name must not be empty' });
@@ -70,7 +71,8 @@ export const createProductSchema = z
     name: productName,
     description: z.string().max(5000).default(''),
     price: amountSchema,
-    currency: currencySchema,
+    /** An ISO 4217 code, or `COIN` for a reward item bought with rewards coins. */
+    currency: currencySchema.or(z.literal('COIN')),
     stock: stockSchema,
     category: categoryName.default('general'),
   })
@@ -183,6 +185,7 @@ export const checkoutSchema = z
     payment_method: z.discriminatedUnion('type', [
       z.object({ type: z.literal('wallet') }).strict(),
       z.object({ type: z.literal('card'), card: cardInputSchema }).strict(),
+      z.object({ type: z.literal('coins') }).strict(),
     ]),
     /** The total the buyer was shown; when given, a cart whose prices changed is accepted at it. */
     expected_total: z.number().int().min(0).optional(),

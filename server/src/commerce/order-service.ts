@@ -3,11 +3,10 @@ import { AppError, isAppError } from '../kernel/errors.ts';
 import { createTransfers, type LedgerEventSpec } from '../ledger/index.ts';
 import { isTransactionCanceled, type WriteOperation } from '../platform/store.ts';
 import { createRefund } from '../payments/index.ts';
-import { walletAccountId } from '../wallet/index.ts';
 import type { CommerceDeps } from './checkout.ts';
 import { adminTransitions, commerceIds, type AdminAction, type Order } from './model.ts';
 import { assertOwnOrder, orderEventSpec, orderUpdate, outboxOf, toOrder } from './orders.ts';
-import { ensureShopMerchant, shopAccountId } from './saga.ts';
+import { ensureShopMerchant, payerAccountId, shopAccountId } from './saga.ts';
 import {
   allOrdersPartition,
   productKey,
@@ -101,7 +100,7 @@ async function refundOrder(
   next: OrderRecord,
   operations: WriteOperation[],
 ): Promise<void> {
-  if (order.payment_method === 'wallet') {
+  if (order.payment_method !== 'card') {
     await createTransfers(
       deps,
       [
@@ -109,7 +108,7 @@ async function refundOrder(
           kind: 'posted',
           id: `${order.hold_id}_refund`,
           debit_account_id: shopAccountId(order.currency),
-          credit_account_id: walletAccountId(order.user, order.currency as Currency),
+          credit_account_id: payerAccountId(order),
           amount: order.total,
           currency: order.currency as Currency,
           code: 'commerce_refund',

@@ -16,6 +16,7 @@ import {
   type MerchantActor,
   type Payment,
 } from '../payments/index.ts';
+import { coinAccountId } from '../rewards/index.ts';
 import { walletAccountId } from '../wallet/index.ts';
 import { outboxOf, orderEventSpec, orderUpdate, type OrderCondition, type OrderEventType } from './orders.ts';
 import {
@@ -130,6 +131,13 @@ async function ensureShopAccount(deps: SagaDeps, currency: string): Promise<void
 }
 
 const holdIdOf = (order: OrderRecord) => `tr_${order.id}_hold`;
+
+/** The buyer's ledger account a wallet or coins payment is held on and refunded to. */
+export function payerAccountId(order: Pick<OrderRecord, 'user' | 'currency' | 'payment_method'>): string {
+  return order.payment_method === 'coins'
+    ? coinAccountId(order.user)
+    : walletAccountId(order.user, order.currency as Currency);
+}
 
 interface TaskInput {
   order_id: string;
@@ -267,7 +275,7 @@ async function authorize(deps: SagaDeps, input: TaskInput) {
   await injectFault(deps, 'Authorize', order);
   const guard: OrderCondition = { payment_status: 'none', compensating: false, status: 'processing' };
   try {
-    if (order.payment_method === 'wallet') {
+    if (order.payment_method !== 'card') {
       await ensureShopAccount(deps, order.currency);
       const next = { ...order, payment_status: 'authorized' as const, hold_id: holdIdOf(order) };
       await createTransfers(
@@ -276,7 +284,7 @@ async function authorize(deps: SagaDeps, input: TaskInput) {
           {
             kind: 'pending',
             id: holdIdOf(order),
-            debit_account_id: walletAccountId(order.user, order.currency as Currency),
+            debit_account_id: payerAccountId(order),
             credit_account_id: shopAccountId(order.currency),
             amount: order.total,
             currency: order.currency as Currency,
@@ -421,7 +429,7 @@ async function capture(deps: SagaDeps, input: TaskInput) {
   const guard: OrderCondition = { payment_status: 'authorized', compensating: false, status: 'processing' };
   const changed = orderUpdate(deps.clock, order, { payment_status: 'captured' }, guard);
   try {
-    if (order.payment_method === 'wallet') {
+    if (order.payment_method !== 'card') {
       await createTransfers(
         deps,
         [{ kind: 'post_pending', id: `${order.hold_id}_post`, pending_id: order.hold_id! }],
@@ -550,7 +558,7 @@ export async function undoPayment(deps: SagaDeps, order: OrderRecord, state: Sag
   const changed = orderUpdate(deps.clock, order, { payment_status: to }, { payment_status: from });
   const event = { type: 'order.updated' as const, step: to };
   try {
-    if (order.payment_method === 'wallet') {
+    if (order.payment_method !== 'card') {
       await createTransfers(
         deps,
         [
@@ -560,7 +568,7 @@ export async function undoPayment(deps: SagaDeps, order: OrderRecord, state: Sag
                 kind: 'posted',
                 id: `${order.hold_id}_refund`,
                 debit_account_id: shopAccountId(order.currency),
-                credit_account_id: walletAccountId(order.user, order.currency as Currency),
+                credit_account_id: payerAccountId(order),
                 amount: order.total,
                 currency: order.currency as Currency,
                 code: 'commerce_refund',

@@ -6,7 +6,7 @@ import { Card, PageHeader } from '../../components/ui/card.tsx';
 import { Field } from '../../components/ui/field.tsx';
 import { Input, Textarea } from '../../components/ui/input.tsx';
 import { ErrorState, Loading } from '../../components/ui/states.tsx';
-import { formatAmount, parseAmount } from '../../lib/money.ts';
+import { parseAmount } from '../../lib/money.ts';
 import {
   useAdminOrders,
   useCreateProduct,
@@ -16,6 +16,7 @@ import {
   useProducts,
   useUploadImage,
   type Product,
+  formatPrice,
 } from './api.ts';
 import { OrderStatus } from './orders-page.tsx';
 
@@ -110,7 +111,7 @@ function ProductRow({ product }: { product: Product }) {
         {product.name} <span className="text-sm text-muted-foreground">· {product.stock} in stock</span>
       </span>
       <span className="flex items-center gap-3">
-        <span className="tabular-nums">{formatAmount(product.price, product.currency)}</span>
+        <span className="tabular-nums">{formatPrice(product.price, product.currency)}</span>
         <Button
           variant="ghost"
           size="sm"
@@ -137,7 +138,7 @@ function Orders() {
         <li key={order.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
           <span className="font-mono text-sm">{order.id}</span>
           <span className="flex items-center gap-2">
-            <span className="tabular-nums">{formatAmount(order.total, order.currency)}</span>
+            <span className="tabular-nums">{formatPrice(order.total, order.currency)}</span>
             <OrderStatus order={order} />
             {order.status === 'paid' ? (
               <>

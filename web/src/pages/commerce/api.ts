@@ -1,6 +1,7 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiFetch, type Page } from '../../api/client.ts';
 import type { components } from '../../api/schema.gen.ts';
+import { formatAmount } from '../../lib/money.ts';
 
 /** The shop's resources: products, the cart, orders, and the admin's views. */
 export type Product = components['schemas']['Product'];
@@ -10,6 +11,11 @@ export type Order = components['schemas']['Order'];
 export type NewProduct = components['schemas']['CreateProduct'];
 export type CheckoutBody = components['schemas']['Checkout'];
 export type DeadLetter = components['schemas']['CommerceDeadLetter'];
+
+/** An amount as people read it: rewards coins count whole coins, money goes through formatAmount. */
+export function formatPrice(amount: number, currency: string): string {
+  return currency === 'COIN' ? `${amount} coins` : formatAmount(amount, currency);
+}
 
 /** Query keys, defined once; realtime `order.*` events invalidate `commerceKeys.all`. */
 export const commerceKeys = {

@@ -9,9 +9,16 @@ import { Field } from '../../components/ui/field.tsx';
 import { Input } from '../../components/ui/input.tsx';
 import { Empty, ErrorState, Loading } from '../../components/ui/states.tsx';
 import { useIdempotencyKey } from '../../lib/idempotency.ts';
-import { formatAmount } from '../../lib/money.ts';
 import { testCards } from '../../lib/test-cards.ts';
-import { useCart, useCheckout, useRemoveLine, useSetQuantity, type Cart, type CartLine } from './api.ts';
+import {
+  useCart,
+  useCheckout,
+  useRemoveLine,
+  useSetQuantity,
+  type Cart,
+  type CartLine,
+  formatPrice,
+} from './api.ts';
 
 const lineNotes: Record<CartLine['status'], string | null> = {
   ok: null,
@@ -33,8 +40,8 @@ function Line({ line }: { line: CartLine }) {
         </p>
         {line.status === 'price_changed' ? (
           <p className="text-sm text-muted-foreground">
-            Was {formatAmount(line.price_when_added, line.currency)}, now{' '}
-            {formatAmount(line.unit_price, line.currency)}
+            Was {formatPrice(line.price_when_added, line.currency)}, now{' '}
+            {formatPrice(line.unit_price, line.currency)}
           </p>
         ) : null}
       </div>
@@ -54,7 +61,7 @@ function Line({ line }: { line: CartLine }) {
           />
         ) : null}
         <span className="w-24 text-right tabular-nums">
-          {line.status === 'unavailable' ? '—' : formatAmount(line.line_total, line.currency)}
+          {line.status === 'unavailable' ? '—' : formatPrice(line.line_total, line.currency)}
         </span>
         <Button variant="ghost" size="sm" onClick={() => remove.mutate(line.product_id, { onError })}>
           Remove
@@ -71,7 +78,8 @@ function CheckoutForm({ cart }: { cart: Cart }) {
   const navigate = useNavigate();
   const idempotency = useIdempotencyKey();
   const [address, setAddress] = useState(emptyAddress);
-  const [method, setMethod] = useState<'wallet' | 'card'>('wallet');
+  const isCoins = cart.currency === 'COIN';
+  const [method, setMethod] = useState<'wallet' | 'card' | 'coins'>(isCoins ? 'coins' : 'wallet');
   const [cardNumber, setCardNumber] = useState(testCards[0]?.number ?? '4242424242424242');
   const blocked = cart.lines.some((line) => line.status === 'unavailable');
   const onSubmit = (event: FormEvent) => {
@@ -119,10 +127,16 @@ function CheckoutForm({ cart }: { cart: Cart }) {
         <select
           className="h-10 rounded-md border border-input bg-card px-3"
           value={method}
-          onChange={(e) => setMethod(e.target.value as 'wallet' | 'card')}
+          onChange={(e) => setMethod(e.target.value as 'wallet' | 'card' | 'coins')}
         >
-          <option value="wallet">Wallet balance</option>
-          <option value="card">Test card</option>
+          {isCoins ? (
+            <option value="coins">Rewards coins</option>
+          ) : (
+            <>
+              <option value="wallet">Wallet balance</option>
+              <option value="card">Test card</option>
+            </>
+          )}
         </select>
       </Field>
       {method === 'card' ? (
@@ -142,7 +156,7 @@ function CheckoutForm({ cart }: { cart: Cart }) {
       ) : null}
       <div className="flex items-end sm:col-span-2">
         <Button type="submit" disabled={checkout.isPending || blocked}>
-          Pay {cart.currency ? formatAmount(cart.total, cart.currency) : ''}
+          Pay {cart.currency ? formatPrice(cart.total, cart.currency) : ''}
         </Button>
       </div>
     </form>
@@ -177,7 +191,7 @@ export function CartPage() {
               ))}
             </ul>
             <p className="mt-3 text-right font-medium tabular-nums" data-testid="cart-total">
-              Total {data.currency ? formatAmount(data.total, data.currency) : '—'}
+              Total {data.currency ? formatPrice(data.total, data.currency) : '—'}
             </p>
           </Card>
           <Card>

@@ -3,8 +3,7 @@ import { Badge, type BadgeTone } from '../../components/ui/badge.tsx';
 import { Button } from '../../components/ui/button.tsx';
 import { Card, PageHeader } from '../../components/ui/card.tsx';
 import { Empty, ErrorState, Loading } from '../../components/ui/states.tsx';
-import { formatAmount } from '../../lib/money.ts';
-import { useOrder, useOrders, type Order } from './api.ts';
+import { useOrder, useOrders, type Order, formatPrice } from './api.ts';
 
 const tones: Record<Order['status'], BadgeTone> = {
   processing: 'warning',
@@ -67,11 +66,11 @@ export function OrderPage() {
               <span>
                 {line.quantity} × {line.name}
               </span>
-              <span className="tabular-nums">{formatAmount(line.line_total, o.currency)}</span>
+              <span className="tabular-nums">{formatPrice(line.line_total, o.currency)}</span>
             </li>
           ))}
         </ul>
-        <p className="mt-3 text-right font-medium tabular-nums">Total {formatAmount(o.total, o.currency)}</p>
+        <p className="mt-3 text-right font-medium tabular-nums">Total {formatPrice(o.total, o.currency)}</p>
         <p className="mt-1 text-sm text-muted-foreground">
           Paid by {o.payment_method} · ships to {o.shipping_address.name}, {o.shipping_address.city}
         </p>
@@ -104,7 +103,7 @@ export function OrdersPage() {
                   {order.id}
                 </Link>
                 <span className="flex items-center gap-3">
-                  <span className="tabular-nums">{formatAmount(order.total, order.currency)}</span>
+                  <span className="tabular-nums">{formatPrice(order.total, order.currency)}</span>
                   <OrderStatus order={order} />
                 </span>
               </li>

@@ -6,8 +6,7 @@ import { Button } from '../../components/ui/button.tsx';
 import { Card, PageHeader } from '../../components/ui/card.tsx';
 import { Input } from '../../components/ui/input.tsx';
 import { Empty, ErrorState, Loading } from '../../components/ui/states.tsx';
-import { formatAmount } from '../../lib/money.ts';
-import { useAddToCart, useProduct, useProducts, type Product } from './api.ts';
+import { useAddToCart, useProduct, useProducts, type Product, formatPrice } from './api.ts';
 
 function AddToCart({ product, quantity = 1 }: { product: Product; quantity?: number }) {
   const add = useAddToCart();
@@ -88,7 +87,7 @@ export function ShopPage() {
                   {product.category} · {product.stock} in stock
                 </p>
                 <div className="mt-auto flex items-center justify-between">
-                  <span className="tabular-nums">{formatAmount(product.price, product.currency)}</span>
+                  <span className="tabular-nums">{formatPrice(product.price, product.currency)}</span>
                   <AddToCart product={product} />
                 </div>
               </Card>
@@ -124,7 +123,7 @@ export function ProductPage() {
         <ProductImage product={p} className="h-64 w-full rounded" />
         <div className="flex flex-col gap-3">
           <p className="whitespace-pre-line">{p.description || 'No description.'}</p>
-          <p className="text-xl tabular-nums">{formatAmount(p.price, p.currency)}</p>
+          <p className="text-xl tabular-nums">{formatPrice(p.price, p.currency)}</p>
           <p className="text-sm text-muted-foreground">{p.stock} in stock</p>
           <div className="flex items-center gap-2">
             <Input
