@@ -15,7 +15,7 @@
  *   BENCH_CONNECTIONS   autocannon connections (default 32)
  *   BENCH_USERS         users to sign up (default 1000)
  *   BENCH_MERCHANTS     merchants for the payment scenarios (default 100)
- *   BENCH_SCENARIOS     server scenarios to run: transfers, payments, likes, checkout (default all four)
+ *   BENCH_SCENARIOS     server scenarios to run: transfers, payments, likes, checkout, payment-intents (default all five)
  *   BENCH_CHECKOUT_WORKERS  shop checkouts in flight in the checkout scenario (default 16)
  *   BENCH_PROFILE=1     run the server with --cpu-prof and print where its CPU time went
  *   BENCH_NODE_ARGS     extra flags for the server's node, space-separated (e.g. --import=./x.ts)
@@ -47,6 +47,7 @@ import {
 import { runPeerAuthorizations } from './peer.ts';
 import { runCheckoutScenario } from './scenarios/checkout.ts';
 import { runLikesScenario } from './scenarios/likes.ts';
+import { runPaymentIntentsScenario } from './scenarios/payment-intents.ts';
 import { createMerchants, runAuthorizations, runPaymentScenarios } from './scenarios/payments.ts';
 import { hotAccount, runTransferScenarios } from './scenarios/transfers.ts';
 import { signUpUsers, startBenchServer } from './sluice-server.ts';
@@ -113,6 +114,11 @@ try {
   await server.kill('SIGTERM', 15_000);
   const peer = authorizations ? await runPeerAuthorizations() : undefined;
   if (peer) vsBare(peer);
+  // The processing hub, on a Sluice of its own whose Stripe is a local Stripe-compatible server.
+  const paymentIntents = settings.scenarios.includes('payment-intents')
+    ? await runPaymentIntentsScenario(tmp)
+    : undefined;
+  if (paymentIntents) vsBare(paymentIntents);
   const measured = [
     transfers?.random,
     transfers?.hot,
@@ -124,7 +130,7 @@ try {
   if (likes) measured.push(likes);
   const profile = settings.profile ? summarizeProfile(profileDir, measured) : undefined;
 
-  const results = [bare, durable, ...measured];
+  const results = [bare, durable, ...measured, ...(paymentIntents ? [paymentIntents] : [])];
   log('');
   log(table(results));
   log('');
@@ -159,6 +165,12 @@ try {
       `shop checkouts end to end (request → order paid): ${checkouts.checkouts_per_second}/s, ` +
         `p95 ${checkouts.latency_ms.p95} ms (${checkouts.paid} paid, ${checkouts.failed} failed), ` +
         `beside the durable 1-row baseline's ${durable.rps_2xx} req/s`,
+    );
+  if (paymentIntents)
+    log(
+      `payment intents through routing [stripe, sandbox_card], stripe failing 20%: ${paymentIntents.intents_per_second}/s, ` +
+        `p95 ${paymentIntents.latency_ms.p95} ms (${round(paymentIntents.intents_per_second / durable.rps_2xx, 2)}× the durable ` +
+        `1-row baseline's ${durable.rps_2xx} req/s); last 100: ${JSON.stringify(paymentIntents.sample)}, stripe breaker ${paymentIntents.breaker_at_end}`,
     );
   const figures = { bare, durable, random: transfers?.random, paymentsMany: payments?.many };
   const targets = evaluateTargets(figures);

@@ -32,19 +32,25 @@ const stores: Array<[string, () => Promise<Store>]> = [
 ];
 
 describe.each(stores)('circuit breaker on %s', (_name, makeStore) => {
-  const settings = { failureThreshold: 5, coolDownMs: 30_000 };
+  const settings = { failureRate: 0.5, minCalls: 10, windowMs: 10_000, coolDownMs: 30_000 };
   // Two "processes": separate deps over one store.
   const processes = (store: Store, clock: ManualClock): [BreakerDeps, BreakerDeps] => [
     { store, clock, breaker: settings },
     { store, clock, breaker: settings },
   ];
+  const start = Date.UTC(2026, 0, 15);
 
-  it('opens on failures counted by any process, lets exactly one of 50 concurrent callers probe, closes on its success', async () => {
+  it('opens when half the calls of the window fail, counted by any process; one of 50 concurrent callers probes; a good probe closes it', async () => {
     const store = await makeStore();
-    const clock = new ManualClock(Date.UTC(2026, 0, 15));
+    const clock = new ManualClock(start);
     const [a, b] = processes(store, clock);
-    await Promise.all(Array.from({ length: 5 }, (_, i) => report(i % 2 ? a : b, 'mca_x', 'call', 'failed')));
-    expect(await readBreaker(store, 'mca_x')).toMatchObject({ state: 'open', consecutive_failures: 5 });
+    await Promise.all(
+      Array.from({ length: 5 }, (_, i) => report(i % 2 ? a : b, 'mca_x', 'call', 'answered')),
+    );
+    await Promise.all(Array.from({ length: 4 }, (_, i) => report(i % 2 ? a : b, 'mca_x', 'call', 'failed')));
+    expect(await readBreaker(store, 'mca_x')).toMatchObject({ state: 'closed' });
+    await report(a, 'mca_x', 'call', 'failed');
+    expect(await readBreaker(store, 'mca_x')).toMatchObject({ state: 'open', opened_at: start });
     expect(await acquire(a, 'mca_x')).toBe('skip');
     expect(await acquire(b, 'mca_x')).toBe('skip');
 
@@ -54,16 +60,33 @@ describe.each(stores)('circuit breaker on %s', (_name, makeStore) => {
     expect(permits.filter((p) => p === 'skip')).toHaveLength(49);
 
     await report(b, 'mca_x', 'probe', 'answered');
-    expect(await readBreaker(store, 'mca_x')).toMatchObject({ state: 'closed', consecutive_failures: 0 });
+    expect(await readBreaker(store, 'mca_x')).toMatchObject({ state: 'closed' });
     expect(await acquire(a, 'mca_x')).toBe('call');
+    // The window starts afresh: one failure does not reopen it.
+    await report(a, 'mca_x', 'call', 'failed');
+    expect(await readBreaker(store, 'mca_x')).toMatchObject({ state: 'closed' });
+    await store.close();
+  });
+
+  it('never opens for a provider failing a fifth of its calls, even when the failures come together', async () => {
+    const store = await makeStore();
+    const clock = new ManualClock(start);
+    const [a, b] = processes(store, clock);
+    for (let round = 0; round < 20; round++) {
+      // Failures first (injected ones fail fast), then the successes.
+      await Promise.all(Array.from({ length: 2 }, () => report(a, 'mca_p', 'call', 'failed')));
+      await Promise.all(Array.from({ length: 8 }, () => report(b, 'mca_p', 'call', 'answered')));
+      clock.advance(1_000);
+    }
+    expect(await readBreaker(store, 'mca_p')).toMatchObject({ state: 'closed' });
     await store.close();
   });
 
   it('reopens on a failed probe, and lets a stale probe be taken over after another cool-down', async () => {
     const store = await makeStore();
-    const clock = new ManualClock(Date.UTC(2026, 0, 15));
+    const clock = new ManualClock(start);
     const [a, b] = processes(store, clock);
-    for (let i = 0; i < 5; i++) await report(a, 'mca_y', 'call', 'failed');
+    for (let i = 0; i < 10; i++) await report(a, 'mca_y', 'call', 'failed');
     clock.advance(settings.coolDownMs);
     expect(await acquire(a, 'mca_y')).toBe('probe');
     await report(a, 'mca_y', 'probe', 'failed');
@@ -78,14 +101,14 @@ describe.each(stores)('circuit breaker on %s', (_name, makeStore) => {
     await store.close();
   });
 
-  it('a success while closed clears the count, so only consecutive failures open it', async () => {
+  it('forgets failures older than the window', async () => {
     const store = await makeStore();
-    const clock = new ManualClock(Date.UTC(2026, 0, 15));
+    const clock = new ManualClock(start);
     const [a] = processes(store, clock);
-    for (let i = 0; i < 4; i++) await report(a, 'mca_z', 'call', 'failed');
-    await report(a, 'mca_z', 'call', 'answered');
-    for (let i = 0; i < 4; i++) await report(a, 'mca_z', 'call', 'failed');
-    expect(await readBreaker(store, 'mca_z')).toMatchObject({ state: 'closed', consecutive_failures: 4 });
+    for (let i = 0; i < 9; i++) await report(a, 'mca_z', 'call', 'failed');
+    clock.advance(2 * settings.windowMs);
+    await report(a, 'mca_z', 'call', 'failed');
+    expect(await readBreaker(store, 'mca_z')).toMatchObject({ state: 'closed' });
     await store.close();
   });
 });

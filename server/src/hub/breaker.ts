@@ -1,17 +1,30 @@
 import { isoTime } from '../kernel/clock.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { isTransactionCanceled, type Store, type WriteOperation } from '../platform/store.ts';
-import { breakerWrites, readBreaker, type BreakerRecord } from './store.ts';
+import { breakerWrites, readBreaker, readBreakerBuckets, type BreakerRecord } from './store.ts';
 
-/** When a connector's breaker opens and how long it stays open before a probe. */
+/**
+ * When a connector's breaker opens: when at least `failureRate` of the calls in the last window
+ * (this bucket and the one before) failed technically, once there were `minCalls` of them. A
+ * provider that is down trips it within `minCalls` calls; one that fails a fifth of its calls at
+ * random never does, so partial failure is left to failover. (A count of consecutive failures
+ * tripped at 20 % under load: concurrent fast failures land together, with no success between.)
+ */
 export interface BreakerSettings {
-  /** Consecutive technical failures that open it. */
-  failureThreshold: number;
+  failureRate: number;
+  minCalls: number;
+  /** The size of one window bucket; the window is the current bucket and the previous one. */
+  windowMs: number;
   /** How long it stays open before one call may probe the provider. */
   coolDownMs: number;
 }
 
-export const defaultBreakerSettings: BreakerSettings = { failureThreshold: 5, coolDownMs: 30_000 };
+export const defaultBreakerSettings: BreakerSettings = {
+  failureRate: 0.5,
+  minCalls: 10,
+  windowMs: 10_000,
+  coolDownMs: 30_000,
+};
 
 export interface BreakerDeps {
   store: Store;
@@ -22,14 +35,20 @@ export interface BreakerDeps {
 /** What a caller may do: call (closed), call as the one probe (half-open), or skip (open). */
 export type BreakerPermit = 'call' | 'probe' | 'skip';
 
-async function tryWrite(store: Store, operation: WriteOperation): Promise<boolean> {
+async function tryWrite(store: Store, operations: WriteOperation[]): Promise<boolean> {
   try {
-    await store.transact([operation]);
+    await store.transact(operations);
     return true;
   } catch (error) {
     if (isTransactionCanceled(error)) return false;
     throw error;
   }
+}
+
+/** The window's buckets at `now`: the current one and the one before. */
+function windowBuckets(deps: BreakerDeps, now: number): [number, number] {
+  const current = Math.floor(now / deps.breaker.windowMs);
+  return [current - 1, current];
 }
 
 /**
@@ -43,10 +62,16 @@ export async function acquire(deps: BreakerDeps, connectorId: string): Promise<B
   const now = deps.clock.now();
   const since = breaker.state === 'open' ? breaker.opened_at : breaker.probe_started_at;
   if (now - since < deps.breaker.coolDownMs) return 'skip';
-  return (await tryWrite(deps.store, breakerWrites.takeProbe(connectorId, breaker, now))) ? 'probe' : 'skip';
+  return (await tryWrite(deps.store, [breakerWrites.takeProbe(connectorId, breaker, now)]))
+    ? 'probe'
+    : 'skip';
 }
 
-/** Reports a call's outcome: a technical failure, or an answer (a decline counts as an answer). */
+/**
+ * Reports a call's outcome: a technical failure, or an answer (a decline counts as an answer).
+ * Every call costs one atomic counter write on the connector's window bucket (a hot item: one per
+ * connector per window); a failure also reads the window to decide whether to open.
+ */
 export async function report(
   deps: BreakerDeps,
   connectorId: string,
@@ -54,30 +79,32 @@ export async function report(
   outcome: 'answered' | 'failed',
 ): Promise<void> {
   const now = deps.clock.now();
+  const buckets = windowBuckets(deps, now);
   if (permit === 'probe') {
     await tryWrite(
       deps.store,
-      outcome === 'answered' ? breakerWrites.close(connectorId) : breakerWrites.reopen(connectorId, now),
+      outcome === 'answered'
+        ? breakerWrites.close(connectorId, buckets)
+        : [breakerWrites.reopen(connectorId, now)],
     );
     return;
   }
-  if (outcome === 'answered') {
+  const expires = Math.ceil((now + 3 * deps.breaker.windowMs) / 1000);
+  await deps.store.transact([breakerWrites.count(connectorId, buckets[1], outcome === 'failed', expires)]);
+  if (outcome === 'answered') return;
+  const window = await readBreakerBuckets(deps.store, connectorId, buckets);
+  if (window.calls >= deps.breaker.minCalls && window.failures >= deps.breaker.failureRate * window.calls) {
     const breaker = await readBreaker(deps.store, connectorId);
-    if (breaker.consecutive_failures > 0)
-      await tryWrite(deps.store, breakerWrites.resetFailures(connectorId));
-    return;
+    if (breaker.state === 'closed') await tryWrite(deps.store, [breakerWrites.open(connectorId, now)]);
   }
-  await deps.store.transact([breakerWrites.countFailure(connectorId)]);
-  const breaker = await readBreaker(deps.store, connectorId);
-  if (breaker.state === 'closed' && breaker.consecutive_failures >= deps.breaker.failureThreshold)
-    await tryWrite(deps.store, breakerWrites.open(connectorId, now));
 }
 
-/** The breaker as the API shows it. */
-export function toBreaker(breaker: BreakerRecord) {
+/** The breaker as the API shows it, with the calls and failures of its current window. */
+export async function showBreaker(deps: BreakerDeps, connectorId: string, breaker: BreakerRecord) {
+  const window = await readBreakerBuckets(deps.store, connectorId, windowBuckets(deps, deps.clock.now()));
   return {
     state: breaker.state,
-    consecutive_failures: breaker.consecutive_failures,
     opened_at: breaker.state === 'closed' ? null : isoTime(breaker.opened_at),
+    window,
   };
 }

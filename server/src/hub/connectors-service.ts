@@ -1,7 +1,7 @@
 import { isoTime } from '../kernel/clock.ts';
 import { AppError } from '../kernel/errors.ts';
 import { isTransactionCanceled } from '../platform/store.ts';
-import { toBreaker } from './breaker.ts';
+import { showBreaker } from './breaker.ts';
 import type { Provider } from './connectors/connector.ts';
 import { sealCredentials } from './credentials.ts';
 import type { HubDeps } from './deps.ts';
@@ -34,7 +34,7 @@ export async function toConnector(deps: HubDeps, record: ConnectorRecord): Promi
     name: record.name,
     disabled: record.disabled,
     has_credentials: record.sealed_credentials !== null,
-    breaker: toBreaker(breaker),
+    breaker: await showBreaker(deps, record.id, breaker),
     fault: fault ?? null,
     created_at: record.created_at,
     updated_at: record.updated_at,

@@ -39,8 +39,9 @@ export type BreakerState = (typeof breakerStates)[number];
 
 export const breakerSchema = z.object({
   state: z.enum(breakerStates),
-  consecutive_failures: z.number().int(),
   opened_at: z.string().nullable(),
+  /** Calls and technical failures in the breaker's current window (the last 10 to 20 s). */
+  window: z.object({ calls: z.number().int(), failures: z.number().int() }),
 });
 
 export const faultModes = ['timeout', 'error', 'decline'] as const;
@@ -133,11 +134,9 @@ export const paymentMethodSchema = z
         type: z.literal('bank_account'),
         bank_account: z
           .object({
-            routing_number: z
-              .string()
-              .refine(isRoutingNumber, {
-                error: 'routing_number must be a 9-digit ABA routing number with a valid check digit',
-              }),
+            routing_number: z.string().refine(isRoutingNumber, {
+              error: 'routing_number must be a 9-digit ABA routing number with a valid check digit',
+            }),
             account_number: z
               .string()
               .regex(/^\d{4,17}$/, { error: 'account_number must be 4 to 17 digits' }),

@@ -237,7 +237,6 @@ export function providerRefPut(
 
 const breakerItemSchema = z.object({
   state: z.enum(breakerStates).default('closed'),
-  consecutive_failures: z.number().int().default(0),
   /** Epoch ms the breaker opened; 0 while closed. */
   opened_at: z.number().int().default(0),
   /** Epoch ms the current half-open probe started. */
@@ -251,23 +250,47 @@ export async function readBreaker(store: Store, connectorId: string): Promise<Br
   );
 }
 
+/** A window bucket of the breaker: calls and failures in one slice of time, beside its state. */
+const bucketKey = (connectorId: string, bucket: number) => ({
+  pk: hubKeys.breaker(connectorId).pk,
+  sk: `W#${bucket}`,
+});
+const bucketSchema = z.object({ calls: z.number().int().default(0), failures: z.number().int().default(0) });
+export async function readBreakerBuckets(
+  store: Store,
+  connectorId: string,
+  buckets: readonly number[],
+): Promise<{ calls: number; failures: number }> {
+  const counts = await Promise.all(
+    buckets.map((bucket) =>
+      readItem(store, bucketKey(connectorId, bucket), (item) => bucketSchema.parse(item)),
+    ),
+  );
+  return counts.reduce<{ calls: number; failures: number }>(
+    (sum, count) => ({
+      calls: sum.calls + (count?.calls ?? 0),
+      failures: sum.failures + (count?.failures ?? 0),
+    }),
+    { calls: 0, failures: 0 },
+  );
+}
+
 /**
  * The breaker's moves, each conditional on the state it starts from, so concurrent callers (many
  * Lambdas) agree: one opens it, one takes the half-open probe, one closes or reopens it.
  */
 export const breakerWrites = {
-  /** A failure while closed: counted atomically, so concurrent failures all count. */
-  countFailure: (connectorId: string): WriteOperation => ({
+  /** Counts a call (and whether it failed) in its window bucket, atomically; the bucket expires. */
+  count: (
+    connectorId: string,
+    bucket: number,
+    failed: boolean,
+    expiresAtSeconds: number,
+  ): WriteOperation => ({
     type: 'update',
-    key: hubKeys.breaker(connectorId),
-    add: { consecutive_failures: 1 },
-  }),
-  /** A success while closed clears the count. */
-  resetFailures: (connectorId: string): WriteOperation => ({
-    type: 'update',
-    key: hubKeys.breaker(connectorId),
-    set: { consecutive_failures: 0 },
-    condition: { any: [{ attributeNotExists: 'state' }, { compare: ['state', '=', 'closed'] }] },
+    key: bucketKey(connectorId, bucket),
+    add: { calls: 1, failures: failed ? 1 : 0 },
+    set: { expires_at: expiresAtSeconds },
   }),
   open: (connectorId: string, now: number): WriteOperation => ({
     type: 'update',
@@ -289,12 +312,16 @@ export const breakerWrites = {
       ],
     },
   }),
-  close: (connectorId: string): WriteOperation => ({
-    type: 'update',
-    key: hubKeys.breaker(connectorId),
-    set: { state: 'closed', consecutive_failures: 0, opened_at: 0 },
-    condition: { compare: ['state', '=', 'half_open'] },
-  }),
+  /** Closes after a good probe, and forgets the window's counts so it starts afresh. */
+  close: (connectorId: string, buckets: readonly number[]): WriteOperation[] => [
+    {
+      type: 'update',
+      key: hubKeys.breaker(connectorId),
+      set: { state: 'closed', opened_at: 0 },
+      condition: { compare: ['state', '=', 'half_open'] },
+    },
+    ...buckets.map((bucket): WriteOperation => ({ type: 'delete', key: bucketKey(connectorId, bucket) })),
+  ],
   reopen: (connectorId: string, now: number): WriteOperation => ({
     type: 'update',
     key: hubKeys.breaker(connectorId),

@@ -93,6 +93,19 @@ const requireEmailVerification = process.env.SLUICE_REQUIRE_EMAIL_VERIFICATION !
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 if (!values['no-build']) await buildDashboardIfStale(repoRoot, logger);
 
+/**
+ * SLUICE_STRIPE_API_BASE (`http://127.0.0.1:12111`): the hub's Stripe connector talks to this
+ * Stripe-compatible server (stripe-mock, stripe-stateful-mock) instead of api.stripe.com, for local
+ * development and the bench.
+ */
+function stripeApiHooks(base: string | undefined) {
+  if (!base) return {};
+  const url = new URL(base);
+  const protocol = url.protocol === 'https:' ? 'https' : 'http';
+  const port = Number(url.port || (protocol === 'https' ? 443 : 80));
+  return { testHooks: { hub: { stripe: { host: url.hostname, port, protocol } } } };
+}
+
 // SLUICE_BACKUP_DIR, SLUICE_BACKUP_EVERY (seconds), SLUICE_BACKUP_KEEP: backups on a schedule.
 const backupSchedule = storeKind === 'sqlite' ? backupScheduleFromEnv(process.env) : null;
 
@@ -108,6 +121,7 @@ const platform = await createLocalPlatform({
     ? { tableName: values.table ?? process.env.SLUICE_TABLE }
     : {}),
   extend: (app) => mountDashboard(app, { distDir: join(repoRoot, 'web', 'dist') }),
+  ...stripeApiHooks(process.env.SLUICE_STRIPE_API_BASE),
   config: {
     adminEmails,
     webhookAllowPrivate,

@@ -71,7 +71,7 @@ function ConnectorRow({ merchantId, connector }: { merchantId: string; connector
           <span className="font-mono text-sm text-muted-foreground">{connector.provider}</span>
           <Badge tone={breakerTone[breaker.state]}>breaker {breaker.state.replace('_', '-')}</Badge>
           <span className="text-sm text-muted-foreground">
-            {breaker.consecutive_failures} consecutive failures
+            {breaker.window.failures} of {breaker.window.calls} calls failed lately
           </span>
           {fault ? (
             <Badge tone="warning">
