@@ -123,6 +123,7 @@ describe('the rewards jobs', () => {
       skipped: 0,
     });
     expect(await digests(ann.email)).toHaveLength(1);
+    await expectBooksBalanced(t.platform.store);
   });
 
   it('cleans up day counters past retention and keeps recent ones', async () => {
@@ -140,5 +141,6 @@ describe('the rewards jobs', () => {
     expect((await readDay(t.platform.store, ann.id, '2026-01-15')).earned).toBe(0);
     // The coins themselves are the ledger's and stay.
     expect(await coinBalance(ann.id)).toBe(10);
+    await expectBooksBalanced(t.platform.store);
   });
 });

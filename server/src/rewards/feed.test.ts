@@ -132,6 +132,7 @@ describe('the feed', () => {
     // Only the one real post paid; the refused actions queued nothing.
     expect(await coinsOf(ann.token)).toMatchObject({ balance: 10 });
     expect(await coinsOf(bob.token)).toMatchObject({ balance: 0 });
+    await expectBooksBalanced(t.platform.store);
   });
 
   it('lets an admin delete anyone’s post', async () => {
@@ -181,6 +182,7 @@ describe('the feed', () => {
     });
     expect(badType.status).toBe(400);
     expect(badType.json.error.param).toBe('content_type');
+    await expectBooksBalanced(t.platform.store);
   });
 
   it('pushes likes, comments and coins to the author’s sockets, and nothing of theirs to anyone else', async () => {
@@ -211,5 +213,6 @@ describe('the feed', () => {
     expect(coins?.[1].data).toMatchObject({ amount: 2, daily_cap: 500 });
     // The post's and the like's awards settle in either order: the day's total is 2 or 12 at the like.
     expect([2, 12]).toContain((coins?.[1].data as { earned_today: number }).earned_today);
+    await expectBooksBalanced(t.platform.store);
   });
 });
