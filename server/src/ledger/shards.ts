@@ -1,8 +1,7 @@
 import { AppError } from '../kernel/errors.ts';
-import { isTransactionCanceled, type Store } from '../platform/store.ts';
+import { hashOf, isTransactionCanceled, type Store } from '../platform/store.ts';
 import {
   accountFromItem,
-  hashOf,
   queryShardDirectory,
   readAccountItem,
   readShardTotals,

@@ -1,8 +1,16 @@
 import { z } from 'zod';
-import { AppError } from '../kernel/errors.ts';
 import { isCurrency, type Currency } from '../kernel/money.ts';
 import type { KeyPattern } from '../platform/keys.ts';
-import { readItem, type Condition, type Item, type Store, type WriteOperation } from '../platform/store.ts';
+import {
+  hashOf,
+  queryMerged,
+  readItem,
+  type Condition,
+  type Item,
+  type MergedSource,
+  type Store,
+  type WriteOperation,
+} from '../platform/store.ts';
 import {
   pendingStatuses,
   transferKinds,
@@ -76,16 +84,6 @@ export const ledgerKeyPatterns = [
 
 /** Partitions of the pending index: at 10,000 holds/s each takes ~600 index writes/s. */
 const pendingPartitions = 16;
-
-/** FNV-1a: a cheap, stable spread of ids. */
-export function hashOf(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
 
 /** Which index holds each side of a transfer. */
 const sideIndex = {
@@ -550,14 +548,9 @@ export function historyEntryOf(transfer: Transfer, accountId: string): HistoryEn
   };
 }
 
-/** A history cursor: per index partition, the last sort key handed out (`null`: exhausted). */
-const historyCursorSchema = z.record(z.string(), z.string().nullable());
-
 /**
  * A page of an account's history, in time order: its transfers, merged from the index
- * partitions of its sides (debits in gsi2, credits in gsi3) and of each of its items. Each
- * partition is read from just past where the cursor left it, so a page costs one query per
- * partition whatever the depth.
+ * partitions of its sides (debits in gsi2, credits in gsi3) of each of its items.
  */
 export async function queryHistory(
   store: Store,
@@ -565,56 +558,20 @@ export async function queryHistory(
   shards: number,
   options: { limit: number; cursor?: string; direction: 'asc' | 'desc' },
 ): Promise<{ entries: HistoryEntry[]; cursor: string | undefined }> {
-  const position = options.cursor ? decodeHistoryCursor(options.cursor) : {};
-  const sources: Array<{ id: string; index: 'gsi2' | 'gsi3'; partition: string }> = [];
+  const sources: MergedSource[] = [];
   for (let shard = 0; shard < shards; shard++)
-    for (const side of [sideIndex.debit, sideIndex.credit]) {
-      const partition = ledgerKeys.historyPartition(accountId, shard);
-      sources.push({ id: `${side.name}:${partition}`, index: side.name, partition });
-    }
-  const after = options.direction === 'asc' ? ('>' as const) : ('<' as const);
-  const pages = await Promise.all(
-    sources.map(async (source) => {
-      const last = position[source.id];
-      if (last === null) return { source, items: [] as Item[], more: false };
-      const page = await store.query({
-        index: source.index,
-        partition: source.partition,
-        ...(last !== undefined ? { sort: { op: after, value: last } } : {}),
-        direction: options.direction,
-        limit: options.limit,
-      });
-      return { source, items: page.items, more: page.cursor !== undefined };
-    }),
-  );
-  const sortOf = (index: 'gsi2' | 'gsi3', item: Item) => item[`${index}sk`] as string;
-  const merged = pages.flatMap(({ source, items }) =>
-    items.map((item) => ({ source, item, sort: sortOf(source.index, item) })),
-  );
-  merged.sort((a, b) => (a.sort < b.sort ? -1 : a.sort > b.sort ? 1 : 0) * (after === '>' ? 1 : -1));
-  const taken = merged.slice(0, options.limit);
-  const next: Record<string, string | null> = { ...position };
-  for (const { source, sort } of taken) next[source.id] = sort;
-  for (const { source, items, more } of pages) {
-    // A partition whose every item was handed out, with nothing after them, is done.
-    const lastItem = items.at(-1);
-    const consumedAll = lastItem === undefined || next[source.id] === sortOf(source.index, lastItem);
-    if (!more && consumedAll) next[source.id] = null;
-  }
-  const finished = sources.every((source) => next[source.id] === null);
+    for (const side of [sideIndex.debit, sideIndex.credit])
+      sources.push({ index: side.name, partition: ledgerKeys.historyPartition(accountId, shard) });
+  const page = await queryMerged(store, {
+    sources,
+    direction: options.direction,
+    limit: options.limit,
+    ...(options.cursor ? { cursor: options.cursor } : {}),
+  });
   return {
-    entries: taken.map(({ item }) => historyEntryOf(transferFromItem(item), accountId)),
-    cursor:
-      finished || taken.length === 0 ? undefined : Buffer.from(JSON.stringify(next)).toString('base64url'),
+    entries: page.items.map((item) => historyEntryOf(transferFromItem(item), accountId)),
+    cursor: page.cursor,
   };
-}
-
-function decodeHistoryCursor(cursor: string): Record<string, string | null> {
-  try {
-    return historyCursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-  } catch {
-    throw new AppError('validation_failed', 'cursor is not one this list returned', { param: 'cursor' });
-  }
 }
 
 /** A history item of the layout before history lived on transfers: what the migration moves. */

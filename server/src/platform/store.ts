@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { tableSchema, type IndexName } from './table-schema.ts';
 
 /**
@@ -389,4 +390,116 @@ function compareStrings(a: string, b: string): number {
     if (x !== y) return x - y;
   }
   return a.length - b.length;
+}
+
+/** FNV-1a: a cheap, stable spread of ids over partitions or items. */
+export function hashOf(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/**
+ * The index partition of `id` in a list spread over `count` partitions (`<base>#<n>`), so that no
+ * one index partition takes every write of a busy list: DynamoDB gives one ~1,000 writes/s, and a
+ * list sorted by time always writes at its end. `spreadPartitions` names them all, with the
+ * unspread `<base>` first (where older code put entries).
+ */
+export function spreadPartition(base: string, id: string, count: number): string {
+  return `${base}#${hashOf(id) % count}`;
+}
+
+export function spreadPartitions(base: string, count: number): string[] {
+  return [base, ...Array.from({ length: count }, (_, n) => `${base}#${n}`)];
+}
+
+/** One partition of a table or index that `queryMerged` reads. */
+export interface MergedSource {
+  index?: IndexName;
+  partition: string;
+}
+
+/**
+ * One page of a list kept in several partitions (of one index or several, sorted alike), merged
+ * by sort key: each partition is read from just past where the cursor left it, so a page costs
+ * one query per partition at any depth. `before` (ascending only) keeps sort keys below it. The
+ * cursor is the last sort key handed out per partition.
+ *
+ * @example const page = await queryMerged(store, { sources: spreadPartitions('MER#PAYS#m', 8).map((partition) => ({ index: 'gsi1', partition })), direction: 'desc', limit: 20 });
+ */
+export async function queryMerged(
+  store: Pick<Store, 'query'>,
+  options: {
+    sources: readonly MergedSource[];
+    direction: 'asc' | 'desc';
+    limit: number;
+    cursor?: string;
+    before?: string;
+  },
+): Promise<{ items: Item[]; cursor: string | undefined }> {
+  const idOf = (source: MergedSource) => `${source.index ?? 'table'}:${source.partition}`;
+  const sortOf = (source: MergedSource, item: Item) =>
+    item[source.index ? `${source.index}sk` : 'sk'] as string;
+  const position = options.cursor ? decodeMergedCursor(options.cursor) : {};
+  const pages = await Promise.all(
+    options.sources.map(async (source) => {
+      const last = position[idOf(source)];
+      if (last === null) return { source, items: [] as Item[], more: false };
+      const sort: SortKeyCondition | undefined =
+        options.direction === 'desc'
+          ? last !== undefined
+            ? { op: '<', value: last }
+            : undefined
+          : last !== undefined
+            ? options.before !== undefined
+              ? { op: 'between', low: last, high: options.before }
+              : { op: '>', value: last }
+            : options.before !== undefined
+              ? { op: '<', value: options.before }
+              : undefined;
+      const page = await store.query({
+        ...(source.index ? { index: source.index } : {}),
+        partition: source.partition,
+        ...(sort ? { sort } : {}),
+        direction: options.direction,
+        limit: options.limit + 1,
+      });
+      // `between` takes its ends: drop the one already handed out, and the bound itself.
+      const items = page.items.filter(
+        (item) => sortOf(source, item) !== last && sortOf(source, item) !== options.before,
+      );
+      return { source, items, more: page.cursor !== undefined };
+    }),
+  );
+  const ascending = options.direction === 'asc' ? 1 : -1;
+  const merged = pages
+    .flatMap(({ source, items }) => items.map((item) => ({ source, item, sort: sortOf(source, item) })))
+    .sort((a, b) => (a.sort < b.sort ? -1 : a.sort > b.sort ? 1 : 0) * ascending);
+  const taken = merged.slice(0, options.limit);
+  const next: Record<string, string | null> = { ...position };
+  for (const { source, sort } of taken) next[idOf(source)] = sort;
+  for (const { source, items, more } of pages) {
+    const lastItem = items.at(-1);
+    if (!more && (lastItem === undefined || next[idOf(source)] === sortOf(source, lastItem)))
+      next[idOf(source)] = null;
+  }
+  const finished = options.sources.every((source) => next[idOf(source)] === null);
+  return {
+    items: taken.map(({ item }) => item),
+    cursor:
+      finished || taken.length === 0 ? undefined : Buffer.from(JSON.stringify(next)).toString('base64url'),
+  };
+}
+
+const mergedCursorSchema = z.record(z.string(), z.string().nullable());
+
+function decodeMergedCursor(cursor: string): Record<string, string | null> {
+  try {
+    return mergedCursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  } catch {
+    throw new InvalidCursorError();
+  }
 }
