@@ -61,7 +61,7 @@ describe('the rewards module on AWS, derived from its definition', () => {
       deadLetterTargetArn: { 'Fn::GetAtt': [dlq[0]![0], 'Arn'] },
       maxReceiveCount: awardConsumeOptions.maxReceives,
     });
-    expect(main[0]![1].Properties!.VisibilityTimeout).toBe(180);
+    expect(main[0]![1].Properties!.VisibilityTimeout).toBe(360);
 
     const mappings = resourcesOf(template, 'AWS::Lambda::EventSourceMapping').filter(([id]) =>
       /rewardsawards/i.test(id),

@@ -41,8 +41,9 @@ export const rewardsModule = defineModule({
       handler: (deps) => awardConsumer(rewardsDepsOf(deps)),
       options: awardConsumeOptions,
       // The consumer parks an award itself at its fifth attempt; SQS's DLQ takes what a crashing
-      // consumer never settled.
-      aws: { visibilityTimeoutSeconds: 180, maxReceiveCount: awardConsumeOptions.maxReceives, batchSize: 10 },
+      // consumer never settled. Visibility: six times the consumer function's 60 s, as AWS advises
+      // (a failed award comes back sooner, after the consumer's own backoff).
+      aws: { visibilityTimeoutSeconds: 360, maxReceiveCount: awardConsumeOptions.maxReceives, batchSize: 10 },
     },
   ],
   jobs: jobNames.map((name) => ({
