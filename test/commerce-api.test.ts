@@ -61,6 +61,12 @@ describe('catalog', () => {
     }
     const patched = await t.call('PATCH', `/v1/products/${cup.id}`, { token: admin, body: { price: 950 } });
     expect(patched.json).toMatchObject({ price: 950, stock: 10 });
+    const restocked = await t.call('PATCH', `/v1/products/${cup.id}`, { token: admin, body: { stock: 20 } });
+    expect(restocked.json).toMatchObject({ price: 950, stock: 20 });
+    expect(
+      (await t.call('PATCH', `/v1/products/${cup.id}`, { token: admin, body: { stock: -1 } })).status,
+    ).toBe(400);
+    expect((await t.call('PATCH', `/v1/products/${cup.id}`, { token: admin, body: {} })).status).toBe(400);
     expect(
       (await t.call('PATCH', `/v1/products/${cup.id}`, { token: buyer.token, body: { price: 1 } })).status,
     ).toBe(403);

@@ -5,6 +5,7 @@ import {
   signupBonus,
   type CommerceTestPlatform,
 } from '../server/src/commerce/test-support.ts';
+import type { EventEnvelope } from '../server/src/kernel/events.ts';
 import { expectBooksBalanced } from './invariants.ts';
 
 let t: CommerceTestPlatform | undefined;
@@ -19,6 +20,10 @@ const idempotencyKey = () => ({ 'idempotency-key': `checkout-${++keys}-${Math.ra
 describe('checkout with the wallet', () => {
   it('reserves, holds, captures and notifies: the order ends paid, the stock and the wallet go down by the order', async () => {
     t = await commerceTestPlatform();
+    const delivered: EventEnvelope[] = [];
+    t.platform.bus.subscribe('test.orders', { type: [{ prefix: 'order.' }] }, async (event) => {
+      delivered.push(event);
+    });
     const product = await t.createProduct({ name: 'Mug', price: 1250, stock: 5 });
     const buyer = await t.signUp('Ann');
     expect(
@@ -45,6 +50,21 @@ describe('checkout with the wallet', () => {
     expect(await t.wallet(buyer.id)).toEqual({ available: signupBonus - 2500, pending: 0 });
     expect((await t.call('GET', '/v1/cart', { token: buyer.token })).json.lines).toEqual([]);
     expect(await t.shopMail(buyer.email)).toEqual([`Your Sluice Shop order ${order.id} is confirmed`]);
+    // Every step is an event for the buyer's sockets (audience) and the shop merchant's webhooks.
+    await t.platform.dispatcher.drain();
+    const events = delivered.filter((event) => event.subject === order.id);
+    expect(events.map((event) => [event.type, (event.data as { step?: string }).step ?? null])).toEqual([
+      ['order.created', null],
+      ['order.updated', 'reserved'],
+      ['order.updated', 'authorized'],
+      ['order.updated', 'placed'],
+      ['order.updated', 'captured'],
+      ['order.paid', null],
+    ]);
+    for (const event of events) {
+      expect(event.audience).toEqual([buyer.id]);
+      expect(event.merchant).toMatch(/^mer_/);
+    }
     await expectBooksBalanced(t.platform.store);
   });
 });

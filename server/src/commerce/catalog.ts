@@ -77,7 +77,9 @@ export async function getProduct(deps: CatalogDeps, id: string): Promise<Product
 
 /**
  * Changes a product. The stock set here is what is on hand now; checkouts take from it with
- * conditional writes, so the update is conditional on the product not being deleted meanwhile.
+ * conditional writes at the same time, so a new stock is written only over the stock the admin's
+ * change was based on (a reservation in between answers 409 `conflict`: read it and set it again),
+ * and nothing is written over a product deleted meanwhile.
  */
 export async function updateProduct(deps: CatalogDeps, id: string, input: UpdateProduct): Promise<Product> {
   const current = await requireProduct(deps, id);
@@ -93,12 +95,23 @@ export async function updateProduct(deps: CatalogDeps, id: string, input: Update
           updated_at: now,
           ...(input.category !== undefined ? productIndexes({ id, category }) : {}),
         },
-        condition: { attributeNotExists: 'deleted_at' },
+        condition: {
+          all: [
+            { attributeNotExists: 'deleted_at' },
+            ...(input.stock !== undefined
+              ? [{ compare: ['stock', '=', current.stock] as ['stock', '=', number] }]
+              : []),
+          ],
+        },
       },
     ]);
   } catch (error) {
-    if (isTransactionCanceled(error)) throw new AppError('not_found', `no product ${id}`, { param: 'id' });
-    throw error;
+    if (!isTransactionCanceled(error)) throw error;
+    if (!(await readProduct(deps.store, id))?.deleted_at && input.stock !== undefined)
+      throw new AppError('conflict', 'the stock changed meanwhile (a checkout took some): set it again', {
+        param: 'stock',
+      });
+    throw new AppError('not_found', `no product ${id}`, { param: 'id' });
   }
   return getProduct(deps, id);
 }
