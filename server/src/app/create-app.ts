@@ -179,7 +179,7 @@ function authenticatorsOf(
   deps: ModuleDeps,
 ): Map<PathAuth, MiddlewareHandler<AppEnv>> {
   const user = requireUser(deps.identity);
-  const admin = requireAdmin();
+  const admin = requireAdmin({ requireMfa: deps.config.requireMfaForAdmins });
   const authenticators = new Map<PathAuth, MiddlewareHandler<AppEnv>>([
     ['user', user],
     ['admin', every(user, admin)],

@@ -43,13 +43,24 @@ export function requireUser(identity: Pick<Identity, 'verifyAccessToken'>) {
   });
 }
 
-/** After `requireUser`: 403 `forbidden` unless the caller is in the `admin` group. */
-export function requireAdmin() {
+/**
+ * After `requireUser`: 403 `forbidden` unless the caller is in the `admin` group, and, with
+ * `requireMfa`, 403 `mfa_required` unless they signed in with a second factor.
+ */
+export function requireAdmin(options: { requireMfa?: boolean } = {}) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const principal = c.get('principal') as Principal | undefined;
     if (!principal) return errorResponse(c, new AppError('unauthenticated', 'an access token is required'));
     if (!principal.groups.includes('admin'))
       return errorResponse(c, new AppError('forbidden', 'this action needs the admin group'));
+    if (options.requireMfa && principal.mfa !== true)
+      return errorResponse(
+        c,
+        new AppError(
+          'mfa_required',
+          'admins must sign in with two-factor authentication: turn it on under Security, then sign in again',
+        ),
+      );
     await next();
   });
 }

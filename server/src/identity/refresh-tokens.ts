@@ -39,9 +39,13 @@ export interface RefreshTokens {
   startSession(
     userId: string,
     device?: string,
-  ): { refreshToken: string; sessionId: string; operations: WriteOperation[] };
-  /** Spends `token` and returns the next one of its family. Throws `invalid_token`. */
-  rotate(token: string): Promise<{ refreshToken: string; sessionId: string; userId: string }>;
+    options?: { mfa?: boolean },
+  ): { refreshToken: string; sessionId: string; mfa: boolean; operations: WriteOperation[] };
+  /**
+   * Spends `token` and returns the next one of its family, with whether the session was opened
+   * with a second factor. Throws `invalid_token`.
+   */
+  rotate(token: string): Promise<{ refreshToken: string; sessionId: string; userId: string; mfa: boolean }>;
   /** Revokes the family `token` belongs to. Unknown tokens are ignored (RFC 7009). */
   revoke(token: string): Promise<void>;
   revokeSession(sessionId: string): Promise<void>;
@@ -62,13 +66,14 @@ export function createRefreshTokens(deps: {
   const expiresAt = () => Math.floor(clock.now() / 1000) + ttlSeconds;
   const nowIso = () => new Date(clock.now()).toISOString();
 
-  function tokenPut(hash: string, sessionId: string, userId: string): WriteOperation {
+  function tokenPut(hash: string, sessionId: string, userId: string, mfa: boolean): WriteOperation {
     return refreshTokenPut({
       hash,
       session_id: sessionId,
       user_id: userId,
       created_at: nowIso(),
       expires_at: expiresAt(),
+      ...(mfa ? { mfa: true } : {}),
     });
   }
 
@@ -81,7 +86,8 @@ export function createRefreshTokens(deps: {
   }
 
   return {
-    startSession(userId, device) {
+    startSession(userId, device, options = {}) {
+      const mfa = options.mfa === true;
       const sessionId = newId('session', clock.now());
       const { token, hash } = mint();
       const now = nowIso();
@@ -94,9 +100,9 @@ export function createRefreshTokens(deps: {
           expires_at: expiresAt(),
           ...(device ? { device } : {}),
         }),
-        tokenPut(hash, sessionId, userId),
+        tokenPut(hash, sessionId, userId, mfa),
       ];
-      return { refreshToken: token, sessionId, operations };
+      return { refreshToken: token, sessionId, mfa, operations };
     },
 
     async rotate(token) {
@@ -119,7 +125,7 @@ export function createRefreshTokens(deps: {
         await store.transact([
           refreshTokenSpend(hash, nowIso()),
           sessionUse(sessionId, nowIso(), expiresAt()),
-          tokenPut(next.hash, sessionId, userId),
+          tokenPut(next.hash, sessionId, userId, current.mfa === true),
         ]);
       } catch (error) {
         if (!isTransactionCanceled(error)) throw error;
@@ -132,7 +138,7 @@ export function createRefreshTokens(deps: {
         }
         throw invalid();
       }
-      return { refreshToken: next.token, sessionId, userId };
+      return { refreshToken: next.token, sessionId, userId, mfa: current.mfa === true };
     },
 
     async revoke(token) {

@@ -125,14 +125,15 @@ export function createLocalIdentity(deps: LocalIdentityDeps): Identity {
 
   async function respond(
     user: User,
-    session: { sessionId: string; refreshToken: string },
+    session: { sessionId: string; refreshToken: string; mfa: boolean },
   ): Promise<AuthResponse> {
-    const { sessionId, refreshToken } = session;
+    const { sessionId, refreshToken, mfa } = session;
     const accessToken = await accessTokens.sign({
       userId: user.id,
       email: user.email,
       groups: user.groups,
       sessionId,
+      mfa,
     });
     return {
       user: { id: user.id, email: user.email, name: user.name, groups: user.groups },
@@ -233,7 +234,7 @@ export function createLocalIdentity(deps: LocalIdentityDeps): Identity {
 
     async completeMfaLogIn(input) {
       const user = await secondFactor.passChallenge(input);
-      const session = refreshTokens.startSession(user.id, deviceOf(input.device));
+      const session = refreshTokens.startSession(user.id, deviceOf(input.device), { mfa: true });
       await store.transact(session.operations);
       logger.info('signed in with a second factor', { user_id: user.id });
       return respond(user, session);

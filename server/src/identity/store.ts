@@ -252,6 +252,8 @@ export interface StoredRefreshToken {
   expires_at: number;
   /** Set once, when the token is spent. */
   used_at?: string;
+  /** The session was opened with a second factor (carried from token to token). */
+  mfa?: boolean;
 }
 
 const refreshTokenItemSchema = z.object({
@@ -260,6 +262,7 @@ const refreshTokenItemSchema = z.object({
   created_at: z.string(),
   expires_at: z.number(),
   used_at: z.string().optional(),
+  mfa: z.boolean().optional(),
 });
 
 export function sessionPut(session: StoredSession): WriteOperation {

@@ -41,6 +41,8 @@ export interface AccessTokenSubject {
   groups: string[];
   /** The session the token is minted for (the `sid` claim, OpenID Connect's name for it). */
   sessionId: string;
+  /** The session was opened with a second factor: `amr` lists `otp` (RFC 8176). */
+  mfa: boolean;
 }
 
 export interface AccessTokens {
@@ -72,7 +74,12 @@ export function createAccessTokens(deps: { store: Store; clock: Clock; config: C
     async sign(subject) {
       const key = await signingKey();
       const now = Math.floor(clock.now() / 1000);
-      return new SignJWT({ email: subject.email, groups: subject.groups, sid: subject.sessionId })
+      return new SignJWT({
+        email: subject.email,
+        groups: subject.groups,
+        sid: subject.sessionId,
+        amr: subject.mfa ? ['pwd', 'otp'] : ['pwd'],
+      })
         .setProtectedHeader({ alg: algorithm, kid: key.kid, typ: tokenType })
         .setIssuer(config.issuer)
         .setAudience(config.audience)
@@ -115,7 +122,7 @@ export function createAccessTokens(deps: { store: Store; clock: Clock; config: C
           throw new AppError('token_expired', 'the access token has expired');
         throw new AppError('invalid_token', 'the access token is invalid');
       }
-      const { sub, email, groups, sid } = payload;
+      const { sub, email, groups, sid, amr } = payload;
       // We never issue a longer lifetime: a token that claims one was not minted by `sign`.
       const isLongLived = payload.exp! - payload.iat! > config.accessTokenTtlSeconds;
       if (isLongLived || typeof sub !== 'string' || typeof email !== 'string' || !isStringArray(groups)) {
@@ -127,6 +134,7 @@ export function createAccessTokens(deps: { store: Store; clock: Clock; config: C
         email,
         groups,
         ...(typeof sid === 'string' ? { sessionId: sid } : {}),
+        mfa: Array.isArray(amr) && amr.includes('otp'),
       };
       if (verified.size >= verifiedCacheSize) verified.delete(verified.keys().next().value!);
       verified.set(token, { principal, exp: payload.exp! });

@@ -13,6 +13,7 @@ export const errorCodes = [
   'token_expired',
   'invalid_credentials',
   'forbidden',
+  'mfa_required',
   'not_found',
   'route_not_found',
   'method_not_allowed',
@@ -74,6 +75,8 @@ export const errorTable = {
   token_expired: { status: 401, type: errorTypes.authentication },
   invalid_credentials: { status: 401, type: errorTypes.authentication },
   forbidden: { status: 403, type: errorTypes.permission },
+  // An admin route, where admins must sign in with a second factor (Config.requireMfaForAdmins).
+  mfa_required: { status: 403, type: errorTypes.permission },
   not_found: { status: 404, type: errorTypes.not_found },
   route_not_found: { status: 404, type: errorTypes.not_found },
   method_not_allowed: { status: 405, type: errorTypes.invalid_request },

@@ -6,6 +6,8 @@ export type Principal = {
   groups: string[];
   /** The identity's session the access token was minted for, when the issuer names it (the local one does). */
   sessionId?: string | undefined;
+  /** Signed in with a second factor (a TOTP or recovery code) as well as the password. */
+  mfa?: boolean | undefined;
 };
 
 /**

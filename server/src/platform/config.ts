@@ -39,6 +39,8 @@ export interface Config {
    * false, sign-up counts the email as verified at once (tests and scripts that drive many users).
    */
   requireEmailVerification: boolean;
+  /** Whether admin routes need a session opened with a second factor (TOTP), not only the password. */
+  requireMfaForAdmins: boolean;
   /** Emails that get the `admin` group at sign-up. */
   adminEmails: string[];
   /**
@@ -89,6 +91,7 @@ export const defaultConfig: Config = {
   signUpsPerAddressPerWindow: 30,
   signUpWindowSeconds: 3600,
   requireEmailVerification: true,
+  requireMfaForAdmins: false,
   adminEmails: [],
   webhookAllowPrivate: 'loopback',
   idempotencyRetentionSeconds: 48 * 3600,

@@ -172,7 +172,9 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
   const verifier = options.verifier ?? createCognitoAccessTokenVerifier({ userPoolId, clientId });
   const fetchJwks = options.fetch ?? fetch;
   const adminEmails = new Set(config.adminEmails.map(normalizeEmail));
-  const profiles = new Map<string, { email: string }>();
+  // Cognito asks every sign-in of a user with MFA on for a code, so `mfa_enabled` stands for
+  // "signed in with a second factor"; the entry is dropped here when this process changes it.
+  const profiles = new Map<string, { email: string; mfaEnabled: boolean }>();
   let jwksCache: { jwks: Jwks; fetchedAt: number } | undefined;
 
   async function userOfTokens(result: AuthenticationResultType | undefined): Promise<{
@@ -405,7 +407,7 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
       if (!profile) {
         const user = await readUser(store, userId);
         if (!user) throw new AppError('invalid_token', 'the access token names an unknown user');
-        profile = { email: user.email };
+        profile = { email: user.email, mfaEnabled: user.mfa_enabled };
         if (profiles.size >= profileCacheSize) profiles.delete(profiles.keys().next().value!);
         profiles.set(userId, profile);
       }
@@ -416,6 +418,7 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
         userId,
         email: profile.email,
         groups: isAdmin ? [knownGroups.admin] : [],
+        mfa: profile.mfaEnabled,
       } satisfies Principal;
     },
 
@@ -580,6 +583,7 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
         ),
       );
       await store.transact([mfaEnabledUpdate(user.id, true)]);
+      profiles.delete(user.id);
       // Cognito's challenge takes authenticator codes only: no recovery codes (an admin resets MFA).
       return { recovery_codes: [] };
     },
@@ -596,6 +600,7 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
         ),
       );
       await store.transact([mfaEnabledUpdate(user.id, false)]);
+      profiles.delete(user.id);
     },
 
     // Cognito keeps no list of a user's sessions (refresh tokens): none can be listed or ended one by one.
