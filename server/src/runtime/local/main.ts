@@ -28,6 +28,7 @@ import { retentionConfigFromEnv } from '../../platform/config.ts';
  *   SLUICE_SIGNUPS_PER_ADDRESS=N         sign-ups allowed per client address an hour (default 30)
  *   SLUICE_REQUIRE_EMAIL_VERIFICATION=false   new users count as verified at once (default true:
  *                                        a code is mailed, and no money goes out until it is entered)
+ *   SLUICE_REQUIRE_ADMIN_MFA=true        admin routes need a sign-in with a TOTP code (default false)
  *   SLUICE_BACKUP_DIR=DIR, SLUICE_BACKUP_EVERY=S, SLUICE_BACKUP_KEEP=N   backups every S seconds
  *                                        (default 3600) into DIR, the newest N (default 24) kept
  *   SLUICE_PUBLIC_URL=URL                the origin blob URLs point at (default http://<host>:<port>)
@@ -89,6 +90,7 @@ const signUpsPerAddressPerWindow =
 
 // Only an explicit `false` turns verification off.
 const requireEmailVerification = process.env.SLUICE_REQUIRE_EMAIL_VERIFICATION !== 'false';
+const requireMfaForAdmins = process.env.SLUICE_REQUIRE_ADMIN_MFA === 'true';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 if (!values['no-build']) await buildDashboardIfStale(repoRoot, logger);
@@ -136,6 +138,7 @@ const platform = await createLocalPlatform({
       ? { signUpsPerAddressPerWindow }
       : {}),
     requireEmailVerification,
+    requireMfaForAdmins,
   },
   logger,
 }).catch((error: unknown) => {
