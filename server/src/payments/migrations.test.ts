@@ -166,8 +166,10 @@ describe.each(stores)('payments migration 1: the fees accounts’ credit cap (%s
 
       t.clock.advance(60_000);
       const second = await runMigrations(depsOf(t, recordingLogger()), migrationsOf(modules));
-      expect(second).toEqual({ ran: [], alreadyApplied: 1 });
-      expect(await readMigrationRecords(t.store)).toEqual(records);
+      expect(second).toEqual({ ran: [], alreadyApplied: first.ran.length });
+      expect((await readMigrationRecords(t.store)).filter((record) => record.module === 'payments')).toEqual(
+        records,
+      );
       // The migration itself is idempotent too, as a crash between its run and its record needs.
       expect((await capFeesAccountCredits({ ...t, logger: recordingLogger() })).changed).toBe(0);
       await expectBooksBalanced(t.store);

@@ -1,11 +1,18 @@
 import { z } from 'zod';
 import { isoTime } from '../../kernel/clock.ts';
-import { readItem, type Item, type Store, type WriteOperation } from '../../platform/store.ts';
+import {
+  queryMerged,
+  readItem,
+  spreadPartition,
+  spreadPartitions,
+  type Item,
+  type Store,
+  type WriteOperation,
+} from '../../platform/store.ts';
 import { paymentSchema, type Dispute, type PaymentStatus } from '../model.ts';
 import { testCardOutcomes } from '../test-cards.ts';
 import {
-  everyItem,
-  newestFirst,
+  merchantListSpread,
   paymentKeys,
   storedCurrencySchema,
   type PageRequest,
@@ -53,7 +60,7 @@ export function paymentPut(payment: PaymentRecord): WriteOperation {
       ...paymentKeys.payment(payment.id),
       entity: 'payment',
       ...stored,
-      gsi1pk: paymentKeys.merchantPayments(payment.merchant),
+      gsi1pk: spreadPartition(paymentKeys.merchantPayments(payment.merchant), payment.id, merchantListSpread),
       gsi1sk: payment.id,
       ...(payment.status === 'requires_capture' ? authorizationIndex(payment) : {}),
       ...(payment.status === 'succeeded' ? unsettledIndex(payment) : {}),
@@ -65,7 +72,11 @@ export function paymentPut(payment: PaymentRecord): WriteOperation {
 /** Open authorizations sit in the merchant's gsi2 partition by deadline, for the expiry sweep. */
 function authorizationIndex(payment: PaymentRecord) {
   return {
-    gsi2pk: paymentKeys.merchantAuthorizations(payment.merchant),
+    gsi2pk: spreadPartition(
+      paymentKeys.merchantAuthorizations(payment.merchant),
+      payment.id,
+      merchantListSpread,
+    ),
     gsi2sk: `${payment.capture_before}#${payment.id}`,
   };
 }
@@ -73,7 +84,7 @@ function authorizationIndex(payment: PaymentRecord) {
 /** Captured payments sit in the merchant's gsi2 unsettled partition by capture time until settled. */
 function unsettledIndex(payment: PaymentRecord) {
   return {
-    gsi2pk: paymentKeys.merchantUnsettled(payment.merchant),
+    gsi2pk: spreadPartition(paymentKeys.merchantUnsettled(payment.merchant), payment.id, merchantListSpread),
     gsi2sk: `${payment.updated_at}#${payment.id}`,
   };
 }
@@ -170,17 +181,23 @@ export function readPayment(store: Store, paymentId: string): Promise<PaymentRec
 }
 
 /** A page of the merchant's payments, newest first. */
-export function merchantPaymentsPage(
+export async function merchantPaymentsPage(
   store: Store,
   merchantId: string,
   page: PageRequest,
 ): Promise<RecordPage<PaymentRecord>> {
-  return newestFirst(
-    store,
-    { index: 'gsi1', partition: paymentKeys.merchantPayments(merchantId) },
-    page,
-    paymentFromItem,
-  );
+  const result = await queryMerged(store, {
+    sources: spreadSources('gsi1', paymentKeys.merchantPayments(merchantId)),
+    direction: 'desc',
+    limit: page.limit,
+    ...(page.cursor ? { cursor: page.cursor } : {}),
+  });
+  return { data: result.items.map(paymentFromItem), next_cursor: result.cursor };
+}
+
+/** Every partition of a spread merchant list (and the unspread one older code wrote). */
+function spreadSources(index: 'gsi1' | 'gsi2', base: string) {
+  return spreadPartitions(base, merchantListSpread).map((partition) => ({ index, partition }));
 }
 
 const indexEntrySchema = z.object({ id: z.string() });
@@ -195,14 +212,19 @@ export async function* dueAuthorizationIds(
   now: number,
 ): AsyncGenerator<string> {
   // Sort keys are `<capture_before ISO>#<id>`: everything before the next millisecond is due.
-  const partition = paymentKeys.merchantAuthorizations(merchantId);
-  for await (const item of everyItem(store, {
-    index: 'gsi2',
-    partition,
-    sort: { op: '<', value: isoTime(now + 1) },
-    limit: 100,
-  }))
-    yield indexEntrySchema.parse(item).id;
+  const sources = spreadSources('gsi2', paymentKeys.merchantAuthorizations(merchantId));
+  let cursor: string | undefined;
+  do {
+    const page = await queryMerged(store, {
+      sources,
+      direction: 'asc',
+      before: isoTime(now + 1),
+      limit: 100,
+      ...(cursor ? { cursor } : {}),
+    });
+    for (const item of page.items) yield indexEntrySchema.parse(item).id;
+    cursor = page.cursor;
+  } while (cursor);
 }
 
 /** A captured, unsettled payment, with the sandbox time it was captured at (from its index entry). */
@@ -217,10 +239,10 @@ export async function unsettledPaymentsBefore(
   before: number,
   limit: number,
 ): Promise<UnsettledPayment[]> {
-  const page = await store.query({
-    index: 'gsi2',
-    partition: paymentKeys.merchantUnsettled(merchantId),
-    sort: { op: '<', value: isoTime(before) },
+  const page = await queryMerged(store, {
+    sources: spreadSources('gsi2', paymentKeys.merchantUnsettled(merchantId)),
+    direction: 'asc',
+    before: isoTime(before),
     limit,
   });
   return page.items.map((item) => ({
