@@ -265,6 +265,18 @@ describe('checkout refusals and payment outcomes', () => {
     expect(await t.wallet(buyer.id)).toEqual({ available: signupBonus, pending: 0 });
     const item = await t.platform.store.get({ pk: `ORDER#${order.id}`, sk: 'ORDER' });
     expect(JSON.stringify(item)).not.toContain('4242424242424242');
+    // The shop charges as a sandbox merchant the admin owns: its payments show in their developer area.
+    const admin = await t.adminToken();
+    const merchants = await t.call('GET', '/v1/merchants', { token: admin });
+    const shop = merchants.json.data.find((merchant: { name: string }) => merchant.name === 'Sluice Shop');
+    expect(shop).toBeDefined();
+    const payments = await t.call('GET', '/v1/payments', {
+      token: admin,
+      headers: { 'sluice-merchant': shop.id },
+    });
+    expect(
+      payments.json.data.map((payment: { id: string; status: string }) => [payment.id, payment.status]),
+    ).toContainEqual([order.payment_id, 'succeeded']);
     await expectBooksBalanced(t.platform.store);
   });
 

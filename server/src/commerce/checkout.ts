@@ -103,7 +103,7 @@ export async function startCheckout(
     notified: false,
     compensating: false,
     needs_attention: false,
-    shop_merchant: await ensureShopMerchant(deps),
+    shop_merchant: (await ensureShopMerchant(deps)).merchantId,
     created_at: isoTime(now),
     updated_at: isoTime(now),
   };

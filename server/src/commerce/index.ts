@@ -103,5 +103,12 @@ function commerceDepsOf(deps: ModuleDeps): CommerceDeps {
     startWorkflow: deps.startWorkflow,
     runsWorkflowsInProcess: deps.runWorkflow !== undefined,
     hooks: (deps.testHooks?.commerce as CommerceHooks | undefined) ?? {},
+    shopOwner: async () => {
+      for (const email of deps.config.adminEmails) {
+        const user = await deps.identity.findUserByEmail(email);
+        if (user) return user.id;
+      }
+      return undefined;
+    },
   };
 }

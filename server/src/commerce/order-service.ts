@@ -119,7 +119,7 @@ async function refundOrder(
     );
     return;
   }
-  const actor = { merchantId: await ensureShopMerchant(deps), ownerId: 'commerce' };
+  const actor = await ensureShopMerchant(deps);
   await createRefund(deps, actor, { payment: order.payment_id!, reason: 'requested_by_customer' }, () => [
     ...operations,
     outboxOf(deps.clock, 'order.canceled', next),

@@ -38,6 +38,8 @@ export interface SagaDeps {
   notifier: Notifier;
   queue: TransactionalQueue;
   hooks: CommerceHooks;
+  /** The user id of the admin who should own the shop's merchant, if one has signed up. */
+  shopOwner: () => Promise<string | undefined>;
 }
 
 /** Settings tests lay over the module (`testHooks.commerce`). */
@@ -85,21 +87,36 @@ export function dropCard(orderId: string): void {
   cardVault.delete(orderId);
 }
 
+/** Who owns the shop's merchant when no admin has signed up yet (and its ledger accounts). */
 const shopOwner = 'commerce';
-const shopMerchants = new WeakMap<Store, Promise<string>>();
+const shopMerchants = new WeakMap<Store, Promise<MerchantActor>>();
 const shopAccounts = new WeakMap<Store, Set<string>>();
 
-/** The sandbox merchant the shop charges cards as, made once per installation. */
-export function ensureShopMerchant(deps: Pick<SagaDeps, 'store' | 'clock'>): Promise<string> {
+/**
+ * The sandbox merchant the shop charges cards as, made once per installation and owned by the
+ * first configured admin who has signed up, so its payments show in that admin's developer area
+ * like any merchant's (by `commerce` itself before any admin exists, or when the admin owns as
+ * many merchants as allowed).
+ */
+export function ensureShopMerchant(
+  deps: Pick<SagaDeps, 'store' | 'clock' | 'shopOwner'>,
+): Promise<MerchantActor> {
   let found = shopMerchants.get(deps.store);
   if (!found) {
     found = (async () => {
       const existing = await readShopMerchant(deps.store);
       if (existing) return existing;
-      const merchant = await createMerchant(deps, shopOwner, { name: 'Sluice Shop' });
+      const admin = await deps.shopOwner();
+      const merchant = await createMerchant(deps, admin ?? shopOwner, { name: 'Sluice Shop' }).catch(
+        (error: unknown) => {
+          if (admin === undefined || !(isAppError(error) && error.code === 'limit_reached')) throw error;
+          return createMerchant(deps, shopOwner, { name: 'Sluice Shop' });
+        },
+      );
+      const actor = { merchantId: merchant.id, ownerId: merchant.owner };
       try {
-        await deps.store.transact([shopMerchantPut(merchant.id)]);
-        return merchant.id;
+        await deps.store.transact([shopMerchantPut(actor)]);
+        return actor;
       } catch (error) {
         // Another process made it first; the merchant made here stays unused.
         if (!isTransactionCanceled(error)) throw error;
@@ -387,8 +404,8 @@ async function declined(
   return { ok: false, reason, decline_code: declineCode };
 }
 
-async function shopActor(deps: SagaDeps): Promise<MerchantActor> {
-  return { merchantId: await ensureShopMerchant(deps), ownerId: shopOwner };
+function shopActor(deps: SagaDeps): Promise<MerchantActor> {
+  return ensureShopMerchant(deps);
 }
 
 /** Records the order as placed: from here it is an order, not a cart. */

@@ -186,13 +186,21 @@ export async function queryOrders(
   return page.items.map(orderFromItem);
 }
 
-export async function readShopMerchant(store: Store): Promise<string | undefined> {
+/** The shop's merchant and the user who owns it. */
+export async function readShopMerchant(
+  store: Store,
+): Promise<{ merchantId: string; ownerId: string } | undefined> {
   const item = await store.get(shopKey);
-  return typeof item?.merchant === 'string' ? item.merchant : undefined;
+  if (typeof item?.merchant !== 'string') return undefined;
+  return { merchantId: item.merchant, ownerId: typeof item.owner === 'string' ? item.owner : 'commerce' };
 }
 
-export function shopMerchantPut(merchant: string): WriteOperation {
-  return { type: 'put', item: { ...shopKey, merchant }, condition: { attributeNotExists: 'pk' } };
+export function shopMerchantPut(shop: { merchantId: string; ownerId: string }): WriteOperation {
+  return {
+    type: 'put',
+    item: { ...shopKey, merchant: shop.merchantId, owner: shop.ownerId },
+    condition: { attributeNotExists: 'pk' },
+  };
 }
 
 const deadLetterRecordSchema = z.object({
