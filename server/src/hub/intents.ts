@@ -483,8 +483,11 @@ export async function refundIntent(
   if (wanted > left)
     throw new AppError('validation_failed', `at most ${left} can still be refunded`, { param: 'amount' });
   const { impl, ctx, reference } = await takenBy(deps, actor, record);
+  // The key towards the provider is fixed by the refund's place: a concurrent second refund with the
+  // same key gets the first one back from the provider, then loses the intent's version check (409).
   const refundId = hubIds.newId('intentRefund', deps.clock.now());
-  const refund = await impl.refund(ctx, reference, wanted, refundId);
+  const key = `${record.id}:refund:${record.refunds.length + 1}`;
+  const refund = await impl.refund(ctx, reference, wanted, key);
   return save(
     deps,
     actor,

@@ -1,5 +1,6 @@
 import { isoTime } from '../kernel/clock.ts';
 import { AppError } from '../kernel/errors.ts';
+import { isTransactionCanceled } from '../platform/store.ts';
 import { getMerchantRecord } from '../payments/index.ts';
 import type { stripeConnector } from './connectors/stripe.ts';
 import { unsealCredentials } from './credentials.ts';
@@ -58,14 +59,20 @@ export async function receiveWebhook(
     updated_at: isoTime(now),
     version: record.version + 1,
   };
-  await deps.store.transact([
-    intentPut(next),
-    hubEvent(
-      'payment_intent.disputed',
-      { merchantId: ctx.merchantId, ownerId: ctx.ownerId },
-      toIntent(next),
-      now,
-    ),
-  ]);
+  try {
+    await deps.store.transact([
+      intentPut(next),
+      hubEvent(
+        'payment_intent.disputed',
+        { merchantId: ctx.merchantId, ownerId: ctx.ownerId },
+        toIntent(next),
+        now,
+      ),
+    ]);
+  } catch (error) {
+    // A concurrent redelivery (or another change) won: the provider retries, and the next look decides.
+    if (!isTransactionCanceled(error)) throw error;
+    throw new AppError('conflict', 'the payment intent changed meanwhile; deliver again');
+  }
   return { received: true, applied: true };
 }
