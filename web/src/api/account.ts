@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiFetch } from './client.ts';
-import { setSession, sessionFromAuth, type AuthResponse } from './session.ts';
+import { freshAccessToken, setSession, sessionFromAuth, type AuthResponse } from './session.ts';
 
 /** The signed-in user as `GET /v1/me` shows them. */
 export interface Me {
@@ -109,8 +109,15 @@ export function useDisableTotp() {
 }
 
 export function useChangePassword() {
-  return useAccountMutation((input: { current_password: string; new_password: string }) =>
-    apiFetch('/v1/me/password', { method: 'POST', body: input }),
+  // A wrong current password is a 401 (invalid_credentials): sent with the token by hand, so it
+  // is not taken for an expired token and retried after a refresh.
+  return useAccountMutation(async (input: { current_password: string; new_password: string }) =>
+    apiFetch('/v1/me/password', {
+      method: 'POST',
+      body: input,
+      auth: false,
+      headers: { authorization: `Bearer ${(await freshAccessToken()) ?? ''}` },
+    }),
   );
 }
 
