@@ -10,7 +10,7 @@ import {
   startStripeMock,
   stripeCredentials,
 } from '../server/src/hub/test-support.ts';
-import type { MerchantApi } from '../server/src/payments/test-support.ts';
+import { pendingEvents, type MerchantApi } from '../server/src/payments/test-support.ts';
 
 // Stripe is stripe-stateful-mock, a real Stripe-compatible HTTP server started on a free port.
 let mock: Awaited<ReturnType<typeof startStripeMock>>;
@@ -181,6 +181,13 @@ describe('circuit breaker', () => {
     expect(third.byProvider('stripe')).toBe(1);
     expect(third.byProvider('sandbox_card')).toBe(99);
     expect(await breaker()).toMatchObject({ state: 'closed', window: { calls: 0, failures: 0 } });
+
+    // Each move of the breaker is an event on the bus, once.
+    const moves = (await pendingEvents(t)).filter((event) => event.type.startsWith('connector.circuit_'));
+    expect(moves.map((event) => [event.type, event.subject])).toEqual([
+      ['connector.circuit_opened', connectors.stripe],
+      ['connector.circuit_closed', connectors.stripe],
+    ]);
 
     // Closed again: stripe takes the payments.
     const fourth = await payMany(100);

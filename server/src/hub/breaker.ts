@@ -77,15 +77,19 @@ export async function report(
   connectorId: string,
   permit: Exclude<BreakerPermit, 'skip'>,
   outcome: 'answered' | 'failed',
+  /** The event recording the breaker's move, written in the move's own transaction. */
+  announce?: (type: 'connector.circuit_opened' | 'connector.circuit_closed', now: number) => WriteOperation,
 ): Promise<void> {
   const now = deps.clock.now();
+  const event = (type: 'connector.circuit_opened' | 'connector.circuit_closed') =>
+    announce ? [announce(type, now)] : [];
   const buckets = windowBuckets(deps, now);
   if (permit === 'probe') {
     await tryWrite(
       deps.store,
       outcome === 'answered'
-        ? breakerWrites.close(connectorId, buckets)
-        : [breakerWrites.reopen(connectorId, now)],
+        ? [...breakerWrites.close(connectorId, buckets), ...event('connector.circuit_closed')]
+        : [breakerWrites.reopen(connectorId, now), ...event('connector.circuit_opened')],
     );
     return;
   }
@@ -95,7 +99,11 @@ export async function report(
   const window = await readBreakerBuckets(deps.store, connectorId, buckets);
   if (window.calls >= deps.breaker.minCalls && window.failures >= deps.breaker.failureRate * window.calls) {
     const breaker = await readBreaker(deps.store, connectorId);
-    if (breaker.state === 'closed') await tryWrite(deps.store, [breakerWrites.open(connectorId, now)]);
+    if (breaker.state === 'closed')
+      await tryWrite(deps.store, [
+        breakerWrites.open(connectorId, now),
+        ...event('connector.circuit_opened'),
+      ]);
   }
 }
 

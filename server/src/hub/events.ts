@@ -10,6 +10,8 @@ export const hubEventTypes = [
   'payment_intent.refunded',
   'payment_intent.disputed',
   'payment_intent.attempt_failed',
+  'connector.circuit_opened',
+  'connector.circuit_closed',
 ] as const;
 export type HubEventType = (typeof hubEventTypes)[number];
 

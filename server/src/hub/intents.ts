@@ -154,6 +154,8 @@ async function attempt(
     ...fields,
     finished_at: isoTime(deps.clock.now()),
   });
+  const announce = (type: 'connector.circuit_opened' | 'connector.circuit_closed', now: number) =>
+    hubEvent(type, actor, { id: connector.id, provider: connector.provider, name: connector.name }, now);
   const permit = await acquire(deps, connector.id);
   if (permit === 'skip')
     return {
@@ -177,7 +179,7 @@ async function attempt(
     // A timeout as the worst case: the provider did the work and the answer was lost on the way back.
     if (fault === 'timeout')
       throw new TechnicalFailure('timeout', 'injected fault: no answer within the timeout');
-    await report(deps, connector.id, permit, 'answered');
+    await report(deps, connector.id, permit, 'answered', announce);
     if (payment.status === 'declined')
       return {
         attempt: finish({
@@ -203,7 +205,7 @@ async function attempt(
     };
   } catch (error) {
     if (!isTechnicalFailure(error) && !(isAppError(error) && error.status < 500)) throw error;
-    await report(deps, connector.id, permit, 'failed');
+    await report(deps, connector.id, permit, 'failed', announce);
     const code = isTechnicalFailure(error) ? technicalCodes[error.kind] : 'provider_error';
     const reconciled =
       isTechnicalFailure(error) && error.kind === 'timeout' ? await reconcile(deps, ctx, input) : undefined;
