@@ -22,6 +22,7 @@ export const platformKeyPatterns = [
   'OUTBOX#CHECKPOINT',
   'OUTBOX#*#*',
   'MER#*#EVENTS',
+  'MER#*#EVENTS#S#*',
   'DEDUPE#*#*',
   'IDEM#*#**',
   'PAYMENTS#CONFIG',

@@ -9,6 +9,7 @@ import {
   eventKey,
   outboxBacklog,
   outboxBucket,
+  outboxBucketCount,
   outboxCheckpointKey,
   outboxEventsBetween,
   outboxPendingPartition,
@@ -111,7 +112,7 @@ function flaky(failures: number) {
 }
 
 describe('outboxPut', () => {
-  it('writes one item, in a time bucket of its minute spread over 16 partitions, expiring after the retention', () => {
+  it('writes one item, in a time bucket of its minute spread over outboxBucketCount partitions, expiring after the retention', () => {
     const event = transferCreated();
     const put = outboxPut(event, { retentionSeconds: 3600 });
     expect(put).toMatchObject({
@@ -127,14 +128,15 @@ describe('outboxPut', () => {
     const partition = (put as { item: Item }).item.gsi1pk as string;
     expect(platformKeyPatterns.some((pattern) => keyMatchesPattern(partition, pattern))).toBe(true);
 
-    // 3,200 events of one minute: every one of the 16 partitions takes about a sixteenth.
+    // 6,400 events of one minute: every one of the 32 partitions takes about a 32nd.
+    expect(outboxBucketCount).toBe(32);
     const counts = new Map<string, number>();
-    for (let i = 0; i < 3200; i++) {
+    for (let i = 0; i < 6400; i++) {
       const bucket = outboxBucket(transferCreated());
       counts.set(bucket, (counts.get(bucket) ?? 0) + 1);
     }
-    expect(counts.size).toBe(16);
-    expect(Math.max(...counts.values())).toBeLessThan(3200 / 16 + 60);
+    expect(counts.size).toBe(32);
+    expect(Math.max(...counts.values())).toBeLessThan(6400 / 32 + 60);
   });
 });
 
