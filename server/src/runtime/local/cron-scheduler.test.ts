@@ -49,3 +49,15 @@ describe('CronScheduler', () => {
     expect(toEventBridgeCron(settlement.cron)).toBe('cron(0 0 * * ? *)');
   });
 });
+
+describe('toEventBridgeCron', () => {
+  it('names days of the week, since cron counts Sunday as 0 and EventBridge as 1', () => {
+    expect(toEventBridgeCron('0 0 * * 1')).toBe('cron(0 0 ? * MON *)');
+    expect(toEventBridgeCron('0 2 * * 0')).toBe('cron(0 2 ? * SUN *)');
+    expect(toEventBridgeCron('0 2 * * 7')).toBe('cron(0 2 ? * SUN *)');
+    expect(toEventBridgeCron('30 9 * * 1-5')).toBe('cron(30 9 ? * MON-FRI *)');
+    expect(toEventBridgeCron('0 0 * * SUN,6')).toBe('cron(0 0 ? * SUN,SAT *)');
+    expect(toEventBridgeCron('0 20 * * *')).toBe('cron(0 20 * * ? *)');
+    expect(() => toEventBridgeCron('0 0 * * */2')).toThrow(/no EventBridge equivalent/);
+  });
+});
