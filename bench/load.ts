@@ -53,7 +53,7 @@ export interface ScenarioResult {
   requests: number;
   ok_2xx: number;
   rps_2xx: number;
-  latency_ms: { p50: number; p95: number; p97_5: number; p99: number; max: number };
+  latency_ms: { p50: number; p95: number; p97_5: number; p99: number; p99_9: number; max: number };
   non_2xx: number;
   status_codes: Record<string, number>;
   errors: number;
@@ -136,6 +136,7 @@ export function runLoad(
             p95: pct(95),
             p97_5: pct(97.5),
             p99: pct(99),
+            p99_9: pct(99.9),
             max: round(latencies.at(-1) ?? NaN, 2),
           },
           non_2xx: result.non2xx,

@@ -158,7 +158,8 @@ try {
   if (transfers)
     log(
       `transfers vs the durable 1-row baseline: ${round(transfers.random.rps_2xx / durable.rps_2xx, 2)}× ` +
-        `(p95 ${transfers.random.latency_ms.p95} ms, p99 ${transfers.random.latency_ms.p99} ms)`,
+        `(p95 ${transfers.random.latency_ms.p95} ms, p99 ${transfers.random.latency_ms.p99} ms, ` +
+        `p99.9 ${transfers.random.latency_ms.p99_9} ms)`,
     );
   if (checkouts)
     log(
