@@ -19,13 +19,14 @@ import {
 import { codeConsume, codePut } from './security-store.ts';
 import {
   emailVerifiedUpdate,
-  passwordHashSet,
+  passwordReset,
   passwordHashUpdate,
   queryOpenSessions,
   readCredentials,
   readSession,
   readUser,
   readUserIdByEmail,
+  sessionsCutOff,
 } from './store.ts';
 
 /** How long a mailed code works. */
@@ -239,7 +240,10 @@ export function createAccountSecurity(context: SecurityContext): AccountSecurity
       const codeHash = await checkMailedCode(context, userId, 'RESET', code);
       const passwordHash = await hashPassword(new_password);
       try {
-        await store.transact([codeConsume(userId, 'RESET', codeHash), passwordHashSet(userId, passwordHash)]);
+        await store.transact([
+          codeConsume(userId, 'RESET', codeHash),
+          passwordReset(userId, passwordHash, new Date(clock.now()).toISOString()),
+        ]);
       } catch (error) {
         if (isTransactionCanceled(error)) throw invalidCode();
         throw error;
@@ -304,6 +308,7 @@ export function createAccountSecurity(context: SecurityContext): AccountSecurity
     },
 
     async endAllSessions(caller) {
+      await store.transact([sessionsCutOff(caller.userId, new Date(clock.now()).toISOString())]);
       await refreshTokens.revokeUserSessions(caller.userId);
     },
   };

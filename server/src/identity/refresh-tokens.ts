@@ -45,7 +45,14 @@ export interface RefreshTokens {
    * Spends `token` and returns the next one of its family, with whether the session was opened
    * with a second factor. Throws `invalid_token`.
    */
-  rotate(token: string): Promise<{ refreshToken: string; sessionId: string; userId: string; mfa: boolean }>;
+  rotate(token: string): Promise<{
+    refreshToken: string;
+    sessionId: string;
+    userId: string;
+    mfa: boolean;
+    /** When the spent token was issued (ISO 8601). */
+    issuedAt: string;
+  }>;
   /** Revokes the family `token` belongs to. Unknown tokens are ignored (RFC 7009). */
   revoke(token: string): Promise<void>;
   revokeSession(sessionId: string): Promise<void>;
@@ -138,7 +145,13 @@ export function createRefreshTokens(deps: {
         }
         throw invalid();
       }
-      return { refreshToken: next.token, sessionId, userId, mfa: current.mfa === true };
+      return {
+        refreshToken: next.token,
+        sessionId,
+        userId,
+        mfa: current.mfa === true,
+        issuedAt: current.created_at,
+      };
     },
 
     async revoke(token) {

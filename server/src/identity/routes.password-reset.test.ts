@@ -46,6 +46,27 @@ describe('identity routes: password reset', () => {
     );
   });
 
+  it('also ends sessions the sessions list does not show (opened before it existed)', async () => {
+    const harness = createHarness();
+    const { user, refresh_token: old } = await harness.signUp();
+    const { items } = await harness.store.query({ index: 'gsi1', partition: `SESSIONS#${user.id}` });
+    const [session] = items;
+    await harness.store.transact([
+      { type: 'update', key: { pk: session!.pk, sk: session!.sk }, remove: ['gsi1pk', 'gsi1sk'] },
+    ]);
+    harness.clock.advance(1000);
+    await harness.post('/v1/auth/password-reset', { email: user.email });
+    const code = (await harness.mailedCode(user.email, 'Reset'))!;
+    const confirm = { email: user.email, code, new_password: newPassword };
+    expect((await harness.post('/v1/auth/password-reset/confirm', confirm)).status).toBe(204);
+    expect((await harness.post('/v1/auth/refresh', { refresh_token: old })).status).toBe(401);
+    // A session opened after the reset lives on.
+    const fresh = (await (
+      await harness.post('/v1/auth/login', { email: user.email, password: newPassword })
+    ).json()) as AuthResponse;
+    expect((await harness.post('/v1/auth/refresh', { refresh_token: fresh.refresh_token })).status).toBe(200);
+  });
+
   it('refuses an expired code and a common new password, changing nothing', async () => {
     const harness = createHarness();
     const { user, password } = await harness.signUp();

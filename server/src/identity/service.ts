@@ -242,8 +242,11 @@ export function createLocalIdentity(deps: LocalIdentityDeps): Identity {
 
     async refresh(refreshToken) {
       const next = await refreshTokens.rotate(refreshToken);
-      const user = await readUser(store, next.userId);
-      if (!user) {
+      const credentials = await readCredentials(store, next.userId);
+      const user = credentials?.user;
+      const isCutOff =
+        credentials?.sessionsRevokedAt !== undefined && next.issuedAt < credentials.sessionsRevokedAt;
+      if (!user || isCutOff) {
         await refreshTokens.revokeSession(next.sessionId);
         throw new AppError('invalid_token', 'the refresh token is invalid');
       }

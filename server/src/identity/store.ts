@@ -77,17 +77,29 @@ const userItemSchema = z.object({
   // Absent on profiles from before verification existed: those users count as verified.
   email_verified: z.boolean().optional(),
   mfa_enabled: z.boolean().optional(),
+  sessions_revoked_at: z.string().optional(),
 });
 
 /** The user with the password hash the local issuer keeps (absent for Cognito users). */
 export interface UserCredentials {
   user: User;
   passwordHash: string | undefined;
+  /** Refresh tokens issued before this time (ISO 8601) are refused: every session was ended then. */
+  sessionsRevokedAt: string | undefined;
 }
 
 function credentialsFromItem(item: Item): UserCredentials {
-  const { id, email, name, groups, created_at, password_hash, email_verified, mfa_enabled } =
-    userItemSchema.parse(item);
+  const {
+    id,
+    email,
+    name,
+    groups,
+    created_at,
+    password_hash,
+    email_verified,
+    mfa_enabled,
+    sessions_revoked_at,
+  } = userItemSchema.parse(item);
   return {
     user: {
       id,
@@ -99,6 +111,7 @@ function credentialsFromItem(item: Item): UserCredentials {
       mfa_enabled: mfa_enabled ?? false,
     },
     passwordHash: password_hash,
+    sessionsRevokedAt: sessions_revoked_at,
   };
 }
 
@@ -134,12 +147,28 @@ export function passwordHashUpdate(userId: string, hash: string, previousHash: s
   };
 }
 
-/** Sets the password hash, whatever it was (a reset). The profile must exist. */
-export function passwordHashSet(userId: string, hash: string): WriteOperation {
+/**
+ * A reset: sets the password hash, whatever it was, and ends every session at `at` (see
+ * `sessionsCutOff`), in one write of the profile. The profile must exist.
+ */
+export function passwordReset(userId: string, hash: string, at: string): WriteOperation {
   return {
     type: 'update',
     key: identityKeys.user(userId),
-    set: { password_hash: hash },
+    set: { password_hash: hash, sessions_revoked_at: at },
+    condition: { attributeExists: 'pk' },
+  };
+}
+
+/**
+ * Ends every session of the user at `at`, whatever the sessions list shows (sessions from before
+ * it existed, or an index a moment behind): refresh tokens issued before it are refused.
+ */
+export function sessionsCutOff(userId: string, at: string): WriteOperation {
+  return {
+    type: 'update',
+    key: identityKeys.user(userId),
+    set: { sessions_revoked_at: at },
     condition: { attributeExists: 'pk' },
   };
 }
