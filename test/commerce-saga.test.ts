@@ -123,6 +123,77 @@ describe('compensation', () => {
     });
   }
 
+  it('voids a card authorization, refunds a card capture, and refunds a canceled card order, through the payments sandbox', async () => {
+    let failing: SagaState = 'Capture';
+    t = await commerceTestPlatform({ hooks: { failTask: (task) => task === failing } });
+    const product = await t.createProduct({ name: 'Rug', price: 7000, stock: 2 });
+    const card = {
+      type: 'card',
+      card: { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' },
+    };
+    const buyer = await buyerWithCart(t, product.id);
+    const voided = await t.waitForOrder(
+      buyer.token,
+      (await checkout(t, buyer.token, { payment: card })).json.id,
+    );
+    expect(voided).toMatchObject({
+      status: 'failed',
+      failure_reason: 'capture_failed',
+      payment_status: 'voided',
+    });
+
+    // The failed order left the cart as it was: the same cart, checked out again.
+    failing = 'Notify';
+    const refunded = await t.waitForOrder(
+      buyer.token,
+      (await checkout(t, buyer.token, { payment: card })).json.id,
+    );
+    expect(refunded).toMatchObject({
+      status: 'failed',
+      failure_reason: 'notification_failed',
+      payment_status: 'refunded',
+    });
+    expect(await stockOf(t, product.id)).toBe(2);
+
+    // The sandbox agrees: one payment canceled, the other refunded in full.
+    const admin = await t.adminToken();
+    const shop = (await t.call('GET', '/v1/merchants', { token: admin })).json.data.find(
+      (merchant: { name: string }) => merchant.name === 'Sluice Shop',
+    );
+    const payments = await t.call('GET', '/v1/payments', {
+      token: admin,
+      headers: { 'sluice-merchant': shop.id },
+    });
+    const byId = new Map(
+      payments.json.data.map((payment: { id: string; status: string; amount_refunded: number }) => [
+        payment.id,
+        payment,
+      ]),
+    );
+    expect(byId.get(voided.payment_id)).toMatchObject({ status: 'canceled' });
+    expect(byId.get(refunded.payment_id)).toMatchObject({ status: 'succeeded', amount_refunded: 7000 });
+
+    // A paid card order an admin cancels is refunded in the sandbox too, and restocked.
+    failing = 'DeadLetter'; // fails nothing on the way to paid
+    const paid = await t.waitForOrder(
+      buyer.token,
+      (await checkout(t, buyer.token, { payment: card })).json.id,
+    );
+    expect(paid.status).toBe('paid');
+    expect(await stockOf(t, product.id)).toBe(1);
+    const canceled = await t.call('POST', `/v1/admin/orders/${paid.id}/cancel`, { token: admin });
+    expect(canceled.json).toMatchObject({ status: 'canceled', payment_status: 'refunded' });
+    const after = await t.call('GET', '/v1/payments', {
+      token: admin,
+      headers: { 'sluice-merchant': shop.id },
+    });
+    expect(after.json.data.find((payment: { id: string }) => payment.id === paid.payment_id)).toMatchObject({
+      amount_refunded: 7000,
+    });
+    expect(await stockOf(t, product.id)).toBe(2);
+    await expectBooksBalanced(t.platform.store);
+  });
+
   it('sends a refund that fails 3 times to the dead-letter queue and the admin view; the queue retries it once fixed', async () => {
     let refundAttempts = 0;
     let isRefundBroken = true;
