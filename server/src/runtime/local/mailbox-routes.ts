@@ -38,11 +38,17 @@ const listMailboxRoute = createRoute({
  * `GET /v1/admin/mailbox?to=` (SPEC §0): admins read the local mailbox. Mounted by the local
  * runtime beside the app (the path is unclaimed, so the app requires a user token; this adds admin).
  *
- * @example app.route('/', mailboxRoutes(notifier));
+ * `requireMfa`: as on every admin route, only an admin signed in with a second factor
+ * (`Config.requireMfaForAdmins`).
+ *
+ * @example app.route('/', mailboxRoutes(notifier, { requireMfa: config.requireMfaForAdmins }));
  */
-export function mailboxRoutes(mailbox: Pick<MailboxNotifier, 'list'>) {
+export function mailboxRoutes(
+  mailbox: Pick<MailboxNotifier, 'list'>,
+  options: { requireMfa?: boolean } = {},
+) {
   const app = createRouter();
-  app.use('/v1/admin/mailbox', requireAdmin());
+  app.use('/v1/admin/mailbox', requireAdmin(options));
   app.openapi(listMailboxRoute, async (c) => {
     const query = c.req.valid('query');
     const page = await mailbox.list(query.to, {

@@ -206,7 +206,7 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     extend: (app) => {
       app.get('/v1/realtime', realtime.route());
       app.route('/', fileBlobRoutes(blobs));
-      app.route('/', mailboxRoutes(notifier));
+      app.route('/', mailboxRoutes(notifier, { requireMfa: config.requireMfaForAdmins }));
       options.extend?.(app, { identity, bus });
     },
   });
