@@ -5,6 +5,7 @@ import { hubErrors } from './errors.ts';
 import { hubEventTypes } from './events.ts';
 import { hubIds } from './ids.ts';
 import { hubRoutes } from './routes.ts';
+import { disputeFromSandbox } from './webhooks.ts';
 import { hubKeyPatterns } from './store.ts';
 export { hubEventTypes, type HubEventType } from './events.ts';
 export type { HubTestHooks } from './deps.ts';
@@ -32,6 +33,13 @@ export const hubModule = defineModule({
     ],
     routes: (deps) => hubRoutes(deps),
   },
+  subscriptions: [
+    {
+      name: 'hub.dispute-from-sandbox',
+      pattern: { source: ['sluice.payments'], type: ['dispute.created'] },
+      handler: (deps) => disputeFromSandbox(hubDeps(deps)),
+    },
+  ],
   jobs: [
     {
       name: 'hub.ach-settlement',

@@ -1,8 +1,12 @@
 import { isoTime } from '../kernel/clock.ts';
+import { z } from 'zod';
+import type { EventEnvelope } from '../kernel/events.ts';
 import { AppError } from '../kernel/errors.ts';
 import { isTransactionCanceled } from '../platform/store.ts';
 import { getMerchantRecord } from '../payments/index.ts';
+import type { Provider } from './connectors/connector.ts';
 import type { stripeConnector } from './connectors/stripe.ts';
+import type { Intent } from './model.ts';
 import { unsealCredentials } from './credentials.ts';
 import type { HubDeps } from './deps.ts';
 import { hubEvent } from './events.ts';
@@ -41,38 +45,79 @@ export async function receiveWebhook(
   if (event.type !== 'charge.dispute.created') return { received: true, applied: false };
   const dispute = event.data.object;
   const charge = typeof dispute.charge === 'string' ? dispute.charge : dispute.charge.id;
-  const ref = await readProviderRef(deps.store, 'stripe', charge);
-  if (!ref || ref.merchant !== connector.merchant) return { received: true, applied: false };
+  const applied = await applyDispute(deps, 'stripe', charge, connector.merchant, {
+    id: dispute.id,
+    provider_reference: charge,
+    amount: dispute.amount,
+    reason: dispute.reason,
+    status: dispute.status,
+    created_at: isoTime(dispute.created * 1000),
+  });
+  return { received: true, applied };
+}
+
+/**
+ * Records a chargeback on the intent whose payment it is, whichever provider reports it, with a
+ * `payment_intent.disputed` event in the same transaction. Once per dispute: a redelivery finds it
+ * recorded (false); a concurrent one loses the version check and is retried by its sender (409).
+ */
+export async function applyDispute(
+  deps: HubDeps,
+  provider: Provider,
+  reference: string,
+  merchantId: string,
+  dispute: NonNullable<Intent['dispute']>,
+): Promise<boolean> {
+  const ref = await readProviderRef(deps.store, provider, reference);
+  if (!ref || ref.merchant !== merchantId) return false;
   const record = await readIntent(deps.store, ref.intent);
-  if (!record || record.dispute?.id === dispute.id) return { received: true, applied: false };
+  if (!record || record.dispute?.id === dispute.id) return false;
   const now = deps.clock.now();
-  const next = {
-    ...record,
-    dispute: {
-      id: dispute.id,
-      provider_reference: charge,
-      amount: dispute.amount,
-      reason: dispute.reason,
-      status: dispute.status,
-      created_at: isoTime(dispute.created * 1000),
-    },
-    updated_at: isoTime(now),
-    version: record.version + 1,
-  };
+  const next = { ...record, dispute, updated_at: isoTime(now), version: record.version + 1 };
   try {
     await deps.store.transact([
       intentPut(next),
       hubEvent(
         'payment_intent.disputed',
-        { merchantId: ctx.merchantId, ownerId: ctx.ownerId },
+        { merchantId: record.merchant, ownerId: record.owner },
         toIntent(next),
         now,
       ),
     ]);
   } catch (error) {
-    // A concurrent redelivery (or another change) won: the provider retries, and the next look decides.
+    // A concurrent redelivery (or another change) won: the sender retries, and the next look decides.
     if (!isTransactionCanceled(error)) throw error;
     throw new AppError('conflict', 'the payment intent changed meanwhile; deliver again');
   }
-  return { received: true, applied: true };
+  return true;
+}
+
+const sandboxDisputeSchema = z.object({
+  id: z.string(),
+  merchant: z.string(),
+  payment: z.string(),
+  amount: z.number().int(),
+  reason: z.string(),
+  status: z.string(),
+  created_at: z.string(),
+});
+
+/**
+ * The payments module's `dispute.created` (a chargeback on the sandbox card network): when the
+ * payment was a hub intent's, the intent records it too. At least once, deduped by dispute id.
+ */
+export function disputeFromSandbox(deps: HubDeps) {
+  return async (event: EventEnvelope): Promise<void> => {
+    const parsed = sandboxDisputeSchema.safeParse((event.data as { object?: unknown }).object);
+    if (!parsed.success) return;
+    const dispute = parsed.data;
+    await applyDispute(deps, 'sandbox_card', dispute.payment, dispute.merchant, {
+      id: dispute.id,
+      provider_reference: dispute.payment,
+      amount: dispute.amount,
+      reason: dispute.reason,
+      status: dispute.status,
+      created_at: dispute.created_at,
+    });
+  };
 }
