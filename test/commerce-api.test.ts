@@ -364,7 +364,7 @@ describe('reward items paid with coins', () => {
 });
 
 describe('orders', () => {
-  it('shows buyers only their own orders and lets admins ship, deliver and cancel (refunding) with 409 on illegal moves', async () => {
+  it('shows buyers only their own orders and lets admins ship, deliver, cancel (refund and restock) and refund, with 409 on illegal moves', async () => {
     t = await commerceTestPlatform();
     const admin = await t.adminToken();
     const mug = await t.createProduct({ name: 'Mug', price: 1200, stock: 5 });
@@ -398,12 +398,17 @@ describe('orders', () => {
       'delivered',
     );
     expect((await t.call('POST', `/v1/admin/orders/${first.id}/cancel`, { token: admin })).status).toBe(409);
+    // Delivered goods are refunded, not restocked.
+    const refunded = await t.call('POST', `/v1/admin/orders/${first.id}/refund`, { token: admin });
+    expect(refunded.json).toMatchObject({ status: 'refunded', payment_status: 'refunded' });
+    expect((await t.call('POST', `/v1/admin/orders/${first.id}/refund`, { token: admin })).status).toBe(409);
 
     const canceled = await t.call('POST', `/v1/admin/orders/${second.id}/cancel`, { token: admin });
     expect(canceled.json).toMatchObject({ status: 'canceled', payment_status: 'refunded' });
-    expect(await t.wallet(ann.id)).toEqual({ available: signupBonus - 1200, pending: 0 });
+    expect(await t.wallet(ann.id)).toEqual({ available: signupBonus, pending: 0 });
     expect((await t.call('GET', `/v1/products/${mug.id}`)).json.stock).toBe(4);
     expect((await t.call('POST', `/v1/admin/orders/${second.id}/cancel`, { token: admin })).status).toBe(409);
+    expect((await t.call('POST', `/v1/admin/orders/${second.id}/refund`, { token: admin })).status).toBe(409);
     await expectBooksBalanced(t.platform.store);
   });
 });

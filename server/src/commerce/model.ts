@@ -240,10 +240,11 @@ export const deadLetterSchema = z
   .openapi('CommerceDeadLetter');
 export type DeadLetter = z.infer<typeof deadLetterSchema>;
 
-/** Legal admin transitions: from → to. `cancel` refunds. */
+/** Legal admin transitions: from → to. `cancel` refunds and restocks; `refund` refunds what was shipped. */
 export const adminTransitions = {
   ship: { from: ['paid'], to: 'shipped' },
   deliver: { from: ['shipped'], to: 'delivered' },
   cancel: { from: ['paid'], to: 'canceled' },
+  refund: { from: ['shipped', 'delivered'], to: 'refunded' },
 } as const satisfies Record<string, { from: readonly OrderStatus[]; to: OrderStatus }>;
 export type AdminAction = keyof typeof adminTransitions;

@@ -53,8 +53,9 @@ export async function getAnyOrder(deps: CommerceDeps, id: string): Promise<Order
 }
 
 /**
- * An admin's move of a paid order: ship, deliver, or cancel. Cancel refunds the payment and puts
- * the stock back, in the refund's own transaction. A move the order's status does not allow is a
+ * An admin's move of an order: ship, deliver, cancel (a paid order: refunds the payment and puts
+ * the stock back, in the refund's own transaction) or refund (a shipped or delivered order: the
+ * payment only, since the goods left). A move the order's status does not allow is a
  * 409 `invalid_state_transition`, and so is one that loses a race with another.
  */
 export async function moveOrder(deps: CommerceDeps, id: string, action: AdminAction): Promise<Order> {
@@ -67,13 +68,17 @@ export async function moveOrder(deps: CommerceDeps, id: string, action: AdminAct
   const changed = orderUpdate(
     deps.clock,
     order,
-    action === 'cancel' ? { status: 'canceled', payment_status: 'refunded' } : { status: transition.to },
+    action === 'cancel' || action === 'refund'
+      ? { status: transition.to, payment_status: 'refunded' }
+      : { status: transition.to },
     { status: order.status },
   );
   const type = `order.${transition.to}` as const;
   try {
-    if (action !== 'cancel') {
+    if (action === 'ship' || action === 'deliver') {
       await deps.store.transact([changed.operation, outboxOf(deps.clock, type, changed.next)]);
+    } else if (action === 'refund') {
+      await refundOrder(deps, order, changed.next, [changed.operation]);
     } else {
       const restock: WriteOperation[] = order.lines.map((line) => ({
         type: 'update',
@@ -115,13 +120,17 @@ async function refundOrder(
           metadata: { order: order.id },
         },
       ],
-      { event: orderEventSpec('order.canceled', next) as LedgerEventSpec, operations: () => operations },
+      { event: orderEventSpec(eventOf(next), next) as LedgerEventSpec, operations: () => operations },
     );
     return;
   }
   const actor = await ensureShopMerchant(deps);
   await createRefund(deps, actor, { payment: order.payment_id!, reason: 'requested_by_customer' }, () => [
     ...operations,
-    outboxOf(deps.clock, 'order.canceled', next),
+    outboxOf(deps.clock, eventOf(next), next),
   ]);
+}
+
+function eventOf(next: OrderRecord): 'order.canceled' | 'order.refunded' {
+  return next.status === 'refunded' ? 'order.refunded' : 'order.canceled';
 }

@@ -16,6 +16,7 @@ export const orderEventTypes = [
   'order.shipped',
   'order.delivered',
   'order.canceled',
+  'order.refunded',
 ] as const;
 export type OrderEventType = (typeof orderEventTypes)[number];
 

@@ -238,7 +238,9 @@ const actionRoute = (action: AdminAction) =>
     summary:
       action === 'cancel'
         ? 'Cancel a paid order: refunds it and restocks (admin)'
-        : `Mark an order ${action === 'ship' ? 'shipped' : 'delivered'} (admin)`,
+        : action === 'refund'
+          ? 'Refund a shipped or delivered order (admin)'
+          : `Mark an order ${action === 'ship' ? 'shipped' : 'delivered'} (admin)`,
     request: { params: idParam, headers: idempotencyHeaderSchema },
     responses: { 200: jsonResponse(orderSchema, 'The order'), ...errorResponses(401, 403, 404, 409) },
   });
@@ -324,7 +326,7 @@ export function commerceRoutes(deps: CommerceDeps & { identity: Identity }) {
     const query = c.req.valid('query');
     return c.json(page(await listOrders(deps, { all: true }, query.limit, query.starting_after)), 200);
   });
-  for (const action of ['ship', 'deliver', 'cancel'] as const) {
+  for (const action of ['ship', 'deliver', 'cancel', 'refund'] as const) {
     app.openapi(actionRoute(action), async (c) =>
       c.json(await moveOrder(deps, c.req.valid('param').id, action), 200),
     );

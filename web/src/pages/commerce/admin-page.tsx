@@ -130,7 +130,7 @@ function Orders() {
   const items = orders.data?.pages.flatMap((page) => page.data) ?? [];
   if (orders.isPending) return <Loading label="Loading orders…" />;
   if (orders.isError) return <ErrorState error={orders.error} onRetry={() => void orders.refetch()} />;
-  const act = (id: string, action: 'ship' | 'deliver' | 'cancel') =>
+  const act = (id: string, action: 'ship' | 'deliver' | 'cancel' | 'refund') =>
     move.mutate({ id, action }, { onError: (error) => toast.error(errorMessage(error)) });
   return (
     <ul className="divide-y divide-border">
@@ -149,10 +149,17 @@ function Orders() {
                   Cancel and refund
                 </Button>
               </>
-            ) : order.status === 'shipped' ? (
-              <Button size="sm" variant="outline" onClick={() => act(order.id, 'deliver')}>
-                Delivered
-              </Button>
+            ) : order.status === 'shipped' || order.status === 'delivered' ? (
+              <>
+                {order.status === 'shipped' ? (
+                  <Button size="sm" variant="outline" onClick={() => act(order.id, 'deliver')}>
+                    Delivered
+                  </Button>
+                ) : null}
+                <Button size="sm" variant="destructive" onClick={() => act(order.id, 'refund')}>
+                  Refund
+                </Button>
+              </>
             ) : null}
           </span>
         </li>

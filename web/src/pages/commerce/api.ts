@@ -114,7 +114,7 @@ export const useDeleteProduct = () =>
     apiFetch<{ id: string }>(`/v1/products/${encodeURIComponent(id)}`, { method: 'DELETE' }),
   );
 export const useMoveOrder = () =>
-  useCommerceMutation(({ id, action }: { id: string; action: 'ship' | 'deliver' | 'cancel' }) =>
+  useCommerceMutation(({ id, action }: { id: string; action: 'ship' | 'deliver' | 'cancel' | 'refund' }) =>
     apiFetch<Order>(`/v1/admin/orders/${encodeURIComponent(id)}/${action}`, { method: 'POST' }),
   );
 
