@@ -2,7 +2,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { TestApp, TestUser } from './app-harness.ts';
 import { expectBooksBalanced } from './invariants.ts';
 import { createHubTestApp, setUpHubMerchant } from '../server/src/hub/test-support.ts';
-import type { MerchantApi } from '../server/src/payments/test-support.ts';
+import { pendingEvents, type MerchantApi } from '../server/src/payments/test-support.ts';
 
 // Payers sign up with the wallet's sign-up bonus: $20.00.
 const bonus = 2000;
@@ -42,6 +42,9 @@ it('asks the payer, who approves: the amount moves from their wallet to the merc
   expect(asked.json).toMatchObject({ status: 'requires_action', provider: 'wallet', routed_to: ['wallet'] });
   expect(asked.json.attempts).toMatchObject([{ provider: 'wallet', status: 'pending' }]);
   expect(await walletAvailable()).toBe(bonus);
+  // The payer is told (realtime pushes an event to its audience).
+  const asking = (await pendingEvents(t)).filter((event) => event.type === 'payment_intent.requires_action');
+  expect(asking.map((event) => event.audience)).toEqual([[expect.any(String), payer.id]]);
 
   const seen = await asPayer('GET', `/v1/payer/payment-intents/${asked.json.id}`);
   expect(seen.json.amount).toBe(1500);

@@ -5,6 +5,8 @@ import type { WriteOperation } from '../platform/store.ts';
 export const hubEventTypes = [
   'payment_intent.succeeded',
   'payment_intent.requires_capture',
+  'payment_intent.requires_action',
+  'payment_intent.processing',
   'payment_intent.payment_failed',
   'payment_intent.canceled',
   'payment_intent.refunded',
@@ -23,6 +25,8 @@ export function hubEvent(
   owner: { merchantId: string; ownerId: string },
   object: { id: string; [field: string]: unknown },
   now: number,
+  /** Someone else the event concerns (a wallet payment's payer). */
+  alsoFor?: string,
 ): WriteOperation {
   return outboxPut(
     createEvent({
@@ -30,7 +34,7 @@ export function hubEvent(
       source: hubSource,
       subject: object.id,
       merchant: owner.merchantId,
-      audience: [owner.ownerId],
+      audience: alsoFor ? [owner.ownerId, alsoFor] : [owner.ownerId],
       data: { object },
       now,
     }),

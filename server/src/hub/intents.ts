@@ -251,6 +251,8 @@ const eventOf: Partial<Record<IntentStatus, HubEventType>> = {
   requires_capture: 'payment_intent.requires_capture',
   failed: 'payment_intent.payment_failed',
   canceled: 'payment_intent.canceled',
+  requires_action: 'payment_intent.requires_action',
+  processing: 'payment_intent.processing',
 };
 
 /**
@@ -359,7 +361,18 @@ export async function createIntent(
   await deps.store.transact([
     intentPut(record),
     ...failedEvents,
-    ...(event ? [hubEvent(event, actor, intent, deps.clock.now())] : []),
+    // A wallet payment asks its payer: they are told too (realtime pushes to the event's audience).
+    ...(event
+      ? [
+          hubEvent(
+            event,
+            actor,
+            intent,
+            deps.clock.now(),
+            status === 'requires_action' ? intent.payment_method.wallet?.user : undefined,
+          ),
+        ]
+      : []),
     ...(outcome
       ? [providerRefPut(outcome.connector.provider, outcome.payment.reference, record.id, actor.merchantId)]
       : []),
