@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import type { KeyPattern } from '../platform/keys.ts';
-import { readItem, type Item, type Store, type WriteOperation } from '../platform/store.ts';
+import {
+  queryMerged,
+  readItem,
+  spreadPartition,
+  spreadPartitions,
+  type Item,
+  type Store,
+  type WriteOperation,
+} from '../platform/store.ts';
 import {
   dailyCoinCap,
   rewardKinds,
@@ -58,7 +66,9 @@ export const rewardsKeyPatterns = [
   'RW#LIKE#*',
   'RW#DAY#*#*',
   'RW#DAYS#*',
+  'RW#DAYS#*#*',
   'RW#ACTIVE#*',
+  'RW#ACTIVE#*#*',
   'RW#AWARD#*#*',
   'RW#DEAD#*',
   'RW#DEADS',
@@ -73,6 +83,12 @@ export const rewardsKeyPatterns = [
 /** Day items and digest records expire after this long (DynamoDB TTL; the cleanup job locally). */
 export const dayRetentionDays = 35;
 const dayRetentionSeconds = dayRetentionDays * 86_400;
+/**
+ * Index partitions one day's lists (`RW#DAYS#<day>`, `RW#ACTIVE#<day>`) are spread over by user:
+ * every like updates up to three users' day items, so at 5,000 likes/s one partition a day would
+ * take ~15,000 writes/s; spread over 32, each takes ~470.
+ */
+const dayIndexSpread = 32;
 
 // Posts ------------------------------------------------------------------------------------------
 
@@ -247,7 +263,7 @@ function dayBase(userId: string, day: string, dayStart: number) {
     entity: 'rewards_day',
     user: userId,
     day,
-    gsi2pk: keys.days(day),
+    gsi2pk: spreadPartition(keys.days(day), userId, dayIndexSpread),
     gsi2sk: userId,
     expires_at: Math.floor(dayStart / 1000) + dayRetentionSeconds,
   };
@@ -258,7 +274,11 @@ export function dayActivity(userId: string, day: string, dayStart: number): Writ
   return {
     type: 'update',
     key: keys.day(userId, day),
-    set: { ...dayBase(userId, day, dayStart), gsi1pk: keys.active(day), gsi1sk: userId },
+    set: {
+      ...dayBase(userId, day, dayStart),
+      gsi1pk: spreadPartition(keys.active(day), userId, dayIndexSpread),
+      gsi1sk: userId,
+    },
     add: { actions: 1 },
   };
 }
@@ -300,9 +320,11 @@ export async function queryDayUsers(
   which: 'listed' | 'active',
   cursor?: string,
 ): Promise<{ users: DayFigures[]; cursor: string | undefined }> {
-  const page = await store.query({
-    index: which === 'listed' ? 'gsi2' : 'gsi1',
-    partition: which === 'listed' ? keys.days(day) : keys.active(day),
+  const index = which === 'listed' ? 'gsi2' : 'gsi1';
+  const base = which === 'listed' ? keys.days(day) : keys.active(day);
+  const page = await queryMerged(store, {
+    sources: spreadPartitions(base, dayIndexSpread).map((partition) => ({ index, partition })),
+    direction: 'asc',
     limit: 100,
     ...(cursor ? { cursor } : {}),
   });
