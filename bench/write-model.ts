@@ -9,7 +9,9 @@
  *    - payments, many merchants: authorize (`capture: false`) then capture, each cycle as a random
  *      one of `BENCH_WRITE_MERCHANTS` merchants;
  *    - payments, one merchant: the same cycles for one merchant whose accounts an admin spread
- *      over 16 items (`POST /v1/admin/ledger/accounts/{id}/shards`), as a hot merchant's would be.
+ *      over 16 items (`POST /v1/admin/ledger/accounts/{id}/shards`), as a hot merchant's would be;
+ *    - shop checkout: add to cart, check out with the wallet, wait for the order to be `paid`;
+ *    - coin award: a like on one of 100 authors' posts, and the award the queue pays for it.
  * 2. Prints per operation: transactions, items written, bytes written (the items' JSON), and the
  *    DynamoDB write units they would cost on demand (2 per KB per item of a transaction, 1 per KB
  *    for a lone write, plus 1 per KB per secondary-index entry written or changed).
@@ -113,7 +115,8 @@ export function figuresOf(record: WorkloadRecord, sizes: Map<string, number>): W
   }
   const top = (counts: Map<string, number>) =>
     [...counts.entries()]
-      .filter(([key]) => !key.endsWith('(removed)'))
+      // The store queue's items are the local runtime's queue: SQS holds them on AWS.
+      .filter(([key]) => !key.endsWith('(removed)') && !/(^|\s)QUEUED?#/.test(key))
       .sort((a, b) => b[1] - a[1])
       .slice(0, 5)
       .map(([key, count]) => ({
@@ -175,10 +178,16 @@ export async function recordWorkloads(): Promise<{ records: WorkloadRecord[]; si
   });
   try {
     platform.startWorkers();
-    const request = async (method: string, path: string, token: string, body?: unknown) => {
+    const request = async (
+      method: string,
+      path: string,
+      token: string,
+      body?: unknown,
+      headers: Record<string, string> = {},
+    ) => {
       const response = await platform.app.request(path, {
         method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       const json = (await response.json()) as Record<string, unknown>;
@@ -208,11 +217,17 @@ export async function recordWorkloads(): Promise<{ records: WorkloadRecord[]; si
       targetRate: number,
       targetLabel: string,
       run: (i: number) => Promise<void>,
+      settle?: () => Promise<unknown>,
     ) => {
       const transactions: Transaction[] = [];
       bucket = transactions;
       await parallel(opsPerWorkload, run);
       await drained(platform);
+      // What the operations left queued (coin awards) belongs to them too.
+      if (settle) {
+        await settle();
+        await drained(platform);
+      }
       bucket = undefined;
       records.push({ name, requests, targetRate, targetLabel, operations: opsPerWorkload, transactions });
     };
@@ -262,6 +277,61 @@ export async function recordWorkloads(): Promise<{ records: WorkloadRecord[]; si
     await record('card payment cycle, one merchant', 2, 2000, '2,000 cycles/s', async () => {
       await cycle(request, keys[0]!);
     });
+
+    // The shop: wallet checkouts of one product, each through the checkout saga to `paid`.
+    const product = await request('POST', '/v1/products', admin, {
+      name: 'Model widget',
+      price: 100,
+      currency: 'USD',
+      stock: 1_000_000,
+      category: 'bench',
+    });
+    const address = {
+      name: 'Bench',
+      line1: '1 Bench St',
+      city: 'Benchville',
+      postal_code: '00000',
+      country: 'US',
+    };
+    await record('shop checkout (wallet)', 3, 1000, '1,000 checkouts/s', async (i) => {
+      // Each operation in flight has a user of its own, so no two share a cart.
+      const buyer = users[i % users.length]!;
+      await request('POST', '/v1/cart/items', buyer.token, { product_id: product.id, quantity: 1 });
+      const order = await request(
+        'POST',
+        '/v1/checkout',
+        buyer.token,
+        { shipping_address: address, payment_method: { type: 'wallet' } },
+        { 'idempotency-key': `model-checkout-${i}` },
+      );
+      for (;;) {
+        const { status } = await request('GET', `/v1/orders/${String(order.id)}`, buyer.token);
+        if (status === 'paid') return;
+        if (status !== 'processing') throw new Error(`checkout ended ${String(status)}`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    });
+
+    // Rewards: likes on 100 authors' posts, each paying its author 2 coins through the award queue.
+    const posts: Array<{ id: string; author: string }> = [];
+    for (const author of users.slice(0, 100)) {
+      const post = await request('POST', '/v1/posts', author.token, { content: 'Model post' });
+      posts.push({ id: String(post.id), author: author.id });
+    }
+    await platform.queue.drain();
+    await record(
+      'coin award (a like)',
+      1,
+      5000,
+      '5,000 likes/s',
+      async (i) => {
+        const post = posts[i % posts.length]!;
+        let liker = users[Math.floor(Math.random() * users.length)]!;
+        while (liker.id === post.author) liker = users[Math.floor(Math.random() * users.length)]!;
+        await request('POST', `/v1/posts/${post.id}/like`, liker.token).catch(() => undefined);
+      },
+      () => platform.queue.drain(),
+    );
 
     const sizes = new Map<string, number>();
     for (const { transactions } of records)

@@ -143,6 +143,9 @@ async function ensureShopAccount(deps: SagaDeps, currency: string): Promise<void
     currency: currency as Currency,
     owner: shopOwner,
     code: 'shop_sales',
+    // Every wallet checkout's hold and capture lands here: spread, as a busy merchant's accounts
+    // are, so that 1,000 checkouts/s write ~125/s to each item instead of 2,000 to one.
+    shards: 16,
   });
   known.add(currency);
 }
