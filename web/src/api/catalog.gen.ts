@@ -14,7 +14,26 @@ export const webhookEventTypes = [
   "refund.succeeded",
   "payout.settled",
   "dispute.created",
-  "dispute.closed"
+  "dispute.closed",
+  "order.created",
+  "order.updated",
+  "order.paid",
+  "order.failed",
+  "order.shipped",
+  "order.delivered",
+  "order.canceled",
+  "order.refunded",
+  "payment_intent.succeeded",
+  "payment_intent.requires_capture",
+  "payment_intent.requires_action",
+  "payment_intent.processing",
+  "payment_intent.payment_failed",
+  "payment_intent.canceled",
+  "payment_intent.refunded",
+  "payment_intent.disputed",
+  "payment_intent.attempt_failed",
+  "connector.circuit_opened",
+  "connector.circuit_closed"
 ] as const satisfies readonly Exclude<components['schemas']['CreateWebhookEndpoint']['events'][number], '*'>[];
 
 /** Every `Payment.status`. */
