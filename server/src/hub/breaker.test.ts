@@ -1,35 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { dynamoLocalClientConfig } from '../../../test/dynamodb-local.ts';
+import { describe, expect, it } from 'vitest';
+import { bothStores } from '../../../test/both-stores.ts';
 import { ManualClock } from '../kernel/clock.ts';
 import type { Store } from '../platform/store.ts';
-import { createTableIfMissing, DynamoStore } from '../runtime/dynamodb/dynamo-store.ts';
-import { SqliteStore } from '../runtime/local/sqlite-store.ts';
 import { acquire, report, type BreakerDeps } from './breaker.ts';
 import { readBreaker } from './store.ts';
 
 // The breaker's state lives in the store, so every process (every Lambda) sees one breaker. The
 // same behaviour on both stores: SQLite, and DynamoDB Local (started by test/global-setup.ts).
-const dynamo = new DynamoDBClient({ ...dynamoLocalClientConfig, endpoint: inject('dynamoEndpoint') });
-const tables: string[] = [];
-afterAll(async () => {
-  for (const table of tables) await dynamo.send(new DeleteTableCommand({ TableName: table }));
-  dynamo.destroy();
-});
 
-const stores: Array<[string, () => Promise<Store>]> = [
-  ['SQLite', async () => new SqliteStore(':memory:')],
-  [
-    'DynamoDB Local',
-    async () => {
-      const tableName = `sluice-hub-${randomUUID()}`;
-      await createTableIfMissing(dynamo, tableName);
-      tables.push(tableName);
-      return new DynamoStore({ client: dynamo, tableName });
-    },
-  ],
-];
+const stores = bothStores('sluice-hub');
 
 describe.each(stores)('circuit breaker on %s', (_name, makeStore) => {
   const settings = { failureRate: 0.5, minCalls: 10, windowMs: 10_000, coolDownMs: 30_000 };

@@ -1,14 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { dynamoLocalClientConfig } from '../../../test/dynamodb-local.ts';
+import { describe, expect, it } from 'vitest';
+import { bothStores } from '../../../test/both-stores.ts';
 import { expectBooksBalanced } from '../../../test/invariants.ts';
 import { ManualClock } from '../kernel/clock.ts';
 import { AppError } from '../kernel/errors.ts';
 import { newId } from '../kernel/ids.ts';
 import type { Store } from '../platform/store.ts';
-import { createTableIfMissing, DynamoStore } from '../runtime/dynamodb/dynamo-store.ts';
-import { SqliteStore } from '../runtime/local/sqlite-store.ts';
 import {
   auditLedger,
   balanceOf,
@@ -24,25 +20,7 @@ import {
 import { migrateToTransferHistory } from './migrations.ts';
 import { systemAccountShards } from './system-accounts.ts';
 
-const client = new DynamoDBClient({ ...dynamoLocalClientConfig, endpoint: inject('dynamoEndpoint') });
-const tables: string[] = [];
-afterAll(async () => {
-  for (const table of tables) await client.send(new DeleteTableCommand({ TableName: table }));
-  client.destroy();
-});
-
-const stores: Array<[string, () => Promise<Store>]> = [
-  ['SQLite', async () => new SqliteStore(':memory:')],
-  [
-    'DynamoDB Local',
-    async () => {
-      const tableName = `sluice-shards-${randomUUID()}`;
-      await createTableIfMissing(client, tableName);
-      tables.push(tableName);
-      return new DynamoStore({ client, tableName });
-    },
-  ],
-];
+const stores = bothStores('sluice-shards');
 
 async function withLedger(open: () => Promise<Store>, run: (deps: LedgerDeps) => Promise<void>) {
   const store = await open();

@@ -33,6 +33,7 @@ async function localRuntime() {
             if (broken.has(message.id)) throw new Error(`${message.id} is broken`);
           }),
         options: { maxReceives: 1, visibilityTimeoutSeconds: 30 },
+        aws: { visibilityTimeoutSeconds: 360, maxReceiveCount: 1, batchSize: 10 },
       },
     ],
   });

@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { bothStores } from '../../../test/both-stores.ts';
 import { createTestApp, type TestApp } from '../../../test/app-harness.ts';
-import { dynamoLocalClientConfig } from '../../../test/dynamodb-local.ts';
 import { expectBooksBalanced } from '../../../test/invariants.ts';
 import { migrationsOf } from '../app/migrations.ts';
 import { moduleDepsOf } from '../app/module-deps.ts';
@@ -25,34 +23,13 @@ import {
   runMigrations,
 } from '../platform/migrations.ts';
 import type { ModuleDeps } from '../platform/module.ts';
-import type { Store } from '../platform/store.ts';
-import { createTableIfMissing, DynamoStore } from '../runtime/dynamodb/dynamo-store.ts';
-import { SqliteStore } from '../runtime/local/sqlite-store.ts';
 import { merchantAccountPurposes } from './model.ts';
 import { capFeesAccountCredits } from './migrations.ts';
 import { merchantAccountId } from './merchants.ts';
 import { merchantCurrencyPut } from './store/merchants.ts';
 import { asMerchant, createTestMerchant, paymentBody } from './test-support.ts';
 
-const client = new DynamoDBClient({ ...dynamoLocalClientConfig, endpoint: inject('dynamoEndpoint') });
-const tables: string[] = [];
-afterAll(async () => {
-  for (const table of tables) await client.send(new DeleteTableCommand({ TableName: table }));
-  client.destroy();
-});
-
-const stores: Array<[string, () => Promise<Store>]> = [
-  ['SQLite', async () => new SqliteStore(':memory:')],
-  [
-    'DynamoDB Local',
-    async () => {
-      const tableName = `sluice-migrations-${randomUUID()}`;
-      await createTableIfMissing(client, tableName);
-      tables.push(tableName);
-      return new DynamoStore({ client, tableName });
-    },
-  ],
-];
+const stores = bothStores('sluice-migrations');
 
 /**
  * A merchant's accounts in `currency` as `ensureMerchantAccounts` opened them before dispute fees

@@ -1,12 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { bothStores } from '../../../test/both-stores.ts';
 import { createTestApp, type TestApp } from '../../../test/app-harness.ts';
-import { dynamoLocalClientConfig } from '../../../test/dynamodb-local.ts';
 import { migrationsOf } from '../app/migrations.ts';
 import { moduleDepsOf } from '../app/module-deps.ts';
-import { createTableIfMissing, DynamoStore } from '../runtime/dynamodb/dynamo-store.ts';
-import { SqliteStore } from '../runtime/local/sqlite-store.ts';
 import { silentLogger } from './logger.ts';
 import {
   DataNewerThanCodeError,
@@ -18,25 +14,7 @@ import {
 import { defineModule, type ModuleDeps, type ModuleMigration, type SluiceModule } from './module.ts';
 import type { Store } from './store.ts';
 
-const client = new DynamoDBClient({ ...dynamoLocalClientConfig, endpoint: inject('dynamoEndpoint') });
-const tables: string[] = [];
-afterAll(async () => {
-  for (const table of tables) await client.send(new DeleteTableCommand({ TableName: table }));
-  client.destroy();
-});
-
-const stores: Array<[string, () => Promise<Store>]> = [
-  ['SQLite', async () => new SqliteStore(':memory:')],
-  [
-    'DynamoDB Local',
-    async () => {
-      const tableName = `sluice-migrations-${randomUUID()}`;
-      await createTableIfMissing(client, tableName);
-      tables.push(tableName);
-      return new DynamoStore({ client, tableName });
-    },
-  ],
-];
+const stores = bothStores('sluice-migrations');
 
 /** A migration that notes each run in `log` (as `<name>`) and reports `changed`. */
 function migration(log: string[], name: string, version: number, changed = 1): ModuleMigration {
