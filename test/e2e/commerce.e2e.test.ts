@@ -1,7 +1,5 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type ServerProcess } from '../server-process.ts';
-import { desktop, ensureDashboardBuilt, launchChromium, shoot } from './browser.ts';
+import { openDashboard, shoot, signUpThroughUi, type DashboardSession } from './browser.ts';
 
 /**
  * The shop end to end: the real server process (SQLite, the in-process checkout saga, file blobs,
@@ -21,50 +19,20 @@ const png = Buffer.from(
   'base64',
 );
 
-let server: ServerProcess;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const problems: string[] = [];
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: desktop, baseURL: server.url });
-  context.setDefaultTimeout(waitMs);
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  return page;
-}
-
-async function signUpThroughUi(page: Page, person: { name: string; email: string }): Promise<void> {
-  await page.goto('/signup');
-  await page.getByLabel('Name').fill(person.name);
-  await page.getByLabel('Email').fill(person.email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign up' }).click();
-  await page.getByRole('heading', { name: `Hi, ${person.name}` }).waitFor();
-}
+let session: DashboardSession;
 
 beforeAll(async () => {
-  await ensureDashboardBuilt();
-  server = await startServer({ adminEmails: [admin.email], signupBonus: 100_000 });
-  browser = await launchChromium();
+  session = await openDashboard({ server: { adminEmails: [admin.email], signupBonus: 100_000 }, waitMs });
 }, 240_000);
 
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close().catch(() => undefined);
-  await server?.dispose();
-}, 60_000);
+afterAll(() => session?.close(), 60_000);
 
 describe('the shop in the browser', () => {
   it('lets an admin add a product with an image, and a buyer pay for it by card and see it paid live', {
     timeout: 180_000,
   }, async () => {
-    const adminPage = await newPage();
-    await signUpThroughUi(adminPage, admin);
+    const adminPage = await session.newPage();
+    await signUpThroughUi(adminPage, admin, password);
     await adminPage
       .getByRole('navigation', { name: 'Main' })
       .getByRole('link', { name: 'Shop admin' })
@@ -81,8 +49,8 @@ describe('the shop in the browser', () => {
     await adminPage.getByTestId('admin-product').filter({ hasText: 'Blue teapot' }).waitFor();
     await shoot(adminPage, 'shop-admin', { fullPageOnDesktop: true });
 
-    const page = await newPage();
-    await signUpThroughUi(page, buyer);
+    const page = await session.newPage();
+    await signUpThroughUi(page, buyer, password);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Shop' }).click();
     const card = page.getByTestId('product').filter({ hasText: 'Blue teapot' });
     await card.waitFor();
@@ -116,6 +84,6 @@ describe('the shop in the browser', () => {
     await shoot(page, 'shop-order');
     await page.goto('/shop/orders');
     await page.getByText('paid').first().waitFor();
-    expect(problems).toEqual([]);
+    expect(session.problems).toEqual([]);
   });
 });

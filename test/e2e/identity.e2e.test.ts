@@ -1,8 +1,8 @@
 import { Secret, TOTP } from 'otpauth';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUp, startServer, type ServerProcess } from '../server-process.ts';
-import { desktop, ensureDashboardBuilt, launchChromium } from './browser.ts';
+import { signUp } from '../server-process.ts';
+import { openDashboard, type DashboardSession } from './browser.ts';
 
 /**
  * Account security end to end (issue 20), on the real server process with email verification on:
@@ -18,19 +18,7 @@ const run = Date.now().toString(36);
 const person = { name: 'Tess Ng', email: `tess-${run}@example.com` };
 const admin = { name: 'Ada', email: `admin-${run}@example.com` };
 
-let server: ServerProcess;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const problems: string[] = [];
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: desktop, baseURL: server.url });
-  context.setDefaultTimeout(waitMs);
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  return page;
-}
+let session: DashboardSession;
 
 /** What an authenticator app shows for `secret`, `stepsAhead` 30-second steps from now. */
 function authenticatorCode(secret: string, stepsAhead = 0): string {
@@ -39,23 +27,22 @@ function authenticatorCode(secret: string, stepsAhead = 0): string {
 }
 
 beforeAll(async () => {
-  await ensureDashboardBuilt();
-  server = await startServer({ adminEmails: [admin.email], requireEmailVerification: true });
-  browser = await launchChromium();
+  // Console errors are expected here (the refused codes answer 4xx); exceptions are not.
+  session = await openDashboard({
+    server: { adminEmails: [admin.email], requireEmailVerification: true },
+    waitMs,
+    consoleErrors: false,
+  });
 }, 120_000);
 
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close().catch(() => undefined);
-  await server?.dispose();
-}, 60_000);
+afterAll(() => session?.close(), 60_000);
 
 describe('account security in the dashboard', () => {
   let page: Page;
   let secret: string;
 
   it('signs up, reads the code on the admin mailbox page, and verifies the email', async () => {
-    page = await newPage();
+    page = await session.newPage();
     await page.goto('/signup');
     await page.getByLabel('Name').fill(person.name);
     await page.getByLabel('Email').fill(person.email);
@@ -64,8 +51,8 @@ describe('account security in the dashboard', () => {
     await page.getByRole('heading', { name: 'Verify your email' }).waitFor();
 
     // The admin, in their own browser, finds the mail in the local mailbox.
-    await signUp(server.url, { email: admin.email, name: admin.name, password });
-    const adminPage = await newPage();
+    await signUp(session.server.url, { email: admin.email, name: admin.name, password });
+    const adminPage = await session.newPage();
     await adminPage.goto('/signin');
     await adminPage.getByLabel('Email').fill(admin.email);
     await adminPage.getByLabel('Password').fill(password);
@@ -117,6 +104,6 @@ describe('account security in the dashboard', () => {
     await page.getByRole('link', { name: 'Security' }).click();
     const sessions = page.getByRole('list', { name: 'Sessions' });
     await expect.poll(() => sessions.textContent(), { timeout: waitMs }).toContain('(this device)');
-    expect(problems).toEqual([]);
+    expect(session.problems).toEqual([]);
   });
 });

@@ -1,7 +1,5 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type ServerProcess } from '../server-process.ts';
-import { desktop, ensureDashboardBuilt, launchChromium, shoot } from './browser.ts';
+import { openDashboard, shoot, signUpThroughUi, type DashboardSession } from './browser.ts';
 
 /**
  * The rewards dashboard end to end: the real server process (SQLite, the award queue's consumer,
@@ -15,50 +13,20 @@ const run = Date.now().toString(36);
 const alice = { name: 'Alice Ng', email: `alice-rw-${run}@example.com` };
 const bob = { name: 'Bob Lee', email: `bob-rw-${run}@example.com` };
 
-let server: ServerProcess;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const problems: string[] = [];
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: desktop, baseURL: server.url });
-  context.setDefaultTimeout(waitMs);
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  return page;
-}
-
-async function signUpThroughUi(page: Page, person: { name: string; email: string }): Promise<void> {
-  await page.goto('/signup');
-  await page.getByLabel('Name').fill(person.name);
-  await page.getByLabel('Email').fill(person.email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign up' }).click();
-  await page.getByRole('heading', { name: `Hi, ${person.name}` }).waitFor();
-}
+let session: DashboardSession;
 
 beforeAll(async () => {
-  await ensureDashboardBuilt();
-  server = await startServer({});
-  browser = await launchChromium();
+  session = await openDashboard({ waitMs });
 }, 180_000);
 
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close().catch(() => undefined);
-  await server?.dispose();
-}, 60_000);
+afterAll(() => session?.close(), 60_000);
 
 describe('the rewards feed in the browser', () => {
   it('shows the author the coins of a like arriving live', { timeout: 120_000 }, async () => {
-    const alicePage = await newPage();
-    const bobPage = await newPage();
-    await signUpThroughUi(alicePage, alice);
-    await signUpThroughUi(bobPage, bob);
+    const alicePage = await session.newPage();
+    const bobPage = await session.newPage();
+    await signUpThroughUi(alicePage, alice, password);
+    await signUpThroughUi(bobPage, bob, password);
 
     await alicePage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Feed' }).click();
     await alicePage.getByRole('heading', { name: 'Feed' }).waitFor();
@@ -90,6 +58,6 @@ describe('the rewards feed in the browser', () => {
     await shoot(alicePage, 'rewards-feed');
     // Bob's own like earns him nothing; his balance stays 0.
     await expect.poll(() => bobPage.getByTestId('coin-balance').textContent(), { timeout: waitMs }).toBe('0');
-    expect(problems).toEqual([]);
+    expect(session.problems).toEqual([]);
   });
 });
