@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import type { KeyPattern } from '../platform/keys.ts';
-import { readItem, type Item, type ItemKey, type Store, type WriteOperation } from '../platform/store.ts';
+import {
+  readItem,
+  spreadPartition,
+  spreadPartitions,
+  type Item,
+  type ItemKey,
+  type Store,
+  type WriteOperation,
+} from '../platform/store.ts';
 import { orderStatuses, paymentMethodTypes, paymentStatuses, type DeadLetter } from './model.ts';
 
 /**
@@ -9,7 +17,8 @@ import { orderStatuses, paymentMethodTypes, paymentStatuses, type DeadLetter } f
  *   and in `gsi2` under `PRODUCTS#CAT#<category>`, both sorted by id (so by creation).
  * - `CART#<user>` / `ITEM#<product>`: a cart line.
  * - `ORDER#<id>` / `ORDER`: an order with its saga state; in `gsi1` under `ORDERS#USER#<user>`,
- *   in `gsi2` under `ORDERS`, and while `processing` in `gsi3` under `ORDERS#PROCESSING`.
+ *   in `gsi2` under `ORDERS#<n>`, and while `processing` in `gsi3` under `ORDERS#PROCESSING#<n>`
+ *   (n from the order id, `orderListSpread` of them; older orders sit in the unnumbered ones).
  * - `COMMERCE#SHOP` / `SHOP`: the shop's sandbox merchant.
  * - `COMMERCE#DEADLETTERS` / `ORDER#<id>`: a compensation that kept failing, for admins.
  */
@@ -20,8 +29,10 @@ export const commerceKeyPatterns = [
   'CART#*',
   'ORDER#*',
   'ORDERS',
+  'ORDERS#*',
   'ORDERS#USER#*',
   'ORDERS#PROCESSING',
+  'ORDERS#PROCESSING#*',
   'COMMERCE#SHOP',
   'COMMERCE#DEADLETTERS',
 ] as const satisfies readonly KeyPattern[];
@@ -39,6 +50,11 @@ export const categoryPartition = (category: string) => `PRODUCTS#CAT#${category}
 export const userOrdersPartition = (user: string) => `ORDERS#USER#${user}`;
 export const allOrdersPartition = 'ORDERS';
 export const processingPartition = 'ORDERS#PROCESSING';
+/**
+ * Index partitions the shop-wide order listings (everyone's, the processing ones) are spread
+ * over by order id: at 1,000 checkouts/s each takes ~60 writes/s instead of 1,000.
+ */
+const orderListSpread = 16;
 
 const productRecordSchema = z.object({
   id: z.string(),
@@ -155,9 +171,9 @@ export function orderPut(order: OrderRecord): WriteOperation {
       ...withoutNulls(order),
       gsi1pk: userOrdersPartition(order.user),
       gsi1sk: order.id,
-      gsi2pk: allOrdersPartition,
+      gsi2pk: spreadPartition(allOrdersPartition, order.id, orderListSpread),
       gsi2sk: order.id,
-      gsi3pk: processingPartition,
+      gsi3pk: spreadPartition(processingPartition, order.id, orderListSpread),
       gsi3sk: order.id,
     },
     condition: { attributeNotExists: 'pk' },
@@ -176,14 +192,28 @@ export async function queryOrders(
   before?: string,
   direction: 'asc' | 'desc' = 'desc',
 ): Promise<OrderRecord[]> {
-  const page = await store.query({
-    index: listing.index,
-    partition: listing.partition,
-    direction,
-    limit,
-    ...(before ? { sort: { op: direction === 'desc' ? '<' : '>', value: before } } : {}),
-  });
-  return page.items.map(orderFromItem);
+  // The shop-wide listings are spread (`orderListSpread`): each partition's first `limit`, merged.
+  const spread = listing.partition === allOrdersPartition || listing.partition === processingPartition;
+  const partitions = spread ? spreadPartitions(listing.partition, orderListSpread) : [listing.partition];
+  const pages = await Promise.all(
+    partitions.map((partition) =>
+      store.query({
+        index: listing.index,
+        partition,
+        direction,
+        limit,
+        ...(before ? { sort: { op: direction === 'desc' ? '<' : '>', value: before } } : {}),
+      }),
+    ),
+  );
+  const sortOf = (item: Item) => item[`${listing.index}sk`] as string;
+  return pages
+    .flatMap((page) => page.items)
+    .sort(
+      (a, b) => (sortOf(a) < sortOf(b) ? -1 : sortOf(a) > sortOf(b) ? 1 : 0) * (direction === 'asc' ? 1 : -1),
+    )
+    .slice(0, limit)
+    .map(orderFromItem);
 }
 
 /** The shop's merchant and the user who owns it. */
