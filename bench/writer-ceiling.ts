@@ -42,9 +42,15 @@ const commitGroup = 16;
 
 type Transaction = WriteOperation[];
 
-/** The outbox dispatcher's "dispatched" mark: not a write the payment itself needs. */
+/**
+ * The outbox dispatcher's own writes (its checkpoint, retry records; older code's per-event
+ * "dispatched" marks): not writes the payment itself needs.
+ */
 const isEventBookkeeping = (tx: Transaction) =>
-  tx.every((op) => op.type === 'update' && op.key.pk.startsWith('EVT#'));
+  tx.every((op) => {
+    const pk = op.type === 'put' ? op.item.pk : op.key.pk;
+    return (op.type !== 'put' && pk.startsWith('EVT#')) || pk.startsWith('OUTBOX#');
+  });
 const createsPayment = (tx: Transaction) =>
   tx.some((op) => op.type === 'put' && op.item.pk.startsWith('PAY#'));
 

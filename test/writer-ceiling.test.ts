@@ -12,7 +12,9 @@ describe('writer ceiling bench', () => {
       expect(pass.units).toBeGreaterThan(0);
       expect(pass.wall_us).toBeGreaterThan(0);
     }
-    // The ledger pass leaves out the dispatcher's "dispatched" marks.
-    expect(result.ledger.transactions).toBeLessThan(result.everything.transactions);
+    // The event bookkeeping left is the dispatcher's checkpoint, about one write a second: nothing
+    // per event (120 events here), which a "dispatched" mark per event would be.
+    expect(result.ledger.transactions).toBeLessThanOrEqual(result.everything.transactions);
+    expect(result.everything.transactions - result.ledger.transactions).toBeLessThan(12);
   });
 });
