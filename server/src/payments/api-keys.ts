@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { isoTime } from '../kernel/clock.ts';
 import { AppError } from '../kernel/errors.ts';
 import { newId } from '../kernel/ids.ts';
-import { isTransactionCanceled } from '../platform/store.ts';
+import { isTransactionCanceled, type Store } from '../platform/store.ts';
 import { paymentsErrors } from './errors.ts';
 import {
   defaultRateLimitPerMinute,
@@ -138,23 +138,57 @@ export async function revokeApiKey(
     // Revoked meanwhile by another call: the key as that call left it.
     const now = await findMerchantApiKey(deps.store, merchantId, keyId);
     if (!now?.revoked_at) throw error;
+    forgetGrant(deps.store, keyId);
     return toApiKey(now);
   }
+  forgetGrant(deps.store, keyId);
   return { ...toApiKey(key), revoked_at: revokedAt };
 }
 
-/** The live key with this secret, or undefined (unknown, malformed or revoked). */
+/**
+ * How long a verified key is taken on trust before it is read again: a revocation made in this
+ * process takes effect at once (`forgetGrant`), one made elsewhere (another Lambda) within this.
+ */
+export const apiKeyCacheMs = 5_000;
+const maxCachedGrants = 10_000;
+/** Per store: verified keys by the hash of their secret (never the secret), oldest first. */
+const grantCaches = new WeakMap<Store, Map<string, { grant: ApiKeyGrant; until: number }>>();
+
+function grantCacheOf(store: Store): Map<string, { grant: ApiKeyGrant; until: number }> {
+  let cache = grantCaches.get(store);
+  if (!cache) grantCaches.set(store, (cache = new Map()));
+  return cache;
+}
+
+function forgetGrant(store: Store, keyId: string): void {
+  const cache = grantCacheOf(store);
+  for (const [hash, { grant }] of cache) if (grant.keyId === keyId) cache.delete(hash);
+}
+
+/**
+ * The live key with this secret, or undefined (unknown, malformed or revoked). A key found live
+ * is remembered for `apiKeyCacheMs`, which saves a store read on every request of a busy key.
+ */
 export async function authenticateApiKey(
-  deps: Pick<PaymentsDeps, 'store'>,
+  deps: Pick<PaymentsDeps, 'store' | 'clock'>,
   secret: string,
 ): Promise<ApiKeyGrant | undefined> {
   if (!secret.startsWith(apiKeySecretPrefix) || secret.length > 200) return undefined;
-  const key = await readApiKey(deps.store, hashSecret(secret));
+  const hash = hashSecret(secret);
+  const cache = grantCacheOf(deps.store);
+  const now = deps.clock.now();
+  const cached = cache.get(hash);
+  if (cached && now < cached.until) return cached.grant;
+  cache.delete(hash);
+  const key = await readApiKey(deps.store, hash);
   if (!key || key.revoked_at) return undefined;
-  return {
+  const grant = {
     keyId: key.id,
     merchantId: key.merchant,
     ownerId: key.owner,
     rateLimitPerMinute: key.rate_limit_per_minute,
   };
+  if (cache.size >= maxCachedGrants) cache.delete(cache.keys().next().value!);
+  cache.set(hash, { grant, until: now + apiKeyCacheMs });
+  return grant;
 }

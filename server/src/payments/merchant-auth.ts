@@ -27,8 +27,9 @@ export const dashboardRateLimitPerMinute = 1000;
 
 /**
  * Authenticates the merchant API and sets `c.var.merchant`. Either a secret key
- * (`Authorization: Bearer sk_test_…`, looked up by its hash on every request, so a revoked key
- * is refused at once: 401 `invalid_api_key`), or the owner's access token with
+ * (`Authorization: Bearer sk_test_…`, looked up by its hash and then taken on trust for
+ * `apiKeyCacheMs`: a key revoked in this process is refused at once, elsewhere within 5 s: 401
+ * `invalid_api_key`), or the owner's access token with
  * `Sluice-Merchant: mer_…` (the dashboard). Then a fixed-window rate limit per key (per merchant,
  * with the dashboard's larger budget, for token callers): `RateLimit-Limit`, `-Remaining` and `-Reset` on every response, and 429
  * `rate_limited` with `Retry-After` beyond it.

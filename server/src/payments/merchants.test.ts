@@ -1,5 +1,8 @@
+import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/app-harness.ts';
+import { apiKeyCacheMs } from './api-keys.ts';
+import { paymentKeys } from './store/keys.ts';
 import { asMerchant, createTestMerchant, paymentBody, tearDownApp } from './test-support.ts';
 
 let t: TestApp;
@@ -73,6 +76,28 @@ describe('merchants and API keys', () => {
     expect(revoked.status).toBe(200);
     expect(revoked.json.revoked_at).not.toBeNull();
     const refused = await api('POST', '/v1/payments', paymentBody());
+    expect(refused.status).toBe(401);
+    expect(refused.json.error.code).toBe('invalid_api_key');
+  });
+
+  it('takes a key revoked by another process on trust for apiKeyCacheMs at most, then refuses it', async () => {
+    const merchant = await createTestMerchant(t);
+    const api = asMerchant(t, merchant);
+    expect((await api('GET', '/v1/payments')).status).toBe(200);
+    // Another process (a Lambda) revokes it: this one learns only from the store.
+    const hash = createHash('sha256').update(merchant.key.secret).digest('hex');
+    const stored = await t.store.get(paymentKeys.apiKey(hash));
+    expect(stored?.id).toBe(merchant.key.id);
+    await t.store.transact([
+      {
+        type: 'update',
+        key: paymentKeys.apiKey(hash),
+        set: { revoked_at: new Date(t.clock.now()).toISOString() },
+      },
+    ]);
+    expect((await api('GET', '/v1/payments')).status).toBe(200);
+    t.clock.advance(apiKeyCacheMs);
+    const refused = await api('GET', '/v1/payments');
     expect(refused.status).toBe(401);
     expect(refused.json.error.code).toBe('invalid_api_key');
   });
