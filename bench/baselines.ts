@@ -8,9 +8,9 @@
  *   transaction can answer faster than this on the same machine, so its ratio to the bare rate
  *   shows how much of that rate any durable write can reach here.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort, repoRoot } from '../test/server-process.ts';
+import { repoRoot } from '../test/server-process.ts';
+import { startChildServer } from './child-server.ts';
 import { runLoad, type AutocannonRequest, type LoadTarget, type ScenarioResult } from './load.ts';
 import { round, settings } from './support.ts';
 
@@ -59,33 +59,11 @@ function baselineRequest(path: '/x' | '/durable'): AutocannonRequest {
 }
 
 /** The baseline server in a child process, so it has its own core like the real server; its store lives in `dataDir`. */
-async function startBaselineServer(dataDir: string): Promise<LoadTarget & { stop: () => Promise<void> }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [join(repoRoot, 'bench/baseline-server.ts'), String(port), dataDir], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
+function startBaselineServer(dataDir: string): Promise<LoadTarget & { stop: () => Promise<void> }> {
+  return startChildServer({
+    name: 'baseline server',
+    script: join(repoRoot, 'bench/baseline-server.ts'),
+    args: (port) => [String(port), dataDir],
+    isReady: (output) => output.includes('baseline listening'),
   });
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const deadline = Date.now() + 20_000;
-  while (!output.includes('baseline listening')) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`baseline server did not start:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return {
-    url: `http://127.0.0.1:${port}`,
-    pid: child.pid!,
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
 }

@@ -5,9 +5,8 @@
  * connections: `POST /v1/charges` with `capture=false`, Stripe's authorization, beside
  * Sluice's `POST /v1/payments` with `capture: false`.
  */
-import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { freePort, repoRoot } from '../test/server-process.ts';
+import { startChildServer } from './child-server.ts';
 import { runLoad, type AutocannonRequest, type LoadTarget, type ScenarioResult } from './load.ts';
 import { settings } from './support.ts';
 
@@ -43,39 +42,14 @@ function chargeRequest(): AutocannonRequest {
   };
 }
 
-async function startPeer(): Promise<LoadTarget & { stop: () => Promise<void> }> {
-  const port = await freePort();
-  const cli = createRequire(import.meta.url).resolve('stripe-stateful-mock/dist/cli.js');
-  const child = spawn(process.execPath, [cli], {
-    cwd: repoRoot,
-    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+function startPeer(): Promise<LoadTarget & { stop: () => Promise<void> }> {
+  return startChildServer({
+    name: 'stripe-stateful-mock',
+    script: createRequire(import.meta.url).resolve('stripe-stateful-mock/dist/cli.js'),
+    env: { LOG_LEVEL: 'warn' },
+    isReady: (_output, url) =>
+      fetch(`${url}/v1/charges?limit=1`, { headers: { authorization: 'Bearer sk_test_x' } })
+        .then(() => true)
+        .catch(() => false),
   });
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const up = await fetch(`${url}/v1/charges?limit=1`, { headers: { authorization: 'Bearer sk_test_x' } })
-      .then(() => true)
-      .catch(() => false);
-    if (up) break;
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`stripe-stateful-mock did not start:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return {
-    url,
-    pid: child.pid!,
-    stop: async () => {
-      child.kill('SIGTERM');
-      const killed = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(killed);
-    },
-  };
 }

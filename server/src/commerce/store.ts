@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { KeyPattern } from '../platform/keys.ts';
 import {
+  queryPartitions,
   readItem,
   spreadPartition,
   spreadPartitions,
@@ -194,26 +195,14 @@ export async function queryOrders(
 ): Promise<OrderRecord[]> {
   // The shop-wide listings are spread (`orderListSpread`): each partition's first `limit`, merged.
   const spread = listing.partition === allOrdersPartition || listing.partition === processingPartition;
-  const partitions = spread ? spreadPartitions(listing.partition, orderListSpread) : [listing.partition];
-  const pages = await Promise.all(
-    partitions.map((partition) =>
-      store.query({
-        index: listing.index,
-        partition,
-        direction,
-        limit,
-        ...(before ? { sort: { op: direction === 'desc' ? '<' : '>', value: before } } : {}),
-      }),
-    ),
-  );
-  const sortOf = (item: Item) => item[`${listing.index}sk`] as string;
-  return pages
-    .flatMap((page) => page.items)
-    .sort(
-      (a, b) => (sortOf(a) < sortOf(b) ? -1 : sortOf(a) > sortOf(b) ? 1 : 0) * (direction === 'asc' ? 1 : -1),
-    )
-    .slice(0, limit)
-    .map(orderFromItem);
+  const { items } = await queryPartitions(store, {
+    index: listing.index,
+    partitions: spread ? spreadPartitions(listing.partition, orderListSpread) : [listing.partition],
+    direction,
+    limit,
+    ...(before ? { sort: { op: direction === 'desc' ? '<' : '>', value: before } } : {}),
+  });
+  return items.map(orderFromItem);
 }
 
 /** The shop's merchant and the user who owns it. */

@@ -1,7 +1,14 @@
 import type { Clock } from '../kernel/clock.ts';
 import type { Store } from '../platform/store.ts';
 import { setAccountShards } from './shards.ts';
-import { migrateLegacyHistory, queryAccountIds, queryCurrencies, readAccount } from './store.ts';
+import {
+  accountFromItem,
+  migrateLegacyHistory,
+  queryAccountIds,
+  queryCurrencies,
+  readAccountItem,
+  shardCountFromItem,
+} from './store.ts';
 import { systemAccountShards } from './system-accounts.ts';
 
 /**
@@ -19,17 +26,16 @@ export async function migrateToTransferHistory(deps: {
   for (const currency of currencies)
     for await (const accountId of queryAccountIds(deps.store, currency)) {
       changed += await migrateLegacyHistory(deps.store, accountId);
-      const account = await readAccount(deps.store, accountId);
+      const item = await readAccountItem(deps.store, accountId);
+      const account = item && accountFromItem(item);
       if (
         account?.owner === 'system' &&
         !account.debits_must_not_exceed_credits &&
-        !account.credits_must_not_exceed_debits
+        !account.credits_must_not_exceed_debits &&
+        shardCountFromItem(item!) < systemAccountShards
       ) {
-        const before = await setAccountShards(deps, accountId, 1);
-        if (before < systemAccountShards) {
-          await setAccountShards(deps, accountId, systemAccountShards);
-          changed += 1;
-        }
+        await setAccountShards(deps, accountId, systemAccountShards);
+        changed += 1;
       }
     }
   return { changed };

@@ -4,6 +4,7 @@ import type { KeyPattern } from '../platform/keys.ts';
 import {
   hashOf,
   queryMerged,
+  queryPartitions,
   readItem,
   type Condition,
   type Item,
@@ -625,30 +626,20 @@ export async function queryDueHolds(
   now: number,
   limit: number,
 ): Promise<{ ids: string[]; cursor: string | undefined }> {
-  const partitions = [
-    ledgerKeys.legacyPendingPartition,
-    ...Array.from({ length: pendingPartitions }, (_, n) => `${ledgerKeys.legacyPendingPartition}#${n}`),
-  ];
-  const pages = await Promise.all(
-    partitions.map((partition) =>
-      store.query({
-        index: 'gsi1',
-        partition,
-        sort: {
-          op: 'between',
-          low: ledgerKeys.pendingSort(1, ''),
-          high: ledgerKeys.pendingSort(now, '\u{10FFFF}'),
-        },
-        limit,
-      }),
-    ),
-  );
-  const due = pages
-    .flatMap((page) => page.items)
-    .sort((a, b) => ((a.gsi1sk as string) < (b.gsi1sk as string) ? -1 : 1))
-    .slice(0, limit);
-  const more = pages.some((page) => page.cursor !== undefined) || due.length === limit;
-  return { ids: due.map((item) => transferFromItem(item).id), cursor: more ? 'more' : undefined };
+  const { items, more } = await queryPartitions(store, {
+    index: 'gsi1',
+    partitions: [
+      ledgerKeys.legacyPendingPartition,
+      ...Array.from({ length: pendingPartitions }, (_, n) => `${ledgerKeys.legacyPendingPartition}#${n}`),
+    ],
+    sort: {
+      op: 'between',
+      low: ledgerKeys.pendingSort(1, ''),
+      high: ledgerKeys.pendingSort(now, '\u{10FFFF}'),
+    },
+    limit,
+  });
+  return { ids: items.map((item) => transferFromItem(item).id), cursor: more ? 'more' : undefined };
 }
 
 /** Every currency the ledger has opened an account in. */

@@ -1,7 +1,14 @@
 import { isoTime } from '../kernel/clock.ts';
 import type { EventEnvelope } from '../kernel/events.ts';
 import { idTimeBound, isId } from '../kernel/ids.ts';
-import { spreadPartition, spreadPartitions, type Item, type Store, type WriteOperation } from './store.ts';
+import {
+  queryPartitions,
+  spreadPartition,
+  spreadPartitions,
+  type Item,
+  type Store,
+  type WriteOperation,
+} from './store.ts';
 
 /**
  * The outbox: every event is ONE item, `EVT#<id>`, written in the same store transaction as the
@@ -282,26 +289,18 @@ export async function merchantEvents(
   merchantId: string,
   options: { before?: string; limit: number; now?: number },
 ): Promise<EventEnvelope[]> {
-  // Each partition's newest below `before`; the page is the newest of their union.
-  const pages = await Promise.all(
-    [
-      // Where older code listed them, then the spread partitions.
+  const { items } = await queryPartitions(store, {
+    index: 'gsi2',
+    // Where older code listed them, then the spread partitions.
+    partitions: [
       merchantEventsPartition(merchantId),
       ...spreadPartitions(merchantEventsSpreadBase(merchantId), merchantEventsSpread).slice(1),
-    ].map((partition) =>
-      store.query({
-        index: 'gsi2',
-        partition,
-        direction: 'desc',
-        ...(options.before ? { sort: { op: '<' as const, value: options.before } } : {}),
-        limit: options.limit,
-      }),
-    ),
-  );
-  return pages
-    .flatMap((page) => page.items)
-    .sort((a, b) => (a.gsi2sk! < b.gsi2sk! ? 1 : a.gsi2sk! > b.gsi2sk! ? -1 : 0))
-    .slice(0, options.limit)
+    ],
+    direction: 'desc',
+    ...(options.before ? { sort: { op: '<' as const, value: options.before } } : {}),
+    limit: options.limit,
+  });
+  return items
     .filter((item) => isOutboxItem(item) && !isExpired(item, options.now))
     .map((item) => (item as Item & { event: EventEnvelope }).event);
 }

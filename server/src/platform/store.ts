@@ -416,6 +416,37 @@ export function spreadPartitions(base: string, count: number): string[] {
   return [base, ...Array.from({ length: count }, (_, n) => `${base}#${n}`)];
 }
 
+/** Orders items by the sort key of the table or of `index`, ascending or descending. */
+function bySortKey(index: IndexName | undefined, direction: 'asc' | 'desc') {
+  const name = index ? `${index}sk` : 'sk';
+  const sign = direction === 'asc' ? 1 : -1;
+  return (a: Item, b: Item) => {
+    const x = a[name] as string;
+    const y = b[name] as string;
+    return (x < y ? -1 : x > y ? 1 : 0) * sign;
+  };
+}
+
+/**
+ * The first `limit` items, in sort-key order, of one query run on each of `partitions` (of the
+ * table or one index): the page of a list spread over partitions when the caller pages by sort
+ * key (`sort: { op: '<', value: last }`). `more` when some partition may hold more.
+ *
+ * @example const { items } = await queryPartitions(store, { index: 'gsi2', partitions, direction: 'desc', limit: 20 });
+ */
+export async function queryPartitions(
+  store: Pick<Store, 'query'>,
+  query: Omit<Query, 'partition' | 'cursor' | 'limit'> & { partitions: readonly string[]; limit: number },
+): Promise<{ items: Item[]; more: boolean }> {
+  const { partitions, ...shared } = query;
+  const pages = await Promise.all(partitions.map((partition) => store.query({ ...shared, partition })));
+  const merged = pages.flatMap((page) => page.items).sort(bySortKey(query.index, query.direction ?? 'asc'));
+  return {
+    items: merged.slice(0, query.limit),
+    more: merged.length > query.limit || pages.some((page) => page.cursor !== undefined),
+  };
+}
+
 /** One partition of a table or index that `queryMerged` reads. */
 export interface MergedSource {
   index?: IndexName;
@@ -475,6 +506,7 @@ export async function queryMerged(
     }),
   );
   const ascending = options.direction === 'asc' ? 1 : -1;
+  // Sources may be of different indexes, each sorted by its own attribute: compare the values.
   const merged = pages
     .flatMap(({ source, items }) => items.map((item) => ({ source, item, sort: sortOf(source, item) })))
     .sort((a, b) => (a.sort < b.sort ? -1 : a.sort > b.sort ? 1 : 0) * ascending);
