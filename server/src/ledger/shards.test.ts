@@ -127,6 +127,12 @@ describe.each(stores)('ledger shards (%s)', (_name, open) => {
       expect(await setAccountShards(deps, 'a', 4)).toBe(4);
       expect(await setAccountShards(deps, 'a', 2)).toBe(4);
       expect(await itemsOf(deps.store, 'a')).toHaveLength(4);
+      // Twenty admins at once: each gets at least what it asked for, and the largest stands.
+      const counts = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => setAccountShards(deps, 'a', 5 + i)),
+      );
+      counts.forEach((count, i) => expect(count).toBeGreaterThanOrEqual(5 + i));
+      expect(await itemsOf(deps.store, 'a')).toHaveLength(24);
     }));
 
   it('migrates history items of the older layout onto their transfers, once', () =>

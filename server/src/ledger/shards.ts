@@ -68,8 +68,9 @@ export function pickShard(
 
 /**
  * Gives an account `shards` items in all (more only: a count never shrinks). The new shard items
- * are written first, then the account's count and its directory entry in one transaction.
- * Returns the account's count after the call.
+ * are written first, then the account's count and its directory entry in one transaction; a
+ * concurrent change of the count makes it start again from the new count. Returns the account's
+ * count after the call: `shards`, or more if someone asked for more.
  */
 export async function setAccountShards(
   deps: { store: Store },
@@ -102,9 +103,8 @@ export async function setAccountShards(
     await deps.store.transact([shardCountUpdate(accountId, current, shards), directoryEntry]);
   } catch (error) {
     if (!isTransactionCanceled(error)) throw error;
-    // Someone else changed the count meanwhile: theirs stands; report what is there now.
-    const now = await readAccountItem(deps.store, accountId);
-    return now ? shardCountFromItem(now) : current;
+    // Someone else changed the count meanwhile: start again from theirs (a larger one stands).
+    return setAccountShards(deps, accountId, shards);
   } finally {
     invalidateDirectory(deps.store);
   }
