@@ -104,6 +104,40 @@ describe('ledger', () => {
     expect((await listHistory(store, 'b')).entries).toEqual([]);
   });
 
+  it('refuses a credit past the debits of an account whose credits must not exceed them, pending ones counted', async () => {
+    // A merchant's fees account: it owes what it was debited; recovering more would be recovering twice.
+    await createAccount(deps, {
+      id: 'owed',
+      currency: 'USD',
+      owner: 'm',
+      code: 'fees',
+      credits_must_not_exceed_debits: true,
+    });
+    await createAccount(deps, { id: 'platform', currency: 'USD', owner: 'system', code: 'fees' });
+    const move = (debit: string, credit: string, amount: number, kind: 'posted' | 'pending' = 'posted') =>
+      createTransfers(deps, [
+        {
+          kind,
+          id: newId('transfer'),
+          debit_account_id: debit,
+          credit_account_id: credit,
+          amount,
+          currency: 'USD',
+          code: 'fee',
+        },
+      ]);
+    await move('owed', 'platform', 1_500);
+    await move('platform', 'owed', 1_000, 'pending');
+    expect((await errorOf(move('platform', 'owed', 501))).code).toBe('insufficient_funds');
+    await move('platform', 'owed', 500);
+    expect((await errorOf(move('platform', 'owed', 1))).code).toBe('insufficient_funds');
+    expect((await getAccount(deps, 'owed'))!).toMatchObject({
+      debits_posted: 1_500,
+      credits_posted: 500,
+      credits_pending: 1_000,
+    });
+  });
+
   it('treats a transfer id as an idempotency key forever', async () => {
     await wallet('a');
     await wallet('b');

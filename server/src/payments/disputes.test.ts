@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestApp } from '../../../test/app-harness.ts';
-import { getAccount, systemAccountId } from '../ledger/index.ts';
+import { createTransfers, getAccount, systemAccountId } from '../ledger/index.ts';
 import { disputeFee, settlementFeeFor } from './model.ts';
 import {
   asMerchant,
@@ -192,6 +192,62 @@ describe('disputes', () => {
       dispute_fees: 0,
       net: 2_000 - settlementFeeFor(2_000),
     });
+  });
+
+  it('takes a dispute on a settled payment from the available balance, and refuses one larger than it (402)', async () => {
+    const large = await api('POST', '/v1/payments', paymentBody({ amount: 3_000 }));
+    const small = await api('POST', '/v1/payments', paymentBody({ amount: 2_000 }));
+    const fired = await api('POST', '/v1/test-helpers/advance-clock', { seconds: day + 60 });
+    expect(fired.json.settlements).toHaveLength(1);
+    // Fees pinned by hand (2.9% + 30, rounded half up): 3,000 pays 117, 2,000 pays 88.
+    const net = 5_000 - 117 - 88;
+    expect((await api('GET', `/v1/settlements/${fired.json.settlements[0]}`)).json).toMatchObject({ net });
+    expect((await api('GET', `/v1/payments/${small.json.id}`)).json.settlement).toEqual(expect.any(String));
+    expect(await balance()).toEqual({ available: net, pending: 0 });
+
+    const opened = await api('POST', '/v1/test-helpers/disputes', { payment: small.json.id });
+    expect(opened.status).toBe(201);
+    // Settled money is available money: the dispute takes it from there, not from pending.
+    expect(await balance()).toEqual({ available: net - 2_000, pending: 0 });
+    expect(await accountPosted(`acct_m_${merchant.id}_pending_USD`)).toBe(0);
+    expect(await accountPosted(`acct_m_${merchant.id}_available_USD`)).toBe(net - 2_000);
+    expect(await accountPosted(`acct_m_${merchant.id}_disputes_USD`)).toBe(2_000);
+
+    // 4,795 − 2,000 left: the 3,000 payment's dispute does not fit, and nothing moves.
+    const refused = await api('POST', '/v1/test-helpers/disputes', { payment: large.json.id });
+    expect(refused.status).toBe(402);
+    expect(refused.json.error.code).toBe('insufficient_funds');
+    expect(await balance()).toEqual({ available: net - 2_000, pending: 0 });
+    expect((await api('GET', `/v1/payments/${large.json.id}`)).json.dispute).toBeNull();
+  });
+
+  it('never lets a dispute fee be recovered twice: the fees account refuses credits past what it owes', async () => {
+    await disputedPayment(5_000);
+    const fees = `acct_m_${merchant.id}_fees_USD`;
+    const platformFees = systemAccountId('fees', 'USD');
+    expect(await accountPosted(fees)).toBe(-disputeFee);
+    const recover = (id: string, amount: number, kind: 'posted' | 'pending' = 'posted') =>
+      createTransfers(t, [
+        {
+          kind,
+          id,
+          debit_account_id: platformFees,
+          credit_account_id: fees,
+          amount,
+          currency: 'USD',
+          code: 'fee',
+        },
+      ]);
+    // Part of it held for a recovery in flight, the rest recovered: the fee is covered.
+    await recover('tr_recover_hold', 500, 'pending');
+    await expect(recover('tr_recover_over', disputeFee - 499)).rejects.toMatchObject({
+      code: 'insufficient_funds',
+    });
+    await recover('tr_recover_rest', disputeFee - 500);
+    // A second recovery of the same fee, by a run that read the account before the first wrote.
+    await expect(recover('tr_recover_again', 1)).rejects.toMatchObject({ code: 'insufficient_funds' });
+    expect(await accountPosted(fees)).toBe(-500);
+    expect((await getAccount(t, fees))!.credits_pending).toBe(500);
   });
 
   it("hides another merchant's disputes and payments", async () => {

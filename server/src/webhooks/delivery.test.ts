@@ -275,6 +275,34 @@ describe('webhook delivery', () => {
     expect(receiver.requests()).toBe(0);
   });
 
+  it('ends, in one attempt, a delivery whose endpoint was disabled before it went out', async () => {
+    const { call, emit, queue, clock, receiver } = await setup();
+    const endpoint = await register(call, receiver.url);
+    const event = paymentEvent(clock);
+    await emit([event]); // fanned out while enabled
+    await call('PATCH', `/v1/webhook-endpoints/${endpoint.id}`, { status: 'disabled' });
+    await queue.drain();
+    const dead = {
+      status: 'dead',
+      attempt_count: 1,
+      next_attempt_at: null,
+      attempts: [expect.objectContaining({ error: 'endpoint disabled', response_status: null })],
+    };
+    expect((await call('GET', `/v1/events/${event.id}/deliveries`)).body.data).toEqual([
+      expect.objectContaining(dead),
+    ]);
+    // Final: no retry however long the schedule runs, even once the endpoint is enabled again.
+    await call('PATCH', `/v1/webhook-endpoints/${endpoint.id}`, { status: 'enabled' });
+    for (const delay of retryDelaysSeconds) {
+      clock.advance(delay * 1000 * 2);
+      await queue.drain();
+    }
+    expect(receiver.requests()).toBe(0);
+    expect((await call('GET', `/v1/events/${event.id}/deliveries`)).body.data).toEqual([
+      expect.objectContaining(dead),
+    ]);
+  });
+
   it('never writes a secret to the logs', async () => {
     const { call, emit, queue, clock, receiver, logLines } = await setup((n) => (n === 1 ? 500 : 200));
     const endpoint = await register(call, receiver.url);
