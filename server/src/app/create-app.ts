@@ -16,6 +16,7 @@ import { createErrorHandler, errorResponse } from '../http/errors.ts';
 import { idempotencyMiddleware } from '../http/idempotency.ts';
 import { strictJsonBodies } from '../http/json-body.ts';
 import { HttpMetrics } from '../http/metrics.ts';
+import { merchantRequestLog } from '../http/request-log.ts';
 import { bearerSecurity, createRouter, errorResponses, jsonResponse } from '../http/openapi.ts';
 import { AppError } from '../kernel/errors.ts';
 import { newId } from '../kernel/ids.ts';
@@ -74,6 +75,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     await next();
   });
   app.use('*', metrics.middleware(deps.requestMetrics));
+  // A merchant's own requests, live, on its realtime streams (`sluice logs tail`).
+  if (deps.realtime) app.use('/v1/*', merchantRequestLog(deps.realtime, deps.logger));
   app.use('*', secureHeaders({ crossOriginResourcePolicy: false, contentSecurityPolicy: undefined }));
   const tooLarge = (c: Context<AppEnv>) =>
     errorResponse(

@@ -30,6 +30,22 @@ export interface Realtime {
   push(userIds: string[], message: RealtimeMessage): Promise<void>;
 }
 
+/**
+ * The realtime audience of a merchant's stream (`sluice listen`, `sluice logs tail`): sockets
+ * authenticated with the merchant's API key, or its owner's token naming it, are registered under
+ * this id instead of a user id, so a push to it reaches that merchant's streams and nobody else.
+ * User ids (`usr_…`) can never take this form.
+ *
+ * @example
+ * await realtime.push([merchantAudience('mer_123')], { type: 'request', data: line });
+ */
+export function merchantAudience(merchantId: string): string {
+  return `merchant:${merchantId}`;
+}
+
+/** What a merchant stream receives: each of its events as webhooks deliver them, and its API request log lines. */
+export const merchantStreamMessageTypes = { event: 'event', request: 'request' } as const;
+
 /** The bus subscription that feeds realtime; stable, because delivery records name it. */
 export const realtimeSubscriptionName = 'realtime.push';
 

@@ -4,6 +4,7 @@ import { createEvent, type EventEnvelope } from '../kernel/events.ts';
 import { idTimeBound, newId } from '../kernel/ids.ts';
 import type { EventBus } from '../platform/bus.ts';
 import { isDuplicateDelivery } from '../platform/consumer-dedupe.ts';
+import { merchantAudience, merchantStreamMessageTypes, type Realtime } from '../platform/realtime.ts';
 import { defaultEventRetentionSeconds, eventRecordPut, isPastEventRetention } from '../platform/outbox.ts';
 import { isTransactionCanceled, type WriteOperation } from '../platform/store.ts';
 import { webhooksErrors } from './errors.ts';
@@ -47,6 +48,29 @@ export function publicEvent(envelope: EventEnvelope): PublicEvent {
     created: Math.floor(Date.parse(envelope.time) / 1000),
     livemode: false,
     data: envelope.data,
+  };
+}
+
+/** The bus subscription that pushes merchant events to the merchant's realtime streams. */
+export const merchantStreamSubscription = 'webhooks.merchant-stream';
+
+/**
+ * Pushes each merchant event, exactly as a webhook endpoint receives it (`publicEvent`), to that
+ * merchant's realtime streams (`sluice listen`), whatever endpoints it has: `{ type: 'event',
+ * id, time, data: <event> }`. The event's `merchant` is the whole access check.
+ *
+ * @example
+ * bus.subscribe(merchantStreamSubscription, { merchant: [{ exists: true }] }, pushToMerchantStream(realtime));
+ */
+export function pushToMerchantStream(realtime: Realtime) {
+  return async (envelope: EventEnvelope): Promise<void> => {
+    if (!envelope.merchant) return;
+    await realtime.push([merchantAudience(envelope.merchant)], {
+      type: merchantStreamMessageTypes.event,
+      id: envelope.id,
+      time: envelope.time,
+      data: publicEvent(envelope),
+    });
   };
 }
 

@@ -3,7 +3,7 @@ import { defineModule, type ModuleDeps } from '../platform/module.ts';
 import { deliveryConsumeOptions, deliveryHandler } from './delivery.ts';
 import { webhooksErrors } from './errors.ts';
 import type { WebhookDeps } from './endpoints.ts';
-import { fanOut, fanOutSubscription } from './events.ts';
+import { fanOut, fanOutSubscription, merchantStreamSubscription, pushToMerchantStream } from './events.ts';
 import { deliveryQueueName, testEventType } from './model.ts';
 import { webhookRoutes } from './routes.ts';
 export { signatureHeader, signPayload, verifySignature, defaultToleranceSeconds } from './signature.ts';
@@ -46,6 +46,11 @@ export const webhooksModule = defineModule({
           await fanOut(webhooks, event);
         };
       },
+    },
+    {
+      name: merchantStreamSubscription,
+      pattern: { merchant: [{ exists: true }] },
+      handler: (deps) => pushToMerchantStream(deps.realtime),
     },
   ],
   consumers: [

@@ -10,6 +10,7 @@ import { modules as appModules } from '../../app/modules.ts';
 import { checkModules, jobsOf, subscriptionsOf, workflowsOf } from '../../app/registry.ts';
 import type { AppEnv } from '../../http/context.ts';
 import { createLocalIdentity, MemoryRateLimiter } from '../../identity/index.ts';
+import { merchantAuthenticator } from '../../payments/index.ts';
 import { systemClock, type Clock } from '../../kernel/clock.ts';
 import { InProcessBus } from '../../platform/bus.ts';
 import { defaultConfig, type Config } from '../../platform/config.ts';
@@ -120,10 +121,15 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
   // the installation secret (stable across restarts).
   const notifier = new MailboxNotifier({ store: appStore, clock });
   const identity = createLocalIdentity({ store: appStore, clock, config, logger, notifier });
-  const realtime = new LocalRealtime({ identity, clock, logger });
-  const queue = new StoreQueue({ store: appStore, clock, logger });
   // One process: exact counters in memory, no store write per merchant request.
   const rateLimiter = new MemoryRateLimiter();
+  const realtime = new LocalRealtime({
+    identity,
+    clock,
+    logger,
+    authenticateMerchant: merchantAuthenticator({ store: appStore, clock, identity, rateLimiter }),
+  });
+  const queue = new StoreQueue({ store: appStore, clock, logger });
   const secret = await installationSecret(appStore).catch(async (error: unknown) => {
     await appStore.close();
     throw error;

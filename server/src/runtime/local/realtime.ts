@@ -9,7 +9,8 @@ import type { Identity } from '../../platform/identity.ts';
 import { systemClock, type Clock } from '../../kernel/clock.ts';
 import { AppError, isAppError } from '../../kernel/errors.ts';
 import { silentLogger, type Logger } from '../../platform/logger.ts';
-import type { Realtime, RealtimeMessage } from '../../platform/realtime.ts';
+import { merchantAudience, type Realtime, type RealtimeMessage } from '../../platform/realtime.ts';
+import { apiKeySecretPrefix } from '../../payments/index.ts';
 
 /**
  * Close codes a client sees. 4xxx mirror HTTP: 4401 means "get a fresh access token, then
@@ -25,6 +26,13 @@ export const realtimeCloseCodes = {
 
 export interface LocalRealtimeOptions {
   identity: Pick<Identity, 'verifyAccessToken'>;
+  /**
+   * Checks a merchant credential (an `sk_test_` key, or a user token with the merchant it names)
+   * and answers the merchant's id, or throws an `AppError`. Without it, merchant streams are refused.
+   */
+  authenticateMerchant?: MerchantAuthenticator;
+  /** How often a key-authenticated merchant stream checks its key again (a revoked key is closed, 4401). Default 60 s. */
+  keyRecheckMs?: number;
   /** The clock tokens are minted with, so `exp` is compared on the same time line. */
   clock?: Clock;
   logger?: Logger;
@@ -45,10 +53,18 @@ const maxTokenLength = 4096;
 /** Node's timers overflow past this (about 24.8 days) and fire at once. */
 const maxTimerMs = 2 ** 31 - 1;
 
+/** Answers the merchant a credential acts for, or throws an `AppError` (`payments`' `authenticateMerchantCredential`). */
+export type MerchantAuthenticator = (token: string, merchantId: string | undefined) => Promise<string>;
+
 interface Session {
+  /** The audience the socket is pushed to: a user id, or a merchant's (`merchantAudience`). */
   userId: string;
-  /** The token's `exp`, in epoch milliseconds. */
+  /** The token's `exp`, in epoch milliseconds; for an API key, when it is checked again. */
   expiresAt: number;
+  /** What `ready` says the socket is for. */
+  ready: Record<string, string>;
+  /** An API key has no expiry: it is checked again at `expiresAt`, and the socket lives on while it holds. */
+  renew?: () => Promise<Session>;
 }
 
 interface Connection {
@@ -84,6 +100,8 @@ interface Connection {
  */
 export class LocalRealtime implements Realtime {
   readonly #identity: Pick<Identity, 'verifyAccessToken'>;
+  readonly #authenticateMerchant: MerchantAuthenticator | undefined;
+  readonly #keyRecheckMs: number;
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #authTimeoutMs: number;
@@ -98,6 +116,8 @@ export class LocalRealtime implements Realtime {
 
   constructor(options: LocalRealtimeOptions) {
     this.#identity = options.identity;
+    this.#authenticateMerchant = options.authenticateMerchant;
+    this.#keyRecheckMs = options.keyRecheckMs ?? 60_000;
     this.#clock = options.clock ?? systemClock;
     this.#logger = options.logger ?? silentLogger;
     this.#authTimeoutMs = options.authTimeoutMs ?? 5_000;
@@ -109,9 +129,11 @@ export class LocalRealtime implements Realtime {
   }
 
   async push(userIds: string[], message: RealtimeMessage): Promise<void> {
-    const payload = JSON.stringify(message);
+    // Every merchant request is pushed (`logs tail`): nothing is serialized for nobody.
+    let payload: string | undefined;
     for (const userId of new Set(userIds)) {
-      for (const connection of this.#byUser.get(userId) ?? []) this.#send(connection, payload);
+      for (const connection of this.#byUser.get(userId) ?? [])
+        this.#send(connection, (payload ??= JSON.stringify(message)));
     }
   }
 
@@ -120,11 +142,12 @@ export class LocalRealtime implements Realtime {
     return async (c) => {
       if (this.#isClosed)
         return errorResponse(c, new AppError('service_unavailable', 'the server is shutting down'));
-      const token = c.req.query('token');
+      const token = bearerOf(c.req.header('authorization')) ?? c.req.query('token');
+      const merchant = c.req.header('sluice-merchant') ?? c.req.query('merchant');
       let session: Session | undefined;
       if (token !== undefined) {
         try {
-          session = await this.#authenticate(token);
+          session = await this.#authenticate(token, merchant);
         } catch (error) {
           if (!isAppError(error)) throw error;
           c.header('WWW-Authenticate', 'Bearer error="invalid_token"');
@@ -215,7 +238,7 @@ export class LocalRealtime implements Realtime {
     }
     if (connection.isAuthenticating) return;
     connection.isAuthenticating = true;
-    this.#authenticate(message.token).then(
+    this.#authenticate(message.token, message.merchant).then(
       (session) => {
         connection.isAuthenticating = false;
         if (!this.#connections.has(connection)) return;
@@ -252,22 +275,39 @@ export class LocalRealtime implements Realtime {
       }
       sockets.add(connection);
     }
-    clearTimeout(connection.expiryTimer);
-    const delay = Math.min(Math.max(0, session.expiresAt - this.#clock.now()), maxTimerMs);
-    connection.expiryTimer = setTimeout(
-      () => this.#close(connection, realtimeCloseCodes.unauthenticated, 'token_expired'),
-      delay,
-    );
+    this.#expireAt(connection, session);
     const ready: RealtimeMessage = {
       type: 'ready',
-      data: { user_id: session.userId, expires_at: new Date(session.expiresAt).toISOString() },
+      data: { ...session.ready, expires_at: new Date(session.expiresAt).toISOString() },
     };
     this.#send(connection, JSON.stringify(ready));
   }
 
-  async #authenticate(token: string): Promise<Session> {
+  /** Closes the socket when its token expires, or checks its key again then (closing it if revoked). */
+  #expireAt(connection: Connection, session: Session): void {
+    clearTimeout(connection.expiryTimer);
+    const delay = Math.min(Math.max(0, session.expiresAt - this.#clock.now()), maxTimerMs);
+    const { renew } = session;
+    connection.expiryTimer = setTimeout(() => {
+      if (!renew) return this.#close(connection, realtimeCloseCodes.unauthenticated, 'token_expired');
+      renew().then(
+        (renewed) => {
+          if (this.#connections.has(connection)) this.#expireAt(connection, renewed);
+        },
+        () => this.#close(connection, realtimeCloseCodes.unauthenticated, 'unauthenticated'),
+      );
+    }, delay);
+  }
+
+  /**
+   * A user's token makes a user socket. A merchant credential (an `sk_test_` key, or a user token
+   * naming a merchant) makes a merchant stream, pushed to as `merchantAudience(id)`.
+   */
+  async #authenticate(token: string, merchant?: string): Promise<Session> {
     if (token === '' || token.length > maxTokenLength)
       throw new AppError('invalid_token', 'the access token is invalid');
+    if (merchant !== undefined || token.startsWith(apiKeySecretPrefix))
+      return this.#merchantSession(token, merchant);
     const principal = await this.#identity.verifyAccessToken(token);
     // The Principal has no expiry; the token was just verified, so its payload can be trusted.
     let exp: unknown;
@@ -278,7 +318,25 @@ export class LocalRealtime implements Realtime {
     }
     if (typeof exp !== 'number' || !Number.isFinite(exp))
       throw new AppError('invalid_token', 'the access token has no expiry');
-    return { userId: principal.userId, expiresAt: exp * 1000 };
+    return { userId: principal.userId, expiresAt: exp * 1000, ready: { user_id: principal.userId } };
+  }
+
+  async #merchantSession(token: string, merchant: string | undefined): Promise<Session> {
+    if (!this.#authenticateMerchant)
+      throw new AppError('invalid_token', 'this server has no merchant streams');
+    const merchantId = await this.#authenticateMerchant(token, merchant);
+    const ready = { merchant_id: merchantId };
+    if (!token.startsWith(apiKeySecretPrefix)) {
+      // A user token: the stream lives as long as the token, like a user socket.
+      const { expiresAt } = await this.#authenticate(token);
+      return { userId: merchantAudience(merchantId), expiresAt, ready };
+    }
+    return {
+      userId: merchantAudience(merchantId),
+      expiresAt: this.#clock.now() + this.#keyRecheckMs,
+      ready,
+      renew: () => this.#merchantSession(token, merchant),
+    };
   }
 
   #send(connection: Connection, payload: string): void {
@@ -363,7 +421,11 @@ function rawSocket(ws: WSContext<unknown>): WebSocket {
   return ws.raw as WebSocket;
 }
 
-type ClientMessage = { type: 'auth'; token: string } | { type: 'ping' };
+type ClientMessage = { type: 'auth'; token: string; merchant?: string } | { type: 'ping' };
+
+function bearerOf(header: string | undefined): string | undefined {
+  return /^Bearer +([^\s]+) *$/i.exec(header ?? '')?.[1];
+}
 
 function parseClientMessage(data: unknown): ClientMessage | undefined {
   if (typeof data !== 'string') return undefined;
@@ -374,8 +436,9 @@ function parseClientMessage(data: unknown): ClientMessage | undefined {
     return undefined;
   }
   if (typeof value !== 'object' || value === null) return undefined;
-  const { type, token } = value as { type?: unknown; token?: unknown };
-  if (type === 'auth' && typeof token === 'string') return { type, token };
+  const { type, token, merchant } = value as { type?: unknown; token?: unknown; merchant?: unknown };
+  if (type === 'auth' && typeof token === 'string')
+    return typeof merchant === 'string' ? { type, token, merchant } : { type, token };
   if (type === 'ping') return { type };
   return undefined;
 }

@@ -1,7 +1,9 @@
 import { GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { APIGatewayProxyStructuredResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import { isAppError } from '../../../kernel/errors.ts';
-import type { RealtimeMessage } from '../../../platform/realtime.ts';
+import { merchantAudience, type RealtimeMessage } from '../../../platform/realtime.ts';
+import { storeRateLimiter } from '../../../identity/index.ts';
+import { apiKeySecretPrefix, merchantAuthenticator } from '../../../payments/index.ts';
 import { awsPlatform, buildDuringInit } from '../platform.ts';
 
 /** `$connect` carries the handshake's headers and query string, which the generic type leaves out. */
@@ -31,15 +33,20 @@ export async function connect(event: WebSocketConnectEvent): Promise<APIGatewayP
       ?.split(',')
       .map((p) => p.trim()) ?? [];
   const fromProtocol = offered[0] === bearerProtocol ? offered[1] : undefined;
-  const token = event.queryStringParameters?.token ?? fromProtocol;
+  const token =
+    bearerOf(headerOf(event.headers, 'authorization')) ?? event.queryStringParameters?.token ?? fromProtocol;
+  const merchant = headerOf(event.headers, 'sluice-merchant') ?? event.queryStringParameters?.merchant;
   if (!token || token.length > maxTokenLength) return unauthorized();
   let userId: string;
   try {
-    userId = (await platform.identity.verifyAccessToken(token)).userId;
+    // A merchant credential (a key, or a token naming a merchant) opens the merchant's stream.
+    userId =
+      merchant !== undefined || token.startsWith(apiKeySecretPrefix)
+        ? merchantAudience(await merchantStream(platform)(token, merchant))
+        : (await platform.identity.verifyAccessToken(token)).userId;
   } catch (error) {
     // Anything else (the signing keys unreachable) is ours: a 500, and the client retries.
-    if (isAppError(error) && (error.code === 'invalid_token' || error.code === 'token_expired'))
-      return unauthorized();
+    if (isAppError(error) && refusedCredential.has(error.code)) return unauthorized();
     throw error;
   }
   await platform.connections.add(event.requestContext.connectionId, userId);
@@ -94,6 +101,26 @@ function unauthorized(): APIGatewayProxyStructuredResultV2 {
     headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
     body: 'Unauthorized',
   };
+}
+
+let merchantGate: ReturnType<typeof merchantAuthenticator> | undefined;
+/** The merchant API's own authentication (`requireMerchant`), built once per container. */
+function merchantStream(platform: ReturnType<typeof awsPlatform>) {
+  merchantGate ??= merchantAuthenticator({ ...platform, rateLimiter: storeRateLimiter(platform.store) });
+  return merchantGate;
+}
+
+/** A credential these codes refuse is the client's fault: 401, not a 500 it would retry. */
+const refusedCredential = new Set([
+  'invalid_token',
+  'token_expired',
+  'invalid_api_key',
+  'validation_failed',
+  'not_found',
+]);
+
+function bearerOf(header: string | undefined): string | undefined {
+  return /^Bearer +([^\s]+) *$/i.exec(header ?? '')?.[1];
 }
 
 function headerOf(headers: Record<string, string | undefined> | undefined, name: string): string | undefined {
