@@ -1,4 +1,3 @@
-import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { expectBooksBalanced } from '../../../test/invariants.ts';
 import { ManualClock } from '../kernel/clock.ts';
@@ -6,7 +5,6 @@ import { AppError } from '../kernel/errors.ts';
 import { newId } from '../kernel/ids.ts';
 import { SqliteStore } from '../runtime/local/sqlite-store.ts';
 import {
-  auditLedger,
   balanceOf,
   createAccount,
   createTransfers,
@@ -414,110 +412,5 @@ describe('ledger', () => {
     expect(new Set(seen).size).toBe(25);
     expect([...seen].sort().reverse()).toEqual(seen);
   });
-
-  it('keeps the books balanced and no wallet negative across random operations', async () => {
-    const accounts = ['w0', 'w1', 'w2', 'w3'];
-    const operation = fc.oneof(
-      fc.record({
-        op: fc.constant('transfer' as const),
-        from: fc.nat(3),
-        to: fc.nat(3),
-        amount: fc.integer({ min: 1, max: 400 }),
-      }),
-      fc.record({
-        op: fc.constant('hold' as const),
-        from: fc.nat(3),
-        to: fc.nat(3),
-        amount: fc.integer({ min: 1, max: 400 }),
-        timeout: fc.integer({ min: 0, max: 3 }),
-      }),
-      fc.record({
-        op: fc.constant('post' as const),
-        pick: fc.nat(50),
-        amount: fc.option(fc.integer({ min: 1, max: 500 })),
-      }),
-      fc.record({ op: fc.constant('void' as const), pick: fc.nat(50) }),
-      fc.record({ op: fc.constant('tick' as const), seconds: fc.integer({ min: 1, max: 3 }) }),
-    );
-    await fc.assert(
-      fc.asyncProperty(fc.array(operation, { minLength: 1, maxLength: 30 }), async (operations) => {
-        const local = new SqliteStore(':memory:');
-        const localDeps: LedgerDeps = { store: local, clock: new ManualClock() };
-        const localClock = localDeps.clock as ManualClock;
-        try {
-          for (const id of accounts)
-            await createAccount(localDeps, {
-              id,
-              currency: 'USD',
-              owner: id,
-              code: 'wallet',
-              debits_must_not_exceed_credits: true,
-            });
-          const issuance = await ensureSystemAccount(localDeps, 'issuance', 'USD');
-          for (const id of accounts) {
-            await createTransfers(localDeps, [
-              {
-                id: newId('transfer'),
-                debit_account_id: issuance.id,
-                credit_account_id: id,
-                amount: 500,
-                currency: 'USD',
-                code: 'funding',
-              },
-            ]);
-          }
-          const holds: string[] = [];
-          for (const step of operations) {
-            try {
-              if (step.op === 'transfer' || step.op === 'hold') {
-                const id = newId('transfer');
-                await createTransfers(localDeps, [
-                  {
-                    kind: step.op === 'hold' ? 'pending' : 'posted',
-                    id,
-                    debit_account_id: accounts[step.from]!,
-                    credit_account_id: accounts[step.to]!,
-                    amount: step.amount,
-                    currency: 'USD',
-                    code: 'test',
-                    ...(step.op === 'hold' ? { timeout_seconds: step.timeout } : {}),
-                  },
-                ]);
-                if (step.op === 'hold') holds.push(id);
-              } else if (step.op === 'post' && holds.length > 0) {
-                await createTransfers(localDeps, [
-                  {
-                    kind: 'post_pending',
-                    id: newId('transfer'),
-                    pending_id: holds[step.pick % holds.length]!,
-                    ...(step.amount ? { amount: step.amount } : {}),
-                  },
-                ]);
-              } else if (step.op === 'void' && holds.length > 0) {
-                await createTransfers(localDeps, [
-                  {
-                    kind: 'void_pending',
-                    id: newId('transfer'),
-                    pending_id: holds[step.pick % holds.length]!,
-                  },
-                ]);
-              } else if (step.op === 'tick') {
-                localClock.advance(step.seconds * 1000);
-                await expirePendingTransfers(localDeps);
-              }
-            } catch (error) {
-              if (!(error instanceof AppError) || error.status === 500) throw error;
-            }
-            const report = await auditLedger(local, 0, 1);
-            expect(report.balanced).toBe(true);
-            for (const id of accounts)
-              expect(balanceOf((await getAccount(localDeps, id))!).available).toBeGreaterThanOrEqual(0);
-          }
-        } finally {
-          await local.close();
-        }
-      }),
-      { numRuns: 60 },
-    );
-  });
+  // Random operations against a model of the books: property.test.ts.
 });
