@@ -4,6 +4,7 @@ import type { Store } from '../platform/store.ts';
 import { defaultBreakerSettings, type BreakerSettings } from './breaker.ts';
 import { achConnector } from './connectors/ach.ts';
 import type { Connector, Provider } from './connectors/connector.ts';
+import { paypalConnector } from './connectors/paypal.ts';
 import { sandboxCardConnector } from './connectors/sandbox-card.ts';
 import { stripeConnector, type StripeEndpoint } from './connectors/stripe.ts';
 import { walletConnector, type WalletApproval } from './connectors/wallet.ts';
@@ -12,6 +13,8 @@ import { walletConnector, type WalletApproval } from './connectors/wallet.ts';
 export interface HubTestHooks {
   /** Points the Stripe SDK at a local Stripe-compatible server. */
   stripe?: StripeEndpoint;
+  /** Points the PayPal SDK at a local PayPal-compatible server (its base URL). */
+  paypal?: string;
   /** The first failover wait; doubled per attempt, plus jitter up to as much again (default 50 ms). */
   backoffBaseMs?: number;
   breaker?: Partial<BreakerSettings>;
@@ -45,6 +48,7 @@ export function hubDeps(
         logger: deps.logger,
       }),
       stripe: stripeConnector(hooks.stripe ? { endpoint: hooks.stripe } : {}),
+      paypal: paypalConnector(hooks.paypal ? { endpoint: hooks.paypal } : {}),
       ach: achConnector(payments),
     },
     breaker: { ...defaultBreakerSettings, ...hooks.breaker },

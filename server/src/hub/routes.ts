@@ -42,6 +42,8 @@ import {
 import { getRouting, setRouting } from './routing-service.ts';
 import { toIntent } from './store.ts';
 import { receiveWebhook } from './webhooks.ts';
+import { vendorDeps } from './vendors.ts';
+import { vendorRoutes } from './vendors-routes.ts';
 
 const tags = ['Processing hub'];
 const idParam = z.object({
@@ -335,7 +337,7 @@ const routes = {
     method: 'post',
     path: '/v1/hub/webhooks/{id}',
     tags,
-    summary: "A provider's webhook for one connector (Stripe-Signature verified)",
+    summary: "A provider's webhook for one connector (Stripe-Signature or PayPal's transmission headers verified)",
     request: { params: idParam },
     responses: {
       200: jsonResponse(z.object({ received: z.literal(true), applied: z.boolean() }), 'Received'),
@@ -496,10 +498,11 @@ export function hubRoutes(moduleDeps: ModuleDeps) {
         deps,
         c.req.valid('param').id,
         await c.req.text(),
-        c.req.header('stripe-signature'),
+        c.req.header(),
       ),
       200,
     ),
   );
+  app.route('/', vendorRoutes(vendorDeps(moduleDeps)));
   return app;
 }

@@ -80,10 +80,14 @@ export function createHubTestApp(hooks: HubTestHooks = {}, config: Partial<TestA
   return { ...base, app, call };
 }
 
-/** A merchant with connectors for `providers` (stripe against `stripeKey`), and its API. */
+/**
+ * A merchant with connectors for `providers` (stripe with `stripeCredentials`, others with what
+ * `credentials` gives them), and its API.
+ */
 export async function setUpHubMerchant(
   t: TestApp,
-  providers: ReadonlyArray<'sandbox_card' | 'wallet' | 'stripe'>,
+  providers: ReadonlyArray<'sandbox_card' | 'wallet' | 'stripe' | 'paypal'>,
+  credentials: Readonly<Record<string, unknown>> = { stripe: stripeCredentials },
 ): Promise<{ merchant: TestMerchant; api: MerchantApi; connectors: Record<string, string> }> {
   const merchant = await createTestMerchant(t, { rate_limit_per_minute: 100_000 });
   const api = asMerchant(t, merchant);
@@ -91,7 +95,7 @@ export async function setUpHubMerchant(
   for (const provider of providers) {
     const created = await api('POST', '/v1/connectors', {
       provider,
-      ...(provider === 'stripe' ? { credentials: stripeCredentials } : {}),
+      ...(credentials[provider] ? { credentials: credentials[provider] } : {}),
     });
     expect(created.status, created.text).toBe(201);
     connectors[provider] = created.json.id;

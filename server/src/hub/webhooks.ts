@@ -2,9 +2,11 @@ import { isoTime } from '../kernel/clock.ts';
 import { z } from 'zod';
 import type { EventEnvelope } from '../kernel/events.ts';
 import { AppError } from '../kernel/errors.ts';
+import { isCurrency, parseDecimal } from '../kernel/money.ts';
 import { isTransactionCanceled } from '../platform/store.ts';
 import { getMerchantRecord } from '../payments/index.ts';
-import type { Provider } from './connectors/connector.ts';
+import type { ConnectorContext, Provider } from './connectors/connector.ts';
+import type { paypalConnector, PayPalWebhook } from './connectors/paypal.ts';
 import type { stripeConnector } from './connectors/stripe.ts';
 import type { Intent } from './model.ts';
 import { unsealCredentials } from './credentials.ts';
@@ -13,25 +15,22 @@ import { hubEvent } from './events.ts';
 import { intentPut, readConnector, readIntent, readProviderRef, toIntent } from './store.ts';
 
 /**
- * A provider's webhook for one connector (`POST /v1/hub/webhooks/{connector}`): verified with the
- * connector's signing secret (Stripe's scheme, through the SDK), normalized, and applied. A
- * dispute (`charge.dispute.created`) becomes the intent's dispute and a `payment_intent.disputed`
- * event on the bus; a redelivery of the same dispute changes nothing. Other event types are
- * acknowledged and ignored.
+ * A provider's webhook for one connector (`POST /v1/hub/webhooks/{connector}`): verified the
+ * provider's way (Stripe's signature scheme through its SDK; PayPal's verify-webhook-signature
+ * postback), normalized, and applied. A dispute (Stripe's `charge.dispute.created`, PayPal's
+ * `CUSTOMER.DISPUTE.CREATED`) becomes the intent's dispute and a `payment_intent.disputed` event
+ * on the bus; a redelivery of the same dispute changes nothing. Other event types are acknowledged
+ * and ignored.
  */
 export async function receiveWebhook(
   deps: HubDeps,
   connectorId: string,
   payload: string,
-  signature: string | undefined,
+  headers: Readonly<Record<string, string | undefined>>,
 ): Promise<{ received: true; applied: boolean }> {
   const connector = await readConnector(deps.store, connectorId);
-  if (!connector || connector.provider !== 'stripe')
+  if (!connector || (connector.provider !== 'stripe' && connector.provider !== 'paypal'))
     throw new AppError('not_found', `no connector ${connectorId}`);
-  if (!signature)
-    throw new AppError('invalid_request', 'the Stripe-Signature header is missing', {
-      param: 'Stripe-Signature',
-    });
   const merchant = await getMerchantRecord(deps, connector.merchant);
   if (!merchant) throw new AppError('not_found', `no connector ${connectorId}`);
   const ctx = {
@@ -40,20 +39,96 @@ export async function receiveWebhook(
     connectorId: connector.id,
     credentials: await unsealCredentials(deps.store, connector.sealed_credentials),
   };
+  const dispute =
+    connector.provider === 'stripe'
+      ? stripeDispute(deps, ctx, payload, headers['stripe-signature'])
+      : await paypalDispute(deps, ctx, { body: payload, headers });
+  if (!dispute) return { received: true, applied: false };
+  const applied = await applyDispute(
+    deps,
+    connector.provider,
+    dispute.reference,
+    connector.merchant,
+    dispute.dispute,
+  );
+  return { received: true, applied };
+}
+
+type ReportedDispute = { reference: string; dispute: NonNullable<Intent['dispute']> } | undefined;
+
+function stripeDispute(
+  deps: HubDeps,
+  ctx: ConnectorContext,
+  payload: string,
+  signature: string | undefined,
+): ReportedDispute {
+  if (!signature)
+    throw new AppError('invalid_request', 'the Stripe-Signature header is missing', {
+      param: 'Stripe-Signature',
+    });
   const impl = deps.connectors.stripe as ReturnType<typeof stripeConnector>;
   const event = impl.parseWebhook(ctx, payload, signature);
-  if (event.type !== 'charge.dispute.created') return { received: true, applied: false };
+  if (event.type !== 'charge.dispute.created') return undefined;
   const dispute = event.data.object;
   const charge = typeof dispute.charge === 'string' ? dispute.charge : dispute.charge.id;
-  const applied = await applyDispute(deps, 'stripe', charge, connector.merchant, {
-    id: dispute.id,
-    provider_reference: charge,
-    amount: dispute.amount,
-    reason: dispute.reason,
-    status: dispute.status,
-    created_at: isoTime(dispute.created * 1000),
-  });
-  return { received: true, applied };
+  return {
+    reference: charge,
+    dispute: {
+      id: dispute.id,
+      provider_reference: charge,
+      amount: dispute.amount,
+      reason: dispute.reason,
+      status: dispute.status,
+      created_at: isoTime(dispute.created * 1000),
+    },
+  };
+}
+
+const paypalDisputeSchema = z.object({
+  dispute_id: z.string(),
+  create_time: z.string(),
+  reason: z.string(),
+  status: z.string(),
+  dispute_amount: z.object({ currency_code: z.string(), value: z.string() }),
+  disputed_transactions: z.array(z.object({ seller_transaction_id: z.string() })).min(1),
+});
+
+/**
+ * PayPal's `CUSTOMER.DISPUTE.CREATED`: the dispute names the capture (`seller_transaction_id`), and
+ * the hub knows the payment by its order, so the capture is looked up at PayPal for its order.
+ */
+async function paypalDispute(
+  deps: HubDeps,
+  ctx: ConnectorContext,
+  webhook: PayPalWebhook,
+): Promise<ReportedDispute> {
+  const impl = deps.connectors.paypal as ReturnType<typeof paypalConnector>;
+  const event = await impl.parseWebhook(ctx, webhook);
+  if (event.event_type !== 'CUSTOMER.DISPUTE.CREATED') return undefined;
+  const parsed = paypalDisputeSchema.safeParse(event.resource);
+  const currency = parsed.data?.dispute_amount.currency_code ?? '';
+  const amount =
+    parsed.success && isCurrency(currency)
+      ? parseDecimal(parsed.data.dispute_amount.value, currency)
+      : undefined;
+  if (!parsed.success || amount === undefined)
+    throw new AppError('invalid_request', 'the PayPal dispute event is not in the shape PayPal documents', {
+      param: 'resource',
+    });
+  const capture = parsed.data.disputed_transactions[0]!.seller_transaction_id;
+  const order = await impl.orderOfCapture(ctx, capture);
+  if (!order) return undefined;
+  return {
+    reference: order,
+    dispute: {
+      id: parsed.data.dispute_id,
+      provider_reference: order,
+      amount,
+      reason: parsed.data.reason.toLowerCase(),
+      status: parsed.data.status.toLowerCase(),
+      created_at: isoTime(Date.parse(parsed.data.create_time)),
+    },
+  };
 }
 
 /**

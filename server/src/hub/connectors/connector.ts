@@ -5,7 +5,7 @@ import type { CardInput } from '../../payments/index.ts';
  * The providers the hub routes to. Each is one adapter behind `Connector`; a merchant configures
  * one connector per provider (`POST /v1/connectors`).
  */
-export const providers = ['sandbox_card', 'wallet', 'stripe', 'ach'] as const;
+export const providers = ['sandbox_card', 'wallet', 'stripe', 'paypal', 'ach'] as const;
 export type Provider = (typeof providers)[number];
 
 /** How the payer pays: a card, or their Sluice wallet (the payer approves a hold). */

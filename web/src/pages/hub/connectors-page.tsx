@@ -23,7 +23,13 @@ const breakerTone: Record<Connector['breaker']['state'], BadgeTone> = {
   half_open: 'warning',
   open: 'destructive',
 };
-const providers: CreateConnector['provider'][] = ['sandbox_card', 'wallet', 'stripe', 'ach'];
+const providers: CreateConnector['provider'][] = ['sandbox_card', 'wallet', 'stripe', 'paypal', 'ach'];
+
+/** What each provider's credentials look like, as the field's hint. */
+const credentialHints: Partial<Record<CreateConnector['provider'], string>> = {
+  stripe: '{"secret_key": "sk_test_…", "webhook_secret": "whsec_…"}',
+  paypal: '{"client_id": "…", "client_secret": "…", "webhook_id": "…", "environment": "sandbox"}',
+};
 
 /** Connectors with their circuit breakers and fault controls, and the routing rules that pick them. */
 export function ConnectorsPage() {
@@ -188,7 +194,7 @@ function NewConnector({ merchantId }: { merchantId: string }) {
         <Textarea
           className="w-96 font-mono text-xs"
           rows={2}
-          placeholder='{"secret_key": "sk_test_…", "webhook_secret": "whsec_…"}'
+          placeholder={credentialHints[provider] ?? 'None needed'}
           value={credentials}
           onChange={(event) => setCredentials(event.target.value)}
         />
