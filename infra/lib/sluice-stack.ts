@@ -1,6 +1,5 @@
-import { CfnOutput, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration, WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -11,6 +10,7 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as triggers from 'aws-cdk-lib/triggers';
 import type { Construct } from 'constructs';
@@ -18,6 +18,7 @@ import { modules as appModules } from '../../server/src/app/modules.ts';
 import { checkModules, workflowsOf } from '../../server/src/app/registry.ts';
 import type { SluiceModule } from '../../server/src/platform/module.ts';
 import { awsEnvironment, awsQueuesOf, lambdaFunctionsOf } from '../../server/src/runtime/aws/functions.ts';
+import { originVerifyHeader } from '../../server/src/runtime/aws/origin-verify.ts';
 import {
   SluiceFunctions,
   moduleFunctionSpecs,
@@ -30,13 +31,14 @@ import { ModuleStack } from './module-stack.ts';
 import { SluiceBackup } from './backup.ts';
 import { stageTable, type ExistingTable } from './table.ts';
 import { SluiceMonitoring } from './monitoring.ts';
-import { routesWithoutAuthorizer } from './routes.ts';
 import type { StageConfig } from './stage.ts';
 import { SluiceWeb } from './web.ts';
 import {
   cognitoAdminActions,
   grantFunctions,
   namedWorkflow,
+  originCheckers,
+  originVerifySecretName,
   pascalCase,
   queueAddress,
   scheduleFunctions,
@@ -93,6 +95,12 @@ export class SluiceStack extends Stack {
   readonly moduleStacks: ReadonlyMap<string, ModuleStack>;
   /** The Blobs port's bucket: files reached through presigned URLs only. */
   readonly blobsBucket: s3.Bucket;
+  /**
+   * The front door's shared secret: CloudFront sends it in {@link originVerifyHeader} with every
+   * request it forwards to the APIs, and the functions that answer them first (`originCheckers`)
+   * refuse any request without it, so the execute-api URLs do not bypass CloudFront and its WAF.
+   */
+  readonly originVerifySecret: secretsmanager.Secret;
   /** One per module workflow, by workflow name: the ASL file the local runner runs too. */
   readonly stateMachines: ReadonlyMap<string, sfn.StateMachine>;
   readonly userPool: cognito.UserPool;
@@ -138,6 +146,17 @@ export class SluiceStack extends Stack {
       ],
       lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(1) }],
       removalPolicy: stage.removalPolicy,
+    }));
+
+    // The execute-api endpoints cannot be turned off without a custom domain for CloudFront to use
+    // as their origin instead (none is configured), and an HTTP API has no resource policy: so
+    // CloudFront proves itself with a generated secret header, checked in the functions.
+    const originVerifySecret = (this.originVerifySecret = new secretsmanager.Secret(this, 'OriginVerify', {
+      secretName: originVerifySecretName(prefix),
+      description: `Sluice ${stage.name}: the header CloudFront adds to API requests; the API functions refuse requests without it`,
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      // Nothing outside the stack holds it: a new stack generates a new one.
+      removalPolicy: RemovalPolicy.DESTROY,
     }));
 
     const { userPool, userPoolClient } = createIdentity(this, stage);
@@ -188,6 +207,7 @@ export class SluiceStack extends Stack {
       [awsEnvironment.adminEmails]: props.adminEmails ?? '',
       [awsEnvironment.emailFrom]: props.emailFrom ?? '',
       [awsEnvironment.blobsBucket]: blobsBucket.bucketName,
+      [awsEnvironment.originVerifySecret]: originVerifySecretName(prefix),
     };
     this.functions = new SluiceFunctions(this, 'Functions', {
       prefix,
@@ -241,21 +261,9 @@ export class SluiceStack extends Stack {
       // (each module path would otherwise add a resource to the main stack).
       scopePermissionToRoute: false,
     });
-    const userAuthorizer = new HttpUserPoolAuthorizer('CognitoJwt', userPool, {
-      userPoolClients: [userPoolClient],
-      authorizerName: `${prefix}-cognito`,
-    });
-    // People: a Cognito access token, checked by API Gateway and again by the app.
-    httpApi.addRoutes({
-      path: '/v1/{proxy+}',
-      methods: [apigwv2.HttpMethod.ANY],
-      integration: httpIntegration,
-      authorizer: userAuthorizer,
-    });
-    // Merchants (API keys, which are not JWTs) and the public paths: no authorizer; the app checks.
-    for (const path of routesWithoutAuthorizer(modules))
-      httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod.ANY], integration: httpIntegration });
-    // Everything outside /v1 (/health, /openapi.json, /docs, /.well-known/jwks.json): public.
+    // No API Gateway authorizer: the app verifies every token itself (http/auth.ts, the Identity
+    // port), so a refused token gets the Sluice error envelope with a Request-Id, as every other
+    // error does, and never API Gateway's `{"message":"Unauthorized"}`. One route takes everything.
     httpApi.addRoutes({ path: '/{proxy+}', methods: [apigwv2.HttpMethod.ANY], integration: httpIntegration });
     http.role.addToPolicy(
       new iam.PolicyStatement({
@@ -274,6 +282,16 @@ export class SluiceStack extends Stack {
           // Routes may start their module's workflows (sandbox test clocks run settlement early).
           actions: ['states:StartExecution'],
           resources: workflows.map(({ arn }) => arn),
+        }),
+      );
+
+    // The functions that answer a request first check CloudFront's header against the secret.
+    for (const id of originCheckers)
+      functions.get(id).role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadOriginVerifySecret',
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [originVerifySecret.secretArn],
         }),
       );
 
@@ -420,6 +438,8 @@ export class SluiceStack extends Stack {
       httpApiDomain: Fn.select(2, Fn.split('/', httpApi.apiEndpoint)),
       websocketApiDomain: Fn.select(2, Fn.split('/', websocketApi.apiEndpoint)),
       websocketStageName: websocketStage.stageName,
+      // A dynamic reference, resolved by CloudFormation at deploy: the value is in no template.
+      originVerify: { header: originVerifyHeader, value: originVerifySecret.secretValue.unsafeUnwrap() },
     }));
 
     monitoring.addDashboard([...moduleStacks.values()].map((moduleStack) => moduleStack.watched));
@@ -430,9 +450,12 @@ export class SluiceStack extends Stack {
     });
     new CfnOutput(this, 'HttpApiUrl', {
       value: httpApi.apiEndpoint,
-      description: 'The HTTP API, directly (no WAF)',
+      description: 'The HTTP API origin: refuses requests that do not come through CloudFront',
     });
-    new CfnOutput(this, 'WebSocketUrl', { value: websocketStage.url, description: 'The WebSocket API' });
+    new CfnOutput(this, 'WebSocketUrl', {
+      value: websocketStage.url,
+      description: 'The WebSocket API origin: refuses connections that do not come through CloudFront',
+    });
     new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: userPoolClient.userPoolClientId });
     new CfnOutput(this, 'DashboardBucket', {

@@ -4,6 +4,9 @@ import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { defaultConfig } from '../../server/src/platform/config.ts';
+import { AppError } from '../../server/src/kernel/errors.ts';
+import { errorBody } from '../../server/src/http/errors.ts';
 import type { StageConfig } from './stage.ts';
 
 /** The stage and the API origins CloudFront forwards to. */
@@ -14,10 +17,40 @@ export interface SluiceWebProps {
   /** The same for the WebSocket API, and its stage name. */
   websocketApiDomain: string;
   websocketStageName: string;
+  /**
+   * The header CloudFront adds to every request it forwards to either API, and its secret value
+   * (a dynamic reference): the API functions refuse requests without it. A viewer's header of the
+   * same name is replaced by CloudFront's.
+   */
+  originVerify: { header: string; value: string };
 }
 
 /** Paths outside `/v1` that the HTTP API answers; the dashboard owns everything else. */
 export const apiPathsOutsideV1 = ['/openapi.json', '/docs', '/docs/*', '/.well-known/*', '/health'] as const;
+
+/**
+ * The body-size limits the WAF enforces, by path. The common rule set's own body rule
+ * (`SizeRestrictions_BODY`, 8 KB) is counted, not enforced, and replaced by two rules: 8 KB on
+ * every path but these, and on these the app's own limit (`Config.maxBodyBytes`, 64 KB), so
+ * their legitimate bodies reach the app, which then checks them as it does locally.
+ */
+export const wafBodyLimits = {
+  defaultBytes: 8 * 1024,
+  largeBytes: defaultConfig.maxBodyBytes,
+  /** Anchored regular expressions on the URI path, each with the body that needs it. */
+  largePaths: [
+    { pattern: '^/v1/disputes/[^/]+/evidence$', reason: 'dispute evidence: up to 20,000 characters of text' },
+    { pattern: '^/v1/routing$', reason: "the hub's routing rules: up to 50 rules of up to 5 providers" },
+  ],
+} as const;
+
+/** The common rule set's rule that blocks bodies over 8 KB on every path (overridden to count). */
+export const commonRuleSetBodyRule = 'SizeRestrictions_BODY';
+
+/** The JSON WAF answers a body over its path's limit with: the app's error envelope (no request id: the app never saw it). */
+const bodyTooLargeResponse = JSON.stringify(
+  errorBody(new AppError('body_too_large', 'the request body is larger than this path accepts'), undefined),
+);
 
 /** The dashboard's Content-Security-Policy: its own scripts only, sockets to its own host. */
 export const dashboardContentSecurityPolicy = [
@@ -77,6 +110,11 @@ export class SluiceWeb extends Construct {
       name: `${stage.prefix}-dashboard`,
       scope: 'CLOUDFRONT',
       defaultAction: { allow: {} },
+      // The large-body paths' limit is above WAF's default 16 KB inspection for CloudFront.
+      associationConfig: { requestBody: { CLOUDFRONT: { defaultSizeInspectionLimit: 'KB_64' } } },
+      customResponseBodies: {
+        'body-too-large': { contentType: 'APPLICATION_JSON', content: bodyTooLargeResponse },
+      },
       visibilityConfig: {
         cloudWatchMetricsEnabled: true,
         metricName: `${stage.prefix}-dashboard`,
@@ -108,13 +146,23 @@ export class SluiceWeb extends Construct {
           name,
           priority: index + 1,
           overrideAction: { none: {} },
-          statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
+          statement: {
+            managedRuleGroupStatement: {
+              vendorName: 'AWS',
+              name,
+              // Its 8 KB body rule is replaced by the path-scoped ones below.
+              ...(name === 'AWSManagedRulesCommonRuleSet'
+                ? { ruleActionOverrides: [{ name: commonRuleSetBodyRule, actionToUse: { count: {} } }] }
+                : {}),
+            },
+          },
           visibilityConfig: {
             cloudWatchMetricsEnabled: true,
             metricName: name,
             sampledRequestsEnabled: true,
           },
         })),
+        ...bodySizeRules(4),
       ],
     });
 
@@ -153,9 +201,11 @@ export class SluiceWeb extends Construct {
       },
     });
 
+    const originHeaders = { [props.originVerify.header]: props.originVerify.value };
     const apiBehavior: cloudfront.BehaviorOptions = {
       origin: new origins.HttpOrigin(props.httpApiDomain, {
         protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+        customHeaders: originHeaders,
       }),
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
       allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
@@ -186,6 +236,7 @@ export class SluiceWeb extends Construct {
         '/v1/realtime': {
           origin: new origins.HttpOrigin(props.websocketApiDomain, {
             protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+            customHeaders: originHeaders,
           }),
           viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
           cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
@@ -199,4 +250,55 @@ export class SluiceWeb extends Construct {
       },
     });
   }
+}
+
+/** The WAF statement that matches a request body larger than `bytes` (or too large to inspect). */
+function bodyLargerThan(bytes: number): wafv2.CfnWebACL.StatementProperty {
+  return {
+    sizeConstraintStatement: {
+      fieldToMatch: { body: { oversizeHandling: 'MATCH' } },
+      comparisonOperator: 'GT',
+      size: bytes,
+      textTransformations: [{ priority: 0, type: 'NONE' }],
+    },
+  };
+}
+
+/** Matches the large-body paths of {@link wafBodyLimits}. */
+function onLargeBodyPath(): wafv2.CfnWebACL.StatementProperty {
+  const statements = wafBodyLimits.largePaths.map(
+    ({ pattern }): wafv2.CfnWebACL.StatementProperty => ({
+      regexMatchStatement: {
+        regexString: pattern,
+        fieldToMatch: { uriPath: {} },
+        textTransformations: [{ priority: 0, type: 'NONE' }],
+      },
+    }),
+  );
+  return statements.length === 1 ? statements[0]! : { orStatement: { statements } };
+}
+
+/** The two body-size rules from `priority` on: large paths at their limit, every other path at 8 KB. */
+function bodySizeRules(priority: number): wafv2.CfnWebACL.RuleProperty[] {
+  const block = { block: { customResponse: { responseCode: 413, customResponseBodyKey: 'body-too-large' } } };
+  const rule = (name: string, offset: number, statement: wafv2.CfnWebACL.StatementProperty) => ({
+    name,
+    priority: priority + offset,
+    action: block,
+    statement,
+    visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: name, sampledRequestsEnabled: true },
+  });
+  return [
+    rule('body-size-large-paths', 0, {
+      andStatement: { statements: [onLargeBodyPath(), bodyLargerThan(wafBodyLimits.largeBytes)] },
+    }),
+    rule('body-size-other-paths', 1, {
+      andStatement: {
+        statements: [
+          { notStatement: { statement: onLargeBodyPath() } },
+          bodyLargerThan(wafBodyLimits.defaultBytes),
+        ],
+      },
+    }),
+  ];
 }

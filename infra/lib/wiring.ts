@@ -54,6 +54,18 @@ export const moduleCodeTriggers: ReadonlySet<string> = new Set([
   'state-machine-task',
 ]);
 
+/**
+ * The functions that answer a client's request first, so check that it came through CloudFront
+ * (`runtime/aws/origin-verify.ts`): the HTTP API's and WebSocket `$connect`'s. `$disconnect` and
+ * `$default` reach only connections `$connect` accepted.
+ */
+export const originCheckers: ReadonlySet<string> = new Set(['http-api', 'ws-connect']);
+
+/** The Secrets Manager name of the header CloudFront adds to every API request. */
+export function originVerifySecretName(prefix: string): string {
+  return `${prefix}/origin-verify`;
+}
+
 /** The functions that push to WebSocket connections through the management API. */
 export const websocketPushers: ReadonlySet<string> = new Set(['events-realtime-push', 'ws-default']);
 

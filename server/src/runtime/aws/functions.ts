@@ -219,6 +219,11 @@ export const awsEnvironment = {
   blobsBucket: 'SLUICE_BLOBS_BUCKET',
   /** Comma-separated emails put in the Admins group at sign-up. */
   adminEmails: 'SLUICE_ADMIN_EMAILS',
+  /**
+   * The Secrets Manager name of the header value CloudFront adds to API requests
+   * (`origin-verify.ts`); when set, the HTTP and `$connect` functions refuse requests without it.
+   */
+  originVerifySecret: 'SLUICE_ORIGIN_VERIFY_SECRET',
   /** The bus subscription an event consumer runs (event-subscription trigger only). */
   subscription: 'SLUICE_SUBSCRIPTION',
   /** The Queue-port queue a queue consumer drains (queue trigger only). */

@@ -21,7 +21,7 @@ import {
   type SendMessageCommandInput,
 } from '@aws-sdk/client-sqs';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import type { APIGatewayProxyEventV2, Context, DynamoDBRecord, ScheduledEvent, SQSRecord } from 'aws-lambda';
+import type { DynamoDBRecord, ScheduledEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { dynamoLocalClientConfig } from '../../../../test/dynamodb-local.ts';
@@ -48,6 +48,7 @@ import * as streamDispatcher from './handlers/stream-dispatcher.ts';
 import * as websocket from './handlers/websocket.ts';
 import { createAwsPlatform, setAwsPlatform, type AwsPlatform } from './platform.ts';
 import { queuedMessageKey } from './sqs-queue.ts';
+import { httpEvent, lambdaContext } from './test-events.ts';
 
 // The Lambda handlers, invoked in process with the events API Gateway, DynamoDB Streams, SQS and
 // EventBridge Scheduler send, on the DynamoDB store against DynamoDB Local (test/global-setup.ts).
@@ -167,76 +168,6 @@ beforeEach(() => {
 });
 
 // ---- events as AWS sends them -------------------------------------------------------------
-
-const lambdaContext = {
-  callbackWaitsForEmptyEventLoop: true,
-  functionName: 'sluice-http-api',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: `arn:aws:lambda:${region}:000000000000:function:sluice-http-api`,
-  memoryLimitInMB: '1024',
-  awsRequestId: randomUUID(),
-  logGroupName: '/aws/lambda/sluice-http-api',
-  logStreamName: '2026/01/01/[$LATEST]0123456789abcdef',
-  getRemainingTimeInMillis: () => 29_000,
-  done() {},
-  fail() {},
-  succeed() {},
-} satisfies Context;
-
-/** An API Gateway HTTP API (payload 2.0) request; `base64` sends the body the way binary bodies arrive. */
-function httpEvent(
-  method: string,
-  path: string,
-  options: { token?: string; body?: unknown; headers?: Record<string, string>; base64?: boolean } = {},
-): APIGatewayProxyEventV2 {
-  const [rawPath, rawQueryString = ''] = path.split('?') as [string, string?];
-  const headers: Record<string, string> = {
-    host: 'api0123.execute-api.us-east-1.amazonaws.com',
-    'user-agent': 'lambda-edge-test',
-    'x-forwarded-for': '203.0.113.7',
-    'x-forwarded-port': '443',
-    'x-forwarded-proto': 'https',
-    accept: 'application/json',
-  };
-  for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  const text = options.body === undefined ? undefined : JSON.stringify(options.body);
-  if (text !== undefined) {
-    headers['content-type'] = 'application/json';
-    headers['content-length'] = String(Buffer.byteLength(text));
-  }
-  const now = new Date();
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath,
-    rawQueryString,
-    headers,
-    ...(rawQueryString
-      ? { queryStringParameters: Object.fromEntries(new URLSearchParams(rawQueryString)) }
-      : {}),
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'api0123',
-      domainName: headers.host!,
-      domainPrefix: 'api0123',
-      http: {
-        method,
-        path: rawPath,
-        protocol: 'HTTP/1.1',
-        sourceIp: '203.0.113.7',
-        userAgent: 'lambda-edge-test',
-      },
-      requestId: randomUUID(),
-      routeKey: '$default',
-      stage: '$default',
-      time: now.toUTCString(),
-      timeEpoch: now.getTime(),
-    },
-    body: text === undefined ? undefined : options.base64 ? Buffer.from(text).toString('base64') : text,
-    isBase64Encoded: text !== undefined && options.base64 === true,
-  };
-}
 
 interface Reply {
   status: number;
@@ -556,7 +487,9 @@ describe('the Lambda edge on DynamoDB Local', () => {
       expect(lambda.replay).toEqual({ status: 201, replayed: 'true', same: true });
       expect(lambda.alice).toEqual([expect.objectContaining({ currency: 'USD', available: 1300 })]);
       expect(lambda.bob).toEqual([expect.objectContaining({ currency: 'USD', available: 2700 })]);
+      // Both sides: the local server's SQLite books and the Lambdas' DynamoDB ones.
       await expectBooksBalanced(local.store);
+      await expectBooksBalanced(platforms.http.store);
     } finally {
       await local.stop();
       await rm(dataDir, { recursive: true, force: true });

@@ -3,6 +3,7 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -29,14 +30,17 @@ import {
   outboxPendingPartition,
 } from '../../platform/outbox.ts';
 import type { Realtime } from '../../platform/realtime.ts';
+import type { Secrets } from '../../platform/secrets.ts';
 import { isTransactionCanceled, type Item, type Store } from '../../platform/store.ts';
 import { ApiGatewayRealtime, ConnectionRegistry } from './apigw-realtime.ts';
 import { createCognitoIdentity } from './cognito-identity.ts';
 import { DynamoStore } from '../dynamodb/dynamo-store.ts';
 import { EventBridgePublisher } from './eventbridge-bus.ts';
 import { awsEnvironment } from './functions.ts';
+import { createOriginCheck, type OriginCheck } from './origin-verify.ts';
 import { createPowertoolsLogger, traceClient } from './powertools.ts';
 import { S3Blobs } from './s3-blobs.ts';
+import { SecretsManagerSecrets } from './secrets-manager.ts';
 import { SesSnsNotifier } from './ses-sns-notifier.ts';
 import { isQueuedMessageItem, queuedPendingPartition, SqsQueue } from './sqs-queue.ts';
 
@@ -52,6 +56,7 @@ export interface AwsClients {
   sns: SNSClient;
   s3: S3Client;
   sfn: SFNClient;
+  secretsManager: SecretsManagerClient;
 }
 
 /** Publishes envelopes to the event bus (`EventBridgePublisher`); reports the ids it could not. */
@@ -82,6 +87,8 @@ export interface AwsPlatformOverrides {
   publisher: EventPublisher;
   notifier: Notifier;
   blobs: Blobs;
+  /** The Secrets port (default: Secrets Manager through `clients.secretsManager`). */
+  secrets: Secrets;
   clock: Clock;
   logger: Logger;
   /** Laid over the AWS defaults (`webhookAllowPrivate: 'none'`, admin emails from the environment). */
@@ -119,6 +126,11 @@ export interface AwsPlatform {
   config: Config;
   clock: Clock;
   logger: Logger;
+  /**
+   * Whether a request came through CloudFront (`origin-verify.ts`): checked by the HTTP API and
+   * `$connect` functions when `SLUICE_ORIGIN_VERIFY_SECRET` names the secret.
+   */
+  fromDistribution: OriginCheck;
   /** `SLUICE_SUBSCRIPTION`: the bus subscription this function runs, if it is an event consumer. */
   subscription: string | undefined;
   /** `SLUICE_QUEUE`: the queue this function drains, if it is a queue consumer. */
@@ -200,6 +212,7 @@ export function createAwsPlatform(options: AwsPlatformOptions = {}): AwsPlatform
     sns: overrides.clients?.sns ?? traceClient(new SNSClient({ region })),
     s3: overrides.clients?.s3 ?? traceClient(new S3Client({ region })),
     sfn: overrides.clients?.sfn ?? traceClient(new SFNClient({ region })),
+    secretsManager: overrides.clients?.secretsManager ?? traceClient(new SecretsManagerClient({ region })),
   };
   const clock = overrides.clock ?? systemClock;
   // Powertools Logger: JSON lines CloudWatch indexes, with the platform's redaction rule.
@@ -357,6 +370,10 @@ export function createAwsPlatform(options: AwsPlatformOptions = {}): AwsPlatform
     config,
     clock,
     logger,
+    fromDistribution: createOriginCheck({
+      secrets: overrides.secrets ?? new SecretsManagerSecrets({ client: clients.secretsManager, clock }),
+      secretName: env[awsEnvironment.originVerifySecret] || undefined,
+    }),
     subscription: env[awsEnvironment.subscription] || undefined,
     queueName: env[awsEnvironment.queue] || undefined,
     jobName: env[awsEnvironment.job] || undefined,

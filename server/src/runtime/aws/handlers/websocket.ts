@@ -28,6 +28,8 @@ buildDuringInit(awsPlatform);
  */
 export async function connect(event: WebSocketConnectEvent): Promise<APIGatewayProxyStructuredResultV2> {
   const platform = awsPlatform();
+  // Not through CloudFront (the execute-api URL called directly, skipping the WAF): refused.
+  if (!(await platform.fromDistribution(event.headers))) return { statusCode: 403, body: 'Forbidden' };
   const offered =
     headerOf(event.headers, 'sec-websocket-protocol')
       ?.split(',')
