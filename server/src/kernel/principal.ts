@@ -22,4 +22,15 @@ export type MerchantPrincipal = {
   apiKeyId: string | undefined;
   /** The user who owns the merchant. */
   ownerId: string;
+  /**
+   * The caller's role in the merchant's team. An API key acts as `owner` (it was made by an
+   * owner or admin and holds the merchant's full API); a person acts with their member role.
+   */
+  role: MerchantRole;
+  /** The person acting (dashboard), or undefined for an API key. */
+  userId: string | undefined;
 };
+
+/** A team member's role in a merchant, from most to least powerful (`approver` only approves). */
+export const merchantRoles = ['owner', 'admin', 'developer', 'approver', 'viewer'] as const;
+export type MerchantRole = (typeof merchantRoles)[number];

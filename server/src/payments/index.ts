@@ -1,10 +1,12 @@
 import { paymentsKeyPatterns } from './store/keys.ts';
+import { memberKeyPatterns } from './store/members.ts';
 import { defineModule } from '../platform/module.ts';
 import { disputeRoutes } from './dispute-routes.ts';
 import { paymentsErrors } from './errors.ts';
 import { paymentEventTypes } from './events.ts';
 import { requireMerchant } from './merchant-auth.ts';
 import { paymentsMigrations } from './migrations.ts';
+import { memberRoutes } from './member-routes.ts';
 import { merchantRoutes, paymentRoutes } from './routes.ts';
 import { settlementTasks } from './settlement.ts';
 import { settlementRoutes } from './settlement-routes.ts';
@@ -82,7 +84,8 @@ export const paymentsModule = defineModule({
       return merchantRoutes({ ...payments, users: deps.identity })
         .route('/', paymentRoutes({ ...payments, ...(settle ? { settle } : {}) }))
         .route('/', settlementRoutes(payments))
-        .route('/', disputeRoutes(payments));
+        .route('/', disputeRoutes(payments))
+        .route('/', memberRoutes({ ...payments, identity: deps.identity, notifier: deps.notifier }));
     },
     authSchemes: { merchant: (deps) => requireMerchant(deps) },
   },
@@ -123,7 +126,7 @@ export const paymentsModule = defineModule({
   events: paymentEventTypes,
   webhookEvents: paymentEventTypes,
   errors: paymentsErrors.table,
-  keys: paymentsKeyPatterns,
+  keys: [...paymentsKeyPatterns, ...memberKeyPatterns],
   migrations: paymentsMigrations,
 });
 

@@ -8,12 +8,14 @@ import type { AppEnv } from '../http/context.ts';
 import { errorResponse } from '../http/errors.ts';
 import type { Identity } from '../platform/identity.ts';
 import { apiKeySecretPrefix, authenticateApiKey } from './api-keys.ts';
+import { roleOf, type Person } from './members.ts';
 import { getMerchantRecord } from './merchants.ts';
+import { permissionFor, roleAllows } from './permissions.ts';
 
 export interface MerchantAuthDeps {
   store: Store;
   clock: Clock;
-  identity: Pick<Identity, 'verifyAccessToken'>;
+  identity: Pick<Identity, 'verifyAccessToken' | 'getUser'>;
   rateLimiter: RateLimiter;
 }
 
@@ -29,8 +31,9 @@ export const dashboardRateLimitPerMinute = 1000;
  * Authenticates the merchant API and sets `c.var.merchant`. Either a secret key
  * (`Authorization: Bearer sk_test_…`, looked up by its hash and then taken on trust for
  * `apiKeyCacheMs`: a key revoked in this process is refused at once, elsewhere within 5 s: 401
- * `invalid_api_key`), or the owner's access token with
- * `Sluice-Merchant: mer_…` (the dashboard). Then a fixed-window rate limit per key (per merchant,
+ * `invalid_api_key`; it acts with owner-like rights), or a team member's access token with
+ * `Sluice-Merchant: mer_…` (the dashboard), acting with their role. Every request is then checked
+ * against the permission table (`permissions.ts`: 403 `forbidden` when the role does not allow it). Then a fixed-window rate limit per key (per merchant,
  * with the dashboard's larger budget, for token callers): `RateLimit-Limit`, `-Remaining` and `-Reset` on every response, and 429
  * `rate_limited` with `Retry-After` beyond it.
  *
@@ -59,14 +62,17 @@ export function requireMerchant(deps: MerchantAuthDeps) {
         merchantId: grant.merchantId,
         apiKeyId: grant.keyId,
         ownerId: grant.ownerId,
+        role: 'owner',
+        userId: undefined,
       };
       limit = grant.rateLimitPerMinute;
     } else {
-      let userId: string;
+      let person: Person;
       try {
         if (token.length > maxCredentialLength)
           throw new AppError('invalid_token', 'the access token is invalid');
-        userId = (await deps.identity.verifyAccessToken(token)).userId;
+        const { userId, email } = await deps.identity.verifyAccessToken(token);
+        person = { userId, email };
       } catch (error) {
         if (!isAppError(error)) throw error;
         c.header('WWW-Authenticate', 'Bearer error="invalid_token"');
@@ -83,12 +89,21 @@ export function requireMerchant(deps: MerchantAuthDeps) {
           ),
         );
       const merchant = merchantId.length <= 200 ? await getMerchantRecord(deps, merchantId) : undefined;
-      if (!merchant || merchant.owner !== userId)
+      // A person acts for the merchants whose team they are on, with their role there.
+      const role = merchant && (await roleOf(deps, merchant, person));
+      if (!merchant || !role)
         return errorResponse(
           c,
           new AppError('not_found', `no merchant ${merchantId}`, { param: 'Sluice-Merchant' }),
         );
-      principal = { kind: 'merchant', merchantId: merchant.id, apiKeyId: undefined, ownerId: userId };
+      principal = {
+        kind: 'merchant',
+        merchantId: merchant.id,
+        apiKeyId: undefined,
+        ownerId: merchant.owner,
+        role,
+        userId: person.userId,
+      };
       limit = dashboardRateLimitPerMinute;
     }
 
@@ -112,6 +127,15 @@ export function requireMerchant(deps: MerchantAuthDeps) {
         new AppError('rate_limited', `rate limit of ${result.limit} requests per minute exceeded`),
       );
     }
+    // One permission table for every merchant route, whichever module serves it (permissions.ts).
+    const needs = permissionFor(c.req.method, c.req.path);
+    if (!roleAllows(principal.role, needs))
+      return errorResponse(
+        c,
+        new AppError('forbidden', `a member with the ${principal.role} role cannot do this`, {
+          details: { role: principal.role, needs },
+        }),
+      );
     c.set('merchant', principal);
     await next();
     for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);

@@ -61,6 +61,8 @@ export function buildWebhooks(options: { store?: Store; clock?: ManualClock } = 
       merchantId: c.req.header('x-test-merchant') ?? 'mer_A',
       apiKeyId: undefined,
       ownerId: 'usr_owner',
+      role: 'owner',
+      userId: 'usr_owner',
     });
     await next();
   });

@@ -14,6 +14,8 @@ const merchantItemSchema = z.object({
   /** The test clock's offset from real time, moved by advance-clock. */
   clock_offset_ms: z.number().default(0),
   active_api_keys: z.number().int().optional(),
+  /** How many `owner` members its team has; absent on merchants from before teams (migration 3). */
+  owners: z.number().int().optional(),
   created_at: z.string(),
 });
 
