@@ -17,7 +17,14 @@ import { idempotencyMiddleware } from '../http/idempotency.ts';
 import { strictJsonBodies } from '../http/json-body.ts';
 import { HttpMetrics } from '../http/metrics.ts';
 import { merchantRequestLog } from '../http/request-log.ts';
-import { bearerSecurity, createRouter, errorResponses, jsonResponse } from '../http/openapi.ts';
+import {
+  bearerSecurity,
+  createRouter,
+  errorResponses,
+  jsonResponse,
+  serveApiDocument,
+  serveGuides,
+} from '../http/openapi.ts';
 import { AppError } from '../kernel/errors.ts';
 import { newId } from '../kernel/ids.ts';
 import { installationSecret } from '../platform/installation-secret.ts';
@@ -113,11 +120,6 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     }),
   );
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
-    type: 'http',
-    scheme: 'bearer',
-    bearerFormat: 'JWT',
-  });
   for (const module of modules) {
     const routes = module.http?.routes;
     if (routes) app.route('/', routes(moduleDeps));
@@ -125,15 +127,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/', platformRoutes(deps, metrics, { hasMerchantMetrics, admin: authenticators.get('admin')! }));
   deps.extend?.(app);
 
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'Sluice API',
-      version: '1.0.0',
-      description:
-        'One double-entry ledger under a wallet, a card-payments sandbox and more. Amounts are integers in minor units.',
-    },
-  });
+  // Credentials per operation come from the modules' declared path auth, in one place.
+  serveApiDocument(app, authOf);
+  serveGuides(app);
   app.get(
     '/docs',
     swaggerUI({

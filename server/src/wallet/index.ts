@@ -1,6 +1,7 @@
 import { walletKeyPatterns } from './store.ts';
 import { defineModule, type ModuleDeps } from '../platform/module.ts';
 import { walletEventTypes } from './events.ts';
+import { recipientCheckRoutes } from './recipient-check.ts';
 import { walletRoutes } from './routes.ts';
 import { ensureWallet, grantSignupBonus, type WalletDeps } from './service.ts';
 export { walletRoutes } from './routes.ts';
@@ -28,7 +29,8 @@ export const walletModule = defineModule({
       { prefix: '/v1/activity', auth: 'user' },
       { prefix: '/v1/payment-requests', auth: 'user' },
     ],
-    routes: (deps) => walletRoutes(walletDepsOf(deps)),
+    routes: (deps) =>
+      walletRoutes(walletDepsOf(deps)).route('/', recipientCheckRoutes(walletDepsOf(deps), deps.rateLimiter)),
   },
   subscriptions: [
     {
