@@ -5,7 +5,8 @@ import { formatFile, parseFile, type NachaFile } from '../server/src/hub/ach/nac
 import { createHubTestApp } from '../server/src/hub/test-support.ts';
 import { asMerchant, createTestMerchant, type MerchantApi } from '../server/src/payments/test-support.ts';
 
-// The harness clock starts on Thursday 2026-01-15; T+2 business days is Monday 2026-01-19.
+// The harness clock starts on Thursday 2026-01-15; T+2 business days is Tuesday 2026-01-20, since
+// Monday 2026-01-19 is Martin Luther King Jr. Day, a Federal Reserve holiday.
 const originator = {
   company_name: 'Acme Coffee',
   company_id: '1234567890',
@@ -134,10 +135,12 @@ it("collects the day's debits into a NACHA file that reads back identically, rev
     ignored: [entries[1]!.trace_number],
   });
 
-  // Not due yet on Friday; due on Monday (T+2 business days).
+  // Not due yet on Friday, nor on the holiday Monday; due on Tuesday (T+2 business days).
   expect((await api('POST', '/v1/test-helpers/advance-clock', { seconds: 86_400 })).status).toBe(200);
   expect((await api('POST', '/v1/test-helpers/ach/settle')).json).toEqual({ settled: 0 });
   await api('POST', '/v1/test-helpers/advance-clock', { seconds: 3 * 86_400 });
+  expect((await api('POST', '/v1/test-helpers/ach/settle')).json).toEqual({ settled: 0 });
+  await api('POST', '/v1/test-helpers/advance-clock', { seconds: 86_400 });
   expect((await api('POST', '/v1/test-helpers/ach/settle')).json).toEqual({ settled: 2 });
   expect((await intent(debits[0].id)).status).toBe('succeeded');
   expect((await intent(debits[2].id)).status).toBe('succeeded');
@@ -151,12 +154,13 @@ it("collects the day's debits into a NACHA file that reads back identically, rev
   expect(await available()).toBe(12_500);
   expect(await intent(debits[2].id)).toMatchObject({ status: 'failed', last_error: { return_code: 'R02' } });
 
-  // A refund goes out as a credit in Monday's file.
+  // A refund goes out as a credit in Tuesday's file.
   const refunded = await api('POST', `/v1/payment-intents/${debits[0].id}/refunds`, { amount: 2_500 });
   expect(refunded.status, refunded.text).toBe(200);
   expect(await available()).toBe(10_000);
-  const monday = parseFile((await api('GET', '/v1/ach/files/2026-01-19')).text);
-  expect(monday.batches[0]!.entries.map((e) => [e.transaction_code, e.amount, e.account_number])).toEqual([
+  expect((await api('GET', '/v1/ach/files/2026-01-19')).status).toBe(404);
+  const tuesday = parseFile((await api('GET', '/v1/ach/files/2026-01-20')).text);
+  expect(tuesday.batches[0]!.entries.map((e) => [e.transaction_code, e.amount, e.account_number])).toEqual([
     ['22', 2_500, '10000000'],
   ]);
 });

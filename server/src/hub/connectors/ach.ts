@@ -9,6 +9,7 @@ import {
   sandboxNow,
   type PaymentsDeps,
 } from '../../payments/index.ts';
+import { addBusinessDays, businessDayOf } from '../ach/calendar.ts';
 import { isRoutingNumber } from '../ach/nacha.ts';
 import { sealCredentials } from '../credentials.ts';
 import {
@@ -30,24 +31,8 @@ export const achLedgerCodes = {
   credit: 'hub_ach_credit',
 } as const;
 
-/** `YYYY-MM-DD` plus `days` business days (Saturdays and Sundays skipped; bank holidays are not modelled). */
-export function addBusinessDays(day: string, days: number): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  let left = days;
-  while (left > 0) {
-    date.setUTCDate(date.getUTCDate() + 1);
-    const weekday = date.getUTCDay();
-    if (weekday !== 0 && weekday !== 6) left -= 1;
-  }
-  return date.toISOString().slice(0, 10);
-}
-
-/** The business day a submission at `ms` goes out on: that day, or the Monday after a weekend. */
-export function businessDayOf(ms: number): string {
-  const day = isoTime(ms).slice(0, 10);
-  const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
-  return weekday === 0 || weekday === 6 ? addBusinessDays(day, 1) : day;
-}
+/** The ACH calendar's days, for the hub's other ACH users. */
+export { addBusinessDays, businessDayOf };
 
 function fromEntry(entry: AchEntryRecord): ProviderPayment {
   const status =
