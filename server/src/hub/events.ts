@@ -14,6 +14,12 @@ export const hubEventTypes = [
   'payment_intent.attempt_failed',
   'connector.circuit_opened',
   'connector.circuit_closed',
+  // Vendors (vendors*.ts): a split group's shares moved, reversed by a refund, settled; payouts.
+  'vendor.created',
+  'vendor.split_transferred',
+  'vendor.split_reversed',
+  'vendor.split_settled',
+  'vendor.payout.paid',
 ] as const;
 export type HubEventType = (typeof hubEventTypes)[number];
 

@@ -7,6 +7,9 @@ import { hubIds } from './ids.ts';
 import { hubRoutes } from './routes.ts';
 import { disputeFromSandbox } from './webhooks.ts';
 import { hubKeyPatterns } from './store.ts';
+import { vendorErrors, vendorIds } from './vendors-model.ts';
+import { settleDueSplits, transferSplitsOnSuccess } from './vendors-splits.ts';
+import { vendorKeyPatterns } from './vendors-store.ts';
 export { hubEventTypes, type HubEventType } from './events.ts';
 export type { HubTestHooks } from './deps.ts';
 
@@ -26,6 +29,8 @@ export const hubModule = defineModule({
       { prefix: '/v1/test-helpers/connectors', auth: 'merchant' },
       { prefix: '/v1/test-helpers/ach', auth: 'merchant' },
       { prefix: '/v1/ach', auth: 'merchant' },
+      { prefix: '/v1/vendors', auth: 'merchant' },
+      { prefix: '/v1/test-helpers/vendors', auth: 'merchant' },
       // The payer of a wallet payment answers it with their own access token.
       { prefix: '/v1/payer', auth: 'user' },
       // Providers call it; the handler verifies their signature with the connector's secret.
@@ -39,6 +44,13 @@ export const hubModule = defineModule({
       pattern: { source: ['sluice.payments'], type: ['dispute.created'] },
       handler: (deps) => disputeFromSandbox(hubDeps(deps)),
     },
+    {
+      // Splits of intents that succeed outside the request that made them (ACH settlement), or
+      // whose transfer a crash interrupted; idempotent, so the usual second call moves nothing.
+      name: 'hub.vendor-splits',
+      pattern: { source: ['sluice.hub'], type: ['payment_intent.succeeded'] },
+      handler: (deps) => transferSplitsOnSuccess(hubDeps(deps)),
+    },
   ],
   jobs: [
     {
@@ -47,10 +59,16 @@ export const hubModule = defineModule({
       description: "Settles ACH debits due (T+2 business days) by each merchant's sandbox clock",
       run: (deps) => settleDueAch(hubDeps(deps)),
     },
+    {
+      name: 'hub.vendor-settlement',
+      cron: '30 * * * *',
+      description: "Settles vendors' shares to their available balance from the day after the payment, by each merchant's sandbox clock",
+      run: (deps) => settleDueSplits(hubDeps(deps)),
+    },
   ],
   events: hubEventTypes,
   webhookEvents: hubEventTypes,
-  errors: hubErrors.table,
-  ids: hubIds.prefixes,
-  keys: hubKeyPatterns,
+  errors: { ...hubErrors.table, ...vendorErrors.table },
+  ids: { ...hubIds.prefixes, ...vendorIds.prefixes },
+  keys: [...hubKeyPatterns, ...vendorKeyPatterns],
 });

@@ -33,6 +33,16 @@ import {
   type ConnectorRecord,
   type IntentRecord,
 } from './store.ts';
+import {
+  newSplitGroup,
+  reverseForRefund,
+  splittableProviders,
+  splitTotal,
+  transferSplits,
+  undoReversal,
+} from './vendors-splits.ts';
+import { vendorErrors } from './vendors-model.ts';
+import { readSplit, splitPut } from './vendors-store.ts';
 
 export interface MerchantActor {
   merchantId: string;
@@ -85,6 +95,7 @@ async function chooseConnectors(
   deps: HubDeps,
   actor: MerchantActor,
   input: CreateIntent,
+  splitting = false,
 ): Promise<ConnectorRecord[]> {
   const method = input.payment_method.type;
   const connected = (await merchantConnectors(deps.store, actor.merchantId)).filter((c) => !c.disabled);
@@ -113,7 +124,16 @@ async function chooseConnectors(
         param: 'payment_method.type',
       },
     );
-  return usable;
+  if (!splitting) return usable;
+  // Vendors' shares move in Sluice's ledger: only providers whose payments land there can split.
+  const splittable = usable.filter((c) => splittableProviders.includes(c.provider));
+  if (splittable.length === 0)
+    throw vendorErrors.error(
+      'splits_not_supported',
+      `none of the providers routed to (${usable.map((c) => c.provider).join(', ')}) keeps funds in Sluice, so the payment cannot be split`,
+      { param: 'splits' },
+    );
+  return splittable;
 }
 
 function methodShown(method: PaymentMethod): Intent['payment_method'] {
@@ -268,10 +288,12 @@ export async function createIntent(
   input: CreateIntent,
   respond?: Respond,
 ): Promise<Intent> {
-  const chosen = await chooseConnectors(deps, actor, input);
+  const id = hubIds.newId('intent', deps.clock.now());
+  const split = await newSplitGroup(deps, actor, id, input);
+  const chosen = await chooseConnectors(deps, actor, input, split !== undefined);
   const now = isoTime(deps.clock.now());
   let record: IntentRecord = {
-    id: hubIds.newId('intent', deps.clock.now()),
+    id,
     object: 'payment_intent',
     merchant: actor.merchantId,
     owner: actor.ownerId,
@@ -290,13 +312,14 @@ export async function createIntent(
     attempts: [],
     refunds: [],
     dispute: null,
+    splits: input.splits ?? [],
     description: input.description ?? null,
     created_at: now,
     updated_at: now,
     version: 1,
   };
   // Stored before the first call, so a crash mid-way leaves the intent and its attempts' keys.
-  await deps.store.transact([intentPut(record)]);
+  await deps.store.transact([intentPut(record), ...(split ? [splitPut(split)] : [])]);
 
   const attempts: Attempt[] = [];
   let outcome: { connector: ConnectorRecord; payment: ProviderPayment } | undefined;
@@ -378,6 +401,7 @@ export async function createIntent(
       : []),
     ...(respond?.(intent) ?? []),
   ]);
+  if (split && status === 'succeeded') await transferSplits(deps, record.id);
   return intent;
 }
 
@@ -451,15 +475,22 @@ export async function captureIntent(
       `cannot capture a payment intent that is ${record.status}`,
       { details: { status: record.status } },
     );
+  const split = await readSplit(deps.store, record.id);
+  if (split && amount !== undefined && amount < splitTotal(split))
+    throw new AppError('validation_failed', `capture at least the splits' total, ${splitTotal(split)}`, {
+      param: 'amount',
+    });
   const { impl, ctx, reference } = await takenBy(deps, actor, record);
   const payment = await impl.capture(ctx, reference, amount, `${record.id}:capture`);
-  return save(
+  const intent = await save(
     deps,
     actor,
     { ...record, status: 'succeeded', amount_captured: payment.amount_captured },
     'payment_intent.succeeded',
     respond,
   );
+  if (split) await transferSplits(deps, record.id);
+  return intent;
 }
 
 /** Cancels an authorized intent: the provider voids the authorization. */
@@ -502,7 +533,16 @@ export async function refundIntent(
   // same key gets the first one back from the provider, then loses the intent's version check (409).
   const refundId = hubIds.newId('intentRefund', deps.clock.now());
   const key = `${record.id}:refund:${record.refunds.length + 1}`;
-  const refund = await impl.refund(ctx, reference, wanted, key);
+  // The vendors' part comes back first, so the merchant's balance holds it when the provider pays.
+  const reversal = await reverseForRefund(deps, record, key, wanted);
+  let refund: Awaited<ReturnType<typeof impl.refund>>;
+  try {
+    refund = await impl.refund(ctx, reference, wanted, key);
+  } catch (error) {
+    // Refused: the vendors get their part back. An outage keeps it for the retry with this key.
+    if (reversal && isAppError(error)) await undoReversal(deps, record.id, key);
+    throw error;
+  }
   return save(
     deps,
     actor,
@@ -567,7 +607,7 @@ export async function answerIntent(deps: HubDeps, payerId: string, id: string, a
         }
       : a,
   );
-  return save(
+  const intent = await save(
     deps,
     actor,
     {
@@ -582,6 +622,8 @@ export async function answerIntent(deps: HubDeps, payerId: string, id: string, a
     },
     eventOf[status],
   );
+  if (status === 'succeeded' && record.splits.length > 0) await transferSplits(deps, record.id);
+  return intent;
 }
 
 /** A wallet payment intent as its payer sees it. */

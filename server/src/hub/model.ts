@@ -3,6 +3,7 @@ import { amountSchema, currencySchema } from '../http/schemas.ts';
 import { cardInputSchema } from '../payments/index.ts';
 import { isRoutingNumber } from './ach/nacha.ts';
 import { declineCodes, providers } from './connectors/connector.ts';
+import { splitsInputSchema } from './vendors-model.ts';
 
 /** The hub's API objects and request bodies: zod schemas that validate and feed the OpenAPI document. */
 
@@ -162,6 +163,7 @@ export const createIntentSchema = z
     payment_method: paymentMethodSchema,
     capture: z.boolean().default(true),
     description: z.string().max(1000).optional(),
+    splits: splitsInputSchema.optional(),
   })
   .strict()
   .openapi('CreatePaymentIntent');
@@ -261,6 +263,8 @@ export const intentSchema = z
     attempts: z.array(attemptSchema),
     refunds: z.array(intentRefundSchema),
     dispute: intentDisputeSchema.nullable(),
+    /** Vendors' shares (`GET /v1/payment-intents/{id}/splits` tells where they stand). */
+    splits: z.array(z.object({ vendor: z.string(), amount: z.number().int() })).default([]),
     description: z.string().nullable(),
     created_at: z.string(),
     updated_at: z.string(),

@@ -1,0 +1,223 @@
+import { isoTime } from '../kernel/clock.ts';
+import { AppError, isAppError } from '../kernel/errors.ts';
+import { newId } from '../kernel/ids.ts';
+import type { Currency } from '../kernel/money.ts';
+import { createTransfers, ensureSystemAccount, systemAccountId } from '../ledger/index.ts';
+import { getMerchantRecord, sandboxNow } from '../payments/index.ts';
+import type { WriteOperation } from '../platform/store.ts';
+import { ensureWallet, walletAccountId } from '../wallet/index.ts';
+import { businessDayOf } from './connectors/ach.ts';
+import { unsealCredentials, sealCredentials } from './credentials.ts';
+import { hubErrors } from './errors.ts';
+import type { MerchantActor } from './intents.ts';
+import {
+  achEntryPuts,
+  achSequencePut,
+  merchantConnectors,
+  readAchSequence,
+  type AchEntryRecord,
+} from './store.ts';
+import { getVendorRecord, vendorAccountId, vendorBalance, type VendorDeps } from './vendors.ts';
+import { vendorIds, vendorLedgerCodes, type CreateVendorPayout, type VendorPayout } from './vendors-model.ts';
+import { payoutPut, toVendorPayout, vendorPayoutsPage, type VendorPayoutRecord } from './vendors-store.ts';
+import type { VendorRecord } from './vendors-store.ts';
+
+/** Extra writes for the payout's transaction, given the result (the idempotency record). */
+export type PayoutRespond = (payout: VendorPayout) => WriteOperation[];
+
+/**
+ * Pays part of a vendor's available balance out: to a Sluice wallet (a ledger transfer to the
+ * user's wallet), or to a bank account as an ACH credit in the merchant's NACHA file of the day
+ * (through the merchant's `ach` connector, whose originator details the file carries). The
+ * transfer debits the vendor's `available` account, which refuses to go below zero, in the same
+ * transaction as the payout record: two payouts of one balance can never both be paid, however
+ * they interleave (the loser gets 402 `insufficient_funds` and nothing is written).
+ */
+export async function createVendorPayout(
+  deps: VendorDeps,
+  actor: MerchantActor,
+  vendorId: string,
+  input: CreateVendorPayout,
+  respond?: PayoutRespond,
+): Promise<VendorPayout> {
+  const vendor = await getVendorRecord(deps, actor.merchantId, vendorId);
+  if (input.currency !== vendor.currency)
+    throw new AppError(
+      'validation_failed',
+      `vendor ${vendor.id} holds ${vendor.currency}, not ${input.currency}`,
+      {
+        param: 'currency',
+      },
+    );
+  const now = deps.clock.now();
+  const base = {
+    id: vendorIds.newId('vendorPayout', now),
+    object: 'vendor_payout' as const,
+    vendor: vendor.id,
+    merchant: actor.merchantId,
+    amount: input.amount,
+    currency: input.currency,
+    status: 'paid' as const,
+    transfer: newId('transfer', now),
+    created_at: isoTime(now),
+  };
+  const destination = input.destination;
+  if (destination.type === 'wallet') {
+    const currency = deps.wallet.config.walletCurrency;
+    if (currency !== vendor.currency)
+      throw new AppError(
+        'validation_failed',
+        `wallets hold ${currency}; this vendor is paid in ${vendor.currency}`,
+        {
+          param: 'destination.type',
+        },
+      );
+    if (!(await deps.wallet.users.getUser(destination.wallet.user)))
+      throw new AppError('validation_failed', `no user ${destination.wallet.user}`, {
+        param: 'destination.wallet.user',
+      });
+    await ensureWallet(deps.wallet, destination.wallet.user);
+    const payout: VendorPayoutRecord = {
+      ...base,
+      destination: { type: 'wallet', wallet: { user: destination.wallet.user }, bank_account: null },
+    };
+    return pay(deps, actor, vendor, payout, walletAccountId(destination.wallet.user, currency), [], respond);
+  }
+  return payToBank(deps, actor, vendor, base, destination.bank_account, respond);
+}
+
+/** The ledger transfer and the payout record, in one transaction. */
+async function pay(
+  deps: VendorDeps,
+  actor: MerchantActor,
+  vendor: VendorRecord,
+  payout: VendorPayoutRecord,
+  creditAccountId: string,
+  operations: WriteOperation[],
+  respond?: PayoutRespond,
+): Promise<VendorPayout> {
+  const shown = toVendorPayout(payout);
+  try {
+    await createTransfers(
+      deps,
+      [
+        {
+          id: payout.transfer,
+          debit_account_id: vendorAccountId(vendor.id, 'available', vendor.currency),
+          credit_account_id: creditAccountId,
+          amount: payout.amount,
+          currency: payout.currency as Currency,
+          code: vendorLedgerCodes.payout,
+          metadata: { vendor: vendor.id, payout: payout.id, merchant: actor.merchantId },
+        },
+      ],
+      {
+        event: {
+          type: 'vendor.payout.paid',
+          source: 'sluice.hub',
+          subject: payout.id,
+          audience: [actor.ownerId],
+          merchant: actor.merchantId,
+          data: { object: shown },
+        },
+        operations: () => [payoutPut(payout), ...operations, ...(respond?.(shown) ?? [])],
+      },
+    );
+  } catch (error) {
+    if (isAppError(error) && error.code === 'insufficient_funds') {
+      const { available } = await vendorBalance(deps, vendor.id, vendor.currency);
+      throw new AppError('insufficient_funds', `the vendor's available balance is ${available}`, {
+        param: 'amount',
+        details: { available },
+      });
+    }
+    throw error;
+  }
+  return shown;
+}
+
+/** An ACH credit to the vendor's bank account, in the merchant's file of the business day. */
+async function payToBank(
+  deps: VendorDeps,
+  actor: MerchantActor,
+  vendor: VendorRecord,
+  base: Omit<VendorPayoutRecord, 'destination'>,
+  account: Extract<CreateVendorPayout['destination'], { type: 'bank_account' }>['bank_account'],
+  respond?: PayoutRespond,
+): Promise<VendorPayout> {
+  if (vendor.currency !== 'USD')
+    throw new AppError('validation_failed', 'ACH pays US dollars only', { param: 'destination.type' });
+  const connector = (await merchantConnectors(deps.store, actor.merchantId)).find(
+    (c) => c.provider === 'ach' && !c.disabled,
+  );
+  if (!connector)
+    throw hubErrors.error('unknown_connector', 'a payout to a bank account needs your ach connector', {
+      param: 'destination.type',
+    });
+  const credentials = await unsealCredentials(deps.store, connector.sealed_credentials);
+  const odfi = credentials.odfi_routing_number!.slice(0, 8);
+  const merchant = await getMerchantRecord(deps, actor.merchantId);
+  const at = merchant ? sandboxNow(deps, merchant) : deps.clock.now();
+  const day = businessDayOf(at);
+  await ensureSystemAccount(deps, 'bank', 'USD');
+  const sealed = await sealCredentials(deps.store, { account_number: account.account_number });
+  // The merchant's trace numbers run in sequence: another entry taking ours means a retry.
+  for (let attempt = 0; ; attempt++) {
+    const seq = await readAchSequence(deps.store, actor.merchantId);
+    const entry: AchEntryRecord = {
+      reference: base.transfer,
+      merchant: actor.merchantId,
+      kind: 'credit',
+      debit: null,
+      amount: base.amount,
+      routing_number: account.routing_number,
+      sealed_account: sealed,
+      account_last4: account.account_number.slice(-4),
+      account_type: account.account_type,
+      account_holder_name: account.account_holder_name,
+      trace_number: `${odfi}${String(seq + 1).padStart(7, '0')}`,
+      day,
+      settle_on: day,
+      status: 'settled',
+      return_code: null,
+      amount_refunded: 0,
+      created_at: isoTime(at),
+    };
+    const payout: VendorPayoutRecord = {
+      ...base,
+      destination: {
+        type: 'bank_account',
+        wallet: null,
+        bank_account: {
+          routing_number: account.routing_number,
+          last4: entry.account_last4,
+          trace_number: entry.trace_number,
+        },
+      },
+    };
+    try {
+      return await pay(
+        deps,
+        actor,
+        vendor,
+        payout,
+        systemAccountId('bank', 'USD'),
+        [achSequencePut(actor.merchantId, seq), ...achEntryPuts(entry)],
+        respond,
+      );
+    } catch (error) {
+      if (!(isAppError(error) && error.code === 'conflict') || attempt >= 20) throw error;
+    }
+  }
+}
+
+export async function listVendorPayouts(
+  deps: VendorDeps,
+  merchantId: string,
+  vendorId: string,
+  page: { limit: number; cursor?: string },
+) {
+  await getVendorRecord(deps, merchantId, vendorId);
+  const result = await vendorPayoutsPage(deps.store, vendorId, page);
+  return { data: result.data.map(toVendorPayout), next_cursor: result.next_cursor };
+}

@@ -1,0 +1,197 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { AppError } from '../kernel/errors.ts';
+import { bearerSecurity, createRouter, errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts';
+import { listSchema, paginationQuerySchema } from '../http/schemas.ts';
+import { getIntentRecord } from './intents.ts';
+import { createVendor, getVendor, getVendorRecord, listVendors, type VendorDeps } from './vendors.ts';
+import {
+  createVendorPayoutSchema,
+  createVendorSchema,
+  splitGroupSchema,
+  vendorPayoutSchema,
+  vendorSchema,
+} from './vendors-model.ts';
+import { createVendorPayout, listVendorPayouts } from './vendors-payouts.ts';
+import { settleDueSplits } from './vendors-splits.ts';
+import { readSplit, toSplitGroup, vendorSplitIntents } from './vendors-store.ts';
+
+const tags = ['Vendors'];
+const idParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(200)
+    .openapi({ param: { name: 'id', in: 'path' }, example: 'ven_01JD3S8Q4X9Z2K7M5N6P8R0T1V' }),
+});
+const merchantHeaders = z.object({
+  'sluice-merchant': z
+    .string()
+    .optional()
+    .openapi({ description: 'With a user access token: the merchant to act as.' }),
+});
+const mutatingHeaders = merchantHeaders.extend({ 'idempotency-key': z.string().max(255).optional() });
+
+const routes = {
+  createVendor: createRoute({
+    tags,
+    security: bearerSecurity,
+    method: 'post',
+    path: '/v1/vendors',
+    summary: 'Connect a vendor: an account with its own balance that payments can be split to',
+    request: { headers: mutatingHeaders, body: jsonBody(createVendorSchema) },
+    responses: { 201: jsonResponse(vendorSchema, 'The vendor'), ...errorResponses(400, 401, 409, 422, 429) },
+  }),
+  listVendors: createRoute({
+    tags,
+    security: bearerSecurity,
+    method: 'get',
+    path: '/v1/vendors',
+    summary: 'Your vendors with their balances, newest first',
+    request: { headers: merchantHeaders, query: paginationQuerySchema },
+    responses: {
+      200: jsonResponse(listSchema(vendorSchema), 'A page of vendors'),
+      ...errorResponses(400, 401, 429),
+    },
+  }),
+  getVendor: createRoute({
+    tags,
+    security: bearerSecurity,
+    method: 'get',
+    path: '/v1/vendors/{id}',
+    summary: 'One vendor with its pending and available balance',
+    request: { headers: merchantHeaders, params: idParam },
+    responses: { 200: jsonResponse(vendorSchema, 'The vendor'), ...errorResponses(401, 404, 429) },
+  }),
+  vendorSplits: createRoute({
+    tags,
+    security: bearerSecurity,
+    method: 'get',
+    path: '/v1/vendors/{id}/splits',
+    summary: 'The split payments a vendor has a share of, newest first, with what refunds took back',
+    request: { headers: merchantHeaders, params: idParam, query: paginationQuerySchema },
+    responses: {
+      200: jsonResponse(listSchema(splitGroupSchema), 'A page of split groups'),
+      ...errorResponses(400, 401, 404, 429),
+    },
+  }),
+  createPayout: createRoute({
+    tags,
+    security: bearerSecurity,
+    method: 'post',
+    path: '/v1/vendors/{id}/payouts',
+    summary: "Pay out of a vendor's available balance, to a wallet or a bank account (ACH credit)",
+    description:
+      '402 `insufficient_funds` (param `amount`) when the available balance cannot cover it: a balance is never paid out twice, however many payouts race for it.',
+    request: { headers: mutatingHeaders, params: idParam, body: jsonBody(createVendorPayoutSchema) },
+    responses: {
+      201: jsonResponse(vendorPayoutSchema, 'The payout'),
+      ...errorResponses(400, 401, 402, 404, 409, 422, 429),
+    },
+  }),
+  listPayouts: createRoute({
+    tags,
+    security: bearerSecurity,
+    method: 'get',
+    path: '/v1/vendors/{id}/payouts',
+    summary: "A vendor's payouts, newest first",
+    request: { headers: merchantHeaders, params: idParam, query: paginationQuerySchema },
+    responses: {
+      200: jsonResponse(listSchema(vendorPayoutSchema), 'A page of payouts'),
+      ...errorResponses(400, 401, 404, 429),
+    },
+  }),
+  intentSplits: createRoute({
+    tags,
+    security: bearerSecurity,
+    method: 'get',
+    path: '/v1/payment-intents/{id}/splits',
+    summary: "Where a payment intent's vendor shares stand: transferred, reversed by refunds, settled",
+    request: { headers: merchantHeaders, params: idParam },
+    responses: { 200: jsonResponse(splitGroupSchema, 'The split group'), ...errorResponses(401, 404, 429) },
+  }),
+  settle: createRoute({
+    tags,
+    security: bearerSecurity,
+    method: 'post',
+    path: '/v1/test-helpers/vendors/settle',
+    summary: "Settle your vendors' shares due by your sandbox clock now (the hourly job does it too)",
+    request: { headers: merchantHeaders },
+    responses: {
+      200: jsonResponse(z.object({ settled: z.number().int() }), 'How many split groups settled'),
+      ...errorResponses(401, 429),
+    },
+  }),
+};
+
+const pageOf = (query: { limit: number; starting_after?: string | undefined }) => ({
+  limit: query.limit,
+  ...(query.starting_after ? { cursor: query.starting_after } : {}),
+});
+const body = <T>(result: { data: T[]; next_cursor: string | undefined }) => ({
+  data: result.data,
+  has_more: result.next_cursor !== undefined,
+  next_cursor: result.next_cursor ?? null,
+});
+const actorOf = (c: { var: { merchant: { merchantId: string; ownerId: string } } }) => ({
+  merchantId: c.var.merchant.merchantId,
+  ownerId: c.var.merchant.ownerId,
+});
+
+/** Vendors, their split payments and payouts (merchant API). */
+export function vendorRoutes(deps: VendorDeps) {
+  const app = createRouter();
+  app.openapi(routes.createVendor, async (c) =>
+    c.json(await createVendor(deps, actorOf(c), c.req.valid('json')), 201),
+  );
+  app.openapi(routes.listVendors, async (c) =>
+    c.json(body(await listVendors(deps, c.var.merchant.merchantId, pageOf(c.req.valid('query')))), 200),
+  );
+  app.openapi(routes.getVendor, async (c) =>
+    c.json(await getVendor(deps, c.var.merchant.merchantId, c.req.valid('param').id), 200),
+  );
+  app.openapi(routes.vendorSplits, async (c) => {
+    const vendor = await getVendorRecord(deps, c.var.merchant.merchantId, c.req.valid('param').id);
+    const page = await vendorSplitIntents(deps.store, vendor.id, pageOf(c.req.valid('query')));
+    const groups = await Promise.all(page.intents.map((intent) => readSplit(deps.store, intent)));
+    return c.json(
+      body({ data: groups.flatMap((g) => (g ? [toSplitGroup(g)] : [])), next_cursor: page.next_cursor }),
+      200,
+    );
+  });
+  app.openapi(routes.createPayout, async (c) => {
+    const idem = c.var.idempotency;
+    return c.json(
+      await createVendorPayout(
+        deps,
+        actorOf(c),
+        c.req.valid('param').id,
+        c.req.valid('json'),
+        idem && ((payout) => [idem.record(201, payout)]),
+      ),
+      201,
+    );
+  });
+  app.openapi(routes.listPayouts, async (c) =>
+    c.json(
+      body(
+        await listVendorPayouts(
+          deps,
+          c.var.merchant.merchantId,
+          c.req.valid('param').id,
+          pageOf(c.req.valid('query')),
+        ),
+      ),
+      200,
+    ),
+  );
+  app.openapi(routes.intentSplits, async (c) => {
+    const intent = await getIntentRecord(deps, c.var.merchant.merchantId, c.req.valid('param').id);
+    const split = await readSplit(deps.store, intent.id);
+    if (!split) throw new AppError('not_found', `payment intent ${intent.id} has no splits`);
+    return c.json(toSplitGroup(split), 200);
+  });
+  app.openapi(routes.settle, async (c) =>
+    c.json({ settled: await settleDueSplits(deps, c.var.merchant.merchantId) }, 200),
+  );
+  return app;
+}
