@@ -194,7 +194,7 @@ describe('disputes', () => {
     });
   });
 
-  it('takes a dispute on a settled payment from the available balance, and refuses one larger than it (402)', async () => {
+  it('takes a dispute on a settled payment from the available balance, which may go negative down to its floor', async () => {
     const large = await api('POST', '/v1/payments', paymentBody({ amount: 3_000 }));
     const small = await api('POST', '/v1/payments', paymentBody({ amount: 2_000 }));
     const fired = await api('POST', '/v1/test-helpers/advance-clock', { seconds: day + 60 });
@@ -210,15 +210,22 @@ describe('disputes', () => {
     // Settled money is available money: the dispute takes it from there, not from pending.
     expect(await balance()).toEqual({ available: net - 2_000, pending: 0 });
     expect(await accountPosted(`acct_m_${merchant.id}_pending_USD`)).toBe(0);
-    expect(await accountPosted(`acct_m_${merchant.id}_available_USD`)).toBe(net - 2_000);
+    // The available account also holds the floor its credit line granted (10,000: −100 USD).
+    expect(await accountPosted(`acct_m_${merchant.id}_available_USD`)).toBe(net - 2_000 + 10_000);
     expect(await accountPosted(`acct_m_${merchant.id}_disputes_USD`)).toBe(2_000);
 
-    // 4,795 − 2,000 left: the 3,000 payment's dispute does not fit, and nothing moves.
-    const refused = await api('POST', '/v1/test-helpers/disputes', { payment: large.json.id });
-    expect(refused.status).toBe(402);
-    expect(refused.json.error.code).toBe('insufficient_funds');
-    expect(await balance()).toEqual({ available: net - 2_000, pending: 0 });
-    expect((await api('GET', `/v1/payments/${large.json.id}`)).json.dispute).toBeNull();
+    // 4,795 − 2,000 left: the 3,000 payment's dispute takes the balance to −205, within the floor.
+    const second = await api('POST', '/v1/test-helpers/disputes', { payment: large.json.id });
+    expect(second.status).toBe(201);
+    expect(await balance()).toEqual({ available: net - 5_000, pending: 0 });
+    const payment = (await api('GET', `/v1/payments/${large.json.id}`)).json;
+    expect(payment).toMatchObject({
+      dispute: second.json.id,
+      dispute_status: 'needs_response',
+      display_status: 'disputed',
+      refundable_amount: 0,
+      available_actions: [],
+    });
   });
 
   it('never lets a dispute fee be recovered twice: the fees account refuses credits past what it owes', async () => {

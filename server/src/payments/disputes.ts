@@ -2,6 +2,7 @@ import { isoTime } from '../kernel/clock.ts';
 import { AppError, isAppError } from '../kernel/errors.ts';
 import { derivedId, newId } from '../kernel/ids.ts';
 import { createTransfers, ensureSystemAccount, systemAccountId } from '../ledger/index.ts';
+import { explainBalanceRefusal } from './balance.ts';
 import { paymentEvent } from './events.ts';
 import {
   merchantAccountId,
@@ -22,7 +23,7 @@ import {
   type DisputeRecord,
 } from './store/disputes.ts';
 import type { PageRequest, RecordPage } from './store/keys.ts';
-import { paymentDisputeSet } from './store/payments.ts';
+import { paymentDisputeSet, paymentDisputeStatusSet } from './store/payments.ts';
 
 /**
  * Disputes (chargebacks) in the sandbox. Opening one withdraws what the payment still holds
@@ -45,7 +46,8 @@ function isLostRace(error: unknown): boolean {
 /**
  * Opens a dispute on a succeeded payment (the dispute test card does so at capture; the
  * test-helpers route does so on demand). 409 when the payment is not succeeded, already disputed
- * or fully refunded; 402 when a settled payment's amount exceeds the available balance.
+ * or fully refunded; 402 `balance_insufficient` when a settled payment's amount would take the
+ * available balance below its negative floor.
  */
 export async function openDispute(
   deps: PaymentsDeps,
@@ -132,7 +134,7 @@ export async function openDispute(
         `payment ${payment.id} changed while the dispute was opened`,
         { details: { status: payment.status } },
       );
-    throw error;
+    throw await explainBalanceRefusal(deps, error, merchant.id, currency, `disputing ${amount}`);
   }
   return dispute;
 }
@@ -194,7 +196,10 @@ export async function submitDisputeEvidence(
     evidence: { text, submitted_at: isoTime(now) },
   };
   try {
-    await deps.store.transact([disputeEvidenceSet(next)]);
+    await deps.store.transact([
+      disputeEvidenceSet(next),
+      paymentDisputeStatusSet(dispute.payment, next.status),
+    ]);
   } catch (error) {
     if (error instanceof Error && error.name === 'TransactionCanceledError')
       throw illegal(await getDispute(deps, merchant.id, disputeId), 'submit evidence for');
@@ -255,7 +260,11 @@ async function closeDispute(
       ],
       {
         event: paymentEvent('dispute.closed', { merchantId: merchant.id, ownerId: merchant.owner }, closed),
-        operations: () => [disputeClose(closed, dispute.status), ...(respond?.(closed) ?? [])],
+        operations: () => [
+          disputeClose(closed, dispute.status),
+          paymentDisputeStatusSet(dispute.payment, outcome),
+          ...(respond?.(closed) ?? []),
+        ],
       },
     );
     return closed;

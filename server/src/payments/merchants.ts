@@ -1,30 +1,24 @@
 import type { Clock } from '../kernel/clock.ts';
 import { isoTime } from '../kernel/clock.ts';
-import { AppError } from '../kernel/errors.ts';
-import { newId } from '../kernel/ids.ts';
-import type { Currency } from '../kernel/money.ts';
-import {
-  balanceOf,
-  createAccount,
-  ensureSystemAccount,
-  getAccount,
-  setAccountFlag,
-} from '../ledger/index.ts';
+import { AppError, isAppError } from '../kernel/errors.ts';
+import { derivedId, newId } from '../kernel/ids.ts';
+import { exponentOf, type Currency } from '../kernel/money.ts';
+import { createAccount, createTransfers, ensureSystemAccount, setAccountFlag } from '../ledger/index.ts';
 import { isTransactionCanceled, type Store } from '../platform/store.ts';
 import { paymentsErrors } from './errors.ts';
 import {
   maxMerchantsPerUser,
   merchantAccountPurposes,
+  negativeBalanceLimitMajorUnits,
+  paymentCodes,
   type CreateMerchant,
   type Merchant,
   type MerchantAccountPurpose,
-  type MerchantBalance,
 } from './model.ts';
 import {
   everyMerchant,
   hasMerchantCurrency,
   merchantClockAdvance,
-  merchantCurrencies,
   merchantCurrencyPut,
   merchantFromItem,
   merchantPut,
@@ -152,8 +146,8 @@ export async function getOwnedMerchant(
 
 /**
  * Opens the merchant's accounts in `currency` on first use (idempotent: fixed ids), and the
- * card-network system account they trade with. Merchant accounts carry no overdraft flag but
- * `available`: `pending` may dip below zero when a refund follows settlement (a later feature).
+ * card-network system account they trade with, and grants the negative-balance floor (see
+ * `balance.ts`). Merchant accounts carry no overdraft flag but `available`, whose limit is the floor.
  */
 export async function ensureMerchantAccounts(
   deps: PaymentsDeps,
@@ -177,24 +171,40 @@ export async function ensureMerchantAccounts(
     if (purpose === 'fees' && !account.credits_must_not_exceed_debits)
       await setAccountFlag(deps, account.id, 'credits_must_not_exceed_debits');
   }
+  await grantBalanceFloor(deps, merchantId, currency);
   await deps.store.transact([merchantCurrencyPut(merchantId, currency)]);
 }
 
-/** Per currency the merchant trades in: settled (`available`) and captured-but-unsettled (`pending`) funds. */
-export async function getMerchantBalance(deps: PaymentsDeps, merchantId: string): Promise<MerchantBalance> {
-  const balances: MerchantBalance['balances'] = [];
-  for (const currency of await merchantCurrencies(deps.store, merchantId)) {
-    const [available, pending] = await Promise.all([
-      getAccount(deps, merchantAccountId(merchantId, 'available', currency)),
-      getAccount(deps, merchantAccountId(merchantId, 'pending', currency)),
+/** The floor below zero, in minor units: `negativeBalanceLimitMajorUnits` of the currency. */
+export function negativeBalanceLimit(currency: Currency): number {
+  return negativeBalanceLimitMajorUnits * 10 ** exponentOf(currency);
+}
+
+/**
+ * Credits the merchant's available account with the floor from its credit line, once: a replay
+ * (the transfer exists) changes nothing. Both accounts must be open.
+ */
+export async function grantBalanceFloor(
+  deps: PaymentsDeps,
+  merchantId: string,
+  currency: Currency,
+): Promise<void> {
+  try {
+    await createTransfers(deps, [
+      {
+        id: derivedId('transfer', 0, `balance_floor:${merchantId}:${currency}`),
+        debit_account_id: merchantAccountId(merchantId, 'credit_line', currency),
+        credit_account_id: merchantAccountId(merchantId, 'available', currency),
+        amount: negativeBalanceLimit(currency),
+        currency,
+        code: paymentCodes.balanceFloor,
+        metadata: { merchant: merchantId },
+      },
     ]);
-    balances.push({
-      currency,
-      available: available ? balanceOf(available).available : 0,
-      pending: pending ? balanceOf(pending).posted : 0,
-    });
+  } catch (error) {
+    // Granted before with another floor: the first grant stands.
+    if (!(isAppError(error) && error.code === 'transfer_exists')) throw error;
   }
-  return { balances };
 }
 
 /**

@@ -24,7 +24,7 @@ import {
 } from '../platform/migrations.ts';
 import type { ModuleDeps } from '../platform/module.ts';
 import { merchantAccountPurposes } from './model.ts';
-import { capFeesAccountCredits } from './migrations.ts';
+import { capFeesAccountCredits, openBalanceFloors, paymentsMigrations } from './migrations.ts';
 import { merchantAccountId } from './merchants.ts';
 import { merchantCurrencyPut } from './store/merchants.ts';
 import { asMerchant, createTestMerchant, paymentBody } from './test-support.ts';
@@ -42,7 +42,8 @@ async function openAccountsTheOldWay(
   options: { recordCurrency: boolean } = { recordCurrency: true },
 ): Promise<void> {
   await ensureSystemAccount(t, 'card_network', currency);
-  for (const purpose of merchantAccountPurposes) {
+  // Before the negative-balance floor there was no credit line.
+  for (const purpose of merchantAccountPurposes.filter((p) => p !== 'credit_line')) {
     await createAccount(t, {
       id: merchantAccountId(merchantId, purpose, currency),
       currency,
@@ -115,17 +116,21 @@ describe.each(stores)('payments migration 1: the fees accounts’ credit cap (%s
       const first = await runMigrations(depsOf(t, logger), migrationsOf(modules));
 
       // The ledger's own migration runs too: it finds nothing of the older layout here.
-      expect(first.ran).toEqual([
-        expect.objectContaining({ module: 'ledger', version: 1, changed: 0 }),
-        expect.objectContaining({ module: 'payments', version: 1, changed: 2 }),
-      ]);
+      expect(first.ran).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ module: 'ledger', version: 1, changed: 0 }),
+          expect.objectContaining({ module: 'payments', version: 1, changed: 2 }),
+        ]),
+      );
       expect(await feesFlag(t, old.id, 'USD')).toBe(true);
       expect(await feesFlag(t, old.id, 'EUR')).toBe(true);
       expect(await feesFlag(t, overCredited.id, 'USD')).toBe(false);
       expect(logger.warnings).toEqual([
         expect.objectContaining({ account: merchantAccountId(overCredited.id, 'fees', 'USD') }),
       ]);
-      const records = (await readMigrationRecords(t.store)).filter((record) => record.module === 'payments');
+      const records = (await readMigrationRecords(t.store)).filter(
+        (record) => record.module === 'payments' && record.version === 1,
+      );
       expect(records).toEqual([
         {
           module: 'payments',
@@ -144,9 +149,11 @@ describe.each(stores)('payments migration 1: the fees accounts’ credit cap (%s
       t.clock.advance(60_000);
       const second = await runMigrations(depsOf(t, recordingLogger()), migrationsOf(modules));
       expect(second).toEqual({ ran: [], alreadyApplied: first.ran.length });
-      expect((await readMigrationRecords(t.store)).filter((record) => record.module === 'payments')).toEqual(
-        records,
-      );
+      expect(
+        (await readMigrationRecords(t.store)).filter(
+          (record) => record.module === 'payments' && record.version === 1,
+        ),
+      ).toEqual(records);
       // The migration itself is idempotent too, as a crash between its run and its record needs.
       expect((await capFeesAccountCredits({ ...t, logger: recordingLogger() })).changed).toBe(0);
       await expectBooksBalanced(t.store);
@@ -179,7 +186,7 @@ describe.each(stores)('payments migration 1: the fees accounts’ credit cap (%s
       await t.store.transact([
         migrationRecordPut({
           module: 'payments',
-          version: 2,
+          version: 99,
           description: 'a migration of a later release',
           applied_at: '2027-01-01T00:00:00.000Z',
           changed: 0,
@@ -192,11 +199,45 @@ describe.each(stores)('payments migration 1: the fees accounts’ credit cap (%s
 
       expect(refusal).toBeInstanceOf(DataNewerThanCodeError);
       expect((refusal as DataNewerThanCodeError).newer).toEqual([
-        { module: 'payments', storeVersion: 2, codeVersion: 1 },
+        { module: 'payments', storeVersion: 99, codeVersion: paymentsMigrations.length },
       ]);
-      expect((refusal as Error).message).toContain('payments is migrated to version 2');
+      expect((refusal as Error).message).toContain('payments is migrated to version 99');
       expect(await feesFlag(t, old.id, 'USD')).toBe(false);
-      expect((await readMigrationRecords(t.store)).map((record) => record.version)).toEqual([2]);
+      expect((await readMigrationRecords(t.store)).map((record) => record.version)).toEqual([99]);
+      await expectBooksBalanced(t.store);
+    } finally {
+      await t.store.close();
+    }
+  });
+});
+
+describe.each(stores)('payments migration 2: the negative-balance floor (%s)', (_name, makeStore) => {
+  it('opens the credit line and grants the floor once, leaving the balance shown as it was', async () => {
+    const t = createTestApp({ store: await makeStore() });
+    try {
+      const old = await createTestMerchant(t);
+      await openAccountsTheOldWay(t, old.id, 'USD');
+      // Settled funds from before: 2,000 in available.
+      await createTransfers(t, [
+        {
+          id: newId('transfer'),
+          debit_account_id: systemAccountId('card_network', 'USD'),
+          credit_account_id: merchantAccountId(old.id, 'available', 'USD'),
+          amount: 2_000,
+          currency: 'USD',
+          code: 'settlement',
+        },
+      ]);
+      const api = asMerchant(t, old);
+      const shown = async () => (await api('GET', '/v1/balance')).json.balances[0];
+      expect(await shown()).toMatchObject({ available: 2_000, negative_balance_limit: 0 });
+
+      expect((await openBalanceFloors(t)).changed).toBe(1);
+      expect((await openBalanceFloors(t)).changed).toBe(1);
+
+      expect(await shown()).toMatchObject({ available: 2_000, negative_balance_limit: 10_000 });
+      const available = await getAccount(t, merchantAccountId(old.id, 'available', 'USD'));
+      expect(available!.credits_posted - available!.debits_posted).toBe(12_000);
       await expectBooksBalanced(t.store);
     } finally {
       await t.store.close();

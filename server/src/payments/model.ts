@@ -14,8 +14,12 @@ export const maxActiveApiKeysPerMerchant = 20;
 /** How long an authorization holds funds, in sandbox time (as card networks do, roughly). */
 export const authorizationLifetimeMs = 7 * 24 * 3600 * 1000;
 
-/** The merchant's ledger accounts, one set per currency, opened on first use. */
-export const merchantAccountPurposes = ['pending', 'available', 'fees', 'disputes'] as const;
+/**
+ * The merchant's ledger accounts, one set per currency, opened on first use. `credit_line` funds
+ * the negative-balance floor: it is opened before `available`, which it credits once with the
+ * floor (see `balance.ts`).
+ */
+export const merchantAccountPurposes = ['pending', 'credit_line', 'available', 'fees', 'disputes'] as const;
 export type MerchantAccountPurpose = (typeof merchantAccountPurposes)[number];
 
 /** Ledger codes of sandbox transfers. */
@@ -29,7 +33,15 @@ export const paymentCodes = {
   disputeWon: 'dispute_won',
   disputeLost: 'dispute_lost',
   feesRecovered: 'fees_recovered',
+  balanceFloor: 'balance_floor',
 } as const;
+
+/**
+ * How far below zero a merchant's available balance may go (Stripe-like) through refunds and
+ * dispute debits, in major units of the currency: the floor is −100 USD, −100 EUR, −100 JPY …
+ * Later settlements credit the balance first, so a negative balance is recovered from them.
+ */
+export const negativeBalanceLimitMajorUnits = 100;
 
 export const createMerchantSchema = z
   .object({
@@ -171,6 +183,31 @@ export type Card = z.infer<typeof cardSchema>;
 export const paymentStatuses = ['requires_capture', 'succeeded', 'canceled', 'failed'] as const;
 export type PaymentStatus = (typeof paymentStatuses)[number];
 
+export const disputeStatuses = ['needs_response', 'under_review', 'won', 'lost'] as const;
+export type DisputeStatus = (typeof disputeStatuses)[number];
+
+/**
+ * What happened to a payment, for people: `status` keeps the four API states integrations
+ * branch on, and this one says what followed a success (refunds, a dispute and its outcome).
+ */
+export const paymentDisplayStatuses = [
+  'requires_capture',
+  'succeeded',
+  'partially_refunded',
+  'refunded',
+  'disputed',
+  'dispute_won',
+  'dispute_lost',
+  'canceled',
+  'expired',
+  'failed',
+] as const;
+export type PaymentDisplayStatus = (typeof paymentDisplayStatuses)[number];
+
+/** What may be done to a payment now; the server refuses the others (409). */
+export const paymentActions = ['capture', 'void', 'refund', 'dispute'] as const;
+export type PaymentAction = (typeof paymentActions)[number];
+
 export const paymentSchema = z
   .object({
     id: z.string().openapi({ example: 'pay_01JD3S8Q4X9Z2K7M5N6P8R0T1V' }),
@@ -201,6 +238,26 @@ export const paymentSchema = z
       .openapi({ description: 'The settlement that paid it out (`stl_…`); null until then.' }),
     dispute: z.string().nullable().openapi({
       description: 'Its dispute (`dp_…`), once one is opened; a disputed payment can no longer be refunded.',
+    }),
+    dispute_status: z
+      .enum(disputeStatuses)
+      .nullable()
+      .openapi({ description: "Its dispute's status (`won`/`lost` once closed); null when undisputed." }),
+    display_status: z.enum(paymentDisplayStatuses).openapi({
+      description:
+        'What happened to it, for people: `status` refined by refunds (`partially_refunded`, `refunded`), a dispute (`disputed`, `dispute_won`, `dispute_lost`) and expiry (`expired`).',
+      example: 'partially_refunded',
+    }),
+    capturable: z
+      .boolean()
+      .openapi({ description: 'Whether a capture would be accepted now (an open authorization).' }),
+    refundable_amount: z.number().int().openapi({
+      description:
+        'The most a refund may take now: captured − refunded, or 0 when it cannot be refunded (not succeeded, or disputed).',
+    }),
+    available_actions: z.array(z.enum(paymentActions)).openapi({
+      description: 'The actions the API accepts on it now (`dispute` through the test helper).',
+      example: ['refund', 'dispute'],
     }),
     created_at: z.string(),
     updated_at: z.string(),
@@ -240,8 +297,15 @@ export const merchantBalanceSchema = z
     balances: z.array(
       z.object({
         currency: z.string(),
-        available: z.number().int().openapi({ description: 'Settled funds.' }),
+        available: z.number().int().openapi({
+          description:
+            'Settled funds; negative (down to −negative_balance_limit) when refunds or disputes took more than it held, recovered from later settlements.',
+        }),
         pending: z.number().int().openapi({ description: 'Captured funds, less refunds, not yet settled.' }),
+        negative_balance_limit: z.number().int().openapi({
+          description: 'How far below zero refunds and dispute debits may take `available`, in minor units.',
+          example: 10_000,
+        }),
       }),
     ),
   })
@@ -326,9 +390,6 @@ export const disputeFee = 1500;
 
 /** How long the merchant has to answer a dispute, in sandbox time. */
 export const disputeResponseWindowMs = 7 * 24 * 3600 * 1000;
-
-export const disputeStatuses = ['needs_response', 'under_review', 'won', 'lost'] as const;
-export type DisputeStatus = (typeof disputeStatuses)[number];
 
 export const disputeSchema = z
   .object({

@@ -61,7 +61,12 @@ describe('payments: charging cards', () => {
     });
     expect(response.json.id).toMatch(/^pay_/);
     expect(response.json.card.fingerprint).toMatch(/^[\w-]{16}$/);
-    expect(await balance()).toEqual({ currency: 'USD', available: 0, pending: 2500 });
+    expect(await balance()).toEqual({
+      currency: 'USD',
+      available: 0,
+      pending: 2500,
+      negative_balance_limit: 10_000,
+    });
     expect((await api('GET', `/v1/payments/${response.json.id}`)).json).toEqual(response.json);
   });
 
@@ -110,7 +115,12 @@ describe('payments: charging cards', () => {
     const stored = await merchantPaymentsPage(t.store, merchant.id, { limit: 100 });
     expect(stored.data.filter((payment) => payment.sandbox_outcome === 'dispute')).toHaveLength(1);
     // 4242…, the dispute card: captured (the dispute card's amount then withdrawn by its dispute); the review card: held only.
-    expect(await balance()).toEqual({ currency: 'USD', available: 0, pending: 1000 });
+    expect(await balance()).toEqual({
+      currency: 'USD',
+      available: 0,
+      pending: 1000,
+      negative_balance_limit: 10_000,
+    });
   });
 
   it('lets any other valid number succeed, amex with a 4-digit CVC', async () => {

@@ -2,6 +2,7 @@ import { isoTime } from '../kernel/clock.ts';
 import { AppError, isAppError } from '../kernel/errors.ts';
 import { newId } from '../kernel/ids.ts';
 import { createTransfers, systemAccountId } from '../ledger/index.ts';
+import { explainBalanceRefusal } from './balance.ts';
 import { paymentEvent } from './events.ts';
 import { merchantAccountId, ownedBy, sandboxNow, type PaymentsDeps } from './merchants.ts';
 import { paymentCodes, type CreateRefund, type Refund } from './model.ts';
@@ -12,8 +13,9 @@ import { readRefund, refundPut } from './store/refunds.ts';
 /**
  * Refunds part or all (the default) of what a payment captured and has not yet refunded; may be
  * repeated. The money goes back to the card network from where the payment's funds are: the
- * merchant's pending account before the payment is settled, its available account after (which
- * may not overdraw: a refund larger than the available balance is refused with 402). The
+ * merchant's pending account before the payment is settled, its available account after, which
+ * may go negative down to the merchant's floor (`balance.ts`): a refund beyond it is refused with
+ * 402 `balance_insufficient` and writes nothing. The
  * payment's update is conditional on that settled state, so a refund racing settlement is judged
  * again rather than debiting the wrong account.
  */
@@ -95,7 +97,8 @@ export async function createRefund(
       return refund;
     } catch (error) {
       // Another refund landed between the read and the write: judge again against the new total.
-      if (!(isAppError(error) && error.code === 'conflict') || attempt >= 5) throw error;
+      if (!(isAppError(error) && error.code === 'conflict') || attempt >= 5)
+        throw await explainBalanceRefusal(deps, error, merchant.id, currency, `refunding ${amount}`);
       payment = await getPaymentRecord(deps, merchant.id, payment.id);
     }
   }

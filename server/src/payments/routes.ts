@@ -14,7 +14,6 @@ import type { Identity } from '../platform/identity.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.ts';
 import {
   createMerchant,
-  getMerchantBalance,
   getOwnedMerchant,
   listMerchants,
   toMerchant,
@@ -37,6 +36,7 @@ import {
   refundSchema,
   type CreatePayment,
 } from './model.ts';
+import { getMerchantBalance } from './balance.ts';
 import { createRefund, getRefund } from './refunds.ts';
 import {
   actorOf as actor,

@@ -23,6 +23,8 @@ import {
   paymentCodes,
   type CreatePayment,
   type Payment,
+  type PaymentAction,
+  type PaymentDisplayStatus,
   type PaymentStatus,
 } from './model.ts';
 import { merchantPaymentsPage, paymentPut, readPayment, type PaymentRecord } from './store/payments.ts';
@@ -61,9 +63,40 @@ export function toPayment(p: PaymentRecord): Payment {
     cancellation_reason: p.cancellation_reason,
     settlement: p.settlement,
     dispute: p.dispute,
+    dispute_status: p.dispute ? (p.dispute_status ?? 'needs_response') : null,
+    display_status: displayStatusOf(p),
+    capturable: p.status === 'requires_capture',
+    refundable_amount: refundableAmountOf(p),
+    available_actions: actionsOf(p),
     created_at: p.created_at,
     updated_at: p.updated_at,
   };
+}
+
+/** What a refund may take now: the rest of what was captured, unless it is disputed (refused, 409). */
+function refundableAmountOf(p: PaymentRecord): number {
+  return p.status === 'succeeded' && !p.dispute ? p.amount_captured - p.amount_refunded : 0;
+}
+
+/** The payment's status refined by what followed: the dispute's outcome first, then refunds. */
+function displayStatusOf(p: PaymentRecord): PaymentDisplayStatus {
+  if (p.status === 'canceled') return p.cancellation_reason === 'expired' ? 'expired' : 'canceled';
+  if (p.status !== 'succeeded') return p.status;
+  if (p.dispute) {
+    if (p.dispute_status === 'won') return 'dispute_won';
+    if (p.dispute_status === 'lost') return 'dispute_lost';
+    return 'disputed';
+  }
+  if (p.amount_refunded > 0)
+    return p.amount_refunded >= p.amount_captured ? 'refunded' : 'partially_refunded';
+  return 'succeeded';
+}
+
+/** The actions `capturePayment`, `voidPayment`, `createRefund` and `openDispute` accept now. */
+function actionsOf(p: PaymentRecord): PaymentAction[] {
+  if (p.status === 'requires_capture') return ['capture', 'void'];
+  if (p.status !== 'succeeded' || p.dispute || p.amount_refunded >= p.amount_captured) return [];
+  return ['refund', 'dispute'];
 }
 
 /** The 402 a declined payment answers with; the failed payment is stored first. */
@@ -137,6 +170,7 @@ export async function createPayment(
     sandbox_outcome: testCard ? testCard.outcome : null,
     settlement: null,
     dispute: null,
+    dispute_status: null,
   };
 
   if (testCard?.declineCode) {

@@ -146,11 +146,44 @@ describe('settlement T+1', () => {
     expect(await balance()).toEqual({ available: settled.available - 3_000, pending: 0 });
   });
 
-  it('refuses a refund of a settled payment larger than the available balance', async () => {
+  it('refunds a settled payment beyond the available balance, down to the floor, and recovers it from the next settlement', async () => {
     const id = await charge(10_000);
     await advance(await secondsToNextDay());
+    expect(await balance()).toEqual({ available: 10_000 - settlementFeeFor(10_000), pending: 0 });
+
     const refund = await api('POST', '/v1/refunds', { payment: id });
-    expect(refund.status).toBe(402);
+
+    expect(refund.status).toBe(201);
+    const negative = -settlementFeeFor(10_000);
+    expect(await balance()).toEqual({ available: negative, pending: 0 });
+    expect((await api('GET', '/v1/balance')).json.balances[0].negative_balance_limit).toBe(10_000);
+    // The next payout pays the negative balance back first.
+    await charge(5_000);
+    await advance(await secondsToNextDay());
+    expect(await balance()).toEqual({ available: negative + 5_000 - settlementFeeFor(5_000), pending: 0 });
+  });
+
+  it('refuses a refund that would take the balance below the floor with 402 balance_insufficient, writing nothing', async () => {
+    // 4,000.00 USD settles less a 116.30 fee; refunding it all would leave −116.30, past the −100.00 floor.
+    const id = await charge(400_000);
+    await advance(await secondsToNextDay());
+    const before = await balance();
+    expect(before.available).toBe(400_000 - settlementFeeFor(400_000));
+
+    const refused = await api('POST', '/v1/refunds', { payment: id });
+
+    expect(refused.status).toBe(402);
+    expect(refused.json.error).toMatchObject({ code: 'balance_insufficient', param: 'amount' });
+    expect(refused.json.error.message).toMatch(/below −100\.00 USD/);
+    expect(await balance()).toEqual(before);
+    const payment = (await api('GET', `/v1/payments/${id}`)).json;
+    expect(payment).toMatchObject({ amount_refunded: 0, display_status: 'succeeded' });
+
+    // Within the floor it goes through: the balance ends at −100.00 exactly.
+    const within = await api('POST', '/v1/refunds', { payment: id, amount: before.available + 10_000 });
+    expect(within.status).toBe(201);
+    expect(await balance()).toEqual({ available: -10_000, pending: 0 });
+    expect((await api('GET', `/v1/payments/${id}`)).json.display_status).toBe('partially_refunded');
   });
 
   it('runs the ASL settlement workflow locally for every merchant with an ended day', async () => {

@@ -9,7 +9,13 @@ import {
   type Store,
   type WriteOperation,
 } from '../../platform/store.ts';
-import { paymentSchema, type Dispute, type PaymentStatus } from '../model.ts';
+import {
+  disputeStatuses,
+  paymentSchema,
+  type Dispute,
+  type DisputeStatus,
+  type PaymentStatus,
+} from '../model.ts';
 import { testCardOutcomes } from '../test-cards.ts';
 import {
   merchantListSpread,
@@ -19,6 +25,14 @@ import {
   type RecordPage,
 } from './keys.ts';
 
+/** Fields the API computes from the stored ones (`toPayment`), never stored. */
+const derivedPaymentFields = {
+  display_status: true,
+  capturable: true,
+  refundable_amount: true,
+  available_actions: true,
+} as const;
+
 /**
  * A payment item `PAY#<id>` / `PAY`: in gsi1 under its merchant by id; while an authorization, in
  * gsi2 `MER#AUTHS#<merchant>` by deadline; once captured and until settled, in gsi2
@@ -26,8 +40,10 @@ import {
  */
 const paymentItemSchema = z.object({
   // The payment as the API shows it (a field added there needs a default here, for items stored before it) …
-  ...paymentSchema.shape,
+  ...paymentSchema.omit(derivedPaymentFields).shape,
   currency: storedCurrencySchema,
+  /** Absent on payments disputed before it was stored (migration 2 sets it). */
+  dispute_status: z.enum(disputeStatuses).nullable().default(null),
   /** Absent until settled: settlement and refunds condition on it. */
   settlement: z.string().nullable().default(null),
   /** Absent until disputed: settlement, refunds and disputes condition on it. */
@@ -144,7 +160,11 @@ export function paymentDisputeSet(
   return {
     type: 'update',
     key: paymentKeys.payment(payment.id),
-    set: { dispute: dispute.id, ...(payment.settlement ? {} : { amount_disputed: dispute.amount }) },
+    set: {
+      dispute: dispute.id,
+      dispute_status: 'needs_response',
+      ...(payment.settlement ? {} : { amount_disputed: dispute.amount }),
+    },
     condition: {
       all: [
         { attributeNotExists: 'dispute' },
@@ -153,6 +173,19 @@ export function paymentDisputeSet(
         payment.settlement ? { attributeExists: 'settlement' } : { attributeNotExists: 'settlement' },
       ],
     },
+  };
+}
+
+/**
+ * Mirrors its dispute's status on the payment (in the dispute change's transaction), so a payment
+ * shows its dispute's outcome without a second read.
+ */
+export function paymentDisputeStatusSet(paymentId: string, status: DisputeStatus): WriteOperation {
+  return {
+    type: 'update',
+    key: paymentKeys.payment(paymentId),
+    set: { dispute_status: status },
+    condition: { attributeExists: 'dispute' },
   };
 }
 

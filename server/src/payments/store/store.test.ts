@@ -42,6 +42,7 @@ const payment: PaymentRecord = {
   cancellation_reason: null,
   settlement: null,
   dispute: null,
+  dispute_status: null,
   created_at: at,
   updated_at: at,
   owner: 'usr_1',
