@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectStoredBooksBalanced } from '../invariants.ts';
 import { startServer, type ServerProcess } from '../server-process.ts';
 import { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from '../webhook-receiver.ts';
 import { desktop, ensureDashboardBuilt, launchChromium, shoot } from './browser.ts';
@@ -414,5 +415,10 @@ describe('developer dashboard', () => {
     await expect.poll(() => page.locator('[data-sonner-toast]').count(), { timeout: waitMs }).toBe(0);
     await shoot(page, 'developers-metrics', { fullPageOnDesktop: true });
     expect(problems).toEqual([]);
+  });
+
+  it('leaves the books balanced after the payments, refund, settlement and disputes above', async () => {
+    await server.kill();
+    await expectStoredBooksBalanced(server.dataDir);
   });
 });

@@ -13,6 +13,8 @@ import { silentLogger } from '../../platform/logger.ts';
 import { OutboxDispatcher } from '../../platform/outbox-dispatcher.ts';
 import { subscribeRealtime, type RealtimeMessage } from '../../platform/realtime.ts';
 import { subscribeWallet } from '../../wallet/index.ts';
+import { harnessStart } from '../../../../test/app-harness.ts';
+import { expectBooksBalanced } from '../../../../test/invariants.ts';
 import { createRealtimeServer, LocalRealtime, type LocalRealtimeOptions } from './realtime.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import { StoreQueue } from './store-queue.ts';
@@ -36,8 +38,9 @@ interface TestUser {
 /** The whole app on a real HTTP server at 127.0.0.1, with the outbox feeding realtime. */
 async function startServer(options: { realtime?: Partial<LocalRealtimeOptions> } = {}) {
   const sqlite = new SqliteStore(':memory:');
-  // On a whole second, so a token's `exp` (whole seconds) lands exactly `accessTokenTtlSeconds` later.
-  const clock = new ManualClock(Math.floor(Date.now() / 1000) * 1000);
+  // A fixed start on a whole second, so a token's `exp` (whole seconds) lands exactly
+  // `accessTokenTtlSeconds` later, whatever the wall clock says.
+  const clock = new ManualClock(harnessStart);
   const bus = new InProcessBus();
   // The app writes through the dispatcher's watch, which hands it each committed event.
   const dispatcher = new OutboxDispatcher({ store: sqlite, bus, clock, logger: silentLogger });
@@ -65,6 +68,8 @@ async function startServer(options: { realtime?: Partial<LocalRealtimeOptions> }
     websocket: { server: createRealtimeServer() },
   });
   cleanups.push(() => store.close());
+  // Transfers move money here: the books must balance once the server has stopped.
+  cleanups.push(() => expectBooksBalanced(sqlite));
   cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
   cleanups.push(() => realtime.closeAll());
   await once(server, 'listening');
@@ -195,9 +200,14 @@ async function expectNothingReceived(client: Client): Promise<void> {
   expect(await nextMessage(client)).toEqual({ type: 'pong', data: {} });
 }
 
-async function tokenFromAnotherKey(user: TestUser, config: Config, kid: string): Promise<string> {
+async function tokenFromAnotherKey(
+  user: TestUser,
+  config: Config,
+  kid: string,
+  clock: ManualClock,
+): Promise<string> {
   const { privateKey } = await generateKeyPair('ES256');
-  const now = Math.floor(Date.now() / 1000);
+  const now = Math.floor(clock.now() / 1000);
   return new SignJWT({ email: user.email, groups: [] })
     .setProtectedHeader({ alg: 'ES256', kid, typ: 'at+jwt' })
     .setIssuer(config.issuer)
@@ -307,7 +317,7 @@ describe('realtime: security', () => {
     const t = await startServer();
     const [alice] = await t.signUp('alice');
     const { keys } = await t.identity.jwks();
-    const forged = await tokenFromAnotherKey(alice!, t.config, keys[0]!.kid!);
+    const forged = await tokenFromAnotherKey(alice!, t.config, keys[0]!.kid!, t.clock);
 
     expect(await refusedStatus(`${t.wsBase}?token=not-a-jwt`)).toBe(401);
     expect(await refusedStatus(`${t.wsBase}?token=`)).toBe(401);
@@ -339,7 +349,7 @@ describe('realtime: security', () => {
     const t = await startServer();
     const [alice, bob] = await t.signUp('alice', 'bob');
     const { keys } = await t.identity.jwks();
-    const forged = await tokenFromAnotherKey(bob!, t.config, keys[0]!.kid!);
+    const forged = await tokenFromAnotherKey(bob!, t.config, keys[0]!.kid!, t.clock);
     for (const token of ['not-a-jwt', forged]) {
       const client = openClient(t.wsBase);
       await once(client.ws, 'open');
@@ -429,7 +439,12 @@ describe('realtime: lifecycle', () => {
     client.ws.send(JSON.stringify({ type: 'auth', token: login.json.access_token }));
     const renewed = await nextMessage(client);
     expect(renewed).toMatchObject({ type: 'ready', data: { user_id: alice!.id } });
-    await new Promise((resolve) => setTimeout(resolve, 800));
+    // A second socket on the old token expires when the first one's old timer would have fired
+    // (timers of equal delay fire in the order they were set): its close is the signal that the
+    // old expiry has passed, without sleeping.
+    const witness = await connectWithQuery(t.wsBase, alice!.token);
+    expect(await closeOf(witness)).toEqual({ code: 4401, reason: 'token_expired' });
+    expect(t.realtime.socketCount(alice!.id)).toBe(1);
     await expectNothingReceived(client);
   });
 
@@ -444,14 +459,24 @@ describe('realtime: lifecycle', () => {
   });
 
   it('terminates a socket that stops answering pings, and keeps one that answers', async () => {
-    const t = await startServer({ realtime: { heartbeatIntervalMs: 50 } });
+    // The interval (30 s by default) never fires here: the test runs the rounds itself.
+    const t = await startServer();
     const [alice] = await t.signUp('alice');
     const silent = openClient(`${t.wsBase}?token=${alice!.token}`, { autoPong: false });
+    expect(await nextMessage(silent)).toMatchObject({ type: 'ready' });
     const lively = await connectWithQuery(t.wsBase, alice!.token);
+    const pinged = once(lively.ws, 'ping');
+    t.realtime.heartbeat();
+    await pinged; // lively's automatic pong is on its way
+    // A ping of our own comes back after the server has read that pong (one connection, in order).
+    const roundTrip = once(lively.ws, 'pong');
+    lively.ws.ping();
+    await roundTrip;
+    t.realtime.heartbeat();
     expect((await closeOf(silent)).code).toBe(1006);
-    await new Promise((resolve) => setTimeout(resolve, 200));
     expect(lively.ws.readyState).toBe(WebSocket.OPEN);
     expect(t.realtime.socketCount(alice!.id)).toBe(1);
+    await expectNothingReceived(lively);
   });
 
   it('closes every socket with 1001 on closeAll, then refuses new ones', async () => {
