@@ -1,30 +1,95 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { lazy, Suspense, type ReactNode } from 'react';
+import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
 import { createBrowserRouter, Navigate, RouterProvider, useLocation } from 'react-router';
 import { Toaster } from 'sonner';
 import { ApiError } from './api/client.ts';
 import { useSession } from './api/session.ts';
 import { Layout } from './components/layout.tsx';
 import { Loading } from './components/ui/states.tsx';
-import { ActivityPage } from './pages/activity/activity-page.tsx';
-import { AuditPage } from './pages/audit/audit-page.tsx';
-import { UsersPage } from './pages/users/users-page.tsx';
 import { HomePage } from './pages/home/home-page.tsx';
-import { RequestPage } from './pages/request/request-page.tsx';
-import { RequestsPage } from './pages/requests/requests-page.tsx';
-import { RewardsAdminPage } from './pages/rewards/admin-page.tsx';
-import { CoinsPage } from './pages/rewards/coins-page.tsx';
-import { ShopAdminPage } from './pages/commerce/admin-page.tsx';
-import { CartPage } from './pages/commerce/cart-page.tsx';
-import { OrderPage, OrdersPage } from './pages/commerce/orders-page.tsx';
-import { ProductPage, ShopPage } from './pages/commerce/shop-page.tsx';
-import { FeedPage } from './pages/rewards/feed-page.tsx';
-import { SendPage } from './pages/send/send-page.tsx';
-import { MailboxPage } from './pages/security/mailbox-page.tsx';
-import { ForgotPasswordPage } from './pages/sign-in/forgot-password-page.tsx';
 import { SignInPage } from './pages/sign-in/sign-in-page.tsx';
 import { SignUpPage } from './pages/sign-up/sign-up-page.tsx';
-import { VerifyEmailPage } from './pages/sign-up/verify-email-page.tsx';
+
+/**
+ * A page in its own chunk, fetched when first opened: the first load carries the shell, sign-in
+ * and Home only (Layout's Suspense shows a spinner meanwhile).
+ */
+function lazyPage<M>(load: () => Promise<M>, pick: (module: M) => ComponentType) {
+  return lazy(() => load().then((module) => ({ default: pick(module) })));
+}
+
+const SendPage = lazyPage(
+  () => import('./pages/send/send-page.tsx'),
+  (m) => m.SendPage,
+);
+const RequestPage = lazyPage(
+  () => import('./pages/request/request-page.tsx'),
+  (m) => m.RequestPage,
+);
+const RequestsPage = lazyPage(
+  () => import('./pages/requests/requests-page.tsx'),
+  (m) => m.RequestsPage,
+);
+const ActivityPage = lazyPage(
+  () => import('./pages/activity/activity-page.tsx'),
+  (m) => m.ActivityPage,
+);
+const FeedPage = lazyPage(
+  () => import('./pages/rewards/feed-page.tsx'),
+  (m) => m.FeedPage,
+);
+const CoinsPage = lazyPage(
+  () => import('./pages/rewards/coins-page.tsx'),
+  (m) => m.CoinsPage,
+);
+const RewardsAdminPage = lazyPage(
+  () => import('./pages/rewards/admin-page.tsx'),
+  (m) => m.RewardsAdminPage,
+);
+const ShopPage = lazyPage(
+  () => import('./pages/commerce/shop-page.tsx'),
+  (m) => m.ShopPage,
+);
+const ProductPage = lazyPage(
+  () => import('./pages/commerce/shop-page.tsx'),
+  (m) => m.ProductPage,
+);
+const CartPage = lazyPage(
+  () => import('./pages/commerce/cart-page.tsx'),
+  (m) => m.CartPage,
+);
+const OrdersPage = lazyPage(
+  () => import('./pages/commerce/orders-page.tsx'),
+  (m) => m.OrdersPage,
+);
+const OrderPage = lazyPage(
+  () => import('./pages/commerce/orders-page.tsx'),
+  (m) => m.OrderPage,
+);
+const ShopAdminPage = lazyPage(
+  () => import('./pages/commerce/admin-page.tsx'),
+  (m) => m.ShopAdminPage,
+);
+const AuditPage = lazyPage(
+  () => import('./pages/audit/audit-page.tsx'),
+  (m) => m.AuditPage,
+);
+const UsersPage = lazyPage(
+  () => import('./pages/users/users-page.tsx'),
+  (m) => m.UsersPage,
+);
+const MailboxPage = lazyPage(
+  () => import('./pages/security/mailbox-page.tsx'),
+  (m) => m.MailboxPage,
+);
+const ForgotPasswordPage = lazyPage(
+  () => import('./pages/sign-in/forgot-password-page.tsx'),
+  (m) => m.ForgotPasswordPage,
+);
+const VerifyEmailPage = lazyPage(
+  () => import('./pages/sign-up/verify-email-page.tsx'),
+  (m) => m.VerifyEmailPage,
+);
 
 export function createQueryClient(): QueryClient {
   return new QueryClient({
@@ -41,8 +106,9 @@ export function createQueryClient(): QueryClient {
 /** The developer section is its own chunk: wallet users never download it. */
 const DevelopersSection = lazy(() => import('./pages/developers/developers-section.tsx'));
 /** So is the security page, with its QR-code drawing. */
-const SecurityPage = lazy(() =>
-  import('./pages/security/security-page.tsx').then((page) => ({ default: page.SecurityPage })),
+const SecurityPage = lazyPage(
+  () => import('./pages/security/security-page.tsx'),
+  (m) => m.SecurityPage,
 );
 
 function RequireSession({ children }: { children: ReactNode }) {
@@ -78,7 +144,9 @@ const router = createBrowserRouter([
     path: '/forgot-password',
     element: (
       <GuestOnly>
-        <ForgotPasswordPage />
+        <Suspense fallback={<Loading />}>
+          <ForgotPasswordPage />
+        </Suspense>
       </GuestOnly>
     ),
   },
@@ -86,7 +154,9 @@ const router = createBrowserRouter([
     path: '/verify-email',
     element: (
       <RequireSession>
-        <VerifyEmailPage />
+        <Suspense fallback={<Loading />}>
+          <VerifyEmailPage />
+        </Suspense>
       </RequireSession>
     ),
   },

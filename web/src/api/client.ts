@@ -1,3 +1,4 @@
+import { humanError } from '../lib/error-copy.ts';
 import type { components } from './schema.gen.ts';
 import { freshAccessToken, refreshSession } from './session.ts';
 
@@ -81,7 +82,7 @@ export async function apiFetch<T>(path: string, options: RequestOptions = {}): P
 
 /** A readable message for any error a query or mutation can throw. */
 export function errorMessage(error: unknown): string {
-  if (error instanceof ApiError) return error.message;
+  if (error instanceof ApiError) return humanError(error);
   if (error instanceof TypeError) return 'Could not reach Sluice. Check your connection and try again.';
   return error instanceof Error ? error.message : 'Something went wrong';
 }
