@@ -1,0 +1,29 @@
+import { createEvent } from '../kernel/events.ts';
+import { outboxPut } from '../platform/outbox.ts';
+import type { WriteOperation } from '../platform/store.ts';
+import type { Approval } from './model.ts';
+
+export const approvalEventTypes = [
+  'approval.requested',
+  'approval.approved',
+  'approval.rejected',
+  'approval.expired',
+  'approval.executed',
+  'approval.failed',
+] as const;
+export type ApprovalEventType = (typeof approvalEventTypes)[number];
+
+/** The outbox write of an approval event, for the transaction of the step it reports. */
+export function approvalEvent(type: ApprovalEventType, approval: Approval, ownerId: string, now: number): WriteOperation {
+  return outboxPut(
+    createEvent({
+      type,
+      source: 'sluice.approvals',
+      subject: approval.id,
+      merchant: approval.merchant,
+      audience: [ownerId],
+      data: { object: approval },
+      now,
+    }),
+  );
+}

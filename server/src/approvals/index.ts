@@ -1,0 +1,50 @@
+import { defineModule } from '../platform/module.ts';
+import { approvalsErrors } from './errors.ts';
+import { approvalEventTypes } from './events.ts';
+import { approvalIds } from './ids.ts';
+import { approvalRoutes } from './routes.ts';
+import { expireDueApprovals } from './service.ts';
+import { approvalKeyPatterns } from './store.ts';
+export {
+  actorOf,
+  registerApprovalExecutor,
+  requestApproval,
+  type ApprovalExecutor,
+  type ApprovalInput,
+} from './service.ts';
+export type { Approval, ApprovalAction } from './model.ts';
+export { approvalSchema } from './model.ts';
+
+/** The approval state machine (Step Functions on AWS, waiting on a task token for the decisions). */
+export const approvalDefinition = new URL('../workflows/approval.asl.json', import.meta.url);
+
+/**
+ * Multi-step approvals (maker-checker): per-merchant policies put payouts, refunds and connector
+ * changes above a threshold under N approvals by members with the `approver` role; an action
+ * under a policy answers 202 with a request that approvers decide; the final approval executes the
+ * action once (the modules that own the actions register its executor); requests expire.
+ */
+export const approvalsModule = defineModule({
+  name: 'approvals',
+  http: {
+    paths: [
+      { prefix: '/v1/approval-policies', auth: 'merchant' },
+      { prefix: '/v1/approvals', auth: 'merchant' },
+    ],
+    routes: (deps) => approvalRoutes(deps),
+  },
+  jobs: [
+    {
+      name: 'approvals.expire',
+      cron: '* * * * *',
+      localEveryMs: 5000,
+      description: 'Ends approval requests left undecided past their expiry (72 h)',
+      run: (deps) => expireDueApprovals(deps),
+    },
+  ],
+  events: approvalEventTypes,
+  webhookEvents: approvalEventTypes,
+  errors: approvalsErrors.table,
+  ids: approvalIds.prefixes,
+  keys: approvalKeyPatterns,
+});

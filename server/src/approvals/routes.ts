@@ -1,0 +1,104 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { bearerSecurity, createRouter, errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts';
+import { listSchema, paginationQuerySchema } from '../http/schemas.ts';
+import type { ModuleDeps } from '../platform/module.ts';
+import { approvalSchema, approvalTtlSeconds, decisionSchema, policyInputSchema, policySchema } from './model.ts';
+import { decideApproval, getApproval, listApprovals, listPolicies, putPolicy } from './service.ts';
+
+const tags = ['Approvals'];
+const headers = z.object({
+  'sluice-merchant': z.string().optional().openapi({ description: 'With a user access token: the merchant to act as.' }),
+});
+const idParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(200)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
+const decisionRoute = (decision: 'approve' | 'reject') =>
+  createRoute({
+    method: 'post',
+    path: `/v1/approvals/{id}/${decision}`,
+    tags,
+    security: bearerSecurity,
+    summary:
+      decision === 'approve'
+        ? 'Approve a pending request (approvers only, never its requester); the last approval needed executes the action, once'
+        : 'Reject a pending request (approvers only, never its requester): it ends',
+    request: { headers, params: idParam, body: { ...jsonBody(decisionSchema), required: false } },
+    responses: {
+      200: jsonResponse(approvalSchema, 'The request with this step in its trail'),
+      ...errorResponses(400, 401, 403, 404, 409, 429),
+    },
+  });
+
+const routes = {
+  putPolicy: createRoute({
+    method: 'put',
+    path: '/v1/approval-policies',
+    tags,
+    security: bearerSecurity,
+    summary: 'Put an action (payout, refund, connector_change) above a threshold under N approvals',
+    description: `Actions under a policy answer 202 with an approval request instead of acting. Requests expire after ${approvalTtlSeconds / 3600} hours without a decision. Owners and admins only.`,
+    request: { headers, body: jsonBody(policyInputSchema) },
+    responses: { 200: jsonResponse(policySchema, 'The policy'), ...errorResponses(400, 401, 403, 429) },
+  }),
+  listPolicies: createRoute({
+    method: 'get',
+    path: '/v1/approval-policies',
+    tags,
+    security: bearerSecurity,
+    summary: 'Your approval policies',
+    request: { headers },
+    responses: { 200: jsonResponse(listSchema(policySchema), 'The policies'), ...errorResponses(401, 429) },
+  }),
+  list: createRoute({
+    method: 'get',
+    path: '/v1/approvals',
+    tags,
+    security: bearerSecurity,
+    summary: 'Approval requests, newest first (the inbox)',
+    request: { headers, query: paginationQuerySchema },
+    responses: { 200: jsonResponse(listSchema(approvalSchema), 'A page of requests'), ...errorResponses(400, 401, 429) },
+  }),
+  get: createRoute({
+    method: 'get',
+    path: '/v1/approvals/{id}',
+    tags,
+    security: bearerSecurity,
+    summary: 'One approval request with its audit trail',
+    request: { headers, params: idParam },
+    responses: { 200: jsonResponse(approvalSchema, 'The request'), ...errorResponses(401, 404, 429) },
+  }),
+  approve: decisionRoute('approve'),
+  reject: decisionRoute('reject'),
+};
+
+/** `/v1/approval-policies` and `/v1/approvals*`: the merchant API (roles checked by `requireMerchant`). */
+export function approvalRoutes(deps: ModuleDeps) {
+  const app = createRouter();
+  app.openapi(routes.putPolicy, async (c) =>
+    c.json(await putPolicy(deps, c.var.merchant.merchantId, c.req.valid('json')), 200),
+  );
+  app.openapi(routes.listPolicies, async (c) =>
+    c.json({ data: await listPolicies(deps, c.var.merchant.merchantId), has_more: false, next_cursor: null }, 200),
+  );
+  app.openapi(routes.list, async (c) => {
+    const query = c.req.valid('query');
+    const page = await listApprovals(deps, c.var.merchant.merchantId, {
+      limit: query.limit,
+      ...(query.starting_after ? { cursor: query.starting_after } : {}),
+    });
+    return c.json({ data: page.data, has_more: page.next_cursor !== undefined, next_cursor: page.next_cursor ?? null }, 200);
+  });
+  app.openapi(routes.get, async (c) =>
+    c.json(await getApproval(deps, c.var.merchant.merchantId, c.req.valid('param').id), 200),
+  );
+  for (const decision of ['approve', 'reject'] as const)
+    app.openapi(routes[decision], async (c) => {
+      const body = (await c.req.text()) ? c.req.valid('json') : {};
+      return c.json(await decideApproval(deps, c.var.merchant, c.req.valid('param').id, decision, body.note), 200);
+    });
+  return app;
+}

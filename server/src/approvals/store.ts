@@ -1,0 +1,117 @@
+import type { KeyPattern } from '../platform/keys.ts';
+import { readItem, type Item, type Store, type WriteOperation } from '../platform/store.ts';
+import { approvalSchema, policySchema, type Approval, type ApprovalAction, type Policy } from './model.ts';
+
+/**
+ * Approvals' stored layout, spelled here only. A policy `APV#POLICY#<merchant>` / `<action>`. A
+ * request `APV#<id>` / `APV` holding the request with its audit trail and a `version` every
+ * change is conditional on (so of two concurrent decisions on one request, one is judged again
+ * against the other's outcome); in gsi1 under its merchant (the inbox, newest first) and, while
+ * pending, in gsi2 under `APV#PENDING` by expiry time (what the expiry job reads).
+ */
+export const approvalKeys = {
+  policy: (merchantId: string, action: ApprovalAction) => ({ pk: `APV#POLICY#${merchantId}`, sk: action }),
+  policies: (merchantId: string) => `APV#POLICY#${merchantId}`,
+  request: (id: string) => ({ pk: `APV#${id}`, sk: 'APV' }),
+  inbox: (merchantId: string) => `APV#MER#${merchantId}`,
+  pending: 'APV#PENDING',
+} as const;
+
+export const approvalKeyPatterns = [
+  'APV#POLICY#*',
+  'APV#*',
+  'APV#MER#*',
+  'APV#PENDING',
+] as const satisfies readonly KeyPattern[];
+
+export function policyPut(merchantId: string, policy: Policy): WriteOperation {
+  return {
+    type: 'put',
+    item: { ...approvalKeys.policy(merchantId, policy.action), entity: 'approval_policy', ...policy },
+  };
+}
+
+export function readPolicy(store: Store, merchantId: string, action: ApprovalAction): Promise<Policy | undefined> {
+  return readItem(store, approvalKeys.policy(merchantId, action), (item) => policySchema.parse(item));
+}
+
+export async function merchantPolicies(store: Store, merchantId: string): Promise<Policy[]> {
+  const page = await store.query({ partition: approvalKeys.policies(merchantId) });
+  return page.items.map((item) => policySchema.parse(item));
+}
+
+/** A request as stored: the request, its version, and the merchant owner events are addressed to. */
+export interface ApprovalRecord {
+  approval: Approval;
+  version: number;
+  owner: string;
+}
+
+function recordFromItem(item: Item): ApprovalRecord {
+  return {
+    approval: approvalSchema.parse(item.approval),
+    version: item.version as number,
+    owner: item.owner as string,
+  };
+}
+
+export function readApproval(store: Store, id: string): Promise<ApprovalRecord | undefined> {
+  return readItem(store, approvalKeys.request(id), recordFromItem);
+}
+
+function approvalItem(record: ApprovalRecord): Item {
+  const { approval } = record;
+  return {
+    ...approvalKeys.request(approval.id),
+    entity: 'approval_request',
+    approval: approval as unknown as Item[string],
+    version: record.version,
+    owner: record.owner,
+    gsi1pk: approvalKeys.inbox(approval.merchant),
+    gsi1sk: approval.id,
+    ...(approval.status === 'pending'
+      ? { gsi2pk: approvalKeys.pending, gsi2sk: `${approval.expires_at}#${approval.id}` }
+      : {}),
+  };
+}
+
+/** Creates a request (a new id: refused if it exists). */
+export function approvalCreate(record: ApprovalRecord): WriteOperation {
+  return { type: 'put', item: approvalItem(record), condition: { attributeNotExists: 'pk' } };
+}
+
+/** Replaces the request with its next version, only if it is still at the version read. */
+export function approvalReplace(previous: ApprovalRecord, next: Approval): WriteOperation {
+  return {
+    type: 'put',
+    item: approvalItem({ approval: next, version: previous.version + 1, owner: previous.owner }),
+    condition: { compare: ['version', '=', previous.version] },
+  };
+}
+
+/** A page of the merchant's requests, newest first. */
+export async function merchantApprovals(
+  store: Store,
+  merchantId: string,
+  page: { limit: number; cursor?: string },
+): Promise<{ data: Approval[]; next_cursor: string | undefined }> {
+  const result = await store.query({
+    index: 'gsi1',
+    partition: approvalKeys.inbox(merchantId),
+    direction: 'desc',
+    limit: page.limit,
+    ...(page.cursor ? { cursor: page.cursor } : {}),
+  });
+  return { data: result.items.map((item) => recordFromItem(item).approval), next_cursor: result.cursor };
+}
+
+/** Pending requests whose expiry is before `before` (ISO time), oldest expiry first. */
+export async function dueApprovals(store: Store, before: string, limit: number): Promise<string[]> {
+  const page = await store.query({
+    index: 'gsi2',
+    partition: approvalKeys.pending,
+    sort: { op: '<', value: before },
+    limit,
+  });
+  return page.items.map((item) => recordFromItem(item).approval.id);
+}
