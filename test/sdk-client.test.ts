@@ -11,6 +11,7 @@ import {
 } from '@sluice/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signPayload } from '../server/src/webhooks/signature.ts';
+import { expectStoredBooksBalanced } from './invariants.ts';
 import { newKey, newMerchant, startFaultProxy, type TestMerchant } from './sdk-fixtures.ts';
 import { mapLimit, startServer, type ServerProcess } from './server-process.ts';
 
@@ -38,7 +39,11 @@ describe('@sluice/sdk against the real server', () => {
     merchant = await newMerchant(server.url, { rateLimitPerMinute: 100_000 });
   });
   afterAll(async () => {
-    await server?.dispose();
+    if (!server) return;
+    // Every charge, retried or not, moved money once: the books still balance.
+    await server.kill();
+    await expectStoredBooksBalanced(server.dataDir);
+    await server.dispose();
   });
 
   it('retries a POST whose answer was lost after the server committed, with the same key: one charge, not two', async () => {
