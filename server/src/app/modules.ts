@@ -1,4 +1,5 @@
 import { hubModule } from '../hub/index.ts';
+import { billingModule } from '../billing/index.ts';
 import { commerceModule } from '../commerce/index.ts';
 import { identityModule } from '../identity/index.ts';
 import { ledgerModule } from '../ledger/index.ts';
@@ -26,4 +27,5 @@ export const modules: readonly SluiceModule[] = [
   realtimeModule,
   operationsModule,
   hubModule,
+  billingModule,
 ];

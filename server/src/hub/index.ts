@@ -12,6 +12,10 @@ import { settleDueSplits, transferSplitsOnSuccess } from './vendors-splits.ts';
 import { vendorKeyPatterns } from './vendors-store.ts';
 export { hubEventTypes, type HubEventType } from './events.ts';
 export type { HubTestHooks } from './deps.ts';
+// Billing charges each invoice through the merchant's routing (module to module, through this file only).
+export { hubDeps, type HubDeps } from './deps.ts';
+export { createIntent, type MerchantActor as HubActor, type Respond as HubRespond } from './intents.ts';
+export type { CreateIntent, Intent } from './model.ts';
 
 /**
  * The processing hub: one payments API over several providers (the sandbox card network, Sluice

@@ -1,0 +1,230 @@
+import { isoTime } from '../kernel/clock.ts';
+import { advanceClock } from '../payments/index.ts';
+import type { WriteOperation } from '../platform/store.ts';
+import { isTransactionCanceled } from '../platform/store.ts';
+import {
+  chargeClaimed,
+  claim,
+  emptyCounts,
+  ended,
+  finalizeInvoice,
+  nextDue,
+  subscriptionEvents,
+  withStatus,
+  type RunCounts,
+} from './charging.ts';
+import { merchantContext, type BillingDeps, type MerchantContext } from './deps.ts';
+import type { BillingRun } from './model.ts';
+import { periodAt } from './periods.ts';
+import {
+  billingMerchants,
+  dueSubscriptionIds,
+  invoicePut,
+  nextDueAt,
+  readInvoice,
+  readPlan,
+  readSubscription,
+  subscriptionPut,
+  type SubscriptionRecord,
+} from './store.ts';
+
+/**
+ * The billing cycle on the sandbox clock: each subscription's due actions (a renewal at its
+ * period's end, a retry on the dunning schedule) run in time order, each at its own sandbox time,
+ * however far the clock jumped. The due index is spread over partitions by subscription, so a run
+ * over 10,000 subscriptions reads them in pages and writes no shared item.
+ */
+
+const maxStepsPerSubscription = 10_000;
+const concurrency = 8;
+const pageSize = 500;
+/** How much later than a due action a stepped clock advance may run it (the card network's clock). */
+const stepSlackMs = 3_600_000;
+
+/** One due action of one subscription; false when there is none (or another runner holds it). */
+async function step(
+  deps: BillingDeps,
+  ctx: MerchantContext,
+  record: SubscriptionRecord,
+  counts: RunCounts,
+): Promise<boolean> {
+  const at = record.next_due_at;
+  if (at === null || at > ctx.now || record.charging) return false;
+  const times = { now: deps.clock.now(), sandbox: isoTime(at) };
+  const retry = record.dunning.find((d) => d.next_at === at);
+  if (retry) {
+    const invoice = await readInvoice(deps.store, retry.invoice);
+    if (!invoice || invoice.status !== 'open') {
+      const cleared = {
+        ...record,
+        dunning: record.dunning.filter((d) => d !== retry),
+        version: record.version + 1,
+      };
+      await deps.store.transact([
+        subscriptionPut({ ...cleared, next_due_at: nextDue(cleared) }, record.version),
+      ]);
+      return true;
+    }
+    const claimed = claim(record, invoice.id, deps.clock.now());
+    await deps.store.transact([subscriptionPut(claimed, record.version)]);
+    await chargeClaimed(deps, ctx, claimed, invoice, at, counts);
+    return true;
+  }
+  if (record.cancel_at_period_end) {
+    const done = { ...ended(record, at, 'canceled at period end'), version: record.version + 1 };
+    counts.subscriptions_canceled += 1;
+    await deps.store.transact([
+      subscriptionPut(done, record.version),
+      ...subscriptionEvents(ctx, record, done, times),
+    ]);
+    return true;
+  }
+  await renew(deps, ctx, record, at, counts);
+  return true;
+}
+
+/** The next period: its invoice finalized at the period's start and charged. */
+async function renew(
+  deps: BillingDeps,
+  ctx: MerchantContext,
+  record: SubscriptionRecord,
+  at: number,
+  counts: RunCounts,
+) {
+  const plan = (await readPlan(deps.store, record.plan))!;
+  const index = record.period_index + 1;
+  const period = periodAt(record.anchor, plan.interval, plan.interval_count, index);
+  const lines = [
+    {
+      description: `${plan.name} (${isoTime(period.start).slice(0, 10)} – ${isoTime(period.end).slice(0, 10)})`,
+      amount: plan.amount,
+      plan: plan.id,
+      proration: false,
+      period: { start: isoTime(period.start), end: isoTime(period.end) },
+    },
+  ];
+  const renewed: SubscriptionRecord = withStatus(
+    {
+      ...record,
+      period_index: index,
+      current_period_start: isoTime(period.start),
+      current_period_end: isoTime(period.end),
+    },
+    record.status === 'trialing' ? 'active' : record.status,
+    at,
+    'trial ended',
+  );
+  const { invoice, writes } = await finalizeInvoice(deps, ctx, renewed, lines, 'subscription_cycle', at);
+  const claimed = claim({ ...renewed, latest_invoice: invoice.id }, invoice.id, deps.clock.now());
+  const times = { now: deps.clock.now(), sandbox: isoTime(at) };
+  await deps.store.transact([
+    subscriptionPut(claimed, record.version),
+    ...writes,
+    ...subscriptionEvents(ctx, record, claimed, times),
+  ]);
+  counts.invoices_finalized += 1;
+  await chargeClaimed(deps, ctx, claimed, invoice, at, counts);
+}
+
+/** Every due action of one subscription up to the merchant's sandbox now, oldest first. */
+async function catchUp(
+  deps: BillingDeps,
+  ctx: MerchantContext,
+  id: string,
+  counts: RunCounts,
+): Promise<void> {
+  for (let n = 0; n < maxStepsPerSubscription; n++) {
+    const record = await readSubscription(deps.store, id);
+    if (!record) return;
+    try {
+      if (!(await step(deps, ctx, record, counts))) return;
+    } catch (error) {
+      // Another runner (or an API change) moved it first: read it again and carry on from there.
+      if (isTransactionCanceled(error)) continue;
+      throw error;
+    }
+  }
+}
+
+async function inPool<T>(items: readonly T[], size: number, run: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await run(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
+}
+
+/**
+ * Runs every subscription action of the merchant due by its sandbox clock. A subscription the
+ * index still shows as due after its run (DynamoDB indexes lag) is not taken twice in one run.
+ */
+export async function runDue(
+  deps: BillingDeps,
+  merchantId: string,
+  counts = emptyCounts(),
+): Promise<RunCounts> {
+  const ctx = await merchantContext(deps, merchantId);
+  const seen = new Set<string>();
+  for (;;) {
+    const fresh = (await dueSubscriptionIds(deps.store, merchantId, ctx.now, pageSize)).filter(
+      (id) => !seen.has(id),
+    );
+    if (fresh.length === 0) return counts;
+    for (const id of fresh) seen.add(id);
+    await inPool(fresh, concurrency, (id) => catchUp(deps, ctx, id, counts));
+  }
+}
+
+/**
+ * Moves the merchant's sandbox clock `seconds` ahead (through the payments sandbox, so expiries,
+ * disputes and settlement fire as they do for advance-clock) in steps that stop at each due
+ * billing action, so each period's invoice and charge happen at their own sandbox time: a year
+ * runs twelve monthly cycles, with the retries between them.
+ */
+export async function advanceBillingClock(
+  deps: BillingDeps,
+  merchantId: string,
+  seconds: number,
+): Promise<BillingRun> {
+  const counts = emptyCounts();
+  let now = (await merchantContext(deps, merchantId)).now;
+  const target = now + seconds * 1000;
+  for (;;) {
+    const due = await nextDueAt(deps.store, merchantId);
+    const stepTo = due === null || due > target ? target : Math.min(target, Math.max(due, now) + stepSlackMs);
+    const move = Math.min(Math.ceil((stepTo - now) / 1000), Math.round((target - now) / 1000));
+    if (move > 0) {
+      await advanceClock(deps.payments, merchantId, move);
+      now += move * 1000;
+    }
+    await runDue(deps, merchantId, counts);
+    if (now >= target) break;
+  }
+  return { sandbox_time: isoTime(now), ...counts };
+}
+
+/** The scheduled run: every billing merchant's due actions by its own sandbox clock. */
+export async function runAllDue(deps: BillingDeps): Promise<RunCounts> {
+  const counts = emptyCounts();
+  for await (const merchantId of billingMerchants(deps.store)) {
+    try {
+      await runDue(deps, merchantId, counts);
+    } catch (error) {
+      deps.logger.error('billing run failed for a merchant', { merchant: merchantId, error: String(error) });
+    }
+  }
+  return counts;
+}
+
+/** Writes that stop an invoice's retries (its subscription ended). */
+export async function stopRetries(deps: BillingDeps, record: SubscriptionRecord): Promise<WriteOperation[]> {
+  const writes: WriteOperation[] = [];
+  for (const dunning of record.dunning) {
+    const invoice = await readInvoice(deps.store, dunning.invoice);
+    if (invoice && invoice.next_payment_attempt !== null)
+      writes.push(
+        invoicePut({ ...invoice, next_payment_attempt: null, version: invoice.version + 1 }, invoice.version),
+      );
+  }
+  return writes;
+}

@@ -1,0 +1,46 @@
+import { createEvent } from '../kernel/events.ts';
+import { outboxPut } from '../platform/outbox.ts';
+import type { WriteOperation } from '../platform/store.ts';
+
+/**
+ * What billing emits, in one vocabulary (`invoice.*`, `subscription.*`), every one of them on the
+ * outbox in the transaction of the change it reports. `subscription.updated` carries every status
+ * change (`past_due`, `unpaid`, back to `active`) with `previous_status`.
+ */
+export const billingEventTypes = [
+  'invoice.created',
+  'invoice.finalized',
+  'invoice.paid',
+  'invoice.payment_failed',
+  'invoice.marked_uncollectible',
+  'subscription.created',
+  'subscription.updated',
+  'subscription.canceled',
+] as const;
+export type BillingEventType = (typeof billingEventTypes)[number];
+
+export const billingSource = 'sluice.billing';
+
+/**
+ * The outbox write of a billing event. The envelope's `time` is real time (the outbox is bucketed
+ * and expired by it); `data.sandbox_time` is when it happened on the merchant's sandbox clock.
+ */
+export function billingEvent(
+  type: BillingEventType,
+  owner: { merchantId: string; ownerId: string },
+  object: { id: string; [field: string]: unknown },
+  times: { now: number; sandbox: string },
+  extra: Record<string, unknown> = {},
+): WriteOperation {
+  return outboxPut(
+    createEvent({
+      type,
+      source: billingSource,
+      subject: object.id,
+      merchant: owner.merchantId,
+      audience: [owner.ownerId],
+      data: { object, sandbox_time: times.sandbox, ...extra },
+      now: times.now,
+    }),
+  );
+}

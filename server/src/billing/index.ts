@@ -1,0 +1,43 @@
+import { defineModule } from '../platform/module.ts';
+import { runAllDue } from './cycle.ts';
+import { billingDeps } from './deps.ts';
+import { billingEventTypes } from './events.ts';
+import { billingIds } from './ids.ts';
+import { billingRoutes } from './routes.ts';
+import { billingKeyPatterns } from './store.ts';
+export { billingEventTypes, type BillingEventType } from './events.ts';
+
+/**
+ * Recurring billing: plans, customers with saved payment methods, subscriptions whose invoices are
+ * finalized each period and charged through the hub's routing, dunning on a published schedule
+ * (retries after 1, 3, 5 and 7 days; then `canceled` or `unpaid`), plan changes prorated to the
+ * second, invoices as PDFs through the Blobs port. Everything runs on each merchant's sandbox
+ * clock: its own advance-clock steps through every cycle due, and a schedule catches up the rest.
+ */
+export const billingModule = defineModule({
+  name: 'billing',
+  http: {
+    paths: [
+      { prefix: '/v1/plans', auth: 'merchant' },
+      { prefix: '/v1/customers', auth: 'merchant' },
+      { prefix: '/v1/subscriptions', auth: 'merchant' },
+      { prefix: '/v1/invoices', auth: 'merchant' },
+      { prefix: '/v1/billing', auth: 'merchant' },
+      { prefix: '/v1/test-helpers/billing', auth: 'merchant' },
+    ],
+    routes: (deps) => billingRoutes(billingDeps(deps)),
+  },
+  jobs: [
+    {
+      name: 'billing.run-due',
+      cron: '* * * * *',
+      localEveryMs: 5_000,
+      description: "Renews and retries the subscriptions due by each merchant's sandbox clock",
+      run: (deps) => runAllDue(billingDeps(deps)),
+    },
+  ],
+  events: billingEventTypes,
+  webhookEvents: billingEventTypes,
+  ids: billingIds.prefixes,
+  keys: billingKeyPatterns,
+});

@@ -1,0 +1,506 @@
+import { createRoute, z, type RouteConfig } from '@hono/zod-openapi';
+import { bearerSecurity, createRouter, errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts';
+import { listSchema, paginationQuerySchema } from '../http/schemas.ts';
+import type { WriteOperation } from '../platform/store.ts';
+import {
+  addPaymentMethod,
+  createCustomer,
+  createPlan,
+  getCustomer,
+  getPlan,
+  getSettings,
+  listPaymentMethods,
+  setSettings,
+  setTestBehaviour,
+} from './catalog.ts';
+import { advanceBillingClock } from './cycle.ts';
+import { merchantContext, type BillingDeps } from './deps.ts';
+import { getInvoiceRecord, invoicePdf, invoicesOfSubscription, payInvoice } from './invoices.ts';
+import {
+  advanceBillingClockSchema,
+  billingRunSchema,
+  billingSettingsSchema,
+  cancelSubscriptionSchema,
+  createCustomerSchema,
+  createPaymentMethodSchema,
+  createPlanSchema,
+  createSubscriptionSchema,
+  customerSchema,
+  invoicePdfSchema,
+  invoiceSchema,
+  paymentMethodSchema,
+  planSchema,
+  subscriptionSchema,
+  updateBillingSettingsSchema,
+  updatePaymentMethodSchema,
+  updateSubscriptionSchema,
+} from './model.ts';
+import {
+  merchantCustomersPage,
+  merchantInvoicesPage,
+  merchantPlansPage,
+  merchantSubscriptionsPage,
+  toCustomer,
+  toInvoice,
+  toPaymentMethod,
+  toPlan,
+  toSubscription,
+  type RecordPage,
+} from './store.ts';
+import {
+  cancelSubscription,
+  createSubscription,
+  getSubscriptionRecord,
+  updateSubscription,
+} from './subscriptions.ts';
+
+const tags = ['Billing'];
+const pathParam = (name: string) =>
+  z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name, in: 'path' } });
+const idParam = z.object({ id: pathParam('id') });
+const methodParams = z.object({ id: pathParam('id'), method: pathParam('method') });
+const merchantHeaders = z.object({
+  'sluice-merchant': z
+    .string()
+    .optional()
+    .openapi({ description: 'With a user access token: the merchant to act as.' }),
+});
+const mutatingHeaders = merchantHeaders.extend({ 'idempotency-key': z.string().max(255).optional() });
+
+/** A billing route: merchant auth (an API key, or a user token with `Sluice-Merchant`). */
+function route<const C extends Omit<RouteConfig, 'tags' | 'security'>>(config: C) {
+  return createRoute({ tags, security: bearerSecurity, ...config });
+}
+
+const routes = {
+  createPlan: route({
+    method: 'post',
+    path: '/v1/plans',
+    summary: 'Create a plan: a price per interval (day, week, month or year), with an optional trial',
+    request: { headers: mutatingHeaders, body: jsonBody(createPlanSchema) },
+    responses: {
+      201: jsonResponse(
+        planSchema,
+        'Create a plan: a price per interval (day, week, month or year), with an optional trial',
+      ),
+      ...errorResponses(400, 401, 422, 429),
+    },
+  }),
+  listPlans: route({
+    method: 'get',
+    path: '/v1/plans',
+    summary: 'Your plans, newest first',
+    request: { headers: merchantHeaders, query: paginationQuerySchema },
+    responses: {
+      200: jsonResponse(listSchema(planSchema), 'Your plans, newest first'),
+      ...errorResponses(400, 401, 429),
+    },
+  }),
+  getPlan: route({
+    method: 'get',
+    path: '/v1/plans/{id}',
+    summary: 'One plan',
+    request: { headers: merchantHeaders, params: idParam },
+    responses: { 200: jsonResponse(planSchema, 'One plan'), ...errorResponses(401, 404, 429) },
+  }),
+  createCustomer: route({
+    method: 'post',
+    path: '/v1/customers',
+    summary: 'Create a customer to subscribe',
+    request: { headers: mutatingHeaders, body: jsonBody(createCustomerSchema) },
+    responses: {
+      201: jsonResponse(customerSchema, 'Create a customer to subscribe'),
+      ...errorResponses(400, 401, 422, 429),
+    },
+  }),
+  listCustomers: route({
+    method: 'get',
+    path: '/v1/customers',
+    summary: 'Your customers, newest first',
+    request: { headers: merchantHeaders, query: paginationQuerySchema },
+    responses: {
+      200: jsonResponse(listSchema(customerSchema), 'Your customers, newest first'),
+      ...errorResponses(400, 401, 429),
+    },
+  }),
+  getCustomer: route({
+    method: 'get',
+    path: '/v1/customers/{id}',
+    summary: 'One customer, with its credit balance',
+    request: { headers: merchantHeaders, params: idParam },
+    responses: {
+      200: jsonResponse(customerSchema, 'One customer, with its credit balance'),
+      ...errorResponses(401, 404, 429),
+    },
+  }),
+  addPaymentMethod: route({
+    method: 'post',
+    path: '/v1/customers/{id}/payment-methods',
+    summary:
+      'Save a payment method: a card (kept as its brand, last four and sandbox behaviour, never its number), a wallet, or an ACH debit mandate',
+    request: { headers: mutatingHeaders, params: idParam, body: jsonBody(createPaymentMethodSchema) },
+    responses: {
+      201: jsonResponse(
+        paymentMethodSchema,
+        'Save a payment method: a card (kept as its brand, last four and sandbox behaviour, never its number), a wallet, or an ACH debit mandate',
+      ),
+      ...errorResponses(400, 401, 404, 422, 429),
+    },
+  }),
+  listPaymentMethods: route({
+    method: 'get',
+    path: '/v1/customers/{id}/payment-methods',
+    summary: "A customer's saved payment methods",
+    request: { headers: merchantHeaders, params: idParam },
+    responses: {
+      200: jsonResponse(listSchema(paymentMethodSchema), "A customer's saved payment methods"),
+      ...errorResponses(401, 404, 429),
+    },
+  }),
+  updatePaymentMethod: route({
+    method: 'patch',
+    path: '/v1/customers/{id}/payment-methods/{method}',
+    summary:
+      'Sandbox: change how a saved card answers charges from now on (e.g. `insufficient_funds`, then `success`)',
+    request: { headers: mutatingHeaders, params: methodParams, body: jsonBody(updatePaymentMethodSchema) },
+    responses: {
+      200: jsonResponse(
+        paymentMethodSchema,
+        'Sandbox: change how a saved card answers charges from now on (e.g. `insufficient_funds`, then `success`)',
+      ),
+      ...errorResponses(400, 401, 404, 429),
+    },
+  }),
+  createSubscription: route({
+    method: 'post',
+    path: '/v1/subscriptions',
+    summary:
+      'Subscribe a customer to a plan: the first invoice is charged now through your routing (or after the trial)',
+    description:
+      'A declined first charge still creates the subscription: it is `past_due` and retried on the published schedule (after 1, 3, 5 and 7 days).',
+    request: { headers: mutatingHeaders, body: jsonBody(createSubscriptionSchema) },
+    responses: {
+      201: jsonResponse(
+        subscriptionSchema,
+        'Subscribe a customer to a plan: the first invoice is charged now through your routing (or after the trial)',
+      ),
+      ...errorResponses(400, 401, 409, 422, 429),
+    },
+  }),
+  listSubscriptions: route({
+    method: 'get',
+    path: '/v1/subscriptions',
+    summary: 'Your subscriptions, newest first',
+    request: { headers: merchantHeaders, query: paginationQuerySchema },
+    responses: {
+      200: jsonResponse(listSchema(subscriptionSchema), 'Your subscriptions, newest first'),
+      ...errorResponses(400, 401, 429),
+    },
+  }),
+  getSubscription: route({
+    method: 'get',
+    path: '/v1/subscriptions/{id}',
+    summary: 'One subscription, with its status history',
+    request: { headers: merchantHeaders, params: idParam },
+    responses: {
+      200: jsonResponse(subscriptionSchema, 'One subscription, with its status history'),
+      ...errorResponses(401, 404, 429),
+    },
+  }),
+  updateSubscription: route({
+    method: 'post',
+    path: '/v1/subscriptions/{id}',
+    summary: 'Change plan (prorated to the second), payment method or what happens after the last retry',
+    request: { headers: mutatingHeaders, params: idParam, body: jsonBody(updateSubscriptionSchema) },
+    responses: {
+      200: jsonResponse(
+        subscriptionSchema,
+        'Change plan (prorated to the second), payment method or what happens after the last retry',
+      ),
+      ...errorResponses(400, 401, 404, 409, 422, 429),
+    },
+  }),
+  cancelSubscription: route({
+    method: 'post',
+    path: '/v1/subscriptions/{id}/cancel',
+    summary: 'Cancel now (unused time credited to the customer) or at the period end',
+    request: {
+      headers: mutatingHeaders,
+      params: idParam,
+      body: { ...jsonBody(cancelSubscriptionSchema), required: false },
+    },
+    responses: {
+      200: jsonResponse(
+        subscriptionSchema,
+        'Cancel now (unused time credited to the customer) or at the period end',
+      ),
+      ...errorResponses(400, 401, 404, 409, 429),
+    },
+  }),
+  subscriptionInvoices: route({
+    method: 'get',
+    path: '/v1/subscriptions/{id}/invoices',
+    summary: "A subscription's invoices, oldest first, with every payment attempt",
+    request: { headers: merchantHeaders, params: idParam },
+    responses: {
+      200: jsonResponse(
+        listSchema(invoiceSchema),
+        "A subscription's invoices, oldest first, with every payment attempt",
+      ),
+      ...errorResponses(401, 404, 429),
+    },
+  }),
+  listInvoices: route({
+    method: 'get',
+    path: '/v1/invoices',
+    summary: 'Your invoices, newest first',
+    request: { headers: merchantHeaders, query: paginationQuerySchema },
+    responses: {
+      200: jsonResponse(listSchema(invoiceSchema), 'Your invoices, newest first'),
+      ...errorResponses(400, 401, 429),
+    },
+  }),
+  getInvoice: route({
+    method: 'get',
+    path: '/v1/invoices/{id}',
+    summary: 'One invoice',
+    request: { headers: merchantHeaders, params: idParam },
+    responses: { 200: jsonResponse(invoiceSchema, 'One invoice'), ...errorResponses(401, 404, 429) },
+  }),
+  payInvoice: route({
+    method: 'post',
+    path: '/v1/invoices/{id}/pay',
+    summary: 'Charge an open invoice now with its subscription’s payment method',
+    request: { headers: mutatingHeaders, params: idParam },
+    responses: {
+      200: jsonResponse(invoiceSchema, 'Charge an open invoice now with its subscription’s payment method'),
+      ...errorResponses(401, 404, 409, 429),
+    },
+  }),
+  invoicePdf: route({
+    method: 'get',
+    path: '/v1/invoices/{id}/pdf',
+    summary: 'The invoice as a PDF: a download URL valid for five minutes',
+    request: { headers: merchantHeaders, params: idParam },
+    responses: {
+      200: jsonResponse(invoicePdfSchema, 'The invoice as a PDF: a download URL valid for five minutes'),
+      ...errorResponses(401, 404, 429),
+    },
+  }),
+  getSettings: route({
+    method: 'get',
+    path: '/v1/billing/settings',
+    summary: 'The published retry schedule and what happens after the last retry',
+    request: { headers: merchantHeaders },
+    responses: {
+      200: jsonResponse(
+        billingSettingsSchema,
+        'The published retry schedule and what happens after the last retry',
+      ),
+      ...errorResponses(401, 429),
+    },
+  }),
+  putSettings: route({
+    method: 'put',
+    path: '/v1/billing/settings',
+    summary: 'Choose what new subscriptions do after the last retry: cancel, or go unpaid',
+    request: { headers: mutatingHeaders, body: jsonBody(updateBillingSettingsSchema) },
+    responses: {
+      200: jsonResponse(
+        billingSettingsSchema,
+        'Choose what new subscriptions do after the last retry: cancel, or go unpaid',
+      ),
+      ...errorResponses(400, 401, 429),
+    },
+  }),
+  advanceClock: route({
+    method: 'post',
+    path: '/v1/test-helpers/billing/advance-clock',
+    summary:
+      'Move your sandbox clock ahead, running every renewal and retry that falls due, each at its own time',
+    description:
+      'As `POST /v1/test-helpers/advance-clock` (expiries, settlement and disputes fire too), stepping through each billing action due on the way: a year runs twelve monthly cycles.',
+    request: { headers: mutatingHeaders, body: jsonBody(advanceBillingClockSchema) },
+    responses: {
+      200: jsonResponse(
+        billingRunSchema,
+        'Move your sandbox clock ahead, running every renewal and retry that falls due, each at its own time',
+      ),
+      ...errorResponses(400, 401, 429),
+    },
+  }),
+};
+
+const page = <T, U>(result: RecordPage<T>, map: (record: T) => U) => ({
+  data: result.data.map(map),
+  has_more: result.next_cursor !== undefined,
+  next_cursor: result.next_cursor ?? null,
+});
+const pageRequest = (query: { limit: number; starting_after?: string | undefined }) => ({
+  limit: query.limit,
+  ...(query.starting_after ? { cursor: query.starting_after } : {}),
+});
+type RecordFn = { record(status: number, body: unknown): WriteOperation } | undefined;
+const respondWith = (idem: RecordFn, status: number) =>
+  idem && ((record: Parameters<typeof toSubscription>[0]) => [idem.record(status, toSubscription(record))]);
+
+/** Billing's routes: plans, customers and their payment methods, subscriptions, invoices, the sandbox clock. */
+export function billingRoutes(deps: BillingDeps) {
+  const app = createRouter();
+  const ctxOf = (c: { var: { merchant: { merchantId: string } } }) =>
+    merchantContext(deps, c.var.merchant.merchantId);
+  const merchantOf = (c: { var: { merchant: { merchantId: string } } }) => c.var.merchant.merchantId;
+
+  app.openapi(routes.createPlan, async (c) =>
+    c.json(toPlan(await createPlan(deps, await ctxOf(c), c.req.valid('json'))), 201),
+  );
+  app.openapi(routes.listPlans, async (c) =>
+    c.json(
+      page(await merchantPlansPage(deps.store, merchantOf(c), pageRequest(c.req.valid('query'))), toPlan),
+      200,
+    ),
+  );
+  app.openapi(routes.getPlan, async (c) =>
+    c.json(toPlan(await getPlan(deps, merchantOf(c), c.req.valid('param').id)), 200),
+  );
+
+  app.openapi(routes.createCustomer, async (c) =>
+    c.json(toCustomer(await createCustomer(deps, await ctxOf(c), c.req.valid('json'))), 201),
+  );
+  app.openapi(routes.listCustomers, async (c) =>
+    c.json(
+      page(
+        await merchantCustomersPage(deps.store, merchantOf(c), pageRequest(c.req.valid('query'))),
+        toCustomer,
+      ),
+      200,
+    ),
+  );
+  app.openapi(routes.getCustomer, async (c) =>
+    c.json(toCustomer(await getCustomer(deps, merchantOf(c), c.req.valid('param').id)), 200),
+  );
+  app.openapi(routes.addPaymentMethod, async (c) =>
+    c.json(
+      toPaymentMethod(
+        await addPaymentMethod(deps, await ctxOf(c), c.req.valid('param').id, c.req.valid('json')),
+      ),
+      201,
+    ),
+  );
+  app.openapi(routes.listPaymentMethods, async (c) =>
+    c.json(
+      {
+        data: await listPaymentMethods(deps, merchantOf(c), c.req.valid('param').id),
+        has_more: false,
+        next_cursor: null,
+      },
+      200,
+    ),
+  );
+  app.openapi(routes.updatePaymentMethod, async (c) => {
+    const { id, method } = c.req.valid('param');
+    return c.json(
+      toPaymentMethod(
+        await setTestBehaviour(deps, merchantOf(c), id, method, c.req.valid('json').test_behaviour),
+      ),
+      200,
+    );
+  });
+
+  app.openapi(routes.createSubscription, async (c) =>
+    c.json(
+      toSubscription(
+        await createSubscription(
+          deps,
+          await ctxOf(c),
+          c.req.valid('json'),
+          respondWith(c.var.idempotency, 201),
+        ),
+      ),
+      201,
+    ),
+  );
+  app.openapi(routes.listSubscriptions, async (c) =>
+    c.json(
+      page(
+        await merchantSubscriptionsPage(deps.store, merchantOf(c), pageRequest(c.req.valid('query'))),
+        toSubscription,
+      ),
+      200,
+    ),
+  );
+  app.openapi(routes.getSubscription, async (c) =>
+    c.json(toSubscription(await getSubscriptionRecord(deps, merchantOf(c), c.req.valid('param').id)), 200),
+  );
+  app.openapi(routes.updateSubscription, async (c) =>
+    c.json(
+      toSubscription(
+        await updateSubscription(
+          deps,
+          await ctxOf(c),
+          c.req.valid('param').id,
+          c.req.valid('json'),
+          respondWith(c.var.idempotency, 200),
+        ),
+      ),
+      200,
+    ),
+  );
+  app.openapi(routes.cancelSubscription, async (c) => {
+    const body = (await c.req.text()) ? c.req.valid('json') : { at_period_end: false };
+    return c.json(
+      toSubscription(
+        await cancelSubscription(
+          deps,
+          await ctxOf(c),
+          c.req.valid('param').id,
+          body.at_period_end ?? false,
+          respondWith(c.var.idempotency, 200),
+        ),
+      ),
+      200,
+    );
+  });
+  app.openapi(routes.subscriptionInvoices, async (c) =>
+    c.json(
+      {
+        data: (await invoicesOfSubscription(deps, merchantOf(c), c.req.valid('param').id)).map(toInvoice),
+        has_more: false,
+        next_cursor: null,
+      },
+      200,
+    ),
+  );
+
+  app.openapi(routes.listInvoices, async (c) =>
+    c.json(
+      page(
+        await merchantInvoicesPage(deps.store, merchantOf(c), pageRequest(c.req.valid('query'))),
+        toInvoice,
+      ),
+      200,
+    ),
+  );
+  app.openapi(routes.getInvoice, async (c) =>
+    c.json(toInvoice(await getInvoiceRecord(deps, merchantOf(c), c.req.valid('param').id)), 200),
+  );
+  app.openapi(routes.payInvoice, async (c) =>
+    c.json(toInvoice((await payInvoice(deps, await ctxOf(c), c.req.valid('param').id)).invoice), 200),
+  );
+  app.openapi(routes.invoicePdf, async (c) =>
+    c.json(await invoicePdf(deps, merchantOf(c), c.req.valid('param').id), 200),
+  );
+
+  app.openapi(routes.getSettings, async (c) => c.json(await getSettings(deps, merchantOf(c)), 200));
+  app.openapi(routes.putSettings, async (c) =>
+    c.json(await setSettings(deps, merchantOf(c), c.req.valid('json').on_retries_exhausted), 200),
+  );
+  app.openapi(routes.advanceClock, async (c) =>
+    c.json(await advanceBillingClock(deps, merchantOf(c), c.req.valid('json').seconds), 200),
+  );
+  return app;
+}

@@ -1,0 +1,54 @@
+import { expect } from 'vitest';
+import { createTestApp, type TestApp } from '../../../test/app-harness.ts';
+import { ManualClock } from '../kernel/clock.ts';
+import { asMerchant, createTestMerchant, type MerchantApi } from '../payments/test-support.ts';
+import type { Store } from '../platform/store.ts';
+
+/** Sandbox time when billing tests start: Thursday 2026-01-15 12:00 UTC (the harness's start). */
+export const billingStart = Date.UTC(2026, 0, 15, 12, 0, 0);
+export const day = 86_400_000;
+
+/** The app on `store` with one merchant that has a sandbox_card connector, and its API. */
+export async function setUpBilling(
+  store?: Store,
+): Promise<{ t: TestApp; api: MerchantApi; merchantId: string }> {
+  const t = createTestApp({ clock: new ManualClock(billingStart), ...(store ? { store } : {}) });
+  const merchant = await createTestMerchant(t, { rate_limit_per_minute: 100_000 });
+  const api = asMerchant(t, merchant);
+  const connector = await api('POST', '/v1/connectors', { provider: 'sandbox_card' });
+  expect(connector.status, connector.text).toBe(201);
+  return { t, api, merchantId: merchant.id };
+}
+
+/** A plan, a customer with a saved card, and their ids. */
+export async function planAndCustomer(
+  api: MerchantApi,
+  plan: Record<string, unknown> = {},
+  cardNumber = '4242424242424242',
+): Promise<{ plan: string; customer: string; method: string }> {
+  const created = await api('POST', '/v1/plans', {
+    name: 'Pro',
+    amount: 2000,
+    currency: 'USD',
+    interval: 'month',
+    ...plan,
+  });
+  expect(created.status, created.text).toBe(201);
+  const customer = await api('POST', '/v1/customers', { name: 'Jane Doe', email: 'jane@example.com' });
+  expect(customer.status, customer.text).toBe(201);
+  const method = await api('POST', `/v1/customers/${customer.json.id}/payment-methods`, {
+    type: 'card',
+    card: { number: cardNumber, exp_month: 12, exp_year: 2035, cvc: '123' },
+  });
+  expect(method.status, method.text).toBe(201);
+  return { plan: created.json.id, customer: customer.json.id, method: method.json.id };
+}
+
+/** Moves the merchant's sandbox clock `days` ahead through billing's advance-clock. */
+export async function advanceDays(api: MerchantApi, days: number) {
+  const run = await api('POST', '/v1/test-helpers/billing/advance-clock', {
+    seconds: Math.round(days * 86_400),
+  });
+  expect(run.status, run.text).toBe(200);
+  return run.json;
+}
