@@ -4,11 +4,13 @@ import { useMerchantId } from '../developers/merchant-shell.tsx';
 import { AchPage } from './ach-page.tsx';
 import { ConnectorsPage } from './connectors-page.tsx';
 import { IntentPage, IntentsPage } from './intents-page.tsx';
+import { VendorPage, VendorsPage } from './vendors-page.tsx';
 
 const sections = [
   { to: '', label: 'Connectors & routing', end: true },
   { to: 'intents', label: 'Payment intents' },
   { to: 'ach', label: 'ACH file' },
+  { to: 'vendors', label: 'Vendors' },
 ];
 
 /** The processing hub for one merchant (`/developers/:merchantId/hub/*`). */
@@ -42,6 +44,8 @@ export default function HubSection() {
         <Route path="intents" element={<IntentsPage />} />
         <Route path="intents/:intentId" element={<IntentPage />} />
         <Route path="ach" element={<AchPage />} />
+        <Route path="vendors" element={<VendorsPage />} />
+        <Route path="vendors/:vendorId" element={<VendorPage />} />
       </Routes>
     </div>
   );
