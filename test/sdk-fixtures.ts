@@ -1,6 +1,8 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { call, signUp, type ApiUser } from './server-process.ts';
+import { join } from 'node:path';
+import { call, repoRoot, signUp, type ApiUser } from './server-process.ts';
 
 export interface TestMerchant {
   owner: ApiUser;
@@ -20,7 +22,7 @@ export async function newMerchant(
   base: string,
   options: { name?: string; rateLimitPerMinute?: number } = {},
 ): Promise<TestMerchant> {
-  const owner = await signUp(base, { name: options.name ?? 'dev' });
+  const owner = await signUp(base, { name: 'dev' });
   const merchant = await call(base, 'POST', '/v1/merchants', {
     token: owner.token,
     body: { name: options.name ?? 'Dev Shop' },
@@ -119,5 +121,92 @@ export async function startFaultProxy(
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/** A `sluice` CLI process: its stdout lines as they come, and how it ended. */
+export interface CliProcess {
+  child: ChildProcess;
+  lines: string[];
+  /** Resolves with the first stdout line `match` accepts (JSON-parsed when it is JSON). */
+  waitFor<T = unknown>(match: (value: T) => boolean, timeoutMs?: number): Promise<T>;
+  exited: Promise<{ code: number | null; stdout: string; stderr: string }>;
+  /** SIGINT, as ^C, and the exit. */
+  interrupt(): Promise<{ code: number | null; stdout: string; stderr: string }>;
+}
+
+export const cliBin = join(repoRoot, 'packages/cli/bin/sluice.js');
+
+/**
+ * Runs the `sluice` bin (the file npm links) with this Node, in a config dir of the test's own,
+ * and watches its output. For commands that finish, `await cli.exited`; for `listen` and
+ * `logs tail`, `waitFor` lines and `interrupt()`.
+ */
+export function runCli(args: string[], env: Record<string, string> = {}): CliProcess {
+  const child = spawn(process.execPath, [cliBin, ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  let stdout = '';
+  let stderr = '';
+  const waiters = new Set<() => void>();
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+    const parts = stdout.split('\n');
+    lines.splice(0, lines.length, ...parts.filter((line) => line !== ''));
+    for (const wake of waiters) wake();
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.once('exit', (code) => resolve({ code, stdout, stderr })),
+  );
+  const parse = (line: string): unknown => {
+    try {
+      return JSON.parse(line);
+    } catch {
+      return line;
+    }
+  };
+  return {
+    child,
+    lines,
+    exited,
+    waitFor<T>(match: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        const check = () => {
+          const found = lines.map(parse).find((value) => match(value as T));
+          if (found === undefined) return;
+          cleanup();
+          resolve(found as T);
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(
+            new Error(
+              `no matching line within ${timeoutMs} ms\n--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`,
+            ),
+          );
+        }, timeoutMs);
+        const cleanup = () => {
+          clearTimeout(timer);
+          waiters.delete(check);
+        };
+        waiters.add(check);
+        void exited.then(() => {
+          if (!waiters.has(check)) return;
+          cleanup();
+          reject(new Error(`the CLI exited\n--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`));
+        });
+        check();
+      });
+    },
+    async interrupt() {
+      if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGINT');
+      return exited;
+    },
   };
 }
