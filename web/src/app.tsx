@@ -1,11 +1,12 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
-import { createBrowserRouter, Navigate, RouterProvider, useLocation } from 'react-router';
+import { createBrowserRouter, Navigate, Outlet, RouterProvider, useLocation } from 'react-router';
 import { Toaster } from 'sonner';
 import { ApiError } from './api/client.ts';
 import { useSession } from './api/session.ts';
 import { Layout } from './components/layout.tsx';
-import { Loading } from './components/ui/states.tsx';
+import { usePageTitle } from './components/page-title.ts';
+import { Loading, NotFound } from './components/ui/states.tsx';
 import { HomePage } from './pages/home/home-page.tsx';
 import { SignInPage } from './pages/sign-in/sign-in-page.tsx';
 import { SignUpPage } from './pages/sign-up/sign-up-page.tsx';
@@ -123,84 +124,100 @@ function GuestOnly({ children }: { children: ReactNode }) {
   return useSession() ? <Navigate to="/" replace /> : children;
 }
 
+/** The root of every route: keeps the tab title in step with the page. */
+function Root() {
+  usePageTitle();
+  return <Outlet />;
+}
+
+/** What an unknown address shows: a way back instead of a silent redirect. */
+function UnknownPage() {
+  return <NotFound>There is no page at this address. It may have moved, or the link is mistyped.</NotFound>;
+}
+
 const router = createBrowserRouter([
   {
-    path: '/signin',
-    element: (
-      <GuestOnly>
-        <SignInPage />
-      </GuestOnly>
-    ),
-  },
-  {
-    path: '/signup',
-    element: (
-      <GuestOnly>
-        <SignUpPage />
-      </GuestOnly>
-    ),
-  },
-  {
-    path: '/forgot-password',
-    element: (
-      <GuestOnly>
-        <Suspense fallback={<Loading />}>
-          <ForgotPasswordPage />
-        </Suspense>
-      </GuestOnly>
-    ),
-  },
-  {
-    path: '/verify-email',
-    element: (
-      <RequireSession>
-        <Suspense fallback={<Loading />}>
-          <VerifyEmailPage />
-        </Suspense>
-      </RequireSession>
-    ),
-  },
-  {
-    element: (
-      <RequireSession>
-        <Layout />
-      </RequireSession>
-    ),
+    element: <Root />,
     children: [
-      { index: true, element: <HomePage /> },
-      { path: 'send', element: <SendPage /> },
-      { path: 'request', element: <RequestPage /> },
-      { path: 'requests', element: <RequestsPage /> },
-      { path: 'activity', element: <ActivityPage /> },
-      { path: 'feed', element: <FeedPage /> },
-      { path: 'coins', element: <CoinsPage /> },
-      { path: 'shop', element: <ShopPage /> },
-      { path: 'shop/products/:id', element: <ProductPage /> },
-      { path: 'shop/cart', element: <CartPage /> },
-      { path: 'shop/orders', element: <OrdersPage /> },
-      { path: 'shop/orders/:id', element: <OrderPage /> },
-      { path: 'admin/shop', element: <ShopAdminPage /> },
-      { path: 'admin/rewards', element: <RewardsAdminPage /> },
-      { path: 'admin/audit', element: <AuditPage /> },
-      { path: 'admin/users', element: <UsersPage /> },
-      { path: 'admin/mailbox', element: <MailboxPage /> },
       {
-        path: 'security',
+        path: '/signin',
         element: (
-          <Suspense fallback={<Loading label="Loading security settings…" />}>
-            <SecurityPage />
-          </Suspense>
+          <GuestOnly>
+            <SignInPage />
+          </GuestOnly>
         ),
       },
       {
-        path: 'developers/*',
+        path: '/signup',
         element: (
-          <Suspense fallback={<Loading label="Loading developer tools…" />}>
-            <DevelopersSection />
-          </Suspense>
+          <GuestOnly>
+            <SignUpPage />
+          </GuestOnly>
         ),
       },
-      { path: '*', element: <Navigate to="/" replace /> },
+      {
+        path: '/forgot-password',
+        element: (
+          <GuestOnly>
+            <Suspense fallback={<Loading />}>
+              <ForgotPasswordPage />
+            </Suspense>
+          </GuestOnly>
+        ),
+      },
+      {
+        path: '/verify-email',
+        element: (
+          <RequireSession>
+            <Suspense fallback={<Loading />}>
+              <VerifyEmailPage />
+            </Suspense>
+          </RequireSession>
+        ),
+      },
+      {
+        element: (
+          <RequireSession>
+            <Layout />
+          </RequireSession>
+        ),
+        children: [
+          { index: true, element: <HomePage /> },
+          { path: 'send', element: <SendPage /> },
+          { path: 'request', element: <RequestPage /> },
+          { path: 'requests', element: <RequestsPage /> },
+          { path: 'activity', element: <ActivityPage /> },
+          { path: 'feed', element: <FeedPage /> },
+          { path: 'coins', element: <CoinsPage /> },
+          { path: 'shop', element: <ShopPage /> },
+          { path: 'shop/products/:id', element: <ProductPage /> },
+          { path: 'shop/cart', element: <CartPage /> },
+          { path: 'shop/orders', element: <OrdersPage /> },
+          { path: 'shop/orders/:id', element: <OrderPage /> },
+          { path: 'admin/shop', element: <ShopAdminPage /> },
+          { path: 'admin/rewards', element: <RewardsAdminPage /> },
+          { path: 'admin/audit', element: <AuditPage /> },
+          { path: 'admin/users', element: <UsersPage /> },
+          { path: 'admin/mailbox', element: <MailboxPage /> },
+          {
+            path: 'security',
+            element: (
+              <Suspense fallback={<Loading label="Loading security settings…" />}>
+                <SecurityPage />
+              </Suspense>
+            ),
+          },
+          {
+            path: 'developers/*',
+            element: (
+              <Suspense fallback={<Loading label="Loading developer tools…" />}>
+                <DevelopersSection />
+              </Suspense>
+            ),
+          },
+          { path: '*', element: <UnknownPage /> },
+        ],
+      },
     ],
   },
 ]);
@@ -209,8 +226,8 @@ export function App({ queryClient }: { queryClient: QueryClient }) {
   return (
     <QueryClientProvider client={queryClient}>
       <RouterProvider router={router} />
-      {/* Bottom-right on desktop (full width at the bottom on a phone): never over the header and navigation. */}
-      <Toaster position="bottom-right" richColors closeButton />
+      {/* Top right, under the header: never over a list's Next button or a form's submit at the bottom. */}
+      <Toaster position="top-right" offset={{ top: 64 }} mobileOffset={{ top: 56 }} richColors closeButton />
     </QueryClientProvider>
   );
 }

@@ -2,8 +2,7 @@ import type { ActivityEntry } from '../api/activity.ts';
 import { personLabel } from '../lib/contacts.ts';
 import { cn } from '../lib/cn.ts';
 import { formatAmount } from '../lib/money.ts';
-
-const dateFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' });
+import { formatDateTime } from './date-time.ts';
 
 function describe(entry: ActivityEntry): string {
   if (entry.type === 'signup_bonus') return 'Sign-up bonus';
@@ -24,7 +23,7 @@ export function ActivityList({ entries }: { entries: ActivityEntry[] }) {
               {describe(entry)}
             </p>
             <p className="truncate text-sm text-muted-foreground">
-              <time dateTime={entry.created_at}>{dateFormat.format(new Date(entry.created_at))}</time>
+              <time dateTime={entry.created_at}>{formatDateTime(entry.created_at)}</time>
               {entry.note ? ` · ${entry.note}` : ''}
             </p>
           </div>

@@ -1,9 +1,12 @@
-import { NavLink, Outlet, useNavigate } from 'react-router';
+import { Suspense, useEffect, useState } from 'react';
+import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { usePaymentRequests } from '../api/payment-requests.ts';
 import { useSignOut } from '../api/auth.ts';
 import { useRealtime } from '../api/realtime.ts';
 import { useSession } from '../api/session.ts';
 import { cn } from '../lib/cn.ts';
 import { Button } from './ui/button.tsx';
+import { Loading } from './ui/states.tsx';
 
 const links = [
   { to: '/', label: 'Home' },
@@ -18,12 +21,25 @@ const links = [
   { to: '/security', label: 'Security' },
 ];
 
-/** The signed-in shell: navigation, sign out, and the live connection. */
+/** How many incoming requests wait for the user to pay or decline them (the Requests badge). */
+function usePendingRequestCount(): number {
+  const incoming = usePaymentRequests('incoming');
+  return incoming.data?.data.filter((request) => request.status === 'pending').length ?? 0;
+}
+
+/**
+ * The signed-in shell: navigation, sign out, and the live connection. On a phone the links fold
+ * behind a Menu button, so the page starts right under a one-line header.
+ */
 export function Layout() {
   const session = useSession();
   const signOut = useSignOut();
   const navigate = useNavigate();
+  const location = useLocation();
+  const [menuOpen, setMenuOpen] = useState(false);
+  const pending = usePendingRequestCount();
   useRealtime();
+  useEffect(() => setMenuOpen(false), [location.pathname]);
   const isAdmin = session?.user.groups.includes('admin') ?? false;
   const nav = isAdmin
     ? [
@@ -44,9 +60,11 @@ export function Layout() {
         Skip to content
       </a>
       <header className="border-b border-border bg-card">
-        <div className="mx-auto flex max-w-4xl flex-wrap items-center justify-between gap-x-4 gap-y-2 px-4 py-3">
-          <span className="text-lg font-semibold text-primary">Sluice</span>
-          <div className="flex items-center gap-3">
+        <div className="mx-auto flex max-w-4xl items-center justify-between gap-3 px-4 py-2 sm:py-3">
+          <Link to="/" className="text-lg font-semibold text-primary">
+            Sluice
+          </Link>
+          <div className="flex items-center gap-2">
             <span className="hidden text-sm text-muted-foreground sm:inline">{session?.user.email}</span>
             <Button
               variant="ghost"
@@ -57,32 +75,63 @@ export function Layout() {
             >
               Sign out
             </Button>
+            <Button
+              variant="outline"
+              size="sm"
+              className="sm:hidden"
+              aria-expanded={menuOpen}
+              aria-controls="main-nav"
+              onClick={() => setMenuOpen((open) => !open)}
+            >
+              {menuOpen ? 'Close' : 'Menu'}
+              {!menuOpen && pending > 0 ? <PendingBadge count={pending} /> : null}
+            </Button>
           </div>
-          {/* Wraps rather than scrolls: at phone width a scrolled-off link looks like no link at all. */}
-          <nav aria-label="Main" className="-mx-1 flex w-full flex-wrap gap-1">
-            {nav.map((link) => (
-              <NavLink
-                key={link.to}
-                to={link.to}
-                end={link.to === '/'}
-                className={({ isActive }) =>
-                  cn(
-                    'shrink-0 rounded-md px-3 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-ring',
-                    isActive
-                      ? 'bg-secondary text-secondary-foreground'
-                      : 'text-muted-foreground hover:bg-muted',
-                  )
-                }
-              >
-                {link.label}
-              </NavLink>
-            ))}
-          </nav>
         </div>
+        {/* Wraps rather than scrolls: a scrolled-off link looks like no link at all. */}
+        <nav
+          id="main-nav"
+          aria-label="Main"
+          className={cn('mx-auto max-w-4xl flex-wrap gap-1 px-3 pb-2 sm:flex', menuOpen ? 'flex' : 'hidden')}
+        >
+          {nav.map((link) => (
+            <NavLink
+              key={link.to}
+              to={link.to}
+              end={link.to === '/'}
+              className={({ isActive }) =>
+                cn(
+                  'inline-flex shrink-0 items-center gap-1.5 rounded-md px-3 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-ring',
+                  isActive
+                    ? 'bg-secondary text-secondary-foreground'
+                    : 'text-muted-foreground hover:bg-muted',
+                )
+              }
+            >
+              {link.label}
+              {link.to === '/requests' && pending > 0 ? <PendingBadge count={pending} /> : null}
+            </NavLink>
+          ))}
+        </nav>
       </header>
       <main id="main" className="mx-auto max-w-4xl px-4 py-6">
-        <Outlet />
+        <Suspense fallback={<Loading />}>
+          <Outlet />
+        </Suspense>
       </main>
     </div>
+  );
+}
+
+/** A count of things waiting for the user, read as "3 pending". */
+function PendingBadge({ count }: { count: number }) {
+  return (
+    <span
+      className="inline-flex min-w-5 items-center justify-center rounded-full bg-primary px-1.5 text-xs font-semibold text-primary-foreground"
+      data-testid="pending-badge"
+    >
+      {count}
+      <span className="sr-only"> pending</span>
+    </span>
   );
 }

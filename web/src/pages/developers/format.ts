@@ -18,12 +18,8 @@ export const paymentStatusLabel: Record<PaymentStatus, string> = {
   failed: 'Failed',
 };
 
-const dateTime = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'medium' });
-
-export function formatDateTime(value: string | number): string {
-  const date = typeof value === 'number' ? new Date(value * 1000) : new Date(value);
-  return Number.isNaN(date.getTime()) ? String(value) : dateTime.format(date);
-}
+/** The dashboard's one date format (components/date-time.ts). */
+export { formatDateTime } from '../../components/date-time.ts';
 
 /** The amount an event is about: what was captured for `payment.captured`, else the object's amount. */
 export function eventAmount(event: SluiceEvent): string | undefined {
