@@ -66,7 +66,7 @@ describe('wallet dashboard', () => {
     const dialog = alicePage.getByRole('dialog');
     await expect
       .poll(() => dialog.textContent(), { timeout: waitMs })
-      .toContain(`Send $12.50 to ${bob.email}`);
+      .toContain(`Send $12.50 to ${bob.name} (${bob.email})`);
     await alicePage.getByRole('button', { name: 'Send $12.50' }).click();
     // The confirmation names the recipient the server resolved the email to.
     await alicePage.getByText(`Sent $12.50 to ${bob.name}`).waitFor();
@@ -94,7 +94,7 @@ describe('wallet dashboard', () => {
     await bobPage.getByRole('button', { name: 'Send request' }).click();
     await bobPage.waitForURL(/\/requests\?role=outgoing/);
     const bobRequest = bobPage.getByTestId('payment-request').first();
-    await expect.poll(() => bobRequest.textContent(), { timeout: waitMs }).toContain('pending');
+    await expect.poll(() => bobRequest.textContent(), { timeout: waitMs }).toContain('Pending');
     expect(await bobRequest.textContent()).toContain(`You requested from ${alice.name}`);
     await alicePage.getByText(`${bob.name} requested $5.00 from you`).waitFor();
 
@@ -104,10 +104,12 @@ describe('wallet dashboard', () => {
     expect(await aliceRequest.textContent()).toContain(`${bob.name} requests`);
     await shoot(alicePage, 'requests');
     await alicePage.getByRole('button', { name: 'Pay $5.00' }).click();
-    await expect.poll(() => aliceRequest.textContent(), { timeout: waitMs }).toContain('paid');
+    // Paying asks first, as Send does.
+    await alicePage.getByRole('dialog').getByRole('button', { name: 'Pay $5.00' }).click();
+    await expect.poll(() => aliceRequest.textContent(), { timeout: waitMs }).toContain('Paid');
 
     // Live on Bob's side: status and balance, without a reload.
-    await expect.poll(() => bobRequest.textContent(), { timeout: waitMs }).toContain('paid');
+    await expect.poll(() => bobRequest.textContent(), { timeout: waitMs }).toContain('Paid');
     await bobPage.getByText(`${alice.name} paid your request for $5.00`).waitFor();
     await bobPage.getByRole('link', { name: 'Home' }).click();
     await expect.poll(() => balance(bobPage).textContent(), { timeout: waitMs }).toBe('$37.50');
@@ -145,8 +147,9 @@ describe('wallet dashboard', () => {
     await adminPage.getByRole('cell', { name: bob.email }).waitFor();
     await shoot(adminPage, 'users');
 
-    // At phone width every one of the admin's links is on screen, none scrolled out of view.
+    // At phone width the Menu button opens every one of the admin's links, none scrolled out of view.
     await adminPage.setViewportSize(phone);
+    await adminPage.getByRole('button', { name: 'Menu' }).click();
     const links = adminPage.getByRole('navigation', { name: 'Main' }).getByRole('link');
     expect(await links.allInnerTexts()).toEqual([
       'Home',

@@ -16,6 +16,11 @@ export interface MoneyFormValues {
 }
 
 type FieldName = 'counterparty' | 'amount' | 'note';
+/** What a pre-confirmation check learned: the recipient's name, as the server knows it. */
+export interface CheckResult {
+  name: string;
+  email: string;
+}
 type FieldErrors = Partial<Record<FieldName | 'form', string>>;
 
 export interface MoneyFormProps {
@@ -28,8 +33,17 @@ export interface MoneyFormProps {
   ownEmail?: string;
   /** The available balance in minor units: a send above it is refused before asking the server. */
   available?: number | undefined;
+  /**
+   * Asked before the confirmation (the recipient check): its answer is handed to `confirm`, and
+   * an ApiError it throws lands on the field it names, so a wrong email is caught before anyone
+   * confirms anything.
+   */
+  check?: (values: MoneyFormValues) => Promise<CheckResult>;
   /** When given, a confirmation dialog with this text comes between the form and `onSubmit`. */
-  confirm?: (values: MoneyFormValues) => { title: string; description: string; action: string };
+  confirm?: (
+    values: MoneyFormValues,
+    checked: CheckResult | undefined,
+  ) => { title: string; description: string; action: string };
   /** Does the work; an ApiError naming a `param` is shown on that field. */
   onSubmit: (values: MoneyFormValues) => Promise<void>;
 }
@@ -65,14 +79,14 @@ export function validateMoneyForm(
 /** Puts an API error on the field it names (`param`), or on the form. */
 export function fieldErrorsFromApi(error: unknown, counterpartyParam: string): FieldErrors {
   if (!(error instanceof ApiError)) return { form: errorMessage(error) };
-  if (error.code === 'insufficient_funds') return { amount: 'You don’t have enough money for this' };
+  if (error.code === 'insufficient_funds')
+    return { amount: 'You don’t have enough money for this. Enter a smaller amount.' };
   const param = error.param?.split('.')[0];
-  if (param === counterpartyParam || (!param && error.status === 404)) {
-    return { counterparty: error.status === 404 ? 'No Sluice user has that email' : error.message };
-  }
-  if (param === 'amount' || param === 'currency') return { amount: error.message };
-  if (param === 'note') return { note: error.message };
-  return { form: error.message };
+  if (param === counterpartyParam || (!param && error.status === 404))
+    return { counterparty: errorMessage(error) };
+  if (param === 'amount' || param === 'currency') return { amount: errorMessage(error) };
+  if (param === 'note') return { note: errorMessage(error) };
+  return { form: errorMessage(error) };
 }
 
 /**
@@ -86,6 +100,7 @@ export function MoneyForm({
   currency = 'USD',
   ownEmail,
   available,
+  check,
   confirm,
   onSubmit,
 }: MoneyFormProps) {
@@ -94,6 +109,7 @@ export function MoneyForm({
   const [note, setNote] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [pending, setPending] = useState<MoneyFormValues | null>(null);
+  const [checked, setChecked] = useState<CheckResult | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const refs = {
     counterparty: useRef<HTMLInputElement>(null),
@@ -139,11 +155,25 @@ export function MoneyForm({
       return;
     }
     setErrors({});
-    if (confirm) setPending(result.values);
-    else void submit(result.values);
+    if (!confirm) {
+      void submit(result.values);
+      return;
+    }
+    if (!check) {
+      setPending(result.values);
+      return;
+    }
+    setBusy(true);
+    check(result.values)
+      .then((answer) => {
+        setChecked(answer);
+        setPending(result.values);
+      })
+      .catch((error: unknown) => showErrors(fieldErrorsFromApi(error, counterpartyParam)))
+      .finally(() => setBusy(false));
   };
 
-  const confirmation = pending && confirm ? confirm(pending) : null;
+  const confirmation = pending && confirm ? confirm(pending, checked) : null;
   return (
     <form noValidate onSubmit={onFormSubmit} className="flex flex-col gap-4">
       <Field label={counterpartyLabel} error={errors.counterparty}>
@@ -185,7 +215,7 @@ export function MoneyForm({
         </p>
       ) : null}
       <Button type="submit" disabled={busy}>
-        {busy ? 'Working…' : submitLabel}
+        {busy && !pending ? (check ? 'Checking…' : 'Working…') : submitLabel}
       </Button>
       {confirmation && pending ? (
         <Dialog

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { toast } from 'sonner';
 import { errorMessage } from '../../api/client.ts';
@@ -8,6 +9,9 @@ import {
   type PaymentRequestAction,
   type PaymentRequestRole,
 } from '../../api/payment-requests.ts';
+import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
+import { Email } from '../../components/copy-id.tsx';
+import { formatDateTime } from '../../components/date-time.ts';
 import { Button } from '../../components/ui/button.tsx';
 import { Card, PageHeader } from '../../components/ui/card.tsx';
 import { Empty, ErrorState, Loading } from '../../components/ui/states.tsx';
@@ -27,16 +31,32 @@ const roles: Array<{ role: PaymentRequestRole; label: string }> = [
   { role: 'outgoing', label: 'Outgoing' },
 ];
 
+const statusLabel: Record<PaymentRequest['status'], string> = {
+  pending: 'Pending',
+  paid: 'Paid',
+  declined: 'Declined',
+  canceled: 'Canceled',
+};
+
 function RequestRow({ request, role }: { request: PaymentRequest; role: PaymentRequestRole }) {
   const action = usePaymentRequestAction();
+  const [confirming, setConfirming] = useState(false);
   const amount = formatAmount(request.amount, request.currency);
+  const other = role === 'incoming' ? request.requester_user : request.payer_user;
+  const who = personLabel(other, role === 'incoming' ? request.requester : request.payer);
   const act = (name: PaymentRequestAction, done: string) =>
     action.mutate(
       { id: request.id, action: name },
-      { onSuccess: () => toast.success(done), onError: (error) => toast.error(errorMessage(error)) },
+      {
+        onSuccess: () => {
+          setConfirming(false);
+          toast.success(done);
+        },
+        onError: (error) => {
+          if (name !== 'accept') toast.error(errorMessage(error));
+        },
+      },
     );
-  const other = role === 'incoming' ? request.requester_user : request.payer_user;
-  const who = personLabel(other, role === 'incoming' ? request.requester : request.payer);
   return (
     <li className="flex flex-wrap items-center justify-between gap-3 py-3" data-testid="payment-request">
       <div className="min-w-0">
@@ -46,20 +66,23 @@ function RequestRow({ request, role }: { request: PaymentRequest; role: PaymentR
         </p>
         <p className="text-sm text-muted-foreground">
           <span className={cn('mr-2 rounded px-1.5 py-0.5 text-xs font-medium', statusStyle[request.status])}>
-            {request.status}
+            {statusLabel[request.status]}
           </span>
-          {[other?.email, request.note].filter(Boolean).join(' · ')}
+          <time dateTime={request.created_at}>{formatDateTime(request.created_at)}</time>
+          {other?.email ? (
+            <>
+              {' · '}
+              <Email email={other.email} className="align-baseline" />
+            </>
+          ) : null}
+          {request.note ? ` · ${request.note}` : ''}
         </p>
       </div>
       {request.status === 'pending' ? (
         <div className="flex gap-2">
           {role === 'incoming' ? (
             <>
-              <Button
-                size="sm"
-                disabled={action.isPending}
-                onClick={() => act('accept', `Paid ${amount} to ${who}`)}
-              >
+              <Button size="sm" disabled={action.isPending} onClick={() => setConfirming(true)}>
                 Pay {amount}
               </Button>
               <Button
@@ -70,6 +93,19 @@ function RequestRow({ request, role }: { request: PaymentRequest; role: PaymentR
               >
                 Decline
               </Button>
+              <ConfirmDialog
+                open={confirming}
+                onOpenChange={(open) => {
+                  setConfirming(open);
+                  if (!open) action.reset();
+                }}
+                title="Confirm payment"
+                description={`Pay ${amount} to ${who}${other?.email && other.email !== who ? ` (${other.email})` : ''}${request.note ? ` for “${request.note}”` : ''}? It leaves your balance at once.`}
+                action={`Pay ${amount}`}
+                pending={action.isPending}
+                error={action.error}
+                onConfirm={() => act('accept', `Paid ${amount} to ${who}`)}
+              />
             </>
           ) : (
             <Button

@@ -21,9 +21,24 @@ const walletRoute: Route = {
   }),
 };
 
+/** The recipient check: Bob Lee is bob@example.com; anyone else is unknown. */
+const checkRoute: Route = {
+  method: 'POST',
+  path: '/v1/wallet/recipient-check',
+  respond: ({ body }) =>
+    String((body as { to: string }).to).toLowerCase() === 'bob@example.com'
+      ? { status: 200, body: { name: 'Bob Lee', email: 'bob@example.com' } }
+      : {
+          status: 404,
+          body: {
+            error: { type: 'not_found_error', code: 'not_found', message: 'no user', param: 'to' },
+          },
+        },
+};
+
 function renderForm(routes: Route[] = []) {
   signInTestUser();
-  const mocked = mockFetch([walletRoute, ...routes]);
+  const mocked = mockFetch([walletRoute, checkRoute, ...routes]);
   const { wrapper: Wrapper } = withQueryClient();
   const onSent = vi.fn();
   render(
@@ -93,23 +108,40 @@ describe('SendMoneyForm', () => {
     fill(/Note/, 'Lunch');
     review();
     const dialog = await screen.findByRole('dialog');
-    expect(dialog.textContent).toContain('Send $12.30 to bob@example.com for “Lunch”?');
+    expect(dialog.textContent).toContain('Send $12.30 to Bob Lee (bob@example.com) for “Lunch”?');
     fireEvent.click(screen.getByRole('button', { name: 'Send $12.30' }));
     await waitFor(() => expect(onSent).toHaveBeenCalledOnce());
-    const posts = calls.filter((c) => c.method === 'POST');
+    const posts = calls.filter((c) => c.method === 'POST' && c.url === '/v1/transfers');
     expect(posts).toHaveLength(1);
     expect(posts[0]!.body).toEqual({ to: 'bob@example.com', amount: 1230, currency: 'USD', note: 'Lunch' });
     expect(posts[0]!.headers.get('idempotency-key')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('names the recipient in the confirmation once this browser has seen them', async () => {
-    rememberPeople([{ id: 'usr_bob', name: 'Bob Lee', email: 'bob@example.com' }]);
-    const { fill, review } = renderForm();
+  it('names the recipient in the confirmation, as the recipient check answers', async () => {
+    rememberPeople([{ id: 'usr_bob', name: 'Robert', email: 'bob@example.com' }]);
+    const { fill, review, calls } = renderForm();
     fill(/Recipient email/, 'Bob@Example.com');
     fill(/Amount/, '5');
     review();
     const dialog = await screen.findByRole('dialog');
     expect(dialog.textContent).toContain('Send $5.00 to Bob Lee (Bob@Example.com)?');
+    expect(calls.filter((c) => c.url === '/v1/wallet/recipient-check').map((c) => c.body)).toEqual([
+      { to: 'Bob@Example.com' },
+    ]);
+  });
+
+  it('refuses an unknown recipient before the confirm step, on the email field', async () => {
+    const { fill, review, calls } = renderForm();
+    fill(/Recipient email/, 'nobody@example.com');
+    fill(/Amount/, '1');
+    review();
+    expect(
+      await screen.findByText(
+        'Nobody with that email uses Sluice. Check the spelling, or ask them to sign up first.',
+      ),
+    ).toBeTruthy();
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(calls.some((c) => c.url === '/v1/transfers' && c.method === 'POST')).toBe(false);
   });
 
   it('puts a server error on the field its param names', async () => {
@@ -130,11 +162,12 @@ describe('SendMoneyForm', () => {
         }),
       },
     ]);
-    fill(/Recipient email/, 'nobody@example.com');
+    fill(/Recipient email/, 'bob@example.com');
     fill(/Amount/, '1');
     review();
     fireEvent.click(await screen.findByRole('button', { name: 'Send $1.00' }));
-    expect(await screen.findByText('No Sluice user has that email')).toBeTruthy();
+    // A code the dashboard has no sentence for shows the server's message, as a sentence.
+    expect(await screen.findByText('No such user.')).toBeTruthy();
     expect(screen.queryByRole('dialog')).toBeNull();
   });
 });

@@ -2,15 +2,24 @@ import { toast } from 'sonner';
 import { useSession } from '../../api/session.ts';
 import { useSendMoney } from '../../api/transfers.ts';
 import { useWallet } from '../../api/wallet.ts';
-import { MoneyForm } from '../../components/money-form.tsx';
+import { apiFetch } from '../../api/client.ts';
+import { MoneyForm, type CheckResult } from '../../components/money-form.tsx';
 import { useIdempotencyKey } from '../../lib/idempotency.ts';
 import { knownName } from '../../lib/contacts.ts';
 import { formatAmount } from '../../lib/money.ts';
 
-/** `Bob Lee (bob@example.com)` when this browser has seen the name, else the email. */
-function recipientLabel(email: string): string {
-  const name = knownName(email);
+/**
+ * `Bob Lee (bob@example.com)`: the name the recipient check answered, else one this browser has
+ * seen, else the email alone.
+ */
+function recipientLabel(email: string, checked: CheckResult | undefined): string {
+  const name = checked?.name ?? knownName(email);
   return name ? `${name} (${email})` : email;
+}
+
+/** Who a transfer to `to` would reach (`POST /v1/wallet/recipient-check`, rate-limited). */
+function checkRecipient(to: string): Promise<CheckResult> {
+  return apiFetch<CheckResult>('/v1/wallet/recipient-check', { method: 'POST', body: { to } });
 }
 
 /** Send money: recipient, amount and note, a confirmation step, then one idempotent POST. */
@@ -27,9 +36,10 @@ export function SendMoneyForm({ onSent }: { onSent?: () => void }) {
       submitLabel="Review"
       {...(session ? { ownEmail: session.user.email } : {})}
       available={available}
-      confirm={(values) => ({
+      check={(values) => checkRecipient(values.counterparty)}
+      confirm={(values, checked) => ({
         title: 'Confirm payment',
-        description: `Send ${formatAmount(values.amount, values.currency)} to ${recipientLabel(values.counterparty)}${values.note ? ` for “${values.note}”` : ''}?`,
+        description: `Send ${formatAmount(values.amount, values.currency)} to ${recipientLabel(values.counterparty, checked)}${values.note ? ` for “${values.note}”` : ''}?`,
         action: `Send ${formatAmount(values.amount, values.currency)}`,
       })}
       onSubmit={async (values) => {
