@@ -13,11 +13,16 @@ export async function setUpBilling(
   store?: Store,
 ): Promise<{ t: TestApp; api: MerchantApi; merchantId: string }> {
   const t = createTestApp({ clock: new ManualClock(billingStart), ...(store ? { store } : {}) });
+  return { t, ...(await billingMerchant(t)) };
+}
+
+/** Another merchant on `t` (its own sandbox clock, from the app's clock), with a sandbox_card connector. */
+export async function billingMerchant(t: TestApp): Promise<{ api: MerchantApi; merchantId: string }> {
   const merchant = await createTestMerchant(t, { rate_limit_per_minute: 100_000 });
   const api = asMerchant(t, merchant);
   const connector = await api('POST', '/v1/connectors', { provider: 'sandbox_card' });
   expect(connector.status, connector.text).toBe(201);
-  return { t, api, merchantId: merchant.id };
+  return { api, merchantId: merchant.id };
 }
 
 /** A plan, a customer with a saved card, and their ids. */
