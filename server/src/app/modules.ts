@@ -1,3 +1,4 @@
+import { approvalsModule } from '../approvals/index.ts';
 import { hubModule } from '../hub/index.ts';
 import { billingModule } from '../billing/index.ts';
 import { commerceModule } from '../commerce/index.ts';
@@ -5,6 +6,7 @@ import { identityModule } from '../identity/index.ts';
 import { ledgerModule } from '../ledger/index.ts';
 import { operationsModule } from '../operations/index.ts';
 import { paymentsModule } from '../payments/index.ts';
+import { payoutsModule } from '../payouts/index.ts';
 import { realtimeModule } from '../platform/realtime.ts';
 import type { SluiceModule } from '../platform/module.ts';
 import { rewardsModule } from '../rewards/index.ts';
@@ -27,5 +29,7 @@ export const modules: readonly SluiceModule[] = [
   realtimeModule,
   operationsModule,
   hubModule,
+  approvalsModule,
+  payoutsModule,
   billingModule,
 ];

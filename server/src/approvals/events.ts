@@ -14,7 +14,12 @@ export const approvalEventTypes = [
 export type ApprovalEventType = (typeof approvalEventTypes)[number];
 
 /** The outbox write of an approval event, for the transaction of the step it reports. */
-export function approvalEvent(type: ApprovalEventType, approval: Approval, ownerId: string, now: number): WriteOperation {
+export function approvalEvent(
+  type: ApprovalEventType,
+  approval: Approval,
+  ownerId: string,
+  now: number,
+): WriteOperation {
   return outboxPut(
     createEvent({
       type,

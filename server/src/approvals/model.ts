@@ -17,7 +17,14 @@ export const policyInputSchema = z
   .object({
     action: z.enum(approvalActions, { error: `action must be one of ${approvalActions.join(', ')}` }),
     /** Amounts (minor units) above this need approval; absent: every action of the kind (connector changes have no amount). */
-    threshold: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable().optional().openapi({ example: 50_000 }),
+    threshold: z
+      .number()
+      .int()
+      .min(0)
+      .max(Number.MAX_SAFE_INTEGER)
+      .nullable()
+      .optional()
+      .openapi({ example: 50_000 }),
     approvals: z.number().int().min(1).max(maxApprovals).openapi({ example: 2 }),
   })
   .strict()

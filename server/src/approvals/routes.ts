@@ -2,12 +2,21 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { bearerSecurity, createRouter, errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts';
 import { listSchema, paginationQuerySchema } from '../http/schemas.ts';
 import type { ModuleDeps } from '../platform/module.ts';
-import { approvalSchema, approvalTtlSeconds, decisionSchema, policyInputSchema, policySchema } from './model.ts';
+import {
+  approvalSchema,
+  approvalTtlSeconds,
+  decisionSchema,
+  policyInputSchema,
+  policySchema,
+} from './model.ts';
 import { decideApproval, getApproval, listApprovals, listPolicies, putPolicy } from './service.ts';
 
 const tags = ['Approvals'];
 const headers = z.object({
-  'sluice-merchant': z.string().optional().openapi({ description: 'With a user access token: the merchant to act as.' }),
+  'sluice-merchant': z
+    .string()
+    .optional()
+    .openapi({ description: 'With a user access token: the merchant to act as.' }),
 });
 const idParam = z.object({
   id: z
@@ -60,7 +69,10 @@ const routes = {
     security: bearerSecurity,
     summary: 'Approval requests, newest first (the inbox)',
     request: { headers, query: paginationQuerySchema },
-    responses: { 200: jsonResponse(listSchema(approvalSchema), 'A page of requests'), ...errorResponses(400, 401, 429) },
+    responses: {
+      200: jsonResponse(listSchema(approvalSchema), 'A page of requests'),
+      ...errorResponses(400, 401, 429),
+    },
   }),
   get: createRoute({
     method: 'get',
@@ -82,7 +94,10 @@ export function approvalRoutes(deps: ModuleDeps) {
     c.json(await putPolicy(deps, c.var.merchant.merchantId, c.req.valid('json')), 200),
   );
   app.openapi(routes.listPolicies, async (c) =>
-    c.json({ data: await listPolicies(deps, c.var.merchant.merchantId), has_more: false, next_cursor: null }, 200),
+    c.json(
+      { data: await listPolicies(deps, c.var.merchant.merchantId), has_more: false, next_cursor: null },
+      200,
+    ),
   );
   app.openapi(routes.list, async (c) => {
     const query = c.req.valid('query');
@@ -90,7 +105,10 @@ export function approvalRoutes(deps: ModuleDeps) {
       limit: query.limit,
       ...(query.starting_after ? { cursor: query.starting_after } : {}),
     });
-    return c.json({ data: page.data, has_more: page.next_cursor !== undefined, next_cursor: page.next_cursor ?? null }, 200);
+    return c.json(
+      { data: page.data, has_more: page.next_cursor !== undefined, next_cursor: page.next_cursor ?? null },
+      200,
+    );
   });
   app.openapi(routes.get, async (c) =>
     c.json(await getApproval(deps, c.var.merchant.merchantId, c.req.valid('param').id), 200),
@@ -98,7 +116,10 @@ export function approvalRoutes(deps: ModuleDeps) {
   for (const decision of ['approve', 'reject'] as const)
     app.openapi(routes[decision], async (c) => {
       const body = (await c.req.text()) ? c.req.valid('json') : {};
-      return c.json(await decideApproval(deps, c.var.merchant, c.req.valid('param').id, decision, body.note), 200);
+      return c.json(
+        await decideApproval(deps, c.var.merchant, c.req.valid('param').id, decision, body.note),
+        200,
+      );
     });
   return app;
 }

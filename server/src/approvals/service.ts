@@ -61,7 +61,11 @@ export function actorOf(principal: MerchantPrincipal): Actor {
   return { user: principal.userId ?? null, api_key: principal.apiKeyId ?? null, role: principal.role };
 }
 
-export async function putPolicy(deps: ApprovalsDeps, merchantId: string, input: PolicyInput): Promise<Policy> {
+export async function putPolicy(
+  deps: ApprovalsDeps,
+  merchantId: string,
+  input: PolicyInput,
+): Promise<Policy> {
   const policy: Policy = {
     object: 'approval_policy',
     action: input.action,
@@ -101,10 +105,14 @@ export interface ApprovalInput {
  * const pending = await requestApproval(deps, { merchantId, ownerId, action: 'payout', amount, currency, params: body, summary: 'Payout', requestedBy: actorOf(c.var.merchant) });
  * if (pending) return c.json(pending, 202);
  */
-export async function requestApproval(deps: ApprovalsDeps, input: ApprovalInput): Promise<Approval | undefined> {
+export async function requestApproval(
+  deps: ApprovalsDeps,
+  input: ApprovalInput,
+): Promise<Approval | undefined> {
   const policy = await readPolicy(deps.store, input.merchantId, input.action);
   if (!policy) return undefined;
-  if (policy.threshold !== null && input.amount !== undefined && input.amount <= policy.threshold) return undefined;
+  if (policy.threshold !== null && input.amount !== undefined && input.amount <= policy.threshold)
+    return undefined;
   const now = deps.clock.now();
   const approval: Approval = {
     id: approvalIds.newId('approval', now),
@@ -142,7 +150,11 @@ export async function getApproval(deps: ApprovalsDeps, merchantId: string, id: s
   return (await requireApproval(deps, merchantId, id)).approval;
 }
 
-export function listApprovals(deps: ApprovalsDeps, merchantId: string, page: { limit: number; cursor?: string }) {
+export function listApprovals(
+  deps: ApprovalsDeps,
+  merchantId: string,
+  page: { limit: number; cursor?: string },
+) {
   return merchantApprovals(deps.store, merchantId, page);
 }
 
@@ -191,11 +203,14 @@ export async function decideApproval(
       throw approvalsErrors.error('approval_closed', `the request is ${approval.status}`, {
         details: { status: approval.status },
       });
-    if (!actor.user)
-      throw new AppError('forbidden', 'approvals are decided by team members, not API keys');
+    if (!actor.user) throw new AppError('forbidden', 'approvals are decided by team members, not API keys');
     if (approval.requested_by.user === actor.user)
       throw approvalsErrors.error('self_approval', 'you cannot approve or reject your own request');
-    if (approval.steps.some((s) => (s.type === 'approved' || s.type === 'rejected') && s.actor?.user === actor.user))
+    if (
+      approval.steps.some(
+        (s) => (s.type === 'approved' || s.type === 'rejected') && s.actor?.user === actor.user,
+      )
+    )
       throw approvalsErrors.error('already_decided', 'you already decided this request');
     try {
       if (decision === 'reject') {
@@ -223,10 +238,18 @@ export async function decideApproval(
       }
       return await execute(deps, record, voted.next);
     } catch (error) {
-      if (!isTransactionCanceled(error)) throw error;
-      // Another decision landed first: judge again.
+      // Another decision (or a payout of the same balance) landed first: judge again.
+      if (!lostRace(error)) throw error;
     }
   }
+}
+
+/**
+ * A write refused because something changed since it was read: the request's version (another
+ * decision), or a condition of the action's own (the ledger reports those as `conflict`).
+ */
+function lostRace(error: unknown): boolean {
+  return isTransactionCanceled(error) || (isAppError(error) && error.code === 'conflict');
 }
 
 /** Runs the final approval's action through its executor; a refusal by the action marks the request failed. */
@@ -248,7 +271,7 @@ async function execute(deps: ModuleDeps, record: ApprovalRecord, voted: Approval
   try {
     return executed(await executor.execute(deps, voted, commit));
   } catch (error) {
-    if (isTransactionCanceled(error) || !isAppError(error)) throw error;
+    if (lostRace(error) || !isAppError(error)) throw error;
     // The action refused (say the balance fell meanwhile): the request ends failed, with why.
     const failed: Approval = {
       ...voted,

@@ -31,7 +31,11 @@ export function policyPut(merchantId: string, policy: Policy): WriteOperation {
   };
 }
 
-export function readPolicy(store: Store, merchantId: string, action: ApprovalAction): Promise<Policy | undefined> {
+export function readPolicy(
+  store: Store,
+  merchantId: string,
+  action: ApprovalAction,
+): Promise<Policy | undefined> {
   return readItem(store, approvalKeys.policy(merchantId, action), (item) => policySchema.parse(item));
 }
 

@@ -1,0 +1,106 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { actorOf, approvalSchema, requestApproval } from '../approvals/index.ts';
+import { bearerSecurity, createRouter, errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts';
+import { idempotencyHeaderSchema } from '../http/openapi.ts';
+import { listSchema, paginationQuerySchema } from '../http/schemas.ts';
+import { isAppError } from '../kernel/errors.ts';
+import type { ModuleDeps } from '../platform/module.ts';
+import { createPayoutSchema, payoutSchema } from './model.ts';
+import { checkPayout, executePayout, getPayout, listPayouts } from './service.ts';
+
+const tags = ['Payouts'];
+const headers = z.object({
+  'sluice-merchant': z
+    .string()
+    .optional()
+    .openapi({ description: 'With a user access token: the merchant to act as.' }),
+});
+const idParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(200)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
+
+const routes = {
+  create: createRoute({
+    method: 'post',
+    path: '/v1/payouts',
+    tags,
+    security: bearerSecurity,
+    summary: "Pay out from your available balance to the owner's wallet or bank (ACH credit)",
+    description:
+      'Owners and admins. Under a `payout` approval policy (amount above its threshold) the answer is 202 with the approval request; the payout is made when the last approval lands. Above the available balance: 402 `insufficient_funds`, nothing written.',
+    request: { headers: headers.extend(idempotencyHeaderSchema.shape), body: jsonBody(createPayoutSchema) },
+    responses: {
+      201: jsonResponse(payoutSchema, 'The payout'),
+      202: jsonResponse(approvalSchema, 'The approval request the payout waits on'),
+      ...errorResponses(400, 401, 402, 403, 409, 422, 429),
+    },
+  }),
+  list: createRoute({
+    method: 'get',
+    path: '/v1/payouts',
+    tags,
+    security: bearerSecurity,
+    summary: 'Your payouts, newest first',
+    request: { headers, query: paginationQuerySchema },
+    responses: {
+      200: jsonResponse(listSchema(payoutSchema), 'A page of payouts'),
+      ...errorResponses(400, 401, 429),
+    },
+  }),
+  get: createRoute({
+    method: 'get',
+    path: '/v1/payouts/{id}',
+    tags,
+    security: bearerSecurity,
+    summary: 'One payout',
+    request: { headers, params: idParam },
+    responses: { 200: jsonResponse(payoutSchema, 'The payout'), ...errorResponses(401, 404, 429) },
+  }),
+};
+
+export function payoutRoutes(deps: ModuleDeps) {
+  const app = createRouter();
+  app.openapi(routes.create, async (c) => {
+    const input = c.req.valid('json');
+    const merchant = c.var.merchant;
+    await checkPayout(deps, merchant.merchantId, input);
+    const pending = await requestApproval(deps, {
+      merchantId: merchant.merchantId,
+      ownerId: merchant.ownerId,
+      action: 'payout',
+      amount: input.amount,
+      currency: input.currency,
+      params: input,
+      summary: `Payout of ${input.amount} ${input.currency} to ${input.destination}`,
+      requestedBy: actorOf(merchant),
+    });
+    if (pending) return c.json(pending, 202);
+    // A concurrent payout of the same balance wins the sequence: judge again against what is left.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return c.json(await executePayout(deps, merchant.merchantId, input), 201);
+      } catch (error) {
+        if (!(isAppError(error) && error.code === 'conflict') || attempt >= 5) throw error;
+      }
+    }
+  });
+  app.openapi(routes.list, async (c) => {
+    const query = c.req.valid('query');
+    const page = await listPayouts(deps, c.var.merchant.merchantId, {
+      limit: query.limit,
+      ...(query.starting_after ? { cursor: query.starting_after } : {}),
+    });
+    return c.json(
+      { data: page.data, has_more: page.next_cursor !== undefined, next_cursor: page.next_cursor ?? null },
+      200,
+    );
+  });
+  app.openapi(routes.get, async (c) =>
+    c.json(await getPayout(deps, c.var.merchant.merchantId, c.req.valid('param').id), 200),
+  );
+  return app;
+}

@@ -1,0 +1,201 @@
+import { describe, expect, it } from 'vitest';
+import { createTestMerchant, paymentBody, type TestMerchant } from '../server/src/payments/test-support.ts';
+import { createTestApp, type TestApp, type TestUser } from './app-harness.ts';
+import { bothStores } from './both-stores.ts';
+import { expectBooksBalanced } from './invariants.ts';
+
+const day = 24 * 3600;
+
+/** A merchant whose captures of $100 settled into its available balance (less fees). */
+async function fundedMerchant(t: TestApp): Promise<{ merchant: TestMerchant; available: number }> {
+  const merchant = await createTestMerchant(t);
+  const api = (method: string, path: string, body?: unknown) =>
+    t.call(method, path, { token: merchant.key.secret, ...(body !== undefined ? { body } : {}) });
+  expect((await api('POST', '/v1/payments', paymentBody({ amount: 10_000 }))).status).toBe(201);
+  expect((await api('POST', '/v1/test-helpers/advance-clock', { seconds: 2 * day })).status).toBe(200);
+  const balance = await api('GET', '/v1/balance');
+  const available = balance.json.balances[0].available as number;
+  expect(available).toBeGreaterThan(0);
+  return { merchant, available };
+}
+
+async function join(t: TestApp, merchant: TestMerchant, role: string): Promise<TestUser> {
+  const email = `${role}-${Math.random().toString(36).slice(2, 10)}@example.com`;
+  const invited = await t.call('POST', `/v1/merchants/${merchant.id}/members`, {
+    token: merchant.owner.token,
+    body: { email, role },
+  });
+  expect(invited.status).toBe(201);
+  return t.signUp(role, email);
+}
+
+const asMember =
+  (t: TestApp, merchant: TestMerchant, user: TestUser) => (method: string, path: string, body?: unknown) =>
+    t.call(method, path, {
+      token: user.token,
+      headers: { 'sluice-merchant': merchant.id },
+      ...(body !== undefined ? { body } : {}),
+    });
+
+describe.each(bothStores('sluice-approvals'))('approvals and payouts (%s)', (_name, open) => {
+  it('executes a payout once when 20 approvers approve at once under a 2-approval policy', async () => {
+    const t = createTestApp({ store: await open() });
+    const { merchant, available } = await fundedMerchant(t);
+    const owner = asMember(t, merchant, merchant.owner);
+    const policy = await owner('PUT', '/v1/approval-policies', {
+      action: 'payout',
+      threshold: 100,
+      approvals: 2,
+    });
+    expect(policy.status).toBe(200);
+    const requested = await owner('POST', '/v1/payouts', {
+      amount: available,
+      currency: 'USD',
+      destination: 'ach',
+    });
+    expect(requested.status).toBe(202);
+    expect(requested.json).toMatchObject({ status: 'pending', approvals_required: 2 });
+    const approvers = await Promise.all(Array.from({ length: 20 }, () => join(t, merchant, 'approver')));
+    // Each approver joins the team on first use; then all approve at once.
+    for (const approver of approvers)
+      expect((await asMember(t, merchant, approver)('GET', '/v1/approvals')).status).toBe(200);
+    const answers = await Promise.all(
+      approvers.map((approver) =>
+        asMember(t, merchant, approver)('POST', `/v1/approvals/${requested.json.id}/approve`),
+      ),
+    );
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses.filter((s) => s === 200)).toHaveLength(2);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(18);
+    const final = await owner('GET', `/v1/approvals/${requested.json.id}`);
+    expect(final.json.status).toBe('executed');
+    expect(final.json.steps.map((s: { type: string }) => s.type)).toEqual([
+      'requested',
+      'approved',
+      'approved',
+      'executed',
+    ]);
+    const payouts = await owner('GET', '/v1/payouts');
+    expect(payouts.json.data).toHaveLength(1);
+    expect(payouts.json.data[0]).toMatchObject({ amount: available, approval: requested.json.id });
+    expect((await owner('GET', '/v1/balance')).json.balances[0].available).toBe(0);
+    await expectBooksBalanced(t.store);
+    await t.store.close();
+  });
+
+  it('refuses self-approval (403), a second approval by one approver (409), and an API key', async () => {
+    const t = createTestApp({ store: await open() });
+    const { merchant, available } = await fundedMerchant(t);
+    const owner = asMember(t, merchant, merchant.owner);
+    await owner('PUT', '/v1/approval-policies', { action: 'payout', approvals: 2 });
+    const approver = await join(t, merchant, 'approver');
+    const admin = await join(t, merchant, 'admin');
+    const requested = await asMember(t, merchant, admin)('POST', '/v1/payouts', {
+      amount: 100,
+      currency: 'USD',
+      destination: 'ach',
+    });
+    expect(requested.status).toBe(202);
+    const id = requested.json.id;
+    // The admin is no approver: the permission table stops them before their own request is judged.
+    expect((await asMember(t, merchant, admin)('POST', `/v1/approvals/${id}/approve`)).status).toBe(403);
+    const byKey = await t.call('POST', `/v1/approvals/${id}/approve`, { token: merchant.key.secret });
+    expect(byKey.status).toBe(403);
+    const first = await asMember(t, merchant, approver)('POST', `/v1/approvals/${id}/approve`);
+    expect(first.status).toBe(200);
+    const twice = await asMember(t, merchant, approver)('POST', `/v1/approvals/${id}/approve`);
+    expect(twice.status).toBe(409);
+    expect(twice.json.error.code).toBe('already_decided');
+    // An approver who asks cannot approve their own request.
+    await owner('PUT', '/v1/approval-policies', { action: 'refund', approvals: 1 });
+    const self = await join(t, merchant, 'approver');
+    await t.call(
+      'PATCH',
+      `/v1/merchants/${merchant.id}/members/${(await owner('GET', `/v1/merchants/${merchant.id}/members`)).json.data.find((m: { email: string }) => m.email === self.email).id}`,
+      {
+        token: merchant.owner.token,
+        body: { role: 'admin' },
+      },
+    );
+    const ownRequest = await asMember(t, merchant, self)('POST', '/v1/payouts', {
+      amount: 100,
+      currency: 'USD',
+      destination: 'ach',
+    });
+    expect(ownRequest.status).toBe(202);
+    await t.call(
+      'PATCH',
+      `/v1/merchants/${merchant.id}/members/${(await owner('GET', `/v1/merchants/${merchant.id}/members`)).json.data.find((m: { email: string }) => m.email === self.email).id}`,
+      {
+        token: merchant.owner.token,
+        body: { role: 'approver' },
+      },
+    );
+    const selfApproval = await asMember(
+      t,
+      merchant,
+      self,
+    )('POST', `/v1/approvals/${ownRequest.json.id}/approve`);
+    expect(selfApproval.status).toBe(403);
+    expect(selfApproval.json.error.code).toBe('self_approval');
+    expect((await owner('GET', '/v1/payouts')).json.data).toHaveLength(0);
+    expect((await owner('GET', '/v1/balance')).json.balances[0].available).toBe(available);
+    await expectBooksBalanced(t.store);
+    await t.store.close();
+  });
+
+  it('refuses a payout above the available balance and writes nothing; pays once below it', async () => {
+    const t = createTestApp({ store: await open() });
+    const { merchant, available } = await fundedMerchant(t);
+    const owner = asMember(t, merchant, merchant.owner);
+    const above = await owner('POST', '/v1/payouts', {
+      amount: available + 1,
+      currency: 'USD',
+      destination: 'ach',
+    });
+    expect(above.status).toBe(402);
+    expect(above.json.error).toMatchObject({ code: 'insufficient_funds', param: 'amount' });
+    expect((await owner('GET', '/v1/payouts')).json.data).toHaveLength(0);
+    expect((await owner('GET', '/v1/approvals')).json.data).toHaveLength(0);
+    // Two payouts of the whole balance at once: one is paid, the other refused.
+    const both = await Promise.all(
+      [0, 1].map(() =>
+        owner('POST', '/v1/payouts', { amount: available, currency: 'USD', destination: 'ach' }),
+      ),
+    );
+    expect(both.map((r) => r.status).sort()).toEqual([201, 402]);
+    expect((await owner('GET', '/v1/balance')).json.balances[0].available).toBe(0);
+    await expectBooksBalanced(t.store);
+    await t.store.close();
+  });
+
+  it('ends a request on rejection or expiry, and then nothing executes', async () => {
+    const t = createTestApp({ store: await open() });
+    const { merchant, available } = await fundedMerchant(t);
+    const owner = asMember(t, merchant, merchant.owner);
+    await owner('PUT', '/v1/approval-policies', { action: 'payout', approvals: 1 });
+    const approver = await join(t, merchant, 'approver');
+    const rejected = await owner('POST', '/v1/payouts', { amount: 100, currency: 'USD', destination: 'ach' });
+    const no = await asMember(t, merchant, approver)('POST', `/v1/approvals/${rejected.json.id}/reject`, {
+      note: 'no',
+    });
+    expect(no.json.status).toBe('rejected');
+    const expiring = await owner('POST', '/v1/payouts', { amount: 100, currency: 'USD', destination: 'ach' });
+    t.clock.advance(73 * 3600 * 1000);
+    // Access tokens are short-lived: sign in again after the wait.
+    const login = async (user: TestUser) => {
+      const response = await t.call('POST', '/v1/auth/login', {
+        body: { email: user.email, password: 'correct horse battery' },
+      });
+      return { ...user, token: response.json.access_token as string };
+    };
+    const fresh = await login(approver);
+    const late = await asMember(t, merchant, fresh)('POST', `/v1/approvals/${expiring.json.id}/approve`);
+    expect(late.status).toBe(409);
+    const later = asMember(t, merchant, await login(merchant.owner));
+    expect((await later('GET', `/v1/approvals/${expiring.json.id}`)).json.status).toBe('expired');
+    expect((await later('GET', '/v1/payouts')).json.data).toHaveLength(0);
+    expect((await later('GET', '/v1/balance')).json.balances[0].available).toBe(available);
+    await t.store.close();
+  });
+});
