@@ -13,6 +13,7 @@ import {
   type UpdateEndpoint,
 } from './model.ts';
 import {
+  endpointDeliveries,
   endpointCountDecrement,
   endpointCountIncrement,
   endpointDelete,
@@ -166,12 +167,44 @@ export async function listEndpoints(
   startingAfter?: string,
 ) {
   const endpoints = await merchantEndpoints(deps.store, merchantId, limit + 1, startingAfter);
-  const data = endpoints.slice(0, limit).map((endpoint) => endpointView(endpoint));
+  const data = await Promise.all(
+    endpoints.slice(0, limit).map(async (endpoint) => withHealth(deps, endpointView(endpoint))),
+  );
   return { data, next_cursor: endpoints.length > limit ? data.at(-1)?.id : undefined };
 }
 
 export async function getEndpoint(deps: WebhookDeps, merchantId: string, id: string): Promise<EndpointView> {
-  return endpointView(await findEndpoint(deps, merchantId, id));
+  return withHealth(deps, endpointView(await findEndpoint(deps, merchantId, id)));
+}
+
+/** How many of an endpoint's newest deliveries its health is measured over. */
+export const healthWindow = 50;
+
+/**
+ * The endpoint's health, as Stripe's dashboard shows it beside each endpoint: when a delivery
+ * last succeeded, and the share of failed attempts among the newest deliveries' attempts.
+ */
+async function withHealth(deps: WebhookDeps, view: EndpointView): Promise<EndpointView> {
+  const { data } = await endpointDeliveries(deps.store, view.id, { limit: healthWindow });
+  const attempts = data.flatMap((delivery) => delivery.attempts);
+  const ok = (status: number | null) => status !== null && status >= 200 && status < 300;
+  const failed = attempts.filter((attempt) => !ok(attempt.response_status)).length;
+  const lastSuccess = attempts
+    .filter((attempt) => ok(attempt.response_status))
+    .reduce<string | null>(
+      (latest, attempt) => (latest === null || attempt.at > latest ? attempt.at : latest),
+      null,
+    );
+  return {
+    ...view,
+    health: {
+      last_success_at: lastSuccess,
+      failure_rate: attempts.length ? failed / attempts.length : null,
+      attempts: attempts.length,
+      pending: data.filter((delivery) => delivery.status === 'pending').length,
+      dead: data.filter((delivery) => delivery.status === 'dead').length,
+    },
+  };
 }
 
 export async function updateEndpoint(

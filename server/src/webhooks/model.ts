@@ -105,6 +105,25 @@ export const endpointSchema = z
     description: z.string().nullable(),
     status: z.enum(endpointStatuses),
     created_at: z.string(),
+    health: z
+      .object({
+        last_success_at: z
+          .string()
+          .nullable()
+          .openapi({ example: '2026-12-04T15:30:00.000Z', description: 'The last attempt answered 2xx.' }),
+        failure_rate: z.number().min(0).max(1).nullable().openapi({
+          example: 0.04,
+          description: 'Failed attempts / attempts, over the newest 50 deliveries; null before any attempt.',
+        }),
+        attempts: z.number().int().openapi({ example: 25 }),
+        pending: z
+          .number()
+          .int()
+          .openapi({ example: 1, description: 'Deliveries waiting for an attempt or a retry.' }),
+        dead: z.number().int().openapi({ example: 0, description: 'Deliveries that gave up.' }),
+      })
+      .optional()
+      .openapi({ description: 'In the list and the retrieve answers: how deliveries to it go lately.' }),
     /** Present only in the responses of create and rotate-secret. */
     secret: z.string().nullable().optional().openapi({
       example: 'whsec_…',

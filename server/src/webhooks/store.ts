@@ -282,19 +282,40 @@ export function eventDeliveries(store: Store, eventId: string, limit: number, cu
   });
 }
 
-/** A page of one endpoint's deliveries, by status then id; of one status when given. */
-export function endpointDeliveries(
+/**
+ * A page of one endpoint's deliveries, newest first (ids grow with time), of one status when
+ * given. The index keeps them by status then id, so each status is read newest first from below
+ * the cursor (the last id handed out) and the reads are merged: a delivery keeps its place in the
+ * list when its status changes, as a dashboard's log expects.
+ */
+export async function endpointDeliveries(
   store: Store,
   endpointId: string,
   options: { limit: number; cursor?: string; status?: DeliveryStatus },
-) {
-  return deliveriesPage(store, {
-    index: 'gsi2',
-    partition: webhookKeys.endpointDeliveries(endpointId),
-    ...(options.status ? { sort: { op: 'begins_with' as const, value: `${options.status}#` } } : {}),
-    limit: options.limit,
-    ...(options.cursor ? { cursor: options.cursor } : {}),
-  });
+): Promise<{ data: DeliveryRecord[]; next_cursor: string | undefined }> {
+  const statuses = options.status ? [options.status] : deliveryStatuses;
+  const pages = await Promise.all(
+    statuses.map((status) =>
+      store.query({
+        index: 'gsi2',
+        partition: webhookKeys.endpointDeliveries(endpointId),
+        sort: options.cursor
+          ? { op: 'between', low: `${status}#`, high: webhookKeys.deliveryStatusSort(status, options.cursor) }
+          : { op: 'begins_with', value: `${status}#` },
+        direction: 'desc',
+        limit: options.limit + 1,
+      }),
+    ),
+  );
+  const merged = pages
+    .flatMap((page) => page.items)
+    .filter((item) => item.kind === 'webhook_delivery')
+    .map(deliveryFromItem)
+    .filter((delivery) => options.cursor === undefined || delivery.id < options.cursor)
+    .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  const data = merged.slice(0, options.limit);
+  const more = merged.length > options.limit || pages.some((page) => page.cursor !== undefined);
+  return { data, next_cursor: more && data.length ? data.at(-1)!.id : undefined };
 }
 
 /** The fan-out's dedupe marker of one event: created only if absent, first in the fan-out's transaction. */
