@@ -94,11 +94,11 @@ describe('@sluice/sdk against the real server', () => {
       expect(first.id).not.toBe(second.id);
       const replay = await sluice.post('/v1/payments', {
         body: charge,
-        params: { header: { 'Idempotency-Key': 'order-6735' } },
+        params: { header: { 'idempotency-key': 'order-6735' } },
       });
       const again = await sluice.post('/v1/payments', {
         body: charge,
-        params: { header: { 'Idempotency-Key': 'order-6735' } },
+        params: { header: { 'idempotency-key': 'order-6735' } },
       });
       expect(again.id).toBe(replay.id);
       const keys = proxy.seen.filter((r) => r.method === 'POST').map((r) => r.idempotencyKey);
@@ -148,7 +148,7 @@ describe('@sluice/sdk against the real server', () => {
 
   it('does not retry a refusal: a key reused with another body (422), a 409 conflict', async () => {
     const { sluice, retries } = recordingClient(server.url, merchant.key);
-    const header = { 'Idempotency-Key': `reuse-${Date.now()}` };
+    const header = { 'idempotency-key': `reuse-${Date.now()}` };
     await sluice.post('/v1/payments', { body: charge, params: { header } });
     const reused = await sluice
       .post('/v1/payments', { body: { ...charge, amount: 999 }, params: { header } })

@@ -32,9 +32,15 @@ async function charge(sluice: Sluice, options: { capture?: boolean; card?: strin
 }
 
 async function disputed(sluice: Sluice): Promise<{ payment: string; dispute: string }> {
-  const payment = await charge(sluice, { card: '4000000000000259' });
-  if (!payment.dispute) throw new CliError(`payment ${payment.id} was not disputed`, exitCodes.failure);
-  return { payment: payment.id, dispute: payment.dispute };
+  const { id } = await charge(sluice, { card: '4000000000000259' });
+  // The cardholder disputes it just after it succeeds, in a transaction of its own.
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const payment = await sluice.get('/v1/payments/{id}', { params: { path: { id } } });
+    if (payment.dispute) return { payment: id, dispute: payment.dispute };
+    if (Date.now() > deadline) throw new CliError(`payment ${id} was not disputed`, exitCodes.failure);
+    await pause();
+  }
 }
 
 /**
@@ -173,6 +179,8 @@ async function waitForEvent(sluice: Sluice, type: string, after: string) {
     if (event) return event;
     if (Date.now() > deadline)
       throw new CliError(`no ${type} event was recorded within ${waitMs / 1000} s`, exitCodes.failure);
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await pause();
   }
 }
+
+const pause = () => new Promise((resolve) => setTimeout(resolve, 250));
