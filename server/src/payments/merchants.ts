@@ -6,6 +6,7 @@ import { exponentOf, type Currency } from '../kernel/money.ts';
 import { createAccount, createTransfers, ensureSystemAccount, setAccountFlag } from '../ledger/index.ts';
 import { isTransactionCanceled, type Store } from '../platform/store.ts';
 import { paymentsErrors } from './errors.ts';
+import { ownerMemberPut } from './store/members.ts';
 import {
   maxMerchantsPerUser,
   merchantAccountPurposes,
@@ -68,6 +69,8 @@ export async function createMerchant(
   deps: PaymentsDeps,
   ownerId: string,
   input: CreateMerchant,
+  /** The owner's email: with it the owner is the first member of the merchant's team. */
+  ownerEmail?: string,
 ): Promise<Merchant> {
   const now = deps.clock.now();
   const merchant: MerchantRecord = {
@@ -75,11 +78,16 @@ export async function createMerchant(
     name: input.name,
     owner: ownerId,
     clock_offset_ms: 0,
+    ...(ownerEmail !== undefined ? { owners: 1 } : {}),
     created_at: isoTime(now),
   };
   // The owner's count goes up in the same transaction, under its limit: concurrent creations
   // cannot pass it together.
-  const operations = [merchantPut(merchant), ownerMerchantCountIncrement(ownerId, maxMerchantsPerUser)];
+  const operations = [
+    merchantPut(merchant),
+    ownerMerchantCountIncrement(ownerId, maxMerchantsPerUser),
+    ...(ownerEmail !== undefined ? [ownerMemberPut(merchant, ownerEmail, merchant.created_at)] : []),
+  ];
   for (let attempt = 0; ; attempt++) {
     try {
       await deps.store.transact(operations);

@@ -14,7 +14,6 @@ import type { Identity } from '../platform/identity.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.ts';
 import {
   createMerchant,
-  getOwnedMerchant,
   listMerchants,
   toMerchant,
   type PaymentsDeps,
@@ -37,6 +36,7 @@ import {
   type CreatePayment,
 } from './model.ts';
 import { getMerchantBalance } from './balance.ts';
+import { joinedMerchants, requireMemberPermission } from './members.ts';
 import { createRefund, getRefund } from './refunds.ts';
 import {
   actorOf as actor,
@@ -233,20 +233,28 @@ export function merchantRoutes(deps: PaymentsDeps & { users: Pick<Identity, 'get
   const app = createRouter();
   app.openapi(routes.createMerchant, async (c) => {
     requireVerifiedEmail(await deps.users.getUser(c.var.principal.userId));
-    return c.json(await createMerchant(deps, c.var.principal.userId, c.req.valid('json')), 201);
+    return c.json(
+      await createMerchant(deps, c.var.principal.userId, c.req.valid('json'), c.var.principal.email),
+      201,
+    );
   });
-  app.openapi(routes.listMerchants, async (c) =>
-    c.json(
-      pageBody(await listMerchants(deps, c.var.principal.userId, pageRequest(c.req.valid('query')))),
-      200,
-    ),
-  );
-  app.openapi(routes.getMerchant, async (c) =>
-    c.json(
-      toMerchant(deps, await getOwnedMerchant(deps, c.var.principal.userId, c.req.valid('param').id)),
-      200,
-    ),
-  );
+  app.openapi(routes.listMerchants, async (c) => {
+    const page = await listMerchants(deps, c.var.principal.userId, pageRequest(c.req.valid('query')));
+    // The first page also lists the teams the user was invited to (members.ts).
+    const joined = c.req.valid('query').starting_after
+      ? []
+      : await joinedMerchants({ ...deps, identity: deps.users }, c.var.principal);
+    return c.json(pageBody({ ...page, data: [...page.data, ...joined] }), 200);
+  });
+  app.openapi(routes.getMerchant, async (c) => {
+    const { merchant } = await requireMemberPermission(
+      { ...deps, identity: deps.users },
+      c.req.valid('param').id,
+      c.var.principal,
+      'read',
+    );
+    return c.json(toMerchant(deps, merchant), 200);
+  });
   app.openapi(routes.createKey, async (c) => {
     const body = (await c.req.text()) ? c.req.valid('json') : {};
     return c.json(await createApiKey(deps, c.var.principal.userId, c.req.valid('param').id, body), 201);
