@@ -11,18 +11,20 @@ export const day = 86_400_000;
 /** The app on `store` with one merchant that has a sandbox_card connector, and its API. */
 export async function setUpBilling(
   store?: Store,
-): Promise<{ t: TestApp; api: MerchantApi; merchantId: string }> {
+): Promise<{ t: TestApp; api: MerchantApi; merchantId: string; secret: string }> {
   const t = createTestApp({ clock: new ManualClock(billingStart), ...(store ? { store } : {}) });
   return { t, ...(await billingMerchant(t)) };
 }
 
 /** Another merchant on `t` (its own sandbox clock, from the app's clock), with a sandbox_card connector. */
-export async function billingMerchant(t: TestApp): Promise<{ api: MerchantApi; merchantId: string }> {
+export async function billingMerchant(
+  t: TestApp,
+): Promise<{ api: MerchantApi; merchantId: string; secret: string }> {
   const merchant = await createTestMerchant(t, { rate_limit_per_minute: 100_000 });
   const api = asMerchant(t, merchant);
   const connector = await api('POST', '/v1/connectors', { provider: 'sandbox_card' });
   expect(connector.status, connector.text).toBe(201);
-  return { api, merchantId: merchant.id };
+  return { api, merchantId: merchant.id, secret: merchant.key.secret };
 }
 
 /** A plan, a customer with a saved card, and their ids. */
