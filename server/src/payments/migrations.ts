@@ -1,6 +1,7 @@
 import { createAccount, setAccountFlag } from '../ledger/index.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { ModuleMigration } from '../platform/module.ts';
+import { ownersBecomeMembers } from './members.ts';
 import { allMerchants, grantBalanceFloor, merchantAccountId, type PaymentsDeps } from './merchants.ts';
 import { merchantDisputesPage } from './store/disputes.ts';
 import { paymentDisputeStatusSet } from './store/payments.ts';
@@ -85,5 +86,10 @@ export const paymentsMigrations = [
     description:
       'Merchants get the negative-balance floor (credit line) and disputed payments their dispute status',
     run: (deps) => openBalanceFloors(deps),
+  },
+  {
+    version: 3,
+    description: "Every merchant's owner becomes an owner member of its team",
+    run: async (deps) => ({ changed: await ownersBecomeMembers(deps) }),
   },
 ] as const satisfies readonly ModuleMigration[];
