@@ -1,9 +1,19 @@
 import { isAppError } from '../kernel/errors.ts';
 import { formatDecimal, type Currency } from '../kernel/money.ts';
-import { balanceOf, getAccount, type Account } from '../ledger/index.ts';
+import { AppError } from '../kernel/errors.ts';
+import { isCurrency } from '../kernel/money.ts';
+import { balanceOf, getAccount, listHistory, type Account, type HistoryEntry } from '../ledger/index.ts';
 import { paymentsErrors } from './errors.ts';
 import { merchantAccountId, type PaymentsDeps } from './merchants.ts';
-import type { MerchantBalance } from './model.ts';
+import {
+  paymentCodes,
+  type BalanceTransaction,
+  type BalanceTransactionType,
+  type MerchantBalance,
+} from './model.ts';
+import { readDispute } from './store/disputes.ts';
+import { readRefund } from './store/refunds.ts';
+import { readSettlement } from './store/settlements.ts';
 import { merchantCurrencies } from './store/merchants.ts';
 
 /**
@@ -82,4 +92,133 @@ export async function explainBalanceRefusal(
       details: { available: balance, negative_balance_limit: floor, currency },
     },
   );
+}
+
+const typesByCode: Record<string, BalanceTransactionType> = {
+  [paymentCodes.settlement]: 'settlement',
+  [paymentCodes.refund]: 'refund',
+  [paymentCodes.dispute]: 'dispute',
+  [paymentCodes.disputeWon]: 'dispute_won',
+};
+
+/** Where a page of balance transactions resumes: the ledger's cursor and the balance right after the next entry. */
+interface BalanceCursor {
+  ledger: string;
+  balance: number;
+}
+
+function encodeCursor(cursor: BalanceCursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+function decodeCursor(text: string): BalanceCursor {
+  try {
+    const value = JSON.parse(Buffer.from(text, 'base64url').toString()) as Partial<BalanceCursor>;
+    if (typeof value.ledger === 'string' && Number.isSafeInteger(value.balance))
+      return value as BalanceCursor;
+  } catch {
+    // Not ours: refused below.
+  }
+  throw new AppError('invalid_request', 'starting_after is not a cursor this list returned', {
+    param: 'starting_after',
+  });
+}
+
+/** The posted balance the merchant sees, and a fingerprint of the account's totals to tell a concurrent change. */
+async function postedBalance(deps: PaymentsDeps, merchantId: string, currency: Currency) {
+  const { available, creditLine } = await readBalanceAccounts(deps, merchantId, currency);
+  const posted = available ? available.credits_posted - available.debits_posted : 0;
+  return {
+    balance: posted - grantedFloor(creditLine),
+    version: available ? `${available.credits_posted}:${available.debits_posted}` : '',
+  };
+}
+
+/**
+ * The merchant's balance transactions in `currency`, newest first: every change of its available
+ * balance, read from the ledger's history of that account (the floor's grant left out: it changes
+ * no balance the merchant sees), each with the balance right after it, the object that caused it
+ * and its time on the merchant's test clock where that object records it. The first page starts
+ * from the balance now (read again until no transfer lands between the two reads); each next page
+ * from the balance its cursor carries.
+ *
+ * @example await listBalanceTransactions(deps, 'mer_…', { currency: 'USD', limit: 20 })
+ */
+export async function listBalanceTransactions(
+  deps: PaymentsDeps,
+  merchantId: string,
+  options: { currency: string; limit: number; cursor?: string },
+): Promise<{ data: BalanceTransaction[]; next_cursor: string | undefined }> {
+  if (!isCurrency(options.currency))
+    throw new AppError('validation_failed', `unknown currency ${options.currency}`, { param: 'currency' });
+  const currency = options.currency;
+  const accountId = merchantAccountId(merchantId, 'available', currency);
+  const resumed = options.cursor ? decodeCursor(options.cursor) : undefined;
+  for (let attempt = 0; ; attempt++) {
+    const before = resumed ? undefined : await postedBalance(deps, merchantId, currency);
+    const page = await listHistory(deps.store, accountId, {
+      limit: options.limit,
+      ...(resumed ? { cursor: resumed.ledger } : {}),
+    });
+    const after = resumed ? undefined : await postedBalance(deps, merchantId, currency);
+    if (before && after && before.version !== after.version && attempt < 3) continue;
+    let balance = resumed?.balance ?? before!.balance;
+    const data: BalanceTransaction[] = [];
+    for (const entry of page.entries) {
+      const posted = postedAmount(entry);
+      if (posted === 0) continue;
+      if (entry.code !== paymentCodes.balanceFloor)
+        data.push(await describeEntry(deps, entry, posted, balance));
+      balance -= entry.code === paymentCodes.balanceFloor ? 0 : posted;
+    }
+    return {
+      data,
+      next_cursor: page.next_cursor ? encodeCursor({ ledger: page.next_cursor, balance }) : undefined,
+    };
+  }
+}
+
+/** What the entry changed the account's posted balance by (a hold changes none until posted). */
+function postedAmount(entry: HistoryEntry): number {
+  if (entry.kind !== 'posted' && entry.kind !== 'post_pending') return 0;
+  return entry.direction === 'credit' ? entry.amount : -entry.amount;
+}
+
+/** The entry in the merchant's terms, with the source object's amounts and sandbox time. */
+async function describeEntry(
+  deps: PaymentsDeps,
+  entry: HistoryEntry,
+  net: number,
+  balanceAfter: number,
+): Promise<BalanceTransaction> {
+  const type = typesByCode[entry.code] ?? 'adjustment';
+  const base = {
+    id: entry.transfer_id,
+    object: 'balance_transaction' as const,
+    type,
+    code: entry.code,
+    currency: entry.currency,
+    amount: net,
+    fee: 0,
+    net,
+    balance_after: balanceAfter,
+    source: entry.metadata.settlement ?? entry.metadata.refund ?? entry.metadata.dispute ?? null,
+    payment: entry.metadata.payment ?? null,
+    created_at: entry.created_at,
+    sandbox_time: false,
+  };
+  const sandbox = (at: string | null | undefined) => (at ? { created_at: at, sandbox_time: true } : {});
+  if (type === 'settlement' && entry.metadata.settlement) {
+    const settlement = await readSettlement(deps.store, entry.metadata.settlement);
+    if (!settlement) return base;
+    const fee = settlement.fees + settlement.dispute_fees;
+    return { ...base, amount: net + fee, fee, ...sandbox(settlement.created_at) };
+  }
+  if (type === 'refund' && entry.metadata.refund)
+    return { ...base, ...sandbox((await readRefund(deps.store, entry.metadata.refund))?.created_at) };
+  if ((type === 'dispute' || type === 'dispute_won') && entry.metadata.dispute) {
+    const dispute = await readDispute(deps.store, entry.metadata.dispute);
+    return { ...base, ...sandbox(type === 'dispute' ? dispute?.created_at : dispute?.closed_at) };
+  }
+  return base;
 }

@@ -1,6 +1,7 @@
 import { paymentsKeyPatterns } from './store/keys.ts';
 import { memberKeyPatterns } from './store/members.ts';
 import { defineModule } from '../platform/module.ts';
+import { balanceRoutes } from './balance-routes.ts';
 import { disputeRoutes } from './dispute-routes.ts';
 import { paymentsErrors } from './errors.ts';
 import { paymentEventTypes } from './events.ts';
@@ -85,6 +86,7 @@ export const paymentsModule = defineModule({
         .route('/', paymentRoutes({ ...payments, ...(settle ? { settle } : {}) }))
         .route('/', settlementRoutes(payments))
         .route('/', disputeRoutes(payments))
+        .route('/', balanceRoutes(payments))
         .route('/', memberRoutes({ ...payments, identity: deps.identity, notifier: deps.notifier }));
     },
     authSchemes: { merchant: (deps) => requireMerchant(deps) },

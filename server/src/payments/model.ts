@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { amountSchema, currencySchema, displayTextSchema } from '../http/schemas.ts';
+import { amountSchema, currencySchema, displayTextSchema, paginationQuerySchema } from '../http/schemas.ts';
 import { currencies, currencyExponents } from '../kernel/money.ts';
 import { testCards } from './test-cards.ts';
 
@@ -265,6 +265,27 @@ export const paymentSchema = z
   .openapi('Payment');
 export type Payment = z.infer<typeof paymentSchema>;
 
+const sandboxTimeQuery = (description: string) =>
+  z
+    .string()
+    .refine((text) => !Number.isNaN(Date.parse(text)), { error: 'must be an ISO 8601 date or time' })
+    .optional()
+    .openapi({ description, example: '2026-01-01' });
+
+/** The payments list's filters: any combination, all must hold. */
+export const paymentListQuerySchema = paginationQuerySchema.extend({
+  status: z.enum(paymentStatuses).optional(),
+  display_status: z.enum(paymentDisplayStatuses).optional(),
+  q: z.string().trim().min(1).max(200).optional().openapi({
+    description:
+      'Search: part of the id or the description (any case), or an amount in major units (`25`, `25.00`).',
+    example: '25.00',
+  }),
+  created_gte: sandboxTimeQuery('Created at or after this sandbox time.'),
+  created_lt: sandboxTimeQuery('Created before this sandbox time.'),
+});
+export type PaymentListQuery = z.infer<typeof paymentListQuerySchema>;
+
 export const createRefundSchema = z
   .object({
     payment: z.string().min(1).max(200).openapi({ example: 'pay_01JD3S8Q4X9Z2K7M5N6P8R0T1V' }),
@@ -312,6 +333,56 @@ export const merchantBalanceSchema = z
   .openapi('MerchantBalance');
 export type MerchantBalance = z.infer<typeof merchantBalanceSchema>;
 
+export const balanceTransactionTypes = [
+  'settlement',
+  'refund',
+  'dispute',
+  'dispute_won',
+  'adjustment',
+] as const;
+export type BalanceTransactionType = (typeof balanceTransactionTypes)[number];
+
+/** One change of the merchant's available balance, like a Stripe balance transaction. */
+export const balanceTransactionSchema = z
+  .object({
+    id: z
+      .string()
+      .openapi({
+        description: 'The ledger transfer that made the change.',
+        example: 'tr_01JD3S8Q4X9Z2K7M5N6P8R0T1V',
+      }),
+    object: z.literal('balance_transaction'),
+    type: z.enum(balanceTransactionTypes).openapi({
+      description:
+        '`settlement` (a payout of captured funds), `refund` (of a settled payment), `dispute` (withdrawn from a settled payment), `dispute_won` (returned), `adjustment` (anything else, named by `code`).',
+    }),
+    code: z.string().openapi({ description: "The ledger transfer's code (`settlement`, `card_refund` …)." }),
+    currency: z.string(),
+    amount: z
+      .number()
+      .int()
+      .openapi({ description: 'Gross, signed: what the source added or took before fees.' }),
+    fee: z
+      .number()
+      .int()
+      .openapi({ description: 'Fees taken from it (processing and dispute fees withheld).' }),
+    net: z.number().int().openapi({ description: 'amount − fee: what the available balance changed by.' }),
+    balance_after: z.number().int().openapi({ description: 'The available balance right after it.' }),
+    source: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The object that caused it (`stl_…`, `re_…`, `dp_…`).' }),
+    payment: z.string().nullable(),
+    created_at: z
+      .string()
+      .openapi({
+        description: "Sandbox time (the merchant's test clock) when `sandbox_time` is true, else real time.",
+      }),
+    sandbox_time: z.boolean(),
+  })
+  .openapi('BalanceTransaction');
+export type BalanceTransaction = z.infer<typeof balanceTransactionSchema>;
+
 export const advanceClockSchema = z
   .object({
     seconds: z
@@ -356,6 +427,32 @@ export function settlementFeeFor(net: number): number {
 /** Payments settle in batches of at most this many, one ledger transaction (and settlement) each. */
 export const settlementBatchSize = 40;
 
+export const settlementLineTypes = [
+  'charge',
+  'refund',
+  'dispute_hold',
+  'processing_fee',
+  'dispute_fee_recovery',
+] as const;
+export type SettlementLineType = (typeof settlementLineTypes)[number];
+
+/** One amount of a settlement, like one of a Stripe payout's balance transactions. */
+export const settlementLineSchema = z
+  .object({
+    type: z.enum(settlementLineTypes).openapi({
+      description:
+        '`charge` (+ captured), `refund` (− refunded before settlement), `dispute_hold` (− withdrawn by a dispute), `processing_fee` (− 2.9% + 30), `dispute_fee_recovery` (− dispute fees owed, withheld from this payout).',
+    }),
+    payment: z.string().nullable(),
+    dispute: z.string().nullable(),
+    amount: z
+      .number()
+      .int()
+      .openapi({ description: 'Signed: positive adds to the payout, negative takes from it.' }),
+  })
+  .openapi('SettlementLine');
+export type SettlementLine = z.infer<typeof settlementLineSchema>;
+
 export const settlementSchema = z
   .object({
     id: z.string().openapi({ example: 'stl_01JD3S8Q4X9Z2K7M5N6P8R0T1V' }),
@@ -379,6 +476,18 @@ export const settlementSchema = z
       .number()
       .int()
       .openapi({ description: 'gross − fees − dispute_fees: moved from pending to available.' }),
+    captured: z.number().int().openapi({ description: 'What its payments captured.' }),
+    refunded: z.number().int().openapi({ description: 'What its payments refunded before it.' }),
+    disputed: z
+      .number()
+      .int()
+      .openapi({
+        description: 'What disputes opened before it withdrew (held in the disputes, not paid out).',
+      }),
+    lines: z.array(settlementLineSchema).openapi({
+      description:
+        'Every amount that makes up the payout, signed (money to the merchant positive): they sum to `net`; charges less refunds and dispute holds sum to `gross`.',
+    }),
     payments: z.array(z.string()),
     created_at: z.string(),
   })

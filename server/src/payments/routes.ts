@@ -31,7 +31,7 @@ import {
   merchantBalanceSchema,
   merchantSchema,
   paymentSchema,
-  paymentStatuses,
+  paymentListQuerySchema,
   refundSchema,
   type CreatePayment,
 } from './model.ts';
@@ -158,7 +158,7 @@ const routes = {
     paymentSchema,
     'Your payments, newest first',
     'A page of payments',
-    paginationQuerySchema.extend({ status: z.enum(paymentStatuses).optional() }),
+    paymentListQuerySchema,
   ),
   getPayment: getRoute('/v1/payments/{id}', paymentSchema, 'One payment', 'The payment'),
   capture: createRoute({
@@ -195,7 +195,7 @@ const routes = {
     refundSchema,
     'Refund part or all of a captured payment',
     'The refund',
-    [400, 401, 404, 409, 422, 429],
+    [400, 401, 402, 404, 409, 422, 429],
   ),
   getRefund: getRoute('/v1/refunds/{id}', refundSchema, 'One refund', 'The refund'),
   balance: createRoute({
@@ -289,10 +289,8 @@ export function paymentRoutes(deps: PaymentsDeps & { settle?: SettleMerchantRun 
 
   app.openapi(routes.listPayments, async (c) => {
     const query = c.req.valid('query');
-    const result = await listPayments(deps, c.var.merchant.merchantId, {
-      ...pageRequest(query),
-      ...(query.status ? { status: query.status } : {}),
-    });
+    const { limit: _limit, starting_after: _after, ...filters } = query;
+    const result = await listPayments(deps, c.var.merchant.merchantId, { ...pageRequest(query), ...filters });
     return c.json(pageBody(result), 200);
   });
 

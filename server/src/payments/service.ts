@@ -2,7 +2,7 @@ import { isoTime } from '../kernel/clock.ts';
 import { AppError } from '../kernel/errors.ts';
 import { createEvent } from '../kernel/events.ts';
 import { newId } from '../kernel/ids.ts';
-import type { Currency } from '../kernel/money.ts';
+import { parseDecimal, type Currency } from '../kernel/money.ts';
 import { createTransfers, systemAccountId, type TransferRequest } from '../ledger/index.ts';
 import { outboxPut } from '../platform/outbox.ts';
 import type { WriteOperation } from '../platform/store.ts';
@@ -25,7 +25,7 @@ import {
   type Payment,
   type PaymentAction,
   type PaymentDisplayStatus,
-  type PaymentStatus,
+  type PaymentListQuery,
 } from './model.ts';
 import { merchantPaymentsPage, paymentPut, readPayment, type PaymentRecord } from './store/payments.ts';
 import { findTestCard } from './test-cards.ts';
@@ -256,23 +256,55 @@ export async function getPayment(
   return toPayment(await getPaymentRecord(deps, merchantId, paymentId));
 }
 
-/** The merchant's payments, newest first, optionally of one status. */
+/** How many payments one list request reads at most while filtering: a rare match ends the page early, with a cursor. */
+const maxScannedPerList = 1_000;
+
+/** The filters of the payments list (see `paymentListQuerySchema`). */
+export type PaymentFilters = Pick<
+  PaymentListQuery,
+  'status' | 'display_status' | 'q' | 'created_gte' | 'created_lt'
+>;
+
+/** Whether the payment passes every filter given. */
+export function matchesFilters(payment: Payment, filters: PaymentFilters): boolean {
+  if (filters.status && payment.status !== filters.status) return false;
+  if (filters.display_status && payment.display_status !== filters.display_status) return false;
+  const created = Date.parse(payment.created_at);
+  if (filters.created_gte && created < Date.parse(filters.created_gte)) return false;
+  if (filters.created_lt && created >= Date.parse(filters.created_lt)) return false;
+  if (filters.q) {
+    const q = filters.q.toLowerCase();
+    const amount = parseDecimal(filters.q.replace(/^[$€£¥]/, ''), payment.currency as Currency);
+    return (
+      payment.id.toLowerCase().includes(q) ||
+      (payment.description ?? '').toLowerCase().includes(q) ||
+      amount === payment.amount
+    );
+  }
+  return true;
+}
+
+/** The merchant's payments, newest first, those passing `filters` only. */
 export async function listPayments(
   deps: PaymentsDeps,
   merchantId: string,
-  options: { limit: number; cursor?: string; status?: PaymentStatus },
+  options: { limit: number; cursor?: string } & PaymentFilters,
 ): Promise<{ data: Payment[]; next_cursor: string | undefined }> {
   const data: Payment[] = [];
   let next = options.cursor;
+  let scanned = 0;
   do {
     const page = await merchantPaymentsPage(deps.store, merchantId, {
       limit: options.limit - data.length,
       ...(next ? { cursor: next } : {}),
     });
-    for (const payment of page.data)
-      if (!options.status || payment.status === options.status) data.push(toPayment(payment));
+    scanned += page.data.length;
+    for (const record of page.data) {
+      const payment = toPayment(record);
+      if (matchesFilters(payment, options)) data.push(payment);
+    }
     next = page.next_cursor;
-  } while (next && data.length < options.limit);
+  } while (next && data.length < options.limit && scanned < maxScannedPerList);
   return { data, next_cursor: next };
 }
 

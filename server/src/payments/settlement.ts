@@ -22,7 +22,13 @@ import {
   type MerchantRecord,
   type PaymentsDeps,
 } from './merchants.ts';
-import { paymentCodes, settlementBatchSize, settlementFeeFor, type Settlement } from './model.ts';
+import {
+  paymentCodes,
+  settlementBatchSize,
+  settlementFeeFor,
+  type Settlement,
+  type SettlementLine,
+} from './model.ts';
 import type { PageRequest, RecordPage } from './store/keys.ts';
 import { paymentSettle, unsettledPaymentsBefore, type UnsettledPayment } from './store/payments.ts';
 import { merchantSettlementsPage, readSettlement, settlementPut } from './store/settlements.ts';
@@ -85,6 +91,28 @@ function settledAmount(p: UnsettledPayment): number {
   return p.amount_captured - p.amount_refunded - (p.amount_disputed ?? 0);
 }
 
+/**
+ * The batch's payout, amount by amount (money to the merchant positive), in the order a Stripe
+ * payout lists its balance transactions: per payment its charge, the refunds and the dispute hold
+ * taken before settlement and its processing fee; then the dispute fees withheld. They sum to the
+ * net by construction, since gross, fees and net are sums of the same amounts.
+ */
+function settlementLines(batch: DuePayment[], disputeFees: number): SettlementLine[] {
+  const lines: SettlementLine[] = [];
+  for (const p of batch) {
+    const of = (type: SettlementLine['type'], amount: number, dispute: string | null = null) =>
+      lines.push({ type, payment: p.id, dispute, amount });
+    of('charge', p.amount_captured);
+    if (p.amount_refunded > 0) of('refund', -p.amount_refunded);
+    if ((p.amount_disputed ?? 0) > 0) of('dispute_hold', -(p.amount_disputed ?? 0), p.dispute);
+    const fee = settlementFeeFor(settledAmount(p));
+    if (fee > 0) of('processing_fee', -fee);
+  }
+  if (disputeFees > 0)
+    lines.push({ type: 'dispute_fee_recovery', payment: null, dispute: null, amount: -disputeFees });
+  return lines;
+}
+
 /** Commits one batch; false when a concurrent change (refund, another run) got there first. */
 async function settleBatch(
   deps: PaymentsDeps,
@@ -96,6 +124,7 @@ async function settleBatch(
   const fees = batch.reduce((sum, p) => sum + settlementFeeFor(settledAmount(p)), 0);
   const at = isoTime(sandboxNow(deps, merchant));
   const disputeFees = Math.min(await feesOwed(deps, merchant.id, currency), Math.max(0, gross - fees));
+  const lines = settlementLines(batch, disputeFees);
   const settlement: Settlement = {
     id: derivedId(
       'settlement',
@@ -110,6 +139,10 @@ async function settleBatch(
     fees,
     dispute_fees: disputeFees,
     net: gross - fees - disputeFees,
+    captured: batch.reduce((sum, p) => sum + p.amount_captured, 0),
+    refunded: batch.reduce((sum, p) => sum + p.amount_refunded, 0),
+    disputed: batch.reduce((sum, p) => sum + (p.amount_disputed ?? 0), 0),
+    lines,
     payments: batch.map((p) => p.id),
     created_at: at,
   };

@@ -108,6 +108,13 @@ function everyWrite(): WriteOperation[] {
       fees: 59,
       dispute_fees: 0,
       net: 941,
+      captured: 1000,
+      refunded: 0,
+      disputed: 0,
+      lines: [
+        { type: 'charge', payment: 'pay_1', dispute: null, amount: 1000 },
+        { type: 'processing_fee', payment: 'pay_1', dispute: null, amount: -59 },
+      ],
       payments: ['pay_1'],
       created_at: at,
     }),
