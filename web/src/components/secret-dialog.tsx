@@ -2,14 +2,24 @@ import { useState } from 'react';
 import { Button } from './ui/button.tsx';
 import { Dialog } from './ui/dialog.tsx';
 
-/** A secret shown once (an API key, a webhook signing secret): a copy button and a warning. */
+/** What each kind of secret lets its holder do, said plainly under it. */
+const warnings = {
+  apiKey:
+    'Anyone with this key can act as this merchant: take payments, refund them and read its data. Keep it on your server; never put it in client-side code.',
+  signingSecret:
+    'This secret only signs the events Sluice sends to this endpoint: your server uses it to check that a request really comes from Sluice. It cannot call the API or move money, but anyone holding it could forge events to your endpoint, so keep it on your server.',
+} as const;
+
+/** A secret shown once (an API key, a webhook signing secret): a copy button and what it can do. */
 export function SecretDialog({
   title,
   secret,
+  kind,
   onClose,
 }: {
   title: string;
   secret: string | null;
+  kind: keyof typeof warnings;
   onClose: () => void;
 }) {
   const [copied, setCopied] = useState(false);
@@ -33,7 +43,7 @@ export function SecretDialog({
           {secret}
         </code>
         <p role="note" className="text-sm text-warning">
-          Anyone with this secret can act as this merchant. Never put it in client-side code.
+          {warnings[kind]}
         </p>
         <div className="flex justify-end gap-2">
           <Button

@@ -4,6 +4,7 @@ import { Loading } from '../../components/ui/states.tsx';
 import { ApiKeysPage } from './api-keys/api-keys-page.tsx';
 import { DisputePage } from './dispute/dispute-page.tsx';
 import { DisputesPage } from './disputes/disputes-page.tsx';
+import { EventPage } from './events/event-page.tsx';
 import { EventsPage } from './events/events-page.tsx';
 import { MerchantShell } from './merchant-shell.tsx';
 import { MerchantsPage } from './merchants/merchants-page.tsx';
@@ -38,6 +39,7 @@ export default function DevelopersSection() {
         <Route path="webhooks" element={<WebhooksPage />} />
         <Route path="webhooks/:endpointId" element={<WebhookEndpointPage />} />
         <Route path="events" element={<EventsPage />} />
+        <Route path="events/:eventId" element={<EventPage />} />
         <Route path="settlements" element={<SettlementsPage />} />
         <Route path="settlements/:settlementId" element={<SettlementPage />} />
         <Route path="disputes" element={<DisputesPage />} />

@@ -80,9 +80,15 @@ export function EventsPage() {
                 <li
                   key={event.id}
                   data-testid="event"
-                  className="flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg border border-border bg-card px-4 py-3"
+                  className="relative flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg border border-border bg-card px-4 py-3 hover:bg-muted"
                 >
-                  <span className="font-mono text-sm font-medium">{event.type}</span>
+                  {/* The whole row opens the event; the payment link inside stays its own link. */}
+                  <Link
+                    to={`/developers/${merchantId}/events/${event.id}`}
+                    className="font-mono text-sm font-medium after:absolute after:inset-0 after:content-[''] focus-visible:outline-2 focus-visible:outline-ring"
+                  >
+                    {event.type}
+                  </Link>
                   {eventAmount(event) ? <span className="tabular-nums">{eventAmount(event)}</span> : null}
                   <span className="flex-1" />
                   <span className="text-xs text-muted-foreground">{formatDateTime(event.created)}</span>
@@ -92,7 +98,7 @@ export function EventsPage() {
                       <>
                         {' · '}
                         <Link
-                          className="text-primary hover:underline"
+                          className="relative z-10 text-primary hover:underline"
                           to={`/developers/${merchantId}/payments/${paymentId}`}
                         >
                           {paymentId}

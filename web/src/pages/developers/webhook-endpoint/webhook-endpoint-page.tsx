@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { toast } from 'sonner';
 import { errorMessage } from '../../../api/client.ts';
@@ -10,8 +11,13 @@ import {
   useRotateSecret,
   useSendTestEvent,
   useUpdateEndpoint,
+  webhookKeys,
   type Delivery,
+  type WebhookEndpoint,
 } from '../../../api/webhooks.ts';
+import type { Page } from '../../../api/client.ts';
+import { CopyId } from '../../../components/copy-id.tsx';
+import { DeliveryRow } from './delivery-row.tsx';
 import type { SluiceEvent } from '../../../api/webhooks.ts';
 import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
 import { SecretDialog } from '../../../components/secret-dialog.tsx';
@@ -23,8 +29,6 @@ import { useIdempotencyKey } from '../../../lib/idempotency.ts';
 import { formatDateTime } from '../format.ts';
 import { useMerchantId } from '../merchant-shell.tsx';
 import { DeleteEndpointDialog, EditEndpointDialog } from './endpoint-dialogs.tsx';
-
-const deliveryTone = { succeeded: 'success', pending: 'warning', dead: 'destructive' } as const;
 
 /** One endpoint: edit, enable or disable, delete, rotate its secret, send a test event; its delivery log and dead letters. */
 export function WebhookEndpointPage() {
@@ -39,6 +43,7 @@ export function WebhookEndpointPage() {
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const [secret, setSecret] = useState<string | null>(null);
+  const queryClient = useQueryClient();
 
   if (endpoint.isPending) return <Loading label="Loading endpoint…" />;
   if (endpoint.isError) return <ErrorState error={endpoint.error} onRetry={() => void endpoint.refetch()} />;
@@ -53,12 +58,13 @@ export function WebhookEndpointPage() {
           ← Webhooks
         </Link>
       </div>
-      <PageHeader title="Webhook endpoint" description={e.id}>
+      <PageHeader title="Webhook endpoint">
         <Badge tone={e.status === 'enabled' ? 'success' : 'neutral'}>
           <span data-testid="endpoint-status">{e.status}</span>
         </Badge>
       </PageHeader>
       <Card>
+        <CopyId id={e.id} className="mb-2" />
         <p className="font-mono text-sm break-all" data-testid="endpoint-url">
           {e.url}
         </p>
@@ -68,6 +74,7 @@ export function WebhookEndpointPage() {
           </p>
         ) : null}
         <p className="mt-2 text-sm text-muted-foreground">Events: {e.events.join(', ')}</p>
+        {e.health ? <EndpointHealth health={e.health} /> : null}
         <p className="text-sm text-muted-foreground">Created {formatDateTime(e.created_at)}</p>
         <div className="mt-4 flex flex-wrap gap-2">
           <Button
@@ -77,7 +84,18 @@ export function WebhookEndpointPage() {
               sendTest.mutate(
                 { idempotencyKey: crypto.randomUUID() },
                 {
-                  onSuccess: () => toast.success('Test event queued'),
+                  onSuccess: ({ delivery }) => {
+                    // At the top of the log at once, where the next refetch keeps it.
+                    queryClient.setQueryData<Page<Delivery>>(
+                      webhookKeys.deliveries(merchantId, endpointId),
+                      (page) =>
+                        page && {
+                          ...page,
+                          data: [delivery, ...page.data.filter((d) => d.id !== delivery.id)],
+                        },
+                    );
+                    toast.success('Test event queued');
+                  },
                   onError: (error) => toast.error(errorMessage(error)),
                 },
               )
@@ -144,109 +162,13 @@ export function WebhookEndpointPage() {
           )
         }
       />
-      <SecretDialog title="Your new signing secret" secret={secret} onClose={() => setSecret(null)} />
+      <SecretDialog
+        title="Your new signing secret"
+        kind="signingSecret"
+        secret={secret}
+        onClose={() => setSecret(null)}
+      />
     </div>
-  );
-}
-
-function DeliveryRow({
-  delivery,
-  event,
-  action,
-}: {
-  delivery: Delivery;
-  event: SluiceEvent | undefined;
-  action?: ReactNode;
-}) {
-  const last = delivery.attempts.at(-1);
-  const eventType = delivery.event_type ?? event?.type;
-  return (
-    <li data-testid="delivery" className="rounded-lg border border-border bg-card px-4 py-3">
-      <div className="flex flex-wrap items-center gap-2">
-        <Badge tone={deliveryTone[delivery.status]}>{delivery.status}</Badge>
-        {eventType ? <span className="font-mono text-sm font-medium">{eventType}</span> : null}
-        <span className="font-mono text-xs text-muted-foreground">{delivery.event}</span>
-        <span className="text-xs text-muted-foreground">{formatDateTime(delivery.created_at)}</span>
-        <span className="flex-1" />
-        {action}
-      </div>
-      {delivery.attempts.length === 0 ? (
-        <p className="mt-2 text-sm text-muted-foreground">
-          Not attempted yet
-          {delivery.next_attempt_at ? ` · next at ${formatDateTime(delivery.next_attempt_at)}` : ''}
-        </p>
-      ) : (
-        <div className="mt-2 overflow-x-auto">
-          <table className="w-full text-left text-sm">
-            <thead className="text-muted-foreground">
-              <tr>
-                <th scope="col" className="pr-3 font-medium">
-                  Attempt
-                </th>
-                <th scope="col" className="pr-3 font-medium">
-                  Status
-                </th>
-                <th scope="col" className="pr-3 font-medium">
-                  Latency
-                </th>
-                <th scope="col" className="font-medium">
-                  Response
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {delivery.attempts.map((attempt) => (
-                <tr key={attempt.attempt} className="align-top">
-                  <td className="pr-3 tabular-nums">
-                    #{attempt.attempt}
-                    <span className="block text-xs text-muted-foreground">{formatDateTime(attempt.at)}</span>
-                  </td>
-                  <td className="pr-3 tabular-nums" data-testid="attempt-status">
-                    <span
-                      className={
-                        attempt.response_status !== null && attempt.response_status < 300
-                          ? 'text-success'
-                          : 'text-destructive'
-                      }
-                    >
-                      {attempt.response_status ?? 'no response'}
-                    </span>
-                  </td>
-                  <td className="pr-3 tabular-nums">{attempt.latency_ms} ms</td>
-                  <td className="max-w-72">
-                    <code
-                      className="block truncate font-mono text-xs text-muted-foreground"
-                      title={attempt.response_body ?? attempt.error ?? ''}
-                    >
-                      {attempt.error ?? attempt.response_body ?? '(empty)'}
-                    </code>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {last ? (
-        <details className="mt-2 text-sm">
-          <summary className="cursor-pointer text-muted-foreground">Request</summary>
-          <p className="mt-1 font-mono text-xs break-all">POST {last.url}</p>
-          <p className="font-mono text-xs text-muted-foreground">
-            Content-Type: application/json · Sluice-Signature: t=…,v1=…
-          </p>
-          {event ? (
-            <pre className="mt-1 max-h-64 overflow-auto rounded bg-muted p-2 font-mono text-xs">
-              {JSON.stringify(event, null, 2)}
-            </pre>
-          ) : null}
-        </details>
-      ) : null}
-      {last && delivery.status === 'pending' && delivery.next_attempt_at ? (
-        <p className="mt-1 text-xs text-muted-foreground">
-          Next attempt {formatDateTime(delivery.next_attempt_at)}
-        </p>
-      ) : null}
-    </li>
   );
 }
 
@@ -288,7 +210,12 @@ function DeliveryLog({ merchantId, endpointId }: { merchantId: string; endpointI
       ) : (
         <ul className="flex flex-col gap-2" aria-label="Deliveries">
           {deliveries.data.data.map((delivery) => (
-            <DeliveryRow key={delivery.id} delivery={delivery} event={types.get(delivery.event)} />
+            <DeliveryRow
+              key={delivery.id}
+              delivery={delivery}
+              event={types.get(delivery.event)}
+              merchantId={merchantId}
+            />
           ))}
         </ul>
       )}
@@ -321,6 +248,7 @@ function DeadLetters({ merchantId, endpointId }: { merchantId: string; endpointI
               key={delivery.id}
               delivery={delivery}
               event={types.get(delivery.event)}
+              merchantId={merchantId}
               action={
                 <Button
                   size="sm"
@@ -344,5 +272,20 @@ function DeadLetters({ merchantId, endpointId }: { merchantId: string; endpointI
         </ul>
       )}
     </section>
+  );
+}
+
+/** Last success and failure rate, from the newest deliveries (the server's `health`). */
+export function EndpointHealth({ health }: { health: NonNullable<WebhookEndpoint['health']> }) {
+  const rate = health.failure_rate;
+  return (
+    <span className="block text-sm text-muted-foreground" data-testid="endpoint-health">
+      {health.last_success_at
+        ? `Last success ${formatDateTime(health.last_success_at)}`
+        : 'No successful delivery yet'}
+      {rate === null ? '' : ` · ${Math.round(rate * 100)}% of recent attempts failed`}
+      {health.pending ? ` · ${health.pending} waiting` : ''}
+      {health.dead ? ` · ${health.dead} gave up` : ''}
+    </span>
   );
 }

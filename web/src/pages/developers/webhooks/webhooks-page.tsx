@@ -9,6 +9,7 @@ import { Card, PageHeader } from '../../../components/ui/card.tsx';
 import { Empty, ErrorState, Loading } from '../../../components/ui/states.tsx';
 import { useIdempotencyKey } from '../../../lib/idempotency.ts';
 import { useMerchantId } from '../merchant-shell.tsx';
+import { EndpointHealth } from '../webhook-endpoint/webhook-endpoint-page.tsx';
 import {
   EndpointFields,
   endpointErrorsFromApi,
@@ -103,12 +104,22 @@ export function WebhooksPage() {
                 <Badge tone={endpoint.status === 'enabled' ? 'success' : 'neutral'}>{endpoint.status}</Badge>
                 {endpoint.description ? <span className="w-full text-sm">{endpoint.description}</span> : null}
                 <span className="w-full text-xs text-muted-foreground">{endpoint.events.join(', ')}</span>
+                {endpoint.health ? (
+                  <span className="w-full">
+                    <EndpointHealth health={endpoint.health} />
+                  </span>
+                ) : null}
               </Link>
             </li>
           ))}
         </ul>
       )}
-      <SecretDialog title="Your endpoint's signing secret" secret={secret} onClose={() => setSecret(null)} />
+      <SecretDialog
+        title="Your endpoint's signing secret"
+        kind="signingSecret"
+        secret={secret}
+        onClose={() => setSecret(null)}
+      />
     </div>
   );
 }
