@@ -142,26 +142,25 @@ describe('payments sandbox with webhooks, end to end', () => {
           body: { rate_limit_per_minute: 2 },
         })
       ).json.secret as string;
-    // The server's windows follow its real clock, minute by minute. Three requests take
-    // milliseconds, so at most one minute boundary falls between them; when it did (a later
-    // answer shows more remaining than the one before, or the third was allowed), the check runs
-    // once more on fresh keys, which cannot straddle the next boundary a minute away.
-    const tryOnce = async () => {
-      const key = await newKey();
-      const answers = [];
-      for (let i = 0; i < 3; i++) answers.push(await call(server.url, 'GET', '/v1/balance', { token: key }));
-      const remaining = answers.map((a) => Number(a.headers.get('ratelimit-remaining')));
-      const rolledOver =
-        answers[2]!.status === 200 || remaining.some((left, i) => i > 0 && left > remaining[i - 1]!);
-      return { answers, rolledOver };
-    };
-    let attempt = await tryOnce();
-    if (attempt.rolledOver) attempt = await tryOnce();
-    const { answers } = attempt;
-    expect(answers.map((a) => a.status)).toEqual([200, 200, 429]);
-    expect(answers[0]!.headers.get('ratelimit-remaining')).toBe('1');
-    expect(answers[2]!.json.error.code).toBe('rate_limited');
-    expect(Number(answers[2]!.headers.get('retry-after'))).toBeGreaterThan(0);
+    // The server's windows follow its real clock, minute by minute, so how many requests pass
+    // before the first 429 depends on where a minute boundary falls: the exact counts are pinned
+    // on a manual clock in server/src/payments/merchants.test.ts. Here, whatever the time: with
+    // 2 a minute, a 429 comes within 5 requests (at most one boundary falls among requests a few
+    // milliseconds apart), right after an answer that said nothing was left.
+    const key = await newKey();
+    const answers = [];
+    for (let i = 0; i < 5 && answers.at(-1)?.status !== 429; i++)
+      answers.push(await call(server.url, 'GET', '/v1/balance', { token: key }));
+    const limited = answers.at(-1)!;
+    expect(answers.map((a) => a.status)).toContain(429);
+    expect(answers.slice(0, -1).every((a) => a.status === 200)).toBe(true);
+    expect(answers.length).toBeGreaterThanOrEqual(3);
+    expect(answers.at(-2)!.headers.get('ratelimit-remaining')).toBe('0');
+    expect(limited.json.error.code).toBe('rate_limited');
+    expect(limited.headers.get('ratelimit-limit')).toBe('2');
+    const retryAfter = Number(limited.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(60);
     // Limits are per key: another key of the merchant still has its own budget.
     expect((await call(server.url, 'GET', '/v1/balance', { token: await newKey() })).status).toBe(200);
   });

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../kernel/clock.ts';
 import { createEvent } from '../kernel/events.ts';
 import { SqliteStore } from '../runtime/local/sqlite-store.ts';
-import { maxDeliveryAttempts, retryDelaysSeconds } from './model.ts';
+import { maxDeliveryAttempts, retryDelaySeconds, retryDelaysSeconds } from './model.ts';
 import { buildWebhooks, startReceiver } from './test-support.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -41,6 +41,24 @@ function paymentEvent(clock: ManualClock, type = 'payment.captured', merchant = 
     now: clock.now(),
   });
 }
+
+describe('webhook retry schedule', () => {
+  it('is the published one: 13 attempts over about 3 days, each delay within ±10 % jitter', () => {
+    // Pinned by hand, not read from the code under test: a changed schedule must change this test.
+    expect([...retryDelaysSeconds]).toEqual([
+      60, 300, 1800, 7200, 18_000, 36_000, 36_000, 36_000, 36_000, 36_000, 36_000, 18_000,
+    ]);
+    expect(maxDeliveryAttempts).toBe(13);
+    expect(retryDelaysSeconds.reduce((sum, s) => sum + s, 0)).toBe(261_360); // 72.6 h
+    expect(retryDelaySeconds(1, () => 0)).toBe(54);
+    expect(retryDelaySeconds(1, () => 0.5)).toBe(60);
+    expect(retryDelaySeconds(1, () => 0.999_999)).toBe(66);
+    expect(retryDelaySeconds(4, () => 0.25)).toBe(6840);
+    expect(retryDelaySeconds(12, () => 1)).toBe(19_800);
+    // Past the schedule's end: its last delay.
+    expect(retryDelaySeconds(40, () => 0.5)).toBe(18_000);
+  });
+});
 
 describe('webhook delivery', () => {
   it('delivers a merchant event, signed, to each subscribed endpoint and records it', async () => {
