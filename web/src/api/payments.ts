@@ -5,6 +5,8 @@ import type { components } from './schema.gen.ts';
 
 export { paymentStatuses } from './catalog.gen.ts';
 export type PaymentStatus = Payment['status'];
+export type PaymentDisplayStatus = Payment['display_status'];
+export type BalanceTransaction = components['schemas']['BalanceTransaction'];
 
 /** A sandbox card payment (`/v1/payments`). */
 export type Payment = components['schemas']['Payment'];

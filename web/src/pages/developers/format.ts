@@ -1,4 +1,4 @@
-import type { PaymentStatus } from '../../api/payments.ts';
+import type { PaymentDisplayStatus, PaymentStatus } from '../../api/payments.ts';
 import type { DisputeStatus } from '../../api/disputes.ts';
 import type { SluiceEvent } from '../../api/webhooks.ts';
 import { formatAmount } from '../../lib/money.ts';
@@ -15,6 +15,33 @@ export const paymentStatusLabel: Record<PaymentStatus, string> = {
   succeeded: 'Succeeded',
   requires_capture: 'Requires capture',
   canceled: 'Canceled',
+  failed: 'Failed',
+};
+
+/** What happened to a payment (`display_status`): the badge a person reads. */
+export const displayStatusTone: Record<PaymentDisplayStatus, BadgeTone> = {
+  requires_capture: 'warning',
+  succeeded: 'success',
+  partially_refunded: 'neutral',
+  refunded: 'neutral',
+  disputed: 'warning',
+  dispute_won: 'success',
+  dispute_lost: 'destructive',
+  canceled: 'neutral',
+  expired: 'neutral',
+  failed: 'destructive',
+};
+
+export const displayStatusLabel: Record<PaymentDisplayStatus, string> = {
+  requires_capture: 'Requires capture',
+  succeeded: 'Succeeded',
+  partially_refunded: 'Partially refunded',
+  refunded: 'Refunded',
+  disputed: 'Disputed',
+  dispute_won: 'Dispute won',
+  dispute_lost: 'Dispute lost',
+  canceled: 'Canceled',
+  expired: 'Expired',
   failed: 'Failed',
 };
 

@@ -33,6 +33,11 @@ const payment: Payment = {
   cancellation_reason: null,
   settlement: null,
   dispute: null,
+  dispute_status: null,
+  display_status: 'succeeded',
+  capturable: false,
+  refundable_amount: 800,
+  available_actions: ['refund', 'dispute'],
   created_at: '2026-12-01T00:00:00Z',
   updated_at: '2026-12-01T00:00:00Z',
 };
@@ -49,6 +54,14 @@ function renderPage(events: unknown[], routes: MockRoute[] = [], shown: Payment 
   signInTestUser();
   const mocked = mockFetch([
     { method: 'GET', path: '/v1/payments/pay_1', respond: () => ({ status: 200, body: shown }) },
+    {
+      method: 'GET',
+      path: '/v1/balance',
+      respond: () => ({
+        status: 200,
+        body: { balances: [{ currency: 'USD', available: 300, pending: 0, negative_balance_limit: 10_000 }] },
+      }),
+    },
     {
       method: 'GET',
       path: '/v1/events',
@@ -112,21 +125,25 @@ describe('PaymentPage: test disputes', () => {
     );
     fireEvent.click(await screen.findByRole('button', { name: 'Open test dispute' }));
     fireEvent.click(screen.getByRole('button', { name: 'Open dispute' }));
-    expect(await screen.findByRole('alert')).toHaveProperty(
-      'textContent',
-      'payment pay_1 is already disputed',
-    );
+    expect((await screen.findByRole('alert')).textContent).toMatch(/payment pay_1 is already disputed/i);
     expect(screen.getByRole('dialog')).toBeTruthy();
   });
 
-  it('offers no second dispute on a payment that has one, and links its dispute and settlement', async () => {
+  it('offers neither a refund nor a second dispute on a disputed payment, says why, and links its dispute and settlement', async () => {
     renderPage([event('dispute.created', { id: 'dp_1', object: 'dispute', payment: 'pay_1' })], [], {
       ...payment,
       dispute: 'dp_1',
+      dispute_status: 'lost',
+      display_status: 'dispute_lost',
+      refundable_amount: 0,
+      available_actions: [],
       settlement: 'stl_1',
     });
-    await screen.findByRole('button', { name: 'Refund' });
     await waitFor(() => expect(screen.getAllByTestId('timeline-event')).toHaveLength(1));
+    expect(screen.getByTestId('payment-status').textContent).toBe('Dispute lost');
+    expect(screen.getByTestId('payment-dispute-status').textContent).toBe('Lost');
+    expect(screen.getByTestId('payment-note').textContent).toContain('can no longer be refunded');
+    expect(screen.queryByRole('button', { name: 'Refund' })).toBeNull();
     expect(screen.queryByRole('button', { name: 'Open test dispute' })).toBeNull();
     expect(screen.getByTestId('payment-dispute').getAttribute('href')).toBe(
       '/developers/mer_1/disputes/dp_1',
@@ -134,5 +151,67 @@ describe('PaymentPage: test disputes', () => {
     expect(screen.getByTestId('payment-settlement').getAttribute('href')).toBe(
       '/developers/mer_1/settlements/stl_1',
     );
+  });
+});
+
+describe('PaymentPage: state and legal actions', () => {
+  it('shows a partial refund as such and "Capture before" only while the authorization can be captured', async () => {
+    renderPage([], [], {
+      ...payment,
+      amount_refunded: 300,
+      refundable_amount: 500,
+      display_status: 'partially_refunded',
+      capture_before: '2026-12-08T00:00:00Z',
+    });
+    expect((await screen.findByTestId('payment-status')).textContent).toBe('Partially refunded');
+    expect(screen.queryByTestId('capture-before')).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Capture' })).toBeNull();
+    // Its times are the merchant's test clock, and say so.
+    expect(screen.getAllByText('sandbox time').length).toBeGreaterThan(0);
+    cleanup();
+
+    renderPage([], [], {
+      ...payment,
+      status: 'requires_capture',
+      display_status: 'requires_capture',
+      amount_captured: 0,
+      amount_capturable: 800,
+      capturable: true,
+      refundable_amount: 0,
+      available_actions: ['capture', 'void'],
+      capture_before: '2026-12-08T00:00:00Z',
+    });
+    expect((await screen.findByTestId('capture-before')).textContent).toContain('sandbox time');
+    expect(screen.getByRole('button', { name: 'Capture' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Refund' })).toBeNull();
+  });
+
+  it('refunds a settled payment up to what the balance floor allows, and says the balance may go negative', async () => {
+    const { calls } = renderPage(
+      [],
+      [
+        {
+          method: 'POST',
+          path: '/v1/refunds',
+          respond: ({ body }) => ({
+            status: 201,
+            body: { id: 're_1', object: 'refund', ...(body as object) },
+          }),
+        },
+      ],
+      { ...payment, amount: 20_000, amount_captured: 20_000, refundable_amount: 20_000, settlement: 'stl_1' },
+    );
+    expect((await screen.findByTestId('payment-note')).textContent).toContain('negative down to −$100.00');
+    fireEvent.click(screen.getByRole('button', { name: 'Refund' }));
+    // $3.00 available + $100.00 floor: the dialog promises what the server allows.
+    expect(screen.getByRole('dialog').textContent).toContain('At most $103.00');
+    fireEvent.change(screen.getByLabelText('Amount (USD)'), { target: { value: '104' } });
+    fireEvent.click(screen.getAllByRole('button', { name: 'Refund' }).at(-1)!);
+    expect(await screen.findByText('At most $103.00', { selector: '[role="alert"], p' })).toBeTruthy();
+    expect(calls.filter((c) => c.method === 'POST')).toHaveLength(0);
+    fireEvent.change(screen.getByLabelText('Amount (USD)'), { target: { value: '103' } });
+    fireEvent.click(screen.getAllByRole('button', { name: 'Refund' }).at(-1)!);
+    await waitFor(() => expect(calls.filter((c) => c.method === 'POST')).toHaveLength(1));
+    expect(calls.find((c) => c.method === 'POST')!.body).toEqual({ payment: 'pay_1', amount: 10_300 });
   });
 });

@@ -1,9 +1,10 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { toast } from 'sonner';
 import { ApiError } from '../../../api/client.ts';
 import { disputeReasons, useOpenTestDispute, type DisputeReason } from '../../../api/disputes.ts';
 import {
+  useBalance,
   useCapturePayment,
   usePayment,
   useRefundPayment,
@@ -12,6 +13,7 @@ import {
 } from '../../../api/payments.ts';
 import { useEvents } from '../../../api/webhooks.ts';
 import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
+import { WhenTime } from '../../../components/sandbox-time.tsx';
 import { Badge } from '../../../components/ui/badge.tsx';
 import { Button } from '../../../components/ui/button.tsx';
 import { Card, PageHeader } from '../../../components/ui/card.tsx';
@@ -20,7 +22,7 @@ import { Input } from '../../../components/ui/input.tsx';
 import { ErrorState, Loading } from '../../../components/ui/states.tsx';
 import { useIdempotencyKey } from '../../../lib/idempotency.ts';
 import { currencyExponent, formatAmount, minorToDecimalString, parseAmount } from '../../../lib/money.ts';
-import { eventAmount, formatDateTime, paymentStatusLabel, paymentStatusTone } from '../format.ts';
+import { disputeStatusLabel, displayStatusLabel, displayStatusTone, eventAmount } from '../format.ts';
 import { useMerchantId } from '../merchant-shell.tsx';
 
 type Action = 'capture' | 'void' | 'refund' | 'dispute';
@@ -35,7 +37,7 @@ export function PaymentPage() {
   if (payment.isPending) return <Loading label="Loading payment…" />;
   if (payment.isError) return <ErrorState error={payment.error} onRetry={() => void payment.refetch()} />;
   const p = payment.data;
-  const refundable = p.amount_captured - p.amount_refunded;
+  const can = (a: Action) => p.available_actions.includes(a);
   return (
     <div className="flex flex-col gap-6">
       <div>
@@ -47,30 +49,30 @@ export function PaymentPage() {
         </Link>
       </div>
       <PageHeader title={formatAmount(p.amount, p.currency)} description={p.id}>
-        <Badge tone={paymentStatusTone[p.status]} className="text-sm">
-          <span data-testid="payment-status">{paymentStatusLabel[p.status]}</span>
+        <Badge tone={displayStatusTone[p.display_status]} className="text-sm">
+          <span data-testid="payment-status">{displayStatusLabel[p.display_status]}</span>
         </Badge>
       </PageHeader>
+      {/* Only what the API accepts now: it lists the legal actions on the payment. */}
       <div className="flex flex-wrap gap-2">
-        {p.status === 'requires_capture' ? (
-          <>
-            <Button onClick={() => setAction('capture')}>Capture</Button>
-            <Button variant="outline" onClick={() => setAction('void')}>
-              Void
-            </Button>
-          </>
+        {can('capture') ? <Button onClick={() => setAction('capture')}>Capture</Button> : null}
+        {can('void') ? (
+          <Button variant="outline" onClick={() => setAction('void')}>
+            Void
+          </Button>
         ) : null}
-        {p.status === 'succeeded' && refundable > 0 ? (
+        {can('refund') ? (
           <Button variant="outline" onClick={() => setAction('refund')}>
             Refund
           </Button>
         ) : null}
-        {p.status === 'succeeded' && refundable > 0 && !p.dispute ? (
+        {can('dispute') ? (
           <Button variant="outline" onClick={() => setAction('dispute')}>
             Open test dispute
           </Button>
         ) : null}
       </div>
+      <StateNote payment={p} merchantId={merchantId} />
       <Card>
         <h2 className="mb-3 font-semibold">Details</h2>
         <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[10rem_1fr]">
@@ -90,8 +92,12 @@ export function PaymentPage() {
             term="Card"
             value={`${p.card.brand} ···· ${p.card.last4}, expires ${String(p.card.exp_month).padStart(2, '0')}/${p.card.exp_year}`}
           />
-          {p.capture_before ? (
-            <Detail term="Capture before" value={formatDateTime(p.capture_before)} />
+          {p.capturable && p.capture_before ? (
+            <Detail
+              term="Capture before"
+              value={<WhenTime value={p.capture_before} clock="sandbox" />}
+              testId="capture-before"
+            />
           ) : null}
           {p.review ? <Detail term="Review" value="Flagged for manual review" /> : null}
           {p.decline_code ? <Detail term="Decline code" value={p.decline_code} /> : null}
@@ -116,8 +122,15 @@ export function PaymentPage() {
               testId="payment-dispute"
             />
           ) : null}
-          <Detail term="Created" value={formatDateTime(p.created_at)} />
-          <Detail term="Updated" value={formatDateTime(p.updated_at)} />
+          {p.dispute_status ? (
+            <Detail
+              term="Dispute status"
+              value={disputeStatusLabel[p.dispute_status]}
+              testId="payment-dispute-status"
+            />
+          ) : null}
+          <Detail term="Created" value={<WhenTime value={p.created_at} clock="sandbox" />} />
+          <Detail term="Updated" value={<WhenTime value={p.updated_at} clock="sandbox" />} />
         </dl>
       </Card>
       <Timeline merchantId={merchantId} paymentId={p.id} />
@@ -132,7 +145,17 @@ export function PaymentPage() {
 }
 
 /** One term of the details list; `to` makes the value a link. */
-function Detail({ term, value, testId, to }: { term: string; value: string; testId?: string; to?: string }) {
+function Detail({
+  term,
+  value,
+  testId,
+  to,
+}: {
+  term: string;
+  value: ReactNode;
+  testId?: string;
+  to?: string;
+}) {
   return (
     <>
       <dt className="text-muted-foreground">{term}</dt>
@@ -173,7 +196,7 @@ function Timeline({ merchantId, paymentId }: { merchantId: string; paymentId: st
               <span className="absolute -left-1 mt-1.5 size-2 rounded-full bg-primary" aria-hidden="true" />
               <p className="font-mono text-sm font-medium">{event.type}</p>
               <p className="text-xs text-muted-foreground">
-                {formatDateTime(event.created)}
+                <WhenTime value={event.created} clock="real" />
                 {eventAmount(event) ? ` · ${eventAmount(event)}` : ''} · {event.id}
               </p>
             </li>
@@ -266,6 +289,37 @@ const copy: Record<Exclude<Action, 'dispute'>, { title: string; action: string; 
   },
 };
 
+/**
+ * Why the page offers what it does: a disputed payment cannot be refunded, and a settled one is
+ * refunded from the available balance, which may go negative down to the merchant's floor.
+ */
+function StateNote({ payment, merchantId }: { payment: Payment; merchantId: string }) {
+  const balance = useBalance(merchantId);
+  const row = balance.data?.balances.find((b) => b.currency === payment.currency);
+  let text: string | null = null;
+  if (payment.dispute && payment.status === 'succeeded')
+    text =
+      payment.dispute_status === 'won' || payment.dispute_status === 'lost'
+        ? `The dispute was ${payment.dispute_status}: a disputed payment can no longer be refunded.`
+        : 'This payment is disputed: it cannot be refunded while the dispute decides where the money goes.';
+  else if (payment.settlement && payment.refundable_amount > 0 && row)
+    text = `This payment is settled: a refund comes out of your available balance (${formatAmount(row.available, row.currency)}), which may go negative down to −${formatAmount(row.negative_balance_limit, row.currency)}; later settlements pay a negative balance back first.`;
+  return text ? (
+    <p className="text-sm text-muted-foreground" data-testid="payment-note">
+      {text}
+    </p>
+  ) : null;
+}
+
+/** The most a refund may take now: what is left of the payment, and for a settled one what the balance floor allows. */
+export function refundLimit(
+  payment: Pick<Payment, 'refundable_amount' | 'settlement'>,
+  balance: { available: number; negative_balance_limit: number } | undefined,
+): number {
+  if (!payment.settlement || !balance) return payment.refundable_amount;
+  return Math.max(0, Math.min(payment.refundable_amount, balance.available + balance.negative_balance_limit));
+}
+
 function ActionDialog({
   merchantId,
   payment,
@@ -282,8 +336,8 @@ function ActionDialog({
   const refund = useRefundPayment(merchantId, payment.id);
   const mutation = action === 'capture' ? capture : action === 'void' ? voidPayment : refund;
   const idempotency = useIdempotencyKey();
-  const max =
-    action === 'capture' ? payment.amount_capturable : payment.amount_captured - payment.amount_refunded;
+  const balance = useBalance(merchantId).data?.balances.find((b) => b.currency === payment.currency);
+  const max = action === 'capture' ? payment.amount_capturable : refundLimit(payment, balance);
   const [amount, setAmount] = useState(minorToDecimalString(max, currencyExponent(payment.currency)));
   const [fieldError, setFieldError] = useState<string>();
   const serverFieldError =
