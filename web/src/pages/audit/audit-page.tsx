@@ -1,5 +1,6 @@
 import { useAudit } from '../../api/audit.ts';
 import { useSession } from '../../api/session.ts';
+import { formatDateTime } from '../../components/date-time.ts';
 import { Button } from '../../components/ui/button.tsx';
 import { Card, PageHeader } from '../../components/ui/card.tsx';
 import { Empty, ErrorState, Loading } from '../../components/ui/states.tsx';
@@ -27,7 +28,7 @@ function AuditReport() {
           Ledger: <Verdict ok={report.balanced} />
           {report.checked_at ? (
             <span className="ml-2 text-sm text-muted-foreground">
-              checked {new Date(report.checked_at).toLocaleString()}
+              checked {formatDateTime(report.checked_at)}
             </span>
           ) : null}
         </p>
@@ -46,20 +47,21 @@ function AuditReport() {
                 <th scope="col" className="px-4 py-2">
                   Currency
                 </th>
+                {/* Status second: on a phone it must show before the table scrolls. */}
+                <th scope="col" className="px-4 py-2">
+                  Status
+                </th>
                 <th scope="col" className="px-4 py-2 text-right">
                   Debits posted
                 </th>
                 <th scope="col" className="px-4 py-2 text-right">
                   Credits posted
                 </th>
-                <th scope="col" className="px-4 py-2 text-right">
+                <th scope="col" className="hidden px-4 py-2 text-right sm:table-cell">
                   Debits pending
                 </th>
-                <th scope="col" className="px-4 py-2 text-right">
+                <th scope="col" className="hidden px-4 py-2 text-right sm:table-cell">
                   Credits pending
-                </th>
-                <th scope="col" className="px-4 py-2">
-                  Status
                 </th>
                 <th scope="col" className="px-4 py-2">
                   Overdrawn
@@ -72,12 +74,16 @@ function AuditReport() {
                   <th scope="row" className="px-4 py-2 font-medium">
                     {c.currency}
                   </th>
-                  <td className="px-4 py-2 text-right">{formatAmount(c.debits_posted, c.currency)}</td>
-                  <td className="px-4 py-2 text-right">{formatAmount(c.credits_posted, c.currency)}</td>
-                  <td className="px-4 py-2 text-right">{formatAmount(c.debits_pending, c.currency)}</td>
-                  <td className="px-4 py-2 text-right">{formatAmount(c.credits_pending, c.currency)}</td>
                   <td className="px-4 py-2">
                     <Verdict ok={c.balanced} />
+                  </td>
+                  <td className="px-4 py-2 text-right">{formatAmount(c.debits_posted, c.currency)}</td>
+                  <td className="px-4 py-2 text-right">{formatAmount(c.credits_posted, c.currency)}</td>
+                  <td className="hidden px-4 py-2 text-right sm:table-cell">
+                    {formatAmount(c.debits_pending, c.currency)}
+                  </td>
+                  <td className="hidden px-4 py-2 text-right sm:table-cell">
+                    {formatAmount(c.credits_pending, c.currency)}
                   </td>
                   <td className="px-4 py-2">
                     {c.overdrawn_accounts.length === 0 ? 'None' : c.overdrawn_accounts.join(', ')}

@@ -1,5 +1,7 @@
 import { useUsers } from '../../api/users.ts';
+import { Email } from '../../components/copy-id.tsx';
 import { CursorPager, useCursorPages } from '../../components/cursor-pager.tsx';
+import { formatDateTime } from '../../components/date-time.ts';
 import { Card, PageHeader } from '../../components/ui/card.tsx';
 import { Empty, ErrorState, Loading } from '../../components/ui/states.tsx';
 
@@ -18,7 +20,22 @@ export function UsersPage() {
         <Empty title="Nobody has signed up yet" />
       ) : (
         <>
-          <Card className="overflow-x-auto p-0 sm:p-0">
+          {/* A phone gets one card per person, so the date and the whole email stay on screen. */}
+          <Card className="py-1 sm:hidden">
+            <ul className="divide-y divide-border" aria-label="Users">
+              {users.data.data.map((user) => (
+                <li key={user.id} className="py-2 text-sm" data-testid="user-row">
+                  <p className="font-medium">{user.name}</p>
+                  <Email email={user.email} />
+                  <p className="text-muted-foreground">
+                    {user.groups.length > 0 ? `${user.groups.join(', ')} · ` : ''}
+                    Signed up {formatDateTime(user.created_at)}
+                  </p>
+                </li>
+              ))}
+            </ul>
+          </Card>
+          <Card className="hidden overflow-x-auto p-0 sm:block sm:p-0">
             <table className="w-full text-left text-sm">
               <caption className="sr-only">Users</caption>
               <thead className="border-b border-border text-muted-foreground">
@@ -32,7 +49,7 @@ export function UsersPage() {
                   <th scope="col" className="px-4 py-2">
                     Groups
                   </th>
-                  <th scope="col" className="hidden px-4 py-2 sm:table-cell">
+                  <th scope="col" className="px-4 py-2">
                     Signed up
                   </th>
                 </tr>
@@ -41,10 +58,12 @@ export function UsersPage() {
                 {users.data.data.map((user) => (
                   <tr key={user.id} className="border-b border-border last:border-0">
                     <td className="px-4 py-2">{user.name}</td>
-                    <td className="px-4 py-2 break-all">{user.email}</td>
+                    <td className="max-w-64 px-4 py-2">
+                      <Email email={user.email} />
+                    </td>
                     <td className="px-4 py-2">{user.groups.length > 0 ? user.groups.join(', ') : '—'}</td>
-                    <td className="hidden px-4 py-2 text-muted-foreground sm:table-cell">
-                      {new Date(user.created_at).toLocaleString()}
+                    <td className="px-4 py-2 whitespace-nowrap text-muted-foreground">
+                      {formatDateTime(user.created_at)}
                     </td>
                   </tr>
                 ))}

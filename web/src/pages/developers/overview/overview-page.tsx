@@ -1,3 +1,4 @@
+import { plural } from '../../../components/plural.ts';
 import { toast } from 'sonner';
 import { errorMessage } from '../../../api/client.ts';
 import { useMerchant } from '../../../api/merchants.ts';
@@ -90,13 +91,13 @@ export function OverviewPage() {
                     onSuccess: (result) => {
                       const fired = [
                         result.expired_payments.length
-                          ? `${result.expired_payments.length} authorization(s) expired`
+                          ? `${plural(result.expired_payments.length, 'authorization')} expired`
                           : '',
                         result.settlements?.length
-                          ? `${result.settlements.length} settlement(s) paid out`
+                          ? `${plural(result.settlements.length, 'settlement')} paid out`
                           : '',
                         result.closed_disputes?.length
-                          ? `${result.closed_disputes.length} dispute(s) closed`
+                          ? `${plural(result.closed_disputes.length, 'dispute')} closed`
                           : '',
                       ].filter(Boolean);
                       toast.success(

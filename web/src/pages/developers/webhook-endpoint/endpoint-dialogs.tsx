@@ -70,6 +70,7 @@ export function EditEndpointDialog({
       onOpenChange={(next) => (next ? onOpenChange(true) : close())}
       title="Edit endpoint"
       description="A disabled endpoint keeps its settings and secret but receives no events."
+      wide
     >
       <form
         noValidate

@@ -85,9 +85,10 @@ export function EndpointFields({
       </Field>
       <fieldset aria-describedby={errors.events ? eventsErrorId : undefined}>
         <legend className="mb-2 text-sm font-medium">Events to send</legend>
-        <div className="grid gap-1.5 sm:grid-cols-2 lg:grid-cols-3">
+        {/* Columns as wide as the longest type fits, as many as the dialog (not the window) holds. */}
+        <div className="grid grid-cols-[repeat(auto-fill,minmax(min(100%,17rem),1fr))] gap-x-4 gap-y-1.5">
           {webhookEventTypes.map((type) => (
-            <label key={type} className="flex items-center gap-2 text-sm">
+            <label key={type} className="flex min-w-0 items-center gap-2 text-sm">
               <input
                 type="checkbox"
                 className="size-4 accent-primary"
@@ -97,7 +98,7 @@ export function EndpointFields({
                   setEvents(e.target.checked ? [...current, type] : current.filter((t) => t !== type));
                 }}
               />
-              <span className="font-mono">{type}</span>
+              <span className="min-w-0 font-mono break-words">{type}</span>
             </label>
           ))}
         </div>
