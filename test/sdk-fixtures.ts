@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { call, repoRoot, signUp, type ApiUser } from './server-process.ts';
 
@@ -209,4 +210,24 @@ export function runCli(args: string[], env: Record<string, string> = {}): CliPro
       return exited;
     },
   };
+}
+
+/**
+ * The fenced code blocks of one `## heading` section of a README, in order, with their language:
+ * what the quick-start tests run, so the README cannot drift from what works.
+ */
+export async function readmeBlocks(
+  readmePath: string,
+  heading: string,
+): Promise<{ lang: string; code: string }[]> {
+  const text = await readFile(join(repoRoot, readmePath), 'utf8');
+  const start = text.indexOf(`\n## ${heading}\n`);
+  if (start < 0) throw new Error(`${readmePath} has no "## ${heading}" section`);
+  const rest = text.slice(start + heading.length + 5);
+  const end = rest.search(/\n## /);
+  const section = end < 0 ? rest : rest.slice(0, end);
+  return [...section.matchAll(/```(\w*)\n([\s\S]*?)```/g)].map((match) => ({
+    lang: match[1] ?? '',
+    code: match[2] ?? '',
+  }));
 }

@@ -34,7 +34,12 @@ function program(): Command {
     .command('login')
     .description('store a secret key (or a user token and merchant) for an API')
     .option('--token <token>', "a user's access token instead of a key")
-    .option('--merchant <id>', 'with --token: the merchant to act as')
+    .option(
+      '--merchant <id>',
+      'with --token: the merchant to act as; with --email: the merchant to make a key for',
+    )
+    .option('--email <email>', 'sign in as this user and make a key (with --password)')
+    .option('--password <password>', "the user's password")
     .action(async (_options, command: Command) => login(globals(command)));
 
   cli
