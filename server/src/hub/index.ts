@@ -1,3 +1,4 @@
+import { registerApprovalExecutor } from '../approvals/index.ts';
 import { defineModule } from '../platform/module.ts';
 import { settleDueAch } from './ach/service.ts';
 import { hubDeps } from './deps.ts';
@@ -10,12 +11,16 @@ import { hubKeyPatterns } from './store.ts';
 import { vendorErrors, vendorIds } from './vendors-model.ts';
 import { settleDueSplits, transferSplitsOnSuccess } from './vendors-splits.ts';
 import { vendorKeyPatterns } from './vendors-store.ts';
+import { vendorPayoutExecutor, vendorPayoutExecutorName } from './vendors-payouts.ts';
 export { hubEventTypes, type HubEventType } from './events.ts';
 export type { HubTestHooks } from './deps.ts';
 // Billing charges each invoice through the merchant's routing (module to module, through this file only).
 export { hubDeps, type HubDeps } from './deps.ts';
 export { createIntent, type MerchantActor as HubActor, type Respond as HubRespond } from './intents.ts';
 export type { CreateIntent, Intent } from './model.ts';
+
+// A vendor payout under the merchant's `payout` policy, once approved, is paid in the transaction that marks it executed.
+registerApprovalExecutor(vendorPayoutExecutorName, vendorPayoutExecutor);
 
 /**
  * The processing hub: one payments API over several providers (the sandbox card network, Sluice

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import type { ApprovalExecutor } from '../approvals/index.ts';
 import { isoTime } from '../kernel/clock.ts';
 import { AppError, isAppError } from '../kernel/errors.ts';
 import { newId } from '../kernel/ids.ts';
@@ -8,6 +10,7 @@ import type { WriteOperation } from '../platform/store.ts';
 import { ensureWallet, walletAccountId } from '../wallet/index.ts';
 import { businessDayOf } from './connectors/ach.ts';
 import { unsealCredentials, sealCredentials } from './credentials.ts';
+import type { HubDeps } from './deps.ts';
 import { hubErrors } from './errors.ts';
 import type { MerchantActor } from './intents.ts';
 import {
@@ -17,8 +20,14 @@ import {
   readAchSequence,
   type AchEntryRecord,
 } from './store.ts';
-import { getVendorRecord, vendorAccountId, vendorBalance, type VendorDeps } from './vendors.ts';
-import { vendorIds, vendorLedgerCodes, type CreateVendorPayout, type VendorPayout } from './vendors-model.ts';
+import { getVendorRecord, vendorAccountId, vendorBalance, vendorDeps, type VendorDeps } from './vendors.ts';
+import {
+  createVendorPayoutSchema,
+  vendorIds,
+  vendorLedgerCodes,
+  type CreateVendorPayout,
+  type VendorPayout,
+} from './vendors-model.ts';
 import { payoutPut, toVendorPayout, vendorPayoutsPage, type VendorPayoutRecord } from './vendors-store.ts';
 import type { VendorRecord } from './vendors-store.ts';
 
@@ -40,15 +49,7 @@ export async function createVendorPayout(
   input: CreateVendorPayout,
   respond?: PayoutRespond,
 ): Promise<VendorPayout> {
-  const vendor = await getVendorRecord(deps, actor.merchantId, vendorId);
-  if (input.currency !== vendor.currency)
-    throw new AppError(
-      'validation_failed',
-      `vendor ${vendor.id} holds ${vendor.currency}, not ${input.currency}`,
-      {
-        param: 'currency',
-      },
-    );
+  const vendor = await checkVendorPayout(deps, actor.merchantId, vendorId, input);
   const now = deps.clock.now();
   const base = {
     id: vendorIds.newId('vendorPayout', now),
@@ -85,6 +86,104 @@ export async function createVendorPayout(
   }
   return payToBank(deps, actor, vendor, base, destination.bank_account, respond);
 }
+
+/** The vendor a payout is asked of, refusing one in another currency than its balance. */
+export async function checkVendorPayout(
+  deps: HubDeps,
+  merchantId: string,
+  vendorId: string,
+  input: Pick<CreateVendorPayout, 'currency'>,
+): Promise<VendorRecord> {
+  const vendor = await getVendorRecord(deps, merchantId, vendorId);
+  if (input.currency !== vendor.currency)
+    throw new AppError(
+      'validation_failed',
+      `vendor ${vendor.id} holds ${vendor.currency}, not ${input.currency}`,
+      {
+        param: 'currency',
+      },
+    );
+  return vendor;
+}
+
+/** The executor name of vendor payouts under the merchant's `payout` approval policy. */
+export const vendorPayoutExecutorName = 'vendor_payout';
+
+/** A bank account as an approval request keeps it: the account number sealed, never shown. */
+const approvalParamsSchema = z.object({
+  vendor: z.string(),
+  amount: z.number().int(),
+  currency: z.string(),
+  destination: z.discriminatedUnion('type', [
+    z.object({ type: z.literal('wallet'), wallet: z.object({ user: z.string() }) }),
+    z.object({
+      type: z.literal('bank_account'),
+      bank_account: z.object({
+        routing_number: z.string(),
+        sealed_account: z.string(),
+        last4: z.string(),
+        account_holder_name: z.string(),
+        account_type: z.enum(['checking', 'savings']),
+      }),
+    }),
+  ]),
+});
+
+/** What an approval request for this payout records (approvers see it in the audit trail). */
+export async function vendorPayoutApprovalParams(
+  deps: HubDeps,
+  vendorId: string,
+  input: CreateVendorPayout,
+): Promise<z.infer<typeof approvalParamsSchema>> {
+  const { destination } = input;
+  if (destination.type === 'wallet') return { vendor: vendorId, ...input, destination };
+  const { account_number, ...shown } = destination.bank_account;
+  return {
+    vendor: vendorId,
+    amount: input.amount,
+    currency: input.currency,
+    destination: {
+      type: 'bank_account',
+      bank_account: {
+        ...shown,
+        last4: account_number.slice(-4),
+        sealed_account: await sealCredentials(deps.store, { account_number }),
+      },
+    },
+  };
+}
+
+/**
+ * Pays an approved vendor payout, committing the approval's `executed` mark in the payout's own
+ * transaction: however many final approvals race, one payout is made.
+ */
+export const vendorPayoutExecutor: ApprovalExecutor = {
+  async execute(moduleDeps, approval, commit) {
+    const params = approvalParamsSchema.parse(approval.params);
+    const deps = vendorDeps(moduleDeps);
+    const merchant = await getMerchantRecord(deps, approval.merchant);
+    if (!merchant) throw new AppError('not_found', `no merchant ${approval.merchant}`);
+    let destination: unknown = params.destination;
+    if (params.destination.type === 'bank_account') {
+      const { sealed_account, last4: _last4, ...account } = params.destination.bank_account;
+      const { account_number } = await unsealCredentials(deps.store, sealed_account);
+      destination = { type: 'bank_account', bank_account: { ...account, account_number } };
+    }
+    const input = createVendorPayoutSchema.parse({
+      amount: params.amount,
+      currency: params.currency,
+      destination,
+    });
+    const payout = await createVendorPayout(
+      deps,
+      { merchantId: merchant.id, ownerId: merchant.owner },
+      params.vendor,
+      input,
+      (made) => commit({ vendor_payout: made.id }),
+    );
+    return { vendor_payout: payout.id };
+  },
+};
 
 /** The ledger transfer and the payout record, in one transaction. */
 async function pay(

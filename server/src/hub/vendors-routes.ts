@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { actorOf as approvalActorOf, approvalSchema, requestApproval } from '../approvals/index.ts';
 import { AppError } from '../kernel/errors.ts';
 import { bearerSecurity, createRouter, errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts';
 import { listSchema, paginationQuerySchema } from '../http/schemas.ts';
@@ -11,7 +12,13 @@ import {
   vendorPayoutSchema,
   vendorSchema,
 } from './vendors-model.ts';
-import { createVendorPayout, listVendorPayouts } from './vendors-payouts.ts';
+import {
+  checkVendorPayout,
+  createVendorPayout,
+  listVendorPayouts,
+  vendorPayoutApprovalParams,
+  vendorPayoutExecutorName,
+} from './vendors-payouts.ts';
 import { settleDueSplits } from './vendors-splits.ts';
 import { readSplit, toSplitGroup, vendorSplitIntents } from './vendors-store.ts';
 
@@ -81,11 +88,12 @@ const routes = {
     path: '/v1/vendors/{id}/payouts',
     summary: "Pay out of a vendor's available balance, to a wallet or a bank account (ACH credit)",
     description:
-      '402 `insufficient_funds` (param `amount`) when the available balance cannot cover it: a balance is never paid out twice, however many payouts race for it.',
+      'Owners and admins. Under your `payout` approval policy (an amount above its threshold) the answer is 202 with the approval request, and the payout is made once when the last approval lands. 402 `insufficient_funds` (param `amount`) when the available balance cannot cover it: a balance is never paid out twice, however many payouts race for it.',
     request: { headers: mutatingHeaders, params: idParam, body: jsonBody(createVendorPayoutSchema) },
     responses: {
       201: jsonResponse(vendorPayoutSchema, 'The payout'),
-      ...errorResponses(400, 401, 402, 404, 409, 422, 429),
+      202: jsonResponse(approvalSchema, 'The approval request the payout waits on'),
+      ...errorResponses(400, 401, 402, 403, 404, 409, 422, 429),
     },
   }),
   listPayouts: createRoute({
@@ -160,12 +168,26 @@ export function vendorRoutes(deps: VendorDeps) {
   });
   app.openapi(routes.createPayout, async (c) => {
     const idem = c.var.idempotency;
+    const input = c.req.valid('json');
+    const vendor = await checkVendorPayout(deps, c.var.merchant.merchantId, c.req.valid('param').id, input);
+    // Vendor payouts fall under the merchant's `payout` approval policy, like its own payouts.
+    const pending = await requestApproval(deps, {
+      ...actorOf(c),
+      action: 'payout',
+      executor: vendorPayoutExecutorName,
+      amount: input.amount,
+      currency: input.currency,
+      params: await vendorPayoutApprovalParams(deps, vendor.id, input),
+      summary: `Payout of ${input.amount} ${input.currency} to vendor ${vendor.name}`,
+      requestedBy: approvalActorOf(c.var.merchant),
+    });
+    if (pending) return c.json(pending, 202);
     return c.json(
       await createVendorPayout(
         deps,
         actorOf(c),
-        c.req.valid('param').id,
-        c.req.valid('json'),
+        vendor.id,
+        input,
         idem && ((payout) => [idem.record(201, payout)]),
       ),
       201,
