@@ -10,30 +10,35 @@ afterEach(() => {
   setSession(null);
 });
 
+const filter = {
+  display_status: 'partially_refunded',
+  q: ' 25.00 ',
+  from: '2026-12-01',
+  to: '2026-12-02',
+} as const;
 const page = { data: [{ id: 'pay_1', status: 'succeeded' }], has_more: true, next_cursor: 'cur_1' };
 
 describe('usePayments', () => {
-  it("lists as the merchant with the status filter and cursor, under the merchant's key", async () => {
+  it("lists as the merchant with the filters and cursor, under the merchant's key", async () => {
     signInTestUser('token-a');
     const { calls } = mockFetch([
       { method: 'GET', path: '/v1/payments', respond: () => ({ status: 200, body: page }) },
     ]);
     const { wrapper, queryClient } = withQueryClient();
-    const { result } = renderHook(
-      () => usePayments('mer_1', { status: 'requires_capture', cursor: 'cur_0' }),
-      { wrapper },
-    );
+    const { result } = renderHook(() => usePayments('mer_1', { ...filter, cursor: 'cur_0' }), { wrapper });
     await waitFor(() => expect(result.current.isSuccess).toBe(true));
     expect(result.current.data).toEqual(page);
     const url = new URL(calls[0]!.url, 'http://x');
     expect(url.pathname).toBe('/v1/payments');
-    expect(url.searchParams.get('status')).toBe('requires_capture');
+    expect(url.searchParams.get('display_status')).toBe('partially_refunded');
+    expect(url.searchParams.get('q')).toBe('25.00');
+    // Days are sandbox days: from the start of the first to the end of the last.
+    expect(url.searchParams.get('created_gte')).toBe('2026-12-01T00:00:00.000Z');
+    expect(url.searchParams.get('created_lt')).toBe('2026-12-03T00:00:00.000Z');
     expect(url.searchParams.get('starting_after')).toBe('cur_0');
     expect(calls[0]!.headers.get('sluice-merchant')).toBe('mer_1');
     expect(calls[0]!.headers.get('authorization')).toBe('Bearer token-a');
-    expect(
-      queryClient.getQueryData(paymentKeys.list('mer_1', { status: 'requires_capture', cursor: 'cur_0' })),
-    ).toEqual(page);
+    expect(queryClient.getQueryData(paymentKeys.list('mer_1', { ...filter, cursor: 'cur_0' }))).toEqual(page);
   });
 
   it("refetches the merchant's payments after a capture", async () => {
