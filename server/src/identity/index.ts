@@ -91,4 +91,5 @@ export const identityModule = defineModule({
 });
 
 /** For identity adapters outside this folder (Cognito) that keep profiles in the same items. */
-export { mfaEnabledUpdate, queryUsers, readUser, readUserIdByEmail } from './store.ts';
+export { mfaEnabledUpdate, queryUsers, readUser, readUserIdByEmail, sessionsCutOff } from './store.ts';
+export { createSessionRevocations, revocationCheckMs, type SessionRevocations } from './revocation.ts';

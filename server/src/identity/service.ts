@@ -26,6 +26,8 @@ import {
   userPut,
 } from './store.ts';
 import { createAccessTokens } from './tokens.ts';
+import { ExpiringCache } from './expiring-cache.ts';
+import { createSessionRevocations } from './revocation.ts';
 
 import type { Identity } from '../platform/identity.ts';
 
@@ -149,6 +151,7 @@ export function createLocalIdentity(deps: LocalIdentityDeps): Identity {
   // another process (or a change behind the identity's back) can be out of date.
   const profiles = new ExpiringCache<string, User>(clock, 60_000, 10_000);
   const userIdsByEmail = new ExpiringCache<string, string>(clock, 60_000, 10_000);
+  const revocations = createSessionRevocations({ store, clock });
 
   async function cachedUser(userId: string): Promise<User | undefined> {
     const cached = profiles.get(userId);
@@ -263,6 +266,13 @@ export function createLocalIdentity(deps: LocalIdentityDeps): Identity {
       // else) for an id no one signed up with. Cognito's adapter refuses the same way.
       if (!(await cachedUser(principal.userId)))
         throw new AppError('invalid_token', 'the access token names an unknown user');
+      // A signature outlives its session: a session ended (log-out, a reused refresh token, a
+      // password change, "end session") or expired refuses its access tokens within seconds.
+      if (
+        principal.sessionId !== undefined &&
+        (await revocations.sessionState(principal.sessionId)) !== 'open'
+      )
+        throw new AppError('invalid_token', 'the session of this access token has ended');
       return principal;
     },
 
@@ -285,36 +295,4 @@ export function createLocalIdentity(deps: LocalIdentityDeps): Identity {
       return { users: page.users, next_cursor: page.cursor };
     },
   };
-}
-
-/** A map whose entries expire `ttlMs` after they were set, holding at most `capacity` (oldest go first). */
-class ExpiringCache<K, V> {
-  readonly #entries = new Map<K, { value: V; expiresAt: number }>();
-  readonly #clock: Clock;
-  readonly #ttlMs: number;
-  readonly #capacity: number;
-
-  constructor(clock: Clock, ttlMs: number, capacity: number) {
-    this.#clock = clock;
-    this.#ttlMs = ttlMs;
-    this.#capacity = capacity;
-  }
-
-  get(key: K): V | undefined {
-    const entry = this.#entries.get(key);
-    if (!entry) return undefined;
-    if (entry.expiresAt > this.#clock.now()) return entry.value;
-    this.#entries.delete(key);
-    return undefined;
-  }
-
-  delete(key: K): void {
-    this.#entries.delete(key);
-  }
-
-  set(key: K, value: V): void {
-    this.#entries.delete(key);
-    this.#entries.set(key, { value, expiresAt: this.#clock.now() + this.#ttlMs });
-    if (this.#entries.size > this.#capacity) this.#entries.delete(this.#entries.keys().next().value as K);
-  }
 }

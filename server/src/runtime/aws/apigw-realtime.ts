@@ -1,4 +1,5 @@
 import {
+  DeleteConnectionCommand,
   PostToConnectionCommand,
   type ApiGatewayManagementApiClient,
 } from '@aws-sdk/client-apigatewaymanagementapi';
@@ -17,6 +18,14 @@ export function connectionKey(connectionId: string) {
 export function userConnectionsPartition(userId: string): string {
   return `WSUSER#${userId}`;
 }
+
+/** The partition listing the connections to close in one minute (epoch minutes) of their tokens' expiry. */
+export function closingPartition(minute: number): string {
+  return `WSCLOSE#${minute}`;
+}
+
+/** Where the closing sweep records the last minute it finished. */
+const closingCursorKey = { pk: 'WSCLOSE#CURSOR', sk: 'CURSOR' };
 
 export interface ConnectionRegistryOptions {
   store: Store;
@@ -46,10 +55,22 @@ export class ConnectionRegistry {
     this.#clock = options.clock;
   }
 
-  async add(connectionId: string, userId: string): Promise<void> {
+  /**
+   * Records a connection. With `closeAt` (unix seconds: when the access token it opened with
+   * expires) it is also listed under that minute for {@link closeExpiredConnections}, and no push
+   * reaches it after then: on AWS a socket does not outlive its token, as locally.
+   */
+  async add(
+    connectionId: string,
+    userId: string,
+    options: { closeAt?: number | undefined } = {},
+  ): Promise<void> {
     if (connectionId === '' || userId === '')
       throw new Error('a connection needs a connection id and a user id');
     const now = this.#clock.now();
+    const expiresAt = Math.ceil(now / 1000) + maxConnectionSeconds;
+    const closeAt =
+      options.closeAt !== undefined && options.closeAt < expiresAt ? options.closeAt : undefined;
     await this.#store.transact([
       {
         type: 'put',
@@ -61,16 +82,78 @@ export class ConnectionRegistry {
           connected_at: new Date(now).toISOString(),
           gsi1pk: userConnectionsPartition(userId),
           gsi1sk: connectionId,
-          expires_at: Math.ceil(now / 1000) + maxConnectionSeconds,
+          expires_at: expiresAt,
+          ...(closeAt !== undefined ? { close_at: closeAt } : {}),
         },
       },
+      ...(closeAt !== undefined
+        ? [
+            {
+              type: 'put' as const,
+              item: {
+                pk: closingPartition(Math.floor(closeAt / 60)),
+                sk: connectionId,
+                kind: 'ws-closing',
+                connection_id: connectionId,
+                close_at: closeAt,
+                expires_at: expiresAt,
+              },
+            },
+          ]
+        : []),
     ]);
   }
 
   /** Forgets a connection; forgetting one that is gone already is fine. */
   async remove(connectionId: string): Promise<void> {
     if (connectionId === '') return;
-    await this.#store.transact([{ type: 'delete', key: connectionKey(connectionId) }]);
+    const item = await this.#store.get(connectionKey(connectionId));
+    await this.#store.transact([
+      { type: 'delete', key: connectionKey(connectionId) },
+      ...(typeof item?.close_at === 'number'
+        ? [
+            {
+              type: 'delete' as const,
+              key: { pk: closingPartition(Math.floor(item.close_at / 60)), sk: connectionId },
+            },
+          ]
+        : []),
+    ]);
+  }
+
+  /**
+   * The connections whose `closeAt` has passed, minute by minute since the last sweep (at most
+   * the two hours a connection can live), and the minute to record as swept.
+   */
+  async closing(): Promise<{ connectionIds: string[]; sweptMinute: number }> {
+    const nowSeconds = this.#clock.now() / 1000;
+    const nowMinute = Math.floor(nowSeconds / 60);
+    const oldest = nowMinute - maxConnectionSeconds / 60;
+    const cursor = await this.#store.get(closingCursorKey);
+    const from = Math.max(oldest, typeof cursor?.minute === 'number' ? cursor.minute + 1 : oldest);
+    const connectionIds: string[] = [];
+    for (let minute = from; minute <= nowMinute; minute++) {
+      let page: string | undefined;
+      do {
+        const found = await this.#store.query({
+          partition: closingPartition(minute),
+          ...(page ? { cursor: page } : {}),
+        });
+        for (const item of found.items)
+          if (typeof item.close_at === 'number' && item.close_at <= nowSeconds)
+            connectionIds.push(String(item.connection_id));
+        page = found.cursor;
+      } while (page);
+    }
+    // The current minute is read again next time: some of its connections are not due yet.
+    return { connectionIds, sweptMinute: nowMinute - 1 };
+  }
+
+  /** Records that every minute up to `minute` was swept. */
+  async markSwept(minute: number): Promise<void> {
+    await this.#store.transact([
+      { type: 'put', item: { ...closingCursorKey, kind: 'ws-closing-cursor', minute } },
+    ]);
   }
 
   /** The ids of `userId`'s connections that can still be open. */
@@ -99,8 +182,48 @@ function isOpen(item: Item, nowSeconds: number): boolean {
   return (
     typeof item.connection_id === 'string' &&
     typeof item.expires_at === 'number' &&
-    item.expires_at > nowSeconds
+    item.expires_at > nowSeconds &&
+    !(typeof item.close_at === 'number' && item.close_at <= nowSeconds)
   );
+}
+
+/**
+ * Closes the connections whose access token has expired (`DeleteConnection` through the
+ * management API; one already gone is fine) and forgets them: EventBridge Scheduler runs it every
+ * minute (`ws-expire`), so a socket outlives its token by at most about a minute. The client sees
+ * the close and reconnects with a fresh token, as it does locally after 4401.
+ *
+ * @example
+ * await closeExpiredConnections({ client, connections, logger });
+ */
+export async function closeExpiredConnections(deps: {
+  client: ApiGatewayManagementApiClient;
+  connections: ConnectionRegistry;
+  logger: Logger;
+}): Promise<{ closed: number; failed: number }> {
+  const { client, connections, logger } = deps;
+  const { connectionIds, sweptMinute } = await connections.closing();
+  let failed = 0;
+  for (const connectionId of connectionIds) {
+    try {
+      await client.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
+    } catch (error) {
+      if (!isGone(error)) {
+        failed += 1;
+        logger.warn('could not close a connection whose token expired', {
+          connection_id: connectionId,
+          error: describeError(error),
+        });
+        continue;
+      }
+    }
+    await connections.remove(connectionId);
+  }
+  // A minute with a failure is swept again next time.
+  if (failed === 0) await connections.markSwept(sweptMinute);
+  if (connectionIds.length > 0)
+    logger.info('closed connections whose token expired', { closed: connectionIds.length - failed, failed });
+  return { closed: connectionIds.length - failed, failed };
 }
 
 export interface ApiGatewayRealtimeOptions {

@@ -56,6 +56,8 @@ import {
   queryUsers,
   readUser,
   readUserIdByEmail,
+  createSessionRevocations,
+  sessionsCutOff,
   signUpEmailIndex,
   signUpWrites,
   type AuthResponse,
@@ -176,6 +178,16 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
   // "signed in with a second factor"; the entry is dropped here when this process changes it.
   const profiles = new Map<string, { email: string; mfaEnabled: boolean }>();
   let jwksCache: { jwks: Jwks; fetchedAt: number } | undefined;
+  const revocations = createSessionRevocations({ store, clock });
+
+  /**
+   * Cognito's global sign-outs (password change and reset, "sign out everywhere") revoke refresh
+   * tokens only; recording the moment on the profile lets `verifyAccessToken` refuse the access
+   * tokens issued before it too.
+   */
+  async function recordSignOut(userId: string): Promise<void> {
+    await store.transact([sessionsCutOff(userId, new Date(clock.now()).toISOString())]);
+  }
 
   async function userOfTokens(result: AuthenticationResultType | undefined): Promise<{
     username: string;
@@ -411,6 +423,15 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
         if (profiles.size >= profileCacheSize) profiles.delete(profiles.keys().next().value!);
         profiles.set(userId, profile);
       }
+      // Issued in a second before the user's last global sign-out: revoked (a token of that same
+      // second is let through, as `iat` has whole seconds).
+      const signedOutAt = await revocations.signedOutAt(userId);
+      if (
+        signedOutAt !== undefined &&
+        typeof claims.iat === 'number' &&
+        claims.iat < Math.floor(signedOutAt / 1000)
+      )
+        throw new AppError('invalid_token', 'the session of this access token has ended');
       const cognitoGroups = claims['cognito:groups'];
       const isAdmin = Array.isArray(cognitoGroups) && cognitoGroups.includes(cognitoAdminGroup);
       return {
@@ -529,6 +550,7 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
         ),
       );
       await client.send(new AdminUserGlobalSignOutCommand({ UserPoolId: userPoolId, Username: userId }));
+      await recordSignOut(userId);
       logger.info('password reset; every session revoked', { user_id: userId });
     },
 
@@ -546,6 +568,7 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
       );
       // Cognito cannot end sessions one by one: every session ends, this one too.
       await client.send(new AdminUserGlobalSignOutCommand({ UserPoolId: userPoolId, Username: user.id }));
+      await recordSignOut(user.id);
     },
 
     async startTotpEnrolment(caller) {
@@ -618,6 +641,7 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
       await asCaller('accessToken', () =>
         client.send(new GlobalSignOutCommand({ AccessToken: caller.accessToken })),
       );
+      await recordSignOut(caller.userId);
     },
   };
 }

@@ -13,8 +13,10 @@ import { createTableIfMissing } from '../dynamodb/dynamo-store.ts';
 import { createCognitoAccessTokenVerifier, createCognitoIdentity } from './cognito-identity.ts';
 import { awsEnvironment } from './functions.ts';
 import * as http from './handlers/http.ts';
+import * as websocket from './handlers/websocket.ts';
+import { connectionKey } from './apigw-realtime.ts';
 import { originVerifyHeader } from './origin-verify.ts';
-import { createAwsPlatform, setAwsPlatform } from './platform.ts';
+import { createAwsPlatform, setAwsPlatform, type AwsPlatform } from './platform.ts';
 import { httpEvent, lambdaContext } from './test-events.ts';
 
 // The HTTP API function as API Gateway invokes it (payload 2.0 events, no authorizer in front),
@@ -37,6 +39,7 @@ const secrets: Secrets = {
   },
 };
 let signingKey: CryptoKey;
+let platform: AwsPlatform;
 const user = newUser(
   { email: 'door@example.com', password: 'x', name: 'Door' },
   'usr_frontdoor1',
@@ -56,8 +59,8 @@ beforeAll(async () => {
       fetcher: { fetch: async () => Promise.reject(new Error('no network in tests')) },
     }),
   });
-  verifier.cacheJwks({ keys: [publicJwk as Record<string, string>] as never });
-  const platform = createAwsPlatform({
+  verifier.cacheJwks({ keys: [publicJwk as unknown as Record<string, string>] as never });
+  platform = createAwsPlatform({
     env: {
       AWS_REGION: 'us-east-1',
       [awsEnvironment.stage]: 'test',
@@ -200,5 +203,48 @@ describe('authentication errors from the app, in the envelope (issue 26, item 2)
     const reply = await call('GET', '/v1/me', { token: await anAccessToken() });
     expect(reply.status).toBe(200);
     expect(reply.json).toMatchObject({ id: user.id, email: user.email });
+  });
+});
+
+/** A WebSocket `$connect` as API Gateway sends it (headers as the client and CloudFront sent them). */
+function connectEvent(connectionId: string, token: string, headers: Record<string, string>) {
+  return {
+    requestContext: {
+      connectionId,
+      routeKey: '$connect',
+      eventType: 'CONNECT',
+      stage: 'test',
+      apiId: 'ws0123',
+      domainName: 'ws0123.execute-api.us-east-1.amazonaws.com',
+      requestId: randomUUID(),
+      connectedAt: Date.now(),
+      requestTimeEpoch: Date.now(),
+      extendedRequestId: randomUUID(),
+      messageDirection: 'IN',
+    },
+    headers: { Host: 'ws0123.execute-api.us-east-1.amazonaws.com', ...headers },
+    queryStringParameters: { token },
+    isBase64Encoded: false,
+  } as unknown as websocket.WebSocketConnectEvent;
+}
+
+describe('WebSocket $connect behind CloudFront, closed at token expiry (issue 26, items 1 and 3)', () => {
+  it('refuses a connection that skipped CloudFront', async () => {
+    const result = await websocket.connect(connectEvent('direct=', await anAccessToken(), {}));
+    expect(result.statusCode).toBe(403);
+    expect(await platform.store.get(connectionKey('direct='))).toBeUndefined();
+  });
+
+  it('records when the access token it opened with expires, for ws-expire to close it then', async () => {
+    const exp = Math.floor(Date.now() / 1000) + 600;
+    const token = await anAccessToken({ exp });
+    const result = await websocket.connect(
+      connectEvent('viacf=', token, { [originVerifyHeader]: originSecret }),
+    );
+    expect(result.statusCode).toBe(200);
+    expect(await platform.store.get(connectionKey('viacf='))).toMatchObject({
+      user_id: user.id,
+      close_at: exp,
+    });
   });
 });

@@ -128,6 +128,15 @@ export function lambdaFunctionsOf(modules: readonly SluiceModule[]): LambdaFunct
       relaysOutbox: true,
     },
     {
+      id: 'ws-expire',
+      entry: `${handlers}/scheduled.ts`,
+      handler: 'closeExpiredSockets',
+      description: 'Closes WebSocket connections whose access token has expired (DeleteConnection)',
+      memoryMb: 256,
+      timeoutSeconds: 60,
+      trigger: { type: 'schedule', cron: '* * * * *' },
+    },
+    {
       id: 'migrate',
       entry: `${handlers}/migrate.ts`,
       handler: 'handler',

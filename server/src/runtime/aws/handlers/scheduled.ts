@@ -1,4 +1,5 @@
 import type { ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { closeExpiredConnections } from '../apigw-realtime.ts';
 import { awsPlatform, buildDuringInit } from '../platform.ts';
 
 buildDuringInit(awsPlatform);
@@ -31,6 +32,21 @@ export async function runJob(_event?: ScheduledEvent): Promise<unknown> {
  */
 export async function sweepOutbox(_event?: ScheduledEvent): Promise<{ swept: number; failed: number }> {
   return awsPlatform().sweepOutbox();
+}
+
+/**
+ * `ws-expire`, every minute: closes the WebSocket connections whose access token has expired, so
+ * a socket on AWS does not outlive its token by more than about a minute (locally: 4401 at expiry).
+ */
+export async function closeExpiredSockets(
+  _event?: ScheduledEvent,
+): Promise<{ closed: number; failed: number }> {
+  const platform = awsPlatform();
+  return closeExpiredConnections({
+    client: platform.clients.apiGateway,
+    connections: platform.connections,
+    logger: platform.logger,
+  });
 }
 
 /** How long before a batch's first record its events may have been minted (an id before its commit). */

@@ -4,6 +4,7 @@ import { isAppError } from '../../../kernel/errors.ts';
 import { merchantAudience, type RealtimeMessage } from '../../../platform/realtime.ts';
 import { storeRateLimiter } from '../../../identity/index.ts';
 import { apiKeySecretPrefix, merchantAuthenticator } from '../../../payments/index.ts';
+import { decodeJwt } from 'jose';
 import { awsPlatform, buildDuringInit } from '../platform.ts';
 
 /** `$connect` carries the handshake's headers and query string, which the generic type leaves out. */
@@ -51,7 +52,9 @@ export async function connect(event: WebSocketConnectEvent): Promise<APIGatewayP
     if (isAppError(error) && refusedCredential.has(error.code)) return unauthorized();
     throw error;
   }
-  await platform.connections.add(event.requestContext.connectionId, userId);
+  // A socket opened with an access token is closed when the token expires (ws-expire); one opened
+  // with an API key lives until API Gateway's two-hour limit.
+  await platform.connections.add(event.requestContext.connectionId, userId, { closeAt: expiryOf(token) });
   return {
     statusCode: 200,
     ...(fromProtocol === token ? { headers: { 'Sec-WebSocket-Protocol': bearerProtocol } } : {}),
@@ -133,6 +136,17 @@ function messageType(body: string | undefined): unknown {
   if (!body || body.length > 1024) return undefined;
   try {
     return (JSON.parse(body) as { type?: unknown } | null)?.type;
+  } catch {
+    return undefined;
+  }
+}
+
+/** When a JWT the identity has just accepted expires (unix seconds); undefined for an API key. */
+function expiryOf(token: string): number | undefined {
+  if (token.split('.').length !== 3) return undefined;
+  try {
+    const { exp } = decodeJwt(token);
+    return typeof exp === 'number' ? exp : undefined;
   } catch {
     return undefined;
   }
