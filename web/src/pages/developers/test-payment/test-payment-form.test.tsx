@@ -123,7 +123,9 @@ describe('TestPaymentForm', () => {
     expect((screen.getByLabelText('Card number') as HTMLInputElement).value).toBe('4242 4242 4242 4242');
     fireEvent.click(screen.getByLabelText('Capture immediately'));
     pay();
-    expect(await screen.findByText('requires_capture')).toBeTruthy();
+    // The status in words, and what it means, not the raw `requires_capture`.
+    expect(await screen.findByText('Requires capture')).toBeTruthy();
+    expect(screen.getByText(/Authorized: the money is held on the card/)).toBeTruthy();
     const post = calls.find((c) => c.method === 'POST')!;
     expect(post.body).toEqual({
       amount: 1250,
@@ -169,7 +171,39 @@ describe('TestPaymentForm', () => {
     };
     fill(/Amount/, '6');
     pay();
-    await waitFor(() => expect(screen.getByText('card.exp_year: the card has expired')).toBeTruthy());
+    await waitFor(() =>
+      expect(
+        screen.getByText(
+          'That expiry date is not valid. Use a month from 1 to 12 and a year not in the past.',
+        ),
+      ).toBeTruthy(),
+    );
     expect(screen.getByLabelText(/Expiry/).getAttribute('aria-invalid')).toBe('true');
+  });
+
+  it('sends a description and the filled metadata rows, and refuses a value without a key', async () => {
+    const { fill, pay, calls } = renderForm([
+      { method: 'POST', path: '/v1/payments', respond: () => ({ status: 201, body: payment }) },
+    ]);
+    fill(/Amount/, '3');
+    fireEvent.click(screen.getByRole('button', { name: /Use Success card/ }));
+    fill(/Description/, '  Order #6735 ');
+    fill(/Metadata value 1/, 'orphan');
+    pay();
+    expect(await screen.findByText('Give every metadata value a key')).toBeTruthy();
+    expect(calls.filter((c) => c.method === 'POST')).toHaveLength(0);
+
+    fill(/Metadata key 1/, 'order_id');
+    fill(/Metadata value 1/, '6735');
+    fireEvent.click(screen.getByRole('button', { name: 'Add metadata' }));
+    fill(/Metadata key 2/, 'channel');
+    fill(/Metadata value 2/, 'web');
+    pay();
+    await waitFor(() => expect(calls.filter((c) => c.method === 'POST')).toHaveLength(1));
+    expect(calls.find((c) => c.method === 'POST')!.body).toMatchObject({
+      amount: 300,
+      description: 'Order #6735',
+      metadata: { order_id: '6735', channel: 'web' },
+    });
   });
 });

@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import { ApiError, errorMessage } from '../../../api/client.ts';
 import { useCreatePayment, type Payment } from '../../../api/payments.ts';
 import { Badge } from '../../../components/ui/badge.tsx';
+import { paymentStatusLabel, paymentStatusTone } from '../format.ts';
 import { Button } from '../../../components/ui/button.tsx';
 import { Card } from '../../../components/ui/card.tsx';
 import { Field } from '../../../components/ui/field.tsx';
@@ -20,9 +21,13 @@ export interface TestPaymentValues {
   number: string;
   expiry: string;
   cvc: string;
+  /** Optional: shown on the payment, as at Stripe. */
+  description?: string;
+  /** Optional key/value pairs stored with the payment (an order id…); empty rows are ignored. */
+  metadata?: Array<{ key: string; value: string }>;
 }
 
-type FieldName = 'amount' | 'number' | 'expiry' | 'cvc';
+type FieldName = 'amount' | 'number' | 'expiry' | 'cvc' | 'description' | 'metadata';
 export type TestPaymentErrors = Partial<Record<FieldName, string>>;
 
 export type ValidatedPayment = {
@@ -30,7 +35,29 @@ export type ValidatedPayment = {
   currency: Currency;
   capture: boolean;
   card: { number: string; exp_month: number; exp_year: number; cvc: string };
+  description?: string;
+  metadata?: Record<string, string>;
 };
+
+/** The server's limits on metadata (payments/model.ts). */
+const metadataLimits = { keys: 50, key: 40, value: 500 } as const;
+
+/** The filled metadata rows as an object, or the reason they cannot be sent. */
+function metadataOf(rows: Array<{ key: string; value: string }>): Record<string, string> | string {
+  const filled = rows.filter((row) => row.key.trim() !== '' || row.value.trim() !== '');
+  const metadata: Record<string, string> = {};
+  for (const row of filled) {
+    const key = row.key.trim();
+    if (!key) return 'Give every metadata value a key';
+    if (key.length > metadataLimits.key) return `Keep metadata keys to ${metadataLimits.key} characters`;
+    if (row.value.length > metadataLimits.value)
+      return `Keep metadata values to ${metadataLimits.value} characters`;
+    if (key in metadata) return `The key “${key}” is there twice`;
+    metadata[key] = row.value;
+  }
+  if (Object.keys(metadata).length > metadataLimits.keys) return `At most ${metadataLimits.keys} keys`;
+  return metadata;
+}
 
 /** Client-side checks of the test payment form; the server checks again (brand, sandbox-time expiry). */
 export function validateTestPayment(
@@ -61,7 +88,12 @@ export function validateTestPayment(
       errors.expiry = 'This card has expired';
   }
   if (!/^\d{3,4}$/.test(values.cvc.trim())) errors.cvc = 'The CVC is 3 or 4 digits';
-  if (Object.keys(errors).length > 0 || !amount.ok || !currency) return { ok: false, errors };
+  const description = values.description?.trim() ?? '';
+  if (description.length > 1000) errors.description = 'Keep the description to 1,000 characters';
+  const metadata = metadataOf(values.metadata ?? []);
+  if (typeof metadata === 'string') errors.metadata = metadata;
+  if (Object.keys(errors).length > 0 || !amount.ok || !currency || typeof metadata === 'string')
+    return { ok: false, errors };
   return {
     ok: true,
     input: {
@@ -69,6 +101,8 @@ export function validateTestPayment(
       currency,
       capture: values.capture,
       card: { number, exp_month: expMonth, exp_year: expYear, cvc: values.cvc.trim() },
+      ...(description ? { description } : {}),
+      ...(Object.keys(metadata).length > 0 ? { metadata } : {}),
     },
   };
 }
@@ -79,6 +113,8 @@ function fieldOfParam(param: string | undefined): FieldName | undefined {
   if (param === 'card.number') return 'number';
   if (param === 'card.exp_month' || param === 'card.exp_year') return 'expiry';
   if (param === 'card.cvc') return 'cvc';
+  if (param === 'description') return 'description';
+  if (param?.startsWith('metadata')) return 'metadata';
   return undefined;
 }
 
@@ -93,6 +129,8 @@ const initial: TestPaymentValues = {
   number: '',
   expiry: '12/34',
   cvc: '123',
+  description: '',
+  metadata: [{ key: '', value: '' }],
 };
 
 /** "Make a test payment": amount, currency, capture, a card (pick one from the test card table), and the outcome. */
@@ -107,7 +145,7 @@ export function TestPaymentForm({ merchantId }: { merchantId: string }) {
     setValues((v) => ({ ...v, [key]: value }));
 
   return (
-    <div className="grid gap-6 lg:grid-cols-[1fr_1fr]">
+    <div className="grid items-start gap-6 lg:grid-cols-[1fr_1fr]">
       <Card>
         <form
           noValidate
@@ -138,13 +176,13 @@ export function TestPaymentForm({ merchantId }: { merchantId: string }) {
                     setResult({
                       kind: 'declined',
                       declineCode: String(error.details.decline_code ?? 'generic_decline'),
-                      message: error.message,
+                      message: errorMessage(error),
                       paymentId,
                     });
                     return;
                   }
                   const field = error instanceof ApiError ? fieldOfParam(error.param) : undefined;
-                  if (field) setErrors({ [field]: error.message });
+                  if (field) setErrors({ [field]: errorMessage(error) });
                   else setFormError(errorMessage(error));
                 },
               },
@@ -152,11 +190,11 @@ export function TestPaymentForm({ merchantId }: { merchantId: string }) {
           }}
         >
           <div className="grid grid-cols-[1fr_7rem] gap-3">
-            <Field label="Amount" error={errors.amount}>
+            <Field label="Amount" error={errors.amount} hint="For example 12.50">
               <Input
                 inputMode="decimal"
                 autoComplete="off"
-                placeholder="12.50"
+                placeholder="Amount"
                 value={values.amount}
                 onChange={(e) => set('amount', e.target.value)}
               />
@@ -177,7 +215,7 @@ export function TestPaymentForm({ merchantId }: { merchantId: string }) {
             <Input
               inputMode="numeric"
               autoComplete="off"
-              placeholder="4242 4242 4242 4242"
+              placeholder="Pick a test card, or type a number"
               value={values.number}
               onChange={(e) => set('number', e.target.value)}
             />
@@ -186,7 +224,7 @@ export function TestPaymentForm({ merchantId }: { merchantId: string }) {
             <Field label="Expiry (MM/YY)" error={errors.expiry}>
               <Input
                 autoComplete="off"
-                placeholder="12/34"
+                placeholder="MM/YY"
                 value={values.expiry}
                 onChange={(e) => set('expiry', e.target.value)}
               />
@@ -195,12 +233,25 @@ export function TestPaymentForm({ merchantId }: { merchantId: string }) {
               <Input
                 inputMode="numeric"
                 autoComplete="off"
-                placeholder="123"
+                placeholder="3 or 4 digits"
                 value={values.cvc}
                 onChange={(e) => set('cvc', e.target.value)}
               />
             </Field>
           </div>
+          <Field label="Description (optional)" error={errors.description}>
+            <Input
+              autoComplete="off"
+              placeholder="What the payment is for"
+              value={values.description ?? ''}
+              onChange={(e) => set('description', e.target.value)}
+            />
+          </Field>
+          <MetadataRows
+            rows={values.metadata ?? []}
+            error={errors.metadata}
+            onChange={(rows) => set('metadata', rows)}
+          />
           <label className="flex items-center gap-2">
             <input
               type="checkbox"
@@ -295,6 +346,7 @@ function ResultPanel({ merchantId, result }: { merchantId: string; result: Resul
     );
   }
   const p = result.payment;
+  const authorized = p.status === 'requires_capture';
   return (
     <div
       role="status"
@@ -302,9 +354,16 @@ function ResultPanel({ merchantId, result }: { merchantId: string; result: Resul
       className={`mt-4 rounded-lg border px-4 py-3 ${p.status === 'succeeded' ? 'border-success' : 'border-warning'}`}
     >
       <p className="flex items-center gap-2 font-medium">
-        <Badge tone={p.status === 'succeeded' ? 'success' : 'warning'}>{p.status}</Badge>{' '}
+        <Badge tone={paymentStatusTone[p.status]}>{paymentStatusLabel[p.status] ?? p.status}</Badge>{' '}
         {formatAmount(p.amount, p.currency)}
       </p>
+      {authorized || p.status === 'succeeded' ? (
+        <p className="mt-1 text-sm text-muted-foreground">
+          {authorized
+            ? 'Authorized: the money is held on the card. Capture or cancel it on the payment page before the hold expires.'
+            : 'Paid: the money is captured and settles to the merchant’s balance the next day.'}
+        </p>
+      ) : null}
       {p.review ? (
         <p className="mt-1 text-sm text-warning">Flagged for review: capture or void it yourself.</p>
       ) : null}
@@ -315,5 +374,53 @@ function ResultPanel({ merchantId, result }: { merchantId: string; result: Resul
         View payment {p.id}
       </Link>
     </div>
+  );
+}
+
+/** Metadata as key/value rows, with a button for another row (the server takes up to 50). */
+function MetadataRows({
+  rows,
+  error,
+  onChange,
+}: {
+  rows: Array<{ key: string; value: string }>;
+  error: string | undefined;
+  onChange: (rows: Array<{ key: string; value: string }>) => void;
+}) {
+  const update = (index: number, field: 'key' | 'value', text: string) =>
+    onChange(rows.map((row, n) => (n === index ? { ...row, [field]: text } : row)));
+  return (
+    <fieldset className="flex flex-col gap-2">
+      <legend className="mb-1 text-sm font-medium">Metadata (optional)</legend>
+      {rows.map((row, index) => (
+        // Rows are only appended, never reordered or removed: the index is a stable key.
+        <div key={index} className="grid grid-cols-2 gap-2">
+          <Input
+            aria-label={`Metadata key ${index + 1}`}
+            autoComplete="off"
+            placeholder="Key, like order_id"
+            value={row.key}
+            aria-invalid={error ? true : undefined}
+            onChange={(e) => update(index, 'key', e.target.value)}
+          />
+          <Input
+            aria-label={`Metadata value ${index + 1}`}
+            autoComplete="off"
+            placeholder="Value"
+            value={row.value}
+            onChange={(e) => update(index, 'value', e.target.value)}
+          />
+        </div>
+      ))}
+      {error ? <p className="text-sm text-destructive">{error}</p> : null}
+      <Button
+        variant="ghost"
+        size="sm"
+        className="self-start"
+        onClick={() => onChange([...rows, { key: '', value: '' }])}
+      >
+        Add metadata
+      </Button>
+    </fieldset>
   );
 }
