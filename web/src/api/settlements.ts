@@ -5,6 +5,7 @@ import type { components } from './schema.gen.ts';
 
 /** A T+1 settlement: one sandbox day's captures moved from pending to available (`/v1/settlements`). */
 export type Settlement = components['schemas']['Settlement'];
+export type SettlementLine = components['schemas']['SettlementLine'];
 
 export const settlementKeys = {
   list: (merchantId: string, cursor: string | undefined) =>

@@ -1,14 +1,30 @@
 import { Link, useParams } from 'react-router';
-import { usePayment } from '../../../api/payments.ts';
-import { useSettlement } from '../../../api/settlements.ts';
-import { Badge } from '../../../components/ui/badge.tsx';
+import { useSettlement, type Settlement, type SettlementLine } from '../../../api/settlements.ts';
+import { WhenTime } from '../../../components/sandbox-time.tsx';
 import { Card, PageHeader } from '../../../components/ui/card.tsx';
 import { ErrorState, Loading } from '../../../components/ui/states.tsx';
 import { formatAmount } from '../../../lib/money.ts';
-import { formatDateTime, paymentStatusLabel, paymentStatusTone } from '../format.ts';
 import { useMerchantId } from '../merchant-shell.tsx';
 
-/** One settlement: gross, fees and net, and the payments it settled. */
+/** What each line is, in words whose sign matches the amount (money to the merchant is positive). */
+const lineLabel: Record<SettlementLine['type'], string> = {
+  charge: 'Charge',
+  refund: 'Refunded before settlement',
+  dispute_hold: 'Held for a dispute',
+  processing_fee: 'Processing fee (2.9% + 30)',
+  dispute_fee_recovery: 'Dispute fees withheld',
+};
+
+/** A signed amount: "+$25.00", "−$1.03". */
+function signed(amount: number, currency: string): string {
+  return `${amount < 0 ? '−' : '+'}${formatAmount(Math.abs(amount), currency)}`;
+}
+
+/**
+ * One settlement, reconciled like a Stripe payout: the summary (captured, refunded, held for
+ * disputes, gross, fees, dispute fees withheld, net) and every line that makes it up; the lines
+ * sum to the net, shown at the foot.
+ */
 export function SettlementPage() {
   const merchantId = useMerchantId();
   const settlementId = useParams().settlementId ?? '';
@@ -29,62 +45,108 @@ export function SettlementPage() {
         </Link>
       </div>
       <PageHeader title={formatAmount(s.net, s.currency)} description={s.id} />
-      <Card>
-        <h2 className="mb-3 font-semibold">Details</h2>
-        <dl className="grid gap-x-6 gap-y-2 text-sm tabular-nums sm:grid-cols-[10rem_1fr]">
-          <dt className="text-muted-foreground">Sandbox day</dt>
-          <dd>{s.settlement_date}</dd>
-          <dt className="text-muted-foreground">Gross</dt>
-          <dd data-testid="settlement-gross">{formatAmount(s.gross, s.currency)}</dd>
-          <dt className="text-muted-foreground">Fees</dt>
-          <dd data-testid="settlement-fees">−{formatAmount(s.fees, s.currency)}</dd>
-          {s.dispute_fees > 0 && (
-            <>
-              <dt className="text-muted-foreground">Dispute fees recovered</dt>
-              <dd data-testid="settlement-dispute-fees">−{formatAmount(s.dispute_fees, s.currency)}</dd>
-            </>
-          )}
-          <dt className="text-muted-foreground">Net</dt>
-          <dd data-testid="settlement-net" className="font-semibold">
-            {formatAmount(s.net, s.currency)}
-          </dd>
-          <dt className="text-muted-foreground">Created</dt>
-          <dd>{formatDateTime(s.created_at)}</dd>
-        </dl>
-      </Card>
-      <Card>
-        <h2 className="mb-3 font-semibold">Payments ({s.payments.length})</h2>
-        <ul className="flex flex-col gap-2" aria-label="Settled payments">
-          {s.payments.map((paymentId) => (
-            <SettledPayment key={paymentId} merchantId={merchantId} paymentId={paymentId} />
-          ))}
-        </ul>
-      </Card>
+      <Summary settlement={s} />
+      <Lines settlement={s} merchantId={merchantId} />
     </div>
   );
 }
 
-/** A settled payment's row; at most 40 per settlement, so fetching each is bounded. */
-function SettledPayment({ merchantId, paymentId }: { merchantId: string; paymentId: string }) {
-  const payment = usePayment(merchantId, paymentId);
-  const p = payment.data;
+function Summary({ settlement: s }: { settlement: Settlement }) {
+  const row = (term: string, amount: number, testId: string, strong = false) => (
+    <>
+      <dt className="text-muted-foreground">{term}</dt>
+      <dd data-testid={testId} className={strong ? 'font-semibold' : undefined}>
+        {strong ? formatAmount(amount, s.currency) : signed(amount, s.currency)}
+      </dd>
+    </>
+  );
   return (
-    <li>
-      <Link
-        to={`/developers/${merchantId}/payments/${paymentId}`}
-        data-testid="settled-payment"
-        className="flex flex-wrap items-center justify-between gap-2 rounded-md border border-border px-3 py-2 text-sm hover:bg-muted focus-visible:outline-2 focus-visible:outline-ring"
-      >
-        <span className="font-mono">{paymentId}</span>
-        {p ? (
-          <span className="flex items-center gap-2 tabular-nums">
-            {formatAmount(p.amount_captured - p.amount_refunded, p.currency)}
-            <Badge tone={paymentStatusTone[p.status]}>{paymentStatusLabel[p.status]}</Badge>
-          </span>
-        ) : payment.isError ? (
-          <span className="text-muted-foreground">unavailable</span>
-        ) : null}
-      </Link>
-    </li>
+    <Card>
+      <h2 className="mb-3 font-semibold">Summary</h2>
+      <dl className="grid gap-x-6 gap-y-2 text-sm tabular-nums sm:grid-cols-[14rem_1fr]">
+        <dt className="text-muted-foreground">Sandbox day settled</dt>
+        <dd>{s.settlement_date}</dd>
+        {row('Captured', s.captured, 'settlement-captured')}
+        {s.refunded > 0 ? row('Refunded before settlement', -s.refunded, 'settlement-refunded') : null}
+        {s.disputed > 0 ? row('Held for disputes', -s.disputed, 'settlement-disputed') : null}
+        <dt className="text-muted-foreground">Gross</dt>
+        <dd data-testid="settlement-gross">{formatAmount(s.gross, s.currency)}</dd>
+        {row('Processing fees', -s.fees, 'settlement-fees')}
+        {s.dispute_fees > 0 ? row('Dispute fees withheld', -s.dispute_fees, 'settlement-dispute-fees') : null}
+        {row('Net paid to available', s.net, 'settlement-net', true)}
+        <dt className="text-muted-foreground">Settled at</dt>
+        <dd>
+          <WhenTime value={s.created_at} clock="sandbox" />
+        </dd>
+      </dl>
+    </Card>
+  );
+}
+
+/** Every line of the payout, in order, with the total that must equal the net. */
+function Lines({ settlement: s, merchantId }: { settlement: Settlement; merchantId: string }) {
+  const total = s.lines.reduce((sum, line) => sum + line.amount, 0);
+  return (
+    <Card>
+      <h2 className="mb-1 font-semibold">Lines ({s.lines.length})</h2>
+      <p className="mb-3 text-sm text-muted-foreground">
+        Every amount in this payout, for {s.payments.length} payment{s.payments.length === 1 ? '' : 's'}: they
+        add up to the net.
+      </p>
+      <div className="overflow-x-auto">
+        <table className="w-full text-sm tabular-nums" aria-label="Settlement lines">
+          <thead className="text-left text-muted-foreground">
+            <tr>
+              <th className="py-1 pr-3 font-medium">Type</th>
+              <th className="py-1 pr-3 font-medium">Source</th>
+              <th className="py-1 text-right font-medium">Amount</th>
+            </tr>
+          </thead>
+          <tbody>
+            {s.lines.map((line, index) => (
+              <tr
+                key={`${line.type}-${line.payment ?? ''}-${index}`}
+                className="border-t border-border"
+                data-testid="settlement-line"
+              >
+                <td className="py-1.5 pr-3">{lineLabel[line.type]}</td>
+                <td className="py-1.5 pr-3 font-mono text-xs break-all">
+                  {line.dispute ? (
+                    <Link
+                      className="text-primary underline-offset-4 hover:underline"
+                      to={`/developers/${merchantId}/disputes/${line.dispute}`}
+                    >
+                      {line.dispute}
+                    </Link>
+                  ) : line.payment ? (
+                    <Link
+                      className="text-primary underline-offset-4 hover:underline"
+                      to={`/developers/${merchantId}/payments/${line.payment}`}
+                    >
+                      {line.payment}
+                    </Link>
+                  ) : (
+                    '—'
+                  )}
+                </td>
+                <td className={`py-1.5 text-right ${line.amount < 0 ? 'text-destructive' : ''}`}>
+                  {signed(line.amount, s.currency)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+          <tfoot>
+            <tr className="border-t-2 border-border font-semibold">
+              <td className="py-1.5 pr-3" colSpan={2}>
+                Net
+              </td>
+              <td className="py-1.5 text-right" data-testid="settlement-lines-total">
+                {formatAmount(total, s.currency)}
+              </td>
+            </tr>
+          </tfoot>
+        </table>
+      </div>
+    </Card>
   );
 }
