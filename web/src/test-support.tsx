@@ -3,6 +3,14 @@ import { render } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { MemoryRouter, Route as RouterRoute, Routes } from 'react-router';
 import { vi } from 'vitest';
+import type { ErrorCode } from '../../server/src/kernel/errors.ts';
+import type { approvalsErrors } from '../../server/src/approvals/errors.ts';
+import type { hubErrors } from '../../server/src/hub/errors.ts';
+import type { identityErrors } from '../../server/src/identity/errors.ts';
+import type { paymentsErrors } from '../../server/src/payments/errors.ts';
+import type { rewardsErrors } from '../../server/src/rewards/errors.ts';
+import type { webhooksErrors } from '../../server/src/webhooks/errors.ts';
+import type { components, paths } from './api/schema.gen.ts';
 import { setSession, type User } from './api/session.ts';
 
 export const testUser: User = { id: 'usr_alice', email: 'alice@example.com', name: 'Alice', groups: [] };
@@ -16,6 +24,85 @@ export interface Route {
   method: string;
   path: string | RegExp;
   respond: (request: { body: unknown; headers: Headers; url: string }) => { status: number; body?: unknown };
+}
+
+/** The API's schemas, as the OpenAPI document names them (`web/src/api/schema.gen.ts`). */
+export type Schemas = components['schemas'];
+
+/**
+ * Every error code the server can send: the kernel's and the modules' own (`defineErrors`), read
+ * from the server's registries (type-only), so a fixture with a code the server never sends (a
+ * renamed one, say) fails to compile.
+ */
+export type ApiErrorCode =
+  | ErrorCode
+  | keyof (typeof approvalsErrors)['table']
+  | keyof (typeof hubErrors)['table']
+  | keyof (typeof identityErrors)['table']
+  | keyof (typeof paymentsErrors)['table']
+  | keyof (typeof rewardsErrors)['table']
+  | keyof (typeof webhooksErrors)['table'];
+
+/** The error envelope with its code narrowed to the codes the server has. */
+export type ApiError = { error: Omit<Schemas['Error']['error'], 'code'> & { code: ApiErrorCode } };
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type Operation<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
+type Responses<P extends keyof paths, M extends Method> =
+  Operation<P, M> extends { responses: infer R } ? R : never;
+type JsonBody<R> = R extends { content: { 'application/json': infer B } } ? B : undefined;
+type Narrowed<B> = B extends Schemas['Error'] ? ApiError : B;
+
+/**
+ * An answer the OpenAPI document allows for `method path`: one of its documented statuses with
+ * that status's body type (errors with a real error code).
+ */
+export type ApiAnswer<P extends keyof paths, M extends Method> = {
+  [S in keyof Responses<P, M> & number]: { status: S; body: Narrowed<JsonBody<Responses<P, M>[S]>> };
+}[keyof Responses<P, M> & number];
+
+/**
+ * A canned route typed by the API's schemas: `path` is the document's template
+ * (`/v1/payments/{id}`; its parameters match any one segment) and the answer must be a status
+ * the operation documents with a body of that status's schema, so a renamed field, status or
+ * error code breaks the test at compile time instead of letting the fixture drift from the API.
+ * Two calls, so that the operation is fixed before the answer is checked against it.
+ *
+ * @example apiRoute('get', '/v1/wallet')(() => ({ status: 200, body: { balances: [] } }))
+ */
+export function apiRoute<P extends keyof paths, M extends Method>(method: M, path: P) {
+  const template = String(path);
+  const pattern = template.includes('{')
+    ? new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`)
+    : template;
+  return (
+    respond: (request: { body: unknown; headers: Headers; url: string }) => ApiAnswer<P, M>,
+  ): Route => ({
+    method: method.toUpperCase(),
+    path: pattern,
+    respond,
+  });
+}
+
+/** A value of one of the API's schemas, checked against it: `fixture<'Payment'>({ … })`. */
+export function fixture<K extends keyof Schemas>(value: Schemas[K]): Schemas[K] {
+  return value;
+}
+
+/** The error envelope the server sends, with a code it has. */
+export function apiError(
+  code: ApiErrorCode,
+  message: string,
+  options: { type?: string; param?: string } = {},
+): ApiError {
+  return {
+    error: {
+      type: options.type ?? 'invalid_request_error',
+      code,
+      message,
+      ...(options.param ? { param: options.param } : {}),
+    },
+  };
 }
 
 /**

@@ -2,7 +2,15 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/re
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { setSession } from '../../api/session.ts';
 import { forgetPeople, rememberPeople } from '../../lib/contacts.ts';
-import { mockFetch, signInTestUser, withQueryClient, type Route } from '../../test-support.tsx';
+import {
+  apiError,
+  apiRoute,
+  mockFetch,
+  signInTestUser,
+  withQueryClient,
+  type Route,
+  type Schemas,
+} from '../../test-support.tsx';
 import { SendMoneyForm } from './send-money-form.tsx';
 
 afterEach(() => {
@@ -12,29 +20,26 @@ afterEach(() => {
   forgetPeople();
 });
 
-const walletRoute: Route = {
-  method: 'GET',
-  path: '/v1/wallet',
-  respond: () => ({
-    status: 200,
-    body: { balances: [{ currency: 'USD', available: 2000, pending: 0, posted: 2000 }] },
-  }),
-};
+const walletRoute = apiRoute(
+  'get',
+  '/v1/wallet',
+)(() => ({
+  status: 200,
+  body: { balances: [{ currency: 'USD', available: 2000, pending: 0, posted: 2000 }] },
+}));
 
 /** The recipient check: Bob Lee is bob@example.com; anyone else is unknown. */
-const checkRoute: Route = {
-  method: 'POST',
-  path: '/v1/wallet/recipient-check',
-  respond: ({ body }) =>
-    String((body as { to: string }).to).toLowerCase() === 'bob@example.com'
-      ? { status: 200, body: { name: 'Bob Lee', email: 'bob@example.com' } }
-      : {
-          status: 404,
-          body: {
-            error: { type: 'not_found_error', code: 'not_found', message: 'no user', param: 'to' },
-          },
-        },
-};
+const checkRoute = apiRoute(
+  'post',
+  '/v1/wallet/recipient-check',
+)(({ body }) =>
+  String((body as { to: string }).to).toLowerCase() === 'bob@example.com'
+    ? { status: 200 as const, body: { name: 'Bob Lee', email: 'bob@example.com' } }
+    : {
+        status: 404 as const,
+        body: apiError('not_found', 'no user', { type: 'not_found_error', param: 'to' }),
+      },
+);
 
 function renderForm(routes: Route[] = []) {
   signInTestUser();
@@ -87,21 +92,27 @@ describe('SendMoneyForm', () => {
 
   it('confirms, then posts the exact minor units once with an Idempotency-Key', async () => {
     const { fill, review, calls, onSent } = renderForm([
-      {
-        method: 'POST',
-        path: '/v1/transfers',
-        respond: ({ body }) => ({
+      apiRoute(
+        'post',
+        '/v1/transfers',
+      )(({ body }) => {
+        const sent = body as Schemas['SendMoney'];
+        return {
           status: 201,
           body: {
             id: 'tr_1',
             from: 'usr_alice',
             to: 'usr_bob',
-            ...(body as object),
+            from_user: { id: 'usr_alice', name: 'Alice', email: 'alice@example.com' },
+            to_user: { id: 'usr_bob', name: 'Bob Lee', email: 'bob@example.com' },
+            amount: sent.amount,
+            currency: sent.currency,
+            note: sent.note ?? null,
             status: 'succeeded',
             created_at: '2026-01-01T00:00:00Z',
           },
-        }),
-      },
+        };
+      }),
     ]);
     fill(/Recipient email/, ' bob@example.com ');
     fill(/Amount/, '12.3');
@@ -146,21 +157,15 @@ describe('SendMoneyForm', () => {
 
   it('puts a server error on the field its param names', async () => {
     const { fill, review } = renderForm([
-      {
-        method: 'POST',
-        path: '/v1/transfers',
-        respond: () => ({
-          status: 404,
-          body: {
-            error: {
-              type: 'invalid_request_error',
-              code: 'recipient_not_found',
-              message: 'no such user',
-              param: 'to',
-            },
-          },
-        }),
-      },
+      // A real code the dashboard has no sentence for (recipient_not_found was one the server
+      // never sends: the typed fixture now refuses it).
+      apiRoute(
+        'post',
+        '/v1/transfers',
+      )(() => ({
+        status: 409,
+        body: apiError('conflict', 'no such user', { type: 'conflict_error', param: 'to' }),
+      })),
     ]);
     fill(/Recipient email/, 'bob@example.com');
     fill(/Amount/, '1');
