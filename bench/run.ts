@@ -15,7 +15,8 @@
  *   BENCH_CONNECTIONS   autocannon connections (default 32)
  *   BENCH_USERS         users to sign up (default 1000)
  *   BENCH_MERCHANTS     merchants for the payment scenarios (default 100)
- *   BENCH_SCENARIOS     server scenarios to run: transfers, payments, likes, checkout, payment-intents (default all five)
+ *   BENCH_SCENARIOS     server scenarios to run: transfers, payments, likes, checkout, payment-intents, billing (default all six)
+ *   BENCH_BILLING_SUBSCRIPTIONS  subscriptions the billing scenario's clock advance renews (default 10000)
  *   BENCH_CHECKOUT_WORKERS  shop checkouts in flight in the checkout scenario (default 16)
  *   BENCH_PROFILE=1     run the server with --cpu-prof and print where its CPU time went
  *   BENCH_NODE_ARGS     extra flags for the server's node, space-separated (e.g. --import=./x.ts)
@@ -32,6 +33,7 @@ import { cpus, loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 import { audit, makeTempDir, removeDir, wallet, type ApiUser } from '../test/server-process.ts';
 import { runBaselines } from './baselines.ts';
+import { runBillingScenario } from './billing.ts';
 import { runLoad, type AutocannonRequest, type LoadTarget, type ScenarioResult } from './load.ts';
 import { summarizeProfile } from './profile.ts';
 import {
@@ -119,6 +121,8 @@ try {
     ? await runPaymentIntentsScenario(tmp)
     : undefined;
   if (paymentIntents) vsBare(paymentIntents);
+  // Recurring billing: a clock advance over 10,000 subscriptions, on a Sluice of its own.
+  const billing = settings.scenarios.includes('billing') ? await runBillingScenario(tmp) : undefined;
   const measured = [
     transfers?.random,
     transfers?.hot,
@@ -173,6 +177,12 @@ try {
         `p95 ${paymentIntents.latency_ms.p95} ms (${round(paymentIntents.intents_per_second / durable.rps_2xx, 2)}× the durable ` +
         `1-row baseline's ${durable.rps_2xx} req/s); last 100: ${JSON.stringify(paymentIntents.sample)}, stripe breaker ${paymentIntents.breaker_at_end}`,
     );
+  if (billing)
+    log(
+      `billing: invoices finalized and charged during one clock advance over ${billing.subscriptions} subscriptions: ` +
+        `${billing.invoices_per_second}/s (${billing.invoices_paid} paid in ${billing.advance_s} s; ` +
+        `${round(billing.invoices_per_second / durable.rps_2xx, 2)}× the durable 1-row baseline's ${durable.rps_2xx} req/s)`,
+    );
   const figures = { bare, durable, random: transfers?.random, paymentsMany: payments?.many };
   const targets = evaluateTargets(figures);
   printTargets(figures, targets, merchants.keys.length);
@@ -192,6 +202,7 @@ try {
     disk,
     audit: { balanced: report.balanced, ms: Math.round(auditMs) },
     ...(checkouts ? { checkouts } : {}),
+    ...(billing ? { billing } : {}),
     targets,
     ...(profile ? { profile: profile.data } : {}),
   });

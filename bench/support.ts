@@ -8,8 +8,8 @@ export const settings = {
   merchants: Number(process.env.BENCH_MERCHANTS ?? 100),
   profile: process.env.BENCH_PROFILE === '1',
   nodeArgs: (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
-  /** Which server scenarios run: `transfers`, `payments`, `likes`, `checkout`, `payment-intents` (default: all five). */
-  scenarios: (process.env.BENCH_SCENARIOS ?? 'transfers,payments,likes,checkout,payment-intents')
+  /** Which server scenarios run: `transfers`, `payments`, `likes`, `checkout`, `payment-intents`, `billing` (default: all six). */
+  scenarios: (process.env.BENCH_SCENARIOS ?? 'transfers,payments,likes,checkout,payment-intents,billing')
     .split(',')
     .map((name) => name.trim()),
   pipelining: 1,

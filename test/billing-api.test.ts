@@ -188,6 +188,25 @@ describe('saved payment methods', () => {
   });
 });
 
+describe('lists', () => {
+  it('page newest first with a short cursor, over every spread partition', async () => {
+    const { plan, customer, method } = await planAndCustomer(api);
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++)
+      ids.push((await api('POST', '/v1/subscriptions', { customer, plan, payment_method: method })).json.id);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = (await api('GET', `/v1/invoices?limit=3${cursor ? `&starting_after=${cursor}` : ''}`))
+        .json;
+      seen.push(...page.data.map((invoice: { subscription: string }) => invoice.subscription));
+      cursor = page.has_more ? page.next_cursor : null;
+      if (cursor) expect(cursor.length).toBeLessThan(64);
+    } while (cursor);
+    expect(seen).toEqual([...ids].reverse());
+  });
+});
+
 describe('cancel', () => {
   it('now: ends it, credits the unused time to the second; at period end: renews no more', async () => {
     const { plan, customer, method } = await planAndCustomer(api);

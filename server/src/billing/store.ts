@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { KeyPattern } from '../platform/keys.ts';
 import {
-  queryMerged,
   queryPartitions,
   readItem,
   spreadPartition,
@@ -349,19 +348,29 @@ export interface RecordPage<T> {
 }
 type PageRequest = { limit: number; cursor?: string };
 
+/**
+ * A page of a list kept in one or more index partitions sorted by id, newest first. The cursor is
+ * the last id handed out: each partition is read below it and the pages merged, so a cursor stays
+ * short however many partitions the list is spread over.
+ */
 async function pageOf<T>(
   store: Store,
   sources: Array<{ index: 'gsi1' | 'gsi2' | 'gsi3'; partition: string }>,
   page: PageRequest,
   map: (item: Item) => T,
 ): Promise<RecordPage<T>> {
-  const result = await queryMerged(store, {
-    sources,
+  const { items, more } = await queryPartitions(store, {
+    index: sources[0]!.index,
+    partitions: sources.map((source) => source.partition),
     direction: 'desc',
     limit: page.limit,
-    ...(page.cursor ? { cursor: page.cursor } : {}),
+    ...(page.cursor ? { sort: { op: '<', value: page.cursor } } : {}),
   });
-  return { data: result.items.map(map), next_cursor: result.cursor };
+  const last = items.at(-1);
+  return {
+    data: items.map(map),
+    next_cursor: more && last ? (last[`${sources[0]!.index}sk`] as string) : undefined,
+  };
 }
 
 export const merchantPlansPage = (store: Store, merchantId: string, page: PageRequest) =>

@@ -11,6 +11,7 @@ import { MerchantsPage } from './merchants/merchants-page.tsx';
 import { OverviewPage } from './overview/overview-page.tsx';
 import { PaymentPage } from './payment/payment-page.tsx';
 import { PaymentsPage } from './payments/payments-page.tsx';
+import { BalancePage } from './balance/balance-page.tsx';
 import { SettlementPage } from './settlement/settlement-page.tsx';
 import { SettlementsPage } from './settlements/settlements-page.tsx';
 import { TestPaymentPage } from './test-payment/test-payment-page.tsx';
@@ -21,6 +22,8 @@ import { WebhooksPage } from './webhooks/webhooks-page.tsx';
 const MetricsPage = lazy(() => import('./metrics/metrics-page.tsx'));
 /** The processing hub's pages load only when opened. */
 const HubSection = lazy(() => import('../hub/hub-section.tsx'));
+/** Recurring billing's pages load only when opened. */
+const BillingSection = lazy(() => import('../billing/billing-section.tsx'));
 
 /**
  * The developer section (`/developers/*`), loaded lazily: the merchant picker, then everything
@@ -40,6 +43,7 @@ export default function DevelopersSection() {
         <Route path="webhooks/:endpointId" element={<WebhookEndpointPage />} />
         <Route path="events" element={<EventsPage />} />
         <Route path="events/:eventId" element={<EventPage />} />
+        <Route path="balance" element={<BalancePage />} />
         <Route path="settlements" element={<SettlementsPage />} />
         <Route path="settlements/:settlementId" element={<SettlementPage />} />
         <Route path="disputes" element={<DisputesPage />} />
@@ -57,6 +61,14 @@ export default function DevelopersSection() {
           element={
             <Suspense fallback={<Loading label="Loading the hub…" />}>
               <HubSection />
+            </Suspense>
+          }
+        />
+        <Route
+          path="billing/*"
+          element={
+            <Suspense fallback={<Loading label="Loading billing…" />}>
+              <BillingSection />
             </Suspense>
           }
         />

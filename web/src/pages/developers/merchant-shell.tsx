@@ -16,9 +16,11 @@ const sections = [
   { to: 'payments', label: 'Payments' },
   { to: 'test-payment', label: 'Test payment' },
   { to: 'webhooks', label: 'Webhooks' },
+  { to: 'balance', label: 'Balance' },
   { to: 'settlements', label: 'Settlements' },
   { to: 'disputes', label: 'Disputes' },
   { to: 'hub', label: 'Hub' },
+  { to: 'billing', label: 'Billing' },
   { to: 'events', label: 'Events' },
   { to: 'metrics', label: 'Metrics' },
 ];
