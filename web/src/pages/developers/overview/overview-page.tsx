@@ -3,6 +3,8 @@ import { toast } from 'sonner';
 import { errorMessage } from '../../../api/client.ts';
 import { useMerchant } from '../../../api/merchants.ts';
 import { useAdvanceClock, useBalance } from '../../../api/payments.ts';
+import { Link } from 'react-router';
+import { WhenTime } from '../../../components/sandbox-time.tsx';
 import { Button } from '../../../components/ui/button.tsx';
 import { Card, PageHeader } from '../../../components/ui/card.tsx';
 import { Empty, ErrorState, Loading } from '../../../components/ui/states.tsx';
@@ -50,8 +52,12 @@ export function OverviewPage() {
                 <dl className="mt-2 grid grid-cols-2 gap-2">
                   <div>
                     <dt className="text-sm text-muted-foreground">Available</dt>
-                    <dd className="text-xl font-semibold tabular-nums">
-                      {formatAmount(b.available, b.currency)}
+                    <dd
+                      className={`text-xl font-semibold tabular-nums ${b.available < 0 ? 'text-destructive' : ''}`}
+                      data-testid={`merchant-available-${b.currency}`}
+                    >
+                      {b.available < 0 ? '−' : ''}
+                      {formatAmount(Math.abs(b.available), b.currency)}
                     </dd>
                   </div>
                   <div>
@@ -61,6 +67,18 @@ export function OverviewPage() {
                     </dd>
                   </div>
                 </dl>
+                <p className="mt-2 text-xs text-muted-foreground">
+                  {b.available < 0
+                    ? 'Negative: refunds or disputes took more than was available; the next settlements pay it back first. '
+                    : ''}
+                  May go down to −{formatAmount(b.negative_balance_limit, b.currency)}.{' '}
+                  <Link
+                    to={`/developers/${merchantId}/balance`}
+                    className="text-primary underline-offset-4 hover:underline"
+                  >
+                    Balance transactions
+                  </Link>
+                </p>
               </Card>
             ))}
           </div>
@@ -74,9 +92,13 @@ export function OverviewPage() {
         </p>
         <p className="mt-3">
           Sandbox time:{' '}
-          <time data-testid="sandbox-time" className="font-medium tabular-nums">
-            {merchant.data ? formatDateTime(merchant.data.sandbox_time) : '…'}
-          </time>
+          <span className="font-medium tabular-nums">
+            {merchant.data ? (
+              <WhenTime value={merchant.data.sandbox_time} clock="sandbox" testId="sandbox-time" />
+            ) : (
+              '…'
+            )}
+          </span>
         </p>
         <div className="mt-3 flex flex-wrap gap-2">
           {steps.map((step) => (

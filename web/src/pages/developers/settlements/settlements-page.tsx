@@ -42,7 +42,7 @@ export function SettlementsPage() {
                 >
                   <span className="font-semibold tabular-nums">{formatAmount(s.net, s.currency)}</span>
                   <span className="order-3 col-span-2 truncate text-sm text-muted-foreground sm:order-none sm:col-span-1">
-                    {s.settlement_date} · {s.payments.length}{' '}
+                    sandbox day {s.settlement_date} · {s.payments.length}{' '}
                     {s.payments.length === 1 ? 'payment' : 'payments'} · fees{' '}
                     {formatAmount(s.fees, s.currency)} · <span className="font-mono">{s.id}</span>
                   </span>
