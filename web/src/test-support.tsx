@@ -55,11 +55,14 @@ type Narrowed<B> = B extends Schemas['Error'] ? ApiError : B;
 
 /**
  * An answer the OpenAPI document allows for `method path`: one of its documented statuses with
- * that status's body type (errors with a real error code).
+ * that status's body type (errors with a real error code), or a 500/503 error.
  */
-export type ApiAnswer<P extends keyof paths, M extends Method> = {
-  [S in keyof Responses<P, M> & number]: { status: S; body: Narrowed<JsonBody<Responses<P, M>[S]>> };
-}[keyof Responses<P, M> & number];
+export type ApiAnswer<P extends keyof paths, M extends Method> =
+  | {
+      [S in keyof Responses<P, M> & number]: { status: S; body: Narrowed<JsonBody<Responses<P, M>[S]>> };
+    }[keyof Responses<P, M> & number]
+  // Any route may fail this way (`internal_error`, `service_unavailable`), documented or not.
+  | { status: 500 | 503; body: ApiError };
 
 /**
  * A canned route typed by the API's schemas: `path` is the document's template
@@ -87,6 +90,41 @@ export function apiRoute<P extends keyof paths, M extends Method>(method: M, pat
 /** A value of one of the API's schemas, checked against it: `fixture<'Payment'>({ … })`. */
 export function fixture<K extends keyof Schemas>(value: Schemas[K]): Schemas[K] {
   return value;
+}
+
+/** A payment as `GET /v1/payments/{id}` answers it: an authorized $12.50 by default. */
+export function paymentFixture(overrides: Partial<Schemas['Payment']> = {}): Schemas['Payment'] {
+  return {
+    id: 'pay_1',
+    object: 'payment',
+    merchant: 'mer_1',
+    status: 'requires_capture',
+    amount: 1250,
+    amount_capturable: 1250,
+    amount_captured: 0,
+    amount_refunded: 0,
+    currency: 'USD',
+    card: { brand: 'visa', last4: '4242', exp_month: 12, exp_year: 2034, fingerprint: 'fp' },
+    capture_before: null,
+    review: false,
+    description: null,
+    metadata: {},
+    failure_code: null,
+    decline_code: null,
+    failure_message: null,
+    canceled_at: null,
+    cancellation_reason: null,
+    settlement: null,
+    dispute: null,
+    dispute_status: null,
+    display_status: 'requires_capture',
+    capturable: true,
+    refundable_amount: 0,
+    available_actions: ['capture', 'void'],
+    created_at: '2026-01-01T00:00:00Z',
+    updated_at: '2026-01-01T00:00:00Z',
+    ...overrides,
+  };
 }
 
 /** The error envelope the server sends, with a code it has. */

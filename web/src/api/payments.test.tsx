@@ -1,6 +1,6 @@
 import { act, cleanup, renderHook, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { mockFetch, signInTestUser, withQueryClient } from '../test-support.tsx';
+import { apiRoute, mockFetch, paymentFixture, signInTestUser, withQueryClient } from '../test-support.tsx';
 import { paymentKeys, useCapturePayment, usePayments } from './payments.ts';
 import { setSession } from './session.ts';
 
@@ -16,14 +16,16 @@ const filter = {
   from: '2026-12-01',
   to: '2026-12-02',
 } as const;
-const page = { data: [{ id: 'pay_1', status: 'succeeded' }], has_more: true, next_cursor: 'cur_1' };
+const page = {
+  data: [paymentFixture({ status: 'succeeded', display_status: 'succeeded' })],
+  has_more: true,
+  next_cursor: 'cur_1',
+};
 
 describe('usePayments', () => {
   it("lists as the merchant with the filters and cursor, under the merchant's key", async () => {
     signInTestUser('token-a');
-    const { calls } = mockFetch([
-      { method: 'GET', path: '/v1/payments', respond: () => ({ status: 200, body: page }) },
-    ]);
+    const { calls } = mockFetch([apiRoute('get', '/v1/payments')(() => ({ status: 200, body: page }))]);
     const { wrapper, queryClient } = withQueryClient();
     const { result } = renderHook(() => usePayments('mer_1', { ...filter, cursor: 'cur_0' }), { wrapper });
     await waitFor(() => expect(result.current.isSuccess).toBe(true));
@@ -45,12 +47,14 @@ describe('usePayments', () => {
     signInTestUser();
     let listed = 0;
     const { calls } = mockFetch([
-      { method: 'GET', path: '/v1/payments', respond: () => ((listed += 1), { status: 200, body: page }) },
-      {
-        method: 'POST',
-        path: '/v1/payments/pay_1/capture',
-        respond: () => ({ status: 200, body: { id: 'pay_1', status: 'succeeded' } }),
-      },
+      apiRoute('get', '/v1/payments')(() => ((listed += 1), { status: 200, body: page })),
+      apiRoute(
+        'post',
+        '/v1/payments/{id}/capture',
+      )(() => ({
+        status: 200,
+        body: paymentFixture({ status: 'succeeded', amount_captured: 500, display_status: 'succeeded' }),
+      })),
     ]);
     const { wrapper } = withQueryClient();
     const { result } = renderHook(

@@ -1,6 +1,13 @@
 import { cleanup, renderHook, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { mockFetch, signInTestUser, testUser, withQueryClient } from '../test-support.tsx';
+import {
+  apiError,
+  apiRoute,
+  mockFetch,
+  signInTestUser,
+  testUser,
+  withQueryClient,
+} from '../test-support.tsx';
 import { getSession, setSession } from './session.ts';
 import { useWallet } from './wallet.ts';
 
@@ -15,9 +22,7 @@ const balances = { balances: [{ currency: 'USD', available: 2000, pending: 0, po
 describe('useWallet', () => {
   it('fetches the balances with the access token', async () => {
     signInTestUser('token-a');
-    const { calls } = mockFetch([
-      { method: 'GET', path: '/v1/wallet', respond: () => ({ status: 200, body: balances }) },
-    ]);
+    const { calls } = mockFetch([apiRoute('get', '/v1/wallet')(() => ({ status: 200, body: balances }))]);
     const { wrapper } = withQueryClient();
     const { result } = renderHook(() => useWallet(), { wrapper });
     await waitFor(() => expect(result.current.isSuccess).toBe(true));
@@ -28,14 +33,13 @@ describe('useWallet', () => {
   it('surfaces an API error as an ApiError with its code', async () => {
     signInTestUser();
     mockFetch([
-      {
-        method: 'GET',
-        path: '/v1/wallet',
-        respond: () => ({
-          status: 500,
-          body: { error: { type: 'api_error', code: 'internal', message: 'boom' } },
-        }),
-      },
+      apiRoute(
+        'get',
+        '/v1/wallet',
+      )(() => ({
+        status: 500,
+        body: apiError('internal_error', 'boom', { type: 'api_error' }),
+      })),
     ]);
     const { wrapper } = withQueryClient();
     const { result } = renderHook(() => useWallet(), { wrapper });
@@ -43,7 +47,7 @@ describe('useWallet', () => {
     expect(result.current.error).toMatchObject({
       name: 'ApiError',
       status: 500,
-      code: 'internal',
+      code: 'internal_error',
       message: 'boom',
     });
   });
@@ -51,25 +55,26 @@ describe('useWallet', () => {
   it('refreshes an expired session once, however many queries need it, and retries', async () => {
     signInTestUser('stale', 'refresh-1');
     const { calls } = mockFetch([
-      {
-        method: 'GET',
-        path: '/v1/wallet',
-        respond: ({ headers }) =>
-          headers.get('authorization') === 'Bearer fresh'
-            ? { status: 200, body: balances }
-            : { status: 401, body: { error: { code: 'invalid_token', message: 'expired' } } },
-      },
-      {
-        method: 'POST',
-        path: '/v1/auth/refresh',
-        respond: ({ body }) =>
-          (body as { refresh_token: string }).refresh_token === 'refresh-1'
-            ? {
-                status: 200,
-                body: { user: testUser, access_token: 'fresh', refresh_token: 'refresh-2', expires_in: 900 },
-              }
-            : { status: 401, body: { error: { code: 'invalid_refresh_token', message: 'reused' } } },
-      },
+      apiRoute(
+        'get',
+        '/v1/wallet',
+      )(({ headers }) =>
+        headers.get('authorization') === 'Bearer fresh'
+          ? { status: 200, body: balances }
+          : { status: 401, body: apiError('invalid_token', 'expired', { type: 'authentication_error' }) },
+      ),
+      // The server refuses a reused refresh token with invalid_token (there is no invalid_refresh_token).
+      apiRoute(
+        'post',
+        '/v1/auth/refresh',
+      )(({ body }) =>
+        (body as { refresh_token: string }).refresh_token === 'refresh-1'
+          ? {
+              status: 200,
+              body: { user: testUser, access_token: 'fresh', refresh_token: 'refresh-2', expires_in: 900 },
+            }
+          : { status: 401, body: apiError('invalid_token', 'reused', { type: 'authentication_error' }) },
+      ),
     ]);
     const first = withQueryClient();
     const second = withQueryClient();
@@ -83,19 +88,20 @@ describe('useWallet', () => {
   it('signs out when the refresh token is refused', async () => {
     signInTestUser('stale', 'revoked');
     mockFetch([
-      {
-        method: 'GET',
-        path: '/v1/wallet',
-        respond: () => ({ status: 401, body: { error: { code: 'invalid_token', message: 'expired' } } }),
-      },
-      {
-        method: 'POST',
-        path: '/v1/auth/refresh',
-        respond: () => ({
-          status: 401,
-          body: { error: { code: 'invalid_refresh_token', message: 'revoked' } },
-        }),
-      },
+      apiRoute(
+        'get',
+        '/v1/wallet',
+      )(() => ({
+        status: 401,
+        body: apiError('invalid_token', 'expired', { type: 'authentication_error' }),
+      })),
+      apiRoute(
+        'post',
+        '/v1/auth/refresh',
+      )(() => ({
+        status: 401,
+        body: apiError('invalid_token', 'revoked', { type: 'authentication_error' }),
+      })),
     ]);
     const { wrapper } = withQueryClient();
     const { result } = renderHook(() => useWallet(), { wrapper });

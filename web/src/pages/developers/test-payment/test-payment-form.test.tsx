@@ -2,7 +2,16 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/re
 import { MemoryRouter } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { setSession } from '../../../api/session.ts';
-import { mockFetch, signInTestUser, withQueryClient, type Route } from '../../../test-support.tsx';
+import {
+  apiError,
+  apiRoute,
+  mockFetch,
+  paymentFixture,
+  signInTestUser,
+  withQueryClient,
+  type ApiAnswer,
+  type Route,
+} from '../../../test-support.tsx';
 import { TestPaymentForm, validateTestPayment } from './test-payment-form.tsx';
 
 afterEach(() => {
@@ -11,29 +20,7 @@ afterEach(() => {
   setSession(null);
 });
 
-const payment = {
-  id: 'pay_1',
-  object: 'payment',
-  merchant: 'mer_1',
-  status: 'requires_capture',
-  amount: 1250,
-  amount_capturable: 1250,
-  amount_captured: 0,
-  amount_refunded: 0,
-  currency: 'USD',
-  card: { brand: 'visa', last4: '4242', exp_month: 12, exp_year: 2034, fingerprint: 'fp' },
-  capture_before: null,
-  review: false,
-  description: null,
-  metadata: {},
-  failure_code: null,
-  decline_code: null,
-  failure_message: null,
-  canceled_at: null,
-  cancellation_reason: null,
-  created_at: '2026-01-01T00:00:00Z',
-  updated_at: '2026-01-01T00:00:00Z',
-};
+const payment = paymentFixture();
 
 function renderForm(routes: Route[] = []) {
   signInTestUser();
@@ -116,7 +103,7 @@ describe('TestPaymentForm', () => {
 
   it('fills the number from the test card table and posts minor units as the merchant', async () => {
     const { fill, pay, calls } = renderForm([
-      { method: 'POST', path: '/v1/payments', respond: () => ({ status: 201, body: payment }) },
+      apiRoute('post', '/v1/payments')(() => ({ status: 201, body: payment })),
     ]);
     fill(/Amount/, '12.50');
     fireEvent.click(screen.getByRole('button', { name: /Use Success card/ }));
@@ -138,7 +125,7 @@ describe('TestPaymentForm', () => {
   });
 
   it('shows a decline with its decline code, and a server param error on its field', async () => {
-    let answer = {
+    let answer: ApiAnswer<'/v1/payments', 'post'> = {
       status: 402,
       body: {
         error: {
@@ -150,7 +137,7 @@ describe('TestPaymentForm', () => {
         },
       },
     };
-    const { fill, pay } = renderForm([{ method: 'POST', path: '/v1/payments', respond: () => answer }]);
+    const { fill, pay } = renderForm([apiRoute('post', '/v1/payments')(() => answer)]);
     fill(/Amount/, '5');
     fireEvent.click(screen.getByRole('button', { name: /Use Insufficient funds card/ }));
     pay();
@@ -160,14 +147,7 @@ describe('TestPaymentForm', () => {
 
     answer = {
       status: 400,
-      body: {
-        error: {
-          type: 'invalid_request_error',
-          code: 'invalid_card',
-          message: 'card.exp_year: the card has expired',
-          param: 'card.exp_year',
-        } as never,
-      },
+      body: apiError('invalid_card', 'card.exp_year: the card has expired', { param: 'card.exp_year' }),
     };
     fill(/Amount/, '6');
     pay();
@@ -183,7 +163,7 @@ describe('TestPaymentForm', () => {
 
   it('sends a description and the filled metadata rows, and refuses a value without a key', async () => {
     const { fill, pay, calls } = renderForm([
-      { method: 'POST', path: '/v1/payments', respond: () => ({ status: 201, body: payment }) },
+      apiRoute('post', '/v1/payments')(() => ({ status: 201, body: payment })),
     ]);
     fill(/Amount/, '3');
     fireEvent.click(screen.getByRole('button', { name: /Use Success card/ }));
