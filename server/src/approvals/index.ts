@@ -3,6 +3,7 @@ import { approvalsErrors } from './errors.ts';
 import { approvalEventTypes } from './events.ts';
 import { approvalIds } from './ids.ts';
 import { approvalRoutes } from './routes.ts';
+export { withApprovalResponse } from './routes.ts';
 import { expireDueApprovals } from './service.ts';
 import { approvalKeyPatterns } from './store.ts';
 export {

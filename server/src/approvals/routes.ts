@@ -123,3 +123,22 @@ export function approvalRoutes(deps: ModuleDeps) {
     });
   return app;
 }
+
+/**
+ * A route of another module that may answer 202 with an approval request (an approval policy
+ * applies), as its OpenAPI document then says.
+ *
+ * @example createRefund: withApprovalResponse(createObjectRoute('/v1/refunds', …)),
+ */
+export function withApprovalResponse<R extends { responses: object }>(route: R) {
+  return {
+    ...route,
+    responses: {
+      ...route.responses,
+      202: jsonResponse(
+        approvalSchema,
+        'The approval request the action waits on (an approval policy applies)',
+      ),
+    },
+  };
+}

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { withApprovalResponse } from '../approvals/index.ts';
 import { errorBody } from '../http/errors.ts';
 import { bearerSecurity, createRouter, errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts';
 import { listSchema, paginationQuerySchema } from '../http/schemas.ts';
@@ -13,6 +14,7 @@ import {
   updateConnector,
 } from './connectors-service.ts';
 import { achDayFile, applyReturnFile, settleDueAch } from './ach/service.ts';
+import { requestConnectorChange, requestIntentRefund } from './approval-gates.ts';
 import { hubDeps } from './deps.ts';
 import {
   answerIntent,
@@ -64,18 +66,20 @@ const mutatingHeaders = merchantHeaders.extend({
 });
 
 const routes = {
-  createConnector: createRoute({
-    tags,
-    security: bearerSecurity,
-    method: 'post',
-    path: '/v1/connectors',
-    summary: 'Connect a payment provider (credentials are sealed and never returned)',
-    request: { headers: mutatingHeaders, body: jsonBody(createConnectorSchema) },
-    responses: {
-      201: jsonResponse(connectorSchema, 'The connector'),
-      ...errorResponses(400, 401, 409, 422, 429),
-    },
-  }),
+  createConnector: withApprovalResponse(
+    createRoute({
+      tags,
+      security: bearerSecurity,
+      method: 'post',
+      path: '/v1/connectors',
+      summary: 'Connect a payment provider (credentials are sealed and never returned)',
+      request: { headers: mutatingHeaders, body: jsonBody(createConnectorSchema) },
+      responses: {
+        201: jsonResponse(connectorSchema, 'The connector'),
+        ...errorResponses(400, 401, 409, 422, 429),
+      },
+    }),
+  ),
   listConnectors: createRoute({
     tags,
     security: bearerSecurity,
@@ -97,27 +101,34 @@ const routes = {
     request: { headers: merchantHeaders, params: idParam },
     responses: { 200: jsonResponse(connectorSchema, 'The connector'), ...errorResponses(401, 404, 429) },
   }),
-  updateConnector: createRoute({
-    tags,
-    security: bearerSecurity,
-    method: 'patch',
-    path: '/v1/connectors/{id}',
-    summary: 'Rename, disable or re-key a connector',
-    request: { headers: merchantHeaders, params: idParam, body: jsonBody(updateConnectorSchema) },
-    responses: { 200: jsonResponse(connectorSchema, 'The connector'), ...errorResponses(400, 401, 404, 429) },
-  }),
-  deleteConnector: createRoute({
-    tags,
-    security: bearerSecurity,
-    method: 'delete',
-    path: '/v1/connectors/{id}',
-    summary: 'Remove a connector (routing skips its provider from then on)',
-    request: { headers: merchantHeaders, params: idParam },
-    responses: {
-      200: jsonResponse(connectorSchema, 'The removed connector'),
-      ...errorResponses(401, 404, 429),
-    },
-  }),
+  updateConnector: withApprovalResponse(
+    createRoute({
+      tags,
+      security: bearerSecurity,
+      method: 'patch',
+      path: '/v1/connectors/{id}',
+      summary: 'Rename, disable or re-key a connector',
+      request: { headers: merchantHeaders, params: idParam, body: jsonBody(updateConnectorSchema) },
+      responses: {
+        200: jsonResponse(connectorSchema, 'The connector'),
+        ...errorResponses(400, 401, 404, 429),
+      },
+    }),
+  ),
+  deleteConnector: withApprovalResponse(
+    createRoute({
+      tags,
+      security: bearerSecurity,
+      method: 'delete',
+      path: '/v1/connectors/{id}',
+      summary: 'Remove a connector (routing skips its provider from then on)',
+      request: { headers: merchantHeaders, params: idParam },
+      responses: {
+        200: jsonResponse(connectorSchema, 'The removed connector'),
+        ...errorResponses(401, 404, 429),
+      },
+    }),
+  ),
   getRouting: createRoute({
     tags,
     security: bearerSecurity,
@@ -202,22 +213,24 @@ const routes = {
       ...errorResponses(401, 404, 409, 422, 429),
     },
   }),
-  refundIntent: createRoute({
-    tags,
-    security: bearerSecurity,
-    method: 'post',
-    path: '/v1/payment-intents/{id}/refunds',
-    summary: 'Refund through the provider that took the payment',
-    request: {
-      headers: mutatingHeaders,
-      params: idParam,
-      body: { ...jsonBody(refundIntentSchema), required: false },
-    },
-    responses: {
-      200: jsonResponse(intentSchema, 'The payment intent with the refund'),
-      ...errorResponses(400, 401, 404, 409, 422, 429),
-    },
-  }),
+  refundIntent: withApprovalResponse(
+    createRoute({
+      tags,
+      security: bearerSecurity,
+      method: 'post',
+      path: '/v1/payment-intents/{id}/refunds',
+      summary: 'Refund through the provider that took the payment',
+      request: {
+        headers: mutatingHeaders,
+        params: idParam,
+        body: { ...jsonBody(refundIntentSchema), required: false },
+      },
+      responses: {
+        200: jsonResponse(intentSchema, 'The payment intent with the refund'),
+        ...errorResponses(400, 401, 404, 409, 422, 429),
+      },
+    }),
+  ),
   setFault: createRoute({
     tags,
     security: bearerSecurity,
@@ -337,7 +350,8 @@ const routes = {
     method: 'post',
     path: '/v1/hub/webhooks/{id}',
     tags,
-    summary: "A provider's webhook for one connector (Stripe-Signature or PayPal's transmission headers verified)",
+    summary:
+      "A provider's webhook for one connector (Stripe-Signature or PayPal's transmission headers verified)",
     request: { params: idParam },
     responses: {
       200: jsonResponse(z.object({ received: z.literal(true), applied: z.boolean() }), 'Received'),
@@ -356,9 +370,15 @@ const actorOf = (c: { var: { merchant: { merchantId: string; ownerId: string } }
 export function hubRoutes(moduleDeps: ModuleDeps) {
   const deps = hubDeps(moduleDeps);
   const app = createRouter();
-  app.openapi(routes.createConnector, async (c) =>
-    c.json(await createConnector(deps, c.var.merchant.merchantId, c.req.valid('json')), 201),
-  );
+  app.openapi(routes.createConnector, async (c) => {
+    // Under the merchant's connector_change approval policy a change waits for approval (202).
+    const pending = await requestConnectorChange(deps, c.var.merchant, {
+      op: 'create',
+      input: c.req.valid('json'),
+    });
+    if (pending) return c.json(pending, 202);
+    return c.json(await createConnector(deps, c.var.merchant.merchantId, c.req.valid('json')), 201);
+  });
   app.openapi(routes.listConnectors, async (c) =>
     c.json(page(await listConnectors(deps, c.var.merchant.merchantId)), 200),
   );
@@ -371,15 +391,20 @@ export function hubRoutes(moduleDeps: ModuleDeps) {
       200,
     ),
   );
-  app.openapi(routes.updateConnector, async (c) =>
-    c.json(
-      await updateConnector(deps, c.var.merchant.merchantId, c.req.valid('param').id, c.req.valid('json')),
-      200,
-    ),
-  );
-  app.openapi(routes.deleteConnector, async (c) =>
-    c.json(await deleteConnector(deps, c.var.merchant.merchantId, c.req.valid('param').id), 200),
-  );
+  app.openapi(routes.updateConnector, async (c) => {
+    const change = { op: 'update', id: c.req.valid('param').id, input: c.req.valid('json') } as const;
+    const pending = await requestConnectorChange(deps, c.var.merchant, change);
+    if (pending) return c.json(pending, 202);
+    return c.json(await updateConnector(deps, c.var.merchant.merchantId, change.id, change.input), 200);
+  });
+  app.openapi(routes.deleteConnector, async (c) => {
+    const pending = await requestConnectorChange(deps, c.var.merchant, {
+      op: 'delete',
+      id: c.req.valid('param').id,
+    });
+    if (pending) return c.json(pending, 202);
+    return c.json(await deleteConnector(deps, c.var.merchant.merchantId, c.req.valid('param').id), 200);
+  });
   app.openapi(routes.getRouting, async (c) => c.json(await getRouting(deps, c.var.merchant.merchantId), 200));
   app.openapi(routes.putRouting, async (c) =>
     c.json(await setRouting(deps, c.var.merchant.merchantId, c.req.valid('json')), 200),
@@ -449,6 +474,9 @@ export function hubRoutes(moduleDeps: ModuleDeps) {
   app.openapi(routes.refundIntent, async (c) => {
     const idem = c.var.idempotency;
     const body = (await c.req.text()) ? c.req.valid('json') : {};
+    // Under the merchant's refund approval policy the refund waits for approval (202).
+    const pending = await requestIntentRefund(deps, c.var.merchant, c.req.valid('param').id, body.amount);
+    if (pending) return c.json(pending, 202);
     return c.json(
       await refundIntent(
         deps,
@@ -493,15 +521,7 @@ export function hubRoutes(moduleDeps: ModuleDeps) {
     c.json({ settled: await settleDueAch(deps, c.var.merchant.merchantId) }, 200),
   );
   app.openapi(routes.webhook, async (c) =>
-    c.json(
-      await receiveWebhook(
-        deps,
-        c.req.valid('param').id,
-        await c.req.text(),
-        c.req.header(),
-      ),
-      200,
-    ),
+    c.json(await receiveWebhook(deps, c.req.valid('param').id, await c.req.text(), c.req.header()), 200),
   );
   app.route('/', vendorRoutes(vendorDeps(moduleDeps)));
   return app;

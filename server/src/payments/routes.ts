@@ -12,12 +12,7 @@ import { paginationQuerySchema } from '../http/schemas.ts';
 import { requireVerifiedEmail } from '../identity/index.ts';
 import type { Identity } from '../platform/identity.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.ts';
-import {
-  createMerchant,
-  listMerchants,
-  toMerchant,
-  type PaymentsDeps,
-} from './merchants.ts';
+import { createMerchant, listMerchants, toMerchant, type PaymentsDeps } from './merchants.ts';
 import {
   advanceClockResultSchema,
   advanceClockSchema,
@@ -38,6 +33,8 @@ import {
 import { getMerchantBalance } from './balance.ts';
 import { joinedMerchants, requireMemberPermission } from './members.ts';
 import { createRefund, getRefund } from './refunds.ts';
+import { withApprovalResponse } from '../approvals/index.ts';
+import { requestRefundApproval } from './refund-approvals.ts';
 import {
   actorOf as actor,
   createObjectRoute,
@@ -189,13 +186,15 @@ const routes = {
       ...errorResponses(401, 404, 409, 422, 429),
     },
   }),
-  createRefund: createObjectRoute(
-    '/v1/refunds',
-    createRefundSchema,
-    refundSchema,
-    'Refund part or all of a captured payment',
-    'The refund',
-    [400, 401, 402, 404, 409, 422, 429],
+  createRefund: withApprovalResponse(
+    createObjectRoute(
+      '/v1/refunds',
+      createRefundSchema,
+      refundSchema,
+      'Refund part or all of a captured payment',
+      'The refund',
+      [400, 401, 402, 403, 404, 409, 422, 429],
+    ),
   ),
   getRefund: getRoute('/v1/refunds/{id}', refundSchema, 'One refund', 'The refund'),
   balance: createRoute({
@@ -322,6 +321,9 @@ export function paymentRoutes(deps: PaymentsDeps & { settle?: SettleMerchantRun 
   });
 
   app.openapi(routes.createRefund, async (c) => {
+    // Under the merchant's refund approval policy the refund waits for its approvers (202).
+    const pending = await requestRefundApproval(deps, c.var.merchant, c.req.valid('json'));
+    if (pending) return c.json(pending, 202);
     const idem = c.var.idempotency;
     return c.json(
       await createRefund(deps, actor(c), c.req.valid('json'), idem && ((r) => [idem.record(201, r)])),

@@ -1,0 +1,124 @@
+import { actorOf, registerApprovalExecutor, requestApproval, type Approval } from '../approvals/index.ts';
+import type { MerchantPrincipal } from '../kernel/principal.ts';
+import {
+  createConnector,
+  deleteConnector,
+  getConnectorRecord,
+  updateConnector,
+} from './connectors-service.ts';
+import { sealCredentials, unsealCredentials } from './credentials.ts';
+import { hubDeps, type HubDeps } from './deps.ts';
+import { getIntentRecord, refundIntent } from './intents.ts';
+import type { CreateConnector, UpdateConnector } from './model.ts';
+
+/** A connector change as the routes take it. */
+export type ConnectorChange =
+  | { op: 'create'; input: CreateConnector }
+  | { op: 'update'; id: string; input: UpdateConnector }
+  | { op: 'delete'; id: string };
+
+/**
+ * The connector routes' approval gate: under the merchant's `connector_change` policy a change
+ * waits for approval (the request is returned, 202); otherwise undefined and the route acts.
+ * The connector named must exist now. Credentials are sealed (as a connector keeps them) before
+ * they go into the request, so they are never stored or shown in clear.
+ */
+export async function requestConnectorChange(
+  deps: HubDeps,
+  merchant: MerchantPrincipal,
+  change: ConnectorChange,
+): Promise<Approval | undefined> {
+  if (change.op !== 'create') await getConnectorRecord(deps, merchant.merchantId, change.id);
+  const input = change.op === 'delete' ? undefined : change.input;
+  const { credentials, ...shown } = input ?? {};
+  return requestApproval(deps, {
+    merchantId: merchant.merchantId,
+    ownerId: merchant.ownerId,
+    action: 'connector_change',
+    params: {
+      op: change.op,
+      ...(change.op !== 'create' ? { connector: change.id } : {}),
+      ...(input ? { input: shown } : {}),
+      ...(credentials
+        ? { sealed_credentials: await sealCredentials(deps.store, credentials as Record<string, string>) }
+        : {}),
+    },
+    summary:
+      change.op === 'create'
+        ? `Connect ${change.input.provider}`
+        : `${change.op === 'update' ? 'Change' : 'Remove'} connector ${change.id}`,
+    requestedBy: actorOf(merchant),
+  });
+}
+
+/**
+ * The payment-intent refund route's gate, under the merchant's `refund` policy (an amount above
+ * its threshold): as `requestConnectorChange`. The intent must exist now.
+ */
+export async function requestIntentRefund(
+  deps: HubDeps,
+  merchant: MerchantPrincipal,
+  id: string,
+  amount: number | undefined,
+): Promise<Approval | undefined> {
+  const record = await getIntentRecord(deps, merchant.merchantId, id);
+  const refund = amount ?? record.amount_captured - record.amount_refunded;
+  if (refund <= 0) return undefined; // refundIntent says why
+  return requestApproval(deps, {
+    merchantId: merchant.merchantId,
+    ownerId: merchant.ownerId,
+    action: 'refund',
+    executor: 'intent_refund',
+    amount: refund,
+    currency: record.currency,
+    params: { payment_intent: id, amount: refund },
+    summary: `Refund of ${refund} ${record.currency} on ${id}`,
+    requestedBy: actorOf(merchant),
+  });
+}
+
+// A connector change cannot join the approval's transaction: it is claimed first, then made (at most once).
+registerApprovalExecutor('connector_change', {
+  execute: async (moduleDeps, approval, commit) => {
+    const deps = hubDeps(moduleDeps);
+    const params = approval.params as {
+      op: ConnectorChange['op'];
+      connector?: string;
+      input?: Record<string, unknown>;
+      sealed_credentials?: string;
+    };
+    const credentials = params.sealed_credentials
+      ? { credentials: await unsealCredentials(deps.store, params.sealed_credentials) }
+      : {};
+    await deps.store.transact(
+      commit({ op: params.op, ...(params.connector ? { connector: params.connector } : {}) }),
+    );
+    const merchant = approval.merchant;
+    if (params.op === 'create')
+      await createConnector(deps, merchant, { ...(params.input as CreateConnector), ...credentials });
+    else if (params.op === 'update')
+      await updateConnector(deps, merchant, params.connector!, {
+        ...(params.input as UpdateConnector),
+        ...credentials,
+      });
+    else await deleteConnector(deps, merchant, params.connector!);
+    return { op: params.op };
+  },
+});
+
+// An approved intent refund is made in the same transaction that marks its request executed.
+registerApprovalExecutor('intent_refund', {
+  execute: async (moduleDeps, approval, commit) => {
+    const deps = hubDeps(moduleDeps);
+    const id = String(approval.params.payment_intent);
+    const record = await getIntentRecord(deps, approval.merchant, id);
+    await refundIntent(
+      deps,
+      { merchantId: record.merchant, ownerId: record.owner },
+      id,
+      Number(approval.params.amount),
+      () => commit({ payment_intent: id }),
+    );
+    return { payment_intent: id };
+  },
+});
