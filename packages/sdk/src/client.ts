@@ -88,7 +88,8 @@ export interface Sluice {
  */
 export function createSluice(options: SluiceOptions): Sluice {
   const retry: RetryOptions = { ...defaultRetryOptions, ...definedOnly(options) };
-  const send = options.fetch ?? ((request: Request) => globalThis.fetch(request));
+  const send = (request: Request, signal: AbortSignal | undefined) =>
+    (options.fetch ?? globalThis.fetch)(signal ? new Request(request, { signal }) : request);
   const api = createClient<Paths, Media>({
     baseUrl: options.baseUrl.replace(/\/+$/, ''),
     fetch: retryingFetch(retry, send),

@@ -9,8 +9,10 @@ export interface RetryOptions {
   maxDelayMs: number;
   /** A `Retry-After` longer than this is not waited for: the 429 is thrown. Default 60 s. */
   maxRetryAfterMs: number;
-  /** Each attempt's own deadline. Default 30 s. */
+  /** Each attempt's own deadline; 0 for none (a browser's own). Default 30 s. */
   timeoutMs: number;
+  /** Which failures to retry. Default all: a caller with retries of its own (React Query) may leave some out. */
+  retryOn: readonly RetryNotice['reason'][];
   /** `Math.random` unless a test pins it. */
   random: () => number;
   sleep: (ms: number) => Promise<void>;
@@ -38,6 +40,7 @@ export const defaultRetryOptions: RetryOptions = {
   maxDelayMs: 8_000,
   maxRetryAfterMs: 60_000,
   timeoutMs: 30_000,
+  retryOn: ['network', 'in_progress', 'rate_limited', 'server_error'],
   random: Math.random,
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   newIdempotencyKey: () => globalThis.crypto.randomUUID(),
@@ -58,24 +61,31 @@ const idempotentMethods = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'P
  * const fetchWithRetries = retryingFetch({ ...defaultRetryOptions, maxRetries: 5 }, fetch);
  * await fetchWithRetries(new Request(url, { method: 'POST', body }));
  */
-export function retryingFetch(options: RetryOptions, send: (request: Request) => Promise<Response>) {
-  return async (input: Request): Promise<Response> => {
+export function retryingFetch(
+  options: RetryOptions,
+  send: (request: Request, signal: AbortSignal | undefined) => Promise<Response>,
+) {
+  /** `signal`: the caller's, when it cannot ride on the Request (a test DOM's AbortSignal). */
+  return async (input: Request, callerSignal: AbortSignal | undefined = input.signal): Promise<Response> => {
     const headers = new Headers(input.headers);
     if (input.method === 'POST' && !headers.has('idempotency-key'))
       headers.set('Idempotency-Key', options.newIdempotencyKey());
     // The body is read once and sent again as is: a stream could be read only once.
     const body = input.body === null ? undefined : await input.arrayBuffer();
     for (let attempt = 0; ; attempt += 1) {
-      const signal = AbortSignal.any([input.signal, AbortSignal.timeout(options.timeoutMs)]);
-      const request = new Request(input.url, { method: input.method, headers, body, signal });
+      const signal =
+        options.timeoutMs > 0
+          ? AbortSignal.any([callerSignal, AbortSignal.timeout(options.timeoutMs)].filter(isSignal))
+          : callerSignal;
+      const request = new Request(input.url, { method: input.method, headers, body });
       let response: Response | undefined;
       let failure: unknown;
       try {
-        response = await send(request);
+        response = await send(request, signal);
       } catch (error) {
         failure = error;
       }
-      const retry = await retryReason(input, response, attempt, options);
+      const retry = await retryReason(input, callerSignal, response, attempt, options);
       if (retry === undefined) {
         if (response) return response;
         throw new SluiceConnectionError(`${input.method} ${input.url} failed: ${describe(failure)}`, failure);
@@ -99,16 +109,27 @@ export function retryingFetch(options: RetryOptions, send: (request: Request) =>
 /** Why to try again (and how long `Retry-After` says to wait), or undefined to stop here. */
 async function retryReason(
   input: Request,
+  callerSignal: AbortSignal | undefined,
   response: Response | undefined,
   attempt: number,
   options: RetryOptions,
 ): Promise<{ reason: RetryNotice['reason']; delayMs?: number } | undefined> {
-  if (attempt >= options.maxRetries || input.signal.aborted) return undefined;
+  if (attempt >= options.maxRetries || callerSignal?.aborted) return undefined;
+  const reason = await failureReason(input, response, attempt, options);
+  return reason && options.retryOn.includes(reason.reason) ? reason : undefined;
+}
+
+async function failureReason(
+  input: Request,
+  response: Response | undefined,
+  attempt: number,
+  options: RetryOptions,
+): Promise<{ reason: RetryNotice['reason']; delayMs?: number } | undefined> {
   const isSafe = idempotentMethods.has(input.method);
   if (!response) return isSafe ? { reason: 'network' } : undefined;
   if (response.status === 429) {
     const delayMs = retryAfterMs(response.headers.get('retry-after'), options);
-    return delayMs === undefined || delayMs > options.maxRetryAfterMs
+    return delayMs > options.maxRetryAfterMs
       ? undefined
       : { reason: 'rate_limited', delayMs: Math.max(delayMs, backoffMs(attempt, options)) };
   }
@@ -145,6 +166,10 @@ async function errorCode(response: Response): Promise<unknown> {
   } catch {
     return undefined;
   }
+}
+
+function isSignal(signal: AbortSignal | undefined): signal is AbortSignal {
+  return signal !== undefined;
 }
 
 function describe(error: unknown): string {

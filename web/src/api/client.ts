@@ -1,3 +1,4 @@
+import { defaultRetryOptions, retryingFetch, SluiceConnectionError } from '@sluice/sdk';
 import { humanError } from '../lib/error-copy.ts';
 import type { components } from './schema.gen.ts';
 import { freshAccessToken, refreshSession } from './session.ts';
@@ -46,8 +47,38 @@ export interface Page<T> {
 }
 
 /**
+ * The SDK's transport (`@sluice/sdk`): every POST carries an `Idempotency-Key` (the caller's, or
+ * a fresh one) kept across its retries; network errors, 409 `idempotency_key_in_progress` and
+ * 429 are retried with backoff. Server errors are not: React Query retries queries itself.
+ */
+const transport = retryingFetch(
+  {
+    ...defaultRetryOptions,
+    maxRetries: 2,
+    timeoutMs: 0,
+    retryOn: ['network', 'in_progress', 'rate_limited'],
+  },
+  async (request, signal) => {
+    const body = request.method === 'GET' || request.method === 'HEAD' ? '' : await request.text();
+    return fetch(sameOriginPath(request.url), {
+      method: request.method,
+      headers: request.headers,
+      ...(body ? { body } : {}),
+      ...(signal ? { signal } : {}),
+    });
+  },
+);
+
+/** The dashboard calls its own origin: a path, as before, rather than the absolute URL a Request needs. */
+function sameOriginPath(url: string): string {
+  const origin = globalThis.location?.origin;
+  return origin && url.startsWith(`${origin}/`) ? url.slice(origin.length) : url;
+}
+
+/**
  * Calls the API with the session's access token, refreshing it when it is about to expire and
- * once more after a 401; throws ApiError for error answers.
+ * once more after a 401; throws ApiError for error answers, and the network's own TypeError when
+ * no answer came even after the transport's retries.
  */
 export async function apiFetch<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const send = async (token: string | null) => {
@@ -55,12 +86,16 @@ export async function apiFetch<T>(path: string, options: RequestOptions = {}): P
     if (token) headers.authorization = `Bearer ${token}`;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
-    return fetch(path, {
+    const request = new Request(new URL(path, globalThis.location?.origin ?? 'http://localhost'), {
       method: options.method ?? 'GET',
       headers,
       ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
     });
+    try {
+      return await transport(request, options.signal);
+    } catch (error) {
+      throw error instanceof SluiceConnectionError ? error.cause : error;
+    }
   };
   const auth = options.auth ?? true;
   let response = await send(auth ? await freshAccessToken() : null);
