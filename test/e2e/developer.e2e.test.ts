@@ -334,7 +334,9 @@ describe('developer dashboard', () => {
     expect(await page.getByTestId('settlement-gross').textContent()).toBe('$6.00');
     expect(await page.getByTestId('settlement-fees').textContent()).toBe('−$0.47');
     expect(await page.getByTestId('settlement-net').textContent()).toBe('$5.53');
-    await expect.poll(() => page.getByTestId('settled-payment').count(), { timeout: waitMs }).toBe(1);
+    // Its lines: the $10.00 charge, the $4.00 refund before settlement, the fee; they sum to the net.
+    await expect.poll(() => page.getByTestId('settlement-line').count(), { timeout: waitMs }).toBe(3);
+    expect(await page.getByTestId('settlement-lines-total').textContent()).toBe('$5.53');
     await shoot(page, 'developers-settlement', { fullPageOnDesktop: true });
   });
 

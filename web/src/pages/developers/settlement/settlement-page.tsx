@@ -11,7 +11,7 @@ const lineLabel: Record<SettlementLine['type'], string> = {
   charge: 'Charge',
   refund: 'Refunded before settlement',
   dispute_hold: 'Held for a dispute',
-  processing_fee: 'Processing fee (2.9% + 30)',
+  processing_fee: 'Processing fee',
   dispute_fee_recovery: 'Dispute fees withheld',
 };
 
