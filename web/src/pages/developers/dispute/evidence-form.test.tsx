@@ -1,7 +1,15 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { setSession } from '../../../api/session.ts';
-import { mockFetch, signInTestUser, withQueryClient, type Route } from '../../../test-support.tsx';
+import {
+  apiError,
+  apiRoute,
+  fixture,
+  mockFetch,
+  signInTestUser,
+  withQueryClient,
+  type Route,
+} from '../../../test-support.tsx';
 import { EvidenceForm, validateEvidence } from './evidence-form.tsx';
 
 afterEach(() => {
@@ -10,7 +18,7 @@ afterEach(() => {
   setSession(null);
 });
 
-const dispute = {
+const dispute = fixture<'Dispute'>({
   id: 'dp_1',
   object: 'dispute',
   merchant: 'mer_1',
@@ -24,7 +32,7 @@ const dispute = {
   evidence_due_by: '2026-11-29T00:00:00Z',
   created_at: '2026-11-22T00:00:00Z',
   closed_at: null,
-};
+});
 
 function renderForm(routes: Route[] = []) {
   signInTestUser();
@@ -67,7 +75,7 @@ describe('EvidenceForm', () => {
 
   it('sends the trimmed evidence as the merchant, with an idempotency key', async () => {
     const { calls, type, submit } = renderForm([
-      { method: 'POST', path: '/v1/disputes/dp_1/evidence', respond: () => ({ status: 200, body: dispute }) },
+      apiRoute('post', '/v1/disputes/{id}/evidence')(() => ({ status: 200, body: dispute })),
     ]);
     type('  Signed delivery receipt  ');
     submit();
@@ -79,23 +87,16 @@ describe('EvidenceForm', () => {
 
   it('shows the server refusal, such as a passed deadline', async () => {
     const { type, submit } = renderForm([
-      {
-        method: 'POST',
-        path: '/v1/disputes/dp_1/evidence',
-        respond: () => ({
-          status: 409,
-          body: {
-            error: {
-              type: 'invalid_request_error',
-              code: 'invalid_state_transition',
-              message: 'the evidence was due by 2026-11-29T00:00:00Z',
-            },
-          },
-        }),
-      },
+      apiRoute(
+        'post',
+        '/v1/disputes/{id}/evidence',
+      )(() => ({
+        status: 409,
+        body: apiError('invalid_state_transition', 'the evidence was due by 2026-11-29T00:00:00Z'),
+      })),
     ]);
     type('Receipt');
     submit();
-    expect((await screen.findByRole('alert')).textContent).toContain('the evidence was due by');
+    expect((await screen.findByRole('alert')).textContent).toMatch(/the evidence was due by/i);
   });
 });

@@ -2,7 +2,17 @@ import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Payment } from '../../../api/payments.ts';
 import { setSession } from '../../../api/session.ts';
-import { mockFetch, renderAt, signInTestUser, type Route as MockRoute } from '../../../test-support.tsx';
+import {
+  apiError,
+  apiRoute,
+  fixture,
+  mockFetch,
+  paymentFixture,
+  renderAt,
+  signInTestUser,
+  type Route as MockRoute,
+  type Schemas,
+} from '../../../test-support.tsx';
 import { PaymentPage } from './payment-page.tsx';
 
 afterEach(() => {
@@ -11,62 +21,47 @@ afterEach(() => {
   setSession(null);
 });
 
-const payment: Payment = {
-  id: 'pay_1',
-  object: 'payment',
-  merchant: 'mer_1',
+const payment: Payment = paymentFixture({
   status: 'succeeded',
   amount: 800,
   amount_capturable: 0,
   amount_captured: 800,
-  amount_refunded: 0,
-  currency: 'USD',
-  card: { brand: 'visa', last4: '4242', exp_month: 12, exp_year: 2034, fingerprint: 'fp' },
-  capture_before: null,
-  review: false,
-  description: null,
-  metadata: {},
-  failure_code: null,
-  decline_code: null,
-  failure_message: null,
-  canceled_at: null,
-  cancellation_reason: null,
-  settlement: null,
-  dispute: null,
-  dispute_status: null,
   display_status: 'succeeded',
   capturable: false,
   refundable_amount: 800,
   available_actions: ['refund', 'dispute'],
   created_at: '2026-12-01T00:00:00Z',
   updated_at: '2026-12-01T00:00:00Z',
-};
-
-const event = (type: string, object: Record<string, unknown>) => ({
-  id: `evt_${type}`,
-  object: 'event',
-  type,
-  created: 1_764_547_200,
-  data: { object },
 });
 
-function renderPage(events: unknown[], routes: MockRoute[] = [], shown: Payment = payment) {
+const event = (type: string, object: Record<string, unknown>) =>
+  fixture<'Event'>({
+    id: `evt_${type}`,
+    object: 'event',
+    type,
+    created: 1_764_547_200,
+    livemode: false,
+    data: { object },
+  });
+
+function renderPage(events: Schemas['Event'][], routes: MockRoute[] = [], shown: Payment = payment) {
   signInTestUser();
   const mocked = mockFetch([
-    { method: 'GET', path: '/v1/payments/pay_1', respond: () => ({ status: 200, body: shown }) },
-    {
-      method: 'GET',
-      path: '/v1/balance',
-      respond: () => ({
-        status: 200,
-        body: { balances: [{ currency: 'USD', available: 300, pending: 0, negative_balance_limit: 10_000 }] },
-      }),
-    },
-    {
-      method: 'GET',
-      path: '/v1/events',
-      respond: () => ({ status: 200, body: { data: events, has_more: false, next_cursor: null } }),
-    },
+    apiRoute('get', '/v1/payments/{id}')(() => ({ status: 200, body: shown })),
+    apiRoute(
+      'get',
+      '/v1/balance',
+    )(() => ({
+      status: 200,
+      body: { balances: [{ currency: 'USD', available: 300, pending: 0, negative_balance_limit: 10_000 }] },
+    })),
+    apiRoute(
+      'get',
+      '/v1/events',
+    )(() => ({
+      status: 200,
+      body: { data: events, has_more: false, next_cursor: null },
+    })),
     ...routes,
   ]);
   renderAt('/developers/mer_1/payments/pay_1', {
@@ -81,14 +76,27 @@ describe('PaymentPage: test disputes', () => {
     const { calls } = renderPage(
       [event('payment.captured', { id: 'pay_1', object: 'payment' })],
       [
-        {
-          method: 'POST',
-          path: '/v1/test-helpers/disputes',
-          respond: ({ body }) => ({
-            status: 201,
-            body: { id: 'dp_1', object: 'dispute', ...(body as object) },
-          }),
-        },
+        apiRoute(
+          'post',
+          '/v1/test-helpers/disputes',
+        )(({ body }) => ({
+          status: 201,
+          body: {
+            id: 'dp_1',
+            object: 'dispute',
+            merchant: 'mer_1',
+            payment: 'pay_1',
+            amount: 800,
+            fee: 1500,
+            currency: 'USD',
+            reason: (body as { reason: string }).reason,
+            status: 'needs_response',
+            evidence: null,
+            evidence_due_by: '2026-12-08T00:00:00Z',
+            created_at: '2026-12-01T00:00:00Z',
+            closed_at: null,
+          },
+        })),
       ],
     );
     fireEvent.click(await screen.findByRole('button', { name: 'Open test dispute' }));
@@ -107,20 +115,13 @@ describe('PaymentPage: test disputes', () => {
     renderPage(
       [],
       [
-        {
-          method: 'POST',
-          path: '/v1/test-helpers/disputes',
-          respond: () => ({
-            status: 409,
-            body: {
-              error: {
-                type: 'invalid_request_error',
-                code: 'invalid_state_transition',
-                message: 'payment pay_1 is already disputed',
-              },
-            },
-          }),
-        },
+        apiRoute(
+          'post',
+          '/v1/test-helpers/disputes',
+        )(() => ({
+          status: 409,
+          body: apiError('invalid_state_transition', 'payment pay_1 is already disputed'),
+        })),
       ],
     );
     fireEvent.click(await screen.findByRole('button', { name: 'Open test dispute' }));
@@ -190,14 +191,23 @@ describe('PaymentPage: state and legal actions', () => {
     const { calls } = renderPage(
       [],
       [
-        {
-          method: 'POST',
-          path: '/v1/refunds',
-          respond: ({ body }) => ({
-            status: 201,
-            body: { id: 're_1', object: 'refund', ...(body as object) },
-          }),
-        },
+        apiRoute(
+          'post',
+          '/v1/refunds',
+        )(({ body }) => ({
+          status: 201,
+          body: {
+            id: 're_1',
+            object: 'refund',
+            merchant: 'mer_1',
+            payment: 'pay_1',
+            amount: (body as { amount: number }).amount,
+            currency: 'USD',
+            reason: null,
+            status: 'succeeded',
+            created_at: '2026-12-01T00:00:00Z',
+          },
+        })),
       ],
       { ...payment, amount: 20_000, amount_captured: 20_000, refundable_amount: 20_000, settlement: 'stl_1' },
     );
