@@ -9,7 +9,8 @@ import { hubRoutes } from './routes.ts';
 import { disputeFromSandbox } from './webhooks.ts';
 import { hubKeyPatterns } from './store.ts';
 import { vendorErrors, vendorIds } from './vendors-model.ts';
-import { settleDueSplits, transferSplitsOnSuccess } from './vendors-splits.ts';
+import { settleDueSplits } from './vendors-settlement.ts';
+import { transferSplitsOnSuccess } from './vendors-splits.ts';
 import { vendorKeyPatterns } from './vendors-store.ts';
 import { vendorPayoutExecutor, vendorPayoutExecutorName } from './vendors-payouts.ts';
 export { hubEventTypes, type HubEventType } from './events.ts';
@@ -71,7 +72,8 @@ export const hubModule = defineModule({
     {
       name: 'hub.vendor-settlement',
       cron: '30 * * * *',
-      description: "Settles vendors' shares to their available balance from the day after the payment, by each merchant's sandbox clock",
+      description:
+        "Settles vendors' shares to their available balance from the day after the payment, by each merchant's sandbox clock",
       run: (deps) => settleDueSplits(hubDeps(deps)),
     },
   ],

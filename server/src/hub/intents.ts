@@ -33,14 +33,8 @@ import {
   type ConnectorRecord,
   type IntentRecord,
 } from './store.ts';
-import {
-  newSplitGroup,
-  reverseForRefund,
-  splittableProviders,
-  splitTotal,
-  transferSplits,
-  undoReversal,
-} from './vendors-splits.ts';
+import { reverseForRefund, undoReversal } from './vendors-reversals.ts';
+import { newSplitGroup, splittableProviders, splitTotal, transferSplits } from './vendors-splits.ts';
 import { vendorErrors } from './vendors-model.ts';
 import { readSplit, splitPut } from './vendors-store.ts';
 
@@ -533,7 +527,9 @@ export async function refundIntent(
   // same key gets the first one back from the provider, then loses the intent's version check (409).
   const refundId = hubIds.newId('intentRefund', deps.clock.now());
   const key = `${record.id}:refund:${record.refunds.length + 1}`;
-  // The vendors' part comes back first, so the merchant's balance holds it when the provider pays.
+  // The vendors' part comes back first, so the merchant's balance holds it when the provider pays;
+  // shares still waiting to move get one more try first, so they can be taken back pro rata.
+  if (record.splits.length > 0) await transferSplits(deps, record.id);
   const reversal = await reverseForRefund(deps, record, key, wanted);
   let refund: Awaited<ReturnType<typeof impl.refund>>;
   try {

@@ -19,7 +19,7 @@ import {
   vendorPayoutApprovalParams,
   vendorPayoutExecutorName,
 } from './vendors-payouts.ts';
-import { settleDueSplits } from './vendors-splits.ts';
+import { settleDueSplits } from './vendors-settlement.ts';
 import { readSplit, toSplitGroup, vendorSplitIntents } from './vendors-store.ts';
 
 const tags = ['Vendors'];

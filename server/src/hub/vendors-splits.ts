@@ -4,29 +4,21 @@ import type { EventEnvelope } from '../kernel/events.ts';
 import { derivedId } from '../kernel/ids.ts';
 import type { Currency } from '../kernel/money.ts';
 import { createTransfers, type TransferRequest } from '../ledger/index.ts';
-import { getMerchantRecord, getPayment, merchantAccountId, sandboxNow } from '../payments/index.ts';
+import { getMerchantRecord, merchantAccountId, sandboxNow } from '../payments/index.ts';
 import { isTransactionCanceled, type WriteOperation } from '../platform/store.ts';
 import type { Provider } from './connectors/connector.ts';
 import type { HubDeps } from './deps.ts';
 import { hubEvent } from './events.ts';
 import type { MerchantActor } from './intents.ts';
-import { readIntent, type IntentRecord } from './store.ts';
-import { vendorAccountId, vendorBalance } from './vendors.ts';
-import {
-  apportion,
-  vendorErrors,
-  vendorLedgerCodes,
-  type SplitInput,
-  type SplitLine,
-} from './vendors-model.ts';
+import { readIntent } from './store.ts';
+import { vendorAccountId } from './vendors.ts';
+import { vendorErrors, vendorLedgerCodes, type SplitInput } from './vendors-model.ts';
 import {
   readSplit,
   readVendor,
   splitPut,
-  splitsDue,
   toSplitGroup,
   vendorSplitPut,
-  type Reversal,
   type SplitRecord,
 } from './vendors-store.ts';
 
@@ -37,8 +29,9 @@ import {
  * `available` for a wallet or ACH payment) to the vendors' `pending` accounts. The merchant keeps
  * the rest (the platform fee) and pays the card network's fees.
  *
- * Refunds take the vendors' shares back pro rata (`reverseForRefund`), and vendor settlement makes
- * the shares available at the start of the next sandbox day (`settleDueSplits`).
+ * Refunds take the vendors' shares back pro rata (`reverseForRefund`, vendors-reversals.ts), and
+ * vendor settlement makes the shares available the next sandbox day (`settleDueSplits`,
+ * vendors-settlement.ts).
  */
 
 /** Providers whose payments land in Sluice's books, so shares can move from them (Stripe keeps its own). */
@@ -103,13 +96,13 @@ export async function newSplitGroup(
 export const splitTotal = (split: Pick<SplitRecord, 'lines'>) =>
   split.lines.reduce((sum, l) => sum + l.amount, 0);
 
-async function merchantSandboxNow(deps: HubDeps, merchantId: string): Promise<number> {
+export async function merchantSandboxNow(deps: HubDeps, merchantId: string): Promise<number> {
   const merchant = await getMerchantRecord(deps, merchantId);
   return merchant ? sandboxNow(deps, merchant) : deps.clock.now();
 }
 
 /** A transfer id fixed by what it does, so a retry (or a second delivery) never moves money twice. */
-const transferId = (split: SplitRecord, what: string) =>
+export const transferId = (split: SplitRecord, what: string) =>
   derivedId('transfer', Date.parse(split.created_at), `${split.intent}:${what}`);
 
 /**
@@ -123,7 +116,10 @@ export async function transferSplits(deps: HubDeps, intentId: string): Promise<S
   const split = await readSplit(deps.store, intentId);
   if (!split || split.status !== 'awaiting_payment') return split;
   const intent = await readIntent(deps.store, intentId);
-  if (!intent || intent.status !== 'succeeded' || !intent.provider) return split;
+  // Refunded while still waiting (the merchant could not cover the shares): the shares would no
+  // longer match the payment, so they never move and the merchant keeps it, refunds and all.
+  if (!intent || intent.status !== 'succeeded' || !intent.provider || intent.amount_refunded > 0)
+    return split;
   const source = intent.provider === 'sandbox_card' ? 'pending' : 'available';
   const now = await merchantSandboxNow(deps, split.merchant);
   const next: SplitRecord = {
@@ -171,7 +167,7 @@ export function transferSplitsOnSuccess(deps: HubDeps) {
   };
 }
 
-function ledgerEvent(
+export function ledgerEvent(
   type: 'vendor.split_transferred' | 'vendor.split_reversed' | 'vendor.split_settled',
   split: SplitRecord,
 ) {
@@ -185,100 +181,8 @@ function ledgerEvent(
   };
 }
 
-/**
- * Takes the vendors' part of a refund back before the provider refunds the payer, so the
- * merchant's balance gets the vendors' money before it pays. The refund is divided over what is
- * left of each share and of the platform fee, in proportion, by largest remainder (`apportion`):
- * the parts add up to the refund exactly, none passes what is left of its share, and the last
- * refund takes back exactly what is left. Per vendor: a share not yet settled comes back from the
- * vendor's `pending` account; a settled one from `available`, but never below zero: what a
- * vendor already paid out is a shortfall the merchant bears (Stripe Connect's rule for a transfer
- * reversal the connected account cannot cover). Recorded under the refund's key, so a retry finds
- * it; `undoReversal` gives it back if the provider then refuses the refund.
- */
-export async function reverseForRefund(
-  deps: HubDeps,
-  intent: IntentRecord,
-  key: string,
-  amount: number,
-): Promise<Reversal | undefined> {
-  for (let attempt = 0; ; attempt++) {
-    const split = await readSplit(deps.store, intent.id);
-    if (!split || split.status === 'awaiting_payment' || !split.source) return undefined;
-    const done = split.reversals.find((r) => r.key === key && r.status === 'applied');
-    if (done) return done;
-    try {
-      return await applyReversal(deps, split, key, amount);
-    } catch (error) {
-      // A payout or another refund changed a balance or the group meanwhile: judge again.
-      const retry = isAppError(error) && (error.code === 'conflict' || error.code === 'insufficient_funds');
-      if (!retry || attempt >= 5) throw error;
-    }
-  }
-}
-
-async function applyReversal(
-  deps: HubDeps,
-  split: SplitRecord,
-  key: string,
-  amount: number,
-): Promise<Reversal> {
-  const left = split.lines.map((l) => l.amount - l.reversed);
-  const shares = apportion(amount, [...left, split.platform_fee - split.platform_refunded]);
-  const settled = split.status === 'settled';
-  const currency = split.currency as Currency;
-  const lines: Reversal['lines'] = [];
-  for (const [index, line] of split.lines.entries()) {
-    const share = shares[index]!;
-    if (share === 0) continue;
-    const held = settled ? (await vendorBalance(deps, line.vendor, split.currency)).available : share;
-    const back = Math.max(0, Math.min(share, held));
-    lines.push({
-      vendor: line.vendor,
-      amount: back,
-      from: settled ? 'available' : 'pending',
-      shortfall: share - back,
-    });
-  }
-  const reversal: Reversal = { key, lines, platform: shares.at(-1)!, status: 'applied' };
-  const attempt = split.reversals.filter((r) => r.key === key).length;
-  const next: SplitRecord = {
-    ...split,
-    lines: split.lines.map((line) => {
-      const taken = lines.find((l) => l.vendor === line.vendor);
-      return taken
-        ? {
-            ...line,
-            reversed: line.reversed + taken.amount + taken.shortfall,
-            shortfall: line.shortfall + taken.shortfall,
-          }
-        : line;
-    }),
-    platform_refunded: split.platform_refunded + reversal.platform,
-    reversals: [...split.reversals, reversal],
-    version: split.version + 1,
-  };
-  const transfers: TransferRequest[] = lines
-    .filter((l) => l.amount > 0)
-    .map((l) => ({
-      id: transferId(split, `${key}:reverse:${attempt}:${l.vendor}`),
-      debit_account_id: vendorAccountId(l.vendor, l.from, currency),
-      credit_account_id: merchantAccountId(
-        split.merchant,
-        l.from === 'pending' ? split.source! : 'available',
-        currency,
-      ),
-      amount: l.amount,
-      currency,
-      code: vendorLedgerCodes.reversal,
-      metadata: { payment_intent: split.intent, vendor: l.vendor, refund_key: key },
-    }));
-  await commit(deps, transfers, ledgerEvent('vendor.split_reversed', next), [splitPut(next)]);
-  return reversal;
-}
-
 /** Commits transfers with their writes, or the writes and event alone when nothing moves. */
-async function commit(
+export async function commitSplitChange(
   deps: HubDeps,
   transfers: TransferRequest[],
   event: ReturnType<typeof ledgerEvent>,
@@ -304,148 +208,4 @@ async function commit(
       throw new AppError('conflict', `split group ${split.id} changed meanwhile`);
     throw error;
   }
-}
-
-/**
- * Gives a reversal back to the vendors when the provider refused the refund it was made for: the
- * same amounts return to the accounts they came from, and the group forgets the reversal.
- */
-export async function undoReversal(deps: HubDeps, intentId: string, key: string): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    const split = await readSplit(deps.store, intentId);
-    const index = split?.reversals.findIndex((r) => r.key === key && r.status === 'applied') ?? -1;
-    if (!split || index < 0) return;
-    const reversal = split.reversals[index]!;
-    const currency = split.currency as Currency;
-    const next: SplitRecord = {
-      ...split,
-      lines: split.lines.map((line) => {
-        const taken = reversal.lines.find((l) => l.vendor === line.vendor);
-        return taken
-          ? {
-              ...line,
-              reversed: line.reversed - taken.amount - taken.shortfall,
-              shortfall: line.shortfall - taken.shortfall,
-            }
-          : line;
-      }),
-      platform_refunded: split.platform_refunded - reversal.platform,
-      reversals: split.reversals.map((r, i) => (i === index ? { ...r, status: 'undone' as const } : r)),
-      version: split.version + 1,
-    };
-    const transfers: TransferRequest[] = reversal.lines
-      .filter((l) => l.amount > 0)
-      .map((l) => ({
-        id: transferId(split, `${key}:undo:${index}:${l.vendor}`),
-        debit_account_id: merchantAccountId(
-          split.merchant,
-          l.from === 'pending' ? split.source! : 'available',
-          currency,
-        ),
-        credit_account_id: vendorAccountId(l.vendor, l.from, currency),
-        amount: l.amount,
-        currency,
-        code: vendorLedgerCodes.reversal,
-        metadata: { payment_intent: split.intent, vendor: l.vendor, refund_key: key, undo: 'true' },
-      }));
-    try {
-      await commit(deps, transfers, ledgerEvent('vendor.split_reversed', next), [splitPut(next)]);
-      return;
-    } catch (error) {
-      if (!(isAppError(error) && error.code === 'conflict') || attempt >= 5) throw error;
-    }
-  }
-}
-
-/**
- * Settles the vendors' shares due by each merchant's sandbox clock (from the start of the day
- * after the transfer), optionally one merchant's: per group, one linked transfer moves what is
- * left of each share from the vendor's `pending` to its `available` account. A card payment's
- * shares left the merchant's `pending` account before the card settlement moved the whole payment
- * to `available`; so for those, the same transfer gives `pending` back what the vendors took,
- * from `available`, once the card payment has settled (until then the group waits). A group whose
- * merchant cannot cover that (its available balance already paid out) waits for the next run.
- * Idempotent: the group's write is conditional on its version, and its transfer ids are fixed.
- */
-export async function settleDueSplits(deps: HubDeps, merchantId?: string): Promise<number> {
-  let settled = 0;
-  let cursor: string | undefined;
-  const days = new Map<string, string>();
-  const dayOf = async (merchant: string) => {
-    let day = days.get(merchant);
-    if (day === undefined) {
-      day = isoTime(await merchantSandboxNow(deps, merchant)).slice(0, 10);
-      days.set(merchant, day);
-    }
-    return day;
-  };
-  // Sandbox clocks run ahead of real time, never behind: scan up to the furthest one seen.
-  const horizon = merchantId ? await dayOf(merchantId) : '9999-12-31';
-  do {
-    const page = await splitsDue(deps.store, horizon, cursor);
-    for (const due of page.splits) {
-      if (merchantId && due.merchant !== merchantId) continue;
-      if (!due.settle_on || due.settle_on > (await dayOf(due.merchant))) continue;
-      if (await settleSplit(deps, due)) settled += 1;
-    }
-    cursor = page.cursor;
-  } while (cursor);
-  return settled;
-}
-
-async function settleSplit(deps: HubDeps, read: SplitRecord): Promise<boolean> {
-  const split = await readSplit(deps.store, read.intent);
-  if (!split || split.status !== 'transferred') return false;
-  if (split.source === 'pending' && !(await cardPaymentSettled(deps, split))) return false;
-  const now = await merchantSandboxNow(deps, split.merchant);
-  const next: SplitRecord = {
-    ...split,
-    status: 'settled',
-    settled_at: isoTime(now),
-    version: split.version + 1,
-  };
-  const currency = split.currency as Currency;
-  const outstanding = split.lines.map((l) => ({ line: l, amount: l.amount - l.reversed }));
-  const total = outstanding.reduce((sum, o) => sum + o.amount, 0);
-  const transfers: TransferRequest[] = [
-    ...(split.source === 'pending' && total > 0
-      ? [
-          {
-            id: transferId(split, 'settle:cover'),
-            debit_account_id: merchantAccountId(split.merchant, 'available', currency),
-            credit_account_id: merchantAccountId(split.merchant, 'pending', currency),
-            amount: total,
-            currency,
-            code: vendorLedgerCodes.settlementCover,
-            metadata: { payment_intent: split.intent, merchant: split.merchant },
-          },
-        ]
-      : []),
-    ...outstanding
-      .filter((o) => o.amount > 0)
-      .map(({ line, amount }: { line: SplitLine; amount: number }) => ({
-        id: transferId(split, `settle:${line.vendor}`),
-        debit_account_id: vendorAccountId(line.vendor, 'pending', currency),
-        credit_account_id: vendorAccountId(line.vendor, 'available', currency),
-        amount,
-        currency,
-        code: vendorLedgerCodes.settlement,
-        metadata: { payment_intent: split.intent, vendor: line.vendor },
-      })),
-  ];
-  try {
-    await commit(deps, transfers, ledgerEvent('vendor.split_settled', next), [splitPut(next)]);
-    return true;
-  } catch (error) {
-    if (isAppError(error) && (error.code === 'conflict' || error.code === 'insufficient_funds')) return false;
-    throw error;
-  }
-}
-
-/** Whether the card payment behind a group has settled to the merchant (T+1 card settlement). */
-async function cardPaymentSettled(deps: HubDeps, split: SplitRecord): Promise<boolean> {
-  const intent = await readIntent(deps.store, split.intent);
-  if (!intent?.provider_reference) return false;
-  const payment = await getPayment(deps, split.merchant, intent.provider_reference);
-  return payment.settlement !== null;
 }
