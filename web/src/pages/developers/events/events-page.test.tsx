@@ -1,7 +1,14 @@
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { setSession } from '../../../api/session.ts';
-import { mockFetch, renderAt, signInTestUser } from '../../../test-support.tsx';
+import {
+  apiRoute,
+  fixture,
+  mockFetch,
+  renderAt,
+  signInTestUser,
+  type Schemas,
+} from '../../../test-support.tsx';
 import { EventsPage } from './events-page.tsx';
 
 afterEach(() => {
@@ -10,16 +17,20 @@ afterEach(() => {
   setSession(null);
 });
 
-const event = (id: string, type: string) => ({
-  id,
-  object: 'event',
-  type,
-  created: 1_764_547_200,
-  data: { object: { id: `pay_${id}`, object: 'payment', amount: 500, currency: 'USD' } },
-});
+const event = (id: string, type: string) =>
+  fixture<'Event'>({
+    id,
+    object: 'event',
+    type,
+    created: 1_764_547_200,
+    livemode: false,
+    data: { object: { id: `pay_${id}`, object: 'payment', amount: 500, currency: 'USD' } },
+  });
+
+type EventPage = { data: Schemas['Event'][]; has_more: boolean; next_cursor: string | null };
 
 /** The server's answers, by the query the page asks with. */
-function answer(url: string) {
+function answer(url: string): EventPage {
   const query = new URL(url, 'http://x').searchParams;
   const type = query.get('type');
   const after = query.get('starting_after');
@@ -38,7 +49,7 @@ function answer(url: string) {
 function renderPage() {
   signInTestUser();
   const mocked = mockFetch([
-    { method: 'GET', path: '/v1/events', respond: ({ url }) => ({ status: 200, body: answer(url) }) },
+    apiRoute('get', '/v1/events')(({ url }) => ({ status: 200, body: answer(url) })),
   ]);
   renderAt('/developers/mer_1/events', { '/developers/:merchantId/events': <EventsPage /> });
   return mocked;

@@ -3,7 +3,15 @@ import type { ReactElement } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { setSession } from '../../../api/session.ts';
 import type { WebhookEndpoint } from '../../../api/webhooks.ts';
-import { mockFetch, renderAt, signInTestUser, type Route as MockRoute } from '../../../test-support.tsx';
+import {
+  apiError,
+  apiRoute,
+  mockFetch,
+  renderAt,
+  signInTestUser,
+  type Route as MockRoute,
+  type Schemas,
+} from '../../../test-support.tsx';
 import { validateEndpoint } from '../webhooks/endpoint-fields.tsx';
 import { DeleteEndpointDialog, EditEndpointDialog, endpointChanges } from './endpoint-dialogs.tsx';
 
@@ -81,11 +89,13 @@ describe('EditEndpointDialog', () => {
     const { calls } = renderWithRoutes(
       <EditEndpointDialog merchantId="mer_1" endpoint={endpoint} open onOpenChange={onOpenChange} />,
       [
-        {
-          method: 'PATCH',
-          path: '/v1/webhook-endpoints/we_1',
-          respond: ({ body }) => ({ status: 200, body: { ...endpoint, ...(body as object) } }),
-        },
+        apiRoute(
+          'patch',
+          '/v1/webhook-endpoints/{id}',
+        )(({ body }) => ({
+          status: 200,
+          body: { ...endpoint, ...(body as Partial<Schemas['WebhookEndpoint']>) },
+        })),
       ],
     );
     fireEvent.change(screen.getByLabelText(/Description/), { target: { value: 'Order service' } });
@@ -107,21 +117,15 @@ describe('EditEndpointDialog', () => {
     renderWithRoutes(
       <EditEndpointDialog merchantId="mer_1" endpoint={endpoint} open onOpenChange={onOpenChange} />,
       [
-        {
-          method: 'PATCH',
-          path: '/v1/webhook-endpoints/we_1',
-          respond: () => ({
-            status: 400,
-            body: {
-              error: {
-                type: 'invalid_request_error',
-                code: 'url_not_allowed',
-                message: 'url must not point at a private address',
-                param: 'url',
-              },
-            },
-          }),
-        },
+        // The server refuses such a URL with validation_failed on `url` (url_not_allowed was
+        // never one of its codes).
+        apiRoute(
+          'patch',
+          '/v1/webhook-endpoints/{id}',
+        )(() => ({
+          status: 400,
+          body: apiError('validation_failed', 'url must not point at a private address', { param: 'url' }),
+        })),
       ],
     );
     fireEvent.change(screen.getByLabelText('Endpoint URL'), { target: { value: 'http://10.0.0.1/hooks' } });
@@ -137,11 +141,13 @@ describe('DeleteEndpointDialog', () => {
     const { calls } = renderWithRoutes(
       <DeleteEndpointDialog merchantId="mer_1" endpoint={endpoint} open onOpenChange={vi.fn()} />,
       [
-        {
-          method: 'DELETE',
-          path: '/v1/webhook-endpoints/we_1',
-          respond: () => ({ status: 200, body: { id: 'we_1', object: 'webhook_endpoint', deleted: true } }),
-        },
+        apiRoute(
+          'delete',
+          '/v1/webhook-endpoints/{id}',
+        )(() => ({
+          status: 200,
+          body: { id: 'we_1', object: 'webhook_endpoint', deleted: true },
+        })),
       ],
     );
     expect(screen.getByRole('dialog').textContent).toContain('https://example.com/hooks');
