@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/app-harness.ts';
 import { paymentBody, setUpMerchantApp, tearDownApp } from '../payments/test-support.ts';
 import { SqliteStore } from '../runtime/local/sqlite-store.ts';
+import { storedItems } from '../../../test/stored-items.ts';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -21,15 +21,10 @@ function fileBackedApp(): { t: TestApp; storedText: () => string } {
     await tearDownApp(t);
     rmSync(dir, { recursive: true, force: true });
   });
-  const storedText = () => {
-    const db = new DatabaseSync(path);
-    try {
-      const rows = db.prepare('SELECT pk, sk, data FROM items').all() as Array<Record<string, string>>;
-      return rows.map((row) => `${row.pk} ${row.sk} ${row.data}`).join('\n');
-    } finally {
-      db.close();
-    }
-  };
+  const storedText = () =>
+    storedItems(path)
+      .map((item) => `${item.pk} ${item.sk} ${JSON.stringify(item)}`)
+      .join('\n');
   return { t, storedText };
 }
 

@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../kernel/clock.ts';
 import { SqliteStore } from '../runtime/local/sqlite-store.ts';
 import { hashPassword } from './password.ts';
 import { aSignUp, createHarness, errorOf } from './test-support.ts';
 import { passwordHashUpdate, readCredentials, readSigningKey, readUserIdByEmail } from './store.ts';
+import { storedItems } from '../../../test/stored-items.ts';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -22,14 +22,7 @@ function fileStore() {
     void store.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  const rows = () => {
-    const db = new DatabaseSync(path);
-    try {
-      return (db.prepare('SELECT data FROM items').all() as Array<{ data: string }>).map((row) => row.data);
-    } finally {
-      db.close();
-    }
-  };
+  const rows = () => storedItems(path).map((item) => JSON.stringify(item));
   return { store, rows };
 }
 

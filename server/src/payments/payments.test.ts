@@ -1,7 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../runtime/local/sqlite-store.ts';
 import { createTestApp, type TestApp } from '../../../test/app-harness.ts';
@@ -17,6 +16,7 @@ import {
   type MerchantApi,
   type TestMerchant,
 } from './test-support.ts';
+import { storedItems } from '../../../test/stored-items.ts';
 
 let t: TestApp;
 let merchant: TestMerchant;
@@ -204,13 +204,5 @@ describe('payments: charging cards', () => {
 
 /** Every row the store holds: the app runs on a SQLite file here, read back with a second connection. */
 async function allRows(): Promise<string[]> {
-  const db = new DatabaseSync(storePath);
-  try {
-    return db
-      .prepare('SELECT * FROM items')
-      .all()
-      .map((row) => JSON.stringify(row));
-  } finally {
-    db.close();
-  }
+  return storedItems(storePath).map((item) => JSON.stringify(item));
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -190,11 +191,14 @@ describe('SqliteStore on a file', () => {
       const before = (await stat(path)).size;
       // ~1 MB in ~500 pages: far under the writer's backstop (100,000 pages), so only another
       // connection can have moved it into the database file.
-      const body = 'x'.repeat(1000);
+      // Random, so the store's compression cannot shrink it.
+      const bodies = Array.from({ length: 1000 }, () => randomBytes(750).toString('base64'));
       for (let round = 0; round < 10; round++) {
         await Promise.all(
           Array.from({ length: 100 }, (_, i) =>
-            store.transact([{ type: 'put', item: { pk: `P${round}-${i}`, sk: 'P', body } }]),
+            store.transact([
+              { type: 'put', item: { pk: `P${round}-${i}`, sk: 'P', body: bodies[round * 100 + i] } },
+            ]),
           ),
         );
       }
@@ -204,7 +208,7 @@ describe('SqliteStore on a file', () => {
           throw new Error(`the database file stayed at ${(await stat(path)).size} bytes`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      expect((await store.get({ pk: 'P9-99', sk: 'P' }))?.body).toBe(body);
+      expect((await store.get({ pk: 'P9-99', sk: 'P' }))?.body).toBe(bodies[999]);
     } finally {
       await store.close();
     }

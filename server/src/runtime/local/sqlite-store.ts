@@ -28,6 +28,7 @@ import {
   toError,
   type TransactionOutcome,
 } from './sqlite-writer.ts';
+import { decodeRow, itemOf, rowColumns, textOf, type StoredRow } from './sqlite-codec.ts';
 import { createExpiryIndex, findExpiredKeys, prepareExpiredKeysQuery } from './ttl-sweeper.ts';
 
 export interface SqliteStoreOptions {
@@ -116,8 +117,8 @@ export class SqliteStore implements Store {
   #failure: Error | undefined;
   #isClosed = false;
   #idle: Array<() => void> = [];
-  /** JSON of items read, by `pk\0sk`; insertion order is the eviction order. */
-  readonly #cache = new Map<string, string>();
+  /** Items read (their JSON text and key columns), by `pk\0sk`; insertion order is the eviction order. */
+  readonly #cache = new Map<string, CachedRow>();
   /** Items written by batches posted to the writer thread and not answered yet: how many each. */
   readonly #writing = new Map<string, number>();
   readonly #cacheLimit: number;
@@ -131,7 +132,7 @@ export class SqliteStore implements Store {
     if (path !== ':memory:') convertToIncrementalVacuum(this.#db);
     createExpiryIndex(this.#db);
     this.#expiredStatement = prepareExpiredKeysQuery(this.#db);
-    this.#getStatement = this.#db.prepare('SELECT data FROM items WHERE pk = ? AND sk = ?');
+    this.#getStatement = this.#db.prepare(`SELECT ${rowColumns} FROM items WHERE pk = ? AND sk = ?`);
     this.#cacheLimit = options.readCacheItems ?? 20_000;
     const usesWorker = options.writer === 'worker' && path !== ':memory:';
     this.#commitGroup = usesWorker ? (options.commitGroup ?? 16) : Infinity;
@@ -208,21 +209,18 @@ export class SqliteStore implements Store {
     }
     const order = descending ? 'DESC' : 'ASC';
     const orderBy = index ? `${skColumn} ${order}, pk ${order}, sk ${order}` : `sk ${order}`;
-    const sql = `SELECT pk, sk, ${skColumn} AS s, data FROM items WHERE ${where.join(' AND ')} ORDER BY ${orderBy} LIMIT ?`;
+    const sql = `SELECT ${rowColumns}, ${skColumn} AS s FROM items WHERE ${where.join(' AND ')} ORDER BY ${orderBy} LIMIT ?`;
     let statement = this.#queryStatements.get(sql);
     if (!statement) {
       statement = this.#db.prepare(sql);
       this.#queryStatements.set(sql, statement);
     }
-    const rows = statement.all(...params, limit + 1) as Array<{
-      pk: string;
-      sk: string;
-      s: string;
-      data: string;
-    }>;
+    const rows = statement.all(...params, limit + 1) as Array<
+      StoredRow & { pk: string; sk: string; s: string }
+    >;
     const hasMore = rows.length > limit;
     const page = hasMore ? rows.slice(0, limit) : rows;
-    const items = page.map((row) => JSON.parse(row.data) as Item);
+    const items = page.map(decodeRow);
     const last = page.at(-1);
     if (!hasMore || !last) return { items };
     // The same shape as DynamoDB's LastEvaluatedKey: the table key plus the index key.
@@ -383,17 +381,19 @@ export class SqliteStore implements Store {
   #read(key: ItemKey): Item | undefined {
     const id = cacheKey(key);
     const isWriting = this.#writing.has(id);
-    let data = isWriting ? undefined : this.#cache.get(id);
-    if (data === undefined) {
-      data = (this.#getStatement.get(key.pk, key.sk) as { data: string } | undefined)?.data;
-      if (data === undefined) return undefined;
+    let cached = isWriting ? undefined : this.#cache.get(id);
+    if (cached === undefined) {
+      const row = this.#getStatement.get(key.pk, key.sk) as StoredRow | undefined;
+      if (row === undefined) return undefined;
+      // Inflated once, when it enters the cache.
+      cached = { text: textOf(row.data), row };
       if (this.#cacheLimit > 0 && !isWriting) {
         if (this.#cache.size >= this.#cacheLimit) this.#cache.delete(this.#cache.keys().next().value!);
-        this.#cache.set(id, data);
+        this.#cache.set(id, cached);
       }
     }
     // Parsed for each caller: nobody can change what another one reads.
-    return JSON.parse(data) as Item;
+    return itemOf(cached.text, cached.row);
   }
 
   /** Drops from the read cache every item `batch` wrote (called once it has committed, or failed). */
@@ -440,6 +440,12 @@ function convertToIncrementalVacuum(db: DatabaseSync): void {
   if (pages * pageSize > autoVacuumConversionMaxBytes) return;
   db.exec('PRAGMA auto_vacuum = INCREMENTAL');
   db.exec('VACUUM');
+}
+
+/** A cached read: the row's JSON text (inflated) and its key columns. */
+interface CachedRow {
+  text: string;
+  row: StoredRow;
 }
 
 function cacheKey(key: ItemKey): string {

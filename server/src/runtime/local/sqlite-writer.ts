@@ -10,6 +10,7 @@ import {
   type WriteOperation,
 } from '../../platform/store.ts';
 import { tableSchema } from '../../platform/table-schema.ts';
+import { decodeRow, encodeItem, keyColumns, rowColumns, type StoredRow } from './sqlite-codec.ts';
 
 /** The index key columns, in table order: each index's partition then sort key. */
 const indexColumns = tableSchema.indexes.flatMap((index) => [index.partitionKey, index.sortKey]);
@@ -45,6 +46,7 @@ export function openSqlite(path: string): DatabaseSync {
     CREATE TABLE IF NOT EXISTS items (
       pk TEXT NOT NULL, sk TEXT NOT NULL,
       ${indexColumns.map((column) => `${column} TEXT, `).join('')}
+      ttl INTEGER,
       data TEXT NOT NULL,
       UNIQUE (pk, sk)
     );
@@ -57,12 +59,34 @@ export function openSqlite(path: string): DatabaseSync {
   );
   for (const column of indexColumns)
     if (!columns.has(column)) db.exec(`ALTER TABLE items ADD COLUMN ${column} TEXT`);
+  if (!columns.has('ttl')) addTtlColumn(db);
   for (const index of tableSchema.indexes)
     db.exec(
       `CREATE INDEX IF NOT EXISTS items_${index.name} ON items (${index.partitionKey}, ${index.sortKey}) ` +
         `WHERE ${index.partitionKey} IS NOT NULL`,
     );
   return db;
+}
+
+/**
+ * Gives a file made before the `ttl` column one, filled from its rows' JSON (all text then), in one
+ * transaction, and drops the expression index on `json_extract(data, …)` the sweeper used before:
+ * compressed rows cannot be read as JSON, so that index would fail their inserts.
+ */
+function addTtlColumn(db: DatabaseSync): void {
+  const path = `$.${tableSchema.ttlAttribute}`;
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    db.exec('DROP INDEX IF EXISTS items_expires');
+    db.exec('ALTER TABLE items ADD COLUMN ttl INTEGER');
+    db.exec(
+      `UPDATE items SET ttl = json_extract(data, '${path}') WHERE json_type(data, '${path}') IN ('integer', 'real')`,
+    );
+    db.exec('COMMIT');
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  }
 }
 
 /**
@@ -127,13 +151,13 @@ export class SqliteWriter {
 
   constructor(db: DatabaseSync) {
     this.#db = db;
-    this.#getStatement = db.prepare('SELECT data FROM items WHERE pk = ? AND sk = ?');
+    this.#getStatement = db.prepare(`SELECT ${rowColumns} FROM items WHERE pk = ? AND sk = ?`);
     this.#existsStatement = db.prepare('SELECT 1 FROM items WHERE pk = ? AND sk = ?');
     this.#putStatement = db.prepare(
-      `INSERT INTO items (pk, sk, ${indexColumns.join(', ')}, data) ` +
-        `VALUES (?, ?, ${indexColumns.map(() => '?, ').join('')}?) ON CONFLICT (pk, sk) DO UPDATE SET ` +
+      `INSERT INTO items (${keyColumns.join(', ')}, ttl, data) ` +
+        `VALUES (${keyColumns.map(() => '?, ').join('')}?, ?) ON CONFLICT (pk, sk) DO UPDATE SET ` +
         indexColumns.map((column) => `${column} = excluded.${column}, `).join('') +
-        'data = excluded.data',
+        'ttl = excluded.ttl, data = excluded.data',
     );
     this.#deleteStatement = db.prepare('DELETE FROM items WHERE pk = ? AND sk = ?');
   }
@@ -192,8 +216,8 @@ export class SqliteWriter {
   }
 
   #read(key: ItemKey): Item | undefined {
-    const row = this.#getStatement.get(key.pk, key.sk) as { data: string } | undefined;
-    return row ? (JSON.parse(row.data) as Item) : undefined;
+    const row = this.#getStatement.get(key.pk, key.sk) as StoredRow | undefined;
+    return row ? decodeRow(row) : undefined;
   }
 
   #apply(operation: WriteOperation, current: Item | undefined): void {
@@ -227,11 +251,10 @@ export class SqliteWriter {
   }
 
   #write(item: Item): void {
-    // JSON.stringify drops undefined attributes, as DynamoDB's marshalling does.
-    const json = JSON.stringify(item);
+    const encoded = encodeItem(item);
     // DynamoDB's size can exceed the JSON's (small numbers cost 2 bytes), but never by 2x: only
     // large items need the exact count.
-    if (json.length * 3 > maxItemBytes / 2) {
+    if (encoded.jsonLength * 3 > maxItemBytes / 2) {
       const size = itemSize(item);
       if (size > maxItemBytes) {
         throw new StoreValidationError(
@@ -239,8 +262,7 @@ export class SqliteWriter {
         );
       }
     }
-    const text = (name: string) => (typeof item[name] === 'string' ? (item[name] as string) : null);
-    this.#putStatement.run(item.pk, item.sk, ...indexColumns.map(text), json);
+    this.#putStatement.run(...encoded.keys, encoded.ttl, encoded.data);
   }
 }
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +18,8 @@ function expiring(pk: string, count: number, offsetSeconds: number, padding = 0)
     pk,
     sk: String(index).padStart(4, '0'),
     expires_at: startSeconds + offsetSeconds,
-    ...(padding > 0 ? { padding: 'x'.repeat(padding) } : {}),
+    // Random, so the store's compression cannot shrink it.
+    ...(padding > 0 ? { padding: randomBytes(padding).toString('base64').slice(0, padding) } : {}),
   }));
 }
 

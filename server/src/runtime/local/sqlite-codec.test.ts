@@ -1,0 +1,133 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { afterEach, describe, expect, it } from 'vitest';
+import { compressFromBytes, decodeRow, encodeItem, keyColumns, textOf } from './sqlite-codec.ts';
+import { SqliteStore } from './sqlite-store.ts';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+async function tempPath(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'sluice-codec-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  return join(dir, 'sluice.db');
+}
+const rowOf = (item: Record<string, unknown>) => {
+  const encoded = encodeItem(item as never);
+  return {
+    ...Object.fromEntries(keyColumns.map((column, i) => [column, encoded.keys[i]])),
+    data: encoded.data,
+  };
+};
+
+describe('the SQLite row codec', () => {
+  const payment = {
+    pk: 'PAY#pay_01M91S7V4Y0H0MDHFNC4ZQD7RH',
+    sk: 'PAY',
+    gsi1pk: 'MER#mer_01M91S7CZ92KZ4AZB7RTQWHXKW#PAYMENTS#S#3',
+    gsi1sk: '2026-12-05T00:21:37.566Z#pay_01M91S7V4Y0H0MDHFNC4ZQD7RH',
+    entity: 'payment',
+    id: 'pay_01M91S7V4Y0H0MDHFNC4ZQD7RH',
+    merchant: 'mer_01M91S7CZ92KZ4AZB7RTQWHXKW',
+    amount: 2500,
+    currency: 'USD',
+    status: 'requires_capture',
+    amount_captured: 0,
+    amount_refunded: 0,
+    card: { brand: 'visa', last4: '4242', exp_month: 12, exp_year: 2030, fingerprint: 'fp_3c9a' },
+    description: null,
+    metadata: { order: '1234' },
+    created_at: '2026-12-05T00:21:37.566Z',
+    updated_at: '2026-12-05T00:21:37.566Z',
+    expires_at: 1_799_022_097,
+  };
+
+  it('stores each string key once, in its column, and gives the item back whole', () => {
+    const encoded = encodeItem(payment);
+    expect(encoded.keys.slice(0, 4)).toEqual([payment.pk, payment.sk, payment.gsi1pk, payment.gsi1sk]);
+    const text = textOf(encoded.data);
+    for (const key of [payment.pk, payment.gsi1pk, payment.gsi1sk]) expect(text).not.toContain(key);
+    expect(decodeRow(rowOf(payment))).toEqual(payment);
+  });
+
+  it('compresses JSON from 400 bytes with the preset dictionary, to well under half, and leaves small items as text', () => {
+    const encoded = encodeItem(payment);
+    expect(encoded.data).toBeInstanceOf(Uint8Array);
+    const json = JSON.stringify(payment);
+    expect((encoded.data as Uint8Array).length).toBeLessThan(json.length * 0.45);
+    const small = { pk: 'ACC#a', sk: 'ACC', debits_posted: 10, credits_posted: 20 };
+    const plain = encodeItem(small);
+    expect(plain.data).toBe('{"debits_posted":10,"credits_posted":20}');
+    expect(JSON.stringify(small).length).toBeLessThan(compressFromBytes);
+    expect(decodeRow(rowOf(small))).toEqual(small);
+  });
+
+  it('keeps a key attribute that is not a string inside the JSON, as DynamoDB would not index it', () => {
+    const odd = { pk: 'A', sk: 'B', gsi2pk: 7, gsi2sk: null };
+    const encoded = encodeItem(odd);
+    expect(encoded.keys[keyColumns.indexOf('gsi2pk')]).toBeNull();
+    expect(decodeRow(rowOf(odd))).toEqual(odd);
+  });
+
+  it('takes the TTL column from a Number expires_at only, as DynamoDB counts TTL', () => {
+    expect(encodeItem({ pk: 'A', sk: 'B', expires_at: 1700000000 }).ttl).toBe(1700000000);
+    expect(encodeItem({ pk: 'A', sk: 'B', expires_at: '1700000000' }).ttl).toBeNull();
+    expect(encodeItem({ pk: 'A', sk: 'B', expires_at: true }).ttl).toBeNull();
+    expect(encodeItem({ pk: 'A', sk: 'B' }).ttl).toBeNull();
+  });
+
+  it('refuses a stored format it does not know rather than guess', () => {
+    expect(() => textOf(new Uint8Array([9, 1, 2, 3]))).toThrow('unknown stored item format 9');
+  });
+
+  it('reads a file written before (text rows holding their keys, the TTL in an expression index) and upgrades it in place', async () => {
+    const path = await tempPath();
+    const old = new DatabaseSync(path);
+    old.exec('PRAGMA journal_mode = WAL');
+    old.exec(
+      'CREATE TABLE items (pk TEXT NOT NULL, sk TEXT NOT NULL, gsi1pk TEXT, gsi1sk TEXT, gsi2pk TEXT, gsi2sk TEXT, gsi3pk TEXT, gsi3sk TEXT, data TEXT NOT NULL, UNIQUE (pk, sk))',
+    );
+    old.exec(
+      "CREATE INDEX items_expires ON items (json_extract(data, '$.expires_at')) WHERE json_extract(data, '$.expires_at') IS NOT NULL",
+    );
+    const insert = old.prepare('INSERT INTO items (pk, sk, gsi1pk, gsi1sk, data) VALUES (?, ?, ?, ?, ?)');
+    insert.run('A', '1', 'L', 'x', '{"pk":"A","sk":"1","gsi1pk":"L","gsi1sk":"x","n":1,"expires_at":1000}');
+    insert.run('A', '2', null, null, '{"pk":"A","sk":"2","n":2,"expires_at":"never"}');
+    old.close();
+
+    const store = new SqliteStore(path);
+    cleanups.push(() => store.close());
+    expect(await store.get({ pk: 'A', sk: '1' })).toEqual({
+      pk: 'A',
+      sk: '1',
+      gsi1pk: 'L',
+      gsi1sk: 'x',
+      n: 1,
+      expires_at: 1000,
+    });
+    expect((await store.query({ index: 'gsi1', partition: 'L' })).items.map((item) => item.n)).toEqual([1]);
+    // The old TTL is in the new column: the sweeper finds it (and not the string one).
+    expect(await store.expiredKeys(2000, 10)).toEqual([{ pk: 'A', sk: '1' }]);
+    // A large item, compressed, goes in beside them (the old expression index would refuse it).
+    const big = { pk: 'A', sk: '3', blob: randomBytes(300).toString('hex'), expires_at: 1500 };
+    await store.transact([{ type: 'put', item: big }]);
+    expect(await store.get({ pk: 'A', sk: '3' })).toEqual(big);
+    expect(await store.expiredKeys(2000, 10)).toEqual([
+      { pk: 'A', sk: '1' },
+      { pk: 'A', sk: '3' },
+    ]);
+    const inspect = new DatabaseSync(path, { readOnly: true });
+    cleanups.push(async () => inspect.close());
+    const indexes = (
+      inspect.prepare("SELECT name FROM sqlite_schema WHERE type = 'index'").all() as Array<{
+        name: string;
+      }>
+    ).map((row) => row.name);
+    expect(indexes).toContain('items_ttl');
+    expect(indexes).not.toContain('items_expires');
+  });
+});

@@ -1,0 +1,98 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import type { Item } from '../../platform/store.ts';
+import { tableSchema } from '../../platform/table-schema.ts';
+import { dictionaryV1 } from './sqlite-dictionary.ts';
+
+/**
+ * How the SQLite store keeps an item in its row, compactly.
+ *
+ * - **Keys once.** The table key and every index key are columns (SQLite indexes them), so a
+ *   string key attribute is left out of the `data` JSON and put back from its column on read.
+ * - **Compressed when large.** JSON of 400 bytes or more is stored as a BLOB: a format byte (1)
+ *   then raw deflate with a preset dictionary of Sluice's attribute names (`sqlite-dictionary.ts`).
+ *   A ~1 KB payment or event takes ~37% of its JSON. Smaller items (accounts, counters, the
+ *   items every request reads) stay text: nothing to inflate on the hot path.
+ * - **The TTL as a column**, for the sweeper's index (the JSON may be compressed, so an index on
+ *   `json_extract(data, …)` cannot be used).
+ *
+ * Rows written before this (text JSON holding its keys) read the same: the keys in the JSON and in
+ * the columns are equal, and text is parsed as it is.
+ */
+
+/** The key columns, in table order: the table key, then each index's partition and sort key. */
+export const keyColumns: readonly string[] = [
+  'pk',
+  'sk',
+  ...tableSchema.indexes.flatMap((index) => [index.partitionKey, index.sortKey]),
+];
+const keyColumnSet = new Set(keyColumns);
+/** JSON this long or longer is compressed. */
+export const compressFromBytes = 400;
+const formatDeflateV1 = 1;
+const dictionary = Buffer.from(dictionaryV1);
+
+/** A row as the store reads it: its key columns, and `data`. */
+export type StoredRow = { data: string | Uint8Array } & Record<string, unknown>;
+
+export interface EncodedItem {
+  /** The key column values, in `keyColumns` order (null where the item has no string there). */
+  keys: Array<string | null>;
+  data: string | Uint8Array;
+  /** The item's TTL attribute when it is a number (DynamoDB's rule), else null. */
+  ttl: number | null;
+  /** The item's JSON length with its keys: the size checks' measure. */
+  jsonLength: number;
+}
+
+/**
+ * The row values of `item`.
+ *
+ * @example const { keys, data, ttl } = encodeItem({ pk: 'A', sk: 'B', n: 1 });
+ */
+export function encodeItem(item: Item): EncodedItem {
+  const keys = keyColumns.map((column) =>
+    typeof item[column] === 'string' ? (item[column] as string) : null,
+  );
+  const rest: Record<string, unknown> = {};
+  let keyLength = 0;
+  for (const [name, value] of Object.entries(item)) {
+    if (keyColumnSet.has(name) && typeof value === 'string') keyLength += name.length + value.length + 6;
+    else rest[name] = value;
+  }
+  // JSON.stringify drops undefined attributes, as DynamoDB's marshalling does.
+  const json = JSON.stringify(rest);
+  const ttlValue = item[tableSchema.ttlAttribute];
+  const ttl = typeof ttlValue === 'number' && Number.isFinite(ttlValue) ? ttlValue : null;
+  const jsonLength = json.length + keyLength;
+  if (json.length < compressFromBytes) return { keys, data: json, ttl, jsonLength };
+  const packed = deflateRawSync(json, { dictionary });
+  const data = new Uint8Array(packed.length + 1);
+  data[0] = formatDeflateV1;
+  data.set(packed, 1);
+  return { keys, data, ttl, jsonLength };
+}
+
+/** The JSON text a row's `data` holds (its attributes without the string keys, for new rows). */
+export function textOf(data: string | Uint8Array): string {
+  if (typeof data === 'string') return data;
+  if (data[0] !== formatDeflateV1) throw new Error(`unknown stored item format ${data[0]}`);
+  return inflateRawSync(data.subarray(1), { dictionary }).toString('utf8');
+}
+
+/** The item from its JSON text and its row's key columns. */
+export function itemOf(text: string, row: Record<string, unknown>): Item {
+  const item = JSON.parse(text) as Item;
+  for (const column of keyColumns) {
+    const value = row[column];
+    if (typeof value === 'string') item[column] = value;
+  }
+  return item;
+}
+
+/** The item a row holds. */
+export function decodeRow(row: StoredRow): Item {
+  return itemOf(textOf(row.data), row);
+}
+
+/** `SELECT` list of what `decodeRow` needs. */
+export const rowColumns = `${keyColumns.join(', ')}, data`;
