@@ -18,7 +18,7 @@ export const createConnectorSchema = z
     name: nameSchema.optional(),
     credentials: z.record(z.string(), z.unknown()).optional().openapi({
       description:
-        'What the provider needs (stripe: `secret_key` sk_test_… or sk_live_…, `webhook_secret` whsec_…). Stored sealed; never returned.',
+        'What the provider needs (stripe: `secret_key` sk_test_… or sk_live_…, `webhook_secret` whsec_…; paypal: `client_id`, `client_secret` and `webhook_id` of your PayPal REST app, `environment` sandbox or live). Stored sealed; never returned.',
     }),
   })
   .strict()
