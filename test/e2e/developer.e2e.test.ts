@@ -144,7 +144,7 @@ describe('developer dashboard', () => {
     await page.getByRole('button', { name: /Use Success card/ }).click();
     await page.getByLabel('Capture immediately').uncheck();
     await page.getByRole('button', { name: 'Pay' }).click();
-    await expect.poll(() => result.textContent(), { timeout: waitMs }).toContain('requires_capture');
+    await expect.poll(() => result.textContent(), { timeout: waitMs }).toContain('Requires capture');
     await shoot(page, 'developers-test-payment', { fullPageOnDesktop: true });
     await result.getByRole('link', { name: /View payment/ }).click();
     await page.getByRole('heading', { name: '$12.50' }).waitFor();

@@ -85,9 +85,9 @@ export function EventsPage() {
                   {/* The whole row opens the event; the payment link inside stays its own link. */}
                   <Link
                     to={`/developers/${merchantId}/events/${event.id}`}
-                    className="font-mono text-sm font-medium after:absolute after:inset-0 after:content-[''] focus-visible:outline-2 focus-visible:outline-ring"
+                    className="after:absolute after:inset-0 after:content-[''] focus-visible:outline-2 focus-visible:outline-ring"
                   >
-                    {event.type}
+                    <span className="font-mono text-sm font-medium">{event.type}</span>
                   </Link>
                   {eventAmount(event) ? <span className="tabular-nums">{eventAmount(event)}</span> : null}
                   <span className="flex-1" />
