@@ -197,8 +197,9 @@ describe('lists', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = (await api('GET', `/v1/invoices?limit=3${cursor ? `&starting_after=${cursor}` : ''}`))
-        .json;
+      const page: { data: Array<{ subscription: string }>; has_more: boolean; next_cursor: string | null } = (
+        await api('GET', `/v1/invoices?limit=3${cursor ? `&starting_after=${cursor}` : ''}`)
+      ).json;
       seen.push(...page.data.map((invoice: { subscription: string }) => invoice.subscription));
       cursor = page.has_more ? page.next_cursor : null;
       if (cursor) expect(cursor.length).toBeLessThan(64);

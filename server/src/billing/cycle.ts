@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isoTime } from '../kernel/clock.ts';
+import { AppError } from '../kernel/errors.ts';
 import { advanceClock } from '../payments/index.ts';
 import type { WriteOperation } from '../platform/store.ts';
 import { isTransactionCanceled } from '../platform/store.ts';
@@ -24,6 +27,8 @@ import {
   readInvoice,
   readPlan,
   readSubscription,
+  runLeaseRelease,
+  runLeaseTake,
   subscriptionPut,
   type SubscriptionRecord,
 } from './store.ts';
@@ -175,6 +180,40 @@ export async function runDue(
   }
 }
 
+const leaseMs = 120_000;
+
+/**
+ * Runs `work` holding the merchant's run lease, so an advance-clock call and the schedule never
+ * charge the same merchant's subscriptions side by side (each would skip what the other holds,
+ * and return before it is done). `wait`: how long to wait for the lease (ms); null when not taken.
+ */
+async function withRunLease<T>(
+  deps: BillingDeps,
+  merchantId: string,
+  waitMs: number,
+  work: () => Promise<T>,
+): Promise<T | null> {
+  const holder = randomUUID();
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      await deps.store.transact([
+        runLeaseTake(merchantId, holder, deps.clock.now(), deps.clock.now() + leaseMs),
+      ]);
+      break;
+    } catch (error) {
+      if (!isTransactionCanceled(error)) throw error;
+      if (Date.now() >= deadline) return null;
+      await sleep(100);
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    await deps.store.transact([runLeaseRelease(merchantId, holder)]).catch(() => undefined);
+  }
+}
+
 /**
  * Moves the merchant's sandbox clock `seconds` ahead (through the payments sandbox, so expiries,
  * disputes and settlement fire as they do for advance-clock) in steps that stop at each due
@@ -208,7 +247,8 @@ export async function runAllDue(deps: BillingDeps): Promise<RunCounts> {
   const counts = emptyCounts();
   for await (const merchantId of billingMerchants(deps.store)) {
     try {
-      await runDue(deps, merchantId, counts);
+      // A merchant whose clock is being advanced is left to that call.
+      await withRunLease(deps, merchantId, 0, () => runDue(deps, merchantId, counts));
     } catch (error) {
       deps.logger.error('billing run failed for a merchant', { merchant: merchantId, error: String(error) });
     }

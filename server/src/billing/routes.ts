@@ -330,7 +330,7 @@ const routes = {
         billingRunSchema,
         'Move your sandbox clock ahead, running every renewal and retry that falls due, each at its own time',
       ),
-      ...errorResponses(400, 401, 429),
+      ...errorResponses(400, 401, 409, 429),
     },
   }),
 };

@@ -56,6 +56,8 @@ export const billingKeys = {
   /** The merchants that bill, spread: what the scheduled run walks. */
   billingMerchants: 'BIL#MERS',
   settings: (merchantId: string) => ({ pk: `BIL#SETTINGS#${merchantId}`, sk: 'SETTINGS' }),
+  /** Who runs the merchant's due billing right now (an advance-clock call or the schedule), until when. */
+  runLease: (merchantId: string) => ({ pk: `BIL#RUNLEASE#${merchantId}`, sk: 'LEASE' }),
 } as const;
 
 export const billingKeyPatterns = [
@@ -78,6 +80,7 @@ export const billingKeyPatterns = [
   'BIL#MERS',
   'BIL#MERS#*',
   'BIL#SETTINGS#*',
+  'BIL#RUNLEASE#*',
 ] as const satisfies readonly KeyPattern[];
 
 const owned = { merchant: z.string() };
@@ -435,4 +438,28 @@ export const readSettings = (store: Store, merchantId: string) =>
   readItem(store, billingKeys.settings(merchantId), (item) => settingsSchema.parse(item));
 export function settingsPut(merchantId: string, settings: z.infer<typeof settingsSchema>): WriteOperation {
   return { type: 'put', item: { ...billingKeys.settings(merchantId), ...settings } };
+}
+
+// The run lease: one runner of a merchant's due billing at a time.
+
+/** Takes the merchant's run lease until `until` (ms) unless someone else holds an unexpired one. */
+export function runLeaseTake(merchantId: string, holder: string, now: number, until: number): WriteOperation {
+  return {
+    type: 'put',
+    item: { ...billingKeys.runLease(merchantId), holder, until },
+    condition: {
+      any: [
+        { attributeNotExists: 'pk' },
+        { compare: ['until', '<', now] },
+        { compare: ['holder', '=', holder] },
+      ],
+    },
+  };
+}
+export function runLeaseRelease(merchantId: string, holder: string): WriteOperation {
+  return {
+    type: 'delete',
+    key: billingKeys.runLease(merchantId),
+    condition: { compare: ['holder', '=', holder] },
+  };
 }

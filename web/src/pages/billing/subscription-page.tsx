@@ -46,7 +46,9 @@ export function SubscriptionPage() {
         title={current ? `${current.name} · ${formatAmount(current.amount, current.currency)}` : sub.plan}
         description={sub.id}
       >
-        <Badge tone={subscriptionStatusTone[sub.status]}>{label(sub.status)}</Badge>
+        <span data-testid="subscription-status">
+          <Badge tone={subscriptionStatusTone[sub.status]}>{label(sub.status)}</Badge>
+        </span>
       </PageHeader>
       <Card className="mb-6 grid grid-cols-1 gap-2 text-sm sm:grid-cols-2">
         <span>
