@@ -25,6 +25,8 @@ import { dynamoLocalClientConfig } from './dynamodb-local.ts';
  * merchant event is posted to that connection only. API Gateway's management API is the cloud
  * edge that cannot run here: it is mocked, and the test reads what was posted to it.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test reads of API answers
+type ApiJson = Record<string, any>;
 const region = 'us-east-1';
 const dynamo = new DynamoDBClient({ ...dynamoLocalClientConfig, endpoint: inject('dynamoEndpoint') });
 const tableName = `sluice-stream-${randomUUID()}`;
@@ -76,7 +78,7 @@ describe('merchant stream on API Gateway ($connect with a merchant credential)',
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    return { status: response.status, json: (await response.json()) as Record<string, any> };
+    return { status: response.status, json: (await response.json()) as ApiJson };
   }
 
   async function merchant(name: string) {
