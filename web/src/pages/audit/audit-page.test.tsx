@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BackupStatus } from '../../api/backups.ts';
 import type { MigrationStatus } from '../../api/migrations.ts';
 import { setSession } from '../../api/session.ts';
-import { mockFetch, testUser, withQueryClient, type Route } from '../../test-support.tsx';
+import { apiRoute, mockFetch, testUser, withQueryClient } from '../../test-support.tsx';
 import { AuditPage } from './audit-page.tsx';
 import { formatBytes } from './operations-panel.tsx';
 
@@ -13,14 +13,13 @@ afterEach(() => {
   setSession(null);
 });
 
-const auditRoute: Route = {
-  method: 'GET',
-  path: '/v1/admin/audit',
-  respond: () => ({
-    status: 200,
-    body: { balanced: true, currencies: [], checked_at: '2026-12-04T20:00:00.000Z' },
-  }),
-};
+const auditRoute = apiRoute(
+  'get',
+  '/v1/admin/audit',
+)(() => ({
+  status: 200,
+  body: { balanced: true, currencies: [], checked_at: '2026-12-04T20:00:00.000Z' },
+}));
 
 const migration = (version: number, description: string) => ({ module: 'payments', version, description });
 
@@ -33,8 +32,8 @@ function renderAsAdmin(backups: BackupStatus, migrations: MigrationStatus) {
   });
   const mocked = mockFetch([
     auditRoute,
-    { method: 'GET', path: '/v1/admin/backups', respond: () => ({ status: 200, body: backups }) },
-    { method: 'GET', path: '/v1/admin/migrations', respond: () => ({ status: 200, body: migrations }) },
+    apiRoute('get', '/v1/admin/backups')(() => ({ status: 200, body: backups })),
+    apiRoute('get', '/v1/admin/migrations')(() => ({ status: 200, body: migrations })),
   ]);
   const { wrapper: Wrapper } = withQueryClient();
   render(

@@ -2,7 +2,15 @@ import { act, cleanup, renderHook, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../api/client.ts';
 import { setSession } from '../../api/session.ts';
-import { mockFetch, signInTestUser, withQueryClient } from '../../test-support.tsx';
+import {
+  apiError,
+  apiRoute,
+  fixture,
+  mockFetch,
+  signInTestUser,
+  withQueryClient,
+  type Schemas,
+} from '../../test-support.tsx';
 import { useAchFile, useSaveRouting, useSetFault } from './api.ts';
 
 afterEach(() => {
@@ -11,25 +19,33 @@ afterEach(() => {
   setSession(null);
 });
 
+/** The sandbox card connector mca_1 as the API answers it, with `fault`. */
+const connector = (fault: Schemas['Connector']['fault']) =>
+  fixture<'Connector'>({
+    id: 'mca_1',
+    object: 'connector',
+    merchant: 'mer_1',
+    provider: 'sandbox_card',
+    name: 'Sandbox card',
+    disabled: false,
+    has_credentials: false,
+    breaker: { state: 'closed', opened_at: null, window: { calls: 0, failures: 0 } },
+    fault,
+    created_at: '2026-12-04T15:30:00.000Z',
+    updated_at: '2026-12-04T15:30:00.000Z',
+  });
+
 describe('hub api', () => {
   it('saves routing with PUT as the merchant, and surfaces the field at fault', async () => {
     signInTestUser('token-a');
     const { calls } = mockFetch([
-      {
-        method: 'PUT',
-        path: '/v1/routing',
-        respond: () => ({
-          status: 400,
-          body: {
-            error: {
-              type: 'invalid_request_error',
-              code: 'unknown_connector',
-              message: 'you have no stripe connector',
-              param: 'default[0]',
-            },
-          },
-        }),
-      },
+      apiRoute(
+        'put',
+        '/v1/routing',
+      )(() => ({
+        status: 400,
+        body: apiError('unknown_connector', 'you have no stripe connector', { param: 'default[0]' }),
+      })),
     ]);
     const { wrapper } = withQueryClient();
     const { result } = renderHook(() => useSaveRouting('mer_1'), { wrapper });
@@ -46,16 +62,20 @@ describe('hub api', () => {
   it('injects and clears a fault through the test helper', async () => {
     signInTestUser();
     const { calls } = mockFetch([
-      {
-        method: 'POST',
-        path: '/v1/test-helpers/connectors/mca_1/faults',
-        respond: () => ({ status: 200, body: { id: 'mca_1' } }),
-      },
-      {
-        method: 'DELETE',
-        path: '/v1/test-helpers/connectors/mca_1/faults',
-        respond: () => ({ status: 200, body: { id: 'mca_1' } }),
-      },
+      apiRoute(
+        'post',
+        '/v1/test-helpers/connectors/{id}/faults',
+      )(() => ({
+        status: 200,
+        body: connector({ mode: 'timeout', rate: 0.2, remaining: 3 }),
+      })),
+      apiRoute(
+        'delete',
+        '/v1/test-helpers/connectors/{id}/faults',
+      )(() => ({
+        status: 200,
+        body: connector(null),
+      })),
     ]);
     const { wrapper } = withQueryClient();
     const { result } = renderHook(() => useSetFault('mer_1'), { wrapper });

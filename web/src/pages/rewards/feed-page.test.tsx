@@ -2,7 +2,14 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { applyRewardsMessage, rewardsKeys, type Post } from '../../api/rewards.ts';
 import { setSession } from '../../api/session.ts';
-import { mockFetch, signInTestUser, testUser, withQueryClient } from '../../test-support.tsx';
+import {
+  apiRoute,
+  fixture,
+  mockFetch,
+  signInTestUser,
+  testUser,
+  withQueryClient,
+} from '../../test-support.tsx';
 import { FeedPage } from './feed-page.tsx';
 
 afterEach(() => {
@@ -24,33 +31,34 @@ const aPost = (overrides: Partial<Post> = {}): Post => ({
   ...overrides,
 });
 
-const coins = {
+const coins = fixture<'CoinsSummary'>({
   balance: 42,
   currency: 'COIN',
   earned_today: 30,
   daily_cap: 500,
   resets_at: '2026-01-16T00:00:00.000Z',
-};
+});
 
 describe('FeedPage', () => {
   it('shows the coins toward the daily cap, and likes a post', async () => {
     signInTestUser();
     let post = aPost();
     const { calls } = mockFetch([
-      { method: 'GET', path: '/v1/coins', respond: () => ({ status: 200, body: coins }) },
-      {
-        method: 'GET',
-        path: '/v1/posts',
-        respond: () => ({ status: 200, body: { data: [post], has_more: false, next_cursor: null } }),
-      },
-      {
-        method: 'POST',
-        path: '/v1/posts/post_1/like',
-        respond: () => {
-          post = aPost({ like_count: 1, liked_by_me: true });
-          return { status: 200, body: post };
-        },
-      },
+      apiRoute('get', '/v1/coins')(() => ({ status: 200, body: coins })),
+      apiRoute(
+        'get',
+        '/v1/posts',
+      )(() => ({
+        status: 200,
+        body: { data: [post], has_more: false, next_cursor: null },
+      })),
+      apiRoute(
+        'post',
+        '/v1/posts/{id}/like',
+      )(() => {
+        post = aPost({ like_count: 1, liked_by_me: true });
+        return { status: 200, body: post };
+      }),
     ]);
     const { wrapper: Wrapper } = withQueryClient();
     render(

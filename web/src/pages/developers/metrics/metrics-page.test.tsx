@@ -2,7 +2,7 @@ import { cleanup, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { summarizeMetrics, type LiveMetrics } from '../../../api/metrics.ts';
 import { setSession } from '../../../api/session.ts';
-import { mockFetch, renderAt, signInTestUser } from '../../../test-support.tsx';
+import { apiError, apiRoute, mockFetch, renderAt, signInTestUser } from '../../../test-support.tsx';
 import MetricsPage, { describeMetrics } from './metrics-page.tsx';
 
 class NoopResizeObserver {
@@ -80,7 +80,7 @@ describe('MetricsPage', () => {
   it("describes each chart in words and lists the routes, asking for the merchant's own traffic", async () => {
     signInTestUser();
     const { calls } = mockFetch([
-      { method: 'GET', path: '/v1/metrics', respond: () => ({ status: 200, body: liveMetrics() }) },
+      apiRoute('get', '/v1/metrics')(() => ({ status: 200, body: liveMetrics() })),
     ]);
     renderMetricsPage();
 
@@ -97,7 +97,7 @@ describe('MetricsPage', () => {
   it('polls every 2 seconds', async () => {
     signInTestUser();
     const { calls } = mockFetch([
-      { method: 'GET', path: '/v1/metrics', respond: () => ({ status: 200, body: liveMetrics() }) },
+      apiRoute('get', '/v1/metrics')(() => ({ status: 200, body: liveMetrics() })),
     ]);
     renderMetricsPage();
     await waitFor(() => expect(calls.length).toBeGreaterThanOrEqual(2), { timeout: 3500 });
@@ -106,28 +106,32 @@ describe('MetricsPage', () => {
   it('shows an empty state when there was no traffic, and an error with a retry', async () => {
     signInTestUser();
     mockFetch([
-      {
-        method: 'GET',
-        path: '/v1/metrics',
-        respond: () => ({ status: 200, body: { window_seconds: 60, series: [second(0)], routes: [] } }),
-      },
+      apiRoute(
+        'get',
+        '/v1/metrics',
+      )(() => ({
+        status: 200,
+        body: { window_seconds: 60, series: [second(0)], routes: [] },
+      })),
     ]);
     renderMetricsPage();
     expect(await screen.findByText('No traffic in the last minute')).toBeTruthy();
     cleanup();
 
     mockFetch([
-      {
-        method: 'GET',
-        path: '/v1/metrics',
-        respond: () => ({
-          status: 500,
-          body: { error: { type: 'api_error', code: 'internal', message: 'Metrics are unavailable' } },
-        }),
-      },
+      apiRoute(
+        'get',
+        '/v1/metrics',
+      )(() => ({
+        status: 500,
+        body: apiError('internal_error', 'Metrics are unavailable', { type: 'api_error' }),
+      })),
     ]);
     renderMetricsPage();
-    expect((await screen.findByRole('alert')).textContent).toContain('Metrics are unavailable');
+    // The server's real code (the old fixture's 'internal' was none): the dashboard's own sentence.
+    expect((await screen.findByRole('alert')).textContent).toContain(
+      'Something went wrong on our side. Try again in a moment.',
+    );
     expect(screen.getByRole('button', { name: 'Try again' })).toBeTruthy();
   });
 });
