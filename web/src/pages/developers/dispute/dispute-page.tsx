@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
+import { CopyId } from '../../../components/copy-id.tsx';
 import { toast } from 'sonner';
 import { useAcceptDispute, useDispute } from '../../../api/disputes.ts';
 import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
@@ -34,7 +35,7 @@ export function DisputePage() {
           ← Disputes
         </Link>
       </div>
-      <PageHeader title={formatAmount(d.amount, d.currency)} description={d.id}>
+      <PageHeader title={formatAmount(d.amount, d.currency)}>
         <Badge tone={disputeStatusTone[d.status]} className="text-sm">
           <span data-testid="dispute-status">{disputeStatusLabel[d.status]}</span>
         </Badge>
@@ -42,6 +43,10 @@ export function DisputePage() {
       <Card>
         <h2 className="mb-3 font-semibold">Details</h2>
         <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[10rem_1fr]">
+          <dt className="text-muted-foreground">Dispute</dt>
+          <dd className="min-w-0">
+            <CopyId id={d.id} />
+          </dd>
           <dt className="text-muted-foreground">Amount</dt>
           <dd className="tabular-nums">{formatAmount(d.amount, d.currency)}</dd>
           <dt className="text-muted-foreground">Dispute fee</dt>

@@ -44,7 +44,7 @@ export function DisputesPage() {
                     {d.reason.replaceAll('_', ' ')} · <span className="font-mono">{d.payment}</span>
                   </span>
                   <Badge tone={disputeStatusTone[d.status]}>{disputeStatusLabel[d.status]}</Badge>
-                  <span className="hidden text-sm text-muted-foreground sm:inline">
+                  <span className="order-4 col-span-2 text-xs text-muted-foreground sm:order-none sm:col-span-1 sm:text-sm">
                     {d.status === 'needs_response'
                       ? `due ${formatDateTime(d.evidence_due_by)}`
                       : formatDateTime(d.created_at)}

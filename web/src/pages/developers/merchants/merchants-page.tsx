@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
+import { CopyId } from '../../../components/copy-id.tsx';
 import { ApiError, errorMessage } from '../../../api/client.ts';
 import { useCreateMerchant, useMerchants } from '../../../api/merchants.ts';
 import { Button } from '../../../components/ui/button.tsx';
@@ -51,7 +52,7 @@ export function MerchantsPage() {
                     className="flex flex-wrap items-center justify-between gap-2 rounded-lg border border-border bg-card px-4 py-3 hover:bg-muted focus-visible:outline-2 focus-visible:outline-ring"
                   >
                     <span className="font-medium">{merchant.name}</span>
-                    <span className="font-mono text-xs text-muted-foreground">{merchant.id}</span>
+                    <CopyId id={merchant.id} className="text-muted-foreground" />
                     <span className="w-full text-xs text-muted-foreground">
                       Created {formatDateTime(merchant.created_at)}
                     </span>
