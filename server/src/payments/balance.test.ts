@@ -58,58 +58,65 @@ async function allBalanceTransactions(api: MerchantApi, limit: number): Promise<
 }
 
 describe.each(stores)('the merchant balance (%s)', (_name, makeStore) => {
-  it('goes negative down to the floor for refunds and disputes, refuses past it writing nothing, and recovers from the next settlement', () =>
-    withMerchant(makeStore, async (_t, api) => {
-      const big = await charge(api, 6_000);
-      const small = await charge(api, 4_000);
-      await settleDay(api);
-      const settled = 10_000 - settlementFeeFor(6_000) - settlementFeeFor(4_000);
-      expect(await available(api)).toBe(settled);
+  // Many round trips: DynamoDB Local on a busy machine needs more than the default 30 s.
+  it(
+    'goes negative down to the floor for refunds and disputes, refuses past it writing nothing, and recovers from the next settlement',
+    {
+      timeout: 120_000,
+    },
+    () =>
+      withMerchant(makeStore, async (_t, api) => {
+        const big = await charge(api, 6_000);
+        const small = await charge(api, 4_000);
+        await settleDay(api);
+        const settled = 10_000 - settlementFeeFor(6_000) - settlementFeeFor(4_000);
+        expect(await available(api)).toBe(settled);
 
-      // A dispute on the settled 6,000 and a full refund of the 4,000 take it to −(fees).
-      expect((await api('POST', '/v1/test-helpers/disputes', { payment: big })).status).toBe(201);
-      expect((await api('POST', '/v1/refunds', { payment: small })).status).toBe(201);
-      expect(await available(api)).toBe(settled - 10_000);
+        // A dispute on the settled 6,000 and a full refund of the 4,000 take it to −(fees).
+        expect((await api('POST', '/v1/test-helpers/disputes', { payment: big })).status).toBe(201);
+        expect((await api('POST', '/v1/refunds', { payment: small })).status).toBe(201);
+        expect(await available(api)).toBe(settled - 10_000);
 
-      // 4,000.00 settles less its fee and the 15.00 dispute fee; refunding all of it would end 134.80 below zero.
-      const third = await charge(api, 400_000);
-      await settleDay(api);
-      const afterThird = settled - 10_000 + 400_000 - settlementFeeFor(400_000) - 1_500;
-      expect(await available(api)).toBe(afterThird);
-      const refused = await api('POST', '/v1/refunds', { payment: third });
-      expect(refused.status).toBe(402);
-      expect(refused.json.error).toMatchObject({ code: 'balance_insufficient', param: 'amount' });
-      expect(await available(api)).toBe(afterThird);
-      expect((await api('GET', `/v1/payments/${third}`)).json.amount_refunded).toBe(0);
-      const within = afterThird + 10_000;
-      expect((await api('POST', '/v1/refunds', { payment: third, amount: within })).status).toBe(201);
-      expect(await available(api)).toBe(-10_000);
+        // 4,000.00 settles less its fee and the 15.00 dispute fee; refunding all of it would end 134.80 below zero.
+        const third = await charge(api, 400_000);
+        await settleDay(api);
+        const afterThird = settled - 10_000 + 400_000 - settlementFeeFor(400_000) - 1_500;
+        expect(await available(api)).toBe(afterThird);
+        const refused = await api('POST', '/v1/refunds', { payment: third });
+        expect(refused.status).toBe(402);
+        expect(refused.json.error).toMatchObject({ code: 'balance_insufficient', param: 'amount' });
+        expect(await available(api)).toBe(afterThird);
+        expect((await api('GET', `/v1/payments/${third}`)).json.amount_refunded).toBe(0);
+        const within = afterThird + 10_000;
+        expect((await api('POST', '/v1/refunds', { payment: third, amount: within })).status).toBe(201);
+        expect(await available(api)).toBe(-10_000);
 
-      // Every change is explained, newest first, each with the balance after it.
-      const transactions = await allBalanceTransactions(api, 2);
-      expect(transactions.map((bt) => bt.type)).toEqual([
-        'refund',
-        'settlement',
-        'refund',
-        'dispute',
-        'settlement',
-      ]);
-      expect(transactions[0]!.balance_after).toBe(-10_000);
-      for (const [index, bt] of transactions.entries()) {
-        expect(bt.net).toBe(bt.amount - bt.fee);
-        const older = transactions[index + 1];
-        expect(bt.balance_after - bt.net).toBe(older ? older.balance_after : 0);
-        expect(bt.sandbox_time).toBe(true);
-      }
-      expect(transactions[4]).toMatchObject({
-        amount: 10_000,
-        fee: settlementFeeFor(6_000) + settlementFeeFor(4_000),
-        net: settled,
-        source: expect.stringMatching(/^stl_/),
-      });
-      expect(transactions[2]).toMatchObject({ amount: -4_000, fee: 0, payment: small });
-      expect(transactions[3]).toMatchObject({ amount: -6_000, source: expect.stringMatching(/^dp_/) });
-    }));
+        // Every change is explained, newest first, each with the balance after it.
+        const transactions = await allBalanceTransactions(api, 2);
+        expect(transactions.map((bt) => bt.type)).toEqual([
+          'refund',
+          'settlement',
+          'refund',
+          'dispute',
+          'settlement',
+        ]);
+        expect(transactions[0]!.balance_after).toBe(-10_000);
+        for (const [index, bt] of transactions.entries()) {
+          expect(bt.net).toBe(bt.amount - bt.fee);
+          const older = transactions[index + 1];
+          expect(bt.balance_after - bt.net).toBe(older ? older.balance_after : 0);
+          expect(bt.sandbox_time).toBe(true);
+        }
+        expect(transactions[4]).toMatchObject({
+          amount: 10_000,
+          fee: settlementFeeFor(6_000) + settlementFeeFor(4_000),
+          net: settled,
+          source: expect.stringMatching(/^stl_/),
+        });
+        expect(transactions[2]).toMatchObject({ amount: -4_000, fee: 0, payment: small });
+        expect(transactions[3]).toMatchObject({ amount: -6_000, source: expect.stringMatching(/^dp_/) });
+      }),
+  );
 });
 
 describe('settlement lines', () => {

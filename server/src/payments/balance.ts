@@ -99,6 +99,8 @@ const typesByCode: Record<string, BalanceTransactionType> = {
   [paymentCodes.refund]: 'refund',
   [paymentCodes.dispute]: 'dispute',
   [paymentCodes.disputeWon]: 'dispute_won',
+  // The payouts module's code: money leaving the balance for a wallet or bank.
+  payout: 'payout',
 };
 
 /** Where a page of balance transactions resumes: the ledger's cursor and the balance right after the next entry. */
@@ -202,7 +204,12 @@ async function describeEntry(
     fee: 0,
     net,
     balance_after: balanceAfter,
-    source: entry.metadata.settlement ?? entry.metadata.refund ?? entry.metadata.dispute ?? null,
+    source:
+      entry.metadata.settlement ??
+      entry.metadata.refund ??
+      entry.metadata.dispute ??
+      entry.metadata.payout ??
+      null,
     payment: entry.metadata.payment ?? null,
     created_at: entry.created_at,
     sandbox_time: false,

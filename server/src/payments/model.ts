@@ -338,6 +338,7 @@ export const balanceTransactionTypes = [
   'refund',
   'dispute',
   'dispute_won',
+  'payout',
   'adjustment',
 ] as const;
 export type BalanceTransactionType = (typeof balanceTransactionTypes)[number];
@@ -345,16 +346,14 @@ export type BalanceTransactionType = (typeof balanceTransactionTypes)[number];
 /** One change of the merchant's available balance, like a Stripe balance transaction. */
 export const balanceTransactionSchema = z
   .object({
-    id: z
-      .string()
-      .openapi({
-        description: 'The ledger transfer that made the change.',
-        example: 'tr_01JD3S8Q4X9Z2K7M5N6P8R0T1V',
-      }),
+    id: z.string().openapi({
+      description: 'The ledger transfer that made the change.',
+      example: 'tr_01JD3S8Q4X9Z2K7M5N6P8R0T1V',
+    }),
     object: z.literal('balance_transaction'),
     type: z.enum(balanceTransactionTypes).openapi({
       description:
-        '`settlement` (a payout of captured funds), `refund` (of a settled payment), `dispute` (withdrawn from a settled payment), `dispute_won` (returned), `adjustment` (anything else, named by `code`).',
+        '`settlement` (a payout of captured funds), `refund` (of a settled payment), `dispute` (withdrawn from a settled payment), `dispute_won` (returned), `payout` (paid out to a wallet or bank), `adjustment` (anything else, named by `code`).',
     }),
     code: z.string().openapi({ description: "The ledger transfer's code (`settlement`, `card_refund` …)." }),
     currency: z.string(),
@@ -373,11 +372,9 @@ export const balanceTransactionSchema = z
       .nullable()
       .openapi({ description: 'The object that caused it (`stl_…`, `re_…`, `dp_…`).' }),
     payment: z.string().nullable(),
-    created_at: z
-      .string()
-      .openapi({
-        description: "Sandbox time (the merchant's test clock) when `sandbox_time` is true, else real time.",
-      }),
+    created_at: z.string().openapi({
+      description: "Sandbox time (the merchant's test clock) when `sandbox_time` is true, else real time.",
+    }),
     sandbox_time: z.boolean(),
   })
   .openapi('BalanceTransaction');
@@ -478,12 +475,9 @@ export const settlementSchema = z
       .openapi({ description: 'gross − fees − dispute_fees: moved from pending to available.' }),
     captured: z.number().int().openapi({ description: 'What its payments captured.' }),
     refunded: z.number().int().openapi({ description: 'What its payments refunded before it.' }),
-    disputed: z
-      .number()
-      .int()
-      .openapi({
-        description: 'What disputes opened before it withdrew (held in the disputes, not paid out).',
-      }),
+    disputed: z.number().int().openapi({
+      description: 'What disputes opened before it withdrew (held in the disputes, not paid out).',
+    }),
     lines: z.array(settlementLineSchema).openapi({
       description:
         'Every amount that makes up the payout, signed (money to the merchant positive): they sum to `net`; charges less refunds and dispute holds sum to `gross`.',

@@ -14,6 +14,7 @@ const typeLabel: Record<BalanceTransaction['type'], string> = {
   refund: 'Refund',
   dispute: 'Dispute withdrawal',
   dispute_won: 'Dispute won: returned',
+  payout: 'Payout',
   adjustment: 'Adjustment',
 };
 
