@@ -47,6 +47,13 @@ interface Hold {
 
 const walletId = (currency: Currency, n: number) => `${currency}_w${n}`;
 
+/**
+ * Runs per property: 60, fewer under mutation testing (MUTATION_PROPERTY_RUNS), where the property
+ * runs once per mutant on a shared machine and a failure needs no shrinking (only that it fails).
+ */
+const numRuns = Number(process.env.MUTATION_PROPERTY_RUNS ?? 60);
+const underMutation = process.env.MUTATION_PROPERTY_RUNS !== undefined;
+
 /** The books as they should be, and what each request should come to. */
 class LedgerModel {
   readonly totals = new Map<string, Totals>();
@@ -346,10 +353,11 @@ describe('ledger against a model', () => {
       fc.asyncProperty(fc.array(operationArb, { minLength: 1, maxLength: 40 }), (operations) =>
         runAgainstModel(operations, createTransfers),
       ),
-      { numRuns: 60 },
+      { numRuns, endOnFailure: underMutation },
     );
   });
 
+  // No shrinking (endOnFailure): only that it fails matters here, not the smallest counterexample.
   it('fails a ledger that refuses everything, and one that refuses with the wrong code', async () => {
     const refuseAll: Transfers = () => Promise.reject(new AppError('insufficient_funds', 'refused'));
     await expect(
@@ -357,7 +365,7 @@ describe('ledger against a model', () => {
         fc.asyncProperty(fc.array(operationArb, { minLength: 1, maxLength: 40 }), (operations) =>
           runAgainstModel(operations, refuseAll),
         ),
-        { numRuns: 20 },
+        { numRuns: Math.min(numRuns, 20), endOnFailure: true },
       ),
     ).rejects.toThrow();
     const wrongCode: Transfers = async (deps, requests) => {
@@ -374,7 +382,7 @@ describe('ledger against a model', () => {
         fc.asyncProperty(fc.array(operationArb, { minLength: 1, maxLength: 40 }), (operations) =>
           runAgainstModel(operations, wrongCode),
         ),
-        { numRuns: 40 },
+        { numRuns: Math.min(numRuns, 40), endOnFailure: true },
       ),
     ).rejects.toThrow();
   });
