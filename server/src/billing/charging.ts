@@ -50,14 +50,14 @@ export const emptyCounts = (): RunCounts => ({
   subscriptions_canceled: 0,
 });
 
-interface Outcome {
+export interface Outcome {
   kind: 'succeeded' | 'failed' | 'pending';
   intent: string | null;
   error_code: string | null;
   decline_code: string | null;
 }
 
-function outcomeOf(intent: Intent): Outcome {
+export function outcomeOf(intent: Pick<Intent, 'id' | 'status' | 'last_error'>): Outcome {
   const kind =
     intent.status === 'succeeded'
       ? 'succeeded'
@@ -184,7 +184,7 @@ export function claim(record: SubscriptionRecord, invoiceId: string, now: number
 }
 
 /** The invoice and subscription after a charge's outcome, and the writes (and counts) that record it. */
-function settle(
+export function settle(
   deps: BillingDeps,
   ctx: MerchantContext,
   claimed: SubscriptionRecord,
@@ -274,7 +274,8 @@ function settle(
       );
     }
   } else {
-    // A wallet payer has to approve, an ACH debit settles later: the invoice stays open meanwhile.
+    // A wallet payer has to approve, an ACH debit settles later: the invoice stays open meanwhile,
+    // and the intent's outcome event settles it (`settlePendingCharge`).
     next = { ...next, next_payment_attempt: null };
   }
   sub = { ...sub, latest_invoice: sub.latest_invoice ?? invoice.id };

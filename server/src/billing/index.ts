@@ -3,6 +3,7 @@ import { runAllDue } from './cycle.ts';
 import { billingDeps } from './deps.ts';
 import { billingEventTypes } from './events.ts';
 import { billingIds } from './ids.ts';
+import { settlePendingCharge } from './pending.ts';
 import { billingRoutes } from './routes.ts';
 import { billingKeyPatterns } from './store.ts';
 export { billingEventTypes, type BillingEventType } from './events.ts';
@@ -27,6 +28,16 @@ export const billingModule = defineModule({
     ],
     routes: (deps) => billingRoutes(billingDeps(deps)),
   },
+  subscriptions: [
+    {
+      name: 'billing.settle-pending-charges',
+      pattern: {
+        source: ['sluice.hub'],
+        type: ['payment_intent.succeeded', 'payment_intent.payment_failed'],
+      },
+      handler: (deps) => settlePendingCharge(billingDeps(deps)),
+    },
+  ],
   jobs: [
     {
       name: 'billing.run-due',

@@ -1,0 +1,101 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import type { TestApp } from './app-harness.ts';
+import { expectBooksBalanced } from './invariants.ts';
+import { moduleDepsOf } from '../server/src/app/module-deps.ts';
+import { modules } from '../server/src/app/modules.ts';
+import { billingModule } from '../server/src/billing/index.ts';
+import { setUpBilling } from '../server/src/billing/test-support.ts';
+import { silentLogger } from '../server/src/platform/logger.ts';
+import { pendingEvents, type MerchantApi } from '../server/src/payments/test-support.ts';
+
+let t: TestApp;
+let api: MerchantApi;
+beforeEach(async () => {
+  ({ t, api } = await setUpBilling());
+  expect((await api('POST', '/v1/connectors', { provider: 'wallet' })).status).toBe(201);
+});
+afterEach(async () => {
+  await expectBooksBalanced(t.store);
+  await t.store.close();
+});
+
+/** Hands the hub's intent outcome events to billing's subscriber, as the bus does (twice: at least once). */
+async function deliverHubEvents() {
+  const handler = billingModule.subscriptions[0].handler(
+    moduleDepsOf(
+      {
+        store: t.store,
+        clock: t.clock,
+        config: t.config,
+        logger: silentLogger,
+        identity: t.identity,
+        queue: t.queue,
+      },
+      modules,
+    ),
+  );
+  const events = (await pendingEvents(t)).filter((e) => e.source === 'sluice.hub');
+  for (const event of [...events, ...events]) await handler(event);
+}
+
+it('a wallet subscription waits for its payer; their approval, reported by the hub, pays the invoice once', async () => {
+  const payer = await t.signUp('payer');
+  const plan = (
+    await api('POST', '/v1/plans', { name: 'Club', amount: 500, currency: 'USD', interval: 'week' })
+  ).json.id;
+  const customer = (await api('POST', '/v1/customers', { name: 'Payer' })).json.id;
+  const method = await api('POST', `/v1/customers/${customer}/payment-methods`, {
+    type: 'wallet',
+    wallet: { user: payer.id },
+  });
+  expect(method.status, method.text).toBe(201);
+  const sub = (await api('POST', '/v1/subscriptions', { customer, plan, payment_method: method.json.id }))
+    .json;
+  const asked = (await api('GET', `/v1/invoices/${sub.latest_invoice}`)).json;
+  expect(asked).toMatchObject({
+    status: 'open',
+    attempts: [{ status: 'pending' }],
+    next_payment_attempt: null,
+  });
+  const intent = asked.attempts[0].payment_intent;
+
+  const approved = await t.call('POST', `/v1/payer/payment-intents/${intent}/approve`, {
+    token: payer.token,
+  });
+  expect(approved.status, approved.text).toBe(200);
+  await deliverHubEvents();
+  const paid = (await api('GET', `/v1/invoices/${sub.latest_invoice}`)).json;
+  expect(paid).toMatchObject({
+    status: 'paid',
+    amount_paid: 500,
+    attempt_count: 1,
+    attempts: [{ status: 'succeeded', payment_intent: intent }],
+  });
+  expect((await api('GET', `/v1/subscriptions/${sub.id}`)).json.status).toBe('active');
+  const events = (await pendingEvents(t)).filter((e) => e.type === 'invoice.paid');
+  expect(events).toHaveLength(1);
+});
+
+it('a payer who rejects sends the invoice into dunning', async () => {
+  const payer = await t.signUp('payer');
+  const plan = (
+    await api('POST', '/v1/plans', { name: 'Club', amount: 500, currency: 'USD', interval: 'week' })
+  ).json.id;
+  const customer = (await api('POST', '/v1/customers', { name: 'Payer' })).json.id;
+  const method = (
+    await api('POST', `/v1/customers/${customer}/payment-methods`, {
+      type: 'wallet',
+      wallet: { user: payer.id },
+    })
+  ).json;
+  const sub = (await api('POST', '/v1/subscriptions', { customer, plan, payment_method: method.id })).json;
+  const intent = (await api('GET', `/v1/invoices/${sub.latest_invoice}`)).json.attempts[0].payment_intent;
+  expect(
+    (await t.call('POST', `/v1/payer/payment-intents/${intent}/reject`, { token: payer.token })).status,
+  ).toBe(200);
+  await deliverHubEvents();
+  const failed = (await api('GET', `/v1/invoices/${sub.latest_invoice}`)).json;
+  expect(failed).toMatchObject({ status: 'open', attempts: [{ status: 'failed' }] });
+  expect(failed.next_payment_attempt).not.toBeNull();
+  expect((await api('GET', `/v1/subscriptions/${sub.id}`)).json.status).toBe('past_due');
+});
