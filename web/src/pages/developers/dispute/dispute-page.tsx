@@ -10,7 +10,8 @@ import { Card, PageHeader } from '../../../components/ui/card.tsx';
 import { ErrorState, Loading } from '../../../components/ui/states.tsx';
 import { useIdempotencyKey } from '../../../lib/idempotency.ts';
 import { formatAmount } from '../../../lib/money.ts';
-import { disputeStatusLabel, disputeStatusTone, formatDateTime } from '../format.ts';
+import { WhenTime } from '../../../components/sandbox-time.tsx';
+import { disputeStatusLabel, disputeStatusTone } from '../format.ts';
 import { useMerchantId } from '../merchant-shell.tsx';
 import { EvidenceForm } from './evidence-form.tsx';
 
@@ -63,13 +64,19 @@ export function DisputePage() {
             </Link>
           </dd>
           <dt className="text-muted-foreground">Evidence due by</dt>
-          <dd>{formatDateTime(d.evidence_due_by)} (sandbox time)</dd>
+          <dd>
+            <WhenTime value={d.evidence_due_by} clock="sandbox" />
+          </dd>
           <dt className="text-muted-foreground">Opened</dt>
-          <dd>{formatDateTime(d.created_at)}</dd>
+          <dd>
+            <WhenTime value={d.created_at} clock="sandbox" />
+          </dd>
           {d.closed_at ? (
             <>
               <dt className="text-muted-foreground">Closed</dt>
-              <dd>{formatDateTime(d.closed_at)}</dd>
+              <dd>
+                <WhenTime value={d.closed_at} clock="sandbox" />
+              </dd>
             </>
           ) : null}
         </dl>
@@ -78,7 +85,7 @@ export function DisputePage() {
         <Card>
           <h2 className="mb-1 font-semibold">Evidence</h2>
           <p className="mb-3 text-sm text-muted-foreground">
-            Submitted {formatDateTime(d.evidence.submitted_at)}
+            Submitted <WhenTime value={d.evidence.submitted_at} clock="sandbox" />
           </p>
           <p className="text-sm break-words whitespace-pre-wrap">{d.evidence.text}</p>
         </Card>

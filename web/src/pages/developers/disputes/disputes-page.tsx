@@ -4,7 +4,8 @@ import { Badge } from '../../../components/ui/badge.tsx';
 import { PageHeader } from '../../../components/ui/card.tsx';
 import { Empty, ErrorState, Loading } from '../../../components/ui/states.tsx';
 import { formatAmount } from '../../../lib/money.ts';
-import { disputeStatusLabel, disputeStatusTone, formatDateTime } from '../format.ts';
+import { WhenTime } from '../../../components/sandbox-time.tsx';
+import { disputeStatusLabel, disputeStatusTone } from '../format.ts';
 import { useMerchantId } from '../merchant-shell.tsx';
 import { CursorPager, useCursorPages } from '../../../components/cursor-pager.tsx';
 
@@ -45,9 +46,11 @@ export function DisputesPage() {
                   </span>
                   <Badge tone={disputeStatusTone[d.status]}>{disputeStatusLabel[d.status]}</Badge>
                   <span className="order-4 col-span-2 text-xs text-muted-foreground sm:order-none sm:col-span-1 sm:text-sm">
-                    {d.status === 'needs_response'
-                      ? `due ${formatDateTime(d.evidence_due_by)}`
-                      : formatDateTime(d.created_at)}
+                    {d.status === 'needs_response' ? 'due ' : 'opened '}
+                    <WhenTime
+                      value={d.status === 'needs_response' ? d.evidence_due_by : d.created_at}
+                      clock="sandbox"
+                    />
                   </span>
                 </Link>
               </li>
