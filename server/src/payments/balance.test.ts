@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/app-harness.ts';
 import { bothStores } from '../../../test/both-stores.ts';
 import { expectBooksBalanced } from '../../../test/invariants.ts';
+import type { Store } from '../platform/store.ts';
 import { settlementFeeFor, type BalanceTransaction, type SettlementLine } from './model.ts';
 import { asMerchant, createTestMerchant, paymentBody, type MerchantApi } from './test-support.ts';
 
@@ -10,7 +11,7 @@ const dayMs = 24 * 3600 * 1000;
 
 /** A fresh app on the store with one merchant; the books are audited and the store closed after `run`. */
 async function withMerchant(
-  makeStore: () => Promise<import('../platform/store.ts').Store>,
+  makeStore: () => Promise<Store>,
   run: (t: TestApp, api: MerchantApi) => Promise<void>,
 ): Promise<void> {
   const t = createTestApp({ store: await makeStore() });
