@@ -49,6 +49,31 @@ describe('live metrics (GET /v1/metrics)', () => {
     expect(notTheirs.status).toBe(404);
   });
 
+  it("counts a team member's requests as the merchant, and shows them the merchant's traffic", async () => {
+    const { t, merchant, api } = await setUpMerchantApp();
+    apps.push(t);
+    const email = `dev-${Math.random().toString(36).slice(2, 8)}@example.com`;
+    const invited = await t.call('POST', `/v1/merchants/${merchant.id}/members`, {
+      token: merchant.owner.token,
+      body: { email, role: 'developer' },
+    });
+    expect(invited.status, invited.text).toBe(201);
+    const developer = await t.signUp('developer', email);
+    const asMember = (path: string) =>
+      t.call('GET', path, { token: developer.token, headers: { 'Sluice-Merchant': merchant.id } });
+    const paid = await api('POST', '/v1/payments', paymentBody());
+    expect((await asMember(`/v1/settlements`)).status).toBe(200);
+    expect((await asMember(`/v1/payments/${paid.json.id}`)).status).toBe(200);
+
+    const seen = await asMember('/v1/metrics');
+    expect(seen.status).toBe(200);
+    // The member's own requests and the key's, each by template.
+    expect(routeNames(seen)).toEqual(
+      expect.arrayContaining(['GET /v1/settlements', 'GET /v1/payments/{id}', 'POST /v1/payments']),
+    );
+    expect(routeNames(seen)).not.toContain('GET /*');
+  });
+
   it("shows the whole platform's traffic to admins only, at /v1/admin/metrics", async () => {
     const { t, api } = await setUpMerchantApp();
     apps.push(t);
