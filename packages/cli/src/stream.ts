@@ -90,6 +90,9 @@ function connectOnce(options: StreamOptions, reconnected: boolean): Promise<Outc
     const ping = setInterval(() => {
       if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'ping' }));
     }, pingIntervalMs);
+    // The local server says `ready`; API Gateway cannot speak first, so its `pong` to this ping
+    // is the sign the stream is up there.
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'ping' })));
     socket.on('unexpected-response', (_request, response) => {
       const status = response.statusCode ?? 0;
       response.resume();
@@ -104,9 +107,13 @@ function connectOnce(options: StreamOptions, reconnected: boolean): Promise<Outc
       } catch {
         return;
       }
-      if (message.type === 'ready') {
+      if (message.type === 'ready' || (message.type === 'pong' && !ready)) {
+        if (ready) return;
         ready = true;
-        options.onReady(message.data as { merchant_id?: string }, reconnected);
+        options.onReady(
+          message.type === 'ready' ? (message.data as { merchant_id?: string }) : {},
+          reconnected,
+        );
       } else if (message.type !== 'pong') {
         options.onMessage(message);
       }

@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { Clock } from '../../kernel/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
-import type { Realtime, RealtimeMessage } from '../../platform/realtime.ts';
+import { merchantAudience, type Realtime, type RealtimeMessage } from '../../platform/realtime.ts';
 import type { Item, Store } from '../../platform/store.ts';
 
 /** API Gateway closes a WebSocket connection after 2 hours, however active it is. */
@@ -246,6 +246,12 @@ export class ApiGatewayRealtime implements Realtime {
   readonly #client: ApiGatewayManagementApiClient;
   readonly #connections: ConnectionRegistry;
   readonly #logger: Logger;
+  /**
+   * A merchant's stream connections, looked up at most every `merchantLookupMs` per container:
+   * the HTTP function pushes every merchant request (`http/request-log.ts`), and most merchants
+   * have no stream open, so one index query per request would cost more than the request.
+   */
+  readonly #merchantConnections = new Map<string, { ids: string[]; until: number }>();
 
   constructor(options: ApiGatewayRealtimeOptions) {
     this.#client = options.client;
@@ -261,7 +267,7 @@ export class ApiGatewayRealtime implements Realtime {
   async #pushToUser(userId: string, data: Uint8Array, type: string): Promise<void> {
     let connectionIds: string[];
     try {
-      connectionIds = await this.#connections.connectionsOf(userId);
+      connectionIds = await this.#connectionsOf(userId);
     } catch (error) {
       this.#logger.warn('could not look up a user’s connections', {
         user_id: userId,
@@ -271,6 +277,18 @@ export class ApiGatewayRealtime implements Realtime {
       return;
     }
     await Promise.all(connectionIds.map((connectionId) => this.#post(connectionId, data, userId, type)));
+  }
+
+  /** A user's connections, read each time; a merchant stream's, remembered briefly (a new stream may miss its first seconds). */
+  async #connectionsOf(audience: string): Promise<string[]> {
+    if (!audience.startsWith(merchantAudience(''))) return this.#connections.connectionsOf(audience);
+    const now = performance.now();
+    const known = this.#merchantConnections.get(audience);
+    if (known && known.until > now) return known.ids;
+    const ids = await this.#connections.connectionsOf(audience);
+    if (this.#merchantConnections.size >= maxRememberedMerchants) this.#merchantConnections.clear();
+    this.#merchantConnections.set(audience, { ids, until: now + merchantLookupMs });
+    return ids;
   }
 
   async #post(connectionId: string, data: Uint8Array, userId: string, type: string): Promise<void> {
@@ -286,6 +304,7 @@ export class ApiGatewayRealtime implements Realtime {
         });
         return;
       }
+      this.#merchantConnections.delete(userId);
       try {
         await this.#connections.remove(connectionId);
       } catch (removeError) {
@@ -297,6 +316,11 @@ export class ApiGatewayRealtime implements Realtime {
     }
   }
 }
+
+/** How long a merchant stream's connection list is reused for pushes. */
+const merchantLookupMs = 2_000;
+/** Bounds the memory of the lookup cache in a long-lived container. */
+const maxRememberedMerchants = 10_000;
 
 function isGone(error: unknown): boolean {
   const candidate = error as { name?: string; $metadata?: { httpStatusCode?: number } } | undefined;
