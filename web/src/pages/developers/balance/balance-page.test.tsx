@@ -2,7 +2,7 @@ import { cleanup, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BalanceTransaction } from '../../../api/payments.ts';
 import { setSession } from '../../../api/session.ts';
-import { mockFetch, renderAt, signInTestUser } from '../../../test-support.tsx';
+import { apiRoute, mockFetch, renderAt, signInTestUser } from '../../../test-support.tsx';
 import { BalancePage } from './balance-page.tsx';
 
 afterEach(() => {
@@ -32,40 +32,38 @@ describe('BalancePage', () => {
   it('explains the balance change by change, with fees, nets, the balance after each and a negative balance shown as such', async () => {
     signInTestUser();
     mockFetch([
-      {
-        method: 'GET',
-        path: '/v1/balance',
-        respond: () => ({
-          status: 200,
-          body: {
-            balances: [{ currency: 'USD', available: -1_220, pending: 0, negative_balance_limit: 10_000 }],
-          },
-        }),
-      },
-      {
-        method: 'GET',
-        path: '/v1/balance/transactions',
-        respond: () => ({
-          status: 200,
-          body: {
-            data: [
-              bt({
-                id: 'tr_3',
-                type: 'refund',
-                code: 'card_refund',
-                amount: -6_000,
-                net: -6_000,
-                balance_after: -1_220,
-                source: 're_1',
-                payment: 'pay_2',
-              }),
-              bt({ id: 'tr_2', amount: 5_000, fee: 220, net: 4_780, balance_after: 4_780, source: 'stl_1' }),
-            ],
-            has_more: false,
-            next_cursor: null,
-          },
-        }),
-      },
+      apiRoute(
+        'get',
+        '/v1/balance',
+      )(() => ({
+        status: 200,
+        body: {
+          balances: [{ currency: 'USD', available: -1_220, pending: 0, negative_balance_limit: 10_000 }],
+        },
+      })),
+      apiRoute(
+        'get',
+        '/v1/balance/transactions',
+      )(() => ({
+        status: 200,
+        body: {
+          data: [
+            bt({
+              id: 'tr_3',
+              type: 'refund',
+              code: 'card_refund',
+              amount: -6_000,
+              net: -6_000,
+              balance_after: -1_220,
+              source: 're_1',
+              payment: 'pay_2',
+            }),
+            bt({ id: 'tr_2', amount: 5_000, fee: 220, net: 4_780, balance_after: 4_780, source: 'stl_1' }),
+          ],
+          has_more: false,
+          next_cursor: null,
+        },
+      })),
     ]);
     renderAt('/developers/mer_1/balance', { '/developers/:merchantId/balance': <BalancePage /> });
     const rows = await screen.findAllByTestId('balance-transaction');

@@ -2,7 +2,7 @@ import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Payment } from '../../../api/payments.ts';
 import { setSession } from '../../../api/session.ts';
-import { mockFetch, renderAt, signInTestUser } from '../../../test-support.tsx';
+import { apiRoute, mockFetch, renderAt, signInTestUser } from '../../../test-support.tsx';
 import { paymentsCsv } from './payments-csv.ts';
 import { PaymentsPage } from './payments-page.tsx';
 
@@ -48,14 +48,13 @@ const payment = (id: string, overrides: Partial<Payment> = {}): Payment => ({
 function renderPage(pages: (query: URLSearchParams) => { data: Payment[]; next_cursor: string | null }) {
   signInTestUser();
   const mocked = mockFetch([
-    {
-      method: 'GET',
-      path: '/v1/payments',
-      respond: ({ url }) => {
-        const page = pages(new URL(url, 'http://x').searchParams);
-        return { status: 200, body: { ...page, has_more: page.next_cursor !== null } };
-      },
-    },
+    apiRoute(
+      'get',
+      '/v1/payments',
+    )(({ url }) => {
+      const page = pages(new URL(url, 'http://x').searchParams);
+      return { status: 200, body: { ...page, has_more: page.next_cursor !== null } };
+    }),
   ]);
   renderAt('/developers/mer_1/payments', { '/developers/:merchantId/payments': <PaymentsPage /> });
   return mocked;

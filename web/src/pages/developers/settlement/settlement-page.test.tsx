@@ -2,7 +2,7 @@ import { cleanup, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { setSession } from '../../../api/session.ts';
 import type { Settlement } from '../../../api/settlements.ts';
-import { mockFetch, renderAt, signInTestUser } from '../../../test-support.tsx';
+import { apiRoute, mockFetch, renderAt, signInTestUser } from '../../../test-support.tsx';
 import { SettlementPage } from './settlement-page.tsx';
 
 afterEach(() => {
@@ -42,9 +42,7 @@ const settlement: Settlement = {
 describe('SettlementPage', () => {
   it('reconciles line by line: the dispute hold has its line, withheld fees read as money out, lines sum to the net', async () => {
     signInTestUser();
-    mockFetch([
-      { method: 'GET', path: '/v1/settlements/stl_1', respond: () => ({ status: 200, body: settlement }) },
-    ]);
+    mockFetch([apiRoute('get', '/v1/settlements/{id}')(() => ({ status: 200, body: settlement }))]);
     renderAt('/developers/mer_1/settlements/stl_1', {
       '/developers/:merchantId/settlements/:settlementId': <SettlementPage />,
     });
