@@ -4,6 +4,7 @@ import { bearerSecurity, createRouter, errorResponses, jsonBody, jsonResponse } 
 import { idempotencyHeaderSchema } from '../http/openapi.ts';
 import { listSchema, paginationQuerySchema } from '../http/schemas.ts';
 import { isAppError } from '../kernel/errors.ts';
+import { formatDecimal } from '../kernel/money.ts';
 import type { ModuleDeps } from '../platform/module.ts';
 import { createPayoutSchema, payoutSchema } from './model.ts';
 import { checkPayout, executePayout, getPayout, listPayouts } from './service.ts';
@@ -75,7 +76,7 @@ export function payoutRoutes(deps: ModuleDeps) {
       amount: input.amount,
       currency: input.currency,
       params: input,
-      summary: `Payout of ${input.amount} ${input.currency} to ${input.destination}`,
+      summary: `Payout of ${formatDecimal(input.amount, input.currency)} ${input.currency} to ${input.destination}`,
       requestedBy: actorOf(merchant),
     });
     if (pending) return c.json(pending, 202);

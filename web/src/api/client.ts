@@ -28,7 +28,7 @@ export class ApiError extends Error {
 }
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Extra request headers (the dashboard names the merchant it acts as in `Sluice-Merchant`). */
   headers?: Record<string, string>;
   body?: unknown;

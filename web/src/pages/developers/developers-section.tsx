@@ -22,6 +22,8 @@ import { WebhooksPage } from './webhooks/webhooks-page.tsx';
 const MetricsPage = lazy(() => import('./metrics/metrics-page.tsx'));
 /** The processing hub's pages load only when opened. */
 const HubSection = lazy(() => import('../hub/hub-section.tsx'));
+/** The team, approval inbox and payouts load only when opened. */
+const ApprovalsSection = lazy(() => import('../approvals/approvals-section.tsx'));
 /** Recurring billing's pages load only when opened. */
 const BillingSection = lazy(() => import('../billing/billing-section.tsx'));
 
@@ -69,6 +71,14 @@ export default function DevelopersSection() {
           element={
             <Suspense fallback={<Loading label="Loading billing…" />}>
               <BillingSection />
+            </Suspense>
+          }
+        />
+        <Route
+          path="approvals/*"
+          element={
+            <Suspense fallback={<Loading label="Loading approvals…" />}>
+              <ApprovalsSection />
             </Suspense>
           }
         />

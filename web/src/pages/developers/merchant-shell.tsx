@@ -21,6 +21,7 @@ const sections = [
   { to: 'disputes', label: 'Disputes' },
   { to: 'hub', label: 'Hub' },
   { to: 'billing', label: 'Billing' },
+  { to: 'approvals', label: 'Approvals' },
   { to: 'events', label: 'Events' },
   { to: 'metrics', label: 'Metrics' },
 ];

@@ -1,0 +1,124 @@
+import { useState } from 'react';
+import { errorMessage } from '../../api/client.ts';
+import { Badge } from '../../components/ui/badge.tsx';
+import { Button } from '../../components/ui/button.tsx';
+import { PageHeader } from '../../components/ui/card.tsx';
+import { Field } from '../../components/ui/field.tsx';
+import { Input } from '../../components/ui/input.tsx';
+import { Empty, ErrorState, Loading } from '../../components/ui/states.tsx';
+import { useIdempotencyKey } from '../../lib/idempotency.ts';
+import { formatAmount, parseAmount } from '../../lib/money.ts';
+import { formatDateTime } from '../developers/format.ts';
+import { useMerchantId } from '../developers/merchant-shell.tsx';
+import { usePayouts, useRequestPayout, type CreatePayout } from './api.ts';
+
+/** Payouts from the available balance, and a form to request one (it may wait for approval). */
+export function PayoutsPage() {
+  const merchantId = useMerchantId();
+  const payouts = usePayouts(merchantId);
+  const request = useRequestPayout(merchantId);
+  const idempotency = useIdempotencyKey();
+  const [amount, setAmount] = useState('');
+  const [currency, setCurrency] = useState('USD');
+  const [destination, setDestination] = useState<CreatePayout['destination']>('wallet');
+  const [formError, setFormError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  return (
+    <div>
+      <PageHeader
+        title="Payouts"
+        description="Pay out from your available balance to the owner's Sluice wallet or bank account (ACH credit). Under a payout policy the payout waits in the approval inbox."
+      />
+      <form
+        className="mb-4 flex flex-wrap items-end gap-2"
+        aria-label="New payout"
+        onSubmit={(event) => {
+          event.preventDefault();
+          const parsed = parseAmount(amount, currency);
+          if (!parsed.ok) return setFormError(parsed.error);
+          setFormError(null);
+          const body = { amount: parsed.minor, currency, destination };
+          request.mutate(
+            { ...body, idempotencyKey: idempotency.keyFor(body) },
+            {
+              onSuccess: (answer) => {
+                idempotency.done();
+                setAmount('');
+                setNotice(
+                  answer.object === 'approval_request'
+                    ? 'The payout waits for approval: see the approval inbox.'
+                    : 'Paid out.',
+                );
+              },
+            },
+          );
+        }}
+      >
+        <Field
+          label={`Amount (${currency})`}
+          error={formError ?? (request.isError ? errorMessage(request.error) : undefined)}
+        >
+          <Input
+            className="w-32"
+            inputMode="decimal"
+            value={amount}
+            onChange={(e) => setAmount(e.target.value)}
+          />
+        </Field>
+        <Field label="Currency">
+          <Input
+            className="w-24"
+            value={currency}
+            onChange={(e) => setCurrency(e.target.value.toUpperCase())}
+          />
+        </Field>
+        <Field label="Destination">
+          <select
+            aria-label="Destination"
+            className="h-9 rounded-md border border-input bg-card px-2 text-foreground"
+            value={destination}
+            onChange={(e) => setDestination(e.target.value as CreatePayout['destination'])}
+          >
+            <option value="wallet">Owner's wallet</option>
+            <option value="ach">Bank (ACH credit)</option>
+          </select>
+        </Field>
+        <Button type="submit" disabled={request.isPending}>
+          Request payout
+        </Button>
+      </form>
+      {notice ? (
+        <p role="status" className="mb-3 text-sm text-muted-foreground">
+          {notice}
+        </p>
+      ) : null}
+      {payouts.isPending ? (
+        <Loading label="Loading payouts…" />
+      ) : payouts.isError ? (
+        <ErrorState error={payouts.error} onRetry={() => void payouts.refetch()} />
+      ) : payouts.data.data.length === 0 ? (
+        <Empty title="No payouts yet">Payouts you make (or that approvers approve) appear here.</Empty>
+      ) : (
+        <ul className="flex flex-col gap-2" aria-label="Payouts">
+          {payouts.data.data.map((payout) => (
+            <li
+              key={payout.id}
+              data-testid="payout-row"
+              className="grid grid-cols-[1fr_auto] items-center gap-3 rounded-lg border border-border bg-card px-4 py-3 sm:grid-cols-[10rem_1fr_auto]"
+            >
+              <span className="font-semibold tabular-nums">
+                {formatAmount(payout.amount, payout.currency)}
+              </span>
+              <span className="text-sm text-muted-foreground">
+                to {payout.destination === 'wallet' ? "the owner's wallet" : 'the bank (ACH)'} ·{' '}
+                {formatDateTime(payout.created_at)}
+                {payout.approval ? ` · approved (${payout.approval})` : ''}
+              </span>
+              <Badge tone="success">{payout.status}</Badge>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
