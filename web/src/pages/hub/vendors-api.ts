@@ -10,6 +10,8 @@ export type CreateVendor = components['schemas']['CreateVendor'];
 export type SplitGroup = components['schemas']['SplitGroup'];
 export type VendorPayout = components['schemas']['VendorPayout'];
 export type CreateVendorPayout = components['schemas']['CreateVendorPayout'];
+/** What a payout under the merchant's approval policy answers instead (202). */
+export type ApprovalRequest = components['schemas']['ApprovalRequest'];
 
 /** Query keys, defined once (under the hub's, so a hub mutation refreshes them too). */
 export const vendorKeys = {
@@ -70,7 +72,7 @@ export const useCreateVendor = (merchantId: string) =>
 /** A payout with its own Idempotency-Key, kept by the caller across retries of one submission. */
 export const useCreateVendorPayout = (merchantId: string, id: string) =>
   useVendorMutation(merchantId, (input: { body: CreateVendorPayout; idempotencyKey: string }) =>
-    merchantFetch<VendorPayout>(merchantId, path(id, '/payouts'), {
+    merchantFetch<VendorPayout | ApprovalRequest>(merchantId, path(id, '/payouts'), {
       method: 'POST',
       body: input.body,
       idempotencyKey: input.idempotencyKey,

@@ -199,6 +199,7 @@ function Payouts({ merchantId, vendor }: { merchantId: string; vendor: Vendor })
   const [amount, setAmount] = useState('');
   const [user, setUser] = useState('');
   const [formError, setFormError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   // One key per submission: a retried click is the same payout.
   const [key, setKey] = useState(() => crypto.randomUUID());
   return (
@@ -222,18 +223,20 @@ function Payouts({ merchantId, vendor }: { merchantId: string; vendor: Vendor })
               idempotencyKey: key,
             },
             {
-              onSuccess: () => {
+              onSuccess: (answer) => {
                 setAmount('');
                 setKey(crypto.randomUUID());
+                setNotice(
+                  answer.object === 'approval_request'
+                    ? 'The payout waits for approval: see the approval inbox.'
+                    : 'Paid out.',
+                );
               },
             },
           );
         }}
       >
-        <Field
-          label={`Amount (${vendor.currency})`}
-          error={formError ?? (pay.isError ? errorMessage(pay.error) : undefined)}
-        >
+        <Field label={`Amount (${vendor.currency})`} error={formError ?? undefined}>
           <Input
             className="w-32"
             inputMode="decimal"
@@ -253,6 +256,16 @@ function Payouts({ merchantId, vendor }: { merchantId: string; vendor: Vendor })
           Pay out
         </Button>
       </form>
+      {pay.isError ? (
+        <p className="mb-3 text-sm text-destructive" role="alert">
+          {errorMessage(pay.error)}
+        </p>
+      ) : null}
+      {notice ? (
+        <p className="mb-3 text-sm text-muted-foreground" role="status">
+          {notice}
+        </p>
+      ) : null}
       {payouts.isPending ? (
         <Loading label="Loading payouts…" />
       ) : payouts.isError ? (
