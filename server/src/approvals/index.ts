@@ -16,8 +16,13 @@ export {
 export type { Approval, ApprovalAction } from './model.ts';
 export { approvalSchema } from './model.ts';
 
-/** The approval state machine (Step Functions on AWS, waiting on a task token for the decisions). */
-export const approvalDefinition = new URL('../workflows/approval.asl.json', import.meta.url);
+/**
+ * The approval state machine for Step Functions: it waits on a task token for the decisions
+ * (`.waitForTaskToken`), which aws-local-stepfunctions cannot run, so it lives here rather than
+ * in workflows/ (the files both runtimes run). Locally the same states are the request's statuses,
+ * driven by the decisions and the expiry job. Not yet wired into the CDK app.
+ */
+export const approvalDefinition = new URL('./approval.asl.json', import.meta.url);
 
 /**
  * Multi-step approvals (maker-checker): per-merchant policies put payouts, refunds and connector
