@@ -131,7 +131,11 @@ describe('merchant stream on API Gateway ($connect with a merchant credential)',
       (await connect('c-ann-token=', { Authorization: `Bearer ${ann.token}`, 'Sluice-Merchant': ann.id }))
         .statusCode,
     ).toBe(200);
-    expect((await connect('c-bob-key=', { Authorization: `Bearer ${bob.key}` })).statusCode).toBe(200);
+    // Bob's key as the CLI also sends it, in the subprotocols (what a CDN forwards in any case).
+    expect(await connect('c-bob-key=', { 'Sec-WebSocket-Protocol': `bearer, ${bob.key}` })).toMatchObject({
+      statusCode: 200,
+      headers: { 'Sec-WebSocket-Protocol': 'bearer' },
+    });
     // Refused: a made-up key, and Ann's token naming Bob's merchant.
     expect((await connect('c-forged=', { Authorization: 'Bearer sk_test_forged' })).statusCode).toBe(401);
     expect(

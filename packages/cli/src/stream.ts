@@ -71,7 +71,13 @@ function connectOnce(options: StreamOptions, reconnected: boolean): Promise<Outc
   };
   if (!options.credentials.api_key && options.credentials.merchant)
     headers['sluice-merchant'] = options.credentials.merchant;
-  const socket = new WebSocket(realtimeUrl(options.api), { headers, handshakeTimeout: 15_000 });
+  // The credential also rides as the `bearer, <credential>` subprotocols, which a CDN in front
+  // of API Gateway forwards whatever it does with `Authorization` (never in the URL: access logs).
+  const credential = options.credentials.api_key ?? options.credentials.token ?? '';
+  const socket = new WebSocket(realtimeUrl(options.api), ['bearer', credential], {
+    headers,
+    handshakeTimeout: 15_000,
+  });
   return new Promise((resolve) => {
     let ready = false;
     let settled = false;
