@@ -42,6 +42,22 @@ export interface SluiceMonitoringProps extends AlarmedResources {
 }
 
 const fiveMinutes = Duration.minutes(5);
+const oneMinute = Duration.minutes(1);
+
+/**
+ * The account and table limits growth meets first (AWS defaults in us-east-1; both can be raised
+ * by a Service Quotas request), and the share of them that raises an alarm, so there is time to
+ * ask before requests are throttled.
+ */
+export const growthLimits = {
+  /** Lambda concurrent executions per account and region (new accounts may start lower: check yours). */
+  lambdaConcurrentExecutions: 1_000,
+  /** DynamoDB on-demand: read and write request units per second per table. */
+  tableReadUnitsPerSecond: 40_000,
+  tableWriteUnitsPerSecond: 40_000,
+  /** Alarm when a minute's use reaches this share of a limit, three minutes running. */
+  warnAt: 0.8,
+} as const;
 
 interface AlarmOptions {
   threshold: number;
@@ -220,6 +236,41 @@ export class SluiceMonitoring extends Construct {
       threshold: 1,
       description: 'DynamoDB throttled requests on the table',
     });
+    // Before the limits: the account's Lambda concurrency, and the table's on-demand throughput.
+    alarm(
+      'lambda-concurrency',
+      new cloudwatch.Metric({
+        namespace: 'AWS/Lambda',
+        metricName: 'ConcurrentExecutions',
+        statistic: 'Maximum',
+        period: oneMinute,
+      }),
+      {
+        threshold: growthLimits.lambdaConcurrentExecutions * growthLimits.warnAt,
+        evaluationPeriods: 3,
+        description: `Lambda concurrency in this account and region is at ${growthLimits.warnAt * 100}% of ${growthLimits.lambdaConcurrentExecutions}: request a higher quota before invocations are throttled`,
+      },
+    );
+    for (const [name, metricName, perSecond] of [
+      ['table-read-units', 'ConsumedReadCapacityUnits', growthLimits.tableReadUnitsPerSecond],
+      ['table-write-units', 'ConsumedWriteCapacityUnits', growthLimits.tableWriteUnitsPerSecond],
+    ] as const) {
+      alarm(
+        name,
+        new cloudwatch.Metric({
+          namespace: 'AWS/DynamoDB',
+          metricName,
+          dimensionsMap: { TableName: props.table.tableName },
+          statistic: 'Sum',
+          period: oneMinute,
+        }),
+        {
+          threshold: perSecond * 60 * growthLimits.warnAt,
+          evaluationPeriods: 3,
+          description: `The table's ${metricName} is at ${growthLimits.warnAt * 100}% of the on-demand limit of ${perSecond} per second: request a higher table quota`,
+        },
+      );
+    }
 
     this.#props = props;
     this.#http = { count: httpCount, errors: http5xx, latency: httpLatency };

@@ -1,7 +1,7 @@
 import { Stack, Token, Validations, type CfnElement } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { SluiceStack } from './sluice-stack.ts';
-import { moduleCodeTriggers, websocketPushers } from './wiring.ts';
+import { runsModuleCode, websocketPushers } from './wiring.ts';
 
 /**
  * The IAM actions granted on `Resource: "*"`, each because the service offers no narrower
@@ -59,7 +59,7 @@ export function applyNagSuppressions(stack: SluiceStack): void {
     ];
     if (spec.trigger.type === 'dynamodb-stream')
       reasons.push(`dynamodb:ListStreams: ${wildcardResourceActions['dynamodb:ListStreams']}`);
-    if (moduleCodeTriggers.has(spec.trigger.type)) {
+    if (runsModuleCode(spec)) {
       reasons.push(`sns:Publish: ${wildcardResourceActions['sns:Publish']}`);
       acknowledge(
         role,

@@ -35,6 +35,8 @@ import type { StageConfig } from './stage.ts';
 import { SluiceWeb } from './web.ts';
 import {
   cognitoAdminActions,
+  deadLetterQueueActions,
+  deadLetterSourceActions,
   grantFunctions,
   namedWorkflow,
   originCheckers,
@@ -269,8 +271,9 @@ export class SluiceStack extends Stack {
       new iam.PolicyStatement({
         sid: 'CognitoAdminActions',
         // What the Cognito identity adapter calls with IAM (runtime/aws/cognito-identity.ts): sign-up
-        // confirmation, email_verified, the Admins group, and undoing a half-finished sign-up. Its
-        // public calls (SignUp, InitiateAuth, GetTokensFromRefreshToken, RevokeToken) need no IAM.
+        // confirmation, email_verified, the Admins group, undoing a half-finished sign-up, and the
+        // global sign-out of a password change or reset. Its public calls (SignUp, InitiateAuth,
+        // GetTokensFromRefreshToken, RevokeToken…) are authorized by tokens, not IAM.
         actions: [...cognitoAdminActions],
         resources: [userPool.userPoolArn],
       }),
@@ -323,8 +326,29 @@ export class SluiceStack extends Stack {
         }),
       );
     }
-    // The outbox relays (the stream dispatcher and the sweeper) alone publish and enqueue, to the
-    // Queue-port queues by their fixed names (the queues are in their modules' stacks).
+    // The dead-letters API (operations module, admins with MFA) lists and redrives each Queue-port
+    // queue's DLQ: it reads the queue's redrive policy, finds the DLQ by name, receives (and
+    // releases) its messages, sends a redriven one back to its queue and deletes it from the DLQ.
+    if (portQueues.length > 0) {
+      http.role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'RedriveToQueuePortQueues',
+          actions: [...deadLetterSourceActions],
+          resources: portQueues.map(({ arn }) => arn),
+        }),
+      );
+      http.role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadQueuePortDeadLetters',
+          actions: [...deadLetterQueueActions],
+          resources: portQueues.map(({ deadLetterArn }) => deadLetterArn),
+        }),
+      );
+    }
+
+    // The outbox relays (the stream dispatcher and the sweeper) alone publish; they and the
+    // dead-letters API's redrive send to the Queue-port queues, by their fixed names (the queues
+    // are in their modules' stacks).
     for (const { spec, role, fn } of functions.byId.values()) {
       if (!spec.relaysOutbox) continue;
       bus.grantPutEventsTo(fn);
@@ -332,7 +356,7 @@ export class SluiceStack extends Stack {
         role.addToPolicy(
           new iam.PolicyStatement({
             sid: 'SendToQueuePortQueues',
-            actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+            actions: ['sqs:SendMessage'],
             resources: portQueues.map(({ arn }) => arn),
           }),
         );

@@ -22,19 +22,26 @@ export function taskSubstitutionKey(state: string): string {
 }
 
 /**
- * What every function may do to table items. Transactions (TransactWriteItems) are authorized
- * per item by these same actions.
+ * What every function may do to table items: exactly what the store adapter
+ * (`runtime/dynamodb/dynamo-store.ts`) sends. Transactions (TransactWriteItems) are authorized per
+ * item by these same actions; queries are granted apart, on the table and its named indexes.
  */
 export const tableItemActions = [
   'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
   'dynamodb:ConditionCheckItem',
-  'dynamodb:DescribeTable',
+] as const;
+
+/** The Queue-port queue actions the dead-letters API (`operations/`) takes: read its redrive policy, send a message back. */
+export const deadLetterSourceActions = ['sqs:GetQueueAttributes', 'sqs:SendMessage'] as const;
+/** …and on the queue's DLQ: find it by name, look through it, and delete what was redriven. */
+export const deadLetterQueueActions = [
+  'sqs:GetQueueUrl',
+  'sqs:ReceiveMessage',
+  'sqs:ChangeMessageVisibility',
+  'sqs:DeleteMessage',
 ] as const;
 
 /** The Cognito admin actions the http function may call, on the user pool only. */
@@ -43,6 +50,7 @@ export const cognitoAdminActions = [
   'cognito-idp:AdminConfirmSignUp',
   'cognito-idp:AdminDeleteUser',
   'cognito-idp:AdminUpdateUserAttributes',
+  'cognito-idp:AdminUserGlobalSignOut',
 ] as const;
 
 /** The triggers of functions that run module code, so use the Notifier and Blobs ports. */
@@ -53,6 +61,15 @@ export const moduleCodeTriggers: ReadonlySet<string> = new Set([
   'schedule',
   'state-machine-task',
 ]);
+
+/**
+ * Whether a function runs module code (routes, subscriptions, consumers, jobs, workflow tasks):
+ * the platform's own scheduled functions (the outbox sweeper, `ws-expire`) run none.
+ */
+export function runsModuleCode(spec: SluiceFunction['spec']): boolean {
+  if (spec.trigger.type === 'schedule') return spec.trigger.job !== undefined;
+  return moduleCodeTriggers.has(spec.trigger.type);
+}
 
 /**
  * The functions that answer a client's request first, so check that it came through CloudFront
@@ -66,8 +83,19 @@ export function originVerifySecretName(prefix: string): string {
   return `${prefix}/origin-verify`;
 }
 
-/** The functions that push to WebSocket connections through the management API. */
-export const websocketPushers: ReadonlySet<string> = new Set(['events-realtime-push', 'ws-default']);
+/**
+ * The functions that call the WebSocket management API: the realtime push, the merchant stream's
+ * (`webhooks.merchant-stream`: `sluice listen`), the HTTP function
+ * (a merchant's stream gets its API request log lines, `http/request-log.ts`) and `$default`'s pong
+ * post to connections; `ws-expire` closes those whose token expired.
+ */
+export const websocketPushers: ReadonlySet<string> = new Set([
+  'events-realtime-push',
+  'events-webhooks-merchant-stream',
+  'http-api',
+  'ws-default',
+  'ws-expire',
+]);
 
 /** A module workflow with its fixed state machine name and the ARN built from it. */
 export interface NamedWorkflow {
@@ -95,12 +123,22 @@ export function namedWorkflow(
   return { workflow, name, arn };
 }
 
-/** A Queue-port queue's URL and ARN from its fixed name `<prefix>-<queue>`, valid in any stack. */
-export function queueAddress(stack: Stack, prefix: string, queue: string): { url: string; arn: string } {
+/**
+ * A Queue-port queue's URL and ARN from its fixed name `<prefix>-<queue>`, and its DLQ's ARN
+ * (`<prefix>-<queue>-dlq`, as `SluiceQueues.withDeadLetterQueue` names it), valid in any stack.
+ */
+export function queueAddress(
+  stack: Stack,
+  prefix: string,
+  queue: string,
+): { url: string; arn: string; deadLetterArn: string } {
   const queueName = `${prefix}-${queue}`;
+  const arnOf = (name: string) =>
+    stack.formatArn({ service: 'sqs', resource: name, arnFormat: ArnFormat.NO_RESOURCE_NAME });
   return {
     url: `https://sqs.${stack.region}.${stack.urlSuffix}/${stack.account}/${queueName}`,
-    arn: stack.formatArn({ service: 'sqs', resource: queueName, arnFormat: ArnFormat.NO_RESOURCE_NAME }),
+    arn: arnOf(queueName),
+    deadLetterArn: arnOf(`${queueName}-dlq`),
   };
 }
 
@@ -122,20 +160,24 @@ export interface GrantTargets {
  * (Notifier); for scheduled functions starting workflows; for pushers the WebSocket management API.
  */
 export function grantFunctions(functions: Iterable<SluiceFunction>, targets: GrantTargets): void {
-  const tableResources = [
-    targets.tableArn,
-    ...tableSchema.indexes.map((index) => `${targets.tableArn}/index/${index.name}`),
-  ];
+  const indexResources = tableSchema.indexes.map((index) => `${targets.tableArn}/index/${index.name}`);
   for (const { spec, role } of functions) {
     const stack = Stack.of(role);
     role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'TableItems',
         actions: [...tableItemActions],
-        resources: tableResources,
+        resources: [targets.tableArn],
       }),
     );
-    if (moduleCodeTriggers.has(spec.trigger.type)) {
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'TableQueries',
+        actions: ['dynamodb:Query'],
+        resources: [targets.tableArn, ...indexResources],
+      }),
+    );
+    if (runsModuleCode(spec)) {
       // Module code may sign blob URLs (the signer's role must hold the object actions) and send
       // email and text messages through the Notifier port.
       role.addToPolicy(
@@ -157,7 +199,7 @@ export function grantFunctions(functions: Iterable<SluiceFunction>, targets: Gra
       );
     }
     // Scheduled module jobs may restart workflows too (commerce resumes interrupted checkouts).
-    if (spec.trigger.type === 'schedule' && targets.workflowArns.length > 0)
+    if (spec.trigger.type === 'schedule' && runsModuleCode(spec) && targets.workflowArns.length > 0)
       role.addToPolicy(
         new iam.PolicyStatement({
           sid: 'StartWorkflows',
@@ -165,7 +207,7 @@ export function grantFunctions(functions: Iterable<SluiceFunction>, targets: Gra
           resources: targets.workflowArns,
         }),
       );
-    // Pushes reach sockets through the management API: the realtime subscription, and $default's pong.
+    // The management API: pushes, $default's pong, and ws-expire's closes.
     if (websocketPushers.has(spec.id))
       role.addToPolicy(
         new iam.PolicyStatement({

@@ -207,7 +207,7 @@ describe('a restored table (-c tableName -c tableStreamArn)', () => {
     const tableItems = statements.filter((statement) => statement.Sid === 'TableItems');
     // One per function, wherever it lives.
     expect(tableItems).toHaveLength(lambdaFunctions.length);
-    for (const statement of tableItems) expect((statement.Resource as unknown[])[0]).toEqual(tableArn);
+    for (const statement of tableItems) expect([statement.Resource].flat()[0]).toEqual(tableArn);
     const streams = resourcesOf(deployment, 'AWS::Lambda::EventSourceMapping').filter(
       ([, mapping]) => mapping.Properties?.EventSourceArn === tableStreamArn,
     );

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { awsEnvironment } from '../../server/src/runtime/aws/functions.ts';
 import { originVerifyHeader } from '../../server/src/runtime/aws/origin-verify.ts';
+import { growthLimits } from '../lib/monitoring.ts';
 import { commonRuleSetBodyRule, wafBodyLimits } from '../lib/web.ts';
 import { originCheckers, originVerifySecretName } from '../lib/wiring.ts';
 import { asArray, referencedId, resourcesOf, synthesizeStage, type CfnResource } from './synth.ts';
@@ -215,6 +216,49 @@ describe('the WAF body-size rules (issue 26, item 4)', () => {
       expect(verdict(rules, { path, bodyBytes: 8 * kb }), path).toBe(200);
       expect(verdict(rules, { path, bodyBytes: 8 * kb + 1 }), path).toBe(413);
       expect(verdict(rules, { path, bodyBytes: 64 * kb + 1 }), path).toBe(413);
+    }
+  });
+});
+
+describe('alarms before the growth limits (issue 26, item 6)', () => {
+  const alarms = new Map(
+    resourcesOf(dev.template, 'AWS::CloudWatch::Alarm').map(([, alarm]) => [
+      String(alarm.Properties!.AlarmName),
+      alarm.Properties!,
+    ]),
+  );
+  const prefix = dev.stack.stage.prefix;
+
+  it('warns at 80% of the account’s Lambda concurrency, over the whole account', () => {
+    expect(alarms.get(`${prefix}-lambda-concurrency`)).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'ConcurrentExecutions',
+      Statistic: 'Maximum',
+      Period: 60,
+      EvaluationPeriods: 3,
+      Threshold: 800,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    expect(alarms.get(`${prefix}-lambda-concurrency`)!.Dimensions).toBeUndefined();
+    expect(growthLimits.lambdaConcurrentExecutions).toBe(1_000);
+  });
+
+  it('warns at 80% of the table’s on-demand read and write throughput, per minute', () => {
+    for (const [name, metric] of [
+      ['table-read-units', 'ConsumedReadCapacityUnits'],
+      ['table-write-units', 'ConsumedWriteCapacityUnits'],
+    ]) {
+      const alarm = alarms.get(`${prefix}-${name}`)!;
+      expect(alarm).toMatchObject({
+        Namespace: 'AWS/DynamoDB',
+        MetricName: metric,
+        Statistic: 'Sum',
+        Period: 60,
+        EvaluationPeriods: 3,
+        Threshold: 40_000 * 60 * 0.8,
+      });
+      expect(JSON.stringify(alarm.Dimensions)).toContain('TableName');
+      expect(asArray(alarm.AlarmActions).length).toBe(1);
     }
   });
 });
