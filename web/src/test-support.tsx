@@ -20,10 +20,14 @@ export function signInTestUser(accessToken = 'access-1', refreshToken = 'refresh
   setSession({ accessToken, refreshToken, expiresAt: Date.now() + 900_000, user: testUser });
 }
 
+declare const typedRoute: unique symbol;
+
+/** A canned route; only `apiRoute` makes one, so every fixture is checked against the API's types. */
 export interface Route {
   method: string;
   path: string | RegExp;
   respond: (request: { body: unknown; headers: Headers; url: string }) => { status: number; body?: unknown };
+  readonly [typedRoute]: true;
 }
 
 /** The API's schemas, as the OpenAPI document names them (`web/src/api/schema.gen.ts`). */
@@ -78,13 +82,8 @@ export function apiRoute<P extends keyof paths, M extends Method>(method: M, pat
   const pattern = template.includes('{')
     ? new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`)
     : template;
-  return (
-    respond: (request: { body: unknown; headers: Headers; url: string }) => ApiAnswer<P, M>,
-  ): Route => ({
-    method: method.toUpperCase(),
-    path: pattern,
-    respond,
-  });
+  return (respond: (request: { body: unknown; headers: Headers; url: string }) => ApiAnswer<P, M>): Route =>
+    ({ method: method.toUpperCase(), path: pattern, respond }) as Omit<Route, typeof typedRoute> as Route;
 }
 
 /** A value of one of the API's schemas, checked against it: `fixture<'Payment'>({ … })`. */
