@@ -327,6 +327,36 @@ describe('pays a vendor to a bank account by ACH credit', () => {
   });
 });
 
+describe('the split transfer', () => {
+  it('moves ten shares in one store transaction of 3N + 3 items (transfers, balances, group, index, event)', async () => {
+    const t = createTestApp();
+    const { api } = await setUpHubMerchant(t, ['sandbox_card']);
+    const vendors: string[] = [];
+    for (let i = 0; i < 10; i++) vendors.push(await vendor(api, `Vendor ${i}`));
+    const transactions: string[][] = [];
+    const transact = t.store.transact.bind(t.store);
+    t.store.transact = async (operations) => {
+      transactions.push(operations.map((op) => JSON.stringify(op)));
+      return transact(operations);
+    };
+    const paid = await pay(
+      api,
+      10_000,
+      vendors.map((v) => ({ vendor: v, amount: 900 })),
+    );
+    expect(paid.status, paid.text).toBe(201);
+    // Each vendor's pending account is credited in exactly one transaction, the same one for all.
+    const carrying = transactions.filter((ops) => ops.some((op) => op.includes('acct_v_')));
+    expect(carrying).toHaveLength(1);
+    for (const v of vendors)
+      expect(carrying[0]!.some((op) => op.includes(`acct_v_${v}_pending_USD`))).toBe(true);
+    expect(carrying[0]!.length).toBe(3 * vendors.length + 3);
+    for (const v of vendors) expect(await balanceOf(api, v)).toMatchObject({ pending: 900 });
+    await expectBooksBalanced(t.store);
+    await t.store.close();
+  });
+});
+
 describe('apportion (largest remainder)', () => {
   it('adds up exactly and never gives a part more than its weight', () => {
     expect(apportion(100, [1, 1, 1])).toEqual([34, 33, 33]);
