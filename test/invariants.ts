@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { auditLedger } from '../server/src/ledger/index.ts';
@@ -24,7 +25,10 @@ export async function expectBooksBalanced(store: Store): Promise<void> {
  * local runtime's SQLite file. Call it after the process exits (no writer left mid-commit).
  */
 export async function expectStoredBooksBalanced(dataDir: string): Promise<void> {
-  const store = new SqliteStore(join(dataDir, 'sluice.db'));
+  const path = join(dataDir, 'sluice.db');
+  // Opening a missing file would create an empty one, whose books balance trivially.
+  expect((await stat(path)).size, path).toBeGreaterThan(0);
+  const store = new SqliteStore(path);
   try {
     await expectBooksBalanced(store);
   } finally {
