@@ -82,7 +82,9 @@ export function PaymentPage() {
             value={formatAmount(p.amount_captured, p.currency)}
             testId="amount-captured"
           />
-          <Detail term="Capturable" value={formatAmount(p.amount_capturable, p.currency)} />
+          {p.capturable ? (
+            <Detail term="Capturable" value={formatAmount(p.amount_capturable, p.currency)} />
+          ) : null}
           <Detail
             term="Refunded"
             value={formatAmount(p.amount_refunded, p.currency)}
