@@ -269,6 +269,39 @@ describe('splits: bad input changes nothing', () => {
     expect((await api('GET', `/v1/vendors/${a}/payouts`)).json.data).toEqual([]);
   });
 
+  it("hides a payment's split group from another merchant, and pays a replayed payout once", async () => {
+    const a = await vendor(api);
+    const paid = await pay(api, 5000, [{ vendor: a, amount: 3000 }]);
+    expect((await other('GET', `/v1/payment-intents/${paid.json.id}/splits`)).status).toBe(404);
+    await api('POST', '/v1/test-helpers/advance-clock', { seconds: 86_400 });
+    await api('POST', '/v1/test-helpers/vendors/settle');
+    const payee = await t.signUp('payee');
+    const body = {
+      amount: 1000,
+      currency: 'USD',
+      destination: { type: 'wallet', wallet: { user: payee.id } },
+    };
+    const first = await api('POST', `/v1/vendors/${a}/payouts`, body, {
+      'idempotency-key': 'vendor-payout-1',
+    });
+    const again = await api('POST', `/v1/vendors/${a}/payouts`, body, {
+      'idempotency-key': 'vendor-payout-1',
+    });
+    expect(first.status, first.text).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.json.id).toBe(first.json.id);
+    const reused = await api(
+      'POST',
+      `/v1/vendors/${a}/payouts`,
+      { ...body, amount: 999 },
+      { 'idempotency-key': 'vendor-payout-1' },
+    );
+    expect(reused.json.error.code).toBe('idempotency_key_reused');
+    expect((await api('GET', `/v1/vendors/${a}/payouts`)).json.data).toHaveLength(1);
+    expect(await balanceOf(api, a)).toMatchObject({ available: 2000 });
+  });
+
   it('refuses a capture below the splits’ total', async () => {
     const a = await vendor(api);
     const held = await api('POST', '/v1/payment-intents', {
