@@ -56,12 +56,9 @@ function precompress(): Plugin {
 }
 
 /** The wallet dashboard: `npm run dev` serves it and proxies the API; `npm run build:web` builds `web/dist`. */
-export default defineConfig(({ command }) => ({
+export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   plugins: [react(), tailwindcss(), precompress()],
-  // A build is for serving, whatever NODE_ENV the caller runs under (vitest sets `test`, which
-  // would otherwise ship React's development build, half again as large, from an e2e run).
-  ...(command === 'build' ? { define: { 'process.env.NODE_ENV': JSON.stringify('production') } } : {}),
   build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 600 },
   server: {
     proxy: {
@@ -72,4 +69,4 @@ export default defineConfig(({ command }) => ({
       '/.well-known': api,
     },
   },
-}));
+});
