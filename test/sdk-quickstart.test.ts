@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { signPayload } from '@sluice/sdk';
@@ -68,6 +68,53 @@ describe('the SDK README, run as written', () => {
     expect(stdout).toMatch(/^declined: card_declined \(generic_decline\), request req_\w+$/m);
     const count = Number(/^(\d+) events so far$/m.exec(stdout)?.[1]);
     expect(count).toBeGreaterThanOrEqual(2);
+  });
+
+  it('type-checks: the README’s code compiles against the SDK’s types', async () => {
+    const blocks = [
+      ...(await readmeBlocks('packages/sdk/README.md', 'Five-minute quick start')),
+      ...(await readmeBlocks('packages/sdk/README.md', 'Verify webhooks')),
+    ].filter((b) => b.lang === 'ts');
+    const checkDir = join(dir, 'typecheck');
+    await mkdir(checkDir, { recursive: true });
+    const files = await Promise.all(
+      blocks.map(async (block, index) => {
+        const file = join(checkDir, `block${index}.mts`);
+        await writeFile(file, block.code);
+        return file;
+      }),
+    );
+    await writeFile(
+      join(checkDir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'es2022',
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          lib: ['es2024'],
+          types: ['node'],
+          typeRoots: [join(repoRoot, 'node_modules/@types')],
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          allowImportingTsExtensions: true,
+          paths: { '@sluice/sdk': [join(repoRoot, 'packages/sdk/src/index.ts')] },
+        },
+        files,
+      }),
+    );
+    const check = spawn(
+      process.execPath,
+      [join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', checkDir],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    check.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    const code = await new Promise<number | null>((resolve) => check.once('exit', resolve));
+    expect(output).toBe('');
+    expect(code).toBe(0);
   });
 
   it('the webhook receiver accepts a signed event and refuses a forged one', async () => {
