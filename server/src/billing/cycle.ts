@@ -261,6 +261,9 @@ export async function runAllDue(deps: BillingDeps): Promise<RunCounts> {
   const counts = emptyCounts();
   for await (const merchantId of billingMerchants(deps.store)) {
     try {
+      // Reads only, for a merchant with nothing due (most of them, most of the time).
+      const { now } = await merchantContext(deps, merchantId);
+      if ((await dueSubscriptionIds(deps.store, merchantId, now, 1)).length === 0) continue;
       // A merchant whose clock is being advanced is left to that call.
       await withRunLease(deps, merchantId, 0, () => runDue(deps, merchantId, counts));
     } catch (error) {
