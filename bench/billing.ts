@@ -76,6 +76,8 @@ export async function runBillingScenario(tmp: string): Promise<BillingBenchResul
       const response = await call(server.url, method, path, {
         token: secret,
         ...(body !== undefined ? { body } : {}),
+        // The clock advance charges every subscription in the one call.
+        timeoutMs: 1_800_000,
       });
       if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${response.text}`);
       return response.json;
