@@ -4,6 +4,7 @@ import { Button } from '../../components/ui/button.tsx';
 import { Card, PageHeader } from '../../components/ui/card.tsx';
 import { Empty, ErrorState, Loading } from '../../components/ui/states.tsx';
 import { useOrder, useOrders, type Order, formatPrice } from './api.ts';
+import { formatDateTime } from '../../components/date-time.ts';
 
 const tones: Record<Order['status'], BadgeTone> = {
   processing: 'warning',
@@ -40,7 +41,7 @@ export function OrderPage() {
   const done = progressOf(o);
   return (
     <div>
-      <PageHeader title={`Order ${o.id}`} description={new Date(o.created_at).toLocaleString()}>
+      <PageHeader title={`Order ${o.id}`} description={formatDateTime(o.created_at)}>
         <OrderStatus order={o} />
       </PageHeader>
       <Card className="mb-6">

@@ -17,6 +17,7 @@ import { Card, PageHeader } from '../../components/ui/card.tsx';
 import { Field } from '../../components/ui/field.tsx';
 import { Input } from '../../components/ui/input.tsx';
 import { ErrorState, Loading } from '../../components/ui/states.tsx';
+import { formatDateTime } from '../../components/date-time.ts';
 
 function NewRewardForm() {
   const create = useCreateReward();
@@ -129,8 +130,8 @@ function Jobs() {
             <span className="font-medium">{job.name}</span>{' '}
             <code className="text-muted-foreground">{job.schedule}</code>
             <span className="block text-muted-foreground">
-              last {job.last_run_at ? new Date(job.last_run_at).toLocaleString() : 'never'} · next{' '}
-              {new Date(job.next_run_at).toLocaleString()}
+              last {job.last_run_at ? formatDateTime(job.last_run_at) : 'never'} · next{' '}
+              {formatDateTime(job.next_run_at)}
             </span>
           </span>
           <Button
@@ -165,7 +166,7 @@ function DeadAwards() {
           <span className="min-w-0">
             <code>{JSON.stringify(dead.body)}</code>
             <span className="block text-destructive">
-              {dead.error} (after {dead.receive_count} attempts, {new Date(dead.dead_at).toLocaleString()})
+              {dead.error} (after {dead.receive_count} attempts, {formatDateTime(dead.dead_at)})
             </span>
           </span>
           <Button

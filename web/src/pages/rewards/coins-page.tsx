@@ -8,6 +8,7 @@ import { Empty, ErrorState, Loading } from '../../components/ui/states.tsx';
 import { useIdempotencyKey } from '../../lib/idempotency.ts';
 import { formatAmount } from '../../lib/money.ts';
 import { CoinsCard } from './coins-card.tsx';
+import { formatDateTime } from '../../components/date-time.ts';
 
 function RewardRow({ reward }: { reward: Reward }) {
   const redeem = useRedeem();
@@ -88,7 +89,7 @@ function Redemptions() {
             ) : null}
           </span>
           <span className="text-muted-foreground tabular-nums">
-            −{redemption.price} coins · {new Date(redemption.created_at).toLocaleDateString()}
+            −{redemption.price} coins · {formatDateTime(redemption.created_at)}
           </span>
         </li>
       ))}
@@ -117,7 +118,7 @@ function History() {
                 {entry.direction === 'credit' ? '+' : '−'}
                 {entry.amount}
               </span>{' '}
-              <span className="text-muted-foreground">{new Date(entry.created_at).toLocaleString()}</span>
+              <span className="text-muted-foreground">{formatDateTime(entry.created_at)}</span>
             </span>
           </li>
         ))}

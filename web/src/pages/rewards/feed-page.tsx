@@ -16,6 +16,7 @@ import { Card, PageHeader } from '../../components/ui/card.tsx';
 import { Input, Textarea } from '../../components/ui/input.tsx';
 import { Empty, ErrorState, Loading } from '../../components/ui/states.tsx';
 import { CoinsCard } from './coins-card.tsx';
+import { formatDateTime } from '../../components/date-time.ts';
 
 const maxPostLength = 1000;
 
@@ -106,7 +107,7 @@ function PostCard({ post, userId, isAdmin }: { post: Post; userId: string; isAdm
         <div className="flex items-start justify-between gap-3">
           <div className="min-w-0">
             <p className="text-sm font-medium">{post.author_name}</p>
-            <p className="text-xs text-muted-foreground">{new Date(post.created_at).toLocaleString()}</p>
+            <p className="text-xs text-muted-foreground">{formatDateTime(post.created_at)}</p>
           </div>
           {isMine || isAdmin ? (
             <Button

@@ -5,6 +5,7 @@ import { Card, PageHeader } from '../../components/ui/card.tsx';
 import { Field } from '../../components/ui/field.tsx';
 import { Input } from '../../components/ui/input.tsx';
 import { Empty, ErrorState, Loading } from '../../components/ui/states.tsx';
+import { formatDateTime } from '../../components/date-time.ts';
 
 /** Admin (local runtime): the mail the server sent to one address, as the recipient would read it. */
 export function MailboxPage() {
@@ -42,7 +43,7 @@ export function MailboxPage() {
               <Card>
                 <p className="font-medium">{message.subject ?? 'Text message'}</p>
                 <p className="mb-2 text-sm text-muted-foreground">
-                  To {message.to} · {new Date(message.sent_at).toLocaleString()}
+                  To {message.to} · {formatDateTime(message.sent_at)}
                 </p>
                 <pre className="text-sm whitespace-pre-wrap">{message.text}</pre>
               </Card>

@@ -20,6 +20,7 @@ import { Card, PageHeader } from '../../components/ui/card.tsx';
 import { Field } from '../../components/ui/field.tsx';
 import { Input } from '../../components/ui/input.tsx';
 import { ErrorState, Loading } from '../../components/ui/states.tsx';
+import { formatDateTime } from '../../components/date-time.ts';
 
 /** Security settings: email verification, two-factor sign-in with recovery codes, sessions, password. */
 export function SecurityPage() {
@@ -245,8 +246,8 @@ function SessionsCard() {
                   {session.current ? <span className="ml-2 text-success">(this device)</span> : null}
                 </p>
                 <p className="text-muted-foreground">
-                  Signed in {new Date(session.created_at).toLocaleString()} · last used{' '}
-                  {new Date(session.last_used_at).toLocaleString()}
+                  Signed in {formatDateTime(session.created_at)} · last used{' '}
+                  {formatDateTime(session.last_used_at)}
                 </p>
               </div>
               {session.current ? null : (
