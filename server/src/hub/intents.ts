@@ -8,6 +8,7 @@ import {
   isTechnicalFailure,
   TechnicalFailure,
   type AuthorizeInput,
+  type Connector,
   type ConnectorContext,
   type PaymentMethod,
   type Provider,
@@ -58,7 +59,8 @@ export function backoffMs(deps: Pick<HubDeps, 'backoff' | 'random'>, n: number):
   return Math.round(exponential + deps.random() * exponential);
 }
 
-async function contextOf(
+/** Whom a connector acts for, with its credentials unsealed for this call. */
+export async function contextOf(
   deps: HubDeps,
   actor: MerchantActor,
   connector: ConnectorRecord,
@@ -247,17 +249,29 @@ async function reconcile(
 ): Promise<string | undefined> {
   const impl = deps.connectors[(await getConnectorRecord(deps, ctx.merchantId, ctx.connectorId)).provider];
   try {
-    const found = await impl.lookup(ctx, input);
-    if (!found || found.status === 'declined' || found.status === 'voided' || found.status === 'refunded')
-      return undefined;
-    if (found.status === 'captured')
-      await impl.refund(ctx, found.reference, found.amount_captured, `${input.idempotency_key}:reconcile`);
-    else await impl.void(ctx, found.reference, `${input.idempotency_key}:reconcile`);
-    return found.reference;
+    return await undoFound(impl, ctx, await impl.lookup(ctx, input), input.idempotency_key);
   } catch (error) {
     if (isTechnicalFailure(error) || isAppError(error)) return undefined;
     throw error;
   }
+}
+
+/**
+ * Undoes at the provider what an attempt left there (voids an authorization, refunds a capture)
+ * and returns its reference; undefined when nothing is left to undo.
+ */
+export async function undoFound(
+  impl: Connector,
+  ctx: ConnectorContext,
+  found: ProviderPayment | undefined,
+  key: string,
+): Promise<string | undefined> {
+  if (!found || found.status === 'declined' || found.status === 'voided' || found.status === 'refunded')
+    return undefined;
+  if (found.status === 'captured')
+    await impl.refund(ctx, found.reference, found.amount_captured, `${key}:reconcile`);
+  else await impl.void(ctx, found.reference, `${key}:reconcile`);
+  return found.reference;
 }
 
 const eventOf: Partial<Record<IntentStatus, HubEventType>> = {
@@ -311,8 +325,19 @@ export async function createIntent(
     created_at: now,
     updated_at: now,
     version: 1,
+    inflight: null,
   };
-  // Stored before the first call, so a crash mid-way leaves the intent and its attempts' keys.
+  // Each attempt's key is stored before its provider call (the first with the new intent): if the
+  // process dies before the answer is stored, the recovery job finds the key and asks the provider
+  // what it did (`recoverInterruptedIntents`).
+  const inflightAt = (connector: ConnectorRecord, key: string) => ({
+    key,
+    connector: connector.id,
+    provider: connector.provider,
+    started_at: isoTime(deps.clock.now()),
+  });
+  let key = hubIds.newId('attempt', deps.clock.now());
+  if (chosen[0]) record.inflight = inflightAt(chosen[0], key);
   await deps.store.transact([intentPut(record), ...(split ? [splitPut(split)] : [])]);
 
   const attempts: Attempt[] = [];
@@ -320,13 +345,23 @@ export async function createIntent(
   let declined: Attempt | undefined;
   const failedEvents: WriteOperation[] = [];
   for (const [index, connector] of chosen.entries()) {
-    if (index > 0) await sleep(backoffMs(deps, index));
+    if (index > 0) {
+      await sleep(backoffMs(deps, index));
+      key = hubIds.newId('attempt', deps.clock.now());
+      record = {
+        ...record,
+        inflight: inflightAt(connector, key),
+        updated_at: isoTime(deps.clock.now()),
+        version: record.version + 1,
+      };
+      await deps.store.transact([intentPut(record)]);
+    }
     const result = await attempt(deps, actor, connector, {
       amount: input.amount,
       currency: input.currency as Currency,
       payment_method: input.payment_method as PaymentMethod,
       capture: input.capture,
-      idempotency_key: hubIds.newId('attempt', deps.clock.now()),
+      idempotency_key: key,
       intent: record.id,
     });
     attempts.push(result.attempt);
@@ -362,6 +397,7 @@ export async function createIntent(
     ...record,
     status,
     attempts,
+    inflight: null,
     connector: outcome?.connector.id ?? null,
     provider: outcome?.connector.provider ?? null,
     provider_reference: outcome?.payment.reference ?? null,

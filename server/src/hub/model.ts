@@ -179,7 +179,12 @@ export const intentStatuses = [
 ] as const;
 export type IntentStatus = (typeof intentStatuses)[number];
 
-/** An attempt's outcome; `reconciled`: timed out, found done at the provider, and undone there. */
+/**
+ * An attempt's outcome; `reconciled`: timed out (or cut off by a crash), found done at the
+ * provider, and undone there; `interrupted`: cut off by a crash at a provider the hub cannot ask
+ * by the attempt's key (PayPal): the key (the attempt's id, sent as the provider's idempotency key)
+ * is what to look for there.
+ */
 export const attemptStatuses = [
   'authorized',
   'captured',
@@ -188,6 +193,7 @@ export const attemptStatuses = [
   'failed',
   'skipped',
   'reconciled',
+  'interrupted',
 ] as const;
 export type AttemptStatus = (typeof attemptStatuses)[number];
 
@@ -199,6 +205,7 @@ export const attemptErrorCodes = [
   'circuit_open',
   'card_declined',
   'bank_returned',
+  'interrupted',
 ] as const;
 export type AttemptErrorCode = (typeof attemptErrorCodes)[number];
 

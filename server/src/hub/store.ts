@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { KeyPattern } from '../platform/keys.ts';
-import { readItem, type Item, type Store, type WriteOperation } from '../platform/store.ts';
+import { readItem, spreadPartition, type Item, type Store, type WriteOperation } from '../platform/store.ts';
 import { providers } from './connectors/connector.ts';
 import {
   breakerStates,
@@ -30,6 +30,12 @@ export const hubKeys = {
   intent: (id: string) => ({ pk: `HUB#PI#${id}`, sk: 'PI' }),
   /** gsi1 partition of a merchant's payment intents, by id (so by creation). */
   merchantIntents: (merchantId: string) => `HUB#MERPIS#${merchantId}`,
+  /**
+   * gsi2 partitions of the intents with an attempt in flight (a provider call started, its answer
+   * not stored yet), spread over 8 by intent id, by `<started_at>#<intent id>`: what the recovery
+   * job reads for attempts a crash cut off.
+   */
+  inflight: 'HUB#INFLIGHT',
   /** What a sandbox_card call with this attempt key created (written in the payment's own transaction). */
   attemptRef: (key: string) => ({ pk: `HUB#REF#${key}`, sk: 'REF' }),
   /** The intent a provider's payment belongs to (webhooks name the provider's id). */
@@ -63,6 +69,7 @@ export const hubKeyPatterns = [
   'HUB#ROUTING#*',
   'HUB#PI#*',
   'HUB#MERPIS#*',
+  'HUB#INFLIGHT#*',
   'HUB#REF#*',
   'HUB#PROVREF#*#*',
   'HUB#BREAKER#*',
@@ -164,9 +171,20 @@ export function routingPut(merchantId: string, routing: RoutingRecord): WriteOpe
 
 // Payment intents
 
+/** How many partitions the in-flight list is spread over. */
+export const inflightPartitions = 8;
+
 const intentItemSchema = intentSchema.extend({
   /** The merchant's owner: the audience of the intent's events. */
   owner: z.string(),
+  /**
+   * The provider call under way, stored before it is made, so a crash that cuts it off leaves
+   * its key: null once its answer is stored.
+   */
+  inflight: z
+    .object({ key: z.string(), connector: z.string(), provider: z.enum(providers), started_at: z.string() })
+    .nullable()
+    .default(null),
   /** Bumped on every write: updates condition on it. */
   version: z.number().int(),
 });
@@ -183,6 +201,12 @@ export function intentPut(intent: IntentRecord): WriteOperation {
       ...intent,
       gsi1pk: hubKeys.merchantIntents(intent.merchant),
       gsi1sk: intent.id,
+      ...(intent.inflight
+        ? {
+            gsi2pk: spreadPartition(hubKeys.inflight, intent.id, inflightPartitions),
+            gsi2sk: `${intent.inflight.started_at}#${intent.id}`,
+          }
+        : {}),
     },
     condition:
       intent.version === 1 ? { attributeNotExists: 'pk' } : { compare: ['version', '=', intent.version - 1] },
@@ -205,7 +229,7 @@ export async function merchantIntentsPage(
 }
 
 export function toIntent(record: IntentRecord): Intent {
-  const { owner: _owner, version: _version, ...intent } = record;
+  const { owner: _owner, version: _version, inflight: _inflight, ...intent } = record;
   return intent;
 }
 

@@ -90,6 +90,11 @@ export function achConnector(deps: PaymentsDeps): Connector {
       `an ACH debit cannot be ${what}: it is taken when submitted`,
     );
   };
+  // What the attempt with this key created here, by the reference its own transaction recorded.
+  const find = async (ctx: ConnectorContext, key: string) => {
+    const reference = await readAttemptRef(deps.store, key);
+    return reference === undefined ? undefined : fromEntry(await record(ctx, reference));
+  };
   return {
     provider: 'ach',
     methods: ['bank_account'],
@@ -254,9 +259,7 @@ export function achConnector(deps: PaymentsDeps): Connector {
       return { reference: credit.reference, amount };
     },
     status: async (ctx, reference) => fromEntry(await record(ctx, reference)),
-    lookup: async (ctx, input) => {
-      const reference = await readAttemptRef(deps.store, input.idempotency_key);
-      return reference === undefined ? undefined : fromEntry(await record(ctx, reference));
-    },
+    lookup: (ctx, input) => find(ctx, input.idempotency_key),
+    find: (ctx, attempt) => find(ctx, attempt.idempotency_key),
   };
 }

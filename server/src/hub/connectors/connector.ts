@@ -93,6 +93,17 @@ export interface AuthorizeInput {
 }
 
 /**
+ * What the hub still knows of an attempt after a crash cut it off: its key, its intent and when it
+ * started. Never the payment method: the hub does not keep card numbers.
+ */
+export interface AttemptKey {
+  idempotency_key: string;
+  intent: string;
+  /** When the attempt started (ms since the epoch). */
+  started_at: number;
+}
+
+/**
  * A provider outage as opposed to an answer: a timeout, a 5xx, a network error. Only these make
  * the hub try the next provider; a decline never does.
  */
@@ -142,4 +153,11 @@ export interface Connector {
    * reconciles a call that timed out. Undefined when the provider never saw it.
    */
   lookup(ctx: ConnectorContext, input: AuthorizeInput): Promise<ProviderPayment | undefined>;
+  /**
+   * What an attempt did at the provider, found from its key alone (after a crash the hub has no
+   * payment method to replay). Undefined when the provider never saw it. Absent when the provider
+   * offers no way to find a payment by the caller's key (PayPal): the hub then records the attempt
+   * as interrupted, with its key, for the merchant to look up.
+   */
+  find?(ctx: ConnectorContext, attempt: AttemptKey): Promise<ProviderPayment | undefined>;
 }

@@ -122,5 +122,6 @@ export function sandboxCardConnector(deps: PaymentsDeps): Connector {
     },
     status: async (ctx, reference) => fromPayment(await getPayment(deps, ctx.merchantId, reference)),
     lookup: (ctx, input) => lookup(ctx, input.idempotency_key),
+    find: (ctx, attempt) => lookup(ctx, attempt.idempotency_key),
   };
 }

@@ -143,7 +143,8 @@ export function stripeConnector(options: StripeConnectorOptions = {}): Connector
       currency: input.currency.toLowerCase(),
       source,
       capture: input.capture,
-      metadata: { payment_intent: input.intent },
+      // The attempt's key as well as Stripe's Idempotency-Key: `find` looks for it after a crash.
+      metadata: { payment_intent: input.intent, attempt: input.idempotency_key },
     };
   };
   const create = async (ctx: ConnectorContext, input: AuthorizeInput) => {
@@ -240,6 +241,25 @@ export function stripeConnector(options: StripeConnectorOptions = {}): Connector
     lookup: async (ctx, input) => {
       const found = await create(ctx, input);
       return found.reference ? found : undefined;
+    },
+    // Charges created around the attempt's start whose metadata names its key (Stripe keeps no
+    // index by Idempotency-Key). Reads at most 1,000 charges of that window.
+    async find(ctx, attempt) {
+      const seconds = Math.floor(attempt.started_at / 1000);
+      const charges = client(ctx).charges.list({
+        created: { gte: seconds - 300, lte: seconds + 900 },
+        limit: 100,
+      });
+      let read = 0;
+      try {
+        for await (const charge of charges) {
+          if (charge.metadata?.attempt === attempt.idempotency_key) return fromCharge(charge);
+          if (++read >= 1_000) break;
+        }
+      } catch (error) {
+        translate(error);
+      }
+      return undefined;
     },
     parseWebhook(ctx, payload, signature) {
       const secret = ctx.credentials.webhook_secret;

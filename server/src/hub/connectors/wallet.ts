@@ -73,6 +73,11 @@ export function walletConnector(deps: WalletDeps): Connector & WalletApproval {
   const transferIdFor = (read: WalletPaymentRecord, key: string) =>
     derivedId('transfer', Date.parse(read.created_at), key);
 
+  // What the attempt with this key created here, by the reference its own transaction recorded.
+  const find = async (ctx: ConnectorContext, key: string) => {
+    const reference = await readAttemptRef(deps.store, key);
+    return reference === undefined ? undefined : fromRecord(await record(ctx, reference));
+  };
   return {
     provider: 'wallet',
     methods: ['wallet'],
@@ -211,9 +216,7 @@ export function walletConnector(deps: WalletDeps): Connector & WalletApproval {
       return { reference: id, amount };
     },
     status: async (ctx, reference) => fromRecord(await record(ctx, reference)),
-    lookup: async (ctx, input) => {
-      const reference = await readAttemptRef(deps.store, input.idempotency_key);
-      return reference === undefined ? undefined : fromRecord(await record(ctx, reference));
-    },
+    lookup: (ctx, input) => find(ctx, input.idempotency_key),
+    find: (ctx, attempt) => find(ctx, attempt.idempotency_key),
   };
 }
