@@ -71,7 +71,11 @@ export function OverviewPage() {
                   {b.available < 0
                     ? 'Negative: refunds or disputes took more than was available; the next settlements pay it back first. '
                     : ''}
-                  May go down to −{formatAmount(b.negative_balance_limit, b.currency)}.{' '}
+                  May go down to{' '}
+                  <span className="whitespace-nowrap">
+                    −{formatAmount(b.negative_balance_limit, b.currency)}
+                  </span>
+                  .{' '}
                   <Link
                     to={`/developers/${merchantId}/balance`}
                     className="text-primary underline-offset-4 hover:underline"

@@ -78,7 +78,7 @@ export function PaymentsPage() {
           <Input
             aria-label="Search payments"
             type="search"
-            placeholder="Search by id, description or amount"
+            placeholder="Id, description or amount"
             value={search}
             onChange={(event) => {
               setSearch(event.target.value);
