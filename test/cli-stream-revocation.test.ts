@@ -80,7 +80,7 @@ describe('a merchant stream opened with an API key', () => {
     socket.on('message', (data) => messages.push(JSON.parse(String(data))));
     const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
     await expect.poll(() => messages.find((m) => m.type === 'ready')?.data.merchant_id).toBe(merchant.id);
-    expect(realtime.socketCount(merchantAudience(merchant.id))).toBe(1);
+    expect(realtime.socketCount(merchantAudience(merchant.id!))).toBe(1);
 
     // Several rechecks pass while the key is valid.
     await new Promise((resolve) => setTimeout(resolve, 350));
@@ -88,6 +88,6 @@ describe('a merchant stream opened with an API key', () => {
 
     await call('DELETE', `/v1/merchants/${merchant.id}/api-keys/${key.id}`, owner.access_token);
     expect(await closed).toBe(4401);
-    expect(realtime.socketCount(merchantAudience(merchant.id))).toBe(0);
+    expect(realtime.socketCount(merchantAudience(merchant.id!))).toBe(0);
   });
 });
