@@ -189,3 +189,26 @@ describe('payments search and filters', () => {
       },
     ));
 });
+
+describe('balance transactions: bad input and other merchants', () => {
+  it('refuses a cursor it did not return and an unknown currency with 400 naming the param, and shows a merchant only its own', () =>
+    withMerchant(
+      async () => createTestApp().store,
+      async (t, api) => {
+        await charge(api, 5_000);
+        await settleDay(api);
+        const badCursor = await api('GET', '/v1/balance/transactions?starting_after=not-ours');
+        expect(badCursor.status).toBe(400);
+        expect(badCursor.json.error.param).toBe('starting_after');
+        const badCurrency = await api('GET', '/v1/balance/transactions?currency=XYZ');
+        expect(badCurrency.status).toBe(400);
+        expect(badCurrency.json.error.param).toBe('currency');
+
+        const other = asMerchant(t, await createTestMerchant(t));
+        const theirs = await other('GET', '/v1/balance/transactions');
+        expect(theirs.status).toBe(200);
+        expect(theirs.json.data).toEqual([]);
+        expect((await api('GET', '/v1/balance/transactions')).json.data).toHaveLength(1);
+      },
+    ));
+});
