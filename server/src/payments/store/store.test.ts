@@ -174,6 +174,13 @@ describe('payments store', () => {
       created_at: at,
     });
     expect(settlement.dispute_fees).toBe(0);
+    // Settled before itemized lines: its totals as lines, which still sum to the net.
+    expect(settlement.lines.map((line) => [line.type, line.amount])).toEqual([
+      ['charge', 1],
+      ['processing_fee', -1],
+    ]);
+    expect(settlement.lines.reduce((sum, line) => sum + line.amount, 0)).toBe(settlement.net);
+    expect(settlement).toMatchObject({ captured: 1, refunded: 0, disputed: 0 });
     const { evidence: _evidence, closed_at: _closed, ...older } = dispute;
     expect(disputeFromItem({ pk: 'DP#dp_1', sk: 'DP', ...older })).toEqual(dispute);
   });
