@@ -2,7 +2,7 @@ import { afterEach, expect, it } from 'vitest';
 import type { TestApp } from './app-harness.ts';
 import { expectBooksBalanced } from './invariants.ts';
 import { hubModule } from '../server/src/hub/index.ts';
-import { createHubTestApp, setUpHubMerchant } from '../server/src/hub/test-support.ts';
+import { cardMethod, createHubTestApp, setUpHubMerchant } from '../server/src/hub/test-support.ts';
 import { matchesPattern } from '../server/src/platform/event-pattern.ts';
 import { silentLogger } from '../server/src/platform/logger.ts';
 import type { ModuleDeps } from '../server/src/platform/module.ts';
@@ -16,6 +16,16 @@ afterEach(async () => {
   await expectBooksBalanced(t.store);
   await t.store.close();
 });
+
+/** What the bus hands a subscription's handler (the ports it uses). */
+const moduleDeps = () =>
+  ({
+    store: t.store,
+    clock: t.clock,
+    config: t.config,
+    identity: t.identity,
+    logger: silentLogger,
+  }) as unknown as ModuleDeps;
 
 const vendorBalance = async (api: MerchantApi, id: string) =>
   (await api('GET', `/v1/vendors/${id}`)).json.balances[0];
@@ -76,13 +86,7 @@ it('moves an ACH payment’s shares once, when the bus delivers its success (at 
   );
 
   const subscription = hubModule.subscriptions.find((s) => s.name === 'hub.vendor-splits')!;
-  const deps = {
-    store: t.store,
-    clock: t.clock,
-    config: t.config,
-    identity: t.identity,
-    logger: silentLogger,
-  } as unknown as ModuleDeps;
+  const deps = moduleDeps();
   const succeeded = (await pendingEvents(t)).filter(
     (event) => matchesPattern(subscription.pattern, event) && event.subject === debit.json.id,
   );
@@ -96,4 +100,27 @@ it('moves an ACH payment’s shares once, when the bus delivers its success (at 
   expect((await api('POST', '/v1/test-helpers/vendors/settle')).json).toEqual({ settled: 1 });
   expect(await vendorBalance(api, vendor)).toMatchObject({ pending: 0, available: 7_000 });
   expect(await merchantAvailable(api)).toBe(3_000);
+});
+
+it("settles a card payment's shares as soon as the bus delivers the merchant's card settlement", async () => {
+  t = createHubTestApp();
+  const { api } = await setUpHubMerchant(t, ['sandbox_card']);
+  const vendor = (await api('POST', '/v1/vendors', { name: 'Roaster' })).json.id;
+  const paid = await api('POST', '/v1/payment-intents', {
+    amount: 10_000,
+    currency: 'USD',
+    payment_method: cardMethod(),
+    splits: [{ vendor, amount: 6_000 }],
+  });
+  expect(paid.status, paid.text).toBe(201);
+  await api('POST', '/v1/test-helpers/advance-clock', { seconds: 86_400 });
+  expect(await vendorBalance(api, vendor)).toMatchObject({ pending: 6_000, available: 0 });
+
+  const subscription = hubModule.subscriptions.find((s) => s.name === 'hub.vendor-settlement-on-payout')!;
+  const settled = (await pendingEvents(t)).filter((event) => matchesPattern(subscription.pattern, event));
+  expect(settled).toHaveLength(1);
+  await subscription.handler(moduleDeps())(settled[0]!);
+  await subscription.handler(moduleDeps())(settled[0]!);
+  expect(await vendorBalance(api, vendor)).toMatchObject({ pending: 0, available: 6_000 });
+  expect((await api('GET', `/v1/payment-intents/${paid.json.id}/splits`)).json.status).toBe('settled');
 });

@@ -5,11 +5,12 @@ import { hubDeps } from './deps.ts';
 import { hubErrors } from './errors.ts';
 import { hubEventTypes } from './events.ts';
 import { hubIds } from './ids.ts';
+import { recoverInterruptedIntents } from './recovery.ts';
 import { hubRoutes } from './routes.ts';
 import { disputeFromSandbox } from './webhooks.ts';
 import { hubKeyPatterns } from './store.ts';
 import { vendorErrors, vendorIds } from './vendors-model.ts';
-import { settleDueSplits } from './vendors-settlement.ts';
+import { settleDueSplits, settleSplitsOnMerchantSettlement } from './vendors-settlement.ts';
 import { transferSplitsOnSuccess } from './vendors-splits.ts';
 import { vendorKeyPatterns } from './vendors-store.ts';
 import { vendorPayoutExecutor, vendorPayoutExecutorName } from './vendors-payouts.ts';
@@ -61,8 +62,21 @@ export const hubModule = defineModule({
       pattern: { source: ['sluice.hub'], type: ['payment_intent.succeeded'] },
       handler: (deps) => transferSplitsOnSuccess(hubDeps(deps)),
     },
+    {
+      // A merchant's card settlement makes its vendors' shares of those payments due as well.
+      name: 'hub.vendor-settlement-on-payout',
+      pattern: { source: ['sluice.payments'], type: ['payout.settled'] },
+      handler: (deps) => settleSplitsOnMerchantSettlement(hubDeps(deps)),
+    },
   ],
   jobs: [
+    {
+      name: 'hub.recover-intents',
+      cron: '* * * * *',
+      description:
+        'Finishes payment intents a crash cut off mid-attempt: asks the provider by the attempt key what it did and undoes it',
+      run: (deps) => recoverInterruptedIntents(hubDeps(deps)),
+    },
     {
       name: 'hub.ach-settlement',
       cron: '0 * * * *',

@@ -1,5 +1,6 @@
 import { isoTime } from '../kernel/clock.ts';
 import { isAppError } from '../kernel/errors.ts';
+import type { EventEnvelope } from '../kernel/events.ts';
 import type { Currency } from '../kernel/money.ts';
 import type { TransferRequest } from '../ledger/index.ts';
 import { getPayment, merchantAccountId } from '../payments/index.ts';
@@ -101,4 +102,14 @@ async function cardPaymentSettled(deps: HubDeps, split: SplitRecord): Promise<bo
   if (!intent?.provider_reference) return false;
   const payment = await getPayment(deps, split.merchant, intent.provider_reference);
   return payment.settlement !== null;
+}
+
+/**
+ * The subscription's handler: when a merchant's card payments settle (`payout.settled`), the
+ * vendors' shares of them are due too, so they settle at once rather than at the next hourly run.
+ */
+export function settleSplitsOnMerchantSettlement(deps: HubDeps) {
+  return async (event: EventEnvelope): Promise<void> => {
+    if (event.merchant) await settleDueSplits(deps, event.merchant);
+  };
 }
