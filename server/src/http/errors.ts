@@ -6,13 +6,26 @@ import type { Logger } from '../platform/logger.ts';
 import { InvalidCursorError } from '../platform/store.ts';
 import type { AppEnv } from './context.ts';
 
+/**
+ * A message as a sentence, the way an API's users read it: a capital first letter and a full
+ * stop. Services write them in lower case so they compose (`"amount: " + issue`); a message that
+ * starts with a field path or an id (`card.exp_year: …`, `mer_1 …`) keeps its first word as is.
+ *
+ * @example asSentence('insufficient funds for this transfer') // 'Insufficient funds for this transfer.'
+ */
+export function asSentence(message: string): string {
+  const first = /^[^\s:]*/.exec(message)?.[0] ?? '';
+  const capital = /[._]|\d/.test(first) ? message : message.charAt(0).toUpperCase() + message.slice(1);
+  return /[.!?…)"'`]$/.test(capital) ? capital : `${capital}.`;
+}
+
 /** The error body every route returns: `{ error: { type, code, message, param, request_id } }`. */
 export function errorBody(error: AppError, requestId: string | undefined) {
   return {
     error: {
       type: error.type,
       code: error.code,
-      message: error.message,
+      message: asSentence(error.message),
       ...(error.param !== undefined ? { param: error.param } : {}),
       ...(error.details ?? {}),
       request_id: requestId,

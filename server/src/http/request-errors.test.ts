@@ -83,7 +83,7 @@ describe('request errors: JSON bodies and query strings', () => {
     expect(response.status).toBe(400);
     expect(response.json.error.param).toBe('limit');
     expect(response.json.error.message).not.toMatch(/NaN/);
-    expect(response.json.error.message).toMatch(/limit/);
+    expect(response.json.error.message).toMatch(/limit/i);
   });
 
   it('calls an amount beyond the safe integers too large, not a fraction', async () => {
