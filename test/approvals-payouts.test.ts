@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createTestMerchant, paymentBody, type TestMerchant } from '../server/src/payments/test-support.ts';
+import {
+  createTestMerchant,
+  paymentBody,
+  pendingEvents,
+  type TestMerchant,
+} from '../server/src/payments/test-support.ts';
 import { createTestApp, type TestApp, type TestUser } from './app-harness.ts';
 import { bothStores } from './both-stores.ts';
 import { expectBooksBalanced } from './invariants.ts';
@@ -196,6 +201,42 @@ describe.each(bothStores('sluice-approvals'))('approvals and payouts (%s)', (_na
     expect((await later('GET', `/v1/approvals/${expiring.json.id}`)).json.status).toBe('expired');
     expect((await later('GET', '/v1/payouts')).json.data).toHaveLength(0);
     expect((await later('GET', '/v1/balance')).json.balances[0].available).toBe(available);
+    await t.store.close();
+  });
+
+  it('ends an approved payout failed, with payout.failed, when the balance fell before the last approval', async () => {
+    const t = createTestApp({ store: await open() });
+    const { merchant, available } = await fundedMerchant(t);
+    const owner = asMember(t, merchant, merchant.owner);
+    await owner('PUT', '/v1/approval-policies', { action: 'payout', approvals: 1 });
+    const approver = await join(t, merchant, 'approver');
+    const requested = await owner('POST', '/v1/payouts', {
+      amount: available,
+      currency: 'USD',
+      destination: 'ach',
+    });
+    expect(requested.status).toBe(202);
+    // A refund of the settled payment takes from the available balance meanwhile.
+    const payment = (await owner('GET', '/v1/payments')).json.data[0];
+    expect((await owner('POST', '/v1/refunds', { payment: payment.id, amount: 2000 })).status).toBe(201);
+    const approved = await asMember(
+      t,
+      merchant,
+      approver,
+    )('POST', `/v1/approvals/${requested.json.id}/approve`);
+    expect(approved.status).toBe(200);
+    expect(approved.json.status).toBe('failed');
+    expect(approved.json.result.error.code).toBe('insufficient_funds');
+    expect(approved.json.steps.map((s: { type: string }) => s.type)).toEqual([
+      'requested',
+      'approved',
+      'failed',
+    ]);
+    expect((await owner('GET', '/v1/payouts')).json.data).toHaveLength(0);
+    const failed = (await pendingEvents(t)).filter((e) => e.type === 'payout.failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.subject).toBe(requested.json.id);
+    await expectBooksBalanced(t.store);
     await t.store.close();
   });
 });

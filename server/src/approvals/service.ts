@@ -42,6 +42,8 @@ export interface ApprovalExecutor {
     approval: Approval,
     commit: (result: Record<string, unknown>) => WriteOperation[],
   ): Promise<Record<string, unknown>>;
+  /** Writes to commit with the request's `failed` mark when the action refused (its own event). */
+  failed?(approval: Approval, error: AppError, context: { now: number; ownerId: string }): WriteOperation[];
 }
 
 /**
@@ -282,6 +284,7 @@ async function execute(deps: ModuleDeps, record: ApprovalRecord, voted: Approval
     await deps.store.transact([
       approvalReplace(record, failed),
       approvalEvent('approval.failed', failed, record.owner, deps.clock.now()),
+      ...(executor.failed?.(failed, error, { now: deps.clock.now(), ownerId: record.owner }) ?? []),
     ]);
     return failed;
   }

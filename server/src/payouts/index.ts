@@ -2,7 +2,7 @@ import { registerApprovalExecutor } from '../approvals/index.ts';
 import { defineModule } from '../platform/module.ts';
 import { createPayoutSchema } from './model.ts';
 import { payoutRoutes } from './routes.ts';
-import { executePayout, payoutEventTypes, payoutIds } from './service.ts';
+import { executePayout, payoutEventTypes, payoutFailedEvent, payoutIds } from './service.ts';
 import { payoutKeyPatterns } from './store.ts';
 export { checkPayout, executePayout, payableBalance } from './service.ts';
 
@@ -21,6 +21,9 @@ registerApprovalExecutor('payout', {
     });
     return { payout: payout.id };
   },
+  failed: (approval, error, { now, ownerId }) => [
+    payoutFailedEvent(approval, ownerId, { code: error.code, message: error.message }, now),
+  ],
 });
 
 /**

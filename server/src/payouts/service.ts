@@ -19,7 +19,42 @@ import type { CreatePayout, Payout } from './model.ts';
 import { merchantPayouts, payoutPut, readPayout, readSequence, sequenceBump } from './store.ts';
 
 export const payoutIds = defineIds({ payout: 'po' });
-export const payoutEventTypes = ['payout.created', 'payout.paid'] as const;
+export const payoutEventTypes = ['payout.created', 'payout.paid', 'payout.failed'] as const;
+
+/**
+ * `payout.failed`: an approved payout that could not be made when its last approval landed (the
+ * balance fell meanwhile); no money moved. Its subject is the approval request.
+ */
+export function payoutFailedEvent(
+  approval: {
+    id: string;
+    merchant: string;
+    amount: number | null;
+    currency: string | null;
+    params: Record<string, unknown>;
+  },
+  ownerId: string,
+  error: { code: string; message: string },
+  now: number,
+): WriteOperation {
+  return outboxPut(
+    createEvent({
+      type: 'payout.failed',
+      source: 'sluice.payouts',
+      subject: approval.id,
+      merchant: approval.merchant,
+      audience: [ownerId],
+      data: {
+        approval: approval.id,
+        amount: approval.amount,
+        currency: approval.currency,
+        destination: approval.params.destination ?? null,
+        error,
+      },
+      now,
+    }),
+  );
+}
 export type PayoutsDeps = Pick<ModuleDeps, 'store' | 'clock'>;
 
 /**
