@@ -44,6 +44,25 @@ export function requireUser(identity: Pick<Identity, 'verifyAccessToken'>) {
 }
 
 /**
+ * The caller an optional `Authorization: Bearer` header names, or undefined when there is none or
+ * it does not verify: for public routes that do more for a signed-in caller (log-out also ending
+ * the access token's session).
+ */
+export async function optionalPrincipal(
+  identity: Pick<Identity, 'verifyAccessToken'>,
+  header: string | undefined,
+): Promise<Principal | undefined> {
+  const token = bearerToken(header);
+  if (!token || token.length > maxTokenLength) return undefined;
+  try {
+    return await identity.verifyAccessToken(token);
+  } catch (error) {
+    if (isAppError(error)) return undefined;
+    throw error;
+  }
+}
+
+/**
  * After `requireUser`: 403 `forbidden` unless the caller is in the `admin` group, and, with
  * `requireMfa`, 403 `mfa_required` unless they signed in with a second factor.
  */

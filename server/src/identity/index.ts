@@ -91,5 +91,12 @@ export const identityModule = defineModule({
 });
 
 /** For identity adapters outside this folder (Cognito) that keep profiles in the same items. */
-export { mfaEnabledUpdate, queryUsers, readUser, readUserIdByEmail, sessionsCutOff } from './store.ts';
+export {
+  foreignSessionRevocation,
+  mfaEnabledUpdate,
+  queryUsers,
+  readUser,
+  readUserIdByEmail,
+  sessionsCutOff,
+} from './store.ts';
 export { createSessionRevocations, revocationCheckMs, type SessionRevocations } from './revocation.ts';

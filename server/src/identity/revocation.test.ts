@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   CognitoIdentityProviderClient,
   GlobalSignOutCommand,
+  RevokeTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -160,6 +161,42 @@ describe.each(bothStores('sluice-revocation'))(
         exp: now + 3600,
       });
       expect((await b.verifyAccessToken(after)).userId).toBe(user.id);
+    });
+
+    it('Cognito adapter: a log-out sent with an access token ends that sign-in’s access tokens only', async () => {
+      const store: Store = await open();
+      cognito.reset();
+      cognito.on(RevokeTokenCommand).resolves({});
+      const clock = new ManualClock(Date.now());
+      const now = Math.floor(clock.now() / 1000);
+      const user = newUser(
+        { email: `cl-${randomUUID()}@example.com`, password, name: 'Cl' },
+        `usr_${randomUUID()}`,
+        clock.now(),
+        new Set(),
+      );
+      await store.transact(signUpWrites(user, clock.now()));
+      const make = () =>
+        createCognitoIdentity({
+          client: new CognitoIdentityProviderClient({ region: 'us-east-1' }),
+          userPoolId: 'us-east-1_Revoke1',
+          clientId: 'revokeclient',
+          store,
+          clock,
+          config,
+          logger: silentLogger,
+          verifier: { verify: async (token) => JSON.parse(token) as Record<string, unknown> },
+        });
+      const [a, b] = [make(), make()];
+      const tokenOf = (signIn: string) =>
+        JSON.stringify({ username: user.id, origin_jti: signIn, iat: now, exp: now + 3600 });
+      const phone = await b.verifyAccessToken(tokenOf('sign-in-phone'));
+      expect(phone.sessionId).toBe('sign-in-phone');
+      await b.verifyAccessToken(tokenOf('sign-in-laptop'));
+      await a.logOut('cognito-refresh-token', { userId: user.id, sessionId: phone.sessionId });
+      clock.advance(revocationCheckMs + 1);
+      expect(await codeOf(b.verifyAccessToken(tokenOf('sign-in-phone')))).toBe('invalid_token');
+      expect((await b.verifyAccessToken(tokenOf('sign-in-laptop'))).sessionId).toBe('sign-in-laptop');
     });
   },
 );

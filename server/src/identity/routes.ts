@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z, type RouteConfig } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { getClientIp, requireUser } from '../http/auth.ts';
+import { getClientIp, optionalPrincipal, requireUser } from '../http/auth.ts';
 import type { AppEnv } from '../http/context.ts';
 import { validationHook } from '../http/errors.ts';
 import { errorSchema, jsonBody } from '../http/openapi.ts';
@@ -98,7 +98,8 @@ const refreshRoute = postRoute({
 const logOutRoute = postRoute({
   path: '/v1/auth/logout',
   summary: 'Revoke a session',
-  description: 'Revokes every refresh token of the session. An unknown token is ignored (RFC 7009).',
+  description:
+    'Revokes every refresh token of the session. An unknown token is ignored (RFC 7009). Send the access token too (Authorization: Bearer) so it stops working at once everywhere; the local issuer ends it either way.',
   body: logOutSchema,
   responses: { 204: { description: 'Signed out' } },
 });
@@ -157,7 +158,11 @@ export function identityRoutes(identity: Identity) {
   );
 
   app.openapi(logOutRoute, async (c) => {
-    await identity.logOut(c.req.valid('json').refresh_token);
+    const caller = await optionalPrincipal(identity, c.req.header('authorization'));
+    await identity.logOut(
+      c.req.valid('json').refresh_token,
+      caller ? { userId: caller.userId, sessionId: caller.sessionId } : undefined,
+    );
     return c.body(null, 204);
   });
 

@@ -338,6 +338,30 @@ export function sessionUse(sessionId: string, at: string, expiresAt: number): Wr
   };
 }
 
+/**
+ * Records as ended a session whose tokens another issuer holds (Cognito's `origin_jti`), until
+ * `expiresAt` (unix seconds: past the longest access token it can have issued).
+ */
+export function foreignSessionRevocation(session: {
+  id: string;
+  user_id: string;
+  at: string;
+  expires_at: number;
+}): WriteOperation {
+  return {
+    type: 'put',
+    item: {
+      ...identityKeys.session(session.id),
+      kind: 'session',
+      id: session.id,
+      user_id: session.user_id,
+      created_at: session.at,
+      revoked_at: session.at,
+      expires_at: session.expires_at,
+    },
+  };
+}
+
 /** Revokes the session once, and takes it off its user's list: a revoked or missing session fails the condition. */
 export function sessionRevocation(sessionId: string, at: string): WriteOperation {
   return {

@@ -140,8 +140,12 @@ export interface Identity {
   completeMfaLogIn(input: { mfa_token: string; code: string } & SessionOrigin): Promise<AuthResponse>;
   /** Spends a refresh token and returns fresh tokens. Throws `invalid_token`; a reused token also revokes its session. */
   refresh(refreshToken: string): Promise<AuthResponse>;
-  /** Revokes the session (every refresh token of its family) that `refreshToken` belongs to. */
-  logOut(refreshToken: string): Promise<void>;
+  /**
+   * Revokes the session (every refresh token of its family) that `refreshToken` belongs to. With
+   * `caller` (the access token sent with the log-out), its session's access tokens are refused
+   * too where the issuer cannot tell the session from an opaque refresh token (Cognito).
+   */
+  logOut(refreshToken: string, caller?: { userId: string; sessionId?: string | undefined }): Promise<void>;
   /** Throws `invalid_token` or `token_expired`. */
   verifyAccessToken(token: string): Promise<Principal>;
   getUser(userId: string): Promise<User | undefined>;

@@ -253,7 +253,15 @@ describe('Cognito identity: sign-up (Cognito mocked, store on DynamoDB Local)', 
     expect(users.map((user) => user.id)).toContain(id);
 
     const principal = await identity.verifyAccessToken(response.access_token);
-    expect(principal).toEqual({ kind: 'user', userId: id, email, groups: [], mfa: false });
+    // sessionId: the token's origin_jti, the sign-in a log-out can end.
+    expect(principal).toEqual({
+      kind: 'user',
+      userId: id,
+      email,
+      groups: [],
+      sessionId: expect.any(String),
+      mfa: false,
+    });
   });
 
   it('puts a configured admin email in the Admins group', async () => {
@@ -540,6 +548,7 @@ describe('Cognito identity: access tokens (aws-jwt-verify, for real)', () => {
       userId: id,
       email,
       groups: [],
+      sessionId: expect.any(String),
       mfa: false,
     });
   });

@@ -57,6 +57,7 @@ import {
   readUser,
   readUserIdByEmail,
   createSessionRevocations,
+  foreignSessionRevocation,
   sessionsCutOff,
   signUpEmailIndex,
   signUpWrites,
@@ -390,14 +391,26 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
       return respond(user, tokens.access, tokens.refresh ?? refreshToken, tokens.expiresIn);
     },
 
-    async logOut(refreshToken) {
+    async logOut(refreshToken, caller) {
       try {
         await client.send(new RevokeTokenCommand({ ClientId: clientId, Token: refreshToken }));
       } catch (error) {
         const translated = translateCognitoError(error, 'logOut');
         // An unknown or already revoked token is ignored, as RFC 7009 says and the local identity does.
-        if (isAppError(translated) && translated.code === 'invalid_token') return;
-        throw translated;
+        if (!(isAppError(translated) && translated.code === 'invalid_token')) throw translated;
+      }
+      // Cognito's refresh token is opaque, so the session (`origin_jti`) is known only from the
+      // access token sent with the log-out; its other access tokens are refused from then on.
+      if (caller?.sessionId !== undefined) {
+        const now = clock.now();
+        await store.transact([
+          foreignSessionRevocation({
+            id: caller.sessionId,
+            user_id: caller.userId,
+            at: new Date(now).toISOString(),
+            expires_at: Math.ceil(now / 1000) + cognitoMaxAccessTokenSeconds,
+          }),
+        ]);
       }
     },
 
@@ -432,6 +445,10 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
         claims.iat < Math.floor(signedOutAt / 1000)
       )
         throw new AppError('invalid_token', 'the session of this access token has ended');
+      // `origin_jti` names the sign-in the token descends from: ended by a log-out that sent it.
+      const sessionId = typeof claims.origin_jti === 'string' ? claims.origin_jti : undefined;
+      if (sessionId !== undefined && (await revocations.sessionState(sessionId)) === 'revoked')
+        throw new AppError('invalid_token', 'the session of this access token has ended');
       const cognitoGroups = claims['cognito:groups'];
       const isAdmin = Array.isArray(cognitoGroups) && cognitoGroups.includes(cognitoAdminGroup);
       return {
@@ -439,6 +456,7 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
         userId,
         email: profile.email,
         groups: isAdmin ? [knownGroups.admin] : [],
+        ...(sessionId !== undefined ? { sessionId } : {}),
         mfa: profile.mfaEnabled,
       } satisfies Principal;
     },
