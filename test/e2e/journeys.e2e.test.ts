@@ -357,13 +357,15 @@ describe('every page at phone width (390×844)', () => {
         links.map((link) => new URL(link.getAttribute('href') ?? '/', 'http://x').pathname),
       );
     await page.goto(m);
-    await page.getByRole('navigation', { name: 'Developer' }).waitFor();
-    const sectionLinks = await page
-      .getByRole('navigation', { name: 'Developer' })
-      .getByRole('link')
-      .evaluateAll((links) =>
-        links.map((link) => new URL(link.getAttribute('href') ?? '/', 'http://x').pathname),
-      );
+    // At phone width the merchant's sections are one select (the links stay for wider screens):
+    // its options name every section.
+    await page.getByLabel('Section').waitFor();
+    const sections = await page
+      .getByLabel('Section')
+      .locator('option')
+      .evaluateAll((options) => options.map((option) => option.getAttribute('value') ?? ''));
+    const sectionLinks = sections.map((section) => (section === '' ? m : `${m}/${section}`));
+    expect(sectionLinks.length).toBeGreaterThan(10);
     const paths = [...new Set([...mainLinks, ...sectionLinks, ...detailPages, '/no-such-page'])];
     expect(paths.length).toBeGreaterThan(25);
 

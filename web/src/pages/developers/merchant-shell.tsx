@@ -1,4 +1,4 @@
-import { NavLink, Outlet, useNavigate, useParams } from 'react-router';
+import { NavLink, Outlet, useLocation, useNavigate, useParams } from 'react-router';
 import { useMerchant, useMerchants } from '../../api/merchants.ts';
 import { ErrorState, Loading } from '../../components/ui/states.tsx';
 import { cn } from '../../lib/cn.ts';
@@ -32,8 +32,18 @@ export function MerchantShell() {
   const merchant = useMerchant(merchantId);
   const merchants = useMerchants();
   const navigate = useNavigate();
+  const { pathname } = useLocation();
+  // The section open now: the path segment after the merchant id ('' for the overview).
+  const current = pathname.split('/')[3] ?? '';
   if (merchant.isPending) return <Loading label="Loading merchant…" />;
-  if (merchant.isError) return <ErrorState error={merchant.error} onRetry={() => void merchant.refetch()} />;
+  if (merchant.isError)
+    return (
+      <ErrorState
+        error={merchant.error}
+        onRetry={() => void merchant.refetch()}
+        backTo={{ to: '/developers', label: 'Back to merchants' }}
+      />
+    );
   return (
     <div>
       <div className="mb-4 flex flex-wrap items-center justify-between gap-3">
@@ -62,7 +72,32 @@ export function MerchantShell() {
           </select>
         </label>
       </div>
-      <nav aria-label="Developer" className="-mx-1 mb-6 flex flex-wrap gap-1 border-b border-border pb-2">
+      {/* On a phone one select stands in for the fourteen links, so the page starts near the top. */}
+      <label className="mb-4 flex items-center gap-2 border-b border-border pb-3 text-sm sm:hidden">
+        <span className="text-muted-foreground">Section</span>
+        <select
+          aria-label="Section"
+          className="h-9 min-w-0 flex-1 rounded-md border border-input bg-card px-2 text-foreground focus-visible:outline-2 focus-visible:outline-ring"
+          value={sections.some((section) => section.to === current) ? current : ''}
+          onChange={(event) =>
+            navigate(
+              event.target.value === ''
+                ? `/developers/${merchantId}`
+                : `/developers/${merchantId}/${event.target.value}`,
+            )
+          }
+        >
+          {sections.map((section) => (
+            <option key={section.to} value={section.to}>
+              {section.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <nav
+        aria-label="Developer"
+        className="-mx-1 mb-6 hidden flex-wrap gap-1 border-b border-border pb-2 sm:flex"
+      >
         {sections.map((section) => (
           <NavLink
             key={section.to}
