@@ -1,5 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createTestMerchant, paymentBody, type TestMerchant } from '../server/src/payments/test-support.ts';
+import { createMerchant } from '../server/src/payments/index.ts';
+import { ownersBecomeMembers } from '../server/src/payments/members.ts';
+import { silentLogger } from '../server/src/platform/logger.ts';
 import { createTestApp, type TestApp, type TestUser } from './app-harness.ts';
 import { expectBooksBalanced } from './invariants.ts';
 
@@ -123,5 +126,23 @@ describe('teams', () => {
     const mine = await t.call('GET', '/v1/merchants', { token: approver.token });
     expect(mine.json.data.map((m: { id: string }) => m.id)).toEqual([merchant.id]);
     expect((await t.call('GET', `/v1/merchants/${merchant.id}`, { token: approver.token })).status).toBe(200);
+  });
+
+  it('makes the owners of merchants from before teams owner members, once (migration 3)', async () => {
+    const owner = await t.signUp('legacy');
+    // Created as code from before teams did: no member, no owner count.
+    const legacy = await createMerchant(t, owner.id, { name: 'Old Shop' });
+    const headers = { 'sluice-merchant': legacy.id };
+    expect((await t.call('GET', '/v1/balance', { token: owner.token, headers })).status).toBe(200);
+    const deps = { store: t.store, clock: t.clock, identity: t.identity, logger: silentLogger };
+    expect(await ownersBecomeMembers(deps)).toBeGreaterThan(0);
+    const members = await t.call('GET', `/v1/merchants/${legacy.id}/members`, { token: owner.token });
+    expect(members.json.data).toMatchObject([{ email: owner.email, role: 'owner', status: 'active' }]);
+    expect(await ownersBecomeMembers(deps)).toBe(0);
+    // The owner count now guards the last owner.
+    const removed = await t.call('DELETE', `/v1/merchants/${legacy.id}/members/${members.json.data[0].id}`, {
+      token: owner.token,
+    });
+    expect(removed.status).toBe(409);
   });
 });
