@@ -8,7 +8,8 @@ import type { Intent } from '../hub/index.ts';
  * A charge the provider answers later (a wallet payer approves, an ACH debit settles or is
  * returned): the hub's `payment_intent.succeeded` or `payment_intent.payment_failed` settles the
  * invoice whose attempt is still pending on that intent, as if the charge had answered then: paid,
- * or failed into dunning. At least once: an attempt no longer pending is left alone.
+ * or failed into dunning. At least once: an attempt no longer pending is left alone. The same
+ * event frees a subscription whose charge was cut off by a crash (the hub fails that intent).
  */
 export function settlePendingCharge(deps: BillingDeps) {
   return async (event: EventEnvelope): Promise<void> => {
@@ -17,18 +18,29 @@ export function settlePendingCharge(deps: BillingDeps) {
     const invoiceId = intent?.description?.match(/^Invoice (in_[0-9A-Z]+)$/)?.[1];
     if (!intent || !invoiceId || !event.merchant) return;
     const invoice = await readInvoice(deps.store, invoiceId);
-    const pending = invoice?.attempts.find((a) => a.payment_intent === intent.id && a.status === 'pending');
-    if (!invoice || invoice.merchant !== event.merchant || invoice.status !== 'open' || !pending) return;
+    if (!invoice || invoice.merchant !== event.merchant || invoice.status !== 'open') return;
     const subscription = await readSubscription(deps.store, invoice.subscription);
     if (!subscription) return;
+    const pending = invoice.attempts.find((a) => a.payment_intent === intent.id && a.status === 'pending');
+    // A charge whose process died before it recorded anything: the hub's recovery fails the intent
+    // ('interrupted'); its event frees the subscription's claim, the charge counted as failed.
+    const interrupted =
+      !pending &&
+      intent.status === 'failed' &&
+      subscription.charging?.invoice === invoice.id &&
+      !invoice.attempts.some((a) => a.payment_intent === intent.id);
+    if (!pending && !interrupted) return;
     // A charge in flight holds the subscription: the bus delivers this again later.
-    if (subscription.charging) throw new Error(`subscription ${subscription.id} is being charged; retry`);
+    if (pending && subscription.charging)
+      throw new Error(`subscription ${subscription.id} is being charged; retry`);
     const ctx = await merchantContext(deps, event.merchant);
-    const withoutPending = {
-      ...invoice,
-      attempts: invoice.attempts.filter((a) => a !== pending),
-      attempt_count: invoice.attempt_count - 1,
-    };
+    const withoutPending = pending
+      ? {
+          ...invoice,
+          attempts: invoice.attempts.filter((a) => a !== pending),
+          attempt_count: invoice.attempt_count - 1,
+        }
+      : invoice;
     const { writes } = settle(
       deps,
       ctx,
