@@ -103,7 +103,12 @@ export function ApiKeysPage() {
           ))}
         </ul>
       )}
-      <SecretDialog title="Your new secret key" kind="apiKey" secret={secret} onClose={() => setSecret(null)} />
+      <SecretDialog
+        title="Your new secret key"
+        kind="apiKey"
+        secret={secret}
+        onClose={() => setSecret(null)}
+      />
       <ConfirmDialog
         open={revoking !== null}
         onOpenChange={(open) => {
