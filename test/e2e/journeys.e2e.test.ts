@@ -200,6 +200,9 @@ describe('developer journeys', () => {
       .toMatch(/^Failed · retrying at /);
     await shoot(dev, 'journey-event', { fullPageOnDesktop: true });
 
+    expect(await goodGroup.getByRole('link').first().getAttribute('href')).toBe(
+      `/developers/${merchant}/webhooks/${good}`,
+    );
     const before = receiver.received.length;
     await goodGroup.getByRole('button', { name: 'Redeliver' }).click();
     await expect.poll(() => goodGroup.getByTestId('delivery').count(), { timeout: waitMs }).toBe(2);
@@ -218,7 +221,9 @@ describe('developer journeys', () => {
       .toMatch(/^No successful delivery yet · 100% of recent attempts failed · \d+ waiting$/);
     await shoot(dev, 'journey-webhooks', { fullPageOnDesktop: true });
 
-    await dev.getByTestId('webhook-endpoint').filter({ hasText: '/down' }).click();
+    const down = dev.getByTestId('webhook-endpoint').filter({ hasText: '/down' });
+    expect(await down.getAttribute('href')).toBe(`/developers/${merchant}/webhooks/${failing}`);
+    await down.click();
     await dev.getByRole('heading', { name: 'Webhook endpoint' }).waitFor();
     const states = dev.getByRole('list', { name: 'Deliveries' }).getByTestId('delivery-state');
     await expect
