@@ -91,5 +91,5 @@ describe('the function bundles', () => {
       expect(response.statusCode, path).toBe(200);
       expect(response.headers['content-type'], path).toContain(type);
     }
-  }, 180_000);
+  }, 600_000); // about 25 bundles on a shared 2-core machine
 });
