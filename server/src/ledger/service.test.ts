@@ -179,6 +179,9 @@ describe('createTransfers refusals', () => {
   it('treats the same ids with other fields as transfer_exists: amount, code, accounts, metadata, or a group replayed in part', async () => {
     await createTransfers(deps, [move('tr_1', 100, { metadata: { order: '1' } })]);
     for (const changed of [
+      { kind: 'pending' as const },
+      { debit_account_id: 'c' },
+      { currency: 'EUR' as const },
       { amount: 101 },
       { code: 'other' },
       { credit_account_id: 'c' },
@@ -216,7 +219,95 @@ describe('createTransfers refusals', () => {
   });
 });
 
+describe('createTransfers refusals, the fields they name', () => {
+  it('names amount for a post past its hold, currency for a mismatch, pending_id for a resolved hold', async () => {
+    await createTransfers(deps, [move('tr_hold', 100, { kind: 'pending' })]);
+    const over = await refusal(
+      createTransfers(deps, [{ kind: 'post_pending', id: 'tr_over', pending_id: 'tr_hold', amount: 101 }]),
+    );
+    expect([over.code, over.param]).toEqual(['amount_exceeds_pending', 'amount']);
+    await createAccount(deps, { id: 'eur', currency: 'EUR', owner: 'e', code: 'wallet' });
+    const mismatch = await refusal(createTransfers(deps, [move('tr_eur', 10, { credit_account_id: 'eur' })]));
+    expect([mismatch.code, mismatch.param]).toEqual(['currency_mismatch', 'currency']);
+    await createTransfers(deps, [{ kind: 'void_pending', id: 'tr_void', pending_id: 'tr_hold' }]);
+    const resolved = await refusal(
+      createTransfers(deps, [{ kind: 'void_pending', id: 'tr_void2', pending_id: 'tr_hold' }]),
+    );
+    expect([resolved.code, resolved.param]).toEqual(['transfer_not_pending', 'pending_id']);
+    expect(resolved.message).toBe('pending transfer tr_hold is voided');
+  });
+
+  it("lists the caller's failed operations in a conflict", async () => {
+    const error = await refusal(
+      createTransfers(deps, [move('tr_cond2')], {
+        operations: () => [
+          { type: 'check', key: { pk: 'NOPE', sk: 'NOPE' }, condition: { attributeExists: 'pk' } },
+        ],
+      }),
+    );
+    // The transfer, the two account updates and the outbox event come first: the check is the fifth.
+    expect(error.details).toEqual({ failed_operations: [4] });
+  });
+
+  it('replays a transfer whose debit account can no longer afford it, and names the one of a group that differs', async () => {
+    const first = await createTransfers(deps, [move('tr_r1', 600)]);
+    expect(first.replayed).toBe(false);
+    await createTransfers(deps, [move('tr_spend', 400)]);
+    // a holds 0 now: the replay's balance condition fails too, but it is still a replay.
+    const replay = await createTransfers(deps, [move('tr_r1', 600)]);
+    expect(replay.replayed).toBe(true);
+    await createTransfers(deps, [
+      move('tr_g1', 100, { debit_account_id: 'b', credit_account_id: 'c' }),
+      move('tr_g2', 50, { debit_account_id: 'b', credit_account_id: 'c' }),
+    ]);
+    const error = await refusal(
+      createTransfers(deps, [
+        move('tr_g1', 100, { debit_account_id: 'b', credit_account_id: 'c' }),
+        move('tr_g2', 51, { debit_account_id: 'b', credit_account_id: 'c' }),
+      ]),
+    );
+    expect(error.message).toBe('transfer tr_g2 exists with other fields');
+  });
+
+  it('refuses a post replayed against another hold', async () => {
+    await createTransfers(deps, [
+      move('tr_h1', 100, { kind: 'pending' }),
+      move('tr_h2', 100, { kind: 'pending' }),
+    ]);
+    await createTransfers(deps, [{ kind: 'post_pending', id: 'tr_p', pending_id: 'tr_h1' }]);
+    const error = await refusal(
+      createTransfers(deps, [{ kind: 'post_pending', id: 'tr_p', pending_id: 'tr_h2' }]),
+    );
+    expect(error.code).toBe('transfer_exists');
+  });
+});
+
 describe('createTransfers records', () => {
+  it('records a posted transfer without hold fields', async () => {
+    await createTransfers(deps, [move('tr_plain')]);
+    const stored = await getTransfer(deps, 'tr_plain');
+    expect(stored).not.toHaveProperty('pending_status');
+    expect(stored).not.toHaveProperty('timeout_at');
+  });
+
+  it("carries the opening transfer in the opening event's default data", async () => {
+    await createAccount(
+      deps,
+      { id: 'n5', currency: 'USD', owner: 'n5', code: 'wallet' },
+      {
+        id: 'tr_open_n5',
+        debit_account_id: 'a',
+        amount: 5,
+        code: 'bonus',
+        event: { type: 'opened', source: 't', subject: 'n5' },
+      },
+    );
+    const [event] = (await outboxEventsBetween(store, start - 1, clock.now() + 1)).filter(
+      (e) => e.type === 'opened',
+    );
+    expect(event!.data).toEqual({ transfers: [expect.objectContaining({ id: 'tr_open_n5', amount: 5 })] });
+  });
+
   it('links a group by its first id, and a single transfer to nothing', async () => {
     await createTransfers(deps, [move('tr_single')]);
     expect((await getTransfer(deps, 'tr_single'))!.linked_id).toBeUndefined();
