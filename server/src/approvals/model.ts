@@ -48,6 +48,7 @@ export type ApprovalStatus = (typeof approvalStatuses)[number];
 /** Who asked or decided: a team member, or (for requests) an API key. */
 export const actorSchema = z.object({
   user: z.string().nullable().openapi({ example: 'usr_01JD3S8Q4X9Z2K7M5N6P8R0T1V' }),
+  email: z.string().nullable().default(null).openapi({ example: 'bea@example.com' }),
   api_key: z.string().nullable(),
   role: z.enum(merchantRoles),
 });

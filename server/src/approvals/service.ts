@@ -60,7 +60,12 @@ export function registerApprovalExecutor(name: string, executor: ApprovalExecuto
 }
 
 export function actorOf(principal: MerchantPrincipal): Actor {
-  return { user: principal.userId ?? null, api_key: principal.apiKeyId ?? null, role: principal.role };
+  return {
+    user: principal.userId ?? null,
+    email: principal.email ?? null,
+    api_key: principal.apiKeyId ?? null,
+    role: principal.role,
+  };
 }
 
 export async function putPolicy(

@@ -29,6 +29,8 @@ export type MerchantPrincipal = {
   role: MerchantRole;
   /** The person acting (dashboard), or undefined for an API key. */
   userId: string | undefined;
+  /** That person's email (for audit trails), or undefined for an API key. */
+  email?: string | undefined;
 };
 
 /** A team member's role in a merchant, from most to least powerful (`approver` only approves). */

@@ -103,6 +103,7 @@ export function requireMerchant(deps: MerchantAuthDeps) {
         ownerId: merchant.owner,
         role,
         userId: person.userId,
+        email: person.email,
       };
       limit = dashboardRateLimitPerMinute;
     }

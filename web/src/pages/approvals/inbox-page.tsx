@@ -19,7 +19,7 @@ export const approvalTone: Record<Approval['status'], BadgeTone> = {
 
 function who(actor: Approval['requested_by'] | null): string {
   if (!actor) return 'Sluice';
-  return actor.user ? `${actor.user} (${actor.role})` : `API key ${actor.api_key ?? ''}`;
+  return actor.user ? `${actor.email ?? actor.user} (${actor.role})` : `API key ${actor.api_key ?? ''}`;
 }
 
 /** One request: what it asks, its approvals so far, its audit trail, and approve/reject. */
