@@ -6,6 +6,7 @@ import {
   type TestMerchant,
 } from '../server/src/payments/test-support.ts';
 import { createTestApp, type TestApp, type TestUser } from './app-harness.ts';
+import { expireDueApprovals } from '../server/src/approvals/service.ts';
 import { bothStores } from './both-stores.ts';
 import { expectBooksBalanced } from './invariants.ts';
 
@@ -237,6 +238,32 @@ describe.each(bothStores('sluice-approvals'))('approvals and payouts (%s)', (_na
     expect(failed).toHaveLength(1);
     expect(failed[0]!.subject).toBe(requested.json.id);
     await expectBooksBalanced(t.store);
+    await t.store.close();
+  });
+
+  it('expires undecided requests from the job once their 72 hours pass, and only them', async () => {
+    const t = createTestApp({ store: await open() });
+    const { merchant } = await fundedMerchant(t);
+    const owner = asMember(t, merchant, merchant.owner);
+    await owner('PUT', '/v1/approval-policies', { action: 'payout', approvals: 1 });
+    const old = await owner('POST', '/v1/payouts', { amount: 100, currency: 'USD', destination: 'ach' });
+    t.clock.advance(48 * 3600 * 1000);
+    // The owner's access token has expired by now; the API key asks instead.
+    const recent = await t.call('POST', '/v1/payouts', {
+      token: merchant.key.secret,
+      body: { amount: 100, currency: 'USD', destination: 'ach' },
+    });
+    expect(recent.status).toBe(202);
+    const deps = { store: t.store, clock: t.clock };
+    expect(await expireDueApprovals(deps)).toBe(0);
+    t.clock.advance(25 * 3600 * 1000);
+    expect(await expireDueApprovals(deps)).toBe(1);
+    expect(await expireDueApprovals(deps)).toBe(0);
+    const key = (path: string) => t.call('GET', path, { token: merchant.key.secret });
+    const expired = (await key(`/v1/approvals/${old.json.id}`)).json;
+    expect(expired.status).toBe('expired');
+    expect(expired.steps.at(-1)).toMatchObject({ type: 'expired', actor: null });
+    expect((await key(`/v1/approvals/${recent.json.id}`)).json.status).toBe('pending');
     await t.store.close();
   });
 });
