@@ -145,4 +145,20 @@ describe('teams', () => {
     });
     expect(removed.status).toBe(409);
   });
+
+  it('lets owners and admins manage API keys, any member list them, and a removed owner none', async () => {
+    const keys = `/v1/merchants/${merchant.id}/api-keys`;
+    const admin = await member('admin');
+    const developer = await member('developer');
+    expect((await t.call('POST', keys, { token: admin.token, body: { name: 'ci' } })).status).toBe(201);
+    expect((await t.call('POST', keys, { token: developer.token, body: { name: 'mine' } })).status).toBe(403);
+    expect((await t.call('GET', keys, { token: developer.token })).json.data).toHaveLength(2);
+    const owner2 = await member('owner');
+    expect((await as(owner2)('GET', '/v1/balance')).status).toBe(200);
+    const team = await t.call('GET', `/v1/merchants/${merchant.id}/members`, { token: owner2.token });
+    const creator = team.json.data.find((m: { email: string }) => m.email === merchant.owner.email);
+    const path = `/v1/merchants/${merchant.id}/members/${creator.id}`;
+    expect((await t.call('DELETE', path, { token: owner2.token })).status).toBe(200);
+    expect((await t.call('POST', keys, { token: merchant.owner.token, body: {} })).status).toBe(404);
+  });
 });

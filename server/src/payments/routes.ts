@@ -31,7 +31,8 @@ import {
   type CreatePayment,
 } from './model.ts';
 import { getMerchantBalance } from './balance.ts';
-import { joinedMerchants, requireMemberPermission } from './members.ts';
+import { joinedMerchants, requireMemberPermission, type Person } from './members.ts';
+import type { Permission } from './permissions.ts';
 import { createRefund, getRefund } from './refunds.ts';
 import { withApprovalResponse } from '../approvals/index.ts';
 import { requestRefundApproval } from './refund-approvals.ts';
@@ -254,16 +255,29 @@ export function merchantRoutes(deps: PaymentsDeps & { users: Pick<Identity, 'get
     );
     return c.json(toMerchant(deps, merchant), 200);
   });
+  // API keys hold the merchant's whole API: its owners and admins manage them, any member lists them.
+  const keyOwner = async (c: { var: { principal: Person } }, merchantId: string, permission: Permission) =>
+    (
+      await requireMemberPermission(
+        { ...deps, identity: deps.users },
+        merchantId,
+        c.var.principal,
+        permission,
+      )
+    ).merchant.owner;
   app.openapi(routes.createKey, async (c) => {
     const body = (await c.req.text()) ? c.req.valid('json') : {};
-    return c.json(await createApiKey(deps, c.var.principal.userId, c.req.valid('param').id, body), 201);
+    const id = c.req.valid('param').id;
+    return c.json(await createApiKey(deps, await keyOwner(c, id, 'manage'), id, body), 201);
   });
-  app.openapi(routes.listKeys, async (c) =>
-    c.json(single(await listApiKeys(deps, c.var.principal.userId, c.req.valid('param').id)), 200),
-  );
+  app.openapi(routes.listKeys, async (c) => {
+    const id = c.req.valid('param').id;
+    return c.json(single(await listApiKeys(deps, await keyOwner(c, id, 'read'), id)), 200);
+  });
   app.openapi(routes.revokeKey, async (c) => {
     const params = c.req.valid('param');
-    return c.json(await revokeApiKey(deps, c.var.principal.userId, params.id, params.key_id), 200);
+    const owner = await keyOwner(c, params.id, 'manage');
+    return c.json(await revokeApiKey(deps, owner, params.id, params.key_id), 200);
   });
   return app;
 }
