@@ -36,6 +36,29 @@ describe('webhook signatures', () => {
     expect(verifySignature(body, header, 'whsec_other', 300, t)).toBe(false);
   });
 
+  it('refuses to sign without a secret or with a timestamp that is not whole seconds', () => {
+    expect(() => signPayload(body, [], t)).toThrow('signing needs at least one secret');
+    expect(() => signPayload(body, ['whsec_a'], t + 0.5)).toThrow('the timestamp must be whole Unix seconds');
+  });
+
+  it('never verifies with an empty secret, even a header signed with one', () => {
+    expect(verifySignature(body, signPayload(body, [''], t), '', 300, t)).toBe(false);
+  });
+
+  it('reads a header with spaces after its commas and segments it does not know', () => {
+    const [stamp, signature] = signPayload(body, ['whsec_a'], t).split(',');
+    expect(verifySignature(body, `${stamp}, ${signature}`, 'whsec_a', 300, t)).toBe(true);
+    expect(verifySignature(body, `tx,${stamp},v0,${signature}`, 'whsec_a', 300, t)).toBe(true);
+  });
+
+  it('takes the timestamp only as plain digits and the signature only as v1 with exactly 64 hex digits', () => {
+    const signature = signPayload(body, ['whsec_a'], t).split(',')[1]!.slice('v1='.length);
+    for (const stamp of [`+${t}`, `${t}.0`, ` ${t}x`, `${t}0000000`])
+      expect(verifySignature(body, `t=${stamp},v1=${signature}`, 'whsec_a', 300, t), stamp).toBe(false);
+    for (const candidate of [`v0=${signature}`, `v1=${signature}zz`, `v1=zz${signature}`, `v1=${signature}0`])
+      expect(verifySignature(body, `t=${t},${candidate}`, 'whsec_a', 300, t), candidate).toBe(false);
+  });
+
   it('cannot be replayed with a new timestamp', () => {
     const header = signPayload(body, ['whsec_a'], t);
     const replayed = header.replace(`t=${t}`, `t=${t + 1000}`);
