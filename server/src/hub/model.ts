@@ -1,8 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import { amountSchema, currencySchema } from '../http/schemas.ts';
 import { cardInputSchema } from '../payments/index.ts';
-import { isRoutingNumber } from './ach/nacha.ts';
 import { declineCodes, providers } from './connectors/connector.ts';
+import { bankAccountMethodSchema, walletMethodSchema } from './method-schemas.ts';
 import { splitsInputSchema } from './vendors-model.ts';
 
 /** The hub's API objects and request bodies: zod schemas that validate and feed the OpenAPI document. */
@@ -124,35 +124,8 @@ export const routingObjectSchema = routingSchema.extend({
 export const paymentMethodSchema = z
   .discriminatedUnion('type', [
     z.object({ type: z.literal('card'), card: cardInputSchema }).strict(),
-    z
-      .object({
-        type: z.literal('wallet'),
-        wallet: z.object({ user: z.string().min(1).max(200) }).strict(),
-      })
-      .strict(),
-    z
-      .object({
-        type: z.literal('bank_account'),
-        bank_account: z
-          .object({
-            routing_number: z.string().refine(isRoutingNumber, {
-              error: 'routing_number must be a 9-digit ABA routing number with a valid check digit',
-            }),
-            account_number: z
-              .string()
-              .regex(/^\d{4,17}$/, { error: 'account_number must be 4 to 17 digits' }),
-            account_holder_name: z
-              .string()
-              .min(1)
-              .max(22)
-              .regex(/^[A-Za-z0-9 .,'&-]+$/, {
-                error: "account_holder_name must be letters, digits and . , ' & -",
-              }),
-            account_type: z.enum(['checking', 'savings']).default('checking'),
-          })
-          .strict(),
-      })
-      .strict(),
+    walletMethodSchema,
+    bankAccountMethodSchema,
   ])
   .openapi('HubPaymentMethod');
 

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { defineErrors, errorTypes } from '../kernel/errors.ts';
 import { defineIds } from '../kernel/ids.ts';
 import { amountSchema, currencySchema, displayTextSchema } from '../http/schemas.ts';
-import { isRoutingNumber } from './ach/nacha.ts';
+import { bankAccountMethodSchema, walletMethodSchema } from './method-schemas.ts';
 
 /**
  * Vendors: the connected accounts of a merchant that sells for many vendors (Stripe Connect's
@@ -133,37 +133,7 @@ export const splitGroupSchema = z
 export type SplitGroup = z.infer<typeof splitGroupSchema>;
 
 export const vendorPayoutDestinationSchema = z
-  .discriminatedUnion('type', [
-    z
-      .object({
-        type: z.literal('wallet'),
-        wallet: z.object({ user: z.string().min(1).max(200) }).strict(),
-      })
-      .strict(),
-    z
-      .object({
-        type: z.literal('bank_account'),
-        bank_account: z
-          .object({
-            routing_number: z.string().refine(isRoutingNumber, {
-              error: 'routing_number must be a 9-digit ABA routing number with a valid check digit',
-            }),
-            account_number: z
-              .string()
-              .regex(/^\d{4,17}$/, { error: 'account_number must be 4 to 17 digits' }),
-            account_holder_name: z
-              .string()
-              .min(1)
-              .max(22)
-              .regex(/^[A-Za-z0-9 .,'&-]+$/, {
-                error: "account_holder_name must be letters, digits and . , ' & -",
-              }),
-            account_type: z.enum(['checking', 'savings']).default('checking'),
-          })
-          .strict(),
-      })
-      .strict(),
-  ])
+  .discriminatedUnion('type', [walletMethodSchema, bankAccountMethodSchema])
   .openapi('VendorPayoutDestination');
 export type VendorPayoutDestination = z.infer<typeof vendorPayoutDestinationSchema>;
 
