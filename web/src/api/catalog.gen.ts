@@ -33,7 +33,29 @@ export const webhookEventTypes = [
   "payment_intent.disputed",
   "payment_intent.attempt_failed",
   "connector.circuit_opened",
-  "connector.circuit_closed"
+  "connector.circuit_closed",
+  "vendor.created",
+  "vendor.split_transferred",
+  "vendor.split_reversed",
+  "vendor.split_settled",
+  "vendor.payout.paid",
+  "approval.requested",
+  "approval.approved",
+  "approval.rejected",
+  "approval.expired",
+  "approval.executed",
+  "approval.failed",
+  "payout.created",
+  "payout.paid",
+  "payout.failed",
+  "invoice.created",
+  "invoice.finalized",
+  "invoice.paid",
+  "invoice.payment_failed",
+  "invoice.marked_uncollectible",
+  "subscription.created",
+  "subscription.updated",
+  "subscription.canceled"
 ] as const satisfies readonly Exclude<components['schemas']['CreateWebhookEndpoint']['events'][number], '*'>[];
 
 /** Every `Payment.status`. */
