@@ -49,6 +49,9 @@ describe('webhook signatures', () => {
     const [stamp, signature] = signPayload(body, ['whsec_a'], t).split(',');
     expect(verifySignature(body, `${stamp}, ${signature}`, 'whsec_a', 300, t)).toBe(true);
     expect(verifySignature(body, `tx,${stamp},v0,${signature}`, 'whsec_a', 300, t)).toBe(true);
+    expect(verifySignature(body, `t= ${t},v1= ${signature!.slice('v1='.length)}`, 'whsec_a', 300, t)).toBe(
+      true,
+    );
   });
 
   it('takes the timestamp only as plain digits and the signature only as v1 with exactly 64 hex digits', () => {
@@ -57,6 +60,13 @@ describe('webhook signatures', () => {
       expect(verifySignature(body, `t=${stamp},v1=${signature}`, 'whsec_a', 300, t), stamp).toBe(false);
     for (const candidate of [`v0=${signature}`, `v1=${signature}zz`, `v1=zz${signature}`, `v1=${signature}0`])
       expect(verifySignature(body, `t=${t},${candidate}`, 'whsec_a', 300, t), candidate).toBe(false);
+  });
+
+  it('checks against the current time when no time is given (in seconds: 300 s of tolerance either way)', () => {
+    // Signed now by the wall clock: the default must be that clock in seconds, whatever the day.
+    const now = Math.floor(Date.now() / 1000);
+    expect(verifySignature(body, signPayload(body, ['whsec_a'], now), 'whsec_a')).toBe(true);
+    expect(verifySignature(body, signPayload(body, ['whsec_a'], now - 3600), 'whsec_a')).toBe(false);
   });
 
   it('cannot be replayed with a new timestamp', () => {
