@@ -187,7 +187,7 @@ describe('createTransfers refusals', () => {
       { credit_account_id: 'c' },
       { metadata: { order: '2' } },
       { metadata: {} },
-    ]) {
+    ] satisfies Partial<TransferRequest>[] as Partial<TransferRequest>[]) {
       const error = await refusal(
         createTransfers(deps, [move('tr_1', 100, { metadata: { order: '1' }, ...changed })]),
       );
