@@ -26,7 +26,9 @@ afterEach(async () => {
 describe.each(bothStores('sluice-billing'))(
   'dunning over a year on the sandbox clock (%s)',
   (_name, open) => {
-    it('a card that declines from month 3 and recovers in month 4: every invoice, retry, status and charge', { timeout: 180_000 }, async () => {
+    it('a card that declines from month 3 and recovers in month 4: every invoice, retry, status and charge', {
+      timeout: 180_000,
+    }, async () => {
       const setup = await setUpBilling(await open());
       t = setup.t;
       const { api } = setup;
@@ -129,7 +131,9 @@ describe.each(bothStores('sluice-billing'))(
       expect(count('subscription.updated')).toBe(3);
     });
 
-    it('cancels after the last retry when so configured, and marks the invoice uncollectible', { timeout: 120_000 }, async () => {
+    it('cancels after the last retry when so configured, and marks the invoice uncollectible', {
+      timeout: 120_000,
+    }, async () => {
       const setup = await setUpBilling(await open());
       t = setup.t;
       const { api } = setup;
