@@ -11,7 +11,9 @@ afterEach(() => {
 describe('signing out', () => {
   it('sends the refresh token and the access token, so the server ends the session at once', async () => {
     signInTestUser('access-9', 'refresh-9');
-    const { calls } = mockFetch([apiRoute('post', '/v1/auth/logout')(() => ({ status: 204 }))]);
+    const { calls } = mockFetch([
+      apiRoute('post', '/v1/auth/logout')(() => ({ status: 204, body: undefined })),
+    ]);
     await signOut();
     expect(getSession()).toBeNull();
     expect(calls).toHaveLength(1);

@@ -18,6 +18,8 @@ export const attemptStatusTone: Record<Attempt['status'], BadgeTone> = {
   failed: 'destructive',
   skipped: 'neutral',
   reconciled: 'warning',
+  // Cut off by a crash at a provider the hub cannot ask: the merchant has to look.
+  interrupted: 'warning',
 };
 
 /** What an attempt's outcome means, in words. */
