@@ -1,6 +1,6 @@
 import type { ReactElement } from 'react';
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { MetricsSecond } from '../../../api/metrics.ts';
-import { LineChart } from '../../../components/line-chart.tsx';
 import { Card } from '../../../components/ui/card.tsx';
 
 const clock = new Intl.DateTimeFormat('en-US', {
@@ -10,13 +10,17 @@ const clock = new Intl.DateTimeFormat('en-US', {
   hour12: false,
 });
 
+interface Point extends MetricsSecond {
+  label: string;
+}
+
 const colors = {
   primary: 'var(--color-primary)',
   warning: 'var(--color-warning)',
   destructive: 'var(--color-destructive)',
+  muted: 'var(--color-muted-foreground)',
+  grid: 'var(--color-border)',
 } as const;
-
-const label = (second: MetricsSecond) => clock.format(new Date(second.time));
 
 /**
  * The three live charts. Each is a figure whose caption states what it shows in words, so a
@@ -29,35 +33,85 @@ export function MetricsCharts({
   series: MetricsSecond[];
   summaries: { requests: string; latency: string; errors: string };
 }) {
+  const points: Point[] = series.map((second) => ({ ...second, label: clock.format(new Date(second.time)) }));
   return (
     <div className="grid gap-4 lg:grid-cols-2">
       <ChartCard title="Requests per second" summary={summaries.requests} testId="chart-requests">
-        <LineChart
-          points={series}
-          label={label}
-          series={[{ name: 'Requests', color: colors.primary, value: (s) => s.requests }]}
-        />
+        <LineChart data={points} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
+          <CartesianGrid stroke={colors.grid} strokeDasharray="3 3" />
+          <XAxis dataKey="label" tick={{ fontSize: 11 }} minTickGap={24} stroke={colors.muted} />
+          <YAxis allowDecimals={false} tick={{ fontSize: 11 }} stroke={colors.muted} />
+          <Tooltip />
+          <Line
+            dataKey="requests"
+            name="Requests"
+            stroke={colors.primary}
+            strokeWidth={2}
+            dot={false}
+            isAnimationActive={false}
+          />
+        </LineChart>
       </ChartCard>
       <ChartCard title="Latency (ms)" summary={summaries.latency} testId="chart-latency">
-        <LineChart
-          points={series}
-          label={label}
-          series={[
-            { name: 'p50', color: colors.primary, value: (s) => s.p50_ms },
-            { name: 'p95', color: colors.warning, value: (s) => s.p95_ms },
-            { name: 'p99', color: colors.destructive, value: (s) => s.p99_ms },
-          ]}
-        />
+        <LineChart data={points} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
+          <CartesianGrid stroke={colors.grid} strokeDasharray="3 3" />
+          <XAxis dataKey="label" tick={{ fontSize: 11 }} minTickGap={24} stroke={colors.muted} />
+          <YAxis tick={{ fontSize: 11 }} stroke={colors.muted} />
+          <Tooltip />
+          <Legend wrapperStyle={{ fontSize: 12 }} />
+          <Line
+            dataKey="p50_ms"
+            name="p50"
+            stroke={colors.primary}
+            strokeWidth={2}
+            dot={false}
+            connectNulls
+            isAnimationActive={false}
+          />
+          <Line
+            dataKey="p95_ms"
+            name="p95"
+            stroke={colors.warning}
+            strokeWidth={2}
+            dot={false}
+            connectNulls
+            isAnimationActive={false}
+          />
+          <Line
+            dataKey="p99_ms"
+            name="p99"
+            stroke={colors.destructive}
+            strokeWidth={2}
+            dot={false}
+            connectNulls
+            isAnimationActive={false}
+          />
+        </LineChart>
       </ChartCard>
       <ChartCard title="Errors per second" summary={summaries.errors} testId="chart-errors">
-        <LineChart
-          points={series}
-          label={label}
-          series={[
-            { name: '4xx', color: colors.warning, value: (s) => s.client_errors },
-            { name: '5xx', color: colors.destructive, value: (s) => s.server_errors },
-          ]}
-        />
+        <LineChart data={points} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
+          <CartesianGrid stroke={colors.grid} strokeDasharray="3 3" />
+          <XAxis dataKey="label" tick={{ fontSize: 11 }} minTickGap={24} stroke={colors.muted} />
+          <YAxis allowDecimals={false} tick={{ fontSize: 11 }} stroke={colors.muted} />
+          <Tooltip />
+          <Legend wrapperStyle={{ fontSize: 12 }} />
+          <Line
+            dataKey="client_errors"
+            name="4xx"
+            stroke={colors.warning}
+            strokeWidth={2}
+            dot={false}
+            isAnimationActive={false}
+          />
+          <Line
+            dataKey="server_errors"
+            name="5xx"
+            stroke={colors.destructive}
+            strokeWidth={2}
+            dot={false}
+            isAnimationActive={false}
+          />
+        </LineChart>
       </ChartCard>
     </div>
   );
@@ -80,7 +134,9 @@ function ChartCard({
         <h2 className="font-semibold">{title}</h2>
         <figcaption className="mb-3 text-sm text-muted-foreground">{summary}</figcaption>
         <div aria-hidden="true" className="h-56">
-          {children}
+          <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 480, height: 224 }}>
+            {children}
+          </ResponsiveContainer>
         </div>
       </figure>
     </Card>
