@@ -199,7 +199,7 @@ describe('FileBlobs over HTTP', () => {
     const response = await fetch(download.url);
     expect(response.status).toBe(403);
     expect(await response.json()).toMatchObject({
-      error: { code: 'forbidden', message: 'this URL has expired' },
+      error: { code: 'forbidden', message: 'This URL has expired.' },
     });
   });
 
