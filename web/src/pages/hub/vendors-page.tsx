@@ -22,6 +22,7 @@ import {
   type SplitGroup,
   type Vendor,
 } from './vendors-api.ts';
+import { plural } from '../../components/plural.ts';
 
 const splitTone: Record<SplitGroup['status'], BadgeTone> = {
   awaiting_payment: 'warning',
@@ -60,7 +61,9 @@ export function VendorsPage() {
       </PageHeader>
       {settle.isSuccess ? (
         <p className="mb-3 text-sm text-muted-foreground" role="status">
-          {settle.data.settled} split payment(s) settled.
+          {settle.data.settled === 0
+            ? 'Nothing was due: every share due had settled already.'
+            : `${plural(settle.data.settled, 'split payment')} settled.`}
         </p>
       ) : null}
       {vendors.isPending ? (
