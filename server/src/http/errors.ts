@@ -42,7 +42,14 @@ export function validationError(error: ZodError, target: string): AppError {
   const issue = error.issues[0];
   const path = issue?.path.map(String).join('.') ?? '';
   const param = path === '' ? undefined : path;
-  const message = issue ? `${param ?? target}: ${issue.message}` : `invalid ${target}`;
+  // A message that already names its field ("interval must be one of …") is not prefixed again.
+  const field = param?.split('.').at(-1);
+  const named = field !== undefined && issue?.message.startsWith(`${field} `);
+  const message = issue
+    ? named
+      ? issue.message
+      : `${param ?? target}: ${issue.message}`
+    : `invalid ${target}`;
   return new AppError('validation_failed', message, param === undefined ? {} : { param });
 }
 
