@@ -76,6 +76,28 @@ function route<const C extends Omit<RouteConfig, 'tags' | 'security'>>(config: C
   return createRoute({ tags, security: bearerSecurity, ...config });
 }
 
+/** A page of the merchant's objects, newest first (`limit`, `starting_after`). */
+function listRoute<const P extends string, T extends z.ZodType>(path: P, item: T, summary: string) {
+  return route({
+    method: 'get',
+    path,
+    summary,
+    request: { headers: merchantHeaders, query: paginationQuerySchema },
+    responses: { 200: jsonResponse(listSchema(item), summary), ...errorResponses(400, 401, 429) },
+  });
+}
+
+/** One of the merchant's objects by its id. */
+function getRoute<const P extends string, T extends z.ZodType>(path: P, item: T, summary: string) {
+  return route({
+    method: 'get',
+    path,
+    summary,
+    request: { headers: merchantHeaders, params: idParam },
+    responses: { 200: jsonResponse(item, summary), ...errorResponses(401, 404, 429) },
+  });
+}
+
 const routes = {
   createPlan: route({
     method: 'post',
@@ -90,23 +112,8 @@ const routes = {
       ...errorResponses(400, 401, 422, 429),
     },
   }),
-  listPlans: route({
-    method: 'get',
-    path: '/v1/plans',
-    summary: 'Your plans, newest first',
-    request: { headers: merchantHeaders, query: paginationQuerySchema },
-    responses: {
-      200: jsonResponse(listSchema(planSchema), 'Your plans, newest first'),
-      ...errorResponses(400, 401, 429),
-    },
-  }),
-  getPlan: route({
-    method: 'get',
-    path: '/v1/plans/{id}',
-    summary: 'One plan',
-    request: { headers: merchantHeaders, params: idParam },
-    responses: { 200: jsonResponse(planSchema, 'One plan'), ...errorResponses(401, 404, 429) },
-  }),
+  listPlans: listRoute('/v1/plans', planSchema, 'Your plans, newest first'),
+  getPlan: getRoute('/v1/plans/{id}', planSchema, 'One plan'),
   createCustomer: route({
     method: 'post',
     path: '/v1/customers',
@@ -117,26 +124,8 @@ const routes = {
       ...errorResponses(400, 401, 422, 429),
     },
   }),
-  listCustomers: route({
-    method: 'get',
-    path: '/v1/customers',
-    summary: 'Your customers, newest first',
-    request: { headers: merchantHeaders, query: paginationQuerySchema },
-    responses: {
-      200: jsonResponse(listSchema(customerSchema), 'Your customers, newest first'),
-      ...errorResponses(400, 401, 429),
-    },
-  }),
-  getCustomer: route({
-    method: 'get',
-    path: '/v1/customers/{id}',
-    summary: 'One customer, with its credit balance',
-    request: { headers: merchantHeaders, params: idParam },
-    responses: {
-      200: jsonResponse(customerSchema, 'One customer, with its credit balance'),
-      ...errorResponses(401, 404, 429),
-    },
-  }),
+  listCustomers: listRoute('/v1/customers', customerSchema, 'Your customers, newest first'),
+  getCustomer: getRoute('/v1/customers/{id}', customerSchema, 'One customer, with its credit balance'),
   addPaymentMethod: route({
     method: 'post',
     path: '/v1/customers/{id}/payment-methods',
@@ -191,26 +180,12 @@ const routes = {
       ...errorResponses(400, 401, 409, 422, 429),
     },
   }),
-  listSubscriptions: route({
-    method: 'get',
-    path: '/v1/subscriptions',
-    summary: 'Your subscriptions, newest first',
-    request: { headers: merchantHeaders, query: paginationQuerySchema },
-    responses: {
-      200: jsonResponse(listSchema(subscriptionSchema), 'Your subscriptions, newest first'),
-      ...errorResponses(400, 401, 429),
-    },
-  }),
-  getSubscription: route({
-    method: 'get',
-    path: '/v1/subscriptions/{id}',
-    summary: 'One subscription, with its status history',
-    request: { headers: merchantHeaders, params: idParam },
-    responses: {
-      200: jsonResponse(subscriptionSchema, 'One subscription, with its status history'),
-      ...errorResponses(401, 404, 429),
-    },
-  }),
+  listSubscriptions: listRoute('/v1/subscriptions', subscriptionSchema, 'Your subscriptions, newest first'),
+  getSubscription: getRoute(
+    '/v1/subscriptions/{id}',
+    subscriptionSchema,
+    'One subscription, with its status history',
+  ),
   updateSubscription: route({
     method: 'post',
     path: '/v1/subscriptions/{id}',
@@ -254,23 +229,8 @@ const routes = {
       ...errorResponses(401, 404, 429),
     },
   }),
-  listInvoices: route({
-    method: 'get',
-    path: '/v1/invoices',
-    summary: 'Your invoices, newest first',
-    request: { headers: merchantHeaders, query: paginationQuerySchema },
-    responses: {
-      200: jsonResponse(listSchema(invoiceSchema), 'Your invoices, newest first'),
-      ...errorResponses(400, 401, 429),
-    },
-  }),
-  getInvoice: route({
-    method: 'get',
-    path: '/v1/invoices/{id}',
-    summary: 'One invoice',
-    request: { headers: merchantHeaders, params: idParam },
-    responses: { 200: jsonResponse(invoiceSchema, 'One invoice'), ...errorResponses(401, 404, 429) },
-  }),
+  listInvoices: listRoute('/v1/invoices', invoiceSchema, 'Your invoices, newest first'),
+  getInvoice: getRoute('/v1/invoices/{id}', invoiceSchema, 'One invoice'),
   payInvoice: route({
     method: 'post',
     path: '/v1/invoices/{id}/pay',
