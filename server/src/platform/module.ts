@@ -13,7 +13,9 @@ import type { Notifier } from './notifier.ts';
 import type { BatchHandler, ConsumeOptions, DeadLetterQueue, TransactionalQueue } from './queue.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import type { Realtime } from './realtime.ts';
+import type { Secrets } from './secrets.ts';
 import type { Store } from './store.ts';
+import type { ModuleMetrics } from './telemetry.ts';
 
 /**
  * The ports every module is built on. Both runtimes fill it once and hand the same object to
@@ -34,6 +36,13 @@ export interface ModuleDeps {
   blobs: Blobs;
   /** Counts API requests against their limits (in memory locally, in the store on AWS). */
   rateLimiter: RateLimiter;
+  /**
+   * The secrets modules declare (`SluiceModule.secrets`), by name: generated once into the data
+   * dir locally unless the environment sets them, Secrets Manager on AWS.
+   */
+  secrets: Secrets;
+  /** Counts what modules declare alarms on (`SluiceModule.alarms`): CloudWatch EMF on AWS. */
+  metrics: ModuleMetrics;
   /** What the modules of this app declare, for modules that serve others (webhooks, docs). */
   catalog: ModuleCatalog;
   /**
@@ -206,6 +215,37 @@ export interface SluiceModule {
   keys?: readonly KeyPattern[];
   /** Its stored-data migrations, versions 1, 2, 3… in order. */
   migrations?: readonly ModuleMigration[];
+  /** The secrets its code reads through `deps.secrets`: the CDK app creates each and grants read to its functions. */
+  secrets?: readonly ModuleSecret[];
+  /** Alarms on the metrics it counts through `deps.metrics`: one CloudWatch alarm each on AWS. */
+  alarms?: readonly ModuleAlarm[];
+}
+
+/**
+ * A secret a module reads (`deps.secrets.get(name)`). On AWS the CDK app creates it with a
+ * generated value, named `<stage prefix>/<name>`, readable by the functions that run the module's
+ * code (its own and the HTTP function's) and by no other; locally it is generated once into the
+ * data dir unless its environment variable is set (`runtime/local/local-secrets.ts`).
+ */
+export interface ModuleSecret {
+  /** `<module>/<what>`, in the Secrets Manager alphabet: `hub/credentials-key`. */
+  name: string;
+  description: string;
+}
+
+/**
+ * An alarm on a metric the module counts (`deps.metrics.count(module, metric)`): on AWS a
+ * CloudWatch alarm notifying the stage's alarm topic when the metric's sum over `periodMinutes`
+ * reaches `threshold`.
+ */
+export interface ModuleAlarm {
+  /** Unique in the module; the alarm is `<stage prefix>-<module>-<name>`. */
+  name: string;
+  metric: string;
+  threshold: number;
+  /** Default 5. */
+  periodMinutes?: number;
+  description: string;
 }
 
 /**

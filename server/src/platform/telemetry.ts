@@ -27,3 +27,32 @@ export function statusClass(status: number): string {
 }
 
 export const noRequestMetrics: RequestMetrics = { countRequest() {} };
+
+/**
+ * The Metrics port modules count on: occurrences operators alarm on (a connector's circuit
+ * breaker opening), which modules declare with an alarm in their definition
+ * (`SluiceModule.alarms`). On AWS each count is a CloudWatch EMF line in the namespace
+ * {@link moduleMetricsNamespace} with the dimensions `service` (the module) and `stage`, which the
+ * CDK app's alarms name; locally the count goes to the log.
+ */
+export interface ModuleMetrics {
+  /**
+   * Counts `value` (default 1) occurrences of `metric` for `module`.
+   *
+   * @example
+   * deps.metrics.count('hub', 'CircuitBreakerOpened');
+   */
+  count(module: string, metric: string, value?: number): void;
+}
+
+/** The CloudWatch namespace of every module metric. */
+export const moduleMetricsNamespace = 'Sluice/Modules';
+
+/**
+ * The dimensions a module metric carries on AWS, which an alarm on it must name exactly.
+ *
+ * @example moduleMetricDimensions('hub', 'prod'); // { service: 'hub', stage: 'prod' }
+ */
+export function moduleMetricDimensions(module: string, stage: string): { service: string; stage: string } {
+  return { service: module, stage };
+}
