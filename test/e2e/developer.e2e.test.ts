@@ -408,7 +408,22 @@ describe('developer dashboard', () => {
   it('charts the live API traffic on the Metrics page', async () => {
     await page.getByRole('link', { name: 'Metrics', exact: true }).click();
     await page.getByRole('heading', { name: 'Metrics' }).waitFor();
-    await page.getByTestId('chart-requests').locator('svg').first().waitFor();
+    // uPlot draws each chart on a canvas; its legend names the lines and, under the cursor, reads
+    // out the time and each value (the chart's tooltip).
+    const requests = page.getByTestId('chart-requests');
+    await requests.locator('canvas').waitFor();
+    expect(await page.getByTestId('chart-latency').locator('.u-legend .u-label').allTextContents()).toEqual([
+      'Time',
+      'p50',
+      'p95',
+      'p99',
+    ]);
+    const plot = (await requests.locator('.u-over').boundingBox())!;
+    await page.mouse.move(plot.x + plot.width - 2, plot.y + plot.height / 2);
+    await expect
+      .poll(() => requests.locator('.u-legend .u-value').allTextContents(), { timeout: waitMs })
+      .toEqual([expect.stringMatching(/^\d\d:\d\d:\d\d$/), expect.stringMatching(/^\d+$/)]);
+    await page.mouse.move(0, 0);
     await expect.poll(() => page.getByTestId('route-row').count(), { timeout: waitMs }).toBeGreaterThan(0);
     expect(await page.getByTestId('chart-requests').locator('figcaption').textContent()).toMatch(
       /^[1-9]\d* requests in the last 60 s/,

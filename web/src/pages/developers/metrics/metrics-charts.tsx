@@ -1,7 +1,7 @@
 import type { ReactElement } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { MetricsSecond } from '../../../api/metrics.ts';
 import { Card } from '../../../components/ui/card.tsx';
+import { LineChart } from '../../../components/ui/line-chart.tsx';
 
 const clock = new Intl.DateTimeFormat('en-US', {
   hour: '2-digit',
@@ -9,22 +9,14 @@ const clock = new Intl.DateTimeFormat('en-US', {
   second: '2-digit',
   hour12: false,
 });
-
-interface Point extends MetricsSecond {
-  label: string;
-}
-
-const colors = {
-  primary: 'var(--color-primary)',
-  warning: 'var(--color-warning)',
-  destructive: 'var(--color-destructive)',
-  muted: 'var(--color-muted-foreground)',
-  grid: 'var(--color-border)',
-} as const;
+const formatTime = (date: Date) => clock.format(date);
+const milliseconds = (value: number) => `${value.toFixed(1)} ms`;
+/** The plot's height; the legend (which reads out the values under the cursor) sits below it. */
+const plotHeight = 192;
 
 /**
  * The three live charts. Each is a figure whose caption states what it shows in words, so a
- * screen reader gets the numbers without the SVG (the SVG itself is hidden from it).
+ * screen reader gets the numbers without the canvas (the chart itself is hidden from it).
  */
 export function MetricsCharts({
   series,
@@ -33,85 +25,43 @@ export function MetricsCharts({
   series: MetricsSecond[];
   summaries: { requests: string; latency: string; errors: string };
 }) {
-  const points: Point[] = series.map((second) => ({ ...second, label: clock.format(new Date(second.time)) }));
+  const times = series.map((second) => Date.parse(second.time));
+  const column = <K extends keyof MetricsSecond>(key: K) => series.map((second) => second[key]);
   return (
     <div className="grid gap-4 lg:grid-cols-2">
       <ChartCard title="Requests per second" summary={summaries.requests} testId="chart-requests">
-        <LineChart data={points} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
-          <CartesianGrid stroke={colors.grid} strokeDasharray="3 3" />
-          <XAxis dataKey="label" tick={{ fontSize: 11 }} minTickGap={24} stroke={colors.muted} />
-          <YAxis allowDecimals={false} tick={{ fontSize: 11 }} stroke={colors.muted} />
-          <Tooltip />
-          <Line
-            dataKey="requests"
-            name="Requests"
-            stroke={colors.primary}
-            strokeWidth={2}
-            dot={false}
-            isAnimationActive={false}
-          />
-        </LineChart>
+        <LineChart
+          times={times}
+          formatTime={formatTime}
+          integers
+          height={plotHeight}
+          lines={[{ label: 'Requests', color: 'primary', values: column('requests') }]}
+        />
       </ChartCard>
       <ChartCard title="Latency (ms)" summary={summaries.latency} testId="chart-latency">
-        <LineChart data={points} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
-          <CartesianGrid stroke={colors.grid} strokeDasharray="3 3" />
-          <XAxis dataKey="label" tick={{ fontSize: 11 }} minTickGap={24} stroke={colors.muted} />
-          <YAxis tick={{ fontSize: 11 }} stroke={colors.muted} />
-          <Tooltip />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
-          <Line
-            dataKey="p50_ms"
-            name="p50"
-            stroke={colors.primary}
-            strokeWidth={2}
-            dot={false}
-            connectNulls
-            isAnimationActive={false}
-          />
-          <Line
-            dataKey="p95_ms"
-            name="p95"
-            stroke={colors.warning}
-            strokeWidth={2}
-            dot={false}
-            connectNulls
-            isAnimationActive={false}
-          />
-          <Line
-            dataKey="p99_ms"
-            name="p99"
-            stroke={colors.destructive}
-            strokeWidth={2}
-            dot={false}
-            connectNulls
-            isAnimationActive={false}
-          />
-        </LineChart>
+        <LineChart
+          times={times}
+          formatTime={formatTime}
+          formatValue={milliseconds}
+          height={plotHeight}
+          lines={[
+            { label: 'p50', color: 'primary', values: column('p50_ms'), spanGaps: true },
+            { label: 'p95', color: 'warning', values: column('p95_ms'), spanGaps: true },
+            { label: 'p99', color: 'destructive', values: column('p99_ms'), spanGaps: true },
+          ]}
+        />
       </ChartCard>
       <ChartCard title="Errors per second" summary={summaries.errors} testId="chart-errors">
-        <LineChart data={points} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
-          <CartesianGrid stroke={colors.grid} strokeDasharray="3 3" />
-          <XAxis dataKey="label" tick={{ fontSize: 11 }} minTickGap={24} stroke={colors.muted} />
-          <YAxis allowDecimals={false} tick={{ fontSize: 11 }} stroke={colors.muted} />
-          <Tooltip />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
-          <Line
-            dataKey="client_errors"
-            name="4xx"
-            stroke={colors.warning}
-            strokeWidth={2}
-            dot={false}
-            isAnimationActive={false}
-          />
-          <Line
-            dataKey="server_errors"
-            name="5xx"
-            stroke={colors.destructive}
-            strokeWidth={2}
-            dot={false}
-            isAnimationActive={false}
-          />
-        </LineChart>
+        <LineChart
+          times={times}
+          formatTime={formatTime}
+          integers
+          height={plotHeight}
+          lines={[
+            { label: '4xx', color: 'warning', values: column('client_errors') },
+            { label: '5xx', color: 'destructive', values: column('server_errors') },
+          ]}
+        />
       </ChartCard>
     </div>
   );
@@ -129,15 +79,11 @@ function ChartCard({
   children: ReactElement;
 }) {
   return (
-    <Card>
+    <Card className="min-w-0">
       <figure data-testid={testId}>
         <h2 className="font-semibold">{title}</h2>
         <figcaption className="mb-3 text-sm text-muted-foreground">{summary}</figcaption>
-        <div aria-hidden="true" className="h-56">
-          <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 480, height: 224 }}>
-            {children}
-          </ResponsiveContainer>
-        </div>
+        <div aria-hidden="true">{children}</div>
       </figure>
     </Card>
   );

@@ -1,5 +1,13 @@
 import { cleanup, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+// jsdom has no matchMedia, which uPlot calls when it loads (to follow the device pixel ratio):
+// an inert one, before the imports below. The charts themselves are drawn and checked in Chromium
+// (test/e2e/developer.e2e.test.ts); here, without layout, the chart has no width and draws nothing.
+vi.hoisted(() => {
+  globalThis.matchMedia = () =>
+    ({ matches: false, addEventListener() {}, removeEventListener() {} }) as unknown as MediaQueryList;
+});
 import { summarizeMetrics, type LiveMetrics } from '../../../api/metrics.ts';
 import { setSession } from '../../../api/session.ts';
 import { apiError, apiRoute, mockFetch, renderAt, signInTestUser } from '../../../test-support.tsx';
