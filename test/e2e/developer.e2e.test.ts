@@ -408,8 +408,8 @@ describe('developer dashboard', () => {
   it('charts the live API traffic on the Metrics page', async () => {
     await page.getByRole('link', { name: 'Metrics', exact: true }).click();
     await page.getByRole('heading', { name: 'Metrics' }).waitFor();
-    // uPlot draws each chart on a canvas; its legend names the lines and, under the cursor, reads
-    // out the time and each value (the chart's tooltip).
+    // uPlot draws each chart on a canvas; its legend names the lines and reads out the time and
+    // each value under the cursor (the chart's tooltip), or the latest second's with the cursor away.
     const requests = page.getByTestId('chart-requests');
     await requests.locator('canvas').waitFor();
     expect(await page.getByTestId('chart-latency').locator('.u-legend .u-label').allTextContents()).toEqual([
@@ -418,12 +418,16 @@ describe('developer dashboard', () => {
       'p95',
       'p99',
     ]);
+    const readout = () => requests.locator('.u-legend .u-value').allTextContents();
     const plot = (await requests.locator('.u-over').boundingBox())!;
-    await page.mouse.move(plot.x + plot.width - 2, plot.y + plot.height / 2);
+    await page.mouse.move(plot.x + 2, plot.y + plot.height / 2);
     await expect
-      .poll(() => requests.locator('.u-legend .u-value').allTextContents(), { timeout: waitMs })
+      .poll(readout, { timeout: waitMs })
       .toEqual([expect.stringMatching(/^\d\d:\d\d:\d\d$/), expect.stringMatching(/^\d+$/)]);
+    const [hovered] = await readout();
+    // The window's first second under the cursor; away from it, the latest (a minute later).
     await page.mouse.move(0, 0);
+    await expect.poll(async () => (await readout())[0], { timeout: waitMs }).not.toBe(hovered);
     await expect.poll(() => page.getByTestId('route-row').count(), { timeout: waitMs }).toBeGreaterThan(0);
     expect(await page.getByTestId('chart-requests').locator('figcaption').textContent()).toMatch(
       /^[1-9]\d* requests in the last 60 s/,

@@ -36,7 +36,7 @@ const integerSteps = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5
  * A time-series line chart drawn by uPlot on a canvas, sized to its container. uPlot draws
  * imperatively, so the chart is made once per set of lines and then fed new data and sizes
  * (`setData`, `setSize`) instead of being rebuilt on each poll. Its legend doubles as the
- * tooltip: hovering reads out the time and every line's value at the cursor.
+ * tooltip: hovering reads out the time and every line's value at the cursor (the latest otherwise).
  *
  * The chart is created only once the container has a width (a ResizeObserver reports it), so a
  * page rendered without layout (the component tests' jsdom) gets no canvas at all. The canvas is
@@ -129,7 +129,13 @@ function chartOptions(
     cursor: { drag: { x: false, y: false, setScale: false }, points: { size: 6 } },
     legend: { live: true },
     series: [
-      { label: 'Time', value: (_chart, seconds) => (seconds == null ? '—' : at(seconds)) },
+      {
+        label: 'Time',
+        value: (chart, seconds, index, cursor) => {
+          const time = legendValue(chart, seconds, index, cursor);
+          return time == null ? '—' : at(time);
+        },
+      },
       ...lines.map(
         (line): uPlot.Series => ({
           label: line.label,
@@ -137,7 +143,10 @@ function chartOptions(
           width: 2,
           points: { show: false },
           spanGaps: line.spanGaps ?? false,
-          value: (_chart, value) => (value == null ? '—' : formatValue(value)),
+          value: (chart, raw, index, cursor) => {
+            const value = legendValue(chart, raw, index, cursor);
+            return value == null ? '—' : formatValue(value);
+          },
         }),
       ),
     ],
@@ -154,4 +163,14 @@ function chartOptions(
       { stroke: muted, font, grid, ticks, size: 40, ...(integers ? { incrs: integerSteps } : {}) },
     ],
   };
+}
+
+/**
+ * What the legend reads out for a line: its value under the cursor, or, with the cursor off the
+ * chart (always, on a screen without hover), its latest value, so the legend is never a row of dashes.
+ */
+function legendValue(chart: uPlot, raw: number | null, series: number, cursor: number | null): number | null {
+  if (cursor != null) return raw;
+  const column = chart.data[series];
+  return column?.[column.length - 1] ?? null;
 }
