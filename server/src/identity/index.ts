@@ -95,8 +95,16 @@ export {
   foreignSessionRevocation,
   mfaEnabledUpdate,
   queryUsers,
+  readRefreshToken,
   readUser,
   readUserIdByEmail,
+  refreshTokenPut,
+  refreshTokenSpend,
+  sessionPut,
+  sessionRevocation,
   sessionsCutOff,
+  sessionUse,
+  type StoredRefreshToken,
 } from './store.ts';
+export { hashToken as refreshTokenHash } from './refresh-tokens.ts';
 export { createSessionRevocations, revocationCheckMs, type SessionRevocations } from './revocation.ts';

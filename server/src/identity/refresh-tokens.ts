@@ -25,7 +25,8 @@ import {
 const tokenPrefix = 'rt_';
 const invalid = () => new AppError('invalid_token', 'the refresh token is invalid');
 
-function hashToken(token: string): string {
+/** The key a refresh token is stored under (the Cognito adapter records Cognito's tokens the same way). */
+export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
 }
 

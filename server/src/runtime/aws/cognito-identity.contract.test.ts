@@ -499,9 +499,6 @@ runIdentityContract(
   },
   {
     gaps: {
-      refreshSingleUse: `with rotation Cognito still accepts a rotated-out refresh token for the app client's grace period (${rotationGraceSeconds} s), so a retried refresh can succeed`,
-      reuseRevokesSession:
-        'Cognito refuses a rotated-out refresh token after the grace period but does not revoke the tokens issued from it',
       sessionsListed: 'Cognito keeps no list of a user’s sessions (refresh tokens) to show',
       sessionEndedAlone:
         'Cognito ends sessions all at once (GlobalSignOut) or by refresh token, not by a listed id',

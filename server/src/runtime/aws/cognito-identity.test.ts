@@ -160,13 +160,16 @@ function cognitoAcceptsSignUps() {
   cognito.on(InitiateAuthCommand).callsFake(async (input: { AuthParameters: { USERNAME: string } }) => ({
     AuthenticationResult: {
       AccessToken: await anAccessToken({ username: input.AuthParameters.USERNAME }),
-      RefreshToken: 'cognito-refresh-1',
+      RefreshToken: aRefreshToken('cognito-refresh'),
       IdToken: 'id',
       ExpiresIn: 3600,
       TokenType: 'Bearer',
     },
   }));
 }
+
+/** A refresh token never handed out before (Cognito's are unique; the table is shared by the tests). */
+const aRefreshToken = (name = 'refresh') => `${name}-${randomUUID()}`;
 
 const inputsOf = <T extends abstract new (...args: never[]) => unknown>(command: T) =>
   cognito
@@ -197,7 +200,7 @@ describe('Cognito identity: sign-up (Cognito mocked, store on DynamoDB Local)', 
     expect(id).toMatch(/^usr_/);
     expect(response).toMatchObject({
       user: { id, email, name: 'Ann Lee', groups: [] },
-      refresh_token: 'cognito-refresh-1',
+      refresh_token: expect.stringMatching(/^cognito-refresh-/),
       expires_in: 3600,
     });
     expect(inputsOf(SignUpCommand)).toEqual([
@@ -369,8 +372,9 @@ describe('Cognito identity: sessions (Cognito mocked, store on DynamoDB Local)',
   it('logs in by the user id the email points to and answers with the profile and Cognito’s tokens', async () => {
     const { identity, email, id } = await aSignedUpUser();
     const accessToken = await anAccessToken({ username: id });
+    const refreshToken = aRefreshToken();
     cognito.on(InitiateAuthCommand).resolves({
-      AuthenticationResult: { AccessToken: accessToken, RefreshToken: 'refresh-2', ExpiresIn: 3600 },
+      AuthenticationResult: { AccessToken: accessToken, RefreshToken: refreshToken, ExpiresIn: 3600 },
     });
     const response = await identity.logIn({
       email: email.toUpperCase(),
@@ -380,7 +384,7 @@ describe('Cognito identity: sessions (Cognito mocked, store on DynamoDB Local)',
     expect(response).toEqual({
       user: { id, email, name: 'Ann', groups: [] },
       access_token: accessToken,
-      refresh_token: 'refresh-2',
+      refresh_token: refreshToken,
       expires_in: 3600,
     });
     expect(inputsOf(InitiateAuthCommand)).toEqual([
@@ -454,10 +458,14 @@ describe('Cognito identity: sessions (Cognito mocked, store on DynamoDB Local)',
     cognito
       .on(GetTokensFromRefreshTokenCommand)
       .resolves({ AuthenticationResult: { AccessToken: accessToken, ExpiresIn: 3600 } });
-    const response = await identity.refresh('refresh-1');
-    expect(response).toMatchObject({ user: { id }, access_token: accessToken, refresh_token: 'refresh-1' });
+    const refreshToken = aRefreshToken();
+    const response = await identity.refresh(refreshToken);
+    expect(response).toMatchObject({ user: { id }, access_token: accessToken, refresh_token: refreshToken });
+    // Nothing rotated, nothing spent: the same token refreshes again.
+    expect((await identity.refresh(refreshToken)).refresh_token).toBe(refreshToken);
     expect(inputsOf(GetTokensFromRefreshTokenCommand)).toEqual([
-      { ClientId: clientId, RefreshToken: 'refresh-1' },
+      { ClientId: clientId, RefreshToken: refreshToken },
+      { ClientId: clientId, RefreshToken: refreshToken },
     ]);
   });
 
@@ -470,7 +478,7 @@ describe('Cognito identity: sessions (Cognito mocked, store on DynamoDB Local)',
         ExpiresIn: 3600,
       },
     });
-    expect((await identity.refresh('refresh-1')).refresh_token).toBe('refresh-2');
+    expect((await identity.refresh(aRefreshToken())).refresh_token).toBe('refresh-2');
   });
 
   it.each([
@@ -502,10 +510,11 @@ describe('Cognito identity: sessions (Cognito mocked, store on DynamoDB Local)',
       .on(RevokeTokenCommand)
       .resolvesOnce({})
       .rejectsOnce(new UnsupportedTokenTypeException({ message: 'nope', $metadata: {} }));
-    await identity.logOut('refresh-1');
+    const refreshToken = aRefreshToken();
+    await identity.logOut(refreshToken);
     await identity.logOut('not-a-refresh-token');
     expect(inputsOf(RevokeTokenCommand)).toEqual([
-      { ClientId: clientId, Token: 'refresh-1' },
+      { ClientId: clientId, Token: refreshToken },
       { ClientId: clientId, Token: 'not-a-refresh-token' },
     ]);
   });

@@ -37,7 +37,7 @@ import { AppError, isAppError } from '../../kernel/errors.ts';
 import { newId } from '../../kernel/ids.ts';
 import type { Config } from '../../platform/config.ts';
 import type { Logger } from '../../platform/logger.ts';
-import { isTransactionCanceled, type Store } from '../../platform/store.ts';
+import { isTransactionCanceled, type Store, type WriteOperation } from '../../platform/store.ts';
 import {
   checkPasswordPolicy,
   emailVerifiedWrites,
@@ -57,6 +57,7 @@ import {
   readUser,
   readUserIdByEmail,
   createSessionRevocations,
+  deviceOf,
   foreignSessionRevocation,
   sessionsCutOff,
   signUpEmailIndex,
@@ -66,6 +67,7 @@ import {
   type Jwks,
   type User,
 } from '../../identity/index.ts';
+import { createCognitoSessions } from './cognito-identity-sessions.ts';
 
 /** The Cognito group whose members are Sluice admins (`cognito:groups` → `admin`). */
 export const cognitoAdminGroup = 'Admins';
@@ -180,14 +182,62 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
   const profiles = new Map<string, { email: string; mfaEnabled: boolean }>();
   let jwksCache: { jwks: Jwks; fetchedAt: number } | undefined;
   const revocations = createSessionRevocations({ store, clock });
+  const sessions = createCognitoSessions({ store, clock, ttlSeconds: config.refreshTokenTtlSeconds });
 
   /**
    * Cognito's global sign-outs (password change and reset, "sign out everywhere") revoke refresh
    * tokens only; recording the moment on the profile lets `verifyAccessToken` refuse the access
-   * tokens issued before it too.
+   * tokens issued before it too (those of the same whole second pass, unless `at` says otherwise).
    */
-  async function recordSignOut(userId: string): Promise<void> {
-    await store.transact([sessionsCutOff(userId, new Date(clock.now()).toISOString())]);
+  async function recordSignOut(userId: string, at = clock.now()): Promise<void> {
+    await store.transact([sessionsCutOff(userId, new Date(at).toISOString())]);
+  }
+
+  /** Revokes a refresh token at Cognito (and its access tokens, for Cognito's own APIs), whatever it answers. */
+  async function revokeQuietly(refreshToken: string): Promise<void> {
+    try {
+      await client.send(new RevokeTokenCommand({ ClientId: clientId, Token: refreshToken }));
+    } catch (error) {
+      logger.warn('Cognito did not revoke a refresh token', { error: errorName(error) });
+    }
+  }
+
+  /** The writes that record the session a sign-in opened (none if Cognito sent no refresh token). */
+  function sessionOpening(
+    userId: string,
+    refreshToken: string | undefined,
+    device?: string,
+  ): WriteOperation[] {
+    return refreshToken ? sessions.open(userId, refreshToken, deviceOf(device)) : [];
+  }
+
+  /**
+   * A spent refresh token came back: a copy exists somewhere, so the session it belongs to ends,
+   * as locally, and the token is refused. Cognito cannot revoke one family of refresh tokens (the
+   * live one is held by whoever refreshed last, and the table keeps hashes only), so the user's
+   * every session ends at Cognito (AdminUserGlobalSignOut) and every access token issued up to
+   * then is refused: the cut-off is the next whole second after the sign-out, so that tokens
+   * minted in the same second (which `iat` cannot tell apart) are refused too. A session ended
+   * already is only refused again: a replayed stolen token cannot sign the user out over and over.
+   */
+  async function refuseReuse(userId: string, sessionId: string): Promise<never> {
+    if (await sessions.revoke(sessionId)) {
+      logger.warn('refresh token reused; every session of the user ended', {
+        user_id: userId,
+        session_id: sessionId,
+      });
+      try {
+        await client.send(new AdminUserGlobalSignOutCommand({ UserPoolId: userPoolId, Username: userId }));
+      } catch (error) {
+        // The cut-off below still refuses the access tokens; the refresh tokens stay live at Cognito.
+        logger.error('could not sign the user out at Cognito after a refresh token reuse', {
+          user_id: userId,
+          error: errorName(error),
+        });
+      }
+      await recordSignOut(userId, (Math.floor(clock.now() / 1000) + 1) * 1000);
+    }
+    throw new AppError('invalid_token', 'the refresh token is invalid');
   }
 
   async function userOfTokens(result: AuthenticationResultType | undefined): Promise<{
@@ -337,7 +387,10 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
         tokens = signedIn;
         if (!tokens.AccessToken)
           throw new AppError('service_unavailable', 'the identity provider returned no tokens');
-        await store.transact(signUpWrites(user, now));
+        await store.transact([
+          ...signUpWrites(user, now),
+          ...sessionOpening(id, tokens.RefreshToken, input.device),
+        ]);
       } catch (error) {
         await deleteCognitoUser(id);
         if (isTransactionCanceled(error) && error.reasonAt(signUpEmailIndex)) throw emailTaken();
@@ -372,10 +425,14 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
         logger.warn('Cognito user without a profile signed in', { user_id: username });
         throw new AppError('invalid_credentials', 'the email or password is incorrect');
       }
+      await store.transact(sessionOpening(user.id, tokens.refresh, input.device));
       return respond(user, tokens.access, tokens.refresh ?? '', tokens.expiresIn);
     },
 
     async refresh(refreshToken) {
+      // Refused before Cognito is asked: within its grace period Cognito would still accept it.
+      const record = await sessions.find(refreshToken);
+      if (record?.used_at !== undefined) return refuseReuse(record.user_id, record.session_id);
       let result: AuthenticationResultType | undefined;
       try {
         result = (
@@ -388,6 +445,22 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
       }
       const { user, tokens } = await userOfTokens(result);
       if (!user) throw new AppError('invalid_token', 'the refresh token is invalid');
+      // Without rotation on the app client Cognito hands the same token back: nothing is spent.
+      if (tokens.refresh !== undefined && tokens.refresh !== refreshToken) {
+        const outcome = await sessions.recordRotation({
+          spent: refreshToken,
+          record,
+          next: tokens.refresh,
+          userId: user.id,
+        });
+        if (outcome.kind !== 'rotated') {
+          // Lost to a concurrent refresh with the same token, or the session has ended: the
+          // tokens Cognito just minted are handed to no one, and their refresh token is revoked.
+          await revokeQuietly(tokens.refresh);
+          if (outcome.kind === 'reused') return refuseReuse(user.id, outcome.sessionId);
+          throw new AppError('invalid_token', 'the refresh token is invalid');
+        }
+      }
       return respond(user, tokens.access, tokens.refresh ?? refreshToken, tokens.expiresIn);
     },
 
@@ -399,6 +472,9 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
         // An unknown or already revoked token is ignored, as RFC 7009 says and the local identity does.
         if (!(isAppError(translated) && translated.code === 'invalid_token')) throw translated;
       }
+      // The session leaves the list, and its other refresh tokens are refused here too.
+      const record = await sessions.find(refreshToken);
+      if (record) await sessions.revoke(record.session_id);
       // Cognito's refresh token is opaque, so the session (`origin_jti`) is known only from the
       // access token sent with the log-out; its other access tokens are refused from then on.
       if (caller?.sessionId !== undefined) {
@@ -490,7 +566,8 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
       return { users: page.users, next_cursor: page.cursor };
     },
 
-    async completeMfaLogIn({ mfa_token, code }) {
+    async completeMfaLogIn(input) {
+      const { mfa_token, code } = input;
       const challenge = decodeMfaToken(mfa_token);
       if (!challenge)
         throw new AppError('invalid_token', 'the sign-in step has expired or was used; sign in again');
@@ -508,6 +585,7 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
       const { user, tokens } = await userOfTokens(output.AuthenticationResult);
       if (!user)
         throw new AppError('invalid_token', 'the sign-in step has expired or was used; sign in again');
+      await store.transact(sessionOpening(user.id, tokens.refresh, input.device));
       return respond(user, tokens.access, tokens.refresh ?? '', tokens.expiresIn);
     },
 
