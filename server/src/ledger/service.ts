@@ -258,6 +258,14 @@ async function writeTransfers(
         delta: { currency, debits_pending: 0, debits_posted: 0, credits_pending: 0, credits_posted: 0 },
       };
       deltas.set(key, entry);
+    } else if (entry.delta.currency !== currency) {
+      // One update per item checks one currency: a group moving two currencies through one
+      // account would pass that check for the first and book the second in the wrong currency.
+      throw new AppError(
+        'currency_mismatch',
+        `account ${accountId} cannot take ${entry.delta.currency} and ${currency} in one group`,
+        { param: 'currency' },
+      );
     }
     return entry.delta;
   };
