@@ -10,7 +10,8 @@ import { desktop, openDashboard, phone, shoot, type DashboardSession } from './b
  * deliveries per endpoint and Redeliver; the webhook log newest first with retries named and
  * endpoint health; the signing-secret and Edit-endpoint dialogs; the test payment form; errors
  * in sentences with a way back; tab titles, favicon and compressed assets; and a phone-width
- * (390×844) pass over every page that fails on horizontal overflow or a tall header.
+ * (390×844) pass over every page that fails on horizontal overflow, a tall header, or a title
+ * (where the page's content starts) more than 200 px down.
  */
 
 const waitMs = 15_000;
@@ -308,8 +309,16 @@ describe('developer journeys', () => {
   });
 });
 
+/**
+ * How far down a phone's screen a page's title may start. The issue found navigation taking ~380
+ * of 844 px. 200 px is under a quarter of the screen: the app bar (49 px with the page's top
+ * margin, 73), one row for the merchant and section selects (61), and a page's own back link or a
+ * section's tabs (~50), which leaves three quarters of the first screen to the page itself.
+ */
+const contentStartsWithinPx = 200;
+
 describe('every page at phone width (390×844)', () => {
-  it('has no horizontal overflow and the content starts within 120 px', async () => {
+  it('has no horizontal overflow, a header under 120 px and the title within 200 px of the top', async () => {
     // The admin's own merchant with one of everything, so every detail page has something to show.
     const created = await api('admin', 'POST', '/v1/merchants', { name: 'Phone Bakery' });
     const merchant = created.json.id as string;
@@ -388,13 +397,26 @@ describe('every page at phone width (390×844)', () => {
           },
         )
         .catch(() => undefined);
-      const { scrollWidth, clientWidth, top } = (await page.evaluate(`(() => {
+      // Where the page's own content starts: its title (the h1), or the not-found message, which
+      // has none. Everything above it is navigation: the app bar, and on a merchant's pages the
+      // merchant and section selects, a back link or a section's tabs.
+      const { scrollWidth, clientWidth, header, content } = (await page.evaluate(`(() => {
         const root = document.scrollingElement;
-        return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, top: document.querySelector('main').getBoundingClientRect().top };
-      })()`)) as { scrollWidth: number; clientWidth: number; top: number };
+        const main = document.querySelector('main');
+        const start = main.querySelector('h1') ?? main.querySelector('[role="alert"]');
+        return {
+          scrollWidth: root.scrollWidth,
+          clientWidth: root.clientWidth,
+          header: main.getBoundingClientRect().top,
+          content: start ? start.getBoundingClientRect().top : null,
+        };
+      })()`)) as { scrollWidth: number; clientWidth: number; header: number; content: number | null };
       if (scrollWidth > clientWidth)
         failures.push(`${path}: ${scrollWidth}px wide in a ${clientWidth}px screen`);
-      if (top > 120) failures.push(`${path}: content starts ${Math.round(top)}px down`);
+      if (header > 120) failures.push(`${path}: the header ends ${Math.round(header)}px down`);
+      if (content === null) failures.push(`${path}: no title (h1) to find where the content starts`);
+      else if (content > contentStartsWithinPx)
+        failures.push(`${path}: the content starts ${Math.round(content)}px down`);
     }
     // Signed out: the sign-in and sign-up pages.
     const guest = await newPage(phone);

@@ -1,5 +1,6 @@
 import { NavLink, Outlet, useLocation, useNavigate, useParams } from 'react-router';
 import { useMerchant, useMerchants } from '../../api/merchants.ts';
+import { Badge } from '../../components/ui/badge.tsx';
 import { ErrorState, Loading } from '../../components/ui/states.tsx';
 import { cn } from '../../lib/cn.ts';
 
@@ -26,6 +27,9 @@ const sections = [
   { to: 'metrics', label: 'Metrics' },
 ];
 
+const selectClass =
+  'h-9 w-full min-w-0 rounded-md border border-input bg-card px-2 text-foreground focus-visible:outline-2 focus-visible:outline-ring sm:w-auto';
+
 /** One merchant's developer pages: a merchant switcher and the section navigation. */
 export function MerchantShell() {
   const merchantId = useMerchantId();
@@ -46,18 +50,24 @@ export function MerchantShell() {
     );
   return (
     <div>
-      <div className="mb-4 flex flex-wrap items-center justify-between gap-3">
-        <div className="min-w-0">
+      {/*
+        On a phone this is one row (a Sandbox mark, the merchant and the section as two selects),
+        so the page's own title starts within 200 px of the top (the phone pass checks it); from
+        `sm` up, the merchant's name and a labelled switcher, with the section links below.
+      */}
+      <div className="mb-4 flex items-center gap-2 border-b border-border pb-2 sm:flex-wrap sm:justify-between sm:gap-3 sm:border-0 sm:pb-0">
+        <div className="hidden min-w-0 sm:block">
           <p className="text-sm text-muted-foreground">Developers · sandbox</p>
           <p className="truncate text-lg font-semibold" data-testid="merchant-name">
             {merchant.data.name}
           </p>
         </div>
-        <label className="flex items-center gap-2 text-sm">
-          <span className="text-muted-foreground">Merchant</span>
+        <Badge className="sm:hidden">Sandbox</Badge>
+        <label className="flex min-w-0 flex-1 items-center gap-2 text-sm sm:flex-none">
+          <span className="sr-only text-muted-foreground sm:not-sr-only">Merchant</span>
           <select
             aria-label="Merchant"
-            className="h-9 rounded-md border border-input bg-card px-2 text-foreground focus-visible:outline-2 focus-visible:outline-ring"
+            className={selectClass}
             value={merchantId}
             onChange={(event) =>
               navigate(event.target.value === '' ? '/developers' : `/developers/${event.target.value}`)
@@ -71,29 +81,29 @@ export function MerchantShell() {
             <option value="">Manage merchants…</option>
           </select>
         </label>
+        {/* One select stands in for the fourteen section links on a phone. */}
+        <label className="flex min-w-0 flex-1 text-sm sm:hidden">
+          <span className="sr-only">Section</span>
+          <select
+            aria-label="Section"
+            className={selectClass}
+            value={sections.some((section) => section.to === current) ? current : ''}
+            onChange={(event) =>
+              navigate(
+                event.target.value === ''
+                  ? `/developers/${merchantId}`
+                  : `/developers/${merchantId}/${event.target.value}`,
+              )
+            }
+          >
+            {sections.map((section) => (
+              <option key={section.to} value={section.to}>
+                {section.label}
+              </option>
+            ))}
+          </select>
+        </label>
       </div>
-      {/* On a phone one select stands in for the fourteen links, so the page starts near the top. */}
-      <label className="mb-4 flex items-center gap-2 border-b border-border pb-3 text-sm sm:hidden">
-        <span className="text-muted-foreground">Section</span>
-        <select
-          aria-label="Section"
-          className="h-9 min-w-0 flex-1 rounded-md border border-input bg-card px-2 text-foreground focus-visible:outline-2 focus-visible:outline-ring"
-          value={sections.some((section) => section.to === current) ? current : ''}
-          onChange={(event) =>
-            navigate(
-              event.target.value === ''
-                ? `/developers/${merchantId}`
-                : `/developers/${merchantId}/${event.target.value}`,
-            )
-          }
-        >
-          {sections.map((section) => (
-            <option key={section.to} value={section.to}>
-              {section.label}
-            </option>
-          ))}
-        </select>
-      </label>
       <nav
         aria-label="Developer"
         className="-mx-1 mb-6 hidden flex-wrap gap-1 border-b border-border pb-2 sm:flex"

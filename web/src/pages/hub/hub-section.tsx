@@ -13,12 +13,19 @@ const sections = [
   { to: 'vendors', label: 'Vendors' },
 ];
 
+/** Shows the open tab when the row scrolls (Vendors starts off-screen on a phone). */
+function scrollActiveTabIntoView(nav: HTMLElement | null) {
+  const active = nav?.querySelector<HTMLElement>('[aria-current="page"]');
+  if (active && nav) nav.scrollLeft = active.offsetLeft - nav.offsetLeft;
+}
+
 /** The processing hub for one merchant (`/developers/:merchantId/hub/*`). */
 export default function HubSection() {
   const merchantId = useMerchantId();
   return (
     <div>
-      <nav aria-label="Hub" className="mb-6 flex gap-1">
+      {/* One row that scrolls sideways on a phone (four tabs wrapped to two lines pushed the page down). */}
+      <nav aria-label="Hub" ref={scrollActiveTabIntoView} className="mb-4 flex gap-1 overflow-x-auto sm:mb-6">
         {sections.map((section) => (
           <NavLink
             key={section.to}
@@ -30,7 +37,7 @@ export default function HubSection() {
             }
             className={({ isActive }) =>
               cn(
-                'rounded-md px-3 py-1.5 text-sm',
+                'shrink-0 rounded-md px-3 py-1.5 text-sm whitespace-nowrap',
                 isActive ? 'bg-muted font-medium' : 'text-muted-foreground hover:bg-muted',
               )
             }
