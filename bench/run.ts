@@ -22,12 +22,15 @@
  *   BENCH_NODE_ARGS     extra flags for the server's node, space-separated (e.g. --import=./x.ts)
  *
  *   BENCH_SOAK          seconds of random transfers after the scenarios, printing the server's RSS,
- *                       the data dir's size and its WAL's every 30 s (e.g. BENCH_SOAK=600)
+ *                       the data dir's size and its WAL's every 30 s (e.g. BENCH_SOAK=600); the
+ *                       server then keeps idempotency records and delivered events only
+ *                       BENCH_SOAK_RETENTION seconds (default 120), so the run shows where growth stops
  *
  * Each scenario group also reports the data dir's growth (WAL included) per 2xx response.
  *
  * Writes the figures to .tmp/bench-latest.json.
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, relative } from 'node:path';
@@ -55,8 +58,6 @@ import { hotAccount, runTransferScenarios } from './scenarios/transfers.ts';
 import { signUpUsers, startBenchServer } from './sluice-server.ts';
 import { log, round, settings } from './support.ts';
 
-/** BENCH_SOAK: seconds of random transfers after the scenarios; 0 (the default) skips the soak. */
-const soakSeconds = Number(process.env.BENCH_SOAK ?? 0);
 const tmp = await makeTempDir('sluice-bench-');
 log(
   `bench: ${settings.duration} s per scenario, ${settings.connections} connections, pipelining ${settings.pipelining}, ${settings.users} users; temp dir ${tmp}`,
@@ -106,7 +107,7 @@ try {
     ? await runCheckoutScenario(server, admin, users)
     : undefined;
 
-  if (soakSeconds > 0) await runSoak(server, users, dataDir, soakSeconds);
+  if (settings.soakSeconds > 0) await runSoak(server, users, dataDir, settings.soakSeconds);
 
   const started = performance.now();
   const report = await audit(server.url, admin.token);
@@ -227,12 +228,17 @@ async function runSoak(
   const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
   const started = performance.now();
   const first = dataDirBytes(dataDir);
+  let previous = first;
+  // The database file's growth since the last sample (the WAL left out: it grows to its backstop
+  // size and stays), which levels off at the ledger's own records once items expire as fast as
+  // they are written.
   const sample = () => {
-    const { total, wal } = dataDirBytes(dataDir);
+    const now = dataDirBytes(dataDir);
     log(
       `  soak ${Math.round((performance.now() - started) / 1000)} s: server RSS ${mb(rssBytes(server.pid))} MB, ` +
-        `data dir ${mb(total)} MB (WAL ${mb(wal)} MB)`,
+        `data dir ${mb(now.total)} MB (WAL ${mb(now.wal)} MB), database +${mb(now.total - now.wal - (previous.total - previous.wal))} MB`,
     );
+    previous = now;
   };
   log(
     `soak: ${seconds} s of random transfers; every ${soakSampleMs / 1000} s the server's RSS, data dir and WAL`,
@@ -266,7 +272,7 @@ function rssBytes(pid: number): number {
   }
 }
 
-/** A transfer of 1–100 cents between two different random users, as the first. */
+/** A transfer of 1–100 cents between two different random users, each with its own Idempotency-Key. */
 function soakTransfer(users: ApiUser[]): AutocannonRequest {
   const pick = () => users[Math.floor(Math.random() * users.length)]!;
   return {
@@ -278,7 +284,12 @@ function soakTransfer(users: ApiUser[]): AutocannonRequest {
       while (to === from && users.length > 1) to = pick();
       return {
         ...request,
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${from.token}` },
+        // An Idempotency-Key on each, as the SDK sends: its record is part of what a transfer keeps.
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${from.token}`,
+          'idempotency-key': randomUUID(),
+        },
         body: JSON.stringify({ to: to.id, amount: 1 + Math.floor(Math.random() * 100), currency: 'USD' }),
       };
     },

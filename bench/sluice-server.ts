@@ -31,6 +31,13 @@ export async function startBenchServer(tmp: string, profileDir: string): Promise
       // Every bench user signs up from this machine's address, each paid the whole bonus.
       SLUICE_SIGNUP_BONUS_BUDGET: String(settings.signupBonus * (settings.users + 1)),
       SLUICE_SIGNUPS_PER_ADDRESS: String(settings.users + 1),
+      ...(settings.soakSeconds > 0
+        ? {
+            SLUICE_TEST_RETENTIONS: '1',
+            SLUICE_IDEMPOTENCY_RETENTION_SECONDS: String(settings.soakRetentionSeconds),
+            SLUICE_EVENT_RETENTION_SECONDS: String(settings.soakRetentionSeconds),
+          }
+        : {}),
     },
     nodeArgs: [
       ...settings.nodeArgs,

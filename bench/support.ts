@@ -14,6 +14,14 @@ export const settings = {
     .map((name) => name.trim()),
   pipelining: 1,
   signupBonus: 100_000_000,
+  /** BENCH_SOAK: seconds of random transfers after the scenarios; 0 (the default) skips the soak. */
+  soakSeconds: Number(process.env.BENCH_SOAK ?? 0),
+  /**
+   * With a soak, how long the server keeps idempotency records and delivered events
+   * (BENCH_SOAK_RETENTION, default 120 s): short enough that the soak reaches the point where
+   * items expire as fast as they are written.
+   */
+  soakRetentionSeconds: Number(process.env.BENCH_SOAK_RETENTION ?? 120),
 };
 
 export function log(line: string): void {

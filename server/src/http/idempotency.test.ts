@@ -64,3 +64,76 @@ describe('idempotency records past their retention', () => {
     expect(((await reused.json()) as { error: { code: string } }).error.code).toBe('idempotency_key_reused');
   });
 });
+
+describe('stored responses', () => {
+  it('keeps the body as a JSON value, and replays it as the same JSON', async () => {
+    const { store, post } = counterApp();
+    const first = await post('k1', { a: 1 });
+    const record = await store.get({ pk: 'IDEM#user_1#k1', sk: 'IDEM' });
+    expect(record).toMatchObject({ state: 'complete', response_status: 201, response: { call: 1 } });
+    expect(record).not.toHaveProperty('response_body');
+    const replay = await post('k1', { a: 1 });
+    expect(replay.status).toBe(201);
+    expect(await replay.text()).toBe(await first.text());
+  });
+
+  it('replays a record written before bodies were values (its text) as it was', async () => {
+    const { store, clock, post } = counterApp();
+    // The request's fingerprint, from a record the middleware writes for the same request.
+    await post('probe', { a: 1 });
+    const fingerprint = (await store.get({ pk: 'IDEM#user_1#probe', sk: 'IDEM' }))?.fingerprint;
+    const nowSeconds = Math.floor(clock.now() / 1000);
+    await store.transact([
+      {
+        type: 'put',
+        item: {
+          pk: 'IDEM#user_1#old',
+          sk: 'IDEM',
+          entity: 'idempotency_record',
+          state: 'complete',
+          fingerprint,
+          created_at: clock.now(),
+          expires_at: nowSeconds + 3600,
+          response_status: 201,
+          response_body: '{"call":41}',
+          completed_at: clock.now(),
+        },
+      },
+    ]);
+    const replay = await post('old', { a: 1 });
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get('Idempotent-Replayed')).toBe('true');
+    expect(await replay.text()).toBe('{"call":41}');
+  });
+
+  it('answers a key in flight with 409, and takes over a stale lock of the same request', async () => {
+    const { store, clock, post } = counterApp();
+    const nowSeconds = Math.floor(clock.now() / 1000);
+    // The request's fingerprint, from a record the middleware writes for the same request.
+    await post('probe', { a: 1 });
+    const fingerprint = (await store.get({ pk: 'IDEM#user_1#probe', sk: 'IDEM' }))?.fingerprint;
+    await store.transact([
+      {
+        type: 'put',
+        item: {
+          pk: 'IDEM#user_1#busy',
+          sk: 'IDEM',
+          entity: 'idempotency_record',
+          state: 'in_progress',
+          fingerprint,
+          lock_id: 'another-request',
+          locked_until: clock.now() + 60_000,
+          created_at: clock.now(),
+          expires_at: nowSeconds + 3600,
+        },
+      },
+    ]);
+    const busy = await post('busy', { a: 1 });
+    expect(busy.status).toBe(409);
+    expect(await busy.json()).toMatchObject({ error: { code: 'idempotency_key_in_progress' } });
+    clock.advance(60_001);
+    const taken = await post('busy', { a: 1 });
+    expect(taken.status).toBe(201);
+    expect(await taken.json()).toEqual({ call: 2 });
+  });
+});

@@ -2,7 +2,13 @@ import { createHash, createHmac, randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { Clock } from '../kernel/clock.ts';
 import { AppError } from '../kernel/errors.ts';
-import { isTransactionCanceled, type Item, type Store, type WriteOperation } from '../platform/store.ts';
+import {
+  isTransactionCanceled,
+  type Condition,
+  type Item,
+  type Store,
+  type WriteOperation,
+} from '../platform/store.ts';
 import type { AppEnv } from './context.ts';
 import { errorResponse } from './errors.ts';
 
@@ -113,7 +119,7 @@ export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHa
       }
       c.header('Idempotent-Replayed', 'true');
       if (typeof claimed.redacted_fields === 'string') c.header(redactedHeader, claimed.redacted_fields);
-      return c.body(claimed.response_body as string, claimed.response_status as 200, {
+      return c.body(storedResponseText(claimed), claimed.response_status as 200, {
         'Content-Type': 'application/json',
       });
     }
@@ -129,7 +135,9 @@ export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHa
         set: {
           state: 'complete',
           response_status: status,
-          response_body: JSON.stringify(stored),
+          // The body as a JSON value, not as its text: the text's escaped quotes defeat the
+          // SQLite store's compression dictionary and cost bytes on DynamoDB too.
+          response: stored,
           ...(redacted.size > 0 ? { redacted_fields: [...redacted].sort().join(',') } : {}),
           completed_at: clock.now(),
         },
@@ -172,6 +180,16 @@ export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHa
   };
 }
 
+/**
+ * The body a replay answers: the stored JSON value as text, or, for a record written before
+ * bodies were kept as values, its `response_body` text as it is.
+ */
+function storedResponseText(record: Item): string {
+  return typeof record.response_body === 'string'
+    ? record.response_body
+    : JSON.stringify(record.response ?? null);
+}
+
 /** `body` with every non-null value under a secret field name set to null, at any depth. */
 function redactSecrets(body: unknown, fields: ReadonlySet<string>, redacted: Set<string>): unknown {
   if (Array.isArray(body)) return body.map((value) => redactSecrets(value, fields, redacted));
@@ -199,7 +217,25 @@ async function claim(
   retentionSeconds: number,
 ): Promise<Claim> {
   const nowSeconds = Math.floor(now / 1000);
-  for (let attempt = 0; attempt < 3; attempt++) {
+  const record = {
+    ...key,
+    entity: 'idempotency_record',
+    state: 'in_progress',
+    fingerprint,
+    lock_id: lockId,
+    locked_until: now + lockMilliseconds,
+    created_at: now,
+    expires_at: nowSeconds + retentionSeconds,
+  };
+  // A new key is the common case: put first, and read the record only when the put is refused.
+  let condition: Condition = { attributeNotExists: 'pk' };
+  for (let attempt = 0; attempt < 4; attempt++) {
+    try {
+      await store.transact([{ type: 'put', item: record, condition }]);
+      return true;
+    } catch (error) {
+      if (!isTransactionCanceled(error)) throw error;
+    }
     const found = await store.get(key);
     // Past its retention the record counts as gone, whether or not TTL has deleted it yet
     // (DynamoDB's TTL and the local sweeper both delete lazily). Taking it over is conditional
@@ -211,31 +247,11 @@ async function claim(
       (existing.locked_until as number) < now &&
       existing.fingerprint === fingerprint;
     if (existing && !stale) return existing as Claim & Item;
-    try {
-      await store.transact([
-        {
-          type: 'put',
-          item: {
-            ...key,
-            entity: 'idempotency_record',
-            state: 'in_progress',
-            fingerprint,
-            lock_id: lockId,
-            locked_until: now + lockMilliseconds,
-            created_at: now,
-            expires_at: nowSeconds + retentionSeconds,
-          },
-          condition: existing
-            ? { compare: ['lock_id', '=', existing.lock_id as string] }
-            : isExpired
-              ? { compare: ['expires_at', '<=', nowSeconds] }
-              : { attributeNotExists: 'pk' },
-        },
-      ]);
-      return true;
-    } catch (error) {
-      if (!isTransactionCanceled(error)) throw error;
-    }
+    condition = existing
+      ? { compare: ['lock_id', '=', existing.lock_id as string] }
+      : isExpired
+        ? { compare: ['expires_at', '<=', nowSeconds] }
+        : { attributeNotExists: 'pk' };
   }
   throw new AppError(
     'idempotency_key_in_progress',

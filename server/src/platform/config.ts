@@ -101,6 +101,9 @@ export const defaultConfig: Config = {
 /** The shortest idempotency retention the API allows: its documented minimum. */
 export const minIdempotencyRetentionSeconds = 24 * 3600;
 
+/** The shortest retentions `SLUICE_TEST_RETENTIONS=1` allows. */
+const testRetentionFloorSeconds = 60;
+
 /**
  * The retention settings given in the environment (`SLUICE_IDEMPOTENCY_RETENTION_SECONDS`,
  * `SLUICE_EVENT_RETENTION_SECONDS`), for both runtimes; a value out of range stops the start.
@@ -118,8 +121,14 @@ export function retentionConfigFromEnv(
       throw new Error(`${name} must be a whole number of seconds, at least ${min}, not ${text}`);
     return value;
   };
-  const idempotency = read('SLUICE_IDEMPOTENCY_RETENTION_SECONDS', minIdempotencyRetentionSeconds);
-  const events = read('SLUICE_EVENT_RETENTION_SECONDS', 3600);
+  // Soaks and tests (`SLUICE_TEST_RETENTIONS=1`) may keep both for as little as a minute, to watch
+  // the data dir level off within a run; a client retrying past that window would act twice.
+  const testing = env.SLUICE_TEST_RETENTIONS === '1';
+  const idempotency = read(
+    'SLUICE_IDEMPOTENCY_RETENTION_SECONDS',
+    testing ? testRetentionFloorSeconds : minIdempotencyRetentionSeconds,
+  );
+  const events = read('SLUICE_EVENT_RETENTION_SECONDS', testing ? testRetentionFloorSeconds : 3600);
   return {
     ...(idempotency !== undefined ? { idempotencyRetentionSeconds: idempotency } : {}),
     ...(events !== undefined ? { eventRetentionSeconds: events } : {}),

@@ -1,0 +1,225 @@
+/**
+ * `npm run bench:disk`: bytes on disk per operation, and what makes them up (issue 25).
+ *
+ * Each workload runs in process (`app.request`, no sockets) on a fresh SQLite data dir, with the
+ * workers running, after its own setup (users, a merchant and its key); the database is measured
+ * with SQLite's `dbstat` before and after (pages of the items table and of each index, free pages
+ * left out), so the figure is what the operations added, indexes included. Every request carries
+ * an Idempotency-Key, as the SDK sends one on every POST, so its record counts too.
+ *
+ * Prints, per workload: bytes per operation by table and index, and the items the operations
+ * wrote by kind (count per operation and average stored size: the `data` column, compressed or
+ * not, plus the key columns).
+ *
+ *   BENCH_DISK_OPS   operations per workload (default 3000)
+ */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { silentLogger } from '../server/src/platform/logger.ts';
+import { outboxBacklog } from '../server/src/platform/outbox.ts';
+import { createLocalPlatform, type LocalPlatform } from '../server/src/runtime/local/platform.ts';
+import { keyColumns } from '../server/src/runtime/local/sqlite-codec.ts';
+import { makeTempDir, removeDir } from '../test/server-process.ts';
+import { log, round } from './support.ts';
+
+const operations = Number(process.env.BENCH_DISK_OPS ?? 3000);
+const inFlight = 16;
+
+type Request = (
+  method: string,
+  path: string,
+  token: string,
+  body?: unknown,
+) => Promise<Record<string, unknown>>;
+
+interface Workload {
+  name: string;
+  /** Sign-ups, merchants and keys: written before the measurement. Returns the operation. */
+  setup: (platform: LocalPlatform, request: Request) => Promise<(i: number) => Promise<void>>;
+}
+
+/** Pages per b-tree (the items table and each index), in bytes. */
+function btreeBytes(file: string): Map<string, number> {
+  const db = new DatabaseSync(file, { readOnly: true });
+  try {
+    const rows = db.prepare('SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name').all() as Array<{
+      name: string;
+      bytes: number;
+    }>;
+    return new Map(rows.map((row) => [row.name, Number(row.bytes)]));
+  } finally {
+    db.close();
+  }
+}
+
+/** The rows the operations added, by kind: `<pk prefix>|<sk prefix>`, with their stored bytes. */
+function rowsByKind(file: string, afterRowid: number): Map<string, { count: number; bytes: number }> {
+  const db = new DatabaseSync(file, { readOnly: true });
+  try {
+    const keyBytes = keyColumns.map((column) => `COALESCE(LENGTH(${column}), 0)`).join(' + ');
+    const rows = db
+      .prepare(`SELECT pk, sk, LENGTH(data) + ${keyBytes} AS bytes FROM items WHERE rowid > ?`)
+      .all(afterRowid) as Array<{ pk: string; sk: string; bytes: number }>;
+    const kinds = new Map<string, { count: number; bytes: number }>();
+    for (const row of rows) {
+      const kind = `${row.pk.split('#')[0]}|${row.sk.split('#')[0]}`;
+      const entry = kinds.get(kind) ?? { count: 0, bytes: 0 };
+      entry.count += 1;
+      entry.bytes += Number(row.bytes);
+      kinds.set(kind, entry);
+    }
+    return kinds;
+  } finally {
+    db.close();
+  }
+}
+
+function lastRowid(file: string): number {
+  const db = new DatabaseSync(file, { readOnly: true });
+  try {
+    return Number((db.prepare('SELECT COALESCE(MAX(rowid), 0) AS id FROM items').get() as { id: number }).id);
+  } finally {
+    db.close();
+  }
+}
+
+async function drained(platform: LocalPlatform): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    const backlog = await outboxBacklog(platform.store, platform.clock.now());
+    if (backlog.oldest_pending_at === null) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('the outbox did not drain');
+}
+
+async function parallel(count: number, run: (index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < count) await run(next++);
+    }),
+  );
+}
+
+const signUp = async (platform: LocalPlatform, i: number) =>
+  platform.identity.signUp({
+    email: `disk-${i}-${randomUUID()}@example.com`,
+    password: 'password-123-long',
+    name: `User ${i}`,
+  });
+
+const card = { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' };
+
+const workloads: Workload[] = [
+  {
+    name: 'wallet transfer',
+    setup: async (platform, request) => {
+      const users: Array<{ id: string; token: string }> = [];
+      for (let i = 0; i < 200; i++) {
+        const session = await signUp(platform, i);
+        users.push({ id: session.user.id, token: session.access_token });
+        await request('GET', '/v1/wallet', session.access_token);
+      }
+      return async (i) => {
+        const from = users[i % users.length]!;
+        const to = users[(i * 7 + 1) % users.length]!;
+        if (to === from) return;
+        await request('POST', '/v1/transfers', from.token, {
+          to: to.id,
+          amount: 1 + (i % 100),
+          currency: 'USD',
+        });
+      };
+    },
+  },
+  {
+    name: 'card payment cycle (authorize, capture)',
+    setup: async (platform, request) => {
+      const owner = await signUp(platform, 0);
+      const merchant = await request('POST', '/v1/merchants', owner.access_token, { name: 'Disk merchant' });
+      const key = await request('POST', `/v1/merchants/${String(merchant.id)}/api-keys`, owner.access_token, {
+        rate_limit_per_minute: 100_000,
+      });
+      const secret = String(key.secret);
+      const cycle = async () => {
+        const payment = await request('POST', '/v1/payments', secret, {
+          amount: 100 + Math.floor(Math.random() * 10_000),
+          currency: 'USD',
+          capture: false,
+          card,
+        });
+        await request('POST', `/v1/payments/${String(payment.id)}/capture`, secret, {});
+      };
+      await cycle();
+      return cycle;
+    },
+  },
+];
+
+async function measure(workload: Workload): Promise<void> {
+  const dataDir = await makeTempDir('sluice-disk-model-');
+  const file = join(dataDir, 'sluice.db');
+  const platform = await createLocalPlatform({
+    dataDir,
+    store: 'sqlite',
+    logger: silentLogger,
+    config: {
+      signupBonus: 100_000_000,
+      signupBonusBudget: 1_000_000_000_000,
+      requireEmailVerification: false,
+    },
+  });
+  try {
+    platform.startWorkers();
+    const request: Request = async (method, path, token, body) => {
+      const response = await platform.app.request(path, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          ...(method === 'POST' && process.env.BENCH_DISK_IDEM !== '0'
+            ? { 'idempotency-key': randomUUID() }
+            : {}),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const json = (await response.json()) as Record<string, unknown>;
+      if (response.status >= 300) throw new Error(`${path}: ${response.status} ${JSON.stringify(json)}`);
+      return json;
+    };
+    const operation = await workload.setup(platform, request);
+    await drained(platform);
+    const before = btreeBytes(file);
+    const fromRowid = lastRowid(file);
+    await parallel(operations, operation);
+    await drained(platform);
+    // The dispatcher's checkpoint, written about once a second, belongs to the run too.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const after = btreeBytes(file);
+    const kinds = rowsByKind(file, fromRowid);
+
+    log(`\n${workload.name}: ${operations} operations, bytes on disk per operation (dbstat pages)`);
+    log('| b-tree | bytes/op |');
+    log('|---|--:|');
+    let total = 0;
+    for (const name of [...after.keys()].sort()) {
+      const grown = (after.get(name) ?? 0) - (before.get(name) ?? 0);
+      if (grown === 0) continue;
+      total += grown;
+      log(`| ${name} | ${Math.round(grown / operations)} |`);
+    }
+    log(`| **total** | **${Math.round(total / operations)}** |`);
+    log('\nRows added, by kind (stored bytes: data column and key columns)');
+    log('| kind | rows/op | average bytes |');
+    log('|---|--:|--:|');
+    for (const [kind, { count, bytes }] of [...kinds.entries()].sort((a, b) => b[1].bytes - a[1].bytes))
+      log(`| \`${kind}\` | ${round(count / operations, 2)} | ${Math.round(bytes / count)} |`);
+  } finally {
+    await platform.stop();
+    if (process.env.BENCH_DISK_KEEP) log(`kept ${dataDir}`);
+    else await removeDir(dataDir);
+  }
+}
+
+for (const workload of workloads) await measure(workload);
