@@ -77,7 +77,8 @@ export async function requestIntentRefund(
   });
 }
 
-// A connector change cannot join the approval's transaction: it is claimed first, then made (at most once).
+// An approved connector change is made in the same transaction that marks its request executed
+// (exactly once): the change's writes and the mark commit together or not at all.
 registerApprovalExecutor('connector_change', {
   execute: async (moduleDeps, approval, commit) => {
     const deps = hubDeps(moduleDeps);
@@ -90,19 +91,27 @@ registerApprovalExecutor('connector_change', {
     const credentials = params.sealed_credentials
       ? { credentials: await unsealCredentials(deps.store, params.sealed_credentials) }
       : {};
-    await deps.store.transact(
-      commit({ op: params.op, ...(params.connector ? { connector: params.connector } : {}) }),
-    );
+    const resultOf = (connector: string) => ({ op: params.op, connector });
+    const claim = (connector: { id: string }) => commit(resultOf(connector.id));
     const merchant = approval.merchant;
-    if (params.op === 'create')
-      await createConnector(deps, merchant, { ...(params.input as CreateConnector), ...credentials });
-    else if (params.op === 'update')
-      await updateConnector(deps, merchant, params.connector!, {
-        ...(params.input as UpdateConnector),
-        ...credentials,
-      });
-    else await deleteConnector(deps, merchant, params.connector!);
-    return { op: params.op };
+    const changed =
+      params.op === 'create'
+        ? await createConnector(
+            deps,
+            merchant,
+            { ...(params.input as CreateConnector), ...credentials },
+            claim,
+          )
+        : params.op === 'update'
+          ? await updateConnector(
+              deps,
+              merchant,
+              params.connector!,
+              { ...(params.input as UpdateConnector), ...credentials },
+              claim,
+            )
+          : await deleteConnector(deps, merchant, params.connector!, claim);
+    return resultOf(changed.id);
   },
 });
 

@@ -1,6 +1,6 @@
 import { isoTime } from '../kernel/clock.ts';
 import { AppError } from '../kernel/errors.ts';
-import { isTransactionCanceled } from '../platform/store.ts';
+import { isTransactionCanceled, type WriteOperation } from '../platform/store.ts';
 import { showBreaker } from './breaker.ts';
 import type { Provider } from './connectors/connector.ts';
 import { sealCredentials } from './credentials.ts';
@@ -48,19 +48,48 @@ export async function getConnectorRecord(
   id: string,
 ): Promise<ConnectorRecord> {
   const record = await readConnector(deps.store, id);
-  if (!record || record.merchant !== merchantId) throw new AppError('not_found', `no connector ${id}`);
+  if (!record || record.merchant !== merchantId) throw notFound(id);
   return record;
 }
+
+const notFound = (id: string) => new AppError('not_found', `no connector ${id}`);
 
 async function sealed(deps: HubDeps, provider: Provider, raw: unknown): Promise<string | null> {
   const credentials = deps.connectors[provider].parseCredentials(raw);
   return credentials === null ? null : sealCredentials(deps.store, credentials);
 }
 
+/**
+ * Writes an approved change commits with the connector's own, in one transaction (the approval's
+ * `executed` mark), so the change happens exactly once: given the connector as it will be stored.
+ */
+export type ConnectorChangeClaim = (connector: ConnectorRecord) => WriteOperation[];
+
+/**
+ * Commits a connector's writes with `claim`'s. A condition that failed among the claim's (another
+ * decision landed first) is thrown as it is, for the caller to judge again; one of the
+ * connector's own goes to `refused`.
+ */
+async function commitChange(
+  deps: HubDeps,
+  own: WriteOperation[],
+  claim: WriteOperation[],
+  refused: () => Error,
+): Promise<void> {
+  try {
+    await deps.store.transact([...own, ...claim]);
+  } catch (error) {
+    if (!isTransactionCanceled(error) || error.reasons.some((reason) => reason.index >= own.length))
+      throw error;
+    throw refused();
+  }
+}
+
 export async function createConnector(
   deps: HubDeps,
   merchantId: string,
   input: CreateConnector,
+  claim?: ConnectorChangeClaim,
 ): Promise<ConnectorObject> {
   const now = isoTime(deps.clock.now());
   const record: ConnectorRecord = {
@@ -73,14 +102,11 @@ export async function createConnector(
     created_at: now,
     updated_at: now,
   };
-  try {
-    await deps.store.transact(connectorPuts(record));
-  } catch (error) {
-    if (!isTransactionCanceled(error)) throw error;
-    throw hubErrors.error('connector_exists', `you already have a ${input.provider} connector`, {
+  await commitChange(deps, connectorPuts(record), claim?.(record) ?? [], () =>
+    hubErrors.error('connector_exists', `you already have a ${input.provider} connector`, {
       param: 'provider',
-    });
-  }
+    }),
+  );
   return toConnector(deps, record);
 }
 
@@ -95,6 +121,7 @@ export async function updateConnector(
   merchantId: string,
   id: string,
   input: UpdateConnector,
+  claim?: ConnectorChangeClaim,
 ): Promise<ConnectorObject> {
   const record = await getConnectorRecord(deps, merchantId, id);
   const next: ConnectorRecord = {
@@ -106,7 +133,8 @@ export async function updateConnector(
       : {}),
     updated_at: isoTime(deps.clock.now()),
   };
-  await deps.store.transact([connectorUpdate(next)]);
+  // Removed since it was read: 404, as if it had been gone then.
+  await commitChange(deps, [connectorUpdate(next)], claim?.(next) ?? [], () => notFound(id));
   return toConnector(deps, next);
 }
 
@@ -114,10 +142,11 @@ export async function deleteConnector(
   deps: HubDeps,
   merchantId: string,
   id: string,
+  claim?: ConnectorChangeClaim,
 ): Promise<ConnectorObject> {
   const record = await getConnectorRecord(deps, merchantId, id);
   const shown = await toConnector(deps, record);
-  await deps.store.transact(connectorDeletes(record));
+  await commitChange(deps, connectorDeletes(record), claim?.(record) ?? [], () => notFound(id));
   return shown;
 }
 
