@@ -1,4 +1,5 @@
-import { NavLink, Route, Routes } from 'react-router';
+import { type RefObject, useEffect, useRef } from 'react';
+import { NavLink, Route, Routes, useLocation } from 'react-router';
 import { cn } from '../../lib/cn.ts';
 import { useMerchantId } from '../developers/merchant-shell.tsx';
 import { AchPage } from './ach-page.tsx';
@@ -13,19 +14,39 @@ const sections = [
   { to: 'vendors', label: 'Vendors' },
 ];
 
-/** Shows the open tab when the row scrolls (Vendors starts off-screen on a phone). */
-function scrollActiveTabIntoView(nav: HTMLElement | null) {
-  const active = nav?.querySelector<HTMLElement>('[aria-current="page"]');
-  if (active && nav) nav.scrollLeft = active.offsetLeft - nav.offsetLeft;
+/**
+ * Keeps the open tab in view when the tab row scrolls (on a phone, Vendors starts off-screen):
+ * on every navigation and whenever the row changes width.
+ */
+function useOpenTabInView(nav: RefObject<HTMLElement | null>) {
+  const { pathname } = useLocation();
+  useEffect(() => {
+    const row = nav.current;
+    if (!row) return;
+    const reveal = () => {
+      const open = row.querySelector<HTMLElement>('[aria-current="page"]');
+      if (!open) return;
+      const left = open.offsetLeft - row.offsetLeft;
+      const right = left + open.offsetWidth;
+      if (left < row.scrollLeft) row.scrollLeft = left;
+      else if (right > row.scrollLeft + row.clientWidth) row.scrollLeft = right - row.clientWidth;
+    };
+    reveal();
+    const observer = new ResizeObserver(reveal);
+    observer.observe(row);
+    return () => observer.disconnect();
+  }, [nav, pathname]);
 }
 
 /** The processing hub for one merchant (`/developers/:merchantId/hub/*`). */
 export default function HubSection() {
   const merchantId = useMerchantId();
+  const nav = useRef<HTMLElement>(null);
+  useOpenTabInView(nav);
   return (
     <div>
       {/* One row that scrolls sideways on a phone (four tabs wrapped to two lines pushed the page down). */}
-      <nav aria-label="Hub" ref={scrollActiveTabIntoView} className="mb-4 flex gap-1 overflow-x-auto sm:mb-6">
+      <nav aria-label="Hub" ref={nav} className="mb-4 flex gap-1 overflow-x-auto sm:mb-6">
         {sections.map((section) => (
           <NavLink
             key={section.to}
