@@ -75,10 +75,11 @@ const baseEnv = {
 const sqs = mockClient(SQSClient);
 const eventBridge = mockClient(EventBridgeClient);
 const management = mockClient(ApiGatewayManagementApiClient);
-// Starts at the wall clock's time, not a fixed one: ids minted without a time (`newId`'s default,
-// Date.now()) are monotonic per process, so with a clock in the past the outbox sweep, which
-// compares event ids with the clock, would see every event as newer than it is.
-const clock = new ManualClock(Date.now());
+// A fixed start, after any wall-clock time this test runs at: ids minted without a time
+// (`newId`'s default, Date.now()) never go back below an id already minted in the process, so a
+// clock behind the wall clock would make the outbox sweep, which compares event ids with the
+// clock, see every event as newer than it is. Ahead of it, every id is at or before the clock.
+const clock = new ManualClock(Date.UTC(2100, 0, 1));
 
 /** One platform per function, as each Lambda function has containers of its own. */
 function functionPlatform(env: Record<string, string> = {}): AwsPlatform {
@@ -200,7 +201,7 @@ function webSocketEvent(
   connectionId: string,
   extra: { query?: Record<string, string>; headers?: Record<string, string>; body?: string } = {},
 ) {
-  const now = Date.now();
+  const now = clock.now();
   return {
     requestContext: {
       routeKey,
@@ -238,7 +239,7 @@ function webSocketEvent(
 }
 
 function sqsRecord(queueArn: string, body: string): SQSRecord {
-  const now = String(Date.now());
+  const now = String(clock.now());
   return {
     messageId: randomUUID(),
     receiptHandle: `AQEB${randomUUID()}`,
@@ -265,7 +266,7 @@ function eventBridgeMessage(entry: PutEventsRequestEntry): string {
     'detail-type': entry.DetailType,
     source: entry.Source,
     account: '000000000000',
-    time: (entry.Time ?? new Date()).toISOString(),
+    time: (entry.Time ?? new Date(clock.now())).toISOString(),
     region,
     resources: [],
     detail: JSON.parse(entry.Detail!),
@@ -286,7 +287,7 @@ function streamRecord(
     awsRegion: region,
     eventSourceARN: `arn:aws:dynamodb:${region}:000000000000:table/${tableName}/stream/2026-01-01T00:00:00.000`,
     dynamodb: {
-      ApproximateCreationDateTime: Math.floor(Date.now() / 1000),
+      ApproximateCreationDateTime: Math.floor(clock.now() / 1000),
       Keys: { pk: image.pk!, sk: image.sk! } as never,
       NewImage: image as never,
       SequenceNumber: String(sequence).padStart(21, '0'),
@@ -577,7 +578,7 @@ describe('the Lambda edge on DynamoDB Local', () => {
       const card = {
         number: '4242424242424242',
         exp_month: 12,
-        exp_year: new Date().getUTCFullYear() + 2,
+        exp_year: new Date(clock.now()).getUTCFullYear() + 2,
         cvc: '123',
       };
       const order = { amount: 2500, currency: 'USD', card, capture: false };
@@ -654,7 +655,7 @@ describe('the Lambda edge on DynamoDB Local', () => {
         id: randomUUID(),
         version: '0',
         account: '000000000000',
-        time: new Date().toISOString(),
+        time: new Date(clock.now()).toISOString(),
         region,
         resources: [],
         source: 'aws.scheduler',
