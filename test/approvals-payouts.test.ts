@@ -12,11 +12,29 @@ import { expectBooksBalanced } from './invariants.ts';
 
 const day = 24 * 3600;
 
-/** A merchant whose captures of $100 settled into its available balance (less fees). */
+/** A payout to the merchant's business bank account by ACH credit. */
+const toBank = {
+  destination: 'ach',
+  bank_account: {
+    routing_number: '231380104',
+    account_number: '000123456789',
+    account_holder_name: 'Acme Coffee LLC',
+  },
+};
+
+/**
+ * A merchant whose captures of $100 settled into its available balance (less fees), with an
+ * `ach` connector for payouts to its bank.
+ */
 async function fundedMerchant(t: TestApp): Promise<{ merchant: TestMerchant; available: number }> {
   const merchant = await createTestMerchant(t);
   const api = (method: string, path: string, body?: unknown) =>
     t.call(method, path, { token: merchant.key.secret, ...(body !== undefined ? { body } : {}) });
+  const ach = await api('POST', '/v1/connectors', {
+    provider: 'ach',
+    credentials: { company_name: 'Acme Coffee', company_id: '1234567890', odfi_routing_number: '091000019' },
+  });
+  expect(ach.status, ach.text).toBe(201);
   expect((await api('POST', '/v1/payments', paymentBody({ amount: 10_000 }))).status).toBe(201);
   expect((await api('POST', '/v1/test-helpers/advance-clock', { seconds: 2 * day })).status).toBe(200);
   const balance = await api('GET', '/v1/balance');
@@ -57,7 +75,7 @@ describe.each(bothStores('sluice-approvals'))('approvals and payouts (%s)', (_na
     const requested = await owner('POST', '/v1/payouts', {
       amount: available,
       currency: 'USD',
-      destination: 'ach',
+      ...toBank,
     });
     expect(requested.status).toBe(202);
     expect(requested.json).toMatchObject({ status: 'pending', approvals_required: 2 });
@@ -99,7 +117,7 @@ describe.each(bothStores('sluice-approvals'))('approvals and payouts (%s)', (_na
     const requested = await asMember(t, merchant, admin)('POST', '/v1/payouts', {
       amount: 100,
       currency: 'USD',
-      destination: 'ach',
+      ...toBank,
     });
     expect(requested.status).toBe(202);
     const id = requested.json.id;
@@ -126,7 +144,7 @@ describe.each(bothStores('sluice-approvals'))('approvals and payouts (%s)', (_na
     const ownRequest = await asMember(t, merchant, self)('POST', '/v1/payouts', {
       amount: 100,
       currency: 'USD',
-      destination: 'ach',
+      ...toBank,
     });
     expect(ownRequest.status).toBe(202);
     await t.call(
@@ -157,7 +175,7 @@ describe.each(bothStores('sluice-approvals'))('approvals and payouts (%s)', (_na
     const above = await owner('POST', '/v1/payouts', {
       amount: available + 1,
       currency: 'USD',
-      destination: 'ach',
+      ...toBank,
     });
     expect(above.status).toBe(402);
     expect(above.json.error).toMatchObject({ code: 'insufficient_funds', param: 'amount' });
@@ -165,9 +183,7 @@ describe.each(bothStores('sluice-approvals'))('approvals and payouts (%s)', (_na
     expect((await owner('GET', '/v1/approvals')).json.data).toHaveLength(0);
     // Two payouts of the whole balance at once: one is paid, the other refused.
     const both = await Promise.all(
-      [0, 1].map(() =>
-        owner('POST', '/v1/payouts', { amount: available, currency: 'USD', destination: 'ach' }),
-      ),
+      [0, 1].map(() => owner('POST', '/v1/payouts', { amount: available, currency: 'USD', ...toBank })),
     );
     expect(both.map((r) => r.status).sort()).toEqual([201, 402]);
     expect((await owner('GET', '/v1/balance')).json.balances[0].available).toBe(0);
@@ -181,12 +197,12 @@ describe.each(bothStores('sluice-approvals'))('approvals and payouts (%s)', (_na
     const owner = asMember(t, merchant, merchant.owner);
     await owner('PUT', '/v1/approval-policies', { action: 'payout', approvals: 1 });
     const approver = await join(t, merchant, 'approver');
-    const rejected = await owner('POST', '/v1/payouts', { amount: 100, currency: 'USD', destination: 'ach' });
+    const rejected = await owner('POST', '/v1/payouts', { amount: 100, currency: 'USD', ...toBank });
     const no = await asMember(t, merchant, approver)('POST', `/v1/approvals/${rejected.json.id}/reject`, {
       note: 'no',
     });
     expect(no.json.status).toBe('rejected');
-    const expiring = await owner('POST', '/v1/payouts', { amount: 100, currency: 'USD', destination: 'ach' });
+    const expiring = await owner('POST', '/v1/payouts', { amount: 100, currency: 'USD', ...toBank });
     t.clock.advance(73 * 3600 * 1000);
     // Access tokens are short-lived: sign in again after the wait.
     const login = async (user: TestUser) => {
@@ -214,7 +230,7 @@ describe.each(bothStores('sluice-approvals'))('approvals and payouts (%s)', (_na
     const requested = await owner('POST', '/v1/payouts', {
       amount: available,
       currency: 'USD',
-      destination: 'ach',
+      ...toBank,
     });
     expect(requested.status).toBe(202);
     // A refund of the settled payment takes from the available balance meanwhile.
@@ -246,12 +262,12 @@ describe.each(bothStores('sluice-approvals'))('approvals and payouts (%s)', (_na
     const { merchant } = await fundedMerchant(t);
     const owner = asMember(t, merchant, merchant.owner);
     await owner('PUT', '/v1/approval-policies', { action: 'payout', approvals: 1 });
-    const old = await owner('POST', '/v1/payouts', { amount: 100, currency: 'USD', destination: 'ach' });
+    const old = await owner('POST', '/v1/payouts', { amount: 100, currency: 'USD', ...toBank });
     t.clock.advance(48 * 3600 * 1000);
     // The owner's access token has expired by now; the API key asks instead.
     const recent = await t.call('POST', '/v1/payouts', {
       token: merchant.key.secret,
-      body: { amount: 100, currency: 'USD', destination: 'ach' },
+      body: { amount: 100, currency: 'USD', ...toBank },
     });
     expect(recent.status).toBe(202);
     const deps = { store: t.store, clock: t.clock };

@@ -22,6 +22,20 @@ export { createIntent, type MerchantActor as HubActor, type Respond as HubRespon
 export type { CreateIntent, Intent } from './model.ts';
 
 // A vendor payout under the merchant's `payout` policy, once approved, is paid in the transaction that marks it executed.
+// Merchant payouts to a bank go into the merchant's NACHA file as vendor payouts do.
+export {
+  openBankAccount,
+  originateAchCredit,
+  registerAchCreditHandler,
+  requireAchConnector,
+  sealBankAccount,
+  sealedBankAccountSchema,
+  type AchCreditDeps,
+  type AchCreditHandler,
+  type AchEntryRecord,
+  type SealedBankAccount,
+} from './ach/credits.ts';
+export { bankAccountMethodSchema } from './method-schemas.ts';
 registerApprovalExecutor(vendorPayoutExecutorName, vendorPayoutExecutor);
 
 /**

@@ -51,7 +51,7 @@ export const hubKeys = {
   achEntry: (reference: string) => ({ pk: `HUB#ACHENTRY#${reference}`, sk: 'ACHENTRY' }),
   /** gsi1 partition of a merchant's ACH entries of one business day (its file), by trace number. */
   achDay: (merchantId: string, day: string) => `HUB#ACHDAY#${merchantId}#${day}`,
-  /** gsi2 partition of every debit awaiting settlement, by `<settle_on>#<reference>`. */
+  /** gsi2 partition of every entry awaiting settlement (debits, payout credits), by `<settle_on>#<reference>`. */
   achPending: 'HUB#ACHPENDING',
   /** Finds an entry from the trace number a return file names. */
   achTrace: (merchantId: string, trace: string) => ({
@@ -451,13 +451,20 @@ const achEntryItemSchema = z.object({
   return_code: z.string().nullable(),
   amount_refunded: z.number().int(),
   created_at: z.string(),
+  /** The batch it goes in: PPD (a person's account), CCD (a business's: merchant payouts). */
+  standard_entry_class: z.enum(['PPD', 'CCD']).default('PPD'),
+  /**
+   * For a credit paid out of a balance (a merchant payout): what paid it and the ledger account
+   * it came from, which a return credits back. Null for debits and refund credits.
+   */
+  origin: z.object({ kind: z.string(), id: z.string(), account: z.string() }).nullable().default(null),
 });
 export type AchEntryRecord = z.output<typeof achEntryItemSchema>;
 export const achEntryFromItem = (item: Item): AchEntryRecord => achEntryItemSchema.parse(item);
 export const readAchEntry = (store: Store, reference: string) =>
   readItem(store, hubKeys.achEntry(reference), achEntryFromItem);
 
-/** A new entry, with its trace lookup; a pending debit sits in the settlement index. */
+/** A new entry, with its trace lookup; a pending entry (debit or payout credit) sits in the settlement index. */
 export function achEntryPuts(entry: AchEntryRecord): WriteOperation[] {
   return [
     {
@@ -467,7 +474,7 @@ export function achEntryPuts(entry: AchEntryRecord): WriteOperation[] {
         ...entry,
         gsi1pk: hubKeys.achDay(entry.merchant, entry.day),
         gsi1sk: entry.trace_number,
-        ...(entry.kind === 'debit'
+        ...(entry.status === 'pending'
           ? { gsi2pk: hubKeys.achPending, gsi2sk: `${entry.settle_on}#${entry.reference}` }
           : {}),
       },

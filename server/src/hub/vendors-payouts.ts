@@ -4,22 +4,19 @@ import { isoTime } from '../kernel/clock.ts';
 import { AppError, isAppError } from '../kernel/errors.ts';
 import { newId } from '../kernel/ids.ts';
 import type { Currency } from '../kernel/money.ts';
-import { createTransfers, ensureSystemAccount, systemAccountId } from '../ledger/index.ts';
-import { getMerchantRecord, sandboxNow } from '../payments/index.ts';
+import { createTransfers, systemAccountId } from '../ledger/index.ts';
+import { getMerchantRecord } from '../payments/index.ts';
 import type { WriteOperation } from '../platform/store.ts';
 import { ensureWallet, walletAccountId } from '../wallet/index.ts';
-import { businessDayOf } from './connectors/ach.ts';
-import { unsealCredentials, sealCredentials } from './credentials.ts';
-import type { HubDeps } from './deps.ts';
-import { hubErrors } from './errors.ts';
-import type { MerchantActor } from './intents.ts';
 import {
-  achEntryPuts,
-  achSequencePut,
-  merchantConnectors,
-  readAchSequence,
-  type AchEntryRecord,
-} from './store.ts';
+  openBankAccount,
+  originateAchCredit,
+  sealBankAccount,
+  sealedBankAccountSchema,
+  type BankAccountInput,
+} from './ach/credits.ts';
+import type { HubDeps } from './deps.ts';
+import type { MerchantActor } from './intents.ts';
 import { getVendorRecord, vendorAccountId, vendorBalance, vendorDeps, type VendorDeps } from './vendors.ts';
 import {
   createVendorPayoutSchema,
@@ -116,16 +113,7 @@ const approvalParamsSchema = z.object({
   currency: z.string(),
   destination: z.discriminatedUnion('type', [
     z.object({ type: z.literal('wallet'), wallet: z.object({ user: z.string() }) }),
-    z.object({
-      type: z.literal('bank_account'),
-      bank_account: z.object({
-        routing_number: z.string(),
-        sealed_account: z.string(),
-        last4: z.string(),
-        account_holder_name: z.string(),
-        account_type: z.enum(['checking', 'savings']),
-      }),
-    }),
+    z.object({ type: z.literal('bank_account'), bank_account: sealedBankAccountSchema }),
   ]),
 });
 
@@ -137,18 +125,13 @@ export async function vendorPayoutApprovalParams(
 ): Promise<z.infer<typeof approvalParamsSchema>> {
   const { destination } = input;
   if (destination.type === 'wallet') return { vendor: vendorId, ...input, destination };
-  const { account_number, ...shown } = destination.bank_account;
   return {
     vendor: vendorId,
     amount: input.amount,
     currency: input.currency,
     destination: {
       type: 'bank_account',
-      bank_account: {
-        ...shown,
-        last4: account_number.slice(-4),
-        sealed_account: await sealCredentials(deps.store, { account_number }),
-      },
+      bank_account: await sealBankAccount(deps, destination.bank_account),
     },
   };
 }
@@ -164,11 +147,11 @@ export const vendorPayoutExecutor: ApprovalExecutor = {
     const merchant = await getMerchantRecord(deps, approval.merchant);
     if (!merchant) throw new AppError('not_found', `no merchant ${approval.merchant}`);
     let destination: unknown = params.destination;
-    if (params.destination.type === 'bank_account') {
-      const { sealed_account, last4: _last4, ...account } = params.destination.bank_account;
-      const { account_number } = await unsealCredentials(deps.store, sealed_account);
-      destination = { type: 'bank_account', bank_account: { ...account, account_number } };
-    }
+    if (params.destination.type === 'bank_account')
+      destination = {
+        type: 'bank_account',
+        bank_account: await openBankAccount(deps, params.destination.bank_account),
+      };
     const input = createVendorPayoutSchema.parse({
       amount: params.amount,
       currency: params.currency,
@@ -241,73 +224,36 @@ async function payToBank(
   actor: MerchantActor,
   vendor: VendorRecord,
   base: Omit<VendorPayoutRecord, 'destination'>,
-  account: Extract<CreateVendorPayout['destination'], { type: 'bank_account' }>['bank_account'],
+  account: BankAccountInput,
   respond?: PayoutRespond,
 ): Promise<VendorPayout> {
   if (vendor.currency !== 'USD')
     throw new AppError('validation_failed', 'ACH pays US dollars only', { param: 'destination.type' });
-  const connector = (await merchantConnectors(deps.store, actor.merchantId)).find(
-    (c) => c.provider === 'ach' && !c.disabled,
-  );
-  if (!connector)
-    throw hubErrors.error('unknown_connector', 'a payout to a bank account needs your ach connector', {
-      param: 'destination.type',
-    });
-  const credentials = await unsealCredentials(deps.store, connector.sealed_credentials);
-  const odfi = credentials.odfi_routing_number!.slice(0, 8);
-  const merchant = await getMerchantRecord(deps, actor.merchantId);
-  const at = merchant ? sandboxNow(deps, merchant) : deps.clock.now();
-  const day = businessDayOf(at);
-  await ensureSystemAccount(deps, 'bank', 'USD');
-  const sealed = await sealCredentials(deps.store, { account_number: account.account_number });
-  // The merchant's trace numbers run in sequence: another entry taking ours means a retry.
-  for (let attempt = 0; ; attempt++) {
-    const seq = await readAchSequence(deps.store, actor.merchantId);
-    const entry: AchEntryRecord = {
-      reference: base.transfer,
-      merchant: actor.merchantId,
-      kind: 'credit',
-      debit: null,
-      amount: base.amount,
-      routing_number: account.routing_number,
-      sealed_account: sealed,
-      account_last4: account.account_number.slice(-4),
-      account_type: account.account_type,
-      account_holder_name: account.account_holder_name,
-      trace_number: `${odfi}${String(seq + 1).padStart(7, '0')}`,
-      day,
-      settle_on: day,
-      status: 'settled',
-      return_code: null,
-      amount_refunded: 0,
-      created_at: isoTime(at),
-    };
+  const request = {
+    merchantId: actor.merchantId,
+    reference: base.transfer,
+    amount: base.amount,
+    account: await sealBankAccount(deps, account),
+    standardEntryClass: 'PPD' as const,
+    settlement: 'immediate' as const,
+    origin: null,
+    param: 'destination.type',
+  };
+  return originateAchCredit(deps, request, (entry, writes) => {
     const payout: VendorPayoutRecord = {
       ...base,
       destination: {
         type: 'bank_account',
         wallet: null,
         bank_account: {
-          routing_number: account.routing_number,
+          routing_number: entry.routing_number,
           last4: entry.account_last4,
           trace_number: entry.trace_number,
         },
       },
     };
-    try {
-      return await pay(
-        deps,
-        actor,
-        vendor,
-        payout,
-        systemAccountId('bank', 'USD'),
-        [achSequencePut(actor.merchantId, seq), ...achEntryPuts(entry)],
-        respond,
-      );
-    } catch (error) {
-      if (!(isAppError(error) && error.code === 'conflict') || attempt >= 20) throw error;
-    }
-  }
+    return pay(deps, actor, vendor, payout, systemAccountId('bank', 'USD'), writes, respond);
+  });
 }
 
 export async function listVendorPayouts(

@@ -7,7 +7,7 @@ import { isAppError } from '../kernel/errors.ts';
 import { formatDecimal } from '../kernel/money.ts';
 import type { ModuleDeps } from '../platform/module.ts';
 import { createPayoutSchema, payoutSchema } from './model.ts';
-import { checkPayout, executePayout, getPayout, listPayouts } from './service.ts';
+import { checkPayout, executePayout, getPayout, listPayouts, payoutOrder } from './service.ts';
 
 const tags = ['Payouts'];
 const headers = z.object({
@@ -32,7 +32,7 @@ const routes = {
     security: bearerSecurity,
     summary: "Pay out from your available balance to the owner's wallet or bank (ACH credit)",
     description:
-      'Owners and admins. Under a `payout` approval policy (amount above its threshold) the answer is 202 with the approval request; the payout is made when the last approval lands. Above the available balance: 402 `insufficient_funds`, nothing written.',
+      "Owners and admins. Under a `payout` approval policy (amount above its threshold) the answer is 202 with the approval request; the payout is made when the last approval lands. Above the available balance: 402 `insufficient_funds`, nothing written. To `ach` (US dollars, with your `ach` connector): a CCD credit to `bank_account` in your NACHA file of the business day (`GET /v1/ach/files/{day}`), `in_transit` until it settles two business days later (`paid`, `payout.paid`), or `returned` with the bank's return code and the amount back in your balance (`payout.returned`).",
     request: { headers: headers.extend(idempotencyHeaderSchema.shape), body: jsonBody(createPayoutSchema) },
     responses: {
       201: jsonResponse(payoutSchema, 'The payout'),
@@ -66,7 +66,7 @@ const routes = {
 export function payoutRoutes(deps: ModuleDeps) {
   const app = createRouter();
   app.openapi(routes.create, async (c) => {
-    const input = c.req.valid('json');
+    const input = await payoutOrder(deps, c.req.valid('json'));
     const merchant = c.var.merchant;
     await checkPayout(deps, merchant.merchantId, input);
     const pending = await requestApproval(deps, {
@@ -76,7 +76,7 @@ export function payoutRoutes(deps: ModuleDeps) {
       amount: input.amount,
       currency: input.currency,
       params: input,
-      summary: `Payout of ${formatDecimal(input.amount, input.currency)} ${input.currency} to ${input.destination}`,
+      summary: `Payout of ${formatDecimal(input.amount, input.currency)} ${input.currency} to ${input.bank_account ? `the bank account ending ${input.bank_account.last4}` : input.destination}`,
       requestedBy: actorOf(merchant),
     });
     if (pending) return c.json(pending, 202);

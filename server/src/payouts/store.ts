@@ -25,11 +25,18 @@ export function payoutPut(payout: Payout): WriteOperation {
       ...keys.payout(payout.id),
       entity: 'payout',
       payout: payout as unknown as Item[string],
+      status: payout.status,
       gsi1pk: keys.merchant(payout.merchant),
       gsi1sk: payout.id,
     },
     condition: { attributeNotExists: 'pk' },
   };
+}
+
+/** Writes the payout on from the status it was read in (an ACH payout settling or returned). */
+export function payoutMove(read: Payout, next: Payout): WriteOperation {
+  const { condition: _created, ...put } = payoutPut(next) as Extract<WriteOperation, { type: 'put' }>;
+  return { ...put, condition: { compare: ['status', '=', read.status] } };
 }
 
 export function readPayout(store: Store, id: string): Promise<Payout | undefined> {

@@ -23,6 +23,7 @@ import {
   type AchEntryRecord,
   type IntentRecord,
 } from '../store.ts';
+import { achCreditHandler, type AchCreditHandler } from './credits.ts';
 import { formatFile, NachaError, parseFile, type EntryDetail } from './nacha.ts';
 
 /** The writes that move the intent an ACH debit belongs to, with its event. */
@@ -51,8 +52,9 @@ const lastAttempt = (record: IntentRecord, status: 'captured' | 'declined') =>
   record.attempts.map((a, i) => (i === record.attempts.length - 1 ? { ...a, status } : a));
 
 /**
- * Settles the ACH debits due (T+2 business days) on each merchant's sandbox clock: the ledger hold
- * is posted to the merchant's available balance and the intent succeeds. Optionally one merchant's.
+ * Settles the ACH entries due (T+2 business days) on each merchant's sandbox clock: a debit's
+ * ledger hold is posted to the merchant's available balance and the intent succeeds; a payout
+ * credit's hold is posted to the bank and its module marks it paid. Optionally one merchant's.
  * Idempotent: an entry settles once (its move is conditional on `pending`).
  */
 export async function settleDueAch(deps: HubDeps, merchantId?: string): Promise<number> {
@@ -77,6 +79,7 @@ export async function settleDueAch(deps: HubDeps, merchantId?: string): Promise<
       if (entry.settle_on > (await dayOf(entry.merchant))) continue;
       const current = await readAchEntry(deps.store, entry.reference);
       if (current?.status !== 'pending') continue;
+      const credit = (await achCreditHandler(current)?.settled(deps, current)) ?? [];
       const intent = await intentMove(
         deps,
         current,
@@ -97,7 +100,7 @@ export async function settleDueAch(deps: HubDeps, merchantId?: string): Promise<
             metadata: { merchant: current.merchant, trace: current.trace_number },
           },
         ],
-        { operations: () => [achEntryMove(current, { status: 'settled' }), ...intent] },
+        { operations: () => [achEntryMove(current, { status: 'settled' }), ...intent, ...credit] },
       );
       settled += 1;
     }
@@ -142,11 +145,22 @@ export async function applyReturnFile(
     const trace = returned.return.original_trace;
     const reference = await readAchTrace(deps.store, actor.merchantId, trace);
     const entry = reference && (await readAchEntry(deps.store, reference));
-    if (!entry || entry.kind !== 'debit' || entry.status === 'returned') {
+    const handler = entry ? achCreditHandler(entry) : undefined;
+    if (!entry || (entry.kind !== 'debit' && !handler) || entry.status === 'returned') {
       result.ignored.push(trace);
       continue;
     }
     const code = returned.return.return_code;
+    if (handler) {
+      await returnCredit(deps, entry, handler, code);
+      result.returned.push({
+        trace_number: trace,
+        return_code: code,
+        reference: entry.reference,
+        payment_intent: null,
+      });
+      continue;
+    }
     const transfer: TransferRequest =
       entry.status === 'pending'
         ? {
@@ -190,18 +204,51 @@ export async function applyReturnFile(
   return result;
 }
 
-/** The merchant's NACHA file of one business day: its debits and refund credits, one PPD batch. */
+/**
+ * Reverses a returned payout credit exactly: before settlement its hold is voided, after it the
+ * bank pays the amount back to the account it came from; the paying module's writes (the payout
+ * returned, its event) commit in the same transaction, which moves the entry on from its status.
+ */
+async function returnCredit(
+  deps: HubDeps,
+  entry: AchEntryRecord,
+  handler: AchCreditHandler,
+  code: string,
+): Promise<void> {
+  const id = derivedId('transfer', Date.parse(entry.created_at), `${entry.reference}:return`);
+  const transfer: TransferRequest =
+    entry.status === 'pending'
+      ? { kind: 'void_pending', id, pending_id: entry.reference, metadata: { return_code: code } }
+      : {
+          id,
+          debit_account_id: systemAccountId('bank', 'USD'),
+          credit_account_id: entry.origin!.account,
+          amount: entry.amount,
+          currency: 'USD',
+          code: achLedgerCodes.creditReturn,
+          metadata: { merchant: entry.merchant, trace: entry.trace_number, return_code: code },
+        };
+  const writes = await handler.returned(deps, entry, code);
+  await createTransfers(deps, [transfer], {
+    operations: () => [achEntryMove(entry, { status: 'returned', return_code: code }), ...writes],
+  });
+}
+
+/**
+ * The merchant's NACHA file of one business day: a PPD batch of its debits and refund credits (a
+ * person's accounts), and a CCD batch of its payouts to its own business account, if any.
+ */
 export async function achDayFile(deps: HubDeps, merchantId: string, day: string): Promise<string> {
   const entries = await achDayEntries(deps.store, merchantId, day);
   if (entries.length === 0) throw new AppError('not_found', `no ACH entries on ${day}`, { param: 'day' });
   const connector = (await merchantConnectors(deps.store, merchantId)).find((c) => c.provider === 'ach');
   if (!connector) throw new AppError('not_found', 'you have no ach connector');
-  const originator = await unsealCredentials(deps.store, connector.sealed_credentials);
+  const originator = await unsealCredentials(deps, connector.sealed_credentials);
   const odfi = originator.odfi_routing_number!;
   const yymmdd = (iso: string) => iso.slice(2, 10).replaceAll('-', '');
   const details: EntryDetail[] = [];
   for (const entry of entries) {
-    const { account_number } = await unsealCredentials(deps.store, entry.sealed_account);
+    const { account_number } = await unsealCredentials(deps, entry.sealed_account);
     const savings = entry.account_type === 'savings';
     details.push({
       transaction_code: entry.kind === 'debit' ? (savings ? '37' : '27') : savings ? '32' : '22',
@@ -214,8 +261,31 @@ export async function achDayFile(deps: HubDeps, merchantId: string, day: string)
       trace_number: entry.trace_number,
     });
   }
-  const hasCredits = entries.some((e) => e.kind === 'credit');
-  const hasDebits = entries.some((e) => e.kind === 'debit');
+  const classes = (['PPD', 'CCD'] as const).filter((sec) =>
+    entries.some((e) => e.standard_entry_class === sec),
+  );
+  const batches = classes.map((sec, index) => {
+    const inBatch = entries.filter((e) => e.standard_entry_class === sec);
+    const hasCredits = inBatch.some((e) => e.kind === 'credit');
+    const hasDebits = inBatch.some((e) => e.kind === 'debit');
+    return {
+      header: {
+        service_class_code: hasCredits && hasDebits ? '200' : hasCredits ? '220' : '225',
+        company_name: originator.company_name!.toUpperCase(),
+        company_discretionary_data: '',
+        company_identification: originator.company_id!,
+        standard_entry_class: sec,
+        company_entry_description: sec === 'CCD' ? 'PAYOUT' : 'PAYMENT',
+        company_descriptive_date: '',
+        effective_entry_date: yymmdd(day),
+        settlement_date: '',
+        originator_status_code: '1',
+        originating_dfi: odfi.slice(0, 8),
+        batch_number: index + 1,
+      },
+      entries: details.filter((_, i) => entries[i]!.standard_entry_class === sec),
+    };
+  });
   return formatFile({
     header: {
       immediate_destination: ` ${odfi}`,
@@ -227,24 +297,6 @@ export async function achDayFile(deps: HubDeps, merchantId: string, day: string)
       immediate_origin_name: originator.company_name!.toUpperCase(),
       reference_code: '',
     },
-    batches: [
-      {
-        header: {
-          service_class_code: hasCredits && hasDebits ? '200' : hasCredits ? '220' : '225',
-          company_name: originator.company_name!.toUpperCase(),
-          company_discretionary_data: '',
-          company_identification: originator.company_id!,
-          standard_entry_class: 'PPD',
-          company_entry_description: 'PAYMENT',
-          company_descriptive_date: '',
-          effective_entry_date: yymmdd(day),
-          settlement_date: '',
-          originator_status_code: '1',
-          originating_dfi: odfi.slice(0, 8),
-          batch_number: 1,
-        },
-        entries: details,
-      },
-    ],
+    batches,
   });
 }

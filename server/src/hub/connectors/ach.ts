@@ -29,6 +29,8 @@ export const achLedgerCodes = {
   settle: 'hub_ach_settle',
   return: 'hub_ach_return',
   credit: 'hub_ach_credit',
+  /** A returned payout credit, paid back by the bank to the balance it came from. */
+  creditReturn: 'hub_ach_credit_return',
 } as const;
 
 /** The ACH calendar's days, for the hub's other ACH users. */
@@ -181,6 +183,8 @@ export function achConnector(deps: PaymentsDeps): Connector {
           return_code: null,
           amount_refunded: 0,
           created_at: isoTime(now),
+          standard_entry_class: 'PPD',
+          origin: null,
         }),
         async (entry, puts) => {
           await createTransfers(
