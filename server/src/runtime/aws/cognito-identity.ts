@@ -159,11 +159,15 @@ export function createCognitoAccessTokenVerifier(options: {
  *   address, per email) before asking Cognito; every wrong-credential answer is `invalid_credentials`.
  * - Refresh uses `GetTokensFromRefreshToken`, which works with refresh-token rotation on the app
  *   client and without it (the InitiateAuth `REFRESH_TOKEN_AUTH` flow refuses clients with
- *   rotation). Only with rotation enabled does Cognito return a new refresh token and refuse the
- *   old one (after its grace period); without it the same refresh token is handed back and stays
- *   valid until it expires, unlike the local identity's single-use tokens.
+ *   rotation). Without rotation the same refresh token is handed back and stays valid until it
+ *   expires, unlike the local identity's single-use tokens.
+ * - With rotation (as infra/lib/identity.ts sets it up) refresh tokens are single-use as locally:
+ *   every sign-in records a session and each refresh token's SHA-256 (`cognito-identity-sessions.ts`);
+ *   a rotation spends the old token's record in a conditional write, and a spent token presented
+ *   again, inside Cognito's grace period or after it, or by the loser of two concurrent refreshes,
+ *   is refused with `invalid_token` and ends the session (see `refuseReuse`).
  * - Log-out revokes the refresh token (and the access tokens minted from it, for Cognito's own
- *   APIs; our verifier checks signatures only, so those stay accepted here until they expire).
+ *   APIs) and its session in the table; the access tokens of the sign-in it names are refused here.
  * - Access tokens are checked with aws-jwt-verify; the principal's email comes from the profile.
  * - `jwks()` serves the pool's own public keys (fetched from its JWKS URL, cached for an hour), so
  *   `/.well-known/jwks.json` keeps listing the keys that sign the tokens we hand out.
