@@ -10,8 +10,9 @@ import { desktop, openDashboard, phone, shoot, type DashboardSession } from './b
  * deliveries per endpoint and Redeliver; the webhook log newest first with retries named and
  * endpoint health; the signing-secret and Edit-endpoint dialogs; the test payment form; errors
  * in sentences with a way back; tab titles, favicon and compressed assets; and a phone-width
- * (390×844) pass over every page that fails on horizontal overflow, a tall header, or a title
- * (where the page's content starts) more than 200 px down.
+ * (390×844) pass over every page (with the Hub's, Billing's and Approvals' tabs) that fails on
+ * horizontal overflow, a tall header, or a title (where the page's content starts) more than
+ * 200 px down.
  */
 
 const waitMs = 15_000;
@@ -411,6 +412,11 @@ describe('every page at phone width (390×844)', () => {
           content: start ? start.getBoundingClientRect().top : null,
         };
       })()`)) as { scrollWidth: number; clientWidth: number; header: number; content: number | null };
+      // A section's own tabs (Hub, Billing, Approvals) name more pages: the loop visits them too.
+      const tabs = (await page.evaluate(
+        `[...document.querySelectorAll('main nav:not([aria-label="Developer"]) a[href]')].map((a) => a.getAttribute('href'))`,
+      )) as string[];
+      for (const tab of tabs) if (!paths.includes(tab)) paths.push(tab);
       if (scrollWidth > clientWidth)
         failures.push(`${path}: ${scrollWidth}px wide in a ${clientWidth}px screen`);
       if (header > 120) failures.push(`${path}: the header ends ${Math.round(header)}px down`);
@@ -418,6 +424,10 @@ describe('every page at phone width (390×844)', () => {
       else if (content > contentStartsWithinPx)
         failures.push(`${path}: the content starts ${Math.round(content)}px down`);
     }
+    // The sections' tabs were found and visited.
+    expect(paths).toEqual(
+      expect.arrayContaining([`${m}/hub/vendors`, `${m}/billing/customers`, `${m}/approvals/team`]),
+    );
     // Signed out: the sign-in and sign-up pages.
     const guest = await newPage(phone);
     for (const path of ['/signin', '/signup', '/forgot-password']) {
