@@ -1,9 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { createApp, type AppDeps } from '../server/src/app/create-app.ts';
+import { modules } from '../server/src/app/modules.ts';
+import { secretsOf } from '../server/src/app/registry.ts';
 import { createLocalIdentity } from '../server/src/identity/index.ts';
 import { ManualClock } from '../server/src/kernel/clock.ts';
 import { defaultConfig, type Config } from '../server/src/platform/config.ts';
 import { silentLogger } from '../server/src/platform/logger.ts';
 import type { Store } from '../server/src/platform/store.ts';
+import { EnvSecrets, envVariableFor } from '../server/src/runtime/local/env-secrets.ts';
 import { MailboxNotifier } from '../server/src/runtime/local/mailbox-notifier.ts';
 import { SqliteStore } from '../server/src/runtime/local/sqlite-store.ts';
 import { StoreQueue } from '../server/src/runtime/local/store-queue.ts';
@@ -47,6 +51,7 @@ export function createTestApp(
   const mailbox = new MailboxNotifier({ store, clock });
   const identity = createLocalIdentity({ store, clock, config, logger: silentLogger, notifier: mailbox });
   const queue = new StoreQueue({ store, clock, logger: silentLogger });
+  const secrets = testSecrets();
   const app = createApp({
     store,
     clock,
@@ -55,6 +60,7 @@ export function createTestApp(
     identity,
     queue,
     notifier: mailbox,
+    secrets,
     ...(options.extend ? { extend: options.extend } : {}),
     ...(options.backups ? { backups: options.backups } : {}),
   });
@@ -97,7 +103,22 @@ export function createTestApp(
     };
   }
 
-  return { app, store, clock, config, identity, queue, mailbox, call, signUp };
+  return { app, store, clock, config, identity, queue, mailbox, secrets, call, signUp };
+}
+
+/**
+ * A Secrets port holding a fresh random value for every secret the app's modules declare, as the
+ * local runtime generates them (`EnvSecrets` over a map: no file, no process environment).
+ */
+export function testSecrets(): EnvSecrets {
+  return new EnvSecrets(
+    Object.fromEntries(
+      secretsOf(modules).map((secret) => [
+        envVariableFor(secret.name),
+        randomBytes(32).toString('base64url'),
+      ]),
+    ),
+  );
 }
 
 export type TestApp = ReturnType<typeof createTestApp>;

@@ -22,13 +22,17 @@ beforeAll(async () => {
 afterAll(() => mock.stop());
 
 let t: TestApp;
+/** The module metrics the app counted (`<module> <metric>`). */
+let counted: () => string[];
 let api: MerchantApi;
 let connectors: Record<string, string>;
 const minCalls = 5;
 const coolDownMs = 30_000;
 
 async function setUp() {
-  t = createHubTestApp({ stripe: mock.stripe, breaker: { minCalls, coolDownMs } });
+  const app = createHubTestApp({ stripe: mock.stripe, breaker: { minCalls, coolDownMs } });
+  t = app;
+  counted = () => app.counted;
   ({ api, connectors } = await setUpHubMerchant(t, ['stripe', 'sandbox_card']));
   expect((await api('PUT', '/v1/routing', { rules: [], default: ['stripe', 'sandbox_card'] })).status).toBe(
     200,
@@ -163,6 +167,8 @@ describe('circuit breaker', () => {
     expect(first.tried).toBeGreaterThanOrEqual(minCalls);
     expect(first.tried + first.skipped).toBe(100);
     expect(await breaker()).toMatchObject({ state: 'open' });
+    // Counted once for the `breaker-open` alarm (a CloudWatch metric on AWS).
+    expect(counted()).toEqual(['hub CircuitBreakerOpened']);
 
     // Wave 2: open: no call reaches stripe.
     const second = await payMany(100);

@@ -68,6 +68,8 @@ async function setUp(provider: 'sandbox_card' | 'stripe' | 'paypal') {
         config: t.config,
         identity: t.identity,
         logger: silentLogger,
+        secrets: t.secrets,
+        moduleMetrics: { count() {} },
         testHooks: { hub: hooks },
       }),
     );

@@ -21,6 +21,8 @@ export type RuntimePorts = Pick<ModuleDeps, 'store' | 'clock' | 'config' | 'logg
       | 'testHooks'
       | 'backups'
       | 'deadLetters'
+      | 'secrets'
+      | 'moduleMetrics'
     >
   >;
 
@@ -28,7 +30,8 @@ export type RuntimePorts = Pick<ModuleDeps, 'store' | 'clock' | 'config' | 'logg
  * The ports every module gets, from a runtime's. Both runtimes (and the HTTP app) build theirs
  * here, so a module sees one shape wherever it runs. Without a rate limiter the counters live in
  * the store; without realtime a push fails loudly (the HTTP routes never push: subscribers do),
- * and so does a message or a file URL without a notifier or blobs (both runtimes give them).
+ * and so does a message or a file URL without a notifier or blobs (both runtimes give them), and
+ * a secret without a Secrets port. Without a metrics port, module metrics go to the log.
  *
  * @example const deps = moduleDepsOf({ store, clock, config, logger, identity, queue }, modules);
  */
@@ -52,6 +55,10 @@ export function moduleDepsOf(ports: RuntimePorts, modules: readonly SluiceModule
       uploadUrl: () => Promise.reject(new Error('no Blobs port was given to this process')),
       downloadUrl: () => Promise.reject(new Error('no Blobs port was given to this process')),
     },
+    secrets: ports.secrets ?? {
+      get: (name) => Promise.reject(new Error(`no Secrets port was given to this process (reading ${name})`)),
+    },
+    moduleMetrics: ports.moduleMetrics ?? loggedMetrics(ports.logger),
     catalog: catalogOf(modules),
     ...(ports.runWorkflow ? { runWorkflow: ports.runWorkflow } : {}),
     ...(ports.startWorkflow ? { startWorkflow: ports.startWorkflow } : {}),
@@ -64,6 +71,11 @@ export function moduleDepsOf(ports: RuntimePorts, modules: readonly SluiceModule
         ? { deadLetters: ports.queue }
         : {}),
   };
+}
+
+/** Module metrics as log lines, where the runtime has no metrics system for them (locally). */
+function loggedMetrics(logger: ModuleDeps['logger']): ModuleDeps['moduleMetrics'] {
+  return { count: (module, metric, value = 1) => logger.info('metric counted', { module, metric, value }) };
 }
 
 function isDeadLetterQueue(queue: object): queue is DeadLetterQueue {

@@ -1,9 +1,11 @@
 import { errorCodes } from '../kernel/errors.ts';
 import { idPrefixes } from '../kernel/ids.ts';
 import { keyPatternsOverlap, platformKeyPatterns } from '../platform/keys.ts';
+import { assertSecretName } from '../platform/secrets.ts';
 import type {
   ModuleCatalog,
   ModuleJob,
+  ModuleSecret,
   ModuleSubscription,
   ModuleWorkflow,
   OwnedPath,
@@ -54,6 +56,23 @@ export function workflowsOf(modules: readonly SluiceModule[]): Array<ModuleWorkf
   return modules.flatMap((module) =>
     (module.workflows ?? []).map((workflow) => ({ ...workflow, module: module.name })),
   );
+}
+
+/**
+ * Every secret the modules read, once per name, with the modules whose code reads it (a module
+ * that calls another's code lists that module's secret too: billing charges through the hub).
+ *
+ * @example secretsOf(modules) // [{ name: 'hub/credentials-key', description: '…', readers: ['hub', 'billing'] }]
+ */
+export function secretsOf(modules: readonly SluiceModule[]): Array<ModuleSecret & { readers: string[] }> {
+  const byName = new Map<string, ModuleSecret & { readers: string[] }>();
+  for (const module of modules)
+    for (const secret of module.secrets ?? []) {
+      const known = byName.get(secret.name);
+      if (known) known.readers.push(module.name);
+      else byName.set(secret.name, { ...secret, readers: [module.name] });
+    }
+  return [...byName.values()];
 }
 
 /**
@@ -144,6 +163,8 @@ export function checkModules(modules: readonly SluiceModule[]): void {
         );
       }
     }
+    for (const secret of module.secrets ?? []) assertSecretName(secret.name);
+    for (const alarm of module.alarms ?? []) claim('alarm', `${module.name}-${alarm.name}`, module.name);
     for (const job of module.jobs ?? []) {
       if (
         job.workflow !== undefined &&
@@ -154,5 +175,14 @@ export function checkModules(modules: readonly SluiceModule[]): void {
         );
       }
     }
+  }
+  for (const secret of secretsOf(modules)) {
+    const other = modules
+      .flatMap((module) => module.secrets ?? [])
+      .find((declared) => declared.name === secret.name && declared.description !== secret.description);
+    if (other)
+      throw new Error(
+        `the secret "${secret.name}" is declared twice with different descriptions: share one declaration`,
+      );
   }
 }

@@ -40,7 +40,7 @@ export async function requestConnectorChange(
       ...(change.op !== 'create' ? { connector: change.id } : {}),
       ...(input ? { input: shown } : {}),
       ...(credentials
-        ? { sealed_credentials: await sealCredentials(deps.store, credentials as Record<string, string>) }
+        ? { sealed_credentials: await sealCredentials(deps, credentials as Record<string, string>) }
         : {}),
     },
     summary:
@@ -89,7 +89,7 @@ registerApprovalExecutor('connector_change', {
       sealed_credentials?: string;
     };
     const credentials = params.sealed_credentials
-      ? { credentials: await unsealCredentials(deps.store, params.sealed_credentials) }
+      ? { credentials: await unsealCredentials(deps, params.sealed_credentials) }
       : {};
     const resultOf = (connector: string) => ({ op: params.op, connector });
     const claim = (connector: { id: string }) => commit(resultOf(connector.id));

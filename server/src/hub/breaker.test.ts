@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { bothStores } from '../../../test/both-stores.ts';
 import { ManualClock } from '../kernel/clock.ts';
 import type { Store } from '../platform/store.ts';
-import { acquire, report, type BreakerDeps } from './breaker.ts';
+import type { ModuleMetrics } from '../platform/telemetry.ts';
+import { acquire, breakerOpenedMetric, report, type BreakerDeps } from './breaker.ts';
 import { readBreaker } from './store.ts';
 
 // The breaker's state lives in the store, so every process (every Lambda) sees one breaker. The
@@ -12,11 +13,18 @@ const stores = bothStores('sluice-hub');
 
 describe.each(stores)('circuit breaker on %s', (_name, makeStore) => {
   const settings = { failureRate: 0.5, minCalls: 10, windowMs: 10_000, coolDownMs: 30_000 };
+  // The metrics both processes count, as `<module> <metric>` (what the breaker-open alarm watches).
+  let counted: string[] = [];
+  const moduleMetrics: ModuleMetrics = { count: (module, metric) => counted.push(`${module} ${metric}`) };
   // Two "processes": separate deps over one store.
-  const processes = (store: Store, clock: ManualClock): [BreakerDeps, BreakerDeps] => [
-    { store, clock, breaker: settings },
-    { store, clock, breaker: settings },
-  ];
+  const processes = (store: Store, clock: ManualClock): [BreakerDeps, BreakerDeps] => {
+    counted = [];
+    return [
+      { store, clock, breaker: settings, moduleMetrics },
+      { store, clock, breaker: settings, moduleMetrics },
+    ];
+  };
+  const opened = `hub ${breakerOpenedMetric}`;
   const start = Date.UTC(2026, 0, 15);
 
   it('opens when half the calls of the window fail, counted by any process; one of 50 concurrent callers probes; a good probe closes it', async () => {
@@ -28,8 +36,10 @@ describe.each(stores)('circuit breaker on %s', (_name, makeStore) => {
     );
     await Promise.all(Array.from({ length: 4 }, (_, i) => report(i % 2 ? a : b, 'mca_x', 'call', 'failed')));
     expect(await readBreaker(store, 'mca_x')).toMatchObject({ state: 'closed' });
+    expect(counted).toEqual([]);
     await report(a, 'mca_x', 'call', 'failed');
     expect(await readBreaker(store, 'mca_x')).toMatchObject({ state: 'open', opened_at: start });
+    expect(counted).toEqual([opened]);
     expect(await acquire(a, 'mca_x')).toBe('skip');
     expect(await acquire(b, 'mca_x')).toBe('skip');
 
@@ -70,6 +80,8 @@ describe.each(stores)('circuit breaker on %s', (_name, makeStore) => {
     expect(await acquire(a, 'mca_y')).toBe('probe');
     await report(a, 'mca_y', 'probe', 'failed');
     expect(await readBreaker(store, 'mca_y')).toMatchObject({ state: 'open', opened_at: clock.now() });
+    // Opened, then reopened by the failed probe: two openings counted.
+    expect(counted).toEqual([opened, opened]);
 
     clock.advance(settings.coolDownMs);
     expect(await acquire(a, 'mca_y')).toBe('probe');
@@ -88,6 +100,15 @@ describe.each(stores)('circuit breaker on %s', (_name, makeStore) => {
     clock.advance(2 * settings.windowMs);
     await report(a, 'mca_z', 'call', 'failed');
     expect(await readBreaker(store, 'mca_z')).toMatchObject({ state: 'closed' });
+    await store.close();
+  });
+  it('counts one opening when many failures in two processes race to open it', async () => {
+    const store = await makeStore();
+    const clock = new ManualClock(start);
+    const [a, b] = processes(store, clock);
+    await Promise.all(Array.from({ length: 40 }, (_, i) => report(i % 2 ? a : b, 'mca_z', 'call', 'failed')));
+    expect(await readBreaker(store, 'mca_z')).toMatchObject({ state: 'open' });
+    expect(counted).toEqual([opened]);
     await store.close();
   });
 });

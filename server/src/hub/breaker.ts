@@ -1,6 +1,7 @@
 import { isoTime } from '../kernel/clock.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { isTransactionCanceled, type Store, type WriteOperation } from '../platform/store.ts';
+import type { ModuleMetrics } from '../platform/telemetry.ts';
 import { breakerWrites, readBreaker, readBreakerBuckets, type BreakerRecord } from './store.ts';
 
 /**
@@ -30,7 +31,12 @@ export interface BreakerDeps {
   store: Store;
   clock: Clock;
   breaker: BreakerSettings;
+  /** Counts each opening as {@link breakerOpenedMetric}, which the hub's `breaker-open` alarm watches. */
+  moduleMetrics: ModuleMetrics;
 }
+
+/** The metric counted once per breaker opening (a failed probe reopening it included). */
+export const breakerOpenedMetric = 'CircuitBreakerOpened';
 
 /** What a caller may do: call (closed), call as the one probe (half-open), or skip (open). */
 export type BreakerPermit = 'call' | 'probe' | 'skip';
@@ -85,12 +91,12 @@ export async function report(
     announce ? [announce(type, now)] : [];
   const buckets = windowBuckets(deps, now);
   if (permit === 'probe') {
-    await tryWrite(
-      deps.store,
-      outcome === 'answered'
-        ? [...breakerWrites.close(connectorId, buckets), ...event('connector.circuit_closed')]
-        : [breakerWrites.reopen(connectorId, now), ...event('connector.circuit_opened')],
-    );
+    if (outcome === 'answered')
+      await tryWrite(deps.store, [
+        ...breakerWrites.close(connectorId, buckets),
+        ...event('connector.circuit_closed'),
+      ]);
+    else await open(deps, [breakerWrites.reopen(connectorId, now), ...event('connector.circuit_opened')]);
     return;
   }
   const expires = Math.ceil((now + 3 * deps.breaker.windowMs) / 1000);
@@ -100,11 +106,13 @@ export async function report(
   if (window.calls >= deps.breaker.minCalls && window.failures >= deps.breaker.failureRate * window.calls) {
     const breaker = await readBreaker(deps.store, connectorId);
     if (breaker.state === 'closed')
-      await tryWrite(deps.store, [
-        breakerWrites.open(connectorId, now),
-        ...event('connector.circuit_opened'),
-      ]);
+      await open(deps, [breakerWrites.open(connectorId, now), ...event('connector.circuit_opened')]);
   }
+}
+
+/** Moves the breaker to open; the process whose write won counts the opening, once. */
+async function open(deps: BreakerDeps, operations: WriteOperation[]): Promise<void> {
+  if (await tryWrite(deps.store, operations)) deps.moduleMetrics.count('hub', breakerOpenedMetric);
 }
 
 /** The breaker as the API shows it, with the calls and failures of its current window. */

@@ -3,7 +3,7 @@ import { AppError } from '../kernel/errors.ts';
 import { isTransactionCanceled, type WriteOperation } from '../platform/store.ts';
 import { showBreaker } from './breaker.ts';
 import type { Provider } from './connectors/connector.ts';
-import { sealCredentials } from './credentials.ts';
+import { resealCredentials, sealCredentials } from './credentials.ts';
 import type { HubDeps } from './deps.ts';
 import { hubErrors } from './errors.ts';
 import { hubIds } from './ids.ts';
@@ -56,7 +56,7 @@ const notFound = (id: string) => new AppError('not_found', `no connector ${id}`)
 
 async function sealed(deps: HubDeps, provider: Provider, raw: unknown): Promise<string | null> {
   const credentials = deps.connectors[provider].parseCredentials(raw);
-  return credentials === null ? null : sealCredentials(deps.store, credentials);
+  return credentials === null ? null : sealCredentials(deps, credentials);
 }
 
 /**
@@ -128,9 +128,11 @@ export async function updateConnector(
     ...record,
     ...(input.name !== undefined ? { name: input.name } : {}),
     ...(input.disabled !== undefined ? { disabled: input.disabled } : {}),
-    ...(input.credentials !== undefined
-      ? { sealed_credentials: await sealed(deps, record.provider, input.credentials) }
-      : {}),
+    // Credentials kept as they are still leave the older (v1) sealing with this write.
+    sealed_credentials:
+      input.credentials !== undefined
+        ? await sealed(deps, record.provider, input.credentials)
+        : await resealCredentials(deps, record.sealed_credentials),
     updated_at: isoTime(deps.clock.now()),
   };
   // Removed since it was read: 404, as if it had been gone then.

@@ -1,6 +1,8 @@
 import type { Clock } from '../kernel/clock.ts';
 import type { ModuleDeps } from '../platform/module.ts';
+import type { Secrets } from '../platform/secrets.ts';
 import type { Store } from '../platform/store.ts';
+import type { ModuleMetrics } from '../platform/telemetry.ts';
 import { defaultBreakerSettings, type BreakerSettings } from './breaker.ts';
 import { achConnector } from './connectors/ach.ts';
 import type { Connector, Provider } from './connectors/connector.ts';
@@ -25,6 +27,10 @@ export interface HubTestHooks {
 export interface HubDeps {
   store: Store;
   clock: Clock;
+  /** Holds the key credentials are sealed under (`credentials.ts`). */
+  secrets: Secrets;
+  /** Counts breaker openings, which the module's `breaker-open` alarm watches. */
+  moduleMetrics: ModuleMetrics;
   connectors: Readonly<Record<Provider, Connector>> & { wallet: Connector & WalletApproval };
   breaker: BreakerSettings;
   backoff: { baseMs: number; capMs: number };
@@ -32,13 +38,18 @@ export interface HubDeps {
 }
 
 export function hubDeps(
-  deps: Pick<ModuleDeps, 'store' | 'clock' | 'config' | 'identity' | 'logger' | 'testHooks'>,
+  deps: Pick<
+    ModuleDeps,
+    'store' | 'clock' | 'config' | 'identity' | 'logger' | 'testHooks' | 'secrets' | 'moduleMetrics'
+  >,
 ): HubDeps {
   const hooks = (deps.testHooks?.hub ?? {}) as HubTestHooks;
   const payments = { store: deps.store, clock: deps.clock };
   return {
     store: deps.store,
     clock: deps.clock,
+    secrets: deps.secrets,
+    moduleMetrics: deps.moduleMetrics,
     connectors: {
       sandbox_card: sandboxCardConnector(payments),
       wallet: walletConnector({
@@ -49,7 +60,7 @@ export function hubDeps(
       }),
       stripe: stripeConnector(hooks.stripe ? { endpoint: hooks.stripe } : {}),
       paypal: paypalConnector(hooks.paypal ? { endpoint: hooks.paypal } : {}),
-      ach: achConnector(payments),
+      ach: achConnector({ ...payments, secrets: deps.secrets }),
     },
     breaker: { ...defaultBreakerSettings, ...hooks.breaker },
     backoff: { baseMs: hooks.backoffBaseMs ?? 50, capMs: 2_000 },

@@ -1,6 +1,8 @@
 import { registerApprovalExecutor } from '../approvals/index.ts';
 import { defineModule } from '../platform/module.ts';
 import { settleDueAch } from './ach/service.ts';
+import { breakerOpenedMetric } from './breaker.ts';
+import { credentialsKeySecret } from './credentials.ts';
 import { hubDeps } from './deps.ts';
 import { hubErrors } from './errors.ts';
 import { hubEventTypes } from './events.ts';
@@ -20,8 +22,6 @@ export type { HubTestHooks } from './deps.ts';
 export { hubDeps, type HubDeps } from './deps.ts';
 export { createIntent, type MerchantActor as HubActor, type Respond as HubRespond } from './intents.ts';
 export type { CreateIntent, Intent } from './model.ts';
-
-// A vendor payout under the merchant's `payout` policy, once approved, is paid in the transaction that marks it executed.
 // Merchant payouts to a bank go into the merchant's NACHA file as vendor payouts do.
 export {
   openBankAccount,
@@ -36,6 +36,8 @@ export {
   type SealedBankAccount,
 } from './ach/credits.ts';
 export { bankAccountMethodSchema } from './method-schemas.ts';
+
+// A vendor payout under the merchant's `payout` policy, once approved, is paid in the transaction that marks it executed.
 registerApprovalExecutor(vendorPayoutExecutorName, vendorPayoutExecutor);
 
 /**
@@ -110,4 +112,16 @@ export const hubModule = defineModule({
   errors: { ...hubErrors.table, ...vendorErrors.table },
   ids: { ...hubIds.prefixes, ...vendorIds.prefixes },
   keys: [...hubKeyPatterns, ...vendorKeyPatterns],
+  // Connector credentials and bank account numbers are sealed under a key derived from it.
+  secrets: [credentialsKeySecret],
+  alarms: [
+    {
+      name: 'breaker-open',
+      metric: breakerOpenedMetric,
+      threshold: 1,
+      periodMinutes: 5,
+      description:
+        "A connector's circuit breaker opened: its provider is failing (timeouts, 5xx, network) and payments fail over to the next provider in the merchant's routing",
+    },
+  ],
 });

@@ -69,7 +69,7 @@ export async function contextOf(
     merchantId: actor.merchantId,
     ownerId: actor.ownerId,
     connectorId: connector.id,
-    credentials: await unsealCredentials(deps.store, connector.sealed_credentials),
+    credentials: await unsealCredentials(deps, connector.sealed_credentials),
   };
 }
 

@@ -43,11 +43,16 @@ export async function startStripeMock(): Promise<LocalService & { stripe: Stripe
 
 /**
  * The whole app (as `createTestApp`) with the hub's test hooks: the Stripe endpoint, no backoff
- * waits, a breaker that opens after `failureThreshold` failures.
+ * waits, a breaker that opens after `failureThreshold` failures; `counted` holds the module
+ * metrics counted (`<module> <metric>`), which the AWS alarms watch.
  */
-export function createHubTestApp(hooks: HubTestHooks = {}, config: Partial<TestApp['config']> = {}): TestApp {
+export function createHubTestApp(
+  hooks: HubTestHooks = {},
+  config: Partial<TestApp['config']> = {},
+): TestApp & { counted: string[] } {
   const clock = new ManualClock(Date.UTC(2026, 0, 15, 12, 0, 0));
   const base = createTestApp({ clock, config });
+  const counted: string[] = [];
   const app = createApp({
     store: base.store,
     clock,
@@ -55,6 +60,8 @@ export function createHubTestApp(hooks: HubTestHooks = {}, config: Partial<TestA
     logger: silentLogger,
     identity: base.identity,
     queue: base.queue,
+    secrets: base.secrets,
+    moduleMetrics: { count: (module, metric) => counted.push(`${module} ${metric}`) },
     testHooks: { hub: { backoffBaseMs: 0, ...hooks } },
   });
   async function call(
@@ -77,7 +84,7 @@ export function createHubTestApp(hooks: HubTestHooks = {}, config: Partial<TestA
     }
     return { status: response.status, headers: response.headers, json, text };
   }
-  return { ...base, app, call };
+  return { ...base, app, call, counted };
 }
 
 /**

@@ -37,7 +37,7 @@ export async function receiveWebhook(
     merchantId: connector.merchant,
     ownerId: merchant.owner,
     connectorId: connector.id,
-    credentials: await unsealCredentials(deps.store, connector.sealed_credentials),
+    credentials: await unsealCredentials(deps, connector.sealed_credentials),
   };
   const dispute =
     connector.provider === 'stripe'

@@ -42,7 +42,7 @@ export interface ModuleDeps {
    */
   secrets: Secrets;
   /** Counts what modules declare alarms on (`SluiceModule.alarms`): CloudWatch EMF on AWS. */
-  metrics: ModuleMetrics;
+  moduleMetrics: ModuleMetrics;
   /** What the modules of this app declare, for modules that serve others (webhooks, docs). */
   catalog: ModuleCatalog;
   /**
@@ -217,7 +217,7 @@ export interface SluiceModule {
   migrations?: readonly ModuleMigration[];
   /** The secrets its code reads through `deps.secrets`: the CDK app creates each and grants read to its functions. */
   secrets?: readonly ModuleSecret[];
-  /** Alarms on the metrics it counts through `deps.metrics`: one CloudWatch alarm each on AWS. */
+  /** Alarms on the metrics it counts through `deps.moduleMetrics`: one CloudWatch alarm each on AWS. */
   alarms?: readonly ModuleAlarm[];
 }
 
@@ -234,7 +234,7 @@ export interface ModuleSecret {
 }
 
 /**
- * An alarm on a metric the module counts (`deps.metrics.count(module, metric)`): on AWS a
+ * An alarm on a metric the module counts (`deps.moduleMetrics.count(module, metric)`): on AWS a
  * CloudWatch alarm notifying the stage's alarm topic when the metric's sum over `periodMinutes`
  * reaches `threshold`.
  */

@@ -40,7 +40,7 @@ export interface ModuleMetrics {
    * Counts `value` (default 1) occurrences of `metric` for `module`.
    *
    * @example
-   * deps.metrics.count('hub', 'CircuitBreakerOpened');
+   * deps.moduleMetrics.count('hub', 'CircuitBreakerOpened');
    */
   count(module: string, metric: string, value?: number): void;
 }

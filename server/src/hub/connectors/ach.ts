@@ -11,7 +11,7 @@ import {
 } from '../../payments/index.ts';
 import { addBusinessDays, businessDayOf } from '../ach/calendar.ts';
 import { isRoutingNumber } from '../ach/nacha.ts';
-import { sealCredentials } from '../credentials.ts';
+import { sealCredentials, type CredentialDeps } from '../credentials.ts';
 import {
   achEntryPuts,
   achEntryRefund,
@@ -61,7 +61,7 @@ function fromEntry(entry: AchEntryRecord): ProviderPayment {
  * A refund is a credit entry in the day's file, paid from the merchant's available balance.
  * Credentials: the originator's `company_name`, `company_id` and `odfi_routing_number` (its bank).
  */
-export function achConnector(deps: PaymentsDeps): Connector {
+export function achConnector(deps: PaymentsDeps & CredentialDeps): Connector {
   const record = async (ctx: ConnectorContext, reference: string) => {
     const entry = await readAchEntry(deps.store, reference);
     if (!entry || entry.merchant !== ctx.merchantId)
@@ -161,7 +161,7 @@ export function achConnector(deps: PaymentsDeps): Connector {
       const day = businessDayOf(now);
       await ensureMerchantAccounts(deps, ctx.merchantId, 'USD');
       await ensureSystemAccount(deps, 'bank', 'USD');
-      const sealed = await sealCredentials(deps.store, { account_number: account.account_number });
+      const sealed = await sealCredentials(deps, { account_number: account.account_number });
       const reference = newId('transfer', deps.clock.now());
       const entry = await addEntry(
         ctx,

@@ -7,7 +7,7 @@ import { createApp } from '../../app/create-app.ts';
 import { migrationsOf } from '../../app/migrations.ts';
 import { moduleDepsOf } from '../../app/module-deps.ts';
 import { modules as appModules } from '../../app/modules.ts';
-import { checkModules, jobsOf, subscriptionsOf, workflowsOf } from '../../app/registry.ts';
+import { checkModules, jobsOf, secretsOf, subscriptionsOf, workflowsOf } from '../../app/registry.ts';
 import type { AppEnv } from '../../http/context.ts';
 import { createLocalIdentity, MemoryRateLimiter } from '../../identity/index.ts';
 import { merchantAuthenticator } from '../../payments/index.ts';
@@ -28,6 +28,7 @@ import { FileBlobs, fileBlobRoutes } from './file-blobs.ts';
 import { MailboxNotifier } from './mailbox-notifier.ts';
 import { mailboxRoutes } from './mailbox-routes.ts';
 import { lockDataDir } from './data-dir-lock.ts';
+import { LocalSecrets } from './local-secrets.ts';
 import { LocalRealtime } from './realtime.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import { StoreQueue } from './store-queue.ts';
@@ -97,6 +98,13 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
   const clock = options.clock ?? systemClock;
   const config: Config = { ...defaultConfig, ...options.config };
   const { logger } = options;
+  // The modules' secrets: the environment's, else generated once into the data dir (0600), apart
+  // from the database so that a copy of it alone opens nothing sealed under them.
+  const secrets = LocalSecrets.open({
+    file: join(options.dataDir, 'secrets.json'),
+    env: process.env,
+    generate: secretsOf(modules).map((secret) => secret.name),
+  });
   const { store, release } = await openStore(options);
   const bus = new InProcessBus();
   const dispatcher = new OutboxDispatcher({
@@ -171,6 +179,7 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
       realtime,
       notifier,
       blobs,
+      secrets,
       runWorkflow,
       startWorkflow,
       ...(options.testHooks ? { testHooks: options.testHooks } : {}),
@@ -205,6 +214,7 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     rateLimiter,
     notifier,
     blobs,
+    secrets,
     runWorkflow,
     startWorkflow,
     ...(options.testHooks ? { testHooks: options.testHooks } : {}),
