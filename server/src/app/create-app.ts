@@ -33,7 +33,7 @@ import { outboxBacklog } from '../platform/outbox.ts';
 import type { RequestMetrics } from '../platform/telemetry.ts';
 import { modules as appModules } from './modules.ts';
 import { moduleDepsOf, type RuntimePorts } from './module-deps.ts';
-import { authResolver, checkModules } from './registry.ts';
+import { authResolver, checkModules, pathResolver } from './registry.ts';
 
 /**
  * Everything the HTTP app needs: a runtime's ports (`RuntimePorts`: the store, clock, config,
@@ -70,6 +70,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   );
   const authenticators = authenticatorsOf(modules, moduleDeps);
   const moduleAuthOf = authResolver(modules);
+  const ownedPathOf = pathResolver(modules);
   // A merchant's live metrics are read as the merchant (an API key, or the owner's dashboard with
   // Sluice-Merchant), with the scheme the merchant module offers; admins read everyone's.
   const hasMerchantMetrics = authenticators.has(merchantAuth);
@@ -117,6 +118,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
       scopeOf: (c) => callerScope(c.get('merchant'), c.get('principal')),
       fingerprintKey: () => installationSecret(deps.store),
       retentionSeconds: deps.config.idempotencyRetentionSeconds,
+      claimFirst: (c) => ownedPathOf(c.req.path)?.idempotency !== 'in_transaction',
     }),
   );
 

@@ -83,17 +83,27 @@ export function secretsOf(modules: readonly SluiceModule[]): Array<ModuleSecret 
  * @example authResolver(modules)('/v1/payments/pay_1') // 'merchant'
  */
 export function authResolver(modules: readonly SluiceModule[]): (path: string) => PathAuth {
-  const exact = new Map<string, PathAuth>();
-  const prefixes: Array<{ prefix: string; auth: PathAuth }> = [];
+  const owned = pathResolver(modules);
+  return (path) => owned(path)?.auth ?? (path.startsWith('/v1/admin/') ? 'admin' : 'user');
+}
+
+/**
+ * The module path that covers a `/v1` path: the one naming it exactly, else the longest prefix
+ * that covers it (`/v1/events` covers `/v1/events/evt_…`, not `/v1/eventsx`); undefined when no
+ * module claims it.
+ *
+ * @example pathResolver(modules)('/v1/transfers') // { prefix: '/v1/transfers', auth: 'user', idempotency: 'in_transaction' }
+ */
+export function pathResolver(modules: readonly SluiceModule[]): (path: string) => OwnedPath | undefined {
+  const exact = new Map<string, OwnedPath>();
+  const prefixes: Array<OwnedPath & { prefix: string }> = [];
   for (const path of ownedPaths(modules)) {
-    if ('exact' in path) exact.set(path.exact, path.auth);
-    else prefixes.push({ prefix: path.prefix, auth: path.auth });
+    if ('exact' in path) exact.set(path.exact, path);
+    else prefixes.push(path);
   }
   prefixes.sort((a, b) => b.prefix.length - a.prefix.length);
   return (path) =>
-    exact.get(path) ??
-    prefixes.find(({ prefix }) => path === prefix || path.startsWith(`${prefix}/`))?.auth ??
-    (path.startsWith('/v1/admin/') ? 'admin' : 'user');
+    exact.get(path) ?? prefixes.find(({ prefix }) => path === prefix || path.startsWith(`${prefix}/`));
 }
 
 /**

@@ -1,11 +1,12 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { Clock } from '../kernel/clock.ts';
 import { AppError } from '../kernel/errors.ts';
 import {
   isTransactionCanceled,
   type Condition,
   type Item,
+  type ItemKey,
   type Store,
   type WriteOperation,
 } from '../platform/store.ts';
@@ -22,6 +23,15 @@ import { errorResponse } from './errors.ts';
  * completes the record and commits it in the same store transaction as its effect, so a crash
  * can never leave the effect without its record (or the reverse). Other routes get their record
  * written by the middleware after the handler returns.
+ *
+ * Two ways to hold a key:
+ * - **Claimed first** (the default): a transaction of its own takes the key before the handler
+ *   runs; a twin arriving meanwhile gets 409 `idempotency_key_in_progress`. For routes that call
+ *   a provider or commit more than one transaction.
+ * - **In the effect's transaction** (`claimFirst` false): no claim; the record is put with the
+ *   effect on condition that the key is free. Twins both run, one commits, and the other's
+ *   transaction fails on the key and answers the winner's response. One transaction fewer per
+ *   request, and the record is written once at its final size.
  */
 export interface Idempotency {
   /** The write completing this key's record with the response; put it in the effect's transaction. */
@@ -66,6 +76,12 @@ export interface IdempotencyOptions {
   fingerprintKey?: () => Promise<string>;
   /** How long a record is kept (its `expires_at`). Default `idempotencyRetentionSeconds`. */
   retentionSeconds?: number;
+  /**
+   * Whether the key is claimed in a transaction of its own before the handler runs (the default).
+   * False for a route that commits its whole effect with its record (`OwnedPath.idempotency`):
+   * the record is then written only there, on condition that the key is free.
+   */
+  claimFirst?: (c: Context<AppEnv>) => boolean;
 }
 
 export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHandler<AppEnv> {
@@ -94,34 +110,14 @@ export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHa
           .digest('hex')
       : createHash('sha256').update(request).digest('hex');
     const itemKey = recordKey(scope, key);
-    const lockId = randomUUID();
     const now = clock.now();
+    const nowSeconds = Math.floor(now / 1000);
+    const claimFirst = options.claimFirst?.(c) ?? true;
+    const lockId = randomUUID();
 
-    const claimed = await claim(store, itemKey, fingerprint, lockId, now, retentionSeconds);
-    if (claimed !== true) {
-      if (claimed.fingerprint !== fingerprint) {
-        return errorResponse(
-          c,
-          new AppError('idempotency_key_reused', 'this Idempotency-Key was used with a different request', {
-            param: 'Idempotency-Key',
-          }),
-        );
-      }
-      if (claimed.state === 'in_progress') {
-        return errorResponse(
-          c,
-          new AppError(
-            'idempotency_key_in_progress',
-            'a request with this Idempotency-Key is still in progress',
-            { param: 'Idempotency-Key' },
-          ),
-        );
-      }
-      c.header('Idempotent-Replayed', 'true');
-      if (typeof claimed.redacted_fields === 'string') c.header(redactedHeader, claimed.redacted_fields);
-      return c.body(storedResponseText(claimed), claimed.response_status as 200, {
-        'Content-Type': 'application/json',
-      });
+    if (claimFirst) {
+      const claimed = await claim(store, itemKey, fingerprint, lockId, now, retentionSeconds);
+      if (claimed !== true) return answerHeld(c, claimed, fingerprint);
     }
 
     let recorded = false;
@@ -129,18 +125,35 @@ export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHa
     const completion = (status: number, responseBody: unknown): WriteOperation => {
       const redacted = new Set<string>();
       const stored = redactSecrets(responseBody, secretFields, redacted);
+      const outcome = {
+        state: 'complete',
+        response_status: status,
+        // The body as a JSON value, not as its text: the text's escaped quotes defeat the
+        // SQLite store's compression dictionary and cost bytes on DynamoDB too.
+        response: stored,
+        ...(redacted.size > 0 ? { redacted_fields: [...redacted].sort().join(',') } : {}),
+        completed_at: clock.now(),
+      };
+      if (!claimFirst)
+        return {
+          type: 'put',
+          item: {
+            ...itemKey,
+            entity: 'idempotency_record',
+            fingerprint,
+            created_at: now,
+            expires_at: nowSeconds + retentionSeconds,
+            ...outcome,
+          },
+          // The key is free, or its record is past its retention.
+          condition: {
+            any: [{ attributeNotExists: 'pk' }, { compare: ['expires_at', '<=', nowSeconds] }],
+          },
+        };
       return {
         type: 'update',
         key: itemKey,
-        set: {
-          state: 'complete',
-          response_status: status,
-          // The body as a JSON value, not as its text: the text's escaped quotes defeat the
-          // SQLite store's compression dictionary and cost bytes on DynamoDB too.
-          response: stored,
-          ...(redacted.size > 0 ? { redacted_fields: [...redacted].sort().join(',') } : {}),
-          completed_at: clock.now(),
-        },
+        set: outcome,
         remove: ['lock_id', 'locked_until'],
         condition: { compare: ['lock_id', '=', lockId] },
       };
@@ -160,8 +173,15 @@ export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHa
 
     await next();
     if (recorded && c.res.status < 300) return;
-    // Server errors release the key so the client can retry; everything else is stored as is.
-    if (c.res.status >= 500) {
+    if (!claimFirst) {
+      // A twin of this request may have committed first, making this one's transaction fail on
+      // the key's condition (whatever error the handler made of that): answer the twin's response.
+      const held = await liveRecord(store, itemKey, nowSeconds);
+      if (held) return answerWithTwin(c, held, fingerprint);
+      // Server errors are not stored, so the client can retry.
+      if (c.res.status >= 500) return;
+    } else if (c.res.status >= 500) {
+      // Server errors release the key so the client can retry; everything else is stored as is.
       await store
         .transact([{ type: 'delete', key: itemKey, condition: { compare: ['lock_id', '=', lockId] } }])
         .catch(() => undefined);
@@ -174,10 +194,61 @@ export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHa
     } catch {
       // non-JSON bodies are stored as strings
     }
-    await store.transact([completion(c.res.status, parsed)]).catch((error: unknown) => {
+    try {
+      await store.transact([completion(c.res.status, parsed)]);
+    } catch (error) {
       if (!isTransactionCanceled(error)) throw error;
-    });
+      // Without a claim, a twin stored its answer between the handler and this write: give it.
+      const held = claimFirst ? undefined : await liveRecord(store, itemKey, nowSeconds);
+      if (held) answerWithTwin(c, held, fingerprint);
+    }
   };
+}
+
+/** The record under `key` unless it is past its retention (TTL deletes lazily). */
+async function liveRecord(store: Store, key: ItemKey, nowSeconds: number): Promise<HeldRecord | undefined> {
+  const found = await store.get(key);
+  if (!found || (typeof found.expires_at === 'number' && found.expires_at <= nowSeconds)) return undefined;
+  return found as HeldRecord;
+}
+
+/**
+ * The answer to a request whose key another request holds: 422 for a different request, 409
+ * while that one runs, else a replay of its stored response.
+ */
+function answerHeld(c: Context<AppEnv>, held: HeldRecord, fingerprint: string): Response {
+  if (held.fingerprint !== fingerprint) {
+    return errorResponse(
+      c,
+      new AppError('idempotency_key_reused', 'this Idempotency-Key was used with a different request', {
+        param: 'Idempotency-Key',
+      }),
+    );
+  }
+  if (held.state === 'in_progress') {
+    return errorResponse(
+      c,
+      new AppError(
+        'idempotency_key_in_progress',
+        'a request with this Idempotency-Key is still in progress',
+        {
+          param: 'Idempotency-Key',
+        },
+      ),
+    );
+  }
+  // Headers through `c.body`, not `c.header`: after the handler the old response is dropped first.
+  return c.body(storedResponseText(held), held.response_status as 200, {
+    'Content-Type': 'application/json',
+    'Idempotent-Replayed': 'true',
+    ...(typeof held.redacted_fields === 'string' ? { [redactedHeader]: held.redacted_fields } : {}),
+  });
+}
+
+/** Replaces the handler's response with the answer for the record a twin request stored. */
+function answerWithTwin(c: Context<AppEnv>, held: HeldRecord, fingerprint: string): void {
+  c.res = undefined;
+  c.res = answerHeld(c, held, fingerprint);
 }
 
 /**
@@ -205,7 +276,8 @@ function redactSecrets(body: unknown, fields: ReadonlySet<string>, redacted: Set
   );
 }
 
-type Claim = true | (Item & { fingerprint: string; state: 'in_progress' | 'complete' });
+type HeldRecord = Item & { fingerprint: string; state: 'in_progress' | 'complete' };
+type Claim = true | HeldRecord;
 
 /** Takes the key for this request, or returns the record that holds it. */
 async function claim(
@@ -246,7 +318,7 @@ async function claim(
       existing?.state === 'in_progress' &&
       (existing.locked_until as number) < now &&
       existing.fingerprint === fingerprint;
-    if (existing && !stale) return existing as Claim & Item;
+    if (existing && !stale) return existing as HeldRecord;
     condition = existing
       ? { compare: ['lock_id', '=', existing.lock_id as string] }
       : isExpired

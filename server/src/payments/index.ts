@@ -64,7 +64,8 @@ export const paymentsModule = defineModule({
   http: {
     paths: [
       { prefix: '/v1/merchants', auth: 'user' },
-      { prefix: '/v1/payments', auth: 'merchant' },
+      // Authorize, capture and void commit with their idempotency record: no claim first.
+      { prefix: '/v1/payments', auth: 'merchant', idempotency: 'in_transaction' },
       { prefix: '/v1/refunds', auth: 'merchant' },
       { prefix: '/v1/balance', auth: 'merchant' },
       { prefix: '/v1/test-helpers', auth: 'merchant' },

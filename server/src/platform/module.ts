@@ -112,7 +112,18 @@ export type PathAuth = 'public' | 'user' | 'admin' | (string & {});
  * A path the module owns. `prefix` matches itself and what lies below it (`/v1/events` and
  * `/v1/events/evt_…`, not `/v1/eventsx`); `exact` matches that path alone.
  */
-export type OwnedPath = { prefix: string; auth: PathAuth } | { exact: string; auth: PathAuth };
+export type OwnedPath = ({ prefix: string } | { exact: string }) & {
+  auth: PathAuth;
+  /**
+   * `in_transaction`: every POST here commits its whole effect and its idempotency record in one
+   * store transaction, and calls nothing outside the store (no provider, no second transaction
+   * that matters). Such a request with an Idempotency-Key is not claimed first: its record is
+   * written with the effect, on condition that the key is free, so a concurrent twin's
+   * transaction fails and the twin answers the winner's response. One transaction per request
+   * instead of two. Default: the key is claimed in a transaction of its own before the handler.
+   */
+  idempotency?: 'in_transaction';
+};
 
 /** A Hono sub-app of OpenAPI routes, mounted at `/`. The env type belongs to `http/`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each module's router is typed by http/'s AppEnv, which platform/ cannot name

@@ -25,7 +25,8 @@ export const walletModule = defineModule({
   http: {
     paths: [
       { prefix: '/v1/wallet', auth: 'user' },
-      { prefix: '/v1/transfers', auth: 'user' },
+      // A transfer commits with its idempotency record: no claim first (see OwnedPath).
+      { prefix: '/v1/transfers', auth: 'user', idempotency: 'in_transaction' },
       { prefix: '/v1/activity', auth: 'user' },
       { prefix: '/v1/payment-requests', auth: 'user' },
     ],
