@@ -132,7 +132,7 @@ Every call but sign-up, sign-in and the public catalogue sends \`Authorization: 
 
 ## Idempotency
 
-Send \`Idempotency-Key: <unique string>\` with every \`POST\` that moves money or creates something. A retry with the same key and body answers the first response again (and moves nothing); the same key with another body is a 422 \`idempotency_key_reused\`, and one still in flight a 409 \`idempotency_key_in_progress\`. Keys are kept 48 hours, per user or per merchant.
+Send \`Idempotency-Key: <unique string>\` with every \`POST\` that moves money or creates something. A retry with the same key and body answers the first response again (and moves nothing); the same key with another body is a 422 \`idempotency_key_reused\`, and one still in flight a 409 \`idempotency_key_in_progress\`; for transfers and card payments, requests sent at once with one key all answer the one that committed. Keys are kept 48 hours, per user or per merchant.
 
 ## Pagination
 
