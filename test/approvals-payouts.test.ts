@@ -62,7 +62,9 @@ const asMember =
     });
 
 describe.each(bothStores('sluice-approvals'))('approvals and payouts (%s)', (_name, open) => {
-  it('executes a payout once when 20 approvers approve at once under a 2-approval policy', async () => {
+  it('executes a payout once when 20 approvers approve at once under a 2-approval policy', {
+    timeout: 120_000,
+  }, async () => {
     const t = createTestApp({ store: await open() });
     const { merchant, available } = await fundedMerchant(t);
     const owner = asMember(t, merchant, merchant.owner);

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isoTime } from '../kernel/clock.ts';
-import { AppError } from '../kernel/errors.ts';
 import { advanceClock } from '../payments/index.ts';
 import type { WriteOperation } from '../platform/store.ts';
 import { isTransactionCanceled } from '../platform/store.ts';
@@ -17,7 +16,6 @@ import {
   type RunCounts,
 } from './charging.ts';
 import { merchantContext, type BillingDeps, type MerchantContext } from './deps.ts';
-import type { BillingRun } from './model.ts';
 import { periodAt } from './periods.ts';
 import {
   billingMerchants,
@@ -151,55 +149,69 @@ async function catchUp(
   }
 }
 
-async function inPool<T>(items: readonly T[], size: number, run: (item: T) => Promise<void>): Promise<void> {
+/** Runs `run` over `items`, `size` at a time; none but the first starts after `deadline` (ms, wall time). True when all ran. */
+async function inPool<T>(
+  items: readonly T[],
+  size: number,
+  run: (item: T) => Promise<void>,
+  deadline = Number.POSITIVE_INFINITY,
+): Promise<boolean> {
   let next = 0;
   const worker = async () => {
-    while (next < items.length) await run(items[next++]!);
+    // The first item runs whatever the deadline: each call makes progress.
+    while (next < items.length && (next === 0 || Date.now() < deadline)) await run(items[next++]!);
   };
   await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
+  return next >= items.length;
 }
 
 /**
  * Runs every subscription action of the merchant due by its sandbox clock. A subscription the
  * index still shows as due after its run (DynamoDB indexes lag) is not taken twice in one run.
+ * With a `deadline` (ms, wall time) it stops taking subscriptions then, and says it is not done:
+ * what is left stays in the due index for the next call.
  */
 export async function runDue(
   deps: BillingDeps,
   merchantId: string,
   counts = emptyCounts(),
-): Promise<RunCounts> {
+  deadline = Number.POSITIVE_INFINITY,
+): Promise<{ counts: RunCounts; done: boolean }> {
   const ctx = await merchantContext(deps, merchantId);
   const seen = new Set<string>();
   for (;;) {
     const fresh = (await dueSubscriptionIds(deps.store, merchantId, ctx.now, pageSize)).filter(
       (id) => !seen.has(id),
     );
-    if (fresh.length === 0) return counts;
+    if (fresh.length === 0) return { counts, done: true };
     for (const id of fresh) seen.add(id);
-    await inPool(fresh, concurrency, (id) => catchUp(deps, ctx, id, counts));
+    if (!(await inPool(fresh, concurrency, (id) => catchUp(deps, ctx, id, counts), deadline)))
+      return { counts, done: false };
   }
 }
 
-// Long enough for an advance over 10,000 subscriptions on a busy machine; a crashed holder blocks the schedule that long.
+// Long enough for the scheduled run over 10,000 subscriptions on a busy machine; a crashed holder blocks the schedule that long.
 const leaseMs = 15 * 60_000;
 
 /**
- * Runs `work` holding the merchant's run lease, so an advance-clock call and the schedule never
- * charge the same merchant's subscriptions side by side (each would skip what the other holds,
- * and return before it is done). `wait`: how long to wait for the lease (ms); null when not taken.
+ * Runs `work` holding the merchant's run lease, so a clock advance and the schedule never charge
+ * the same merchant's subscriptions side by side (each would skip what the other holds, and
+ * return before it is done). `waitMs`: how long to wait for the lease; null when not taken.
+ * `holdMs`: how long a crashed holder keeps it.
  */
-async function withRunLease<T>(
+export async function withRunLease<T>(
   deps: BillingDeps,
   merchantId: string,
   waitMs: number,
   work: () => Promise<T>,
+  holdMs = leaseMs,
 ): Promise<T | null> {
   const holder = randomUUID();
   const deadline = Date.now() + waitMs;
   for (;;) {
     try {
       await deps.store.transact([
-        runLeaseTake(merchantId, holder, deps.clock.now(), deps.clock.now() + leaseMs),
+        runLeaseTake(merchantId, holder, deps.clock.now(), deps.clock.now() + holdMs),
       ]);
       break;
     } catch (error) {
@@ -216,32 +228,22 @@ async function withRunLease<T>(
 }
 
 /**
- * Moves the merchant's sandbox clock `seconds` ahead (through the payments sandbox, so expiries,
+ * Moves the merchant's sandbox clock towards `target` (through the payments sandbox, so expiries,
  * disputes and settlement fire as they do for advance-clock) in steps that stop at each due
  * billing action, so each period's invoice and charge happen at their own sandbox time: a year
- * runs twelve monthly cycles, with the retries between them.
+ * runs twelve monthly cycles, with the retries between them. Stops at `deadline` (ms, wall time)
+ * between steps; a later call goes on from where the merchant's clock and due index stand, so a
+ * crash loses nothing (every action is conditional on the subscription's version). Call it
+ * holding the run lease.
  */
-export async function advanceBillingClock(
+export async function advanceTowards(
   deps: BillingDeps,
   merchantId: string,
-  seconds: number,
-): Promise<BillingRun> {
-  const run = await withRunLease(deps, merchantId, 30_000, () =>
-    advanceHoldingLease(deps, merchantId, seconds),
-  );
-  if (!run)
-    throw new AppError('conflict', 'a billing run of this merchant is in progress; try again in a moment');
-  return run;
-}
-
-async function advanceHoldingLease(
-  deps: BillingDeps,
-  merchantId: string,
-  seconds: number,
-): Promise<BillingRun> {
-  const counts = emptyCounts();
+  target: number,
+  counts: RunCounts,
+  deadline = Number.POSITIVE_INFINITY,
+): Promise<{ sandbox_time: number; done: boolean }> {
   let now = (await merchantContext(deps, merchantId)).now;
-  const target = now + seconds * 1000;
   for (;;) {
     const due = await nextDueAt(deps.store, merchantId);
     const stepTo = due === null || due > target ? target : Math.min(target, Math.max(due, now) + stepSlackMs);
@@ -250,10 +252,10 @@ async function advanceHoldingLease(
       await advanceClock(deps.payments, merchantId, move);
       now += move * 1000;
     }
-    await runDue(deps, merchantId, counts);
-    if (now >= target) break;
+    const run = await runDue(deps, merchantId, counts, deadline);
+    if (run.done && now >= target) return { sandbox_time: now, done: true };
+    if (Date.now() >= deadline) return { sandbox_time: now, done: false };
   }
-  return { sandbox_time: isoTime(now), ...counts };
 }
 
 /** The scheduled run: every billing merchant's due actions by its own sandbox clock. */

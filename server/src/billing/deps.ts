@@ -5,6 +5,7 @@ import { getMerchantRecord, sandboxNow, type PaymentsDeps } from '../payments/in
 import type { Blobs } from '../platform/blobs.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { ModuleDeps } from '../platform/module.ts';
+import type { TransactionalQueue } from '../platform/queue.ts';
 import type { Store } from '../platform/store.ts';
 
 /** What billing's use cases take: the ports it uses, the hub it charges through, the payments sandbox's clock. */
@@ -13,6 +14,8 @@ export interface BillingDeps {
   clock: Clock;
   logger: Logger;
   blobs: Blobs;
+  /** Advance-clock's batches (`clock.ts`) go on through it. */
+  queue: TransactionalQueue;
   hub: HubDeps;
   payments: PaymentsDeps;
 }
@@ -23,6 +26,7 @@ export function billingDeps(deps: ModuleDeps): BillingDeps {
     clock: deps.clock,
     logger: deps.logger,
     blobs: deps.blobs,
+    queue: deps.queue,
     hub: hubDeps(deps),
     payments: { store: deps.store, clock: deps.clock },
   };

@@ -5,7 +5,8 @@ import type { WriteOperation } from '../platform/store.ts';
 /**
  * What billing emits, in one vocabulary (`invoice.*`, `subscription.*`), every one of them on the
  * outbox in the transaction of the change it reports. `subscription.updated` carries every status
- * change (`past_due`, `unpaid`, back to `active`) with `previous_status`.
+ * change (`past_due`, `unpaid`, back to `active`) with `previous_status`. `test_clock.advancing`
+ * and `test_clock.ready` bracket an advance-clock, whose cycles run in the background.
  */
 export const billingEventTypes = [
   'invoice.created',
@@ -16,6 +17,8 @@ export const billingEventTypes = [
   'subscription.created',
   'subscription.updated',
   'subscription.canceled',
+  'test_clock.advancing',
+  'test_clock.ready',
 ] as const;
 export type BillingEventType = (typeof billingEventTypes)[number];
 

@@ -7,4 +7,5 @@ export const billingIds = defineIds({
   paymentMethod: 'pm',
   subscription: 'sub',
   invoice: 'in',
+  testClock: 'clock',
 });

@@ -1,4 +1,5 @@
 import { defineModule } from '../platform/module.ts';
+import { clockConsumeOptions, clockConsumer, clockQueue } from './clock.ts';
 import { runAllDue } from './cycle.ts';
 import { billingDeps } from './deps.ts';
 import { billingEventTypes } from './events.ts';
@@ -13,7 +14,8 @@ export { billingEventTypes, type BillingEventType } from './events.ts';
  * finalized each period and charged through the hub's routing, dunning on a published schedule
  * (retries after 1, 3, 5 and 7 days; then `canceled` or `unpaid`), plan changes prorated to the
  * second, invoices as PDFs through the Blobs port. Everything runs on each merchant's sandbox
- * clock: its own advance-clock steps through every cycle due, and a schedule catches up the rest.
+ * clock: its own advance-clock steps through every cycle due (in the background, in bounded
+ * batches: the clock is `advancing`, then `ready`), and a schedule catches up the rest.
  */
 export const billingModule = defineModule({
   name: 'billing',
@@ -36,6 +38,16 @@ export const billingModule = defineModule({
         type: ['payment_intent.succeeded', 'payment_intent.payment_failed'],
       },
       handler: (deps) => settlePendingCharge(billingDeps(deps)),
+    },
+  ],
+  consumers: [
+    {
+      // Advance-clock's batches, each at most 20 s: a year over 10,000 subscriptions runs here,
+      // never inside the HTTP call. Visibility: six times the consumer function's 60 s.
+      queue: clockQueue,
+      handler: (deps) => clockConsumer(billingDeps(deps)),
+      options: clockConsumeOptions,
+      aws: { visibilityTimeoutSeconds: 360, maxReceiveCount: 10, batchSize: 1 },
     },
   ],
   jobs: [

@@ -339,6 +339,34 @@ export const billingRunSchema = z
   .openapi('BillingRun');
 export type BillingRun = z.infer<typeof billingRunSchema>;
 
+/** `advancing` while the cycles up to `target_time` run (in the background), then `ready`. */
+export const testClockStatuses = ['advancing', 'ready'] as const;
+
+/**
+ * The merchant's billing test clock, as Stripe's test clocks: an advance answers at once with
+ * `status: advancing`; the renewals and retries due run in bounded batches behind it, moving
+ * `frozen_time` (the sandbox time reached) towards `target_time`, and it turns `ready`. The
+ * counts are the latest advance's.
+ */
+export const testClockSchema = z
+  .object({
+    object: z.literal('test_clock'),
+    id: z.string().openapi({ example: 'clk_01JD3S8Q4X9Z2K7M5N6P8R0T1V' }),
+    status: z.enum(testClockStatuses),
+    frozen_time: z.string().openapi({ description: 'The sandbox time reached.' }),
+    target_time: z.string().openapi({ description: 'Where the latest advance goes (or went).' }),
+    invoices_finalized: z.number().int(),
+    charges_succeeded: z.number().int(),
+    charges_failed: z.number().int(),
+    subscriptions_canceled: z.number().int(),
+    /** Batches the latest advance ran in so far. */
+    batches: z.number().int(),
+    started_at: z.string().nullable(),
+    completed_at: z.string().nullable(),
+  })
+  .openapi('TestClock');
+export type TestClock = z.infer<typeof testClockSchema>;
+
 export const billingSettingsSchema = z
   .object({
     object: z.literal('billing_settings'),

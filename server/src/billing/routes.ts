@@ -13,12 +13,11 @@ import {
   setSettings,
   setTestBehaviour,
 } from './catalog.ts';
-import { advanceBillingClock } from './cycle.ts';
+import { getTestClock, startClockAdvance } from './clock.ts';
 import { merchantContext, type BillingDeps } from './deps.ts';
 import { getInvoiceRecord, invoicePdf, invoicesOfSubscription, payInvoice } from './invoices.ts';
 import {
   advanceBillingClockSchema,
-  billingRunSchema,
   billingSettingsSchema,
   cancelSubscriptionSchema,
   createCustomerSchema,
@@ -31,6 +30,7 @@ import {
   paymentMethodSchema,
   planSchema,
   subscriptionSchema,
+  testClockSchema,
   updateBillingSettingsSchema,
   updatePaymentMethodSchema,
   updateSubscriptionSchema,
@@ -283,14 +283,21 @@ const routes = {
     summary:
       'Move your sandbox clock ahead, running every renewal and retry that falls due, each at its own time',
     description:
-      'As `POST /v1/test-helpers/advance-clock` (expiries, settlement and disputes fire too), stepping through each billing action due on the way: a year runs twelve monthly cycles.',
+      'As `POST /v1/test-helpers/advance-clock` (expiries, settlement and disputes fire too), stepping through each billing action due on the way: a year runs twelve monthly cycles. Answers 202 at once with the test clock `advancing` (and emits `test_clock.advancing`); the cycles run in the background in bounded batches, and the clock turns `ready` (`test_clock.ready`): poll `GET /v1/test-helpers/billing/clock`. 409 while an advance is still under way.',
     request: { headers: mutatingHeaders, body: jsonBody(advanceBillingClockSchema) },
     responses: {
-      200: jsonResponse(
-        billingRunSchema,
-        'Move your sandbox clock ahead, running every renewal and retry that falls due, each at its own time',
-      ),
+      202: jsonResponse(testClockSchema, 'The test clock, advancing'),
       ...errorResponses(400, 401, 409, 429),
+    },
+  }),
+  getClock: route({
+    method: 'get',
+    path: '/v1/test-helpers/billing/clock',
+    summary: 'Your test clock: advancing (with how far it got) or ready',
+    request: { headers: merchantHeaders },
+    responses: {
+      200: jsonResponse(testClockSchema, 'Your test clock: advancing (with how far it got) or ready'),
+      ...errorResponses(401, 429),
     },
   }),
 };
@@ -460,7 +467,8 @@ export function billingRoutes(deps: BillingDeps) {
     c.json(await setSettings(deps, merchantOf(c), c.req.valid('json').on_retries_exhausted), 200),
   );
   app.openapi(routes.advanceClock, async (c) =>
-    c.json(await advanceBillingClock(deps, merchantOf(c), c.req.valid('json').seconds), 200),
+    c.json(await startClockAdvance(deps, merchantOf(c), c.req.valid('json').seconds), 202),
   );
+  app.openapi(routes.getClock, async (c) => c.json(await getTestClock(deps, merchantOf(c)), 200));
   return app;
 }

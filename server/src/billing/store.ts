@@ -21,6 +21,8 @@ import {
   type PaymentMethod,
   type Plan,
   type Subscription,
+  testClockSchema,
+  type TestClock,
 } from './model.ts';
 
 /**
@@ -58,6 +60,8 @@ export const billingKeys = {
   settings: (merchantId: string) => ({ pk: `BIL#SETTINGS#${merchantId}`, sk: 'SETTINGS' }),
   /** Who runs the merchant's due billing right now (an advance-clock call or the schedule), until when. */
   runLease: (merchantId: string) => ({ pk: `BIL#RUNLEASE#${merchantId}`, sk: 'LEASE' }),
+  /** The merchant's test clock: where its latest advance-clock stands. */
+  clock: (merchantId: string) => ({ pk: `BIL#CLOCK#${merchantId}`, sk: 'CLOCK' }),
 } as const;
 
 export const billingKeyPatterns = [
@@ -81,6 +85,7 @@ export const billingKeyPatterns = [
   'BIL#MERS#*',
   'BIL#SETTINGS#*',
   'BIL#RUNLEASE#*',
+  'BIL#CLOCK#*',
 ] as const satisfies readonly KeyPattern[];
 
 const owned = { merchant: z.string() };
@@ -462,4 +467,29 @@ export function runLeaseRelease(merchantId: string, holder: string): WriteOperat
     key: billingKeys.runLease(merchantId),
     condition: { compare: ['holder', '=', holder] },
   };
+}
+
+// Test clocks
+
+const clockRecordSchema = testClockSchema.extend({
+  merchant: z.string(),
+  /** Bumped on every write: a batch's progress commits only over the version it read. */
+  version: z.number().int(),
+});
+export type ClockRecord = z.output<typeof clockRecordSchema>;
+export const readClock = (store: Store, merchantId: string) =>
+  readItem(store, billingKeys.clock(merchantId), (item) => clockRecordSchema.parse(strip(item)));
+
+/** Writes the clock over the version read (`clock.version - 1`; a first one once). */
+export function clockPut(clock: ClockRecord): WriteOperation {
+  return {
+    type: 'put',
+    item: { ...billingKeys.clock(clock.merchant), ...clock },
+    condition:
+      clock.version === 1 ? { attributeNotExists: 'pk' } : { compare: ['version', '=', clock.version - 1] },
+  };
+}
+export function toClock(record: ClockRecord): TestClock {
+  const { merchant: _merchant, version: _version, ...clock } = record;
+  return clock;
 }

@@ -1,8 +1,13 @@
 import { expect } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/app-harness.ts';
+import { moduleDepsOf } from '../app/module-deps.ts';
+import { modules } from '../app/modules.ts';
 import { ManualClock } from '../kernel/clock.ts';
+import { silentLogger } from '../platform/logger.ts';
 import { asMerchant, createTestMerchant, type MerchantApi } from '../payments/test-support.ts';
 import type { Store } from '../platform/store.ts';
+import { clockConsumer, clockQueue } from './clock.ts';
+import { billingDeps, type BillingDeps } from './deps.ts';
 
 /** Sandbox time when billing tests start: Thursday 2026-01-15 12:00 UTC (the harness's start). */
 export const billingStart = Date.UTC(2026, 0, 15, 12, 0, 0);
@@ -22,6 +27,7 @@ export async function billingMerchant(
 ): Promise<{ api: MerchantApi; merchantId: string; secret: string }> {
   const merchant = await createTestMerchant(t, { rate_limit_per_minute: 100_000 });
   const api = asMerchant(t, merchant);
+  appOf.set(api, t);
   const connector = await api('POST', '/v1/connectors', { provider: 'sandbox_card' });
   expect(connector.status, connector.text).toBe(201);
   return { api, merchantId: merchant.id, secret: merchant.key.secret };
@@ -51,11 +57,52 @@ export async function planAndCustomer(
   return { plan: created.json.id, customer: customer.json.id, method: method.json.id };
 }
 
-/** Moves the merchant's sandbox clock `days` ahead through billing's advance-clock. */
+/** The app of each merchant API the helpers made, so `advanceDays` can run the clock's queue. */
+const appOf = new WeakMap<MerchantApi, TestApp>();
+const consuming = new WeakSet<TestApp>();
+
+/**
+ * Runs the test app's queue until the clock batches are done: the harness starts no workers, so
+ * this does what the local runtime's queue poller (or SQS on AWS) does, with the module's own
+ * consumer.
+ */
+export async function runClockQueue(t: TestApp): Promise<void> {
+  if (!consuming.has(t)) {
+    t.queue.consume(clockQueue, clockConsumer(billingDepsOf(t)));
+    consuming.add(t);
+  }
+  await t.queue.drain();
+}
+
+/** Billing's deps on the test app's ports, as the runtimes build them. */
+export function billingDepsOf(t: TestApp): BillingDeps {
+  const ports = {
+    store: t.store,
+    clock: t.clock,
+    config: t.config,
+    logger: silentLogger,
+    identity: t.identity,
+    queue: t.queue,
+    secrets: t.secrets,
+  };
+  return billingDeps(moduleDepsOf(ports, modules));
+}
+
+/**
+ * Moves the merchant's sandbox clock `days` ahead through billing's advance-clock: 202 with the
+ * clock `advancing`, its batches run, then the clock `ready`. Returns the ready clock, with its
+ * `frozen_time` as `sandbox_time`.
+ */
 export async function advanceDays(api: MerchantApi, days: number) {
-  const run = await api('POST', '/v1/test-helpers/billing/advance-clock', {
+  const started = await api('POST', '/v1/test-helpers/billing/advance-clock', {
     seconds: Math.round(days * 86_400),
   });
-  expect(run.status, run.text).toBe(200);
-  return run.json;
+  expect(started.status, started.text).toBe(202);
+  expect(started.json).toMatchObject({ object: 'test_clock', status: 'advancing' });
+  const t = appOf.get(api);
+  if (!t) throw new Error('advanceDays takes an API made by setUpBilling or billingMerchant');
+  await runClockQueue(t);
+  const clock = await api('GET', '/v1/test-helpers/billing/clock');
+  expect(clock.json, clock.text).toMatchObject({ status: 'ready', target_time: started.json.target_time });
+  return { ...clock.json, sandbox_time: clock.json.frozen_time as string };
 }

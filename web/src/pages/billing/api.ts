@@ -1,4 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
 import type { Page } from '../../api/client.ts';
 import { developerRoot, merchantFetch } from '../../api/merchants.ts';
 import type { components } from '../../api/schema.gen.ts';
@@ -10,7 +11,7 @@ export type PaymentMethod = components['schemas']['BillingPaymentMethod'];
 export type Subscription = components['schemas']['Subscription'];
 export type Invoice = components['schemas']['Invoice'];
 export type CreatePlan = components['schemas']['CreatePlan'];
-export type BillingRun = components['schemas']['BillingRun'];
+export type TestClock = components['schemas']['TestClock'];
 
 /** Query keys, defined once. */
 export const billingKeys = {
@@ -27,6 +28,7 @@ export const billingKeys = {
     [...developerRoot, merchantId, 'billing', 'subscription', id] as const,
   invoices: (merchantId: string, subscriptionId: string) =>
     [...developerRoot, merchantId, 'billing', 'invoices', subscriptionId] as const,
+  clock: (merchantId: string) => [...developerRoot, merchantId, 'billing', 'clock'] as const,
 };
 
 const enc = encodeURIComponent;
@@ -148,10 +150,39 @@ export const useCancelSubscription = (merchantId: string) =>
   );
 export const usePayInvoice = (merchantId: string) =>
   useBillingMutation(merchantId, (id: string) => post<Invoice>(merchantId, `/v1/invoices/${enc(id)}/pay`));
-export const useAdvanceClock = (merchantId: string) =>
-  useBillingMutation(merchantId, (seconds: number) =>
-    post<BillingRun>(merchantId, '/v1/test-helpers/billing/advance-clock', { seconds }),
-  );
+/**
+ * Starts an advance of the sandbox clock: the server answers 202 with the clock `advancing` and
+ * runs the cycles in the background; `useTestClock` follows it until it is `ready`.
+ */
+export function useAdvanceClock(merchantId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (seconds: number) =>
+      post<TestClock>(merchantId, '/v1/test-helpers/billing/advance-clock', { seconds }),
+    onSuccess: (clock) => queryClient.setQueryData(billingKeys.clock(merchantId), clock),
+  });
+}
+
+/**
+ * The merchant's test clock, polled every second while it is `advancing`; when it turns `ready`
+ * every billing view is refetched (the advance renewed, charged and retried subscriptions).
+ */
+export function useTestClock(merchantId: string) {
+  const queryClient = useQueryClient();
+  const query = useQuery({
+    queryKey: billingKeys.clock(merchantId),
+    queryFn: () => merchantFetch<TestClock>(merchantId, '/v1/test-helpers/billing/clock'),
+    refetchInterval: (current) => (current.state.data?.status === 'advancing' ? 1000 : false),
+  });
+  const status = query.data?.status;
+  const previous = useRef(status);
+  useEffect(() => {
+    if (previous.current === 'advancing' && status === 'ready')
+      void queryClient.invalidateQueries({ queryKey: billingKeys.all(merchantId) });
+    previous.current = status;
+  }, [status, merchantId, queryClient]);
+  return query;
+}
 
 /** A short-lived download URL of the invoice's PDF. */
 export const invoicePdfUrl = (merchantId: string, id: string) =>

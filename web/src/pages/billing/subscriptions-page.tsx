@@ -17,6 +17,7 @@ import {
   usePaymentMethods,
   usePlans,
   useSubscriptions,
+  useTestClock,
 } from './api.ts';
 import { label, subscriptionStatusTone } from './format.ts';
 
@@ -82,9 +83,14 @@ export function SubscriptionsPage() {
   );
 }
 
-/** Moves the merchant's sandbox clock: renewals and retries due on the way run, each at its own time. */
+/**
+ * Moves the merchant's sandbox clock: renewals and retries due on the way run, each at its own
+ * time, in the background; the clock shows `advancing` (how far it got) until it is `ready`.
+ */
 function ClockControls({ merchantId }: { merchantId: string }) {
   const advance = useAdvanceClock(merchantId);
+  const clock = useTestClock(merchantId);
+  const advancing = advance.isPending || clock.data?.status === 'advancing';
   return (
     <Card className="mb-6 flex flex-wrap items-center gap-2 text-sm">
       <span className="mr-2 font-medium">Sandbox clock</span>
@@ -98,16 +104,21 @@ function ClockControls({ merchantId }: { merchantId: string }) {
           key={text}
           size="sm"
           variant="outline"
-          disabled={advance.isPending}
+          disabled={advancing}
           onClick={() => advance.mutate(Number(seconds))}
         >
           {text}
         </Button>
       ))}
-      {advance.data ? (
-        <span role="status" className="text-muted-foreground">
-          Now {formatDateTime(advance.data.sandbox_time)}: {advance.data.invoices_finalized} invoices,{' '}
-          {advance.data.charges_succeeded} paid, {advance.data.charges_failed} failed
+      {clock.data?.status === 'advancing' ? (
+        <span role="status" className="text-muted-foreground" data-testid="clock-status">
+          Advancing to {formatDateTime(clock.data.target_time)}… now {formatDateTime(clock.data.frozen_time)},{' '}
+          {clock.data.invoices_finalized} invoices so far
+        </span>
+      ) : advance.data && clock.data ? (
+        <span role="status" className="text-muted-foreground" data-testid="clock-status">
+          Now {formatDateTime(clock.data.frozen_time)}: {clock.data.invoices_finalized} invoices,{' '}
+          {clock.data.charges_succeeded} paid, {clock.data.charges_failed} failed
         </span>
       ) : null}
       {advance.isError ? (
