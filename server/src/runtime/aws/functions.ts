@@ -233,6 +233,11 @@ export const awsEnvironment = {
    * (`origin-verify.ts`); when set, the HTTP and `$connect` functions refuse requests without it.
    */
   originVerifySecret: 'SLUICE_ORIGIN_VERIFY_SECRET',
+  /**
+   * Put before the names of the secrets modules declare (`sluice-prod/`): the CDK app creates
+   * `hub/credentials-key` as `sluice-prod/hub/credentials-key`.
+   */
+  secretsPrefix: 'SLUICE_SECRETS_PREFIX',
   /** The bus subscription an event consumer runs (event-subscription trigger only). */
   subscription: 'SLUICE_SUBSCRIPTION',
   /** The Queue-port queue a queue consumer drains (queue trigger only). */

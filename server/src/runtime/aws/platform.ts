@@ -31,6 +31,7 @@ import {
 } from '../../platform/outbox.ts';
 import type { Realtime } from '../../platform/realtime.ts';
 import type { Secrets } from '../../platform/secrets.ts';
+import type { ModuleMetrics } from '../../platform/telemetry.ts';
 import { isTransactionCanceled, type Item, type Store } from '../../platform/store.ts';
 import { ApiGatewayRealtime, ConnectionRegistry } from './apigw-realtime.ts';
 import { createCognitoIdentity } from './cognito-identity.ts';
@@ -38,7 +39,7 @@ import { DynamoStore } from '../dynamodb/dynamo-store.ts';
 import { EventBridgePublisher } from './eventbridge-bus.ts';
 import { awsEnvironment } from './functions.ts';
 import { createOriginCheck, type OriginCheck } from './origin-verify.ts';
-import { createPowertoolsLogger, traceClient } from './powertools.ts';
+import { createPowertoolsLogger, createPowertoolsModuleMetrics, traceClient } from './powertools.ts';
 import { S3Blobs } from './s3-blobs.ts';
 import { SecretsManagerSecrets } from './secrets-manager.ts';
 import { SesSnsNotifier } from './ses-sns-notifier.ts';
@@ -89,6 +90,8 @@ export interface AwsPlatformOverrides {
   blobs: Blobs;
   /** The Secrets port (default: Secrets Manager through `clients.secretsManager`). */
   secrets: Secrets;
+  /** The modules' metrics (default: CloudWatch EMF through Powertools). */
+  moduleMetrics: ModuleMetrics;
   clock: Clock;
   logger: Logger;
   /** Laid over the AWS defaults (`webhookAllowPrivate: 'none'`, admin emails from the environment). */
@@ -318,6 +321,16 @@ export function createAwsPlatform(options: AwsPlatformOptions = {}): AwsPlatform
 
   const modules = overrides.modules ?? appModules;
   checkModules(modules);
+  // The origin-verify secret is named in full; the modules' secrets are read under the stage's
+  // prefix (`sluice-prod/hub/credentials-key`). Tests give one port for both.
+  const secrets = overrides.secrets ?? new SecretsManagerSecrets({ client: clients.secretsManager, clock });
+  const moduleSecrets =
+    overrides.secrets ??
+    new SecretsManagerSecrets({
+      client: clients.secretsManager,
+      clock,
+      namePrefix: env[awsEnvironment.secretsPrefix] ?? '',
+    });
   const moduleDeps = moduleDepsOf(
     {
       store,
@@ -330,6 +343,10 @@ export function createAwsPlatform(options: AwsPlatformOptions = {}): AwsPlatform
       notifier,
       blobs,
       startWorkflow,
+      secrets: moduleSecrets,
+      moduleMetrics:
+        overrides.moduleMetrics ??
+        createPowertoolsModuleMetrics({ stage: env[awsEnvironment.stage] ?? 'dev' }),
       ...(overrides.testHooks ? { testHooks: overrides.testHooks } : {}),
     },
     modules,
@@ -371,7 +388,7 @@ export function createAwsPlatform(options: AwsPlatformOptions = {}): AwsPlatform
     clock,
     logger,
     fromDistribution: createOriginCheck({
-      secrets: overrides.secrets ?? new SecretsManagerSecrets({ client: clients.secretsManager, clock }),
+      secrets,
       secretName: env[awsEnvironment.originVerifySecret] || undefined,
     }),
     subscription: env[awsEnvironment.subscription] || undefined,

@@ -1,7 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createPowertoolsLogger, createPowertoolsMetrics, traceClient } from './powertools.ts';
+import { moduleMetricDimensions, moduleMetricsNamespace } from '../../platform/telemetry.ts';
+import {
+  createPowertoolsLogger,
+  createPowertoolsMetrics,
+  createPowertoolsModuleMetrics,
+  traceClient,
+} from './powertools.ts';
 
 // Powertools writes through a Console bound to process.stdout and process.stderr; the tests read
 // what it writes there, one JSON document per line.
@@ -157,6 +163,25 @@ describe('createPowertoolsMetrics', () => {
     const metrics = createPowertoolsMetrics({ namespace: 'Sluice', serviceName: 'sluice-http' });
     metrics.flush();
     expect(written.filter((chunk) => chunk.includes('_aws'))).toEqual([]);
+  });
+});
+
+describe('createPowertoolsModuleMetrics', () => {
+  it('writes each count as one EMF line in Sluice/Modules by service (the module) and stage, as the CDK alarms name them', () => {
+    const metrics = createPowertoolsModuleMetrics({ stage: 'prod' });
+    metrics.count('hub', 'CircuitBreakerOpened');
+    metrics.count('hub', 'CircuitBreakerOpened', 2);
+    const documents = lines() as Array<Record<string, unknown> & { _aws: { CloudWatchMetrics: unknown[] } }>;
+    expect(documents).toHaveLength(2);
+    expect(documents[0]!._aws.CloudWatchMetrics).toEqual([
+      {
+        Namespace: moduleMetricsNamespace,
+        Dimensions: [expect.arrayContaining(Object.keys(moduleMetricDimensions('hub', 'prod')))],
+        Metrics: [{ Name: 'CircuitBreakerOpened', Unit: 'Count' }],
+      },
+    ]);
+    expect(documents[0]).toMatchObject({ ...moduleMetricDimensions('hub', 'prod'), CircuitBreakerOpened: 1 });
+    expect(documents[1]).toMatchObject({ CircuitBreakerOpened: 2 });
   });
 });
 

@@ -2,7 +2,13 @@ import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { Metrics as PowertoolsMetrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { redact, type Logger } from '../../platform/logger.ts';
-import { statusClass, type RequestMetrics } from '../../platform/telemetry.ts';
+import {
+  moduleMetricDimensions,
+  moduleMetricsNamespace,
+  statusClass,
+  type ModuleMetrics,
+  type RequestMetrics,
+} from '../../platform/telemetry.ts';
 
 /** The Logger port over Powertools Logger, with the Powertools instance for Lambda context. */
 export interface PowertoolsLoggerPort extends Logger {
@@ -98,6 +104,39 @@ export function createPowertoolsMetrics(options: PowertoolsMetricsOptions): Powe
     },
     flush() {
       if (powertools.hasStoredMetrics()) powertools.publishStoredMetrics();
+    },
+  };
+}
+
+/**
+ * The ModuleMetrics port as CloudWatch EMF: each count is one EMF line written at once, in the
+ * namespace `Sluice/Modules` with the dimensions `service` (the module) and `stage`, which is
+ * what the CDK app's module alarms name (`moduleMetricDimensions`).
+ *
+ * @example
+ * const metrics = createPowertoolsModuleMetrics({ stage: 'prod' });
+ * metrics.count('hub', 'CircuitBreakerOpened');
+ */
+export function createPowertoolsModuleMetrics(options: { stage: string }): ModuleMetrics {
+  const byModule = new Map<string, PowertoolsMetrics>();
+  const metricsOf = (module: string) => {
+    let found = byModule.get(module);
+    if (!found) {
+      const { service, stage } = moduleMetricDimensions(module, options.stage);
+      found = new PowertoolsMetrics({
+        namespace: moduleMetricsNamespace,
+        serviceName: service,
+        defaultDimensions: { stage },
+      });
+      byModule.set(module, found);
+    }
+    return found;
+  };
+  return {
+    count(module, metric, value = 1) {
+      const metrics = metricsOf(module);
+      metrics.addMetric(metric, MetricUnit.Count, value);
+      metrics.publishStoredMetrics();
     },
   };
 }

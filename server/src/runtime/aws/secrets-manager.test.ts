@@ -49,6 +49,14 @@ runSecretsContract('SecretsManagerSecrets (mocked Secrets Manager)', async (stor
   return { secrets: new SecretsManagerSecrets({ client: client() }) };
 });
 
+// A stage's secrets: the names asked for are read under the stage's prefix.
+runSecretsContract('SecretsManagerSecrets with a name prefix (mocked Secrets Manager)', async (stored) => {
+  fakeService(
+    Object.fromEntries(Object.entries(stored).map(([name, value]) => [`sluice-prod/${name}`, value])),
+  );
+  return { secrets: new SecretsManagerSecrets({ client: client(), namePrefix: 'sluice-prod/' }) };
+});
+
 describe('SecretsManagerSecrets', () => {
   const calls = () => secretsManager.commandCalls(GetSecretValueCommand).length;
 
@@ -102,9 +110,23 @@ describe('SecretsManagerSecrets', () => {
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(SecretNotFoundError);
     expect((error as Error).message).toBe(
-      'secret "sluice/missing" is not set (set it in AWS Secrets Manager)',
+      'secret "sluice/missing" is not set (set sluice/missing in AWS Secrets Manager)',
     );
     expect((error as Error).cause).toBeInstanceOf(ResourceNotFoundException);
+  });
+
+  it('names the secret as asked and where it was looked for under a prefix', async () => {
+    fakeService({});
+    const error = await new SecretsManagerSecrets({ client: client(), namePrefix: 'sluice-dev/' })
+      .get('hub/credentials-key')
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ secretName: 'hub/credentials-key' });
+    expect((error as Error).message).toBe(
+      'secret "hub/credentials-key" is not set (set sluice-dev/hub/credentials-key in AWS Secrets Manager)',
+    );
+    expect(secretsManager.commandCalls(GetSecretValueCommand)[0]!.args[0].input).toEqual({
+      SecretId: 'sluice-dev/hub/credentials-key',
+    });
   });
 
   it('refuses a binary secret without echoing its bytes', async () => {

@@ -7,6 +7,12 @@ export interface SecretsManagerSecretsOptions {
   /** How long a value is reused before it is read again. Default 300 s. */
   ttlSeconds?: number;
   clock?: Clock;
+  /**
+   * Put before every name sent to Secrets Manager, so that stages sharing an account keep apart:
+   * with `sluice-prod/`, `hub/credentials-key` is read from `sluice-prod/hub/credentials-key`.
+   * Errors still name the secret as asked. Default: none.
+   */
+  namePrefix?: string;
 }
 
 export const defaultSecretTtlSeconds = 300;
@@ -31,6 +37,7 @@ export class SecretsManagerSecrets implements Secrets {
   readonly #client: SecretsManagerClient;
   readonly #ttlMs: number;
   readonly #clock: Clock;
+  readonly #prefix: string;
   readonly #cache = new Map<string, { value: string; expiresAt: number }>();
   readonly #inFlight = new Map<string, Promise<string>>();
 
@@ -38,6 +45,7 @@ export class SecretsManagerSecrets implements Secrets {
     this.#client = options.client;
     this.#ttlMs = (options.ttlSeconds ?? defaultSecretTtlSeconds) * 1000;
     this.#clock = options.clock ?? systemClock;
+    this.#prefix = options.namePrefix ?? '';
   }
 
   async get(name: string): Promise<string> {
@@ -52,12 +60,13 @@ export class SecretsManagerSecrets implements Secrets {
   }
 
   async #read(name: string): Promise<string> {
+    const secretId = `${this.#prefix}${name}`;
     let output;
     try {
-      output = await this.#client.send(new GetSecretValueCommand({ SecretId: name }));
+      output = await this.#client.send(new GetSecretValueCommand({ SecretId: secretId }));
     } catch (error) {
       if (error instanceof Error && error.name === 'ResourceNotFoundException') {
-        throw new SecretNotFoundError(name, { where: 'it in AWS Secrets Manager', cause: error });
+        throw new SecretNotFoundError(name, { where: `${secretId} in AWS Secrets Manager`, cause: error });
       }
       throw error;
     }
@@ -65,7 +74,7 @@ export class SecretsManagerSecrets implements Secrets {
       throw new Error(`secret ${JSON.stringify(name)} is binary; only string secrets are supported`);
     }
     if (!output.SecretString)
-      throw new SecretNotFoundError(name, { where: 'a value for it in AWS Secrets Manager' });
+      throw new SecretNotFoundError(name, { where: `a value for ${secretId} in AWS Secrets Manager` });
     this.#cache.set(name, { value: output.SecretString, expiresAt: this.#clock.now() + this.#ttlMs });
     return output.SecretString;
   }
