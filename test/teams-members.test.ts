@@ -128,6 +128,30 @@ describe('teams', () => {
     expect((await t.call('GET', `/v1/merchants/${merchant.id}`, { token: approver.token })).status).toBe(200);
   });
 
+  it('pages owned and joined merchants together, oldest first, each once and within the limit', async () => {
+    const approver = await member('approver');
+    // Two merchants of the approver's own, made after the team it joined.
+    const owned: string[] = [];
+    for (const name of ['Own One', 'Own Two']) {
+      const created = await t.call('POST', '/v1/merchants', { token: approver.token, body: { name } });
+      expect(created.status, created.text).toBe(201);
+      owned.push(created.json.id);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let pages = 0; pages < 5; pages++) {
+      const query: string = cursor ? `?limit=2&starting_after=${cursor}` : '?limit=2';
+      const page = await t.call('GET', `/v1/merchants${query}`, { token: approver.token });
+      expect(page.status).toBe(200);
+      expect(page.json.data.length).toBeLessThanOrEqual(2);
+      seen.push(...page.json.data.map((m: { id: string }) => m.id));
+      cursor = page.json.next_cursor;
+      expect(page.json.has_more).toBe(cursor !== null);
+      if (!cursor) break;
+    }
+    expect(seen).toEqual([merchant.id, ...owned]);
+  });
+
   it('makes the owners of merchants from before teams owner members, once (migration 3)', async () => {
     const owner = await t.signUp('legacy');
     // Created as code from before teams did: no member, no owner count.

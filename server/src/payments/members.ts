@@ -23,7 +23,7 @@ import {
   teamMembers,
   type MemberRecord,
 } from './store/members.ts';
-import type { MerchantRecord } from './store/merchants.ts';
+import { ownerMerchants, type MerchantRecord } from './store/merchants.ts';
 
 export type MembersDeps = PaymentsDeps & {
   identity: Pick<Identity, 'getUser'>;
@@ -115,6 +115,31 @@ export async function joinedMerchants(
     if (await roleOf(deps, merchant, person)) joined.push(toMerchant(deps, merchant));
   }
   return joined;
+}
+
+/**
+ * A page of the user's merchants, owned and joined, oldest first (ids are time-ordered), after
+ * the merchant `page.cursor` names (400 when it is none of them). Both lists are short (20 owned at most, and the teams the
+ * user was invited to), so they are read whole and paged in memory: a team never falls between
+ * two pages or past the limit.
+ */
+export async function listMyMerchants(
+  deps: PaymentsDeps & { identity: Pick<Identity, 'getUser'> },
+  person: Person,
+  page: { limit: number; cursor?: string },
+): Promise<{ data: Merchant[]; next_cursor: string | undefined }> {
+  const owned: Merchant[] = [];
+  for await (const merchant of ownerMerchants(deps.store, person.userId))
+    owned.push(toMerchant(deps, merchant));
+  const all = [...owned, ...(await joinedMerchants(deps, person))].sort((a, b) => a.id.localeCompare(b.id));
+  const start = page.cursor === undefined ? 0 : all.findIndex((merchant) => merchant.id === page.cursor) + 1;
+  // As Stripe does: a cursor is one of the caller's own objects (so another user's says nothing).
+  if (start === 0 && page.cursor !== undefined)
+    throw new AppError('validation_failed', 'starting_after is not one of your merchants', {
+      param: 'starting_after',
+    });
+  const data = all.slice(start, start + page.limit);
+  return { data, next_cursor: start + page.limit < all.length ? data.at(-1)!.id : undefined };
 }
 
 export async function listMembers(deps: PaymentsDeps, merchantId: string): Promise<Member[]> {

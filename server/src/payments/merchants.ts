@@ -26,11 +26,9 @@ import {
   ownerMerchantCountIncrement,
   ownerMerchantCountOpen,
   ownerMerchants,
-  ownerMerchantsPage,
   readMerchant,
   type MerchantRecord,
 } from './store/merchants.ts';
-import type { PageRequest, RecordPage } from './store/keys.ts';
 
 export type { MerchantRecord } from './store/merchants.ts';
 
@@ -121,16 +119,6 @@ async function openOwnerMerchantCount(deps: PaymentsDeps, ownerId: string): Prom
   } catch (error) {
     if (!isTransactionCanceled(error)) throw error;
   }
-}
-
-/** A page of the user's merchants, oldest first. */
-export async function listMerchants(
-  deps: PaymentsDeps,
-  ownerId: string,
-  page: PageRequest,
-): Promise<RecordPage<Merchant>> {
-  const result = await ownerMerchantsPage(deps.store, ownerId, page);
-  return { data: result.data.map((merchant) => toMerchant(deps, merchant)), next_cursor: result.next_cursor };
 }
 
 export async function getMerchantRecord(

@@ -12,7 +12,7 @@ import { paginationQuerySchema } from '../http/schemas.ts';
 import { requireVerifiedEmail } from '../identity/index.ts';
 import type { Identity } from '../platform/identity.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.ts';
-import { createMerchant, listMerchants, toMerchant, type PaymentsDeps } from './merchants.ts';
+import { createMerchant, toMerchant, type PaymentsDeps } from './merchants.ts';
 import {
   advanceClockResultSchema,
   advanceClockSchema,
@@ -31,7 +31,7 @@ import {
   type CreatePayment,
 } from './model.ts';
 import { getMerchantBalance } from './balance.ts';
-import { joinedMerchants, requireMemberPermission, type Person } from './members.ts';
+import { listMyMerchants, requireMemberPermission, type Person } from './members.ts';
 import type { Permission } from './permissions.ts';
 import { createRefund, getRefund } from './refunds.ts';
 import { withApprovalResponse } from '../approvals/index.ts';
@@ -78,7 +78,7 @@ const routes = {
     path: '/v1/merchants',
     tags: merchantTags,
     security: bearerSecurity,
-    summary: 'Your merchants, oldest first',
+    summary: 'Your merchants and the teams you joined, oldest first',
     request: { query: paginationQuerySchema },
     responses: {
       200: jsonResponse(
@@ -239,12 +239,12 @@ export function merchantRoutes(deps: PaymentsDeps & { users: Pick<Identity, 'get
     );
   });
   app.openapi(routes.listMerchants, async (c) => {
-    const page = await listMerchants(deps, c.var.principal.userId, pageRequest(c.req.valid('query')));
-    // The first page also lists the teams the user was invited to (members.ts).
-    const joined = c.req.valid('query').starting_after
-      ? []
-      : await joinedMerchants({ ...deps, identity: deps.users }, c.var.principal);
-    return c.json(pageBody({ ...page, data: [...page.data, ...joined] }), 200);
+    const page = await listMyMerchants(
+      { ...deps, identity: deps.users },
+      c.var.principal,
+      pageRequest(c.req.valid('query')),
+    );
+    return c.json(pageBody(page), 200);
   });
   app.openapi(routes.getMerchant, async (c) => {
     const { merchant } = await requireMemberPermission(

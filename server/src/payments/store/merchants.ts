@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Currency } from '../../kernel/money.ts';
 import { readItem, type Item, type Store, type WriteOperation } from '../../platform/store.ts';
-import { everyItem, paymentKeys, storedCurrencySchema, type PageRequest, type RecordPage } from './keys.ts';
+import { everyItem, paymentKeys, storedCurrencySchema } from './keys.ts';
 
 /**
  * A merchant item `MER#<id>` / `MER`: in gsi1 under its owner, in gsi2 with every merchant. It
@@ -78,21 +78,6 @@ export async function* ownerMerchants(store: Store, ownerId: string): AsyncGener
     partition: paymentKeys.ownerMerchants(ownerId),
   }))
     yield merchantFromItem(item);
-}
-
-/** A page of the user's merchants, oldest first. */
-export async function ownerMerchantsPage(
-  store: Store,
-  ownerId: string,
-  page: PageRequest,
-): Promise<RecordPage<MerchantRecord>> {
-  const result = await store.query({
-    index: 'gsi1',
-    partition: paymentKeys.ownerMerchants(ownerId),
-    limit: page.limit,
-    ...(page.cursor ? { cursor: page.cursor } : {}),
-  });
-  return { data: result.items.map(merchantFromItem), next_cursor: result.cursor };
 }
 
 /**
