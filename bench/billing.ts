@@ -2,15 +2,17 @@
  * Recurring billing at scale: one merchant with BENCH_BILLING_SUBSCRIPTIONS (default 10,000)
  * monthly subscriptions, each on a one-day trial, then one `POST /v1/test-helpers/billing/advance-clock`
  * of a day and a minute: every trial ends inside it, so every subscription's first invoice is
- * finalized and charged through the hub's routing (sandbox_card) in that one call. The figure is
- * invoices finalized and charged per second of that call, on a Sluice of its own (`npm start`'s
- * entry point on a fresh data dir, its scheduler running too), beside the durable 1-row baseline
- * the same `npm run bench` measured. The call holds the merchant's billing run, so the server's own
- * schedule takes none of it; every invoice is checked paid afterwards.
+ * finalized and charged through the hub's routing (sandbox_card) in that one advance. The call
+ * answers 202 at once; the server's queue consumer runs the advance in batches of at most 20 s
+ * until the test clock is ready (polled). The figure is invoices finalized and charged per second
+ * of the advance, on a Sluice of its own (`npm start`'s entry point on a fresh data dir, its
+ * scheduler running too), beside the durable 1-row baseline the same `npm run bench` measured.
+ * The batches hold the merchant's billing run, so the server's own schedule takes none of it;
+ * every invoice is checked paid afterwards.
  *
  * Run alone: `BENCH_SCENARIOS=billing npm run bench`.
  */
-import { request } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { call, signUp, startServer } from '../test/server-process.ts';
 import { log, round } from './support.ts';
@@ -54,42 +56,6 @@ async function countPaid(
     cursor = page.has_more ? page.next_cursor : null;
   } while (cursor);
   return paid;
-}
-
-/**
- * A POST answered only when done, over node:http: fetch (undici) gives up on a response whose
- * headers take more than 300 s, which 10,000 charges on a busy machine may.
- */
-function postAndWait(
-  base: string,
-  path: string,
-  token: string,
-  body: unknown,
-): Promise<{ status: number; json: never }> {
-  return new Promise((resolve, reject) => {
-    const text = JSON.stringify(body);
-    const req = request(`${base}${path}`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${token}`,
-        'content-type': 'application/json',
-        'content-length': Buffer.byteLength(text),
-      },
-    });
-    req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          json: JSON.parse(Buffer.concat(chunks).toString('utf8')) as never,
-        }),
-      );
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(text);
-  });
 }
 
 export async function runBillingScenario(tmp: string): Promise<BillingBenchResult> {
@@ -152,23 +118,32 @@ export async function runBillingScenario(tmp: string): Promise<BillingBenchResul
     log(`billing: ${subscriptions} trial subscriptions created in ${round(setupSeconds, 1)} s`);
 
     const advanceStarted = performance.now();
-    const answer = await postAndWait(server.url, '/v1/test-helpers/billing/advance-clock', secret, {
+    // 202 at once with the test clock advancing; the server's queue consumer runs the batches.
+    const advancing = (await api('POST', '/v1/test-helpers/billing/advance-clock', {
       seconds: 86_400 + 60,
-    });
-    if (answer.status !== 200)
-      throw new Error(`billing: advance-clock answered ${answer.status}: ${JSON.stringify(answer.json)}`);
-    const run = answer.json as {
+    })) as {
+      status: string;
+    };
+    if (advancing.status !== 'advancing')
+      throw new Error(`billing: advance-clock answered ${JSON.stringify(advancing)}`);
+    let run: {
+      status: string;
       invoices_finalized: number;
       charges_succeeded: number;
       charges_failed: number;
+      batches: number;
     };
+    do {
+      await sleep(250);
+      run = await api('GET', '/v1/test-helpers/billing/clock');
+    } while (run.status !== 'ready');
     const advanceSeconds = (performance.now() - advanceStarted) / 1000;
-    // The call holds the merchant's billing run (the server's schedule leaves it alone): afterwards
-    // every invoice must be paid.
+    // The batches hold the merchant's billing run (the server's schedule leaves it alone): once the
+    // clock is ready every invoice must be paid.
     const paid = await countPaid(api);
     log(
       `billing: advance-clock finalized ${run.invoices_finalized} invoices (${run.charges_succeeded} charged, ` +
-        `${run.charges_failed} failed) in ${round(advanceSeconds, 1)} s; ${paid}/${subscriptions} invoices paid`,
+        `${run.charges_failed} failed) in ${round(advanceSeconds, 1)} s, ${run.batches} batches; ${paid}/${subscriptions} invoices paid`,
     );
     if (paid !== subscriptions || run.invoices_finalized !== subscriptions)
       throw new Error(`billing: expected ${subscriptions} invoices finalized and paid`);
