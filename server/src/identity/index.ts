@@ -94,8 +94,10 @@ export const identityModule = defineModule({
 export {
   foreignSessionRevocation,
   mfaEnabledUpdate,
+  queryOpenSessions,
   queryUsers,
   readRefreshToken,
+  readSession,
   readUser,
   readUserIdByEmail,
   refreshTokenPut,

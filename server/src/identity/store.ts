@@ -236,6 +236,11 @@ export interface StoredSession {
   device?: string | undefined;
   last_used_at?: string | undefined;
   revoked_at?: string | undefined;
+  /**
+   * Another issuer's name for the newest access token of the session (Cognito's `origin_jti`),
+   * which tells the caller's own session in a list and is refused once the session ends.
+   */
+  access_id?: string | undefined;
 }
 
 const sessionItemSchema = z.object({
@@ -246,6 +251,7 @@ const sessionItemSchema = z.object({
   device: z.string().optional(),
   last_used_at: z.string().optional(),
   revoked_at: z.string().optional(),
+  access_id: z.string().optional(),
 });
 
 function sessionFromItem(item: Item): StoredSession {
@@ -328,12 +334,21 @@ export function refreshTokenSpend(hash: string, at: string): WriteOperation {
   };
 }
 
-/** Records a use of the session and extends it, unless it was revoked. */
-export function sessionUse(sessionId: string, at: string, expiresAt: number): WriteOperation {
+/** Records a use of the session (and its newest access token's `accessId`) and extends it, unless it was revoked. */
+export function sessionUse(
+  sessionId: string,
+  at: string,
+  expiresAt: number,
+  accessId?: string,
+): WriteOperation {
   return {
     type: 'update',
     key: identityKeys.session(sessionId),
-    set: { last_used_at: at, expires_at: expiresAt },
+    set: {
+      last_used_at: at,
+      expires_at: expiresAt,
+      ...(accessId !== undefined ? { access_id: accessId } : {}),
+    },
     condition: existsWithout('revoked_at'),
   };
 }

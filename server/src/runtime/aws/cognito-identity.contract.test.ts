@@ -22,9 +22,6 @@ runIdentityContract(
   (config) => cognitoOnFakePool(cognito, dynamo, config),
   {
     gaps: {
-      sessionsListed: 'Cognito keeps no list of a user’s sessions (refresh tokens) to show',
-      sessionEndedAlone:
-        'Cognito ends sessions all at once (GlobalSignOut) or by refresh token, not by a listed id',
       passwordChangeKeepsSession:
         'Cognito cannot sign out all but one session: a password change ends every session (AdminUserGlobalSignOut)',
       recoveryCodes:

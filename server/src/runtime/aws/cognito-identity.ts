@@ -186,7 +186,12 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
   const profiles = new Map<string, { email: string; mfaEnabled: boolean }>();
   let jwksCache: { jwks: Jwks; fetchedAt: number } | undefined;
   const revocations = createSessionRevocations({ store, clock });
-  const sessions = createCognitoSessions({ store, clock, ttlSeconds: config.refreshTokenTtlSeconds });
+  const sessions = createCognitoSessions({
+    store,
+    clock,
+    ttlSeconds: config.refreshTokenTtlSeconds,
+    accessTokenMaxSeconds: cognitoMaxAccessTokenSeconds,
+  });
 
   /**
    * Cognito's global sign-outs (password change and reset, "sign out everywhere") revoke refresh
@@ -209,10 +214,24 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
   /** The writes that record the session a sign-in opened (none if Cognito sent no refresh token). */
   function sessionOpening(
     userId: string,
-    refreshToken: string | undefined,
-    device?: string,
+    tokens: { refresh: string | undefined; access: string },
+    device: string | undefined,
   ): WriteOperation[] {
-    return refreshToken ? sessions.open(userId, refreshToken, deviceOf(device)) : [];
+    if (!tokens.refresh) return [];
+    const accessId = accessIdOf(tokens.access);
+    const shownDevice = deviceOf(device);
+    return sessions.open({
+      userId,
+      refreshToken: tokens.refresh,
+      ...(accessId !== undefined ? { accessId } : {}),
+      ...(shownDevice !== undefined ? { device: shownDevice } : {}),
+    });
+  }
+
+  /** Cognito's global sign-out has ended every session: the table's list says so too. */
+  async function signedOutEverywhere(userId: string, at?: number): Promise<void> {
+    await recordSignOut(userId, at);
+    await sessions.revokeAll(userId);
   }
 
   /**
@@ -239,7 +258,7 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
           error: errorName(error),
         });
       }
-      await recordSignOut(userId, (Math.floor(clock.now() / 1000) + 1) * 1000);
+      await signedOutEverywhere(userId, (Math.floor(clock.now() / 1000) + 1) * 1000);
     }
     throw new AppError('invalid_token', 'the refresh token is invalid');
   }
@@ -393,7 +412,7 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
           throw new AppError('service_unavailable', 'the identity provider returned no tokens');
         await store.transact([
           ...signUpWrites(user, now),
-          ...sessionOpening(id, tokens.RefreshToken, input.device),
+          ...sessionOpening(id, { refresh: tokens.RefreshToken, access: tokens.AccessToken }, input.device),
         ]);
       } catch (error) {
         await deleteCognitoUser(id);
@@ -429,7 +448,7 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
         logger.warn('Cognito user without a profile signed in', { user_id: username });
         throw new AppError('invalid_credentials', 'the email or password is incorrect');
       }
-      await store.transact(sessionOpening(user.id, tokens.refresh, input.device));
+      await store.transact(sessionOpening(user.id, tokens, input.device));
       return respond(user, tokens.access, tokens.refresh ?? '', tokens.expiresIn);
     },
 
@@ -451,10 +470,12 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
       if (!user) throw new AppError('invalid_token', 'the refresh token is invalid');
       // Without rotation on the app client Cognito hands the same token back: nothing is spent.
       if (tokens.refresh !== undefined && tokens.refresh !== refreshToken) {
+        const accessId = accessIdOf(tokens.access);
         const outcome = await sessions.recordRotation({
           spent: refreshToken,
           record,
           next: tokens.refresh,
+          ...(accessId !== undefined ? { accessId } : {}),
           userId: user.id,
         });
         if (outcome.kind !== 'rotated') {
@@ -589,7 +610,7 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
       const { user, tokens } = await userOfTokens(output.AuthenticationResult);
       if (!user)
         throw new AppError('invalid_token', 'the sign-in step has expired or was used; sign in again');
-      await store.transact(sessionOpening(user.id, tokens.refresh, input.device));
+      await store.transact(sessionOpening(user.id, tokens, input.device));
       return respond(user, tokens.access, tokens.refresh ?? '', tokens.expiresIn);
     },
 
@@ -650,7 +671,7 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
         ),
       );
       await client.send(new AdminUserGlobalSignOutCommand({ UserPoolId: userPoolId, Username: userId }));
-      await recordSignOut(userId);
+      await signedOutEverywhere(userId);
       logger.info('password reset; every session revoked', { user_id: userId });
     },
 
@@ -668,7 +689,7 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
       );
       // Cognito cannot end sessions one by one: every session ends, this one too.
       await client.send(new AdminUserGlobalSignOutCommand({ UserPoolId: userPoolId, Username: user.id }));
-      await recordSignOut(user.id);
+      await signedOutEverywhere(user.id);
     },
 
     async startTotpEnrolment(caller) {
@@ -728,22 +749,38 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
       profiles.delete(user.id);
     },
 
-    // Cognito keeps no list of a user's sessions (refresh tokens): none can be listed or ended one by one.
-    listSessions: async () => [],
+    // Cognito keeps no list of a user's sessions: the table's (recorded at sign-in) is shown.
+    listSessions: (caller) => sessions.list(caller.userId, accessIdOf(caller.accessToken)),
 
-    async endSession() {
-      throw new AppError('not_found', 'sessions cannot be ended one by one here; end them all', {
-        param: 'id',
-      });
+    /**
+     * Ends one session in the table: its refresh tokens are refused here (the next refresh with
+     * one has Cognito's fresh tokens revoked again) and its newest access token within 2 s.
+     * Cognito itself cannot revoke a refresh token it is not shown, so one used directly against
+     * Cognito's API (not through Sluice) still refreshes there until it expires.
+     */
+    async endSession(caller, sessionId) {
+      // Someone else's session reads like one that does not exist.
+      if (!(await sessions.findOpen(caller.userId, sessionId)) || !(await sessions.revoke(sessionId)))
+        throw new AppError('not_found', 'no such session', { param: 'id' });
     },
 
     async endAllSessions(caller) {
       await asCaller('accessToken', () =>
         client.send(new GlobalSignOutCommand({ AccessToken: caller.accessToken })),
       );
-      await recordSignOut(caller.userId);
+      await signedOutEverywhere(caller.userId);
     },
   };
+}
+
+/** Cognito's name for the sign-in an access token descends from (`origin_jti`), when it has one. */
+function accessIdOf(accessToken: string): string | undefined {
+  try {
+    const claim = decodeJwt(accessToken).origin_jti;
+    return typeof claim === 'string' ? claim : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const invalidCode = () =>
