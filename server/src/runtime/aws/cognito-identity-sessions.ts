@@ -71,7 +71,7 @@ export interface CognitoSessions {
   revokeAll(userId: string): Promise<void>;
   /** The open sessions of `userId`, newest first; `current` is the one whose newest access token is `accessId`. */
   list(userId: string, accessId: string | undefined): Promise<Session[]>;
-  /** The open session `sessionId` if it is `userId`'s. */
+  /** Whether `sessionId` is an open session of `userId`'s (the only ones `userId` may end). */
   findOpen(userId: string, sessionId: string): Promise<boolean>;
 }
 

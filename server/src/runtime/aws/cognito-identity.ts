@@ -497,11 +497,11 @@ export function createCognitoIdentity(options: CognitoIdentityOptions): Identity
         // An unknown or already revoked token is ignored, as RFC 7009 says and the local identity does.
         if (!(isAppError(translated) && translated.code === 'invalid_token')) throw translated;
       }
-      // The session leaves the list, and its other refresh tokens are refused here too.
+      // The session leaves the list; its other refresh tokens and its newest access token are refused here.
       const record = await sessions.find(refreshToken);
       if (record) await sessions.revoke(record.session_id);
-      // Cognito's refresh token is opaque, so the session (`origin_jti`) is known only from the
-      // access token sent with the log-out; its other access tokens are refused from then on.
+      // The access token sent with the log-out names its sign-in (`origin_jti`), whichever of the
+      // session's access tokens it is: those of that sign-in are refused from then on.
       if (caller?.sessionId !== undefined) {
         const now = clock.now();
         await store.transact([
