@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { TestApp } from './app-harness.ts';
 import { expectBooksBalanced } from './invariants.ts';
-import { formatFile, parseFile, type NachaFile } from '../server/src/hub/ach/nacha.ts';
+import { formatFile, parseFile } from '../server/src/hub/ach/nacha.ts';
+import { returnFileFor } from '../server/src/hub/ach/test-support.ts';
 import { createHubTestApp } from '../server/src/hub/test-support.ts';
 import { asMerchant, createTestMerchant, type MerchantApi } from '../server/src/payments/test-support.ts';
 
@@ -41,44 +42,6 @@ const available = async () =>
   (await api('GET', '/v1/balance')).json.balances.find((b: { currency: string }) => b.currency === 'USD')
     ?.available ?? 0;
 const intent = async (id: string) => (await api('GET', `/v1/payment-intents/${id}`)).json;
-
-/** The bank's return file for some of a file's entries, as an RDFI sends it back. */
-function returnFileFor(file: NachaFile, returns: Array<{ trace: string; code: string }>): string {
-  const entries = file.batches[0]!.entries;
-  return formatFile({
-    header: {
-      ...file.header,
-      immediate_destination: file.header.immediate_origin,
-      immediate_origin: file.header.immediate_destination,
-    },
-    batches: [
-      {
-        header: {
-          ...file.batches[0]!.header,
-          service_class_code: '220',
-          company_entry_description: 'RETURN',
-        },
-        entries: returns.map(({ trace, code }, i) => {
-          const original = entries.find((e) => e.trace_number === trace)!;
-          const returnTrace = `23138010${String(i + 1).padStart(7, '0')}`;
-          return {
-            ...original,
-            transaction_code: '26',
-            trace_number: returnTrace,
-            return: {
-              return_code: code,
-              original_trace: trace,
-              date_of_death: '',
-              original_rdfi: '23138010',
-              information: '',
-              trace_number: returnTrace,
-            },
-          };
-        }),
-      },
-    ],
-  });
-}
 
 it("collects the day's debits into a NACHA file that reads back identically, reverses exactly the returned entries, and settles the rest at T+2", async () => {
   const amounts = [12_500, 4_000, 99_999];

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { errorMessage } from '../../api/client.ts';
-import { Badge } from '../../components/ui/badge.tsx';
+import { Badge, type BadgeTone } from '../../components/ui/badge.tsx';
 import { Button } from '../../components/ui/button.tsx';
 import { PageHeader } from '../../components/ui/card.tsx';
 import { Field } from '../../components/ui/field.tsx';
@@ -10,7 +10,28 @@ import { useIdempotencyKey } from '../../lib/idempotency.ts';
 import { formatAmount, parseAmount } from '../../lib/money.ts';
 import { formatDateTime } from '../developers/format.ts';
 import { useMerchantId } from '../developers/merchant-shell.tsx';
-import { usePayouts, useRequestPayout, type CreatePayout } from './api.ts';
+import { usePayouts, useRequestPayout, type CreatePayout, type Payout } from './api.ts';
+
+const statusTone: Record<Payout['status'], BadgeTone> = {
+  in_transit: 'neutral',
+  paid: 'success',
+  returned: 'destructive',
+};
+const statusText: Record<Payout['status'], string> = {
+  in_transit: 'in transit',
+  paid: 'paid',
+  returned: 'returned',
+};
+
+/** Where a payout went, as the list shows it: the bank by its last 4, its arrival or return. */
+function destinationText(payout: Payout): string {
+  if (payout.destination === 'wallet') return "to the owner's wallet";
+  const bank = payout.bank_account
+    ? `to the bank ····${payout.bank_account.last4} (ACH)`
+    : 'to the bank (ACH)';
+  if (payout.status === 'returned') return `${bank} · returned ${payout.return_code ?? ''}`.trimEnd();
+  return payout.arrival_date ? `${bank} · arrives ${payout.arrival_date}` : bank;
+}
 
 /** Payouts from the available balance, and a form to request one (it may wait for approval). */
 export function PayoutsPage() {
@@ -21,13 +42,14 @@ export function PayoutsPage() {
   const [amount, setAmount] = useState('');
   const [currency, setCurrency] = useState('USD');
   const [destination, setDestination] = useState<CreatePayout['destination']>('wallet');
+  const [bank, setBank] = useState({ routing_number: '', account_number: '', account_holder_name: '' });
   const [formError, setFormError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   return (
     <div>
       <PageHeader
         title="Payouts"
-        description="Pay out from your available balance to the owner's Sluice wallet or bank account (ACH credit). Under a payout policy the payout waits in the approval inbox."
+        description="Pay out from your available balance to the owner's Sluice wallet or your business bank account (an ACH credit in your NACHA file of the day, in transit for two business days). Under a payout policy the payout waits in the approval inbox."
       />
       <form
         className="mb-4 flex flex-wrap items-end gap-2"
@@ -37,13 +59,21 @@ export function PayoutsPage() {
           const parsed = parseAmount(amount, currency);
           if (!parsed.ok) return setFormError(parsed.error);
           setFormError(null);
-          const body = { amount: parsed.minor, currency, destination };
+          const body: CreatePayout = {
+            amount: parsed.minor,
+            currency,
+            destination,
+            ...(destination === 'ach'
+              ? { bank_account: { ...bank, account_type: 'checking' as const } }
+              : {}),
+          };
           request.mutate(
             { ...body, idempotencyKey: idempotency.keyFor(body) },
             {
               onSuccess: (answer) => {
                 idempotency.done();
                 setAmount('');
+                setBank((current) => ({ ...current, account_number: '' }));
                 setNotice(
                   answer.object === 'approval_request'
                     ? 'The payout waits for approval: see the approval inbox.'
@@ -83,6 +113,34 @@ export function PayoutsPage() {
             <option value="ach">Bank (ACH credit)</option>
           </select>
         </Field>
+        {destination === 'ach' ? (
+          <>
+            <Field label="Routing number">
+              <Input
+                className="w-32"
+                inputMode="numeric"
+                value={bank.routing_number}
+                onChange={(e) => setBank({ ...bank, routing_number: e.target.value.trim() })}
+              />
+            </Field>
+            <Field label="Account number">
+              <Input
+                className="w-40"
+                inputMode="numeric"
+                autoComplete="off"
+                value={bank.account_number}
+                onChange={(e) => setBank({ ...bank, account_number: e.target.value.trim() })}
+              />
+            </Field>
+            <Field label="Account holder">
+              <Input
+                className="w-44"
+                value={bank.account_holder_name}
+                onChange={(e) => setBank({ ...bank, account_holder_name: e.target.value })}
+              />
+            </Field>
+          </>
+        ) : null}
         <Button type="submit" disabled={request.isPending}>
           Request payout
         </Button>
@@ -110,11 +168,10 @@ export function PayoutsPage() {
                 {formatAmount(payout.amount, payout.currency)}
               </span>
               <span className="text-sm text-muted-foreground">
-                to {payout.destination === 'wallet' ? "the owner's wallet" : 'the bank (ACH)'} ·{' '}
-                {formatDateTime(payout.created_at)}
+                {destinationText(payout)} · {formatDateTime(payout.created_at)}
                 {payout.approval ? ` · approved (${payout.approval})` : ''}
               </span>
-              <Badge tone="success">{payout.status}</Badge>
+              <Badge tone={statusTone[payout.status]}>{statusText[payout.status]}</Badge>
             </li>
           ))}
         </ul>
