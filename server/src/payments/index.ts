@@ -95,8 +95,10 @@ export const paymentsModule = defineModule({
   jobs: [
     {
       name: 'payments.expire-authorizations',
+      // Every minute on both runtimes: an authorization lives 7 days, and advance-clock expires
+      // what its jump makes due itself. (Every second it read 9 index partitions per merchant
+      // per second: ~7% of the main thread under load with 100 merchants.)
       cron: '* * * * *',
-      localEveryMs: 1000,
       description: "Expires card authorizations past their hold, by each merchant's test clock",
       run: (deps) => expireAuthorizations(deps),
     },
