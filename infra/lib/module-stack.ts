@@ -19,6 +19,8 @@ import { awsQueuesOf } from '../../server/src/runtime/aws/functions.ts';
 import { SluiceFunctions, moduleFunctionSpecs } from './functions.ts';
 import { SluiceQueues } from './messaging.ts';
 import { alarmResources, watchedStack, type WatchedStack } from './monitoring.ts';
+import { moduleMetricAlarms } from './module-alarms.ts';
+import { grantModuleSecrets, moduleSecretReaders } from './module-secrets.ts';
 import type { StageConfig } from './stage.ts';
 import { recordSubscriptions, ruleEventPattern } from './subscriptions.ts';
 import {
@@ -107,6 +109,9 @@ export class ModuleStack extends NestedStack {
       workflowArns: shared.workflows.map(({ arn }) => arn),
       websocket: { apiId: websocketApiId, stageName: shared.websocket.stageName },
     });
+
+    // The secrets the module declares (created in the main stack), read by its functions by name.
+    grantModuleSecrets(functions.byId.values(), { prefix, readers: moduleSecretReaders([module]) });
 
     // queue: the module's Queue-port queues, each with its DLQ, named as the relays address them.
     const awsQueues = awsQueuesOf([module]);
@@ -227,10 +232,12 @@ export class ModuleStack extends NestedStack {
       deadLetterQueues: this.queues.deadLetterQueues,
       stateMachines: [...stateMachines.values()],
     };
-    const alarms = alarmResources(new Construct(this, 'Monitoring'), {
-      ...alarmed,
-      topic: shared.alarmTopic,
-    });
+    const monitoring = new Construct(this, 'Monitoring');
+    const alarms = [
+      ...alarmResources(monitoring, { ...alarmed, topic: shared.alarmTopic }),
+      // The alarms the module declares, on the metrics its code counts.
+      ...moduleMetricAlarms(monitoring, { prefix, stageName: stage.name, module, topic: shared.alarmTopic }),
+    ];
     this.watched = watchedStack({ ...alarmed, alarms });
   }
 }

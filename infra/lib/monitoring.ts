@@ -66,7 +66,7 @@ interface AlarmOptions {
 }
 
 /** One alarm `<prefix>-<name>` in `scope`, notifying `topic`. */
-function createAlarm(
+export function createAlarm(
   scope: Construct,
   prefix: string,
   topic: sns.ITopic,

@@ -120,6 +120,14 @@ export function applyNagSuppressions(stack: SluiceStack): void {
     'SMG4',
     'CloudFront holds the value as an origin header set at deploy: rotating it means setting a new value and redeploying (docs/aws.md), which a rotation function cannot do',
   );
+  // The secrets modules declare (module-secrets.ts: `ModuleSecret<Name>`).
+  for (const child of stack.node.children)
+    if (child.node.id.startsWith('ModuleSecret'))
+      acknowledge(
+        child,
+        'SMG4',
+        "A module's key for data at rest (the hub's sealed connector credentials): a new value would leave what the old one sealed unreadable, so no rotation function replaces it (docs/aws.md)",
+      );
   for (const route of stack.websocketApi.node.children) {
     acknowledge(
       route,

@@ -28,6 +28,12 @@ import {
 import { createIdentity } from './identity.ts';
 import { SluiceQueues } from './messaging.ts';
 import { ModuleStack } from './module-stack.ts';
+import {
+  createModuleSecrets,
+  grantModuleSecrets,
+  moduleSecretReaders,
+  moduleSecretsPrefix,
+} from './module-secrets.ts';
 import { SluiceBackup } from './backup.ts';
 import { stageTable, type ExistingTable } from './table.ts';
 import { SluiceMonitoring } from './monitoring.ts';
@@ -210,6 +216,7 @@ export class SluiceStack extends Stack {
       [awsEnvironment.emailFrom]: props.emailFrom ?? '',
       [awsEnvironment.blobsBucket]: blobsBucket.bucketName,
       [awsEnvironment.originVerifySecret]: originVerifySecretName(prefix),
+      [awsEnvironment.secretsPrefix]: moduleSecretsPrefix(prefix),
     };
     this.functions = new SluiceFunctions(this, 'Functions', {
       prefix,
@@ -297,6 +304,10 @@ export class SluiceStack extends Stack {
           resources: [originVerifySecret.secretArn],
         }),
       );
+
+    // The secrets the modules declare; the HTTP function (every module's routes) reads them all.
+    createModuleSecrets(this, { prefix, stageName: stage.name, removalPolicy: stage.removalPolicy, modules });
+    grantModuleSecrets([http], { prefix, readers: moduleSecretReaders(modules) });
 
     // websocket: $connect, $disconnect, $default.
     for (const { spec, fn } of functions.withTrigger('websocket')) {
@@ -510,7 +521,11 @@ export class SluiceStack extends Stack {
 
 /** Whether a module's definition produces anything on AWS beyond routes: a stack of its own. */
 function producesResources(module: SluiceModule): boolean {
-  return moduleFunctionSpecs(module).length > 0 || (module.workflows ?? []).length > 0;
+  return (
+    moduleFunctionSpecs(module).length > 0 ||
+    (module.workflows ?? []).length > 0 ||
+    (module.alarms ?? []).length > 0
+  );
 }
 
 /**

@@ -2,6 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { LambdaFunctionSpec } from '../../server/src/runtime/aws/functions.ts';
 import { repositoryRoot } from '../lib/functions.ts';
+import { modules } from '../../server/src/app/modules.ts';
+import { moduleSecretReaders } from '../lib/module-secrets.ts';
 import { originCheckers, runsModuleCode } from '../lib/wiring.ts';
 
 /**
@@ -137,6 +139,8 @@ const storeItems: Who = {
 const tableSetup = notInLambda(
   "createTableIfMissing: tests and local tools only; the stage's table is CloudFormation's",
 );
+/** The functions that read the secrets modules declare (`SluiceModule.secrets`). */
+const secretReaders = moduleSecretReaders(modules);
 const deadLetters = 'the dead-letters API (operations module, in the HTTP function) lists and redrives DLQs';
 
 /**
@@ -207,8 +211,9 @@ export const issuers: Record<string, Who> = {
     reason: 'module code sends text messages through the Notifier port',
   },
   'server/src/runtime/aws/secrets-manager.ts#GetSecretValueCommand': {
-    functions: (spec) => originCheckers.has(spec.id),
-    reason: 'the HTTP and $connect functions read the origin-verify secret',
+    functions: (spec) => originCheckers.has(spec.id) || secretReaders.has(spec.id),
+    reason:
+      "the HTTP and $connect functions read the origin-verify secret; the HTTP function and the functions of a module that declares secrets read those (the hub's credentials key)",
   },
   ...Object.fromEntries(
     [
