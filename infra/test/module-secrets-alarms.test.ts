@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { modules } from '../../server/src/app/modules.ts';
 import { breakerOpenedMetric } from '../../server/src/hub/breaker.ts';
 import { credentialsKeySecret } from '../../server/src/hub/credentials.ts';
 import { hubModule } from '../../server/src/hub/index.ts';
@@ -9,7 +10,8 @@ import { asArray, referencedId, resourcesOf, synthesizeStage, type CfnResource }
 
 // Issue 17, AWS: the secrets and alarms a module declares in its definition become resources of
 // the synthesized deployment (read as one template): the hub's credentials key, readable by the
-// hub's functions and the HTTP function only, and the breaker-open alarm on the metric the hub counts.
+// functions of the modules that declare it (the hub, and billing, which charges through the hub)
+// and the HTTP function only, and the breaker-open alarm on the metric the hub counts.
 
 const stages = [synthesizeStage('dev'), synthesizeStage('prod')] as const;
 
@@ -66,12 +68,20 @@ describe.each(stages.map((stage) => [stage.stack.stage.name, stage] as const))(
       }
     });
 
-    it("lets only the hub's functions and the HTTP function (which serves the hub's routes) read it", () => {
-      const hubFunctions = moduleFunctionSpecs(hubModule).map((spec) => `${prefix}-${spec.id}`);
-      expect(hubFunctions.length).toBeGreaterThan(0);
-      expect(readersOf(template, `:secret:${prefix}/${credentialsKeySecret.name}-??????`)).toEqual(
-        [`${prefix}-http-api`, ...hubFunctions].sort(),
+    it("lets only the functions of the modules that declare it (the hub's, billing's) and the HTTP function read it", () => {
+      const declaring = modules.filter((module) =>
+        (module.secrets ?? []).some((secret) => secret.name === credentialsKeySecret.name),
       );
+      expect(declaring.map((module) => module.name).sort()).toEqual(['billing', 'hub']);
+      const functions = declaring.flatMap((module) =>
+        moduleFunctionSpecs(module).map((spec) => `${prefix}-${spec.id}`),
+      );
+      expect(functions.length).toBeGreaterThan(moduleFunctionSpecs(hubModule).length);
+      expect(readersOf(template, `:secret:${prefix}/${credentialsKeySecret.name}-??????`)).toEqual(
+        [`${prefix}-http-api`, ...functions].sort(),
+      );
+      // Not the other functions: the WebSocket ones, the outbox relays, the other modules'.
+      expect(readersOf(template, `:secret:${prefix}/`).length).toBe(functions.length + 1);
     });
 
     it('alarms when a connector breaker opens, on the metric the hub counts, notifying the alarm topic', () => {

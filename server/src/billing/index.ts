@@ -1,3 +1,4 @@
+import { credentialsKeySecret } from '../hub/index.ts';
 import { defineModule } from '../platform/module.ts';
 import { clockConsumeOptions, clockConsumer, clockQueue } from './clock.ts';
 import { runAllDue } from './cycle.ts';
@@ -63,4 +64,6 @@ export const billingModule = defineModule({
   webhookEvents: billingEventTypes,
   ids: billingIds.prefixes,
   keys: billingKeyPatterns,
+  // Its jobs and consumers charge through the hub's connectors, whose credentials are sealed under it.
+  secrets: [credentialsKeySecret],
 });

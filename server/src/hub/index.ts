@@ -22,6 +22,8 @@ export type { HubTestHooks } from './deps.ts';
 export { hubDeps, type HubDeps } from './deps.ts';
 export { createIntent, type MerchantActor as HubActor, type Respond as HubRespond } from './intents.ts';
 export type { CreateIntent, Intent } from './model.ts';
+// Modules that charge through the hub read its credentials key too (they declare it: billing).
+export { credentialsKeySecret } from './credentials.ts';
 // Merchant payouts to a bank go into the merchant's NACHA file as vendor payouts do.
 export {
   openBankAccount,
