@@ -10,6 +10,7 @@ import {
   paymentBody,
   pendingEvents,
   type MerchantApi,
+  type TestMerchant,
 } from '../server/src/payments/test-support.ts';
 import { SqliteStore } from '../server/src/runtime/local/sqlite-store.ts';
 import { createTestApp, type TestApp } from './app-harness.ts';
@@ -33,10 +34,11 @@ const toBank = (amount: number) => ({ amount, currency: 'USD', destination: 'ach
 let dir: string;
 let t: TestApp;
 let api: MerchantApi;
+let merchant: TestMerchant;
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sluice-payouts-ach-'));
   t = createTestApp({ store: new SqliteStore(join(dir, 'sluice.db')) });
-  const merchant = await createTestMerchant(t, { rate_limit_per_minute: 100_000 });
+  merchant = await createTestMerchant(t, { rate_limit_per_minute: 100_000 });
   api = asMerchant(t, merchant);
   const connector = await api('POST', '/v1/connectors', {
     provider: 'ach',
@@ -181,4 +183,21 @@ it('refuses an ach payout without a bank account, in another currency, or withou
 
   expect((await api('GET', '/v1/payouts')).json.data).toEqual([]);
   expect(await available()).toBe(funded);
+});
+
+it('keeps the bank account sealed in an approval request, showing its last 4', async () => {
+  const owner = (method: string, path: string, body?: unknown) =>
+    t.call(method, path, {
+      token: merchant.owner.token,
+      headers: { 'sluice-merchant': merchant.id },
+      ...(body !== undefined ? { body } : {}),
+    });
+  expect((await owner('PUT', '/v1/approval-policies', { action: 'payout', approvals: 1 })).status).toBe(200);
+  const requested = await owner('POST', '/v1/payouts', toBank(2_000));
+  expect(requested.status, requested.text).toBe(202);
+  expect(requested.json.summary).toBe('Payout of 20.00 USD to the bank account ending 6789');
+  expect(requested.json.params.bank_account).toMatchObject({ last4: '6789', routing_number: '231380104' });
+  expect(requested.text).not.toContain('000123456789');
+  expect((await owner('GET', `/v1/approvals/${requested.json.id}`)).text).not.toContain('000123456789');
+  expect(JSON.stringify(storedItems(join(dir, 'sluice.db')))).not.toContain('000123456789');
 });
