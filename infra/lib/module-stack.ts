@@ -107,6 +107,9 @@ export class ModuleStack extends NestedStack {
       tableArn: shared.table.tableArn,
       blobsBucketArn,
       workflowArns: shared.workflows.map(({ arn }) => arn),
+      workflowArnsByName: Object.fromEntries(
+        shared.workflows.map(({ workflow, arn }) => [workflow.name, arn]),
+      ),
       websocket: { apiId: websocketApiId, stageName: shared.websocket.stageName },
     });
 

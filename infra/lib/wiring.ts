@@ -150,6 +150,11 @@ export interface GrantTargets {
   blobsBucketArn: string;
   /** Every workflow's state machine ARN: scheduled functions and the http function may start them. */
   workflowArns: string[];
+  /**
+   * State machine ARNs by workflow name, for functions that drive named workflows
+   * (`startsWorkflows`, `answersWorkflows`).
+   */
+  workflowArnsByName?: Readonly<Record<string, string>>;
   /** The WebSocket API id and stage: the management API for the functions that push. */
   websocket: { apiId: string; stageName: string };
 }
@@ -205,6 +210,29 @@ export function grantFunctions(functions: Iterable<SluiceFunction>, targets: Gra
           sid: 'StartWorkflows',
           actions: ['states:StartExecution'],
           resources: targets.workflowArns,
+        }),
+      );
+    // Functions that drive named workflows: starting them, answering their waiting tasks.
+    const arnsOf = (names: readonly string[] | undefined) =>
+      (names ?? []).map((name) => {
+        const arn = targets.workflowArnsByName?.[name];
+        if (!arn) throw new Error(`${spec.id} drives the workflow "${name}", which has no state machine`);
+        return arn;
+      });
+    if (spec.startsWorkflows?.length)
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'StartOwnWorkflows',
+          actions: ['states:StartExecution'],
+          resources: arnsOf(spec.startsWorkflows),
+        }),
+      );
+    if (spec.answersWorkflows?.length)
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'AnswerTaskTokens',
+          actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+          resources: arnsOf(spec.answersWorkflows),
         }),
       );
     // The management API: pushes, $default's pong, and ws-expire's closes.

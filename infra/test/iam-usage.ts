@@ -139,6 +139,11 @@ const storeItems: Who = {
 const tableSetup = notInLambda(
   "createTableIfMissing: tests and local tools only; the stage's table is CloudFormation's",
 );
+const answersTasks: Who = {
+  functions: (spec) => (spec.answersWorkflows?.length ?? 0) > 0,
+  reason:
+    "the functions that answer a state machine's waiting tasks: the subscriptions that drive it, and its tasks that answer a token themselves",
+};
 /** The functions that read the secrets modules declare (`SluiceModule.secrets`). */
 const secretReaders = moduleSecretReaders(modules);
 const deadLetters = 'the dead-letters API (operations module, in the HTTP function) lists and redrives DLQs';
@@ -191,9 +196,15 @@ export const issuers: Record<string, Who> = {
     reason: '$default answers pings',
   },
   'server/src/runtime/aws/platform.ts#StartExecutionCommand': {
-    functions: (spec) => http(spec) || (spec.trigger.type === 'schedule' && runsModuleCode(spec)),
-    reason: 'routes start workflows (test clocks run settlement), module jobs restart them',
+    functions: (spec) =>
+      http(spec) ||
+      (spec.trigger.type === 'schedule' && runsModuleCode(spec)) ||
+      (spec.startsWorkflows?.length ?? 0) > 0,
+    reason:
+      'routes start workflows (test clocks run settlement), module jobs restart them, subscriptions start the workflows they drive (approvals)',
   },
+  'server/src/runtime/aws/task-tokens.ts#SendTaskSuccessCommand': answersTasks,
+  'server/src/runtime/aws/task-tokens.ts#SendTaskFailureCommand': answersTasks,
   'server/src/runtime/aws/s3-blobs.ts#GetObjectCommand': {
     functions: runsModuleCode,
     reason: 'module code signs blob download URLs',

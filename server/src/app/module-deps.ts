@@ -18,6 +18,7 @@ export type RuntimePorts = Pick<ModuleDeps, 'store' | 'clock' | 'config' | 'logg
       | 'blobs'
       | 'runWorkflow'
       | 'startWorkflow'
+      | 'taskTokens'
       | 'testHooks'
       | 'backups'
       | 'deadLetters'
@@ -62,6 +63,7 @@ export function moduleDepsOf(ports: RuntimePorts, modules: readonly SluiceModule
     catalog: catalogOf(modules),
     ...(ports.runWorkflow ? { runWorkflow: ports.runWorkflow } : {}),
     ...(ports.startWorkflow ? { startWorkflow: ports.startWorkflow } : {}),
+    ...(ports.taskTokens ? { taskTokens: ports.taskTokens } : {}),
     ...(ports.testHooks ? { testHooks: ports.testHooks } : {}),
     ...(ports.backups ? { backups: ports.backups } : {}),
     // Both runtimes' queues (StoreQueue, SqsQueue) keep their dead letters: the queue serves.

@@ -296,7 +296,7 @@ async function execute(deps: ModuleDeps, record: ApprovalRecord, voted: Approval
 }
 
 /** Ends a pending request past its expiry (a no-op for any other). */
-async function expireOne(deps: ApprovalsDeps, id: string): Promise<boolean> {
+export async function expireOne(deps: ApprovalsDeps, id: string): Promise<boolean> {
   const record = await readApproval(deps.store, id);
   if (!record || record.approval.status !== 'pending') return false;
   if (Date.parse(record.approval.expires_at) > deps.clock.now()) return false;

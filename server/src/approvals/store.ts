@@ -7,7 +7,9 @@ import { approvalSchema, policySchema, type Approval, type ApprovalAction, type 
  * request `APV#<id>` / `APV` holding the request with its audit trail and a `version` every
  * change is conditional on (so of two concurrent decisions on one request, one is judged again
  * against the other's outcome); in gsi1 under its merchant (the inbox, newest first) and, while
- * pending, in gsi2 under `APV#PENDING` by expiry time (what the expiry job reads).
+ * pending, in gsi2 under `APV#PENDING` by expiry time (what the expiry job reads). On AWS the
+ * request also holds the task token its state machine waits on (`task_token`), so the step that
+ * ends the request can answer it.
  */
 export const approvalKeys = {
   policy: (merchantId: string, action: ApprovalAction) => ({ pk: `APV#POLICY#${merchantId}`, sk: action }),
@@ -44,11 +46,15 @@ export async function merchantPolicies(store: Store, merchantId: string): Promis
   return page.items.map((item) => policySchema.parse(item));
 }
 
-/** A request as stored: the request, its version, and the merchant owner events are addressed to. */
+/**
+ * A request as stored: the request, its version, the merchant owner events are addressed to, and
+ * (on AWS, once its state machine waits) the task token that answers it.
+ */
 export interface ApprovalRecord {
   approval: Approval;
   version: number;
   owner: string;
+  taskToken?: string;
 }
 
 function recordFromItem(item: Item): ApprovalRecord {
@@ -56,6 +62,7 @@ function recordFromItem(item: Item): ApprovalRecord {
     approval: approvalSchema.parse(item.approval),
     version: item.version as number,
     owner: item.owner as string,
+    ...(typeof item.task_token === 'string' ? { taskToken: item.task_token } : {}),
   };
 }
 
@@ -71,6 +78,7 @@ function approvalItem(record: ApprovalRecord): Item {
     approval: approval as unknown as Item[string],
     version: record.version,
     owner: record.owner,
+    ...(record.taskToken ? { task_token: record.taskToken } : {}),
     gsi1pk: approvalKeys.inbox(approval.merchant),
     gsi1sk: approval.id,
     ...(approval.status === 'pending'
@@ -88,7 +96,20 @@ export function approvalCreate(record: ApprovalRecord): WriteOperation {
 export function approvalReplace(previous: ApprovalRecord, next: Approval): WriteOperation {
   return {
     type: 'put',
-    item: approvalItem({ approval: next, version: previous.version + 1, owner: previous.owner }),
+    item: approvalItem({ ...previous, approval: next, version: previous.version + 1 }),
+    condition: { compare: ['version', '=', previous.version] },
+  };
+}
+
+/**
+ * Stores the task token the request's state machine waits on, as a new version (so a decision
+ * read before it fails its condition and, read again, carries the token on).
+ */
+export function approvalTaskToken(previous: ApprovalRecord, token: string): WriteOperation {
+  return {
+    type: 'update',
+    key: approvalKeys.request(previous.approval.id),
+    set: { task_token: token, version: previous.version + 1 },
     condition: { compare: ['version', '=', previous.version] },
   };
 }

@@ -53,9 +53,15 @@ export interface ModuleDeps {
   runWorkflow?: (workflow: string, input: unknown) => Promise<unknown>;
   /**
    * Starts a module's workflow and returns without waiting for it (locally in process, on AWS a
-   * Step Functions execution named `runName`, so a second start of one name starts nothing).
+   * Step Functions execution named `runName`, so a second start of one name starts nothing). A
+   * workflow that does not run on this runtime (`ModuleWorkflow.runtimes`) is not started.
    */
   startWorkflow?: (workflow: string, input: unknown, runName: string) => Promise<void>;
+  /**
+   * Answers a state machine's Task waiting on a task token (`.waitForTaskToken`): Step Functions'
+   * SendTaskSuccess and SendTaskFailure on AWS. Absent locally, where no workflow waits on one.
+   */
+  taskTokens?: TaskTokens;
   /** Settings tests lay over a module's own defaults (a DNS resolver, jitter), by module name. */
   testHooks?: Readonly<Record<string, unknown>>;
   /**
@@ -148,6 +154,11 @@ export interface ModuleSubscription {
   name: string;
   pattern: EventPattern;
   handler: (deps: ModuleDeps) => (event: EventEnvelope) => Promise<void>;
+  /**
+   * The module's workflows this subscription starts and answers the task tokens of: on AWS its
+   * function may StartExecution, SendTaskSuccess and SendTaskFailure on their state machines.
+   */
+  drivesWorkflows?: readonly string[];
 }
 
 /** A consumer of a Queue-port queue; the settings size the SQS queue and its event source on AWS. */
@@ -180,6 +191,23 @@ export type ModuleJob = {
 /** A Task state's handler: JSON in, JSON out, idempotent (Step Functions retries). */
 export type TaskHandler = (input: unknown) => Promise<unknown>;
 
+/** Where a workflow runs: `local` (aws-local-stepfunctions, in process) and `aws` (Step Functions). */
+export type WorkflowRuntime = 'local' | 'aws';
+
+/** Whether `workflow` runs on `runtime` (every workflow runs on both unless it says otherwise). */
+export function runsOn(workflow: Pick<ModuleWorkflow, 'runtimes'>, runtime: WorkflowRuntime): boolean {
+  return (workflow.runtimes ?? ['local', 'aws']).includes(runtime);
+}
+
+/**
+ * Answers to a Task state waiting on a task token. Each resolves false when the token's task no
+ * longer waits (answered already, timed out, or its execution ended): answers are idempotent.
+ */
+export interface TaskTokens {
+  succeed(token: string, output: Readonly<Record<string, unknown>>): Promise<boolean>;
+  fail(token: string, error: string, cause: string): Promise<boolean>;
+}
+
 /**
  * A state machine: one ASL file that the local runner (aws-local-stepfunctions) and Step Functions
  * run alike, with a handler per Task state (each a function on AWS).
@@ -188,8 +216,21 @@ export interface ModuleWorkflow {
   name: string;
   definition: URL;
   tasks: (deps: ModuleDeps) => Readonly<Record<string, TaskHandler>>;
-  /** Per Task state: its function's description and size on AWS. */
-  taskFunctions: Readonly<Record<string, { description: string; memoryMb: number; timeoutSeconds: number }>>;
+  /**
+   * Per Task state: its function's description and size on AWS; `answersTaskTokens` when the task
+   * itself answers a token of this state machine (its function may SendTaskSuccess/Failure on it).
+   */
+  taskFunctions: Readonly<
+    Record<
+      string,
+      { description: string; memoryMb: number; timeoutSeconds: number; answersTaskTokens?: true }
+    >
+  >;
+  /**
+   * Where it runs (default both). `['aws']` for a definition the local runner cannot run (a
+   * `.waitForTaskToken` task): locally the module drives the same states itself.
+   */
+  runtimes?: readonly WorkflowRuntime[];
 }
 
 /**

@@ -1,6 +1,6 @@
 import { modules as appModules } from '../../app/modules.ts';
 import { jobsOf, subscriptionsOf, workflowsOf } from '../../app/registry.ts';
-import type { ModuleConsumer, SluiceModule } from '../../platform/module.ts';
+import { runsOn, type ModuleConsumer, type SluiceModule } from '../../platform/module.ts';
 
 /**
  * The AWS runtime's Lambda functions, queues and environment, derived once from the module list:
@@ -40,6 +40,10 @@ export interface LambdaFunctionSpec {
    * stream dispatcher and the sweeper). No other function may.
    */
   relaysOutbox?: true;
+  /** The workflows whose state machines it starts (StartExecution), by workflow name. */
+  startsWorkflows?: readonly string[];
+  /** The workflows whose waiting tasks it answers (SendTaskSuccess, SendTaskFailure), by workflow name. */
+  answersWorkflows?: readonly string[];
 }
 
 /** The SQS settings of every Queue-port queue a module consumes, by queue name. */
@@ -170,6 +174,9 @@ export function lambdaFunctionsOf(modules: readonly SluiceModule[]): LambdaFunct
         memoryMb: 512,
         timeoutSeconds: 30,
         trigger: { type: 'event-subscription', subscription: subscription.name },
+        ...(subscription.drivesWorkflows?.length
+          ? { startsWorkflows: subscription.drivesWorkflows, answersWorkflows: subscription.drivesWorkflows }
+          : {}),
       }),
     ),
     ...jobsOf(modules).flatMap((job): LambdaFunctionSpec[] =>
@@ -187,19 +194,22 @@ export function lambdaFunctionsOf(modules: readonly SluiceModule[]): LambdaFunct
             },
           ],
     ),
-    ...workflowsOf(modules).flatMap((workflow) =>
-      Object.entries(workflow.taskFunctions).map(
-        ([state, settings]): LambdaFunctionSpec => ({
-          id: `${kebab(workflow.name)}-${kebab(state)}`,
-          entry: `${handlers}/workflow-task.ts`,
-          handler: 'handler',
-          description: settings.description,
-          memoryMb: settings.memoryMb,
-          timeoutSeconds: settings.timeoutSeconds,
-          trigger: { type: 'state-machine-task', stateMachine: workflow.name, state },
-        }),
+    ...workflowsOf(modules)
+      .filter((workflow) => runsOn(workflow, 'aws'))
+      .flatMap((workflow) =>
+        Object.entries(workflow.taskFunctions).map(
+          ([state, settings]): LambdaFunctionSpec => ({
+            id: `${kebab(workflow.name)}-${kebab(state)}`,
+            entry: `${handlers}/workflow-task.ts`,
+            handler: 'handler',
+            description: settings.description,
+            memoryMb: settings.memoryMb,
+            timeoutSeconds: settings.timeoutSeconds,
+            trigger: { type: 'state-machine-task', stateMachine: workflow.name, state },
+            ...(settings.answersTaskTokens ? { answersWorkflows: [workflow.name] } : {}),
+          }),
+        ),
       ),
-    ),
   ];
 }
 

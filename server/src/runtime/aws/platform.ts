@@ -43,6 +43,7 @@ import { createPowertoolsLogger, createPowertoolsModuleMetrics, traceClient } fr
 import { S3Blobs } from './s3-blobs.ts';
 import { SecretsManagerSecrets } from './secrets-manager.ts';
 import { SesSnsNotifier } from './ses-sns-notifier.ts';
+import { StepFunctionsTaskTokens } from './task-tokens.ts';
 import { isQueuedMessageItem, queuedPendingPartition, SqsQueue } from './sqs-queue.ts';
 
 /** The SDK clients, one of each per container. */
@@ -347,6 +348,7 @@ export function createAwsPlatform(options: AwsPlatformOptions = {}): AwsPlatform
       moduleMetrics:
         overrides.moduleMetrics ??
         createPowertoolsModuleMetrics({ stage: env[awsEnvironment.stage] ?? 'dev' }),
+      taskTokens: new StepFunctionsTaskTokens(clients.sfn),
       ...(overrides.testHooks ? { testHooks: overrides.testHooks } : {}),
     },
     modules,

@@ -18,7 +18,7 @@ import { installationSecret } from '../../platform/installation-secret.ts';
 import { runMigrations } from '../../platform/migrations.ts';
 import type { Identity } from '../../platform/identity.ts';
 import type { Logger } from '../../platform/logger.ts';
-import type { ModuleDeps, SluiceModule } from '../../platform/module.ts';
+import { runsOn, type ModuleDeps, type SluiceModule } from '../../platform/module.ts';
 import { OutboxDispatcher } from '../../platform/outbox-dispatcher.ts';
 import type { Store } from '../../platform/store.ts';
 import { createTableIfMissing, DynamoStore } from '../dynamodb/dynamo-store.ts';
@@ -153,12 +153,16 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
   const runWorkflow = async (name: string, input: unknown = {}): Promise<unknown> => {
     const workflow = workflows.get(name);
     if (!workflow) throw new Error(`no workflow named "${name}"`);
+    if (!runsOn(workflow, 'local')) throw new Error(`the workflow "${name}" runs on AWS only`);
     const output = await runStateMachine(workflow.definition, workflow.tasks(moduleDeps), input);
     logger.info('workflow ran', { workflow: name, input, output });
     return output;
   };
   // Started workflows run in the background; `stop()` waits for them like for jobs.
   const startWorkflow = async (name: string, input: unknown): Promise<void> => {
+    // An AWS-only workflow's module drives the same states itself here.
+    const workflow = workflows.get(name);
+    if (workflow && !runsOn(workflow, 'local')) return;
     const run: Promise<unknown> = runWorkflow(name, input)
       .catch((error: unknown) => logger.error('workflow failed', { workflow: name, error: String(error) }))
       .finally(() => running.delete(run));
