@@ -5,6 +5,8 @@ import { SecretNotFoundError } from '../platform/secrets.ts';
 import type { Store } from '../platform/store.ts';
 import { EnvSecrets } from '../runtime/local/env-secrets.ts';
 import { SqliteStore } from '../runtime/local/sqlite-store.ts';
+import { connectorUpdate, readConnector } from './store.ts';
+import { createHubTestApp, setUpHubMerchant, stripeCredentials } from './test-support.ts';
 import {
   credentialsKeySecret,
   resealCredentials,
@@ -100,5 +102,28 @@ describe('connector credentials at rest', () => {
     body[0] = body[0]! ^ 1;
     parts[6] = body.toString('base64url');
     await expect(unsealCredentials(deps, parts.join('.'))).rejects.toThrow();
+  });
+});
+
+describe('a connector sealed as v1', () => {
+  it('leaves v1 with its next write (a rename), its credentials unchanged and never shown', async () => {
+    const t = createHubTestApp();
+    stores.push(t.store);
+    const { api, connectors } = await setUpHubMerchant(t, ['stripe']);
+    const deps = { store: t.store, secrets: t.secrets };
+    const record = (await readConnector(t.store, connectors.stripe!))!;
+    expect(record.sealed_credentials?.startsWith('v2.')).toBe(true);
+    // As an older release stored it.
+    await t.store.transact([
+      connectorUpdate({ ...record, sealed_credentials: await sealV1(t.store, stripeCredentials) }),
+    ]);
+
+    const renamed = await api('PATCH', `/v1/connectors/${connectors.stripe}`, { name: 'Stripe (EU)' });
+    expect(renamed.status, renamed.text).toBe(200);
+    expect(renamed.json).toMatchObject({ name: 'Stripe (EU)', has_credentials: true });
+    for (const value of Object.values(stripeCredentials)) expect(renamed.text).not.toContain(value);
+    const resealed = (await readConnector(t.store, connectors.stripe!))!.sealed_credentials!;
+    expect(resealed.startsWith('v2.')).toBe(true);
+    expect(await unsealCredentials(deps, resealed)).toEqual(stripeCredentials);
   });
 });
