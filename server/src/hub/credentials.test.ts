@@ -66,7 +66,9 @@ describe('connector credentials at rest', () => {
     const sealed = await sealCredentials(deps, credentials);
     const otherKey = { store: deps.store, secrets: keyed('another-key-from-another-installation') };
     const error = await unsealCredentials(otherKey, sealed).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toBe(
+      "sealed credentials do not open with the current hub/credentials-key: restore the key they were sealed under, or enter the connector's credentials again",
+    );
     for (const value of Object.values(credentials)) expect(String(error)).not.toContain(value);
     // Without the key at all: the Secrets port says which secret is missing, and nothing else.
     const none = await unsealCredentials({ store: deps.store, secrets: new EnvSecrets({}) }, sealed).catch(

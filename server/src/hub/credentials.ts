@@ -98,7 +98,17 @@ export async function unsealCredentials(
       Buffer,
       Buffer,
     ];
-    const dataKey = decrypt(await keyEncryptionKey(deps), { iv: keyIv, tag: keyTag, body: keyBody });
+    const keyEncryption = await keyEncryptionKey(deps);
+    let dataKey: Buffer;
+    try {
+      dataKey = decrypt(keyEncryption, { iv: keyIv, tag: keyTag, body: keyBody });
+    } catch (error) {
+      // Most likely a restored table (or data dir) under a newly generated key.
+      throw new Error(
+        `sealed credentials do not open with the current ${credentialsKeySecret.name}: restore the key they were sealed under, or enter the connector's credentials again`,
+        { cause: error },
+      );
+    }
     plain = decrypt(dataKey, { iv, tag, body });
   } else if (version === 'v1' && parts.length === 3) {
     const [iv, tag, body] = parts.map(unb64) as [Buffer, Buffer, Buffer];
