@@ -1,4 +1,5 @@
 import { afterEach, expect, it } from 'vitest';
+import type { ManualClock } from '../server/src/kernel/clock.ts';
 import { emptyCounts } from '../server/src/billing/charging.ts';
 import { runClockBatch } from '../server/src/billing/clock.ts';
 import { advanceTowards } from '../server/src/billing/cycle.ts';
@@ -142,4 +143,25 @@ it('runs in bounded batches that a crash or a duplicate delivery leaves exact', 
   expect(ready).toMatchObject({ status: 'ready', frozen_time: iso(target) });
   expect(ready.batches).toBeGreaterThan(10);
   await expectYearBilled(api, subscriptions);
+});
+
+it('lets a new advance replace one whose batches stopped for half an hour', async () => {
+  const setup = await setUpBilling();
+  t = setup.t;
+  const { api } = setup;
+  await subscribe(api);
+  const stuck = await api('POST', '/v1/test-helpers/billing/advance-clock', { seconds: 60 });
+  expect(stuck.status).toBe(202);
+  // Its message is never consumed (as if dead-lettered); the real clock moves on 31 minutes.
+  (t.clock as ManualClock).advance(31 * 60_000);
+  const replaced = await api('POST', '/v1/test-helpers/billing/advance-clock', { seconds: 40 * 86_400 });
+  expect(replaced.status, replaced.text).toBe(202);
+  expect(replaced.json.id).toBe(stuck.json.id);
+  await runClockQueue(t);
+  const ready = (await api('GET', '/v1/test-helpers/billing/clock')).json;
+  expect(ready).toMatchObject({
+    status: 'ready',
+    target_time: replaced.json.target_time,
+    invoices_finalized: 1,
+  });
 });

@@ -33,6 +33,11 @@ import { clockPut, readClock, toClock, type ClockRecord } from './store.ts';
 export const clockQueue = 'billing-clock-advances';
 /** Wall time one batch may take: well inside the consumer function's 60 s timeout. */
 const batchMs = 20_000;
+/**
+ * An advance that made no progress for this long is taken as stopped (its message dead-lettered
+ * after ten receives): a new advance may replace it. Well past a crashed batch's redelivery.
+ */
+const stalledMs = 30 * 60_000;
 /** A crashed batch's lease lapses after this long (the batch itself takes at most `batchMs`). */
 const batchLeaseMs = 2 * 60_000;
 
@@ -93,8 +98,8 @@ export async function getTestClock(deps: BillingDeps, merchantId: string): Promi
 
 /**
  * Starts moving the merchant's sandbox clock `seconds` ahead: records the target, enqueues the
- * first batch and emits `test_clock.advancing`, in one transaction. 409 `clock_advancing` while
- * an advance is still under way.
+ * first batch and emits `test_clock.advancing`, in one transaction. 409 (`details.reason:
+ * clock_advancing`) while an advance is still under way.
  */
 export async function startClockAdvance(
   deps: BillingDeps,
@@ -103,7 +108,8 @@ export async function startClockAdvance(
 ): Promise<TestClock> {
   const ctx = await merchantContext(deps, merchantId);
   const read = await readClock(deps.store, merchantId);
-  if (read?.status === 'advancing')
+  // An advance whose batches stopped (a message dead-lettered) may be started over after a while.
+  if (read?.status === 'advancing' && deps.clock.now() - read.progressed_at < stalledMs)
     throw new AppError('conflict', 'the test clock is still advancing: wait until it is ready', {
       details: { reason: 'clock_advancing', target_time: read.target_time },
     });
@@ -120,6 +126,7 @@ export async function startClockAdvance(
     started_at: isoTime(now),
     completed_at: null,
     version: (read?.version ?? 0) + 1,
+    progressed_at: now,
   };
   try {
     await deps.store.transact([
@@ -179,6 +186,7 @@ export async function runClockBatch(
     batches: read.batches + 1,
     completed_at: reached.done ? isoTime(now) : null,
     version: read.version + 1,
+    progressed_at: now,
   };
   const { ownerId } = await merchantContext(deps, read.merchant);
   const then: WriteOperation = reached.done

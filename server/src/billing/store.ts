@@ -475,6 +475,8 @@ const clockRecordSchema = testClockSchema.extend({
   merchant: z.string(),
   /** Bumped on every write: a batch's progress commits only over the version it read. */
   version: z.number().int(),
+  /** When (real ms) it was started or last progressed: an advance silent for long may be restarted. */
+  progressed_at: z.number().int().default(0),
 });
 export type ClockRecord = z.output<typeof clockRecordSchema>;
 export const readClock = (store: Store, merchantId: string) =>
@@ -490,6 +492,6 @@ export function clockPut(clock: ClockRecord): WriteOperation {
   };
 }
 export function toClock(record: ClockRecord): TestClock {
-  const { merchant: _merchant, version: _version, ...clock } = record;
+  const { merchant: _merchant, version: _version, progressed_at: _progressed, ...clock } = record;
   return clock;
 }
