@@ -192,3 +192,19 @@ export async function authenticateApiKey(
   cache.set(hash, { grant, until: now + apiKeyCacheMs });
   return grant;
 }
+
+/**
+ * Whether the merchant's key `keyId` is still live (neither revoked nor gone): how a stream opened
+ * with the key is checked again without keeping its secret (AWS `ws-expire`). Read through the
+ * merchant's key index, so a revocation shows once the index has it (well within the minute).
+ *
+ * @example if (!(await apiKeyIsLive({ store }, 'mer_1', 'key_1'))) closeTheStream();
+ */
+export async function apiKeyIsLive(
+  deps: Pick<PaymentsDeps, 'store'>,
+  merchantId: string,
+  keyId: string,
+): Promise<boolean> {
+  const key = await findMerchantApiKey(deps.store, merchantId, keyId);
+  return key !== undefined && !key.revoked_at;
+}

@@ -15,7 +15,7 @@ import { expireAuthorizations, type SettleMerchantRun } from './transitions.ts';
 export { merchantRoutes, paymentRoutes } from './routes.ts';
 export { settlementRoutes } from './settlement-routes.ts';
 export { disputeRoutes } from './dispute-routes.ts';
-export { authenticateApiKey, apiKeySecretPrefix, type ApiKeyGrant } from './api-keys.ts';
+export { authenticateApiKey, apiKeyIsLive, apiKeySecretPrefix, type ApiKeyGrant } from './api-keys.ts';
 export { merchantAuthenticator } from './merchant-stream-auth.ts';
 // Commerce checks a card before it takes an order, as createPayment would (cards.ts is pure).
 export { checkCard } from './cards.ts';

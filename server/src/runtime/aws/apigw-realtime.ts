@@ -24,6 +24,15 @@ export function closingPartition(minute: number): string {
   return `WSCLOSE#${minute}`;
 }
 
+/** The partition listing the streams opened with an API key, whose keys `ws-expire` checks each minute. */
+export const keyStreamsPartition = 'WSKEYS';
+
+/** The API key a merchant stream was opened with: its id and merchant, never its secret. */
+export interface StreamKey {
+  id: string;
+  merchantId: string;
+}
+
 /** Where the closing sweep records the last minute it finished. */
 const closingCursorKey = { pk: 'WSCLOSE#CURSOR', sk: 'CURSOR' };
 
@@ -58,12 +67,14 @@ export class ConnectionRegistry {
   /**
    * Records a connection. With `closeAt` (unix seconds: when the access token it opened with
    * expires) it is also listed under that minute for {@link closeExpiredConnections}, and no push
-   * reaches it after then: on AWS a socket does not outlive its token, as locally.
+   * reaches it after then: on AWS a socket does not outlive its token, as locally. With `apiKey`
+   * (a stream opened with a key) it is listed in {@link keyStreamsPartition}, so it is closed
+   * once the key is revoked.
    */
   async add(
     connectionId: string,
     userId: string,
-    options: { closeAt?: number | undefined } = {},
+    options: { closeAt?: number | undefined; apiKey?: StreamKey | undefined } = {},
   ): Promise<void> {
     if (connectionId === '' || userId === '')
       throw new Error('a connection needs a connection id and a user id');
@@ -71,6 +82,7 @@ export class ConnectionRegistry {
     const expiresAt = Math.ceil(now / 1000) + maxConnectionSeconds;
     const closeAt =
       options.closeAt !== undefined && options.closeAt < expiresAt ? options.closeAt : undefined;
+    const { apiKey } = options;
     await this.#store.transact([
       {
         type: 'put',
@@ -84,6 +96,7 @@ export class ConnectionRegistry {
           gsi1sk: connectionId,
           expires_at: expiresAt,
           ...(closeAt !== undefined ? { close_at: closeAt } : {}),
+          ...(apiKey ? { api_key_id: apiKey.id } : {}),
         },
       },
       ...(closeAt !== undefined
@@ -96,6 +109,22 @@ export class ConnectionRegistry {
                 kind: 'ws-closing',
                 connection_id: connectionId,
                 close_at: closeAt,
+                expires_at: expiresAt,
+              },
+            },
+          ]
+        : []),
+      ...(apiKey
+        ? [
+            {
+              type: 'put' as const,
+              item: {
+                pk: keyStreamsPartition,
+                sk: connectionId,
+                kind: 'ws-key-stream',
+                connection_id: connectionId,
+                api_key_id: apiKey.id,
+                merchant_id: apiKey.merchantId,
                 expires_at: expiresAt,
               },
             },
@@ -118,7 +147,33 @@ export class ConnectionRegistry {
             },
           ]
         : []),
+      ...(typeof item?.api_key_id === 'string'
+        ? [{ type: 'delete' as const, key: { pk: keyStreamsPartition, sk: connectionId } }]
+        : []),
     ]);
+  }
+
+  /** The streams opened with an API key that can still be open, each with the key it was opened with. */
+  async keyStreams(): Promise<Array<{ connectionId: string; apiKey: StreamKey }>> {
+    const nowSeconds = this.#clock.now() / 1000;
+    const streams: Array<{ connectionId: string; apiKey: StreamKey }> = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.#store.query({ partition: keyStreamsPartition, ...(cursor ? { cursor } : {}) });
+      for (const item of page.items)
+        if (
+          typeof item.expires_at === 'number' &&
+          item.expires_at > nowSeconds &&
+          typeof item.api_key_id === 'string' &&
+          typeof item.merchant_id === 'string'
+        )
+          streams.push({
+            connectionId: String(item.connection_id),
+            apiKey: { id: item.api_key_id, merchantId: item.merchant_id },
+          });
+      cursor = page.cursor;
+    } while (cursor);
+    return streams;
   }
 
   /**
@@ -187,43 +242,96 @@ function isOpen(item: Item, nowSeconds: number): boolean {
   );
 }
 
+/** What the `ws-expire` sweep closes connections with. */
+interface ClosingDeps {
+  client: ApiGatewayManagementApiClient;
+  connections: ConnectionRegistry;
+  logger: Logger;
+}
+
 /**
  * Closes the connections whose access token has expired (`DeleteConnection` through the
  * management API; one already gone is fine) and forgets them: EventBridge Scheduler runs it every
  * minute (`ws-expire`), so a socket outlives its token by at most about a minute. The client sees
- * the close and reconnects with a fresh token, as it does locally after 4401.
+ * the close and reconnects with a fresh token, as it does locally after 4401. With `apiKeyIsLive`
+ * it also closes the streams opened with an API key that is revoked or gone (locally: 4401 at the
+ * next check, within 60 s), reading each distinct key once.
  *
  * @example
- * await closeExpiredConnections({ client, connections, logger });
+ * await closeExpiredConnections({ client, connections, logger, apiKeyIsLive: (key) => apiKeyIsLive({ store }, key.merchantId, key.id) });
  */
-export async function closeExpiredConnections(deps: {
-  client: ApiGatewayManagementApiClient;
-  connections: ConnectionRegistry;
-  logger: Logger;
-}): Promise<{ closed: number; failed: number }> {
-  const { client, connections, logger } = deps;
+export async function closeExpiredConnections(
+  deps: ClosingDeps & { apiKeyIsLive?: (key: StreamKey) => Promise<boolean> },
+): Promise<{ closed: number; failed: number }> {
+  const { connections, logger } = deps;
   const { connectionIds, sweptMinute } = await connections.closing();
   let failed = 0;
-  for (const connectionId of connectionIds) {
-    try {
-      await client.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
-    } catch (error) {
-      if (!isGone(error)) {
-        failed += 1;
-        logger.warn('could not close a connection whose token expired', {
-          connection_id: connectionId,
-          error: describeError(error),
-        });
-        continue;
-      }
-    }
-    await connections.remove(connectionId);
-  }
+  for (const connectionId of connectionIds)
+    if (!(await closeConnection(deps, connectionId, 'could not close a connection whose token expired')))
+      failed += 1;
   // A minute with a failure is swept again next time.
   if (failed === 0) await connections.markSwept(sweptMinute);
   if (connectionIds.length > 0)
     logger.info('closed connections whose token expired', { closed: connectionIds.length - failed, failed });
-  return { closed: connectionIds.length - failed, failed };
+  const { apiKeyIsLive } = deps;
+  const revoked = apiKeyIsLive ? await closeRevokedKeyStreams(deps, apiKeyIsLive) : undefined;
+  return {
+    closed: connectionIds.length - failed + (revoked?.closed ?? 0),
+    failed: failed + (revoked?.failed ?? 0),
+  };
+}
+
+/**
+ * Closes and forgets the key streams whose key is no longer live. A stream whose key cannot be
+ * read, or whose close fails, stays listed: the next minute tries again.
+ */
+async function closeRevokedKeyStreams(
+  deps: ClosingDeps,
+  apiKeyIsLive: (key: StreamKey) => Promise<boolean>,
+): Promise<{ closed: number; failed: number }> {
+  const byKey = new Map<string, { key: StreamKey; connectionIds: string[] }>();
+  for (const { connectionId, apiKey } of await deps.connections.keyStreams()) {
+    const id = `${apiKey.merchantId}/${apiKey.id}`;
+    const entry = byKey.get(id) ?? { key: apiKey, connectionIds: [] };
+    entry.connectionIds.push(connectionId);
+    byKey.set(id, entry);
+  }
+  let closed = 0;
+  let failed = 0;
+  for (const { key, connectionIds } of byKey.values()) {
+    let live: boolean;
+    try {
+      live = await apiKeyIsLive(key);
+    } catch (error) {
+      failed += connectionIds.length;
+      deps.logger.warn('could not check the API key of open streams', {
+        api_key_id: key.id,
+        error: describeError(error),
+      });
+      continue;
+    }
+    if (live) continue;
+    for (const connectionId of connectionIds)
+      if (await closeConnection(deps, connectionId, 'could not close a stream whose API key was revoked'))
+        closed += 1;
+      else failed += 1;
+  }
+  if (closed + failed > 0) deps.logger.info('closed streams whose API key was revoked', { closed, failed });
+  return { closed, failed };
+}
+
+/** `DeleteConnection`, then forgets the connection; true unless the close failed (one already gone is closed). */
+async function closeConnection(deps: ClosingDeps, connectionId: string, failure: string): Promise<boolean> {
+  try {
+    await deps.client.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
+  } catch (error) {
+    if (!isGone(error)) {
+      deps.logger.warn(failure, { connection_id: connectionId, error: describeError(error) });
+      return false;
+    }
+  }
+  await deps.connections.remove(connectionId);
+  return true;
 }
 
 export interface ApiGatewayRealtimeOptions {

@@ -1,4 +1,5 @@
 import type { ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { apiKeyIsLive } from '../../../payments/index.ts';
 import { closeExpiredConnections } from '../apigw-realtime.ts';
 import { awsPlatform, buildDuringInit } from '../platform.ts';
 
@@ -35,8 +36,9 @@ export async function sweepOutbox(_event?: ScheduledEvent): Promise<{ swept: num
 }
 
 /**
- * `ws-expire`, every minute: closes the WebSocket connections whose access token has expired, so
- * a socket on AWS does not outlive its token by more than about a minute (locally: 4401 at expiry).
+ * `ws-expire`, every minute: closes the WebSocket connections whose access token has expired, and
+ * the merchant streams whose API key was revoked, so a socket on AWS does not outlive its
+ * credential by more than about a minute (locally: 4401 at expiry, or within 60 s of revocation).
  */
 export async function closeExpiredSockets(
   _event?: ScheduledEvent,
@@ -46,6 +48,7 @@ export async function closeExpiredSockets(
     client: platform.clients.apiGateway,
     connections: platform.connections,
     logger: platform.logger,
+    apiKeyIsLive: (key) => apiKeyIsLive(platform, key.merchantId, key.id),
   });
 }
 

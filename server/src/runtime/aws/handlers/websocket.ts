@@ -1,10 +1,11 @@
 import { GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { APIGatewayProxyStructuredResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
-import { isAppError } from '../../../kernel/errors.ts';
+import { AppError, isAppError } from '../../../kernel/errors.ts';
 import { merchantAudience, type RealtimeMessage } from '../../../platform/realtime.ts';
 import { storeRateLimiter } from '../../../identity/index.ts';
-import { apiKeySecretPrefix, merchantAuthenticator } from '../../../payments/index.ts';
+import { apiKeySecretPrefix, authenticateApiKey, merchantAuthenticator } from '../../../payments/index.ts';
 import { decodeJwt } from 'jose';
+import type { StreamKey } from '../apigw-realtime.ts';
 import { awsPlatform, buildDuringInit } from '../platform.ts';
 
 /** `$connect` carries the handshake's headers and query string, which the generic type leaves out. */
@@ -41,20 +42,24 @@ export async function connect(event: WebSocketConnectEvent): Promise<APIGatewayP
   const merchant = headerOf(event.headers, 'sluice-merchant') ?? event.queryStringParameters?.merchant;
   if (!token || token.length > maxTokenLength) return unauthorized();
   let userId: string;
+  let apiKey: StreamKey | undefined;
   try {
     // A merchant credential (a key, or a token naming a merchant) opens the merchant's stream.
-    userId =
-      merchant !== undefined || token.startsWith(apiKeySecretPrefix)
-        ? merchantAudience(await merchantStream(platform)(token, merchant))
-        : (await platform.identity.verifyAccessToken(token)).userId;
+    if (merchant !== undefined || token.startsWith(apiKeySecretPrefix)) {
+      userId = merchantAudience(await merchantStream(platform)(token, merchant));
+      if (token.startsWith(apiKeySecretPrefix)) apiKey = await streamKeyOf(platform, token);
+    } else userId = (await platform.identity.verifyAccessToken(token)).userId;
   } catch (error) {
     // Anything else (the signing keys unreachable) is ours: a 500, and the client retries.
     if (isAppError(error) && refusedCredential.has(error.code)) return unauthorized();
     throw error;
   }
   // A socket opened with an access token is closed when the token expires (ws-expire); one opened
-  // with an API key lives until API Gateway's two-hour limit.
-  await platform.connections.add(event.requestContext.connectionId, userId, { closeAt: expiryOf(token) });
+  // with an API key when the key is revoked (ws-expire checks it each minute).
+  await platform.connections.add(event.requestContext.connectionId, userId, {
+    closeAt: expiryOf(token),
+    apiKey,
+  });
   return {
     statusCode: 200,
     ...(fromProtocol === token ? { headers: { 'Sec-WebSocket-Protocol': bearerProtocol } } : {}),
@@ -113,6 +118,17 @@ let merchantGate: ReturnType<typeof merchantAuthenticator> | undefined;
 function merchantStream(platform: ReturnType<typeof awsPlatform>) {
   merchantGate ??= merchantAuthenticator({ ...platform, rateLimiter: storeRateLimiter(platform.store) });
   return merchantGate;
+}
+
+/**
+ * The key a stream is opened with (its id and merchant, never its secret), so ws-expire can check
+ * it again. The merchant gate has just verified it, so this is its cached grant, not a store read.
+ */
+async function streamKeyOf(platform: ReturnType<typeof awsPlatform>, secret: string): Promise<StreamKey> {
+  const grant = await authenticateApiKey(platform, secret);
+  // Revoked in the instant since the gate let it through.
+  if (!grant) throw new AppError('invalid_api_key', 'the API key is invalid or revoked');
+  return { id: grant.keyId, merchantId: grant.merchantId };
 }
 
 /** A credential these codes refuse is the client's fault: 401, not a 500 it would retry. */
