@@ -328,17 +328,6 @@ export const advanceBillingClockSchema = z
   .strict()
   .openapi('AdvanceBillingClock', { example: { seconds: 31_536_000 } });
 
-export const billingRunSchema = z
-  .object({
-    sandbox_time: z.string(),
-    invoices_finalized: z.number().int(),
-    charges_succeeded: z.number().int(),
-    charges_failed: z.number().int(),
-    subscriptions_canceled: z.number().int(),
-  })
-  .openapi('BillingRun');
-export type BillingRun = z.infer<typeof billingRunSchema>;
-
 /** `advancing` while the cycles up to `target_time` run (in the background), then `ready`. */
 export const testClockStatuses = ['advancing', 'ready'] as const;
 
