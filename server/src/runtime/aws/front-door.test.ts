@@ -8,13 +8,16 @@ import { dynamoLocalClientConfig } from '../../../../test/dynamodb-local.ts';
 import { newUser, signUpWrites } from '../../identity/index.ts';
 import { systemClock } from '../../kernel/clock.ts';
 import { silentLogger } from '../../platform/logger.ts';
+import { merchantAudience } from '../../platform/realtime.ts';
 import type { Secrets } from '../../platform/secrets.ts';
 import { createTableIfMissing } from '../dynamodb/dynamo-store.ts';
 import { createCognitoAccessTokenVerifier, createCognitoIdentity } from './cognito-identity.ts';
 import { awsEnvironment } from './functions.ts';
 import * as http from './handlers/http.ts';
 import * as websocket from './handlers/websocket.ts';
-import { connectionKey } from './apigw-realtime.ts';
+import { connectionKey, keyStreamsPartition } from './apigw-realtime.ts';
+import { createMerchant } from '../../payments/index.ts';
+import { createApiKey } from '../../payments/api-keys.ts';
 import { originVerifyHeader } from './origin-verify.ts';
 import { createAwsPlatform, setAwsPlatform, type AwsPlatform } from './platform.ts';
 import { httpEvent, lambdaContext } from './test-events.ts';
@@ -246,5 +249,21 @@ describe('WebSocket $connect behind CloudFront, closed at token expiry (issue 26
       user_id: user.id,
       close_at: exp,
     });
+  });
+
+  it('records which API key opened a merchant stream (its id, never its secret), for ws-expire to check', async () => {
+    const merchant = await createMerchant(platform, user.id, { name: 'Door Shop' });
+    const key = await createApiKey(platform, user.id, merchant.id, { name: 'listen' });
+    const secret = key.secret ?? ''; // null only on an idempotent replay
+    const result = await websocket.connect(
+      connectEvent('bykey=', secret, { [originVerifyHeader]: originSecret }),
+    );
+    expect(result.statusCode).toBe(200);
+    const connection = await platform.store.get(connectionKey('bykey='));
+    expect(connection).toMatchObject({ user_id: merchantAudience(merchant.id), api_key_id: key.id });
+    expect(connection?.close_at).toBeUndefined();
+    const listed = await platform.store.get({ pk: keyStreamsPartition, sk: 'bykey=' });
+    expect(listed).toMatchObject({ api_key_id: key.id, merchant_id: merchant.id });
+    expect(JSON.stringify([connection, listed])).not.toContain(secret);
   });
 });
