@@ -32,6 +32,9 @@ import { retentionConfigFromEnv } from '../../platform/config.ts';
  *   SLUICE_BACKUP_DIR=DIR, SLUICE_BACKUP_EVERY=S, SLUICE_BACKUP_KEEP=N   backups every S seconds
  *                                        (default 3600) into DIR, the newest N (default 24) kept
  *   SLUICE_PUBLIC_URL=URL                the origin blob URLs point at (default http://<host>:<port>)
+ *   HUB_CREDENTIALS_KEY=…                the key the hub seals connector credentials under (default:
+ *                                        generated once into <data dir>/secrets.json, mode 0600;
+ *                                        keep that file: backups of sluice.db do not hold it)
  *   --no-seed           skip demo data
  *   --no-build          do not build the dashboard when web/dist is missing or stale
  */
