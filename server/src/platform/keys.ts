@@ -33,6 +33,8 @@ export const platformKeyPatterns = [
   'QUEUED#PENDING',
   'WSCONN#*',
   'WSUSER#*',
+  'WSCLOSE#*',
+  'WSKEYS',
   'SEED#DEMO',
   'MAILBOX#*',
   'MIGRATIONS',
