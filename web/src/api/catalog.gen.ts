@@ -48,6 +48,7 @@ export const webhookEventTypes = [
   "payout.created",
   "payout.paid",
   "payout.failed",
+  "payout.returned",
   "invoice.created",
   "invoice.finalized",
   "invoice.paid",
@@ -55,7 +56,9 @@ export const webhookEventTypes = [
   "invoice.marked_uncollectible",
   "subscription.created",
   "subscription.updated",
-  "subscription.canceled"
+  "subscription.canceled",
+  "test_clock.advancing",
+  "test_clock.ready"
 ] as const satisfies readonly Exclude<components['schemas']['CreateWebhookEndpoint']['events'][number], '*'>[];
 
 /** Every `Payment.status`. */

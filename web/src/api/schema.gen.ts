@@ -531,7 +531,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your merchants, oldest first */
+        /** Your merchants and the teams you joined, oldest first */
         get: operations["getMerchants"];
         put?: never;
         /** Create a sandbox merchant you own */
@@ -2205,7 +2205,7 @@ export interface paths {
         put?: never;
         /**
          * Pay out from your available balance to the owner's wallet or bank (ACH credit)
-         * @description Owners and admins. Under a `payout` approval policy (amount above its threshold) the answer is 202 with the approval request; the payout is made when the last approval lands. Above the available balance: 402 `insufficient_funds`, nothing written.
+         * @description Owners and admins. Under a `payout` approval policy (amount above its threshold) the answer is 202 with the approval request; the payout is made when the last approval lands. Above the available balance: 402 `insufficient_funds`, nothing written. To `ach` (US dollars, with your `ach` connector): a CCD credit to `bank_account` in your NACHA file of the business day (`GET /v1/ach/files/{day}`), `in_transit` until it settles two business days later (`paid`, `payout.paid`), or `returned` with the bank's return code and the amount back in your balance (`payout.returned`).
          */
         post: operations["postPayouts"];
         delete?: never;
@@ -2506,9 +2506,26 @@ export interface paths {
         put?: never;
         /**
          * Move your sandbox clock ahead, running every renewal and retry that falls due, each at its own time
-         * @description As `POST /v1/test-helpers/advance-clock` (expiries, settlement and disputes fire too), stepping through each billing action due on the way: a year runs twelve monthly cycles.
+         * @description As `POST /v1/test-helpers/advance-clock` (expiries, settlement and disputes fire too), stepping through each billing action due on the way: a year runs twelve monthly cycles. Answers 202 at once with the test clock `advancing` (and emits `test_clock.advancing`); the cycles run in the background in bounded batches, and the clock turns `ready` (`test_clock.ready`): poll `GET /v1/test-helpers/billing/clock`. 409 while an advance is still under way.
          */
         post: operations["postTestHelpersBillingAdvanceClock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/test-helpers/billing/clock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your test clock: advancing (with how far it got) or ready */
+        get: operations["getTestHelpersBillingClock"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3395,7 +3412,7 @@ export interface components {
              *       "refund.succeeded"
              *     ]
              */
-            events: (("payment.authorized" | "payment.captured" | "payment.voided" | "payment.failed" | "payment.expired" | "refund.succeeded" | "payout.settled" | "dispute.created" | "dispute.closed" | "order.created" | "order.updated" | "order.paid" | "order.failed" | "order.shipped" | "order.delivered" | "order.canceled" | "order.refunded" | "payment_intent.succeeded" | "payment_intent.requires_capture" | "payment_intent.requires_action" | "payment_intent.processing" | "payment_intent.payment_failed" | "payment_intent.canceled" | "payment_intent.refunded" | "payment_intent.disputed" | "payment_intent.attempt_failed" | "connector.circuit_opened" | "connector.circuit_closed" | "vendor.created" | "vendor.split_transferred" | "vendor.split_reversed" | "vendor.split_settled" | "vendor.payout.paid" | "approval.requested" | "approval.approved" | "approval.rejected" | "approval.expired" | "approval.executed" | "approval.failed" | "payout.created" | "payout.paid" | "payout.failed" | "invoice.created" | "invoice.finalized" | "invoice.paid" | "invoice.payment_failed" | "invoice.marked_uncollectible" | "subscription.created" | "subscription.updated" | "subscription.canceled") | "*")[];
+            events: (("payment.authorized" | "payment.captured" | "payment.voided" | "payment.failed" | "payment.expired" | "refund.succeeded" | "payout.settled" | "dispute.created" | "dispute.closed" | "order.created" | "order.updated" | "order.paid" | "order.failed" | "order.shipped" | "order.delivered" | "order.canceled" | "order.refunded" | "payment_intent.succeeded" | "payment_intent.requires_capture" | "payment_intent.requires_action" | "payment_intent.processing" | "payment_intent.payment_failed" | "payment_intent.canceled" | "payment_intent.refunded" | "payment_intent.disputed" | "payment_intent.attempt_failed" | "connector.circuit_opened" | "connector.circuit_closed" | "vendor.created" | "vendor.split_transferred" | "vendor.split_reversed" | "vendor.split_settled" | "vendor.payout.paid" | "approval.requested" | "approval.approved" | "approval.rejected" | "approval.expired" | "approval.executed" | "approval.failed" | "payout.created" | "payout.paid" | "payout.failed" | "payout.returned" | "invoice.created" | "invoice.finalized" | "invoice.paid" | "invoice.payment_failed" | "invoice.marked_uncollectible" | "subscription.created" | "subscription.updated" | "subscription.canceled" | "test_clock.advancing" | "test_clock.ready") | "*")[];
             /** @example Order #6735 */
             description?: string;
         };
@@ -3408,7 +3425,7 @@ export interface components {
              *       "refund.succeeded"
              *     ]
              */
-            events?: (("payment.authorized" | "payment.captured" | "payment.voided" | "payment.failed" | "payment.expired" | "refund.succeeded" | "payout.settled" | "dispute.created" | "dispute.closed" | "order.created" | "order.updated" | "order.paid" | "order.failed" | "order.shipped" | "order.delivered" | "order.canceled" | "order.refunded" | "payment_intent.succeeded" | "payment_intent.requires_capture" | "payment_intent.requires_action" | "payment_intent.processing" | "payment_intent.payment_failed" | "payment_intent.canceled" | "payment_intent.refunded" | "payment_intent.disputed" | "payment_intent.attempt_failed" | "connector.circuit_opened" | "connector.circuit_closed" | "vendor.created" | "vendor.split_transferred" | "vendor.split_reversed" | "vendor.split_settled" | "vendor.payout.paid" | "approval.requested" | "approval.approved" | "approval.rejected" | "approval.expired" | "approval.executed" | "approval.failed" | "payout.created" | "payout.paid" | "payout.failed" | "invoice.created" | "invoice.finalized" | "invoice.paid" | "invoice.payment_failed" | "invoice.marked_uncollectible" | "subscription.created" | "subscription.updated" | "subscription.canceled") | "*")[];
+            events?: (("payment.authorized" | "payment.captured" | "payment.voided" | "payment.failed" | "payment.expired" | "refund.succeeded" | "payout.settled" | "dispute.created" | "dispute.closed" | "order.created" | "order.updated" | "order.paid" | "order.failed" | "order.shipped" | "order.delivered" | "order.canceled" | "order.refunded" | "payment_intent.succeeded" | "payment_intent.requires_capture" | "payment_intent.requires_action" | "payment_intent.processing" | "payment_intent.payment_failed" | "payment_intent.canceled" | "payment_intent.refunded" | "payment_intent.disputed" | "payment_intent.attempt_failed" | "connector.circuit_opened" | "connector.circuit_closed" | "vendor.created" | "vendor.split_transferred" | "vendor.split_reversed" | "vendor.split_settled" | "vendor.payout.paid" | "approval.requested" | "approval.approved" | "approval.rejected" | "approval.expired" | "approval.executed" | "approval.failed" | "payout.created" | "payout.paid" | "payout.failed" | "payout.returned" | "invoice.created" | "invoice.finalized" | "invoice.paid" | "invoice.payment_failed" | "invoice.marked_uncollectible" | "subscription.created" | "subscription.updated" | "subscription.canceled" | "test_clock.advancing" | "test_clock.ready") | "*")[];
             /** @example Order #6735 */
             description?: string;
             /** @enum {string} */
@@ -4287,9 +4304,21 @@ export interface components {
             currency: string;
             /** @enum {string} */
             destination: "wallet" | "ach";
+            /** @default null */
+            bank_account?: {
+                routing_number: string;
+                /** @example 4242 */
+                last4: string;
+                account_holder_name: string;
+                trace_number: string;
+            } | null;
             description: string | null;
             /** @enum {string} */
-            status: "paid";
+            status: "in_transit" | "paid" | "returned";
+            /** @default null */
+            arrival_date?: string | null;
+            /** @default null */
+            return_code?: string | null;
             approval: string | null;
             transfer: string;
             /** @example 2026-12-04T15:30:00.000Z */
@@ -4308,6 +4337,24 @@ export interface components {
              * @enum {string}
              */
             destination: "wallet" | "ach";
+            /**
+             * @example {
+             *       "routing_number": "231380104",
+             *       "account_number": "000123456789",
+             *       "account_holder_name": "Acme Coffee LLC",
+             *       "account_type": "checking"
+             *     }
+             */
+            bank_account?: {
+                routing_number: string;
+                account_number: string;
+                account_holder_name: string;
+                /**
+                 * @default checking
+                 * @enum {string}
+                 */
+                account_type?: "checking" | "savings";
+            };
             /** @example Weekly payout */
             description?: string;
         };
@@ -4643,13 +4690,24 @@ export interface components {
             /** @enum {string} */
             on_retries_exhausted: "cancel" | "unpaid";
         };
-        BillingRun: {
-            /** @example 2026-12-04T15:30:00.000Z */
-            sandbox_time: string;
+        TestClock: {
+            /** @enum {string} */
+            object: "test_clock";
+            /** @example clk_01JD3S8Q4X9Z2K7M5N6P8R0T1V */
+            id: string;
+            /** @enum {string} */
+            status: "advancing" | "ready";
+            /** @description The sandbox time reached. */
+            frozen_time: string;
+            /** @description Where the latest advance goes (or went). */
+            target_time: string;
             invoices_finalized: number;
             charges_succeeded: number;
             charges_failed: number;
             subscriptions_canceled: number;
+            batches: number;
+            started_at: string | null;
+            completed_at: string | null;
         };
         /**
          * @example {
@@ -8501,7 +8559,7 @@ export interface operations {
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 starting_after?: string;
-                type?: "payment.authorized" | "payment.captured" | "payment.voided" | "payment.failed" | "payment.expired" | "refund.succeeded" | "payout.settled" | "dispute.created" | "dispute.closed" | "order.created" | "order.updated" | "order.paid" | "order.failed" | "order.shipped" | "order.delivered" | "order.canceled" | "order.refunded" | "payment_intent.succeeded" | "payment_intent.requires_capture" | "payment_intent.requires_action" | "payment_intent.processing" | "payment_intent.payment_failed" | "payment_intent.canceled" | "payment_intent.refunded" | "payment_intent.disputed" | "payment_intent.attempt_failed" | "connector.circuit_opened" | "connector.circuit_closed" | "vendor.created" | "vendor.split_transferred" | "vendor.split_reversed" | "vendor.split_settled" | "vendor.payout.paid" | "approval.requested" | "approval.approved" | "approval.rejected" | "approval.expired" | "approval.executed" | "approval.failed" | "payout.created" | "payout.paid" | "payout.failed" | "invoice.created" | "invoice.finalized" | "invoice.paid" | "invoice.payment_failed" | "invoice.marked_uncollectible" | "subscription.created" | "subscription.updated" | "subscription.canceled" | "test.webhook";
+                type?: "payment.authorized" | "payment.captured" | "payment.voided" | "payment.failed" | "payment.expired" | "refund.succeeded" | "payout.settled" | "dispute.created" | "dispute.closed" | "order.created" | "order.updated" | "order.paid" | "order.failed" | "order.shipped" | "order.delivered" | "order.canceled" | "order.refunded" | "payment_intent.succeeded" | "payment_intent.requires_capture" | "payment_intent.requires_action" | "payment_intent.processing" | "payment_intent.payment_failed" | "payment_intent.canceled" | "payment_intent.refunded" | "payment_intent.disputed" | "payment_intent.attempt_failed" | "connector.circuit_opened" | "connector.circuit_closed" | "vendor.created" | "vendor.split_transferred" | "vendor.split_reversed" | "vendor.split_settled" | "vendor.payout.paid" | "approval.requested" | "approval.approved" | "approval.rejected" | "approval.expired" | "approval.executed" | "approval.failed" | "payout.created" | "payout.paid" | "payout.failed" | "payout.returned" | "invoice.created" | "invoice.finalized" | "invoice.paid" | "invoice.payment_failed" | "invoice.marked_uncollectible" | "subscription.created" | "subscription.updated" | "subscription.canceled" | "test_clock.advancing" | "test_clock.ready" | "test.webhook";
                 /** @description Only events created at or after this Unix time (seconds). */
                 "created[gte]"?: number | null;
                 /** @description Only events created after this Unix time. */
@@ -14982,13 +15040,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Move your sandbox clock ahead, running every renewal and retry that falls due, each at its own time */
-            200: {
+            /** @description The test clock, advancing */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["BillingRun"];
+                    "application/json": components["schemas"]["TestClock"];
                 };
             };
             /** @description Invalid request: the field at fault is named in `param` */
@@ -15011,6 +15069,47 @@ export interface operations {
             };
             /** @description Conflicts with the object's current state, or the idempotency key is in use */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getTestHelpersBillingClock: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description With a user access token: the merchant to act as. */
+                "sluice-merchant"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your test clock: advancing (with how far it got) or ready */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestClock"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
