@@ -4,7 +4,7 @@ import { errorTypes } from '../kernel/errors.ts';
 import { keyMatchesPattern, keyPatternsOverlap } from '../platform/keys.ts';
 import { defineModule, type SluiceModule } from '../platform/module.ts';
 import { modules } from './modules.ts';
-import { authResolver, catalogOf, checkModules, ownedPaths } from './registry.ts';
+import { authResolver, catalogOf, checkModules, ownedPaths, secretsOf } from './registry.ts';
 
 const extra = (module: Partial<SluiceModule>): SluiceModule => defineModule({ name: 'extra', ...module });
 
@@ -132,6 +132,32 @@ describe('the module registry', () => {
         extra({ jobs: [{ name: 'x', cron: '* * * * *', description: '', workflow: 'nope' }] }),
       ]),
     ).toThrow(/workflow "nope"/);
+  });
+
+  it('gathers each declared secret once with the modules that read it, and refuses a bad name, a second description, a second alarm name', () => {
+    const key = { name: 'extra/key', description: 'the key' };
+    const reader = extra({ name: 'reader', secrets: [key] });
+    expect(secretsOf([extra({ secrets: [key] }), reader])).toEqual([
+      { ...key, readers: ['extra', 'reader'] },
+    ]);
+    expect(() => checkModules([extra({ secrets: [key] }), reader])).not.toThrow();
+    expect(() => checkModules([extra({ secrets: [{ name: 'extra key', description: 'x' }] })])).toThrow(
+      TypeError,
+    );
+    expect(() =>
+      checkModules([
+        extra({ secrets: [key] }),
+        extra({ name: 'other', secrets: [{ ...key, description: 'another' }] }),
+      ]),
+    ).toThrow('the secret "extra/key" is declared twice with different descriptions');
+    const alarm = { name: 'down', metric: 'Down', threshold: 1, description: 'down' };
+    expect(() => checkModules([extra({ alarms: [alarm, alarm] })])).toThrow(
+      'two modules claim the alarm "extra-down"',
+    );
+    // The app's: the hub's key, read by the hub and billing (which charges through it).
+    expect(secretsOf(modules).map((secret) => [secret.name, secret.readers])).toEqual([
+      ['hub/credentials-key', ['hub', 'billing']],
+    ]);
   });
 
   it("resolves a path to the longest claim that covers it, a user token by default and an admin's under /v1/admin/", () => {
