@@ -1,0 +1,239 @@
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ManualClock } from '../kernel/clock.ts';
+import { createEvent } from '../kernel/events.ts';
+import type { OutgoingMessage } from '../platform/queue.ts';
+import { handleDeliveryMessage } from './delivery.ts';
+import { EndpointGate } from './endpoint-gate.ts';
+import { deliveryQueueName } from './model.ts';
+import { buildWebhooks, startHangingServer } from './test-support.ts';
+
+/**
+ * One delivery attempt's cases mutation testing found unpinned (docs/testing.md): what the worker
+ * returns to the queue, logs and records for success, retry, a deleted endpoint and a 3xx; the
+ * request it sends; the response snippet of an answer that never ends; a timeout and a refused
+ * connection backing the endpoint off; a message not yet due, and one deferred while its POST is
+ * still open. Real HTTP on loopback, the webhooks harness, a manual clock.
+ */
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  vi.useRealTimers();
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+interface Seen {
+  method: string;
+  headers: IncomingHttpHeaders;
+}
+
+/** A receiver on 127.0.0.1 whose answer to each request is `answer(res, n)` (n from 1). */
+async function receiver(answer: (res: ServerResponse, n: number) => void) {
+  const seen: Seen[] = [];
+  const server: Server = createServer((req, res) => {
+    seen.push({ method: req.method ?? '', headers: req.headers });
+    req.resume();
+    req.on('end', () => answer(res, seen.length));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, seen };
+}
+
+/** The harness with one endpoint at `url` and one event fanned out to it: its pending delivery. */
+async function oneDelivery(url: string) {
+  const webhooks = buildWebhooks();
+  const sent: OutgoingMessage[] = [];
+  const queue = webhooks.deps.queue;
+  const deps = {
+    ...webhooks.deps,
+    // The real queue, its sends recorded: a deferral is a fresh message.
+    queue: Object.assign(Object.create(queue) as typeof queue, {
+      sendOperation: (name: string, message: OutgoingMessage) => {
+        sent.push(message);
+        return queue.sendOperation(name, message);
+      },
+    }),
+  };
+  const endpoint = await webhooks.call('POST', '/v1/webhook-endpoints', { url, events: ['*'] });
+  expect(endpoint.status).toBe(201);
+  const event = captured(webhooks.clock);
+  await webhooks.emit([event]);
+  const listed = await webhooks.call('GET', `/v1/events/${event.id}/deliveries`);
+  const deliveryId: string = listed.body.data[0].id;
+  const gate = new EndpointGate({ now: () => webhooks.clock.now(), random: () => 0.5 });
+  const handle = () =>
+    handleDeliveryMessage(
+      deps,
+      {
+        id: 'msg_1',
+        queue: deliveryQueueName,
+        body: { delivery_id: deliveryId },
+        receiveCount: 1,
+        sentAt: 0,
+      },
+      gate,
+    );
+  const delivery = async () =>
+    (await webhooks.call('GET', `/v1/webhook-endpoints/${endpoint.body.id}/deliveries`)).body.data[0];
+  const logs = () => webhooks.logLines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  return {
+    ...webhooks,
+    deps,
+    sent,
+    gate,
+    handle,
+    delivery,
+    logs,
+    deliveryId,
+    endpointId: endpoint.body.id as string,
+  };
+}
+
+function captured(clock: ManualClock) {
+  return createEvent({
+    type: 'payment.captured',
+    source: 'payments',
+    subject: 'pay_1',
+    data: { object: { id: 'pay_1', object: 'payment', amount: 1000 } },
+    merchant: 'mer_A',
+    now: clock.now(),
+  });
+}
+
+describe('one delivery attempt', () => {
+  it('POSTs JSON as Sluice-Webhooks/1, signed', async () => {
+    const target = await receiver((res) => res.end('ok'));
+    const { handle } = await oneDelivery(target.url);
+    await handle();
+    expect(target.seen).toHaveLength(1);
+    expect(target.seen[0]!.method).toBe('POST');
+    expect(target.seen[0]!.headers).toMatchObject({
+      'content-type': 'application/json',
+      'user-agent': 'Sluice-Webhooks/1',
+    });
+    expect(target.seen[0]!.headers['sluice-signature']).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+  });
+
+  it('tells the queue when to retry a failure, says it is not due before then, and logs each outcome', async () => {
+    const target = await receiver((res, n) => {
+      res.statusCode = n === 1 ? 500 : 200;
+      res.end();
+    });
+    const { handle, delivery, logs, clock, deliveryId } = await oneDelivery(target.url);
+    const start = clock.now();
+    // random 0.5: the first delay is the schedule's 60 s exactly.
+    expect(await handle()).toEqual({ retryAfterSeconds: 60, error: 'HTTP 500' });
+    expect(await delivery()).toMatchObject({
+      status: 'pending',
+      next_attempt_at: new Date(start + 60_000).toISOString(),
+    });
+    expect(logs().at(-1)).toMatchObject({
+      level: 'info',
+      message: 'webhook attempt failed, will retry',
+      delivery_id: deliveryId,
+      attempt: 1,
+      response_status: 500,
+      retry_in_seconds: 60,
+    });
+    clock.advance(30_000);
+    expect(await handle()).toEqual({ retryAfterSeconds: 30, error: 'not due yet' });
+    expect(target.seen).toHaveLength(1);
+    clock.advance(30_000);
+    expect(await handle()).toBeUndefined();
+    expect(await delivery()).toMatchObject({ status: 'succeeded', next_attempt_at: null, attempt_count: 2 });
+    expect(logs().at(-1)).toMatchObject({ level: 'info', message: 'webhook delivered', attempt: 2 });
+  });
+
+  it('takes a redirect (3xx) as a failure to retry', async () => {
+    const target = await receiver((res) => {
+      res.statusCode = 300;
+      res.end();
+    });
+    const { handle, delivery } = await oneDelivery(target.url);
+    expect(await handle()).toEqual({ retryAfterSeconds: 60, error: 'HTTP 300' });
+    expect((await delivery()).status).toBe('pending');
+  });
+
+  it('ends a delivery whose endpoint was deleted in one attempt, without a URL, and logs it dead', async () => {
+    const target = await receiver((res) => res.end('ok'));
+    const { handle, delivery, logs, call, endpointId } = await oneDelivery(target.url);
+    const before = await delivery();
+    expect((await call('DELETE', `/v1/webhook-endpoints/${endpointId}`)).status).toBeLessThan(300);
+    expect(await handle()).toBeUndefined();
+    expect(target.seen).toHaveLength(0);
+    const after = logs().at(-1);
+    expect(after).toMatchObject({
+      level: 'warn',
+      message: 'webhook delivery dead after its last attempt',
+      delivery_id: before.id,
+      error: 'endpoint deleted',
+    });
+  });
+
+  it('keeps the first 500 bytes of an answer that never ends, without waiting for its end', async () => {
+    const target = await receiver((res) => {
+      res.writeHead(200);
+      res.write('a'.repeat(300));
+      setTimeout(() => res.write('b'.repeat(200)), 20); // exactly 500, and the answer stays open
+    });
+    const { handle, delivery } = await oneDelivery(target.url);
+    expect(await handle()).toBeUndefined();
+    const { attempts } = await delivery();
+    expect(attempts[0]).toMatchObject({ response_status: 200, error: null });
+    expect(attempts[0].response_body).toBe(`${'a'.repeat(300)}${'b'.repeat(200)}`);
+  });
+
+  it('backs an endpoint off after a refused connection, not after an answer', async () => {
+    const listening = await receiver((res) => res.end());
+    const answering = await oneDelivery(listening.url);
+    await answering.handle();
+    expect(answering.gate.admit(answering.endpointId, 'del_next', 10_000)).toEqual({ isAdmitted: true });
+
+    // A port nobody listens on: the connection is refused at once.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const refused = await oneDelivery(`http://127.0.0.1:${port}/hook`);
+    const outcome = await refused.handle();
+    expect(outcome).toMatchObject({ retryAfterSeconds: 60, error: expect.stringContaining('ECONNREFUSED') });
+    expect(refused.gate.admit(refused.endpointId, 'del_next', 10_000)).toMatchObject({ isAdmitted: false });
+  });
+
+  it('times an answer out after 10 s, and backs the endpoint off', async () => {
+    const hanging = await startHangingServer();
+    cleanups.push(hanging.close);
+    const { handle, delivery, gate, endpointId } = await oneDelivery(`${hanging.url}/slow`);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const attempt = handle();
+    while (hanging.requests() === 0) await new Promise((resolve) => setImmediate(resolve));
+    // Connected: past the 3 s connect timeout, still waiting for the answer.
+    await vi.advanceTimersByTimeAsync(9_999);
+    expect(hanging.openNow()).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await attempt).toEqual({ retryAfterSeconds: 60, error: 'timed out after 10000 ms' });
+    expect((await delivery()).attempts[0]).toMatchObject({
+      response_status: null,
+      error: 'timed out after 10000 ms',
+    });
+    expect(gate.admit(endpointId, 'del_next', 10_000)).toMatchObject({ isAdmitted: false });
+  });
+
+  it('defers a delivery whose POST is still open: a fresh message when that POST has timed out', async () => {
+    const target = await receiver((res) => res.end('ok'));
+    const { handle, gate, sent, endpointId, deliveryId } = await oneDelivery(target.url);
+    gate.admit(endpointId, deliveryId, 10_000); // another worker's POST of it, open for 10 s more
+    expect(await handle()).toBeUndefined();
+    expect(target.seen).toHaveLength(0);
+    const deferred = sent.filter((message) => message.id.startsWith(`${deliveryId}.`));
+    expect(deferred).toMatchObject([{ body: { delivery_id: deliveryId }, delaySeconds: 11 }]);
+  });
+});
