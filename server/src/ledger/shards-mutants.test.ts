@@ -244,6 +244,17 @@ describe('folds', () => {
     expect(balanceOf((await getAccount(deps, 'spender'))!).available).toBe(800);
   });
 
+  it('lets a failed fold write through instead of taking it for a racing fold', async () => {
+    await limited('spender', 'debits_must_not_exceed_credits');
+    for (let i = 0; i < 8; i++) await move('src', 'spender', 100);
+    const waiting = await spreadCredits(store, 'spender');
+    const error = await foldAccountShards({ store: failing(store, () => true), clock }, 'spender').catch(
+      (e: unknown) => e,
+    );
+    expect((error as Error).message).toBe('disk I/O error');
+    expect(await spreadCredits(store, 'spender')).toBe(waiting);
+  });
+
   it('folds every limited sharded account in the scheduled job, and leaves unlimited ones spread', async () => {
     await limited('spender', 'debits_must_not_exceed_credits');
     await limited('owed', 'credits_must_not_exceed_debits');
