@@ -7,6 +7,7 @@ import { hubDeps } from './deps.ts';
 import { hubErrors } from './errors.ts';
 import { hubEventTypes } from './events.ts';
 import { hubIds } from './ids.ts';
+import { hubMigrations } from './migrations.ts';
 import { recoverInterruptedIntents } from './recovery.ts';
 import { hubRoutes } from './routes.ts';
 import { disputeFromSandbox } from './webhooks.ts';
@@ -126,4 +127,6 @@ export const hubModule = defineModule({
         "A connector's circuit breaker opened: its provider is failing (timeouts, 5xx, network) and payments fail over to the next provider in the merchant's routing",
     },
   ],
+  // Values sealed before v2 are sealed again under the credentials key (so the AWS migrate function reads it).
+  migrations: hubMigrations,
 });

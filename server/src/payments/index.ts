@@ -7,6 +7,7 @@ import { paymentsErrors } from './errors.ts';
 import { paymentEventTypes } from './events.ts';
 import { requireMerchant } from './merchant-auth.ts';
 import { paymentsMigrations } from './migrations.ts';
+import './approver-directory.ts';
 import { memberRoutes } from './member-routes.ts';
 import { merchantRoutes, paymentRoutes } from './routes.ts';
 import { settlementTasks } from './settlement.ts';
@@ -46,7 +47,8 @@ export { closeDueDisputes, openDispute } from './disputes.ts';
 export type { Dispute, Settlement } from './model.ts';
 // The hub's sandbox_card connector charges through these (module to module, through this file only).
 export { createPayment, getPayment, type MerchantActor } from './service.ts';
-export { ensureMerchantAccounts } from './merchants.ts';
+// The hub's migration walks every merchant's connectors and ACH entries.
+export { allMerchants, ensureMerchantAccounts } from './merchants.ts';
 export { capturePayment, voidPayment } from './transitions.ts';
 export { createRefund } from './refunds.ts';
 export { cardInputSchema, type CardInput, type Payment, type Refund } from './model.ts';

@@ -1,0 +1,120 @@
+import type { Clock } from '../kernel/clock.ts';
+import { allMerchants, sandboxNow, type MerchantRecord } from '../payments/index.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { ModuleMigration } from '../platform/module.ts';
+import { isTransactionCanceled, type ItemKey } from '../platform/store.ts';
+import { businessDayOf, isBusinessDay } from './ach/calendar.ts';
+import { resealCredentials, type CredentialDeps } from './credentials.ts';
+import { achDayEntries, hubKeys, merchantConnectors, readAchSequence, type AchEntryRecord } from './store.ts';
+
+/** What re-sealing needs: the store and the Secrets port (the v2 key), a clock, a logger. */
+export type ResealDeps = CredentialDeps & { clock: Clock; logger: Logger };
+
+/** What a re-seal run did: values now v2, and those left v1 because they do not open (by id). */
+export interface ResealResult {
+  changed: number;
+  unopened: Array<{ kind: 'connector' | 'ach_entry'; id: string }>;
+}
+
+/**
+ * Migration 1: every value the hub keeps sealed as v1 (under a key derived from the installation
+ * secret in the table, so the table alone opened it) is sealed again as v2 (under
+ * `hub/credentials-key`, held apart): each connector's credentials and each ACH entry's account
+ * number. Merchant by merchant (the all-merchants index), a page at a time.
+ *
+ * Each re-seal is one conditional write on the value still being the v1 value read, so a
+ * connector written meanwhile (which seals v2 itself) wins and is left alone. A value that does
+ * not open is left as it is and logged by kind and id only. Idempotent and resumable: a v2 value
+ * is skipped, so a second run (or one after a crash mid-way) changes nothing more.
+ */
+export async function resealV1Values(deps: ResealDeps): Promise<ResealResult> {
+  const result: ResealResult = { changed: 0, unopened: [] };
+  for await (const merchant of allMerchants(deps)) {
+    for (const connector of await merchantConnectors(deps.store, merchant.id))
+      await resealOne(deps, result, {
+        kind: 'connector',
+        id: connector.id,
+        key: hubKeys.connector(connector.id),
+        attribute: 'sealed_credentials',
+        sealed: connector.sealed_credentials,
+      });
+    for await (const entry of achEntriesOf(deps, merchant))
+      await resealOne(deps, result, {
+        kind: 'ach_entry',
+        id: entry.reference,
+        key: hubKeys.achEntry(entry.reference),
+        attribute: 'sealed_account',
+        sealed: entry.sealed_account,
+      });
+  }
+  return result;
+}
+
+interface SealedValue {
+  kind: ResealResult['unopened'][number]['kind'];
+  id: string;
+  key: ItemKey;
+  attribute: string;
+  sealed: string | null;
+}
+
+/** Re-seals one value if it is v1, on the condition it still is the value read. */
+async function resealOne(deps: ResealDeps, result: ResealResult, value: SealedValue): Promise<void> {
+  if (value.sealed === null || !value.sealed.startsWith('v1.')) return;
+  let resealed: string | null;
+  try {
+    resealed = await resealCredentials(deps, value.sealed);
+  } catch {
+    // Never the value nor the error (whose cause may quote it): which item, for someone to look at.
+    result.unopened.push({ kind: value.kind, id: value.id });
+    deps.logger.warn('sealed value left as v1: it does not open', { kind: value.kind, id: value.id });
+    return;
+  }
+  try {
+    await deps.store.transact([
+      {
+        type: 'update',
+        key: value.key,
+        set: { [value.attribute]: resealed },
+        condition: { compare: [value.attribute, '=', value.sealed] },
+      },
+    ]);
+    result.changed++;
+  } catch (error) {
+    // Written since it was read (a connector update seals v2 itself), or gone: that write wins.
+    if (!isTransactionCanceled(error)) throw error;
+  }
+}
+
+/**
+ * The merchant's ACH entries, day by day back from its sandbox clock's business day. Each entry
+ * takes the merchant's next trace sequence number in the transaction that puts it, so the
+ * sequence counts them: the walk stops once it has seen that many (or reaches the day the
+ * merchant was created, the earliest an entry can be). A merchant that never used ACH costs one read.
+ */
+async function* achEntriesOf(deps: ResealDeps, merchant: MerchantRecord): AsyncGenerator<AchEntryRecord> {
+  const count = await readAchSequence(deps.store, merchant.id);
+  let seen = 0;
+  const first = merchant.created_at.slice(0, 10);
+  const date = new Date(`${businessDayOf(sandboxNow(deps, merchant))}T00:00:00Z`);
+  for (let day = dayOf(date); seen < count && day >= first; day = dayOf(date)) {
+    if (isBusinessDay(day))
+      for (const entry of await achDayEntries(deps.store, merchant.id, day)) {
+        seen++;
+        yield entry;
+      }
+    date.setUTCDate(date.getUTCDate() - 1);
+  }
+}
+
+const dayOf = (date: Date) => date.toISOString().slice(0, 10);
+
+/** The hub's stored-data migrations, versions 1, 2, 3… in order. */
+export const hubMigrations = [
+  {
+    version: 1,
+    description:
+      "Connector credentials and ACH entries' account numbers sealed as v1 (under a key derived from the table's installation secret) are sealed again as v2, under hub/credentials-key",
+    run: async (deps) => ({ changed: (await resealV1Values(deps)).changed }),
+  },
+] as const satisfies readonly ModuleMigration[];
