@@ -31,14 +31,23 @@ export function moduleSecretArn(stack: Stack, prefix: string, name: string): str
   });
 }
 
+/** The platform function that runs every module's stored-data migrations on a deploy. */
+export const migrateFunctionId = 'migrate';
+
 /**
  * The functions that read declared secrets, by function id, with the names each reads: the HTTP
- * function every name, each module's own functions the names that module declares.
+ * function every name, each module's own functions the names that module declares, and the
+ * migrate function the names of the modules that have migrations (the hub's re-seals values
+ * under its credentials key).
  */
 export function moduleSecretReaders(modules: readonly SluiceModule[]): Map<string, string[]> {
   const readers = new Map<string, string[]>();
   const all = secretsOf(modules).map((secret) => secret.name);
   if (all.length > 0) readers.set('http-api', all);
+  const migrating = secretsOf(modules.filter((module) => (module.migrations ?? []).length > 0)).map(
+    (secret) => secret.name,
+  );
+  if (migrating.length > 0) readers.set(migrateFunctionId, migrating);
   for (const module of modules) {
     const names = (module.secrets ?? []).map((secret) => secret.name);
     if (names.length === 0) continue;

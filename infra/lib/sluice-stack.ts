@@ -305,9 +305,18 @@ export class SluiceStack extends Stack {
         }),
       );
 
-    // The secrets the modules declare; the HTTP function (every module's routes) reads them all.
-    createModuleSecrets(this, { prefix, stageName: stage.name, removalPolicy: stage.removalPolicy, modules });
-    grantModuleSecrets([http], { prefix, readers: moduleSecretReaders(modules) });
+    // The secrets the modules declare; the HTTP function (every module's routes) reads them all,
+    // the migrate function those of the modules with migrations.
+    const moduleSecrets = createModuleSecrets(this, {
+      prefix,
+      stageName: stage.name,
+      removalPolicy: stage.removalPolicy,
+      modules,
+    });
+    grantModuleSecrets([http, ...functions.withTrigger('deploy')], {
+      prefix,
+      readers: moduleSecretReaders(modules),
+    });
 
     // websocket: $connect, $disconnect, $default.
     for (const { spec, fn } of functions.withTrigger('websocket')) {
@@ -462,7 +471,8 @@ export class SluiceStack extends Stack {
     for (const { spec, fn, role } of functions.withTrigger('deploy')) {
       new triggers.Trigger(this, `${spec.id}-on-deploy`, {
         handler: fn,
-        executeAfter: [table, role, fn],
+        // The module secrets too: a migration may seal under one (the hub's credentials key).
+        executeAfter: [table, role, fn, ...moduleSecrets],
         executeBefore: others.map((other) => other.fn),
         timeout: Duration.seconds(spec.timeoutSeconds + 60),
       });

@@ -224,7 +224,7 @@ export const issuers: Record<string, Who> = {
   'server/src/runtime/aws/secrets-manager.ts#GetSecretValueCommand': {
     functions: (spec) => originCheckers.has(spec.id) || secretReaders.has(spec.id),
     reason:
-      "the HTTP and $connect functions read the origin-verify secret; the HTTP function and the functions of a module that declares secrets read those (the hub's credentials key)",
+      "the HTTP and $connect functions read the origin-verify secret; the HTTP function, the functions of a module that declares secrets and the migrate function (the hub's migration re-seals under it) read those (the hub's credentials key)",
   },
   ...Object.fromEntries(
     [

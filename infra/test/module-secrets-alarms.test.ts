@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { modules } from '../../server/src/app/modules.ts';
+import { secretsOf } from '../../server/src/app/registry.ts';
 import { breakerOpenedMetric } from '../../server/src/hub/breaker.ts';
 import { credentialsKeySecret } from '../../server/src/hub/credentials.ts';
 import { hubModule } from '../../server/src/hub/index.ts';
@@ -11,7 +12,8 @@ import { asArray, referencedId, resourcesOf, synthesizeStage, type CfnResource }
 // Issue 17, AWS: the secrets and alarms a module declares in its definition become resources of
 // the synthesized deployment (read as one template): the hub's credentials key, readable by the
 // functions of the modules that declare it (the hub, and billing, which charges through the hub)
-// and the HTTP function only, and the breaker-open alarm on the metric the hub counts.
+// the HTTP function and the migrate function only (created before the deploy trigger runs the
+// migrations), and the breaker-open alarm on the metric the hub counts.
 
 const stages = [synthesizeStage('dev'), synthesizeStage('prod')] as const;
 
@@ -68,7 +70,7 @@ describe.each(stages.map((stage) => [stage.stack.stage.name, stage] as const))(
       }
     });
 
-    it("lets only the functions of the modules that declare it (the hub's, billing's) and the HTTP function read it", () => {
+    it("lets only the functions of the modules that declare it (the hub's, billing's), the HTTP function and the migrate function read it", () => {
       const declaring = modules.filter((module) =>
         (module.secrets ?? []).some((secret) => secret.name === credentialsKeySecret.name),
       );
@@ -77,11 +79,27 @@ describe.each(stages.map((stage) => [stage.stack.stage.name, stage] as const))(
         moduleFunctionSpecs(module).map((spec) => `${prefix}-${spec.id}`),
       );
       expect(functions.length).toBeGreaterThan(moduleFunctionSpecs(hubModule).length);
+      // The migrate function too: the hub's migration re-seals v1 values under it.
       expect(readersOf(template, `:secret:${prefix}/${credentialsKeySecret.name}-??????`)).toEqual(
-        [`${prefix}-http-api`, ...functions].sort(),
+        [`${prefix}-http-api`, `${prefix}-migrate`, ...functions].sort(),
       );
       // Not the other functions: the WebSocket ones, the outbox relays, the other modules'.
-      expect(readersOf(template, `:secret:${prefix}/`).length).toBe(functions.length + 1);
+      expect(readersOf(template, `:secret:${prefix}/`).length).toBe(functions.length + 2);
+    });
+
+    it('creates the module secrets before the deploy trigger runs the migrations', () => {
+      const secretIds = resourcesOf(template, 'AWS::SecretsManager::Secret')
+        .filter(([, secret]) =>
+          secretsOf(modules).some(({ name }) => secret.Properties?.Name === `${prefix}/${name}`),
+        )
+        .map(([id]) => id);
+      expect(secretIds.length).toBeGreaterThan(0);
+      const triggers = resourcesOf(template, 'Custom::Trigger');
+      expect(triggers).toHaveLength(1);
+      const dependsOn = asArray(
+        (triggers[0]![1] as CfnResource & { DependsOn?: string | string[] }).DependsOn,
+      );
+      for (const id of secretIds) expect(dependsOn).toContain(id);
     });
 
     it('alarms when a connector breaker opens, on the metric the hub counts, notifying the alarm topic', () => {
