@@ -1,6 +1,7 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { bearerSecurity, createRouter, errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts';
-import { listSchema, paginationQuerySchema } from '../http/schemas.ts';
+import { idParamSchema, merchantHeadersSchema, objectRoutes } from '../http/object-routes.ts';
+import { listSchema } from '../http/schemas.ts';
 import type { ModuleDeps } from '../platform/module.ts';
 import {
   approvalSchema,
@@ -12,19 +13,9 @@ import {
 import { decideApproval, getApproval, listApprovals, listPolicies, putPolicy } from './service.ts';
 
 const tags = ['Approvals'];
-const headers = z.object({
-  'sluice-merchant': z
-    .string()
-    .optional()
-    .openapi({ description: 'With a user access token: the merchant to act as.' }),
-});
-const idParam = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(200)
-    .openapi({ param: { name: 'id', in: 'path' } }),
-});
+const headers = merchantHeadersSchema;
+const idParam = idParamSchema;
+const { listRoute, getRoute } = objectRoutes({ tags, headers, idParam });
 const decisionRoute = (decision: 'approve' | 'reject') =>
   createRoute({
     method: 'post',
@@ -62,26 +53,13 @@ const routes = {
     request: { headers },
     responses: { 200: jsonResponse(listSchema(policySchema), 'The policies'), ...errorResponses(401, 429) },
   }),
-  list: createRoute({
-    method: 'get',
-    path: '/v1/approvals',
-    tags,
-    security: bearerSecurity,
+  list: listRoute('/v1/approvals', approvalSchema, {
     summary: 'Approval requests, newest first (the inbox)',
-    request: { headers, query: paginationQuerySchema },
-    responses: {
-      200: jsonResponse(listSchema(approvalSchema), 'A page of requests'),
-      ...errorResponses(400, 401, 429),
-    },
+    description: 'A page of requests',
   }),
-  get: createRoute({
-    method: 'get',
-    path: '/v1/approvals/{id}',
-    tags,
-    security: bearerSecurity,
+  get: getRoute('/v1/approvals/{id}', approvalSchema, {
     summary: 'One approval request with its audit trail',
-    request: { headers, params: idParam },
-    responses: { 200: jsonResponse(approvalSchema, 'The request'), ...errorResponses(401, 404, 429) },
+    description: 'The request',
   }),
   approve: decisionRoute('approve'),
   reject: decisionRoute('reject'),

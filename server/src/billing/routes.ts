@@ -1,6 +1,7 @@
 import { createRoute, z, type RouteConfig } from '@hono/zod-openapi';
 import { bearerSecurity, createRouter, errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts';
-import { listSchema, paginationQuerySchema } from '../http/schemas.ts';
+import { merchantHeadersSchema, objectRoutes } from '../http/object-routes.ts';
+import { listSchema } from '../http/schemas.ts';
 import type { WriteOperation } from '../platform/store.ts';
 import {
   addPaymentMethod,
@@ -63,12 +64,7 @@ const pathParam = (name: string) =>
     .openapi({ param: { name, in: 'path' } });
 const idParam = z.object({ id: pathParam('id') });
 const methodParams = z.object({ id: pathParam('id'), method: pathParam('method') });
-const merchantHeaders = z.object({
-  'sluice-merchant': z
-    .string()
-    .optional()
-    .openapi({ description: 'With a user access token: the merchant to act as.' }),
-});
+const merchantHeaders = merchantHeadersSchema;
 const mutatingHeaders = merchantHeaders.extend({ 'idempotency-key': z.string().max(255).optional() });
 
 /** A billing route: merchant auth (an API key, or a user token with `Sluice-Merchant`). */
@@ -76,27 +72,7 @@ function route<const C extends Omit<RouteConfig, 'tags' | 'security'>>(config: C
   return createRoute({ tags, security: bearerSecurity, ...config });
 }
 
-/** A page of the merchant's objects, newest first (`limit`, `starting_after`). */
-function listRoute<const P extends string, T extends z.ZodType>(path: P, item: T, summary: string) {
-  return route({
-    method: 'get',
-    path,
-    summary,
-    request: { headers: merchantHeaders, query: paginationQuerySchema },
-    responses: { 200: jsonResponse(listSchema(item), summary), ...errorResponses(400, 401, 429) },
-  });
-}
-
-/** One of the merchant's objects by its id. */
-function getRoute<const P extends string, T extends z.ZodType>(path: P, item: T, summary: string) {
-  return route({
-    method: 'get',
-    path,
-    summary,
-    request: { headers: merchantHeaders, params: idParam },
-    responses: { 200: jsonResponse(item, summary), ...errorResponses(401, 404, 429) },
-  });
-}
+const { listRoute, getRoute } = objectRoutes({ tags, headers: merchantHeaders, idParam });
 
 const routes = {
   createPlan: route({
@@ -112,8 +88,8 @@ const routes = {
       ...errorResponses(400, 401, 422, 429),
     },
   }),
-  listPlans: listRoute('/v1/plans', planSchema, 'Your plans, newest first'),
-  getPlan: getRoute('/v1/plans/{id}', planSchema, 'One plan'),
+  listPlans: listRoute('/v1/plans', planSchema, { summary: 'Your plans, newest first' }),
+  getPlan: getRoute('/v1/plans/{id}', planSchema, { summary: 'One plan' }),
   createCustomer: route({
     method: 'post',
     path: '/v1/customers',
@@ -124,8 +100,10 @@ const routes = {
       ...errorResponses(400, 401, 422, 429),
     },
   }),
-  listCustomers: listRoute('/v1/customers', customerSchema, 'Your customers, newest first'),
-  getCustomer: getRoute('/v1/customers/{id}', customerSchema, 'One customer, with its credit balance'),
+  listCustomers: listRoute('/v1/customers', customerSchema, { summary: 'Your customers, newest first' }),
+  getCustomer: getRoute('/v1/customers/{id}', customerSchema, {
+    summary: 'One customer, with its credit balance',
+  }),
   addPaymentMethod: route({
     method: 'post',
     path: '/v1/customers/{id}/payment-methods',
@@ -180,12 +158,12 @@ const routes = {
       ...errorResponses(400, 401, 409, 422, 429),
     },
   }),
-  listSubscriptions: listRoute('/v1/subscriptions', subscriptionSchema, 'Your subscriptions, newest first'),
-  getSubscription: getRoute(
-    '/v1/subscriptions/{id}',
-    subscriptionSchema,
-    'One subscription, with its status history',
-  ),
+  listSubscriptions: listRoute('/v1/subscriptions', subscriptionSchema, {
+    summary: 'Your subscriptions, newest first',
+  }),
+  getSubscription: getRoute('/v1/subscriptions/{id}', subscriptionSchema, {
+    summary: 'One subscription, with its status history',
+  }),
   updateSubscription: route({
     method: 'post',
     path: '/v1/subscriptions/{id}',
@@ -229,8 +207,8 @@ const routes = {
       ...errorResponses(401, 404, 429),
     },
   }),
-  listInvoices: listRoute('/v1/invoices', invoiceSchema, 'Your invoices, newest first'),
-  getInvoice: getRoute('/v1/invoices/{id}', invoiceSchema, 'One invoice'),
+  listInvoices: listRoute('/v1/invoices', invoiceSchema, { summary: 'Your invoices, newest first' }),
+  getInvoice: getRoute('/v1/invoices/{id}', invoiceSchema, { summary: 'One invoice' }),
   payInvoice: route({
     method: 'post',
     path: '/v1/invoices/{id}/pay',

@@ -2,7 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { withApprovalResponse } from '../approvals/index.ts';
 import { errorBody } from '../http/errors.ts';
 import { bearerSecurity, createRouter, errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts';
-import { listSchema, paginationQuerySchema } from '../http/schemas.ts';
+import { idParamSchema, merchantHeadersSchema, objectRoutes } from '../http/object-routes.ts';
+import { listSchema } from '../http/schemas.ts';
 import type { ModuleDeps } from '../platform/module.ts';
 import {
   createConnector,
@@ -48,22 +49,13 @@ import { vendorDeps } from './vendors.ts';
 import { vendorRoutes } from './vendors-routes.ts';
 
 const tags = ['Processing hub'];
-const idParam = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(200)
-    .openapi({ param: { name: 'id', in: 'path' } }),
-});
-const merchantHeaders = z.object({
-  'sluice-merchant': z
-    .string()
-    .optional()
-    .openapi({ description: 'With a user access token: the merchant to act as.' }),
-});
+const idParam = idParamSchema;
+const merchantHeaders = merchantHeadersSchema;
 const mutatingHeaders = merchantHeaders.extend({
   'idempotency-key': z.string().max(255).optional(),
 });
+
+const { listRoute, getRoute } = objectRoutes({ tags, headers: merchantHeaders, idParam });
 
 const routes = {
   createConnector: withApprovalResponse(
@@ -92,14 +84,9 @@ const routes = {
       ...errorResponses(401, 429),
     },
   }),
-  getConnector: createRoute({
-    tags,
-    security: bearerSecurity,
-    method: 'get',
-    path: '/v1/connectors/{id}',
+  getConnector: getRoute('/v1/connectors/{id}', connectorSchema, {
     summary: 'One connector',
-    request: { headers: merchantHeaders, params: idParam },
-    responses: { 200: jsonResponse(connectorSchema, 'The connector'), ...errorResponses(401, 404, 429) },
+    description: 'The connector',
   }),
   updateConnector: withApprovalResponse(
     createRoute({
@@ -164,26 +151,13 @@ const routes = {
       ...errorResponses(400, 401, 402, 409, 422, 429),
     },
   }),
-  listIntents: createRoute({
-    tags,
-    security: bearerSecurity,
-    method: 'get',
-    path: '/v1/payment-intents',
+  listIntents: listRoute('/v1/payment-intents', intentSchema, {
     summary: 'Your payment intents, newest first',
-    request: { headers: merchantHeaders, query: paginationQuerySchema },
-    responses: {
-      200: jsonResponse(listSchema(intentSchema), 'A page of payment intents'),
-      ...errorResponses(400, 401, 429),
-    },
+    description: 'A page of payment intents',
   }),
-  getIntent: createRoute({
-    tags,
-    security: bearerSecurity,
-    method: 'get',
-    path: '/v1/payment-intents/{id}',
+  getIntent: getRoute('/v1/payment-intents/{id}', intentSchema, {
     summary: 'One payment intent with every attempt',
-    request: { headers: merchantHeaders, params: idParam },
-    responses: { 200: jsonResponse(intentSchema, 'The payment intent'), ...errorResponses(401, 404, 429) },
+    description: 'The payment intent',
   }),
   captureIntent: createRoute({
     tags,

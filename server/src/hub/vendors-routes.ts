@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { actorOf as approvalActorOf, approvalSchema, requestApproval } from '../approvals/index.ts';
 import { AppError } from '../kernel/errors.ts';
 import { bearerSecurity, createRouter, errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts';
+import { merchantHeadersSchema, objectRoutes } from '../http/object-routes.ts';
 import { listSchema, paginationQuerySchema } from '../http/schemas.ts';
 import { getIntentRecord } from './intents.ts';
 import { createVendor, getVendor, getVendorRecord, listVendors, type VendorDeps } from './vendors.ts';
@@ -30,13 +31,9 @@ const idParam = z.object({
     .max(200)
     .openapi({ param: { name: 'id', in: 'path' }, example: 'ven_01JD3S8Q4X9Z2K7M5N6P8R0T1V' }),
 });
-const merchantHeaders = z.object({
-  'sluice-merchant': z
-    .string()
-    .optional()
-    .openapi({ description: 'With a user access token: the merchant to act as.' }),
-});
+const merchantHeaders = merchantHeadersSchema;
 const mutatingHeaders = merchantHeaders.extend({ 'idempotency-key': z.string().max(255).optional() });
+const { listRoute, getRoute } = objectRoutes({ tags, headers: merchantHeaders, idParam });
 
 const routes = {
   createVendor: createRoute({
@@ -48,26 +45,13 @@ const routes = {
     request: { headers: mutatingHeaders, body: jsonBody(createVendorSchema) },
     responses: { 201: jsonResponse(vendorSchema, 'The vendor'), ...errorResponses(400, 401, 409, 422, 429) },
   }),
-  listVendors: createRoute({
-    tags,
-    security: bearerSecurity,
-    method: 'get',
-    path: '/v1/vendors',
+  listVendors: listRoute('/v1/vendors', vendorSchema, {
     summary: 'Your vendors with their balances, newest first',
-    request: { headers: merchantHeaders, query: paginationQuerySchema },
-    responses: {
-      200: jsonResponse(listSchema(vendorSchema), 'A page of vendors'),
-      ...errorResponses(400, 401, 429),
-    },
+    description: 'A page of vendors',
   }),
-  getVendor: createRoute({
-    tags,
-    security: bearerSecurity,
-    method: 'get',
-    path: '/v1/vendors/{id}',
+  getVendor: getRoute('/v1/vendors/{id}', vendorSchema, {
     summary: 'One vendor with its pending and available balance',
-    request: { headers: merchantHeaders, params: idParam },
-    responses: { 200: jsonResponse(vendorSchema, 'The vendor'), ...errorResponses(401, 404, 429) },
+    description: 'The vendor',
   }),
   vendorSplits: createRoute({
     tags,
@@ -108,14 +92,9 @@ const routes = {
       ...errorResponses(400, 401, 404, 429),
     },
   }),
-  intentSplits: createRoute({
-    tags,
-    security: bearerSecurity,
-    method: 'get',
-    path: '/v1/payment-intents/{id}/splits',
+  intentSplits: getRoute('/v1/payment-intents/{id}/splits', splitGroupSchema, {
     summary: "Where a payment intent's vendor shares stand: transferred, reversed by refunds, settled",
-    request: { headers: merchantHeaders, params: idParam },
-    responses: { 200: jsonResponse(splitGroupSchema, 'The split group'), ...errorResponses(401, 404, 429) },
+    description: 'The split group',
   }),
   settle: createRoute({
     tags,

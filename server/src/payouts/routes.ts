@@ -1,8 +1,8 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { actorOf, approvalSchema, requestApproval } from '../approvals/index.ts';
 import { bearerSecurity, createRouter, errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts';
 import { idempotencyHeaderSchema } from '../http/openapi.ts';
-import { listSchema, paginationQuerySchema } from '../http/schemas.ts';
+import { idParamSchema, merchantHeadersSchema, objectRoutes } from '../http/object-routes.ts';
 import { isAppError } from '../kernel/errors.ts';
 import { formatDecimal } from '../kernel/money.ts';
 import type { ModuleDeps } from '../platform/module.ts';
@@ -10,19 +10,8 @@ import { createPayoutSchema, payoutSchema } from './model.ts';
 import { checkPayout, executePayout, getPayout, listPayouts, payoutOrder } from './service.ts';
 
 const tags = ['Payouts'];
-const headers = z.object({
-  'sluice-merchant': z
-    .string()
-    .optional()
-    .openapi({ description: 'With a user access token: the merchant to act as.' }),
-});
-const idParam = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(200)
-    .openapi({ param: { name: 'id', in: 'path' } }),
-});
+const headers = merchantHeadersSchema;
+const { listRoute, getRoute } = objectRoutes({ tags, headers, idParam: idParamSchema });
 
 const routes = {
   create: createRoute({
@@ -40,27 +29,11 @@ const routes = {
       ...errorResponses(400, 401, 402, 403, 409, 422, 429),
     },
   }),
-  list: createRoute({
-    method: 'get',
-    path: '/v1/payouts',
-    tags,
-    security: bearerSecurity,
+  list: listRoute('/v1/payouts', payoutSchema, {
     summary: 'Your payouts, newest first',
-    request: { headers, query: paginationQuerySchema },
-    responses: {
-      200: jsonResponse(listSchema(payoutSchema), 'A page of payouts'),
-      ...errorResponses(400, 401, 429),
-    },
+    description: 'A page of payouts',
   }),
-  get: createRoute({
-    method: 'get',
-    path: '/v1/payouts/{id}',
-    tags,
-    security: bearerSecurity,
-    summary: 'One payout',
-    request: { headers, params: idParam },
-    responses: { 200: jsonResponse(payoutSchema, 'The payout'), ...errorResponses(401, 404, 429) },
-  }),
+  get: getRoute('/v1/payouts/{id}', payoutSchema, { summary: 'One payout', description: 'The payout' }),
 };
 
 export function payoutRoutes(deps: ModuleDeps) {
