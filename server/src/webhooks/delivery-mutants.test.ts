@@ -6,7 +6,8 @@ import { createEvent } from '../kernel/events.ts';
 import type { OutgoingMessage } from '../platform/queue.ts';
 import { handleDeliveryMessage } from './delivery.ts';
 import { EndpointGate } from './endpoint-gate.ts';
-import { deliveryQueueName } from './model.ts';
+import { deliveryQueueName, deliveryScheduleMs } from './model.ts';
+import { readDelivery } from './store.ts';
 import { buildWebhooks, startHangingServer } from './test-support.ts';
 
 /**
@@ -164,7 +165,7 @@ describe('one delivery attempt', () => {
 
   it('ends a delivery whose endpoint was deleted in one attempt, without a URL, and logs it dead', async () => {
     const target = await receiver((res) => res.end('ok'));
-    const { handle, delivery, logs, call, endpointId } = await oneDelivery(target.url);
+    const { handle, delivery, logs, call, endpointId, store, gate } = await oneDelivery(target.url);
     const before = await delivery();
     expect((await call('DELETE', `/v1/webhook-endpoints/${endpointId}`)).status).toBeLessThan(300);
     expect(await handle()).toBeUndefined();
@@ -176,6 +177,11 @@ describe('one delivery attempt', () => {
       delivery_id: before.id,
       error: 'endpoint deleted',
     });
+    expect((await readDelivery(store, before.id))!.attempts).toMatchObject([
+      { url: '', error: 'endpoint deleted' },
+    ]);
+    // Nothing was asked of the endpoint, so nothing counts against it.
+    expect(gate.admit(endpointId, 'del_next', 10_000)).toEqual({ isAdmitted: true });
   });
 
   it('keeps the first 500 bytes of an answer that never ends, without waiting for its end', async () => {
@@ -235,5 +241,78 @@ describe('one delivery attempt', () => {
     expect(target.seen).toHaveLength(0);
     const deferred = sent.filter((message) => message.id.startsWith(`${deliveryId}.`));
     expect(deferred).toMatchObject([{ body: { delivery_id: deliveryId }, delaySeconds: 11 }]);
+  });
+  it('takes a retry back up to half a second early as due', async () => {
+    const target = await receiver((res) => {
+      res.statusCode = 500;
+      res.end();
+    });
+    const { handle, clock } = await oneDelivery(target.url);
+    const start = clock.now();
+    await handle();
+    clock.set(start + 60_000 - 501);
+    expect(await handle()).toEqual({ retryAfterSeconds: 1, error: 'not due yet' });
+    clock.set(start + 60_000 - 500);
+    await handle();
+    expect(target.seen).toHaveLength(2);
+  });
+
+  it('records the latency it measured, no more than the attempt took', async () => {
+    const target = await receiver((res) => res.end('ok'));
+    const { handle, delivery } = await oneDelivery(target.url);
+    const before = performance.now();
+    await handle();
+    const took = performance.now() - before;
+    const { latency_ms } = (await delivery()).attempts[0];
+    expect(latency_ms).toBeGreaterThanOrEqual(0);
+    expect(latency_ms).toBeLessThanOrEqual(Math.ceil(took));
+  });
+
+  it('records an attempt once when two workers make it at the same time; the other returns quietly', async () => {
+    const target = await receiver((res) => {
+      res.statusCode = 500;
+      res.end();
+    });
+    const { deps, delivery, deliveryId } = await oneDelivery(target.url);
+    const message = {
+      id: 'msg_1',
+      queue: deliveryQueueName,
+      body: { delivery_id: deliveryId },
+      receiveCount: 1,
+      sentAt: 0,
+    };
+    const outcomes = await Promise.all([
+      handleDeliveryMessage(deps, message, new EndpointGate()),
+      handleDeliveryMessage(deps, message, new EndpointGate()),
+    ]);
+    expect(target.seen).toHaveLength(2);
+    expect(outcomes.filter((outcome) => outcome === undefined)).toHaveLength(1);
+    expect(await delivery()).toMatchObject({ status: 'pending', attempt_count: 1 });
+  });
+
+  it('lets a delivery its backed-off endpoint held back die when the schedule has run out, and logs it', async () => {
+    const target = await receiver((res) => res.end('ok'));
+    const { handle, delivery, logs, gate, clock, endpointId, deliveryId, sent } = await oneDelivery(
+      target.url,
+    );
+    const backOff = () => {
+      gate.admit(endpointId, 'del_other', 10_000);
+      gate.release(endpointId, 'del_other', 'unresponsive');
+    };
+    clock.advance(deliveryScheduleMs);
+    backOff();
+    expect(await handle()).toBeUndefined(); // exactly at the schedule's end: deferred, still alive
+    expect((await delivery()).status).toBe('pending');
+    expect(sent.filter((message) => message.id.startsWith(`${deliveryId}.`))).toHaveLength(1);
+    clock.advance(1);
+    expect(await handle()).toBeUndefined();
+    expect(target.seen).toHaveLength(0);
+    expect(await delivery()).toMatchObject({ status: 'dead', attempt_count: 1 });
+    expect(logs().at(-1)).toMatchObject({
+      level: 'warn',
+      message: 'webhook delivery dead: its endpoint never answered within the schedule',
+      delivery_id: deliveryId,
+      endpoint_id: endpointId,
+    });
   });
 });
