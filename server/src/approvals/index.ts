@@ -2,6 +2,8 @@ import { defineModule } from '../platform/module.ts';
 import { approvalsErrors } from './errors.ts';
 import { approvalEventTypes } from './events.ts';
 import { approvalIds } from './ids.ts';
+import { notifyApprovers, notifyApproversSubscription } from './notify.ts';
+export { registerApproverDirectory, type ApproverDirectory } from './notify.ts';
 import { approvalRoutes } from './routes.ts';
 export { withApprovalResponse } from './routes.ts';
 import { expireDueApprovals } from './service.ts';
@@ -61,6 +63,11 @@ export const approvalsModule = defineModule({
       pattern: { source: ['sluice.approvals'], type: approvalWorkflowEvents },
       handler: (deps) => driveApprovalWorkflow(deps),
       drivesWorkflows: [approvalWorkflowName],
+    },
+    {
+      name: notifyApproversSubscription,
+      pattern: { source: ['sluice.approvals'], type: ['approval.requested'] },
+      handler: (deps) => notifyApprovers(deps),
     },
   ],
   workflows: [

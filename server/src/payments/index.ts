@@ -7,6 +7,7 @@ import { paymentsErrors } from './errors.ts';
 import { paymentEventTypes } from './events.ts';
 import { requireMerchant } from './merchant-auth.ts';
 import { paymentsMigrations } from './migrations.ts';
+import './approver-directory.ts';
 import { memberRoutes } from './member-routes.ts';
 import { merchantRoutes, paymentRoutes } from './routes.ts';
 import { settlementTasks } from './settlement.ts';
