@@ -1,13 +1,11 @@
 import { useState } from 'react';
-import { errorMessage } from '../../api/client.ts';
+import { PayoutForm } from '../../components/payout-form.tsx';
 import { Badge, type BadgeTone } from '../../components/ui/badge.tsx';
-import { Button } from '../../components/ui/button.tsx';
 import { PageHeader } from '../../components/ui/card.tsx';
 import { Field } from '../../components/ui/field.tsx';
 import { Input } from '../../components/ui/input.tsx';
 import { Empty, ErrorState, Loading } from '../../components/ui/states.tsx';
-import { useIdempotencyKey } from '../../lib/idempotency.ts';
-import { formatAmount, parseAmount } from '../../lib/money.ts';
+import { formatAmount } from '../../lib/money.ts';
 import { formatDateTime } from '../developers/format.ts';
 import { useMerchantId } from '../developers/merchant-shell.tsx';
 import { usePayouts, useRequestPayout, type CreatePayout, type Payout } from './api.ts';
@@ -38,63 +36,29 @@ export function PayoutsPage() {
   const merchantId = useMerchantId();
   const payouts = usePayouts(merchantId);
   const request = useRequestPayout(merchantId);
-  const idempotency = useIdempotencyKey();
-  const [amount, setAmount] = useState('');
   const [currency, setCurrency] = useState('USD');
   const [destination, setDestination] = useState<CreatePayout['destination']>('wallet');
   const [bank, setBank] = useState({ routing_number: '', account_number: '', account_holder_name: '' });
-  const [formError, setFormError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
   return (
     <div>
       <PageHeader
         title="Payouts"
         description="Pay out from your available balance to the owner's Sluice wallet or your business bank account (an ACH credit in your NACHA file of the day, in transit for two business days). Under a payout policy the payout waits in the approval inbox."
       />
-      <form
-        className="mb-4 flex flex-wrap items-end gap-2"
-        aria-label="New payout"
-        onSubmit={(event) => {
-          event.preventDefault();
-          const parsed = parseAmount(amount, currency);
-          if (!parsed.ok) return setFormError(parsed.error);
-          setFormError(null);
-          const body: CreatePayout = {
-            amount: parsed.minor,
-            currency,
-            destination,
-            ...(destination === 'ach'
-              ? { bank_account: { ...bank, account_type: 'checking' as const } }
-              : {}),
-          };
-          request.mutate(
-            { ...body, idempotencyKey: idempotency.keyFor(body) },
-            {
-              onSuccess: (answer) => {
-                idempotency.done();
-                setAmount('');
-                setBank((current) => ({ ...current, account_number: '' }));
-                setNotice(
-                  answer.object === 'approval_request'
-                    ? 'The payout waits for approval: see the approval inbox.'
-                    : 'Paid out.',
-                );
-              },
-            },
-          );
-        }}
+      <PayoutForm
+        currency={currency}
+        submitLabel="Request payout"
+        body={(amount): CreatePayout => ({
+          amount,
+          currency,
+          destination,
+          ...(destination === 'ach' ? { bank_account: { ...bank, account_type: 'checking' as const } } : {}),
+        })}
+        send={({ body, idempotencyKey }) => request.mutateAsync({ ...body, idempotencyKey })}
+        pending={request.isPending}
+        error={request.error}
+        onSent={() => setBank((current) => ({ ...current, account_number: '' }))}
       >
-        <Field
-          label={`Amount (${currency})`}
-          error={formError ?? (request.isError ? errorMessage(request.error) : undefined)}
-        >
-          <Input
-            className="w-32"
-            inputMode="decimal"
-            value={amount}
-            onChange={(e) => setAmount(e.target.value)}
-          />
-        </Field>
         <Field label="Currency">
           <Input
             className="w-24"
@@ -141,15 +105,7 @@ export function PayoutsPage() {
             </Field>
           </>
         ) : null}
-        <Button type="submit" disabled={request.isPending}>
-          Request payout
-        </Button>
-      </form>
-      {notice ? (
-        <p role="status" className="mb-3 text-sm text-muted-foreground">
-          {notice}
-        </p>
-      ) : null}
+      </PayoutForm>
       {payouts.isPending ? (
         <Loading label="Loading payouts…" />
       ) : payouts.isError ? (

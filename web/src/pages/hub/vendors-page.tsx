@@ -2,13 +2,14 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { errorMessage } from '../../api/client.ts';
 import { CursorPager, useCursorPages } from '../../components/cursor-pager.tsx';
+import { PayoutForm } from '../../components/payout-form.tsx';
 import { Badge, type BadgeTone } from '../../components/ui/badge.tsx';
 import { Button } from '../../components/ui/button.tsx';
 import { Card, PageHeader } from '../../components/ui/card.tsx';
 import { Field } from '../../components/ui/field.tsx';
 import { Input } from '../../components/ui/input.tsx';
 import { Empty, ErrorState, Loading } from '../../components/ui/states.tsx';
-import { formatAmount, parseAmount } from '../../lib/money.ts';
+import { formatAmount } from '../../lib/money.ts';
 import { formatDateTime } from '../developers/format.ts';
 import { useMerchantId } from '../developers/merchant-shell.tsx';
 import {
@@ -19,6 +20,7 @@ import {
   useVendorPayouts,
   useVendors,
   useVendorSplits,
+  type CreateVendorPayout,
   type SplitGroup,
   type Vendor,
 } from './vendors-api.ts';
@@ -199,54 +201,22 @@ function Splits({ merchantId, vendorId }: { merchantId: string; vendorId: string
 function Payouts({ merchantId, vendor }: { merchantId: string; vendor: Vendor }) {
   const payouts = useVendorPayouts(merchantId, vendor.id);
   const pay = useCreateVendorPayout(merchantId, vendor.id);
-  const [amount, setAmount] = useState('');
   const [user, setUser] = useState('');
-  const [formError, setFormError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  // One key per submission: a retried click is the same payout.
-  const [key, setKey] = useState(() => crypto.randomUUID());
   return (
     <section>
       <h2 className="mb-3 text-lg font-semibold">Payouts</h2>
-      <form
-        className="mb-4 flex flex-wrap items-end gap-2"
-        aria-label="New payout"
-        onSubmit={(event) => {
-          event.preventDefault();
-          const parsed = parseAmount(amount, vendor.currency);
-          if (!parsed.ok) return setFormError(parsed.error);
-          setFormError(null);
-          pay.mutate(
-            {
-              body: {
-                amount: parsed.minor,
-                currency: vendor.currency,
-                destination: { type: 'wallet', wallet: { user } },
-              },
-              idempotencyKey: key,
-            },
-            {
-              onSuccess: (answer) => {
-                setAmount('');
-                setKey(crypto.randomUUID());
-                setNotice(
-                  answer.object === 'approval_request'
-                    ? 'The payout waits for approval: see the approval inbox.'
-                    : 'Paid out.',
-                );
-              },
-            },
-          );
-        }}
+      <PayoutForm
+        currency={vendor.currency}
+        submitLabel="Pay out"
+        body={(amount): CreateVendorPayout => ({
+          amount,
+          currency: vendor.currency,
+          destination: { type: 'wallet', wallet: { user } },
+        })}
+        send={(request) => pay.mutateAsync(request)}
+        pending={pay.isPending}
+        error={pay.error}
       >
-        <Field label={`Amount (${vendor.currency})`} error={formError ?? undefined}>
-          <Input
-            className="w-32"
-            inputMode="decimal"
-            value={amount}
-            onChange={(e) => setAmount(e.target.value)}
-          />
-        </Field>
         <Field label="To the wallet of (user id)">
           <Input
             className="w-72 font-mono text-xs"
@@ -255,20 +225,7 @@ function Payouts({ merchantId, vendor }: { merchantId: string; vendor: Vendor })
             required
           />
         </Field>
-        <Button type="submit" disabled={pay.isPending}>
-          Pay out
-        </Button>
-      </form>
-      {pay.isError ? (
-        <p className="mb-3 text-sm text-destructive" role="alert">
-          {errorMessage(pay.error)}
-        </p>
-      ) : null}
-      {notice ? (
-        <p className="mb-3 text-sm text-muted-foreground" role="status">
-          {notice}
-        </p>
-      ) : null}
+      </PayoutForm>
       {payouts.isPending ? (
         <Loading label="Loading payouts…" />
       ) : payouts.isError ? (
