@@ -18,9 +18,11 @@ import { moduleDepsOf } from '../app/module-deps.ts';
 import { createMerchant } from '../payments/index.ts';
 import { installationSecret } from '../platform/installation-secret.ts';
 import type { Logger } from '../platform/logger.ts';
-import { runMigrations } from '../platform/migrations.ts';
+import { readMigrationRecords, runMigrations } from '../platform/migrations.ts';
+import { SecretNotFoundError } from '../platform/secrets.ts';
 import type { Item, Store } from '../platform/store.ts';
 import { createTableIfMissing, DynamoStore } from '../runtime/dynamodb/dynamo-store.ts';
+import { EnvSecrets } from '../runtime/local/env-secrets.ts';
 import { SqliteStore } from '../runtime/local/sqlite-store.ts';
 import { sealCredentials, unsealCredentials } from './credentials.ts';
 import { hubModule } from './index.ts';
@@ -264,6 +266,33 @@ describe.each(stores)("the hub's migration 1: v1 sealed values sealed again as v
       const byKey = (items: Item[]) => [...items].sort((x, y) => key(x).localeCompare(key(y)));
       expect(byKey(await scan())).toEqual(byKey(after));
       expect((await runMigrations(deps, migrationsOf(modules))).ran).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('fails, recording nothing and changing nothing, when hub/credentials-key cannot be read (the next run starts again)', async () => {
+    const { store, scan } = await open();
+    const t = createTestApp({ store });
+    try {
+      await seedOldRelease(t);
+      const before = v1Values(await scan());
+      const modules = [hubModule];
+      const keyless = moduleDepsOf(
+        {
+          store,
+          clock: t.clock,
+          config: t.config,
+          logger: capturingLogger(),
+          identity: t.identity,
+          queue: t.queue,
+          secrets: new EnvSecrets({}),
+        },
+        modules,
+      );
+      await expect(runMigrations(keyless, migrationsOf(modules))).rejects.toBeInstanceOf(SecretNotFoundError);
+      expect(v1Values(await scan())).toEqual(before);
+      expect(await readMigrationRecords(store)).toEqual([]);
     } finally {
       await store.close();
     }

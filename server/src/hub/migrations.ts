@@ -1,10 +1,11 @@
 import type { Clock } from '../kernel/clock.ts';
 import { allMerchants, sandboxNow, type MerchantRecord } from '../payments/index.ts';
+import { installationSecret } from '../platform/installation-secret.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { ModuleMigration } from '../platform/module.ts';
 import { isTransactionCanceled, type ItemKey } from '../platform/store.ts';
 import { businessDayOf, isBusinessDay } from './ach/calendar.ts';
-import { resealCredentials, type CredentialDeps } from './credentials.ts';
+import { sealCredentials, unsealCredentials, type CredentialDeps } from './credentials.ts';
 import { achDayEntries, hubKeys, merchantConnectors, readAchSequence, type AchEntryRecord } from './store.ts';
 
 /** What re-sealing needs: the store and the Secrets port (the v2 key), a clock, a logger. */
@@ -61,15 +62,20 @@ interface SealedValue {
 /** Re-seals one value if it is v1, on the condition it still is the value read. */
 async function resealOne(deps: ResealDeps, result: ResealResult, value: SealedValue): Promise<void> {
   if (value.sealed === null || !value.sealed.startsWith('v1.')) return;
-  let resealed: string | null;
+  // v1's key comes from the installation secret (read once per store): a failure to read it says
+  // nothing of this value, so it fails the run (unrecorded, to run again) rather than skip the value.
+  await installationSecret(deps.store);
+  let credentials: Record<string, string>;
   try {
-    resealed = await resealCredentials(deps, value.sealed);
+    credentials = await unsealCredentials(deps, value.sealed);
   } catch {
     // Never the value nor the error (whose cause may quote it): which item, for someone to look at.
     result.unopened.push({ kind: value.kind, id: value.id });
     deps.logger.warn('sealed value left as v1: it does not open', { kind: value.kind, id: value.id });
     return;
   }
+  // Outside the catch: without hub/credentials-key (not granted, not created) the run fails.
+  const resealed = await sealCredentials(deps, credentials);
   try {
     await deps.store.transact([
       {
