@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { approvalsModule } from '../server/src/approvals/index.ts';
+import { expireDueApprovals } from '../server/src/approvals/service.ts';
 import { modules } from '../server/src/app/modules.ts';
 import { moduleDepsOf } from '../server/src/app/module-deps.ts';
 import type { EventEnvelope } from '../server/src/kernel/events.ts';
@@ -19,12 +20,15 @@ let merchant: TestMerchant;
 
 /** The approvals.notify-approvers handler on the harness's real ports (its mailbox among them). */
 function notifyHandler(notifier: Notifier = t.mailbox): (event: EventEnvelope) => Promise<void> {
-  const subscription = approvalsModule.subscriptions?.find((s) => s.name === 'approvals.notify-approvers');
+  const subscription = approvalsModule.subscriptions?.find((s) => s.name === 'approvals.notify');
   if (!subscription) throw new Error('approvals.notify-approvers is not subscribed');
+  return subscription.handler(moduleDepsOf(portsOf(notifier), modules));
+}
+
+/** The harness's real ports, with `notifier` as the Notifier. */
+function portsOf(notifier: Notifier) {
   const { store, clock, config, identity, queue } = t;
-  return subscription.handler(
-    moduleDepsOf({ store, clock, config, logger: silentLogger, identity, queue, notifier }, modules),
-  );
+  return { store, clock, config, logger: silentLogger, identity, queue, notifier };
 }
 
 /** The approval.requested events written so far, as the bus would deliver them. */
@@ -79,6 +83,69 @@ beforeEach(async () => {
 });
 
 afterEach(() => tearDownApp(t));
+
+/** The mails to `email` about their own requests ending. */
+async function endedMails(email: string) {
+  return (await t.mailbox.list(email, { limit: 100 })).items.flatMap((m) =>
+    m.channel === 'email' && m.subject.startsWith('Your request') ? [m] : [],
+  );
+}
+
+/** Delivers every event of `type` written so far (twice: the bus delivers at least once). */
+async function deliverAll(type: string): Promise<void> {
+  const deliver = notifyHandler();
+  for (const event of (await pendingEvents(t)).filter((e) => e.type === type)) {
+    await deliver(event);
+    await deliver(event);
+  }
+}
+
+describe('the requester is mailed when their request ends', () => {
+  it('tells a person who asked that their request was rejected (with the note) or carried out, once each', async () => {
+    const approver = await join('approver');
+    const admin = await join('admin');
+    const payment = await api('POST', '/v1/payments', paymentBody({ amount: 5000 }));
+    await api('PUT', '/v1/approval-policies', { action: 'refund', threshold: 1000, approvals: 1 });
+    const rejected = await asMember(admin)('POST', '/v1/refunds', { payment: payment.json.id, amount: 2000 });
+    const decided = await asMember(approver)('POST', `/v1/approvals/${rejected.json.id}/reject`, {
+      note: 'No invoice attached',
+    });
+    expect(decided.json.status).toBe('rejected');
+    await deliverAll('approval.rejected');
+    const [rejection, ...more] = await endedMails(admin.email);
+    expect(more).toHaveLength(0);
+    expect(rejection!.subject).toBe('Your request for a refund of USD 20.00 for Acme Coffee was rejected');
+    expect(rejection!.text).toContain(`Rejected by ${approver.email} (approver): No invoice attached`);
+
+    const approved = await asMember(admin)('POST', '/v1/refunds', { payment: payment.json.id, amount: 2500 });
+    expect((await asMember(approver)('POST', `/v1/approvals/${approved.json.id}/approve`)).json.status).toBe(
+      'executed',
+    );
+    await deliverAll('approval.executed');
+    const mails = await endedMails(admin.email);
+    expect(mails.map((m) => m.subject)).toEqual([
+      'Your request for a refund of USD 25.00 for Acme Coffee was carried out',
+      'Your request for a refund of USD 20.00 for Acme Coffee was rejected',
+    ]);
+    // The approvers hear of new requests only.
+    expect(await endedMails(approver.email)).toHaveLength(0);
+    expect(await approvalMails(admin.email)).toHaveLength(0);
+  });
+
+  it('mails no one when a request made with an API key expires', async () => {
+    const approver = await join('approver');
+    await api('PUT', '/v1/approval-policies', { action: 'connector_change', approvals: 1 });
+    expect((await api('POST', '/v1/connectors', { provider: 'sandbox_card', credentials: {} })).status).toBe(
+      202,
+    );
+    t.clock.advance(73 * 3600 * 1000);
+    await expireDueApprovals(moduleDepsOf(portsOf(t.mailbox), modules));
+    expect((await pendingEvents(t)).some((e) => e.type === 'approval.expired')).toBe(true);
+    await deliverAll('approval.expired');
+    expect(await endedMails(approver.email)).toHaveLength(0);
+    expect(await endedMails(merchant.owner.email)).toHaveLength(0);
+  });
+});
 
 describe('approvers are mailed when a request waits for them', () => {
   it('mails each approver once, never the requester, a viewer or a developer, and not again on redelivery', async () => {

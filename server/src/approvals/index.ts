@@ -2,7 +2,7 @@ import { defineModule } from '../platform/module.ts';
 import { approvalsErrors } from './errors.ts';
 import { approvalEventTypes } from './events.ts';
 import { approvalIds } from './ids.ts';
-import { notifyApprovers, notifyApproversSubscription } from './notify.ts';
+import { notifyApprovers, notifyApproversSubscription, notifyEventTypes } from './notify.ts';
 export { registerApproverDirectory, type ApproverDirectory } from './notify.ts';
 import { approvalRoutes } from './routes.ts';
 export { withApprovalResponse } from './routes.ts';
@@ -66,7 +66,7 @@ export const approvalsModule = defineModule({
     },
     {
       name: notifyApproversSubscription,
-      pattern: { source: ['sluice.approvals'], type: ['approval.requested'] },
+      pattern: { source: ['sluice.approvals'], type: notifyEventTypes },
       handler: (deps) => notifyApprovers(deps),
     },
   ],

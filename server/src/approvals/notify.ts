@@ -5,8 +5,8 @@ import type { EmailMessage } from '../platform/notifier.ts';
 import type { ModuleDeps } from '../platform/module.ts';
 import type { Actor, Approval, ApprovalAction } from './model.ts';
 
-/** The bus subscription that mails approvers; also the consumer name of its dedupe records. */
-export const notifyApproversSubscription = 'approvals.notify-approvers';
+/** The bus subscription that mails approvers and requesters; also the consumer name of its dedupe records. */
+export const notifyApproversSubscription = 'approvals.notify';
 
 /** A team member who may decide the merchant's approval requests. */
 export interface ApproverContact {
@@ -90,36 +90,91 @@ export function approvalRequestedEmail(to: string, approval: Approval, merchantN
   };
 }
 
+/** The events that end a request, and how the mail to its requester says so. */
+const endings: Readonly<Record<string, { subject: string; text: string }>> = {
+  'approval.executed': { subject: 'was carried out', text: 'was approved and carried out' },
+  'approval.failed': { subject: 'failed', text: 'was approved, but the action was refused when it was made' },
+  'approval.rejected': { subject: 'was rejected', text: 'was rejected' },
+  'approval.expired': { subject: 'expired', text: 'expired: no one decided it in time' },
+};
+
+/** The events the notify subscription mails about. */
+export const notifyEventTypes = ['approval.requested', ...Object.keys(endings)];
+
 /**
- * Mails every member who may approve the request (never its requester) once per event: each
- * recipient is claimed with a dedupe record before the send, so a redelivered event mails nobody
- * again; a send that fails gives its claim back and the delivery fails, so the bus retries just
- * the recipients not yet mailed. A crash between claim and send loses that one mail (at most once).
+ * The mail to the requester when their request ends. A rejection's note is the approver's own
+ * words to them; a failure's is the action's error, kept to the dashboard.
+ */
+export function approvalEndedEmail(
+  to: string,
+  approval: Approval,
+  merchantName: string,
+  eventType: string,
+): EmailMessage {
+  const amount = amountInWords(approval.amount, approval.currency);
+  const what = `${actionWords[approval.action]}${amount ? ` of ${amount}` : ''}`;
+  const outcome = endings[eventType] ?? { subject: approval.status, text: approval.status };
+  const last = approval.steps.at(-1);
+  const decidedBy = approval.status === 'rejected' && last?.actor ? whoAsked(last.actor) : undefined;
+  return {
+    to,
+    subject: `Your request for ${what} for ${merchantName} ${outcome.subject}`.replace(/[\r\n]+/g, ' '),
+    text: [
+      `Your request for ${what} for ${merchantName} ${outcome.text}.`,
+      '',
+      `Request: ${approval.summary}`,
+      `Reference: ${approval.id}`,
+      ...(decidedBy ? [`Rejected by ${decidedBy}${last?.note ? `: ${last.note}` : '.'}`] : []),
+      '',
+      `The Approvals page of the Sluice dashboard has its audit trail: ${approvalsPagePath(approval.merchant)}`,
+    ].join('\n'),
+  };
+}
+
+/** Who a request's event is mailed to, and what. */
+function mailsFor(
+  event: EventEnvelope,
+  approval: Approval,
+  merchantName: string,
+  approvers: ApproverContact[],
+): EmailMessage[] {
+  const requester = approval.requested_by;
+  if (event.type !== 'approval.requested')
+    return requester.email ? [approvalEndedEmail(requester.email, approval, merchantName, event.type)] : [];
+  return approvers
+    .filter(
+      (person) =>
+        (requester.user === null || person.user !== requester.user) &&
+        person.email.toLowerCase() !== requester.email?.toLowerCase(),
+    )
+    .map((person) => approvalRequestedEmail(person.email, approval, merchantName));
+}
+
+/**
+ * Mails every member who may approve a new request (never its requester), and the requester
+ * (a person, not an API key) when it ends, once per event: each recipient is claimed with a dedupe
+ * record before the send, so a redelivered event mails nobody again; a send that fails gives its
+ * claim back and the delivery fails, so the bus retries just the recipients not yet mailed. A
+ * crash between claim and send loses that one mail (at most once).
  */
 export function notifyApprovers(deps: ModuleDeps) {
   return async (event: EventEnvelope): Promise<void> => {
-    if (event.type !== 'approval.requested') return;
+    if (!notifyEventTypes.includes(event.type)) return;
     const approval = (event.data as { object: Approval }).object;
     if (!directory) {
-      deps.logger.warn('no approver directory registered: approvers are not mailed', {
+      deps.logger.warn('no approver directory registered: approval mails are not sent', {
         approval: approval.id,
       });
       return;
     }
     const { merchantName, approvers } = await directory.approversOf(deps, approval.merchant);
-    const requester = approval.requested_by;
-    const recipients = approvers.filter(
-      (person) =>
-        (requester.user === null || person.user !== requester.user) &&
-        person.email.toLowerCase() !== requester.email?.toLowerCase(),
-    );
     let failure: unknown;
-    for (const person of recipients) {
-      const claim = { consumer: notifyApproversSubscription, eventId: `${event.id}/${person.email}` };
+    for (const message of mailsFor(event, approval, merchantName, approvers)) {
+      const claim = { consumer: notifyApproversSubscription, eventId: `${event.id}/${message.to}` };
       if ((await applyOnce(deps.store, { ...claim, effect: [], now: deps.clock.now() })) === 'duplicate')
         continue;
       try {
-        await deps.notifier.sendEmail(approvalRequestedEmail(person.email, approval, merchantName));
+        await deps.notifier.sendEmail(message);
       } catch (error) {
         await deps.store.transact([{ type: 'delete', key: dedupeKey(claim.consumer, claim.eventId) }]);
         failure ??= error;
