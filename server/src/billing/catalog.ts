@@ -6,7 +6,7 @@ import type { BillingDeps, MerchantContext } from './deps.ts';
 import { billingIds } from './ids.ts';
 import type { CreateCustomer, CreatePaymentMethod, CreatePlan, ExhaustedAction } from './model.ts';
 import { retryScheduleDays } from './periods.ts';
-import { seal, unseal } from './sealed.ts';
+import { sealBankAccount, unsealBankAccount } from './sealed.ts';
 import {
   customerPaymentMethods,
   customerPut,
@@ -148,13 +148,10 @@ export async function addPaymentMethod(
         account_type: bank.account_type,
         mandate: { accepted_at: input.mandate.accepted_at, ip_address: input.mandate.ip_address ?? null },
       },
-      sealed_account: await seal(
-        deps.store,
-        JSON.stringify({
-          account_number: bank.account_number,
-          account_holder_name: bank.account_holder_name,
-        }),
-      ),
+      sealed_account: await sealBankAccount(deps, {
+        account_number: bank.account_number,
+        account_holder_name: bank.account_holder_name,
+      }),
     };
   }
   await deps.store.transact([paymentMethodPut(method, true)]);
@@ -231,10 +228,7 @@ export async function chargeableMethod(
     };
   }
   if (method.wallet) return { type: 'wallet', wallet: { user: method.wallet.user } };
-  const account = JSON.parse(await unseal(deps.store, method.sealed_account!)) as {
-    account_number: string;
-    account_holder_name: string;
-  };
+  const account = await unsealBankAccount(deps, method.sealed_account!);
   return {
     type: 'bank_account',
     bank_account: {

@@ -6,6 +6,7 @@ import type { Blobs } from '../platform/blobs.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { ModuleDeps } from '../platform/module.ts';
 import type { TransactionalQueue } from '../platform/queue.ts';
+import type { Secrets } from '../platform/secrets.ts';
 import type { Store } from '../platform/store.ts';
 
 /** What billing's use cases take: the ports it uses, the hub it charges through, the payments sandbox's clock. */
@@ -16,6 +17,8 @@ export interface BillingDeps {
   blobs: Blobs;
   /** Advance-clock's batches (`clock.ts`) go on through it. */
   queue: TransactionalQueue;
+  /** Saved ACH account numbers are sealed under a key read through it (`sealed.ts`). */
+  secrets: Secrets;
   hub: HubDeps;
   payments: PaymentsDeps;
 }
@@ -27,6 +30,7 @@ export function billingDeps(deps: ModuleDeps): BillingDeps {
     logger: deps.logger,
     blobs: deps.blobs,
     queue: deps.queue,
+    secrets: deps.secrets,
     hub: hubDeps(deps),
     payments: { store: deps.store, clock: deps.clock },
   };

@@ -5,6 +5,7 @@ import { runAllDue } from './cycle.ts';
 import { billingDeps } from './deps.ts';
 import { billingEventTypes } from './events.ts';
 import { billingIds } from './ids.ts';
+import { billingMigrations } from './migrations.ts';
 import { settlePendingCharge } from './pending.ts';
 import { billingRoutes } from './routes.ts';
 import { billingKeyPatterns } from './store.ts';
@@ -64,6 +65,8 @@ export const billingModule = defineModule({
   webhookEvents: billingEventTypes,
   ids: billingIds.prefixes,
   keys: billingKeyPatterns,
-  // Its jobs and consumers charge through the hub's connectors, whose credentials are sealed under it.
+  // Its jobs and consumers charge through the hub's connectors, whose credentials are sealed under
+  // it; saved ACH accounts are sealed under a key of billing's own derived from it (`sealed.ts`).
   secrets: [credentialsKeySecret],
+  migrations: billingMigrations,
 });

@@ -1,35 +1,36 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { installationSecret } from '../platform/installation-secret.ts';
-import type { Store } from '../platform/store.ts';
+import { credentialsKeySecret } from '../hub/index.ts';
+import { sealValue, unsealValue, type SealDeps, type SealPurpose } from '../platform/sealed-values.ts';
 
 /**
- * A saved ACH mandate's account number at rest: AES-256-GCM under a key derived from the
- * installation secret, unsealed only to submit a debit, never returned or logged. (The hub seals
- * connector credentials the same way under its own derived key; modules share no internals.)
+ * A saved ACH mandate's account (number and holder) at rest: sealed (v2, `platform/sealed-values.ts`)
+ * under a key derived from `hub/credentials-key`, unsealed only to submit a debit, never returned
+ * or logged. Billing's own HKDF info gives it a key of its own; the secret is the hub's because
+ * every billing function already reads it to charge through the hub's connectors, so a secret of
+ * billing's own would be granted to the same functions and keep nothing further apart.
+ *
+ * Older releases sealed it as v1 under a key derived from the installation secret kept in the
+ * table; those still open, and billing's migration 1 (`migrations.ts`) seals them again as v2.
  */
-async function sealingKey(store: Store): Promise<Buffer> {
-  return Buffer.from(
-    hkdfSync('sha256', await installationSecret(store), 'sluice-billing', 'bank-accounts', 32),
-  );
+export const bankAccounts: SealPurpose = {
+  secret: credentialsKeySecret.name,
+  salt: 'sluice-billing',
+  info: 'bank-accounts-kek',
+  v1Info: 'bank-accounts',
+  what: 'sealed bank accounts',
+  whenLost: "save the customer's bank account again",
+};
+
+/** A saved account's number and holder, as sealed. */
+export interface BankAccount {
+  account_number: string;
+  account_holder_name: string;
 }
 
-export async function seal(store: Store, text: string): Promise<string> {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', await sealingKey(store), iv);
-  const body = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
-  return [
-    'v1',
-    iv.toString('base64url'),
-    cipher.getAuthTag().toString('base64url'),
-    body.toString('base64url'),
-  ].join('.');
-}
+/** @example method.sealed_account = await sealBankAccount(deps, { account_number, account_holder_name }); */
+export const sealBankAccount = (deps: SealDeps, account: BankAccount): Promise<string> =>
+  sealValue(deps, bankAccounts, JSON.stringify(account));
 
-export async function unseal(store: Store, sealed: string): Promise<string> {
-  const [version, iv, tag, body] = sealed.split('.');
-  if (version !== 'v1' || !iv || !tag || body === undefined)
-    throw new Error('sealed value in an unknown format');
-  const decipher = createDecipheriv('aes-256-gcm', await sealingKey(store), Buffer.from(iv, 'base64url'));
-  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-  return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+/** Opens what {@link sealBankAccount} (or v1) sealed. */
+export async function unsealBankAccount(deps: SealDeps, sealed: string): Promise<BankAccount> {
+  return JSON.parse(await unsealValue(deps, bankAccounts, sealed)) as BankAccount;
 }

@@ -1,11 +1,10 @@
 import type { Clock } from '../kernel/clock.ts';
 import { allMerchants, sandboxNow, type MerchantRecord } from '../payments/index.ts';
-import { installationSecret } from '../platform/installation-secret.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { ModuleMigration } from '../platform/module.ts';
-import { isTransactionCanceled, type ItemKey } from '../platform/store.ts';
+import { resealStored, type StoredSealedValue } from '../platform/sealed-values.ts';
 import { businessDayOf, isBusinessDay } from './ach/calendar.ts';
-import { sealCredentials, unsealCredentials, type CredentialDeps } from './credentials.ts';
+import { connectorCredentials, type CredentialDeps } from './credentials.ts';
 import { achDayEntries, hubKeys, merchantConnectors, readAchSequence, type AchEntryRecord } from './store.ts';
 
 /** What re-sealing needs: the store and the Secrets port (the v2 key), a clock, a logger. */
@@ -51,45 +50,19 @@ export async function resealV1Values(deps: ResealDeps): Promise<ResealResult> {
   return result;
 }
 
-interface SealedValue {
+interface SealedValue extends StoredSealedValue {
   kind: ResealResult['unopened'][number]['kind'];
   id: string;
-  key: ItemKey;
-  attribute: string;
-  sealed: string | null;
 }
 
-/** Re-seals one value if it is v1, on the condition it still is the value read. */
+/** Re-seals one value if it is v1 (`resealStored`), counting it or logging it by kind and id. */
 async function resealOne(deps: ResealDeps, result: ResealResult, value: SealedValue): Promise<void> {
-  if (value.sealed === null || !value.sealed.startsWith('v1.')) return;
-  // v1's key comes from the installation secret (read once per store): a failure to read it says
-  // nothing of this value, so it fails the run (unrecorded, to run again) rather than skip the value.
-  await installationSecret(deps.store);
-  let credentials: Record<string, string>;
-  try {
-    credentials = await unsealCredentials(deps, value.sealed);
-  } catch {
-    // Never the value nor the error (whose cause may quote it): which item, for someone to look at.
-    result.unopened.push({ kind: value.kind, id: value.id });
-    deps.logger.warn('sealed value left as v1: it does not open', { kind: value.kind, id: value.id });
-    return;
-  }
-  // Outside the catch: without hub/credentials-key (not granted, not created) the run fails.
-  const resealed = await sealCredentials(deps, credentials);
-  try {
-    await deps.store.transact([
-      {
-        type: 'update',
-        key: value.key,
-        set: { [value.attribute]: resealed },
-        condition: { compare: [value.attribute, '=', value.sealed] },
-      },
-    ]);
-    result.changed++;
-  } catch (error) {
-    // Written since it was read (a connector update seals v2 itself), or gone: that write wins.
-    if (!isTransactionCanceled(error)) throw error;
-  }
+  const outcome = await resealStored(deps, connectorCredentials, value);
+  if (outcome === 'resealed') result.changed++;
+  if (outcome !== 'unopened') return;
+  // Never the value nor the error (whose cause may quote it): which item, for someone to look at.
+  result.unopened.push({ kind: value.kind, id: value.id });
+  deps.logger.warn('sealed value left as v1: it does not open', { kind: value.kind, id: value.id });
 }
 
 /**
