@@ -1,6 +1,12 @@
 import { createRoute } from '@hono/zod-openapi';
 import { bearerSecurity, createRouter, errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts';
-import { idParamSchema, merchantHeadersSchema, objectRoutes } from '../http/object-routes.ts';
+import {
+  idParamSchema,
+  merchantHeadersSchema,
+  objectRoutes,
+  pageBody,
+  pageRequest,
+} from '../http/object-routes.ts';
 import { listSchema } from '../http/schemas.ts';
 import type { ModuleDeps } from '../platform/module.ts';
 import {
@@ -78,15 +84,8 @@ export function approvalRoutes(deps: ModuleDeps) {
     ),
   );
   app.openapi(routes.list, async (c) => {
-    const query = c.req.valid('query');
-    const page = await listApprovals(deps, c.var.merchant.merchantId, {
-      limit: query.limit,
-      ...(query.starting_after ? { cursor: query.starting_after } : {}),
-    });
-    return c.json(
-      { data: page.data, has_more: page.next_cursor !== undefined, next_cursor: page.next_cursor ?? null },
-      200,
-    );
+    const page = await listApprovals(deps, c.var.merchant.merchantId, pageRequest(c.req.valid('query')));
+    return c.json(pageBody(page), 200);
   });
   app.openapi(routes.get, async (c) =>
     c.json(await getApproval(deps, c.var.merchant.merchantId, c.req.valid('param').id), 200),

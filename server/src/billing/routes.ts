@@ -1,6 +1,6 @@
 import { createRoute, z, type RouteConfig } from '@hono/zod-openapi';
 import { bearerSecurity, createRouter, errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts';
-import { merchantHeadersSchema, objectRoutes } from '../http/object-routes.ts';
+import { merchantHeadersSchema, objectRoutes, pageBody, pageRequest } from '../http/object-routes.ts';
 import { listSchema } from '../http/schemas.ts';
 import type { WriteOperation } from '../platform/store.ts';
 import {
@@ -280,15 +280,9 @@ const routes = {
   }),
 };
 
-const page = <T, U>(result: RecordPage<T>, map: (record: T) => U) => ({
-  data: result.data.map(map),
-  has_more: result.next_cursor !== undefined,
-  next_cursor: result.next_cursor ?? null,
-});
-const pageRequest = (query: { limit: number; starting_after?: string | undefined }) => ({
-  limit: query.limit,
-  ...(query.starting_after ? { cursor: query.starting_after } : {}),
-});
+/** A page of records answered as the API objects `map` makes of them. */
+const page = <T, U>(result: RecordPage<T>, map: (record: T) => U) =>
+  pageBody({ data: result.data.map(map), next_cursor: result.next_cursor });
 type RecordFn = { record(status: number, body: unknown): WriteOperation } | undefined;
 const respondWith = (idem: RecordFn, status: number) =>
   idem && ((record: Parameters<typeof toSubscription>[0]) => [idem.record(status, toSubscription(record))]);

@@ -31,11 +31,9 @@ export interface ObjectRouteShape<H extends z.ZodObject, I extends z.ZodObject> 
 }
 
 /** A route's words: `summary`, and the 200 response's `description` (the summary unless given). */
-export interface ObjectRouteText<Q extends z.ZodRawShape = Record<never, never>> {
+export interface ObjectRouteText {
   summary: string;
   description?: string;
-  /** Query fields a list takes beside `limit` and `starting_after`. */
-  query?: Q;
 }
 
 /**
@@ -47,19 +45,22 @@ export interface ObjectRouteText<Q extends z.ZodRawShape = Record<never, never>>
 export function objectRoutes<H extends z.ZodObject, I extends z.ZodObject>(shape: ObjectRouteShape<H, I>) {
   const { tags, headers, idParam, security = bearerSecurity } = shape;
   return {
-    /** A page of `item`s, newest first (`limit`, `starting_after`, and `text.query`'s fields). */
-    listRoute<const P extends string, T extends z.ZodType, Q extends z.ZodRawShape = Record<never, never>>(
-      path: P,
-      item: T,
-      text: ObjectRouteText<Q>,
-    ) {
+    /**
+     * A page of `item`s, newest first: `limit` and `starting_after`, or `text.query`, an
+     * extension of {@link paginationQuerySchema} with filters.
+     */
+    listRoute<
+      const P extends string,
+      T extends z.ZodType,
+      Q extends z.ZodObject = typeof paginationQuerySchema,
+    >(path: P, item: T, text: ObjectRouteText & { query?: Q }) {
       return createRoute({
         tags,
         security,
         method: 'get',
         path,
         summary: text.summary,
-        request: { headers, query: paginationQuerySchema.extend((text.query ?? {}) as Q) },
+        request: { headers, query: (text.query ?? paginationQuerySchema) as Q },
         responses: {
           200: jsonResponse(listSchema(item), text.description ?? text.summary),
           ...errorResponses(400, 401, 429),
@@ -67,11 +68,7 @@ export function objectRoutes<H extends z.ZodObject, I extends z.ZodObject>(shape
       });
     },
     /** One `item` by its id; 404 when it is not the caller's. */
-    getRoute<const P extends string, T extends z.ZodType>(
-      path: P,
-      item: T,
-      text: Omit<ObjectRouteText, 'query'>,
-    ) {
+    getRoute<const P extends string, T extends z.ZodType>(path: P, item: T, text: ObjectRouteText) {
       return createRoute({
         tags,
         security,
@@ -86,4 +83,17 @@ export function objectRoutes<H extends z.ZodObject, I extends z.ZodObject>(shape
       });
     },
   };
+}
+
+/** What a list route's query asks for: a page size and where the previous page ended. */
+export function pageRequest(query: { limit: number; starting_after?: string | undefined }): {
+  limit: number;
+  cursor?: string;
+} {
+  return { limit: query.limit, ...(query.starting_after ? { cursor: query.starting_after } : {}) };
+}
+
+/** The `{ data, has_more, next_cursor }` answer of a list route. */
+export function pageBody<T>(page: { data: T[]; next_cursor: string | undefined }) {
+  return { data: page.data, has_more: page.next_cursor !== undefined, next_cursor: page.next_cursor ?? null };
 }

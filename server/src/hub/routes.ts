@@ -2,7 +2,13 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { withApprovalResponse } from '../approvals/index.ts';
 import { errorBody } from '../http/errors.ts';
 import { bearerSecurity, createRouter, errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts';
-import { idParamSchema, merchantHeadersSchema, objectRoutes } from '../http/object-routes.ts';
+import {
+  idParamSchema,
+  merchantHeadersSchema,
+  objectRoutes,
+  pageBody,
+  pageRequest,
+} from '../http/object-routes.ts';
 import { listSchema } from '../http/schemas.ts';
 import type { ModuleDeps } from '../platform/module.ts';
 import {
@@ -407,19 +413,8 @@ export function hubRoutes(moduleDeps: ModuleDeps) {
     return c.json(intent, 201);
   });
   app.openapi(routes.listIntents, async (c) => {
-    const query = c.req.valid('query');
-    const result = await listIntents(deps, c.var.merchant.merchantId, {
-      limit: query.limit,
-      ...(query.starting_after ? { cursor: query.starting_after } : {}),
-    });
-    return c.json(
-      {
-        data: result.data,
-        has_more: result.next_cursor !== undefined,
-        next_cursor: result.next_cursor ?? null,
-      },
-      200,
-    );
+    const result = await listIntents(deps, c.var.merchant.merchantId, pageRequest(c.req.valid('query')));
+    return c.json(pageBody(result), 200);
   });
   app.openapi(routes.getIntent, async (c) =>
     c.json(toIntent(await getIntentRecord(deps, c.var.merchant.merchantId, c.req.valid('param').id)), 200),

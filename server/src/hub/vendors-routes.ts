@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { actorOf as approvalActorOf, approvalSchema, requestApproval } from '../approvals/index.ts';
 import { AppError } from '../kernel/errors.ts';
 import { bearerSecurity, createRouter, errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts';
-import { merchantHeadersSchema, objectRoutes } from '../http/object-routes.ts';
+import { merchantHeadersSchema, objectRoutes, pageBody, pageRequest } from '../http/object-routes.ts';
 import { listSchema, paginationQuerySchema } from '../http/schemas.ts';
 import { getIntentRecord } from './intents.ts';
 import { createVendor, getVendor, getVendorRecord, listVendors, type VendorDeps } from './vendors.ts';
@@ -110,15 +110,6 @@ const routes = {
   }),
 };
 
-const pageOf = (query: { limit: number; starting_after?: string | undefined }) => ({
-  limit: query.limit,
-  ...(query.starting_after ? { cursor: query.starting_after } : {}),
-});
-const body = <T>(result: { data: T[]; next_cursor: string | undefined }) => ({
-  data: result.data,
-  has_more: result.next_cursor !== undefined,
-  next_cursor: result.next_cursor ?? null,
-});
 const actorOf = (c: { var: { merchant: { merchantId: string; ownerId: string } } }) => ({
   merchantId: c.var.merchant.merchantId,
   ownerId: c.var.merchant.ownerId,
@@ -131,17 +122,20 @@ export function vendorRoutes(deps: VendorDeps) {
     c.json(await createVendor(deps, actorOf(c), c.req.valid('json')), 201),
   );
   app.openapi(routes.listVendors, async (c) =>
-    c.json(body(await listVendors(deps, c.var.merchant.merchantId, pageOf(c.req.valid('query')))), 200),
+    c.json(
+      pageBody(await listVendors(deps, c.var.merchant.merchantId, pageRequest(c.req.valid('query')))),
+      200,
+    ),
   );
   app.openapi(routes.getVendor, async (c) =>
     c.json(await getVendor(deps, c.var.merchant.merchantId, c.req.valid('param').id), 200),
   );
   app.openapi(routes.vendorSplits, async (c) => {
     const vendor = await getVendorRecord(deps, c.var.merchant.merchantId, c.req.valid('param').id);
-    const page = await vendorSplitIntents(deps.store, vendor.id, pageOf(c.req.valid('query')));
+    const page = await vendorSplitIntents(deps.store, vendor.id, pageRequest(c.req.valid('query')));
     const groups = await Promise.all(page.intents.map((intent) => readSplit(deps.store, intent)));
     return c.json(
-      body({ data: groups.flatMap((g) => (g ? [toSplitGroup(g)] : [])), next_cursor: page.next_cursor }),
+      pageBody({ data: groups.flatMap((g) => (g ? [toSplitGroup(g)] : [])), next_cursor: page.next_cursor }),
       200,
     );
   });
@@ -174,12 +168,12 @@ export function vendorRoutes(deps: VendorDeps) {
   });
   app.openapi(routes.listPayouts, async (c) =>
     c.json(
-      body(
+      pageBody(
         await listVendorPayouts(
           deps,
           c.var.merchant.merchantId,
           c.req.valid('param').id,
-          pageOf(c.req.valid('query')),
+          pageRequest(c.req.valid('query')),
         ),
       ),
       200,

@@ -4,15 +4,14 @@ import { paginationQuerySchema } from '../http/schemas.ts';
 import { listBalanceTransactions } from './balance.ts';
 import type { PaymentsDeps } from './merchants.ts';
 import { balanceTransactionSchema } from './model.ts';
-import { listRoute, pageBody, pageRequest } from './route-parts.ts';
+import { pageBody, pageRequest } from '../http/object-routes.ts';
+import { listRoute } from './route-parts.ts';
 
 const routes = {
-  list: listRoute(
-    '/v1/balance/transactions',
-    balanceTransactionSchema,
-    'Every change of your available balance, newest first',
-    'A page of balance transactions, each with the balance after it',
-    paginationQuerySchema.extend({
+  list: listRoute('/v1/balance/transactions', balanceTransactionSchema, {
+    summary: 'Every change of your available balance, newest first',
+    description: 'A page of balance transactions, each with the balance after it',
+    query: paginationQuerySchema.extend({
       currency: z
         .string()
         .length(3)
@@ -20,7 +19,7 @@ const routes = {
         .default('USD')
         .openapi({ description: 'The balance to explain (one per currency).', example: 'USD' }),
     }),
-  ),
+  }),
 };
 
 /** `/v1/balance/transactions`: what explains the merchant's available balance (`c.var.merchant`). */

@@ -1,9 +1,9 @@
 import { createRoute } from '@hono/zod-openapi';
 import { bearerSecurity, createRouter, errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts';
-import { paginationQuerySchema } from '../http/schemas.ts';
 import { acceptDispute, getDispute, listDisputes, openDispute, submitDisputeEvidence } from './disputes.ts';
 import type { PaymentsDeps } from './merchants.ts';
 import { disputeEvidenceSchema, disputeSchema, openDisputeSchema } from './model.ts';
+import { pageBody, pageRequest } from '../http/object-routes.ts';
 import {
   actorOf as actor,
   createObjectRoute,
@@ -11,20 +11,15 @@ import {
   idParam,
   listRoute,
   mutatingHeaders,
-  pageBody,
-  pageRequest,
   tags,
 } from './route-parts.ts';
 
 const routes = {
-  list: listRoute(
-    '/v1/disputes',
-    disputeSchema,
-    'Your disputes, newest first',
-    'A page of disputes',
-    paginationQuerySchema,
-  ),
-  get: getRoute('/v1/disputes/{id}', disputeSchema, 'One dispute', 'The dispute'),
+  list: listRoute('/v1/disputes', disputeSchema, {
+    summary: 'Your disputes, newest first',
+    description: 'A page of disputes',
+  }),
+  get: getRoute('/v1/disputes/{id}', disputeSchema, { summary: 'One dispute', description: 'The dispute' }),
   evidence: createRoute({
     method: 'post',
     path: '/v1/disputes/{id}/evidence',

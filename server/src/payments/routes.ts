@@ -36,6 +36,7 @@ import type { Permission } from './permissions.ts';
 import { createRefund, getRefund } from './refunds.ts';
 import { withApprovalResponse } from '../approvals/index.ts';
 import { requestRefundApproval } from './refund-approvals.ts';
+import { pageBody, pageRequest } from '../http/object-routes.ts';
 import {
   actorOf as actor,
   createObjectRoute,
@@ -44,8 +45,6 @@ import {
   listRoute,
   merchantHeaders,
   mutatingHeaders,
-  pageBody,
-  pageRequest,
   tags,
 } from './route-parts.ts';
 import { createPayment, declineError, getPayment, listPayments } from './service.ts';
@@ -151,14 +150,15 @@ const routes = {
     'The payment',
     [400, 401, 402, 409, 422, 429],
   ),
-  listPayments: listRoute(
-    '/v1/payments',
-    paymentSchema,
-    'Your payments, newest first',
-    'A page of payments',
-    paymentListQuerySchema,
-  ),
-  getPayment: getRoute('/v1/payments/{id}', paymentSchema, 'One payment', 'The payment'),
+  listPayments: listRoute('/v1/payments', paymentSchema, {
+    summary: 'Your payments, newest first',
+    description: 'A page of payments',
+    query: paymentListQuerySchema,
+  }),
+  getPayment: getRoute('/v1/payments/{id}', paymentSchema, {
+    summary: 'One payment',
+    description: 'The payment',
+  }),
   capture: createRoute({
     method: 'post',
     path: '/v1/payments/{id}/capture',
@@ -197,7 +197,7 @@ const routes = {
       [400, 401, 402, 403, 404, 409, 422, 429],
     ),
   ),
-  getRefund: getRoute('/v1/refunds/{id}', refundSchema, 'One refund', 'The refund'),
+  getRefund: getRoute('/v1/refunds/{id}', refundSchema, { summary: 'One refund', description: 'The refund' }),
   balance: createRoute({
     method: 'get',
     path: '/v1/balance',

@@ -1,24 +1,19 @@
 import { createRouter } from '../http/openapi.ts';
-import { paginationQuerySchema } from '../http/schemas.ts';
 import type { PaymentsDeps } from './merchants.ts';
 import { settlementSchema } from './model.ts';
-import { getRoute, listRoute, pageBody, pageRequest } from './route-parts.ts';
+import { pageBody, pageRequest } from '../http/object-routes.ts';
+import { getRoute, listRoute } from './route-parts.ts';
 import { getSettlement, listSettlements } from './settlement.ts';
 
 const routes = {
-  list: listRoute(
-    '/v1/settlements',
-    settlementSchema,
-    'Your settlements, newest first',
-    'A page of settlements',
-    paginationQuerySchema,
-  ),
-  get: getRoute(
-    '/v1/settlements/{id}',
-    settlementSchema,
-    'One settlement, with its payments',
-    'The settlement',
-  ),
+  list: listRoute('/v1/settlements', settlementSchema, {
+    summary: 'Your settlements, newest first',
+    description: 'A page of settlements',
+  }),
+  get: getRoute('/v1/settlements/{id}', settlementSchema, {
+    summary: 'One settlement, with its payments',
+    description: 'The settlement',
+  }),
 };
 
 /** `/v1/settlements*`: the merchant's T+1 settlements (`c.var.merchant`). */

@@ -2,7 +2,13 @@ import { createRoute } from '@hono/zod-openapi';
 import { actorOf, approvalSchema, requestApproval } from '../approvals/index.ts';
 import { bearerSecurity, createRouter, errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts';
 import { idempotencyHeaderSchema } from '../http/openapi.ts';
-import { idParamSchema, merchantHeadersSchema, objectRoutes } from '../http/object-routes.ts';
+import {
+  idParamSchema,
+  merchantHeadersSchema,
+  objectRoutes,
+  pageBody,
+  pageRequest,
+} from '../http/object-routes.ts';
 import { isAppError } from '../kernel/errors.ts';
 import { formatDecimal } from '../kernel/money.ts';
 import type { ModuleDeps } from '../platform/module.ts';
@@ -63,15 +69,8 @@ export function payoutRoutes(deps: ModuleDeps) {
     }
   });
   app.openapi(routes.list, async (c) => {
-    const query = c.req.valid('query');
-    const page = await listPayouts(deps, c.var.merchant.merchantId, {
-      limit: query.limit,
-      ...(query.starting_after ? { cursor: query.starting_after } : {}),
-    });
-    return c.json(
-      { data: page.data, has_more: page.next_cursor !== undefined, next_cursor: page.next_cursor ?? null },
-      200,
-    );
+    const page = await listPayouts(deps, c.var.merchant.merchantId, pageRequest(c.req.valid('query')));
+    return c.json(pageBody(page), 200);
   });
   app.openapi(routes.get, async (c) =>
     c.json(await getPayout(deps, c.var.merchant.merchantId, c.req.valid('param').id), 200),
