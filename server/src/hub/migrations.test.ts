@@ -1,18 +1,7 @@
 import { createCipheriv, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  DeleteTableCommand,
-  DynamoDBClient,
-  ScanCommand,
-  type AttributeValue,
-} from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/app-harness.ts';
-import { dynamoLocalClientConfig } from '../../../test/dynamodb-local.ts';
-import { storedItems } from '../../../test/stored-items.ts';
+import { bothScannedStores } from '../../../test/both-stores.ts';
 import { migrationsOf } from '../app/migrations.ts';
 import { moduleDepsOf } from '../app/module-deps.ts';
 import { createMerchant } from '../payments/index.ts';
@@ -21,9 +10,7 @@ import type { Logger } from '../platform/logger.ts';
 import { readMigrationRecords, runMigrations } from '../platform/migrations.ts';
 import { SecretNotFoundError } from '../platform/secrets.ts';
 import type { Item, Store } from '../platform/store.ts';
-import { createTableIfMissing, DynamoStore } from '../runtime/dynamodb/dynamo-store.ts';
 import { EnvSecrets } from '../runtime/local/env-secrets.ts';
-import { SqliteStore } from '../runtime/local/sqlite-store.ts';
 import { sealCredentials, unsealCredentials } from './credentials.ts';
 import { hubModule } from './index.ts';
 import { resealV1Values } from './migrations.ts';
@@ -42,55 +29,7 @@ import {
 // Issue 17: the hub's migration 1 re-seals what older releases sealed as v1, on SQLite (a data
 // file, read back row by row) and DynamoDB Local (a table, scanned), with the real local Secrets.
 
-const client = new DynamoDBClient({ ...dynamoLocalClientConfig, endpoint: inject('dynamoEndpoint') });
-const tables: string[] = [];
-const dirs: string[] = [];
-afterAll(async () => {
-  for (const table of tables) await client.send(new DeleteTableCommand({ TableName: table }));
-  client.destroy();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A store, and every item it holds as stored (not through the store's reads). */
-interface ScannedStore {
-  store: Store;
-  scan: () => Promise<Item[]>;
-}
-
-const stores: Array<[string, () => Promise<ScannedStore>]> = [
-  [
-    'SQLite',
-    async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'sluice-hub-reseal-'));
-      dirs.push(dir);
-      const path = join(dir, 'sluice.db');
-      return { store: new SqliteStore(path), scan: async () => storedItems(path) };
-    },
-  ],
-  [
-    'DynamoDB Local',
-    async () => {
-      const tableName = `sluice-hub-reseal-${randomUUID()}`;
-      await createTableIfMissing(client, tableName);
-      tables.push(tableName);
-      return {
-        store: new DynamoStore({ client, tableName }),
-        scan: async () => {
-          const items: Item[] = [];
-          let start: Record<string, AttributeValue> | undefined;
-          do {
-            const page = await client.send(
-              new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: start }),
-            );
-            items.push(...(page.Items ?? []).map((item) => unmarshall(item) as Item));
-            start = page.LastEvaluatedKey;
-          } while (start);
-          return items;
-        },
-      };
-    },
-  ],
-];
+const stores = bothScannedStores('sluice-hub-reseal');
 
 /** A value as the hub sealed it before v2: under a key derived from the installation secret in the table. */
 async function sealV1(store: Store, value: Record<string, string>): Promise<string> {
