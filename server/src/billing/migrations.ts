@@ -4,7 +4,7 @@ import type { ModuleMigration } from '../platform/module.ts';
 import { resealStored, type SealDeps } from '../platform/sealed-values.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { bankAccounts } from './sealed.ts';
-import { billingKeys, customerPaymentMethods, merchantCustomersPage } from './store.ts';
+import { billingKeys, everyCustomerPaymentMethod, merchantCustomersPage } from './store.ts';
 
 /** What re-sealing needs: the store and the Secrets port (the v2 key), a clock, a logger. */
 export type ResealDeps = SealDeps & { clock: Clock; logger: Logger };
@@ -33,7 +33,7 @@ export async function resealBankAccounts(deps: ResealDeps): Promise<ResealResult
         ...(cursor ? { cursor } : {}),
       });
       for (const customer of page.data)
-        for (const method of await customerPaymentMethods(deps.store, customer.id)) {
+        for await (const method of everyCustomerPaymentMethod(deps.store, customer.id)) {
           const outcome = await resealStored(deps, bankAccounts, {
             key: billingKeys.paymentMethod(method.id),
             attribute: 'sealed_account',

@@ -198,6 +198,23 @@ export async function customerPaymentMethods(
   });
   return page.items.map((item) => paymentMethodRecordSchema.parse(item));
 }
+/** Every payment method the customer ever saved, a page at a time (for a migration's walk). */
+export async function* everyCustomerPaymentMethod(
+  store: Store,
+  customerId: string,
+): AsyncGenerator<PaymentMethodRecord> {
+  let cursor: string | undefined;
+  do {
+    const page = await store.query({
+      index: 'gsi1',
+      partition: billingKeys.customerMethods(customerId),
+      limit: 100,
+      ...(cursor ? { cursor } : {}),
+    });
+    for (const item of page.items) yield paymentMethodRecordSchema.parse(item);
+    cursor = page.cursor;
+  } while (cursor);
+}
 export const toPaymentMethod = ({
   merchant: _m,
   sealed_account: _s,
