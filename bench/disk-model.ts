@@ -17,14 +17,13 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { silentLogger } from '../server/src/platform/logger.ts';
-import { outboxBacklog } from '../server/src/platform/outbox.ts';
 import { createLocalPlatform, type LocalPlatform } from '../server/src/runtime/local/platform.ts';
 import { keyColumns } from '../server/src/runtime/local/sqlite-codec.ts';
 import { makeTempDir, removeDir } from '../test/server-process.ts';
+import { drained, parallel } from './in-process.ts';
 import { log, round } from './support.ts';
 
 const operations = Number(process.env.BENCH_DISK_OPS ?? 3000);
-const inFlight = 16;
 
 type Request = (
   method: string,
@@ -82,24 +81,6 @@ function lastRowid(file: string): number {
   } finally {
     db.close();
   }
-}
-
-async function drained(platform: LocalPlatform): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    const backlog = await outboxBacklog(platform.store, platform.clock.now());
-    if (backlog.oldest_pending_at === null) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('the outbox did not drain');
-}
-
-async function parallel(count: number, run: (index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      while (next < count) await run(next++);
-    }),
-  );
 }
 
 const signUp = async (platform: LocalPlatform, i: number) =>

@@ -29,18 +29,17 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { measuredWritesFile, type MeasuredOperation } from '../infra/cost/per-operation.ts';
 import { silentLogger } from '../server/src/platform/logger.ts';
-import { outboxBacklog } from '../server/src/platform/outbox.ts';
 import type { Item, WriteOperation } from '../server/src/platform/store.ts';
 import { tableSchema } from '../server/src/platform/table-schema.ts';
-import { createLocalPlatform, type LocalPlatform } from '../server/src/runtime/local/platform.ts';
+import { createLocalPlatform } from '../server/src/runtime/local/platform.ts';
 import { SqliteStore } from '../server/src/runtime/local/sqlite-store.ts';
 import { makeTempDir, removeDir } from '../test/server-process.ts';
+import { drained, parallel } from './in-process.ts';
 import { log, round } from './support.ts';
 
 const opsPerWorkload = Number(process.env.BENCH_WRITE_OPS ?? 3000);
 const userCount = Number(process.env.BENCH_WRITE_USERS ?? 1000);
 const merchantCount = Number(process.env.BENCH_WRITE_MERCHANTS ?? 1000);
-const inFlight = 16;
 const adminEmail = 'writes-admin@example.com';
 /** Transactional writes/s one DynamoDB item sustains (1,000 write units/s, 2 per transactional write). */
 export const itemBudget = 500;
@@ -136,24 +135,6 @@ export function figuresOf(record: WorkloadRecord, sizes: Map<string, number>): W
     hottestIndex: top(indexWrites),
     targetLabel: record.targetLabel,
   };
-}
-
-async function drained(platform: LocalPlatform): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    const backlog = await outboxBacklog(platform.store, platform.clock.now());
-    if (backlog.oldest_pending_at === null) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('the outbox did not drain');
-}
-
-async function parallel(count: number, run: (index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      while (next < count) await run(next++);
-    }),
-  );
 }
 
 /** Records the workloads; returns them with the final size of every item they wrote. */
