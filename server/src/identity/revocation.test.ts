@@ -8,7 +8,6 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bothStores } from '../../../test/both-stores.ts';
 import { ManualClock } from '../kernel/clock.ts';
-import { AppError } from '../kernel/errors.ts';
 import { defaultConfig, type Config } from '../platform/config.ts';
 import type { AuthResponse, Identity } from '../platform/identity.ts';
 import { isMfaChallenge } from '../platform/identity.ts';
@@ -17,6 +16,7 @@ import type { Store } from '../platform/store.ts';
 import { createCognitoIdentity } from '../runtime/aws/cognito-identity.ts';
 import { revocationCheckMs } from './revocation.ts';
 import { createLocalIdentity, newUser, signUpWrites } from './service.ts';
+import { errorCodeOf } from '../../../test/error-code.ts';
 
 // Revocation reaching access tokens (issue 26, item 3): an access token whose session ended is
 // refused by every process within `revocationCheckMs`, not when it expires. On SQLite and on
@@ -27,16 +27,6 @@ const config: Config = { ...defaultConfig, requireEmailVerification: false };
 const password = 'correct horse battery staple';
 const cognito = mockClient(CognitoIdentityProviderClient);
 afterAll(() => cognito.restore());
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (error) {
-    if (error instanceof AppError) return error.code;
-    throw error;
-  }
-}
 
 describe.each(bothStores('sluice-revocation'))(
   'revoked sessions refuse their access tokens (%s)',
@@ -66,8 +56,8 @@ describe.each(bothStores('sluice-revocation'))(
       await b.verifyAccessToken(access_token);
       await a.logOut(refresh_token);
       clock.advance(revocationCheckMs + 1);
-      expect(await codeOf(a.verifyAccessToken(access_token))).toBe('invalid_token');
-      expect(await codeOf(b.verifyAccessToken(access_token))).toBe('invalid_token');
+      expect(await errorCodeOf(a.verifyAccessToken(access_token))).toBe('invalid_token');
+      expect(await errorCodeOf(b.verifyAccessToken(access_token))).toBe('invalid_token');
     });
 
     it('a reused refresh token ends the session: its old and new access tokens are refused', async () => {
@@ -75,10 +65,10 @@ describe.each(bothStores('sluice-revocation'))(
       const first = await a.signUp({ email: `re-${randomUUID()}@example.com`, password, name: 'Re' });
       const second = await a.refresh(first.refresh_token);
       await b.verifyAccessToken(second.access_token);
-      expect(await codeOf(a.refresh(first.refresh_token))).toBe('invalid_token');
+      expect(await errorCodeOf(a.refresh(first.refresh_token))).toBe('invalid_token');
       clock.advance(revocationCheckMs + 1);
       for (const token of [first.access_token, second.access_token])
-        expect(await codeOf(b.verifyAccessToken(token))).toBe('invalid_token');
+        expect(await errorCodeOf(b.verifyAccessToken(token))).toBe('invalid_token');
     });
 
     it('a password change ends the other sessions, not the one that changed it', async () => {
@@ -93,7 +83,7 @@ describe.each(bothStores('sluice-revocation'))(
         { current_password: password, new_password: 'another long passphrase 2' },
       );
       clock.advance(revocationCheckMs + 1);
-      expect(await codeOf(b.verifyAccessToken(elsewhere.access_token))).toBe('invalid_token');
+      expect(await errorCodeOf(b.verifyAccessToken(elsewhere.access_token))).toBe('invalid_token');
       expect((await b.verifyAccessToken(here.access_token)).userId).toBe(principal.userId);
     });
 
@@ -110,7 +100,7 @@ describe.each(bothStores('sluice-revocation'))(
         ended.sessionId!,
       );
       clock.advance(revocationCheckMs + 1);
-      expect(await codeOf(b.verifyAccessToken(second.access_token))).toBe('invalid_token');
+      expect(await errorCodeOf(b.verifyAccessToken(second.access_token))).toBe('invalid_token');
       await b.verifyAccessToken(third.access_token);
       await a.endAllSessions({
         userId: caller.userId,
@@ -119,7 +109,7 @@ describe.each(bothStores('sluice-revocation'))(
       });
       clock.advance(revocationCheckMs + 1);
       for (const token of [first.access_token, third.access_token])
-        expect(await codeOf(b.verifyAccessToken(token))).toBe('invalid_token');
+        expect(await errorCodeOf(b.verifyAccessToken(token))).toBe('invalid_token');
     });
 
     it('Cognito adapter: a global sign-out refuses the access tokens issued before it', async () => {
@@ -154,7 +144,7 @@ describe.each(bothStores('sluice-revocation'))(
       clock.advance(1000);
       await a.endAllSessions({ userId: user.id, accessToken: before });
       clock.advance(revocationCheckMs + 1);
-      expect(await codeOf(b.verifyAccessToken(before))).toBe('invalid_token');
+      expect(await errorCodeOf(b.verifyAccessToken(before))).toBe('invalid_token');
       const after = JSON.stringify({
         username: user.id,
         iat: Math.floor(clock.now() / 1000),
@@ -195,7 +185,7 @@ describe.each(bothStores('sluice-revocation'))(
       await b.verifyAccessToken(tokenOf('sign-in-laptop'));
       await a.logOut('cognito-refresh-token', { userId: user.id, sessionId: phone.sessionId });
       clock.advance(revocationCheckMs + 1);
-      expect(await codeOf(b.verifyAccessToken(tokenOf('sign-in-phone')))).toBe('invalid_token');
+      expect(await errorCodeOf(b.verifyAccessToken(tokenOf('sign-in-phone')))).toBe('invalid_token');
       expect((await b.verifyAccessToken(tokenOf('sign-in-laptop'))).sessionId).toBe('sign-in-laptop');
     });
   },

@@ -16,12 +16,13 @@ import {
   refreshTokenHash,
   revocationCheckMs,
 } from '../../identity/index.ts';
-import { AppError } from '../../kernel/errors.ts';
+import type { AppError } from '../../kernel/errors.ts';
 import { contractIdentityConfig } from '../../platform/identity-contract.ts';
 import { isMfaChallenge, type AuthResponse } from '../../platform/identity.ts';
 import { silentLogger } from '../../platform/logger.ts';
 import { StoreQueue } from '../local/store-queue.ts';
 import { cognitoOnFakePool, userPoolId, type CognitoOnFakePool } from './cognito-identity-fake-pool.ts';
+import { errorCodeOf } from '../../../../test/error-code.ts';
 
 // A rotated-out Cognito refresh token presented again (issue 26, item 3): refused, and the
 // session it belongs to ended, access tokens included, as the local issuer does. The Cognito API
@@ -45,16 +46,6 @@ afterEach(() => subject.cleanup());
 
 let count = 0;
 const anEmail = () => `reuse-${++count}-${Date.now()}@example.com`;
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (error) {
-    if (error instanceof AppError) return error.code;
-    throw error;
-  }
-}
 
 async function logIn(email: string): Promise<AuthResponse> {
   const answer = await subject.identity.logIn({ email, password, client_ip: '203.0.113.7' });
@@ -111,7 +102,7 @@ describe('Cognito refresh-token reuse (pool mocked, table on DynamoDB Local)', (
     for (const token of [first.access_token, next.access_token])
       expect((await identity.verifyAccessToken(token)).userId).toBe(first.user.id);
 
-    expect(await codeOf(identity.refresh(first.refresh_token))).toBe('invalid_token');
+    expect(await errorCodeOf(identity.refresh(first.refresh_token))).toBe('invalid_token');
     expect(refreshCallCount()).toBe(1);
     expect(callsOf(AdminUserGlobalSignOutCommand)).toEqual([
       { UserPoolId: userPoolId, Username: first.user.id },
@@ -119,8 +110,8 @@ describe('Cognito refresh-token reuse (pool mocked, table on DynamoDB Local)', (
 
     await pastRevocationCheck();
     for (const token of [first.access_token, next.access_token])
-      expect(await codeOf(identity.verifyAccessToken(token))).toBe('invalid_token');
-    expect(await codeOf(identity.refresh(next.refresh_token))).toBe('invalid_token');
+      expect(await errorCodeOf(identity.verifyAccessToken(token))).toBe('invalid_token');
+    expect(await errorCodeOf(identity.refresh(next.refresh_token))).toBe('invalid_token');
     // The user signs in again: the new session works.
     const again = await logIn(first.user.email);
     expect((await identity.verifyAccessToken(again.access_token)).userId).toBe(first.user.id);
@@ -150,19 +141,19 @@ describe('Cognito refresh-token reuse (pool mocked, table on DynamoDB Local)', (
     // As a reuse: the session ends, the winner's tokens with it.
     expect(callsOf(AdminUserGlobalSignOutCommand)).toHaveLength(1);
     await pastRevocationCheck();
-    expect(await codeOf(identity.refresh(winner.refresh_token))).toBe('invalid_token');
-    expect(await codeOf(identity.verifyAccessToken(winner.access_token))).toBe('invalid_token');
+    expect(await errorCodeOf(identity.refresh(winner.refresh_token))).toBe('invalid_token');
+    expect(await errorCodeOf(identity.verifyAccessToken(winner.access_token))).toBe('invalid_token');
   });
 
   it('refuses a spent token replayed after its session ended without signing the user out again', async () => {
     const { identity } = subject;
     const first = await identity.signUp({ email: anEmail(), password, name: 'Ann' });
     await identity.refresh(first.refresh_token);
-    expect(await codeOf(identity.refresh(first.refresh_token))).toBe('invalid_token');
+    expect(await errorCodeOf(identity.refresh(first.refresh_token))).toBe('invalid_token');
     await pastRevocationCheck();
     const again = await logIn(first.user.email);
     for (let replay = 0; replay < 3; replay++)
-      expect(await codeOf(identity.refresh(first.refresh_token))).toBe('invalid_token');
+      expect(await errorCodeOf(identity.refresh(first.refresh_token))).toBe('invalid_token');
     expect(callsOf(AdminUserGlobalSignOutCommand)).toHaveLength(1);
     await pastRevocationCheck();
     expect((await identity.verifyAccessToken(again.access_token)).userId).toBe(first.user.id);
@@ -176,7 +167,7 @@ describe('Cognito refresh-token reuse (pool mocked, table on DynamoDB Local)', (
     const laptop = await logIn(email);
     const next = await identity.refresh(first.refresh_token);
     await identity.logOut(next.refresh_token);
-    expect(await codeOf(identity.refresh(first.refresh_token))).toBe('invalid_token');
+    expect(await errorCodeOf(identity.refresh(first.refresh_token))).toBe('invalid_token');
     expect(callsOf(AdminUserGlobalSignOutCommand)).toEqual([]);
     expect((await identity.refresh(laptop.refresh_token)).user.id).toBe(first.user.id);
   });
@@ -193,9 +184,9 @@ describe('Cognito refresh-token reuse (pool mocked, table on DynamoDB Local)', (
     expect((await readRefreshToken(store, refreshTokenHash(next.refresh_token)))?.session_id).toBe(
       spent!.session_id,
     );
-    expect(await codeOf(identity.refresh(first.refresh_token))).toBe('invalid_token');
+    expect(await errorCodeOf(identity.refresh(first.refresh_token))).toBe('invalid_token');
     expect(callsOf(AdminUserGlobalSignOutCommand)).toHaveLength(1);
-    expect(await codeOf(identity.refresh(next.refresh_token))).toBe('invalid_token');
+    expect(await errorCodeOf(identity.refresh(next.refresh_token))).toBe('invalid_token');
   });
 
   it('still refuses the reuse and the session’s access tokens when Cognito cannot sign the user out', async () => {
@@ -205,11 +196,11 @@ describe('Cognito refresh-token reuse (pool mocked, table on DynamoDB Local)', (
     cognito
       .on(AdminUserGlobalSignOutCommand)
       .rejects(new InternalErrorException({ message: 'try again', $metadata: {} }));
-    expect(await codeOf(identity.refresh(first.refresh_token))).toBe('invalid_token');
+    expect(await errorCodeOf(identity.refresh(first.refresh_token))).toBe('invalid_token');
     await pastRevocationCheck();
-    expect(await codeOf(identity.verifyAccessToken(next.access_token))).toBe('invalid_token');
+    expect(await errorCodeOf(identity.verifyAccessToken(next.access_token))).toBe('invalid_token');
     // Cognito would still rotate the live token; the ended session refuses it here.
-    expect(await codeOf(identity.refresh(next.refresh_token))).toBe('invalid_token');
+    expect(await errorCodeOf(identity.refresh(next.refresh_token))).toBe('invalid_token');
   });
 
   it('answers a reused refresh token over HTTP with 401 invalid_token in the envelope, and the session’s access token with 401 within 2 s', async () => {

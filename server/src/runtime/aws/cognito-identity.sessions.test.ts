@@ -9,10 +9,10 @@ import { decodeJwt } from 'jose';
 import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { dynamoLocalClientConfig } from '../../../../test/dynamodb-local.ts';
 import { revocationCheckMs } from '../../identity/index.ts';
-import { AppError } from '../../kernel/errors.ts';
 import { contractIdentityConfig } from '../../platform/identity-contract.ts';
 import { isMfaChallenge, type AuthResponse, type SignedIn } from '../../platform/identity.ts';
 import { cognitoOnFakePool, type CognitoOnFakePool } from './cognito-identity-fake-pool.ts';
+import { errorCodeOf } from '../../../../test/error-code.ts';
 
 // The sessions list and ending one session on AWS: the Cognito adapter shows the sessions it
 // records at each sign-in (Cognito keeps no list). The Cognito API is the one mocked edge (the
@@ -35,16 +35,6 @@ afterEach(() => subject.cleanup());
 
 let count = 0;
 const anEmail = () => `sessions-${++count}-${Date.now()}@example.com`;
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (error) {
-    if (error instanceof AppError) return error.code;
-    throw error;
-  }
-}
 
 async function logIn(email: string, device?: string): Promise<AuthResponse> {
   const answer = await subject.identity.logIn({
@@ -100,9 +90,9 @@ describe('Cognito sessions list (pool mocked, table on DynamoDB Local)', () => {
     await identity.endSession(callerOf(laptop), other.id);
 
     await pastRevocationCheck();
-    expect(await codeOf(identity.verifyAccessToken(phone.access_token))).toBe('invalid_token');
+    expect(await errorCodeOf(identity.verifyAccessToken(phone.access_token))).toBe('invalid_token');
     const refreshesBefore = cognito.commandCalls(GetTokensFromRefreshTokenCommand).length;
-    expect(await codeOf(identity.refresh(phone.refresh_token))).toBe('invalid_token');
+    expect(await errorCodeOf(identity.refresh(phone.refresh_token))).toBe('invalid_token');
     // Cognito rotated the token it was shown; what it minted went to no one and is revoked.
     expect(cognito.commandCalls(GetTokensFromRefreshTokenCommand).length).toBe(refreshesBefore + 1);
     expect(cognito.commandCalls(RevokeTokenCommand)).toHaveLength(1);
@@ -111,7 +101,7 @@ describe('Cognito sessions list (pool mocked, table on DynamoDB Local)', () => {
       expect.objectContaining({ current: true }),
     ]);
     // Ended already: not found, as another user's session is.
-    expect(await codeOf(identity.endSession(callerOf(laptop), other.id))).toBe('not_found');
+    expect(await errorCodeOf(identity.endSession(callerOf(laptop), other.id))).toBe('not_found');
   });
 
   it('answers not_found for another user’s session and ends nothing', async () => {
@@ -141,7 +131,7 @@ describe('Cognito sessions list (pool mocked, table on DynamoDB Local)', () => {
     await identity.verifyAccessToken(phone.access_token);
     await identity.logOut(phone.refresh_token);
     await pastRevocationCheck();
-    expect(await codeOf(identity.verifyAccessToken(phone.access_token))).toBe('invalid_token');
+    expect(await errorCodeOf(identity.verifyAccessToken(phone.access_token))).toBe('invalid_token');
     expect((await identity.listSessions(callerOf(laptop))).map((session) => session.current)).toEqual([true]);
   });
 });
