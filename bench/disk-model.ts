@@ -12,6 +12,7 @@
  * not, plus the key columns).
  *
  *   BENCH_DISK_OPS   operations per workload (default 3000)
+ *   BENCH_DISK_IDEM  0: no Idempotency-Key on the requests
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -20,22 +21,15 @@ import { silentLogger } from '../server/src/platform/logger.ts';
 import { createLocalPlatform, type LocalPlatform } from '../server/src/runtime/local/platform.ts';
 import { keyColumns } from '../server/src/runtime/local/sqlite-codec.ts';
 import { makeTempDir, removeDir } from '../test/server-process.ts';
-import { drained, parallel } from './in-process.ts';
+import { drained, inProcessRequest, parallel, paymentCycle, type InProcessRequest } from './in-process.ts';
 import { log, round } from './support.ts';
 
 const operations = Number(process.env.BENCH_DISK_OPS ?? 3000);
 
-type Request = (
-  method: string,
-  path: string,
-  token: string,
-  body?: unknown,
-) => Promise<Record<string, unknown>>;
-
 interface Workload {
   name: string;
   /** Sign-ups, merchants and keys: written before the measurement. Returns the operation. */
-  setup: (platform: LocalPlatform, request: Request) => Promise<(i: number) => Promise<void>>;
+  setup: (platform: LocalPlatform, request: InProcessRequest) => Promise<(i: number) => Promise<void>>;
 }
 
 /** Pages per b-tree (the items table and each index), in bytes. */
@@ -90,8 +84,6 @@ const signUp = async (platform: LocalPlatform, i: number) =>
     name: `User ${i}`,
   });
 
-const card = { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' };
-
 const workloads: Workload[] = [
   {
     name: 'wallet transfer',
@@ -123,15 +115,7 @@ const workloads: Workload[] = [
         rate_limit_per_minute: 100_000,
       });
       const secret = String(key.secret);
-      const cycle = async () => {
-        const payment = await request('POST', '/v1/payments', secret, {
-          amount: 100 + Math.floor(Math.random() * 10_000),
-          currency: 'USD',
-          capture: false,
-          card,
-        });
-        await request('POST', `/v1/payments/${String(payment.id)}/capture`, secret, {});
-      };
+      const cycle = () => paymentCycle(request, secret);
       await cycle();
       return cycle;
     },
@@ -153,22 +137,9 @@ async function measure(workload: Workload): Promise<void> {
   });
   try {
     platform.startWorkers();
-    const request: Request = async (method, path, token, body) => {
-      const response = await platform.app.request(path, {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          'content-type': 'application/json',
-          ...(method === 'POST' && process.env.BENCH_DISK_IDEM !== '0'
-            ? { 'idempotency-key': randomUUID() }
-            : {}),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const json = (await response.json()) as Record<string, unknown>;
-      if (response.status >= 300) throw new Error(`${path}: ${response.status} ${JSON.stringify(json)}`);
-      return json;
-    };
+    const request = inProcessRequest(platform, {
+      idempotencyKeys: process.env.BENCH_DISK_IDEM !== '0',
+    });
     const operation = await workload.setup(platform, request);
     await drained(platform);
     const before = btreeBytes(file);

@@ -1,4 +1,5 @@
-/** What the in-process benches (`bench:writes`, `bench:disk`) share: waiting for the outbox, and running operations a few at a time. */
+/** What the in-process benches (`bench:writes`, `bench:disk`) share: requests through the app, a card payment cycle, waiting for the outbox, running operations a few at a time. */
+import { randomUUID } from 'node:crypto';
 import { outboxBacklog } from '../server/src/platform/outbox.ts';
 import type { LocalPlatform } from '../server/src/runtime/local/platform.ts';
 
@@ -23,4 +24,56 @@ export async function parallel(count: number, run: (index: number) => Promise<vo
       while (next < count) await run(next++);
     }),
   );
+}
+
+/** A request through the app in process; a non-2xx answer throws. */
+export type InProcessRequest = (
+  method: string,
+  path: string,
+  token: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+) => Promise<Record<string, unknown>>;
+
+/**
+ * Requests through `platform.app` (no socket) as the bearer of `token`; with `idempotencyKeys`
+ * every POST carries a fresh Idempotency-Key, as the SDK sends.
+ */
+export function inProcessRequest(
+  platform: LocalPlatform,
+  options: { idempotencyKeys?: boolean } = {},
+): InProcessRequest {
+  return async (method, path, token, body, headers = {}) => {
+    const response = await platform.app.request(path, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        ...(options.idempotencyKeys && method === 'POST' ? { 'idempotency-key': randomUUID() } : {}),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const json = (await response.json()) as Record<string, unknown>;
+    if (response.status >= 300) throw new Error(`${path}: ${response.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+}
+
+const card = {
+  number: '4242424242424242',
+  exp_month: 12,
+  exp_year: new Date().getUTCFullYear() + 3,
+  cvc: '123',
+};
+
+/** A card payment of $1–$101 authorized (`capture: false`) and then captured, with the API key `key`. */
+export async function paymentCycle(request: InProcessRequest, key: string): Promise<void> {
+  const payment = await request('POST', '/v1/payments', key, {
+    amount: 100 + Math.floor(Math.random() * 10_000),
+    currency: 'USD',
+    capture: false,
+    card,
+  });
+  await request('POST', `/v1/payments/${String(payment.id)}/capture`, key, {});
 }

@@ -34,7 +34,7 @@ import { tableSchema } from '../server/src/platform/table-schema.ts';
 import { createLocalPlatform } from '../server/src/runtime/local/platform.ts';
 import { SqliteStore } from '../server/src/runtime/local/sqlite-store.ts';
 import { makeTempDir, removeDir } from '../test/server-process.ts';
-import { drained, parallel } from './in-process.ts';
+import { drained, inProcessRequest, parallel, paymentCycle } from './in-process.ts';
 import { log, round } from './support.ts';
 
 const opsPerWorkload = Number(process.env.BENCH_WRITE_OPS ?? 3000);
@@ -159,22 +159,7 @@ export async function recordWorkloads(): Promise<{ records: WorkloadRecord[]; si
   });
   try {
     platform.startWorkers();
-    const request = async (
-      method: string,
-      path: string,
-      token: string,
-      body?: unknown,
-      headers: Record<string, string> = {},
-    ) => {
-      const response = await platform.app.request(path, {
-        method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const json = (await response.json()) as Record<string, unknown>;
-      if (response.status >= 300) throw new Error(`${path}: ${response.status} ${JSON.stringify(json)}`);
-      return json;
-    };
+    const request = inProcessRequest(platform);
     const signUp = async (i: number) =>
       platform.identity.signUp({
         email: `writes-${i}-${randomUUID()}@example.com`,
@@ -239,11 +224,11 @@ export async function recordWorkloads(): Promise<{ records: WorkloadRecord[]; si
       });
       keys[i] = String(key.secret);
       merchantIds[i] = String(merchant.id);
-      await cycle(request, keys[i]!);
+      await paymentCycle(request, keys[i]!);
     });
     await drained(platform);
     await record('card payment cycle, 1,000 merchants', 2, 10_000, '10,000 cycles/s', async () => {
-      await cycle(request, keys[Math.floor(Math.random() * keys.length)]!);
+      await paymentCycle(request, keys[Math.floor(Math.random() * keys.length)]!);
     });
     // One hot merchant: an admin spreads its busy accounts, as the operations runbook says.
     for (const purpose of ['pending', 'available'])
@@ -256,7 +241,7 @@ export async function recordWorkloads(): Promise<{ records: WorkloadRecord[]; si
         },
       );
     await record('card payment cycle, one merchant', 2, 2000, '2,000 cycles/s', async () => {
-      await cycle(request, keys[0]!);
+      await paymentCycle(request, keys[0]!);
     });
 
     // The shop: wallet checkouts of one product, each through the checkout saga to `paid`.
@@ -330,26 +315,6 @@ export async function recordWorkloads(): Promise<{ records: WorkloadRecord[]; si
     await platform.stop();
     await removeDir(dataDir);
   }
-}
-
-const card = {
-  number: '4242424242424242',
-  exp_month: 12,
-  exp_year: new Date().getUTCFullYear() + 3,
-  cvc: '123',
-};
-
-async function cycle(
-  request: (method: string, path: string, token: string, body?: unknown) => Promise<Record<string, unknown>>,
-  key: string,
-): Promise<void> {
-  const payment = await request('POST', '/v1/payments', key, {
-    amount: 100 + Math.floor(Math.random() * 10_000),
-    currency: 'USD',
-    capture: false,
-    card,
-  });
-  await request('POST', `/v1/payments/${String(payment.id)}/capture`, key, {});
 }
 
 /** Prints the figures as two tables. */
