@@ -4,6 +4,7 @@ import { approvalEventTypes } from './events.ts';
 import { approvalIds } from './ids.ts';
 import { notifyApprovers, notifyApproversSubscription, notifyEventTypes } from './notify.ts';
 export { registerApproverDirectory, type ApproverDirectory } from './notify.ts';
+export { rewriteApprovalParams, type ApprovalParamsRewrite } from './params-rewrite.ts';
 import { approvalRoutes } from './routes.ts';
 export { withApprovalResponse } from './routes.ts';
 import { expireDueApprovals } from './service.ts';

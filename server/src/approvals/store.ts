@@ -114,6 +114,39 @@ export function approvalTaskToken(previous: ApprovalRecord, token: string): Writ
   };
 }
 
+/**
+ * Replaces the request's params (a migration sealing them again), as a new version, only if it is
+ * still at the version read: a decision read before it then fails its condition and, read again,
+ * carries the new params on rather than writing the old ones back.
+ */
+export function approvalParamsReplace(previous: ApprovalRecord, params: Approval['params']): WriteOperation {
+  return {
+    type: 'update',
+    key: approvalKeys.request(previous.approval.id),
+    set: {
+      approval: { ...previous.approval, params } as unknown as Item[string],
+      version: previous.version + 1,
+    },
+    condition: { compare: ['version', '=', previous.version] },
+  };
+}
+
+/** A page of the merchant's requests as stored (with their versions), newest first. */
+export async function merchantApprovalRecords(
+  store: Store,
+  merchantId: string,
+  page: { limit: number; cursor?: string },
+): Promise<{ data: ApprovalRecord[]; next_cursor: string | undefined }> {
+  const result = await store.query({
+    index: 'gsi1',
+    partition: approvalKeys.inbox(merchantId),
+    direction: 'desc',
+    limit: page.limit,
+    ...(page.cursor ? { cursor: page.cursor } : {}),
+  });
+  return { data: result.items.map(recordFromItem), next_cursor: result.cursor };
+}
+
 /** A page of the merchant's requests, newest first. */
 export async function merchantApprovals(
   store: Store,

@@ -1,8 +1,9 @@
+import { rewriteApprovalParams, type ApprovalParamsRewrite } from '../approvals/index.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { allMerchants, sandboxNow, type MerchantRecord } from '../payments/index.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { ModuleMigration } from '../platform/module.ts';
-import { resealStored, type StoredSealedValue } from '../platform/sealed-values.ts';
+import { resealedValue, resealStored, type StoredSealedValue } from '../platform/sealed-values.ts';
 import { businessDayOf, isBusinessDay } from './ach/calendar.ts';
 import { connectorCredentials, type CredentialDeps } from './credentials.ts';
 import { achDayEntries, hubKeys, merchantConnectors, readAchSequence, type AchEntryRecord } from './store.ts';
@@ -13,7 +14,7 @@ export type ResealDeps = CredentialDeps & { clock: Clock; logger: Logger };
 /** What a re-seal run did: values now v2, and those left v1 because they do not open (by id). */
 export interface ResealResult {
   changed: number;
-  unopened: Array<{ kind: 'connector' | 'ach_entry'; id: string }>;
+  unopened: Array<{ kind: 'connector' | 'ach_entry' | 'approval_request'; id: string }>;
 }
 
 /**
@@ -88,6 +89,62 @@ async function* achEntriesOf(deps: ResealDeps, merchant: MerchantRecord): AsyncG
 
 const dayOf = (date: Date) => date.toISOString().slice(0, 10);
 
+/**
+ * Where approval requests' params keep values sealed with the hub's credentials sealing (never
+ * in clear, v1 before v2): a connector change's credentials (`approval-gates.ts`), a merchant
+ * payout's bank account number (payouts' `payoutOrder`, through `sealBankAccount`) and a vendor
+ * payout's (`vendors-payouts.ts`).
+ */
+const sealedParamPaths = [
+  ['sealed_credentials'],
+  ['bank_account', 'sealed_account'],
+  ['destination', 'bank_account', 'sealed_account'],
+] as const;
+
+/**
+ * Migration 2: the v1 values approval requests keep in their params ({@link sealedParamPaths}),
+ * whatever the request's status, sealed again as v2, so a pending request still executes (to the
+ * same account, with the same credentials) and none opens from the table alone. Merchant by
+ * merchant (the all-merchants index), through approvals' params rewrite (a page of requests at a
+ * time, one write per request conditional on its version). A value that does not open is left and
+ * logged by request id only. Idempotent: v2 values are skipped, so a second run writes nothing.
+ */
+export async function resealApprovalParams(deps: ResealDeps): Promise<ResealResult> {
+  const result: ResealResult = { changed: 0, unopened: [] };
+  const logged = new Set<string>();
+  const rewrite: ApprovalParamsRewrite = async (approval) => {
+    const params = structuredClone(approval.params);
+    let resealed = false;
+    for (const path of sealedParamPaths) {
+      const holder = path
+        .slice(0, -1)
+        .reduce<unknown>((at, name) => (isObject(at) ? at[name] : undefined), params);
+      const name = path[path.length - 1]!;
+      if (!isObject(holder) || typeof holder[name] !== 'string') continue;
+      const next = await resealedValue(deps, connectorCredentials, holder[name]);
+      if (next.outcome === 'resealed') {
+        holder[name] = next.sealed;
+        resealed = true;
+      } else if (next.outcome === 'unopened' && !logged.has(approval.id)) {
+        // Never the value nor the error (whose cause may quote it): which request, for someone to look at.
+        logged.add(approval.id);
+        result.unopened.push({ kind: 'approval_request', id: approval.id });
+        deps.logger.warn('sealed value left as v1: it does not open', {
+          kind: 'approval_request',
+          id: approval.id,
+        });
+      }
+    }
+    return resealed ? params : undefined;
+  };
+  for await (const merchant of allMerchants(deps))
+    result.changed += await rewriteApprovalParams(deps.store, merchant.id, rewrite);
+  return result;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /** The hub's stored-data migrations, versions 1, 2, 3… in order. */
 export const hubMigrations = [
   {
@@ -95,5 +152,11 @@ export const hubMigrations = [
     description:
       "Connector credentials and ACH entries' account numbers sealed as v1 (under a key derived from the table's installation secret) are sealed again as v2, under hub/credentials-key",
     run: async (deps) => ({ changed: (await resealV1Values(deps)).changed }),
+  },
+  {
+    version: 2,
+    description:
+      "Approval requests' sealed params (a connector change's credentials, a merchant or vendor payout's bank account number) sealed as v1 are sealed again as v2, under hub/credentials-key",
+    run: async (deps) => ({ changed: (await resealApprovalParams(deps)).changed }),
   },
 ] as const satisfies readonly ModuleMigration[];

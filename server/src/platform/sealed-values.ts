@@ -131,6 +131,30 @@ export interface StoredSealedValue {
 export type ResealOutcome = 'resealed' | 'unopened' | 'unchanged';
 
 /**
+ * What a stored value becomes as v2: sealed again (`resealed`, the new value), left because it does
+ * not open (`unopened`), or nothing to do (`unchanged`: not v1). For a value kept inside a larger
+ * attribute (an approval request's params), whose writer makes the conditional write itself;
+ * {@link resealStored} for a value that is an attribute. A missing v2 secret or an unreadable
+ * installation secret throws, so the run fails unrecorded rather than skip the value.
+ */
+export async function resealedValue(
+  deps: SealDeps,
+  purpose: SealPurpose,
+  sealed: string | null,
+): Promise<{ outcome: 'unchanged' | 'unopened' } | { outcome: 'resealed'; sealed: string }> {
+  if (sealed === null || !sealed.startsWith('v1.')) return { outcome: 'unchanged' };
+  await installationSecret(deps.store);
+  let text: string;
+  try {
+    text = await unsealValue(deps, purpose, sealed);
+  } catch {
+    return { outcome: 'unopened' };
+  }
+  // Outside the catch: without the purpose's secret (not granted, not created) the run fails.
+  return { outcome: 'resealed', sealed: await sealValue(deps, purpose, text) };
+}
+
+/**
  * A migration's step: a stored v1 value sealed again as v2, by one write on the condition the
  * attribute still holds the value read, so a writer meanwhile (which seals v2 itself) wins. A
  * missing v2 secret or an unreadable installation secret says nothing of this value: it throws,
@@ -143,23 +167,15 @@ export async function resealStored(
   purpose: SealPurpose,
   value: StoredSealedValue,
 ): Promise<ResealOutcome> {
-  if (value.sealed === null || !value.sealed.startsWith('v1.')) return 'unchanged';
-  await installationSecret(deps.store);
-  let text: string;
-  try {
-    text = await unsealValue(deps, purpose, value.sealed);
-  } catch {
-    return 'unopened';
-  }
-  // Outside the catch: without the purpose's secret (not granted, not created) the run fails.
-  const resealed = await sealValue(deps, purpose, text);
+  const next = await resealedValue(deps, purpose, value.sealed);
+  if (next.outcome !== 'resealed') return next.outcome;
   try {
     await deps.store.transact([
       {
         type: 'update',
         key: value.key,
-        set: { [value.attribute]: resealed },
-        condition: { compare: [value.attribute, '=', value.sealed] },
+        set: { [value.attribute]: next.sealed },
+        condition: { compare: [value.attribute, '=', value.sealed!] },
       },
     ]);
     return 'resealed';
