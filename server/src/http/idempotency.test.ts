@@ -163,16 +163,19 @@ describe('keys held in the effect’s transaction (no claim first)', () => {
       const call = ++calls;
       const fail = c.req.query('fail');
       if (fail) return c.json({ error: { code: 'nope', call } }, Number(fail) as 402);
-      const body = { id: `thing_${call}` };
+      // `?decline=1`: a refusal recorded with its effect, as a declined payment is.
+      const status = c.req.query('decline') ? 402 : 201;
+      const body =
+        status === 402 ? { error: { code: 'declined', thing: `thing_${call}` } } : { id: `thing_${call}` };
       try {
         await store.transact([
           { type: 'put', item: { pk: `THING#${call}`, sk: 'THING' } },
-          c.var.idempotency!.record(201, body),
+          c.var.idempotency!.record(status, body),
         ]);
       } catch {
         return c.json({ error: { code: 'conflict' } }, 409);
       }
-      return c.json(body, 201);
+      return c.json(body, status);
     });
     const post = (key: string, body: unknown, query = '') =>
       app.request(`/things${query}`, {
@@ -240,6 +243,17 @@ describe('keys held in the effect’s transaction (no claim first)', () => {
     const retried = await post('k2', { a: 1 }, '?fail=503');
     expect(retried.headers.get('Idempotent-Replayed')).toBeNull();
     expect(await things()).toEqual([]);
+  });
+
+  it('answers a refusal recorded with its effect as itself, then replays it', async () => {
+    const { post, things } = transactionalApp();
+    const first = await post('k1', { a: 1 }, '?decline=1');
+    expect(first.status).toBe(402);
+    expect(first.headers.get('Idempotent-Replayed')).toBeNull();
+    const again = await post('k1', { a: 1 }, '?decline=1');
+    expect(again.headers.get('Idempotent-Replayed')).toBe('true');
+    expect(await again.text()).toBe(await first.text());
+    expect(await things()).toEqual(['THING#1']);
   });
 
   it('takes over a record past its retention', async () => {

@@ -177,7 +177,11 @@ export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHa
       // A twin of this request may have committed first, making this one's transaction fail on
       // the key's condition (whatever error the handler made of that): answer the twin's response.
       const held = await liveRecord(store, itemKey, nowSeconds);
-      if (held) return answerWithTwin(c, held, fingerprint);
+      // Unless the record is this request's own: a refusal recorded with its effect (a decline
+      // stored with the failed payment) answers as it is, not as a replay.
+      if (held && !(recorded && (await isOwnAnswer(held, c.res, fingerprint))))
+        return answerWithTwin(c, held, fingerprint);
+      if (held) return;
       // Server errors are not stored, so the client can retry.
       if (c.res.status >= 500) return;
     } else if (c.res.status >= 500) {
@@ -203,6 +207,19 @@ export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHa
       if (held) answerWithTwin(c, held, fingerprint);
     }
   };
+}
+
+/**
+ * Whether `held` stores exactly `response`: then the handler's own transaction wrote it (a twin's
+ * would name other objects, such as its own failed payment's id).
+ */
+async function isOwnAnswer(held: HeldRecord, response: Response, fingerprint: string): Promise<boolean> {
+  return (
+    held.fingerprint === fingerprint &&
+    held.state === 'complete' &&
+    held.response_status === response.status &&
+    storedResponseText(held) === (await response.clone().text())
+  );
 }
 
 /** The record under `key` unless it is past its retention (TTL deletes lazily). */

@@ -90,8 +90,10 @@ describe('payments: idempotency', () => {
     const first = await api('POST', '/v1/payments', body, key('order-5'));
     const second = await api('POST', '/v1/payments', body, key('order-5'));
     expect(first.status).toBe(402);
+    expect(first.headers.get('Idempotent-Replayed')).toBeNull();
     expect(second.status).toBe(402);
     expect(second.headers.get('Idempotent-Replayed')).toBe('true');
+    expect(second.text).toBe(first.text);
     expect(second.json.error.payment_id).toBe(first.json.error.payment_id);
     expect(await paymentCount()).toBe(1);
   });
