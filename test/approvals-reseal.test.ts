@@ -2,7 +2,7 @@ import { createCipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { migrationsOf } from '../server/src/app/migrations.ts';
 import { moduleDepsOf } from '../server/src/app/module-deps.ts';
-import { approvalParamsReplace, readApproval } from '../server/src/approvals/store.ts';
+import { approvalParamsReplace, approvalTaskToken, readApproval } from '../server/src/approvals/store.ts';
 import { unsealCredentials } from '../server/src/hub/credentials.ts';
 import { hubModule } from '../server/src/hub/index.ts';
 import { resealApprovalParams } from '../server/src/hub/migrations.ts';
@@ -11,7 +11,7 @@ import type { TestMerchant } from '../server/src/payments/test-support.ts';
 import { installationSecret } from '../server/src/platform/installation-secret.ts';
 import type { Logger } from '../server/src/platform/logger.ts';
 import { runMigrations } from '../server/src/platform/migrations.ts';
-import type { Item } from '../server/src/platform/store.ts';
+import type { Item, Store } from '../server/src/platform/store.ts';
 import { createTestApp, type TestApp, type TestUser } from './app-harness.ts';
 import { bothScannedStores } from './both-stores.ts';
 import { expectBooksBalanced } from './invariants.ts';
@@ -261,6 +261,57 @@ describe.each(stores)(
         for (const secret of [merchantAccount, vendorAccount, ...Object.values(stripeCredentials)])
           expect(JSON.stringify(final)).not.toContain(secret);
         await expectBooksBalanced(store);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('reads a request written between its read and its write again, and re-seals it keeping that write', async () => {
+      const { store } = await open();
+      const t = createTestApp({ store });
+      try {
+        const { merchant, api } = await setUpHubMerchant(t, ['sandbox_card']);
+        const owner = asMember(t, merchant, merchant.owner);
+        expect(
+          (await owner('PUT', '/v1/approval-policies', { action: 'connector_change', approvals: 1 })).status,
+        ).toBe(200);
+        const held = await api('POST', '/v1/connectors', {
+          provider: 'stripe',
+          credentials: stripeCredentials,
+        });
+        expect(held.status, held.text).toBe(202);
+        await asOldRelease(t, held.json.id);
+        let raced = false;
+        // The state machine's task token lands (a new version) between the migration's read and write.
+        const racing: Store = {
+          get: (key) => store.get(key),
+          query: (query) => store.query(query),
+          close: () => store.close(),
+          transact: async (operations) => {
+            const target = operations[0];
+            if (!raced && target?.type === 'update' && target.key.pk === `APV#${held.json.id}`) {
+              raced = true;
+              await store.transact([
+                approvalTaskToken((await readApproval(store, held.json.id))!, 'token-1'),
+              ]);
+            }
+            return store.transact(operations);
+          },
+        };
+        const result = await resealApprovalParams({
+          store: racing,
+          secrets: t.secrets,
+          clock: t.clock,
+          logger: capturingLogger(),
+        });
+        expect(raced).toBe(true);
+        expect(result).toEqual({ changed: 1, unopened: [] });
+        const record = (await readApproval(store, held.json.id))!;
+        expect(record.taskToken).toBe('token-1');
+        expect(sealedParams(record.approval.params)[0]!.startsWith('v2.')).toBe(true);
+        expect(await unsealCredentials(t, sealedParams(record.approval.params)[0]!)).toEqual(
+          stripeCredentials,
+        );
       } finally {
         await store.close();
       }
