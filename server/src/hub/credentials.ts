@@ -12,7 +12,8 @@ import { sealValue, unsealValue, type SealDeps, type SealPurpose } from '../plat
  * Format `v2.<key iv>.<key tag>.<sealed data key>.<iv>.<tag>.<body>` (base64url parts). The older
  * `v1.<iv>.<tag>.<body>` was sealed under a key derived from the installation secret kept in the
  * table; it stays readable, what holds it is sealed as v2 the next time it is written, and the
- * hub's migration 1 (`migrations.ts`) seals the connectors' and ACH entries' v1 values as v2.
+ * hub's migration 1 (`migrations.ts`) seals the connectors' and ACH entries' v1 values as v2, its
+ * migration 2 those kept in approval requests' params (connector changes, payouts' bank accounts).
  */
 
 /** The secret the hub's sealing key is derived from; the CDK app creates it (a generated value). */
