@@ -74,7 +74,7 @@ describe('InProcessBus', () => {
     expect(deliveries[0]!.delivered).toEqual(['b']);
   });
 
-  it('gives each handler its own copy of the event', async () => {
+  it('gives the handlers a read-only copy of the event: one that changes it fails, and nobody sees the change', async () => {
     const bus = new InProcessBus();
     const seen: unknown[] = [];
     bus.subscribe('mutator', { type: ['transfer.created'] }, async (event) => {
@@ -84,9 +84,13 @@ describe('InProcessBus', () => {
       seen.push(event.data.amount);
     });
     const event = anEvent();
-    await bus.publish([event]);
+    const { deliveries } = await bus.publish([event]);
     expect(seen).toEqual([1500]);
     expect(event.data.amount).toBe(1500);
+    expect(Object.isFrozen(event)).toBe(false);
+    expect(deliveries[0]!.delivered).toEqual(['reader']);
+    expect(deliveries[0]!.failed.map((f) => f.subscriber)).toEqual(['mutator']);
+    expect(deliveries[0]!.failed[0]!.error).toBeInstanceOf(TypeError);
   });
 
   it('fails a handler that runs past the timeout', async () => {

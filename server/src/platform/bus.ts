@@ -72,8 +72,8 @@ interface Subscription {
 
 /**
  * The local bus: runs matching handlers in this process. The deliveries of one `publish` run
- * concurrently, handlers starting in event order; each handler gets its own copy of the event
- * so one cannot change what another sees. Like EventBridge, it promises no order of completion:
+ * concurrently, handlers starting in event order; the handlers of an event share one frozen copy
+ * of it, so none can change what another sees (on AWS each gets its own parsed copy). Like EventBridge, it promises no order of completion:
  * consumers dedupe and do not rely on seeing events in order.
  *
  * @example
@@ -101,7 +101,10 @@ export class InProcessBus implements EventBus {
     const pending = events.map(async (event): Promise<EventDelivery> => {
       const skip = new Set(options.skip?.get(event.id) ?? []);
       const targets = [...this.#subscriptions.values()].filter((s) => !skip.has(s.name) && s.matches(event));
-      const outcomes = await Promise.all(targets.map((target) => this.#deliver(target, event)));
+      // One frozen copy for every handler of the event, rather than a clone each: a handler cannot
+      // change what another (or the publisher) sees, and one that tries fails loudly.
+      const shared = targets.length > 0 ? deepFreeze(structuredClone(event)) : event;
+      const outcomes = await Promise.all(targets.map((target) => this.#deliver(target, shared)));
       const delivery: EventDelivery = { eventId: event.id, delivered: [], failed: [] };
       targets.forEach((target, index) => {
         const outcome = outcomes[index]!;
@@ -120,7 +123,7 @@ export class InProcessBus implements EventBus {
     let timer: NodeJS.Timeout | undefined;
     try {
       // Through a promise so a handler that throws synchronously is caught like a rejection.
-      const run = Promise.resolve().then(() => subscription.handler(structuredClone(event)));
+      const run = Promise.resolve().then(() => subscription.handler(event));
       if (this.#handlerTimeoutMs > 0) {
         const timeout = new Promise<never>((_, reject) => {
           timer = setTimeout(
@@ -142,4 +145,13 @@ export class InProcessBus implements EventBus {
       clearTimeout(timer);
     }
   }
+}
+
+/** `value` with every object and array in it frozen, in place. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
