@@ -195,7 +195,7 @@ describe('the migrations a deploy runs', () => {
     },
   );
 
-  it('gives the migrate function no more than the table’s items, its logs and its traces', () => {
+  it('gives the migrate function no more than the table’s items, the migrating modules’ secrets, its logs and its traces', () => {
     const { migrateRole } = deployTrigger(dev);
     const [[table]] = resourcesOf(dev.template, 'AWS::DynamoDB::Table') as [[string, CfnResource]];
     const role = dev.template.toJSON().Resources[migrateRole] as CfnResource;
@@ -216,12 +216,17 @@ describe('the migrations a deploy runs', () => {
       'logs:PutLogEvents',
       'xray:PutTelemetryRecords',
       'xray:PutTraceSegments',
+      // Migrations re-seal stored values under the key a module reads (hub/credentials-key).
+      'secretsmanager:GetSecretValue',
     ]);
     for (const statement of statements) {
       const actions = asArray(statement.Action);
       for (const action of actions) expect(allowed, action).toContain(action);
       if (actions.some((action) => action.startsWith('dynamodb:')))
         for (const resource of asArray(statement.Resource)) expect(JSON.stringify(resource)).toContain(table);
+      if (actions.some((action) => action.startsWith('secretsmanager:')))
+        for (const resource of asArray(statement.Resource))
+          expect(JSON.stringify(resource)).toContain('hub/credentials-key');
     }
   });
 
