@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { createApp, type AppDeps } from '../server/src/app/create-app.ts';
 import { modules } from '../server/src/app/modules.ts';
+import { moduleDepsOf } from '../server/src/app/module-deps.ts';
 import { secretsOf } from '../server/src/app/registry.ts';
 import { createLocalIdentity } from '../server/src/identity/index.ts';
 import { ManualClock } from '../server/src/kernel/clock.ts';
 import { defaultConfig, type Config } from '../server/src/platform/config.ts';
-import { silentLogger } from '../server/src/platform/logger.ts';
+import { silentLogger, type Logger } from '../server/src/platform/logger.ts';
+import type { SluiceModule } from '../server/src/platform/module.ts';
+import type { Secrets } from '../server/src/platform/secrets.ts';
 import type { Store } from '../server/src/platform/store.ts';
 import { EnvSecrets, envVariableFor } from '../server/src/runtime/local/env-secrets.ts';
 import { MailboxNotifier } from '../server/src/runtime/local/mailbox-notifier.ts';
@@ -122,3 +125,33 @@ export function testSecrets(): EnvSecrets {
 }
 
 export type TestApp = ReturnType<typeof createTestApp>;
+
+/** A logger that keeps every line it is given, for tests that check what was (not) logged. */
+export function capturingLogger(): Logger & { lines: Array<[string, Record<string, unknown> | undefined]> } {
+  const lines: Array<[string, Record<string, unknown> | undefined]> = [];
+  const note = (message: string, fields?: Record<string, unknown>) => void lines.push([message, fields]);
+  return { lines, info: note, warn: note, error: note };
+}
+
+/**
+ * What `modules`' code gets (their migrations, jobs) on the test app's parts, over `options.store`
+ * (default the app's) with `options.logger` and `options.secrets` in place of the app's.
+ */
+export function moduleDepsFor(
+  t: TestApp,
+  modules: readonly SluiceModule[],
+  options: { store?: Store; logger?: Logger; secrets?: Secrets } = {},
+) {
+  return moduleDepsOf(
+    {
+      store: options.store ?? t.store,
+      clock: t.clock,
+      config: t.config,
+      logger: options.logger ?? silentLogger,
+      identity: t.identity,
+      queue: t.queue,
+      secrets: options.secrets ?? t.secrets,
+    },
+    modules,
+  );
+}

@@ -1,7 +1,6 @@
 import { createCipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { migrationsOf } from '../server/src/app/migrations.ts';
-import { moduleDepsOf } from '../server/src/app/module-deps.ts';
 import { approvalParamsReplace, approvalTaskToken, readApproval } from '../server/src/approvals/store.ts';
 import { unsealCredentials } from '../server/src/hub/credentials.ts';
 import { hubModule } from '../server/src/hub/index.ts';
@@ -9,10 +8,9 @@ import { resealApprovalParams } from '../server/src/hub/migrations.ts';
 import { cardMethod, setUpHubMerchant, stripeCredentials } from '../server/src/hub/test-support.ts';
 import type { TestMerchant } from '../server/src/payments/test-support.ts';
 import { installationSecret } from '../server/src/platform/installation-secret.ts';
-import type { Logger } from '../server/src/platform/logger.ts';
 import { runMigrations } from '../server/src/platform/migrations.ts';
 import type { Item, Store } from '../server/src/platform/store.ts';
-import { createTestApp, type TestApp, type TestUser } from './app-harness.ts';
+import { capturingLogger, createTestApp, moduleDepsFor, type TestApp, type TestUser } from './app-harness.ts';
 import { bothScannedStores } from './both-stores.ts';
 import { expectBooksBalanced } from './invariants.ts';
 
@@ -75,12 +73,6 @@ async function asOldRelease(t: TestApp, id: string, foreignKey?: Buffer): Promis
     text = text.replace(sealed, sealV1(secret, open, foreignKey));
   }
   await t.store.transact([approvalParamsReplace(record, JSON.parse(text))]);
-}
-
-function capturingLogger(): Logger & { lines: Array<[string, Record<string, unknown> | undefined]> } {
-  const lines: Array<[string, Record<string, unknown> | undefined]> = [];
-  const note = (message: string, fields?: Record<string, unknown>) => void lines.push([message, fields]);
-  return { lines, info: note, warn: note, error: note };
 }
 
 const asMember =
@@ -193,18 +185,7 @@ describe.each(stores)(
 
         const logger = capturingLogger();
         const modules = [hubModule];
-        const deps = moduleDepsOf(
-          {
-            store,
-            clock: t.clock,
-            config: t.config,
-            logger,
-            identity: t.identity,
-            queue: t.queue,
-            secrets: t.secrets,
-          },
-          modules,
-        );
+        const deps = moduleDepsFor(t, modules, { store, logger });
         const summary = await runMigrations(deps, migrationsOf(modules));
         expect(summary.ran).toMatchObject([
           { module: 'hub', version: 1 },

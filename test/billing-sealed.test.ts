@@ -1,9 +1,8 @@
 import { createCipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './app-harness.ts';
+import { capturingLogger, createTestApp, moduleDepsFor, type TestApp } from './app-harness.ts';
 import { bothScannedStores } from './both-stores.ts';
 import { migrationsOf } from '../server/src/app/migrations.ts';
-import { moduleDepsOf } from '../server/src/app/module-deps.ts';
 import { addPaymentMethod, chargeableMethod, createCustomer } from '../server/src/billing/catalog.ts';
 import { billingDeps, merchantContext, type BillingDeps } from '../server/src/billing/deps.ts';
 import { billingModule } from '../server/src/billing/index.ts';
@@ -29,25 +28,12 @@ import { EnvSecrets } from '../server/src/runtime/local/env-secrets.ts';
 
 const accounts = ['000123456789', '000987654321', '000555444333'];
 
-function capturingLogger(): Logger & { lines: Array<[string, Record<string, unknown> | undefined]> } {
-  const lines: Array<[string, Record<string, unknown> | undefined]> = [];
-  const note = (message: string, fields?: Record<string, unknown>) => void lines.push([message, fields]);
-  return { lines, info: note, warn: note, error: note };
-}
-
 function depsOf(t: TestApp, store: Store, options: { secrets?: EnvSecrets; logger?: Logger } = {}) {
-  return moduleDepsOf(
-    {
-      store,
-      clock: t.clock,
-      config: t.config,
-      logger: options.logger ?? capturingLogger(),
-      identity: t.identity,
-      queue: t.queue,
-      secrets: options.secrets ?? t.secrets,
-    },
-    [billingModule],
-  );
+  return moduleDepsFor(t, [billingModule], {
+    store,
+    secrets: options.secrets,
+    logger: options.logger ?? capturingLogger(),
+  });
 }
 
 /** A customer's saved ACH account, through billing's own use case. */

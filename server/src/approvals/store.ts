@@ -153,14 +153,8 @@ export async function merchantApprovals(
   merchantId: string,
   page: { limit: number; cursor?: string },
 ): Promise<{ data: Approval[]; next_cursor: string | undefined }> {
-  const result = await store.query({
-    index: 'gsi1',
-    partition: approvalKeys.inbox(merchantId),
-    direction: 'desc',
-    limit: page.limit,
-    ...(page.cursor ? { cursor: page.cursor } : {}),
-  });
-  return { data: result.items.map((item) => recordFromItem(item).approval), next_cursor: result.cursor };
+  const records = await merchantApprovalRecords(store, merchantId, page);
+  return { data: records.data.map((record) => record.approval), next_cursor: records.next_cursor };
 }
 
 /** Pending requests whose expiry is before `before` (ISO time), oldest expiry first. */

@@ -1,12 +1,11 @@
 import { createCipheriv, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../../test/app-harness.ts';
+import { capturingLogger, createTestApp, moduleDepsFor, type TestApp } from '../../../test/app-harness.ts';
 import { bothScannedStores } from '../../../test/both-stores.ts';
 import { migrationsOf } from '../app/migrations.ts';
 import { moduleDepsOf } from '../app/module-deps.ts';
 import { createMerchant } from '../payments/index.ts';
 import { installationSecret } from '../platform/installation-secret.ts';
-import type { Logger } from '../platform/logger.ts';
 import { readMigrationRecords, runMigrations } from '../platform/migrations.ts';
 import { SecretNotFoundError } from '../platform/secrets.ts';
 import type { Item, Store } from '../platform/store.ts';
@@ -139,12 +138,6 @@ async function seedOldRelease(t: TestApp) {
   return { connectors, entries };
 }
 
-function capturingLogger(): Logger & { lines: Array<[string, Record<string, unknown> | undefined]> } {
-  const lines: Array<[string, Record<string, unknown> | undefined]> = [];
-  const note = (message: string, fields?: Record<string, unknown>) => void lines.push([message, fields]);
-  return { lines, info: note, warn: note, error: note };
-}
-
 describe.each(stores)("the hub's migration 1: v1 sealed values sealed again as v2 (%s)", (_name, open) => {
   it('re-seals every connector and ACH entry sealed as v1, to the same content; a second run changes nothing', async () => {
     const { store, scan } = await open();
@@ -155,18 +148,7 @@ describe.each(stores)("the hub's migration 1: v1 sealed values sealed again as v
       expect(v1Values(await scan())).toHaveLength(6);
       const logger = capturingLogger();
       const modules = [hubModule];
-      const deps = moduleDepsOf(
-        {
-          store,
-          clock: t.clock,
-          config: t.config,
-          logger,
-          identity: t.identity,
-          queue: t.queue,
-          secrets: t.secrets,
-        },
-        modules,
-      );
+      const deps = moduleDepsFor(t, modules, { store, logger });
 
       const summary = await runMigrations(deps, migrationsOf(modules));
 
