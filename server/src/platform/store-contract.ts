@@ -589,6 +589,89 @@ export function runStoreContract(
       });
     });
 
+    describe('item size limit (400 KB, counted as DynamoDB counts it)', () => {
+      const limit = 400 * 1024;
+      /**
+       * Items whose own size (without the `pad` attribute) is given: names and strings in UTF-8
+       * bytes; a number 1 byte per base-100 digit pair of its significant digits, pairs aligned at
+       * the decimal point (1.5 is `01.50`, 120 `01 20`), plus 1, plus 1 more when negative, and
+       * zero 1 (measured on DynamoDB Local); a boolean or null 1; a list or map 3 plus, per
+       * element, 1 and its size (a map member's name too); undefined attributes nothing.
+       */
+      const shapes: Array<[string, Item, number]> = [
+        ['names and strings in UTF-8 bytes', { pk: 'T', sk: 'a', é: 'ü✓' }, 3 + 3 + 2 + 5],
+        [
+          'numbers by their significant digits in base-100 pairs',
+          {
+            pk: 'T',
+            sk: 'a',
+            n: [
+              0, 7, 12, 123, -123456, 1234567, 1000000, 0.001, 1.25, 1.5, 1e20, 1e21, 1.5e-7, 123.456, 120,
+              -0.5, 0.125, 3.14159,
+            ],
+          },
+          3 + 3 + 1 + 3 + 18 + (1 + 2 + 2 + 3 + 5 + 5 + 2 + 2 + 3 + 3 + 2 + 2 + 2 + 5 + 3 + 3 + 3 + 5),
+        ],
+        [
+          'booleans, null, nested maps and lists, undefined left out',
+          {
+            pk: 'T',
+            sk: 'a',
+            gone: undefined,
+            m: { t: true, f: false, z: null, inner: { k: 'vv', gone: undefined }, list: [] },
+            e: {},
+          },
+          3 + 3 + (1 + 3 + 3 + 3 + 3 + (1 + 5 + 3 + 4) + (1 + 4 + 3)) + (1 + 3),
+        ],
+      ];
+      /** `shape` padded with a string attribute to `limit + over` bytes. */
+      const padded = (shape: Item, size: number, over: number): Item => ({
+        ...shape,
+        pad: 'x'.repeat(limit - size - 'pad'.length + over),
+      });
+
+      for (const [label, shape, size] of shapes) {
+        it(`stores an item of exactly 400 KB and refuses one a byte larger: ${label}`, async () => {
+          const fits = padded(shape, size, 0);
+          await store.transact([{ type: 'put', item: fits }]);
+          expect(await store.get({ pk: 'T', sk: 'a' })).toEqual(JSON.parse(JSON.stringify(fits)));
+          const error = await rejectionOf(
+            store.transact([
+              { type: 'put', item: padded(shape, size, 1) },
+              { type: 'delete', key: { pk: 'T', sk: 'b' } },
+            ]),
+          );
+          expect(error).toBeInstanceOf(StoreValidationError);
+          expect(await store.get({ pk: 'T', sk: 'a' })).toEqual(JSON.parse(JSON.stringify(fits)));
+        });
+      }
+
+      it('refuses an update that takes an item past 400 KB, leaving it as it was, and allows one that reaches it', async () => {
+        const [, shape, size] = shapes[0]!;
+        const item = padded(shape, size, -2);
+        await putAll(item);
+        const grow = (by: string) =>
+          store.transact([{ type: 'update', key: { pk: 'T', sk: 'a' }, set: { pad: `${item.pad}${by}` } }]);
+        expect(await rejectionOf(grow('xxx'))).toBeInstanceOf(StoreValidationError);
+        expect(await store.get({ pk: 'T', sk: 'a' })).toEqual(item);
+        await grow('xx');
+        expect(((await store.get({ pk: 'T', sk: 'a' }))!.pad as string).length).toBe(
+          (item.pad as string).length + 2,
+        );
+      });
+
+      it('counts a number an add changes by its new size: 99 and 100 fit where 101 does not', async () => {
+        // 99 and 100 are one base-100 pair (2 bytes), 101 two (3 bytes).
+        const [, shape, size] = shapes[0]!;
+        const item = padded({ ...shape, n: 99 }, size + 1 + 2, 0);
+        await putAll(item);
+        const add = () => store.transact([{ type: 'update', key: { pk: 'T', sk: 'a' }, add: { n: 1 } }]);
+        await add();
+        expect(await rejectionOf(add())).toBeInstanceOf(StoreValidationError);
+        expect(await store.get({ pk: 'T', sk: 'a' })).toEqual({ ...item, n: 100 });
+      });
+    });
+
     describe('conditions', () => {
       const key: ItemKey = { pk: 'C', sk: 'item' };
       const item: Item = { ...key, n: 5, s: 'm', b: true, z: null, list: [1], map: { a: 1 } };

@@ -277,14 +277,7 @@ function itemSize(item: Item): number {
 
 function valueSize(value: unknown): number {
   if (typeof value === 'string') return Buffer.byteLength(value);
-  if (typeof value === 'number') {
-    const digits = String(Math.abs(value))
-      .split('e')[0]!
-      .replace('.', '')
-      .replace(/^0+/, '')
-      .replace(/0+$/, '');
-    return Math.ceil(Math.max(1, digits.length) / 2) + 1;
-  }
+  if (typeof value === 'number') return numberSize(value);
   if (value === null || typeof value === 'boolean') return 1;
   if (Array.isArray(value)) return value.reduce((sum: number, element) => sum + 1 + valueSize(element), 3);
   let size = 3;
@@ -292,6 +285,25 @@ function valueSize(value: unknown): number {
     if (nested !== undefined) size += 1 + Buffer.byteLength(name) + valueSize(nested);
   }
   return size;
+}
+
+/**
+ * A number's size as DynamoDB (Local) counts it: its significant digits in base-100 pairs
+ * aligned at the decimal point (1.5 is `01.50`: two pairs; 120 is `01 20`), plus a byte, plus
+ * one more when negative; zero is 1 byte. Counting plain digit pairs instead undercounts such numbers by a
+ * byte each, and let through items that DynamoDB refuses.
+ */
+function numberSize(value: number): number {
+  const [mantissa, exponent = '0'] = String(Math.abs(value)).split('e') as [string, string?];
+  const [whole, fraction = ''] = mantissa.split('.') as [string, string?];
+  const all = whole + fraction;
+  const digits = all.replace(/^0+/, '').replace(/0+$/, '');
+  if (digits === '') return 1;
+  // The power of ten of the first significant digit, and of the last.
+  const first = whole.length + Number(exponent) - 1 - (all.length - all.replace(/^0+/, '').length);
+  const last = first - digits.length + 1;
+  const pairs = Math.floor(first / 2) - Math.floor(last / 2) + 1;
+  return pairs + 1 + (value < 0 ? 1 : 0);
 }
 
 /** A put guarded only by `attributeNotExists(pk)`: a create. */
