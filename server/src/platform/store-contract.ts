@@ -372,6 +372,36 @@ export function runStoreContract(
         expect(await rejectionOf(store.get({ pk: '', sk: 'a' }))).toBeInstanceOf(StoreValidationError);
       });
 
+      it('pages by the limit through items too large for one read (DynamoDB stops a read at 1 MB), on the table and an index', async () => {
+        // Six items of 300 KB: one 1 MB read holds three, so a page of five takes two reads.
+        const body = 'x'.repeat(300 * 1024);
+        const items = Array.from({ length: 6 }, (_, i) => ({
+          pk: 'Big',
+          sk: `s${i}`,
+          gsi1pk: 'BigIndex',
+          gsi1sk: `s${i}`,
+          body,
+        }));
+        await putAll(...items.slice(0, 3));
+        await putAll(...items.slice(3));
+        const sks = (page: { items: Item[] }) => page.items.map((item) => item.sk);
+        for (const index of [undefined, 'gsi1' as const]) {
+          const partition = index ? 'BigIndex' : 'Big';
+          const all = await store.query({ index, partition });
+          expect(sks(all)).toEqual(['s0', 's1', 's2', 's3', 's4', 's5']);
+          expect(all.cursor).toBeUndefined();
+          const first = await store.query({ index, partition, limit: 5 });
+          expect(sks(first)).toEqual(['s0', 's1', 's2', 's3', 's4']);
+          const second = await store.query({ index, partition, limit: 5, cursor: first.cursor });
+          expect(sks(second)).toEqual(['s5']);
+          expect(second.cursor).toBeUndefined();
+          const newest = await store.query({ index, partition, limit: 4, direction: 'desc' });
+          expect(sks(newest)).toEqual(['s5', 's4', 's3', 's2']);
+          const exactly = await store.query({ index, partition, limit: 6 });
+          expect([sks(exactly), exactly.cursor]).toEqual([['s0', 's1', 's2', 's3', 's4', 's5'], undefined]);
+        }
+      });
+
       it('leaves items without both index keys out of that index', async () => {
         await putAll(
           { pk: 'A', sk: 'both', gsi1pk: 'G', gsi1sk: '1' },
@@ -465,6 +495,26 @@ export function runStoreContract(
         expect(canceled.reasonAt(1)).toBeUndefined();
         expect(canceled.reasonAt(2)?.item).toBeUndefined();
         expect(await store.get(key('fine'))).toBeUndefined();
+      });
+
+      it('names the item a refused create found, alone and beside other operations', async () => {
+        await putAll(existing);
+        const create = {
+          type: 'put',
+          item: { ...existing, n: 0 },
+          condition: { attributeNotExists: 'pk' },
+        } as const;
+        const alone = await rejectionOf(store.transact([create]));
+        expect((alone as TransactionCanceledError).reasons).toEqual([
+          { index: 0, code: 'ConditionalCheckFailed', item: existing },
+        ]);
+        const beside = await rejectionOf(
+          store.transact([{ type: 'put', item: { pk: 'T', sk: 'other' } }, create]),
+        );
+        expect((beside as TransactionCanceledError).reasons).toEqual([
+          { index: 1, code: 'ConditionalCheckFailed', item: existing },
+        ]);
+        expect((await store.query({ partition: 'T' })).items).toEqual([existing]);
       });
 
       it('guards a put with a condition, so a create does not overwrite', async () => {
