@@ -178,6 +178,9 @@ export class SqliteWriter {
           this.#db.exec('RELEASE tx');
           outcomes.push(undefined);
         } catch (error) {
+          // After some errors (a full disk, an I/O error) SQLite has rolled the whole batch back
+          // itself: then the batch fails as a whole, with that error, not "no such savepoint".
+          if (!this.#db.isTransaction) throw error;
           this.#db.exec('ROLLBACK TO tx');
           this.#db.exec('RELEASE tx');
           outcomes.push(toOutcome(error ?? new Error('transaction failed')));

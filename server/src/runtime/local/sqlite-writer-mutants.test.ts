@@ -1,0 +1,220 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { afterEach, describe, expect, it } from 'vitest';
+import { StoreValidationError, TransactionCanceledError } from '../../platform/store.ts';
+import { openSqlite, reclaimFreePages, SqliteWriter, toError, toOutcome } from './sqlite-writer.ts';
+
+/**
+ * What the store contract cannot reach in `SqliteWriter` and `openSqlite` (issue 23, mutation
+ * testing): a batch whose COMMIT fails, a transaction failing for another reason than a condition
+ * or validation, the connection's settings, the upgrade of an older file and the freeing of
+ * pages. Real SQLite files throughout.
+ */
+describe('SqliteWriter and openSqlite', () => {
+  const cleanups: Array<() => Promise<void> | void> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  async function tempPath(): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-writer-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    return join(dir, 'store.db');
+  }
+  function open(path: string, options?: { readOnly?: boolean }): DatabaseSync {
+    const db = options ? new DatabaseSync(path, options) : openSqlite(path);
+    cleanups.push(() => {
+      if (db.isOpen) db.close();
+    });
+    return db;
+  }
+  const pragma = (db: DatabaseSync, name: string): unknown =>
+    Object.values(db.prepare(`PRAGMA ${name}`).get() as Record<string, unknown>)[0];
+  const dataOf = (db: DatabaseSync, pk: string, sk: string) =>
+    (
+      db.prepare('SELECT data FROM items WHERE pk = ? AND sk = ?').get(pk, sk) as
+        | { data: unknown }
+        | undefined
+    )?.data;
+
+  it('commits nothing of a batch whose COMMIT fails, rolls it back, and commits the next batch', async () => {
+    const path = await tempPath();
+    const db = open(path);
+    // A rollback journal and no busy wait: a reader's SHARED lock makes the COMMIT fail at once.
+    db.exec('PRAGMA journal_mode = DELETE');
+    db.exec('PRAGMA busy_timeout = 0');
+    const writer = new SqliteWriter(db);
+    const reader = open(path, { readOnly: true });
+    reader.exec('BEGIN');
+    reader.prepare('SELECT count(*) FROM items').get();
+
+    expect(() => writer.applyBatch([[{ type: 'put', item: { pk: 'A', sk: '1' } }]])).toThrow(/locked|busy/i);
+    expect(db.isTransaction).toBe(false);
+    reader.exec('COMMIT');
+
+    expect(writer.applyBatch([[{ type: 'put', item: { pk: 'B', sk: '1' } }]])).toEqual([undefined]);
+    expect(dataOf(reader, 'A', '1')).toBeUndefined();
+    expect(dataOf(reader, 'B', '1')).toBeDefined();
+  });
+
+  it('fails a whole batch with the error when SQLite rolled it back itself (a full disk), and commits the next', async () => {
+    const db = open(await tempPath());
+    const writer = new SqliteWriter(db);
+    expect(writer.applyBatch([[{ type: 'put', item: { pk: 'K', sk: 'K', n: 1 } }]])).toEqual([undefined]);
+    // The file may not grow: a transaction that needs new pages fails with SQLITE_FULL.
+    const pages = Number(pragma(db, 'page_count'));
+    db.exec(`PRAGMA max_page_count = ${pages}`);
+    // Random, so compression cannot make it fit.
+    const body = randomBytes(60_000).toString('base64');
+    expect(() =>
+      writer.applyBatch([
+        [{ type: 'update', key: { pk: 'K', sk: 'K' }, add: { n: 1 } }],
+        [{ type: 'put', item: { pk: 'Big', sk: '1', body } }],
+        [{ type: 'update', key: { pk: 'K', sk: 'K' }, add: { n: 100 } }],
+      ]),
+    ).toThrow(/full/i);
+    expect(db.isTransaction).toBe(false);
+    expect(JSON.parse(String(dataOf(db, 'K', 'K'))).n).toBe(1);
+    db.exec(`PRAGMA max_page_count = ${pages * 100}`);
+    expect(writer.applyBatch([[{ type: 'update', key: { pk: 'K', sk: 'K' }, add: { n: 1 } }]])).toEqual([
+      undefined,
+    ]);
+    expect(JSON.parse(String(dataOf(db, 'K', 'K'))).n).toBe(2);
+  });
+
+  it('answers a transaction that fails for another reason with its message, undoing only its writes', async () => {
+    const db = open(await tempPath());
+    // A trigger's abort: SQLite undoes the statement and keeps the transaction.
+    db.exec(
+      "CREATE TRIGGER refuse BEFORE INSERT ON items WHEN NEW.pk = 'Refused' BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END",
+    );
+    const writer = new SqliteWriter(db);
+    const outcomes = writer.applyBatch([
+      [{ type: 'put', item: { pk: 'K', sk: 'K', n: 1 } }],
+      [
+        { type: 'update', key: { pk: 'K', sk: 'K' }, add: { n: 10 } },
+        { type: 'put', item: { pk: 'Refused', sk: '1' } },
+      ],
+      [{ type: 'update', key: { pk: 'K', sk: 'K' }, add: { n: 100 } }],
+    ]);
+    expect(outcomes).toEqual([undefined, { kind: 'error', message: 'refused by a trigger' }, undefined]);
+    expect(JSON.parse(String(dataOf(db, 'K', 'K'))).n).toBe(101);
+    expect(dataOf(db, 'Refused', '1')).toBeUndefined();
+  });
+
+  it('opens a file with 2 KB pages, incremental auto-vacuum, WAL and a 5 s busy timeout; :memory: without WAL', async () => {
+    const db = open(await tempPath());
+    expect([
+      pragma(db, 'page_size'),
+      pragma(db, 'auto_vacuum'),
+      pragma(db, 'journal_mode'),
+      pragma(db, 'synchronous'),
+      pragma(db, 'busy_timeout'),
+    ]).toEqual([2048, 2, 'wal', 2, 5000]);
+    const memory = open(':memory:');
+    expect([
+      pragma(memory, 'page_size'),
+      pragma(memory, 'auto_vacuum'),
+      pragma(memory, 'journal_mode'),
+    ]).toEqual([2048, 2, 'memory']);
+  });
+
+  it('gives a file made before an index and the ttl column both, filled from numeric expires_at only, with the partial indexes', async () => {
+    const path = await tempPath();
+    const old = new DatabaseSync(path);
+    old.exec(
+      'CREATE TABLE items (pk TEXT NOT NULL, sk TEXT NOT NULL, gsi1pk TEXT, gsi1sk TEXT, data TEXT NOT NULL, UNIQUE (pk, sk))',
+    );
+    const insert = old.prepare('INSERT INTO items (pk, sk, data) VALUES (?, ?, ?)');
+    insert.run('A', '1', '{"expires_at":1000}');
+    insert.run('A', '2', '{"expires_at":1500.5}');
+    insert.run('A', '3', '{"expires_at":"1000"}');
+    insert.run('A', '4', '{"n":1}');
+    old.close();
+
+    const db = open(path);
+    const columns = (
+      db.prepare('SELECT name FROM pragma_table_info(?)').all('items') as Array<{ name: string }>
+    ).map((row) => row.name);
+    expect(columns).toEqual([
+      'pk',
+      'sk',
+      'gsi1pk',
+      'gsi1sk',
+      'data',
+      'gsi2pk',
+      'gsi2sk',
+      'gsi3pk',
+      'gsi3sk',
+      'ttl',
+    ]);
+    expect(
+      db
+        .prepare('SELECT sk, ttl FROM items ORDER BY sk')
+        .all()
+        .map((row) => ({ ...row })),
+    ).toEqual([
+      { sk: '1', ttl: 1000 },
+      { sk: '2', ttl: 1500.5 },
+      { sk: '3', ttl: null },
+      { sk: '4', ttl: null },
+    ]);
+    const indexes = db
+      .prepare(
+        "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND name LIKE 'items_gsi%' ORDER BY name",
+      )
+      .all()
+      .map((row) => ({ ...row }));
+    expect(indexes).toEqual(
+      ['gsi1', 'gsi2', 'gsi3'].map((name) => ({
+        name: `items_${name}`,
+        sql: `CREATE INDEX items_${name} ON items (${name}pk, ${name}sk) WHERE ${name}pk IS NOT NULL`,
+      })),
+    );
+    // Opening it again changes nothing.
+    db.close();
+    expect(
+      (open(path).prepare('SELECT name FROM pragma_table_info(?)').all('items') as Array<{ name: string }>)
+        .length,
+    ).toBe(10);
+  });
+
+  it('frees at most the pages asked for, keeps the ones asked to keep, and reports what it freed', async () => {
+    const db = open(await tempPath());
+    const writer = new SqliteWriter(db);
+    const keys = Array.from({ length: 200 }, (_, i) => ({ pk: 'P', sk: String(i) }));
+    const body = randomBytes(3000).toString('base64');
+    writer.applyBatch([keys.map((key) => ({ type: 'put' as const, item: { ...key, body } }))]);
+    writer.applyBatch([keys.map((key) => ({ type: 'delete' as const, key }))]);
+    const free = () => Number(pragma(db, 'freelist_count'));
+    const before = free();
+    expect(before).toBeGreaterThan(100);
+
+    expect(reclaimFreePages(db, 10.9, 0)).toBe(10);
+    expect(free()).toBe(before - 10);
+    expect(reclaimFreePages(db, 0, 0)).toBe(0);
+    expect(reclaimFreePages(db, 5, -3)).toBe(5);
+    // Asked for more than there is beyond the pages to keep: frees down to them.
+    expect(reclaimFreePages(db, 100_000, 20.7)).toBe(before - 15 - 20);
+    expect(free()).toBe(20);
+    expect(reclaimFreePages(db, 100, 20)).toBe(0);
+    expect(reclaimFreePages(db, 100, 30)).toBe(0);
+    expect(free()).toBe(20);
+    expect(reclaimFreePages(db, 100)).toBe(20);
+    expect(free()).toBe(0);
+  });
+
+  it('carries an outcome across the thread boundary as the same error class and message', () => {
+    const reasons = [{ index: 1, code: 'ConditionalCheckFailed' as const, item: { pk: 'A', sk: 'A' } }];
+    const canceled = toError(toOutcome(new TransactionCanceledError(reasons)));
+    expect(canceled).toBeInstanceOf(TransactionCanceledError);
+    expect((canceled as TransactionCanceledError).reasons).toEqual(reasons);
+    const invalid = toError(toOutcome(new StoreValidationError('too big')));
+    expect([invalid instanceof StoreValidationError, invalid.message]).toEqual([true, 'too big']);
+    const other = toError(toOutcome(new Error('disk on fire')));
+    expect([other.constructor, other.message]).toEqual([Error, 'disk on fire']);
+    expect(toOutcome('a string')).toEqual({ kind: 'error', message: 'a string' });
+  });
+});
