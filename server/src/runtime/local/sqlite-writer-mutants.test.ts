@@ -181,6 +181,44 @@ describe('SqliteWriter and openSqlite', () => {
     ).toBe(10);
   });
 
+  it('leaves an older file as it was when its upgrade fails (a row that is not JSON)', async () => {
+    const path = await tempPath();
+    const old = new DatabaseSync(path);
+    old.exec(
+      'CREATE TABLE items (pk TEXT NOT NULL, sk TEXT NOT NULL, gsi1pk TEXT, gsi1sk TEXT, gsi2pk TEXT, gsi2sk TEXT, gsi3pk TEXT, gsi3sk TEXT, data TEXT NOT NULL, UNIQUE (pk, sk))',
+    );
+    // The name of the index the upgrade drops (its expression does not matter here).
+    old.exec('CREATE INDEX items_expires ON items (sk)');
+    old.prepare('INSERT INTO items (pk, sk, data) VALUES (?, ?, ?)').run('A', '1', 'not json');
+    old.close();
+
+    expect(() => openSqlite(path)).toThrow(/JSON/);
+    const after = open(path, { readOnly: true });
+    const names = (sql: string) =>
+      (after.prepare(sql).all() as Array<{ name: string }>).map((row) => row.name);
+    expect(names("SELECT name FROM pragma_table_info('items')")).not.toContain('ttl');
+    expect(names("SELECT name FROM sqlite_schema WHERE type = 'index'")).toContain('items_expires');
+    // Nothing is left holding the file: once the row is repaired, the upgrade goes through.
+    const repair = open(path, {});
+    repair.prepare('UPDATE items SET data = ? WHERE pk = ?').run('{"expires_at":7}', 'A');
+    const upgraded = open(path);
+    expect(upgraded.prepare('SELECT ttl FROM items').get()).toEqual({ ttl: 7 });
+  });
+
+  it('says which item is too large and by how much, and which attribute cannot be added to', () => {
+    const writer = new SqliteWriter(open(':memory:'));
+    const outcomes = writer.applyBatch([
+      [{ type: 'put', item: { pk: 'T', sk: 'a', pad: 'x'.repeat(400 * 1024) } }],
+      [{ type: 'put', item: { pk: 'T', sk: 'b', s: 'text' } }],
+      [{ type: 'update', key: { pk: 'T', sk: 'b' }, add: { s: 1 } }],
+    ]);
+    expect(outcomes).toEqual([
+      { kind: 'validation', message: 'item T / a is 409609 bytes; the limit is 409600' },
+      undefined,
+      { kind: 'validation', message: 'cannot add to non-numeric attribute s' },
+    ]);
+  });
+
   it('frees at most the pages asked for, keeps the ones asked to keep, and reports what it freed', async () => {
     const db = open(await tempPath());
     const writer = new SqliteWriter(db);
