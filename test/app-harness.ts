@@ -5,9 +5,11 @@ import { moduleDepsOf } from '../server/src/app/module-deps.ts';
 import { secretsOf } from '../server/src/app/registry.ts';
 import { createLocalIdentity } from '../server/src/identity/index.ts';
 import { ManualClock } from '../server/src/kernel/clock.ts';
+import { withResponsesByReference } from '../server/src/http/idempotency.ts';
 import { defaultConfig, type Config } from '../server/src/platform/config.ts';
 import { silentLogger, type Logger } from '../server/src/platform/logger.ts';
 import type { SluiceModule } from '../server/src/platform/module.ts';
+import { defaultEventRetentionSeconds, eventRetentionStore } from '../server/src/platform/outbox.ts';
 import type { Secrets } from '../server/src/platform/secrets.ts';
 import type { Store } from '../server/src/platform/store.ts';
 import { EnvSecrets, envVariableFor } from '../server/src/runtime/local/env-secrets.ts';
@@ -40,7 +42,13 @@ export function createTestApp(
     backups?: AppDeps['backups'];
   } = {},
 ) {
-  const store = options.store ?? new SqliteStore(':memory:');
+  // As both runtimes' stores do: idempotency records keep a response their event carries as a
+  // reference to it (event retention is stamped by the runtimes; the default here).
+  const store = eventRetentionStore(
+    options.store ?? new SqliteStore(':memory:'),
+    defaultEventRetentionSeconds,
+    withResponsesByReference,
+  );
   const clock = options.clock ?? new ManualClock(harnessStart);
   // Users sign up verified unless a test asks for verification (`requireEmailVerification: true`):
   // most tests move money right after sign-up.

@@ -6,6 +6,7 @@ import { createTestApp, type TestApp } from '../../../test/app-harness.ts';
 import { paymentBody, setUpMerchantApp, tearDownApp } from '../payments/test-support.ts';
 import { SqliteStore } from '../runtime/local/sqlite-store.ts';
 import { storedItems } from '../../../test/stored-items.ts';
+import { expectBooksBalanced } from '../../../test/invariants.ts';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -148,5 +149,52 @@ describe('secrets in idempotent responses and in the store', () => {
       expect(token.length).toBeGreaterThan(20);
       expect(stored).not.toContain(token);
     }
+  });
+});
+
+describe('records of money routes, kept as a reference to their event', () => {
+  it('stores a keyed transfer’s and payment’s response once (in the event), and replays them as answered', async () => {
+    const { t, merchant, api } = await setUpMerchantApp();
+    cleanups.push(() => tearDownApp(t));
+    const alice = await t.signUp('alice');
+    const bob = await t.signUp('bob');
+    const transfer = () =>
+      t.call('POST', '/v1/transfers', {
+        token: alice.token,
+        body: { to: bob.id, amount: 250, currency: 'USD' },
+        headers: key('transfer-1'),
+      });
+    const authorize = () =>
+      api('POST', '/v1/payments', { ...paymentBody(), capture: false }, key('authorize-1'));
+    const sent = await transfer();
+    expect(sent.status).toBe(201);
+    const authorized = await authorize();
+    expect(authorized.status).toBe(201);
+    const capture = () => api('POST', `/v1/payments/${authorized.json.id}/capture`, {}, key('capture-1'));
+    const captured = await capture();
+    expect(captured.status).toBe(200);
+
+    const records = await Promise.all([
+      t.store.get({ pk: `IDEM#user:${alice.id}#transfer-1`, sk: 'IDEM' }),
+      t.store.get({ pk: `IDEM#merchant:${merchant.id}#authorize-1`, sk: 'IDEM' }),
+      t.store.get({ pk: `IDEM#merchant:${merchant.id}#capture-1`, sk: 'IDEM' }),
+    ]);
+    for (const record of records) {
+      expect(record).toBeDefined();
+      expect(record).not.toHaveProperty('response');
+      expect(record?.response_ref).toMatchObject({ event: expect.stringMatching(/^evt_/) });
+    }
+
+    for (const [replay, first] of [
+      [await transfer(), sent],
+      [await capture(), captured],
+      // The authorization replays as it was answered, not as the payment is now (captured).
+      [await authorize(), authorized],
+    ] as const) {
+      expect(replay.headers.get('Idempotent-Replayed')).toBe('true');
+      expect(replay.text).toBe(first.text);
+    }
+    expect(authorized.json.status).toBe('requires_capture');
+    await expectBooksBalanced(t.store);
   });
 });

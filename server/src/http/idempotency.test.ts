@@ -1,9 +1,13 @@
 import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { ManualClock } from '../kernel/clock.ts';
+import { createEvent } from '../kernel/events.ts';
+import { eventKey, eventRetentionStore, outboxPut } from '../platform/outbox.ts';
+import type { Store, WriteOperation } from '../platform/store.ts';
 import { SqliteStore } from '../runtime/local/sqlite-store.ts';
 import type { AppEnv } from './context.ts';
-import { idempotencyMiddleware } from './idempotency.ts';
+import { idempotencyMiddleware, withResponsesByReference } from './idempotency.ts';
 
 const stores: SqliteStore[] = [];
 afterEach(async () => {
@@ -264,5 +268,174 @@ describe('keys held in the effect’s transaction (no claim first)', () => {
     expect(again.status).toBe(201);
     expect(again.headers.get('Idempotent-Replayed')).toBeNull();
     expect(await things()).toEqual(['THING#1', 'THING#2']);
+  });
+});
+
+describe('a response stored as a reference to its event', () => {
+  const now = Date.UTC(2026, 11, 5, 12);
+  const eventWith = (data: Record<string, unknown>, retentionSeconds?: number) =>
+    outboxPut(createEvent({ type: 'thing.created', source: 'test', subject: 's', data, now }), {
+      ...(retentionSeconds !== undefined ? { retentionSeconds } : {}),
+    });
+  const recordPut = (response: unknown, expiresAt = Math.floor(now / 1000) + 3600): WriteOperation => ({
+    type: 'put',
+    item: {
+      pk: 'IDEM#user_1#k',
+      sk: 'IDEM',
+      entity: 'idempotency_record',
+      fingerprint: 'f',
+      state: 'complete',
+      response_status: 201,
+      response,
+      expires_at: expiresAt,
+    },
+  });
+  const itemOf = (operation: WriteOperation | undefined) =>
+    operation?.type === 'put' ? operation.item : undefined;
+
+  it('keeps the event’s field in place of a second copy, when the JSON is identical', () => {
+    const event = eventWith({ other: { id: 'x' }, thing: { id: 'thing_1', amount: 5 } });
+    const folded = withResponsesByReference([event, recordPut({ id: 'thing_1', amount: 5 })]);
+    const record = itemOf(folded[1]);
+    expect(record).not.toHaveProperty('response');
+    const { event: envelope } = itemOf(event) as unknown as { event: { id: string } };
+    expect(record?.response_ref).toEqual({ event: envelope.id, field: 'thing' });
+    expect(itemOf(folded[0])).toBe(itemOf(event));
+  });
+
+  it('stores the copy when the event differs, is kept for less time, or there is none', () => {
+    const record = recordPut({ id: 'thing_1', amount: 5 });
+    const cases: WriteOperation[][] = [
+      [eventWith({ thing: { id: 'thing_1', amount: 6 } }), record],
+      // The same fields in another order would replay other bytes than were answered.
+      [eventWith({ thing: { amount: 5, id: 'thing_1' } }), record],
+      [eventWith({ thing: { id: 'thing_1', amount: 5 } }, 3599), record],
+      [record],
+    ];
+    for (const operations of cases) expect(withResponsesByReference(operations)).toBe(operations);
+  });
+
+  it('leaves a record completed by update (a key claimed first) as it is', () => {
+    const update: WriteOperation = {
+      type: 'update',
+      key: { pk: 'IDEM#user_1#k', sk: 'IDEM' },
+      set: { state: 'complete', response: { id: 'thing_1' } },
+    };
+    const operations = [eventWith({ thing: { id: 'thing_1' } }), update];
+    expect(withResponsesByReference(operations)).toBe(operations);
+  });
+
+  /** The transactional route of the tests above, writing its effect's event, through a folding store. */
+  function eventfulApp() {
+    const sqlite = new SqliteStore(':memory:');
+    stores.push(sqlite);
+    const store: Store = eventRetentionStore(sqlite, 30 * 24 * 3600, withResponsesByReference);
+    const clock = new ManualClock(now);
+    let calls = 0;
+    const app = new Hono<AppEnv>();
+    app.use(
+      '*',
+      idempotencyMiddleware({
+        store,
+        clock,
+        scopeOf: () => 'user_1',
+        retentionSeconds: 3600,
+        claimFirst: () => false,
+      }),
+    );
+    app.post('/things', async (c) => {
+      const thing = { id: `thing_${++calls}`, amount: 5, note: null };
+      const event = createEvent({
+        type: 'thing.created',
+        source: 'test',
+        subject: thing.id,
+        data: { thing: { ...thing } },
+        now: clock.now(),
+      });
+      try {
+        await store.transact([
+          { type: 'put', item: { pk: `THING#${calls}`, sk: 'THING' } },
+          outboxPut(event),
+          c.var.idempotency!.record(201, thing),
+        ]);
+      } catch {
+        return c.json({ error: { code: 'conflict' } }, 409);
+      }
+      return c.json(thing, 201);
+    });
+    const post = (key: string, body: unknown) =>
+      app.request('/things', {
+        method: 'POST',
+        headers: { 'Idempotency-Key': key, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    return { store, post, calls: () => calls };
+  }
+
+  it('replays byte for byte from the event, and 20 twins all answer the one effect', async () => {
+    const { store, post } = eventfulApp();
+    const first = await post('k1', { a: 1 });
+    expect(first.status).toBe(201);
+    const record = await store.get({ pk: 'IDEM#user_1#k1', sk: 'IDEM' });
+    expect(record).not.toHaveProperty('response');
+    expect(record?.response_ref).toMatchObject({ field: 'thing' });
+    const replay = await post('k1', { a: 1 });
+    expect(replay.headers.get('Idempotent-Replayed')).toBe('true');
+    expect(await replay.text()).toBe(await first.text());
+    expect((await post('k1', { a: 2 })).status).toBe(422);
+
+    const twins = await Promise.all(Array.from({ length: 20 }, () => post('k2', { a: 1 })));
+    const bodies = new Set(await Promise.all(twins.map((twin) => twin.text())));
+    expect(twins.map((twin) => twin.status)).toEqual(Array.from({ length: 20 }, () => 201));
+    expect(bodies.size).toBe(1);
+    expect(twins.filter((twin) => twin.headers.get('Idempotent-Replayed') === 'true')).toHaveLength(19);
+  });
+
+  it('fails loudly rather than answer something else when the event is gone', async () => {
+    const { store, post, calls } = eventfulApp();
+    await post('k1', { a: 1 });
+    const record = await store.get({ pk: 'IDEM#user_1#k1', sk: 'IDEM' });
+    const ref = record?.response_ref as { event: string };
+    await store.transact([{ type: 'delete', key: eventKey(ref.event) }]);
+    // A server error (the app's error handler logs it), not a replay of something else, and
+    // not a second effect.
+    const replay = await post('k1', { a: 1 });
+    expect(replay.status).toBe(500);
+    expect(replay.headers.get('Idempotent-Replayed')).toBeNull();
+    // The handler ran again (no claim first), but its transaction was refused on the key.
+    expect(calls()).toBe(2);
+    expect(await store.get({ pk: 'THING#2', sk: 'THING' })).toBeUndefined();
+  });
+});
+
+describe('request fingerprints', () => {
+  it('stores 22 characters, and still matches a record holding the full hex digest of before', async () => {
+    const { store, clock, post } = counterApp();
+    await post('k1', { a: 1 });
+    const fingerprint = (await store.get({ pk: 'IDEM#user_1#k1', sk: 'IDEM' }))?.fingerprint;
+    expect(fingerprint).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    // The middleware of this test has no fingerprint key: a plain SHA-256 of method, path and body.
+    const hex = createHash('sha256').update('POST /things\n{"a":1}').digest('hex');
+    expect(Buffer.from(hex, 'hex').subarray(0, 16).toString('base64url')).toBe(fingerprint);
+    await store.transact([
+      {
+        type: 'put',
+        item: {
+          pk: 'IDEM#user_1#old',
+          sk: 'IDEM',
+          entity: 'idempotency_record',
+          state: 'complete',
+          fingerprint: hex,
+          created_at: clock.now(),
+          expires_at: Math.floor(clock.now() / 1000) + 3600,
+          response_status: 201,
+          response: { call: 41 },
+        },
+      },
+    ]);
+    const replay = await post('old', { a: 1 });
+    expect(replay.headers.get('Idempotent-Replayed')).toBe('true');
+    expect(await replay.json()).toEqual({ call: 41 });
+    expect((await post('old', { a: 2 })).status).toBe(422);
   });
 });

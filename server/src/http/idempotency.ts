@@ -1,7 +1,9 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
+import { z } from 'zod';
 import type { Clock } from '../kernel/clock.ts';
 import { AppError } from '../kernel/errors.ts';
+import { isOutboxItem, readEvent } from '../platform/outbox.ts';
 import {
   isTransactionCanceled,
   type Condition,
@@ -59,6 +61,9 @@ export const redactedHeader = 'Idempotent-Redacted';
 export const idempotencyRetentionSeconds = 48 * 3600;
 /** How long a request may hold a key before another attempt may take it over. */
 const lockMilliseconds = 60_000;
+const recordEntity = 'idempotency_record';
+/** A stored response kept as a field of an event's data (`withResponsesByReference`). */
+const responseRefSchema = z.object({ event: z.string(), field: z.string() });
 
 function recordKey(scope: string, key: string) {
   return { pk: `IDEM#${scope}#${key}`, sk: 'IDEM' };
@@ -104,11 +109,13 @@ export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHa
     }
     const body = await c.req.text();
     const request = `${c.req.method} ${c.req.path}\n${body}`;
-    const fingerprint = options.fingerprintKey
-      ? createHmac('sha256', await options.fingerprintKey())
-          .update(`idempotency\n${request}`)
-          .digest('hex')
-      : createHash('sha256').update(request).digest('hex');
+    const fingerprint = fingerprintOf(
+      options.fingerprintKey
+        ? createHmac('sha256', await options.fingerprintKey())
+            .update(`idempotency\n${request}`)
+            .digest()
+        : createHash('sha256').update(request).digest(),
+    );
     const itemKey = recordKey(scope, key);
     const now = clock.now();
     const nowSeconds = Math.floor(now / 1000);
@@ -117,7 +124,7 @@ export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHa
 
     if (claimFirst) {
       const claimed = await claim(store, itemKey, fingerprint, lockId, now, retentionSeconds);
-      if (claimed !== true) return answerHeld(c, claimed, fingerprint);
+      if (claimed !== true) return answerHeld(c, store, claimed, fingerprint);
     }
 
     let recorded = false;
@@ -132,15 +139,17 @@ export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHa
         // SQLite store's compression dictionary and cost bytes on DynamoDB too.
         response: stored,
         ...(redacted.size > 0 ? { redacted_fields: [...redacted].sort().join(',') } : {}),
-        completed_at: clock.now(),
       };
+      // Written whole with its effect, the record is complete when created: no `completed_at`.
+      // Its response may be stored as a reference to the same object in the transaction's
+      // event instead (`withResponsesByReference`, applied by the runtimes' stores).
       if (!claimFirst)
         return {
           type: 'put',
           item: {
             ...itemKey,
-            entity: 'idempotency_record',
-            fingerprint,
+            entity: recordEntity,
+            fingerprint: fingerprint.stored,
             created_at: now,
             expires_at: nowSeconds + retentionSeconds,
             ...outcome,
@@ -153,7 +162,7 @@ export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHa
       return {
         type: 'update',
         key: itemKey,
-        set: outcome,
+        set: { ...outcome, completed_at: clock.now() },
         remove: ['lock_id', 'locked_until'],
         condition: { compare: ['lock_id', '=', lockId] },
       };
@@ -179,8 +188,8 @@ export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHa
       const held = await liveRecord(store, itemKey, nowSeconds);
       // Unless the record is this request's own: a refusal recorded with its effect (a decline
       // stored with the failed payment) answers as it is, not as a replay.
-      if (held && !(recorded && (await isOwnAnswer(held, c.res, fingerprint))))
-        return answerWithTwin(c, held, fingerprint);
+      if (held && !(recorded && (await isOwnAnswer(store, held, c.res, fingerprint))))
+        return answerWithTwin(c, store, held, fingerprint);
       if (held) return;
       // Server errors are not stored, so the client can retry.
       if (c.res.status >= 500) return;
@@ -204,7 +213,7 @@ export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHa
       if (!isTransactionCanceled(error)) throw error;
       // Without a claim, a twin stored its answer between the handler and this write: give it.
       const held = claimFirst ? undefined : await liveRecord(store, itemKey, nowSeconds);
-      if (held) answerWithTwin(c, held, fingerprint);
+      if (held) await answerWithTwin(c, store, held, fingerprint);
     }
   };
 }
@@ -213,12 +222,17 @@ export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHa
  * Whether `held` stores exactly `response`: then the handler's own transaction wrote it (a twin's
  * would name other objects, such as its own failed payment's id).
  */
-async function isOwnAnswer(held: HeldRecord, response: Response, fingerprint: string): Promise<boolean> {
+async function isOwnAnswer(
+  store: Store,
+  held: HeldRecord,
+  response: Response,
+  fingerprint: Fingerprint,
+): Promise<boolean> {
   return (
-    held.fingerprint === fingerprint &&
+    sameRequest(held, fingerprint) &&
     held.state === 'complete' &&
     held.response_status === response.status &&
-    storedResponseText(held) === (await response.clone().text())
+    (await storedResponseText(store, held)) === (await response.clone().text())
   );
 }
 
@@ -233,8 +247,13 @@ async function liveRecord(store: Store, key: ItemKey, nowSeconds: number): Promi
  * The answer to a request whose key another request holds: 422 for a different request, 409
  * while that one runs, else a replay of its stored response.
  */
-function answerHeld(c: Context<AppEnv>, held: HeldRecord, fingerprint: string): Response {
-  if (held.fingerprint !== fingerprint) {
+async function answerHeld(
+  c: Context<AppEnv>,
+  store: Store,
+  held: HeldRecord,
+  fingerprint: Fingerprint,
+): Promise<Response> {
+  if (!sameRequest(held, fingerprint)) {
     return errorResponse(
       c,
       new AppError('idempotency_key_reused', 'this Idempotency-Key was used with a different request', {
@@ -255,7 +274,7 @@ function answerHeld(c: Context<AppEnv>, held: HeldRecord, fingerprint: string): 
     );
   }
   // Headers through `c.body`, not `c.header`: after the handler the old response is dropped first.
-  return c.body(storedResponseText(held), held.response_status as 200, {
+  return c.body(await storedResponseText(store, held), held.response_status as 200, {
     'Content-Type': 'application/json',
     'Idempotent-Replayed': 'true',
     ...(typeof held.redacted_fields === 'string' ? { [redactedHeader]: held.redacted_fields } : {}),
@@ -263,19 +282,95 @@ function answerHeld(c: Context<AppEnv>, held: HeldRecord, fingerprint: string): 
 }
 
 /** Replaces the handler's response with the answer for the record a twin request stored. */
-function answerWithTwin(c: Context<AppEnv>, held: HeldRecord, fingerprint: string): void {
+async function answerWithTwin(
+  c: Context<AppEnv>,
+  store: Store,
+  held: HeldRecord,
+  fingerprint: Fingerprint,
+): Promise<void> {
+  const answer = await answerHeld(c, store, held, fingerprint);
   c.res = undefined;
-  c.res = answerHeld(c, held, fingerprint);
+  c.res = answer;
 }
 
 /**
- * The body a replay answers: the stored JSON value as text, or, for a record written before
- * bodies were kept as values, its `response_body` text as it is.
+ * The body a replay answers: the stored JSON value as text, the object the referenced event
+ * carries (`response_ref`), or, for a record written before bodies were kept as values, its
+ * `response_body` text as it is.
  */
-function storedResponseText(record: Item): string {
-  return typeof record.response_body === 'string'
-    ? record.response_body
-    : JSON.stringify(record.response ?? null);
+async function storedResponseText(store: Pick<Store, 'get'>, record: Item): Promise<string> {
+  if (typeof record.response_body === 'string') return record.response_body;
+  const ref = responseRefSchema.safeParse(record.response_ref);
+  if (!ref.success) return JSON.stringify(record.response ?? null);
+  const event = await readEvent(store, ref.data.event);
+  const data = event?.data as Record<string, unknown> | undefined;
+  // Cannot happen while the record lives: the event is kept at least as long (see the fold).
+  if (data?.[ref.data.field] === undefined)
+    throw new Error(`idempotency record ${record.pk} refers to event ${ref.data.event}, which is gone`);
+  return JSON.stringify(data[ref.data.field]);
+}
+
+/**
+ * `operations` with each idempotency record put whole (keys held in the effect's transaction)
+ * storing its response as a reference, `response_ref: { event, field }`, when an event of the
+ * same transaction carries the same object as a field of its data: a transfer's record and its
+ * `wallet.transfer.created` event hold one rendering of the transfer, a payment's record and its
+ * `payment.authorized` event one of the payment. A replay reads the event. Only when the JSON is
+ * identical (the replay is byte for byte the answer) and the event is kept at least as long as
+ * the record. Returns `operations` itself when nothing is folded.
+ *
+ * The runtimes' stores apply it to every transaction, after stamping events' retention.
+ */
+export function withResponsesByReference(operations: WriteOperation[]): WriteOperation[] {
+  let folded: WriteOperation[] | undefined;
+  operations.forEach((operation, index) => {
+    if (operation.type !== 'put' || operation.item.entity !== recordEntity) return;
+    const { response, ...record } = operation.item;
+    if (response === null || typeof response !== 'object') return;
+    const ref = eventCarrying(operations, JSON.stringify(response), record.expires_at);
+    if (!ref) return;
+    folded ??= [...operations];
+    folded[index] = { ...operation, item: { ...record, response_ref: ref } };
+  });
+  return folded ?? operations;
+}
+
+/** The event put in `operations`, kept to `expiresAt` or later, with a data field whose JSON is `json`. */
+function eventCarrying(
+  operations: readonly WriteOperation[],
+  json: string,
+  expiresAt: unknown,
+): { event: string; field: string } | undefined {
+  if (typeof expiresAt !== 'number') return undefined;
+  for (const operation of operations) {
+    if (operation.type !== 'put' || !isOutboxItem(operation.item)) continue;
+    const { item } = operation;
+    if (typeof item.expires_at !== 'number' || item.expires_at < expiresAt) continue;
+    const data = item.event.data;
+    if (data === null || typeof data !== 'object') continue;
+    for (const [field, value] of Object.entries(data))
+      if (value !== null && typeof value === 'object' && JSON.stringify(value) === json)
+        return { event: item.event.id, field };
+  }
+  return undefined;
+}
+
+/**
+ * A request's fingerprint: what a record stores (the digest's first 16 bytes in base64url, 22
+ * characters: ample to tell two requests under one key apart), and the full hex digest that
+ * records written before held, matched while they live.
+ */
+interface Fingerprint {
+  stored: string;
+  legacy: string;
+}
+
+function fingerprintOf(digest: Buffer): Fingerprint {
+  return { stored: digest.subarray(0, 16).toString('base64url'), legacy: digest.toString('hex') };
+}
+
+function sameRequest(held: Item, fingerprint: Fingerprint): boolean {
+  return held.fingerprint === fingerprint.stored || held.fingerprint === fingerprint.legacy;
 }
 
 /** `body` with every non-null value under a secret field name set to null, at any depth. */
@@ -300,7 +395,7 @@ type Claim = true | HeldRecord;
 async function claim(
   store: Store,
   key: { pk: string; sk: string },
-  fingerprint: string,
+  fingerprint: Fingerprint,
   lockId: string,
   now: number,
   retentionSeconds: number,
@@ -308,9 +403,9 @@ async function claim(
   const nowSeconds = Math.floor(now / 1000);
   const record = {
     ...key,
-    entity: 'idempotency_record',
+    entity: recordEntity,
     state: 'in_progress',
-    fingerprint,
+    fingerprint: fingerprint.stored,
     lock_id: lockId,
     locked_until: now + lockMilliseconds,
     created_at: now,
@@ -334,7 +429,7 @@ async function claim(
     const stale =
       existing?.state === 'in_progress' &&
       (existing.locked_until as number) < now &&
-      existing.fingerprint === fingerprint;
+      sameRequest(existing, fingerprint);
     if (existing && !stale) return existing as HeldRecord;
     condition = existing
       ? { compare: ['lock_id', '=', existing.lock_id as string] }

@@ -173,14 +173,19 @@ export class OutboxDispatcher {
    * The store the app writes through: each transaction's events stamped with the retention,
    * counted as in flight while it commits, then handed to this dispatcher in commit order.
    * `outboxBacklog(returned store, …)` asks this dispatcher for its backlog. `onClose` runs once
-   * the store has closed.
+   * the store has closed; `prepare` rewrites each transaction after its events are stamped (the
+   * runtime's `withResponsesByReference`).
    */
-  watch(store: Store, options: { onClose?: () => void } = {}): Store {
+  watch(
+    store: Store,
+    options: { onClose?: () => void; prepare?: (operations: WriteOperation[]) => WriteOperation[] } = {},
+  ): Store {
+    const prepare = options.prepare ?? ((operations: WriteOperation[]) => operations);
     const watched: Store = {
       get: (key) => store.get(key),
       query: (query) => store.query(query),
       transact: async (operations) => {
-        const stamped = withEventRetention(operations, this.#eventRetentionSeconds);
+        const stamped = prepare(withEventRetention(operations, this.#eventRetentionSeconds));
         const events = outboxEventsOf(stamped);
         if (events.length === 0) return store.transact(stamped);
         const ticket = this.#nextTicket++;

@@ -226,15 +226,21 @@ export function withEventRetention(operations: WriteOperation[], retentionSecond
 }
 
 /**
- * `store`, writing every event record with `retentionSeconds` (`withEventRetention`); `store`
- * itself when that is the default. What the AWS platform gives modules.
+ * `store`, writing every event record with `retentionSeconds` (`withEventRetention`), then
+ * rewriting each transaction with `prepare` (the runtime's `withResponsesByReference`); `store`
+ * itself when there is nothing to do. What the AWS platform gives modules.
  */
-export function eventRetentionStore(store: Store, retentionSeconds: number): Store {
-  if (retentionSeconds === defaultEventRetentionSeconds) return store;
+export function eventRetentionStore(
+  store: Store,
+  retentionSeconds: number,
+  prepare?: (operations: WriteOperation[]) => WriteOperation[],
+): Store {
+  if (retentionSeconds === defaultEventRetentionSeconds && !prepare) return store;
+  const rewrite = prepare ?? ((operations: WriteOperation[]) => operations);
   return {
     get: (key) => store.get(key),
     query: (query) => store.query(query),
-    transact: (operations) => store.transact(withEventRetention(operations, retentionSeconds)),
+    transact: (operations) => store.transact(rewrite(withEventRetention(operations, retentionSeconds))),
     close: () => store.close(),
     ...(store.consistentIndexes !== undefined ? { consistentIndexes: store.consistentIndexes } : {}),
   };

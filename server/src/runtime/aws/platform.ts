@@ -11,6 +11,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { moduleDepsOf } from '../../app/module-deps.ts';
 import { modules as appModules } from '../../app/modules.ts';
 import { checkModules, jobsOf, subscriptionsOf, workflowsOf } from '../../app/registry.ts';
+import { withResponsesByReference } from '../../http/idempotency.ts';
 import { isoTime, systemClock, type Clock } from '../../kernel/clock.ts';
 import type { EventEnvelope } from '../../kernel/events.ts';
 import { idTimeBound } from '../../kernel/ids.ts';
@@ -243,6 +244,7 @@ export function createAwsPlatform(options: AwsPlatformOptions = {}): AwsPlatform
     overrides.store ??
       new DynamoStore({ client: clients.dynamodb, tableName: required(awsEnvironment.tableName) }),
     config.eventRetentionSeconds,
+    withResponsesByReference,
   );
   const queue =
     overrides.queue ??

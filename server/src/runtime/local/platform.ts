@@ -9,6 +9,7 @@ import { moduleDepsOf } from '../../app/module-deps.ts';
 import { modules as appModules } from '../../app/modules.ts';
 import { checkModules, jobsOf, secretsOf, subscriptionsOf, workflowsOf } from '../../app/registry.ts';
 import type { AppEnv } from '../../http/context.ts';
+import { withResponsesByReference } from '../../http/idempotency.ts';
 import { createLocalIdentity, MemoryRateLimiter } from '../../identity/index.ts';
 import { merchantAuthenticator } from '../../payments/index.ts';
 import { systemClock, type Clock } from '../../kernel/clock.ts';
@@ -119,7 +120,7 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
   // The app writes through the dispatcher's watch: each committed transaction's events are handed
   // to it in commit order and published from memory (no write per event). Its checkpoint is read,
   // or first written, before anything commits.
-  const appStore = dispatcher.watch(store, { onClose: release });
+  const appStore = dispatcher.watch(store, { onClose: release, prepare: withResponsesByReference });
   await dispatcher.open().catch(async (error: unknown) => {
     await appStore.close();
     throw error;
