@@ -89,6 +89,16 @@ export function idTimeBound(kind: IdKind, ms: number): string {
 }
 
 /**
+ * `ms` as the 10 characters of Crockford base32 that start every id: strings that sort as the
+ * times do, for sort keys shorter than an ISO time (24 characters).
+ *
+ * @example timeSortKey(Date.UTC(2026, 11, 5)) // "01M9…"
+ */
+export function timeSortKey(ms: number): string {
+  return encodeTime(ms);
+}
+
+/**
  * An id derived from what it names rather than minted: the same `seed` gives the same id, so a
  * retried job writes the same record (a conditional put then refuses the second one). `at` is its
  * time part, so derived ids still sort by the time they stand for.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { timeSortKey } from '../kernel/ids.ts';
 import { isCurrency, type Currency } from '../kernel/money.ts';
 import type { KeyPattern } from '../platform/keys.ts';
 import {
@@ -53,7 +54,13 @@ const ledgerKeys = {
   /** The index partition of an account item's (or shard's) history. */
   historyPartition: (accountId: string, shard: number) =>
     shard === 0 ? `ACC#${accountId}` : `ACC#${accountId}#S#${shard}`,
-  historySort: (createdAt: string, transferId: string) => `${createdAt}#${transferId}`,
+  /**
+   * A transfer's sort key in its accounts' history: `T`, its time as ids encode it (10
+   * characters), its id. Keys written before held the ISO time (`2026-…#tr_…`, 14 characters
+   * more on each side's key and index entry); they sort below every `T` key, as they are older.
+   */
+  historySort: (createdAt: string, transferId: string) =>
+    `T${timeSortKey(Date.parse(createdAt))}${transferId}`,
   /** Before the history lived on transfers: one item per side, `ACC#<id>` / `H#<time>#<transfer id>`. */
   legacyHistoryPrefix: 'H#',
   registry: (currency: string, accountId: string) => ({ pk: `LEDGER#CURRENCY#${currency}`, sk: accountId }),

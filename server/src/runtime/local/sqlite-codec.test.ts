@@ -20,6 +20,7 @@ const rowOf = (item: Record<string, unknown>) => {
   const encoded = encodeItem(item as never);
   return {
     ...Object.fromEntries(keyColumns.map((column, i) => [column, encoded.keys[i]])),
+    ttl: encoded.ttl,
     data: encoded.data,
   };
 };
@@ -52,6 +53,29 @@ describe('the SQLite row codec', () => {
     const text = textOf(encoded.data);
     for (const key of [payment.pk, payment.gsi1pk, payment.gsi1sk]) expect(text).not.toContain(key);
     expect(decodeRow(rowOf(payment))).toEqual(payment);
+  });
+
+  it('keeps an integer TTL only in its column, and puts it back on read; any other TTL stays in the JSON', () => {
+    const record = { pk: 'IDEM#s#k', sk: 'IDEM', state: 'complete', expires_at: 1_799_022_097 };
+    const encoded = encodeItem(record);
+    expect(encoded.ttl).toBe(record.expires_at);
+    expect(textOf(encoded.data)).not.toContain('expires_at');
+    expect(encoded.jsonLength).toBe(JSON.stringify(record).length);
+    expect(decodeRow(rowOf(record))).toEqual(record);
+    const fractional = { ...record, expires_at: 1_799_022_097.5 };
+    expect(textOf(encodeItem(fractional).data)).toContain('"expires_at":1799022097.5');
+    expect(decodeRow(rowOf(fractional))).toEqual(fractional);
+    const text = { ...record, expires_at: 'never' };
+    expect(decodeRow(rowOf(text))).toEqual(text);
+    // A row written before: the TTL in its JSON as well as in its column.
+    expect(
+      decodeRow({
+        pk: record.pk,
+        sk: record.sk,
+        ttl: record.expires_at,
+        data: '{"state":"complete","expires_at":1799022097}',
+      }),
+    ).toEqual(record);
   });
 
   it('compresses JSON from 400 bytes with the preset dictionary, to well under half, and leaves small items as text', () => {

@@ -13,7 +13,8 @@ import { dictionaryV1 } from './sqlite-dictionary.ts';
  *   A ~1 KB payment or event takes ~37% of its JSON. Smaller items (accounts, counters, the
  *   items every request reads) stay text: nothing to inflate on the hot path.
  * - **The TTL as a column**, for the sweeper's index (the JSON may be compressed, so an index on
- *   `json_extract(data, …)` cannot be used).
+ *   `json_extract(data, …)` cannot be used), and only there when it is an integer: put back from
+ *   the column on read, as the keys are.
  *
  * Rows written before this (text JSON holding its keys) read the same: the keys in the JSON and in
  * the columns are equal, and text is parsed as it is.
@@ -53,16 +54,19 @@ export function encodeItem(item: Item): EncodedItem {
   const keys = keyColumns.map((column) =>
     typeof item[column] === 'string' ? (item[column] as string) : null,
   );
+  const ttlValue = item[tableSchema.ttlAttribute];
+  const ttl = typeof ttlValue === 'number' && Number.isFinite(ttlValue) ? ttlValue : null;
+  const ttlInColumn = ttl !== null && Number.isSafeInteger(ttl);
   const rest: Record<string, unknown> = {};
   let keyLength = 0;
   for (const [name, value] of Object.entries(item)) {
     if (keyColumnSet.has(name) && typeof value === 'string') keyLength += name.length + value.length + 6;
+    else if (ttlInColumn && name === tableSchema.ttlAttribute)
+      keyLength += name.length + String(ttl).length + 4;
     else rest[name] = value;
   }
   // JSON.stringify drops undefined attributes, as DynamoDB's marshalling does.
   const json = JSON.stringify(rest);
-  const ttlValue = item[tableSchema.ttlAttribute];
-  const ttl = typeof ttlValue === 'number' && Number.isFinite(ttlValue) ? ttlValue : null;
   const jsonLength = json.length + keyLength;
   if (json.length < compressFromBytes) return { keys, data: json, ttl, jsonLength };
   const packed = deflateRawSync(json, { dictionary });
@@ -79,13 +83,16 @@ export function textOf(data: string | Uint8Array): string {
   return inflateRawSync(data.subarray(1), { dictionary }).toString('utf8');
 }
 
-/** The item from its JSON text and its row's key columns. */
+/** The item from its JSON text and its row's key and TTL columns. */
 export function itemOf(text: string, row: Record<string, unknown>): Item {
   const item = JSON.parse(text) as Item;
   for (const column of keyColumns) {
     const value = row[column];
     if (typeof value === 'string') item[column] = value;
   }
+  // Rows written before the TTL left the JSON hold it there too, with the same value.
+  if (typeof row.ttl === 'number' && item[tableSchema.ttlAttribute] === undefined)
+    item[tableSchema.ttlAttribute] = row.ttl;
   return item;
 }
 
@@ -95,4 +102,4 @@ export function decodeRow(row: StoredRow): Item {
 }
 
 /** `SELECT` list of what `decodeRow` needs. */
-export const rowColumns = `${keyColumns.join(', ')}, data`;
+export const rowColumns = `${keyColumns.join(', ')}, ttl, data`;
