@@ -402,6 +402,14 @@ export function runStoreContract(
         }
       });
 
+      it('clamps the page size to between 1 and the maximum, in whole items', async () => {
+        await putAll(...['a', 'b', 'c', 'd'].map((sk) => ({ pk: 'Lim', sk })));
+        const sizes = [];
+        for (const limit of [0, -5, 2.7, 1_000_000])
+          sizes.push((await store.query({ partition: 'Lim', limit })).items.length);
+        expect(sizes).toEqual([1, 1, 2, 4]);
+      });
+
       it('leaves items without both index keys out of that index', async () => {
         await putAll(
           { pk: 'A', sk: 'both', gsi1pk: 'G', gsi1sk: '1' },
