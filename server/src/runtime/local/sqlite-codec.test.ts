@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
+import { deflateRawSync } from 'node:zlib';
 import { compressFromBytes, decodeRow, encodeItem, keyColumns, textOf } from './sqlite-codec.ts';
+import { dictionaryV1 } from './sqlite-dictionary.ts';
 import { SqliteStore } from './sqlite-store.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -76,6 +78,15 @@ describe('the SQLite row codec', () => {
         data: '{"state":"complete","expires_at":1799022097}',
       }),
     ).toEqual(record);
+  });
+
+  it('reads a row compressed with the default 32 KB window, as rows written before the smaller one were', () => {
+    const { pk, sk, gsi1pk, gsi1sk, ...rest } = payment;
+    const packed = deflateRawSync(JSON.stringify(rest), { dictionary: Buffer.from(dictionaryV1) });
+    const data = new Uint8Array(packed.length + 1);
+    data[0] = 1;
+    data.set(packed, 1);
+    expect(decodeRow({ pk, sk, gsi1pk, gsi1sk, data })).toEqual(payment);
   });
 
   it('compresses JSON from 400 bytes with the preset dictionary, to well under half, and leaves small items as text', () => {

