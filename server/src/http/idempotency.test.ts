@@ -6,12 +6,14 @@ import { createEvent } from '../kernel/events.ts';
 import { eventKey, eventRetentionStore, outboxPut } from '../platform/outbox.ts';
 import type { Store, WriteOperation } from '../platform/store.ts';
 import { SqliteStore } from '../runtime/local/sqlite-store.ts';
+import { bothStores } from '../../../test/both-stores.ts';
 import type { AppEnv } from './context.ts';
 import { idempotencyMiddleware, withResponsesByReference } from './idempotency.ts';
 
 const stores: SqliteStore[] = [];
+const opened: Store[] = [];
 afterEach(async () => {
-  for (const store of stores.splice(0)) await store.close();
+  for (const store of [...stores.splice(0), ...opened.splice(0)]) await store.close();
 });
 
 /** An app whose one route counts its calls, behind the middleware with a one-hour retention. */
@@ -142,134 +144,140 @@ describe('stored responses', () => {
   });
 });
 
-describe('keys held in the effect’s transaction (no claim first)', () => {
-  /**
-   * An app whose POST /things writes one item per call with its idempotency record, in one
-   * transaction, as the money routes do; `?fail=402` answers that status without writing.
-   */
-  function transactionalApp() {
-    const store = new SqliteStore(':memory:');
-    stores.push(store);
-    const clock = new ManualClock();
-    let calls = 0;
-    const app = new Hono<AppEnv>();
-    app.use(
-      '*',
-      idempotencyMiddleware({
-        store,
-        clock,
-        scopeOf: () => 'user_1',
-        retentionSeconds: 3600,
-        claimFirst: () => false,
-      }),
-    );
-    app.post('/things', async (c) => {
-      const call = ++calls;
-      const fail = c.req.query('fail');
-      if (fail) return c.json({ error: { code: 'nope', call } }, Number(fail) as 402);
-      // `?decline=1`: a refusal recorded with its effect, as a declined payment is.
-      const status = c.req.query('decline') ? 402 : 201;
-      const body =
-        status === 402 ? { error: { code: 'declined', thing: `thing_${call}` } } : { id: `thing_${call}` };
-      try {
-        await store.transact([
-          { type: 'put', item: { pk: `THING#${call}`, sk: 'THING' } },
-          c.var.idempotency!.record(status, body),
-        ]);
-      } catch {
-        return c.json({ error: { code: 'conflict' } }, 409);
-      }
-      return c.json(body, status);
-    });
-    const post = (key: string, body: unknown, query = '') =>
-      app.request(`/things${query}`, {
-        method: 'POST',
-        headers: { 'Idempotency-Key': key, 'Content-Type': 'application/json' },
-        body: JSON.stringify(body),
+describe.each(bothStores('sluice-idempotency'))(
+  'keys held in the effect’s transaction, no claim first (%s)',
+  (_name, open) => {
+    /**
+     * An app whose POST /things writes one item per call with its idempotency record, in one
+     * transaction, as the money routes do; `?fail=402` answers that status without writing.
+     */
+    async function transactionalApp() {
+      const store = await open();
+      opened.push(store);
+      const clock = new ManualClock();
+      let calls = 0;
+      const app = new Hono<AppEnv>();
+      app.use(
+        '*',
+        idempotencyMiddleware({
+          store,
+          clock,
+          scopeOf: () => 'user_1',
+          retentionSeconds: 3600,
+          claimFirst: () => false,
+        }),
+      );
+      app.post('/things', async (c) => {
+        const call = ++calls;
+        const fail = c.req.query('fail');
+        if (fail) return c.json({ error: { code: 'nope', call } }, Number(fail) as 402);
+        // `?decline=1`: a refusal recorded with its effect, as a declined payment is.
+        const status = c.req.query('decline') ? 402 : 201;
+        const body =
+          status === 402 ? { error: { code: 'declined', thing: `thing_${call}` } } : { id: `thing_${call}` };
+        try {
+          await store.transact([
+            { type: 'put', item: { pk: `THING#${call}`, sk: 'THING' } },
+            c.var.idempotency!.record(status, body),
+          ]);
+        } catch {
+          return c.json({ error: { code: 'conflict' } }, 409);
+        }
+        return c.json(body, status);
       });
-    // The items written, of every call made.
-    const things = async () => {
-      const found: string[] = [];
-      for (let call = 1; call <= calls; call++)
-        if (await store.get({ pk: `THING#${call}`, sk: 'THING' })) found.push(`THING#${call}`);
-      return found;
-    };
-    return { store, clock, post, things, calls: () => calls };
-  }
+      const post = (key: string, body: unknown, query = '') =>
+        app.request(`/things${query}`, {
+          method: 'POST',
+          headers: { 'Idempotency-Key': key, 'Content-Type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      // The items written, of every call made.
+      const things = async () => {
+        const found: string[] = [];
+        for (let call = 1; call <= calls; call++)
+          if (await store.get({ pk: `THING#${call}`, sk: 'THING' })) found.push(`THING#${call}`);
+        return found;
+      };
+      return { store, clock, post, things, calls: () => calls };
+    }
 
-  it('writes the record once, with the effect: no claim before it', async () => {
-    const { store, post, things } = transactionalApp();
-    const writes: string[] = [];
-    const transact = store.transact.bind(store);
-    store.transact = (operations) => {
-      writes.push(operations.map((o) => (o.type === 'put' ? o.item.pk : o.key.pk)).join(' + '));
-      return transact(operations);
-    };
-    const first = await post('k1', { a: 1 });
-    expect(first.status).toBe(201);
-    expect(writes).toEqual(['THING#1 + IDEM#user_1#k1']);
-    expect(await things()).toEqual(['THING#1']);
-  });
-
-  it('20 twins at once: each answers the one effect that committed', async () => {
-    const { post, things } = transactionalApp();
-    const answers = await Promise.all(Array.from({ length: 20 }, () => post('k1', { a: 1 })));
-    expect(answers.map((answer) => answer.status)).toEqual(Array.from({ length: 20 }, () => 201));
-    const bodies = await Promise.all(answers.map((answer) => answer.json()));
-    expect(new Set(bodies.map((body) => JSON.stringify(body))).size).toBe(1);
-    expect(answers.filter((answer) => answer.headers.get('Idempotent-Replayed') === 'true')).toHaveLength(19);
-    expect(await things()).toHaveLength(1);
-  });
-
-  it('a retry replays; the key with another request is refused (422) and changes nothing', async () => {
-    const { post, things } = transactionalApp();
-    const first = await post('k1', { a: 1 });
-    const replay = await post('k1', { a: 1 });
-    expect(replay.headers.get('Idempotent-Replayed')).toBe('true');
-    expect(await replay.text()).toBe(await first.text());
-    const other = await post('k1', { a: 2 });
-    expect(other.status).toBe(422);
-    expect(await other.json()).toMatchObject({
-      error: { code: 'idempotency_key_reused', param: 'Idempotency-Key' },
+    it('writes the record once, with the effect: no claim before it', async () => {
+      const { store, post, things } = await transactionalApp();
+      const writes: string[] = [];
+      const transact = store.transact.bind(store);
+      store.transact = (operations) => {
+        writes.push(operations.map((o) => (o.type === 'put' ? o.item.pk : o.key.pk)).join(' + '));
+        return transact(operations);
+      };
+      const first = await post('k1', { a: 1 });
+      expect(first.status).toBe(201);
+      expect(writes).toEqual(['THING#1 + IDEM#user_1#k1']);
+      expect(await things()).toEqual(['THING#1']);
     });
-    expect(await things()).toEqual(['THING#1']);
-  });
 
-  it('stores a client error as it was answered, and never a server error', async () => {
-    const { post, things } = transactionalApp();
-    const declined = await post('k1', { a: 1 }, '?fail=402');
-    expect(declined.status).toBe(402);
-    const replay = await post('k1', { a: 1 }, '?fail=402');
-    expect(replay.headers.get('Idempotent-Replayed')).toBe('true');
-    expect(await replay.json()).toEqual({ error: { code: 'nope', call: 1 } });
+    it('20 twins at once: each answers the one effect that committed', async () => {
+      const { post, things } = await transactionalApp();
+      const answers = await Promise.all(Array.from({ length: 20 }, () => post('k1', { a: 1 })));
+      expect(answers.map((answer) => answer.status)).toEqual(Array.from({ length: 20 }, () => 201));
+      const bodies = await Promise.all(answers.map((answer) => answer.json()));
+      expect(new Set(bodies.map((body) => JSON.stringify(body))).size).toBe(1);
+      expect(answers.filter((answer) => answer.headers.get('Idempotent-Replayed') === 'true')).toHaveLength(
+        19,
+      );
+      expect(await things()).toHaveLength(1);
+    });
 
-    expect((await post('k2', { a: 1 }, '?fail=503')).status).toBe(503);
-    const retried = await post('k2', { a: 1 }, '?fail=503');
-    expect(retried.headers.get('Idempotent-Replayed')).toBeNull();
-    expect(await things()).toEqual([]);
-  });
+    it('a retry replays; the key with another request is refused (422) and changes nothing', async () => {
+      const { post, things } = await transactionalApp();
+      const first = await post('k1', { a: 1 });
+      const replay = await post('k1', { a: 1 });
+      expect(replay.headers.get('Idempotent-Replayed')).toBe('true');
+      expect(await replay.text()).toBe(await first.text());
+      const other = await post('k1', { a: 2 });
+      expect(other.status).toBe(422);
+      expect(await other.json()).toMatchObject({
+        error: { code: 'idempotency_key_reused', param: 'Idempotency-Key' },
+      });
+      expect(await things()).toEqual(['THING#1']);
+    });
 
-  it('answers a refusal recorded with its effect as itself, then replays it', async () => {
-    const { post, things } = transactionalApp();
-    const first = await post('k1', { a: 1 }, '?decline=1');
-    expect(first.status).toBe(402);
-    expect(first.headers.get('Idempotent-Replayed')).toBeNull();
-    const again = await post('k1', { a: 1 }, '?decline=1');
-    expect(again.headers.get('Idempotent-Replayed')).toBe('true');
-    expect(await again.text()).toBe(await first.text());
-    expect(await things()).toEqual(['THING#1']);
-  });
+    it('stores a client error as it was answered, and never a server error', async () => {
+      const { post, things } = await transactionalApp();
+      const declined = await post('k1', { a: 1 }, '?fail=402');
+      expect(declined.status).toBe(402);
+      const replay = await post('k1', { a: 1 }, '?fail=402');
+      expect(replay.headers.get('Idempotent-Replayed')).toBe('true');
+      expect(await replay.json()).toEqual({ error: { code: 'nope', call: 1 } });
 
-  it('takes over a record past its retention', async () => {
-    const { clock, post, things } = transactionalApp();
-    await post('k1', { a: 1 });
-    clock.advance(3600 * 1000);
-    const again = await post('k1', { a: 2 });
-    expect(again.status).toBe(201);
-    expect(again.headers.get('Idempotent-Replayed')).toBeNull();
-    expect(await things()).toEqual(['THING#1', 'THING#2']);
-  });
-});
+      expect((await post('k2', { a: 1 }, '?fail=503')).status).toBe(503);
+      const retried = await post('k2', { a: 1 }, '?fail=503');
+      expect(retried.headers.get('Idempotent-Replayed')).toBeNull();
+      expect(await things()).toEqual([]);
+    });
+
+    it('answers a refusal recorded with its effect as itself, then replays it', async () => {
+      const { post, things } = await transactionalApp();
+      const first = await post('k1', { a: 1 }, '?decline=1');
+      expect(first.status).toBe(402);
+      expect(first.headers.get('Idempotent-Replayed')).toBeNull();
+      const again = await post('k1', { a: 1 }, '?decline=1');
+      expect(again.headers.get('Idempotent-Replayed')).toBe('true');
+      // The same JSON; DynamoDB gives a map's keys back in another order, so not the same text.
+      expect(await again.json()).toEqual(await first.json());
+      expect(await things()).toEqual(['THING#1']);
+    });
+
+    it('takes over a record past its retention', async () => {
+      const { clock, post, things } = await transactionalApp();
+      await post('k1', { a: 1 });
+      clock.advance(3600 * 1000);
+      const again = await post('k1', { a: 2 });
+      expect(again.status).toBe(201);
+      expect(again.headers.get('Idempotent-Replayed')).toBeNull();
+      expect(await things()).toEqual(['THING#1', 'THING#2']);
+    });
+  },
+);
 
 describe('a response stored as a reference to its event', () => {
   const now = Date.UTC(2026, 11, 5, 12);

@@ -1,4 +1,5 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { Context, MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import type { Clock } from '../kernel/clock.ts';
@@ -200,15 +201,8 @@ export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHa
         .catch(() => undefined);
       return;
     }
-    const text = await c.res.clone().text();
-    let parsed: unknown = text;
     try {
-      parsed = JSON.parse(text);
-    } catch {
-      // non-JSON bodies are stored as strings
-    }
-    try {
-      await store.transact([completion(c.res.status, parsed)]);
+      await store.transact([completion(c.res.status, bodyValue(await c.res.clone().text()))]);
     } catch (error) {
       if (!isTransactionCanceled(error)) throw error;
       // Without a claim, a twin stored its answer between the handler and this write: give it.
@@ -220,7 +214,8 @@ export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHa
 
 /**
  * Whether `held` stores exactly `response`: then the handler's own transaction wrote it (a twin's
- * would name other objects, such as its own failed payment's id).
+ * would name other objects, such as its own failed payment's id). Compared as JSON values, not
+ * text: DynamoDB keeps a map's keys in no particular order.
  */
 async function isOwnAnswer(
   store: Store,
@@ -232,8 +227,17 @@ async function isOwnAnswer(
     sameRequest(held, fingerprint) &&
     held.state === 'complete' &&
     held.response_status === response.status &&
-    (await storedResponseText(store, held)) === (await response.clone().text())
+    isDeepStrictEqual(await storedResponse(store, held), bodyValue(await response.clone().text()))
   );
+}
+
+/** A response body as the record stores it: its JSON value, or the text when it is not JSON. */
+function bodyValue(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }
 
 /** The record under `key` unless it is past its retention (TTL deletes lazily). */
@@ -294,20 +298,28 @@ async function answerWithTwin(
 }
 
 /**
- * The body a replay answers: the stored JSON value as text, the object the referenced event
- * carries (`response_ref`), or, for a record written before bodies were kept as values, its
- * `response_body` text as it is.
+ * The body a replay answers: the stored JSON value as text, or, for a record written before
+ * bodies were kept as values, its `response_body` text as it is.
  */
 async function storedResponseText(store: Pick<Store, 'get'>, record: Item): Promise<string> {
   if (typeof record.response_body === 'string') return record.response_body;
+  return JSON.stringify(await storedResponse(store, record));
+}
+
+/**
+ * The response `record` stores, as a JSON value: its `response`, the object the referenced event
+ * carries (`response_ref`), or the older `response_body` text parsed.
+ */
+async function storedResponse(store: Pick<Store, 'get'>, record: Item): Promise<unknown> {
+  if (typeof record.response_body === 'string') return bodyValue(record.response_body);
   const ref = responseRefSchema.safeParse(record.response_ref);
-  if (!ref.success) return JSON.stringify(record.response ?? null);
+  if (!ref.success) return record.response ?? null;
   const event = await readEvent(store, ref.data.event);
   const data = event?.data as Record<string, unknown> | undefined;
   // Cannot happen while the record lives: the event is kept at least as long (see the fold).
   if (data?.[ref.data.field] === undefined)
     throw new Error(`idempotency record ${record.pk} refers to event ${ref.data.event}, which is gone`);
-  return JSON.stringify(data[ref.data.field]);
+  return data[ref.data.field];
 }
 
 /**
