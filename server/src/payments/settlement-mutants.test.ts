@@ -1,0 +1,199 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TestApp } from '../../../test/app-harness.ts';
+import { getAccount, systemAccountId } from '../ledger/index.ts';
+import { disputeFee, settlementFeeFor, type Settlement } from './model.ts';
+import { settleMerchant, settlementTasks } from './settlement.ts';
+import {
+  paymentBody,
+  pendingEvents,
+  setUpMerchantApp,
+  tearDownApp,
+  type MerchantApi,
+  type TestMerchant,
+} from './test-support.ts';
+
+/**
+ * Settlement (`settlement.ts`) where the mutation run of issue 23 found it untested on SQLite:
+ * each line of a payout, a day refunded in full, batches split by currency and by day, two runs
+ * at once, and the workflow's task for one named merchant.
+ */
+
+const dayMs = 24 * 3600 * 1000;
+
+let t: TestApp;
+let merchant: TestMerchant;
+let api: MerchantApi;
+beforeEach(async () => ({ t, merchant, api } = await setUpMerchantApp()));
+afterEach(() => tearDownApp(t));
+
+async function charge(amount: number, extra: Record<string, unknown> = {}): Promise<string> {
+  const response = await api('POST', '/v1/payments', paymentBody({ amount, ...extra }));
+  expect(response.status).toBe(201);
+  return response.json.id;
+}
+
+/** Seconds from the merchant's sandbox time to just past the next UTC midnight. */
+async function secondsToNextDay(): Promise<number> {
+  const sandbox = Date.parse(
+    (await t.call('GET', `/v1/merchants/${merchant.id}`, { token: merchant.owner.token })).json.sandbox_time,
+  );
+  return Math.ceil((Math.floor(sandbox / dayMs) * dayMs + dayMs - sandbox) / 1000) + 1;
+}
+
+/** Ends the sandbox day; returns the settlements it made. */
+async function endDay(): Promise<Settlement[]> {
+  const fired = await api('POST', '/v1/test-helpers/advance-clock', { seconds: await secondsToNextDay() });
+  expect(fired.status).toBe(200);
+  return Promise.all(
+    (fired.json.settlements as string[]).map(async (id) => (await api('GET', `/v1/settlements/${id}`)).json),
+  );
+}
+
+async function balance(currency = 'USD'): Promise<{ available: number; pending: number }> {
+  const usd = (await api('GET', '/v1/balance')).json.balances.find(
+    (b: { currency: string }) => b.currency === currency,
+  );
+  return { available: usd.available, pending: usd.pending };
+}
+
+describe('settlement: what a payout is made of', () => {
+  it('itemizes each payment, its refund and dispute hold and fee, then the dispute fee withheld, and adds them up', async () => {
+    const plain = await charge(5_000);
+    const refunded = await charge(6_000);
+    const disputed = await charge(4_000);
+    const refund = await api('POST', '/v1/refunds', { payment: refunded, amount: 1_000 });
+    expect(refund.status).toBe(201);
+    const dispute = await api('POST', '/v1/test-helpers/disputes', { payment: disputed });
+    expect(dispute.status).toBe(201);
+
+    const [settlement] = await endDay();
+    const plainFee = settlementFeeFor(5_000);
+    const refundedFee = settlementFeeFor(5_000);
+    const fees = plainFee + refundedFee;
+    const gross = 10_000;
+    const net = gross - fees - disputeFee;
+    expect(settlement).toMatchObject({
+      merchant: merchant.id,
+      currency: 'USD',
+      captured: 15_000,
+      refunded: 1_000,
+      disputed: 4_000,
+      gross,
+      fees,
+      dispute_fees: disputeFee,
+      net,
+    });
+    const byPayment = new Map(
+      [plain, refunded, disputed].map((id) => [id, settlement!.lines.filter((l) => l.payment === id)]),
+    );
+    expect(byPayment.get(plain)).toEqual([
+      { type: 'charge', payment: plain, dispute: null, amount: 5_000 },
+      { type: 'processing_fee', payment: plain, dispute: null, amount: -plainFee },
+    ]);
+    expect(byPayment.get(refunded)).toEqual([
+      { type: 'charge', payment: refunded, dispute: null, amount: 6_000 },
+      { type: 'refund', payment: refunded, dispute: null, amount: -1_000 },
+      { type: 'processing_fee', payment: refunded, dispute: null, amount: -refundedFee },
+    ]);
+    expect(byPayment.get(disputed)).toEqual([
+      { type: 'charge', payment: disputed, dispute: null, amount: 4_000 },
+      { type: 'dispute_hold', payment: disputed, dispute: dispute.json.id, amount: -4_000 },
+    ]);
+    expect(settlement!.lines.at(-1)).toEqual({
+      type: 'dispute_fee_recovery',
+      payment: null,
+      dispute: null,
+      amount: -disputeFee,
+    });
+    expect(settlement!.lines).toHaveLength(8);
+
+    // The money followed the lines: net to available, fees to the platform, the fee owed repaid.
+    expect(await balance()).toEqual({ available: net, pending: 0 });
+    const platformFees = await getAccount(t, systemAccountId('fees', 'USD'));
+    expect(platformFees!.credits_posted).toBe(fees + disputeFee);
+    const owed = await getAccount(t, `acct_m_${merchant.id}_fees_USD`);
+    expect(owed!.debits_posted - owed!.credits_posted).toBe(0);
+  });
+
+  it('settles a day refunded in full: nothing moves, but the payment is settled and the payout announced', async () => {
+    const id = await charge(1_000);
+    expect((await api('POST', '/v1/refunds', { payment: id })).status).toBe(201);
+
+    const settlements = await endDay();
+    expect(settlements).toHaveLength(1);
+    expect(settlements[0]).toMatchObject({ gross: 0, fees: 0, dispute_fees: 0, net: 0, payments: [id] });
+    expect(settlements[0]!.lines).toEqual([
+      { type: 'charge', payment: id, dispute: null, amount: 1_000 },
+      { type: 'refund', payment: id, dispute: null, amount: -1_000 },
+    ]);
+    expect((await api('GET', `/v1/payments/${id}`)).json.settlement).toBe(settlements[0]!.id);
+    expect(await balance()).toEqual({ available: 0, pending: 0 });
+    const payouts = (await pendingEvents(t)).filter((event) => event.type === 'payout.settled');
+    expect(payouts).toHaveLength(1);
+    expect(payouts[0]).toMatchObject({ merchant: merchant.id, data: { object: { id: settlements[0]!.id } } });
+    // And it is settled once.
+    expect(await settleMerchant(t, merchant.id)).toEqual([]);
+  });
+});
+
+describe('settlement: batches', () => {
+  it('settles each currency and each ended day in its own settlement', async () => {
+    const usd = await charge(1_000);
+    const eur = await charge(2_000, { currency: 'EUR' });
+    t.clock.advance(dayMs);
+    const nextDay = await charge(3_000);
+    t.clock.advance(dayMs);
+
+    const made = await settleMerchant(t, merchant.id);
+    const summary = made
+      .map((s) => ({ currency: s.currency, date: s.settlement_date, payments: s.payments, gross: s.gross }))
+      .sort((a, b) => `${a.date}${a.currency}`.localeCompare(`${b.date}${b.currency}`));
+    expect(summary).toEqual([
+      { currency: 'EUR', date: '2026-01-15', payments: [eur], gross: 2_000 },
+      { currency: 'USD', date: '2026-01-15', payments: [usd], gross: 1_000 },
+      { currency: 'USD', date: '2026-01-16', payments: [nextDay], gross: 3_000 },
+    ]);
+    expect(await balance()).toEqual({
+      available: 4_000 - settlementFeeFor(1_000) - settlementFeeFor(3_000),
+      pending: 0,
+    });
+    expect(await balance('EUR')).toEqual({ available: 2_000 - settlementFeeFor(2_000), pending: 0 });
+  });
+
+  it('settles every payment once when two runs race', async () => {
+    for (let i = 0; i < 5; i++) await charge(1_000 + i);
+    t.clock.advance(dayMs);
+
+    const [a, b] = await Promise.all([settleMerchant(t, merchant.id), settleMerchant(t, merchant.id)]);
+    const made = [...a, ...b];
+    expect(made).toHaveLength(1);
+    expect(made[0]!.payments).toHaveLength(5);
+    const gross = 5_000 + 10;
+    const fees = [0, 1, 2, 3, 4].reduce((sum, i) => sum + settlementFeeFor(1_000 + i), 0);
+    expect(await balance()).toEqual({ available: gross - fees, pending: 0 });
+  });
+
+  it('refuses to settle a merchant that does not exist, naming it', async () => {
+    await expect(settleMerchant(t, 'mer_gone')).rejects.toMatchObject({
+      code: 'not_found',
+      message: 'no merchant mer_gone',
+    });
+  });
+});
+
+describe('settlement workflow: one named merchant', () => {
+  it('lists the named merchant only when it has an ended day to settle', async () => {
+    const tasks = settlementTasks(t);
+    await charge(1_000);
+    expect(await tasks.ListMerchantsDue({ merchant: merchant.id })).toEqual({ merchants: [] });
+    t.clock.advance(dayMs);
+    expect(await tasks.ListMerchantsDue({ merchant: merchant.id })).toEqual({ merchants: [merchant.id] });
+    expect(await tasks.ListMerchantsDue({ merchant: 'mer_gone' })).toEqual({ merchants: [] });
+    expect(await tasks.ListMerchantsDue(null)).toEqual({ merchants: [merchant.id] });
+
+    const settled = await tasks.SettleMerchant({ merchant: merchant.id });
+    expect(settled.merchant).toBe(merchant.id);
+    expect(settled.settlements).toHaveLength(1);
+    expect(await tasks.ListMerchantsDue({ merchant: merchant.id })).toEqual({ merchants: [] });
+  });
+});
