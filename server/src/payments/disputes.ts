@@ -68,7 +68,8 @@ export async function openDispute(
       'invalid_state_transition',
       payment.dispute
         ? `payment ${payment.id} is already disputed`
-        : `cannot dispute a payment that is ${payment.status}${amount <= 0 ? ' and fully refunded' : ''}`,
+        : // Only a succeeded payment was refunded: one never captured holds nothing for another reason.
+          `cannot dispute a payment that is ${payment.status}${payment.status === 'succeeded' ? ' and fully refunded' : ''}`,
       { details: { status: payment.status } },
     );
   }

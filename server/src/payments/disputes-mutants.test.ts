@@ -1,0 +1,249 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TestApp } from '../../../test/app-harness.ts';
+import { getAccount, systemAccountId } from '../ledger/index.ts';
+import { disputeFee, settlementFeeFor } from './model.ts';
+import {
+  card,
+  paymentBody,
+  pendingEvents,
+  setUpMerchantApp,
+  tearDownApp,
+  type MerchantApi,
+  type TestMerchant,
+} from './test-support.ts';
+
+/**
+ * Disputes (`disputes.ts`) where the mutation run of issue 23 found them untested: what a
+ * dispute records, what each refusal says, the evidence deadline to the millisecond, races
+ * between opens, answers and acceptances, and where a closed dispute's money goes.
+ */
+
+const dayMs = 24 * 3600 * 1000;
+const disputeCard = '4000000000000259';
+
+let t: TestApp;
+let merchant: TestMerchant;
+let api: MerchantApi;
+beforeEach(async () => ({ t, merchant, api } = await setUpMerchantApp()));
+afterEach(() => tearDownApp(t));
+
+async function charge(amount = 5_000, extra: Record<string, unknown> = {}): Promise<string> {
+  const response = await api('POST', '/v1/payments', paymentBody({ amount, ...extra }));
+  expect(response.status).toBe(201);
+  return response.json.id;
+}
+
+async function open(payment: string, reason?: string) {
+  return api('POST', '/v1/test-helpers/disputes', { payment, ...(reason ? { reason } : {}) });
+}
+
+async function posted(accountId: string): Promise<number> {
+  const account = await getAccount(t, accountId);
+  return account ? account.credits_posted - account.debits_posted : 0;
+}
+
+const merchantAccount = (purpose: string) => `acct_m_${merchant.id}_${purpose}_USD`;
+
+async function available(): Promise<number> {
+  return (await api('GET', '/v1/balance')).json.balances[0].available;
+}
+
+describe('disputes: opening', () => {
+  it('records what the payment still holds, the fee, the reason and a deadline 7 sandbox days out', async () => {
+    const id = await charge(5_000);
+    expect((await api('POST', '/v1/refunds', { payment: id, amount: 1_200 })).status).toBe(201);
+    const opened = await open(id, 'duplicate');
+    expect(opened.status).toBe(201);
+    const sandbox = t.clock.now();
+    expect(opened.json).toMatchObject({
+      object: 'dispute',
+      merchant: merchant.id,
+      payment: id,
+      amount: 3_800,
+      fee: disputeFee,
+      currency: 'USD',
+      reason: 'duplicate',
+      status: 'needs_response',
+      evidence: null,
+      closed_at: null,
+      created_at: new Date(sandbox).toISOString(),
+      evidence_due_by: new Date(sandbox + 7 * dayMs).toISOString(),
+    });
+    expect(opened.json.id).toMatch(/^dp_/);
+    expect((await open(await charge(1_000))).json.reason).toBe('fraudulent');
+    // The amount left the merchant's pending balance for its disputes account; the fee is owed.
+    expect(await posted(merchantAccount('disputes'))).toBe(3_800 + 1_000);
+    expect(await posted(merchantAccount('fees'))).toBe(-2 * disputeFee);
+    const created = (await pendingEvents(t)).filter((event) => event.type === 'dispute.created');
+    expect(created.map((event) => event.data.object.id)).toContain(opened.json.id);
+  });
+
+  it('refuses, naming why, a payment unknown, not succeeded, fully refunded or already disputed', async () => {
+    const unknown = await open('pay_nope');
+    expect(unknown.status).toBe(404);
+    expect(unknown.json.error).toMatchObject({ code: 'not_found', param: 'payment' });
+    expect(unknown.json.error.message).toMatch(/^No payment pay_nope/);
+
+    const held = await charge(1_000, { capture: false });
+    const notCaptured = await open(held);
+    expect(notCaptured.status).toBe(409);
+    expect(notCaptured.json.error).toMatchObject({
+      code: 'invalid_state_transition',
+      status: 'requires_capture',
+    });
+    expect(notCaptured.json.error.message).toMatch(/^Cannot dispute a payment that is requires_capture\.?$/);
+
+    const refunded = await charge(1_000);
+    expect((await api('POST', '/v1/refunds', { payment: refunded })).status).toBe(201);
+    const nothingLeft = await open(refunded);
+    expect(nothingLeft.status).toBe(409);
+    expect(nothingLeft.json.error).toMatchObject({ code: 'invalid_state_transition', status: 'succeeded' });
+    expect(nothingLeft.json.error.message).toMatch(
+      /^Cannot dispute a payment that is succeeded and fully refunded/,
+    );
+
+    const disputed = await charge(1_000);
+    expect((await open(disputed)).status).toBe(201);
+    const twice = await open(disputed);
+    expect(twice.status).toBe(409);
+    expect(twice.json.error.message).toMatch(new RegExp(`^Payment ${disputed} is already disputed`));
+    expect(await posted(merchantAccount('disputes'))).toBe(1_000);
+  });
+
+  it('opens one dispute from concurrent requests, charging its fee once', async () => {
+    const id = await charge(2_000);
+    const responses = await Promise.all(Array.from({ length: 5 }, () => open(id)));
+    expect(responses.filter((r) => r.status === 201)).toHaveLength(1);
+    const refused = responses.filter((r) => r.status !== 201);
+    expect(refused.map((r) => r.status)).toEqual([409, 409, 409, 409]);
+    for (const r of refused) expect(r.json.error.code).toBe('invalid_state_transition');
+    expect(await posted(merchantAccount('disputes'))).toBe(2_000);
+    expect(await posted(merchantAccount('fees'))).toBe(-disputeFee);
+  });
+
+  it('names the dispute it refuses beyond the balance floor', async () => {
+    const id = await charge(400_000);
+    const fired = await api('POST', '/v1/test-helpers/advance-clock', { seconds: 12 * 3600 + 1 });
+    expect(fired.json.settlements).toHaveLength(1);
+    expect(await available()).toBe(400_000 - settlementFeeFor(400_000));
+    // The dispute would take 4,000.00 from 3,883.70: past the −100.00 floor.
+    const refused = await open(id);
+    expect(refused.status).toBe(402);
+    expect(refused.json.error.code).toBe('balance_insufficient');
+    expect(refused.json.error.message).toMatch(/^Disputing 400000 would take your available balance/);
+  });
+
+  it('disputes a dispute-card payment when it is captured later, once', async () => {
+    const held = await api(
+      'POST',
+      '/v1/payments',
+      paymentBody({ amount: 3_000, capture: false, card: card(disputeCard) }),
+    );
+    expect(held.status).toBe(201);
+    expect(held.json.dispute).toBeNull();
+    const captured = await api('POST', `/v1/payments/${held.json.id}/capture`);
+    expect(captured.status).toBe(200);
+    const payment = (await api('GET', `/v1/payments/${held.json.id}`)).json;
+    expect(payment).toMatchObject({ display_status: 'disputed', dispute_status: 'needs_response' });
+    expect((await api('GET', '/v1/disputes')).json.data).toHaveLength(1);
+  });
+});
+
+describe('disputes: answering and closing', () => {
+  it('takes evidence until just before the deadline, not at it', async () => {
+    const early = (await open(await charge(1_000))).json;
+    const late = (await open(await charge(1_000))).json;
+    // The real clock moves the sandbox clock too, without firing the deadline sweep.
+    t.clock.advance(7 * dayMs - 1);
+    const inTime = await api('POST', `/v1/disputes/${early.id}/evidence`, { text: 'receipt' });
+    expect(inTime.status).toBe(200);
+    expect(inTime.json).toMatchObject({
+      status: 'under_review',
+      evidence: { text: 'receipt', submitted_at: new Date(t.clock.now()).toISOString() },
+    });
+    t.clock.advance(1);
+    const atDeadline = await api('POST', `/v1/disputes/${late.id}/evidence`, { text: 'receipt' });
+    expect(atDeadline.status).toBe(409);
+    expect(atDeadline.json.error).toMatchObject({
+      code: 'invalid_state_transition',
+      status: 'needs_response',
+    });
+    expect(atDeadline.json.error.message).toMatch(/^The evidence was due by /);
+  });
+
+  it('says why evidence or an acceptance is refused', async () => {
+    const dispute = (await open(await charge(1_000))).json;
+    expect((await api('POST', `/v1/disputes/${dispute.id}/evidence`, { text: 'a' })).status).toBe(200);
+    const again = await api('POST', `/v1/disputes/${dispute.id}/evidence`, { text: 'b' });
+    expect(again.status).toBe(409);
+    expect(again.json.error).toMatchObject({ code: 'invalid_state_transition', status: 'under_review' });
+    expect(again.json.error.message).toMatch(/^Cannot submit evidence for a dispute that is under_review/);
+    const accept = await api('POST', `/v1/disputes/${dispute.id}/accept`);
+    expect(accept.status).toBe(409);
+    expect(accept.json.error.message).toMatch(/^Cannot accept a dispute that is under_review/);
+  });
+
+  it('takes evidence once and accepts once when requests race', async () => {
+    const answered = (await open(await charge(1_000))).json;
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, (_, i) =>
+        api('POST', `/v1/disputes/${answered.id}/evidence`, { text: `receipt ${i}` }),
+      ),
+    );
+    expect(answers.filter((r) => r.status === 200)).toHaveLength(1);
+    for (const r of answers.filter((r) => r.status !== 200)) {
+      expect(r.status).toBe(409);
+      expect(r.json.error.code).toBe('invalid_state_transition');
+    }
+
+    const accepted = (await open(await charge(2_000))).json;
+    const accepts = await Promise.all(
+      Array.from({ length: 4 }, () => api('POST', `/v1/disputes/${accepted.id}/accept`)),
+    );
+    expect(accepts.filter((r) => r.status === 200)).toHaveLength(1);
+    for (const r of accepts.filter((r) => r.status !== 200)) {
+      expect(r.status).toBe(409);
+      expect(r.json.error.code).toBe('invalid_state_transition');
+    }
+    // Lost once: the 2,000 went to the card network, and only the 1,000 still in dispute remains.
+    expect(await posted(merchantAccount('disputes'))).toBe(1_000);
+  });
+
+  it('returns a won dispute to the available balance and sends a lost one to the card network, each listed as such', async () => {
+    const won = (await open(await charge(3_000))).json;
+    const lost = (await open(await charge(2_000))).json;
+    expect((await api('POST', `/v1/disputes/${won.id}/evidence`, { text: 'receipt' })).status).toBe(200);
+    const network = systemAccountId('card_network', 'USD');
+    const networkBefore = await posted(network);
+
+    const fired = await api('POST', '/v1/test-helpers/advance-clock', { seconds: 8 * 24 * 3600 });
+    expect([...fired.json.closed_disputes].sort()).toEqual([won.id, lost.id].sort());
+    const closedAt = fired.json.sandbox_time;
+    expect((await api('GET', `/v1/disputes/${won.id}`)).json).toMatchObject({
+      status: 'won',
+      closed_at: closedAt,
+    });
+    expect((await api('GET', `/v1/disputes/${lost.id}`)).json).toMatchObject({
+      status: 'lost',
+      closed_at: closedAt,
+    });
+    expect(await posted(merchantAccount('disputes'))).toBe(0);
+    expect((await posted(network)) - networkBefore).toBe(2_000);
+    const history = (await api('GET', '/v1/balance/transactions')).json.data as Array<
+      Record<string, unknown>
+    >;
+    expect(history.find((entry) => entry.source === won.id)).toMatchObject({
+      type: 'dispute_won',
+      amount: 3_000,
+      payment: won.payment,
+      created_at: closedAt,
+      sandbox_time: true,
+    });
+    const closed = (await pendingEvents(t)).filter((event) => event.type === 'dispute.closed');
+    expect(closed.map((event) => event.data.object.status).sort()).toEqual(['lost', 'won']);
+    // A second sweep closes nothing.
+    expect(
+      (await api('POST', '/v1/test-helpers/advance-clock', { seconds: 60 })).json.closed_disputes,
+    ).toEqual([]);
+  });
+});
