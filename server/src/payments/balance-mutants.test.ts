@@ -1,0 +1,218 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TestApp } from '../../../test/app-harness.ts';
+import { disputeFee, settlementFeeFor, type BalanceTransaction } from './model.ts';
+import {
+  paymentBody,
+  setUpMerchantApp,
+  tearDownApp,
+  type MerchantApi,
+  type TestMerchant,
+} from './test-support.ts';
+
+/**
+ * The merchant's balance and its history (`balance.ts`) on SQLite, where the mutation run of
+ * issue 23 found them untested (`balance.test.ts` runs its main suite on DynamoDB Local too,
+ * which a mutation run cannot afford per mutant): balances per currency, the refusal past the
+ * floor word for word, and each balance transaction with the balance after it, across pages.
+ */
+
+const dayMs = 24 * 3600 * 1000;
+
+let t: TestApp;
+let merchant: TestMerchant;
+let api: MerchantApi;
+beforeEach(async () => ({ t, merchant, api } = await setUpMerchantApp()));
+afterEach(() => tearDownApp(t));
+
+async function charge(amount: number, extra: Record<string, unknown> = {}): Promise<string> {
+  const response = await api('POST', '/v1/payments', paymentBody({ amount, ...extra }));
+  expect(response.status).toBe(201);
+  return response.json.id;
+}
+
+/** Ends the sandbox day (the harness starts at midday UTC); returns the settlements made. */
+async function endDay(): Promise<string[]> {
+  const sandbox = Date.parse(
+    (await t.call('GET', `/v1/merchants/${merchant.id}`, { token: merchant.owner.token })).json.sandbox_time,
+  );
+  const seconds = Math.ceil((Math.floor(sandbox / dayMs) * dayMs + dayMs - sandbox) / 1000) + 1;
+  const fired = await api('POST', '/v1/test-helpers/advance-clock', { seconds });
+  expect(fired.status).toBe(200);
+  return fired.json.settlements;
+}
+
+async function pages(limit: number, currency = 'USD'): Promise<BalanceTransaction[][]> {
+  const all: BalanceTransaction[][] = [];
+  let after: string | null = null;
+  do {
+    const response: { status: number; json: { data: BalanceTransaction[]; next_cursor: string | null } } =
+      await api(
+        'GET',
+        `/v1/balance/transactions?currency=${currency}&limit=${limit}${after ? `&starting_after=${after}` : ''}`,
+      );
+    expect(response.status).toBe(200);
+    all.push(response.json.data);
+    after = response.json.next_cursor;
+  } while (after);
+  return all;
+}
+
+describe('balance: per currency', () => {
+  it('shows each currency traded in: available, pending and the floor', async () => {
+    await charge(1_000);
+    await charge(2_000, { currency: 'EUR' });
+    await endDay();
+    await charge(700);
+    await charge(300, { currency: 'EUR', capture: false });
+    const balances = (await api('GET', '/v1/balance')).json.balances as Array<{ currency: string }>;
+    expect([...balances].sort((a, b) => a.currency.localeCompare(b.currency))).toEqual([
+      {
+        currency: 'EUR',
+        available: 2_000 - settlementFeeFor(2_000),
+        pending: 0,
+        negative_balance_limit: 10_000,
+      },
+      {
+        currency: 'USD',
+        available: 1_000 - settlementFeeFor(1_000),
+        pending: 700,
+        negative_balance_limit: 10_000,
+      },
+    ]);
+  });
+});
+
+describe('balance: a refusal past the floor', () => {
+  it('says where the balance stands and how far it may go, with the figures as details', async () => {
+    const id = await charge(400_000);
+    await endDay();
+    const available = 400_000 - settlementFeeFor(400_000);
+    const refused = await api('POST', '/v1/refunds', { payment: id });
+    expect(refused.status).toBe(402);
+    expect(refused.json.error).toMatchObject({
+      code: 'balance_insufficient',
+      param: 'amount',
+      available,
+      negative_balance_limit: 10_000,
+      currency: 'USD',
+    });
+    expect(refused.json.error.message).toBe(
+      `Refunding 400000 would take your available balance (${(available / 100).toFixed(2)} USD) below ` +
+        '−100.00 USD, the most it may go negative. Wait for the next settlement to add funds, or refund less.',
+    );
+  });
+});
+
+describe('balance transactions', () => {
+  it('explains every change newest first, each with its source, time and the balance after it, the same on every page size', async () => {
+    const kept = await charge(6_000);
+    const refunded = await charge(4_000);
+    const [settlementId] = await endDay();
+    const settled = 10_000 - settlementFeeFor(6_000) - settlementFeeFor(4_000);
+    const refund = (await api('POST', '/v1/refunds', { payment: refunded, amount: 1_000 })).json;
+    const dispute = (await api('POST', '/v1/test-helpers/disputes', { payment: kept })).json;
+    expect((await api('POST', `/v1/disputes/${dispute.id}/evidence`, { text: 'receipt' })).status).toBe(200);
+    const won = await api('POST', '/v1/test-helpers/advance-clock', { seconds: 8 * 24 * 3600 });
+    expect(won.json.closed_disputes).toEqual([dispute.id]);
+    const closed = (await api('GET', `/v1/disputes/${dispute.id}`)).json;
+    const settlement = (await api('GET', `/v1/settlements/${settlementId}`)).json;
+
+    const [whole] = await pages(100);
+    expect(whole!.map(({ id: _id, ...rest }) => rest)).toEqual([
+      {
+        object: 'balance_transaction',
+        type: 'dispute_won',
+        code: expect.any(String),
+        currency: 'USD',
+        amount: 6_000,
+        fee: 0,
+        net: 6_000,
+        balance_after: settled - 1_000,
+        source: dispute.id,
+        payment: kept,
+        created_at: closed.closed_at,
+        sandbox_time: true,
+      },
+      {
+        object: 'balance_transaction',
+        type: 'dispute',
+        code: expect.any(String),
+        currency: 'USD',
+        amount: -6_000,
+        fee: 0,
+        net: -6_000,
+        balance_after: settled - 7_000,
+        source: dispute.id,
+        payment: kept,
+        created_at: dispute.created_at,
+        sandbox_time: true,
+      },
+      {
+        object: 'balance_transaction',
+        type: 'refund',
+        code: expect.any(String),
+        currency: 'USD',
+        amount: -1_000,
+        fee: 0,
+        net: -1_000,
+        balance_after: settled - 1_000,
+        source: refund.id,
+        payment: refunded,
+        created_at: refund.created_at,
+        sandbox_time: true,
+      },
+      {
+        object: 'balance_transaction',
+        type: 'settlement',
+        code: 'settlement',
+        currency: 'USD',
+        amount: 10_000,
+        fee: settlementFeeFor(6_000) + settlementFeeFor(4_000),
+        net: settled,
+        balance_after: settled,
+        source: settlementId,
+        payment: null,
+        created_at: settlement.created_at,
+        sandbox_time: true,
+      },
+    ]);
+    expect(whole!.map((bt) => bt.id)).toEqual([...new Set(whole!.map((bt) => bt.id))]);
+    // The balance now is the newest balance_after (the floor's grant is no transaction).
+    expect((await api('GET', '/v1/balance')).json.balances[0].available).toBe(settled - 1_000);
+    for (const limit of [1, 3]) {
+      const paged = await pages(limit);
+      expect(paged.flat()).toEqual(whole);
+      expect(paged.every((page) => page.length <= limit)).toBe(true);
+    }
+    // A dispute fee withheld counts as a fee of the settlement that withheld it.
+    await charge(5_000);
+    const [next] = await endDay();
+    const [newest] = (await pages(1))[0]!;
+    expect(newest).toMatchObject({
+      type: 'settlement',
+      source: next,
+      amount: 5_000,
+      fee: settlementFeeFor(5_000) + disputeFee,
+      net: 5_000 - settlementFeeFor(5_000) - disputeFee,
+    });
+  });
+
+  it('keeps currencies apart and refuses a currency or a cursor it does not know, naming the param', async () => {
+    await charge(2_000, { currency: 'EUR' });
+    await endDay();
+    expect((await pages(10, 'USD')).flat()).toEqual([]);
+    const eur = (await pages(10, 'EUR')).flat();
+    expect(eur).toHaveLength(1);
+    expect(eur[0]).toMatchObject({ currency: 'EUR', type: 'settlement', balance_after: eur[0]!.net });
+
+    const unknown = await api('GET', '/v1/balance/transactions?currency=XYZ');
+    expect(unknown.status).toBe(400);
+    expect(unknown.json.error).toMatchObject({ code: 'validation_failed', param: 'currency' });
+    const forged = Buffer.from(JSON.stringify({ ledger: 'x', balance: 1.5 })).toString('base64url');
+    for (const cursor of ['not-ours', forged, Buffer.from('[]').toString('base64url')]) {
+      const refused = await api('GET', `/v1/balance/transactions?starting_after=${cursor}`);
+      expect(refused.status, cursor).toBe(400);
+      expect(refused.json.error).toMatchObject({ code: 'invalid_request', param: 'starting_after' });
+    }
+  });
+});
