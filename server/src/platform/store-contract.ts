@@ -665,10 +665,11 @@ export function runStoreContract(
             sk: 'a',
             n: [
               0, 7, 12, 123, -123456, 1234567, 1000000, 0.001, 1.25, 1.5, 1e20, 1e21, 1.5e-7, 123.456, 120,
-              -0.5, 0.125, 3.14159,
+              -0.5, 0.125, 3.14159, 0.015, 10.5,
             ],
           },
-          3 + 3 + 1 + 3 + 18 + (1 + 2 + 2 + 3 + 5 + 5 + 2 + 2 + 3 + 3 + 2 + 2 + 2 + 5 + 3 + 3 + 3 + 5),
+          // pk, sk, the name n, the list's 3 and a byte per element, then each number's size.
+          3 + 3 + 1 + 3 + 20 + sum([1, 2, 2, 3, 5, 5, 2, 2, 3, 3, 2, 2, 2, 5, 3, 3, 3, 5, 3, 3]),
         ],
         [
           'booleans, null, nested maps and lists, undefined left out',
@@ -1033,4 +1034,8 @@ function sortValueOf(item: Item, index: IndexName | undefined): string {
   if (!index) return item.sk;
   const definition = tableSchema.indexes.find((i) => i.name === index)!;
   return item[definition.sortKey] as string;
+}
+
+function sum(values: number[]): number {
+  return values.reduce((total, value) => total + value, 0);
 }
