@@ -14,6 +14,7 @@ import {
   foldAccountShards,
   getAccount,
   getTransfer,
+  setAccountFlag,
   setAccountShards,
   type LedgerDeps,
   type TransferRequest,
@@ -21,12 +22,12 @@ import {
 import { migrateToTransferHistory } from './migrations.ts';
 import type { AccountFlags } from './model.ts';
 import { foldAllShards, pickShard } from './shards.ts';
-import { accountOfItem, accountOpeningPuts, shardPuts } from './store.ts';
+import { accountOfItem, accountOpeningPuts, queryShardDirectory, shardPuts } from './store.ts';
 
 /**
  * The ledger store's cases mutation testing found unpinned (docs/testing.md): what a shard item
  * refuses (another currency, a total past 2^53 − 1) and a fold past it, the capacity edge of a
- * refusal's explanation, a racing first spread, the items a hold's resolution goes to, a
+ * refusal's explanation, an opening transfer's room, the shard directory's entries, a racing first spread, the items a hold's resolution goes to, a
  * caller's own failed condition, when a hold may expire, an orphaned old history item, and
  * partitions read a page at a time. All on SQLite.
  */
@@ -213,6 +214,36 @@ describe('a shard item', () => {
       credits_posted: 0,
       created_at: '',
     });
+  });
+});
+
+describe('opening an account', () => {
+  it('with an opening transfer leaves room for its credits only: no flag that they break', async () => {
+    await createAccount(
+      deps,
+      { id: 'funded', currency: 'USD', owner: 'f', code: 'test' },
+      {
+        id: 'tr_opening',
+        debit_account_id: 'src',
+        amount: 40,
+        code: 'opening',
+        event: { type: 'test.opened', source: 'test', subject: 'funded' },
+      },
+    );
+    const refused = await setAccountFlag(deps, 'funded', 'credits_must_not_exceed_debits');
+    expect(refused.outcome).toBe('refused');
+    expect((await setAccountFlag(deps, 'funded', 'debits_must_not_exceed_credits')).outcome).toBe('set');
+    const error = await refusal(move('funded', 'dst', 41));
+    expect(error.code).toBe('insufficient_funds');
+    await move('funded', 'dst', 40);
+  });
+
+  it('lists in the shard directory only when it has more than one item', async () => {
+    await createAccount(deps, { id: 'spread', currency: 'USD', owner: 's', code: 'test', shards: 3 });
+    await createAccount(deps, { id: 'single', currency: 'USD', owner: 's', code: 'test', shards: 1 });
+    expect([...(await queryShardDirectory(store))]).toEqual([
+      ['spread', { shards: 3, debits_must_not_exceed_credits: false, credits_must_not_exceed_debits: false }],
+    ]);
   });
 });
 
