@@ -75,7 +75,7 @@ describe('disputes: opening', () => {
     expect(await posted(merchantAccount('disputes'))).toBe(3_800 + 1_000);
     expect(await posted(merchantAccount('fees'))).toBe(-2 * disputeFee);
     const created = (await pendingEvents(t)).filter((event) => event.type === 'dispute.created');
-    expect(created.map((event) => event.data.object.id)).toContain(opened.json.id);
+    expect(created.map((event) => (event.data.object as { id: string }).id)).toContain(opened.json.id);
   });
 
   it('refuses, naming why, a payment unknown, not succeeded, fully refunded or already disputed', async () => {
@@ -240,7 +240,10 @@ describe('disputes: answering and closing', () => {
       sandbox_time: true,
     });
     const closed = (await pendingEvents(t)).filter((event) => event.type === 'dispute.closed');
-    expect(closed.map((event) => event.data.object.status).sort()).toEqual(['lost', 'won']);
+    expect(closed.map((event) => (event.data.object as { status: string }).status).sort()).toEqual([
+      'lost',
+      'won',
+    ]);
     // A second sweep closes nothing.
     expect(
       (await api('POST', '/v1/test-helpers/advance-clock', { seconds: 60 })).json.closed_disputes,
