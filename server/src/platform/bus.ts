@@ -102,8 +102,11 @@ export class InProcessBus implements EventBus {
       const skip = new Set(options.skip?.get(event.id) ?? []);
       const targets = [...this.#subscriptions.values()].filter((s) => !skip.has(s.name) && s.matches(event));
       // One frozen copy for every handler of the event, rather than a clone each: a handler cannot
-      // change what another (or the publisher) sees, and one that tries fails loudly.
-      const shared = targets.length > 0 ? deepFreeze(structuredClone(event)) : event;
+      // change what another (or the publisher) sees, and one that tries fails loudly. Copied
+      // through JSON, as EventBridge hands events over on AWS (and at about half the cost of
+      // `structuredClone` for an event's plain data).
+      const shared =
+        targets.length > 0 ? deepFreeze(JSON.parse(JSON.stringify(event)) as EventEnvelope) : event;
       const outcomes = await Promise.all(targets.map((target) => this.#deliver(target, shared)));
       const delivery: EventDelivery = { eventId: event.id, delivered: [], failed: [] };
       targets.forEach((target, index) => {
