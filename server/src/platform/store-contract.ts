@@ -395,11 +395,25 @@ export function runStoreContract(
           const second = await store.query({ index, partition, limit: 5, cursor: first.cursor });
           expect(sks(second)).toEqual(['s5']);
           expect(second.cursor).toBeUndefined();
+          // One read stops at four items here: the page is full, but more follow.
           const newest = await store.query({ index, partition, limit: 4, direction: 'desc' });
           expect(sks(newest)).toEqual(['s5', 's4', 's3', 's2']);
+          const oldest = await store.query({
+            index,
+            partition,
+            limit: 4,
+            direction: 'desc',
+            cursor: newest.cursor,
+          });
+          expect([sks(oldest), oldest.cursor]).toEqual([['s1', 's0'], undefined]);
           const exactly = await store.query({ index, partition, limit: 6 });
           expect([sks(exactly), exactly.cursor]).toEqual([['s0', 's1', 's2', 's3', 's4', 's5'], undefined]);
         }
+      });
+
+      it('refuses an index it does not have', async () => {
+        const error = await rejectionOf(store.query({ index: 'gsi9' as IndexName, partition: 'P' }));
+        expect((error as Error).message).toBe('unknown index gsi9');
       });
 
       it('clamps the page size to between 1 and the maximum, in whole items', async () => {

@@ -87,6 +87,35 @@ describe('DynamoStore requests (DynamoDB Local)', () => {
     expect((await store.query({ partition: pk })).items).toEqual([{ pk, sk: 'a', n: 3 }]);
   });
 
+  // Real DynamoDB refuses an empty ExpressionAttributeNames or ExpressionAttributeValues map;
+  // DynamoDB Local lets it through, so the request itself is looked at.
+  it('leaves the expression maps out of a request that has no expression', async () => {
+    const inputs: Array<Record<string, unknown>> = [];
+    const recording = {
+      send: (command: { input: Record<string, unknown> }) => {
+        inputs.push(command.input);
+        return client.send(command as never);
+      },
+    } as unknown as DynamoDBClient;
+    const store = new DynamoStore({ client: recording, tableName });
+    const pk = `PLAIN#${randomUUID()}`;
+    await store.transact([{ type: 'put', item: { pk, sk: 'a' } }]);
+    await store.transact([
+      { type: 'put', item: { pk, sk: 'b' } },
+      { type: 'delete', key: { pk, sk: 'a' } },
+    ]);
+    const requests = [
+      inputs[0]!,
+      ...(inputs[1]!.TransactItems as Array<Record<string, Record<string, unknown>>>).map(
+        (item) => Object.values(item)[0]!,
+      ),
+    ];
+    for (const request of requests) {
+      expect(Object.keys(request)).not.toContain('ExpressionAttributeNames');
+      expect(Object.keys(request)).not.toContain('ExpressionAttributeValues');
+    }
+  });
+
   it('names a missing item as undefined when a single write is refused', async () => {
     const { store } = recordingStore();
     const error = await store
@@ -151,6 +180,40 @@ describe('createTableIfMissing (DynamoDB Local)', () => {
     expect(ttl.TimeToLiveDescription).toEqual({ AttributeName: 'expires_at', TimeToLiveStatus: 'ENABLED' });
     // Again on the same table: it exists, so it only waits for it.
     await createTableIfMissing(client, tableName);
+  });
+
+  // DynamoDB Local makes tables and indexes ACTIVE at once: one still being created is scripted.
+  it('waits until the table and every index are ACTIVE', async () => {
+    const answers = [
+      { Table: { TableStatus: 'CREATING' } },
+      {
+        Table: {
+          TableStatus: 'ACTIVE',
+          GlobalSecondaryIndexes: [{ IndexStatus: 'ACTIVE' }, { IndexStatus: 'CREATING' }],
+        },
+      },
+      {
+        Table: {
+          TableStatus: 'ACTIVE',
+          GlobalSecondaryIndexes: [{ IndexStatus: 'ACTIVE' }, { IndexStatus: 'ACTIVE' }],
+        },
+      },
+    ];
+    const sent: string[] = [];
+    const scripted = {
+      send: async (command: { constructor: { name: string } }) => {
+        sent.push(command.constructor.name);
+        return command instanceof DescribeTableCommand ? answers.shift() : {};
+      },
+    } as unknown as DynamoDBClient;
+    await createTableIfMissing(scripted, 'slow', { timeoutMs: 5_000 });
+    expect(sent).toEqual([
+      'CreateTableCommand',
+      'DescribeTableCommand',
+      'DescribeTableCommand',
+      'DescribeTableCommand',
+      'UpdateTimeToLiveCommand',
+    ]);
   });
 
   it('passes on a failure other than the table existing', async () => {
