@@ -16,21 +16,39 @@ afterEach(async () => {
   for (const store of [...stores.splice(0), ...opened.splice(0)]) await store.close();
 });
 
+/**
+ * An app behind the middleware (scope `user_1`, a one-hour retention; `claimFirst` false: keys
+ * held in the effect's transaction), for a route on `/things`, and a keyed POST to it.
+ */
+function keyedApp(store: Store, clock: ManualClock, claimFirst = true) {
+  const app = new Hono<AppEnv>();
+  app.use(
+    '*',
+    idempotencyMiddleware({
+      store,
+      clock,
+      scopeOf: () => 'user_1',
+      retentionSeconds: 3600,
+      claimFirst: () => claimFirst,
+    }),
+  );
+  const post = (key: string, body: unknown, query = '') =>
+    app.request(`/things${query}`, {
+      method: 'POST',
+      headers: { 'Idempotency-Key': key, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  return { app, post };
+}
+
 /** An app whose one route counts its calls, behind the middleware with a one-hour retention. */
 function counterApp() {
   const store = new SqliteStore(':memory:');
   stores.push(store);
   const clock = new ManualClock();
   let calls = 0;
-  const app = new Hono<AppEnv>();
-  app.use('*', idempotencyMiddleware({ store, clock, scopeOf: () => 'user_1', retentionSeconds: 3600 }));
+  const { app, post } = keyedApp(store, clock);
   app.post('/things', (c) => c.json({ call: ++calls }, 201));
-  const post = (key: string, body: unknown) =>
-    app.request('/things', {
-      method: 'POST',
-      headers: { 'Idempotency-Key': key, 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
   return { store, clock, post };
 }
 
@@ -156,17 +174,7 @@ describe.each(bothStores('sluice-idempotency'))(
       opened.push(store);
       const clock = new ManualClock();
       let calls = 0;
-      const app = new Hono<AppEnv>();
-      app.use(
-        '*',
-        idempotencyMiddleware({
-          store,
-          clock,
-          scopeOf: () => 'user_1',
-          retentionSeconds: 3600,
-          claimFirst: () => false,
-        }),
-      );
+      const { app, post } = keyedApp(store, clock, false);
       app.post('/things', async (c) => {
         const call = ++calls;
         const fail = c.req.query('fail');
@@ -185,12 +193,6 @@ describe.each(bothStores('sluice-idempotency'))(
         }
         return c.json(body, status);
       });
-      const post = (key: string, body: unknown, query = '') =>
-        app.request(`/things${query}`, {
-          method: 'POST',
-          headers: { 'Idempotency-Key': key, 'Content-Type': 'application/json' },
-          body: JSON.stringify(body),
-        });
       // The items written, of every call made.
       const things = async () => {
         const found: string[] = [];
@@ -340,17 +342,7 @@ describe('a response stored as a reference to its event', () => {
     const store: Store = eventRetentionStore(sqlite, 30 * 24 * 3600, withResponsesByReference);
     const clock = new ManualClock(now);
     let calls = 0;
-    const app = new Hono<AppEnv>();
-    app.use(
-      '*',
-      idempotencyMiddleware({
-        store,
-        clock,
-        scopeOf: () => 'user_1',
-        retentionSeconds: 3600,
-        claimFirst: () => false,
-      }),
-    );
+    const { app, post } = keyedApp(store, clock, false);
     app.post('/things', async (c) => {
       const thing = { id: `thing_${++calls}`, amount: 5, note: null };
       const event = createEvent({
@@ -371,12 +363,6 @@ describe('a response stored as a reference to its event', () => {
       }
       return c.json(thing, 201);
     });
-    const post = (key: string, body: unknown) =>
-      app.request('/things', {
-        method: 'POST',
-        headers: { 'Idempotency-Key': key, 'Content-Type': 'application/json' },
-        body: JSON.stringify(body),
-      });
     return { store, post, calls: () => calls };
   }
 
