@@ -1,7 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listHistory, systemAccountId } from '../server/src/ledger/index.ts';
 import { cardMethod, setUpHubMerchant } from '../server/src/hub/test-support.ts';
-import { createTestMerchant, asMerchant, type MerchantApi } from '../server/src/payments/test-support.ts';
+import {
+  asMerchant,
+  createTestMerchant,
+  type MerchantApi,
+  type TestMerchant,
+} from '../server/src/payments/test-support.ts';
 import { walletAccountId } from '../server/src/wallet/index.ts';
 import { createTestApp, type TestApp, type TestUser } from './app-harness.ts';
 import { expectBooksBalanced } from './invariants.ts';
@@ -15,9 +20,10 @@ import { expectBooksBalanced } from './invariants.ts';
 
 let t: TestApp;
 let api: MerchantApi;
+let merchant: TestMerchant;
 beforeEach(async () => {
   t = createTestApp();
-  ({ api } = await setUpHubMerchant(t, ['sandbox_card']));
+  ({ api, merchant } = await setUpHubMerchant(t, ['sandbox_card']));
 });
 afterEach(async () => {
   await expectBooksBalanced(t.store);
@@ -230,5 +236,39 @@ describe('vendor payouts (mutation cases)', () => {
     const other = asMerchant(t, await createTestMerchant(t));
     const stolen = await other('GET', `/v1/vendors/${a}/payouts`);
     expect(stolen.status).toBe(404);
+  });
+
+  it('records the payout it made on the approval that paid it, above the policy threshold', async () => {
+    const a = await fundedVendor(3000);
+    const payee = await t.signUp('payee');
+    const asOwner = { token: merchant.owner.token, headers: { 'sluice-merchant': merchant.id } };
+    const policy = await t.call('PUT', '/v1/approval-policies', {
+      ...asOwner,
+      body: { action: 'payout', threshold: 1000, approvals: 1 },
+    });
+    expect(policy.status, policy.text).toBe(200);
+    const asked = await t.call('POST', `/v1/vendors/${a}/payouts`, {
+      ...asOwner,
+      body: toWallet(payee.id, 2000),
+    });
+    expect(asked.status, asked.text).toBe(202);
+
+    const email = `approver-${Math.random().toString(36).slice(2, 10)}@example.com`;
+    const invited = await t.call('POST', `/v1/merchants/${merchant.id}/members`, {
+      token: merchant.owner.token,
+      body: { email, role: 'approver' },
+    });
+    expect(invited.status, invited.text).toBe(201);
+    const approver = await t.signUp('approver', email);
+    const asApprover = { token: approver.token, headers: { 'sluice-merchant': merchant.id } };
+    expect((await t.call('GET', '/v1/approvals', asApprover)).status).toBe(200);
+    const approved = await t.call('POST', `/v1/approvals/${asked.json.id}/approve`, asApprover);
+    expect(approved.status, approved.text).toBe(200);
+
+    const payouts = (await api('GET', `/v1/vendors/${a}/payouts`)).json.data;
+    expect(payouts).toMatchObject([{ amount: 2000, destination: { wallet: { user: payee.id } } }]);
+    const final = await t.call('GET', `/v1/approvals/${asked.json.id}`, asOwner);
+    expect(final.json).toMatchObject({ status: 'executed', result: { vendor_payout: payouts[0].id } });
+    expect(await availableOf(a)).toBe(1000);
   });
 });
