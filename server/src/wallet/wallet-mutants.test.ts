@@ -63,6 +63,23 @@ async function available(t: TestApp, user: TestUser): Promise<number> {
   return account ? account.credits_posted - account.debits_posted - account.debits_pending : Number.NaN;
 }
 
+/** `inner` with its next transaction failing as a disk would (not a refused condition). */
+function failingOnce(inner: Store): Store {
+  let failNext = true;
+  return {
+    get: (key) => inner.get(key),
+    query: (query) => inner.query(query),
+    transact: async (operations: WriteOperation[]) => {
+      if (failNext) {
+        failNext = false;
+        throw new Error('disk I/O error');
+      }
+      return inner.transact(operations);
+    },
+    close: async () => {},
+  };
+}
+
 async function appError(promise: Promise<unknown>): Promise<AppError> {
   const error = await promise.then(
     () => undefined,
@@ -122,19 +139,7 @@ describe('opening a wallet', () => {
     const ann = await t.signUp('ann');
     const bob = await t.signUp('bob');
     await ensureWallet(walletDeps(t), ann.id); // the promotions account is open and funded
-    let failNext = true;
-    const flaky: Store = {
-      get: (key) => t.store.get(key),
-      query: (query) => t.store.query(query),
-      transact: async (operations: WriteOperation[]) => {
-        if (failNext) {
-          failNext = false;
-          throw new Error('disk I/O error');
-        }
-        return t.store.transact(operations);
-      },
-      close: async () => {},
-    };
+    const flaky = failingOnce(t.store);
     const logger = capturingLogger();
     const error = await ensureWallet(walletDeps(t, { store: flaky, logger }), bob.id).catch(
       (e: unknown) => e,
@@ -160,6 +165,24 @@ describe('the bonus on verification', () => {
     expect(logger.lines).toEqual([
       ['sign-up bonus budget spent: no bonus on verification', { user_id: bob.id, currency: 'USD' }],
     ]);
+  });
+
+  it('lets a failed write through instead of taking it for a spent budget', async () => {
+    const t = anApp({ requireEmailVerification: true, signupBonus: 100, signupBonusBudget: 5000 });
+    const ann = await t.signUp('ann');
+    const bob = await t.signUp('bob');
+    for (const user of [ann, bob]) await ensureWallet(walletDeps(t), user.id);
+    await grantSignupBonus(walletDeps(t), bob.id); // the promotions account is open and funded
+    const logger = capturingLogger();
+    const error = await grantSignupBonus(
+      walletDeps(t, { store: failingOnce(t.store), logger }),
+      ann.id,
+    ).catch((e: unknown) => e);
+    expect((error as Error).message).toBe('disk I/O error');
+    expect(logger.lines).toEqual([]);
+    expect(await available(t, ann)).toBe(0);
+    await grantSignupBonus(walletDeps(t), ann.id);
+    expect(await available(t, ann)).toBe(100);
   });
 });
 
