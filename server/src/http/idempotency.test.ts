@@ -41,6 +41,25 @@ function keyedApp(store: Store, clock: ManualClock, claimFirst = true) {
   return { app, post };
 }
 
+/** A completed 201 record under key `old`, as an older release wrote it (`fields` says how). */
+async function putOlderRecord(store: Store, clock: ManualClock, fields: Record<string, unknown>) {
+  await store.transact([
+    {
+      type: 'put',
+      item: {
+        pk: 'IDEM#user_1#old',
+        sk: 'IDEM',
+        entity: 'idempotency_record',
+        state: 'complete',
+        created_at: clock.now(),
+        expires_at: Math.floor(clock.now() / 1000) + 3600,
+        response_status: 201,
+        ...fields,
+      },
+    },
+  ]);
+}
+
 /** An app whose one route counts its calls, behind the middleware with a one-hour retention. */
 function counterApp() {
   const store = new SqliteStore(':memory:');
@@ -106,24 +125,11 @@ describe('stored responses', () => {
     // The request's fingerprint, from a record the middleware writes for the same request.
     await post('probe', { a: 1 });
     const fingerprint = (await store.get({ pk: 'IDEM#user_1#probe', sk: 'IDEM' }))?.fingerprint;
-    const nowSeconds = Math.floor(clock.now() / 1000);
-    await store.transact([
-      {
-        type: 'put',
-        item: {
-          pk: 'IDEM#user_1#old',
-          sk: 'IDEM',
-          entity: 'idempotency_record',
-          state: 'complete',
-          fingerprint,
-          created_at: clock.now(),
-          expires_at: nowSeconds + 3600,
-          response_status: 201,
-          response_body: '{"call":41}',
-          completed_at: clock.now(),
-        },
-      },
-    ]);
+    await putOlderRecord(store, clock, {
+      fingerprint,
+      response_body: '{"call":41}',
+      completed_at: clock.now(),
+    });
     const replay = await post('old', { a: 1 });
     expect(replay.status).toBe(201);
     expect(replay.headers.get('Idempotent-Replayed')).toBe('true');
@@ -411,22 +417,7 @@ describe('request fingerprints', () => {
     // The middleware of this test has no fingerprint key: a plain SHA-256 of method, path and body.
     const hex = createHash('sha256').update('POST /things\n{"a":1}').digest('hex');
     expect(Buffer.from(hex, 'hex').subarray(0, 16).toString('base64url')).toBe(fingerprint);
-    await store.transact([
-      {
-        type: 'put',
-        item: {
-          pk: 'IDEM#user_1#old',
-          sk: 'IDEM',
-          entity: 'idempotency_record',
-          state: 'complete',
-          fingerprint: hex,
-          created_at: clock.now(),
-          expires_at: Math.floor(clock.now() / 1000) + 3600,
-          response_status: 201,
-          response: { call: 41 },
-        },
-      },
-    ]);
+    await putOlderRecord(store, clock, { fingerprint: hex, response: { call: 41 } });
     const replay = await post('old', { a: 1 });
     expect(replay.headers.get('Idempotent-Replayed')).toBe('true');
     expect(await replay.json()).toEqual({ call: 41 });
