@@ -216,9 +216,15 @@ describe('createTableIfMissing (DynamoDB Local)', () => {
     ]);
   });
 
-  it('passes on a failure other than the table existing', async () => {
-    const error = await createTableIfMissing(client, 'x').catch((caught: unknown) => caught);
-    expect((error as Error).name).toBe('ValidationException');
+  it('passes on a failure other than the table existing (scripted)', async () => {
+    const limited = named('LimitExceededException');
+    const scripted = {
+      send: async (command: unknown) => {
+        if (command instanceof DescribeTableCommand) return { Table: { TableStatus: 'ACTIVE' } };
+        throw limited;
+      },
+    } as unknown as DynamoDBClient;
+    expect(await createTableIfMissing(scripted, 'limited').catch((caught: unknown) => caught)).toBe(limited);
   });
 
   // DynamoDB Local makes tables ACTIVE at once: a table that stays CREATING is scripted.
