@@ -253,6 +253,15 @@ describe('DynamoStore failures DynamoDB Local never gives (scripted client)', ()
       CancellationReasons: reasons,
     });
 
+  it('passes on a query read that fails otherwise, with or without a cursor', async () => {
+    const cursor = Buffer.from(JSON.stringify({ pk: 'P', sk: 'a' })).toString('base64url');
+    for (const query of [{ partition: 'P' }, { partition: 'P', cursor }]) {
+      const reset = named('ECONNRESET');
+      const { store } = scriptedStore([reset]);
+      expect(await store.query(query).catch((caught: unknown) => caught)).toBe(reset);
+    }
+  });
+
   it('retries a single write refused for a transaction holding its item', async () => {
     const { store, sent } = scriptedStore([named('TransactionConflictException'), undefined]);
     await store.transact([operations[0]!]);
