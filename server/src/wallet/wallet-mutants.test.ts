@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { capturingLogger, createTestApp, type TestApp, type TestUser } from '../../../test/app-harness.ts';
+import {
+  capturingLogger,
+  createTestApp,
+  harnessStart,
+  type TestApp,
+  type TestUser,
+} from '../../../test/app-harness.ts';
 import { expectBooksBalanced } from '../../../test/invariants.ts';
 import { AppError } from '../kernel/errors.ts';
 import {
@@ -12,11 +18,13 @@ import {
 import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Store, WriteOperation } from '../platform/store.ts';
+import { outboxEventsBetween } from '../platform/outbox.ts';
 import {
   cancelPaymentRequest,
   createPaymentRequest,
   declinePaymentRequest,
   acceptPaymentRequest,
+  listPaymentRequests,
 } from './payment-requests.ts';
 import {
   ensureWallet,
@@ -324,5 +332,62 @@ describe('payment requests', () => {
       { status: 'canceled' },
     ]);
     expect(await canceled).toMatchObject({ status: 'canceled' });
+  });
+
+  it('records each step as an event for its two parties, and pays with a transfer that names the request', async () => {
+    const t = anApp();
+    const { ann, bob } = await pair(t);
+    const deps = walletDeps(t);
+    const ask = () =>
+      createPaymentRequest(deps, ann.id, { from: bob.id, amount: 300, currency: 'USD', note: 'rent' });
+    const paid = await acceptPaymentRequest(deps, bob.id, (await ask()).id);
+    const declined = await declinePaymentRequest(deps, bob.id, (await ask()).id);
+    const canceled = await cancelPaymentRequest(deps, ann.id, (await ask()).id);
+    const events = await outboxEventsBetween(t.store, harnessStart, t.clock.now() + 1);
+    for (const request of [paid, declined, canceled]) {
+      const [event] = events.filter((e) => e.type === `payment_request.${request.status}`);
+      expect(event, request.status).toMatchObject({
+        source: 'sluice.wallet',
+        subject: request.id,
+        data: { payment_request: { id: request.id, status: request.status } },
+      });
+      expect([...event!.audience!].sort(), request.status).toEqual([ann.id, bob.id].sort());
+    }
+    expect(await getTransfer(t, paid.transfer_id!)).toMatchObject({
+      debit_account_id: walletAccountId(bob.id, 'USD'),
+      credit_account_id: walletAccountId(ann.id, 'USD'),
+      amount: 300,
+      code: 'payment_request',
+      metadata: {
+        from_user: bob.id,
+        to_user: ann.id,
+        payment_request: paid.id,
+        from_name: 'bob',
+        to_name: 'ann',
+        note: 'rent',
+      },
+    });
+  });
+
+  it('lists the requests of one status a page at a time, past requests of other statuses', async () => {
+    const t = anApp();
+    const { ann, bob } = await pair(t);
+    const deps = walletDeps(t);
+    const ids: string[] = [];
+    for (const status of ['pending', 'pending', 'declined', 'pending', 'declined']) {
+      t.clock.advance(10);
+      const request = await createPaymentRequest(deps, ann.id, { from: bob.id, amount: 1, currency: 'USD' });
+      if (status === 'declined') await declinePaymentRequest(deps, bob.id, request.id);
+      ids.push(request.id);
+    }
+    const first = await listPaymentRequests(deps, bob.id, { role: 'incoming', status: 'pending', limit: 2 });
+    expect(first.data.map((r) => r.id)).toEqual([ids[3], ids[1]]);
+    const second = await listPaymentRequests(deps, bob.id, {
+      role: 'incoming',
+      status: 'pending',
+      limit: 2,
+      cursor: first.next_cursor!,
+    });
+    expect([second.data.map((r) => r.id), second.next_cursor]).toEqual([[ids[0]], undefined]);
   });
 });
