@@ -34,7 +34,7 @@ import {
   SqliteStore,
   writerAutoCheckpointPages,
 } from '../server/src/runtime/local/sqlite-store.ts';
-import { openSqlite, prepareTransaction, SqliteWriter } from '../server/src/runtime/local/sqlite-writer.ts';
+import { openSqlite, SqliteWriter } from '../server/src/runtime/local/sqlite-writer.ts';
 import { makeTempDir, removeDir } from '../test/server-process.ts';
 
 const inFlight = 32;
@@ -139,14 +139,12 @@ async function replay(
   const warm = Math.floor(transactions.length / 4);
   for (let i = 0; i < warm; i += commitGroup)
     writer.applyBatch(transactions.slice(i, Math.min(i + commitGroup, warm)));
-  // The store encodes puts on the calling thread (`prepareTransaction`): the writer thread gets them so.
   const timed = transactions.slice(warm);
-  const prepared = timed.map(prepareTransaction);
   let failed = 0;
   const cpu0 = process.threadCpuUsage();
   const wall0 = performance.now();
   for (let i = 0; i < timed.length; i += commitGroup)
-    failed += writer.applyBatch(prepared.slice(i, i + commitGroup)).filter(Boolean).length;
+    failed += writer.applyBatch(timed.slice(i, i + commitGroup)).filter(Boolean).length;
   const wallUs = (performance.now() - wall0) * 1000;
   const cpu = process.threadCpuUsage(cpu0);
   await closeWorker(checkpointer);

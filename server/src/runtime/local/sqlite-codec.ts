@@ -52,30 +52,12 @@ export interface EncodedItem {
   jsonLength: number;
 }
 
-/** An item's row values before compression: what `prepareItem` makes and `packItem` finishes. */
-export interface PreparedItem {
-  keys: Array<string | null>;
-  /** The JSON of the attributes the columns do not hold. */
-  json: string;
-  ttl: number | null;
-  jsonLength: number;
-}
-
 /**
  * The row values of `item`.
  *
  * @example const { keys, data, ttl } = encodeItem({ pk: 'A', sk: 'B', n: 1 });
  */
 export function encodeItem(item: Item): EncodedItem {
-  return packItem(prepareItem(item));
-}
-
-/**
- * The first half of `encodeItem`, which the SQLite store runs on the thread that calls it: only
- * strings then cross to the writer thread, where structured cloning a transaction's nested item
- * objects cost more main-thread time than the JSON does.
- */
-export function prepareItem(item: Item): PreparedItem {
   const keys = keyColumns.map((column) =>
     typeof item[column] === 'string' ? (item[column] as string) : null,
   );
@@ -92,12 +74,7 @@ export function prepareItem(item: Item): PreparedItem {
   }
   // JSON.stringify drops undefined attributes, as DynamoDB's marshalling does.
   const json = JSON.stringify(rest);
-  return { keys, json, ttl, jsonLength: json.length + keyLength };
-}
-
-/** The second half of `encodeItem`: compresses large JSON (on the writer thread). */
-export function packItem(prepared: PreparedItem): EncodedItem {
-  const { keys, json, ttl, jsonLength } = prepared;
+  const jsonLength = json.length + keyLength;
   if (json.length < compressFromBytes) return { keys, data: json, ttl, jsonLength };
   const packed = deflateRawSync(json, deflateOptions);
   const data = new Uint8Array(packed.length + 1);

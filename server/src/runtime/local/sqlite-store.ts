@@ -23,12 +23,10 @@ import type {
 import type { WriterData, WriterRequest, WriterResponse } from './sqlite-writer-worker.ts';
 import {
   openSqlite,
-  prepareTransaction,
   reclaimFreePages,
   SqliteWriter,
   toError,
   type TransactionOutcome,
-  type WriterOperation,
 } from './sqlite-writer.ts';
 import { decodeRow, itemOf, rowColumns, textOf, type StoredRow } from './sqlite-codec.ts';
 import { createExpiryIndex, findExpiredKeys, prepareExpiredKeysQuery } from './ttl-sweeper.ts';
@@ -75,8 +73,6 @@ export const autoVacuumConversionMaxBytes = 256 * 1024 * 1024;
 
 interface Pending {
   operations: WriteOperation[];
-  /** The same, as the writer applies them (puts encoded on this thread: `prepareTransaction`). */
-  prepared: WriterOperation[];
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -237,9 +233,8 @@ export class SqliteStore implements Store {
     validateTransaction(operations);
     if (this.#failure) throw this.#failure;
     if (this.#isClosed) throw new Error('the store is closed');
-    const prepared = prepareTransaction(operations);
     return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ operations, prepared, resolve, reject });
+      this.#queue.push({ operations, resolve, reject });
       // An idle writer thread starts on this transaction at once; while it is busy, what arrives
       // is gathered until the end of this turn of the event loop, or until a commit group's
       // worth is waiting (it takes up to a group of the batches waiting when it comes round).
@@ -278,13 +273,13 @@ export class SqliteStore implements Store {
       this.#worker.postMessage({
         type: 'batch',
         id,
-        batch: batch.map((p) => p.prepared),
+        batch: batch.map((p) => p.operations),
       } satisfies WriterRequest);
       return;
     }
     let outcomes: TransactionOutcome[];
     try {
-      outcomes = this.#writer!.applyBatch(batch.map((p) => p.prepared));
+      outcomes = this.#writer!.applyBatch(batch.map((p) => p.operations));
     } catch (error) {
       for (const pending of batch) pending.reject(error);
       return this.#notifyIdle();

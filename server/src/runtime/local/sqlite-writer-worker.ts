@@ -5,16 +5,11 @@
  * batch, so the disk work of one batch overlaps the CPU work of the next.
  */
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import {
-  openSqlite,
-  reclaimFreePages,
-  SqliteWriter,
-  type TransactionOutcome,
-  type WriterOperation,
-} from './sqlite-writer.ts';
+import type { WriteOperation } from '../../platform/store.ts';
+import { openSqlite, reclaimFreePages, SqliteWriter, type TransactionOutcome } from './sqlite-writer.ts';
 
 export type WriterRequest =
-  | { type: 'batch'; id: number; batch: WriterOperation[][] }
+  | { type: 'batch'; id: number; batch: WriteOperation[][] }
   /** Frees up to `pages` free pages, keeping `keepFree` (`reclaimFreePages`), between two commits. */
   | { type: 'vacuum'; id: number; pages: number; keepFree: number }
   | { type: 'close' };

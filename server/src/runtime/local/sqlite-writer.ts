@@ -10,15 +10,7 @@ import {
   type WriteOperation,
 } from '../../platform/store.ts';
 import { tableSchema } from '../../platform/table-schema.ts';
-import {
-  decodeRow,
-  keyColumns,
-  packItem,
-  prepareItem,
-  rowColumns,
-  type PreparedItem,
-  type StoredRow,
-} from './sqlite-codec.ts';
+import { decodeRow, encodeItem, keyColumns, rowColumns, type StoredRow } from './sqlite-codec.ts';
 
 /** The index key columns, in table order: each index's partition then sort key. */
 const indexColumns = tableSchema.indexes.flatMap((index) => [index.partitionKey, index.sortKey]);
@@ -118,39 +110,6 @@ function freePages(db: DatabaseSync): number {
 }
 
 /**
- * A put whose item the calling thread has encoded already (`prepareTransaction`): what crosses to
- * the writer thread is its key and strings, not the item's nested objects.
- */
-export interface PreparedPut {
-  type: 'prepared_put';
-  key: ItemKey;
-  prepared: PreparedItem;
-  condition?: Condition;
-}
-
-/** An operation as the writer applies it. */
-export type WriterOperation = WriteOperation | PreparedPut;
-
-/**
- * `operations` with each put encoded (`prepareItem`) and its size checked, on the calling thread.
- * Throws `StoreValidationError` for an item over DynamoDB's limit, as the writer would.
- */
-export function prepareTransaction(operations: readonly WriteOperation[]): WriterOperation[] {
-  return operations.map((operation) => {
-    if (operation.type !== 'put') return operation;
-    const { item, condition } = operation;
-    const prepared = prepareItem(item);
-    checkItemSize(item, prepared.jsonLength);
-    return {
-      type: 'prepared_put',
-      key: { pk: item.pk, sk: item.sk },
-      prepared,
-      ...(condition ? { condition } : {}),
-    };
-  });
-}
-
-/**
  * What one transaction of a batch came to, in a form that crosses a thread boundary: nothing
  * (committed) or the error, rebuilt on the other side by `toError`.
  */
@@ -208,7 +167,7 @@ export class SqliteWriter {
    * transaction's outcome, in order. Throws, committing nothing, when the batch as a whole fails
    * (the disk is full, the file is locked past the busy timeout).
    */
-  applyBatch(batch: WriterOperation[][]): TransactionOutcome[] {
+  applyBatch(batch: WriteOperation[][]): TransactionOutcome[] {
     const outcomes: TransactionOutcome[] = [];
     try {
       this.#db.exec('BEGIN IMMEDIATE');
@@ -235,17 +194,19 @@ export class SqliteWriter {
     return outcomes;
   }
 
-  #applyTransaction(operations: WriterOperation[]): void {
+  #applyTransaction(operations: WriteOperation[]): void {
     const reasons: CancellationReason[] = [];
     // Only conditions and updates need the stored item; a plain put does not read, and a put
     // guarded only by "does not exist yet" (every create) asks for existence, not the JSON.
     const current = operations.map((operation) => {
-      const key = operation.type === 'put' ? operation.item : operation.key;
-      const isPut = operation.type === 'put' || operation.type === 'prepared_put';
-      if (isPut && isCreateOnly(operation.condition)) {
-        return this.#existsStatement.get(key.pk, key.sk) ? this.#read(key) : undefined;
+      if (operation.type === 'put' && isCreateOnly(operation.condition)) {
+        return this.#existsStatement.get(operation.item.pk, operation.item.sk)
+          ? this.#read(operation.item)
+          : undefined;
       }
-      return operation.condition || operation.type === 'update' ? this.#read(key) : undefined;
+      return operation.condition || operation.type === 'update'
+        ? this.#read(operation.type === 'put' ? operation.item : operation.key)
+        : undefined;
     });
     operations.forEach((operation, index) => {
       const item = current[index];
@@ -262,13 +223,10 @@ export class SqliteWriter {
     return row ? decodeRow(row) : undefined;
   }
 
-  #apply(operation: WriterOperation, current: Item | undefined): void {
+  #apply(operation: WriteOperation, current: Item | undefined): void {
     switch (operation.type) {
       case 'put':
         this.#write(operation.item);
-        return;
-      case 'prepared_put':
-        this.#putRow(operation.prepared);
         return;
       case 'delete':
         this.#deleteStatement.run(operation.key.pk, operation.key.sk);
@@ -296,27 +254,18 @@ export class SqliteWriter {
   }
 
   #write(item: Item): void {
-    const prepared = prepareItem(item);
-    checkItemSize(item, prepared.jsonLength);
-    this.#putRow(prepared);
-  }
-
-  #putRow(prepared: PreparedItem): void {
-    const encoded = packItem(prepared);
+    const encoded = encodeItem(item);
+    // DynamoDB's size can exceed the JSON's (small numbers cost 2 bytes), but never by 2x: only
+    // large items need the exact count.
+    if (encoded.jsonLength * 3 > maxItemBytes / 2) {
+      const size = itemSize(item);
+      if (size > maxItemBytes) {
+        throw new StoreValidationError(
+          `item ${item.pk} / ${item.sk} is ${size} bytes; the limit is ${maxItemBytes}`,
+        );
+      }
+    }
     this.#putStatement.run(...encoded.keys, encoded.ttl, encoded.data);
-  }
-}
-
-/** Refuses an item over DynamoDB's size limit; `jsonLength` is its JSON's, keys included. */
-function checkItemSize(item: Item, jsonLength: number): void {
-  // DynamoDB's size can exceed the JSON's (small numbers cost 2 bytes), but never by 2x: only
-  // large items need the exact count.
-  if (jsonLength * 3 <= maxItemBytes / 2) return;
-  const size = itemSize(item);
-  if (size > maxItemBytes) {
-    throw new StoreValidationError(
-      `item ${item.pk} / ${item.sk} is ${size} bytes; the limit is ${maxItemBytes}`,
-    );
   }
 }
 
