@@ -2,11 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestApp } from '../../../test/app-harness.ts';
 import { disputeFee, settlementFeeFor, type BalanceTransaction } from './model.ts';
 import {
-  paymentBody,
   setUpMerchantApp,
   tearDownApp,
   type MerchantApi,
   type TestMerchant,
+  createPayment,
 } from './test-support.ts';
 
 /**
@@ -25,9 +25,7 @@ beforeEach(async () => ({ t, merchant, api } = await setUpMerchantApp()));
 afterEach(() => tearDownApp(t));
 
 async function charge(amount: number, extra: Record<string, unknown> = {}): Promise<string> {
-  const response = await api('POST', '/v1/payments', paymentBody({ amount, ...extra }));
-  expect(response.status).toBe(201);
-  return response.json.id;
+  return createPayment(api, { amount, ...extra });
 }
 
 /** Ends the sandbox day (the harness starts at midday UTC); returns the settlements made. */

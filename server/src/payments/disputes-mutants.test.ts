@@ -10,6 +10,7 @@ import {
   tearDownApp,
   type MerchantApi,
   type TestMerchant,
+  createPayment,
 } from './test-support.ts';
 
 /**
@@ -28,9 +29,7 @@ beforeEach(async () => ({ t, merchant, api } = await setUpMerchantApp()));
 afterEach(() => tearDownApp(t));
 
 async function charge(amount = 5_000, extra: Record<string, unknown> = {}): Promise<string> {
-  const response = await api('POST', '/v1/payments', paymentBody({ amount, ...extra }));
-  expect(response.status).toBe(201);
-  return response.json.id;
+  return createPayment(api, { amount, ...extra });
 }
 
 async function open(payment: string, reason?: string) {

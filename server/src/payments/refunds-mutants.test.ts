@@ -3,11 +3,11 @@ import type { TestApp } from '../../../test/app-harness.ts';
 import { createRefund } from './refunds.ts';
 import {
   card,
-  paymentBody,
   setUpMerchantApp,
   tearDownApp,
   type MerchantApi,
   type TestMerchant,
+  createPayment,
 } from './test-support.ts';
 
 /**
@@ -25,9 +25,7 @@ beforeEach(async () => ({ t, merchant, api } = await setUpMerchantApp()));
 afterEach(() => tearDownApp(t));
 
 async function charge(extra: Record<string, unknown> = {}): Promise<string> {
-  const response = await api('POST', '/v1/payments', paymentBody({ amount: 1_000, ...extra }));
-  expect(response.status).toBe(201);
-  return response.json.id;
+  return createPayment(api, { amount: 1_000, ...extra });
 }
 
 /** Moves the merchant's clock just past the next sandbox UTC midnight: today's captures settle. */

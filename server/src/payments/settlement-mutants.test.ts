@@ -4,12 +4,12 @@ import { getAccount, systemAccountId } from '../ledger/index.ts';
 import { disputeFee, settlementFeeFor, type Settlement } from './model.ts';
 import { settleMerchant, settlementTasks } from './settlement.ts';
 import {
-  paymentBody,
   pendingEvents,
   setUpMerchantApp,
   tearDownApp,
   type MerchantApi,
   type TestMerchant,
+  createPayment,
 } from './test-support.ts';
 
 /**
@@ -27,9 +27,7 @@ beforeEach(async () => ({ t, merchant, api } = await setUpMerchantApp()));
 afterEach(() => tearDownApp(t));
 
 async function charge(amount: number, extra: Record<string, unknown> = {}): Promise<string> {
-  const response = await api('POST', '/v1/payments', paymentBody({ amount, ...extra }));
-  expect(response.status).toBe(201);
-  return response.json.id;
+  return createPayment(api, { amount, ...extra });
 }
 
 /** Seconds from the merchant's sandbox time to just past the next UTC midnight. */

@@ -51,6 +51,16 @@ export function asMerchant(t: TestApp, merchant: Pick<TestMerchant, 'key'>) {
 
 export type MerchantApi = ReturnType<typeof asMerchant>;
 
+/** Creates a payment as the merchant (`paymentBody` with `overrides`), expects 201, returns its id. */
+export async function createPayment(
+  api: MerchantApi,
+  overrides: Record<string, unknown> = {},
+): Promise<string> {
+  const response = await api('POST', '/v1/payments', paymentBody(overrides));
+  expect(response.status).toBe(201);
+  return response.json.id;
+}
+
 /**
  * What most payments tests start from: an app (a fresh one unless given) with one merchant, and
  * that merchant's API.
