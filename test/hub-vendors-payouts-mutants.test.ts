@@ -8,6 +8,13 @@ import {
   type TestMerchant,
 } from '../server/src/payments/test-support.ts';
 import { walletAccountId } from '../server/src/wallet/index.ts';
+import type { Approval } from '../server/src/approvals/index.ts';
+import { createVendorPayoutSchema } from '../server/src/hub/vendors-model.ts';
+import { createVendorPayout, vendorPayoutExecutor } from '../server/src/hub/vendors-payouts.ts';
+import { vendorDeps } from '../server/src/hub/vendors.ts';
+import { silentLogger } from '../server/src/platform/logger.ts';
+import type { ModuleDeps } from '../server/src/platform/module.ts';
+import type { WriteOperation } from '../server/src/platform/store.ts';
 import { createTestApp, type TestApp, type TestUser } from './app-harness.ts';
 import { expectBooksBalanced } from './invariants.ts';
 
@@ -50,6 +57,18 @@ async function fundedVendor(available: number): Promise<string> {
   await api('POST', '/v1/test-helpers/vendors/settle');
   return id;
 }
+
+/** What the bus and the approvals module hand the hub (the ports a payout uses). */
+const moduleDeps = () =>
+  ({
+    store: t.store,
+    clock: t.clock,
+    config: t.config,
+    identity: t.identity,
+    logger: silentLogger,
+  }) as unknown as ModuleDeps;
+const deps = () => vendorDeps(moduleDeps());
+const actor = () => ({ merchantId: merchant.id, ownerId: merchant.owner.id });
 
 const availableOf = async (id: string) => (await api('GET', `/v1/vendors/${id}`)).json.balances[0].available;
 
@@ -127,6 +146,7 @@ describe('vendor payouts (mutation cases)', () => {
       code: 'insufficient_funds',
       message: "The vendor's available balance is 3000.",
       param: 'amount',
+      available: 3000,
     });
     expect(await availableOf(a)).toBe(3000);
     expect(await walletUsd(payee)).toBe(before);
@@ -267,8 +287,42 @@ describe('vendor payouts (mutation cases)', () => {
 
     const payouts = (await api('GET', `/v1/vendors/${a}/payouts`)).json.data;
     expect(payouts).toMatchObject([{ amount: 2000, destination: { wallet: { user: payee.id } } }]);
+    // The approver is answered with the payout made, as the stored request records it.
+    expect(approved.json).toMatchObject({ status: 'executed', result: { vendor_payout: payouts[0].id } });
     const final = await t.call('GET', `/v1/approvals/${asked.json.id}`, asOwner);
     expect(final.json).toMatchObject({ status: 'executed', result: { vendor_payout: payouts[0].id } });
     expect(await availableOf(a)).toBe(1000);
+  });
+
+  it("passes on a refusal of the payout's transaction that is not the balance (its approval's mark lost a race): conflict, nothing paid", async () => {
+    const a = await fundedVendor(3000);
+    const payee = await t.signUp('payee');
+    const before = await walletUsd(payee);
+    // The approval's `executed` mark fails its condition as when another decision landed first.
+    const lostMark = (): WriteOperation[] => [
+      { type: 'check', key: { pk: 'approval#gone', sk: 'approval' }, condition: { attributeExists: 'pk' } },
+    ];
+    const input = createVendorPayoutSchema.parse(toWallet(payee.id, 1000));
+    const refused = await createVendorPayout(deps(), actor(), a, input, lostMark).catch(
+      (error: unknown) => error,
+    );
+    expect(refused).toMatchObject({ code: 'conflict' });
+    expect(await availableOf(a)).toBe(3000);
+    expect(await walletUsd(payee)).toBe(before);
+    expect((await api('GET', `/v1/vendors/${a}/payouts`)).json.data).toEqual([]);
+  });
+
+  it('refuses an approved payout for a merchant that does not exist (not_found), paying nothing', async () => {
+    const a = await fundedVendor(3000);
+    const payee = await t.signUp('payee');
+    const approval = {
+      merchant: 'mer_gone',
+      params: { vendor: a, ...toWallet(payee.id, 1000) },
+    } as unknown as Approval;
+    const refused = await vendorPayoutExecutor
+      .execute(moduleDeps(), approval, () => [])
+      .catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'not_found', message: 'no merchant mer_gone' });
+    expect(await availableOf(a)).toBe(3000);
   });
 });
