@@ -3,8 +3,9 @@ import { expectBooksBalanced } from '../../../test/invariants.ts';
 import { createTransfers, getAccount, getTransfer } from '../ledger/index.ts';
 import { walletAccountId } from '../wallet/index.ts';
 import { coinAccountId, ensureCoinAccounts, issuanceAccountId } from './awards.ts';
-import { readReward } from './store.ts';
-import { promotionsBudget, rewardsPromotionsAccountId } from './redemption.ts';
+import type { WriteOperation } from '../platform/store.ts';
+import { readReward, rewardTakeOne } from './store.ts';
+import { promotionsBudget, redeemReward, rewardsPromotionsAccountId } from './redemption.ts';
 import { rewardsTestPlatform, type RewardsTestPlatform } from './test-support.ts';
 
 /**
@@ -197,6 +198,41 @@ describe('redemption (mutation cases)', () => {
     }
     expect(await coins(ann)).toBe(90);
     await expectBooksBalanced(t.platform.store);
+  });
+
+  it('refuses a redemption that loses the last one to a racing one with the reward named (409), writing nothing', async () => {
+    const { ann, addReward } = await setUp();
+    const voucher = await addReward({ name: 'Mug', price: 10, stock: 1, kind: 'voucher' });
+    await giveCoins(ann, 100);
+    // Another redemption takes the last one between this one's read of the stock and its write.
+    const store = t.platform.store;
+    let raced = false;
+    const racing = new Proxy(store, {
+      get(target, property, receiver) {
+        if (property !== 'transact') return Reflect.get(target, property, receiver);
+        return async (operations: WriteOperation[]) => {
+          if (!raced) {
+            raced = true;
+            await target.transact([rewardTakeOne(voucher.id)]);
+          }
+          return target.transact(operations);
+        };
+      },
+    });
+    const refused = await redeemReward(
+      { ...t.deps, store: racing },
+      { id: ann.id, name: 'Ann', isAdmin: false },
+      voucher.id,
+    ).catch((error: unknown) => error);
+    expect(raced).toBe(true);
+    expect(refused).toMatchObject({
+      code: 'reward_out_of_stock',
+      message: 'Mug is out of stock',
+      param: 'id',
+    });
+    expect(await coins(ann)).toBe(100);
+    expect((await t.call('GET', '/v1/redemptions', { token: ann.token })).json.data).toEqual([]);
+    await expectBooksBalanced(store);
   });
 
   it('lets nobody, not even an admin, redeem a withdrawn reward, and answers 404 for an unknown id', async () => {
