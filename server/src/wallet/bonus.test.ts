@@ -107,7 +107,7 @@ describe('wallet: unknown users', () => {
   it('opens no wallet and pays no bonus for a user id nobody signed up with', async () => {
     const t = anApp();
     const error = await rejectionOf(getBalances(walletDeps(t), 'user_nobody'));
-    expect(error).toMatchObject({ code: 'not_found' });
+    expect(error).toMatchObject({ code: 'not_found', message: 'no user user_nobody' });
     expect(await getAccount(t, walletAccountId('user_nobody', 'USD'))).toBeUndefined();
     expect(await getAccount(t, systemAccountId('issuance', 'USD'))).toBeUndefined();
   });

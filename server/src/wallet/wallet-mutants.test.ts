@@ -24,14 +24,21 @@ import {
   createPaymentRequest,
   declinePaymentRequest,
   acceptPaymentRequest,
+  getPaymentRequest,
   listPaymentRequests,
 } from './payment-requests.ts';
+import type { CreatePaymentRequest, SendMoney, WalletTransfer } from './model.ts';
 import {
   ensureWallet,
+  getBalances,
+  getWalletTransfer,
   grantSignupBonus,
+  listWalletTransfers,
   promotionsAccountId,
   resolveUser,
+  sendMoney,
   walletAccountId,
+  type UserDirectory,
   type WalletDeps,
 } from './service.ts';
 
@@ -71,8 +78,11 @@ async function available(t: TestApp, user: TestUser): Promise<number> {
   return account ? account.credits_posted - account.debits_posted - account.debits_pending : Number.NaN;
 }
 
-/** `inner` with its next transaction failing as a disk would (not a refused condition). */
-function failingOnce(inner: Store): Store {
+/**
+ * `inner` with its next transaction failing with `error` (not a refused condition): by default as
+ * a disk would.
+ */
+function failingOnce(inner: Store, error: Error = new Error('disk I/O error')): Store {
   let failNext = true;
   return {
     get: (key) => inner.get(key),
@@ -80,11 +90,61 @@ function failingOnce(inner: Store): Store {
     transact: async (operations: WriteOperation[]) => {
       if (failNext) {
         failNext = false;
-        throw new Error('disk I/O error');
+        throw error;
       }
       return inner.transact(operations);
     },
     close: async () => {},
+  };
+}
+
+/** Failures of a write that are not a refusal: a disk's, and DynamoDB's still busy after its retries. */
+const writeFailures = [
+  ['a disk error', () => new Error('disk I/O error')],
+  [
+    'a busy store (service_unavailable)',
+    () =>
+      new AppError('service_unavailable', 'the store is busy: transaction still refused after 4 attempts'),
+  ],
+] as const;
+
+/** `inner` counting the reads (gets and queries) and transactions asked of it. */
+function counting(inner: Store): { store: Store; counts: { reads: number; writes: number } } {
+  const counts = { reads: 0, writes: 0 };
+  const store: Store = {
+    get: (key) => ((counts.reads += 1), inner.get(key)),
+    query: (query) => ((counts.reads += 1), inner.query(query)),
+    transact: (operations) => ((counts.writes += 1), inner.transact(operations)),
+    close: async () => {},
+  };
+  return { store, counts };
+}
+
+/** `inner` noting every user id and email it is asked about. */
+function askedDirectory(inner: UserDirectory): { users: UserDirectory; asked: string[] } {
+  const asked: string[] = [];
+  return {
+    asked,
+    users: {
+      getUser: (id) => (asked.push(id), inner.getUser(id)),
+      findUserByEmail: (email) => (asked.push(email), inner.findUserByEmail(email)),
+    },
+  };
+}
+
+/** The sign-up bonus as the wallet shows it (in its event, its read): from Sluice itself. */
+function bonusAsWalletTransfer(user: TestUser, amount: number, createdAt: string): WalletTransfer {
+  return {
+    id: `tr_bonus_${user.id}`,
+    from: 'system',
+    to: user.id,
+    from_user: null,
+    to_user: null,
+    amount,
+    currency: 'USD',
+    note: 'Welcome to Sluice',
+    status: 'succeeded',
+    created_at: createdAt,
   };
 }
 
@@ -142,21 +202,81 @@ describe('opening a wallet', () => {
     });
   });
 
-  it('lets a failed write through instead of taking it for a spent budget', async () => {
+  it.each(writeFailures)('lets %s through instead of taking it for a spent budget', async (_, failure) => {
     const t = anApp({ signupBonus: 100, signupBonusBudget: 5000 });
     const ann = await t.signUp('ann');
     const bob = await t.signUp('bob');
     await ensureWallet(walletDeps(t), ann.id); // the promotions account is open and funded
-    const flaky = failingOnce(t.store);
+    const flaky = failingOnce(t.store, failure());
     const logger = capturingLogger();
     const error = await ensureWallet(walletDeps(t, { store: flaky, logger }), bob.id).catch(
       (e: unknown) => e,
     );
-    expect((error as Error).message).toBe('disk I/O error');
+    expect((error as Error).message).toBe(failure().message);
     expect(await getAccount(t, walletAccountId(bob.id, 'USD'))).toBeUndefined();
     expect(logger.lines).toEqual([]);
     await ensureWallet(walletDeps(t), bob.id);
     expect(await available(t, bob)).toBe(100);
+  });
+  it("opens the user's `wallet` account with the bonus, recorded as such and announced to the user only", async () => {
+    const t = anApp({ signupBonus: 100, signupBonusBudget: 5000 });
+    const ann = await t.signUp('ann');
+    await ensureWallet(walletDeps(t), ann.id);
+    expect(await getAccount(t, walletAccountId(ann.id, 'USD'))).toMatchObject({
+      owner: ann.id,
+      code: 'wallet',
+      credits_posted: 100,
+      debits_must_not_exceed_credits: true,
+    });
+    const bonus = await getTransfer(t, `tr_bonus_${ann.id}`);
+    expect(bonus).toMatchObject({
+      debit_account_id: promotionsAccountId('USD'),
+      credit_account_id: walletAccountId(ann.id, 'USD'),
+      amount: 100,
+      code: 'signup_bonus',
+      metadata: { to_user: ann.id, note: 'Welcome to Sluice' },
+    });
+    const events = await outboxEventsBetween(t.store, harnessStart, t.clock.now() + 1);
+    expect(events.filter((e) => e.type === 'ledger.transfers.created')).toMatchObject([
+      { source: 'sluice.wallet', subject: promotionsAccountId('USD') },
+    ]);
+    expect(events.filter((e) => e.type === 'wallet.balance.changed')).toMatchObject([
+      {
+        source: 'sluice.wallet',
+        subject: ann.id,
+        audience: [ann.id],
+        data: { reason: 'signup_bonus', transfer: bonusAsWalletTransfer(ann, 100, bonus!.created_at) },
+      },
+    ]);
+  });
+
+  it('opens the next wallet in one write once the promotions account is open', async () => {
+    const t = anApp({ signupBonus: 100, signupBonusBudget: 5000 });
+    const ann = await t.signUp('ann');
+    const bob = await t.signUp('bob');
+    await ensureWallet(walletDeps(t), ann.id);
+    const { store, counts } = counting(t.store);
+    await ensureWallet(walletDeps(t, { store }), bob.id);
+    expect(counts.writes).toBe(1);
+    expect(await available(t, bob)).toBe(100);
+  });
+
+  it('leaves an open wallet alone, asking no directory, and reads its balance as one read of the account', async () => {
+    const t = anApp();
+    const ann = await t.signUp('ann');
+    await ensureWallet(walletDeps(t), ann.id);
+    const { store, counts } = counting(t.store);
+    const { users, asked } = askedDirectory(t.identity);
+    const deps = { ...walletDeps(t, { store }), users };
+    await ensureWallet(deps, ann.id);
+    expect([asked, counts.writes]).toEqual([[], 0]);
+    await getAccount(deps, walletAccountId(ann.id, 'USD')); // whatever the ledger caches per store
+    const reads = counts.reads;
+    await getAccount(deps, walletAccountId(ann.id, 'USD'));
+    const accountRead = counts.reads - reads;
+    const before = counts.reads;
+    expect(await getBalances(deps, ann.id)).toMatchObject([{ currency: 'USD', available: 2000 }]);
+    expect([counts.reads - before, counts.writes, asked]).toEqual([accountRead, 0, []]);
   });
 });
 
@@ -175,7 +295,7 @@ describe('the bonus on verification', () => {
     ]);
   });
 
-  it('lets a failed write through instead of taking it for a spent budget', async () => {
+  it.each(writeFailures)('lets %s through instead of taking it for a spent budget', async (_, failure) => {
     const t = anApp({ requireEmailVerification: true, signupBonus: 100, signupBonusBudget: 5000 });
     const ann = await t.signUp('ann');
     const bob = await t.signUp('bob');
@@ -183,14 +303,44 @@ describe('the bonus on verification', () => {
     await grantSignupBonus(walletDeps(t), bob.id); // the promotions account is open and funded
     const logger = capturingLogger();
     const error = await grantSignupBonus(
-      walletDeps(t, { store: failingOnce(t.store), logger }),
+      walletDeps(t, { store: failingOnce(t.store, failure()), logger }),
       ann.id,
     ).catch((e: unknown) => e);
-    expect((error as Error).message).toBe('disk I/O error');
+    expect((error as Error).message).toBe(failure().message);
     expect(logger.lines).toEqual([]);
     expect(await available(t, ann)).toBe(0);
     await grantSignupBonus(walletDeps(t), ann.id);
     expect(await available(t, ann)).toBe(100);
+  });
+
+  it('records the bonus as such and announces it to the user only', async () => {
+    const t = anApp({ requireEmailVerification: true, signupBonus: 100, signupBonusBudget: 5000 });
+    const ann = await t.signUp('ann');
+    await ensureWallet(walletDeps(t), ann.id);
+    t.clock.advance(1000);
+    const from = t.clock.now();
+    await grantSignupBonus(walletDeps(t), ann.id);
+    const bonus = await getTransfer(t, `tr_bonus_${ann.id}`);
+    expect(bonus).toMatchObject({
+      debit_account_id: promotionsAccountId('USD'),
+      credit_account_id: walletAccountId(ann.id, 'USD'),
+      amount: 100,
+      code: 'signup_bonus',
+      metadata: { to_user: ann.id, note: 'Welcome to Sluice' },
+    });
+    const events = await outboxEventsBetween(t.store, from, t.clock.now() + 1);
+    expect(events.filter((e) => e.type === 'wallet.balance.changed')).toMatchObject([
+      {
+        source: 'sluice.wallet',
+        subject: ann.id,
+        audience: [ann.id],
+        data: { reason: 'signup_bonus', transfer: bonusAsWalletTransfer(ann, 100, bonus!.created_at) },
+      },
+    ]);
+    expect((await t.call('GET', `/v1/transfers/${bonus!.id}`, { token: ann.token })).json).toMatchObject({
+      to: ann.id,
+      note: 'Welcome to Sluice',
+    });
   });
 });
 
@@ -207,6 +357,64 @@ describe('finding a user', () => {
       'from',
       'no user nobody@example.com',
     ]);
+  });
+});
+
+describe('sending money', () => {
+  it('refuses another currency, yourself and a sender the directory does not know, saying why', async () => {
+    const t = anApp();
+    const ann = await t.signUp('ann');
+    const bob = await t.signUp('bob');
+    const deps = walletDeps(t);
+    const refusal = async (senderId: string, input: Pick<SendMoney, 'to' | 'currency'>) => {
+      const error = await appError(sendMoney(deps, senderId, { amount: 1, ...input }));
+      return [error.code, error.message, error.param];
+    };
+    expect(await refusal(ann.id, { to: bob.id, currency: 'EUR' })).toEqual([
+      'unsupported_currency',
+      'wallets hold USD only',
+      'currency',
+    ]);
+    expect(await refusal(ann.id, { to: ann.email, currency: 'USD' })).toEqual([
+      'self_transfer',
+      'you cannot send money to yourself',
+      'to',
+    ]);
+    expect(await refusal('usr_gone', { to: bob.id, currency: 'USD' })).toEqual([
+      'not_found',
+      'no user usr_gone',
+      undefined,
+    ]);
+    expect(await getAccount(t, walletAccountId(bob.id, 'USD'))).toBeUndefined();
+  });
+
+  it.each(writeFailures)(
+    'passes on %s of the transfer instead of retrying it as if a wallet were missing',
+    async (_, failure) => {
+      const t = anApp();
+      const ann = await t.signUp('ann');
+      const bob = await t.signUp('bob');
+      for (const user of [ann, bob]) await ensureWallet(walletDeps(t), user.id);
+      const flaky = walletDeps(t, { store: failingOnce(t.store, failure()) });
+      const error = await sendMoney(flaky, ann.id, { to: bob.id, amount: 300, currency: 'USD' }).catch(
+        (e: unknown) => e,
+      );
+      expect((error as Error).message).toBe(failure().message);
+      expect([await available(t, ann), await available(t, bob)]).toEqual([2000, 2000]);
+    },
+  );
+
+  it('writes nothing when refused for funds, not even the wallet the recipient does not have yet', async () => {
+    const t = anApp();
+    const ann = await t.signUp('ann');
+    const bob = await t.signUp('bob');
+    await ensureWallet(walletDeps(t), ann.id);
+    const error = await appError(
+      sendMoney(walletDeps(t), ann.id, { to: bob.id, amount: 2001, currency: 'USD' }),
+    );
+    expect(error.code).toBe('insufficient_funds');
+    expect(await available(t, ann)).toBe(2000);
+    expect(await getAccount(t, walletAccountId(bob.id, 'USD'))).toBeUndefined();
   });
 });
 
@@ -268,6 +476,102 @@ describe('reading transfers', () => {
       token: ann.token,
     });
     expect([amounts(second), second.json.has_more]).toEqual([[1], false]);
+  });
+
+  it('shows a transfer to both its parties, and refuses anyone else naming the transfer', async () => {
+    const t = anApp();
+    const ann = await t.signUp('ann');
+    const bob = await t.signUp('bob');
+    const cy = await t.signUp('cy');
+    const sent = await sendMoney(walletDeps(t), ann.id, { to: bob.id, amount: 5, currency: 'USD' });
+    for (const user of [ann, bob]) {
+      const read = await t.call('GET', `/v1/transfers/${sent.id}`, { token: user.token });
+      expect([read.status, read.json.id, read.json.amount], user.email).toEqual([200, sent.id, 5]);
+    }
+    for (const id of [sent.id, 'tr_nothing']) {
+      const read = await t.call('GET', `/v1/transfers/${id}`, { token: cy.token });
+      expect([read.status, read.json.error]).toEqual([
+        404,
+        expect.objectContaining({ code: 'not_found', message: `No transfer ${id}.`, param: 'id' }),
+      ]);
+    }
+  });
+
+  it('lists only transfers posted outright, not a hold on the wallet carrying a wallet code', async () => {
+    const t = anApp();
+    const ann = await t.signUp('ann');
+    const bob = await t.signUp('bob');
+    const sent = await sendMoney(walletDeps(t), ann.id, { to: bob.id, amount: 5, currency: 'USD' });
+    t.clock.advance(10);
+    await createTransfers(t, [
+      {
+        kind: 'pending',
+        id: 'tr_hold',
+        debit_account_id: walletAccountId(ann.id, 'USD'),
+        credit_account_id: walletAccountId(bob.id, 'USD'),
+        amount: 7,
+        currency: 'USD',
+        code: 'p2p',
+        metadata: { from_user: ann.id, to_user: bob.id },
+      },
+    ]);
+    const list = await t.call('GET', '/v1/transfers', { token: ann.token });
+    expect(list.json.data.map((x: { id: string }) => x.id)).toEqual([sent.id]);
+    await createTransfers(t, [{ kind: 'void_pending', id: 'tr_hold_void', pending_id: 'tr_hold' }]);
+  });
+
+  it('gives each activity entry the id of its transfer and side', async () => {
+    const t = anApp();
+    const ann = await t.signUp('ann');
+    const bob = await t.signUp('bob');
+    for (const user of [ann, bob]) await ensureWallet(walletDeps(t), user.id);
+    t.clock.advance(10);
+    const sent = await sendMoney(walletDeps(t), ann.id, { to: bob.id, amount: 5, currency: 'USD' });
+    const ids = async (user: TestUser) =>
+      (await t.call('GET', '/v1/activity', { token: user.token })).json.data.map(
+        (x: { id: string; transfer_id: string }) => [x.id, x.transfer_id],
+      );
+    expect(await ids(ann)).toEqual([
+      [`${sent.id}:debit`, sent.id],
+      [`tr_bonus_${ann.id}:credit`, `tr_bonus_${ann.id}`],
+    ]);
+    expect((await ids(bob))[0]).toEqual([`${sent.id}:credit`, sent.id]);
+  });
+});
+
+describe('naming parties of older items', () => {
+  it('asks the directory about each user once per read, and never about Sluice itself', async () => {
+    const t = anApp();
+    const ann = await t.signUp('ann');
+    const bob = await t.signUp('bob');
+    for (const user of [ann, bob]) await ensureWallet(walletDeps(t), user.id);
+    for (const n of [1, 2]) {
+      t.clock.advance(10);
+      // The shape older versions wrote: user ids only, no names.
+      await createTransfers(t, [
+        {
+          id: `tr_legacy_${n}`,
+          debit_account_id: walletAccountId(ann.id, 'USD'),
+          credit_account_id: walletAccountId(bob.id, 'USD'),
+          amount: n,
+          currency: 'USD',
+          code: 'p2p',
+          metadata: { from_user: ann.id, to_user: bob.id },
+        },
+      ]);
+    }
+    const { users, asked } = askedDirectory(t.identity);
+    const deps = { ...walletDeps(t), users };
+    const page = await listWalletTransfers(deps, bob.id, 10);
+    expect(page.data.map((x) => [x.id, x.from_user?.name, x.to_user?.name])).toEqual([
+      ['tr_legacy_2', 'ann', 'bob'],
+      ['tr_legacy_1', 'ann', 'bob'],
+    ]);
+    expect(asked.sort()).toEqual([ann.id, bob.id].sort());
+    asked.length = 0;
+    const bonus = await getWalletTransfer(deps, ann.id, `tr_bonus_${ann.id}`);
+    expect([bonus.from, bonus.from_user, bonus.to_user?.name]).toEqual(['system', null, 'ann']);
+    expect(asked).toEqual([ann.id]);
   });
 });
 
@@ -367,6 +671,150 @@ describe('payment requests', () => {
         note: 'rent',
       },
     });
+  });
+
+  it('refuses another currency, yourself and an unknown payer, saying why, and stores nothing', async () => {
+    const t = anApp();
+    const { ann } = await pair(t);
+    const deps = walletDeps(t);
+    const refusal = async (input: Pick<CreatePaymentRequest, 'from' | 'currency'>) => {
+      const error = await appError(createPaymentRequest(deps, ann.id, { amount: 1, ...input }));
+      return [error.code, error.message, error.param];
+    };
+    expect(await refusal({ from: 'bob@example.com', currency: 'EUR' })).toEqual([
+      'unsupported_currency',
+      'wallets hold USD only',
+      'currency',
+    ]);
+    expect(await refusal({ from: ann.email, currency: 'USD' })).toEqual([
+      'self_transfer',
+      'you cannot request money from yourself',
+      'from',
+    ]);
+    expect(await refusal({ from: 'nobody@example.com', currency: 'USD' })).toEqual([
+      'not_found',
+      'no user nobody@example.com',
+      'from',
+    ]);
+    expect((await listPaymentRequests(deps, ann.id, { role: 'outgoing', limit: 10 })).data).toEqual([]);
+  });
+
+  it("answers a request that does not exist, or is not the caller's, as not found, naming it", async () => {
+    const t = anApp();
+    const { ann, bob } = await pair(t);
+    const cy = await t.signUp('cy');
+    const deps = walletDeps(t);
+    const request = await createPaymentRequest(deps, ann.id, { from: bob.id, amount: 300, currency: 'USD' });
+    for (const id of [request.id, 'preq_nothing']) {
+      const error = await appError(getPaymentRequest(deps, cy.id, id));
+      expect([error.code, error.message, error.param]).toEqual([
+        'not_found',
+        `no payment request ${id}`,
+        'id',
+      ]);
+    }
+  });
+
+  it('refuses the requester declining and the payer canceling, saying who may', async () => {
+    const t = anApp();
+    const { ann, bob } = await pair(t);
+    const deps = walletDeps(t);
+    const request = await createPaymentRequest(deps, ann.id, { from: bob.id, amount: 300, currency: 'USD' });
+    const decline = await appError(declinePaymentRequest(deps, ann.id, request.id));
+    expect([decline.code, decline.message]).toEqual([
+      'forbidden',
+      'only the payer can decline a payment request',
+    ]);
+    const cancel = await appError(cancelPaymentRequest(deps, bob.id, request.id));
+    expect([cancel.code, cancel.message]).toEqual([
+      'forbidden',
+      'only the requester can cancel a payment request',
+    ]);
+    expect((await getPaymentRequest(deps, ann.id, request.id)).status).toBe('pending');
+  });
+
+  it('refuses accepting without the funds (402): nothing paid, the request still pending', async () => {
+    const t = anApp();
+    const { ann, bob } = await pair(t);
+    const deps = walletDeps(t);
+    const request = await createPaymentRequest(deps, ann.id, { from: bob.id, amount: 2001, currency: 'USD' });
+    const error = await appError(acceptPaymentRequest(deps, bob.id, request.id));
+    expect([error.code, error.status]).toEqual(['insufficient_funds', 402]);
+    expect((await getPaymentRequest(deps, bob.id, request.id)).status).toBe('pending');
+    expect([await available(t, ann), await available(t, bob)]).toEqual([2000, 2000]);
+  });
+
+  it('refuses accepting a request no longer pending as such (409), before looking at the funds', async () => {
+    const t = anApp();
+    const { ann, bob } = await pair(t);
+    const deps = walletDeps(t);
+    const request = await createPaymentRequest(deps, ann.id, { from: bob.id, amount: 2001, currency: 'USD' });
+    await cancelPaymentRequest(deps, ann.id, request.id);
+    const error = await appError(acceptPaymentRequest(deps, bob.id, request.id));
+    expect([error.code, error.message]).toEqual([
+      'invalid_state_transition',
+      'cannot accept a payment request that is canceled',
+    ]);
+  });
+
+  /** A store on which `first` runs to the end just before the caller's first transaction. */
+  function losingTo(
+    t: TestApp,
+    first: () => Promise<unknown>,
+  ): { store: Store; winner: () => Promise<unknown> } {
+    let won: Promise<unknown> | undefined;
+    const winner = () => (won ??= first());
+    return {
+      winner,
+      store: {
+        get: (key) => t.store.get(key),
+        query: (query) => t.store.query(query),
+        transact: async (operations) => {
+          await winner();
+          return t.store.transact(operations);
+        },
+        close: async () => {},
+      },
+    };
+  }
+
+  it('answers an accept that lost to a cancel, or to another accept, with what the winner made of it', async () => {
+    const t = anApp();
+    const { ann, bob } = await pair(t);
+    const deps = walletDeps(t);
+    for (const [status, first] of [
+      ['canceled', (id: string) => cancelPaymentRequest(deps, ann.id, id)],
+      ['paid', (id: string) => acceptPaymentRequest(deps, bob.id, id)],
+    ] as const) {
+      const request = await createPaymentRequest(deps, ann.id, {
+        from: bob.id,
+        amount: 300,
+        currency: 'USD',
+      });
+      const race = losingTo(t, () => first(request.id));
+      const error = await appError(
+        acceptPaymentRequest(walletDeps(t, { store: race.store }), bob.id, request.id),
+      );
+      expect([error.code, error.message, error.details], status).toEqual([
+        'invalid_state_transition',
+        `cannot accept a payment request that is ${status}`,
+        { status },
+      ]);
+      expect(await race.winner()).toMatchObject({ status });
+    }
+    // The request paid once: 300 moved, by the winner.
+    expect([await available(t, ann), await available(t, bob)]).toEqual([2300, 1700]);
+  });
+
+  it.each(writeFailures)('passes on %s of a decline; the request stays pending', async (_, failure) => {
+    const t = anApp();
+    const { ann, bob } = await pair(t);
+    const deps = walletDeps(t);
+    const request = await createPaymentRequest(deps, ann.id, { from: bob.id, amount: 300, currency: 'USD' });
+    const flaky = walletDeps(t, { store: failingOnce(t.store, failure()) });
+    const error = await declinePaymentRequest(flaky, bob.id, request.id).catch((e: unknown) => e);
+    expect((error as Error).message).toBe(failure().message);
+    expect((await getPaymentRequest(deps, bob.id, request.id)).status).toBe('pending');
   });
 
   it('lists the requests of one status a page at a time, past requests of other statuses', async () => {
