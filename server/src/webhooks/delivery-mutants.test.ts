@@ -1,9 +1,19 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createHttpsServer } from 'node:https';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getCACertificates, setDefaultCACertificates, type TLSSocket } from 'node:tls';
+import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ManualClock } from '../kernel/clock.ts';
 import { createEvent } from '../kernel/events.ts';
+import { eventKey } from '../platform/outbox.ts';
 import type { OutgoingMessage } from '../platform/queue.ts';
+import type { Store, WriteOperation } from '../platform/store.ts';
+import { SqliteStore } from '../runtime/local/sqlite-store.ts';
 import { handleDeliveryMessage } from './delivery.ts';
 import { EndpointGate } from './endpoint-gate.ts';
 import { deliveryQueueName, deliveryScheduleMs } from './model.ts';
@@ -49,8 +59,8 @@ async function receiver(answer: (res: ServerResponse, n: number) => void) {
 }
 
 /** The harness with one endpoint at `url` and one event fanned out to it: its pending delivery. */
-async function oneDelivery(url: string) {
-  const webhooks = buildWebhooks();
+async function oneDelivery(url: string, store?: Store) {
+  const webhooks = buildWebhooks(store ? { store } : {});
   const sent: OutgoingMessage[] = [];
   const queue = webhooks.deps.queue;
   const deps = {
@@ -94,6 +104,7 @@ async function oneDelivery(url: string) {
     delivery,
     logs,
     deliveryId,
+    eventId: event.id,
     endpointId: endpoint.body.id as string,
   };
 }
@@ -314,5 +325,319 @@ describe('one delivery attempt', () => {
       delivery_id: deliveryId,
       endpoint_id: endpointId,
     });
+  });
+});
+
+/** A request the receiver holds open until the test answers it. */
+interface HeldRequest {
+  answer: (status: number, body: string) => void;
+}
+
+/** A receiver that holds every request until the test answers it: a POST that outlasts the hold. */
+async function holdingReceiver() {
+  const held: HeldRequest[] = [];
+  const target = await receiver((res) => {
+    held.push({ answer: (status, body) => res.writeHead(status).end(body) });
+  });
+  return { ...target, held };
+}
+
+/** Turns of the event loop until `condition` holds (what the test waits for does happen: no timing). */
+async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
+  while (!(await condition())) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * The real SQLite store, its writes made to fail on demand as a full disk would (not a lost race:
+ * not a `TransactionCanceledError`). `failed` resolves once a write was refused.
+ */
+function storeFailingWrites(failsWrite: (operations: WriteOperation[]) => boolean) {
+  const inner = new SqliteStore(':memory:');
+  let isFailing = false;
+  let refused: () => void = () => {};
+  const failed = new Promise<void>((resolve) => (refused = resolve));
+  const store: Store = {
+    consistentIndexes: inner.consistentIndexes,
+    get: (key) => inner.get(key),
+    query: (query) => inner.query(query),
+    transact: (operations) => {
+      if (!isFailing || !failsWrite(operations)) return inner.transact(operations);
+      refused();
+      return Promise.reject(new Error('disk I/O error'));
+    },
+    close: () => inner.close(),
+  };
+  return { store, failed, failFromNow: () => (isFailing = true) };
+}
+
+/** A write that records a delivery attempt (or a give-up). */
+const isAttemptRecord = (operations: WriteOperation[]) =>
+  operations.some((operation) => operation.type === 'update' && operation.set?.attempt_count !== undefined);
+
+/**
+ * A TCP listener whose connections are never accepted: it listens (backlog 1) on a worker thread
+ * whose event loop is then blocked, and two connections fill its accept queue, so the kernel drops
+ * the next SYN and that connect stays pending (Linux keeps backlog + 1 connections waiting).
+ */
+async function unacceptingListener() {
+  const release = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(
+    `const { parentPort, workerData } = require('node:worker_threads');
+     const server = require('node:net').createServer();
+     server.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => {
+       parentPort.postMessage(server.address().port);
+       Atomics.wait(workerData, 0, 0);
+     });`,
+    { eval: true, workerData: release },
+  );
+  const port = await new Promise<number>((resolve) => worker.once('message', resolve));
+  const fillers: Socket[] = [];
+  cleanups.push(async () => {
+    for (const socket of fillers) socket.destroy();
+    Atomics.store(release, 0, 1);
+    Atomics.notify(release, 0);
+    await worker.terminate();
+  });
+  for (let n = 0; n < 2; n++) {
+    const socket = connect(port, '127.0.0.1');
+    fillers.push(socket);
+    await new Promise((resolve) => socket.once('connect', resolve));
+  }
+  return { url: `http://127.0.0.1:${port}/hook` };
+}
+
+describe('a POST that outlasts the hold', () => {
+  it('is left running: the endpoint is slow, the message comes back when the POST has timed out, and a late answer keeps it slow', async () => {
+    const target = await holdingReceiver();
+    const { handle, deps, gate, sent, endpointId, deliveryId, delivery } = await oneDelivery(target.url);
+    deps.deliveryHoldMs = 0;
+    expect(await handle()).toBeUndefined();
+    expect(gate.isSlow(endpointId)).toBe(true);
+    const deferred = sent.filter((message) => message.id.startsWith(`${deliveryId}.`));
+    // The POST's 10 s timeout less the time it has run (well under a second), rounded up, plus 1.
+    expect(deferred).toHaveLength(1);
+    expect(deferred[0]!.delaySeconds).toBeGreaterThanOrEqual(10);
+    expect(deferred[0]!.delaySeconds).toBeLessThanOrEqual(11);
+
+    await until(() => target.held.length === 1);
+    target.held[0]!.answer(200, 'ok');
+    await until(async () => (await delivery()).status === 'succeeded');
+    expect(gate.isSlow(endpointId)).toBe(true);
+  });
+
+  it('keeps an endpoint that answered within the hold quick, and leaves no timer running', async () => {
+    const target = await receiver((res) => res.end('ok'));
+    const { handle, deps, gate, endpointId } = await oneDelivery(target.url);
+    // The hold's timer is faked and never advanced: the answer always comes within it.
+    deps.deliveryHoldMs = 60_000;
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    expect(await handle()).toBeUndefined();
+    expect(gate.isSlow(endpointId)).toBe(false);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('still backs off an endpoint that refused the connection after the hold', async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const { handle, deps, gate, endpointId, delivery } = await oneDelivery(`http://127.0.0.1:${port}/hook`);
+    deps.deliveryHoldMs = 0;
+    await handle();
+    await until(async () => (await delivery()).attempt_count === 1);
+    expect((await delivery()).attempts[0].error).toContain('ECONNREFUSED');
+    expect(gate.admit(endpointId, 'del_next', 10_000)).toMatchObject({ isAdmitted: false });
+  });
+
+  it('logs the attempt that finished in the background but could not be recorded', async () => {
+    const target = await holdingReceiver();
+    const failing = storeFailingWrites(isAttemptRecord);
+    const { handle, deps, logs, deliveryId } = await oneDelivery(target.url, failing.store);
+    deps.deliveryHoldMs = 0;
+    failing.failFromNow();
+    expect(await handle()).toBeUndefined();
+    await until(() => target.held.length === 1);
+    target.held[0]!.answer(200, 'ok');
+    await failing.failed;
+    // The failed write's rejection reaches the log within this turn's promise jobs.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(logs().at(-1)).toMatchObject({
+      level: 'error',
+      message: 'webhook attempt failed to record',
+      delivery_id: deliveryId,
+      error: 'disk I/O error',
+    });
+  });
+});
+
+describe('an attempt whose record cannot be written', () => {
+  it('fails the message (the queue retries it) when the write fails for another reason than a lost race', async () => {
+    const target = await receiver((res) => res.end('ok'));
+    const failing = storeFailingWrites(isAttemptRecord);
+    const { handle, delivery, logs } = await oneDelivery(target.url, failing.store);
+    failing.failFromNow();
+    await expect(handle()).rejects.toThrow('disk I/O error');
+    expect(target.seen).toHaveLength(1);
+    expect(await delivery()).toMatchObject({ status: 'pending', attempt_count: 0 });
+    expect(logs().some((line) => line.message === 'webhook delivered')).toBe(false);
+  });
+});
+
+describe('a give-up (the endpoint held back until the schedule ran out)', () => {
+  /** The harness at the end of its delivery's schedule, the endpoint backing off in `gate`. */
+  async function pastTheSchedule(store?: Store) {
+    const target = await receiver((res) => res.end('ok'));
+    const webhooks = await oneDelivery(target.url, store);
+    webhooks.clock.advance(deliveryScheduleMs + 1);
+    const backOff = (gate: EndpointGate) => {
+      gate.admit(webhooks.endpointId, 'del_other', 10_000);
+      gate.release(webhooks.endpointId, 'del_other', 'unresponsive');
+    };
+    backOff(webhooks.gate);
+    return { ...webhooks, target, backOff };
+  }
+
+  it('records no URL for an endpoint deleted since', async () => {
+    const { handle, call, endpointId, deliveryId, store, target } = await pastTheSchedule();
+    expect((await call('DELETE', `/v1/webhook-endpoints/${endpointId}`)).status).toBeLessThan(300);
+    expect(await handle()).toBeUndefined();
+    expect(target.seen).toHaveLength(0);
+    expect(await readDelivery(store, deliveryId)).toMatchObject({
+      status: 'dead',
+      attempts: [{ url: '', response_status: null }],
+    });
+  });
+
+  it('is recorded once when two workers give up together; the other returns quietly', async () => {
+    const { deps, backOff, deliveryId, store, logs } = await pastTheSchedule();
+    const message = {
+      id: 'msg_1',
+      queue: deliveryQueueName,
+      body: { delivery_id: deliveryId },
+      receiveCount: 1,
+      sentAt: 0,
+    };
+    const gates = [new EndpointGate(), new EndpointGate()];
+    for (const gate of gates) backOff(gate);
+    const outcomes = await Promise.all(gates.map((gate) => handleDeliveryMessage(deps, message, gate)));
+    expect(outcomes).toEqual([undefined, undefined]);
+    expect(await readDelivery(store, deliveryId)).toMatchObject({ status: 'dead', attempt_count: 1 });
+    expect(logs().filter((line) => line.level === 'warn')).toHaveLength(1);
+  });
+
+  it('fails the message when its record cannot be written for another reason than a lost race', async () => {
+    const failing = storeFailingWrites(isAttemptRecord);
+    const { handle, deliveryId, store, logs } = await pastTheSchedule(failing.store);
+    failing.failFromNow();
+    await expect(handle()).rejects.toThrow('disk I/O error');
+    expect(await readDelivery(store, deliveryId)).toMatchObject({ status: 'pending', attempt_count: 0 });
+    expect(logs().filter((line) => line.level === 'warn')).toHaveLength(0);
+  });
+});
+
+describe('the edges of one POST', () => {
+  it('ends a delivery whose event is gone, in one attempt, saying so', async () => {
+    const target = await receiver((res) => res.end('ok'));
+    const { handle, store, eventId, deliveryId } = await oneDelivery(target.url);
+    await store.transact([{ type: 'delete', key: eventKey(eventId) }]);
+    expect(await handle()).toBeUndefined();
+    expect(target.seen).toHaveLength(0);
+    expect(await readDelivery(store, deliveryId)).toMatchObject({
+      status: 'dead',
+      attempts: [{ error: 'event not found', url: target.url }],
+    });
+  });
+
+  it('says only "url check failed" when the check breaks other than by refusing (a resolver that fails its contract)', async () => {
+    const { handle, deps, delivery } = await oneDelivery('http://hooks.example.com/hook');
+    deps.resolve = async () => null as never;
+    expect(await handle()).toEqual({ retryAfterSeconds: 60, error: 'url check failed' });
+    expect((await delivery()).attempts[0]).toMatchObject({
+      response_status: null,
+      error: 'url check failed',
+    });
+  });
+
+  it('keeps what came of an answer whose connection broke mid-body', async () => {
+    const target = await receiver((res) => {
+      res.writeHead(200);
+      res.write('partial', () => res.socket?.destroy());
+    });
+    const { handle, delivery } = await oneDelivery(target.url);
+    expect(await handle()).toBeUndefined();
+    expect((await delivery()).attempts[0]).toMatchObject({
+      response_status: 200,
+      response_body: 'partial',
+      error: null,
+    });
+  });
+
+  it('POSTs to an https endpoint over TLS, checking its certificate', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-webhook-tls-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    const cert = await readFile(join(dir, 'cert.pem'), 'utf8');
+    const server = createHttpsServer({ key: await readFile(join(dir, 'key.pem')), cert }, (req, res) => {
+      req.resume();
+      req.on('end', () => res.end(`tls ${(req.socket as TLSSocket).getProtocol()}`));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    const { handle, delivery, clock } = await oneDelivery(url);
+
+    // Not trusted: refused by the certificate check, retried in 60 s.
+    await handle();
+    expect((await delivery()).attempts[0].error).toMatch(/self-signed certificate/);
+    clock.advance(60_000);
+
+    // Trusted (as a CA-signed certificate would be): delivered over TLS.
+    const trusted = getCACertificates('default');
+    setDefaultCACertificates([...trusted, cert]);
+    cleanups.push(() => setDefaultCACertificates(trusted));
+    await handle();
+    expect((await delivery()).attempts[1]).toMatchObject({
+      response_status: 200,
+      response_body: 'tls TLSv1.3',
+    });
+  });
+
+  it('gives up connecting after 3 s, and backs the endpoint off', async () => {
+    const listener = await unacceptingListener();
+    const { handle, delivery, gate, endpointId } = await oneDelivery(listener.url);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const attempt = handle();
+    // The POST is under way once its 10 s timer is set; its socket is handed over on the next tick.
+    await until(() => vi.getTimerCount() > 0);
+    await new Promise((resolve) => setImmediate(resolve));
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(await attempt).toEqual({ retryAfterSeconds: 60, error: 'could not connect within 3000 ms' });
+    expect((await delivery()).attempts[0]).toMatchObject({
+      response_status: null,
+      error: 'could not connect within 3000 ms',
+    });
+    expect(gate.admit(endpointId, 'del_next', 10_000)).toMatchObject({ isAdmitted: false });
   });
 });
