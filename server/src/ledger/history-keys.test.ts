@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bothStores } from '../../../test/both-stores.ts';
 import { expectBooksBalanced } from '../../../test/invariants.ts';
 import { ManualClock } from '../kernel/clock.ts';
-import { newId } from '../kernel/ids.ts';
+import { timeSortKey } from '../kernel/ids.ts';
 import type { Store } from '../platform/store.ts';
 import {
   createAccount,
@@ -13,12 +13,12 @@ import {
 } from './index.ts';
 
 /**
- * History sort keys changed from `<ISO time>#<id>` to `T<time as ids encode it><id>`. An account
- * whose history holds both (entries written before and after an upgrade) still lists in time
- * order, both ways, across pages.
+ * History sort keys changed from `<ISO time>#<id>` to `T<time as ids encode it><id>`, then to
+ * `T<time><the id's random part>`. An account whose history holds all three (entries written
+ * before and after upgrades) still lists in time order, both ways, across pages.
  */
 describe.each(bothStores('sluice-history-keys'))(
-  'history across both sort-key layouts (%s)',
+  'history across the sort-key layouts (%s)',
   (_name, open) => {
     it('lists older-layout entries below newer ones, newest first and oldest first, page by page', async () => {
       const store: Store = await open();
@@ -27,9 +27,10 @@ describe.each(bothStores('sluice-history-keys'))(
       const issuance = await ensureSystemAccount(deps, 'issuance', 'USD');
       await createAccount(deps, { id: 'a', currency: 'USD', owner: 'a', code: 'wallet' });
       const ids: string[] = [];
-      for (let i = 0; i < 6; i++) {
+      for (let i = 0; i < 8; i++) {
         clock.advance(1000);
-        const id = newId('transfer', clock.now());
+        // As `newId` mints them at this time (its own clock may run ahead of the manual one).
+        const id = `tr_${timeSortKey(clock.now())}${String(i).padStart(16, '0')}`;
         ids.push(id);
         await createTransfers(deps, [
           {
@@ -42,15 +43,19 @@ describe.each(bothStores('sluice-history-keys'))(
           },
         ]);
       }
-      // The three oldest as a release before wrote them.
-      for (const id of ids.slice(0, 3)) {
+      // The three oldest as the first layout wrote them, the next two as the second.
+      for (const [i, id] of ids.slice(0, 5).entries()) {
         const item = await store.get({ pk: `TR#${id}`, sk: 'TR' });
-        const old = `${String(item?.created_at)}#${id}`;
+        const createdAt = String(item?.created_at);
+        const old = i < 3 ? `${createdAt}#${id}` : `T${timeSortKey(Date.parse(createdAt))}${id}`;
         await store.transact([
           { type: 'update', key: { pk: `TR#${id}`, sk: 'TR' }, set: { gsi2sk: old, gsi3sk: old } },
         ]);
       }
-      expect((await store.get({ pk: `TR#${ids[5]}`, sk: 'TR' }))?.gsi3sk).toMatch(/^T[0-9A-Z]{10}tr_/);
+      const newest = ids[7]!;
+      expect((await store.get({ pk: `TR#${newest}`, sk: 'TR' }))?.gsi3sk).toBe(
+        `T${newest.slice('tr_'.length)}`,
+      );
 
       for (const direction of ['desc', 'asc'] as const) {
         const seen: string[] = [];

@@ -91,6 +91,20 @@ describe('ledger store', () => {
     expect(historyEntryOf(stored, 'acct_b').counterparty_account_id).toBe('acct_a');
   });
 
+  it('stores a transfer’s id and accounts only in its keys, and reads them back from there', () => {
+    const item = itemOf(transferPut(hold, { debit: 2, credit: 3 }));
+    for (const name of ['id', 'debit_account_id', 'credit_account_id']) expect(item).not.toHaveProperty(name);
+    expect(item).toMatchObject({ pk: 'TR#tr_hold', gsi2pk: 'ACC#acct_a#S#2', gsi3pk: 'ACC#acct_b#S#3' });
+    expect(transferFromItem(item)).toEqual(hold);
+    // An item written before kept them as attributes as well: read the same.
+    expect(
+      transferFromItem({ ...item, id: hold.id, debit_account_id: 'acct_a', credit_account_id: 'acct_b' }),
+    ).toEqual(hold);
+    // An item whose keys do not say it (no history partition) is refused, naming the field.
+    const { gsi3pk: _gone, ...withoutCredit } = item;
+    expect(() => transferFromItem(withoutCredit)).toThrow(/credit_account_id/);
+  });
+
   it('refuses a malformed item with an error naming the field', () => {
     const item = itemOf(accountOpeningPuts(account)[0]!);
     expect(() => accountFromItem({ ...item, credits_posted: '500' })).toThrow(/credits_posted/);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { timeSortKey } from '../kernel/ids.ts';
+import { idPrefixes, timeSortKey } from '../kernel/ids.ts';
 import { isCurrency, type Currency } from '../kernel/money.ts';
 import type { KeyPattern } from '../platform/keys.ts';
 import {
@@ -56,11 +56,19 @@ const ledgerKeys = {
     shard === 0 ? `ACC#${accountId}` : `ACC#${accountId}#S#${shard}`,
   /**
    * A transfer's sort key in its accounts' history: `T`, its time as ids encode it (10
-   * characters), its id. Keys written before held the ISO time (`2026-…#tr_…`, 14 characters
-   * more on each side's key and index entry); they sort below every `T` key, as they are older.
+   * characters), then what tells it apart: the random part of a minted id of that time (16
+   * characters), else the whole id. Keys written before held the whole id after the time, or
+   * the ISO time (`2026-…#tr_…`); the first sort among these by time, the second below every `T`
+   * key, as they are older.
    */
-  historySort: (createdAt: string, transferId: string) =>
-    `T${timeSortKey(Date.parse(createdAt))}${transferId}`,
+  historySort: (createdAt: string, transferId: string) => {
+    const time = timeSortKey(Date.parse(createdAt));
+    const minted = `${idPrefixes.transfer}_${time}`;
+    const random = transferId.slice(minted.length);
+    return transferId.startsWith(minted) && /^[0-9A-Z]{16}$/.test(random)
+      ? `T${time}${random}`
+      : `T${time}${transferId}`;
+  },
   /** Before the history lived on transfers: one item per side, `ACC#<id>` / `H#<time>#<transfer id>`. */
   legacyHistoryPrefix: 'H#',
   registry: (currency: string, accountId: string) => ({ pk: `LEDGER#CURRENCY#${currency}`, sk: accountId }),
@@ -164,9 +172,32 @@ export function accountFromItem(item: Item): Account {
   return accountItemSchema.parse(item);
 }
 
-/** The transfer a transfer item holds, without its keys, index attributes or `resolved_by`. */
+/**
+ * The transfer a transfer item holds, without its keys, index attributes or `resolved_by`. Its id
+ * and account ids are read from its keys (`transferPut` stores them only there); items written
+ * before that hold them as attributes too, with the same values.
+ */
 export function transferFromItem(item: Item): Transfer {
-  return transferItemSchema.parse(item);
+  if (item.id !== undefined) return transferItemSchema.parse(item);
+  const shards = sideShardsFromItem(item);
+  return transferItemSchema.parse({
+    ...item,
+    id: suffixAfter(item.pk, ledgerKeys.transfer('').pk),
+    debit_account_id: accountOfHistoryPartition(item[sideIndex.debit.pk], shards.debit),
+    credit_account_id: accountOfHistoryPartition(item[sideIndex.credit.pk], shards.credit),
+  });
+}
+
+/** `value` without `prefix`; undefined (which the schema refuses, naming the field) if it has none. */
+function suffixAfter(value: unknown, prefix: string): string | undefined {
+  return typeof value === 'string' && value.startsWith(prefix) ? value.slice(prefix.length) : undefined;
+}
+
+/** The account whose item `shard` a history partition (`ledgerKeys.historyPartition`) belongs to. */
+function accountOfHistoryPartition(partition: unknown, shard: number): string | undefined {
+  const suffix = ledgerKeys.historyPartition('', shard).slice(ledgerKeys.accountPartition('').length);
+  const rest = suffixAfter(partition, ledgerKeys.accountPartition(''));
+  return rest?.endsWith(suffix) ? rest.slice(0, rest.length - suffix.length) : undefined;
 }
 
 /** Which item of each account a transfer's sides were written to (0: the account item). */
@@ -493,10 +524,12 @@ export function transferPut(
           gsi1sk: ledgerKeys.pendingSort(transfer.timeout_at ?? 0, transfer.id),
         }
       : {};
+  // The id and the account ids are in the keys below: stored once (`transferFromItem`).
+  const { id: _id, debit_account_id: _debit, credit_account_id: _credit, ...attributes } = transfer;
   return createOnly({
     ...ledgerKeys.transfer(transfer.id),
     entity: 'transfer',
-    ...transfer,
+    ...attributes,
     ...pendingIndex,
     [sideIndex.debit.pk]: ledgerKeys.historyPartition(transfer.debit_account_id, shards.debit),
     [sideIndex.debit.sk]: sort,
