@@ -62,12 +62,17 @@ export const redactedHeader = 'Idempotent-Redacted';
 export const idempotencyRetentionSeconds = 48 * 3600;
 /** How long a request may hold a key before another attempt may take it over. */
 const lockMilliseconds = 60_000;
-const recordEntity = 'idempotency_record';
+/**
+ * A record is known by its key (`IDEM#…` / `IDEM`), and holds no `entity` or `created_at`: its
+ * `expires_at` less the retention is when it was written. Records written before hold both.
+ */
+const recordPrefix = 'IDEM#';
+const recordSort = 'IDEM';
 /** A stored response kept as a field of an event's data (`withResponsesByReference`). */
 const responseRefSchema = z.object({ event: z.string(), field: z.string() });
 
 function recordKey(scope: string, key: string) {
-  return { pk: `IDEM#${scope}#${key}`, sk: 'IDEM' };
+  return { pk: `${recordPrefix}${scope}#${key}`, sk: recordSort };
 }
 
 export interface IdempotencyOptions {
@@ -149,9 +154,7 @@ export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHa
           type: 'put',
           item: {
             ...itemKey,
-            entity: recordEntity,
             fingerprint: fingerprint.stored,
-            created_at: now,
             expires_at: nowSeconds + retentionSeconds,
             ...outcome,
           },
@@ -336,7 +339,7 @@ async function storedResponse(store: Pick<Store, 'get'>, record: Item): Promise<
 export function withResponsesByReference(operations: WriteOperation[]): WriteOperation[] {
   let folded: WriteOperation[] | undefined;
   operations.forEach((operation, index) => {
-    if (operation.type !== 'put' || operation.item.entity !== recordEntity) return;
+    if (operation.type !== 'put' || !isRecordKey(operation.item)) return;
     const { response, ...record } = operation.item;
     if (response === null || typeof response !== 'object') return;
     const ref = eventCarrying(operations, JSON.stringify(response), record.expires_at);
@@ -345,6 +348,10 @@ export function withResponsesByReference(operations: WriteOperation[]): WriteOpe
     folded[index] = { ...operation, item: { ...record, response_ref: ref } };
   });
   return folded ?? operations;
+}
+
+function isRecordKey(item: Item): boolean {
+  return item.sk === recordSort && item.pk.startsWith(recordPrefix);
 }
 
 /** The event put in `operations`, kept to `expiresAt` or later, with a data field whose JSON is `json`. */
@@ -415,12 +422,10 @@ async function claim(
   const nowSeconds = Math.floor(now / 1000);
   const record = {
     ...key,
-    entity: recordEntity,
     state: 'in_progress',
     fingerprint: fingerprint.stored,
     lock_id: lockId,
     locked_until: now + lockMilliseconds,
-    created_at: now,
     expires_at: nowSeconds + retentionSeconds,
   };
   // A new key is the common case: put first, and read the record only when the put is refused.
