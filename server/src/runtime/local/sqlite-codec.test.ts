@@ -80,13 +80,30 @@ describe('the SQLite row codec', () => {
     ).toEqual(record);
   });
 
-  it('reads a row compressed with the default 32 KB window, as rows written before the smaller one were', () => {
+  it('reads rows of format 1 (the first dictionary), with the window they were written with, 32 KB or 4 KB', () => {
     const { pk, sk, gsi1pk, gsi1sk, ...rest } = payment;
-    const packed = deflateRawSync(JSON.stringify(rest), { dictionary: Buffer.from(dictionaryV1) });
-    const data = new Uint8Array(packed.length + 1);
-    data[0] = 1;
-    data.set(packed, 1);
-    expect(decodeRow({ pk, sk, gsi1pk, gsi1sk, data })).toEqual(payment);
+    for (const windowBits of [15, 12]) {
+      const packed = deflateRawSync(JSON.stringify(rest), {
+        dictionary: Buffer.from(dictionaryV1),
+        windowBits,
+      });
+      const data = new Uint8Array(packed.length + 1);
+      data[0] = 1;
+      data.set(packed, 1);
+      expect(decodeRow({ pk, sk, gsi1pk, gsi1sk, data })).toEqual(payment);
+    }
+  });
+
+  it('writes format 2, whose item templates store a payment in less than format 1 did', () => {
+    const { pk: _pk, sk: _sk, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, expires_at: _ttl, ...rest } = payment;
+    const encoded = encodeItem(payment);
+    expect((encoded.data as Uint8Array)[0]).toBe(2);
+    const formatOne = deflateRawSync(JSON.stringify(rest), {
+      dictionary: Buffer.from(dictionaryV1),
+      windowBits: 12,
+    });
+    expect((encoded.data as Uint8Array).length - 1).toBeLessThan(formatOne.length * 0.85);
+    expect(decodeRow(rowOf(payment))).toEqual(payment);
   });
 
   it('compresses JSON from 400 bytes with the preset dictionary, to well under half, and leaves small items as text', () => {

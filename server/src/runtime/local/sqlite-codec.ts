@@ -1,16 +1,16 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Item } from '../../platform/store.ts';
 import { tableSchema } from '../../platform/table-schema.ts';
-import { dictionaryV1 } from './sqlite-dictionary.ts';
+import { dictionaryV1, dictionaryV2 } from './sqlite-dictionary.ts';
 
 /**
  * How the SQLite store keeps an item in its row, compactly.
  *
  * - **Keys once.** The table key and every index key are columns (SQLite indexes them), so a
  *   string key attribute is left out of the `data` JSON and put back from its column on read.
- * - **Compressed when large.** JSON of 400 bytes or more is stored as a BLOB: a format byte (1)
- *   then raw deflate with a preset dictionary of Sluice's attribute names (`sqlite-dictionary.ts`).
- *   A ~1 KB payment or event takes ~37% of its JSON. Smaller items (accounts, counters, the
+ * - **Compressed when large.** JSON of 400 bytes or more is stored as a BLOB: a format byte
+ *   then raw deflate with a preset dictionary of Sluice's attribute names and item templates
+ *   (`sqlite-dictionary.ts`). A ~1 KB payment or event takes ~20% of its JSON. Smaller items (accounts, counters, the
  *   items every request reads) stay text: nothing to inflate on the hot path.
  * - **The TTL as a column**, for the sweeper's index (the JSON may be compressed, so an index on
  *   `json_extract(data, …)` cannot be used), and only there when it is an integer: put back from
@@ -29,15 +29,22 @@ export const keyColumns: readonly string[] = [
 const keyColumnSet = new Set(keyColumns);
 /** JSON this long or longer is compressed. */
 export const compressFromBytes = 400;
-const formatDeflateV1 = 1;
-const dictionary = Buffer.from(dictionaryV1);
 /**
- * A 4 KB window (the dictionary is 2.3 KB; items compressed are ~0.4–2 KB) and a smaller hash:
- * each call allocates ~32 KB instead of ~256 KB and runs ~15% faster on the writer thread, for
- * the same output size on Sluice's items. Raw deflate names no window, and inflating with the
- * default (32 KB) window reads any smaller one: rows written either way read alike.
+ * The format byte of a compressed row names its dictionary: 1, `dictionaryV1` (rows written
+ * before 2026-12-05); 2, `dictionaryV2`, which new rows use. Both stay readable.
  */
-const deflateOptions = { dictionary, windowBits: 12, memLevel: 5 };
+const dictionaries = new Map<number, Buffer>([
+  [1, Buffer.from(dictionaryV1)],
+  [2, Buffer.from(dictionaryV2)],
+]);
+const writeFormat = 2;
+/**
+ * An 8 KB window (the dictionary is 5.7 KB; items compressed are ~0.4–2 KB) and a smaller hash:
+ * each call allocates ~48 KB instead of ~256 KB, for the same output size on Sluice's items.
+ * Raw deflate names no window, and inflating with the default (32 KB) window reads any smaller
+ * one: rows written with any window read alike.
+ */
+const deflateOptions = { dictionary: dictionaries.get(writeFormat), windowBits: 13, memLevel: 5 };
 
 /** A row as the store reads it: its key columns, and `data`. */
 export type StoredRow = { data: string | Uint8Array } & Record<string, unknown>;
@@ -78,7 +85,7 @@ export function encodeItem(item: Item): EncodedItem {
   if (json.length < compressFromBytes) return { keys, data: json, ttl, jsonLength };
   const packed = deflateRawSync(json, deflateOptions);
   const data = new Uint8Array(packed.length + 1);
-  data[0] = formatDeflateV1;
+  data[0] = writeFormat;
   data.set(packed, 1);
   return { keys, data, ttl, jsonLength };
 }
@@ -86,7 +93,8 @@ export function encodeItem(item: Item): EncodedItem {
 /** The JSON text a row's `data` holds (its attributes without the string keys, for new rows). */
 export function textOf(data: string | Uint8Array): string {
   if (typeof data === 'string') return data;
-  if (data[0] !== formatDeflateV1) throw new Error(`unknown stored item format ${data[0]}`);
+  const dictionary = dictionaries.get(data[0] ?? 0);
+  if (!dictionary) throw new Error(`unknown stored item format ${data[0]}`);
   return inflateRawSync(data.subarray(1), { dictionary }).toString('utf8');
 }
 
