@@ -1,9 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestApp } from '../../../test/app-harness.ts';
-import { getAccount, systemAccountId } from '../ledger/index.ts';
+import { getAccount, listHistory, systemAccountId } from '../ledger/index.ts';
+import type { WriteOperation } from '../platform/store.ts';
+import { acceptDispute, openDispute, submitDisputeEvidence } from './disputes.ts';
 import { disputeFee, settlementFeeFor } from './model.ts';
+import { createRefund } from './refunds.ts';
+import { capturePayment } from './transitions.ts';
 import {
   card,
+  failNextRead,
+  failNextWrite,
+  interleave,
+  writesItem,
   paymentBody,
   pendingEvents,
   setUpMerchantApp,
@@ -247,5 +255,138 @@ describe('disputes: answering and closing', () => {
     expect(
       (await api('POST', '/v1/test-helpers/advance-clock', { seconds: 60 })).json.closed_disputes,
     ).toEqual([]);
+  });
+});
+
+describe('disputes: lost races and failed store calls', () => {
+  const actor = () => ({ merchantId: merchant.id, ownerId: merchant.owner.id });
+  const disputeKey = (id: string) => ({ pk: `DP#${id}`, sk: 'DP' });
+  const paymentKey = (id: string) => ({ pk: `PAY#${id}`, sk: 'PAY' });
+  /** The transaction that opens a dispute: it puts the dispute item. */
+  const opensDispute = (operations: WriteOperation[]) =>
+    operations.some((op) => op.type === 'put' && String(op.item.pk).startsWith('DP#'));
+
+  it('refuses an open that a refund overtook, saying the payment changed, and moves nothing for it', async () => {
+    const id = await charge(2_000);
+    const racing = interleave(t, opensDispute, () => createRefund(t, actor(), { payment: id, amount: 500 }));
+    const refused = await open(id);
+    expect(racing.count).toBe(1);
+    expect(refused.status).toBe(409);
+    expect(refused.json.error).toMatchObject({ code: 'invalid_state_transition', status: 'succeeded' });
+    expect(refused.json.error.message).toMatch(
+      new RegExp(`^Payment ${id} changed while the dispute was opened`),
+    );
+    expect(await posted(merchantAccount('disputes'))).toBe(0);
+    expect(await posted(merchantAccount('fees'))).toBe(0);
+  });
+
+  it("opens the dispute card's dispute as fraudulent, and still captures when another opened it first", async () => {
+    const scripted = await charge(3_000, { card: card(disputeCard) });
+    const dispute = (await api('GET', '/v1/disputes')).json.data[0];
+    expect(dispute).toMatchObject({ payment: scripted, reason: 'fraudulent' });
+
+    const held = await charge(3_000, { capture: false, card: card(disputeCard) });
+    // The test-helpers route disputes it between the capture's commit and the card's own dispute.
+    const racing = interleave(t, opensDispute, () => openDispute(t, actor(), held, 'duplicate'));
+    const captured = await api('POST', `/v1/payments/${held}/capture`);
+    expect(racing.count).toBe(1);
+    expect(captured.status).toBe(200);
+    expect(captured.json.status).toBe('succeeded');
+    const disputes = (await api('GET', '/v1/disputes')).json.data as Array<{
+      payment: string;
+      reason: string;
+    }>;
+    expect(disputes.filter((d) => d.payment === held).map((d) => d.reason)).toEqual(['duplicate']);
+  });
+
+  it('answers evidence that an acceptance overtook with what the dispute now is', async () => {
+    const dispute = (await open(await charge(1_000))).json;
+    const racing = interleave(
+      t,
+      (operations) => writesItem(operations, disputeKey(dispute.id)),
+      () => acceptDispute(t, actor(), dispute.id),
+    );
+    const refused = await api('POST', `/v1/disputes/${dispute.id}/evidence`, { text: 'receipt' });
+    expect(racing.count).toBe(1);
+    expect(refused.status).toBe(409);
+    expect(refused.json.error).toMatchObject({ code: 'invalid_state_transition', status: 'lost' });
+    expect(refused.json.error.message).toMatch(/^Cannot submit evidence for a dispute that is lost/);
+  });
+
+  it('answers an acceptance that evidence overtook with what the dispute now is, and moves nothing for it', async () => {
+    const dispute = (await open(await charge(1_000))).json;
+    const racing = interleave(
+      t,
+      (operations) => writesItem(operations, disputeKey(dispute.id)),
+      () => submitDisputeEvidence(t, actor(), dispute.id, 'receipt'),
+    );
+    const refused = await api('POST', `/v1/disputes/${dispute.id}/accept`);
+    expect(racing.count).toBe(1);
+    expect(refused.status).toBe(409);
+    expect(refused.json.error).toMatchObject({ code: 'invalid_state_transition', status: 'under_review' });
+    expect(refused.json.error.message).toMatch(/^Cannot accept a dispute that is under_review/);
+    expect(await posted(merchantAccount('disputes'))).toBe(1_000);
+  });
+
+  it('books a lost dispute as lost and a won one as won in the ledger', async () => {
+    const lost = (await open(await charge(1_000))).json;
+    const won = (await open(await charge(2_000))).json;
+    expect((await api('POST', `/v1/disputes/${lost.id}/accept`)).status).toBe(200);
+    expect((await api('POST', `/v1/disputes/${won.id}/evidence`, { text: 'receipt' })).status).toBe(200);
+    expect((await api('POST', '/v1/test-helpers/advance-clock', { seconds: 8 * 24 * 3600 })).status).toBe(
+      200,
+    );
+    const history = await listHistory(t.store, merchantAccount('disputes'), { limit: 10 });
+    const closing = history.entries.filter((entry) => entry.direction === 'debit');
+    expect(closing.map((entry) => [entry.metadata.dispute, entry.code]).sort()).toEqual(
+      [
+        [lost.id, 'dispute_lost'],
+        [won.id, 'dispute_won'],
+      ].sort(),
+    );
+  });
+
+  it('answers an unknown dispute id with 404 naming it', async () => {
+    const missing = await api('GET', '/v1/disputes/dp_nope');
+    expect(missing.status).toBe(404);
+    expect(missing.json.error).toMatchObject({ code: 'not_found', param: 'id' });
+    expect(missing.json.error.message).toMatch(/^No dispute dp_nope/);
+  });
+
+  it('passes on a failed read of the payment instead of calling it unknown', async () => {
+    const id = await charge(1_000);
+    failNextRead(t, paymentKey(id));
+    await expect(openDispute(t, actor(), id)).rejects.toMatchObject({
+      name: 'ProvisionedThroughputExceededException',
+    });
+    expect(await posted(merchantAccount('disputes'))).toBe(0);
+  });
+
+  it("passes on a failed write of the dispute card's dispute: the capture stands, undisputed", async () => {
+    const held = await charge(3_000, { capture: false, card: card(disputeCard) });
+    failNextWrite(t, opensDispute);
+    await expect(capturePayment(t, actor(), held, undefined)).rejects.toMatchObject({
+      name: 'ProvisionedThroughputExceededException',
+    });
+    expect((await api('GET', `/v1/payments/${held}`)).json).toMatchObject({
+      status: 'succeeded',
+      dispute: null,
+    });
+    expect(await posted(merchantAccount('disputes'))).toBe(0);
+  });
+
+  it('passes on a failed write of evidence or of a close instead of calling it a lost race', async () => {
+    const dispute = (await open(await charge(1_000))).json;
+    failNextWrite(t, (operations) => writesItem(operations, disputeKey(dispute.id)));
+    await expect(submitDisputeEvidence(t, actor(), dispute.id, 'receipt')).rejects.toMatchObject({
+      name: 'ProvisionedThroughputExceededException',
+    });
+    failNextWrite(t, (operations) => writesItem(operations, disputeKey(dispute.id)));
+    await expect(acceptDispute(t, actor(), dispute.id)).rejects.toMatchObject({
+      name: 'ProvisionedThroughputExceededException',
+    });
+    // Nothing was written: the dispute still needs a response and holds its amount.
+    expect((await api('GET', `/v1/disputes/${dispute.id}`)).json.status).toBe('needs_response');
+    expect(await posted(merchantAccount('disputes'))).toBe(1_000);
   });
 });

@@ -1,8 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestApp } from '../../../test/app-harness.ts';
+import type { WriteOperation } from '../platform/store.ts';
 import { createRefund } from './refunds.ts';
 import {
   card,
+  failNextRead,
+  interleave,
   setUpMerchantApp,
   tearDownApp,
   type MerchantApi,
@@ -129,5 +132,49 @@ describe('refunds: the balance history', () => {
       created_at: refund.json.created_at,
       sandbox_time: true,
     });
+  });
+});
+
+describe('refunds: lost races and failed store calls', () => {
+  const actor = () => ({ merchantId: merchant.id, ownerId: merchant.owner.id });
+  const paymentKey = (id: string) => ({ pk: `PAY#${id}`, sk: 'PAY' });
+  /** The transaction that books a refund: it puts the refund item. */
+  const booksRefund = (operations: WriteOperation[]) =>
+    operations.some((op) => op.type === 'put' && String(op.item.pk).startsWith('RE#'));
+
+  it('judges again after each lost race, and gives up with 409 conflict after six in a row', async () => {
+    const id = await charge();
+    // A refund of the rest, each attempt overtaken by another refund of 10: the rest it read is
+    // then too much, so the payment's conditional update refuses it.
+    const racing = interleave(
+      t,
+      booksRefund,
+      () => createRefund(t, actor(), { payment: id, amount: 10 }),
+      10,
+    );
+    await expect(createRefund(t, actor(), { payment: id })).rejects.toMatchObject({
+      code: 'conflict',
+    });
+    expect(racing.count).toBe(6);
+    expect((await api('GET', `/v1/payments/${id}`)).json.amount_refunded).toBe(60);
+  });
+
+  it('refunds after losing a race, judged against the new total', async () => {
+    const id = await charge();
+    const racing = interleave(t, booksRefund, () => createRefund(t, actor(), { payment: id, amount: 950 }));
+    const refused = await api('POST', '/v1/refunds', { payment: id, amount: 100 });
+    expect(racing.count).toBe(1);
+    expect(refused.status).toBe(400);
+    expect(refused.json.error.message).toMatch(/^Cannot refund 100: at most 50 is left to refund/);
+    expect((await api('POST', '/v1/refunds', { payment: id })).json.amount).toBe(50);
+  });
+
+  it('passes on a failed read of the payment instead of calling it unknown', async () => {
+    const id = await charge();
+    failNextRead(t, paymentKey(id));
+    await expect(createRefund(t, actor(), { payment: id })).rejects.toMatchObject({
+      name: 'ProvisionedThroughputExceededException',
+    });
+    expect((await api('GET', `/v1/payments/${id}`)).json.amount_refunded).toBe(0);
   });
 });

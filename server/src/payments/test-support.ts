@@ -3,6 +3,7 @@ import { createTestApp, harnessStart, type TestApp, type TestUser } from '../../
 import { expectBooksBalanced } from '../../../test/invariants.ts';
 import type { EventEnvelope } from '../kernel/events.ts';
 import { outboxEventsBetween } from '../platform/outbox.ts';
+import type { ItemKey, WriteOperation } from '../platform/store.ts';
 
 /** A merchant owned by a fresh user, with one API key. */
 export interface TestMerchant {
@@ -88,4 +89,79 @@ export async function pendingEvents(t: TestApp): Promise<EventEnvelope[]> {
   const now = t.clock.now();
   const isHarnessClock = now >= harnessStart && now - harnessStart < 30 * 86_400_000;
   return outboxEventsBetween(t.store, isHarnessClock ? harnessStart : now - 3_600_000, now);
+}
+
+/** Whether the transaction writes (or checks) the item `key` names. */
+export function writesItem(operations: WriteOperation[], key: ItemKey): boolean {
+  return operations.some((op) => {
+    const target = op.type === 'put' ? op.item : op.key;
+    return target.pk === key.pk && target.sk === key.sk;
+  });
+}
+
+/**
+ * A race made deterministic on the real store: the next `times` transactions of `t.store` that
+ * `matches` wait for `competing` to commit first, so the competing change lands between the
+ * caller's read and its conditional write every time. Writes made by `competing` itself go
+ * through untouched. Returns how often it interleaved.
+ */
+export function interleave(
+  t: TestApp,
+  matches: (operations: WriteOperation[]) => boolean,
+  competing: () => Promise<unknown>,
+  times = 1,
+): { count: number } {
+  const transact = t.store.transact.bind(t.store);
+  const state = { count: 0 };
+  let competingNow = false;
+  t.store.transact = async (operations: WriteOperation[]) => {
+    if (!competingNow && state.count < times && matches(operations)) {
+      state.count += 1;
+      competingNow = true;
+      try {
+        await competing();
+      } finally {
+        competingNow = false;
+      }
+    }
+    return transact(operations);
+  };
+  return state;
+}
+
+/** An error as a throttled or unreachable DynamoDB throws: not a refused condition, and no AppError. */
+function storeFailure(): Error {
+  return Object.assign(new Error('Rate of requests exceeds the allowed throughput'), {
+    name: 'ProvisionedThroughputExceededException',
+  });
+}
+
+/**
+ * `t.store` whose next read of `key` fails as a throttled or unreachable DynamoDB does, so the
+ * caller must pass the failure on, not explain it. A scripted failure of the cloud edge (nothing
+ * here fails that way on its own), over the real SQLite store.
+ */
+export function failNextRead(t: TestApp, key: ItemKey): void {
+  const get = t.store.get.bind(t.store);
+  let armed = true;
+  t.store.get = async (read: ItemKey) => {
+    if (armed && read.pk === key.pk && read.sk === key.sk) {
+      armed = false;
+      throw storeFailure();
+    }
+    return get(read);
+  };
+}
+
+/** As `failNextRead`, for the next transaction that `matches`: it fails and writes nothing. */
+export function failNextWrite(t: TestApp, matches: (operations: WriteOperation[]) => boolean): void {
+  const transact = t.store.transact.bind(t.store);
+  let armed = true;
+  t.store.transact = async (operations: WriteOperation[]) => {
+    if (armed && matches(operations)) {
+      armed = false;
+      throw storeFailure();
+    }
+    return transact(operations);
+  };
 }
