@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { balanceOf, getAccount, listHistory } from '../server/src/ledger/index.ts';
-import { shopAccountId } from '../server/src/commerce/saga.ts';
+import { shopAccountId, undoPayment, type SagaDeps } from '../server/src/commerce/saga.ts';
+import { readOrder } from '../server/src/commerce/store.ts';
+import { silentLogger } from '../server/src/platform/logger.ts';
 import {
   commerceTestPlatform,
   shippingAddress,
@@ -13,7 +15,8 @@ import { expectBooksBalanced } from './invariants.ts';
 /**
  * The money steps of the checkout saga (`commerce/saga.ts`: capture, and the refund or void of a
  * failed checkout) in the cases issue 23's mutation run found unpinned: what the refund of a
- * wallet order books, and the void of a card authorization that lapsed while the void kept failing.
+ * wallet order books, the void of a card authorization that lapsed while the void kept failing
+ * (and an undo racing it), a void refused for another reason, and two failed orders' undos.
  */
 
 let t: CommerceTestPlatform | undefined;
@@ -88,6 +91,7 @@ describe('checkout saga money steps (mutation cases)', () => {
     });
     const { product, buyer, order } = await buyAndWait(t, 5600, card);
     expect(order).toMatchObject({ status: 'failed', needs_attention: true, payment_status: 'authorized' });
+    const stale = (await readOrder(t.platform.store, order.id))!;
 
     // Eight days on, the authorization has lapsed; the retried void meets `payment_expired`.
     t.clock.advance(8 * 86_400_000);
@@ -109,6 +113,104 @@ describe('checkout saga money steps (mutation cases)', () => {
       headers: { 'sluice-merchant': shop.id },
     });
     expect(payment.json).toMatchObject({ status: 'canceled', amount_refunded: 0 });
+
+    // An undo racing it (its order read while still authorized) finds the order voided: it writes
+    // nothing more and says voided.
+    expect(await undoPayment(sagaDeps(t), stale, undefined)).toEqual({ payment_status: 'voided' });
+    const events = await t.call('GET', '/v1/events?type=order.updated&limit=100', {
+      token: admin,
+      headers: { 'sluice-merchant': shop.id },
+    });
+    expect(events.status).toBe(200);
+    const voided = events.json.data.filter(
+      (event: { data: { order: { id: string }; step?: string } }) =>
+        event.data.order.id === order.id && event.data.step === 'voided',
+    );
+    expect(voided).toHaveLength(1);
+    await expectBooksBalanced(t.platform.store);
+  });
+
+  it('does not take a void refused for another reason than a lapse for done: the shop captured it meanwhile, the order is dead-lettered still authorized', {
+    timeout: 120_000,
+  }, async () => {
+    let isCaptured = false;
+    t = await commerceTestPlatform({
+      hooks: {
+        failTask: (task) => task === 'Capture',
+        // Before the first void, the shop's merchant captures the payment through the payments API.
+        beforeTask: async (task, orderId) => {
+          if (task !== 'Refund' || isCaptured) return;
+          isCaptured = true;
+          const record = (await readOrder(t!.platform.store, orderId))!;
+          const captured = await t!.call(
+            'POST',
+            `/v1/payments/${record.payment_id}/capture`,
+            await asShop(t!),
+          );
+          expect(captured.status).toBe(200);
+        },
+      },
+    });
+    const { buyer, order } = await buyAndWait(t, 4700, card);
+    expect(isCaptured).toBe(true);
+    expect(order).toMatchObject({ status: 'failed', needs_attention: true, payment_status: 'authorized' });
+    const deadLetters = await t.call('GET', '/v1/admin/commerce/dead-letters', {
+      token: await t.adminToken(),
+    });
+    expect(deadLetters.json.data).toEqual([
+      expect.objectContaining({
+        order_id: order.id,
+        status: 'open',
+        error: expect.stringMatching(/^AppError: /),
+      }),
+    ]);
+    const payment = await t.call('GET', `/v1/payments/${order.payment_id}`, await asShop(t));
+    expect(payment.json).toMatchObject({ status: 'succeeded', amount_captured: 4700 });
+    expect(await t.wallet(buyer.id)).toEqual({ available: signupBonus, pending: 0 });
+    await expectBooksBalanced(t.platform.store);
+  });
+
+  it('voids or refunds each of two failed wallet orders with its own transfer', {
+    timeout: 120_000,
+  }, async () => {
+    let failing: 'Capture' | 'Notify' = 'Capture';
+    t = await commerceTestPlatform({ hooks: { failTask: (task) => task === failing } });
+    const orders = [];
+    for (const step of ['Capture', 'Capture', 'Notify', 'Notify'] as const) {
+      failing = step;
+      orders.push(await buyAndWait(t, 1500, { type: 'wallet' }));
+    }
+    expect(orders.map(({ order }) => [order.status, order.needs_attention, order.payment_status])).toEqual([
+      ['failed', false, 'voided'],
+      ['failed', false, 'voided'],
+      ['failed', false, 'refunded'],
+      ['failed', false, 'refunded'],
+    ]);
+    for (const { buyer } of orders)
+      expect(await t.wallet(buyer.id)).toEqual({ available: signupBonus, pending: 0 });
+    const shop = await getAccount(t.platform, shopAccountId('USD'));
+    expect(shop && balanceOf(shop)).toMatchObject({ available: 0, pending: 0 });
     await expectBooksBalanced(t.platform.store);
   });
 });
+
+/** What the saga's tasks are given, from the platform (as the commerce module builds it). */
+function sagaDeps(platform: CommerceTestPlatform): SagaDeps {
+  return {
+    store: platform.platform.store,
+    clock: platform.clock,
+    logger: silentLogger,
+    notifier: platform.platform.notifier,
+    queue: platform.platform.queue,
+    hooks: {},
+    shopOwner: async () => undefined,
+  };
+}
+
+/** Request options of the admin acting as the shop's merchant (which the admin owns). */
+async function asShop(platform: CommerceTestPlatform) {
+  const token = await platform.adminToken();
+  const merchants = (await platform.call('GET', '/v1/merchants', { token })).json.data;
+  const shop = merchants.find((merchant: { name: string }) => merchant.name === 'Sluice Shop');
+  return { token, headers: { 'sluice-merchant': shop.id } };
+}
