@@ -428,9 +428,11 @@ describe('a POST that outlasts the hold', () => {
   it('keeps an endpoint that answered within the hold quick, and leaves no timer running', async () => {
     const target = await receiver((res) => res.end('ok'));
     const { handle, deps, gate, endpointId } = await oneDelivery(target.url);
-    // The hold's timer is faked and never advanced: the answer always comes within it.
-    deps.deliveryHoldMs = 60_000;
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    // The hold's timer and `performance.now()` are faked, and the POST starts 1 s into that clock
+    // and takes no time on it: the answer always comes within the hold.
+    deps.deliveryHoldMs = 1500;
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    vi.advanceTimersByTime(1000);
     expect(await handle()).toBeUndefined();
     expect(gate.isSlow(endpointId)).toBe(false);
     expect(vi.getTimerCount()).toBe(0);
