@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { balanceOf, getAccount, listHistory } from '../server/src/ledger/index.ts';
-import { shopAccountId, undoPayment, type SagaDeps } from '../server/src/commerce/saga.ts';
+import { checkoutTasks, shopAccountId, undoPayment, type SagaDeps } from '../server/src/commerce/saga.ts';
 import { readOrder } from '../server/src/commerce/store.ts';
 import { silentLogger } from '../server/src/platform/logger.ts';
 import {
@@ -167,6 +167,54 @@ describe('checkout saga money steps (mutation cases)', () => {
     const payment = await t.call('GET', `/v1/payments/${order.payment_id}`, await asShop(t));
     expect(payment.json).toMatchObject({ status: 'succeeded', amount_captured: 4700 });
     expect(await t.wallet(buyer.id)).toEqual({ available: signupBonus, pending: 0 });
+    await expectBooksBalanced(t.platform.store);
+  });
+
+  it('fails a card order whose card is gone (the in-request authorization failed) as payment_method_unavailable, declined, nothing charged', {
+    timeout: 120_000,
+  }, async () => {
+    let authorizations = 0;
+    // The checkout request's own authorization throws; the saga's finds the card dropped since.
+    t = await commerceTestPlatform({
+      hooks: { failTask: (task) => task === 'Authorize' && ++authorizations === 1 },
+    });
+    const { product, order } = await buyAndWait(t, 3300, card);
+    expect(authorizations).toBeGreaterThan(1);
+    expect(order).toMatchObject({
+      status: 'failed',
+      failure_reason: 'payment_method_unavailable',
+      decline_code: null,
+      payment_status: 'declined',
+      payment_id: null,
+    });
+    expect((await t.call('GET', `/v1/products/${product.id}`)).json.stock).toBe(2);
+    const payments = await t.call('GET', '/v1/payments', await asShop(t));
+    expect(payments.json.data).toEqual([]);
+    await expectBooksBalanced(t.platform.store);
+  });
+
+  it('does not record a decline over an order a compensation took meanwhile: the first failure reason stays', {
+    timeout: 120_000,
+  }, async () => {
+    let authorizations = 0;
+    t = await commerceTestPlatform({
+      hooks: {
+        failTask: (task) => task === 'Authorize' && authorizations === 1,
+        // The saga's authorization (the second) finds the card gone, but the order is given up
+        // first, as when its reservation ran out.
+        beforeTask: async (task, orderId) => {
+          if (task !== 'Authorize' || ++authorizations !== 2) return;
+          await checkoutTasks(sagaDeps(t!)).Refund({ order_id: orderId, reason: 'reservation_expired' });
+        },
+      },
+    });
+    const { order } = await buyAndWait(t, 3300, card);
+    expect(authorizations).toBe(2);
+    expect(order).toMatchObject({
+      status: 'failed',
+      failure_reason: 'reservation_expired',
+      payment_status: 'none',
+    });
     await expectBooksBalanced(t.platform.store);
   });
 
