@@ -139,15 +139,14 @@ export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHa
       const redacted = new Set<string>();
       const stored = redactSecrets(responseBody, secretFields, redacted);
       const outcome = {
-        state: 'complete',
         response_status: status,
         // The body as a JSON value, not as its text: the text's escaped quotes defeat the
         // SQLite store's compression dictionary and cost bytes on DynamoDB too.
         response: stored,
         ...(redacted.size > 0 ? { redacted_fields: [...redacted].sort().join(',') } : {}),
       };
-      // Written whole with its effect, the record is complete when created: no `completed_at`.
-      // Its response may be stored as a reference to the same object in the transaction's
+      // Written whole with its effect, the record is complete when created: no `state` (only a
+      // claim is ever `in_progress`) and no `completed_at`. Its response may be stored as a reference to the same object in the transaction's
       // event instead (`withResponsesByReference`, applied by the runtimes' stores).
       if (!claimFirst)
         return {
@@ -166,7 +165,7 @@ export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHa
       return {
         type: 'update',
         key: itemKey,
-        set: { ...outcome, completed_at: clock.now() },
+        set: { ...outcome, state: 'complete', completed_at: clock.now() },
         remove: ['lock_id', 'locked_until'],
         condition: { compare: ['lock_id', '=', lockId] },
       };
@@ -228,7 +227,7 @@ async function isOwnAnswer(
 ): Promise<boolean> {
   return (
     sameRequest(held, fingerprint) &&
-    held.state === 'complete' &&
+    held.state !== 'in_progress' &&
     held.response_status === response.status &&
     isDeepStrictEqual(await storedResponse(store, held), bodyValue(await response.clone().text()))
   );
@@ -407,7 +406,8 @@ function redactSecrets(body: unknown, fields: ReadonlySet<string>, redacted: Set
   );
 }
 
-type HeldRecord = Item & { fingerprint: string; state: 'in_progress' | 'complete' };
+/** A stored record: a claim is `in_progress`, then `complete`; a record put whole has no `state`. */
+type HeldRecord = Item & { fingerprint: string; state?: 'in_progress' | 'complete' };
 type Claim = true | HeldRecord;
 
 /** Takes the key for this request, or returns the record that holds it. */
