@@ -1,0 +1,161 @@
+import { rmSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Item } from '../../platform/store.ts';
+import { SqliteStore, type SqliteStoreOptions } from './sqlite-store.ts';
+
+/**
+ * What mutation testing of `SqliteStore` found unpinned (docs/testing.md): the `begins_with`
+ * range at the ends of Unicode, the read cache's size, a closed store, and `close` finishing the
+ * writes handed in before it. Real SQLite, in memory and on files in a temp dir.
+ */
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function memoryStore(): SqliteStore {
+  const store = new SqliteStore(':memory:');
+  cleanups.push(() => store.close());
+  return store;
+}
+
+/** A store on a file of its own, and a second connection to that file. */
+async function fileStore(options: SqliteStoreOptions = {}) {
+  const dir = await mkdtemp(join(tmpdir(), 'sluice-sqlite-mutants-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  const path = join(dir, 'store.db');
+  const store = new SqliteStore(path, options);
+  cleanups.push(() => store.close());
+  const other = new DatabaseSync(path);
+  cleanups.push(() => other.close());
+  /** Deletes an item's row behind the store's back: what it still returns came from its cache. */
+  const deleteBehind = (pk: string) => other.prepare('DELETE FROM items WHERE pk = ?').run(pk);
+  return { store, path, deleteBehind };
+}
+
+async function putAll(store: SqliteStore, items: Item[]): Promise<void> {
+  await store.transact(items.map((item) => ({ type: 'put', item }) as const));
+}
+
+describe('SqliteStore begins_with at the ends of Unicode', () => {
+  it('bounds a prefix ending in U+D7FF by U+E000, skipping the surrogates', async () => {
+    const store = memoryStore();
+    const sorts = ['k\u{D7FF}', 'k\u{D7FF}z', 'k\u{E000}', 'k\u{FFFD}'];
+    await putAll(
+      store,
+      sorts.map((sk) => ({ pk: 'U', sk })),
+    );
+    const page = await store.query({ partition: 'U', sort: { op: 'begins_with', value: 'k\u{D7FF}' } });
+    expect(page.items.map((item) => item.sk)).toEqual(['k\u{D7FF}', 'k\u{D7FF}z']);
+  });
+
+  it('bounds a prefix ending in U+10FFFF by the code point before it, incremented', async () => {
+    const store = memoryStore();
+    await putAll(
+      store,
+      ['k', 'k\u{10FFFF}', 'k\u{10FFFF}a', 'l', 'la'].map((sk) => ({ pk: 'U', sk })),
+    );
+    const page = await store.query({ partition: 'U', sort: { op: 'begins_with', value: 'k\u{10FFFF}' } });
+    expect(page.items.map((item) => item.sk)).toEqual(['k\u{10FFFF}', 'k\u{10FFFF}a']);
+  });
+
+  it('has no upper bound for a prefix made only of U+10FFFF', async () => {
+    const store = memoryStore();
+    await putAll(
+      store,
+      ['a', '\u{10FFFF}', '\u{10FFFF}\u{10FFFF}', '\u{10FFFF}a'].map((sk) => ({ pk: 'U', sk })),
+    );
+    const page = await store.query({ partition: 'U', sort: { op: 'begins_with', value: '\u{10FFFF}' } });
+    expect(page.items.map((item) => item.sk)).toEqual(['\u{10FFFF}', '\u{10FFFF}a', '\u{10FFFF}\u{10FFFF}']);
+  });
+});
+
+describe('SqliteStore read cache', () => {
+  it('keeps what it read by default', async () => {
+    const { store, deleteBehind } = await fileStore();
+    await putAll(store, [{ pk: 'A', sk: 'A', n: 1 }]);
+    expect(await store.get({ pk: 'A', sk: 'A' })).toEqual({ pk: 'A', sk: 'A', n: 1 });
+    deleteBehind('A');
+    expect(await store.get({ pk: 'A', sk: 'A' })).toEqual({ pk: 'A', sk: 'A', n: 1 });
+  });
+
+  it('keeps nothing with a cache of 0 items', async () => {
+    const { store, deleteBehind } = await fileStore({ readCacheItems: 0 });
+    await putAll(store, [{ pk: 'A', sk: 'A', n: 1 }]);
+    expect(await store.get({ pk: 'A', sk: 'A' })).toEqual({ pk: 'A', sk: 'A', n: 1 });
+    deleteBehind('A');
+    expect(await store.get({ pk: 'A', sk: 'A' })).toBeUndefined();
+  });
+
+  it('keeps at most its size, dropping the item read first', async () => {
+    const { store, deleteBehind } = await fileStore({ readCacheItems: 2 });
+    await putAll(store, [
+      { pk: 'A', sk: 'A' },
+      { pk: 'B', sk: 'B' },
+      { pk: 'C', sk: 'C' },
+    ]);
+    for (const pk of ['A', 'B', 'C']) await store.get({ pk, sk: pk });
+    for (const pk of ['A', 'B', 'C']) deleteBehind(pk);
+    expect(await store.get({ pk: 'A', sk: 'A' })).toBeUndefined();
+    expect(await store.get({ pk: 'B', sk: 'B' })).toEqual({ pk: 'B', sk: 'B' });
+    expect(await store.get({ pk: 'C', sk: 'C' })).toEqual({ pk: 'C', sk: 'C' });
+  });
+
+  it('drops an item a write changed, on this thread and through the writer thread', async () => {
+    for (const writer of ['inline', 'worker'] as const) {
+      const { store, deleteBehind } = await fileStore({ writer });
+      await putAll(store, [{ pk: 'A', sk: 'A', n: 1 }]);
+      await store.get({ pk: 'A', sk: 'A' });
+      await store.transact([{ type: 'update', key: { pk: 'A', sk: 'A' }, add: { n: 1 } }]);
+      deleteBehind('A');
+      expect(await store.get({ pk: 'A', sk: 'A' })).toBeUndefined();
+    }
+  });
+});
+
+describe('SqliteStore whose writer thread fails', () => {
+  it('fails what was waiting for it and every later write with its error, and still closes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-sqlite-mutants-'));
+    const store = new SqliteStore(join(dir, 'store.db'), { writer: 'worker' });
+    // Gone in the constructor's turn: the writer (and checkpointer) thread, which opens its own
+    // connection only once it has started and loaded its modules, cannot open the file.
+    rmSync(dir, { recursive: true, force: true });
+    const waiting = store.transact([{ type: 'put', item: { pk: 'A', sk: 'A' } }]);
+    const vacuum = store.reclaimSpace(1, 0);
+    await expect(waiting).rejects.toThrow('unable to open database file');
+    await expect(vacuum).rejects.toThrow('unable to open database file');
+    await expect(store.transact([{ type: 'put', item: { pk: 'B', sk: 'B' } }])).rejects.toThrow(
+      'unable to open database file',
+    );
+    await expect(store.reclaimSpace(1, 0)).rejects.toThrow('unable to open database file');
+    await store.close();
+  });
+});
+
+describe('SqliteStore close', () => {
+  it.each(['inline', 'worker'] as const)(
+    'with the %s writer, commits the writes handed in before it, then refuses more',
+    async (writer) => {
+      const { store, path } = await fileStore({ writer });
+      const handedIn = store.transact([{ type: 'put', item: { pk: 'A', sk: 'A', n: 1 } }]);
+      await store.close();
+      await handedIn;
+      await store.close(); // a second close does nothing
+      await expect(store.transact([{ type: 'put', item: { pk: 'B', sk: 'B' } }])).rejects.toThrow(
+        'the store is closed',
+      );
+      await expect(store.reclaimSpace(1, 0)).rejects.toThrow('the store is closed');
+      const reopened = new SqliteStore(path);
+      try {
+        expect(await reopened.get({ pk: 'A', sk: 'A' })).toEqual({ pk: 'A', sk: 'A', n: 1 });
+      } finally {
+        await reopened.close();
+      }
+    },
+  );
+});
