@@ -76,13 +76,16 @@ describe('SqliteStore begins_with at the ends of Unicode', () => {
 });
 
 describe('SqliteStore read cache', () => {
-  it('keeps what it read by default', async () => {
-    const { store, deleteBehind } = await fileStore();
-    await putAll(store, [{ pk: 'A', sk: 'A', n: 1 }]);
-    expect(await store.get({ pk: 'A', sk: 'A' })).toEqual({ pk: 'A', sk: 'A', n: 1 });
-    deleteBehind('A');
-    expect(await store.get({ pk: 'A', sk: 'A' })).toEqual({ pk: 'A', sk: 'A', n: 1 });
-  });
+  it.each(['inline', 'worker'] as const)(
+    'keeps what it read by default (%s writer), once the write of it is answered',
+    async (writer) => {
+      const { store, deleteBehind } = await fileStore({ writer });
+      await putAll(store, [{ pk: 'A', sk: 'A', n: 1 }]);
+      expect(await store.get({ pk: 'A', sk: 'A' })).toEqual({ pk: 'A', sk: 'A', n: 1 });
+      deleteBehind('A');
+      expect(await store.get({ pk: 'A', sk: 'A' })).toEqual({ pk: 'A', sk: 'A', n: 1 });
+    },
+  );
 
   it('keeps nothing with a cache of 0 items', async () => {
     const { store, deleteBehind } = await fileStore({ readCacheItems: 0 });
