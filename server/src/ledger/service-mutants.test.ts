@@ -148,6 +148,24 @@ describe('refusal messages', () => {
     ]);
   });
 
+  it('says when a hold is not due to expire yet, or never times out', async () => {
+    await createTransfers(deps, [move('tr_due', 100, { kind: 'pending', timeout_seconds: 60 })]);
+    await createTransfers(deps, [move('tr_forever', 100, { kind: 'pending' })]);
+    const expire = (pendingId: string) =>
+      refusal(
+        createTransfers(deps, [{ kind: 'expire_pending', id: `tr_x_${pendingId}`, pending_id: pendingId }]),
+      );
+    const early = await expire('tr_due');
+    expect([early.code, early.message, early.param]).toEqual([
+      'transfer_not_pending',
+      `pending transfer tr_due is pending and not due to expire until ${new Date(clock.now() + 60_000).toISOString()}`,
+      'pending_id',
+    ]);
+    expect((await expire('tr_forever')).message).toBe(
+      'pending transfer tr_forever is pending and has no timeout',
+    );
+  });
+
   it("says a condition of the caller's own operations failed", async () => {
     const error = await refusal(
       createTransfers(deps, [move('tr_cond')], {

@@ -409,6 +409,20 @@ function buildTransfer(
   };
 }
 
+/**
+ * Why a hold could not be resolved: it is no longer pending, or, still pending, it has expired
+ * (a post or void) or is not due yet (an expiry).
+ */
+function holdRefusal(holdId: string, hold: Transfer | undefined, expiring: boolean): string {
+  const status = hold?.pending_status ?? 'missing';
+  if (status !== 'pending') return `pending transfer ${holdId} is ${status}`;
+  if (!expiring) return `pending transfer ${holdId} is pending but has expired`;
+  const due = hold?.timeout_at ?? 0;
+  return due > 0
+    ? `pending transfer ${holdId} is pending and not due to expire until ${new Date(due).toISOString()}`
+    : `pending transfer ${holdId} is pending and has no timeout`;
+}
+
 /** Turns the failed conditions of a refused transaction into the error the caller can act on. */
 async function explainRefusal(
   deps: LedgerDeps,
@@ -459,14 +473,11 @@ async function explainRefusal(
     }
     const holdId = resolvedHoldId(operations[reason.index]);
     if (holdId !== undefined) {
-      const status = reason.item ? transferFromItem(reason.item).pending_status : undefined;
-      throw new AppError(
-        'transfer_not_pending',
-        `pending transfer ${holdId} is ${status ?? 'missing'}${status === 'pending' ? ' but has expired' : ''}`,
-        {
-          param: 'pending_id',
-        },
-      );
+      const hold = reason.item ? transferFromItem(reason.item) : undefined;
+      const expiring = transfers.some((t) => t.pending_id === holdId && t.kind === 'expire_pending');
+      throw new AppError('transfer_not_pending', holdRefusal(holdId, hold, expiring), {
+        param: 'pending_id',
+      });
     }
   }
   // A condition supplied by the caller's own operations failed: the caller knows what it means.
