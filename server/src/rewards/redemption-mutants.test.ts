@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { expectBooksBalanced } from '../../../test/invariants.ts';
-import { createTransfers, getAccount, getTransfer } from '../ledger/index.ts';
+import { AppError } from '../kernel/errors.ts';
+import type { EventEnvelope } from '../kernel/events.ts';
+import { createTransfers, getAccount, getTransfer, listHistory } from '../ledger/index.ts';
 import { walletAccountId } from '../wallet/index.ts';
 import { coinAccountId, ensureCoinAccounts, issuanceAccountId } from './awards.ts';
 import type { WriteOperation } from '../platform/store.ts';
@@ -37,6 +39,15 @@ async function giveCoins(user: User, amount: number) {
   ]);
 }
 
+/** The events the bus hands subscribers, of the given types, for reading after a drain. */
+function collectEvents(types: string[]): EventEnvelope[] {
+  const delivered: EventEnvelope[] = [];
+  t.platform.bus.subscribe('test.redemption', { type: types }, async (event) => {
+    delivered.push(event);
+  });
+  return delivered;
+}
+
 async function coins(user: User): Promise<number> {
   return (await t.call('GET', '/v1/coins', { token: user.token })).json.balance;
 }
@@ -69,6 +80,7 @@ describe('redemption (mutation cases)', () => {
       credit: { amount: 200, currency: 'USD' },
     });
     await giveCoins(ann, 500);
+    const events = collectEvents(['coins.redeemed', 'ledger.transfers.created']);
 
     const redeemed = await t.call('POST', `/v1/rewards/${reward.id}/redeem`, { token: ann.token });
     expect(redeemed.status).toBe(201);
@@ -119,9 +131,35 @@ describe('redemption (mutation cases)', () => {
       credit_account_id: rewardsPromotionsAccountId('USD'),
       amount: promotionsBudget,
       code: 'promotions_budget',
+      metadata: { note: 'Rewards wallet-credit budget' },
     });
     const wallet = await getAccount(t.deps, walletAccountId(ann.id, 'USD'));
     expect(wallet?.credits_posted).toBe(200);
+    const credited = await listHistory(t.platform.store, walletAccountId(ann.id, 'USD'), { limit: 10 });
+    expect(credited.entries).toEqual([
+      expect.objectContaining({
+        direction: 'credit',
+        amount: 200,
+        code: 'reward_wallet_credit',
+        counterparty_account_id: rewardsPromotionsAccountId('USD'),
+        metadata: { reward_id: reward.id, coins: '200' },
+      }),
+    ]);
+    // The redemption reaches its user (their sockets); the budget's funding is a ledger event.
+    await t.platform.dispatcher.drain();
+    expect(events.filter((event) => event.type === 'coins.redeemed')).toEqual([
+      expect.objectContaining({
+        subject: redeemed.json.id,
+        audience: [ann.id],
+        data: { redemption_id: redeemed.json.id, reward_id: reward.id, price: 200, kind: 'wallet_credit' },
+      }),
+    ]);
+    expect(
+      events.filter(
+        (event) =>
+          event.type === 'ledger.transfers.created' && event.subject === rewardsPromotionsAccountId('USD'),
+      ),
+    ).toHaveLength(1);
     await expectBooksBalanced(t.platform.store);
   });
 
@@ -233,6 +271,44 @@ describe('redemption (mutation cases)', () => {
     expect(await coins(ann)).toBe(100);
     expect((await t.call('GET', '/v1/redemptions', { token: ann.token })).json.data).toEqual([]);
     await expectBooksBalanced(store);
+  });
+
+  it('refuses wallet credit out of stock before touching anything: no promotions account is funded', async () => {
+    const { ann, addReward } = await setUp();
+    const none = await addReward({ name: 'Five dollars', price: 500, stock: 0, kind: 'wallet_credit' });
+    await giveCoins(ann, 600);
+    const refused = await t.call('POST', `/v1/rewards/${none.id}/redeem`, { token: ann.token });
+    expect(refused.status).toBe(409);
+    expect(refused.json.error).toMatchObject({
+      code: 'reward_out_of_stock',
+      message: 'Five dollars is out of stock.',
+    });
+    expect(await getAccount(t.deps, rewardsPromotionsAccountId('USD'))).toBeUndefined();
+    expect(await coins(ann)).toBe(600);
+    await expectBooksBalanced(t.platform.store);
+  });
+
+  it('passes on a busy store (503), not taken for a lost race', async () => {
+    const { ann, addReward } = await setUp();
+    const voucher = await addReward({ name: 'Mug', price: 10, stock: 3, kind: 'voucher' });
+    await giveCoins(ann, 100);
+    // What the DynamoDB store throws when a transaction is still refused after its retries.
+    const busy = new Proxy(t.platform.store, {
+      get(target, property, receiver) {
+        if (property !== 'transact') return Reflect.get(target, property, receiver);
+        return async () => {
+          throw new AppError('service_unavailable', 'the store is busy');
+        };
+      },
+    });
+    const actor = { id: ann.id, name: 'Ann', isAdmin: false };
+    const refused = await redeemReward({ ...t.deps, store: busy }, actor, voucher.id).catch(
+      (error: unknown) => error,
+    );
+    expect(refused).toMatchObject({ code: 'service_unavailable' });
+    expect(await coins(ann)).toBe(100);
+    expect((await readReward(t.platform.store, voucher.id))?.stock).toBe(3);
+    await expectBooksBalanced(t.platform.store);
   });
 
   it('lets nobody, not even an admin, redeem a withdrawn reward, and answers 404 for an unknown id', async () => {
