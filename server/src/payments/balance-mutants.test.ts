@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestApp } from '../../../test/app-harness.ts';
+import type { Query } from '../platform/store.ts';
+import { merchantAccountId } from './merchants.ts';
 import { disputeFee, settlementFeeFor, type BalanceTransaction } from './model.ts';
+import { createRefund } from './refunds.ts';
 import {
   setUpMerchantApp,
   tearDownApp,
@@ -206,11 +209,71 @@ describe('balance transactions', () => {
     const unknown = await api('GET', '/v1/balance/transactions?currency=XYZ');
     expect(unknown.status).toBe(400);
     expect(unknown.json.error).toMatchObject({ code: 'validation_failed', param: 'currency' });
-    const forged = Buffer.from(JSON.stringify({ ledger: 'x', balance: 1.5 })).toString('base64url');
-    for (const cursor of ['not-ours', forged, Buffer.from('[]').toString('base64url')]) {
+    expect(unknown.json.error.message).toMatch(/^Unknown currency XYZ/);
+    const forged = (cursor: unknown) => Buffer.from(JSON.stringify(cursor)).toString('base64url');
+    for (const cursor of [
+      'not-ours',
+      forged({ ledger: 'x', balance: 1.5 }),
+      forged({ balance: 5 }),
+      forged({ ledger: 7, balance: 5 }),
+      Buffer.from('[]').toString('base64url'),
+    ]) {
       const refused = await api('GET', `/v1/balance/transactions?starting_after=${cursor}`);
       expect(refused.status, cursor).toBe(400);
       expect(refused.json.error).toMatchObject({ code: 'invalid_request', param: 'starting_after' });
+      expect(refused.json.error.message).toMatch(/^starting_after is not a cursor this list returned/);
     }
+  });
+});
+
+describe('balance transactions: transfers landing while the list is read', () => {
+  const availableId = () => merchantAccountId(merchant.id, 'available', 'USD');
+  const actor = () => ({ merchantId: merchant.id, ownerId: merchant.owner.id });
+
+  /**
+   * Runs `competing` before each of the next `times` reads of the available account's history
+   * (a change landing between the list's balance read and its history read), on the real store.
+   * Returns how many history reads the list made.
+   */
+  function beforeHistoryReads(competing: () => Promise<unknown>, times: number): { reads: number } {
+    const query = t.store.query.bind(t.store);
+    const state = { reads: 0 };
+    let competingNow = false;
+    t.store.query = async (request: Query) => {
+      // One read of the history queries its debit side (gsi2) and its credit side (gsi3).
+      if (!competingNow && request.index === 'gsi2' && request.partition === `ACC#${availableId()}`) {
+        state.reads += 1;
+        if (state.reads <= times) {
+          competingNow = true;
+          await competing().finally(() => (competingNow = false));
+        }
+      }
+      return query(request);
+    };
+    return state;
+  }
+
+  it('reads again when a transfer lands between the balance and the history, so balances agree', async () => {
+    const id = await charge(5_000);
+    await endDay();
+    const history = beforeHistoryReads(() => createRefund(t, actor(), { payment: id, amount: 700 }), 1);
+    const [page] = await pages(10);
+    expect(history.reads).toBe(2);
+    expect(page!.map((bt) => [bt.type, bt.amount])).toEqual([
+      ['refund', -700],
+      ['settlement', 5_000],
+    ]);
+    const available = (await api('GET', '/v1/balance')).json.balances[0].available;
+    expect(page![0]!.balance_after).toBe(available);
+    expect(page![1]!.balance_after).toBe(available + 700);
+  });
+
+  it('stops reading again after four reads when transfers keep landing', async () => {
+    const id = await charge(5_000);
+    await endDay();
+    const history = beforeHistoryReads(() => createRefund(t, actor(), { payment: id, amount: 10 }), 10);
+    const response = await api('GET', '/v1/balance/transactions?limit=100');
+    expect(response.status).toBe(200);
+    expect(history.reads).toBe(4);
   });
 });
