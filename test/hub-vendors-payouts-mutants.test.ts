@@ -13,6 +13,7 @@ import { createVendorPayoutSchema } from '../server/src/hub/vendors-model.ts';
 import { createVendorPayout, vendorPayoutExecutor } from '../server/src/hub/vendors-payouts.ts';
 import { vendorDeps } from '../server/src/hub/vendors.ts';
 import { silentLogger } from '../server/src/platform/logger.ts';
+import { eventKey } from '../server/src/platform/outbox.ts';
 import type { ModuleDeps } from '../server/src/platform/module.ts';
 import type { WriteOperation } from '../server/src/platform/store.ts';
 import { createTestApp, type TestApp, type TestUser } from './app-harness.ts';
@@ -132,6 +133,9 @@ describe('vendor payouts (mutation cases)', () => {
     expect(events.status, events.text).toBe(200);
     expect(events.json.data).toHaveLength(1);
     expect(events.json.data[0].data.object).toMatchObject({ id: paid.json.id, amount: 1200 });
+    // Its audience is the merchant's owner (their dashboard's sockets).
+    const stored = await t.store.get(eventKey(events.json.data[0].id));
+    expect(stored?.event).toMatchObject({ subject: paid.json.id, audience: [merchant.owner.id] });
     const listed = await api('GET', `/v1/vendors/${a}/payouts`);
     expect(listed.json.data).toEqual([paid.json]);
   });
