@@ -4,6 +4,7 @@ import { checkoutTasks, shopAccountId, undoPayment, type SagaDeps } from '../ser
 import { readOrder } from '../server/src/commerce/store.ts';
 import { silentLogger } from '../server/src/platform/logger.ts';
 import {
+  adminEmail,
   commerceTestPlatform,
   shippingAddress,
   signupBonus,
@@ -44,7 +45,20 @@ async function buyAndWait(platform: CommerceTestPlatform, price: number, payment
     body: { shipping_address: shippingAddress, payment_method: payment },
   });
   expect(started.status).toBe(202);
-  return { product, buyer, order: await platform.waitForOrder(buyer.token, started.json.id) };
+  return { product, buyer, order: await settledOrder(platform, started.json.id) };
+}
+
+/**
+ * The order as stored once the saga left `processing`: read from the store, not over HTTP, so a
+ * test may move the clock past the buyer's token meanwhile.
+ */
+async function settledOrder(platform: CommerceTestPlatform, id: string) {
+  for (let attempt = 0; attempt < 4000; attempt++) {
+    const order = await readOrder(platform.platform.store, id);
+    if (order && order.status !== 'processing') return order;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error(`order ${id} is still processing`);
 }
 
 describe('checkout saga money steps (mutation cases)', () => {
@@ -218,6 +232,35 @@ describe('checkout saga money steps (mutation cases)', () => {
     await expectBooksBalanced(t.platform.store);
   });
 
+  it('fails a card order whose authorization lapsed before its capture as capture_failed, nothing charged', {
+    timeout: 120_000,
+  }, async () => {
+    let isLapsed = false;
+    t = await commerceTestPlatform({
+      hooks: {
+        // A reservation that outlasts the authorization, so that only the capture fails.
+        reservationMs: 30 * 86_400_000,
+        beforeTask: async (task) => {
+          if (task !== 'Capture' || isLapsed) return;
+          isLapsed = true;
+          t!.clock.advance(8 * 86_400_000);
+        },
+      },
+    });
+    const { product, order } = await buyAndWait(t, 2900, card);
+    expect(isLapsed).toBe(true);
+    expect(order).toMatchObject({
+      status: 'failed',
+      failure_reason: 'capture_failed',
+      needs_attention: false,
+      payment_status: 'voided',
+    });
+    expect((await t.call('GET', `/v1/products/${product.id}`)).json.stock).toBe(2);
+    const payment = await t.call('GET', `/v1/payments/${order.payment_id}`, await asShop(t));
+    expect(payment.json).toMatchObject({ status: 'canceled', amount_captured: 0 });
+    await expectBooksBalanced(t.platform.store);
+  });
+
   it('voids or refunds each of two failed wallet orders with its own transfer', {
     timeout: 120_000,
   }, async () => {
@@ -257,7 +300,8 @@ function sagaDeps(platform: CommerceTestPlatform): SagaDeps {
 
 /** Request options of the admin acting as the shop's merchant (which the admin owns). */
 async function asShop(platform: CommerceTestPlatform) {
-  const token = await platform.adminToken();
+  await platform.adminToken(); // signed up once; a fresh token in case the clock moved past it
+  const token = await platform.logIn(adminEmail);
   const merchants = (await platform.call('GET', '/v1/merchants', { token })).json.data;
   const shop = merchants.find((merchant: { name: string }) => merchant.name === 'Sluice Shop');
   return { token, headers: { 'sluice-merchant': shop.id } };
