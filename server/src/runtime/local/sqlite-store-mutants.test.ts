@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Item } from '../../platform/store.ts';
@@ -137,6 +139,30 @@ describe('SqliteStore whose writer thread fails', () => {
     );
     await expect(store.reclaimSpace(1, 0)).rejects.toThrow('unable to open database file');
     await store.close();
+  });
+});
+
+describe('SqliteStore writer thread and the process', () => {
+  it('keeps the process alive while a write is on the writer thread, and not once it is answered', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-sqlite-mutants-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    // Top-level awaits with nothing else to keep the loop alive: without the writer thread held
+    // the process would end (code 13) before its answer; held once idle, it would never end.
+    const script = `
+      import { SqliteStore } from ${JSON.stringify(pathToFileURL(join(import.meta.dirname, 'sqlite-store.ts')).href)};
+      const store = new SqliteStore(process.argv[2], { writer: 'worker' });
+      await store.transact([{ type: 'put', item: { pk: 'A', sk: 'A' } }]);
+      await store.reclaimSpace(1, 0);
+      console.log('answered');`;
+    await writeFile(join(dir, 'child.mjs'), script);
+    const child = spawn(process.execPath, [join(dir, 'child.mjs'), join(dir, 'store.db')], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    cleanups.push(() => void child.kill('SIGKILL'));
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect({ code, out: out.trim() }).toEqual({ code: 0, out: 'answered' });
   });
 });
 
