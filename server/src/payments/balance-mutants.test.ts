@@ -226,6 +226,66 @@ describe('balance transactions', () => {
   });
 });
 
+describe('balance transactions: payouts', () => {
+  it('lists a payout to the wallet as a payout without sandbox time, and a bank payout only once its hold posts', async () => {
+    await charge(10_000);
+    await endDay();
+    const connector = await api('POST', '/v1/connectors', {
+      provider: 'ach',
+      credentials: {
+        company_name: 'Acme Coffee',
+        company_id: '1234567890',
+        odfi_routing_number: '091000019',
+      },
+    });
+    expect(connector.status, connector.text).toBe(201);
+    // The owner's wallet opens on first use.
+    expect((await t.call('GET', '/v1/wallet', { token: merchant.owner.token })).status).toBe(200);
+    const toWallet = await api('POST', '/v1/payouts', {
+      amount: 1_500,
+      currency: 'USD',
+      destination: 'wallet',
+    });
+    expect(toWallet.status, toWallet.text).toBe(201);
+    const toBank = await api('POST', '/v1/payouts', {
+      amount: 2_000,
+      currency: 'USD',
+      destination: 'ach',
+      bank_account: {
+        routing_number: '231380104',
+        account_number: '000123456789',
+        account_holder_name: 'Acme',
+      },
+    });
+    expect(toBank.status, toBank.text).toBe(201);
+    const settled = 10_000 - settlementFeeFor(10_000);
+    const [page] = await pages(10);
+    // The bank payout is a hold on the available balance: no balance transaction while in transit.
+    expect(page!.map(({ type, amount, balance_after }) => ({ type, amount, balance_after }))).toEqual([
+      { type: 'payout', amount: -1_500, balance_after: settled - 1_500 },
+      { type: 'settlement', amount: 10_000, balance_after: settled },
+    ]);
+    expect(page![0]).toMatchObject({
+      source: toWallet.json.id,
+      payment: null,
+      created_at: toWallet.json.created_at,
+      sandbox_time: false,
+    });
+    // Settled at the bank (T+2): the hold posts, and the payout is listed. (The harness clock
+    // moves a second too, so the post is not of the same millisecond as everything before.)
+    expect((await api('POST', '/v1/test-helpers/advance-clock', { seconds: 7 * 86_400 })).status).toBe(200);
+    t.clock.advance(1_000);
+    expect((await api('POST', '/v1/test-helpers/ach/settle')).json).toEqual({ settled: 1 });
+    const after = (await pages(10)).flat();
+    // (The settlement's post carries no payout id: the ACH entry is its source, not listed.)
+    expect(after.map(({ type, amount, balance_after }) => ({ type, amount, balance_after }))).toEqual([
+      { type: 'payout', amount: -2_000, balance_after: settled - 3_500 },
+      { type: 'payout', amount: -1_500, balance_after: settled - 1_500 },
+      { type: 'settlement', amount: 10_000, balance_after: settled },
+    ]);
+  });
+});
+
 describe('balance transactions: transfers landing while the list is read', () => {
   const availableId = () => merchantAccountId(merchant.id, 'available', 'USD');
   const actor = () => ({ merchantId: merchant.id, ownerId: merchant.owner.id });

@@ -1,9 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestApp } from '../../../test/app-harness.ts';
 import { getAccount, systemAccountId } from '../ledger/index.ts';
+import type { WriteOperation } from '../platform/store.ts';
 import { disputeFee, settlementFeeFor, type Settlement } from './model.ts';
+import { createRefund } from './refunds.ts';
 import { settleMerchant, settlementTasks } from './settlement.ts';
 import {
+  failNextWrite,
+  interleave,
   pendingEvents,
   setUpMerchantApp,
   tearDownApp,
@@ -193,5 +197,73 @@ describe('settlement workflow: one named merchant', () => {
     expect(settled.merchant).toBe(merchant.id);
     expect(settled.settlements).toHaveLength(1);
     expect(await tasks.ListMerchantsDue({ merchant: merchant.id })).toEqual({ merchants: [] });
+  });
+});
+
+describe('settlement: lost races and failed writes', () => {
+  const actor = () => ({ merchantId: merchant.id, ownerId: merchant.owner.id });
+  /** The transaction that settles a batch: it puts the settlement. */
+  const settlesBatch = (operations: WriteOperation[]) =>
+    operations.some((op) => op.type === 'put' && String(op.item.pk).startsWith('STL#'));
+
+  it('skips a batch another run settled first, whether money moves or it was refunded in full', async () => {
+    const kept = await charge(3_000);
+    t.clock.advance(dayMs);
+    const racing = interleave(t, settlesBatch, () => settleMerchant(t, merchant.id));
+    expect(await settleMerchant(t, merchant.id)).toEqual([]);
+    expect(racing.count).toBe(1);
+    // A day refunded in full moves no money: its batch is settled by the store alone.
+    const refunded = await charge(2_000);
+    expect((await api('POST', '/v1/refunds', { payment: refunded })).status).toBe(201);
+    t.clock.advance(dayMs);
+    const racingAgain = interleave(t, settlesBatch, () => settleMerchant(t, merchant.id));
+    expect(await settleMerchant(t, merchant.id)).toEqual([]);
+    expect(racingAgain.count).toBe(1);
+    const settled = (await api('GET', '/v1/settlements')).json.data as Settlement[];
+    expect(settled.map((s) => s.payments)).toEqual([[refunded], [kept]]);
+    expect(await balance()).toEqual({ available: 3_000 - settlementFeeFor(3_000), pending: 0 });
+  });
+
+  it('passes on a failed write of a batch, whether money moves or not, instead of taking it for a lost race', async () => {
+    const kept = await charge(3_000);
+    const refunded = await charge(2_000);
+    expect((await api('POST', '/v1/refunds', { payment: refunded, amount: 2_000 })).status).toBe(201);
+    t.clock.advance(dayMs);
+    const throttled = { name: 'ProvisionedThroughputExceededException' };
+    failNextWrite(t, settlesBatch);
+    await expect(settleMerchant(t, merchant.id)).rejects.toMatchObject(throttled);
+    expect(await settleMerchant(t, merchant.id)).toHaveLength(1);
+    expect((await api('GET', `/v1/payments/${kept}`)).json.settlement).not.toBeNull();
+
+    const fullyRefunded = await charge(1_000);
+    expect((await api('POST', '/v1/refunds', { payment: fullyRefunded })).status).toBe(201);
+    t.clock.advance(dayMs);
+    failNextWrite(t, settlesBatch);
+    await expect(settleMerchant(t, merchant.id)).rejects.toMatchObject(throttled);
+    expect(await settleMerchant(t, merchant.id)).toHaveLength(1);
+  });
+
+  it('gives up after losing ten races in a row, settling nothing, and settles on the next run', async () => {
+    const id = await charge(10_000);
+    t.clock.advance(dayMs);
+    // Ten attempts in a row are overtaken by a refund of 10, which changes what the batch was
+    // computed from; an eleventh would not be.
+    const racing = interleave(
+      t,
+      settlesBatch,
+      () => createRefund(t, actor(), { payment: id, amount: 10 }),
+      10,
+    );
+    expect(await settleMerchant(t, merchant.id)).toEqual([]);
+    expect(racing.count).toBe(10);
+    const [settlement] = await settleMerchant(t, merchant.id);
+    expect(settlement).toMatchObject({ payments: [id], refunded: 100 });
+  });
+
+  it('answers an unknown settlement id with 404 naming it', async () => {
+    const missing = await api('GET', '/v1/settlements/stl_nope');
+    expect(missing.status).toBe(404);
+    expect(missing.json.error).toMatchObject({ code: 'not_found', param: 'id' });
+    expect(missing.json.error.message).toMatch(/^No settlement stl_nope/);
   });
 });
