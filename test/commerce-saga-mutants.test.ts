@@ -93,6 +93,22 @@ describe('checkout saga money steps (mutation cases)', () => {
     expect(await t.wallet(buyer.id)).toEqual({ available: signupBonus - 3100, pending: 0 });
     const shop = await getAccount(t.platform, shopAccountId('USD'));
     expect(shop && balanceOf(shop)).toMatchObject({ available: 3100, pending: 0 });
+    // The hold names the order; its post is the hold's id with `_post`.
+    const history = await listHistory(t.platform.store, walletAccountId(buyer.id, 'USD'), { limit: 50 });
+    const held = history.entries.filter((entry) => entry.code === 'commerce_order');
+    expect(held).toEqual([
+      expect.objectContaining({
+        kind: 'post_pending',
+        amount: 3100,
+        transfer_id: `tr_${order.id}_hold_post`,
+      }),
+      expect.objectContaining({
+        kind: 'pending',
+        transfer_id: `tr_${order.id}_hold`,
+        counterparty_account_id: shopAccountId('USD'),
+        metadata: { order: order.id },
+      }),
+    ]);
     await expectBooksBalanced(t.platform.store);
   });
 
@@ -179,7 +195,12 @@ describe('checkout saga money steps (mutation cases)', () => {
       }),
     ]);
     const payment = await t.call('GET', `/v1/payments/${order.payment_id}`, await asShop(t));
-    expect(payment.json).toMatchObject({ status: 'succeeded', amount_captured: 4700 });
+    expect(payment.json).toMatchObject({
+      status: 'succeeded',
+      amount_captured: 4700,
+      description: `Sluice Shop order ${order.id}`,
+      metadata: { order: order.id },
+    });
     expect(await t.wallet(buyer.id)).toEqual({ available: signupBonus, pending: 0 });
     await expectBooksBalanced(t.platform.store);
   });
