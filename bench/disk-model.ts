@@ -47,13 +47,23 @@ function btreeBytes(file: string): Map<string, number> {
 }
 
 /** The rows the operations added, by kind: `<pk prefix>|<sk prefix>`, with their stored bytes. */
-function rowsByKind(file: string, afterRowid: number): Map<string, { count: number; bytes: number }> {
+function rowsByKind(
+  file: string,
+  before: ReadonlySet<number>,
+): Map<string, { count: number; bytes: number }> {
   const db = new DatabaseSync(file, { readOnly: true });
   try {
     const keyBytes = keyColumns.map((column) => `COALESCE(LENGTH(${column}), 0)`).join(' + ');
-    const rows = db
-      .prepare(`SELECT pk, sk, LENGTH(data) + ${keyBytes} AS bytes FROM items WHERE rowid > ?`)
-      .all(afterRowid) as Array<{ pk: string; sk: string; bytes: number }>;
+    const rows = (
+      db
+        .prepare(`SELECT rowid AS id, pk, sk, LENGTH(data) + ${keyBytes} AS bytes FROM items`)
+        .all() as Array<{
+        id: number;
+        pk: string;
+        sk: string;
+        bytes: number;
+      }>
+    ).filter((row) => !before.has(Number(row.id)));
     const kinds = new Map<string, { count: number; bytes: number }>();
     for (const row of rows) {
       const kind = `${row.pk.split('#')[0]}|${row.sk.split('#')[0]}`;
@@ -68,10 +78,13 @@ function rowsByKind(file: string, afterRowid: number): Map<string, { count: numb
   }
 }
 
-function lastRowid(file: string): number {
+/** The rowids of the rows there are (rows go into several rowid ranges: see `sqlite-writer.ts`). */
+function rowids(file: string): Set<number> {
   const db = new DatabaseSync(file, { readOnly: true });
   try {
-    return Number((db.prepare('SELECT COALESCE(MAX(rowid), 0) AS id FROM items').get() as { id: number }).id);
+    return new Set(
+      (db.prepare('SELECT rowid AS id FROM items').all() as Array<{ id: number }>).map((r) => Number(r.id)),
+    );
   } finally {
     db.close();
   }
@@ -143,13 +156,13 @@ async function measure(workload: Workload): Promise<void> {
     const operation = await workload.setup(platform, request);
     await drained(platform);
     const before = btreeBytes(file);
-    const fromRowid = lastRowid(file);
+    const existing = rowids(file);
     await parallel(operations, operation);
     await drained(platform);
     // The dispatcher's checkpoint, written about once a second, belongs to the run too.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const after = btreeBytes(file);
-    const kinds = rowsByKind(file, fromRowid);
+    const kinds = rowsByKind(file, existing);
 
     log(`\n${workload.name}: ${operations} operations, bytes on disk per operation (dbstat pages)`);
     log('| b-tree | bytes/op |');

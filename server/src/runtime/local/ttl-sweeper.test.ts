@@ -133,6 +133,34 @@ describe('TtlSweeper', () => {
     expect(pages()).toBeLessThan(before / 2);
   });
 
+  it('frees whole pages when expired items go, though they were written among items kept for good', async () => {
+    const path = await tempPath();
+    const store = new SqliteStore(path, { writer: 'worker' });
+    cleanups.push(() => store.close());
+    // An item that expires (~500 B) then one kept (~400 B), in the same transactions, as a transfer's
+    // event and idempotency record are written with the transfer. Mixed in pages, the kept ones would
+    // leave each page ~45% full: not empty enough for SQLite to merge pages on delete.
+    const gone = expiring('GONE', 1000, -10, 500);
+    const kept = expiring('KEPT', 1000, 0, 400).map(({ expires_at: _never, ...item }) => item);
+    await putAll(
+      store,
+      gone.flatMap((item, i) => [item, kept[i]!]),
+    );
+    const inspect = new DatabaseSync(path, { readOnly: true });
+    cleanups.push(async () => inspect.close());
+    const pageCount = () =>
+      Number(
+        (inspect.prepare("SELECT COUNT(*) AS n FROM dbstat WHERE name = 'items'").get() as { n: number }).n,
+      );
+    const before = pageCount();
+
+    const sweeper = new TtlSweeper({ store, clock: new ManualClock(start), batchSize: 1000 });
+    expect((await sweeper.sweepOnce()).deleted).toBe(1000);
+    // The table's pages that held only expired items are gone from it: about half.
+    expect(pageCount()).toBeLessThan(before * 0.6);
+    expect(await keysOf(store, 'KEPT')).toHaveLength(1000);
+  });
+
   it('converts a small data file made before incremental auto-vacuum, keeping its items', async () => {
     const path = await tempPath();
     const old = new DatabaseSync(path);
