@@ -1,10 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestApp } from '../../../test/app-harness.ts';
+import { newId } from '../kernel/ids.ts';
+import { createTransfers, systemAccountId } from '../ledger/index.ts';
 import type { Query } from '../platform/store.ts';
 import { merchantAccountId } from './merchants.ts';
+import { openBalanceFloors } from './migrations.ts';
 import { disputeFee, settlementFeeFor, type BalanceTransaction } from './model.ts';
 import { createRefund } from './refunds.ts';
 import {
+  asMerchant,
+  createTestMerchant,
+  openAccountsTheOldWay,
   setUpMerchantApp,
   tearDownApp,
   type MerchantApi,
@@ -282,6 +288,43 @@ describe('balance transactions: payouts', () => {
       { type: 'payout', amount: -2_000, balance_after: settled - 3_500 },
       { type: 'payout', amount: -1_500, balance_after: settled - 1_500 },
       { type: 'settlement', amount: 10_000, balance_after: settled },
+    ]);
+  });
+});
+
+describe('balance transactions: a merchant from before the floor', () => {
+  it('leaves the floor granted later out of the balances of the entries before it', async () => {
+    const old = await createTestMerchant(t);
+    await openAccountsTheOldWay(t, old.id, 'USD');
+    const available = merchantAccountId(old.id, 'available', 'USD');
+    const network = systemAccountId('card_network', 'USD');
+    const move = (debit: string, credit: string, amount: number, code: string) =>
+      createTransfers(t, [
+        {
+          id: newId('transfer'),
+          debit_account_id: debit,
+          credit_account_id: credit,
+          amount,
+          currency: 'USD',
+          code,
+        },
+      ]);
+    await move(network, available, 2_000, 'settlement');
+    t.clock.advance(1_000);
+    expect((await openBalanceFloors(t)).changed).toBe(1);
+    t.clock.advance(1_000);
+    await move(available, network, 500, 'card_refund');
+    const listed = await asMerchant(t, old)('GET', '/v1/balance/transactions');
+    expect(listed.status).toBe(200);
+    expect(
+      (listed.json.data as BalanceTransaction[]).map(({ type, amount, balance_after }) => ({
+        type,
+        amount,
+        balance_after,
+      })),
+    ).toEqual([
+      { type: 'refund', amount: -500, balance_after: 1_500 },
+      { type: 'settlement', amount: 2_000, balance_after: 2_000 },
     ]);
   });
 });

@@ -8,13 +8,7 @@ import { modules } from '../app/modules.ts';
 import { AppError } from '../kernel/errors.ts';
 import { newId } from '../kernel/ids.ts';
 import type { Currency } from '../kernel/money.ts';
-import {
-  createAccount,
-  createTransfers,
-  ensureSystemAccount,
-  getAccount,
-  systemAccountId,
-} from '../ledger/index.ts';
+import { createTransfers, ensureSystemAccount, getAccount, systemAccountId } from '../ledger/index.ts';
 import type { Logger } from '../platform/logger.ts';
 import {
   DataNewerThanCodeError,
@@ -23,38 +17,11 @@ import {
   runMigrations,
 } from '../platform/migrations.ts';
 import type { ModuleDeps } from '../platform/module.ts';
-import { merchantAccountPurposes } from './model.ts';
 import { capFeesAccountCredits, openBalanceFloors, paymentsMigrations } from './migrations.ts';
 import { merchantAccountId } from './merchants.ts';
-import { merchantCurrencyPut } from './store/merchants.ts';
-import { asMerchant, createTestMerchant, paymentBody } from './test-support.ts';
+import { asMerchant, createTestMerchant, openAccountsTheOldWay, paymentBody } from './test-support.ts';
 
 const stores = bothStores('sluice-migrations');
-
-/**
- * A merchant's accounts in `currency` as `ensureMerchantAccounts` opened them before dispute fees
- * (commit 5e62e6f): the `fees` account without `credits_must_not_exceed_debits`.
- */
-async function openAccountsTheOldWay(
-  t: TestApp,
-  merchantId: string,
-  currency: Currency,
-  options: { recordCurrency: boolean } = { recordCurrency: true },
-): Promise<void> {
-  await ensureSystemAccount(t, 'card_network', currency);
-  // Before the negative-balance floor there was no credit line.
-  for (const purpose of merchantAccountPurposes.filter((p) => p !== 'credit_line')) {
-    await createAccount(t, {
-      id: merchantAccountId(merchantId, purpose, currency),
-      currency,
-      owner: merchantId,
-      code: `merchant_${purpose}`,
-      debits_must_not_exceed_credits: purpose === 'available',
-    });
-  }
-  // Without it: the old code stopped (a crash) between opening the accounts and recording them.
-  if (options.recordCurrency) await t.store.transact([merchantCurrencyPut(merchantId, currency)]);
-}
 
 /** Moves `amount` between a merchant's fees account and the platform's fees account. */
 async function moveFees(

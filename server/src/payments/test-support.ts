@@ -2,8 +2,13 @@ import { expect } from 'vitest';
 import { createTestApp, harnessStart, type TestApp, type TestUser } from '../../../test/app-harness.ts';
 import { expectBooksBalanced } from '../../../test/invariants.ts';
 import type { EventEnvelope } from '../kernel/events.ts';
+import type { Currency } from '../kernel/money.ts';
+import { createAccount, ensureSystemAccount } from '../ledger/index.ts';
 import { outboxEventsBetween } from '../platform/outbox.ts';
 import type { ItemKey, WriteOperation } from '../platform/store.ts';
+import { merchantAccountId } from './merchants.ts';
+import { merchantAccountPurposes } from './model.ts';
+import { merchantCurrencyPut } from './store/merchants.ts';
 
 /** A merchant owned by a fresh user, with one API key. */
 export interface TestMerchant {
@@ -164,4 +169,29 @@ export function failNextWrite(t: TestApp, matches: (operations: WriteOperation[]
     }
     return transact(operations);
   };
+}
+
+/**
+ * A merchant's accounts in `currency` as `ensureMerchantAccounts` opened them before dispute fees
+ * (commit 5e62e6f): the `fees` account without `credits_must_not_exceed_debits`.
+ */
+export async function openAccountsTheOldWay(
+  t: TestApp,
+  merchantId: string,
+  currency: Currency,
+  options: { recordCurrency: boolean } = { recordCurrency: true },
+): Promise<void> {
+  await ensureSystemAccount(t, 'card_network', currency);
+  // Before the negative-balance floor there was no credit line.
+  for (const purpose of merchantAccountPurposes.filter((p) => p !== 'credit_line')) {
+    await createAccount(t, {
+      id: merchantAccountId(merchantId, purpose, currency),
+      currency,
+      owner: merchantId,
+      code: `merchant_${purpose}`,
+      debits_must_not_exceed_credits: purpose === 'available',
+    });
+  }
+  // Without it: the old code stopped (a crash) between opening the accounts and recording them.
+  if (options.recordCurrency) await t.store.transact([merchantCurrencyPut(merchantId, currency)]);
 }
