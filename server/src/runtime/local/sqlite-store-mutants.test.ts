@@ -143,16 +143,24 @@ describe('SqliteStore whose writer thread fails', () => {
 });
 
 describe('SqliteStore writer thread and the process', () => {
-  it('keeps the process alive while a write is on the writer thread, and not once it is answered', async () => {
+  it('keeps the process alive while a write or a reclaim is on the writer thread, and not once they are answered', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sluice-sqlite-mutants-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
-    // Top-level awaits with nothing else to keep the loop alive: without the writer thread held
-    // the process would end (code 13) before its answer; held once idle, it would never end.
+    // Top-level awaits with nothing else to keep the loop alive: were the writer thread not held
+    // while it has work, the process would end (code 13) before an answer; were it held once
+    // idle (or from the start, by a store never written to), the process would never end.
+    // Store a ends on a reclaim's answer, store b on a write's, posted to a thread long started.
     const script = `
       import { SqliteStore } from ${JSON.stringify(pathToFileURL(join(import.meta.dirname, 'sqlite-store.ts')).href)};
-      const store = new SqliteStore(process.argv[2], { writer: 'worker' });
-      await store.transact([{ type: 'put', item: { pk: 'A', sk: 'A' } }]);
-      await store.reclaimSpace(1, 0);
+      const path = process.argv[2];
+      new SqliteStore(path + '-idle', { writer: 'worker' });
+      const a = new SqliteStore(path + '-a', { writer: 'worker' });
+      await a.transact([{ type: 'put', item: { pk: 'A', sk: 'A' } }]);
+      await a.reclaimSpace(1, 0);
+      const b = new SqliteStore(path + '-b', { writer: 'worker' });
+      await b.reclaimSpace(1, 0);
+      await b.transact([{ type: 'put', item: { pk: 'A', sk: 'A' } }]);
+      await b.transact([{ type: 'put', item: { pk: 'B', sk: 'B' } }]);
       console.log('answered');`;
     await writeFile(join(dir, 'child.mjs'), script);
     const child = spawn(process.execPath, [join(dir, 'child.mjs'), join(dir, 'store.db')], {

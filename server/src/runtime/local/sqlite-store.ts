@@ -144,7 +144,6 @@ export class SqliteStore implements Store {
           autoCheckpointPages: writerAutoCheckpointPages,
         } satisfies WriterData,
       });
-      this.#worker.unref();
       this.#checkpointer = new Worker(new URL('./sqlite-checkpointer-worker.ts', import.meta.url), {
         workerData: { path, intervalMs: checkpointIntervalMs } satisfies CheckpointerData,
       });
@@ -156,6 +155,8 @@ export class SqliteStore implements Store {
       this.#worker.on('exit', (code) =>
         this.#fail(new Error(`the SQLite writer thread exited (code ${code})`)),
       );
+      // After its `message` listener: adding one refs the thread again. Held only while it has work.
+      this.#worker.unref();
     } else {
       this.#writer = new SqliteWriter(this.#db);
     }
