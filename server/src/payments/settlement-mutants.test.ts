@@ -224,6 +224,24 @@ describe('settlement: lost races and failed writes', () => {
     expect(await balance()).toEqual({ available: 3_000 - settlementFeeFor(3_000), pending: 0 });
   });
 
+  it('skips a batch another run settled first when it recovers a dispute fee', async () => {
+    // The fees account refuses the second recovery of the fee: the ledger names that refusal
+    // first, and it is a lost race like the payments' conditions (it threw before).
+    const disputed = await charge(2_000);
+    expect((await api('POST', '/v1/test-helpers/disputes', { payment: disputed })).status).toBe(201);
+    const kept = await charge(50_000);
+    t.clock.advance(dayMs);
+    const racing = interleave(t, settlesBatch, () => settleMerchant(t, merchant.id));
+    expect(await settleMerchant(t, merchant.id)).toEqual([]);
+    expect(racing.count).toBe(1);
+    // Settled once, by the other run, with the fee recovered once.
+    const settlements = (await api('GET', '/v1/settlements')).json.data as Settlement[];
+    expect(settlements).toHaveLength(1);
+    expect([...settlements[0]!.payments].sort()).toEqual([disputed, kept].sort());
+    expect(settlements[0]!.dispute_fees).toBe(disputeFee);
+    expect(await balance()).toEqual({ available: settlements[0]!.net, pending: 0 });
+  });
+
   it('passes on a failed write of a batch, whether money moves or not, instead of taking it for a lost race', async () => {
     const kept = await charge(3_000);
     const refunded = await charge(2_000);

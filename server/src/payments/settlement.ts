@@ -201,13 +201,24 @@ async function settleBatch(
     }
     return settlement;
   } catch (error) {
-    if (
-      (isAppError(error) && error.code === 'conflict') ||
-      (error instanceof Error && error.name === 'TransactionCanceledError')
-    )
-      return undefined;
+    if (isLostRace(error, merchantAccountId(merchant.id, 'fees', currency))) return undefined;
     throw error;
   }
+}
+
+/**
+ * Whether a batch's write failed because another change got there first: a payment's condition
+ * (`conflict`; the store's own cancellation when no money moves), or the merchant's fees account
+ * refusing a recovery another run already made (the fees owed were read before it committed; the
+ * ledger names that refusal before the payments' conditions).
+ */
+function isLostRace(error: unknown, feesAccountId: string): boolean {
+  if (isAppError(error))
+    return (
+      error.code === 'conflict' ||
+      (error.code === 'insufficient_funds' && error.details?.account_id === feesAccountId)
+    );
+  return error instanceof Error && error.name === 'TransactionCanceledError';
 }
 
 /** What the merchant owes in fees charged outside settlement (dispute fees): its fees account's debit balance. */
