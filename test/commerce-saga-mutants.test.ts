@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { balanceOf, getAccount, listHistory } from '../server/src/ledger/index.ts';
 import { checkoutTasks, shopAccountId, undoPayment, type SagaDeps } from '../server/src/commerce/saga.ts';
 import { readOrder } from '../server/src/commerce/store.ts';
+import { AppError } from '../server/src/kernel/errors.ts';
 import { silentLogger } from '../server/src/platform/logger.ts';
 import {
   adminEmail,
@@ -31,8 +32,8 @@ const card = {
   card: { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' },
 };
 
-async function buyAndWait(platform: CommerceTestPlatform, price: number, payment: unknown) {
-  const product = await platform.createProduct({ name: 'Vase', price, stock: 2 });
+async function buyAndWait(platform: CommerceTestPlatform, price: number, payment: unknown, currency = 'USD') {
+  const product = await platform.createProduct({ name: 'Vase', price, stock: 2, currency });
   const buyer = await platform.signUp('Buyer');
   const added = await platform.call('POST', '/v1/cart/items', {
     token: buyer.token,
@@ -279,6 +280,95 @@ describe('checkout saga money steps (mutation cases)', () => {
     expect((await t.call('GET', `/v1/products/${product.id}`)).json.stock).toBe(2);
     const payment = await t.call('GET', `/v1/payments/${order.payment_id}`, await asShop(t));
     expect(payment.json).toMatchObject({ status: 'canceled', amount_captured: 0 });
+    await expectBooksBalanced(t.platform.store);
+  });
+
+  it('answers a step run again on a finished order from the order: paid stays paid, declined stays declined', {
+    timeout: 120_000,
+  }, async () => {
+    let failNextAuthorization = false;
+    t = await commerceTestPlatform({
+      hooks: {
+        failTask: (task) => {
+          if (task !== 'Authorize' || !failNextAuthorization) return false;
+          failNextAuthorization = false;
+          return true;
+        },
+      },
+    });
+    const tasks = checkoutTasks(sagaDeps(t));
+    const { order: paid } = await buyAndWait(t, 1800, card);
+    expect(paid).toMatchObject({ status: 'paid', payment_status: 'captured' });
+    // A workflow resumed on a paid order (a crash after the capture) takes nothing twice.
+    expect(await tasks.Authorize({ order_id: paid.id })).toEqual({
+      ok: true,
+      reason: null,
+      decline_code: null,
+    });
+    expect(await tasks.Capture({ order_id: paid.id })).toEqual({ captured: true });
+
+    // A card order the saga declined (the request's authorization failed, the card is gone since).
+    failNextAuthorization = true;
+    const { order: declined } = await buyAndWait(t, 1900, card);
+    expect(declined).toMatchObject({ status: 'failed', payment_status: 'declined' });
+    expect(await tasks.Authorize({ order_id: declined.id })).toEqual({
+      ok: false,
+      reason: 'payment_method_unavailable',
+      decline_code: null,
+    });
+    await expectBooksBalanced(t.platform.store);
+  });
+
+  it('retries an authorization the store was too busy for, instead of declining it (the order is paid)', {
+    timeout: 120_000,
+  }, async () => {
+    let isBusy = false;
+    t = await commerceTestPlatform({
+      hooks: {
+        // What DynamoDB's store throws when a transaction is still refused after its retries.
+        beforeTask: async (task) => {
+          if (task !== 'Authorize' || isBusy) return;
+          isBusy = true;
+          const store = t!.platform.store;
+          const transact = store.transact.bind(store);
+          store.transact = async () => {
+            store.transact = transact;
+            throw new AppError('service_unavailable', 'the store is busy');
+          };
+        },
+      },
+    });
+    const { buyer, order } = await buyAndWait(t, 2100, { type: 'wallet' });
+    expect(isBusy).toBe(true);
+    expect(order).toMatchObject({ status: 'paid', payment_status: 'captured' });
+    expect(await t.wallet(buyer.id)).toEqual({ available: signupBonus - 2100, pending: 0 });
+    await expectBooksBalanced(t.platform.store);
+  });
+
+  it('fails a wallet order in a currency the buyer has no wallet in as insufficient_funds', {
+    timeout: 120_000,
+  }, async () => {
+    t = await commerceTestPlatform();
+    const { buyer, order } = await buyAndWait(t, 700, { type: 'wallet' }, 'EUR');
+    expect(order).toMatchObject({
+      status: 'failed',
+      failure_reason: 'insufficient_funds',
+      payment_status: 'declined',
+    });
+    expect(await t.wallet(buyer.id)).toEqual({ available: signupBonus, pending: 0 });
+    await expectBooksBalanced(t.platform.store);
+  });
+
+  it('tells the shop each step of a card order that pays', { timeout: 120_000 }, async () => {
+    t = await commerceTestPlatform();
+    const { order } = await buyAndWait(t, 2500, card);
+    expect(order).toMatchObject({ status: 'paid', payment_status: 'captured' });
+    const events = await t.call('GET', '/v1/events?type=order.updated&limit=100', await asShop(t));
+    const steps = events.json.data
+      .filter((event: { data: { order: { id: string } } }) => event.data.order.id === order.id)
+      .map((event: { data: { step: string } }) => event.data.step)
+      .sort();
+    expect(steps).toEqual(['authorized', 'captured', 'placed', 'reserved']);
     await expectBooksBalanced(t.platform.store);
   });
 
