@@ -277,7 +277,8 @@ export class SqliteWriter {
     // A range used up (centuries at Sluice's rates) spills into the one for rows kept for good.
     if (this.#nextRowid[range]! >= rowidRanges[range]!.to) range = keptRange;
     const rowid = this.#nextRowid[range]!;
-    if (rowid >= rowidRanges[range]!.to) throw new Error('the items table has used every rowid of its ranges');
+    if (rowid >= rowidRanges[range]!.to)
+      throw new Error('the items table has used every rowid of its ranges');
     this.#putStatement.run(rowid, ...encoded.keys, encoded.ttl, encoded.data);
     // Taken whether the put made a row or updated one (which keeps its rowid): gaps are harmless.
     this.#nextRowid[range] = rowid + 1;
