@@ -10,8 +10,9 @@ import { dictionaryV1, dictionaryV2 } from './sqlite-dictionary.ts';
  *   string key attribute is left out of the `data` JSON and put back from its column on read.
  * - **Compressed when large.** JSON of 400 bytes or more is stored as a BLOB: a format byte
  *   then raw deflate with a preset dictionary of Sluice's attribute names and item templates
- *   (`sqlite-dictionary.ts`). A ~1 KB payment or event takes ~20% of its JSON. Smaller items (accounts, counters, the
- *   items every request reads) stay text: nothing to inflate on the hot path.
+ *   (`sqlite-dictionary.ts`). A ~1 KB payment or event takes ~20% of its JSON. Smaller items
+ *   (accounts, counters, the items every request reads) stay text: nothing to inflate on the
+ *   hot path.
  * - **The TTL as a column**, for the sweeper's index (the JSON may be compressed, so an index on
  *   `json_extract(data, …)` cannot be used), and only there when it is an integer: put back from
  *   the column on read, as the keys are.

@@ -294,8 +294,8 @@ export class SqliteWriter {
  * for good with rows that expire, and the space the expired ones freed was never reused (new rows
  * go at the end): a soak kept ~1.2 KB per wallet transfer where its transfer needs ~0.65 KB.
  * Rows of files written before keep their rowids (below the first range). The ranges hold 4·10^12,
- * 8·10^12 and 5·10^14 rows, and their rowids take 7 bytes in a row's index entries (rowids
- * counted from 1 take 3–5).
+ * 8·10^12 and 5·10^14 rows; rowids this large take 6–8 bytes in a row and each of its index
+ * entries, where rowids counted from 1 took 3–5.
  */
 const rowidRanges = [
   { from: 2 ** 42, to: 2 ** 43 },
