@@ -148,18 +148,18 @@ export class SqliteWriter {
   readonly #existsStatement: StatementSync;
   readonly #putStatement: StatementSync;
   readonly #deleteStatement: StatementSync;
-  /** The next free rowid of each of `rowidRanges`. */
-  readonly #nextRowid: number[];
+  readonly #highestRowid: StatementSync;
+  /**
+   * The next free rowid of each of `rowidRanges`, read at the start of each batch, under the
+   * write lock: another connection (another process) may have written since.
+   */
+  #nextRowid: number[] = [];
 
   constructor(db: DatabaseSync) {
     this.#db = db;
     this.#getStatement = db.prepare(`SELECT ${rowColumns} FROM items WHERE pk = ? AND sk = ?`);
     this.#existsStatement = db.prepare('SELECT 1 FROM items WHERE pk = ? AND sk = ?');
-    const highest = db.prepare('SELECT MAX(rowid) AS id FROM items WHERE rowid >= ? AND rowid < ?');
-    this.#nextRowid = rowidRanges.map((range) => {
-      const { id } = highest.get(range.from, range.to) as { id: number | null };
-      return id === null ? range.from : id + 1;
-    });
+    this.#highestRowid = db.prepare('SELECT MAX(rowid) AS id FROM items WHERE rowid >= ? AND rowid < ?');
     // A new row takes the rowid given; an existing (pk, sk) keeps its own and is updated.
     this.#putStatement = db.prepare(
       `INSERT INTO items (rowid, ${keyColumns.join(', ')}, ttl, data) ` +
@@ -179,6 +179,10 @@ export class SqliteWriter {
     const outcomes: TransactionOutcome[] = [];
     try {
       this.#db.exec('BEGIN IMMEDIATE');
+      this.#nextRowid = rowidRanges.map((range) => {
+        const { id } = this.#highestRowid.get(range.from, range.to) as { id: number | null };
+        return id === null ? range.from : id + 1;
+      });
       for (const operations of batch) {
         this.#db.exec('SAVEPOINT tx');
         try {

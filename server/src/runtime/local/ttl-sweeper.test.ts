@@ -161,6 +161,22 @@ describe('TtlSweeper', () => {
     expect(await keysOf(store, 'KEPT')).toHaveLength(1000);
   });
 
+  it('gives new rows free rowids when another connection (another process) wrote to the file since', async () => {
+    const path = await tempPath();
+    const here = new SqliteStore(path);
+    const there = new SqliteStore(path);
+    cleanups.push(
+      () => here.close(),
+      () => there.close(),
+    );
+    for (let i = 0; i < 3; i++) {
+      await here.transact([{ type: 'put', item: { pk: 'HERE', sk: String(i) } }]);
+      await there.transact([{ type: 'put', item: { pk: 'THERE', sk: String(i) } }]);
+    }
+    expect(await keysOf(here, 'HERE')).toEqual(['0', '1', '2']);
+    expect(await keysOf(here, 'THERE')).toEqual(['0', '1', '2']);
+  });
+
   it('converts a small data file made before incremental auto-vacuum, keeping its items', async () => {
     const path = await tempPath();
     const old = new DatabaseSync(path);
