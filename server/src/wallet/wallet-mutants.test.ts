@@ -148,6 +148,19 @@ function bonusAsWalletTransfer(user: TestUser, amount: number, createdAt: string
   };
 }
 
+/** The sign-up bonus transfer of `user`, checked: from the promotions account, recorded as the bonus. */
+async function expectBonusTransfer(t: TestApp, user: TestUser, amount: number) {
+  const bonus = await getTransfer(t, `tr_bonus_${user.id}`);
+  expect(bonus).toMatchObject({
+    debit_account_id: promotionsAccountId('USD'),
+    credit_account_id: walletAccountId(user.id, 'USD'),
+    amount,
+    code: 'signup_bonus',
+    metadata: { to_user: user.id, note: 'Welcome to Sluice' },
+  });
+  return bonus;
+}
+
 async function appError(promise: Promise<unknown>): Promise<AppError> {
   const error = await promise.then(
     () => undefined,
@@ -228,14 +241,7 @@ describe('opening a wallet', () => {
       credits_posted: 100,
       debits_must_not_exceed_credits: true,
     });
-    const bonus = await getTransfer(t, `tr_bonus_${ann.id}`);
-    expect(bonus).toMatchObject({
-      debit_account_id: promotionsAccountId('USD'),
-      credit_account_id: walletAccountId(ann.id, 'USD'),
-      amount: 100,
-      code: 'signup_bonus',
-      metadata: { to_user: ann.id, note: 'Welcome to Sluice' },
-    });
+    const bonus = await expectBonusTransfer(t, ann, 100);
     const events = await outboxEventsBetween(t.store, harnessStart, t.clock.now() + 1);
     expect(events.filter((e) => e.type === 'ledger.transfers.created')).toMatchObject([
       { source: 'sluice.wallet', subject: promotionsAccountId('USD') },
@@ -320,14 +326,7 @@ describe('the bonus on verification', () => {
     t.clock.advance(1000);
     const from = t.clock.now();
     await grantSignupBonus(walletDeps(t), ann.id);
-    const bonus = await getTransfer(t, `tr_bonus_${ann.id}`);
-    expect(bonus).toMatchObject({
-      debit_account_id: promotionsAccountId('USD'),
-      credit_account_id: walletAccountId(ann.id, 'USD'),
-      amount: 100,
-      code: 'signup_bonus',
-      metadata: { to_user: ann.id, note: 'Welcome to Sluice' },
-    });
+    const bonus = await expectBonusTransfer(t, ann, 100);
     const events = await outboxEventsBetween(t.store, from, t.clock.now() + 1);
     expect(events.filter((e) => e.type === 'wallet.balance.changed')).toMatchObject([
       {

@@ -236,12 +236,7 @@ describe('one delivery attempt', () => {
     await vi.advanceTimersByTimeAsync(9_999);
     expect(hanging.openNow()).toBe(1);
     await vi.advanceTimersByTimeAsync(1);
-    expect(await attempt).toEqual({ retryAfterSeconds: 60, error: 'timed out after 10000 ms' });
-    expect((await delivery()).attempts[0]).toMatchObject({
-      response_status: null,
-      error: 'timed out after 10000 ms',
-    });
-    expect(gate.admit(endpointId, 'del_next', 10_000)).toMatchObject({ isAdmitted: false });
+    await expectGaveUpSlow(await attempt, delivery, gate, endpointId, 'timed out after 10000 ms');
   });
 
   it('defers a delivery whose POST is still open: a fresh message when that POST has timed out', async () => {
@@ -343,6 +338,22 @@ async function holdingReceiver() {
 }
 
 /** Turns of the event loop until `condition` holds (what the test waits for does happen: no timing). */
+/**
+ * An attempt that got no answer in time: retried in a minute, recorded with `error` and no status,
+ * and its endpoint held back from the next delivery.
+ */
+async function expectGaveUpSlow(
+  outcome: unknown,
+  delivery: () => Promise<{ attempts: unknown[] }>,
+  gate: EndpointGate,
+  endpointId: string,
+  error: string,
+): Promise<void> {
+  expect(outcome).toEqual({ retryAfterSeconds: 60, error });
+  expect((await delivery()).attempts[0]).toMatchObject({ response_status: null, error });
+  expect(gate.admit(endpointId, 'del_next', 10_000)).toMatchObject({ isAdmitted: false });
+}
+
 async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
   while (!(await condition())) await new Promise((resolve) => setImmediate(resolve));
 }
@@ -635,11 +646,6 @@ describe('the edges of one POST', () => {
     await until(() => vi.getTimerCount() > 0);
     await new Promise((resolve) => setImmediate(resolve));
     await vi.advanceTimersByTimeAsync(10_000);
-    expect(await attempt).toEqual({ retryAfterSeconds: 60, error: 'could not connect within 3000 ms' });
-    expect((await delivery()).attempts[0]).toMatchObject({
-      response_status: null,
-      error: 'could not connect within 3000 ms',
-    });
-    expect(gate.admit(endpointId, 'del_next', 10_000)).toMatchObject({ isAdmitted: false });
+    await expectGaveUpSlow(await attempt, delivery, gate, endpointId, 'could not connect within 3000 ms');
   });
 });
