@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { formatFile, parseFile } from '../server/src/hub/ach/nacha.ts';
 import { returnFileFor } from '../server/src/hub/ach/test-support.ts';
+import { newId } from '../server/src/kernel/ids.ts';
+import { createTransfers } from '../server/src/ledger/index.ts';
 import {
   asMerchant,
   createTestMerchant,
@@ -200,4 +202,67 @@ it('keeps the bank account sealed in an approval request, showing its last 4', a
   expect(requested.text).not.toContain('000123456789');
   expect((await owner('GET', `/v1/approvals/${requested.json.id}`)).text).not.toContain('000123456789');
   expect(JSON.stringify(storedItems(join(dir, 'sluice.db')))).not.toContain('000123456789');
+});
+
+/** The balance transactions of the merchant's US dollars, newest first (one page). */
+const history = async () =>
+  (await api('GET', '/v1/balance/transactions?currency=USD&limit=20')).json.data as Array<{
+    type: string;
+    code: string;
+    amount: number;
+    source: string | null;
+    payment: string | null;
+    balance_after: number;
+  }>;
+
+it('names the payout as the source of its settled credit and of a return after settlement in the balance history', async () => {
+  const payout = await api('POST', '/v1/payouts', toBank(12_345));
+  expect(payout.status, payout.text).toBe(201);
+  expect((await api('POST', '/v1/test-helpers/advance-clock', { seconds: 5 * 86_400 })).status).toBe(200);
+  // The history is in ledger time: each step a second after the one before, so its order is theirs.
+  t.clock.advance(1_000);
+  expect((await api('POST', '/v1/test-helpers/ach/settle')).json).toEqual({ settled: 1 });
+  const [settled] = await history();
+  expect(settled).toMatchObject({ type: 'payout', amount: -12_345, source: payout.json.id, payment: null });
+
+  const file = parseFile((await api('GET', '/v1/ach/files/2026-01-20')).text);
+  t.clock.advance(1_000);
+  const late = await api('POST', '/v1/test-helpers/ach/returns', {
+    file: returnFileFor(file, [{ trace: payout.json.bank_account.trace_number, code: 'R02' }]),
+  });
+  expect(late.json.returned).toHaveLength(1);
+  const [returned, again] = await history();
+  expect(returned).toMatchObject({
+    type: 'adjustment',
+    code: 'hub_ach_credit_return',
+    amount: 12_345,
+    source: payout.json.id,
+    payment: null,
+  });
+  expect(again).toEqual(settled);
+});
+
+it('still lists a bank payout settled before its post named it: a payout, its amount and balance right, no source', async () => {
+  const payout = await api('POST', '/v1/payouts', toBank(12_345));
+  expect(payout.status, payout.text).toBe(201);
+  t.clock.advance(1_000);
+  // The hold posted as the hub posted it before its metadata named the payout (merchant and trace only).
+  await createTransfers(t, [
+    {
+      kind: 'post_pending',
+      id: newId('transfer'),
+      pending_id: payout.json.transfer,
+      metadata: { merchant: merchant.id, trace: payout.json.bank_account.trace_number },
+    },
+  ]);
+  const listed = await history();
+  expect(listed[0]).toMatchObject({
+    type: 'payout',
+    code: 'payout',
+    amount: -12_345,
+    source: null,
+    payment: null,
+  });
+  expect(listed[0]!.balance_after).toBe(await available());
+  expect(listed[1]).toMatchObject({ type: 'settlement', balance_after: listed[0]!.balance_after + 12_345 });
 });

@@ -283,7 +283,7 @@ describe('balance transactions: payouts', () => {
     t.clock.advance(1_000);
     expect((await api('POST', '/v1/test-helpers/ach/settle')).json).toEqual({ settled: 1 });
     const after = (await pages(10)).flat();
-    // (The settlement's post carries no payout id: the ACH entry is its source, not listed.)
+    expect(after[0]).toMatchObject({ source: toBank.json.id, payment: null, sandbox_time: false });
     expect(after.map(({ type, amount, balance_after }) => ({ type, amount, balance_after }))).toEqual([
       { type: 'payout', amount: -2_000, balance_after: settled - 3_500 },
       { type: 'payout', amount: -1_500, balance_after: settled - 1_500 },

@@ -278,6 +278,9 @@ export const payoutAchHandler = {
     achPayoutMove(deps, entry, { status: 'paid', return_code: null }, 'payout.paid'),
   returned: (deps: PayoutsDeps, entry: AchEntryRecord, code: string) =>
     achPayoutMove(deps, entry, { status: 'returned', return_code: code }, 'payout.returned'),
+  // The key the payout's hold names it by (`executePayout`): the balance history's source.
+  metadata: (entry: AchEntryRecord): Record<string, string> =>
+    entry.origin ? { payout: entry.origin.id } : {},
 };
 
 export async function getPayout(deps: PayoutsDeps, merchantId: string, id: string): Promise<Payout> {

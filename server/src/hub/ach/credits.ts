@@ -70,6 +70,13 @@ export interface AchCreditHandler {
   settled(deps: HubDeps, entry: AchEntryRecord): Promise<WriteOperation[]>;
   /** The bank returned it (R01, R02, R03 …): writes committed with the ledger's reversal. */
   returned(deps: HubDeps, entry: AchEntryRecord, returnCode: string): Promise<WriteOperation[]>;
+  /**
+   * What the credit's later ledger transfers (the settlement's post of its hold, a return's
+   * repayment after it) carry besides the hub's own keys: the module's name for the object paid
+   * out, as its hold carries it (a merchant payout's `{ payout: 'po_…' }`), so that the balance
+   * history names that object as their source.
+   */
+  metadata(entry: AchEntryRecord): Record<string, string>;
 }
 
 const handlers = new Map<string, AchCreditHandler>();

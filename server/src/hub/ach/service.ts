@@ -79,7 +79,8 @@ export async function settleDueAch(deps: HubDeps, merchantId?: string): Promise<
       if (entry.settle_on > (await dayOf(entry.merchant))) continue;
       const current = await readAchEntry(deps.store, entry.reference);
       if (current?.status !== 'pending') continue;
-      const credit = (await achCreditHandler(current)?.settled(deps, current)) ?? [];
+      const handler = achCreditHandler(current);
+      const credit = (await handler?.settled(deps, current)) ?? [];
       const intent = await intentMove(
         deps,
         current,
@@ -97,7 +98,11 @@ export async function settleDueAch(deps: HubDeps, merchantId?: string): Promise<
             kind: 'post_pending',
             id: derivedId('transfer', Date.parse(current.created_at), `${current.reference}:settle`),
             pending_id: current.reference,
-            metadata: { merchant: current.merchant, trace: current.trace_number },
+            metadata: {
+              ...handler?.metadata(current),
+              merchant: current.merchant,
+              trace: current.trace_number,
+            },
           },
         ],
         { operations: () => [achEntryMove(current, { status: 'settled' }), ...intent, ...credit] },
@@ -226,7 +231,12 @@ async function returnCredit(
           amount: entry.amount,
           currency: 'USD',
           code: achLedgerCodes.creditReturn,
-          metadata: { merchant: entry.merchant, trace: entry.trace_number, return_code: code },
+          metadata: {
+            ...handler.metadata(entry),
+            merchant: entry.merchant,
+            trace: entry.trace_number,
+            return_code: code,
+          },
         };
   const writes = await handler.returned(deps, entry, code);
   await createTransfers(deps, [transfer], {
