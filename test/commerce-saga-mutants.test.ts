@@ -1,9 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { balanceOf, getAccount, listHistory } from '../server/src/ledger/index.ts';
-import { checkoutTasks, shopAccountId, undoPayment, type SagaDeps } from '../server/src/commerce/saga.ts';
+import {
+  checkoutTasks,
+  shopAccountId,
+  undoPayment,
+  type SagaDeps,
+  type SagaState,
+} from '../server/src/commerce/saga.ts';
 import { readOrder } from '../server/src/commerce/store.ts';
 import { AppError } from '../server/src/kernel/errors.ts';
 import { silentLogger } from '../server/src/platform/logger.ts';
+import type { Store, WriteOperation } from '../server/src/platform/store.ts';
 import {
   adminEmail,
   commerceTestPlatform,
@@ -322,26 +329,78 @@ describe('checkout saga money steps (mutation cases)', () => {
   it('retries an authorization the store was too busy for, instead of declining it (the order is paid)', {
     timeout: 120_000,
   }, async () => {
-    let isBusy = false;
+    t = await commerceTestPlatform();
+    const isBusy = busyOnce(t.platform.store, setsPayment('authorized'));
+    const { buyer, order } = await buyAndWait(t, 2100, { type: 'wallet' });
+    expect(isBusy()).toBe(true);
+    expect(order).toMatchObject({ status: 'paid', payment_status: 'captured' });
+    expect(await t.wallet(buyer.id)).toEqual({ available: signupBonus - 2100, pending: 0 });
+    await expectBooksBalanced(t.platform.store);
+  });
+
+  it('takes an authorization whose write landed though the store answered an error for done (the order is paid)', {
+    timeout: 120_000,
+  }, async () => {
+    t = await commerceTestPlatform();
+    const isLost = busyOnce(t.platform.store, setsPayment('authorized'), { landed: true });
+    const { buyer, order } = await buyAndWait(t, 2300, { type: 'wallet' });
+    expect(isLost()).toBe(true);
+    expect(order).toMatchObject({ status: 'paid', payment_status: 'captured', failure_reason: null });
+    expect(await t.wallet(buyer.id)).toEqual({ available: signupBonus - 2300, pending: 0 });
+    await expectBooksBalanced(t.platform.store);
+  });
+
+  it('writes a decline the store was too busy for on the retry: the order ends declined, not only failed', {
+    timeout: 120_000,
+  }, async () => {
+    let authorizations = 0;
+    // The checkout request's own authorization throws; the saga's finds the card dropped since.
+    t = await commerceTestPlatform({
+      hooks: { failTask: (task) => task === 'Authorize' && ++authorizations === 1 },
+    });
+    const isBusy = busyOnce(t.platform.store, setsPayment('declined'));
+    const { order } = await buyAndWait(t, 3400, card);
+    expect(isBusy()).toBe(true);
+    expect(order).toMatchObject({
+      status: 'failed',
+      failure_reason: 'payment_method_unavailable',
+      payment_status: 'declined',
+    });
+    await expectBooksBalanced(t.platform.store);
+  });
+
+  it('does not capture an order a compensation took between its read and its capture: the hold is voided, never posted', {
+    timeout: 120_000,
+  }, async () => {
+    let isTaken = false;
     t = await commerceTestPlatform({
       hooks: {
-        // What DynamoDB's store throws when a transaction is still refused after its retries.
-        beforeTask: async (task) => {
-          if (task !== 'Authorize' || isBusy) return;
-          isBusy = true;
-          const store = t!.platform.store;
-          const transact = store.transact.bind(store);
-          store.transact = async () => {
-            store.transact = transact;
-            throw new AppError('service_unavailable', 'the store is busy');
+        // Once Capture has read the order, a compensation starts (its reservation ran out, say)
+        // and its void fails for now: the order is compensating, the hold still pending.
+        beforeTask: async (task, orderId) => {
+          if (task !== 'Capture' || isTaken) return;
+          isTaken = true;
+          const failingVoid = {
+            ...sagaDeps(t!),
+            hooks: { failTask: (step: SagaState) => step === 'Refund' },
           };
+          await expect(
+            checkoutTasks(failingVoid).Refund({ order_id: orderId, reason: 'reservation_expired' }),
+          ).rejects.toThrow('injected fault in Refund');
         },
       },
     });
-    const { buyer, order } = await buyAndWait(t, 2100, { type: 'wallet' });
-    expect(isBusy).toBe(true);
-    expect(order).toMatchObject({ status: 'paid', payment_status: 'captured' });
-    expect(await t.wallet(buyer.id)).toEqual({ available: signupBonus - 2100, pending: 0 });
+    const { buyer, order } = await buyAndWait(t, 2700, { type: 'wallet' });
+    expect(isTaken).toBe(true);
+    expect(order).toMatchObject({
+      status: 'failed',
+      failure_reason: 'reservation_expired',
+      payment_status: 'voided',
+    });
+    expect(await t.wallet(buyer.id)).toEqual({ available: signupBonus, pending: 0 });
+    const history = await listHistory(t.platform.store, walletAccountId(buyer.id, 'USD'), { limit: 50 });
+    const held = history.entries.filter((entry) => entry.code === 'commerce_order');
+    expect(held.map((entry) => entry.kind)).toEqual(['void_pending', 'pending']);
     await expectBooksBalanced(t.platform.store);
   });
 
@@ -407,6 +466,35 @@ function sagaDeps(platform: CommerceTestPlatform): SagaDeps {
     hooks: {},
     shopOwner: async () => undefined,
   };
+}
+
+/**
+ * Makes the store answer the first transaction that `matches` with what DynamoDB's store throws
+ * when one is still refused after its retries (`service_unavailable`); with `landed`, the
+ * transaction is written first, as when the answer of a write that went through is lost.
+ * Returns whether that has happened.
+ */
+function busyOnce(
+  store: Store,
+  matches: (operations: WriteOperation[]) => boolean,
+  { landed = false } = {},
+): () => boolean {
+  let hasHappened = false;
+  const transact = store.transact.bind(store);
+  store.transact = async (operations) => {
+    if (!matches(operations)) return transact(operations);
+    store.transact = transact;
+    hasHappened = true;
+    if (landed) await transact(operations);
+    throw new AppError('service_unavailable', 'the store is busy');
+  };
+  return () => hasHappened;
+}
+
+/** Matches a transaction that sets an order's payment status to `status`. */
+function setsPayment(status: string) {
+  return (operations: WriteOperation[]) =>
+    operations.some((operation) => operation.type === 'update' && operation.set?.payment_status === status);
 }
 
 /** Request options of the admin acting as the shop's merchant (which the admin owns). */
