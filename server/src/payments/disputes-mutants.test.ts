@@ -2,10 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestApp } from '../../../test/app-harness.ts';
 import { getAccount, listHistory, systemAccountId } from '../ledger/index.ts';
 import type { WriteOperation } from '../platform/store.ts';
-import { acceptDispute, openDispute, submitDisputeEvidence } from './disputes.ts';
+import { moduleDepsFor } from '../../../test/app-harness.ts';
+import type { EventEnvelope } from '../kernel/events.ts';
+import { matchesPattern } from '../platform/event-pattern.ts';
+import { acceptDispute, disputeCardCaptured, openDispute, submitDisputeEvidence } from './disputes.ts';
+import { paymentsModule } from './index.ts';
 import { disputeFee, settlementFeeFor } from './model.ts';
 import { createRefund } from './refunds.ts';
-import { capturePayment } from './transitions.ts';
 import {
   card,
   failNextRead,
@@ -265,6 +268,18 @@ describe('disputes: lost races and failed store calls', () => {
   /** The transaction that opens a dispute: it puts the dispute item. */
   const opensDispute = (operations: WriteOperation[]) =>
     operations.some((op) => op.type === 'put' && String(op.item.pk).startsWith('DP#'));
+  /** The payments module's subscriber, as the bus runs it (at least once per event). */
+  const deliver = (event: EventEnvelope) => {
+    const subscription = paymentsModule.subscriptions!.find(
+      (s) => s.name === 'payments.dispute-card-dispute',
+    )!;
+    return subscription.handler(moduleDepsFor(t, []))(event);
+  };
+  /** The `payment.captured` events of `payments` the subscription's pattern selects, in that order. */
+  const disputeCardEvents = async (payments: string[]) => {
+    const events = (await pendingEvents(t)).filter((e) => matchesPattern(disputeCardCaptured, e));
+    return payments.map((id) => events.find((e) => e.subject === id));
+  };
 
   it('refuses an open that a refund overtook, saying the payment changed, and moves nothing for it', async () => {
     const id = await charge(2_000);
@@ -362,17 +377,138 @@ describe('disputes: lost races and failed store calls', () => {
     expect(await posted(merchantAccount('disputes'))).toBe(0);
   });
 
-  it("passes on a failed write of the dispute card's dispute: the capture stands, undisputed", async () => {
+  it("answers a dispute-card capture whose dispute's write failed as captured, and the captured event's subscriber opens the dispute", async () => {
     const held = await charge(3_000, { capture: false, card: card(disputeCard) });
     failNextWrite(t, opensDispute);
-    await expect(capturePayment(t, actor(), held, undefined)).rejects.toMatchObject({
+    const captured = await api('POST', `/v1/payments/${held}/capture`);
+    expect(captured.status, captured.text).toBe(200);
+    expect(captured.json).toMatchObject({ status: 'succeeded', amount_captured: 3_000 });
+    expect((await api('GET', `/v1/payments/${held}`)).json).toMatchObject({ dispute: null });
+    expect(await posted(merchantAccount('disputes'))).toBe(0);
+    // The same at creation (capture: true): 201, the payment captured, undisputed for now.
+    failNextWrite(t, opensDispute);
+    const charged = await api(
+      'POST',
+      '/v1/payments',
+      paymentBody({ amount: 2_000, card: card(disputeCard) }),
+    );
+    expect(charged.status, charged.text).toBe(201);
+    expect(charged.json).toMatchObject({ status: 'succeeded', dispute: null });
+
+    // The subscriber's own failed write is passed on (the outbox delivers the event again).
+    const [heldEvent, chargedEvent] = await disputeCardEvents([held, charged.json.id]);
+    failNextWrite(t, opensDispute);
+    await expect(deliver(heldEvent!)).rejects.toMatchObject({
       name: 'ProvisionedThroughputExceededException',
     });
-    expect((await api('GET', `/v1/payments/${held}`)).json).toMatchObject({
-      status: 'succeeded',
-      dispute: null,
-    });
+    await deliver(heldEvent!);
+    await deliver(chargedEvent!);
+    await deliver(heldEvent!);
+    for (const id of [held, charged.json.id]) {
+      expect((await api('GET', `/v1/payments/${id}`)).json).toMatchObject({
+        display_status: 'disputed',
+        dispute_status: 'needs_response',
+      });
+    }
+    const disputes = (await api('GET', '/v1/disputes')).json.data as Array<{
+      payment: string;
+      reason: string;
+    }>;
+    expect(disputes.map((d) => [d.payment, d.reason]).sort()).toEqual(
+      [
+        [held, 'fraudulent'],
+        [charged.json.id, 'fraudulent'],
+      ].sort(),
+    );
+    expect(await posted(merchantAccount('disputes'))).toBe(5_000);
+    expect(await posted(merchantAccount('fees'))).toBe(-2 * disputeFee);
+  });
+
+  it('answers 200 to a dispute-card capture whose dispute a settlement landing first leaves beyond the floor, and its subscriber opens the dispute once funds allow', async () => {
+    const held = await charge(400_000, { capture: false, card: card(disputeCard) });
+    // The day's settlement commits between the capture and the dispute: the open loses its race,
+    // and again on the payment now settled, the dispute would take 4,000.00 from 3,883.70.
+    const settling = interleave(t, opensDispute, () =>
+      api('POST', '/v1/test-helpers/advance-clock', { seconds: 12 * 3600 + 1 }),
+    );
+    const captured = await api('POST', `/v1/payments/${held}/capture`);
+    expect(settling.count).toBe(1);
+    expect(captured.status, captured.text).toBe(200);
+    expect(captured.json).toMatchObject({ status: 'succeeded', amount_captured: 400_000 });
+    const settled = (await api('GET', `/v1/payments/${held}`)).json;
+    expect(settled).toMatchObject({ dispute: null });
+    expect(settled.settlement).toMatch(/^stl_/);
+    expect(await available()).toBe(400_000 - settlementFeeFor(400_000));
+
+    // Delivered now, the subscriber is refused the same way: it throws, and the outbox retries.
+    const [event] = await disputeCardEvents([held]);
+    await expect(deliver(event!)).rejects.toMatchObject({ code: 'balance_insufficient' });
     expect(await posted(merchantAccount('disputes'))).toBe(0);
+    // Another day's settlement adds enough; the next delivery opens it, the one after changes nothing.
+    await charge(20_000);
+    expect((await api('POST', '/v1/test-helpers/advance-clock', { seconds: dayMs / 1000 })).status).toBe(200);
+    const funded = await available();
+    await deliver(event!);
+    await deliver(event!);
+    expect((await api('GET', `/v1/payments/${held}`)).json).toMatchObject({ display_status: 'disputed' });
+    expect(await available()).toBe(funded - 400_000);
+    expect((await api('GET', '/v1/disputes')).json.data).toHaveLength(1);
+    expect(await posted(merchantAccount('fees'))).toBe(-disputeFee);
+  });
+
+  it("opens the dispute card's dispute again on the payment as a refund left it, up to five lost races, then leaves it to the next delivery", async () => {
+    const held = await charge(3_000, { capture: false, card: card(disputeCard) });
+    const refund = () => createRefund(t, actor(), { payment: held, amount: 100 });
+    // The capture's own open loses to a refund once, then opens it for what the payment holds.
+    const once = interleave(t, opensDispute, refund);
+    expect((await api('POST', `/v1/payments/${held}/capture`)).status).toBe(200);
+    expect(once.count).toBe(1);
+    const first = (await api('GET', '/v1/disputes')).json.data as Array<{ payment: string; amount: number }>;
+    expect(first).toMatchObject([{ payment: held, amount: 2_900 }]);
+
+    const other = await charge(3_000, { capture: false, card: card(disputeCard) });
+    const refundOther = () => createRefund(t, actor(), { payment: other, amount: 100 });
+    // Five lost races in the capture: captured (200), undisputed.
+    const five = interleave(t, opensDispute, refundOther, 5);
+    expect((await api('POST', `/v1/payments/${other}/capture`)).status).toBe(200);
+    expect(five.count).toBe(5);
+    expect((await api('GET', `/v1/payments/${other}`)).json).toMatchObject({
+      dispute: null,
+      amount_refunded: 500,
+    });
+    // The subscriber losing five as well throws (delivered again later), and opens it on the next.
+    const [event] = await disputeCardEvents([other]);
+    const again = interleave(t, opensDispute, refundOther, 5);
+    await expect(deliver(event!)).rejects.toMatchObject({ code: 'invalid_state_transition' });
+    expect(again.count).toBe(5);
+    expect((await api('GET', `/v1/payments/${other}`)).json).toMatchObject({
+      dispute: null,
+      amount_refunded: 1_000,
+    });
+    await deliver(event!);
+    const disputes = (await api('GET', '/v1/disputes')).json.data as Array<{
+      payment: string;
+      amount: number;
+    }>;
+    expect(disputes.find((d) => d.payment === other)).toMatchObject({ amount: 2_000 });
+    expect(await posted(merchantAccount('disputes'))).toBe(2_900 + 2_000);
+  });
+
+  it('leaves other cards and payments no longer disputable to the subscriber untouched', async () => {
+    const plain = await charge(1_000);
+    const refunded = await charge(2_000, { capture: false, card: card(disputeCard) });
+    // Captured with its dispute failing, then refunded in full before the event is delivered.
+    failNextWrite(t, opensDispute);
+    expect((await api('POST', `/v1/payments/${refunded}/capture`)).status).toBe(200);
+    expect((await api('POST', '/v1/refunds', { payment: refunded })).status).toBe(201);
+    const captures = (await pendingEvents(t)).filter((e) => e.type === 'payment.captured');
+    expect(captures.filter((e) => matchesPattern(disputeCardCaptured, e)).map((e) => e.subject)).toEqual([
+      refunded,
+    ]);
+    // Delivered anyway (a card of another number ending the same would be), it opens nothing.
+    for (const event of captures) await deliver(event);
+    expect(captures.map((e) => e.subject).sort()).toEqual([plain, refunded].sort());
+    expect((await api('GET', '/v1/disputes')).json.data).toEqual([]);
   });
 
   it('passes on a failed write of evidence or of a close instead of calling it a lost race', async () => {

@@ -1,9 +1,11 @@
 import { isoTime } from '../kernel/clock.ts';
 import { AppError, isAppError } from '../kernel/errors.ts';
+import type { EventEnvelope } from '../kernel/events.ts';
 import { derivedId, newId } from '../kernel/ids.ts';
 import { createTransfers, ensureSystemAccount, systemAccountId } from '../ledger/index.ts';
+import type { EventPattern } from '../platform/event-pattern.ts';
 import { explainBalanceRefusal } from './balance.ts';
-import { paymentEvent } from './events.ts';
+import { paymentEvent, paymentsSource } from './events.ts';
 import {
   merchantAccountId,
   ownedBy,
@@ -23,7 +25,13 @@ import {
   type DisputeRecord,
 } from './store/disputes.ts';
 import type { PageRequest, RecordPage } from './store/keys.ts';
-import { paymentDisputeSet, paymentDisputeStatusSet } from './store/payments.ts';
+import {
+  paymentDisputeSet,
+  paymentDisputeStatusSet,
+  readPayment,
+  type PaymentRecord,
+} from './store/payments.ts';
+import { testCards } from './test-cards.ts';
 
 /**
  * Disputes (chargebacks) in the sandbox. Opening one withdraws what the payment still holds
@@ -41,6 +49,13 @@ import { paymentDisputeSet, paymentDisputeStatusSet } from './store/payments.ts'
 
 function isLostRace(error: unknown): boolean {
   return isAppError(error) && error.code === 'conflict';
+}
+
+/** A succeeded payment not disputed yet that still holds something (captured − refunded). */
+function isDisputable(payment: PaymentRecord): boolean {
+  return (
+    payment.status === 'succeeded' && !payment.dispute && payment.amount_captured > payment.amount_refunded
+  );
 }
 
 /**
@@ -63,7 +78,7 @@ export async function openDispute(
       : error;
   });
   const amount = payment.amount_captured - payment.amount_refunded;
-  if (payment.status !== 'succeeded' || payment.dispute || amount <= 0) {
+  if (!isDisputable(payment)) {
     throw new AppError(
       'invalid_state_transition',
       payment.dispute
@@ -140,17 +155,80 @@ export async function openDispute(
   return dispute;
 }
 
-/** Opens the dispute the dispute test card scripts; a payment already disputed is left alone. */
+/** How often the dispute card's dispute is opened again after losing a race, before it is left for later. */
+const scriptedDisputeAttempts = 5;
+
+/**
+ * Opens the dispute the dispute test card scripts; a payment already disputed (or no longer
+ * disputable: refunded in full meanwhile) is left alone. An open that lost a race to another
+ * change of the payment (a settlement, a partial refund) is tried again on the payment as it
+ * now is. Any other failure is thrown, for the caller to retry later: the balance too low for it
+ * (402 `balance_insufficient`), a busy store, races lost `scriptedDisputeAttempts` times.
+ */
 export async function openScriptedDispute(
   deps: PaymentsDeps,
   actor: MerchantActor,
   paymentId: string,
 ): Promise<void> {
-  try {
-    await openDispute(deps, actor, paymentId, 'fraudulent');
-  } catch (error) {
-    if (!(isAppError(error) && error.code === 'invalid_state_transition')) throw error;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await openDispute(deps, actor, paymentId, 'fraudulent');
+      return;
+    } catch (error) {
+      if (!(isAppError(error) && error.code === 'invalid_state_transition')) throw error;
+      if (!isDisputable(await getPaymentRecord(deps, actor.merchantId, paymentId))) return;
+      if (attempt >= scriptedDisputeAttempts) throw error;
+    }
   }
+}
+
+/**
+ * After a dispute card's capture committed: opens its dispute at once where it can, so the payment
+ * reads disputed as soon as the capture answers. Its failure must not turn the committed capture
+ * into an error (a settlement landing in between can leave the available balance too low for the
+ * dispute's debit; the store can be busy): then `disputeCardCaptured`'s subscriber opens it from
+ * the capture's `payment.captured` event, as a real chargeback arrives after the charge, retried
+ * by the outbox until it can.
+ */
+export async function openScriptedDisputeAfterCapture(
+  deps: PaymentsDeps,
+  actor: MerchantActor,
+  paymentId: string,
+): Promise<void> {
+  await openScriptedDispute(deps, actor, paymentId).catch(() => {
+    // Left to the subscriber (above): the capture stands.
+  });
+}
+
+/**
+ * The `payment.captured` events of dispute test cards (by the last 4 the event's card shows; the
+ * handler reads the payment to tell the test card from another card ending the same).
+ */
+export const disputeCardCaptured: EventPattern = {
+  source: [paymentsSource],
+  type: ['payment.captured'],
+  data: {
+    object: {
+      card: { last4: testCards.filter((c) => c.outcome === 'dispute').map((c) => c.number.slice(-4)) },
+    },
+  },
+};
+
+/**
+ * The bus subscriber of `disputeCardCaptured`: opens the dispute card's dispute the capture did
+ * not (usually it did, and this reads the payment and stops). Idempotent without a dedupe record:
+ * a payment has at most one dispute, by the payment's condition. Throws what `openScriptedDispute`
+ * throws, so the outbox delivers the event again later.
+ *
+ * @example bus.subscribe('payments.dispute-card', disputeCardCaptured, disputeOnCapture(deps))
+ */
+export function disputeOnCapture(deps: PaymentsDeps): (event: EventEnvelope) => Promise<void> {
+  return async (event) => {
+    const payment = await readPayment(deps.store, event.subject);
+    if (payment?.sandbox_outcome !== 'dispute' || !isDisputable(payment)) return;
+    const merchant = await requireMerchantRecord(deps, payment.merchant);
+    await openScriptedDispute(deps, { merchantId: merchant.id, ownerId: merchant.owner }, payment.id);
+  };
 }
 
 export async function getDispute(

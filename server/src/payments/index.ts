@@ -3,6 +3,7 @@ import { memberKeyPatterns } from './store/members.ts';
 import { defineModule } from '../platform/module.ts';
 import { balanceRoutes } from './balance-routes.ts';
 import { disputeRoutes } from './dispute-routes.ts';
+import { disputeCardCaptured, disputeOnCapture } from './disputes.ts';
 import { paymentsErrors } from './errors.ts';
 import { paymentEventTypes } from './events.ts';
 import { requireMerchant } from './merchant-auth.ts';
@@ -94,6 +95,15 @@ export const paymentsModule = defineModule({
     },
     authSchemes: { merchant: (deps) => requireMerchant(deps) },
   },
+  subscriptions: [
+    {
+      // The dispute card's chargeback, when its capture could not open it in the same request
+      // (`openScriptedDisputeAfterCapture`); retried by the outbox, idempotent by the payment.
+      name: 'payments.dispute-card-dispute',
+      pattern: disputeCardCaptured,
+      handler: (deps) => disputeOnCapture({ store: deps.store, clock: deps.clock }),
+    },
+  ],
   jobs: [
     {
       name: 'payments.expire-authorizations',

@@ -7,7 +7,7 @@ import { createTransfers, systemAccountId, type TransferRequest } from '../ledge
 import { outboxPut } from '../platform/outbox.ts';
 import type { WriteOperation } from '../platform/store.ts';
 import { checkCard, tokenizeCard } from './cards.ts';
-import { openScriptedDispute } from './disputes.ts';
+import { openScriptedDisputeAfterCapture } from './disputes.ts';
 import { paymentEvent } from './events.ts';
 import {
   ensureMerchantAccounts,
@@ -236,7 +236,7 @@ export async function createPayment(
     operations: () => [paymentPut(payment), ...authorized, ...(respond?.(json) ?? [])],
   });
   // The dispute card succeeds, then its cardholder disputes it at once (a separate transaction, as a real chargeback arrives later).
-  if (isCaptured && testCard?.outcome === 'dispute') await openScriptedDispute(deps, actor, id);
+  if (isCaptured && testCard?.outcome === 'dispute') await openScriptedDisputeAfterCapture(deps, actor, id);
   return json;
 }
 

@@ -2,7 +2,7 @@ import { isoTime } from '../kernel/clock.ts';
 import { AppError, isAppError } from '../kernel/errors.ts';
 import { newId } from '../kernel/ids.ts';
 import { createTransfers } from '../ledger/index.ts';
-import { closeDueDisputes, openScriptedDispute } from './disputes.ts';
+import { closeDueDisputes, openScriptedDisputeAfterCapture } from './disputes.ts';
 import { paymentEvent, type PaymentEventType } from './events.ts';
 import {
   advanceMerchantClock,
@@ -131,7 +131,7 @@ export async function capturePayment(
     if (isLostRace(error)) throw await stateError(deps, merchant.id, paymentId, 'capture');
     throw error;
   }
-  if (payment.sandbox_outcome === 'dispute') await openScriptedDispute(deps, actor, payment.id);
+  if (payment.sandbox_outcome === 'dispute') await openScriptedDisputeAfterCapture(deps, actor, payment.id);
   return json;
 }
 
