@@ -442,7 +442,10 @@ describe('disputes: lost races and failed store calls', () => {
 
     // Delivered now, the subscriber is refused the same way: it throws, and the outbox retries.
     const [event] = await disputeCardEvents([held]);
+    // Once: a refusal for funds is not a lost race, tried again at once (counted, nothing interleaved).
+    const tries = interleave(t, opensDispute, async () => {}, 10);
     await expect(deliver(event!)).rejects.toMatchObject({ code: 'balance_insufficient' });
+    expect(tries.count).toBe(1);
     expect(await posted(merchantAccount('disputes'))).toBe(0);
     // Another day's settlement adds enough; the next delivery opens it, the one after changes nothing.
     await charge(20_000);
