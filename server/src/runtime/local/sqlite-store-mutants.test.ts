@@ -5,14 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DatabaseSync } from 'node:sqlite';
-import { afterEach, describe, expect, it } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Item } from '../../platform/store.ts';
 import { SqliteStore, type SqliteStoreOptions } from './sqlite-store.ts';
 
 /**
  * What mutation testing of `SqliteStore` found unpinned (docs/testing.md): the `begins_with`
- * range at the ends of Unicode, the read cache's size, a closed store, and `close` finishing the
- * writes handed in before it. Real SQLite, in memory and on files in a temp dir.
+ * range at the ends of Unicode, the read cache's size and two batches writing one item, a closed
+ * store, a writer thread that fails or exits, and `close` finishing the writes handed in before it.
+ * Real SQLite, in memory and on files in a temp dir.
  */
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -37,7 +39,7 @@ async function fileStore(options: SqliteStoreOptions = {}) {
   cleanups.push(() => other.close());
   /** Deletes an item's row behind the store's back: what it still returns came from its cache. */
   const deleteBehind = (pk: string) => other.prepare('DELETE FROM items WHERE pk = ?').run(pk);
-  return { store, path, deleteBehind };
+  return { store, path, other, deleteBehind };
 }
 
 async function putAll(store: SqliteStore, items: Item[]): Promise<void> {
@@ -121,6 +123,42 @@ describe('SqliteStore read cache', () => {
       expect(await store.get({ pk: 'A', sk: 'A' })).toBeUndefined();
     }
   });
+
+  it('reads an item from SQLite, never caching it, until the last of two batches writing it is answered', async () => {
+    // Commit groups of 1: the second batch is posted at once, while the first one's answer is
+    // still unread. The other connection's write lock holds the second batch back.
+    const { store, other } = await fileStore({ writer: 'worker', commitGroup: 1 });
+    other.exec('PRAGMA busy_timeout = 5000');
+    const read = other.prepare('SELECT data FROM items WHERE pk = ?');
+    /** Waits, without yielding to the event loop (so no answer is read), until SQLite shows `n`. */
+    const waitForCommit = (pk: string, n: number) => {
+      const deadline = Date.now() + 10_000;
+      while (JSON.parse((read.get(pk) as { data: string }).data).n !== n) {
+        if (Date.now() > deadline)
+          throw new Error(`the writer thread did not commit ${pk}.n = ${n} within 10 s`);
+      }
+    };
+    const a = { pk: 'A', sk: 'A' };
+    const b = { pk: 'B', sk: 'B' };
+    await putAll(store, [
+      { ...a, n: 1 },
+      { ...b, n: 1 },
+    ]);
+    const first = store.transact([{ type: 'update', key: a, add: { n: 1 } }]);
+    waitForCommit('A', 2);
+    other.exec('BEGIN IMMEDIATE');
+    const second = store.transact([
+      { type: 'update', key: a, add: { n: 1 } },
+      { type: 'update', key: b, add: { n: 1 } },
+    ]);
+    await first;
+    expect((await store.get(a))?.n).toBe(2);
+    other.exec('COMMIT');
+    waitForCommit('B', 2);
+    // The second batch has committed and its answer is unread: a cached A would be the 2 above.
+    expect((await store.get(a))?.n).toBe(3);
+    await second;
+  });
 });
 
 describe('SqliteStore whose writer thread fails', () => {
@@ -139,6 +177,30 @@ describe('SqliteStore whose writer thread fails', () => {
     );
     await expect(store.reclaimSpace(1, 0)).rejects.toThrow('unable to open database file');
     await store.close();
+  });
+
+  it('fails every later write with its exit code when it exits without an error', async () => {
+    // The writer thread is the one a batch is posted to: terminating it is an exit with code 1
+    // and no `error` event, as when the thread is stopped from outside.
+    const writers = new Set<Worker>();
+    const post = Worker.prototype.postMessage;
+    const spy = vi.spyOn(Worker.prototype, 'postMessage').mockImplementation(function (
+      this: Worker,
+      message,
+    ) {
+      if ((message as { type?: string }).type === 'batch') writers.add(this);
+      post.call(this, message);
+    });
+    cleanups.push(() => spy.mockRestore());
+    const { store } = await fileStore({ writer: 'worker' });
+    await putAll(store, [{ pk: 'A', sk: 'A' }]);
+    spy.mockRestore();
+    expect(writers.size).toBe(1);
+    for (const writer of writers) await writer.terminate();
+    await expect(putAll(store, [{ pk: 'B', sk: 'B' }])).rejects.toThrow(
+      'the SQLite writer thread exited (code 1)',
+    );
+    await expect(store.reclaimSpace(1, 0)).rejects.toThrow('the SQLite writer thread exited (code 1)');
   });
 });
 
