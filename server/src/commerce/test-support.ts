@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../kernel/clock.ts';
 import { balanceOf, createTransfers, ensureSystemAccount, getAccount } from '../ledger/index.ts';
-import { silentLogger } from '../platform/logger.ts';
+import { silentLogger, type Logger } from '../platform/logger.ts';
 import { createLocalPlatform, type LocalPlatform } from '../runtime/local/platform.ts';
 import { ensureWallet, walletAccountId } from '../wallet/index.ts';
 import type { CommerceHooks } from './saga.ts';
@@ -47,7 +47,7 @@ export interface CommerceTestPlatform {
 let sequence = 0;
 
 export async function commerceTestPlatform(
-  options: { hooks?: CommerceHooks; clock?: ManualClock; dataDir?: string } = {},
+  options: { hooks?: CommerceHooks; clock?: ManualClock; dataDir?: string; logger?: Logger } = {},
 ): Promise<CommerceTestPlatform> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'sluice-commerce-')));
   const clock = options.clock ?? new ManualClock(commerceTestStart);
@@ -55,7 +55,7 @@ export async function commerceTestPlatform(
     dataDir,
     store: 'sqlite',
     sqliteWriter: 'inline',
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     clock,
     publicUrl: 'http://localhost:3000',
     config: { adminEmails: [adminEmail], signupBonus, signupBonusBudget: 1_000_000_000 },
