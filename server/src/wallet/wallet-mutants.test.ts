@@ -27,7 +27,11 @@ import {
   getPaymentRequest,
   listPaymentRequests,
 } from './payment-requests.ts';
+import { InProcessBus } from '../platform/bus.ts';
+import { subscribeWallet } from './events.ts';
 import type { CreatePaymentRequest, SendMoney, WalletTransfer } from './model.ts';
+import { recipientChecksPerWindow, recipientCheckWindowSeconds } from './recipient-check.ts';
+import { paymentRequestPut, readPaymentRequest } from './store.ts';
 import {
   ensureWallet,
   getBalances,
@@ -836,5 +840,74 @@ describe('payment requests', () => {
       cursor: first.next_cursor!,
     });
     expect([second.data.map((r) => r.id), second.next_cursor]).toEqual([[ids[0]], undefined]);
+  });
+});
+
+describe('checking a recipient', () => {
+  const check = (t: TestApp, user: TestUser, to: string) =>
+    t.call('POST', '/v1/wallet/recipient-check', { token: user.token, body: { to } });
+
+  it('says why it refuses yourself, and past the limit when to try again, to the second', async () => {
+    const t = anApp();
+    const ann = await t.signUp('ann');
+    const bob = await t.signUp('bob');
+    const self = await check(t, ann, ann.email);
+    expect(self.json.error.message).toMatch(/^You cannot send money to yourself/);
+    // The harness starts on a window's edge: the 20 checks fill this one, 250.5 s in the next refuses.
+    for (let n = 1; n < recipientChecksPerWindow; n++)
+      expect((await check(t, ann, bob.email)).status).toBe(200);
+    t.clock.advance(250_500);
+    const refused = await check(t, ann, bob.email);
+    expect(refused.status).toBe(429);
+    const retryAfter = recipientCheckWindowSeconds - 250;
+    expect(refused.headers.get('retry-after')).toBe(String(retryAfter));
+    expect(refused.json.error).toMatchObject({ code: 'rate_limited', retry_after: retryAfter });
+    expect(refused.json.error.message).toMatch(/^Too many recipient checks; wait and try again/);
+  });
+});
+
+describe('the stored layout', () => {
+  it('never overwrites a stored payment request: a second put of its id is refused, the first kept', async () => {
+    const t = anApp();
+    const ann = await t.signUp('ann');
+    const bob = await t.signUp('bob');
+    const request = await createPaymentRequest(walletDeps(t), ann.id, {
+      from: bob.id,
+      amount: 300,
+      currency: 'USD',
+    });
+    await expect(t.store.transact([paymentRequestPut({ ...request, amount: 30_000 })])).rejects.toMatchObject(
+      {
+        name: 'TransactionCanceledError',
+      },
+    );
+    expect(await readPaymentRequest(t.store, request.id)).toEqual(request);
+  });
+});
+
+describe("the wallet's subscriptions (subscribeWallet, on the in-process bus)", () => {
+  it('opens a wallet on sign-up and pays the bonus on verification, from the events the identity wrote', async () => {
+    const t = anApp({ requireEmailVerification: true, signupBonus: 2_000 });
+    const bus = new InProcessBus();
+    subscribeWallet(bus, walletDeps(t));
+    let since = harnessStart;
+    /** Publishes what the outbox holds since the last call, as the dispatcher would; the subscribers it reached. */
+    const deliver = async () => {
+      const events = await outboxEventsBetween(t.store, since, t.clock.now());
+      since = t.clock.now() + 1;
+      const { deliveries } = await bus.publish(events);
+      for (const delivery of deliveries) expect(delivery.failed).toEqual([]);
+      return deliveries.flatMap((delivery) => delivery.delivered);
+    };
+    const ann = await t.signUp('ann');
+    expect(await deliver()).toEqual(['wallet.open-on-signup']);
+    expect(await available(t, ann)).toBe(0);
+    t.clock.advance(1_000);
+    const { items } = await t.mailbox.list(ann.email);
+    const code = /\b(\d{6})\b/.exec(items[0]?.channel === 'email' ? items[0].text : '')?.[1];
+    const verified = await t.call('POST', '/v1/auth/verify-email', { token: ann.token, body: { code } });
+    expect(verified.status).toBe(200);
+    expect(await deliver()).toContain('wallet.bonus-on-verification');
+    expect(await available(t, ann)).toBe(2_000);
   });
 });
