@@ -7,6 +7,7 @@ import { paymentBody, setUpMerchantApp, tearDownApp } from '../payments/test-sup
 import { SqliteStore } from '../runtime/local/sqlite-store.ts';
 import { storedItems } from '../../../test/stored-items.ts';
 import { expectBooksBalanced } from '../../../test/invariants.ts';
+import { idempotencyRecordKey } from '../http/idempotency.ts';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -175,9 +176,9 @@ describe('records of money routes, kept as a reference to their event', () => {
     expect(captured.status).toBe(200);
 
     const records = await Promise.all([
-      t.store.get({ pk: `IDEM#user:${alice.id}#transfer-1`, sk: 'IDEM' }),
-      t.store.get({ pk: `IDEM#merchant:${merchant.id}#authorize-1`, sk: 'IDEM' }),
-      t.store.get({ pk: `IDEM#merchant:${merchant.id}#capture-1`, sk: 'IDEM' }),
+      t.store.get(idempotencyRecordKey(`user:${alice.id}`, 'transfer-1')),
+      t.store.get(idempotencyRecordKey(`merchant:${merchant.id}`, 'authorize-1')),
+      t.store.get(idempotencyRecordKey(`merchant:${merchant.id}`, 'capture-1')),
     ]);
     for (const record of records) {
       expect(record).toBeDefined();

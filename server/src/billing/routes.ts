@@ -283,9 +283,9 @@ const routes = {
 /** A page of records answered as the API objects `map` makes of them. */
 const page = <T, U>(result: RecordPage<T>, map: (record: T) => U) =>
   pageBody({ data: result.data.map(map), next_cursor: result.next_cursor });
-type RecordFn = { record(status: number, body: unknown): WriteOperation } | undefined;
+type RecordFn = { record(status: number, body: unknown): WriteOperation[] } | undefined;
 const respondWith = (idem: RecordFn, status: number) =>
-  idem && ((record: Parameters<typeof toSubscription>[0]) => [idem.record(status, toSubscription(record))]);
+  idem && ((record: Parameters<typeof toSubscription>[0]) => idem.record(status, toSubscription(record)));
 
 /** Billing's routes: plans, customers and their payment methods, subscriptions, invoices, the sandbox clock. */
 export function billingRoutes(deps: BillingDeps) {

@@ -306,9 +306,9 @@ export function commerceRoutes(deps: CommerceDeps & { identity: Identity }) {
   app.openapi(routes.checkout, async (c) => {
     const idem = c.var.idempotency;
     assertIdempotencyKey(idem !== undefined);
-    const order = await startCheckout(deps, c.var.principal, c.req.valid('json'), (o) => [
+    const order = await startCheckout(deps, c.var.principal, c.req.valid('json'), (o) =>
       idem!.record(202, o),
-    ]);
+    );
     return c.json(order, 202);
   });
 

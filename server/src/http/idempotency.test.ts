@@ -8,7 +8,13 @@ import type { Store, WriteOperation } from '../platform/store.ts';
 import { SqliteStore } from '../runtime/local/sqlite-store.ts';
 import { bothStores } from '../../../test/both-stores.ts';
 import type { AppEnv } from './context.ts';
-import { idempotencyMiddleware, withResponsesByReference } from './idempotency.ts';
+import {
+  hashedKeysSinceKey,
+  idempotencyMiddleware,
+  idempotencyRecordKey,
+  legacyRecordKey,
+  withResponsesByReference,
+} from './idempotency.ts';
 
 const stores: SqliteStore[] = [];
 const opened: Store[] = [];
@@ -41,7 +47,15 @@ function keyedApp(store: Store, clock: ManualClock, claimFirst = true) {
   return { app, post };
 }
 
-/** A completed 201 record under key `old`, as an older release wrote it (`fields` says how). */
+/** The fingerprint a record stores for a POST to `/things` with `body` (the middleware has no key). */
+function fingerprintOf(body: string): string {
+  return createHash('sha256').update(`POST /things\n${body}`).digest().subarray(0, 16).toString('base64url');
+}
+
+/**
+ * A completed 201 record under key `old` as an older release wrote it, under the older key
+ * layout (`fields` says how, and may name another key).
+ */
 async function putOlderRecord(store: Store, clock: ManualClock, fields: Record<string, unknown>) {
   await store.transact([
     {
@@ -78,7 +92,7 @@ describe('idempotency records past their retention', () => {
     const replay = await post('k1', { a: 1 });
     expect(replay.headers.get('Idempotent-Replayed')).toBe('true');
     expect(await replay.json()).toEqual({ call: 1 });
-    const record = await store.get({ pk: 'IDEM#user_1#k1', sk: 'IDEM' });
+    const record = await store.get(idempotencyRecordKey('user_1', 'k1'));
     expect(record?.expires_at).toBe(Math.floor(clock.now() / 1000) + 3600);
   });
 
@@ -87,7 +101,7 @@ describe('idempotency records past their retention', () => {
     await post('k1', { a: 1 });
     clock.advance(3600 * 1000);
     // Still stored (nothing swept it), but expired: neither a replay nor a reuse error.
-    expect(await store.get({ pk: 'IDEM#user_1#k1', sk: 'IDEM' })).toBeDefined();
+    expect(await store.get(idempotencyRecordKey('user_1', 'k1'))).toBeDefined();
     const again = await post('k1', { a: 2 });
     expect(again.status).toBe(201);
     expect(again.headers.get('Idempotent-Replayed')).toBeNull();
@@ -112,7 +126,7 @@ describe('stored responses', () => {
   it('keeps the body as a JSON value, and replays it as the same JSON', async () => {
     const { store, post } = counterApp();
     const first = await post('k1', { a: 1 });
-    const record = await store.get({ pk: 'IDEM#user_1#k1', sk: 'IDEM' });
+    const record = await store.get(idempotencyRecordKey('user_1', 'k1'));
     expect(record).toMatchObject({ state: 'complete', response_status: 201, response: { call: 1 } });
     expect(record).not.toHaveProperty('response_body');
     const replay = await post('k1', { a: 1 });
@@ -124,7 +138,7 @@ describe('stored responses', () => {
     const { store, clock, post } = counterApp();
     // The request's fingerprint, from a record the middleware writes for the same request.
     await post('probe', { a: 1 });
-    const fingerprint = (await store.get({ pk: 'IDEM#user_1#probe', sk: 'IDEM' }))?.fingerprint;
+    const fingerprint = (await store.get(idempotencyRecordKey('user_1', 'probe')))?.fingerprint;
     await putOlderRecord(store, clock, {
       fingerprint,
       response_body: '{"call":41}',
@@ -136,18 +150,60 @@ describe('stored responses', () => {
     expect(await replay.text()).toBe('{"call":41}');
   });
 
+  it('answers a record an older release commits under the older key while this request claims it', async () => {
+    const { store, clock, post } = counterApp();
+    const claimed = idempotencyRecordKey('user_1', 'k2').pk;
+    const transact = store.transact.bind(store);
+    store.transact = async (operations) => {
+      if (operations.some((o) => o.type === 'put' && o.item.pk === claimed)) {
+        store.transact = transact;
+        await putOlderRecord(store, clock, {
+          ...legacyRecordKey('user_1', 'k2'),
+          fingerprint: fingerprintOf('{"a":1}'),
+          response: { call: 41 },
+        });
+      }
+      return transact(operations);
+    };
+    const raced = await post('k2', { a: 1 });
+    expect(raced.headers.get('Idempotent-Replayed')).toBe('true');
+    expect(await raced.json()).toEqual({ call: 41 });
+    // The handler never ran, and the key was not taken under its new layout.
+    expect(await (await post('k3', { a: 1 })).json()).toEqual({ call: 1 });
+    expect(await store.get({ pk: claimed, sk: 'IDEM' })).toBeUndefined();
+  });
+
+  it('takes over a stale claim an older release left under the older key for the same request', async () => {
+    const { store, clock, post } = counterApp();
+    await putOlderRecord(store, clock, {
+      state: 'in_progress',
+      fingerprint: fingerprintOf('{"a":1}'),
+      lock_id: 'older-request',
+      locked_until: clock.now() + 60_000,
+    });
+    const busy = await post('old', { a: 1 });
+    expect(busy.status).toBe(409);
+    clock.advance(60_001);
+    expect(await (await post('old', { a: 2 })).json()).toMatchObject({
+      error: { code: 'idempotency_key_reused' },
+    });
+    const taken = await post('old', { a: 1 });
+    expect(taken.status).toBe(201);
+    expect(await taken.json()).toEqual({ call: 1 });
+    expect((await post('old', { a: 1 })).headers.get('Idempotent-Replayed')).toBe('true');
+  });
+
   it('answers a key in flight with 409, and takes over a stale lock of the same request', async () => {
     const { store, clock, post } = counterApp();
     const nowSeconds = Math.floor(clock.now() / 1000);
     // The request's fingerprint, from a record the middleware writes for the same request.
     await post('probe', { a: 1 });
-    const fingerprint = (await store.get({ pk: 'IDEM#user_1#probe', sk: 'IDEM' }))?.fingerprint;
+    const fingerprint = (await store.get(idempotencyRecordKey('user_1', 'probe')))?.fingerprint;
     await store.transact([
       {
         type: 'put',
         item: {
-          pk: 'IDEM#user_1#busy',
-          sk: 'IDEM',
+          ...idempotencyRecordKey('user_1', 'busy'),
           entity: 'idempotency_record',
           state: 'in_progress',
           fingerprint,
@@ -189,10 +245,18 @@ describe.each(bothStores('sluice-idempotency'))(
         const status = c.req.query('decline') ? 402 : 201;
         const body =
           status === 402 ? { error: { code: 'declined', thing: `thing_${call}` } } : { id: `thing_${call}` };
+        // `?older=1`: an older release (another process, mid-upgrade) commits the same request
+        // under the older key between the middleware's look there and this transaction.
+        if (c.req.query('older'))
+          await putOlderRecord(store, clock, {
+            ...legacyRecordKey('user_1', c.req.header('Idempotency-Key')!),
+            fingerprint: fingerprintOf(await c.req.text()),
+            response: { id: 'thing_older' },
+          });
         try {
           await store.transact([
             { type: 'put', item: { pk: `THING#${call}`, sk: 'THING' } },
-            c.var.idempotency!.record(status, body),
+            ...c.var.idempotency!.record(status, body),
           ]);
         } catch {
           return c.json({ error: { code: 'conflict' } }, 409);
@@ -219,8 +283,54 @@ describe.each(bothStores('sluice-idempotency'))(
       };
       const first = await post('k1', { a: 1 });
       expect(first.status).toBe(201);
-      expect(writes).toEqual(['THING#1 + IDEM#user_1#k1']);
+      // While records under the older key may live (a new store: its first hour), the
+      // transaction checks that key too; the first keyed request says since when.
+      expect(writes).toEqual([
+        hashedKeysSinceKey.pk,
+        `THING#1 + ${idempotencyRecordKey('user_1', 'k1').pk} + ${legacyRecordKey('user_1', 'k1').pk}`,
+      ]);
       expect(await things()).toEqual(['THING#1']);
+      expect(idempotencyRecordKey('user_1', 'k1').pk).toMatch(/^IDEM#[\w-]{22}$/);
+    });
+
+    it('stops checking the older key once records written under it have all expired', async () => {
+      const { store, clock, post } = await transactionalApp();
+      await post('k1', { a: 1 });
+      clock.advance(3600 * 1000 - 1);
+      const writes: string[] = [];
+      const transact = store.transact.bind(store);
+      store.transact = (operations) => {
+        writes.push(operations.map((o) => (o.type === 'put' ? o.item.pk : o.key.pk)).join(' + '));
+        return transact(operations);
+      };
+      await post('k2', { a: 1 });
+      clock.advance(1);
+      await post('k3', { a: 1 });
+      expect(writes).toEqual([
+        `THING#2 + ${idempotencyRecordKey('user_1', 'k2').pk} + ${legacyRecordKey('user_1', 'k2').pk}`,
+        `THING#3 + ${idempotencyRecordKey('user_1', 'k3').pk}`,
+      ]);
+    });
+
+    it('answers what an older release stored under the older key, before or during the request', async () => {
+      const { store, clock, post, things } = await transactionalApp();
+      await putOlderRecord(store, clock, {
+        fingerprint: fingerprintOf('{"a":1}'),
+        response: { id: 'thing_0' },
+      });
+      const before = await post('old', { a: 1 });
+      expect(before.headers.get('Idempotent-Replayed')).toBe('true');
+      expect(await before.json()).toEqual({ id: 'thing_0' });
+      const reused = await post('old', { a: 2 });
+      expect(reused.status).toBe(422);
+      // Committed there while this request ran: its transaction fails on the check, moves
+      // nothing, and answers the older release's response.
+      const during = await post('k2', { a: 1 }, '?older=1');
+      expect(during.status).toBe(201);
+      expect(during.headers.get('Idempotent-Replayed')).toBe('true');
+      expect(await during.json()).toEqual({ id: 'thing_older' });
+      expect(await things()).toEqual([]);
+      expect(await store.get(idempotencyRecordKey('user_1', 'k2'))).toBeUndefined();
     });
 
     it('20 twins at once: each answers the one effect that committed', async () => {
@@ -334,7 +444,7 @@ describe('a response stored as a reference to its event', () => {
   it('leaves a record completed by update (a key claimed first) as it is', () => {
     const update: WriteOperation = {
       type: 'update',
-      key: { pk: 'IDEM#user_1#k', sk: 'IDEM' },
+      key: idempotencyRecordKey('user_1', 'k'),
       set: { state: 'complete', response: { id: 'thing_1' } },
     };
     const operations = [eventWith({ thing: { id: 'thing_1' } }), update];
@@ -362,7 +472,7 @@ describe('a response stored as a reference to its event', () => {
         await store.transact([
           { type: 'put', item: { pk: `THING#${calls}`, sk: 'THING' } },
           outboxPut(event),
-          c.var.idempotency!.record(201, thing),
+          ...c.var.idempotency!.record(201, thing),
         ]);
       } catch {
         return c.json({ error: { code: 'conflict' } }, 409);
@@ -376,7 +486,7 @@ describe('a response stored as a reference to its event', () => {
     const { store, post } = eventfulApp();
     const first = await post('k1', { a: 1 });
     expect(first.status).toBe(201);
-    const record = await store.get({ pk: 'IDEM#user_1#k1', sk: 'IDEM' });
+    const record = await store.get(idempotencyRecordKey('user_1', 'k1'));
     expect(record).not.toHaveProperty('response');
     expect(record?.response_ref).toMatchObject({ field: 'thing' });
     const replay = await post('k1', { a: 1 });
@@ -394,7 +504,7 @@ describe('a response stored as a reference to its event', () => {
   it('fails loudly rather than answer something else when the event is gone', async () => {
     const { store, post, calls } = eventfulApp();
     await post('k1', { a: 1 });
-    const record = await store.get({ pk: 'IDEM#user_1#k1', sk: 'IDEM' });
+    const record = await store.get(idempotencyRecordKey('user_1', 'k1'));
     const ref = record?.response_ref as { event: string };
     await store.transact([{ type: 'delete', key: eventKey(ref.event) }]);
     // A server error (the app's error handler logs it), not a replay of something else, and
@@ -412,7 +522,7 @@ describe('request fingerprints', () => {
   it('stores 22 characters, and still matches a record holding the full hex digest of before', async () => {
     const { store, clock, post } = counterApp();
     await post('k1', { a: 1 });
-    const fingerprint = (await store.get({ pk: 'IDEM#user_1#k1', sk: 'IDEM' }))?.fingerprint;
+    const fingerprint = (await store.get(idempotencyRecordKey('user_1', 'k1')))?.fingerprint;
     expect(fingerprint).toMatch(/^[A-Za-z0-9_-]{22}$/);
     // The middleware of this test has no fingerprint key: a plain SHA-256 of method, path and body.
     const hex = createHash('sha256').update('POST /things\n{"a":1}').digest('hex');

@@ -37,8 +37,12 @@ import { errorResponse } from './errors.ts';
  *   request, and the record is written once at its final size.
  */
 export interface Idempotency {
-  /** The write completing this key's record with the response; put it in the effect's transaction. */
-  record(status: number, body: unknown): WriteOperation;
+  /**
+   * The writes completing this key's record with the response; put them in the effect's
+   * transaction. Besides the record, while records written under the older key layout may live,
+   * a check that the key is not held there (`legacyRecordKey`).
+   */
+  record(status: number, body: unknown): WriteOperation[];
   /**
    * Marks more response fields as secret (beyond `secretResponseFields`): the stored response
    * holds them as null, and a replay says so in `Idempotent-Redacted`.
@@ -71,8 +75,74 @@ const recordSort = 'IDEM';
 /** A stored response kept as a field of an event's data (`withResponsesByReference`). */
 const responseRefSchema = z.object({ event: z.string(), field: z.string() });
 
-function recordKey(scope: string, key: string) {
+/**
+ * The key of the record for `key` sent by `scope`: `IDEM#` and the first 16 bytes of the SHA-256
+ * of both, in base64url (22 characters). A client's key is up to 255 characters (a UUID is 36)
+ * and the scope ~35, and the key is stored twice (the row and the primary index): hashed, a
+ * record's key takes 27 bytes whatever the client sends. 128 bits keep two scopes' keys apart;
+ * a client choosing keys can only make its own collide, which takes ~2^64 tries.
+ *
+ * @example idempotencyRecordKey('user:usr_…', '4f1c…') // { pk: 'IDEM#Xb3…', sk: 'IDEM' }
+ */
+export function idempotencyRecordKey(scope: string, key: string): ItemKey {
+  const digest = createHash('sha256').update(`${scope}\n${key}`).digest();
+  return { pk: `${recordPrefix}${digest.subarray(0, 16).toString('base64url')}`, sk: recordSort };
+}
+
+/**
+ * Where releases before hashed keys put the record: `IDEM#<scope>#<key>`. Looked at, and held free
+ * by a check in the transaction that takes the key, only while such records may live
+ * (`legacyRecordsWindow`).
+ */
+export function legacyRecordKey(scope: string, key: string): ItemKey {
   return { pk: `${recordPrefix}${scope}#${key}`, sk: recordSort };
+}
+
+/**
+ * When this store's records were first written under hashed keys (`since`, ms): written once, by
+ * the first keyed request that finds it missing. Records under the older layout were written
+ * before it, so none lives past `since` plus the retention.
+ */
+export const hashedKeysSinceKey: ItemKey = { pk: 'IDEM#HASHED', sk: 'HASHED' };
+
+/**
+ * Whether records under the older key layout may still live, asked per request: false for good
+ * once `hashedKeysSinceKey`'s time plus `retentionSeconds` has passed (one read per process, then
+ * only the clock). On a new store the window is that of its first records: the checks it costs
+ * then (a condition per keyed transaction) find nothing.
+ */
+function legacyRecordsWindow(store: Store, clock: Clock, retentionSeconds: number): () => Promise<boolean> {
+  let until: Promise<number> | undefined;
+  const load = async (): Promise<number> => {
+    const now = clock.now();
+    try {
+      await store.transact([
+        { type: 'put', item: { ...hashedKeysSinceKey, since: now }, condition: { attributeNotExists: 'pk' } },
+      ]);
+      return now + retentionSeconds * 1000;
+    } catch (error) {
+      if (!isTransactionCanceled(error)) throw error;
+    }
+    const since = (await store.get(hashedKeysSinceKey))?.since;
+    if (typeof since !== 'number') throw new Error(`${hashedKeysSinceKey.pk} holds no time`);
+    return since + retentionSeconds * 1000;
+  };
+  return async () => {
+    // A failed read is retried by the next request rather than remembered.
+    until ??= load().catch((error: unknown) => {
+      until = undefined;
+      throw error;
+    });
+    return clock.now() < (await until);
+  };
+}
+
+/**
+ * The condition under which a key is free at `nowSeconds`: no record, or one past its retention
+ * (TTL deletes lazily).
+ */
+function freeAt(nowSeconds: number): Condition {
+  return { any: [{ attributeNotExists: 'pk' }, { compare: ['expires_at', '<=', nowSeconds] }] };
 }
 
 export interface IdempotencyOptions {
@@ -98,6 +168,7 @@ export interface IdempotencyOptions {
 export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHandler<AppEnv> {
   const { store, clock } = options;
   const retentionSeconds = options.retentionSeconds ?? idempotencyRetentionSeconds;
+  const legacyRecordsMayLive = legacyRecordsWindow(store, clock, retentionSeconds);
   return async (c, next) => {
     const key = keyHeaders.map((name) => c.req.header(name)).find((value) => value !== undefined);
     const scope = c.req.method === 'POST' && key !== undefined ? options.scopeOf(c) : undefined;
@@ -122,20 +193,44 @@ export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHa
             .digest()
         : createHash('sha256').update(request).digest(),
     );
-    const itemKey = recordKey(scope, key);
+    const itemKey = idempotencyRecordKey(scope, key);
+    const legacyKey = (await legacyRecordsMayLive()) ? legacyRecordKey(scope, key) : undefined;
     const now = clock.now();
     const nowSeconds = Math.floor(now / 1000);
     const claimFirst = options.claimFirst?.(c) ?? true;
     const lockId = randomUUID();
+    // While records under the older key may live: one held there answers, and the transaction
+    // taking the key checks that it is still free there.
+    // A stale claim there of this same request (it crashed) is taken over, as `claim` does.
+    const legacyHeld = legacyKey && (await liveRecord(store, legacyKey, nowSeconds));
+    const legacyStale = legacyHeld && isStaleClaim(legacyHeld, now, fingerprint);
+    if (legacyHeld && !legacyStale) return answerHeld(c, store, legacyHeld, fingerprint);
+    const keys = legacyKey ? [itemKey, legacyKey] : [itemKey];
+    const legacyFree: WriteOperation[] = legacyKey
+      ? [
+          {
+            type: 'check',
+            key: legacyKey,
+            condition: legacyStale
+              ? { compare: ['lock_id', '=', legacyHeld.lock_id as string] }
+              : freeAt(nowSeconds),
+          },
+        ]
+      : [];
 
     if (claimFirst) {
-      const claimed = await claim(store, itemKey, fingerprint, lockId, now, retentionSeconds);
+      const claimed = await claim(store, itemKey, legacyFree, fingerprint, lockId, now, retentionSeconds);
+      if (claimed === false) {
+        const held = await heldRecord(store, keys, nowSeconds);
+        if (held) return answerHeld(c, store, held, fingerprint);
+        return errorResponse(c, inProgress());
+      }
       if (claimed !== true) return answerHeld(c, store, claimed, fingerprint);
     }
 
     let recorded = false;
     const secretFields = new Set(secretResponseFields);
-    const completion = (status: number, responseBody: unknown): WriteOperation => {
+    const completion = (status: number, responseBody: unknown): WriteOperation[] => {
       const redacted = new Set<string>();
       const stored = redactSecrets(responseBody, secretFields, redacted);
       const outcome = {
@@ -149,26 +244,28 @@ export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHa
       // claim is ever `in_progress`) and no `completed_at`. Its response may be stored as a reference to the same object in the transaction's
       // event instead (`withResponsesByReference`, applied by the runtimes' stores).
       if (!claimFirst)
-        return {
-          type: 'put',
-          item: {
-            ...itemKey,
-            fingerprint: fingerprint.stored,
-            expires_at: nowSeconds + retentionSeconds,
-            ...outcome,
+        return [
+          {
+            type: 'put',
+            item: {
+              ...itemKey,
+              fingerprint: fingerprint.stored,
+              expires_at: nowSeconds + retentionSeconds,
+              ...outcome,
+            },
+            condition: freeAt(nowSeconds),
           },
-          // The key is free, or its record is past its retention.
-          condition: {
-            any: [{ attributeNotExists: 'pk' }, { compare: ['expires_at', '<=', nowSeconds] }],
-          },
-        };
-      return {
-        type: 'update',
-        key: itemKey,
-        set: { ...outcome, state: 'complete', completed_at: clock.now() },
-        remove: ['lock_id', 'locked_until'],
-        condition: { compare: ['lock_id', '=', lockId] },
-      };
+          ...legacyFree,
+        ];
+      return [
+        {
+          type: 'update',
+          key: itemKey,
+          set: { ...outcome, state: 'complete', completed_at: clock.now() },
+          remove: ['lock_id', 'locked_until'],
+          condition: { compare: ['lock_id', '=', lockId] },
+        },
+      ];
     };
     c.set('idempotency', {
       record(status, responseBody) {
@@ -188,7 +285,7 @@ export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHa
     if (!claimFirst) {
       // A twin of this request may have committed first, making this one's transaction fail on
       // the key's condition (whatever error the handler made of that): answer the twin's response.
-      const held = await liveRecord(store, itemKey, nowSeconds);
+      const held = await heldRecord(store, keys, nowSeconds);
       // Unless the record is this request's own: a refusal recorded with its effect (a decline
       // stored with the failed payment) answers as it is, not as a replay.
       if (held && !(recorded && (await isOwnAnswer(store, held, c.res, fingerprint))))
@@ -204,11 +301,11 @@ export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHa
       return;
     }
     try {
-      await store.transact([completion(c.res.status, bodyValue(await c.res.clone().text()))]);
+      await store.transact(completion(c.res.status, bodyValue(await c.res.clone().text())));
     } catch (error) {
       if (!isTransactionCanceled(error)) throw error;
       // Without a claim, a twin stored its answer between the handler and this write: give it.
-      const held = claimFirst ? undefined : await liveRecord(store, itemKey, nowSeconds);
+      const held = claimFirst ? undefined : await heldRecord(store, keys, nowSeconds);
       if (held) await answerWithTwin(c, store, held, fingerprint);
     }
   };
@@ -249,6 +346,29 @@ async function liveRecord(store: Store, key: ItemKey, nowSeconds: number): Promi
   return found as HeldRecord;
 }
 
+/** The first of `keys` (the record's key, then its older one) holding a live record. */
+async function heldRecord(
+  store: Store,
+  keys: readonly ItemKey[],
+  nowSeconds: number,
+): Promise<HeldRecord | undefined> {
+  for (const key of keys) {
+    const held = await liveRecord(store, key, nowSeconds);
+    if (held) return held;
+  }
+  return undefined;
+}
+
+function inProgress(): AppError {
+  return new AppError(
+    'idempotency_key_in_progress',
+    'a request with this Idempotency-Key is still in progress',
+    {
+      param: 'Idempotency-Key',
+    },
+  );
+}
+
 /**
  * The answer to a request whose key another request holds: 422 for a different request, 409
  * while that one runs, else a replay of its stored response.
@@ -267,18 +387,7 @@ async function answerHeld(
       }),
     );
   }
-  if (held.state === 'in_progress') {
-    return errorResponse(
-      c,
-      new AppError(
-        'idempotency_key_in_progress',
-        'a request with this Idempotency-Key is still in progress',
-        {
-          param: 'Idempotency-Key',
-        },
-      ),
-    );
-  }
+  if (held.state === 'in_progress') return errorResponse(c, inProgress());
   // Headers through `c.body`, not `c.header`: after the handler the old response is dropped first.
   return c.body(await storedResponseText(store, held), held.response_status as 200, {
     'Content-Type': 'application/json',
@@ -406,14 +515,26 @@ function redactSecrets(body: unknown, fields: ReadonlySet<string>, redacted: Set
   );
 }
 
+/** A claim of this same request whose lock has run out (the request crashed): it may be taken over. */
+function isStaleClaim(held: Item, now: number, fingerprint: Fingerprint): boolean {
+  return (
+    held.state === 'in_progress' && (held.locked_until as number) < now && sameRequest(held, fingerprint)
+  );
+}
+
 /** A stored record: a claim is `in_progress`, then `complete`; a record put whole has no `state`. */
 type HeldRecord = Item & { fingerprint: string; state?: 'in_progress' | 'complete' };
-type Claim = true | HeldRecord;
+/**
+ * What `claim` gives: true (taken), the record holding the key, or false when the key is free but
+ * the older layout's check refused it (a record there, held since this request looked).
+ */
+type Claim = true | false | HeldRecord;
 
-/** Takes the key for this request, or returns the record that holds it. */
+/** Takes the key for this request (with `legacyFree`, the check of its older key), or says who holds it. */
 async function claim(
   store: Store,
-  key: { pk: string; sk: string },
+  key: ItemKey,
+  legacyFree: readonly WriteOperation[],
   fingerprint: Fingerprint,
   lockId: string,
   now: number,
@@ -432,7 +553,7 @@ async function claim(
   let condition: Condition = { attributeNotExists: 'pk' };
   for (let attempt = 0; attempt < 4; attempt++) {
     try {
-      await store.transact([{ type: 'put', item: record, condition }]);
+      await store.transact([{ type: 'put', item: record, condition }, ...legacyFree]);
       return true;
     } catch (error) {
       if (!isTransactionCanceled(error)) throw error;
@@ -443,20 +564,15 @@ async function claim(
     // on it still being expired, so a request that took it meanwhile wins.
     const isExpired = typeof found?.expires_at === 'number' && found.expires_at <= nowSeconds;
     const existing = isExpired ? undefined : found;
-    const stale =
-      existing?.state === 'in_progress' &&
-      (existing.locked_until as number) < now &&
-      sameRequest(existing, fingerprint);
-    if (existing && !stale) return existing as HeldRecord;
-    condition = existing
+    if (existing && !isStaleClaim(existing, now, fingerprint)) return existing as HeldRecord;
+    const next: Condition = existing
       ? { compare: ['lock_id', '=', existing.lock_id as string] }
       : isExpired
         ? { compare: ['expires_at', '<=', nowSeconds] }
         : { attributeNotExists: 'pk' };
+    // The key itself was as this attempt expected: the older key's check refused it.
+    if (legacyFree.length > 0 && JSON.stringify(next) === JSON.stringify(condition)) return false;
+    condition = next;
   }
-  throw new AppError(
-    'idempotency_key_in_progress',
-    'a request with this Idempotency-Key is still in progress',
-    { param: 'Idempotency-Key' },
-  );
+  throw inProgress();
 }

@@ -394,7 +394,7 @@ export function hubRoutes(moduleDeps: ModuleDeps) {
     const idem = c.var.idempotency;
     const respond =
       idem &&
-      ((intent: Parameters<typeof intentDeclined>[0]) => [
+      ((intent: Parameters<typeof intentDeclined>[0]) =>
         intent.status === 'failed'
           ? idem.record(
               intent.last_error?.code === 'card_declined' ? 402 : 503,
@@ -405,8 +405,7 @@ export function hubRoutes(moduleDeps: ModuleDeps) {
                 c.var.requestId,
               ),
             )
-          : idem.record(201, intent),
-      ]);
+          : idem.record(201, intent));
     const intent = await createIntent(deps, actorOf(c), c.req.valid('json') as CreateIntent, respond);
     if (intent.status === 'failed')
       throw intent.last_error?.code === 'card_declined' ? intentDeclined(intent) : intentUnavailable(intent);
@@ -428,7 +427,7 @@ export function hubRoutes(moduleDeps: ModuleDeps) {
         actorOf(c),
         c.req.valid('param').id,
         body.amount,
-        idem && ((i) => [idem.record(200, i)]),
+        idem && ((i) => idem.record(200, i)),
       ),
       200,
     );
@@ -436,7 +435,7 @@ export function hubRoutes(moduleDeps: ModuleDeps) {
   app.openapi(routes.cancelIntent, async (c) => {
     const idem = c.var.idempotency;
     return c.json(
-      await cancelIntent(deps, actorOf(c), c.req.valid('param').id, idem && ((i) => [idem.record(200, i)])),
+      await cancelIntent(deps, actorOf(c), c.req.valid('param').id, idem && ((i) => idem.record(200, i))),
       200,
     );
   });
@@ -452,7 +451,7 @@ export function hubRoutes(moduleDeps: ModuleDeps) {
         actorOf(c),
         c.req.valid('param').id,
         body.amount,
-        idem && ((i) => [idem.record(200, i)]),
+        idem && ((i) => idem.record(200, i)),
       ),
       200,
     );

@@ -161,7 +161,7 @@ export function vendorRoutes(deps: VendorDeps) {
         actorOf(c),
         vendor.id,
         input,
-        idem && ((payout) => [idem.record(201, payout)]),
+        idem && ((payout) => idem.record(201, payout)),
       ),
       201,
     );

@@ -75,7 +75,7 @@ export function disputeRoutes(deps: PaymentsDeps) {
   app.openapi(routes.accept, async (c) => {
     const idem = c.var.idempotency;
     return c.json(
-      await acceptDispute(deps, actor(c), c.req.valid('param').id, idem && ((d) => [idem.record(200, d)])),
+      await acceptDispute(deps, actor(c), c.req.valid('param').id, idem && ((d) => idem.record(200, d))),
       200,
     );
   });
@@ -83,7 +83,7 @@ export function disputeRoutes(deps: PaymentsDeps) {
     const idem = c.var.idempotency;
     const body = c.req.valid('json');
     return c.json(
-      await openDispute(deps, actor(c), body.payment, body.reason, idem && ((d) => [idem.record(201, d)])),
+      await openDispute(deps, actor(c), body.payment, body.reason, idem && ((d) => idem.record(201, d))),
       201,
     );
   });

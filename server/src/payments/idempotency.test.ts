@@ -10,6 +10,7 @@ import {
   type MerchantApi,
   type TestMerchant,
 } from './test-support.ts';
+import { idempotencyRecordKey } from '../http/idempotency.ts';
 
 let t: TestApp;
 let merchant: TestMerchant;
@@ -133,7 +134,7 @@ describe('payments: idempotency for the dashboard and card data', () => {
   it('keeps no plain hash of a request body that carries a card number', async () => {
     const body = paymentBody();
     await api('POST', '/v1/payments', body, key('order-6'));
-    const item = await t.store.get({ pk: `IDEM#merchant:${merchant.id}#order-6`, sk: 'IDEM' });
+    const item = await t.store.get(idempotencyRecordKey(`merchant:${merchant.id}`, 'order-6'));
     expect(item?.fingerprint).toBeDefined();
     expect(item!.fingerprint).not.toBe(
       createHash('sha256')

@@ -292,11 +292,10 @@ export function paymentRoutes(deps: PaymentsDeps & { settle?: SettleMerchantRun 
     // A decline is recorded with the failed payment, as the 402 it answers.
     const respond =
       idem &&
-      ((p: Parameters<typeof declineError>[0]) => [
+      ((p: Parameters<typeof declineError>[0]) =>
         p.status === 'failed'
           ? idem.record(402, errorBody(declineError(p), c.var.requestId))
-          : idem.record(201, p),
-      ]);
+          : idem.record(201, p));
     return c.json(await createPayment(deps, actor(c), c.req.valid('json') as CreatePayment, respond), 201);
   });
 
@@ -320,7 +319,7 @@ export function paymentRoutes(deps: PaymentsDeps & { settle?: SettleMerchantRun 
         actor(c),
         c.req.valid('param').id,
         body.amount,
-        idem && ((p) => [idem.record(200, p)]),
+        idem && ((p) => idem.record(200, p)),
       ),
       200,
     );
@@ -329,7 +328,7 @@ export function paymentRoutes(deps: PaymentsDeps & { settle?: SettleMerchantRun 
   app.openapi(routes.void, async (c) => {
     const idem = c.var.idempotency;
     return c.json(
-      await voidPayment(deps, actor(c), c.req.valid('param').id, idem && ((p) => [idem.record(200, p)])),
+      await voidPayment(deps, actor(c), c.req.valid('param').id, idem && ((p) => idem.record(200, p))),
       200,
     );
   });
@@ -340,7 +339,7 @@ export function paymentRoutes(deps: PaymentsDeps & { settle?: SettleMerchantRun 
     if (pending) return c.json(pending, 202);
     const idem = c.var.idempotency;
     return c.json(
-      await createRefund(deps, actor(c), c.req.valid('json'), idem && ((r) => [idem.record(201, r)])),
+      await createRefund(deps, actor(c), c.req.valid('json'), idem && ((r) => idem.record(201, r))),
       201,
     );
   });

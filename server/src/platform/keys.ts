@@ -5,8 +5,8 @@ import type { WriteOperation } from './store.ts';
  * as `gsi1pk`) a module writes, as `#`-separated segments. A literal segment is a layout word,
  * always spelled in upper case (`PAY`, `EVENTS`); `*` stands for one value the code fills in (an
  * id, an email, a queue name), which is never a bare upper-case word; `{CODE}` for a currency code
- * (ISO 4217, or `COIN`); a last `**` for one or more segments (a client's idempotency key
- * may itself hold `#`). A module claims its
+ * (ISO 4217, or `COIN`); a last `**` for one or more segments (for a key ending in
+ * text a client chose, which may itself hold `#`). A module claims its
  * patterns in its definition (`keys`); `app/` checks that no key can match two claims, so two
  * modules can never write into each other's items or index partitions.
  *
@@ -24,7 +24,8 @@ export const platformKeyPatterns = [
   'MER#*#EVENTS',
   'MER#*#EVENTS#S#*',
   'DEDUPE#*#*',
-  'IDEM#*#**',
+  'IDEM#*',
+  'IDEM#HASHED',
   'PAYMENTS#CONFIG',
   'QUEUE#*#*',
   'QUEUE#*#READY',

@@ -286,7 +286,7 @@ export function rewardsRoutes(deps: RewardsDeps) {
       deps,
       await actor(c),
       c.req.valid('param').id,
-      idem && ((r) => [idem.record(201, r)]),
+      idem && ((r) => idem.record(201, r)),
     );
     return c.json(redemption, 201);
   });

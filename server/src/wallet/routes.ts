@@ -196,7 +196,7 @@ export function walletRoutes(deps: WalletDeps) {
       deps,
       c.var.principal.userId,
       c.req.valid('json'),
-      idem && ((t) => [idem.record(201, t)]),
+      idem && ((t) => idem.record(201, t)),
     );
     return c.json(transfer, 201);
   });
@@ -219,7 +219,7 @@ export function walletRoutes(deps: WalletDeps) {
       deps,
       c.var.principal.userId,
       c.req.valid('json'),
-      idem && ((r) => [idem.record(201, r)]),
+      idem && ((r) => idem.record(201, r)),
     );
     return c.json(request, 201);
   });
@@ -246,7 +246,7 @@ export function walletRoutes(deps: WalletDeps) {
         deps,
         c.var.principal.userId,
         c.req.valid('param').id,
-        idem && ((r) => [idem.record(200, r)]),
+        idem && ((r) => idem.record(200, r)),
       );
       return c.json(request, 200);
     });
