@@ -67,12 +67,17 @@ export const idempotencyRetentionSeconds = 48 * 3600;
 /** How long a request may hold a key before another attempt may take it over. */
 const lockMilliseconds = 60_000;
 /**
- * A record is known by its key (`IDEM#…` / `IDEM`), and holds no `entity` or `created_at`: its
- * `expires_at` less the retention is when it was written. Records written before hold both.
+ * A record is known by its key (`IDEM#…` / `IDEM`). It holds `fp` (the request's fingerprint),
+ * `status` and the response: `response` (its JSON value) or `ref` (`<event id>.<field>`: that
+ * field of an event's data, `withResponsesByReference`), `redacted_fields` when some were; a
+ * claim also `state`, `lock_id` and `locked_until`; and `expires_at`, less the retention when it
+ * was written. Records written before hold `fingerprint`, `response_status`, `response_ref`
+ * (`{ event, field }`) or `response_body` (the text), and some `entity` and `created_at`: they
+ * read the same (`heldOf`).
  */
 const recordPrefix = 'IDEM#';
 const recordSort = 'IDEM';
-/** A stored response kept as a field of an event's data (`withResponsesByReference`). */
+/** A stored response kept as a field of an event's data, as records before `ref` held it. */
 const responseRefSchema = z.object({ event: z.string(), field: z.string() });
 
 /**
@@ -212,7 +217,7 @@ export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHa
             type: 'check',
             key: legacyKey,
             condition: legacyStale
-              ? { compare: ['lock_id', '=', legacyHeld.lock_id as string] }
+              ? { compare: ['lock_id', '=', legacyHeld.lockId ?? ''] }
               : freeAt(nowSeconds),
           },
         ]
@@ -234,7 +239,7 @@ export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHa
       const redacted = new Set<string>();
       const stored = redactSecrets(responseBody, secretFields, redacted);
       const outcome = {
-        response_status: status,
+        status,
         // The body as a JSON value, not as its text: the text's escaped quotes defeat the
         // SQLite store's compression dictionary and cost bytes on DynamoDB too.
         response: stored,
@@ -249,7 +254,7 @@ export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHa
             type: 'put',
             item: {
               ...itemKey,
-              fingerprint: fingerprint.stored,
+              fp: fingerprint.stored,
               expires_at: nowSeconds + retentionSeconds,
               ...outcome,
             },
@@ -325,7 +330,7 @@ async function isOwnAnswer(
   return (
     sameRequest(held, fingerprint) &&
     held.state !== 'in_progress' &&
-    held.response_status === response.status &&
+    held.status === response.status &&
     isDeepStrictEqual(await storedResponse(store, held), bodyValue(await response.clone().text()))
   );
 }
@@ -343,7 +348,7 @@ function bodyValue(text: string): unknown {
 async function liveRecord(store: Store, key: ItemKey, nowSeconds: number): Promise<HeldRecord | undefined> {
   const found = await store.get(key);
   if (!found || (typeof found.expires_at === 'number' && found.expires_at <= nowSeconds)) return undefined;
-  return found as HeldRecord;
+  return heldOf(found);
 }
 
 /** The first of `keys` (the record's key, then its older one) holding a live record. */
@@ -389,10 +394,10 @@ async function answerHeld(
   }
   if (held.state === 'in_progress') return errorResponse(c, inProgress());
   // Headers through `c.body`, not `c.header`: after the handler the old response is dropped first.
-  return c.body(await storedResponseText(store, held), held.response_status as 200, {
+  return c.body(await storedResponseText(store, held), held.status as 200, {
     'Content-Type': 'application/json',
     'Idempotent-Replayed': 'true',
-    ...(typeof held.redacted_fields === 'string' ? { [redactedHeader]: held.redacted_fields } : {}),
+    ...(held.redacted !== undefined ? { [redactedHeader]: held.redacted } : {}),
   });
 }
 
@@ -410,32 +415,29 @@ async function answerWithTwin(
 
 /**
  * The body a replay answers: the stored JSON value as text, or, for a record written before
- * bodies were kept as values, its `response_body` text as it is.
+ * bodies were kept as values, its text as it is.
  */
-async function storedResponseText(store: Pick<Store, 'get'>, record: Item): Promise<string> {
-  if (typeof record.response_body === 'string') return record.response_body;
-  return JSON.stringify(await storedResponse(store, record));
+async function storedResponseText(store: Pick<Store, 'get'>, held: HeldRecord): Promise<string> {
+  if ('text' in held.response) return held.response.text;
+  return JSON.stringify(await storedResponse(store, held));
 }
 
-/**
- * The response `record` stores, as a JSON value: its `response`, the object the referenced event
- * carries (`response_ref`), or the older `response_body` text parsed.
- */
-async function storedResponse(store: Pick<Store, 'get'>, record: Item): Promise<unknown> {
-  if (typeof record.response_body === 'string') return bodyValue(record.response_body);
-  const ref = responseRefSchema.safeParse(record.response_ref);
-  if (!ref.success) return record.response ?? null;
-  const event = await readEvent(store, ref.data.event);
+/** The response `held` stores, as a JSON value (read from its event when stored by reference). */
+async function storedResponse(store: Pick<Store, 'get'>, held: HeldRecord): Promise<unknown> {
+  const { response } = held;
+  if ('text' in response) return bodyValue(response.text);
+  if ('value' in response) return response.value;
+  const event = await readEvent(store, response.event);
   const data = event?.data as Record<string, unknown> | undefined;
   // Cannot happen while the record lives: the event is kept at least as long (see the fold).
-  if (data?.[ref.data.field] === undefined)
-    throw new Error(`idempotency record ${record.pk} refers to event ${ref.data.event}, which is gone`);
-  return data[ref.data.field];
+  if (data?.[response.field] === undefined)
+    throw new Error(`idempotency record ${held.pk} refers to event ${response.event}, which is gone`);
+  return data[response.field];
 }
 
 /**
  * `operations` with each idempotency record put whole (keys held in the effect's transaction)
- * storing its response as a reference, `response_ref: { event, field }`, when an event of the
+ * storing its response as a reference, `ref: '<event id>.<field>'`, when an event of the
  * same transaction carries the same object as a field of its data: a transfer's record and its
  * `wallet.transfer.created` event hold one rendering of the transfer, a payment's record and its
  * `payment.authorized` event one of the payment. A replay reads the event. Only when the JSON is
@@ -453,7 +455,7 @@ export function withResponsesByReference(operations: WriteOperation[]): WriteOpe
     const ref = eventCarrying(operations, JSON.stringify(response), record.expires_at);
     if (!ref) return;
     folded ??= [...operations];
-    folded[index] = { ...operation, item: { ...record, response_ref: ref } };
+    folded[index] = { ...operation, item: { ...record, ref: `${ref.event}.${ref.field}` } };
   });
   return folded ?? operations;
 }
@@ -496,7 +498,7 @@ function fingerprintOf(digest: Buffer): Fingerprint {
   return { stored: digest.subarray(0, 16).toString('base64url'), legacy: digest.toString('hex') };
 }
 
-function sameRequest(held: Item, fingerprint: Fingerprint): boolean {
+function sameRequest(held: HeldRecord, fingerprint: Fingerprint): boolean {
   return held.fingerprint === fingerprint.stored || held.fingerprint === fingerprint.legacy;
 }
 
@@ -516,14 +518,48 @@ function redactSecrets(body: unknown, fields: ReadonlySet<string>, redacted: Set
 }
 
 /** A claim of this same request whose lock has run out (the request crashed): it may be taken over. */
-function isStaleClaim(held: Item, now: number, fingerprint: Fingerprint): boolean {
-  return (
-    held.state === 'in_progress' && (held.locked_until as number) < now && sameRequest(held, fingerprint)
-  );
+function isStaleClaim(held: HeldRecord, now: number, fingerprint: Fingerprint): boolean {
+  return held.state === 'in_progress' && (held.lockedUntil ?? 0) < now && sameRequest(held, fingerprint);
 }
 
-/** A stored record: a claim is `in_progress`, then `complete`; a record put whole has no `state`. */
-type HeldRecord = Item & { fingerprint: string; state?: 'in_progress' | 'complete' };
+/** A stored record, whichever layout wrote it (`heldOf`). */
+interface HeldRecord {
+  pk: string;
+  fingerprint: string;
+  /** A claim is `in_progress`, then `complete`; a record put whole has none. */
+  state?: 'in_progress' | 'complete';
+  lockId?: string;
+  lockedUntil?: number;
+  status: number;
+  /** The fields the stored response holds as null (`Idempotent-Redacted`). */
+  redacted?: string;
+  /** Its JSON value, the text older records kept, or where in an event it is. */
+  response: { value: unknown } | { text: string } | { event: string; field: string };
+}
+
+/** `item` read as a record, in today's layout or an older one (see `recordPrefix`). */
+function heldOf(item: Item): HeldRecord {
+  const refText = typeof item.ref === 'string' ? item.ref : undefined;
+  const oldRef = responseRefSchema.safeParse(item.response_ref);
+  const dot = refText?.indexOf('.') ?? -1;
+  return {
+    pk: item.pk,
+    fingerprint: String(item.fp ?? item.fingerprint),
+    ...(item.state === 'in_progress' || item.state === 'complete' ? { state: item.state } : {}),
+    ...(typeof item.lock_id === 'string' ? { lockId: item.lock_id } : {}),
+    ...(typeof item.locked_until === 'number' ? { lockedUntil: item.locked_until } : {}),
+    status: Number(item.status ?? item.response_status),
+    ...(typeof item.redacted_fields === 'string' ? { redacted: item.redacted_fields } : {}),
+    response:
+      typeof item.response_body === 'string'
+        ? { text: item.response_body }
+        : refText !== undefined && dot > 0
+          ? { event: refText.slice(0, dot), field: refText.slice(dot + 1) }
+          : oldRef.success
+            ? oldRef.data
+            : { value: item.response ?? null },
+  };
+}
 /**
  * What `claim` gives: true (taken), the record holding the key, or false when the key is free but
  * the older layout's check refused it (a record there, held since this request looked).
@@ -544,7 +580,7 @@ async function claim(
   const record = {
     ...key,
     state: 'in_progress',
-    fingerprint: fingerprint.stored,
+    fp: fingerprint.stored,
     lock_id: lockId,
     locked_until: now + lockMilliseconds,
     expires_at: nowSeconds + retentionSeconds,
@@ -564,9 +600,10 @@ async function claim(
     // on it still being expired, so a request that took it meanwhile wins.
     const isExpired = typeof found?.expires_at === 'number' && found.expires_at <= nowSeconds;
     const existing = isExpired ? undefined : found;
-    if (existing && !isStaleClaim(existing, now, fingerprint)) return existing as HeldRecord;
-    const next: Condition = existing
-      ? { compare: ['lock_id', '=', existing.lock_id as string] }
+    const held = existing && heldOf(existing);
+    if (held && !isStaleClaim(held, now, fingerprint)) return held;
+    const next: Condition = held
+      ? { compare: ['lock_id', '=', held.lockId ?? ''] }
       : isExpired
         ? { compare: ['expires_at', '<=', nowSeconds] }
         : { attributeNotExists: 'pk' };

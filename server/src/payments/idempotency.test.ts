@@ -135,8 +135,8 @@ describe('payments: idempotency for the dashboard and card data', () => {
     const body = paymentBody();
     await api('POST', '/v1/payments', body, key('order-6'));
     const item = await t.store.get(idempotencyRecordKey(`merchant:${merchant.id}`, 'order-6'));
-    expect(item?.fingerprint).toBeDefined();
-    expect(item!.fingerprint).not.toBe(
+    expect(item?.fp).toBeDefined();
+    expect(item!.fp).not.toBe(
       createHash('sha256')
         .update(`POST /v1/payments\n${JSON.stringify(body)}`)
         .digest('hex'),
