@@ -19,6 +19,7 @@ import {
   type CommerceTestPlatform,
 } from '../server/src/commerce/test-support.ts';
 import { walletAccountId } from '../server/src/wallet/index.ts';
+import { capturingLogger } from './app-harness.ts';
 import { expectBooksBalanced } from './invariants.ts';
 
 /**
@@ -404,6 +405,124 @@ describe('checkout saga money steps (mutation cases)', () => {
     await expectBooksBalanced(t.platform.store);
   });
 
+  it('runs a forward step at the very end of the reservation, and gives it up a millisecond later', {
+    timeout: 120_000,
+  }, async () => {
+    let lateBy = 0;
+    t = await commerceTestPlatform({
+      hooks: {
+        // CreateOrder has passed its check: Capture's finds the clock at or past the reservation's end.
+        beforeTask: async (task, orderId) => {
+          if (task !== 'CreateOrder') return;
+          const { reservation_until } = (await readOrder(t!.platform.store, orderId))!;
+          t!.clock.set(reservation_until + lateBy);
+        },
+      },
+    });
+    const { order: onTime } = await buyAndWait(t, 1100, { type: 'wallet' });
+    expect(onTime).toMatchObject({ status: 'paid', payment_status: 'captured' });
+    lateBy = 1;
+    const { product, order: late } = await buyAndWait(t, 1200, { type: 'wallet' });
+    expect(late).toMatchObject({
+      status: 'failed',
+      failure_reason: 'reservation_expired',
+      payment_status: 'voided',
+    });
+    expect((await t.call('GET', `/v1/products/${product.id}`)).json.stock).toBe(2);
+    await expectBooksBalanced(t.platform.store);
+  });
+
+  it('emails the buyer what was bought and the total, or why the order failed with any decline code', {
+    timeout: 120_000,
+  }, async () => {
+    t = await commerceTestPlatform();
+    const { buyer, order: paid } = await buyAndWait(t, 4200, { type: 'wallet' });
+    expect(await mailTo(t, buyer.email, paid.id)).toEqual({
+      subject: `Your Sluice Shop order ${paid.id} is confirmed`,
+      text: [
+        `Thank you for your order ${paid.id}.`,
+        '',
+        '1 × Vase — USD 4200 (minor units)',
+        '',
+        'Total: USD 4200 (minor units)',
+      ].join('\n'),
+    });
+    const declinedCard = { type: 'card', card: { ...card.card, number: '4000000000000002' } };
+    const { buyer: declinedBuyer, order: declined } = await buyAndWait(t, 1300, declinedCard);
+    const { buyer: poorBuyer, order: unpaid } = await buyAndWait(t, 700, { type: 'wallet' }, 'EUR');
+    for (const [email, order, why] of [
+      [declinedBuyer.email, declined, 'payment_declined: generic_decline'],
+      [poorBuyer.email, unpaid, 'insufficient_funds'],
+    ] as const)
+      expect(await mailTo(t, email, order.id)).toEqual({
+        subject: `Your Sluice Shop order ${order.id} could not be completed`,
+        text: `Your order ${order.id} could not be completed (${why}).\nNothing was charged: any hold on your payment was released.`,
+      });
+  });
+
+  it('fails an order whose failure email could not be sent, and logs that', {
+    timeout: 120_000,
+  }, async () => {
+    const logger = capturingLogger();
+    t = await commerceTestPlatform({ logger, hooks: { failTask: (task) => task === 'Capture' } });
+    const notifier = t.platform.notifier;
+    const send = notifier.sendEmail.bind(notifier);
+    notifier.sendEmail = async (message) =>
+      message.subject.includes('could not be completed')
+        ? Promise.reject(new Error('mail is down'))
+        : send(message);
+    const { buyer, order } = await buyAndWait(t, 1600, { type: 'wallet' });
+    expect(order).toMatchObject({
+      status: 'failed',
+      failure_reason: 'capture_failed',
+      payment_status: 'voided',
+    });
+    expect(logger.lines).toContainEqual([
+      'order failure email not sent',
+      { order: order.id, error: 'Error: mail is down' },
+    ]);
+    expect(await t.wallet(buyer.id)).toEqual({ available: signupBonus, pending: 0 });
+    await expectBooksBalanced(t.platform.store);
+  });
+
+  it('dead-letters an order with the failed step’s error, or a default one, cut to 2,000 characters, keeping the first failure reason', {
+    timeout: 120_000,
+  }, async () => {
+    t = await commerceTestPlatform();
+    const tasks = checkoutTasks(sagaDeps(t));
+    const orders = [];
+    for (let i = 0; i < 3; i++) orders.push((await buyAndWait(t, 900 + i, { type: 'wallet' })).order);
+    const [first, second, third] = orders.map((order) => order.id) as [string, string, string];
+    await tasks.DeadLetter({ order_id: first, reason: 'refund_failed' });
+    await tasks.DeadLetter({ order_id: second, error: { Error: 'States.Timeout', Cause: 'x'.repeat(3000) } });
+    await tasks.DeadLetter({
+      order_id: third,
+      reason: 'refund_failed',
+      error: { Cause: 'the void timed out' },
+    });
+    const entries = (await t.call('GET', '/v1/admin/commerce/dead-letters', { token: await t.adminToken() }))
+      .json.data;
+    const errorOf = (id: string) =>
+      entries.find((entry: { order_id: string }) => entry.order_id === id)?.error;
+    expect(errorOf(first)).toBe('Error: the compensation failed');
+    expect(errorOf(second)).toBe(`States.Timeout: ${'x'.repeat(2000 - 'States.Timeout: '.length)}`);
+    expect(errorOf(third)).toBe('Error: the void timed out');
+    const stored = await Promise.all(orders.map((order) => readOrder(t!.platform.store, order.id)));
+    expect(stored.map((order) => [order!.status, order!.needs_attention, order!.failure_reason])).toEqual([
+      ['failed', true, 'refund_failed'],
+      ['failed', true, 'checkout_failed'],
+      ['failed', true, 'refund_failed'],
+    ]);
+  });
+
+  it('refuses a task input without an order id, and an order that does not exist', async () => {
+    t = await commerceTestPlatform();
+    const tasks = checkoutTasks(sagaDeps(t));
+    expect(() => tasks.Reserve(undefined)).toThrow(/^the task input names no order_id$/);
+    expect(() => tasks.Reserve({ order_id: 7 })).toThrow(/^the task input names no order_id$/);
+    await expect(tasks.Notify({ order_id: 'ord_missing' })).rejects.toThrow(/^no order ord_missing$/);
+  });
+
   it('fails a wallet order in a currency the buyer has no wallet in as insufficient_funds', {
     timeout: 120_000,
   }, async () => {
@@ -489,6 +608,13 @@ function busyOnce(
     throw new AppError('service_unavailable', 'the store is busy');
   };
   return () => hasHappened;
+}
+
+/** The shop's email to `email` about the order: its subject and text. */
+async function mailTo(platform: CommerceTestPlatform, email: string, orderId: string) {
+  const { items } = await platform.platform.notifier.list(email, { limit: 100 });
+  const found = items.find((item) => item.channel === 'email' && item.subject.includes(orderId));
+  return found?.channel === 'email' ? { subject: found.subject, text: found.text } : undefined;
 }
 
 /** Matches a transaction that sets an order's payment status to `status`. */
