@@ -8,7 +8,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Item } from '../../platform/store.ts';
-import { SqliteStore, type SqliteStoreOptions } from './sqlite-store.ts';
+import { autoVacuumConversionMaxBytes, SqliteStore, type SqliteStoreOptions } from './sqlite-store.ts';
 
 /**
  * What mutation testing of `SqliteStore` found unpinned (docs/testing.md): the `begins_with`
@@ -201,6 +201,25 @@ describe('SqliteStore whose writer thread fails', () => {
       'the SQLite writer thread exited (code 1)',
     );
     await expect(store.reclaimSpace(1, 0)).rejects.toThrow('the SQLite writer thread exited (code 1)');
+  });
+});
+
+describe('SqliteStore opening a file made before incremental auto-vacuum', () => {
+  it('leaves one larger than the conversion limit in its mode: the VACUUM would rewrite it whole', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-sqlite-mutants-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const path = join(dir, 'store.db');
+    const old = new DatabaseSync(path);
+    old.exec('CREATE TABLE filler (b BLOB)');
+    old.prepare('INSERT INTO filler VALUES (zeroblob(?))').run(autoVacuumConversionMaxBytes);
+    old.close();
+    const store = new SqliteStore(path);
+    cleanups.push(() => store.close());
+    await putAll(store, [{ pk: 'A', sk: 'A' }]);
+    const inspect = new DatabaseSync(path, { readOnly: true });
+    cleanups.push(() => inspect.close());
+    expect(inspect.prepare('PRAGMA auto_vacuum').get()).toEqual({ auto_vacuum: 0 });
+    expect(await store.get({ pk: 'A', sk: 'A' })).toEqual({ pk: 'A', sk: 'A' });
   });
 });
 
