@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -178,6 +179,29 @@ describe('SqliteStore whose writer thread fails', () => {
     await expect(store.reclaimSpace(1, 0)).rejects.toThrow('unable to open database file');
     await store.close();
   });
+
+  it('answers a batch and a reclaim it could not run with their error, and keeps working', async () => {
+    const { store, other } = await fileStore({ writer: 'worker' });
+    // Free pages for the reclaim to return (else it needs no lock and returns 0). Random, so
+    // the store's compression cannot shrink them.
+    const numbers = [1, 2, 3, 4, 5, 6, 7, 8];
+    await putAll(
+      store,
+      numbers.map((n) => ({ pk: `P${n}`, sk: 'P', body: randomBytes(3000).toString('base64') })),
+    );
+    await store.transact(numbers.map((n) => ({ type: 'delete', key: { pk: `P${n}`, sk: 'P' } }) as const));
+    // Another connection holds the write lock past the writer's 5 s busy timeout.
+    other.exec('BEGIN IMMEDIATE');
+    const write = store.transact([{ type: 'put', item: { pk: 'A', sk: 'A' } }]);
+    const reclaim = store.reclaimSpace(10, 0);
+    await expect(write).rejects.toThrow('database is locked');
+    await expect(reclaim).rejects.toThrow('database is locked');
+    other.exec('ROLLBACK');
+    await putAll(store, [{ pk: 'B', sk: 'B' }]);
+    expect(await store.get({ pk: 'A', sk: 'A' })).toBeUndefined();
+    expect(await store.get({ pk: 'B', sk: 'B' })).toEqual({ pk: 'B', sk: 'B' });
+    expect(await store.reclaimSpace(10, 0)).toBeGreaterThan(0);
+  }, 30_000);
 
   it('fails every later write with its exit code when it exits without an error', async () => {
     // The writer thread is the one a batch is posted to: terminating it is an exit with code 1
