@@ -248,25 +248,20 @@ describe('SqliteStore opening a file made before incremental auto-vacuum', () =>
 });
 
 describe('SqliteStore writer thread and the process', () => {
-  it('keeps the process alive while a write or a reclaim is on the writer thread, and not once they are answered', async () => {
+  /**
+   * Runs `body` as a module in a child process, with `SqliteStore`, `DatabaseSync` and `path` (a
+   * database path in a temp dir) in scope: top-level awaits with nothing else to keep the event
+   * loop alive. Were the writer thread not held while it has work, the process would end (code
+   * 13) before an answer; were it held once idle, the process would never end.
+   */
+  async function runScript(body: string): Promise<{ code: number | null; out: string }> {
     const dir = await mkdtemp(join(tmpdir(), 'sluice-sqlite-mutants-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
-    // Top-level awaits with nothing else to keep the loop alive: were the writer thread not held
-    // while it has work, the process would end (code 13) before an answer; were it held once
-    // idle (or from the start, by a store never written to), the process would never end.
-    // Store a ends on a reclaim's answer, store b on a write's, posted to a thread long started.
     const script = `
+      import { DatabaseSync } from 'node:sqlite';
       import { SqliteStore } from ${JSON.stringify(pathToFileURL(join(import.meta.dirname, 'sqlite-store.ts')).href)};
       const path = process.argv[2];
-      new SqliteStore(path + '-idle', { writer: 'worker' });
-      const a = new SqliteStore(path + '-a', { writer: 'worker' });
-      await a.transact([{ type: 'put', item: { pk: 'A', sk: 'A' } }]);
-      await a.reclaimSpace(1, 0);
-      const b = new SqliteStore(path + '-b', { writer: 'worker' });
-      await b.reclaimSpace(1, 0);
-      await b.transact([{ type: 'put', item: { pk: 'A', sk: 'A' } }]);
-      await b.transact([{ type: 'put', item: { pk: 'B', sk: 'B' } }]);
-      console.log('answered');`;
+      ${body}`;
     await writeFile(join(dir, 'child.mjs'), script);
     const child = spawn(process.execPath, [join(dir, 'child.mjs'), join(dir, 'store.db')], {
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -275,7 +270,46 @@ describe('SqliteStore writer thread and the process', () => {
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-    expect({ code, out: out.trim() }).toEqual({ code: 0, out: 'answered' });
+    return { code, out: out.trim() };
+  }
+
+  it('keeps the process alive while a write or a reclaim is on the writer thread, and not once they are answered', async () => {
+    // Store a ends on a reclaim's answer, store b on a write's, posted to a thread long started;
+    // a store never written to must not hold the process either.
+    const result = await runScript(`
+      new SqliteStore(path + '-idle', { writer: 'worker' });
+      const a = new SqliteStore(path + '-a', { writer: 'worker' });
+      await a.transact([{ type: 'put', item: { pk: 'A', sk: 'A' } }]);
+      await a.reclaimSpace(1, 0);
+      const b = new SqliteStore(path + '-b', { writer: 'worker' });
+      await b.reclaimSpace(1, 0);
+      await b.transact([{ type: 'put', item: { pk: 'A', sk: 'A' } }]);
+      await b.transact([{ type: 'put', item: { pk: 'B', sk: 'B' } }]);
+      console.log('answered');`);
+    expect(result).toEqual({ code: 0, out: 'answered' });
+  });
+
+  it('keeps the process alive once the first of two writes is answered, until the second is', async () => {
+    // Commit groups of 1: the second write is posted at once, after the first has committed and
+    // while another connection holds the write lock. A timer that does not hold the process
+    // itself releases the lock: only the writer thread, held while it has work, keeps it alive.
+    const result = await runScript(`
+      const store = new SqliteStore(path, { writer: 'worker', commitGroup: 1 });
+      await store.transact([{ type: 'put', item: { pk: 'W', sk: 'W' } }]);
+      const other = new DatabaseSync(path);
+      other.exec('PRAGMA busy_timeout = 5000');
+      const first = store.transact([{ type: 'put', item: { pk: 'A', sk: 'A' } }]);
+      const deadline = Date.now() + 10_000;
+      while (!other.prepare("SELECT 1 FROM items WHERE pk = 'A'").get()) {
+        if (Date.now() > deadline) throw new Error('the first write did not commit within 10 s');
+      }
+      other.exec('BEGIN IMMEDIATE');
+      const second = store.transact([{ type: 'put', item: { pk: 'B', sk: 'B' } }]);
+      setTimeout(() => other.exec('ROLLBACK'), 300).unref();
+      await first;
+      await second;
+      console.log('answered');`);
+    expect(result).toEqual({ code: 0, out: 'answered' });
   });
 });
 
