@@ -281,8 +281,16 @@ describe.each(bothStores('sluice-idempotency'))(
         writes.push(operations.map((o) => (o.type === 'put' ? o.item.pk : o.key.pk)).join(' + '));
         return transact(operations);
       };
+      const reads: string[] = [];
+      const get = store.get.bind(store);
+      store.get = (key) => {
+        reads.push(key.pk);
+        return get(key);
+      };
       const first = await post('k1', { a: 1 });
       expect(first.status).toBe(201);
+      // Nothing read on the way: not the key, not its older layout (only the window's start).
+      expect(reads.filter((pk) => pk !== hashedKeysSinceKey.pk)).toEqual([]);
       // While records under the older key may live (a new store: its first hour), the
       // transaction checks that key too; the first keyed request says since when.
       expect(writes).toEqual([

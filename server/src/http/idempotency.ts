@@ -204,32 +204,27 @@ export function idempotencyMiddleware(options: IdempotencyOptions): MiddlewareHa
     const nowSeconds = Math.floor(now / 1000);
     const claimFirst = options.claimFirst?.(c) ?? true;
     const lockId = randomUUID();
-    // While records under the older key may live: one held there answers, and the transaction
-    // taking the key checks that it is still free there.
-    // A stale claim there of this same request (it crashed) is taken over, as `claim` does.
-    const legacyHeld = legacyKey && (await liveRecord(store, legacyKey, nowSeconds));
-    const legacyStale = legacyHeld && isStaleClaim(legacyHeld, now, fingerprint);
-    if (legacyHeld && !legacyStale) return answerHeld(c, store, legacyHeld, fingerprint);
+    // While records under the older key may live, the transaction taking the key checks it is
+    // free there too (no read first: such a record is rare, and only a refusal looks at it).
     const keys = legacyKey ? [itemKey, legacyKey] : [itemKey];
-    const legacyFree: WriteOperation[] = legacyKey
-      ? [
-          {
-            type: 'check',
-            key: legacyKey,
-            condition: legacyStale
-              ? { compare: ['lock_id', '=', legacyHeld.lockId ?? ''] }
-              : freeAt(nowSeconds),
-          },
-        ]
-      : [];
+    const legacyCheck = (condition: Condition): WriteOperation[] =>
+      legacyKey ? [{ type: 'check', key: legacyKey, condition }] : [];
+    const legacyFree = legacyCheck(freeAt(nowSeconds));
 
     if (claimFirst) {
-      const claimed = await claim(store, itemKey, legacyFree, fingerprint, lockId, now, retentionSeconds);
+      let claimed = await claim(store, itemKey, legacyFree, fingerprint, lockId, now, retentionSeconds);
       if (claimed === false) {
-        const held = await heldRecord(store, keys, nowSeconds);
-        if (held) return answerHeld(c, store, held, fingerprint);
-        return errorResponse(c, inProgress());
+        // Held under the older key: that record answers, unless it is a stale claim of this same
+        // request (an older release crashed running it), which is taken over as `claim` does.
+        const held = await liveRecord(store, legacyKey!, nowSeconds);
+        if (held && !isStaleClaim(held, now, fingerprint)) return answerHeld(c, store, held, fingerprint);
+        const takeOver = legacyCheck(
+          held ? { compare: ['lock_id', '=', held.lockId ?? ''] } : freeAt(nowSeconds),
+        );
+        claimed = await claim(store, itemKey, takeOver, fingerprint, lockId, now, retentionSeconds);
       }
+      // Refused again: another request holds the older key by now.
+      if (claimed === false) return errorResponse(c, inProgress());
       if (claimed !== true) return answerHeld(c, store, claimed, fingerprint);
     }
 
