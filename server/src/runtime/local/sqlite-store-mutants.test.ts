@@ -311,6 +311,32 @@ describe('SqliteStore writer thread and the process', () => {
       console.log('answered');`);
     expect(result).toEqual({ code: 0, out: 'answered' });
   });
+
+  it('keeps the process alive once a reclaim is answered, while a write is still out', async () => {
+    // The same, with a reclaim first: the write is posted once the reclaim has freed a page.
+    const result = await runScript(`
+      const store = new SqliteStore(path, { writer: 'worker' });
+      const numbers = [1, 2, 3, 4, 5, 6, 7, 8];
+      const body = () => Array.from({ length: 4000 }, () => Math.random().toString(36)[2]).join('');
+      await store.transact(numbers.map((n) => ({ type: 'put', item: { pk: 'P' + n, sk: 'P', body: body() } })));
+      await store.transact(numbers.map((n) => ({ type: 'delete', key: { pk: 'P' + n, sk: 'P' } })));
+      const other = new DatabaseSync(path);
+      other.exec('PRAGMA busy_timeout = 5000');
+      const free = () => other.prepare('PRAGMA freelist_count').get().freelist_count;
+      const before = free();
+      const reclaim = store.reclaimSpace(1, 0);
+      const deadline = Date.now() + 10_000;
+      while (free() === before) {
+        if (Date.now() > deadline) throw new Error('the reclaim did not free a page within 10 s');
+      }
+      other.exec('BEGIN IMMEDIATE');
+      const write = store.transact([{ type: 'put', item: { pk: 'B', sk: 'B' } }]);
+      setTimeout(() => other.exec('ROLLBACK'), 300).unref();
+      await reclaim;
+      await write;
+      console.log('answered');`);
+    expect(result).toEqual({ code: 0, out: 'answered' });
+  });
 });
 
 describe('SqliteStore close', () => {
