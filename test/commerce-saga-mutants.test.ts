@@ -7,8 +7,10 @@ import {
   type SagaDeps,
   type SagaState,
 } from '../server/src/commerce/saga.ts';
-import { readOrder } from '../server/src/commerce/store.ts';
+import { readOrder, readShopMerchant } from '../server/src/commerce/store.ts';
 import { AppError } from '../server/src/kernel/errors.ts';
+import { createMerchant } from '../server/src/payments/index.ts';
+import { maxMerchantsPerUser } from '../server/src/payments/model.ts';
 import { silentLogger } from '../server/src/platform/logger.ts';
 import type { Store, WriteOperation } from '../server/src/platform/store.ts';
 import {
@@ -513,6 +515,47 @@ describe('checkout saga money steps (mutation cases)', () => {
       ['failed', true, 'checkout_failed'],
       ['failed', true, 'refund_failed'],
     ]);
+  });
+
+  it('makes the shop’s merchant as commerce when the admin owns as many merchants as allowed, and again after a failed attempt', {
+    timeout: 120_000,
+  }, async () => {
+    t = await commerceTestPlatform();
+    const admin = await t.adminToken();
+    const owner = (await t.platform.identity.findUserByEmail(adminEmail))!.id;
+    for (let i = 0; i < maxMerchantsPerUser; i++)
+      await createMerchant({ store: t.platform.store, clock: t.clock }, owner, { name: `Store ${i}` });
+    // The first attempt's record of the shop's merchant meets a busy store: that checkout is
+    // answered 503, and the next one makes the merchant again instead of repeating the failure.
+    const isBusy = busyOnce(t.platform.store, (operations) =>
+      operations.some((operation) => operation.type === 'put' && operation.item.pk === 'COMMERCE#SHOP'),
+    );
+    const product = await t.createProduct({ name: 'Vase', price: 800, stock: 2 });
+    const buyer = await t.signUp('Buyer');
+    await t.call('POST', '/v1/cart/items', {
+      token: buyer.token,
+      body: { product_id: product.id, quantity: 1 },
+    });
+    const checkout = (key: string) =>
+      t!.call('POST', '/v1/checkout', {
+        token: buyer.token,
+        headers: { 'idempotency-key': key },
+        body: { shipping_address: shippingAddress, payment_method: card },
+      });
+    const refused = await checkout('saga-mutants-shop-1');
+    expect([refused.status, refused.json.error.code]).toEqual([503, 'service_unavailable']);
+    expect(isBusy()).toBe(true);
+    const started = await checkout('saga-mutants-shop-2');
+    expect(started.status).toBe(202);
+    expect(await settledOrder(t, started.json.id)).toMatchObject({
+      status: 'paid',
+      payment_status: 'captured',
+    });
+    const shop = await readShopMerchant(t.platform.store);
+    expect(shop?.ownerId).toBe('commerce');
+    const owned = (await t.call('GET', '/v1/merchants?limit=100', { token: admin })).json.data;
+    expect(owned.map((merchant: { name: string }) => merchant.name)).not.toContain('Sluice Shop');
+    await expectBooksBalanced(t.platform.store);
   });
 
   it('refuses a task input without an order id, and an order that does not exist', async () => {
