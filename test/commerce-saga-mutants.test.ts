@@ -558,6 +558,29 @@ describe('checkout saga money steps (mutation cases)', () => {
     await expectBooksBalanced(t.platform.store);
   });
 
+  it('takes a reservation another run made meanwhile for done: the stock is taken once, the order paid', {
+    timeout: 120_000,
+  }, async () => {
+    let isRaced = false;
+    t = await commerceTestPlatform({
+      hooks: {
+        // Once Reserve has read the order, another run of it reserves the stock first.
+        beforeTask: async (task, orderId) => {
+          if (task !== 'Reserve' || isRaced) return;
+          isRaced = true;
+          expect(await checkoutTasks(sagaDeps(t!)).Reserve({ order_id: orderId })).toMatchObject({
+            ok: true,
+          });
+        },
+      },
+    });
+    const { product, order } = await buyAndWait(t, 1400, { type: 'wallet' });
+    expect(isRaced).toBe(true);
+    expect(order).toMatchObject({ status: 'paid', payment_status: 'captured' });
+    expect((await t.call('GET', `/v1/products/${product.id}`)).json.stock).toBe(1);
+    await expectBooksBalanced(t.platform.store);
+  });
+
   it('refuses a task input without an order id, and an order that does not exist', async () => {
     t = await commerceTestPlatform();
     const tasks = checkoutTasks(sagaDeps(t));
