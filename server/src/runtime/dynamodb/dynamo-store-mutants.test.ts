@@ -28,16 +28,18 @@ afterAll(async () => {
   client.destroy();
 });
 
-/** The store on DynamoDB Local, and the names of the commands it sent. */
-function recordingStore(): { store: DynamoStore; sent: string[] } {
+/** The store on DynamoDB Local, and the names and inputs of the commands it sent. */
+function recordingStore(): { store: DynamoStore; sent: string[]; inputs: Array<Record<string, unknown>> } {
   const sent: string[] = [];
+  const inputs: Array<Record<string, unknown>> = [];
   const recording = {
-    send: (command: { constructor: { name: string } }) => {
+    send: (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
       sent.push(command.constructor.name);
+      inputs.push(command.input);
       return client.send(command as never);
     },
   } as unknown as DynamoDBClient;
-  return { store: new DynamoStore({ client: recording, tableName }), sent };
+  return { store: new DynamoStore({ client: recording, tableName }), sent, inputs };
 }
 
 /** A store whose client answers with `answers` in turn (an error is thrown, anything else resolves). */
@@ -89,6 +91,18 @@ describe('DynamoStore requests (DynamoDB Local)', () => {
 
   // Real DynamoDB refuses an empty ExpressionAttributeNames or ExpressionAttributeValues map;
   // DynamoDB Local lets it through, so the request itself is looked at.
+  it('asks for strongly consistent reads of the table, and not of an index (which cannot give them)', async () => {
+    // DynamoDB Local always reads consistently, so only the request can show what was asked.
+    const { store, sent, inputs } = recordingStore();
+    const pk = `READ#${randomUUID()}`;
+    await store.transact([{ type: 'put', item: { pk, sk: 'a', gsi1pk: pk, gsi1sk: 'a' } }]);
+    expect((await store.get({ pk, sk: 'a' }))?.pk).toBe(pk);
+    expect((await store.query({ partition: pk })).items).toHaveLength(1);
+    expect((await store.query({ index: 'gsi1', partition: pk })).items).toHaveLength(1);
+    expect(sent.slice(1)).toEqual(['GetItemCommand', 'QueryCommand', 'QueryCommand']);
+    expect(inputs.slice(1).map((input) => input.ConsistentRead)).toEqual([true, true, undefined]);
+  });
+
   it('leaves the expression maps out of a request that has no expression', async () => {
     const inputs: Array<Record<string, unknown>> = [];
     const recording = {
