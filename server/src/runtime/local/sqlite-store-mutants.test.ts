@@ -163,7 +163,27 @@ describe('SqliteStore read cache', () => {
 });
 
 describe('SqliteStore whose writer thread fails', () => {
+  /**
+   * Records the writer threads (the ones a batch is posted to; the store keeps its threads to
+   * itself) and a promise of each one's exit, until `stop`. The posts go through unchanged.
+   */
+  function recordWriterThreads() {
+    const exits = new Map<Worker, Promise<unknown>>();
+    const post = Worker.prototype.postMessage;
+    const spy = vi.spyOn(Worker.prototype, 'postMessage').mockImplementation(function (
+      this: Worker,
+      message,
+    ) {
+      if ((message as { type?: string }).type === 'batch' && !exits.has(this))
+        exits.set(this, new Promise((resolve) => this.once('exit', resolve)));
+      post.call(this, message);
+    });
+    cleanups.push(() => spy.mockRestore());
+    return { exits, stop: () => spy.mockRestore() };
+  }
+
   it('fails what was waiting for it and every later write with its error, and still closes', async () => {
+    const { exits, stop } = recordWriterThreads();
     const dir = await mkdtemp(join(tmpdir(), 'sluice-sqlite-mutants-'));
     const store = new SqliteStore(join(dir, 'store.db'), { writer: 'worker' });
     // Gone in the constructor's turn: the writer (and checkpointer) thread, which opens its own
@@ -171,8 +191,12 @@ describe('SqliteStore whose writer thread fails', () => {
     rmSync(dir, { recursive: true, force: true });
     const waiting = store.transact([{ type: 'put', item: { pk: 'A', sk: 'A' } }]);
     const vacuum = store.reclaimSpace(1, 0);
+    stop();
     await expect(waiting).rejects.toThrow('unable to open database file');
     await expect(vacuum).rejects.toThrow('unable to open database file');
+    // The thread's exit, which follows its error, must not replace the cause.
+    expect(exits.size).toBe(1);
+    await Promise.all(exits.values());
     await expect(store.transact([{ type: 'put', item: { pk: 'B', sk: 'B' } }])).rejects.toThrow(
       'unable to open database file',
     );
@@ -206,21 +230,12 @@ describe('SqliteStore whose writer thread fails', () => {
   it('fails every later write with its exit code when it exits without an error', async () => {
     // The writer thread is the one a batch is posted to: terminating it is an exit with code 1
     // and no `error` event, as when the thread is stopped from outside.
-    const writers = new Set<Worker>();
-    const post = Worker.prototype.postMessage;
-    const spy = vi.spyOn(Worker.prototype, 'postMessage').mockImplementation(function (
-      this: Worker,
-      message,
-    ) {
-      if ((message as { type?: string }).type === 'batch') writers.add(this);
-      post.call(this, message);
-    });
-    cleanups.push(() => spy.mockRestore());
+    const { exits, stop } = recordWriterThreads();
     const { store } = await fileStore({ writer: 'worker' });
     await putAll(store, [{ pk: 'A', sk: 'A' }]);
-    spy.mockRestore();
-    expect(writers.size).toBe(1);
-    for (const writer of writers) await writer.terminate();
+    stop();
+    expect(exits.size).toBe(1);
+    for (const writer of exits.keys()) await writer.terminate();
     await expect(putAll(store, [{ pk: 'B', sk: 'B' }])).rejects.toThrow(
       'the SQLite writer thread exited (code 1)',
     );
