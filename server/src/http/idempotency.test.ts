@@ -53,6 +53,26 @@ function fingerprintOf(body: string): string {
 }
 
 /**
+ * What `store` is asked from now on: each transaction as its keys joined by ` + `, each read's
+ * partition key.
+ */
+function recordCalls(store: Store): { writes: string[]; reads: string[] } {
+  const writes: string[] = [];
+  const reads: string[] = [];
+  const transact = store.transact.bind(store);
+  const get = store.get.bind(store);
+  store.transact = (operations) => {
+    writes.push(operations.map((o) => (o.type === 'put' ? o.item.pk : o.key.pk)).join(' + '));
+    return transact(operations);
+  };
+  store.get = (key) => {
+    reads.push(key.pk);
+    return get(key);
+  };
+  return { writes, reads };
+}
+
+/**
  * A completed 201 record under key `old` as an older release wrote it, under the older key
  * layout (`fields` says how, and may name another key).
  */
@@ -275,18 +295,7 @@ describe.each(bothStores('sluice-idempotency'))(
 
     it('writes the record once, with the effect: no claim before it', async () => {
       const { store, post, things } = await transactionalApp();
-      const writes: string[] = [];
-      const transact = store.transact.bind(store);
-      store.transact = (operations) => {
-        writes.push(operations.map((o) => (o.type === 'put' ? o.item.pk : o.key.pk)).join(' + '));
-        return transact(operations);
-      };
-      const reads: string[] = [];
-      const get = store.get.bind(store);
-      store.get = (key) => {
-        reads.push(key.pk);
-        return get(key);
-      };
+      const { writes, reads } = recordCalls(store);
       const first = await post('k1', { a: 1 });
       expect(first.status).toBe(201);
       // Nothing read on the way: not the key, not its older layout (only the window's start).
@@ -305,12 +314,7 @@ describe.each(bothStores('sluice-idempotency'))(
       const { store, clock, post } = await transactionalApp();
       await post('k1', { a: 1 });
       clock.advance(3600 * 1000 - 1);
-      const writes: string[] = [];
-      const transact = store.transact.bind(store);
-      store.transact = (operations) => {
-        writes.push(operations.map((o) => (o.type === 'put' ? o.item.pk : o.key.pk)).join(' + '));
-        return transact(operations);
-      };
+      const { writes } = recordCalls(store);
       await post('k2', { a: 1 });
       clock.advance(1);
       await post('k3', { a: 1 });

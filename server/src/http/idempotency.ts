@@ -603,7 +603,7 @@ async function claim(
         ? { compare: ['expires_at', '<=', nowSeconds] }
         : { attributeNotExists: 'pk' };
     // The key itself was as this attempt expected: the older key's check refused it.
-    if (legacyFree.length > 0 && JSON.stringify(next) === JSON.stringify(condition)) return false;
+    if (legacyFree.length > 0 && isDeepStrictEqual(next, condition)) return false;
     condition = next;
   }
   throw inProgress();
