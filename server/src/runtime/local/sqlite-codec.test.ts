@@ -5,8 +5,15 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deflateRawSync } from 'node:zlib';
-import { compressFromBytes, decodeRow, encodeItem, keyColumns, textOf } from './sqlite-codec.ts';
-import { dictionaryV1 } from './sqlite-dictionary.ts';
+import {
+  compressFromBytes,
+  compressTransfersFromBytes,
+  decodeRow,
+  encodeItem,
+  keyColumns,
+  textOf,
+} from './sqlite-codec.ts';
+import { dictionaryV1, dictionaryV2 } from './sqlite-dictionary.ts';
 import { SqliteStore } from './sqlite-store.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -116,6 +123,65 @@ describe('the SQLite row codec', () => {
     expect(plain.data).toBe('{"debits_posted":10,"credits_posted":20}');
     expect(JSON.stringify(small).length).toBeLessThan(compressFromBytes);
     expect(decodeRow(rowOf(small))).toEqual(small);
+  });
+
+  it("compresses the ledger's transfers of 100–399 bytes with the transfer dictionary (format 3), larger ones with format 2, and no other small item", () => {
+    // A card payment's capture as the ledger stores it: its id and accounts are in its keys.
+    const post = {
+      pk: 'TR#tr_01M94348G7941RHZ5V5RAPP0RP',
+      sk: 'TR',
+      gsi2pk: 'ACC#acct_sys_card_network_USD#S#8',
+      gsi2sk: 'T01M94348G7941RHZ5V5RAPP0RP',
+      gsi3pk: 'ACC#acct_m_mer_01M943489D2CWV64DQYAKWQNS9_pending_USD',
+      gsi3sk: 'T01M94348G7941RHZ5V5RAPP0RP',
+      entity: 'transfer',
+      metadata: {},
+      created_at: '2026-12-05T21:52:54.791Z',
+      kind: 'post_pending',
+      amount: 9164,
+      currency: 'USD',
+      code: 'card_payment',
+      pending_id: 'tr_01M94348EVHQ36VX7XDWXSBSW8',
+      debit_shard: 8,
+    };
+    const encoded = encodeItem(post);
+    const json = textOf(encoded.data);
+    expect(json.length).toBeLessThan(compressFromBytes);
+    expect(json.length).toBeGreaterThanOrEqual(compressTransfersFromBytes);
+    const data = encoded.data as Uint8Array;
+    expect(data[0]).toBe(3);
+    expect(data.length).toBeLessThan(json.length * 0.4);
+    expect(decodeRow(rowOf(post))).toEqual(post);
+    // The same JSON in any other item stays text, and so does a transfer under 100 bytes.
+    const other = { ...post, pk: 'X#1', sk: 'X' };
+    expect(encodeItem(other).data).toBe(json);
+    const large = { ...post, metadata: { from_name: 'Ada Lovelace', note: 'n'.repeat(300) } };
+    expect((encodeItem(large).data as Uint8Array)[0]).toBe(2);
+    expect(decodeRow(rowOf(large))).toEqual(large);
+    const tiny = { pk: 'TR#tr_1', sk: 'TR', kind: 'posted', amount: 1 };
+    expect(encodeItem(tiny).data).toBe('{"kind":"posted","amount":1}');
+    expect(decodeRow(rowOf(tiny))).toEqual(tiny);
+  });
+
+  it('reads a transfer written before format 3: as text, or compressed with format 2', () => {
+    const { pk, sk, ...rest } = {
+      pk: 'TR#tr_2',
+      sk: 'TR',
+      entity: 'transfer',
+      kind: 'posted',
+      amount: 5,
+      code: 'p2p',
+      metadata: { note: 'x'.repeat(400) },
+    };
+    const packed = deflateRawSync(JSON.stringify(rest), {
+      dictionary: Buffer.from(dictionaryV2),
+      windowBits: 13,
+    });
+    const data = new Uint8Array(packed.length + 1);
+    data[0] = 2;
+    data.set(packed, 1);
+    expect(decodeRow({ pk, sk, data })).toEqual({ pk, sk, ...rest });
+    expect(decodeRow({ pk, sk, data: JSON.stringify(rest) })).toEqual({ pk, sk, ...rest });
   });
 
   it('keeps a key attribute that is not a string inside the JSON, as DynamoDB would not index it', () => {

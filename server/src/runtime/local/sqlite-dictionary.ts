@@ -84,3 +84,29 @@ export const dictionaryV2 =
   ':"USD","note":null,"status":"succeeded","created_at":""}},"audience":["usr_","usr_"]}}{"fingerpr' +
   'int":"","state":"complete","response_status":201,"response_ref":{"event":"evt_","field":"transfe' +
   'r"}}';
+
+/**
+ * The dictionary of format 3, for the ledger's transfer items only: templates of the transfers
+ * Sluice writes most (settlement and refund, a card hold's void, a wallet transfer, a card hold
+ * and its post, most frequent last), values emptied as in format 2. Transfers are small (a post is
+ * ~210 bytes of JSON) and a deflate call spends most of its time taking in its dictionary: this
+ * one is 1.3 KB, a fifth of format 2's, so a transfer compresses in ~7 µs instead of ~20 µs, to
+ * about a third of its JSON.
+ *
+ * NEVER CHANGE IT either: a better one is format 4.
+ */
+export const dictionaryV3 =
+  '{"entity":"transfer","metadata":{"settlement":"stl_","merchant":"mer_"},"created_at":"","kind":"p' +
+  'osted","amount":,"currency":"EUR","code":"settlement_fee","linked_id":"tr_","credit_shard":}{"ent' +
+  'ity":"transfer","metadata":{"dispute":"dp_","payment":"pay_","merchant":"mer_"},"created_at":"",' +
+  '"kind":"posted","amount":,"currency":"USD","code":"dispute_fee"}{"entity":"transfer","metadata":' +
+  '{"payment":"pay_","refund":"re_","merchant":"mer_"},"created_at":"","kind":"posted","amount":,"cu' +
+  'rrency":"USD","code":"card_refund"}{"entity":"transfer","metadata":{"payment":"pay_","reason":"ex' +
+  'pired"},"created_at":"","kind":"void_pending","amount":,"currency":"USD","code":"card_payment","p' +
+  'ending_id":"tr_","debit_shard":}{"entity":"transfer","metadata":{"from_user":"usr_","to_user":"u' +
+  'sr_","from_name":"","from_email":"@","to_name":"","to_email":"@"},"created_at":"","kind":"posted' +
+  '","amount":,"currency":"USD","code":"p2p"}{"entity":"transfer","metadata":{"payment":"pay_","mer' +
+  'chant":"mer_"},"created_at":"","kind":"pending","amount":,"currency":"USD","code":"card_payment"' +
+  ',"pending_status":"pending","timeout_at":0,"debit_shard":,"resolved_by":"tr_"}{"entity":"transfe' +
+  'r","metadata":{},"created_at":"","kind":"post_pending","amount":,"currency":"USD","code":"card_p' +
+  'ayment","pending_id":"tr_","debit_shard":}';
