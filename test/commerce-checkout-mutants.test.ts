@@ -178,6 +178,8 @@ describe('the checkout request’s card authorization (mutation cases)', () => {
     expect(await t.waitForOrder(second.token, late.json.id)).toMatchObject({
       status: 'failed',
       failure_reason: 'out_of_stock',
+      // Nothing was reserved: the compensation has no stock to put back, and nothing for an admin.
+      needs_attention: false,
       payment_status: 'none',
       payment_id: null,
     });

@@ -1,13 +1,16 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { balanceOf, getAccount, listHistory } from '../server/src/ledger/index.ts';
 import {
   checkoutTasks,
+  retryCompensation,
   shopAccountId,
   undoPayment,
   type SagaDeps,
   type SagaState,
 } from '../server/src/commerce/saga.ts';
 import { readOrder, readShopMerchant } from '../server/src/commerce/store.ts';
+import { isoTime } from '../server/src/kernel/clock.ts';
 import { AppError } from '../server/src/kernel/errors.ts';
 import { createMerchant } from '../server/src/payments/index.ts';
 import { maxMerchantsPerUser } from '../server/src/payments/model.ts';
@@ -640,6 +643,331 @@ describe('checkout saga money steps (mutation cases)', () => {
   });
 });
 
+describe('checkout saga lost races and refused writes (mutation cases)', () => {
+  it('places an order whose placing the store was too busy for on the retry: placed, then paid', {
+    timeout: 120_000,
+  }, async () => {
+    t = await commerceTestPlatform();
+    const isBusy = busyOnce(t.platform.store, setsOrder({ placed: true }));
+    const { buyer, order } = await buyAndWait(t, 1700, { type: 'wallet' });
+    expect(isBusy()).toBe(true);
+    expect(order).toMatchObject({ status: 'paid', payment_status: 'captured', placed: true });
+    expect(await stepsOf(t, order.id, 'order.updated')).toContain('placed');
+    expect(await t.wallet(buyer.id)).toEqual({ available: signupBonus - 1700, pending: 0 });
+    await expectBooksBalanced(t.platform.store);
+  });
+
+  it('fails an order the store refuses to place on every attempt as order_creation_failed: the hold voided, the stock back', {
+    timeout: 120_000,
+  }, async () => {
+    t = await commerceTestPlatform();
+    const isBusy = busyOnce(t.platform.store, setsOrder({ placed: true }), {
+      times: attemptsOf('CreateOrder'),
+    });
+    const { product, buyer, order } = await buyAndWait(t, 1800, { type: 'wallet' });
+    expect(isBusy()).toBe(true);
+    expect(order).toMatchObject({
+      status: 'failed',
+      failure_reason: 'order_creation_failed',
+      placed: false,
+      payment_status: 'voided',
+    });
+    expect(await t.wallet(buyer.id)).toEqual({ available: signupBonus, pending: 0 });
+    expect((await t.call('GET', `/v1/products/${product.id}`)).json.stock).toBe(2);
+    await expectBooksBalanced(t.platform.store);
+  });
+
+  it('completes an order whose completion the store was too busy for on the retry: paid, not refunded', {
+    timeout: 120_000,
+  }, async () => {
+    t = await commerceTestPlatform();
+    const isBusy = busyOnce(t.platform.store, setsOrder({ status: 'paid' }));
+    const { buyer, order } = await buyAndWait(t, 1900, { type: 'wallet' });
+    expect(isBusy()).toBe(true);
+    expect(order).toMatchObject({ status: 'paid', payment_status: 'captured', notified: true });
+    expect(await t.wallet(buyer.id)).toEqual({ available: signupBonus - 1900, pending: 0 });
+    await expectBooksBalanced(t.platform.store);
+  });
+
+  it('does not complete an order a compensation took between Notify’s read and its write: the capture is refunded, the stock back', {
+    timeout: 120_000,
+  }, async () => {
+    let isTaken = false;
+    t = await commerceTestPlatform({
+      hooks: {
+        // Once Notify has read the order, a compensation starts (its reservation ran out, say)
+        // and its refund fails for now: the order is compensating, the money still captured.
+        beforeTask: async (task, orderId) => {
+          if (task !== 'Notify' || isTaken) return;
+          isTaken = true;
+          await expect(
+            checkoutTasks(failing(sagaDeps(t!), 'Refund')).Refund({
+              order_id: orderId,
+              reason: 'reservation_expired',
+            }),
+          ).rejects.toThrow('injected fault in Refund');
+        },
+      },
+    });
+    const { product, buyer, order } = await buyAndWait(t, 2200, { type: 'wallet' });
+    expect(isTaken).toBe(true);
+    expect(order).toMatchObject({
+      status: 'failed',
+      failure_reason: 'reservation_expired',
+      payment_status: 'refunded',
+    });
+    expect(await t.wallet(buyer.id)).toEqual({ available: signupBonus, pending: 0 });
+    expect((await t.call('GET', `/v1/products/${product.id}`)).json.stock).toBe(2);
+    await expectBooksBalanced(t.platform.store);
+  });
+
+  it('carries on a compensation another run began between its read and its write: the hold is voided, the first reason kept', {
+    timeout: 120_000,
+  }, async () => {
+    t = await commerceTestPlatform({ hooks: { failTask: (task) => task === 'Capture' } });
+    // The Refund after the failed capture has read the order; before it marks it compensating,
+    // another run of the compensation (its reservation ran out, say) marks it and releases the stock.
+    const isRaced = raceOnce(t.platform.store, beginsCompensation, (orderId) =>
+      checkoutTasks(sagaDeps(t!)).Release({ order_id: orderId, reason: 'reservation_expired' }),
+    );
+    const { product, buyer, order } = await buyAndWait(t, 2400, { type: 'wallet' });
+    expect(isRaced()).toBe(true);
+    expect(order).toMatchObject({
+      status: 'failed',
+      failure_reason: 'reservation_expired',
+      needs_attention: false,
+      payment_status: 'voided',
+    });
+    expect(
+      (await stepsOf(t, order.id, 'order.updated')).filter((step) => step === 'compensating'),
+    ).toHaveLength(1);
+    expect(await t.wallet(buyer.id)).toEqual({ available: signupBonus, pending: 0 });
+    expect((await t.call('GET', `/v1/products/${product.id}`)).json.stock).toBe(2);
+    await expectBooksBalanced(t.platform.store);
+  });
+
+  it('dead-letters an order whose compensation the store refuses to begin on every attempt; the queue’s retry voids the hold', {
+    timeout: 120_000,
+  }, async () => {
+    const logger = capturingLogger();
+    t = await commerceTestPlatform({ logger, hooks: { failTask: (task) => task === 'Capture' } });
+    const isBusy = busyOnce(t.platform.store, beginsCompensation, { times: attemptsOf('Refund') });
+    const { product, buyer, order } = await buyAndWait(t, 2600, { type: 'wallet' });
+    expect(isBusy()).toBe(true);
+    expect(order).toMatchObject({
+      status: 'failed',
+      failure_reason: 'capture_failed',
+      needs_attention: true,
+      payment_status: 'authorized',
+    });
+    expect(await t.wallet(buyer.id)).toEqual({ available: signupBonus - 2600, pending: 2600 });
+    expect(logger.lines).toContainEqual([
+      'checkout compensation dead-lettered',
+      { order: order.id, error: 'AppError: the store is busy' },
+    ]);
+    expect(await deadLetterOf(t, order.id)).toMatchObject({ status: 'open', resolved_at: null });
+    await expectBooksBalanced(t.platform.store);
+
+    await t.platform.queue.drain();
+    expect(await readOrder(t.platform.store, order.id)).toMatchObject({
+      status: 'failed',
+      needs_attention: false,
+      payment_status: 'voided',
+      reservation: 'released',
+    });
+    expect(await t.wallet(buyer.id)).toEqual({ available: signupBonus, pending: 0 });
+    expect((await t.call('GET', `/v1/products/${product.id}`)).json.stock).toBe(2);
+    const resolved = await deadLetterOf(t, order.id);
+    expect(resolved).toMatchObject({ status: 'resolved', resolved_at: isoTime(t.clock.now()) });
+
+    // The message delivered again (at least once) finds nothing left to do: no second compensated event.
+    t.clock.advance(60_000);
+    await retryCompensation(sagaDeps(t), order.id);
+    expect(await deadLetterOf(t, order.id)).toEqual(resolved);
+    expect(
+      (await stepsOf(t, order.id, 'order.updated')).filter((step) => step === 'compensated'),
+    ).toHaveLength(1);
+    await expectBooksBalanced(t.platform.store);
+  });
+
+  it('puts a reservation back once when two releases race: the stock is back by the order, one released event', {
+    timeout: 120_000,
+  }, async () => {
+    let isRaced = false;
+    let raced: unknown;
+    t = await commerceTestPlatform({
+      hooks: {
+        failTask: (task) => task === 'Capture',
+        // Once Release has read the order, another run of it puts the stock back first.
+        beforeTask: async (task, orderId) => {
+          if (task !== 'Release' || isRaced) return;
+          isRaced = true;
+          raced = await checkoutTasks(sagaDeps(t!)).Release({ order_id: orderId });
+        },
+      },
+    });
+    const { product, buyer, order } = await buyAndWait(t, 2800, { type: 'wallet' });
+    expect(isRaced).toBe(true);
+    expect(raced).toEqual({ reservation: 'released' });
+    expect(order).toMatchObject({ status: 'failed', reservation: 'released', payment_status: 'voided' });
+    expect((await t.call('GET', `/v1/products/${product.id}`)).json.stock).toBe(2);
+    expect((await stepsOf(t, order.id, 'order.updated')).filter((step) => step === 'released')).toHaveLength(
+      1,
+    );
+    expect(await t.wallet(buyer.id)).toEqual({ available: signupBonus, pending: 0 });
+    await expectBooksBalanced(t.platform.store);
+  });
+
+  it('puts back a reservation whose release the store was too busy for on the retry', {
+    timeout: 120_000,
+  }, async () => {
+    t = await commerceTestPlatform({ hooks: { failTask: (task) => task === 'Capture' } });
+    const isBusy = busyOnce(t.platform.store, setsOrder({ reservation: 'released' }));
+    const { product, buyer, order } = await buyAndWait(t, 3000, { type: 'wallet' });
+    expect(isBusy()).toBe(true);
+    expect(order).toMatchObject({ status: 'failed', reservation: 'released', needs_attention: false });
+    expect((await t.call('GET', `/v1/products/${product.id}`)).json.stock).toBe(2);
+    expect(await t.wallet(buyer.id)).toEqual({ available: signupBonus, pending: 0 });
+    await expectBooksBalanced(t.platform.store);
+  });
+
+  it('fails an order once when two MarkFailed runs race: one order.failed event', {
+    timeout: 120_000,
+  }, async () => {
+    let isRaced = false;
+    let raced: unknown;
+    t = await commerceTestPlatform({
+      hooks: {
+        failTask: (task) => task === 'Capture',
+        // Once MarkFailed has read the order, another run of it fails the order first.
+        beforeTask: async (task, orderId) => {
+          if (task !== 'MarkFailed' || isRaced) return;
+          isRaced = true;
+          raced = await checkoutTasks(sagaDeps(t!)).MarkFailed({ order_id: orderId });
+        },
+      },
+    });
+    const { buyer, order } = await buyAndWait(t, 3200, { type: 'wallet' });
+    expect(isRaced).toBe(true);
+    expect(raced).toEqual({ status: 'failed' });
+    expect(order).toMatchObject({ status: 'failed', failure_reason: 'capture_failed' });
+    expect(await stepsOf(t, order.id, 'order.failed')).toHaveLength(1);
+    expect(await t.wallet(buyer.id)).toEqual({ available: signupBonus, pending: 0 });
+    await expectBooksBalanced(t.platform.store);
+  });
+
+  it('fails an order whose failing the store was too busy for on the retry', {
+    timeout: 120_000,
+  }, async () => {
+    t = await commerceTestPlatform({ hooks: { failTask: (task) => task === 'Capture' } });
+    const isBusy = busyOnce(t.platform.store, setsOrder({ status: 'failed' }));
+    const { buyer, order } = await buyAndWait(t, 3400, { type: 'wallet' });
+    expect(isBusy()).toBe(true);
+    expect(order).toMatchObject({
+      status: 'failed',
+      failure_reason: 'capture_failed',
+      payment_status: 'voided',
+    });
+    expect(await t.wallet(buyer.id)).toEqual({ available: signupBonus, pending: 0 });
+    await expectBooksBalanced(t.platform.store);
+  });
+
+  it('leaves a finished order alone when a step runs on it again: nothing undone, no second email', {
+    timeout: 120_000,
+  }, async () => {
+    let isCaptureBroken = true;
+    t = await commerceTestPlatform({ hooks: { failTask: (task) => task === 'Capture' && isCaptureBroken } });
+    const tasks = checkoutTasks(sagaDeps(t));
+    const { buyer, order: failed } = await buyAndWait(t, 3600, { type: 'wallet' });
+    expect(failed).toMatchObject({ status: 'failed', payment_status: 'voided' });
+    // A failed order: a forward step aborts; MarkFailed answers from the order, the buyer told once.
+    await expect(tasks.CreateOrder({ order_id: failed.id })).rejects.toThrow(
+      `order ${failed.id} is compensating`,
+    );
+    expect(await tasks.MarkFailed({ order_id: failed.id })).toEqual({ status: 'failed' });
+    expect(await t.shopMail(buyer.email)).toEqual([
+      `Your Sluice Shop order ${failed.id} could not be completed`,
+    ]);
+
+    // A paid order: the forward steps answer done, the compensation's steps skip it.
+    isCaptureBroken = false;
+    const { product, buyer: payer, order: paid } = await buyAndWait(t, 3700, { type: 'wallet' });
+    expect(paid).toMatchObject({ status: 'paid', payment_status: 'captured' });
+    expect(await tasks.CreateOrder({ order_id: paid.id })).toEqual({ placed: true });
+    expect(await tasks.Notify({ order_id: paid.id })).toEqual({ notified: true });
+    for (const step of ['Refund', 'Release', 'MarkFailed'] as const)
+      expect(await tasks[step]({ order_id: paid.id, reason: 'checkout_failed' })).toEqual({ skipped: true });
+    expect(await readOrder(t.platform.store, paid.id)).toMatchObject({
+      status: 'paid',
+      payment_status: 'captured',
+      reservation: 'reserved',
+      compensating: false,
+    });
+    expect((await t.call('GET', `/v1/products/${product.id}`)).json.stock).toBe(1);
+    expect(await t.shopMail(payer.email)).toEqual([`Your Sluice Shop order ${paid.id} is confirmed`]);
+    expect(await t.wallet(payer.id)).toEqual({ available: signupBonus - 3700, pending: 0 });
+
+    // Shipped since: the forward steps still answer done (Notify does not take it for one given up).
+    const shipped = await t.call('POST', `/v1/admin/orders/${paid.id}/ship`, { token: await t.adminToken() });
+    expect(shipped.json.status).toBe('shipped');
+    expect(await tasks.CreateOrder({ order_id: paid.id })).toEqual({ placed: true });
+    expect(await tasks.Notify({ order_id: paid.id })).toEqual({ notified: true });
+    expect(await readOrder(t.platform.store, paid.id)).toMatchObject({
+      status: 'shipped',
+      compensating: false,
+    });
+    await expectBooksBalanced(t.platform.store);
+  });
+
+  it('does not place an order a compensation took between CreateOrder’s read and its write: no placed step, the hold voided', {
+    timeout: 120_000,
+  }, async () => {
+    let isTaken = false;
+    t = await commerceTestPlatform({
+      hooks: {
+        // Once CreateOrder has read the order, a compensation (its reservation ran out, say)
+        // marks it and puts the stock back.
+        beforeTask: async (task, orderId) => {
+          if (task !== 'CreateOrder' || isTaken) return;
+          isTaken = true;
+          await checkoutTasks(sagaDeps(t!)).Release({ order_id: orderId, reason: 'reservation_expired' });
+        },
+      },
+    });
+    const { product, buyer, order } = await buyAndWait(t, 2000, { type: 'wallet' });
+    expect(isTaken).toBe(true);
+    expect(order).toMatchObject({
+      status: 'failed',
+      failure_reason: 'reservation_expired',
+      placed: false,
+      payment_status: 'voided',
+    });
+    expect(await stepsOf(t, order.id, 'order.updated')).not.toContain('placed');
+    expect(await t.wallet(buyer.id)).toEqual({ available: signupBonus, pending: 0 });
+    expect((await t.call('GET', `/v1/products/${product.id}`)).json.stock).toBe(2);
+    await expectBooksBalanced(t.platform.store);
+  });
+
+  it('keeps a declined order’s decline code when a compensation given none (an Authorize that failed) begins it first', {
+    timeout: 120_000,
+  }, async () => {
+    t = await commerceTestPlatform();
+    const isRaced = raceOnce(t.platform.store, beginsCompensation, (orderId) =>
+      checkoutTasks(sagaDeps(t!)).Refund({ order_id: orderId, reason: 'authorization_failed' }),
+    );
+    const declinedCard = { type: 'card', card: { ...card.card, number: '4000000000000002' } };
+    const { order } = await buyAndWait(t, 2100, declinedCard);
+    expect(isRaced()).toBe(true);
+    expect(order).toMatchObject({
+      status: 'failed',
+      failure_reason: 'payment_declined',
+      decline_code: 'generic_decline',
+      payment_status: 'declined',
+    });
+    await expectBooksBalanced(t.platform.store);
+  });
+});
+
 /** What the saga's tasks are given, from the platform (as the commerce module builds it). */
 function sagaDeps(platform: CommerceTestPlatform): SagaDeps {
   return {
@@ -654,26 +982,26 @@ function sagaDeps(platform: CommerceTestPlatform): SagaDeps {
 }
 
 /**
- * Makes the store answer the first transaction that `matches` with what DynamoDB's store throws
- * when one is still refused after its retries (`service_unavailable`); with `landed`, the
- * transaction is written first, as when the answer of a write that went through is lost.
- * Returns whether that has happened.
+ * Makes the store answer the first transaction that `matches` (the first `times` ones) with what
+ * DynamoDB's store throws when one is still refused after its retries (`service_unavailable`);
+ * with `landed`, the transaction is written first, as when the answer of a write that went
+ * through is lost. Returns whether that has happened (as many times as asked).
  */
 function busyOnce(
   store: Store,
   matches: (operations: WriteOperation[]) => boolean,
-  { landed = false } = {},
+  { landed = false, times = 1 } = {},
 ): () => boolean {
-  let hasHappened = false;
+  let refused = 0;
   const transact = store.transact.bind(store);
   store.transact = async (operations) => {
     if (!matches(operations)) return transact(operations);
-    store.transact = transact;
-    hasHappened = true;
+    refused += 1;
+    if (refused === times) store.transact = transact;
     if (landed) await transact(operations);
     throw new AppError('service_unavailable', 'the store is busy');
   };
-  return () => hasHappened;
+  return () => refused === times;
 }
 
 /** The shop's email to `email` about the order: its subject and text. */
@@ -696,4 +1024,77 @@ async function asShop(platform: CommerceTestPlatform) {
   const merchants = (await platform.call('GET', '/v1/merchants', { token })).json.data;
   const shop = merchants.find((merchant: { name: string }) => merchant.name === 'Sluice Shop');
   return { token, headers: { 'sluice-merchant': shop.id } };
+}
+
+/** How many times the checkout workflow runs a Task before its Catch (`checkout.asl.json`'s Retry). */
+function attemptsOf(state: SagaState): number {
+  const definition = JSON.parse(
+    readFileSync(new URL('../server/src/workflows/checkout.asl.json', import.meta.url), 'utf8'),
+  );
+  return 1 + definition.States[state].Retry[0].MaxAttempts;
+}
+
+/** The saga's deps with `state`'s task failing (an injected fault) each time it runs. */
+function failing(deps: SagaDeps, state: SagaState): SagaDeps {
+  return { ...deps, hooks: { failTask: (step: SagaState) => step === state } };
+}
+
+/**
+ * Runs `first` (given the order's id) just before the first transaction that `matches` goes to the
+ * store, as when another run of a step writes between this one's read and its write; then lets the
+ * transaction through. Returns whether that has happened.
+ */
+function raceOnce(
+  store: Store,
+  matches: (operations: WriteOperation[]) => boolean,
+  first: (orderId: string) => Promise<unknown>,
+): () => boolean {
+  let hasHappened = false;
+  const transact = store.transact.bind(store);
+  store.transact = async (operations) => {
+    if (!matches(operations)) return transact(operations);
+    store.transact = transact;
+    hasHappened = true;
+    const [orderPk] = operations.flatMap((operation) =>
+      operation.type === 'update' && isOrderKey(operation.key) ? [operation.key.pk] : [],
+    );
+    await first(orderPk!.slice('ORDER#'.length));
+    return transact(operations);
+  };
+  return () => hasHappened;
+}
+
+const isOrderKey = (key: { pk: string }) => key.pk.startsWith('ORDER#');
+
+/** Matches a transaction that sets each of `changes` on an order. */
+function setsOrder(changes: Record<string, unknown>) {
+  return (operations: WriteOperation[]) =>
+    operations.some(
+      (operation) =>
+        operation.type === 'update' &&
+        isOrderKey(operation.key) &&
+        Object.entries(changes).every(([name, value]) => operation.set?.[name] === value),
+    );
+}
+
+/** Matches the transaction that begins an order's compensation (not DeadLetter's, which also fails it). */
+function beginsCompensation(operations: WriteOperation[]) {
+  return setsOrder({ compensating: true, status: undefined })(operations);
+}
+
+/** The steps (or, for other types, one entry each) of the shop's `type` events about the order. */
+async function stepsOf(platform: CommerceTestPlatform, orderId: string, type: string): Promise<string[]> {
+  const events = await platform.call('GET', `/v1/events?type=${type}&limit=100`, await asShop(platform));
+  expect(events.status).toBe(200);
+  return events.json.data
+    .filter((event: { data: { order: { id: string } } }) => event.data.order.id === orderId)
+    .map((event: { data: { step?: string } }) => event.data.step ?? type);
+}
+
+/** The admins' dead-letter entry of the order, if it has one. */
+async function deadLetterOf(platform: CommerceTestPlatform, orderId: string) {
+  const entries = await platform.call('GET', '/v1/admin/commerce/dead-letters', {
+    token: await platform.adminToken(),
+  });
+  return entries.json.data.find((entry: { order_id: string }) => entry.order_id === orderId);
 }
