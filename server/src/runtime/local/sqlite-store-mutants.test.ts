@@ -8,13 +8,16 @@ import { pathToFileURL } from 'node:url';
 import { DatabaseSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Item } from '../../platform/store.ts';
+import { TransactionCanceledError, type Item } from '../../platform/store.ts';
 import { autoVacuumConversionMaxBytes, SqliteStore, type SqliteStoreOptions } from './sqlite-store.ts';
+import { openSqlite } from './sqlite-writer.ts';
 
 /**
  * What mutation testing of `SqliteStore` found unpinned (docs/testing.md): the `begins_with`
  * range at the ends of Unicode, the read cache's size and two batches writing one item, a closed
- * store, a writer thread that fails or exits, and `close` finishing the writes handed in before it.
+ * store, a writer thread that fails or exits, the ids of its requests, the process held while a
+ * request is out, a file at the conversion limit, and `close` finishing the writes handed in
+ * before it and while it waits.
  * Real SQLite, in memory and on files in a temp dir.
  */
 
@@ -45,6 +48,16 @@ async function fileStore(options: SqliteStoreOptions = {}) {
 
 async function putAll(store: SqliteStore, items: Item[]): Promise<void> {
   await store.transact(items.map((item) => ({ type: 'put', item }) as const));
+}
+
+/** Reopens the file and checks which items it holds, by `pk` (each with `sk` = `pk`). */
+async function expectStored(path: string, pks: string[]): Promise<void> {
+  const reopened = new SqliteStore(path);
+  try {
+    for (const pk of pks) expect(await reopened.get({ pk, sk: pk })).toEqual({ pk, sk: pk });
+  } finally {
+    await reopened.close();
+  }
 }
 
 describe('SqliteStore begins_with at the ends of Unicode', () => {
@@ -227,6 +240,29 @@ describe('SqliteStore whose writer thread fails', () => {
     expect(await store.reclaimSpace(10, 0)).toBeGreaterThan(0);
   }, 30_000);
 
+  it('closes once its writer and checkpointer threads have both exited', async () => {
+    // The threads are unref'd in the constructor, the checkpointer first: recorded there, with a
+    // promise of each one's exit. Waiting for an exit that has happened already would never end.
+    const exits = new Map<Worker, Promise<unknown>>();
+    const unref = Worker.prototype.unref;
+    const spy = vi.spyOn(Worker.prototype, 'unref').mockImplementation(function (this: Worker) {
+      if (!exits.has(this)) exits.set(this, new Promise((resolve) => this.once('exit', resolve)));
+      unref.call(this);
+    });
+    cleanups.push(() => spy.mockRestore());
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-sqlite-mutants-'));
+    const store = new SqliteStore(join(dir, 'store.db'), { writer: 'worker' });
+    spy.mockRestore();
+    // Gone in the constructor's turn: neither thread can open the file.
+    rmSync(dir, { recursive: true, force: true });
+    expect(exits.size).toBe(2);
+    await Promise.all(exits.values());
+    await expect(store.transact([{ type: 'put', item: { pk: 'A', sk: 'A' } }])).rejects.toThrow(
+      'unable to open database file',
+    );
+    await store.close();
+  }, 10_000);
+
   it('fails every later write with its exit code when it exits without an error', async () => {
     // The writer thread is the one a batch is posted to: terminating it is an exit with code 1
     // and no `error` event, as when the thread is stopped from outside.
@@ -240,6 +276,29 @@ describe('SqliteStore whose writer thread fails', () => {
       'the SQLite writer thread exited (code 1)',
     );
     await expect(store.reclaimSpace(1, 0)).rejects.toThrow('the SQLite writer thread exited (code 1)');
+  });
+});
+
+describe('SqliteStore requests on the writer thread', () => {
+  it('answers each of two writes with its own outcome when a reclaim was posted between them', async () => {
+    // Commit groups of 1: each write is posted at once, so both are out with the reclaim between
+    // them. Batches and reclaims take their ids from one counter: were either kind to count it
+    // down, the reclaim would bring it back and the second write take the first one's id.
+    const { store } = await fileStore({ writer: 'worker', commitGroup: 1 });
+    await putAll(store, [{ pk: 'A', sk: 'A', n: 1 }]);
+    const refused = store
+      .transact([{ type: 'put', item: { pk: 'A', sk: 'A', n: 2 }, condition: { attributeNotExists: 'pk' } }])
+      .then(
+        () => 'written',
+        (error: unknown) => error,
+      );
+    const reclaim = store.reclaimSpace(1, 0);
+    const written = store.transact([{ type: 'put', item: { pk: 'B', sk: 'B' } }]);
+    await expect(written).resolves.toBeUndefined();
+    expect(await refused).toBeInstanceOf(TransactionCanceledError);
+    expect(await reclaim).toBeGreaterThanOrEqual(0);
+    expect(await store.get({ pk: 'A', sk: 'A' })).toEqual({ pk: 'A', sk: 'A', n: 1 });
+    expect(await store.get({ pk: 'B', sk: 'B' })).toEqual({ pk: 'B', sk: 'B' });
   });
 });
 
@@ -260,6 +319,35 @@ describe('SqliteStore opening a file made before incremental auto-vacuum', () =>
     expect(inspect.prepare('PRAGMA auto_vacuum').get()).toEqual({ auto_vacuum: 0 });
     expect(await store.get({ pk: 'A', sk: 'A' })).toEqual({ pk: 'A', sk: 'A' });
   });
+
+  it('converts one of exactly the conversion limit', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-sqlite-mutants-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const path = join(dir, 'store.db');
+    const made = new DatabaseSync(path);
+    made.exec('CREATE TABLE filler (b BLOB)');
+    made.close();
+    // The store's tables and indexes made in it as well (its mode is fixed by now), so that
+    // opening the store adds no page before it measures the file.
+    const old = openSqlite(path);
+    const pageSize = Number((old.prepare('PRAGMA page_size').get() as { page_size: number }).page_size);
+    const pageCount = () =>
+      Number((old.prepare('PRAGMA page_count').get() as { page_count: number }).page_count);
+    const limit = autoVacuumConversionMaxBytes / pageSize;
+    // One row in overflow pages (each holds a page less its 4-byte link) to 64 pages short, then
+    // rows of one leaf page each.
+    old.prepare('INSERT INTO filler VALUES (zeroblob(?))').run((limit - 64) * (pageSize - 4));
+    while (pageCount() < limit) old.exec('INSERT INTO filler VALUES (zeroblob(3000))');
+    expect(pageCount() * pageSize).toBe(autoVacuumConversionMaxBytes);
+    old.close();
+    const store = new SqliteStore(path);
+    cleanups.push(() => store.close());
+    await putAll(store, [{ pk: 'A', sk: 'A' }]);
+    const inspect = new DatabaseSync(path, { readOnly: true });
+    cleanups.push(() => inspect.close());
+    expect(inspect.prepare('PRAGMA auto_vacuum').get()).toEqual({ auto_vacuum: 2 });
+    expect(await store.get({ pk: 'A', sk: 'A' })).toEqual({ pk: 'A', sk: 'A' });
+  }, 60_000);
 });
 
 describe('SqliteStore writer thread and the process', () => {
@@ -352,6 +440,43 @@ describe('SqliteStore writer thread and the process', () => {
       console.log('answered');`);
     expect(result).toEqual({ code: 0, out: 'answered' });
   });
+
+  it('keeps the process alive while a reclaim is still out, once a write or a reclaim before it is answered', async () => {
+    // Each time the first request has done its work before the reclaim is posted, and another
+    // connection holds the write lock the reclaim needs until a timer that does not hold the
+    // process releases it.
+    const result = await runScript(`
+      const store = new SqliteStore(path, { writer: 'worker' });
+      const numbers = [1, 2, 3, 4, 5, 6, 7, 8];
+      const body = () => Array.from({ length: 4000 }, () => Math.random().toString(36)[2]).join('');
+      await store.transact(numbers.map((n) => ({ type: 'put', item: { pk: 'P' + n, sk: 'P', body: body() } })));
+      await store.transact(numbers.map((n) => ({ type: 'delete', key: { pk: 'P' + n, sk: 'P' } })));
+      const other = new DatabaseSync(path);
+      other.exec('PRAGMA busy_timeout = 5000');
+      const free = () => other.prepare('PRAGMA freelist_count').get().freelist_count;
+      const waitUntil = (isDone, what) => {
+        const deadline = Date.now() + 10_000;
+        while (!isDone()) {
+          if (Date.now() > deadline) throw new Error(what + ' did not happen within 10 s');
+        }
+      };
+      const write = store.transact([{ type: 'put', item: { pk: 'A', sk: 'A' } }]);
+      waitUntil(() => other.prepare("SELECT 1 FROM items WHERE pk = 'A'").get(), 'the write');
+      other.exec('BEGIN IMMEDIATE');
+      const afterWrite = store.reclaimSpace(1, 0);
+      setTimeout(() => other.exec('ROLLBACK'), 300).unref();
+      await write;
+      const freedAfterWrite = await afterWrite;
+      const before = free();
+      const first = store.reclaimSpace(1, 0);
+      waitUntil(() => free() < before, 'the first reclaim');
+      other.exec('BEGIN IMMEDIATE');
+      const second = store.reclaimSpace(1, 0);
+      setTimeout(() => other.exec('ROLLBACK'), 300).unref();
+      await first;
+      console.log('freed', freedAfterWrite, await second);`);
+    expect(result).toEqual({ code: 0, out: 'freed 1 1' });
+  });
 });
 
 describe('SqliteStore close', () => {
@@ -375,4 +500,65 @@ describe('SqliteStore close', () => {
       }
     },
   );
+  it('commits a write handed in while it waits for a batch on the writer thread', async () => {
+    // Another connection's write lock holds the batch on the writer thread, so `close` is still
+    // waiting for its answer a turn later: the store is not closed yet.
+    const { store, path, other } = await fileStore({ writer: 'worker' });
+    other.exec('PRAGMA busy_timeout = 5000');
+    await putAll(store, [{ pk: 'W', sk: 'W' }]);
+    other.exec('BEGIN IMMEDIATE');
+    const first = store.transact([{ type: 'put', item: { pk: 'A', sk: 'A' } }]);
+    const closing = store.close();
+    await new Promise((resolve) => setImmediate(resolve));
+    const late = store.transact([{ type: 'put', item: { pk: 'B', sk: 'B' } }]);
+    other.exec('ROLLBACK');
+    await first;
+    await late;
+    await closing;
+    await expectStored(path, ['A', 'B', 'W']);
+  });
+
+  it('commits a write handed in while it waits for one gathered as a batch was answered', async () => {
+    // The queued write is posted at the end of the turn (a batch is out); the answer to the
+    // batch arrives before that, leaving nothing out but a write still queued, so `close` waits
+    // on. In a timer's turn the event loop reads the writer thread's answers before it runs the
+    // turn's-end callbacks.
+    const { store, path, other } = await fileStore({ writer: 'worker' });
+    other.exec('PRAGMA busy_timeout = 5000');
+    const numbers = [1, 2, 3, 4, 5, 6, 7, 8];
+    await putAll(
+      store,
+      numbers.map((n) => ({ pk: `P${n}`, sk: 'P', body: randomBytes(3000).toString('base64') })),
+    );
+    await store.transact(numbers.map((n) => ({ type: 'delete', key: { pk: `P${n}`, sk: 'P' } }) as const));
+    const free = () =>
+      (other.prepare('PRAGMA freelist_count').get() as { freelist_count: number }).freelist_count;
+    /** Waits without yielding to the event loop, so no answer is read meanwhile. */
+    const waitUntil = (isDone: () => boolean, what: string) => {
+      const deadline = Date.now() + 10_000;
+      while (!isDone()) {
+        if (Date.now() > deadline) throw new Error(`${what} did not happen within 10 s`);
+      }
+    };
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const first = store.transact([{ type: 'put', item: { pk: 'A', sk: 'A' } }]);
+    waitUntil(() => other.prepare("SELECT 1 FROM items WHERE pk = 'A'").get() !== undefined, 'the write');
+    // The thread takes the reclaim only once it has answered the write: once the reclaim has
+    // freed a page, that answer is waiting for this thread.
+    const freeBefore = free();
+    const reclaim = store.reclaimSpace(1, 0);
+    waitUntil(() => free() < freeBefore, 'the reclaim');
+    other.exec('BEGIN IMMEDIATE');
+    const queued = store.transact([{ type: 'put', item: { pk: 'B', sk: 'B' } }]);
+    const closing = store.close();
+    await first;
+    await new Promise((resolve) => setImmediate(resolve));
+    const late = store.transact([{ type: 'put', item: { pk: 'C', sk: 'C' } }]);
+    other.exec('ROLLBACK');
+    await queued;
+    await late;
+    expect(await reclaim).toBe(1);
+    await closing;
+    await expectStored(path, ['A', 'B', 'C']);
+  });
 });
