@@ -136,7 +136,7 @@ export async function payAward(deps: RewardsDeps, award: AwardMessage): Promise<
   const isCapped = award.rule !== 'weekly_bonus';
 
   for (let race = 0; race < maxCapRaces; race++) {
-    const earned = isCapped ? (await readDay(deps.store, award.user, day)).earned : 0;
+    const { earned } = await readDay(deps.store, award.user, day);
     const amount = isCapped ? Math.min(coinRules[award.rule], dailyCoinCap - earned) : coinRules[award.rule];
     const now = deps.clock.now();
     const record: AwardRecord = {
