@@ -14,7 +14,9 @@ import {
   coinsSummary,
   ensureCoinAccounts,
   issuanceAccountId,
+  listDeadAwards,
   payAward,
+  redriveDeadAward,
 } from './awards.ts';
 import { awardQueueName, type RewardsDeps } from './deps.ts';
 import type { AwardMessage } from './model.ts';
@@ -131,7 +133,36 @@ describe('a paid award (mutation cases)', () => {
         daily_cap: 500,
       },
     });
+    expect(await getAccount(t.deps, coinAccountId(user))).toMatchObject({
+      currency: 'COIN',
+      owner: user,
+      code: 'coins',
+      debits_must_not_exceed_credits: true,
+    });
     expect(await balanceOf(user)).toBe(12);
+    await expectBooksBalanced(t.platform.store);
+  });
+
+  it('reads each coin account once per process, not on every award', async () => {
+    t = await rewardsTestPlatform();
+    await ensureCoinAccounts(t.deps, user);
+    const reads: string[] = [];
+    const store: Store = Object.create(t.platform.store);
+    store.get = (key) => {
+      reads.push(key.pk);
+      return t.platform.store.get(key);
+    };
+    const deps = { ...t.deps, store };
+    const accountReads = async (award: AwardMessage) => {
+      reads.length = 0;
+      await payAward(deps, award);
+      return reads.filter((pk) => pk.includes('acct_')).length;
+    };
+    const first = await accountReads(anAward({ source: 'post_1:usr_a' }));
+    const second = await accountReads(anAward({ source: 'post_1:usr_b' }));
+    // The issuance account and the user's coin account, checked by the first award only (the
+    // ledger's own reads of the transfer's accounts are the same each time).
+    expect(first - second).toBe(2);
     await expectBooksBalanced(t.platform.store);
   });
 
@@ -169,7 +200,10 @@ describe('a paid award (mutation cases)', () => {
     t = await rewardsTestPlatform();
     const refusal = payAward(t.deps, anAward({ source: 'post_1#usr_2' }));
     await expect(refusal).rejects.toBeInstanceOf(AppError);
-    await expect(refusal).rejects.toMatchObject({ code: 'validation_failed' });
+    await expect(refusal).rejects.toMatchObject({
+      code: 'validation_failed',
+      message: 'an award source has no #',
+    });
     expect(await balanceOf(user)).toBe(0);
   });
 });
@@ -305,6 +339,52 @@ describe('the award consumer (mutation cases)', () => {
 
   it('waits twice as long after each receive, at most a minute', () => {
     expect([1, 2, 5, 6, 7, 20].map(awardConsumeOptions.retryAfterSeconds)).toEqual([2, 4, 32, 60, 60, 60]);
+  });
+});
+
+describe('redriving a dead award (mutation cases)', () => {
+  async function parkedAward() {
+    t = await rewardsTestPlatform();
+    await awardConsumer(t.deps)([message({ hello: 'world' }, 1, 'msg_dead')]);
+    expect(await readDead(t.platform.store, 'msg_dead')).toBeDefined();
+  }
+
+  it('refuses one that is not parked with not_found on its id', async () => {
+    await parkedAward();
+    const refusal = redriveDeadAward(t.deps, 'msg_none');
+    await expect(refusal).rejects.toBeInstanceOf(AppError);
+    await expect(refusal).rejects.toMatchObject({
+      code: 'not_found',
+      message: 'no dead award msg_none',
+      param: 'id',
+    });
+  });
+
+  it('sends it back once when two redrives race, the other finding it gone', async () => {
+    await parkedAward();
+    const outcomes = await Promise.allSettled([
+      redriveDeadAward(t.deps, 'msg_dead'),
+      redriveDeadAward(t.deps, 'msg_dead'),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const refused = outcomes.find((outcome) => outcome.status === 'rejected');
+    expect(refused?.reason).toMatchObject({
+      code: 'not_found',
+      message: 'no dead award msg_dead',
+      param: 'id',
+    });
+    expect(await readDead(t.platform.store, 'msg_dead')).toBeUndefined();
+    // The one sent back is parked again by the consumer (its body is no award): once.
+    await t.platform.queue.drain();
+    expect((await listDeadAwards(t.deps, { limit: 10 })).data).toHaveLength(1);
+  });
+
+  it('passes on a failure of the store that is not the race', async () => {
+    await parkedAward();
+    const busy = new AppError('service_unavailable', 'the store is busy');
+    const { store } = countingStore(t.platform.store, () => busy);
+    await expect(redriveDeadAward({ ...t.deps, store }, 'msg_dead')).rejects.toBe(busy);
+    expect(await readDead(t.platform.store, 'msg_dead')).toBeDefined();
   });
 });
 
