@@ -1,7 +1,7 @@
 // @ts-check
 import base from './stryker.config.mjs';
 /**
- * Mutation testing of the products' money code (rewards/, hub/, commerce/): the same setup as
+ * Mutation testing of the products' money code (rewards/, hub/, commerce/, billing/): the same setup as
  * stryker.config.mjs, with a TypeScript checker config that includes those folders
  * (tsconfig.mutation.json leaves them out). Narrow it like the base config:
  *
@@ -19,5 +19,7 @@ export default {
     'server/src/hub/vendors-payouts.ts',
     'server/src/commerce/saga.ts',
     'server/src/commerce/checkout.ts',
+    'server/src/billing/charging.ts',
+    'server/src/billing/cycle.ts',
   ],
 };
