@@ -130,6 +130,26 @@ describe('credit', () => {
   });
 });
 
+describe('a change to a plan of the same price', () => {
+  it('bills nothing and leaves the customer no credit', async () => {
+    const { customer, method, plan } = await planAndCustomer(api);
+    const twin = await newPlan(2000, { name: 'Twin' });
+    const sub = await subscribe({ customer, plan, payment_method: method });
+    await advanceDays(api, 5);
+    const changed = await api('POST', `/v1/subscriptions/${sub.id}`, { plan: twin });
+    expect(changed.status, changed.text).toBe(200);
+    expect(await get(`/v1/invoices/${changed.json.latest_invoice}`)).toMatchObject({
+      subtotal: 0,
+      credit_applied: 0,
+      amount_due: 0,
+      status: 'paid',
+      attempts: [],
+    });
+    expect((await get(`/v1/customers/${customer}`)).credit_balance).toEqual({});
+    expect(await captured()).toBe(2000);
+  });
+});
+
 describe('dunning', () => {
   it('keeps a subscription past due while another of its invoices is still unpaid', async () => {
     const { customer, method, plan } = await planAndCustomer(api, {}, declining);
