@@ -252,6 +252,7 @@ describe('dunning', () => {
       ['past_due', iso(billingStart)],
       ['unpaid', iso(billingStart + 7 * day)],
     ]);
+    expect(still.status_history[2].reason).toBe(`retries of invoice ${first.id} exhausted`);
     expect(await captured()).toBe(0);
   });
 
