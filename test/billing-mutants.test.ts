@@ -434,6 +434,29 @@ describe('the cycle', () => {
     expect(await captured()).toBe(2000);
   });
 
+  it('stops the retries of an invoice in dunning when the subscription ends at its period’s end', async () => {
+    const { customer, method, plan } = await planAndCustomer(api, { interval: 'day' }, declining);
+    const sub = await subscribe({ customer, plan, payment_method: method });
+    expect((await api('POST', `/v1/subscriptions/${sub.id}/cancel`, { at_period_end: true })).status).toBe(
+      200,
+    );
+    // The first retry runs at the period's end, then the subscription ends.
+    await advanceDays(api, 2);
+    expect(await get(`/v1/subscriptions/${sub.id}`)).toMatchObject({
+      status: 'canceled',
+      next_action_at: null,
+    });
+    expect(await get(`/v1/invoices/${sub.latest_invoice}`)).toMatchObject({
+      status: 'open',
+      attempt_count: 2,
+      next_payment_attempt: null,
+    });
+    // A charge by hand that fails schedules nothing either.
+    const failed = await api('POST', `/v1/invoices/${sub.latest_invoice}/pay`);
+    expect(failed.json).toMatchObject({ status: 'open', attempt_count: 3, next_payment_attempt: null });
+    expect(await captured()).toBe(0);
+  });
+
   it('bills a change to another interval for the whole new period, from the change', async () => {
     const { customer, method, plan } = await planAndCustomer(api);
     const yearly = await newPlan(20_000, { name: 'Yearly', interval: 'year' });

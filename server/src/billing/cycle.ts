@@ -78,6 +78,8 @@ async function step(
     counts.subscriptions_canceled += 1;
     await deps.store.transact([
       subscriptionPut(done, record.version),
+      // An invoice still in dunning shows no retry once the subscription has ended.
+      ...(await stopRetries(deps, record)),
       ...subscriptionEvents(ctx, record, done, times),
     ]);
     return true;
