@@ -604,9 +604,9 @@ describe('runs', () => {
     );
     const stale = await api('POST', `/v1/subscriptions/${sub.id}`, { on_retries_exhausted: 'cancel' });
     expect(race.count).toBe(1);
-    // Refused, not written (it answers 500 today, not 409: updateSubscription does not explain a
-    // lost race; reported in issue 23's notes).
-    expect(stale.status, stale.text).not.toBe(200);
+    // Refused as a lost race, nothing written.
+    expect(stale.status, stale.text).toBe(409);
+    expect(stale.json.error).toMatchObject({ code: 'conflict' });
     expect(await get(`/v1/subscriptions/${sub.id}`)).toMatchObject({
       status: 'active',
       on_retries_exhausted: 'unpaid',

@@ -10,7 +10,7 @@ import {
 import type { BillingDeps, MerchantContext } from './deps.ts';
 import { renderInvoicePdf } from './pdf.ts';
 import { getCustomer, getPlan } from './catalog.ts';
-import { getSubscriptionRecord } from './subscriptions.ts';
+import { commitChange, getSubscriptionRecord } from './subscriptions.ts';
 import { readInvoice, subscriptionInvoices, subscriptionPut, type InvoiceRecord } from './store.ts';
 
 /** Invoices: read, paid by hand (a retry now), and rendered as PDF behind a download URL. */
@@ -50,7 +50,7 @@ export async function payInvoice(
   const record = await getSubscriptionRecord(deps, ctx.merchantId, invoice.subscription);
   if (record.charging) assertChangeable(record);
   const claimed = claim(record, invoice.id, deps.clock.now());
-  await deps.store.transact([subscriptionPut(claimed, record.version)]);
+  await commitChange(deps, record.id, [subscriptionPut(claimed, record.version)]);
   return chargeClaimed(deps, ctx, claimed, invoice, ctx.now, emptyCounts(), respond);
 }
 

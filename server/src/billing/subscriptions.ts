@@ -1,6 +1,6 @@
 import { isoTime } from '../kernel/clock.ts';
 import { AppError } from '../kernel/errors.ts';
-import type { WriteOperation } from '../platform/store.ts';
+import { isTransactionCanceled, type WriteOperation } from '../platform/store.ts';
 import { getCustomer, getPaymentMethod, getPlan, getSettings } from './catalog.ts';
 import {
   assertChangeable,
@@ -212,7 +212,7 @@ export async function updateSubscription(
   if (!to || record.status === 'trialing') {
     // No plan change, or one during a trial (nothing was paid to prorate).
     changed = withNextAction({ ...changed, ...(to ? { plan: to.id } : {}), version: record.version + 1 });
-    await deps.store.transact([
+    await commitChange(deps, record.id, [
       subscriptionPut(changed, record.version),
       billingEvent('subscription.updated', ctx, toSubscription(changed), times),
       ...(respond?.(changed) ?? []),
@@ -247,7 +247,7 @@ export async function updateSubscription(
     ctx.now,
   );
   const claimed = claim({ ...changed, latest_invoice: invoice.id }, invoice.id, deps.clock.now());
-  await deps.store.transact([
+  await commitChange(deps, record.id, [
     subscriptionPut(claimed, record.version),
     ...writes,
     billingEvent('subscription.updated', ctx, toSubscription(claimed), times, { previous_plan: from.id }),
@@ -293,6 +293,34 @@ export async function cancelSubscription(
       billingEvent('subscription.canceled', ctx, toSubscription(next), times, { proration_credit: credit }),
     ];
   }
-  await deps.store.transact([subscriptionPut(next, record.version), ...writes, ...(respond?.(next) ?? [])]);
+  await commitChange(deps, record.id, [
+    subscriptionPut(next, record.version),
+    ...writes,
+    ...(respond?.(next) ?? []),
+  ]);
   return next;
+}
+
+/**
+ * Commits a change made to the subscription as read at its version. Another change, or a charge,
+ * that committed first refuses it: nothing is written, and the caller is told to read it again
+ * (409), not that Sluice failed.
+ */
+export async function commitChange(
+  deps: BillingDeps,
+  id: string,
+  operations: WriteOperation[],
+): Promise<void> {
+  try {
+    await deps.store.transact(operations);
+  } catch (error) {
+    if (!isTransactionCanceled(error)) throw error;
+    throw new AppError(
+      'conflict',
+      `subscription ${id} changed while this request was made; read it again and retry`,
+      {
+        cause: error,
+      },
+    );
+  }
 }
