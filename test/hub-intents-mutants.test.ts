@@ -840,7 +840,14 @@ describe('routing an intent', () => {
   });
 
   it('routes a split payment only to providers that keep funds in Sluice, and refuses it when none does', async () => {
-    await setUp(['stripe', 'sandbox_card'], { stripe: await closedStripeEndpoint() });
+    const closed = await closedStripeEndpoint();
+    // Nothing listens at either provider's endpoint: no call leaves the machine.
+    await setUp(['stripe', 'sandbox_card'], { stripe: closed, paypal: `http://127.0.0.1:${closed.port}` });
+    const paypal = await api('POST', '/v1/connectors', {
+      provider: 'paypal',
+      credentials: { client_id: 'client-id-1', client_secret: 'client-secret-1', webhook_id: 'webhook-id-1' },
+    });
+    expect(paypal.status, paypal.text).toBe(201);
     const a = await vendor();
     await api('PUT', '/v1/routing', { rules: [], default: ['stripe', 'sandbox_card'] });
     const split = { amount: 1000, splits: [{ vendor: a, amount: 400 }] };
@@ -850,16 +857,17 @@ describe('routing an intent', () => {
     expect(paid.json.attempts).toHaveLength(1);
     expect(await vendorBalance(a)).toMatchObject({ pending: 400 });
 
-    await api('PUT', '/v1/routing', { rules: [], default: ['stripe'] });
+    await api('PUT', '/v1/routing', { rules: [], default: ['stripe', 'paypal'] });
     const refused = await pay(split);
     expect(refused.status).toBe(422);
     expect(refused.json.error).toMatchObject({
       code: 'splits_not_supported',
       param: 'splits',
       message:
-        'None of the providers routed to (stripe) keeps funds in Sluice, so the payment cannot be split.',
+        'None of the providers routed to (stripe, paypal) keeps funds in Sluice, so the payment cannot be split.',
     });
     // An unsplit payment still goes to stripe (and fails there: nothing listens).
+    await api('PUT', '/v1/routing', { rules: [], default: ['stripe'] });
     expect((await pay()).status).toBe(503);
   });
 });
@@ -899,7 +907,7 @@ describe('intents paid by wallet or bank account', () => {
         type: 'bank_account',
         bank_account: {
           routing_number: '231380104',
-          account_number: '10004321',
+          account_number: '1000004321',
           account_holder_name: 'Payer',
         },
       },
