@@ -731,13 +731,13 @@ describe('creating intents', () => {
     ]);
   });
 
-  it('undoes what a timed-out call did at the provider: refunds a charge, voids an authorization', async () => {
+  it('undoes what a timed-out call did at the provider: refunds each charge under its own key, voids an authorization', async () => {
     await setUp();
     await api('POST', `/v1/test-helpers/connectors/${connectors.sandbox_card}/faults`, {
       mode: 'timeout',
       rate: 1,
     });
-    for (const capture of [true, false]) {
+    for (const capture of [true, true, false]) {
       const failed = await pay({ capture, amount: 900 });
       expect(failed.status).toBe(503);
       const intent = (await api('GET', `/v1/payment-intents/${failed.json.error.payment_intent}`)).json;
