@@ -12,7 +12,12 @@ import { backoffMs, createIntent, refundIntent } from '../server/src/hub/intents
 import type { CreateIntent } from '../server/src/hub/model.ts';
 import { intentPut, readIntent, readProviderRef } from '../server/src/hub/store.ts';
 import { cardMethod, createHubTestApp, setUpHubMerchant } from '../server/src/hub/test-support.ts';
-import { interleave, pendingEvents, type MerchantApi } from '../server/src/payments/test-support.ts';
+import {
+  failNextWrite,
+  interleave,
+  pendingEvents,
+  type MerchantApi,
+} from '../server/src/payments/test-support.ts';
 
 // Pins what hub/intents.ts does beyond the flows the other hub tests walk through: the messages
 // and details of its refusals, the events and idempotency records its writes carry, the keys it
@@ -388,6 +393,28 @@ describe('refunds', () => {
     expect(await vendorBalance(a)).toMatchObject({ pending: 6000 });
     expect((await api('GET', `/v1/payment-intents/${paid.json.id}`)).json).toMatchObject({
       amount_refunded: 0,
+    });
+  });
+
+  it('moves shares still waiting when a refund comes, then takes them back pro rata', async () => {
+    const a = await vendor();
+    const held = await pay({ capture: false, amount: 10_000, splits: [{ vendor: a, amount: 6000 }] });
+    // The capture's share transfer meets a store too busy: the intent is captured, its shares wait.
+    failNextWrite(t, (operations) =>
+      operations.some((op) => op.type === 'put' && String(op.item.pk).startsWith('HUB#VENDORSPLITS#')),
+    );
+    const captured = await api('POST', `/v1/payment-intents/${held.json.id}/capture`);
+    expect(captured.status).toBe(500);
+    expect((await api('GET', `/v1/payment-intents/${held.json.id}`)).json.status).toBe('succeeded');
+    const splits = () => api('GET', `/v1/payment-intents/${held.json.id}/splits`);
+    expect((await splits()).json.status).toBe('awaiting_payment');
+
+    const refunded = await api('POST', `/v1/payment-intents/${held.json.id}/refunds`, { amount: 5000 });
+    expect(refunded.status, refunded.text).toBe(200);
+    expect(await vendorBalance(a)).toMatchObject({ pending: 3000 });
+    expect((await splits()).json).toMatchObject({
+      status: 'transferred',
+      lines: [{ vendor: a, amount: 6000, reversed: 3000, shortfall: 0 }],
     });
   });
 
