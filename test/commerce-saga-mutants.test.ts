@@ -6,6 +6,7 @@ import {
   retryCompensation,
   shopAccountId,
   undoPayment,
+  type CommerceHooks,
   type SagaDeps,
   type SagaState,
 } from '../server/src/commerce/saga.ts';
@@ -564,21 +565,11 @@ describe('checkout saga money steps (mutation cases)', () => {
   it('takes a reservation another run made meanwhile for done: the stock is taken once, the order paid', {
     timeout: 120_000,
   }, async () => {
-    let isRaced = false;
-    t = await commerceTestPlatform({
-      hooks: {
-        // Once Reserve has read the order, another run of it reserves the stock first.
-        beforeTask: async (task, orderId) => {
-          if (task !== 'Reserve' || isRaced) return;
-          isRaced = true;
-          expect(await checkoutTasks(sagaDeps(t!)).Reserve({ order_id: orderId })).toMatchObject({
-            ok: true,
-          });
-        },
-      },
-    });
+    // Once Reserve has read the order, another run of it reserves the stock first.
+    const racing = await racingItself('Reserve');
+    t = racing.platform;
     const { product, order } = await buyAndWait(t, 1400, { type: 'wallet' });
-    expect(isRaced).toBe(true);
+    expect(racing.raced()?.result).toMatchObject({ ok: true });
     expect(order).toMatchObject({ status: 'paid', payment_status: 'captured' });
     expect((await t.call('GET', `/v1/products/${product.id}`)).json.stock).toBe(1);
     await expectBooksBalanced(t.platform.store);
@@ -793,22 +784,11 @@ describe('checkout saga lost races and refused writes (mutation cases)', () => {
   it('puts a reservation back once when two releases race: the stock is back by the order, one released event', {
     timeout: 120_000,
   }, async () => {
-    let isRaced = false;
-    let raced: unknown;
-    t = await commerceTestPlatform({
-      hooks: {
-        failTask: (task) => task === 'Capture',
-        // Once Release has read the order, another run of it puts the stock back first.
-        beforeTask: async (task, orderId) => {
-          if (task !== 'Release' || isRaced) return;
-          isRaced = true;
-          raced = await checkoutTasks(sagaDeps(t!)).Release({ order_id: orderId });
-        },
-      },
-    });
+    // Once Release has read the order, another run of it puts the stock back first.
+    const racing = await racingItself('Release', (task) => task === 'Capture');
+    t = racing.platform;
     const { product, buyer, order } = await buyAndWait(t, 2800, { type: 'wallet' });
-    expect(isRaced).toBe(true);
-    expect(raced).toEqual({ reservation: 'released' });
+    expect(racing.raced()).toEqual({ result: { reservation: 'released' } });
     expect(order).toMatchObject({ status: 'failed', reservation: 'released', payment_status: 'voided' });
     expect((await t.call('GET', `/v1/products/${product.id}`)).json.stock).toBe(2);
     expect((await stepsOf(t, order.id, 'order.updated')).filter((step) => step === 'released')).toHaveLength(
@@ -834,22 +814,11 @@ describe('checkout saga lost races and refused writes (mutation cases)', () => {
   it('fails an order once when two MarkFailed runs race: one order.failed event', {
     timeout: 120_000,
   }, async () => {
-    let isRaced = false;
-    let raced: unknown;
-    t = await commerceTestPlatform({
-      hooks: {
-        failTask: (task) => task === 'Capture',
-        // Once MarkFailed has read the order, another run of it fails the order first.
-        beforeTask: async (task, orderId) => {
-          if (task !== 'MarkFailed' || isRaced) return;
-          isRaced = true;
-          raced = await checkoutTasks(sagaDeps(t!)).MarkFailed({ order_id: orderId });
-        },
-      },
-    });
+    // Once MarkFailed has read the order, another run of it fails the order first.
+    const racing = await racingItself('MarkFailed', (task) => task === 'Capture');
+    t = racing.platform;
     const { buyer, order } = await buyAndWait(t, 3200, { type: 'wallet' });
-    expect(isRaced).toBe(true);
-    expect(raced).toEqual({ status: 'failed' });
+    expect(racing.raced()).toEqual({ result: { status: 'failed' } });
     expect(order).toMatchObject({ status: 'failed', failure_reason: 'capture_failed' });
     expect(await stepsOf(t, order.id, 'order.failed')).toHaveLength(1);
     expect(await t.wallet(buyer.id)).toEqual({ available: signupBonus, pending: 0 });
@@ -1037,6 +1006,29 @@ function attemptsOf(state: SagaState): number {
 /** The saga's deps with `state`'s task failing (an injected fault) each time it runs. */
 function failing(deps: SagaDeps, state: SagaState): SagaDeps {
   return { ...deps, hooks: { failTask: (step: SagaState) => step === state } };
+}
+
+/**
+ * A commerce platform where another run of `task` runs to the end once the first run of it has
+ * read the order (just before its work), as a second Step Functions execution of the same step
+ * would; `failTask` as in `CommerceHooks`. `raced()` is that run's result, undefined until then.
+ */
+async function racingItself(
+  task: 'Reserve' | 'Release' | 'MarkFailed',
+  failTask?: CommerceHooks['failTask'],
+): Promise<{ platform: CommerceTestPlatform; raced: () => { result: unknown } | undefined }> {
+  let raced: { result: unknown } | undefined;
+  const platform: CommerceTestPlatform = await commerceTestPlatform({
+    hooks: {
+      ...(failTask ? { failTask } : {}),
+      beforeTask: async (state, orderId) => {
+        if (state !== task || raced) return;
+        raced = { result: undefined };
+        raced.result = await checkoutTasks(sagaDeps(platform))[task]({ order_id: orderId });
+      },
+    },
+  });
+  return { platform, raced: () => raced };
 }
 
 /**
