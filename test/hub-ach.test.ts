@@ -160,3 +160,34 @@ it('refuses a return file that is not NACHA, and serves no file for a day withou
   expect((await api('GET', '/v1/ach/files/2026-01-14')).status).toBe(404);
   expect((await api('GET', '/v1/ach/files/yesterday')).status).toBe(400);
 });
+
+it("names the intent as the source of an ACH debit's credit and of its return after settlement in the balance history", async () => {
+  const made = await debit(12_500);
+  expect(made.status, made.text).toBe(201);
+  const file = parseFile((await api('GET', '/v1/ach/files/2026-01-15')).text);
+  await api('POST', '/v1/test-helpers/advance-clock', { seconds: 5 * 86_400 });
+  // The history is in ledger time: each step a second after the one before, so its order is theirs.
+  t.clock.advance(1_000);
+  expect((await api('POST', '/v1/test-helpers/ach/settle')).json).toEqual({ settled: 1 });
+  t.clock.advance(1_000);
+  const trace = file.batches[0]!.entries[0]!.trace_number;
+  const late = await api('POST', '/v1/test-helpers/ach/returns', {
+    file: returnFileFor(file, [{ trace, code: 'R02' }]),
+  });
+  expect(late.json.returned).toHaveLength(1);
+  const history = (await api('GET', '/v1/balance/transactions?currency=USD&limit=20')).json.data;
+  expect(history).toEqual([
+    expect.objectContaining({
+      code: 'hub_ach_return',
+      amount: -12_500,
+      source: made.json.id,
+      balance_after: 0,
+    }),
+    expect.objectContaining({
+      code: 'hub_ach_debit',
+      amount: 12_500,
+      source: made.json.id,
+      balance_after: 12_500,
+    }),
+  ]);
+});

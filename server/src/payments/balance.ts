@@ -209,6 +209,7 @@ async function describeEntry(
       entry.metadata.refund ??
       entry.metadata.dispute ??
       entry.metadata.payout ??
+      entry.metadata.intent ??
       null,
     payment: entry.metadata.payment ?? null,
     created_at: entry.created_at,

@@ -26,26 +26,38 @@ import {
 import { achCreditHandler, type AchCreditHandler } from './credits.ts';
 import { formatFile, NachaError, parseFile, type EntryDetail } from './nacha.ts';
 
-/** The writes that move the intent an ACH debit belongs to, with its event. */
+/**
+ * The writes that move the intent an ACH debit belongs to, with its event, and the ledger
+ * metadata naming it (`{ intent }`, the key the debit's hold carries), which the merchant's
+ * balance history shows as the source; nothing for a credit.
+ */
 async function intentMove(
   deps: HubDeps,
   entry: AchEntryRecord,
   change: (record: IntentRecord) => Partial<IntentRecord>,
   type: 'payment_intent.succeeded' | 'payment_intent.payment_failed',
-): Promise<WriteOperation[]> {
+): Promise<{ writes: WriteOperation[]; metadata: Record<string, string> }> {
   const ref = await readProviderRef(deps.store, 'ach', entry.reference);
   const record = ref && (await readIntent(deps.store, ref.intent));
-  if (!record) return [];
+  if (!record) return { writes: [], metadata: {} };
   const next = {
     ...record,
     ...change(record),
     updated_at: isoTime(deps.clock.now()),
     version: record.version + 1,
   };
-  return [
-    intentPut(next),
-    hubEvent(type, { merchantId: record.merchant, ownerId: record.owner }, toIntent(next), deps.clock.now()),
-  ];
+  return {
+    writes: [
+      intentPut(next),
+      hubEvent(
+        type,
+        { merchantId: record.merchant, ownerId: record.owner },
+        toIntent(next),
+        deps.clock.now(),
+      ),
+    ],
+    metadata: { intent: record.id },
+  };
 }
 
 const lastAttempt = (record: IntentRecord, status: 'captured' | 'declined') =>
@@ -100,12 +112,13 @@ export async function settleDueAch(deps: HubDeps, merchantId?: string): Promise<
             pending_id: current.reference,
             metadata: {
               ...handler?.metadata(current),
+              ...intent.metadata,
               merchant: current.merchant,
               trace: current.trace_number,
             },
           },
         ],
-        { operations: () => [achEntryMove(current, { status: 'settled' }), ...intent, ...credit] },
+        { operations: () => [achEntryMove(current, { status: 'settled' }), ...intent.writes, ...credit] },
       );
       settled += 1;
     }
@@ -166,6 +179,17 @@ export async function applyReturnFile(
       });
       continue;
     }
+    const intent = await intentMove(
+      deps,
+      entry,
+      (r) => ({
+        status: 'failed',
+        amount_captured: 0,
+        attempts: lastAttempt(r, 'declined'),
+        last_error: { code: 'bank_returned', decline_code: null, return_code: code },
+      }),
+      'payment_intent.payment_failed',
+    );
     const transfer: TransferRequest =
       entry.status === 'pending'
         ? {
@@ -181,21 +205,18 @@ export async function applyReturnFile(
             amount: entry.amount - entry.amount_refunded,
             currency: 'USD',
             code: achLedgerCodes.return,
-            metadata: { merchant: entry.merchant, trace: entry.trace_number, return_code: code },
+            metadata: {
+              ...intent.metadata,
+              merchant: entry.merchant,
+              trace: entry.trace_number,
+              return_code: code,
+            },
           };
-    const intent = await intentMove(
-      deps,
-      entry,
-      (r) => ({
-        status: 'failed',
-        amount_captured: 0,
-        attempts: lastAttempt(r, 'declined'),
-        last_error: { code: 'bank_returned', decline_code: null, return_code: code },
-      }),
-      'payment_intent.payment_failed',
-    );
     const ledger = entry.status === 'pending' || entry.amount > entry.amount_refunded ? [transfer] : [];
-    const operations = () => [achEntryMove(entry, { status: 'returned', return_code: code }), ...intent];
+    const operations = () => [
+      achEntryMove(entry, { status: 'returned', return_code: code }),
+      ...intent.writes,
+    ];
     if (ledger.length > 0) await createTransfers(deps, ledger, { operations });
     else await deps.store.transact(operations());
     const ref = await readProviderRef(deps.store, 'ach', entry.reference);
