@@ -131,7 +131,10 @@ it('settles only the merchant asked for from the test helper; the hourly job set
   expect(await job.run(moduleDepsFor(t, [hubModule]))).toBe(1);
   expect((await other.api('GET', `/v1/payment-intents/${theirs.id}`)).json.status).toBe('succeeded');
   expect(await availableOf(other.api)()).toBe(2_000);
+  // A debit made now is due on Thursday the 22nd by this merchant's clock: the job leaves it.
+  const later = await debit(3_000);
   expect(await job.run(moduleDepsFor(t, [hubModule]))).toBe(0);
+  expect((await intent(later.id)).status).toBe('processing');
 });
 
 it('settles due debits past the first page of 100', async () => {
@@ -143,7 +146,11 @@ it('settles due debits past the first page of 100', async () => {
 
 it('fails a returned debit: nothing captured, its last attempt declined, bank_returned with the code, payment_intent.payment_failed; the void names the code', async () => {
   const made = await debit(4_000);
+  // Made in the same sandbox instant: its own reversal, not the first one's.
+  const twin = await debit(900);
   const file = await dayFile('2026-01-15');
+  expect((await deliver(file, [{ trace: traceOf(file, 900), code: 'R03' }])).returned).toHaveLength(1);
+  expect((await intent(twin.id)).status).toBe('failed');
   const result = await deliver(file, [{ trace: traceOf(file, 4_000), code: 'R01' }]);
   expect(result).toEqual({
     returned: [
@@ -164,28 +171,35 @@ it('fails a returned debit: nothing captured, its last attempt declined, bank_re
   });
   expect(failed.attempts.map((a: { status: string }) => a.status)).toEqual(['declined']);
   expect(await eventsOf(made.id)).toContain('payment_intent.payment_failed');
-  const voided = (await ledgerEntries()).find((e) => e.kind === 'void_pending')!;
-  expect(voided.metadata).toEqual({ return_code: 'R01' });
+  const voided = (await ledgerEntries()).filter((e) => e.kind === 'void_pending');
+  expect(voided.map((e) => [e.amount, e.metadata]).sort((a, b) => Number(a[0]) - Number(b[0]))).toEqual([
+    [900, { return_code: 'R03' }],
+    [4_000, { return_code: 'R01' }],
+  ]);
   expect(await available()).toBe(0);
 });
 
 it('takes back after settlement what is left of a debit after its refunds, and nothing of one refunded in full', async () => {
   const partly = await debit(10_000);
   const fully = await debit(3_000);
+  // Made in the same sandbox instant as the first: its own reversal, in full.
+  const whole = await debit(600);
   const file = await dayFile('2026-01-15');
   await advanceDays(5);
-  expect(await settle()).toEqual({ settled: 2 });
+  expect(await settle()).toEqual({ settled: 3 });
   expect((await api('POST', `/v1/payment-intents/${partly.id}/refunds`, { amount: 2_500 })).status).toBe(200);
   expect((await api('POST', `/v1/payment-intents/${fully.id}/refunds`, { amount: 3_000 })).status).toBe(200);
-  expect(await available()).toBe(7_500);
+  expect(await available()).toBe(8_100);
 
   const result = await deliver(file, [
     { trace: traceOf(file, 10_000), code: 'R02' },
     { trace: traceOf(file, 3_000), code: 'R03' },
+    { trace: traceOf(file, 600), code: 'R01' },
   ]);
   expect(result.returned.map((r) => [r.return_code, r.payment_intent])).toEqual([
     ['R02', partly.id],
     ['R03', fully.id],
+    ['R01', whole.id],
   ]);
   expect(await available()).toBe(0);
   expect(await intent(partly.id)).toMatchObject({ status: 'failed', amount_captured: 0 });
@@ -194,7 +208,7 @@ it('takes back after settlement what is left of a debit after its refunds, and n
     last_error: { code: 'bank_returned', return_code: 'R03' },
   });
   const reversals = (await ledgerEntries()).filter((e) => e.code === 'hub_ach_return');
-  expect(reversals).toEqual([
+  expect(reversals.sort((a, b) => b.amount - a.amount)).toEqual([
     expect.objectContaining({
       kind: 'posted',
       direction: 'debit',
@@ -207,6 +221,7 @@ it('takes back after settlement what is left of a debit after its refunds, and n
         return_code: 'R02',
       },
     }),
+    expect.objectContaining({ amount: 600, metadata: expect.objectContaining({ intent: whole.id }) }),
   ]);
   // Delivered again: both are returned already.
   expect(await deliver(file, [{ trace: traceOf(file, 3_000), code: 'R03' }])).toEqual({
@@ -417,6 +432,7 @@ it('refuses a payout above what the merchant may pay out, its floor not counted,
     code: 'insufficient_funds',
     message: 'At most 5000 USD is available to pay out.',
     param: 'amount',
+    available: 5_000,
   });
   const achEuros = await api('POST', '/v1/payouts', { ...toBank(100), currency: 'EUR' });
   expect(achEuros.json.error).toMatchObject({ message: 'ACH pays US dollars only.', param: 'currency' });
@@ -664,4 +680,32 @@ it('refuses a payout for a merchant that does not exist (an approval outliving i
     code: 'not_found',
     message: 'no merchant mer_gone',
   });
+});
+
+it("voids a bank payout's hold when the bank returns it before settlement, naming the code, and pays nothing back", async () => {
+  await funded(5_000);
+  const made = await api('POST', '/v1/payouts', toBank(1_000));
+  expect(made.status, made.text).toBe(201);
+  const file = await dayFile('2026-01-20');
+  await deliver(file, [{ trace: made.json.bank_account.trace_number, code: 'R03' }]);
+  const entries = (await ledgerEntries()).filter((e) => e.code === 'payout');
+  expect(entries.map((e) => [e.kind, e.amount, e.metadata.return_code])).toEqual([
+    ['pending', 1_000, undefined],
+    ['void_pending', 1_000, 'R03'],
+  ]);
+  expect((await ledgerEntries()).filter((e) => e.code === 'hub_ach_credit_return')).toEqual([]);
+  expect(await available()).toBe(5_000);
+});
+
+it("serves the day's file under the ach connector, whichever connector the merchant added first", async () => {
+  const other = await createTestMerchant(t, { rate_limit_per_minute: 100_000 });
+  const its = asMerchant(t, other);
+  expect((await its('POST', '/v1/connectors', { provider: 'sandbox_card' })).status).toBe(201);
+  expect((await its('POST', '/v1/connectors', { provider: 'ach', credentials: originator })).status).toBe(
+    201,
+  );
+  await debitWith(its)(1_000);
+  const download = await its('GET', '/v1/ach/files/2026-01-15');
+  expect(download.status, download.text).toBe(200);
+  expect(parseFile(download.text).header).toMatchObject({ immediate_origin: '1234567890' });
 });
