@@ -370,7 +370,10 @@ export const balanceTransactionSchema = z
     source: z
       .string()
       .nullable()
-      .openapi({ description: 'The object that caused it (`stl_…`, `re_…`, `dp_…`).' }),
+      .openapi({
+        description:
+          "The object that caused it (`stl_…`, `re_…`, `dp_…`, a payout `po_…`, a bank debit's `pi_…`); null for a change no object names.",
+      }),
     payment: z.string().nullable(),
     created_at: z.string().openapi({
       description: "Sandbox time (the merchant's test clock) when `sandbox_time` is true, else real time.",

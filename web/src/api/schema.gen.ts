@@ -3309,7 +3309,7 @@ export interface components {
             net: number;
             /** @description The available balance right after it. */
             balance_after: number;
-            /** @description The object that caused it (`stl_…`, `re_…`, `dp_…`). */
+            /** @description The object that caused it (`stl_…`, `re_…`, `dp_…`, a payout `po_…`, a bank debit's `pi_…`); null for a change no object names. */
             source: string | null;
             payment: string | null;
             /**
