@@ -367,13 +367,10 @@ export const balanceTransactionSchema = z
       .openapi({ description: 'Fees taken from it (processing and dispute fees withheld).' }),
     net: z.number().int().openapi({ description: 'amount − fee: what the available balance changed by.' }),
     balance_after: z.number().int().openapi({ description: 'The available balance right after it.' }),
-    source: z
-      .string()
-      .nullable()
-      .openapi({
-        description:
-          "The object that caused it (`stl_…`, `re_…`, `dp_…`, a payout `po_…`, a bank debit's `pi_…`); null for a change no object names.",
-      }),
+    source: z.string().nullable().openapi({
+      description:
+        "The object that caused it (`stl_…`, `re_…`, `dp_…`, a payout `po_…`, a bank debit's `pi_…`); null for a change no object names.",
+    }),
     payment: z.string().nullable(),
     created_at: z.string().openapi({
       description: "Sandbox time (the merchant's test clock) when `sandbox_time` is true, else real time.",
