@@ -43,7 +43,7 @@ const transferSortKey = 'TR';
 /**
  * The format byte of a compressed row names its dictionary: 1, `dictionaryV1` (rows written
  * before 2026-12-05); 2, `dictionaryV2`, which new rows use; 3, `dictionaryV3`, which new
- * transfer rows use (since 2026-12-06). All stay readable.
+ * transfer rows of 100–399 bytes use (since 2026-12-05, later that day). All stay readable.
  */
 const dictionaries = new Map<number, Buffer>([
   [1, Buffer.from(dictionaryV1)],
