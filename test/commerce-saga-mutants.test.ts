@@ -379,26 +379,19 @@ describe('checkout saga money steps (mutation cases)', () => {
   it('does not capture an order a compensation took between its read and its capture: the hold is voided, never posted', {
     timeout: 120_000,
   }, async () => {
-    let isTaken = false;
-    t = await commerceTestPlatform({
-      hooks: {
-        // Once Capture has read the order, a compensation starts (its reservation ran out, say)
-        // and its void fails for now: the order is compensating, the hold still pending.
-        beforeTask: async (task, orderId) => {
-          if (task !== 'Capture' || isTaken) return;
-          isTaken = true;
-          const failingVoid = {
-            ...sagaDeps(t!),
-            hooks: { failTask: (step: SagaState) => step === 'Refund' },
-          };
-          await expect(
-            checkoutTasks(failingVoid).Refund({ order_id: orderId, reason: 'reservation_expired' }),
-          ).rejects.toThrow('injected fault in Refund');
-        },
-      },
-    });
+    // Once Capture has read the order, a compensation starts (its reservation ran out, say)
+    // and its void fails for now: the order is compensating, the hold still pending.
+    const taking = await platformRunningOnce('Capture', (platform, orderId) =>
+      expect(
+        checkoutTasks(failing(sagaDeps(platform), 'Refund')).Refund({
+          order_id: orderId,
+          reason: 'reservation_expired',
+        }),
+      ).rejects.toThrow('injected fault in Refund'),
+    );
+    t = taking.platform;
     const { buyer, order } = await buyAndWait(t, 2700, { type: 'wallet' });
-    expect(isTaken).toBe(true);
+    expect(taking.ran()).toBeDefined();
     expect(order).toMatchObject({
       status: 'failed',
       failure_reason: 'reservation_expired',
@@ -569,7 +562,7 @@ describe('checkout saga money steps (mutation cases)', () => {
     const racing = await racingItself('Reserve');
     t = racing.platform;
     const { product, order } = await buyAndWait(t, 1400, { type: 'wallet' });
-    expect(racing.raced()?.result).toMatchObject({ ok: true });
+    expect(racing.ran()?.result).toMatchObject({ ok: true });
     expect(order).toMatchObject({ status: 'paid', payment_status: 'captured' });
     expect((await t.call('GET', `/v1/products/${product.id}`)).json.stock).toBe(1);
     await expectBooksBalanced(t.platform.store);
@@ -683,25 +676,19 @@ describe('checkout saga lost races and refused writes (mutation cases)', () => {
   it('does not complete an order a compensation took between Notify’s read and its write: the capture is refunded, the stock back', {
     timeout: 120_000,
   }, async () => {
-    let isTaken = false;
-    t = await commerceTestPlatform({
-      hooks: {
-        // Once Notify has read the order, a compensation starts (its reservation ran out, say)
-        // and its refund fails for now: the order is compensating, the money still captured.
-        beforeTask: async (task, orderId) => {
-          if (task !== 'Notify' || isTaken) return;
-          isTaken = true;
-          await expect(
-            checkoutTasks(failing(sagaDeps(t!), 'Refund')).Refund({
-              order_id: orderId,
-              reason: 'reservation_expired',
-            }),
-          ).rejects.toThrow('injected fault in Refund');
-        },
-      },
-    });
+    // Once Notify has read the order, a compensation starts (its reservation ran out, say)
+    // and its refund fails for now: the order is compensating, the money still captured.
+    const taking = await platformRunningOnce('Notify', (platform, orderId) =>
+      expect(
+        checkoutTasks(failing(sagaDeps(platform), 'Refund')).Refund({
+          order_id: orderId,
+          reason: 'reservation_expired',
+        }),
+      ).rejects.toThrow('injected fault in Refund'),
+    );
+    t = taking.platform;
     const { product, buyer, order } = await buyAndWait(t, 2200, { type: 'wallet' });
-    expect(isTaken).toBe(true);
+    expect(taking.ran()).toBeDefined();
     expect(order).toMatchObject({
       status: 'failed',
       failure_reason: 'reservation_expired',
@@ -785,10 +772,10 @@ describe('checkout saga lost races and refused writes (mutation cases)', () => {
     timeout: 120_000,
   }, async () => {
     // Once Release has read the order, another run of it puts the stock back first.
-    const racing = await racingItself('Release', (task) => task === 'Capture');
+    const racing = await racingItself('Release', { failTask: (task) => task === 'Capture' });
     t = racing.platform;
     const { product, buyer, order } = await buyAndWait(t, 2800, { type: 'wallet' });
-    expect(racing.raced()).toEqual({ result: { reservation: 'released' } });
+    expect(racing.ran()).toEqual({ result: { reservation: 'released' } });
     expect(order).toMatchObject({ status: 'failed', reservation: 'released', payment_status: 'voided' });
     expect((await t.call('GET', `/v1/products/${product.id}`)).json.stock).toBe(2);
     expect((await stepsOf(t, order.id, 'order.updated')).filter((step) => step === 'released')).toHaveLength(
@@ -815,10 +802,10 @@ describe('checkout saga lost races and refused writes (mutation cases)', () => {
     timeout: 120_000,
   }, async () => {
     // Once MarkFailed has read the order, another run of it fails the order first.
-    const racing = await racingItself('MarkFailed', (task) => task === 'Capture');
+    const racing = await racingItself('MarkFailed', { failTask: (task) => task === 'Capture' });
     t = racing.platform;
     const { buyer, order } = await buyAndWait(t, 3200, { type: 'wallet' });
-    expect(racing.raced()).toEqual({ result: { status: 'failed' } });
+    expect(racing.ran()).toEqual({ result: { status: 'failed' } });
     expect(order).toMatchObject({ status: 'failed', failure_reason: 'capture_failed' });
     expect(await stepsOf(t, order.id, 'order.failed')).toHaveLength(1);
     expect(await t.wallet(buyer.id)).toEqual({ available: signupBonus, pending: 0 });
@@ -891,20 +878,14 @@ describe('checkout saga lost races and refused writes (mutation cases)', () => {
   it('does not place an order a compensation took between CreateOrder’s read and its write: no placed step, the hold voided', {
     timeout: 120_000,
   }, async () => {
-    let isTaken = false;
-    t = await commerceTestPlatform({
-      hooks: {
-        // Once CreateOrder has read the order, a compensation (its reservation ran out, say)
-        // marks it and puts the stock back.
-        beforeTask: async (task, orderId) => {
-          if (task !== 'CreateOrder' || isTaken) return;
-          isTaken = true;
-          await checkoutTasks(sagaDeps(t!)).Release({ order_id: orderId, reason: 'reservation_expired' });
-        },
-      },
-    });
+    // Once CreateOrder has read the order, a compensation (its reservation ran out, say)
+    // marks it and puts the stock back.
+    const taking = await platformRunningOnce('CreateOrder', (platform, orderId) =>
+      checkoutTasks(sagaDeps(platform)).Release({ order_id: orderId, reason: 'reservation_expired' }),
+    );
+    t = taking.platform;
     const { product, buyer, order } = await buyAndWait(t, 2000, { type: 'wallet' });
-    expect(isTaken).toBe(true);
+    expect(taking.ran()?.result).toEqual({ reservation: 'released' });
     expect(order).toMatchObject({
       status: 'failed',
       failure_reason: 'reservation_expired',
@@ -1009,26 +990,40 @@ function failing(deps: SagaDeps, state: SagaState): SagaDeps {
 }
 
 /**
- * A commerce platform where another run of `task` runs to the end once the first run of it has
- * read the order (just before its work), as a second Step Functions execution of the same step
- * would; `failTask` as in `CommerceHooks`. `raced()` is that run's result, undefined until then.
+ * A commerce platform that runs `first` (given the order's id) once, when `task` first begins its
+ * work (it has read the order), as another run or a compensation writing between that step's read
+ * and its write would; `hooks` as in `CommerceHooks`. `ran()` holds what `first` returned,
+ * undefined until it has run.
  */
-async function racingItself(
-  task: 'Reserve' | 'Release' | 'MarkFailed',
-  failTask?: CommerceHooks['failTask'],
-): Promise<{ platform: CommerceTestPlatform; raced: () => { result: unknown } | undefined }> {
-  let raced: { result: unknown } | undefined;
+async function platformRunningOnce(
+  task: SagaState,
+  first: (platform: CommerceTestPlatform, orderId: string) => Promise<unknown>,
+  hooks: Omit<CommerceHooks, 'beforeTask'> = {},
+): Promise<{ platform: CommerceTestPlatform; ran: () => { result: unknown } | undefined }> {
+  let ran: { result: unknown } | undefined;
   const platform: CommerceTestPlatform = await commerceTestPlatform({
     hooks: {
-      ...(failTask ? { failTask } : {}),
+      ...hooks,
       beforeTask: async (state, orderId) => {
-        if (state !== task || raced) return;
-        raced = { result: undefined };
-        raced.result = await checkoutTasks(sagaDeps(platform))[task]({ order_id: orderId });
+        if (state !== task || ran) return;
+        ran = { result: undefined };
+        ran.result = await first(platform, orderId);
       },
     },
   });
-  return { platform, raced: () => raced };
+  return { platform, ran: () => ran };
+}
+
+/** `platformRunningOnce` where the competing run is another run of the same task. */
+function racingItself(
+  task: 'Reserve' | 'Release' | 'MarkFailed',
+  hooks: Omit<CommerceHooks, 'beforeTask'> = {},
+) {
+  return platformRunningOnce(
+    task,
+    (platform, orderId) => checkoutTasks(sagaDeps(platform))[task]({ order_id: orderId }),
+    hooks,
+  );
 }
 
 /**
