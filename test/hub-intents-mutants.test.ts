@@ -4,14 +4,18 @@ import type { TestApp, TestUser } from './app-harness.ts';
 import { expectBooksBalanced } from './invariants.ts';
 import { isoTime, type ManualClock } from '../server/src/kernel/clock.ts';
 import { AppError } from '../server/src/kernel/errors.ts';
-import { silentLogger } from '../server/src/platform/logger.ts';
 import type { WriteOperation } from '../server/src/platform/store.ts';
 import { TechnicalFailure, type Connector } from '../server/src/hub/connectors/connector.ts';
-import { hubDeps, type HubDeps, type HubTestHooks } from '../server/src/hub/deps.ts';
+import type { HubDeps, HubTestHooks } from '../server/src/hub/deps.ts';
 import { backoffMs, createIntent, refundIntent } from '../server/src/hub/intents.ts';
 import type { CreateIntent } from '../server/src/hub/model.ts';
 import { intentPut, readIntent, readProviderRef } from '../server/src/hub/store.ts';
-import { cardMethod, createHubTestApp, setUpHubMerchant } from '../server/src/hub/test-support.ts';
+import {
+  cardMethod,
+  createHubTestApp,
+  hubTestDeps,
+  setUpHubMerchant,
+} from '../server/src/hub/test-support.ts';
 import {
   failNextWrite,
   interleave,
@@ -60,17 +64,7 @@ const clock = () => t.clock as ManualClock;
 const now = () => isoTime(t.clock.now());
 
 /** The hub's ports over the test app's, for calling intents.ts with a scripted connector. */
-const depsOf = (hooks: HubTestHooks = {}): HubDeps =>
-  hubDeps({
-    store: t.store,
-    clock: t.clock,
-    config: t.config,
-    identity: t.identity,
-    logger: silentLogger,
-    secrets: t.secrets,
-    moduleMetrics: { count() {} },
-    testHooks: { hub: { backoffBaseMs: 0, ...hooks } },
-  });
+const depsOf = (hooks: HubTestHooks = {}): HubDeps => hubTestDeps(t, { backoffBaseMs: 0, ...hooks });
 
 /** `deps` with the card sandbox's connector changed by `change` (a scripted provider over the real one). */
 function withSandboxCard(deps: HubDeps, change: (real: Connector) => Partial<Connector>): HubDeps {

@@ -4,13 +4,13 @@ import type { TestApp } from './app-harness.ts';
 import { expectBooksBalanced } from './invariants.ts';
 import { startPayPalSandbox, type PayPalSandbox } from './paypal-sandbox.ts';
 import type { ManualClock } from '../server/src/kernel/clock.ts';
-import { silentLogger } from '../server/src/platform/logger.ts';
 import type { WriteOperation } from '../server/src/platform/store.ts';
-import { hubDeps, type HubTestHooks } from '../server/src/hub/deps.ts';
+import type { HubTestHooks } from '../server/src/hub/deps.ts';
 import { inflightLeaseMs, recoverInterruptedIntents } from '../server/src/hub/recovery.ts';
 import {
   cardMethod,
   createHubTestApp,
+  hubTestDeps,
   setUpHubMerchant,
   startStripeMock,
   stripeCredentials,
@@ -60,19 +60,7 @@ async function setUp(provider: 'sandbox_card' | 'stripe' | 'paypal') {
     }
     return transact(operations);
   };
-  const recover = () =>
-    recoverInterruptedIntents(
-      hubDeps({
-        store: t.store,
-        clock: t.clock,
-        config: t.config,
-        identity: t.identity,
-        logger: silentLogger,
-        secrets: t.secrets,
-        moduleMetrics: { count() {} },
-        testHooks: { hub: hooks },
-      }),
-    );
+  const recover = () => recoverInterruptedIntents(hubTestDeps(t, hooks));
   return { recover };
 }
 

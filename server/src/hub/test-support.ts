@@ -12,7 +12,7 @@ import {
   type MerchantApi,
   type TestMerchant,
 } from '../payments/test-support.ts';
-import type { HubTestHooks } from './deps.ts';
+import { hubDeps, type HubDeps, type HubTestHooks } from './deps.ts';
 import type { StripeEndpoint } from './connectors/stripe.ts';
 
 /**
@@ -85,6 +85,20 @@ export function createHubTestApp(
     return { status: response.status, headers: response.headers, json, text };
   }
   return { ...base, app, call, counted };
+}
+
+/** The hub's ports over a test app's, with `hooks`: for calling the hub's functions directly. */
+export function hubTestDeps(t: TestApp, hooks: HubTestHooks = {}): HubDeps {
+  return hubDeps({
+    store: t.store,
+    clock: t.clock,
+    config: t.config,
+    identity: t.identity,
+    logger: silentLogger,
+    secrets: t.secrets,
+    moduleMetrics: { count() {} },
+    testHooks: { hub: hooks },
+  });
 }
 
 /**

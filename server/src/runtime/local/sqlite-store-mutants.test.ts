@@ -376,6 +376,20 @@ describe('SqliteStore writer thread and the process', () => {
     return { code, out: out.trim() };
   }
 
+  /**
+   * A child script's start: a store on a worker thread whose 8 deleted items (~4 KB each) left
+   * pages to reclaim, another connection on its file (`other`), and `free()`, its free-list size.
+   */
+  const pagesToReclaim = `
+      const store = new SqliteStore(path, { writer: 'worker' });
+      const numbers = [1, 2, 3, 4, 5, 6, 7, 8];
+      const body = () => Array.from({ length: 4000 }, () => Math.random().toString(36)[2]).join('');
+      await store.transact(numbers.map((n) => ({ type: 'put', item: { pk: 'P' + n, sk: 'P', body: body() } })));
+      await store.transact(numbers.map((n) => ({ type: 'delete', key: { pk: 'P' + n, sk: 'P' } })));
+      const other = new DatabaseSync(path);
+      other.exec('PRAGMA busy_timeout = 5000');
+      const free = () => other.prepare('PRAGMA freelist_count').get().freelist_count;`;
+
   it('keeps the process alive while a write or a reclaim is on the writer thread, and not once they are answered', async () => {
     // Store a ends on a reclaim's answer, store b on a write's, posted to a thread long started;
     // a store never written to must not hold the process either.
@@ -418,14 +432,7 @@ describe('SqliteStore writer thread and the process', () => {
   it('keeps the process alive once a reclaim is answered, while a write is still out', async () => {
     // The same, with a reclaim first: the write is posted once the reclaim has freed a page.
     const result = await runScript(`
-      const store = new SqliteStore(path, { writer: 'worker' });
-      const numbers = [1, 2, 3, 4, 5, 6, 7, 8];
-      const body = () => Array.from({ length: 4000 }, () => Math.random().toString(36)[2]).join('');
-      await store.transact(numbers.map((n) => ({ type: 'put', item: { pk: 'P' + n, sk: 'P', body: body() } })));
-      await store.transact(numbers.map((n) => ({ type: 'delete', key: { pk: 'P' + n, sk: 'P' } })));
-      const other = new DatabaseSync(path);
-      other.exec('PRAGMA busy_timeout = 5000');
-      const free = () => other.prepare('PRAGMA freelist_count').get().freelist_count;
+      ${pagesToReclaim}
       const before = free();
       const reclaim = store.reclaimSpace(1, 0);
       const deadline = Date.now() + 10_000;
@@ -446,14 +453,7 @@ describe('SqliteStore writer thread and the process', () => {
     // connection holds the write lock the reclaim needs until a timer that does not hold the
     // process releases it.
     const result = await runScript(`
-      const store = new SqliteStore(path, { writer: 'worker' });
-      const numbers = [1, 2, 3, 4, 5, 6, 7, 8];
-      const body = () => Array.from({ length: 4000 }, () => Math.random().toString(36)[2]).join('');
-      await store.transact(numbers.map((n) => ({ type: 'put', item: { pk: 'P' + n, sk: 'P', body: body() } })));
-      await store.transact(numbers.map((n) => ({ type: 'delete', key: { pk: 'P' + n, sk: 'P' } })));
-      const other = new DatabaseSync(path);
-      other.exec('PRAGMA busy_timeout = 5000');
-      const free = () => other.prepare('PRAGMA freelist_count').get().freelist_count;
+      ${pagesToReclaim}
       const waitUntil = (isDone, what) => {
         const deadline = Date.now() + 10_000;
         while (!isDone()) {
