@@ -8,12 +8,13 @@ import { deflateRawSync } from 'node:zlib';
 import {
   compressFromBytes,
   compressTransfersFromBytes,
+  compressTransfersUpTo,
   decodeRow,
   encodeItem,
   keyColumns,
   textOf,
 } from './sqlite-codec.ts';
-import { dictionaryV1, dictionaryV2 } from './sqlite-dictionary.ts';
+import { dictionaryV1, dictionaryV2, dictionaryV3 } from './sqlite-dictionary.ts';
 import { SqliteStore } from './sqlite-store.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -56,11 +57,18 @@ describe('the SQLite row codec', () => {
     expires_at: 1_799_022_097,
   };
 
-  it('stores each string key once, in its column, and gives the item back whole', () => {
+  it("keeps the table key in its columns only, the index keys in the JSON only (each index's entries are a table of their own), and gives the item back whole", () => {
     const encoded = encodeItem(payment);
-    expect(encoded.keys.slice(0, 4)).toEqual([payment.pk, payment.sk, payment.gsi1pk, payment.gsi1sk]);
-    const text = textOf(encoded.data);
-    for (const key of [payment.pk, payment.gsi1pk, payment.gsi1sk]) expect(text).not.toContain(key);
+    expect(encoded.keys).toEqual([payment.pk, payment.sk]);
+    expect(encoded.indexKeys).toEqual([
+      { partition: payment.gsi1pk, sort: payment.gsi1sk },
+      undefined,
+      undefined,
+    ]);
+    const text = textOf(encoded.data, payment.pk);
+    expect(text).not.toContain(payment.pk);
+    expect(text).not.toContain('"sk"');
+    expect(JSON.parse(text)).toMatchObject({ gsi1pk: payment.gsi1pk, gsi1sk: payment.gsi1sk });
     expect(decodeRow(rowOf(payment))).toEqual(payment);
   });
 
@@ -68,11 +76,11 @@ describe('the SQLite row codec', () => {
     const record = { pk: 'IDEM#s#k', sk: 'IDEM', state: 'complete', expires_at: 1_799_022_097 };
     const encoded = encodeItem(record);
     expect(encoded.ttl).toBe(record.expires_at);
-    expect(textOf(encoded.data)).not.toContain('expires_at');
+    expect(textOf(encoded.data, record.pk)).not.toContain('expires_at');
     expect(encoded.jsonLength).toBe(JSON.stringify(record).length);
     expect(decodeRow(rowOf(record))).toEqual(record);
     const fractional = { ...record, expires_at: 1_799_022_097.5 };
-    expect(textOf(encodeItem(fractional).data)).toContain('"expires_at":1799022097.5');
+    expect(textOf(encodeItem(fractional).data, record.pk)).toContain('"expires_at":1799022097.5');
     expect(decodeRow(rowOf(fractional))).toEqual(fractional);
     const text = { ...record, expires_at: 'never' };
     expect(decodeRow(rowOf(text))).toEqual(text);
@@ -101,23 +109,26 @@ describe('the SQLite row codec', () => {
     }
   });
 
-  it('writes format 2, whose item templates store a payment in less than format 1 did', () => {
-    const { pk: _pk, sk: _sk, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, expires_at: _ttl, ...rest } = payment;
+  it("writes format 5: the row's own key ends the dictionary, so an item's repeated id costs a few bytes, and a payment stores in well under format 2", () => {
+    const { pk: _pk, sk: _sk, expires_at: _ttl, ...rest } = payment;
     const encoded = encodeItem(payment);
-    expect((encoded.data as Uint8Array)[0]).toBe(2);
-    const formatOne = deflateRawSync(JSON.stringify(rest), {
-      dictionary: Buffer.from(dictionaryV1),
-      windowBits: 12,
+    const data = encoded.data as Uint8Array;
+    expect(data[0]).toBe(5);
+    const formatTwo = deflateRawSync(JSON.stringify(rest), {
+      dictionary: Buffer.from(dictionaryV2),
+      windowBits: 13,
     });
-    expect((encoded.data as Uint8Array).length - 1).toBeLessThan(formatOne.length * 0.85);
+    expect(data.length - 1).toBeLessThan(formatTwo.length * 0.85);
     expect(decodeRow(rowOf(payment))).toEqual(payment);
+    // Read with another row's key, the same bytes are not the item.
+    expect(textOf(data, 'PAY#pay_01M91S7V4Y0H0MDHFNC4ZQD7RX')).not.toBe(textOf(data, payment.pk));
   });
 
   it('compresses JSON from 400 bytes with the preset dictionary, to well under half, and leaves small items as text', () => {
     const encoded = encodeItem(payment);
     expect(encoded.data).toBeInstanceOf(Uint8Array);
     const json = JSON.stringify(payment);
-    expect((encoded.data as Uint8Array).length).toBeLessThan(json.length * 0.45);
+    expect((encoded.data as Uint8Array).length).toBeLessThan(json.length * 0.4);
     const small = { pk: 'ACC#a', sk: 'ACC', debits_posted: 10, credits_posted: 20 };
     const plain = encodeItem(small);
     expect(plain.data).toBe('{"debits_posted":10,"credits_posted":20}');
@@ -125,7 +136,7 @@ describe('the SQLite row codec', () => {
     expect(decodeRow(rowOf(small))).toEqual(small);
   });
 
-  it("compresses the ledger's transfers of 100–399 bytes with the transfer dictionary (format 3), larger ones with format 2, and no other small item", () => {
+  it("compresses the ledger's transfers of 100–499 bytes with the transfer dictionary (format 4), larger ones with format 5, and no other small item", () => {
     // A card payment's capture as the ledger stores it: its id and accounts are in its keys.
     const post = {
       pk: 'TR#tr_01M94348G7941RHZ5V5RAPP0RP',
@@ -145,22 +156,53 @@ describe('the SQLite row codec', () => {
       debit_shard: 8,
     };
     const encoded = encodeItem(post);
-    const json = textOf(encoded.data);
-    expect(json.length).toBeLessThan(compressFromBytes);
+    const json = textOf(encoded.data, post.pk);
     expect(json.length).toBeGreaterThanOrEqual(compressTransfersFromBytes);
+    expect(json.length).toBeLessThan(compressTransfersUpTo);
     const data = encoded.data as Uint8Array;
-    expect(data[0]).toBe(3);
-    expect(data.length).toBeLessThan(json.length * 0.4);
+    expect(data[0]).toBe(4);
+    // Its id, in both sort keys, comes from the row's key at the dictionary's end.
+    expect(data.length).toBeLessThan(json.length * 0.3);
     expect(decodeRow(rowOf(post))).toEqual(post);
-    // The same JSON in any other item stays text, and so does a transfer under 100 bytes.
-    const other = { ...post, pk: 'X#1', sk: 'X' };
-    expect(encodeItem(other).data).toBe(json);
+    // The same JSON in any other item of under 400 bytes stays text, and so does a transfer under 100.
+    const { gsi2pk: _2, gsi2sk: _3, gsi3pk: _4, gsi3sk: _5, ...unindexed } = post;
+    const other = { ...unindexed, pk: 'X#1', sk: 'X' };
+    expect(typeof encodeItem(other).data).toBe('string');
+    expect(JSON.stringify(other).length).toBeLessThan(compressFromBytes);
+    expect(JSON.stringify(other).length).toBeGreaterThan(compressTransfersFromBytes);
     const large = { ...post, metadata: { from_name: 'Ada Lovelace', note: 'n'.repeat(300) } };
-    expect((encodeItem(large).data as Uint8Array)[0]).toBe(2);
+    expect((encodeItem(large).data as Uint8Array)[0]).toBe(5);
     expect(decodeRow(rowOf(large))).toEqual(large);
     const tiny = { pk: 'TR#tr_1', sk: 'TR', kind: 'posted', amount: 1 };
     expect(encodeItem(tiny).data).toBe('{"kind":"posted","amount":1}');
     expect(decodeRow(rowOf(tiny))).toEqual(tiny);
+  });
+
+  it('reads a transfer written in format 3 (the transfer dictionary alone, its index keys in columns)', () => {
+    const keys = {
+      pk: 'TR#tr_01M94348G7941RHZ5V5RAPP0RP',
+      sk: 'TR',
+      gsi2pk: 'ACC#acct_sys_card_network_USD#S#8',
+      gsi2sk: 'T01M94348G7941RHZ5V5RAPP0RP',
+      gsi3pk: 'ACC#acct_m_mer_01M943489D2CWV64DQYAKWQNS9_pending_USD',
+      gsi3sk: 'T01M94348G7941RHZ5V5RAPP0RP',
+    };
+    const rest = {
+      entity: 'transfer',
+      metadata: {},
+      kind: 'post_pending',
+      amount: 9164,
+      code: 'card_payment',
+    };
+    const packed = deflateRawSync(JSON.stringify(rest), {
+      dictionary: Buffer.from(dictionaryV3),
+      windowBits: 11,
+      memLevel: 1,
+    });
+    const data = new Uint8Array(packed.length + 1);
+    data[0] = 3;
+    data.set(packed, 1);
+    expect(decodeRow({ ...keys, ttl: null, data })).toEqual({ ...keys, ...rest });
   });
 
   it('reads a transfer written before format 3: as text, or compressed with format 2', () => {
@@ -184,10 +226,9 @@ describe('the SQLite row codec', () => {
     expect(decodeRow({ pk, sk, data: JSON.stringify(rest) })).toEqual({ pk, sk, ...rest });
   });
 
-  it('keeps a key attribute that is not a string inside the JSON, as DynamoDB would not index it', () => {
-    const odd = { pk: 'A', sk: 'B', gsi2pk: 7, gsi2sk: null };
-    const encoded = encodeItem(odd);
-    expect(encoded.keys[keyColumns.indexOf('gsi2pk')]).toBeNull();
+  it('leaves out of an index an item whose key attribute there is not a string, as DynamoDB does', () => {
+    const odd = { pk: 'A', sk: 'B', gsi2pk: 7, gsi2sk: null, gsi3pk: 'P' };
+    expect(encodeItem(odd).indexKeys).toEqual([undefined, undefined, undefined]);
     expect(decodeRow(rowOf(odd))).toEqual(odd);
   });
 
@@ -199,7 +240,7 @@ describe('the SQLite row codec', () => {
   });
 
   it('refuses a stored format it does not know rather than guess', () => {
-    expect(() => textOf(new Uint8Array([9, 1, 2, 3]))).toThrow('unknown stored item format 9');
+    expect(() => textOf(new Uint8Array([9, 1, 2, 3]), 'A')).toThrow('unknown stored item format 9');
   });
 
   it('reads a file written before (text rows holding their keys, the TTL in an expression index) and upgrades it in place', async () => {

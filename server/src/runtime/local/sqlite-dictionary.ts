@@ -110,3 +110,19 @@ export const dictionaryV3 =
   ',"pending_status":"pending","timeout_at":0,"debit_shard":,"resolved_by":"tr_"}{"entity":"transfe' +
   'r","metadata":{},"created_at":"","kind":"post_pending","amount":,"currency":"USD","code":"card_p' +
   'ayment","pending_id":"tr_","debit_shard":}';
+
+/**
+ * The index keys an item has carried in its JSON since each index became a table of its own
+ * (2026-12-06): how the ledger's transfers (a wallet's, a card payment's), a merchant's payments
+ * and an event name their index partitions and sort keys, emptied of their ids. Formats 4 and 5
+ * put them after dictionaries 3 and 2, and after them the row's own table key (see
+ * `sqlite-codec.ts`).
+ *
+ * NEVER CHANGE IT either: a better one is a new format.
+ */
+export const indexKeyTemplates =
+  '{"gsi1pk":"OUTBOX##","gsi1sk":"evt_","gsi2pk":"MER#mer_#EVENTS#S#","gsi2sk":"evt_","kind":"eve' +
+  'nt","event":{"id":"evt_"}"gsi1pk":"MER#PAYS#mer_#","gsi1sk":"pay_","gsi2pk":"MER#UNSETTLED#mer_' +
+  '#","gsi2sk":"#pay_""gsi2pk":"ACC#acct_w_usr__USD","gsi2sk":"T","gsi3pk":"ACC#acct_w_usr__USD","' +
+  'gsi3sk":"T"}"gsi2pk":"ACC#acct_sys_card_network_USD#S#","gsi2sk":"T","gsi3pk":"ACC#acct_m_mer__' +
+  'pending_USD","gsi3sk":"T"';

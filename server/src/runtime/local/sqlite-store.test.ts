@@ -43,6 +43,55 @@ describe('SqliteStore on a file', () => {
     return join(dir, 'store.db');
   }
 
+  it('continues an index query from a cursor made before the index tables (no rowid): from its item, or, that item gone, with every item sharing its sort key again', async () => {
+    const store = new SqliteStore(':memory:');
+    cleanups.push(() => store.close());
+    // Five items share one sort key, in rowid order a…e; then one more after it.
+    await store.transact(
+      ['a', 'b', 'c', 'd', 'e'].map((id) => ({
+        type: 'put' as const,
+        item: { pk: `I#${id}`, sk: 'I', gsi1pk: 'P', gsi1sk: 's', id },
+      })),
+    );
+    await store.transact([{ type: 'put', item: { pk: 'I#z', sk: 'I', gsi1pk: 'P', gsi1sk: 't', id: 'z' } }]);
+    const ids = (items: Array<Record<string, unknown>>) => items.map((item) => item.id);
+    const first = await store.query({ index: 'gsi1', partition: 'P', limit: 2 });
+    expect(ids(first.items)).toEqual(['a', 'b']);
+    const withoutRowid = (cursor: string) => {
+      const { rowid: _rowid, ...rest } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+      return Buffer.from(JSON.stringify(rest)).toString('base64url');
+    };
+    const older = withoutRowid(first.cursor!);
+    expect(ids((await store.query({ index: 'gsi1', partition: 'P', cursor: older })).items)).toEqual([
+      'c',
+      'd',
+      'e',
+      'z',
+    ]);
+    const back = await store.query({ index: 'gsi1', partition: 'P', direction: 'desc', limit: 3 });
+    expect(ids(back.items)).toEqual(['z', 'e', 'd']);
+    await store.transact([
+      { type: 'delete', key: { pk: 'I#b', sk: 'I' } },
+      { type: 'delete', key: { pk: 'I#d', sk: 'I' } },
+    ]);
+    expect(ids((await store.query({ index: 'gsi1', partition: 'P', cursor: older })).items)).toEqual([
+      'a',
+      'c',
+      'e',
+      'z',
+    ]);
+    const olderBack = withoutRowid(back.cursor!);
+    expect(
+      ids((await store.query({ index: 'gsi1', partition: 'P', direction: 'desc', cursor: olderBack })).items),
+    ).toEqual(['e', 'c', 'a']);
+    // The cursor of today, with the item it names deleted, goes on from where it was.
+    expect(ids((await store.query({ index: 'gsi1', partition: 'P', cursor: first.cursor! })).items)).toEqual([
+      'c',
+      'e',
+      'z',
+    ]);
+  });
+
   it('keeps committed data across close and reopen', async () => {
     const path = await tempStorePath();
     const first = new SqliteStore(path);

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import {
   decodeCursor,
   encodeCursor,
+  InvalidCursorError,
   maxQueryLimit,
   validateKey,
   validateQuery,
@@ -15,6 +16,10 @@ import {
   type WriteOperation,
 } from '../../platform/store.ts';
 import { tableSchema } from '../../platform/table-schema.ts';
+
+type IndexDefinition = (typeof tableSchema.indexes)[number];
+/** The cursor attribute that holds, in an index query, the last item's rowid (for ties). */
+const rowidCursorField = 'rowid';
 import type {
   CheckpointerData,
   CheckpointerRequest,
@@ -22,6 +27,7 @@ import type {
 } from './sqlite-checkpointer-worker.ts';
 import type { WriterData, WriterRequest, WriterResponse } from './sqlite-writer-worker.ts';
 import {
+  indexTable,
   openSqlite,
   reclaimFreePages,
   SqliteWriter,
@@ -78,8 +84,10 @@ interface Pending {
 }
 
 /**
- * The Store port on `node:sqlite`. One row per item: the keys in columns (so SQLite indexes can
- * serve queries) and the whole item as JSON. WAL keeps readers off the writer's path.
+ * The Store port on `node:sqlite`. One row per item: its table key in columns (under SQLite's
+ * unique index) and the rest of the item as JSON, compressed when large (`sqlite-codec.ts`); each
+ * index is a table of entries (partition, sort key, rowid) that a query joins to the rows
+ * (`openSqlite`). WAL keeps readers off the writer's path.
  *
  * Group commit: transactions that arrive in the same turn of the event loop form a batch; a
  * batch's transactions are applied one after the other inside one SQLite transaction, each in
@@ -98,10 +106,11 @@ interface Pending {
  * holds the data dir for one process (`lockDataDir`).
  */
 export class SqliteStore implements Store {
-  /** Indexes are SQLite indexes, updated in the writing transaction. */
+  /** Index entries are rows of SQLite tables, written in the item's own transaction. */
   readonly consistentIndexes = true;
   readonly #db: DatabaseSync;
   readonly #getStatement: StatementSync;
+  readonly #rowidStatement: StatementSync;
   readonly #expiredStatement: StatementSync;
   readonly #queryStatements = new Map<string, StatementSync>();
   readonly #writer: SqliteWriter | undefined;
@@ -117,7 +126,7 @@ export class SqliteStore implements Store {
   #failure: Error | undefined;
   #isClosed = false;
   #idle: Array<() => void> = [];
-  /** Items read (their JSON text and key columns), by `pk\0sk`; insertion order is the eviction order. */
+  /** Items read (their JSON text and columns), by `pk\0sk`; insertion order is the eviction order. */
   readonly #cache = new Map<string, CachedRow>();
   /** Items written by batches posted to the writer thread and not answered yet: how many each. */
   readonly #writing = new Map<string, number>();
@@ -133,6 +142,7 @@ export class SqliteStore implements Store {
     createExpiryIndex(this.#db);
     this.#expiredStatement = prepareExpiredKeysQuery(this.#db);
     this.#getStatement = this.#db.prepare(`SELECT ${rowColumns} FROM items WHERE pk = ? AND sk = ?`);
+    this.#rowidStatement = this.#db.prepare('SELECT rowid AS rowid FROM items WHERE pk = ? AND sk = ?');
     this.#cacheLimit = options.readCacheItems ?? 20_000;
     const usesWorker = options.writer === 'worker' && path !== ':memory:';
     this.#commitGroup = usesWorker ? (options.commitGroup ?? 16) : Infinity;
@@ -171,13 +181,13 @@ export class SqliteStore implements Store {
     validateQuery(query);
     const index = query.index ? tableSchema.indexes.find((i) => i.name === query.index) : undefined;
     if (query.index && !index) throw new Error(`unknown index ${query.index}`);
-    const pkColumn = index ? index.partitionKey : 'pk';
-    const skColumn = index ? index.sortKey : 'sk';
     const descending = query.direction === 'desc';
     const limit = Math.min(Math.max(1, Math.floor(query.limit ?? maxQueryLimit)), maxQueryLimit);
-
-    const where = [`${pkColumn} = ?`, `${skColumn} IS NOT NULL`];
-    const params: string[] = [query.partition];
+    // The table's own key, or an index's table (`indexTable`) joined to the rows it names.
+    const from = index ? `${indexTable(index)} AS e JOIN items ON items.rowid = e.id` : 'items';
+    const skColumn = index ? 'e.sk' : 'sk';
+    const where = [index ? 'e.pk = ?' : 'pk = ?'];
+    const params: Array<string | number> = [query.partition];
     const sort = query.sort;
     if (sort) {
       if (sort.op === 'begins_with') {
@@ -198,36 +208,75 @@ export class SqliteStore implements Store {
       }
     }
     if (query.cursor) {
-      const after = decodeCursor(query.cursor, ['pk', 'sk', pkColumn, skColumn], pkColumn, query.partition);
-      // Order within an index partition is (index sort key, table key), as a stable total order.
       if (index) {
-        where.push(`(${skColumn}, pk, sk) ${descending ? '<' : '>'} (?, ?, ?)`);
-        params.push(after[skColumn]!, after.pk!, after.sk!);
+        // Within an index partition, items that share a sort key are in rowid order.
+        const after = this.#indexCursor(query.cursor, index, query.partition, descending);
+        where.push(`(e.sk, e.id) ${descending ? '<' : '>'} (?, ?)`);
+        params.push(after.sort, after.rowid);
       } else {
+        const after = decodeCursor(query.cursor, ['pk', 'sk'], 'pk', query.partition);
         where.push(`sk ${descending ? '<' : '>'} ?`);
         params.push(after.sk!);
       }
     }
     const order = descending ? 'DESC' : 'ASC';
-    const orderBy = index ? `${skColumn} ${order}, pk ${order}, sk ${order}` : `sk ${order}`;
-    const sql = `SELECT ${rowColumns}, ${skColumn} AS s FROM items WHERE ${where.join(' AND ')} ORDER BY ${orderBy} LIMIT ?`;
+    const orderBy = index ? `e.sk ${order}, e.id ${order}` : `sk ${order}`;
+    const sql =
+      `SELECT items.*${index ? ', e.sk AS s, e.id AS r' : ''} FROM ${from} ` +
+      `WHERE ${where.join(' AND ')} ORDER BY ${orderBy} LIMIT ?`;
     let statement = this.#queryStatements.get(sql);
     if (!statement) {
       statement = this.#db.prepare(sql);
       this.#queryStatements.set(sql, statement);
     }
     const rows = statement.all(...params, limit + 1) as Array<
-      StoredRow & { pk: string; sk: string; s: string }
+      StoredRow & { pk: string; sk: string; s?: string; r?: number }
     >;
     const hasMore = rows.length > limit;
     const page = hasMore ? rows.slice(0, limit) : rows;
     const items = page.map(decodeRow);
     const last = page.at(-1);
     if (!hasMore || !last) return { items };
-    // The same shape as DynamoDB's LastEvaluatedKey: the table key plus the index key.
+    // The same shape as DynamoDB's LastEvaluatedKey (the table key plus the index key), and in an
+    // index the row's rowid, for ties.
     const cursor: Record<string, string> = { pk: last.pk, sk: last.sk };
-    if (index) Object.assign(cursor, { [pkColumn]: query.partition, [skColumn]: last.s });
+    if (index)
+      Object.assign(cursor, {
+        [index.partitionKey]: query.partition,
+        [index.sortKey]: last.s,
+        [rowidCursorField]: String(last.r),
+      });
     return { items, cursor: encodeCursor(cursor) };
+  }
+
+  /**
+   * Where an index query's cursor left off: the sort key and the rowid of the last item handed
+   * out. A cursor from before the index tables (no rowid) names the item by its table key: its
+   * rowid is looked up, and if the item is gone since, every item sharing its sort key comes
+   * again rather than some being skipped.
+   */
+  #indexCursor(
+    text: string,
+    index: IndexDefinition,
+    partition: string,
+    descending: boolean,
+  ): { sort: string; rowid: number } {
+    const names = ['pk', 'sk', index.partitionKey, index.sortKey];
+    let after: Record<string, string>;
+    try {
+      after = decodeCursor(text, [...names, rowidCursorField], index.partitionKey, partition);
+    } catch {
+      after = decodeCursor(text, names, index.partitionKey, partition);
+    }
+    const sort = after[index.sortKey]!;
+    const given = after[rowidCursorField];
+    if (given !== undefined) {
+      const rowid = Number(given);
+      if (!Number.isSafeInteger(rowid)) throw new InvalidCursorError();
+      return { sort, rowid };
+    }
+    const row = this.#rowidStatement.get(after.pk!, after.sk!) as { rowid: number } | undefined;
+    return { sort, rowid: row ? row.rowid : descending ? Number.MAX_SAFE_INTEGER : 0 };
   }
 
   async transact(operations: WriteOperation[]): Promise<void> {
@@ -387,7 +436,7 @@ export class SqliteStore implements Store {
       const row = this.#getStatement.get(key.pk, key.sk) as StoredRow | undefined;
       if (row === undefined) return undefined;
       // Inflated once, when it enters the cache.
-      cached = { text: textOf(row.data), row };
+      cached = { text: textOf(row.data, key.pk), row };
       if (this.#cacheLimit > 0 && !isWriting) {
         if (this.#cache.size >= this.#cacheLimit) this.#cache.delete(this.#cache.keys().next().value!);
         this.#cache.set(id, cached);
@@ -443,7 +492,7 @@ function convertToIncrementalVacuum(db: DatabaseSync): void {
   db.exec('VACUUM');
 }
 
-/** A cached read: the row's JSON text (inflated) and its key columns. */
+/** A cached read: the row's JSON text (inflated) and its columns. */
 interface CachedRow {
   text: string;
   row: StoredRow;

@@ -121,35 +121,26 @@ describe('SqliteWriter and openSqlite', () => {
     ]).toEqual([2048, 2, 'memory']);
   });
 
-  it('gives a file made before an index and the ttl column both, filled from numeric expires_at only, with the partial indexes', async () => {
+  it('gives a file made before the ttl column one, filled from numeric expires_at only, and moves its index into a table of entries', async () => {
     const path = await tempPath();
     const old = new DatabaseSync(path);
     old.exec(
       'CREATE TABLE items (pk TEXT NOT NULL, sk TEXT NOT NULL, gsi1pk TEXT, gsi1sk TEXT, data TEXT NOT NULL, UNIQUE (pk, sk))',
     );
-    const insert = old.prepare('INSERT INTO items (pk, sk, data) VALUES (?, ?, ?)');
-    insert.run('A', '1', '{"expires_at":1000}');
-    insert.run('A', '2', '{"expires_at":1500.5}');
-    insert.run('A', '3', '{"expires_at":"1000"}');
-    insert.run('A', '4', '{"n":1}');
+    old.exec('CREATE INDEX items_gsi1 ON items (gsi1pk, gsi1sk) WHERE gsi1pk IS NOT NULL');
+    const insert = old.prepare('INSERT INTO items (pk, sk, gsi1pk, gsi1sk, data) VALUES (?, ?, ?, ?, ?)');
+    insert.run('A', '1', 'G', 'a', '{"expires_at":1000}');
+    insert.run('A', '2', null, null, '{"expires_at":1500.5}');
+    insert.run('A', '3', 'G', null, '{"expires_at":"1000"}');
+    insert.run('A', '4', 'G', 'b', '{"n":1}');
     old.close();
 
     const db = open(path);
-    const columns = (
-      db.prepare('SELECT name FROM pragma_table_info(?)').all('items') as Array<{ name: string }>
-    ).map((row) => row.name);
-    expect(columns).toEqual([
-      'pk',
-      'sk',
-      'gsi1pk',
-      'gsi1sk',
-      'data',
-      'gsi2pk',
-      'gsi2sk',
-      'gsi3pk',
-      'gsi3sk',
-      'ttl',
-    ]);
+    const columns = () =>
+      (db.prepare('SELECT name FROM pragma_table_info(?)').all('items') as Array<{ name: string }>).map(
+        (row) => row.name,
+      );
+    expect(columns()).toEqual(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'data', 'ttl']);
     expect(
       db
         .prepare('SELECT sk, ttl FROM items ORDER BY sk')
@@ -161,24 +152,102 @@ describe('SqliteWriter and openSqlite', () => {
       { sk: '3', ttl: null },
       { sk: '4', ttl: null },
     ]);
-    const indexes = db
-      .prepare(
-        "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND name LIKE 'items_gsi%' ORDER BY name",
-      )
-      .all()
-      .map((row) => ({ ...row }));
-    expect(indexes).toEqual(
+    const schema = () =>
+      db
+        .prepare("SELECT type, name, sql FROM sqlite_schema WHERE name LIKE '%gsi%' ORDER BY name")
+        .all()
+        .map((row) => ({ ...row }));
+    expect(schema()).toEqual(
       ['gsi1', 'gsi2', 'gsi3'].map((name) => ({
-        name: `items_${name}`,
-        sql: `CREATE INDEX items_${name} ON items (${name}pk, ${name}sk) WHERE ${name}pk IS NOT NULL`,
+        type: 'table',
+        name: `index_${name}`,
+        sql: `CREATE TABLE index_${name} (pk TEXT NOT NULL, sk TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (pk, sk, id)) WITHOUT ROWID`,
       })),
     );
+    // The entries of the rows with both keys, by rowid; the other indexes had no columns, so no items.
+    const entries = () =>
+      db
+        .prepare(
+          'SELECT e.pk, e.sk, items.sk AS item FROM index_gsi1 AS e JOIN items ON items.rowid = e.id ORDER BY e.sk',
+        )
+        .all()
+        .map((row) => ({ ...row }));
+    expect(entries()).toEqual([
+      { pk: 'G', sk: 'a', item: '1' },
+      { pk: 'G', sk: 'b', item: '4' },
+    ]);
+    expect(db.prepare('SELECT count(*) AS n FROM index_gsi2').get()).toEqual({ n: 0 });
     // Opening it again changes nothing.
     db.close();
+    const again = open(path);
+    expect(again.prepare('SELECT count(*) AS n FROM index_gsi1').get()).toEqual({ n: 2 });
     expect(
-      (open(path).prepare('SELECT name FROM pragma_table_info(?)').all('items') as Array<{ name: string }>)
-        .length,
-    ).toBe(10);
+      (again.prepare('SELECT name FROM pragma_table_info(?)').all('items') as Array<{ name: string }>).length,
+    ).toBe(6);
+  });
+
+  it("in a file from before the index tables, moves a rewritten row's index keys into its JSON and its entries with them, and removes a deleted row's entries", async () => {
+    const path = await tempPath();
+    const old = new DatabaseSync(path);
+    old.exec(
+      'CREATE TABLE items (pk TEXT NOT NULL, sk TEXT NOT NULL, gsi1pk TEXT, gsi1sk TEXT, gsi2pk TEXT, gsi2sk TEXT, gsi3pk TEXT, gsi3sk TEXT, ttl INTEGER, data TEXT NOT NULL, UNIQUE (pk, sk))',
+    );
+    const insert = old.prepare(
+      'INSERT INTO items (pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    insert.run('P', '1', 'G', 's1', 'H', 'h', '{"n":1}');
+    insert.run('P', '2', 'G', 's2', null, null, '{"n":2}');
+    insert.run('P', '3', 'G', 's3', null, null, '{"n":3}');
+    old.close();
+
+    const db = open(path);
+    const writer = new SqliteWriter(db);
+    const rowid = (sk: string) =>
+      (db.prepare("SELECT rowid AS id FROM items WHERE pk = 'P' AND sk = ?").get(sk) as { id: number }).id;
+    const [one, two, three] = ['1', '2', '3'].map(rowid);
+    const entriesOf = (id: number) =>
+      ['gsi1', 'gsi2', 'gsi3'].flatMap((name) =>
+        db
+          .prepare(`SELECT pk, sk FROM index_${name} WHERE id = ?`)
+          .all(id)
+          .map((row) => `${name} ${String(row.pk)} ${String(row.sk)}`),
+      );
+    expect(entriesOf(one!)).toEqual(['gsi1 G s1', 'gsi2 H h']);
+
+    expect(
+      writer.applyBatch([
+        [
+          { type: 'update', key: { pk: 'P', sk: '1' }, set: { n: 5, gsi2pk: undefined } },
+          {
+            type: 'put',
+            item: { pk: 'P', sk: '2', gsi1pk: 'G', gsi1sk: 's9', gsi3pk: 'K', gsi3sk: 'k', n: 6 },
+          },
+          { type: 'delete', key: { pk: 'P', sk: '3' } },
+        ],
+      ]),
+    ).toEqual([undefined]);
+    const row = (sk: string) => ({
+      ...(db.prepare("SELECT * FROM items WHERE pk = 'P' AND sk = ?").get(sk) as object),
+    });
+    // Written again: the keys are in the JSON, the columns empty, the rowid kept.
+    expect(row('1')).toEqual({
+      pk: 'P',
+      sk: '1',
+      gsi1pk: null,
+      gsi1sk: null,
+      gsi2pk: null,
+      gsi2sk: null,
+      gsi3pk: null,
+      gsi3sk: null,
+      ttl: null,
+      data: '{"n":5,"gsi1pk":"G","gsi1sk":"s1","gsi2sk":"h"}',
+    });
+    expect(rowid('1')).toBe(one);
+    expect(entriesOf(one!)).toEqual(['gsi1 G s1']);
+    expect(rowid('2')).toBe(two);
+    expect(entriesOf(two!)).toEqual(['gsi1 G s9', 'gsi3 K k']);
+    expect(row('3')).toEqual({});
+    expect(entriesOf(three!)).toEqual([]);
   });
 
   it('leaves an older file as it was when its upgrade fails (a row that is not JSON)', async () => {

@@ -10,18 +10,28 @@ import {
   type WriteOperation,
 } from '../../platform/store.ts';
 import { tableSchema } from '../../platform/table-schema.ts';
-import { decodeRow, encodeItem, keyColumns, rowColumns, type StoredRow } from './sqlite-codec.ts';
-
-/** The index key columns, in table order: each index's partition then sort key. */
-const indexColumns = tableSchema.indexes.flatMap((index) => [index.partitionKey, index.sortKey]);
+import {
+  decodeRow,
+  encodeItem,
+  indexKeysOf,
+  keyColumns,
+  legacyIndexColumns,
+  type IndexKey,
+  type StoredRow,
+} from './sqlite-codec.ts';
 /** DynamoDB's item size limit (400 KB, names included), enforced here so nothing works only locally. */
 const maxItemBytes = 400 * 1024;
 
 /**
- * Opens the store's SQLite file (or `:memory:`) with its settings and creates the table. The
- * table is a rowid table with a unique (pk, sk) index, not WITHOUT ROWID: items are JSON of
- * hundreds of bytes to kilobytes, and SQLite's own guidance (and a measurement here: 60 µs
- * against 166 µs for a six-item transfer) favours rowid tables for rows that size.
+ * Opens the store's SQLite file (or `:memory:`) with its settings and creates the table and its
+ * indexes. The table is a rowid table with a unique (pk, sk) index, not WITHOUT ROWID: items are
+ * JSON of hundreds of bytes to kilobytes, and SQLite's own guidance (and a measurement here:
+ * 60 µs against 166 µs for a six-item transfer) favours rowid tables for rows that size.
+ *
+ * Each of `tableSchema.indexes` is a table of its own (`indexTable`): one row per item in the
+ * index, its partition and sort key and the item's rowid, which is the primary key. The keys are
+ * stored there only: the item keeps them inside its compressed JSON, not in columns that an
+ * SQLite index would copy again (~100 B a transfer, ~120 B a payment, before compression).
  *
  * @example const db = openSqlite('/data/sluice.db');
  */
@@ -45,27 +55,74 @@ export function openSqlite(path: string): DatabaseSync {
   db.exec(`
     CREATE TABLE IF NOT EXISTS items (
       pk TEXT NOT NULL, sk TEXT NOT NULL,
-      ${indexColumns.map((column) => `${column} TEXT, `).join('')}
       ttl INTEGER,
       data TEXT NOT NULL,
       UNIQUE (pk, sk)
     );
   `);
-  // A file made before an index existed gets its columns now (empty: no item is in it yet).
-  const columns = new Set(
+  if (!columnsOf(db).has('ttl')) addTtlColumn(db);
+  createIndexTables(db);
+  return db;
+}
+
+/** The name of the table that holds `index`'s entries. */
+export function indexTable(index: { name: string }): string {
+  return `index_${index.name}`;
+}
+
+/** The columns of the items table. */
+function columnsOf(db: DatabaseSync): Set<string> {
+  return new Set(
     (db.prepare('SELECT name FROM pragma_table_info(?)').all('items') as Array<{ name: string }>).map(
       (row) => row.name,
     ),
   );
-  for (const column of indexColumns)
-    if (!columns.has(column)) db.exec(`ALTER TABLE items ADD COLUMN ${column} TEXT`);
-  if (!columns.has('ttl')) addTtlColumn(db);
-  for (const index of tableSchema.indexes)
-    db.exec(
-      `CREATE INDEX IF NOT EXISTS items_${index.name} ON items (${index.partitionKey}, ${index.sortKey}) ` +
-        `WHERE ${index.partitionKey} IS NOT NULL`,
-    );
-  return db;
+}
+
+/**
+ * The index key columns this file's items table has: those of a file written before the index
+ * tables (`legacyIndexColumns`), none for a newer one.
+ */
+export function legacyColumnsOf(db: DatabaseSync): string[] {
+  const columns = columnsOf(db);
+  return legacyIndexColumns.filter((column) => columns.has(column));
+}
+
+/**
+ * Creates each index's table, once. In a file written before them, where SQLite indexed the index
+ * key columns, the entries are copied from those columns and the old SQLite index is dropped, in
+ * one transaction: a crash leaves the file as it was, and the next open does it again. The rows
+ * keep their keys in those columns (read back by `itemOf`); a row written again moves them into
+ * its JSON and leaves the columns null.
+ */
+function createIndexTables(db: DatabaseSync): void {
+  const exists = db.prepare('SELECT 1 FROM sqlite_schema WHERE type = ? AND name = ?');
+  const missing = tableSchema.indexes.filter((index) => !exists.get('table', indexTable(index)));
+  if (missing.length === 0) return;
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const columns = columnsOf(db);
+    for (const index of missing) {
+      const table = indexTable(index);
+      // Another connection may have made it between the check and the lock.
+      if (exists.get('table', table)) continue;
+      db.exec(
+        `CREATE TABLE ${table} (pk TEXT NOT NULL, sk TEXT NOT NULL, id INTEGER NOT NULL, ` +
+          'PRIMARY KEY (pk, sk, id)) WITHOUT ROWID',
+      );
+      if (columns.has(index.partitionKey) && columns.has(index.sortKey)) {
+        db.exec(
+          `INSERT INTO ${table} (pk, sk, id) SELECT ${index.partitionKey}, ${index.sortKey}, rowid FROM items ` +
+            `WHERE ${index.partitionKey} IS NOT NULL AND ${index.sortKey} IS NOT NULL`,
+        );
+      }
+      db.exec(`DROP INDEX IF EXISTS items_${index.name}`);
+    }
+    db.exec('COMMIT');
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  }
 }
 
 /**
@@ -149,6 +206,8 @@ export class SqliteWriter {
   readonly #putStatement: StatementSync;
   readonly #deleteStatement: StatementSync;
   readonly #highestRowid: StatementSync;
+  /** Per index of `tableSchema.indexes`: adds an entry, and removes one. */
+  readonly #indexStatements: Array<{ insert: StatementSync; delete: StatementSync }>;
   /**
    * The next free rowid of each of `rowidRanges`, read at the start of each batch, under the
    * write lock: another connection (another process) may have written since.
@@ -157,17 +216,25 @@ export class SqliteWriter {
 
   constructor(db: DatabaseSync) {
     this.#db = db;
-    this.#getStatement = db.prepare(`SELECT ${rowColumns} FROM items WHERE pk = ? AND sk = ?`);
+    this.#getStatement = db.prepare('SELECT rowid AS rowid, * FROM items WHERE pk = ? AND sk = ?');
     this.#existsStatement = db.prepare('SELECT 1 FROM items WHERE pk = ? AND sk = ?');
     this.#highestRowid = db.prepare('SELECT MAX(rowid) AS id FROM items WHERE rowid >= ? AND rowid < ?');
-    // A new row takes the rowid given; an existing (pk, sk) keeps its own and is updated.
+    // A new row takes the rowid given; an existing (pk, sk) keeps its own and is updated. In a
+    // file with index key columns (`legacyColumnsOf`), a row written again empties them: its
+    // keys are in its JSON now.
     this.#putStatement = db.prepare(
       `INSERT INTO items (rowid, ${keyColumns.join(', ')}, ttl, data) ` +
         `VALUES (?, ${keyColumns.map(() => '?, ').join('')}?, ?) ON CONFLICT (pk, sk) DO UPDATE SET ` +
-        indexColumns.map((column) => `${column} = excluded.${column}, `).join('') +
+        legacyColumnsOf(db)
+          .map((column) => `${column} = NULL, `)
+          .join('') +
         'ttl = excluded.ttl, data = excluded.data',
     );
-    this.#deleteStatement = db.prepare('DELETE FROM items WHERE pk = ? AND sk = ?');
+    this.#deleteStatement = db.prepare('DELETE FROM items WHERE rowid = ?');
+    this.#indexStatements = tableSchema.indexes.map((index) => ({
+      insert: db.prepare(`INSERT INTO ${indexTable(index)} (pk, sk, id) VALUES (?, ?, ?)`),
+      delete: db.prepare(`DELETE FROM ${indexTable(index)} WHERE pk = ? AND sk = ? AND id = ?`),
+    }));
   }
 
   /**
@@ -208,45 +275,48 @@ export class SqliteWriter {
 
   #applyTransaction(operations: WriteOperation[]): void {
     const reasons: CancellationReason[] = [];
-    // Only conditions and updates need the stored item; a plain put does not read, and a put
-    // guarded only by "does not exist yet" (every create) asks for existence, not the JSON.
+    // Every write needs the stored row when there is one (its rowid, and its index entries to
+    // move or remove), except a create: one guarded by "does not exist yet" asks for existence
+    // first, and reads the row only to report the refusal.
     const current = operations.map((operation) => {
       if (operation.type === 'put' && isCreateOnly(operation.condition)) {
         return this.#existsStatement.get(operation.item.pk, operation.item.sk)
           ? this.#read(operation.item)
           : undefined;
       }
-      return operation.condition || operation.type === 'update'
+      return operation.type !== 'check' || operation.condition
         ? this.#read(operation.type === 'put' ? operation.item : operation.key)
         : undefined;
     });
     operations.forEach((operation, index) => {
-      const item = current[index];
-      if (operation.condition && !evaluateCondition(operation.condition, item)) {
-        reasons.push({ index, code: 'ConditionalCheckFailed', item });
+      const stored = current[index];
+      if (operation.condition && !evaluateCondition(operation.condition, stored?.item)) {
+        reasons.push({ index, code: 'ConditionalCheckFailed', item: stored?.item });
       }
     });
     if (reasons.length > 0) throw new TransactionCanceledError(reasons);
     operations.forEach((operation, index) => this.#apply(operation, current[index]));
   }
 
-  #read(key: ItemKey): Item | undefined {
-    const row = this.#getStatement.get(key.pk, key.sk) as StoredRow | undefined;
-    return row ? decodeRow(row) : undefined;
+  #read(key: ItemKey): StoredItem | undefined {
+    const row = this.#getStatement.get(key.pk, key.sk) as (StoredRow & { rowid: number }) | undefined;
+    return row ? { rowid: row.rowid, item: decodeRow(row) } : undefined;
   }
 
-  #apply(operation: WriteOperation, current: Item | undefined): void {
+  #apply(operation: WriteOperation, current: StoredItem | undefined): void {
     switch (operation.type) {
       case 'put':
-        this.#write(operation.item);
+        this.#write(operation.item, current);
         return;
       case 'delete':
-        this.#deleteStatement.run(operation.key.pk, operation.key.sk);
+        if (!current) return;
+        this.#moveIndexEntries(current.rowid, indexKeysOf(current.item), []);
+        this.#deleteStatement.run(current.rowid);
         return;
       case 'check':
         return;
       case 'update': {
-        const next: Item = { ...(current ?? {}), pk: operation.key.pk, sk: operation.key.sk };
+        const next: Item = { ...(current?.item ?? {}), pk: operation.key.pk, sk: operation.key.sk };
         for (const [name, value] of Object.entries(operation.set ?? {})) {
           if (value === undefined) delete next[name];
           else next[name] = value;
@@ -259,13 +329,13 @@ export class SqliteWriter {
           next[name] = before + delta;
         }
         for (const name of operation.remove ?? []) delete next[name];
-        this.#write(next);
+        this.#write(next, current);
         return;
       }
     }
   }
 
-  #write(item: Item): void {
+  #write(item: Item, current: StoredItem | undefined): void {
     const encoded = encodeItem(item);
     // DynamoDB's size can exceed the JSON's (small numbers cost 2 bytes), but never by 2x: only
     // large items need the exact count.
@@ -277,6 +347,12 @@ export class SqliteWriter {
         );
       }
     }
+    if (current) {
+      // The row keeps its rowid; only the index entries that changed are moved.
+      this.#putStatement.run(current.rowid, ...encoded.keys, encoded.ttl, encoded.data);
+      this.#moveIndexEntries(current.rowid, indexKeysOf(current.item), encoded.indexKeys);
+      return;
+    }
     let range = rowidRangeOf(encoded.ttl, Date.now() / 1000);
     // A range used up (centuries at Sluice's rates) spills into the one for rows kept for good.
     if (this.#nextRowid[range]! >= rowidRanges[range]!.to) range = keptRange;
@@ -284,9 +360,30 @@ export class SqliteWriter {
     if (rowid >= rowidRanges[range]!.to)
       throw new Error('the items table has used every rowid of its ranges');
     this.#putStatement.run(rowid, ...encoded.keys, encoded.ttl, encoded.data);
-    // Taken whether the put made a row or updated one (which keeps its rowid): gaps are harmless.
     this.#nextRowid[range] = rowid + 1;
+    this.#moveIndexEntries(rowid, [], encoded.indexKeys);
   }
+
+  /** Replaces the row's entries `before` (per index) with `after`, leaving equal ones be. */
+  #moveIndexEntries(
+    rowid: number,
+    before: ReadonlyArray<IndexKey | undefined>,
+    after: ReadonlyArray<IndexKey | undefined>,
+  ): void {
+    this.#indexStatements.forEach((statements, i) => {
+      const was = before[i];
+      const is = after[i];
+      if (was && is && was.partition === is.partition && was.sort === is.sort) return;
+      if (was) statements.delete.run(was.partition, was.sort, rowid);
+      if (is) statements.insert.run(is.partition, is.sort, rowid);
+    });
+  }
+}
+
+/** A row as the writer reads it before writing: its rowid and its item. */
+interface StoredItem {
+  rowid: number;
+  item: Item;
 }
 
 /**
