@@ -203,7 +203,8 @@ export class SqliteWriter {
   readonly #db: DatabaseSync;
   readonly #getStatement: StatementSync;
   readonly #existsStatement: StatementSync;
-  readonly #putStatement: StatementSync;
+  readonly #insertStatement: StatementSync;
+  readonly #updateStatement: StatementSync;
   readonly #deleteStatement: StatementSync;
   readonly #highestRowid: StatementSync;
   /** Per index of `tableSchema.indexes`: adds an entry, and removes one. */
@@ -219,16 +220,17 @@ export class SqliteWriter {
     this.#getStatement = db.prepare('SELECT rowid AS rowid, * FROM items WHERE pk = ? AND sk = ?');
     this.#existsStatement = db.prepare('SELECT 1 FROM items WHERE pk = ? AND sk = ?');
     this.#highestRowid = db.prepare('SELECT MAX(rowid) AS id FROM items WHERE rowid >= ? AND rowid < ?');
-    // A new row takes the rowid given; an existing (pk, sk) keeps its own and is updated. In a
-    // file with index key columns (`legacyColumnsOf`), a row written again empties them: its
-    // keys are in its JSON now.
-    this.#putStatement = db.prepare(
-      `INSERT INTO items (rowid, ${keyColumns.join(', ')}, ttl, data) ` +
-        `VALUES (?, ${keyColumns.map(() => '?, ').join('')}?, ?) ON CONFLICT (pk, sk) DO UPDATE SET ` +
+    // A new row takes the rowid given; an existing one keeps its own. In a file with index key
+    // columns (`legacyColumnsOf`), a row written again empties them: its keys are in its JSON now.
+    this.#insertStatement = db.prepare(
+      `INSERT INTO items (rowid, ${keyColumns.join(', ')}, ttl, data) VALUES (?, ${keyColumns.map(() => '?, ').join('')}?, ?)`,
+    );
+    this.#updateStatement = db.prepare(
+      'UPDATE items SET ' +
         legacyColumnsOf(db)
           .map((column) => `${column} = NULL, `)
           .join('') +
-        'ttl = excluded.ttl, data = excluded.data',
+        'ttl = ?, data = ? WHERE rowid = ?',
     );
     this.#deleteStatement = db.prepare('DELETE FROM items WHERE rowid = ?');
     this.#indexStatements = tableSchema.indexes.map((index) => ({
@@ -349,7 +351,7 @@ export class SqliteWriter {
     }
     if (current) {
       // The row keeps its rowid; only the index entries that changed are moved.
-      this.#putStatement.run(current.rowid, ...encoded.keys, encoded.ttl, encoded.data);
+      this.#updateStatement.run(encoded.ttl, encoded.data, current.rowid);
       this.#moveIndexEntries(current.rowid, indexKeysOf(current.item), encoded.indexKeys);
       return;
     }
@@ -359,7 +361,7 @@ export class SqliteWriter {
     const rowid = this.#nextRowid[range]!;
     if (rowid >= rowidRanges[range]!.to)
       throw new Error('the items table has used every rowid of its ranges');
-    this.#putStatement.run(rowid, ...encoded.keys, encoded.ttl, encoded.data);
+    this.#insertStatement.run(rowid, ...encoded.keys, encoded.ttl, encoded.data);
     this.#nextRowid[range] = rowid + 1;
     this.#moveIndexEntries(rowid, [], encoded.indexKeys);
   }
