@@ -136,15 +136,20 @@ describe('the SQLite row codec', () => {
     expect(decodeRow(rowOf(small))).toEqual(small);
   });
 
+  /** A card payment's capture's keys, as the ledger writes them: its id and accounts are in them. */
+  const postKeys = {
+    pk: 'TR#tr_01M94348G7941RHZ5V5RAPP0RP',
+    sk: 'TR',
+    gsi2pk: 'ACC#acct_sys_card_network_USD#S#8',
+    gsi2sk: 'T01M94348G7941RHZ5V5RAPP0RP',
+    gsi3pk: 'ACC#acct_m_mer_01M943489D2CWV64DQYAKWQNS9_pending_USD',
+    gsi3sk: 'T01M94348G7941RHZ5V5RAPP0RP',
+  };
+
   it("compresses the ledger's transfers of 100–499 bytes with the transfer dictionary (format 4), larger ones with format 5, and no other small item", () => {
-    // A card payment's capture as the ledger stores it: its id and accounts are in its keys.
+    // A card payment's capture as the ledger stores it.
     const post = {
-      pk: 'TR#tr_01M94348G7941RHZ5V5RAPP0RP',
-      sk: 'TR',
-      gsi2pk: 'ACC#acct_sys_card_network_USD#S#8',
-      gsi2sk: 'T01M94348G7941RHZ5V5RAPP0RP',
-      gsi3pk: 'ACC#acct_m_mer_01M943489D2CWV64DQYAKWQNS9_pending_USD',
-      gsi3sk: 'T01M94348G7941RHZ5V5RAPP0RP',
+      ...postKeys,
       entity: 'transfer',
       metadata: {},
       created_at: '2026-12-05T21:52:54.791Z',
@@ -179,14 +184,7 @@ describe('the SQLite row codec', () => {
   });
 
   it('reads a transfer written in format 3 (the transfer dictionary alone, its index keys in columns)', () => {
-    const keys = {
-      pk: 'TR#tr_01M94348G7941RHZ5V5RAPP0RP',
-      sk: 'TR',
-      gsi2pk: 'ACC#acct_sys_card_network_USD#S#8',
-      gsi2sk: 'T01M94348G7941RHZ5V5RAPP0RP',
-      gsi3pk: 'ACC#acct_m_mer_01M943489D2CWV64DQYAKWQNS9_pending_USD',
-      gsi3sk: 'T01M94348G7941RHZ5V5RAPP0RP',
-    };
+    const keys = postKeys;
     const rest = {
       entity: 'transfer',
       metadata: {},
