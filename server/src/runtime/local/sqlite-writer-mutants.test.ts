@@ -128,11 +128,13 @@ describe('SqliteWriter and openSqlite', () => {
       'CREATE TABLE items (pk TEXT NOT NULL, sk TEXT NOT NULL, gsi1pk TEXT, gsi1sk TEXT, data TEXT NOT NULL, UNIQUE (pk, sk))',
     );
     old.exec('CREATE INDEX items_gsi1 ON items (gsi1pk, gsi1sk) WHERE gsi1pk IS NOT NULL');
-    const insert = old.prepare('INSERT INTO items (pk, sk, gsi1pk, gsi1sk, data) VALUES (?, ?, ?, ?, ?)');
-    insert.run('A', '1', 'G', 'a', '{"expires_at":1000}');
-    insert.run('A', '2', null, null, '{"expires_at":1500.5}');
-    insert.run('A', '3', 'G', null, '{"expires_at":"1000"}');
-    insert.run('A', '4', 'G', 'b', '{"n":1}');
+    const insert = old.prepare(
+      'INSERT INTO items (rowid, pk, sk, gsi1pk, gsi1sk, data) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    insert.run(40, 'A', '1', 'G', 'a', '{"expires_at":1000}');
+    insert.run(7, 'A', '2', null, null, '{"expires_at":1500.5}');
+    insert.run(90, 'A', '3', 'G', null, '{"expires_at":"1000"}');
+    insert.run(12, 'A', '4', 'G', 'b', '{"n":1}');
     old.close();
 
     const db = open(path);
@@ -140,17 +142,18 @@ describe('SqliteWriter and openSqlite', () => {
       (db.prepare('SELECT name FROM pragma_table_info(?)').all('items') as Array<{ name: string }>).map(
         (row) => row.name,
       );
-    expect(columns()).toEqual(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'data', 'ttl']);
+    // Rebuilt with its rowid named `id` (so VACUUM keeps it), every row keeping its rowid.
+    expect(columns()).toEqual(['id', 'pk', 'sk', 'gsi1pk', 'gsi1sk', 'ttl', 'data']);
     expect(
       db
-        .prepare('SELECT sk, ttl FROM items ORDER BY sk')
+        .prepare('SELECT id, sk, ttl FROM items ORDER BY sk')
         .all()
         .map((row) => ({ ...row })),
     ).toEqual([
-      { sk: '1', ttl: 1000 },
-      { sk: '2', ttl: 1500.5 },
-      { sk: '3', ttl: null },
-      { sk: '4', ttl: null },
+      { id: 40, sk: '1', ttl: 1000 },
+      { id: 7, sk: '2', ttl: 1500.5 },
+      { id: 90, sk: '3', ttl: null },
+      { id: 12, sk: '4', ttl: null },
     ]);
     const schema = () =>
       db
@@ -177,13 +180,19 @@ describe('SqliteWriter and openSqlite', () => {
       { pk: 'G', sk: 'b', item: '4' },
     ]);
     expect(db.prepare('SELECT count(*) AS n FROM index_gsi2').get()).toEqual({ n: 0 });
+    // A VACUUM leaves the rows where the entries say they are.
+    db.exec('VACUUM');
+    expect(entries()).toEqual([
+      { pk: 'G', sk: 'a', item: '1' },
+      { pk: 'G', sk: 'b', item: '4' },
+    ]);
     // Opening it again changes nothing.
     db.close();
     const again = open(path);
     expect(again.prepare('SELECT count(*) AS n FROM index_gsi1').get()).toEqual({ n: 2 });
     expect(
       (again.prepare('SELECT name FROM pragma_table_info(?)').all('items') as Array<{ name: string }>).length,
-    ).toBe(6);
+    ).toBe(7);
   });
 
   it("in a file from before the index tables, moves a rewritten row's index keys into its JSON and its entries with them, and removes a deleted row's entries", async () => {
@@ -231,6 +240,7 @@ describe('SqliteWriter and openSqlite', () => {
     });
     // Written again: the keys are in the JSON, the columns empty, the rowid kept.
     expect(row('1')).toEqual({
+      id: one,
       pk: 'P',
       sk: '1',
       gsi1pk: null,

@@ -52,17 +52,52 @@ export function openSqlite(path: string): DatabaseSync {
     db.exec('PRAGMA synchronous = FULL');
   }
   db.exec('PRAGMA busy_timeout = 5000');
+  // `id` is the rowid (an INTEGER PRIMARY KEY names it): the index tables refer to rows by rowid,
+  // and only a named rowid is kept by VACUUM (and `VACUUM INTO`, which `backup` uses).
   db.exec(`
     CREATE TABLE IF NOT EXISTS items (
+      id INTEGER PRIMARY KEY,
       pk TEXT NOT NULL, sk TEXT NOT NULL,
       ttl INTEGER,
       data TEXT NOT NULL,
       UNIQUE (pk, sk)
     );
   `);
-  if (!columnsOf(db).has('ttl')) addTtlColumn(db);
+  const columns = columnsOf(db);
+  if (!columns.has('ttl')) addTtlColumn(db);
+  if (!columns.has('id')) nameTheRowid(db);
   createIndexTables(db);
   return db;
+}
+
+/**
+ * Rebuilds the items table of a file written before `id` (the named rowid), every row keeping
+ * its rowid, in one transaction: SQLite's VACUUM may renumber the rows of a table whose rowid has
+ * no name, which would leave the index tables naming other rows. A full copy, once (it needs as
+ * much free disk again while it runs). The SQLite indexes go with the old table; `SqliteStore`
+ * creates the TTL index again.
+ */
+function nameTheRowid(db: DatabaseSync): void {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    // Another connection may have done it between the check and the lock.
+    const columns = columnsOf(db);
+    if (!columns.has('id')) {
+      const legacy = legacyIndexColumns.filter((column) => columns.has(column));
+      const copied = ['pk', 'sk', ...legacy, 'ttl', 'data'].join(', ');
+      db.exec(
+        'CREATE TABLE items_renamed (id INTEGER PRIMARY KEY, pk TEXT NOT NULL, sk TEXT NOT NULL, ' +
+          `${legacy.map((column) => `${column} TEXT, `).join('')}ttl INTEGER, data TEXT NOT NULL, UNIQUE (pk, sk))`,
+      );
+      db.exec(`INSERT INTO items_renamed (id, ${copied}) SELECT rowid, ${copied} FROM items`);
+      db.exec('DROP TABLE items');
+      db.exec('ALTER TABLE items_renamed RENAME TO items');
+    }
+    db.exec('COMMIT');
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  }
 }
 
 /** The name of the table that holds `index`'s entries. */
