@@ -236,6 +236,8 @@ describe('checkout saga money steps (mutation cases)', () => {
       decline_code: null,
       payment_status: 'declined',
       payment_id: null,
+      // The decline ends the forward steps: the order is never placed (Capture never tried).
+      placed: false,
     });
     expect((await t.call('GET', `/v1/products/${product.id}`)).json.stock).toBe(2);
     const payments = await t.call('GET', '/v1/payments', await asShop(t));
@@ -585,6 +587,7 @@ describe('checkout saga money steps (mutation cases)', () => {
       status: 'failed',
       failure_reason: 'insufficient_funds',
       payment_status: 'declined',
+      placed: false,
     });
     expect(await t.wallet(buyer.id)).toEqual({ available: signupBonus, pending: 0 });
     await expectBooksBalanced(t.platform.store);
