@@ -10,7 +10,7 @@ import {
   type SagaDeps,
   type SagaState,
 } from '../server/src/commerce/saga.ts';
-import { readOrder, readShopMerchant } from '../server/src/commerce/store.ts';
+import { productKey, readOrder, readShopMerchant } from '../server/src/commerce/store.ts';
 import { isoTime } from '../server/src/kernel/clock.ts';
 import { AppError } from '../server/src/kernel/errors.ts';
 import { createMerchant } from '../server/src/payments/index.ts';
@@ -570,6 +570,53 @@ describe('checkout saga money steps (mutation cases)', () => {
     await expectBooksBalanced(t.platform.store);
   });
 
+  it('fails an order whose product was deleted after the checkout as product_unavailable, even with another line out of stock: nothing reserved, nothing held', {
+    timeout: 120_000,
+  }, async () => {
+    // Once Reserve has read the order, an admin takes one product off the catalog and sets the
+    // other's stock to 0: a gone product is named over a short one.
+    const changing = await platformRunningOnce('Reserve', async (platform, orderId) => {
+      const token = await platform.adminToken();
+      const [gone, short] = (await readOrder(platform.platform.store, orderId))!.lines;
+      const deleted = await platform.call('DELETE', `/v1/products/${gone!.product_id}`, { token });
+      const emptied = await platform.call('PATCH', `/v1/products/${short!.product_id}`, {
+        token,
+        body: { stock: 0 },
+      });
+      return [deleted.status, emptied.status];
+    });
+    t = changing.platform;
+    const vase = await t.createProduct({ name: 'Vase', price: 1300, stock: 2 });
+    const bowl = await t.createProduct({ name: 'Bowl', price: 400, stock: 1 });
+    const buyer = await t.signUp('Buyer');
+    for (const product of [vase, bowl]) {
+      const added = await t.call('POST', '/v1/cart/items', {
+        token: buyer.token,
+        body: { product_id: product.id, quantity: 1 },
+      });
+      expect(added.status).toBe(200);
+    }
+    const started = await t.call('POST', '/v1/checkout', {
+      token: buyer.token,
+      headers: { 'idempotency-key': 'saga-mutants-gone' },
+      body: { shipping_address: shippingAddress, payment_method: { type: 'wallet' } },
+    });
+    expect(started.status).toBe(202);
+    const order = await settledOrder(t, started.json.id);
+    expect(changing.ran()).toEqual({ result: [200, 200] });
+    expect(order.lines.map((line) => line.product_id)).toEqual([vase.id, bowl.id]);
+    expect(order).toMatchObject({
+      status: 'failed',
+      failure_reason: 'product_unavailable',
+      reservation: 'none',
+      payment_status: 'none',
+    });
+    expect(await t.platform.store.get(productKey(vase.id))).toMatchObject({ stock: 2 });
+    expect(await t.platform.store.get(productKey(bowl.id))).toMatchObject({ stock: 0 });
+    expect(await t.wallet(buyer.id)).toEqual({ available: signupBonus, pending: 0 });
+    await expectBooksBalanced(t.platform.store);
+  });
+
   it('refuses a task input without an order id, and an order that does not exist', async () => {
     t = await commerceTestPlatform();
     const tasks = checkoutTasks(sagaDeps(t));
@@ -839,10 +886,12 @@ describe('checkout saga lost races and refused writes (mutation cases)', () => {
     const tasks = checkoutTasks(sagaDeps(t));
     const { buyer, order: failed } = await buyAndWait(t, 3600, { type: 'wallet' });
     expect(failed).toMatchObject({ status: 'failed', payment_status: 'voided' });
-    // A failed order: a forward step aborts; MarkFailed answers from the order, the buyer told once.
-    await expect(tasks.CreateOrder({ order_id: failed.id })).rejects.toThrow(
-      `order ${failed.id} is compensating`,
-    );
+    // A failed order: a forward step aborts, also one it had done (Reserve: the stock was
+    // reserved, and put back since); MarkFailed answers from the order, the buyer told once.
+    for (const step of ['Reserve', 'CreateOrder'] as const)
+      await expect(tasks[step]({ order_id: failed.id })).rejects.toThrow(
+        `order ${failed.id} is compensating`,
+      );
     expect(await tasks.MarkFailed({ order_id: failed.id })).toEqual({ status: 'failed' });
     expect(await t.shopMail(buyer.email)).toEqual([
       `Your Sluice Shop order ${failed.id} could not be completed`,
