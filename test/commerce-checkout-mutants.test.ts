@@ -218,6 +218,9 @@ describe('resuming stale checkouts (mutation cases)', () => {
     t.clock.advance(1);
     touch(touchedLater);
     t.clock.advance(59_999); // the default staleness: a minute
+    // Updated as long ago, but this process works on both now: neither is resumed.
+    const workedOnNow = [await storedOrder(start), await storedOrder(start)];
+    for (const order of workedOnNow) touch(order);
 
     const name = (order: OrderRecord) => `${order.id}-resume-${start + 60_000}`;
     const onLambda = await resumed({ ...t.platform.moduleDeps, runWorkflow: undefined });

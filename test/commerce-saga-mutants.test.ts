@@ -10,10 +10,10 @@ import {
   type SagaDeps,
   type SagaState,
 } from '../server/src/commerce/saga.ts';
-import { productKey, readOrder, readShopMerchant } from '../server/src/commerce/store.ts';
+import { productKey, readOrder, readShopMerchant, shopMerchantPut } from '../server/src/commerce/store.ts';
 import { isoTime } from '../server/src/kernel/clock.ts';
 import { AppError } from '../server/src/kernel/errors.ts';
-import { createMerchant } from '../server/src/payments/index.ts';
+import { createMerchant, getMerchantRecord } from '../server/src/payments/index.ts';
 import { maxMerchantsPerUser } from '../server/src/payments/model.ts';
 import { silentLogger } from '../server/src/platform/logger.ts';
 import type { Store, WriteOperation } from '../server/src/platform/store.ts';
@@ -108,6 +108,7 @@ describe('checkout saga money steps (mutation cases)', () => {
     expect(await t.wallet(buyer.id)).toEqual({ available: signupBonus - 3100, pending: 0 });
     const shop = await getAccount(t.platform, shopAccountId('USD'));
     expect(shop && balanceOf(shop)).toMatchObject({ available: 3100, pending: 0 });
+    expect(shop).toMatchObject({ code: 'shop_sales', owner: 'commerce', currency: 'USD' });
     // The hold names the order; its post is the hold's id with `_post`.
     const history = await listHistory(t.platform.store, walletAccountId(buyer.id, 'USD'), { limit: 50 });
     const held = history.entries.filter((entry) => entry.code === 'commerce_order');
@@ -529,18 +530,7 @@ describe('checkout saga money steps (mutation cases)', () => {
     const isBusy = busyOnce(t.platform.store, (operations) =>
       operations.some((operation) => operation.type === 'put' && operation.item.pk === 'COMMERCE#SHOP'),
     );
-    const product = await t.createProduct({ name: 'Vase', price: 800, stock: 2 });
-    const buyer = await t.signUp('Buyer');
-    await t.call('POST', '/v1/cart/items', {
-      token: buyer.token,
-      body: { product_id: product.id, quantity: 1 },
-    });
-    const checkout = (key: string) =>
-      t!.call('POST', '/v1/checkout', {
-        token: buyer.token,
-        headers: { 'idempotency-key': key },
-        body: { shipping_address: shippingAddress, payment_method: card },
-      });
+    const checkout = await cartCheckout(t, 800);
     const refused = await checkout('saga-mutants-shop-1');
     expect([refused.status, refused.json.error.code]).toEqual([503, 'service_unavailable']);
     expect(isBusy()).toBe(true);
@@ -552,8 +542,70 @@ describe('checkout saga money steps (mutation cases)', () => {
     });
     const shop = await readShopMerchant(t.platform.store);
     expect(shop?.ownerId).toBe('commerce');
+    expect((await getMerchantRecord(t.platform, shop!.merchantId))?.name).toBe('Sluice Shop');
     const owned = (await t.call('GET', '/v1/merchants?limit=100', { token: admin })).json.data;
     expect(owned.map((merchant: { name: string }) => merchant.name)).not.toContain('Sluice Shop');
+    await expectBooksBalanced(t.platform.store);
+  });
+
+  it('does not make the shop’s merchant as commerce when making it for the admin failed otherwise: that checkout is answered 503, the next makes it for the admin', {
+    timeout: 120_000,
+  }, async () => {
+    t = await commerceTestPlatform();
+    const admin = await t.adminToken();
+    const owner = (await t.platform.identity.findUserByEmail(adminEmail))!.id;
+    const isBusy = busyOnce(t.platform.store, (operations) =>
+      operations.some(
+        (operation) =>
+          operation.type === 'put' &&
+          operation.item.entity === 'merchant' &&
+          operation.item.name === 'Sluice Shop',
+      ),
+    );
+    const checkout = await cartCheckout(t, 900);
+    const refused = await checkout('saga-mutants-shop-busy-1');
+    expect([refused.status, refused.json.error.code]).toEqual([503, 'service_unavailable']);
+    expect(isBusy()).toBe(true);
+    const started = await checkout('saga-mutants-shop-busy-2');
+    expect(started.status).toBe(202);
+    expect(await settledOrder(t, started.json.id)).toMatchObject({
+      status: 'paid',
+      payment_status: 'captured',
+    });
+    expect((await readShopMerchant(t.platform.store))?.ownerId).toBe(owner);
+    const owned = (await t.call('GET', '/v1/merchants?limit=100', { token: admin })).json.data;
+    expect(owned.map((merchant: { name: string }) => merchant.name)).toEqual(['Sluice Shop']);
+    await expectBooksBalanced(t.platform.store);
+  });
+
+  it('takes the shop’s merchant another process recorded first when its own record loses that race: the checkout pays as that merchant', {
+    timeout: 120_000,
+  }, async () => {
+    t = await commerceTestPlatform();
+    await t.adminToken();
+    // Just before this process records the merchant it made, another records its own.
+    const { store } = t.platform;
+    const transact = store.transact.bind(store);
+    let winner: string | undefined;
+    store.transact = async (operations) => {
+      if (operations.some((operation) => operation.type === 'put' && operation.item.pk === 'COMMERCE#SHOP')) {
+        store.transact = transact;
+        const other = await createMerchant(t!.platform, 'commerce', { name: 'Sluice Shop' });
+        await transact([shopMerchantPut({ merchantId: other.id, ownerId: 'commerce' })]);
+        winner = other.id;
+      }
+      return transact(operations);
+    };
+    const checkout = await cartCheckout(t, 1000);
+    const started = await checkout('saga-mutants-shop-race');
+    expect(started.status).toBe(202);
+    expect(winner).toBeDefined();
+    expect(await settledOrder(t, started.json.id)).toMatchObject({
+      status: 'paid',
+      payment_status: 'captured',
+      shop_merchant: winner,
+    });
+    expect(await readShopMerchant(store)).toEqual({ merchantId: winner, ownerId: 'commerce' });
     await expectBooksBalanced(t.platform.store);
   });
 
@@ -888,7 +940,7 @@ describe('checkout saga lost races and refused writes (mutation cases)', () => {
     expect(failed).toMatchObject({ status: 'failed', payment_status: 'voided' });
     // A failed order: a forward step aborts, also one it had done (Reserve: the stock was
     // reserved, and put back since); MarkFailed answers from the order, the buyer told once.
-    for (const step of ['Reserve', 'CreateOrder'] as const)
+    for (const step of ['Reserve', 'CreateOrder', 'Capture'] as const)
       await expect(tasks[step]({ order_id: failed.id })).rejects.toThrow(
         `order ${failed.id} is compensating`,
       );
@@ -1004,6 +1056,23 @@ function busyOnce(
     throw new AppError('service_unavailable', 'the store is busy');
   };
   return () => refused === times;
+}
+
+/** A buyer with one product (stock 2) in the cart; returns a card checkout of it by Idempotency-Key. */
+async function cartCheckout(platform: CommerceTestPlatform, price: number) {
+  const product = await platform.createProduct({ name: 'Vase', price, stock: 2 });
+  const buyer = await platform.signUp('Buyer');
+  const added = await platform.call('POST', '/v1/cart/items', {
+    token: buyer.token,
+    body: { product_id: product.id, quantity: 1 },
+  });
+  expect(added.status).toBe(200);
+  return (key: string) =>
+    platform.call('POST', '/v1/checkout', {
+      token: buyer.token,
+      headers: { 'idempotency-key': key },
+      body: { shipping_address: shippingAddress, payment_method: card },
+    });
 }
 
 /** The shop's email to `email` about the order: its subject and text. */
