@@ -1,0 +1,395 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ManualClock } from '../server/src/kernel/clock.ts';
+import { AppError } from '../server/src/kernel/errors.ts';
+import { listHistory } from '../server/src/ledger/index.ts';
+import { merchantAccountId } from '../server/src/payments/index.ts';
+import type { HubDeps } from '../server/src/hub/deps.ts';
+import { vendorAccountId } from '../server/src/hub/vendors.ts';
+import { settleDueSplits, settleSplitsOnMerchantSettlement } from '../server/src/hub/vendors-settlement.ts';
+import { vendorKeys } from '../server/src/hub/vendors-store.ts';
+import {
+  cardMethod,
+  createHubTestApp,
+  hubTestDeps,
+  setUpHubMerchant,
+} from '../server/src/hub/test-support.ts';
+import {
+  failNextWrite,
+  interleave,
+  pendingEvents,
+  type MerchantApi,
+  type TestMerchant,
+} from '../server/src/payments/test-support.ts';
+import type { WriteOperation } from '../server/src/platform/store.ts';
+import type { TestApp } from './app-harness.ts';
+import { expectBooksBalanced } from './invariants.ts';
+
+/**
+ * The vendors' money paths that issue 23's mutation runs of `hub/vendors-settlement.ts`,
+ * `hub/vendors-reversals.ts` and `hub/vendors-splits.ts` found unpinned: what each transfer
+ * books (amounts, codes, metadata), which groups a settlement run takes and when it waits, the
+ * lost races and failed writes of settlements and refunds, and the groups' events. SQLite only
+ * (hub-vendors.test.ts runs the main flows on both stores). Each test says what it pins.
+ */
+
+let t: TestApp;
+let deps: HubDeps;
+let isOpen = false;
+afterEach(async () => {
+  if (!isOpen) return;
+  isOpen = false;
+  await expectBooksBalanced(t.store);
+  await t.store.close();
+});
+
+interface Shop {
+  api: MerchantApi;
+  merchant: TestMerchant;
+}
+
+/** A fresh app (a manual clock, payers with a sign-up bonus) and one merchant with `providers`. */
+async function setUp(providers: Array<'sandbox_card' | 'wallet'> = ['sandbox_card']): Promise<Shop> {
+  t = createHubTestApp({}, { signupBonus: 5000 });
+  isOpen = true;
+  deps = hubTestDeps(t);
+  return shop(providers);
+}
+
+async function shop(providers: Array<'sandbox_card' | 'wallet'> = ['sandbox_card']): Promise<Shop> {
+  const { api, merchant } = await setUpHubMerchant(t, providers);
+  return { api, merchant };
+}
+
+async function vendor(api: MerchantApi, name = 'Roaster'): Promise<string> {
+  const created = await api('POST', '/v1/vendors', { name, currency: 'USD' });
+  expect(created.status, created.text).toBe(201);
+  return created.json.id;
+}
+
+/** A card sale of `amount` with `splits`; returns the intent. */
+async function cardSale(api: MerchantApi, amount: number, splits: Array<{ vendor: string; amount: number }>) {
+  const paid = await api('POST', '/v1/payment-intents', {
+    amount,
+    currency: 'USD',
+    payment_method: cardMethod(),
+    ...(splits.length > 0 ? { splits } : {}),
+  });
+  expect(paid.status, paid.text).toBe(201);
+  expect(paid.json.status).toBe('succeeded');
+  return paid.json as { id: string; provider_reference: string };
+}
+
+async function refund(api: MerchantApi, intentId: string, amount?: number) {
+  const refunded = await api(
+    'POST',
+    `/v1/payment-intents/${intentId}/refunds`,
+    amount === undefined ? undefined : { amount },
+  );
+  expect(refunded.status, refunded.text).toBe(200);
+  return refunded.json;
+}
+
+/** Moves the merchant's sandbox clock, which settles its card payments of the days it ends. */
+async function advanceSandbox(api: MerchantApi, seconds: number) {
+  const advanced = await api('POST', '/v1/test-helpers/advance-clock', { seconds });
+  expect(advanced.status, advanced.text).toBe(200);
+  return advanced.json as { settlements: string[] };
+}
+
+const settleRoute = async (api: MerchantApi) => {
+  const settled = await api('POST', '/v1/test-helpers/vendors/settle');
+  expect(settled.status, settled.text).toBe(200);
+  return settled.json.settled as number;
+};
+
+const vendorBalance = async (api: MerchantApi, id: string) =>
+  (await api('GET', `/v1/vendors/${id}`)).json.balances[0] as { pending: number; available: number };
+const merchantBalance = async (api: MerchantApi) =>
+  (await api('GET', '/v1/balance')).json.balances.find((b: { currency: string }) => b.currency === 'USD') as {
+    pending: number;
+    available: number;
+  };
+const group = async (api: MerchantApi, intentId: string) => {
+  const got = await api('GET', `/v1/payment-intents/${intentId}/splits`);
+  expect(got.status, got.text).toBe(200);
+  return got.json;
+};
+
+/** The ledger entries of an account coded `code`, oldest first. */
+async function entries(accountId: string, code: string) {
+  const page = await listHistory(t.store, accountId, { limit: 100, direction: 'asc' });
+  return page.entries.filter((entry) => entry.code === code);
+}
+
+/** The card sandbox's settlement fee: 2.9% rounded half up, plus 30 cents. */
+const cardFee = (amount: number) => Math.floor((amount * 29 + 500) / 1000) + 30;
+const dayMs = 86_400_000;
+
+/**
+ * The next transaction that `matches` fails as DynamoDB's store fails one still refused after its
+ * retries (`service_unavailable`, an `AppError` that is not a lost race), writing nothing.
+ */
+function busyNextWrite(matches: (operations: WriteOperation[]) => boolean): void {
+  const transact = t.store.transact.bind(t.store);
+  t.store.transact = async (operations) => {
+    if (!matches(operations)) return transact(operations);
+    t.store.transact = transact;
+    throw new AppError('service_unavailable', 'the store is busy');
+  };
+}
+
+/** Whether a transaction writes a split group with `status`. */
+const writesGroup = (operations: WriteOperation[], status: string) =>
+  operations.some(
+    (op) => op.type === 'put' && String(op.item.pk).startsWith('HUB#SPLIT#') && op.item.status === status,
+  );
+
+describe('vendor settlement (vendors-settlement.ts)', () => {
+  it("settles a card sale's shares once its card payment settled: the cover, each share's rest, the event", async () => {
+    const { api, merchant } = await setUp();
+    const [a, b] = [await vendor(api, 'Roaster'), await vendor(api, 'Bakery')];
+    const sale = await cardSale(api, 10_000, [
+      { vendor: a, amount: 3000 },
+      { vendor: b, amount: 5000 },
+    ]);
+    // 2,000 refunded: 600 from a, 1,000 from b, 400 of the platform fee.
+    await refund(api, sale.id, 2000);
+    // The next sandbox day, but the card payment is not settled yet (no settlement run): it waits.
+    (t.clock as ManualClock).advance(dayMs);
+    expect(await settleDueSplits(deps)).toBe(0);
+    expect((await group(api, sale.id)).status).toBe('transferred');
+    expect(await vendorBalance(api, a)).toMatchObject({ pending: 2400, available: 0 });
+
+    await advanceSandbox(api, 60);
+    expect(await settleRoute(api)).toBe(1);
+    expect(await vendorBalance(api, a)).toMatchObject({ pending: 0, available: 2400 });
+    expect(await vendorBalance(api, b)).toMatchObject({ pending: 0, available: 4000 });
+    // The merchant's pending gets back from available what the vendors' shares took ahead.
+    expect(await merchantBalance(api)).toMatchObject({ pending: 0, available: 1600 - cardFee(8000) });
+    const meta = { payment_intent: sale.id };
+    expect(await entries(merchantAccountId(merchant.id, 'available', 'USD'), 'hub_vendor_settlement_cover')).toEqual([
+      expect.objectContaining({ direction: 'debit', amount: 6400, metadata: { ...meta, merchant: merchant.id } }),
+    ]);
+    expect(await entries(merchantAccountId(merchant.id, 'pending', 'USD'), 'hub_vendor_settlement_cover')).toEqual([
+      expect.objectContaining({ direction: 'credit', amount: 6400 }),
+    ]);
+    for (const [id, amount] of [
+      [a, 2400],
+      [b, 4000],
+    ] as const) {
+      expect(await entries(vendorAccountId(id, 'available', 'USD'), 'hub_vendor_settlement')).toEqual([
+        expect.objectContaining({ direction: 'credit', amount, metadata: { ...meta, vendor: id } }),
+      ]);
+      expect(await entries(vendorAccountId(id, 'pending', 'USD'), 'hub_vendor_settlement')).toEqual([
+        expect.objectContaining({ direction: 'debit', amount }),
+      ]);
+    }
+    const settledAt = new Date(t.clock.now() + 60_000).toISOString();
+    const settled = (await pendingEvents(t)).filter((event) => event.type === 'vendor.split_settled');
+    expect(settled.map((event) => [event.source, event.subject, event.merchant, event.audience])).toEqual([
+      ['sluice.hub', sale.id, merchant.id, [merchant.owner.id]],
+    ]);
+    expect(settled[0]!.data.object).toMatchObject({
+      id: sale.id,
+      object: 'split_group',
+      status: 'settled',
+      settled_at: settledAt,
+      lines: [
+        { vendor: a, amount: 3000, reversed: 600, shortfall: 0 },
+        { vendor: b, amount: 5000, reversed: 1000, shortfall: 0 },
+      ],
+    });
+    expect(await group(api, sale.id)).toMatchObject({ status: 'settled', settled_at: settledAt });
+    expect(await settleRoute(api)).toBe(0);
+  });
+
+  it('waits for the card payment to settle even when the merchant’s available balance could cover the shares', async () => {
+    const { api } = await setUp();
+    await cardSale(api, 10_000, []);
+    await advanceSandbox(api, 86_400);
+    expect((await merchantBalance(api)).available).toBe(10_000 - cardFee(10_000));
+    const a = await vendor(api);
+    const sale = await cardSale(api, 5000, [{ vendor: a, amount: 3000 }]);
+    (t.clock as ManualClock).advance(dayMs);
+    expect(await settleDueSplits(deps)).toBe(0);
+    expect(await vendorBalance(api, a)).toMatchObject({ pending: 3000, available: 0 });
+    expect((await group(api, sale.id)).status).toBe('transferred');
+    await advanceSandbox(api, 1);
+    expect(await settleDueSplits(deps)).toBe(1);
+    expect(await vendorBalance(api, a)).toMatchObject({ pending: 0, available: 3000 });
+  });
+
+  it('settles a wallet sale’s shares from the next sandbox day only, in the hourly run over every merchant', async () => {
+    const { api } = await setUp(['sandbox_card', 'wallet']);
+    const payer = await t.signUp('payer');
+    const a = await vendor(api);
+    const asked = await api('POST', '/v1/payment-intents', {
+      amount: 1500,
+      currency: 'USD',
+      payment_method: { type: 'wallet', wallet: { user: payer.id } },
+      splits: [{ vendor: a, amount: 1200 }],
+    });
+    const approved = await t.call('POST', `/v1/payer/payment-intents/${asked.json.id}/approve`, {
+      token: payer.token,
+    });
+    expect(approved.json.status).toBe('succeeded');
+    expect(await vendorBalance(api, a)).toMatchObject({ pending: 1200 });
+    // 23:59:59 the same sandbox day: not yet.
+    await advanceSandbox(api, 12 * 3600 - 1);
+    expect(await settleDueSplits(deps)).toBe(0);
+    expect(await vendorBalance(api, a)).toMatchObject({ pending: 1200, available: 0 });
+    // Midnight: due. The wallet payment's money is in available already: no cover.
+    await advanceSandbox(api, 1);
+    expect(await settleDueSplits(deps)).toBe(1);
+    expect(await vendorBalance(api, a)).toMatchObject({ pending: 0, available: 1200 });
+    expect(await merchantBalance(api)).toMatchObject({ pending: 0, available: 300 });
+  });
+
+  it('settles only the merchant asked for, from the test helper and from its card settlement’s event', async () => {
+    const one = await setUp();
+    const two = await shop();
+    const sales: Array<{ shop: Shop; vendor: string; intent: string }> = [];
+    for (const each of [one, two]) {
+      const a = await vendor(each.api);
+      sales.push({ shop: each, vendor: a, intent: (await cardSale(each.api, 4000, [{ vendor: a, amount: 1000 }])).id });
+      await advanceSandbox(each.api, 86_400);
+    }
+    expect(await settleRoute(two.api)).toBe(1);
+    expect(await vendorBalance(two.api, sales[1]!.vendor)).toMatchObject({ pending: 0, available: 1000 });
+    expect(await vendorBalance(one.api, sales[0]!.vendor)).toMatchObject({ pending: 1000, available: 0 });
+
+    const handler = settleSplitsOnMerchantSettlement(deps);
+    const payoutSettled = (await pendingEvents(t)).filter(
+      (event) => event.type === 'payout.settled' && event.merchant === one.merchant.id,
+    );
+    expect(payoutSettled).toHaveLength(1);
+    // An event that names no merchant settles nobody's shares.
+    const { merchant: _merchant, ...anonymous } = payoutSettled[0]!;
+    await handler(anonymous);
+    expect(await vendorBalance(one.api, sales[0]!.vendor)).toMatchObject({ pending: 1000, available: 0 });
+    await handler(payoutSettled[0]!);
+    expect(await vendorBalance(one.api, sales[0]!.vendor)).toMatchObject({ pending: 0, available: 1000 });
+  });
+
+  it('settles every group due past the first page of 100', async () => {
+    const { api } = await setUp();
+    const a = await vendor(api);
+    for (let i = 0; i < 101; i++) await cardSale(api, 200, [{ vendor: a, amount: 100 }]);
+    await advanceSandbox(api, 86_400);
+    expect(await settleRoute(api)).toBe(101);
+    expect(await vendorBalance(api, a)).toMatchObject({ pending: 0, available: 10_100 });
+  });
+
+  it('settles a card sale refunded in full with nothing to move: the group settled, its event, no transfer', async () => {
+    const { api } = await setUp();
+    const [a, b] = [await vendor(api, 'Roaster'), await vendor(api, 'Bakery')];
+    const sale = await cardSale(api, 4000, [
+      { vendor: a, amount: 1000 },
+      { vendor: b, amount: 2000 },
+    ]);
+    await refund(api, sale.id);
+    await advanceSandbox(api, 86_400);
+    expect(await settleRoute(api)).toBe(1);
+    expect(await group(api, sale.id)).toMatchObject({ status: 'settled' });
+    for (const id of [a, b]) {
+      expect(await vendorBalance(api, id)).toMatchObject({ pending: 0, available: 0 });
+      expect(await entries(vendorAccountId(id, 'pending', 'USD'), 'hub_vendor_settlement')).toEqual([]);
+    }
+    const settled = (await pendingEvents(t)).filter((event) => event.type === 'vendor.split_settled');
+    expect(settled.map((event) => event.subject)).toEqual([sale.id]);
+  });
+
+  it('settles the rest of a share a refund left at nothing for one vendor but not the other', async () => {
+    const { api } = await setUp();
+    const [a, b] = [await vendor(api, 'Roaster'), await vendor(api, 'Bakery')];
+    // Shares 1 and 5,000 and a fee of 4,999: a refund of 5,000 takes 1, 2,500 and 2,499.
+    const sale = await cardSale(api, 10_000, [
+      { vendor: a, amount: 1 },
+      { vendor: b, amount: 5000 },
+    ]);
+    await refund(api, sale.id, 5000);
+    expect((await group(api, sale.id)).lines).toEqual([
+      { vendor: a, amount: 1, reversed: 1, shortfall: 0 },
+      { vendor: b, amount: 5000, reversed: 2500, shortfall: 0 },
+    ]);
+    await advanceSandbox(api, 86_400);
+    expect(await settleRoute(api)).toBe(1);
+    expect(await vendorBalance(api, a)).toMatchObject({ pending: 0, available: 0 });
+    expect(await vendorBalance(api, b)).toMatchObject({ pending: 0, available: 2500 });
+    expect(await entries(vendorAccountId(a, 'pending', 'USD'), 'hub_vendor_settlement')).toEqual([]);
+  });
+
+  it('leaves a group to wait while the merchant’s available balance cannot cover the card shares, and settles it later', async () => {
+    const { api, merchant } = await setUp();
+    const a = await vendor(api);
+    const sale = await cardSale(api, 30_000, [{ vendor: a, amount: 20_000 }]);
+    await advanceSandbox(api, 86_400);
+    // The merchant pays out its whole available balance before the vendors' settlement runs: the
+    // cover (20,000) is more than its floor below zero (10,000) allows.
+    expect((await t.call('GET', '/v1/wallet', { token: merchant.owner.token })).status).toBe(200);
+    const available = (await merchantBalance(api)).available;
+    const payout = await api('POST', '/v1/payouts', { amount: available, currency: 'USD', destination: 'wallet' });
+    expect(payout.status, payout.text).toBe(201);
+    expect(await settleRoute(api)).toBe(0);
+    expect((await group(api, sale.id)).status).toBe('transferred');
+    expect(await vendorBalance(api, a)).toMatchObject({ pending: 20_000, available: 0 });
+
+    await cardSale(api, 30_000, []);
+    await advanceSandbox(api, 86_400);
+    expect(await settleRoute(api)).toBe(1);
+    expect(await vendorBalance(api, a)).toMatchObject({ pending: 0, available: 20_000 });
+  });
+
+  it('skips a group a refund changed between its read and its write; the next run settles what is left', async () => {
+    const { api } = await setUp();
+    const a = await vendor(api);
+    const sale = await cardSale(api, 10_000, [{ vendor: a, amount: 6000 }]);
+    await advanceSandbox(api, 86_400);
+    const raced = interleave(
+      t,
+      (operations) => writesGroup(operations, 'settled'),
+      () => refund(api, sale.id, 5000),
+    );
+    expect(await settleDueSplits(deps)).toBe(0);
+    expect(raced.count).toBe(1);
+    expect(await group(api, sale.id)).toMatchObject({
+      status: 'transferred',
+      lines: [{ vendor: a, amount: 6000, reversed: 3000, shortfall: 0 }],
+    });
+    expect(await settleDueSplits(deps)).toBe(1);
+    expect(await vendorBalance(api, a)).toMatchObject({ pending: 0, available: 3000 });
+  });
+
+  it('does not count a group another run settled after this run listed it', async () => {
+    const { api } = await setUp();
+    const a = await vendor(api);
+    const sale = await cardSale(api, 10_000, [{ vendor: a, amount: 6000 }]);
+    await advanceSandbox(api, 86_400);
+    // The group's read waits for a competing run to settle it first.
+    const get = t.store.get.bind(t.store);
+    let competed: number | undefined;
+    t.store.get = async (key) => {
+      if (competed === undefined && key.pk === vendorKeys.split(sale.id).pk) {
+        competed = -1;
+        competed = await settleDueSplits(deps);
+      }
+      return get(key);
+    };
+    expect(await settleDueSplits(deps)).toBe(0);
+    expect(competed).toBe(1);
+    expect(await vendorBalance(api, a)).toMatchObject({ pending: 0, available: 6000 });
+  });
+
+  it('passes a busy store’s refusal of the settlement on (not a lost race), and settles at the next run', async () => {
+    const { api } = await setUp();
+    const a = await vendor(api);
+    const sale = await cardSale(api, 10_000, [{ vendor: a, amount: 6000 }]);
+    await advanceSandbox(api, 86_400);
+    busyNextWrite((operations) => writesGroup(operations, 'settled'));
+    await expect(settleDueSplits(deps)).rejects.toMatchObject({ code: 'service_unavailable' });
+    expect((await group(api, sale.id)).status).toBe('transferred');
+    expect(await vendorBalance(api, a)).toMatchObject({ pending: 6000, available: 0 });
+    expect(await settleDueSplits(deps)).toBe(1);
+    expect(await vendorBalance(api, a)).toMatchObject({ pending: 0, available: 6000 });
+  });
+});
