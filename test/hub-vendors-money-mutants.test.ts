@@ -3,10 +3,14 @@ import type { ManualClock } from '../server/src/kernel/clock.ts';
 import { AppError } from '../server/src/kernel/errors.ts';
 import { listHistory } from '../server/src/ledger/index.ts';
 import { merchantAccountId } from '../server/src/payments/index.ts';
+import type { Connector } from '../server/src/hub/connectors/connector.ts';
 import type { HubDeps } from '../server/src/hub/deps.ts';
+import { refundIntent } from '../server/src/hub/intents.ts';
+import { readIntent } from '../server/src/hub/store.ts';
+import { reverseForRefund, undoReversal } from '../server/src/hub/vendors-reversals.ts';
 import { vendorAccountId } from '../server/src/hub/vendors.ts';
 import { settleDueSplits, settleSplitsOnMerchantSettlement } from '../server/src/hub/vendors-settlement.ts';
-import { vendorKeys } from '../server/src/hub/vendors-store.ts';
+import { readSplit, vendorKeys } from '../server/src/hub/vendors-store.ts';
 import {
   cardMethod,
   createHubTestApp,
@@ -14,7 +18,6 @@ import {
   setUpHubMerchant,
 } from '../server/src/hub/test-support.ts';
 import {
-  failNextWrite,
   interleave,
   pendingEvents,
   type MerchantApi,
@@ -96,6 +99,15 @@ async function advanceSandbox(api: MerchantApi, seconds: number) {
   return advanced.json as { settlements: string[] };
 }
 
+async function vendorPayout(api: MerchantApi, vendorId: string, amount: number, user: string) {
+  const paid = await api('POST', `/v1/vendors/${vendorId}/payouts`, {
+    amount,
+    currency: 'USD',
+    destination: { type: 'wallet', wallet: { user } },
+  });
+  expect(paid.status, paid.text).toBe(201);
+}
+
 const settleRoute = async (api: MerchantApi) => {
   const settled = await api('POST', '/v1/test-helpers/vendors/settle');
   expect(settled.status, settled.text).toBe(200);
@@ -120,6 +132,9 @@ async function entries(accountId: string, code: string) {
   const page = await listHistory(t.store, accountId, { limit: 100, direction: 'asc' });
   return page.entries.filter((entry) => entry.code === code);
 }
+
+/** Rows in a fixed order: entries of one instant are listed by transfer id, not in the order made. */
+const sorted = <T>(rows: T[]) => [...rows].sort((x, y) => (JSON.stringify(x) < JSON.stringify(y) ? -1 : 1));
 
 /** The card sandbox's settlement fee: 2.9% rounded half up, plus 30 cents. */
 const cardFee = (amount: number) => Math.floor((amount * 29 + 500) / 1000) + 30;
@@ -167,12 +182,18 @@ describe('vendor settlement (vendors-settlement.ts)', () => {
     // The merchant's pending gets back from available what the vendors' shares took ahead.
     expect(await merchantBalance(api)).toMatchObject({ pending: 0, available: 1600 - cardFee(8000) });
     const meta = { payment_intent: sale.id };
-    expect(await entries(merchantAccountId(merchant.id, 'available', 'USD'), 'hub_vendor_settlement_cover')).toEqual([
-      expect.objectContaining({ direction: 'debit', amount: 6400, metadata: { ...meta, merchant: merchant.id } }),
+    expect(
+      await entries(merchantAccountId(merchant.id, 'available', 'USD'), 'hub_vendor_settlement_cover'),
+    ).toEqual([
+      expect.objectContaining({
+        direction: 'debit',
+        amount: 6400,
+        metadata: { ...meta, merchant: merchant.id },
+      }),
     ]);
-    expect(await entries(merchantAccountId(merchant.id, 'pending', 'USD'), 'hub_vendor_settlement_cover')).toEqual([
-      expect.objectContaining({ direction: 'credit', amount: 6400 }),
-    ]);
+    expect(
+      await entries(merchantAccountId(merchant.id, 'pending', 'USD'), 'hub_vendor_settlement_cover'),
+    ).toEqual([expect.objectContaining({ direction: 'credit', amount: 6400 })]);
     for (const [id, amount] of [
       [a, 2400],
       [b, 4000],
@@ -251,7 +272,11 @@ describe('vendor settlement (vendors-settlement.ts)', () => {
     const sales: Array<{ shop: Shop; vendor: string; intent: string }> = [];
     for (const each of [one, two]) {
       const a = await vendor(each.api);
-      sales.push({ shop: each, vendor: a, intent: (await cardSale(each.api, 4000, [{ vendor: a, amount: 1000 }])).id });
+      sales.push({
+        shop: each,
+        vendor: a,
+        intent: (await cardSale(each.api, 4000, [{ vendor: a, amount: 1000 }])).id,
+      });
       await advanceSandbox(each.api, 86_400);
     }
     expect(await settleRoute(two.api)).toBe(1);
@@ -328,7 +353,11 @@ describe('vendor settlement (vendors-settlement.ts)', () => {
     // cover (20,000) is more than its floor below zero (10,000) allows.
     expect((await t.call('GET', '/v1/wallet', { token: merchant.owner.token })).status).toBe(200);
     const available = (await merchantBalance(api)).available;
-    const payout = await api('POST', '/v1/payouts', { amount: available, currency: 'USD', destination: 'wallet' });
+    const payout = await api('POST', '/v1/payouts', {
+      amount: available,
+      currency: 'USD',
+      destination: 'wallet',
+    });
     expect(payout.status, payout.text).toBe(201);
     expect(await settleRoute(api)).toBe(0);
     expect((await group(api, sale.id)).status).toBe('transferred');
@@ -340,7 +369,7 @@ describe('vendor settlement (vendors-settlement.ts)', () => {
     expect(await vendorBalance(api, a)).toMatchObject({ pending: 0, available: 20_000 });
   });
 
-  it('skips a group a refund changed between its read and its write; the next run settles what is left', async () => {
+  it('skips a group a refund took part of between its read and its write (the vendor’s pending refuses); the next run settles the rest', async () => {
     const { api } = await setUp();
     const a = await vendor(api);
     const sale = await cardSale(api, 10_000, [{ vendor: a, amount: 6000 }]);
@@ -356,6 +385,24 @@ describe('vendor settlement (vendors-settlement.ts)', () => {
       status: 'transferred',
       lines: [{ vendor: a, amount: 6000, reversed: 3000, shortfall: 0 }],
     });
+    expect(await settleDueSplits(deps)).toBe(1);
+    expect(await vendorBalance(api, a)).toMatchObject({ pending: 0, available: 3000 });
+  });
+
+  it('skips a group whose version a refund of the platform’s part alone changed meanwhile (a conflict)', async () => {
+    const { api } = await setUp();
+    const a = await vendor(api);
+    const sale = await cardSale(api, 10_000, [{ vendor: a, amount: 3000 }]);
+    await advanceSandbox(api, 86_400);
+    // A refund of 1 takes it from the platform fee (7,000 of 10,000): no vendor balance changes.
+    const raced = interleave(
+      t,
+      (operations) => writesGroup(operations, 'settled'),
+      () => refund(api, sale.id, 1),
+    );
+    expect(await settleDueSplits(deps)).toBe(0);
+    expect(raced.count).toBe(1);
+    expect(await group(api, sale.id)).toMatchObject({ status: 'transferred', platform_refunded: 1 });
     expect(await settleDueSplits(deps)).toBe(1);
     expect(await vendorBalance(api, a)).toMatchObject({ pending: 0, available: 3000 });
   });
@@ -391,5 +438,456 @@ describe('vendor settlement (vendors-settlement.ts)', () => {
     expect(await vendorBalance(api, a)).toMatchObject({ pending: 6000, available: 0 });
     expect(await settleDueSplits(deps)).toBe(1);
     expect(await vendorBalance(api, a)).toMatchObject({ pending: 0, available: 6000 });
+  });
+});
+
+/** `deps` with the card sandbox's connector changed by `change` (a scripted provider over the real one). */
+function withSandboxCard(base: HubDeps, change: (real: Connector) => Partial<Connector>): HubDeps {
+  const real = base.connectors.sandbox_card;
+  return { ...base, connectors: { ...base.connectors, sandbox_card: { ...real, ...change(real) } } };
+}
+const actorOf = (merchant: TestMerchant) => ({ merchantId: merchant.id, ownerId: merchant.owner.id });
+
+describe('refund reversals (vendors-reversals.ts)', () => {
+  it('gives a reversal back to the vendor’s available balance when its group settled while the provider refused the refund', async () => {
+    const { api, merchant } = await setUp();
+    const a = await vendor(api);
+    const sale = await cardSale(api, 10_000, [{ vendor: a, amount: 6000 }]);
+    await advanceSandbox(api, 86_400);
+    // The hourly vendor settlement runs while the provider is answering the refund, then it refuses.
+    const refusing = withSandboxCard(deps, () => ({
+      refund: async () => {
+        expect(await settleDueSplits(deps)).toBe(1);
+        throw new AppError('invalid_request', 'the provider refused the refund');
+      },
+    }));
+    await expect(refundIntent(refusing, actorOf(merchant), sale.id, 5000)).rejects.toMatchObject({
+      code: 'invalid_request',
+    });
+    expect(await group(api, sale.id)).toMatchObject({
+      status: 'settled',
+      lines: [{ vendor: a, amount: 6000, reversed: 0, shortfall: 0 }],
+      platform_refunded: 0,
+    });
+    // As if the refund had never been asked: the whole share settled to the vendor.
+    expect(await vendorBalance(api, a)).toEqual({ currency: 'USD', pending: 0, available: 6000 });
+    expect(await merchantBalance(api)).toMatchObject({ pending: 0, available: 4000 - cardFee(10_000) });
+  });
+
+  it('takes each refund back from the vendors’ pending pro rata over what is left, into the merchant’s pending', async () => {
+    const { api, merchant } = await setUp();
+    const [a, b] = [await vendor(api, 'Roaster'), await vendor(api, 'Bakery')];
+    const sale = await cardSale(api, 10_000, [
+      { vendor: a, amount: 3000 },
+      { vendor: b, amount: 5000 },
+    ]);
+    await refund(api, sale.id, 5000);
+    expect(await group(api, sale.id)).toMatchObject({
+      lines: [
+        { vendor: a, amount: 3000, reversed: 1500, shortfall: 0 },
+        { vendor: b, amount: 5000, reversed: 2500, shortfall: 0 },
+      ],
+      platform_refunded: 1000,
+    });
+    const key = `${sale.id}:refund:1`;
+    expect(await entries(vendorAccountId(a, 'pending', 'USD'), 'hub_vendor_reversal')).toEqual([
+      expect.objectContaining({
+        direction: 'debit',
+        amount: 1500,
+        metadata: { payment_intent: sale.id, vendor: a, refund_key: key },
+      }),
+    ]);
+    const merchantPending = merchantAccountId(merchant.id, 'pending', 'USD');
+    const merchantAvailable = merchantAccountId(merchant.id, 'available', 'USD');
+    expect(
+      sorted((await entries(merchantPending, 'hub_vendor_reversal')).map((e) => [e.direction, e.amount])),
+    ).toEqual(
+      sorted([
+        ['credit', 1500],
+        ['credit', 2500],
+      ]),
+    );
+    expect(await entries(merchantAvailable, 'hub_vendor_reversal')).toEqual([]);
+
+    // Left: 1,500, 2,500 and 1,000 of the fee; 2,500 more refunded takes 750, 1,250 and 500.
+    await refund(api, sale.id, 2500);
+    expect(await group(api, sale.id)).toMatchObject({
+      lines: [
+        { vendor: a, amount: 3000, reversed: 2250, shortfall: 0 },
+        { vendor: b, amount: 5000, reversed: 3750, shortfall: 0 },
+      ],
+      platform_refunded: 1500,
+    });
+    expect(await vendorBalance(api, a)).toMatchObject({ pending: 750, available: 0 });
+    expect(await vendorBalance(api, b)).toMatchObject({ pending: 1250, available: 0 });
+    expect(await merchantBalance(api)).toMatchObject({ pending: 500 });
+    const reversed = (await pendingEvents(t)).filter((event) => event.type === 'vendor.split_reversed');
+    expect(
+      reversed.map((event) => [
+        event.subject,
+        event.audience,
+        (event.data.object as { platform_refunded: number }).platform_refunded,
+      ]),
+    ).toEqual([
+      [sale.id, [merchant.owner.id], 1000],
+      [sale.id, [merchant.owner.id], 1500],
+    ]);
+  });
+
+  it('takes a settled share back from the vendor’s available into the merchant’s, never below zero: the rest a shortfall', async () => {
+    const { api, merchant } = await setUp();
+    const payee = await t.signUp('payee');
+    const [a, b] = [await vendor(api, 'Roaster'), await vendor(api, 'Bakery')];
+    const sale = await cardSale(api, 10_000, [
+      { vendor: a, amount: 3000 },
+      { vendor: b, amount: 5000 },
+    ]);
+    await advanceSandbox(api, 86_400);
+    expect(await settleRoute(api)).toBe(1);
+    await vendorPayout(api, a, 2500, payee.id);
+    const before = await merchantBalance(api);
+    // 2,000 refunded: shares 600 (a, who holds 500), 1,000 (b, who holds 5,000) and 400.
+    await refund(api, sale.id, 2000);
+    expect(await group(api, sale.id)).toMatchObject({
+      lines: [
+        { vendor: a, amount: 3000, reversed: 600, shortfall: 100 },
+        { vendor: b, amount: 5000, reversed: 1000, shortfall: 0 },
+      ],
+      platform_refunded: 400,
+    });
+    expect(await vendorBalance(api, a)).toMatchObject({ pending: 0, available: 0 });
+    expect(await vendorBalance(api, b)).toMatchObject({ pending: 0, available: 4000 });
+    expect(await entries(vendorAccountId(b, 'available', 'USD'), 'hub_vendor_reversal')).toEqual([
+      expect.objectContaining({ direction: 'debit', amount: 1000 }),
+    ]);
+    const merchantAvailable = merchantAccountId(merchant.id, 'available', 'USD');
+    expect(
+      sorted((await entries(merchantAvailable, 'hub_vendor_reversal')).map((e) => [e.direction, e.amount])),
+    ).toEqual(
+      sorted([
+        ['credit', 500],
+        ['credit', 1000],
+      ]),
+    );
+    expect(await entries(merchantAccountId(merchant.id, 'pending', 'USD'), 'hub_vendor_reversal')).toEqual(
+      [],
+    );
+    expect(await merchantBalance(api)).toEqual({ ...before, available: before.available - 2000 + 1500 });
+
+    // Again: a now holds nothing, so its whole share (600) is a shortfall, and no transfer.
+    await refund(api, sale.id, 2000);
+    expect((await group(api, sale.id)).lines).toEqual([
+      { vendor: a, amount: 3000, reversed: 1200, shortfall: 700 },
+      { vendor: b, amount: 5000, reversed: 2000, shortfall: 0 },
+    ]);
+    expect(await entries(vendorAccountId(a, 'available', 'USD'), 'hub_vendor_reversal')).toHaveLength(1);
+    expect(await vendorBalance(api, b)).toMatchObject({ available: 3000 });
+  });
+
+  it('gives a refused refund’s part back under its own key, again when refused again, and takes it once it goes through', async () => {
+    const { api, merchant } = await setUp();
+    const [a, b] = [await vendor(api, 'Roaster'), await vendor(api, 'Bakery')];
+    const sale = await cardSale(api, 10_000, [
+      { vendor: a, amount: 3000 },
+      { vendor: b, amount: 5000 },
+    ]);
+    await refund(api, sale.id, 2000);
+    const before = {
+      a: await vendorBalance(api, a),
+      b: await vendorBalance(api, b),
+      merchant: await merchantBalance(api),
+    };
+    const refusing = withSandboxCard(deps, () => ({
+      refund: async () => {
+        throw new AppError('invalid_request', 'the provider refused the refund');
+      },
+    }));
+    const key = `${sale.id}:refund:2`;
+    for (let i = 0; i < 2; i++) {
+      await expect(refundIntent(refusing, actorOf(merchant), sale.id, 4000)).rejects.toMatchObject({
+        code: 'invalid_request',
+      });
+      expect(await vendorBalance(api, a)).toEqual(before.a);
+      expect(await vendorBalance(api, b)).toEqual(before.b);
+      expect(await merchantBalance(api)).toEqual(before.merchant);
+      expect(await group(api, sale.id)).toMatchObject({
+        lines: [
+          { vendor: a, amount: 3000, reversed: 600, shortfall: 0 },
+          { vendor: b, amount: 5000, reversed: 1000, shortfall: 0 },
+        ],
+        platform_refunded: 400,
+      });
+    }
+    const stored = await readSplit(t.store, sale.id);
+    expect(stored!.reversals.map((r) => [r.key, r.status])).toEqual([
+      [`${sale.id}:refund:1`, 'applied'],
+      [key, 'undone'],
+      [key, 'undone'],
+    ]);
+    expect(
+      sorted(
+        (await entries(vendorAccountId(b, 'pending', 'USD'), 'hub_vendor_reversal')).map((e) => [
+          e.direction,
+          e.amount,
+          e.metadata,
+        ]),
+      ),
+    ).toEqual(
+      sorted([
+        ['debit', 1000, { payment_intent: sale.id, vendor: b, refund_key: `${sale.id}:refund:1` }],
+        ['debit', 2000, { payment_intent: sale.id, vendor: b, refund_key: key }],
+        ['credit', 2000, { payment_intent: sale.id, vendor: b, refund_key: key, undo: 'true' }],
+        ['debit', 2000, { payment_intent: sale.id, vendor: b, refund_key: key }],
+        ['credit', 2000, { payment_intent: sale.id, vendor: b, refund_key: key, undo: 'true' }],
+      ]),
+    );
+    // The first refund's two credits; each refused try, two credits and the two debits undoing them.
+    expect(
+      sorted(
+        (await entries(merchantAccountId(merchant.id, 'pending', 'USD'), 'hub_vendor_reversal')).map(
+          (e) => e.direction,
+        ),
+      ),
+    ).toEqual(
+      sorted([
+        'credit',
+        'credit',
+        'credit',
+        'credit',
+        'credit',
+        'credit',
+        'debit',
+        'debit',
+        'debit',
+        'debit',
+      ]),
+    );
+
+    // The provider takes it now: the vendors' part is taken back (the third try under this key).
+    await refund(api, sale.id, 4000);
+    expect((await group(api, sale.id)).lines).toEqual([
+      { vendor: a, amount: 3000, reversed: 1800, shortfall: 0 },
+      { vendor: b, amount: 5000, reversed: 3000, shortfall: 0 },
+    ]);
+    expect(await vendorBalance(api, a)).toMatchObject({ pending: 1200 });
+    expect(await vendorBalance(api, b)).toMatchObject({ pending: 2000 });
+  });
+
+  it('gives a settled reversal back to the vendors’ available from the merchant’s, its shortfall forgotten', async () => {
+    const { api, merchant } = await setUp();
+    const payee = await t.signUp('payee');
+    const [a, b] = [await vendor(api, 'Roaster'), await vendor(api, 'Bakery')];
+    const sale = await cardSale(api, 10_000, [
+      { vendor: a, amount: 3000 },
+      { vendor: b, amount: 5000 },
+    ]);
+    await advanceSandbox(api, 86_400);
+    expect(await settleRoute(api)).toBe(1);
+    await vendorPayout(api, a, 3000, payee.id);
+    const before = await merchantBalance(api);
+    const refusing = withSandboxCard(deps, () => ({
+      refund: async () => {
+        throw new AppError('invalid_request', 'the provider refused the refund');
+      },
+    }));
+    await expect(refundIntent(refusing, actorOf(merchant), sale.id, 2000)).rejects.toMatchObject({
+      code: 'invalid_request',
+    });
+    expect(await group(api, sale.id)).toMatchObject({
+      lines: [
+        { vendor: a, amount: 3000, reversed: 0, shortfall: 0 },
+        { vendor: b, amount: 5000, reversed: 0, shortfall: 0 },
+      ],
+      platform_refunded: 0,
+    });
+    expect(await vendorBalance(api, a)).toMatchObject({ pending: 0, available: 0 });
+    expect(await vendorBalance(api, b)).toMatchObject({ pending: 0, available: 5000 });
+    expect(await merchantBalance(api)).toEqual(before);
+    expect(
+      sorted(
+        (await entries(merchantAccountId(merchant.id, 'available', 'USD'), 'hub_vendor_reversal')).map(
+          (e) => [e.direction, e.amount],
+        ),
+      ),
+    ).toEqual(
+      sorted([
+        ['credit', 1000],
+        ['debit', 1000],
+      ]),
+    );
+    expect(await entries(merchantAccountId(merchant.id, 'pending', 'USD'), 'hub_vendor_reversal')).toEqual(
+      [],
+    );
+  });
+
+  it('undoes a reversal once: a second undo under the same key changes nothing', async () => {
+    const { api } = await setUp();
+    const a = await vendor(api);
+    const sale = await cardSale(api, 10_000, [{ vendor: a, amount: 6000 }]);
+    const intent = (await readIntent(t.store, sale.id))!;
+    expect(await reverseForRefund(deps, intent, 'refund-x', 5000)).toMatchObject({
+      lines: [{ vendor: a, amount: 3000, from: 'pending', shortfall: 0 }],
+      platform: 2000,
+      status: 'applied',
+    });
+    expect(await vendorBalance(api, a)).toMatchObject({ pending: 3000 });
+    await undoReversal(deps, sale.id, 'refund-x');
+    await undoReversal(deps, sale.id, 'refund-x');
+    expect(await vendorBalance(api, a)).toMatchObject({ pending: 6000 });
+    expect((await readSplit(t.store, sale.id))!.reversals.map((r) => r.status)).toEqual(['undone']);
+  });
+});
+
+describe('refund reversals: lost races and failed writes', () => {
+  const reversalOf = (operations: WriteOperation[], key: string, status: 'applied' | 'undone') =>
+    operations.some(
+      (op) =>
+        op.type === 'put' &&
+        String(op.item.pk).startsWith('HUB#SPLIT#') &&
+        (op.item.reversals as Array<{ key: string; status: string }>).some(
+          (r) => r.key === key && r.status === status,
+        ),
+    );
+
+  it('judges again when a settlement lands between its read and its write: the share comes from available', async () => {
+    const { api } = await setUp();
+    const a = await vendor(api);
+    const sale = await cardSale(api, 10_000, [{ vendor: a, amount: 6000 }]);
+    await advanceSandbox(api, 86_400);
+    const raced = interleave(
+      t,
+      (operations) => reversalOf(operations, `${sale.id}:refund:1`, 'applied'),
+      () => settleDueSplits(deps),
+    );
+    await refund(api, sale.id, 5000);
+    expect(raced.count).toBe(1);
+    expect(await group(api, sale.id)).toMatchObject({
+      status: 'settled',
+      lines: [{ vendor: a, amount: 6000, reversed: 3000, shortfall: 0 }],
+    });
+    expect(await vendorBalance(api, a)).toEqual({ currency: 'USD', pending: 0, available: 3000 });
+  });
+
+  it('judges again when a vendor payout lands between its read and its write: what is left, the rest a shortfall', async () => {
+    const { api } = await setUp();
+    const payee = await t.signUp('payee');
+    const a = await vendor(api);
+    const sale = await cardSale(api, 10_000, [{ vendor: a, amount: 3000 }]);
+    await advanceSandbox(api, 86_400);
+    expect(await settleRoute(api)).toBe(1);
+    const raced = interleave(
+      t,
+      (operations) => reversalOf(operations, `${sale.id}:refund:1`, 'applied'),
+      () => vendorPayout(api, a, 2000, payee.id),
+    );
+    // The share is 1,500; the payout leaves 1,000.
+    await refund(api, sale.id, 5000);
+    expect(raced.count).toBe(1);
+    expect((await group(api, sale.id)).lines).toEqual([
+      { vendor: a, amount: 3000, reversed: 1500, shortfall: 500 },
+    ]);
+    expect(await vendorBalance(api, a)).toMatchObject({ available: 0 });
+  });
+
+  it('gives up after six lost races in a row, passing the last refusal on and changing nothing', async () => {
+    const { api } = await setUp();
+    const payee = await t.signUp('payee');
+    const a = await vendor(api);
+    const sale = await cardSale(api, 10_000, [{ vendor: a, amount: 6000 }]);
+    await advanceSandbox(api, 86_400);
+    expect(await settleRoute(api)).toBe(1);
+    await vendorPayout(api, a, 5900, payee.id);
+    const intent = (await readIntent(t.store, sale.id))!;
+    // Each try takes back what a holds (less than its share); a payout of 1 lands before each write.
+    const raced = interleave(
+      t,
+      (operations) => reversalOf(operations, 'refund-x', 'applied'),
+      () => vendorPayout(api, a, 1, payee.id),
+      6,
+    );
+    await expect(reverseForRefund(deps, intent, 'refund-x', 5000)).rejects.toMatchObject({
+      code: 'insufficient_funds',
+    });
+    expect(raced.count).toBe(6);
+    expect(await vendorBalance(api, a)).toMatchObject({ available: 94 });
+    expect((await readSplit(t.store, sale.id))!.reversals).toEqual([]);
+  });
+
+  it('passes a busy store’s refusal of a reversal on, not taken for a lost race', async () => {
+    const { api } = await setUp();
+    const a = await vendor(api);
+    const sale = await cardSale(api, 10_000, [{ vendor: a, amount: 6000 }]);
+    const intent = (await readIntent(t.store, sale.id))!;
+    busyNextWrite((operations) => reversalOf(operations, 'refund-x', 'applied'));
+    await expect(reverseForRefund(deps, intent, 'refund-x', 5000)).rejects.toMatchObject({
+      code: 'service_unavailable',
+    });
+    expect(await vendorBalance(api, a)).toMatchObject({ pending: 6000 });
+    expect((await readSplit(t.store, sale.id))!.reversals).toEqual([]);
+  });
+
+  it('undoes again when a settlement lands between the undo’s read and its write', async () => {
+    const { api, merchant } = await setUp();
+    const a = await vendor(api);
+    const sale = await cardSale(api, 10_000, [{ vendor: a, amount: 6000 }]);
+    await advanceSandbox(api, 86_400);
+    const raced = interleave(
+      t,
+      (operations) => reversalOf(operations, `${sale.id}:refund:1`, 'undone'),
+      () => settleDueSplits(deps),
+    );
+    const refusing = withSandboxCard(deps, () => ({
+      refund: async () => {
+        throw new AppError('invalid_request', 'the provider refused the refund');
+      },
+    }));
+    await expect(refundIntent(refusing, actorOf(merchant), sale.id, 5000)).rejects.toMatchObject({
+      code: 'invalid_request',
+    });
+    expect(raced.count).toBe(1);
+    expect(await group(api, sale.id)).toMatchObject({
+      status: 'settled',
+      lines: [{ vendor: a, amount: 6000, reversed: 0, shortfall: 0 }],
+    });
+    expect(await vendorBalance(api, a)).toEqual({ currency: 'USD', pending: 0, available: 6000 });
+    expect(await merchantBalance(api)).toMatchObject({ pending: 0, available: 4000 - cardFee(10_000) });
+  });
+
+  it('gives up undoing after six lost races in a row, passing the conflict on', async () => {
+    const { api } = await setUp();
+    const a = await vendor(api);
+    const sale = await cardSale(api, 10_000, [{ vendor: a, amount: 6000 }]);
+    const intent = (await readIntent(t.store, sale.id))!;
+    await reverseForRefund(deps, intent, 'refund-x', 1000);
+    // Before each write of the undo, another refund's reversal changes the group.
+    let n = 0;
+    const raced = interleave(
+      t,
+      (operations) => reversalOf(operations, 'refund-x', 'undone'),
+      () => reverseForRefund(deps, intent, `other-${++n}`, 10),
+      6,
+    );
+    await expect(undoReversal(deps, sale.id, 'refund-x')).rejects.toMatchObject({ code: 'conflict' });
+    expect(raced.count).toBe(6);
+    const stored = (await readSplit(t.store, sale.id))!;
+    expect(stored.reversals.map((r) => [r.key, r.status])).toEqual([
+      ['refund-x', 'applied'],
+      ...[1, 2, 3, 4, 5, 6].map((i) => [`other-${i}`, 'applied']),
+    ]);
+  });
+
+  it('passes a busy store’s refusal of an undo on, not taken for a lost race', async () => {
+    const { api } = await setUp();
+    const a = await vendor(api);
+    const sale = await cardSale(api, 10_000, [{ vendor: a, amount: 6000 }]);
+    const intent = (await readIntent(t.store, sale.id))!;
+    await reverseForRefund(deps, intent, 'refund-x', 5000);
+    busyNextWrite((operations) => reversalOf(operations, 'refund-x', 'undone'));
+    await expect(undoReversal(deps, sale.id, 'refund-x')).rejects.toMatchObject({
+      code: 'service_unavailable',
+    });
+    expect(await vendorBalance(api, a)).toMatchObject({ pending: 3000 });
+    await undoReversal(deps, sale.id, 'refund-x');
+    expect(await vendorBalance(api, a)).toMatchObject({ pending: 6000 });
   });
 });

@@ -130,19 +130,25 @@ export async function undoReversal(deps: HubDeps, intentId: string, key: string)
     };
     const transfers: TransferRequest[] = reversal.lines
       .filter((l) => l.amount > 0)
-      .map((l) => ({
-        id: transferId(split, `${key}:undo:${index}:${l.vendor}`),
-        debit_account_id: merchantAccountId(
-          split.merchant,
-          l.from === 'pending' ? split.source! : 'available',
+      .map((l) => {
+        // The group settled since the reversal took this from `pending` (a settlement run while
+        // the provider answered): settlement moved only what the reversal left, so the share given
+        // back settles now, from the merchant's available funds, as its cover and settlement would have.
+        const to = l.from === 'pending' && split.status === 'settled' ? 'available' : l.from;
+        return {
+          id: transferId(split, `${key}:undo:${index}:${l.vendor}`),
+          debit_account_id: merchantAccountId(
+            split.merchant,
+            to === 'pending' ? split.source! : 'available',
+            currency,
+          ),
+          credit_account_id: vendorAccountId(l.vendor, to, currency),
+          amount: l.amount,
           currency,
-        ),
-        credit_account_id: vendorAccountId(l.vendor, l.from, currency),
-        amount: l.amount,
-        currency,
-        code: vendorLedgerCodes.reversal,
-        metadata: { payment_intent: split.intent, vendor: l.vendor, refund_key: key, undo: 'true' },
-      }));
+          code: vendorLedgerCodes.reversal,
+          metadata: { payment_intent: split.intent, vendor: l.vendor, refund_key: key, undo: 'true' },
+        };
+      });
     try {
       await commitSplitChange(deps, transfers, ledgerEvent('vendor.split_reversed', next), [splitPut(next)]);
       return;
