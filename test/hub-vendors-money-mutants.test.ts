@@ -10,6 +10,7 @@ import { readIntent } from '../server/src/hub/store.ts';
 import { reverseForRefund, undoReversal } from '../server/src/hub/vendors-reversals.ts';
 import { vendorAccountId } from '../server/src/hub/vendors.ts';
 import { settleDueSplits, settleSplitsOnMerchantSettlement } from '../server/src/hub/vendors-settlement.ts';
+import { transferSplits } from '../server/src/hub/vendors-splits.ts';
 import { readSplit, vendorKeys } from '../server/src/hub/vendors-store.ts';
 import {
   cardMethod,
@@ -152,6 +153,17 @@ function busyNextWrite(matches: (operations: WriteOperation[]) => boolean): void
     throw new AppError('service_unavailable', 'the store is busy');
   };
 }
+
+/** Whether a transaction writes a split group holding a reversal under `key` with `status`. */
+const reversalOf = (operations: WriteOperation[], key: string, status: 'applied' | 'undone') =>
+  operations.some(
+    (op) =>
+      op.type === 'put' &&
+      String(op.item.pk).startsWith('HUB#SPLIT#') &&
+      (op.item.reversals as Array<{ key: string; status: string }>).some(
+        (r) => r.key === key && r.status === status,
+      ),
+  );
 
 /** Whether a transaction writes a split group with `status`. */
 const writesGroup = (operations: WriteOperation[], status: string) =>
@@ -739,16 +751,6 @@ describe('refund reversals (vendors-reversals.ts)', () => {
 });
 
 describe('refund reversals: lost races and failed writes', () => {
-  const reversalOf = (operations: WriteOperation[], key: string, status: 'applied' | 'undone') =>
-    operations.some(
-      (op) =>
-        op.type === 'put' &&
-        String(op.item.pk).startsWith('HUB#SPLIT#') &&
-        (op.item.reversals as Array<{ key: string; status: string }>).some(
-          (r) => r.key === key && r.status === status,
-        ),
-    );
-
   it('judges again when a settlement lands between its read and its write: the share comes from available', async () => {
     const { api } = await setUp();
     const a = await vendor(api);
@@ -889,5 +891,219 @@ describe('refund reversals: lost races and failed writes', () => {
     expect(await vendorBalance(api, a)).toMatchObject({ pending: 3000 });
     await undoReversal(deps, sale.id, 'refund-x');
     expect(await vendorBalance(api, a)).toMatchObject({ pending: 6000 });
+  });
+});
+
+describe('split groups and their transfer (vendors-splits.ts)', () => {
+  it('refuses each bad split naming the split at fault and why, and writes nothing', async () => {
+    const { api } = await setUp();
+    const other = await shop();
+    const [a, b] = [await vendor(api, 'Roaster'), await vendor(api, 'Bakery')];
+    const euro = (await api('POST', '/v1/vendors', { name: 'Euro roaster', currency: 'EUR' })).json.id;
+    const theirs = await vendor(other.api, 'Not yours');
+    const missing = 'ven_01JD3S8Q4X9Z2K7M5N6P8R0T1V';
+    const cases: Array<[Array<{ vendor: string; amount: number }>, string, string, string]> = [
+      [
+        [
+          { vendor: a, amount: 1 },
+          { vendor: missing, amount: 1 },
+        ],
+        'unknown_vendor',
+        `No vendor ${missing}.`,
+        'splits.1.vendor',
+      ],
+      [
+        [
+          { vendor: a, amount: 1 },
+          { vendor: theirs, amount: 1 },
+        ],
+        'unknown_vendor',
+        `No vendor ${theirs}.`,
+        'splits.1.vendor',
+      ],
+      [
+        [
+          { vendor: a, amount: 1 },
+          { vendor: euro, amount: 1 },
+        ],
+        'split_currency_mismatch',
+        `Vendor ${euro} holds EUR, not USD.`,
+        'splits.1.vendor',
+      ],
+      [
+        [
+          { vendor: a, amount: 6000 },
+          { vendor: b, amount: 4001 },
+        ],
+        'splits_exceed_amount',
+        'The splits add up to 10001, more than the amount 10000.',
+        'splits',
+      ],
+    ];
+    for (const [splits, code, message, param] of cases) {
+      const refused = await api('POST', '/v1/payment-intents', {
+        amount: 10_000,
+        currency: 'USD',
+        payment_method: cardMethod(),
+        splits,
+      });
+      expect(refused.status, JSON.stringify(splits)).toBe(400);
+      expect(refused.json.error, JSON.stringify(splits)).toMatchObject({ code, message, param });
+    }
+    expect((await api('GET', '/v1/payment-intents')).json.data).toEqual([]);
+  });
+
+  it('takes splits adding up to exactly the amount, and keeps the rest of a held payment as its platform fee', async () => {
+    const { api } = await setUp();
+    const [a, b] = [await vendor(api, 'Roaster'), await vendor(api, 'Bakery')];
+    const whole = await cardSale(api, 10_000, [
+      { vendor: a, amount: 6000 },
+      { vendor: b, amount: 4000 },
+    ]);
+    expect(await group(api, whole.id)).toMatchObject({ status: 'transferred', platform_fee: 0 });
+    const held = await api('POST', '/v1/payment-intents', {
+      amount: 10_000,
+      currency: 'USD',
+      payment_method: cardMethod(),
+      capture: false,
+      splits: [
+        { vendor: a, amount: 3000 },
+        { vendor: b, amount: 5000 },
+      ],
+    });
+    expect(held.status, held.text).toBe(201);
+    expect(await group(api, held.json.id)).toMatchObject({ status: 'awaiting_payment', platform_fee: 2000 });
+    // Called for an intent that has not succeeded (a late or stray delivery): its shares wait.
+    expect(await transferSplits(deps, held.json.id)).toMatchObject({ status: 'awaiting_payment' });
+    expect(await vendorBalance(api, a)).toMatchObject({ pending: 6000 });
+  });
+
+  it("moves a card sale's shares from the merchant's pending in one transfer each, booked with intent, vendor and merchant", async () => {
+    const { api, merchant } = await setUp();
+    const [a, b] = [await vendor(api, 'Roaster'), await vendor(api, 'Bakery')];
+    const sale = await cardSale(api, 10_000, [
+      { vendor: a, amount: 3000 },
+      { vendor: b, amount: 5000 },
+    ]);
+    expect(await merchantBalance(api)).toMatchObject({ pending: 2000, available: 0 });
+    expect(
+      sorted(
+        (await entries(merchantAccountId(merchant.id, 'pending', 'USD'), 'hub_vendor_split')).map((e) => [
+          e.direction,
+          e.amount,
+        ]),
+      ),
+    ).toEqual(
+      sorted([
+        ['debit', 3000],
+        ['debit', 5000],
+      ]),
+    );
+    expect(await entries(vendorAccountId(a, 'pending', 'USD'), 'hub_vendor_split')).toEqual([
+      expect.objectContaining({
+        direction: 'credit',
+        amount: 3000,
+        metadata: { payment_intent: sale.id, vendor: a, merchant: merchant.id },
+      }),
+    ]);
+    const transferred = (await pendingEvents(t)).filter((event) => event.type === 'vendor.split_transferred');
+    expect(transferred.map((event) => [event.source, event.subject, event.merchant, event.audience])).toEqual(
+      [['sluice.hub', sale.id, merchant.id, [merchant.owner.id]]],
+    );
+    expect(transferred[0]!.data.object).toMatchObject({
+      id: sale.id,
+      status: 'transferred',
+      platform_fee: 2000,
+      settled_at: null,
+    });
+  });
+
+  it('leaves shares the merchant could not cover to wait, and never moves them once the payment was refunded meanwhile', async () => {
+    t = createHubTestApp({}, { signupBonus: 40_000 });
+    isOpen = true;
+    deps = hubTestDeps(t);
+    const { api, merchant } = await shop(['wallet']);
+    const payer = await t.signUp('payer');
+    const a = await vendor(api);
+    const walletSale = async (amount: number, splits: Array<{ vendor: string; amount: number }>) => {
+      const asked = await api('POST', '/v1/payment-intents', {
+        amount,
+        currency: 'USD',
+        payment_method: { type: 'wallet', wallet: { user: payer.id } },
+        ...(splits.length > 0 ? { splits } : {}),
+      });
+      expect(asked.status, asked.text).toBe(201);
+      const approved = await t.call('POST', `/v1/payer/payment-intents/${asked.json.id}/approve`, {
+        token: payer.token,
+      });
+      return { id: asked.json.id as string, approved };
+    };
+    // The shares' transfer meets a store too busy when the payer approves: the payment succeeds, its shares wait.
+    busyNextWrite((operations) =>
+      operations.some((op) => op.type === 'put' && String(op.item.pk).startsWith('HUB#VENDORSPLITS#')),
+    );
+    const sale = await walletSale(15_000, [{ vendor: a, amount: 12_000 }]);
+    expect(sale.approved.status).toBe(503);
+    expect((await api('GET', `/v1/payment-intents/${sale.id}`)).json.status).toBe('succeeded');
+    expect((await group(api, sale.id)).status).toBe('awaiting_payment');
+    // The merchant pays its whole available balance out: the shares (12,000) pass its floor (10,000).
+    expect((await t.call('GET', '/v1/wallet', { token: merchant.owner.token })).status).toBe(200);
+    const payout = await api('POST', '/v1/payouts', {
+      amount: 15_000,
+      currency: 'USD',
+      destination: 'wallet',
+    });
+    expect(payout.status, payout.text).toBe(201);
+    // A refund tries the shares first (refused for funds: they wait), then refunds the payer.
+    await refund(api, sale.id, 1000);
+    expect(await group(api, sale.id)).toMatchObject({
+      status: 'awaiting_payment',
+      platform_refunded: 0,
+    });
+    expect(await vendorBalance(api, a)).toMatchObject({ pending: 0 });
+    // Funds again; a late delivery of the payment's success moves nothing: the shares no longer match it.
+    await walletSale(20_000, []);
+    expect(await transferSplits(deps, sale.id)).toMatchObject({ status: 'awaiting_payment' });
+    expect(await vendorBalance(api, a)).toMatchObject({ pending: 0, available: 0 });
+  });
+
+  it('commits a change that moves no money with its event alone, and names a lost race on it a conflict', async () => {
+    const { api, merchant } = await setUp();
+    const a = await vendor(api);
+    const sale = await cardSale(api, 10_000, [{ vendor: a, amount: 3000 }]);
+    const intent = (await readIntent(t.store, sale.id))!;
+    // A refund of 1 takes it from the platform fee (7,000 of 10,000): the reversal moves nothing.
+    expect(await reverseForRefund(deps, intent, 'refund-y', 1)).toMatchObject({ lines: [], platform: 1 });
+    const reversed = (await pendingEvents(t)).filter((event) => event.type === 'vendor.split_reversed');
+    expect(reversed.map((event) => [event.source, event.subject, event.merchant, event.audience])).toEqual([
+      ['sluice.hub', sale.id, merchant.id, [merchant.owner.id]],
+    ]);
+    expect(reversed[0]!.data.object).toMatchObject({ id: sale.id, platform_refunded: 1 });
+    // Six reversals of other refunds land before each of its writes: it gives up, naming the conflict.
+    let n = 0;
+    const raced = interleave(
+      t,
+      (operations) => reversalOf(operations, 'refund-z', 'applied'),
+      () => reverseForRefund(deps, intent, `other-${++n}`, 1),
+      6,
+    );
+    await expect(reverseForRefund(deps, intent, 'refund-z', 1)).rejects.toMatchObject({
+      code: 'conflict',
+      message: `split group ${sale.id} changed meanwhile`,
+    });
+    expect(raced.count).toBe(6);
+    expect((await group(api, sale.id)).platform_refunded).toBe(7);
+  });
+
+  it('passes a busy store’s refusal of a change that moves no money on, not taken for a lost race', async () => {
+    const { api } = await setUp();
+    const a = await vendor(api);
+    const sale = await cardSale(api, 4000, [{ vendor: a, amount: 1000 }]);
+    await refund(api, sale.id);
+    await advanceSandbox(api, 86_400);
+    busyNextWrite((operations) => writesGroup(operations, 'settled'));
+    await expect(settleDueSplits(deps)).rejects.toMatchObject({ code: 'service_unavailable' });
+    expect((await group(api, sale.id)).status).toBe('transferred');
+    expect(await settleDueSplits(deps)).toBe(1);
   });
 });
