@@ -284,6 +284,69 @@ describe('SqliteWriter and openSqlite', () => {
     expect(upgraded.prepare('SELECT ttl FROM items').get()).toEqual({ ttl: 7 });
   });
 
+  it("moves an item's entry when only its index partition changes, and removes a deleted item's entries, so a row that takes its rowid again is not in its index", () => {
+    const db = open(':memory:');
+    const writer = new SqliteWriter(db);
+    const entries = () =>
+      db
+        .prepare('SELECT pk, sk, id FROM index_gsi1 ORDER BY pk')
+        .all()
+        .map((row) => ({ ...row }));
+    const rowidOf = (pk: string) =>
+      (db.prepare('SELECT rowid AS id FROM items WHERE pk = ?').get(pk) as { id: number }).id;
+    writer.applyBatch([[{ type: 'put', item: { pk: 'A', sk: 'A', gsi1pk: 'P', gsi1sk: 's' } }]]);
+    const a = rowidOf('A');
+    writer.applyBatch([[{ type: 'update', key: { pk: 'A', sk: 'A' }, set: { gsi1pk: 'Q' } }]]);
+    expect(entries()).toEqual([{ pk: 'Q', sk: 's', id: a }]);
+    writer.applyBatch([[{ type: 'delete', key: { pk: 'A', sk: 'A' } }]]);
+    expect(entries()).toEqual([]);
+    // The highest rowid of its range is free again: the next row there takes it.
+    writer.applyBatch([[{ type: 'put', item: { pk: 'B', sk: 'B' } }]]);
+    expect(rowidOf('B')).toBe(a);
+    expect(entries()).toEqual([]);
+  });
+
+  it('upgrades a file whose older upgrade stopped between the two columns of an index', async () => {
+    const path = await tempPath();
+    const old = new DatabaseSync(path);
+    old.exec(
+      'CREATE TABLE items (pk TEXT NOT NULL, sk TEXT NOT NULL, gsi1pk TEXT, gsi1sk TEXT, gsi2pk TEXT, ttl INTEGER, data TEXT NOT NULL, UNIQUE (pk, sk))',
+    );
+    old
+      .prepare('INSERT INTO items (pk, sk, gsi1pk, gsi1sk, data) VALUES (?, ?, ?, ?, ?)')
+      .run('A', '1', 'G', 'a', '{}');
+    old.close();
+
+    const db = open(path);
+    const count = (table: string) =>
+      (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    expect([count('index_gsi1'), count('index_gsi2'), count('index_gsi3')]).toEqual([1, 0, 0]);
+  });
+
+  it('leaves an older file as it was, and unlocked, when making its index tables fails', async () => {
+    const path = await tempPath();
+    const old = new DatabaseSync(path);
+    old.exec(
+      'CREATE TABLE items (pk TEXT NOT NULL, sk TEXT NOT NULL, gsi1pk TEXT, gsi1sk TEXT, ttl INTEGER, data TEXT NOT NULL, UNIQUE (pk, sk))',
+    );
+    old.exec('CREATE INDEX items_gsi1 ON items (gsi1pk, gsi1sk) WHERE gsi1pk IS NOT NULL');
+    // Something else by the name of the second index's table: creating it fails.
+    old.exec('CREATE VIEW index_gsi2 AS SELECT 1');
+    old.close();
+
+    expect(() => openSqlite(path)).toThrow(/already exists/);
+    const other = open(path, {});
+    other.exec('PRAGMA busy_timeout = 0');
+    const names = (
+      other.prepare("SELECT name FROM sqlite_schema WHERE name LIKE '%gsi%' ORDER BY name").all() as Array<{
+        name: string;
+      }>
+    ).map((row) => row.name);
+    expect(names).toEqual(['index_gsi2', 'items_gsi1']);
+    // No transaction was left open holding the file.
+    other.prepare("INSERT INTO items (pk, sk, data) VALUES ('B', 'B', '{}')").run();
+  });
+
   it('says which item is too large and by how much, and which attribute cannot be added to', () => {
     const writer = new SqliteWriter(open(':memory:'));
     const outcomes = writer.applyBatch([
