@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { DatabaseSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { TransactionCanceledError, type Item } from '../../platform/store.ts';
+import { InvalidCursorError, TransactionCanceledError, type Item } from '../../platform/store.ts';
 import { autoVacuumConversionMaxBytes, SqliteStore, type SqliteStoreOptions } from './sqlite-store.ts';
 import { openSqlite } from './sqlite-writer.ts';
 
@@ -276,6 +276,25 @@ describe('SqliteStore whose writer thread fails', () => {
       'the SQLite writer thread exited (code 1)',
     );
     await expect(store.reclaimSpace(1, 0)).rejects.toThrow('the SQLite writer thread exited (code 1)');
+  });
+});
+
+describe('SqliteStore index cursors', () => {
+  it('refuses an index cursor whose rowid is not a safe integer', async () => {
+    const store = memoryStore();
+    await putAll(
+      store,
+      ['a', 'b', 'c'].map((id) => ({ pk: `I#${id}`, sk: 'I', gsi1pk: 'P', gsi1sk: id })),
+    );
+    const { cursor } = await store.query({ index: 'gsi1', partition: 'P', limit: 1 });
+    const fields = JSON.parse(Buffer.from(cursor!, 'base64url').toString('utf8')) as Record<string, string>;
+    expect(fields.rowid).toMatch(/^[0-9]+$/);
+    for (const rowid of ['x', '1.5', '9007199254740993']) {
+      const forged = Buffer.from(JSON.stringify({ ...fields, rowid })).toString('base64url');
+      await expect(store.query({ index: 'gsi1', partition: 'P', cursor: forged })).rejects.toBeInstanceOf(
+        InvalidCursorError,
+      );
+    }
   });
 });
 
