@@ -267,6 +267,8 @@ describe('the SQLite row codec', () => {
       expires_at: 1000,
     });
     expect((await store.query({ index: 'gsi1', partition: 'L' })).items.map((item) => item.n)).toEqual([1]);
+    // A row in no index: its null index key columns are not attributes.
+    expect(await store.get({ pk: 'A', sk: '2' })).toEqual({ pk: 'A', sk: '2', n: 2, expires_at: 'never' });
     // The old TTL is in the new column: the sweeper finds it (and not the string one).
     expect(await store.expiredKeys(2000, 10)).toEqual([{ pk: 'A', sk: '1' }]);
     // A large item, compressed, goes in beside them (the old expression index would refuse it).
