@@ -183,6 +183,23 @@ describe('the SQLite row codec', () => {
     expect(decodeRow(rowOf(tiny))).toEqual(tiny);
   });
 
+  it('picks the format at the exact lengths: a transfer of 100–499 bytes of JSON format 4, of 500 format 5; another item of 400 format 5', () => {
+    const withJson = (pk: string, sk: string, length: number) => {
+      const item = { pk, sk, note: 'a'.repeat(length - '{"note":""}'.length) };
+      expect(textOf(encodeItem(item).data, pk).length).toBe(length);
+      return item;
+    };
+    const formatOf = (item: Record<string, unknown>) => {
+      const { data } = encodeItem(item as never);
+      expect(decodeRow(rowOf(item))).toEqual(item);
+      return typeof data === 'string' ? 0 : data[0];
+    };
+    expect([99, 100, 499, 500].map((length) => formatOf(withJson('TR#tr_1', 'TR', length)))).toEqual([
+      0, 4, 4, 5,
+    ]);
+    expect([399, 400].map((length) => formatOf(withJson('X#1', 'X', length)))).toEqual([0, 5]);
+  });
+
   it('reads a transfer written in format 3 (the transfer dictionary alone, its index keys in columns)', () => {
     const keys = postKeys;
     const rest = {
