@@ -339,6 +339,42 @@ describe('SqliteStore opening a file made before incremental auto-vacuum', () =>
     expect(await store.get({ pk: 'A', sk: 'A' })).toEqual({ pk: 'A', sk: 'A' });
   });
 
+  it("converts one from before the index tables with its index entries: the VACUUM keeps the rows' rowids they name", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-sqlite-mutants-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const path = join(dir, 'store.db');
+    const old = new DatabaseSync(path);
+    old.exec(
+      'CREATE TABLE items (pk TEXT NOT NULL, sk TEXT NOT NULL, gsi1pk TEXT, gsi1sk TEXT, gsi2pk TEXT, gsi2sk TEXT, gsi3pk TEXT, gsi3sk TEXT, ttl INTEGER, data TEXT NOT NULL, UNIQUE (pk, sk))',
+    );
+    old.exec('CREATE INDEX items_gsi1 ON items (gsi1pk, gsi1sk) WHERE gsi1pk IS NOT NULL');
+    const insert = old.prepare(
+      'INSERT INTO items (rowid, pk, sk, gsi1pk, gsi1sk, data) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    // Rowids far apart and out of key order, one deleted between them: a renumbering VACUUM would
+    // give the rows other rowids than their entries hold.
+    for (const [rowid, id, sort] of [
+      [2 ** 41, 'a', '1'],
+      [7, 'b', '2'],
+      [2 ** 40, 'c', '3'],
+      [3, 'd', '4'],
+    ] as const)
+      insert.run(rowid, `I#${id}`, 'I', 'G', sort, `{"id":"${id}"}`);
+    old.exec('DELETE FROM items WHERE rowid = 7');
+    old.close();
+
+    const store = new SqliteStore(path);
+    cleanups.push(() => store.close());
+    const inspect = new DatabaseSync(path, { readOnly: true });
+    cleanups.push(() => inspect.close());
+    expect(inspect.prepare('PRAGMA auto_vacuum').get()).toEqual({ auto_vacuum: 2 });
+    const ids = async () =>
+      (await store.query({ index: 'gsi1', partition: 'G' })).items.map((item) => item.id);
+    expect(await ids()).toEqual(['a', 'c', 'd']);
+    await putAll(store, [{ pk: 'I#e', sk: 'I', gsi1pk: 'G', gsi1sk: '0', id: 'e' }]);
+    expect(await ids()).toEqual(['e', 'a', 'c', 'd']);
+  });
+
   it('converts one of exactly the conversion limit', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sluice-sqlite-mutants-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
