@@ -347,6 +347,29 @@ describe('SqliteWriter and openSqlite', () => {
     other.prepare("INSERT INTO items (pk, sk, data) VALUES ('B', 'B', '{}')").run();
   });
 
+  it('puts a new row in the range of its TTL, in the kept range once that one is used up, and refuses it once every range is', () => {
+    const db = open(':memory:');
+    const writer = new SqliteWriter(db);
+    const rowidOf = (pk: string) =>
+      (db.prepare('SELECT rowid AS id FROM items WHERE pk = ?').get(pk) as { id: number }).id;
+    // Expired long ago: the range for rows kept under a week; year 33658: the one for later ones.
+    writer.applyBatch([
+      [{ type: 'put', item: { pk: 'Soon', sk: 'S', expires_at: 1 } }],
+      [{ type: 'put', item: { pk: 'Later', sk: 'S', expires_at: 1e12 } }],
+      [{ type: 'put', item: { pk: 'Kept', sk: 'S' } }],
+    ]);
+    expect(['Soon', 'Later', 'Kept'].map(rowidOf)).toEqual([2 ** 42, 2 ** 43, 2 ** 44]);
+    // The last rowid of the first range taken (by another connection): the next such row spills.
+    const insert = db.prepare('INSERT INTO items (rowid, pk, sk, data) VALUES (?, ?, ?, ?)');
+    insert.run(2 ** 43 - 1, 'Last', 'S', '{}');
+    writer.applyBatch([[{ type: 'put', item: { pk: 'Spilled', sk: 'S', expires_at: 1 } }]]);
+    expect(rowidOf('Spilled')).toBe(2 ** 44 + 1);
+    insert.run(2 ** 49 - 1, 'End', 'S', '{}');
+    expect(writer.applyBatch([[{ type: 'put', item: { pk: 'None', sk: 'S' } }]])).toEqual([
+      { kind: 'error', message: 'the items table has used every rowid of its ranges' },
+    ]);
+  });
+
   it('says which item is too large and by how much, and which attribute cannot be added to', () => {
     const writer = new SqliteWriter(open(':memory:'));
     const outcomes = writer.applyBatch([
