@@ -370,6 +370,17 @@ describe('SqliteWriter and openSqlite', () => {
     ]);
   });
 
+  it('refuses an item over 400 KB in UTF-8 though its JSON is a third of that in characters', () => {
+    const writer = new SqliteWriter(open(':memory:'));
+    // 140,000 characters of 3 bytes each.
+    const outcomes = writer.applyBatch([
+      [{ type: 'put', item: { pk: 'T', sk: 'a', s: '€'.repeat(140_000) } }],
+    ]);
+    expect(outcomes).toEqual([
+      { kind: 'validation', message: 'item T / a is 420007 bytes; the limit is 409600' },
+    ]);
+  });
+
   it('says which item is too large and by how much, and which attribute cannot be added to', () => {
     const writer = new SqliteWriter(open(':memory:'));
     const outcomes = writer.applyBatch([
