@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -102,6 +103,31 @@ describe('SqliteWriter and openSqlite', () => {
     expect(outcomes).toEqual([undefined, { kind: 'error', message: 'refused by a trigger' }, undefined]);
     expect(JSON.parse(String(dataOf(db, 'K', 'K'))).n).toBe(101);
     expect(dataOf(db, 'Refused', '1')).toBeUndefined();
+  });
+
+  it('opens a file another process is writing to once that write ends, not failing as locked', async () => {
+    const path = await tempPath();
+    open(path).close();
+    // Another process takes the write lock, says so, and lets go a moment later.
+    const child = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { DatabaseSync } from 'node:sqlite';
+         const db = new DatabaseSync(${JSON.stringify(path)});
+         db.exec('BEGIN IMMEDIATE');
+         console.log('locked');
+         setTimeout(() => { db.exec('COMMIT'); db.close(); }, 300);`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    cleanups.push(() => void child.kill('SIGKILL'));
+    await new Promise<void>((resolve) =>
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => chunk.includes('locked') && resolve()),
+    );
+    const db = open(path);
+    expect(pragma(db, 'busy_timeout')).toBe(5000);
   });
 
   it('opens a file with 2 KB pages, incremental auto-vacuum, WAL and a 5 s busy timeout; :memory: without WAL', async () => {

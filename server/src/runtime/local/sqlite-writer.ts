@@ -37,6 +37,8 @@ const maxItemBytes = 400 * 1024;
  */
 export function openSqlite(path: string): DatabaseSync {
   const db = new DatabaseSync(path);
+  // First: the pragmas below take the write lock, and another connection may be writing.
+  db.exec('PRAGMA busy_timeout = 5000');
   // 2 KB pages (for a new file; an existing one keeps its own): a commit writes every page it
   // dirtied to the WAL, and items land in scattered index pages, so smaller pages write less.
   // Replaying a payments workload's batches took ~25% less writer time than with 4 KB pages;
@@ -51,7 +53,6 @@ export function openSqlite(path: string): DatabaseSync {
     // FULL: a transaction acknowledged to a client survives power loss, not only a crash.
     db.exec('PRAGMA synchronous = FULL');
   }
-  db.exec('PRAGMA busy_timeout = 5000');
   // `id` is the rowid (an INTEGER PRIMARY KEY names it): the index tables refer to rows by rowid,
   // and only a named rowid is kept by VACUUM (and `VACUUM INTO`, which `backup` uses).
   db.exec(`
@@ -63,41 +64,9 @@ export function openSqlite(path: string): DatabaseSync {
       UNIQUE (pk, sk)
     );
   `);
-  const columns = columnsOf(db);
-  if (!columns.has('ttl')) addTtlColumn(db);
-  if (!columns.has('id')) nameTheRowid(db);
-  createIndexTables(db);
+  if (!columnsOf(db).has('ttl')) addTtlColumn(db);
+  upgradeToIndexTables(db);
   return db;
-}
-
-/**
- * Rebuilds the items table of a file written before `id` (the named rowid), every row keeping
- * its rowid, in one transaction: SQLite's VACUUM may renumber the rows of a table whose rowid has
- * no name, which would leave the index tables naming other rows. A full copy, once (it needs as
- * much free disk again while it runs). The SQLite indexes go with the old table; `SqliteStore`
- * creates the TTL index again.
- */
-function nameTheRowid(db: DatabaseSync): void {
-  db.exec('BEGIN IMMEDIATE');
-  try {
-    // Another connection may have done it between the check and the lock.
-    const columns = columnsOf(db);
-    if (!columns.has('id')) {
-      const legacy = legacyIndexColumns.filter((column) => columns.has(column));
-      const copied = ['pk', 'sk', ...legacy, 'ttl', 'data'].join(', ');
-      db.exec(
-        'CREATE TABLE items_renamed (id INTEGER PRIMARY KEY, pk TEXT NOT NULL, sk TEXT NOT NULL, ' +
-          `${legacy.map((column) => `${column} TEXT, `).join('')}ttl INTEGER, data TEXT NOT NULL, UNIQUE (pk, sk))`,
-      );
-      db.exec(`INSERT INTO items_renamed (id, ${copied}) SELECT rowid, ${copied} FROM items`);
-      db.exec('DROP TABLE items');
-      db.exec('ALTER TABLE items_renamed RENAME TO items');
-    }
-    db.exec('COMMIT');
-  } catch (error) {
-    db.exec('ROLLBACK');
-    throw error;
-  }
 }
 
 /** The name of the table that holds `index`'s entries. */
@@ -124,30 +93,49 @@ export function legacyColumnsOf(db: DatabaseSync): string[] {
 }
 
 /**
- * Creates each index's table, once. In a file written before them, where SQLite indexed the index
- * key columns, the entries are copied from those columns and the old SQLite index is dropped, in
- * one transaction: a crash leaves the file as it was, and the next open does it again. The rows
- * keep their keys in those columns (read back by `itemOf`); a row written again moves them into
- * its JSON and leaves the columns null.
+ * Brings a file written before the index tables to today's layout, in one transaction (a crash
+ * or a failure leaves the file as it was, and the next open does it again); does nothing to one
+ * already there.
+ *
+ * 1. Its items table is copied into one whose rowid is named (`id INTEGER PRIMARY KEY`), every
+ *    row keeping its rowid: SQLite's VACUUM (and `VACUUM INTO`, which `backup` uses) may renumber
+ *    the rows of a table whose rowid has no name, which would leave the index tables naming other
+ *    rows. A full copy, once: it needs as much free disk again while it runs. The SQLite indexes
+ *    go with the old table (`SqliteStore` creates the TTL index again).
+ * 2. Each index's table is created, and in a file where SQLite indexed the index key columns, its
+ *    entries are copied from them (the old SQLite index is dropped). The rows keep their keys in
+ *    those columns (read back by `itemOf`); a row written again moves them into its JSON and
+ *    leaves the columns null.
  */
-function createIndexTables(db: DatabaseSync): void {
+function upgradeToIndexTables(db: DatabaseSync): void {
   const exists = db.prepare('SELECT 1 FROM sqlite_schema WHERE type = ? AND name = ?');
-  const missing = tableSchema.indexes.filter((index) => !exists.get('table', indexTable(index)));
-  if (missing.length === 0) return;
+  const missing = () => tableSchema.indexes.filter((index) => !exists.get('table', indexTable(index)));
+  if (columnsOf(db).has('id') && missing().length === 0) return;
   db.exec('BEGIN IMMEDIATE');
   try {
-    const columns = columnsOf(db);
-    for (const index of missing) {
+    // Read again under the lock: another connection may have upgraded the file meanwhile.
+    let columns = columnsOf(db);
+    if (!columns.has('id')) {
+      const legacy = legacyIndexColumns.filter((column) => columns.has(column));
+      const copied = ['pk', 'sk', ...legacy, 'ttl', 'data'].join(', ');
+      db.exec(
+        'CREATE TABLE items_renamed (id INTEGER PRIMARY KEY, pk TEXT NOT NULL, sk TEXT NOT NULL, ' +
+          `${legacy.map((column) => `${column} TEXT, `).join('')}ttl INTEGER, data TEXT NOT NULL, UNIQUE (pk, sk))`,
+      );
+      db.exec(`INSERT INTO items_renamed (id, ${copied}) SELECT rowid, ${copied} FROM items`);
+      db.exec('DROP TABLE items');
+      db.exec('ALTER TABLE items_renamed RENAME TO items');
+      columns = columnsOf(db);
+    }
+    for (const index of missing()) {
       const table = indexTable(index);
-      // Another connection may have made it between the check and the lock.
-      if (exists.get('table', table)) continue;
       db.exec(
         `CREATE TABLE ${table} (pk TEXT NOT NULL, sk TEXT NOT NULL, id INTEGER NOT NULL, ` +
           'PRIMARY KEY (pk, sk, id)) WITHOUT ROWID',
       );
       if (columns.has(index.partitionKey) && columns.has(index.sortKey)) {
         db.exec(
-          `INSERT INTO ${table} (pk, sk, id) SELECT ${index.partitionKey}, ${index.sortKey}, rowid FROM items ` +
+          `INSERT INTO ${table} (pk, sk, id) SELECT ${index.partitionKey}, ${index.sortKey}, id FROM items ` +
             `WHERE ${index.partitionKey} IS NOT NULL AND ${index.sortKey} IS NOT NULL`,
         );
       }
