@@ -3,6 +3,7 @@ import type { TestApp } from './app-harness.ts';
 import { expectBooksBalanced } from './invariants.ts';
 import type { ManualClock } from '../server/src/kernel/clock.ts';
 import { runAllDue, withRunLease } from '../server/src/billing/cycle.ts';
+import { remainingShare } from '../server/src/billing/periods.ts';
 import {
   advanceDays,
   billingDepsOf,
@@ -78,6 +79,53 @@ async function captured() {
   const intents = (await get('/v1/payment-intents?limit=100')).data;
   return intents.reduce((sum: number, i: { amount_captured: number }) => sum + i.amount_captured, 0);
 }
+
+describe('periods', () => {
+  it('renews a month anchored on the 31st on the last day of a shorter month, then on the 31st again', async () => {
+    const { customer, method, plan } = await planAndCustomer(api);
+    await advanceDays(api, 16);
+    const sub = await subscribe({ customer, plan, payment_method: method });
+    const jan31 = Date.UTC(2026, 0, 31, 12, 0, 0);
+    expect(sub).toMatchObject({
+      current_period_start: iso(jan31),
+      current_period_end: iso(Date.UTC(2026, 1, 28, 12, 0, 0)),
+    });
+    await advanceDays(api, 28 + 31);
+    const invoices = await invoicesOf(sub.id);
+    expect(
+      invoices.map((i: { period_start: string; period_end: string }) => [i.period_start, i.period_end]),
+    ).toEqual([
+      [iso(jan31), iso(Date.UTC(2026, 1, 28, 12, 0, 0))],
+      [iso(Date.UTC(2026, 1, 28, 12, 0, 0)), iso(Date.UTC(2026, 2, 31, 12, 0, 0))],
+      [iso(Date.UTC(2026, 2, 31, 12, 0, 0)), iso(Date.UTC(2026, 3, 30, 12, 0, 0))],
+    ]);
+    expect(await captured()).toBe(6000);
+  });
+
+  it('renews a plan of every two weeks each 14 days, and one of every three months each quarter', async () => {
+    const { customer, method } = await planAndCustomer(api);
+    const fortnightly = await newPlan(700, { interval: 'week', interval_count: 2 });
+    const quarterly = await newPlan(5000, { interval_count: 3 });
+    const weeks = await subscribe({ customer, plan: fortnightly, payment_method: method });
+    const months = await subscribe({ customer, plan: quarterly, payment_method: method });
+    expect(weeks.current_period_end).toBe(iso(billingStart + 14 * day));
+    expect(months.current_period_end).toBe(iso(Date.UTC(2026, 3, 15, 12, 0, 0)));
+    await advanceDays(api, 90);
+    expect((await invoicesOf(weeks.id)).map((i: { period_start: string }) => i.period_start)).toEqual(
+      [0, 14, 28, 42, 56, 70, 84].map((d) => iso(billingStart + d * day)),
+    );
+    expect(await get(`/v1/subscriptions/${months.id}`)).toMatchObject({
+      current_period_start: iso(Date.UTC(2026, 3, 15, 12, 0, 0)),
+      current_period_end: iso(Date.UTC(2026, 6, 15, 12, 0, 0)),
+    });
+    expect(await captured()).toBe(7 * 700 + 2 * 5000);
+  });
+
+  it('gives no share of a period without length', () => {
+    expect(remainingShare(3000, { start: billingStart, end: billingStart }, billingStart)).toBe(0);
+    expect(remainingShare(3000, { start: billingStart, end: billingStart + 999 }, billingStart)).toBe(0);
+  });
+});
 
 describe('credit', () => {
   it('covers a renewal smaller than the credit: nothing charged, only the invoice’s amount used', async () => {
