@@ -10,6 +10,7 @@ import {
   billingMerchant,
   billingStart,
   day,
+  deliverHubEvents,
   planAndCustomer,
   setUpBilling,
 } from '../server/src/billing/test-support.ts';
@@ -348,6 +349,61 @@ describe('dunning', () => {
     expect(canceled[0]!.data).toMatchObject({ previous_status: 'past_due', object: { status: 'canceled' } });
     expect((await invoicesOf(sub.id)).map((i: { status: string }) => i.status)).toEqual(['uncollectible']);
     expect(await captured()).toBe(0);
+  });
+
+  it('asks a wallet payer once per retry, shows no next attempt while they decide, and goes on with the schedule after a rejection', async () => {
+    expect((await api('POST', '/v1/connectors', { provider: 'wallet' })).status).toBe(201);
+    const payer = await t.signUp('payer');
+    const plan = await newPlan(500, { interval: 'week' });
+    const customer = (await api('POST', '/v1/customers', { name: 'Payer' })).json.id;
+    const method = await api('POST', `/v1/customers/${customer}/payment-methods`, {
+      type: 'wallet',
+      wallet: { user: payer.id },
+    });
+    expect(method.status, method.text).toBe(201);
+    const sub = await subscribe({ customer, plan, payment_method: method.json.id });
+    const invoice = () => get(`/v1/invoices/${sub.latest_invoice}`);
+    /** The payer's answer to the invoice's last attempt, reported by the hub. */
+    async function answer(decision: 'approve' | 'reject') {
+      const intent = (await invoice()).attempts.at(-1).payment_intent;
+      const answered = await t.call('POST', `/v1/payer/payment-intents/${intent}/${decision}`, {
+        token: payer.token,
+      });
+      expect(answered.status, answered.text).toBe(200);
+      await deliverHubEvents(t);
+    }
+    await answer('reject');
+    expect(await invoice()).toMatchObject({ next_payment_attempt: iso(billingStart + day) });
+
+    // The first retry asks the payer again, once; nothing is due while they decide.
+    expect(await advanceDays(api, 1)).toMatchObject({ charges_succeeded: 0, charges_failed: 0 });
+    const asked = await invoice();
+    expect(asked.attempts.map((a: { status: string }) => a.status)).toEqual(['failed', 'pending']);
+    expect(asked).toMatchObject({ status: 'open', next_payment_attempt: null });
+    expect(await get(`/v1/subscriptions/${sub.id}`)).toMatchObject({
+      status: 'past_due',
+      next_action_at: iso(billingStart + 7 * day),
+    });
+    await advanceDays(api, 1);
+    expect((await invoice()).attempts).toHaveLength(2);
+
+    // Rejected: the schedule goes on from the first failure (the second retry on day 3).
+    await answer('reject');
+    expect(await invoice()).toMatchObject({
+      attempts: [{ status: 'failed' }, { status: 'failed' }],
+      next_payment_attempt: iso(billingStart + 3 * day),
+    });
+    expect(await get(`/v1/subscriptions/${sub.id}`)).toMatchObject({
+      next_action_at: iso(billingStart + 3 * day),
+    });
+    await advanceDays(api, 1);
+    await answer('approve');
+    expect(await invoice()).toMatchObject({ status: 'paid', amount_paid: 500, attempt_count: 3 });
+    expect(await get(`/v1/subscriptions/${sub.id}`)).toMatchObject({
+      status: 'active',
+      next_action_at: iso(billingStart + 7 * day),
+    });
+    expect(await captured()).toBe(500);
   });
 
   it('charges a canceled subscription’s open invoice by hand without reviving it or scheduling retries', async () => {

@@ -4,7 +4,7 @@ import { expectBooksBalanced } from './invariants.ts';
 import { moduleDepsOf } from '../server/src/app/module-deps.ts';
 import { modules } from '../server/src/app/modules.ts';
 import { billingModule } from '../server/src/billing/index.ts';
-import { setUpBilling } from '../server/src/billing/test-support.ts';
+import { deliverHubEvents, setUpBilling } from '../server/src/billing/test-support.ts';
 import { silentLogger } from '../server/src/platform/logger.ts';
 import { pendingEvents, type MerchantApi } from '../server/src/payments/test-support.ts';
 
@@ -18,25 +18,6 @@ afterEach(async () => {
   await expectBooksBalanced(t.store);
   await t.store.close();
 });
-
-/** Hands the hub's intent outcome events to billing's subscriber, as the bus does (twice: at least once). */
-async function deliverHubEvents() {
-  const handler = billingModule.subscriptions[0].handler(
-    moduleDepsOf(
-      {
-        store: t.store,
-        clock: t.clock,
-        config: t.config,
-        logger: silentLogger,
-        identity: t.identity,
-        queue: t.queue,
-      },
-      modules,
-    ),
-  );
-  const events = (await pendingEvents(t)).filter((e) => e.source === 'sluice.hub');
-  for (const event of [...events, ...events]) await handler(event);
-}
 
 it('a wallet subscription waits for its payer; their approval, reported by the hub, pays the invoice once', async () => {
   const payer = await t.signUp('payer');
@@ -63,7 +44,7 @@ it('a wallet subscription waits for its payer; their approval, reported by the h
     token: payer.token,
   });
   expect(approved.status, approved.text).toBe(200);
-  await deliverHubEvents();
+  await deliverHubEvents(t);
   const paid = (await api('GET', `/v1/invoices/${sub.latest_invoice}`)).json;
   expect(paid).toMatchObject({
     status: 'paid',
@@ -93,7 +74,7 @@ it('a payer who rejects sends the invoice into dunning', async () => {
   expect(
     (await t.call('POST', `/v1/payer/payment-intents/${intent}/reject`, { token: payer.token })).status,
   ).toBe(200);
-  await deliverHubEvents();
+  await deliverHubEvents(t);
   const failed = (await api('GET', `/v1/invoices/${sub.latest_invoice}`)).json;
   expect(failed).toMatchObject({ status: 'open', attempts: [{ status: 'failed' }] });
   expect(failed.next_payment_attempt).not.toBeNull();

@@ -92,7 +92,10 @@ export function withStatus(
 /** The next renewal or retry, whichever comes first; null once it has ended. */
 export function nextDue(record: SubscriptionRecord): number | null {
   if (record.status === 'canceled') return null;
-  return Math.min(Date.parse(record.current_period_end), ...record.dunning.map((d) => d.next_at));
+  return Math.min(
+    Date.parse(record.current_period_end),
+    ...record.dunning.flatMap((d) => (d.next_at === null ? [] : [d.next_at])),
+  );
 }
 
 /** The subscription ended at `at`: no renewals, no retries. */
@@ -275,8 +278,13 @@ export function settle(
     }
   } else {
     // A wallet payer has to approve, an ACH debit settles later: the invoice stays open meanwhile,
-    // and the intent's outcome event settles it (`settlePendingCharge`).
+    // and the intent's outcome event settles it (`settlePendingCharge`). A retry's entry stays, for
+    // the schedule to go on from if it fails, but is not due: the run would ask again and again.
     next = { ...next, next_payment_attempt: null };
+    sub = {
+      ...sub,
+      dunning: sub.dunning.map((d) => (d.invoice === invoice.id ? { ...d, next_at: null } : d)),
+    };
   }
   sub = { ...sub, latest_invoice: sub.latest_invoice ?? invoice.id };
   sub = { ...sub, next_due_at: nextDue(sub) };

@@ -227,7 +227,8 @@ const dunningSchema = z.object({
   invoice: z.string(),
   first_failed_at: z.number(),
   retries_made: z.number().int(),
-  next_at: z.number(),
+  /** When the next retry is due; null while a retry's charge waits for its outcome (a wallet payer, an ACH debit). */
+  next_at: z.number().nullable(),
 });
 export type Dunning = z.output<typeof dunningSchema>;
 

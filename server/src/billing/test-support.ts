@@ -4,10 +4,11 @@ import { moduleDepsOf } from '../app/module-deps.ts';
 import { modules } from '../app/modules.ts';
 import { ManualClock } from '../kernel/clock.ts';
 import { silentLogger } from '../platform/logger.ts';
-import { asMerchant, createTestMerchant, type MerchantApi } from '../payments/test-support.ts';
+import { asMerchant, createTestMerchant, pendingEvents, type MerchantApi } from '../payments/test-support.ts';
 import type { Store } from '../platform/store.ts';
 import { clockConsumer, clockQueue } from './clock.ts';
 import { billingDeps, type BillingDeps } from './deps.ts';
+import { billingModule } from './index.ts';
 
 /** Sandbox time when billing tests start: Thursday 2026-01-15 12:00 UTC (the harness's start). */
 export const billingStart = Date.UTC(2026, 0, 15, 12, 0, 0);
@@ -74,8 +75,8 @@ export async function runClockQueue(t: TestApp): Promise<void> {
   await t.queue.drain();
 }
 
-/** Billing's deps on the test app's ports, as the runtimes build them. */
-export function billingDepsOf(t: TestApp): BillingDeps {
+/** The modules' deps on the test app's ports, as the runtimes build them. */
+function moduleDepsOfApp(t: TestApp) {
   const ports = {
     store: t.store,
     clock: t.clock,
@@ -85,7 +86,22 @@ export function billingDepsOf(t: TestApp): BillingDeps {
     queue: t.queue,
     secrets: t.secrets,
   };
-  return billingDeps(moduleDepsOf(ports, modules));
+  return moduleDepsOf(ports, modules);
+}
+
+/** Billing's deps on the test app's ports, as the runtimes build them. */
+export function billingDepsOf(t: TestApp): BillingDeps {
+  return billingDeps(moduleDepsOfApp(t));
+}
+
+/**
+ * Hands every hub event written so far (an intent's outcome) to billing's subscriber, as the bus
+ * does: each twice, since delivery is at least once.
+ */
+export async function deliverHubEvents(t: TestApp): Promise<void> {
+  const handler = billingModule.subscriptions[0]!.handler(moduleDepsOfApp(t));
+  const events = (await pendingEvents(t)).filter((e) => e.source === 'sluice.hub');
+  for (const event of [...events, ...events]) await handler(event);
 }
 
 /**
