@@ -1,8 +1,16 @@
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestApp } from './app-harness.ts';
 import { expectBooksBalanced } from './invariants.ts';
 import type { ManualClock } from '../server/src/kernel/clock.ts';
 import { runAllDue, withRunLease } from '../server/src/billing/cycle.ts';
+import { invoicePdf } from '../server/src/billing/invoices.ts';
 import { remainingShare } from '../server/src/billing/periods.ts';
 import {
   advanceDays,
@@ -15,6 +23,7 @@ import {
   setUpBilling,
 } from '../server/src/billing/test-support.ts';
 import type { WriteOperation } from '../server/src/platform/store.ts';
+import { FileBlobs, fileBlobRoutes } from '../server/src/runtime/local/file-blobs.ts';
 import {
   failNextWrite,
   interleave,
@@ -578,6 +587,90 @@ describe('the cycle', () => {
     expect(invoice.lines[1]).toMatchObject({ amount: 20_000, proration: false });
     expect(invoice.amount_paid).toBe(20_000 + invoice.lines[0].amount);
     expect(await captured()).toBe(2000 + invoice.amount_paid);
+  });
+});
+
+describe('invoices', () => {
+  it('answers 404 naming the invoice for one that does not exist or is another merchant’s', async () => {
+    const { customer, method, plan } = await planAndCustomer(api);
+    const sub = await subscribe({ customer, plan, payment_method: method });
+    const other = await billingMerchant(t);
+    const missing = 'in_01M90000000000000000000000';
+    for (const [caller, id] of [
+      [api, missing],
+      [other.api, sub.latest_invoice],
+    ] as const)
+      for (const refused of [
+        await caller('GET', `/v1/invoices/${id}`),
+        await caller('POST', `/v1/invoices/${id}/pay`),
+      ]) {
+        expect(refused.status, refused.text).toBe(404);
+        expect(refused.json.error).toMatchObject({ code: 'not_found', message: `No invoice ${id}.` });
+      }
+  });
+
+  it('refuses paying an invoice that is not open, saying its status', async () => {
+    const { customer, method, plan } = await planAndCustomer(api);
+    const sub = await subscribe({ customer, plan, payment_method: method });
+    const refused = await api('POST', `/v1/invoices/${sub.latest_invoice}/pay`);
+    expect(refused.status, refused.text).toBe(409);
+    expect(refused.json.error).toMatchObject({
+      code: 'invalid_state_transition',
+      message: `Invoice ${sub.latest_invoice} is paid.`,
+      status: 'paid',
+    });
+    expect(await captured()).toBe(2000);
+  });
+
+  it('refuses paying an open invoice while a charge holds its subscription', async () => {
+    const { customer, method, plan } = await planAndCustomer(api, {}, declining);
+    const sub = await subscribe({ customer, plan, payment_method: method });
+    await setCard(customer, method, 'success');
+    // As a retry's claim holds it (charging, not yet settled).
+    const stored = (await t.store.get({ pk: `BIL#SUB#${sub.id}`, sk: 'SUB' }))!;
+    await t.store.transact([
+      {
+        type: 'put',
+        item: {
+          ...stored,
+          charging: { invoice: sub.latest_invoice, since: t.clock.now() },
+          version: (stored.version as number) + 1,
+        },
+      },
+    ]);
+    const refused = await api('POST', `/v1/invoices/${sub.latest_invoice}/pay`);
+    expect(refused.status, refused.text).toBe(409);
+    expect(refused.json.error).toMatchObject({
+      code: 'conflict',
+      message: `Subscription ${sub.id} is being charged right now; try again in a moment.`,
+    });
+    expect(await get(`/v1/invoices/${sub.latest_invoice}`)).toMatchObject({
+      status: 'open',
+      attempt_count: 1,
+    });
+    expect(await captured()).toBe(0);
+  });
+
+  it('fails the PDF, handing out no URL, when the Blobs store refuses its upload', async () => {
+    const { customer, method, plan } = await planAndCustomer(api);
+    const sub = await subscribe({ customer, plan, payment_method: method });
+    const dir = await mkdtemp(join(tmpdir(), 'billing-pdf-'));
+    const blobApp = new Hono();
+    const server = serve({ fetch: (request) => blobApp.fetch(request), port: 0, hostname: '127.0.0.1' });
+    await once(server, 'listening');
+    try {
+      const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      const blobs = new FileBlobs({ dir, baseUrl, signingKey: 'billing-test-signing-key-of-32-bytes!!' });
+      // The store behind the URLs checks them with another key: it refuses every upload (403).
+      const store = new FileBlobs({ dir, baseUrl, signingKey: 'another-signing-key-of-32-bytes-long!!' });
+      blobApp.route('/', fileBlobRoutes(store));
+      await expect(
+        invoicePdf({ ...billingDepsOf(t), blobs }, merchantId, sub.latest_invoice),
+      ).rejects.toThrow('storing the invoice PDF failed with HTTP 403');
+    } finally {
+      server.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
