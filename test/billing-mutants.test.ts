@@ -415,6 +415,37 @@ describe('dunning', () => {
     expect(await captured()).toBe(500);
   });
 
+  it('stops the retries of another invoice in dunning when one invoice’s exhausted retries cancel the subscription', async () => {
+    const { customer, method, plan } = await planAndCustomer(api, {}, declining);
+    const premium = await newPlan(5000, { name: 'Premium' });
+    const sub = await subscribe({ customer, plan, payment_method: method, on_retries_exhausted: 'cancel' });
+    await advanceDays(api, 0.5);
+    const changed = await api('POST', `/v1/subscriptions/${sub.id}`, { plan: premium });
+    expect(changed.status, changed.text).toBe(200);
+    const second = changed.json.latest_invoice;
+    expect(await get(`/v1/invoices/${second}`)).toMatchObject({
+      next_payment_attempt: iso(billingStart + 1.5 * day),
+    });
+    // Day 7: the first invoice's last retry fails and ends the subscription, before the second's (day 7.5).
+    expect(await advanceDays(api, 6.5)).toMatchObject({ charges_failed: 7, subscriptions_canceled: 1 });
+    expect(await get(`/v1/subscriptions/${sub.id}`)).toMatchObject({
+      status: 'canceled',
+      ended_at: iso(billingStart + 7 * day),
+      next_action_at: null,
+    });
+    expect(await get(`/v1/invoices/${sub.latest_invoice}`)).toMatchObject({ status: 'uncollectible' });
+    expect(await get(`/v1/invoices/${second}`)).toMatchObject({
+      status: 'open',
+      attempt_count: 4,
+      next_payment_attempt: null,
+    });
+    // A charge by hand that fails schedules nothing either.
+    const failed = await api('POST', `/v1/invoices/${second}/pay`);
+    expect(failed.json).toMatchObject({ status: 'open', attempt_count: 5, next_payment_attempt: null });
+    expect(await advanceDays(api, 40)).toMatchObject({ invoices_finalized: 0, charges_failed: 0 });
+    expect(await captured()).toBe(0);
+  });
+
   it('charges a canceled subscription’s open invoice by hand without reviving it or scheduling retries', async () => {
     const { customer, method, plan } = await planAndCustomer(api, {}, declining);
     const sub = await subscribe({ customer, plan, payment_method: method });

@@ -12,6 +12,7 @@ import {
   customerCreditAdd,
   invoicePut,
   readCustomer,
+  readInvoice,
   subscriptionPut,
   toInvoice,
   toSubscription,
@@ -110,6 +111,26 @@ export function ended(record: SubscriptionRecord, at: number, reason: string): S
   };
 }
 
+/** Writes that stop the retries of `record`'s invoices in dunning (its subscription ended). */
+export async function stopRetries(deps: BillingDeps, record: SubscriptionRecord): Promise<WriteOperation[]> {
+  const writes: WriteOperation[] = [];
+  for (const dunning of record.dunning) {
+    const invoice = await readInvoice(deps.store, dunning.invoice);
+    if (invoice && invoice.next_payment_attempt !== null)
+      writes.push(
+        invoicePut({ ...invoice, next_payment_attempt: null, version: invoice.version + 1 }, invoice.version),
+      );
+  }
+  return writes;
+}
+
+/**
+ * What stops the retries of the subscription's other invoices in dunning, for {@link settle} to
+ * write if charging `invoiceId` ends it (its retries exhausted into a cancel).
+ */
+export const othersRetriesStopped = (deps: BillingDeps, record: SubscriptionRecord, invoiceId: string) =>
+  stopRetries(deps, { ...record, dunning: record.dunning.filter((d) => d.invoice !== invoiceId) });
+
 /** Events for a subscription that changed from `before` to `after`. */
 export function subscriptionEvents(
   actor: HubActor,
@@ -195,6 +216,7 @@ export function settle(
   outcome: Outcome,
   at: number,
   counts: RunCounts,
+  othersStopped: WriteOperation[] = [],
 ): Charged & { writes: WriteOperation[] } {
   const when = isoTime(at);
   const times = { now: deps.clock.now(), sandbox: when };
@@ -221,6 +243,7 @@ export function settle(
   };
   let sub: SubscriptionRecord = { ...claimed, charging: null, version: claimed.version + 1 };
   const events: WriteOperation[] = [];
+  let stopped: WriteOperation[] = [];
   if (outcome.kind === 'succeeded') {
     counts.charges_succeeded += charged ? 1 : 0;
     next = {
@@ -266,6 +289,7 @@ export function settle(
       next = { ...next, status: 'uncollectible', next_payment_attempt: null };
       events.push(billingEvent('invoice.marked_uncollectible', ctx, toInvoice(next), times));
       sub = ended({ ...sub, dunning: others }, at, `retries of invoice ${invoice.id} exhausted`);
+      stopped = othersStopped;
       counts.subscriptions_canceled += 1;
     } else {
       next = { ...next, next_payment_attempt: null };
@@ -295,6 +319,7 @@ export function settle(
     writes: [
       invoicePut(next, invoice.version),
       subscriptionPut(sub, claimed.version),
+      ...stopped,
       ...events,
       ...subscriptionEvents(ctx, claimed, sub, times),
     ],
@@ -315,8 +340,9 @@ export async function chargeClaimed(
   counts: RunCounts,
   respond?: RespondWith,
 ): Promise<Charged> {
+  const othersStopped = await othersRetriesStopped(deps, claimed, invoice.id);
   const commit = (outcome: Outcome) => {
-    const result = settle(deps, ctx, claimed, invoice, outcome, at, counts);
+    const result = settle(deps, ctx, claimed, invoice, outcome, at, counts, othersStopped);
     return { result, writes: [...result.writes, ...(respond?.(result.subscription) ?? [])] };
   };
   if (invoice.amount_due === 0) {

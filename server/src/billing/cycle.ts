@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isoTime } from '../kernel/clock.ts';
 import { advanceClock } from '../payments/index.ts';
-import type { WriteOperation } from '../platform/store.ts';
 import { isTransactionCanceled } from '../platform/store.ts';
 import {
   chargeClaimed,
@@ -11,6 +10,7 @@ import {
   ended,
   finalizeInvoice,
   nextDue,
+  stopRetries,
   subscriptionEvents,
   withStatus,
   type RunCounts,
@@ -20,7 +20,6 @@ import { periodAt } from './periods.ts';
 import {
   billingMerchants,
   dueSubscriptionIds,
-  invoicePut,
   nextDueAt,
   readInvoice,
   readPlan,
@@ -275,17 +274,4 @@ export async function runAllDue(deps: BillingDeps): Promise<RunCounts> {
     }
   }
   return counts;
-}
-
-/** Writes that stop an invoice's retries (its subscription ended). */
-export async function stopRetries(deps: BillingDeps, record: SubscriptionRecord): Promise<WriteOperation[]> {
-  const writes: WriteOperation[] = [];
-  for (const dunning of record.dunning) {
-    const invoice = await readInvoice(deps.store, dunning.invoice);
-    if (invoice && invoice.next_payment_attempt !== null)
-      writes.push(
-        invoicePut({ ...invoice, next_payment_attempt: null, version: invoice.version + 1 }, invoice.version),
-      );
-  }
-  return writes;
 }

@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '../kernel/events.ts';
-import { emptyCounts, outcomeOf, settle } from './charging.ts';
+import { emptyCounts, othersRetriesStopped, outcomeOf, settle } from './charging.ts';
 import { merchantContext, type BillingDeps } from './deps.ts';
 import { readInvoice, readSubscription } from './store.ts';
 import type { Intent } from '../hub/index.ts';
@@ -49,6 +49,7 @@ export function settlePendingCharge(deps: BillingDeps) {
       outcomeOf(intent),
       ctx.now,
       emptyCounts(),
+      await othersRetriesStopped(deps, subscription, invoice.id),
     );
     await deps.store.transact(writes);
   };

@@ -10,9 +10,9 @@ import {
   ended,
   finalizeInvoice,
   nextDue,
+  stopRetries,
   type RespondWith,
 } from './charging.ts';
-import { stopRetries } from './cycle.ts';
 import type { BillingDeps, MerchantContext } from './deps.ts';
 import { billingEvent } from './events.ts';
 import { billingIds } from './ids.ts';
