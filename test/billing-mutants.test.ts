@@ -415,6 +415,37 @@ describe('dunning', () => {
     expect(await captured()).toBe(500);
   });
 
+  it('schedules no retry for a failed charge by hand of a canceled subscription’s invoice, even one still showing a retry', async () => {
+    const { customer, method, plan } = await planAndCustomer(api, {}, declining);
+    const sub = await subscribe({ customer, plan, payment_method: method });
+    expect((await api('POST', `/v1/subscriptions/${sub.id}/cancel`, {})).status).toBe(200);
+    // As an invoice whose subscription ended before every end stopped its retries (older releases).
+    const key = { pk: `BIL#INV#${sub.latest_invoice}`, sk: 'INV' };
+    const stored = (await t.store.get(key))!;
+    await t.store.transact([
+      {
+        type: 'put',
+        item: {
+          ...stored,
+          next_payment_attempt: iso(billingStart + day),
+          version: (stored.version as number) + 1,
+        },
+      },
+    ]);
+    const failed = await api('POST', `/v1/invoices/${sub.latest_invoice}/pay`);
+    expect(failed.json).toMatchObject({ status: 'open', attempt_count: 2, next_payment_attempt: null });
+    // Its event says so too.
+    const events = (await billingEvents(sub.latest_invoice)).filter(
+      (e) => e.type === 'invoice.payment_failed',
+    );
+    expect(
+      events.map(
+        (e) => (e.data as { object: { next_payment_attempt: string | null } }).object.next_payment_attempt,
+      ),
+    ).toEqual([iso(billingStart + day), null]);
+    expect(await captured()).toBe(0);
+  });
+
   it('stops the retries of another invoice in dunning when one invoice’s exhausted retries cancel the subscription', async () => {
     const { customer, method, plan } = await planAndCustomer(api, {}, declining);
     const premium = await newPlan(5000, { name: 'Premium' });

@@ -268,7 +268,11 @@ export function settle(
       billingEvent(
         'invoice.payment_failed',
         ctx,
-        toInvoice({ ...next, next_payment_attempt: retry === null ? null : isoTime(retry) }),
+        // An ended subscription's invoice is retried no more.
+        toInvoice({
+          ...next,
+          next_payment_attempt: retry === null || sub.status === 'canceled' ? null : isoTime(retry),
+        }),
         times,
       ),
     );
