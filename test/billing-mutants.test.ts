@@ -9,7 +9,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestApp } from './app-harness.ts';
 import { expectBooksBalanced } from './invariants.ts';
 import type { ManualClock } from '../server/src/kernel/clock.ts';
-import { runAllDue, withRunLease } from '../server/src/billing/cycle.ts';
+import { AppError } from '../server/src/kernel/errors.ts';
+import { runAllDue, runDue, withRunLease } from '../server/src/billing/cycle.ts';
 import { invoicePdf } from '../server/src/billing/invoices.ts';
 import { remainingShare } from '../server/src/billing/periods.ts';
 import {
@@ -736,6 +737,36 @@ describe('invoices', () => {
   });
 });
 
+describe('status history', () => {
+  it('keeps the last 50 status changes', async () => {
+    const { customer, method, plan } = await planAndCustomer(api, {}, declining);
+    const sub = await subscribe({ customer, plan, payment_method: method });
+    // 50 changes already, the last one past due.
+    const planted = Array.from({ length: 50 }, (_, n) => ({
+      status: n % 2 === 0 ? 'active' : 'past_due',
+      at: iso(billingStart),
+      reason: `change ${n}`,
+    }));
+    const stored = (await t.store.get({ pk: `BIL#SUB#${sub.id}`, sk: 'SUB' }))!;
+    await t.store.transact([
+      {
+        type: 'put',
+        item: { ...stored, status_history: planted, version: (stored.version as number) + 1 },
+      },
+    ]);
+    await setCard(customer, method, 'success');
+    expect((await api('POST', `/v1/invoices/${sub.latest_invoice}/pay`)).json).toMatchObject({
+      status: 'paid',
+    });
+    const history = (await get(`/v1/subscriptions/${sub.id}`)).status_history;
+    expect(history).toEqual([
+      ...planted.slice(1),
+      { status: 'active', at: iso(billingStart), reason: `invoice ${sub.latest_invoice} paid` },
+    ]);
+    expect(await captured()).toBe(2000);
+  });
+});
+
 describe('refusals', () => {
   it('records a charge no provider takes as a failed attempt without a payment intent', async () => {
     const plan = await newPlan(1500);
@@ -768,6 +799,43 @@ describe('refusals', () => {
     const run = await advanceDays(api, 1);
     expect(run).toMatchObject({ charges_failed: 1 });
     expect((await get(`/v1/invoices/${sub.latest_invoice}`)).attempts).toHaveLength(2);
+  });
+
+  it('leaves a charge the provider answers with a server error to recovery: thrown, no attempt recorded, the subscription held', async () => {
+    const { customer, method, plan } = await planAndCustomer(api);
+    const sub = await subscribe({ customer, plan, payment_method: method });
+    // The payments sandbox's own advance: the renewal is due, billing has not run.
+    expect((await api('POST', '/v1/test-helpers/advance-clock', { seconds: 31 * 86_400 })).status).toBe(200);
+    const deps = billingDepsOf(t);
+    const broken = new AppError('internal_error', 'the provider broke');
+    const card = deps.hub.connectors.sandbox_card;
+    const failing = {
+      ...deps,
+      hub: {
+        ...deps.hub,
+        connectors: {
+          ...deps.hub.connectors,
+          sandbox_card: {
+            ...card,
+            authorize: async () => {
+              throw broken;
+            },
+          },
+        },
+      },
+    };
+    await expect(runDue(failing, merchantId)).rejects.toBe(broken);
+    const renewal = (await invoicesOf(sub.id)).at(-1);
+    expect(renewal).toMatchObject({
+      billing_reason: 'subscription_cycle',
+      status: 'open',
+      attempt_count: 0,
+      attempts: [],
+    });
+    const refused = await api('POST', `/v1/subscriptions/${sub.id}/cancel`, {});
+    expect(refused.status).toBe(409);
+    expect(refused.json.error).toMatchObject({ code: 'conflict' });
+    expect(await captured()).toBe(2000);
   });
 
   it('refuses changing a canceled subscription, or one being charged, saying why', async () => {
