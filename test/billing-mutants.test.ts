@@ -416,6 +416,66 @@ describe('dunning', () => {
     expect(await captured()).toBe(500);
   });
 
+  it('stops the other invoice’s retries too when a wallet payer’s rejection of the last retry cancels the subscription', async () => {
+    expect((await api('POST', '/v1/connectors', { provider: 'wallet' })).status).toBe(201);
+    const payer = await t.signUp('payer');
+    const plan = await newPlan(500);
+    const premium = await newPlan(900, { name: 'Premium' });
+    const customer = (await api('POST', '/v1/customers', { name: 'Payer' })).json.id;
+    const method = await api('POST', `/v1/customers/${customer}/payment-methods`, {
+      type: 'wallet',
+      wallet: { user: payer.id },
+    });
+    expect(method.status, method.text).toBe(201);
+    /** The payer rejects the invoice's pending attempt, and the hub reports it. */
+    async function reject(invoice: string) {
+      const last = (await get(`/v1/invoices/${invoice}`)).attempts.at(-1);
+      expect(last.status).toBe('pending');
+      const answered = await t.call('POST', `/v1/payer/payment-intents/${last.payment_intent}/reject`, {
+        token: payer.token,
+      });
+      expect(answered.status, answered.text).toBe(200);
+      await deliverHubEvents(t);
+    }
+    const sub = await subscribe({
+      customer,
+      plan,
+      payment_method: method.json.id,
+      on_retries_exhausted: 'cancel',
+    });
+    const first = sub.latest_invoice;
+    await reject(first);
+    await advanceDays(api, 0.5);
+    const changed = await api('POST', `/v1/subscriptions/${sub.id}`, { plan: premium });
+    expect(changed.status, changed.text).toBe(200);
+    const second = changed.json.latest_invoice;
+    await reject(second);
+    // The retries, each asked and rejected: the first invoice's on days 1, 3, 5, 7, the second's half a day later.
+    for (let d = 1; d < 7; d += 2) {
+      await advanceDays(api, 0.5);
+      await reject(first);
+      await advanceDays(api, 0.5);
+      await reject(second);
+      await advanceDays(api, 1);
+    }
+    expect(await get(`/v1/invoices/${second}`)).toMatchObject({
+      next_payment_attempt: iso(billingStart + 7.5 * day),
+    });
+    await advanceDays(api, 0.5);
+    await reject(first);
+    expect(await get(`/v1/subscriptions/${sub.id}`)).toMatchObject({
+      status: 'canceled',
+      next_action_at: null,
+    });
+    expect(await get(`/v1/invoices/${first}`)).toMatchObject({ status: 'uncollectible', attempt_count: 5 });
+    expect(await get(`/v1/invoices/${second}`)).toMatchObject({
+      status: 'open',
+      attempt_count: 4,
+      next_payment_attempt: null,
+    });
+    expect(await captured()).toBe(0);
+  });
+
   it('schedules no retry for a failed charge by hand of a canceled subscription’s invoice, even one still showing a retry', async () => {
     const { customer, method, plan } = await planAndCustomer(api, {}, declining);
     const sub = await subscribe({ customer, plan, payment_method: method });
