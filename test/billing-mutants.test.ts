@@ -10,7 +10,8 @@ import type { TestApp } from './app-harness.ts';
 import { expectBooksBalanced } from './invariants.ts';
 import type { ManualClock } from '../server/src/kernel/clock.ts';
 import { AppError } from '../server/src/kernel/errors.ts';
-import { runAllDue, runDue, withRunLease } from '../server/src/billing/cycle.ts';
+import { advanceTowards, runAllDue, runDue, withRunLease } from '../server/src/billing/cycle.ts';
+import { emptyCounts } from '../server/src/billing/charging.ts';
 import { invoicePdf } from '../server/src/billing/invoices.ts';
 import { remainingShare } from '../server/src/billing/periods.ts';
 import {
@@ -1000,6 +1001,106 @@ describe('runs', () => {
       next_action_at: sub.current_period_end,
     });
     expect(await captured()).toBe(2000);
+  });
+
+  it('the schedule runs every action due in one run: each subscription’s retries and renewals, oldest first', async () => {
+    const { customer, method, plan } = await planAndCustomer(api, {}, declining);
+    const good = await planAndCustomer(api);
+    const failing = await subscribe({
+      customer,
+      plan,
+      payment_method: method,
+      on_retries_exhausted: 'unpaid',
+    });
+    const paying = await subscribe({ customer: good.customer, plan: good.plan, payment_method: good.method });
+    // The payments sandbox's own advance: 40 days due at once, billing has not run.
+    expect((await api('POST', '/v1/test-helpers/advance-clock', { seconds: 40 * 86_400 })).status).toBe(200);
+    // The first invoice's four retries, the renewal on Feb 15 and its four retries; the other's renewal.
+    expect(await runAllDue(billingDepsOf(t))).toEqual({
+      invoices_finalized: 2,
+      charges_succeeded: 1,
+      charges_failed: 9,
+      subscriptions_canceled: 0,
+    });
+    expect((await invoicesOf(failing.id)).map((i: { attempt_count: number }) => i.attempt_count)).toEqual([
+      5, 5,
+    ]);
+    expect((await invoicesOf(paying.id)).map((i: { status: string }) => i.status)).toEqual(['paid', 'paid']);
+    expect(await runAllDue(billingDepsOf(t))).toMatchObject({ invoices_finalized: 0, charges_failed: 0 });
+    expect(await captured()).toBe(4000);
+  });
+
+  it('clears the retry of an invoice closed meanwhile without charging it, and goes on to the others and the renewal', async () => {
+    const { customer, method, plan } = await planAndCustomer(api, {}, declining);
+    const premium = await newPlan(5000, { name: 'Premium' });
+    const sub = await subscribe({ customer, plan, payment_method: method });
+    // The payments sandbox's own advance (billing does not run): half a day on, an upgrade fails too.
+    expect((await api('POST', '/v1/test-helpers/advance-clock', { seconds: 43_200 })).status).toBe(200);
+    const changed = await api('POST', `/v1/subscriptions/${sub.id}`, { plan: premium });
+    expect(changed.status, changed.text).toBe(200);
+    const upgrade = await get(`/v1/invoices/${changed.json.latest_invoice}`);
+    expect(upgrade).toMatchObject({ status: 'open', next_payment_attempt: iso(billingStart + 1.5 * day) });
+    await setCard(customer, method, 'success');
+    // As an invoice closed by a path that left its retry scheduled.
+    const stored = (await t.store.get({ pk: `BIL#INV#${sub.latest_invoice}`, sk: 'INV' }))!;
+    await t.store.transact([
+      { type: 'put', item: { ...stored, status: 'uncollectible', version: (stored.version as number) + 1 } },
+    ]);
+    expect((await api('POST', '/v1/test-helpers/advance-clock', { seconds: 30.5 * 86_400 })).status).toBe(
+      200,
+    );
+    // The closed invoice's retry cleared; the upgrade's retried (paid); the renewal.
+    expect(await runAllDue(billingDepsOf(t))).toMatchObject({
+      invoices_finalized: 1,
+      charges_succeeded: 2,
+      charges_failed: 0,
+    });
+    expect(await get(`/v1/invoices/${sub.latest_invoice}`)).toMatchObject({
+      status: 'uncollectible',
+      attempt_count: 1,
+    });
+    expect(await get(`/v1/invoices/${upgrade.id}`)).toMatchObject({
+      status: 'paid',
+      paid_at: iso(billingStart + 1.5 * day),
+    });
+    expect(await get(`/v1/subscriptions/${sub.id}`)).toMatchObject({
+      status: 'active',
+      next_action_at: iso(renewal(2)),
+    });
+    expect(await captured()).toBe(upgrade.amount_due + 5000);
+  });
+
+  it('a scheduled run writes nothing for a merchant with nothing due', async () => {
+    const { customer, method, plan } = await planAndCustomer(api);
+    await subscribe({ customer, plan, payment_method: method });
+    const transact = t.store.transact.bind(t.store);
+    const written: WriteOperation[][] = [];
+    t.store.transact = async (operations: WriteOperation[]) => {
+      written.push(operations);
+      return transact(operations);
+    };
+    expect(await runAllDue(billingDepsOf(t))).toEqual(emptyCounts());
+    t.store.transact = transact;
+    expect(written).toEqual([]);
+  });
+
+  it('moves the clock to the target in one call without a deadline', async () => {
+    const { customer, method, plan } = await planAndCustomer(api);
+    await subscribe({ customer, plan, payment_method: method });
+    const target = billingStart + 40 * day;
+    const counts = emptyCounts();
+    expect(await advanceTowards(billingDepsOf(t), merchantId, target, counts)).toEqual({
+      sandbox_time: target,
+      done: true,
+    });
+    expect(counts).toMatchObject({ invoices_finalized: 1, charges_succeeded: 1 });
+  });
+
+  it('the run lease passes on a store failure that is not a lost race', async () => {
+    const deps = billingDepsOf(t);
+    failNextWrite(t, (operations) => operations.some((op) => op.type === 'put' && 'holder' in op.item));
+    await expect(withRunLease(deps, merchantId, 60_000, async () => 'ran')).rejects.toThrow('throughput');
+    expect(await withRunLease(deps, merchantId, 0, async () => 'ran')).toBe('ran');
   });
 
   it('the schedule goes on to the next merchant when one merchant’s run fails, and logs it', async () => {
