@@ -1103,6 +1103,78 @@ describe('runs', () => {
     expect(await withRunLease(deps, merchantId, 0, async () => 'ran')).toBe('ran');
   });
 
+  it('refuses a change that read the subscription before it was set to end and ended, instead of reviving it', async () => {
+    const { customer, method, plan } = await planAndCustomer(api);
+    const sub = await subscribe({ customer, plan, payment_method: method, on_retries_exhausted: 'unpaid' });
+    // The change's write waits until the subscription is set to cancel at its period's end, and has ended.
+    const race = interleave(
+      t,
+      (operations) =>
+        operations.some(
+          (op) =>
+            op.type === 'put' &&
+            op.item.object === 'subscription' &&
+            op.item.on_retries_exhausted === 'cancel',
+        ),
+      async () => {
+        const asked = await api('POST', `/v1/subscriptions/${sub.id}/cancel`, { at_period_end: true });
+        expect(asked.status, asked.text).toBe(200);
+        expect(await advanceDays(api, 31)).toMatchObject({ subscriptions_canceled: 1 });
+      },
+    );
+    const stale = await api('POST', `/v1/subscriptions/${sub.id}`, { on_retries_exhausted: 'cancel' });
+    expect(race.count).toBe(1);
+    expect(stale.status, stale.text).toBe(409);
+    expect(await get(`/v1/subscriptions/${sub.id}`)).toMatchObject({
+      status: 'canceled',
+      on_retries_exhausted: 'unpaid',
+      ended_at: iso(renewal(1)),
+    });
+    expect(await captured()).toBe(2000);
+  });
+
+  it('refuses a change that read the subscription before a retry of a closed invoice was cleared', async () => {
+    const { customer, method, plan } = await planAndCustomer(api, {}, declining);
+    const card = await api('POST', `/v1/customers/${customer}/payment-methods`, {
+      type: 'card',
+      card: { number: '4242424242424242', exp_month: 12, exp_year: 2035, cvc: '123' },
+    });
+    expect(card.status, card.text).toBe(201);
+    const sub = await subscribe({ customer, plan, payment_method: method, on_retries_exhausted: 'unpaid' });
+    const race = interleave(
+      t,
+      (operations) =>
+        operations.some(
+          (op) =>
+            op.type === 'put' &&
+            op.item.object === 'subscription' &&
+            op.item.on_retries_exhausted === 'cancel',
+        ),
+      async () => {
+        // The invoice closed by a path that left its retry scheduled; the card changed; the retry cleared.
+        const stored = (await t.store.get({ pk: `BIL#INV#${sub.latest_invoice}`, sk: 'INV' }))!;
+        await t.store.transact([
+          {
+            type: 'put',
+            item: { ...stored, status: 'uncollectible', version: (stored.version as number) + 1 },
+          },
+        ]);
+        const changed = await api('POST', `/v1/subscriptions/${sub.id}`, { payment_method: card.json.id });
+        expect(changed.status, changed.text).toBe(200);
+        expect(await advanceDays(api, 1)).toMatchObject({ charges_failed: 0 });
+      },
+    );
+    const stale = await api('POST', `/v1/subscriptions/${sub.id}`, { on_retries_exhausted: 'cancel' });
+    expect(race.count).toBe(1);
+    expect(stale.status, stale.text).toBe(409);
+    expect(await get(`/v1/subscriptions/${sub.id}`)).toMatchObject({
+      payment_method: card.json.id,
+      on_retries_exhausted: 'unpaid',
+      next_action_at: iso(renewal(1)),
+    });
+    expect(await captured()).toBe(0);
+  });
+
   it('the schedule goes on to the next merchant when one merchant’s run fails, and logs it', async () => {
     const other = await billingMerchant(t);
     const subs: string[] = [];

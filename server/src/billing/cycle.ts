@@ -62,8 +62,12 @@ async function step(
         dunning: record.dunning.filter((d) => d !== retry),
         version: record.version + 1,
       };
+      const due = nextDue(cleared);
       await deps.store.transact([
-        subscriptionPut({ ...cleared, next_due_at: nextDue(cleared) }, record.version),
+        subscriptionPut(
+          { ...cleared, next_due_at: due, next_action_at: due === null ? null : isoTime(due) },
+          record.version,
+        ),
       ]);
       return true;
     }
