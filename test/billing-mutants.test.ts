@@ -644,6 +644,24 @@ describe('the cycle', () => {
     });
   });
 
+  it('keeps a trial when its plan changes during it', async () => {
+    const { customer, method, plan } = await planAndCustomer(api);
+    const premium = await newPlan(5000, { name: 'Premium' });
+    const sub = await subscribe({ customer, plan, payment_method: method, trial_days: 10 });
+    await advanceDays(api, 2);
+    const changed = await api('POST', `/v1/subscriptions/${sub.id}`, { plan: premium });
+    expect(changed.status, changed.text).toBe(200);
+    expect(changed.json).toMatchObject({
+      status: 'trialing',
+      trial_end: sub.trial_end,
+      latest_invoice: null,
+    });
+    expect(changed.json.status_history).toEqual([
+      { status: 'trialing', at: iso(billingStart), reason: 'created' },
+    ]);
+    expect(await captured()).toBe(0);
+  });
+
   it('cancels at the period’s end: ended then, canceled when asked, no renewal', async () => {
     const { customer, method, plan } = await planAndCustomer(api);
     const sub = await subscribe({ customer, plan, payment_method: method });
