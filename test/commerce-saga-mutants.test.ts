@@ -384,14 +384,7 @@ describe('checkout saga money steps (mutation cases)', () => {
   }, async () => {
     // Once Capture has read the order, a compensation starts (its reservation ran out, say)
     // and its void fails for now: the order is compensating, the hold still pending.
-    const taking = await platformRunningOnce('Capture', (platform, orderId) =>
-      expect(
-        checkoutTasks(failing(sagaDeps(platform), 'Refund')).Refund({
-          order_id: orderId,
-          reason: 'reservation_expired',
-        }),
-      ).rejects.toThrow('injected fault in Refund'),
-    );
+    const taking = await platformRunningOnce('Capture', compensationWhoseRefundFails);
     t = taking.platform;
     const { buyer, order } = await buyAndWait(t, 2700, { type: 'wallet' });
     expect(taking.ran()).toBeDefined();
@@ -780,14 +773,7 @@ describe('checkout saga lost races and refused writes (mutation cases)', () => {
   }, async () => {
     // Once Notify has read the order, a compensation starts (its reservation ran out, say)
     // and its refund fails for now: the order is compensating, the money still captured.
-    const taking = await platformRunningOnce('Notify', (platform, orderId) =>
-      expect(
-        checkoutTasks(failing(sagaDeps(platform), 'Refund')).Refund({
-          order_id: orderId,
-          reason: 'reservation_expired',
-        }),
-      ).rejects.toThrow('injected fault in Refund'),
-    );
+    const taking = await platformRunningOnce('Notify', compensationWhoseRefundFails);
     t = taking.platform;
     const { product, buyer, order } = await buyAndWait(t, 2200, { type: 'wallet' });
     expect(taking.ran()).toBeDefined();
@@ -1109,6 +1095,19 @@ function attemptsOf(state: SagaState): number {
 function failing(deps: SagaDeps, state: SagaState): SagaDeps {
   return { ...deps, hooks: { failTask: (step: SagaState) => step === state } };
 }
+
+/**
+ * A competing run for `platformRunningOnce`: a compensation starts on the order (its reservation
+ * ran out, say) and its refund fails for now, leaving the order compensating with its money
+ * where it was.
+ */
+const compensationWhoseRefundFails = (platform: CommerceTestPlatform, orderId: string) =>
+  expect(
+    checkoutTasks(failing(sagaDeps(platform), 'Refund')).Refund({
+      order_id: orderId,
+      reason: 'reservation_expired',
+    }),
+  ).rejects.toThrow('injected fault in Refund');
 
 /**
  * A commerce platform that runs `first` (given the order's id) once, when `task` first begins its

@@ -116,7 +116,7 @@ function upgradeToIndexTables(db: DatabaseSync): void {
     // Read again under the lock: another connection may have upgraded the file meanwhile.
     let columns = columnsOf(db);
     if (!columns.has('id')) {
-      const legacy = legacyIndexColumns.filter((column) => columns.has(column));
+      const legacy = legacyColumnsOf(db);
       const copied = ['pk', 'sk', ...legacy, 'ttl', 'data'].join(', ');
       db.exec(
         'CREATE TABLE items_renamed (id INTEGER PRIMARY KEY, pk TEXT NOT NULL, sk TEXT NOT NULL, ' +
