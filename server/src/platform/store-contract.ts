@@ -328,6 +328,12 @@ export function runStoreContract(
               const error = await rejectionOf(store.query({ index, partition: 'P', cursor }));
               expect(error, cursor).toBeInstanceOf(InvalidCursorError);
             }
+            // A real cursor, edited where base64url decoding alone would not notice.
+            const { cursor: real } = await store.query({ index, partition: 'P', limit: 1 });
+            for (const cursor of [`${real}=`, `${real}.`, ` ${real}`]) {
+              const error = await rejectionOf(store.query({ index, partition: 'P', cursor }));
+              expect(error, cursor).toBeInstanceOf(InvalidCursorError);
+            }
           });
 
           it('refuses a cursor from another partition', async () => {

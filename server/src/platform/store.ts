@@ -149,6 +149,21 @@ export function encodeCursor(key: Record<string, unknown>): string {
 }
 
 /**
+ * The JSON inside a cursor `encodeCursor` wrote. The text must be exactly what `encodeCursor`
+ * gives for that JSON: base64url decoding skips stray characters and a trailing partial group,
+ * so without the check an edited cursor could still read as a valid one.
+ */
+function parseCursorText(text: string): unknown {
+  const bytes = Buffer.from(text, 'base64url');
+  if (bytes.toString('base64url') !== text) throw new InvalidCursorError();
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new InvalidCursorError();
+  }
+}
+
+/**
  * Reads a cursor `encodeCursor` wrote for a query of `partition`: exactly the attributes named,
  * each a non-empty string, and the partition attribute equal to the partition queried. Anything
  * else is an `InvalidCursorError` (a 400 to the API caller), never a query of another partition.
@@ -161,12 +176,7 @@ export function decodeCursor(
   partitionName: string,
   partition: string,
 ): Record<string, string> {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-  } catch {
-    throw new InvalidCursorError();
-  }
+  const value = parseCursorText(text);
   const expected = new Set(names);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidCursorError();
   const entries = Object.entries(value);
@@ -474,7 +484,9 @@ export async function queryMerged(
   const idOf = (source: MergedSource) => `${source.index ?? 'table'}:${source.partition}`;
   const sortOf = (source: MergedSource, item: Item) =>
     item[source.index ? `${source.index}sk` : 'sk'] as string;
-  const position = options.cursor ? decodeMergedCursor(options.cursor) : {};
+  const position = options.cursor
+    ? decodeMergedCursor(options.cursor, new Set(options.sources.map(idOf)))
+    : {};
   const pages = await Promise.all(
     options.sources.map(async (source) => {
       const last = position[idOf(source)];
@@ -528,10 +540,10 @@ export async function queryMerged(
 
 const mergedCursorSchema = z.record(z.string(), z.string().nullable());
 
-function decodeMergedCursor(cursor: string): Record<string, string | null> {
-  try {
-    return mergedCursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-  } catch {
+/** A merged cursor names only the sources of the list it was made for, each once at most. */
+function decodeMergedCursor(cursor: string, sources: ReadonlySet<string>): Record<string, string | null> {
+  const parsed = mergedCursorSchema.safeParse(parseCursorText(cursor));
+  if (!parsed.success || Object.keys(parsed.data).some((source) => !sources.has(source)))
     throw new InvalidCursorError();
-  }
+  return parsed.data;
 }

@@ -99,6 +99,43 @@ describe('wallet: happy paths', () => {
     expect(activity.json.has_more).toBe(false);
   });
 
+  it('refuses an edited history cursor with a 400 naming starting_after, as it refuses garbage', async () => {
+    const alice = await t.signUp('alice');
+    const bob = await t.signUp('bob');
+    for (let i = 1; i <= 3; i++) {
+      t.clock.advance(10);
+      await t.call('POST', '/v1/transfers', {
+        token: alice.token,
+        body: { to: bob.id, amount: i, currency: 'USD' },
+      });
+    }
+    const first = await t.call('GET', '/v1/transfers?limit=1', { token: alice.token });
+    const cursor: string = first.json.next_cursor;
+    const position = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    for (const edited of [
+      `${cursor}=`, // base64url decoding alone skips it
+      `${cursor}A`,
+      cursor.slice(0, -1),
+      encode({ ...position, 'gsi2:ACC#acct_w_someone_else_USD#0': null }), // a list it was not made for
+      encode({ [Object.keys(position)[0]!]: 5 }),
+      'nonsense',
+    ]) {
+      const response = await t.call('GET', `/v1/transfers?limit=1&starting_after=${edited}`, {
+        token: alice.token,
+      });
+      expect(response.status, edited).toBe(400);
+      expect(response.json.error, edited).toMatchObject({
+        code: 'validation_failed',
+        param: 'starting_after',
+      });
+    }
+    const second = await t.call('GET', `/v1/transfers?limit=1&starting_after=${cursor}`, {
+      token: alice.token,
+    });
+    expect(second.json.data.map((x: { amount: number }) => x.amount)).toEqual([2]);
+  });
+
   it('requests money; the payer accepts and the request is paid once', async () => {
     const alice = await t.signUp('alice');
     const bob = await t.signUp('bob');

@@ -511,10 +511,6 @@ function settle(batch: Pending[], outcomes: TransactionOutcome[]): void {
 }
 
 /**
- * Decodes a cursor produced by `query` for the same partition of the same table or index.
- * Cursors are opaque to callers, so anything else is a client mistake, not a server error.
- */
-/**
  * The least string greater than every string that starts with `prefix` (in code point order,
  * which is SQLite's BINARY order for UTF-8): the prefix with its last code point incremented.
  * Undefined when no such string exists (a prefix made only of U+10FFFF).
