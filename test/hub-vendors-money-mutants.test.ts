@@ -401,6 +401,26 @@ describe('vendor settlement (vendors-settlement.ts)', () => {
     expect(await vendorBalance(api, a)).toMatchObject({ pending: 0, available: 3000 });
   });
 
+  it('counts a group once when two runs race over it: the loser replays the transfers and is not counted', async () => {
+    const { api } = await setUp();
+    const a = await vendor(api);
+    const sale = await cardSale(api, 10_000, [{ vendor: a, amount: 4000 }]);
+    await advanceSandbox(api, 86_400);
+    let competitor: number | undefined;
+    const raced = interleave(
+      t,
+      (operations) => writesGroup(operations, 'settled'),
+      async () => {
+        competitor = await settleDueSplits(deps);
+      },
+    );
+    expect(await settleDueSplits(deps)).toBe(0);
+    expect(raced.count).toBe(1);
+    expect(competitor).toBe(1);
+    expect((await group(api, sale.id)).status).toBe('settled');
+    expect(await vendorBalance(api, a)).toMatchObject({ pending: 0, available: 4000 });
+  });
+
   it('skips a group whose version a refund of the platform’s part alone changed meanwhile (a conflict)', async () => {
     const { api } = await setUp();
     const a = await vendor(api);

@@ -88,8 +88,12 @@ async function settleSplit(deps: HubDeps, read: SplitRecord): Promise<boolean> {
       })),
   ];
   try {
-    await commitSplitChange(deps, transfers, ledgerEvent('vendor.split_settled', next), [splitPut(next)]);
-    return true;
+    // A run that lost the race to another over this group replays its transfers: not counted.
+    return (
+      (await commitSplitChange(deps, transfers, ledgerEvent('vendor.split_settled', next), [
+        splitPut(next),
+      ])) === 'written'
+    );
   } catch (error) {
     if (isAppError(error) && (error.code === 'conflict' || error.code === 'insufficient_funds')) return false;
     throw error;

@@ -181,16 +181,20 @@ export function ledgerEvent(
   };
 }
 
-/** Commits transfers with their writes, or the writes and event alone when nothing moves. */
+/**
+ * Commits transfers with their writes, or the writes and event alone when nothing moves. Says
+ * `replayed` when the transfers were already made (with their writes) by an earlier call.
+ */
 export async function commitSplitChange(
   deps: HubDeps,
   transfers: TransferRequest[],
   event: ReturnType<typeof ledgerEvent>,
   operations: WriteOperation[],
-): Promise<void> {
+): Promise<'written' | 'replayed'> {
   if (transfers.length > 0) {
-    await createTransfers(deps, transfers, { event, operations: () => operations });
-    return;
+    const result = await createTransfers(deps, transfers, { event, operations: () => operations });
+    // Fixed transfer ids: a second writer of the same change finds them made, and writes nothing.
+    return result.replayed ? 'replayed' : 'written';
   }
   const split = event.data.object;
   try {
@@ -203,6 +207,7 @@ export async function commitSplitChange(
         deps.clock.now(),
       ),
     ]);
+    return 'written';
   } catch (error) {
     if (isTransactionCanceled(error))
       throw new AppError('conflict', `split group ${split.id} changed meanwhile`);
