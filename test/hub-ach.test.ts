@@ -3,7 +3,7 @@ import type { TestApp } from './app-harness.ts';
 import { expectBooksBalanced } from './invariants.ts';
 import { formatFile, parseFile } from '../server/src/hub/ach/nacha.ts';
 import { returnFileFor } from '../server/src/hub/ach/test-support.ts';
-import { createHubTestApp } from '../server/src/hub/test-support.ts';
+import { createHubTestApp, hubTestDeps } from '../server/src/hub/test-support.ts';
 import { asMerchant, createTestMerchant, type MerchantApi } from '../server/src/payments/test-support.ts';
 
 // The harness clock starts on Thursday 2026-01-15; T+2 business days is Tuesday 2026-01-20, since
@@ -190,4 +190,61 @@ it("names the intent as the source of an ACH debit's credit and of its return af
       balance_after: 12_500,
     }),
   ]);
+});
+
+it('takes back a debit whose answer was lost the same day: nothing collected, not in the file, never settled; the intent says so', async () => {
+  const connectors = (await api('GET', '/v1/connectors')).json.data as Array<{
+    id: string;
+    provider: string;
+  }>;
+  const ach = connectors.find((c) => c.provider === 'ach')!.id;
+  const kept = await debit(4_000, { account_number: '10000001' });
+  expect(kept.status, kept.text).toBe(201);
+  const fault = await api('POST', `/v1/test-helpers/connectors/${ach}/faults`, { mode: 'timeout', count: 1 });
+  expect(fault.status, fault.text).toBe(200);
+  const lost = await debit(12_500, { account_number: '10000002' });
+  expect(lost.status, lost.text).toBe(503);
+  const lostId = lost.json.error.payment_intent as string;
+  const failed = await intent(lostId);
+  expect(failed.status).toBe('failed');
+  // The debit the lost call made was found and taken back: the attempt says reconciled.
+  expect(failed.attempts).toMatchObject([{ status: 'reconciled', error_code: 'provider_timeout' }]);
+  // The day's file holds only the debit that was kept.
+  const file = parseFile((await api('GET', '/v1/ach/files/2026-01-15')).text);
+  expect(file.batches.flatMap((b) => b.entries.map((e) => e.amount))).toEqual([4_000]);
+  // A return of the canceled entry is ignored: it never went to the bank.
+  const traces = file.batches.flatMap((b) => b.entries.map((e) => e.trace_number));
+  expect(traces).toHaveLength(1);
+  await api('POST', '/v1/test-helpers/advance-clock', { seconds: 5 * 86_400 });
+  expect((await api('POST', '/v1/test-helpers/ach/settle')).json).toEqual({ settled: 1 });
+  expect(await available()).toBe(4_000);
+  expect((await intent(lostId)).status).toBe('failed');
+  expect((await intent(kept.json.id)).status).toBe('succeeded');
+});
+
+it('takes a debit back only on the day it was made: after the file went out, a lost answer leaves it to settle and says nothing was undone', async () => {
+  const { achConnector } = await import('../server/src/hub/connectors/ach.ts');
+  const made = await debit(2_500);
+  expect(made.status, made.text).toBe(201);
+  const reference = made.json.attempts[0].provider_reference as string;
+  const connectors = (await api('GET', '/v1/connectors')).json.data as Array<{
+    id: string;
+    provider: string;
+    merchant: string;
+  }>;
+  const ach = connectors.find((c) => c.provider === 'ach')!;
+  const connector = achConnector(hubTestDeps(t));
+  const ctx = { merchantId: ach.merchant, ownerId: '', connectorId: ach.id, credentials: originator };
+  // The next business day (Friday): the file of Thursday has gone out.
+  await api('POST', '/v1/test-helpers/advance-clock', { seconds: 86_400 });
+  await expect(connector.void(ctx, reference, 'late')).rejects.toMatchObject({
+    code: 'invalid_state_transition',
+  });
+  await api('POST', '/v1/test-helpers/advance-clock', { seconds: 4 * 86_400 });
+  expect((await api('POST', '/v1/test-helpers/ach/settle')).json).toEqual({ settled: 1 });
+  expect(await available()).toBe(2_500);
+  // Settled: no void either, and voiding twice on the day is one void (see the test above).
+  await expect(connector.void(ctx, reference, 'settled')).rejects.toMatchObject({
+    code: 'invalid_state_transition',
+  });
 });

@@ -447,7 +447,8 @@ const achEntryItemSchema = z.object({
   /** The business day whose file carries it, and (debits) the day it settles. */
   day: z.string(),
   settle_on: z.string(),
-  status: z.enum(['pending', 'settled', 'returned']),
+  /** `canceled`: a debit taken back the day it was made, before its file went out (never sent). */
+  status: z.enum(['pending', 'settled', 'returned', 'canceled']),
   return_code: z.string().nullable(),
   amount_refunded: z.number().int(),
   created_at: z.string(),

@@ -164,7 +164,13 @@ export async function applyReturnFile(
     const reference = await readAchTrace(deps.store, actor.merchantId, trace);
     const entry = reference && (await readAchEntry(deps.store, reference));
     const handler = entry ? achCreditHandler(entry) : undefined;
-    if (!entry || (entry.kind !== 'debit' && !handler) || entry.status === 'returned') {
+    // A canceled debit never went to the bank: there is nothing of it to return.
+    if (
+      !entry ||
+      (entry.kind !== 'debit' && !handler) ||
+      entry.status === 'returned' ||
+      entry.status === 'canceled'
+    ) {
       result.ignored.push(trace);
       continue;
     }
@@ -270,7 +276,8 @@ async function returnCredit(
  * person's accounts), and a CCD batch of its payouts to its own business account, if any.
  */
 export async function achDayFile(deps: HubDeps, merchantId: string, day: string): Promise<string> {
-  const entries = await achDayEntries(deps.store, merchantId, day);
+  // A debit canceled before the file went out is not in it.
+  const entries = (await achDayEntries(deps.store, merchantId, day)).filter((e) => e.status !== 'canceled');
   if (entries.length === 0) throw new AppError('not_found', `no ACH entries on ${day}`, { param: 'day' });
   const connector = (await merchantConnectors(deps.store, merchantId)).find((c) => c.provider === 'ach');
   if (!connector) throw new AppError('not_found', 'you have no ach connector');

@@ -13,6 +13,7 @@ import { addBusinessDays, businessDayOf } from '../ach/calendar.ts';
 import { isRoutingNumber } from '../ach/nacha.ts';
 import { sealCredentials, type CredentialDeps } from '../credentials.ts';
 import {
+  achEntryMove,
   achEntryPuts,
   achEntryRefund,
   achSequencePut,
@@ -42,9 +43,11 @@ function fromEntry(entry: AchEntryRecord): ProviderPayment {
       ? 'processing'
       : entry.status === 'returned'
         ? 'declined'
-        : entry.amount_refunded >= entry.amount
-          ? 'refunded'
-          : 'captured';
+        : entry.status === 'canceled'
+          ? 'voided'
+          : entry.amount_refunded >= entry.amount
+            ? 'refunded'
+            : 'captured';
   return {
     status,
     reference: entry.reference,
@@ -208,7 +211,36 @@ export function achConnector(deps: PaymentsDeps & CredentialDeps): Connector {
       return fromEntry(entry);
     },
     capture: async () => notSupported('captured'),
-    void: async () => notSupported('voided'),
+    /**
+     * Takes a debit back before its file goes out: only on the business day it was made (the day's
+     * file goes to the bank at its end), by voiding its hold; the entry leaves the file and never
+     * settles. Afterwards only a return or a refund undoes it. What undoes a debit whose answer was
+     * lost (`reconcile`) before anything was collected.
+     */
+    async void(ctx, reference) {
+      const entry = await record(ctx, reference);
+      if (entry.kind === 'debit' && entry.status === 'canceled') return fromEntry(entry);
+      const merchant = await getMerchantRecord(deps, ctx.merchantId);
+      const today = businessDayOf(merchant ? sandboxNow(deps, merchant) : deps.clock.now());
+      if (entry.kind !== 'debit' || entry.status !== 'pending' || today !== entry.day)
+        throw new AppError(
+          'invalid_state_transition',
+          `ACH debit ${reference} cannot be voided: only a pending debit, on the day it was made, before its file goes out`,
+        );
+      await createTransfers(
+        deps,
+        [
+          {
+            kind: 'void_pending',
+            id: derivedId('transfer', Date.parse(entry.created_at), `${entry.reference}:cancel`),
+            pending_id: entry.reference,
+            metadata: { merchant: entry.merchant, trace: entry.trace_number },
+          },
+        ],
+        { operations: () => [achEntryMove(entry, { status: 'canceled' })] },
+      );
+      return fromEntry({ ...entry, status: 'canceled' });
+    },
     async refund(ctx, reference, amount, key) {
       const debit = await record(ctx, reference);
       if (
