@@ -76,6 +76,11 @@ export interface ScenarioResult {
    * second means the rate includes event delivery; a growing one means it left work behind.
    */
   outbox?: { lag_at_end_s: number; drain_s: number };
+  /**
+   * On DynamoDB (BENCH_STORE=dynamodb): the write capacity units DynamoDB reported for the
+   * server's writes during the run and the outbox's drain, per 2xx, indexes included.
+   */
+  write_units_per_2xx?: number;
 }
 
 /** A process under load: where to send requests, and whose CPU time to count. */
@@ -165,24 +170,36 @@ export async function runServerLoad(
   name: string,
   request: AutocannonRequest | AutocannonRequest[],
 ): Promise<ScenarioResult> {
+  const unitsBefore = settings.store === 'dynamodb' ? await writeUnits(server.url) : 0;
   const result = await runLoad(server, name, settings.duration, request);
   result.outbox = await drainOutbox(server.url);
   log(`  outbox lag at the end ${result.outbox.lag_at_end_s} s, drained in ${result.outbox.drain_s} s`);
+  if (settings.store === 'dynamodb' && result.ok_2xx > 0) {
+    const units = (await writeUnits(server.url)) - unitsBefore;
+    result.write_units_per_2xx = round(units / result.ok_2xx, 2);
+    log(`  DynamoDB write units: ${units} for ${result.ok_2xx} 2xx, ${result.write_units_per_2xx} per 2xx`);
+  }
   return result;
 }
+
+/** A gauge of the server's `/metrics`. */
+async function metric(url: string, name: string): Promise<number> {
+  const headers = { authorization: `Bearer ${metricsToken}` };
+  const text = await (await fetch(`${url}/metrics`, { headers })).text();
+  const value = new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1];
+  if (value === undefined) throw new Error(`the server reports no ${name}`);
+  return Number(value);
+}
+
+/** The write units the server's DynamoDB store has consumed so far, as DynamoDB reported them. */
+const writeUnits = (url: string) => metric(url, 'sluice_dynamodb_write_units_consumed');
 
 /**
  * The outbox's lag as the server reports it (`sluice_outbox_lag_seconds` at `/metrics`) right
  * after a run, then how long it takes to reach zero: the delivery work a run left behind.
  */
 async function drainOutbox(url: string): Promise<{ lag_at_end_s: number; drain_s: number }> {
-  const lag = async () => {
-    const headers = { authorization: `Bearer ${metricsToken}` };
-    const text = await (await fetch(`${url}/metrics`, { headers })).text();
-    const value = /^sluice_outbox_lag_seconds (\S+)$/m.exec(text)?.[1];
-    if (value === undefined) throw new Error('the server reports no sluice_outbox_lag_seconds');
-    return Number(value);
-  };
+  const lag = () => metric(url, 'sluice_outbox_lag_seconds');
   const started = performance.now();
   const atEnd = await lag();
   for (let current = atEnd; current > 0; current = await lag()) {

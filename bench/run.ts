@@ -19,6 +19,7 @@
  *   BENCH_BILLING_SUBSCRIPTIONS  subscriptions the billing scenario's clock advance renews (default 10000)
  *   BENCH_CHECKOUT_WORKERS  shop checkouts in flight in the checkout scenario (default 16)
  *   BENCH_PROFILE=1     run the server with --cpu-prof and print where its CPU time went
+ *   BENCH_STORE=dynamodb  the server on DynamoDB Local, printing DynamoDB's write units per operation
  *   BENCH_NODE_ARGS     extra flags for the server's node, space-separated (e.g. --import=./x.ts)
  *
  *   BENCH_SOAK          seconds of random transfers after the scenarios, printing the server's RSS,
@@ -56,6 +57,7 @@ import { runPaymentIntentsScenario } from './scenarios/payment-intents.ts';
 import { createMerchants, runAuthorizations, runPaymentScenarios } from './scenarios/payments.ts';
 import { hotAccount, runTransferScenarios } from './scenarios/transfers.ts';
 import { signUpUsers, startBenchServer } from './sluice-server.ts';
+import { startDynamoLocal } from '../test/dynamodb-local.ts';
 import { log, round, settings } from './support.ts';
 
 const tmp = await makeTempDir('sluice-bench-');
@@ -72,21 +74,29 @@ try {
     void (result.ratio_to_baseline = round(result.rps_2xx / bare.rps_2xx, 3));
 
   const profileDir = join(tmp, 'profile');
-  const server = await startBenchServer(tmp, profileDir);
+  const dynamo = settings.store === 'dynamodb' ? await startDynamoLocal() : undefined;
+  if (dynamo) {
+    stops.push(() => dynamo.stop());
+    log(`DynamoDB Local at ${dynamo.endpoint}: the server runs on it (--store dynamodb)`);
+  }
+  const server = await startBenchServer(tmp, profileDir, dynamo?.endpoint);
   stops.push(() => server.kill('SIGTERM', 15_000));
   const { admin, users, signupSeconds } = await signUpUsers(server.url);
   // Where startBenchServer keeps the server's data: measured around each scenario group.
   const dataDir = join(tmp, 'data');
   const disk: DiskFigure[] = [];
 
+  // A DynamoDB table has no data dir to measure.
+  const onDisk = <T extends Record<string, ScenarioResult>>(name: string, run: () => Promise<T>) =>
+    dynamo ? run() : measureDisk(dataDir, name, disk, run);
   const transfers = settings.scenarios.includes('transfers')
-    ? await measureDisk(dataDir, 'transfers', disk, () => runTransferScenarios(server, users))
+    ? await onDisk('transfers', () => runTransferScenarios(server, users))
     : undefined;
   if (transfers) [transfers.random, transfers.hot].forEach(vsBare);
 
   const merchants = await createMerchants(server.url, users, settings.merchants);
   const payments = settings.scenarios.includes('payments')
-    ? await measureDisk(dataDir, 'payments', disk, () => runPaymentScenarios(server, merchants))
+    ? await onDisk('payments', () => runPaymentScenarios(server, merchants))
     : undefined;
   for (const result of payments ? [payments.many, payments.one] : []) {
     vsBare(result);
@@ -166,6 +176,24 @@ try {
         `(p95 ${transfers.random.latency_ms.p95} ms, p99 ${transfers.random.latency_ms.p99} ms, ` +
         `p99.9 ${transfers.random.latency_ms.p99_9} ms)`,
     );
+  if (dynamo) {
+    const units = (result: ScenarioResult | undefined, per: number, what: string) =>
+      result?.write_units_per_2xx !== undefined
+        ? [`${round(result.write_units_per_2xx * per, 1)} per ${what}`]
+        : [];
+    log(
+      `DynamoDB write units, as DynamoDB Local reported them (indexes and event delivery included): ${[
+        ...units(transfers?.random, 1, 'transfer'),
+        ...units(
+          payments?.many,
+          2,
+          `payment cycle (authorize, capture) over ${settings.merchants} merchants`,
+        ),
+        ...units(payments?.one, 2, 'payment cycle for one merchant'),
+        ...units(authorizations, 1, 'authorization'),
+      ].join('; ')}`,
+    );
+  }
   if (checkouts)
     log(
       `shop checkouts end to end (request → order paid): ${checkouts.checkouts_per_second}/s, ` +

@@ -18,8 +18,15 @@ export const adminEmail = 'bench-admin@example.com';
 /** The token `/metrics` asks for (`SLUICE_METRICS_TOKEN`), made up for this run. */
 export const metricsToken = randomBytes(24).toString('base64url');
 
-/** Starts the server with a sign-up bonus large enough that no transfer is refused; profiled into `profileDir` with BENCH_PROFILE=1. */
-export async function startBenchServer(tmp: string, profileDir: string): Promise<ServerProcess> {
+/**
+ * Starts the server with a sign-up bonus large enough that no transfer is refused; profiled into
+ * `profileDir` with BENCH_PROFILE=1; on DynamoDB at `dynamoEndpoint` when given.
+ */
+export async function startBenchServer(
+  tmp: string,
+  profileDir: string,
+  dynamoEndpoint?: string,
+): Promise<ServerProcess> {
   const server = await startServer({
     dataDir: join(tmp, 'data'),
     adminEmails: [adminEmail],
@@ -28,6 +35,9 @@ export async function startBenchServer(tmp: string, profileDir: string): Promise
     readyTimeoutMs: 60_000,
     env: {
       SLUICE_METRICS_TOKEN: metricsToken,
+      ...(dynamoEndpoint
+        ? { SLUICE_STORE: 'dynamodb', SLUICE_DYNAMODB_ENDPOINT: dynamoEndpoint, SLUICE_TABLE: 'sluice-bench' }
+        : {}),
       // Every bench user signs up from this machine's address, each paid the whole bonus.
       SLUICE_SIGNUP_BONUS_BUDGET: String(settings.signupBonus * (settings.users + 1)),
       SLUICE_SIGNUPS_PER_ADDRESS: String(settings.users + 1),

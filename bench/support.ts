@@ -12,6 +12,12 @@ export const settings = {
   scenarios: (process.env.BENCH_SCENARIOS ?? 'transfers,payments,likes,checkout,payment-intents,billing')
     .split(',')
     .map((name) => name.trim()),
+  /**
+   * BENCH_STORE=dynamodb: the Sluice server runs on DynamoDB Local (`--store dynamodb`, started by
+   * the bench, java from PATH) instead of SQLite, and each scenario prints the write units
+   * DynamoDB reported per 2xx. The baselines stay on SQLite; the disk table is left out.
+   */
+  store: process.env.BENCH_STORE === 'dynamodb' ? ('dynamodb' as const) : ('sqlite' as const),
   pipelining: 1,
   signupBonus: 100_000_000,
   /** BENCH_SOAK: seconds of random transfers after the scenarios; 0 (the default) skips the soak. */

@@ -44,6 +44,12 @@ describe('the local runtime on DynamoDB', () => {
     expect((await wallet(server.url, bob.token)).available).toBe(2700 - 300);
     const report = await audit(server.url, admin.token);
     expect(report.balanced).toBe(true);
+    // What DynamoDB billed for it, as it reported it: at least the two transfers' transactions.
+    const metrics = await fetch(`${server.url}/metrics`, {
+      headers: { authorization: `Bearer ${admin.token}` },
+    });
+    const units = Number(/^sluice_dynamodb_write_units_consumed (\S+)$/m.exec(await metrics.text())?.[1]);
+    expect(units).toBeGreaterThan(2 * 4 * 2);
   });
 
   it('stops cleanly on SIGTERM', { timeout: 30_000 }, async () => {

@@ -199,6 +199,29 @@ describe('DynamoStore under contention (DynamoDB Local)', () => {
   beforeAll(() => createTableIfMissing(client, tableName));
   afterAll(() => client.send(new DeleteTableCommand({ TableName: tableName })));
 
+  it('counts the write units DynamoDB reports for committed writes, and none for a refused one', async () => {
+    const store = new DynamoStore({ client, tableName });
+    const id = randomUUID();
+    // A lone write of ~1.5 KB, no index keys: a PutItem, 1 unit per KB begun.
+    await store.transact([{ type: 'put', item: { pk: `UNITS#${id}`, sk: 'A', blob: 'x'.repeat(1500) } }]);
+    expect(store.consumedWriteUnits).toBe(2);
+    // In a transaction each item costs twice; an update is billed by the larger of the item before
+    // and after it (1.5 KB: 2 units, so 4), the small new item 2.
+    await store.transact([
+      { type: 'put', item: { pk: `UNITS#${id}`, sk: 'B' } },
+      { type: 'update', key: { pk: `UNITS#${id}`, sk: 'A' }, set: { blob: 'y' } },
+    ]);
+    expect(store.consumedWriteUnits).toBe(8);
+    // A lone put with index keys: 1 unit for the item, 1 for its index entry.
+    await store.transact([{ type: 'put', item: { pk: `UNITS#${id}`, sk: 'C', gsi1pk: 'P', gsi1sk: 'S' } }]);
+    expect(store.consumedWriteUnits).toBe(10);
+    const refused = store.transact([
+      { type: 'put', item: { pk: `UNITS#${id}`, sk: 'B' }, condition: { attributeNotExists: 'pk' } },
+    ]);
+    await expect(refused).rejects.toBeInstanceOf(TransactionCanceledError);
+    expect(store.consumedWriteUnits).toBe(10);
+  });
+
   it('commits every one of many concurrent transactions on one item exactly once', async () => {
     const store = new DynamoStore({ client, tableName });
     const key = { pk: `HOT#${randomUUID()}`, sk: 'BALANCE' };

@@ -9,6 +9,7 @@ import {
   UpdateItemCommand,
   UpdateTimeToLiveCommand,
   type AttributeValue,
+  type ConsumedCapacity,
   type DynamoDBClient,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
@@ -89,12 +90,22 @@ export class DynamoStore implements Store {
   readonly #client: DynamoDBClient;
   readonly #tableName: string;
   readonly #conflictRetries: number;
+  #writeUnits = 0;
 
   constructor(options: DynamoStoreOptions) {
     // A document client is a client over the same configuration; low-level commands pass through it.
     this.#client = options.client as DynamoDBClient;
     this.#tableName = options.tableName;
     this.#conflictRetries = options.conflictRetries ?? 8;
+  }
+
+  /**
+   * The write capacity units this store's committed writes consumed, indexes included, as DynamoDB
+   * reported them (`ReturnConsumedCapacity`): what on-demand billing charges for. Refused writes
+   * are not counted (DynamoDB reports no capacity with an error).
+   */
+  get consumedWriteUnits(): number {
+    return this.#writeUnits;
   }
 
   async get(key: ItemKey): Promise<Item | undefined> {
@@ -175,7 +186,10 @@ export class DynamoStore implements Store {
     const send = this.#sendOf(operations);
     for (let attempt = 0; ; attempt++) {
       try {
-        await send();
+        const { ConsumedCapacity: consumed } = (await send()) as {
+          ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[];
+        };
+        for (const entry of [consumed ?? []].flat()) this.#writeUnits += entry.CapacityUnits ?? 0;
         return;
       } catch (error) {
         const outcome = classifyTransactionError(error);
@@ -211,12 +225,14 @@ export class DynamoStore implements Store {
     const [only] = operations;
     if (operations.length === 1 && only && only.type !== 'check') {
       const { Put, Update, Delete } = this.#toTransactItem(only);
-      if (Put) return () => this.#client.send(new PutItemCommand(Put));
-      if (Update) return () => this.#client.send(new UpdateItemCommand(Update));
-      if (Delete) return () => this.#client.send(new DeleteItemCommand(Delete));
+      const capacity = { ReturnConsumedCapacity: 'TOTAL' as const };
+      if (Put) return () => this.#client.send(new PutItemCommand({ ...Put, ...capacity }));
+      if (Update) return () => this.#client.send(new UpdateItemCommand({ ...Update, ...capacity }));
+      if (Delete) return () => this.#client.send(new DeleteItemCommand({ ...Delete, ...capacity }));
     }
     const request = new TransactWriteItemsCommand({
       TransactItems: operations.map((operation) => this.#toTransactItem(operation)),
+      ReturnConsumedCapacity: 'TOTAL',
     });
     return () => this.#client.send(request);
   }

@@ -22,6 +22,7 @@ import type { Logger } from '../../platform/logger.ts';
 import { runsOn, type ModuleDeps, type SluiceModule } from '../../platform/module.ts';
 import { OutboxDispatcher } from '../../platform/outbox-dispatcher.ts';
 import type { Store } from '../../platform/store.ts';
+import { HttpMetrics } from '../../http/metrics.ts';
 import { createTableIfMissing, DynamoStore } from '../dynamodb/dynamo-store.ts';
 import { localBackups, type BackupSchedule } from './backup.ts';
 import { CronScheduler } from './cron-scheduler.ts';
@@ -207,8 +208,16 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
       queue.consume(consumer.queue, consumer.handler(moduleDeps), consumer.options);
   }
 
+  const metrics = new HttpMetrics();
+  if (store instanceof DynamoStore)
+    metrics.gauge(
+      'sluice_dynamodb_write_units_consumed',
+      'Write capacity units this process has consumed on DynamoDB, indexes included, as DynamoDB reports them',
+      async () => store.consumedWriteUnits,
+    );
   const app = createApp({
     store: appStore,
+    metrics,
     clock,
     config,
     logger,
