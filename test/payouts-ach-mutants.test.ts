@@ -5,10 +5,12 @@ import { originateAchCredit, sealBankAccount } from '../server/src/hub/ach/credi
 import { parseFile, type NachaFile } from '../server/src/hub/ach/nacha.ts';
 import { returnFileFor } from '../server/src/hub/ach/test-support.ts';
 import { hubModule } from '../server/src/hub/index.ts';
+import { hubKeys } from '../server/src/hub/store.ts';
 import { cardMethod } from '../server/src/hub/test-support.ts';
 import { AppError } from '../server/src/kernel/errors.ts';
 import { listHistory, type HistoryEntry } from '../server/src/ledger/index.ts';
 import { merchantAccountId } from '../server/src/payments/index.ts';
+import type { Query } from '../server/src/platform/store.ts';
 import { checkPayout, executePayout } from '../server/src/payouts/index.ts';
 import {
   asMerchant,
@@ -585,6 +587,42 @@ it('refuses a bank payout while the ach connector is disabled, and pays once it 
   expect((await api('PATCH', `/v1/connectors/${ach.id}`, { disabled: false })).status).toBe(200);
   expect((await api('POST', '/v1/payouts', toBank(1_000))).status).toBe(201);
   expect(await available()).toBe(4_000);
+});
+
+it('refuses a bank payout whose ach connector is disabled between its check and its origination, blaming destination, and moves nothing', async () => {
+  await funded(5_000);
+  const [ach] = (
+    (await api('GET', '/v1/connectors')).json.data as Array<{ id: string; provider: string }>
+  ).filter((c) => c.provider === 'ach');
+  // The store as the payout sees it: the merchant disables the connector just before the
+  // payout's second read of its connectors (the origination's), after the check passed.
+  let connectorReads = 0;
+  const store = new Proxy(t.store, {
+    get(target, name) {
+      if (name !== 'query') return Reflect.get(target, name, target);
+      return async (query: Query) => {
+        if (query.partition === hubKeys.merchantConnectors(merchant.id) && ++connectorReads === 2)
+          expect((await api('PATCH', `/v1/connectors/${ach!.id}`, { disabled: true })).status).toBe(200);
+        return target.query(query);
+      };
+    },
+  });
+  const order = {
+    amount: 1_000,
+    currency: 'USD' as const,
+    destination: 'ach' as const,
+    bank_account: await sealBankAccount(t, { ...bankAccount(), account_type: 'checking' as const }),
+  };
+  await expect(
+    executePayout({ store, clock: t.clock, secrets: t.secrets }, merchant.id, order),
+  ).rejects.toMatchObject({
+    code: 'unknown_connector',
+    message: 'a payout to a bank account needs your ach connector',
+    param: 'destination',
+  });
+  expect(connectorReads).toBe(2);
+  expect((await api('GET', '/v1/payouts')).json.data).toEqual([]);
+  expect(await available()).toBe(5_000);
 });
 
 it('refuses a payout of a merchant that never had US dollars (nothing to pay out), and pays one of two payouts of the whole balance at once', async () => {
