@@ -113,6 +113,17 @@ describe('refund approvals', () => {
     expect((await api('POST', '/v1/refunds', { payment: partly, amount: 1_000 })).status).toBe(202);
   });
 
+  it('refuses at once, asking no one, a refund of a disputed payment (its dispute never leaves it)', async () => {
+    const id = await createPayment(api, { amount: 1_000 });
+    const dispute = await api('POST', '/v1/test-helpers/disputes', { payment: id });
+    expect(dispute.status, dispute.text).toBe(201);
+    await refundPolicy();
+    const refused = await api('POST', '/v1/refunds', { payment: id, amount: 100 });
+    expect(refused.status, refused.text).toBe(409);
+    expect(refused.json.error).toMatchObject({ code: 'invalid_state_transition', dispute: dispute.json.id });
+    expect((await api('GET', '/v1/approvals')).json.data).toEqual([]);
+  });
+
   it('passes on a failed read of the payment instead of calling it unknown, asking no one', async () => {
     const id = await createPayment(api);
     await refundPolicy();

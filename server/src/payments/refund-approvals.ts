@@ -10,7 +10,7 @@ import { getPaymentRecord, requireMerchantRecord } from './service.ts';
  * The refund route's approval gate: under the merchant's `refund` policy (an amount above its
  * threshold) the refund waits for approval and this returns the request (202); otherwise
  * undefined and the route refunds at once. The payment is checked first, so a refund that could
- * never be made (no such payment, more than is left) is refused now, with nothing asked.
+ * never be made (no such payment, a disputed one, more than is left) is refused now, with nothing asked.
  */
 export async function requestRefundApproval(
   deps: PaymentsDeps,
@@ -24,7 +24,9 @@ export async function requestRefundApproval(
   });
   const remaining = payment.amount_captured - payment.amount_refunded;
   const amount = input.amount ?? remaining;
-  if (payment.status !== 'succeeded' || amount <= 0 || amount > remaining) return undefined; // createRefund says why
+  // createRefund says why; a dispute stays on its payment, so a disputed one is never refundable.
+  if (payment.status !== 'succeeded' || payment.dispute || amount <= 0 || amount > remaining)
+    return undefined;
   return requestApproval(deps, {
     merchantId: merchant.merchantId,
     ownerId: merchant.ownerId,
