@@ -248,3 +248,47 @@ it('takes a debit back only on the day it was made: after the file went out, a l
     code: 'invalid_state_transition',
   });
 });
+
+it("applies a bank's return file, which totals the returned debit (26) with the debits", async () => {
+  const made = await debit(12_500);
+  expect(made.status, made.text).toBe(201);
+  const trace = parseFile((await api('GET', '/v1/ach/files/2026-01-15')).text).batches[0]!.entries[0]!
+    .trace_number;
+  // Written by hand as the receiving bank (231380104's) sends it, not by formatFile: one 26 entry
+  // of 125.00 back to the ODFI 091000019 with its R01 addenda; the batch and file controls count 2
+  // records, hash 09100001, debits 12,500 and credits 0; 6 records padded to ten lines.
+  const pad = (text: string, width: number) => text.padEnd(width, ' ');
+  const lines = [
+    `101 091000019 2313801042601160800A094101${pad('SLUICE SANDBOX ODFI', 23)}${pad('FIRST RDFI BANK', 23)}${pad('', 8)}`,
+    `5225${pad('ACME COFFEE', 16)}${pad('', 20)}1234567890PPD${pad('RETURN', 10)}${pad('', 6)}260116   1231380100000001`,
+    `626091000019${pad('12345678', 17)}0000012500${pad('', 15)}${pad('JANE DOE', 22)}  1231380100000001`,
+    `799R01${trace}${pad('', 6)}23138010${pad('', 44)}231380100000001`,
+    `82250000020009100001000000012500000000000000${'1234567890'}${' '.repeat(25)}231380100000001`,
+    `9000001000001000000020009100001000000012500000000000000${' '.repeat(39)}`,
+    ...Array.from({ length: 4 }, () => '9'.repeat(94)),
+  ];
+  const applied = await api('POST', '/v1/test-helpers/ach/returns', { file: lines.join('\n') });
+  expect(applied.status, applied.text).toBe(200);
+  expect(applied.json).toEqual({
+    returned: [
+      {
+        trace_number: trace,
+        return_code: 'R01',
+        reference: expect.any(String),
+        payment_intent: made.json.id,
+      },
+    ],
+    ignored: [],
+  });
+  expect(await intent(made.json.id)).toMatchObject({
+    status: 'failed',
+    last_error: { code: 'bank_returned', return_code: 'R01' },
+  });
+  // The hold is voided: nothing pending, nothing available, nothing left to settle.
+  const usd = (await api('GET', '/v1/balance')).json.balances.find(
+    (b: { currency: string }) => b.currency === 'USD',
+  );
+  expect([usd?.available ?? 0, usd?.pending ?? 0]).toEqual([0, 0]);
+  await api('POST', '/v1/test-helpers/advance-clock', { seconds: 5 * 86_400 });
+  expect((await api('POST', '/v1/test-helpers/ach/settle')).json).toEqual({ settled: 0 });
+});

@@ -466,3 +466,60 @@ describe('NACHA files: what the reader refuses, each naming its line', () => {
     expect(file.batches[0]!.entries[0]!.addenda).toBeUndefined();
   });
 });
+
+describe('NACHA files: debits and credits by transaction code', () => {
+  // A return file as the receiving bank (231380104's) sends it: the returns of a checking debit
+  // (27 → 26, R01), a savings debit (37 → 36, R02) and a checking credit (22 → 21, R03). NACHA
+  // files 26 and 36 with the debit records (second digit 5–9), 21 with the credits (1–4), so:
+  // debits 12,500 + 99,999 = 112,499; credits 4,000; hash 3 × 09100001 = 27300003; 6 records;
+  // 10 lines in all, 1 block.
+  const bankReturnLines = [
+    `101 091000019 2313801042601200800A094101${pad('SLUICE SANDBOX ODFI', 23)}${pad('FIRST RDFI BANK', 23)}${pad('', 8)}`,
+    `5200${pad('ACME COFFEE', 16)}${pad('', 20)}1234567890PPD${pad('RETURN', 10)}${pad('', 6)}260120   1231380100000001`,
+    `626091000019${pad('12345678', 17)}0000012500${pad('IND-ID-1', 15)}${pad('JANE DOE', 22)}  1231380100000001`,
+    `799R01091000010000001${pad('', 6)}23138010${pad('', 44)}231380100000001`,
+    `636091000019${pad('99887766', 17)}0000099999${pad('', 15)}${pad('ANN POE', 22)}  1021000020000001`,
+    `799R02091000010000003${pad('', 6)}02100002${pad('', 44)}021000020000001`,
+    `621091000019${pad('555', 17)}0000004000${pad('IND-ID-2', 15)}${pad('JOHN ROE', 22)}  1231380100000003`,
+    `799R03091000010000002${pad('', 6)}09100001${pad('', 44)}231380100000003`,
+    `82000000060027300003000000112499000000004000${'1234567890'}${' '.repeat(25)}231380100000001`,
+    `9000001000001000000060027300003000000112499000000004000${' '.repeat(39)}`,
+  ];
+
+  it("reads a bank's return file that totals returned debits (26, 36) with the debits, and writes it back so", () => {
+    for (const line of bankReturnLines) expect(line).toHaveLength(94);
+    const text = bankReturnLines.join('\n');
+    const file = parseFile(text);
+    expect(
+      file.batches[0]!.entries.map((e) => [
+        e.transaction_code,
+        e.amount,
+        e.return?.return_code,
+        e.return?.original_trace,
+      ]),
+    ).toEqual([
+      ['26', 12_500, 'R01', '091000010000001'],
+      ['36', 99_999, 'R02', '091000010000003'],
+      ['21', 4_000, 'R03', '091000010000002'],
+    ]);
+    expect(formatFile(file)).toBe(text);
+  });
+
+  it('totals every code whose second digit is 5 to 9 as a debit, 1 to 4 as a credit', () => {
+    const credits = ['21', '22', '23', '24', '31', '32', '33', '34', '41', '42', '51', '52'];
+    const debits = ['26', '27', '28', '29', '36', '37', '38', '39', '46', '47', '55', '56'];
+    const entries = [
+      ...credits.map((code) => [code, 1] as const),
+      ...debits.map((code) => [code, 10] as const),
+    ].map(([transaction_code, amount], i) =>
+      entry({ transaction_code, routing_number: '231380104', amount, trace_number: String(i + 1) }),
+    );
+    const lines = formatFile({
+      header: twoBatchFile.header,
+      batches: [{ header: twoBatchFile.batches[0]!.header, entries }],
+    }).split('\n');
+    // 24 entries: 24 × 23138010 = 555312240; debits 12 × 10; credits 12 × 1.
+    expect(lines[26]!.slice(0, 44)).toBe('82000000240555312240000000000120000000000012');
+    expect(parseFile(lines.join('\n')).batches[0]!.entries).toHaveLength(24);
+  });
+});

@@ -91,7 +91,12 @@ function numeric(value: number | string, width: number): string {
     throw new RangeError(`${text} does not fit ${width} digits`);
   return text.padStart(width, '0');
 }
-const debitCodes = new Set(['27', '37', '28', '38', '29', '39']);
+/**
+ * Debit records: a transaction code's second digit 5 to 9 (27 a checking debit, 26 its return or
+ * notification of change, 28 a prenote …); 1 to 4 are credits (22, its return 21 …). A bank's
+ * return file totals a returned debit (26, 36) with the debits.
+ */
+const isDebit = (transactionCode: string) => transactionCode[1]! >= '5';
 
 function entryHash(entries: readonly EntryDetail[]): number {
   return entries.reduce((sum, e) => (sum + Number(e.routing_number.slice(0, 8))) % 10_000_000_000, 0);
@@ -100,7 +105,7 @@ function totals(entries: readonly EntryDetail[]) {
   let debit = 0;
   let credit = 0;
   for (const entry of entries) {
-    if (debitCodes.has(entry.transaction_code)) debit += entry.amount;
+    if (isDebit(entry.transaction_code)) debit += entry.amount;
     else credit += entry.amount;
   }
   return { debit, credit };
