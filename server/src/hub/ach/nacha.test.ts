@@ -84,6 +84,15 @@ describe('NACHA files', () => {
     expect(isRoutingNumber('231380105')).toBe(false);
     expect(isRoutingNumber('12345678')).toBe(false);
     expect(isRoutingNumber('000000000')).toBe(false);
+    // 021000021: 0·3 + 2·7 + 1·1 + 0·3 + 0·7 + 0·1 + 0·3 + 2·7 + 1·1 = 30; 011000015: 20.
+    expect(isRoutingNumber('021000021')).toBe(true);
+    expect(isRoutingNumber('011000015')).toBe(true);
+    expect(isRoutingNumber('011000016')).toBe(false);
+    // Exactly nine digits: a single 0 or nine zeros would pass the checksum alone.
+    expect(isRoutingNumber('0')).toBe(false);
+    expect(isRoutingNumber('')).toBe(false);
+    expect(isRoutingNumber('0231380104')).toBe(false);
+    expect(isRoutingNumber('23138010a')).toBe(false);
   });
 });
 
