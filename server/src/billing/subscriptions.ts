@@ -21,6 +21,7 @@ import { daysToMs, periodAt, remainingShare, type Period } from './periods.ts';
 import {
   billingMerchantPut,
   customerCreditAdd,
+  readInvoice,
   readSubscription,
   subscriptionPut,
   toSubscription,
@@ -285,7 +286,12 @@ export async function cancelSubscription(
       start: Date.parse(record.current_period_start),
       end: Date.parse(record.current_period_end),
     };
-    const credit = record.status === 'active' ? remainingShare(plan.amount, period, ctx.now) : 0;
+    // Only a paid-up period's unused time is credited: an active subscription whose latest invoice
+    // is still open has its charge pending (a wallet payer deciding, an ACH debit settling), and a
+    // rejection after the cancel would leave the customer the credit with nothing paid.
+    const latest = record.latest_invoice ? await readInvoice(deps.store, record.latest_invoice) : null;
+    const isPaidUp = record.status === 'active' && latest?.status !== 'open';
+    const credit = isPaidUp ? remainingShare(plan.amount, period, ctx.now) : 0;
     next = { ...ended(record, ctx.now, 'canceled now'), version: record.version + 1 };
     writes = [
       ...(credit > 0 ? [customerCreditAdd(record.customer, record.currency, credit)] : []),

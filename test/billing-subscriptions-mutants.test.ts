@@ -1,0 +1,478 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TestApp } from './app-harness.ts';
+import { expectBooksBalanced } from './invariants.ts';
+import {
+  advanceDays,
+  billingMerchant,
+  billingStart,
+  day,
+  deliverHubEvents,
+  planAndCustomer,
+  setUpBilling,
+} from '../server/src/billing/test-support.ts';
+import { pendingEvents, type MerchantApi } from '../server/src/payments/test-support.ts';
+
+/**
+ * What subscriptions.ts (start, change of plan or method, cancel) must do at the edges the main
+ * billing tests pass over: the plan's trial and the merchant's settings as defaults, another
+ * customer's method or another currency refused, the proration invoice's lines to the second, a
+ * cancel's credit only for a paid-up period, idempotent replays. SQLite, the sandbox clock only.
+ */
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const declining = '4000000000000002';
+
+let t: TestApp;
+let api: MerchantApi;
+beforeEach(async () => {
+  ({ t, api } = await setUpBilling());
+});
+afterEach(async () => {
+  await expectBooksBalanced(t.store);
+  await t.store.close();
+});
+
+async function get(path: string) {
+  const response = await api('GET', path);
+  expect(response.status, response.text).toBe(200);
+  return response.json;
+}
+const invoicesOf = async (sub: string) => (await get(`/v1/subscriptions/${sub}/invoices`)).data;
+const billingEvents = async (subject: string) =>
+  (await pendingEvents(t)).filter((e) => e.source === 'sluice.billing' && e.subject === subject);
+async function newPlan(amount: number, extra: Record<string, unknown> = {}) {
+  const created = await api('POST', '/v1/plans', {
+    name: `Plan ${amount}`,
+    amount,
+    currency: 'USD',
+    interval: 'month',
+    ...extra,
+  });
+  expect(created.status, created.text).toBe(201);
+  return created.json.id as string;
+}
+async function subscribe(body: Record<string, unknown>, headers: Record<string, string> = {}) {
+  const created = await api('POST', '/v1/subscriptions', body, headers);
+  expect(created.status, created.text).toBe(201);
+  return created.json;
+}
+async function change(sub: string, body: Record<string, unknown>) {
+  const changed = await api('POST', `/v1/subscriptions/${sub}`, body);
+  expect(changed.status, changed.text).toBe(200);
+  return changed.json;
+}
+async function newCard(customer: string, number = '4242424242424242') {
+  const method = await api('POST', `/v1/customers/${customer}/payment-methods`, {
+    type: 'card',
+    card: { number, exp_month: 12, exp_year: 2035, cvc: '123' },
+  });
+  expect(method.status, method.text).toBe(201);
+  return method.json.id as string;
+}
+/** Sum of what the merchant's payment intents captured: what billing really charged. */
+async function captured() {
+  const intents = (await get('/v1/payment-intents?limit=100')).data;
+  return intents.reduce((sum: number, i: { amount_captured: number }) => sum + i.amount_captured, 0);
+}
+/** `amount × part / whole` rounded half up, with bigints, apart from the server's code. */
+const share = (amount: number, part: number, whole: number) =>
+  Number((BigInt(amount) * BigInt(part) * 2n + BigInt(whole)) / (BigInt(whole) * 2n));
+
+describe('starting', () => {
+  it('starts with the plan’s trial unless the request asks for none, and says why in the history', async () => {
+    const { customer, method, plan } = await planAndCustomer(api, { trial_period_days: 7 });
+    const trialing = await subscribe({ customer, plan, payment_method: method });
+    const trialEnd = iso(billingStart + 7 * day);
+    expect(trialing).toMatchObject({
+      status: 'trialing',
+      current_period_start: iso(billingStart),
+      current_period_end: trialEnd,
+      trial_end: trialEnd,
+      latest_invoice: null,
+      next_action_at: trialEnd,
+      metadata: {},
+      created_at: iso(billingStart),
+      status_history: [{ status: 'trialing', at: iso(billingStart), reason: 'created' }],
+    });
+    expect(await invoicesOf(trialing.id)).toEqual([]);
+
+    const now = await subscribe({
+      customer,
+      plan,
+      payment_method: method,
+      trial_days: 0,
+      metadata: { seat: '7' },
+    });
+    const end = iso(Date.UTC(2026, 1, 15, 12, 0, 0));
+    expect(now).toMatchObject({
+      status: 'active',
+      current_period_start: iso(billingStart),
+      current_period_end: end,
+      trial_end: null,
+      next_action_at: end,
+      metadata: { seat: '7' },
+      status_history: [{ status: 'active', at: iso(billingStart), reason: 'created' }],
+    });
+    const [first] = await invoicesOf(now.id);
+    expect(first).toMatchObject({
+      billing_reason: 'subscription_create',
+      status: 'paid',
+      amount_paid: 2000,
+      lines: [
+        {
+          description: 'Pro (2026-01-15 – 2026-02-15)',
+          amount: 2000,
+          plan,
+          proration: false,
+          period: { start: iso(billingStart), end },
+        },
+      ],
+    });
+    expect(await captured()).toBe(2000);
+    // The trial ends into its first period, charged then; the other renews a month later.
+    await advanceDays(api, 7);
+    expect(await get(`/v1/subscriptions/${trialing.id}`)).toMatchObject({
+      status: 'active',
+      current_period_start: trialEnd,
+      current_period_end: iso(Date.UTC(2026, 1, 22, 12, 0, 0)),
+    });
+    expect(await captured()).toBe(4000);
+  });
+
+  it('announces a new subscription with its sandbox time, and a trial’s once', async () => {
+    const { customer, method, plan } = await planAndCustomer(api);
+    await advanceDays(api, 1);
+    const sub = await subscribe({ customer, plan, payment_method: method, trial_days: 3 });
+    const created = (await billingEvents(sub.id)).filter((e) => e.type === 'subscription.created');
+    expect(created).toHaveLength(1);
+    expect(created[0]!.data).toMatchObject({
+      sandbox_time: iso(billingStart + day),
+      object: { id: sub.id, status: 'trialing', trial_end: iso(billingStart + 4 * day) },
+    });
+  });
+
+  it('follows the merchant’s setting for what comes after the last retry, unless the request says', async () => {
+    const { customer, method, plan } = await planAndCustomer(api);
+    expect((await api('PUT', '/v1/billing/settings', { on_retries_exhausted: 'unpaid' })).status).toBe(200);
+    expect(await subscribe({ customer, plan, payment_method: method })).toMatchObject({
+      on_retries_exhausted: 'unpaid',
+    });
+    expect(
+      await subscribe({ customer, plan, payment_method: method, on_retries_exhausted: 'cancel' }),
+    ).toMatchObject({ on_retries_exhausted: 'cancel' });
+  });
+
+  it('answers a trial’s creation replayed under its idempotency key with the same subscription, making no second', async () => {
+    const { customer, method, plan } = await planAndCustomer(api);
+    const body = { customer, plan, payment_method: method, trial_days: 5 };
+    const first = await subscribe(body, { 'idempotency-key': 'trial-1' });
+    const again = await subscribe(body, { 'idempotency-key': 'trial-1' });
+    expect(again.id).toBe(first.id);
+    expect((await get('/v1/subscriptions')).data).toHaveLength(1);
+  });
+
+  it('refuses another customer’s payment method, naming it and the parameter, on start and on change', async () => {
+    const { customer, method, plan } = await planAndCustomer(api);
+    const other = (await api('POST', '/v1/customers', { name: 'Other' })).json.id;
+    const theirs = await newCard(other);
+    const refused = await api('POST', '/v1/subscriptions', { customer, plan, payment_method: theirs });
+    expect(refused.status, refused.text).toBe(400);
+    expect(refused.json.error).toMatchObject({
+      code: 'invalid_request',
+      message: `Payment method ${theirs} belongs to another customer.`,
+      param: 'payment_method',
+    });
+    expect((await get('/v1/subscriptions')).data).toEqual([]);
+
+    const sub = await subscribe({ customer, plan, payment_method: method });
+    const changed = await api('POST', `/v1/subscriptions/${sub.id}`, { payment_method: theirs });
+    expect(changed.status, changed.text).toBe(400);
+    expect(changed.json.error).toMatchObject({ param: 'payment_method' });
+    expect(await get(`/v1/subscriptions/${sub.id}`)).toMatchObject({ payment_method: method });
+  });
+});
+
+describe('changing', () => {
+  it('answers 404 naming the subscription for one that does not exist or is another merchant’s', async () => {
+    const { customer, method, plan } = await planAndCustomer(api);
+    const sub = await subscribe({ customer, plan, payment_method: method });
+    const { api: other } = await billingMerchant(t);
+    const missing = 'sub_01M91ZZZZZZZZZZZZZZZZZZZZZ';
+    for (const [as, id] of [
+      [other, sub.id],
+      [api, missing],
+    ] as const) {
+      for (const [verb, path] of [
+        ['GET', `/v1/subscriptions/${id}`],
+        ['POST', `/v1/subscriptions/${id}`],
+        ['POST', `/v1/subscriptions/${id}/cancel`],
+      ] as const) {
+        const response = await as(verb, path, verb === 'POST' ? {} : undefined);
+        expect(response.status, `${verb} ${path}`).toBe(404);
+        expect(response.json.error).toMatchObject({ code: 'not_found', message: `No subscription ${id}.` });
+      }
+    }
+    expect(await get(`/v1/subscriptions/${sub.id}`)).toMatchObject({ status: 'active' });
+  });
+
+  it('changes the method and what follows the last retry, billing nothing, and the next renewal uses the new method', async () => {
+    const { customer, method, plan } = await planAndCustomer(api);
+    const sub = await subscribe({ customer, plan, payment_method: method, on_retries_exhausted: 'cancel' });
+    const failing = await newCard(customer, declining);
+    await advanceDays(api, 3);
+    const changed = await change(sub.id, { payment_method: failing, on_retries_exhausted: 'unpaid', plan });
+    expect(changed).toMatchObject({
+      plan,
+      payment_method: failing,
+      on_retries_exhausted: 'unpaid',
+      status: 'active',
+      latest_invoice: sub.latest_invoice,
+      next_action_at: sub.current_period_end,
+      current_period_end: sub.current_period_end,
+    });
+    expect(await invoicesOf(sub.id)).toHaveLength(1);
+    const updated = (await billingEvents(sub.id)).filter((e) => e.type === 'subscription.updated');
+    expect(updated).toHaveLength(1);
+    expect(updated[0]!.data).toMatchObject({
+      sandbox_time: iso(billingStart + 3 * day),
+      object: { payment_method: failing, on_retries_exhausted: 'unpaid' },
+    });
+    // The renewal is charged to the declining card: it fails into dunning.
+    await advanceDays(api, 28);
+    expect(await get(`/v1/subscriptions/${sub.id}`)).toMatchObject({ status: 'past_due' });
+    expect(await captured()).toBe(2000);
+  });
+
+  it('refuses a plan in another currency, naming both currencies and the parameter, and changes nothing', async () => {
+    const { customer, method, plan } = await planAndCustomer(api);
+    const euro = await newPlan(1500, { currency: 'EUR' });
+    const sub = await subscribe({ customer, plan, payment_method: method });
+    const refused = await api('POST', `/v1/subscriptions/${sub.id}`, { plan: euro });
+    expect(refused.status, refused.text).toBe(422);
+    expect(refused.json.error).toMatchObject({
+      code: 'currency_mismatch',
+      message: `Plan ${euro} is in EUR; the subscription bills in USD.`,
+      param: 'plan',
+    });
+    expect(await get(`/v1/subscriptions/${sub.id}`)).toMatchObject({ plan });
+    expect(await invoicesOf(sub.id)).toHaveLength(1);
+  });
+
+  it('bills an upgrade from the change’s second: the unused time credited and the rest charged, each line named and spanning it', async () => {
+    const { customer, method, plan } = await planAndCustomer(api, { name: 'Basic' });
+    const pro = await newPlan(5000, { name: 'Pro' });
+    const sub = await subscribe({ customer, plan, payment_method: method });
+    await advanceDays(api, 10.5);
+    const at = billingStart + 10.5 * day;
+    const changed = await change(sub.id, { plan: pro });
+    expect(changed).toMatchObject({
+      plan: pro,
+      status: 'active',
+      current_period_start: sub.current_period_start,
+      current_period_end: sub.current_period_end,
+      next_action_at: sub.current_period_end,
+    });
+    const start = Date.parse(sub.current_period_start) / 1000;
+    const end = Date.parse(sub.current_period_end) / 1000;
+    const left = end - at / 1000;
+    const credit = share(2000, left, end - start);
+    const charge = share(5000, left, end - start);
+    const invoice = await get(`/v1/invoices/${changed.latest_invoice}`);
+    expect(invoice).toMatchObject({
+      billing_reason: 'subscription_update',
+      status: 'paid',
+      subtotal: charge - credit,
+      amount_paid: charge - credit,
+      period_start: iso(at),
+      period_end: sub.current_period_end,
+      lines: [
+        {
+          description: `Unused time on Basic after ${iso(at)}`,
+          amount: -credit,
+          plan,
+          proration: true,
+          period: { start: iso(at), end: sub.current_period_end },
+        },
+        {
+          description: `Remaining time on Pro after ${iso(at)}`,
+          amount: charge,
+          plan: pro,
+          proration: true,
+          period: { start: iso(at), end: sub.current_period_end },
+        },
+      ],
+    });
+    expect(await captured()).toBe(2000 + charge - credit);
+    const updated = (await billingEvents(sub.id)).filter((e) => e.type === 'subscription.updated');
+    expect(updated).toHaveLength(1);
+    expect(updated[0]!.data).toMatchObject({
+      previous_plan: plan,
+      sandbox_time: iso(at),
+      object: { plan: pro },
+    });
+    // The period's end renews on the new plan.
+    await advanceDays(api, 21);
+    expect((await invoicesOf(sub.id)).at(-1)).toMatchObject({
+      billing_reason: 'subscription_cycle',
+      amount_paid: 5000,
+    });
+  });
+
+  it('restarts the period at a change to another interval count, the whole new period charged and renewed from the change', async () => {
+    const { customer, method, plan } = await planAndCustomer(api, { name: 'Monthly' });
+    const quarterly = await newPlan(5400, { name: 'Quarterly', interval_count: 3 });
+    const sub = await subscribe({ customer, plan, payment_method: method });
+    await advanceDays(api, 10);
+    const at = billingStart + 10 * day;
+    const changed = await change(sub.id, { plan: quarterly });
+    const quarterEnd = iso(Date.UTC(2026, 3, 25, 12, 0, 0));
+    expect(changed).toMatchObject({
+      plan: quarterly,
+      current_period_start: iso(at),
+      current_period_end: quarterEnd,
+      next_action_at: quarterEnd,
+    });
+    const start = Date.parse(sub.current_period_start) / 1000;
+    const end = Date.parse(sub.current_period_end) / 1000;
+    const credit = share(2000, end - at / 1000, end - start);
+    const invoice = await get(`/v1/invoices/${changed.latest_invoice}`);
+    expect(invoice).toMatchObject({
+      period_start: iso(at),
+      period_end: quarterEnd,
+      amount_paid: 5400 - credit,
+      lines: [
+        {
+          description: `Unused time on Monthly after ${iso(at)}`,
+          amount: -credit,
+          proration: true,
+          period: { start: iso(at), end: sub.current_period_end },
+        },
+        {
+          description: `Quarterly from ${iso(at)}`,
+          amount: 5400,
+          plan: quarterly,
+          proration: false,
+          period: { start: iso(at), end: quarterEnd },
+        },
+      ],
+    });
+    // Nothing at the old period's end; the next renewal is the quarter's end, for the next quarter.
+    await advanceDays(api, 60);
+    expect(await invoicesOf(sub.id)).toHaveLength(2);
+    await advanceDays(api, 30);
+    const renewal = (await invoicesOf(sub.id)).at(-1);
+    expect(renewal).toMatchObject({
+      billing_reason: 'subscription_cycle',
+      period_start: quarterEnd,
+      period_end: iso(Date.UTC(2026, 6, 25, 12, 0, 0)),
+      amount_paid: 5400,
+    });
+  });
+});
+
+describe('canceling', () => {
+  it('at the period’s end: marks when it was asked, announces it as an update, credits nothing', async () => {
+    const { customer, method, plan } = await planAndCustomer(api);
+    const sub = await subscribe({ customer, plan, payment_method: method });
+    await advanceDays(api, 4);
+    const later = await api('POST', `/v1/subscriptions/${sub.id}/cancel`, { at_period_end: true });
+    expect(later.status, later.text).toBe(200);
+    expect(later.json).toMatchObject({
+      status: 'active',
+      cancel_at_period_end: true,
+      canceled_at: iso(billingStart + 4 * day),
+      ended_at: null,
+      next_action_at: sub.current_period_end,
+    });
+    const events = (await billingEvents(sub.id)).filter((e) => e.type !== 'subscription.created');
+    expect(events.map((e) => e.type)).toEqual(['subscription.updated']);
+    expect(events[0]!.data).toMatchObject({ object: { cancel_at_period_end: true } });
+    expect((await get(`/v1/customers/${customer}`)).credit_balance).toEqual({});
+  });
+
+  it('now: announces the credit it gives, and gives none, not even a zero, for a trial or a period not paid', async () => {
+    const { customer, method, plan } = await planAndCustomer(api);
+    const paid = await subscribe({ customer, plan, payment_method: method });
+    const failing = await newCard(customer, declining);
+    const unpaid = await subscribe({ customer, plan, payment_method: failing });
+    expect(unpaid.status).toBe('past_due');
+    const trialing = await subscribe({ customer, plan, payment_method: method, trial_days: 30 });
+    await advanceDays(api, 5);
+
+    expect((await api('POST', `/v1/subscriptions/${trialing.id}/cancel`, {})).status).toBe(200);
+    expect((await get(`/v1/customers/${customer}`)).credit_balance).toEqual({});
+
+    const canceled = await api('POST', `/v1/subscriptions/${unpaid.id}/cancel`, {});
+    expect(canceled.status, canceled.text).toBe(200);
+    expect(canceled.json).toMatchObject({ status: 'canceled', ended_at: iso(billingStart + 5 * day) });
+    expect((await get(`/v1/customers/${customer}`)).credit_balance).toEqual({});
+    const [open] = await invoicesOf(unpaid.id);
+    expect(open).toMatchObject({ status: 'open', next_payment_attempt: null });
+    const [ended] = (await billingEvents(unpaid.id)).filter((e) => e.type === 'subscription.canceled');
+    expect(ended!.data).toMatchObject({ proration_credit: 0, object: { status: 'canceled' } });
+
+    expect((await api('POST', `/v1/subscriptions/${paid.id}/cancel`)).status).toBe(200);
+    const start = Date.parse(paid.current_period_start) / 1000;
+    const end = Date.parse(paid.current_period_end) / 1000;
+    const credit = share(2000, end - start - 5 * 86_400, end - start);
+    expect((await get(`/v1/customers/${customer}`)).credit_balance).toEqual({ USD: credit });
+    const [credited] = (await billingEvents(paid.id)).filter((e) => e.type === 'subscription.canceled');
+    expect(credited!.data).toMatchObject({
+      proration_credit: credit,
+      sandbox_time: iso(billingStart + 5 * day),
+    });
+  });
+
+  it('answers a cancel replayed under its idempotency key as the first time', async () => {
+    const { customer, method, plan } = await planAndCustomer(api);
+    const sub = await subscribe({ customer, plan, payment_method: method });
+    const key = { 'idempotency-key': 'cancel-1' };
+    const first = await api('POST', `/v1/subscriptions/${sub.id}/cancel`, {}, key);
+    const again = await api('POST', `/v1/subscriptions/${sub.id}/cancel`, {}, key);
+    expect(first.status, first.text).toBe(200);
+    expect(again.status, again.text).toBe(200);
+    expect(again.json).toEqual(first.json);
+  });
+
+  it('credits nothing for a period whose charge waits for a wallet payer, who then rejects it', async () => {
+    expect((await api('POST', '/v1/connectors', { provider: 'wallet' })).status).toBe(201);
+    const payer = await t.signUp('payer');
+    const plan = await newPlan(500, { interval: 'week' });
+    const customer = (await api('POST', '/v1/customers', { name: 'Payer' })).json.id;
+    const method = await api('POST', `/v1/customers/${customer}/payment-methods`, {
+      type: 'wallet',
+      wallet: { user: payer.id },
+    });
+    expect(method.status, method.text).toBe(201);
+    const sub = await subscribe({ customer, plan, payment_method: method.json.id });
+    // Active, its first invoice open while the payer decides.
+    expect(sub.status).toBe('active');
+    const asked = await get(`/v1/invoices/${sub.latest_invoice}`);
+    expect(asked).toMatchObject({ status: 'open', attempts: [{ status: 'pending' }] });
+
+    const canceled = await api('POST', `/v1/subscriptions/${sub.id}/cancel`, {});
+    expect(canceled.status, canceled.text).toBe(200);
+    expect(canceled.json.status).toBe('canceled');
+    expect((await get(`/v1/customers/${customer}`)).credit_balance).toEqual({});
+    const [ended] = (await billingEvents(sub.id)).filter((e) => e.type === 'subscription.canceled');
+    expect(ended!.data).toMatchObject({ proration_credit: 0 });
+
+    const rejected = await t.call(
+      'POST',
+      `/v1/payer/payment-intents/${asked.attempts[0].payment_intent}/reject`,
+      {
+        token: payer.token,
+      },
+    );
+    expect(rejected.status, rejected.text).toBe(200);
+    await deliverHubEvents(t);
+    expect(await get(`/v1/invoices/${sub.latest_invoice}`)).toMatchObject({
+      status: 'open',
+      amount_paid: 0,
+      next_payment_attempt: null,
+    });
+    // Nothing paid, nothing to spend on the customer's next invoice.
+    expect((await get(`/v1/customers/${customer}`)).credit_balance).toEqual({});
+    expect(await captured()).toBe(0);
+  });
+});
