@@ -10,7 +10,14 @@ import {
   planAndCustomer,
   setUpBilling,
 } from '../server/src/billing/test-support.ts';
-import { pendingEvents, type MerchantApi } from '../server/src/payments/test-support.ts';
+import { customerCreditAdd } from '../server/src/billing/store.ts';
+import {
+  failNextWrite,
+  interleave,
+  pendingEvents,
+  type MerchantApi,
+} from '../server/src/payments/test-support.ts';
+import type { WriteOperation } from '../server/src/platform/store.ts';
 
 /**
  * What subscriptions.ts (start, change of plan or method, cancel) must do at the edges the main
@@ -169,6 +176,32 @@ describe('starting', () => {
     const again = await subscribe(body, { 'idempotency-key': 'trial-1' });
     expect(again.id).toBe(first.id);
     expect((await get('/v1/subscriptions')).data).toHaveLength(1);
+  });
+
+  it('answers a start that lost the customer’s credit to another invoice 409, writing nothing; a retry pays the rest', async () => {
+    const { customer, method, plan } = await planAndCustomer(api);
+    // Credit as a downgrade or a cancel leaves it, enough for one first invoice's part only.
+    await t.store.transact([customerCreditAdd(customer, 'USD', 1500)]);
+    const isNewSubscription = (operations: WriteOperation[]) =>
+      operations.some((op) => op.type === 'put' && op.item.object === 'subscription');
+    const race = interleave(t, isNewSubscription, async () => {
+      await subscribe({ customer, plan, payment_method: method });
+    });
+    const lost = await api('POST', '/v1/subscriptions', { customer, plan, payment_method: method });
+    expect(race.count).toBe(1);
+    expect(lost.status, lost.text).toBe(409);
+    expect(lost.json.error).toMatchObject({
+      code: 'conflict',
+      message: `The credit of customer ${customer} changed while this request was made; retry.`,
+    });
+    const [winner] = (await get('/v1/subscriptions')).data;
+    expect((await get('/v1/subscriptions')).data).toHaveLength(1);
+    expect(await invoicesOf(winner.id)).toMatchObject([{ credit_applied: 1500, amount_paid: 500 }]);
+
+    const retried = await subscribe({ customer, plan, payment_method: method });
+    expect(await invoicesOf(retried.id)).toMatchObject([{ credit_applied: 0, amount_paid: 2000 }]);
+    expect((await get(`/v1/customers/${customer}`)).credit_balance).toEqual({});
+    expect(await captured()).toBe(2500);
   });
 
   it('refuses another customer’s payment method, naming it and the parameter, on start and on change', async () => {
@@ -367,6 +400,58 @@ describe('changing', () => {
       period_end: iso(Date.UTC(2026, 6, 25, 12, 0, 0)),
       amount_paid: 5400,
     });
+  });
+});
+
+describe('a change’s write', () => {
+  const changesMethodTo = (method: string) => (operations: WriteOperation[]) =>
+    operations.some(
+      (op) => op.type === 'put' && op.item.object === 'subscription' && op.item.payment_method === method,
+    );
+
+  it('answers a change replayed under its idempotency key as the first time, announcing it once', async () => {
+    const { customer, method, plan } = await planAndCustomer(api);
+    const sub = await subscribe({ customer, plan, payment_method: method });
+    const other = await newCard(customer);
+    const key = { 'idempotency-key': 'change-1' };
+    const first = await api('POST', `/v1/subscriptions/${sub.id}`, { payment_method: other }, key);
+    const again = await api('POST', `/v1/subscriptions/${sub.id}`, { payment_method: other }, key);
+    expect(first.status, first.text).toBe(200);
+    expect(again.json).toEqual(first.json);
+    const updated = (await billingEvents(sub.id)).filter((e) => e.type === 'subscription.updated');
+    expect(updated).toHaveLength(1);
+  });
+
+  it('answers a change that lost a race 409, saying to read it again, and writes nothing', async () => {
+    const { customer, method, plan } = await planAndCustomer(api);
+    const sub = await subscribe({ customer, plan, payment_method: method });
+    const other = await newCard(customer);
+    const race = interleave(t, changesMethodTo(other), async () => {
+      const later = await api('POST', `/v1/subscriptions/${sub.id}/cancel`, { at_period_end: true });
+      expect(later.status, later.text).toBe(200);
+    });
+    const stale = await api('POST', `/v1/subscriptions/${sub.id}`, { payment_method: other });
+    expect(race.count).toBe(1);
+    expect(stale.status, stale.text).toBe(409);
+    expect(stale.json.error).toMatchObject({
+      code: 'conflict',
+      message: `Subscription ${sub.id} changed while this request was made; read it again and retry.`,
+    });
+    expect(await get(`/v1/subscriptions/${sub.id}`)).toMatchObject({
+      payment_method: method,
+      cancel_at_period_end: true,
+    });
+  });
+
+  it('passes on a store failure as a failure, not as a lost race', async () => {
+    const { customer, method, plan } = await planAndCustomer(api);
+    const sub = await subscribe({ customer, plan, payment_method: method });
+    const other = await newCard(customer);
+    failNextWrite(t, changesMethodTo(other));
+    const failed = await api('POST', `/v1/subscriptions/${sub.id}`, { payment_method: other });
+    expect(failed.status, failed.text).toBe(500);
+    expect(failed.json.error.code).not.toBe('conflict');
+    expect(await get(`/v1/subscriptions/${sub.id}`)).toMatchObject({ payment_method: method });
   });
 });
 

@@ -123,7 +123,18 @@ export async function createSubscription(
     at,
   );
   const claimed = claim({ ...record, latest_invoice: invoice.id }, invoice.id, deps.clock.now());
-  await deps.store.transact([subscriptionPut(claimed, null), ...writes, ...created]);
+  try {
+    await deps.store.transact([subscriptionPut(claimed, null), ...writes, ...created]);
+  } catch (error) {
+    // The one condition a new subscription's first write can lose: the customer's credit, which
+    // another invoice used meanwhile. Nothing is written; a retry sees the credit left.
+    if (!isTransactionCanceled(error)) throw error;
+    throw new AppError(
+      'conflict',
+      `the credit of customer ${customer.id} changed while this request was made; retry`,
+      { cause: error },
+    );
+  }
   return (await chargeClaimed(deps, ctx, claimed, invoice, at, emptyCounts(), respond)).subscription;
 }
 
