@@ -276,6 +276,23 @@ describe('changing', () => {
     expect(await captured()).toBe(2000);
   });
 
+  it('moves a trial to the new plan without billing it, and its first invoice bills the new plan', async () => {
+    const { customer, method, plan } = await planAndCustomer(api);
+    const premium = await newPlan(5000, { name: 'Premium' });
+    const sub = await subscribe({ customer, plan, payment_method: method, trial_days: 10 });
+    await advanceDays(api, 2);
+    expect(await change(sub.id, { plan: premium })).toMatchObject({
+      plan: premium,
+      status: 'trialing',
+      next_action_at: sub.trial_end,
+    });
+    expect(await captured()).toBe(0);
+    await advanceDays(api, 8);
+    expect(await invoicesOf(sub.id)).toMatchObject([
+      { billing_reason: 'subscription_cycle', amount_paid: 5000, lines: [{ plan: premium, amount: 5000 }] },
+    ]);
+  });
+
   it('refuses a plan in another currency, naming both currencies and the parameter, and changes nothing', async () => {
     const { customer, method, plan } = await planAndCustomer(api);
     const euro = await newPlan(1500, { currency: 'EUR' });
@@ -443,6 +460,26 @@ describe('a change’s write', () => {
     });
   });
 
+  it('refuses a change that read the subscription before another change and a cancel, instead of reviving it', async () => {
+    const { customer, method, plan } = await planAndCustomer(api);
+    const sub = await subscribe({ customer, plan, payment_method: method });
+    const other = await newCard(customer);
+    // Two versions move on between the stale change's read and its write: a change, then the cancel.
+    const race = interleave(t, changesMethodTo(other), async () => {
+      await change(sub.id, { on_retries_exhausted: 'unpaid' });
+      expect((await api('POST', `/v1/subscriptions/${sub.id}/cancel`, {})).status).toBe(200);
+    });
+    const stale = await api('POST', `/v1/subscriptions/${sub.id}`, { payment_method: other });
+    expect(race.count).toBe(1);
+    expect(stale.status, stale.text).toBe(409);
+    expect(await get(`/v1/subscriptions/${sub.id}`)).toMatchObject({
+      status: 'canceled',
+      payment_method: method,
+      on_retries_exhausted: 'unpaid',
+      next_action_at: null,
+    });
+  });
+
   it('passes on a store failure as a failure, not as a lost race', async () => {
     const { customer, method, plan } = await planAndCustomer(api);
     const sub = await subscribe({ customer, plan, payment_method: method });
@@ -490,6 +527,11 @@ describe('canceling', () => {
     const canceled = await api('POST', `/v1/subscriptions/${unpaid.id}/cancel`, {});
     expect(canceled.status, canceled.text).toBe(200);
     expect(canceled.json).toMatchObject({ status: 'canceled', ended_at: iso(billingStart + 5 * day) });
+    expect(canceled.json.status_history.at(-1)).toEqual({
+      status: 'canceled',
+      at: iso(billingStart + 5 * day),
+      reason: 'canceled now',
+    });
     expect((await get(`/v1/customers/${customer}`)).credit_balance).toEqual({});
     const [open] = await invoicesOf(unpaid.id);
     expect(open).toMatchObject({ status: 'open', next_payment_attempt: null });
