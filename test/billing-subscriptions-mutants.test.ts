@@ -204,6 +204,17 @@ describe('starting', () => {
     expect(await captured()).toBe(2500);
   });
 
+  it('passes on a store failure of a start as a failure, not as a lost race for the credit', async () => {
+    const { customer, method, plan } = await planAndCustomer(api);
+    failNextWrite(t, (operations) =>
+      operations.some((op) => op.type === 'put' && op.item.object === 'subscription'),
+    );
+    const failed = await api('POST', '/v1/subscriptions', { customer, plan, payment_method: method });
+    expect(failed.status, failed.text).toBe(500);
+    expect((await get('/v1/subscriptions')).data).toEqual([]);
+    expect(await captured()).toBe(0);
+  });
+
   it('refuses another customer’s payment method, naming it and the parameter, on start and on change', async () => {
     const { customer, method, plan } = await planAndCustomer(api);
     const other = (await api('POST', '/v1/customers', { name: 'Other' })).json.id;
@@ -306,6 +317,12 @@ describe('changing', () => {
     });
     expect(await get(`/v1/subscriptions/${sub.id}`)).toMatchObject({ plan });
     expect(await invoicesOf(sub.id)).toHaveLength(1);
+
+    const unknown = await api('POST', `/v1/subscriptions/${sub.id}`, {
+      plan: 'plan_01M91ZZZZZZZZZZZZZZZZZZZZZ',
+    });
+    expect(unknown.status, unknown.text).toBe(400);
+    expect(unknown.json.error).toMatchObject({ code: 'invalid_request', param: 'plan' });
   });
 
   it('bills an upgrade from the change’s second: the unused time credited and the rest charged, each line named and spanning it', async () => {
