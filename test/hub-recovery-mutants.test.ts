@@ -1,0 +1,166 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { TestApp, TestUser } from './app-harness.ts';
+import { expectBooksBalanced } from './invariants.ts';
+import type { ManualClock } from '../server/src/kernel/clock.ts';
+import type { WriteOperation } from '../server/src/platform/store.ts';
+import type { Connector } from '../server/src/hub/connectors/connector.ts';
+import type { HubDeps } from '../server/src/hub/deps.ts';
+import { inflightLeaseMs, recoverInterruptedIntents } from '../server/src/hub/recovery.ts';
+import {
+  cardMethod,
+  createHubTestApp,
+  hubTestDeps,
+  setUpHubMerchant,
+} from '../server/src/hub/test-support.ts';
+import { pendingEvents, type MerchantApi } from '../server/src/payments/test-support.ts';
+
+// Pins what hub/recovery.ts does with a cut-off attempt beyond hub-recovery.test.ts's happy paths,
+// and what intents.ts's `undoFound` leaves alone (issue 23's mutation testing): a payment found
+// declined, voided or refunded is not undone a second time; an authorization is voided with the
+// attempt's own reconcile key. Crashes as in hub-recovery.test.ts: the intent's final write dies.
+
+let t: TestApp;
+let api: MerchantApi;
+let payer: TestUser;
+let isOpen = false;
+afterEach(async () => {
+  if (!isOpen) return;
+  isOpen = false;
+  await expectBooksBalanced(t.store);
+  await t.store.close();
+});
+
+/** Every void and refund the card sandbox connector is asked for, with its reference and key. */
+type Undo = { call: 'void' | 'refund'; reference: string; amount?: number; key: string | undefined };
+
+async function setUp() {
+  t = createHubTestApp({}, { signupBonus: 2000 });
+  isOpen = true;
+  ({ api } = await setUpHubMerchant(t, ['sandbox_card', 'wallet']));
+  payer = await t.signUp('payer');
+  const transact = t.store.transact.bind(t.store);
+  let armed = true;
+  t.store.transact = async (operations: WriteOperation[]) => {
+    const finishing = operations.some(
+      (op) => op.type === 'put' && String(op.item.pk).startsWith('HUB#PI#') && op.item.inflight === null,
+    );
+    if (armed && finishing) {
+      armed = false;
+      throw new Error('the process was killed');
+    }
+    return transact(operations);
+  };
+  const undos: Undo[] = [];
+  const recover = () => {
+    const deps = hubTestDeps(t);
+    const real = deps.connectors.sandbox_card;
+    const counted: Connector = {
+      ...real,
+      void: (ctx, reference, key) => {
+        undos.push({ call: 'void', reference, key });
+        return real.void(ctx, reference, key);
+      },
+      refund: (ctx, reference, amount, key) => {
+        undos.push({ call: 'refund', reference, amount, key });
+        return real.refund(ctx, reference, amount, key);
+      },
+    };
+    return recoverInterruptedIntents({
+      ...deps,
+      connectors: { ...deps.connectors, sandbox_card: counted },
+    } as HubDeps);
+  };
+  return { recover, undos };
+}
+
+/** Pays with `method`; the crash cuts the intent off before its answer is stored. */
+async function cutOff(method: unknown, amount: number, capture = true) {
+  const paid = await api('POST', '/v1/payment-intents', {
+    amount,
+    currency: 'USD',
+    payment_method: method,
+    capture,
+  });
+  expect(paid.status, paid.text).toBe(500);
+  const listed = (await api('GET', '/v1/payment-intents')).json.data;
+  expect(listed[0]).toMatchObject({ status: 'processing', attempts: [] });
+  return listed[0].id as string;
+}
+
+const payments = async () =>
+  (await api('GET', '/v1/payments?limit=10')).json.data as Array<{
+    id: string;
+    status: string;
+    amount_captured: number;
+    amount_refunded: number;
+  }>;
+
+const pastLease = () => (t.clock as ManualClock).advance(inflightLeaseMs + 1_000);
+
+async function expectFailedWith(id: string, status: 'failed' | 'reconciled', reference: string | null) {
+  const shown = (await api('GET', `/v1/payment-intents/${id}`)).json;
+  expect(shown).toMatchObject({ status: 'failed', last_error: { code: 'interrupted' } });
+  expect(shown.attempts).toHaveLength(1);
+  expect(shown.attempts[0]).toMatchObject({
+    provider: 'sandbox_card',
+    status,
+    error_code: 'interrupted',
+    provider_reference: reference,
+  });
+  const failed = (await pendingEvents(t)).filter((e) => e.type === 'payment_intent.payment_failed');
+  expect(failed.map((e) => e.subject)).toEqual([id]);
+}
+
+describe('a cut-off attempt whose payment needs no undoing', () => {
+  it('fails the intent of a declined card without voiding the declined payment', async () => {
+    const { recover, undos } = await setUp();
+    const id = await cutOff(cardMethod('4000000000000002'), 700);
+    const [declined] = await payments();
+    expect(declined).toMatchObject({ status: 'failed', amount_captured: 0 });
+    pastLease();
+    expect(await recover()).toBe(1);
+    expect(undos).toEqual([]);
+    await expectFailedWith(id, 'failed', declined!.id);
+    expect(await recover()).toBe(0);
+  });
+
+  it('fails the intent of an authorization the merchant voided meanwhile, not voiding it again', async () => {
+    const { recover, undos } = await setUp();
+    const id = await cutOff(cardMethod(), 1100, false);
+    const [held] = await payments();
+    expect(held!.status).toBe('requires_capture');
+    expect((await api('POST', `/v1/payments/${held!.id}/void`)).status).toBe(200);
+    pastLease();
+    expect(await recover()).toBe(1);
+    expect(undos).toEqual([]);
+    await expectFailedWith(id, 'failed', held!.id);
+  });
+
+  it('fails the intent of a charge the merchant refunded meanwhile, not refunding it again', async () => {
+    const { recover, undos } = await setUp();
+    const id = await cutOff(cardMethod(), 1300);
+    const [charged] = await payments();
+    const refund = await api('POST', '/v1/refunds', { payment: charged!.id });
+    expect(refund.status, refund.text).toBe(201);
+    pastLease();
+    expect(await recover()).toBe(1);
+    expect(undos).toEqual([]);
+    await expectFailedWith(id, 'failed', charged!.id);
+    const [after] = await payments();
+    expect(after).toMatchObject({ amount_captured: 1300, amount_refunded: 1300 });
+  });
+});
+
+describe('a cut-off attempt whose payment is undone', () => {
+  it("voids a cut-off authorization with the attempt's own reconcile key", async () => {
+    const { recover, undos } = await setUp();
+    const id = await cutOff(cardMethod(), 1700, false);
+    const [held] = await payments();
+    pastLease();
+    expect(await recover()).toBe(1);
+    const shown = (await api('GET', `/v1/payment-intents/${id}`)).json;
+    expect(undos).toEqual([{ call: 'void', reference: held!.id, key: `${shown.attempts[0].id}:reconcile` }]);
+    await expectFailedWith(id, 'reconciled', held!.id);
+    expect((await payments())[0]!.status).toBe('canceled');
+  });
+});
