@@ -164,3 +164,34 @@ describe('a cut-off attempt whose payment is undone', () => {
     expect((await payments())[0]!.status).toBe('canceled');
   });
 });
+
+describe('a cut-off attempt at a provider whose payment waits on someone else', () => {
+  const walletMethod = () => ({ type: 'wallet', wallet: { user: payer.id } });
+  const walletAvailable = async () =>
+    (await t.call('GET', '/v1/wallet', { token: payer.token })).json.balances.find(
+      (b: { currency: string }) => b.currency === 'USD',
+    )?.available ?? 0;
+
+  it("fails a cut-off wallet intent, withdrawing the payer's unanswered ask so it can never be paid", async () => {
+    const { recover } = await setUp();
+    const id = await cutOff(walletMethod(), 500);
+    pastLease();
+    expect(await recover()).toBe(1);
+    expect(await recover()).toBe(0);
+    const shown = (await api('GET', `/v1/payment-intents/${id}`)).json;
+    expect(shown).toMatchObject({ status: 'failed', last_error: { code: 'interrupted' } });
+    expect(shown.attempts).toMatchObject([
+      {
+        provider: 'wallet',
+        status: 'reconciled',
+        error_code: 'interrupted',
+        provider_reference: expect.any(String),
+      },
+    ]);
+    const approved = await t.call('POST', `/v1/payer/payment-intents/${id}/approve`, { token: payer.token });
+    expect(approved.status).toBe(409);
+    expect(await walletAvailable()).toBe(2000);
+    const failed = (await pendingEvents(t)).filter((e) => e.type === 'payment_intent.payment_failed');
+    expect(failed.map((e) => e.subject)).toEqual([id]);
+  });
+});

@@ -175,6 +175,9 @@ export function walletConnector(deps: WalletDeps): Connector & WalletApproval {
     },
     async void(ctx, reference, key) {
       const read = await record(ctx, reference);
+      // An ask the payer has not answered holds nothing: voiding it withdraws it (an attempt cut off
+      // or timed out before its intent asked the payer, whom nothing then asks again).
+      if (read.status === 'pending') return move(read, undefined, { status: 'voided' });
       if (read.status !== 'authorized')
         throw new AppError('invalid_state_transition', `cannot void a wallet payment that is ${read.status}`);
       return move(
