@@ -12,7 +12,9 @@ import {
   hubTestDeps,
   setUpHubMerchant,
 } from '../server/src/hub/test-support.ts';
-import { pendingEvents, type MerchantApi } from '../server/src/payments/test-support.ts';
+import { failNextWrite, pendingEvents, type MerchantApi } from '../server/src/payments/test-support.ts';
+import { isoTime } from '../server/src/kernel/clock.ts';
+import { intentPut, readIntent } from '../server/src/hub/store.ts';
 
 // Pins what hub/recovery.ts does with a cut-off attempt beyond hub-recovery.test.ts's happy paths,
 // and what intents.ts's `undoFound` leaves alone (issue 23's mutation testing): a payment found
@@ -22,6 +24,7 @@ import { pendingEvents, type MerchantApi } from '../server/src/payments/test-sup
 let t: TestApp;
 let api: MerchantApi;
 let payer: TestUser;
+let connectors: Record<string, string>;
 let isOpen = false;
 afterEach(async () => {
   if (!isOpen) return;
@@ -36,7 +39,7 @@ type Undo = { call: 'void' | 'refund'; reference: string; amount?: number; key: 
 async function setUp() {
   t = createHubTestApp({}, { signupBonus: 2000 });
   isOpen = true;
-  ({ api } = await setUpHubMerchant(t, ['sandbox_card', 'wallet']));
+  ({ api, connectors } = await setUpHubMerchant(t, ['sandbox_card', 'wallet']));
   payer = await t.signUp('payer');
   const transact = t.store.transact.bind(t.store);
   let armed = true;
@@ -51,11 +54,13 @@ async function setUp() {
     return transact(operations);
   };
   const undos: Undo[] = [];
-  const recover = () => {
+  /** The recovery job, with the card sandbox's `find` replaced by `find` if given. */
+  const recover = (find?: Connector['find']) => {
     const deps = hubTestDeps(t);
     const real = deps.connectors.sandbox_card;
     const counted: Connector = {
       ...real,
+      ...(find ? { find } : {}),
       void: (ctx, reference, key) => {
         undos.push({ call: 'void', reference, key });
         return real.void(ctx, reference, key);
@@ -193,5 +198,150 @@ describe('a cut-off attempt at a provider whose payment waits on someone else', 
     expect(await walletAvailable()).toBe(2000);
     const failed = (await pendingEvents(t)).filter((e) => e.type === 'payment_intent.payment_failed');
     expect(failed.map((e) => e.subject)).toEqual([id]);
+  });
+});
+
+describe('a cut-off attempt the recovery job cannot finish now', () => {
+  const bank = () => ({
+    type: 'bank_account',
+    bank_account: {
+      routing_number: '231380104',
+      account_number: '12345678',
+      account_holder_name: 'Jane Doe',
+    },
+  });
+  const available = async () =>
+    (await api('GET', '/v1/balance')).json.balances.find((b: { currency: string }) => b.currency === 'USD')
+      ?.available ?? 0;
+
+  it('leaves a cut-off ACH debit until it settles, then refunds it and fails the intent', async () => {
+    const { recover } = await setUp();
+    const ach = await api('POST', '/v1/connectors', {
+      provider: 'ach',
+      credentials: {
+        company_name: 'Acme Coffee',
+        company_id: '1234567890',
+        odfi_routing_number: '091000019',
+      },
+    });
+    expect(ach.status, ach.text).toBe(201);
+    const id = await cutOff(bank(), 900);
+    pastLease();
+    // The debit is in the day's file and cannot be voided: the next run asks again.
+    expect(await recover()).toBe(0);
+    expect((await api('GET', `/v1/payment-intents/${id}`)).json).toMatchObject({
+      status: 'processing',
+      attempts: [],
+    });
+    expect(await pendingEvents(t)).not.toContainEqual(
+      expect.objectContaining({ type: 'payment_intent.payment_failed' }),
+    );
+
+    await api('POST', '/v1/test-helpers/advance-clock', { seconds: 5 * 86_400 });
+    (t.clock as ManualClock).advance(1_000);
+    expect((await api('POST', '/v1/test-helpers/ach/settle')).json).toEqual({ settled: 1 });
+    expect(await available()).toBe(900);
+    expect(await recover()).toBe(1);
+    const shown = (await api('GET', `/v1/payment-intents/${id}`)).json;
+    expect(shown).toMatchObject({ status: 'failed', last_error: { code: 'interrupted' } });
+    expect(shown.attempts).toMatchObject([
+      { provider: 'ach', status: 'reconciled', error_code: 'interrupted' },
+    ]);
+    expect(await available()).toBe(0);
+  });
+
+  it("throws a provider's unexpected error instead of taking it for an outage", async () => {
+    const { recover } = await setUp();
+    const id = await cutOff(cardMethod(), 400);
+    pastLease();
+    await expect(
+      recover(async () => {
+        throw new TypeError('a bug in the connector');
+      }),
+    ).rejects.toThrow('a bug in the connector');
+    expect((await api('GET', `/v1/payment-intents/${id}`)).json.status).toBe('processing');
+    expect(await recover()).toBe(1);
+  });
+});
+
+describe('the failed intent the recovery job writes', () => {
+  it('records an attempt that never reached the provider with its key and times, naming no payment', async () => {
+    const { recover } = await setUp();
+    const fault = await api('POST', `/v1/test-helpers/connectors/${connectors.sandbox_card}/faults`, {
+      mode: 'error',
+      rate: 1,
+    });
+    expect(fault.status).toBe(200);
+    const startedAt = isoTime(t.clock.now());
+    const id = await cutOff(cardMethod(), 600);
+    expect(await payments()).toEqual([]);
+    pastLease();
+    expect(await recover()).toBe(1);
+    const shown = (await api('GET', `/v1/payment-intents/${id}`)).json;
+    expect(shown).toMatchObject({
+      status: 'failed',
+      last_error: { code: 'interrupted', decline_code: null, return_code: null },
+      updated_at: isoTime(t.clock.now()),
+    });
+    expect(shown.attempts).toEqual([
+      {
+        id: expect.stringMatching(/^pia_/),
+        connector: connectors.sandbox_card,
+        provider: 'sandbox_card',
+        status: 'failed',
+        error_code: 'interrupted',
+        decline_code: null,
+        provider_reference: null,
+        started_at: startedAt,
+        finished_at: isoTime(t.clock.now()),
+      },
+    ]);
+  });
+
+  it('leaves alone an intent that moved on between its read and its write, and answers none finished', async () => {
+    const { recover } = await setUp();
+    const id = await cutOff(cardMethod('4000000000000002'), 800);
+    pastLease();
+    // The cut-off process was alive after all: its write lands just before the job's.
+    const transact = t.store.transact.bind(t.store);
+    let raced = false;
+    t.store.transact = async (operations: WriteOperation[]) => {
+      const recovering = operations.some(
+        (op) => op.type === 'put' && op.item.id === id && op.item.status === 'failed',
+      );
+      if (recovering && !raced) {
+        raced = true;
+        const record = (await readIntent(t.store, id))!;
+        await transact([
+          intentPut({
+            ...record,
+            description: 'finished by its process',
+            inflight: null,
+            version: record.version + 1,
+          }),
+        ]);
+      }
+      return transact(operations);
+    };
+    expect(await recover()).toBe(0);
+    expect(raced).toBe(true);
+    expect((await api('GET', `/v1/payment-intents/${id}`)).json).toMatchObject({
+      status: 'processing',
+      description: 'finished by its process',
+      attempts: [],
+    });
+    expect(await pendingEvents(t)).not.toContainEqual(
+      expect.objectContaining({ type: 'payment_intent.payment_failed' }),
+    );
+  });
+
+  it('throws when the store fails its write, leaving the intent to the next run', async () => {
+    const { recover } = await setUp();
+    const id = await cutOff(cardMethod('4000000000000002'), 800);
+    pastLease();
+    failNextWrite(t, (operations) => operations.some((op) => op.type === 'put' && op.item.id === id));
+    await expect(recover()).rejects.toThrow();
+    expect((await api('GET', `/v1/payment-intents/${id}`)).json.status).toBe('processing');
+    expect(await recover()).toBe(1);
   });
 });
