@@ -43,12 +43,14 @@ async function setUp() {
   payer = await t.signUp('payer');
   const transact = t.store.transact.bind(t.store);
   let armed = true;
+  let killed: WriteOperation[] | undefined;
   t.store.transact = async (operations: WriteOperation[]) => {
     const finishing = operations.some(
       (op) => op.type === 'put' && String(op.item.pk).startsWith('HUB#PI#') && op.item.inflight === null,
     );
     if (armed && finishing) {
       armed = false;
+      killed = operations;
       throw new Error('the process was killed');
     }
     return transact(operations);
@@ -75,7 +77,9 @@ async function setUp() {
       connectors: { ...deps.connectors, sandbox_card: counted },
     } as HubDeps);
   };
-  return { recover, undos };
+  /** The cut-off process's final write, landing late (it was alive after all). */
+  const lateWrite = () => transact(killed!);
+  return { recover, undos, lateWrite };
 }
 
 /** Pays with `method`; the crash cuts the intent off before its answer is stored. */
@@ -167,6 +171,31 @@ describe('a cut-off attempt whose payment is undone', () => {
     expect(undos).toEqual([{ call: 'void', reference: held!.id, key: `${shown.attempts[0].id}:reconcile` }]);
     await expectFailedWith(id, 'reconciled', held!.id);
     expect((await payments())[0]!.status).toBe('canceled');
+  });
+});
+
+describe('a cut-off process that was alive after all', () => {
+  it('is fenced off before the undo: its late final write fails, not marking succeeded a payment the job refunds', async () => {
+    const { recover, lateWrite } = await setUp();
+    const id = await cutOff(cardMethod(), 2500);
+    pastLease();
+    let late: 'landed' | 'refused' | undefined;
+    expect(
+      await recover(async (ctx, attempt) => {
+        // The process's answer lands after the job read the intent, before it undoes the payment.
+        late = await lateWrite().then(
+          () => 'landed' as const,
+          () => 'refused' as const,
+        );
+        return hubTestDeps(t).connectors.sandbox_card.find!(ctx, attempt);
+      }),
+    ).toBe(1);
+    expect(late).toBe('refused');
+    const shown = (await api('GET', `/v1/payment-intents/${id}`)).json;
+    expect(shown).toMatchObject({ status: 'failed', attempts: [{ status: 'reconciled' }] });
+    expect((await payments())[0]).toMatchObject({ amount_captured: 2500, amount_refunded: 2500 });
+    const events = (await pendingEvents(t)).filter((e) => e.subject === id).map((e) => e.type);
+    expect(events).toEqual(['payment_intent.payment_failed']);
   });
 });
 
@@ -298,11 +327,34 @@ describe('the failed intent the recovery job writes', () => {
     ]);
   });
 
-  it('leaves alone an intent that moved on between its read and its write, and answers none finished', async () => {
+  it('undoes nothing for an intent whose process finished it before the job claimed it', async () => {
+    const { recover, undos, lateWrite } = await setUp();
+    const id = await cutOff(cardMethod(), 1900);
+    pastLease();
+    const transact = t.store.transact.bind(t.store);
+    let raced = false;
+    t.store.transact = async (operations: WriteOperation[]) => {
+      if (!raced && operations.some((op) => op.type === 'put' && op.item.id === id)) {
+        raced = true;
+        await lateWrite();
+      }
+      return transact(operations);
+    };
+    expect(await recover()).toBe(0);
+    expect(raced).toBe(true);
+    expect(undos).toEqual([]);
+    expect((await api('GET', `/v1/payment-intents/${id}`)).json).toMatchObject({
+      status: 'succeeded',
+      amount_captured: 1900,
+    });
+    expect((await payments())[0]).toMatchObject({ amount_captured: 1900, amount_refunded: 0 });
+  });
+
+  it('leaves alone an intent another run finished between its claim and its write, and answers none finished', async () => {
     const { recover } = await setUp();
     const id = await cutOff(cardMethod('4000000000000002'), 800);
     pastLease();
-    // The cut-off process was alive after all: its write lands just before the job's.
+    // Another run of the job, or any other writer, changes the intent just before this run's write.
     const transact = t.store.transact.bind(t.store);
     let raced = false;
     t.store.transact = async (operations: WriteOperation[]) => {
@@ -335,11 +387,16 @@ describe('the failed intent the recovery job writes', () => {
     );
   });
 
-  it('throws when the store fails its write, leaving the intent to the next run', async () => {
+  it('throws when the store fails its claim or its write, leaving the intent to the next run', async () => {
     const { recover } = await setUp();
     const id = await cutOff(cardMethod('4000000000000002'), 800);
     pastLease();
     failNextWrite(t, (operations) => operations.some((op) => op.type === 'put' && op.item.id === id));
+    await expect(recover()).rejects.toThrow();
+    expect((await api('GET', `/v1/payment-intents/${id}`)).json.status).toBe('processing');
+    failNextWrite(t, (operations) =>
+      operations.some((op) => op.type === 'put' && op.item.id === id && op.item.status === 'failed'),
+    );
     await expect(recover()).rejects.toThrow();
     expect((await api('GET', `/v1/payment-intents/${id}`)).json.status).toBe('processing');
     expect(await recover()).toBe(1);

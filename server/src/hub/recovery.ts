@@ -25,8 +25,9 @@ export const inflightLeaseMs = 5 * 60_000;
 /**
  * The payment intents a crash cut off mid-attempt (the `hub.recover-intents` job): each had its
  * attempt's key stored before the provider call (`inflight`) and no answer stored after. For each
- * one whose call started more than `inflightLeaseMs` ago, the hub asks the provider by the key what
- * the call did (`Connector.find`) and undoes it (a void or a refund), so a client that retries with
+ * one whose call started more than `inflightLeaseMs` ago, the job first claims the intent (so a
+ * process alive after all can no longer finish it), asks the provider by the key what the call did
+ * (`Connector.find`) and undoes it (a void or a refund), so a client that retries with
  * its Idempotency-Key (and gets a new intent) is never charged twice. The intent then fails with
  * `interrupted`; at a provider that cannot be asked by key (PayPal) the attempt is recorded as
  * `interrupted`, its key (the attempt's id) being what the merchant looks for there. A provider
@@ -52,6 +53,17 @@ export async function recoverInterruptedIntents(deps: HubDeps): Promise<number> 
 async function recoverIntent(deps: HubDeps, record: IntentRecord): Promise<boolean> {
   const inflight = record.inflight;
   if (!inflight) return false;
+  // Fence off the cut-off process before undoing anything: if it was alive after all, its final
+  // write now fails the version check, instead of landing between the undo and this job's write
+  // (an intent shown succeeded whose payment the job refunded).
+  const claimed: IntentRecord = { ...record, version: record.version + 1 };
+  try {
+    await deps.store.transact([intentPut(claimed)]);
+  } catch (error) {
+    // The intent moved on meanwhile (its process was alive after all): nothing to recover.
+    if (isTransactionCanceled(error)) return false;
+    throw error;
+  }
   const connector = await readConnector(deps.store, inflight.connector);
   const actor = { merchantId: record.merchant, ownerId: record.owner };
   let outcome: Pick<Attempt, 'status' | 'provider_reference'>;
@@ -92,13 +104,13 @@ async function recoverIntent(deps: HubDeps, record: IntentRecord): Promise<boole
     finished_at: isoTime(now),
   };
   const next: IntentRecord = {
-    ...record,
+    ...claimed,
     status: 'failed',
     attempts: [...record.attempts, attempt],
     inflight: null,
     last_error: { code: 'interrupted', decline_code: null, return_code: null },
     updated_at: isoTime(now),
-    version: record.version + 1,
+    version: claimed.version + 1,
   };
   try {
     await deps.store.transact([
@@ -106,7 +118,7 @@ async function recoverIntent(deps: HubDeps, record: IntentRecord): Promise<boole
       hubEvent('payment_intent.payment_failed', actor, toIntent(next), now),
     ]);
   } catch (error) {
-    // The intent moved on meanwhile (its process was alive after all): nothing to recover.
+    // Another run of the job finished it meanwhile.
     if (isTransactionCanceled(error)) return false;
     throw error;
   }
