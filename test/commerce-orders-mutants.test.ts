@@ -331,6 +331,57 @@ describe('a move that loses a race (mutation cases)', () => {
     expect(await t.wallet(ann.id)).toEqual({ available: signupBonus, pending: 0 });
     await expectBooksBalanced(t.platform.store);
   });
+  for (const [name, payment] of [
+    ['wallet', { type: 'wallet' }],
+    ['card', card],
+  ] as const) {
+    it(`answers 409 invalid_state_transition to a cancel of a ${name} order that lost to a ship, refunding nothing`, async () => {
+      t = await commerceTestPlatform();
+      const mug = await t.createProduct({ name: 'Mug', price: 1200, stock: 5 });
+      const ann = await t.signUp('Ann');
+      const order = await buy(t, ann.token, [[mug, 2]], payment);
+      const admin = await t.adminToken();
+      const raced = beforeFirst(t, setsStatus('canceled'), async () => {
+        const shipped = await t!.call('POST', `/v1/admin/orders/${order.id}/ship`, { token: admin });
+        expect(shipped.json.status).toBe('shipped');
+      });
+      const canceled = await move(t, order.id, 'cancel');
+      expect(raced()).toBe(true);
+      expect(canceled.json.error).toMatchObject({
+        code: 'invalid_state_transition',
+        message: 'The order changed meanwhile; it is no longer paid.',
+      });
+      expect(canceled.status).toBe(409);
+      expect(await readOrder(t.platform.store, order.id)).toMatchObject({
+        status: 'shipped',
+        payment_status: 'captured',
+      });
+      expect(await stockOf(t, mug.id)).toBe(3);
+      await expectBooksBalanced(t.platform.store);
+    });
+
+    it(`answers 409 invalid_state_transition to a cancel of a ${name} order that lost to another cancel, refunding once`, async () => {
+      t = await commerceTestPlatform();
+      const mug = await t.createProduct({ name: 'Mug', price: 1200, stock: 5 });
+      const ann = await t.signUp('Ann');
+      const order = await buy(t, ann.token, [[mug, 2]], payment);
+      const admin = await t.adminToken();
+      const raced = beforeFirst(t, setsStatus('canceled'), async () => {
+        const first = await t!.call('POST', `/v1/admin/orders/${order.id}/cancel`, { token: admin });
+        expect(first.json.status).toBe('canceled');
+      });
+      const second = await move(t, order.id, 'cancel');
+      expect(raced()).toBe(true);
+      expect(second.json.error).toMatchObject({
+        code: 'invalid_state_transition',
+        message: 'The order changed meanwhile; it is no longer paid.',
+      });
+      expect(second.status).toBe(409);
+      expect(await stockOf(t, mug.id)).toBe(5);
+      expect(await t.wallet(ann.id)).toEqual({ available: signupBonus, pending: 0 });
+      await expectBooksBalanced(t.platform.store);
+    });
+  }
 });
 
 describe('order listings (mutation cases)', () => {

@@ -89,7 +89,13 @@ export async function moveOrder(deps: CommerceDeps, id: string, action: AdminAct
       await refundOrder(deps, order, changed.next, [changed.operation, ...restock]);
     }
   } catch (error) {
-    if (isTransactionCanceled(error) || (isAppError(error) && error.code === 'invalid_state_transition'))
+    // A refund's refusal says what the ledger or the payment saw (`conflict`, a payment already
+    // refunded, a replayed transfer): if the order moved meanwhile, what happened is a lost race.
+    if (
+      isTransactionCanceled(error) ||
+      (isAppError(error) && error.code === 'invalid_state_transition') ||
+      (await hasMoved(deps, order))
+    )
       throw new AppError(
         'invalid_state_transition',
         `the order changed meanwhile; it is no longer ${order.status}`,
@@ -106,7 +112,7 @@ async function refundOrder(
   operations: WriteOperation[],
 ): Promise<void> {
   if (order.payment_method !== 'card') {
-    await createTransfers(
+    const { replayed } = await createTransfers(
       deps,
       [
         {
@@ -122,6 +128,8 @@ async function refundOrder(
       ],
       { event: orderEventSpec(eventOf(next), next) as LedgerEventSpec, operations: () => operations },
     );
+    // The refund's id is the order's: it exists only if another move refunded the order first.
+    if (replayed) throw new AppError('invalid_state_transition', 'the order was refunded meanwhile');
     return;
   }
   const actor = await ensureShopMerchant(deps);
@@ -129,6 +137,12 @@ async function refundOrder(
     ...operations,
     outboxOf(deps.clock, eventOf(next), next),
   ]);
+}
+
+/** Whether the order's status is no longer the one `moveOrder` read (a failed re-read says no). */
+async function hasMoved(deps: CommerceDeps, order: OrderRecord): Promise<boolean> {
+  const now = await readOrder(deps.store, order.id).catch(() => order);
+  return now?.status !== order.status;
 }
 
 function eventOf(next: OrderRecord): 'order.canceled' | 'order.refunded' {
