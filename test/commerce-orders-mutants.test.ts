@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { shopAccountId } from '../server/src/commerce/saga.ts';
-import { readOrder } from '../server/src/commerce/store.ts';
+import { orderUpdate } from '../server/src/commerce/orders.ts';
+import {
+  processingPartition,
+  queryOrders,
+  readOrder,
+  type OrderRecord,
+} from '../server/src/commerce/store.ts';
 import {
   adminEmail,
   commerceTestPlatform,
@@ -384,6 +390,73 @@ describe('a move that loses a race (mutation cases)', () => {
   }
 });
 
+describe("the saga's order updates (mutation cases)", () => {
+  it('keeps an order on the processing index while it is processing, and takes it off when it is paid or failed', async () => {
+    let during: string[] | undefined;
+    const platform: CommerceTestPlatform = await commerceTestPlatform({
+      hooks: {
+        beforeTask: async (state) => {
+          if (state === 'Capture' && !during) during = await processingIds(platform);
+        },
+      },
+    });
+    t = platform;
+    const mug = await t.createProduct({ name: 'Mug', price: 1200, stock: 5 });
+    const ann = await t.signUp('Ann');
+    const paid = await buy(t, ann.token, [[mug, 1]]);
+    expect(paid.status).toBe('paid');
+    // Reserved and authorized by then: updates that keep it processing keep it listed.
+    expect(during).toEqual([paid.id]);
+    expect(await processingIds(t)).toEqual([]);
+    const lamp = await t.createProduct({ name: 'Lamp', price: signupBonus, stock: 1 });
+    const failed = await buy(t, ann.token, [[lamp, 1]]);
+    expect(failed).toMatchObject({ status: 'failed', failure_reason: 'insufficient_funds' });
+    expect(await processingIds(t)).toEqual([]);
+    await expectBooksBalanced(t.platform.store);
+  });
+
+  it('writes a field set to null as removed and guards the write with the order as read', () => {
+    const clock = { now: () => Date.UTC(2026, 0, 15, 12, 5, 0) };
+    const order = { id: 'ord_01JD3S8Q4X9Z2K7M5N6P8R0T1V', status: 'processing' } as OrderRecord;
+    const declined = orderUpdate(
+      clock,
+      order,
+      { payment_status: 'declined', decline_code: null, failure_reason: 'payment_declined' },
+      { status: 'processing', compensating: false },
+    );
+    expect(declined.next).toMatchObject({
+      status: 'processing',
+      payment_status: 'declined',
+      decline_code: null,
+      updated_at: '2026-01-15T12:05:00.000Z',
+    });
+    expect(declined.operation).toEqual({
+      type: 'update',
+      key: { pk: `ORDER#${order.id}`, sk: 'ORDER' },
+      set: {
+        payment_status: 'declined',
+        failure_reason: 'payment_declined',
+        updated_at: '2026-01-15T12:05:00.000Z',
+      },
+      remove: ['decline_code'],
+      condition: {
+        all: [
+          { attributeExists: 'pk' },
+          { compare: ['status', '=', 'processing'] },
+          { compare: ['compensating', '=', false] },
+        ],
+      },
+    });
+    // Still processing: nothing removed, so no `remove` at all.
+    expect(orderUpdate(clock, order, { status: 'processing' }, {}).operation).toEqual({
+      type: 'update',
+      key: { pk: `ORDER#${order.id}`, sk: 'ORDER' },
+      set: { status: 'processing', updated_at: '2026-01-15T12:05:00.000Z' },
+      condition: { all: [{ attributeExists: 'pk' }] },
+    });
+  });
+});
+
 describe('order listings (mutation cases)', () => {
   it("pages a buyer's orders and everyone's, newest first, and refuses a cursor that is not an order id", async () => {
     t = await commerceTestPlatform();
@@ -469,4 +542,14 @@ function beforeFirst(
     return transact(operations);
   };
   return () => hasHappened;
+}
+
+/** The ids of the orders on the processing index (the resume job's listing). */
+async function processingIds(platform: CommerceTestPlatform) {
+  const orders = await queryOrders(
+    platform.platform.store,
+    { index: 'gsi3', partition: processingPartition },
+    100,
+  );
+  return orders.map((order) => order.id);
 }
