@@ -14,6 +14,7 @@ import {
   signupBonus,
   type CommerceTestPlatform,
 } from '../server/src/commerce/test-support.ts';
+import { AppError } from '../server/src/kernel/errors.ts';
 import type { EventEnvelope } from '../server/src/kernel/events.ts';
 import { balanceOf, getAccount, listHistory } from '../server/src/ledger/index.ts';
 import type { WriteOperation } from '../server/src/platform/store.ts';
@@ -388,6 +389,32 @@ describe('a move that loses a race (mutation cases)', () => {
       await expectBooksBalanced(t.platform.store);
     });
   }
+});
+
+describe('a move the store refuses (mutation cases)', () => {
+  it('answers a cancel the store was too busy for with 503, the order still paid and nothing refunded; a retry cancels it', async () => {
+    t = await commerceTestPlatform();
+    const mug = await t.createProduct({ name: 'Mug', price: 1200, stock: 5 });
+    const ann = await t.signUp('Ann');
+    const order = await buy(t, ann.token, [[mug, 2]]);
+    const store = t.platform.store;
+    const transact = store.transact.bind(store);
+    store.transact = async (operations) => {
+      if (!setsStatus('canceled')(operations)) return transact(operations);
+      store.transact = transact;
+      throw new AppError('service_unavailable', 'the store is busy');
+    };
+    const busy = await move(t, order.id, 'cancel');
+    expect(busy.status).toBe(503);
+    expect(busy.json.error.code).toBe('service_unavailable');
+    expect(await readOrder(store, order.id)).toMatchObject({ status: 'paid', payment_status: 'captured' });
+    expect(await t.wallet(ann.id)).toEqual({ available: signupBonus - 2400, pending: 0 });
+    expect(await stockOf(t, mug.id)).toBe(3);
+    expect((await move(t, order.id, 'cancel')).json).toMatchObject({ status: 'canceled' });
+    expect(await t.wallet(ann.id)).toEqual({ available: signupBonus, pending: 0 });
+    expect(await stockOf(t, mug.id)).toBe(5);
+    await expectBooksBalanced(store);
+  });
 });
 
 describe("the saga's order updates (mutation cases)", () => {
