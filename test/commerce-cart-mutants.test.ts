@@ -247,6 +247,15 @@ describe('changes to the cart (mutation cases)', () => {
       available: 4,
     });
     expect((await ann.set(mug.id, 2)).json.lines[0]).toMatchObject({ quantity: 2, line_total: 2200 });
+    // Not only the first line: the line of the product named.
+    const third = await ann.set(plate.id, 2);
+    expect(third.json.lines.map((line: { quantity: number }) => line.quantity)).toEqual([2, 1, 2]);
+    expect(third.json.total).toBe(2200 + 800 + 1000);
+    await t.call('DELETE', `/v1/products/${plate.id}`, { token: admin });
+    const deleted = await ann.set(plate.id, 1);
+    expect(deleted.status).toBe(404);
+    expect(deleted.json.error).toMatchObject({ code: 'not_found', param: 'product_id' });
+    expect((await ann.cart()).lines[2]).toMatchObject({ quantity: 2, status: 'unavailable' });
 
     const removed = await ann.remove(bowl.id);
     expect(removed.status).toBe(200);
@@ -266,5 +275,6 @@ describe('changes to the cart (mutation cases)', () => {
     expect(cleared.status).toBe(200);
     expect(cleared.json).toMatchObject({ lines: [], total: 0, item_count: 0, currency: null });
     expect((await ann.cart()).lines).toEqual([]);
+    expect((await ann.clear()).json).toMatchObject({ lines: [], total: 0 });
   });
 });
