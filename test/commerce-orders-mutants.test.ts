@@ -415,6 +415,30 @@ describe('a move the store refuses (mutation cases)', () => {
     expect(await stockOf(t, mug.id)).toBe(5);
     await expectBooksBalanced(store);
   });
+
+  it('refuses to cancel a card order whose payment is disputed, saying so (the order did not change)', async () => {
+    t = await commerceTestPlatform();
+    const mug = await t.createProduct({ name: 'Mug', price: 1200, stock: 5 });
+    const ann = await t.signUp('Ann');
+    const order = await buy(t, ann.token, [[mug, 2]], card);
+    const dispute = await t.call('POST', '/v1/test-helpers/disputes', {
+      ...(await asShop(t)),
+      body: { payment: order.payment_id },
+    });
+    expect(dispute.json.id).toMatch(/^d/);
+    const refused = await move(t, order.id, 'cancel');
+    expect(refused.status).toBe(409);
+    expect(refused.json.error).toMatchObject({
+      code: 'invalid_state_transition',
+      message: `Cannot refund a disputed payment (${dispute.json.id})`,
+    });
+    expect(await readOrder(t.platform.store, order.id)).toMatchObject({
+      status: 'paid',
+      payment_status: 'captured',
+    });
+    expect(await stockOf(t, mug.id)).toBe(3);
+    await expectBooksBalanced(t.platform.store);
+  });
 });
 
 describe("the saga's order updates (mutation cases)", () => {

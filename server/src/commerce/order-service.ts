@@ -1,5 +1,5 @@
 import type { Currency } from '../kernel/money.ts';
-import { AppError, isAppError } from '../kernel/errors.ts';
+import { AppError } from '../kernel/errors.ts';
 import { createTransfers, type LedgerEventSpec } from '../ledger/index.ts';
 import { isTransactionCanceled, type WriteOperation } from '../platform/store.ts';
 import { createRefund } from '../payments/index.ts';
@@ -91,11 +91,8 @@ export async function moveOrder(deps: CommerceDeps, id: string, action: AdminAct
   } catch (error) {
     // A refund's refusal says what the ledger or the payment saw (`conflict`, a payment already
     // refunded, a replayed transfer): if the order moved meanwhile, what happened is a lost race.
-    if (
-      isTransactionCanceled(error) ||
-      (isAppError(error) && error.code === 'invalid_state_transition') ||
-      (await hasMoved(deps, order))
-    )
+    // Otherwise it stands (a disputed payment is not a changed order).
+    if (isTransactionCanceled(error) || (await hasMoved(deps, order)))
       throw new AppError(
         'invalid_state_transition',
         `the order changed meanwhile; it is no longer ${order.status}`,
