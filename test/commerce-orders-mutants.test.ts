@@ -498,6 +498,10 @@ describe("the saga's order updates (mutation cases)", () => {
         ],
       },
     });
+    // Leaving processing takes the order off the processing index: both of its key attributes.
+    expect(orderUpdate(clock, order, { status: 'paid' }, { status: 'processing' }).operation).toMatchObject({
+      remove: ['gsi3pk', 'gsi3sk'],
+    });
     // Still processing: nothing removed, so no `remove` at all.
     expect(orderUpdate(clock, order, { status: 'processing' }, {}).operation).toEqual({
       type: 'update',
