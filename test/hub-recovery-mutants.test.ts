@@ -243,8 +243,7 @@ describe('a cut-off attempt the recovery job cannot finish now', () => {
     (await api('GET', '/v1/balance')).json.balances.find((b: { currency: string }) => b.currency === 'USD')
       ?.available ?? 0;
 
-  it('leaves a cut-off ACH debit until it settles, then refunds it and fails the intent', async () => {
-    const { recover } = await setUp();
+  const achConnector = async () => {
     const ach = await api('POST', '/v1/connectors', {
       provider: 'ach',
       credentials: {
@@ -254,9 +253,34 @@ describe('a cut-off attempt the recovery job cannot finish now', () => {
       },
     });
     expect(ach.status, ach.text).toBe(201);
+  };
+
+  it('takes back a cut-off ACH debit found the day it was made, before its file goes out, and fails the intent', async () => {
+    const { recover } = await setUp();
+    await achConnector();
     const id = await cutOff(bank(), 900);
     pastLease();
-    // The debit is in the day's file and cannot be voided: the next run asks again.
+    expect(await recover()).toBe(1);
+    const shown = (await api('GET', `/v1/payment-intents/${id}`)).json;
+    expect(shown).toMatchObject({ status: 'failed', last_error: { code: 'interrupted' } });
+    expect(shown.attempts).toMatchObject([
+      { provider: 'ach', status: 'reconciled', error_code: 'interrupted' },
+    ]);
+    // Not in the day's file, and nothing settles: the payer is never debited.
+    expect((await api('GET', '/v1/ach/files/2026-01-15')).status).toBe(404);
+    await api('POST', '/v1/test-helpers/advance-clock', { seconds: 5 * 86_400 });
+    expect((await api('POST', '/v1/test-helpers/ach/settle')).json).toEqual({ settled: 0 });
+    expect(await available()).toBe(0);
+  });
+
+  it('leaves a cut-off ACH debit found after its file went out until it settles, then refunds it and fails the intent', async () => {
+    const { recover } = await setUp();
+    await achConnector();
+    const id = await cutOff(bank(), 900);
+    pastLease();
+    // The next business day: the debit went to the bank with the day's file and cannot be
+    // taken back; the next run asks again.
+    await api('POST', '/v1/test-helpers/advance-clock', { seconds: 86_400 });
     expect(await recover()).toBe(0);
     expect((await api('GET', `/v1/payment-intents/${id}`)).json).toMatchObject({
       status: 'processing',
@@ -266,7 +290,7 @@ describe('a cut-off attempt the recovery job cannot finish now', () => {
       expect.objectContaining({ type: 'payment_intent.payment_failed' }),
     );
 
-    await api('POST', '/v1/test-helpers/advance-clock', { seconds: 5 * 86_400 });
+    await api('POST', '/v1/test-helpers/advance-clock', { seconds: 4 * 86_400 });
     (t.clock as ManualClock).advance(1_000);
     expect((await api('POST', '/v1/test-helpers/ach/settle')).json).toEqual({ settled: 1 });
     expect(await available()).toBe(900);
