@@ -2,8 +2,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { TestApp, TestUser } from './app-harness.ts';
 import { expectBooksBalanced } from './invariants.ts';
 import type { ManualClock } from '../server/src/kernel/clock.ts';
-import type { WriteOperation } from '../server/src/platform/store.ts';
-import type { Connector } from '../server/src/hub/connectors/connector.ts';
 import type { HubDeps } from '../server/src/hub/deps.ts';
 import { inflightLeaseMs, recoverInterruptedIntents } from '../server/src/hub/recovery.ts';
 import {
@@ -14,7 +12,9 @@ import {
 } from '../server/src/hub/test-support.ts';
 import { failNextWrite, pendingEvents, type MerchantApi } from '../server/src/payments/test-support.ts';
 import { isoTime } from '../server/src/kernel/clock.ts';
-import { intentPut, readIntent } from '../server/src/hub/store.ts';
+import { inflightPartitions, intentPut, readIntent } from '../server/src/hub/store.ts';
+import { TechnicalFailure, type Connector } from '../server/src/hub/connectors/connector.ts';
+import { spreadPartition, type WriteOperation } from '../server/src/platform/store.ts';
 
 // Pins what hub/recovery.ts does with a cut-off attempt beyond hub-recovery.test.ts's happy paths,
 // and what intents.ts's `undoFound` leaves alone (issue 23's mutation testing): a payment found
@@ -57,7 +57,7 @@ async function setUp() {
   };
   const undos: Undo[] = [];
   /** The recovery job, with the card sandbox's `find` replaced by `find` if given. */
-  const recover = (find?: Connector['find']) => {
+  const recover = (find?: Connector['find'], pageSize?: number) => {
     const deps = hubTestDeps(t);
     const real = deps.connectors.sandbox_card;
     const counted: Connector = {
@@ -72,14 +72,19 @@ async function setUp() {
         return real.refund(ctx, reference, amount, key);
       },
     };
-    return recoverInterruptedIntents({
-      ...deps,
-      connectors: { ...deps.connectors, sandbox_card: counted },
-    } as HubDeps);
+    return recoverInterruptedIntents(
+      {
+        ...deps,
+        connectors: { ...deps.connectors, sandbox_card: counted },
+      } as HubDeps,
+      pageSize,
+    );
   };
   /** The cut-off process's final write, landing late (it was alive after all). */
   const lateWrite = () => transact(killed!);
-  return { recover, undos, lateWrite };
+  /** Arms the crash again, for the next intent's final write. */
+  const rearm = () => void (armed = true);
+  return { recover, undos, lateWrite, rearm };
 }
 
 /** Pays with `method`; the crash cuts the intent off before its answer is stored. */
@@ -424,5 +429,36 @@ describe('the failed intent the recovery job writes', () => {
     await expect(recover()).rejects.toThrow();
     expect((await api('GET', `/v1/payment-intents/${id}`)).json.status).toBe('processing');
     expect(await recover()).toBe(1);
+  });
+});
+
+describe('the recovery job’s pages', () => {
+  it('reads past intents it cannot finish yet to the newer ones behind them in their partition', async () => {
+    const { recover, rearm } = await setUp();
+    // Cut-off card charges until two share an inflight partition (nine always do: 8 partitions).
+    const byPartition = new Map<string, string[]>();
+    let shared: string[] | undefined;
+    for (let i = 0; i < 9 && !shared; i++) {
+      if (i > 0) rearm();
+      (t.clock as ManualClock).advance(1_000);
+      const id = await cutOff(cardMethod(), 300 + i);
+      const partition = spreadPartition('HUB#INFLIGHT', id, inflightPartitions);
+      const ids = [...(byPartition.get(partition) ?? []), id];
+      byPartition.set(partition, ids);
+      if (ids.length === 2) shared = ids;
+    }
+    const [older, newer] = shared!;
+    pastLease();
+    // The older one's provider cannot be reached; pages of one item put it alone on the first page.
+    const finished = await recover(async (ctx, attempt) => {
+      if (attempt.intent === older) throw new TechnicalFailure('network', 'unreachable');
+      return hubTestDeps(t).connectors.sandbox_card.find!(ctx, attempt);
+    }, 1);
+    expect(finished).toBe([...byPartition.values()].flat().length - 1);
+    expect((await api('GET', `/v1/payment-intents/${newer}`)).json).toMatchObject({ status: 'failed' });
+    expect((await api('GET', `/v1/payment-intents/${older}`)).json).toMatchObject({ status: 'processing' });
+    // Every charge the job finished was refunded; the unreachable one waits for the next run.
+    const charged = (await payments()).filter((p) => p.amount_captured > p.amount_refunded);
+    expect(charged).toHaveLength(1);
   });
 });

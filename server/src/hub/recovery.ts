@@ -35,17 +35,24 @@ export const inflightLeaseMs = 5 * 60_000;
  *
  * @example await recoverInterruptedIntents(hubDeps(deps));
  */
-export async function recoverInterruptedIntents(deps: HubDeps): Promise<number> {
+export async function recoverInterruptedIntents(deps: HubDeps, pageSize = 100): Promise<number> {
   const before = isoTime(deps.clock.now() - inflightLeaseMs);
   let finished = 0;
   for (let n = 0; n < inflightPartitions; n++) {
-    const page = await deps.store.query({
-      index: 'gsi2',
-      partition: `${hubKeys.inflight}#${n}`,
-      sort: { op: '<', value: before },
-      limit: 100,
-    });
-    for (const item of page.items) if (await recoverIntent(deps, intentFromItem(item))) finished += 1;
+    // Every page: intents it cannot finish yet (an ACH debit until it settles, a provider still
+    // down) stay at the head of their partition, and must not hide the newer ones behind them.
+    let cursor: string | undefined;
+    do {
+      const page = await deps.store.query({
+        index: 'gsi2',
+        partition: `${hubKeys.inflight}#${n}`,
+        sort: { op: '<', value: before },
+        limit: pageSize,
+        ...(cursor ? { cursor } : {}),
+      });
+      for (const item of page.items) if (await recoverIntent(deps, intentFromItem(item))) finished += 1;
+      cursor = page.cursor;
+    } while (cursor);
   }
   return finished;
 }
