@@ -458,7 +458,9 @@ describe('NACHA files: what the reader refuses, each naming its line', () => {
       [7, 21, '000000112498', 'the batch totals do not match its entries'],
       [7, 33, '000000004001', 'the batch totals do not match its entries'],
       [12, 2, '000003', 'the file batch count does not match'],
+      [12, 8, '000001', 'the file block count does not match its records'],
       [12, 14, '00000007', 'the file entry/addenda count does not match'],
+      [12, 22, '0058576025', 'the file entry hash does not match its batches'],
       [12, 32, '000000112500', 'the file totals do not match'],
       [12, 44, '000000254000', 'the file totals do not match'],
     ];

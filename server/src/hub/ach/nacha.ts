@@ -321,8 +321,14 @@ export function parseFile(text: string): NachaFile {
         const sums = totals(entries);
         if (Number(digits(2, 7, 'the batch count')) !== batches.length)
           throw new NachaError(at, 'the file batch count does not match');
+        // Blocks of ten records, up to and including this one (the padding completes the last).
+        if (Number(digits(8, 13, 'the block count')) !== Math.ceil(at / 10))
+          throw new NachaError(at, 'the file block count does not match its records');
         if (Number(digits(14, 21, 'the entry count')) !== addendaCount(entries))
           throw new NachaError(at, 'the file entry/addenda count does not match');
+        const hash = batches.reduce((sum, b) => (sum + entryHash(b.entries)) % 10_000_000_000, 0);
+        if (Number(digits(22, 31, 'the entry hash')) !== hash)
+          throw new NachaError(at, 'the file entry hash does not match its batches');
         if (
           Number(digits(32, 43, 'the debit total')) !== sums.debit ||
           Number(digits(44, 55, 'the credit total')) !== sums.credit
