@@ -381,16 +381,28 @@ describe('vendor settlement (vendors-settlement.ts)', () => {
     expect(await vendorBalance(api, a)).toMatchObject({ pending: 0, available: 20_000 });
   });
 
-  it('skips a group a refund took part of between its read and its write (the vendor’s pending refuses); the next run settles the rest', async () => {
+  /**
+   * A card sale of 10,000 with `share` to one vendor, due to settle the next sandbox day, and
+   * `competing` run between a settlement's read of the group and its write.
+   */
+  async function settlementRaced(
+    share: number,
+    competing: (api: MerchantApi, saleId: string) => Promise<unknown>,
+  ) {
     const { api } = await setUp();
     const a = await vendor(api);
-    const sale = await cardSale(api, 10_000, [{ vendor: a, amount: 6000 }]);
+    const sale = await cardSale(api, 10_000, [{ vendor: a, amount: share }]);
     await advanceSandbox(api, 86_400);
     const raced = interleave(
       t,
       (operations) => writesGroup(operations, 'settled'),
-      () => refund(api, sale.id, 5000),
+      () => competing(api, sale.id),
     );
+    return { api, a, sale, raced };
+  }
+
+  it('skips a group a refund took part of between its read and its write (the vendor’s pending refuses); the next run settles the rest', async () => {
+    const { api, a, sale, raced } = await settlementRaced(6000, (api, id) => refund(api, id, 5000));
     expect(await settleDueSplits(deps)).toBe(0);
     expect(raced.count).toBe(1);
     expect(await group(api, sale.id)).toMatchObject({
@@ -402,18 +414,10 @@ describe('vendor settlement (vendors-settlement.ts)', () => {
   });
 
   it('counts a group once when two runs race over it: the loser replays the transfers and is not counted', async () => {
-    const { api } = await setUp();
-    const a = await vendor(api);
-    const sale = await cardSale(api, 10_000, [{ vendor: a, amount: 4000 }]);
-    await advanceSandbox(api, 86_400);
     let competitor: number | undefined;
-    const raced = interleave(
-      t,
-      (operations) => writesGroup(operations, 'settled'),
-      async () => {
-        competitor = await settleDueSplits(deps);
-      },
-    );
+    const { api, a, sale, raced } = await settlementRaced(4000, async () => {
+      competitor = await settleDueSplits(deps);
+    });
     expect(await settleDueSplits(deps)).toBe(0);
     expect(raced.count).toBe(1);
     expect(competitor).toBe(1);
@@ -422,16 +426,8 @@ describe('vendor settlement (vendors-settlement.ts)', () => {
   });
 
   it('skips a group whose version a refund of the platform’s part alone changed meanwhile (a conflict)', async () => {
-    const { api } = await setUp();
-    const a = await vendor(api);
-    const sale = await cardSale(api, 10_000, [{ vendor: a, amount: 3000 }]);
-    await advanceSandbox(api, 86_400);
     // A refund of 1 takes it from the platform fee (7,000 of 10,000): no vendor balance changes.
-    const raced = interleave(
-      t,
-      (operations) => writesGroup(operations, 'settled'),
-      () => refund(api, sale.id, 1),
-    );
+    const { api, a, sale, raced } = await settlementRaced(3000, (api, id) => refund(api, id, 1));
     expect(await settleDueSplits(deps)).toBe(0);
     expect(raced.count).toBe(1);
     expect(await group(api, sale.id)).toMatchObject({ status: 'transferred', platform_refunded: 1 });
