@@ -342,15 +342,19 @@ describe('a move that loses a race (mutation cases)', () => {
     ['wallet', { type: 'wallet' }],
     ['card', card],
   ] as const) {
-    it(`answers 409 invalid_state_transition to a cancel of a ${name} order that lost to a ship, refunding nothing`, async () => {
+    /**
+     * Ann's paid order of two mugs (5 in stock), and an admin's cancel of it that another admin's
+     * `action` overtakes just before it writes; the cancel must answer 409 as a lost race.
+     */
+    const cancelOvertakenBy = async (action: 'ship' | 'cancel', status: string) => {
       t = await commerceTestPlatform();
       const mug = await t.createProduct({ name: 'Mug', price: 1200, stock: 5 });
       const ann = await t.signUp('Ann');
       const order = await buy(t, ann.token, [[mug, 2]], payment);
       const admin = await t.adminToken();
       const raced = beforeFirst(t, setsStatus('canceled'), async () => {
-        const shipped = await t!.call('POST', `/v1/admin/orders/${order.id}/ship`, { token: admin });
-        expect(shipped.json.status).toBe('shipped');
+        const first = await t!.call('POST', `/v1/admin/orders/${order.id}/${action}`, { token: admin });
+        expect(first.json.status).toBe(status);
       });
       const canceled = await move(t, order.id, 'cancel');
       expect(raced()).toBe(true);
@@ -359,6 +363,11 @@ describe('a move that loses a race (mutation cases)', () => {
         message: 'The order changed meanwhile; it is no longer paid.',
       });
       expect(canceled.status).toBe(409);
+      return { t, mug, ann, order };
+    };
+
+    it(`answers 409 invalid_state_transition to a cancel of a ${name} order that lost to a ship, refunding nothing`, async () => {
+      const { t, mug, order } = await cancelOvertakenBy('ship', 'shipped');
       expect(await readOrder(t.platform.store, order.id)).toMatchObject({
         status: 'shipped',
         payment_status: 'captured',
@@ -368,22 +377,7 @@ describe('a move that loses a race (mutation cases)', () => {
     });
 
     it(`answers 409 invalid_state_transition to a cancel of a ${name} order that lost to another cancel, refunding once`, async () => {
-      t = await commerceTestPlatform();
-      const mug = await t.createProduct({ name: 'Mug', price: 1200, stock: 5 });
-      const ann = await t.signUp('Ann');
-      const order = await buy(t, ann.token, [[mug, 2]], payment);
-      const admin = await t.adminToken();
-      const raced = beforeFirst(t, setsStatus('canceled'), async () => {
-        const first = await t!.call('POST', `/v1/admin/orders/${order.id}/cancel`, { token: admin });
-        expect(first.json.status).toBe('canceled');
-      });
-      const second = await move(t, order.id, 'cancel');
-      expect(raced()).toBe(true);
-      expect(second.json.error).toMatchObject({
-        code: 'invalid_state_transition',
-        message: 'The order changed meanwhile; it is no longer paid.',
-      });
-      expect(second.status).toBe(409);
+      const { t, mug, ann } = await cancelOvertakenBy('cancel', 'canceled');
       expect(await stockOf(t, mug.id)).toBe(5);
       expect(await t.wallet(ann.id)).toEqual({ available: signupBonus, pending: 0 });
       await expectBooksBalanced(t.platform.store);
