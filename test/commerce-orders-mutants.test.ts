@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { shopAccountId } from '../server/src/commerce/saga.ts';
 import { orderUpdate } from '../server/src/commerce/orders.ts';
 import {
+  orderKey,
   processingPartition,
   queryOrders,
   readOrder,
@@ -432,6 +433,40 @@ describe('a move the store refuses (mutation cases)', () => {
     });
     expect(await stockOf(t, mug.id)).toBe(3);
     await expectBooksBalanced(t.platform.store);
+  });
+
+  it('keeps the refusal of a disputed card order’s cancel when the re-read of the order fails', async () => {
+    t = await commerceTestPlatform();
+    const mug = await t.createProduct({ name: 'Mug', price: 1200, stock: 5 });
+    const ann = await t.signUp('Ann');
+    const order = await buy(t, ann.token, [[mug, 2]], card);
+    const dispute = await t.call('POST', '/v1/test-helpers/disputes', {
+      ...(await asShop(t)),
+      body: { payment: order.payment_id },
+    });
+    expect(dispute.status).toBe(201);
+    // The cancel reads the order, is refused by the payment, then reads the order again to tell
+    // a lost race from a refusal: that second read fails.
+    const store = t.platform.store;
+    const get = store.get.bind(store);
+    const orderItemKey = orderKey(order.id);
+    let orderReads = 0;
+    store.get = async (itemKey) => {
+      if (itemKey.pk === orderItemKey.pk && itemKey.sk === orderItemKey.sk && ++orderReads === 2)
+        throw new AppError('service_unavailable', 'the store is busy');
+      return get(itemKey);
+    };
+    const refused = await move(t, order.id, 'cancel');
+    store.get = get;
+    expect(orderReads).toBe(2);
+    expect(refused.status).toBe(409);
+    expect(refused.json.error).toMatchObject({
+      code: 'invalid_state_transition',
+      message: `Cannot refund a disputed payment (${dispute.json.id})`,
+    });
+    expect(await readOrder(store, order.id)).toMatchObject({ status: 'paid', payment_status: 'captured' });
+    expect(await stockOf(t, mug.id)).toBe(3);
+    await expectBooksBalanced(store);
   });
 });
 
