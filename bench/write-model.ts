@@ -13,14 +13,22 @@
  *    - shop checkout: add to cart, check out with the wallet, wait for the order to be `paid`;
  *    - coin award: a like on one of 100 authors' posts, and the award the queue pays for it.
  * 2. Prints per operation: transactions, items written, bytes written (the items' JSON), and the
- *    DynamoDB write units they would cost on demand (2 per KB per item of a transaction, 1 per KB
- *    for a lone write, plus 1 per KB per secondary-index entry written or changed).
+ *    DynamoDB write units they would cost on demand, billed as DynamoDB bills them from each item's
+ *    image before and after its write (sized by DynamoDB's rules): 2 per KB per item of a
+ *    transaction, 1 per KB for a lone write, an update or a replacing put by the larger of the two
+ *    images; per secondary index, 1 per KB for an entry put, changed or removed, and 2 writes for
+ *    an entry whose key moved.
  * 3. The hot-item model: for each workload, the share of operations that write each item (and
  *    each index partition), and from it the writes/s of the hottest at the target rates:
  *    10,000 payment cycles/s over 1,000 merchants, 2,000/s for one merchant, 5,000 transfers/s.
  *    A DynamoDB item takes ~1,000 write units/s; a transactional write costs 2, so the budget is
  *    500 transactional writes/s per item (and 1,000 index writes/s per index partition).
  *
+ *   BENCH_WRITE_STORE=dynamodb  run the workloads on DynamoDB Local (which it starts) and print,
+ *                          beside the model's write units, the ones DynamoDB Local reported for
+ *                          the same writes: the check of the billing rules above. It leaves
+ *                          `infra/cost/measured-writes.json` as it was. Use small counts, e.g.
+ *                          BENCH_WRITE_OPS=300 BENCH_WRITE_USERS=100 BENCH_WRITE_MERCHANTS=40.
  *   BENCH_WRITE_OPS        operations recorded per workload (default 3000)
  *   BENCH_WRITE_USERS      wallet users (default 1000)
  *   BENCH_WRITE_MERCHANTS  merchants of the spread payments workload (default 1000)
@@ -33,7 +41,10 @@ import { silentLogger } from '../server/src/platform/logger.ts';
 import type { Item, WriteOperation } from '../server/src/platform/store.ts';
 import { tableSchema } from '../server/src/platform/table-schema.ts';
 import { createLocalPlatform } from '../server/src/runtime/local/platform.ts';
+import { DynamoStore } from '../server/src/runtime/dynamodb/dynamo-store.ts';
 import { SqliteStore } from '../server/src/runtime/local/sqlite-store.ts';
+import { itemSize } from '../server/src/runtime/local/sqlite-writer.ts';
+import { startDynamoLocal } from '../test/dynamodb-local.ts';
 import { makeTempDir, removeDir } from '../test/server-process.ts';
 import { drained, inProcessRequest, parallel, paymentCycle } from './in-process.ts';
 import { log, round } from './support.ts';
@@ -41,11 +52,26 @@ import { log, round } from './support.ts';
 const opsPerWorkload = Number(process.env.BENCH_WRITE_OPS ?? 3000);
 const userCount = Number(process.env.BENCH_WRITE_USERS ?? 1000);
 const merchantCount = Number(process.env.BENCH_WRITE_MERCHANTS ?? 1000);
+const onDynamo = process.env.BENCH_WRITE_STORE === 'dynamodb';
 const adminEmail = 'writes-admin@example.com';
 /** Transactional writes/s one DynamoDB item sustains (1,000 write units/s, 2 per transactional write). */
 export const itemBudget = 500;
 
 type Transaction = WriteOperation[];
+
+/** An item as one write found it and left it: its DynamoDB size and its index keys. */
+interface ItemImage {
+  size: number;
+  indexKeys: Array<string | undefined>;
+}
+
+/** What one committed write did to its item: the images before and after (absent: no item). */
+interface WriteImages {
+  before?: ItemImage;
+  after?: ItemImage;
+  /** Whether the item's attributes differ after the write. */
+  changed: boolean;
+}
 
 export interface WorkloadRecord {
   name: string;
@@ -56,6 +82,10 @@ export interface WorkloadRecord {
   targetLabel: string;
   operations: number;
   transactions: Transaction[];
+  /** Per transaction, per operation: the images its write left (see {@link WriteImages}). */
+  images: WriteImages[][];
+  /** On DynamoDB Local: the write units it reported for the workload's writes. */
+  reportedWriteUnits?: number;
 }
 
 export interface WorkloadFigures {
@@ -66,6 +96,7 @@ export interface WorkloadFigures {
   itemsPerOp: number;
   bytesPerOp: number;
   writeUnitsPerOp: number;
+  reportedWriteUnitsPerOp?: number;
   hottest: Array<{ key: string; share: number; writesPerSecond: number }>;
   hottestIndex: Array<{ key: string; share: number; writesPerSecond: number }>;
   targetLabel: string;
@@ -77,6 +108,44 @@ const indexKeys = tableSchema.indexes.map((index) => index.partitionKey);
 const sizeOf = (item: Item) => Buffer.byteLength(JSON.stringify(item));
 const units = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
 
+const imageOf = (item: Item | undefined): ItemImage | undefined =>
+  item && {
+    size: itemSize(item),
+    indexKeys: tableSchema.indexes.map((index) =>
+      typeof item[index.partitionKey] === 'string' && typeof item[index.sortKey] === 'string'
+        ? `${String(item[index.partitionKey])} | ${String(item[index.sortKey])}`
+        : undefined,
+    ),
+  };
+
+/**
+ * The write units DynamoDB bills for one write of a transaction of `transactionSize` items, from
+ * the item's images: the table's write (a transaction's items at 2 per KB, a lone write at 1; an
+ * update or a put over an item by the larger image; a condition check by the item read), then
+ * each index: an entry put, changed in place or removed is a write of 1 per KB, an entry whose key
+ * moved is two (the old removed, the new put).
+ */
+export function billedWriteUnits(
+  operation: WriteOperation,
+  transactionSize: number,
+  images: WriteImages,
+): number {
+  const { before, after } = images;
+  const tableSize = Math.max(before?.size ?? 0, after?.size ?? 0);
+  let billed = (transactionSize === 1 && operation.type !== 'check' ? 1 : 2) * units(tableSize);
+  if (operation.type === 'check') return billed;
+  tableSchema.indexes.forEach((_, n) => {
+    const was = before?.indexKeys[n];
+    const is = after?.indexKeys[n];
+    if (was === undefined && is === undefined) return;
+    if (was === undefined) billed += units(after!.size);
+    else if (is === undefined) billed += units(before!.size);
+    else if (was !== is) billed += units(before!.size) + units(after!.size);
+    else if (images.changed) billed += units(after!.size);
+  });
+  return billed;
+}
+
 /** Per-operation figures and the hot-item model of one recorded workload. */
 export function figuresOf(record: WorkloadRecord, sizes: Map<string, number>): WorkloadFigures {
   const itemWrites = new Map<string, number>();
@@ -85,16 +154,15 @@ export function figuresOf(record: WorkloadRecord, sizes: Map<string, number>): W
   let events = 0;
   let bytes = 0;
   let writeUnits = 0;
-  for (const transaction of record.transactions) {
-    for (const operation of transaction) {
+  record.transactions.forEach((transaction, t) => {
+    transaction.forEach((operation, o) => {
       const key = operation.type === 'put' ? operation.item : operation.key;
       const id = `${key.pk} | ${key.sk}`;
       items += 1;
       if (operation.type === 'put' && operation.item.pk.startsWith('EVT#')) events += 1;
       const size = operation.type === 'put' ? sizeOf(operation.item) : (sizes.get(id) ?? 200);
       bytes += operation.type === 'delete' || operation.type === 'check' ? 0 : size;
-      // A transaction costs 2 units per KB an item; a lone write goes as a plain write, at 1.
-      writeUnits += (transaction.length === 1 && operation.type !== 'check' ? 1 : 2) * units(size);
+      writeUnits += billedWriteUnits(operation, transaction.length, record.images[t]![o]!);
       itemWrites.set(id, (itemWrites.get(id) ?? 0) + 1);
       const indexed =
         operation.type === 'put'
@@ -107,12 +175,11 @@ export function figuresOf(record: WorkloadRecord, sizes: Map<string, number>): W
                 .map((name): [string, string] => [name, String(operation.set![name] ?? '(removed)')])
             : [];
       for (const [name, partition] of indexed) {
-        writeUnits += units(size);
         const indexKey = `${name.replace('pk', '')} ${partition}`;
         indexWrites.set(indexKey, (indexWrites.get(indexKey) ?? 0) + 1);
       }
-    }
-  }
+    });
+  });
   const top = (counts: Map<string, number>) =>
     [...counts.entries()]
       // The store queue's items are the local runtime's queue: SQS holds them on AWS.
@@ -132,6 +199,9 @@ export function figuresOf(record: WorkloadRecord, sizes: Map<string, number>): W
     itemsPerOp: items / record.operations,
     bytesPerOp: bytes / record.operations,
     writeUnitsPerOp: writeUnits / record.operations,
+    ...(record.reportedWriteUnits !== undefined
+      ? { reportedWriteUnitsPerOp: record.reportedWriteUnits / record.operations }
+      : {}),
     hottest: top(itemWrites),
     hottestIndex: top(indexWrites),
     targetLabel: record.targetLabel,
@@ -141,15 +211,42 @@ export function figuresOf(record: WorkloadRecord, sizes: Map<string, number>): W
 /** Records the workloads; returns them with the final size of every item they wrote. */
 export async function recordWorkloads(): Promise<{ records: WorkloadRecord[]; sizes: Map<string, number> }> {
   const dataDir = await makeTempDir('sluice-write-model-');
-  let bucket: Transaction[] | undefined;
-  const transact = SqliteStore.prototype.transact;
-  SqliteStore.prototype.transact = function (operations) {
-    const copy = bucket ? structuredClone(operations) : undefined;
-    return transact.call(this, operations).then(() => void (copy && bucket?.push(copy)));
+  const dynamo = onDynamo ? await startDynamoLocal() : undefined;
+  let bucket: { transactions: Transaction[]; images: WriteImages[][] } | undefined;
+  const storeClass = dynamo ? DynamoStore : SqliteStore;
+  const transact = storeClass.prototype.transact;
+  /** DynamoDB Local's count so far, once the store has written. */
+  let reportedUnits: (() => number) | undefined;
+  // Each recorded transaction with its items' images, read just before and after its commit (a
+  // concurrent write may land in between: the images are as near as in-process reads get).
+  storeClass.prototype.transact = async function (
+    this: SqliteStore | DynamoStore,
+    operations: WriteOperation[],
+  ) {
+    if (this instanceof DynamoStore) reportedUnits ??= () => this.consumedWriteUnits;
+    const target = bucket;
+    if (!target) return transact.call(this, operations);
+    const copy = structuredClone(operations);
+    const keys = operations.map((operation) =>
+      operation.type === 'put' ? { pk: operation.item.pk, sk: operation.item.sk } : operation.key,
+    );
+    const read = (key: { pk: string; sk: string }) =>
+      this.get(key).then((item) => item && structuredClone(item));
+    const before = await Promise.all(keys.map(read));
+    await transact.call(this, operations);
+    const after = await Promise.all(keys.map(read));
+    target.transactions.push(copy);
+    target.images.push(
+      keys.map((_, n) => ({
+        before: imageOf(before[n]),
+        after: imageOf(after[n]),
+        changed: JSON.stringify(before[n]) !== JSON.stringify(after[n]),
+      })),
+    );
   };
   const platform = await createLocalPlatform({
     dataDir,
-    store: 'sqlite',
+    ...(dynamo ? { store: 'dynamodb' as const, endpoint: dynamo.endpoint } : { store: 'sqlite' as const }),
     logger: silentLogger,
     config: {
       signupBonus: 100_000_000,
@@ -191,7 +288,9 @@ export async function recordWorkloads(): Promise<{ records: WorkloadRecord[]; si
       settle?: () => Promise<unknown>,
     ) => {
       const transactions: Transaction[] = [];
-      bucket = transactions;
+      const images: WriteImages[][] = [];
+      const unitsBefore = reportedUnits?.();
+      bucket = { transactions, images };
       await parallel(opsPerWorkload, run);
       await drained(platform);
       // What the operations left queued (coin awards) belongs to them too.
@@ -200,7 +299,16 @@ export async function recordWorkloads(): Promise<{ records: WorkloadRecord[]; si
         await drained(platform);
       }
       bucket = undefined;
-      records.push({ name, requests, targetRate, targetLabel, operations: opsPerWorkload, transactions });
+      records.push({
+        name,
+        requests,
+        targetRate,
+        targetLabel,
+        operations: opsPerWorkload,
+        transactions,
+        images,
+        ...(unitsBefore !== undefined ? { reportedWriteUnits: reportedUnits!() - unitsBefore } : {}),
+      });
     };
 
     await record('wallet transfer', 1, 5000, '5,000 transfers/s', async () => {
@@ -316,8 +424,9 @@ export async function recordWorkloads(): Promise<{ records: WorkloadRecord[]; si
         }
     return { records, sizes };
   } finally {
-    SqliteStore.prototype.transact = transact;
+    storeClass.prototype.transact = transact;
     await platform.stop();
+    await dynamo?.stop();
     await removeDir(dataDir);
   }
 }
@@ -325,12 +434,17 @@ export async function recordWorkloads(): Promise<{ records: WorkloadRecord[]; si
 /** Prints the figures as two tables. */
 export function printWriteModel(figures: WorkloadFigures[]): void {
   log('\nWrites per operation (recorded in process; DynamoDB write units on demand, indexes included)');
-  log('| operation | transactions | items | bytes | DynamoDB write units |');
-  log('|---|--:|--:|--:|--:|');
+  const reported = figures.some((f) => f.reportedWriteUnitsPerOp !== undefined);
+  log(
+    `| operation | transactions | items | bytes | DynamoDB write units |${reported ? ' reported by DynamoDB Local |' : ''}`,
+  );
+  log(`|---|--:|--:|--:|--:|${reported ? '--:|' : ''}`);
   for (const f of figures)
     log(
-      `| ${f.name} | ${round(f.transactionsPerOp, 2)} | ${round(f.itemsPerOp, 2)} | ${Math.round(f.bytesPerOp)} | ${round(f.writeUnitsPerOp, 1)} |`,
+      `| ${f.name} | ${round(f.transactionsPerOp, 2)} | ${round(f.itemsPerOp, 2)} | ${Math.round(f.bytesPerOp)} | ${round(f.writeUnitsPerOp, 1)} |${f.reportedWriteUnitsPerOp !== undefined ? ` ${round(f.reportedWriteUnitsPerOp, 1)} |` : ''}`,
     );
+  // A check run on DynamoDB Local is too small for the hot-item model.
+  if (reported) return;
   log(
     `\nHottest items at the target load (budget: ${itemBudget} transactional writes/s per item, 1,000/s per index partition)`,
   );
@@ -373,5 +487,6 @@ if (import.meta.main) {
   const { records, sizes } = await recordWorkloads();
   const figures = records.map((record) => figuresOf(record, sizes));
   printWriteModel(figures);
-  saveMeasuredWrites(figures);
+  // The figures `npm run cost` prices come from full runs on the store the counts are modelled on.
+  if (!onDynamo) saveMeasuredWrites(figures);
 }

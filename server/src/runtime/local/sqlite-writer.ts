@@ -437,7 +437,7 @@ function rowidRangeOf(ttl: number | null, nowSeconds: number): number {
 }
 
 /** An item's size as DynamoDB counts it (names plus values, with its per-type overheads). */
-function itemSize(item: Item): number {
+export function itemSize(item: Item): number {
   let size = 0;
   for (const [name, value] of Object.entries(item)) {
     if (value !== undefined) size += Buffer.byteLength(name) + valueSize(value);
