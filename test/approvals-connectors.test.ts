@@ -101,6 +101,12 @@ describe.each(bothStores('sluice-approval-connectors'))('approved connector chan
     expect((await approve('POST', `/v1/approvals/${held.json.id}/approve`)).status).toBe(500);
     // Both landed together: the connector is gone and the request says executed.
     expect(await providers()).toEqual([]);
+    expect((await api('GET', `/v1/connectors/${sandbox!.id}`)).status).toBe(404);
+    // Gone for the merchant, kept for the recovery job until the store's TTL (a Number) removes it.
+    expect(await store.get(hubKeys.connector(sandbox!.id))).toMatchObject({
+      deleted_at: expect.any(String),
+      expires_at: expect.any(Number),
+    });
     const executed = (await api('GET', `/v1/approvals/${held.json.id}`)).json;
     expect(executed).toMatchObject({ status: 'executed', result: { op: 'delete', connector: sandbox!.id } });
     const retried = await approve('POST', `/v1/approvals/${held.json.id}/approve`);

@@ -140,6 +140,22 @@ export async function updateConnector(
   return toConnector(deps, next);
 }
 
+/**
+ * How long a deleted connector is kept for the recovery job (`recoverInterruptedIntents`), which
+ * may still have to undo, through it, an attempt a crash cut off before the delete. The job takes
+ * such an attempt up 5 minutes after it started (`inflightLeaseMs`) and again every minute while
+ * its provider cannot be reached or cannot undo it yet (an ACH debit until it settles, T+2
+ * business days); an intent in flight has no age limit of its own, so this is the bound: an
+ * attempt the job reaches only after it ends `interrupted`, its key what to look for at the provider.
+ */
+export const deletedConnectorRetentionMs = 30 * 24 * 3_600_000;
+
+/**
+ * Deletes a connector for its merchant: from then on it is 404 to them, listed and routed to
+ * nowhere, and its provider is free for a new connector. It is kept (with its credentials, sealed
+ * v2) for {@link deletedConnectorRetentionMs}, for the recovery job only; then the store's TTL
+ * removes it. Deleted since it was read: 404, as if it had been gone then.
+ */
 export async function deleteConnector(
   deps: HubDeps,
   merchantId: string,
@@ -148,7 +164,13 @@ export async function deleteConnector(
 ): Promise<ConnectorObject> {
   const record = await getConnectorRecord(deps, merchantId, id);
   const shown = await toConnector(deps, record);
-  await commitChange(deps, connectorDeletes(record), claim?.(record) ?? [], () => notFound(id));
+  const now = deps.clock.now();
+  const deleted = {
+    deleted_at: isoTime(now),
+    expires_at: Math.ceil((now + deletedConnectorRetentionMs) / 1000),
+    sealed_credentials: await resealCredentials(deps, record.sealed_credentials),
+  };
+  await commitChange(deps, connectorDeletes(record, deleted), claim?.(record) ?? [], () => notFound(id));
   return shown;
 }
 

@@ -5,7 +5,7 @@ import { SecretNotFoundError } from '../platform/secrets.ts';
 import type { Store } from '../platform/store.ts';
 import { EnvSecrets } from '../runtime/local/env-secrets.ts';
 import { SqliteStore } from '../runtime/local/sqlite-store.ts';
-import { connectorUpdate, readConnector } from './store.ts';
+import { connectorUpdate, readConnector, readKeptConnector } from './store.ts';
 import { createHubTestApp, setUpHubMerchant, stripeCredentials } from './test-support.ts';
 import {
   credentialsKeySecret,
@@ -127,5 +127,24 @@ describe('a connector sealed as v1', () => {
     const resealed = (await readConnector(t.store, connectors.stripe!))!.sealed_credentials!;
     expect(resealed.startsWith('v2.')).toBe(true);
     expect(await unsealCredentials(deps, resealed)).toEqual(stripeCredentials);
+  });
+
+  it('leaves v1 when deleted too: the connector kept for the recovery job holds them as v2', async () => {
+    const t = createHubTestApp();
+    stores.push(t.store);
+    const { api, connectors } = await setUpHubMerchant(t, ['stripe']);
+    const deps = { store: t.store, secrets: t.secrets };
+    const record = (await readConnector(t.store, connectors.stripe!))!;
+    await t.store.transact([
+      connectorUpdate({ ...record, sealed_credentials: await sealV1(t.store, stripeCredentials) }),
+    ]);
+
+    const deleted = await api('DELETE', `/v1/connectors/${connectors.stripe}`);
+    expect(deleted.status, deleted.text).toBe(200);
+    for (const value of Object.values(stripeCredentials)) expect(deleted.text).not.toContain(value);
+    const kept = (await readKeptConnector(t.store, connectors.stripe!, t.clock.now()))!;
+    expect(kept.deleted_at).toBeDefined();
+    expect(kept.sealed_credentials!.startsWith('v2.')).toBe(true);
+    expect(await unsealCredentials(deps, kept.sealed_credentials)).toEqual(stripeCredentials);
   });
 });

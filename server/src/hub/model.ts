@@ -155,8 +155,9 @@ export type IntentStatus = (typeof intentStatuses)[number];
 /**
  * An attempt's outcome; `reconciled`: timed out (or cut off by a crash), found done at the
  * provider, and undone there; `interrupted`: cut off by a crash at a provider the hub cannot ask
- * by the attempt's key (PayPal): the key (the attempt's id, sent as the provider's idempotency key)
- * is what to look for there.
+ * by the attempt's key (PayPal), or through a connector deleted longer ago than it is kept
+ * (`deletedConnectorRetentionMs`): the key (the attempt's id, sent as the provider's idempotency
+ * key) is what to look for there.
  */
 export const attemptStatuses = [
   'authorized',

@@ -11,7 +11,7 @@ import {
   inflightPartitions,
   intentFromItem,
   intentPut,
-  readConnector,
+  readKeptConnector,
   toIntent,
   type IntentRecord,
 } from './store.ts';
@@ -30,8 +30,10 @@ export const inflightLeaseMs = 5 * 60_000;
  * (`Connector.find`) and undoes it (a void or a refund), so a client that retries with
  * its Idempotency-Key (and gets a new intent) is never charged twice. The intent then fails with
  * `interrupted`; at a provider that cannot be asked by key (PayPal) the attempt is recorded as
- * `interrupted`, its key (the attempt's id) being what the merchant looks for there. A provider
- * that cannot be reached now is asked again on the next run. Returns the intents finished.
+ * `interrupted`, its key (the attempt's id) being what the merchant looks for there. A connector
+ * deleted since the attempt started is still used while it is kept (`deletedConnectorRetentionMs`);
+ * once it is not, the attempt too ends `interrupted`. A provider that cannot be reached now is asked
+ * again on the next run. Returns the intents finished.
  *
  * @example await recoverInterruptedIntents(hubDeps(deps));
  */
@@ -71,7 +73,8 @@ async function recoverIntent(deps: HubDeps, record: IntentRecord): Promise<boole
     if (isTransactionCanceled(error)) return false;
     throw error;
   }
-  const connector = await readConnector(deps.store, inflight.connector);
+  // Deleted since the attempt started: kept for this job until its retention ends; gone after.
+  const connector = await readKeptConnector(deps.store, inflight.connector, deps.clock.now());
   const actor = { merchantId: record.merchant, ownerId: record.owner };
   let outcome: Pick<Attempt, 'status' | 'provider_reference'>;
   if (!connector) {

@@ -14,6 +14,7 @@ import type { ModuleDeps } from '../platform/module.ts';
 import {
   createConnector,
   deleteConnector,
+  deletedConnectorRetentionMs,
   getConnectorRecord,
   listConnectors,
   setFault,
@@ -115,6 +116,7 @@ const routes = {
       method: 'delete',
       path: '/v1/connectors/{id}',
       summary: 'Remove a connector (routing skips its provider from then on)',
+      description: `From then on the connector is 404 to you (a second DELETE too), listed and routed to nowhere, and its provider is free for a new connector. It is kept, its credentials sealed, for ${deletedConnectorRetentionMs / 86_400_000} days, so that the recovery job can still undo an attempt a crash cut off before the delete; then it is erased. An attempt the job reaches only after that ends \`interrupted\`: look for its id at the provider.`,
       request: { headers: merchantHeaders, params: idParam },
       responses: {
         200: jsonResponse(connectorSchema, 'The removed connector'),

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import type { KeyPattern } from '../platform/keys.ts';
-import { readItem, spreadPartition, type Item, type Store, type WriteOperation } from '../platform/store.ts';
+import {
+  readItem,
+  spreadPartition,
+  type Condition,
+  type Item,
+  type Store,
+  type WriteOperation,
+} from '../platform/store.ts';
 import { providers } from './connectors/connector.ts';
 import {
   breakerStates,
@@ -94,12 +101,41 @@ const connectorItemSchema = z.object({
   sealed_credentials: z.string().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
+  /**
+   * When its merchant deleted it. A deleted connector is no connector to anyone but the recovery
+   * job, which may still have to undo an attempt made through it: it is kept, out of the
+   * merchant's index, until `expires_at` (Unix seconds, the store's TTL). Absent while it lives.
+   */
+  deleted_at: z.string().optional(),
+  expires_at: z.number().optional(),
 });
 export type ConnectorRecord = z.output<typeof connectorItemSchema>;
 
 export const connectorFromItem = (item: Item): ConnectorRecord => connectorItemSchema.parse(item);
-export const readConnector = (store: Store, id: string) =>
-  readItem(store, hubKeys.connector(id), connectorFromItem);
+
+/** A connector, unless deleted (then undefined, as if gone): every reader but the recovery job's. */
+export async function readConnector(store: Store, id: string): Promise<ConnectorRecord | undefined> {
+  const record = await readItem(store, hubKeys.connector(id), connectorFromItem);
+  return record?.deleted_at === undefined ? record : undefined;
+}
+
+/**
+ * A connector, deleted or not, while it is kept (`expires_at` after `nowMs`): the recovery job's
+ * read. The TTL deletes lazily (on DynamoDB up to days later), so the clock decides, not presence.
+ */
+export async function readKeptConnector(
+  store: Store,
+  id: string,
+  nowMs: number,
+): Promise<ConnectorRecord | undefined> {
+  const record = await readItem(store, hubKeys.connector(id), connectorFromItem);
+  return record?.expires_at === undefined || record.expires_at * 1000 > nowMs ? record : undefined;
+}
+
+/** A live connector: there, and not deleted. */
+const isLiveConnector: Condition = {
+  all: [{ attributeExists: 'pk' }, { attributeNotExists: 'deleted_at' }],
+};
 
 export function connectorPuts(connector: ConnectorRecord): WriteOperation[] {
   return [
@@ -131,13 +167,27 @@ export function connectorUpdate(connector: ConnectorRecord): WriteOperation {
       sealed_credentials: connector.sealed_credentials,
       updated_at: connector.updated_at,
     },
-    condition: { attributeExists: 'pk' },
+    condition: isLiveConnector,
   };
 }
 
-export function connectorDeletes(connector: ConnectorRecord): WriteOperation[] {
+/**
+ * Deletes a connector for its merchant: its slot (the provider is free for a new connector), its
+ * breaker and fault go; the connector itself leaves the merchant's index and is marked deleted,
+ * with its TTL, `deleted` giving `deleted_at`, `expires_at` and the credentials as they are kept.
+ */
+export function connectorDeletes(
+  connector: ConnectorRecord,
+  deleted: Required<Pick<ConnectorRecord, 'deleted_at' | 'expires_at' | 'sealed_credentials'>>,
+): WriteOperation[] {
   return [
-    { type: 'delete', key: hubKeys.connector(connector.id), condition: { attributeExists: 'pk' } },
+    {
+      type: 'update',
+      key: hubKeys.connector(connector.id),
+      set: deleted,
+      remove: ['gsi1pk', 'gsi1sk'],
+      condition: isLiveConnector,
+    },
     { type: 'delete', key: hubKeys.connectorSlot(connector.merchant, connector.provider) },
     { type: 'delete', key: hubKeys.breaker(connector.id) },
     { type: 'delete', key: hubKeys.fault(connector.id) },

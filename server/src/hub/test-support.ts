@@ -6,6 +6,7 @@ import { startLocalService, type LocalService } from '../../../test/local-servic
 import { createApp } from '../app/create-app.ts';
 import { ManualClock } from '../kernel/clock.ts';
 import { silentLogger } from '../platform/logger.ts';
+import type { Store } from '../platform/store.ts';
 import {
   asMerchant,
   createTestMerchant,
@@ -44,14 +45,16 @@ export async function startStripeMock(): Promise<LocalService & { stripe: Stripe
 /**
  * The whole app (as `createTestApp`) with the hub's test hooks: the Stripe endpoint, no backoff
  * waits, a breaker that opens after `failureThreshold` failures; `counted` holds the module
- * metrics counted (`<module> <metric>`), which the AWS alarms watch.
+ * metrics counted (`<module> <metric>`), which the AWS alarms watch. `store`: the one to run on
+ * (a test that drives the TTL sweeper over it), else a new in-memory SQLite store.
  */
 export function createHubTestApp(
   hooks: HubTestHooks = {},
   config: Partial<TestApp['config']> = {},
+  store?: Store,
 ): TestApp & { counted: string[] } {
   const clock = new ManualClock(Date.UTC(2026, 0, 15, 12, 0, 0));
-  const base = createTestApp({ clock, config });
+  const base = createTestApp({ clock, config, ...(store ? { store } : {}) });
   const counted: string[] = [];
   const app = createApp({
     store: base.store,

@@ -1745,7 +1745,10 @@ export interface paths {
         get: operations["getConnectorsById"];
         put?: never;
         post?: never;
-        /** Remove a connector (routing skips its provider from then on) */
+        /**
+         * Remove a connector (routing skips its provider from then on)
+         * @description From then on the connector is 404 to you (a second DELETE too), listed and routed to nowhere, and its provider is free for a new connector. It is kept, its credentials sealed, for 30 days, so that the recovery job can still undo an attempt a crash cut off before the delete; then it is erased. An attempt the job reaches only after that ends `interrupted`: look for its id at the provider.
+         */
         delete: operations["deleteConnectorsById"];
         options?: never;
         head?: never;
