@@ -203,6 +203,51 @@ describe('recovering an attempt whose connector was deleted meanwhile', () => {
   });
 });
 
+describe('a connector deleted while a call through it is out', () => {
+  it('still undoes what a timed-out call did, with the provider the call used, and fails the intent', async () => {
+    const { connectors } = await setUp(['sandbox_card']);
+    const id = connectors.sandbox_card!;
+    const fault = await api('POST', `/v1/test-helpers/connectors/${id}/faults`, {
+      mode: 'timeout',
+      count: 1,
+    });
+    expect(fault.status).toBe(200);
+    // The merchant deletes the connector right after the provider charged, before the timeout.
+    const transact = t.store.transact.bind(t.store);
+    let deleteAfterCharge = true;
+    t.store.transact = async (operations: WriteOperation[]) => {
+      await transact(operations);
+      const charged = operations.some((op) => op.type === 'put' && String(op.item.pk).startsWith('PAY#'));
+      if (deleteAfterCharge && charged) {
+        deleteAfterCharge = false;
+        expect((await api('DELETE', `/v1/connectors/${id}`)).status).toBe(200);
+      }
+    };
+    const paid = await api('POST', '/v1/payment-intents', {
+      amount: 1500,
+      currency: 'USD',
+      payment_method: cardMethod(),
+    });
+    expect(deleteAfterCharge).toBe(false);
+    expect(paid.status, paid.text).toBe(503);
+    const intent = (await api('GET', '/v1/payment-intents')).json.data[0];
+    const [charge] = await cardPayments();
+    expect(intent).toMatchObject({
+      status: 'failed',
+      attempts: [
+        {
+          connector: id,
+          status: 'reconciled',
+          error_code: 'provider_timeout',
+          provider_reference: charge!.id,
+        },
+      ],
+    });
+    expect(charge).toMatchObject({ amount_captured: 1500, amount_refunded: 1500 });
+    await expectGoneForMerchant(id);
+  });
+});
+
 describe('a deleted connector', () => {
   it('is never routed to, cannot be named by routing, and frees its provider for a new connector', async () => {
     const { connectors } = await setUp(['sandbox_card', 'stripe']);

@@ -224,7 +224,7 @@ async function attempt(
     await report(deps, connector.id, permit, 'failed', announce);
     const code = isTechnicalFailure(error) ? technicalCodes[error.kind] : 'provider_error';
     const reconciled =
-      isTechnicalFailure(error) && error.kind === 'timeout' ? await reconcile(deps, ctx, input) : undefined;
+      isTechnicalFailure(error) && error.kind === 'timeout' ? await reconcile(impl, ctx, input) : undefined;
     return {
       attempt: finish({
         status: reconciled ? 'reconciled' : 'failed',
@@ -243,11 +243,11 @@ async function attempt(
  * fails is left for the next look (the attempt stays `failed`, its key recorded).
  */
 async function reconcile(
-  deps: HubDeps,
+  impl: Connector,
   ctx: ConnectorContext,
   input: AuthorizeInput,
 ): Promise<string | undefined> {
-  const impl = deps.connectors[(await getConnectorRecord(deps, ctx.merchantId, ctx.connectorId)).provider];
+  // The provider and credentials of the call itself: the connector may be deleted meanwhile.
   try {
     return await undoFound(impl, ctx, await impl.lookup(ctx, input), input.idempotency_key);
   } catch (error) {
