@@ -212,8 +212,12 @@ describe('a change to a plan of the same price', () => {
 
 describe('dunning', () => {
   it('keeps a subscription past due while another of its invoices is still unpaid', async () => {
-    const { customer, method, plan } = await planAndCustomer(api, {}, declining);
-    const premium = await newPlan(5000, { name: 'Premium' });
+    // Renewed every two days: the next period's invoice comes while the first is in dunning.
+    const { customer, method, plan } = await planAndCustomer(
+      api,
+      { interval: 'day', interval_count: 2 },
+      declining,
+    );
     const sub = await subscribe({ customer, plan, payment_method: method });
     expect(sub).toMatchObject({ status: 'past_due', next_action_at: iso(billingStart + day) });
     const first = await get(`/v1/invoices/${sub.latest_invoice}`);
@@ -235,18 +239,20 @@ describe('dunning', () => {
     });
     expect(first.attempts[0].payment_intent).toMatch(/^pi_/);
 
-    // Half a day later, an upgrade: its invoice fails too, with its own retry schedule.
-    await advanceDays(api, 0.5);
-    const changed = await api('POST', `/v1/subscriptions/${sub.id}`, { plan: premium });
-    expect(changed.status, changed.text).toBe(200);
-    const second = await get(`/v1/invoices/${changed.json.latest_invoice}`);
+    // The first retry fails a day later, and the renewal's invoice the day after, with its own schedule.
+    await advanceDays(api, 2);
+    const renewed = await get(`/v1/subscriptions/${sub.id}`);
+    const second = await get(`/v1/invoices/${renewed.latest_invoice}`);
     expect(second).toMatchObject({
       status: 'open',
-      billing_reason: 'subscription_update',
-      next_payment_attempt: iso(billingStart + 1.5 * day),
+      billing_reason: 'subscription_cycle',
+      next_payment_attempt: iso(billingStart + 3 * day),
     });
-    // The first retry due is the first invoice's.
-    expect(changed.json).toMatchObject({ status: 'past_due', next_action_at: iso(billingStart + day) });
+    expect(await get(`/v1/invoices/${first.id}`)).toMatchObject({
+      attempt_count: 2,
+      next_payment_attempt: iso(billingStart + 3 * day),
+    });
+    expect(renewed).toMatchObject({ status: 'past_due', next_action_at: iso(billingStart + 3 * day) });
 
     await setCard(customer, method, 'success');
     const paidSecond = await api('POST', `/v1/invoices/${second.id}/pay`);
@@ -254,14 +260,14 @@ describe('dunning', () => {
     expect(paidSecond.json).toMatchObject({
       status: 'paid',
       amount_paid: second.amount_due,
-      paid_at: iso(billingStart + 0.5 * day),
+      paid_at: iso(billingStart + 2 * day),
       next_payment_attempt: null,
       attempt_count: 2,
     });
     // Still owing the first invoice: past due, its retry still scheduled.
     expect(await get(`/v1/subscriptions/${sub.id}`)).toMatchObject({
       status: 'past_due',
-      next_action_at: iso(billingStart + day),
+      next_action_at: iso(billingStart + 3 * day),
     });
     const paidFirst = await api('POST', `/v1/invoices/${first.id}/pay`);
     expect(paidFirst.json).toMatchObject({ status: 'paid', amount_paid: 2000 });
@@ -280,8 +286,8 @@ describe('dunning', () => {
       ],
     );
     expect(await captured()).toBe(2000 + second.amount_due);
-    // Nothing left to retry: a month on, only the renewal.
-    const run = await advanceDays(api, 31);
+    // Nothing left to retry: two days on, only the renewal.
+    const run = await advanceDays(api, 2);
     expect(run).toMatchObject({ invoices_finalized: 1, charges_succeeded: 1, charges_failed: 0 });
   });
 
@@ -420,8 +426,8 @@ describe('dunning', () => {
   it('stops the other invoice’s retries too when a wallet payer’s rejection of the last retry cancels the subscription', async () => {
     expect((await api('POST', '/v1/connectors', { provider: 'wallet' })).status).toBe(201);
     const payer = await t.signUp('payer');
-    const plan = await newPlan(500);
-    const premium = await newPlan(900, { name: 'Premium' });
+    // Renewed every five days: the next period's invoice comes while the first is in dunning.
+    const plan = await newPlan(500, { interval: 'day', interval_count: 5 });
     const customer = (await api('POST', '/v1/customers', { name: 'Payer' })).json.id;
     const method = await api('POST', `/v1/customers/${customer}/payment-methods`, {
       type: 'wallet',
@@ -446,23 +452,22 @@ describe('dunning', () => {
     });
     const first = sub.latest_invoice;
     await reject(first);
-    await advanceDays(api, 0.5);
-    const changed = await api('POST', `/v1/subscriptions/${sub.id}`, { plan: premium });
-    expect(changed.status, changed.text).toBe(200);
-    const second = changed.json.latest_invoice;
-    await reject(second);
-    // The retries, each asked and rejected: the first invoice's on days 1, 3, 5, 7, the second's half a day later.
-    for (let d = 1; d < 7; d += 2) {
-      await advanceDays(api, 0.5);
+    // The retries, each asked and rejected: the first invoice's on days 1, 3 and 5; on day 5 the
+    // renewal's invoice too, and its first retry on day 6.
+    for (const days of [1, 2, 2]) {
+      await advanceDays(api, days);
       await reject(first);
-      await advanceDays(api, 0.5);
-      await reject(second);
-      await advanceDays(api, 1);
     }
+    const second = (await get(`/v1/subscriptions/${sub.id}`)).latest_invoice;
+    expect(second).not.toBe(first);
+    await reject(second);
+    await advanceDays(api, 1);
+    await reject(second);
     expect(await get(`/v1/invoices/${second}`)).toMatchObject({
-      next_payment_attempt: iso(billingStart + 7.5 * day),
+      next_payment_attempt: iso(billingStart + 8 * day),
     });
-    await advanceDays(api, 0.5);
+    // Day 7: the first invoice's last retry, rejected, ends the subscription.
+    await advanceDays(api, 1);
     await reject(first);
     expect(await get(`/v1/subscriptions/${sub.id}`)).toMatchObject({
       status: 'canceled',
@@ -471,7 +476,7 @@ describe('dunning', () => {
     expect(await get(`/v1/invoices/${first}`)).toMatchObject({ status: 'uncollectible', attempt_count: 5 });
     expect(await get(`/v1/invoices/${second}`)).toMatchObject({
       status: 'open',
-      attempt_count: 4,
+      attempt_count: 2,
       next_payment_attempt: null,
     });
     expect(await captured()).toBe(0);
@@ -509,18 +514,22 @@ describe('dunning', () => {
   });
 
   it('stops the retries of another invoice in dunning when one invoice’s exhausted retries cancel the subscription', async () => {
-    const { customer, method, plan } = await planAndCustomer(api, {}, declining);
-    const premium = await newPlan(5000, { name: 'Premium' });
+    // Renewed every five days: the next period's invoice comes while the first is in dunning.
+    const { customer, method, plan } = await planAndCustomer(
+      api,
+      { interval: 'day', interval_count: 5 },
+      declining,
+    );
     const sub = await subscribe({ customer, plan, payment_method: method, on_retries_exhausted: 'cancel' });
-    await advanceDays(api, 0.5);
-    const changed = await api('POST', `/v1/subscriptions/${sub.id}`, { plan: premium });
-    expect(changed.status, changed.text).toBe(200);
-    const second = changed.json.latest_invoice;
+    // The first invoice's retries on days 1, 3 and 5 fail, and so does the renewal's invoice on day 5.
+    expect(await advanceDays(api, 5)).toMatchObject({ invoices_finalized: 1, charges_failed: 4 });
+    const second = (await get(`/v1/subscriptions/${sub.id}`)).latest_invoice;
+    expect(second).not.toBe(sub.latest_invoice);
     expect(await get(`/v1/invoices/${second}`)).toMatchObject({
-      next_payment_attempt: iso(billingStart + 1.5 * day),
+      next_payment_attempt: iso(billingStart + 6 * day),
     });
-    // Day 7: the first invoice's last retry fails and ends the subscription, before the second's (day 7.5).
-    expect(await advanceDays(api, 6.5)).toMatchObject({ charges_failed: 7, subscriptions_canceled: 1 });
+    // Day 6 the second's first retry fails; day 7 the first invoice's last, which ends the subscription.
+    expect(await advanceDays(api, 2)).toMatchObject({ charges_failed: 2, subscriptions_canceled: 1 });
     expect(await get(`/v1/subscriptions/${sub.id}`)).toMatchObject({
       status: 'canceled',
       ended_at: iso(billingStart + 7 * day),
@@ -529,12 +538,12 @@ describe('dunning', () => {
     expect(await get(`/v1/invoices/${sub.latest_invoice}`)).toMatchObject({ status: 'uncollectible' });
     expect(await get(`/v1/invoices/${second}`)).toMatchObject({
       status: 'open',
-      attempt_count: 4,
+      attempt_count: 2,
       next_payment_attempt: null,
     });
     // A charge by hand that fails schedules nothing either.
     const failed = await api('POST', `/v1/invoices/${second}/pay`);
-    expect(failed.json).toMatchObject({ status: 'open', attempt_count: 5, next_payment_attempt: null });
+    expect(failed.json).toMatchObject({ status: 'open', attempt_count: 3, next_payment_attempt: null });
     expect(await advanceDays(api, 40)).toMatchObject({ invoices_finalized: 0, charges_failed: 0 });
     expect(await captured()).toBe(0);
   });
@@ -1049,25 +1058,30 @@ describe('runs', () => {
   });
 
   it('clears the retry of an invoice closed meanwhile without charging it, and goes on to the others and the renewal', async () => {
-    const { customer, method, plan } = await planAndCustomer(api, {}, declining);
-    const premium = await newPlan(5000, { name: 'Premium' });
+    // Renewed every two days: the next period's invoice comes while the first is in dunning.
+    const { customer, method, plan } = await planAndCustomer(
+      api,
+      { interval: 'day', interval_count: 2 },
+      declining,
+    );
     const sub = await subscribe({ customer, plan, payment_method: method });
-    // The payments sandbox's own advance (billing does not run): half a day on, an upgrade fails too.
-    expect((await api('POST', '/v1/test-helpers/advance-clock', { seconds: 43_200 })).status).toBe(200);
-    const changed = await api('POST', `/v1/subscriptions/${sub.id}`, { plan: premium });
-    expect(changed.status, changed.text).toBe(200);
-    const upgrade = await get(`/v1/invoices/${changed.json.latest_invoice}`);
-    expect(upgrade).toMatchObject({ status: 'open', next_payment_attempt: iso(billingStart + 1.5 * day) });
+    // The payments sandbox's own advance, then one run: the first retry (day 1) and the renewal's
+    // invoice (day 2) fail; both invoices are retried next on day 3, the first invoice's first.
+    expect((await api('POST', '/v1/test-helpers/advance-clock', { seconds: 2 * 86_400 })).status).toBe(200);
+    expect(await runAllDue(billingDepsOf(t))).toMatchObject({ invoices_finalized: 1, charges_failed: 2 });
+    const renewed = await get(`/v1/invoices/${(await get(`/v1/subscriptions/${sub.id}`)).latest_invoice}`);
+    expect(renewed).toMatchObject({ status: 'open', next_payment_attempt: iso(billingStart + 3 * day) });
+    expect(await get(`/v1/invoices/${sub.latest_invoice}`)).toMatchObject({
+      next_payment_attempt: iso(billingStart + 3 * day),
+    });
     await setCard(customer, method, 'success');
     // As an invoice closed by a path that left its retry scheduled.
     const stored = (await t.store.get({ pk: `BIL#INV#${sub.latest_invoice}`, sk: 'INV' }))!;
     await t.store.transact([
       { type: 'put', item: { ...stored, status: 'uncollectible', version: (stored.version as number) + 1 } },
     ]);
-    expect((await api('POST', '/v1/test-helpers/advance-clock', { seconds: 30.5 * 86_400 })).status).toBe(
-      200,
-    );
-    // The closed invoice's retry cleared; the upgrade's retried (paid); the renewal.
+    expect((await api('POST', '/v1/test-helpers/advance-clock', { seconds: 2.5 * 86_400 })).status).toBe(200);
+    // The closed invoice's retry cleared; the renewal's invoice retried (paid); the next renewal.
     expect(await runAllDue(billingDepsOf(t))).toMatchObject({
       invoices_finalized: 1,
       charges_succeeded: 2,
@@ -1075,17 +1089,17 @@ describe('runs', () => {
     });
     expect(await get(`/v1/invoices/${sub.latest_invoice}`)).toMatchObject({
       status: 'uncollectible',
-      attempt_count: 1,
+      attempt_count: 2,
     });
-    expect(await get(`/v1/invoices/${upgrade.id}`)).toMatchObject({
+    expect(await get(`/v1/invoices/${renewed.id}`)).toMatchObject({
       status: 'paid',
-      paid_at: iso(billingStart + 1.5 * day),
+      paid_at: iso(billingStart + 3 * day),
     });
     expect(await get(`/v1/subscriptions/${sub.id}`)).toMatchObject({
       status: 'active',
-      next_action_at: iso(renewal(2)),
+      next_action_at: iso(billingStart + 6 * day),
     });
-    expect(await captured()).toBe(upgrade.amount_due + 5000);
+    expect(await captured()).toBe(renewed.amount_due + 2000);
   });
 
   it('a scheduled run writes nothing for a merchant with nothing due', async () => {

@@ -620,3 +620,188 @@ describe('canceling', () => {
     expect(await captured()).toBe(0);
   });
 });
+
+describe('changing plan while the period is not paid up', () => {
+  /** Pro (90.00) started on a declining card: `past_due`, its first invoice open in dunning. */
+  async function inDunning(extra: Record<string, unknown> = {}) {
+    const { customer, method: good, plan: pro } = await planAndCustomer(api, { name: 'Pro', amount: 9000 });
+    const basic = await newPlan(3000, { name: 'Basic' });
+    const premium = await newPlan(15000, { name: 'Premium' });
+    const failing = await newCard(customer, declining);
+    const sub = await subscribe({ customer, plan: pro, payment_method: failing, ...extra });
+    expect(sub.status).toBe('past_due');
+    const [open] = await invoicesOf(sub.id);
+    expect(open).toMatchObject({ id: sub.latest_invoice, status: 'open', amount_paid: 0 });
+    return { customer, good, pro, basic, premium, sub, open: open.id as string };
+  }
+  /** Everything a plan change writes: the subscription, its invoices, the credit, billing's events. */
+  async function written(sub: string, customer: string) {
+    return {
+      subscription: await get(`/v1/subscriptions/${sub}`),
+      invoices: await invoicesOf(sub),
+      credit: (await get(`/v1/customers/${customer}`)).credit_balance,
+      events: (await pendingEvents(t)).filter((e) => e.source === 'sluice.billing'),
+    };
+  }
+  /** Each body is refused 409 naming the open invoice, and nothing is written. */
+  async function expectRefused(sub: string, customer: string, open: string, bodies: object[]) {
+    const before = await written(sub, customer);
+    for (const body of bodies) {
+      const refused = await api('POST', `/v1/subscriptions/${sub}`, body);
+      expect(refused.status, refused.text).toBe(409);
+      expect(refused.json.error).toMatchObject({
+        code: 'invalid_state_transition',
+        param: 'plan',
+        message: `Subscription ${sub} has not paid its current period (invoice ${open} is open); change the plan once it is paid, or cancel instead.`,
+        status: before.subscription.status,
+        invoice: open,
+      });
+      expect(await written(sub, customer)).toEqual(before);
+    }
+    expect(before.credit).toEqual({});
+  }
+
+  it('leaves the customer no credit for a period never paid: a downgrade in dunning, then a cancel', async () => {
+    const { customer, basic, sub } = await inDunning();
+    await advanceDays(api, 0.5);
+    const downgraded = await api('POST', `/v1/subscriptions/${sub.id}`, { plan: basic });
+    const canceled = await api('POST', `/v1/subscriptions/${sub.id}/cancel`, {});
+    expect(canceled.status, canceled.text).toBe(200);
+    expect((await get(`/v1/customers/${customer}`)).credit_balance).toEqual({});
+    expect(await captured()).toBe(0);
+    expect(downgraded.status, downgraded.text).toBe(409);
+  });
+
+  it('refuses a downgrade and an upgrade in dunning 409, writing nothing, not even a new method sent with it', async () => {
+    const { customer, good, basic, premium, sub, open } = await inDunning();
+    await advanceDays(api, 0.5);
+    await expectRefused(sub.id, customer, open, [
+      { plan: basic },
+      { plan: premium },
+      { plan: basic, payment_method: good, on_retries_exhausted: 'unpaid' },
+    ]);
+    expect(await captured()).toBe(0);
+  });
+
+  it('refuses a plan change once the retries are exhausted into `unpaid`, naming the invoice left open', async () => {
+    const { customer, basic, premium, sub, open } = await inDunning({ on_retries_exhausted: 'unpaid' });
+    await advanceDays(api, 8);
+    expect(await get(`/v1/subscriptions/${sub.id}`)).toMatchObject({
+      status: 'unpaid',
+      latest_invoice: open,
+    });
+    await expectRefused(sub.id, customer, open, [{ plan: basic }, { plan: premium }]);
+    expect(await captured()).toBe(0);
+  });
+
+  it('refuses a plan change of an active subscription whose charge waits for a wallet payer, and makes it once paid', async () => {
+    expect((await api('POST', '/v1/connectors', { provider: 'wallet' })).status).toBe(201);
+    const payer = await t.signUp('payer');
+    const weekly = await newPlan(700, { interval: 'week', name: 'Weekly' });
+    const cheaper = await newPlan(350, { interval: 'week', name: 'Cheaper' });
+    const customer = (await api('POST', '/v1/customers', { name: 'Payer' })).json.id;
+    const method = await api('POST', `/v1/customers/${customer}/payment-methods`, {
+      type: 'wallet',
+      wallet: { user: payer.id },
+    });
+    expect(method.status, method.text).toBe(201);
+    const sub = await subscribe({ customer, plan: weekly, payment_method: method.json.id });
+    const asked = await get(`/v1/invoices/${sub.latest_invoice}`);
+    expect(sub.status).toBe('active');
+    expect(asked).toMatchObject({ status: 'open', attempts: [{ status: 'pending' }] });
+    await expectRefused(sub.id, customer, asked.id, [{ plan: cheaper }]);
+
+    const approved = await t.call(
+      'POST',
+      `/v1/payer/payment-intents/${asked.attempts[0].payment_intent}/approve`,
+      { token: payer.token },
+    );
+    expect(approved.status, approved.text).toBe(200);
+    await deliverHubEvents(t);
+    expect(await get(`/v1/invoices/${asked.id}`)).toMatchObject({ status: 'paid', amount_paid: 700 });
+    const changed = await change(sub.id, { plan: cheaper });
+    expect(changed).toMatchObject({ plan: cheaper, status: 'active' });
+    // Changed at the period's first second: the whole week's difference is the customer's credit.
+    expect((await get(`/v1/customers/${customer}`)).credit_balance).toEqual({ USD: 350 });
+  });
+
+  it('refuses a plan change while an older invoice is in dunning, though the latest is paid, naming the older', async () => {
+    expect((await api('POST', '/v1/connectors', { provider: 'wallet' })).status).toBe(201);
+    const payer = await t.signUp('payer');
+    const weekly = await newPlan(700, { interval: 'week', name: 'Weekly' });
+    const cheaper = await newPlan(350, { interval: 'week', name: 'Cheaper' });
+    const customer = (await api('POST', '/v1/customers', { name: 'Payer' })).json.id;
+    const method = await api('POST', `/v1/customers/${customer}/payment-methods`, {
+      type: 'wallet',
+      wallet: { user: payer.id },
+    });
+    expect(method.status, method.text).toBe(201);
+    const sub = await subscribe({ customer, plan: weekly, payment_method: method.json.id });
+    const payerSays = async (invoice: string, answer: 'approve' | 'reject') => {
+      const { attempts } = await get(`/v1/invoices/${invoice}`);
+      const said = await t.call(
+        'POST',
+        `/v1/payer/payment-intents/${attempts.at(-1).payment_intent}/${answer}`,
+        { token: payer.token },
+      );
+      expect(said.status, said.text).toBe(200);
+      await deliverHubEvents(t);
+    };
+    // The first week's charge is rejected late in the week: in dunning past the renewal.
+    await advanceDays(api, 6.5);
+    await payerSays(sub.latest_invoice, 'reject');
+    expect(await get(`/v1/subscriptions/${sub.id}`)).toMatchObject({ status: 'past_due' });
+    // The second week's invoice, asked at the renewal, is approved.
+    await advanceDays(api, 0.75);
+    const renewed = await get(`/v1/subscriptions/${sub.id}`);
+    expect(renewed.latest_invoice).not.toBe(sub.latest_invoice);
+    await payerSays(renewed.latest_invoice, 'approve');
+    expect(await get(`/v1/invoices/${renewed.latest_invoice}`)).toMatchObject({ status: 'paid' });
+    expect(await get(`/v1/invoices/${sub.latest_invoice}`)).toMatchObject({ status: 'open' });
+    expect(await get(`/v1/subscriptions/${sub.id}`)).toMatchObject({
+      status: 'past_due',
+      latest_invoice: renewed.latest_invoice,
+    });
+    await expectRefused(sub.id, customer, sub.latest_invoice, [{ plan: cheaper }]);
+  });
+
+  it('makes the downgrade once the open invoice is paid, crediting the unused time as ever', async () => {
+    const { customer, good, pro, basic, sub, open } = await inDunning();
+    await advanceDays(api, 0.5);
+    // The card is changed (a change without a plan goes through in dunning) and the invoice paid.
+    expect(await change(sub.id, { payment_method: good })).toMatchObject({
+      status: 'past_due',
+      payment_method: good,
+    });
+    const paid = await api('POST', `/v1/invoices/${open}/pay`, {});
+    expect(paid.status, paid.text).toBe(200);
+    expect(await get(`/v1/subscriptions/${sub.id}`)).toMatchObject({
+      status: 'active',
+      latest_invoice: open,
+    });
+    await advanceDays(api, 9.5);
+    const at = billingStart + 10 * day;
+
+    const changed = await change(sub.id, { plan: basic });
+    expect(changed).toMatchObject({ plan: basic, status: 'active' });
+    const start = Date.parse(sub.current_period_start) / 1000;
+    const end = Date.parse(sub.current_period_end) / 1000;
+    const left = end - at / 1000;
+    const credit = share(9000, left, end - start);
+    const charge = share(3000, left, end - start);
+    expect(await get(`/v1/invoices/${changed.latest_invoice}`)).toMatchObject({
+      billing_reason: 'subscription_update',
+      status: 'paid',
+      subtotal: charge - credit,
+      amount_due: 0,
+      lines: [
+        { plan: pro, amount: -credit, proration: true },
+        { plan: basic, amount: charge, proration: true },
+      ],
+    });
+    expect((await get(`/v1/customers/${customer}`)).credit_balance).toEqual({ USD: credit - charge });
+    const updated = (await billingEvents(sub.id)).filter((e) => e.type === 'subscription.updated');
+    expect(updated.at(-1)!.data).toMatchObject({ previous_plan: pro, object: { plan: basic } });
+    expect(await captured()).toBe(9000);
+  });
+});

@@ -191,6 +191,11 @@ export function prorationLines(
   };
 }
 
+/**
+ * Changes the plan, the payment method or what follows the last retry. A plan change bills the
+ * rest of the period prorated to the second (a trial's bills nothing), and is refused (409
+ * `invalid_state_transition`, nothing written) while the current period is not paid up.
+ */
 export async function updateSubscription(
   deps: BillingDeps,
   ctx: MerchantContext,
@@ -231,6 +236,15 @@ export async function updateSubscription(
     ]);
     return changed;
   }
+  // The old plan's unused time is credited (or netted against the new charge): a period not paid
+  // up has none, and a cancel afterwards would leave the customer that credit with nothing paid.
+  const { isPaidUp, owed } = await paidUpState(deps, record);
+  if (!isPaidUp)
+    throw new AppError(
+      'invalid_state_transition',
+      `subscription ${record.id} has not paid its current period${owed === null ? '' : ` (invoice ${owed} is open)`}; change the plan once it is paid, or cancel instead`,
+      { param: 'plan', details: { status: record.status, invoice: owed } },
+    );
   const from = (await getPlan(deps, ctx.merchantId, record.plan))!;
   const period = {
     start: Date.parse(record.current_period_start),
@@ -268,6 +282,25 @@ export async function updateSubscription(
 }
 
 /**
+ * Whether the current period is paid up and, if not, the open invoice it owes. Only an active
+ * subscription's can be (a trial's was never billed; a `past_due` or `unpaid` one owes an
+ * invoice), and only once its latest invoice is no longer open: while it is, its charge is pending
+ * (a wallet payer deciding, an ACH debit settling) and may yet be rejected. Only a paid-up period's
+ * unused time is worth anything to the customer: a cancel credits it, a plan change prorates it.
+ */
+async function paidUpState(
+  deps: BillingDeps,
+  record: SubscriptionRecord,
+): Promise<{ isPaidUp: boolean; owed: string | null }> {
+  const latest = record.latest_invoice ? await readInvoice(deps.store, record.latest_invoice) : null;
+  const isLatestOpen = latest?.status === 'open';
+  return {
+    isPaidUp: record.status === 'active' && !isLatestOpen,
+    owed: isLatestOpen ? record.latest_invoice : (record.dunning[0]?.invoice ?? null),
+  };
+}
+
+/**
  * Cancels at the period's end (it renews no more), or now: it ends at once, retries stop, and
  * the unused time of a paid-up period is credited to the customer, to the second.
  */
@@ -297,11 +330,7 @@ export async function cancelSubscription(
       start: Date.parse(record.current_period_start),
       end: Date.parse(record.current_period_end),
     };
-    // Only a paid-up period's unused time is credited: an active subscription whose latest invoice
-    // is still open has its charge pending (a wallet payer deciding, an ACH debit settling), and a
-    // rejection after the cancel would leave the customer the credit with nothing paid.
-    const latest = record.latest_invoice ? await readInvoice(deps.store, record.latest_invoice) : null;
-    const isPaidUp = record.status === 'active' && latest?.status !== 'open';
+    const { isPaidUp } = await paidUpState(deps, record);
     const credit = isPaidUp ? remainingShare(plan.amount, period, ctx.now) : 0;
     next = { ...ended(record, ctx.now, 'canceled now'), version: record.version + 1 };
     writes = [
