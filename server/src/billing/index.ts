@@ -15,7 +15,8 @@ export { billingEventTypes, type BillingEventType } from './events.ts';
  * Recurring billing: plans, customers with saved payment methods, subscriptions whose invoices are
  * finalized each period and charged through the hub's routing, dunning on a published schedule
  * (retries after 1, 3, 5 and 7 days; then `canceled` or `unpaid`), plan changes prorated to the
- * second, invoices as PDFs through the Blobs port. Everything runs on each merchant's sandbox
+ * second (refused while the current period is not paid up), invoices as PDFs through the Blobs
+ * port. Everything runs on each merchant's sandbox
  * clock: its own advance-clock steps through every cycle due (in the background, in bounded
  * batches: the clock is `advancing`, then `ready`), and a schedule catches up the rest.
  */

@@ -205,7 +205,7 @@ export const updateSubscriptionSchema = z
   .object({
     plan: z.string().min(1).max(64).optional().openapi({
       description:
-        'Change plan now: the unused time of the current plan is credited and the new plan charged for the rest of the period, to the second.',
+        'Change plan now: the unused time of the current plan is credited and the new plan charged for the rest of the period, to the second. Refused (409 `invalid_state_transition`) while the current period is not paid up: an invoice still open, in dunning, `unpaid` or its charge pending. Pay it first, or cancel.',
     }),
     payment_method: z.string().min(1).max(64).optional(),
     on_retries_exhausted: z.enum(exhaustedActions).optional(),

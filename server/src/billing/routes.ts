@@ -168,6 +168,8 @@ const routes = {
     method: 'post',
     path: '/v1/subscriptions/{id}',
     summary: 'Change plan (prorated to the second), payment method or what happens after the last retry',
+    description:
+      'A plan change while the current period is not paid up (the subscription `past_due` or `unpaid`, or its latest invoice still open while its charge is pending) is refused 409 `invalid_state_transition` with `param: plan`, naming the open invoice, and nothing is changed: pay the invoice (`POST /v1/invoices/{id}/pay`), then change the plan, or cancel instead. A change of payment method alone goes through.',
     request: { headers: mutatingHeaders, params: idParam, body: jsonBody(updateSubscriptionSchema) },
     responses: {
       200: jsonResponse(

@@ -2370,7 +2370,10 @@ export interface paths {
         /** One subscription, with its status history */
         get: operations["getSubscriptionsById"];
         put?: never;
-        /** Change plan (prorated to the second), payment method or what happens after the last retry */
+        /**
+         * Change plan (prorated to the second), payment method or what happens after the last retry
+         * @description A plan change while the current period is not paid up (the subscription `past_due` or `unpaid`, or its latest invoice still open while its charge is pending) is refused 409 `invalid_state_transition` with `param: plan`, naming the open invoice, and nothing is changed: pay the invoice (`POST /v1/invoices/{id}/pay`), then change the plan, or cancel instead. A change of payment method alone goes through.
+         */
         post: operations["postSubscriptionsById"];
         delete?: never;
         options?: never;
@@ -4599,7 +4602,7 @@ export interface components {
          *     }
          */
         UpdateSubscription: {
-            /** @description Change plan now: the unused time of the current plan is credited and the new plan charged for the rest of the period, to the second. */
+            /** @description Change plan now: the unused time of the current plan is credited and the new plan charged for the rest of the period, to the second. Refused (409 `invalid_state_transition`) while the current period is not paid up: an invoice still open, in dunning, `unpaid` or its charge pending. Pay it first, or cancel. */
             plan?: string;
             payment_method?: string;
             /** @enum {string} */
