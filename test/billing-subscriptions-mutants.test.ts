@@ -765,6 +765,34 @@ describe('changing plan while the period is not paid up', () => {
     await expectRefused(sub.id, customer, sub.latest_invoice, [{ plan: cheaper }]);
   });
 
+  it('refuses a plan change of a subscription left past due with no invoice open, naming none', async () => {
+    const { customer, basic, sub, open } = await inDunning();
+    // As an invoice closed by a path that left its retry scheduled (older releases): the run
+    // clears the retry, and the subscription stays past due with nothing in dunning.
+    const stored = (await t.store.get({ pk: `BIL#INV#${open}`, sk: 'INV' }))!;
+    await t.store.transact([
+      { type: 'put', item: { ...stored, status: 'uncollectible', version: (stored.version as number) + 1 } },
+    ]);
+    await advanceDays(api, 1.5);
+    expect(await get(`/v1/subscriptions/${sub.id}`)).toMatchObject({
+      status: 'past_due',
+      latest_invoice: open,
+      next_action_at: sub.current_period_end,
+    });
+    const before = await written(sub.id, customer);
+    const refused = await api('POST', `/v1/subscriptions/${sub.id}`, { plan: basic });
+    expect(refused.status, refused.text).toBe(409);
+    expect(refused.json.error).toMatchObject({
+      code: 'invalid_state_transition',
+      param: 'plan',
+      message: `Subscription ${sub.id} has not paid its current period; change the plan once it is paid, or cancel instead.`,
+      status: 'past_due',
+      invoice: null,
+    });
+    expect(await written(sub.id, customer)).toEqual(before);
+    expect(await captured()).toBe(0);
+  });
+
   it('makes the downgrade once the open invoice is paid, crediting the unused time as ever', async () => {
     const { customer, good, pro, basic, sub, open } = await inDunning();
     await advanceDays(api, 0.5);
