@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp, type TestUser } from '../../../test/app-harness.ts';
+import { expectBooksBalanced } from '../../../test/invariants.ts';
 import { grantSignupBonus, type WalletDeps } from './service.ts';
 
 /** An app where new users must verify their email, as the product runs by default. */
@@ -55,6 +56,7 @@ describe('wallet: the email-verification gate and the bonus on verification', ()
     });
     expect(pay.status).toBe(403);
     expect(pay.json.error.code).toBe('email_not_verified');
+    await expectBooksBalanced(app.store);
   });
 
   it('pays the bonus once on verification, and the user can send money from then on', async () => {
@@ -74,6 +76,8 @@ describe('wallet: the email-verification gate and the bonus on verification', ()
     });
     expect(send.status).toBe(201);
     expect(await available(app, ann)).toBe(1500);
+    expect(await available(app, bob)).toBe(500);
+    await expectBooksBalanced(app.store);
   });
 
   it('opens the wallet with the bonus when the verification arrives before the wallet was opened', async () => {
@@ -82,6 +86,7 @@ describe('wallet: the email-verification gate and the bonus on verification', ()
     await verify(app, ann);
     await grantSignupBonus(walletDeps(app), ann.id);
     expect(await available(app, ann)).toBe(2000);
+    await expectBooksBalanced(app.store);
   });
 });
 
