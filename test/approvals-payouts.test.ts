@@ -220,6 +220,7 @@ describe.each(bothStores('sluice-approvals'))('approvals and payouts (%s)', (_na
     expect((await later('GET', `/v1/approvals/${expiring.json.id}`)).json.status).toBe('expired');
     expect((await later('GET', '/v1/payouts')).json.data).toHaveLength(0);
     expect((await later('GET', '/v1/balance')).json.balances[0].available).toBe(available);
+    await expectBooksBalanced(t.store);
     await t.store.close();
   });
 
@@ -282,6 +283,7 @@ describe.each(bothStores('sluice-approvals'))('approvals and payouts (%s)', (_na
     expect(expired.status).toBe('expired');
     expect(expired.steps.at(-1)).toMatchObject({ type: 'expired', actor: null });
     expect((await key(`/v1/approvals/${recent.json.id}`)).json.status).toBe('pending');
+    await expectBooksBalanced(t.store);
     await t.store.close();
   });
 });
