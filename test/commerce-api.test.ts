@@ -191,6 +191,7 @@ describe('cart', () => {
     expect(accepted.status).toBe(202);
     expect((await t.waitForOrder(buyer.token, accepted.json.id)).total).toBe(1500);
     expect((await t.call('GET', '/v1/orders', { token: buyer.token })).json.data).toHaveLength(1);
+    await expectBooksBalanced(t.platform.store);
   });
 });
 
@@ -223,6 +224,7 @@ describe('checkout refusals and payment outcomes', () => {
     expect(noAddress.status).toBe(400);
     expect((await t.call('GET', '/v1/orders', { token: buyer.token })).json.data).toEqual([]);
     expect((await t.call('GET', `/v1/products/${mug.id}`)).json.stock).toBe(3);
+    await expectBooksBalanced(t.platform.store);
   });
 
   it('fails an order on a declined card with payment_declined and its decline code; a good card pays', async () => {

@@ -58,6 +58,7 @@ describe('checkout refusals (mutation cases)', () => {
       param: 'Idempotency-Key',
     });
     await expectNoOrder(buyer.token);
+    await expectBooksBalanced(t.platform.store);
   });
 
   it('refuses a cart whose prices changed or whose product is gone with cart_changed, the total and the lines', async () => {
@@ -152,6 +153,7 @@ describe('checkout refusals (mutation cases)', () => {
       param: 'payment_method',
     });
     for (const buyer of [coinBuyer, usdBuyer]) await expectNoOrder(buyer.token);
+    await expectBooksBalanced(t.platform.store);
   });
 });
 
@@ -204,6 +206,7 @@ describe('the checkout request’s card authorization (mutation cases)', () => {
       { order: started.json.id, error: 'Error: injected fault in Authorize' },
     ]);
     expect(JSON.stringify(logger.lines)).not.toContain(card.card.number);
+    await expectBooksBalanced(t.platform.store);
   });
 });
 

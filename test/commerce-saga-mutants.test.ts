@@ -453,6 +453,7 @@ describe('checkout saga money steps (mutation cases)', () => {
         subject: `Your Sluice Shop order ${order.id} could not be completed`,
         text: `Your order ${order.id} could not be completed (${why}).\nNothing was charged: any hold on your payment was released.`,
       });
+    await expectBooksBalanced(t.platform.store);
   });
 
   it('fails an order whose failure email could not be sent, and logs that', {
@@ -508,6 +509,7 @@ describe('checkout saga money steps (mutation cases)', () => {
       ['failed', true, 'checkout_failed'],
       ['failed', true, 'refund_failed'],
     ]);
+    await expectBooksBalanced(t.platform.store);
   });
 
   it('makes the shop’s merchant as commerce when the admin owns as many merchants as allowed, and again after a failed attempt', {
