@@ -23,9 +23,16 @@ describe('a merchant stream opened with an API key', () => {
   const config = { ...defaultConfig, requireEmailVerification: false };
   const identity = createLocalIdentity({ store, clock: systemClock, config, logger: silentLogger });
   const rateLimiter = new MemoryRateLimiter();
+  const authenticate = merchantAuthenticator({ store, clock: systemClock, identity, rateLimiter });
+  // Each check of the key (the first one and every recheck) that let the stream stay open.
+  let keyChecksPassed = 0;
   const realtime = new LocalRealtime({
     identity,
-    authenticateMerchant: merchantAuthenticator({ store, clock: systemClock, identity, rateLimiter }),
+    authenticateMerchant: async (token, merchantId) => {
+      const merchant = await authenticate(token, merchantId);
+      keyChecksPassed += 1;
+      return merchant;
+    },
     keyRecheckMs: 100,
   });
   const app = createApp({
@@ -82,9 +89,11 @@ describe('a merchant stream opened with an API key', () => {
     await expect.poll(() => messages.find((m) => m.type === 'ready')?.data.merchant_id).toBe(merchant.id);
     expect(realtime.socketCount(merchantAudience(merchant.id!))).toBe(1);
 
-    // Several rechecks pass while the key is valid.
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    // Several rechecks pass while the key is valid: waited for by counting them, not by sleeping.
+    const checksAtOpen = keyChecksPassed;
+    await expect.poll(() => keyChecksPassed, { timeout: 10_000 }).toBeGreaterThanOrEqual(checksAtOpen + 3);
     expect(socket.readyState).toBe(WebSocket.OPEN);
+    expect(realtime.socketCount(merchantAudience(merchant.id!))).toBe(1);
 
     await call('DELETE', `/v1/merchants/${merchant.id}/api-keys/${key.id}`, owner.access_token);
     expect(await closed).toBe(4401);
