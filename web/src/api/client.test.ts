@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { signInTestUser } from '../test-support.tsx';
+import {
+  apiError,
+  paymentFixture,
+  signInTestUser,
+  type ApiError as ApiErrorBody,
+  type Schemas,
+} from '../test-support.tsx';
 import { ApiError, apiFetch, errorMessage } from './client.ts';
 import { setSession } from './session.ts';
 
@@ -26,22 +32,26 @@ function scriptedFetch(answers: Array<Response | TypeError>) {
   return calls;
 }
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+/**
+ * An answer in the API's shapes: an error envelope with a code the server has, or a body of one
+ * of its schemas, so a renamed code or field breaks the test at compile time.
+ */
+const json = (
+  status: number,
+  body: ApiErrorBody | Partial<Schemas[keyof Schemas]>,
+  headers: Record<string, string> = {},
+) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
 
 describe('apiFetch, through the SDK transport', () => {
   it('gives every POST an Idempotency-Key and keeps it across a retry after a 429', async () => {
     signInTestUser('token-a');
     const calls = scriptedFetch([
-      json(
-        429,
-        { error: { type: 'rate_limit_error', code: 'rate_limited', message: 'slow down' } },
-        { 'Retry-After': '0' },
-      ),
-      json(201, { id: 'pay_1' }),
+      json(429, apiError('rate_limited', 'slow down', { type: 'rate_limit_error' }), { 'Retry-After': '0' }),
+      json(201, paymentFixture({ id: 'pay_1' })),
     ]);
     const paid = await apiFetch<{ id: string }>('/v1/payments', { method: 'POST', body: { amount: 1 } });
-    expect(paid).toEqual({ id: 'pay_1' });
+    expect(paid).toEqual(paymentFixture({ id: 'pay_1' }));
     expect(calls).toHaveLength(2);
     expect(calls.map((call) => call.url)).toEqual(['/v1/payments', '/v1/payments']);
     const keys = calls.map((call) => call.headers.get('idempotency-key'));
@@ -62,12 +72,10 @@ describe('apiFetch, through the SDK transport', () => {
 
   it('leaves a server error to React Query (no retry), as an ApiError', async () => {
     signInTestUser();
-    const calls = scriptedFetch([
-      json(500, { error: { type: 'api_error', code: 'internal', message: 'boom' } }),
-    ]);
+    const calls = scriptedFetch([json(500, apiError('internal_error', 'boom', { type: 'api_error' }))]);
     const error = await apiFetch('/v1/wallet').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
-    expect(error).toMatchObject({ status: 500, code: 'internal' });
+    expect(error).toMatchObject({ status: 500, code: 'internal_error' });
     expect(calls).toHaveLength(1);
   });
 
