@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectStoredBooksBalanced } from '../invariants.ts';
 import { openDashboard, shoot, signUpThroughUi, type DashboardSession } from './browser.ts';
 
 /**
@@ -85,5 +86,8 @@ describe('the shop in the browser', () => {
     await page.goto('/shop/orders');
     await page.getByText('paid').first().waitFor();
     expect(session.problems).toEqual([]);
+    // The card payment, the shop's wallet hold and the buyers' sign-up funds: the books balance.
+    await session.server.kill();
+    await expectStoredBooksBalanced(session.server.dataDir);
   });
 });

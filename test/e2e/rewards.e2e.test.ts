@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectStoredBooksBalanced } from '../invariants.ts';
 import { openDashboard, shoot, signUpThroughUi, type DashboardSession } from './browser.ts';
 
 /**
@@ -59,5 +60,8 @@ describe('the rewards feed in the browser', () => {
     // Bob's own like earns him nothing; his balance stays 0.
     await expect.poll(() => bobPage.getByTestId('coin-balance').textContent(), { timeout: waitMs }).toBe('0');
     expect(session.problems).toEqual([]);
+    // The coins awarded moved through the ledger: the books balance.
+    await session.server.kill();
+    await expectStoredBooksBalanced(session.server.dataDir);
   });
 });
