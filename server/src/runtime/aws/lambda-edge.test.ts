@@ -553,6 +553,8 @@ describe('the Lambda edge on DynamoDB Local', () => {
     );
     expect(closed.statusCode).toBe(200);
     expect(await platforms.websocket.connections.connectionsOf(alice.id)).toEqual([]);
+    // The transfer moved money on the DynamoDB side: its books balance without the next test's audit.
+    await expectBooksBalanced(platforms.http.store);
   });
 
   it('runs the payments sandbox, and its webhooks from the outbox to a signed delivery', async () => {
