@@ -1,8 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestApp } from './app-harness.ts';
 import { expectBooksBalanced } from './invariants.ts';
+import { parseFile } from '../server/src/hub/ach/nacha.ts';
+import { returnFileFor } from '../server/src/hub/ach/test-support.ts';
 import { achConnector } from '../server/src/hub/connectors/ach.ts';
-import type { ConnectorContext } from '../server/src/hub/connectors/connector.ts';
+import type { AuthorizeInput, ConnectorContext } from '../server/src/hub/connectors/connector.ts';
+import { readAchEntry } from '../server/src/hub/store.ts';
 import { createHubTestApp, hubTestDeps } from '../server/src/hub/test-support.ts';
 import { derivedId } from '../server/src/kernel/ids.ts';
 import { getTransfer } from '../server/src/ledger/index.ts';
@@ -166,5 +169,153 @@ describe('the ACH connector: refund (a credit entry paid from the available bala
     await expect(connector.refund(ctx, refund.reference, 100, 'refund-of-refund')).rejects.toMatchObject({
       code: 'invalid_state_transition',
     });
+  });
+});
+
+describe('the ACH connector: debits, their status and the originator credentials', () => {
+  const bankAccount = {
+    type: 'bank_account',
+    bank_account: {
+      routing_number: '231380104',
+      account_number: '987654321',
+      account_holder_name: 'Jane Doe',
+      account_type: 'checking',
+    },
+  } as const;
+  const authorizeInput = (fields: Partial<AuthorizeInput>): AuthorizeInput => ({
+    amount: 1_500,
+    currency: 'USD',
+    payment_method: bankAccount,
+    capture: true,
+    idempotency_key: 'key-1',
+    intent: 'pi_1',
+    ...fields,
+  });
+
+  it('holds a debit from the bank towards the available balance, naming merchant, trace and intent, with the last four digits kept', async () => {
+    const made = await connector.authorize(ctx, authorizeInput({}));
+    expect(made).toEqual({
+      status: 'processing',
+      reference: made.reference,
+      amount_captured: 0,
+      decline_code: null,
+    });
+    const hold = await getTransfer(hubTestDeps(t), made.reference);
+    expect(hold).toMatchObject({ kind: 'pending', amount: 1_500, pending_status: 'pending' });
+    expect(hold?.metadata).toEqual({ merchant: ctx.merchantId, trace: '091000010000001', intent: 'pi_1' });
+    expect((await readAchEntry(t.store, made.reference))?.account_last4).toBe('4321');
+    // The same key answers the same debit.
+    expect(await connector.authorize(ctx, authorizeInput({}))).toEqual(made);
+  });
+
+  it('declines what ACH cannot take: another currency, or an authorization to capture later', async () => {
+    const declined = {
+      status: 'declined',
+      reference: '',
+      amount_captured: 0,
+      decline_code: 'invalid_payment_method',
+    };
+    expect(
+      await connector.authorize(ctx, authorizeInput({ currency: 'EUR', idempotency_key: 'eur' })),
+    ).toEqual(declined);
+    expect(
+      await connector.authorize(ctx, authorizeInput({ capture: false, idempotency_key: 'later' })),
+    ).toEqual(declined);
+  });
+
+  it('gives two debits made at once the next trace numbers, one each', async () => {
+    const made = await Promise.all(
+      ['a', 'b', 'c'].map((key) => connector.authorize(ctx, authorizeInput({ idempotency_key: key }))),
+    );
+    const traces = await Promise.all(
+      made.map(async (debit) => (await readAchEntry(t.store, debit.reference))?.trace_number),
+    );
+    expect(traces.sort()).toEqual(['091000010000001', '091000010000002', '091000010000003']);
+  });
+
+  it('shows a debit as processing, then captured once settled, and a returned one as declined', async () => {
+    const kept = await debit(2_500, '10000001');
+    const returned = await debit(1_000, '10000002');
+    const processing = { status: 'processing', amount_captured: 0, decline_code: null };
+    expect(await connector.status(ctx, kept)).toMatchObject(processing);
+    const file = parseFile((await api('GET', '/v1/ach/files/2026-01-15')).text);
+    const trace = file.batches.flatMap((b) => b.entries).find((e) => e.amount === 1_000)!.trace_number;
+    const applied = await api('POST', '/v1/test-helpers/ach/returns', {
+      file: returnFileFor(file, [{ trace, code: 'R01' }]),
+    });
+    expect(applied.status, applied.text).toBe(200);
+    expect(await connector.status(ctx, returned)).toEqual({
+      status: 'declined',
+      reference: returned,
+      amount_captured: 0,
+      decline_code: 'generic_decline',
+    });
+    await settleAll();
+    expect(await connector.status(ctx, kept)).toEqual({
+      status: 'captured',
+      reference: kept,
+      amount_captured: 2_500,
+      decline_code: null,
+    });
+  });
+
+  it("answers another merchant's entry as not found, naming it", async () => {
+    const reference = await debit(2_500);
+    const stranger = { ...ctx, merchantId: 'mer_stranger' };
+    for (const call of [
+      () => connector.status(stranger, reference),
+      () => connector.void(stranger, reference, 'void'),
+      () => connector.refund(stranger, reference, 100, 'refund'),
+    ])
+      await expect(call()).rejects.toMatchObject({ code: 'not_found', message: `no ACH entry ${reference}` });
+    expect((await getTransfer(hubTestDeps(t), reference))?.pending_status).toBe('pending');
+    await expect(
+      connector.authorize(stranger, authorizeInput({ idempotency_key: 'stranger' })),
+    ).rejects.toMatchObject({
+      code: 'not_found',
+      message: 'no merchant mer_stranger',
+    });
+  });
+
+  it('refuses originator credentials that are not an object, carry another field or are misshapen, naming each', () => {
+    const refusals: Array<[unknown, string, string]> = [
+      [null, 'credentials', 'ach needs credentials {company_name, company_id, odfi_routing_number}'],
+      ['acme', 'credentials', 'ach needs credentials {company_name, company_id, odfi_routing_number}'],
+      [
+        { ...originator, password: 'x' },
+        'credentials.password',
+        'ach credentials take company_name, company_id and odfi_routing_number, not password',
+      ],
+      [
+        { ...originator, company_name: '!Acme' },
+        'credentials.company_name',
+        'credentials.company_name must be 1 to 16 letters, digits or spaces',
+      ],
+      [
+        { ...originator, company_name: 'Acme!' },
+        'credentials.company_name',
+        'credentials.company_name must be 1 to 16 letters, digits or spaces',
+      ],
+      [
+        { ...originator, company_id: '12345678901' },
+        'credentials.company_id',
+        'credentials.company_id must be 10 letters or digits',
+      ],
+      [
+        { ...originator, odfi_routing_number: '091000018' },
+        'credentials.odfi_routing_number',
+        'credentials.odfi_routing_number must be a valid ABA routing number',
+      ],
+    ];
+    for (const [raw, param, message] of refusals) {
+      let thrown: unknown;
+      try {
+        connector.parseCredentials(raw);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown, JSON.stringify(raw)).toMatchObject({ code: 'validation_failed', param, message });
+    }
+    expect(connector.parseCredentials(originator)).toEqual(originator);
   });
 });
