@@ -166,6 +166,33 @@ describe('refusal messages', () => {
     );
   });
 
+  it('words a refused hold by what its own resolution asked, whatever else the group holds', async () => {
+    await createTransfers(deps, [move('tr_due', 100, { kind: 'pending', timeout_seconds: 60 })]);
+    await createTransfers(deps, [move('tr_soon', 100, { kind: 'pending', timeout_seconds: 30 })]);
+    // An early expiry grouped with a plain transfer: still "not due".
+    const early = await refusal(
+      createTransfers(deps, [
+        { kind: 'expire_pending', id: 'tr_x_due', pending_id: 'tr_due' },
+        move('tr_plain', 10),
+      ]),
+    );
+    expect(early.message).toBe(
+      `pending transfer tr_due is pending and not due to expire until ${new Date(clock.now() + 60_000).toISOString()}`,
+    );
+    // A late post grouped with another hold's due expiry: still "has expired".
+    clock.advance(61_000);
+    const late = await refusal(
+      createTransfers(deps, [
+        { kind: 'post_pending', id: 'tr_p_due', pending_id: 'tr_due' },
+        { kind: 'expire_pending', id: 'tr_x_soon', pending_id: 'tr_soon' },
+      ]),
+    );
+    expect([late.code, late.message]).toEqual([
+      'transfer_not_pending',
+      'pending transfer tr_due is pending but has expired',
+    ]);
+  });
+
   it("says a condition of the caller's own operations failed", async () => {
     const error = await refusal(
       createTransfers(deps, [move('tr_cond')], {
