@@ -255,6 +255,33 @@ describe('folds', () => {
     expect(await spreadCredits(store, 'spender')).toBe(waiting);
   });
 
+  it('folds the items its copy of the directory names, and the newer ones once it reads the directory again', async () => {
+    await limited('spender', 'debits_must_not_exceed_credits');
+    expect(await foldAccountShards(deps, 'spender')).toBe(0); // this process reads the directory now: 8 items
+    // Another process (its own directory copy) spreads the account over 16 items and writes to them.
+    const there: Store = {
+      get: (key) => store.get(key),
+      query: (query) => store.query(query),
+      transact: (operations) => store.transact(operations),
+      close: async () => {},
+    };
+    const thereDeps = { store: there, clock };
+    await setAccountShards(thereDeps, 'spender', 16);
+    for (let i = 0; i < 200 && !(await creditsByItem(store, 'spender'))['S#8']; i++)
+      await move('src', 'spender', 10, thereDeps);
+    const byItem = await creditsByItem(store, 'spender');
+    const sum = (from: number, to: number) =>
+      Object.entries(byItem)
+        .filter(([sk]) => sk.startsWith('S#') && Number(sk.slice(2)) >= from && Number(sk.slice(2)) < to)
+        .reduce((total, [, credits]) => total + credits, 0);
+    expect(byItem['S#8']).toBeGreaterThan(0);
+
+    expect(await foldAccountShards(deps, 'spender'), 'stale copy: items 1 to 7').toBe(sum(1, 8));
+    clock.advance(directoryRefreshMs);
+    expect(await foldAccountShards(deps, 'spender'), 're-read: items 8 to 15').toBe(sum(8, 16));
+    expect(await spreadCredits(store, 'spender')).toBe(0);
+  });
+
   it('folds every limited sharded account in the scheduled job, and leaves unlimited ones spread', async () => {
     await limited('spender', 'debits_must_not_exceed_credits');
     await limited('owed', 'credits_must_not_exceed_debits');
