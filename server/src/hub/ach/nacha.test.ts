@@ -378,7 +378,9 @@ describe('NACHA files: what the reader refuses, each naming its line', () => {
     [7, 21, 'the debit total'],
     [7, 33, 'the credit total'],
     [12, 2, 'the batch count'],
+    [12, 8, 'the block count'],
     [12, 14, 'the entry count'],
+    [12, 22, 'the entry hash'],
     [12, 32, 'the debit total'],
     [12, 44, 'the credit total'],
   ])('line %i, column %i: %s must be digits', (line, column, what) => {
