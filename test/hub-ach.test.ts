@@ -3,6 +3,7 @@ import type { TestApp } from './app-harness.ts';
 import { expectBooksBalanced } from './invariants.ts';
 import { formatFile, parseFile } from '../server/src/hub/ach/nacha.ts';
 import { returnFileFor } from '../server/src/hub/ach/test-support.ts';
+import { achDayEntries, readAchEntry } from '../server/src/hub/store.ts';
 import { createHubTestApp, hubTestDeps } from '../server/src/hub/test-support.ts';
 import { asMerchant, createTestMerchant, type MerchantApi } from '../server/src/payments/test-support.ts';
 
@@ -220,6 +221,47 @@ it('takes back a debit whose answer was lost the same day: nothing collected, no
   expect(await available()).toBe(4_000);
   expect((await intent(lostId)).status).toBe('failed');
   expect((await intent(kept.json.id)).status).toBe('succeeded');
+});
+
+it('ignores a return of a debit taken back on its day: it never went to the bank, so nothing moves and the intent keeps its reason', async () => {
+  const ach = (
+    (await api('GET', '/v1/connectors')).json.data as Array<{ id: string; provider: string }>
+  ).find((c) => c.provider === 'ach')!.id;
+  const kept = await debit(4_000, { account_number: '10000001' });
+  expect(kept.status, kept.text).toBe(201);
+  await api('POST', `/v1/test-helpers/connectors/${ach}/faults`, { mode: 'timeout', count: 1 });
+  const lost = await debit(12_500, { account_number: '10000002' });
+  expect(lost.status, lost.text).toBe(503);
+  const lostId = lost.json.error.payment_intent as string;
+  const before = await intent(lostId);
+  const [canceled] = (await achDayEntries(t.store, kept.json.merchant, '2026-01-15')).filter(
+    (e) => e.status === 'canceled',
+  );
+  expect(canceled).toMatchObject({ kind: 'debit', amount: 12_500 });
+  // Settle the kept debit first, so a wrongly applied return would have a balance to take from.
+  await api('POST', '/v1/test-helpers/advance-clock', { seconds: 5 * 86_400 });
+  expect((await api('POST', '/v1/test-helpers/ach/settle')).json).toEqual({ settled: 1 });
+  expect(await available()).toBe(4_000);
+  // The bank's return names the canceled entry's trace (a file that had it, as a bank might send).
+  const file = parseFile((await api('GET', '/v1/ach/files/2026-01-15')).text);
+  const [sent] = file.batches[0]!.entries;
+  const withLost = {
+    ...file,
+    batches: [
+      {
+        ...file.batches[0]!,
+        entries: [sent!, { ...sent!, amount: 12_500, trace_number: canceled!.trace_number }],
+      },
+    ],
+  };
+  const applied = await api('POST', '/v1/test-helpers/ach/returns', {
+    file: returnFileFor(withLost, [{ trace: canceled!.trace_number, code: 'R01' }]),
+  });
+  expect(applied.status, applied.text).toBe(200);
+  expect(applied.json).toEqual({ returned: [], ignored: [canceled!.trace_number] });
+  expect(await available()).toBe(4_000);
+  expect(await intent(lostId)).toEqual(before);
+  expect((await readAchEntry(t.store, canceled!.reference))?.status).toBe('canceled');
 });
 
 it('takes a debit back only on the day it was made: after the file went out, a lost answer leaves it to settle and says nothing was undone', async () => {
