@@ -6,7 +6,7 @@ import { merchantAccountId } from '../server/src/payments/index.ts';
 import type { Connector } from '../server/src/hub/connectors/connector.ts';
 import type { HubDeps } from '../server/src/hub/deps.ts';
 import { refundIntent } from '../server/src/hub/intents.ts';
-import { readIntent } from '../server/src/hub/store.ts';
+import { hubKeys, readIntent } from '../server/src/hub/store.ts';
 import { reverseForRefund, undoReversal } from '../server/src/hub/vendors-reversals.ts';
 import { vendorAccountId } from '../server/src/hub/vendors.ts';
 import { settleDueSplits, settleSplitsOnMerchantSettlement } from '../server/src/hub/vendors-settlement.ts';
@@ -454,6 +454,31 @@ describe('vendor settlement (vendors-settlement.ts)', () => {
     expect(await settleDueSplits(deps)).toBe(0);
     expect(competed).toBe(1);
     expect(await vendorBalance(api, a)).toMatchObject({ pending: 0, available: 6000 });
+  });
+
+  it('does not count a group another run settled after this run read it: its transfers replay, nothing is written twice', async () => {
+    const { api } = await setUp();
+    const a = await vendor(api);
+    const sale = await cardSale(api, 10_000, [{ vendor: a, amount: 6000 }]);
+    await advanceSandbox(api, 86_400);
+    // This run read the group as transferred; a competing run settles it before this run's
+    // transfers are made (at its read of the card payment's intent), so the ledger replays them.
+    const get = t.store.get.bind(t.store);
+    let isCompeting = false;
+    let competed: number | undefined;
+    t.store.get = async (key) => {
+      if (!isCompeting && key.pk === hubKeys.intent(sale.id).pk) {
+        isCompeting = true;
+        competed = await settleDueSplits(deps);
+      }
+      return get(key);
+    };
+    expect(await settleDueSplits(deps)).toBe(0);
+    expect(competed).toBe(1);
+    expect((await group(api, sale.id)).status).toBe('settled');
+    expect(await vendorBalance(api, a)).toMatchObject({ pending: 0, available: 6000 });
+    const settled = (await pendingEvents(t)).filter((event) => event.type === 'vendor.split_settled');
+    expect(settled.map((event) => event.subject)).toEqual([sale.id]);
   });
 
   it('passes a busy store’s refusal of the settlement on (not a lost race), and settles at the next run', async () => {
