@@ -44,6 +44,9 @@ export interface QueueUnderTest {
  * batch sizes and dead-lettering after `maxReceives`; and for a `TransactionalQueue`, messages
  * that commit or fail with the producer's transaction. Each test gets fresh, empty queues from
  * `makeQueue`. Delays are whole seconds and short, since a real server is waited for in real time.
+ * That a message is still held back is checked only while the adapter's clock says its hold has
+ * not run out (see `deliverWhileHeld`), so a slow machine cannot fail the suite; on a manual clock,
+ * which stands still while the test works, every such check runs.
  *
  * @example
  * runQueueContract('StoreQueue', async () => storeQueueUnderTest());
@@ -77,6 +80,18 @@ export function runQueueContract(name: string, makeQueue: () => Promise<QueueUnd
         seen,
         receipts: () => seen.map((message) => `${message.id}#${message.receiveCount}`).toSorted(),
       };
+    }
+
+    /**
+     * Delivers, then expects `receipts()` to equal `expected` — a message still held back — if the
+     * delivery ended before `heldUntil` (ms on the adapter's clock, read before the hold began, so
+     * never later than its true end). Past it the message may rightly have been handed out, and the
+     * check would prove nothing: with real time that happens when a loaded machine is slow, so the
+     * check is left out rather than failed. A manual clock does not move while delivering.
+     */
+    async function deliverWhileHeld(heldUntil: number, receipts: () => string[], expected: string[]) {
+      await subject.deliver();
+      if (subject.now() < heldUntil) expect(receipts()).toEqual(expected);
     }
 
     it('delivers each message with its id, body, receive count and send time, and never again once acknowledged', async () => {
@@ -119,45 +134,52 @@ export function runQueueContract(name: string, makeQueue: () => Promise<QueueUnd
       expect(other.receipts()).toEqual(['o1#1']);
     });
 
+    // Each hold below is checked by the delivery right as it begins (a last round that finds nothing
+    // due, well within the hold even with real time), one second before it ends (exact on a manual
+    // clock) and once it has ended.
+
     it('holds a delayed message until its delay has passed', async () => {
       const { receipts } = consume('jobs', {});
-      await subject.queue.send('jobs', { id: 'later', body: {}, delaySeconds: 2 });
+      const delaySeconds = 3;
+      const heldUntil = subject.now() + delaySeconds * 1000;
+      await subject.queue.send('jobs', { id: 'later', body: {}, delaySeconds });
       await subject.queue.send('jobs', { id: 'now', body: {} });
-      await subject.deliver();
-      expect(receipts()).toEqual(['now#1']);
-      await subject.wait(1);
-      await subject.deliver();
-      expect(receipts()).toEqual(['now#1']);
+      await deliverWhileHeld(heldUntil, receipts, ['now#1']);
+      await subject.wait(delaySeconds - 1);
+      await deliverWhileHeld(heldUntil, receipts, ['now#1']);
       await subject.wait(1);
       await subject.deliver();
       expect(receipts()).toEqual(['later#1', 'now#1']);
     });
 
     it('hands a message out again, counting the receive, once a consumer that died holding it has timed out', async () => {
-      const { receipts } = consume('jobs', { visibilityTimeoutSeconds: 1 });
+      const visibilityTimeoutSeconds = 3;
+      const { receipts } = consume('jobs', { visibilityTimeoutSeconds });
       await subject.queue.send('jobs', { id: 'm', body: {} });
+      const heldUntil = subject.now() + visibilityTimeoutSeconds * 1000;
       await subject.abandon('jobs');
-      await subject.deliver();
-      expect(receipts()).toEqual([]);
+      await deliverWhileHeld(heldUntil, receipts, []);
+      await subject.wait(visibilityTimeoutSeconds - 1);
+      await deliverWhileHeld(heldUntil, receipts, []);
       await subject.wait(1);
       await subject.deliver();
       expect(receipts()).toEqual(['m#2']);
     });
 
     it('retries a failed message after the delay the failure names', async () => {
+      const retryAfterSeconds = 3;
       const { receipts } = consume('jobs', { visibilityTimeoutSeconds: 60 }, async (message) =>
-        message.receiveCount === 1 ? { retryAfterSeconds: 2 } : undefined,
+        message.receiveCount === 1 ? { retryAfterSeconds } : undefined,
       );
       await subject.queue.send('jobs', { id: 'm', body: {} });
-      await subject.deliver();
-      expect(receipts()).toEqual(['m#1']);
-      await subject.wait(1);
-      await subject.deliver();
-      expect(receipts()).toEqual(['m#1']);
+      const heldUntil = subject.now() + retryAfterSeconds * 1000;
+      await deliverWhileHeld(heldUntil, receipts, ['m#1']);
+      await subject.wait(retryAfterSeconds - 1);
+      await deliverWhileHeld(heldUntil, receipts, ['m#1']);
       await subject.wait(1);
       await subject.deliver();
       expect(receipts()).toEqual(['m#1', 'm#2']);
-      await subject.wait(2);
+      await subject.wait(retryAfterSeconds);
       await subject.deliver();
       expect(receipts()).toEqual(['m#1', 'm#2']);
     });
@@ -165,30 +187,31 @@ export function runQueueContract(name: string, makeQueue: () => Promise<QueueUnd
     it('retries a failure that names no delay after the consumer’s default delay for its receive count', async () => {
       const { receipts } = consume(
         'jobs',
-        { visibilityTimeoutSeconds: 60, retryAfterSeconds: (receiveCount) => receiveCount * 2 },
+        { visibilityTimeoutSeconds: 60, retryAfterSeconds: (receiveCount) => receiveCount * 3 },
         async (message) => {
           if (message.receiveCount === 1) throw new Error('provider down');
         },
       );
       await subject.queue.send('jobs', { id: 'm', body: {} });
-      await subject.deliver();
-      await subject.wait(1);
-      await subject.deliver();
-      expect(receipts()).toEqual(['m#1']);
+      const heldUntil = subject.now() + 3 * 1000;
+      await deliverWhileHeld(heldUntil, receipts, ['m#1']);
+      await subject.wait(2);
+      await deliverWhileHeld(heldUntil, receipts, ['m#1']);
       await subject.wait(1);
       await subject.deliver();
       expect(receipts()).toEqual(['m#1', 'm#2']);
     });
 
     it('retries a failure after the visibility timeout when neither the failure nor the consumer names a delay', async () => {
-      const { receipts } = consume('jobs', { visibilityTimeoutSeconds: 2 }, async (message) => {
+      const visibilityTimeoutSeconds = 3;
+      const { receipts } = consume('jobs', { visibilityTimeoutSeconds }, async (message) => {
         if (message.receiveCount === 1) throw new Error('provider down');
       });
       await subject.queue.send('jobs', { id: 'm', body: {} });
-      await subject.deliver();
-      await subject.wait(1);
-      await subject.deliver();
-      expect(receipts()).toEqual(['m#1']);
+      const heldUntil = subject.now() + visibilityTimeoutSeconds * 1000;
+      await deliverWhileHeld(heldUntil, receipts, ['m#1']);
+      await subject.wait(visibilityTimeoutSeconds - 1);
+      await deliverWhileHeld(heldUntil, receipts, ['m#1']);
       await subject.wait(1);
       await subject.deliver();
       expect(receipts()).toEqual(['m#1', 'm#2']);

@@ -31,7 +31,8 @@ import { queuedPendingPartition, SqsQueue } from './sqs-queue.ts';
 //   batchSize messages, calls `handleSqsRecords` and deletes every message not reported failed;
 // - DynamoDB Local has no streams, so `deliver` first relays queued-message items still pending
 //   in the table, then marks them relayed, as the stream dispatcher does.
-// Time is real here: the suite's delays are short whole seconds.
+// Time is real here: the suite's delays are short whole seconds, and the contract checks that a
+// message is still held back only when its delivery ended before the hold ran out by this clock.
 const dynamo = new DynamoDBClient({ ...dynamoLocalClientConfig, endpoint: inject('dynamoEndpoint') });
 let sqsLocal: SqsLocal;
 let sqs: SQSClient;
