@@ -25,6 +25,11 @@ import { errorCodeOf } from '../../../test/error-code.ts';
 
 const config: Config = { ...defaultConfig, requireEmailVerification: false };
 const password = 'correct horse battery staple';
+// A fixed start, after any wall-clock time this test runs at: tokens are signed and checked on the
+// manual clock (the Cognito cases' verifier is a stand-in that reads claims), and the sessions'
+// expiry times written from it lie in the real future too, so nothing that expires items by the
+// wall clock can drop one mid-test.
+const start = Date.UTC(2100, 0, 1);
 const cognito = mockClient(CognitoIdentityProviderClient);
 afterAll(() => cognito.restore());
 
@@ -34,7 +39,7 @@ describe.each(bothStores('sluice-revocation'))(
     /** Two processes on one store (two Lambda containers, or a server and a worker), sharing a clock. */
     async function twoProcesses(): Promise<{ clock: ManualClock; a: Identity; b: Identity }> {
       const store = await open();
-      const clock = new ManualClock(Date.now());
+      const clock = new ManualClock(start);
       const make = () => createLocalIdentity({ store, clock, config, logger: silentLogger });
       return { clock, a: make(), b: make() };
     }
@@ -116,7 +121,7 @@ describe.each(bothStores('sluice-revocation'))(
       const store: Store = await open();
       cognito.reset();
       cognito.on(GlobalSignOutCommand).resolves({});
-      const clock = new ManualClock(Date.now());
+      const clock = new ManualClock(start);
       const now = Math.floor(clock.now() / 1000);
       const user = newUser(
         { email: `cg-${randomUUID()}@example.com`, password, name: 'Cg' },
@@ -157,7 +162,7 @@ describe.each(bothStores('sluice-revocation'))(
       const store: Store = await open();
       cognito.reset();
       cognito.on(RevokeTokenCommand).resolves({});
-      const clock = new ManualClock(Date.now());
+      const clock = new ManualClock(start);
       const now = Math.floor(clock.now() / 1000);
       const user = newUser(
         { email: `cl-${randomUUID()}@example.com`, password, name: 'Cl' },
