@@ -1,7 +1,8 @@
 import type { EventBus } from '../platform/bus.ts';
+import type { WalletEventType } from './model.ts';
 import { ensureWallet, grantSignupBonus, type WalletDeps } from './service.ts';
 
-/** Event types the wallet emits; realtime pushes them to the users in each event's audience. */
+/** Event types the wallet emits (their data: `WalletEventData`); realtime pushes them to the users in each event's audience. */
 export const walletEventTypes = [
   'wallet.transfer.created',
   'wallet.balance.changed',
@@ -9,7 +10,7 @@ export const walletEventTypes = [
   'payment_request.paid',
   'payment_request.declined',
   'payment_request.canceled',
-] as const;
+] as const satisfies readonly WalletEventType[];
 
 /** Opens a wallet for every new user, and pays the bonus on verification. Idempotent, so redelivery is harmless. */
 export function subscribeWallet(bus: EventBus, deps: WalletDeps): void {

@@ -90,6 +90,21 @@ export const paymentRequestSchema = z
   .openapi('PaymentRequest');
 export type PaymentRequest = z.infer<typeof paymentRequestSchema>;
 
+/**
+ * What each wallet event carries as `data`, which realtime pushes to the event's audience as is
+ * (`{ id, type, time, data }`). The dashboard reads these types (type-only imports), so renaming
+ * an event type or a field here breaks its build instead of silently ending its toasts.
+ */
+export interface WalletEventData {
+  'wallet.transfer.created': { transfer: WalletTransfer };
+  'wallet.balance.changed': { reason: string; transfer: WalletTransfer };
+  'payment_request.created': { payment_request: PaymentRequest };
+  'payment_request.paid': { payment_request: PaymentRequest };
+  'payment_request.declined': { payment_request: PaymentRequest };
+  'payment_request.canceled': { payment_request: PaymentRequest };
+}
+export type WalletEventType = keyof WalletEventData;
+
 export const balanceSchema = z
   .object({
     currency: z.string(),

@@ -12,6 +12,7 @@ import {
   type CreatePaymentRequest,
   type PaymentRequest,
   type PaymentRequestStatus,
+  type WalletEventData,
 } from './model.ts';
 import { createPartyResolver, partyFields, toParty } from './parties.ts';
 import {
@@ -67,7 +68,7 @@ export async function createPaymentRequest(
     source,
     subject: request.id,
     audience: [payer.id, requesterId],
-    data: { payment_request: request },
+    data: { payment_request: request } satisfies WalletEventData['payment_request.created'],
     now,
   });
   await deps.store.transact([paymentRequestPut(request), outboxPut(event), ...(respond?.(request) ?? [])]);
@@ -172,7 +173,7 @@ export async function acceptPaymentRequest(
           source,
           subject: request.id,
           audience: [userId, request.requester],
-          data: { payment_request: paid },
+          data: { payment_request: paid } satisfies WalletEventData['payment_request.paid'],
         },
         operations: () => [paymentRequestResolution(paid), ...(respond?.(paid) ?? [])],
       },
@@ -226,7 +227,7 @@ async function resolveWithoutPaying(
     source,
     subject: id,
     audience: [request.payer, request.requester],
-    data: { payment_request: resolved },
+    data: { payment_request: resolved } satisfies WalletEventData[`payment_request.${typeof status}`],
     now,
   });
   try {

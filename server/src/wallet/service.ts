@@ -19,7 +19,13 @@ import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Store, WriteOperation } from '../platform/store.ts';
 import { requireVerifiedEmail } from '../identity/index.ts';
-import { walletCodes, type ActivityEntry, type SendMoney, type WalletTransfer } from './model.ts';
+import {
+  walletCodes,
+  type ActivityEntry,
+  type SendMoney,
+  type WalletEventData,
+  type WalletTransfer,
+} from './model.ts';
 import { createPartyResolver, partyFields, storedParty } from './parties.ts';
 
 export interface WalletUser {
@@ -142,7 +148,7 @@ async function openWithBonus(
       source,
       subject: userId,
       audience: [userId],
-      data: (transfers: Transfer[]) => ({
+      data: (transfers: Transfer[]): WalletEventData['wallet.balance.changed'] => ({
         reason: walletCodes.signupBonus,
         transfer: toWalletTransfer(transfers[0]!),
       }),
@@ -187,7 +193,7 @@ export async function grantSignupBonus(deps: WalletDeps, userId: string): Promis
           source,
           subject: userId,
           audience: [userId],
-          data: (transfers: Transfer[]) => ({
+          data: (transfers: Transfer[]): WalletEventData['wallet.balance.changed'] => ({
             reason: walletCodes.signupBonus,
             transfer: toWalletTransfer(transfers[0]!),
           }),
@@ -310,7 +316,9 @@ export async function sendMoney(
       source,
       subject: senderId,
       audience: [senderId, recipient.id],
-      data: (transfers: Transfer[]) => ({ transfer: toWalletTransfer(transfers[0]!) }),
+      data: (transfers: Transfer[]): WalletEventData['wallet.transfer.created'] => ({
+        transfer: toWalletTransfer(transfers[0]!),
+      }),
     },
     operations: (transfers: Transfer[]) => respond?.(toWalletTransfer(transfers[0]!)) ?? [],
   };

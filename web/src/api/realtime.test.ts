@@ -1,6 +1,7 @@
 import { QueryClient } from '@tanstack/react-query';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { applyRealtimeMessage } from './realtime.ts';
+import type { WalletEventData } from '../../../server/src/wallet/model.ts';
+import { applyRealtimeMessage, type WalletMessage } from './realtime.ts';
 
 const toast = vi.hoisted(() => Object.assign(vi.fn(), { success: vi.fn() }));
 vi.mock('sonner', () => ({ toast }));
@@ -12,14 +13,52 @@ function invalidatedKeys(queryClient: QueryClient) {
   return () => spy.mock.calls.map(([filters]) => (filters as { queryKey: unknown[] }).queryKey[0]);
 }
 
-const transfer = {
-  id: 'tr_1',
-  from: 'usr_alice',
-  to: 'usr_bob',
-  amount: 1250,
-  currency: 'USD',
-  note: 'Lunch',
-};
+type WalletTransfer = WalletEventData['wallet.transfer.created']['transfer'];
+type PaymentRequest = WalletEventData['payment_request.created']['payment_request'];
+
+/** A wallet event as the server pushes it, its data typed by the server's `WalletEventData`. */
+function walletMessage<K extends WalletMessage['type']>(type: K, data: WalletEventData[K], id?: string) {
+  return { type, data, ...(id ? { id } : {}) };
+}
+
+const alice = { id: 'usr_alice', name: 'Alice Ng', email: 'alice@example.com' };
+const bob = { id: 'usr_bob', name: 'Bob Lee', email: 'bob@example.com' };
+
+/** Alice sends Bob $12.50 for lunch; the parties' names are left out unless given. */
+function transferFixture(overrides: Partial<WalletTransfer> = {}): WalletTransfer {
+  return {
+    id: 'tr_1',
+    from: 'usr_alice',
+    to: 'usr_bob',
+    from_user: null,
+    to_user: null,
+    amount: 1250,
+    currency: 'USD',
+    note: 'Lunch',
+    status: 'succeeded',
+    created_at: '2026-01-15T12:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** Bob asks Alice for $5.00, pending; the parties' names are left out unless given. */
+function requestFixture(overrides: Partial<PaymentRequest> = {}): PaymentRequest {
+  return {
+    id: 'preq_1',
+    requester: 'usr_bob',
+    payer: 'usr_alice',
+    requester_user: null,
+    payer_user: null,
+    amount: 500,
+    currency: 'USD',
+    note: null,
+    status: 'pending',
+    transfer_id: null,
+    created_at: '2026-01-15T12:00:00.000Z',
+    updated_at: '2026-01-15T12:00:00.000Z',
+    ...overrides,
+  };
+}
 
 describe('applyRealtimeMessage', () => {
   it('refetches balances and activity on a transfer and toasts the recipient only', () => {
@@ -27,7 +66,7 @@ describe('applyRealtimeMessage', () => {
     const keys = invalidatedKeys(queryClient);
     applyRealtimeMessage(
       queryClient,
-      { type: 'wallet.transfer.created', id: 'ev_1', data: { transfer } },
+      walletMessage('wallet.transfer.created', { transfer: transferFixture() }, 'ev_1'),
       'usr_bob',
     );
     expect(keys()).toEqual(expect.arrayContaining(['wallet', 'activity', 'transfers']));
@@ -35,7 +74,7 @@ describe('applyRealtimeMessage', () => {
 
     applyRealtimeMessage(
       queryClient,
-      { type: 'wallet.transfer.created', id: 'ev_2', data: { transfer } },
+      walletMessage('wallet.transfer.created', { transfer: transferFixture() }, 'ev_2'),
       'usr_alice',
     );
     expect(toast.success).toHaveBeenCalledTimes(1);
@@ -44,17 +83,11 @@ describe('applyRealtimeMessage', () => {
   it('refetches requests, and on payment the balance, for request events', () => {
     const queryClient = new QueryClient();
     const keys = invalidatedKeys(queryClient);
-    const request = {
-      id: 'preq_1',
-      requester: 'usr_bob',
-      payer: 'usr_alice',
-      amount: 500,
-      currency: 'USD',
-      status: 'paid',
-    };
     applyRealtimeMessage(
       queryClient,
-      { type: 'payment_request.paid', data: { payment_request: request } },
+      walletMessage('payment_request.paid', {
+        payment_request: requestFixture({ status: 'paid', transfer_id: 'tr_2' }),
+      }),
       'usr_bob',
     );
     expect(keys()).toEqual(expect.arrayContaining(['payment-requests', 'wallet', 'activity']));
@@ -63,43 +96,31 @@ describe('applyRealtimeMessage', () => {
 
   it('names the sender, the requester and the payer in the toasts', () => {
     const queryClient = new QueryClient();
-    const alice = { id: 'usr_alice', name: 'Alice Ng', email: 'alice@example.com' };
-    const bob = { id: 'usr_bob', name: 'Bob Lee', email: 'bob@example.com' };
     applyRealtimeMessage(
       queryClient,
-      {
-        type: 'wallet.transfer.created',
-        data: { transfer: { ...transfer, from_user: alice, to_user: bob } },
-      },
+      walletMessage('wallet.transfer.created', {
+        transfer: transferFixture({ from_user: alice, to_user: bob }),
+      }),
       'usr_bob',
     );
     expect(toast.success).toHaveBeenCalledWith('Alice Ng sent you $12.50', { description: 'Lunch' });
 
-    const request = {
-      id: 'preq_1',
-      requester: 'usr_bob',
-      payer: 'usr_alice',
-      requester_user: bob,
-      payer_user: alice,
-      amount: 500,
-      currency: 'USD',
-      note: 'Coffee',
-    };
+    const request = requestFixture({ requester_user: bob, payer_user: alice, note: 'Coffee' });
     applyRealtimeMessage(
       queryClient,
-      { type: 'payment_request.created', data: { payment_request: { ...request, status: 'pending' } } },
+      walletMessage('payment_request.created', { payment_request: request }),
       'usr_alice',
     );
     expect(toast).toHaveBeenCalledWith('Bob Lee requested $5.00 from you', { description: 'Coffee' });
     applyRealtimeMessage(
       queryClient,
-      { type: 'payment_request.paid', data: { payment_request: { ...request, status: 'paid' } } },
+      walletMessage('payment_request.paid', { payment_request: { ...request, status: 'paid' } }),
       'usr_bob',
     );
     expect(toast.success).toHaveBeenCalledWith('Alice Ng paid your request for $5.00');
     applyRealtimeMessage(
       queryClient,
-      { type: 'payment_request.declined', data: { payment_request: { ...request, status: 'declined' } } },
+      walletMessage('payment_request.declined', { payment_request: { ...request, status: 'declined' } }),
       'usr_bob',
     );
     expect(toast).toHaveBeenCalledWith('Alice Ng declined your request for $5.00');

@@ -1,20 +1,48 @@
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { toast } from 'sonner';
+import type { WalletEventData } from '../../../server/src/wallet/model.ts';
 import { formatAmount } from '../lib/money.ts';
 import { activityKeys } from './activity.ts';
 import { developerRoot } from './merchants.ts';
-import { paymentRequestKeys, type PaymentRequest } from './payment-requests.ts';
+import { paymentRequestKeys } from './payment-requests.ts';
 import { applyRewardsMessage } from './rewards.ts';
 import { freshAccessToken, getSession, refreshSession, subscribeSession } from './session.ts';
-import { transferKeys, type WalletTransfer } from './transfers.ts';
+import { transferKeys } from './transfers.ts';
 import { walletKeys } from './wallet.ts';
 
+/**
+ * A message as it comes off the socket: `{ id, type, time, data }` for an event (the server's
+ * `toRealtimeMessage`), `{ type, data }` for a control message (`ready`, `pong`).
+ */
 export interface RealtimeMessage {
   type: string;
   data: unknown;
   id?: string;
   time?: string;
+}
+
+/**
+ * The wallet's events, typed by the server's own definition of their data (`WalletEventData`,
+ * imported type-only, so nothing of the server is bundled): a renamed event type or field breaks
+ * `tsc -p web` here and in the tests' fixtures.
+ */
+export type WalletMessage = {
+  [K in keyof WalletEventData]: { type: K; data: WalletEventData[K]; id?: string; time?: string };
+}[keyof WalletEventData];
+
+/** Every wallet event type, once: a type the server adds, renames or drops fails to compile here. */
+const walletMessageTypes: Record<WalletMessage['type'], true> = {
+  'wallet.transfer.created': true,
+  'wallet.balance.changed': true,
+  'payment_request.created': true,
+  'payment_request.paid': true,
+  'payment_request.declined': true,
+  'payment_request.canceled': true,
+};
+
+function isWalletMessage(message: RealtimeMessage): message is WalletMessage {
+  return Object.hasOwn(walletMessageTypes, message.type);
 }
 
 /** What an event changes: the queries to refetch, and a toast for the signed-in user, if any. */
@@ -23,13 +51,24 @@ export function applyRealtimeMessage(
   message: RealtimeMessage,
   userId: string,
 ): void {
+  if (isWalletMessage(message)) return applyWalletMessage(queryClient, message, userId);
+  const invalidate = (queryKey: readonly unknown[]) => void queryClient.invalidateQueries({ queryKey });
+  // Payments sandbox events reach their merchant's owner: refresh the developer pages.
+  if (/^(payment|refund|dispute|payout)\./.test(message.type)) invalidate(developerRoot);
+  if (/^(post|coins)\./.test(message.type)) applyRewardsMessage(queryClient, message, userId);
+  // Shop orders: the checkout saga's progress and every status change.
+  if (message.type.startsWith('order.')) invalidate(['commerce']);
+}
+
+function applyWalletMessage(queryClient: QueryClient, message: WalletMessage, userId: string): void {
   const invalidate = (queryKey: readonly unknown[]) => void queryClient.invalidateQueries({ queryKey });
   switch (message.type) {
     case 'wallet.transfer.created': {
       invalidate(walletKeys.all);
       invalidate(activityKeys.all);
       invalidate(transferKeys.all);
-      const transfer = (message.data as { transfer?: WalletTransfer } | null)?.transfer;
+      // The socket's JSON is typed, not checked: a message without its data still refetches.
+      const transfer = message.data?.transfer;
       if (transfer && transfer.to === userId && transfer.from !== userId) {
         const who = transfer.from_user?.name;
         const amount = formatAmount(transfer.amount, transfer.currency);
@@ -53,7 +92,7 @@ export function applyRealtimeMessage(
         invalidate(walletKeys.all);
         invalidate(activityKeys.all);
       }
-      const request = (message.data as { payment_request?: PaymentRequest } | null)?.payment_request;
+      const request = message.data?.payment_request;
       if (!request) return;
       const amount = formatAmount(request.amount, request.currency);
       const payer = request.payer_user?.name;
@@ -73,12 +112,7 @@ export function applyRealtimeMessage(
       return;
     }
     default:
-      // Payments sandbox events reach their merchant's owner: refresh the developer pages.
-      if (/^(payment|refund|dispute|payout)\./.test(message.type)) invalidate(developerRoot);
-      if (/^(post|coins)\./.test(message.type)) applyRewardsMessage(queryClient, message, userId);
-      // Shop orders: the checkout saga's progress and every status change.
-      if (message.type.startsWith('order.')) invalidate(['commerce']);
-      return;
+      message satisfies never;
   }
 }
 
