@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatDateTime } from '../../web/src/components/date-time.ts';
 import { call, freePort, signUp, type ApiUser } from '../server-process.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../webhook-receiver.ts';
 import { desktop, openDashboard, phone, shoot, type DashboardSession } from './browser.ts';
@@ -119,8 +120,13 @@ describe('wallet journeys', () => {
     await alice.getByRole('link', { name: /^Requests/ }).click();
     const row = alice.getByTestId('payment-request').first();
     await expect.poll(() => row.textContent(), { timeout: waitMs }).toContain('Pending');
-    const year = String(new Date().getUTCFullYear());
-    expect(await row.locator('time').textContent()).toContain(year);
+    // The page shows the request's own time through the dashboard's one formatter, in the
+    // browser's time zone; this process runs in the same environment, so in the same zone.
+    const timeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
+    expect(await alice.evaluate(timeZone)).toBe(timeZone());
+    const time = row.locator('time');
+    expect(await time.getAttribute('datetime')).toBe(request.json.created_at);
+    expect(await time.textContent()).toBe(formatDateTime(request.json.created_at));
     await alice.getByRole('button', { name: 'Pay $3.00' }).click();
     const dialog = alice.getByRole('dialog');
     expect(await dialog.textContent()).toContain(`Pay $3.00 to ${people.bob.name}`);
