@@ -514,6 +514,23 @@ describe('disputes: lost races and failed store calls', () => {
     expect((await api('GET', '/v1/disputes')).json.data).toEqual([]);
   });
 
+  it("stops, without an error to deliver again, when a refund of the rest overtakes the subscriber's open", async () => {
+    const id = await charge(2_000, { capture: false, card: card(disputeCard) });
+    failNextWrite(t, opensDispute);
+    expect((await api('POST', `/v1/payments/${id}/capture`)).status).toBe(200);
+    const [event] = await disputeCardEvents([id]);
+    // The open reads a payment holding 2,000; a refund of all of it commits before the open's write.
+    const racing = interleave(t, opensDispute, () => createRefund(t, actor(), { payment: id }));
+    await deliver(event!);
+    expect(racing.count).toBe(1);
+    expect((await api('GET', `/v1/payments/${id}`)).json).toMatchObject({
+      dispute: null,
+      amount_refunded: 2_000,
+    });
+    expect((await api('GET', '/v1/disputes')).json.data).toEqual([]);
+    expect(await posted(merchantAccount('disputes'))).toBe(0);
+  });
+
   it('passes on a failed write of evidence or of a close instead of calling it a lost race', async () => {
     const dispute = (await open(await charge(1_000))).json;
     failNextWrite(t, (operations) => writesItem(operations, disputeKey(dispute.id)));
