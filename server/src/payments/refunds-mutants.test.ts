@@ -5,6 +5,7 @@ import { createRefund } from './refunds.ts';
 import {
   card,
   failNextRead,
+  failNextWrite,
   interleave,
   setUpMerchantApp,
   tearDownApp,
@@ -172,6 +173,15 @@ describe('refunds: lost races and failed store calls', () => {
   it('passes on a failed read of the payment instead of calling it unknown', async () => {
     const id = await charge();
     failNextRead(t, paymentKey(id));
+    await expect(createRefund(t, actor(), { payment: id })).rejects.toMatchObject({
+      name: 'ProvisionedThroughputExceededException',
+    });
+    expect((await api('GET', `/v1/payments/${id}`)).json.amount_refunded).toBe(0);
+  });
+
+  it('passes on a failed write of the refund instead of trying it again', async () => {
+    const id = await charge();
+    failNextWrite(t, booksRefund);
     await expect(createRefund(t, actor(), { payment: id })).rejects.toMatchObject({
       name: 'ProvisionedThroughputExceededException',
     });
