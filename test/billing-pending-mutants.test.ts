@@ -1,0 +1,108 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TestApp, TestUser } from './app-harness.ts';
+import { expectBooksBalanced } from './invariants.ts';
+import { settlePendingCharge } from '../server/src/billing/pending.ts';
+import { billingDepsOf, billingMerchant, setUpBilling } from '../server/src/billing/test-support.ts';
+import type { EventEnvelope } from '../server/src/kernel/events.ts';
+import type { MerchantApi } from '../server/src/payments/test-support.ts';
+
+/**
+ * Billing's subscriber to the hub's intent outcomes (`billing/pending.ts`), handed events as the bus
+ * hands them (made here: the payer's answer is not what is tested): only an intent whose description names an invoice of the event's merchant settles
+ * that invoice's pending attempt, and a charge in flight on the subscription sends the event back
+ * to be delivered again.
+ */
+
+let t: TestApp;
+let api: MerchantApi;
+let merchantId: string;
+let payer: TestUser;
+beforeEach(async () => {
+  ({ t, api, merchantId } = await setUpBilling());
+  expect((await api('POST', '/v1/connectors', { provider: 'wallet' })).status).toBe(201);
+  payer = await t.signUp('payer');
+});
+afterEach(async () => {
+  await expectBooksBalanced(t.store);
+  await t.store.close();
+});
+
+/** A wallet subscription whose first invoice waits for the payer: its ids. */
+async function waiting(): Promise<{ subscription: string; invoice: string; intent: string }> {
+  const plan = (
+    await api('POST', '/v1/plans', { name: 'Club', amount: 500, currency: 'USD', interval: 'week' })
+  ).json.id;
+  const customer = (await api('POST', '/v1/customers', { name: 'Payer' })).json.id;
+  const method = await api('POST', `/v1/customers/${customer}/payment-methods`, {
+    type: 'wallet',
+    wallet: { user: payer.id },
+  });
+  const sub = (await api('POST', '/v1/subscriptions', { customer, plan, payment_method: method.json.id }))
+    .json;
+  const invoice = (await api('GET', `/v1/invoices/${sub.latest_invoice}`)).json;
+  expect(invoice).toMatchObject({ status: 'open', attempts: [{ status: 'pending' }] });
+  return { subscription: sub.id, invoice: invoice.id, intent: invoice.attempts[0].payment_intent };
+}
+
+const succeeded = (intent: string, description: string, merchant: string | null = merchantId) =>
+  ({
+    id: `evt_${intent}`,
+    type: 'payment_intent.succeeded',
+    source: 'sluice.hub',
+    time: new Date(t.clock.now()).toISOString(),
+    subject: intent,
+    ...(merchant ? { merchant } : {}),
+    data: { object: { id: intent, status: 'succeeded', last_error: null, description } },
+  }) as EventEnvelope;
+
+const invoiceOf = async (id: string) => (await api('GET', `/v1/invoices/${id}`)).json;
+
+describe('billing: which intent events settle a pending charge', () => {
+  it('leaves the invoice waiting for an event that names it otherwise, or is another merchant’s, or names no merchant', async () => {
+    const { invoice, intent } = await waiting();
+    const handle = settlePendingCharge(billingDepsOf(t));
+    const other = await billingMerchant(t);
+    for (const event of [
+      succeeded(intent, `Re: Invoice ${invoice}`),
+      succeeded(intent, `Invoice ${invoice} (copy)`),
+      succeeded(intent, `Invoice ${invoice.toLowerCase()}`),
+      succeeded(intent, `Invoice ${invoice}`, other.merchantId),
+      succeeded(intent, `Invoice ${invoice}`, null),
+      { ...succeeded(intent, `Invoice ${invoice}`), data: {} } as EventEnvelope,
+    ]) {
+      await handle(event);
+      expect(await invoiceOf(invoice)).toMatchObject({ status: 'open', attempts: [{ status: 'pending' }] });
+    }
+    // Named as the hub names it, the event settles it.
+    await handle(succeeded(intent, `Invoice ${invoice}`));
+    expect(await invoiceOf(invoice)).toMatchObject({
+      status: 'paid',
+      attempt_count: 1,
+      attempts: [{ status: 'succeeded', payment_intent: intent }],
+    });
+  });
+
+  it('sends the event back while a charge holds the subscription, and settles it once the charge is done', async () => {
+    const { subscription, invoice, intent } = await waiting();
+    const key = { pk: `BIL#SUB#${subscription}`, sk: 'SUB' };
+    const stored = (await t.store.get(key))!;
+    await t.store.transact([
+      {
+        type: 'put',
+        item: {
+          ...stored,
+          charging: { invoice, since: t.clock.now() },
+          version: (stored.version as number) + 1,
+        },
+      },
+    ]);
+    const handle = settlePendingCharge(billingDepsOf(t));
+    await expect(handle(succeeded(intent, `Invoice ${invoice}`))).rejects.toThrow(
+      `subscription ${subscription} is being charged; retry`,
+    );
+    expect(await invoiceOf(invoice)).toMatchObject({ status: 'open', attempts: [{ status: 'pending' }] });
+    await t.store.transact([{ type: 'put', item: { ...stored, version: (stored.version as number) + 2 } }]);
+    await handle(succeeded(intent, `Invoice ${invoice}`));
+    expect(await invoiceOf(invoice)).toMatchObject({ status: 'paid', attempt_count: 1 });
+  });
+});
