@@ -155,7 +155,7 @@ describe('the sandbox card connector: keys', () => {
     const sale = await connector.authorize(ctx, request);
     expect(await connector.authorize(ctx, request)).toEqual(sale);
     expect(await connector.lookup(ctx, request)).toEqual(sale);
-    expect(await connector.find(ctx, { idempotency_key: request.idempotency_key } as never)).toEqual(sale);
+    expect(await connector.find?.(ctx, { idempotency_key: request.idempotency_key } as never)).toEqual(sale);
     expect(await connector.lookup(ctx, input())).toBeUndefined();
 
     const refund = await connector.refund(ctx, sale.reference, 1_000, 'refund-key');

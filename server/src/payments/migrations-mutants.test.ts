@@ -13,7 +13,6 @@ import {
   setUpMerchantApp,
   tearDownApp,
   type MerchantApi,
-  type TestMerchant,
 } from './test-support.ts';
 
 /**
@@ -25,9 +24,8 @@ import {
  */
 
 let t: TestApp;
-let merchant: TestMerchant;
 let api: MerchantApi;
-beforeEach(async () => ({ t, merchant, api } = await setUpMerchantApp()));
+beforeEach(async () => ({ t, api } = await setUpMerchantApp()));
 afterEach(() => tearDownApp(t));
 
 const floorId = (merchantId: string, currency: string) =>
