@@ -106,3 +106,128 @@ describe('billing: which intent events settle a pending charge', () => {
     expect(await invoiceOf(invoice)).toMatchObject({ status: 'paid', attempt_count: 1 });
   });
 });
+
+describe('billing: the event of a charge a crash cut off', () => {
+  /** A card subscription whose renewal's claim holds an invoice with `attempts`, as a crash leaves it. */
+  async function cutOff(attempts: unknown[] = [], held = true) {
+    const plan = (
+      await api('POST', '/v1/plans', { name: 'Club', amount: 500, currency: 'USD', interval: 'week' })
+    ).json.id;
+    const customer = (await api('POST', '/v1/customers', { name: 'Card' })).json.id;
+    const method = (
+      await api('POST', `/v1/customers/${customer}/payment-methods`, {
+        type: 'card',
+        card: { number: '4242424242424242', exp_month: 12, exp_year: 2035, cvc: '123' },
+      })
+    ).json.id;
+    const sub = (
+      await api('POST', '/v1/subscriptions', { customer, plan, payment_method: method, trial_days: 1 })
+    ).json;
+    const stored = (await t.store.get({ pk: `BIL#SUB#${sub.id}`, sk: 'SUB' }))!;
+    const invoice = 'in_01M91ZZZZZZZZZZZZZZZZZZZZZ';
+    const claim = (version: number) => ({
+      type: 'put' as const,
+      item: { ...stored, charging: { invoice, since: t.clock.now() }, version },
+    });
+    await t.store.transact([
+      ...(held ? [claim((stored.version as number) + 1)] : []),
+      {
+        type: 'put',
+        item: {
+          pk: `BIL#INV#${invoice}`,
+          sk: 'INV',
+          id: invoice,
+          object: 'invoice',
+          merchant: stored.merchant,
+          customer,
+          subscription: sub.id,
+          status: 'open',
+          billing_reason: 'subscription_cycle',
+          currency: 'USD',
+          lines: [],
+          subtotal: 500,
+          credit_applied: 0,
+          amount_due: 500,
+          amount_paid: 0,
+          period_start: sub.trial_end,
+          period_end: sub.trial_end,
+          attempt_count: attempts.length,
+          attempts,
+          next_payment_attempt: null,
+          created_at: sub.trial_end,
+          finalized_at: sub.trial_end,
+          paid_at: null,
+          version: 1,
+        },
+      },
+    ]);
+    /** Holds the invoice again (another charge of it in flight). */
+    const holdAgain = async () => {
+      const now = (await t.store.get({ pk: `BIL#SUB#${sub.id}`, sk: 'SUB' }))!;
+      await t.store.transact([
+        { type: 'put', item: { ...now, charging: { invoice, since: t.clock.now() } } },
+      ]);
+    };
+    return { invoice, subscription: sub.id as string, holdAgain };
+  }
+  const failed = (intent: string, invoice: string) => {
+    const event = succeeded(intent, `Invoice ${invoice}`);
+    return {
+      ...event,
+      type: 'payment_intent.payment_failed',
+      data: {
+        object: {
+          id: intent,
+          status: 'failed',
+          last_error: { code: 'interrupted', decline_code: null },
+          description: `Invoice ${invoice}`,
+        },
+      },
+    } as EventEnvelope;
+  };
+  const attemptsOf = async (invoice: string) =>
+    (await invoiceOf(invoice)).attempts.map((a: { payment_intent: string; status: string }) => [
+      a.payment_intent,
+      a.status,
+    ]);
+
+  it('leaves alone a succeeded intent it has no attempt for, though a charge holds the invoice', async () => {
+    const { invoice, subscription } = await cutOff();
+    await settlePendingCharge(billingDepsOf(t))(succeeded('pi_cut', `Invoice ${invoice}`));
+    expect(await invoiceOf(invoice)).toMatchObject({ status: 'open', attempts: [] });
+    expect((await api('POST', `/v1/subscriptions/${subscription}/cancel`, {})).status).toBe(409);
+  });
+
+  it('leaves alone a failed intent of an invoice no charge holds', async () => {
+    const { invoice } = await cutOff([], false);
+    await settlePendingCharge(billingDepsOf(t))(failed('pi_cut', invoice));
+    expect(await attemptsOf(invoice)).toEqual([]);
+  });
+
+  it('records a cut-off charge once: its event again, while another charge holds the invoice, changes nothing', async () => {
+    const { invoice, holdAgain } = await cutOff();
+    const handle = settlePendingCharge(billingDepsOf(t));
+    await handle(failed('pi_cut', invoice));
+    expect(await attemptsOf(invoice)).toEqual([['pi_cut', 'failed']]);
+    await holdAgain();
+    await handle(failed('pi_cut', invoice));
+    expect(await attemptsOf(invoice)).toEqual([['pi_cut', 'failed']]);
+  });
+
+  it('records a cut-off charge of an invoice that failed before', async () => {
+    const before = {
+      attempt: 1,
+      at: new Date(t.clock.now()).toISOString(),
+      payment_intent: 'pi_old',
+      status: 'failed',
+      error_code: 'card_declined',
+      decline_code: 'generic_decline',
+    };
+    const { invoice } = await cutOff([before]);
+    await settlePendingCharge(billingDepsOf(t))(failed('pi_cut', invoice));
+    expect(await attemptsOf(invoice)).toEqual([
+      ['pi_old', 'failed'],
+      ['pi_cut', 'failed'],
+    ]);
+  });
+});
