@@ -138,7 +138,7 @@ describe('the sandbox card connector: declines and refusals', () => {
     });
     expect(connector.parseCredentials(undefined)).toBeNull();
     expect(connector.parseCredentials({})).toBeNull();
-    for (const raw of [{ key: 'x' }, null, 'secret'])
+    for (const raw of [{ key: 'x' }, null, 'secret', '', 5])
       expect(() => connector.parseCredentials(raw)).toThrow(
         expect.objectContaining({
           code: 'validation_failed',
