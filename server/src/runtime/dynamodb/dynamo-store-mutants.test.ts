@@ -252,6 +252,22 @@ describe('createTableIfMissing (DynamoDB Local)', () => {
     );
     expect((error as Error).message).toBe('table slow is not ACTIVE (status CREATING)');
   });
+
+  // Its second look comes after a 250 ms pause: past a 1 ms limit whatever the machine's speed.
+  it('keeps to the time it is given, not its 5-minute default, for a table still being created', async () => {
+    const answers = [
+      { Table: { TableStatus: 'CREATING' } },
+      { Table: { TableStatus: 'CREATING' } },
+      { Table: { TableStatus: 'ACTIVE' } },
+    ];
+    const scripted = {
+      send: async (command: unknown) => (command instanceof DescribeTableCommand ? answers.shift() : {}),
+    } as unknown as DynamoDBClient;
+    const error = await createTableIfMissing(scripted, 'slow', { timeoutMs: 1 }).catch(
+      (caught: unknown) => caught,
+    );
+    expect((error as Error).message).toBe('table slow is not ACTIVE (status CREATING)');
+  });
 });
 
 // DynamoDB Local serializes transactions and never throttles: these failures are scripted.
@@ -274,6 +290,12 @@ describe('DynamoStore failures DynamoDB Local never gives (scripted client)', ()
       const { store } = scriptedStore([reset]);
       expect(await store.query(query).catch((caught: unknown) => caught)).toBe(reset);
     }
+  });
+
+  it('passes on as it is a query refused as invalid when no cursor was given (only a cursor is blamed)', async () => {
+    const invalid = named('ValidationException', 'Query key condition not supported');
+    const { store } = scriptedStore([invalid]);
+    expect(await store.query({ partition: 'P' }).catch((caught: unknown) => caught)).toBe(invalid);
   });
 
   it('retries a single write refused for a transaction holding its item', async () => {
