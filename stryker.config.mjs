@@ -36,6 +36,7 @@ export default {
     'server/src/runtime/local/sqlite-writer.ts',
     'server/src/runtime/local/sqlite-store.ts',
     'server/src/runtime/dynamodb/dynamo-store.ts',
+    'server/src/platform/store.ts',
     '!**/*.test.ts',
     '!**/test-support.ts',
     '!**/test-cards.ts',
