@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestApp } from '../../../test/app-harness.ts';
 import { getAccount, systemAccountId } from '../ledger/index.ts';
+import { AppError } from '../kernel/errors.ts';
 import type { WriteOperation } from '../platform/store.ts';
 import { disputeFee, settlementFeeFor, type Settlement } from './model.ts';
+import { merchantAccountId } from './merchants.ts';
 import { createRefund } from './refunds.ts';
 import { settleMerchant, settlementTasks } from './settlement.ts';
 import {
@@ -258,6 +260,28 @@ describe('settlement: lost races and failed writes', () => {
     t.clock.advance(dayMs);
     failNextWrite(t, settlesBatch);
     await expect(settleMerchant(t, merchant.id)).rejects.toMatchObject(throttled);
+    expect(await settleMerchant(t, merchant.id)).toHaveLength(1);
+  });
+
+  it('passes on a refusal of a batch that is no lost race: another code, or a refused credit of another account', async () => {
+    await charge(3_000);
+    t.clock.advance(dayMs);
+    const fees = merchantAccountId(merchant.id, 'fees', 'USD');
+    const refusals = [
+      new AppError('service_unavailable', 'the store is busy'),
+      new AppError('insufficient_funds', 'short', { details: { account_id: 'acct_someone_else' } }),
+      new AppError('amount_exceeds_capacity', 'too much', { details: { account_id: fees } }),
+    ];
+    for (const refusal of refusals) {
+      const transact = t.store.transact.bind(t.store);
+      t.store.transact = async (operations: WriteOperation[]) => {
+        if (!settlesBatch(operations)) return transact(operations);
+        t.store.transact = transact;
+        throw refusal;
+      };
+      await expect(settleMerchant(t, merchant.id), refusal.code).rejects.toBe(refusal);
+      expect((await api('GET', '/v1/settlements')).json.data).toEqual([]);
+    }
     expect(await settleMerchant(t, merchant.id)).toHaveLength(1);
   });
 
