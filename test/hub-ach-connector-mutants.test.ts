@@ -7,8 +7,10 @@ import { achConnector } from '../server/src/hub/connectors/ach.ts';
 import type { AuthorizeInput, ConnectorContext } from '../server/src/hub/connectors/connector.ts';
 import { readAchEntry } from '../server/src/hub/store.ts';
 import { createHubTestApp, hubTestDeps } from '../server/src/hub/test-support.ts';
+import { AppError } from '../server/src/kernel/errors.ts';
 import { derivedId } from '../server/src/kernel/ids.ts';
 import { getTransfer } from '../server/src/ledger/index.ts';
+import type { WriteOperation } from '../server/src/platform/store.ts';
 import { asMerchant, createTestMerchant, type MerchantApi } from '../server/src/payments/test-support.ts';
 
 /**
@@ -231,6 +233,32 @@ describe('the ACH connector: debits, their status and the originator credentials
       made.map(async (debit) => (await readAchEntry(t.store, debit.reference))?.trace_number),
     );
     expect(traces.sort()).toEqual(['091000010000001', '091000010000002', '091000010000003']);
+  });
+
+  it('tries for the next trace number 21 times when others keep taking it, and passes any other refusal on at once', async () => {
+    const transact = t.store.transact.bind(t.store);
+    let writes = 0;
+    let refusal: AppError | undefined;
+    t.store.transact = async (operations: WriteOperation[]) => {
+      const takesTrace = operations.some((op) => op.type === 'put' && op.item.pk.startsWith('HUB#ACHSEQ#'));
+      if (!takesTrace || !refusal) return transact(operations);
+      writes += 1;
+      throw refusal;
+    };
+    refusal = new AppError('conflict', 'another debit took the trace number');
+    await expect(connector.authorize(ctx, authorizeInput({ idempotency_key: 'raced' }))).rejects.toBe(
+      refusal,
+    );
+    expect(writes).toBe(21);
+    const busy = new AppError('service_unavailable', 'the store is busy');
+    refusal = busy;
+    writes = 0;
+    await expect(connector.authorize(ctx, authorizeInput({ idempotency_key: 'busy' }))).rejects.toBe(busy);
+    expect(writes).toBe(1);
+    // Nothing was taken meanwhile: the next debit gets the first trace number.
+    refusal = undefined;
+    const made = await connector.authorize(ctx, authorizeInput({ idempotency_key: 'calm' }));
+    expect((await readAchEntry(t.store, made.reference))?.trace_number).toBe('091000010000001');
   });
 
   it('shows a debit as processing, then captured once settled, and a returned one as declined', async () => {
