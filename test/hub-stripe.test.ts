@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it, vi } from 'vitest';
 import type { TestApp } from './app-harness.ts';
 import { expectBooksBalanced } from './invariants.ts';
 import {
@@ -93,8 +93,16 @@ it('turns a verified Stripe dispute webhook into the intent’s dispute and a pa
     payment_method: cardMethod('4000000000000259'),
   });
   expect(paid.status, paid.text).toBe(201);
-  const charge = await stripe.charges.retrieve(paid.json.provider_reference);
-  expect(charge.disputed).toBe(true);
+  // Stripe opens the dispute after the charge, not in its answer; the mock too (on its next timer
+  // tick), so wait for the charge to show it.
+  const charge = await vi.waitFor(
+    async () => {
+      const latest = await stripe.charges.retrieve(paid.json.provider_reference);
+      expect(latest.disputed).toBe(true);
+      return latest;
+    },
+    { timeout: 10_000, interval: 20 },
+  );
   // The mock speaks an older API version whose charge names its dispute (today's lists them by charge).
   const dispute = await stripe.disputes.retrieve((charge as unknown as { dispute: string }).dispute);
 
