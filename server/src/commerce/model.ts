@@ -3,6 +3,25 @@ import { defineErrors, errorTypes } from '../kernel/errors.ts';
 import { defineIds } from '../kernel/ids.ts';
 import { amountSchema, currencySchema, displayTextSchema } from '../http/schemas.ts';
 import { cardInputSchema } from '../payments/index.ts';
+import { shippingAddressSchema, type OrderStatus } from './order-model.ts';
+
+export {
+  orderLineSchema,
+  orderSchema,
+  orderStatuses,
+  paymentMethodTypes,
+  paymentStatuses,
+  shippingAddressSchema,
+  type Order,
+  type OrderChange,
+  type OrderEventData,
+  type OrderEventType,
+  type OrderLine,
+  type OrderPaymentStatus,
+  type OrderStatus,
+  type PaymentMethodType,
+  type ShippingAddress,
+} from './order-model.ts';
 
 /** The commerce module's id prefixes (products, orders). */
 export const commerceIds = defineIds({ product: 'prod', order: 'ord' });
@@ -25,25 +44,6 @@ export const maxCartLines = 50;
 export const maxLineQuantity = 1000;
 /** Most units a product may have on hand. */
 export const maxStock = 1_000_000;
-
-export const orderStatuses = [
-  'processing',
-  'paid',
-  'failed',
-  'shipped',
-  'delivered',
-  'canceled',
-  'refunded',
-] as const;
-export type OrderStatus = (typeof orderStatuses)[number];
-
-/** Where an order's payment stands. */
-export const paymentStatuses = ['none', 'authorized', 'captured', 'voided', 'refunded', 'declined'] as const;
-export type OrderPaymentStatus = (typeof paymentStatuses)[number];
-
-/** `coins` pays for products priced in `COIN` (reward items) from the buyer's rewards coins. */
-export const paymentMethodTypes = ['wallet', 'card', 'coins'] as const;
-export type PaymentMethodType = (typeof paymentMethodTypes)[number];
 
 const productName = displayTextSchema(200).min(1, { error: 'name must not be empty' });
 const categoryName = z
@@ -165,20 +165,6 @@ export const cartSchema = z
   .openapi('Cart');
 export type Cart = z.infer<typeof cartSchema>;
 
-export const shippingAddressSchema = z
-  .object({
-    name: displayTextSchema(200).min(1),
-    line1: displayTextSchema(200).min(1),
-    line2: displayTextSchema(200).optional(),
-    city: displayTextSchema(100).min(1),
-    state: displayTextSchema(100).optional(),
-    postal_code: displayTextSchema(20).min(1),
-    country: z.string().regex(/^[A-Z]{2}$/, { error: 'country must be a two-letter ISO 3166-1 code' }),
-  })
-  .strict()
-  .openapi('ShippingAddress');
-export type ShippingAddress = z.infer<typeof shippingAddressSchema>;
-
 export const checkoutSchema = z
   .object({
     shipping_address: shippingAddressSchema,
@@ -193,41 +179,6 @@ export const checkoutSchema = z
   .strict()
   .openapi('Checkout');
 export type CheckoutInput = z.infer<typeof checkoutSchema>;
-
-export const orderLineSchema = z
-  .object({
-    product_id: z.string(),
-    name: z.string(),
-    unit_price: z.number().int(),
-    quantity: z.number().int(),
-    line_total: z.number().int(),
-  })
-  .openapi('OrderLine');
-export type OrderLine = z.infer<typeof orderLineSchema>;
-
-export const orderSchema = z
-  .object({
-    id: z.string(),
-    object: z.literal('order'),
-    user: z.string(),
-    status: z.enum(orderStatuses),
-    failure_reason: z.string().nullable(),
-    decline_code: z.string().nullable(),
-    lines: z.array(orderLineSchema),
-    currency: z.string(),
-    total: z.number().int(),
-    payment_method: z.enum(paymentMethodTypes),
-    payment_status: z.enum(paymentStatuses),
-    /** The sandbox payment, for card orders. */
-    payment_id: z.string().nullable(),
-    shipping_address: shippingAddressSchema,
-    /** Set when a compensation kept failing and waits in the dead-letter queue. */
-    needs_attention: z.boolean(),
-    created_at: z.string(),
-    updated_at: z.string(),
-  })
-  .openapi('Order');
-export type Order = z.infer<typeof orderSchema>;
 
 export const deadLetterSchema = z
   .object({

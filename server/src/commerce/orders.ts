@@ -3,11 +3,14 @@ import { createEvent } from '../kernel/events.ts';
 import { AppError } from '../kernel/errors.ts';
 import { outboxPut } from '../platform/outbox.ts';
 import type { WriteOperation } from '../platform/store.ts';
-import { type Order, type OrderStatus } from './model.ts';
+import { type Order, type OrderChange, type OrderEventType, type OrderStatus } from './model.ts';
 import { orderKey, type OrderRecord } from './store.ts';
 import type { Clock } from '../kernel/clock.ts';
 
-/** Every order event type; `order.updated` reports a saga step of a `processing` order. */
+/**
+ * Every order event type (their data: `OrderEventData`); `order.updated` reports a saga step of a
+ * `processing` order.
+ */
 export const orderEventTypes = [
   'order.created',
   'order.updated',
@@ -17,8 +20,8 @@ export const orderEventTypes = [
   'order.delivered',
   'order.canceled',
   'order.refunded',
-] as const;
-export type OrderEventType = (typeof orderEventTypes)[number];
+] as const satisfies readonly OrderEventType[];
+export type { OrderEventType };
 
 export function toOrder(order: OrderRecord): Order {
   return {
@@ -49,7 +52,7 @@ export function orderEvent(clock: Clock, type: OrderEventType, order: OrderRecor
     subject: order.id,
     audience: [order.user],
     ...(order.shop_merchant ? { merchant: order.shop_merchant } : {}),
-    data: { order: toOrder(order), ...(step ? { step } : {}) },
+    data: { order: toOrder(order), ...(step ? { step } : {}) } satisfies OrderChange,
     now: clock.now(),
   });
 }
@@ -62,7 +65,7 @@ export function orderEventSpec(type: OrderEventType, order: OrderRecord, step?: 
     subject: order.id,
     audience: [order.user],
     ...(order.shop_merchant ? { merchant: order.shop_merchant } : {}),
-    data: { order: toOrder(order), ...(step ? { step } : {}) },
+    data: { order: toOrder(order), ...(step ? { step } : {}) } satisfies OrderChange,
   };
 }
 

@@ -519,6 +519,26 @@ export const disputeSchema = z
   .openapi('Dispute');
 export type Dispute = z.infer<typeof disputeSchema>;
 
+/**
+ * What each sandbox event carries as `data`: `{ object }`, the object as the API returns it after
+ * the change. Webhooks deliver it to the merchant and realtime pushes it to the merchant's owner
+ * as is (`{ id, type, time, data }`). The dashboard reads these types (type-only imports), so
+ * renaming an event type or a field of its object here breaks its build and its tests' fixtures.
+ */
+export interface PaymentEventData {
+  /** Also sent before `payment.captured` for a charge captured at once, as the authorized payment. */
+  'payment.authorized': { object: Payment };
+  'payment.captured': { object: Payment };
+  'payment.voided': { object: Payment };
+  'payment.failed': { object: Payment };
+  'payment.expired': { object: Payment };
+  'refund.succeeded': { object: Refund };
+  'payout.settled': { object: Settlement };
+  'dispute.created': { object: Dispute };
+  'dispute.closed': { object: Dispute };
+}
+export type PaymentEventType = keyof PaymentEventData;
+
 export const disputeEvidenceSchema = z
   .object({ text: z.string().trim().min(1, { error: 'text is required' }).max(20_000) })
   .strict()

@@ -26,6 +26,7 @@ import {
   utcDay,
   type AwardMessage,
   type CoinEntry,
+  type RewardsEventData,
 } from './model.ts';
 import {
   awardPut,
@@ -182,7 +183,7 @@ export async function payAward(deps: RewardsDeps, award: AwardMessage): Promise<
               day,
               earned_today: isCapped ? earned + amount : earned,
               daily_cap: dailyCoinCap,
-            },
+            } satisfies RewardsEventData['coins.earned'],
           },
           operations: () => [
             awardPut(record),

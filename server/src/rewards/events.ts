@@ -1,7 +1,10 @@
+import type { RewardsEventType } from './model.ts';
+
 /**
- * Event types the rewards module emits. Those with an audience reach that user's sockets through
- * the realtime module's subscription: a like or a comment to the post's author (`post.liked`,
- * `post.commented`), coins to their earner (`coins.earned`), a redemption to its user.
+ * Event types the rewards module emits (their data: `RewardsEventData`). Those with an audience
+ * reach that user's sockets through the realtime module's subscription: a like or a comment to
+ * the post's author (`post.liked`, `post.commented`), coins to their earner (`coins.earned`), a
+ * redemption to its user.
  */
 export const rewardsEventTypes = [
   'post.created',
@@ -11,4 +14,4 @@ export const rewardsEventTypes = [
   'post.commented',
   'coins.earned',
   'coins.redeemed',
-] as const;
+] as const satisfies readonly RewardsEventType[];

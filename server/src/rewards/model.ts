@@ -231,6 +231,36 @@ export const redemptionSchema = z
   .openapi('Redemption');
 export type Redemption = z.infer<typeof redemptionSchema>;
 
+/**
+ * What each rewards event carries as `data`, which realtime pushes to the event's audience as is
+ * (`{ id, type, time, data }`): a like or a comment to the post's author, coins to their earner, a
+ * redemption to its user. The dashboard reads these types (type-only imports), so renaming an
+ * event type or a field here breaks its build instead of silently ending its toasts.
+ */
+export interface RewardsEventData {
+  /** The post as the API shows it, without `liked_by_me` (it depends on the reader). */
+  'post.created': { post: Omit<Post, 'liked_by_me'> };
+  'post.deleted': { post_id: string; author: string; deleted_by: string };
+  /** `author` is the post's; `user` and `user_name` are the liker's. */
+  'post.liked': { post_id: string; author: string; user: string; user_name: string };
+  'post.unliked': { post_id: string; author: string; user: string };
+  /** `author` is the post's; the comment names its own author. */
+  'post.commented': { post_id: string; author: string; comment: Comment };
+  /** `earned_today` counts against `daily_cap` (the weekly bonus does not: it leaves it as it was). */
+  'coins.earned': {
+    user: string;
+    amount: number;
+    currency: 'COIN';
+    rule: CoinRule;
+    source: string;
+    day: string;
+    earned_today: number;
+    daily_cap: number;
+  };
+  'coins.redeemed': { redemption_id: string; reward_id: string; price: number; kind: RewardKind };
+}
+export type RewardsEventType = keyof RewardsEventData;
+
 /** A queued award: the rule, the action it pays for and who earns it. */
 export const awardMessageSchema = z.object({
   rule: z.enum(coinRuleNames as [CoinRule, ...CoinRule[]]),

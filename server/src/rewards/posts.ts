@@ -15,6 +15,8 @@ import {
   type Comment,
   type CreatePost,
   type Post,
+  type RewardsEventData,
+  type RewardsEventType,
   type StoredPost,
 } from './model.ts';
 import {
@@ -82,11 +84,11 @@ async function existingPost(deps: RewardsDeps, id: string): Promise<StoredPost> 
   return post;
 }
 
-function event(
+function event<K extends RewardsEventType>(
   deps: RewardsDeps,
-  type: string,
+  type: K,
   subject: string,
-  data: Record<string, unknown>,
+  data: RewardsEventData[K],
   audience?: string[],
 ) {
   return outboxPut(

@@ -20,6 +20,7 @@ import {
   type CreateReward,
   type Redemption,
   type Reward,
+  type RewardsEventData,
   type UpdateReward,
 } from './model.ts';
 import {
@@ -216,7 +217,12 @@ export async function redeemReward(
         source: rewardsSource,
         subject: redemption.id,
         audience: [actor.id],
-        data: { redemption_id: redemption.id, reward_id: reward.id, price: reward.price, kind: reward.kind },
+        data: {
+          redemption_id: redemption.id,
+          reward_id: reward.id,
+          price: reward.price,
+          kind: reward.kind,
+        } satisfies RewardsEventData['coins.redeemed'],
       },
       operations: () => [
         rewardTakeOne(reward.id),
