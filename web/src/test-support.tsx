@@ -8,6 +8,7 @@ import type { approvalsErrors } from '../../server/src/approvals/errors.ts';
 import type { hubErrors } from '../../server/src/hub/errors.ts';
 import type { identityErrors } from '../../server/src/identity/errors.ts';
 import type { paymentsErrors } from '../../server/src/payments/errors.ts';
+import type { PaymentEventData, PaymentEventType } from '../../server/src/payments/model.ts';
 import type { rewardsErrors } from '../../server/src/rewards/errors.ts';
 import type { webhooksErrors } from '../../server/src/webhooks/errors.ts';
 import type { components, paths } from './api/schema.gen.ts';
@@ -124,6 +125,21 @@ export function paymentFixture(overrides: Partial<Schemas['Payment']> = {}): Sch
     updated_at: '2026-01-01T00:00:00Z',
     ...overrides,
   };
+}
+
+/**
+ * A sandbox event as `GET /v1/events` lists it: its type and `data.object` typed by the server's
+ * `PaymentEventData` (the schema leaves `data` open), so a renamed event type or field of its
+ * object breaks the fixture.
+ *
+ * @example paymentEventFixture('payment.captured', paymentFixture({ status: 'succeeded' }))
+ */
+export function paymentEventFixture<K extends PaymentEventType>(
+  type: K,
+  object: PaymentEventData[K]['object'],
+  id = `evt_${type}`,
+): Schemas['Event'] {
+  return { id, object: 'event', type, created: 1_764_547_200, livemode: false, data: { object } };
 }
 
 /** The error envelope the server sends, with a code it has. */

@@ -1,7 +1,8 @@
 import { act, cleanup, renderHook, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { apiRoute, mockFetch, paymentFixture, signInTestUser, withQueryClient } from '../test-support.tsx';
-import { paymentKeys, useCapturePayment, usePayments } from './payments.ts';
+import type { Page } from './client.ts';
+import { paymentKeys, useCapturePayment, usePayments, type Payment } from './payments.ts';
 import { setSession } from './session.ts';
 
 afterEach(() => {
@@ -16,7 +17,7 @@ const filter = {
   from: '2026-12-01',
   to: '2026-12-02',
 } as const;
-const page = {
+const page: Page<Payment> = {
   data: [paymentFixture({ status: 'succeeded', display_status: 'succeeded' })],
   has_more: true,
   next_cursor: 'cur_1',

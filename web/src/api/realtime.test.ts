@@ -1,7 +1,11 @@
 import { QueryClient } from '@tanstack/react-query';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Order, OrderEventData } from '../../../server/src/commerce/order-model.ts';
+import type { PaymentEventData, Refund } from '../../../server/src/payments/model.ts';
+import type { RewardsEventData } from '../../../server/src/rewards/model.ts';
 import type { WalletEventData } from '../../../server/src/wallet/model.ts';
-import { applyRealtimeMessage, type WalletMessage } from './realtime.ts';
+import { fixture, paymentFixture } from '../test-support.tsx';
+import { applyRealtimeMessage } from './realtime.ts';
 
 const toast = vi.hoisted(() => Object.assign(vi.fn(), { success: vi.fn() }));
 vi.mock('sonner', () => ({ toast }));
@@ -16,10 +20,18 @@ function invalidatedKeys(queryClient: QueryClient) {
 type WalletTransfer = WalletEventData['wallet.transfer.created']['transfer'];
 type PaymentRequest = WalletEventData['payment_request.created']['payment_request'];
 
-/** A wallet event as the server pushes it, its data typed by the server's `WalletEventData`. */
-function walletMessage<K extends WalletMessage['type']>(type: K, data: WalletEventData[K], id?: string) {
-  return { type, data, ...(id ? { id } : {}) };
+/** A builder of one product's events as the server pushes them, their data typed by its event-data map. */
+function messagesOf<Data>() {
+  return <K extends keyof Data & string>(type: K, data: Data[K], id?: string) => ({
+    type,
+    data,
+    ...(id ? { id } : {}),
+  });
 }
+const walletMessage = messagesOf<WalletEventData>();
+const paymentMessage = messagesOf<PaymentEventData>();
+const orderMessage = messagesOf<OrderEventData>();
+const rewardsMessage = messagesOf<RewardsEventData>();
 
 const alice = { id: 'usr_alice', name: 'Alice Ng', email: 'alice@example.com' };
 const bob = { id: 'usr_bob', name: 'Bob Lee', email: 'bob@example.com' };
@@ -54,6 +66,51 @@ function requestFixture(overrides: Partial<PaymentRequest> = {}): PaymentRequest
     note: null,
     status: 'pending',
     transfer_id: null,
+    created_at: '2026-01-15T12:00:00.000Z',
+    updated_at: '2026-01-15T12:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** A full refund of the captured $12.50. */
+function refundFixture(overrides: Partial<Refund> = {}): Refund {
+  return {
+    id: 're_1',
+    object: 'refund',
+    merchant: 'mer_1',
+    payment: 'pay_1',
+    amount: 1250,
+    currency: 'USD',
+    reason: null,
+    status: 'succeeded',
+    created_at: '2026-01-15T12:05:00.000Z',
+    ...overrides,
+  };
+}
+
+/** Alice's order of two $6.25 mugs by wallet, still in checkout. */
+function orderFixture(overrides: Partial<Order> = {}): Order {
+  return {
+    id: 'ord_1',
+    object: 'order',
+    user: 'usr_alice',
+    status: 'processing',
+    failure_reason: null,
+    decline_code: null,
+    lines: [{ product_id: 'prod_1', name: 'Mug', unit_price: 625, quantity: 2, line_total: 1250 }],
+    currency: 'USD',
+    total: 1250,
+    payment_method: 'wallet',
+    payment_status: 'none',
+    payment_id: null,
+    shipping_address: {
+      name: 'Alice Ng',
+      line1: '1 Main St',
+      city: 'Springfield',
+      postal_code: '12345',
+      country: 'US',
+    },
+    needs_attention: false,
     created_at: '2026-01-15T12:00:00.000Z',
     updated_at: '2026-01-15T12:00:00.000Z',
     ...overrides,
@@ -126,20 +183,116 @@ describe('applyRealtimeMessage', () => {
     expect(toast).toHaveBeenCalledWith('Alice Ng declined your request for $5.00');
   });
 
-  it('refetches the developer pages on a payments sandbox event, without a toast', () => {
+  it("refetches the rewards and tells the earner and the post's author, nobody else", () => {
+    const queryClient = new QueryClient();
+    const invalidate = vi.spyOn(queryClient, 'invalidateQueries');
+    const keys = () => invalidate.mock.calls.map(([filters]) => filters?.queryKey);
+    // Bob comments on Alice's post: Bob earns 5 coins, Alice hears of the comment.
+    const earned = rewardsMessage('coins.earned', {
+      user: 'usr_bob',
+      amount: 5,
+      currency: 'COIN',
+      rule: 'comment',
+      source: 'cmt_1',
+      day: '2026-01-15',
+      earned_today: 15,
+      daily_cap: 500,
+    });
+    applyRealtimeMessage(queryClient, earned, 'usr_bob');
+    expect(toast.success).toHaveBeenCalledWith('+5 coins', { description: '15 of 500 today' });
+    applyRealtimeMessage(queryClient, earned, 'usr_alice');
+    expect(toast.success).toHaveBeenCalledTimes(1);
+
+    const commented = rewardsMessage('post.commented', {
+      post_id: 'post_1',
+      author: 'usr_alice',
+      comment: {
+        id: 'cmt_1',
+        post_id: 'post_1',
+        author: 'usr_bob',
+        author_name: 'Bob Lee',
+        content: 'Nice',
+        created_at: '2026-01-15T12:00:00.000Z',
+      },
+    });
+    applyRealtimeMessage(queryClient, commented, 'usr_alice');
+    expect(toast).toHaveBeenCalledWith('Bob Lee commented on your post');
+    const liked = rewardsMessage('post.liked', {
+      post_id: 'post_1',
+      author: 'usr_alice',
+      user: 'usr_bob',
+      user_name: 'Bob Lee',
+    });
+    applyRealtimeMessage(queryClient, liked, 'usr_alice');
+    expect(toast).toHaveBeenCalledWith('Bob Lee liked your post');
+    applyRealtimeMessage(queryClient, liked, 'usr_bob');
+    expect(toast).toHaveBeenCalledTimes(2);
+    expect(keys()).toEqual([
+      ['rewards', 'coins'],
+      ['rewards', 'history'],
+      ['rewards', 'coins'],
+      ['rewards', 'history'],
+      ['rewards', 'feed'],
+      ['rewards', 'comments', 'post_1'],
+      ['rewards', 'feed'],
+      ['rewards', 'feed'],
+    ]);
+  });
+
+  it('refetches the developer pages on a payments sandbox or payout event, without a toast', () => {
+    const queryClient = new QueryClient();
+    const keys = invalidatedKeys(queryClient);
+    const captured = paymentFixture({
+      status: 'succeeded',
+      amount_capturable: 0,
+      amount_captured: 1250,
+      display_status: 'succeeded',
+      capturable: false,
+      refundable_amount: 1250,
+      available_actions: ['refund', 'dispute'],
+    });
+    applyRealtimeMessage(queryClient, paymentMessage('payment.captured', { object: captured }), 'usr_bob');
+    applyRealtimeMessage(
+      queryClient,
+      paymentMessage('refund.succeeded', { object: refundFixture() }),
+      'usr_bob',
+    );
+    // The payouts module's events, matched by name (`payout.`), carry the payout as the API shows it.
+    const payout = fixture<'Payout'>({
+      id: 'po_1',
+      object: 'payout',
+      merchant: 'mer_1',
+      amount: 1000,
+      currency: 'USD',
+      destination: 'wallet',
+      description: null,
+      status: 'paid',
+      approval: null,
+      transfer: 'tr_9',
+      created_at: '2026-01-15T12:10:00.000Z',
+    });
+    applyRealtimeMessage(queryClient, { type: 'payout.paid', data: { object: payout } }, 'usr_bob');
+    expect(keys()).toEqual(['developer', 'developer', 'developer']);
+    expect(toast).not.toHaveBeenCalled();
+    expect(toast.success).not.toHaveBeenCalled();
+  });
+
+  it("refetches the shop's queries on an order event, without a toast", () => {
     const queryClient = new QueryClient();
     const keys = invalidatedKeys(queryClient);
     applyRealtimeMessage(
       queryClient,
-      { type: 'payment.captured', data: { object: { id: 'pay_1', object: 'payment' } } },
-      'usr_bob',
+      orderMessage('order.updated', { order: orderFixture(), step: 'reserved' }),
+      'usr_alice',
     );
     applyRealtimeMessage(
       queryClient,
-      { type: 'refund.succeeded', data: { object: { id: 're_1', object: 'refund' } } },
-      'usr_bob',
+      orderMessage('order.paid', {
+        order: orderFixture({ status: 'paid', payment_status: 'captured' }),
+      }),
+      'usr_alice',
     );
-    expect(keys()).toEqual(['developer', 'developer']);
+    expect(keys()).toEqual(['commerce', 'commerce']);
     expect(toast).not.toHaveBeenCalled();
     expect(toast.success).not.toHaveBeenCalled();
   });

@@ -6,8 +6,9 @@ import {
   type QueryClient,
 } from '@tanstack/react-query';
 import { toast } from 'sonner';
+import type { RewardsEventData } from '../../../server/src/rewards/model.ts';
 import { apiFetch, type Page } from './client.ts';
-import type { RealtimeMessage } from './realtime.ts';
+import type { EventMessage } from './realtime.ts';
 import type { components } from './schema.gen.ts';
 
 /** The rewards product: the feed, coins, the catalogue, redemptions, and its admin tools. */
@@ -170,39 +171,46 @@ export const useRedrive = () =>
     [rewardsKeys.deadAwards()],
   );
 
+/** The rewards events, typed by the server's `RewardsEventData` (imported type-only). */
+export type RewardsMessage = EventMessage<RewardsEventData>;
+
 /** Rewards events pushed to this user: refresh what they change, and say what happened. */
-export function applyRewardsMessage(
-  queryClient: QueryClient,
-  message: RealtimeMessage,
-  userId: string,
-): void {
+export function applyRewardsMessage(queryClient: QueryClient, message: RewardsMessage, userId: string): void {
   const invalidate = (queryKey: readonly unknown[]) => void queryClient.invalidateQueries({ queryKey });
-  const data = (message.data ?? {}) as Record<string, unknown>;
+  // The socket's JSON is typed, not checked: a message without its data still refetches.
   switch (message.type) {
-    case 'coins.earned':
+    case 'coins.earned': {
       invalidate(rewardsKeys.coins());
       invalidate(rewardsKeys.history());
-      if (data.user === userId && typeof data.amount === 'number')
-        toast.success(`+${data.amount} coins`, {
-          description: `${String(data.earned_today)} of ${String(data.daily_cap)} today`,
+      const earned = message.data;
+      if (earned?.user === userId && typeof earned.amount === 'number')
+        toast.success(`+${earned.amount} coins`, {
+          description: `${earned.earned_today} of ${earned.daily_cap} today`,
         });
       return;
+    }
     case 'coins.redeemed':
       invalidate(rewardsKeys.coins());
       invalidate(rewardsKeys.redemptions());
       return;
     case 'post.liked':
       invalidate(rewardsKeys.feed());
-      if (data.author === userId) toast(`${String(data.user_name ?? 'Someone')} liked your post`);
+      if (message.data?.author === userId) toast(`${message.data.user_name ?? 'Someone'} liked your post`);
       return;
     case 'post.commented': {
       invalidate(rewardsKeys.feed());
-      if (typeof data.post_id === 'string') invalidate(rewardsKeys.comments(data.post_id));
-      const comment = data.comment as { author_name?: string } | undefined;
-      if (data.author === userId) toast(`${comment?.author_name ?? 'Someone'} commented on your post`);
+      const commented = message.data;
+      if (typeof commented?.post_id === 'string') invalidate(rewardsKeys.comments(commented.post_id));
+      if (commented?.author === userId)
+        toast(`${commented.comment?.author_name ?? 'Someone'} commented on your post`);
       return;
     }
+    case 'post.created':
+    case 'post.deleted':
+    case 'post.unliked':
+      invalidate(rewardsKeys.feed());
+      return;
     default:
-      if (message.type.startsWith('post.')) invalidate(rewardsKeys.feed());
+      message satisfies never;
   }
 }

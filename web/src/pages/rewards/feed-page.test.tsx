@@ -83,14 +83,30 @@ describe('FeedPage', () => {
   it('refreshes coins and the feed when rewards events arrive', () => {
     const { queryClient } = withQueryClient();
     const invalidate = vi.spyOn(queryClient, 'invalidateQueries');
+    // Bob likes the test user's post: the like pays its author 2 coins.
     applyRewardsMessage(
       queryClient,
-      { type: 'coins.earned', data: { user: testUser.id, amount: 2, earned_today: 12, daily_cap: 500 } },
+      {
+        type: 'coins.earned',
+        data: {
+          user: testUser.id,
+          amount: 2,
+          currency: 'COIN',
+          rule: 'like',
+          source: 'post_1:usr_bob',
+          day: '2026-01-15',
+          earned_today: 12,
+          daily_cap: 500,
+        },
+      },
       testUser.id,
     );
     applyRewardsMessage(
       queryClient,
-      { type: 'post.liked', data: { author: testUser.id, user_name: 'Bob' } },
+      {
+        type: 'post.liked',
+        data: { post_id: 'post_1', author: testUser.id, user: 'usr_bob', user_name: 'Bob' },
+      },
       testUser.id,
     );
     const keys = invalidate.mock.calls.map(([filters]) => filters?.queryKey);

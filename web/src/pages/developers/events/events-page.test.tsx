@@ -5,6 +5,8 @@ import {
   apiRoute,
   fixture,
   mockFetch,
+  paymentEventFixture,
+  paymentFixture,
   renderAt,
   signInTestUser,
   type Schemas,
@@ -17,15 +19,45 @@ afterEach(() => {
   setSession(null);
 });
 
-const event = (id: string, type: string) =>
-  fixture<'Event'>({
+/** `pay_<id>`, $5.00, as its events carry it: authorized, captured, refunded in full. */
+const authorized = (id: string) =>
+  paymentEventFixture(
+    'payment.authorized',
+    paymentFixture({ id: `pay_${id}`, amount: 500, amount_capturable: 500 }),
     id,
-    object: 'event',
-    type,
-    created: 1_764_547_200,
-    livemode: false,
-    data: { object: { id: `pay_${id}`, object: 'payment', amount: 500, currency: 'USD' } },
-  });
+  );
+const captured = (id: string) =>
+  paymentEventFixture(
+    'payment.captured',
+    paymentFixture({
+      id: `pay_${id}`,
+      status: 'succeeded',
+      amount: 500,
+      amount_capturable: 0,
+      amount_captured: 500,
+      display_status: 'succeeded',
+      capturable: false,
+      refundable_amount: 500,
+      available_actions: ['refund', 'dispute'],
+    }),
+    id,
+  );
+const refunded = (id: string) =>
+  paymentEventFixture(
+    'refund.succeeded',
+    fixture<'Refund'>({
+      id: `re_${id}`,
+      object: 'refund',
+      merchant: 'mer_1',
+      payment: `pay_${id}`,
+      amount: 500,
+      currency: 'USD',
+      reason: null,
+      status: 'succeeded',
+      created_at: '2026-01-01T00:00:00Z',
+    }),
+    id,
+  );
 
 type EventPage = { data: Schemas['Event'][]; has_more: boolean; next_cursor: string | null };
 
@@ -36,11 +68,10 @@ function answer(url: string): EventPage {
   const after = query.get('starting_after');
   if (type === 'refund.succeeded' && !after) return { data: [], has_more: true, next_cursor: 'evt_scanned' };
   if (type === 'refund.succeeded' && after === 'evt_scanned')
-    return { data: [event('evt_r1', 'refund.succeeded')], has_more: false, next_cursor: null };
-  if (after === 'evt_2')
-    return { data: [event('evt_1', 'payment.authorized')], has_more: false, next_cursor: null };
+    return { data: [refunded('evt_r1')], has_more: false, next_cursor: null };
+  if (after === 'evt_2') return { data: [authorized('evt_1')], has_more: false, next_cursor: null };
   return {
-    data: [event('evt_3', 'payment.captured'), event('evt_2', 'payment.authorized')],
+    data: [captured('evt_3'), authorized('evt_2')],
     has_more: true,
     next_cursor: 'evt_2',
   };

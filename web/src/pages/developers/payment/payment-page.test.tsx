@@ -7,6 +7,7 @@ import {
   apiRoute,
   fixture,
   mockFetch,
+  paymentEventFixture,
   paymentFixture,
   renderAt,
   signInTestUser,
@@ -34,15 +35,22 @@ const payment: Payment = paymentFixture({
   updated_at: '2026-12-01T00:00:00Z',
 });
 
-const event = (type: string, object: Record<string, unknown>) =>
-  fixture<'Event'>({
-    id: `evt_${type}`,
-    object: 'event',
-    type,
-    created: 1_764_547_200,
-    livemode: false,
-    data: { object },
-  });
+/** The dispute its cardholder's bank opens on it. */
+const dispute = fixture<'Dispute'>({
+  id: 'dp_1',
+  object: 'dispute',
+  merchant: 'mer_1',
+  payment: 'pay_1',
+  amount: 800,
+  fee: 1500,
+  currency: 'USD',
+  reason: 'fraudulent',
+  status: 'needs_response',
+  evidence: null,
+  evidence_due_by: '2026-12-08T00:00:00Z',
+  created_at: '2026-12-01T00:00:00Z',
+  closed_at: null,
+});
 
 function renderPage(events: Schemas['Event'][], routes: MockRoute[] = [], shown: Payment = payment) {
   signInTestUser();
@@ -74,28 +82,14 @@ function renderPage(events: Schemas['Event'][], routes: MockRoute[] = [], shown:
 describe('PaymentPage: test disputes', () => {
   it('opens a test dispute with the chosen reason, once, and shows the dispute list', async () => {
     const { calls } = renderPage(
-      [event('payment.captured', { id: 'pay_1', object: 'payment' })],
+      [paymentEventFixture('payment.captured', payment)],
       [
         apiRoute(
           'post',
           '/v1/test-helpers/disputes',
         )(({ body }) => ({
           status: 201,
-          body: {
-            id: 'dp_1',
-            object: 'dispute',
-            merchant: 'mer_1',
-            payment: 'pay_1',
-            amount: 800,
-            fee: 1500,
-            currency: 'USD',
-            reason: (body as { reason: string }).reason,
-            status: 'needs_response',
-            evidence: null,
-            evidence_due_by: '2026-12-08T00:00:00Z',
-            created_at: '2026-12-01T00:00:00Z',
-            closed_at: null,
-          },
+          body: { ...dispute, reason: (body as { reason: string }).reason },
         })),
       ],
     );
@@ -131,7 +125,7 @@ describe('PaymentPage: test disputes', () => {
   });
 
   it('offers neither a refund nor a second dispute on a disputed payment, says why, and links its dispute and settlement', async () => {
-    renderPage([event('dispute.created', { id: 'dp_1', object: 'dispute', payment: 'pay_1' })], [], {
+    renderPage([paymentEventFixture('dispute.created', dispute)], [], {
       ...payment,
       dispute: 'dp_1',
       dispute_status: 'lost',
