@@ -4,10 +4,23 @@ import { expectBooksBalanced } from './invariants.ts';
 import type { AuthorizeInput, ConnectorContext } from '../server/src/hub/connectors/connector.ts';
 import { walletConnector, walletLedgerCodes } from '../server/src/hub/connectors/wallet.ts';
 import { createHubTestApp } from '../server/src/hub/test-support.ts';
+import { hubKeys } from '../server/src/hub/store.ts';
 import { derivedId } from '../server/src/kernel/ids.ts';
-import { getAccount, getTransfer } from '../server/src/ledger/index.ts';
-import { merchantAccountId } from '../server/src/payments/index.ts';
-import { createTestMerchant, type TestMerchant } from '../server/src/payments/test-support.ts';
+import { maxAmount } from '../server/src/kernel/money.ts';
+import {
+  createAccount,
+  createTransfers,
+  getAccount,
+  getTransfer,
+  type TransferRequest,
+} from '../server/src/ledger/index.ts';
+import { ensureMerchantAccounts, merchantAccountId } from '../server/src/payments/index.ts';
+import {
+  createTestMerchant,
+  interleave,
+  writesItem,
+  type TestMerchant,
+} from '../server/src/payments/test-support.ts';
 import { walletAccountId } from '../server/src/wallet/index.ts';
 
 /**
@@ -167,6 +180,69 @@ describe('the wallet connector: the payer answers once', () => {
     expect(answers.find((a) => a.status === 'rejected')).toMatchObject({
       reason: { code: 'conflict', message: `wallet payment ${reference} changed meanwhile` },
     });
+  });
+});
+
+describe('the wallet connector: an approval the ledger refuses for another reason', () => {
+  it('passes on an approval that lost its race to a rejection, not as a decline of its own', async () => {
+    const reference = await ask({ capture: true });
+    // The payer's rejection commits between the approval's read and its transfer.
+    const race = interleave(
+      t,
+      (operations) => writesItem(operations, hubKeys.walletPayment(reference)),
+      () => connector.reject(ctx, reference, payer.id),
+    );
+    await expect(connector.approve(ctx, reference, payer.id)).rejects.toMatchObject({
+      code: 'conflict',
+      message: 'the transfer conflicts with a concurrent change',
+    });
+    expect(race.count).toBe(1);
+    // The rejection stands, nothing moved.
+    expect(await connector.status(ctx, reference)).toMatchObject({
+      status: 'declined',
+      decline_code: 'generic_decline',
+    });
+    expect(await getTransfer(t, reference)).toBeUndefined();
+    expect(await walletBalance()).toBe(bonus);
+  });
+
+  it('leaves the payment asked when the merchant’s account cannot take the amount, the payer’s funds aside', async () => {
+    // The merchant's available balance a little short of the most the ledger holds exactly, in
+    // linked groups of the largest transfers the ledger takes.
+    await ensureMerchantAccounts(t, merchant.id, 'USD');
+    await createAccount(t, { id: 'acc_fill', currency: 'USD', owner: 'test', code: 'test' });
+    const available = merchantAccountId(merchant.id, 'available', 'USD');
+    let left = Number.MAX_SAFE_INTEGER - 1_000 - (await getAccount(t, available))!.credits_posted;
+    for (let n = 0; left > 0; ) {
+      const group: TransferRequest[] = [];
+      for (; left > 0 && group.length < 20; n += 1) {
+        const amount = Math.min(left, maxAmount);
+        group.push({
+          id: `tr_fill_${n}`,
+          debit_account_id: 'acc_fill',
+          credit_account_id: available,
+          amount,
+          currency: 'USD',
+          code: 'test',
+        });
+        left -= amount;
+      }
+      await createTransfers(t, group);
+    }
+    const reference = await ask({ capture: true });
+    await expect(connector.approve(ctx, reference, payer.id)).rejects.toMatchObject({
+      code: 'amount_exceeds_capacity',
+      details: { account_id: available },
+    });
+    // Not a decline: the payer, who has the money, can still answer.
+    expect(await connector.status(ctx, reference)).toEqual({
+      status: 'pending',
+      reference,
+      amount_captured: 0,
+      decline_code: null,
+    });
+    expect(await getTransfer(t, reference)).toBeUndefined();
+    expect(await walletBalance()).toBe(bonus);
   });
 });
 
