@@ -4,7 +4,7 @@ import { expectBooksBalanced } from './invariants.ts';
 import { settlePendingCharge } from '../server/src/billing/pending.ts';
 import { billingDepsOf, billingMerchant, setUpBilling } from '../server/src/billing/test-support.ts';
 import type { EventEnvelope } from '../server/src/kernel/events.ts';
-import type { MerchantApi } from '../server/src/payments/test-support.ts';
+import { pendingEvents, type MerchantApi } from '../server/src/payments/test-support.ts';
 
 /**
  * Billing's subscriber to the hub's intent outcomes (`billing/pending.ts`), handed events as the bus
@@ -104,6 +104,42 @@ describe('billing: which intent events settle a pending charge', () => {
     await t.store.transact([{ type: 'put', item: { ...stored, version: (stored.version as number) + 2 } }]);
     await handle(succeeded(intent, `Invoice ${invoice}`));
     expect(await invoiceOf(invoice)).toMatchObject({ status: 'paid', attempt_count: 1 });
+  });
+});
+
+describe('billing: an invoice paid while an earlier ask still waits', () => {
+  const handle = (event: EventEnvelope) => settlePendingCharge(billingDepsOf(t))(event);
+
+  it('leaves a paid invoice alone when the event of its earlier, still pending attempt comes', async () => {
+    const { invoice, intent: first } = await waiting();
+    // Paid by hand meanwhile: the wallet is asked again, and the payer answers that second ask.
+    const second = await api('POST', `/v1/invoices/${invoice}/pay`);
+    expect(second.status, second.text).toBe(200);
+    const asked = await invoiceOf(invoice);
+    expect(asked).toMatchObject({
+      status: 'open',
+      attempts: [{ payment_intent: first, status: 'pending' }, { status: 'pending' }],
+    });
+    const again = asked.attempts[1].payment_intent;
+    const approved = await t.call('POST', `/v1/payer/payment-intents/${again}/approve`, {
+      token: payer.token,
+    });
+    expect(approved.status, approved.text).toBe(200);
+    await handle(succeeded(again, `Invoice ${invoice}`));
+    const paid = await invoiceOf(invoice);
+    expect(paid).toMatchObject({
+      status: 'paid',
+      amount_paid: 500,
+      attempt_count: 2,
+      attempts: [
+        { payment_intent: first, status: 'pending' },
+        { payment_intent: again, status: 'succeeded' },
+      ],
+    });
+    // The first ask's outcome, reported late, changes nothing: the invoice is no longer open.
+    await handle(succeeded(first, `Invoice ${invoice}`));
+    expect(await invoiceOf(invoice)).toEqual(paid);
+    expect((await pendingEvents(t)).filter((e) => e.type === 'invoice.paid')).toHaveLength(1);
   });
 });
 
