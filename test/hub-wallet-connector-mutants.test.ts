@@ -120,7 +120,8 @@ describe('the wallet connector: whose payment it is', () => {
     });
     expect(connector.parseCredentials(undefined)).toBeNull();
     expect(connector.parseCredentials({})).toBeNull();
-    for (const raw of [{ key: 'x' }, null, 'secret'])
+    // A number or an empty string has no keys: refused for not being an object.
+    for (const raw of [{ key: 'x' }, null, 'secret', '', 5])
       expect(() => connector.parseCredentials(raw)).toThrow(
         expect.objectContaining({
           code: 'validation_failed',
