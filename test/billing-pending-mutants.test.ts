@@ -107,18 +107,18 @@ describe('billing: which intent events settle a pending charge', () => {
   });
 });
 
-describe('billing: an invoice paid while an earlier ask still waits', () => {
+describe('billing: an invoice paid by hand while an earlier ask waited', () => {
   const handle = (event: EventEnvelope) => settlePendingCharge(billingDepsOf(t))(event);
 
-  it('leaves a paid invoice alone when the event of its earlier, still pending attempt comes', async () => {
+  it('leaves the paid invoice alone when an outcome of the withdrawn ask is reported late', async () => {
     const { invoice, intent: first } = await waiting();
-    // Paid by hand meanwhile: the wallet is asked again, and the payer answers that second ask.
+    // Paid by hand meanwhile: the first ask is withdrawn and the wallet asked again.
     const second = await api('POST', `/v1/invoices/${invoice}/pay`);
     expect(second.status, second.text).toBe(200);
     const asked = await invoiceOf(invoice);
     expect(asked).toMatchObject({
       status: 'open',
-      attempts: [{ payment_intent: first, status: 'pending' }, { status: 'pending' }],
+      attempts: [{ payment_intent: first, status: 'failed' }, { status: 'pending' }],
     });
     const again = asked.attempts[1].payment_intent;
     const approved = await t.call('POST', `/v1/payer/payment-intents/${again}/approve`, {
@@ -132,11 +132,16 @@ describe('billing: an invoice paid while an earlier ask still waits', () => {
       amount_paid: 500,
       attempt_count: 2,
       attempts: [
-        { payment_intent: first, status: 'pending' },
+        { payment_intent: first, status: 'failed' },
         { payment_intent: again, status: 'succeeded' },
       ],
     });
-    // The first ask's outcome, reported late, changes nothing: the invoice is no longer open.
+    // An outcome of the first ask, reported late (its cancel, or a success no hub would send now),
+    // changes nothing: the invoice is paid and that attempt is over.
+    await handle({
+      ...succeeded(first, `Invoice ${invoice}`),
+      type: 'payment_intent.canceled',
+    } as EventEnvelope);
     await handle(succeeded(first, `Invoice ${invoice}`));
     expect(await invoiceOf(invoice)).toEqual(paid);
     expect((await pendingEvents(t)).filter((e) => e.type === 'invoice.paid')).toHaveLength(1);

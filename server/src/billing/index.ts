@@ -38,7 +38,7 @@ export const billingModule = defineModule({
       name: 'billing.settle-pending-charges',
       pattern: {
         source: ['sluice.hub'],
-        type: ['payment_intent.succeeded', 'payment_intent.payment_failed'],
+        type: ['payment_intent.succeeded', 'payment_intent.payment_failed', 'payment_intent.canceled'],
       },
       handler: (deps) => settlePendingCharge(billingDeps(deps)),
     },

@@ -1,4 +1,5 @@
 import { AppError } from '../kernel/errors.ts';
+import { cancelIntent, getIntentRecord } from '../hub/index.ts';
 import {
   assertChangeable,
   chargeClaimed,
@@ -35,6 +36,10 @@ export async function invoicesOfSubscription(deps: BillingDeps, merchantId: stri
  * Charges an open invoice now with its subscription's payment method (after the customer fixed
  * their card, say): paid, it leaves dunning and an `unpaid` or `past_due` subscription with
  * nothing else owing is active again.
+ *
+ * A charge still waiting on its payer (a wallet ask) is withdrawn first, so the customer is asked
+ * once and can pay once; its attempt is recorded as failed with the new charge. One that is on its
+ * way (an ACH debit, an outcome not yet recorded) is not: 409, nothing charged.
  */
 export async function payInvoice(
   deps: BillingDeps,
@@ -49,9 +54,36 @@ export async function payInvoice(
     });
   const record = await getSubscriptionRecord(deps, ctx.merchantId, invoice.subscription);
   if (record.charging) assertChangeable(record);
+  const waiting = invoice.attempts.find((a) => a.status === 'pending' && a.payment_intent !== null);
+  const waitingOn = waiting && (await getIntentRecord(deps.hub, ctx.merchantId, waiting.payment_intent!));
+  if (waitingOn && waitingOn.status !== 'requires_action')
+    throw new AppError(
+      'invalid_state_transition',
+      `invoice ${id} has a payment under way (payment intent ${waitingOn.id} is ${waitingOn.status}); its outcome settles the invoice`,
+      { details: { status: waitingOn.status, payment_intent: waitingOn.id } },
+    );
   const claimed = claim(record, invoice.id, deps.clock.now());
   await commitChange(deps, record.id, [subscriptionPut(claimed, record.version)]);
-  return chargeClaimed(deps, ctx, claimed, invoice, ctx.now, emptyCounts(), respond);
+  let charging = invoice;
+  if (waitingOn) {
+    try {
+      await cancelIntent(deps.hub, { merchantId: ctx.merchantId, ownerId: ctx.ownerId }, waitingOn.id);
+    } catch (error) {
+      // The payer answered first (409), or the hub failed: the claim goes, nothing else changed.
+      await deps.store.transact([
+        subscriptionPut({ ...claimed, charging: null, version: claimed.version + 1 }, claimed.version),
+      ]);
+      throw error;
+    }
+    // Its `payment_intent.canceled` finds the attempt failed already (it waits on the claim meanwhile).
+    charging = {
+      ...invoice,
+      attempts: invoice.attempts.map((a) =>
+        a === waiting ? { ...a, status: 'failed' as const, error_code: 'canceled' } : a,
+      ),
+    };
+  }
+  return chargeClaimed(deps, ctx, claimed, charging, ctx.now, emptyCounts(), respond);
 }
 
 const pdfUrlSeconds = 300;

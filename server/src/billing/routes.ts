@@ -215,6 +215,8 @@ const routes = {
     method: 'post',
     path: '/v1/invoices/{id}/pay',
     summary: 'Charge an open invoice now with its subscription’s payment method',
+    description:
+      'A wallet ask of this invoice that the payer has not answered is withdrawn first (its payment intent `canceled`, its attempt `failed` with `error_code: canceled`), so the customer is asked once. While a charge of it is under way (an ACH debit `processing`, or an outcome not yet recorded), the pay is refused 409 `invalid_state_transition` naming the `payment_intent` and its `status`, and nothing is charged: its outcome settles the invoice.',
     request: { headers: mutatingHeaders, params: idParam },
     responses: {
       200: jsonResponse(invoiceSchema, 'Charge an open invoice now with its subscription’s payment method'),

@@ -99,8 +99,10 @@ export function billingDepsOf(t: TestApp): BillingDeps {
  * does: each twice, since delivery is at least once.
  */
 export async function deliverHubEvents(t: TestApp): Promise<void> {
-  const handler = billingModule.subscriptions[0]!.handler(moduleDepsOfApp(t));
-  const events = (await pendingEvents(t)).filter((e) => e.source === 'sluice.hub');
+  const subscription = billingModule.subscriptions[0]!;
+  const handler = subscription.handler(moduleDepsOfApp(t));
+  const types: readonly string[] = subscription.pattern.type ?? [];
+  const events = (await pendingEvents(t)).filter((e) => e.source === 'sluice.hub' && types.includes(e.type));
   for (const event of [...events, ...events]) await handler(event);
 }
 

@@ -21,7 +21,13 @@ export { hubEventTypes, type HubEventType } from './events.ts';
 export type { HubTestHooks } from './deps.ts';
 // Billing charges each invoice through the merchant's routing (module to module, through this file only).
 export { hubDeps, type HubDeps } from './deps.ts';
-export { createIntent, type MerchantActor as HubActor, type Respond as HubRespond } from './intents.ts';
+export {
+  cancelIntent,
+  createIntent,
+  getIntentRecord,
+  type MerchantActor as HubActor,
+  type Respond as HubRespond,
+} from './intents.ts';
 export type { CreateIntent, Intent } from './model.ts';
 // Modules that charge through the hub read its credentials key too (they declare it: billing).
 export { credentialsKeySecret } from './credentials.ts';

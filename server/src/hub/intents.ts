@@ -524,9 +524,14 @@ export async function captureIntent(
 }
 
 /** Cancels an authorized intent: the provider voids the authorization. */
+/**
+ * Cancels an intent that holds money (`requires_capture`: the authorization is voided) or waits on
+ * its payer (`requires_action`: the wallet's ask is withdrawn, and the payer can no longer approve
+ * it). A payer who answers first wins: the cancel then answers 409 and changes nothing.
+ */
 export async function cancelIntent(deps: HubDeps, actor: MerchantActor, id: string, respond?: Respond) {
   const record = await getIntentRecord(deps, actor.merchantId, id);
-  if (record.status !== 'requires_capture')
+  if (record.status !== 'requires_capture' && record.status !== 'requires_action')
     throw new AppError(
       'invalid_state_transition',
       `cannot cancel a payment intent that is ${record.status}`,

@@ -188,7 +188,8 @@ const routes = {
     security: bearerSecurity,
     method: 'post',
     path: '/v1/payment-intents/{id}/cancel',
-    summary: 'Void an authorized intent at the provider that took it',
+    summary:
+      'Void an authorized intent at the provider that took it, or withdraw one its payer has not answered',
     request: { headers: mutatingHeaders, params: idParam },
     responses: {
       200: jsonResponse(intentSchema, 'The payment intent'),

@@ -1838,7 +1838,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Void an authorized intent at the provider that took it */
+        /** Void an authorized intent at the provider that took it, or withdraw one its payer has not answered */
         post: operations["postPaymentIntentsByIdCancel"];
         delete?: never;
         options?: never;
@@ -2458,7 +2458,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Charge an open invoice now with its subscription’s payment method */
+        /**
+         * Charge an open invoice now with its subscription’s payment method
+         * @description A wallet ask of this invoice that the payer has not answered is withdrawn first (its payment intent `canceled`, its attempt `failed` with `error_code: canceled`), so the customer is asked once. While a charge of it is under way (an ACH debit `processing`, or an outcome not yet recorded), the pay is refused 409 `invalid_state_transition` naming the `payment_intent` and its `status`, and nothing is charged: its outcome settles the invoice.
+         */
         post: operations["postInvoicesByIdPay"];
         delete?: never;
         options?: never;
