@@ -436,6 +436,20 @@ describe('a POST that outlasts the hold', () => {
     expect(gate.isSlow(endpointId)).toBe(true);
   });
 
+  it("holds the request slot, and sends the message that replaces it, for the deps' POST timeout", async () => {
+    const hanging = await startHangingServer();
+    cleanups.push(hanging.close);
+    const { handle, deps, gate, sent, deliveryId } = await oneDelivery(`${hanging.url}/slow`);
+    deps.deliveryHoldMs = 0;
+    deps.deliveryTimeoutMs = 30_000;
+    // `performance.now()` stands still: the POST has run no time when it is left running.
+    vi.useFakeTimers({ toFake: ['performance'] });
+    expect(await handle()).toBeUndefined();
+    expect(gate.openRequestSeconds(deliveryId)).toBe(30); // the gate's clock is the test's
+    const deferred = sent.filter((message) => message.id.startsWith(`${deliveryId}.`));
+    expect(deferred).toMatchObject([{ body: { delivery_id: deliveryId }, delaySeconds: 31 }]);
+  });
+
   it('keeps an endpoint that answered within the hold quick, and leaves no timer running', async () => {
     const target = await receiver((res) => res.end('ok'));
     const { handle, deps, gate, endpointId } = await oneDelivery(target.url);

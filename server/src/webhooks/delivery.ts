@@ -108,7 +108,7 @@ export async function handleDeliveryMessage(
   // Back before its time (it replaced a POST left running, which has since recorded a failure).
   if (dueInMs > earlyToleranceMs)
     return { retryAfterSeconds: Math.ceil(dueInMs / 1000), error: 'not due yet' };
-  const admission = gate.admit(delivery.endpoint_id, deliveryId, deliveryTimeoutMs);
+  const admission = gate.admit(delivery.endpoint_id, deliveryId, postTimeoutMs(deps));
   if (!admission.isAdmitted) {
     // Held back all along (its endpoint never answered): dead when the schedule would have ended.
     if (now - Date.parse(delivery.created_at) > deliveryScheduleMs) return giveUp(deps, delivery, now);
@@ -141,7 +141,12 @@ export async function handleDeliveryMessage(
       error: error instanceof Error ? error.message : String(error),
     }),
   );
-  return defer(deps, deliveryId, Math.ceil((deliveryTimeoutMs - (performance.now() - started)) / 1000) + 1);
+  return defer(deps, deliveryId, Math.ceil((postTimeoutMs(deps) - (performance.now() - started)) / 1000) + 1);
+}
+
+/** How long one POST may take: `deps.deliveryTimeoutMs`, by default `deliveryTimeoutMs` (10 s). */
+function postTimeoutMs(deps: WebhookDeps): number {
+  return deps.deliveryTimeoutMs ?? deliveryTimeoutMs;
 }
 
 /**
@@ -297,18 +302,19 @@ async function post(
       timestamp,
     ),
   };
-  return send(target.url, target.addresses[0]!, payload, headers);
+  return send(target.url, target.addresses[0]!, payload, headers, postTimeoutMs(deps));
 }
 
 /**
  * One POST: no redirects (node:http never follows them), `deliveryConnectTimeoutMs` to connect
- * and `deliveryTimeoutMs` for the whole exchange, the first 500 bytes of the answer kept.
+ * and `timeoutMs` for the whole exchange, the first 500 bytes of the answer kept.
  */
 function send(
   url: URL,
   address: ResolvedAddress,
   payload: string,
   headers: Record<string, string>,
+  timeoutMs: number,
 ): Promise<HttpOutcome> {
   return new Promise((resolve) => {
     let isSettled = false;
@@ -353,10 +359,10 @@ function send(
         finish({
           status: null,
           body: null,
-          error: `timed out after ${deliveryTimeoutMs} ms`,
+          error: `timed out after ${timeoutMs} ms`,
           isUnresponsive: true,
         }),
-      deliveryTimeoutMs,
+      timeoutMs,
     );
     let connectTimer: ReturnType<typeof setTimeout> | undefined;
     req.on('socket', (socket) => {

@@ -53,6 +53,11 @@ export interface WebhookDeps {
    * after the handler returns).
    */
   deliveryHoldMs?: number | null;
+  /**
+   * How long one POST may take before it counts as unanswered. Default `deliveryTimeoutMs`
+   * (10 s); tests set their own so that none races the real one.
+   */
+  deliveryTimeoutMs?: number;
   /** How long events are kept once delivered (`Config.eventRetentionSeconds`); default 30 days. */
   eventRetentionSeconds?: number;
 }

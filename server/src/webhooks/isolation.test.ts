@@ -1,9 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEvent } from '../kernel/events.ts';
 import type { ManualClock } from '../kernel/clock.ts';
 import { handleDeliveryMessage } from './delivery.ts';
 import { EndpointGate, maxOpenPerSlowEndpoint } from './endpoint-gate.ts';
-import { defaultDeliveryHoldMs, retryDelaysSeconds } from './model.ts';
+import { defaultDeliveryHoldMs, maxQueueDelaySeconds, retryDelaysSeconds } from './model.ts';
 import { buildWebhooks, startHangingServer, startReceiver } from './test-support.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -22,15 +22,24 @@ function captured(clock: ManualClock, merchant: string, n: number) {
   });
 }
 
-async function until(condition: () => Promise<boolean> | boolean): Promise<void> {
-  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 20));
-}
+/**
+ * A POST timeout no run of these tests outlasts: a request to an endpoint that never answers stays
+ * open until the test closes it, so what the test waits for does not race the timeout.
+ */
+const unendingTimeoutMs = 3_600_000;
+/** Only a guard against a hang: what the tests wait for happens however slow the machine is. */
+const hangGuard = { timeout: 90_000, interval: 20 };
 
 describe('webhook delivery isolation', () => {
-  it("delivers a healthy merchant's event while another merchant's 16 hanging endpoints are still pending", async () => {
+  it("delivers a healthy merchant's event while another merchant's 16 hanging endpoints are still pending", {
+    timeout: 120_000,
+  }, async () => {
     const webhooks = buildWebhooks();
     const { call, emit, queue, clock } = webhooks;
     webhooks.deps.deliveryHoldMs = defaultDeliveryHoldMs;
+    // The hanging requests end only when the test closes their server: the healthy event gets
+    // through only if the worker does not wait for them.
+    webhooks.deps.deliveryTimeoutMs = unendingTimeoutMs;
     const hanging = await startHangingServer();
     const healthy = await startReceiver(clock);
     cleanups.push(healthy.close, hanging.close, () => queue.stop());
@@ -58,8 +67,6 @@ describe('webhook delivery isolation', () => {
     await emit([event]);
     queue.start();
 
-    // The hanging requests time out after deliveryTimeoutMs; until the first one does, nothing of
-    // the attacker's is recorded. Wait for the healthy delivery or for that, whichever is first.
     const attackerAttempts = async () => {
       const listed = await call('GET', '/v1/webhook-endpoints', undefined, 'mer_X');
       let attempts = 0;
@@ -75,32 +82,34 @@ describe('webhook delivery isolation', () => {
       }
       return attempts;
     };
-    await until(async () => healthy.received.length > 0 || (await attackerAttempts()) > 0);
-
-    expect(healthy.received.map((r) => JSON.parse(r.body).id)).toEqual([event.id]);
-    expect(await attackerAttempts()).toBe(0); // every hanging request still open or not yet made
-    expect(hanging.openNow()).toBeGreaterThan(0);
-    // One request per endpoint per event: once an endpoint is known slow it gets no more than this.
-    expect(hanging.maxOpenOnOnePath()).toBeLessThanOrEqual(maxOpenPerSlowEndpoint);
-    // The receiver has it; the delivery's record follows its answer (a moment later under load).
     const deliveryOf = async () =>
       (await call('GET', `/v1/events/${event.id}/deliveries`, undefined, 'mer_H')).body.data[0];
-    await until(async () => (await deliveryOf()).status !== 'pending');
+    await vi.waitFor(async () => expect((await deliveryOf()).status).not.toBe('pending'), hangGuard);
     expect(await deliveryOf()).toMatchObject({ status: 'succeeded', attempt_count: 1 });
+    expect(healthy.received.map((r) => JSON.parse(r.body).id)).toEqual([event.id]);
+    // The attacker's events were queued first: each endpoint got its slow endpoint's share of
+    // requests, which are open on the hanging server (once they have reached it), and none ended.
+    await vi.waitFor(() => expect(hanging.openNow()).toBe(16 * maxOpenPerSlowEndpoint), hangGuard);
+    expect(hanging.requests()).toBe(16 * maxOpenPerSlowEndpoint);
+    expect(hanging.maxOpenOnOnePath()).toBe(maxOpenPerSlowEndpoint);
+    expect(await attackerAttempts()).toBe(0);
   });
 
   it('records a POST that outlasts the hold in the background, and retires its message without using up receives', async () => {
     const webhooks = buildWebhooks();
     const { call, emit, queue, clock } = webhooks;
     webhooks.deps.deliveryHoldMs = 20;
-    const slow = await startReceiver(clock, () => 200, 1000);
+    webhooks.deps.deliveryTimeoutMs = unendingTimeoutMs;
+    // The receiver answers when the test says so: the hold has passed by then, however long it took.
+    let answer = () => {};
+    const slow = await startReceiver(clock, () => 200, new Promise<void>((resolve) => (answer = resolve)));
     cleanups.push(slow.close);
     const endpoint = await call('POST', '/v1/webhook-endpoints', { url: slow.url, events: ['*'] });
     slow.secrets.push(endpoint.body.secret);
     const events = [captured(clock, 'mer_A', 1), captured(clock, 'mer_A', 2)];
     await emit(events);
 
-    await queue.drain(); // answers the queue while both POSTs still run
+    await queue.drain(); // answers the queue while both POSTs wait for their answer
     const status = async () =>
       Promise.all(
         events.map(
@@ -108,17 +117,37 @@ describe('webhook delivery isolation', () => {
         ),
       );
     expect(await status()).toEqual(['pending', 'pending']);
-    await until(async () => (await status()).every((s) => s === 'succeeded'));
+    await vi.waitFor(() => expect(slow.requests()).toBe(2), hangGuard);
+    answer();
+    await vi.waitFor(async () => expect(await status()).toEqual(['succeeded', 'succeeded']), hangGuard);
     expect(slow.received).toHaveLength(2);
 
-    // The messages that replaced them come back after the POST timeout, find the work done and go.
-    clock.advance(60_000);
+    // The messages that replaced them come back after the POST timeout (at most SQS's longest
+    // delay later), find the work done and go.
+    clock.advance(maxQueueDelaySeconds * 1000);
     await queue.drain();
     expect(await queue.listDead('webhook-deliveries')).toMatchObject({ items: [] });
     expect(await queue.drain()).toBe(0);
     expect(slow.requests()).toBe(2);
     const [delivery] = (await call('GET', `/v1/events/${events[0]!.id}/deliveries`)).body.data;
     expect(delivery).toMatchObject({ status: 'succeeded', attempt_count: 1 });
+  });
+
+  it('records a POST its endpoint never answers as timed out after the timeout the deps set', async () => {
+    const webhooks = buildWebhooks();
+    const { call, emit, queue, clock } = webhooks;
+    webhooks.deps.deliveryTimeoutMs = 50;
+    const hanging = await startHangingServer();
+    cleanups.push(hanging.close);
+    await call('POST', '/v1/webhook-endpoints', { url: `${hanging.url}/h`, events: ['*'] });
+    const event = captured(clock, 'mer_A', 1);
+    await emit([event]);
+
+    // The harness's worker waits for each POST; this one only its timeout can end.
+    await queue.drain();
+    const [delivery] = (await call('GET', `/v1/events/${event.id}/deliveries`)).body.data;
+    expect(delivery).toMatchObject({ status: 'pending', attempt_count: 1 });
+    expect(delivery.attempts[0]).toMatchObject({ response_status: null, error: 'timed out after 50 ms' });
   });
 
   it('lets a delivery held back by its unresponsive endpoint die once its whole schedule has passed', async () => {

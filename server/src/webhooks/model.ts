@@ -16,7 +16,10 @@ export const maxRedeliveriesPerEvent = 32;
 /** The queue delivery messages travel on. */
 export const deliveryQueueName = 'webhook-deliveries';
 
-/** Per-attempt HTTP timeout, and how much of a response body the delivery log keeps. */
+/**
+ * The per-attempt HTTP timeout (unless `WebhookDeps.deliveryTimeoutMs` sets another), and how much
+ * of a response body the delivery log keeps.
+ */
 export const deliveryTimeoutMs = 10_000;
 /** How long a connection may take: far less than an answer, so an unreachable host is known soon. */
 export const deliveryConnectTimeoutMs = 3000;

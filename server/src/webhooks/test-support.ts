@@ -98,13 +98,13 @@ export interface ReceivedWebhook {
 
 /**
  * A real HTTP receiver on 127.0.0.1 that checks signatures with the exported `verifySignature`
- * against the test's clock, and answers with `respond(n)` for its n-th request (1-based), after
- * `answerAfterMs`.
+ * against the test's clock, and answers with `respond(n)` for its n-th request (1-based), once
+ * `answerWhen` has resolved (at once without it): a test decides when a slow receiver answers.
  */
 export async function startReceiver(
   clock: ManualClock,
   respond: (n: number) => number = () => 200,
-  answerAfterMs = 0,
+  answerWhen?: Promise<void>,
 ) {
   const received: ReceivedWebhook[] = [];
   const secrets: string[] = [];
@@ -125,7 +125,7 @@ export async function startReceiver(
         res
           .writeHead(status, { 'content-type': 'text/plain' })
           .end(status < 300 ? 'ok' : `nope ${'x'.repeat(600)}`);
-      if (answerAfterMs > 0) setTimeout(answer, answerAfterMs);
+      if (answerWhen) void answerWhen.then(answer);
       else answer();
     });
   });
