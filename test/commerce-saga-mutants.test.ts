@@ -67,13 +67,11 @@ async function buyAndWait(platform: CommerceTestPlatform, price: number, payment
  * The order as stored once the saga left `processing`: read from the store, not over HTTP, so a
  * test may move the clock past the buyer's token meanwhile.
  */
-async function settledOrder(platform: CommerceTestPlatform, id: string) {
-  for (let attempt = 0; attempt < 4000; attempt++) {
+function settledOrder(platform: CommerceTestPlatform, id: string) {
+  return platform.afterWorkflows(async () => {
     const order = await readOrder(platform.platform.store, id);
-    if (order && order.status !== 'processing') return order;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  throw new Error(`order ${id} is still processing`);
+    return order && order.status !== 'processing' ? order : undefined;
+  }, `order ${id} is still processing`);
 }
 
 describe('checkout saga money steps (mutation cases)', () => {

@@ -35,8 +35,13 @@ export interface CommerceTestPlatform {
   /** An admin's token (signed up once with the admin email). */
   adminToken: () => Promise<string>;
   createProduct: (input: Record<string, unknown>) => Promise<Json>;
-  /** Polls the order until it leaves `processing` (the saga runs in the background). */
+  /** The order once it has left `processing` (the saga runs in the background), over HTTP. */
   waitForOrder: (token: string, id: string) => Promise<Json>;
+  /**
+   * `read()`'s first answer other than undefined, read again each time a background workflow run
+   * ends; throws when it is still undefined and no run is left that could change that.
+   */
+  afterWorkflows: <T>(read: () => Promise<T | undefined>, what: string) => Promise<T>;
   /** The subjects of the shop's emails to `email`, newest first (other modules mail too). */
   shopMail: (email: string) => Promise<string[]>;
   /** The buyer's wallet: available balance and amount on hold. */
@@ -126,15 +131,21 @@ export async function commerceTestPlatform(
       throw new Error(`product not created: ${response.status} ${JSON.stringify(response.json)}`);
     return response.json;
   };
-  const waitForOrder: CommerceTestPlatform['waitForOrder'] = async (token, id) => {
-    for (let attempt = 0; attempt < 4000; attempt++) {
+  const afterWorkflows: CommerceTestPlatform['afterWorkflows'] = async (read, what) => {
+    for (;;) {
+      // Asked before the read: a run that ends while it reads still wakes this loop.
+      const ended = platform.nextWorkflowEnd();
+      const value = await read();
+      if (value !== undefined) return value;
+      if (!(await ended)) throw new Error(`${what}, and no workflow is running`);
+    }
+  };
+  const waitForOrder: CommerceTestPlatform['waitForOrder'] = (token, id) =>
+    afterWorkflows(async () => {
       const response = await call('GET', `/v1/orders/${id}`, { token });
       if (response.status !== 200) throw new Error(`order ${id}: ${response.status}`);
-      if (response.json.status !== 'processing') return response.json;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    throw new Error(`order ${id} is still processing`);
-  };
+      return response.json.status === 'processing' ? undefined : response.json;
+    }, `order ${id} is still processing`);
   async function wallet(userId: string): Promise<{ available: number; pending: number }> {
     const account = await getAccount(platform, walletAccountId(userId, 'USD'));
     if (!account) throw new Error(`no wallet for ${userId}`);
@@ -151,6 +162,7 @@ export async function commerceTestPlatform(
     adminToken,
     createProduct,
     waitForOrder,
+    afterWorkflows,
     wallet,
     async shopMail(email) {
       const { items } = await platform.notifier.list(email, { limit: 100 });

@@ -84,6 +84,16 @@ export interface LocalPlatform {
   moduleDeps: ModuleDeps;
   /** Runs a module's workflow to its end (the ASL file, in process). */
   runWorkflow(workflow: string, input?: unknown): Promise<unknown>;
+  /**
+   * Resolves true when one of the workflow runs started in the background (`startWorkflow`, e.g.
+   * a checkout's saga) ends, or false at once when none is running: a test waits for the work,
+   * not for time.
+   *
+   * @example
+   * const ended = platform.nextWorkflowEnd(); // before the read, so an end meanwhile counts
+   * if ((await readOrder(store, id))?.status === 'processing' && !(await ended)) throw new Error('stuck');
+   */
+  nextWorkflowEnd(): Promise<boolean>;
   /** Starts the workers: outbox dispatcher, queue consumers, the modules' jobs. */
   startWorkers(): void;
   /** Stops the workers after their current round, then closes the store. */
@@ -161,14 +171,22 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     return output;
   };
   // Started workflows run in the background; `stop()` waits for them like for jobs.
+  const workflowRuns = new Set<Promise<unknown>>();
+  let workflowRunEnd = Promise.withResolvers<void>();
   const startWorkflow = async (name: string, input: unknown): Promise<void> => {
     // An AWS-only workflow's module drives the same states itself here.
     const workflow = workflows.get(name);
     if (workflow && !runsOn(workflow, 'local')) return;
     const run: Promise<unknown> = runWorkflow(name, input)
       .catch((error: unknown) => logger.error('workflow failed', { workflow: name, error: String(error) }))
-      .finally(() => running.delete(run));
+      .finally(() => {
+        running.delete(run);
+        workflowRuns.delete(run);
+        workflowRunEnd.resolve();
+        workflowRunEnd = Promise.withResolvers<void>();
+      });
     running.add(run);
+    workflowRuns.add(run);
   };
   // Backups are of the SQLite file; a DynamoDB table has its own (point-in-time recovery).
   const backups =
@@ -283,6 +301,10 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     blobs,
     moduleDeps,
     runWorkflow,
+    nextWorkflowEnd() {
+      if (workflowRuns.size === 0) return Promise.resolve(false);
+      return workflowRunEnd.promise.then(() => true);
+    },
     startWorkers() {
       dispatcher.start();
       queue.start();
