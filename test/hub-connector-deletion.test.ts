@@ -9,6 +9,7 @@ import { inflightLeaseMs, recoverInterruptedIntents } from '../server/src/hub/re
 import { hubKeys } from '../server/src/hub/store.ts';
 import {
   cardMethod,
+  crashBeforeFinalWrite,
   createHubTestApp,
   hubTestDeps,
   setUpHubMerchant,
@@ -56,24 +57,10 @@ async function setUp(providers: Array<'sandbox_card' | 'stripe'>) {
   const set = await setUpHubMerchant(t, providers);
   api = set.api;
   await api('PUT', '/v1/routing', { rules: [], default: providers });
-  const transact = t.store.transact.bind(t.store);
-  let armed = false;
-  t.store.transact = async (operations: WriteOperation[]) => {
-    const finishing = operations.some(
-      (op) => op.type === 'put' && String(op.item.pk).startsWith('HUB#PI#') && op.item.inflight === null,
-    );
-    if (armed && finishing) {
-      armed = false;
-      throw new Error('the process was killed');
-    }
-    return transact(operations);
-  };
   const sweeper = new TtlSweeper({ store: sqlite, clock: t.clock });
   return {
     ...set,
-    crash: () => {
-      armed = true;
-    },
+    crash: crashBeforeFinalWrite(t.store),
     recover: () => recoverInterruptedIntents(hubTestDeps(t, hooks)),
     advance: (ms: number) => (t.clock as ManualClock).advance(ms),
     stored: (id: string) => sqlite.get(hubKeys.connector(id)),

@@ -4,11 +4,11 @@ import type { TestApp } from './app-harness.ts';
 import { expectBooksBalanced } from './invariants.ts';
 import { startPayPalSandbox, type PayPalSandbox } from './paypal-sandbox.ts';
 import type { ManualClock } from '../server/src/kernel/clock.ts';
-import type { WriteOperation } from '../server/src/platform/store.ts';
 import type { HubTestHooks } from '../server/src/hub/deps.ts';
 import { inflightLeaseMs, recoverInterruptedIntents } from '../server/src/hub/recovery.ts';
 import {
   cardMethod,
+  crashBeforeFinalWrite,
   createHubTestApp,
   hubTestDeps,
   setUpHubMerchant,
@@ -48,18 +48,8 @@ async function setUp(provider: 'sandbox_card' | 'stripe' | 'paypal') {
     paypal: paypal.credentials,
   }));
   await api('PUT', '/v1/routing', { rules: [], default: [provider] });
-  const transact = t.store.transact.bind(t.store);
-  let armed = true;
-  t.store.transact = async (operations: WriteOperation[]) => {
-    const finishing = operations.some(
-      (op) => op.type === 'put' && String(op.item.pk).startsWith('HUB#PI#') && op.item.inflight === null,
-    );
-    if (armed && finishing) {
-      armed = false;
-      throw new Error('the process was killed');
-    }
-    return transact(operations);
-  };
+  const crash = crashBeforeFinalWrite(t.store);
+  crash();
   const recover = () => recoverInterruptedIntents(hubTestDeps(t, hooks));
   return { recover };
 }

@@ -6,7 +6,7 @@ import { startLocalService, type LocalService } from '../../../test/local-servic
 import { createApp } from '../app/create-app.ts';
 import { ManualClock } from '../kernel/clock.ts';
 import { silentLogger } from '../platform/logger.ts';
-import type { Store } from '../platform/store.ts';
+import type { Store, WriteOperation } from '../platform/store.ts';
 import {
   asMerchant,
   createTestMerchant,
@@ -102,6 +102,33 @@ export function hubTestDeps(t: TestApp, hooks: HubTestHooks = {}): HubDeps {
     moduleMetrics: { count() {} },
     testHooks: { hub: hooks },
   });
+}
+
+/**
+ * A crash between a provider's answer and an intent's final write: once armed, the store's next
+ * write that finishes an intent (its put with `inflight` cleared) throws, as the write of a process
+ * killed just then never happens. Returns `crash()`, which arms it for that one write.
+ *
+ * @example
+ * const crash = crashBeforeFinalWrite(t.store);
+ * crash(); // the next payment intent is left `processing`, its attempt in flight
+ */
+export function crashBeforeFinalWrite(store: Store): () => void {
+  const transact = store.transact.bind(store);
+  let isArmed = false;
+  store.transact = async (operations: WriteOperation[]) => {
+    const isFinishing = operations.some(
+      (op) => op.type === 'put' && String(op.item.pk).startsWith('HUB#PI#') && op.item.inflight === null,
+    );
+    if (isArmed && isFinishing) {
+      isArmed = false;
+      throw new Error('the process was killed');
+    }
+    return transact(operations);
+  };
+  return () => {
+    isArmed = true;
+  };
 }
 
 /**
