@@ -17,16 +17,24 @@ import type { ModuleDeps } from '../platform/module.ts';
 import { outboxPut } from '../platform/outbox.ts';
 import type { WriteOperation } from '../platform/store.ts';
 import { walletAccountId } from '../wallet/index.ts';
-import { payoutDestinations, type CreatePayout, type Payout } from './model.ts';
+import {
+  payoutDestinations,
+  type CreatePayout,
+  type Payout,
+  type PayoutDestination,
+  type PayoutEventData,
+  type PayoutEventType,
+} from './model.ts';
 import { merchantPayouts, payoutMove, payoutPut, readPayout, readSequence, sequenceBump } from './store.ts';
 
 export const payoutIds = defineIds({ payout: 'po' });
+/** Event types the payouts module emits (their data: `PayoutEventData`). */
 export const payoutEventTypes = [
   'payout.created',
   'payout.paid',
   'payout.failed',
   'payout.returned',
-] as const;
+] as const satisfies readonly PayoutEventType[];
 
 /**
  * `payout.failed`: an approved payout that could not be made when its last approval landed (the
@@ -55,9 +63,10 @@ export function payoutFailedEvent(
         approval: approval.id,
         amount: approval.amount,
         currency: approval.currency,
-        destination: approval.params.destination ?? null,
+        // The params are the order the gate kept (`payoutOrder`): its destination was validated.
+        destination: (approval.params.destination ?? null) as PayoutDestination | null,
         error,
-      },
+      } satisfies PayoutEventData['payout.failed'],
       now,
     }),
   );
@@ -236,7 +245,12 @@ export async function executePayout(
 /** The `origin.kind` of merchant payouts' ACH entries. */
 export const payoutAchKind = 'payout';
 
-function payoutEvent(type: string, payout: Payout, ownerId: string, now: number): WriteOperation {
+function payoutEvent(
+  type: Exclude<PayoutEventType, 'payout.failed'>,
+  payout: Payout,
+  ownerId: string,
+  now: number,
+): WriteOperation {
   return outboxPut(
     createEvent({
       type,
@@ -244,7 +258,7 @@ function payoutEvent(type: string, payout: Payout, ownerId: string, now: number)
       subject: payout.id,
       merchant: payout.merchant,
       audience: [ownerId],
-      data: { object: payout },
+      data: { object: payout } satisfies PayoutEventData[typeof type],
       now,
     }),
   );
