@@ -9,10 +9,12 @@ import type { hubErrors } from '../../server/src/hub/errors.ts';
 import type { identityErrors } from '../../server/src/identity/errors.ts';
 import type { paymentsErrors } from '../../server/src/payments/errors.ts';
 import type { PaymentEventData, PaymentEventType } from '../../server/src/payments/model.ts';
+import type { Payout } from '../../server/src/payouts/payout-model.ts';
 import type { rewardsErrors } from '../../server/src/rewards/errors.ts';
 import type { webhooksErrors } from '../../server/src/webhooks/errors.ts';
 import type { components, paths } from './api/schema.gen.ts';
 import { setSession, type User } from './api/session.ts';
+import type { KnownEvent } from './api/webhooks.ts';
 
 export const testUser: User = { id: 'usr_alice', email: 'alice@example.com', name: 'Alice', groups: [] };
 
@@ -125,6 +127,42 @@ export function paymentFixture(overrides: Partial<Schemas['Payment']> = {}): Sch
     updated_at: '2026-01-01T00:00:00Z',
     ...overrides,
   };
+}
+
+/** A payout to the owner's wallet as `GET /v1/payouts/{id}` answers it (and its events carry it): $10.00, paid. */
+export function payoutFixture(overrides: Partial<Payout> = {}): Payout {
+  return {
+    id: 'po_1',
+    object: 'payout',
+    merchant: 'mer_1',
+    amount: 1000,
+    currency: 'USD',
+    destination: 'wallet',
+    bank_account: null,
+    description: null,
+    status: 'paid',
+    arrival_date: null,
+    return_code: null,
+    approval: null,
+    transfer: 'tr_9',
+    created_at: '2026-01-15T12:10:00.000Z',
+    ...overrides,
+  };
+}
+
+/**
+ * An event as `GET /v1/events` lists it, of a type the dashboard knows: its data typed by the
+ * server's event-data maps (the schema leaves `data` open), so a renamed event type or field breaks
+ * the fixture.
+ *
+ * @example eventFixture('payout.paid', { object: payoutFixture() })
+ */
+export function eventFixture<T extends KnownEvent['type']>(
+  type: T,
+  data: Extract<KnownEvent, { type: T }>['data'],
+  id = `evt_${type}`,
+): Schemas['Event'] {
+  return { id, object: 'event', type, created: 1_764_547_200, livemode: false, data: { ...data } };
 }
 
 /**

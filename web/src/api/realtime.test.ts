@@ -2,9 +2,10 @@ import { QueryClient } from '@tanstack/react-query';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Order, OrderEventData } from '../../../server/src/commerce/order-model.ts';
 import type { PaymentEventData, Refund } from '../../../server/src/payments/model.ts';
+import type { PayoutEventData } from '../../../server/src/payouts/payout-model.ts';
 import type { RewardsEventData } from '../../../server/src/rewards/model.ts';
 import type { WalletEventData } from '../../../server/src/wallet/model.ts';
-import { fixture, paymentFixture } from '../test-support.tsx';
+import { paymentFixture, payoutFixture } from '../test-support.tsx';
 import { applyRealtimeMessage } from './realtime.ts';
 
 const toast = vi.hoisted(() => Object.assign(vi.fn(), { success: vi.fn() }));
@@ -31,6 +32,7 @@ function messagesOf<Data>() {
 const walletMessage = messagesOf<WalletEventData>();
 const paymentMessage = messagesOf<PaymentEventData>();
 const orderMessage = messagesOf<OrderEventData>();
+const payoutMessage = messagesOf<PayoutEventData>();
 const rewardsMessage = messagesOf<RewardsEventData>();
 
 const alice = { id: 'usr_alice', name: 'Alice Ng', email: 'alice@example.com' };
@@ -257,22 +259,20 @@ describe('applyRealtimeMessage', () => {
       paymentMessage('refund.succeeded', { object: refundFixture() }),
       'usr_bob',
     );
-    // The payouts module's events, matched by name (`payout.`), carry the payout as the API shows it.
-    const payout = fixture<'Payout'>({
-      id: 'po_1',
-      object: 'payout',
-      merchant: 'mer_1',
-      amount: 1000,
-      currency: 'USD',
-      destination: 'wallet',
-      description: null,
-      status: 'paid',
-      approval: null,
-      transfer: 'tr_9',
-      created_at: '2026-01-15T12:10:00.000Z',
-    });
-    applyRealtimeMessage(queryClient, { type: 'payout.paid', data: { object: payout } }, 'usr_bob');
-    expect(keys()).toEqual(['developer', 'developer', 'developer']);
+    // The payouts module's: the payout as the API shows it, or what a failed approval asked for.
+    applyRealtimeMessage(queryClient, payoutMessage('payout.paid', { object: payoutFixture() }), 'usr_bob');
+    applyRealtimeMessage(
+      queryClient,
+      payoutMessage('payout.failed', {
+        approval: 'apr_1',
+        amount: 1000,
+        currency: 'USD',
+        destination: 'wallet',
+        error: { code: 'insufficient_funds', message: 'at most 0 USD is available to pay out' },
+      }),
+      'usr_bob',
+    );
+    expect(keys()).toEqual(['developer', 'developer', 'developer', 'developer']);
     expect(toast).not.toHaveBeenCalled();
     expect(toast.success).not.toHaveBeenCalled();
   });

@@ -3,9 +3,11 @@ import { useEffect } from 'react';
 import { toast } from 'sonner';
 import type { OrderEventData } from '../../../server/src/commerce/order-model.ts';
 import type { PaymentEventData } from '../../../server/src/payments/model.ts';
+import type { PayoutEventData } from '../../../server/src/payouts/payout-model.ts';
 import type { WalletEventData } from '../../../server/src/wallet/model.ts';
 import { formatAmount } from '../lib/money.ts';
 import { activityKeys } from './activity.ts';
+import { isTypeOf, orderEventTypes, paymentEventTypes, payoutEventTypes } from './event-types.ts';
 import { developerRoot } from './merchants.ts';
 import { paymentRequestKeys } from './payment-requests.ts';
 import { applyRewardsMessage, type RewardsMessage } from './rewards.ts';
@@ -36,12 +38,14 @@ export type EventMessage<Data> = {
 export type WalletMessage = EventMessage<WalletEventData>;
 /** The payments sandbox's events, which reach the merchant's owner. */
 export type PaymentMessage = EventMessage<PaymentEventData>;
+/** The payouts module's events, which reach the merchant's owner. */
+export type PayoutMessage = EventMessage<PayoutEventData>;
 /** The shop's order events, which reach the buyer. */
 export type OrderMessage = EventMessage<OrderEventData>;
 
 /*
  * Every event type of each product, once: a type the server adds, renames or drops fails to
- * compile here.
+ * compile here (the merchant-facing products' lists are in event-types.ts).
  */
 const walletMessageTypes: Record<WalletMessage['type'], true> = {
   'wallet.transfer.created': true,
@@ -50,17 +54,6 @@ const walletMessageTypes: Record<WalletMessage['type'], true> = {
   'payment_request.paid': true,
   'payment_request.declined': true,
   'payment_request.canceled': true,
-};
-const paymentMessageTypes: Record<PaymentMessage['type'], true> = {
-  'payment.authorized': true,
-  'payment.captured': true,
-  'payment.voided': true,
-  'payment.failed': true,
-  'payment.expired': true,
-  'refund.succeeded': true,
-  'payout.settled': true,
-  'dispute.created': true,
-  'dispute.closed': true,
 };
 const rewardsMessageTypes: Record<RewardsMessage['type'], true> = {
   'post.created': true,
@@ -71,22 +64,12 @@ const rewardsMessageTypes: Record<RewardsMessage['type'], true> = {
   'coins.earned': true,
   'coins.redeemed': true,
 };
-const orderMessageTypes: Record<OrderMessage['type'], true> = {
-  'order.created': true,
-  'order.updated': true,
-  'order.paid': true,
-  'order.failed': true,
-  'order.shipped': true,
-  'order.delivered': true,
-  'order.canceled': true,
-  'order.refunded': true,
-};
 
 function isMessageOf<M extends RealtimeMessage>(
   types: Record<M['type'], true>,
   message: RealtimeMessage,
 ): message is M {
-  return Object.hasOwn(types, message.type);
+  return isTypeOf(types, message.type);
 }
 
 /** What an event changes: the queries to refetch, and a toast for the signed-in user, if any. */
@@ -100,13 +83,14 @@ export function applyRealtimeMessage(
   if (isMessageOf<RewardsMessage>(rewardsMessageTypes, message))
     return applyRewardsMessage(queryClient, message, userId);
   const invalidate = (queryKey: readonly unknown[]) => void queryClient.invalidateQueries({ queryKey });
-  // Payments sandbox events reach their merchant's owner: refresh the developer pages. So do the
-  // payouts module's (`payout.created`, `.paid`, `.failed`, `.returned`), matched by name: its
-  // model imports the hub's, which the dashboard's build does not type-check.
-  if (isMessageOf<PaymentMessage>(paymentMessageTypes, message) || message.type.startsWith('payout.'))
+  // Payments sandbox and payouts events reach their merchant's owner: refresh the developer pages.
+  if (
+    isMessageOf<PaymentMessage>(paymentEventTypes, message) ||
+    isMessageOf<PayoutMessage>(payoutEventTypes, message)
+  )
     invalidate(developerRoot);
   // Shop orders: the checkout saga's progress and every status change.
-  if (isMessageOf<OrderMessage>(orderMessageTypes, message)) invalidate(['commerce']);
+  if (isMessageOf<OrderMessage>(orderEventTypes, message)) invalidate(['commerce']);
 }
 
 function applyWalletMessage(queryClient: QueryClient, message: WalletMessage, userId: string): void {

@@ -1,6 +1,10 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { OrderEventData } from '../../../server/src/commerce/order-model.ts';
+import type { PaymentEventData } from '../../../server/src/payments/model.ts';
+import type { PayoutEventData } from '../../../server/src/payouts/payout-model.ts';
 import type { Page } from './client.ts';
 import { webhookEventTypes } from './catalog.gen.ts';
+import { isTypeOf, orderEventTypes, paymentEventTypes, payoutEventTypes } from './event-types.ts';
 import { developerRoot, merchantFetch } from './merchants.ts';
 import type { components } from './schema.gen.ts';
 
@@ -17,23 +21,39 @@ export function isEndpointEvent(type: string): type is EndpointEvent {
 /** A webhook endpoint; `secret` is only in the answers of create and rotate-secret. */
 export type WebhookEndpoint = components['schemas']['WebhookEndpoint'];
 
+/** An event's envelope as `GET /v1/events` lists it; the schema leaves `data` open. */
+type EventEnvelope = Omit<components['schemas']['Event'], 'type' | 'data'>;
+
+/** The events of one product: per type of its event-data map, `{ type, data }` with that data. */
+type EventsOf<Data> = { [K in keyof Data]: EventEnvelope & { type: K; data: Data[K] } }[keyof Data];
+
 /**
- * An event. The schema leaves `data` open (`{ object: … }`, any of the API's objects); these are
- * the fields of it the pages read.
+ * An event of a product whose data the dashboard reads, typed by the server's own definition of it
+ * (`PaymentEventData`, `OrderEventData`, `PayoutEventData`, imported type-only): a renamed event
+ * type or field breaks `tsc -p web` where the pages read it and in the tests' fixtures.
  */
-export type SluiceEvent = Omit<components['schemas']['Event'], 'data'> & {
-  data: {
-    object?: {
-      id?: string;
-      object?: string;
-      amount?: number;
-      amount_captured?: number;
-      currency?: string;
-      status?: string;
-      payment?: string;
-    } & Record<string, unknown>;
-  } & Record<string, unknown>;
-};
+export type KnownEvent = EventsOf<PaymentEventData> | EventsOf<OrderEventData> | EventsOf<PayoutEventData>;
+
+/**
+ * An event of any other module's (the hub's, approvals', billing's …): the log holds every
+ * module's events, and the pages show these too, their data as sent, read field by field.
+ */
+export type OtherEvent = EventEnvelope & { type: string; data: unknown };
+
+/** An event of the log. `isKnownEvent` tells them apart: `type: string` covers every known type too. */
+export type SluiceEvent = KnownEvent | OtherEvent;
+
+/**
+ * Whether the dashboard knows the event's type, and so its data. The log's JSON is typed, not
+ * checked: this reads the type alone.
+ */
+export function isKnownEvent(event: SluiceEvent): event is KnownEvent {
+  return (
+    isTypeOf(paymentEventTypes, event.type) ||
+    isTypeOf(orderEventTypes, event.type) ||
+    isTypeOf(payoutEventTypes, event.type)
+  );
+}
 
 export type DeliveryAttempt = components['schemas']['WebhookDeliveryAttempt'];
 export type Delivery = components['schemas']['WebhookDelivery'];

@@ -1,6 +1,6 @@
 import type { PaymentDisplayStatus, PaymentStatus } from '../../api/payments.ts';
 import type { DisputeStatus } from '../../api/disputes.ts';
-import type { SluiceEvent } from '../../api/webhooks.ts';
+import { isKnownEvent, type KnownEvent, type SluiceEvent } from '../../api/webhooks.ts';
 import { formatAmount } from '../../lib/money.ts';
 import type { BadgeTone } from '../../components/ui/badge.tsx';
 
@@ -48,15 +48,69 @@ export const displayStatusLabel: Record<PaymentDisplayStatus, string> = {
 /** The dashboard's one date format (components/date-time.ts). */
 export { formatDateTime } from '../../components/date-time.ts';
 
+/**
+ * What the developer pages show of the object an event is about: its id and kind, the sandbox
+ * payment it is or belongs to, and the amount the event is about. Read through the server's types
+ * for the events the dashboard knows (a renamed field fails its build); field by field, each
+ * checked, for any other module's, whose data the log shows as sent.
+ */
+export interface EventSubject {
+  id?: string | undefined;
+  object?: string | undefined;
+  payment?: string | undefined;
+  amount?: number | undefined;
+  currency?: string | undefined;
+}
+
+export function eventSubject(event: SluiceEvent): EventSubject {
+  return isKnownEvent(event) ? knownSubject(event) : otherSubject(event.data);
+}
+
+function knownSubject(event: KnownEvent): EventSubject {
+  // An order event carries `{ order }`, a failed payout what its approval asked for: no object.
+  if (!('object' in event.data)) return {};
+  const object = event.data.object;
+  const { id, currency } = object;
+  switch (object.object) {
+    case 'payment': {
+      const amount = event.type === 'payment.captured' ? object.amount_captured : object.amount;
+      return { id, object: object.object, payment: id, amount, currency };
+    }
+    case 'refund':
+    case 'dispute':
+      return { id, object: object.object, payment: object.payment, amount: object.amount, currency };
+    case 'payout':
+      return { id, object: object.object, amount: object.amount, currency };
+    case 'settlement':
+      // Its amounts are several (gross, fees, net): the log shows none.
+      return { id, object: object.object, currency };
+    default:
+      return object satisfies never;
+  }
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null;
+const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
+function otherSubject(data: unknown): EventSubject {
+  const object = isRecord(data) ? data.object : undefined;
+  if (!isRecord(object)) return {};
+  const id = text(object.id);
+  const kind = text(object.object);
+  return {
+    id,
+    object: kind,
+    payment: kind === 'payment' ? id : text(object.payment),
+    amount: typeof object.amount === 'number' ? object.amount : undefined,
+    currency: text(object.currency),
+  };
+}
+
 /** The amount an event is about: what was captured for `payment.captured`, else the object's amount. */
 export function eventAmount(event: SluiceEvent): string | undefined {
-  const object = event.data.object;
-  if (!object || typeof object.currency !== 'string') return undefined;
-  const amount =
-    event.type === 'payment.captured' && typeof object.amount_captured === 'number'
-      ? object.amount_captured
-      : object.amount;
-  return typeof amount === 'number' ? formatAmount(amount, object.currency) : undefined;
+  const { amount, currency } = eventSubject(event);
+  return amount !== undefined && currency !== undefined ? formatAmount(amount, currency) : undefined;
 }
 
 export const disputeStatusTone: Record<DisputeStatus, BadgeTone> = {

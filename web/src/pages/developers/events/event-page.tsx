@@ -12,21 +12,19 @@ import { formatDateTime } from '../../../components/date-time.ts';
 import { Button } from '../../../components/ui/button.tsx';
 import { Card, PageHeader } from '../../../components/ui/card.tsx';
 import { Empty, ErrorState, Loading } from '../../../components/ui/states.tsx';
-import { eventAmount } from '../format.ts';
+import { eventAmount, eventSubject } from '../format.ts';
 import { useMerchantId } from '../merchant-shell.tsx';
 import { DeliveryRow } from '../webhook-endpoint/delivery-row.tsx';
 import { useEvent, useEventDeliveries, useRedeliverEvent } from './event-api.ts';
 
 /** The object an event is about, as a dashboard link when the dashboard has a page for it. */
 function relatedLink(merchantId: string, event: SluiceEvent): { to: string; id: string } | undefined {
-  const object = event.data.object;
-  if (!object?.id) return undefined;
+  const subject = eventSubject(event);
+  if (!subject.id) return undefined;
   const base = `/developers/${merchantId}`;
-  if (object.object === 'payment') return { to: `${base}/payments/${object.id}`, id: object.id };
-  if (object.object === 'dispute') return { to: `${base}/disputes/${object.id}`, id: object.id };
-  if (object.object === 'settlement') return { to: `${base}/settlements/${object.id}`, id: object.id };
-  if (typeof object.payment === 'string')
-    return { to: `${base}/payments/${object.payment}`, id: object.payment };
+  if (subject.object === 'dispute') return { to: `${base}/disputes/${subject.id}`, id: subject.id };
+  if (subject.object === 'settlement') return { to: `${base}/settlements/${subject.id}`, id: subject.id };
+  if (subject.payment) return { to: `${base}/payments/${subject.payment}`, id: subject.payment };
   return undefined;
 }
 

@@ -3,10 +3,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { setSession } from '../../../api/session.ts';
 import {
   apiRoute,
+  eventFixture,
   fixture,
   mockFetch,
   paymentEventFixture,
   paymentFixture,
+  payoutFixture,
   renderAt,
   signInTestUser,
   type Schemas,
@@ -77,10 +79,10 @@ function answer(url: string): EventPage {
   };
 }
 
-function renderPage() {
+function renderPage(respond: (url: string) => EventPage = answer) {
   signInTestUser();
   const mocked = mockFetch([
-    apiRoute('get', '/v1/events')(({ url }) => ({ status: 200, body: answer(url) })),
+    apiRoute('get', '/v1/events')(({ url }) => ({ status: 200, body: respond(url) })),
   ]);
   renderAt('/developers/mer_1/events', { '/developers/:merchantId/events': <EventsPage /> });
   return mocked;
@@ -88,6 +90,7 @@ function renderPage() {
 
 const shownIds = () =>
   screen.getAllByTestId('event').map((row) => within(row).getByText(/^evt_/).textContent!.split(' · ')[0]);
+const shownRow = (id: string) => screen.getAllByTestId('event').find((row) => row.textContent?.includes(id))!;
 const lastQuery = (calls: Array<{ url: string }>) => new URL(calls.at(-1)!.url, 'http://x').searchParams;
 
 describe('EventsPage', () => {
@@ -125,5 +128,43 @@ describe('EventsPage', () => {
     fireEvent.change(screen.getByLabelText('Type'), { target: { value: '' } });
     await waitFor(() => expect(shownIds()).toEqual(['evt_3', 'evt_2']));
     expect(lastQuery(calls).get('type')).toBeNull();
+  });
+
+  it("shows the payouts module's events by their amount, and any other module's as sent", async () => {
+    const failure = { code: 'insufficient_funds', message: 'at most 0 USD is available to pay out' };
+    const hubEvent: Schemas['Event'] = {
+      id: 'evt_pi',
+      object: 'event',
+      type: 'payment_intent.succeeded',
+      created: 1_764_547_200,
+      livemode: false,
+      data: { object: { id: 'pi_1', object: 'payment_intent', amount: 4200, currency: 'USD' } },
+    };
+    // A type the dashboard does not know, its data not even an object: shown by type and id.
+    const oddEvent: Schemas['Event'] = {
+      ...hubEvent,
+      id: 'evt_odd',
+      type: 'test_clock.ready',
+      data: { object: 7 },
+    };
+    const events = [
+      eventFixture('payout.paid', { object: payoutFixture({ amount: 2500 }) }, 'evt_po'),
+      eventFixture(
+        'payout.failed',
+        { approval: 'apr_1', amount: 900, currency: 'USD', destination: 'ach', error: failure },
+        'evt_pf',
+      ),
+      hubEvent,
+      oddEvent,
+    ];
+    renderPage(() => ({ data: events, has_more: false, next_cursor: null }));
+
+    await waitFor(() => expect(shownIds()).toEqual(['evt_po', 'evt_pf', 'evt_pi', 'evt_odd']));
+    expect(shownRow('evt_po').textContent).toContain('$25.00');
+    expect(shownRow('evt_pi').textContent).toContain('$42.00');
+    expect(shownRow('evt_odd').textContent).toContain('test_clock.ready');
+    // Neither is about a sandbox payment: no payment link.
+    expect(within(shownRow('evt_po')).getAllByRole('link')).toHaveLength(1);
+    expect(within(shownRow('evt_odd')).getAllByRole('link')).toHaveLength(1);
   });
 });

@@ -5,7 +5,7 @@ import { CursorPager, useCursorPages } from '../../../components/cursor-pager.ts
 import { FilterSelect } from '../../../components/filter-select.tsx';
 import { PageHeader } from '../../../components/ui/card.tsx';
 import { Empty, ErrorState, Loading } from '../../../components/ui/states.tsx';
-import { eventAmount, formatDateTime } from '../format.ts';
+import { eventAmount, eventSubject, formatDateTime } from '../format.ts';
 import { useMerchantId } from '../merchant-shell.tsx';
 
 /** Types the log can be filtered by: what endpoints subscribe to, and endpoint test sends. */
@@ -74,8 +74,7 @@ export function EventsPage() {
             aria-busy={events.isPlaceholderData}
           >
             {events.data.data.map((event) => {
-              const object = event.data.object;
-              const paymentId = object?.object === 'payment' ? object.id : object?.payment;
+              const paymentId = eventSubject(event).payment;
               return (
                 <li
                   key={event.id}

@@ -5,10 +5,12 @@ import { setSession } from '../../../api/session.ts';
 import {
   apiError,
   apiRoute,
+  eventFixture,
   fixture,
   mockFetch,
   paymentEventFixture,
   paymentFixture,
+  payoutFixture,
   renderAt,
   signInTestUser,
   type Route as MockRoute,
@@ -146,6 +148,57 @@ describe('PaymentPage: test disputes', () => {
     expect(screen.getByTestId('payment-settlement').getAttribute('href')).toBe(
       '/developers/mer_1/settlements/stl_1',
     );
+  });
+});
+
+describe('PaymentPage: timeline', () => {
+  it("lists the payment's events and its refunds', oldest first, each with the amount it is about", async () => {
+    const authorized = paymentFixture({
+      amount: 800,
+      amount_capturable: 800,
+      created_at: payment.created_at,
+    });
+    const captured = { ...payment, amount_captured: 500, refundable_amount: 500 };
+    const refund = fixture<'Refund'>({
+      id: 're_1',
+      object: 'refund',
+      merchant: 'mer_1',
+      payment: 'pay_1',
+      amount: 200,
+      currency: 'USD',
+      reason: null,
+      status: 'succeeded',
+      created_at: '2026-12-02T00:00:00Z',
+    });
+    const other: Schemas['Event'] = {
+      id: 'evt_clock',
+      object: 'event',
+      type: 'test_clock.ready',
+      created: 1_764_547_200,
+      livemode: false,
+      data: { object: { id: 'clock_1', object: 'test_clock' } },
+    };
+    // The log, newest first: the refund, a payout, another payment's capture, another module's event.
+    renderPage(
+      [
+        paymentEventFixture('refund.succeeded', refund, 'evt_4'),
+        eventFixture('payout.paid', { object: payoutFixture() }, 'evt_po'),
+        paymentEventFixture('payment.captured', { ...captured, id: 'pay_2' }, 'evt_other'),
+        other,
+        paymentEventFixture('payment.captured', captured, 'evt_2'),
+        paymentEventFixture('payment.authorized', authorized, 'evt_1'),
+      ],
+      [],
+      captured,
+    );
+    await waitFor(() => expect(screen.getAllByTestId('timeline-event')).toHaveLength(3));
+    // Each line: its type, when, the amount it is about, its id. For the capture that is what was
+    // captured ($5.00 of the $8.00 authorized); for the refund, the refund's own amount.
+    expect(screen.getAllByTestId('timeline-event').map((item) => item.textContent)).toEqual([
+      expect.stringMatching(/^payment\.authorized.* · \$8\.00 · evt_1$/),
+      expect.stringMatching(/^payment\.captured.* · \$5\.00 · evt_2$/),
+      expect.stringMatching(/^refund\.succeeded.* · \$2\.00 · evt_4$/),
+    ]);
   });
 });
 

@@ -22,7 +22,13 @@ import { Input } from '../../../components/ui/input.tsx';
 import { ErrorState, Loading } from '../../../components/ui/states.tsx';
 import { useIdempotencyKey } from '../../../lib/idempotency.ts';
 import { currencyExponent, formatAmount, minorToDecimalString, parseAmount } from '../../../lib/money.ts';
-import { disputeStatusLabel, displayStatusLabel, displayStatusTone, eventAmount } from '../format.ts';
+import {
+  disputeStatusLabel,
+  displayStatusLabel,
+  displayStatusTone,
+  eventAmount,
+  eventSubject,
+} from '../format.ts';
 import { useMerchantId } from '../merchant-shell.tsx';
 
 type Action = 'capture' | 'void' | 'refund' | 'dispute';
@@ -179,9 +185,7 @@ function Detail({
 /** The payment's events (and its refunds'), oldest first, from the merchant's event log. */
 function Timeline({ merchantId, paymentId }: { merchantId: string; paymentId: string }) {
   const events = useEvents(merchantId, { live: false });
-  const mine = (events.data?.data ?? [])
-    .filter((e) => e.data.object?.id === paymentId || e.data.object?.payment === paymentId)
-    .reverse();
+  const mine = (events.data?.data ?? []).filter((e) => eventSubject(e).payment === paymentId).reverse();
   return (
     <Card>
       <h2 className="mb-3 font-semibold">Timeline</h2>
