@@ -398,6 +398,30 @@ describe('checkout saga money steps (mutation cases)', () => {
     await expectBooksBalanced(t.platform.store);
   });
 
+  it('does not hold a wallet order a compensation took between Authorize’s read and its write: no hold, nothing to void', {
+    timeout: 120_000,
+  }, async () => {
+    // Once Authorize has read the order, a compensation starts (its reservation ran out, say)
+    // and finds no payment to undo yet.
+    const taking = await platformRunningOnce('Authorize', (platform, orderId) =>
+      checkoutTasks(sagaDeps(platform)).Refund({ order_id: orderId, reason: 'reservation_expired' }),
+    );
+    t = taking.platform;
+    const { buyer, order } = await buyAndWait(t, 2600, { type: 'wallet' });
+    expect(taking.ran()?.result).toEqual({ payment_status: 'none' });
+    expect(order).toMatchObject({
+      status: 'failed',
+      failure_reason: 'reservation_expired',
+      payment_status: 'none',
+      hold_id: null,
+    });
+    expect(await stepsOf(t, order.id, 'order.updated')).not.toContain('authorized');
+    expect(await t.wallet(buyer.id)).toEqual({ available: signupBonus, pending: 0 });
+    const history = await listHistory(t.platform.store, walletAccountId(buyer.id, 'USD'), { limit: 50 });
+    expect(history.entries.filter((entry) => entry.code === 'commerce_order')).toEqual([]);
+    await expectBooksBalanced(t.platform.store);
+  });
+
   it('runs a forward step at the very end of the reservation, and gives it up a millisecond later', {
     timeout: 120_000,
   }, async () => {
