@@ -1,9 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { approvalsModule } from '../server/src/approvals/index.ts';
-import { decideApproval, requestApproval } from '../server/src/approvals/service.ts';
+import {
+  decideApproval,
+  expireDueApprovals,
+  expireOne,
+  requestApproval,
+} from '../server/src/approvals/service.ts';
 import { createTestMerchant, paymentBody, type TestMerchant } from '../server/src/payments/test-support.ts';
+import { approvalKeys } from '../server/src/approvals/store.ts';
 import { payoutsModule } from '../server/src/payouts/index.ts';
-import type { Store, WriteOperation } from '../server/src/platform/store.ts';
+import type { QueryPage, Store, WriteOperation } from '../server/src/platform/store.ts';
 import { SqliteStore } from '../server/src/runtime/local/sqlite-store.ts';
 import { createTestApp, moduleDepsFor, type TestApp, type TestUser } from './app-harness.ts';
 import { expectBooksBalanced } from './invariants.ts';
@@ -22,15 +28,25 @@ const toBank = {
   },
 };
 
+type Interleaving = {
+  /** Run once just before the first transaction that writes the approval request `id`. */
+  before?: { id: string; run: () => Promise<void> };
+  /** What queries of the pending requests' index answer instead (an index that lags). */
+  laggingPending?: QueryPage;
+};
+
 /**
- * The real SQLite store, with a hook run once just before the first transaction that writes the
- * approval request `before.id` (armed by the test): another writer getting in first.
+ * The real SQLite store with what a test arms: another writer getting in first, or the pending
+ * requests' index lagging behind the items (as DynamoDB's global secondary indexes may).
  */
-function interleavingStore(inner: Store): Store & { before?: { id: string; run: () => Promise<void> } } {
+function interleavingStore(inner: Store): Store & Interleaving {
   const pkOf = (op: WriteOperation) => (op.type === 'put' ? op.item.pk : op.key.pk);
-  const store: Store & { before?: { id: string; run: () => Promise<void> } } = {
+  const store: Store & Interleaving = {
     get: (key) => inner.get(key),
-    query: (query) => inner.query(query),
+    query: async (query) =>
+      store.laggingPending && query.partition === approvalKeys.pending
+        ? store.laggingPending
+        : inner.query(query),
     close: () => inner.close(),
     ...(inner.consistentIndexes !== undefined ? { consistentIndexes: inner.consistentIndexes } : {}),
     async transact(operations) {
@@ -290,5 +306,155 @@ describe('deciding a request', () => {
       approvals: 0,
     });
     expect(await availableNow()).toBe(available);
+  });
+});
+
+describe('reading a request', () => {
+  it("answers 404 for another merchant's request, naming it, and lets no one of that merchant decide it", async () => {
+    const owner = asMember(merchant.owner);
+    await owner('PUT', '/v1/approval-policies', { action: 'payout', approvals: 1 });
+    const requested = await owner('POST', '/v1/payouts', { amount: 2_500, currency: 'USD', ...toBank });
+    expect(requested.status).toBe(202);
+    const other = await createTestMerchant(t);
+    const theirs = await t.call('GET', `/v1/approvals/${requested.json.id}`, { token: other.key.secret });
+    expect(theirs.status).toBe(404);
+    expect(theirs.json.error).toMatchObject({
+      code: 'not_found',
+      message: `No approval request ${requested.json.id}.`,
+      param: 'id',
+    });
+    // Their approver, deciding by the id, finds nothing either.
+    const approver = await join('approver');
+    const asTheirApprover = {
+      kind: 'merchant',
+      merchantId: other.id,
+      apiKeyId: undefined,
+      ownerId: other.owner.id,
+      role: 'approver',
+      userId: approver.id,
+      email: approver.email,
+    } as const;
+    const deps = moduleDepsFor(t, [approvalsModule, payoutsModule]);
+    await expect(
+      decideApproval(deps, asTheirApprover, requested.json.id, 'approve', undefined),
+    ).rejects.toMatchObject({ code: 'not_found' });
+    expect((await owner('GET', `/v1/approvals/${requested.json.id}`)).json).toMatchObject({
+      status: 'pending',
+      approvals: 0,
+    });
+    expect((await owner('GET', '/v1/payouts')).json.data).toEqual([]);
+    expect(await availableNow()).toBe(available);
+  });
+});
+
+describe('expiring a request', () => {
+  const deps = () => ({ store: t.store, clock: t.clock });
+  /** A pending request for a payout, as the route records it, straight through the service. */
+  const pending = async (summary = 'A payout') =>
+    (await requestApproval(deps(), {
+      merchantId: merchant.id,
+      ownerId: merchant.owner.id,
+      action: 'payout',
+      amount: 2_500,
+      currency: 'USD',
+      params: { amount: 2_500, currency: 'USD', ...toBank },
+      summary,
+      requestedBy: { user: null, email: null, api_key: 'key_test', role: 'owner' },
+    }))!;
+  const stored = async (id: string) =>
+    (await t.call('GET', `/v1/approvals/${id}`, { token: merchant.key.secret })).json;
+  const hour = 3600 * 1000;
+
+  beforeEach(async () => {
+    await asMember(merchant.owner)('PUT', '/v1/approval-policies', { action: 'payout', approvals: 1 });
+  });
+
+  it('expires a pending request from exactly its expiry, not a moment before, saying why', async () => {
+    const request = await pending();
+    t.clock.advance(Date.parse(request.expires_at) - t.clock.now() - 1);
+    expect(await expireOne(deps(), request.id)).toBe(false);
+    expect((await stored(request.id)).status).toBe('pending');
+    t.clock.advance(1);
+    expect(await expireOne(deps(), request.id)).toBe(true);
+    const expired = await stored(request.id);
+    expect(expired.status).toBe('expired');
+    expect(expired.steps.at(-1)).toEqual({
+      type: 'expired',
+      actor: null,
+      at: request.expires_at,
+      note: 'no decision within 72 hours',
+    });
+    expect(await expireOne(deps(), request.id)).toBe(false);
+    expect(await expireOne(deps(), 'apr_missing')).toBe(false);
+  });
+
+  it('leaves a request executed before its expiry as it is when its timer fires later', async () => {
+    const approver = await join('approver');
+    const requested = await asMember(merchant.owner)('POST', '/v1/payouts', {
+      amount: 2_500,
+      currency: 'USD',
+      ...toBank,
+    });
+    expect((await asMember(approver)('POST', `/v1/approvals/${requested.json.id}/approve`)).json.status).toBe(
+      'executed',
+    );
+    t.clock.advance(73 * hour);
+    // The workflow's Expire task calls expireOne whatever the request's status.
+    expect(await expireOne(deps(), requested.json.id)).toBe(false);
+    const executed = await stored(requested.json.id);
+    expect(executed.status).toBe('executed');
+    expect(executed.steps.map((s: { type: string }) => s.type)).toEqual([
+      'requested',
+      'approved',
+      'executed',
+    ]);
+    expect(await availableNow()).toBe(available - 2_500);
+  });
+
+  it('expires a request once when two expiries race, the loser answering false; a store failure is passed on', async () => {
+    const request = await pending();
+    t.clock.advance(73 * hour);
+    let winner: boolean | undefined;
+    // The job and the request's own timer at once: the other lands between this one's read and write.
+    store.before = {
+      id: request.id,
+      run: async () => {
+        winner = await expireOne(deps(), request.id);
+      },
+    };
+    expect(await expireOne(deps(), request.id)).toBe(false);
+    expect(winner).toBe(true);
+    const expired = await stored(request.id);
+    expect(expired.steps.map((s: { type: string }) => s.type)).toEqual(['requested', 'expired']);
+
+    const other = await pending('Another payout');
+    t.clock.advance(73 * hour);
+    store.before = {
+      id: other.id,
+      run: () => Promise.reject(new Error('the store is unavailable')),
+    };
+    await expect(expireOne(deps(), other.id)).rejects.toThrow('the store is unavailable');
+    expect((await stored(other.id)).status).toBe('pending');
+  });
+
+  it('expires every due request from the job, past its first page of 100', async () => {
+    const requests = [];
+    for (let i = 0; i < 101; i += 1) requests.push(await pending(`Payout ${i}`));
+    t.clock.advance(73 * hour);
+    expect(await expireDueApprovals(deps())).toBe(101);
+    expect(await expireDueApprovals(deps())).toBe(0);
+    for (const request of [requests[0]!, requests[100]!])
+      expect((await stored(request.id)).status).toBe('expired');
+  });
+
+  it('stops the job at a full page of due requests none of which it could expire (an index lagging behind)', async () => {
+    for (let i = 0; i < 100; i += 1) await pending(`Payout ${i}`);
+    t.clock.advance(73 * hour);
+    const due = await t.store.query({ index: 'gsi2', partition: approvalKeys.pending, limit: 100 });
+    expect(due.items).toHaveLength(100);
+    expect(await expireDueApprovals(deps())).toBe(100);
+    // The index still lists the 100 it expired: the job reads each again, expires none, and stops.
+    store.laggingPending = due;
+    expect(await expireDueApprovals(deps())).toBe(0);
   });
 });
