@@ -135,6 +135,9 @@ it('refuses (409) while an ACH debit of the invoice is processing, nothing chang
     status: 'processing',
     payment_intent: ids.intent,
   });
+  expect(refused.json.error.message).toBe(
+    `Invoice ${ids.invoice} has a payment under way (payment intent ${ids.intent} is processing); its outcome settles the invoice.`,
+  );
   expect(await stateOf(ids)).toEqual(was);
   const intents = (await api('GET', '/v1/payment-intents?limit=10')).json.data;
   expect(intents).toHaveLength(1);
@@ -143,6 +146,8 @@ it('refuses (409) while an ACH debit of the invoice is processing, nothing chang
 it('a payer who approves while the pay withdraws the ask wins: 409, the claim let go, paid once', async () => {
   const before = await walletAvailable();
   const ids = await waiting();
+  const versionBefore = (await t.store.get({ pk: `BIL#SUB#${ids.subscription}`, sk: 'SUB' }))!
+    .version as number;
   // Just before the pay claims the subscription, the payer approves the first ask.
   const claim = (operations: WriteOperation[]) =>
     operations.length === 1 &&
@@ -164,9 +169,11 @@ it('a payer who approves while the pay withdraws the ask wins: 409, the claim le
     attempts: [{ payment_intent: ids.intent, status: 'succeeded' }],
   });
   expect((await api('GET', `/v1/subscriptions/${ids.subscription}`)).json.status).toBe('active');
-  // Nothing holds the subscription: it can be changed at once.
+  // Nothing holds the subscription: it can be changed at once. Its version only ever goes up (the
+  // claim, its release, the payment), so no writer that read it before the claim can write over it.
   const stored = await t.store.get({ pk: `BIL#SUB#${ids.subscription}`, sk: 'SUB' });
   expect(stored?.charging).toBeNull();
+  expect(stored?.version).toBe(versionBefore + 3);
   expect(await walletAvailable()).toBe(before - 500);
 });
 
@@ -186,4 +193,22 @@ it('an ask the merchant cancels through the hub fails the invoice’s attempt in
   expect(failed.next_payment_attempt).not.toBeNull();
   expect((await api('GET', `/v1/subscriptions/${ids.subscription}`)).json.status).toBe('past_due');
   expect(await walletAvailable()).toBe(before);
+});
+
+it('withdraws only the waiting ask: an earlier declined attempt keeps its outcome', async () => {
+  const ids = await waiting();
+  expect((await answer(ids.intent, 'reject')).status).toBe(200);
+  await deliverHubEvents(t);
+  const declined = (await invoiceOf(ids.invoice)).attempts[0];
+  expect(declined).toMatchObject({ payment_intent: ids.intent, status: 'failed' });
+  expect(declined.error_code).not.toBe('canceled');
+  // Paid by hand: asked again; paid by hand once more: that ask is withdrawn, the decline stays.
+  expect((await api('POST', `/v1/invoices/${ids.invoice}/pay`)).status).toBe(200);
+  const asked = (await invoiceOf(ids.invoice)).attempts[1].payment_intent;
+  expect((await api('POST', `/v1/invoices/${ids.invoice}/pay`)).status).toBe(200);
+  expect((await invoiceOf(ids.invoice)).attempts).toMatchObject([
+    declined,
+    { payment_intent: asked, status: 'failed', error_code: 'canceled' },
+    { status: 'pending' },
+  ]);
 });
