@@ -83,7 +83,9 @@ function translate(error: unknown): never | ProviderPayment {
       status: 'declined',
       reference: error.charge ?? '',
       amount_captured: 0,
-      decline_code: toDeclineCode(error.decline_code ?? error.code),
+      // The SDK gives a card error without a decline code `decline_code: ''`; the error's own code
+      // (`incorrect_cvc`, `expired_card`, `processing_error`) names the decline then.
+      decline_code: toDeclineCode(error.decline_code || error.code),
     };
   if (error.type === 'StripeConnectionError')
     throw new TechnicalFailure(
