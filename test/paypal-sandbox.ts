@@ -14,14 +14,23 @@ import { crc32 } from 'node:zlib';
  * Like PayPal's sandbox it declines a card whose name is a rejection trigger (`CCREJECT-REFUSED`,
  * `CCREJECT-IF`…) with that trigger's processor response code, accepts only PayPal's published
  * test card numbers, answers a repeated `PayPal-Request-Id` with the first answer, and verifies a
- * webhook only when it signed that transmission. It is not PayPal: it is what PayPal's documents
- * say PayPal does, for the cases the connector handles.
+ * webhook only when it signed that transmission. Like PayPal it refuses a card expiry not written
+ * `YYYY-MM` (the schema's pattern), and answers a write without `Prefer: return=representation`
+ * with the minimal body (id, status, links: PayPal's default). It is not PayPal: it is what
+ * PayPal's documents say PayPal does, for the cases the connector handles.
  */
 export interface PayPalSandbox {
   url: string;
   credentials: { client_id: string; client_secret: string; webhook_id: string; environment: 'sandbox' };
-  /** The next `count` API calls (not token calls) answer 503 (`error`) or never answer (`hang`). */
-  failNext(count: number, mode: 'error' | 'hang'): void;
+  /**
+   * The next `count` API calls (not token calls) answer 503 (`error`), never answer (`hang`), or
+   * answer this status with PayPal's error body for it (429, 500, 403…).
+   */
+  failNext(count: number, mode: 'error' | 'hang' | number): void;
+  /** The API calls (not token calls) received, oldest first: for what the connector sends. */
+  requests(): SandboxRequest[];
+  /** An order as the sandbox holds it (its custom id, payment source, payments). */
+  order(id: string): Order | undefined;
   /** Captures made from now on stay PENDING (PayPal's `PENDING_REVIEW`) until completed. */
   holdCaptures(hold: boolean): void;
   /** A signed webhook transmission of `event` for this app's webhook: its body and headers. */
@@ -32,6 +41,27 @@ export interface PayPalSandbox {
   orderCount(): number;
   stop(): Promise<void>;
 }
+
+/** An API call the sandbox received. */
+export interface SandboxRequest {
+  method: string;
+  path: string;
+  requestId: string | undefined;
+  prefer: string | undefined;
+  body: Record<string, unknown>;
+}
+
+/** PayPal's error names by status, for `failNext` with a status. */
+const errorNames: Record<number, string> = {
+  400: 'INVALID_REQUEST',
+  401: 'AUTHENTICATION_FAILURE',
+  403: 'NOT_AUTHORIZED',
+  404: 'RESOURCE_NOT_FOUND',
+  422: 'UNPROCESSABLE_ENTITY',
+  429: 'RATE_LIMIT_REACHED',
+  500: 'INTERNAL_SERVER_ERROR',
+  503: 'SERVICE_UNAVAILABLE',
+};
 
 const publishedTestCards = new Set([
   '371449635398431',
@@ -81,7 +111,7 @@ interface Authorization {
   create_time: string;
   update_time: string;
 }
-interface Order {
+export interface Order {
   id: string;
   intent: 'CAPTURE' | 'AUTHORIZE';
   status: 'COMPLETED';
@@ -117,7 +147,8 @@ export async function startPayPalSandbox(): Promise<PayPalSandbox> {
   const orderOfCapture = new Map<string, string>();
   const replays = new Map<string, { status: number; body: unknown }>();
   const hanging = new Set<ServerResponse>();
-  let failures: { count: number; mode: 'error' | 'hang' } = { count: 0, mode: 'error' };
+  const received: SandboxRequest[] = [];
+  let failures: { count: number; mode: 'error' | 'hang' | number } = { count: 0, mode: 'error' };
   let holdCaptures = false;
   let sequence = 0;
   const newId = (prefix: string) =>
@@ -158,6 +189,13 @@ export async function startPayPalSandbox(): Promise<PayPalSandbox> {
       );
     if (!card?.number || !publishedTestCards.has(card.number))
       return unprocessable('CARD_NUMBER_INVALID', 'The card number is not a sandbox test card.');
+    if (!/^[0-9]{4}-(0[1-9]|1[0-2])$/.test(card.expiry ?? ''))
+      return error(
+        400,
+        'INVALID_REQUEST',
+        'INVALID_PARAMETER_SYNTAX',
+        'The value of a field does not conform to the expected format.',
+      );
     const time = now();
     const code = rejectionTriggers[card.name ?? ''];
     const processor = {
@@ -372,14 +410,6 @@ export async function startPayPalSandbox(): Promise<PayPalSandbox> {
     const token = request.headers.authorization?.replace(/^Bearer /, '') ?? '';
     if (!tokens.has(token))
       return send(401, { error: 'invalid_token', error_description: 'Token signature verification failed' });
-    if (failures.count > 0) {
-      failures = { ...failures, count: failures.count - 1 };
-      if (failures.mode === 'hang') {
-        hanging.add(response);
-        return;
-      }
-      return send(503, { name: 'SERVICE_UNAVAILABLE', message: 'Service Unavailable.', debug_id: 'fixture' });
-    }
     let body: Record<string, unknown>;
     try {
       body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
@@ -391,11 +421,44 @@ export async function startPayPalSandbox(): Promise<PayPalSandbox> {
       });
     }
     const requestId = request.headers['paypal-request-id'];
+    const prefer = request.headers.prefer;
+    received.push({
+      method: request.method ?? 'GET',
+      path,
+      requestId: typeof requestId === 'string' ? requestId : undefined,
+      prefer: typeof prefer === 'string' ? prefer : undefined,
+      body,
+    });
+    if (failures.count > 0) {
+      failures = { ...failures, count: failures.count - 1 };
+      if (failures.mode === 'hang') {
+        hanging.add(response);
+        return;
+      }
+      if (failures.mode === 'error')
+        return send(503, {
+          name: 'SERVICE_UNAVAILABLE',
+          message: 'Service Unavailable.',
+          debug_id: 'fixture',
+        });
+      const name = errorNames[failures.mode] ?? 'UNKNOWN_ERROR';
+      return send(failures.mode, {
+        name,
+        message: `Scripted ${failures.mode}.`,
+        debug_id: 'fixture',
+        details: [{ issue: name, description: `Scripted ${failures.mode}.` }],
+      });
+    }
     const replayKey = typeof requestId === 'string' ? `${request.method} ${path} ${requestId}` : undefined;
-    const replay = replayKey ? replays.get(replayKey) : undefined;
-    if (replay) return send(replay.status, replay.body);
-    const answer = route(request.method ?? 'GET', path, body);
+    const answer =
+      (replayKey ? replays.get(replayKey) : undefined) ?? route(request.method ?? 'GET', path, body);
     if (replayKey && answer.status < 500) replays.set(replayKey, answer);
+    // A write answers with the whole resource only when asked to (Prefer), as PayPal does.
+    const isWrite = request.method === 'POST' && path !== '/v1/notifications/verify-webhook-signature';
+    if (isWrite && prefer !== 'return=representation' && answer.status < 300 && answer.body) {
+      const { id, status } = answer.body as { id?: string; status?: string };
+      return send(answer.status, { id, status, links: [] });
+    }
     return send(answer.status, answer.body);
   }
 
@@ -414,6 +477,8 @@ export async function startPayPalSandbox(): Promise<PayPalSandbox> {
     failNext(count, mode) {
       failures = { count, mode };
     },
+    requests: () => [...received],
+    order: (id) => orders.get(id),
     holdCaptures(hold) {
       holdCaptures = hold;
     },
