@@ -286,6 +286,11 @@ describe('the paypal connector: reading an order', () => {
     const error = await failure(connector().status(context(), held.reference));
     expect(isTechnicalFailure(error)).toBe(true);
     expect(error).toMatchObject({ kind: 'server_error', message: 'paypal answered an order in XTS' });
+    delete (stored(held.reference) as { amount?: unknown }).amount;
+    expect(await failure(connector().status(context(), held.reference))).toMatchObject({
+      kind: 'server_error',
+      message: 'paypal answered an order in ',
+    });
   });
 });
 
@@ -328,6 +333,13 @@ describe("the paypal connector: PayPal's failures", () => {
     const error = await failure(closed.authorize(context(), input()));
     expect(isTechnicalFailure(error)).toBe(true);
     expect(error).toMatchObject({ kind: 'network', message: 'paypal could not be reached' });
+    // What went wrong is kept for the logs.
+    expect((error as Error).cause).toBeInstanceOf(Error);
+  });
+
+  it('takes an endpoint written with a trailing slash', async () => {
+    const slashed = paypalConnector({ endpoint: `${sandbox.url}/`, timeoutMs: 5_000 });
+    expect(await slashed.authorize(context(), input())).toMatchObject({ status: 'authorized' });
   });
 });
 
@@ -426,7 +438,15 @@ describe('the paypal connector: webhooks', () => {
     const signed = sandbox.webhook(event);
     const from = sandbox.requests().length;
     expect(await connector().parseWebhook(context(), signed)).toEqual(event);
-    const [verify] = sentSince(from);
+    const forged = { ...signed, body: signed.body.replace('C1', 'C2') };
+    await expect(connector().parseWebhook(context(), forged)).rejects.toMatchObject({
+      code: 'invalid_request',
+      message: 'the PayPal webhook signature does not verify',
+      param: 'paypal-transmission-sig',
+    });
+    const [verify] = sentSince(from).filter(
+      (sent) => sent.path === '/v1/notifications/verify-webhook-signature',
+    );
     expect(verify).toMatchObject({
       method: 'POST',
       path: '/v1/notifications/verify-webhook-signature',

@@ -14,8 +14,8 @@ import { crc32 } from 'node:zlib';
  * Like PayPal's sandbox it declines a card whose name is a rejection trigger (`CCREJECT-REFUSED`,
  * `CCREJECT-IF`…) with that trigger's processor response code, accepts only PayPal's published
  * test card numbers, answers a repeated `PayPal-Request-Id` with the first answer, and verifies a
- * webhook only when it signed that transmission. Like PayPal it refuses a card expiry not written
- * `YYYY-MM` (the schema's pattern), and answers a write without `Prefer: return=representation`
+ * webhook only when it signed that transmission. Like PayPal it refuses a body that is not
+ * `application/json` and a card expiry not written `YYYY-MM` (the schema's pattern), and answers a write without `Prefer: return=representation`
  * with the minimal body (id, status, links: PayPal's default). It is not PayPal: it is what
  * PayPal's documents say PayPal does, for the cases the connector handles.
  */
@@ -410,6 +410,13 @@ export async function startPayPalSandbox(): Promise<PayPalSandbox> {
     const token = request.headers.authorization?.replace(/^Bearer /, '') ?? '';
     if (!tokens.has(token))
       return send(401, { error: 'invalid_token', error_description: 'Token signature verification failed' });
+    // PayPal takes JSON bodies only (415 otherwise).
+    if (text && !request.headers['content-type']?.startsWith('application/json'))
+      return send(415, {
+        name: 'UNSUPPORTED_MEDIA_TYPE',
+        message: 'The request payload is not supported.',
+        debug_id: 'fixture',
+      });
     let body: Record<string, unknown>;
     try {
       body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
