@@ -505,10 +505,35 @@ describe('the stripe connector: credentials and webhooks', () => {
     expect(error).toBeInstanceOf(SyntaxError);
   });
 
+  it('words each refusal of the credentials', () => {
+    const message = (raw: unknown) => {
+      try {
+        connector().parseCredentials(raw);
+      } catch (error) {
+        return (error as AppError).message;
+      }
+      return undefined;
+    };
+    expect(message(null)).toBe('stripe needs credentials {secret_key, webhook_secret}');
+    expect(message({ ...stripeCredentials, account: 'acct_1' })).toBe(
+      'stripe credentials take secret_key and webhook_secret, not account',
+    );
+    expect(message({ ...stripeCredentials, secret_key: 'pk_test_abcdefgh' })).toBe(
+      'credentials.secret_key must be a Stripe secret key (sk_test_… or sk_live_…)',
+    );
+    expect(message({ ...stripeCredentials, webhook_secret: 'whsec_abc' })).toBe(
+      'credentials.webhook_secret must be a Stripe webhook signing secret (whsec_…)',
+    );
+  });
+
   it('refuses to call Stripe without a secret key, or to verify a webhook without a webhook secret', async () => {
     const bare = { ...ctx, credentials: {} };
     const error = await failure(connector().authorize(bare, input()));
-    expect(error).toMatchObject({ code: 'invalid_request', param: 'credentials.secret_key' });
+    expect(error).toMatchObject({
+      code: 'invalid_request',
+      message: 'the stripe connector has no secret_key',
+      param: 'credentials.secret_key',
+    });
     expect(() =>
       connector().parseWebhook(
         { ...ctx, credentials: { secret_key: stripeCredentials.secret_key } },
