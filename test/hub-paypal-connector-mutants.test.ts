@@ -419,16 +419,17 @@ describe('the paypal connector: webhooks', () => {
   });
 
   it('refuses a body that is not JSON or not a PayPal event, naming the body', async () => {
-    for (const body of [
-      '{not json',
-      '{"id":"WH-1"}',
-      '{"event_type":"X"}',
-      '{"id":1,"event_type":"X"}',
-      'null',
+    for (const [body, message] of [
+      ['{not json', 'the webhook body is not JSON'],
+      ['{"id":"WH-1"}', 'the webhook body is not a PayPal event'],
+      ['{"event_type":"X"}', 'the webhook body is not a PayPal event'],
+      ['{"id":1,"event_type":"X"}', 'the webhook body is not a PayPal event'],
+      ['null', 'the webhook body is not a PayPal event'],
     ]) {
       const signed = { ...sandbox.webhook(event), body };
       await expect(connector().parseWebhook(context(), signed)).rejects.toMatchObject({
         code: 'invalid_request',
+        message,
         param: 'body',
       });
     }
