@@ -474,6 +474,7 @@ describe('the paypal connector: webhooks', () => {
     const hung = await failure(connector(300).parseWebhook(context(), signed));
     expect(isTechnicalFailure(hung)).toBe(true);
     expect(hung).toMatchObject({ kind: 'network', message: 'paypal could not be reached' });
+    expect((hung as Error).cause).toBeInstanceOf(Error);
   });
 });
 
