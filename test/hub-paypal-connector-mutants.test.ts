@@ -425,7 +425,7 @@ describe('the paypal connector: webhooks', () => {
       ['{"event_type":"X"}', 'the webhook body is not a PayPal event'],
       ['{"id":1,"event_type":"X"}', 'the webhook body is not a PayPal event'],
       ['null', 'the webhook body is not a PayPal event'],
-    ]) {
+    ] as const) {
       const signed = { ...sandbox.webhook(event), body };
       await expect(connector().parseWebhook(context(), signed)).rejects.toMatchObject({
         code: 'invalid_request',
