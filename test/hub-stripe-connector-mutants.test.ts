@@ -256,11 +256,13 @@ describe('the stripe connector: capture, void, refund', () => {
     expect(await stripe.charges.retrieve(paid.reference)).toMatchObject({ amount_refunded: 1_000 });
   });
 
-  it('passes on a refund refused as a card error, nothing refunded', async () => {
+  it('refuses a refund Stripe refused as a card error (a 4xx the hub passes on), nothing refunded', async () => {
     const paid = await connector().authorize(ctx, input({ capture: true }));
     proxy.answerNext(stripeError(402, 'card_error', { code: 'card_declined' }));
     const refused = await failure(connector().refund(ctx, paid.reference, 500, `${paid.reference}:r1`));
-    expect(refused).toBeInstanceOf(Stripe.errors.StripeCardError);
+    expect(refused).toBeInstanceOf(AppError);
+    expect(refused).toMatchObject({ code: 'invalid_request', details: { provider_code: 'card_declined' } });
+    expect((refused as AppError).message).toBe('stripe refused the refund: card_declined');
     expect(await stripe.charges.retrieve(paid.reference)).toMatchObject({ amount_refunded: 0 });
   });
 });

@@ -234,7 +234,11 @@ export function stripeConnector(options: StripeConnectorOptions = {}): Connector
         return { reference: refund.id, amount: refund.amount };
       } catch (error) {
         translate(error);
-        throw error;
+        // A card error, which is no decline here: the refund was refused and nothing refunded.
+        const code = (error as Stripe.errors.StripeCardError).code || 'card_error';
+        throw new AppError('invalid_request', `stripe refused the refund: ${code}`, {
+          details: { provider_code: code },
+        });
       }
     },
     status: (ctx, reference) => call(() => client(ctx).charges.retrieve(reference)),
