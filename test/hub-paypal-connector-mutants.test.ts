@@ -512,3 +512,21 @@ describe('through the hub', () => {
     });
   });
 });
+
+describe('the paypal connector: which PayPal it calls', () => {
+  it('calls the live API for a live app and the sandbox for a sandbox app, payments and webhook checks alike', async () => {
+    const event = { id: 'WH-host', event_type: 'PAYMENT.CAPTURE.COMPLETED', resource: { id: 'C1' } };
+    for (const [environment, host] of [
+      ['sandbox', 'api-m.sandbox.paypal.com'],
+      ['live', 'api-m.paypal.com'],
+    ] as const) {
+      const ctx = { ...context(), credentials: { ...sandbox.credentials, environment } };
+      const from = sandbox.requests().length;
+      expect((await connector().authorize(ctx, input())).status).toBe('authorized');
+      expect(await connector().parseWebhook(ctx, sandbox.webhook(event))).toMatchObject({ id: 'WH-host' });
+      const seen = sandbox.requests().slice(from);
+      expect(seen.map((r) => r.path)).toContain('/v1/notifications/verify-webhook-signature');
+      expect(new Set(seen.map((r) => r.forwardedHost))).toEqual(new Set([host]));
+    }
+  });
+});

@@ -48,6 +48,8 @@ export interface SandboxRequest {
   path: string;
   requestId: string | undefined;
   prefer: string | undefined;
+  /** The PayPal host the connector meant to call (`x-forwarded-host`, set by its redirect). */
+  forwardedHost: string | undefined;
   body: Record<string, unknown>;
 }
 
@@ -434,6 +436,10 @@ export async function startPayPalSandbox(): Promise<PayPalSandbox> {
       path,
       requestId: typeof requestId === 'string' ? requestId : undefined,
       prefer: typeof prefer === 'string' ? prefer : undefined,
+      forwardedHost:
+        typeof request.headers['x-forwarded-host'] === 'string'
+          ? request.headers['x-forwarded-host']
+          : undefined,
       body,
     });
     if (failures.count > 0) {

@@ -114,10 +114,7 @@ export function paypalConnector(options: PayPalConnectorOptions = {}): Connector
   const orders = (ctx: ConnectorContext) => new OrdersController(client(ctx));
   const payments = (ctx: ConnectorContext) => new PaymentsController(client(ctx));
   const baseUrl = (ctx: ConnectorContext) =>
-    options.endpoint ??
-    (ctx.credentials.environment === 'live'
-      ? 'https://api-m.paypal.com'
-      : 'https://api-m.sandbox.paypal.com');
+    ctx.credentials.environment === 'live' ? 'https://api-m.paypal.com' : 'https://api-m.sandbox.paypal.com';
 
   const readOrder = async (ctx: ConnectorContext, id: string): Promise<Order> =>
     (await call(() => orders(ctx).getOrder({ id }))).result;
@@ -281,7 +278,12 @@ export function paypalConnector(options: PayPalConnectorOptions = {}): Connector
       if (typeof event?.id !== 'string' || typeof event.event_type !== 'string')
         throw new AppError('invalid_request', 'the webhook body is not a PayPal event', { param: 'body' });
       const token = await call(() => client(ctx).clientCredentialsAuthManager.fetchToken());
-      const verdict = await fetchVerdict(`${baseUrl(ctx)}/v1/notifications/verify-webhook-signature`, {
+      const verify = redirected(
+        `${baseUrl(ctx)}/v1/notifications/verify-webhook-signature`,
+        options.endpoint,
+      );
+      const verdict = await fetchVerdict(verify.url, {
+        headers: verify.headers,
         accessToken: token.accessToken,
         timeoutMs: options.timeoutMs ?? 10_000,
         // The event goes back as PayPal sent it: spliced in raw, so no re-serialization changes it.
@@ -395,13 +397,17 @@ async function call<T>(run: () => Promise<T>): Promise<T> {
 /** Posts to PayPal's verify endpoint and returns its verdict; an outage is a technical failure. */
 async function fetchVerdict(
   url: string,
-  request: { accessToken: string; body: string; timeoutMs: number },
+  request: { accessToken: string; body: string; timeoutMs: number; headers: Record<string, string> },
 ): Promise<string> {
   let response: Response;
   try {
     response = await fetch(url, {
       method: 'POST',
-      headers: { authorization: `Bearer ${request.accessToken}`, 'content-type': 'application/json' },
+      headers: {
+        ...request.headers,
+        authorization: `Bearer ${request.accessToken}`,
+        'content-type': 'application/json',
+      },
       body: request.body,
       signal: AbortSignal.timeout(request.timeoutMs),
     });
@@ -428,11 +434,26 @@ interface AxiosLikeConfig {
  * instead of PayPal's host, through fetch: how a test points the official SDK at a local
  * PayPal-compatible server, since the SDK's environments name only PayPal's own hosts.
  */
+/**
+ * `url` sent to `endpoint` instead (a local PayPal-compatible server), naming the host it was meant
+ * for in `x-forwarded-host`, so that server can tell a live app's calls from a sandbox app's.
+ */
+function redirected(
+  url: string,
+  endpoint: string | undefined,
+): { url: string; headers: Record<string, string> } {
+  if (endpoint === undefined) return { url, headers: {} };
+  const meant = new URL(url);
+  return {
+    url: `${endpoint.replace(/\/$/, '')}${meant.pathname}${meant.search}`,
+    headers: { 'x-forwarded-host': meant.host },
+  };
+}
+
 function redirectTo(base: string) {
   return async (config: AxiosLikeConfig) => {
-    const url = new URL(config.url ?? '/');
-    const target = `${base.replace(/\/$/, '')}${url.pathname}${url.search}`;
-    const headers: Record<string, string> = {};
+    const { url: target, headers: forwarded } = redirected(config.url ?? '/', base);
+    const headers: Record<string, string> = { ...forwarded };
     for (const [name, value] of Object.entries(config.headers?.toJSON?.() ?? config.headers ?? {}))
       if (value !== undefined && value !== null && typeof value !== 'function') headers[name] = String(value);
     if (config.auth)
