@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { hubKeys } from '../server/src/hub/store.ts';
 import { setUpHubMerchant, stripeCredentials } from '../server/src/hub/test-support.ts';
-import type { TestMerchant } from '../server/src/payments/test-support.ts';
+import { asMember, joinMerchant } from '../server/src/payments/test-support.ts';
 import type { Store, WriteOperation } from '../server/src/platform/store.ts';
-import { createTestApp, type TestApp, type TestUser } from './app-harness.ts';
+import { createTestApp } from './app-harness.ts';
 import { bothStores } from './both-stores.ts';
 
 // Connector changes under the connector_change policy happen exactly once: the change's writes
@@ -35,23 +35,7 @@ function crashingStore(inner: Store): Store & { crash: Crash } {
   return store;
 }
 
-async function join(t: TestApp, merchant: TestMerchant, role: string): Promise<TestUser> {
-  const email = `${role}-${Math.random().toString(36).slice(2, 10)}@example.com`;
-  const invited = await t.call('POST', `/v1/merchants/${merchant.id}/members`, {
-    token: merchant.owner.token,
-    body: { email, role },
-  });
-  expect(invited.status).toBe(201);
-  return t.signUp(role, email);
-}
-
-const asMember =
-  (t: TestApp, merchant: TestMerchant, user: TestUser) => (method: string, path: string, body?: unknown) =>
-    t.call(method, path, {
-      token: user.token,
-      headers: { 'sluice-merchant': merchant.id },
-      ...(body !== undefined ? { body } : {}),
-    });
+const join = joinMerchant;
 
 async function setUp(open: () => Promise<Store>) {
   const store = crashingStore(await open());

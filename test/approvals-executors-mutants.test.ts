@@ -6,7 +6,13 @@ import {
   expireOne,
   requestApproval,
 } from '../server/src/approvals/service.ts';
-import { createTestMerchant, paymentBody, type TestMerchant } from '../server/src/payments/test-support.ts';
+import {
+  asMember as actingMember,
+  createTestMerchant,
+  joinMerchant,
+  paymentBody,
+  type TestMerchant,
+} from '../server/src/payments/test-support.ts';
 import { approvalKeys } from '../server/src/approvals/store.ts';
 import { payoutsModule } from '../server/src/payouts/index.ts';
 import type { QueryPage, Store, WriteOperation } from '../server/src/platform/store.ts';
@@ -69,24 +75,8 @@ let available: number;
 
 type Call = (method: string, path: string, body?: unknown) => ReturnType<TestApp['call']>;
 
-const asMember =
-  (user: TestUser): Call =>
-  (method, path, body) =>
-    t.call(method, path, {
-      token: user.token,
-      headers: { 'sluice-merchant': merchant.id },
-      ...(body !== undefined ? { body } : {}),
-    });
-
-async function join(role: string): Promise<TestUser> {
-  const email = `${role}-${Math.random().toString(36).slice(2, 10)}@example.com`;
-  const invited = await t.call('POST', `/v1/merchants/${merchant.id}/members`, {
-    token: merchant.owner.token,
-    body: { email, role },
-  });
-  expect(invited.status).toBe(201);
-  return t.signUp(role, email);
-}
+const asMember = (user: TestUser): Call => actingMember(t, merchant, user);
+const join = (role: string): Promise<TestUser> => joinMerchant(t, merchant, role);
 
 /** `user` signed in again: access tokens are short-lived, and these tests wait days. */
 async function login(user: TestUser): Promise<TestUser> {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  asMember,
   createTestMerchant,
+  joinMerchant,
   paymentBody,
   pendingEvents,
   type TestMerchant,
@@ -43,23 +45,7 @@ async function fundedMerchant(t: TestApp): Promise<{ merchant: TestMerchant; ava
   return { merchant, available };
 }
 
-async function join(t: TestApp, merchant: TestMerchant, role: string): Promise<TestUser> {
-  const email = `${role}-${Math.random().toString(36).slice(2, 10)}@example.com`;
-  const invited = await t.call('POST', `/v1/merchants/${merchant.id}/members`, {
-    token: merchant.owner.token,
-    body: { email, role },
-  });
-  expect(invited.status).toBe(201);
-  return t.signUp(role, email);
-}
-
-const asMember =
-  (t: TestApp, merchant: TestMerchant, user: TestUser) => (method: string, path: string, body?: unknown) =>
-    t.call(method, path, {
-      token: user.token,
-      headers: { 'sluice-merchant': merchant.id },
-      ...(body !== undefined ? { body } : {}),
-    });
+const join = joinMerchant;
 
 describe.each(bothStores('sluice-approvals'))('approvals and payouts (%s)', (_name, open) => {
   it('executes a payout once when 20 approvers approve at once under a 2-approval policy', {

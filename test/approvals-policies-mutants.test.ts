@@ -1,6 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isoTime } from '../server/src/kernel/clock.ts';
-import { createTestMerchant, paymentBody, type TestMerchant } from '../server/src/payments/test-support.ts';
+import {
+  asMember as actingMember,
+  createTestMerchant,
+  joinMerchant,
+  paymentBody,
+  type TestMerchant,
+} from '../server/src/payments/test-support.ts';
 import { createTestApp, type TestApp, type TestUser } from './app-harness.ts';
 import { expectBooksBalanced } from './invariants.ts';
 
@@ -29,24 +35,8 @@ type Call = (method: string, path: string, body?: unknown) => ReturnType<TestApp
 const api: Call = (method, path, body) =>
   t.call(method, path, { token: merchant.key.secret, ...(body !== undefined ? { body } : {}) });
 
-const asMember =
-  (user: TestUser): Call =>
-  (method, path, body) =>
-    t.call(method, path, {
-      token: user.token,
-      headers: { 'sluice-merchant': merchant.id },
-      ...(body !== undefined ? { body } : {}),
-    });
-
-async function join(role: string): Promise<TestUser> {
-  const email = `${role}-${Math.random().toString(36).slice(2, 10)}@example.com`;
-  const invited = await t.call('POST', `/v1/merchants/${merchant.id}/members`, {
-    token: merchant.owner.token,
-    body: { email, role },
-  });
-  expect(invited.status).toBe(201);
-  return t.signUp(role, email);
-}
+const asMember = (user: TestUser): Call => actingMember(t, merchant, user);
+const join = (role: string): Promise<TestUser> => joinMerchant(t, merchant, role);
 
 const availableNow = async () => (await api('GET', '/v1/balance')).json.balances[0].available as number;
 

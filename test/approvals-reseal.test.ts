@@ -6,11 +6,11 @@ import { unsealCredentials } from '../server/src/hub/credentials.ts';
 import { hubModule } from '../server/src/hub/index.ts';
 import { resealApprovalParams } from '../server/src/hub/migrations.ts';
 import { cardMethod, setUpHubMerchant, stripeCredentials } from '../server/src/hub/test-support.ts';
-import type { TestMerchant } from '../server/src/payments/test-support.ts';
+import { asMember } from '../server/src/payments/test-support.ts';
 import { installationSecret } from '../server/src/platform/installation-secret.ts';
 import { runMigrations } from '../server/src/platform/migrations.ts';
 import type { Item, Store } from '../server/src/platform/store.ts';
-import { capturingLogger, createTestApp, moduleDepsFor, type TestApp, type TestUser } from './app-harness.ts';
+import { capturingLogger, createTestApp, moduleDepsFor, type TestApp } from './app-harness.ts';
 import { bothScannedStores } from './both-stores.ts';
 import { expectBooksBalanced } from './invariants.ts';
 
@@ -74,14 +74,6 @@ async function asOldRelease(t: TestApp, id: string, foreignKey?: Buffer): Promis
   }
   await t.store.transact([approvalParamsReplace(record, JSON.parse(text))]);
 }
-
-const asMember =
-  (t: TestApp, merchant: TestMerchant, user: TestUser) => (method: string, path: string, body?: unknown) =>
-    t.call(method, path, {
-      token: user.token,
-      headers: { 'sluice-merchant': merchant.id },
-      ...(body !== undefined ? { body } : {}),
-    });
 
 /** A merchant with funds and a vendor owed, payouts and connector changes under one approval. */
 async function setUp(t: TestApp) {

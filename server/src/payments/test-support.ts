@@ -57,6 +57,31 @@ export function asMerchant(t: TestApp, merchant: Pick<TestMerchant, 'key'>) {
 
 export type MerchantApi = ReturnType<typeof asMerchant>;
 
+/** Calls as `user`, a member of `merchant`, acting for it (the `Sluice-Merchant` header). */
+export function asMember(t: TestApp, merchant: Pick<TestMerchant, 'id'>, user: TestUser) {
+  return (method: string, path: string, body?: unknown) =>
+    t.call(method, path, {
+      token: user.token,
+      headers: { 'sluice-merchant': merchant.id },
+      ...(body !== undefined ? { body } : {}),
+    });
+}
+
+/** A new user the merchant's owner invites as `role`, signed up with the invited email. */
+export async function joinMerchant(
+  t: TestApp,
+  merchant: Pick<TestMerchant, 'id' | 'owner'>,
+  role: string,
+): Promise<TestUser> {
+  const email = `${role}-${Math.random().toString(36).slice(2, 10)}@example.com`;
+  const invited = await t.call('POST', `/v1/merchants/${merchant.id}/members`, {
+    token: merchant.owner.token,
+    body: { email, role },
+  });
+  expect(invited.status).toBe(201);
+  return t.signUp(role, email);
+}
+
 /** Creates a payment as the merchant (`paymentBody` with `overrides`), expects 201, returns its id. */
 export async function createPayment(
   api: MerchantApi,
