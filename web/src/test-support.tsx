@@ -6,6 +6,7 @@ import { vi } from 'vitest';
 import type { ErrorCode } from '../../server/src/kernel/errors.ts';
 import type { approvalsErrors } from '../../server/src/approvals/errors.ts';
 import type { hubErrors } from '../../server/src/hub/errors.ts';
+import type { Attempt, Intent } from '../../server/src/hub/intent-model.ts';
 import type { identityErrors } from '../../server/src/identity/errors.ts';
 import type { paymentsErrors } from '../../server/src/payments/errors.ts';
 import type { PaymentEventData, PaymentEventType } from '../../server/src/payments/model.ts';
@@ -146,6 +147,56 @@ export function payoutFixture(overrides: Partial<Payout> = {}): Payout {
     approval: null,
     transfer: 'tr_9',
     created_at: '2026-01-15T12:10:00.000Z',
+    ...overrides,
+  };
+}
+
+/** A payment attempt of the hub's, as its intents and `payment_intent.attempt_failed` carry it. */
+export function attemptFixture(overrides: Partial<Attempt> = {}): Attempt {
+  return {
+    id: 'pi_1:1',
+    connector: 'mca_1',
+    provider: 'sandbox_card',
+    status: 'captured',
+    error_code: null,
+    decline_code: null,
+    provider_reference: 'pay_1',
+    started_at: '2026-01-15T12:00:00.000Z',
+    finished_at: '2026-01-15T12:00:01.000Z',
+    ...overrides,
+  };
+}
+
+/** A hub payment intent as the server's `Intent` (every field), as its events carry it. */
+export function intentFixture(overrides: Partial<Intent> = {}): Intent {
+  return {
+    id: 'pi_1',
+    object: 'payment_intent',
+    merchant: 'mer_1',
+    amount: 1000,
+    currency: 'USD',
+    capture: true,
+    status: 'succeeded',
+    payment_method: {
+      type: 'card',
+      card: { brand: 'visa', last4: '4242' },
+      wallet: null,
+      bank_account: null,
+    },
+    routed_to: ['sandbox_card'],
+    connector: 'mca_1',
+    provider: 'sandbox_card',
+    provider_reference: 'pay_1',
+    amount_captured: 1000,
+    amount_refunded: 0,
+    last_error: null,
+    attempts: [attemptFixture()],
+    refunds: [],
+    dispute: null,
+    splits: [],
+    description: null,
+    created_at: '2026-01-15T12:00:00.000Z',
+    updated_at: '2026-01-15T12:00:01.000Z',
     ...overrides,
   };
 }

@@ -1,7 +1,9 @@
 import { createEvent } from '../kernel/events.ts';
 import { outboxPut } from '../platform/outbox.ts';
 import type { WriteOperation } from '../platform/store.ts';
+import type { HubEventData } from './intent-model.ts';
 
+/** The hub's events; a payment intent's has its data in `HubEventData` (a type renamed on one side fails). */
 export const hubEventTypes = [
   'payment_intent.succeeded',
   'payment_intent.requires_capture',
@@ -20,16 +22,21 @@ export const hubEventTypes = [
   'vendor.split_reversed',
   'vendor.split_settled',
   'vendor.payout.paid',
-] as const;
+] as const satisfies readonly (keyof HubEventData | `connector.${string}` | `vendor.${string}`)[];
 export type HubEventType = (typeof hubEventTypes)[number];
+
+/** What an event of `type` carries as its object: `HubEventData`'s for a payment intent's event. */
+type HubEventObject<K extends HubEventType> = K extends keyof HubEventData
+  ? HubEventData[K]['object']
+  : { id: string; [field: string]: unknown };
 
 export const hubSource = 'sluice.hub';
 
 /** The outbox write of a hub event, for the transaction of the change it reports. */
-export function hubEvent(
-  type: HubEventType,
+export function hubEvent<K extends HubEventType>(
+  type: K,
   owner: { merchantId: string; ownerId: string },
-  object: { id: string; [field: string]: unknown },
+  object: HubEventObject<K>,
   now: number,
   /** Someone else the event concerns (a wallet payment's payer). */
   alsoFor?: string,

@@ -18,10 +18,17 @@ import { getConnectorRecord } from './connectors-service.ts';
 import { unsealCredentials } from './credentials.ts';
 import type { HubDeps } from './deps.ts';
 import { hubErrors } from './errors.ts';
-import { hubEvent, type HubEventType } from './events.ts';
+import { hubEvent } from './events.ts';
 import { drawFault } from './faults.ts';
 import { hubIds } from './ids.ts';
-import type { Attempt, AttemptErrorCode, CreateIntent, Intent, IntentStatus } from './model.ts';
+import type {
+  Attempt,
+  AttemptErrorCode,
+  CreateIntent,
+  Intent,
+  IntentEventType,
+  IntentStatus,
+} from './model.ts';
 import { cardBrandOf, route } from './routing.ts';
 import {
   intentPut,
@@ -274,7 +281,7 @@ export async function undoFound(
   return found.reference;
 }
 
-const eventOf: Partial<Record<IntentStatus, HubEventType>> = {
+const eventOf: Partial<Record<IntentStatus, IntentEventType>> = {
   succeeded: 'payment_intent.succeeded',
   requires_capture: 'payment_intent.requires_capture',
   failed: 'payment_intent.payment_failed',
@@ -473,7 +480,7 @@ async function save(
   deps: HubDeps,
   actor: MerchantActor,
   record: IntentRecord,
-  type: HubEventType | undefined,
+  type: IntentEventType | undefined,
   respond?: Respond,
 ) {
   const next = { ...record, updated_at: isoTime(deps.clock.now()), version: record.version + 1 };

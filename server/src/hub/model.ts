@@ -1,15 +1,35 @@
 import { z } from '@hono/zod-openapi';
 import { amountSchema, currencySchema } from '../http/schemas.ts';
 import { cardInputSchema } from '../payments/index.ts';
-import { declineCodes, providers } from './connectors/connector.ts';
 import { bankAccountMethodSchema, walletMethodSchema } from './method-schemas.ts';
+import { cardBrands, methodTypes, providerSchema } from './intent-model.ts';
 import { splitsInputSchema } from './vendors-model.ts';
 
 /** The hub's API objects and request bodies: zod schemas that validate and feed the OpenAPI document. */
 
-export const providerSchema = z.enum(providers, {
-  error: `provider must be one of ${providers.join(', ')}`,
-});
+// A payment intent, its parts and its events' data live in intent-model.ts (light, for the dashboard).
+export {
+  attemptErrorCodes,
+  attemptSchema,
+  attemptStatuses,
+  cardBrands,
+  intentDisputeSchema,
+  intentRefundSchema,
+  intentSchema,
+  intentStatuses,
+  methodTypes,
+  providerSchema,
+  type Attempt,
+  type AttemptErrorCode,
+  type AttemptStatus,
+  type CardBrand,
+  type HubEventData,
+  type HubIntentEventType,
+  type Intent,
+  type IntentEventType,
+  type IntentStatus,
+} from './intent-model.ts';
+
 const nameSchema = z.string().min(1).max(100);
 
 export const createConnectorSchema = z
@@ -92,10 +112,6 @@ export const connectorSchema = z
   .openapi('Connector');
 export type ConnectorObject = z.infer<typeof connectorSchema>;
 
-export const cardBrands = ['visa', 'mastercard', 'amex', 'discover', 'unknown'] as const;
-export type CardBrand = (typeof cardBrands)[number];
-export const methodTypes = ['card', 'wallet', 'bank_account'] as const;
-
 export const routingMatchSchema = z
   .object({
     currency: currencySchema.optional(),
@@ -141,117 +157,6 @@ export const createIntentSchema = z
   .strict()
   .openapi('CreatePaymentIntent');
 export type CreateIntent = z.infer<typeof createIntentSchema>;
-
-export const intentStatuses = [
-  'processing',
-  'requires_action',
-  'requires_capture',
-  'succeeded',
-  'failed',
-  'canceled',
-] as const;
-export type IntentStatus = (typeof intentStatuses)[number];
-
-/**
- * An attempt's outcome; `reconciled`: timed out (or cut off by a crash), found done at the
- * provider, and undone there; `interrupted`: cut off by a crash at a provider the hub cannot ask
- * by the attempt's key (PayPal), or through a connector deleted longer ago than it is kept
- * (`deletedConnectorRetentionMs`): the key (the attempt's id, sent as the provider's idempotency
- * key) is what to look for there.
- */
-export const attemptStatuses = [
-  'authorized',
-  'captured',
-  'pending',
-  'declined',
-  'failed',
-  'skipped',
-  'reconciled',
-  'interrupted',
-] as const;
-export type AttemptStatus = (typeof attemptStatuses)[number];
-
-/** The hub's one vocabulary of technical errors, whatever the provider. */
-export const attemptErrorCodes = [
-  'provider_timeout',
-  'provider_error',
-  'provider_unreachable',
-  'circuit_open',
-  'card_declined',
-  'bank_returned',
-  'interrupted',
-] as const;
-export type AttemptErrorCode = (typeof attemptErrorCodes)[number];
-
-export const attemptSchema = z.object({
-  id: z.string(),
-  connector: z.string(),
-  provider: providerSchema,
-  status: z.enum(attemptStatuses),
-  error_code: z.enum(attemptErrorCodes).nullable(),
-  decline_code: z.enum(declineCodes).nullable(),
-  provider_reference: z.string().nullable(),
-  started_at: z.string(),
-  finished_at: z.string(),
-});
-export type Attempt = z.infer<typeof attemptSchema>;
-
-export const intentRefundSchema = z.object({
-  id: z.string(),
-  amount: z.number().int(),
-  provider_reference: z.string(),
-  created_at: z.string(),
-});
-
-export const intentDisputeSchema = z.object({
-  id: z.string(),
-  provider_reference: z.string(),
-  amount: z.number().int(),
-  reason: z.string(),
-  status: z.string(),
-  created_at: z.string(),
-});
-
-export const intentSchema = z
-  .object({
-    id: z.string().openapi({ example: 'pi_01JD3S8Q4X9Z2K7M5N6P8R0T1V' }),
-    object: z.literal('payment_intent'),
-    merchant: z.string(),
-    amount: z.number().int(),
-    currency: z.string(),
-    capture: z.boolean(),
-    status: z.enum(intentStatuses),
-    payment_method: z.object({
-      type: z.enum(methodTypes),
-      card: z.object({ brand: z.enum(cardBrands), last4: z.string() }).nullable(),
-      wallet: z.object({ user: z.string() }).nullable(),
-      bank_account: z.object({ routing_number: z.string(), last4: z.string() }).nullable().default(null),
-    }),
-    routed_to: z.array(providerSchema),
-    connector: z.string().nullable(),
-    provider: providerSchema.nullable(),
-    provider_reference: z.string().nullable(),
-    amount_captured: z.number().int(),
-    amount_refunded: z.number().int(),
-    last_error: z
-      .object({
-        code: z.enum(attemptErrorCodes),
-        decline_code: z.enum(declineCodes).nullable(),
-        /** An ACH return's reason (R01, R02, R03 …). */
-        return_code: z.string().nullable().default(null),
-      })
-      .nullable(),
-    attempts: z.array(attemptSchema),
-    refunds: z.array(intentRefundSchema),
-    dispute: intentDisputeSchema.nullable(),
-    /** Vendors' shares (`GET /v1/payment-intents/{id}/splits` tells where they stand). */
-    splits: z.array(z.object({ vendor: z.string(), amount: z.number().int() })).default([]),
-    description: z.string().nullable(),
-    created_at: z.string(),
-    updated_at: z.string(),
-  })
-  .openapi('PaymentIntent');
-export type Intent = z.infer<typeof intentSchema>;
 
 export const captureIntentSchema = z.object({ amount: amountSchema.optional() }).strict();
 export const refundIntentSchema = z.object({ amount: amountSchema.optional() }).strict();

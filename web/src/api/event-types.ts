@@ -1,4 +1,5 @@
 import type { OrderEventData } from '../../../server/src/commerce/order-model.ts';
+import type { HubEventData } from '../../../server/src/hub/intent-model.ts';
 import type { PaymentEventData } from '../../../server/src/payments/model.ts';
 import type { PayoutEventData } from '../../../server/src/payouts/payout-model.ts';
 
@@ -40,6 +41,19 @@ export const payoutEventTypes: Record<keyof PayoutEventData, true> = {
   'payout.paid': true,
   'payout.failed': true,
   'payout.returned': true,
+};
+
+/** The hub's payment intent events (`HubEventData`); its connector and vendor events are not typed. */
+export const hubEventTypes: Record<keyof HubEventData, true> = {
+  'payment_intent.succeeded': true,
+  'payment_intent.requires_capture': true,
+  'payment_intent.requires_action': true,
+  'payment_intent.processing': true,
+  'payment_intent.payment_failed': true,
+  'payment_intent.canceled': true,
+  'payment_intent.refunded': true,
+  'payment_intent.disputed': true,
+  'payment_intent.attempt_failed': true,
 };
 
 /** Whether `type` is one of `types`' keys (own keys only: `constructor` is no event). */

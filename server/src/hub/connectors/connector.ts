@@ -1,12 +1,9 @@
 import type { Currency } from '../../kernel/money.ts';
 import type { CardInput } from '../../payments/index.ts';
+import type { DeclineCode, Provider } from '../intent-model.ts';
 
-/**
- * The providers the hub routes to. Each is one adapter behind `Connector`; a merchant configures
- * one connector per provider (`POST /v1/connectors`).
- */
-export const providers = ['sandbox_card', 'wallet', 'stripe', 'paypal', 'ach'] as const;
-export type Provider = (typeof providers)[number];
+// The providers and the decline codes are part of a payment intent (intent-model.ts).
+export { declineCodes, providers, type DeclineCode, type Provider } from '../intent-model.ts';
 
 /** How the payer pays: a card, or their Sluice wallet (the payer approves a hold). */
 export interface BankAccount {
@@ -37,20 +34,6 @@ export const providerStatuses = [
   'processing',
 ] as const;
 export type ProviderStatus = (typeof providerStatuses)[number];
-
-/** The decline codes every connector maps its provider's codes onto. */
-export const declineCodes = [
-  'generic_decline',
-  'insufficient_funds',
-  'lost_card',
-  'stolen_card',
-  'expired_card',
-  'incorrect_cvc',
-  'processing_error',
-  'fraudulent',
-  'invalid_payment_method',
-] as const;
-export type DeclineCode = (typeof declineCodes)[number];
 
 export interface ProviderPayment {
   status: ProviderStatus;

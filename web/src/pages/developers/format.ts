@@ -69,6 +69,8 @@ export function eventSubject(event: SluiceEvent): EventSubject {
 function knownSubject(event: KnownEvent): EventSubject {
   // An order event carries `{ order }`, a failed payout what its approval asked for: no object.
   if (!('object' in event.data)) return {};
+  // A failed attempt names its intent; the hub goes on with the next provider.
+  if (event.type === 'payment_intent.attempt_failed') return { id: event.data.object.id };
   const object = event.data.object;
   const { id, currency } = object;
   switch (object.object) {
@@ -80,6 +82,9 @@ function knownSubject(event: KnownEvent): EventSubject {
     case 'dispute':
       return { id, object: object.object, payment: object.payment, amount: object.amount, currency };
     case 'payout':
+      return { id, object: object.object, amount: object.amount, currency };
+    case 'payment_intent':
+      // The hub's: not a sandbox payment, so no payment link.
       return { id, object: object.object, amount: object.amount, currency };
     case 'settlement':
       // Its amounts are several (gross, fees, net): the log shows none.

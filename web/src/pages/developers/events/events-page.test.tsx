@@ -3,8 +3,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { setSession } from '../../../api/session.ts';
 import {
   apiRoute,
+  attemptFixture,
   eventFixture,
   fixture,
+  intentFixture,
   mockFetch,
   paymentEventFixture,
   paymentFixture,
@@ -132,14 +134,25 @@ describe('EventsPage', () => {
 
   it("shows the payouts module's events by their amount, and any other module's as sent", async () => {
     const failure = { code: 'insufficient_funds', message: 'at most 0 USD is available to pay out' };
-    const hubEvent: Schemas['Event'] = {
-      id: 'evt_pi',
-      object: 'event',
-      type: 'payment_intent.succeeded',
-      created: 1_764_547_200,
-      livemode: false,
-      data: { object: { id: 'pi_1', object: 'payment_intent', amount: 4200, currency: 'USD' } },
-    };
+    const hubEvent = eventFixture(
+      'payment_intent.succeeded',
+      { object: intentFixture({ amount: 4200, amount_captured: 4200 }) },
+      'evt_pi',
+    );
+    const attemptFailed = eventFixture(
+      'payment_intent.attempt_failed',
+      {
+        object: {
+          id: 'pi_1',
+          attempt: attemptFixture({
+            status: 'failed',
+            error_code: 'provider_timeout',
+            provider_reference: null,
+          }),
+        },
+      },
+      'evt_pa',
+    );
     // A type the dashboard does not know, its data not even an object: shown by type and id.
     const oddEvent: Schemas['Event'] = {
       ...hubEvent,
@@ -155,16 +168,22 @@ describe('EventsPage', () => {
         'evt_pf',
       ),
       hubEvent,
+      attemptFailed,
       oddEvent,
     ];
     renderPage(() => ({ data: events, has_more: false, next_cursor: null }));
 
-    await waitFor(() => expect(shownIds()).toEqual(['evt_po', 'evt_pf', 'evt_pi', 'evt_odd']));
+    await waitFor(() => expect(shownIds()).toEqual(['evt_po', 'evt_pf', 'evt_pi', 'evt_pa', 'evt_odd']));
     expect(shownRow('evt_po').textContent).toContain('$25.00');
     expect(shownRow('evt_pi').textContent).toContain('$42.00');
     expect(shownRow('evt_odd').textContent).toContain('test_clock.ready');
     // Neither is about a sandbox payment: no payment link.
     expect(within(shownRow('evt_po')).getAllByRole('link')).toHaveLength(1);
     expect(within(shownRow('evt_odd')).getAllByRole('link')).toHaveLength(1);
+    // The hub's intents are not sandbox payments either; a failed attempt shows no amount.
+    expect(within(shownRow('evt_pi')).getAllByRole('link')).toHaveLength(1);
+    expect(within(shownRow('evt_pa')).getAllByRole('link')).toHaveLength(1);
+    expect(shownRow('evt_pa').textContent).toContain('payment_intent.attempt_failed');
+    expect(shownRow('evt_pa').textContent).not.toContain('$');
   });
 });
