@@ -5,6 +5,7 @@ import { MemoryRouter, Route as RouterRoute, Routes } from 'react-router';
 import { vi } from 'vitest';
 import type { ErrorCode } from '../../server/src/kernel/errors.ts';
 import type { approvalsErrors } from '../../server/src/approvals/errors.ts';
+import type { Invoice, Subscription } from '../../server/src/billing/billing-model.ts';
 import type { hubErrors } from '../../server/src/hub/errors.ts';
 import type { Attempt, Intent } from '../../server/src/hub/intent-model.ts';
 import type { identityErrors } from '../../server/src/identity/errors.ts';
@@ -197,6 +198,76 @@ export function intentFixture(overrides: Partial<Intent> = {}): Intent {
     description: null,
     created_at: '2026-01-15T12:00:00.000Z',
     updated_at: '2026-01-15T12:00:01.000Z',
+    ...overrides,
+  };
+}
+
+/** A billing subscription as the server's `Subscription` (every field), as its events carry it. */
+export function subscriptionFixture(overrides: Partial<Subscription> = {}): Subscription {
+  return {
+    id: 'sub_1',
+    object: 'subscription',
+    customer: 'cus_1',
+    plan: 'plan_1',
+    payment_method: 'pm_1',
+    status: 'active',
+    currency: 'USD',
+    current_period_start: '2026-01-15T12:00:00.000Z',
+    current_period_end: '2026-02-15T12:00:00.000Z',
+    trial_end: null,
+    cancel_at_period_end: false,
+    canceled_at: null,
+    ended_at: null,
+    on_retries_exhausted: 'cancel',
+    latest_invoice: 'in_1',
+    next_action_at: '2026-02-15T12:00:00.000Z',
+    status_history: [{ status: 'active', at: '2026-01-15T12:00:00.000Z', reason: 'created' }],
+    metadata: {},
+    created_at: '2026-01-15T12:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** A billing invoice as the server's `Invoice` (every field), as its events carry it. */
+export function invoiceFixture(overrides: Partial<Invoice> = {}): Invoice {
+  return {
+    id: 'in_1',
+    object: 'invoice',
+    customer: 'cus_1',
+    subscription: 'sub_1',
+    status: 'paid',
+    billing_reason: 'subscription_create',
+    currency: 'USD',
+    lines: [
+      {
+        description: 'Pro plan',
+        amount: 1500,
+        plan: 'plan_1',
+        proration: false,
+        period: { start: '2026-01-15T12:00:00.000Z', end: '2026-02-15T12:00:00.000Z' },
+      },
+    ],
+    subtotal: 1500,
+    credit_applied: 0,
+    amount_due: 1500,
+    amount_paid: 1500,
+    period_start: '2026-01-15T12:00:00.000Z',
+    period_end: '2026-02-15T12:00:00.000Z',
+    attempt_count: 1,
+    attempts: [
+      {
+        attempt: 1,
+        at: '2026-01-15T12:00:00.000Z',
+        payment_intent: 'pi_1',
+        status: 'succeeded',
+        error_code: null,
+        decline_code: null,
+      },
+    ],
+    next_payment_attempt: null,
+    created_at: '2026-01-15T12:00:00.000Z',
+    finalized_at: '2026-01-15T12:00:00.000Z',
+    paid_at: '2026-01-15T12:00:00.000Z',
     ...overrides,
   };
 }

@@ -4,7 +4,7 @@ import { createIntent, type CreateIntent, type HubActor, type Intent } from '../
 import type { WriteOperation } from '../platform/store.ts';
 import { chargeableMethod, getPaymentMethod } from './catalog.ts';
 import type { BillingDeps, MerchantContext } from './deps.ts';
-import { billingEvent, type BillingEventType } from './events.ts';
+import { billingEvent } from './events.ts';
 import { billingIds } from './ids.ts';
 import type { InvoiceLine, SubscriptionStatus } from './model.ts';
 import { retryAt } from './periods.ts';
@@ -139,7 +139,7 @@ export function subscriptionEvents(
   times: { now: number; sandbox: string },
 ): WriteOperation[] {
   if (before.status === after.status) return [];
-  const type: BillingEventType =
+  const type: 'subscription.canceled' | 'subscription.updated' =
     after.status === 'canceled' ? 'subscription.canceled' : 'subscription.updated';
   return [billingEvent(type, actor, toSubscription(after), times, { previous_status: before.status })];
 }

@@ -9,7 +9,7 @@ import { advanceTowards, withRunLease } from './cycle.ts';
 import { merchantContext, type BillingDeps } from './deps.ts';
 import { billingSource } from './events.ts';
 import { billingIds } from './ids.ts';
-import type { TestClock } from './model.ts';
+import type { BillingEventData, TestClock } from './model.ts';
 import { clockPut, readClock, toClock, type ClockRecord } from './store.ts';
 
 /**
@@ -67,7 +67,10 @@ function clockEvent(
       subject: clock.id,
       merchant: clock.merchant,
       audience: [ownerId],
-      data: { object: toClock(clock), sandbox_time: clock.frozen_time },
+      data: {
+        object: toClock(clock),
+        sandbox_time: clock.frozen_time,
+      } satisfies BillingEventData[typeof type],
       now,
     }),
   );

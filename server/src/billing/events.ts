@@ -1,6 +1,7 @@
 import { createEvent } from '../kernel/events.ts';
 import { outboxPut } from '../platform/outbox.ts';
 import type { WriteOperation } from '../platform/store.ts';
+import type { BillingEventData } from './billing-model.ts';
 
 /**
  * What billing emits, in one vocabulary (`invoice.*`, `subscription.*`), every one of them on the
@@ -19,8 +20,13 @@ export const billingEventTypes = [
   'subscription.canceled',
   'test_clock.advancing',
   'test_clock.ready',
-] as const;
+] as const satisfies readonly (keyof BillingEventData)[];
 export type BillingEventType = (typeof billingEventTypes)[number];
+
+/** What an event of `type` carries besides its object and sandbox time (`BillingEventData`). */
+type BillingExtra<K extends BillingEventType> = K extends BillingEventType
+  ? Omit<BillingEventData[K], 'object' | 'sandbox_time'>
+  : never;
 
 export const billingSource = 'sluice.billing';
 
@@ -28,12 +34,12 @@ export const billingSource = 'sluice.billing';
  * The outbox write of a billing event. The envelope's `time` is real time (the outbox is bucketed
  * and expired by it); `data.sandbox_time` is when it happened on the merchant's sandbox clock.
  */
-export function billingEvent(
-  type: BillingEventType,
+export function billingEvent<K extends BillingEventType>(
+  type: K,
   owner: { merchantId: string; ownerId: string },
-  object: { id: string; [field: string]: unknown },
+  object: BillingEventData[K]['object'],
   times: { now: number; sandbox: string },
-  extra: Record<string, unknown> = {},
+  extra?: BillingExtra<K>,
 ): WriteOperation {
   return outboxPut(
     createEvent({

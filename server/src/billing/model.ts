@@ -2,6 +2,30 @@ import { z } from '@hono/zod-openapi';
 import { amountSchema, currencySchema, displayTextSchema } from '../http/schemas.ts';
 import { cardInputSchema, testCards } from '../payments/index.ts';
 import { intervals, maxTrialDays, retryScheduleDays } from './periods.ts';
+import { exhaustedActions } from './billing-model.ts';
+
+// A subscription, an invoice, the test clock and billing's events' data live in billing-model.ts.
+export {
+  billingReasons,
+  exhaustedActions,
+  invoiceAttemptSchema,
+  invoiceLineSchema,
+  invoiceSchema,
+  invoiceStatuses,
+  subscriptionSchema,
+  subscriptionStatuses,
+  testClockSchema,
+  testClockStatuses,
+  type BillingEventData,
+  type ExhaustedAction,
+  type Invoice,
+  type InvoiceAttempt,
+  type InvoiceLine,
+  type InvoiceStatus,
+  type Subscription,
+  type SubscriptionStatus,
+  type TestClock,
+} from './billing-model.ts';
 
 /** Billing's API objects and request bodies: zod schemas that validate and feed the OpenAPI document. */
 
@@ -176,9 +200,6 @@ export type PaymentMethod = z.infer<typeof paymentMethodSchema>;
 
 // Subscriptions
 
-export const exhaustedActions = ['cancel', 'unpaid'] as const;
-export type ExhaustedAction = (typeof exhaustedActions)[number];
-
 export const createSubscriptionSchema = z
   .object({
     customer: z.string().min(1).max(64),
@@ -224,89 +245,6 @@ export const cancelSubscriptionSchema = z
   .strict()
   .openapi('CancelSubscription', { example: { at_period_end: true } });
 
-export const subscriptionStatuses = ['trialing', 'active', 'past_due', 'unpaid', 'canceled'] as const;
-export type SubscriptionStatus = (typeof subscriptionStatuses)[number];
-
-export const subscriptionSchema = z
-  .object({
-    id: z.string().openapi({ example: 'sub_01JD3S8Q4X9Z2K7M5N6P8R0T1V' }),
-    object: z.literal('subscription'),
-    customer: z.string(),
-    plan: z.string(),
-    payment_method: z.string(),
-    status: z.enum(subscriptionStatuses),
-    currency: z.string(),
-    current_period_start: z.string(),
-    current_period_end: z.string(),
-    trial_end: z.string().nullable(),
-    cancel_at_period_end: z.boolean(),
-    canceled_at: z.string().nullable(),
-    ended_at: z.string().nullable(),
-    on_retries_exhausted: z.enum(exhaustedActions),
-    latest_invoice: z.string().nullable(),
-    /** When the sandbox clock next does something to it: a renewal or a retry. */
-    next_action_at: z.string().nullable(),
-    /** Its statuses over time, newest last (the last 50). */
-    status_history: z.array(
-      z.object({ status: z.enum(subscriptionStatuses), at: z.string(), reason: z.string() }),
-    ),
-    metadata: z.record(z.string(), z.string()),
-    created_at: z.string(),
-  })
-  .openapi('Subscription');
-export type Subscription = z.infer<typeof subscriptionSchema>;
-
-// Invoices
-
-export const invoiceStatuses = ['open', 'paid', 'uncollectible', 'void'] as const;
-export type InvoiceStatus = (typeof invoiceStatuses)[number];
-export const billingReasons = ['subscription_create', 'subscription_cycle', 'subscription_update'] as const;
-
-export const invoiceLineSchema = z.object({
-  description: z.string(),
-  amount: z.number().int().openapi({ description: 'Negative for a credit.' }),
-  plan: z.string().nullable(),
-  proration: z.boolean(),
-  period: z.object({ start: z.string(), end: z.string() }),
-});
-export type InvoiceLine = z.infer<typeof invoiceLineSchema>;
-
-export const invoiceAttemptSchema = z.object({
-  attempt: z.number().int(),
-  at: z.string(),
-  payment_intent: z.string().nullable(),
-  status: z.enum(['succeeded', 'failed', 'pending']),
-  error_code: z.string().nullable(),
-  decline_code: z.string().nullable(),
-});
-export type InvoiceAttempt = z.infer<typeof invoiceAttemptSchema>;
-
-export const invoiceSchema = z
-  .object({
-    id: z.string().openapi({ example: 'in_01JD3S8Q4X9Z2K7M5N6P8R0T1V' }),
-    object: z.literal('invoice'),
-    customer: z.string(),
-    subscription: z.string(),
-    status: z.enum(invoiceStatuses),
-    billing_reason: z.enum(billingReasons),
-    currency: z.string(),
-    lines: z.array(invoiceLineSchema),
-    subtotal: z.number().int(),
-    credit_applied: z.number().int(),
-    amount_due: z.number().int(),
-    amount_paid: z.number().int(),
-    period_start: z.string(),
-    period_end: z.string(),
-    attempt_count: z.number().int(),
-    attempts: z.array(invoiceAttemptSchema),
-    next_payment_attempt: z.string().nullable(),
-    created_at: z.string(),
-    finalized_at: z.string(),
-    paid_at: z.string().nullable(),
-  })
-  .openapi('Invoice');
-export type Invoice = z.infer<typeof invoiceSchema>;
-
 export const invoicePdfSchema = z
   .object({
     url: z.string().openapi({ description: 'A short-lived download URL of the PDF.' }),
@@ -327,34 +265,6 @@ export const advanceBillingClockSchema = z
   })
   .strict()
   .openapi('AdvanceBillingClock', { example: { seconds: 31_536_000 } });
-
-/** `advancing` while the cycles up to `target_time` run (in the background), then `ready`. */
-export const testClockStatuses = ['advancing', 'ready'] as const;
-
-/**
- * The merchant's billing test clock, as Stripe's test clocks: an advance answers at once with
- * `status: advancing`; the renewals and retries due run in bounded batches behind it, moving
- * `frozen_time` (the sandbox time reached) towards `target_time`, and it turns `ready`. The
- * counts are the latest advance's.
- */
-export const testClockSchema = z
-  .object({
-    object: z.literal('test_clock'),
-    id: z.string().openapi({ example: 'clk_01JD3S8Q4X9Z2K7M5N6P8R0T1V' }),
-    status: z.enum(testClockStatuses),
-    frozen_time: z.string().openapi({ description: 'The sandbox time reached.' }),
-    target_time: z.string().openapi({ description: 'Where the latest advance goes (or went).' }),
-    invoices_finalized: z.number().int(),
-    charges_succeeded: z.number().int(),
-    charges_failed: z.number().int(),
-    subscriptions_canceled: z.number().int(),
-    /** Batches the latest advance ran in so far. */
-    batches: z.number().int(),
-    started_at: z.string().nullable(),
-    completed_at: z.string().nullable(),
-  })
-  .openapi('TestClock');
-export type TestClock = z.infer<typeof testClockSchema>;
 
 export const billingSettingsSchema = z
   .object({

@@ -1,3 +1,4 @@
+import type { BillingEventData } from '../../../server/src/billing/billing-model.ts';
 import type { OrderEventData } from '../../../server/src/commerce/order-model.ts';
 import type { HubEventData } from '../../../server/src/hub/intent-model.ts';
 import type { PaymentEventData } from '../../../server/src/payments/model.ts';
@@ -54,6 +55,20 @@ export const hubEventTypes: Record<keyof HubEventData, true> = {
   'payment_intent.refunded': true,
   'payment_intent.disputed': true,
   'payment_intent.attempt_failed': true,
+};
+
+/** Billing's events (`BillingEventData`): invoices, subscriptions and the test clock. */
+export const billingEventTypes: Record<keyof BillingEventData, true> = {
+  'invoice.created': true,
+  'invoice.finalized': true,
+  'invoice.paid': true,
+  'invoice.payment_failed': true,
+  'invoice.marked_uncollectible': true,
+  'subscription.created': true,
+  'subscription.updated': true,
+  'subscription.canceled': true,
+  'test_clock.advancing': true,
+  'test_clock.ready': true,
 };
 
 /** Whether `type` is one of `types`' keys (own keys only: `constructor` is no event). */

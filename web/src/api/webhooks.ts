@@ -1,4 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { BillingEventData } from '../../../server/src/billing/billing-model.ts';
 import type { OrderEventData } from '../../../server/src/commerce/order-model.ts';
 import type { HubEventData } from '../../../server/src/hub/intent-model.ts';
 import type { PaymentEventData } from '../../../server/src/payments/model.ts';
@@ -6,6 +7,7 @@ import type { PayoutEventData } from '../../../server/src/payouts/payout-model.t
 import type { Page } from './client.ts';
 import { webhookEventTypes } from './catalog.gen.ts';
 import {
+  billingEventTypes,
   hubEventTypes,
   isTypeOf,
   orderEventTypes,
@@ -36,17 +38,19 @@ type EventsOf<Data> = { [K in keyof Data]: EventEnvelope & { type: K; data: Data
 
 /**
  * An event of a product whose data the dashboard reads, typed by the server's own definition of it
- * (`PaymentEventData`, `OrderEventData`, `PayoutEventData`, `HubEventData`, imported type-only): a renamed event
+ * (`PaymentEventData`, `OrderEventData`, `PayoutEventData`, `HubEventData`,
+ * `BillingEventData`, imported type-only): a renamed event
  * type or field breaks `tsc -p web` where the pages read it and in the tests' fixtures.
  */
 export type KnownEvent =
   | EventsOf<PaymentEventData>
   | EventsOf<OrderEventData>
   | EventsOf<PayoutEventData>
-  | EventsOf<HubEventData>;
+  | EventsOf<HubEventData>
+  | EventsOf<BillingEventData>;
 
 /**
- * An event of any other module's (the hub's connectors' and vendors', approvals', billing's …): the log holds every
+ * An event of any other module's (the hub's connectors' and vendors', approvals' …): the log holds every
  * module's events, and the pages show these too, their data as sent, read field by field.
  */
 export type OtherEvent = EventEnvelope & { type: string; data: unknown };
@@ -63,7 +67,8 @@ export function isKnownEvent(event: SluiceEvent): event is KnownEvent {
     isTypeOf(paymentEventTypes, event.type) ||
     isTypeOf(orderEventTypes, event.type) ||
     isTypeOf(payoutEventTypes, event.type) ||
-    isTypeOf(hubEventTypes, event.type)
+    isTypeOf(hubEventTypes, event.type) ||
+    isTypeOf(billingEventTypes, event.type)
   );
 }
 

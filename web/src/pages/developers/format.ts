@@ -72,23 +72,33 @@ function knownSubject(event: KnownEvent): EventSubject {
   // A failed attempt names its intent; the hub goes on with the next provider.
   if (event.type === 'payment_intent.attempt_failed') return { id: event.data.object.id };
   const object = event.data.object;
-  const { id, currency } = object;
+  const { id } = object;
   switch (object.object) {
     case 'payment': {
       const amount = event.type === 'payment.captured' ? object.amount_captured : object.amount;
-      return { id, object: object.object, payment: id, amount, currency };
+      return { id, object: object.object, payment: id, amount, currency: object.currency };
     }
     case 'refund':
     case 'dispute':
-      return { id, object: object.object, payment: object.payment, amount: object.amount, currency };
+      return {
+        id,
+        object: object.object,
+        payment: object.payment,
+        amount: object.amount,
+        currency: object.currency,
+      };
     case 'payout':
-      return { id, object: object.object, amount: object.amount, currency };
     case 'payment_intent':
-      // The hub's: not a sandbox payment, so no payment link.
-      return { id, object: object.object, amount: object.amount, currency };
+      // The hub's intents are not sandbox payments: no payment link.
+      return { id, object: object.object, amount: object.amount, currency: object.currency };
     case 'settlement':
-      // Its amounts are several (gross, fees, net): the log shows none.
-      return { id, object: object.object, currency };
+    case 'subscription':
+    case 'invoice':
+      // A settlement's amounts are several (gross, fees, net), an invoice's too (due, paid), and a
+      // subscription's is its plan's: the log shows none.
+      return { id, object: object.object, currency: object.currency };
+    case 'test_clock':
+      return { id, object: object.object };
     default:
       return object satisfies never;
   }

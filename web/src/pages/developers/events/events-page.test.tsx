@@ -7,12 +7,14 @@ import {
   eventFixture,
   fixture,
   intentFixture,
+  invoiceFixture,
   mockFetch,
   paymentEventFixture,
   paymentFixture,
   payoutFixture,
   renderAt,
   signInTestUser,
+  subscriptionFixture,
   type Schemas,
 } from '../../../test-support.tsx';
 import { EventsPage } from './events-page.tsx';
@@ -132,7 +134,7 @@ describe('EventsPage', () => {
     expect(lastQuery(calls).get('type')).toBeNull();
   });
 
-  it("shows the payouts module's events by their amount, and any other module's as sent", async () => {
+  it("shows the payouts module's and the hub's events by their amount, and any other module's as sent", async () => {
     const failure = { code: 'insufficient_funds', message: 'at most 0 USD is available to pay out' };
     const hubEvent = eventFixture(
       'payment_intent.succeeded',
@@ -157,7 +159,7 @@ describe('EventsPage', () => {
     const oddEvent: Schemas['Event'] = {
       ...hubEvent,
       id: 'evt_odd',
-      type: 'test_clock.ready',
+      type: 'connector.circuit_opened',
       data: { object: 7 },
     };
     const events = [
@@ -176,7 +178,7 @@ describe('EventsPage', () => {
     await waitFor(() => expect(shownIds()).toEqual(['evt_po', 'evt_pf', 'evt_pi', 'evt_pa', 'evt_odd']));
     expect(shownRow('evt_po').textContent).toContain('$25.00');
     expect(shownRow('evt_pi').textContent).toContain('$42.00');
-    expect(shownRow('evt_odd').textContent).toContain('test_clock.ready');
+    expect(shownRow('evt_odd').textContent).toContain('connector.circuit_opened');
     // Neither is about a sandbox payment: no payment link.
     expect(within(shownRow('evt_po')).getAllByRole('link')).toHaveLength(1);
     expect(within(shownRow('evt_odd')).getAllByRole('link')).toHaveLength(1);
@@ -185,5 +187,48 @@ describe('EventsPage', () => {
     expect(within(shownRow('evt_pa')).getAllByRole('link')).toHaveLength(1);
     expect(shownRow('evt_pa').textContent).toContain('payment_intent.attempt_failed');
     expect(shownRow('evt_pa').textContent).not.toContain('$');
+  });
+
+  it("lists billing's invoice, subscription and test clock events, with no amount and no payment link", async () => {
+    const at = '2026-02-15T12:00:00.000Z';
+    const clock = {
+      object: 'test_clock',
+      id: 'clk_1',
+      status: 'ready',
+      frozen_time: at,
+      target_time: at,
+      invoices_finalized: 1,
+      charges_succeeded: 1,
+      charges_failed: 0,
+      subscriptions_canceled: 0,
+      batches: 1,
+      started_at: at,
+      completed_at: at,
+    } as const;
+    const events = [
+      eventFixture('invoice.paid', { object: invoiceFixture(), sandbox_time: at }, 'evt_in'),
+      eventFixture(
+        'subscription.canceled',
+        {
+          object: subscriptionFixture({ status: 'canceled', canceled_at: at, ended_at: at }),
+          sandbox_time: at,
+          proration_credit: 0,
+        },
+        'evt_sub',
+      ),
+      eventFixture('test_clock.ready', { object: clock, sandbox_time: at }, 'evt_clk'),
+    ];
+    renderPage(() => ({ data: events, has_more: false, next_cursor: null }));
+
+    await waitFor(() => expect(shownIds()).toEqual(['evt_in', 'evt_sub', 'evt_clk']));
+    for (const [id, type] of [
+      ['evt_in', 'invoice.paid'],
+      ['evt_sub', 'subscription.canceled'],
+      ['evt_clk', 'test_clock.ready'],
+    ] as const) {
+      expect(shownRow(id).textContent).toContain(type);
+      expect(shownRow(id).textContent).not.toContain('$');
+      expect(within(shownRow(id)).getAllByRole('link')).toHaveLength(1);
+    }
   });
 });
