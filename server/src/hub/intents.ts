@@ -530,7 +530,6 @@ export async function captureIntent(
   return intent;
 }
 
-/** Cancels an authorized intent: the provider voids the authorization. */
 /**
  * Cancels an intent that holds money (`requires_capture`: the authorization is voided) or waits on
  * its payer (`requires_action`: the wallet's ask is withdrawn, and the payer can no longer approve
