@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { TestApp, TestUser } from './app-harness.ts';
 import { expectBooksBalanced } from './invariants.ts';
-import { deliverHubEvents, setUpBilling } from '../server/src/billing/test-support.ts';
+import { deliverHubEvents, setUpBilling, waitingSubscription } from '../server/src/billing/test-support.ts';
 import type { WriteOperation } from '../server/src/platform/store.ts';
 import { interleave, pendingEvents, type MerchantApi } from '../server/src/payments/test-support.ts';
 
@@ -32,24 +32,7 @@ const walletAvailable = async () =>
 const answer = (intent: string, how: 'approve' | 'reject') =>
   t.call('POST', `/v1/payer/payment-intents/${intent}/${how}`, { token: payer.token });
 const invoiceOf = async (id: string) => (await api('GET', `/v1/invoices/${id}`)).json;
-
-/** A subscription whose first invoice waits on its charge: its ids. */
-async function waiting(method: Record<string, unknown> = { type: 'wallet', wallet: { user: payer.id } }) {
-  const plan = (
-    await api('POST', '/v1/plans', { name: 'Club', amount: 500, currency: 'USD', interval: 'week' })
-  ).json.id;
-  const customer = (await api('POST', '/v1/customers', { name: 'Payer' })).json.id;
-  const made = await api('POST', `/v1/customers/${customer}/payment-methods`, method);
-  expect(made.status, made.text).toBe(201);
-  const sub = (await api('POST', '/v1/subscriptions', { customer, plan, payment_method: made.json.id })).json;
-  const invoice = await invoiceOf(sub.latest_invoice);
-  expect(invoice).toMatchObject({ status: 'open', attempts: [{ status: 'pending' }] });
-  return {
-    subscription: sub.id as string,
-    invoice: invoice.id as string,
-    intent: invoice.attempts[0].payment_intent,
-  };
-}
+const waiting = (method?: Record<string, unknown>) => waitingSubscription(api, payer.id, method);
 
 /** The invoice and its subscription as the API shows them: a refused pay must leave both as they were. */
 const stateOf = async (ids: { subscription: string; invoice: string }) => ({

@@ -2,7 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestApp, TestUser } from './app-harness.ts';
 import { expectBooksBalanced } from './invariants.ts';
 import { settlePendingCharge } from '../server/src/billing/pending.ts';
-import { billingDepsOf, billingMerchant, setUpBilling } from '../server/src/billing/test-support.ts';
+import {
+  billingDepsOf,
+  billingMerchant,
+  setUpBilling,
+  waitingSubscription,
+} from '../server/src/billing/test-support.ts';
 import type { EventEnvelope } from '../server/src/kernel/events.ts';
 import { pendingEvents, type MerchantApi } from '../server/src/payments/test-support.ts';
 
@@ -27,23 +32,6 @@ afterEach(async () => {
   await t.store.close();
 });
 
-/** A wallet subscription whose first invoice waits for the payer: its ids. */
-async function waiting(): Promise<{ subscription: string; invoice: string; intent: string }> {
-  const plan = (
-    await api('POST', '/v1/plans', { name: 'Club', amount: 500, currency: 'USD', interval: 'week' })
-  ).json.id;
-  const customer = (await api('POST', '/v1/customers', { name: 'Payer' })).json.id;
-  const method = await api('POST', `/v1/customers/${customer}/payment-methods`, {
-    type: 'wallet',
-    wallet: { user: payer.id },
-  });
-  const sub = (await api('POST', '/v1/subscriptions', { customer, plan, payment_method: method.json.id }))
-    .json;
-  const invoice = (await api('GET', `/v1/invoices/${sub.latest_invoice}`)).json;
-  expect(invoice).toMatchObject({ status: 'open', attempts: [{ status: 'pending' }] });
-  return { subscription: sub.id, invoice: invoice.id, intent: invoice.attempts[0].payment_intent };
-}
-
 const succeeded = (intent: string, description: string, merchant: string | null = merchantId) =>
   ({
     id: `evt_${intent}`,
@@ -54,6 +42,8 @@ const succeeded = (intent: string, description: string, merchant: string | null 
     ...(merchant ? { merchant } : {}),
     data: { object: { id: intent, status: 'succeeded', last_error: null, description } },
   }) as EventEnvelope;
+
+const waiting = () => waitingSubscription(api, payer.id);
 
 const invoiceOf = async (id: string) => (await api('GET', `/v1/invoices/${id}`)).json;
 

@@ -34,6 +34,27 @@ export async function billingMerchant(
   return { api, merchantId: merchant.id, secret: merchant.key.secret };
 }
 
+/**
+ * A weekly 500 USD subscription whose first invoice waits on its charge (a wallet ask of
+ * `payerId`, or the ACH debit of `method`): its ids and the pending attempt's intent.
+ */
+export async function waitingSubscription(
+  api: MerchantApi,
+  payerId: string,
+  method: Record<string, unknown> = { type: 'wallet', wallet: { user: payerId } },
+): Promise<{ subscription: string; invoice: string; intent: string }> {
+  const plan = (
+    await api('POST', '/v1/plans', { name: 'Club', amount: 500, currency: 'USD', interval: 'week' })
+  ).json.id;
+  const customer = (await api('POST', '/v1/customers', { name: 'Payer' })).json.id;
+  const made = await api('POST', `/v1/customers/${customer}/payment-methods`, method);
+  expect(made.status, made.text).toBe(201);
+  const sub = (await api('POST', '/v1/subscriptions', { customer, plan, payment_method: made.json.id })).json;
+  const invoice = (await api('GET', `/v1/invoices/${sub.latest_invoice}`)).json;
+  expect(invoice).toMatchObject({ status: 'open', attempts: [{ status: 'pending' }] });
+  return { subscription: sub.id, invoice: invoice.id, intent: invoice.attempts[0].payment_intent };
+}
+
 /** A plan, a customer with a saved card, and their ids. */
 export async function planAndCustomer(
   api: MerchantApi,
