@@ -7,7 +7,13 @@ import { AppError } from '../server/src/kernel/errors.ts';
 import type { WriteOperation } from '../server/src/platform/store.ts';
 import { TechnicalFailure, type Connector } from '../server/src/hub/connectors/connector.ts';
 import type { HubDeps, HubTestHooks } from '../server/src/hub/deps.ts';
-import { backoffMs, createIntent, refundIntent } from '../server/src/hub/intents.ts';
+import {
+  backoffMs,
+  cancelIntent,
+  captureIntent,
+  createIntent,
+  refundIntent,
+} from '../server/src/hub/intents.ts';
 import type { CreateIntent } from '../server/src/hub/model.ts';
 import { intentPut, readIntent, readProviderRef } from '../server/src/hub/store.ts';
 import {
@@ -420,7 +426,10 @@ describe('refunds', () => {
         throw new TechnicalFailure('timeout', 'no answer within the timeout');
       },
     }));
-    await expect(refundIntent(down, merchant, paid.json.id, 5000)).rejects.toBeInstanceOf(TechnicalFailure);
+    await expect(refundIntent(down, merchant, paid.json.id, 5000)).rejects.toMatchObject({
+      code: 'provider_unavailable',
+      cause: expect.any(TechnicalFailure),
+    });
     expect(await vendorBalance(a)).toMatchObject({ pending: 3000 });
     const retried = await api('POST', `/v1/payment-intents/${paid.json.id}/refunds`, { amount: 5000 });
     expect(retried.status, retried.text).toBe(200);
@@ -773,7 +782,7 @@ describe('creating intents', () => {
     }
   });
 
-  it('leaves a timed-out call it could not look up as a failed attempt, and passes on a lookup’s bug', async () => {
+  it('leaves a timed-out call it could not look up unreconciled (for the job to ask again), and passes on a lookup’s bug', async () => {
     await setUp();
     await api('POST', `/v1/test-helpers/connectors/${connectors.sandbox_card}/faults`, {
       mode: 'timeout',
@@ -791,7 +800,15 @@ describe('creating intents', () => {
       }));
       const intent = await createIntent(blind, merchant, input);
       expect(intent.attempts).toMatchObject([
-        { status: 'failed', error_code: 'provider_timeout', provider_reference: null },
+        { status: 'unreconciled', error_code: 'provider_timeout', provider_reference: null },
+      ]);
+      expect((await readIntent(t.store, intent.id))?.unreconciled).toEqual([
+        {
+          key: intent.attempts[0]!.id,
+          connector: connectors.sandbox_card,
+          provider: 'sandbox_card',
+          started_at: intent.attempts[0]!.started_at,
+        },
       ]);
     }
     const buggy = withSandboxCard(depsOf(), () => ({
@@ -800,6 +817,42 @@ describe('creating intents', () => {
       },
     }));
     await expect(createIntent(buggy, merchant, input)).rejects.toThrow('a bug');
+  });
+
+  it('answers 503 provider_unavailable to a capture, cancel or refund the provider did not answer, the intent unchanged; the retry does it once', async () => {
+    await setUp();
+    const outage = (): Partial<Connector> => {
+      const fail = async () => {
+        throw new TechnicalFailure('timeout', 'no answer');
+      };
+      return { capture: fail, void: fail, refund: fail };
+    };
+    const held = (await pay({ capture: false, amount: 800 })).json;
+    const another = (await pay({ capture: false, amount: 300 })).json;
+    const down = withSandboxCard(depsOf(), outage);
+    for (const call of [
+      () => captureIntent(down, merchant, held.id, undefined),
+      () => cancelIntent(down, merchant, another.id),
+    ])
+      await expect(call()).rejects.toMatchObject({
+        code: 'provider_unavailable',
+        status: 503,
+        message: 'the provider did not answer (timeout); retry',
+      });
+    expect((await api('GET', `/v1/payment-intents/${held.id}`)).json.status).toBe('requires_capture');
+    expect((await api('GET', `/v1/payment-intents/${another.id}`)).json.status).toBe('requires_capture');
+    const captured = await api('POST', `/v1/payment-intents/${held.id}/capture`);
+    expect(captured.json).toMatchObject({ status: 'succeeded', amount_captured: 800 });
+    await expect(refundIntent(down, merchant, held.id, 500)).rejects.toMatchObject({
+      code: 'provider_unavailable',
+    });
+    expect((await api('GET', `/v1/payment-intents/${held.id}`)).json).toMatchObject({ amount_refunded: 0 });
+    const refunded = await api('POST', `/v1/payment-intents/${held.id}/refunds`, { amount: 500 });
+    expect(refunded.json).toMatchObject({ amount_refunded: 500 });
+    expect(await sandboxPayment(captured.json.provider_reference)).toMatchObject({
+      amount_captured: 800,
+      amount_refunded: 500,
+    });
   });
 
   it('fails over from a provider’s refusal (4xx) but passes on its server errors and bugs, the call left in flight', async () => {

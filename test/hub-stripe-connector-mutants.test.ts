@@ -313,6 +313,24 @@ describe("the stripe connector: Stripe's failures", () => {
     });
   });
 
+  it("takes a 409 (the key's first request still under way at Stripe) for an outcome not known yet, as a timeout, on every call", async () => {
+    // Stripe answers so while a request with the same Idempotency-Key runs: failing over blind
+    // could charge twice, so the hub asks by the key as after a timeout (and later if it must).
+    const inUse = stripeError(409, 'idempotency_error', {
+      message: 'There is currently another in-progress request using this Stable-Idempotency-Key',
+    });
+    for (const call of [
+      () => connector().authorize(ctx, input()),
+      () => connector().capture(ctx, 'ch_any', undefined, 'pi_any:capture'),
+      () => connector().refund(ctx, 'ch_any', 100, 'pi_any:refund:1'),
+    ]) {
+      proxy.answerNext(inUse);
+      const error = await failure(call());
+      expect(isTechnicalFailure(error) && error.kind).toBe('timeout');
+      expect(error).toMatchObject({ message: 'stripe is still processing a request with this key' });
+    }
+  });
+
   it('takes a Stripe that never answers for a timeout, and one where nothing listens for a network failure', async () => {
     proxy.answerNext('hang');
     const hung = await failure(connector(300).authorize(ctx, input()));

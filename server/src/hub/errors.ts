@@ -7,6 +7,9 @@ import { defineErrors, errorTypes } from '../kernel/errors.ts';
  * `connector_exists` (409): the merchant already has a connector for that provider.
  * `providers_unavailable` (503): every provider routed to failed technically (or was skipped by
  * its open circuit breaker); the intent records each attempt and nothing was charged.
+ * `provider_unavailable` (503): the provider that holds the intent did not answer a capture, cancel
+ * or refund (a timeout, a 5xx, no connection); the intent is as it was, and a retry is safe, as
+ * the call carries the same key towards the provider.
  */
 export const hubErrors = defineErrors({
   unknown_connector: { status: 400, type: errorTypes.invalid_request },
@@ -14,4 +17,5 @@ export const hubErrors = defineErrors({
   method_not_supported: { status: 422, type: errorTypes.invalid_request },
   connector_exists: { status: 409, type: errorTypes.conflict },
   providers_unavailable: { status: 503, type: errorTypes.api },
+  provider_unavailable: { status: 503, type: errorTypes.api },
 });

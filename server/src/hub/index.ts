@@ -8,7 +8,7 @@ import { hubErrors } from './errors.ts';
 import { hubEventTypes } from './events.ts';
 import { hubIds } from './ids.ts';
 import { hubMigrations } from './migrations.ts';
-import { recoverInterruptedIntents } from './recovery.ts';
+import { recoverInterruptedIntents, reconcileTimedOutAttempts } from './recovery.ts';
 import { hubRoutes } from './routes.ts';
 import { disputeFromSandbox } from './webhooks.ts';
 import { hubKeyPatterns } from './store.ts';
@@ -101,6 +101,13 @@ export const hubModule = defineModule({
       description:
         'Finishes payment intents a crash cut off mid-attempt: asks the provider by the attempt key what it did and undoes it',
       run: (deps) => recoverInterruptedIntents(hubDeps(deps)),
+    },
+    {
+      name: 'hub.reconcile-attempts',
+      cron: '* * * * *',
+      description:
+        'Asks providers again what timed-out attempts did when they could not be asked at the time, and undoes it',
+      run: (deps) => reconcileTimedOutAttempts(hubDeps(deps)),
     },
     {
       name: 'hub.ach-settlement',

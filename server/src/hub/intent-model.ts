@@ -47,7 +47,10 @@ export type IntentStatus = (typeof intentStatuses)[number];
 
 /**
  * An attempt's outcome; `reconciled`: timed out (or cut off by a crash), found done at the
- * provider, and undone there; `interrupted`: cut off by a crash at a provider the hub cannot ask
+ * provider, and undone there; `unreconciled`: timed out, and the provider could not be asked what
+ * the call did: the hub asks again every minute from five minutes after the call
+ * (`hub.reconcile-attempts`) and then records `reconciled`, `failed` (the call never got there)
+ * or `interrupted`; `interrupted`: cut off by a crash at a provider the hub cannot ask
  * by the attempt's key (PayPal), or through a connector deleted longer ago than it is kept
  * (`deletedConnectorRetentionMs`): the key (the attempt's id, sent as the provider's idempotency
  * key) is what to look for there.
@@ -60,6 +63,7 @@ export const attemptStatuses = [
   'failed',
   'skipped',
   'reconciled',
+  'unreconciled',
   'interrupted',
 ] as const;
 export type AttemptStatus = (typeof attemptStatuses)[number];

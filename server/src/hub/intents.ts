@@ -234,31 +234,36 @@ async function attempt(
       isTechnicalFailure(error) && error.kind === 'timeout' ? await reconcile(impl, ctx, input) : undefined;
     return {
       attempt: finish({
-        status: reconciled ? 'reconciled' : 'failed',
+        status:
+          reconciled === unknownOutcome ? 'unreconciled' : reconciled !== undefined ? 'reconciled' : 'failed',
         error_code: code,
         decline_code: null,
-        provider_reference: reconciled ?? null,
+        provider_reference: reconciled === unknownOutcome ? null : (reconciled ?? null),
       }),
     };
   }
 }
 
+/** What a provider that cannot be asked now leaves: an outcome the hub learns later. */
+const unknownOutcome = Symbol('unknown outcome');
+
 /**
  * After a timeout: asks the provider what the call with this key did and undoes it (voids an
  * authorization, refunds a capture), so the payment that fails over is never charged twice.
- * Returns the provider's reference of what it undid, if anything. A reconciliation that itself
- * fails is left for the next look (the attempt stays `failed`, its key recorded).
+ * Returns the provider's reference of what it undid, undefined when nothing was left to undo, and
+ * `unknownOutcome` when the provider could not be asked (or refused to undo): the attempt is then
+ * `unreconciled`, and `reconcileTimedOutAttempts` asks again until it can.
  */
 async function reconcile(
   impl: Connector,
   ctx: ConnectorContext,
   input: AuthorizeInput,
-): Promise<string | undefined> {
+): Promise<string | undefined | typeof unknownOutcome> {
   // The provider and credentials of the call itself: the connector may be deleted meanwhile.
   try {
     return await undoFound(impl, ctx, await impl.lookup(ctx, input), input.idempotency_key);
   } catch (error) {
-    if (isTechnicalFailure(error) || isAppError(error)) return undefined;
+    if (isTechnicalFailure(error) || isAppError(error)) return unknownOutcome;
     throw error;
   }
 }
@@ -333,15 +338,16 @@ export async function createIntent(
     updated_at: now,
     version: 1,
     inflight: null,
+    unreconciled: [],
   };
   // Each attempt's key is stored before its provider call (the first with the new intent): if the
   // process dies before the answer is stored, the recovery job finds the key and asks the provider
   // what it did (`recoverInterruptedIntents`).
-  const inflightAt = (connector: ConnectorRecord, key: string) => ({
+  const inflightAt = (connector: ConnectorRecord, key: string, startedAt = isoTime(deps.clock.now())) => ({
     key,
     connector: connector.id,
     provider: connector.provider,
-    started_at: isoTime(deps.clock.now()),
+    started_at: startedAt,
   });
   let key = hubIds.newId('attempt', deps.clock.now());
   if (chosen[0]) record.inflight = inflightAt(chosen[0], key);
@@ -372,6 +378,13 @@ export async function createIntent(
       intent: record.id,
     });
     attempts.push(result.attempt);
+    // Kept on the intent from its next write on (the next attempt's or the last), so that neither
+    // a crash nor the end of this request loses the call still to be undone.
+    if (result.attempt.status === 'unreconciled')
+      record = {
+        ...record,
+        unreconciled: [...record.unreconciled, inflightAt(connector, key, result.attempt.started_at)],
+      };
     if (result.payment) {
       outcome = { connector, payment: result.payment };
       break;
@@ -497,6 +510,17 @@ async function save(
   return intent;
 }
 
+/**
+ * A provider that did not answer a call on an intent it holds: 503, the intent unchanged. The
+ * call's key is fixed by the intent (and a refund's place), so the retry cannot do it twice.
+ */
+function answerOutage(error: unknown): never {
+  if (!isTechnicalFailure(error)) throw error;
+  throw hubErrors.error('provider_unavailable', `the provider did not answer (${error.kind}); retry`, {
+    cause: error,
+  });
+}
+
 /** Captures an authorized intent at the provider that took it. */
 export async function captureIntent(
   deps: HubDeps,
@@ -518,7 +542,7 @@ export async function captureIntent(
       param: 'amount',
     });
   const { impl, ctx, reference } = await takenBy(deps, actor, record);
-  const payment = await impl.capture(ctx, reference, amount, `${record.id}:capture`);
+  const payment = await impl.capture(ctx, reference, amount, `${record.id}:capture`).catch(answerOutage);
   const intent = await save(
     deps,
     actor,
@@ -544,7 +568,7 @@ export async function cancelIntent(deps: HubDeps, actor: MerchantActor, id: stri
       { details: { status: record.status } },
     );
   const { impl, ctx, reference } = await takenBy(deps, actor, record);
-  await impl.void(ctx, reference, `${record.id}:void`);
+  await impl.void(ctx, reference, `${record.id}:void`).catch(answerOutage);
   return save(deps, actor, { ...record, status: 'canceled' }, 'payment_intent.canceled', respond);
 }
 
@@ -584,7 +608,7 @@ export async function refundIntent(
   } catch (error) {
     // Refused: the vendors get their part back. An outage keeps it for the retry with this key.
     if (reversal && isAppError(error)) await undoReversal(deps, record.id, key);
-    throw error;
+    return answerOutage(error);
   }
   return save(
     deps,

@@ -1,7 +1,7 @@
 import { isoTime } from '../kernel/clock.ts';
 import { isAppError } from '../kernel/errors.ts';
 import { isTransactionCanceled } from '../platform/store.ts';
-import { isTechnicalFailure, type ProviderPayment } from './connectors/connector.ts';
+import { isTechnicalFailure } from './connectors/connector.ts';
 import type { HubDeps } from './deps.ts';
 import { hubEvent } from './events.ts';
 import { contextOf, undoFound } from './intents.ts';
@@ -13,6 +13,7 @@ import {
   intentPut,
   readKeptConnector,
   toIntent,
+  type AttemptCall,
   type IntentRecord,
 } from './store.ts';
 
@@ -73,34 +74,10 @@ async function recoverIntent(deps: HubDeps, record: IntentRecord): Promise<boole
     if (isTransactionCanceled(error)) return false;
     throw error;
   }
-  // Deleted since the attempt started: kept for this job until its retention ends; gone after.
-  const connector = await readKeptConnector(deps.store, inflight.connector, deps.clock.now());
   const actor = { merchantId: record.merchant, ownerId: record.owner };
-  let outcome: Pick<Attempt, 'status' | 'provider_reference'>;
-  if (!connector) {
-    outcome = { status: 'interrupted', provider_reference: null };
-  } else {
-    const impl = deps.connectors[connector.provider];
-    try {
-      const ctx = await contextOf(deps, actor, connector);
-      if (!impl.find) outcome = { status: 'interrupted', provider_reference: null };
-      else {
-        const found: ProviderPayment | undefined = await impl.find(ctx, {
-          idempotency_key: inflight.key,
-          intent: record.id,
-          started_at: Date.parse(inflight.started_at),
-        });
-        const undone = await undoFound(impl, ctx, found, inflight.key);
-        outcome = undone
-          ? { status: 'reconciled', provider_reference: undone }
-          : { status: 'failed', provider_reference: found?.reference || null };
-      }
-    } catch (error) {
-      // The provider cannot be reached (or refuses now): asked again on the next run.
-      if (isTechnicalFailure(error) || isAppError(error)) return false;
-      throw error;
-    }
-  }
+  const outcome = await askProvider(deps, actor, record.id, inflight);
+  // The provider cannot be reached (or refuses now): asked again on the next run.
+  if (!outcome) return false;
   const now = deps.clock.now();
   const attempt: Attempt = {
     id: inflight.key,
@@ -133,4 +110,116 @@ async function recoverIntent(deps: HubDeps, record: IntentRecord): Promise<boole
     throw error;
   }
   return true;
+}
+
+/**
+ * The timed-out attempts whose provider could not be asked at the time what the call did
+ * (`unreconciled`; the `hub.reconcile-attempts` job). From `inflightLeaseMs` after each call
+ * started, when no request with its key can still be under way at the provider, it asks the
+ * provider by the key (`Connector.find`) and undoes what the call did (a void or a refund), so a
+ * payment that failed over to another provider is not charged twice. The attempt then reads
+ * `reconciled` (undone), `failed` (the call never got there) or `interrupted` (a provider that
+ * cannot be asked by key, or a connector no longer kept: the key is what to look for there). A
+ * provider that still cannot be reached, or cannot undo yet, is asked again on the next run. An
+ * intent with a call in flight is left to its request (or to the recovery job). Returns the
+ * attempts settled.
+ *
+ * @example await reconcileTimedOutAttempts(hubDeps(deps));
+ */
+export async function reconcileTimedOutAttempts(deps: HubDeps, pageSize = 100): Promise<number> {
+  const before = isoTime(deps.clock.now() - inflightLeaseMs);
+  let settled = 0;
+  for (let n = 0; n < inflightPartitions; n++) {
+    let cursor: string | undefined;
+    do {
+      const page = await deps.store.query({
+        index: 'gsi3',
+        partition: `${hubKeys.unreconciled}#${n}`,
+        sort: { op: '<', value: before },
+        limit: pageSize,
+        ...(cursor ? { cursor } : {}),
+      });
+      for (const item of page.items) settled += await reconcileIntent(deps, intentFromItem(item), before);
+      cursor = page.cursor;
+    } while (cursor);
+  }
+  return settled;
+}
+
+async function reconcileIntent(deps: HubDeps, record: IntentRecord, before: string): Promise<number> {
+  if (record.inflight) return 0;
+  const actor = { merchantId: record.merchant, ownerId: record.owner };
+  const outcomes = new Map<string, Pick<Attempt, 'status' | 'provider_reference'>>();
+  for (const call of record.unreconciled) {
+    if (call.started_at >= before) continue;
+    const outcome = await askProvider(deps, actor, record.id, call);
+    if (outcome) outcomes.set(call.key, outcome);
+  }
+  if (outcomes.size === 0) return 0;
+  const now = isoTime(deps.clock.now());
+  const settledAttempt = (call: AttemptCall): Attempt => ({
+    id: call.key,
+    connector: call.connector,
+    provider: call.provider,
+    error_code: 'provider_timeout',
+    decline_code: null,
+    started_at: call.started_at,
+    finished_at: now,
+    ...outcomes.get(call.key)!,
+  });
+  // An attempt a crash lost with its request (the intent kept only the call) is added back.
+  const known = new Set(record.attempts.map((a) => a.id));
+  const next: IntentRecord = {
+    ...record,
+    attempts: [
+      ...record.attempts.map((a) => {
+        const call = record.unreconciled.find((c) => c.key === a.id);
+        return call && outcomes.has(a.id) ? { ...settledAttempt(call), finished_at: a.finished_at } : a;
+      }),
+      ...record.unreconciled.filter((c) => outcomes.has(c.key) && !known.has(c.key)).map(settledAttempt),
+    ],
+    unreconciled: record.unreconciled.filter((c) => !outcomes.has(c.key)),
+    updated_at: now,
+    version: record.version + 1,
+  };
+  try {
+    await deps.store.transact([intentPut(next)]);
+  } catch (error) {
+    // The intent changed meanwhile (a capture, a refund): what was undone stays undone at the
+    // provider, and the next run records it (the undo is idempotent by its key).
+    if (isTransactionCanceled(error)) return 0;
+    throw error;
+  }
+  return outcomes.size;
+}
+
+/**
+ * What a call did at its provider, undone there; undefined: ask again next run. A connector
+ * deleted since the call is still used while it is kept (`deletedConnectorRetentionMs`).
+ */
+async function askProvider(
+  deps: HubDeps,
+  actor: { merchantId: string; ownerId: string },
+  intent: string,
+  call: AttemptCall,
+): Promise<Pick<Attempt, 'status' | 'provider_reference'> | undefined> {
+  const connector = await readKeptConnector(deps.store, call.connector, deps.clock.now());
+  if (!connector) return { status: 'interrupted', provider_reference: null };
+  const impl = deps.connectors[connector.provider];
+  if (!impl.find) return { status: 'interrupted', provider_reference: null };
+  try {
+    const ctx = await contextOf(deps, actor, connector);
+    const found = await impl.find(ctx, {
+      idempotency_key: call.key,
+      intent,
+      started_at: Date.parse(call.started_at),
+    });
+    const undone = await undoFound(impl, ctx, found, call.key);
+    return undone
+      ? { status: 'reconciled', provider_reference: undone }
+      : { status: 'failed', provider_reference: found?.reference || null };
+  } catch (error) {
+    if (isTechnicalFailure(error) || isAppError(error)) return undefined;
+    throw error;
+  }
 }

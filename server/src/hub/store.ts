@@ -43,6 +43,12 @@ export const hubKeys = {
    * job reads for attempts a crash cut off.
    */
   inflight: 'HUB#INFLIGHT',
+  /**
+   * gsi3 partitions of the intents with a timed-out attempt the provider could not be asked about
+   * yet (`unreconciled`), spread over 8 by intent id, by `<oldest such attempt's start>#<intent id>`:
+   * what the reconciliation job reads.
+   */
+  unreconciled: 'HUB#UNRECONCILED',
   /** What a sandbox_card call with this attempt key created (written in the payment's own transaction). */
   attemptRef: (key: string) => ({ pk: `HUB#REF#${key}`, sk: 'REF' }),
   /** The intent a provider's payment belongs to (webhooks name the provider's id). */
@@ -224,6 +230,15 @@ export function routingPut(merchantId: string, routing: RoutingRecord): WriteOpe
 /** How many partitions the in-flight list is spread over. */
 export const inflightPartitions = 8;
 
+/** A provider call the hub made for an attempt: its key, where, and when it started. */
+const attemptCallSchema = z.object({
+  key: z.string(),
+  connector: z.string(),
+  provider: z.enum(providers),
+  started_at: z.string(),
+});
+export type AttemptCall = z.output<typeof attemptCallSchema>;
+
 const intentItemSchema = intentSchema.extend({
   /** The merchant's owner: the audience of the intent's events. */
   owner: z.string(),
@@ -231,10 +246,12 @@ const intentItemSchema = intentSchema.extend({
    * The provider call under way, stored before it is made, so a crash that cuts it off leaves
    * its key: null once its answer is stored.
    */
-  inflight: z
-    .object({ key: z.string(), connector: z.string(), provider: z.enum(providers), started_at: z.string() })
-    .nullable()
-    .default(null),
+  inflight: attemptCallSchema.nullable().default(null),
+  /**
+   * The timed-out calls whose outcome the provider could not tell yet (their attempts read
+   * `unreconciled`), oldest first: the reconciliation job asks again until it can.
+   */
+  unreconciled: z.array(attemptCallSchema).default([]),
   /** Bumped on every write: updates condition on it. */
   version: z.number().int(),
 });
@@ -255,6 +272,12 @@ export function intentPut(intent: IntentRecord): WriteOperation {
         ? {
             gsi2pk: spreadPartition(hubKeys.inflight, intent.id, inflightPartitions),
             gsi2sk: `${intent.inflight.started_at}#${intent.id}`,
+          }
+        : {}),
+      ...(intent.unreconciled[0]
+        ? {
+            gsi3pk: spreadPartition(hubKeys.unreconciled, intent.id, inflightPartitions),
+            gsi3sk: `${intent.unreconciled[0].started_at}#${intent.id}`,
           }
         : {}),
     },
@@ -279,7 +302,13 @@ export async function merchantIntentsPage(
 }
 
 export function toIntent(record: IntentRecord): Intent {
-  const { owner: _owner, version: _version, inflight: _inflight, ...intent } = record;
+  const {
+    owner: _owner,
+    version: _version,
+    inflight: _inflight,
+    unreconciled: _unreconciled,
+    ...intent
+  } = record;
   return intent;
 }
 

@@ -4047,7 +4047,7 @@ export interface components {
                 /** @enum {string} */
                 provider: "sandbox_card" | "wallet" | "stripe" | "paypal" | "ach";
                 /** @enum {string} */
-                status: "authorized" | "captured" | "pending" | "declined" | "failed" | "skipped" | "reconciled" | "interrupted";
+                status: "authorized" | "captured" | "pending" | "declined" | "failed" | "skipped" | "reconciled" | "unreconciled" | "interrupted";
                 /** @enum {string|null} */
                 error_code: "provider_timeout" | "provider_error" | "provider_unreachable" | "circuit_open" | "card_declined" | "bank_returned" | "interrupted" | null;
                 /** @enum {string|null} */

@@ -73,7 +73,8 @@ function fromCharge(charge: Stripe.Charge): ProviderPayment {
 
 /**
  * Turns the SDK's errors into the hub's: a card error is a decline (a value), a connection error,
- * a 5xx or a 429 is a technical failure (the hub fails over), an invalid request is the caller's
+ * a 5xx or a 429 is a technical failure (the hub fails over), a 409 (the key's first request still
+ * under way) an outcome not known yet, like a timeout; an invalid request is the caller's
  * mistake. The message never carries the key (the SDK redacts it; we add nothing of ours).
  */
 function translate(error: unknown): never | ProviderPayment {
@@ -92,6 +93,11 @@ function translate(error: unknown): never | ProviderPayment {
       /timed? ?out/i.test(error.message) ? 'timeout' : 'network',
       'stripe could not be reached',
     );
+  // 409: a request with this key is still under way at Stripe (Stripe answers so while the
+  // first is running). Its outcome is not known yet: as after a timeout, the hub asks by the key
+  // and undoes what it finds, or asks again later, rather than failing over blind.
+  if (error.statusCode === 409)
+    throw new TechnicalFailure('timeout', 'stripe is still processing a request with this key');
   if (
     error.type === 'StripeAPIError' ||
     error.type === 'StripeRateLimitError' ||

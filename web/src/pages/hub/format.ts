@@ -18,6 +18,8 @@ export const attemptStatusTone: Record<Attempt['status'], BadgeTone> = {
   failed: 'destructive',
   skipped: 'neutral',
   reconciled: 'warning',
+  // Timed out, and the provider could not be asked yet: the hub keeps asking.
+  unreconciled: 'warning',
   // Cut off by a crash at a provider the hub cannot ask: the merchant has to look.
   interrupted: 'warning',
 };
@@ -29,6 +31,10 @@ export function attemptSummary(attempt: Attempt): string {
       return 'Skipped: its circuit breaker is open';
     case 'reconciled':
       return 'Timed out; it had gone through at the provider, so the hub undid it there';
+    case 'unreconciled':
+      return 'Timed out, and the provider could not be asked what it did: the hub asks again every minute and undoes it';
+    case 'interrupted':
+      return 'Cut off: look for it at the provider by its id';
     case 'failed':
       return `Failed technically (${attempt.error_code?.replaceAll('_', ' ') ?? 'error'}): tried the next provider`;
     case 'declined':
