@@ -5,9 +5,11 @@ import { MemoryRouter, Route as RouterRoute, Routes } from 'react-router';
 import { vi } from 'vitest';
 import type { ErrorCode } from '../../server/src/kernel/errors.ts';
 import type { approvalsErrors } from '../../server/src/approvals/errors.ts';
+import type { Approval } from '../../server/src/approvals/model.ts';
 import type { Invoice, Subscription } from '../../server/src/billing/billing-model.ts';
 import type { hubErrors } from '../../server/src/hub/errors.ts';
-import type { Attempt, Intent } from '../../server/src/hub/intent-model.ts';
+import type { Attempt, BreakerEventConnector, Intent } from '../../server/src/hub/intent-model.ts';
+import type { SplitGroupEventObject, Vendor, VendorPayout } from '../../server/src/hub/vendor-event-model.ts';
 import type { identityErrors } from '../../server/src/identity/errors.ts';
 import type { paymentsErrors } from '../../server/src/payments/errors.ts';
 import type { PaymentEventData, PaymentEventType } from '../../server/src/payments/model.ts';
@@ -198,6 +200,95 @@ export function intentFixture(overrides: Partial<Intent> = {}): Intent {
     description: null,
     created_at: '2026-01-15T12:00:00.000Z',
     updated_at: '2026-01-15T12:00:01.000Z',
+    ...overrides,
+  };
+}
+
+/** The connector a hub circuit breaker event names (`connector.circuit_opened` / `_closed`). */
+export function breakerConnectorFixture(
+  overrides: Partial<BreakerEventConnector> = {},
+): BreakerEventConnector {
+  return { id: 'mca_1', provider: 'sandbox_card', name: 'Sandbox card', ...overrides };
+}
+
+/** A hub vendor as the server's `Vendor` (every field), as `vendor.created` carries it. */
+export function vendorFixture(overrides: Partial<Vendor> = {}): Vendor {
+  return {
+    id: 'ven_1',
+    object: 'vendor',
+    merchant: 'mer_1',
+    name: 'Blue Bottle Roasters',
+    email: null,
+    currency: 'USD',
+    balances: [{ currency: 'USD', pending: 0, available: 0 }],
+    created_at: '2026-01-15T12:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/**
+ * A payment intent's split group as the `vendor.split_*` events carry it (every field, `id` its
+ * intent's): $10.00, $7.00 of it to `ven_1`, transferred.
+ */
+export function splitGroupFixture(overrides: Partial<SplitGroupEventObject> = {}): SplitGroupEventObject {
+  return {
+    id: 'pi_1',
+    object: 'split_group',
+    payment_intent: 'pi_1',
+    merchant: 'mer_1',
+    currency: 'USD',
+    status: 'transferred',
+    lines: [{ vendor: 'ven_1', amount: 700, reversed: 0, shortfall: 0 }],
+    platform_fee: 300,
+    platform_refunded: 0,
+    transferred_at: '2026-01-15T12:00:01.000Z',
+    settled_at: null,
+    created_at: '2026-01-15T12:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** A vendor payout to a wallet as the server's `VendorPayout` (every field), as `vendor.payout.paid` carries it: $5.00. */
+export function vendorPayoutFixture(overrides: Partial<VendorPayout> = {}): VendorPayout {
+  return {
+    id: 'vpo_1',
+    object: 'vendor_payout',
+    vendor: 'ven_1',
+    merchant: 'mer_1',
+    amount: 500,
+    currency: 'USD',
+    status: 'paid',
+    destination: { type: 'wallet', wallet: { user: 'usr_bob' }, bank_account: null },
+    created_at: '2026-01-15T12:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** An approval request as the server's `Approval` (every field), as its events carry it: a $900.00 payout, pending. */
+export function approvalFixture(overrides: Partial<Approval> = {}): Approval {
+  const requestedBy = {
+    user: 'usr_alice',
+    email: 'alice@example.com',
+    api_key: null,
+    role: 'admin',
+  } as const;
+  return {
+    id: 'apr_1',
+    object: 'approval_request',
+    merchant: 'mer_1',
+    action: 'payout',
+    status: 'pending',
+    amount: 90_000,
+    currency: 'USD',
+    params: { amount: 90_000, currency: 'USD', destination: 'wallet', executor: 'payout' },
+    summary: 'Payout of 900.00 USD to wallet',
+    approvals_required: 2,
+    approvals: 0,
+    requested_by: requestedBy,
+    result: null,
+    expires_at: '2026-01-18T12:00:00.000Z',
+    created_at: '2026-01-15T12:00:00.000Z',
+    steps: [{ type: 'requested', actor: requestedBy, at: '2026-01-15T12:00:00.000Z', note: null }],
     ...overrides,
   };
 }

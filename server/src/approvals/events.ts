@@ -1,7 +1,7 @@
 import { createEvent } from '../kernel/events.ts';
 import { outboxPut } from '../platform/outbox.ts';
 import type { WriteOperation } from '../platform/store.ts';
-import type { Approval } from './model.ts';
+import type { ApprovalEventData } from './model.ts';
 
 export const approvalEventTypes = [
   'approval.requested',
@@ -10,13 +10,13 @@ export const approvalEventTypes = [
   'approval.expired',
   'approval.executed',
   'approval.failed',
-] as const;
+] as const satisfies readonly (keyof ApprovalEventData)[];
 export type ApprovalEventType = (typeof approvalEventTypes)[number];
 
-/** The outbox write of an approval event, for the transaction of the step it reports. */
-export function approvalEvent(
-  type: ApprovalEventType,
-  approval: Approval,
+/** The outbox write of an approval event, for the transaction of the step it reports (`ApprovalEventData`). */
+export function approvalEvent<K extends ApprovalEventType>(
+  type: K,
+  approval: ApprovalEventData[K]['object'],
   ownerId: string,
   now: number,
 ): WriteOperation {

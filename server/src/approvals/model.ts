@@ -93,3 +93,21 @@ export const decisionSchema = z
   .object({ note: z.string().trim().max(500).optional().openapi({ example: 'Checked the invoice' }) })
   .strict()
   .openapi('ApprovalDecision');
+
+/**
+ * What each approval event carries as data: the request as it is after the step the event reports
+ * (its `steps` end with that step): requested; approved by one more member while the count is
+ * not reached (the approval that reaches it runs the action instead: executed or failed);
+ * rejected; expired. The dashboard reads these types (type-only
+ * imports), so renaming an event type or a field here breaks its build and its tests' fixtures.
+ */
+export interface ApprovalEventData {
+  'approval.requested': { object: Approval };
+  'approval.approved': { object: Approval };
+  'approval.rejected': { object: Approval };
+  'approval.expired': { object: Approval };
+  /** The action ran: `result` is what it produced (e.g. `{ payout: 'po_…' }`). */
+  'approval.executed': { object: Approval };
+  /** The action refused (say the balance fell meanwhile): `result.error` says why. */
+  'approval.failed': { object: Approval };
+}

@@ -3,7 +3,7 @@ import { outboxPut } from '../platform/outbox.ts';
 import type { WriteOperation } from '../platform/store.ts';
 import type { HubEventData } from './intent-model.ts';
 
-/** The hub's events; a payment intent's has its data in `HubEventData` (a type renamed on one side fails). */
+/** The hub's events, each with its data in `HubEventData` (a type renamed on one side fails). */
 export const hubEventTypes = [
   'payment_intent.succeeded',
   'payment_intent.requires_capture',
@@ -22,13 +22,8 @@ export const hubEventTypes = [
   'vendor.split_reversed',
   'vendor.split_settled',
   'vendor.payout.paid',
-] as const satisfies readonly (keyof HubEventData | `connector.${string}` | `vendor.${string}`)[];
+] as const satisfies readonly (keyof HubEventData)[];
 export type HubEventType = (typeof hubEventTypes)[number];
-
-/** What an event of `type` carries as its object: `HubEventData`'s for a payment intent's event. */
-type HubEventObject<K extends HubEventType> = K extends keyof HubEventData
-  ? HubEventData[K]['object']
-  : { id: string; [field: string]: unknown };
 
 export const hubSource = 'sluice.hub';
 
@@ -36,7 +31,7 @@ export const hubSource = 'sluice.hub';
 export function hubEvent<K extends HubEventType>(
   type: K,
   owner: { merchantId: string; ownerId: string },
-  object: HubEventObject<K>,
+  object: HubEventData[K]['object'],
   now: number,
   /** Someone else the event concerns (a wallet payment's payer). */
   alsoFor?: string,

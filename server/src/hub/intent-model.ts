@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import type { VendorEventData } from './vendor-event-model.ts';
 
 /**
  * A payment intent and its events: the shape the API returns and the hub's `payment_intent.*`
@@ -153,9 +154,9 @@ export type Intent = z.infer<typeof intentSchema>;
 /**
  * What each of the hub's `payment_intent.*` events carries as data: the intent as it is after the
  * change, or for `attempt_failed` the intent's id and the attempt that failed (the hub goes on
- * with the next provider). The connector and vendor events are not in it yet.
+ * with the next provider).
  */
-export interface HubEventData {
+export interface IntentEventData {
   'payment_intent.succeeded': { object: Intent };
   'payment_intent.requires_capture': { object: Intent };
   /** A wallet payment waiting on its payer (who is told too). */
@@ -168,6 +169,32 @@ export interface HubEventData {
   'payment_intent.disputed': { object: Intent };
   'payment_intent.attempt_failed': { object: { id: string; attempt: Attempt } };
 }
-export type HubIntentEventType = keyof HubEventData;
+export type HubIntentEventType = keyof IntentEventData;
 /** The events whose object is the intent itself. */
 export type IntentEventType = Exclude<HubIntentEventType, 'payment_intent.attempt_failed'>;
+
+/**
+ * The connector a circuit breaker event is about: named, not the whole `Connector` (no `object`
+ * field, no breaker state: the event's type says which way it moved).
+ */
+export interface BreakerEventConnector {
+  id: string;
+  provider: Provider;
+  name: string;
+}
+
+/**
+ * What a connector's circuit breaker events carry: opened after too many failures in its window
+ * (or a failed probe), closed after an answered probe.
+ */
+export interface ConnectorEventData {
+  'connector.circuit_opened': { object: BreakerEventConnector };
+  'connector.circuit_closed': { object: BreakerEventConnector };
+}
+
+/**
+ * Every hub event's data, by type: its payment intents', its connectors' circuit breakers' and its
+ * vendors' (`VendorEventData`, in vendor-event-model.ts). The hub's publishers are checked
+ * against it (`hubEvent`, the vendor ledger events), and the dashboard reads it (type-only).
+ */
+export interface HubEventData extends IntentEventData, ConnectorEventData, VendorEventData {}

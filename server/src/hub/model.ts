@@ -22,10 +22,13 @@ export {
   type Attempt,
   type AttemptErrorCode,
   type AttemptStatus,
+  type BreakerEventConnector,
   type CardBrand,
+  type ConnectorEventData,
   type HubEventData,
   type HubIntentEventType,
   type Intent,
+  type IntentEventData,
   type IntentEventType,
   type IntentStatus,
 } from './intent-model.ts';

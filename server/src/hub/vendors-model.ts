@@ -12,6 +12,24 @@ import { bankAccountMethodSchema, walletMethodSchema } from './method-schemas.ts
  * merchant; vendor settlement makes it `available`, and payouts pay it out from there.
  */
 
+// A vendor, a split group, a vendor payout and their events' data live in vendor-event-model.ts
+// (light, for the dashboard).
+export {
+  splitGroupSchema,
+  splitLineSchema,
+  splitStatuses,
+  vendorBalanceSchema,
+  vendorPayoutSchema,
+  vendorSchema,
+  type SplitGroup,
+  type SplitGroupEventObject,
+  type SplitLine,
+  type SplitStatus,
+  type Vendor,
+  type VendorEventData,
+  type VendorPayout,
+} from './vendor-event-model.ts';
+
 export const vendorIds = defineIds({ vendor: 'ven', vendorPayout: 'vpo' });
 
 /**
@@ -56,28 +74,6 @@ export const createVendorSchema = z
   .openapi('CreateVendor');
 export type CreateVendor = z.infer<typeof createVendorSchema>;
 
-export const vendorBalanceSchema = z.object({
-  currency: z.string(),
-  /** Shares of payments not yet settled to the vendor. */
-  pending: z.number().int(),
-  /** What can be paid out now. */
-  available: z.number().int(),
-});
-
-export const vendorSchema = z
-  .object({
-    id: z.string().openapi({ example: 'ven_01JD3S8Q4X9Z2K7M5N6P8R0T1V' }),
-    object: z.literal('vendor'),
-    merchant: z.string(),
-    name: z.string(),
-    email: z.string().nullable(),
-    currency: z.string(),
-    balances: z.array(vendorBalanceSchema),
-    created_at: z.string(),
-  })
-  .openapi('Vendor');
-export type Vendor = z.infer<typeof vendorSchema>;
-
 /** One vendor's share of a payment intent. */
 export const splitInputSchema = z
   .object({
@@ -99,39 +95,6 @@ export const splitsInputSchema = z
   });
 export type SplitInput = z.infer<typeof splitInputSchema>;
 
-export const splitStatuses = ['awaiting_payment', 'transferred', 'settled'] as const;
-export type SplitStatus = (typeof splitStatuses)[number];
-
-export const splitLineSchema = z.object({
-  vendor: z.string(),
-  amount: z.number().int(),
-  /** What refunds took back from this share (reversed from the vendor plus any shortfall). */
-  reversed: z.number().int(),
-  /** The part of `reversed` the vendor could not cover (already paid out): the merchant bore it. */
-  shortfall: z.number().int(),
-});
-export type SplitLine = z.infer<typeof splitLineSchema>;
-
-/** A payment intent's division among vendors, as the API shows it. */
-export const splitGroupSchema = z
-  .object({
-    object: z.literal('split_group'),
-    payment_intent: z.string(),
-    merchant: z.string(),
-    currency: z.string(),
-    status: z.enum(splitStatuses),
-    lines: z.array(splitLineSchema),
-    /** What the merchant kept: the payment less the vendors' shares. */
-    platform_fee: z.number().int(),
-    /** What refunds took from the platform fee. */
-    platform_refunded: z.number().int(),
-    transferred_at: z.string().nullable(),
-    settled_at: z.string().nullable(),
-    created_at: z.string(),
-  })
-  .openapi('SplitGroup');
-export type SplitGroup = z.infer<typeof splitGroupSchema>;
-
 export const vendorPayoutDestinationSchema = z
   .discriminatedUnion('type', [walletMethodSchema, bankAccountMethodSchema])
   .openapi('VendorPayoutDestination');
@@ -146,28 +109,6 @@ export const createVendorPayoutSchema = z
   .strict()
   .openapi('CreateVendorPayout');
 export type CreateVendorPayout = z.infer<typeof createVendorPayoutSchema>;
-
-export const vendorPayoutSchema = z
-  .object({
-    id: z.string().openapi({ example: 'vpo_01JD3S8Q4X9Z2K7M5N6P8R0T1V' }),
-    object: z.literal('vendor_payout'),
-    vendor: z.string(),
-    merchant: z.string(),
-    amount: z.number().int(),
-    currency: z.string(),
-    status: z.literal('paid'),
-    destination: z.object({
-      type: z.enum(['wallet', 'bank_account']),
-      wallet: z.object({ user: z.string() }).nullable(),
-      /** An ACH credit in the merchant's NACHA file of the day: never the full account number. */
-      bank_account: z
-        .object({ routing_number: z.string(), last4: z.string(), trace_number: z.string() })
-        .nullable(),
-    }),
-    created_at: z.string(),
-  })
-  .openapi('VendorPayout');
-export type VendorPayout = z.infer<typeof vendorPayoutSchema>;
 
 /**
  * Divides `total` among `weights` in proportion, in whole minor units, by largest remainder

@@ -16,6 +16,7 @@ import {
   type BankAccountInput,
 } from './ach/credits.ts';
 import type { HubDeps } from './deps.ts';
+import type { HubEventData } from './intent-model.ts';
 import type { MerchantActor } from './intents.ts';
 import { getVendorRecord, vendorAccountId, vendorBalance, vendorDeps, type VendorDeps } from './vendors.ts';
 import {
@@ -200,7 +201,7 @@ async function pay(
           subject: payout.id,
           audience: [actor.ownerId],
           merchant: actor.merchantId,
-          data: { object: shown },
+          data: { object: shown } satisfies HubEventData['vendor.payout.paid'],
         },
         operations: () => [payoutPut(payout), ...operations, ...(respond?.(shown) ?? [])],
       },

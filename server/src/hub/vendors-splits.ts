@@ -9,6 +9,7 @@ import { isTransactionCanceled, type WriteOperation } from '../platform/store.ts
 import type { Provider } from './connectors/connector.ts';
 import type { HubDeps } from './deps.ts';
 import { hubEvent } from './events.ts';
+import type { HubEventData } from './intent-model.ts';
 import type { MerchantActor } from './intents.ts';
 import { readIntent } from './store.ts';
 import { vendorAccountId } from './vendors.ts';
@@ -167,17 +168,17 @@ export function transferSplitsOnSuccess(deps: HubDeps) {
   };
 }
 
-export function ledgerEvent(
-  type: 'vendor.split_transferred' | 'vendor.split_reversed' | 'vendor.split_settled',
-  split: SplitRecord,
-) {
+type SplitEventType = 'vendor.split_transferred' | 'vendor.split_reversed' | 'vendor.split_settled';
+
+/** A split group's event, for the ledger's transaction (or `hubEvent`'s when nothing moves). */
+export function ledgerEvent(type: SplitEventType, split: SplitRecord) {
   return {
     type,
     source: 'sluice.hub',
     subject: split.intent,
     audience: [split.owner],
     merchant: split.merchant,
-    data: { object: groupObject(split) },
+    data: { object: groupObject(split) } satisfies HubEventData[SplitEventType],
   };
 }
 

@@ -1,3 +1,4 @@
+import type { ApprovalEventData } from '../../../server/src/approvals/model.ts';
 import type { BillingEventData } from '../../../server/src/billing/billing-model.ts';
 import type { OrderEventData } from '../../../server/src/commerce/order-model.ts';
 import type { HubEventData } from '../../../server/src/hub/intent-model.ts';
@@ -44,7 +45,7 @@ export const payoutEventTypes: Record<keyof PayoutEventData, true> = {
   'payout.returned': true,
 };
 
-/** The hub's payment intent events (`HubEventData`); its connector and vendor events are not typed. */
+/** The hub's events (`HubEventData`): its payment intents', its connectors' breakers', its vendors'. */
 export const hubEventTypes: Record<keyof HubEventData, true> = {
   'payment_intent.succeeded': true,
   'payment_intent.requires_capture': true,
@@ -55,6 +56,13 @@ export const hubEventTypes: Record<keyof HubEventData, true> = {
   'payment_intent.refunded': true,
   'payment_intent.disputed': true,
   'payment_intent.attempt_failed': true,
+  'connector.circuit_opened': true,
+  'connector.circuit_closed': true,
+  'vendor.created': true,
+  'vendor.split_transferred': true,
+  'vendor.split_reversed': true,
+  'vendor.split_settled': true,
+  'vendor.payout.paid': true,
 };
 
 /** Billing's events (`BillingEventData`): invoices, subscriptions and the test clock. */
@@ -69,6 +77,16 @@ export const billingEventTypes: Record<keyof BillingEventData, true> = {
   'subscription.canceled': true,
   'test_clock.advancing': true,
   'test_clock.ready': true,
+};
+
+/** The approval requests' events (`ApprovalEventData`). */
+export const approvalEventTypes: Record<keyof ApprovalEventData, true> = {
+  'approval.requested': true,
+  'approval.approved': true,
+  'approval.rejected': true,
+  'approval.expired': true,
+  'approval.executed': true,
+  'approval.failed': true,
 };
 
 /** Whether `type` is one of `types`' keys (own keys only: `constructor` is no event). */

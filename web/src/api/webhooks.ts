@@ -1,4 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { ApprovalEventData } from '../../../server/src/approvals/model.ts';
 import type { BillingEventData } from '../../../server/src/billing/billing-model.ts';
 import type { OrderEventData } from '../../../server/src/commerce/order-model.ts';
 import type { HubEventData } from '../../../server/src/hub/intent-model.ts';
@@ -7,6 +8,7 @@ import type { PayoutEventData } from '../../../server/src/payouts/payout-model.t
 import type { Page } from './client.ts';
 import { webhookEventTypes } from './catalog.gen.ts';
 import {
+  approvalEventTypes,
   billingEventTypes,
   hubEventTypes,
   isTypeOf,
@@ -38,20 +40,22 @@ type EventsOf<Data> = { [K in keyof Data]: EventEnvelope & { type: K; data: Data
 
 /**
  * An event of a product whose data the dashboard reads, typed by the server's own definition of it
- * (`PaymentEventData`, `OrderEventData`, `PayoutEventData`, `HubEventData`,
- * `BillingEventData`, imported type-only): a renamed event
- * type or field breaks `tsc -p web` where the pages read it and in the tests' fixtures.
+ * (`PaymentEventData`, `OrderEventData`, `PayoutEventData`, `HubEventData`, `BillingEventData`,
+ * `ApprovalEventData`, imported type-only): a renamed event type or field breaks `tsc -p web`
+ * where the pages read it and in the tests' fixtures.
  */
 export type KnownEvent =
   | EventsOf<PaymentEventData>
   | EventsOf<OrderEventData>
   | EventsOf<PayoutEventData>
   | EventsOf<HubEventData>
-  | EventsOf<BillingEventData>;
+  | EventsOf<BillingEventData>
+  | EventsOf<ApprovalEventData>;
 
 /**
- * An event of any other module's (the hub's connectors' and vendors', approvals' …): the log holds every
- * module's events, and the pages show these too, their data as sent, read field by field.
+ * An event of a type the dashboard does not know (`test.webhook`, or one the server added since
+ * this build): the log may hold it, and the pages show it too, its data as sent, read field by
+ * field.
  */
 export type OtherEvent = EventEnvelope & { type: string; data: unknown };
 
@@ -68,7 +72,8 @@ export function isKnownEvent(event: SluiceEvent): event is KnownEvent {
     isTypeOf(orderEventTypes, event.type) ||
     isTypeOf(payoutEventTypes, event.type) ||
     isTypeOf(hubEventTypes, event.type) ||
-    isTypeOf(billingEventTypes, event.type)
+    isTypeOf(billingEventTypes, event.type) ||
+    isTypeOf(approvalEventTypes, event.type)
   );
 }
 

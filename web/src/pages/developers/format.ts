@@ -69,8 +69,14 @@ export function eventSubject(event: SluiceEvent): EventSubject {
 function knownSubject(event: KnownEvent): EventSubject {
   // An order event carries `{ order }`, a failed payout what its approval asked for: no object.
   if (!('object' in event.data)) return {};
-  // A failed attempt names its intent; the hub goes on with the next provider.
-  if (event.type === 'payment_intent.attempt_failed') return { id: event.data.object.id };
+  // A failed attempt names its intent; the hub goes on with the next provider. A breaker event
+  // names its connector (id, provider, name), not the whole connector object.
+  if (
+    event.type === 'payment_intent.attempt_failed' ||
+    event.type === 'connector.circuit_opened' ||
+    event.type === 'connector.circuit_closed'
+  )
+    return { id: event.data.object.id };
   const object = event.data.object;
   const { id } = object;
   switch (object.object) {
@@ -89,13 +95,25 @@ function knownSubject(event: KnownEvent): EventSubject {
       };
     case 'payout':
     case 'payment_intent':
+    case 'vendor_payout':
       // The hub's intents are not sandbox payments: no payment link.
       return { id, object: object.object, amount: object.amount, currency: object.currency };
+    case 'approval_request':
+      // A connector change asks with no amount.
+      return {
+        id,
+        object: object.object,
+        amount: object.amount ?? undefined,
+        currency: object.currency ?? undefined,
+      };
     case 'settlement':
     case 'subscription':
     case 'invoice':
-      // A settlement's amounts are several (gross, fees, net), an invoice's too (due, paid), and a
-      // subscription's is its plan's: the log shows none.
+    case 'vendor':
+    case 'split_group':
+      // A settlement's amounts are several (gross, fees, net), an invoice's too (due, paid), a
+      // split group's too (its vendors' shares, the fee), a vendor's are its balances, and a
+      // subscription's is its plan's: the log shows none. A split group's id is its intent's.
       return { id, object: object.object, currency: object.currency };
     case 'test_clock':
       return { id, object: object.object };

@@ -3,7 +3,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { setSession } from '../../../api/session.ts';
 import {
   apiRoute,
+  approvalFixture,
   attemptFixture,
+  breakerConnectorFixture,
   eventFixture,
   fixture,
   intentFixture,
@@ -14,7 +16,10 @@ import {
   payoutFixture,
   renderAt,
   signInTestUser,
+  splitGroupFixture,
   subscriptionFixture,
+  vendorFixture,
+  vendorPayoutFixture,
   type Schemas,
 } from '../../../test-support.tsx';
 import { EventsPage } from './events-page.tsx';
@@ -155,11 +160,12 @@ describe('EventsPage', () => {
       },
       'evt_pa',
     );
-    // A type the dashboard does not know, its data not even an object: shown by type and id.
+    // A type the dashboard does not know (one the server added since), its data not even an
+    // object: shown by type and id.
     const oddEvent: Schemas['Event'] = {
       ...hubEvent,
       id: 'evt_odd',
-      type: 'connector.circuit_opened',
+      type: 'reader.connected',
       data: { object: 7 },
     };
     const events = [
@@ -178,7 +184,7 @@ describe('EventsPage', () => {
     await waitFor(() => expect(shownIds()).toEqual(['evt_po', 'evt_pf', 'evt_pi', 'evt_pa', 'evt_odd']));
     expect(shownRow('evt_po').textContent).toContain('$25.00');
     expect(shownRow('evt_pi').textContent).toContain('$42.00');
-    expect(shownRow('evt_odd').textContent).toContain('connector.circuit_opened');
+    expect(shownRow('evt_odd').textContent).toContain('reader.connected');
     // Neither is about a sandbox payment: no payment link.
     expect(within(shownRow('evt_po')).getAllByRole('link')).toHaveLength(1);
     expect(within(shownRow('evt_odd')).getAllByRole('link')).toHaveLength(1);
@@ -230,5 +236,58 @@ describe('EventsPage', () => {
       expect(shownRow(id).textContent).not.toContain('$');
       expect(within(shownRow(id)).getAllByRole('link')).toHaveLength(1);
     }
+  });
+
+  it("lists the hub's connector and vendor events and approvals', by amount where they have one, with no payment link", async () => {
+    const executed = approvalFixture({
+      status: 'executed',
+      approvals: 2,
+      result: { payout: 'po_1' },
+    });
+    const connectorChange = approvalFixture({
+      id: 'apr_2',
+      action: 'connector_change',
+      amount: null,
+      currency: null,
+      params: { op: 'delete', connector: 'mca_1', executor: 'connector_change' },
+      summary: 'Remove connector mca_1',
+    });
+    const events = [
+      eventFixture('connector.circuit_opened', { object: breakerConnectorFixture() }, 'evt_co'),
+      eventFixture('vendor.created', { object: vendorFixture() }, 'evt_vc'),
+      eventFixture(
+        'vendor.split_reversed',
+        {
+          object: splitGroupFixture({
+            lines: [{ vendor: 'ven_1', amount: 700, reversed: 700, shortfall: 0 }],
+          }),
+        },
+        'evt_vs',
+      ),
+      eventFixture('vendor.payout.paid', { object: vendorPayoutFixture({ amount: 500 }) }, 'evt_vp'),
+      eventFixture('approval.executed', { object: executed }, 'evt_ax'),
+      eventFixture('approval.requested', { object: connectorChange }, 'evt_ar'),
+    ];
+    renderPage(() => ({ data: events, has_more: false, next_cursor: null }));
+
+    await waitFor(() =>
+      expect(shownIds()).toEqual(['evt_co', 'evt_vc', 'evt_vs', 'evt_vp', 'evt_ax', 'evt_ar']),
+    );
+    expect(shownRow('evt_vp').textContent).toContain('$5.00');
+    expect(shownRow('evt_ax').textContent).toContain('$900.00');
+    for (const [id, type] of [
+      ['evt_co', 'connector.circuit_opened'],
+      ['evt_vc', 'vendor.created'],
+      ['evt_vs', 'vendor.split_reversed'],
+      ['evt_ar', 'approval.requested'],
+    ] as const) {
+      expect(shownRow(id).textContent).toContain(type);
+      // A breaker event names no amount, a vendor's are its balances, a split group's its shares,
+      // and a connector change asks with none.
+      expect(shownRow(id).textContent).not.toContain('$');
+    }
+    // None is about a sandbox payment (a split group's id is its hub intent's): no payment link.
+    for (const id of ['evt_co', 'evt_vc', 'evt_vs', 'evt_vp', 'evt_ax', 'evt_ar'])
+      expect(within(shownRow(id)).getAllByRole('link')).toHaveLength(1);
   });
 });
