@@ -14,14 +14,23 @@ const jsonMediaType = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
  * - a `__proto__` key: schemas built on plain objects drop it without a word.
  *
  * Both are a 400 `validation_failed` naming the field. A body that is not JSON at all passes
- * through, so the route's validator answers `invalid_json` as before.
+ * through, so the route's validator answers `invalid_json` as before. An empty body (many clients
+ * send `Content-Type: application/json` on every request) reads as no body, as it does without
+ * the header: `{}`, so a route whose body is optional takes it, and one that needs fields names
+ * the first one missing.
  */
 export function strictJsonBodies(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const type = c.req.header('content-type');
     if (c.req.method === 'GET' || c.req.method === 'HEAD' || !type || !jsonMediaType.test(type))
       return next();
-    const problem = strictJsonProblem(await c.req.text());
+    const text = await c.req.text();
+    if (text.trim() === '') {
+      // Hono's `json()` parses the cached text.
+      c.req.bodyCache.text = Promise.resolve('{}');
+      return next();
+    }
+    const problem = strictJsonProblem(text);
     return problem ? errorResponse(c, problem) : next();
   };
 }

@@ -71,6 +71,25 @@ describe('request errors: status codes', () => {
 });
 
 describe('request errors: JSON bodies and query strings', () => {
+  it('reads an empty JSON body as no body: an optional body is taken, a needed one names the field missing', async () => {
+    const payment = await api('POST', '/v1/payments', paymentBody({ amount: 2500, capture: false }));
+    expect(payment.status, payment.text).toBe(201);
+    for (const raw of ['', '  \n']) {
+      const captured = await post(`/v1/payments/${payment.json.id}/capture`, raw, {
+        'content-type': 'application/json',
+      });
+      if (raw === '') {
+        expect(captured.status, captured.text).toBe(200);
+        expect(captured.json).toMatchObject({ status: 'succeeded', amount_captured: 2500 });
+      } else expect(captured.json.error).toMatchObject({ code: 'invalid_state_transition' });
+      const needed = await post('/v1/payments', raw, { 'content-type': 'application/json' });
+      expect(needed.status).toBe(400);
+      expect(needed.json.error).toMatchObject({ code: 'validation_failed', param: 'amount' });
+    }
+    expect(await paymentCount()).toBe(1);
+    await expectBooksBalanced(t.store);
+  });
+
   it('refuses a __proto__ key in metadata instead of dropping it', async () => {
     const response = await post('/v1/payments', rawPayment('1000', ',"metadata":{"__proto__":{"x":"1"}}'));
     expect(response.status).toBe(400);
