@@ -1,3 +1,4 @@
+import { Client } from '@paypal/paypal-server-sdk';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -340,6 +341,40 @@ describe("the paypal connector: PayPal's failures", () => {
   it('takes an endpoint written with a trailing slash', async () => {
     const slashed = paypalConnector({ endpoint: `${sandbox.url}/`, timeoutMs: 5_000 });
     expect(await slashed.authorize(context(), input())).toMatchObject({ status: 'authorized' });
+  });
+});
+
+describe('the paypal connector: how long a call may take', () => {
+  /** What the SDK's HTTP client hands its adapter for each request (axios's request config). */
+  type AdapterRequest = { timeout?: number };
+  /** The timeout the SDK gives each request of one authorization by a connector with `options`. */
+  const requestTimeouts = async (options: { timeoutMs?: number }) => {
+    const seen: unknown[] = [];
+    const recording = paypalConnector({
+      endpoint: sandbox.url,
+      ...options,
+      // The connector's adapter (the redirect to the sandbox), wrapped to see each request go by.
+      createClient: (config) => {
+        const adapter = config.unstable_httpClientOptions.adapter as (request: AdapterRequest) => unknown;
+        return new Client({
+          ...config,
+          unstable_httpClientOptions: {
+            adapter: (request: AdapterRequest) => {
+              seen.push(request.timeout);
+              return adapter(request);
+            },
+          },
+        });
+      },
+    });
+    expect((await recording.authorize(context(), input())).status).toBe('authorized');
+    return seen;
+  };
+
+  it('gives each PayPal request 10 s unless the connector is given a timeout, and that timeout when it is', async () => {
+    // The OAuth token, then the order.
+    expect(await requestTimeouts({})).toEqual([10_000, 10_000]);
+    expect(await requestTimeouts({ timeoutMs: 1_234 })).toEqual([1_234, 1_234]);
   });
 });
 

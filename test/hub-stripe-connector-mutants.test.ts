@@ -355,6 +355,33 @@ describe("the stripe connector: Stripe's failures", () => {
   });
 });
 
+describe('the stripe connector: how long a call may take', () => {
+  /** The timeout the SDK gives each request of one authorization by a connector with `options`. */
+  const requestTimeouts = async (options: { timeoutMs?: number }) => {
+    const seen: number[] = [];
+    const http = Stripe.createNodeHttpClient();
+    // The SDK hands each request's timeout to its HTTP client: Node's, wrapped.
+    const recorder: Stripe.HttpClient = Object.assign(Object.create(http) as Stripe.HttpClient, {
+      makeRequest: (...request: Parameters<Stripe.HttpClient['makeRequest']>) => {
+        seen.push(request[7]);
+        return http.makeRequest(...request);
+      },
+    });
+    const recording = stripeConnector({
+      endpoint: proxy.endpoint,
+      ...options,
+      createClient: (key, config) => new Stripe(key, { ...config, httpClient: recorder }),
+    });
+    expect((await recording.authorize(ctx, input())).status).toBe('authorized');
+    return seen;
+  };
+
+  it('gives each Stripe request 10 s unless the connector is given a timeout, and that timeout when it is', async () => {
+    expect(await requestTimeouts({})).toEqual([10_000]);
+    expect(await requestTimeouts({ timeoutMs: 1_234 })).toEqual([1_234]);
+  });
+});
+
 describe('the stripe connector: reading a charge', () => {
   it('reads a pending charge as pending, and a captured one without amount_captured (older API versions) by its amount', async () => {
     const held = await connector().authorize(ctx, input({ amount: 4_100 }));

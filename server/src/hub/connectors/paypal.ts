@@ -5,6 +5,7 @@ import {
   Environment,
   OrdersController,
   PaymentsController,
+  type Configuration,
   type Order,
 } from '@paypal/paypal-server-sdk';
 import { AppError } from '../../kernel/errors.ts';
@@ -24,8 +25,13 @@ export interface PayPalConnectorOptions {
    * server). Unset in production: the credentials' `environment` picks sandbox or live.
    */
   endpoint?: string;
-  /** Per request; past it the call counts as a timeout (a technical failure). */
+  /** Per request (10 s unless set); past it the call counts as a timeout (a technical failure). */
   timeoutMs?: number;
+  /**
+   * Builds the SDK's client from the configuration the connector chose: `new Client` unless a test
+   * wraps it (to see the timeout reach the SDK's requests, say).
+   */
+  createClient?: (config: Partial<Configuration>) => Client;
 }
 
 /** A webhook as PayPal sends it: the raw body and its `PAYPAL-*` transmission headers. */
@@ -91,11 +97,12 @@ export function paypalConnector(options: PayPalConnectorOptions = {}): Connector
   orderOfCapture(ctx: ConnectorContext, captureId: string): Promise<string | undefined>;
 } {
   const clients = new Map<string, Client>();
+  const createClient = options.createClient ?? ((config) => new Client(config));
   const client = (ctx: ConnectorContext): Client => {
     const key = `${ctx.credentials.environment}:${ctx.credentials.client_id}:${ctx.credentials.client_secret}`;
     let found = clients.get(key);
     if (!found) {
-      found = new Client({
+      found = createClient({
         clientCredentialsAuthCredentials: {
           oAuthClientId: ctx.credentials.client_id ?? '',
           oAuthClientSecret: ctx.credentials.client_secret ?? '',

@@ -19,8 +19,13 @@ export interface StripeEndpoint {
 
 export interface StripeConnectorOptions {
   endpoint?: StripeEndpoint;
-  /** Per request; past it the call counts as a timeout (a technical failure). */
+  /** Per request (10 s unless set); past it the call counts as a timeout (a technical failure). */
   timeoutMs?: number;
+  /**
+   * Builds the SDK's client for a secret key from the configuration the connector chose: `new
+   * Stripe` unless a test wraps it (to see the timeout reach the SDK's requests, say).
+   */
+  createClient?: (secretKey: string, config: Stripe.StripeConfig) => Stripe;
 }
 
 /**
@@ -124,6 +129,7 @@ export function stripeConnector(options: StripeConnectorOptions = {}): Connector
   parseWebhook(ctx: ConnectorContext, payload: string, signature: string): Stripe.Event;
 } {
   const clients = new Map<string, Stripe>();
+  const createClient = options.createClient ?? ((key, config) => new Stripe(key, config));
   const client = (ctx: ConnectorContext): Stripe => {
     const key = ctx.credentials.secret_key;
     if (!key)
@@ -132,7 +138,7 @@ export function stripeConnector(options: StripeConnectorOptions = {}): Connector
       });
     let stripe = clients.get(key);
     if (!stripe) {
-      stripe = new Stripe(key, {
+      stripe = createClient(key, {
         maxNetworkRetries: 0,
         timeout: options.timeoutMs ?? 10_000,
         telemetry: false,
