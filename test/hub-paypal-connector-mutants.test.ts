@@ -505,11 +505,15 @@ describe('the paypal connector: webhooks', () => {
       expect(isTechnicalFailure(error)).toBe(true);
       expect(error).toMatchObject({ kind: 'server_error', message });
     }
+  });
+
+  it('takes a verify endpoint that never answers for a timeout, as it does a payment call', async () => {
+    const signed = sandbox.webhook(event);
     sandbox.failNext(1, 'hang');
     const hung = await failure(connector(300).parseWebhook(context(), signed));
     expect(isTechnicalFailure(hung)).toBe(true);
-    expect(hung).toMatchObject({ kind: 'network', message: 'paypal could not be reached' });
-    expect((hung as Error).cause).toBeInstanceOf(Error);
+    expect(hung).toMatchObject({ kind: 'timeout', message: 'paypal could not be reached' });
+    expect((hung as Error).cause).toMatchObject({ name: 'TimeoutError' });
   });
 });
 

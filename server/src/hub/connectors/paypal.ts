@@ -389,16 +389,21 @@ async function call<T>(run: () => Promise<T>): Promise<T> {
       });
     }
     if (error instanceof AppError || error instanceof TechnicalFailure) throw error;
-    const text =
-      error instanceof Error ? `${error.name} ${error.message} ${(error as { code?: string }).code}` : '';
-    throw new TechnicalFailure(
-      /time ?out|abort|ECONNABORTED|ETIMEDOUT/i.test(text) ? 'timeout' : 'network',
-      'paypal could not be reached',
-      {
-        cause: error,
-      },
-    );
+    throw unreachable(error);
   }
+}
+
+/** A request that got no answer: a `timeout` when it ran out of time, else a `network` failure. */
+function unreachable(error: unknown): TechnicalFailure {
+  const text =
+    error instanceof Error ? `${error.name} ${error.message} ${(error as { code?: string }).code}` : '';
+  return new TechnicalFailure(
+    /time ?out|abort|ECONNABORTED|ETIMEDOUT/i.test(text) ? 'timeout' : 'network',
+    'paypal could not be reached',
+    {
+      cause: error,
+    },
+  );
 }
 
 /** Posts to PayPal's verify endpoint and returns its verdict; an outage is a technical failure. */
@@ -419,7 +424,8 @@ async function fetchVerdict(
       signal: AbortSignal.timeout(request.timeoutMs),
     });
   } catch (error) {
-    throw new TechnicalFailure('network', 'paypal could not be reached', { cause: error });
+    // `AbortSignal.timeout` rejects with a `TimeoutError`; a refused or reset connection with a TypeError.
+    throw unreachable(error);
   }
   if (response.status >= 500)
     throw new TechnicalFailure('server_error', `paypal answered ${response.status}`);
