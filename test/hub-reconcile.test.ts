@@ -23,7 +23,7 @@ import {
   startStripeMock,
   stripeCredentials,
 } from '../server/src/hub/test-support.ts';
-import type { MerchantApi } from '../server/src/payments/test-support.ts';
+import { interleave, type MerchantApi } from '../server/src/payments/test-support.ts';
 
 // A call that timed out at a provider that could not then be asked what it did (the lookup failed
 // too, as it does while the provider is down) must not leave the customer charged: the attempt reads
@@ -258,5 +258,145 @@ describe('a timed-out call the provider could not be asked about', () => {
     ]);
     // The second call's charge stands at the sandbox: `interrupted` names its key to look for there.
     expect(await listedForReconciliation()).toEqual([]);
+  });
+});
+
+describe('the reconciliation job, call by call', () => {
+  it('takes only the calls five minutes old, each settled on its own attempt, and keeps the rest listed', async () => {
+    await setUp(['sandbox_card', 'stripe']);
+    // Stripe times out too, five minutes after the sandbox's call, and cannot be asked either.
+    await api('POST', `/v1/test-helpers/connectors/${connectors.stripe}/faults`, {
+      mode: 'timeout',
+      rate: 1,
+    });
+    const deps = withSandboxCard(down);
+    const stripeLookup = deps.connectors.stripe.lookup;
+    const both: HubDeps = {
+      ...deps,
+      connectors: {
+        ...deps.connectors,
+        stripe: {
+          ...deps.connectors.stripe,
+          lookup: async () => {
+            throw new TechnicalFailure('network', 'stripe cannot be reached');
+          },
+        },
+      },
+    };
+    void stripeLookup;
+    const started = t.clock.now();
+    const sandboxCall = deps.connectors.sandbox_card.authorize;
+    both.connectors.sandbox_card.authorize = async (ctx, input) => {
+      const answer = await sandboxCall(ctx, input);
+      clock().advance(inflightLeaseMs);
+      return answer;
+    };
+    const failed = (await pay(both, true, 600)) as {
+      id: string;
+      updated_at: string;
+      attempts: Array<{ id: string; provider: string; status: string; started_at: string }>;
+    };
+    expect(failed.attempts.map((a) => [a.provider, a.status])).toEqual([
+      ['sandbox_card', 'unreconciled'],
+      ['stripe', 'unreconciled'],
+    ]);
+    expect(Date.parse(failed.attempts[1]!.started_at) - started).toBe(inflightLeaseMs);
+
+    // Exactly five minutes after the sandbox's call: not yet. Still down a moment later: nothing
+    // written to the intent.
+    expect(await reconcileTimedOutAttempts(withSandboxCard())).toBe(0);
+    clock().advance(1);
+    expect(await reconcileTimedOutAttempts(withSandboxCard(down))).toBe(0);
+    expect((await intent(failed.id)).updated_at).toBe(failed.updated_at);
+
+    // Then the sandbox's call is settled on its own attempt; Stripe's, not five minutes old, waits.
+    expect(await reconcileTimedOutAttempts(withSandboxCard())).toBe(1);
+    const once = await intent(failed.id);
+    expect(
+      once.attempts.map((a: { id: string; provider: string; status: string }) => [
+        a.id,
+        a.provider,
+        a.status,
+      ]),
+    ).toEqual([
+      [failed.attempts[0]!.id, 'sandbox_card', 'reconciled'],
+      [failed.attempts[1]!.id, 'stripe', 'unreconciled'],
+    ]);
+    expect(await listedForReconciliation()).toEqual([failed.id]);
+
+    clock().advance(inflightLeaseMs);
+    expect(await reconcileTimedOutAttempts(withSandboxCard())).toBe(1);
+    const twice = await intent(failed.id);
+    expect(
+      twice.attempts.map((a: { id: string; provider: string; status: string }) => [
+        a.id,
+        a.provider,
+        a.status,
+      ]),
+    ).toEqual([
+      [failed.attempts[0]!.id, 'sandbox_card', 'reconciled'],
+      [failed.attempts[1]!.id, 'stripe', 'reconciled'],
+    ]);
+    expect(await stripe.charges.retrieve(twice.attempts[1].provider_reference)).toMatchObject({
+      amount: 600,
+      refunded: true,
+    });
+    expect(await listedForReconciliation()).toEqual([]);
+  });
+
+  it('reads every page of every partition', async () => {
+    await setUp(['sandbox_card']);
+    // Nine intents over eight partitions: at least two share one, read a page of one at a time.
+    const ids: string[] = [];
+    for (let i = 0; i < 9; i++)
+      ids.push(((await pay(withSandboxCard(down), true, 100 + i)) as { id: string }).id);
+    expect(await listedForReconciliation()).toEqual(ids.toSorted());
+    clock().advance(inflightLeaseMs + 1000);
+    expect(await reconcileTimedOutAttempts(withSandboxCard(), 1)).toBe(9);
+    expect(await listedForReconciliation()).toEqual([]);
+    expect((await sandboxPayments()).every((p) => p.amount_refunded === p.amount_captured)).toBe(true);
+  });
+
+  it('records what it undid over a change the intent took meanwhile, undoing the call once', async () => {
+    await setUp(['sandbox_card', 'stripe']);
+    const paid = (await pay(withSandboxCard(down), true, 900)) as { id: string };
+    clock().advance(inflightLeaseMs + 1000);
+    // The merchant refunds part of the payment while the job asks the sandbox, twice over.
+    const refunds = interleave(
+      t,
+      (operations) => operations.some((op) => op.type === 'put' && op.item.pk === `HUB#PI#${paid.id}`),
+      () => api('POST', `/v1/payment-intents/${paid.id}/refunds`, { amount: 100 }),
+      2,
+    );
+    expect(await reconcileTimedOutAttempts(withSandboxCard())).toBe(1);
+    expect(refunds.count).toBe(2);
+    const shown = await intent(paid.id);
+    expect(shown).toMatchObject({ amount_refunded: 200, refunds: [{ amount: 100 }, { amount: 100 }] });
+    expect(shown.attempts.map((a: { status: string }) => a.status)).toEqual(['reconciled', 'captured']);
+    expect((await sandboxPayments()).map((p) => [p.amount_captured, p.amount_refunded])).toEqual([
+      [900, 900],
+    ]);
+    expect(await listedForReconciliation()).toEqual([]);
+  });
+
+  it('gives up on an intent that keeps changing, for the next run', async () => {
+    await setUp(['sandbox_card', 'stripe']);
+    const paid = (await pay(withSandboxCard(down), true, 900)) as { id: string };
+    clock().advance(inflightLeaseMs + 1000);
+    const refunds = interleave(
+      t,
+      (operations) => operations.some((op) => op.type === 'put' && op.item.pk === `HUB#PI#${paid.id}`),
+      () => api('POST', `/v1/payment-intents/${paid.id}/refunds`, { amount: 10 }),
+      5,
+    );
+    expect(await reconcileTimedOutAttempts(withSandboxCard())).toBe(0);
+    expect(refunds.count).toBe(5);
+    expect((await intent(paid.id)).attempts[0]).toMatchObject({ status: 'unreconciled' });
+    // The next run finds the call undone (by this run): failed, as an undone payment reads.
+    expect(await reconcileTimedOutAttempts(withSandboxCard())).toBe(1);
+    expect((await sandboxPayments()).map((p) => [p.amount_captured, p.amount_refunded])).toEqual([
+      [900, 900],
+    ]);
+    expect((await intent(paid.id)).attempts[0]).toMatchObject({ status: 'failed' });
   });
 });

@@ -26,8 +26,8 @@ export function strictJsonBodies(): MiddlewareHandler<AppEnv> {
       return next();
     const text = await c.req.text();
     if (text.trim() === '') {
-      // Hono's `json()` parses the cached text.
-      c.req.bodyCache.text = Promise.resolve('{}');
+      // Hono's `json()` parses the cached text (its type says string; it holds the promise).
+      (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve('{}');
       return next();
     }
     const problem = strictJsonProblem(text);

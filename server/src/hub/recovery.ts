@@ -11,6 +11,7 @@ import {
   inflightPartitions,
   intentFromItem,
   intentPut,
+  readIntent,
   readKeptConnector,
   toIntent,
   type AttemptCall,
@@ -156,7 +157,29 @@ async function reconcileIntent(deps: HubDeps, record: IntentRecord, before: stri
     if (outcome) outcomes.set(call.key, outcome);
   }
   if (outcomes.size === 0) return 0;
-  const now = isoTime(deps.clock.now());
+  // What was undone is recorded over whatever the intent became meanwhile (a capture, a refund):
+  // asked again, the provider would show it undone and no longer tell by whom.
+  let current = record;
+  for (let tries = 0; tries < 5; tries++) {
+    try {
+      await deps.store.transact([intentPut(settledCalls(current, outcomes, isoTime(deps.clock.now())))]);
+      return outcomes.size;
+    } catch (error) {
+      if (!isTransactionCanceled(error)) throw error;
+      const read = await readIntent(deps.store, record.id);
+      if (!read || read.inflight) return 0;
+      current = read;
+    }
+  }
+  return 0;
+}
+
+/** The intent with the calls of `outcomes` settled: their attempts updated (or added), off the list. */
+function settledCalls(
+  record: IntentRecord,
+  outcomes: ReadonlyMap<string, Pick<Attempt, 'status' | 'provider_reference'>>,
+  now: string,
+): IntentRecord {
   const settledAttempt = (call: AttemptCall): Attempt => ({
     id: call.key,
     connector: call.connector,
@@ -167,30 +190,22 @@ async function reconcileIntent(deps: HubDeps, record: IntentRecord, before: stri
     finished_at: now,
     ...outcomes.get(call.key)!,
   });
+  const settles = (call: AttemptCall) => outcomes.has(call.key);
   // An attempt a crash lost with its request (the intent kept only the call) is added back.
   const known = new Set(record.attempts.map((a) => a.id));
-  const next: IntentRecord = {
+  return {
     ...record,
     attempts: [
       ...record.attempts.map((a) => {
         const call = record.unreconciled.find((c) => c.key === a.id);
-        return call && outcomes.has(a.id) ? { ...settledAttempt(call), finished_at: a.finished_at } : a;
+        return call && settles(call) ? { ...settledAttempt(call), finished_at: a.finished_at } : a;
       }),
-      ...record.unreconciled.filter((c) => outcomes.has(c.key) && !known.has(c.key)).map(settledAttempt),
+      ...record.unreconciled.filter((c) => settles(c) && !known.has(c.key)).map(settledAttempt),
     ],
-    unreconciled: record.unreconciled.filter((c) => !outcomes.has(c.key)),
+    unreconciled: record.unreconciled.filter((c) => !settles(c)),
     updated_at: now,
     version: record.version + 1,
   };
-  try {
-    await deps.store.transact([intentPut(next)]);
-  } catch (error) {
-    // The intent changed meanwhile (a capture, a refund): what was undone stays undone at the
-    // provider, and the next run records it (the undo is idempotent by its key).
-    if (isTransactionCanceled(error)) return 0;
-    throw error;
-  }
-  return outcomes.size;
 }
 
 /**
