@@ -23,7 +23,7 @@ import {
   startStripeMock,
   stripeCredentials,
 } from '../server/src/hub/test-support.ts';
-import { interleave, type MerchantApi } from '../server/src/payments/test-support.ts';
+import { interleave, pendingEvents, type MerchantApi } from '../server/src/payments/test-support.ts';
 
 // A call that timed out at a provider that could not then be asked what it did (the lookup failed
 // too, as it does while the provider is down) must not leave the customer charged: the attempt reads
@@ -160,6 +160,16 @@ describe('a timed-out call the provider could not be asked about', () => {
     }
     expect(await listedForReconciliation()).toEqual([]);
     expect(await reconcileTimedOutAttempts(withSandboxCard())).toBe(0);
+    // The merchant is told of each: the undo shows at the provider as a refund or void they did
+    // not ask for.
+    const told = (await pendingEvents(t)).filter(
+      (event) => event.type === 'payment_intent.attempt_reconciled',
+    );
+    expect(told.map((event) => (event.data.object as { id: string }).id).toSorted()).toEqual(ids.toSorted());
+    for (const event of told)
+      expect(event.data.object).toMatchObject({
+        attempt: { status: 'reconciled', error_code: 'provider_timeout' },
+      });
   });
 
   it('fails over, and the charge the timed-out call made is refunded later: the customer pays once', async () => {

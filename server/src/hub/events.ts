@@ -14,6 +14,7 @@ export const hubEventTypes = [
   'payment_intent.refunded',
   'payment_intent.disputed',
   'payment_intent.attempt_failed',
+  'payment_intent.attempt_reconciled',
   'connector.circuit_opened',
   'connector.circuit_closed',
   // Vendors (vendors*.ts): a split group's shares moved, reversed by a refund, settled; payouts.

@@ -154,7 +154,9 @@ export type Intent = z.infer<typeof intentSchema>;
 /**
  * What each of the hub's `payment_intent.*` events carries as data: the intent as it is after the
  * change, or for `attempt_failed` the intent's id and the attempt that failed (the hub goes on
- * with the next provider).
+ * with the next provider), and for `attempt_reconciled` the intent's id and a timed-out attempt
+ * the reconciliation job settled later (`reconciled`: undone at the provider; `failed`: the call
+ * never got there; `interrupted`: look for it there by its key).
  */
 export interface IntentEventData {
   'payment_intent.succeeded': { object: Intent };
@@ -168,10 +170,14 @@ export interface IntentEventData {
   'payment_intent.refunded': { object: Intent };
   'payment_intent.disputed': { object: Intent };
   'payment_intent.attempt_failed': { object: { id: string; attempt: Attempt } };
+  'payment_intent.attempt_reconciled': { object: { id: string; attempt: Attempt } };
 }
 export type HubIntentEventType = keyof IntentEventData;
 /** The events whose object is the intent itself. */
-export type IntentEventType = Exclude<HubIntentEventType, 'payment_intent.attempt_failed'>;
+export type IntentEventType = Exclude<
+  HubIntentEventType,
+  'payment_intent.attempt_failed' | 'payment_intent.attempt_reconciled'
+>;
 
 /**
  * The connector a circuit breaker event is about: named, not the whole `Connector` (no `object`

@@ -162,8 +162,17 @@ async function reconcileIntent(deps: HubDeps, record: IntentRecord, before: stri
   let current = record;
   for (let tries = 0; tries < 5; tries++) {
     try {
-      await deps.store.transact([intentPut(settledCalls(current, outcomes, isoTime(deps.clock.now())))]);
-      return outcomes.size;
+      const now = deps.clock.now();
+      const next = settledCalls(current, outcomes, isoTime(now));
+      // Each settled attempt is told: what the job undid shows at the provider as a void or refund
+      // the merchant did not ask for.
+      const told = next.attempts
+        .filter((a) => outcomes.has(a.id) && current.unreconciled.some((c) => c.key === a.id))
+        .map((attempt) =>
+          hubEvent('payment_intent.attempt_reconciled', actor, { id: next.id, attempt }, now),
+        );
+      await deps.store.transact([intentPut(next), ...told]);
+      return told.length;
     } catch (error) {
       if (!isTransactionCanceled(error)) throw error;
       const read = await readIntent(deps.store, record.id);

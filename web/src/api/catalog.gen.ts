@@ -32,6 +32,7 @@ export const webhookEventTypes = [
   "payment_intent.refunded",
   "payment_intent.disputed",
   "payment_intent.attempt_failed",
+  "payment_intent.attempt_reconciled",
   "connector.circuit_opened",
   "connector.circuit_closed",
   "vendor.created",

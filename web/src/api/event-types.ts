@@ -56,6 +56,7 @@ export const hubEventTypes: Record<keyof HubEventData, true> = {
   'payment_intent.refunded': true,
   'payment_intent.disputed': true,
   'payment_intent.attempt_failed': true,
+  'payment_intent.attempt_reconciled': true,
   'connector.circuit_opened': true,
   'connector.circuit_closed': true,
   'vendor.created': true,

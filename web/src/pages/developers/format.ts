@@ -69,10 +69,11 @@ export function eventSubject(event: SluiceEvent): EventSubject {
 function knownSubject(event: KnownEvent): EventSubject {
   // An order event carries `{ order }`, a failed payout what its approval asked for: no object.
   if (!('object' in event.data)) return {};
-  // A failed attempt names its intent; the hub goes on with the next provider. A breaker event
-  // names its connector (id, provider, name), not the whole connector object.
+  // A failed (or later reconciled) attempt names its intent. A breaker event names its connector
+  // (id, provider, name), not the whole connector object.
   if (
     event.type === 'payment_intent.attempt_failed' ||
+    event.type === 'payment_intent.attempt_reconciled' ||
     event.type === 'connector.circuit_opened' ||
     event.type === 'connector.circuit_closed'
   )
