@@ -23,7 +23,12 @@ import {
   startStripeMock,
   stripeCredentials,
 } from '../server/src/hub/test-support.ts';
-import { interleave, pendingEvents, type MerchantApi } from '../server/src/payments/test-support.ts';
+import {
+  failNextWrite,
+  interleave,
+  pendingEvents,
+  type MerchantApi,
+} from '../server/src/payments/test-support.ts';
 
 // A call that timed out at a provider that could not then be asked what it did (the lookup failed
 // too, as it does while the provider is down) must not leave the customer charged: the attempt reads
@@ -319,38 +324,39 @@ describe('the reconciliation job, call by call', () => {
     expect(await reconcileTimedOutAttempts(withSandboxCard(down))).toBe(0);
     expect((await intent(failed.id)).updated_at).toBe(failed.updated_at);
 
-    // Then the sandbox's call is settled on its own attempt; Stripe's, not five minutes old, waits.
-    expect(await reconcileTimedOutAttempts(withSandboxCard())).toBe(1);
-    const once = await intent(failed.id);
-    expect(
-      once.attempts.map((a: { id: string; provider: string; status: string }) => [
+    const shown = async () =>
+      (await intent(failed.id)).attempts.map((a: { id: string; provider: string; status: string }) => [
         a.id,
         a.provider,
         a.status,
-      ]),
-    ).toEqual([
-      [failed.attempts[0]!.id, 'sandbox_card', 'reconciled'],
+      ]);
+    // Five minutes after Stripe's call to the millisecond, the sandbox still down: Stripe's call is
+    // not asked about yet.
+    clock().advance(inflightLeaseMs - 1);
+    expect(await reconcileTimedOutAttempts(withSandboxCard(down))).toBe(0);
+    expect(await shown()).toEqual([
+      [failed.attempts[0]!.id, 'sandbox_card', 'unreconciled'],
       [failed.attempts[1]!.id, 'stripe', 'unreconciled'],
+    ]);
+    // A moment later it is settled on its own attempt, and the sandbox's call stays listed.
+    clock().advance(1);
+    expect(await reconcileTimedOutAttempts(withSandboxCard(down))).toBe(1);
+    expect(await shown()).toEqual([
+      [failed.attempts[0]!.id, 'sandbox_card', 'unreconciled'],
+      [failed.attempts[1]!.id, 'stripe', 'reconciled'],
     ]);
     expect(await listedForReconciliation()).toEqual([failed.id]);
 
-    clock().advance(inflightLeaseMs);
     expect(await reconcileTimedOutAttempts(withSandboxCard())).toBe(1);
-    const twice = await intent(failed.id);
-    expect(
-      twice.attempts.map((a: { id: string; provider: string; status: string }) => [
-        a.id,
-        a.provider,
-        a.status,
-      ]),
-    ).toEqual([
+    expect(await shown()).toEqual([
       [failed.attempts[0]!.id, 'sandbox_card', 'reconciled'],
       [failed.attempts[1]!.id, 'stripe', 'reconciled'],
     ]);
-    expect(await stripe.charges.retrieve(twice.attempts[1].provider_reference)).toMatchObject({
-      amount: 600,
-      refunded: true,
-    });
+    const charge = (await intent(failed.id)).attempts[1].provider_reference;
+    expect(await stripe.charges.retrieve(charge)).toMatchObject({ amount: 600, refunded: true });
+    expect((await sandboxPayments()).map((p) => [p.amount_captured, p.amount_refunded])).toEqual([
+      [600, 600],
+    ]);
     expect(await listedForReconciliation()).toEqual([]);
   });
 
@@ -362,6 +368,10 @@ describe('the reconciliation job, call by call', () => {
       ids.push(((await pay(withSandboxCard(down), true, 100 + i)) as { id: string }).id);
     expect(await listedForReconciliation()).toEqual(ids.toSorted());
     clock().advance(inflightLeaseMs + 1000);
+    // A provider still down leaves each intent at the head of its partition: the job reads on.
+    asked.length = 0;
+    expect(await reconcileTimedOutAttempts(withSandboxCard(down), 1)).toBe(0);
+    expect(asked).toHaveLength(9);
     expect(await reconcileTimedOutAttempts(withSandboxCard(), 1)).toBe(9);
     expect(await listedForReconciliation()).toEqual([]);
     expect((await sandboxPayments()).every((p) => p.amount_refunded === p.amount_captured)).toBe(true);
@@ -387,6 +397,23 @@ describe('the reconciliation job, call by call', () => {
       [900, 900],
     ]);
     expect(await listedForReconciliation()).toEqual([]);
+  });
+
+  it('passes on a write the store failed for another reason, the call left for the next run', async () => {
+    await setUp(['sandbox_card']);
+    const failed = (await pay(withSandboxCard(down), true, 500)) as { id: string };
+    clock().advance(inflightLeaseMs + 1000);
+    failNextWrite(t, (operations) =>
+      operations.some((op) => op.type === 'put' && op.item.pk === `HUB#PI#${failed.id}`),
+    );
+    await expect(reconcileTimedOutAttempts(withSandboxCard())).rejects.toThrow();
+    expect((await intent(failed.id)).attempts[0]).toMatchObject({ status: 'unreconciled' });
+    expect(await listedForReconciliation()).toEqual([failed.id]);
+    // Undone at the sandbox already; the next run records it (as failed: it finds it undone).
+    expect(await reconcileTimedOutAttempts(withSandboxCard())).toBe(1);
+    expect((await sandboxPayments()).map((p) => [p.amount_captured, p.amount_refunded])).toEqual([
+      [500, 500],
+    ]);
   });
 
   it('gives up on an intent that keeps changing, for the next run', async () => {
