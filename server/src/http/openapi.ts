@@ -38,7 +38,7 @@ export function jsonResponse<T extends z.ZodType>(schema: T, description: string
 }
 
 /** The error responses a route can answer, by status. */
-export function errorResponses(...statuses: Array<400 | 401 | 402 | 403 | 404 | 409 | 422 | 429>) {
+export function errorResponses(...statuses: Array<400 | 401 | 402 | 403 | 404 | 409 | 422 | 429 | 503>) {
   const descriptions: Record<number, string> = {
     400: 'Invalid request: the field at fault is named in `param`',
     401: 'Missing, invalid or expired credentials',
@@ -48,6 +48,7 @@ export function errorResponses(...statuses: Array<400 | 401 | 402 | 403 | 404 | 
     409: "Conflicts with the object's current state, or the idempotency key is in use",
     422: 'Idempotency key reused with another request, or unprocessable input',
     429: 'Rate limited; see Retry-After',
+    503: 'A provider behind the request did not answer (a timeout, a 5xx, no connection); retrying is safe',
   };
   return Object.fromEntries(
     statuses.map((status) => [status, jsonResponse(errorSchema, descriptions[status]!)]),

@@ -152,11 +152,11 @@ const routes = {
     path: '/v1/payment-intents',
     summary: 'Pay through your routing: fails over on technical failures, never after a decline',
     description:
-      '402 `card_declined` when the provider declines; 503 `providers_unavailable` when every provider routed to failed technically. Both name the stored `payment_intent`, whose attempts tell what happened.',
+      '402 `card_declined` when the provider declines; 503 `providers_unavailable` when every provider routed to failed technically. Both name the stored `payment_intent`, whose attempts tell what happened. A call that timed out is asked about by its key and undone at its provider before the next provider is tried; when the provider cannot be asked then, the attempt reads `unreconciled` until a job (every minute, from five minutes after the call) can, and `payment_intent.attempt_reconciled` tells what it found.',
     request: { headers: mutatingHeaders, body: jsonBody(createIntentSchema) },
     responses: {
       201: jsonResponse(intentSchema, 'The payment intent with its attempts'),
-      ...errorResponses(400, 401, 402, 409, 422, 429),
+      ...errorResponses(400, 401, 402, 409, 422, 429, 503),
     },
   }),
   listIntents: listRoute('/v1/payment-intents', intentSchema, {
@@ -180,7 +180,7 @@ const routes = {
     },
     responses: {
       200: jsonResponse(intentSchema, 'The payment intent'),
-      ...errorResponses(400, 401, 404, 409, 422, 429),
+      ...errorResponses(400, 401, 404, 409, 422, 429, 503),
     },
   }),
   cancelIntent: createRoute({
@@ -193,7 +193,7 @@ const routes = {
     request: { headers: mutatingHeaders, params: idParam },
     responses: {
       200: jsonResponse(intentSchema, 'The payment intent'),
-      ...errorResponses(401, 404, 409, 422, 429),
+      ...errorResponses(401, 404, 409, 422, 429, 503),
     },
   }),
   refundIntent: withApprovalResponse(
@@ -210,7 +210,7 @@ const routes = {
       },
       responses: {
         200: jsonResponse(intentSchema, 'The payment intent with the refund'),
-        ...errorResponses(400, 401, 404, 409, 422, 429),
+        ...errorResponses(400, 401, 404, 409, 422, 429, 503),
       },
     }),
   ),

@@ -1786,7 +1786,7 @@ export interface paths {
         put?: never;
         /**
          * Pay through your routing: fails over on technical failures, never after a decline
-         * @description 402 `card_declined` when the provider declines; 503 `providers_unavailable` when every provider routed to failed technically. Both name the stored `payment_intent`, whose attempts tell what happened.
+         * @description 402 `card_declined` when the provider declines; 503 `providers_unavailable` when every provider routed to failed technically. Both name the stored `payment_intent`, whose attempts tell what happened. A call that timed out is asked about by its key and undone at its provider before the next provider is tried; when the provider cannot be asked then, the attempt reads `unreconciled` until a job (every minute, from five minutes after the call) can, and `payment_intent.attempt_reconciled` tells what it found.
          */
         post: operations["postPaymentIntents"];
         delete?: never;
@@ -11844,6 +11844,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A provider behind the request did not answer (a timeout, a 5xx, no connection); retrying is safe */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getPaymentIntentsById: {
@@ -11986,6 +11995,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A provider behind the request did not answer (a timeout, a 5xx, no connection); retrying is safe */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     postPaymentIntentsByIdCancel: {
@@ -12050,6 +12068,15 @@ export interface operations {
             };
             /** @description Rate limited; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A provider behind the request did not answer (a timeout, a 5xx, no connection); retrying is safe */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12149,6 +12176,15 @@ export interface operations {
             };
             /** @description Rate limited; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A provider behind the request did not answer (a timeout, a 5xx, no connection); retrying is safe */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
