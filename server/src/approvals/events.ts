@@ -1,4 +1,4 @@
-import { createEvent } from '../kernel/events.ts';
+import { createEvent, type EventTypesCheck, type ListsEvery } from '../kernel/events.ts';
 import { outboxPut } from '../platform/outbox.ts';
 import type { WriteOperation } from '../platform/store.ts';
 import type { ApprovalEventData } from './model.ts';
@@ -12,6 +12,8 @@ export const approvalEventTypes = [
   'approval.failed',
 ] as const satisfies readonly (keyof ApprovalEventData)[];
 export type ApprovalEventType = (typeof approvalEventTypes)[number];
+/** Every type with data in `ApprovalEventData` is listed. */
+export type ApprovalEventTypesListed = EventTypesCheck<ListsEvery<ApprovalEventData, ApprovalEventType>>;
 
 /** The outbox write of an approval event, for the transaction of the step it reports (`ApprovalEventData`). */
 export function approvalEvent<K extends ApprovalEventType>(

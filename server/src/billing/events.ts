@@ -1,4 +1,4 @@
-import { createEvent } from '../kernel/events.ts';
+import { createEvent, type EventTypesCheck, type ListsEvery } from '../kernel/events.ts';
 import { outboxPut } from '../platform/outbox.ts';
 import type { WriteOperation } from '../platform/store.ts';
 import type { BillingEventData } from './billing-model.ts';
@@ -22,6 +22,8 @@ export const billingEventTypes = [
   'test_clock.ready',
 ] as const satisfies readonly (keyof BillingEventData)[];
 export type BillingEventType = (typeof billingEventTypes)[number];
+/** Every type with data in `BillingEventData` is listed. */
+export type BillingEventTypesListed = EventTypesCheck<ListsEvery<BillingEventData, BillingEventType>>;
 
 /** What an event of `type` carries besides its object and sandbox time (`BillingEventData`). */
 type BillingExtra<K extends BillingEventType> = K extends BillingEventType

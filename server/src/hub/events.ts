@@ -1,4 +1,4 @@
-import { createEvent } from '../kernel/events.ts';
+import { createEvent, type EventTypesCheck, type ListsEvery } from '../kernel/events.ts';
 import { outboxPut } from '../platform/outbox.ts';
 import type { WriteOperation } from '../platform/store.ts';
 import type { HubEventData } from './intent-model.ts';
@@ -25,6 +25,8 @@ export const hubEventTypes = [
   'vendor.payout.paid',
 ] as const satisfies readonly (keyof HubEventData)[];
 export type HubEventType = (typeof hubEventTypes)[number];
+/** Every type with data in `HubEventData` is listed. */
+export type HubEventTypesListed = EventTypesCheck<ListsEvery<HubEventData, HubEventType>>;
 
 export const hubSource = 'sluice.hub';
 

@@ -39,3 +39,14 @@ export function createEvent<TData extends Record<string, unknown>>(input: {
   if (input.merchant) event.merchant = input.merchant;
   return event;
 }
+
+/**
+ * Whether `Listed` names every key of `Map`. With `satisfies readonly (keyof Map)[]` on a module's
+ * event-type list, `EventTypesCheck<ListsEvery<…>>` makes the list and its event-data map agree
+ * both ways: a type added to the map alone fails the type check.
+ */
+export type ListsEvery<Map, Listed extends PropertyKey> = [Exclude<keyof Map, Listed>] extends [never]
+  ? true
+  : false;
+/** Compiles only for `true`: checked when the program is type-checked, nothing at run time. */
+export type EventTypesCheck<T extends true> = T;
