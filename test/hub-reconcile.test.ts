@@ -88,6 +88,20 @@ const down = (): Partial<Connector> => ({
   },
 });
 
+/** `deps` with Stripe down for questions too: its lookup and find fail as an outage. */
+function stripeDown(deps: HubDeps): HubDeps {
+  const unreachable = async (): Promise<never> => {
+    throw new TechnicalFailure('network', 'stripe cannot be reached');
+  };
+  return {
+    ...deps,
+    connectors: {
+      ...deps.connectors,
+      stripe: { ...deps.connectors.stripe, lookup: unreachable, find: unreachable },
+    },
+  };
+}
+
 const pay = (deps: HubDeps, capture: boolean, amount = 700) =>
   createIntent(deps, merchant, {
     amount,
@@ -285,20 +299,7 @@ describe('the reconciliation job, call by call', () => {
       rate: 1,
     });
     const deps = withSandboxCard(down);
-    const stripeLookup = deps.connectors.stripe.lookup;
-    const both: HubDeps = {
-      ...deps,
-      connectors: {
-        ...deps.connectors,
-        stripe: {
-          ...deps.connectors.stripe,
-          lookup: async () => {
-            throw new TechnicalFailure('network', 'stripe cannot be reached');
-          },
-        },
-      },
-    };
-    void stripeLookup;
+    const both = stripeDown(deps);
     const started = t.clock.now();
     const sandboxCall = deps.connectors.sandbox_card.authorize;
     both.connectors.sandbox_card.authorize = async (ctx, input) => {
@@ -414,6 +415,40 @@ describe('the reconciliation job, call by call', () => {
     expect((await sandboxPayments()).map((p) => [p.amount_captured, p.amount_refunded])).toEqual([
       [500, 500],
     ]);
+  });
+
+  it('tells of each attempt once when two runs of the job race, another call still waiting', async () => {
+    await setUp(['sandbox_card', 'stripe']);
+    await api('POST', `/v1/test-helpers/connectors/${connectors.stripe}/faults`, {
+      mode: 'timeout',
+      rate: 1,
+    });
+    const failed = (await pay(stripeDown(withSandboxCard(down)), true, 300)) as { id: string };
+    clock().advance(inflightLeaseMs + 1000);
+    // The sandbox answers now; Stripe is still down.
+    const run = () => reconcileTimedOutAttempts(stripeDown(withSandboxCard()));
+    let other: Promise<number> | undefined;
+    interleave(
+      t,
+      (operations) => operations.some((op) => op.type === 'put' && op.item.pk === `HUB#PI#${failed.id}`),
+      () => (other = run()),
+    );
+    // The other run writes first; this one, reading again, finds the sandbox's call settled.
+    expect(await run()).toBe(0);
+    expect(await other).toBe(1);
+    const told = (await pendingEvents(t)).filter(
+      (event) => event.type === 'payment_intent.attempt_reconciled',
+    );
+    expect(told).toHaveLength(1);
+    // The other run found the payment this one had just refunded: undone, it reads as the call
+    // having left nothing to undo (failed, naming the payment).
+    const [payment] = await sandboxPayments();
+    expect((await intent(failed.id)).attempts).toMatchObject([
+      { provider: 'sandbox_card', status: 'failed', provider_reference: payment!.id },
+      { provider: 'stripe', status: 'unreconciled' },
+    ]);
+    expect([payment!.amount_captured, payment!.amount_refunded]).toEqual([300, 300]);
+    expect(await listedForReconciliation()).toEqual([failed.id]);
   });
 
   it('gives up on an intent that keeps changing, for the next run', async () => {
