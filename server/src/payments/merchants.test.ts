@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/app-harness.ts';
+import { expectBooksBalanced } from '../../../test/invariants.ts';
 import { apiKeyCacheMs } from './api-keys.ts';
 import { paymentKeys } from './store/keys.ts';
 import { asMerchant, createTestMerchant, paymentBody, tearDownApp } from './test-support.ts';
@@ -26,6 +27,23 @@ describe('merchants and API keys', () => {
     ).toEqual([created.json.id]);
     expect((await t.call('GET', '/v1/merchants', { token: bob.token })).json.data).toEqual([]);
     expect((await t.call('GET', `/v1/merchants/${created.json.id}`, { token: bob.token })).status).toBe(404);
+  });
+
+  it('opens a currency once: later payments in it read no record of it, and the books balance', async () => {
+    const merchant = await createTestMerchant(t);
+    const api = asMerchant(t, merchant);
+    const currencyKey = paymentKeys.merchantCurrency(merchant.id, 'USD');
+    let reads = 0;
+    const get = t.store.get.bind(t.store);
+    t.store.get = async (key) => {
+      if (key.pk === currencyKey.pk && key.sk === currencyKey.sk) reads += 1;
+      return get(key);
+    };
+    for (let i = 0; i < 3; i++)
+      expect((await api('POST', '/v1/payments', paymentBody({ amount: 1000 + i }))).status).toBe(201);
+    expect(reads).toBe(1);
+    expect(await t.store.get(currencyKey)).toMatchObject({ currency: 'USD' });
+    await expectBooksBalanced(t.store);
   });
 
   it("shows a key's secret only at creation and stores only its hash", async () => {

@@ -141,6 +141,14 @@ export async function getOwnedMerchant(
 }
 
 /**
+ * The merchant currencies this process has seen opened, per store: the record is written last
+ * and never removed, so once read it need not be read again (one read fewer per payment; on
+ * AWS a DynamoDB read and its round trip). Bounded: emptied when full.
+ */
+const openedCurrencies = new WeakMap<Store, Set<string>>();
+const openedCurrenciesMax = 10_000;
+
+/**
  * Opens the merchant's accounts in `currency` on first use (idempotent: fixed ids), and the
  * card-network system account they trade with, and grants the negative-balance floor (see
  * `balance.ts`). Merchant accounts carry no overdraft flag but `available`, whose limit is the floor.
@@ -150,7 +158,15 @@ export async function ensureMerchantAccounts(
   merchantId: string,
   currency: Currency,
 ): Promise<void> {
-  if (await hasMerchantCurrency(deps.store, merchantId, currency)) return;
+  let opened = openedCurrencies.get(deps.store);
+  if (!opened) openedCurrencies.set(deps.store, (opened = new Set()));
+  const known = `${merchantId} ${currency}`;
+  if (opened.has(known)) return;
+  if (opened.size >= openedCurrenciesMax) opened.clear();
+  if (await hasMerchantCurrency(deps.store, merchantId, currency)) {
+    opened.add(known);
+    return;
+  }
   await ensureSystemAccount(deps, 'card_network', currency);
   for (const purpose of merchantAccountPurposes) {
     const account = await createAccount(deps, {
@@ -169,6 +185,7 @@ export async function ensureMerchantAccounts(
   }
   await grantBalanceFloor(deps, merchantId, currency);
   await deps.store.transact([merchantCurrencyPut(merchantId, currency)]);
+  opened.add(known);
 }
 
 /** The floor below zero, in minor units: `negativeBalanceLimitMajorUnits` of the currency. */
