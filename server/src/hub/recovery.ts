@@ -1,6 +1,6 @@
 import { isoTime } from '../kernel/clock.ts';
 import { isAppError } from '../kernel/errors.ts';
-import { isTransactionCanceled } from '../platform/store.ts';
+import { isTransactionCanceled, spreadPartitions } from '../platform/store.ts';
 import { isTechnicalFailure } from './connectors/connector.ts';
 import type { HubDeps } from './deps.ts';
 import { hubEvent } from './events.ts';
@@ -41,24 +41,41 @@ export const inflightLeaseMs = 5 * 60_000;
  */
 export async function recoverInterruptedIntents(deps: HubDeps, pageSize = 100): Promise<number> {
   const before = isoTime(deps.clock.now() - inflightLeaseMs);
-  let finished = 0;
-  for (let n = 0; n < inflightPartitions; n++) {
-    // Every page: intents it cannot finish yet (an ACH debit until it settles, a provider still
-    // down) stay at the head of their partition, and must not hide the newer ones behind them.
+  return sumOverDueIntents(deps, 'gsi2', hubKeys.inflight, before, pageSize, async (record) =>
+    (await recoverIntent(deps, record)) ? 1 : 0,
+  );
+}
+
+/**
+ * Runs `visit` on every intent listed in the `index` partitions of `base` (spread over
+ * `inflightPartitions`) with a sort key below `before`, page by page, and sums what it returns.
+ * Every page is read: intents a job cannot finish yet (an ACH debit until it settles, a provider
+ * still down) stay at the head of their partition, and must not hide the newer ones behind them.
+ */
+async function sumOverDueIntents(
+  deps: HubDeps,
+  index: 'gsi2' | 'gsi3',
+  base: string,
+  before: string,
+  pageSize: number,
+  visit: (record: IntentRecord) => Promise<number>,
+): Promise<number> {
+  let sum = 0;
+  for (const partition of spreadPartitions(base, inflightPartitions).slice(1)) {
     let cursor: string | undefined;
     do {
       const page = await deps.store.query({
-        index: 'gsi2',
-        partition: `${hubKeys.inflight}#${n}`,
+        index,
+        partition,
         sort: { op: '<', value: before },
         limit: pageSize,
         ...(cursor ? { cursor } : {}),
       });
-      for (const item of page.items) if (await recoverIntent(deps, intentFromItem(item))) finished += 1;
+      for (const item of page.items) sum += await visit(intentFromItem(item));
       cursor = page.cursor;
     } while (cursor);
   }
-  return finished;
+  return sum;
 }
 
 async function recoverIntent(deps: HubDeps, record: IntentRecord): Promise<boolean> {
@@ -129,22 +146,9 @@ async function recoverIntent(deps: HubDeps, record: IntentRecord): Promise<boole
  */
 export async function reconcileTimedOutAttempts(deps: HubDeps, pageSize = 100): Promise<number> {
   const before = isoTime(deps.clock.now() - inflightLeaseMs);
-  let settled = 0;
-  for (let n = 0; n < inflightPartitions; n++) {
-    let cursor: string | undefined;
-    do {
-      const page = await deps.store.query({
-        index: 'gsi3',
-        partition: `${hubKeys.unreconciled}#${n}`,
-        sort: { op: '<', value: before },
-        limit: pageSize,
-        ...(cursor ? { cursor } : {}),
-      });
-      for (const item of page.items) settled += await reconcileIntent(deps, intentFromItem(item), before);
-      cursor = page.cursor;
-    } while (cursor);
-  }
-  return settled;
+  return sumOverDueIntents(deps, 'gsi3', hubKeys.unreconciled, before, pageSize, (record) =>
+    reconcileIntent(deps, record, before),
+  );
 }
 
 async function reconcileIntent(deps: HubDeps, record: IntentRecord, before: string): Promise<number> {
