@@ -167,14 +167,12 @@ async function reconcileIntent(deps: HubDeps, record: IntentRecord, before: stri
   for (let tries = 0; tries < 5; tries++) {
     try {
       const now = deps.clock.now();
-      const next = settledCalls(current, outcomes, isoTime(now));
+      const { next, settled } = settledCalls(current, outcomes, isoTime(now));
       // Each settled attempt is told: what the job undid shows at the provider as a void or refund
       // the merchant did not ask for.
-      const told = next.attempts
-        .filter((a) => outcomes.has(a.id) && current.unreconciled.some((c) => c.key === a.id))
-        .map((attempt) =>
-          hubEvent('payment_intent.attempt_reconciled', actor, { id: next.id, attempt }, now),
-        );
+      const told = settled.map((attempt) =>
+        hubEvent('payment_intent.attempt_reconciled', actor, { id: next.id, attempt }, now),
+      );
       await deps.store.transact([intentPut(next), ...told]);
       return told.length;
     } catch (error) {
@@ -187,37 +185,47 @@ async function reconcileIntent(deps: HubDeps, record: IntentRecord, before: stri
   return 0;
 }
 
-/** The intent with the calls of `outcomes` settled: their attempts updated (or added), off the list. */
+/**
+ * The intent with the calls of `outcomes` settled (their attempts updated, or added back when a
+ * crash lost them with their request; off the list), and the attempts settled, as written.
+ */
 function settledCalls(
   record: IntentRecord,
   outcomes: ReadonlyMap<string, Pick<Attempt, 'status' | 'provider_reference'>>,
   now: string,
-): IntentRecord {
-  const settledAttempt = (call: AttemptCall): Attempt => ({
-    id: call.key,
-    connector: call.connector,
-    provider: call.provider,
-    error_code: 'provider_timeout',
-    decline_code: null,
-    started_at: call.started_at,
-    finished_at: now,
-    ...outcomes.get(call.key)!,
-  });
-  const settles = (call: AttemptCall) => outcomes.has(call.key);
-  // An attempt a crash lost with its request (the intent kept only the call) is added back.
+): { next: IntentRecord; settled: Attempt[] } {
+  const byKey = new Map<string, Attempt>();
+  for (const call of record.unreconciled) {
+    const outcome = outcomes.get(call.key);
+    if (outcome)
+      byKey.set(call.key, {
+        id: call.key,
+        connector: call.connector,
+        provider: call.provider,
+        error_code: 'provider_timeout',
+        decline_code: null,
+        started_at: call.started_at,
+        finished_at: now,
+        ...outcome,
+      });
+  }
   const known = new Set(record.attempts.map((a) => a.id));
+  const attempts = [
+    ...record.attempts.map((a) => {
+      const settled = byKey.get(a.id);
+      return settled ? { ...settled, finished_at: a.finished_at } : a;
+    }),
+    ...[...byKey.values()].filter((a) => !known.has(a.id)),
+  ];
   return {
-    ...record,
-    attempts: [
-      ...record.attempts.map((a) => {
-        const call = record.unreconciled.find((c) => c.key === a.id);
-        return call && settles(call) ? { ...settledAttempt(call), finished_at: a.finished_at } : a;
-      }),
-      ...record.unreconciled.filter((c) => settles(c) && !known.has(c.key)).map(settledAttempt),
-    ],
-    unreconciled: record.unreconciled.filter((c) => !settles(c)),
-    updated_at: now,
-    version: record.version + 1,
+    next: {
+      ...record,
+      attempts,
+      unreconciled: record.unreconciled.filter((c) => !byKey.has(c.key)),
+      updated_at: now,
+      version: record.version + 1,
+    },
+    settled: attempts.filter((a) => byKey.has(a.id)),
   };
 }
 
