@@ -49,57 +49,78 @@ export function table(results: ScenarioResult[]): string {
 }
 
 export interface Measured {
-  bare: ScenarioResult;
   durable: ScenarioResult;
   random?: ScenarioResult | undefined;
   paymentsMany?: ScenarioResult | undefined;
+  /** Card authorizations alone, and the peer (stripe-stateful-mock) driven the same way. */
+  authorizations?: ScenarioResult | undefined;
+  peer?: ScenarioResult | undefined;
+  /** Seconds each scenario was measured: the p99.9 target is for a 60 s run. */
+  durationSeconds: number;
 }
 
 /** A rate only counts if event delivery kept up with it (the outbox lag stayed under a second). */
 const keptUp = (result: ScenarioResult) => (result.outbox?.lag_at_end_s ?? Infinity) < 1;
 
-/** The issue's targets, for the scenarios that ran. */
-export function evaluateTargets({ bare, random, paymentsMany }: Measured): Record<string, boolean> {
+/** The performance targets BENCHMARKS.md lists, for the scenarios that ran. */
+export function evaluateTargets({
+  durable,
+  random,
+  paymentsMany,
+  authorizations,
+  peer,
+  durationSeconds,
+}: Measured): Record<string, boolean> {
   return {
     ...(random
       ? {
-          rps_ge_3000: random.rps_2xx >= 3000 && keptUp(random),
-          p95_lt_25ms: random.latency_ms.p95 < 25,
-          ge_half_baseline: random.rps_2xx >= bare.rps_2xx / 2,
+          transfers_ge_3000: random.rps_2xx >= 3000 && keptUp(random),
+          transfers_ge_035_durable: random.rps_2xx >= 0.35 * durable.rps_2xx && keptUp(random),
+          transfers_p95_lt_25ms: random.latency_ms.p95 < 25,
+          // Judged on a run of at least 60 s only: a shorter one may miss the WAL's rarer stalls.
+          ...(durationSeconds >= 60 ? { transfers_p99_9_lt_50ms: random.latency_ms.p99_9 < 50 } : {}),
         }
       : {}),
-    ...(paymentsMany
+    ...(paymentsMany ? { payments_p95_lt_50ms: paymentsMany.latency_ms.p95 < 50 } : {}),
+    ...(authorizations && peer
       ? {
-          authorizations_ge_4000:
-            (paymentsMany.authorizations_per_second ?? 0) >= 4000 && keptUp(paymentsMany),
-          payments_p95_lt_50ms: paymentsMany.latency_ms.p95 < 50,
-          payments_ge_half_baseline: paymentsMany.rps_2xx >= bare.rps_2xx / 2,
+          authorizations_ge_peer: authorizations.rps_2xx >= peer.rps_2xx && keptUp(authorizations),
+          authorizations_p97_5_le_1_5_peer: authorizations.latency_ms.p97_5 <= 1.5 * peer.latency_ms.p97_5,
         }
       : {}),
   };
 }
 
-/** The durable baseline's share of the bare rate, then each target, MET or NOT MET. */
-export function printTargets(
-  { durable, random, paymentsMany }: Measured,
-  targets: Record<string, boolean>,
-  merchants: number,
-): void {
-  // Context for the "half the bare rate" targets: the share of the bare rate that one durable row reaches here.
+/** Each target, MET or NOT MET, with the figure it was judged on. */
+export function printTargets(measured: Measured, targets: Record<string, boolean>, merchants: number): void {
+  const { durable, random, paymentsMany, authorizations, peer, durationSeconds } = measured;
   log(
     `durable baseline: ${durable.rps_2xx} req/s = ${durable.ratio_to_baseline} of the bare rate (one row per request through the store: the ceiling for any request that commits)`,
   );
   if (random) {
     log(
-      `targets (random pairs): >=3,000 transfers/s with the outbox keeping up ${mark(targets.rps_ge_3000!)}, p95 < 25 ms ${mark(targets.p95_lt_25ms!)}, >= half the bare rate ${mark(targets.ge_half_baseline!)} (${round(random.rps_2xx / durable.rps_2xx, 2)} of the durable baseline)`,
+      `targets (transfers, random pairs): ≥ 0.35× the durable baseline ${mark(targets.transfers_ge_035_durable!)} ` +
+        `(${round(random.rps_2xx / durable.rps_2xx, 2)}×), p95 < 25 ms ${mark(targets.transfers_p95_lt_25ms!)} ` +
+        `(${random.latency_ms.p95}), p99.9 < 50 ms in a 60 s run ` +
+        `${targets.transfers_p99_9_lt_50ms === undefined ? 'NOT JUDGED' : mark(targets.transfers_p99_9_lt_50ms)} ` +
+        `(${random.latency_ms.p99_9} in ${durationSeconds} s), ≥ 3,000/s with the outbox keeping up ${mark(targets.transfers_ge_3000!)}`,
+    );
+  }
+  if (authorizations && peer) {
+    log(
+      `targets (card authorizations, ${merchants} merchants, vs stripe-stateful-mock): ≥ 1.0× the peer's rate ` +
+        `${mark(targets.authorizations_ge_peer!)} (${round(authorizations.rps_2xx / peer.rps_2xx, 2)}×), ` +
+        `p97.5 ≤ 1.5× the peer's ${mark(targets.authorizations_p97_5_le_1_5_peer!)} ` +
+        `(${round(authorizations.latency_ms.p97_5 / peer.latency_ms.p97_5, 2)}×)`,
     );
   }
   if (paymentsMany) {
-    const authorizations = paymentsMany.authorizations_per_second ?? 0;
     log(
-      `payments (${merchants} merchants): ${authorizations} authorizations/s (each followed by its capture), p95 ${paymentsMany.latency_ms.p95} ms; targets >=4,000/s with the outbox keeping up ${mark(targets.authorizations_ge_4000!)}, p95 < 50 ms ${mark(targets.payments_p95_lt_50ms!)}, >= half the bare rate ${mark(targets.payments_ge_half_baseline!)} (requests at ${round(paymentsMany.rps_2xx / durable.rps_2xx, 2)} of the durable baseline)`,
+      `targets (payment cycles, ${merchants} merchants): p95 < 50 ms ${mark(targets.payments_p95_lt_50ms!)} ` +
+        `(${paymentsMany.latency_ms.p95}; ${paymentsMany.authorizations_per_second ?? 0} authorizations/s, each followed by its capture)`,
     );
   }
+  log('item writes per operation (transfer ≤ 4, payment cycle ≤ 10): `npm run bench:writes`');
 }
 
 function mark(ok: boolean): string {

@@ -6,7 +6,7 @@
  * In order: the baselines (`baselines.ts`), the server and its users (`sluice-server.ts`), the
  * wallet transfer scenarios (`scenarios/transfers.ts`), the payment scenarios
  * (`scenarios/payments.ts`), the ledger audit; then the table with each rate's ratio to the
- * bare baseline, the targets (`report.ts`) and, with BENCH_PROFILE=1, the server's CPU profile
+ * bare baseline, the performance targets (`report.ts`) and, with BENCH_PROFILE=1, the server's CPU profile
  * (`profile.ts`).
  *
  * Environment:
@@ -212,7 +212,14 @@ try {
         `${billing.invoices_per_second}/s (${billing.invoices_paid} paid in ${billing.advance_s} s; ` +
         `${round(billing.invoices_per_second / durable.rps_2xx, 2)}× the durable 1-row baseline's ${durable.rps_2xx} req/s)`,
     );
-  const figures = { bare, durable, random: transfers?.random, paymentsMany: payments?.many };
+  const figures = {
+    durable,
+    random: transfers?.random,
+    paymentsMany: payments?.many,
+    authorizations,
+    peer,
+    durationSeconds: settings.duration,
+  };
   const targets = evaluateTargets(figures);
   printTargets(figures, targets, merchants.keys.length);
   if (profile) {
