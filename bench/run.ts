@@ -164,18 +164,6 @@ try {
       `likes: ${likes.likes_per_second}/s (${round(likes.likes_per_second / durable.rps_2xx, 2)}× the durable 1-row baseline), awards settled ${likes.awards.settled_s} s after the load (${likes.awards.paid_coins}/${likes.awards.expected_coins} coins to ${likes.awards.authors} authors); COIN debits posted ${coin?.debits_posted} = credits posted ${coin?.credits_posted}`,
     );
   }
-  if (authorizations && peer)
-    log(
-      `card authorizations vs stripe-stateful-mock: ${round(authorizations.rps_2xx / peer.rps_2xx, 2)}× the rate ` +
-        `(${authorizations.rps_2xx} vs ${peer.rps_2xx} req/s), p97.5 ${authorizations.latency_ms.p97_5} vs ` +
-        `${peer.latency_ms.p97_5} ms (${round(authorizations.latency_ms.p97_5 / peer.latency_ms.p97_5, 2)}×)`,
-    );
-  if (transfers)
-    log(
-      `transfers vs the durable 1-row baseline: ${round(transfers.random.rps_2xx / durable.rps_2xx, 2)}× ` +
-        `(p95 ${transfers.random.latency_ms.p95} ms, p99 ${transfers.random.latency_ms.p99} ms, ` +
-        `p99.9 ${transfers.random.latency_ms.p99_9} ms)`,
-    );
   if (dynamo) {
     const units = (result: ScenarioResult | undefined, per: number, what: string) =>
       result?.write_units_per_2xx !== undefined
