@@ -6,7 +6,10 @@
  * - bare: a Hono endpoint that answers 201 and does nothing else;
  * - durable: the same request parsed and committed as one row through the local store. No ledger
  *   transaction can answer faster than this on the same machine, so its ratio to the bare rate
- *   shows how much of that rate any durable write can reach here.
+ *   shows how much of that rate any durable write can reach here;
+ * - the floors, with the transfer and payment scenarios: the same request committing exactly a
+ *   wallet transfer's 4 item writes, or a card authorization's 5 (`floor-writes.ts`), with none
+ *   of the request's logic. The real request can be no faster than its floor on this store.
  */
 import { join } from 'node:path';
 import { repoRoot } from '../test/server-process.ts';
@@ -14,10 +17,23 @@ import { startChildServer } from './child-server.ts';
 import { runLoad, type AutocannonRequest, type LoadTarget, type ScenarioResult } from './load.ts';
 import { round, settings } from './support.ts';
 
-/** Runs the bare baseline (after a warm-up) and then the durable one; `ratio_to_baseline` of the durable one is set. */
+export interface Baselines {
+  bare: ScenarioResult;
+  durable: ScenarioResult;
+  /** A wallet transfer's 4 item writes alone. */
+  transferFloor?: ScenarioResult;
+  /** A card authorization's 5 item writes alone. */
+  authorizationFloor?: ScenarioResult;
+}
+
+/**
+ * Runs the bare baseline (after a warm-up), the durable one, and the floors asked for;
+ * `ratio_to_baseline` of each but the bare one is set.
+ */
 export async function runBaselines(
   dataDir: string,
-): Promise<{ bare: ScenarioResult; durable: ScenarioResult }> {
+  floors: { transfer: boolean; authorization: boolean } = { transfer: false, authorization: false },
+): Promise<Baselines> {
   const baseline = await startBaselineServer(dataDir);
   try {
     if (settings.warmup > 0)
@@ -35,14 +51,35 @@ export async function runBaselines(
       baselineRequest('/durable'),
     );
     durable.ratio_to_baseline = round(durable.rps_2xx / bare.rps_2xx, 3);
-    return { bare, durable };
+    const floor = async (path: '/transfer-writes' | '/authorization-writes', name: string) => {
+      const result = await runLoad(baseline, name, settings.duration, baselineRequest(path));
+      result.ratio_to_baseline = round(result.rps_2xx / bare.rps_2xx, 3);
+      return result;
+    };
+    return {
+      bare,
+      durable,
+      ...(floors.transfer
+        ? { transferFloor: await floor('/transfer-writes', "floor: POST + a transfer's 4 item writes") }
+        : {}),
+      ...(floors.authorization
+        ? {
+            authorizationFloor: await floor(
+              '/authorization-writes',
+              "floor: POST + an authorization's 5 item writes",
+            ),
+          }
+        : {}),
+    };
   } finally {
     await baseline.stop();
   }
 }
 
 /** A request shaped like a wallet transfer: a random small JSON body and a 400-character bearer token. */
-function baselineRequest(path: '/x' | '/durable'): AutocannonRequest {
+function baselineRequest(
+  path: '/x' | '/durable' | '/transfer-writes' | '/authorization-writes',
+): AutocannonRequest {
   return {
     method: 'POST',
     path,

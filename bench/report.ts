@@ -55,6 +55,9 @@ export interface Measured {
   /** Card authorizations alone, and the peer (stripe-stateful-mock) driven the same way. */
   authorizations?: ScenarioResult | undefined;
   peer?: ScenarioResult | undefined;
+  /** A transfer's and an authorization's item writes alone (`floor-writes.ts`): what the store allows. */
+  transferFloor?: ScenarioResult | undefined;
+  authorizationFloor?: ScenarioResult | undefined;
   /** Seconds each scenario was measured: the p99.9 target is for a 60 s run. */
   durationSeconds: number;
 }
@@ -94,6 +97,7 @@ export function evaluateTargets({
 /** Each target, MET or NOT MET, with the figure it was judged on. */
 export function printTargets(measured: Measured, targets: Record<string, boolean>, merchants: number): void {
   const { durable, random, paymentsMany, authorizations, peer, durationSeconds } = measured;
+  const { transferFloor, authorizationFloor } = measured;
   log(
     `durable baseline: ${durable.rps_2xx} req/s = ${durable.ratio_to_baseline} of the bare rate (one row per request through the store: the ceiling for any request that commits)`,
   );
@@ -106,6 +110,12 @@ export function printTargets(measured: Measured, targets: Record<string, boolean
         `${targets.transfers_p99_9_lt_50ms === undefined ? 'NOT JUDGED' : mark(targets.transfers_p99_9_lt_50ms)} ` +
         `(${random.latency_ms.p99_9} in ${durationSeconds} s), ≥ 3,000/s with the outbox keeping up ${mark(targets.transfers_ge_3000!)}`,
     );
+    if (transferFloor)
+      log(
+        `  its floor, a transfer's 4 item writes alone (no reads, no logic): ${transferFloor.rps_2xx} req/s = ` +
+          `${round(transferFloor.rps_2xx / durable.rps_2xx, 2)}× the durable baseline; the transfers ran at ` +
+          `${round(random.rps_2xx / transferFloor.rps_2xx, 2)}× their floor`,
+      );
   }
   if (authorizations && peer) {
     log(
@@ -115,6 +125,12 @@ export function printTargets(measured: Measured, targets: Record<string, boolean
         `${mark(targets.authorizations_p97_5_le_1_5_peer!)} (${round(authorizations.latency_ms.p97_5 / peer.latency_ms.p97_5, 2)}×: ` +
         `${authorizations.latency_ms.p97_5} vs ${peer.latency_ms.p97_5} ms)`,
     );
+    if (authorizationFloor)
+      log(
+        `  its floor, an authorization's 5 item writes alone (no reads, no logic): ${authorizationFloor.rps_2xx} req/s = ` +
+          `${round(authorizationFloor.rps_2xx / peer.rps_2xx, 2)}× the peer (p97.5 ${authorizationFloor.latency_ms.p97_5} ms); ` +
+          `the authorizations ran at ${round(authorizations.rps_2xx / authorizationFloor.rps_2xx, 2)}× their floor`,
+      );
   }
   if (paymentsMany) {
     log(

@@ -69,7 +69,10 @@ const loadBefore = loadavg()[0]!;
 log(`machine: ${cpus().length} cores, load average ${loadBefore.toFixed(2)}, node ${process.version}`);
 const stops: Array<() => Promise<void>> = [];
 try {
-  const { bare, durable } = await runBaselines(tmp);
+  const { bare, durable, transferFloor, authorizationFloor } = await runBaselines(tmp, {
+    transfer: settings.scenarios.includes('transfers'),
+    authorization: settings.scenarios.includes('payments'),
+  });
   const vsBare = (result: ScenarioResult) =>
     void (result.ratio_to_baseline = round(result.rps_2xx / bare.rps_2xx, 3));
 
@@ -145,7 +148,8 @@ try {
   if (likes) measured.push(likes);
   const profile = settings.profile ? summarizeProfile(profileDir, measured) : undefined;
 
-  const results = [bare, durable, ...measured, ...(paymentIntents ? [paymentIntents] : [])];
+  const floors = [transferFloor, authorizationFloor].filter((result) => result !== undefined);
+  const results = [bare, durable, ...floors, ...measured, ...(paymentIntents ? [paymentIntents] : [])];
   log('');
   log(table(results));
   log('');
@@ -206,6 +210,8 @@ try {
     paymentsMany: payments?.many,
     authorizations,
     peer,
+    transferFloor,
+    authorizationFloor,
     durationSeconds: settings.duration,
   };
   const targets = evaluateTargets(figures);
