@@ -14,7 +14,7 @@ import {
   keyColumns,
   textOf,
 } from './sqlite-codec.ts';
-import { dictionaryV1, dictionaryV2, dictionaryV3 } from './sqlite-dictionary.ts';
+import { dictionaryV1, dictionaryV2, dictionaryV3, indexKeyTemplates } from './sqlite-dictionary.ts';
 import { SqliteStore } from './sqlite-store.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -122,6 +122,28 @@ describe('the SQLite row codec', () => {
     expect(decodeRow(rowOf(payment))).toEqual(payment);
     // Read with another row's key, the same bytes are not the item.
     expect(textOf(data, 'PAY#pay_01M91S7V4Y0H0MDHFNC4ZQD7RX')).not.toBe(textOf(data, payment.pk));
+  });
+
+  it("uses each row's own key in the dictionary whatever row came before, a longer key or a shorter one", () => {
+    const keyed = (pk: string) => ({ ...payment, pk, id: pk.slice(4) });
+    const longKey = `PAY#pay_${'L'.repeat(400)}`;
+    const items = [keyed(longKey), payment, keyed('PAY#pay_S'), keyed(`${longKey}M`), payment];
+    const rows = items.map(rowOf);
+    // Read back in another order than written, each with its own key.
+    for (const index of [4, 1, 3, 0, 2]) {
+      expect(decodeRow(rows[index]!)).toEqual(items[index]);
+      expect(encodeItem(items[index]!).data).toEqual(rows[index]!.data);
+    }
+    // Each row is what a dictionary built for it alone gives (format 5's dictionary, then the key).
+    const alone = deflateRawSync(
+      JSON.stringify({ ...payment, pk: undefined, sk: undefined, expires_at: undefined }),
+      {
+        dictionary: Buffer.from(dictionaryV2 + indexKeyTemplates + payment.pk),
+        windowBits: 13,
+        memLevel: 5,
+      },
+    );
+    expect(Buffer.from((rows[4]!.data as Uint8Array).subarray(1))).toEqual(alone);
   });
 
   it('compresses JSON from 400 bytes with the preset dictionary, to well under half, and leaves small items as text', () => {
