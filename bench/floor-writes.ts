@@ -11,6 +11,8 @@ import { newId } from '../server/src/kernel/ids.ts';
 import type { Account } from '../server/src/ledger/model.ts';
 import { accountOpeningPuts, accountUpdate, transferPut } from '../server/src/ledger/store.ts';
 import type { EventEnvelope } from '../server/src/kernel/events.ts';
+import { toPayment } from '../server/src/payments/service.ts';
+import { paymentFromItem, paymentPut } from '../server/src/payments/store/payments.ts';
 import { outboxPut } from '../server/src/platform/outbox.ts';
 import type { Item, WriteOperation } from '../server/src/platform/store.ts';
 
@@ -126,27 +128,23 @@ export function authorizationWrites(amount: number): { id: string; operations: W
   const holdId = newId('transfer');
   const now = Date.now();
   const at = new Date(now).toISOString();
-  const captureBefore = new Date(now + 7 * 24 * 3600 * 1000).toISOString();
   const shard = 1 + Math.floor(Math.random() * (cardNetworkShards - 1));
-  const card = {
-    brand: 'visa',
-    last4: '4242',
-    exp_month: 12,
-    exp_year: 2029,
-    fingerprint: 'yhBPlcwYkCFZn1Tn',
-  };
-  const payment = {
+  // The payment as the card sandbox stores it, through its own parser, key and index builders.
+  const payment = paymentFromItem({
+    pk: `PAY#${paymentId}`,
+    sk: 'PAY',
     id: paymentId,
     object: 'payment',
     merchant: merchant.id,
+    owner: merchant.owner,
     status: 'requires_capture',
     amount,
     amount_capturable: amount,
     amount_captured: 0,
     amount_refunded: 0,
     currency: 'USD',
-    card,
-    capture_before: captureBefore,
+    card: { brand: 'visa', last4: '4242', exp_month: 12, exp_year: 2029, fingerprint: 'yhBPlcwYkCFZn1Tn' },
+    capture_before: new Date(now + 7 * 24 * 3600 * 1000).toISOString(),
     review: false,
     description: null,
     metadata: {},
@@ -157,25 +155,16 @@ export function authorizationWrites(amount: number): { id: string; operations: W
     cancellation_reason: null,
     created_at: at,
     updated_at: at,
-  };
+    hold_id: holdId,
+    sandbox_outcome: 'success',
+  });
   const event: EventEnvelope = {
     id: newId('event'),
     type: 'payment.authorized',
     source: 'sluice.payments',
     time: at,
     subject: paymentId,
-    data: {
-      object: {
-        ...payment,
-        settlement: null,
-        dispute: null,
-        dispute_status: null,
-        display_status: 'requires_capture',
-        capturable: true,
-        refundable_amount: 0,
-        available_actions: ['capture', 'void'],
-      },
-    },
+    data: { object: toPayment(payment) },
     audience: [merchant.owner],
     merchant: merchant.id,
   };
@@ -201,24 +190,7 @@ export function authorizationWrites(amount: number): { id: string; operations: W
       accountUpdate(cardNetwork, { ...delta, debits_pending: amount }, shard),
       accountUpdate(pendingAccount(merchant.id), { ...delta, credits_pending: amount }),
       outboxPut(event),
-      {
-        type: 'put',
-        item: {
-          pk: `PAY#${paymentId}`,
-          sk: 'PAY',
-          entity: 'payment',
-          ...payment,
-          owner: merchant.owner,
-          hold_id: holdId,
-          sandbox_outcome: 'success',
-          dispute_status: null,
-          gsi1pk: `MER#PAYS#${merchant.id}#1`,
-          gsi1sk: paymentId,
-          gsi2pk: `MER#AUTHS#${merchant.id}#1`,
-          gsi2sk: `${captureBefore}#${paymentId}`,
-        },
-        condition: { attributeNotExists: 'pk' },
-      },
+      paymentPut(payment),
     ],
   };
 }
