@@ -1,7 +1,7 @@
 /**
  * The writes of a wallet transfer and of a card authorization, without the requests around them:
- * what `baseline-server.ts` commits for its floor baselines. Built with the ledger's and the
- * outbox's own write builders, in the shapes `npm run bench:writes` records from the real
+ * what `baseline-server.ts` commits for its floor baselines. Built with the ledger's, the
+ * outbox's and the card sandbox's own write builders, in the shapes `npm run bench:writes` records from the real
  * requests (keys, index entries, conditions, a shard of the card network, event bodies of the
  * same size), so the store does the same work: a transfer writes its transfer, its two accounts
  * and its event (4 items); an authorization its hold, the card network's shard, the merchant's
