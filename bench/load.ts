@@ -3,7 +3,7 @@
  * percentiles from every response's own time, the CPU the target and the bench used, and for the
  * Sluice server the outbox work a run left behind.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { metricsToken } from './sluice-server.ts';
 import { log, round, settings } from './support.ts';
@@ -66,6 +66,11 @@ export interface ScenarioResult {
    */
   server_cpu_us_per_2xx: number;
   ratio_to_baseline?: number;
+  /**
+   * The target's threads that used at least 1% of a core during the run (Linux): % of a core, and
+   * how much of it was in the kernel; V8's GC helpers summed as one. Which thread sets the pace.
+   */
+  threads?: ThreadCpu[];
   /** Payment scenarios: authorize-then-capture cycles per second (half the 2xx rate). */
   authorizations_per_second?: number;
   /** The run's window on the monotonic clock (µs), to cut the server's CPU profile. */
@@ -99,6 +104,7 @@ export function runLoad(
   log(`running ${name} for ${duration} s ...`);
   const latencies: number[] = [];
   const serverCpu0 = processCpuMs(target.pid);
+  const threads0 = threadTicks(target.pid);
   const ownCpu0 = process.cpuUsage();
   const wall0 = performance.now();
   const start = monotonicUs();
@@ -118,6 +124,7 @@ export function runLoad(
         const wall = performance.now() - wall0;
         const ownCpu = process.cpuUsage(ownCpu0);
         const serverCpu = processCpuMs(target.pid) - serverCpu0;
+        const threads = threadShares(threads0, threadTicks(target.pid), wall);
         latencies.sort((a, b) => a - b);
         const pct = (p: number) =>
           round(
@@ -153,6 +160,7 @@ export function runLoad(
             loadgen_pct: round((100 * (ownCpu.user + ownCpu.system)) / 1000 / wall, 0),
           },
           server_cpu_us_per_2xx: ok > 0 ? round((serverCpu * 1000) / ok, 0) : NaN,
+          ...(threads.length > 0 ? { threads } : {}),
           window_us: [start, end],
         });
       },
@@ -219,6 +227,61 @@ function processCpuMs(pid: number): number {
   } catch {
     return NaN;
   }
+}
+
+/** One thread's share of a core during a run. */
+export interface ThreadCpu {
+  name: string;
+  pct: number;
+  kernel_pct: number;
+}
+
+/** Each thread's name and CPU clock ticks so far (user, kernel), from /proc (Linux); empty elsewhere. */
+function threadTicks(pid: number): Map<string, { name: string; user: number; kernel: number }> {
+  const ticks = new Map<string, { name: string; user: number; kernel: number }>();
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        const line = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const fields = line.slice(line.lastIndexOf(') ') + 2).split(' ');
+        const name = line.slice(line.indexOf('(') + 1, line.lastIndexOf(')'));
+        ticks.set(tid, { name, user: Number(fields[11]), kernel: Number(fields[12]) });
+      } catch {
+        // The thread ended meanwhile.
+      }
+    }
+  } catch {
+    // Not Linux, or the process is gone.
+  }
+  return ticks;
+}
+
+/** The threads' shares of a core between two readings `wallMs` apart (clock ticks are 10 ms). */
+function threadShares(
+  before: ReturnType<typeof threadTicks>,
+  after: ReturnType<typeof threadTicks>,
+  wallMs: number,
+): ThreadCpu[] {
+  const shares = new Map<string, ThreadCpu>();
+  const seen = new Map<string, number>();
+  // In the order the threads started (a worker thread's number is its place among its namesakes).
+  for (const [tid, now] of [...after].sort((a, b) => Number(a[0]) - Number(b[0]))) {
+    const then = before.get(tid) ?? { user: 0, kernel: 0 };
+    const user = now.user - then.user;
+    const kernel = now.kernel - then.kernel;
+    const count = (seen.get(now.name) ?? 0) + 1;
+    seen.set(now.name, count);
+    // V8's GC helper threads are alike and many: one line for all of them.
+    const name = now.name === 'V8Worker' ? 'V8 GC helpers' : count > 1 ? `${now.name} ${count}` : now.name;
+    const share = shares.get(name) ?? { name, pct: 0, kernel_pct: 0 };
+    share.pct += ((user + kernel) * 10 * 100) / wallMs;
+    share.kernel_pct += (kernel * 10 * 100) / wallMs;
+    shares.set(name, share);
+  }
+  return [...shares.values()]
+    .filter((share) => share.pct >= 1)
+    .map((share) => ({ ...share, pct: round(share.pct, 0), kernel_pct: round(share.kernel_pct, 0) }))
+    .sort((a, b) => b.pct - a.pct);
 }
 
 const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);

@@ -155,6 +155,13 @@ try {
   log('');
   log(table(results));
   log('');
+  log('server threads, % of a core (of it in the kernel):');
+  for (const result of results)
+    if (result.threads)
+      log(
+        `  ${result.name}: ${result.threads.map((t) => `${t.name} ${t.pct}% (${t.kernel_pct}%)`).join(', ')}`,
+      );
+  log('');
   if (disk.length > 0) {
     log(diskTable(disk));
     log('');
