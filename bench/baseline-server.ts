@@ -35,16 +35,14 @@ const app = new Hono()
       { type: 'put', item: { pk: `ROW#${id}`, sk: 'ROW', ...body }, condition: { attributeNotExists: 'pk' } },
     ]);
     return c.json({ ok: true, id }, 201);
-  })
-  .post('/transfer-writes', async (c) => {
+  });
+for (const [path, writes] of [
+  ['/transfer-writes', transferWrites],
+  ['/authorization-writes', authorizationWrites],
+] as const)
+  app.post(path, async (c) => {
     const body = await c.req.json<{ amount: number }>();
-    const { id, operations } = transferWrites(body.amount);
-    await store.transact(operations);
-    return c.json({ ok: true, id }, 201);
-  })
-  .post('/authorization-writes', async (c) => {
-    const body = await c.req.json<{ amount: number }>();
-    const { id, operations } = authorizationWrites(body.amount);
+    const { id, operations } = writes(body.amount);
     await store.transact(operations);
     return c.json({ ok: true, id }, 201);
   });

@@ -96,8 +96,16 @@ export function evaluateTargets({
 
 /** Each target, MET or NOT MET, with the figure it was judged on. */
 export function printTargets(measured: Measured, targets: Record<string, boolean>, merchants: number): void {
-  const { durable, random, paymentsMany, authorizations, peer, durationSeconds } = measured;
-  const { transferFloor, authorizationFloor } = measured;
+  const {
+    durable,
+    random,
+    paymentsMany,
+    authorizations,
+    peer,
+    transferFloor,
+    authorizationFloor,
+    durationSeconds,
+  } = measured;
   log(
     `durable baseline: ${durable.rps_2xx} req/s = ${durable.ratio_to_baseline} of the bare rate (one row per request through the store: the ceiling for any request that commits)`,
   );
