@@ -93,7 +93,7 @@ describe('payment-intent refunds held for approval', () => {
       action: 'refund',
       amount: 3000,
       currency: 'USD',
-      summary: `Refund of 3000 USD on ${id}`,
+      summary: `Refund of 30.00 USD on ${id}`,
       params: { payment_intent: id, amount: 3000 },
     });
     expect((await api('GET', `/v1/payment-intents/${id}`)).json.amount_refunded).toBe(1000);

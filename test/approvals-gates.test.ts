@@ -75,6 +75,28 @@ describe('actions gated by approval policies', () => {
     await expectBooksBalanced(t.store);
   });
 
+  it('refuses at once, asking nobody, a payment-intent refund that could not be made', async () => {
+    await api('PUT', '/v1/approval-policies', { action: 'refund', threshold: 0, approvals: 1 });
+    const paid = await api('POST', '/v1/payment-intents', {
+      amount: 4000,
+      currency: 'USD',
+      payment_method: cardMethod(),
+    });
+    const held = await api('POST', '/v1/payment-intents', {
+      amount: 4000,
+      currency: 'USD',
+      capture: false,
+      payment_method: cardMethod(),
+    });
+    const tooMuch = await api('POST', `/v1/payment-intents/${paid.json.id}/refunds`, { amount: 4001 });
+    expect(tooMuch.status).toBe(400);
+    expect(tooMuch.json.error).toMatchObject({ code: 'validation_failed', param: 'amount' });
+    const notCaptured = await api('POST', `/v1/payment-intents/${held.json.id}/refunds`, { amount: 100 });
+    expect(notCaptured.status).toBe(409);
+    expect(notCaptured.json.error.code).toBe('invalid_state_transition');
+    expect((await api('GET', '/v1/approvals')).json.data).toEqual([]);
+  });
+
   it('holds connector changes for approval, keeps credentials sealed, and applies them once approved', async () => {
     await api('PUT', '/v1/approval-policies', { action: 'connector_change', approvals: 1 });
     const held = await api('POST', '/v1/connectors', { provider: 'stripe', credentials: stripeCredentials });

@@ -1,3 +1,4 @@
+import { formatDecimal, type Currency } from '../kernel/money.ts';
 import { actorOf, registerApprovalExecutor, requestApproval, type Approval } from '../approvals/index.ts';
 import type { MerchantPrincipal } from '../kernel/principal.ts';
 import {
@@ -8,7 +9,7 @@ import {
 } from './connectors-service.ts';
 import { sealCredentials, unsealCredentials } from './credentials.ts';
 import { hubDeps, type HubDeps } from './deps.ts';
-import { getIntentRecord, refundIntent } from './intents.ts';
+import { getIntentRecord, refundable, refundIntent } from './intents.ts';
 import type { CreateConnector, UpdateConnector } from './model.ts';
 
 /** A connector change as the routes take it. */
@@ -53,7 +54,9 @@ export async function requestConnectorChange(
 
 /**
  * The payment-intent refund route's gate, under the merchant's `refund` policy (an amount above
- * its threshold): as `requestConnectorChange`. The intent must exist now.
+ * its threshold): as `requestConnectorChange`. A refund that could not be made now (the intent
+ * not succeeded, nothing or less than the amount left to refund) is refused at once, as the route
+ * would refuse it, and nobody is asked.
  */
 export async function requestIntentRefund(
   deps: HubDeps,
@@ -62,8 +65,7 @@ export async function requestIntentRefund(
   amount: number | undefined,
 ): Promise<Approval | undefined> {
   const record = await getIntentRecord(deps, merchant.merchantId, id);
-  const refund = amount ?? record.amount_captured - record.amount_refunded;
-  if (refund <= 0) return undefined; // refundIntent says why
+  const refund = refundable(record, amount);
   return requestApproval(deps, {
     merchantId: merchant.merchantId,
     ownerId: merchant.ownerId,
@@ -72,7 +74,7 @@ export async function requestIntentRefund(
     amount: refund,
     currency: record.currency,
     params: { payment_intent: id, amount: refund },
-    summary: `Refund of ${refund} ${record.currency} on ${id}`,
+    summary: `Refund of ${formatDecimal(refund, record.currency as Currency)} ${record.currency} on ${id}`,
     requestedBy: actorOf(merchant),
   });
 }

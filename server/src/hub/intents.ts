@@ -17,7 +17,7 @@ import {
 import { getConnectorRecord } from './connectors-service.ts';
 import { unsealCredentials } from './credentials.ts';
 import type { HubDeps } from './deps.ts';
-import { hubErrors } from './errors.ts';
+import { hubErrors, refundInProgress } from './errors.ts';
 import { hubEvent } from './events.ts';
 import { drawFault } from './faults.ts';
 import { hubIds } from './ids.ts';
@@ -572,15 +572,12 @@ export async function cancelIntent(deps: HubDeps, actor: MerchantActor, id: stri
   return save(deps, actor, { ...record, status: 'canceled' }, 'payment_intent.canceled', respond);
 }
 
-/** Refunds (part of) a captured intent through the provider that took it. */
-export async function refundIntent(
-  deps: HubDeps,
-  actor: MerchantActor,
-  id: string,
-  amount: number | undefined,
-  respond?: Respond,
-) {
-  const record = await getIntentRecord(deps, actor.merchantId, id);
+/**
+ * What a refund of `amount` (by default all that is left) on `record` would refund, or why it
+ * cannot: 409 `invalid_state_transition` unless the intent succeeded with something left to
+ * refund, 400 `validation_failed` (`amount`) above what is left.
+ */
+export function refundable(record: IntentRecord, amount: number | undefined): number {
   const left = record.amount_captured - record.amount_refunded;
   if (record.status !== 'succeeded' || left <= 0)
     throw new AppError(
@@ -593,9 +590,25 @@ export async function refundIntent(
   const wanted = amount ?? left;
   if (wanted > left)
     throw new AppError('validation_failed', `at most ${left} can still be refunded`, { param: 'amount' });
+  return wanted;
+}
+
+/** Refunds (part of) a captured intent through the provider that took it. */
+export async function refundIntent(
+  deps: HubDeps,
+  actor: MerchantActor,
+  id: string,
+  amount: number | undefined,
+  respond?: Respond,
+) {
+  const record = await getIntentRecord(deps, actor.merchantId, id);
+  const wanted = refundable(record, amount);
   const { impl, ctx, reference } = await takenBy(deps, actor, record);
   // The key towards the provider is fixed by the refund's place: a concurrent second refund with the
-  // same key gets the first one back from the provider, then loses the intent's version check (409).
+  // same key gets the first one back from the provider (every connector makes one refund per key),
+  // then loses the intent's version check (409). One for another amount is refused before it
+  // moves anything (409 `refund_in_progress`), as is a retry of a refund cut off before its answer
+  // was stored, if it asks another amount.
   const refundId = hubIds.newId('intentRefund', deps.clock.now());
   const key = `${record.id}:refund:${record.refunds.length + 1}`;
   // The vendors' part comes back first, so the merchant's balance holds it when the provider pays;
@@ -610,6 +623,7 @@ export async function refundIntent(
     if (reversal && isAppError(error)) await undoReversal(deps, record.id, key);
     return answerOutage(error);
   }
+  if (refund.amount !== wanted) throw refundInProgress(record.id, refund.amount);
   return save(
     deps,
     actor,

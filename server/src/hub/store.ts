@@ -323,6 +323,13 @@ export const readAttemptRef = (store: Store, key: string) =>
 export function attemptRefPut(key: string, reference: string): WriteOperation {
   return { type: 'put', item: { ...hubKeys.attemptRef(key), reference } };
 }
+/**
+ * `attemptRefPut` for a key not used yet: of two calls racing with the same key, the second's
+ * whole transaction is refused, so what it would have made is not made twice.
+ */
+export function attemptRefCreate(key: string, reference: string): WriteOperation {
+  return { ...attemptRefPut(key, reference), condition: { attributeNotExists: 'pk' } };
+}
 
 const providerRefSchema = z.object({ intent: z.string(), merchant: z.string() });
 export const readProviderRef = (store: Store, provider: string, reference: string) =>

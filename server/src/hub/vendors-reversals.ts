@@ -5,6 +5,7 @@ import { merchantAccountId } from '../payments/index.ts';
 import type { HubDeps } from './deps.ts';
 import type { IntentRecord } from './store.ts';
 import { vendorAccountId, vendorBalance } from './vendors.ts';
+import { refundInProgress } from './errors.ts';
 import { apportion, vendorLedgerCodes } from './vendors-model.ts';
 import { commitSplitChange, ledgerEvent, transferId } from './vendors-splits.ts';
 import { readSplit, splitPut, type Reversal, type SplitRecord } from './vendors-store.ts';
@@ -18,7 +19,8 @@ import { readSplit, splitPut, type Reversal, type SplitRecord } from './vendors-
  * vendor's `pending` account; a settled one from `available`, but never below zero: what a
  * vendor already paid out is a shortfall the merchant bears (Stripe Connect's rule for a transfer
  * reversal the connected account cannot cover). Recorded under the refund's key, so a retry finds
- * it; `undoReversal` gives it back if the provider then refuses the refund.
+ * it; `undoReversal` gives it back if the provider then refuses the refund. A reversal under the
+ * key for another amount belongs to another refund: 409 `refund_in_progress`.
  */
 export async function reverseForRefund(
   deps: HubDeps,
@@ -30,12 +32,20 @@ export async function reverseForRefund(
     const split = await readSplit(deps.store, intent.id);
     if (!split || split.status === 'awaiting_payment' || !split.source) return undefined;
     const done = split.reversals.find((r) => r.key === key && r.status === 'applied');
-    if (done) return done;
+    if (done) {
+      if (done.amount !== undefined && done.amount !== amount) throw refundInProgress(intent.id, done.amount);
+      return done;
+    }
     try {
       return await applyReversal(deps, split, key, amount);
     } catch (error) {
-      // A payout or another refund changed a balance or the group meanwhile: judge again.
-      const retry = isAppError(error) && (error.code === 'conflict' || error.code === 'insufficient_funds');
+      // A payout or another refund changed a balance or the group meanwhile (a refund racing this
+      // one under the same key made its reversal first: its transfers' ids are taken): judge again.
+      const retry =
+        isAppError(error) &&
+        (error.code === 'conflict' ||
+          error.code === 'insufficient_funds' ||
+          error.code === 'transfer_exists');
       if (!retry || attempt >= 5) throw error;
     }
   }
@@ -64,7 +74,7 @@ async function applyReversal(
       shortfall: share - back,
     });
   }
-  const reversal: Reversal = { key, lines, platform: shares.at(-1)!, status: 'applied' };
+  const reversal: Reversal = { key, amount, lines, platform: shares.at(-1)!, status: 'applied' };
   const attempt = split.reversals.filter((r) => r.key === key).length;
   const next: SplitRecord = {
     ...split,

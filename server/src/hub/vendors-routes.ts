@@ -1,3 +1,4 @@
+import { formatDecimal, type Currency } from '../kernel/money.ts';
 import { createRoute, z } from '@hono/zod-openapi';
 import { actorOf as approvalActorOf, approvalSchema, requestApproval } from '../approvals/index.ts';
 import { AppError } from '../kernel/errors.ts';
@@ -151,7 +152,7 @@ export function vendorRoutes(deps: VendorDeps) {
       amount: input.amount,
       currency: input.currency,
       params: await vendorPayoutApprovalParams(deps, vendor.id, input),
-      summary: `Payout of ${input.amount} ${input.currency} to vendor ${vendor.name}`,
+      summary: `Payout of ${formatDecimal(input.amount, input.currency as Currency)} ${input.currency} to vendor ${vendor.name}`,
       requestedBy: approvalActorOf(c.var.merchant),
     });
     if (pending) return c.json(pending, 202);

@@ -88,6 +88,8 @@ export async function merchantVendorsPage(
 const reversalSchema = z.object({
   /** The refund's key towards the provider (`<intent>:refund:<n>`): a retry finds its reversal. */
   key: z.string(),
+  /** The refund it was made for (absent on reversals stored before it was recorded). */
+  amount: z.number().int().optional(),
   lines: z.array(
     z.object({
       vendor: z.string(),

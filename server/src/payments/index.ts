@@ -51,7 +51,7 @@ export { createPayment, getPayment, type MerchantActor } from './service.ts';
 // The hub's migration walks every merchant's connectors and ACH entries.
 export { allMerchants, ensureMerchantAccounts } from './merchants.ts';
 export { capturePayment, voidPayment } from './transitions.ts';
-export { createRefund } from './refunds.ts';
+export { createRefund, getRefund } from './refunds.ts';
 export { cardInputSchema, type CardInput, type Payment, type Refund } from './model.ts';
 
 /** The settlement state machine: the local runner and Step Functions run the same file. */

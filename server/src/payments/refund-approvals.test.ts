@@ -63,7 +63,7 @@ describe('refund approvals', () => {
       status: 'pending',
       amount: 4_000,
       currency: 'USD',
-      summary: `Refund of 4000 USD on ${id}`,
+      summary: `Refund of 40.00 USD on ${id}`,
       params: { payment: id, amount: 4_000, reason: 'requested_by_customer' },
     });
     expect((await api('GET', `/v1/payments/${id}`)).json.amount_refunded).toBe(1_000);

@@ -1,3 +1,4 @@
+import { formatDecimal } from '../kernel/money.ts';
 import { actorOf, registerApprovalExecutor, requestApproval, type Approval } from '../approvals/index.ts';
 import { AppError, isAppError } from '../kernel/errors.ts';
 import type { MerchantPrincipal } from '../kernel/principal.ts';
@@ -34,7 +35,7 @@ export async function requestRefundApproval(
     amount,
     currency: payment.currency,
     params: { ...input, amount },
-    summary: `Refund of ${amount} ${payment.currency} on ${payment.id}`,
+    summary: `Refund of ${formatDecimal(amount, payment.currency)} ${payment.currency} on ${payment.id}`,
     requestedBy: actorOf(merchant),
   });
 }

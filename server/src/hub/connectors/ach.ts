@@ -242,6 +242,10 @@ export function achConnector(deps: PaymentsDeps & CredentialDeps): Connector {
       return fromEntry({ ...entry, status: 'canceled' });
     },
     async refund(ctx, reference, amount, key) {
+      // The refund this key already made, as it was made (a caller may ask another amount).
+      const existing = await readAttemptRef(deps.store, key);
+      if (existing !== undefined)
+        return { reference: existing, amount: (await record(ctx, existing)).amount };
       const debit = await record(ctx, reference);
       if (
         debit.kind !== 'debit' ||
@@ -252,8 +256,6 @@ export function achConnector(deps: PaymentsDeps & CredentialDeps): Connector {
           'invalid_state_transition',
           `cannot refund ${amount} of ACH debit ${reference} (${debit.status})`,
         );
-      const existing = await readAttemptRef(deps.store, key);
-      if (existing !== undefined) return { reference: existing, amount };
       const merchant = await getMerchantRecord(deps, ctx.merchantId);
       const now = merchant ? sandboxNow(deps, merchant) : deps.clock.now();
       const day = businessDayOf(now);

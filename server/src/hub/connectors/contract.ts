@@ -82,6 +82,21 @@ export function runConnectorContract(name: string, setUp: () => Promise<Connecto
       expect((await h.connector.status(h.ctx, sale.reference)).status).toBe('refunded');
     });
 
+    run('refunds once for one key, whether the calls race or come again', async (h) => {
+      const sale = await authorize(h, input(h, { capture: true }));
+      const key = `${sale.reference}:refund:1`;
+      const raced = await Promise.allSettled(
+        Array.from({ length: 4 }, () => h.connector.refund(h.ctx, sale.reference, 1000, key)),
+      );
+      const made = raced.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+      expect(made.length).toBeGreaterThan(0);
+      for (const refund of made) expect(refund).toEqual({ reference: made[0]!.reference, amount: 1000 });
+      expect(await h.connector.refund(h.ctx, sale.reference, 1000, key)).toEqual(made[0]);
+      // Only 1,000 went back: the other 1,500 can still be refunded, and then nothing more.
+      await h.connector.refund(h.ctx, sale.reference, 1500, `${sale.reference}:refund:2`);
+      expect((await h.connector.status(h.ctx, sale.reference)).status).toBe('refunded');
+    });
+
     run('voids an authorization', async (h) => {
       const authorized = await authorize(h, input(h));
       const voided = await h.connector.void(h.ctx, authorized.reference, `${authorized.reference}:void`);

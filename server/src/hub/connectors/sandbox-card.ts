@@ -5,11 +5,12 @@ import {
   createPayment,
   createRefund,
   getPayment,
+  getRefund,
   voidPayment,
   type Payment,
   type PaymentsDeps,
 } from '../../payments/index.ts';
-import { attemptRefPut, readAttemptRef } from '../store.ts';
+import { attemptRefCreate, attemptRefPut, readAttemptRef } from '../store.ts';
 import {
   declineCodes,
   type AuthorizeInput,
@@ -113,12 +114,26 @@ export function sandboxCardConnector(deps: PaymentsDeps): Connector {
       fromPayment(await capturePayment(deps, actor(ctx), reference, amount)),
     void: async (ctx, reference) => fromPayment(await voidPayment(deps, actor(ctx), reference)),
     async refund(ctx, reference, amount, key) {
-      const existing = await readAttemptRef(deps.store, key);
-      if (existing !== undefined) return { reference: existing, amount };
-      const refund = await createRefund(deps, actor(ctx), { payment: reference, amount }, (made) => [
-        attemptRefPut(key, made.id),
-      ]);
-      return { reference: refund.id, amount: refund.amount };
+      // The refund this key already made, as it was made (a caller may ask another amount).
+      const made = async () => {
+        const existing = await readAttemptRef(deps.store, key);
+        if (existing === undefined) return undefined;
+        const refund = await getRefund(deps, ctx.merchantId, existing);
+        return { reference: refund.id, amount: refund.amount };
+      };
+      const before = await made();
+      if (before) return before;
+      try {
+        const refund = await createRefund(deps, actor(ctx), { payment: reference, amount }, (created) => [
+          attemptRefCreate(key, created.id),
+        ]);
+        return { reference: refund.id, amount: refund.amount };
+      } catch (error) {
+        // A concurrent call with this key made the refund first: that one is the answer.
+        const raced = await made();
+        if (raced) return raced;
+        throw error;
+      }
     },
     status: async (ctx, reference) => fromPayment(await getPayment(deps, ctx.merchantId, reference)),
     lookup: (ctx, input) => lookup(ctx, input.idempotency_key),

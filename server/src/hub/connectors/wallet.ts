@@ -2,7 +2,7 @@ import { isoTime } from '../../kernel/clock.ts';
 import { AppError, isAppError } from '../../kernel/errors.ts';
 import { derivedId, newId } from '../../kernel/ids.ts';
 import type { Currency } from '../../kernel/money.ts';
-import { createTransfers, type TransferRequest } from '../../ledger/index.ts';
+import { createTransfers, getTransfer, type TransferRequest } from '../../ledger/index.ts';
 import { ensureMerchantAccounts, merchantAccountId } from '../../payments/index.ts';
 import { isTransactionCanceled, type WriteOperation } from '../../platform/store.ts';
 import { ensureWallet, walletAccountId, type WalletDeps } from '../../wallet/index.ts';
@@ -188,13 +188,16 @@ export function walletConnector(deps: WalletDeps): Connector & WalletApproval {
     },
     async refund(ctx, reference, amount, key) {
       const read = await record(ctx, reference);
+      // The refund this key already made (its transfer's id comes from the key), as it was made.
+      const id = transferIdFor(read, key);
+      const made = await getTransfer(deps, id);
+      if (made) return { reference: id, amount: made.amount };
       if (read.status !== 'captured' || read.amount_refunded + amount > read.amount_captured)
         throw new AppError(
           'invalid_state_transition',
           `cannot refund ${amount} of wallet payment ${reference}`,
         );
       const currency = read.currency as Currency;
-      const id = transferIdFor(read, key);
       try {
         await createTransfers(
           deps,
