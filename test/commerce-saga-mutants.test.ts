@@ -459,9 +459,9 @@ describe('checkout saga money steps (mutation cases)', () => {
       text: [
         `Thank you for your order ${paid.id}.`,
         '',
-        '1 × Vase — USD 4200 (minor units)',
+        '1 × Vase — 42.00 USD',
         '',
-        'Total: USD 4200 (minor units)',
+        'Total: 42.00 USD',
       ].join('\n'),
     });
     const declinedCard = { type: 'card', card: { ...card.card, number: '4000000000000002' } };

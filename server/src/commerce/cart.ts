@@ -1,9 +1,19 @@
 import { isoTime } from '../kernel/clock.ts';
 import { AppError } from '../kernel/errors.ts';
-import type { Store } from '../platform/store.ts';
+import { formatDecimal, maxAmount, type Currency } from '../kernel/money.ts';
+import { isTransactionCanceled, type Store } from '../platform/store.ts';
 import { requireProduct, toProduct, type CatalogDeps } from './catalog.ts';
 import { commerceErrors, maxCartLines, maxLineQuantity, type Cart, type CartLine } from './model.ts';
-import { cartLineKey, cartLinePut, readCartLines, readProduct, type ProductRecord } from './store.ts';
+import {
+  cartAddsBump,
+  cartLineKey,
+  cartLinePut,
+  readCartAdds,
+  readCartLines,
+  readProduct,
+  type CartLineRecord,
+  type ProductRecord,
+} from './store.ts';
 
 /**
  * The cart with current prices and stock: the server's totals, and every change since a line was
@@ -48,35 +58,49 @@ export async function getCart(deps: CatalogDeps, user: string): Promise<Cart> {
   };
 }
 
-/** Adds to a line (or opens it) at the current price; the whole quantity must be on hand. */
+/**
+ * Adds to a line (or opens it) at the current price; the whole quantity must be on hand, the cart
+ * stays in one currency, and its total within what one payment can take. Adds racing on one cart
+ * are serialized by the cart's add count: one whose checks read a cart another add changed since
+ * is judged again.
+ */
 export async function addCartItem(
   deps: CatalogDeps,
   user: string,
   input: { product_id: string; quantity: number },
 ): Promise<Cart> {
   const product = await requireProduct(deps, input.product_id, 'product_id');
-  const lines = await readCartLines(deps.store, user);
-  const existing = lines.find((line) => line.product_id === product.id);
-  if (!existing && lines.length >= maxCartLines)
-    throw new AppError('invalid_request', `a cart holds at most ${maxCartLines} products`, {
-      param: 'product_id',
-    });
-  await assertSameCurrency(deps.store, product, lines, 'product_id');
-  const quantity = (existing?.quantity ?? 0) + input.quantity;
-  if (quantity > maxLineQuantity)
-    throw new AppError('invalid_request', `a line holds at most ${maxLineQuantity} of a product`, {
-      param: 'quantity',
-    });
-  assertInStock(product, quantity);
-  await deps.store.transact([
-    cartLinePut(user, {
-      product_id: product.id,
-      quantity,
-      price_when_added: product.price,
-      added_at: isoTime(deps.clock.now()),
-    }),
-  ]);
-  return getCart(deps, user);
+  for (let attempt = 0; ; attempt++) {
+    const adds = await readCartAdds(deps.store, user);
+    const lines = await readCartLines(deps.store, user);
+    const existing = lines.find((line) => line.product_id === product.id);
+    if (!existing && lines.length >= maxCartLines)
+      throw new AppError('invalid_request', `a cart holds at most ${maxCartLines} products`, {
+        param: 'product_id',
+      });
+    await assertSameCurrency(deps.store, product, lines, 'product_id');
+    const quantity = (existing?.quantity ?? 0) + input.quantity;
+    if (quantity > maxLineQuantity)
+      throw new AppError('invalid_request', `a line holds at most ${maxLineQuantity} of a product`, {
+        param: 'quantity',
+      });
+    assertInStock(product, quantity);
+    await assertPayableTotal(deps, product, quantity, lines);
+    try {
+      await deps.store.transact([
+        cartLinePut(user, {
+          product_id: product.id,
+          quantity,
+          price_when_added: product.price,
+          added_at: isoTime(deps.clock.now()),
+        }),
+        cartAddsBump(user, adds),
+      ]);
+      return getCart(deps, user);
+    } catch (error) {
+      if (!isTransactionCanceled(error) || attempt >= 10) throw error;
+    }
+  }
 }
 
 /** Sets a line's quantity; the buyer now sees (and so accepts) the line's current price. */
@@ -92,6 +116,7 @@ export async function setCartQuantity(
     throw new AppError('not_found', `no line for ${productId} in your cart`, { param: 'product_id' });
   const product = await requireProduct(deps, productId, 'product_id');
   assertInStock(product, quantity);
+  await assertPayableTotal(deps, product, quantity, lines);
   await deps.store.transact([cartLinePut(user, { ...line, quantity, price_when_added: product.price })]);
   return getCart(deps, user);
 }
@@ -124,6 +149,30 @@ function assertInStock(product: ProductRecord, quantity: number): void {
         ? `${product.name} is out of stock`
         : `only ${product.stock} of ${product.name} left`,
       { param: 'quantity', details: { available: product.stock } },
+    );
+}
+
+/**
+ * The cart's total with `quantity` of `product` (its other lines at their current prices) is at
+ * most what one payment can take (`maxAmount`): 400 `invalid_request` on `quantity` otherwise.
+ */
+async function assertPayableTotal(
+  deps: CatalogDeps,
+  product: ProductRecord,
+  quantity: number,
+  lines: CartLineRecord[],
+): Promise<void> {
+  let total = product.price * quantity;
+  for (const line of lines) {
+    if (line.product_id === product.id) continue;
+    const other = await readProduct(deps.store, line.product_id);
+    if (other && other.deleted_at === null) total += other.price * line.quantity;
+  }
+  if (total > maxAmount)
+    throw new AppError(
+      'invalid_request',
+      `a cart's total is at most ${formatDecimal(maxAmount, product.currency as Currency)} ${product.currency}`,
+      { param: 'quantity' },
     );
 }
 

@@ -1,6 +1,7 @@
 import { isoTime } from '../kernel/clock.ts';
 import { AppError } from '../kernel/errors.ts';
 import type { Principal } from '../kernel/principal.ts';
+import { formatDecimal, maxAmount, type Currency } from '../kernel/money.ts';
 import type { ModuleDeps } from '../platform/module.ts';
 import type { WriteOperation } from '../platform/store.ts';
 import { checkCard } from '../payments/index.ts';
@@ -61,6 +62,18 @@ export async function startCheckout(
       'cart_changed',
       `prices changed since your cart was shown: the total is now ${cart.total}`,
       { param: 'expected_total', details: { total: cart.total, lines: changed } },
+    );
+  // One payment, in one currency and within what a payment can take (a cart from before adds were
+  // serialized, or whose prices rose since, may be neither).
+  if (new Set(cart.lines.map((line) => line.currency)).size > 1)
+    throw new AppError('currency_mismatch', 'your cart mixes currencies: keep the products of one', {
+      param: 'cart',
+    });
+  if (cart.total > maxAmount)
+    throw new AppError(
+      'invalid_request',
+      `your cart's total is above ${formatDecimal(maxAmount, cart.currency as Currency)} ${cart.currency}, more than one payment can take`,
+      { param: 'cart' },
     );
   // Coins buy what is priced in coins, and only coins do.
   if ((input.payment_method.type === 'coins') !== (cart.currency === 'COIN'))
@@ -157,8 +170,16 @@ export async function resumeStaleCheckouts(deps: CommerceDeps): Promise<number> 
     for (const order of orders) {
       after = order.id;
       if (!isStale(deps, order, staleBefore)) continue;
-      await start(checkoutWorkflow, { order_id: order.id }, `${order.id}-resume-${deps.clock.now()}`);
-      resumed += 1;
+      try {
+        await start(checkoutWorkflow, { order_id: order.id }, `${order.id}-resume-${deps.clock.now()}`);
+        resumed += 1;
+      } catch (error) {
+        // One order that cannot start again must not keep the others waiting behind it.
+        deps.logger.error('checkout: a stale order could not be resumed', {
+          order: order.id,
+          error: String(error),
+        });
+      }
     }
     if (orders.length < 100) break;
   }

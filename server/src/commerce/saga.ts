@@ -1,11 +1,11 @@
 import { isoTime, type Clock } from '../kernel/clock.ts';
 import { isAppError } from '../kernel/errors.ts';
-import type { Currency } from '../kernel/money.ts';
+import { formatDecimal, type Currency } from '../kernel/money.ts';
 import { createAccount, createTransfers, type LedgerEventSpec } from '../ledger/index.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Notifier } from '../platform/notifier.ts';
 import type { TransactionalQueue } from '../platform/queue.ts';
-import { isTransactionCanceled, type Store, type WriteOperation } from '../platform/store.ts';
+import { isTransactionCanceled, type Condition, type Store, type WriteOperation } from '../platform/store.ts';
 import {
   capturePayment,
   createMerchant,
@@ -21,9 +21,11 @@ import { walletAccountId } from '../wallet/index.ts';
 import { outboxOf, orderEventSpec, orderUpdate, type OrderCondition, type OrderEventType } from './orders.ts';
 import {
   cartLineKey,
+  cartLinePut,
   deadLetterPut,
   deadLetterResolve,
   productKey,
+  readCartLines,
   readOrder,
   readShopMerchant,
   shopMerchantPut,
@@ -483,34 +485,58 @@ async function notify(deps: SagaDeps, input: TaskInput) {
   await injectFault(deps, 'Notify', order);
   // At least once: a crash between the email and the commit sends it again on the re-run.
   if (!order.notified) await deps.notifier.sendEmail(confirmationEmail(order));
-  const cart = order.lines.map(
-    (line): WriteOperation => ({ type: 'delete', key: cartLineKey(order.user, line.product_id) }),
-  );
-  try {
-    await commitStep(
-      deps,
-      order,
-      { status: 'paid', notified: true },
-      { status: 'processing', compensating: false, payment_status: 'captured' },
-      { type: 'order.paid' },
-      cart,
-    );
-  } catch (error) {
-    if (!isTransactionCanceled(error)) throw error;
-    const now = await loadOrder(deps, order.id);
-    if (now.status === 'paid') return { notified: true };
-    throw new SagaAbortedError(`order ${order.id} changed while it was being completed`);
+  // The cart loses what was bought, not what the buyer added since: each line bought is reduced
+  // by the quantity ordered (and goes when nothing is left), on the condition it still holds what
+  // was read; a cart changed meanwhile is read again.
+  for (let attempt = 0; ; attempt++) {
+    const cart = await cartAfterPurchase(deps.store, order);
+    try {
+      await commitStep(
+        deps,
+        order,
+        { status: 'paid', notified: true },
+        { status: 'processing', compensating: false, payment_status: 'captured' },
+        { type: 'order.paid' },
+        cart,
+      );
+      break;
+    } catch (error) {
+      if (!isTransactionCanceled(error)) throw error;
+      const now = await loadOrder(deps, order.id);
+      if (now.status === 'paid') return { notified: true };
+      const unchanged = now.status === 'processing' && !now.compensating && now.payment_status === 'captured';
+      if (!unchanged || attempt >= 5)
+        throw new SagaAbortedError(`order ${order.id} changed while it was being completed`);
+    }
   }
   return { notified: true };
 }
 
+/** The writes that take an order's lines out of its buyer's cart as it is now. */
+async function cartAfterPurchase(store: Store, order: OrderRecord): Promise<WriteOperation[]> {
+  const lines = new Map((await readCartLines(store, order.user)).map((line) => [line.product_id, line]));
+  return order.lines.flatMap((bought): WriteOperation[] => {
+    const line = lines.get(bought.product_id);
+    if (!line) return [];
+    const held: Condition = { compare: ['quantity', '=', line.quantity] };
+    return line.quantity <= bought.quantity
+      ? [{ type: 'delete', key: cartLineKey(order.user, line.product_id), condition: held }]
+      : [
+          {
+            ...cartLinePut(order.user, { ...line, quantity: line.quantity - bought.quantity }),
+            condition: held,
+          },
+        ];
+  });
+}
+
 function money(amount: number, currency: string): string {
-  return `${currency} ${amount}`;
+  return `${formatDecimal(amount, currency as Currency)} ${currency}`;
 }
 
 function confirmationEmail(order: OrderRecord) {
   const lines = order.lines.map(
-    (line) => `${line.quantity} × ${line.name} — ${money(line.line_total, order.currency)} (minor units)`,
+    (line) => `${line.quantity} × ${line.name} — ${money(line.line_total, order.currency)}`,
   );
   return {
     to: order.email,
@@ -520,7 +546,7 @@ function confirmationEmail(order: OrderRecord) {
       '',
       ...lines,
       '',
-      `Total: ${money(order.total, order.currency)} (minor units)`,
+      `Total: ${money(order.total, order.currency)}`,
     ].join('\n'),
   };
 }

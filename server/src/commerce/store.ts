@@ -16,7 +16,9 @@ import { orderStatuses, paymentMethodTypes, paymentStatuses, type DeadLetter } f
  * Commerce's key layout, and the only code that knows it:
  * - `PRODUCT#<id>` / `PRODUCT`: a product; listed (while not deleted) in `gsi1` under `PRODUCTS`
  *   and in `gsi2` under `PRODUCTS#CAT#<category>`, both sorted by id (so by creation).
- * - `CART#<user>` / `ITEM#<product>`: a cart line.
+ * - `CART#<user>` / `ITEM#<product>`: a cart line; `CART#<user>` / `ADDS`: how many lines were
+ *   added or grown, which each add bumps on the condition that nobody else did since it read the
+ *   cart (so two adds cannot both pass the checks on one cart: one currency, at most so many lines).
  * - `ORDER#<id>` / `ORDER`: an order with its saga state; in `gsi1` under `ORDERS#USER#<user>`,
  *   in `gsi2` under `ORDERS#<n>`, and while `processing` in `gsi3` under `ORDERS#PROCESSING#<n>`
  *   (n from the order id, `orderListSpread` of them; older orders sit in the unnumbered ones).
@@ -111,6 +113,24 @@ export function cartLinePut(user: string, line: CartLineRecord): WriteOperation 
   return { type: 'put', item: { ...cartLineKey(user, line.product_id), ...line } };
 }
 
+const cartAddsKey = (user: string): ItemKey => ({ pk: `CART#${user}`, sk: 'ADDS' });
+
+/** How many adds the user's cart has seen: read before the lines an add checks. */
+export async function readCartAdds(store: Store, user: string): Promise<number> {
+  const item = await store.get(cartAddsKey(user));
+  return typeof item?.adds === 'number' ? item.adds : 0;
+}
+
+/** Counts one more add, on the condition that the count is still `seen` (no add landed since). */
+export function cartAddsBump(user: string, seen: number): WriteOperation {
+  return {
+    type: 'update',
+    key: cartAddsKey(user),
+    add: { adds: 1 },
+    condition: seen === 0 ? { attributeNotExists: 'pk' } : { compare: ['adds', '=', seen] },
+  };
+}
+
 export async function readCartLines(store: Store, user: string): Promise<CartLineRecord[]> {
   const lines: CartLineRecord[] = [];
   let cursor: string | undefined;
@@ -140,11 +160,13 @@ const orderRecordSchema = z.object({
       name: z.string(),
       unit_price: z.number().int(),
       quantity: z.number().int(),
-      line_total: z.number().int(),
+      // Any number: before checkout refused totals above `maxAmount` (2026-12), one above 2^53 could
+      // be stored; it must still be readable so the saga can fail the order and lists still load.
+      line_total: z.number(),
     }),
   ),
   currency: z.string(),
-  total: z.number().int(),
+  total: z.number(),
   payment_method: z.enum(paymentMethodTypes),
   payment_status: z.enum(paymentStatuses),
   payment_id: z.string().nullable().default(null),
