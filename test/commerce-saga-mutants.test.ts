@@ -456,13 +456,9 @@ describe('checkout saga money steps (mutation cases)', () => {
     const { buyer, order: paid } = await buyAndWait(t, 4200, { type: 'wallet' });
     expect(await mailTo(t, buyer.email, paid.id)).toEqual({
       subject: `Your Sluice Shop order ${paid.id} is confirmed`,
-      text: [
-        `Thank you for your order ${paid.id}.`,
-        '',
-        '1 × Vase — 42.00 USD',
-        '',
-        'Total: 42.00 USD',
-      ].join('\n'),
+      text: [`Thank you for your order ${paid.id}.`, '', '1 × Vase — 42.00 USD', '', 'Total: 42.00 USD'].join(
+        '\n',
+      ),
     });
     const declinedCard = { type: 'card', card: { ...card.card, number: '4000000000000002' } };
     const { buyer: declinedBuyer, order: declined } = await buyAndWait(t, 1300, declinedCard);

@@ -55,6 +55,7 @@ export function moduleDepsOf(ports: RuntimePorts, modules: readonly SluiceModule
     blobs: ports.blobs ?? {
       uploadUrl: () => Promise.reject(new Error('no Blobs port was given to this process')),
       downloadUrl: () => Promise.reject(new Error('no Blobs port was given to this process')),
+      exists: () => Promise.reject(new Error('no Blobs port was given to this process')),
     },
     secrets: ports.secrets ?? {
       get: (name) => Promise.reject(new Error(`no Secrets port was given to this process (reading ${name})`)),

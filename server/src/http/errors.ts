@@ -40,15 +40,19 @@ export function errorResponse(c: Context<AppEnv>, error: AppError): Response {
 /** Renders the first zod issue as a `validation_failed` error naming the field. */
 export function validationError(error: ZodError, target: string): AppError {
   const issue = error.issues[0];
-  const path = issue?.path.map(String).join('.') ?? '';
+  // An unrecognized key is named by the key itself, under the object that holds it.
+  const key = issue?.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+  const path = [...(issue?.path.map(String) ?? []), ...(key !== undefined ? [key] : [])].join('.');
   const param = path === '' ? undefined : path;
   // A message that already names its field ("interval must be one of …") is not prefixed again.
   const field = param?.split('.').at(-1);
   const named = field !== undefined && issue?.message.startsWith(`${field} `);
   const message = issue
-    ? named
-      ? issue.message
-      : `${param ?? target}: ${issue.message}`
+    ? key !== undefined
+      ? `${param}: no such field here`
+      : named
+        ? issue.message
+        : `${param ?? target}: ${issue.message}`
     : `invalid ${target}`;
   return new AppError('validation_failed', message, param === undefined ? {} : { param });
 }

@@ -12,7 +12,10 @@ const jsonMediaType = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
  *   round, and an amount must be what the client wrote. `1000.0` and `1e3` are exact and pass;
  *   an integer beyond 2^53 is left to the schema (an amount: "at most …").
  * - a `__proto__` key: schemas built on plain objects drop it without a word.
+ * - a string with an unpaired surrogate (`"\ud800"`): ill-formed Unicode, which stored and shown to
+ *   others would break their strict JSON parsers.
  *
+ * A body that is not UTF-8 is a 400 `invalid_json` (not text with U+FFFD where bytes were).
  * Both are a 400 `validation_failed` naming the field. A body that is not JSON at all passes
  * through, so the route's validator answers `invalid_json` as before. An empty body (many clients
  * send `Content-Type: application/json` on every request) reads as no body, as it does without
@@ -24,7 +27,14 @@ export function strictJsonBodies(): MiddlewareHandler<AppEnv> {
     const type = c.req.header('content-type');
     if (c.req.method === 'GET' || c.req.method === 'HEAD' || !type || !jsonMediaType.test(type))
       return next();
-    const text = await c.req.text();
+    let text: string;
+    try {
+      text = utf8.decode(await c.req.arrayBuffer());
+    } catch {
+      return errorResponse(c, new AppError('invalid_json', 'the request body is not valid UTF-8 text'));
+    }
+    // Later reads (the route's validator) take this text, not the bytes decoded again.
+    (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(text);
     if (text.trim() === '') {
       // Hono's `json()` parses the cached text (its type says string; it holds the promise).
       (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve('{}');
@@ -34,6 +44,9 @@ export function strictJsonBodies(): MiddlewareHandler<AppEnv> {
     return problem ? errorResponse(c, problem) : next();
   };
 }
+
+/** Refuses bytes that are not UTF-8 instead of turning them into U+FFFD without a word. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Stands in, after parsing, for a number that is not what its text says. */
 interface Inexact {
@@ -84,6 +97,14 @@ export function isIntegerText(source: string): boolean {
 }
 
 function problemIn(value: unknown, path: string[]): AppError | undefined {
+  if (typeof value === 'string' && !value.isWellFormed()) {
+    const param = path.join('.');
+    return new AppError(
+      'validation_failed',
+      `${param || 'body'}: holds an unpaired surrogate (\\ud800–\\udfff alone); send well-formed Unicode`,
+      param === '' ? {} : { param },
+    );
+  }
   if (value === null || typeof value !== 'object') return undefined;
   if (inexactMarkers.has(value)) {
     const param = path.join('.');

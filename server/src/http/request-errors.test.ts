@@ -97,6 +97,43 @@ describe('request errors: JSON bodies and query strings', () => {
     expect(await paymentCount()).toBe(0);
   });
 
+  it('refuses text with an unpaired surrogate, naming the field, instead of storing it for others to read', async () => {
+    const response = await post('/v1/payments', rawPayment('1000', ',"description":"bad \\ud800 text"'));
+    expect(response.status).toBe(400);
+    expect(response.json.error).toMatchObject({ code: 'validation_failed', param: 'description' });
+    expect(response.json.error.message).toMatch(/unpaired surrogate/);
+    // A pair is one character, and welcome.
+    expect(
+      (await post('/v1/payments', rawPayment('1000', ',"description":"ok \\ud83d\\ude00"'))).status,
+    ).toBe(201);
+    expect(await paymentCount()).toBe(1);
+  });
+
+  it('refuses a body that is not UTF-8 rather than replacing its bytes', async () => {
+    const latin1 = Uint8Array.from(Buffer.from(rawPayment('1000', ',"description":"caf\u00e9"'), 'latin1'));
+    const response = await t.app.request('/v1/payments', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${merchant.key.secret}`, 'content-type': 'application/json' },
+      body: latin1,
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: unknown }).error).toMatchObject({
+      code: 'invalid_json',
+      message: expect.stringMatching(/UTF-8/),
+    });
+    expect(await paymentCount()).toBe(0);
+  });
+
+  it('names an unknown field, nested ones by their path', async () => {
+    const top = await post('/v1/payments', rawPayment('1000', ',"colour":"red"'));
+    expect(top.status).toBe(400);
+    expect(top.json.error).toMatchObject({ code: 'validation_failed', param: 'colour' });
+    const nested = await api('POST', '/v1/payments', { ...paymentBody(), card: { ...card(), pin: '1234' } });
+    expect(nested.status).toBe(400);
+    expect(nested.json.error).toMatchObject({ code: 'validation_failed', param: 'card.pin' });
+    expect(await paymentCount()).toBe(0);
+  });
+
   it('says that limit must be given once rather than "received NaN"', async () => {
     const response = await api('GET', '/v1/payments?limit=1&limit=2');
     expect(response.status).toBe(400);

@@ -61,6 +61,12 @@ export function runBlobsContract(
       expect(result.expiresAt).toBe(isoTime(clock.now() + 300_000));
     });
 
+    it('says no object is stored at a key nothing was uploaded to, and refuses a bad key', async () => {
+      const { blobs } = await setup();
+      expect(await blobs.exists('evidence/dp_01JD3S8Q4X/never-uploaded.pdf')).toBe(false);
+      await expect(blobs.exists('../outside')).rejects.toBeInstanceOf(AppError);
+    });
+
     it('gives a download URL for the key and when it expires', async () => {
       const { clock, blobs } = await setup();
       const result = await blobs.downloadUrl(key, { expiresInSeconds: 60 });

@@ -35,6 +35,13 @@ export interface Blobs {
    * const { url } = await blobs.downloadUrl(`exports/${merchantId}/2026-01.csv`, { expiresInSeconds: 60 });
    */
   downloadUrl(key: string, options: DownloadUrlOptions): Promise<DownloadUrl>;
+  /**
+   * Whether an object is stored at `key`: an upload through its URL has finished. What takes a
+   * key from a client (a post's image) asks before it stores the key.
+   *
+   * @example if (!(await blobs.exists(input.image_key))) throw …
+   */
+  exists(key: string): Promise<boolean>;
 }
 
 export interface UploadUrlOptions {

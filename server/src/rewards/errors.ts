@@ -8,4 +8,6 @@ export const rewardsErrors = defineErrors({
   post_already_liked: { status: 409, type: errorTypes.conflict },
   /** An unlike of a post the user does not like. */
   post_not_liked: { status: 409, type: errorTypes.conflict },
+  /** A post naming an `image_key` with nothing uploaded at it (yet): upload first, then post. */
+  image_not_uploaded: { status: 400, type: errorTypes.invalid_request },
 });

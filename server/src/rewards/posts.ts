@@ -3,6 +3,7 @@ import { isoTime } from '../kernel/clock.ts';
 import { AppError } from '../kernel/errors.ts';
 import { createEvent } from '../kernel/events.ts';
 import type { Principal } from '../kernel/principal.ts';
+import { assertBlobKey } from '../platform/blobs.ts';
 import { outboxPut } from '../platform/outbox.ts';
 import { isTransactionCanceled, type WriteOperation } from '../platform/store.ts';
 import { awardSend } from './awards.ts';
@@ -63,15 +64,17 @@ function dayOf(now: number) {
 }
 
 /**
- * Text-and-image fingerprint of a post: the post award is keyed by author and fingerprint, so
- * deleting a post and posting the same again never pays twice.
+ * What makes two posts of one author "the same post" for the post award, which is keyed by author
+ * and this fingerprint: the text, normalized (Unicode NFKC, case and runs of white space), and
+ * nothing else. The spec pays once per author and text. The image is left out on purpose: every
+ * upload gets a fresh random key and an `image_url` is any string the author likes, so either
+ * would make each repost new; and a hash of the image's bytes would only let a one-pixel change
+ * buy another 10 coins. (The trailing newline keeps the fingerprints of text-only posts made
+ * before, which hashed `<text>\n<no image>`, so their reposts stay paid.)
  */
-function fingerprint(content: string, imageUrl: string | null): string {
+function fingerprint(content: string): string {
   const normalized = content.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
-  return createHash('sha256')
-    .update(`${normalized}\n${imageUrl ?? ''}`)
-    .digest('base64url')
-    .slice(0, 32);
+  return createHash('sha256').update(`${normalized}\n`).digest('base64url').slice(0, 32);
 }
 
 function notFound(id: string): AppError {
@@ -136,20 +139,40 @@ export async function createImageUpload(deps: RewardsDeps, actor: Actor, content
   };
 }
 
-export async function createPost(deps: RewardsDeps, actor: Actor, input: CreatePost): Promise<Post> {
-  const now = deps.clock.now();
-  const imageKey = input.image_key ?? null;
-  if (imageKey !== null && (!imageKey.startsWith(imageFolder(actor.id)) || imageKey.includes('..')))
+function isBlobKey(key: string): boolean {
+  try {
+    assertBlobKey(key);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Refuses an `image_key` that is not an upload of this user's, before anything is written. */
+async function checkImageKey(deps: RewardsDeps, actor: Actor, imageKey: string): Promise<void> {
+  if (!imageKey.startsWith(imageFolder(actor.id)) || !isBlobKey(imageKey))
     throw new AppError('validation_failed', 'image_key must be the key of an upload you made', {
       param: 'image_key',
     });
+  if (!(await deps.blobs.exists(imageKey)))
+    throw rewardsErrors.error(
+      'image_not_uploaded',
+      'nothing was uploaded at image_key: PUT the image to its upload_url, then post',
+      { param: 'image_key' },
+    );
+}
+
+export async function createPost(deps: RewardsDeps, actor: Actor, input: CreatePost): Promise<Post> {
+  const now = deps.clock.now();
+  const imageKey = input.image_key ?? null;
+  if (imageKey !== null) await checkImageKey(deps, actor, imageKey);
   const imageUrl = input.image_url ?? null;
   const post: StoredPost = {
     id: rewardsIds.newId('post', now),
     author: actor.id,
     author_name: actor.name,
     content: input.content,
-    content_hash: fingerprint(input.content, imageUrl ?? imageKey),
+    content_hash: fingerprint(input.content),
     image_url: imageUrl,
     image_key: imageKey,
     like_count: 0,

@@ -8,7 +8,7 @@ import {
   ensureSystemAccount,
   type TransferRequest,
 } from '../ledger/index.ts';
-import type { WriteOperation } from '../platform/store.ts';
+import { isTransactionCanceled, type WriteOperation } from '../platform/store.ts';
 import { ensureWallet, walletAccountId } from '../wallet/index.ts';
 import { coinAccountId, ensureAccount, ensureCoinAccounts, issuanceAccountId } from './awards.ts';
 import { rewardsSource, type RewardsDeps } from './deps.ts';
@@ -24,13 +24,15 @@ import {
   type UpdateReward,
 } from './model.ts';
 import {
+  queryActiveRewards,
   queryRedemptions,
   queryRewards,
   readReward,
   redemptionPut,
   rewardPut,
+  rewardSet,
   rewardTakeOne,
-  rewardUpdate,
+  type RewardChanges,
 } from './store.ts';
 
 /**
@@ -55,11 +57,10 @@ export async function listRewards(
   actor: Actor,
   options: { limit: number; cursor?: string },
 ) {
-  const page = await queryRewards(deps.store, options);
-  return {
-    data: actor.isAdmin ? page.rewards : page.rewards.filter((reward) => reward.active),
-    next_cursor: page.cursor,
-  };
+  const page = actor.isAdmin
+    ? await queryRewards(deps.store, options)
+    : await queryActiveRewards(deps.store, options);
+  return { data: page.rewards, next_cursor: page.cursor };
 }
 
 function creditOf(kind: Reward['kind'], price: number): Reward['credit'] {
@@ -107,14 +108,23 @@ export async function updateReward(
   input: UpdateReward,
 ): Promise<Reward> {
   const reward = await existingReward(deps, id, actor);
-  const price = input.price ?? reward.price;
-  const updated: Reward = {
-    ...reward,
+  // Only what the PATCH names is written (and the credit, which follows the price; the kind never
+  // changes): the reward read above is already stale for its stock, which redemptions take from
+  // meanwhile, and for any field another admin changes.
+  const changes: RewardChanges = {
     ...input,
-    description: input.description ?? reward.description,
-    credit: creditOf(reward.kind, price),
+    ...(input.price !== undefined ? { credit: creditOf(reward.kind, input.price) } : {}),
   };
-  await deps.store.transact([rewardUpdate(updated)]);
+  if (Object.values(changes).every((value) => value === undefined)) return reward;
+  try {
+    await deps.store.transact([rewardSet(id, changes)]);
+  } catch (error) {
+    if (isTransactionCanceled(error)) throw new AppError('not_found', `no reward ${id}`, { param: 'id' });
+    throw error;
+  }
+  // The reward as it now is, including what others committed meanwhile (a redemption's stock).
+  const updated = await readReward(deps.store, id);
+  if (!updated) throw new AppError('not_found', `no reward ${id}`, { param: 'id' });
   return updated;
 }
 

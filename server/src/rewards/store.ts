@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { KeyPattern } from '../platform/keys.ts';
 import {
+  maxQueryLimit,
   queryMerged,
   readItem,
   spreadPartition,
@@ -450,10 +451,19 @@ export function rewardPut(reward: Reward): WriteOperation {
   };
 }
 
-/** Replaces the editable fields of an existing reward. */
-export function rewardUpdate(reward: Reward): WriteOperation {
-  const { id: _id, created_at: _created, kind: _kind, ...fields } = reward;
-  return { type: 'update', key: keys.reward(reward.id), set: fields, condition: { attributeExists: 'pk' } };
+/** What a PATCH may change of a reward (the stock only when it names it, as a new absolute figure). */
+export type RewardChanges = Partial<
+  Pick<Reward, 'name' | 'description' | 'price' | 'stock' | 'active' | 'credit'>
+>;
+
+/**
+ * Sets only the attributes `changes` names on an existing reward. Nothing it did not name is
+ * written, so a concurrent redemption's `stock − 1`, or another edit of other fields, is never
+ * overwritten with a copy read before it.
+ */
+export function rewardSet(id: string, changes: RewardChanges): WriteOperation {
+  const set = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+  return { type: 'update', key: keys.reward(id), set, condition: { attributeExists: 'pk' } };
 }
 
 /** Takes one from stock, only while there is one and the reward is on offer. */
@@ -466,9 +476,10 @@ export function rewardTakeOne(id: string): WriteOperation {
   };
 }
 
+/** The whole catalogue, withdrawn rewards too, newest first: what admins see. */
 export async function queryRewards(
   store: Store,
-  options: { limit: number; cursor?: string },
+  options: { limit: number; cursor?: string | undefined },
 ): Promise<{ rewards: Reward[]; cursor: string | undefined }> {
   const page = await store.query({
     index: 'gsi1',
@@ -478,6 +489,72 @@ export async function queryRewards(
     ...(options.cursor ? { cursor: options.cursor } : {}),
   });
   return { rewards: page.items.map(rewardFromItem), cursor: page.cursor };
+}
+
+/**
+ * How many catalogue items one page of active rewards reads past withdrawn ones before it stops
+ * short (with a cursor to read on from). The catalogue is written by admins, so a run this long
+ * of withdrawn rewards is not expected; the bound keeps one request's reads finite regardless.
+ */
+const activeRewardsScanLimit = 1000;
+/** After a first read of exactly the page, later reads take this many more to skip withdrawn ones. */
+const activeRewardsReadAhead = 100;
+
+/**
+ * The rewards on offer, newest first: full pages while enough are active, and a cursor only when
+ * more may follow. Withdrawn rewards share the `RW#REWARDS` index partition with active ones, so
+ * the page reads on past them. A store cursor can only be had from a query that ends at the item
+ * it points after (the SQLite adapter's carries a row id), so when the page fills in the middle
+ * of a read, the last read is repeated up to that item: the page is then exactly that query's
+ * items, and a cursor never skips or repeats a reward.
+ */
+export async function queryActiveRewards(
+  store: Store,
+  options: { limit: number; cursor?: string },
+): Promise<{ rewards: Reward[]; cursor: string | undefined }> {
+  const rewards: Reward[] = [];
+  let from = options.cursor;
+  let scanned = 0;
+  for (;;) {
+    const wanted = options.limit - rewards.length;
+    const limit = scanned === 0 ? wanted : Math.min(maxQueryLimit, wanted + activeRewardsReadAhead);
+    const read = await queryRewards(store, { limit, cursor: from });
+    scanned += read.rewards.length;
+    const active = read.rewards.filter((reward) => reward.active);
+    if (active.length < wanted) {
+      rewards.push(...active);
+      if (!read.cursor || scanned >= activeRewardsScanLimit) return { rewards, cursor: read.cursor };
+      from = read.cursor;
+      continue;
+    }
+    const end = read.rewards.indexOf(active[wanted - 1]!) + 1;
+    const isMoreActiveRead = active.length > wanted;
+    if (end === read.rewards.length || (!isMoreActiveRead && !read.cursor)) {
+      rewards.push(...active.slice(0, wanted));
+      return { rewards, cursor: end === read.rewards.length ? read.cursor : undefined };
+    }
+    const exact = await activeRewardsEndingAt(store, from, end, wanted);
+    return { rewards: [...rewards, ...exact.rewards], cursor: exact.cursor };
+  }
+}
+
+/**
+ * The active rewards among the first `end` items from `from`, read again so the store gives the
+ * cursor that ends there. Should a reward come back on offer between the reads (making more than
+ * `wanted`), the read is cut shorter again rather than the page made longer than asked.
+ */
+async function activeRewardsEndingAt(
+  store: Store,
+  from: string | undefined,
+  end: number,
+  wanted: number,
+): Promise<{ rewards: Reward[]; cursor: string | undefined }> {
+  for (let limit = end; ; ) {
+    const read = await queryRewards(store, { limit, cursor: from });
+    const active = read.rewards.filter((reward) => reward.active);
+    if (active.length <= wanted) return { rewards: active, cursor: read.cursor };
+    limit = read.rewards.indexOf(active[wanted - 1]!) + 1;
+  }
 }
 
 const redemptionItemSchema = z.object({

@@ -70,6 +70,7 @@ export function endpointSchemas(eventTypes: readonly string[]) {
   return {
     create: z
       .object({ url: urlField, events: eventsField, description: displayTextSchema(500).optional() })
+      .strict()
       .openapi('CreateWebhookEndpoint'),
     update: z
       .object({
@@ -78,6 +79,7 @@ export function endpointSchemas(eventTypes: readonly string[]) {
         description: displayTextSchema(500).optional(),
         status: z.enum(endpointStatuses).optional(),
       })
+      .strict()
       .openapi('UpdateWebhookEndpoint'),
   };
 }

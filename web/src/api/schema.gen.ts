@@ -1855,7 +1855,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Refund through the provider that took the payment */
+        /**
+         * Refund through the provider that took the payment
+         * @description Refunds `amount` (by default what is left) at the provider that took the payment, once: the call carries a key fixed by the refund's place towards the provider. 409 `conflict` when a concurrent refund changed the intent first (retry); 409 `refund_in_progress` when the intent's next refund was begun for another amount (the error's `amount`), by a concurrent call or one cut off before its answer was stored: a refund of that amount completes it. 503 `provider_unavailable`: the provider did not answer; a retry is safe.
+         */
         post: operations["postPaymentIntentsByIdRefunds"];
         delete?: never;
         options?: never;

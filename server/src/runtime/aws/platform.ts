@@ -305,6 +305,7 @@ export function createAwsPlatform(options: AwsPlatformOptions = {}): AwsPlatform
   const blobs: Blobs = overrides.blobs ?? {
     uploadUrl: (key, options) => blobsOf().uploadUrl(key, options),
     downloadUrl: (key, options) => blobsOf().downloadUrl(key, options),
+    exists: (key) => blobsOf().exists(key),
   };
 
   // A workflow start is a Step Functions execution named `runName`: a repeated start of one name

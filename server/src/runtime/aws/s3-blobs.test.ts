@@ -49,8 +49,10 @@ describe('S3Blobs against a local S3 (s3rver)', () => {
       maxBytes: 1_000,
       expiresInSeconds: 60,
     });
+    expect(await blobs.exists(key)).toBe(false);
     const put = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: bytes });
     expect(put.status).toBe(200);
+    expect(await blobs.exists(key)).toBe(true);
 
     const download = await blobs.downloadUrl(key, { expiresInSeconds: 60 });
     const get = await fetch(download.url);

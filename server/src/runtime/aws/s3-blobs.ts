@@ -1,4 +1,4 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { isoTime, systemClock, type Clock } from '../../kernel/clock.ts';
 import {
@@ -41,12 +41,14 @@ export interface S3BlobsOptions {
  * const { url, headers } = await blobs.uploadUrl('evidence/dp_1/receipt.pdf', { contentType: 'application/pdf', maxBytes: 5e6, expiresInSeconds: 300 });
  */
 export class S3Blobs implements Blobs {
+  readonly #client: S3Client;
   readonly #presigner: S3Client;
   readonly #bucket: string;
   readonly #clock: Clock;
 
   constructor(options: S3BlobsOptions) {
     const { client } = options;
+    this.#client = client;
     const config = {
       ...client.config,
       requestChecksumCalculation: () => Promise.resolve('WHEN_REQUIRED' as const),
@@ -54,6 +56,19 @@ export class S3Blobs implements Blobs {
     this.#presigner = { config, middlewareStack: client.middlewareStack } as unknown as S3Client;
     this.#bucket = options.bucket;
     this.#clock = options.clock ?? systemClock;
+  }
+
+  /** A HeadObject: false when S3 answers 404 (no such key), the error otherwise. */
+  async exists(key: string): Promise<boolean> {
+    assertBlobKey(key);
+    try {
+      await this.#client.send(new HeadObjectCommand({ Bucket: this.#bucket, Key: key }));
+      return true;
+    } catch (error) {
+      if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404)
+        return false;
+      throw error;
+    }
   }
 
   async uploadUrl(key: string, options: UploadUrlOptions): Promise<UploadUrl> {

@@ -93,8 +93,11 @@ describe('FileBlobs over HTTP', () => {
   it('stores an upload made with the presigned URL and serves it back with its content type', async () => {
     const { blobs } = await serveBlobs();
     const upload = await blobs.uploadUrl('evidence/dp_1/receipt.pdf', uploadOptions);
+    expect(await blobs.exists('evidence/dp_1/receipt.pdf')).toBe(false);
     const put = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: pdf });
     expect(put.status).toBe(200);
+    expect(await blobs.exists('evidence/dp_1/receipt.pdf')).toBe(true);
+    expect(await blobs.exists('evidence/dp_1')).toBe(false);
 
     const download = await blobs.downloadUrl('evidence/dp_1/receipt.pdf', { expiresInSeconds: 60 });
     const got = await fetch(download.url);

@@ -173,6 +173,12 @@ export class FileBlobs implements Blobs {
     }
   }
 
+  async exists(key: string): Promise<boolean> {
+    assertBlobKey(key);
+    const info = await stat(this.#pathsOf(key).object).catch(() => undefined);
+    return info?.isFile() ?? false;
+  }
+
   /** The object at `key` as a stream with its type and size, or undefined when there is none. */
   async read(
     key: string,
