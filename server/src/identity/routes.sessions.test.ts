@@ -1,3 +1,4 @@
+import { revocationCheckMs } from './revocation.ts';
 import { describe, expect, it } from 'vitest';
 import type { AuthResponse } from './model.ts';
 import { userKey } from './store.ts';
@@ -51,6 +52,19 @@ describe('identity routes: refresh tokens and sessions', () => {
     const response = await harness.post('/v1/auth/refresh', { refresh_token: second });
     expect(response.status).toBe(401);
     expect((await errorOf(response)).code).toBe('invalid_token');
+  });
+
+  it('ends the session of the access token sent along, even when the refresh token is unknown', async () => {
+    const harness = createHarness();
+    const { access_token, refresh_token } = await harness.signUp();
+    const logout = await harness.send('POST', '/v1/auth/logout', access_token, {
+      refresh_token: 'rt_mistyped',
+    });
+    expect(logout.status).toBe(204);
+    expect((await refresh(harness, refresh_token)).status).toBe(401);
+    // Access tokens see a session end within the revocation cache's period.
+    harness.clock.advance(revocationCheckMs + 1);
+    expect((await harness.get('/v1/me', access_token)).status).toBe(401);
   });
 
   it('revokes only the session logged out of, not the user’s other sessions', async () => {

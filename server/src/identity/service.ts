@@ -256,8 +256,11 @@ export function createLocalIdentity(deps: LocalIdentityDeps): Identity {
       return respond(user, next);
     },
 
-    async logOut(refreshToken) {
+    async logOut(refreshToken, caller) {
       await refreshTokens.revoke(refreshToken);
+      // The session of the access token sent along ends too, whatever the refresh token was (one
+      // already rotated away, or mistyped, must not leave the signed-out session open).
+      if (caller?.sessionId !== undefined) await refreshTokens.revokeSession(caller.sessionId);
     },
 
     async verifyAccessToken(token) {

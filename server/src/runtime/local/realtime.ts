@@ -31,7 +31,10 @@ export interface LocalRealtimeOptions {
    * and answers the merchant's id, or throws an `AppError`. Without it, merchant streams are refused.
    */
   authenticateMerchant?: MerchantAuthenticator;
-  /** How often a key-authenticated merchant stream checks its key again (a revoked key is closed, 4401). Default 60 s. */
+  /**
+   * How often a socket checks its credential again: a revoked key, a session ended (a logout,
+   * "sign out everywhere") or a member removed from the merchant is closed, 4401. Default 60 s.
+   */
   keyRecheckMs?: number;
   /** The clock tokens are minted with, so `exp` is compared on the same time line. */
   clock?: Clock;
@@ -65,6 +68,11 @@ interface Session {
   ready: Record<string, string>;
   /** An API key has no expiry: it is checked again at `expiresAt`, and the socket lives on while it holds. */
   renew?: () => Promise<Session>;
+  /**
+   * A user token is checked again at `recheckAt` (before its `exp`): its session may have ended,
+   * or its user left the merchant the stream is for, since the socket opened.
+   */
+  recheck?: { at: number; run: () => Promise<Session> };
 }
 
 interface Connection {
@@ -283,14 +291,19 @@ export class LocalRealtime implements Realtime {
     this.#send(connection, JSON.stringify(ready));
   }
 
-  /** Closes the socket when its token expires, or checks its key again then (closing it if revoked). */
+  /**
+   * Closes the socket when its token expires, or checks its key again then (closing it if
+   * revoked); a user token is checked again before, every `keyRecheckMs`.
+   */
   #expireAt(connection: Connection, session: Session): void {
     clearTimeout(connection.expiryTimer);
-    const delay = Math.min(Math.max(0, session.expiresAt - this.#clock.now()), maxTimerMs);
-    const { renew } = session;
+    const { renew, recheck } = session;
+    const due = recheck ? Math.min(recheck.at, session.expiresAt) : session.expiresAt;
+    const delay = Math.min(Math.max(0, due - this.#clock.now()), maxTimerMs);
     connection.expiryTimer = setTimeout(() => {
-      if (!renew) return this.#close(connection, realtimeCloseCodes.unauthenticated, 'token_expired');
-      renew().then(
+      const again = recheck && recheck.at < session.expiresAt ? recheck.run : renew;
+      if (!again) return this.#close(connection, realtimeCloseCodes.unauthenticated, 'token_expired');
+      again().then(
         (renewed) => {
           if (this.#connections.has(connection)) this.#expireAt(connection, renewed);
         },
@@ -318,7 +331,12 @@ export class LocalRealtime implements Realtime {
     }
     if (typeof exp !== 'number' || !Number.isFinite(exp))
       throw new AppError('invalid_token', 'the access token has no expiry');
-    return { userId: principal.userId, expiresAt: exp * 1000, ready: { user_id: principal.userId } };
+    return {
+      userId: principal.userId,
+      expiresAt: exp * 1000,
+      ready: { user_id: principal.userId },
+      recheck: { at: this.#clock.now() + this.#keyRecheckMs, run: () => this.#authenticate(token) },
+    };
   }
 
   async #merchantSession(token: string, merchant: string | undefined): Promise<Session> {
@@ -327,9 +345,15 @@ export class LocalRealtime implements Realtime {
     const merchantId = await this.#authenticateMerchant(token, merchant);
     const ready = { merchant_id: merchantId };
     if (!token.startsWith(apiKeySecretPrefix)) {
-      // A user token: the stream lives as long as the token, like a user socket.
-      const { expiresAt } = await this.#authenticate(token);
-      return { userId: merchantAudience(merchantId), expiresAt, ready };
+      // A user token: the stream lives as long as the token, like a user socket, and while its
+      // user stays a member (checked again as its session is).
+      const { expiresAt, recheck } = await this.#authenticate(token);
+      return {
+        userId: merchantAudience(merchantId),
+        expiresAt,
+        ready,
+        ...(recheck ? { recheck: { at: recheck.at, run: () => this.#merchantSession(token, merchant) } } : {}),
+      };
     }
     return {
       userId: merchantAudience(merchantId),
