@@ -40,6 +40,8 @@ export function createTestApp(
     clock?: ManualClock;
     extend?: AppDeps['extend'];
     backups?: AppDeps['backups'];
+    /** The app's logger (default: silent); `capturingLogger()` keeps what it logs. */
+    logger?: Logger;
   } = {},
 ) {
   // As both runtimes' stores do: idempotency records keep a response their event carries as a
@@ -67,7 +69,7 @@ export function createTestApp(
     store,
     clock,
     config,
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     identity,
     queue,
     notifier: mailbox,

@@ -168,7 +168,13 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
         ),
       );
     }
-    return errorResponse(c, new AppError('route_not_found', `no route ${c.req.method} ${c.req.path}`));
+    // The routes have no trailing slash: say so, rather than leave the client guessing.
+    const trimmed = c.req.path.replace(/\/+$/, '');
+    const hint =
+      trimmed !== c.req.path && trimmed !== '' && allowedMethods(trimmed).includes(c.req.method)
+        ? ` (did you mean ${trimmed}, without the trailing slash?)`
+        : '';
+    return errorResponse(c, new AppError('route_not_found', `no route ${c.req.method} ${c.req.path}${hint}`));
   });
   app.onError(createErrorHandler(deps.logger));
   return app;
@@ -221,7 +227,7 @@ function methodsByPath(app: OpenAPIHono<AppEnv>): (path: string) => string[] {
           `^${route.path
             .split('/')
             .map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
-            .join('/')}/?$`,
+            .join('/')}$`,
         ),
       }));
     const methods = new Set(patterns.filter(({ pattern }) => pattern.test(path)).map(({ method }) => method));

@@ -53,6 +53,13 @@ describe('request errors: status codes', () => {
     const unknown = await t.call('GET', '/v1/payments/pay_123/no-such-thing', { token: merchant.key.secret });
     expect(unknown.status).toBe(404);
     expect(unknown.json.error.code).toBe('route_not_found');
+    // A trailing slash is another path, not a wrong method: 404, saying which path was meant.
+    const slashed = await t.call('GET', '/v1/payments/', { token: merchant.key.secret });
+    expect(slashed.status).toBe(404);
+    expect(slashed.json.error).toMatchObject({
+      code: 'route_not_found',
+      message: expect.stringContaining('did you mean /v1/payments, without the trailing slash'),
+    });
   });
 
   it('refuses a wallet overdraft as a request error, not a card error', async () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TestApp } from '../../../test/app-harness.ts';
+import { capturingLogger, createTestApp, type TestApp } from '../../../test/app-harness.ts';
 import {
   card,
   paymentBody,
@@ -97,6 +97,21 @@ describe('payments: idempotency', () => {
     expect(second.text).toBe(first.text);
     expect(second.json.error.payment_id).toBe(first.json.error.payment_id);
     expect(await paymentCount()).toBe(1);
+  });
+
+  it('replays a decline without logging an error: a client retrying is no fault of ours', async () => {
+    const logger = capturingLogger();
+    const logged = await setUpMerchantApp(createTestApp({ logger }));
+    try {
+      const body = paymentBody({ card: card('4000000000000002') });
+      for (let i = 0; i < 3; i++) {
+        const answer = await logged.api('POST', '/v1/payments', body, key('order-declined'));
+        expect(answer.status).toBe(402);
+      }
+      expect(logger.lines.filter(([message]) => message === 'unhandled error')).toEqual([]);
+    } finally {
+      await tearDownApp(logged.t);
+    }
   });
 
   it('replays a capture and a refund instead of refusing or repeating them', async () => {

@@ -5,7 +5,7 @@ import { newId } from '../kernel/ids.ts';
 import { parseDecimal, type Currency } from '../kernel/money.ts';
 import { createTransfers, systemAccountId, type TransferRequest } from '../ledger/index.ts';
 import { outboxPut } from '../platform/outbox.ts';
-import type { WriteOperation } from '../platform/store.ts';
+import { isTransactionCanceled, type WriteOperation } from '../platform/store.ts';
 import { checkCard, tokenizeCard } from './cards.ts';
 import { openScriptedDisputeAfterCapture } from './disputes.ts';
 import { paymentEvent } from './events.ts';
@@ -184,11 +184,18 @@ export async function createPayment(
       ...paymentEvent('payment.failed', actor, toPayment(failed)),
       now: deps.clock.now(),
     });
-    await deps.store.transact([
-      paymentPut(failed),
-      outboxPut(event),
-      ...(respond?.(toPayment(failed)) ?? []),
-    ]);
+    try {
+      await deps.store.transact([
+        paymentPut(failed),
+        outboxPut(event),
+        ...(respond?.(toPayment(failed)) ?? []),
+      ]);
+    } catch (error) {
+      if (!isTransactionCanceled(error)) throw error;
+      // A request with this Idempotency-Key committed first (the key is taken): the idempotency
+      // middleware answers with its response. A conflict, not an error of ours to log.
+      throw new AppError('conflict', 'a request with this Idempotency-Key was answered first');
+    }
     throw declineError(toPayment(failed));
   }
 

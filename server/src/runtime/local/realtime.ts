@@ -352,7 +352,9 @@ export class LocalRealtime implements Realtime {
         userId: merchantAudience(merchantId),
         expiresAt,
         ready,
-        ...(recheck ? { recheck: { at: recheck.at, run: () => this.#merchantSession(token, merchant) } } : {}),
+        ...(recheck
+          ? { recheck: { at: recheck.at, run: () => this.#merchantSession(token, merchant) } }
+          : {}),
       };
     }
     return {
