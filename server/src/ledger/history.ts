@@ -10,6 +10,42 @@ export interface HistoryPage {
   next_cursor: string | undefined;
 }
 
+/**
+ * How an entry reads in a person's activity: a movement `completed` (a posted transfer, or the
+ * posting of a hold), a hold still `pending`, or nothing (undefined) for what moved no money in the
+ * end or is shown by another entry: a hold once resolved (its posting shows what was taken, at
+ * the time it was; a void or an expiry took nothing) and the void or expiry itself.
+ */
+export function movementStatus(entry: HistoryEntry): 'pending' | 'completed' | undefined {
+  if (entry.kind === 'posted' || entry.kind === 'post_pending') return 'completed';
+  if (entry.kind === 'pending' && entry.pending_status === 'pending') return 'pending';
+  return undefined;
+}
+
+/**
+ * A page of `limit` of the account's entries that `keep` keeps, newest first: pages of its history
+ * are read on until the page is full or the history ends.
+ */
+export async function listHistoryWhere(
+  store: Store,
+  accountId: string,
+  limit: number,
+  cursor: string | undefined,
+  keep: (entry: HistoryEntry) => boolean,
+): Promise<HistoryPage> {
+  const entries: HistoryEntry[] = [];
+  let next = cursor;
+  do {
+    const page = await listHistory(store, accountId, {
+      limit: limit - entries.length,
+      ...(next ? { cursor: next } : {}),
+    });
+    for (const entry of page.entries) if (keep(entry)) entries.push(entry);
+    next = page.next_cursor;
+  } while (next && entries.length < limit);
+  return { entries, next_cursor: next };
+}
+
 /** An account's entries, newest first by default, one per transfer that touched it. */
 export async function listHistory(
   store: Store,

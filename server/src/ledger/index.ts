@@ -26,7 +26,13 @@ export {
   type TransferOptions,
   type TransferResult,
 } from './service.ts';
-export { expirePendingTransfers, listHistory, type HistoryPage } from './history.ts';
+export {
+  expirePendingTransfers,
+  listHistory,
+  listHistoryWhere,
+  movementStatus,
+  type HistoryPage,
+} from './history.ts';
 export { auditLedger, type AuditReport, type CurrencyAudit } from './audit.ts';
 export { systemAccountId, ensureSystemAccount } from './system-accounts.ts';
 export { setAccountFlag, type SetAccountFlagResult } from './flags.ts';

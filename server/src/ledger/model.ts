@@ -105,6 +105,8 @@ export interface HistoryEntry {
   counterparty_account_id: string;
   metadata: Record<string, string>;
   created_at: string;
+  /** A hold's state now (`kind` `pending` only): still pending, or posted, voided or expired since. */
+  pending_status?: PendingStatus;
 }
 
 export interface Balance {

@@ -586,6 +586,7 @@ export function historyEntryOf(transfer: Transfer, accountId: string): HistoryEn
     counterparty_account_id: debit ? transfer.credit_account_id : transfer.debit_account_id,
     metadata: transfer.metadata,
     created_at: transfer.created_at,
+    ...(transfer.pending_status !== undefined ? { pending_status: transfer.pending_status } : {}),
   };
 }
 

@@ -6,7 +6,8 @@ import {
   createAccount,
   createTransfers,
   getAccount,
-  listHistory,
+  listHistoryWhere,
+  movementStatus,
   systemAccountId,
   ensureSystemAccount,
 } from '../ledger/index.ts';
@@ -295,6 +296,8 @@ const descriptions: Record<string, string> = {
   reward_comment: 'Coins for a comment',
   reward_weekly_bonus: 'Weekly bonus',
   redemption: 'Redeemed for a reward',
+  commerce_order: 'Shop order',
+  commerce_refund: 'Shop order refunded',
 };
 
 /** `GET /v1/coins/history`: the coin account's entries, newest first. */
@@ -304,7 +307,14 @@ export async function coinsHistory(
   options: { limit: number; cursor?: string },
 ): Promise<{ data: CoinEntry[]; next_cursor: string | undefined }> {
   if (!(await getAccount(deps, coinAccountId(userId)))) return { data: [], next_cursor: undefined };
-  const page = await listHistory(deps.store, coinAccountId(userId), options);
+  // A hold (a shop order paid in coins) shows while it is pending; once taken, its posting shows.
+  const page = await listHistoryWhere(
+    deps.store,
+    coinAccountId(userId),
+    options.limit,
+    options.cursor,
+    (entry) => movementStatus(entry) !== undefined,
+  );
   return {
     data: page.entries.map((entry) => ({
       transfer_id: entry.transfer_id,
@@ -313,6 +323,7 @@ export async function coinsHistory(
       currency: coinCurrency,
       rule: entry.metadata.rule ?? null,
       description: descriptions[entry.code] ?? entry.code,
+      status: movementStatus(entry)!,
       created_at: entry.created_at,
     })),
     next_cursor: page.next_cursor,

@@ -154,6 +154,9 @@ export const coinEntrySchema = z
     currency: z.literal('COIN'),
     rule: z.string().nullable(),
     description: z.string(),
+    status: z.enum(['pending', 'completed']).openapi({
+      description: '`pending`: coins on hold for a shop order; once taken they show as a `completed` entry.',
+    }),
     created_at: z.string(),
   })
   .openapi('CoinEntry');

@@ -128,6 +128,10 @@ export const activityEntrySchema = z
       .openapi({ description: "The other user's id; null for Sluice itself (the sign-up bonus)." }),
     counterparty_user: partyField('counterparty'),
     note: z.string().nullable(),
+    status: z.enum(['pending', 'completed']).openapi({
+      description:
+        '`pending`: money on hold (a shop order being paid, say); once taken it shows as a `completed` entry of its own, and the hold no longer shows; a hold released takes nothing and shows no more.',
+    }),
     created_at: z.string(),
   })
   .openapi('ActivityEntry');

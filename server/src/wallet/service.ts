@@ -9,7 +9,8 @@ import {
   ensureSystemAccount,
   getAccount,
   getTransfer,
-  listHistory,
+  listHistoryWhere,
+  movementStatus,
   type Balance,
   type HistoryEntry,
   type NewAccount,
@@ -379,17 +380,8 @@ async function collectHistory(
   keep: (entry: HistoryEntry) => boolean,
 ): Promise<Page<HistoryEntry>> {
   const accountId = walletAccountId(userId, deps.config.walletCurrency);
-  const data: HistoryEntry[] = [];
-  let next = cursor;
-  do {
-    const page = await listHistory(deps.store, accountId, {
-      limit: limit - data.length,
-      ...(next ? { cursor: next } : {}),
-    });
-    for (const entry of page.entries) if (keep(entry)) data.push(entry);
-    next = page.next_cursor;
-  } while (next && data.length < limit);
-  return { data, next_cursor: next };
+  const page = await listHistoryWhere(deps.store, accountId, limit, cursor, keep);
+  return { data: page.entries, next_cursor: page.next_cursor };
 }
 
 export async function listWalletTransfers(
@@ -415,7 +407,14 @@ export async function listActivity(
   limit: number,
   cursor?: string,
 ): Promise<Page<ActivityEntry>> {
-  const page = await collectHistory(deps, userId, limit, cursor, () => true);
+  // A hold shows while it is pending; once posted, its posting shows what was taken.
+  const page = await collectHistory(
+    deps,
+    userId,
+    limit,
+    cursor,
+    (entry) => movementStatus(entry) !== undefined,
+  );
   const party = createPartyResolver(deps.users);
   const data = await Promise.all(
     page.data.map(async (entry): Promise<ActivityEntry> => {
@@ -432,6 +431,7 @@ export async function listActivity(
         counterparty,
         counterparty_user: await party(counterparty, storedParty(counterparty, role, entry.metadata)),
         note: entry.metadata.note ?? null,
+        status: movementStatus(entry)!,
         created_at: entry.created_at,
       };
     }),

@@ -2900,6 +2900,11 @@ export interface components {
             counterparty: string | null;
             counterparty_user: components["schemas"]["WalletParty"] & unknown;
             note: string | null;
+            /**
+             * @description `pending`: money on hold (a shop order being paid, say); once taken it shows as a `completed` entry of its own, and the hold no longer shows; a hold released takes nothing and shows no more.
+             * @enum {string}
+             */
+            status: "pending" | "completed";
             /** @example 2026-12-04T15:30:00.000Z */
             created_at: string;
         };
@@ -3575,6 +3580,11 @@ export interface components {
             rule: string | null;
             /** @example Order #6735 */
             description: string;
+            /**
+             * @description `pending`: coins on hold for a shop order; once taken they show as a `completed` entry.
+             * @enum {string}
+             */
+            status: "pending" | "completed";
             /** @example 2026-12-04T15:30:00.000Z */
             created_at: string;
         };

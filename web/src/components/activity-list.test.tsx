@@ -18,6 +18,7 @@ function entry(change: Partial<ActivityEntry>): ActivityEntry {
     counterparty: bob.id,
     counterparty_user: bob,
     note: null,
+    status: 'completed',
     created_at: '2026-12-01T12:00:00Z',
     ...change,
   };
@@ -46,6 +47,27 @@ describe('ActivityList', () => {
     ]);
     expect(rows[1]).toContain('Lunch');
     expect(screen.getAllByText('From Bob Lee')[0]!.getAttribute('title')).toBe('bob@example.com');
+  });
+
+  it('names a shop order, and says a hold is pending', () => {
+    render(
+      <ActivityList
+        entries={[
+          entry({
+            type: 'commerce_order',
+            direction: 'debit',
+            counterparty: null,
+            counterparty_user: null,
+            status: 'pending',
+          }),
+          entry({ type: 'commerce_order', direction: 'debit', counterparty: null, counterparty_user: null }),
+        ]}
+      />,
+    );
+    const rows = screen.getAllByRole('listitem').map((li) => li.textContent);
+    expect(rows[0]).toMatch(/^Shop order.* · Pending/);
+    expect(rows[1]).toContain('Shop order');
+    expect(rows[1]).not.toContain('Pending');
   });
 
   it('falls back to a shortened id when the API sent no name', () => {

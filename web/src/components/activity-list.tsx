@@ -4,8 +4,16 @@ import { cn } from '../lib/cn.ts';
 import { formatAmount } from '../lib/money.ts';
 import { formatDateTime } from './date-time.ts';
 
+/** Entries with Sluice itself on the other side, by what they were for. */
+const ownLabels: Record<string, string> = {
+  signup_bonus: 'Sign-up bonus',
+  commerce_order: 'Shop order',
+  commerce_refund: 'Shop order refunded',
+};
+
 function describe(entry: ActivityEntry): string {
-  if (entry.type === 'signup_bonus') return 'Sign-up bonus';
+  const own = ownLabels[entry.type];
+  if (own) return own;
   const who = personLabel(entry.counterparty_user, entry.counterparty);
   const what = entry.type === 'payment_request' ? 'Request' : entry.direction === 'credit' ? 'From' : 'To';
   return entry.type === 'payment_request'
@@ -24,6 +32,7 @@ export function ActivityList({ entries }: { entries: ActivityEntry[] }) {
             </p>
             <p className="truncate text-sm text-muted-foreground">
               <time dateTime={entry.created_at}>{formatDateTime(entry.created_at)}</time>
+              {entry.status === 'pending' ? ' · Pending' : ''}
               {entry.note ? ` · ${entry.note}` : ''}
             </p>
           </div>
