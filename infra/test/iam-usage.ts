@@ -115,8 +115,9 @@ export function iamActionsOf({ sdkPackage, command }: SdkCall): string[] {
     case '@aws-sdk/client-sns':
       return [`sns:${name}`];
     // Presigned: the URL carries the signer's permissions, so the signing role must hold them.
+    // HeadObject has no action of its own: IAM authorizes it as s3:GetObject.
     case '@aws-sdk/client-s3':
-      return [`s3:${name}`];
+      return name === 'HeadObject' ? ['s3:GetObject'] : [`s3:${name}`];
     case '@aws-sdk/client-secrets-manager':
       return [`secretsmanager:${name}`];
     case '@aws-sdk/client-scheduler':
@@ -212,6 +213,10 @@ export const issuers: Record<string, Who> = {
   'server/src/runtime/aws/s3-blobs.ts#PutObjectCommand': {
     functions: runsModuleCode,
     reason: 'module code signs blob upload URLs',
+  },
+  'server/src/runtime/aws/s3-blobs.ts#HeadObjectCommand': {
+    functions: runsModuleCode,
+    reason: 'module code asks whether an upload has finished (a post naming its image)',
   },
   'server/src/runtime/aws/ses-sns-notifier.ts#SendEmailCommand': {
     functions: runsModuleCode,
