@@ -290,7 +290,21 @@ export async function sendMoney(
     throw new AppError('unsupported_currency', `wallets hold ${deps.config.walletCurrency} only`, {
       param: 'currency',
     });
-  const recipient = await resolveUser(deps, input.to, 'to');
+  const recipient = await resolveUser(deps, input.to, 'to').catch(async (error: unknown) => {
+    // An amount the sender cannot cover is refused as such whoever `to` names: otherwise a
+    // transfer of more than one has (402 for a user, 404 for no one) would tell which emails have
+    // an account, past the limit on recipient checks. Read only when `to` names no one.
+    if (error instanceof AppError && error.code === 'not_found') {
+      const accountId = walletAccountId(senderId, currency);
+      await ensureWallet(deps, senderId); // as the transfer would have (a first one opens it)
+      const account = await getAccount(deps, accountId);
+      if (!account || balanceOf(account).available < input.amount)
+        throw new AppError('insufficient_funds', 'insufficient funds for this transfer', {
+          details: { account_id: accountId },
+        });
+    }
+    throw error;
+  });
   if (recipient.id === senderId)
     throw new AppError('self_transfer', 'you cannot send money to yourself', { param: 'to' });
   const sender = await signedInUser(deps, senderId);

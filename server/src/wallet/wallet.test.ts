@@ -484,6 +484,24 @@ describe('wallet: people by name', () => {
 });
 
 describe('wallet: errors', () => {
+  it('answers a transfer the sender cannot cover alike whether or not `to` has an account', async () => {
+    const alice = await t.signUp('alice');
+    const bob = await t.signUp('bob');
+    const send = (to: string, amount: number) =>
+      t.call('POST', '/v1/transfers', { token: alice.token, body: { to, amount, currency: 'USD' } });
+    const toSomeone = await send(bob.email, 1_000_000);
+    const toNoOne = await send('nobody-here@example.com', 1_000_000);
+    expect([toSomeone.status, toNoOne.status]).toEqual([402, 402]);
+    const { request_id: _a, ...someone } = toSomeone.json.error;
+    const { request_id: _b, ...noOne } = toNoOne.json.error;
+    expect(noOne).toEqual(someone);
+    // What the sender can cover still says that no one has that email.
+    const affordable = await send('nobody-here@example.com', 100);
+    expect(affordable.status).toBe(404);
+    expect(affordable.json.error).toMatchObject({ code: 'not_found', param: 'to' });
+    expect(await balanceOf(alice.token)).toBe(2000);
+  });
+
   it('refuses insufficient funds with 402 and moves nothing', async () => {
     const alice = await t.signUp('alice');
     const bob = await t.signUp('bob');
