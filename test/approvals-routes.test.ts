@@ -82,3 +82,45 @@ describe('deciding a request over HTTP', () => {
     expect(rejected.json.steps[1]).toMatchObject({ type: 'rejected', note: null });
   });
 });
+
+describe('ending a policy', () => {
+  const asMember = (user: TestUser) => (method: string, path: string, body?: unknown) =>
+    t.call(method, path, {
+      token: user.token,
+      headers: { 'sluice-merchant': merchant.id },
+      ...(body !== undefined ? { body } : {}),
+    });
+
+  it('ends a policy so its action acts at once again, keeps the requests made under it, and says when there is none', async () => {
+    const developer = await joinMerchant(t, merchant, 'developer');
+    expect((await asMember(developer)('DELETE', '/v1/approval-policies/refund')).status).toBe(403);
+    const ended = await api('DELETE', '/v1/approval-policies/refund');
+    expect(ended.status, ended.text).toBe(200);
+    expect(ended.json).toEqual({ object: 'approval_policy', action: 'refund', deleted: true });
+    expect((await api('GET', '/v1/approval-policies')).json.data).toEqual([]);
+    const payment = await api('POST', '/v1/payments', paymentBody({ amount: 5000 }));
+    expect((await api('POST', '/v1/refunds', { payment: payment.json.id, amount: 3000 })).status).toBe(201);
+    // The request made under the policy is still there to decide.
+    expect((await api('GET', `/v1/approvals/${held}`)).json.status).toBe('pending');
+    const again = await api('DELETE', '/v1/approval-policies/refund');
+    expect(again.status).toBe(404);
+    expect(again.json.error).toMatchObject({ code: 'not_found', param: 'action' });
+    const unknown = await api('DELETE', '/v1/approval-policies/transfers');
+    expect(unknown.status).toBe(400);
+    expect(unknown.json.error).toMatchObject({ code: 'validation_failed', param: 'action' });
+  });
+
+  it('refuses a threshold on connector changes, which carry no amount, and stores nothing', async () => {
+    const refused = await api('PUT', '/v1/approval-policies', {
+      action: 'connector_change',
+      threshold: 1000,
+      approvals: 1,
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.json.error).toMatchObject({ code: 'validation_failed', param: 'threshold' });
+    const actions = (await api('GET', '/v1/approval-policies')).json.data.map(
+      (p: { action: string }) => p.action,
+    );
+    expect(actions).toEqual(['refund']);
+  });
+});

@@ -28,8 +28,24 @@ export const policyInputSchema = z
     approvals: z.number().int().min(1).max(maxApprovals).openapi({ example: 2 }),
   })
   .strict()
+  .refine((input) => input.action !== 'connector_change' || input.threshold == null, {
+    error: 'threshold: connector changes carry no amount, so their policy takes no threshold',
+    path: ['threshold'],
+  })
   .openapi('ApprovalPolicyInput');
 export type PolicyInput = z.output<typeof policyInputSchema>;
+
+export const policyActionParamSchema = z.object({
+  action: z.enum(approvalActions, { error: `action must be one of ${approvalActions.join(', ')}` }),
+});
+
+export const deletedPolicySchema = z
+  .object({
+    object: z.literal('approval_policy'),
+    action: z.enum(approvalActions),
+    deleted: z.literal(true),
+  })
+  .openapi('DeletedApprovalPolicy');
 
 export const policySchema = z
   .object({

@@ -13,10 +13,12 @@ import {
   approvalSchema,
   approvalTtlSeconds,
   decisionSchema,
+  deletedPolicySchema,
+  policyActionParamSchema,
   policyInputSchema,
   policySchema,
 } from './model.ts';
-import { decideApproval, getApproval, listApprovals, listPolicies, putPolicy } from './service.ts';
+import { decideApproval, deletePolicy, getApproval, listApprovals, listPolicies, putPolicy } from './service.ts';
 
 const tags = ['Approvals'];
 const headers = merchantHeadersSchema;
@@ -50,6 +52,20 @@ const routes = {
     request: { headers, body: jsonBody(policyInputSchema) },
     responses: { 200: jsonResponse(policySchema, 'The policy'), ...errorResponses(400, 401, 403, 429) },
   }),
+  deletePolicy: createRoute({
+    method: 'delete',
+    path: '/v1/approval-policies/{action}',
+    tags,
+    security: bearerSecurity,
+    summary: 'End the approval policy of an action',
+    description:
+      'The action no longer waits for approval; requests already made under the policy stay, to be decided or to expire. Owners and admins only.',
+    request: { headers, params: policyActionParamSchema },
+    responses: {
+      200: jsonResponse(deletedPolicySchema, 'The policy ended'),
+      ...errorResponses(400, 401, 403, 404, 429),
+    },
+  }),
   listPolicies: createRoute({
     method: 'get',
     path: '/v1/approval-policies',
@@ -76,6 +92,9 @@ export function approvalRoutes(deps: ModuleDeps) {
   const app = createRouter();
   app.openapi(routes.putPolicy, async (c) =>
     c.json(await putPolicy(deps, c.var.merchant.merchantId, c.req.valid('json')), 200),
+  );
+  app.openapi(routes.deletePolicy, async (c) =>
+    c.json(await deletePolicy(deps, c.var.merchant.merchantId, c.req.valid('param').action), 200),
   );
   app.openapi(routes.listPolicies, async (c) =>
     c.json(

@@ -21,6 +21,7 @@ import {
   dueApprovals,
   merchantApprovals,
   merchantPolicies,
+  policyDelete,
   policyPut,
   readApproval,
   readPolicy,
@@ -82,6 +83,21 @@ export async function putPolicy(
   };
   await deps.store.transact([policyPut(merchantId, policy)]);
   return policy;
+}
+
+/**
+ * Ends the merchant's policy for `action`: the action no longer waits for approval. Requests
+ * already made under it stay, each to be decided or to expire. 404 when there is none.
+ */
+export async function deletePolicy(deps: ApprovalsDeps, merchantId: string, action: ApprovalAction) {
+  try {
+    await deps.store.transact([policyDelete(merchantId, action)]);
+  } catch (error) {
+    if (isTransactionCanceled(error))
+      throw new AppError('not_found', `no approval policy for ${action}`, { param: 'action' });
+    throw error;
+  }
+  return { object: 'approval_policy' as const, action, deleted: true as const };
 }
 
 export function listPolicies(deps: ApprovalsDeps, merchantId: string): Promise<Policy[]> {

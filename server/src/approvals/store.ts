@@ -33,6 +33,15 @@ export function policyPut(merchantId: string, policy: Policy): WriteOperation {
   };
 }
 
+/** Removes the merchant's policy for `action`, on the condition it exists. */
+export function policyDelete(merchantId: string, action: ApprovalAction): WriteOperation {
+  return {
+    type: 'delete',
+    key: approvalKeys.policy(merchantId, action),
+    condition: { attributeExists: 'pk' },
+  };
+}
+
 export function readPolicy(
   store: Store,
   merchantId: string,

@@ -2131,6 +2131,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/approval-policies/{action}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * End the approval policy of an action
+         * @description The action no longer waits for approval; requests already made under the policy stay, to be decided or to expire. Owners and admins only.
+         */
+        delete: operations["deleteApprovalPoliciesByAction"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/approvals": {
         parameters: {
             query?: never;
@@ -4308,6 +4328,14 @@ export interface components {
             threshold?: number | null;
             /** @example 2 */
             approvals: number;
+        };
+        DeletedApprovalPolicy: {
+            /** @enum {string} */
+            object: "approval_policy";
+            /** @enum {string} */
+            action: "payout" | "refund" | "connector_change";
+            /** @enum {boolean} */
+            deleted: true;
         };
         ApprovalDecision: {
             /** @example Checked the invoice */
@@ -13304,6 +13332,76 @@ export interface operations {
             };
             /** @description Not allowed for this caller */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteApprovalPoliciesByAction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description With a user access token: the merchant to act as. */
+                "sluice-merchant"?: string;
+            };
+            path: {
+                action: "payout" | "refund" | "connector_change";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The policy ended */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedApprovalPolicy"];
+                };
+            };
+            /** @description Invalid request: the field at fault is named in `param` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or not visible to this caller) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

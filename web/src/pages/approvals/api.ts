@@ -90,6 +90,13 @@ export const usePutPolicy = (merchantId: string) =>
       merchantFetch<ApprovalPolicy>(merchantId, '/v1/approval-policies', { method: 'PUT', body: input }),
   );
 
+export const useEndPolicy = (merchantId: string) =>
+  useMerchantMutation(merchantId, (action: ApprovalPolicy['action']) =>
+    merchantFetch<unknown>(merchantId, `/v1/approval-policies/${encodeURIComponent(action)}`, {
+      method: 'DELETE',
+    }),
+  );
+
 export const useDecide = (merchantId: string) =>
   useMerchantMutation(merchantId, (input: { id: string; decision: 'approve' | 'reject' }) =>
     merchantFetch<Approval>(merchantId, `/v1/approvals/${encodeURIComponent(input.id)}/${input.decision}`, {

@@ -13,6 +13,7 @@ import {
   useChangeRole,
   useInvite,
   usePolicies,
+  useEndPolicy,
   usePutPolicy,
   useRemoveMember,
   useTeam,
@@ -140,7 +141,10 @@ const actions: ReadonlyArray<ApprovalPolicy['action']> = ['payout', 'refund', 'c
 function Policies({ merchantId }: { merchantId: string }) {
   const policies = usePolicies(merchantId);
   const put = usePutPolicy(merchantId);
+  const end = useEndPolicy(merchantId);
   const [action, setAction] = useState<ApprovalPolicy['action']>('payout');
+  // A connector change has no amount, so its policy takes no threshold.
+  const takesThreshold = action !== 'connector_change';
   const [threshold, setThreshold] = useState('');
   const [approvals, setApprovals] = useState('2');
   return (
@@ -154,10 +158,22 @@ function Policies({ merchantId }: { merchantId: string }) {
           <ul className="flex flex-col gap-1 text-sm" aria-label="Policies">
             {policies.data.data.length === 0 ? <li className="text-muted-foreground">No policies.</li> : null}
             {policies.data.data.map((policy) => (
-              <li key={policy.action}>
-                <span className="font-medium">{policy.action}</span>
-                {policy.threshold !== null ? ` above ${formatAmount(policy.threshold, 'USD')}` : ''}:{' '}
-                {policy.approvals} approval(s)
+              <li key={policy.action} className="flex items-center justify-between gap-2">
+                <span>
+                  <span className="font-medium">{policy.action}</span>
+                  {policy.threshold !== null ? ` above ${formatAmount(policy.threshold, 'USD')}` : ''}:{' '}
+                  {policy.approvals} approval(s)
+                </span>
+                <Button
+                  type="button"
+                  variant="outline"
+                  size="sm"
+                  aria-label={`End the ${policy.action} policy`}
+                  disabled={end.isPending}
+                  onClick={() => end.mutate(policy.action)}
+                >
+                  End
+                </Button>
               </li>
             ))}
           </ul>
@@ -170,7 +186,7 @@ function Policies({ merchantId }: { merchantId: string }) {
           event.preventDefault();
           put.mutate({
             action,
-            threshold: threshold === '' ? null : Number(threshold),
+            threshold: !takesThreshold || threshold === '' ? null : Number(threshold),
             approvals: Number(approvals),
           });
         }}
@@ -193,7 +209,8 @@ function Policies({ merchantId }: { merchantId: string }) {
           <Input
             className="w-32"
             inputMode="numeric"
-            value={threshold}
+            disabled={!takesThreshold}
+            value={takesThreshold ? threshold : ''}
             onChange={(e) => setThreshold(e.target.value)}
           />
         </Field>
