@@ -53,6 +53,9 @@ describe('bad input answers 4xx with a code and the param at fault, and writes n
     [{ ...plan, amount: 12.5 }, 'amount'],
     [{ ...plan, currency: 'usd' }, 'currency'],
     [{ ...plan, interval_count: 0 }, 'interval_count'],
+    [{ ...plan, interval: 'month', interval_count: 13 }, 'interval_count'],
+    [{ ...plan, interval: 'year', interval_count: 365 }, 'interval_count'],
+    [{ ...plan, name: '' }, 'name'],
   ])('plan %j → 400 on %s', async (body, param) => {
     const before = await counts();
     const response = await api('POST', '/v1/plans', body);
@@ -132,6 +135,19 @@ describe('bad input answers 4xx with a code and the param at fault, and writes n
     });
     expect(bank.status).toBe(400);
     expect(bank.json.error).toMatchObject({ code: 'validation_failed', param: 'ach_debit.routing_number' });
+    const dated = await api('POST', `/v1/customers/${customer}/payment-methods`, {
+      type: 'ach_debit',
+      ach_debit: { routing_number: '231380104', account_number: '12345678', account_holder_name: 'Jane' },
+      mandate: { accepted_at: '2099-01-15T12:00:00Z' },
+    });
+    expect(dated.status).toBe(400);
+    expect(dated.json.error).toMatchObject({ code: 'validation_failed', param: 'mandate.accepted_at' });
+    const nobody = await api('POST', `/v1/customers/${customer}/payment-methods`, {
+      type: 'wallet',
+      wallet: { user: 'usr_nope' },
+    });
+    expect(nobody.status).toBe(404);
+    expect(nobody.json.error).toMatchObject({ code: 'not_found', param: 'wallet.user' });
     expect((await api('GET', `/v1/customers/${customer}/payment-methods`)).json.data).toEqual([]);
   });
 });

@@ -18,7 +18,14 @@ import {
   policyInputSchema,
   policySchema,
 } from './model.ts';
-import { decideApproval, deletePolicy, getApproval, listApprovals, listPolicies, putPolicy } from './service.ts';
+import {
+  decideApproval,
+  deletePolicy,
+  getApproval,
+  listApprovals,
+  listPolicies,
+  putPolicy,
+} from './service.ts';
 
 const tags = ['Approvals'];
 const headers = merchantHeadersSchema;

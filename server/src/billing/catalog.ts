@@ -136,9 +136,17 @@ export async function addPaymentMethod(
       },
     };
   } else if (input.type === 'wallet') {
+    // The payer must be someone: a wallet of no one would only fail at the first charge.
+    if (!(await deps.users.getUser(input.wallet.user)))
+      throw new AppError('not_found', `no user ${input.wallet.user}`, { param: 'wallet.user' });
     method = { ...base, type: 'wallet', wallet: { user: input.wallet.user } };
   } else {
     const bank = input.ach_debit;
+    // A mandate is what the customer already gave: not one dated ahead (a minute's clock skew aside).
+    if (Date.parse(input.mandate.accepted_at) > ctx.now + 60_000)
+      throw new AppError('validation_failed', 'mandate.accepted_at cannot be in the future', {
+        param: 'mandate.accepted_at',
+      });
     method = {
       ...base,
       type: 'ach_debit',

@@ -3,6 +3,7 @@ import { AppError } from '../kernel/errors.ts';
 import { hubDeps, type HubDeps } from '../hub/index.ts';
 import { getMerchantRecord, sandboxNow, type PaymentsDeps } from '../payments/index.ts';
 import type { Blobs } from '../platform/blobs.ts';
+import type { Identity } from '../platform/identity.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { ModuleDeps } from '../platform/module.ts';
 import type { TransactionalQueue } from '../platform/queue.ts';
@@ -21,6 +22,8 @@ export interface BillingDeps {
   secrets: Secrets;
   hub: HubDeps;
   payments: PaymentsDeps;
+  /** Who a saved wallet payment method names. */
+  users: Pick<Identity, 'getUser'>;
 }
 
 export function billingDeps(deps: ModuleDeps): BillingDeps {
@@ -33,6 +36,7 @@ export function billingDeps(deps: ModuleDeps): BillingDeps {
     secrets: deps.secrets,
     hub: hubDeps(deps),
     payments: { store: deps.store, clock: deps.clock },
+    users: deps.identity,
   };
 }
 

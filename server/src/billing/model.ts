@@ -42,9 +42,12 @@ const trialDaysSchema = z
 
 // Plans
 
+/** The longest billing interval Stripe allows, one year, in each unit. */
+const maxIntervalCount = { day: 365, week: 52, month: 12, year: 1 } as const;
+
 export const createPlanSchema = z
   .object({
-    name: nameSchema,
+    name: nameSchema.min(1, { error: 'name is required' }),
     amount: amountSchema,
     currency: currencySchema,
     interval: z.enum(intervals, { error: `interval must be one of ${intervals.join(', ')}` }),
@@ -58,6 +61,11 @@ export const createPlanSchema = z
     metadata: metadataSchema,
   })
   .strict()
+  .refine((plan) => plan.interval_count <= maxIntervalCount[plan.interval], {
+    error:
+      'interval_count: a plan bills at least once a year (at most 365 days, 52 weeks, 12 months or 1 year)',
+    path: ['interval_count'],
+  })
   .openapi('CreatePlan', {
     example: { name: 'Pro', amount: 2900, currency: 'USD', interval: 'month', interval_count: 1 },
   });
