@@ -55,10 +55,18 @@ describe('catalog', () => {
       { ...body, stock: 1.5 },
       { ...body, currency: 'usd' },
       { ...body, extra: true },
+      { ...body, description: 'nul \u0000 byte' },
+      { ...body, description: 'bidi \u202e override' },
     ]) {
       const response = await t.call('POST', '/v1/products', { token: admin, body: bad });
       expect(response.status, JSON.stringify(bad)).toBe(400);
     }
+    // Paragraphs are welcome in a description.
+    const described = await t.call('PATCH', `/v1/products/${cup.id}`, {
+      token: admin,
+      body: { description: 'Porcelain.\r\n\tDishwasher safe.' },
+    });
+    expect(described.status).toBe(200);
     const patched = await t.call('PATCH', `/v1/products/${cup.id}`, { token: admin, body: { price: 950 } });
     expect(patched.json).toMatchObject({ price: 950, stock: 10 });
     const restocked = await t.call('PATCH', `/v1/products/${cup.id}`, { token: admin, body: { stock: 20 } });

@@ -78,7 +78,7 @@ describe('checkout refusals (mutation cases)', () => {
     expect(wrongTotal.status).toBe(409);
     expect(wrongTotal.json.error).toMatchObject({
       code: 'cart_changed',
-      message: 'Prices changed since your cart was shown: the total is now 2000.',
+      message: "expected_total 1999 is not your cart's total, 2000.",
       param: 'expected_total',
       total: 2000,
       lines: [],

@@ -60,7 +60,9 @@ export async function startCheckout(
   )
     throw commerceErrors.error(
       'cart_changed',
-      `prices changed since your cart was shown: the total is now ${cart.total}`,
+      changed.length > 0
+        ? `prices changed since your cart was shown: the total is now ${cart.total}`
+        : `expected_total ${input.expected_total} is not your cart's total, ${cart.total}`,
       { param: 'expected_total', details: { total: cart.total, lines: changed } },
     );
   // One payment, in one currency and within what a payment can take (a cart from before adds were

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { defineErrors, errorTypes } from '../kernel/errors.ts';
 import { defineIds } from '../kernel/ids.ts';
-import { amountSchema, currencySchema, displayTextSchema } from '../http/schemas.ts';
+import { amountSchema, currencySchema, displayTextSchema, paragraphTextSchema } from '../http/schemas.ts';
 import { cardInputSchema } from '../payments/index.ts';
 import { shippingAddressSchema, type OrderStatus } from './order-model.ts';
 
@@ -69,7 +69,7 @@ const stockSchema = z
 export const createProductSchema = z
   .object({
     name: productName,
-    description: z.string().max(5000).default(''),
+    description: paragraphTextSchema(5000).default(''),
     price: amountSchema,
     /** An ISO 4217 code, or `COIN` for a reward item bought with rewards coins. */
     currency: currencySchema.or(z.literal('COIN')),
@@ -83,7 +83,7 @@ export type CreateProduct = z.infer<typeof createProductSchema>;
 export const updateProductSchema = z
   .object({
     name: productName.optional(),
-    description: z.string().max(5000).optional(),
+    description: paragraphTextSchema(5000).optional(),
     price: amountSchema.optional(),
     stock: stockSchema.optional(),
     category: categoryName.optional(),

@@ -77,3 +77,20 @@ export function displayTextSchema(max: number) {
         'must not contain control or invisible formatting characters (line breaks, bidi or zero-width marks)',
     });
 }
+
+/**
+ * Longer text of several lines (a product's description): as `displayTextSchema`, but line breaks
+ * (`\n`, `\r\n`) and tabs are kept and it is not trimmed; every other control or format character
+ * is refused.
+ *
+ * @example const descriptionSchema = paragraphTextSchema(5000);
+ */
+export function paragraphTextSchema(max: number) {
+  return z
+    .string()
+    .normalize('NFC')
+    .max(max, { error: `must be at most ${max} characters` })
+    .refine((text) => isDisplayableText(text.replace(/[\r\n\t]/g, ' ')), {
+      error: 'must not contain control or invisible formatting characters other than line breaks and tabs',
+    });
+}
