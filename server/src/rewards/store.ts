@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { KeyPattern } from '../platform/keys.ts';
 import {
-  maxQueryLimit,
   queryMerged,
   readItem,
   spreadPartition,
@@ -497,16 +496,12 @@ export async function queryRewards(
  * of withdrawn rewards is not expected; the bound keeps one request's reads finite regardless.
  */
 const activeRewardsScanLimit = 1000;
-/** After a first read of exactly the page, later reads take this many more to skip withdrawn ones. */
-const activeRewardsReadAhead = 100;
 
 /**
  * The rewards on offer, newest first: full pages while enough are active, and a cursor only when
  * more may follow. Withdrawn rewards share the `RW#REWARDS` index partition with active ones, so
- * the page reads on past them. A store cursor can only be had from a query that ends at the item
- * it points after (the SQLite adapter's carries a row id), so when the page fills in the middle
- * of a read, the last read is repeated up to that item: the page is then exactly that query's
- * items, and a cursor never skips or repeats a reward.
+ * the page reads on past them; each read asks for no more than the rewards still missing, so the
+ * store's cursor always marks exactly where the page ends.
  */
 export async function queryActiveRewards(
   store: Store,
@@ -515,46 +510,13 @@ export async function queryActiveRewards(
   const rewards: Reward[] = [];
   let from = options.cursor;
   let scanned = 0;
-  for (;;) {
-    const wanted = options.limit - rewards.length;
-    const limit = scanned === 0 ? wanted : Math.min(maxQueryLimit, wanted + activeRewardsReadAhead);
-    const read = await queryRewards(store, { limit, cursor: from });
+  do {
+    const read = await queryRewards(store, { limit: options.limit - rewards.length, cursor: from });
     scanned += read.rewards.length;
-    const active = read.rewards.filter((reward) => reward.active);
-    if (active.length < wanted) {
-      rewards.push(...active);
-      if (!read.cursor || scanned >= activeRewardsScanLimit) return { rewards, cursor: read.cursor };
-      from = read.cursor;
-      continue;
-    }
-    const end = read.rewards.indexOf(active[wanted - 1]!) + 1;
-    const isMoreActiveRead = active.length > wanted;
-    if (end === read.rewards.length || (!isMoreActiveRead && !read.cursor)) {
-      rewards.push(...active.slice(0, wanted));
-      return { rewards, cursor: end === read.rewards.length ? read.cursor : undefined };
-    }
-    const exact = await activeRewardsEndingAt(store, from, end, wanted);
-    return { rewards: [...rewards, ...exact.rewards], cursor: exact.cursor };
-  }
-}
-
-/**
- * The active rewards among the first `end` items from `from`, read again so the store gives the
- * cursor that ends there. Should a reward come back on offer between the reads (making more than
- * `wanted`), the read is cut shorter again rather than the page made longer than asked.
- */
-async function activeRewardsEndingAt(
-  store: Store,
-  from: string | undefined,
-  end: number,
-  wanted: number,
-): Promise<{ rewards: Reward[]; cursor: string | undefined }> {
-  for (let limit = end; ; ) {
-    const read = await queryRewards(store, { limit, cursor: from });
-    const active = read.rewards.filter((reward) => reward.active);
-    if (active.length <= wanted) return { rewards: active, cursor: read.cursor };
-    limit = read.rewards.indexOf(active[wanted - 1]!) + 1;
-  }
+    rewards.push(...read.rewards.filter((reward) => reward.active));
+    from = read.cursor;
+  } while (from && rewards.length < options.limit && scanned < activeRewardsScanLimit);
+  return { rewards, cursor: from };
 }
 
 const redemptionItemSchema = z.object({
