@@ -381,11 +381,7 @@ export interface Page<T> {
   next_cursor: string | undefined;
 }
 
-/**
- * Walks history pages, keeping entries that pass `keep`, until `limit` are found. Each store page
- * asks for no more than the entries still missing, so the store's cursor always marks exactly
- * where the returned page ends.
- */
+/** A page of the user's wallet history: `limit` entries that pass `keep` (`listHistoryWhere`). */
 async function collectHistory(
   deps: WalletDeps,
   userId: string,
