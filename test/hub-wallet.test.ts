@@ -107,5 +107,9 @@ it('declines a payment from a wallet that does not exist', async () => {
     payment_method: { type: 'wallet', wallet: { user: 'usr_nobody' } },
   });
   expect(response.status).toBe(402);
-  expect(response.json.error.decline_code).toBe('invalid_payment_method');
+  expect(response.json.error).toMatchObject({
+    code: 'card_declined',
+    decline_code: 'invalid_payment_method',
+    param: 'payment_method',
+  });
 });

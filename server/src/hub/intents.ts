@@ -82,9 +82,17 @@ export async function contextOf(
 
 /** The 402 of a declined intent (stored first, with its attempts). */
 export function intentDeclined(intent: Intent): AppError {
-  return new AppError('card_declined', 'the payment was declined', {
-    details: { payment_intent: intent.id, decline_code: intent.last_error?.decline_code ?? null },
-  });
+  const declineCode = intent.last_error?.decline_code ?? null;
+  // A method the provider refused as such (a bad card number or expiry, no such wallet) names it.
+  const invalid = declineCode === 'invalid_payment_method';
+  return new AppError(
+    'card_declined',
+    invalid ? 'the payment method was refused as invalid' : 'the payment was declined',
+    {
+      ...(invalid ? { param: 'payment_method' } : {}),
+      details: { payment_intent: intent.id, decline_code: declineCode },
+    },
+  );
 }
 
 export function intentUnavailable(intent: Intent): AppError {
