@@ -111,12 +111,21 @@ describe('connectors', () => {
 });
 
 describe('routing', () => {
+  it('refuses a provider listed twice as bad input, naming where', async () => {
+    const response = await api('PUT', '/v1/routing', {
+      rules: [],
+      default: ['sandbox_card', 'sandbox_card'],
+    });
+    expect(response.status).toBe(400);
+    expect(response.json.error).toMatchObject({ code: 'validation_failed', param: 'default.1' });
+  });
+
   it('refuses a provider without a connector, naming it', async () => {
     const response = await api('PUT', '/v1/routing', {
       rules: [{ match: { currency: 'EUR' }, providers: ['sandbox_card', 'stripe'] }],
     });
     expect(response.status).toBe(400);
-    expect(response.json.error).toMatchObject({ code: 'unknown_connector', param: 'rules[0].providers[1]' });
+    expect(response.json.error).toMatchObject({ code: 'unknown_connector', param: 'rules.0.providers.1' });
     expect((await api('GET', '/v1/routing')).json).toMatchObject({
       rules: [],
       default: [],
@@ -129,7 +138,7 @@ describe('routing', () => {
       rules: [{ match: { amount_gte: 5000, amount_lt: 5000 }, providers: ['sandbox_card'] }],
     });
     expect(response.status).toBe(422);
-    expect(response.json.error).toMatchObject({ code: 'no_route', param: 'rules[0].match.amount_lt' });
+    expect(response.json.error).toMatchObject({ code: 'no_route', param: 'rules.0.match.amount_lt' });
   });
 
   it('refuses a rule for a method none of its providers takes', async () => {
@@ -137,7 +146,7 @@ describe('routing', () => {
       rules: [{ match: { method: 'wallet' }, providers: ['sandbox_card'] }],
     });
     expect(response.status).toBe(422);
-    expect(response.json.error).toMatchObject({ code: 'method_not_supported', param: 'rules[0].providers' });
+    expect(response.json.error).toMatchObject({ code: 'method_not_supported', param: 'rules.0.providers' });
   });
 
   it('routes by currency, amount and brand, and answers 422 for a payment no rule takes', async () => {

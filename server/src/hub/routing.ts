@@ -1,3 +1,4 @@
+import { AppError } from '../kernel/errors.ts';
 import type { Provider, PaymentMethodType } from './connectors/connector.ts';
 import { hubErrors } from './errors.ts';
 import type { CardBrand, Routing, RoutingMatch } from './model.ts';
@@ -51,13 +52,14 @@ export function checkRouting(
 ): void {
   const checkList = (list: readonly Provider[], param: string, method?: PaymentMethodType) => {
     list.forEach((provider, index) => {
+      // Paths in the dot notation of every other error (`rules.0.providers.1`).
       if (!connected.has(provider))
         throw hubErrors.error('unknown_connector', `you have no ${provider} connector`, {
-          param: `${param}[${index}]`,
+          param: `${param}.${index}`,
         });
       if (list.indexOf(provider) !== index)
-        throw hubErrors.error('unknown_connector', `${provider} is listed twice`, {
-          param: `${param}[${index}]`,
+        throw new AppError('validation_failed', `${provider} is listed twice`, {
+          param: `${param}.${index}`,
         });
     });
     if (method && !list.some((provider) => connected.get(provider)?.includes(method)))
@@ -67,7 +69,7 @@ export function checkRouting(
   };
   routing.rules.forEach((rule, index) => {
     const { match } = rule;
-    const at = `rules[${index}].match`;
+    const at = `rules.${index}.match`;
     if (
       match.amount_gte !== undefined &&
       match.amount_lt !== undefined &&
@@ -82,7 +84,7 @@ export function checkRouting(
       });
     checkList(
       rule.providers,
-      `rules[${index}].providers`,
+      `rules.${index}.providers`,
       match.method ?? (match.card_brand ? 'card' : undefined),
     );
   });

@@ -44,7 +44,7 @@ describe('hub api', () => {
         '/v1/routing',
       )(() => ({
         status: 400,
-        body: apiError('unknown_connector', 'you have no stripe connector', { param: 'default[0]' }),
+        body: apiError('unknown_connector', 'you have no stripe connector', { param: 'default.0' }),
       })),
     ]);
     const { wrapper } = withQueryClient();
@@ -53,7 +53,7 @@ describe('hub api', () => {
       result.current.mutateAsync({ rules: [], default: ['stripe'] }).catch((e: unknown) => e),
     );
     expect(error).toBeInstanceOf(ApiError);
-    expect((error as ApiError).param).toBe('default[0]');
+    expect((error as ApiError).param).toBe('default.0');
     expect(calls[0]!.headers.get('sluice-merchant')).toBe('mer_1');
     expect(calls[0]!.headers.get('authorization')).toBe('Bearer token-a');
     expect(calls[0]!.body).toEqual({ rules: [], default: ['stripe'] });
