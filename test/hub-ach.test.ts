@@ -160,6 +160,11 @@ it('refuses a return file that is not NACHA, and serves no file for a day withou
   expect(bad.json.error.param).toBe('file');
   expect((await api('GET', '/v1/ach/files/2026-01-14')).status).toBe(404);
   expect((await api('GET', '/v1/ach/files/yesterday')).status).toBe(400);
+  for (const day of ['2026-13-45', '2026-02-30']) {
+    const impossible = await api('GET', `/v1/ach/files/${day}`);
+    expect(impossible.status).toBe(400);
+    expect(impossible.json.error).toMatchObject({ code: 'validation_failed', param: 'day' });
+  }
 });
 
 it("names the intent as the source of an ACH debit's credit and of its return after settlement in the balance history", async () => {

@@ -279,6 +279,16 @@ const routes = {
         day: z
           .string()
           .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'day must be YYYY-MM-DD' })
+          // A date that exists: 2026-13-45 is bad input, not a day without a file.
+          .refine(
+            (day) => {
+              const at = Date.parse(`${day}T00:00:00Z`);
+              return !Number.isNaN(at) && new Date(at).toISOString().startsWith(day);
+            },
+            {
+              error: 'day must be a calendar date (YYYY-MM-DD)',
+            },
+          )
           .openapi({ param: { name: 'day', in: 'path' }, example: '2026-01-15' }),
       }),
     },
