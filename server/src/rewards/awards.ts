@@ -306,7 +306,9 @@ export async function coinsHistory(
   userId: string,
   options: { limit: number; cursor?: string },
 ): Promise<{ data: CoinEntry[]; next_cursor: string | undefined }> {
-  if (!(await getAccount(deps, coinAccountId(userId)))) return { data: [], next_cursor: undefined };
+  // No coin account yet: nothing to list (a cursor is still read, so a bad one is refused alike).
+  if (options.cursor === undefined && !(await getAccount(deps, coinAccountId(userId))))
+    return { data: [], next_cursor: undefined };
   // A hold (a shop order paid in coins) shows while it is pending; once taken, its posting shows.
   const page = await listHistoryWhere(
     deps.store,

@@ -104,6 +104,10 @@ describe('the feed', () => {
     expect(long.status).toBe(400);
     expect(long.json.error.param).toBe('content');
     expect((await t.call('POST', '/v1/posts', { body: { content: 'hi' } })).status).toBe(401);
+    // A cursor that is not one is refused, whether or not the user has earned coins yet.
+    const badCursor = await t.call('GET', '/v1/coins/history?starting_after=zzz', { token: bob.token });
+    expect(badCursor.status).toBe(400);
+    expect(badCursor.json.error.param).toBe('starting_after');
 
     const post = await t.call('POST', '/v1/posts', { token: ann.token, body: { content: 'Mine' } });
     const id = post.json.id;
