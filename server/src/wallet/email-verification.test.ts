@@ -42,8 +42,24 @@ describe('wallet: the email-verification gate and the bonus on verification', ()
     expect(send.json.error.code).toBe('email_not_verified');
     expect(await available(app, ann)).toBe(0);
     expect(await available(app, bob)).toBe(0);
+    // Nor can an unverified user ask for money, or learn whether an email has an account.
+    const unknown = await app.call('POST', '/v1/transfers', {
+      token: ann.token,
+      body: { to: 'nobody@example.com', amount: 100, currency: 'USD' },
+    });
+    expect([unknown.status, unknown.json.error.code]).toEqual([403, 'email_not_verified']);
+    const ask = await app.call('POST', '/v1/payment-requests', {
+      token: ann.token,
+      body: { from: bob.email, amount: 100, currency: 'USD' },
+    });
+    expect([ask.status, ask.json.error.code]).toEqual([403, 'email_not_verified']);
+    expect(
+      (await app.call('GET', '/v1/payment-requests?role=outgoing', { token: ann.token })).json.data,
+    ).toEqual([]);
 
-    // A payment request to an unverified payer can be made, but not paid by them.
+    // A payment request to an unverified payer can be made (by a verified requester), but not
+    // paid by them.
+    await verify(app, bob);
     const request = await app.call('POST', '/v1/payment-requests', {
       token: bob.token,
       body: { from: ann.email, amount: 100, currency: 'USD' },

@@ -44,10 +44,12 @@ export async function createPaymentRequest(
     throw new AppError('unsupported_currency', `wallets hold ${deps.config.walletCurrency} only`, {
       param: 'currency',
     });
+  // Verified first, as to send: an unverified account asks nobody, and learns nothing of who exists.
+  const requester = await signedInUser(deps, requesterId);
+  requireVerifiedEmail(requester);
   const payer = await resolveUser(deps, input.from, 'from');
   if (payer.id === requesterId)
     throw new AppError('self_transfer', 'you cannot request money from yourself', { param: 'from' });
-  const requester = await signedInUser(deps, requesterId);
   const now = deps.clock.now();
   const request: PaymentRequest = {
     id: newId('paymentRequest', now),

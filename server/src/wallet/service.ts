@@ -290,6 +290,9 @@ export async function sendMoney(
     throw new AppError('unsupported_currency', `wallets hold ${deps.config.walletCurrency} only`, {
       param: 'currency',
     });
+  // Verified first: an unverified account sends nothing, and learns nothing of who has an account.
+  const sender = await signedInUser(deps, senderId);
+  requireVerifiedEmail(sender);
   const recipient = await resolveUser(deps, input.to, 'to').catch(async (error: unknown) => {
     // An amount the sender cannot cover is refused as such whoever `to` names: otherwise a
     // transfer of more than one has (402 for a user, 404 for no one) would tell which emails have
@@ -307,8 +310,6 @@ export async function sendMoney(
   });
   if (recipient.id === senderId)
     throw new AppError('self_transfer', 'you cannot send money to yourself', { param: 'to' });
-  const sender = await signedInUser(deps, senderId);
-  requireVerifiedEmail(sender);
   const metadata: Record<string, string> = {
     from_user: senderId,
     to_user: recipient.id,
