@@ -148,6 +148,14 @@ describe('merchant stream on API Gateway ($connect with a merchant credential)',
       'c-ann-token=',
     ]);
     expect(await platform.connections.connectionsOf(merchantAudience(bob.id))).toEqual(['c-bob-key=']);
+    // The stream opened with Ann's token is listed with her, for ws-expire to check each minute
+    // that she is still on the team; the key streams are listed with their keys instead.
+    expect(await platform.connections.memberStreams()).toEqual([
+      {
+        connectionId: 'c-ann-token=',
+        member: { merchantId: ann.id, userId: ann.userId, email: expect.any(String) },
+      },
+    ]);
     // The stream is the merchant's, not its owner's: Ann's user sockets are another audience.
     expect(await platform.connections.connectionsOf(ann.userId)).toEqual([]);
 

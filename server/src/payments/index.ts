@@ -19,6 +19,7 @@ export { settlementRoutes } from './settlement-routes.ts';
 export { disputeRoutes } from './dispute-routes.ts';
 export { authenticateApiKey, apiKeyIsLive, apiKeySecretPrefix, type ApiKeyGrant } from './api-keys.ts';
 export { merchantAuthenticator } from './merchant-stream-auth.ts';
+export { memberMayRead } from './members.ts';
 // Commerce checks a card before it takes an order, as createPayment would (cards.ts is pure).
 export { checkCard } from './cards.ts';
 export {

@@ -101,6 +101,24 @@ export async function requireMemberPermission(
 }
 
 /**
+ * Whether the person may still read the merchant (on its team, with a role that reads): what a
+ * stream opened with their token is checked against again while it stays open.
+ */
+export async function memberMayRead(
+  deps: PaymentsDeps & { identity: Pick<Identity, 'getUser'> },
+  merchantId: string,
+  person: Person,
+): Promise<boolean> {
+  try {
+    await requireMemberPermission(deps, merchantId, person, 'read');
+    return true;
+  } catch (error) {
+    if (error instanceof AppError && (error.code === 'not_found' || error.code === 'forbidden')) return false;
+    throw error;
+  }
+}
+
+/**
  * The merchants the person is on the team of without owning them (owners list theirs from the
  * owner index), in merchant-id order: what the dashboard's merchant switcher adds.
  */

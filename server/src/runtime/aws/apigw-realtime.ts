@@ -33,6 +33,16 @@ export interface StreamKey {
   merchantId: string;
 }
 
+/** The member whose access token opened a merchant's stream: checked again each minute. */
+export interface StreamMember {
+  merchantId: string;
+  userId: string;
+  email: string;
+}
+
+/** The merchant streams opened with a member's access token, listed for the minute's check. */
+export const memberStreamsPartition = 'WSMEMBERS';
+
 /** Where the closing sweep records the last minute it finished. */
 const closingCursorKey = { pk: 'WSCLOSE#CURSOR', sk: 'CURSOR' };
 
@@ -69,12 +79,17 @@ export class ConnectionRegistry {
    * expires) it is also listed under that minute for {@link closeExpiredConnections}, and no push
    * reaches it after then: on AWS a socket does not outlive its token, as locally. With `apiKey`
    * (a stream opened with a key) it is listed in {@link keyStreamsPartition}, so it is closed
-   * once the key is revoked.
+   * once the key is revoked; with `member` (a merchant's stream opened with a member's access
+   * token) in {@link memberStreamsPartition}, so it is closed once they leave the team.
    */
   async add(
     connectionId: string,
     userId: string,
-    options: { closeAt?: number | undefined; apiKey?: StreamKey | undefined } = {},
+    options: {
+      closeAt?: number | undefined;
+      apiKey?: StreamKey | undefined;
+      member?: StreamMember | undefined;
+    } = {},
   ): Promise<void> {
     if (connectionId === '' || userId === '')
       throw new Error('a connection needs a connection id and a user id');
@@ -82,7 +97,7 @@ export class ConnectionRegistry {
     const expiresAt = Math.ceil(now / 1000) + maxConnectionSeconds;
     const closeAt =
       options.closeAt !== undefined && options.closeAt < expiresAt ? options.closeAt : undefined;
-    const { apiKey } = options;
+    const { apiKey, member } = options;
     await this.#store.transact([
       {
         type: 'put',
@@ -97,6 +112,7 @@ export class ConnectionRegistry {
           expires_at: expiresAt,
           ...(closeAt !== undefined ? { close_at: closeAt } : {}),
           ...(apiKey ? { api_key_id: apiKey.id } : {}),
+          ...(member ? { member_user_id: member.userId } : {}),
         },
       },
       ...(closeAt !== undefined
@@ -130,6 +146,23 @@ export class ConnectionRegistry {
             },
           ]
         : []),
+      ...(member
+        ? [
+            {
+              type: 'put' as const,
+              item: {
+                pk: memberStreamsPartition,
+                sk: connectionId,
+                kind: 'ws-member-stream',
+                connection_id: connectionId,
+                merchant_id: member.merchantId,
+                user_id: member.userId,
+                email: member.email,
+                expires_at: expiresAt,
+              },
+            },
+          ]
+        : []),
     ]);
   }
 
@@ -150,7 +183,37 @@ export class ConnectionRegistry {
       ...(typeof item?.api_key_id === 'string'
         ? [{ type: 'delete' as const, key: { pk: keyStreamsPartition, sk: connectionId } }]
         : []),
+      ...(typeof item?.member_user_id === 'string'
+        ? [{ type: 'delete' as const, key: { pk: memberStreamsPartition, sk: connectionId } }]
+        : []),
     ]);
+  }
+
+  /** The merchant streams opened with a member's token that can still be open, with the member. */
+  async memberStreams(): Promise<Array<{ connectionId: string; member: StreamMember }>> {
+    const nowSeconds = this.#clock.now() / 1000;
+    const streams: Array<{ connectionId: string; member: StreamMember }> = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.#store.query({
+        partition: memberStreamsPartition,
+        ...(cursor ? { cursor } : {}),
+      });
+      for (const item of page.items)
+        if (
+          typeof item.expires_at === 'number' &&
+          item.expires_at > nowSeconds &&
+          typeof item.merchant_id === 'string' &&
+          typeof item.user_id === 'string' &&
+          typeof item.email === 'string'
+        )
+          streams.push({
+            connectionId: String(item.connection_id),
+            member: { merchantId: item.merchant_id, userId: item.user_id, email: item.email },
+          });
+      cursor = page.cursor;
+    } while (cursor);
+    return streams;
   }
 
   /** The streams opened with an API key that can still be open, each with the key it was opened with. */
@@ -255,13 +318,17 @@ interface ClosingDeps {
  * minute (`ws-expire`), so a socket outlives its token by at most about a minute. The client sees
  * the close and reconnects with a fresh token, as it does locally after 4401. With `apiKeyIsLive`
  * it also closes the streams opened with an API key that is revoked or gone (locally: 4401 at the
- * next check, within 60 s), reading each distinct key once.
+ * next check, within 60 s), reading each distinct key once; with `memberMayRead`, the merchant
+ * streams opened with a member's access token whose member has left the team (or lost read).
  *
  * @example
  * await closeExpiredConnections({ client, connections, logger, apiKeyIsLive: (key) => apiKeyIsLive({ store }, key.merchantId, key.id) });
  */
 export async function closeExpiredConnections(
-  deps: ClosingDeps & { apiKeyIsLive?: (key: StreamKey) => Promise<boolean> },
+  deps: ClosingDeps & {
+    apiKeyIsLive?: (key: StreamKey) => Promise<boolean>;
+    memberMayRead?: (member: StreamMember) => Promise<boolean>;
+  },
 ): Promise<{ closed: number; failed: number }> {
   const { connections, logger } = deps;
   const { connectionIds, sweptMinute } = await connections.closing();
@@ -273,50 +340,81 @@ export async function closeExpiredConnections(
   if (failed === 0) await connections.markSwept(sweptMinute);
   if (connectionIds.length > 0)
     logger.info('closed connections whose token expired', { closed: connectionIds.length - failed, failed });
-  const { apiKeyIsLive } = deps;
-  const revoked = apiKeyIsLive ? await closeRevokedKeyStreams(deps, apiKeyIsLive) : undefined;
-  return {
-    closed: connectionIds.length - failed + (revoked?.closed ?? 0),
-    failed: failed + (revoked?.failed ?? 0),
-  };
+  let closed = connectionIds.length - failed;
+  const { apiKeyIsLive, memberMayRead } = deps;
+  if (apiKeyIsLive) {
+    const streams = (await connections.keyStreams()).map(({ connectionId, apiKey }) => ({
+      connectionId,
+      credential: apiKey,
+    }));
+    const revoked = await closeStreamsNoLongerAdmitted(deps, streams, {
+      idOf: (key) => `${key.merchantId}/${key.id}`,
+      admitted: apiKeyIsLive,
+      what: 'a stream whose API key was revoked',
+      fields: (key) => ({ api_key_id: key.id }),
+    });
+    closed += revoked.closed;
+    failed += revoked.failed;
+  }
+  if (memberMayRead) {
+    const streams = (await connections.memberStreams()).map(({ connectionId, member }) => ({
+      connectionId,
+      credential: member,
+    }));
+    const left = await closeStreamsNoLongerAdmitted(deps, streams, {
+      idOf: (member) => `${member.merchantId}/${member.userId}`,
+      admitted: memberMayRead,
+      what: 'a stream of a member who left the merchant',
+      fields: (member) => ({ merchant_id: member.merchantId, user_id: member.userId }),
+    });
+    closed += left.closed;
+    failed += left.failed;
+  }
+  return { closed, failed };
 }
 
 /**
- * Closes and forgets the key streams whose key is no longer live. A stream whose key cannot be
- * read, or whose close fails, stays listed: the next minute tries again.
+ * Closes and forgets the streams whose credential (an API key, a member) no longer admits them,
+ * reading each distinct credential once. A stream whose credential cannot be read, or whose close
+ * fails, stays listed: the next minute tries again.
  */
-async function closeRevokedKeyStreams(
+async function closeStreamsNoLongerAdmitted<T>(
   deps: ClosingDeps,
-  apiKeyIsLive: (key: StreamKey) => Promise<boolean>,
+  streams: Array<{ connectionId: string; credential: T }>,
+  check: {
+    idOf: (credential: T) => string;
+    admitted: (credential: T) => Promise<boolean>;
+    what: string;
+    fields: (credential: T) => Record<string, string>;
+  },
 ): Promise<{ closed: number; failed: number }> {
-  const byKey = new Map<string, { key: StreamKey; connectionIds: string[] }>();
-  for (const { connectionId, apiKey } of await deps.connections.keyStreams()) {
-    const id = `${apiKey.merchantId}/${apiKey.id}`;
-    const entry = byKey.get(id) ?? { key: apiKey, connectionIds: [] };
+  const byCredential = new Map<string, { credential: T; connectionIds: string[] }>();
+  for (const { connectionId, credential } of streams) {
+    const id = check.idOf(credential);
+    const entry = byCredential.get(id) ?? { credential, connectionIds: [] };
     entry.connectionIds.push(connectionId);
-    byKey.set(id, entry);
+    byCredential.set(id, entry);
   }
   let closed = 0;
   let failed = 0;
-  for (const { key, connectionIds } of byKey.values()) {
-    let live: boolean;
+  for (const { credential, connectionIds } of byCredential.values()) {
+    let admitted: boolean;
     try {
-      live = await apiKeyIsLive(key);
+      admitted = await check.admitted(credential);
     } catch (error) {
       failed += connectionIds.length;
-      deps.logger.warn('could not check the API key of open streams', {
-        api_key_id: key.id,
+      deps.logger.warn(`could not check ${check.what}`, {
+        ...check.fields(credential),
         error: describeError(error),
       });
       continue;
     }
-    if (live) continue;
+    if (admitted) continue;
     for (const connectionId of connectionIds)
-      if (await closeConnection(deps, connectionId, 'could not close a stream whose API key was revoked'))
-        closed += 1;
+      if (await closeConnection(deps, connectionId, `could not close ${check.what}`)) closed += 1;
       else failed += 1;
   }
-  if (closed + failed > 0) deps.logger.info('closed streams whose API key was revoked', { closed, failed });
+  if (closed + failed > 0) deps.logger.info(`closed ${check.what}`, { closed, failed });
   return { closed, failed };
 }
 

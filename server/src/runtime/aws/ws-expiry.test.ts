@@ -9,7 +9,11 @@ import { bothStores } from '../../../../test/both-stores.ts';
 import { ManualClock } from '../../kernel/clock.ts';
 import { silentLogger } from '../../platform/logger.ts';
 import { merchantAudience } from '../../platform/realtime.ts';
-import { createMerchant } from '../../payments/index.ts';
+import { createLocalIdentity } from '../../identity/index.ts';
+import { createMerchant, memberMayRead } from '../../payments/index.ts';
+import { inviteMember, removeMember } from '../../payments/members.ts';
+import { defaultConfig } from '../../platform/config.ts';
+import { MailboxNotifier } from '../local/mailbox-notifier.ts';
 import { apiKeyIsLive, createApiKey, revokeApiKey } from '../../payments/api-keys.ts';
 import {
   closeExpiredConnections,
@@ -149,6 +153,52 @@ describe.each(bothStores('sluice-ws-expiry'))('closing sockets at token expiry (
     keysRead.length = 0;
     expect(await sweep()).toEqual({ closed: 0, failed: 0 });
     expect(keysRead).toEqual([streamKeys[1]!.id]);
+  });
+
+  it('closes a merchant stream opened with a member’s token once they leave the team, within a minute', async () => {
+    const { clock, store, connections, nowSeconds } = await setup();
+    // The team is the payments module's own, its people the local identity's, on the test's store.
+    const config = { ...defaultConfig, requireEmailVerification: false };
+    const notifier = new MailboxNotifier({ store, clock });
+    const identity = createLocalIdentity({ store, clock, config, logger: silentLogger, notifier });
+    const deps = { store, clock, identity, notifier };
+    const person = async (email: string) => {
+      const session = await identity.signUp({ email, password: 'correct horse battery staple', name: email });
+      return { userId: session.user.id, email };
+    };
+    const owner = await person('owner@example.com');
+    const pat = await person('pat@example.com');
+    const merchant = await createMerchant(deps, owner.userId, { name: 'Team shop' }, owner.email);
+    const invited = await inviteMember(deps, merchant.id, owner, { email: pat.email, role: 'viewer' });
+    const audience = merchantAudience(merchant.id);
+    await connections.add('pat=', audience, {
+      closeAt: nowSeconds() + 900,
+      member: { merchantId: merchant.id, ...pat },
+    });
+    await connections.add('owner=', audience, {
+      closeAt: nowSeconds() + 900,
+      member: { merchantId: merchant.id, ...owner },
+    });
+    const checked: string[] = [];
+    const sweep = () =>
+      closeExpiredConnections({
+        client,
+        connections,
+        logger: silentLogger,
+        memberMayRead: (member) => {
+          checked.push(member.userId);
+          return memberMayRead(deps, member.merchantId, member);
+        },
+      });
+    expect(await sweep()).toEqual({ closed: 0, failed: 0 });
+    expect(checked.sort()).toEqual([owner.userId, pat.userId].sort());
+
+    await removeMember(deps, merchant.id, owner, invited.id);
+    clock.advance(60_000);
+    expect(await sweep()).toEqual({ closed: 1, failed: 0 });
+    expect(closed).toEqual(['pat=']);
+    expect(await connections.connectionsOf(audience)).toEqual(['owner=']);
+    expect((await connections.memberStreams()).map((stream) => stream.connectionId)).toEqual(['owner=']);
   });
 
   it('never reads a key for a user stream or an access-token stream', async () => {

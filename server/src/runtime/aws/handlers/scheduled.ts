@@ -1,5 +1,5 @@
 import type { ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { apiKeyIsLive } from '../../../payments/index.ts';
+import { apiKeyIsLive, memberMayRead } from '../../../payments/index.ts';
 import { closeExpiredConnections } from '../apigw-realtime.ts';
 import { awsPlatform, buildDuringInit } from '../platform.ts';
 
@@ -36,9 +36,10 @@ export async function sweepOutbox(_event?: ScheduledEvent): Promise<{ swept: num
 }
 
 /**
- * `ws-expire`, every minute: closes the WebSocket connections whose access token has expired, and
- * the merchant streams whose API key was revoked, so a socket on AWS does not outlive its
- * credential by more than about a minute (locally: 4401 at expiry, or within 60 s of revocation).
+ * `ws-expire`, every minute: closes the WebSocket connections whose access token has expired, the
+ * merchant streams whose API key was revoked, and those of a member who left the team, so a socket
+ * on AWS does not outlive its credential by more than about a minute (locally: 4401 at expiry, or
+ * within 60 s of revocation or removal).
  */
 export async function closeExpiredSockets(
   _event?: ScheduledEvent,
@@ -49,6 +50,12 @@ export async function closeExpiredSockets(
     connections: platform.connections,
     logger: platform.logger,
     apiKeyIsLive: (key) => apiKeyIsLive(platform, key.merchantId, key.id),
+    memberMayRead: ({ merchantId, userId, email }) =>
+      memberMayRead(
+        { store: platform.store, clock: platform.clock, identity: platform.identity },
+        merchantId,
+        { userId, email },
+      ),
   });
 }
 

@@ -5,7 +5,7 @@ import { merchantAudience, type RealtimeMessage } from '../../../platform/realti
 import { storeRateLimiter } from '../../../identity/index.ts';
 import { apiKeySecretPrefix, authenticateApiKey, merchantAuthenticator } from '../../../payments/index.ts';
 import { decodeJwt } from 'jose';
-import type { StreamKey } from '../apigw-realtime.ts';
+import type { StreamKey, StreamMember } from '../apigw-realtime.ts';
 import { awsPlatform, buildDuringInit } from '../platform.ts';
 
 /** `$connect` carries the handshake's headers and query string, which the generic type leaves out. */
@@ -43,11 +43,17 @@ export async function connect(event: WebSocketConnectEvent): Promise<APIGatewayP
   if (!token || token.length > maxTokenLength) return unauthorized();
   let userId: string;
   let apiKey: StreamKey | undefined;
+  let member: StreamMember | undefined;
   try {
     // A merchant credential (a key, or a token naming a merchant) opens the merchant's stream.
     if (merchant !== undefined || token.startsWith(apiKeySecretPrefix)) {
-      userId = merchantAudience(await merchantStream(platform)(token, merchant));
+      const merchantId = await merchantStream(platform)(token, merchant);
+      userId = merchantAudience(merchantId);
       if (token.startsWith(apiKeySecretPrefix)) apiKey = await streamKeyOf(platform, token);
+      else {
+        const principal = await platform.identity.verifyAccessToken(token);
+        member = { merchantId, userId: principal.userId, email: principal.email };
+      }
     } else userId = (await platform.identity.verifyAccessToken(token)).userId;
   } catch (error) {
     // Anything else (the signing keys unreachable) is ours: a 500, and the client retries.
@@ -55,10 +61,12 @@ export async function connect(event: WebSocketConnectEvent): Promise<APIGatewayP
     throw error;
   }
   // A socket opened with an access token is closed when the token expires (ws-expire); one opened
-  // with an API key when the key is revoked (ws-expire checks it each minute).
+  // with an API key when the key is revoked, and a merchant's stream opened with a member's token
+  // when they leave the team (ws-expire checks both each minute).
   await platform.connections.add(event.requestContext.connectionId, userId, {
     closeAt: expiryOf(token),
     apiKey,
+    member,
   });
   return {
     statusCode: 200,
