@@ -7,7 +7,6 @@ import {
 import { interleave } from '../server/src/payments/test-support.ts';
 import type { WriteOperation } from '../server/src/platform/store.ts';
 import { payAward, rewardsDepsOf } from '../server/src/rewards/index.ts';
-import type { TestApp } from './app-harness.ts';
 import { expectBooksBalanced } from './invariants.ts';
 
 // What a person's activity shows of money that is first held and then taken (a shop order paid
@@ -54,7 +53,7 @@ describe('activity of held money', () => {
     // Read while the hold stands: just before the transaction that takes it.
     let whileHeld: Awaited<ReturnType<typeof orders>> | undefined;
     const raced = interleave(
-      { store: t.platform.store } as unknown as TestApp,
+      t.platform,
       (operations: WriteOperation[]) =>
         operations.some(
           (o) => o.type === 'put' && o.item.kind === 'post_pending' && o.item.code === 'commerce_order',

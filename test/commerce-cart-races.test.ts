@@ -8,7 +8,6 @@ import { cartLinePut } from '../server/src/commerce/store.ts';
 import { maxAmount } from '../server/src/kernel/money.ts';
 import { interleave } from '../server/src/payments/test-support.ts';
 import type { WriteOperation } from '../server/src/platform/store.ts';
-import type { TestApp } from './app-harness.ts';
 import { expectBooksBalanced } from './invariants.ts';
 
 // A cart under concurrent changes, and totals no payment can take. Found by a probe on
@@ -25,9 +24,6 @@ afterEach(async () => {
 
 let keys = 0;
 const idempotencyKey = () => ({ 'idempotency-key': `cart-race-${++keys}-${Math.random()}` });
-/** `interleave` over the platform's store. */
-const storeOf = (platform: CommerceTestPlatform) =>
-  ({ store: platform.platform.store }) as unknown as TestApp;
 
 describe('the cart under concurrent changes', () => {
   it('keeps one currency when adds of products in two currencies race', async () => {
@@ -40,7 +36,7 @@ describe('the cart under concurrent changes', () => {
     // The euro add runs whole after the dollar add has checked the (empty) cart, before it writes.
     let competing: Awaited<ReturnType<typeof add>> | undefined;
     const raced = interleave(
-      storeOf(t),
+      t.platform,
       (operations: WriteOperation[]) =>
         operations.some((o) => o.type === 'put' && o.item.product_id === dollars.id),
       async () => {
@@ -135,7 +131,7 @@ describe('the cart under concurrent changes', () => {
     expect((await add(1)).status).toBe(200);
     // Four more are added while the order is being completed, after its step read the cart.
     const raced = interleave(
-      storeOf(t),
+      t.platform,
       (operations: WriteOperation[]) =>
         operations.some((o) => o.type === 'update' && o.set?.status === 'paid'),
       async () => expect((await add(4)).status).toBe(200),

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WriteOperation } from '../server/src/platform/store.ts';
+import { interleave } from '../server/src/payments/test-support.ts';
 import { payAward } from '../server/src/rewards/awards.ts';
 import type { Actor } from '../server/src/rewards/posts.ts';
 import { createReward, redeemReward, updateReward } from '../server/src/rewards/redemption.ts';
@@ -51,37 +52,12 @@ function renames(rewardId: string) {
     );
 }
 
-/**
- * The race made deterministic on the real store: the next transaction that `matches` waits for
- * `competing` to commit first, so the competing change lands between that caller's read of the
- * reward and its write. Returns how often it interleaved.
- */
-function interleave(matches: (operations: WriteOperation[]) => boolean, competing: () => Promise<unknown>) {
-  const store = t.deps.store;
-  const transact = store.transact.bind(store);
-  const state = { count: 0 };
-  let competingNow = false;
-  store.transact = async (operations: WriteOperation[]) => {
-    if (!competingNow && state.count === 0 && matches(operations)) {
-      state.count += 1;
-      competingNow = true;
-      try {
-        await competing();
-      } finally {
-        competingNow = false;
-      }
-    }
-    return transact(operations);
-  };
-  return state;
-}
-
 describe('editing a reward', () => {
   it('keeps a redemption that commits between a rename’s read and its write', async () => {
     t = await rewardsTestPlatform();
     const reward = await aReward('Sticker', { stock: 100 });
     await fund(shopper(1).id);
-    const raced = interleave(renames(reward.id), () => redeemReward(t.deps, shopper(1), reward.id));
+    const raced = interleave(t.deps, renames(reward.id), () => redeemReward(t.deps, shopper(1), reward.id));
 
     const renamed = await updateReward(t.deps, admin, reward.id, { name: 'Sticker pack' });
 
@@ -94,7 +70,7 @@ describe('editing a reward', () => {
   it('keeps a withdrawal and a price change that commit between a rename’s read and its write', async () => {
     t = await rewardsTestPlatform();
     const reward = await aReward('Mug', { price: 3 });
-    const raced = interleave(renames(reward.id), () =>
+    const raced = interleave(t.deps, renames(reward.id), () =>
       updateReward(t.deps, admin, reward.id, { active: false, price: 7 }),
     );
 

@@ -5,7 +5,7 @@ import type { EventEnvelope } from '../kernel/events.ts';
 import type { Currency } from '../kernel/money.ts';
 import { createAccount, ensureSystemAccount } from '../ledger/index.ts';
 import { outboxEventsBetween } from '../platform/outbox.ts';
-import type { ItemKey, WriteOperation } from '../platform/store.ts';
+import type { ItemKey, Store, WriteOperation } from '../platform/store.ts';
 import { merchantAccountId } from './merchants.ts';
 import { merchantAccountPurposes } from './model.ts';
 import { merchantCurrencyPut } from './store/merchants.ts';
@@ -136,7 +136,7 @@ export function writesItem(operations: WriteOperation[], key: ItemKey): boolean 
  * through untouched. Returns how often it interleaved.
  */
 export function interleave(
-  t: TestApp,
+  t: { store: Store },
   matches: (operations: WriteOperation[]) => boolean,
   competing: () => Promise<unknown>,
   times = 1,
