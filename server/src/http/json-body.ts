@@ -15,8 +15,8 @@ const jsonMediaType = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
  * - a string with an unpaired surrogate (`"\ud800"`): ill-formed Unicode, which stored and shown to
  *   others would break their strict JSON parsers.
  *
- * A body that is not UTF-8 is a 400 `invalid_json` (not text with U+FFFD where bytes were).
- * Both are a 400 `validation_failed` naming the field. A body that is not JSON at all passes
+ * Each is a 400 `validation_failed` naming the field. A body that is not UTF-8 is a 400
+ * `invalid_json` (not text with U+FFFD where bytes were). A body that is not JSON at all passes
  * through, so the route's validator answers `invalid_json` as before. An empty body (many clients
  * send `Content-Type: application/json` on every request) reads as no body, as it does without
  * the header: `{}`, so a route whose body is optional takes it, and one that needs fields names
