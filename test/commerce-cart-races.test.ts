@@ -122,6 +122,36 @@ describe('the cart under concurrent changes', () => {
     expect((await t.call('GET', '/v1/orders', { token: buyer.token })).json.data).toEqual([]);
   });
 
+  it('keeps an add that read the cart before a paid order took its units out', async () => {
+    t = await commerceTestPlatform();
+    const mug = await t.createProduct({ name: 'Mug', price: 1000, stock: 10 });
+    const buyer = await t.signUp('Ann');
+    const add = (quantity: number) =>
+      t!.call('POST', '/v1/cart/items', { token: buyer.token, body: { product_id: mug.id, quantity } });
+    expect((await add(1)).status).toBe(200);
+    // Four more are added; the add has read the cart (one mug) when the order of that mug is
+    // placed and paid, before the add writes.
+    const raced = interleave(
+      t.platform,
+      (operations: WriteOperation[]) => operations.some((o) => o.type === 'update' && o.key.sk === 'ADDS'),
+      async () => {
+        const started = await t!.call('POST', '/v1/checkout', {
+          token: buyer.token,
+          headers: idempotencyKey(),
+          body: { shipping_address: shippingAddress, payment_method: { type: 'wallet' } },
+        });
+        expect(await t!.waitForOrder(buyer.token, started.json.id)).toMatchObject({
+          status: 'paid',
+          total: 1000,
+        });
+      },
+    );
+    expect((await add(4)).status).toBe(200);
+    expect(raced.count).toBe(1);
+    const cart = (await t.call('GET', '/v1/cart', { token: buyer.token })).json;
+    expect(cart.lines).toMatchObject([{ product_id: mug.id, quantity: 4 }]);
+  });
+
   it('takes out of the cart what the order bought, and keeps what was added since', async () => {
     t = await commerceTestPlatform();
     const mug = await t.createProduct({ name: 'Mug', price: 1000, stock: 10 });

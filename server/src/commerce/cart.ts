@@ -61,8 +61,8 @@ export async function getCart(deps: CatalogDeps, user: string): Promise<Cart> {
 /**
  * Adds to a line (or opens it) at the current price; the whole quantity must be on hand, the cart
  * stays in one currency, and its total within what one payment can take. Adds racing on one cart
- * are serialized by the cart's add count: one whose checks read a cart another add changed since
- * is judged again.
+ * are serialized by the cart's add count, and each writes its line on the condition it is as read:
+ * one whose checks read a cart changed since is judged again.
  */
 export async function addCartItem(
   deps: CatalogDeps,
@@ -88,12 +88,19 @@ export async function addCartItem(
     await assertPayableTotal(deps, product, quantity, lines);
     try {
       await deps.store.transact([
-        cartLinePut(user, {
-          product_id: product.id,
-          quantity,
-          price_when_added: product.price,
-          added_at: isoTime(deps.clock.now()),
-        }),
+        {
+          ...cartLinePut(user, {
+            product_id: product.id,
+            quantity,
+            price_when_added: product.price,
+            added_at: isoTime(deps.clock.now()),
+          }),
+          // The line as read (or none): a paid order taking its units out of it meanwhile, or a
+          // quantity set or a removal, makes the add judge again rather than write over it.
+          condition: existing
+            ? { compare: ['quantity', '=', existing.quantity] }
+            : { attributeNotExists: 'pk' },
+        },
         cartAddsBump(user, adds),
       ]);
       return getCart(deps, user);
