@@ -24,6 +24,13 @@ afterEach(async () => {
 
 let keys = 0;
 const idempotencyKey = () => ({ 'idempotency-key': `cart-race-${++keys}-${Math.random()}` });
+/** A wallet checkout of the buyer's cart, with a fresh Idempotency-Key. */
+const checkout = (token: string) =>
+  t!.call('POST', '/v1/checkout', {
+    token,
+    headers: idempotencyKey(),
+    body: { shipping_address: shippingAddress, payment_method: { type: 'wallet' } },
+  });
 
 describe('the cart under concurrent changes', () => {
   it('keeps one currency when adds of products in two currencies race', async () => {
@@ -67,11 +74,7 @@ describe('the cart under concurrent changes', () => {
         added_at: new Date().toISOString(),
       });
     await t.platform.store.transact([line(dollars.id, 1000), line(euros.id, 700)]);
-    const started = await t.call('POST', '/v1/checkout', {
-      token: buyer.token,
-      headers: idempotencyKey(),
-      body: { shipping_address: shippingAddress, payment_method: { type: 'wallet' } },
-    });
+    const started = await checkout(buyer.token);
     expect(started.status, JSON.stringify(started.json)).toBe(422);
     expect(started.json.error).toMatchObject({ code: 'currency_mismatch', param: 'cart' });
     expect((await t.call('GET', '/v1/orders', { token: buyer.token })).json.data).toEqual([]);
@@ -112,11 +115,7 @@ describe('the cart under concurrent changes', () => {
         added_at: new Date().toISOString(),
       }),
     ]);
-    const started = await t.call('POST', '/v1/checkout', {
-      token: buyer.token,
-      headers: idempotencyKey(),
-      body: { shipping_address: shippingAddress, payment_method: { type: 'wallet' } },
-    });
+    const started = await checkout(buyer.token);
     expect(started.status, JSON.stringify(started.json)).toBe(400);
     expect(started.json.error).toMatchObject({ code: 'invalid_request', param: 'cart' });
     expect((await t.call('GET', '/v1/orders', { token: buyer.token })).json.data).toEqual([]);
@@ -135,11 +134,7 @@ describe('the cart under concurrent changes', () => {
       t.platform,
       (operations: WriteOperation[]) => operations.some((o) => o.type === 'update' && o.key.sk === 'ADDS'),
       async () => {
-        const started = await t!.call('POST', '/v1/checkout', {
-          token: buyer.token,
-          headers: idempotencyKey(),
-          body: { shipping_address: shippingAddress, payment_method: { type: 'wallet' } },
-        });
+        const started = await checkout(buyer.token);
         expect(await t!.waitForOrder(buyer.token, started.json.id)).toMatchObject({
           status: 'paid',
           total: 1000,
@@ -166,11 +161,7 @@ describe('the cart under concurrent changes', () => {
         operations.some((o) => o.type === 'update' && o.set?.status === 'paid'),
       async () => expect((await add(4)).status).toBe(200),
     );
-    const started = await t.call('POST', '/v1/checkout', {
-      token: buyer.token,
-      headers: idempotencyKey(),
-      body: { shipping_address: shippingAddress, payment_method: { type: 'wallet' } },
-    });
+    const started = await checkout(buyer.token);
     expect(started.status, JSON.stringify(started.json)).toBe(202);
     expect(await t.waitForOrder(buyer.token, started.json.id)).toMatchObject({ status: 'paid', total: 1000 });
     expect(raced.count).toBe(1);

@@ -1,5 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cardMethod, createHubTestApp, setUpHubMerchant } from '../server/src/hub/test-support.ts';
+import {
+  cardMethod,
+  createHubTestApp,
+  createVendor,
+  setUpHubMerchant,
+} from '../server/src/hub/test-support.ts';
 import {
   failNextWrite,
   interleave,
@@ -44,11 +49,7 @@ const providerRefunded = async (reference: string): Promise<number> =>
   (await api('GET', `/v1/payments/${reference}`)).json.amount_refunded;
 const refund = (id: string, amount: number) => api('POST', `/v1/payment-intents/${id}/refunds`, { amount });
 
-async function vendor(name: string): Promise<string> {
-  const created = await api('POST', '/v1/vendors', { name, currency: 'USD' });
-  expect(created.status, created.text).toBe(201);
-  return created.json.id;
-}
+const vendor = (name: string) => createVendor(api, name);
 
 describe('payment-intent refunds racing', () => {
   it('refunds at the provider exactly what the intent records when 20 refunds race', async () => {

@@ -15,6 +15,7 @@ import { readSplit, vendorKeys } from '../server/src/hub/vendors-store.ts';
 import {
   cardMethod,
   createHubTestApp,
+  createVendor,
   hubTestDeps,
   setUpHubMerchant,
 } from '../server/src/hub/test-support.ts';
@@ -64,11 +65,7 @@ async function shop(providers: Array<'sandbox_card' | 'wallet'> = ['sandbox_card
   return { api, merchant };
 }
 
-async function vendor(api: MerchantApi, name = 'Roaster'): Promise<string> {
-  const created = await api('POST', '/v1/vendors', { name, currency: 'USD' });
-  expect(created.status, created.text).toBe(201);
-  return created.json.id;
-}
+const vendor = (api: MerchantApi, name?: string) => createVendor(api, name);
 
 /** A card sale of `amount` with `splits`; returns the intent. */
 async function cardSale(api: MerchantApi, amount: number, splits: Array<{ vendor: string; amount: number }>) {

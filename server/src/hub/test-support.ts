@@ -162,3 +162,10 @@ export const stripeCredentials = {
 export function cardMethod(number = '4242424242424242') {
   return { type: 'card', card: { number, exp_month: 12, exp_year: 2030, cvc: '123' } };
 }
+
+/** A vendor of the merchant behind `api` (in `currency`); returns its id. */
+export async function createVendor(api: MerchantApi, name = 'Roaster', currency = 'USD'): Promise<string> {
+  const created = await api('POST', '/v1/vendors', { name, currency });
+  expect(created.status, created.text).toBe(201);
+  return created.json.id;
+}
